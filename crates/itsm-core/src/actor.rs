@@ -1,0 +1,150 @@
+//! Who acts: users, groups, roles, and role-based permission checks.
+//!
+//! Lifecycles receive the acting [`Actor`] in their context and ask a [`Permissions`] table
+//! (part of each practice's policy, so it is data a vendor configures) whether one of the
+//! actor's roles may perform an action.
+//!
+//! ```
+//! use itsm_core::actor::{Actor, Permissions, Role, UserId};
+//!
+//! let agent = Role::new("agent")?;
+//! let perms = Permissions::new().allow("resolve", [agent.clone()]);
+//! let alice = Actor::new(UserId::from_u128(1), [agent]);
+//! let bob = Actor::new(UserId::from_u128(2), [Role::new("caller")?]);
+//! assert!(perms.check("resolve", &alice).is_ok());
+//! assert_eq!(
+//!     perms.check("resolve", &bob).unwrap_err().to_string(),
+//!     "resolve needs one of the roles agent; the actor has caller"
+//! );
+//! # Ok::<(), itsm_core::Error>(())
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::Error;
+pub use crate::ids::{GroupId, UserId};
+
+/// A role name, such as `agent` or `major_incident_manager`. Roles are data: a vendor
+/// defines its own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "String", into = "String"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(with = "String"))]
+pub struct Role(String);
+
+impl Role {
+    /// A role with a non-empty name.
+    ///
+    /// # Errors
+    /// [`Error::EmptyRole`] when the name is empty.
+    pub fn new(name: impl Into<String>) -> Result<Self, Error> {
+        let name = name.into();
+        if name.is_empty() {
+            return Err(Error::EmptyRole);
+        }
+        Ok(Role(name))
+    }
+
+    /// The role's name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = Error;
+    fn try_from(name: String) -> Result<Self, Error> {
+        Role::new(name)
+    }
+}
+
+impl From<Role> for String {
+    fn from(role: Role) -> Self {
+        role.0
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The user performing a command, with the roles they hold for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Actor {
+    /// Who.
+    pub user: UserId,
+    /// Their roles.
+    pub roles: BTreeSet<Role>,
+}
+
+impl Actor {
+    /// An actor with roles.
+    pub fn new(user: UserId, roles: impl IntoIterator<Item = Role>) -> Self {
+        Actor {
+            user,
+            roles: roles.into_iter().collect(),
+        }
+    }
+
+    /// Whether the actor holds `role`.
+    pub fn has(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.as_str() == role)
+    }
+}
+
+/// Which roles may perform which actions: an allow-list, so an action nobody is listed for
+/// is denied.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Permissions {
+    rules: BTreeMap<String, BTreeSet<Role>>,
+}
+
+impl Permissions {
+    /// An empty table: every action is denied.
+    pub fn new() -> Self {
+        Permissions::default()
+    }
+
+    /// Allows `roles` to perform `action` (adding to any roles already allowed).
+    #[must_use]
+    pub fn allow(mut self, action: &str, roles: impl IntoIterator<Item = Role>) -> Self {
+        self.rules.entry(action.to_owned()).or_default().extend(roles);
+        self
+    }
+
+    /// The roles allowed to perform `action`.
+    pub fn roles_for(&self, action: &str) -> impl Iterator<Item = &Role> {
+        self.rules.get(action).into_iter().flatten()
+    }
+
+    /// The actions listed, in name order.
+    pub fn actions(&self) -> impl Iterator<Item = &str> {
+        self.rules.keys().map(String::as_str)
+    }
+
+    /// Checks that `actor` holds a role allowed to perform `action`.
+    ///
+    /// # Errors
+    /// [`Error::PermissionDenied`] naming the action, the roles that may, and the roles held.
+    pub fn check(&self, action: &str, actor: &Actor) -> Result<(), Error> {
+        let allowed = self.rules.get(action);
+        if let Some(allowed) = allowed {
+            if actor.roles.iter().any(|r| allowed.contains(r)) {
+                return Ok(());
+            }
+        }
+        Err(Error::PermissionDenied {
+            action: action.to_owned(),
+            allowed: allowed.map(|a| a.iter().cloned().collect()).unwrap_or_default(),
+            held: actor.roles.iter().cloned().collect(),
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! The one error type of this crate.
+
+use crate::actor::Role;
+
+/// Which axis of a priority matrix a level belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Axis {
+    /// How widely the service is affected.
+    Impact,
+    /// How soon the business needs a resolution.
+    Urgency,
+    /// The result of the matrix.
+    Priority,
+}
+
+impl std::fmt::Display for Axis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Axis::Impact => "impact",
+            Axis::Urgency => "urgency",
+            Axis::Priority => "priority",
+        })
+    }
+}
+
+/// Everything that can go wrong in `itsm-core`.
+///
+/// Each variant names what was found and what is allowed, so a vendor editing a policy file
+/// can fix it from the message alone.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A scale of a priority matrix has no levels.
+    #[error("the {axis} scale has no levels; give at least one")]
+    EmptyScale {
+        /// The scale.
+        axis: Axis,
+    },
+    /// A scale lists the same level twice.
+    #[error("the {axis} scale lists level {value} twice; each level must be unique")]
+    DuplicateLevel {
+        /// The scale.
+        axis: Axis,
+        /// The repeated level.
+        value: u8,
+    },
+    /// A level is not on its scale (in a matrix cell or in a lookup).
+    #[error("{axis} {value} is not on the {axis} scale; allowed: {}", list(.allowed))]
+    UnknownLevel {
+        /// The scale.
+        axis: Axis,
+        /// The level that was given.
+        value: u8,
+        /// The levels of the scale.
+        allowed: Vec<u8>,
+    },
+    /// A priority table has no cell for a pair of levels.
+    #[error("the priority table has no cell for impact {impact} and urgency {urgency}; a table must cover every pair")]
+    MissingCell {
+        /// Impact of the missing cell.
+        impact: u8,
+        /// Urgency of the missing cell.
+        urgency: u8,
+    },
+    /// A priority table has two cells for the same pair of levels.
+    #[error("the priority table has two cells for impact {impact} and urgency {urgency}; give each pair once")]
+    DuplicateCell {
+        /// Impact of the repeated cell.
+        impact: u8,
+        /// Urgency of the repeated cell.
+        urgency: u8,
+    },
+    /// Making one axis more severe made the priority less severe.
+    #[error(
+        "the matrix is not monotone at impact {impact}, urgency {urgency}: a more severe {axis} ({more_severe}) gives priority {worse_priority}, less severe than priority {priority}"
+    )]
+    NotMonotone {
+        /// The axis that was made more severe.
+        axis: Axis,
+        /// Impact of the cell.
+        impact: u8,
+        /// Urgency of the cell.
+        urgency: u8,
+        /// Priority of the cell.
+        priority: u8,
+        /// The more severe level on `axis`.
+        more_severe: u8,
+        /// The priority of the neighbouring cell, which is less severe than `priority`.
+        worse_priority: u8,
+    },
+    /// A formula gives a value that is not a priority level.
+    #[error(
+        "the formula gives {computed} for impact {impact} and urgency {urgency}, which is not on the priority scale; allowed: {}",
+        list(.allowed)
+    )]
+    FormulaOutOfScale {
+        /// Impact of the cell.
+        impact: u8,
+        /// Urgency of the cell.
+        urgency: u8,
+        /// What the formula computed.
+        computed: i32,
+        /// The levels of the priority scale.
+        allowed: Vec<u8>,
+    },
+    /// A formula divides by zero.
+    #[error("the formula divides by zero; the divisor must be at least 1")]
+    ZeroDivisor,
+    /// The actor holds none of the roles that may perform an action.
+    #[error("{action} needs one of the roles {}; the actor has {}", roles(.allowed), roles(.held))]
+    PermissionDenied {
+        /// The action that was attempted.
+        action: String,
+        /// The roles that may perform it (empty: nobody may).
+        allowed: Vec<Role>,
+        /// The roles the actor holds.
+        held: Vec<Role>,
+    },
+    /// A role name is empty.
+    #[error("a role name must not be empty")]
+    EmptyRole,
+    /// A lifecycle lists the same state twice.
+    #[error("lifecycle `{lifecycle}` lists state `{state}` twice")]
+    DuplicateState {
+        /// The lifecycle.
+        lifecycle: String,
+        /// The repeated state.
+        state: String,
+    },
+    /// A lifecycle transition names a state the lifecycle does not list.
+    #[error("lifecycle `{lifecycle}`: transition `{command}` names unknown state `{state}`")]
+    UnknownState {
+        /// The lifecycle.
+        lifecycle: String,
+        /// The transition's command.
+        command: String,
+        /// The unknown state.
+        state: String,
+    },
+    /// A lifecycle has no initial state.
+    #[error("lifecycle `{lifecycle}` has no initial state; mark at least one")]
+    NoInitialState {
+        /// The lifecycle.
+        lifecycle: String,
+    },
+}
+
+fn list(values: &[u8]) -> String {
+    let parts: Vec<String> = values.iter().map(u8::to_string).collect();
+    parts.join(", ")
+}
+
+fn roles(values: &[Role]) -> String {
+    if values.is_empty() {
+        return "(none)".to_owned();
+    }
+    let parts: Vec<&str> = values.iter().map(Role::as_str).collect();
+    parts.join(", ")
+}

@@ -1,0 +1,47 @@
+//! Ids shared by several practices: newtypes over [`Uuid`]. The host makes ids (for example
+//! with `Uuid::new_v4`, or `Uuid::new_v5` from a foreign key); the crates never do.
+
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// An id from a 128-bit number (handy for tests and for mapping foreign ids).
+            pub const fn from_u128(value: u128) -> Self {
+                $name(Uuid::from_u128(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    };
+}
+
+
+id_type!(
+    /// A person or system account.
+    UserId
+);
+id_type!(
+    /// An assignment group (a team).
+    GroupId
+);
+id_type!(
+    /// A service (business or technical) as the service catalogue and the CMDB know it.
+    ServiceId
+);
+id_type!(
+    /// A configuration item of any class.
+    ConfigItemId
+);
+

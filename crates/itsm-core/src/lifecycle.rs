@@ -1,0 +1,419 @@
+//! A lifecycle described as data: states, transitions, the command behind each, terminal
+//! states. Each practice crate writes its transition table once and derives from it its
+//! `decide` guard, its documentation diagram ([`Lifecycle::to_mermaid`]) and conformance
+//! checks of real logs ([`Lifecycle::conformance`]). [`explore`] walks a state machine
+//! exhaustively to a bounded depth, for tests.
+//!
+//! ```
+//! use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+//!
+//! let lc = Lifecycle::new(
+//!     "door",
+//!     vec![
+//!         StateSpec::initial("open", Category::Open),
+//!         StateSpec::new("closed", Category::Closed).terminal(),
+//!     ],
+//!     vec![TransitionSpec::new("open", "close", "closed")],
+//! )?;
+//! let report = lc.conformance(["open", "open", "closed", "open"]);
+//! assert_eq!((report.accepted, report.rejected), (1, 1));
+//! assert!(lc.to_mermaid().contains("open --> closed : close"));
+//! # Ok::<(), itsm_core::Error>(())
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::error::Error;
+
+/// What a state means, whatever a vendor calls it. SLAs, KPIs and importers work on
+/// categories, so vendor-named states stay interoperable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Category {
+    /// Recorded, nobody working on it yet.
+    New,
+    /// Being worked on.
+    Open,
+    /// Waiting on someone else.
+    Pending,
+    /// A solution is proposed; it may still be reopened.
+    Resolved,
+    /// Finished for good.
+    Closed,
+    /// Withdrawn before a resolution.
+    Canceled,
+}
+
+/// One state of a lifecycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct StateSpec {
+    /// The state's name as the practice spells it (`in_progress`).
+    pub name: String,
+    /// What it means.
+    pub category: Category,
+    /// Whether a new record may start here.
+    pub initial: bool,
+    /// Whether the lifecycle ends here.
+    pub terminal: bool,
+}
+
+impl StateSpec {
+    /// A state that is neither initial nor terminal.
+    pub fn new(name: &str, category: Category) -> Self {
+        StateSpec {
+            name: name.to_owned(),
+            category,
+            initial: false,
+            terminal: false,
+        }
+    }
+
+    /// An initial state.
+    pub fn initial(name: &str, category: Category) -> Self {
+        StateSpec {
+            initial: true,
+            ..StateSpec::new(name, category)
+        }
+    }
+
+    /// This state, marked terminal.
+    #[must_use]
+    pub fn terminal(mut self) -> Self {
+        self.terminal = true;
+        self
+    }
+}
+
+/// One transition: in state `from`, command `command` may lead to state `to`. A transition
+/// with `from == to` is a command that keeps the state (assign, escalate, ...).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct TransitionSpec {
+    /// The state before.
+    pub from: String,
+    /// The command's name.
+    pub command: String,
+    /// The state after.
+    pub to: String,
+}
+
+impl TransitionSpec {
+    /// A transition.
+    pub fn new(from: &str, command: &str, to: &str) -> Self {
+        TransitionSpec {
+            from: from.to_owned(),
+            command: command.to_owned(),
+            to: to.to_owned(),
+        }
+    }
+}
+
+/// A checked lifecycle: every transition names listed states, and some state is initial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Lifecycle {
+    name: String,
+    states: Vec<StateSpec>,
+    transitions: Vec<TransitionSpec>,
+}
+
+/// The verdict on one observed change of state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Verdict {
+    /// Allowed, by these commands.
+    Accepted(Vec<String>),
+    /// No command leads from `from` to `to`.
+    NoTransition,
+    /// A state the lifecycle does not know.
+    UnknownState(String),
+}
+
+/// One observed change of state and its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Step {
+    /// Position of the later state in the observed sequence.
+    pub index: usize,
+    /// The state before.
+    pub from: String,
+    /// The state after.
+    pub to: String,
+    /// Whether the lifecycle allows it.
+    pub verdict: Verdict,
+}
+
+/// The result of [`Lifecycle::conformance`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Conformance {
+    /// Whether the first observed state is an initial state.
+    pub starts_initial: bool,
+    /// Every change of state, in order (repeats of the same state are not changes).
+    pub steps: Vec<Step>,
+    /// How many steps are allowed.
+    pub accepted: usize,
+    /// How many are not.
+    pub rejected: usize,
+}
+
+impl Lifecycle {
+    /// Checks and builds a lifecycle.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateState`], [`Error::UnknownState`] (a transition names a state not
+    /// listed) or [`Error::NoInitialState`].
+    pub fn new(
+        name: &str,
+        states: Vec<StateSpec>,
+        transitions: Vec<TransitionSpec>,
+    ) -> Result<Self, Error> {
+        let mut seen = BTreeSet::new();
+        for s in &states {
+            if !seen.insert(s.name.as_str()) {
+                return Err(Error::DuplicateState {
+                    lifecycle: name.to_owned(),
+                    state: s.name.clone(),
+                });
+            }
+        }
+        for t in &transitions {
+            for state in [&t.from, &t.to] {
+                if !seen.contains(state.as_str()) {
+                    return Err(Error::UnknownState {
+                        lifecycle: name.to_owned(),
+                        command: t.command.clone(),
+                        state: state.clone(),
+                    });
+                }
+            }
+        }
+        if !states.iter().any(|s| s.initial) {
+            return Err(Error::NoInitialState {
+                lifecycle: name.to_owned(),
+            });
+        }
+        Ok(Lifecycle {
+            name: name.to_owned(),
+            states,
+            transitions,
+        })
+    }
+
+    /// The lifecycle's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The states, in lifecycle order.
+    pub fn states(&self) -> &[StateSpec] {
+        &self.states
+    }
+
+    /// The transitions, in table order.
+    pub fn transitions(&self) -> &[TransitionSpec] {
+        &self.transitions
+    }
+
+    /// The state named `name`.
+    pub fn state(&self, name: &str) -> Option<&StateSpec> {
+        self.states.iter().find(|s| s.name == name)
+    }
+
+    /// The commands allowed in state `from`, in table order, without repeats.
+    pub fn commands_from(&self, from: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for t in self.transitions.iter().filter(|t| t.from == from) {
+            if !out.contains(&t.command.as_str()) {
+                out.push(&t.command);
+            }
+        }
+        out
+    }
+
+    /// The commands that lead from `from` to `to`.
+    pub fn commands_between(&self, from: &str, to: &str) -> Vec<&str> {
+        self.transitions
+            .iter()
+            .filter(|t| t.from == from && t.to == to)
+            .map(|t| t.command.as_str())
+            .collect()
+    }
+
+    /// Checks an observed sequence of states (for example from a real log) against the
+    /// lifecycle: each change of state is accepted when some command leads there.
+    pub fn conformance<I, S>(&self, observed: I) -> Conformance
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut steps = Vec::new();
+        let mut previous: Option<String> = None;
+        let mut starts_initial = false;
+        for (index, state) in observed.into_iter().enumerate() {
+            let state = state.as_ref();
+            match &previous {
+                None => {
+                    starts_initial = self.state(state).is_some_and(|s| s.initial);
+                }
+                Some(prev) if prev == state => {}
+                Some(prev) => {
+                    let verdict = if self.state(prev).is_none() {
+                        Verdict::UnknownState(prev.clone())
+                    } else if self.state(state).is_none() {
+                        Verdict::UnknownState(state.to_owned())
+                    } else {
+                        let commands = self.commands_between(prev, state);
+                        if commands.is_empty() {
+                            Verdict::NoTransition
+                        } else {
+                            Verdict::Accepted(commands.into_iter().map(str::to_owned).collect())
+                        }
+                    };
+                    steps.push(Step {
+                        index,
+                        from: prev.clone(),
+                        to: state.to_owned(),
+                        verdict,
+                    });
+                }
+            }
+            previous = Some(state.to_owned());
+        }
+        let accepted = steps
+            .iter()
+            .filter(|s| matches!(s.verdict, Verdict::Accepted(_)))
+            .count();
+        Conformance {
+            starts_initial,
+            rejected: steps.len() - accepted,
+            steps,
+            accepted,
+        }
+    }
+
+    /// A Mermaid `stateDiagram-v2` of the state-changing transitions; commands that keep the
+    /// state are left out (a practice's page lists them in a table). Edges with several
+    /// commands show them joined by `/`.
+    pub fn to_mermaid(&self) -> String {
+        let mut out = String::from("stateDiagram-v2\n");
+        for s in self.states.iter().filter(|s| s.initial) {
+            out.push_str(&format!("    [*] --> {}\n", s.name));
+        }
+        let mut edges: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
+        let index = |name: &str| self.states.iter().position(|s| s.name == name);
+        for t in self.transitions.iter().filter(|t| t.from != t.to) {
+            if let (Some(a), Some(b)) = (index(&t.from), index(&t.to)) {
+                let cmds = edges.entry((a, b)).or_default();
+                if !cmds.contains(&t.command.as_str()) {
+                    cmds.push(&t.command);
+                }
+            }
+        }
+        for ((a, b), cmds) in edges {
+            if let (Some(from), Some(to)) = (self.states.get(a), self.states.get(b)) {
+                out.push_str(&format!(
+                    "    {} --> {} : {}\n",
+                    from.name,
+                    to.name,
+                    cmds.join(" / ")
+                ));
+            }
+        }
+        for s in self.states.iter().filter(|s| s.terminal) {
+            out.push_str(&format!("    {} --> [*]\n", s.name));
+        }
+        out
+    }
+}
+
+/// What [`explore`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exploration {
+    /// Distinct states (by key) reached, the initial one included.
+    pub states: usize,
+    /// Commands tried.
+    pub tried: usize,
+    /// Commands accepted.
+    pub accepted: usize,
+    /// The deepest level that found a new state.
+    pub depth: usize,
+    /// Invariant violations, each with the command path (indices into the alphabet) that led
+    /// there. Empty when all is well.
+    pub violations: Vec<(Vec<usize>, String)>,
+}
+
+/// Explores a state machine breadth-first from `initial`, applying every command of
+/// `alphabet` to every distinct state (as told apart by `key`) up to `max_depth` commands
+/// deep, and checks `invariant` after every accepted step.
+///
+/// `step` applies one command (typically `decide` then `evolve`); a rejected command is not an
+/// error for exploration, it simply leads nowhere. `invariant` gets the state before, the
+/// command, and the state after.
+///
+/// ```
+/// use itsm_core::lifecycle::explore;
+///
+/// // A counter that may go up to 3.
+/// let report = explore(
+///     0u8,
+///     &[1u8, 2],
+///     5,
+///     |s| *s,
+///     |s, c| if s + c <= 3 { Ok(s + c) } else { Err(()) },
+///     |before, _, after| if after > before { Ok(()) } else { Err("went down".into()) },
+/// );
+/// assert_eq!(report.states, 4);
+/// assert!(report.violations.is_empty());
+/// ```
+pub fn explore<S, C, K, E>(
+    initial: S,
+    alphabet: &[C],
+    max_depth: usize,
+    key: impl Fn(&S) -> K,
+    step: impl Fn(&S, &C) -> Result<S, E>,
+    mut invariant: impl FnMut(&S, &C, &S) -> Result<(), String>,
+) -> Exploration
+where
+    K: Ord,
+{
+    let mut seen = BTreeSet::new();
+    seen.insert(key(&initial));
+    let mut queue = VecDeque::new();
+    queue.push_back((initial, Vec::<usize>::new()));
+    let mut report = Exploration {
+        states: 1,
+        tried: 0,
+        accepted: 0,
+        depth: 0,
+        violations: Vec::new(),
+    };
+    while let Some((state, path)) = queue.pop_front() {
+        if path.len() >= max_depth {
+            continue;
+        }
+        for (i, command) in alphabet.iter().enumerate() {
+            report.tried += 1;
+            let Ok(next) = step(&state, command) else {
+                continue;
+            };
+            report.accepted += 1;
+            let mut next_path = path.clone();
+            next_path.push(i);
+            if let Err(why) = invariant(&state, command, &next) {
+                report.violations.push((next_path.clone(), why));
+            }
+            if seen.insert(key(&next)) {
+                report.states += 1;
+                report.depth = report.depth.max(next_path.len());
+                queue.push_back((next, next_path));
+            }
+        }
+    }
+    report
+}
