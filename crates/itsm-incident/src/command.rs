@@ -1,0 +1,214 @@
+//! Commands: what someone asks the incident to do. `decide` accepts or rejects them.
+
+use itsm_core::actor::UserId;
+use itsm_core::ids::GroupId;
+use itsm_core::priority::{Impact, Urgency};
+
+use crate::model::{EscalationKind, HoldReason, Link, Report, Snapshot};
+
+/// A request to change an incident. The acting user and the time come in the
+/// [`Context`](crate::Context), never in the command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "command", rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Command {
+    /// Record a new incident; its priority comes from the policy's matrix.
+    Report(Box<Report>),
+    /// Bring in an incident from another tool, in whatever state it is.
+    Import(Box<Snapshot>),
+    /// Assign (or reassign) to a group and optionally a person.
+    Assign {
+        /// The group.
+        group: GroupId,
+        /// The person, if any.
+        person: Option<UserId>,
+    },
+    /// Start working on a new incident.
+    StartWork,
+    /// Put on hold (or change the hold reason).
+    PutOnHold {
+        /// Why.
+        reason: HoldReason,
+        /// A comment; required for some reasons (awaiting caller, by default).
+        comment: Option<String>,
+    },
+    /// The caller answered: clears a hold that the caller's response clears; otherwise a
+    /// harmless no-op.
+    CallerResponded {
+        /// What they said, if recorded.
+        comment: Option<String>,
+    },
+    /// Take an incident off hold.
+    Resume,
+    /// Change impact or urgency; the priority is recomputed.
+    Reprioritize {
+        /// The new impact.
+        impact: Impact,
+        /// The new urgency.
+        urgency: Urgency,
+    },
+    /// Escalate to a higher level.
+    Escalate {
+        /// Functional or hierarchical.
+        kind: EscalationKind,
+        /// The level to reach (above the current one).
+        level: u8,
+    },
+    /// Declare a major incident.
+    DeclareMajor {
+        /// Why.
+        reason: String,
+    },
+    /// Stand a major incident down.
+    StandDownMajor {
+        /// Why.
+        reason: String,
+    },
+    /// Link to a problem, a change, a parent or a child.
+    Link {
+        /// The link.
+        link: Link,
+    },
+    /// Resolve, with a code and notes.
+    Resolve {
+        /// The resolution code.
+        code: String,
+        /// The resolution notes.
+        notes: String,
+    },
+    /// Reopen a resolved incident.
+    Reopen {
+        /// Why.
+        reason: String,
+    },
+    /// Close a resolved incident (the caller accepts, or an agent closes it).
+    Close,
+    /// Cancel before resolution.
+    Cancel {
+        /// Why.
+        reason: String,
+    },
+    /// Let time pass: auto-close when the deadline from [`next_deadline`](crate::next_deadline)
+    /// is reached, nothing before.
+    Tick,
+}
+
+/// The command names, without data: what transition tables, permissions and errors speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum CommandKind {
+    /// [`Command::Report`].
+    Report,
+    /// [`Command::Import`].
+    Import,
+    /// [`Command::Assign`].
+    Assign,
+    /// [`Command::StartWork`].
+    StartWork,
+    /// [`Command::PutOnHold`].
+    PutOnHold,
+    /// [`Command::CallerResponded`].
+    CallerResponded,
+    /// [`Command::Resume`].
+    Resume,
+    /// [`Command::Reprioritize`].
+    Reprioritize,
+    /// [`Command::Escalate`].
+    Escalate,
+    /// [`Command::DeclareMajor`].
+    DeclareMajor,
+    /// [`Command::StandDownMajor`].
+    StandDownMajor,
+    /// [`Command::Link`].
+    Link,
+    /// [`Command::Resolve`].
+    Resolve,
+    /// [`Command::Reopen`].
+    Reopen,
+    /// [`Command::Close`].
+    Close,
+    /// [`Command::Cancel`].
+    Cancel,
+    /// [`Command::Tick`].
+    Tick,
+}
+
+impl CommandKind {
+    /// Every command, in declaration order.
+    pub const ALL: [CommandKind; 17] = [
+        CommandKind::Report,
+        CommandKind::Import,
+        CommandKind::Assign,
+        CommandKind::StartWork,
+        CommandKind::PutOnHold,
+        CommandKind::CallerResponded,
+        CommandKind::Resume,
+        CommandKind::Reprioritize,
+        CommandKind::Escalate,
+        CommandKind::DeclareMajor,
+        CommandKind::StandDownMajor,
+        CommandKind::Link,
+        CommandKind::Resolve,
+        CommandKind::Reopen,
+        CommandKind::Close,
+        CommandKind::Cancel,
+        CommandKind::Tick,
+    ];
+
+    /// The command's name, as in permissions, diagrams and JSON.
+    pub const fn name(self) -> &'static str {
+        match self {
+            CommandKind::Report => "report",
+            CommandKind::Import => "import",
+            CommandKind::Assign => "assign",
+            CommandKind::StartWork => "start_work",
+            CommandKind::PutOnHold => "put_on_hold",
+            CommandKind::CallerResponded => "caller_responded",
+            CommandKind::Resume => "resume",
+            CommandKind::Reprioritize => "reprioritize",
+            CommandKind::Escalate => "escalate",
+            CommandKind::DeclareMajor => "declare_major",
+            CommandKind::StandDownMajor => "stand_down_major",
+            CommandKind::Link => "link",
+            CommandKind::Resolve => "resolve",
+            CommandKind::Reopen => "reopen",
+            CommandKind::Close => "close",
+            CommandKind::Cancel => "cancel",
+            CommandKind::Tick => "tick",
+        }
+    }
+}
+
+impl std::fmt::Display for CommandKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Command {
+    /// The command's name without data.
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::Report(_) => CommandKind::Report,
+            Command::Import(_) => CommandKind::Import,
+            Command::Assign { .. } => CommandKind::Assign,
+            Command::StartWork => CommandKind::StartWork,
+            Command::PutOnHold { .. } => CommandKind::PutOnHold,
+            Command::CallerResponded { .. } => CommandKind::CallerResponded,
+            Command::Resume => CommandKind::Resume,
+            Command::Reprioritize { .. } => CommandKind::Reprioritize,
+            Command::Escalate { .. } => CommandKind::Escalate,
+            Command::DeclareMajor { .. } => CommandKind::DeclareMajor,
+            Command::StandDownMajor { .. } => CommandKind::StandDownMajor,
+            Command::Link { .. } => CommandKind::Link,
+            Command::Resolve { .. } => CommandKind::Resolve,
+            Command::Reopen { .. } => CommandKind::Reopen,
+            Command::Close => CommandKind::Close,
+            Command::Cancel { .. } => CommandKind::Cancel,
+            Command::Tick => CommandKind::Tick,
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Why `decide` rejects a command.
+
+use chrono::{DateTime, Utc};
+
+use crate::command::CommandKind;
+use crate::model::{EscalationKind, HoldReason, IncidentId, StatusKind};
+
+/// A rejected command. Each variant names what was wrong and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The lifecycle has no such transition from this state.
+    #[error("`{command}` is not allowed in state `{state}`; allowed there: {}", names(.allowed))]
+    NotAllowed {
+        /// The current state.
+        state: StatusKind,
+        /// The command refused.
+        command: CommandKind,
+        /// The commands the state accepts.
+        allowed: Vec<CommandKind>,
+    },
+    /// The actor holds none of the roles the policy allows for the command.
+    #[error("`{command}` refused: {source}")]
+    Denied {
+        /// The command refused.
+        command: CommandKind,
+        /// The permission check's answer.
+        source: itsm_core::Error,
+    },
+    /// The time in the context is earlier than the incident's last event.
+    #[error(
+        "the clock went backwards: now is {now} but the incident was last updated at {last}; time must not decrease"
+    )]
+    ClockWentBackwards {
+        /// The incident's last update.
+        last: DateTime<Utc>,
+        /// The time given.
+        now: DateTime<Utc>,
+    },
+    /// A field the policy requires is empty or missing.
+    #[error("`{command}` needs a non-empty {field}")]
+    MissingField {
+        /// The command.
+        command: CommandKind,
+        /// The field.
+        field: &'static str,
+    },
+    /// The hold reason is not in the policy.
+    #[error("hold reason `{reason}` is not in the policy; allowed: {}", names(.allowed))]
+    UnknownHoldReason {
+        /// The reason given.
+        reason: HoldReason,
+        /// The reasons the policy lists.
+        allowed: Vec<HoldReason>,
+    },
+    /// The resolution code is not in the policy's list.
+    #[error("resolution code `{code}` is not in the policy; allowed: {}", .allowed.join(", "))]
+    UnknownResolutionCode {
+        /// The code given.
+        code: String,
+        /// The codes the policy lists.
+        allowed: Vec<String>,
+    },
+    /// Impact or urgency is not on the matrix's scales.
+    #[error("cannot compute the priority: {source}")]
+    Priority {
+        /// The matrix's answer.
+        source: itsm_core::Error,
+    },
+    /// The reopen window has passed.
+    #[error(
+        "the reopen window of {window_days} days after resolution at {resolved_at} has passed (now {now}); reopen is allowed until {until}"
+    )]
+    ReopenWindowPassed {
+        /// When it was resolved.
+        resolved_at: DateTime<Utc>,
+        /// The policy's window.
+        window_days: u32,
+        /// The last instant a reopen was allowed.
+        until: DateTime<Utc>,
+        /// The time given.
+        now: DateTime<Utc>,
+    },
+    /// An escalation must go up.
+    #[error("{kind} escalation to level {requested} refused: the incident is at level {current}; allowed: levels {} to {max}", .current + 1)]
+    EscalationLevel {
+        /// Functional or hierarchical.
+        kind: EscalationKind,
+        /// The level reached so far.
+        current: u8,
+        /// The level asked for.
+        requested: u8,
+        /// The policy's highest level.
+        max: u8,
+    },
+    /// The incident is already a major incident.
+    #[error("the incident is already a major incident; stand it down first")]
+    AlreadyMajor,
+    /// The incident is not a major incident.
+    #[error("the incident is not a major incident; only a major incident can be stood down")]
+    NotMajor,
+    /// An incident may not be linked to itself.
+    #[error("incident {id} cannot be its own parent or child")]
+    SelfLink {
+        /// The incident.
+        id: IncidentId,
+    },
+    /// The incident already has another parent.
+    #[error("incident already has parent {current}; it cannot also have parent {requested}")]
+    ParentAlreadySet {
+        /// The parent it has.
+        current: IncidentId,
+        /// The parent asked for.
+        requested: IncidentId,
+    },
+    /// The auto-close clock cannot be computed (the date would overflow).
+    #[error("the date overflows: {what}")]
+    DateOverflow {
+        /// What was being computed.
+        what: &'static str,
+    },
+}
+
+fn names<T: std::fmt::Display>(values: &[T]) -> String {
+    if values.is_empty() {
+        return "nothing".to_owned();
+    }
+    let parts: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    parts.join(", ")
+}

@@ -1,0 +1,251 @@
+//! Events: facts that happened, in the past tense. `evolve` folds them into the state.
+
+use chrono::{DateTime, Utc};
+use itsm_core::actor::UserId;
+use itsm_core::ids::GroupId;
+use itsm_core::priority::{Impact, Priority, PriorityExplanation, Urgency};
+
+use crate::model::{EscalationKind, HoldReason, Link, Report, Snapshot};
+
+/// Something that happened to an incident. Every event carries when (`at`) and who (`by`),
+/// and every value `evolve` needs, so folding events needs no policy and no clock.
+///
+/// In JSON the `type` field is a stable tag (`reported`, `assigned`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Event {
+    /// The incident was recorded.
+    Reported {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who recorded it.
+        by: UserId,
+        /// What was reported.
+        report: Box<Report>,
+        /// The priority computed.
+        priority: Priority,
+        /// Why that priority.
+        explanation: Box<PriorityExplanation>,
+    },
+    /// The incident was brought in from elsewhere.
+    Imported {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who imported it.
+        by: UserId,
+        /// The record.
+        snapshot: Box<Snapshot>,
+        /// The priority computed from the policy's matrix.
+        priority: Priority,
+    },
+    /// Assigned or reassigned.
+    Assigned {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The group.
+        group: GroupId,
+        /// The person, if any.
+        person: Option<UserId>,
+        /// Whether this counts as a reassignment.
+        reassignment: bool,
+    },
+    /// Work started.
+    WorkStarted {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+    },
+    /// Put on hold.
+    PutOnHold {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// Why.
+        reason: HoldReason,
+        /// The comment, if any.
+        comment: Option<String>,
+    },
+    /// The caller responded and the awaiting-caller hold was cleared.
+    CallerResponded {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// What they said, if recorded.
+        comment: Option<String>,
+    },
+    /// Taken off hold.
+    Resumed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+    },
+    /// Impact or urgency changed, and with them the priority.
+    Reprioritized {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The new impact.
+        impact: Impact,
+        /// The new urgency.
+        urgency: Urgency,
+        /// The new priority.
+        priority: Priority,
+        /// Why that priority.
+        explanation: Box<PriorityExplanation>,
+    },
+    /// Escalated.
+    Escalated {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// Functional or hierarchical.
+        kind: EscalationKind,
+        /// The level reached.
+        level: u8,
+    },
+    /// Declared a major incident.
+    MajorDeclared {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// Why.
+        reason: String,
+    },
+    /// Stood down as a major incident.
+    MajorStoodDown {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// Why.
+        reason: String,
+    },
+    /// Linked to another record.
+    Linked {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The link.
+        link: Link,
+    },
+    /// Resolved.
+    Resolved {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The resolution code.
+        code: String,
+        /// The notes.
+        notes: String,
+    },
+    /// Reopened.
+    Reopened {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// Why.
+        reason: String,
+        /// Whether a support role reopened it (then children reopen too).
+        by_support: bool,
+    },
+    /// Closed.
+    Closed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who (for an auto-close, the actor of the tick).
+        by: UserId,
+        /// Whether the auto-close rule closed it.
+        auto: bool,
+    },
+    /// Canceled.
+    Canceled {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Event {
+    /// When it happened.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Event::Reported { at, .. }
+            | Event::Imported { at, .. }
+            | Event::Assigned { at, .. }
+            | Event::WorkStarted { at, .. }
+            | Event::PutOnHold { at, .. }
+            | Event::CallerResponded { at, .. }
+            | Event::Resumed { at, .. }
+            | Event::Reprioritized { at, .. }
+            | Event::Escalated { at, .. }
+            | Event::MajorDeclared { at, .. }
+            | Event::MajorStoodDown { at, .. }
+            | Event::Linked { at, .. }
+            | Event::Resolved { at, .. }
+            | Event::Reopened { at, .. }
+            | Event::Closed { at, .. }
+            | Event::Canceled { at, .. } => *at,
+        }
+    }
+
+    /// Who did it.
+    pub fn by(&self) -> UserId {
+        match self {
+            Event::Reported { by, .. }
+            | Event::Imported { by, .. }
+            | Event::Assigned { by, .. }
+            | Event::WorkStarted { by, .. }
+            | Event::PutOnHold { by, .. }
+            | Event::CallerResponded { by, .. }
+            | Event::Resumed { by, .. }
+            | Event::Reprioritized { by, .. }
+            | Event::Escalated { by, .. }
+            | Event::MajorDeclared { by, .. }
+            | Event::MajorStoodDown { by, .. }
+            | Event::Linked { by, .. }
+            | Event::Resolved { by, .. }
+            | Event::Reopened { by, .. }
+            | Event::Closed { by, .. }
+            | Event::Canceled { by, .. } => *by,
+        }
+    }
+
+    /// The event's stable tag, as in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::Reported { .. } => "reported",
+            Event::Imported { .. } => "imported",
+            Event::Assigned { .. } => "assigned",
+            Event::WorkStarted { .. } => "work_started",
+            Event::PutOnHold { .. } => "put_on_hold",
+            Event::CallerResponded { .. } => "caller_responded",
+            Event::Resumed { .. } => "resumed",
+            Event::Reprioritized { .. } => "reprioritized",
+            Event::Escalated { .. } => "escalated",
+            Event::MajorDeclared { .. } => "major_declared",
+            Event::MajorStoodDown { .. } => "major_stood_down",
+            Event::Linked { .. } => "linked",
+            Event::Resolved { .. } => "resolved",
+            Event::Reopened { .. } => "reopened",
+            Event::Closed { .. } => "closed",
+            Event::Canceled { .. } => "canceled",
+        }
+    }
+}

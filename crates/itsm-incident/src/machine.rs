@@ -1,0 +1,688 @@
+//! The transition table, `decide`, `evolve` and `next_deadline`.
+
+use chrono::{DateTime, Duration, Utc};
+use itsm_core::actor::Actor;
+use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+use itsm_core::priority::{Impact, Urgency};
+
+use crate::command::{Command, CommandKind};
+use crate::error::Error;
+use crate::event::Event;
+use crate::model::{Assignment, Incident, Link, State, Status, StatusKind};
+use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
+
+/// What `decide` needs besides the state and the command: the time, who acts, and the
+/// policy. Nothing is read from the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The current time, from the host's clock.
+    pub now: DateTime<Utc>,
+    /// Who issues the command.
+    pub actor: &'a Actor,
+    /// The vendor's configuration.
+    pub policy: &'a Policy,
+}
+
+use CommandKind as C;
+use StatusKind as S;
+
+/// The lifecycle, written once: in state `.0`, command `.1` leads to state `.2`. Entries
+/// with the same state before and after are commands that keep the state. `decide` consults
+/// it before anything else; [`lifecycle`] turns it into a diagram and a conformance checker.
+///
+/// Two commands are outside the table: `report` and `import` create the incident (from
+/// [`StatusKind::Unreported`]), and `tick` is accepted in every state and only acts when the
+/// auto-close deadline has passed (the `resolved --tick--> closed` entry).
+pub const TRANSITIONS: &[(StatusKind, CommandKind, StatusKind)] = &[
+    (S::New, C::StartWork, S::InProgress),
+    (S::New, C::PutOnHold, S::OnHold),
+    (S::New, C::Resolve, S::Resolved),
+    (S::New, C::Cancel, S::Canceled),
+    (S::InProgress, C::PutOnHold, S::OnHold),
+    (S::InProgress, C::Resolve, S::Resolved),
+    (S::InProgress, C::Cancel, S::Canceled),
+    (S::OnHold, C::CallerResponded, S::InProgress),
+    (S::OnHold, C::Resume, S::InProgress),
+    (S::OnHold, C::Resolve, S::Resolved),
+    (S::Resolved, C::Reopen, S::InProgress),
+    (S::Resolved, C::Close, S::Closed),
+    (S::Resolved, C::Tick, S::Closed),
+    // Commands that keep the state.
+    (S::New, C::Assign, S::New),
+    (S::New, C::CallerResponded, S::New),
+    (S::New, C::Reprioritize, S::New),
+    (S::New, C::Escalate, S::New),
+    (S::New, C::DeclareMajor, S::New),
+    (S::New, C::StandDownMajor, S::New),
+    (S::New, C::Link, S::New),
+    (S::InProgress, C::Assign, S::InProgress),
+    (S::InProgress, C::CallerResponded, S::InProgress),
+    (S::InProgress, C::Reprioritize, S::InProgress),
+    (S::InProgress, C::Escalate, S::InProgress),
+    (S::InProgress, C::DeclareMajor, S::InProgress),
+    (S::InProgress, C::StandDownMajor, S::InProgress),
+    (S::InProgress, C::Link, S::InProgress),
+    (S::OnHold, C::PutOnHold, S::OnHold),
+    (S::OnHold, C::Assign, S::OnHold),
+    (S::OnHold, C::Reprioritize, S::OnHold),
+    (S::OnHold, C::Escalate, S::OnHold),
+    (S::OnHold, C::DeclareMajor, S::OnHold),
+    (S::OnHold, C::StandDownMajor, S::OnHold),
+    (S::OnHold, C::Link, S::OnHold),
+    (S::Resolved, C::StandDownMajor, S::Resolved),
+    (S::Resolved, C::Link, S::Resolved),
+];
+
+/// Whether the table allows `command` in `state` (`tick` is allowed everywhere).
+pub fn is_allowed(state: StatusKind, command: CommandKind) -> bool {
+    match (state, command) {
+        (_, C::Tick) => true,
+        (S::Unreported, C::Report | C::Import) => true,
+        _ => TRANSITIONS
+            .iter()
+            .any(|(from, cmd, _)| *from == state && *cmd == command),
+    }
+}
+
+/// The commands accepted in `state`, in [`CommandKind::ALL`] order.
+pub fn allowed_commands(state: StatusKind) -> Vec<CommandKind> {
+    CommandKind::ALL
+        .into_iter()
+        .filter(|c| is_allowed(state, *c))
+        .collect()
+}
+
+const fn category(state: StatusKind) -> Category {
+    match state {
+        S::Unreported | S::New => Category::New,
+        S::InProgress => Category::Open,
+        S::OnHold => Category::Pending,
+        S::Resolved => Category::Resolved,
+        S::Closed => Category::Closed,
+        S::Canceled => Category::Canceled,
+    }
+}
+
+/// The incident lifecycle as data, built from [`TRANSITIONS`]: for diagrams
+/// ([`Lifecycle::to_mermaid`]) and for conformance checks of real logs.
+pub fn lifecycle() -> Lifecycle {
+    let states = StatusKind::ALL
+        .iter()
+        .map(|s| {
+            let spec = if *s == S::New {
+                StateSpec::initial(s.name(), category(*s))
+            } else {
+                StateSpec::new(s.name(), category(*s))
+            };
+            if s.is_terminal() {
+                spec.terminal()
+            } else {
+                spec
+            }
+        })
+        .collect();
+    let transitions = TRANSITIONS
+        .iter()
+        .map(|(from, cmd, to)| TransitionSpec::new(from.name(), cmd.name(), to.name()))
+        .collect();
+    match Lifecycle::new("incident", states, transitions) {
+        Ok(lc) => lc,
+        Err(e) => unreachable!("the incident table names only listed states: {e}"), // invariant: tested constant table
+    }
+}
+
+/// When the host should next send [`Command::Tick`]: the auto-close deadline of a resolved
+/// incident, or `None` when nothing is due (not resolved, a major incident, auto-close off).
+///
+/// ```
+/// # use itsm_incident::{next_deadline, Policy, State};
+/// assert_eq!(next_deadline(&State::new(), &Policy::servicenow()), None);
+/// ```
+pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
+    let incident = state.incident()?;
+    let Status::Resolved { at, .. } = incident.status else {
+        return None;
+    };
+    if incident.major || policy.auto_close_days == 0 {
+        return None;
+    }
+    let from = match policy.auto_close_from {
+        AutoCloseFrom::Resolution => at,
+        AutoCloseFrom::LastUpdate => incident.updated_at,
+    };
+    from.checked_add_signed(Duration::days(i64::from(policy.auto_close_days)))
+}
+
+/// Decides what a command does to an incident: the events it produces, or why it is refused.
+///
+/// The checks run in a fixed order: the clock must not go backwards; the transition table
+/// must allow the command in the current state; the actor must hold a role the policy allows
+/// for it; then the command's own rules (required fields, hold reasons, windows, levels). A
+/// command that would change nothing (assigning to the same group and person, a caller's
+/// response when not awaiting the caller, a tick before its deadline) returns no events.
+///
+/// # Errors
+/// Every variant of [`Error`]; each names the state, the command, and what is allowed.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use itsm_core::actor::{Actor, Role, UserId};
+/// use itsm_incident::{decide, Command, Context, Policy, State, Error};
+///
+/// let policy = Policy::servicenow();
+/// let agent = Actor::new(UserId::from_u128(7), [Role::new("agent")?]);
+/// let ctx = Context { now: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(), actor: &agent, policy: &policy };
+/// let err = decide(&State::new(), &Command::StartWork, &ctx).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "`start_work` is not allowed in state `unreported`; allowed there: `report`, `import`, `tick`"
+/// );
+/// # Ok::<(), itsm_core::Error>(())
+/// ```
+pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    let kind = command.kind();
+    let incident = match state {
+        State::Unreported => return decide_unreported(command, ctx),
+        State::Reported(incident) => incident,
+    };
+    if ctx.now < incident.updated_at {
+        return Err(Error::ClockWentBackwards {
+            last: incident.updated_at,
+            now: ctx.now,
+        });
+    }
+    let status = incident.status.kind();
+    if !is_allowed(status, kind) {
+        return Err(Error::NotAllowed {
+            state: status,
+            command: kind,
+            allowed: allowed_commands(status),
+        });
+    }
+    if kind != C::Tick {
+        permit(kind, ctx)?;
+    }
+    let at = ctx.now;
+    let by = ctx.actor.user;
+    let policy = ctx.policy;
+    let event = match command {
+        Command::Report(_) | Command::Import(_) => {
+            // The table never allows these once reported; kept for exhaustiveness.
+            return Err(Error::NotAllowed {
+                state: status,
+                command: kind,
+                allowed: allowed_commands(status),
+            });
+        }
+        Command::Tick => match next_deadline(state, policy) {
+            Some(deadline) if at >= deadline => Event::Closed { at, by, auto: true },
+            _ => return Ok(Vec::new()),
+        },
+        Command::Assign { group, person } => {
+            let wanted = Assignment {
+                group: *group,
+                person: *person,
+            };
+            let reassignment = match incident.assignment {
+                Some(current) if current == wanted => return Ok(Vec::new()),
+                None => false,
+                Some(current) => match policy.reassignment_counting {
+                    ReassignmentCounting::GroupChange => current.group != wanted.group,
+                    ReassignmentCounting::GroupOrPersonChange => true,
+                },
+            };
+            Event::Assigned {
+                at,
+                by,
+                group: *group,
+                person: *person,
+                reassignment,
+            }
+        }
+        Command::StartWork => Event::WorkStarted { at, by },
+        Command::PutOnHold { reason, comment } => {
+            let Some(rule) = policy.hold_rule(reason) else {
+                return Err(Error::UnknownHoldReason {
+                    reason: reason.clone(),
+                    allowed: policy
+                        .hold_reasons
+                        .iter()
+                        .map(|r| r.reason.clone())
+                        .collect(),
+                });
+            };
+            if rule.comment_required && comment.as_deref().is_none_or(str::is_empty) {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "comment",
+                });
+            }
+            if let Status::OnHold {
+                reason: current, ..
+            } = &incident.status
+            {
+                if current == reason {
+                    return Ok(Vec::new());
+                }
+            }
+            Event::PutOnHold {
+                at,
+                by,
+                reason: reason.clone(),
+                comment: comment.clone(),
+            }
+        }
+        Command::CallerResponded { comment } => match &incident.status {
+            Status::OnHold { reason, .. }
+                if policy
+                    .hold_rule(reason)
+                    .is_some_and(|r| r.cleared_by_caller) =>
+            {
+                Event::CallerResponded {
+                    at,
+                    by,
+                    comment: comment.clone(),
+                }
+            }
+            _ => return Ok(Vec::new()),
+        },
+        Command::Resume => Event::Resumed { at, by },
+        Command::Reprioritize { impact, urgency } => {
+            if *impact == incident.report.impact && *urgency == incident.report.urgency {
+                return Ok(Vec::new());
+            }
+            let explanation = explain(policy, *impact, *urgency)?;
+            Event::Reprioritized {
+                at,
+                by,
+                impact: *impact,
+                urgency: *urgency,
+                priority: itsm_core::priority::Priority(explanation.priority.value),
+                explanation: Box::new(explanation),
+            }
+        }
+        Command::Escalate { kind: which, level } => {
+            let current = incident.escalation.level(*which);
+            let max = policy.max_escalation_level;
+            if *level <= current || *level > max {
+                return Err(Error::EscalationLevel {
+                    kind: *which,
+                    current,
+                    requested: *level,
+                    max,
+                });
+            }
+            Event::Escalated {
+                at,
+                by,
+                kind: *which,
+                level: *level,
+            }
+        }
+        Command::DeclareMajor { reason } => {
+            if incident.major {
+                return Err(Error::AlreadyMajor);
+            }
+            Event::MajorDeclared {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
+        Command::StandDownMajor { reason } => {
+            if !incident.major {
+                return Err(Error::NotMajor);
+            }
+            Event::MajorStoodDown {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
+        Command::Link { link } => {
+            let id = incident.report.id;
+            match link {
+                Link::Parent(other) | Link::Child(other) if *other == id => {
+                    return Err(Error::SelfLink { id });
+                }
+                Link::Parent(other) => {
+                    if let Some(current) = incident.links.parent {
+                        if current != *other {
+                            return Err(Error::ParentAlreadySet {
+                                current,
+                                requested: *other,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if incident.links.contains(link) {
+                return Ok(Vec::new());
+            }
+            Event::Linked {
+                at,
+                by,
+                link: *link,
+            }
+        }
+        Command::Resolve { code, notes } => {
+            if policy.required.resolution_code && code.is_empty() {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "resolution code",
+                });
+            }
+            if policy.required.resolution_notes && notes.is_empty() {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "resolution notes",
+                });
+            }
+            if !policy.resolution_codes.is_empty() && !policy.resolution_codes.contains(code) {
+                return Err(Error::UnknownResolutionCode {
+                    code: code.clone(),
+                    allowed: policy.resolution_codes.clone(),
+                });
+            }
+            Event::Resolved {
+                at,
+                by,
+                code: code.clone(),
+                notes: notes.clone(),
+            }
+        }
+        Command::Reopen { reason } => {
+            if let (
+                Status::Resolved {
+                    at: resolved_at, ..
+                },
+                Some(days),
+            ) = (&incident.status, policy.reopen_window_days)
+            {
+                let until = resolved_at
+                    .checked_add_signed(Duration::days(i64::from(days)))
+                    .ok_or(Error::DateOverflow {
+                        what: "the end of the reopen window",
+                    })?;
+                if at > until {
+                    return Err(Error::ReopenWindowPassed {
+                        resolved_at: *resolved_at,
+                        window_days: days,
+                        until,
+                        now: at,
+                    });
+                }
+            }
+            let by_support = ctx
+                .actor
+                .roles
+                .iter()
+                .any(|r| policy.support_roles.contains(r));
+            Event::Reopened {
+                at,
+                by,
+                reason: reason.clone(),
+                by_support,
+            }
+        }
+        Command::Close => Event::Closed {
+            at,
+            by,
+            auto: false,
+        },
+        Command::Cancel { reason } => {
+            if policy.required.cancel_reason && reason.is_empty() {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "reason",
+                });
+            }
+            Event::Canceled {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
+    };
+    Ok(vec![event])
+}
+
+fn permit(kind: CommandKind, ctx: &Context<'_>) -> Result<(), Error> {
+    ctx.policy
+        .permissions
+        .check(kind.name(), ctx.actor)
+        .map_err(|source| Error::Denied {
+            command: kind,
+            source,
+        })
+}
+
+fn explain(
+    policy: &Policy,
+    impact: Impact,
+    urgency: Urgency,
+) -> Result<itsm_core::priority::PriorityExplanation, Error> {
+    policy
+        .matrix
+        .explain(impact, urgency)
+        .map_err(|source| Error::Priority { source })
+}
+
+fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    let kind = command.kind();
+    let at = ctx.now;
+    let by = ctx.actor.user;
+    let policy = ctx.policy;
+    match command {
+        Command::Tick => Ok(Vec::new()),
+        Command::Report(report) => {
+            permit(kind, ctx)?;
+            if policy.required.description && report.description.is_empty() {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "description",
+                });
+            }
+            if policy.required.category && report.category.as_deref().is_none_or(str::is_empty) {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "category",
+                });
+            }
+            let explanation = explain(policy, report.impact, report.urgency)?;
+            Ok(vec![Event::Reported {
+                at,
+                by,
+                priority: itsm_core::priority::Priority(explanation.priority.value),
+                report: report.clone(),
+                explanation: Box::new(explanation),
+            }])
+        }
+        Command::Import(snapshot) => {
+            permit(kind, ctx)?;
+            let priority = policy
+                .matrix
+                .priority(snapshot.report.impact, snapshot.report.urgency)
+                .map_err(|source| Error::Priority { source })?;
+            if let Status::OnHold { reason, .. } = &snapshot.status {
+                if policy.hold_rule(reason).is_none() {
+                    return Err(Error::UnknownHoldReason {
+                        reason: reason.clone(),
+                        allowed: policy
+                            .hold_reasons
+                            .iter()
+                            .map(|r| r.reason.clone())
+                            .collect(),
+                    });
+                }
+            }
+            Ok(vec![Event::Imported {
+                at,
+                by,
+                snapshot: snapshot.clone(),
+                priority,
+            }])
+        }
+        _ => Err(Error::NotAllowed {
+            state: S::Unreported,
+            command: kind,
+            allowed: allowed_commands(S::Unreported),
+        }),
+    }
+}
+
+/// Folds one event into the state. Total: it never fails and checks no rules (`decide` did),
+/// so replaying stored events always rebuilds the same state. An event that cannot apply
+/// (anything but `reported` or `imported` before the incident exists, or those two after)
+/// leaves the state as it is.
+///
+/// ```
+/// # use itsm_incident::{decide, evolve, Command, Context, Policy, State};
+/// # use itsm_incident::model::{Channel, IncidentId, Report};
+/// # use itsm_core::actor::{Actor, Role, UserId};
+/// # use itsm_core::priority::{Impact, Urgency};
+/// # use chrono::{TimeZone, Utc};
+/// let policy = Policy::servicenow();
+/// let caller = Actor::new(UserId::from_u128(1), [Role::new("caller")?]);
+/// let ctx = Context { now: Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(), actor: &caller, policy: &policy };
+/// let report = Report {
+///     id: IncidentId::from_u128(42), caller: caller.user, channel: Channel::Email,
+///     category: None, configuration_item: None, service: None,
+///     impact: Impact(2), urgency: Urgency(2), description: "VPN down".into(),
+/// };
+/// let events = decide(&State::new(), &Command::Report(Box::new(report)), &ctx).unwrap();
+/// let state = events.iter().fold(State::new(), evolve);
+/// assert_eq!(state.incident().unwrap().priority().0, 3);
+/// # Ok::<(), itsm_core::Error>(())
+/// ```
+pub fn evolve(state: State, event: &Event) -> State {
+    match state {
+        State::Unreported => match event {
+            Event::Reported {
+                at,
+                report,
+                priority,
+                ..
+            } => State::Reported(Box::new(Incident {
+                report: (**report).clone(),
+                priority: *priority,
+                status: Status::New,
+                assignment: None,
+                reassignment_count: 0,
+                reopen_count: 0,
+                escalation: Default::default(),
+                major: false,
+                links: Default::default(),
+                opened_at: *at,
+                updated_at: *at,
+            })),
+            Event::Imported {
+                at,
+                snapshot,
+                priority,
+                ..
+            } => {
+                let s = (**snapshot).clone();
+                State::Reported(Box::new(Incident {
+                    report: s.report,
+                    priority: *priority,
+                    status: s.status,
+                    assignment: s.assignment,
+                    reassignment_count: s.reassignment_count,
+                    reopen_count: s.reopen_count,
+                    escalation: s.escalation,
+                    major: s.major,
+                    links: s.links,
+                    opened_at: s.opened_at,
+                    updated_at: *at,
+                }))
+            }
+            _ => State::Unreported,
+        },
+        State::Reported(mut incident) => {
+            apply(&mut incident, event);
+            State::Reported(incident)
+        }
+    }
+}
+
+fn apply(incident: &mut Incident, event: &Event) {
+    match event {
+        Event::Reported { .. } | Event::Imported { .. } => return,
+        Event::Assigned {
+            group,
+            person,
+            reassignment,
+            ..
+        } => {
+            incident.assignment = Some(Assignment {
+                group: *group,
+                person: *person,
+            });
+            if *reassignment {
+                incident.reassignment_count = incident.reassignment_count.saturating_add(1);
+            }
+        }
+        Event::WorkStarted { .. } | Event::Resumed { .. } | Event::CallerResponded { .. } => {
+            incident.status = Status::InProgress;
+        }
+        Event::PutOnHold { at, reason, .. } => {
+            incident.status = Status::OnHold {
+                reason: reason.clone(),
+                since: *at,
+            };
+        }
+        Event::Reprioritized {
+            impact,
+            urgency,
+            priority,
+            ..
+        } => {
+            incident.report.impact = *impact;
+            incident.report.urgency = *urgency;
+            incident.priority = *priority;
+        }
+        Event::Escalated { kind, level, .. } => {
+            let slot = match kind {
+                crate::model::EscalationKind::Functional => &mut incident.escalation.functional,
+                crate::model::EscalationKind::Hierarchical => &mut incident.escalation.hierarchical,
+            };
+            *slot = (*slot).max(*level);
+        }
+        Event::MajorDeclared { .. } => incident.major = true,
+        Event::MajorStoodDown { .. } => incident.major = false,
+        Event::Linked { link, .. } => incident.links.add(*link),
+        Event::Resolved {
+            at, code, notes, ..
+        } => {
+            incident.status = Status::Resolved {
+                code: code.clone(),
+                notes: notes.clone(),
+                at: *at,
+            };
+        }
+        Event::Reopened { .. } => {
+            incident.status = Status::InProgress;
+            incident.reopen_count = incident.reopen_count.saturating_add(1);
+        }
+        Event::Closed { at, auto, .. } => {
+            let code = match std::mem::replace(&mut incident.status, Status::New) {
+                Status::Resolved { code, .. } | Status::Closed { code, .. } => code,
+                _ => String::new(),
+            };
+            incident.status = Status::Closed {
+                code,
+                at: *at,
+                auto: *auto,
+            };
+        }
+        Event::Canceled { at, reason, .. } => {
+            incident.status = Status::Canceled {
+                reason: reason.clone(),
+                at: *at,
+            };
+        }
+    }
+    incident.updated_at = event.at();
+}

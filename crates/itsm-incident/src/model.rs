@@ -1,0 +1,539 @@
+//! The incident record and its state.
+
+use chrono::{DateTime, Utc};
+use itsm_core::ids::{ConfigItemId, GroupId, ServiceId, UserId};
+use itsm_core::priority::{Impact, Priority, Urgency};
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// An id from a 128-bit number (handy for tests and for mapping foreign ids).
+            pub const fn from_u128(value: u128) -> Self {
+                $name(Uuid::from_u128(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An incident.
+    IncidentId
+);
+id_type!(
+    /// A problem record (owned by the problem practice; only the id is kept here).
+    ProblemId
+);
+id_type!(
+    /// A change request (owned by the change practice; only the id is kept here).
+    ChangeId
+);
+
+/// How the incident reached the service desk.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Channel {
+    /// A phone call.
+    Phone,
+    /// An e-mail.
+    Email,
+    /// The self-service portal.
+    SelfService,
+    /// Chat.
+    Chat,
+    /// In person.
+    WalkIn,
+    /// An alert from monitoring.
+    Monitoring,
+    /// Any other channel, by name.
+    Other(String),
+}
+
+/// Why an incident is on hold. The five built-in reasons have fixed meanings; a vendor adds
+/// its own as `Custom` and lists them in the policy. In JSON every reason is a plain string
+/// (`"awaiting_caller"`, or the custom code itself).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "String", into = "String"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schemars", schemars(with = "String"))]
+pub enum HoldReason {
+    /// Waiting for the caller (ServiceNow's "Awaiting Caller"); a caller's update clears it.
+    AwaitingCaller,
+    /// Waiting for a change to be implemented.
+    AwaitingChange,
+    /// Waiting for a problem to be fixed.
+    AwaitingProblem,
+    /// Waiting for a supplier.
+    AwaitingVendor,
+    /// Waiting for evidence.
+    AwaitingEvidence,
+    /// A reason a vendor defines as data.
+    Custom(String),
+}
+
+impl HoldReason {
+    /// The reason's code, as written in JSON and policies.
+    pub fn code(&self) -> &str {
+        match self {
+            HoldReason::AwaitingCaller => "awaiting_caller",
+            HoldReason::AwaitingChange => "awaiting_change",
+            HoldReason::AwaitingProblem => "awaiting_problem",
+            HoldReason::AwaitingVendor => "awaiting_vendor",
+            HoldReason::AwaitingEvidence => "awaiting_evidence",
+            HoldReason::Custom(code) => code,
+        }
+    }
+
+    /// The reason for a code: a built-in one, or `Custom`.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "awaiting_caller" => HoldReason::AwaitingCaller,
+            "awaiting_change" => HoldReason::AwaitingChange,
+            "awaiting_problem" => HoldReason::AwaitingProblem,
+            "awaiting_vendor" => HoldReason::AwaitingVendor,
+            "awaiting_evidence" => HoldReason::AwaitingEvidence,
+            other => HoldReason::Custom(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for HoldReason {
+    fn from(code: String) -> Self {
+        HoldReason::from_code(&code)
+    }
+}
+
+impl From<HoldReason> for String {
+    fn from(reason: HoldReason) -> Self {
+        reason.code().to_owned()
+    }
+}
+
+impl std::fmt::Display for HoldReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Functional escalation moves the incident to a more skilled group (second line, third
+/// line); hierarchical escalation informs management.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum EscalationKind {
+    /// To a more skilled support level.
+    Functional,
+    /// Up the management line.
+    Hierarchical,
+}
+
+impl std::fmt::Display for EscalationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EscalationKind::Functional => "functional",
+            EscalationKind::Hierarchical => "hierarchical",
+        })
+    }
+}
+
+/// A link from an incident to another record (ids only: practice crates do not depend on
+/// each other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "kind", content = "id", rename_all = "snake_case")
+)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Link {
+    /// The problem behind this incident.
+    Problem(ProblemId),
+    /// A change that caused or fixes it.
+    Change(ChangeId),
+    /// The parent incident (this one is a child).
+    Parent(IncidentId),
+    /// A child incident.
+    Child(IncidentId),
+}
+
+/// What a caller reports: everything `report` needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Report {
+    /// The new incident's id (made by the host).
+    pub id: IncidentId,
+    /// Who is affected.
+    pub caller: UserId,
+    /// How it arrived.
+    pub channel: Channel,
+    /// The vendor's category, if any.
+    pub category: Option<String>,
+    /// The configuration item concerned, if known.
+    pub configuration_item: Option<ConfigItemId>,
+    /// The service concerned, if known.
+    pub service: Option<ServiceId>,
+    /// Impact on the matrix's scale.
+    pub impact: Impact,
+    /// Urgency on the matrix's scale.
+    pub urgency: Urgency,
+    /// What happened.
+    pub description: String,
+}
+
+/// Who works on the incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Assignment {
+    /// The assignment group.
+    pub group: GroupId,
+    /// The person in the group, if any.
+    pub person: Option<UserId>,
+}
+
+/// Where the incident is in its lifecycle, with the data valid only there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "status", rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Status {
+    /// Recorded, nobody working on it yet.
+    New,
+    /// Being worked on.
+    InProgress,
+    /// Waiting, for a reason.
+    OnHold {
+        /// Why.
+        reason: HoldReason,
+        /// Since when.
+        since: DateTime<Utc>,
+    },
+    /// A solution is in place; the caller may still reopen.
+    Resolved {
+        /// The resolution code.
+        code: String,
+        /// The resolution notes.
+        notes: String,
+        /// When it was resolved.
+        at: DateTime<Utc>,
+    },
+    /// Finished.
+    Closed {
+        /// The resolution code it was closed with.
+        code: String,
+        /// When it was closed.
+        at: DateTime<Utc>,
+        /// Whether the auto-close rule closed it.
+        auto: bool,
+    },
+    /// Withdrawn before resolution.
+    Canceled {
+        /// Why.
+        reason: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// The state names of the lifecycle, without data: what transition tables, errors and
+/// diagrams speak of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum StatusKind {
+    /// Before `report` (or `import`): no incident yet.
+    Unreported,
+    /// See [`Status::New`].
+    New,
+    /// See [`Status::InProgress`].
+    InProgress,
+    /// See [`Status::OnHold`].
+    OnHold,
+    /// See [`Status::Resolved`].
+    Resolved,
+    /// See [`Status::Closed`].
+    Closed,
+    /// See [`Status::Canceled`].
+    Canceled,
+}
+
+impl StatusKind {
+    /// Every lifecycle state (not `Unreported`), in lifecycle order.
+    pub const ALL: [StatusKind; 6] = [
+        StatusKind::New,
+        StatusKind::InProgress,
+        StatusKind::OnHold,
+        StatusKind::Resolved,
+        StatusKind::Closed,
+        StatusKind::Canceled,
+    ];
+
+    /// The state's name, as in diagrams and JSON.
+    pub const fn name(self) -> &'static str {
+        match self {
+            StatusKind::Unreported => "unreported",
+            StatusKind::New => "new",
+            StatusKind::InProgress => "in_progress",
+            StatusKind::OnHold => "on_hold",
+            StatusKind::Resolved => "resolved",
+            StatusKind::Closed => "closed",
+            StatusKind::Canceled => "canceled",
+        }
+    }
+
+    /// Whether nothing more can happen.
+    pub const fn is_terminal(self) -> bool {
+        matches!(self, StatusKind::Closed | StatusKind::Canceled)
+    }
+}
+
+impl std::fmt::Display for StatusKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Status {
+    /// The state's name without data.
+    pub fn kind(&self) -> StatusKind {
+        match self {
+            Status::New => StatusKind::New,
+            Status::InProgress => StatusKind::InProgress,
+            Status::OnHold { .. } => StatusKind::OnHold,
+            Status::Resolved { .. } => StatusKind::Resolved,
+            Status::Closed { .. } => StatusKind::Closed,
+            Status::Canceled { .. } => StatusKind::Canceled,
+        }
+    }
+}
+
+/// Levels of escalation reached, per kind (0 = not escalated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Escalation {
+    /// Functional level.
+    pub functional: u8,
+    /// Hierarchical level.
+    pub hierarchical: u8,
+}
+
+impl Escalation {
+    /// The level reached for `kind`.
+    pub fn level(&self, kind: EscalationKind) -> u8 {
+        match kind {
+            EscalationKind::Functional => self.functional,
+            EscalationKind::Hierarchical => self.hierarchical,
+        }
+    }
+}
+
+/// Links to other records, each list sorted and without repeats.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Links {
+    /// Problems.
+    pub problems: Vec<ProblemId>,
+    /// Changes.
+    pub changes: Vec<ChangeId>,
+    /// The parent incident.
+    pub parent: Option<IncidentId>,
+    /// Child incidents.
+    pub children: Vec<IncidentId>,
+}
+
+impl Links {
+    /// Whether `link` is already recorded.
+    pub fn contains(&self, link: &Link) -> bool {
+        match link {
+            Link::Problem(id) => self.problems.binary_search(id).is_ok(),
+            Link::Change(id) => self.changes.binary_search(id).is_ok(),
+            Link::Parent(id) => self.parent == Some(*id),
+            Link::Child(id) => self.children.binary_search(id).is_ok(),
+        }
+    }
+
+    pub(crate) fn add(&mut self, link: Link) {
+        fn insert<T: Ord>(list: &mut Vec<T>, id: T) {
+            if let Err(at) = list.binary_search(&id) {
+                list.insert(at, id);
+            }
+        }
+        match link {
+            Link::Problem(id) => insert(&mut self.problems, id),
+            Link::Change(id) => insert(&mut self.changes, id),
+            Link::Parent(id) => self.parent = Some(id),
+            Link::Child(id) => insert(&mut self.children, id),
+        }
+    }
+}
+
+/// An incident's whole record. Fields are read through getters; only events change them.
+///
+/// A [`Snapshot`] is the same record as plain public data, for import and export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Incident {
+    pub(crate) report: Report,
+    pub(crate) priority: Priority,
+    pub(crate) status: Status,
+    pub(crate) assignment: Option<Assignment>,
+    pub(crate) reassignment_count: u32,
+    pub(crate) reopen_count: u32,
+    pub(crate) escalation: Escalation,
+    pub(crate) major: bool,
+    pub(crate) links: Links,
+    pub(crate) opened_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+}
+
+impl Incident {
+    /// The incident's id.
+    pub fn id(&self) -> IncidentId {
+        self.report.id
+    }
+    /// What was reported (impact and urgency as they are now).
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+    /// The priority, from the policy's matrix.
+    pub fn priority(&self) -> Priority {
+        self.priority
+    }
+    /// The lifecycle state with its data.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+    /// Who works on it.
+    pub fn assignment(&self) -> Option<Assignment> {
+        self.assignment
+    }
+    /// How many times it moved to another group (or person, as the policy says).
+    pub fn reassignment_count(&self) -> u32 {
+        self.reassignment_count
+    }
+    /// How many times it was reopened.
+    pub fn reopen_count(&self) -> u32 {
+        self.reopen_count
+    }
+    /// Escalation levels reached.
+    pub fn escalation(&self) -> Escalation {
+        self.escalation
+    }
+    /// Whether it is a major incident now.
+    pub fn is_major(&self) -> bool {
+        self.major
+    }
+    /// Links to problems, changes, parent and children.
+    pub fn links(&self) -> &Links {
+        &self.links
+    }
+    /// When it was opened.
+    pub fn opened_at(&self) -> DateTime<Utc> {
+        self.opened_at
+    }
+    /// When the last event happened.
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+
+    /// The record as plain data, for export or to import elsewhere.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            report: self.report.clone(),
+            status: self.status.clone(),
+            assignment: self.assignment,
+            reassignment_count: self.reassignment_count,
+            reopen_count: self.reopen_count,
+            escalation: self.escalation,
+            major: self.major,
+            links: self.links.clone(),
+            opened_at: self.opened_at,
+        }
+    }
+}
+
+/// An incident record as plain data: what `import` takes, to migrate from another tool or to
+/// resynchronise a replay with a log. The priority is recomputed from the policy's matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Snapshot {
+    /// What was reported.
+    pub report: Report,
+    /// Where it is.
+    pub status: Status,
+    /// Who works on it.
+    pub assignment: Option<Assignment>,
+    /// Reassignments so far.
+    pub reassignment_count: u32,
+    /// Reopens so far.
+    pub reopen_count: u32,
+    /// Escalation levels.
+    pub escalation: Escalation,
+    /// Whether it is a major incident.
+    pub major: bool,
+    /// Links.
+    pub links: Links,
+    /// When it was opened.
+    pub opened_at: DateTime<Utc>,
+}
+
+/// The state a lifecycle folds over: nothing yet, or an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "state", content = "incident", rename_all = "snake_case")
+)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum State {
+    /// Before `report` or `import`.
+    Unreported,
+    /// An incident exists.
+    Reported(Box<Incident>),
+}
+
+impl State {
+    /// The state before anything happened.
+    pub const fn new() -> Self {
+        State::Unreported
+    }
+
+    /// The lifecycle state's name.
+    pub fn kind(&self) -> StatusKind {
+        match self {
+            State::Unreported => StatusKind::Unreported,
+            State::Reported(incident) => incident.status.kind(),
+        }
+    }
+
+    /// The incident, once reported.
+    pub fn incident(&self) -> Option<&Incident> {
+        match self {
+            State::Unreported => None,
+            State::Reported(incident) => Some(incident),
+        }
+    }
+}

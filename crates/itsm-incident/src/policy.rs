@@ -1,0 +1,178 @@
+//! Everything a vendor configures, as data.
+
+use itsm_core::actor::{Permissions, Role};
+use itsm_core::priority::PriorityMatrix;
+
+use crate::command::CommandKind;
+use crate::model::HoldReason;
+
+/// How one hold reason behaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct HoldReasonRule {
+    /// The reason.
+    pub reason: HoldReason,
+    /// Whether putting on hold for this reason needs a comment (ServiceNow: awaiting caller).
+    pub comment_required: bool,
+    /// Whether a caller's response clears it and returns the incident to in progress.
+    pub cleared_by_caller: bool,
+    /// Whether a parent on hold for this reason puts its children on hold too.
+    pub propagates_to_children: bool,
+}
+
+/// From when the auto-close clock counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum AutoCloseFrom {
+    /// From the resolution.
+    Resolution,
+    /// From the last update of the incident.
+    LastUpdate,
+}
+
+/// Which assignment changes count as a reassignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum ReassignmentCounting {
+    /// Only a change of group after the first assignment (ServiceNow's `reassignment_count`).
+    GroupChange,
+    /// A change of group or of person after the first assignment.
+    GroupOrPersonChange,
+}
+
+/// Fields a command must carry (non-empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RequiredFields {
+    /// `report` needs a description.
+    pub description: bool,
+    /// `report` needs a category.
+    pub category: bool,
+    /// `resolve` needs a resolution code.
+    pub resolution_code: bool,
+    /// `resolve` needs resolution notes.
+    pub resolution_notes: bool,
+    /// `cancel` needs a reason.
+    pub cancel_reason: bool,
+}
+
+/// The incident policy: everything a vendor configures. [`Policy::servicenow`] follows
+/// ServiceNow's documented model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Policy {
+    /// The priority matrix (checked when loaded).
+    pub matrix: PriorityMatrix,
+    /// The hold reasons allowed, with their rules. A reason not listed is refused.
+    pub hold_reasons: Vec<HoldReasonRule>,
+    /// The resolution codes allowed; empty: any non-empty code.
+    pub resolution_codes: Vec<String>,
+    /// Days after resolution within which a reopen is accepted; `None`: any time while
+    /// resolved (closure ends the possibility either way).
+    pub reopen_window_days: Option<u32>,
+    /// Days after which a resolved incident closes by itself; 0: never. Major incidents are
+    /// never auto-closed.
+    pub auto_close_days: u32,
+    /// From when the auto-close clock counts.
+    pub auto_close_from: AutoCloseFrom,
+    /// Which assignment changes count as a reassignment.
+    pub reassignment_counting: ReassignmentCounting,
+    /// The highest escalation level, for both kinds.
+    pub max_escalation_level: u8,
+    /// Fields commands must carry.
+    pub required: RequiredFields,
+    /// Roles counted as support staff: a reopen by one of them reopens child incidents too; a
+    /// reopen by anyone else (a self-service caller) does not.
+    pub support_roles: Vec<Role>,
+    /// Which roles may run which command (by command name, e.g. `resolve`). `tick` needs no
+    /// role: it is the host's timer.
+    pub permissions: Permissions,
+}
+
+fn role(name: &str) -> Role {
+    match Role::new(name) {
+        Ok(role) => role,
+        Err(_) => unreachable!("role names in presets are not empty"), // invariant: constant non-empty names
+    }
+}
+
+impl Policy {
+    /// ServiceNow's documented model: its default 3x3 matrix; hold reasons awaiting caller
+    /// (comment required, cleared by the caller, not copied to children), change, problem,
+    /// vendor, and evidence (copied to children); resolution code and notes required; reopen
+    /// any time while resolved; auto-close 7 days after resolution; reassignments counted on
+    /// group changes; three escalation levels.
+    ///
+    /// Roles: `caller` (reports, responds, reopens and closes), `agent` (all the work),
+    /// `major_incident_manager` (declares and stands down major incidents), `system`
+    /// (automation: the same commands as an agent), `integration` (imports).
+    pub fn servicenow() -> Self {
+        let caller = role("caller");
+        let agent = role("agent");
+        let mim = role("major_incident_manager");
+        let system = role("system");
+        let integration = role("integration");
+        let staff = [agent.clone(), system.clone()];
+        let mut permissions = Permissions::new();
+        for kind in CommandKind::ALL {
+            let roles: Vec<Role> = match kind {
+                CommandKind::Report => vec![caller.clone(), agent.clone(), system.clone()],
+                CommandKind::Import => vec![integration.clone()],
+                CommandKind::CallerResponded | CommandKind::Reopen | CommandKind::Close => {
+                    vec![caller.clone(), agent.clone(), system.clone()]
+                }
+                CommandKind::DeclareMajor | CommandKind::StandDownMajor => vec![mim.clone()],
+                CommandKind::Tick => continue,
+                _ => staff.to_vec(),
+            };
+            permissions = permissions.allow(kind.name(), roles);
+        }
+        let hold =
+            |reason, comment_required, cleared_by_caller, propagates_to_children| HoldReasonRule {
+                reason,
+                comment_required,
+                cleared_by_caller,
+                propagates_to_children,
+            };
+        Policy {
+            matrix: PriorityMatrix::servicenow(),
+            hold_reasons: vec![
+                hold(HoldReason::AwaitingCaller, true, true, false),
+                hold(HoldReason::AwaitingChange, false, false, true),
+                hold(HoldReason::AwaitingProblem, false, false, true),
+                hold(HoldReason::AwaitingVendor, false, false, true),
+                hold(HoldReason::AwaitingEvidence, false, false, true),
+            ],
+            resolution_codes: Vec::new(),
+            reopen_window_days: None,
+            auto_close_days: 7,
+            auto_close_from: AutoCloseFrom::Resolution,
+            reassignment_counting: ReassignmentCounting::GroupChange,
+            max_escalation_level: 3,
+            required: RequiredFields {
+                description: false,
+                category: false,
+                resolution_code: true,
+                resolution_notes: true,
+                cancel_reason: true,
+            },
+            support_roles: vec![agent, system, mim],
+            permissions,
+        }
+    }
+
+    /// The rule for a hold reason, if the policy allows it.
+    pub fn hold_rule(&self, reason: &HoldReason) -> Option<&HoldReasonRule> {
+        self.hold_reasons.iter().find(|r| &r.reason == reason)
+    }
+}
