@@ -69,6 +69,7 @@ pub const TRANSITIONS: &[(StatusKind, CommandKind, StatusKind)] = &[
     (S::OnHold, C::DeclareMajor, S::OnHold),
     (S::OnHold, C::StandDownMajor, S::OnHold),
     (S::OnHold, C::Link, S::OnHold),
+    (S::Resolved, C::Assign, S::Resolved),
     (S::Resolved, C::StandDownMajor, S::Resolved),
     (S::Resolved, C::Link, S::Resolved),
 ];
@@ -593,7 +594,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                     reopen_count: s.reopen_count,
                     escalation: s.escalation,
                     major: s.major,
-                    links: s.links,
+                    links: s.links.normalized(),
                     opened_at: s.opened_at,
                     updated_at: *at,
                 }))

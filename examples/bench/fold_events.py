@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""The peer of `bench-incident`: the plain Python fold a user would otherwise write.
+
+Reads the stored incident events as JSON lines (`{"incident": id, "event": {...}}`, written
+by `cargo run --release -p itsm-examples --bin bench-incident`), then folds them into one
+dict of state and counters per incident, in pure Python (standard library only). Loading
+and JSON decoding are not timed; only the fold is, repeated, and the median is printed.
+
+Usage: python3 fold_events.py EVENTS.jsonl [REPETITIONS]
+"""
+
+import json
+import statistics
+import sys
+import time
+
+
+def load(path):
+    """The (incident id, event dict) pairs, in stored order."""
+    records = []
+    with open(path, "rb") as lines:
+        for line in lines:
+            stored = json.loads(line)
+            records.append((stored["incident"], stored["event"]))
+    return records
+
+
+def fold(records):
+    """Per-incident dicts, as `evolve` folds them (same rules, same counters)."""
+    incidents = {}
+    for incident_id, event in records:
+        kind = event["type"]
+        if kind == "reported":
+            report = event["report"]
+            incidents[incident_id] = {
+                "status": "new",
+                "caller": report["caller"],
+                "category": report["category"],
+                "impact": report["impact"],
+                "urgency": report["urgency"],
+                "priority": event["priority"],
+                "assignment": None,
+                "reassignment_count": 0,
+                "reopen_count": 0,
+                "hold_reason": None,
+                "resolution_code": None,
+                "auto_closed": False,
+                "escalation": {"functional": 0, "hierarchical": 0},
+                "major": False,
+                "problems": set(),
+                "opened_at": event["at"],
+                "updated_at": event["at"],
+            }
+            continue
+        incident = incidents.get(incident_id)
+        if incident is None:
+            continue
+        if kind == "assigned":
+            incident["assignment"] = (event["group"], event["person"])
+            if event["reassignment"]:
+                incident["reassignment_count"] += 1
+        elif kind in ("work_started", "resumed", "caller_responded"):
+            incident["status"] = "in_progress"
+            incident["hold_reason"] = None
+        elif kind == "put_on_hold":
+            incident["status"] = "on_hold"
+            incident["hold_reason"] = event["reason"]
+        elif kind == "resolved":
+            incident["status"] = "resolved"
+            incident["resolution_code"] = event["code"]
+            incident["resolved_at"] = event["at"]
+        elif kind == "closed":
+            incident["status"] = "closed"
+            incident["auto_closed"] = event["auto"]
+            incident["closed_at"] = event["at"]
+        elif kind == "reopened":
+            incident["status"] = "in_progress"
+            incident["reopen_count"] += 1
+        elif kind == "reprioritized":
+            incident["impact"] = event["impact"]
+            incident["urgency"] = event["urgency"]
+            incident["priority"] = event["priority"]
+        elif kind == "escalated":
+            levels = incident["escalation"]
+            levels[event["kind"]] = max(levels[event["kind"]], event["level"])
+        elif kind == "canceled":
+            incident["status"] = "canceled"
+            incident["cancel_reason"] = event["reason"]
+        elif kind == "linked":
+            link = event["link"]
+            if link["kind"] == "problem":
+                incident["problems"].add(link["id"])
+        elif kind == "major_declared":
+            incident["major"] = True
+        elif kind == "major_stood_down":
+            incident["major"] = False
+        incident["updated_at"] = event["at"]
+    return incidents
+
+
+def summary(incidents):
+    """The line `bench-incident` prints for its own fold, to cross-check."""
+    counts = dict.fromkeys(
+        ("new", "in_progress", "on_hold", "resolved", "closed", "canceled"), 0
+    )
+    auto_closed = reassignments = reopens = priority_sum = 0
+    for incident in incidents.values():
+        counts[incident["status"]] += 1
+        auto_closed += incident["status"] == "closed" and incident["auto_closed"]
+        reassignments += incident["reassignment_count"]
+        reopens += incident["reopen_count"]
+        priority_sum += incident["priority"]
+    return (
+        f"summary: incidents={len(incidents)} new={counts['new']} "
+        f"in_progress={counts['in_progress']} on_hold={counts['on_hold']} "
+        f"resolved={counts['resolved']} closed={counts['closed']} "
+        f"auto_closed={auto_closed} canceled={counts['canceled']} "
+        f"reassignments={reassignments} reopens={reopens} priority_sum={priority_sum}"
+    )
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    path = sys.argv[1]
+    repetitions = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    started = time.perf_counter()
+    records = load(path)
+    loaded = time.perf_counter() - started
+    print(f"python loaded {len(records)} events in {loaded:.2f} s (untimed)")
+    rates = []
+    incidents = {}
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        incidents = fold(records)
+        rates.append(len(records) / (time.perf_counter() - started))
+    print(f"python fold events/s: {statistics.median(rates):.0f}")
+    print(
+        f"  median of {repetitions} runs (min {min(rates):.0f}, max {max(rates):.0f}); "
+        f"Python {sys.version.split()[0]}"
+    )
+    print(f"python {summary(incidents)}")
+
+
+if __name__ == "__main__":
+    main()

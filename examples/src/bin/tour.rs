@@ -1,0 +1,286 @@
+//! The guided tour: an incident's whole life on bundled data (`examples/data/tour.json`),
+//! printing every command, the events it produced, and why.
+//!
+//! Run it with `cargo run -p itsm-examples --bin tour`. Pass another script as the first
+//! argument to tour your own scenario.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a demo prints; that is its job
+
+use std::collections::BTreeMap;
+use std::error::Error as StdError;
+
+use chrono::{DateTime, Duration, Utc};
+use itsm_core::actor::{Actor, Role, UserId};
+use itsm_incident::model::{IncidentId, State, Status};
+use itsm_incident::{
+    Command, Context, Event, Policy, decide, evolve, next_deadline, sync_children,
+};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Script {
+    title: String,
+    actors: BTreeMap<String, ActorSpec>,
+    incidents: BTreeMap<String, IncidentId>,
+    steps: Vec<Step>,
+}
+
+#[derive(Deserialize)]
+struct ActorSpec {
+    id: UserId,
+    roles: Vec<Role>,
+}
+
+#[derive(Deserialize)]
+struct Step {
+    at: DateTime<Utc>,
+    actor: String,
+    incident: String,
+    #[serde(default)]
+    say: Option<String>,
+    #[serde(default)]
+    command: Option<Command>,
+    #[serde(default)]
+    wait_for_deadline: bool,
+}
+
+struct Desk {
+    policy: Policy,
+    names: BTreeMap<IncidentId, String>,
+    states: BTreeMap<IncidentId, State>,
+    system: Actor,
+}
+
+impl Desk {
+    fn name(&self, id: IncidentId) -> &str {
+        self.names.get(&id).map_or("?", String::as_str)
+    }
+
+    fn state(&self, id: IncidentId) -> State {
+        self.states.get(&id).cloned().unwrap_or(State::Unreported)
+    }
+
+    /// Runs one command on one incident, prints what happened, and follows the parent/child
+    /// sync down to the children.
+    fn run(
+        &mut self,
+        id: IncidentId,
+        command: &Command,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        depth: usize,
+    ) {
+        let pad = "   ".repeat(depth + 1);
+        let state = self.state(id);
+        let json = serde_json::to_string(command).unwrap_or_else(|e| format!("<{e}>"));
+        println!("{pad}> {} {json}", self.name(id));
+        let ctx = Context {
+            now,
+            actor,
+            policy: &self.policy,
+        };
+        match decide(&state, command, &ctx) {
+            Err(e) => println!("{pad}< rejected: {e}"),
+            Ok(events) if events.is_empty() => println!("{pad}< no events (nothing to do yet)"),
+            Ok(events) => {
+                let mut next = state;
+                for event in &events {
+                    println!("{pad}< {}", describe(event));
+                    for line in explain(event, &self.policy) {
+                        println!("{pad}  why: {line}");
+                    }
+                    next = evolve(next, event);
+                }
+                let children: Vec<State> = next
+                    .incident()
+                    .map(|i| i.links().children.iter().map(|c| self.state(*c)).collect())
+                    .unwrap_or_default();
+                println!("{pad}  state: {}", summary(&next));
+                self.states.insert(id, next);
+                for event in &events {
+                    let follow = sync_children(event, &self.policy, &children);
+                    if !follow.is_empty() {
+                        println!(
+                            "{pad}  sync: the parent's `{}` reaches {} child(ren)",
+                            event.name(),
+                            follow.len()
+                        );
+                    }
+                    let system = self.system.clone();
+                    for (child, cmd) in follow {
+                        self.run(child, &cmd, &system, now, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn describe(event: &Event) -> String {
+    let detail = match event {
+        Event::Reported {
+            priority, report, ..
+        } => {
+            format!(
+                "priority {} for impact {} / urgency {}",
+                priority.0, report.impact.0, report.urgency.0
+            )
+        }
+        Event::Assigned { reassignment, .. } => {
+            if *reassignment {
+                "counted as a reassignment".into()
+            } else {
+                "first assignment".into()
+            }
+        }
+        Event::PutOnHold { reason, .. } => format!("reason {reason}"),
+        Event::Reprioritized { priority, .. } => format!("priority now {}", priority.0),
+        Event::Escalated { kind, level, .. } => format!("{kind} level {level}"),
+        Event::Resolved { code, .. } => format!("code {code}"),
+        Event::Reopened { by_support, .. } => {
+            if *by_support {
+                "by support staff".into()
+            } else {
+                "by the caller (self-service)".into()
+            }
+        }
+        Event::Closed { auto, .. } => {
+            if *auto {
+                "automatically".into()
+            } else {
+                "by hand".into()
+            }
+        }
+        _ => String::new(),
+    };
+    if detail.is_empty() {
+        event.name().to_owned()
+    } else {
+        format!("{} ({detail})", event.name())
+    }
+}
+
+/// The policy rules behind an event, in words.
+fn explain(event: &Event, policy: &Policy) -> Vec<String> {
+    match event {
+        Event::Reported { explanation, .. } | Event::Reprioritized { explanation, .. } => {
+            vec![explanation.to_string()]
+        }
+        Event::PutOnHold { reason, .. } => policy
+            .hold_rule(reason)
+            .map(|r| {
+                vec![format!(
+                    "hold reason `{reason}` {} comment, {} cleared by the caller's response, and {} to child incidents",
+                    if r.comment_required { "needs a" } else { "needs no" },
+                    if r.cleared_by_caller { "is" } else { "is not" },
+                    if r.propagates_to_children { "propagates" } else { "does not propagate" },
+                )]
+            })
+            .unwrap_or_default(),
+        Event::Reopened { by_support, .. } => vec![if *by_support {
+            "reopened by support: resolved children reopen too".into()
+        } else {
+            "reopened by a self-service caller: children stay as they are (ServiceNow)".into()
+        }],
+        Event::Closed { auto: true, .. } => vec![format!(
+            "auto-close after {} days from resolution; major incidents never auto-close",
+            policy.auto_close_days
+        )],
+        _ => Vec::new(),
+    }
+}
+
+fn summary(state: &State) -> String {
+    let Some(i) = state.incident() else {
+        return "unreported".into();
+    };
+    let status = match i.status() {
+        Status::OnHold { reason, .. } => format!("on_hold ({reason})"),
+        other => other.kind().to_string(),
+    };
+    format!(
+        "{status}, priority {}, reassignments {}, reopens {}, major {}",
+        i.priority().0,
+        i.reassignment_count(),
+        i.reopen_count(),
+        i.is_major()
+    )
+}
+
+fn main() -> Result<(), Box<dyn StdError>> {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/data/tour.json").to_owned());
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let script: Script = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+    let actors: BTreeMap<String, Actor> = script
+        .actors
+        .into_iter()
+        .map(|(name, spec)| (name, Actor::new(spec.id, spec.roles)))
+        .collect();
+    let system = actors
+        .get("system")
+        .cloned()
+        .ok_or("the script needs an actor named `system`")?;
+    let mut desk = Desk {
+        policy: Policy::servicenow(),
+        names: script
+            .incidents
+            .iter()
+            .map(|(n, id)| (*id, n.clone()))
+            .collect(),
+        states: BTreeMap::new(),
+        system,
+    };
+    println!("itsm-rs tour: {}", script.title);
+    println!(
+        "policy: ServiceNow's documented model (matrix `{}`)",
+        desk.policy.matrix.name()
+    );
+    for (n, step) in script.steps.iter().enumerate() {
+        let actor = actors
+            .get(&step.actor)
+            .ok_or_else(|| format!("step {}: unknown actor {}", n + 1, step.actor))?;
+        let id = *script
+            .incidents
+            .get(&step.incident)
+            .ok_or_else(|| format!("step {}: unknown incident {}", n + 1, step.incident))?;
+        let roles: Vec<&str> = actor.roles.iter().map(Role::as_str).collect();
+        println!();
+        println!(
+            "step {} · {} · {} ({})",
+            n + 1,
+            step.at.format("%Y-%m-%d %H:%M UTC"),
+            step.actor,
+            roles.join(", ")
+        );
+        if let Some(say) = &step.say {
+            println!("   {say}");
+        }
+        if let Some(command) = &step.command {
+            desk.run(id, command, actor, step.at, 0);
+        }
+        if step.wait_for_deadline {
+            match next_deadline(&desk.state(id), &desk.policy) {
+                None => println!(
+                    "   next_deadline({}) = none: nothing to wait for",
+                    desk.name(id)
+                ),
+                Some(due) => {
+                    println!(
+                        "   next_deadline({}) = {}",
+                        desk.name(id),
+                        due.format("%Y-%m-%d %H:%M UTC")
+                    );
+                    desk.run(id, &Command::Tick, actor, due - Duration::seconds(1), 0);
+                    desk.run(id, &Command::Tick, actor, due, 0);
+                }
+            }
+        }
+    }
+    println!();
+    println!("final:");
+    for (id, name) in &desk.names {
+        println!("   {name}: {}", summary(&desk.state(*id)));
+    }
+    Ok(())
+}
