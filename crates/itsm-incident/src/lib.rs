@@ -86,3 +86,8 @@ pub use machine::{
 pub use model::State;
 pub use policy::{AutoCloseFrom, HoldReasonRule, Policy, ReassignmentCounting, RequiredFields};
 pub use sync::sync_children;
+
+// The README's example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;
