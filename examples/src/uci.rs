@@ -243,7 +243,8 @@ pub struct BadRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum LoadError {
-    /// The input could not be read as CSV (an I/O error, or no header).
+    /// The input could not be read (an I/O error; with flexible row lengths and byte records,
+    /// the CSV reader has no other failure).
     Csv {
         /// The line where reading failed, if known.
         line: Option<u64>,
@@ -335,9 +336,9 @@ impl LoadError {
 ///
 /// # Errors
 /// - [`LoadError::TimestampFormat`]: the mapping's timestamp format is invalid;
-/// - [`LoadError::Csv`]: the input cannot be read (I/O error, or no header);
+/// - [`LoadError::Csv`]: the input cannot be read (an I/O error);
 /// - [`LoadError::MissingColumn`], [`LoadError::AmbiguousColumn`]: a column the mapping names
-///   is not in the header, or is there twice.
+///   is not in the header (empty input has an empty header), or is there twice.
 ///
 /// A row that does not fit (a state missing from the mapping, a field that does not parse, too
 /// few fields, text that is not UTF-8) is not an error: it is returned in [`Log::bad_rows`].

@@ -9,6 +9,7 @@ use itsm_examples::uci::{Mapping, load, priority_agreement};
 use itsm_examples::uci_policy;
 
 #[test]
+#[allow(clippy::disallowed_methods)] // the host's test reads where the data is
 fn uci_log_replays_within_targets() {
     let Some(dir) = std::env::var_os("ITSM_DATA") else {
         println!(

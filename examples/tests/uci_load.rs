@@ -1,5 +1,7 @@
 //! Tests of the UCI incident log importer: the loader on small inline logs, the committed
 //! mapping and matrix files, and the real log when `ITSM_DATA` points at it.
+// clippy.toml allows `unwrap` inside `#[test]` functions only; the helpers here are test code too.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 

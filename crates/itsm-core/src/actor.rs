@@ -38,6 +38,14 @@ impl Role {
     ///
     /// # Errors
     /// [`Error::EmptyRole`] when the name is empty.
+    ///
+    /// ```
+    /// use itsm_core::actor::Role;
+    ///
+    /// assert_eq!(Role::new("agent")?.as_str(), "agent");
+    /// assert_eq!(Role::new(""), Err(itsm_core::Error::EmptyRole));
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> Result<Self, Error> {
         let name = name.into();
         if name.is_empty() {
@@ -116,7 +124,10 @@ impl Permissions {
     /// Allows `roles` to perform `action` (adding to any roles already allowed).
     #[must_use]
     pub fn allow(mut self, action: &str, roles: impl IntoIterator<Item = Role>) -> Self {
-        self.rules.entry(action.to_owned()).or_default().extend(roles);
+        self.rules
+            .entry(action.to_owned())
+            .or_default()
+            .extend(roles);
         self
     }
 
@@ -134,6 +145,26 @@ impl Permissions {
     ///
     /// # Errors
     /// [`Error::PermissionDenied`] naming the action, the roles that may, and the roles held.
+    /// An action the table does not list is denied with an empty list of allowed roles.
+    ///
+    /// ```
+    /// use itsm_core::actor::{Actor, Permissions, Role, UserId};
+    /// use itsm_core::Error;
+    ///
+    /// let manager = Role::new("manager")?;
+    /// let perms = Permissions::new().allow("close", [manager.clone()]);
+    /// let alice = Actor::new(UserId::from_u128(1), [manager.clone()]);
+    /// perms.check("close", &alice)?;
+    /// assert_eq!(
+    ///     perms.check("delete", &alice),
+    ///     Err(Error::PermissionDenied {
+    ///         action: "delete".into(),
+    ///         allowed: vec![],
+    ///         held: vec![manager],
+    ///     })
+    /// );
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
     pub fn check(&self, action: &str, actor: &Actor) -> Result<(), Error> {
         let allowed = self.rules.get(action);
         if let Some(allowed) = allowed {
@@ -143,7 +174,9 @@ impl Permissions {
         }
         Err(Error::PermissionDenied {
             action: action.to_owned(),
-            allowed: allowed.map(|a| a.iter().cloned().collect()).unwrap_or_default(),
+            allowed: allowed
+                .map(|a| a.iter().cloned().collect())
+                .unwrap_or_default(),
             held: actor.roles.iter().cloned().collect(),
         })
     }

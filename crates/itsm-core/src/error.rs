@@ -58,7 +58,9 @@ pub enum Error {
         allowed: Vec<u8>,
     },
     /// A priority table has no cell for a pair of levels.
-    #[error("the priority table has no cell for impact {impact} and urgency {urgency}; a table must cover every pair")]
+    #[error(
+        "the priority table has no cell for impact {impact} and urgency {urgency}; a table must cover every pair"
+    )]
     MissingCell {
         /// Impact of the missing cell.
         impact: u8,
@@ -66,7 +68,9 @@ pub enum Error {
         urgency: u8,
     },
     /// A priority table has two cells for the same pair of levels.
-    #[error("the priority table has two cells for impact {impact} and urgency {urgency}; give each pair once")]
+    #[error(
+        "the priority table has two cells for impact {impact} and urgency {urgency}; give each pair once"
+    )]
     DuplicateCell {
         /// Impact of the repeated cell.
         impact: u8,
@@ -110,7 +114,7 @@ pub enum Error {
     #[error("the formula divides by zero; the divisor must be at least 1")]
     ZeroDivisor,
     /// The actor holds none of the roles that may perform an action.
-    #[error("{action} needs one of the roles {}; the actor has {}", roles(.allowed), roles(.held))]
+    #[error("{}", denied(.action, .allowed, .held))]
     PermissionDenied {
         /// The action that was attempted.
         action: String,
@@ -151,6 +155,18 @@ pub enum Error {
 fn list(values: &[u8]) -> String {
     let parts: Vec<String> = values.iter().map(u8::to_string).collect();
     parts.join(", ")
+}
+
+fn denied(action: &str, allowed: &[Role], held: &[Role]) -> String {
+    if allowed.is_empty() {
+        format!("no role may {action}; the actor has {}", roles(held))
+    } else {
+        format!(
+            "{action} needs one of the roles {}; the actor has {}",
+            roles(allowed),
+            roles(held)
+        )
+    }
 }
 
 fn roles(values: &[Role]) -> String {

@@ -27,7 +27,6 @@ macro_rules! id_type {
     };
 }
 
-
 id_type!(
     /// A person or system account.
     UserId
@@ -44,4 +43,3 @@ id_type!(
     /// A configuration item of any class.
     ConfigItemId
 );
-

@@ -18,12 +18,14 @@
 //! ```
 //! use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
 //!
+//! let matrix = PriorityMatrix::itop();
+//! # // Without the `serde` feature the example still runs, on the preset itself.
+//! # #[cfg(feature = "serde")]
 //! // A vendor's matrix arrives as JSON and is checked on the way in.
-//! let json = serde_json::to_string(&PriorityMatrix::itop()).unwrap();
-//! let matrix: PriorityMatrix = serde_json::from_str(&json).unwrap();
+//! let matrix: PriorityMatrix = serde_json::from_str(&serde_json::to_string(&matrix)?)?;
 //! let why = matrix.explain(Impact(1), Urgency(2))?;
 //! assert_eq!(why.priority.label, "Critical");
-//! # Ok::<(), itsm_core::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Features
@@ -34,8 +36,8 @@
 #![deny(missing_docs)]
 
 pub mod actor;
-pub mod ids;
 mod error;
+pub mod ids;
 pub mod lifecycle;
 pub mod priority;
 

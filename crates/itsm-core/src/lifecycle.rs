@@ -168,6 +168,25 @@ impl Lifecycle {
     /// # Errors
     /// [`Error::DuplicateState`], [`Error::UnknownState`] (a transition names a state not
     /// listed) or [`Error::NoInitialState`].
+    ///
+    /// ```
+    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+    /// use itsm_core::Error;
+    ///
+    /// let err = Lifecycle::new(
+    ///     "door",
+    ///     vec![StateSpec::initial("open", Category::Open)],
+    ///     vec![TransitionSpec::new("open", "close", "closed")],
+    /// );
+    /// assert_eq!(
+    ///     err,
+    ///     Err(Error::UnknownState {
+    ///         lifecycle: "door".into(),
+    ///         command: "close".into(),
+    ///         state: "closed".into(),
+    ///     })
+    /// );
+    /// ```
     pub fn new(
         name: &str,
         states: Vec<StateSpec>,
@@ -236,17 +255,62 @@ impl Lifecycle {
         out
     }
 
-    /// The commands that lead from `from` to `to`.
+    /// The commands that lead from `from` to `to`, in table order, without repeats (a table
+    /// may list a transition twice; a conformance verdict names each command once).
+    ///
+    /// ```
+    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+    ///
+    /// let lc = Lifecycle::new(
+    ///     "ticket",
+    ///     vec![
+    ///         StateSpec::initial("on_hold", Category::Pending),
+    ///         StateSpec::new("in_progress", Category::Open),
+    ///     ],
+    ///     vec![
+    ///         TransitionSpec::new("on_hold", "resume", "in_progress"),
+    ///         TransitionSpec::new("on_hold", "caller_update", "in_progress"),
+    ///         TransitionSpec::new("on_hold", "resume", "in_progress"),
+    ///     ],
+    /// )?;
+    /// assert_eq!(lc.commands_between("on_hold", "in_progress"), ["resume", "caller_update"]);
+    /// assert!(lc.commands_between("in_progress", "on_hold").is_empty());
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
     pub fn commands_between(&self, from: &str, to: &str) -> Vec<&str> {
-        self.transitions
+        let mut out: Vec<&str> = Vec::new();
+        for t in self
+            .transitions
             .iter()
             .filter(|t| t.from == from && t.to == to)
-            .map(|t| t.command.as_str())
-            .collect()
+        {
+            if !out.contains(&t.command.as_str()) {
+                out.push(&t.command);
+            }
+        }
+        out
     }
 
     /// Checks an observed sequence of states (for example from a real log) against the
     /// lifecycle: each change of state is accepted when some command leads there.
+    ///
+    /// ```
+    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec, Verdict};
+    ///
+    /// let lc = Lifecycle::new(
+    ///     "door",
+    ///     vec![
+    ///         StateSpec::initial("open", Category::Open),
+    ///         StateSpec::new("closed", Category::Closed).terminal(),
+    ///     ],
+    ///     vec![TransitionSpec::new("open", "close", "closed")],
+    /// )?;
+    /// let report = lc.conformance(["open", "closed", "ajar"]);
+    /// assert!(report.starts_initial);
+    /// assert_eq!(report.steps[0].verdict, Verdict::Accepted(vec!["close".into()]));
+    /// assert_eq!(report.steps[1].verdict, Verdict::UnknownState("ajar".into()));
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
     pub fn conformance<I, S>(&self, observed: I) -> Conformance
     where
         I: IntoIterator<Item = S>,
@@ -299,7 +363,30 @@ impl Lifecycle {
 
     /// A Mermaid `stateDiagram-v2` of the state-changing transitions; commands that keep the
     /// state are left out (a practice's page lists them in a table). Edges with several
-    /// commands show them joined by `/`.
+    /// commands show them joined by `/`. Edges come in the order of the states, so the
+    /// order of the transition table does not reach the diagram.
+    ///
+    /// ```
+    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+    ///
+    /// let lc = Lifecycle::new(
+    ///     "door",
+    ///     vec![
+    ///         StateSpec::initial("open", Category::Open),
+    ///         StateSpec::new("closed", Category::Closed).terminal(),
+    ///     ],
+    ///     vec![
+    ///         TransitionSpec::new("open", "close", "closed"),
+    ///         TransitionSpec::new("open", "slam", "closed"),
+    ///         TransitionSpec::new("open", "wedge", "open"),
+    ///     ],
+    /// )?;
+    /// assert_eq!(
+    ///     lc.to_mermaid(),
+    ///     "stateDiagram-v2\n    [*] --> open\n    open --> closed : close / slam\n    closed --> [*]\n"
+    /// );
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
     pub fn to_mermaid(&self) -> String {
         let mut out = String::from("stateDiagram-v2\n");
         for s in self.states.iter().filter(|s| s.initial) {

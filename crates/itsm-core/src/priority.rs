@@ -58,6 +58,7 @@ pub enum Direction {
 /// One level of a scale: its number and its label.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Level {
     /// The number stored on tickets.
@@ -85,6 +86,7 @@ impl std::fmt::Display for Level {
 /// An ordered scale of levels with an explicit direction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Scale {
     /// Which end is the most severe.
@@ -94,11 +96,12 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// A scale of levels `1..=labels.len()` with the given labels, in number order.
+    /// A scale of levels `1..=labels.len()` with the given labels, in number order. Levels are
+    /// `u8`: labels past the 255th are left out.
     pub fn numbered(direction: Direction, labels: &[&str]) -> Self {
         let levels = labels
             .iter()
-            .zip(1u8..)
+            .zip(1u8..=u8::MAX)
             .map(|(label, value)| Level::new(value, *label))
             .collect();
         Scale { direction, levels }
@@ -126,6 +129,7 @@ pub enum Rounding {
 /// One cell of a priority table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Cell {
     /// The impact level.
@@ -279,7 +283,10 @@ impl std::fmt::Display for PriorityExplanation {
                 };
                 write!(f, "{round}((impact + urgency")?;
                 if offset != 0 {
-                    write!(f, " {} {}", if offset < 0 { '-' } else { '+' }, offset.abs())?;
+                    // `unsigned_abs`: `abs` overflows on `i16::MIN`, and explanations are public
+                    // data that need not come from a valid matrix.
+                    let sign = if offset < 0 { '-' } else { '+' };
+                    write!(f, " {sign} {}", offset.unsigned_abs())?;
                 }
                 write!(f, ") / {divisor})")?;
             }
@@ -456,7 +463,8 @@ impl PriorityMatrix {
                 let p = self.lookup(a.value, b.value)?;
                 // Every more severe impact at the same urgency, and vice versa.
                 for more in &s.impact.levels {
-                    if severity(s.impact.direction, more.value) > severity(s.impact.direction, a.value)
+                    if severity(s.impact.direction, more.value)
+                        > severity(s.impact.direction, a.value)
                     {
                         let q = self.lookup(more.value, b.value)?;
                         if severity(pdir, q) < severity(pdir, p) {
@@ -524,6 +532,19 @@ impl PriorityMatrix {
     ///
     /// # Errors
     /// [`Error::UnknownLevel`] when a level is not on its scale.
+    ///
+    /// ```
+    /// use itsm_core::priority::{Impact, PriorityMatrix, RuleUsed, Urgency};
+    ///
+    /// let why = PriorityMatrix::floor_average().explain(Impact(2), Urgency(5))?;
+    /// assert_eq!(why.priority.value, 3);
+    /// assert!(matches!(why.rule, RuleUsed::Formula { divisor: 2, .. }));
+    /// assert_eq!(
+    ///     why.to_string(),
+    ///     "impact 2 (High) and urgency 5 (Very low) give priority 3 (Medium) by floor((impact + urgency) / 2) of matrix `floor-average`"
+    /// );
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
     pub fn explain(&self, impact: Impact, urgency: Urgency) -> Result<PriorityExplanation, Error> {
         let p = self.lookup(impact.0, urgency.0)?;
         let level = |axis: Axis, scale: &Scale, value: u8| -> Result<Level, Error> {
@@ -572,7 +593,11 @@ impl PriorityMatrix {
 
     /// Whether `urgency` is on the urgency scale.
     pub fn has_urgency(&self, urgency: Urgency) -> bool {
-        self.spec.urgency.levels.iter().any(|l| l.value == urgency.0)
+        self.spec
+            .urgency
+            .levels
+            .iter()
+            .any(|l| l.value == urgency.0)
     }
 
     /// ServiceNow's default 3x3 matrix: impact and urgency 1 High, 2 Medium, 3 Low; priority

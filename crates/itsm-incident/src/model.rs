@@ -373,6 +373,19 @@ impl Links {
         }
     }
 
+    /// The same links with each list sorted and without repeats, as `contains` and `add`
+    /// expect; an imported snapshot's lists come in whatever order the other tool used.
+    pub(crate) fn normalized(mut self) -> Self {
+        fn tidy<T: Ord>(list: &mut Vec<T>) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        tidy(&mut self.problems);
+        tidy(&mut self.changes);
+        tidy(&mut self.children);
+        self
+    }
+
     pub(crate) fn add(&mut self, link: Link) {
         fn insert<T: Ord>(list: &mut Vec<T>, id: T) {
             if let Err(at) = list.binary_search(&id) {
@@ -513,6 +526,13 @@ pub enum State {
     Unreported,
     /// An incident exists.
     Reported(Box<Incident>),
+}
+
+impl Default for State {
+    /// [`State::Unreported`]: nothing has happened yet.
+    fn default() -> Self {
+        State::Unreported
+    }
 }
 
 impl State {
