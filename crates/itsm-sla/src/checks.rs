@@ -1,0 +1,302 @@
+//! Static checks of definitions: the documented traps, found before they bite.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use itsm_core::lifecycle::Category;
+
+use crate::definition::{Condition, Definition, PauseMode, TicketView};
+
+/// What a check found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+pub enum Finding {
+    /// No ticket can satisfy the start condition.
+    NeverStarts {
+        /// The definition.
+        definition: String,
+    },
+    /// Every ticket that satisfies start also satisfies stop: nothing ever attaches.
+    NeverAttaches {
+        /// The definition.
+        definition: String,
+    },
+    /// Every ticket that starts is already paused: the clock is paused for ever.
+    PausedFromStart {
+        /// The definition.
+        definition: String,
+    },
+    /// A ticket that satisfies the pause condition always satisfies the cancel condition
+    /// (by default, start no longer true), so pausing cancels the clock instead.
+    PauseCancels {
+        /// The definition.
+        definition: String,
+    },
+    /// Two definitions of the same target kind can both attach to one ticket.
+    Overlap {
+        /// One definition.
+        definition: String,
+        /// The other.
+        other: String,
+    },
+    /// A threshold that can never fire or fires meaninglessly (0%, duplicates, over 1000%).
+    UnreachableThreshold {
+        /// The definition.
+        definition: String,
+        /// The threshold.
+        percent: u16,
+    },
+    /// An escalation before the clock's own start: it fires the moment the clock attaches.
+    EscalationBeforeStart {
+        /// The definition.
+        definition: String,
+        /// The escalation.
+        escalation: String,
+    },
+    /// The conditions mention too many values to check exhaustively.
+    TooComplex {
+        /// The definition.
+        definition: String,
+    },
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::NeverStarts { definition } => write!(
+                f,
+                "`{definition}`: no ticket can satisfy the start condition, so it never attaches"
+            ),
+            Finding::NeverAttaches { definition } => write!(
+                f,
+                "`{definition}`: the start condition is contained in the stop condition: whenever it would start it is already stopped, so it never attaches"
+            ),
+            Finding::PausedFromStart { definition } => write!(
+                f,
+                "`{definition}`: the start condition is contained in the pause condition: every clock is paused from the start and never runs"
+            ),
+            Finding::PauseCancels { definition } => write!(
+                f,
+                "`{definition}`: whenever the pause condition holds the clock is cancelled (the cancel condition, by default 'start no longer true', also holds), so it never pauses"
+            ),
+            Finding::Overlap { definition, other } => write!(
+                f,
+                "`{definition}` and `{other}` measure the same target and can both attach to one ticket; the selection rule decides which apply"
+            ),
+            Finding::UnreachableThreshold {
+                definition,
+                percent,
+            } => write!(
+                f,
+                "`{definition}`: threshold {percent}% can never fire usefully (allowed: 1 to 1000, each once)"
+            ),
+            Finding::EscalationBeforeStart {
+                definition,
+                escalation,
+            } => write!(
+                f,
+                "`{definition}`: escalation `{escalation}` lies before the clock's start and fires the moment it attaches"
+            ),
+            Finding::TooComplex { definition } => write!(
+                f,
+                "`{definition}`: the conditions mention too many values to check exhaustively"
+            ),
+        }
+    }
+}
+
+const OTHER: &str = "\u{0}other";
+const MAX_CASES: usize = 200_000;
+
+#[derive(Default)]
+struct Atoms {
+    states: BTreeSet<String>,
+    priorities: BTreeSet<u8>,
+    groups: BTreeSet<String>,
+    fields: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn collect(c: &Condition, atoms: &mut Atoms) {
+    match c {
+        Condition::Always | Condition::Never | Condition::CategoryIn(_) => {}
+        Condition::StateIn(s) => atoms.states.extend(s.iter().cloned()),
+        Condition::PriorityIn(p) => atoms.priorities.extend(p.iter().copied()),
+        Condition::GroupIn(g) => atoms.groups.extend(g.iter().cloned()),
+        Condition::FieldIn { field, values } => {
+            atoms
+                .fields
+                .entry(field.clone())
+                .or_default()
+                .extend(values.iter().cloned());
+        }
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| collect(c, atoms)),
+        Condition::Not(c) => collect(c, atoms),
+    }
+}
+
+/// Every distinguishable ticket for the conditions given (each mentioned value, plus one
+/// value none of them mentions, plus missing), or `None` when there would be too many.
+fn universe(conditions: &[&Condition]) -> Option<Vec<TicketView>> {
+    let mut atoms = Atoms::default();
+    conditions.iter().for_each(|c| collect(c, &mut atoms));
+    let states: Vec<String> = atoms
+        .states
+        .iter()
+        .cloned()
+        .chain([OTHER.to_owned()])
+        .collect();
+    let categories: Vec<Option<Category>> = [
+        None,
+        Some(Category::New),
+        Some(Category::Open),
+        Some(Category::Pending),
+        Some(Category::Resolved),
+        Some(Category::Closed),
+        Some(Category::Canceled),
+    ]
+    .to_vec();
+    let other_priority = (0..=u8::MAX).find(|p| !atoms.priorities.contains(p));
+    let priorities: Vec<Option<u8>> = atoms
+        .priorities
+        .iter()
+        .map(|p| Some(*p))
+        .chain([None, other_priority])
+        .collect();
+    let groups: Vec<Option<String>> = atoms
+        .groups
+        .iter()
+        .cloned()
+        .map(Some)
+        .chain([None, Some(OTHER.to_owned())])
+        .collect();
+    let fields: Vec<(String, Vec<Option<String>>)> = atoms
+        .fields
+        .iter()
+        .map(|(k, vs)| {
+            let values = vs
+                .iter()
+                .cloned()
+                .map(Some)
+                .chain([None, Some(OTHER.to_owned())])
+                .collect();
+            (k.clone(), values)
+        })
+        .collect();
+    let mut size = states.len() * categories.len() * priorities.len() * groups.len();
+    for (_, vs) in &fields {
+        size = size.checked_mul(vs.len())?;
+    }
+    if size > MAX_CASES {
+        return None;
+    }
+    let mut out = Vec::with_capacity(size);
+    for state in &states {
+        for category in &categories {
+            for priority in &priorities {
+                for group in &groups {
+                    let base = TicketView {
+                        state: state.clone(),
+                        category: *category,
+                        priority: *priority,
+                        group: group.clone(),
+                        ..TicketView::default()
+                    };
+                    let mut views = vec![base];
+                    for (name, values) in &fields {
+                        let mut next = Vec::with_capacity(views.len() * values.len());
+                        for v in &views {
+                            for value in values {
+                                let mut w = v.clone();
+                                if let Some(value) = value {
+                                    w.fields.insert(name.clone(), value.clone());
+                                }
+                                next.push(w);
+                            }
+                        }
+                        views = next;
+                    }
+                    out.extend(views);
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Checks definitions for the documented traps and explains each finding. Conditions are
+/// checked over every distinguishable ticket (each value they mention, one they do not,
+/// and missing), treating fields as independent: a finding that says "never" holds for
+/// every real ticket; an overlap may involve combinations a real workflow never produces.
+pub fn check(definitions: &[Definition]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for d in definitions {
+        let id = || d.id.clone();
+        let mut seen = BTreeSet::new();
+        for p in &d.thresholds {
+            if *p == 0 || *p > 1000 || !seen.insert(*p) {
+                findings.push(Finding::UnreachableThreshold {
+                    definition: id(),
+                    percent: *p,
+                });
+            }
+        }
+        for e in &d.escalations {
+            if e.offset_seconds < -d.target_seconds {
+                findings.push(Finding::EscalationBeforeStart {
+                    definition: id(),
+                    escalation: e.name.clone(),
+                });
+            }
+        }
+        let mut conds = vec![&d.start, &d.stop, &d.pause];
+        if let Some(c) = &d.cancel {
+            conds.push(c);
+        }
+        let Some(views) = universe(&conds) else {
+            findings.push(Finding::TooComplex { definition: id() });
+            continue;
+        };
+        let starting: Vec<&TicketView> = views.iter().filter(|v| d.start.eval(v)).collect();
+        if starting.is_empty() {
+            findings.push(Finding::NeverStarts { definition: id() });
+            continue;
+        }
+        if starting.iter().all(|v| d.stop.eval(v)) {
+            findings.push(Finding::NeverAttaches { definition: id() });
+            continue;
+        }
+        if d.pause_mode != PauseMode::None {
+            let running: Vec<&&TicketView> = starting.iter().filter(|v| !d.stop.eval(v)).collect();
+            if running.iter().all(|v| d.pause.eval(v)) {
+                findings.push(Finding::PausedFromStart { definition: id() });
+            }
+            let pausing: Vec<&TicketView> = views
+                .iter()
+                .filter(|v| d.pause.eval(v) && !d.stop.eval(v))
+                .collect();
+            if !pausing.is_empty() && pausing.iter().all(|v| d.cancels(v)) {
+                findings.push(Finding::PauseCancels { definition: id() });
+            }
+        }
+    }
+    for (i, a) in definitions.iter().enumerate() {
+        for b in definitions.iter().skip(i + 1) {
+            if a.target != b.target {
+                continue;
+            }
+            let conds = [&a.start, &a.stop, &b.start, &b.stop];
+            let both = universe(&conds).is_some_and(|views| {
+                views.iter().any(|v| {
+                    a.start.eval(v) && !a.stop.eval(v) && b.start.eval(v) && !b.stop.eval(v)
+                })
+            });
+            if both {
+                findings.push(Finding::Overlap {
+                    definition: a.id.clone(),
+                    other: b.id.clone(),
+                });
+            }
+        }
+    }
+    findings
+}
