@@ -66,7 +66,7 @@ impl Condition {
         match self {
             Condition::Always => true,
             Condition::Never => false,
-            Condition::StateIn(states) => states.iter().any(|s| *s == view.state),
+            Condition::StateIn(states) => states.contains(&view.state),
             Condition::CategoryIn(cats) => view.category.is_some_and(|c| cats.contains(&c)),
             Condition::PriorityIn(ps) => view.priority.is_some_and(|p| ps.contains(&p)),
             Condition::GroupIn(gs) => view.group.as_ref().is_some_and(|g| gs.contains(g)),

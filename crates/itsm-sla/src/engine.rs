@@ -8,6 +8,9 @@ use itsm_calendar::Calendar;
 use crate::definition::{Definition, PauseMode, ReopenMode, Selection, Target, TicketView};
 use crate::error::Error;
 
+/// A ticket's views in time order.
+pub type Timeline = Vec<(DateTime<Utc>, TicketView)>;
+
 /// Compiled calendars by name, as definitions refer to them.
 pub type Calendars = BTreeMap<String, Calendar>;
 
@@ -952,7 +955,7 @@ pub fn counterfactual(
     a: &Definitions,
     b: &Definitions,
     calendars: &Calendars,
-    tickets: &[(String, Vec<(DateTime<Utc>, TicketView)>)],
+    tickets: &[(String, Timeline)],
     until: DateTime<Utc>,
 ) -> Result<Vec<Change>, Error> {
     let outcomes = |defs: &Definitions, timeline| -> Result<BTreeMap<Target, Outcome>, Error> {

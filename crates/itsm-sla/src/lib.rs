@@ -87,7 +87,7 @@ pub use definition::{
 };
 pub use engine::{
     Alarm, AlarmKind, Calendars, Change, Clock, Clocks, Context, Definitions, Event, Input,
-    Measure, Outcome, Replay, Stage, counterfactual, decide, evolve, measure, next_deadline,
-    replay,
+    Measure, Outcome, Replay, Stage, Timeline, counterfactual, decide, evolve, measure,
+    next_deadline, replay,
 };
 pub use error::Error;
