@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod replay;
+pub mod sla_replay;
 pub mod uci;
 
 /// The policy the UCI replay runs under: ServiceNow's documented model

@@ -82,7 +82,7 @@ pub enum Error {
         now: DateTime<Utc>,
     },
     /// An escalation must go up.
-    #[error("{kind} escalation to level {requested} refused: the incident is at level {current}; allowed: levels {} to {max}", .current + 1)]
+    #[error("{kind} escalation to level {requested} refused: the incident is at level {current}; allowed: {}", levels_above(*.current, *.max))]
     EscalationLevel {
         /// Functional or hierarchical.
         kind: EscalationKind,
@@ -119,6 +119,16 @@ pub enum Error {
         /// What was being computed.
         what: &'static str,
     },
+}
+
+/// The levels an escalation may still reach. Written without `current + 1`, which overflows
+/// for an imported incident at level 255 (a `Display` must not panic), and naming the case
+/// where the incident already sits at (or above) the policy's highest level.
+fn levels_above(current: u8, max: u8) -> String {
+    match current.checked_add(1) {
+        Some(next) if next <= max => format!("levels {next} to {max}"),
+        _ => format!("none, {max} is the highest level"),
+    }
 }
 
 fn names<T: std::fmt::Display>(values: &[T]) -> String {

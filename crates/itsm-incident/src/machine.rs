@@ -518,6 +518,12 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                     });
                 }
             }
+            // The `link` command refuses self-links; an import must not smuggle one in (a
+            // host walking parents and children would loop).
+            let id = snapshot.report.id;
+            if snapshot.links.parent == Some(id) || snapshot.links.children.contains(&id) {
+                return Err(Error::SelfLink { id });
+            }
             Ok(vec![Event::Imported {
                 at,
                 by,
