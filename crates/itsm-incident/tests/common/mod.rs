@@ -1,0 +1,368 @@
+//! Shared helpers for the behavioural tests: actors, fixed times, event builders and the
+//! given/when/then `check`.
+#![allow(dead_code)] // each test file uses a different part of this module
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use itsm_core::actor::{Actor, Role, UserId};
+use itsm_core::ids::GroupId;
+use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
+use itsm_incident::model::{
+    Channel, Escalation, HoldReason, IncidentId, Links, Report, Snapshot, State, Status,
+};
+use itsm_incident::{Command, Context, Error, Event, Policy, decide, evolve};
+
+/// The incident most tests talk about.
+pub const ID: IncidentId = IncidentId::from_u128(0x1_0001);
+/// Other incidents (parents, children, link targets).
+pub const OTHER: IncidentId = IncidentId::from_u128(0x1_0002);
+pub const THIRD: IncidentId = IncidentId::from_u128(0x1_0003);
+
+/// Assignment groups and people.
+pub const SERVICE_DESK: GroupId = GroupId::from_u128(0x2_0001);
+pub const NETWORK: GroupId = GroupId::from_u128(0x2_0002);
+pub const ALICE: UserId = UserId::from_u128(0x3_0001);
+pub const BOB: UserId = UserId::from_u128(0x3_0002);
+
+fn role(name: &str) -> Role {
+    Role::new(name).unwrap()
+}
+
+fn with_roles(user: u128, roles: &[&str]) -> Actor {
+    Actor::new(UserId::from_u128(user), roles.iter().map(|r| role(r)))
+}
+
+/// The affected user, through self-service.
+pub fn caller() -> Actor {
+    with_roles(1, &["caller"])
+}
+/// A service desk agent.
+pub fn agent() -> Actor {
+    with_roles(2, &["agent"])
+}
+/// Automation (the host's own account, also used for parent/child sync).
+pub fn system() -> Actor {
+    with_roles(3, &["system"])
+}
+/// A major incident manager (only that role).
+pub fn mim() -> Actor {
+    with_roles(4, &["major_incident_manager"])
+}
+/// An importer from another tool.
+pub fn integration() -> Actor {
+    with_roles(5, &["integration"])
+}
+/// Someone with no role at all.
+pub fn nobody() -> Actor {
+    Actor::new(UserId::from_u128(6), [])
+}
+/// Someone holding every role of the ServiceNow preset.
+pub fn superuser() -> Actor {
+    with_roles(
+        7,
+        &[
+            "caller",
+            "agent",
+            "system",
+            "major_incident_manager",
+            "integration",
+        ],
+    )
+}
+
+/// Monday 2 March 2026, 09:00 UTC: the start of every story.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+/// `hours` after [`t0`].
+pub fn t(hours: i64) -> DateTime<Utc> {
+    t0() + Duration::hours(hours)
+}
+/// `days` after [`t0`].
+pub fn day(days: i64) -> DateTime<Utc> {
+    t0() + Duration::days(days)
+}
+
+/// A report with ServiceNow levels.
+pub fn report_of(id: IncidentId, impact: u8, urgency: u8) -> Report {
+    Report {
+        id,
+        caller: caller().user,
+        channel: Channel::SelfService,
+        category: Some("network".into()),
+        configuration_item: None,
+        service: None,
+        impact: Impact(impact),
+        urgency: Urgency(urgency),
+        description: "VPN drops every ten minutes".into(),
+    }
+}
+
+/// The standard report: incident [`ID`], impact 2, urgency 2 (priority 3 Moderate).
+pub fn report() -> Report {
+    report_of(ID, 2, 2)
+}
+
+/// A snapshot of the standard report in `status`.
+pub fn snapshot(status: Status) -> Snapshot {
+    Snapshot {
+        report: report(),
+        status,
+        assignment: None,
+        reassignment_count: 0,
+        reopen_count: 0,
+        escalation: Escalation::default(),
+        major: false,
+        links: Links::default(),
+        opened_at: day(-10),
+    }
+}
+
+/// Event builders for `given` lists and expected results. Each uses the actor who would
+/// normally act (an agent unless said otherwise).
+pub mod ev {
+    use super::*;
+
+    pub fn reported_as(id: IncidentId, impact: u8, urgency: u8, at: DateTime<Utc>) -> Event {
+        let explanation = PriorityMatrix::servicenow()
+            .explain(Impact(impact), Urgency(urgency))
+            .unwrap();
+        Event::Reported {
+            at,
+            by: agent().user,
+            report: Box::new(report_of(id, impact, urgency)),
+            priority: Priority(explanation.priority.value),
+            explanation: Box::new(explanation),
+        }
+    }
+    pub fn reported(at: DateTime<Utc>) -> Event {
+        reported_as(ID, 2, 2, at)
+    }
+    pub fn imported(at: DateTime<Utc>, snapshot: Snapshot) -> Event {
+        let priority = PriorityMatrix::servicenow()
+            .priority(snapshot.report.impact, snapshot.report.urgency)
+            .unwrap();
+        Event::Imported {
+            at,
+            by: integration().user,
+            snapshot: Box::new(snapshot),
+            priority,
+        }
+    }
+    pub fn assigned(
+        at: DateTime<Utc>,
+        group: GroupId,
+        person: Option<UserId>,
+        reassignment: bool,
+    ) -> Event {
+        Event::Assigned {
+            at,
+            by: agent().user,
+            group,
+            person,
+            reassignment,
+        }
+    }
+    pub fn started(at: DateTime<Utc>) -> Event {
+        Event::WorkStarted {
+            at,
+            by: agent().user,
+        }
+    }
+    pub fn on_hold(at: DateTime<Utc>, reason: HoldReason) -> Event {
+        let comment = (reason == HoldReason::AwaitingCaller).then(|| "which browser?".to_owned());
+        Event::PutOnHold {
+            at,
+            by: agent().user,
+            reason,
+            comment,
+        }
+    }
+    pub fn caller_responded(at: DateTime<Utc>) -> Event {
+        Event::CallerResponded {
+            at,
+            by: caller().user,
+            comment: Some("Firefox".into()),
+        }
+    }
+    pub fn resumed(at: DateTime<Utc>) -> Event {
+        Event::Resumed {
+            at,
+            by: agent().user,
+        }
+    }
+    pub fn escalated(
+        at: DateTime<Utc>,
+        kind: itsm_incident::model::EscalationKind,
+        level: u8,
+    ) -> Event {
+        Event::Escalated {
+            at,
+            by: agent().user,
+            kind,
+            level,
+        }
+    }
+    pub fn major(at: DateTime<Utc>) -> Event {
+        Event::MajorDeclared {
+            at,
+            by: mim().user,
+            reason: "whole site down".into(),
+        }
+    }
+    pub fn stood_down(at: DateTime<Utc>) -> Event {
+        Event::MajorStoodDown {
+            at,
+            by: mim().user,
+            reason: "contained".into(),
+        }
+    }
+    pub fn linked(at: DateTime<Utc>, link: itsm_incident::model::Link) -> Event {
+        Event::Linked {
+            at,
+            by: agent().user,
+            link,
+        }
+    }
+    pub fn resolved(at: DateTime<Utc>) -> Event {
+        Event::Resolved {
+            at,
+            by: agent().user,
+            code: "solved".into(),
+            notes: "replaced the cable".into(),
+        }
+    }
+    pub fn reopened(at: DateTime<Utc>, by: &Actor, by_support: bool) -> Event {
+        Event::Reopened {
+            at,
+            by: by.user,
+            reason: "still broken".into(),
+            by_support,
+        }
+    }
+    pub fn closed(at: DateTime<Utc>, by: &Actor, auto: bool) -> Event {
+        Event::Closed {
+            at,
+            by: by.user,
+            auto,
+        }
+    }
+    pub fn canceled(at: DateTime<Utc>) -> Event {
+        Event::Canceled {
+            at,
+            by: agent().user,
+            reason: "duplicate".into(),
+        }
+    }
+}
+
+/// Command builders with valid data.
+pub mod cmd {
+    use super::*;
+
+    pub fn report() -> Command {
+        Command::Report(Box::new(super::report()))
+    }
+    pub fn hold(reason: HoldReason) -> Command {
+        let comment = (reason == HoldReason::AwaitingCaller).then(|| "which browser?".to_owned());
+        Command::PutOnHold { reason, comment }
+    }
+    pub fn caller_responded() -> Command {
+        Command::CallerResponded {
+            comment: Some("Firefox".into()),
+        }
+    }
+    pub fn resolve() -> Command {
+        Command::Resolve {
+            code: "solved".into(),
+            notes: "replaced the cable".into(),
+        }
+    }
+    pub fn reopen() -> Command {
+        Command::Reopen {
+            reason: "still broken".into(),
+        }
+    }
+    pub fn cancel() -> Command {
+        Command::Cancel {
+            reason: "duplicate".into(),
+        }
+    }
+    pub fn declare_major() -> Command {
+        Command::DeclareMajor {
+            reason: "whole site down".into(),
+        }
+    }
+    pub fn stand_down() -> Command {
+        Command::StandDownMajor {
+            reason: "contained".into(),
+        }
+    }
+}
+
+/// Folds events into a state from the beginning.
+pub fn fold(events: &[Event]) -> State {
+    events.iter().fold(State::new(), evolve)
+}
+
+/// Given these events happened, when `actor` sends `when` at `now` under `policy`, then
+/// `decide` answers exactly `then`. On success the new events are folded in, and replaying
+/// the whole history from scratch gives the same state; the state after is returned (the
+/// state before, unchanged, on a rejection).
+#[track_caller]
+pub fn check_with(
+    policy: &Policy,
+    given: &[Event],
+    when: Command,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    then: Result<Vec<Event>, Error>,
+) -> State {
+    let before = fold(given);
+    let ctx = Context { now, actor, policy };
+    let got = decide(&before, &when, &ctx);
+    assert_eq!(got, then, "\ngiven: {given:#?}\nwhen: {when:?} at {now}");
+    match got {
+        Ok(events) => {
+            let after = events.iter().fold(before, evolve);
+            let history: Vec<Event> = given.iter().chain(&events).cloned().collect();
+            assert_eq!(fold(&history), after, "replay differs from the fold");
+            after
+        }
+        Err(_) => before,
+    }
+}
+
+/// [`check_with`] under [`Policy::servicenow`].
+#[track_caller]
+pub fn check(
+    given: &[Event],
+    when: Command,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    then: Result<Vec<Event>, Error>,
+) -> State {
+    check_with(&Policy::servicenow(), given, when, actor, now, then)
+}
+
+/// Runs `command` on `state` and folds the events in; panics with the error otherwise.
+#[track_caller]
+pub fn run(
+    state: &State,
+    command: &Command,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> (State, Vec<Event>) {
+    let ctx = Context { now, actor, policy };
+    match decide(state, command, &ctx) {
+        Ok(events) => (events.iter().fold(state.clone(), evolve), events),
+        Err(e) => panic!("{command:?} at {now} refused: {e}"),
+    }
+}
+
+/// The status of a reported incident.
+#[track_caller]
+pub fn status(state: &State) -> &Status {
+    state.incident().expect("reported").status()
+}
