@@ -1,0 +1,501 @@
+//! The questions operators ask: impact with explanations, root causes, blast radius, single
+//! points of failure, how many failures a service survives, what-if.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::error::Error;
+use crate::graph::{Graph, ImpactView, NodeId};
+use crate::spec::NodeKind;
+
+/// A scenario: failed (or degraded) nodes, and nodes in a maintenance window.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Scenario {
+    /// Failed nodes by id; the severity level defaults to an outage.
+    pub failed: Vec<Failure>,
+    /// Nodes in maintenance: left out of incident impact.
+    pub maintenance: Vec<String>,
+}
+
+/// One failed node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Failure {
+    /// The node's id.
+    pub id: String,
+    /// The severity level (1 to the scale's top); `None`: an outage.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub severity: Option<u8>,
+}
+
+impl Scenario {
+    /// Outages of these nodes.
+    pub fn outages(ids: &[&str]) -> Self {
+        Scenario {
+            failed: ids
+                .iter()
+                .map(|id| Failure {
+                    id: (*id).to_owned(),
+                    severity: None,
+                })
+                .collect(),
+            maintenance: Vec::new(),
+        }
+    }
+}
+
+/// An affected node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Affected {
+    /// Its id.
+    pub id: String,
+    /// Its kind.
+    pub kind: NodeKind,
+    /// Its severity level.
+    pub severity: u8,
+    /// The level's name.
+    pub severity_name: String,
+}
+
+/// A redundancy group met on an explanation's path, with its counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GroupCount {
+    /// The group.
+    pub group: String,
+    /// Members failed.
+    pub failed: u32,
+    /// Members in all.
+    pub members: u32,
+    /// Members that must be up.
+    pub min_up: u32,
+    /// Whether the group held (enough members up).
+    pub held: bool,
+}
+
+impl std::fmt::Display for GroupCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "group `{}`: {} of {} members up, needs {}: {}",
+            self.group,
+            self.members.saturating_sub(self.failed),
+            self.members,
+            self.min_up,
+            if self.held { "holds" } else { "fails" }
+        )
+    }
+}
+
+/// Why a business service is affected: a path from a failed node, and the groups on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Explanation {
+    /// The service.
+    pub service: String,
+    /// Its severity level.
+    pub severity: u8,
+    /// Ids from a failed node to the service.
+    pub path: Vec<String>,
+    /// The redundancy groups on the path.
+    pub groups: Vec<GroupCount>,
+}
+
+/// The impact of a scenario: affected nodes in graph order (the spec's node order, then
+/// groups), and an explanation for each affected business service, by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Impact {
+    /// Affected nodes, seeds included, in graph order.
+    pub affected: Vec<Affected>,
+    /// One per affected business service, sorted by id.
+    pub explanations: Vec<Explanation>,
+}
+
+impl Impact {
+    /// Whether `id` is affected, and how badly.
+    pub fn severity(&self, id: &str) -> u8 {
+        self.affected
+            .iter()
+            .find(|a| a.id == id)
+            .map_or(0, |a| a.severity)
+    }
+
+    /// The affected services (business and technical), by id.
+    pub fn services(&self) -> BTreeMap<String, u8> {
+        self.affected
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a.kind,
+                    NodeKind::BusinessService | NodeKind::TechnicalService
+                )
+            })
+            .map(|a| (a.id.clone(), a.severity))
+            .collect()
+    }
+}
+
+/// A root-cause candidate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Candidate {
+    /// The node.
+    pub id: String,
+    /// The alarmed services its outage explains, sorted.
+    pub explains: Vec<String>,
+    /// Business services its outage would affect that are not alarmed.
+    pub also_affects: usize,
+}
+
+/// How many simultaneous failures a service survives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+pub enum Resilience {
+    /// The smallest set of nodes whose failure takes the service down (exact).
+    MinimumSet {
+        /// Its size.
+        size: usize,
+        /// One such set, sorted by id.
+        example: Vec<String>,
+    },
+    /// No set up to `checked` nodes takes it down; larger sets were not searched.
+    AtLeast {
+        /// The set size searched up to.
+        checked: usize,
+    },
+    /// Nothing upstream can take it down (it depends on nothing).
+    Unbreakable,
+}
+
+/// The difference between two scenarios for services.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WhatIf {
+    /// Services affected only in the first scenario, with severity.
+    pub only_first: Vec<(String, u8)>,
+    /// Services affected only in the second.
+    pub only_second: Vec<(String, u8)>,
+    /// Services affected in both at different severities: (id, first, second).
+    pub changed: Vec<(String, u8, u8)>,
+}
+
+/// Seeds with their levels, and masked nodes.
+type Seeds = (Vec<(NodeId, u8)>, Vec<NodeId>);
+
+impl Graph {
+    fn seeds(&self, scenario: &Scenario) -> Result<Seeds, Error> {
+        let mut seeds = Vec::with_capacity(scenario.failed.len());
+        for f in &scenario.failed {
+            seeds.push((self.node(&f.id)?, f.severity.unwrap_or(self.outage())));
+        }
+        let mut masks = Vec::with_capacity(scenario.maintenance.len());
+        for m in &scenario.maintenance {
+            masks.push(self.node(m)?);
+        }
+        Ok((seeds, masks))
+    }
+
+    fn level_name(&self, level: u8) -> String {
+        self.severity_scale()
+            .levels
+            .get(usize::from(level).saturating_sub(1))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn collect(&self, view: &ImpactView<'_, '_>) -> Impact {
+        let mut nodes: Vec<(NodeId, u8)> = view.affected().collect();
+        nodes.sort_unstable();
+        let affected = nodes
+            .iter()
+            .map(|(n, s)| Affected {
+                id: self.id(*n).to_owned(),
+                kind: self.kind(*n).unwrap_or(NodeKind::ConfigurationItem),
+                severity: *s,
+                severity_name: self.level_name(*s),
+            })
+            .collect();
+        let mut explanations: Vec<Explanation> = nodes
+            .iter()
+            .filter(|(n, _)| self.kind(*n) == Some(NodeKind::BusinessService))
+            .map(|(n, s)| self.explain(view, *n, *s))
+            .collect();
+        explanations.sort_by(|a, b| a.service.cmp(&b.service));
+        Impact {
+            affected,
+            explanations,
+        }
+    }
+
+    fn explain(&self, view: &ImpactView<'_, '_>, service: NodeId, severity: u8) -> Explanation {
+        let mut path = vec![service];
+        let mut seen = BTreeSet::from([service]);
+        let mut at = service;
+        while let Some(p) = view.via(at) {
+            if p == at || !seen.insert(p) {
+                break;
+            }
+            path.push(p);
+            at = p;
+        }
+        path.reverse();
+        let groups = path
+            .iter()
+            .filter_map(|n| {
+                let (members, need) = self.group_rule(*n)?;
+                let failed = view.failed_members(*n);
+                Some(GroupCount {
+                    group: self.id(*n).to_owned(),
+                    failed,
+                    members,
+                    min_up: members + 1 - need.min(members + 1),
+                    held: failed < need,
+                })
+            })
+            .collect();
+        Explanation {
+            service: self.id(service).to_owned(),
+            severity,
+            path: path.iter().map(|n| self.id(*n).to_owned()).collect(),
+            groups,
+        }
+    }
+
+    /// Every node a scenario affects, with its severity, and for each affected business
+    /// service the path and redundancy counts that explain it.
+    ///
+    /// # Errors
+    /// [`Error::NoSuchNode`], [`Error::NoSuchSeverity`].
+    pub fn impact(&self, scenario: &Scenario) -> Result<Impact, Error> {
+        let (seeds, masks) = self.seeds(scenario)?;
+        let mut ws = self.workspace();
+        let view = ws.run(&seeds, &masks)?;
+        Ok(self.collect(&view))
+    }
+
+    /// The impact of an outage of one node alone.
+    ///
+    /// # Errors
+    /// [`Error::NoSuchNode`].
+    pub fn blast_radius(&self, id: &str) -> Result<Impact, Error> {
+        self.impact(&Scenario::outages(&[id]))
+    }
+
+    /// Nodes upstream of `node` (whose failure can reach it), nearest first, `node` excluded.
+    fn upstream(&self, starts: &[NodeId]) -> Vec<NodeId> {
+        let mut seen: BTreeSet<u32> = starts.iter().map(|n| n.0).collect();
+        let mut queue: VecDeque<u32> = starts.iter().map(|n| n.0).collect();
+        let mut out = Vec::new();
+        while let Some(u) = queue.pop_front() {
+            for &v in self.affected_by(NodeId(u)) {
+                if seen.insert(v) {
+                    out.push(NodeId(v));
+                    queue.push_back(v);
+                }
+            }
+        }
+        out
+    }
+
+    /// The upstream nodes whose outage would explain the most alarmed services, ranked:
+    /// most explained first, then fewest other business services affected, then id. At most
+    /// `limit` candidates, searched among the `search` nearest upstream nodes.
+    ///
+    /// # Errors
+    /// [`Error::NoSuchNode`].
+    pub fn root_causes(
+        &self,
+        alarmed: &[&str],
+        limit: usize,
+        search: usize,
+    ) -> Result<Vec<Candidate>, Error> {
+        let alarmed_ids: Vec<NodeId> = alarmed
+            .iter()
+            .map(|a| self.node(a))
+            .collect::<Result<_, _>>()?;
+        let wanted: BTreeSet<NodeId> = alarmed_ids.iter().copied().collect();
+        let mut pool: Vec<NodeId> = alarmed_ids.clone();
+        pool.extend(self.upstream(&alarmed_ids).into_iter().take(search));
+        let mut ws = self.workspace();
+        let mut out = Vec::new();
+        for c in pool {
+            if self.kind(c) == Some(NodeKind::Group) {
+                continue;
+            }
+            let view = ws.run(&[(c, self.outage())], &[])?;
+            let mut explains = Vec::new();
+            let mut also = 0;
+            for (n, _) in view.affected() {
+                if wanted.contains(&n) {
+                    explains.push(self.id(n).to_owned());
+                } else if self.kind(n) == Some(NodeKind::BusinessService) {
+                    also += 1;
+                }
+            }
+            if explains.is_empty() {
+                continue;
+            }
+            explains.sort();
+            out.push(Candidate {
+                id: self.id(c).to_owned(),
+                explains,
+                also_affects: also,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.explains
+                .len()
+                .cmp(&a.explains.len())
+                .then(a.also_affects.cmp(&b.also_affects))
+                .then(a.id.cmp(&b.id))
+        });
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The nodes whose failure alone takes `service` down (an outage), redundancy honoured,
+    /// sorted by id.
+    ///
+    /// # Errors
+    /// [`Error::NoSuchNode`].
+    pub fn single_points_of_failure(&self, service: &str) -> Result<Vec<String>, Error> {
+        let target = self.node(service)?;
+        let mut ws = self.workspace();
+        let mut out = Vec::new();
+        for c in self.upstream(&[target]) {
+            if self.kind(c) == Some(NodeKind::Group) {
+                continue;
+            }
+            let view = ws.run(&[(c, self.outage())], &[])?;
+            if view.severity(target) == self.outage() {
+                out.push(self.id(c).to_owned());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// How many simultaneous outages `service` survives: the smallest set of upstream nodes
+    /// whose failure takes it down, exact up to `max_size` nodes and within `budget`
+    /// impact evaluations (then a lower bound).
+    ///
+    /// # Errors
+    /// [`Error::NoSuchNode`].
+    pub fn resilience(
+        &self,
+        service: &str,
+        max_size: usize,
+        budget: usize,
+    ) -> Result<Resilience, Error> {
+        let target = self.node(service)?;
+        let pool: Vec<NodeId> = self
+            .upstream(&[target])
+            .into_iter()
+            .filter(|n| self.kind(*n) != Some(NodeKind::Group))
+            .collect();
+        if pool.is_empty() {
+            return Ok(Resilience::Unbreakable);
+        }
+        let mut ws = self.workspace();
+        let mut spent = 0usize;
+        for size in 1..=max_size.min(pool.len()) {
+            let mut idx: Vec<usize> = (0..size).collect();
+            loop {
+                if spent >= budget {
+                    return Ok(Resilience::AtLeast { checked: size - 1 });
+                }
+                spent += 1;
+                let seeds: Vec<(NodeId, u8)> = idx
+                    .iter()
+                    .filter_map(|i| pool.get(*i).map(|n| (*n, self.outage())))
+                    .collect();
+                let view = ws.run(&seeds, &[])?;
+                if view.severity(target) == self.outage() {
+                    let mut example: Vec<String> =
+                        seeds.iter().map(|(n, _)| self.id(*n).to_owned()).collect();
+                    example.sort();
+                    return Ok(Resilience::MinimumSet { size, example });
+                }
+                if !next_combination(&mut idx, pool.len()) {
+                    break;
+                }
+            }
+        }
+        Ok(Resilience::AtLeast {
+            checked: max_size.min(pool.len()),
+        })
+    }
+
+    /// Compares the services two scenarios affect (for example, the windows of two planned
+    /// changes), each list sorted by id.
+    ///
+    /// # Errors
+    /// [`Error::NoSuchNode`], [`Error::NoSuchSeverity`].
+    pub fn what_if(&self, first: &Scenario, second: &Scenario) -> Result<WhatIf, Error> {
+        let a = self.impact(first)?.services();
+        let b = self.impact(second)?.services();
+        let mut out = WhatIf::default();
+        for (id, s) in &a {
+            match b.get(id) {
+                None => out.only_first.push((id.clone(), *s)),
+                Some(t) if t != s => out.changed.push((id.clone(), *s, *t)),
+                Some(_) => {}
+            }
+        }
+        for (id, t) in &b {
+            if !a.contains_key(id) {
+                out.only_second.push((id.clone(), *t));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Advances `idx` (a strictly increasing selection from `0..n`) to the next combination in
+/// lexicographic order; `false` after the last.
+fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let k = idx.len();
+    for i in (0..k).rev() {
+        let limit = n + i - k;
+        let Some(v) = idx.get(i).copied() else {
+            return false;
+        };
+        if v < limit {
+            for (next, slot) in (v + 1..).zip(idx.iter_mut().skip(i)) {
+                *slot = next;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn combinations_are_enumerated_once_each() {
+        let mut idx = vec![0, 1];
+        let mut seen = vec![idx.clone()];
+        while super::next_combination(&mut idx, 4) {
+            seen.push(idx.clone());
+        }
+        assert_eq!(
+            seen,
+            vec![
+                vec![0, 1],
+                vec![0, 2],
+                vec![0, 3],
+                vec![1, 2],
+                vec![1, 3],
+                vec![2, 3]
+            ]
+        );
+    }
+}
