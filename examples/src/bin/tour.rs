@@ -8,12 +8,14 @@
 use std::collections::BTreeMap;
 use std::error::Error as StdError;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
+use itsm_examples::sla_replay::SlaConfig;
 use itsm_incident::model::{IncidentId, State, Status};
 use itsm_incident::{
-    Command, Context, Event, Policy, decide, evolve, next_deadline, sync_children,
+    Command, Context, Event, Policy, decide, evolve, lifecycle, next_deadline, sync_children,
 };
+use itsm_sla::{TicketView, Timeline};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -22,6 +24,8 @@ struct Script {
     actors: BTreeMap<String, ActorSpec>,
     incidents: BTreeMap<String, IncidentId>,
     steps: Vec<Step>,
+    #[serde(default)]
+    sla: Option<SlaConfig>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +52,8 @@ struct Desk {
     names: BTreeMap<IncidentId, String>,
     states: BTreeMap<IncidentId, State>,
     system: Actor,
+    /// Each incident's views after every change, for the SLA replay.
+    history: BTreeMap<IncidentId, Timeline>,
 }
 
 impl Desk {
@@ -95,6 +101,9 @@ impl Desk {
                     .map(|i| i.links().children.iter().map(|c| self.state(*c)).collect())
                     .unwrap_or_default();
                 println!("{pad}  state: {}", summary(&next));
+                if let Some(view) = ticket_view(&next) {
+                    self.history.entry(id).or_default().push((now, view));
+                }
                 self.states.insert(id, next);
                 for event in &events {
                     let follow = sync_children(event, &self.policy, &children);
@@ -189,6 +198,116 @@ fn explain(event: &Event, policy: &Policy) -> Vec<String> {
     }
 }
 
+/// The practice-neutral view SLA conditions look at.
+fn ticket_view(state: &State) -> Option<TicketView> {
+    let incident = state.incident()?;
+    let kind = state.kind();
+    Some(TicketView {
+        state: kind.name().to_owned(),
+        category: lifecycle().state(kind.name()).map(|s| s.category),
+        priority: Some(incident.priority().0),
+        ..TicketView::default()
+    })
+}
+
+fn sla_section(desk: &Desk, config: &SlaConfig) -> Result<(), Box<dyn StdError>> {
+    println!();
+    println!("SLA clocks (itsm-sla), replaying each incident's timeline:");
+    for note in &config.notes {
+        println!("   {note}");
+    }
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    let to = NaiveDate::from_ymd_opt(2027, 1, 1).ok_or("date")?;
+    let (definitions, calendars) = config.compile(from, to)?;
+    for (id, timeline) in &desk.history {
+        let until = timeline.last().map(|(t, _)| *t);
+        let replay = itsm_sla::replay(timeline, &definitions, &calendars, until)?;
+        println!("   {}:", desk.name(*id));
+        for event in &replay.events {
+            println!("      {}", sla_event(event));
+        }
+        for clock in replay.clocks.clocks() {
+            let m = itsm_sla::measure(
+                clock,
+                until.unwrap_or(clock.start),
+                &definitions,
+                &calendars,
+            )?;
+            println!(
+                "      {} cycle {}: {:?}{}, business time used {}m of target, paused {}m, deadline {} (originally {})",
+                clock.definition,
+                clock.cycle,
+                clock.stage,
+                match (clock.breached, clock.stage) {
+                    (true, _) => ", breached",
+                    (false, itsm_sla::Stage::Completed) => ", met",
+                    (false, _) => ", within target so far",
+                },
+                m.business_elapsed.num_minutes(),
+                m.business_paused.num_minutes(),
+                clock.deadline.format("%a %H:%M"),
+                clock.original_deadline.format("%a %H:%M"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn sla_event(event: &itsm_sla::Event) -> String {
+    use itsm_sla::Event as E;
+    let t = |at: &DateTime<Utc>| at.format("%a %H:%M").to_string();
+    match event {
+        E::Attached { clock } => format!(
+            "{} {} attached, counting from {}, due {}",
+            t(&clock.attached_at),
+            clock.definition,
+            t(&clock.start),
+            t(&clock.deadline)
+        ),
+        E::Paused { definition, at, .. } => format!("{} {definition} paused", t(at)),
+        E::Resumed {
+            definition,
+            at,
+            deadline,
+            reopened,
+            ..
+        } => format!(
+            "{} {definition} {}, due {}",
+            t(at),
+            if *reopened {
+                "continues after the reopen (time resolved counted as paused)"
+            } else {
+                "resumed"
+            },
+            t(deadline)
+        ),
+        E::ThresholdReached {
+            definition,
+            percent,
+            at,
+            ..
+        } => format!("{} {definition} reached {percent}%", t(at)),
+        E::Breached { definition, at, .. } => format!("{} {definition} BREACHED", t(at)),
+        E::EscalationDue {
+            definition,
+            name,
+            at,
+            ..
+        } => format!("{} {definition} escalation `{name}` due", t(at)),
+        E::Completed {
+            definition,
+            at,
+            breached,
+            ..
+        } => format!(
+            "{} {definition} completed{}",
+            t(at),
+            if *breached { " late" } else { " in time" }
+        ),
+        E::Cancelled { definition, at, .. } => format!("{} {definition} cancelled", t(at)),
+    }
+}
+
 fn summary(state: &State) -> String {
     let Some(i) = state.incident() else {
         return "unreported".into();
@@ -230,6 +349,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
             .collect(),
         states: BTreeMap::new(),
         system,
+        history: BTreeMap::new(),
     };
     println!("itsm-rs tour: {}", script.title);
     println!(
@@ -281,6 +401,9 @@ fn main() -> Result<(), Box<dyn StdError>> {
     println!("final:");
     for (id, name) in &desk.names {
         println!("   {name}: {}", summary(&desk.state(*id)));
+    }
+    if let Some(config) = &script.sla {
+        sla_section(&desk, config)?;
     }
     Ok(())
 }
