@@ -455,45 +455,66 @@ impl PriorityMatrix {
         Ok(matrix)
     }
 
+    /// Checks each cell against its neighbours one step more severe on each axis: by
+    /// transitivity that covers every pair, in O(cells) instead of O(cells x levels).
     fn check_monotone(&self) -> Result<(), Error> {
         let s = &self.spec;
         let pdir = s.priority.direction;
-        for a in &s.impact.levels {
-            for b in &s.urgency.levels {
-                let p = self.lookup(a.value, b.value)?;
-                // Every more severe impact at the same urgency, and vice versa.
-                for more in &s.impact.levels {
-                    if severity(s.impact.direction, more.value)
-                        > severity(s.impact.direction, a.value)
-                    {
-                        let q = self.lookup(more.value, b.value)?;
-                        if severity(pdir, q) < severity(pdir, p) {
-                            return Err(Error::NotMonotone {
-                                axis: Axis::Impact,
-                                impact: a.value,
-                                urgency: b.value,
-                                priority: p,
-                                more_severe: more.value,
-                                worse_priority: q,
-                            });
-                        }
+        let cols = s.urgency.levels.len();
+        let by_severity = |scale: &Scale| {
+            let mut order: Vec<usize> = (0..scale.levels.len()).collect();
+            order.sort_by_key(|i| {
+                scale
+                    .levels
+                    .get(*i)
+                    .map_or(0, |l| severity(scale.direction, l.value))
+            });
+            order
+        };
+        // For each level, the level one step more severe on its scale, if any.
+        let next_more = |scale: &Scale| {
+            let order = by_severity(scale);
+            let mut next = vec![None; scale.levels.len()];
+            for pair in order.windows(2) {
+                if let [less, more] = *pair {
+                    if let Some(slot) = next.get_mut(less) {
+                        *slot = Some(more);
                     }
                 }
-                for more in &s.urgency.levels {
-                    if severity(s.urgency.direction, more.value)
-                        > severity(s.urgency.direction, b.value)
-                    {
-                        let q = self.lookup(a.value, more.value)?;
-                        if severity(pdir, q) < severity(pdir, p) {
-                            return Err(Error::NotMonotone {
-                                axis: Axis::Urgency,
-                                impact: a.value,
-                                urgency: b.value,
-                                priority: p,
-                                more_severe: more.value,
-                                worse_priority: q,
-                            });
-                        }
+            }
+            next
+        };
+        let (imp, urg) = (next_more(&s.impact), next_more(&s.urgency));
+        let cell = |i: usize, u: usize| self.table.get(i * cols + u).copied().unwrap_or(0);
+        let value = |scale: &Scale, i: usize| scale.levels.get(i).map_or(0, |l| l.value);
+        for i in 0..s.impact.levels.len() {
+            for u in 0..cols {
+                let p = cell(i, u);
+                let neighbours = [
+                    (
+                        Axis::Impact,
+                        imp.get(i).copied().flatten().map(|m| (m, cell(m, u))),
+                    ),
+                    (
+                        Axis::Urgency,
+                        urg.get(u).copied().flatten().map(|m| (m, cell(i, m))),
+                    ),
+                ];
+                for (axis, neighbour) in neighbours {
+                    let Some((more, q)) = neighbour else { continue };
+                    if severity(pdir, q) < severity(pdir, p) {
+                        let more_severe = match axis {
+                            Axis::Impact => value(&s.impact, more),
+                            _ => value(&s.urgency, more),
+                        };
+                        return Err(Error::NotMonotone {
+                            axis,
+                            impact: value(&s.impact, i),
+                            urgency: value(&s.urgency, u),
+                            priority: p,
+                            more_severe,
+                            worse_priority: q,
+                        });
                     }
                 }
             }

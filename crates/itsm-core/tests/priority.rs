@@ -244,6 +244,8 @@ fn a_formula_dividing_by_zero_is_refused() {
 #[test]
 fn a_formula_against_the_scale_directions_is_not_monotone() {
     // Higher impact is more severe, but a higher sum gives a higher (less severe) priority.
+    // Cells are compared with their neighbour one step more severe, so the first violation
+    // in scale order is (1, 2) = 1 against (2, 2) = 2.
     let mut spec = formula(5, 5, 0, 2, Rounding::Floor);
     spec.impact.direction = Direction::HigherIsMoreSevere;
     assert_eq!(
@@ -251,9 +253,9 @@ fn a_formula_against_the_scale_directions_is_not_monotone() {
         Err(Error::NotMonotone {
             axis: Axis::Impact,
             impact: 1,
-            urgency: 1,
+            urgency: 2,
             priority: 1,
-            more_severe: 3,
+            more_severe: 2,
             worse_priority: 2,
         })
     );

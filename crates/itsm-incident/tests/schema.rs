@@ -1,0 +1,451 @@
+//! The JSON formats, pinned.
+//!
+//! The JSON Schemas of commands, events, policies, states and priority matrices are generated
+//! with schemars (draft 2020-12) and compared with the committed copies in `docs/schema/`, so
+//! any change to a wire format shows up as a diff in review. After an intended change,
+//! regenerate the files with
+//!
+//! ```text
+//! UPDATE_SCHEMAS=1 cargo test -p itsm-incident --all-features --test schema
+//! ```
+//!
+//! and commit them. The round-trip tests below check that JSON written by the crate reads back
+//! as the same value, and that a policy file is checked when it is loaded.
+#![cfg(feature = "serde")]
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use itsm_core::actor::{Actor, Role, UserId};
+use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
+use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+use itsm_incident::model::{
+    ChangeId, Channel, EscalationKind, HoldReason, IncidentId, Link, ProblemId, Report, StatusKind,
+};
+use itsm_incident::{Command, Context, Event, Policy, State, decide, evolve};
+
+/// The pinned schemas (they need the `schemars` feature; the round trips below only `serde`).
+#[cfg(feature = "schemars")]
+mod pinned {
+    use std::path::PathBuf;
+
+    use itsm_core::priority::PriorityMatrix;
+    use itsm_incident::{Command, Event, Policy, State};
+    use schemars::JsonSchema;
+
+    /// How to regenerate the committed schemas.
+    const UPDATE: &str =
+        "`UPDATE_SCHEMAS=1 cargo test -p itsm-incident --all-features --test schema`";
+
+    fn schema_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema")
+    }
+
+    /// Whether the committed files should be rewritten instead of compared.
+    ///
+    /// The switch is an environment variable because `cargo test` passes no arguments to a test;
+    /// the workspace forbids `std::env::var` in library code, and this test is a tool, not a
+    /// library.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a developer switch for regenerating pinned files"
+    )]
+    fn updating() -> bool {
+        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
+    }
+
+    fn pretty<T: JsonSchema>() -> String {
+        let schema = schemars::schema_for!(T);
+        let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+        text.push('\n');
+        text
+    }
+
+    /// Compares the generated schema with the committed file, or rewrites the file.
+    fn pin<T: JsonSchema>(file: &str) {
+        let generated = pretty::<T>();
+        let path = schema_dir().join(file);
+        if updating() {
+            std::fs::create_dir_all(schema_dir()).expect("docs/schema can be created");
+            std::fs::write(&path, &generated).expect("the schema file can be written");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e}; generate it with {UPDATE}",
+                path.display()
+            )
+        });
+        if committed != generated {
+            // Point at the first difference rather than printing two whole schemas.
+            let line = committed
+                .lines()
+                .zip(generated.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
+            let around = |text: &str| -> String {
+                let lines: Vec<&str> = text.lines().skip(line.saturating_sub(3)).take(7).collect();
+                lines.join("\n")
+            };
+            panic!(
+                "the JSON Schema in {} differs from what the code generates, from line {}; if the \
+                 format change is intended, run {UPDATE} and commit the file.\n\
+                 --- committed ---\n{}\n--- generated ---\n{}",
+                path.display(),
+                line + 1,
+                around(&committed),
+                around(&generated)
+            );
+        }
+    }
+
+    #[test]
+    fn command_schema_is_pinned() {
+        pin::<Command>("incident-command.json");
+    }
+
+    #[test]
+    fn event_schema_is_pinned() {
+        pin::<Event>("incident-event.json");
+    }
+
+    #[test]
+    fn policy_schema_is_pinned() {
+        pin::<Policy>("incident-policy.json");
+    }
+
+    #[test]
+    fn state_schema_is_pinned() {
+        pin::<State>("incident-state.json");
+    }
+
+    #[test]
+    fn priority_matrix_schema_is_pinned() {
+        pin::<PriorityMatrix>("priority-matrix.json");
+    }
+
+    #[test]
+    fn schemas_are_draft_2020_12_and_name_their_tags() {
+        let command: serde_json::Value = serde_json::from_str(&pretty::<Command>()).unwrap();
+        assert_eq!(
+            command["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        // The stable tags are part of the format: `command` on commands, `type` on events.
+        let command_text = pretty::<Command>();
+        assert!(command_text.contains("\"command\""));
+        assert!(command_text.contains("\"start_work\""));
+        let event_text = pretty::<Event>();
+        assert!(event_text.contains("\"type\""));
+        assert!(event_text.contains("\"work_started\""));
+        // The matrix's schema is its spec's: a policy file holds the spec, checked on load.
+        let matrix: serde_json::Value = serde_json::from_str(&pretty::<PriorityMatrix>()).unwrap();
+        assert_eq!(matrix["title"], "PriorityMatrix");
+        assert!(matrix["properties"]["rule"].is_object());
+    }
+}
+
+fn t(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap()
+}
+
+fn round_trip<T>(value: &T) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let json = serde_json::to_string(value).unwrap();
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e} while reading back {json}"))
+}
+
+#[test]
+fn the_servicenow_policy_round_trips() {
+    let policy = Policy::servicenow();
+    assert_eq!(round_trip(&policy), policy);
+    let pretty = serde_json::to_string_pretty(&policy).unwrap();
+    assert_eq!(serde_json::from_str::<Policy>(&pretty).unwrap(), policy);
+}
+
+#[test]
+fn a_policy_with_another_matrix_round_trips() {
+    for matrix in [
+        PriorityMatrix::itop(),
+        PriorityMatrix::glpi(),
+        PriorityMatrix::floor_average(),
+    ] {
+        let policy = Policy {
+            matrix,
+            reopen_window_days: Some(10),
+            ..Policy::servicenow()
+        };
+        assert_eq!(round_trip(&policy), policy);
+    }
+}
+
+fn report(id: u128) -> Report {
+    Report {
+        id: IncidentId::from_u128(id),
+        caller: UserId::from_u128(9),
+        channel: Channel::Other("pager".into()),
+        category: Some("network".into()),
+        configuration_item: Some(ConfigItemId::from_u128(5)),
+        service: Some(ServiceId::from_u128(6)),
+        impact: Impact(1),
+        urgency: Urgency(2),
+        description: "Core switch down".into(),
+    }
+}
+
+fn sample_commands() -> Vec<Command> {
+    vec![
+        Command::Report(Box::new(report(1))),
+        Command::Assign {
+            group: GroupId::from_u128(20),
+            person: Some(UserId::from_u128(21)),
+        },
+        Command::Assign {
+            group: GroupId::from_u128(22),
+            person: None,
+        },
+        Command::StartWork,
+        Command::PutOnHold {
+            reason: HoldReason::AwaitingCaller,
+            comment: Some("asked for the serial number".into()),
+        },
+        Command::PutOnHold {
+            reason: HoldReason::Custom("awaiting_parts".into()),
+            comment: None,
+        },
+        Command::CallerResponded { comment: None },
+        Command::Resume,
+        Command::Reprioritize {
+            impact: Impact(2),
+            urgency: Urgency(3),
+        },
+        Command::Escalate {
+            kind: EscalationKind::Hierarchical,
+            level: 2,
+        },
+        Command::DeclareMajor {
+            reason: "all stores offline".into(),
+        },
+        Command::StandDownMajor {
+            reason: "contained".into(),
+        },
+        Command::Link {
+            link: Link::Problem(ProblemId::from_u128(30)),
+        },
+        Command::Link {
+            link: Link::Change(ChangeId::from_u128(31)),
+        },
+        Command::Link {
+            link: Link::Parent(IncidentId::from_u128(32)),
+        },
+        Command::Link {
+            link: Link::Child(IncidentId::from_u128(33)),
+        },
+        Command::Resolve {
+            code: "solved".into(),
+            notes: "replaced the switch".into(),
+        },
+        Command::Reopen {
+            reason: "down again".into(),
+        },
+        Command::Close,
+        Command::Cancel {
+            reason: "duplicate".into(),
+        },
+        Command::Tick,
+    ]
+}
+
+#[test]
+fn commands_round_trip_with_their_tag() {
+    for command in sample_commands() {
+        assert_eq!(round_trip(&command), command);
+        let value = serde_json::to_value(&command).unwrap();
+        assert_eq!(value["command"], command.kind().name(), "{value}");
+    }
+}
+
+#[test]
+fn events_and_states_from_a_real_run_round_trip() {
+    let policy = Policy::servicenow();
+    let agent = Actor::new(
+        UserId::from_u128(2),
+        [
+            Role::new("agent").unwrap(),
+            Role::new("major_incident_manager").unwrap(),
+        ],
+    );
+    let script = [
+        Command::Report(Box::new(report(1))),
+        Command::Assign {
+            group: GroupId::from_u128(20),
+            person: None,
+        },
+        Command::Assign {
+            group: GroupId::from_u128(22),
+            person: Some(UserId::from_u128(21)),
+        },
+        Command::StartWork,
+        Command::PutOnHold {
+            reason: HoldReason::AwaitingCaller,
+            comment: Some("which floor?".into()),
+        },
+        Command::CallerResponded {
+            comment: Some("third".into()),
+        },
+        Command::PutOnHold {
+            reason: HoldReason::AwaitingVendor,
+            comment: None,
+        },
+        Command::Resume,
+        Command::Reprioritize {
+            impact: Impact(3),
+            urgency: Urgency(3),
+        },
+        Command::Escalate {
+            kind: EscalationKind::Functional,
+            level: 1,
+        },
+        Command::DeclareMajor {
+            reason: "spreading".into(),
+        },
+        Command::StandDownMajor {
+            reason: "contained".into(),
+        },
+        Command::Link {
+            link: Link::Child(IncidentId::from_u128(7)),
+        },
+        Command::Resolve {
+            code: "solved".into(),
+            notes: "rebooted".into(),
+        },
+        Command::Reopen {
+            reason: "again".into(),
+        },
+        Command::Resolve {
+            code: "solved".into(),
+            notes: "replaced".into(),
+        },
+        Command::Tick,
+    ];
+    let mut state = State::new();
+    let mut log = Vec::new();
+    for (hour, command) in (0u32..).zip(script.iter()) {
+        // The last tick comes after the auto-close deadline.
+        let now = if matches!(command, Command::Tick) {
+            t(20, 0)
+        } else {
+            t(2, hour)
+        };
+        let ctx = Context {
+            now,
+            actor: &agent,
+            policy: &policy,
+        };
+        let events = decide(&state, command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        assert_eq!(events.len(), 1, "{command:?} changes something");
+        for event in &events {
+            assert_eq!(round_trip(event), *event);
+            let value = serde_json::to_value(event).unwrap();
+            assert_eq!(value["type"], event.name(), "{value}");
+            state = evolve(state, event);
+            assert_eq!(round_trip(&state), state);
+        }
+        log.extend(events);
+    }
+    assert_eq!(state.kind(), StatusKind::Closed);
+    // A stored log, read back, replays to the same state.
+    let stored = serde_json::to_string(&log).unwrap();
+    let read: Vec<Event> = serde_json::from_str(&stored).unwrap();
+    assert_eq!(read.iter().fold(State::new(), evolve), state);
+}
+
+#[test]
+fn hold_reasons_are_plain_strings() {
+    let json = serde_json::to_string(&HoldReason::AwaitingCaller).unwrap();
+    assert_eq!(json, "\"awaiting_caller\"");
+    let custom: HoldReason = serde_json::from_str("\"awaiting_parts\"").unwrap();
+    assert_eq!(custom, HoldReason::Custom("awaiting_parts".into()));
+}
+
+fn policy_json_with_matrix(matrix: serde_json::Value) -> String {
+    let mut policy = serde_json::to_value(Policy::servicenow()).unwrap();
+    policy["matrix"] = matrix;
+    serde_json::to_string_pretty(&policy).unwrap()
+}
+
+#[test]
+fn an_incomplete_matrix_in_a_policy_is_rejected_on_load() {
+    let mut matrix = serde_json::to_value(PriorityMatrix::servicenow()).unwrap();
+    let cells = matrix["rule"]["cells"].as_array_mut().unwrap();
+    let dropped = cells.pop().unwrap();
+    assert_eq!(
+        (dropped["impact"].as_u64(), dropped["urgency"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let err = serde_json::from_str::<Policy>(&policy_json_with_matrix(matrix)).unwrap_err();
+    let expected = itsm_core::Error::MissingCell {
+        impact: 3,
+        urgency: 3,
+    }
+    .to_string();
+    assert!(
+        err.to_string().starts_with(&expected),
+        "got `{err}`, expected it to start with `{expected}`"
+    );
+}
+
+#[test]
+fn a_non_monotone_matrix_in_a_policy_is_rejected_on_load() {
+    // Impact 1 / urgency 1 is the most severe pair; giving it priority 5 (Planning) makes it
+    // less severe than its neighbour impact 1 / urgency 2 (priority 2).
+    let mut matrix = serde_json::to_value(PriorityMatrix::servicenow()).unwrap();
+    let cells = matrix["rule"]["cells"].as_array_mut().unwrap();
+    let first = cells.first_mut().unwrap();
+    assert_eq!(
+        (first["impact"].as_u64(), first["urgency"].as_u64()),
+        (Some(1), Some(1))
+    );
+    first["priority"] = 5.into();
+    let err = serde_json::from_str::<Policy>(&policy_json_with_matrix(matrix)).unwrap_err();
+    let expected = itsm_core::Error::NotMonotone {
+        axis: itsm_core::Axis::Urgency,
+        impact: 1,
+        urgency: 2,
+        priority: 2,
+        more_severe: 1,
+        worse_priority: 5,
+    }
+    .to_string();
+    assert!(
+        err.to_string().starts_with(&expected),
+        "got `{err}`, expected it to start with `{expected}`"
+    );
+}
+
+#[test]
+fn unknown_policy_fields_are_rejected_on_load() {
+    let mut policy = serde_json::to_value(Policy::servicenow()).unwrap();
+    policy["auto_close_hours"] = 5.into();
+    let err = serde_json::from_value::<Policy>(policy).unwrap_err();
+    assert!(err.to_string().contains("auto_close_hours"), "got `{err}`");
+}
+
+#[test]
+fn an_empty_role_in_a_policy_is_rejected_on_load() {
+    let mut policy = serde_json::to_value(Policy::servicenow()).unwrap();
+    policy["support_roles"] = serde_json::json!(["agent", ""]);
+    let err = serde_json::from_value::<Policy>(policy).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&itsm_core::Error::EmptyRole.to_string()),
+        "got `{err}`"
+    );
+}

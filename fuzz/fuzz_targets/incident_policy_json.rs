@@ -1,0 +1,14 @@
+//! Bytes -> a policy from JSON; a policy that loads round trips and runs a fixed scenario.
+//!
+//! The logic is in `harness/incident.rs`, shared with the stable replay test
+//! `crates/itsm-incident/tests/fuzz_corpus.rs`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+// Each target uses one of the harness's functions.
+#[allow(dead_code)]
+#[path = "../harness/incident.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::policy_json(data));

@@ -1,0 +1,730 @@
+//! The fuzz harnesses of the incident lifecycle, as plain functions of bytes.
+//!
+//! The libFuzzer targets in `fuzz/fuzz_targets/` call these functions, and so does the stable
+//! test `crates/itsm-incident/tests/fuzz_corpus.rs`, which replays every saved input of
+//! `fuzz/corpus/<target>/`: a corpus found by fuzzing keeps guarding the code in `cargo test`.
+//!
+//! Only std, serde_json, chrono and the itsm crates are used; bytes are decoded by hand into
+//! small domains (a few ids, actors, reasons and time steps), so short inputs reach deep
+//! sequences and the same bytes always mean the same thing.
+//!
+//! A function returns normally when the input is uninteresting or all is well, and panics
+//! (through `assert!`) when an invariant breaks.
+//!
+//! How [`commands`] reads its bytes (each choice is a byte modulo the number of options; a
+//! missing byte reads as 0), for writing seeds by hand:
+//! - byte 0: the policy variant (bits 0-1 matrix, 2 reopen window, 3-4 auto-close days,
+//!   5 auto-close from last update, 6 reassignment counting, 7 resolution code list);
+//! - then per step: the actor (caller, agent, agent + major incident manager, system,
+//!   integration, guest), the time step (0 s, 1 s, 1 min, 1 h, 1 day, 1 day + 1 s, 7 days,
+//!   30 days, one hour back, at the deadline, one second before it), the command (in
+//!   [`CommandKind::ALL`] order), then the command's own choices.
+
+use chrono::{DateTime, Duration, Utc};
+use itsm_core::actor::{Actor, Role, UserId};
+use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
+use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+use itsm_incident::model::{
+    Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
+    ProblemId, Report, Snapshot, Status, StatusKind,
+};
+use itsm_incident::{
+    AutoCloseFrom, Command, CommandKind, Context, Error, Event, Policy, ReassignmentCounting,
+    State, TRANSITIONS, decide, evolve, is_allowed, lifecycle, next_deadline, sync_children,
+};
+
+/// 2026-03-02T09:00:00Z, where every run starts.
+const T0: i64 = 1_772_442_000;
+
+/// At most this many commands per input, so each execution stays fast.
+const MAX_STEPS: usize = 64;
+
+fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp(T0, 0).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// Hands out the input's bytes; zeros once it runs dry.
+struct Bytes<'a> {
+    data: &'a [u8],
+}
+
+impl Bytes<'_> {
+    fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((first, rest)) => {
+                self.data = rest;
+                *first
+            }
+            None => 0,
+        }
+    }
+
+    /// One of `n` choices (`n` > 0).
+    fn pick(&mut self, n: usize) -> usize {
+        usize::from(self.byte()) % n.max(1)
+    }
+
+    fn flag(&mut self) -> bool {
+        self.byte() & 1 == 1
+    }
+
+    fn choose<T: Clone>(&mut self, options: &[T], fallback: T) -> T {
+        let i = self.pick(options.len());
+        options.get(i).cloned().unwrap_or(fallback)
+    }
+
+    fn text(&mut self, options: &[&str]) -> String {
+        self.choose(options, "").to_owned()
+    }
+}
+
+fn role(name: &str) -> Vec<Role> {
+    Role::new(name).into_iter().collect()
+}
+
+/// The cast: the roles of the ServiceNow policy, a combination, and someone with no rights.
+fn actors() -> Vec<Actor> {
+    let both: Vec<Role> = ["agent", "major_incident_manager"]
+        .into_iter()
+        .flat_map(role)
+        .collect();
+    vec![
+        Actor::new(UserId::from_u128(9), role("caller")),
+        Actor::new(UserId::from_u128(2), role("agent")),
+        Actor::new(UserId::from_u128(3), both),
+        Actor::new(UserId::from_u128(4), role("system")),
+        Actor::new(UserId::from_u128(5), role("integration")),
+        Actor::new(UserId::from_u128(6), role("guest")),
+    ]
+}
+
+/// The ServiceNow policy, with a few options changed by the first byte.
+fn policy_from(byte: u8) -> Policy {
+    let base = Policy::servicenow();
+    let matrix = match byte % 4 {
+        0 | 1 => base.matrix.clone(),
+        2 => PriorityMatrix::itop(),
+        _ => PriorityMatrix::glpi(),
+    };
+    Policy {
+        matrix,
+        reopen_window_days: if byte & 0x04 != 0 { Some(1) } else { None },
+        auto_close_days: match (byte >> 3) & 0x03 {
+            0 => 7,
+            1 => 0,
+            2 => 1,
+            _ => u32::MAX,
+        },
+        auto_close_from: if byte & 0x20 != 0 {
+            AutoCloseFrom::LastUpdate
+        } else {
+            AutoCloseFrom::Resolution
+        },
+        reassignment_counting: if byte & 0x40 != 0 {
+            ReassignmentCounting::GroupOrPersonChange
+        } else {
+            ReassignmentCounting::GroupChange
+        },
+        resolution_codes: if byte & 0x80 != 0 {
+            vec!["solved".to_owned(), "workaround".to_owned()]
+        } else {
+            Vec::new()
+        },
+        ..base
+    }
+}
+
+fn hold_reason(b: &mut Bytes<'_>) -> HoldReason {
+    match b.pick(7) {
+        0 => HoldReason::AwaitingCaller,
+        1 => HoldReason::AwaitingChange,
+        2 => HoldReason::AwaitingProblem,
+        3 => HoldReason::AwaitingVendor,
+        4 => HoldReason::AwaitingEvidence,
+        5 => HoldReason::Custom("awaiting_parts".to_owned()),
+        _ => HoldReason::Custom(String::new()),
+    }
+}
+
+fn comment(b: &mut Bytes<'_>) -> Option<String> {
+    match b.pick(3) {
+        0 => None,
+        1 => Some(String::new()),
+        _ => Some("noted".to_owned()),
+    }
+}
+
+fn incident_id(b: &mut Bytes<'_>) -> IncidentId {
+    IncidentId::from_u128(1 + b.pick(4) as u128)
+}
+
+/// Impact and urgency from 0 to 6: on and off every preset's scales.
+fn level(b: &mut Bytes<'_>) -> u8 {
+    b.byte() % 7
+}
+
+fn report(b: &mut Bytes<'_>) -> Report {
+    Report {
+        id: incident_id(b),
+        caller: UserId::from_u128(9),
+        channel: b.choose(
+            &[
+                Channel::Phone,
+                Channel::SelfService,
+                Channel::Other("pager".to_owned()),
+            ],
+            Channel::Phone,
+        ),
+        category: match b.pick(3) {
+            0 => None,
+            1 => Some(String::new()),
+            _ => Some("network".to_owned()),
+        },
+        configuration_item: b.flag().then(|| ConfigItemId::from_u128(1)),
+        service: b.flag().then(|| ServiceId::from_u128(1)),
+        impact: Impact(level(b)),
+        urgency: Urgency(level(b)),
+        description: b.text(&["", "printer offline"]),
+    }
+}
+
+fn status(b: &mut Bytes<'_>, at: DateTime<Utc>) -> Status {
+    match b.pick(6) {
+        0 => Status::New,
+        1 => Status::InProgress,
+        2 => Status::OnHold {
+            reason: hold_reason(b),
+            since: at,
+        },
+        3 => Status::Resolved {
+            code: b.text(&["", "solved"]),
+            notes: b.text(&["", "done"]),
+            at,
+        },
+        4 => Status::Closed {
+            code: "solved".to_owned(),
+            at,
+            auto: b.flag(),
+        },
+        _ => Status::Canceled {
+            reason: b.text(&["", "duplicate"]),
+            at,
+        },
+    }
+}
+
+fn snapshot(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Snapshot {
+    let report = report(b);
+    let id = report.id;
+    // Dates in the snapshot may lie before or after `now`.
+    let at = now
+        .checked_add_signed(Duration::hours(i64::from(b.byte() % 5) - 2))
+        .unwrap_or(now);
+    Snapshot {
+        report,
+        status: status(b, at),
+        assignment: b.flag().then(|| Assignment {
+            group: GroupId::from_u128(1),
+            person: None,
+        }),
+        reassignment_count: b.choose(&[0, 1, u32::MAX], 0),
+        reopen_count: b.choose(&[0, 2, u32::MAX], 0),
+        escalation: Escalation {
+            functional: b.choose(&[0, 1, 3, u8::MAX], 0),
+            hierarchical: b.choose(&[0, 2, u8::MAX], 0),
+        },
+        major: b.flag(),
+        links: links(b, id),
+        opened_at: at,
+    }
+}
+
+/// Links as another tool might export them: none, some, out of order, repeated, or pointing
+/// at the incident itself.
+fn links(b: &mut Bytes<'_>, own: IncidentId) -> Links {
+    let id = IncidentId::from_u128;
+    let mut links = Links::default();
+    match b.pick(6) {
+        0 => {}
+        1 => {
+            links.parent = Some(id(4));
+            links.children = vec![id(2), id(3)];
+            links.problems = vec![ProblemId::from_u128(1)];
+        }
+        2 => links.parent = Some(own),
+        3 => links.children = vec![id(3), own],
+        4 => {
+            links.children = vec![id(3), id(2)];
+            links.changes = vec![ChangeId::from_u128(2), ChangeId::from_u128(1)];
+        }
+        _ => links.problems = vec![ProblemId::from_u128(1), ProblemId::from_u128(1)],
+    }
+    links
+}
+
+/// Whether a list is sorted without repeats, as [`Links`] promises.
+fn strictly_sorted<T: Ord>(list: &[T]) -> bool {
+    list.windows(2).all(|w| matches!(w, [a, b] if a < b))
+}
+
+fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
+    match b.pick(17) {
+        0 => Command::Report(Box::new(report(b))),
+        1 => Command::Import(Box::new(snapshot(b, now))),
+        2 => Command::Assign {
+            group: GroupId::from_u128(1 + b.pick(3) as u128),
+            person: match b.pick(3) {
+                0 => None,
+                n => Some(UserId::from_u128(n as u128)),
+            },
+        },
+        3 => Command::StartWork,
+        4 => Command::PutOnHold {
+            reason: hold_reason(b),
+            comment: comment(b),
+        },
+        5 => Command::CallerResponded {
+            comment: comment(b),
+        },
+        6 => Command::Resume,
+        7 => Command::Reprioritize {
+            impact: Impact(level(b)),
+            urgency: Urgency(level(b)),
+        },
+        8 => Command::Escalate {
+            kind: if b.flag() {
+                EscalationKind::Hierarchical
+            } else {
+                EscalationKind::Functional
+            },
+            level: b.byte() % 5,
+        },
+        9 => Command::DeclareMajor {
+            reason: b.text(&["", "outage"]),
+        },
+        10 => Command::StandDownMajor {
+            reason: b.text(&["", "contained"]),
+        },
+        11 => {
+            let id = incident_id(b);
+            Command::Link {
+                link: match b.pick(4) {
+                    0 => Link::Problem(ProblemId::from_u128(id.0.as_u128())),
+                    1 => Link::Change(ChangeId::from_u128(id.0.as_u128())),
+                    2 => Link::Parent(id),
+                    _ => Link::Child(id),
+                },
+            }
+        }
+        12 => Command::Resolve {
+            code: b.text(&["solved", "", "workaround", "other"]),
+            notes: b.text(&["fixed", ""]),
+        },
+        13 => Command::Reopen {
+            reason: b.text(&["again", ""]),
+        },
+        14 => Command::Close,
+        15 => Command::Cancel {
+            reason: b.text(&["duplicate", ""]),
+        },
+        _ => Command::Tick,
+    }
+}
+
+/// The next time: steps forwards of various sizes, sometimes backwards, and exactly at or
+/// just before the pending deadline so that auto-close is hit.
+fn next_time(
+    b: &mut Bytes<'_>,
+    now: DateTime<Utc>,
+    deadline: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let seconds: i64 = match b.pick(11) {
+        0 => 0,
+        1 => 1,
+        2 => 60,
+        3 => 3_600,
+        4 => 86_400,
+        5 => 86_400 + 1,
+        6 => 7 * 86_400,
+        7 => 30 * 86_400,
+        8 => -3_600,
+        9 => return deadline.unwrap_or(now),
+        _ => {
+            return deadline
+                .and_then(|d| d.checked_sub_signed(Duration::seconds(1)))
+                .unwrap_or(now);
+        }
+    };
+    now.checked_add_signed(Duration::seconds(seconds))
+        .unwrap_or(now)
+}
+
+fn replay(log: &[Event]) -> State {
+    log.iter().fold(State::new(), evolve)
+}
+
+fn json_round_trip<T>(value: &T) -> Option<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let text = serde_json::to_string(value).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The counters that only ever go up, and the last update.
+fn counters(state: &State) -> Option<(u32, u32, u8, u8, DateTime<Utc>)> {
+    let i = state.incident()?;
+    Some((
+        i.reassignment_count(),
+        i.reopen_count(),
+        i.escalation().functional,
+        i.escalation().hierarchical,
+        i.updated_at(),
+    ))
+}
+
+/// Runs one command through `decide` and `evolve` and checks every invariant of a step.
+/// Returns the events it produced (empty when refused or a no-op).
+fn step(
+    state: &mut State,
+    log: &mut Vec<Event>,
+    command: &Command,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    policy: &Policy,
+) -> Vec<Event> {
+    let ctx = Context { now, actor, policy };
+    let result = decide(state, command, &ctx);
+    // Deterministic: the same inputs give the same answer.
+    assert_eq!(
+        result,
+        decide(state, command, &ctx),
+        "decide is not deterministic"
+    );
+    let kind = command.kind();
+    let before = state.kind();
+    let deadline = next_deadline(state, policy);
+    if before.is_terminal() {
+        // Terminal states accept nothing but a tick, and a tick there does nothing.
+        let fine = match (&result, kind) {
+            (Ok(events), CommandKind::Tick) => events.is_empty(),
+            (Err(Error::ClockWentBackwards { .. }), _) => true,
+            (Err(Error::NotAllowed { state: s, .. }), _) => *s == before,
+            _ => false,
+        };
+        assert!(
+            fine,
+            "`{kind}` in terminal state `{before}` gave {result:?}"
+        );
+    }
+    let events = match result {
+        Ok(events) => events,
+        Err(error) => {
+            // Every refusal explains itself.
+            assert!(!error.to_string().is_empty());
+            if let Error::NotAllowed {
+                state: s,
+                command,
+                allowed,
+            } = &error
+            {
+                assert_eq!((*s, *command), (before, kind));
+                assert!(!is_allowed(before, kind));
+                assert!(allowed.iter().all(|c| is_allowed(before, *c)));
+            }
+            return Vec::new();
+        }
+    };
+    assert!(is_allowed(before, kind), "`{kind}` accepted in `{before}`");
+    assert!(
+        events.len() <= 1,
+        "one command, at most one event: {events:?}"
+    );
+    if kind == CommandKind::Tick {
+        let due = deadline.is_some_and(|d| now >= d);
+        assert_eq!(
+            !events.is_empty(),
+            due,
+            "tick at {now}, deadline {deadline:?}"
+        );
+    }
+    let old = counters(state);
+    for event in &events {
+        assert_eq!(event.at(), now);
+        assert_eq!(event.by(), actor.user);
+        assert_eq!(
+            json_round_trip(event).as_ref(),
+            Some(event),
+            "event JSON round trip"
+        );
+        *state = evolve(std::mem::replace(state, State::new()), event);
+        log.push(event.clone());
+    }
+    let after = state.kind();
+    if !events.is_empty() {
+        // Every change of state is in the transition table (or creates the incident).
+        match before {
+            StatusKind::Unreported => {
+                assert!(matches!(kind, CommandKind::Report | CommandKind::Import));
+                if kind == CommandKind::Report {
+                    assert_eq!(after, StatusKind::New);
+                }
+            }
+            _ => assert!(
+                TRANSITIONS.contains(&(before, kind, after)),
+                "`{before}` --{kind}--> `{after}` is not in the table"
+            ),
+        }
+        assert_eq!(state.incident().map(|i| i.updated_at()), Some(now));
+    } else {
+        assert_eq!(before, after);
+    }
+    // Counters never go down.
+    if let (Some(old), Some(new)) = (old, counters(state)) {
+        assert!(
+            new.0 >= old.0 && new.1 >= old.1,
+            "a count went down: {old:?} -> {new:?}"
+        );
+        assert!(
+            new.2 >= old.2 && new.3 >= old.3,
+            "escalation went down: {old:?} -> {new:?}"
+        );
+        assert!(new.4 >= old.4, "updated_at went back: {old:?} -> {new:?}");
+    }
+    // Link lists stay sorted and without repeats, and never point at the incident itself.
+    if let Some(incident) = state.incident() {
+        let links = incident.links();
+        assert!(
+            strictly_sorted(&links.problems)
+                && strictly_sorted(&links.changes)
+                && strictly_sorted(&links.children),
+            "link lists out of order or repeated: {links:?}"
+        );
+        assert!(
+            links.parent != Some(incident.id()) && !links.children.contains(&incident.id()),
+            "the incident links to itself: {links:?}"
+        );
+    }
+    // Replaying the log gives the same state.
+    assert_eq!(&replay(log), state, "replay differs from the state");
+    if !events.is_empty() {
+        assert_eq!(
+            json_round_trip(state).as_ref(),
+            Some(&*state),
+            "state JSON round trip"
+        );
+    }
+    // A deadline exists only for a resolved incident.
+    if next_deadline(state, policy).is_some() {
+        assert_eq!(after, StatusKind::Resolved);
+    }
+    events
+}
+
+/// Checks that what `sync_children` asks of each child is allowed in the child's state.
+fn check_sync(event: &Event, policy: &Policy, children: &[State]) {
+    for child in children {
+        for (id, command) in sync_children(event, policy, std::slice::from_ref(child)) {
+            assert_eq!(Some(id), child.incident().map(|i| i.id()));
+            assert!(
+                is_allowed(child.kind(), command.kind()),
+                "sync_children asks `{}` of a child in `{}`",
+                command.kind(),
+                child.kind()
+            );
+        }
+    }
+}
+
+/// Bytes -> a policy variant, then a sequence of (actor, time step, command), each applied
+/// through `decide` and `evolve` with every invariant checked after every step.
+pub fn commands(data: &[u8]) {
+    let mut b = Bytes { data };
+    let policy = policy_from(b.byte());
+    let cast = actors();
+    let mut state = State::new();
+    let mut log: Vec<Event> = Vec::new();
+    let mut seen: Vec<State> = Vec::new();
+    let mut now = t0();
+    let mut steps = 0;
+    while !b.is_empty() && steps < MAX_STEPS {
+        steps += 1;
+        let actor = b.choose(&cast, Actor::new(UserId::from_u128(0), []));
+        now = next_time(&mut b, now, next_deadline(&state, &policy));
+        let command = command(&mut b, now);
+        let events = step(&mut state, &mut log, &command, &actor, now, &policy);
+        for event in &events {
+            check_sync(event, &policy, &seen);
+        }
+        if !events.is_empty() && seen.len() < 8 {
+            seen.push(state.clone());
+        }
+    }
+    // The observed states form a path through the lifecycle (an import may start anywhere).
+    if matches!(log.first(), Some(Event::Reported { .. })) {
+        let mut observed = Vec::new();
+        let mut s = State::new();
+        for event in &log {
+            s = evolve(s, event);
+            observed.push(s.kind().name());
+        }
+        let report = lifecycle().conformance(observed);
+        assert!(report.starts_initial);
+        assert_eq!(report.rejected, 0, "{:?}", report.steps);
+    }
+}
+
+/// An actor holding every role the policy names.
+fn everyone(policy: &Policy) -> Actor {
+    let mut roles: Vec<Role> = policy
+        .permissions
+        .actions()
+        .flat_map(|a| policy.permissions.roles_for(a).cloned().collect::<Vec<_>>())
+        .collect();
+    roles.extend(policy.support_roles.iter().cloned());
+    Actor::new(UserId::from_u128(1), roles)
+}
+
+/// Bytes -> JSON -> a policy. A policy that loads must survive a JSON round trip, explain
+/// every pair of its matrix's levels, and run a fixed scenario without breaking an invariant.
+pub fn policy_json(data: &[u8]) {
+    let Ok(policy) = serde_json::from_slice::<Policy>(data) else {
+        return;
+    };
+    assert_eq!(
+        json_round_trip(&policy).as_ref(),
+        Some(&policy),
+        "policy JSON round trip"
+    );
+    let spec = policy.matrix.spec();
+    for impact in &spec.impact.levels {
+        for urgency in &spec.urgency.levels {
+            let why = policy
+                .matrix
+                .explain(Impact(impact.value), Urgency(urgency.value));
+            assert!(
+                why.is_ok(),
+                "a loaded matrix cannot explain a pair: {why:?}"
+            );
+            if let Ok(why) = why {
+                assert!(spec.priority.levels.contains(&why.priority));
+            }
+        }
+    }
+    let (Some(impact), Some(urgency)) = (spec.impact.levels.first(), spec.urgency.levels.first())
+    else {
+        return;
+    };
+    let actor = everyone(&policy);
+    let code = policy
+        .resolution_codes
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "solved".to_owned());
+    let mut script = vec![
+        Command::Report(Box::new(Report {
+            id: IncidentId::from_u128(1),
+            caller: UserId::from_u128(9),
+            channel: Channel::Phone,
+            category: Some("network".to_owned()),
+            configuration_item: None,
+            service: None,
+            impact: Impact(impact.value),
+            urgency: Urgency(urgency.value),
+            description: "printer offline".to_owned(),
+        })),
+        Command::Assign {
+            group: GroupId::from_u128(1),
+            person: Some(UserId::from_u128(2)),
+        },
+        Command::StartWork,
+    ];
+    if let Some(rule) = policy.hold_reasons.first() {
+        script.push(Command::PutOnHold {
+            reason: rule.reason.clone(),
+            comment: Some("waiting".to_owned()),
+        });
+        script.push(Command::CallerResponded { comment: None });
+        script.push(Command::Resume);
+    }
+    script.extend([
+        Command::Escalate {
+            kind: EscalationKind::Functional,
+            level: 1,
+        },
+        Command::Resolve {
+            code: code.clone(),
+            notes: "fixed".to_owned(),
+        },
+        Command::Reopen {
+            reason: "again".to_owned(),
+        },
+        Command::Resolve {
+            code,
+            notes: "fixed".to_owned(),
+        },
+        Command::Tick,
+    ]);
+    let mut state = State::new();
+    let mut log = Vec::new();
+    let mut now = t0();
+    for command in &script {
+        now = now.checked_add_signed(Duration::minutes(5)).unwrap_or(now);
+        step(&mut state, &mut log, command, &actor, now, &policy);
+    }
+    // Wake up when the policy says, as a host would.
+    if let Some(due) = next_deadline(&state, &policy) {
+        if due >= now {
+            let events = step(&mut state, &mut log, &Command::Tick, &actor, due, &policy);
+            assert_eq!(events.len(), 1, "the tick at the deadline closes");
+            assert_eq!(state.kind(), StatusKind::Closed);
+        }
+    }
+}
+
+/// Bytes -> JSON -> a command, an event or a state. Whatever loads must survive a JSON round
+/// trip, and an event must fold into a state (that round trips too).
+pub fn command_json(data: &[u8]) {
+    if let Ok(command) = serde_json::from_slice::<Command>(data) {
+        assert_eq!(
+            json_round_trip(&command).as_ref(),
+            Some(&command),
+            "command round trip"
+        );
+        assert!(!command.kind().name().is_empty());
+    }
+    if let Ok(event) = serde_json::from_slice::<Event>(data) {
+        assert_eq!(
+            json_round_trip(&event).as_ref(),
+            Some(&event),
+            "event round trip"
+        );
+        for start in [State::new(), replay(std::slice::from_ref(&event))] {
+            let state = evolve(start, &event);
+            assert_eq!(
+                json_round_trip(&state).as_ref(),
+                Some(&state),
+                "state round trip"
+            );
+        }
+    }
+    if let Ok(state) = serde_json::from_slice::<State>(data) {
+        assert_eq!(
+            json_round_trip(&state).as_ref(),
+            Some(&state),
+            "state round trip"
+        );
+    }
+    if let Ok(log) = serde_json::from_slice::<Vec<Event>>(data) {
+        let state = replay(&log);
+        assert_eq!(
+            json_round_trip(&state).as_ref(),
+            Some(&state),
+            "state round trip"
+        );
+    }
+}
