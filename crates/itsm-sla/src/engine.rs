@@ -120,7 +120,8 @@ pub struct Clock {
     pub original_deadline: DateTime<Utc>,
     /// The deadline now (moved out by pauses in [`PauseMode::Pause`]).
     pub deadline: DateTime<Utc>,
-    /// Since when it is paused, if it is.
+    /// Since when it is paused, if it is. A clock that completes or is cancelled while paused
+    /// keeps it: its last pause runs to `ended_at` (and, after a reopen, on to the reopen).
     pub paused_since: Option<DateTime<Utc>>,
     /// Paused business time so far (completed pauses).
     pub paused_business_ns: i64,
@@ -257,7 +258,10 @@ impl Clocks {
         &self.clocks
     }
 
-    /// The time of the last input.
+    /// The latest instant of the events folded in: [`decide`] refuses inputs before it. The
+    /// clocks are a pure fold of their events, so an input that changed nothing leaves no
+    /// trace here; a host that must refuse such inputs too keeps their times itself (as
+    /// [`replay`] does).
     pub fn last_input(&self) -> Option<DateTime<Utc>> {
         self.last
     }
@@ -465,10 +469,15 @@ fn push(sim: &mut Clocks, events: &mut Vec<Event>, event: Event) {
 /// definition's [`ReopenMode`]). A running clock: stop completes it; reset with start
 /// completes it and attaches a new cycle; cancel (by default: start no longer true) cancels
 /// it; pause pauses it; resume (by default: pause no longer true) resumes it. When several
-/// definitions of the same target kind would attach at once, [`Selection`] chooses.
+/// definitions of the same target kind would attach at once, [`Selection`] chooses. A clock
+/// that attaches (or continues after a reopen) while the pause condition holds is paused at
+/// once. A retroactive start applies unless the definition's previous clock on the ticket
+/// completed (a reset or a reopen in [`ReopenMode::NewCycle`] counts from now: the new cycle
+/// must not re-count the old one).
 ///
 /// # Errors
-/// [`Error::ClockWentBackwards`] when `now` is before the last input;
+/// [`Error::ClockWentBackwards`] when `now` is before the latest event folded into `state`
+/// ([`Clocks::last_input`]);
 /// [`Error::UnknownCalendar`] or [`Error::Calendar`] when a deadline cannot be computed.
 pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     let now = ctx.now;
@@ -484,6 +493,8 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
         return Ok(events);
     };
     let mut candidates: Vec<&Definition> = Vec::new();
+    // Definitions whose clock starts running in this update (attached or reopened).
+    let mut started: Vec<&Definition> = Vec::new();
     for def in ctx.definitions.list() {
         let time = Time::of(def, ctx.calendars)?;
         let latest = sim.latest(&def.id).cloned();
@@ -530,7 +541,8 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                     );
                 } else if clock.stage == Stage::Paused && def.resumes(view) {
                     let since = clock.paused_since.unwrap_or(now);
-                    let event = resume(def, &time, &clock, since, now, false)?;
+                    let moves = def.pause_mode == PauseMode::Pause;
+                    let event = resume(def, &time, &clock, &[(since, now, moves)], now, false)?;
                     push(&mut sim, &mut events, event);
                 } else if clock.stage == Stage::InProgress
                     && def.pause_mode != PauseMode::None
@@ -555,13 +567,18 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                                 && def.reopen != ReopenMode::NewCycle =>
                         {
                             let ended = clock.ended_at.unwrap_or(now);
-                            let event = match def.reopen {
-                                ReopenMode::PauseWhileResolved => {
-                                    resume(def, &time, &clock, ended, now, true)?
-                                }
-                                _ => resume(def, &time, &clock, now, now, true)?,
-                            };
+                            // A clock completed while paused: that pause ran to the end.
+                            let mut pauses: Vec<(DateTime<Utc>, DateTime<Utc>, bool)> = clock
+                                .paused_since
+                                .map(|since| (since, ended, def.pause_mode == PauseMode::Pause))
+                                .into_iter()
+                                .collect();
+                            if def.reopen == ReopenMode::PauseWhileResolved {
+                                pauses.push((ended, now, true));
+                            }
+                            let event = resume(def, &time, &clock, &pauses, now, true)?;
                             push(&mut sim, &mut events, event);
+                            started.push(def);
                         }
                         _ => candidates.push(def),
                     }
@@ -571,9 +588,13 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
     }
     for def in select(&candidates, ctx.definitions.selection(), &sim) {
         let time = Time::of(def, ctx.calendars)?;
+        let after_completed = sim
+            .latest(&def.id)
+            .is_some_and(|c| c.stage == Stage::Completed);
         let start = def
             .retroactive_start
             .as_ref()
+            .filter(|_| !after_completed)
             .and_then(|f| view.times.get(f))
             .copied()
             .filter(|t| *t <= now)
@@ -603,37 +624,69 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                 clock: Box::new(clock),
             },
         );
+        started.push(def);
     }
     // A retroactive start (or a clock continued late) may be due at once.
     fire_due(&mut sim, &mut events, now);
+    // A clock that starts while the pause condition holds is paused from the start (a
+    // ticket created pending, reopened into pending).
+    for def in started {
+        if def.pause_mode == PauseMode::None || !def.pause.eval(view) {
+            continue;
+        }
+        let Some(clock) = sim.latest(&def.id) else {
+            continue;
+        };
+        if clock.stage == Stage::InProgress {
+            let cycle = clock.cycle;
+            push(
+                &mut sim,
+                &mut events,
+                Event::Paused {
+                    definition: def.id.clone(),
+                    cycle,
+                    at: now,
+                },
+            );
+        }
+    }
     Ok(events)
 }
 
-/// The resume event after a pause from `since` to `now` (or a reopen).
+/// The resume event at `now` (after a pause, or a reopen). `pauses` are the spans that
+/// end paused, each `(from, to, moves)`: `moves` when the deadline moves out by its
+/// business time ([`PauseMode::Pause`], or time resolved counted as paused). The deadline
+/// is moved from where it stands (not recomputed from all paused time), so frozen time
+/// never moves it.
 fn resume(
     def: &Definition,
     time: &Time<'_>,
     clock: &Clock,
-    since: DateTime<Utc>,
+    pauses: &[(DateTime<Utc>, DateTime<Utc>, bool)],
     now: DateTime<Utc>,
     reopened: bool,
 ) -> Result<Event, Error> {
-    let paused_business_ns = clock
-        .paused_business_ns
-        .saturating_add(time.between(since, now)?);
-    let paused_actual_ns = clock
-        .paused_actual_ns
-        .saturating_add((now - since).num_nanoseconds().unwrap_or(i64::MAX));
-    let (deadline, alarms) = if def.pause_mode == PauseMode::Pause || (reopened && since < now) {
-        schedule(
-            def,
-            time,
-            clock.start,
-            paused_business_ns,
-            Some(&clock.alarms),
-        )?
-    } else {
+    let mut paused_business_ns = clock.paused_business_ns;
+    let mut paused_actual_ns = clock.paused_actual_ns;
+    let mut shift: i64 = 0;
+    for (from, to, moves) in pauses {
+        let business = time.between(*from, *to)?;
+        paused_business_ns = paused_business_ns.saturating_add(business);
+        paused_actual_ns =
+            paused_actual_ns.saturating_add((*to - *from).num_nanoseconds().unwrap_or(i64::MAX));
+        if *moves {
+            shift = shift.saturating_add(business);
+        }
+    }
+    let (deadline, alarms) = if shift == 0 {
         (clock.deadline, clock.alarms.clone())
+    } else {
+        // How far the deadline has moved so far, in business time: exact, since business
+        // time is additive.
+        let moved = time
+            .between(clock.original_deadline, clock.deadline)?
+            .saturating_add(shift);
+        schedule(def, time, clock.start, moved, Some(&clock.alarms))?
     };
     Ok(Event::Resumed {
         definition: def.id.clone(),
@@ -764,12 +817,9 @@ fn apply(state: &mut Clocks, event: &Event) {
             breached,
         } => {
             if let Some(c) = state.latest_mut(definition, *cycle) {
-                // A clock completed while paused closes its pause.
-                if let Some(since) = c.paused_since.take() {
-                    c.paused_actual_ns = c
-                        .paused_actual_ns
-                        .saturating_add((*at - since).num_nanoseconds().unwrap_or(0));
-                }
+                // A clock completed while paused keeps `paused_since`: its business length
+                // needs the calendar, which `evolve` does not have; `measure` counts it to
+                // `ended_at`, a reopen to the reopen.
                 c.stage = Stage::Completed;
                 c.breached = *breached;
                 c.ended_at = Some(*at);
@@ -803,7 +853,9 @@ pub struct Measure {
     pub actual_paused: Duration,
     /// Business time paused, the current pause included.
     pub business_paused: Duration,
-    /// Business time from the measure's instant to the deadline (negative past it).
+    /// Business time from the measure's instant to the deadline (negative past it). In
+    /// [`PauseMode::Pause`] the deadline counted is where the current pause will move it, so
+    /// the time left stands still while paused; in [`PauseMode::Freeze`] it keeps running out.
     pub time_left: Duration,
     /// Business time elapsed as a percentage of the target, in hundredths of a percent
     /// (7550 = 75.50%): integer, so a report never shows a breach early by rounding.
@@ -813,6 +865,7 @@ pub struct Measure {
 /// Measures `clock` at `now` (or at its end, if it ended before).
 ///
 /// # Errors
+/// [`Error::UnknownDefinition`] when `clock`'s definition is not in `definitions`;
 /// [`Error::UnknownCalendar`], [`Error::Calendar`] (for instance past the horizon).
 pub fn measure(
     clock: &Clock,
@@ -822,21 +875,27 @@ pub fn measure(
 ) -> Result<Measure, Error> {
     let def = definitions
         .get(&clock.definition)
-        .ok_or_else(|| Error::UnknownCalendar {
+        .ok_or_else(|| Error::UnknownDefinition {
             id: clock.definition.clone(),
-            calendar: String::new(),
-            known: Vec::new(),
+            known: definitions.list().iter().map(|d| d.id.clone()).collect(),
         })?;
     let time = Time::of(def, calendars)?;
     let at = clock.ended_at.unwrap_or(now).max(clock.start);
     let (mut paused_b, mut paused_a) = (clock.paused_business_ns, clock.paused_actual_ns);
+    let mut current_b = 0;
     if let Some(since) = clock.paused_since {
-        paused_b = paused_b.saturating_add(time.between(since, at)?);
+        current_b = time.between(since, at)?;
+        paused_b = paused_b.saturating_add(current_b);
         paused_a = paused_a.saturating_add((at - since).num_nanoseconds().unwrap_or(0));
     }
     let wall = (at - clock.start).num_nanoseconds().unwrap_or(i64::MAX);
     let business = time.between(clock.start, at)?.saturating_sub(paused_b);
-    let left = time.between(at, clock.deadline)?;
+    let mut left = time.between(at, clock.deadline)?;
+    if def.pause_mode == PauseMode::Pause {
+        // The current pause will move the deadline out by its business time: while paused
+        // the time left stands still.
+        left = left.saturating_add(current_b);
+    }
     let target = target_ns(def).max(1);
     let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target)).unwrap_or(i64::MAX);
     Ok(Measure {
@@ -863,7 +922,9 @@ pub struct Replay {
 /// SLAs after a configuration change by replaying.
 ///
 /// # Errors
-/// What [`decide`] returns, for the first input it refuses.
+/// [`Error::ClockWentBackwards`] when the timeline is out of time order (even where the
+/// earlier view changed nothing); otherwise what [`decide`] returns, for the first input it
+/// refuses.
 pub fn replay(
     timeline: &[(DateTime<Utc>, TicketView)],
     definitions: &Definitions,
@@ -873,6 +934,7 @@ pub fn replay(
     let mut run = Run {
         clocks: Clocks::new(),
         events: Vec::new(),
+        last_input: None,
         definitions,
         calendars,
     };
@@ -890,12 +952,19 @@ pub fn replay(
 struct Run<'a> {
     clocks: Clocks,
     events: Vec<Event>,
+    /// The time of the last input, events or not: the clocks only know their events'.
+    last_input: Option<DateTime<Utc>>,
     definitions: &'a Definitions,
     calendars: &'a Calendars,
 }
 
 impl Run<'_> {
     fn step(&mut self, input: &Input, now: DateTime<Utc>) -> Result<(), Error> {
+        if let Some(last) = self.last_input {
+            if now < last {
+                return Err(Error::ClockWentBackwards { last, now });
+            }
+        }
         let ctx = Context {
             now,
             definitions: self.definitions,
@@ -905,8 +974,7 @@ impl Run<'_> {
         for e in &new {
             apply(&mut self.clocks, e);
         }
-        // An input's own time counts as seen even when nothing happened.
-        self.clocks.last = Some(self.clocks.last.map_or(now, |l| l.max(now)));
+        self.last_input = Some(now);
         self.events.extend(new);
         Ok(())
     }

@@ -30,6 +30,15 @@ pub enum Error {
         /// The calendars given.
         known: Vec<String>,
     },
+    /// A clock names a definition that is not among the definitions given (measuring a
+    /// clock under another set of definitions).
+    #[error("no SLA definition has the id `{id}`; known: {}", .known.join(", "))]
+    UnknownDefinition {
+        /// The definition the clock names.
+        id: String,
+        /// The definitions given.
+        known: Vec<String>,
+    },
     /// A calendar query failed (for example, past the calendar's horizon).
     #[error("SLA definition `{id}`: {source}")]
     Calendar {

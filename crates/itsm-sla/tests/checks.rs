@@ -1,0 +1,312 @@
+//! Static checks: each finding from a minimal definition that has the trap, none from a
+//! sensible one, and the explanations pinned.
+
+mod common;
+
+use common::*;
+use itsm_sla::{
+    Agreement, Condition, Definition, EscalationRule, Finding, PauseMode, ReopenMode, Target, check,
+};
+
+fn with(def: Definition, f: impl FnOnce(&mut Definition)) -> Definition {
+    let mut d = def;
+    f(&mut d);
+    d
+}
+
+/// A sensible resolution SLA: what every minimal trap below starts from.
+fn sensible() -> Definition {
+    resolution("p1", 4, Some(OFFICE))
+}
+
+fn findings(def: Definition) -> Vec<Finding> {
+    check(&[def])
+}
+
+#[test]
+fn the_sensible_definition_has_no_findings() {
+    assert_eq!(findings(sensible()), []);
+    let full = with(sensible(), |d| {
+        d.thresholds = vec![50, 75, 100, 150];
+        d.escalations = vec![
+            EscalationRule {
+                name: "warn".into(),
+                offset_seconds: -4 * 3600, // at the start itself: not before it
+            },
+            EscalationRule {
+                name: "manager".into(),
+                offset_seconds: 3600,
+            },
+        ];
+        d.cancel = Some(Condition::CategoryIn(vec![Canceled]));
+    });
+    assert_eq!(findings(full), []);
+}
+
+#[test]
+fn never_starts() {
+    for start in [
+        Condition::Never,
+        Condition::PriorityIn(vec![]),
+        Condition::All(vec![
+            Condition::PriorityIn(vec![1]),
+            Condition::PriorityIn(vec![2]),
+        ]),
+        Condition::All(vec![
+            Condition::StateIn(vec!["new".into()]),
+            Condition::Not(Box::new(Condition::StateIn(vec!["new".into()]))),
+        ]),
+    ] {
+        let d = with(sensible(), |d| d.start = start.clone());
+        assert_eq!(
+            findings(d),
+            [Finding::NeverStarts {
+                definition: "p1".into()
+            }],
+            "{start:?}"
+        );
+    }
+}
+
+#[test]
+fn never_attaches_when_start_is_contained_in_stop() {
+    // ServiceNow's trap: start "resolved", stop "resolved or closed".
+    let d = with(sensible(), |d| {
+        d.start = Condition::CategoryIn(vec![Resolved]);
+    });
+    assert_eq!(
+        findings(d),
+        [Finding::NeverAttaches {
+            definition: "p1".into()
+        }]
+    );
+}
+
+#[test]
+fn paused_from_start_when_start_is_contained_in_pause() {
+    let d = with(sensible(), |d| {
+        d.start = Condition::CategoryIn(vec![Pending]);
+    });
+    assert_eq!(
+        findings(d.clone()),
+        [Finding::PausedFromStart {
+            definition: "p1".into()
+        }]
+    );
+    // Without pausing, nothing to say.
+    let d = with(d, |d| d.pause_mode = PauseMode::None);
+    assert_eq!(findings(d), []);
+}
+
+#[test]
+fn pause_cancels_when_pausing_always_ends_the_start_condition() {
+    // Start only while open: pending is no longer "start", so the default cancel wins.
+    let d = with(sensible(), |d| {
+        d.start = Condition::CategoryIn(vec![New, Open]);
+    });
+    assert_eq!(
+        findings(d.clone()),
+        [Finding::PauseCancels {
+            definition: "p1".into()
+        }]
+    );
+    // An explicit cancel condition removes the trap.
+    let d = with(d, |d| {
+        d.cancel = Some(Condition::CategoryIn(vec![Canceled]))
+    });
+    assert_eq!(findings(d), []);
+}
+
+#[test]
+fn unreachable_thresholds() {
+    let d = with(sensible(), |d| d.thresholds = vec![0, 50, 50, 1001]);
+    let percents: Vec<u16> = findings(d)
+        .into_iter()
+        .map(|f| match f {
+            Finding::UnreachableThreshold {
+                definition,
+                percent,
+            } => {
+                assert_eq!(definition, "p1");
+                percent
+            }
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(percents, [0, 50, 1001]);
+}
+
+#[test]
+fn an_escalation_before_the_start() {
+    let d = with(sensible(), |d| {
+        d.escalations = vec![EscalationRule {
+            name: "too-early".into(),
+            offset_seconds: -4 * 3600 - 1,
+        }];
+    });
+    assert_eq!(
+        findings(d),
+        [Finding::EscalationBeforeStart {
+            definition: "p1".into(),
+            escalation: "too-early".into(),
+        }]
+    );
+}
+
+#[test]
+fn too_complex_conditions_are_said_to_be_unchecked() {
+    // 101 states x 7 categories x 257 priorities x 2 groups: more than 200,000 tickets.
+    let d = with(sensible(), |d| {
+        d.start = Condition::All(vec![
+            Condition::StateIn((0..100).map(|i| format!("s{i}")).collect()),
+            Condition::PriorityIn((0..=254).collect()),
+        ]);
+    });
+    assert_eq!(
+        findings(d),
+        [Finding::TooComplex {
+            definition: "p1".into()
+        }]
+    );
+}
+
+#[test]
+fn overlap_between_definitions_of_the_same_target() {
+    let p1 = sensible();
+    let any = with(resolution("any", 8, Some(OFFICE)), |d| {
+        d.start = Condition::Always;
+    });
+    assert_eq!(
+        check(&[p1.clone(), any.clone()]),
+        [Finding::Overlap {
+            definition: "p1".into(),
+            other: "any".into(),
+        }]
+    );
+    // Another target kind, or disjoint starts: no overlap.
+    let response = with(any.clone(), |d| d.target = Target::Response);
+    assert_eq!(check(&[p1.clone(), response]), []);
+    let p2 = with(any, |d| d.start = Condition::PriorityIn(vec![2]));
+    assert_eq!(check(&[p1, p2]), []);
+}
+
+/// Response and resolution SLAs per priority, the way ServiceNow ships them: response runs
+/// while the ticket is new, resolution until resolved, pausing while pending; P1 and P2 on
+/// 24x7, P3 and P4 on office hours. The OLA of the network team deliberately overlaps the
+/// resolution SLAs (another agreement, same target kind).
+fn servicenow_like() -> Vec<Definition> {
+    let mut list = Vec::new();
+    for (p, response_h, resolution_h, calendar) in [
+        (1u8, 1i64, 4i64, ALWAYS),
+        (2, 2, 8, ALWAYS),
+        (3, 8, 24, OFFICE),
+        (4, 16, 40, OFFICE),
+    ] {
+        let active = Condition::All(vec![
+            Condition::PriorityIn(vec![p]),
+            Condition::Not(Box::new(Condition::CategoryIn(vec![Canceled]))),
+        ]);
+        list.push(Definition {
+            id: format!("p{p}-response"),
+            target: Target::Response,
+            agreement: Agreement::Sla,
+            target_seconds: response_h * 3600,
+            calendar: Some(calendar.into()),
+            start: active.clone(),
+            stop: Condition::Not(Box::new(Condition::CategoryIn(vec![New]))),
+            pause: Condition::Never,
+            resume: None,
+            cancel: None,
+            reset: Condition::Never,
+            pause_mode: PauseMode::None,
+            retroactive_start: Some("opened_at".into()),
+            thresholds: vec![50, 75],
+            escalations: vec![],
+            reopen: ReopenMode::NewCycle,
+        });
+        list.push(Definition {
+            id: format!("p{p}-resolution"),
+            target: Target::Resolution,
+            agreement: Agreement::Sla,
+            target_seconds: resolution_h * 3600,
+            calendar: Some(calendar.into()),
+            start: active,
+            stop: Condition::CategoryIn(vec![Resolved, Closed]),
+            pause: Condition::CategoryIn(vec![Pending]),
+            resume: None,
+            cancel: None,
+            reset: Condition::Never,
+            pause_mode: PauseMode::Pause,
+            retroactive_start: Some("opened_at".into()),
+            thresholds: vec![50, 75],
+            escalations: vec![EscalationRule {
+                name: "manager".into(),
+                offset_seconds: 3600,
+            }],
+            reopen: ReopenMode::NewCycle,
+        });
+    }
+    list.push(Definition {
+        id: "network-ola".into(),
+        target: Target::Resolution,
+        agreement: Agreement::Ola,
+        target_seconds: 2 * 3600,
+        calendar: Some(OFFICE.into()),
+        start: Condition::GroupIn(vec!["network".into()]),
+        stop: Condition::Any(vec![
+            Condition::Not(Box::new(Condition::GroupIn(vec!["network".into()]))),
+            Condition::CategoryIn(vec![Resolved, Closed]),
+        ]),
+        pause: Condition::CategoryIn(vec![Pending]),
+        resume: None,
+        cancel: None,
+        reset: Condition::Never,
+        pause_mode: PauseMode::Pause,
+        retroactive_start: None,
+        thresholds: vec![75],
+        escalations: vec![],
+        reopen: ReopenMode::NewCycle,
+    });
+    list
+}
+
+#[test]
+fn servicenow_like_definitions_have_only_the_intended_overlaps() {
+    let found = check(&servicenow_like());
+    let expected: Vec<Finding> = (1..=4)
+        .map(|p| Finding::Overlap {
+            definition: format!("p{p}-resolution"),
+            other: "network-ola".into(),
+        })
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn findings_explain_themselves() {
+    assert_eq!(
+        Finding::NeverAttaches {
+            definition: "p1".into()
+        }
+        .to_string(),
+        "`p1`: the start condition is contained in the stop condition: whenever it would \
+         start it is already stopped, so it never attaches"
+    );
+    assert_eq!(
+        Finding::Overlap {
+            definition: "p1-resolution".into(),
+            other: "network-ola".into(),
+        }
+        .to_string(),
+        "`p1-resolution` and `network-ola` measure the same target and can both attach to \
+         one ticket; the selection rule decides which apply"
+    );
+    assert_eq!(
+        Finding::UnreachableThreshold {
+            definition: "p1".into(),
+            percent: 0,
+        }
+        .to_string(),
+        "`p1`: threshold 0% can never fire usefully (allowed: 1 to 1000, each once)"
+    );
+}

@@ -1,0 +1,324 @@
+//! The JSON formats: definitions round trip and read with their defaults; events and clocks
+//! from a real run round trip; the JSON Schema of a definition is pinned in
+//! `docs/schema/sla-definition.json`. After an intended change to the format, regenerate it
+//! with
+//!
+//! ```text
+//! UPDATE_SCHEMAS=1 cargo test -p itsm-sla --all-features --test formats
+//! ```
+//!
+//! and commit the file.
+#![cfg(feature = "serde")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)] // helpers outside #[test] functions
+
+mod common;
+
+use common::*;
+use itsm_sla::{
+    Clocks, Condition, Definition, EscalationRule, Event, PauseMode, ReopenMode, Selection, Target,
+    evolve,
+};
+
+fn round_trip<T>(value: &T) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let json = serde_json::to_string(value).unwrap();
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e} while reading back {json}"))
+}
+
+/// Every optional part set, every condition kind used.
+fn everything() -> Definition {
+    Definition {
+        id: "vip-fix".into(),
+        target: Target::Custom("fix".into()),
+        agreement: itsm_sla::Agreement::UnderpinningContract,
+        target_seconds: 7200,
+        calendar: Some(OFFICE.into()),
+        start: Condition::All(vec![
+            Condition::Any(vec![
+                Condition::PriorityIn(vec![1, 2]),
+                Condition::FieldIn {
+                    field: "vip".into(),
+                    values: vec!["yes".into()],
+                },
+            ]),
+            Condition::Not(Box::new(Condition::StateIn(vec!["draft".into()]))),
+            Condition::Always,
+        ]),
+        stop: Condition::CategoryIn(vec![Resolved, Closed]),
+        pause: Condition::GroupIn(vec!["vendor".into()]),
+        resume: Some(Condition::CategoryIn(vec![Open])),
+        cancel: Some(Condition::Never),
+        reset: Condition::FieldIn {
+            field: "reset".into(),
+            values: vec!["yes".into()],
+        },
+        pause_mode: PauseMode::Freeze,
+        retroactive_start: Some("opened_at".into()),
+        thresholds: vec![50, 75],
+        escalations: vec![EscalationRule {
+            name: "manager".into(),
+            offset_seconds: -900,
+        }],
+        reopen: ReopenMode::PauseWhileResolved,
+    }
+}
+
+#[test]
+fn definitions_round_trip() {
+    for d in [
+        everything(),
+        resolution("p1", 4, None),
+        resolution("p3", 24, Some(OFFICE)),
+    ] {
+        assert_eq!(round_trip(&d), d);
+        let pretty = serde_json::to_string_pretty(&d).unwrap();
+        assert_eq!(serde_json::from_str::<Definition>(&pretty).unwrap(), d);
+    }
+    for s in [
+        Selection::All,
+        Selection::FirstMatch,
+        Selection::ShortestTarget,
+    ] {
+        assert_eq!(round_trip(&s), s);
+    }
+}
+
+#[test]
+fn a_definition_file_reads_with_its_defaults() {
+    let file = r#"{
+        "id": "p1-resolution",
+        "target": "resolution",
+        "agreement": "sla",
+        "target_seconds": 14400,
+        "start": {"all": [{"priority_in": [1]}, {"not": {"category_in": ["canceled"]}}]},
+        "stop": {"category_in": ["resolved", "closed"]},
+        "pause_mode": "pause",
+        "reopen": "new_cycle"
+    }"#;
+    let d: Definition = serde_json::from_str(file).unwrap();
+    assert_eq!(
+        d,
+        Definition {
+            id: "p1-resolution".into(),
+            target: Target::Resolution,
+            agreement: itsm_sla::Agreement::Sla,
+            target_seconds: 14_400,
+            calendar: None,
+            start: Condition::All(vec![
+                Condition::PriorityIn(vec![1]),
+                Condition::Not(Box::new(Condition::CategoryIn(vec![Canceled]))),
+            ]),
+            stop: Condition::CategoryIn(vec![Resolved, Closed]),
+            // Defaults: never pause, never reset, resume when pause no longer holds, cancel
+            // when start no longer holds, no retroactive start, no alarms but the breach.
+            pause: Condition::Never,
+            resume: None,
+            cancel: None,
+            reset: Condition::Never,
+            pause_mode: PauseMode::Pause,
+            retroactive_start: None,
+            thresholds: vec![],
+            escalations: vec![],
+            reopen: ReopenMode::NewCycle,
+        }
+    );
+}
+
+#[test]
+fn the_condition_format_is_plain() {
+    let json = |c: &Condition| serde_json::to_string(c).unwrap();
+    assert_eq!(json(&Condition::Always), r#""always""#);
+    assert_eq!(
+        json(&Condition::StateIn(vec!["new".into()])),
+        r#"{"state_in":["new"]}"#
+    );
+    assert_eq!(
+        json(&Condition::FieldIn {
+            field: "vip".into(),
+            values: vec!["yes".into()]
+        }),
+        r#"{"field_in":{"field":"vip","values":["yes"]}}"#
+    );
+    assert_eq!(
+        json(&Condition::Not(Box::new(Condition::CategoryIn(vec![
+            Pending
+        ])))),
+        r#"{"not":{"category_in":["pending"]}}"#
+    );
+    assert_eq!(
+        serde_json::to_string(&Target::Custom("fix".into())).unwrap(),
+        r#"{"custom":"fix"}"#
+    );
+}
+
+#[test]
+fn bad_definition_files_are_refused_naming_the_problem() {
+    let mut value = serde_json::to_value(resolution("p1", 4, None)).unwrap();
+    value["pause_condition"] = serde_json::json!("never");
+    let err = serde_json::from_value::<Definition>(value).unwrap_err();
+    assert!(err.to_string().contains("pause_condition"), "{err}");
+
+    let mut value = serde_json::to_value(resolution("p1", 4, None)).unwrap();
+    value.as_object_mut().unwrap().remove("pause_mode");
+    let err = serde_json::from_value::<Definition>(value).unwrap_err();
+    assert!(err.to_string().contains("pause_mode"), "{err}");
+
+    let mut value = serde_json::to_value(resolution("p1", 4, None)).unwrap();
+    value["start"] = serde_json::json!({"priority_is": [1]});
+    let err = serde_json::from_value::<Definition>(value).unwrap_err();
+    assert!(err.to_string().contains("priority_is"), "{err}");
+}
+
+#[test]
+fn events_and_clocks_of_a_real_run_round_trip_with_their_tag() {
+    let mut d = resolution("p1", 4, Some(OFFICE));
+    d.thresholds = vec![50];
+    d.escalations = vec![EscalationRule {
+        name: "manager".into(),
+        offset_seconds: 3600,
+    }];
+    d.reopen = ReopenMode::Continue;
+    let r = run(
+        &defs(vec![d]),
+        &[
+            (at(MON, 9, 0), view(Open)),
+            (at(MON, 10, 0), view(Pending)),
+            (at(MON, 11, 0), view(Open)),
+            (at(MON, 12, 30), view(Resolved)),
+            (at(TUE, 9, 0), view(Open)),
+            (at(TUE, 10, 0), with_priority(view(Open), 2)),
+        ],
+        Some(at(TUE, 12, 0)),
+    );
+    let tags: Vec<String> = r
+        .events
+        .iter()
+        .map(|e| {
+            serde_json::to_value(e).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            "attached",
+            "paused",
+            "resumed",
+            "threshold_reached",
+            "completed",
+            // Continued on Tuesday: the time resolved counts, so the breach (Monday 15:00)
+            // and the escalation an hour later fire at once.
+            "resumed",
+            "breached",
+            "escalation_due",
+            "cancelled",
+        ]
+    );
+    for e in &r.events {
+        assert_eq!(round_trip(e), *e);
+    }
+    assert_eq!(round_trip(&r.clocks), r.clocks);
+    // A stored log, read back, folds to the same clocks.
+    let stored = serde_json::to_string(&r.events).unwrap();
+    let read: Vec<Event> = serde_json::from_str(&stored).unwrap();
+    assert_eq!(read.iter().fold(Clocks::new(), evolve), r.clocks);
+}
+
+/// The pinned schema (it needs the `schemars` feature; the rest only `serde`).
+#[cfg(feature = "schemars")]
+mod pinned {
+    use std::path::PathBuf;
+
+    use itsm_sla::Definition;
+
+    const FILE: &str = "sla-definition.json";
+    const HOW: &str = "UPDATE_SCHEMAS=1 cargo test -p itsm-sla --all-features --test formats";
+
+    fn path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/schema")
+            .join(FILE)
+    }
+
+    /// Whether the committed file should be rewritten instead of compared.
+    ///
+    /// The switch is an environment variable because `cargo test` passes no arguments to a
+    /// test; the workspace forbids `std::env::var` in library code, and this test is a tool,
+    /// not a library.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a developer switch for regenerating pinned files"
+    )]
+    fn updating() -> bool {
+        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
+    }
+
+    fn generated() -> String {
+        let schema = schemars::schema_for!(Definition);
+        let mut text = serde_json::to_string_pretty(&schema).unwrap();
+        text.push('\n');
+        text
+    }
+
+    #[test]
+    fn the_definition_schema_is_pinned() {
+        let generated = generated();
+        let path = path();
+        if updating() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e}; generate it with `{HOW}`",
+                path.display()
+            )
+        });
+        assert!(
+            committed == generated,
+            "the JSON Schema in {} differs from what the code generates; if the format change \
+             is intended, run `{HOW}` and commit the file.\n--- generated ---\n{generated}",
+            path.display()
+        );
+    }
+
+    #[test]
+    fn the_schema_is_draft_2020_12_and_knows_the_defaults() {
+        let schema: serde_json::Value = serde_json::from_str(&generated()).unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(schema["title"], "Definition");
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            required,
+            [
+                "id",
+                "target",
+                "agreement",
+                "target_seconds",
+                "start",
+                "stop",
+                "pause_mode",
+                "reopen"
+            ]
+        );
+        assert_eq!(schema["properties"]["pause"]["default"], "never");
+        assert_eq!(schema["properties"]["reset"]["default"], "never");
+        assert_eq!(schema["additionalProperties"], false);
+    }
+}
