@@ -1,0 +1,302 @@
+//! The sample online shop (`examples/data/shop-topology.json`) and the facts the `impact`
+//! example prints about it, pinned: an edit to the topology or to itsm-graph that changes an
+//! answer shows here first.
+// clippy.toml allows `unwrap` inside `#[test]` functions only; the helpers here are test code too.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use itsm_graph::{
+    Failure, Graph, GraphSpec, GroupCount, NodeKind, Resilience, Scenario, SeverityScale,
+};
+
+const TOPOLOGY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/shop-topology.json");
+const DOWN: u8 = 4;
+const AFFECTED: u8 = 3;
+
+fn spec() -> GraphSpec {
+    serde_json::from_str(&std::fs::read_to_string(TOPOLOGY).unwrap()).unwrap()
+}
+
+fn shop() -> Graph {
+    Graph::from_spec(&spec()).unwrap()
+}
+
+fn business(graph: &Graph, scenario: &Scenario) -> BTreeMap<String, u8> {
+    let impact = graph.impact(scenario).unwrap();
+    [
+        "web-shop",
+        "mobile-app",
+        "order-fulfilment",
+        "customer-support-portal",
+    ]
+    .into_iter()
+    .map(|s| (s.to_owned(), impact.severity(s)))
+    .collect()
+}
+
+fn levels(pairs: &[(&str, u8)]) -> BTreeMap<String, u8> {
+    pairs.iter().map(|(s, l)| ((*s).to_owned(), *l)).collect()
+}
+
+#[test]
+fn the_topology_has_its_size_scale_and_cycles() {
+    let spec = spec();
+    let graph = Graph::from_spec(&spec).unwrap();
+    assert_eq!(
+        (spec.nodes.len(), spec.groups.len(), graph.node_count()),
+        (57, 9, 66)
+    );
+    assert_eq!(spec.severity, SeverityScale::servicenow());
+    let cycles: Vec<Vec<&str>> = graph
+        .cycles()
+        .iter()
+        .map(|c| {
+            let mut ids: Vec<&str> = c.iter().map(|n| graph.id(*n)).collect();
+            ids.sort_unstable();
+            ids
+        })
+        .collect();
+    assert_eq!(
+        cycles,
+        vec![
+            vec!["checkout-api", "payments-api"],
+            vec!["vpn-cloud", "vpn-dc"]
+        ]
+    );
+}
+
+#[test]
+fn every_record_is_owned_and_every_node_serves_a_business_service() {
+    let spec = spec();
+    let graph = Graph::from_spec(&spec).unwrap();
+    for n in &spec.nodes {
+        assert!(n.owner.is_some(), "{} has no owner", n.id);
+        assert!((1..=3).contains(&n.tier), "{} has tier {}", n.id, n.tier);
+        let radius = graph.blast_radius(&n.id).unwrap();
+        assert!(
+            radius
+                .affected
+                .iter()
+                .any(|a| a.kind == NodeKind::BusinessService),
+            "{} supports no business service",
+            n.id
+        );
+    }
+}
+
+#[test]
+fn the_db_primary_alone_degrades_the_shop_thanks_to_the_replica() {
+    let graph = shop();
+    let scenario = Scenario::outages(&["pg-primary"]);
+    assert_eq!(
+        business(&graph, &scenario),
+        levels(&[
+            ("web-shop", AFFECTED),
+            ("mobile-app", AFFECTED),
+            ("order-fulfilment", 0),
+            ("customer-support-portal", AFFECTED),
+        ])
+    );
+    let impact = graph.impact(&scenario).unwrap();
+    let web = impact
+        .explanations
+        .iter()
+        .find(|e| e.service == "web-shop")
+        .unwrap();
+    assert_eq!(web.path.first().map(String::as_str), Some("pg-primary"));
+    assert_eq!(
+        web.groups,
+        vec![GroupCount {
+            group: "shop-db".into(),
+            failed: 1,
+            members: 2,
+            min_up: 1,
+            held: true
+        }]
+    );
+    assert_eq!(
+        web.groups[0].to_string(),
+        "group `shop-db`: 1 of 2 members up, needs 1: holds"
+    );
+}
+
+#[test]
+fn the_payment_provider_alone_takes_checkout_and_both_shops_down() {
+    let graph = shop();
+    let scenario = Scenario::outages(&["payment-provider"]);
+    let impact = graph.impact(&scenario).unwrap();
+    assert_eq!(impact.severity("checkout-api"), DOWN);
+    assert_eq!(
+        business(&graph, &scenario),
+        levels(&[
+            ("web-shop", DOWN),
+            ("mobile-app", DOWN),
+            ("order-fulfilment", 0),
+            ("customer-support-portal", 0),
+        ])
+    );
+    let web = impact
+        .explanations
+        .iter()
+        .find(|e| e.service == "web-shop")
+        .unwrap();
+    assert_eq!(
+        web.path,
+        [
+            "payment-provider",
+            "payments-api",
+            "checkout-api",
+            "web-shop"
+        ]
+    );
+    assert!(web.groups.is_empty());
+}
+
+#[test]
+fn a_maintenance_mask_leaves_the_planned_outage_out() {
+    let graph = shop();
+    let both = Scenario::outages(&["pg-primary", "payment-provider"]);
+    assert_eq!(graph.impact(&both).unwrap().severity("web-shop"), DOWN);
+    let masked = Scenario {
+        maintenance: vec!["payment-provider".into()],
+        ..both
+    };
+    assert_eq!(
+        graph.impact(&masked).unwrap(),
+        graph.impact(&Scenario::outages(&["pg-primary"])).unwrap()
+    );
+}
+
+#[test]
+fn support_and_fulfilment_alarming_together_point_at_email() {
+    let graph = shop();
+    let candidates = graph
+        .root_causes(&["customer-support-portal", "order-fulfilment"], 5, 200)
+        .unwrap();
+    let top: Vec<(&str, usize, usize)> = candidates
+        .iter()
+        .take(3)
+        .map(|c| (c.id.as_str(), c.explains.len(), c.also_affects))
+        .collect();
+    assert_eq!(
+        top,
+        [("email", 2, 0), ("sendgrid", 2, 0), ("eu-west-1", 2, 2)]
+    );
+}
+
+#[test]
+fn a_core_switch_alone_only_degrades_fulfilment() {
+    let graph = shop();
+    let radius = graph.blast_radius("core-sw-1").unwrap();
+    assert_eq!(radius.services(), levels(&[("order-fulfilment", AFFECTED)]));
+    assert_eq!(
+        radius.explanations[0].groups[0].to_string(),
+        "group `core-network`: 1 of 2 members up, needs 1: holds"
+    );
+    // The VPN's far end is affected too: connects_to propagates both ways.
+    assert_eq!(radius.severity("vpn-cloud"), AFFECTED);
+}
+
+#[test]
+fn the_web_shop_has_exactly_these_single_points_of_failure() {
+    let graph = shop();
+    assert_eq!(
+        graph.single_points_of_failure("web-shop").unwrap(),
+        [
+            "api-gateway",
+            "catalogue-api",
+            "catalogue-app",
+            "cdn",
+            "checkout-api",
+            "checkout-app",
+            "dns",
+            "eu-west-1",
+            "gateway-app",
+            "identity",
+            "identity-app",
+            "messaging",
+            "orders-api",
+            "orders-app",
+            "payment-provider",
+            "payments-api",
+            "payments-app",
+            "storefront",
+        ]
+    );
+    // Redundancy holds for each zone: losing one leaves the shop up, degraded.
+    for zone in ["eu-west-1a", "eu-west-1b", "eu-west-1c"] {
+        let radius = graph.blast_radius(zone).unwrap();
+        assert_eq!(radius.severity("web-shop"), AFFECTED, "{zone}");
+    }
+}
+
+#[test]
+fn resilience_of_the_shop_and_of_the_warehouse_server() {
+    let graph = shop();
+    assert_eq!(
+        graph.resilience("web-shop", 3, 50_000).unwrap(),
+        Resilience::MinimumSet {
+            size: 1,
+            example: vec!["api-gateway".into()]
+        }
+    );
+    assert_eq!(
+        graph.resilience("wms-host", 3, 50_000).unwrap(),
+        Resilience::MinimumSet {
+            size: 2,
+            example: vec!["core-sw-1".into(), "core-sw-2".into()]
+        }
+    );
+}
+
+#[test]
+fn the_network_window_spares_the_shop_but_stops_fulfilment() {
+    let graph = shop();
+    let a = Scenario::outages(&["pg-primary", "api-1", "api-2", "payment-provider"]);
+    let b = Scenario {
+        failed: ["core-sw-1", "fw-1", "kafka-1"]
+            .into_iter()
+            .map(|id| Failure {
+                id: id.into(),
+                severity: None,
+            })
+            .collect(),
+        maintenance: Vec::new(),
+    };
+    let diff = graph.what_if(&a, &b).unwrap();
+    assert!(
+        diff.only_second
+            .contains(&("order-fulfilment".into(), DOWN))
+    );
+    assert!(diff.changed.contains(&("web-shop".into(), DOWN, AFFECTED)));
+    assert!(diff.only_first.iter().all(|(_, s)| *s == AFFECTED));
+}
+
+#[test]
+fn the_example_runs_and_draws_its_pictures() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("impact-example");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
+        .arg(TOPOLOGY)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    assert!(!stdout.contains("skipped"), "{stdout}");
+    let svg_path = out.join("impact.svg").canonicalize().unwrap();
+    let dot_path = out.join("impact.dot").canonicalize().unwrap();
+    assert!(stdout.contains(&format!("svg: {}", svg_path.display())));
+    assert!(stdout.contains(&format!("dot: {}", dot_path.display())));
+    let svg = std::fs::read_to_string(svg_path).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.ends_with("</svg>\n"));
+    assert_eq!(svg.matches("<g><title>").count(), 66, "one box per node");
+    let dot = std::fs::read_to_string(dot_path).unwrap();
+    assert!(dot.starts_with("digraph impact {") && dot.ends_with("}\n"));
+    assert!(dot.contains("\"checkout-api\" -> \"payments-api\" [color=\"#b2182b\", dir=both"));
+}
