@@ -1,8 +1,14 @@
 //! Ids shared by several practices: newtypes over [`Uuid`]. The host makes ids (for example
 //! with `Uuid::new_v4`, or `Uuid::new_v5` from a foreign key); the crates never do.
 
-use uuid::Uuid;
+#[doc(hidden)]
+pub use uuid::Uuid as __Uuid;
 
+/// Declares an id newtype over [`Uuid`](uuid::Uuid) with the derives, `from_u128` and
+/// `Display` every id of the workspace has. The `serde` and `schemars` derives follow the
+/// *calling* crate's features of those names, as practice crates have them.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -10,12 +16,12 @@ macro_rules! id_type {
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(transparent))]
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        pub struct $name(pub Uuid);
+        pub struct $name(pub $crate::ids::__Uuid);
 
         impl $name {
             /// An id from a 128-bit number (handy for tests and for mapping foreign ids).
             pub const fn from_u128(value: u128) -> Self {
-                $name(Uuid::from_u128(value))
+                $name($crate::ids::__Uuid::from_u128(value))
             }
         }
 

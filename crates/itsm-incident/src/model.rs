@@ -3,41 +3,16 @@
 use chrono::{DateTime, Utc};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId, UserId};
 use itsm_core::priority::{Impact, Priority, Urgency};
-use uuid::Uuid;
 
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "serde", serde(transparent))]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        pub struct $name(pub Uuid);
-
-        impl $name {
-            /// An id from a 128-bit number (handy for tests and for mapping foreign ids).
-            pub const fn from_u128(value: u128) -> Self {
-                $name(Uuid::from_u128(value))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-    };
-}
-
-id_type!(
+itsm_core::id_type!(
     /// An incident.
     IncidentId
 );
-id_type!(
+itsm_core::id_type!(
     /// A problem record (owned by the problem practice; only the id is kept here).
     ProblemId
 );
-id_type!(
+itsm_core::id_type!(
     /// A change request (owned by the change practice; only the id is kept here).
     ChangeId
 );
