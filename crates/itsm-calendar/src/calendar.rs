@@ -1,12 +1,12 @@
 //! The compiled calendar and its queries.
 
 use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-    Weekday,
+    DateTime, Datelike, Duration, LocalResult, Months, NaiveDate, NaiveDateTime, NaiveTime,
+    TimeZone, Utc, Weekday,
 };
 
 use crate::error::Error;
-use crate::spec::{CalendarSpec, Holiday, Segment};
+use crate::spec::{CalendarSpec, Holiday, Segment, TimeOfDay};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
 const DAY: i64 = 86_400 * NANOS_PER_SEC;
@@ -49,21 +49,61 @@ fn instant(ns: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_nanos(ns)
 }
 
-/// The instant of a local time: the earliest (or latest) of an ambiguous one, and for a
-/// local time skipped by a daylight-saving jump, the instant the jump ends.
-fn resolve<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime, latest: bool) -> Option<i64> {
-    let mut probe = local;
-    // Real zones skip at most a few hours; step by minutes to the end of the gap.
-    for _ in 0..=(24 * 60) {
-        match tz.from_local_datetime(&probe) {
-            LocalResult::Single(t) => return nanos(&t),
-            LocalResult::Ambiguous(a, b) => return nanos(if latest { &b } else { &a }),
-            LocalResult::None => {
-                probe = probe.checked_add_signed(Duration::minutes(1))?;
-                // Land on the minute: the gap ends on one.
-                probe = probe.with_second(0)?.with_nanosecond(0)?;
+/// The instant of a local time, as an opening (`closing == false`) or a closing boundary.
+///
+/// An ambiguous local time opens at its earlier instant and closes at its later one, so a
+/// segment keeps the repeated time it covers; but a closing time that *starts* the repeat
+/// (01:00 when 02:00 falls back to 01:00, or 24:00 when 01:00 falls back to 00:00) closes at
+/// its earlier instant: the segment covers none of the repeated time, and closing later
+/// would give it the whole first pass of the repeat (and make the next day's first segment
+/// overlap it). A local time that a jump skips resolves, either way, to the instant the jump
+/// ends.
+fn resolve<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime, closing: bool) -> Option<i64> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => nanos(&t),
+        LocalResult::Ambiguous(early, late) => {
+            // Whether the local time was already at or past `local` just before `late`:
+            // `late` is then the instant the clocks went back to `local`.
+            let starts_repeat = late
+                .clone()
+                .checked_sub_signed(Duration::nanoseconds(1))
+                .is_some_and(|before| before.naive_local() >= local);
+            if closing && !starts_repeat {
+                nanos(&late)
+            } else {
+                nanos(&early)
             }
         }
+        LocalResult::None => end_of_jump(tz, local),
+    }
+}
+
+/// The instant a jump over the skipped local time `local` ends.
+fn end_of_jump<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<i64> {
+    // Real zones skip at most a few hours: step by minutes past the end of the jump...
+    let mut probe = local;
+    for _ in 0..=(24 * 60) {
+        probe = probe.checked_add_signed(Duration::minutes(1))?;
+        probe = probe.with_second(0)?.with_nanosecond(0)?;
+        let Some(mut t) = tz.from_local_datetime(&probe).earliest() else {
+            continue;
+        };
+        // ...then back by seconds to its exact end: offsets of local mean time are not
+        // whole minutes (Berlin went from +0:53:28 to +1:00 at midnight on 1 April 1893,
+        // skipping 00:00:00 to 00:06:32).
+        for _ in 0..60 {
+            let Some(before) = probe.checked_sub_signed(Duration::seconds(1)) else {
+                break;
+            };
+            match tz.from_local_datetime(&before).earliest() {
+                Some(b) if before >= local => {
+                    probe = before;
+                    t = b;
+                }
+                _ => break,
+            }
+        }
+        return nanos(&t);
     }
     None
 }
@@ -74,10 +114,12 @@ fn segment_text(s: &Segment) -> String {
     format!("{}-{}", s.start, s.end)
 }
 
-/// Per-day open seconds `[start, end)` within `0..=86400`, sorted and disjoint.
-type DaySet = Vec<(u32, u32)>;
+/// Per-day open time `[start, end)` in nanoseconds since local midnight, within `0..=DAY`,
+/// sorted and disjoint. Nanoseconds, not seconds: exceptions are `NaiveDateTime`s and may
+/// start or end between whole seconds.
+type DaySet = Vec<(i64, i64)>;
 
-fn union(set: &mut DaySet, add: (u32, u32)) {
+fn union(set: &mut DaySet, add: (i64, i64)) {
     set.push(add);
     set.sort_unstable();
     let mut merged: DaySet = Vec::with_capacity(set.len());
@@ -90,7 +132,7 @@ fn union(set: &mut DaySet, add: (u32, u32)) {
     *set = merged;
 }
 
-fn subtract(set: &mut DaySet, cut: (u32, u32)) {
+fn subtract(set: &mut DaySet, cut: (i64, i64)) {
     let mut out = Vec::with_capacity(set.len() + 1);
     for &(s, e) in set.iter() {
         if e <= cut.0 || s >= cut.1 {
@@ -176,12 +218,21 @@ fn is_holiday(spec: &CalendarSpec, date: NaiveDate) -> bool {
     })
 }
 
-/// The seconds of `day` covered by `[start, end)`, clipped to the day.
-fn clip(day: NaiveDate, start: NaiveDateTime, end: NaiveDateTime) -> Option<(u32, u32)> {
+/// The part of `day` covered by `[start, end)`, clipped to the day, in nanoseconds since
+/// its midnight.
+fn clip(day: NaiveDate, start: NaiveDateTime, end: NaiveDateTime) -> Option<(i64, i64)> {
     let day_start = day.and_time(NaiveTime::MIN);
-    let s = (start - day_start).num_seconds().clamp(0, 86_400);
-    let e = (end - day_start).num_seconds().clamp(0, 86_400);
-    (s < e).then(|| (u32::try_from(s).unwrap_or(0), u32::try_from(e).unwrap_or(0)))
+    // Clamped before converting to nanoseconds, which would overflow for a date centuries away.
+    let since = |t: NaiveDateTime| {
+        let d = t.signed_duration_since(day_start);
+        if d <= Duration::zero() {
+            0
+        } else {
+            d.num_nanoseconds().map_or(DAY, |n| n.min(DAY))
+        }
+    };
+    let (s, e) = (since(start), since(end));
+    (s < e).then_some((s, e))
 }
 
 impl Calendar {
@@ -190,9 +241,12 @@ impl Calendar {
     ///
     /// Local times are resolved once, here: a segment boundary that daylight saving makes
     /// ambiguous opens at the earlier instant and closes at the later one (the segment keeps
-    /// the repeated hour); one that daylight saving skips moves to the end of the jump (the
+    /// the repeated hour), except a closing time at which the repeat starts (`01:00` when
+    /// `02:00` falls back to `01:00`): the segment covers none of the repeat, so it closes at
+    /// the earlier instant. One that daylight saving skips moves to the end of the jump (the
     /// segment loses the skipped time). Holidays close whole days; exceptions then apply in
-    /// list order.
+    /// list order. The horizon runs from the first instant of `from` to the instant at which
+    /// the last day's `24:00` closes.
     ///
     /// # Errors
     /// [`Error::InvertedSegment`], [`Error::OverlappingSegments`], [`Error::InvalidHoliday`],
@@ -231,16 +285,18 @@ impl Calendar {
             to,
             max_years: MAX_HORIZON_YEARS,
         };
-        let days = (to - from).num_days();
-        if days <= 0
-            || days > i64::from(MAX_HORIZON_YEARS) * 366
+        // The local days 1700-01-01 to 2200-12-31, at most MAX_HORIZON_YEARS calendar years.
+        let longest = from.checked_add_months(Months::new(MAX_HORIZON_YEARS * 12));
+        if to <= from
+            || longest.is_none_or(|longest| to > longest)
             || from.year() < 1700
-            || to.year() > 2200
+            || to > NaiveDate::from_ymd_opt(2201, 1, 1).ok_or_else(horizon_error)?
         {
             return Err(horizon_error());
         }
+        // The horizon ends where its last day's 24:00 closes, so no interval ends after it.
         let h_from = resolve(tz, from.and_time(NaiveTime::MIN), false).ok_or_else(horizon_error)?;
-        let h_to = resolve(tz, to.and_time(NaiveTime::MIN), false).ok_or_else(horizon_error)?;
+        let h_to = resolve(tz, to.and_time(NaiveTime::MIN), true).ok_or_else(horizon_error)?;
 
         let mut starts = Vec::new();
         let mut ends = Vec::new();
@@ -251,7 +307,8 @@ impl Calendar {
             let mut set: DaySet = Vec::new();
             if !is_holiday(spec, date) {
                 for s in spec.week.day(date.weekday()) {
-                    union(&mut set, (s.start.seconds(), s.end.seconds()));
+                    let second = |t: TimeOfDay| i64::from(t.seconds()) * NANOS_PER_SEC;
+                    union(&mut set, (second(s.start), second(s.end)));
                 }
             }
             let next = date.succ_opt().ok_or_else(horizon_error)?;
@@ -266,8 +323,8 @@ impl Calendar {
             }
             let midnight = date.and_time(NaiveTime::MIN);
             for (s, e) in set {
-                let local_s = midnight + Duration::seconds(i64::from(s));
-                let local_e = midnight + Duration::seconds(i64::from(e));
+                let local_s = midnight + Duration::nanoseconds(s);
+                let local_e = midnight + Duration::nanoseconds(e);
                 let (Some(a), Some(b)) = (resolve(tz, local_s, false), resolve(tz, local_e, true))
                 else {
                     return Err(horizon_error());
