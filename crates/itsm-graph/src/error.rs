@@ -55,13 +55,22 @@ pub enum Error {
         /// The unknown member.
         member: String,
     },
+    /// A group lists a member twice.
+    #[error("group `{group}` lists member `{member}` twice")]
+    DuplicateMember {
+        /// The group.
+        group: String,
+        /// The member listed twice.
+        member: String,
+    },
     /// A group has no members.
     #[error("group `{group}` has no members")]
     EmptyGroup {
         /// The group.
         group: String,
     },
-    /// A group needs more members up than it has (or a percentage over 100).
+    /// A group needs more members up than it has (a count larger than the group, or a
+    /// percentage over 100, rounded up).
     #[error("group `{group}` needs {min_up} members up but has only {members}")]
     GroupThreshold {
         /// The group.

@@ -19,6 +19,14 @@ pub struct RelationId(u32);
 const NONE: u32 = u32::MAX;
 const FLAG_GROUP: u8 = 1;
 
+/// An arc's weight says why failure travels along it: a group membership (the failure counts
+/// against the group's threshold), an edge (the failure passes on as it is), or both.
+const ARC_MEMBER: u8 = 1;
+const ARC_EDGE: u8 = 2;
+
+/// The compact propagation graph; the weight of an arc is its `ARC_*` bits.
+type Arcs = Csr<(), u8, petgraph::Directed, u32>;
+
 /// A small, fast, deterministic string hasher (FNV-1a over 8-byte words) for the id index.
 #[derive(Default, Clone, Copy)]
 struct IdHash;
@@ -169,7 +177,7 @@ pub struct GraphBuilder {
     location: Vec<u32>,
     min_up: Vec<Option<MinUp>>,
     relations: Vec<RelationSpec>,
-    arcs: Vec<(u32, u32)>,
+    arcs: Vec<(u32, u32, u8)>,
     severity: SeverityScale,
 }
 
@@ -268,9 +276,10 @@ impl GraphBuilder {
         Ok(NodeId(i))
     }
 
-    /// Makes `member` a member of `group`: its failure counts against the group.
+    /// Makes `member` a member of `group`: its failure counts against the group. A member
+    /// added twice counts once ([`Graph::from_spec`] refuses duplicates in a spec).
     pub fn member(&mut self, group: NodeId, member: NodeId) {
-        self.arcs.push((member.0, group.0));
+        self.arcs.push((member.0, group.0, ARC_MEMBER));
     }
 
     /// Adds an edge `from -> to` of a relationship type.
@@ -279,12 +288,14 @@ impl GraphBuilder {
             .relations
             .get(relation.0 as usize)
             .map_or(Propagation::ToFrom, |r| r.propagation);
+        // An edge into a group is an ordinary input (the group fails with what it depends
+        // on); it never makes the other end a member.
         match propagation {
-            Propagation::ToFrom => self.arcs.push((to.0, from.0)),
-            Propagation::FromTo => self.arcs.push((from.0, to.0)),
+            Propagation::ToFrom => self.arcs.push((to.0, from.0, ARC_EDGE)),
+            Propagation::FromTo => self.arcs.push((from.0, to.0, ARC_EDGE)),
             Propagation::Both => {
-                self.arcs.push((to.0, from.0));
-                self.arcs.push((from.0, to.0));
+                self.arcs.push((to.0, from.0, ARC_EDGE));
+                self.arcs.push((from.0, to.0, ARC_EDGE));
             }
         }
     }
@@ -334,17 +345,18 @@ impl GraphBuilder {
             count: n,
             max: NONE as usize,
         })?;
-        arcs.retain(|(a, b)| *a < node_count && *b < node_count);
+        arcs.retain(|(a, b, _)| *a < node_count && *b < node_count);
         arcs.sort_unstable();
-        arcs.dedup();
+        merge(&mut arcs);
         let forward = csr(&arcs, n)?;
+        // Only memberships count: an edge into a group is not a member of it.
         let mut members = vec![0u32; n];
-        for (_, b) in &arcs {
-            if let Some(m) = members.get_mut(*b as usize) {
+        for (_, b, w) in &arcs {
+            if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
                 *m += 1;
             }
         }
-        for (a, b) in &mut arcs {
+        for (a, b, _) in &mut arcs {
             std::mem::swap(a, b);
         }
         arcs.sort_unstable();
@@ -359,10 +371,13 @@ impl GraphBuilder {
             if m == 0 {
                 return Err(Error::EmptyGroup { group: group() });
             }
+            // Rounded up, in 64 bits (a percentage of a group of millions overflows 32); a
+            // percentage over 100 needs more members than the group has, so it is refused.
             let k = match *rule {
                 MinUp::Count(k) => k,
-                MinUp::Percent(p) if p <= 100 => (m * u32::from(p)).div_ceil(100),
-                MinUp::Percent(p) => u32::from(p).saturating_mul(m) / 100,
+                MinUp::Percent(p) => {
+                    u32::try_from((u64::from(m) * u64::from(p)).div_ceil(100)).unwrap_or(u32::MAX)
+                }
             };
             if k > m {
                 return Err(Error::GroupThreshold {
@@ -396,13 +411,23 @@ impl GraphBuilder {
     }
 }
 
-fn csr(arcs: &[(u32, u32)], n: usize) -> Result<Csr<(), (), petgraph::Directed, u32>, Error> {
-    let mut g: Csr<(), (), petgraph::Directed, u32> =
-        Csr::from_sorted_edges(arcs).map_err(|_| Error::TooLarge {
-            what: "edges (unsorted)",
-            count: arcs.len(),
-            max: 0,
-        })?;
+/// Merges sorted arcs between the same two nodes into one, with the union of their bits.
+fn merge(arcs: &mut Vec<(u32, u32, u8)>) {
+    arcs.dedup_by(|next, kept| {
+        let same = (next.0, next.1) == (kept.0, kept.1);
+        if same {
+            kept.2 |= next.2;
+        }
+        same
+    });
+}
+
+fn csr(arcs: &[(u32, u32, u8)], n: usize) -> Result<Arcs, Error> {
+    let mut g: Arcs = Csr::from_sorted_edges(arcs).map_err(|_| Error::TooLarge {
+        what: "edges (unsorted)",
+        count: arcs.len(),
+        max: 0,
+    })?;
     while g.node_count() < n {
         g.add_node(());
     }
@@ -421,13 +446,13 @@ pub struct Graph {
     owner: Vec<u32>,
     supplier: Vec<u32>,
     location: Vec<u32>,
-    /// In-degree: for a group, its member count.
+    /// For a group, its member count (membership arcs in; edges into it are not members).
     members: Vec<u32>,
     /// For a group: failing members that take it down; else 1.
     need: Vec<u32>,
     flags: Vec<u8>,
-    forward: Csr<(), (), petgraph::Directed, u32>,
-    reverse: Csr<(), (), petgraph::Directed, u32>,
+    forward: Arcs,
+    reverse: Arcs,
     outage: u8,
     severity: SeverityScale,
 }
@@ -437,7 +462,7 @@ impl Graph {
     ///
     /// # Errors
     /// Every [`Error`] of the builder, plus [`Error::UnknownNode`], [`Error::UnknownRelation`],
-    /// [`Error::UnknownMember`], each naming the offending record.
+    /// [`Error::UnknownMember`], [`Error::DuplicateMember`], each naming the offending record.
     pub fn from_spec(spec: &GraphSpec) -> Result<Graph, Error> {
         let mut b = GraphBuilder::new(spec.severity.clone());
         b.reserve(spec.nodes.len() + spec.groups.len(), spec.edges.len());
@@ -453,11 +478,20 @@ impl Graph {
             groups.push(b.group(&g.id, g.min_up)?);
         }
         for (g, id) in spec.groups.iter().zip(groups) {
+            let mut seen = std::collections::BTreeSet::new();
             for m in &g.members {
                 let member = b.find(m).ok_or_else(|| Error::UnknownMember {
                     group: g.id.clone(),
                     member: m.clone(),
                 })?;
+                // A member listed twice would silently shrink the group its threshold is
+                // computed from (a percentage of 3 listed members taken of 2).
+                if !seen.insert(member) {
+                    return Err(Error::DuplicateMember {
+                        group: g.id.clone(),
+                        member: m.clone(),
+                    });
+                }
                 b.member(id, member);
             }
         }
@@ -716,32 +750,45 @@ impl<'g> Workspace<'g> {
                 *m &= !MARK_QUEUED;
             }
             let s = self.sev.get(ui).copied().unwrap_or(0);
-            for &v in g.forward.neighbors_slice(u) {
+            let arcs = g
+                .forward
+                .neighbors_slice(u)
+                .iter()
+                .zip(g.forward.edges_slice(u));
+            for (&v, &arc) in arcs {
                 let vi = v as usize;
                 let mark = self.mark.get(vi).copied().unwrap_or(0);
                 if mark & (MARK_MASKED) != 0 {
                     continue;
                 }
                 let flags = g.flags.get(vi).copied().unwrap_or(0);
-                let new = if flags & FLAG_GROUP != 0 {
+                // Through an edge, the failure passes on as it is (and so it does through a
+                // builder's membership in a node that is not a group).
+                let mut new = if arc & ARC_EDGE != 0 || flags & FLAG_GROUP == 0 {
+                    s
+                } else {
+                    0
+                };
+                if arc & ARC_MEMBER != 0 && flags & FLAG_GROUP != 0 {
                     if mark & MARK_TOUCHED == 0 {
                         self.touch(vi);
                     }
                     let (Some(d), Some(gm)) = (self.down.get_mut(vi), self.gmax.get_mut(vi)) else {
                         continue;
                     };
+                    // A member is dequeued at the outage level at most once (nothing rises
+                    // above it), so each failed member is counted once.
                     if s == outage {
                         *d += 1;
                     }
                     *gm = (*gm).max(s);
-                    if *d >= g.need.get(vi).copied().unwrap_or(1) {
+                    let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
                         outage
                     } else {
                         holding.min(*gm)
-                    }
-                } else {
-                    s
-                };
+                    };
+                    new = new.max(rule);
+                }
                 if let Some(cur) = self.sev.get_mut(vi) {
                     if new > *cur {
                         *cur = new;

@@ -170,7 +170,8 @@ pub enum Resilience {
         /// The set size searched up to.
         checked: usize,
     },
-    /// Nothing upstream can take it down (it depends on nothing).
+    /// Nothing upstream can take it down: it depends on nothing, or its redundancy absorbs
+    /// even the failure of everything upstream.
     Unbreakable,
 }
 
@@ -316,11 +317,15 @@ impl Graph {
         limit: usize,
         search: usize,
     ) -> Result<Vec<Candidate>, Error> {
-        let alarmed_ids: Vec<NodeId> = alarmed
-            .iter()
-            .map(|a| self.node(a))
-            .collect::<Result<_, _>>()?;
-        let wanted: BTreeSet<NodeId> = alarmed_ids.iter().copied().collect();
+        let mut wanted: BTreeSet<NodeId> = BTreeSet::new();
+        let mut alarmed_ids: Vec<NodeId> = Vec::with_capacity(alarmed.len());
+        for a in alarmed {
+            let node = self.node(a)?;
+            // A repeated alarm is one alarm (and one candidate, not two).
+            if wanted.insert(node) {
+                alarmed_ids.push(node);
+            }
+        }
         let mut pool: Vec<NodeId> = alarmed_ids.clone();
         pool.extend(self.upstream(&alarmed_ids).into_iter().take(search));
         let mut ws = self.workspace();
@@ -384,7 +389,8 @@ impl Graph {
 
     /// How many simultaneous outages `service` survives: the smallest set of upstream nodes
     /// whose failure takes it down, exact up to `max_size` nodes and within `budget`
-    /// impact evaluations (then a lower bound).
+    /// impact evaluations (then a lower bound). [`Resilience::Unbreakable`] when the search
+    /// covered every set of upstream nodes and none takes it down.
     ///
     /// # Errors
     /// [`Error::NoSuchNode`].
@@ -428,9 +434,12 @@ impl Graph {
                 }
             }
         }
-        Ok(Resilience::AtLeast {
-            checked: max_size.min(pool.len()),
-        })
+        // Every set up to the whole pool failed to take it down: nothing can (impact is
+        // monotone in the failed set), which is not a bound.
+        if max_size >= pool.len() {
+            return Ok(Resilience::Unbreakable);
+        }
+        Ok(Resilience::AtLeast { checked: max_size })
     }
 
     /// Compares the services two scenarios affect (for example, the windows of two planned

@@ -110,7 +110,9 @@ pub enum MinUp {
 }
 
 /// A redundancy group: members of which at least `min_up` must be up. The group is a node
-/// of its own (kind [`NodeKind::Group`]); edges may point at it like at any node.
+/// of its own (kind [`NodeKind::Group`]); edges may point at it like at any node. An edge
+/// along which failure reaches the group (the farm depends on a load balancer) is an ordinary
+/// input, not a member: the group fails with it, whatever its members.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -118,7 +120,7 @@ pub enum MinUp {
 pub struct GroupSpec {
     /// The group's id, unique among nodes and groups.
     pub id: String,
-    /// Its members, by id.
+    /// Its members, by id, each once.
     pub members: Vec<String>,
     /// How many must be up.
     pub min_up: MinUp,

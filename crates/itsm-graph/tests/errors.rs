@@ -1,0 +1,425 @@
+//! Every error, as a structured value naming the offending record, with its message pinned.
+// Tests unwrap results they have just checked and index vectors they have just built.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use itsm_graph::{
+    EdgeSpec, Error, Failure, Graph, GraphBuilder, GraphSpec, GroupSpec, MinUp, NodeId, NodeKind,
+    NodeSpec, Propagation, RelationSpec, Scenario, SeverityScale,
+};
+
+fn relation(name: &str, propagation: Propagation) -> RelationSpec {
+    RelationSpec {
+        name: name.to_owned(),
+        propagation,
+    }
+}
+
+fn ci(id: &str) -> NodeSpec {
+    NodeSpec::new(id, NodeKind::ConfigurationItem, "host")
+}
+
+fn group(id: &str, members: &[&str], min_up: MinUp) -> GroupSpec {
+    GroupSpec {
+        id: id.to_owned(),
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        min_up,
+    }
+}
+
+fn edge(from: &str, relation: &str, to: &str) -> EdgeSpec {
+    EdgeSpec {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        relation: relation.to_owned(),
+    }
+}
+
+/// Nodes `a`, `b`, `c`, relations `depends_on` and `hosts`, and whatever `change` does.
+fn build(change: impl FnOnce(&mut GraphSpec)) -> Result<Graph, Error> {
+    let mut spec = GraphSpec {
+        relations: vec![
+            relation("depends_on", Propagation::ToFrom),
+            relation("hosts", Propagation::FromTo),
+        ],
+        nodes: vec![ci("a"), ci("b"), ci("c")],
+        groups: vec![],
+        edges: vec![edge("a", "depends_on", "b")],
+        severity: SeverityScale::outage_degraded(),
+    };
+    change(&mut spec);
+    Graph::from_spec(&spec)
+}
+
+/// The error, and its message.
+fn refused(change: impl FnOnce(&mut GraphSpec)) -> (Error, String) {
+    let err = build(change).map(|_| ()).unwrap_err();
+    let text = err.to_string();
+    (err, text)
+}
+
+#[test]
+fn the_base_spec_is_accepted() {
+    let graph = build(|_| {}).unwrap();
+    assert_eq!(graph.node_count(), 3);
+    assert_eq!(graph.arc_count(), 1);
+}
+
+#[test]
+fn duplicate_ids_name_both_records() {
+    assert_eq!(
+        refused(|s| s.nodes.push(ci("a"))),
+        (
+            Error::DuplicateId {
+                id: "a".into(),
+                first: 0,
+                second: 3
+            },
+            "id `a` is used twice (node or group #0 and #3); ids must be unique".into()
+        )
+    );
+    // A group counts after the nodes.
+    assert_eq!(
+        refused(|s| s.groups.push(group("b", &["a"], MinUp::Count(1)))),
+        (
+            Error::DuplicateId {
+                id: "b".into(),
+                first: 1,
+                second: 3
+            },
+            "id `b` is used twice (node or group #1 and #3); ids must be unique".into()
+        )
+    );
+    assert_eq!(
+        refused(|s| {
+            s.groups.push(group("g", &["a"], MinUp::Count(1)));
+            s.groups.push(group("g", &["b"], MinUp::Count(1)));
+        })
+        .0,
+        Error::DuplicateId {
+            id: "g".into(),
+            first: 3,
+            second: 4
+        }
+    );
+}
+
+#[test]
+fn a_duplicate_relation_is_named() {
+    assert_eq!(
+        refused(|s| s.relations.push(relation("hosts", Propagation::Both))),
+        (
+            Error::DuplicateRelation {
+                name: "hosts".into()
+            },
+            "relation `hosts` is declared twice".into()
+        )
+    );
+}
+
+#[test]
+fn an_edge_naming_an_unknown_node_is_named_with_its_position() {
+    assert_eq!(
+        refused(|s| s.edges.push(edge("c", "depends_on", "zz"))),
+        (
+            Error::UnknownNode {
+                edge: 1,
+                from: "c".into(),
+                to: "zz".into(),
+                id: "zz".into()
+            },
+            "edge #1 (c -> zz) names unknown node `zz`".into()
+        )
+    );
+    assert_eq!(
+        refused(|s| s.edges.insert(0, edge("yy", "hosts", "zz"))),
+        (
+            Error::UnknownNode {
+                edge: 0,
+                from: "yy".into(),
+                to: "zz".into(),
+                id: "yy".into()
+            },
+            "edge #0 (yy -> zz) names unknown node `yy`".into()
+        )
+    );
+}
+
+#[test]
+fn an_undeclared_relation_lists_the_declared_ones() {
+    assert_eq!(
+        refused(|s| s.edges.push(edge("b", "uses", "c"))),
+        (
+            Error::UnknownRelation {
+                edge: 1,
+                from: "b".into(),
+                to: "c".into(),
+                relation: "uses".into(),
+                declared: vec!["depends_on".into(), "hosts".into()]
+            },
+            "edge #1 (b -> c) uses undeclared relation `uses`; declared: depends_on, hosts".into()
+        )
+    );
+}
+
+#[test]
+fn group_members_must_exist_once_each() {
+    assert_eq!(
+        refused(|s| s.groups.push(group("farm", &["a", "w9"], MinUp::Count(1)))),
+        (
+            Error::UnknownMember {
+                group: "farm".into(),
+                member: "w9".into()
+            },
+            "group `farm` names unknown member `w9`".into()
+        )
+    );
+    // A member listed twice would shrink the group its percentage is taken of.
+    assert_eq!(
+        refused(|s| s
+            .groups
+            .push(group("farm", &["a", "b", "a"], MinUp::Percent(67)))),
+        (
+            Error::DuplicateMember {
+                group: "farm".into(),
+                member: "a".into()
+            },
+            "group `farm` lists member `a` twice".into()
+        )
+    );
+}
+
+#[test]
+fn an_empty_group_is_refused_even_with_edges_into_it() {
+    assert_eq!(
+        refused(|s| s.groups.push(group("farm", &[], MinUp::Count(0)))),
+        (
+            Error::EmptyGroup {
+                group: "farm".into()
+            },
+            "group `farm` has no members".into()
+        )
+    );
+    // An edge that makes the group depend on `c` does not make `c` a member.
+    assert_eq!(
+        refused(|s| {
+            s.groups.push(group("farm", &[], MinUp::Count(0)));
+            s.edges.push(edge("farm", "depends_on", "c"));
+            s.edges.push(edge("c", "hosts", "farm"));
+        })
+        .0,
+        Error::EmptyGroup {
+            group: "farm".into()
+        }
+    );
+}
+
+#[test]
+fn a_group_cannot_need_more_members_than_it_has() {
+    assert_eq!(
+        refused(|s| s.groups.push(group("farm", &["a", "b"], MinUp::Count(3)))),
+        (
+            Error::GroupThreshold {
+                group: "farm".into(),
+                min_up: 3,
+                members: 2
+            },
+            "group `farm` needs 3 members up but has only 2".into()
+        )
+    );
+    // Over 100%: 150% of 2, rounded up.
+    assert_eq!(
+        refused(|s| s
+            .groups
+            .push(group("farm", &["a", "b"], MinUp::Percent(150)))),
+        (
+            Error::GroupThreshold {
+                group: "farm".into(),
+                min_up: 3,
+                members: 2
+            },
+            "group `farm` needs 3 members up but has only 2".into()
+        )
+    );
+    // Just over 100% of a small group (rounded down, it was accepted as 100%).
+    assert_eq!(
+        refused(|s| s.groups.push(group("farm", &["a"], MinUp::Percent(101)))).0,
+        Error::GroupThreshold {
+            group: "farm".into(),
+            min_up: 2,
+            members: 1
+        }
+    );
+    assert_eq!(
+        refused(|s| s
+            .groups
+            .push(group("farm", &["a", "b", "c"], MinUp::Percent(255))))
+        .0,
+        Error::GroupThreshold {
+            group: "farm".into(),
+            min_up: 8,
+            members: 3
+        }
+    );
+    // Edges into the group are not members to count.
+    assert_eq!(
+        refused(|s| {
+            s.groups.push(group("farm", &["a"], MinUp::Count(2)));
+            s.edges.push(edge("farm", "depends_on", "b"));
+        })
+        .0,
+        Error::GroupThreshold {
+            group: "farm".into(),
+            min_up: 2,
+            members: 1
+        }
+    );
+    // The limits themselves are fine.
+    for min_up in [
+        MinUp::Count(3),
+        MinUp::Percent(100),
+        MinUp::Count(0),
+        MinUp::Percent(0),
+    ] {
+        let graph = build(|s| s.groups.push(group("farm", &["a", "b", "c"], min_up))).unwrap();
+        let farm = graph.node("farm").unwrap();
+        let need = match min_up {
+            MinUp::Count(3) | MinUp::Percent(100) => 1,
+            _ => 4,
+        };
+        assert_eq!(graph.group_rule(farm), Some((3, need)), "{min_up:?}");
+    }
+}
+
+#[test]
+fn a_bad_severity_scale_is_refused() {
+    let scale = |levels: usize, group_holding: u8| SeverityScale {
+        levels: (1..=levels).map(|l| format!("level {l}")).collect(),
+        group_holding,
+    };
+    let cases = [
+        (scale(0, 1), "0 levels with groups holding at level 1"),
+        (scale(2, 0), "2 levels with groups holding at level 0"),
+        (scale(2, 3), "2 levels with groups holding at level 3"),
+        (scale(251, 1), "251 levels with groups holding at level 1"),
+    ];
+    for (severity, start) in cases {
+        let reason = format!("{start}; give 1 to 250 levels and a holding level among them");
+        let (err, text) = refused(|s| s.severity = severity.clone());
+        assert_eq!(
+            err,
+            Error::SeverityScale {
+                reason: reason.clone()
+            }
+        );
+        assert_eq!(text, format!("severity scale: {reason}"));
+    }
+    // The edges of the range are accepted.
+    assert_eq!(build(|s| s.severity = scale(1, 1)).unwrap().outage(), 1);
+    assert_eq!(
+        build(|s| s.severity = scale(250, 250)).unwrap().outage(),
+        250
+    );
+}
+
+#[test]
+fn the_builder_refuses_what_from_spec_refuses() {
+    let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+    b.relation(relation("depends_on", Propagation::ToFrom))
+        .unwrap();
+    assert_eq!(
+        b.relation(relation("depends_on", Propagation::Both)),
+        Err(Error::DuplicateRelation {
+            name: "depends_on".into()
+        })
+    );
+    b.node(&ci("a")).unwrap();
+    assert_eq!(
+        b.group("a", MinUp::Count(1)),
+        Err(Error::DuplicateId {
+            id: "a".into(),
+            first: 0,
+            second: 1
+        })
+    );
+    b.group("g", MinUp::Count(1)).unwrap();
+    assert_eq!(
+        b.build().map(|g| g.node_count()),
+        Err(Error::EmptyGroup { group: "g".into() })
+    );
+}
+
+#[test]
+fn queries_name_an_unknown_node() {
+    let graph = build(|_| {}).unwrap();
+    let unknown = Error::NoSuchNode { id: "zz".into() };
+    assert_eq!(unknown.to_string(), "no node `zz` in the graph");
+    assert_eq!(graph.node("zz"), Err(unknown.clone()));
+    assert_eq!(
+        graph.impact(&Scenario::outages(&["a", "zz"])),
+        Err(unknown.clone())
+    );
+    let masked = Scenario {
+        maintenance: vec!["zz".into()],
+        ..Scenario::outages(&["a"])
+    };
+    assert_eq!(graph.impact(&masked), Err(unknown.clone()));
+    assert_eq!(graph.blast_radius("zz"), Err(unknown.clone()));
+    assert_eq!(graph.root_causes(&["zz"], 5, 5), Err(unknown.clone()));
+    assert_eq!(graph.single_points_of_failure("zz"), Err(unknown.clone()));
+    assert_eq!(graph.resilience("zz", 2, 10), Err(unknown.clone()));
+    assert_eq!(
+        graph.what_if(&Scenario::outages(&["zz"]), &Scenario::default()),
+        Err(unknown)
+    );
+}
+
+#[test]
+fn a_severity_outside_the_scale_is_refused() {
+    let graph = build(|_| {}).unwrap();
+    let at = |level: u8| Scenario {
+        failed: vec![Failure {
+            id: "b".into(),
+            severity: Some(level),
+        }],
+        maintenance: vec![],
+    };
+    let zero = Error::NoSuchSeverity { level: 0, max: 2 };
+    assert_eq!(zero.to_string(), "severity 0 is outside the scale 1..=2");
+    assert_eq!(graph.impact(&at(0)), Err(zero.clone()));
+    let above = Error::NoSuchSeverity { level: 3, max: 2 };
+    assert_eq!(above.to_string(), "severity 3 is outside the scale 1..=2");
+    assert_eq!(graph.impact(&at(3)), Err(above.clone()));
+    assert_eq!(graph.what_if(&at(1), &at(3)), Err(above));
+    // Even for a node in maintenance: the scenario is wrong, whatever is masked.
+    let masked = Scenario {
+        maintenance: vec!["b".into()],
+        ..at(0)
+    };
+    assert_eq!(graph.impact(&masked), Err(zero));
+    assert_eq!(graph.impact(&at(2)).map(|i| i.severity("a")), Ok(2));
+    // On a workspace too.
+    let mut ws = graph.workspace();
+    assert_eq!(
+        ws.run(&[(NodeId(1), 0)], &[]).map(|v| v.count()),
+        Err(Error::NoSuchSeverity { level: 0, max: 2 })
+    );
+}
+
+#[test]
+fn the_too_large_message_names_the_limit() {
+    // Not reachable in a test (it needs 2^32 nodes); its message is pinned all the same.
+    let err = Error::TooLarge {
+        what: "nodes",
+        count: 5_000_000_000,
+        max: 4_294_967_295,
+    };
+    assert_eq!(
+        err.to_string(),
+        "the graph has 5000000000 nodes; at most 4294967295 are supported"
+    );
+}

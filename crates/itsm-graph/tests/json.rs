@@ -1,0 +1,381 @@
+//! The JSON format of graph specs, pinned.
+//!
+//! The JSON Schema of [`GraphSpec`] is generated with schemars (draft 2020-12) and compared with
+//! the committed copy in `docs/schema/graph-spec.json`, so any change to the format shows up as
+//! a diff in review. After an intended change, regenerate it with
+//!
+//! ```text
+//! UPDATE_SCHEMAS=1 cargo test -p itsm-graph --all-features --test json
+//! ```
+//!
+//! and commit it. The tests below also check round trips, defaults, and the names on the wire.
+#![cfg(feature = "serde")]
+// Tests unwrap results they have just checked and index JSON values they have just built.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use itsm_graph::{
+    EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    Resilience, Scenario, SeverityScale,
+};
+use serde_json::json;
+
+#[cfg(feature = "schemars")]
+mod pinned {
+    use std::path::PathBuf;
+
+    use itsm_graph::GraphSpec;
+
+    const FILE: &str = "graph-spec.json";
+
+    /// How to regenerate the committed schema.
+    const UPDATE: &str = "`UPDATE_SCHEMAS=1 cargo test -p itsm-graph --all-features --test json`";
+
+    fn path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/schema")
+            .join(FILE)
+    }
+
+    /// Whether the committed file should be rewritten instead of compared.
+    ///
+    /// An environment variable, because `cargo test` passes no arguments to a test; the
+    /// workspace forbids `std::env::var` in library code, and this test is a tool.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a developer switch for regenerating pinned files"
+    )]
+    fn updating() -> bool {
+        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
+    }
+
+    fn generated() -> String {
+        let schema = schemars::schema_for!(GraphSpec);
+        let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+        text.push('\n');
+        text
+    }
+
+    #[test]
+    fn the_graph_spec_schema_is_pinned() {
+        let generated = generated();
+        let path = path();
+        if updating() {
+            std::fs::create_dir_all(path.parent().expect("a parent directory"))
+                .expect("docs/schema can be created");
+            std::fs::write(&path, &generated).expect("the schema file can be written");
+            return;
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e}; generate it with {UPDATE}",
+                path.display()
+            )
+        });
+        if committed != generated {
+            // Point at the first difference rather than printing two whole schemas.
+            let line = committed
+                .lines()
+                .zip(generated.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
+            let around = |text: &str| -> String {
+                let lines: Vec<&str> = text.lines().skip(line.saturating_sub(3)).take(7).collect();
+                lines.join("\n")
+            };
+            panic!(
+                "the JSON Schema in {} differs from what the code generates, from line {}; if \
+                 the format change is intended, run {UPDATE} and commit the file.\n\
+                 --- committed ---\n{}\n--- generated ---\n{}",
+                path.display(),
+                line + 1,
+                around(&committed),
+                around(&generated)
+            );
+        }
+    }
+
+    #[test]
+    fn the_schema_is_draft_2020_12_and_names_the_wire_values() {
+        let schema: serde_json::Value = serde_json::from_str(&generated()).unwrap();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(schema["title"], "GraphSpec");
+        assert_eq!(
+            schema["required"],
+            serde_json::json!(["relations", "nodes", "edges"])
+        );
+        assert_eq!(schema["additionalProperties"], false);
+        let text = generated();
+        for name in [
+            "\"to_from\"",
+            "\"from_to\"",
+            "\"both\"",
+            "\"business_service\"",
+            "\"technical_service\"",
+            "\"configuration_item\"",
+            "\"count\"",
+            "\"percent\"",
+            "\"group_holding\"",
+        ] {
+            assert!(text.contains(name), "{name} is missing from the schema");
+        }
+    }
+}
+
+/// A spec with every field set.
+fn full() -> GraphSpec {
+    GraphSpec {
+        relations: vec![
+            RelationSpec {
+                name: "depends_on".into(),
+                propagation: Propagation::ToFrom,
+            },
+            RelationSpec {
+                name: "hosts".into(),
+                propagation: Propagation::FromTo,
+            },
+            RelationSpec {
+                name: "connects_to".into(),
+                propagation: Propagation::Both,
+            },
+        ],
+        nodes: vec![
+            NodeSpec {
+                id: "shop".into(),
+                kind: NodeKind::BusinessService,
+                class: "service".into(),
+                tier: 1,
+                owner: Some("e-commerce".into()),
+                supplier: None,
+                location: None,
+            },
+            NodeSpec {
+                id: "web-1".into(),
+                kind: NodeKind::ConfigurationItem,
+                class: "vm".into(),
+                tier: 2,
+                owner: Some("platform".into()),
+                supplier: Some("acme cloud".into()),
+                location: Some("eu-west-1a".into()),
+            },
+            NodeSpec::new("web-2", NodeKind::ConfigurationItem, "vm"),
+            NodeSpec::new("auth", NodeKind::TechnicalService, "service"),
+        ],
+        groups: vec![
+            GroupSpec {
+                id: "web-farm".into(),
+                members: vec!["web-1".into(), "web-2".into()],
+                min_up: MinUp::Count(1),
+            },
+            GroupSpec {
+                id: "all".into(),
+                members: vec!["web-farm".into(), "auth".into()],
+                min_up: MinUp::Percent(50),
+            },
+        ],
+        edges: vec![
+            EdgeSpec {
+                from: "shop".into(),
+                to: "all".into(),
+                relation: "depends_on".into(),
+            },
+            EdgeSpec {
+                from: "web-1".into(),
+                to: "web-2".into(),
+                relation: "connects_to".into(),
+            },
+        ],
+        severity: SeverityScale::servicenow(),
+    }
+}
+
+#[test]
+fn a_graph_spec_round_trips() {
+    let spec = full();
+    let text = serde_json::to_string(&spec).unwrap();
+    assert_eq!(serde_json::from_str::<GraphSpec>(&text).unwrap(), spec);
+    let pretty = serde_json::to_string_pretty(&spec).unwrap();
+    assert_eq!(serde_json::from_str::<GraphSpec>(&pretty).unwrap(), spec);
+    // And the graph it compiles to gives back the same node records.
+    let graph = Graph::from_spec(&spec).unwrap();
+    for n in &spec.nodes {
+        assert_eq!(graph.spec(graph.node(&n.id).unwrap()).as_ref(), Some(n));
+    }
+}
+
+#[test]
+fn the_wire_names_are_snake_case() {
+    let value = serde_json::to_value(full()).unwrap();
+    assert_eq!(
+        value["relations"],
+        json!([
+            { "name": "depends_on", "propagation": "to_from" },
+            { "name": "hosts", "propagation": "from_to" },
+            { "name": "connects_to", "propagation": "both" }
+        ])
+    );
+    assert_eq!(
+        value["nodes"][1],
+        json!({
+            "id": "web-1", "kind": "configuration_item", "class": "vm", "tier": 2,
+            "owner": "platform", "supplier": "acme cloud", "location": "eu-west-1a"
+        })
+    );
+    assert_eq!(value["nodes"][3]["kind"], "technical_service");
+    assert_eq!(value["groups"][0]["min_up"], json!({ "count": 1 }));
+    assert_eq!(value["groups"][1]["min_up"], json!({ "percent": 50 }));
+    assert_eq!(
+        value["edges"][0],
+        json!({ "from": "shop", "to": "all", "relation": "depends_on" })
+    );
+    assert_eq!(
+        value["severity"],
+        json!({
+            "levels": ["impaired (20%)", "impaired (40%)", "affected (60%)", "down (100%)"],
+            "group_holding": 3
+        })
+    );
+}
+
+#[test]
+fn omitted_fields_take_their_defaults() {
+    let spec: GraphSpec = serde_json::from_value(json!({
+        "relations": [{ "name": "depends_on", "propagation": "to_from" }],
+        "nodes": [
+            { "id": "shop", "kind": "business_service", "class": "service" },
+            { "id": "db", "kind": "configuration_item", "class": "database" }
+        ],
+        "edges": [{ "from": "shop", "to": "db", "relation": "depends_on" }]
+    }))
+    .unwrap();
+    assert_eq!(
+        spec.nodes,
+        vec![
+            NodeSpec::new("shop", NodeKind::BusinessService, "service"),
+            NodeSpec::new("db", NodeKind::ConfigurationItem, "database"),
+        ]
+    );
+    assert_eq!(spec.nodes[0].tier, 0);
+    assert_eq!(spec.nodes[0].owner, None);
+    assert_eq!(spec.groups, vec![]);
+    assert_eq!(spec.severity, SeverityScale::outage_degraded());
+    assert_eq!(
+        spec.severity,
+        SeverityScale {
+            levels: vec!["degraded".into(), "outage".into()],
+            group_holding: 1
+        }
+    );
+    assert_eq!(SeverityScale::default(), SeverityScale::outage_degraded());
+    let graph = Graph::from_spec(&spec).unwrap();
+    assert_eq!(
+        graph
+            .impact(&Scenario::outages(&["db"]))
+            .unwrap()
+            .severity("shop"),
+        2
+    );
+}
+
+#[test]
+fn required_and_unknown_fields_are_checked_on_load() {
+    let missing = serde_json::from_value::<GraphSpec>(json!({ "relations": [], "nodes": [] }));
+    assert!(
+        missing
+            .unwrap_err()
+            .to_string()
+            .contains("missing field `edges`"),
+        "edges are required"
+    );
+    let unknown = serde_json::from_value::<GraphSpec>(json!({
+        "relations": [], "edges": [],
+        "nodes": [{ "id": "a", "kind": "configuration_item", "class": "host", "colour": "red" }]
+    }));
+    assert!(
+        unknown
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `colour`")
+    );
+    let kind = serde_json::from_value::<GraphSpec>(json!({
+        "relations": [], "edges": [],
+        "nodes": [{ "id": "a", "kind": "group", "class": "host" }]
+    }));
+    // `group` is a kind the compiled graph reports; a spec may name it, and it is a plain node.
+    assert_eq!(kind.unwrap().nodes[0].kind, NodeKind::Group);
+    let min_up = serde_json::from_value::<GroupSpec>(json!({
+        "id": "g", "members": ["a"], "min_up": { "ratio": 1 }
+    }));
+    assert!(
+        min_up
+            .unwrap_err()
+            .to_string()
+            .contains("unknown variant `ratio`")
+    );
+}
+
+#[test]
+fn scenarios_and_results_have_a_stable_form() {
+    let scenario: Scenario = serde_json::from_value(json!({
+        "failed": [{ "id": "db" }, { "id": "san", "severity": 1 }]
+    }))
+    .unwrap();
+    assert_eq!(scenario.failed[0].severity, None);
+    assert_eq!(scenario.failed[1].severity, Some(1));
+    assert!(scenario.maintenance.is_empty());
+    assert_eq!(
+        serde_json::from_value::<Scenario>(json!({})).unwrap(),
+        Scenario::default()
+    );
+    let json = serde_json::to_value(Resilience::MinimumSet {
+        size: 2,
+        example: vec!["a".into(), "b".into()],
+    })
+    .unwrap();
+    assert_eq!(
+        json,
+        json!({ "kind": "minimum_set", "size": 2, "example": ["a", "b"] })
+    );
+    assert_eq!(
+        serde_json::to_value(Resilience::AtLeast { checked: 3 }).unwrap(),
+        json!({ "kind": "at_least", "checked": 3 })
+    );
+    assert_eq!(
+        serde_json::to_value(Resilience::Unbreakable).unwrap(),
+        json!({ "kind": "unbreakable" })
+    );
+    let graph = Graph::from_spec(&full()).unwrap();
+    let impact = graph.impact(&Scenario::outages(&["auth"])).unwrap();
+    let value = serde_json::to_value(&impact).unwrap();
+    assert_eq!(
+        value["affected"][0],
+        json!({ "id": "shop", "kind": "business_service", "severity": 3, "severity_name": "affected (60%)" })
+    );
+    assert_eq!(
+        value["explanations"][0]["groups"][0],
+        json!({ "group": "all", "failed": 1, "members": 2, "min_up": 1, "held": true })
+    );
+}
+
+#[test]
+fn the_example_on_the_graph_page_reads_and_compiles() {
+    let page = include_str!("../../../docs/graph.md");
+    let block = page
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/graph.md has a json block");
+    let spec: GraphSpec = serde_json::from_str(block).unwrap();
+    let graph = Graph::from_spec(&spec).unwrap();
+    assert_eq!(
+        graph.single_points_of_failure("web-shop").unwrap(),
+        Vec::<String>::new()
+    );
+}
