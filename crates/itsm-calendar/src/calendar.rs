@@ -29,15 +29,28 @@ pub struct Calendar {
     ends: Vec<i64>,
     /// Open time up to the end of interval `i`.
     cum_end: Vec<i64>,
+    /// Open time before interval `i` (one more entry than intervals: the total).
+    cum_start: Vec<i64>,
+
+    /// The UTC date each interval starts on (to build answers without calendar arithmetic).
+    dates: Vec<NaiveDate>,
     /// Local business day (days since the horizon's first day) of each interval.
     day: Vec<u32>,
     /// For UTC day `b` since `bucket0`: the first interval ending after the day starts.
     by_instant: Vec<u32>,
     bucket0: i64,
-    /// For business-time bucket `j`: the first interval whose `cum_end >= j * width`.
+    /// For business-time bucket `j`: the first interval whose `cum_end >= j << shift`.
     by_business: Vec<u32>,
-    width: i64,
+    /// Business-time buckets are `1 << shift` nanoseconds wide: a shift, not a division.
+    shift: u32,
+    /// The most intervals a query must step over after its bucket, for each table: when
+    /// small, the step loops run a fixed number of times, without unpredictable branches.
+    locate_steps: u32,
+    seek_steps: u32,
 }
+
+/// Step loops up to this many iterations run branch-free.
+const FIXED_STEPS: u32 = 4;
 
 fn nanos<Tz: TimeZone>(t: &DateTime<Tz>) -> Option<i64> {
     t.timestamp()
@@ -380,19 +393,39 @@ impl Calendar {
             }
             by_instant.push(u32::try_from(i).map_err(|_| horizon_error())?);
         }
-        // Lookup by business time: as many buckets as intervals.
+        let steps = |table: &[u32]| {
+            table
+                .windows(2)
+                .map(|w| match w {
+                    [a, b] => b.saturating_sub(*a),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        let locate_steps = steps(&by_instant);
+        // Lookup by business time: about as many buckets as intervals, a power of two wide.
         let n = i64::try_from(s2.len()).map_err(|_| horizon_error())?;
-        let width = (total / n).max(1);
-        let mut by_business = Vec::with_capacity(s2.len() + 2);
+        let shift = (total / n).max(1).ilog2();
+        let mut by_business = Vec::with_capacity(s2.len() * 2 + 2);
         let mut i = 0usize;
         let mut j: i64 = 0;
-        while j * width <= total {
-            while cum_end.get(i).is_some_and(|&c| c < j * width) {
+        // One bucket past the total, so every bucket has a successor for `seek_steps`.
+        while (j - 1) << shift <= total {
+            while cum_end.get(i).is_some_and(|&c| c < j << shift) {
                 i += 1;
             }
             by_business.push(u32::try_from(i).map_err(|_| horizon_error())?);
             j += 1;
         }
+        let seek_steps = steps(&by_business);
+        let mut cum_start = Vec::with_capacity(s2.len() + 1);
+        cum_start.push(0);
+        cum_start.extend(cum_end.iter().copied());
+        let dates = s2
+            .iter()
+            .map(|s| DateTime::from_timestamp_nanos(*s).date_naive())
+            .collect();
         Ok(Calendar {
             name: spec.name.clone(),
             from: h_from,
@@ -400,11 +433,15 @@ impl Calendar {
             starts: s2,
             ends: e2,
             cum_end,
+            cum_start,
+            dates,
             day: d2,
             by_instant,
             bucket0,
             by_business,
-            width,
+            shift,
+            locate_steps,
+            seek_steps,
         })
     }
 
@@ -464,8 +501,14 @@ impl Calendar {
             .by_instant
             .get(b)
             .map_or(self.ends.len(), |&i| i as usize);
-        while self.ends.get(i).is_some_and(|&e| e <= t) {
-            i += 1;
+        if self.locate_steps <= FIXED_STEPS {
+            for _ in 0..self.locate_steps {
+                i += usize::from(self.ends.get(i).is_some_and(|&e| e <= t));
+            }
+        } else {
+            while self.ends.get(i).is_some_and(|&e| e <= t) {
+                i += 1;
+            }
         }
         i
     }
@@ -474,25 +517,44 @@ impl Calendar {
     #[inline]
     fn position(&self, t: i64) -> i64 {
         let i = self.locate(t);
-        let before = match i.checked_sub(1) {
-            Some(p) => self.cum_end.get(p).copied().unwrap_or(0),
-            None => 0,
-        };
-        match self.starts.get(i) {
-            Some(&s) if s <= t => before + (t - s),
-            _ => before,
-        }
+        let before = self.cum_start.get(i).copied().unwrap_or(0);
+        // Inside interval `i` the time since its start counts; before it, nothing.
+        let start = self.starts.get(i).copied().unwrap_or(i64::MAX);
+        before + t.saturating_sub(start).max(0)
     }
 
     /// Index of the first interval whose `cum_end >= target` (`target` in `0..=total`).
     #[inline]
     fn seek(&self, target: i64) -> usize {
-        let j = usize::try_from(target / self.width).unwrap_or(0);
+        let j = usize::try_from(target >> self.shift).unwrap_or(0);
         let mut i = self.by_business.get(j).map_or(0, |&i| i as usize);
-        while self.cum_end.get(i).is_some_and(|&c| c < target) {
-            i += 1;
+        if self.seek_steps <= FIXED_STEPS {
+            for _ in 0..self.seek_steps {
+                i += usize::from(self.cum_end.get(i).is_some_and(|&c| c < target));
+            }
+        } else {
+            while self.cum_end.get(i).is_some_and(|&c| c < target) {
+                i += 1;
+            }
         }
         i
+    }
+
+    /// The instant `ns`, known to lie in interval `i`: built from the interval's date
+    /// without calendar arithmetic when it falls on the same UTC day.
+    #[inline]
+    fn instant_in(&self, i: usize, ns: i64) -> DateTime<Utc> {
+        if let (Some(date), Some(&s)) = (self.dates.get(i), self.starts.get(i)) {
+            let offset = ns - s.div_euclid(DAY) * DAY;
+            if (0..DAY).contains(&offset) {
+                let secs = u32::try_from(offset / NANOS_PER_SEC).unwrap_or(0);
+                let nano = u32::try_from(offset % NANOS_PER_SEC).unwrap_or(0);
+                if let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(secs, nano) {
+                    return date.and_time(time).and_utc();
+                }
+            }
+        }
+        instant(ns)
     }
 
     /// Whether the calendar is open at `t`.
@@ -569,10 +631,10 @@ impl Calendar {
         if step < 0 && c == target && i + 1 < self.cum_end.len() {
             // Backward: the latest instant, the next segment's opening.
             i += 1;
-            return Ok(instant(self.starts.get(i).copied().unwrap_or(s)));
+            return Ok(self.instant_in(i, self.starts.get(i).copied().unwrap_or(s)));
         }
         let end = self.ends.get(i).copied().unwrap_or(s);
-        Ok(instant(end - (c - target)))
+        Ok(self.instant_in(i, end - (c - target)))
     }
 
     /// The end of the business day: the closing time of the last segment of the local day

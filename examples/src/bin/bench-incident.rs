@@ -9,20 +9,35 @@
 //! once through `decide` (and its events through `evolve`) to obtain the events; the
 //! figures below then replay that fixed workload.
 //!
-//! What is measured, each the median of [`REPS`] runs (min and max printed too):
-//! - `evolve`: fold every incident's events from `State::new()` (dropping the final state
-//!   is included, as a host that rebuilds a state and lets it go would pay it).
-//! - `decide`: every command against the state it was issued in. The states before each
-//!   command are rebuilt untimed, a chunk of [`CHUNK`] incidents at a time (keeping all
-//!   of them would take about half a gigabyte); only `decide` and the drop of its result are
-//!   timed. No `evolve` time is subtracted: it is never inside the timed region.
-//! - `decode+decide`: the same, with each command decoded from its JSON line first.
+//! What is measured, each the median of [`REPS`] runs (min and max printed too), on one
+//! thread, with `black_box` on every result:
+//! - `evolve`: fold every incident's events from `State::new()`, incident after incident,
+//!   over the whole log held in memory (laid out in log order, as a loader would leave it);
+//!   dropping each final state is included. A diagnostic line repeats the fold over
+//!   [`HOT_INCIDENTS`] incidents whose events are already in the CPU caches.
+//! - `decide`: every command against the state it was issued in. [`CHUNK`] incidents at a
+//!   time are replayed in waves: the `k`-th command of each is decided against its current
+//!   state (timed, with dropping the result), then the events it produced are folded in
+//!   and the next command fetched (untimed). No `evolve` time is subtracted: it never runs
+//!   inside the timed region. As in the host's loop, the state was just built and the
+//!   command just arrived, so both are in cache; a diagnostic line replays all incidents in
+//!   one wave, so that every state and command comes from main memory.
+//! - `decode+decide`: the same, with each command decoded from its JSON line first (all
+//!   commands are serialized beforehand; the actor and the time come from the context).
 //! - `event JSON decode`: the stored event lines (`{"incident": id, "event": {...}}`, the
 //!   exact bytes the Python peer reads) decoded with `serde_json`.
 //! - the Python peer (`examples/bench/fold_events.py`): loads the same lines, then times
-//!   only its fold into per-incident dicts.
+//!   only its fold into per-incident dicts; its summary of the final states is checked
+//!   against the one of `evolve`.
 //!
-//! Run: `cargo run --release -p itsm-examples --bin bench-incident`.
+//! Each figure is printed with the share of the wall time the thread spent on a CPU (from
+//! `/proc/thread-self/schedstat`): below 100%, other load on the machine took the CPU and the
+//! figure is understated; an idle-machine estimate (each run's rate divided by its share)
+//! is printed beside it. The `target:` verdict uses the wall-clock median only.
+//!
+//! Run: `cargo run --release -p itsm-examples --bin bench-incident [PART...] [--keep]`, where
+//! the parts are `evolve`, `decide`, `decide-cold`, `decode`, `events` and `python` (all by
+//! default) and `--keep` keeps the events file for running the Python peer by hand.
 
 // A benchmark host must print its figures and read the clock (`Instant::now`); the
 // workspace lints forbid both in library code, so this binary opts out.
@@ -40,16 +55,23 @@ use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
 use itsm_core::priority::{Impact, Urgency};
 use itsm_incident::model::{
-    Channel, EscalationKind, HoldReason, IncidentId, Link, ProblemId, Report, Status, StatusKind,
+    Channel, EscalationKind, HoldReason, Incident, IncidentId, Link, ProblemId, Report, Status,
+    StatusKind,
 };
-use itsm_incident::{Command, Context, Event, Policy, State, decide, evolve, next_deadline};
+use itsm_incident::{
+    Command, CommandKind, Context, Event, Policy, State, decide, evolve, next_deadline,
+};
 
 /// Incidents in the workload.
 const INCIDENTS: usize = 100_000;
 /// Repetitions of every measurement (odd, so the median is one run).
 const REPS: usize = 7;
-/// Incidents whose per-command states are rebuilt at a time for the `decide` passes.
-const CHUNK: usize = 2_000;
+/// Incidents replayed together, in waves, by the `decide` passes: few enough that their
+/// states stay in the CPU caches, as in the host's loop, where `decide` runs on the state
+/// it has just loaded.
+const CHUNK: usize = 64;
+/// The same for the cold-state diagnostic: all of them, far more than the caches hold.
+const CHUNK_COLD: usize = INCIDENTS;
 /// The seed of the workload.
 const SEED: u64 = 0x1CE5_7A7E_5EED_2026;
 /// Runs of the Python fold.
@@ -91,11 +113,12 @@ impl Rng {
         lo + i64::try_from(self.below(span)).unwrap_or(0)
     }
 
-    /// True with `percent` % probability (fractions via per-mille below).
+    /// True with `percent` % probability.
     fn percent(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
 
+    /// True with `per_mille` ‰ probability.
     fn per_mille(&mut self, per_mille: u64) -> bool {
         self.below(1000) < per_mille
     }
@@ -609,34 +632,6 @@ fn write_events(workload: &Workload<'_>, path: &Path) -> Res<u64> {
     Ok(std::fs::metadata(path)?.len())
 }
 
-/// The states before each command of `spans` (contiguous incidents), rebuilt untimed.
-fn states_before(workload: &Workload<'_>, spans: &[Span], out: &mut Vec<State>) {
-    out.clear();
-    for span in spans {
-        let mut state = State::new();
-        let mut events = workload
-            .events
-            .get(span.events.clone())
-            .unwrap_or(&[])
-            .iter();
-        for step in workload.steps.get(span.steps.clone()).unwrap_or(&[]) {
-            out.push(state.clone());
-            state = events.by_ref().take(step.events).fold(state, evolve);
-        }
-    }
-}
-
-/// The steps of contiguous incidents, and the byte range of their command JSON.
-fn chunk_ranges(spans: &[Span]) -> (Range<usize>, Range<usize>) {
-    match (spans.first(), spans.last()) {
-        (Some(first), Some(last)) => (
-            first.steps.start..last.steps.end,
-            first.json.start..last.json.end,
-        ),
-        _ => (0..0, 0..0),
-    }
-}
-
 fn bench_evolve(workload: &Workload<'_>) -> (usize, Elapsed) {
     let started = Instant::now();
     let mut folded = 0;
@@ -649,59 +644,132 @@ fn bench_evolve(workload: &Workload<'_>) -> (usize, Elapsed) {
     (folded, started.elapsed())
 }
 
+/// Incidents of the hot-cache diagnostic, and how many times they are folded per run.
+const HOT_INCIDENTS: usize = 2_000;
+const HOT_ROUNDS: usize = 30;
+
+fn bench_evolve_hot(workload: &Workload<'_>) -> (usize, Elapsed) {
+    let spans = workload.spans.get(..HOT_INCIDENTS).unwrap_or(&[]);
+    // One untimed round brings them into cache.
+    let mut folded = 0;
+    let mut started = Instant::now();
+    for round in 0..=HOT_ROUNDS {
+        if round == 1 {
+            started = Instant::now();
+            folded = 0;
+        }
+        for span in spans {
+            let events = workload.events.get(span.events.clone()).unwrap_or(&[]);
+            black_box(events.iter().fold(State::new(), evolve));
+            folded += events.len();
+        }
+    }
+    (folded, started.elapsed())
+}
+
+/// One incident being replayed command by command for the `decide` passes.
+struct Cursor<'w, 'a> {
+    state: State,
+    steps: std::slice::Iter<'w, Step<'a>>,
+    /// The next command (a fresh copy, as a host holds a command that has just arrived, not
+    /// one read back from a large log in memory; none when it is decoded from JSON), its
+    /// time, its actor and how many events it produced.
+    next: Option<(Option<Command>, DateTime<Utc>, &'a Actor, usize)>,
+    /// The events not folded yet.
+    events: &'w [Event],
+    /// The command JSON lines not decoded yet.
+    lines: std::str::Lines<'w>,
+}
+
+impl Cursor<'_, '_> {
+    fn advance(&mut self, copy_command: bool) {
+        self.next = self.steps.next().map(|step| {
+            let command = copy_command.then(|| step.command.clone());
+            (command, step.now, step.actor, step.events)
+        });
+    }
+}
+
+/// Replays `chunk` incidents at a time in waves: in wave `k`, the `k`-th command of every
+/// incident of the chunk is decided against that incident's current state (timed), then the
+/// events it produced are folded into the state and the next command is fetched (untimed).
+/// With `json`, each command is first decoded from its JSON line (timed too). Returns the
+/// commands decided and the time.
 fn bench_decide(
     workload: &Workload<'_>,
     policy: &Policy,
-    states: &mut Vec<State>,
-) -> (usize, Elapsed) {
-    let mut timed = Elapsed::ZERO;
-    let mut decided = 0;
-    for spans in workload.spans.chunks(CHUNK) {
-        states_before(workload, spans, states);
-        let (steps, _) = chunk_ranges(spans);
-        let steps = workload.steps.get(steps).unwrap_or(&[]);
-        let started = Instant::now();
-        for (step, state) in steps.iter().zip(states.iter()) {
-            let ctx = Context {
-                now: step.now,
-                actor: step.actor,
-                policy,
-            };
-            black_box(decide(black_box(state), black_box(&step.command), &ctx)).ok();
-        }
-        timed += started.elapsed();
-        decided += steps.len().min(states.len());
-    }
-    (decided, timed)
-}
-
-fn bench_decode_decide(
-    workload: &Workload<'_>,
-    json: &str,
-    policy: &Policy,
-    states: &mut Vec<State>,
+    chunk: usize,
+    json: Option<&str>,
 ) -> Res<(usize, Elapsed)> {
     let mut timed = Elapsed::ZERO;
     let mut decided = 0;
-    for spans in workload.spans.chunks(CHUNK) {
-        states_before(workload, spans, states);
-        let (steps, bytes) = chunk_ranges(spans);
-        let steps = workload.steps.get(steps).unwrap_or(&[]);
-        let lines = json.get(bytes).unwrap_or("");
-        let started = Instant::now();
-        for ((line, step), state) in lines.lines().zip(steps).zip(states.iter()) {
-            let command: Command = serde_json::from_str(line)?;
-            let ctx = Context {
-                now: step.now,
-                actor: step.actor,
-                policy,
+    let mut cursors = Vec::with_capacity(chunk);
+    for spans in workload.spans.chunks(chunk) {
+        cursors.clear();
+        for span in spans {
+            let mut cursor = Cursor {
+                state: State::new(),
+                steps: workload.steps.get(span.steps.clone()).unwrap_or(&[]).iter(),
+                next: None,
+                events: workload.events.get(span.events.clone()).unwrap_or(&[]),
+                lines: json
+                    .and_then(|j| j.get(span.json.clone()))
+                    .unwrap_or("")
+                    .lines(),
             };
-            black_box(decide(black_box(state), &command, &ctx)).ok();
-            decided += 1;
+            cursor.advance(json.is_none());
+            cursors.push(cursor);
         }
-        timed += started.elapsed();
+        while cursors.iter().any(|c| c.next.is_some()) {
+            let started = Instant::now();
+            for cursor in &mut cursors {
+                let Some((command, now, actor, _)) = &cursor.next else {
+                    continue;
+                };
+                let ctx = Context {
+                    now: *now,
+                    actor,
+                    policy,
+                };
+                let result = match command {
+                    Some(command) => decide(black_box(&cursor.state), black_box(command), &ctx),
+                    None => {
+                        let line = cursor.lines.next().unwrap_or("");
+                        let command: Command = serde_json::from_str(line)?;
+                        decide(black_box(&cursor.state), &command, &ctx)
+                    }
+                };
+                black_box(result).ok();
+                decided += 1;
+            }
+            timed += started.elapsed();
+            for cursor in &mut cursors {
+                let Some((_, _, _, produced)) = cursor.next else {
+                    continue;
+                };
+                let (now, later) = cursor.events.split_at(produced.min(cursor.events.len()));
+                let state = std::mem::replace(&mut cursor.state, State::new());
+                cursor.state = now.iter().fold(state, evolve);
+                cursor.events = later;
+                cursor.advance(json.is_none());
+            }
+        }
     }
     Ok((decided, timed))
+}
+
+/// The permission check `decide` runs for every command but `tick`, alone.
+fn bench_permissions(workload: &Workload<'_>, policy: &Policy) -> (usize, Elapsed) {
+    let started = Instant::now();
+    let mut checked = 0;
+    for step in &workload.steps {
+        let kind = step.command.kind();
+        if kind != CommandKind::Tick {
+            black_box(policy.permissions.check(kind.name(), black_box(step.actor))).ok();
+            checked += 1;
+        }
+    }
+    (checked, started.elapsed())
 }
 
 fn bench_event_decode(lines: &str) -> Res<(usize, Elapsed)> {
@@ -715,39 +783,84 @@ fn bench_event_decode(lines: &str) -> Res<(usize, Elapsed)> {
     Ok((decoded, started.elapsed()))
 }
 
-/// Rates of several runs: median, min, max.
+/// Rates of several runs: median, min, max; the share of the wall time this thread was on
+/// a CPU (below 100%: other load on the machine took it, so the rates are understated); and
+/// the median of the rates divided by each run's share, an estimate of the rate on an idle
+/// machine (it assumes the thread lost the CPU as often inside the timed regions as out).
 struct Rates {
     median: f64,
     min: f64,
     max: f64,
+    cpu_share: Option<f64>,
+    on_cpu_median: Option<f64>,
+}
+
+/// Time this thread has spent on a CPU (Linux), in nanoseconds.
+fn on_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
+}
+
+fn median_min_max(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let at = |i: usize| values.get(i).copied().unwrap_or(0.0);
+    (
+        at(values.len() / 2),
+        at(0),
+        at(values.len().saturating_sub(1)),
+    )
 }
 
 fn measure(mut run: impl FnMut() -> Res<(usize, Elapsed)>) -> Res<(Rates, usize)> {
     let mut rates = Vec::with_capacity(REPS);
+    let mut on_cpu_rates = Vec::with_capacity(REPS);
     let mut items = 0;
+    let (mut wall_total, mut cpu_total) = (0.0, 0.0);
     for _ in 0..REPS {
+        let (wall, cpu) = (Instant::now(), on_cpu_ns());
         let (n, elapsed) = run()?;
+        let wall = wall.elapsed().as_secs_f64();
         items = n;
-        rates.push(n as f64 / elapsed.as_secs_f64().max(1e-9));
+        let rate = n as f64 / elapsed.as_secs_f64().max(1e-9);
+        rates.push(rate);
+        if let (Some(before), Some(after)) = (cpu, on_cpu_ns()) {
+            let cpu = after.saturating_sub(before) as f64 / 1e9;
+            wall_total += wall;
+            cpu_total += cpu;
+            on_cpu_rates.push(rate / (cpu / wall.max(1e-9)).clamp(0.01, 1.0));
+        }
     }
-    rates.sort_by(f64::total_cmp);
-    let at = |i: usize| rates.get(i).copied().unwrap_or(0.0);
+    let (median, min, max) = median_min_max(rates);
+    let measured = on_cpu_rates.len() == REPS;
     Ok((
         Rates {
-            median: at(rates.len() / 2),
-            min: at(0),
-            max: at(rates.len().saturating_sub(1)),
+            median,
+            min,
+            max,
+            cpu_share: measured.then(|| cpu_total / f64::max(wall_total, 1e-9)),
+            on_cpu_median: measured.then(|| median_min_max(on_cpu_rates).0),
         },
         items,
     ))
 }
 
+fn cpu_share(rates: &Rates) -> String {
+    match (rates.cpu_share, rates.on_cpu_median) {
+        (Some(share), Some(estimate)) => format!(
+            "; on CPU {:.0}% of the wall time, idle-machine estimate {estimate:.0}/s",
+            100.0 * share
+        ),
+        _ => String::new(),
+    }
+}
+
 fn report(label: &str, unit: &str, rates: &Rates, items: usize, target: f64) {
     println!("{label} {unit}/s: {:.0}", rates.median);
     println!(
-        "  median of {REPS} runs of {items} {unit} (min {:.0}, max {:.0}); target: >= {target:.0} {unit}/s: {}",
+        "  median of {REPS} runs of {items} {unit} (min {:.0}, max {:.0}{}); target: >= {target:.0} {unit}/s: {}",
         rates.min,
         rates.max,
+        cpu_share(rates),
         if rates.median >= target {
             "met"
         } else {
@@ -779,8 +892,14 @@ fn load_average() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// Runs the Python peer; returns its events/s, or `None` when it could not run.
-fn python_peer(events_path: &Path, expected_summary: &str) -> Option<f64> {
+/// What the Python peer reported: its median events/s, and its idle-machine estimate.
+struct PythonFold {
+    rate: f64,
+    idle_estimate: Option<f64>,
+}
+
+/// Runs the Python peer; `None` when it could not run.
+fn python_peer(events_path: &Path, expected_summary: &str) -> Option<PythonFold> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/fold_events.py");
     let output = std::process::Command::new("python3")
         .arg(script)
@@ -798,7 +917,6 @@ fn python_peer(events_path: &Path, expected_summary: &str) -> Option<f64> {
             return None;
         }
     };
-    let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         println!(
             "python peer: failed ({}): {}",
@@ -807,23 +925,27 @@ fn python_peer(events_path: &Path, expected_summary: &str) -> Option<f64> {
         );
         return None;
     }
-    let mut rate = None;
-    for line in stdout.lines() {
+    let (mut rate, mut idle_estimate) = (None, None);
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
         println!("{line}");
         if let Some(value) = line.strip_prefix("python fold events/s: ") {
             rate = value.trim().parse::<f64>().ok();
         }
-        if let Some(summary) = line.strip_prefix("python ") {
-            if summary.starts_with("summary: ") {
-                let same = summary == expected_summary;
-                println!(
-                    "python fold agrees with evolve: {}",
-                    if same { "yes" } else { "NO" }
-                );
-            }
+        if let Some(value) = line.strip_prefix("python fold idle-machine estimate events/s: ") {
+            idle_estimate = value.trim().parse::<f64>().ok();
+        }
+        if let Some(summary) = line.strip_prefix("python summary: ") {
+            let same = expected_summary.strip_prefix("summary: ") == Some(summary);
+            println!(
+                "python fold agrees with evolve: {}",
+                if same { "yes" } else { "NO" }
+            );
         }
     }
-    rate
+    rate.map(|rate| PythonFold {
+        rate,
+        idle_estimate,
+    })
 }
 
 fn main() -> Res<()> {
@@ -833,13 +955,26 @@ fn main() -> Res<()> {
         load_average()
     );
 
+    // `bench-incident [evolve|decide|decide-cold|decode|events|python]...` runs only those parts (for
+    // profiling); no argument runs everything.
+    // `--keep` keeps the events file, to run the Python peer by hand.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let keep = args.iter().any(|a| a == "--keep");
+    let only: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let want = |part: &str| only.is_empty() || only.iter().any(|o| *o == part);
+
     let policy = Policy::servicenow();
     let mut rng = Rng::new(SEED);
     let cast = Cast::new(&mut rng)?;
 
     let started = Instant::now();
     let mut workload = generate(&cast, &policy, &mut rng);
-    let json = commands_to_json(&mut workload)?;
+    // Command JSON for the decode pass (empty when that part is not run).
+    let json = if want("decode") {
+        commands_to_json(&mut workload)?
+    } else {
+        String::new()
+    };
     let o = &workload.outcomes;
     println!(
         "workload: {} incidents, {} commands ({} with events, {} no-ops, {} refused), {} events, {:.1} MB of command JSON; generated in {:.2} s",
@@ -855,53 +990,115 @@ fn main() -> Res<()> {
     println!("rust {}", workload.summary);
 
     let events_path = scratch_dir().join("bench-incident-events.jsonl");
-    let bytes = write_events(&workload, &events_path)?;
-    println!(
-        "events written to {} ({:.1} MB)",
-        events_path.display(),
-        bytes as f64 / 1e6
-    );
+    if want("events") || want("python") {
+        let bytes = write_events(&workload, &events_path)?;
+        println!(
+            "events written to {} ({:.1} MB)",
+            events_path.display(),
+            bytes as f64 / 1e6
+        );
+    }
 
+    println!(
+        "sizes: Event {} B, Command {} B, State {} B, Incident {} B (boxed), Report {} B",
+        std::mem::size_of::<Event>(),
+        std::mem::size_of::<Command>(),
+        std::mem::size_of::<State>(),
+        std::mem::size_of::<Incident>(),
+        std::mem::size_of::<Report>(),
+    );
+    // Lay the events out as a loader reading the log in order would (each event's heap data
+    // after the previous one's), rather than interleaved with the generator's garbage.
+    workload.events = workload.events.clone();
     // Warm-up (page faults, allocator pools), untimed.
     black_box(bench_evolve(&workload));
 
-    let (evolve_rates, n) = measure(|| Ok(bench_evolve(&workload)))?;
-    report("evolve", "events", &evolve_rates, n, TARGET_EVOLVE);
-
-    let mut states = Vec::new();
-    println!(
-        "  decide method: the state before every command is rebuilt untimed, {CHUNK} incidents at a time; only decide (and dropping its result) is timed"
-    );
-    let (rates, n) = measure(|| Ok(bench_decide(&workload, &policy, &mut states)))?;
-    report("decide", "commands", &rates, n, TARGET_DECIDE);
-
-    let (rates, n) = measure(|| bench_decode_decide(&workload, &json, &policy, &mut states))?;
-    report("decode+decide", "commands", &rates, n, TARGET_JSON);
-    drop(states);
-    drop(json);
-
-    let lines = std::fs::read_to_string(&events_path)?;
-    // The lines round-trip to the very events (checked once, untimed).
-    let mut round_trip = true;
-    for (line, event) in lines.lines().zip(&workload.events) {
-        let stored: Stored = serde_json::from_str(line)?;
-        round_trip &= stored.event == *event && !stored.incident.0.is_nil();
-    }
-    println!(
-        "event JSON round trip: {}",
-        if round_trip { "identical" } else { "DIFFERS" }
-    );
-    let (rates, n) = measure(|| bench_event_decode(&lines))?;
-    report("event JSON decode", "events", &rates, n, TARGET_JSON);
-    drop(lines);
-
-    if let Some(python) = python_peer(&events_path, &workload.summary) {
+    let mut evolve_rates = None;
+    if want("evolve") {
+        let (rates, n) = measure(|| Ok(bench_evolve(&workload)))?;
+        report("evolve", "events", &rates, n, TARGET_EVOLVE);
+        evolve_rates = Some(rates);
+        // Diagnostic: the same fold when the events are already in the CPU caches.
+        let (hot, n) = measure(|| Ok(bench_evolve_hot(&workload)))?;
         println!(
-            "ratio evolve vs python: {:.1}",
-            evolve_rates.median / python.max(1.0)
+            "  diagnostic: evolve with the events in cache (first {HOT_INCIDENTS} incidents folded {HOT_ROUNDS} times): median {:.0} events/s (min {:.0}, max {:.0}, {n} events per run{})",
+            hot.median,
+            hot.min,
+            hot.max,
+            cpu_share(&hot)
         );
     }
-    std::fs::remove_file(&events_path).ok();
+
+    if want("decide") {
+        println!(
+            "  decide method: {CHUNK} incidents at a time are replayed in waves: the k-th command of each is decided against its current state (timed, with dropping the result), then its events are folded in (untimed)"
+        );
+        let (rates, n) = measure(|| bench_decide(&workload, &policy, CHUNK, None))?;
+        report("decide", "commands", &rates, n, TARGET_DECIDE);
+        // Diagnostic: the role check `decide` makes first, alone.
+        let (perm, n) = measure(|| Ok(bench_permissions(&workload, &policy)))?;
+        println!(
+            "  diagnostic: the permission check alone (Permissions::check for each of {n} commands): median {:.0} ns per check (idle-machine estimate {:.0} ns)",
+            1e9 / perm.median.max(1.0),
+            1e9 / perm.on_cpu_median.unwrap_or(perm.median).max(1.0),
+        );
+    }
+    if want("decide-cold") {
+        let (cold, _) = measure(|| bench_decide(&workload, &policy, CHUNK_COLD, None))?;
+        println!(
+            "  diagnostic: decide with cold states ({CHUNK_COLD} incidents per wave, beyond the caches): median {:.0} commands/s (min {:.0}, max {:.0}{})",
+            cold.median,
+            cold.min,
+            cold.max,
+            cpu_share(&cold)
+        );
+    }
+    if want("decode") {
+        let (rates, n) = measure(|| bench_decide(&workload, &policy, CHUNK, Some(&json)))?;
+        report("decode+decide", "commands", &rates, n, TARGET_JSON);
+    }
+    drop(json);
+
+    if want("events") {
+        let lines = std::fs::read_to_string(&events_path)?;
+        // The lines round-trip to the very events (checked once, untimed).
+        let mut round_trip = true;
+        for (line, event) in lines.lines().zip(&workload.events) {
+            let stored: Stored = serde_json::from_str(line)?;
+            round_trip &= stored.event == *event && !stored.incident.0.is_nil();
+        }
+        println!(
+            "event JSON round trip: {}",
+            if round_trip { "identical" } else { "DIFFERS" }
+        );
+        let (rates, n) = measure(|| bench_event_decode(&lines))?;
+        report("event JSON decode", "events", &rates, n, TARGET_JSON);
+    }
+
+    if want("python") {
+        if let Some(python) = python_peer(&events_path, &workload.summary) {
+            match &evolve_rates {
+                Some(rust) => {
+                    println!(
+                        "ratio evolve vs python: {:.1}",
+                        rust.median / python.rate.max(1.0)
+                    );
+                    if let (Some(rust), Some(python)) = (rust.on_cpu_median, python.idle_estimate) {
+                        println!(
+                            "  ratio of the idle-machine estimates (the two medians were taken at different moments of the machine's load): {:.1}",
+                            rust / python.max(1.0)
+                        );
+                    }
+                }
+                None => println!("ratio evolve vs python: not measured (evolve skipped)"),
+            }
+        }
+    }
+    if keep {
+        println!("events kept in {}", events_path.display());
+    } else {
+        std::fs::remove_file(&events_path).ok();
+    }
 
     match proc_field("/proc/self/status", "VmHWM:") {
         Some(hwm) => println!("peak RSS: {hwm}"),
