@@ -137,12 +137,12 @@ fn status_of(state: &MappedState, row: &Row) -> Status {
             since: at,
         },
         MappedState::Resolved => Status::Resolved {
-            code: row.resolution_code.clone().unwrap_or_default(),
-            notes: NOT_IN_LOG.to_owned(),
+            code: row.resolution_code.as_deref().unwrap_or_default().into(),
+            notes: NOT_IN_LOG.into(),
             at,
         },
         MappedState::Closed => Status::Closed {
-            code: row.resolution_code.clone().unwrap_or_default(),
+            code: row.resolution_code.as_deref().unwrap_or_default().into(),
             at,
             auto: false,
         },

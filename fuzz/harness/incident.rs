@@ -201,12 +201,12 @@ fn status(b: &mut Bytes<'_>, at: DateTime<Utc>) -> Status {
             since: at,
         },
         3 => Status::Resolved {
-            code: b.text(&["", "solved"]),
-            notes: b.text(&["", "done"]),
+            code: b.text(&["", "solved"]).into(),
+            notes: b.text(&["", "done"]).into(),
             at,
         },
         4 => Status::Closed {
-            code: "solved".to_owned(),
+            code: "solved".into(),
             at,
             auto: b.flag(),
         },

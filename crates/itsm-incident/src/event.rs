@@ -1,5 +1,7 @@
 //! Events: facts that happened, in the past tense. `evolve` folds them into the state.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use itsm_core::actor::UserId;
 use itsm_core::ids::GroupId;
@@ -23,7 +25,8 @@ pub enum Event {
         /// Who recorded it.
         by: UserId,
         /// What was reported.
-        report: Box<Report>,
+        // Shared with the command and the incident: `evolve` copies no text.
+        report: Arc<Report>,
         /// The priority computed.
         priority: Priority,
         /// Why that priority.
@@ -147,9 +150,9 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The resolution code.
-        code: String,
+        code: Arc<str>,
         /// The notes.
-        notes: String,
+        notes: Arc<str>,
     },
     /// Reopened.
     Reopened {

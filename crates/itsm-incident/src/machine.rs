@@ -1,5 +1,7 @@
 //! The transition table, `decide`, `evolve` and `next_deadline`.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::actor::Actor;
 use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
@@ -8,7 +10,7 @@ use itsm_core::priority::{Impact, Urgency};
 use crate::command::{Command, CommandKind};
 use crate::error::Error;
 use crate::event::Event;
-use crate::model::{Assignment, Incident, Link, State, Status, StatusKind};
+use crate::model::{Assignment, Incident, Link, Report, State, Status, StatusKind};
 use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
@@ -389,8 +391,8 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             Event::Resolved {
                 at,
                 by,
-                code: code.clone(),
-                notes: notes.clone(),
+                code: Arc::from(code.as_str()),
+                notes: Arc::from(notes.as_str()),
             }
         }
         Command::Reopen { reason } => {
@@ -496,7 +498,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                 at,
                 by,
                 priority: itsm_core::priority::Priority(explanation.priority.value),
-                report: report.clone(),
+                report: Arc::new(Report::clone(report)),
                 explanation: Box::new(explanation),
             }])
         }
@@ -572,7 +574,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 priority,
                 ..
             } => State::Reported(Box::new(Incident {
-                report: (**report).clone(),
+                report: Arc::clone(report),
                 priority: *priority,
                 status: Status::New,
                 assignment: None,
@@ -592,7 +594,7 @@ pub fn evolve(state: State, event: &Event) -> State {
             } => {
                 let s = (**snapshot).clone();
                 State::Reported(Box::new(Incident {
-                    report: s.report,
+                    report: Arc::new(s.report),
                     priority: *priority,
                     status: s.status,
                     assignment: s.assignment,
@@ -646,8 +648,10 @@ fn apply(incident: &mut Incident, event: &Event) {
             priority,
             ..
         } => {
-            incident.report.impact = *impact;
-            incident.report.urgency = *urgency;
+            // Copy on write: the report is shared with the `reported` event.
+            let report = Arc::make_mut(&mut incident.report);
+            report.impact = *impact;
+            report.urgency = *urgency;
             incident.priority = *priority;
         }
         Event::Escalated { kind, level, .. } => {
@@ -664,8 +668,8 @@ fn apply(incident: &mut Incident, event: &Event) {
             at, code, notes, ..
         } => {
             incident.status = Status::Resolved {
-                code: code.clone(),
-                notes: notes.clone(),
+                code: Arc::clone(code),
+                notes: Arc::clone(notes),
                 at: *at,
             };
         }
@@ -676,7 +680,7 @@ fn apply(incident: &mut Incident, event: &Event) {
         Event::Closed { at, auto, .. } => {
             let code = match std::mem::replace(&mut incident.status, Status::New) {
                 Status::Resolved { code, .. } | Status::Closed { code, .. } => code,
-                _ => String::new(),
+                _ => Arc::from(""),
             };
             incident.status = Status::Closed {
                 code,

@@ -1,5 +1,7 @@
 //! The incident record and its state.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId, UserId};
 use itsm_core::priority::{Impact, Priority, Urgency};
@@ -204,16 +206,16 @@ pub enum Status {
     /// A solution is in place; the caller may still reopen.
     Resolved {
         /// The resolution code.
-        code: String,
+        code: Arc<str>,
         /// The resolution notes.
-        notes: String,
+        notes: Arc<str>,
         /// When it was resolved.
         at: DateTime<Utc>,
     },
     /// Finished.
     Closed {
         /// The resolution code it was closed with.
-        code: String,
+        code: Arc<str>,
         /// When it was closed.
         at: DateTime<Utc>,
         /// Whether the auto-close rule closed it.
@@ -383,7 +385,9 @@ impl Links {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Incident {
-    pub(crate) report: Report,
+    // Shared with the `reported` event it came from (and with every state folded from that
+    // event), so that `evolve` copies no text; `reprioritized` copies it on write.
+    pub(crate) report: Arc<Report>,
     pub(crate) priority: Priority,
     pub(crate) status: Status,
     pub(crate) assignment: Option<Assignment>,
@@ -449,7 +453,7 @@ impl Incident {
     /// The record as plain data, for export or to import elsewhere.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            report: self.report.clone(),
+            report: Report::clone(&self.report),
             status: self.status.clone(),
             assignment: self.assignment,
             reassignment_count: self.reassignment_count,

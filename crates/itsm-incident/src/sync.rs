@@ -67,8 +67,8 @@ fn child_command(parent_event: &Event, policy: &Policy, child: &Status) -> Optio
             })
         }
         Event::Resolved { code, notes, .. } => open.then(|| Command::Resolve {
-            code: code.clone(),
-            notes: notes.clone(),
+            code: code.to_string(),
+            notes: notes.to_string(),
         }),
         Event::Reopened {
             by_support: true,

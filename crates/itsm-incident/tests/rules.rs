@@ -8,6 +8,8 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use common::{
     ALICE, BOB, ID, NETWORK, OTHER, SERVICE_DESK, THIRD, agent, caller, check, check_with, cmd,
@@ -111,7 +113,7 @@ fn report_records_a_new_incident_with_the_matrix_priority() {
         Ok(vec![Event::Reported {
             at: t(0),
             by: agent().user,
-            report: Box::new(common::report()),
+            report: Arc::new(common::report()),
             priority: Priority(3),
             explanation: Box::new(explanation),
         }]),

@@ -80,8 +80,8 @@ fn status() -> impl Strategy<Value = Status> {
             since: day(-2)
         }),
         (text(), text()).prop_map(|(code, notes)| Status::Resolved {
-            code,
-            notes,
+            code: code.into(),
+            notes: notes.into(),
             at: day(-1)
         }),
         any::<bool>().prop_map(|auto| Status::Closed {

@@ -3,6 +3,8 @@
 #![allow(dead_code)] // each test file uses a different part of this module
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::GroupId;
@@ -130,7 +132,7 @@ pub mod ev {
         Event::Reported {
             at,
             by: agent().user,
-            report: Box::new(report_of(id, impact, urgency)),
+            report: Arc::new(report_of(id, impact, urgency)),
             priority: Priority(explanation.priority.value),
             explanation: Box::new(explanation),
         }
