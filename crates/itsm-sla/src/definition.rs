@@ -210,7 +210,7 @@ fn never() -> Condition {
 impl Definition {
     /// The target as a duration.
     pub fn target(&self) -> Duration {
-        Duration::seconds(self.target_seconds)
+        Duration::try_seconds(self.target_seconds).unwrap_or(Duration::MAX)
     }
 
     /// Whether the clock should cancel for `view` (explicit condition, or start no longer

@@ -25,7 +25,7 @@ impl Definitions {
     /// Checks and keeps the definitions, in order.
     ///
     /// # Errors
-    /// [`Error::DuplicateDefinition`], [`Error::NonPositiveTarget`].
+    /// [`Error::DuplicateDefinition`], [`Error::NonPositiveTarget`], [`Error::TargetTooLong`].
     pub fn new(list: Vec<Definition>, selection: Selection) -> Result<Self, Error> {
         let mut ids = std::collections::BTreeSet::new();
         for d in &list {
@@ -36,6 +36,13 @@ impl Definitions {
                 return Err(Error::NonPositiveTarget {
                     id: d.id.clone(),
                     seconds: d.target_seconds,
+                });
+            }
+            if d.target_seconds > MAX_TARGET_SECONDS {
+                return Err(Error::TargetTooLong {
+                    id: d.id.clone(),
+                    seconds: d.target_seconds,
+                    max: MAX_TARGET_SECONDS,
                 });
             }
         }
@@ -344,7 +351,11 @@ impl<'a> Time<'a> {
     }
 }
 
+/// The longest target: 200 years, so every target fits in nanoseconds with room for pauses.
+pub const MAX_TARGET_SECONDS: i64 = 200 * 366 * 86_400;
+
 fn target_ns(def: &Definition) -> i64 {
+    // `Definitions::new` bounds the target, so this never saturates in practice.
     def.target_seconds.saturating_mul(1_000_000_000)
 }
 
@@ -417,9 +428,19 @@ pub fn next_deadline(state: &Clocks) -> Option<DateTime<Utc>> {
 /// Fires, in time order, every alarm due at or before `now`.
 fn fire_due(sim: &mut Clocks, events: &mut Vec<Event>, now: DateTime<Utc>) {
     loop {
-        let due = sim
-            .clocks
+        // Only the latest clock of a (definition, cycle) pair is live: `apply` acts on that
+        // one, so an older twin (possible in a hand-made event log) must not be chosen.
+        let clocks = &sim.clocks;
+        let due = clocks
             .iter()
+            .enumerate()
+            .filter(|(i, c)| {
+                !clocks
+                    .iter()
+                    .skip(i + 1)
+                    .any(|d| d.definition == c.definition && d.cycle == c.cycle)
+            })
+            .map(|(_, c)| c)
             .filter(|c| c.stage == Stage::InProgress)
             .filter_map(|c| {
                 c.alarms
@@ -517,7 +538,10 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                         },
                     );
                 } else if def.reset.eval(view) && def.start.eval(view) {
-                    let breached = clock.breached;
+                    let breached = clock.breached
+                        || (clock.stage == Stage::Paused
+                            && def.pause_mode == PauseMode::Freeze
+                            && now >= clock.deadline);
                     push(
                         &mut sim,
                         &mut events,

@@ -20,6 +20,18 @@ pub enum Error {
         /// The target given.
         seconds: i64,
     },
+    /// A target is longer than supported.
+    #[error(
+        "SLA definition `{id}` has a target of {seconds} seconds; at most {max} (200 years) is supported"
+    )]
+    TargetTooLong {
+        /// The definition.
+        id: String,
+        /// The target given.
+        seconds: i64,
+        /// The longest target.
+        max: i64,
+    },
     /// A definition names a calendar the host did not provide.
     #[error("SLA definition `{id}` uses calendar `{calendar}`, which is not among the calendars given; known: {}", .known.join(", "))]
     UnknownCalendar {

@@ -87,7 +87,7 @@ pub use definition::{
 };
 pub use engine::{
     Alarm, AlarmKind, Calendars, Change, Clock, Clocks, Context, Definitions, Event, Input,
-    Measure, Outcome, Replay, Stage, Timeline, counterfactual, decide, evolve, measure,
-    next_deadline, replay,
+    MAX_TARGET_SECONDS, Measure, Outcome, Replay, Stage, Timeline, counterfactual, decide, evolve,
+    measure, next_deadline, replay,
 };
 pub use error::Error;

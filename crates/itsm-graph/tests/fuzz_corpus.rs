@@ -1,0 +1,108 @@
+//! Replays the saved fuzz corpus on stable.
+//!
+//! The fuzz targets `graph_queries` and `graph_spec_json` in `fuzz/` (run with
+//! `cargo +nightly fuzz run <target>`) are thin wrappers around the functions of
+//! `fuzz/harness/graph.rs`; this test includes the same file and feeds it every input saved
+//! in `fuzz/corpus/<target>/`, so each input the fuzzer found interesting (and each past
+//! crash, once fixed and saved there) is checked again by `cargo test`, without nightly or
+//! libFuzzer.
+#![cfg(feature = "serde")]
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+
+// The harness is library-like code shared with the fuzz targets: it keeps the workspace's
+// lints (it asserts with `assert!`, never unwraps or indexes).
+#[warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+#[path = "../../../fuzz/harness/graph.rs"]
+mod harness;
+
+fn corpus(target: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/corpus")
+        .join(target)
+}
+
+/// Runs `harness` on every file of the target's corpus; fails naming the inputs that fail.
+/// Returns how many inputs were replayed.
+fn replay(target: &str, harness: fn(&[u8])) -> usize {
+    let dir = corpus(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read the corpus {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    let mut failed = Vec::new();
+    for path in &files {
+        let data = std::fs::read(path).unwrap();
+        if std::panic::catch_unwind(|| harness(&data)).is_err() {
+            failed.push(path.display().to_string());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} inputs of {target} break an invariant (reproduce with `cargo +nightly fuzz run {target} <file>` in fuzz/):\n{}",
+        failed.len(),
+        files.len(),
+        failed.join("\n")
+    );
+    files.len()
+}
+
+#[test]
+fn graph_queries_corpus_replays() {
+    let n = replay("graph_queries", harness::queries);
+    assert!(n >= 10, "the graph_queries corpus has only {n} inputs");
+}
+
+#[test]
+fn graph_spec_json_corpus_replays() {
+    let n = replay("graph_spec_json", harness::spec_json);
+    assert!(n >= 5, "the graph_spec_json corpus has only {n} inputs");
+}
+
+/// Inputs built from the code itself pass: the crate's example graph and scenario, specs
+/// that are not valid, inputs that are not JSON at all, and a few byte strings.
+#[test]
+fn inputs_built_from_the_code_pass() {
+    let shop = r#"{
+      "relations": [{ "name": "depends_on", "propagation": "to_from" }],
+      "nodes": [
+        { "id": "shop", "kind": "business_service", "class": "service" },
+        { "id": "web-1", "kind": "configuration_item", "class": "host" },
+        { "id": "web-2", "kind": "configuration_item", "class": "host" },
+        { "id": "db", "kind": "configuration_item", "class": "database" }
+      ],
+      "groups": [{ "id": "web-farm", "members": ["web-1", "web-2"], "min_up": { "count": 1 } }],
+      "edges": [
+        { "from": "shop", "to": "web-farm", "relation": "depends_on" },
+        { "from": "shop", "to": "db", "relation": "depends_on" }
+      ]
+    }"#;
+    harness::spec_json(shop.as_bytes());
+    harness::spec_json(
+        br#"{"relations": [], "nodes": [], "edges": [{"from": "a", "to": "b", "relation": "x"}]}"#,
+    );
+    harness::spec_json(br#"{"failed": [{"id": "web-1"}], "maintenance": ["web-2"]}"#);
+    harness::spec_json(br#"{"failed": [{"id": "shop", "severity": 3}]}"#);
+    harness::spec_json(&[0xff, 0x00]);
+    harness::queries(&[]);
+    // Four nodes, a group of the first two needing one up, edges in a cycle, two scenarios,
+    // then one query of each kind.
+    harness::queries(&[
+        0, 3, 0, 0, 6, 0, 6, 0, 8, 0, 1, 3, 0, 0, 4, 0, 1, 0, 1, 2, 2, 2, 0, 0, 3, 4, 2, 1, 1, 2,
+        0, 1, 1, 0, 3, 0, 3, 2, 0, 1, 4, 3, 1, 0, 2, 1, 0, 1, 1, 4, 2, 0, 3,
+    ]);
+}

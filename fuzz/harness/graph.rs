@@ -1,0 +1,1113 @@
+//! The fuzz harnesses of the service dependency graph, as plain functions of bytes.
+//!
+//! The libFuzzer targets `graph_queries` and `graph_spec_json` call these functions, and so
+//! does the stable test `crates/itsm-graph/tests/fuzz_corpus.rs`, which replays every saved
+//! input of `fuzz/corpus/<target>/` in `cargo test`.
+//!
+//! Only std, serde_json and `itsm-graph` are used; bytes are decoded by hand into small
+//! domains (a few nodes and groups, three relationship types, five severity scales), so short
+//! inputs reach graphs with cycles, nested groups and groups in cycles, and the same bytes
+//! always mean the same thing.
+//!
+//! Every answer is compared with a reference model built straight from the [`GraphSpec`]:
+//! ids in a map, arcs in a set, and a fixpoint that recomputes every node from its inputs
+//! until nothing changes (the rules of `docs/graph.md`). A function returns normally when all
+//! is well and panics (through `assert!`) when an answer differs or an invariant breaks.
+//!
+//! How [`queries`] reads its bytes (each choice is a byte modulo the number of options; a
+//! missing byte reads as 0), for writing seeds by hand:
+//! - byte 0: flags (bit 0 declares a relation twice, bit 1 names group 0 like node 0, bits
+//!   2-4 the severity scale: 0-1 degraded/outage, 2 ServiceNow's four levels, 3 one level,
+//!   4 three levels holding at 3, 5 three levels holding at 2, 6 holding level 0, 7 no
+//!   levels);
+//! - byte 1: 1 + n % 8 nodes, then per node its kind (0-3 business service, 4-5 technical
+//!   service, 6-8 configuration item, 9 a node of kind `group` in the node list) and tier;
+//! - then n % 4 groups, each: two bytes of member mask over nodes then groups, an extra
+//!   (255: an unknown member, 254: the first member again), the rule (0-3 `count` 0-3, 4-11
+//!   `percent` 0, 1, 34, 50, 67, 100, 101, 255);
+//! - then n % 17 edges, each: from, to (255: an unknown id) and relation (0 `depends_on`
+//!   to-from, 1 `hosts` from-to, 2 `peers` both; 255 an undeclared one);
+//! - then n % 5 scenarios, each: n % 4 failures of (node, severity: none, 0, 1, 2, outage,
+//!   outage + 1) and n % 3 nodes in maintenance;
+//! - then up to 24 queries: the kind (0 single points of failure, 1 root causes, 2
+//!   resilience, 3 what-if) and its own choices.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use itsm_graph::{
+    Affected, Candidate, EdgeSpec, Explanation, Failure, Graph, GraphSpec, GroupCount, GroupSpec,
+    Impact, MinUp, NodeId, NodeKind, NodeSpec, Propagation, RelationSpec, Resilience, Scenario,
+    SeverityScale, WhatIf,
+};
+
+/// At most this many queries per input, so each execution stays fast.
+const MAX_QUERIES: usize = 24;
+
+/// The id every choice of 255 names: in no graph.
+const GHOST: &str = "ghost";
+
+/// Hands out the input's bytes; zeros once it runs dry.
+struct Bytes<'a> {
+    data: &'a [u8],
+}
+
+impl Bytes<'_> {
+    fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((first, rest)) => {
+                self.data = rest;
+                *first
+            }
+            None => 0,
+        }
+    }
+
+    /// One of `n` choices (`n` > 0).
+    fn pick(&mut self, n: usize) -> usize {
+        usize::from(self.byte()) % n.max(1)
+    }
+
+    fn choose<T: Clone>(&mut self, options: &[T], fallback: T) -> T {
+        let i = self.pick(options.len());
+        options.get(i).cloned().unwrap_or(fallback)
+    }
+
+    /// One of `ids`, or (for 255) an id that no graph has.
+    fn id(&mut self, ids: &[String]) -> String {
+        let byte = self.byte();
+        if byte == 255 {
+            return GHOST.to_owned();
+        }
+        let i = usize::from(byte) % ids.len().max(1);
+        ids.get(i).cloned().unwrap_or_else(|| GHOST.to_owned())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+const RELATIONS: [(&str, Propagation); 3] = [
+    ("depends_on", Propagation::ToFrom),
+    ("hosts", Propagation::FromTo),
+    ("peers", Propagation::Both),
+];
+
+fn scale(choice: u8) -> SeverityScale {
+    let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    match choice % 8 {
+        0 | 1 => SeverityScale::outage_degraded(),
+        2 => SeverityScale::servicenow(),
+        3 => SeverityScale {
+            levels: names(&["down"]),
+            group_holding: 1,
+        },
+        4 => SeverityScale {
+            levels: names(&["minor", "major", "down"]),
+            group_holding: 3,
+        },
+        5 => SeverityScale {
+            levels: names(&["minor", "major", "down"]),
+            group_holding: 2,
+        },
+        6 => SeverityScale {
+            levels: names(&["degraded", "down"]),
+            group_holding: 0,
+        },
+        _ => SeverityScale {
+            levels: Vec::new(),
+            group_holding: 1,
+        },
+    }
+}
+
+fn spec_from(b: &mut Bytes<'_>) -> GraphSpec {
+    let flags = b.byte();
+    let mut relations: Vec<RelationSpec> = RELATIONS
+        .iter()
+        .map(|(name, propagation)| RelationSpec {
+            name: (*name).to_owned(),
+            propagation: *propagation,
+        })
+        .collect();
+    if flags & 1 != 0 {
+        relations.push(RelationSpec {
+            name: "hosts".to_owned(),
+            propagation: Propagation::ToFrom,
+        });
+    }
+    let node_count = 1 + b.pick(8);
+    let mut nodes = Vec::with_capacity(node_count);
+    for i in 0..node_count {
+        let kind = match b.pick(10) {
+            0..=3 => NodeKind::BusinessService,
+            4 | 5 => NodeKind::TechnicalService,
+            6..=8 => NodeKind::ConfigurationItem,
+            _ => NodeKind::Group,
+        };
+        let class = match kind {
+            NodeKind::BusinessService | NodeKind::TechnicalService => "service",
+            _ => "host",
+        };
+        let mut node = NodeSpec::new(&format!("n{i}"), kind, class);
+        node.tier = b.byte() % 4;
+        if node.tier == 1 {
+            node.owner = Some("ops".to_owned());
+        }
+        nodes.push(node);
+    }
+    let group_count = b.pick(4);
+    let group_ids: Vec<String> = (0..group_count)
+        .map(|i| {
+            if i == 0 && flags & 2 != 0 {
+                "n0".to_owned()
+            } else {
+                format!("g{i}")
+            }
+        })
+        .collect();
+    let all: Vec<String> = nodes
+        .iter()
+        .map(|n| n.id.clone())
+        .chain(group_ids.iter().cloned())
+        .collect();
+    let mut groups = Vec::with_capacity(group_count);
+    for id in &group_ids {
+        let mask = u16::from(b.byte()) | (u16::from(b.byte()) << 8);
+        let mut members: Vec<String> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << (i % 16)) != 0)
+            .map(|(_, id)| id.clone())
+            .collect();
+        match b.byte() {
+            255 => members.push(GHOST.to_owned()),
+            254 => {
+                if let Some(first) = members.first().cloned() {
+                    members.push(first);
+                }
+            }
+            _ => {}
+        }
+        let min_up = match b.pick(12) {
+            k @ 0..=3 => MinUp::Count(u32::try_from(k).unwrap_or(0)),
+            p => MinUp::Percent(
+                [0u8, 1, 34, 50, 67, 100, 101, 255]
+                    .get(p - 4)
+                    .copied()
+                    .unwrap_or(50),
+            ),
+        };
+        groups.push(GroupSpec {
+            id: id.clone(),
+            members,
+            min_up,
+        });
+    }
+    let edge_count = b.pick(17);
+    let mut edges = Vec::with_capacity(edge_count);
+    for _ in 0..edge_count {
+        let from = b.id(&all);
+        let to = b.id(&all);
+        let relation = match b.byte() {
+            255 => "undeclared".to_owned(),
+            r => RELATIONS
+                .get(usize::from(r) % RELATIONS.len())
+                .map_or("depends_on", |(name, _)| *name)
+                .to_owned(),
+        };
+        edges.push(EdgeSpec { from, to, relation });
+    }
+    GraphSpec {
+        relations,
+        nodes,
+        groups,
+        edges,
+        severity: scale(flags >> 2),
+    }
+}
+
+fn scenario_from(b: &mut Bytes<'_>, ids: &[String], outage: u8) -> Scenario {
+    let failed = (0..b.pick(4))
+        .map(|_| Failure {
+            id: b.id(ids),
+            severity: b.choose(
+                &[
+                    None,
+                    Some(0),
+                    Some(1),
+                    Some(2),
+                    Some(outage),
+                    Some(outage.saturating_add(1)),
+                ],
+                None,
+            ),
+        })
+        .collect();
+    let maintenance = (0..b.pick(3)).map(|_| b.id(ids)).collect();
+    Scenario {
+        failed,
+        maintenance,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference model
+
+/// Failed nodes with their levels, and the nodes in maintenance.
+type Seeds = (Vec<(usize, u8)>, BTreeSet<usize>);
+
+const MEMBER: u8 = 1;
+const EDGE: u8 = 2;
+
+/// A graph as the reference sees it: positions in graph order (the spec's nodes, then its
+/// groups). `None` from [`Model::new`] when `Graph::from_spec` must refuse the spec.
+struct Model {
+    ids: Vec<String>,
+    kinds: Vec<NodeKind>,
+    at: BTreeMap<String, usize>,
+    /// Arcs along which failure travels, `(from, to)`, with why: membership, edge, or both.
+    arcs: BTreeMap<(usize, usize), u8>,
+    /// For each node, the arcs into it: `(from, why)`, in graph order.
+    inputs: Vec<Vec<(usize, u8)>>,
+    /// For each node, the nodes its failure reaches directly, in graph order.
+    outputs: Vec<Vec<usize>>,
+    /// For each group of the spec: (members, members that must be up).
+    rules: Vec<Option<(u32, u32)>>,
+    levels: Vec<String>,
+    outage: u8,
+    holding: u8,
+}
+
+impl Model {
+    fn new(spec: &GraphSpec) -> Option<Model> {
+        let mut names = BTreeSet::new();
+        if !spec.relations.iter().all(|r| names.insert(r.name.as_str())) {
+            return None;
+        }
+        let mut ids: Vec<String> = spec.nodes.iter().map(|n| n.id.clone()).collect();
+        let mut kinds: Vec<NodeKind> = spec.nodes.iter().map(|n| n.kind).collect();
+        ids.extend(spec.groups.iter().map(|g| g.id.clone()));
+        kinds.extend(spec.groups.iter().map(|_| NodeKind::Group));
+        let mut at = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            if at.insert(id.clone(), i).is_some() {
+                return None;
+            }
+        }
+        let mut arcs: BTreeMap<(usize, usize), u8> = BTreeMap::new();
+        let mut rules = vec![None; ids.len()];
+        for (g, group) in spec.groups.iter().enumerate() {
+            let gi = spec.nodes.len() + g;
+            let mut seen = BTreeSet::new();
+            for m in &group.members {
+                let mi = *at.get(m)?;
+                if !seen.insert(mi) {
+                    return None;
+                }
+                *arcs.entry((mi, gi)).or_default() |= MEMBER;
+            }
+            let m = u32::try_from(seen.len()).ok()?;
+            let k = match group.min_up {
+                MinUp::Count(k) => u64::from(k),
+                MinUp::Percent(p) => (u64::from(m) * u64::from(p)).div_ceil(100),
+            };
+            if m == 0 || k > u64::from(m) {
+                return None;
+            }
+            let k = u32::try_from(k).ok()?;
+            if let Some(rule) = rules.get_mut(gi) {
+                *rule = Some((m, k));
+            }
+        }
+        for e in &spec.edges {
+            let (from, to) = (*at.get(&e.from)?, *at.get(&e.to)?);
+            let relation = spec.relations.iter().find(|r| r.name == e.relation)?;
+            let pairs: &[(usize, usize)] = match relation.propagation {
+                Propagation::ToFrom => &[(to, from)],
+                Propagation::FromTo => &[(from, to)],
+                Propagation::Both => &[(to, from), (from, to)],
+            };
+            for pair in pairs {
+                *arcs.entry(*pair).or_default() |= EDGE;
+            }
+        }
+        let scale = &spec.severity;
+        let outage = u8::try_from(scale.levels.len()).ok()?;
+        if outage == 0 || outage > 250 || scale.group_holding == 0 || scale.group_holding > outage {
+            return None;
+        }
+        let mut inputs = vec![Vec::new(); ids.len()];
+        let mut outputs = vec![Vec::new(); ids.len()];
+        for (&(u, v), &bits) in &arcs {
+            if let Some(list) = inputs.get_mut(v) {
+                list.push((u, bits));
+            }
+            if let Some(list) = outputs.get_mut(u) {
+                list.push(v);
+            }
+        }
+        Some(Model {
+            ids,
+            kinds,
+            at,
+            arcs,
+            inputs,
+            outputs,
+            rules,
+            levels: scale.levels.clone(),
+            outage,
+            holding: scale.group_holding,
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    fn id(&self, i: usize) -> String {
+        self.ids.get(i).cloned().unwrap_or_default()
+    }
+
+    fn kind(&self, i: usize) -> Option<NodeKind> {
+        self.kinds.get(i).copied()
+    }
+
+    fn rule(&self, i: usize) -> Option<(u32, u32)> {
+        self.rules.get(i).copied().flatten()
+    }
+
+    /// Failed members that take a group down.
+    fn need(&self, i: usize) -> Option<u32> {
+        self.rule(i).map(|(m, k)| m - k + 1)
+    }
+
+    /// Severities after `seeds`, with the nodes of `masked` left out: the least fixpoint,
+    /// found by recomputing every node from its inputs until nothing changes.
+    fn impact(&self, seeds: &[(usize, u8)], masked: &BTreeSet<usize>) -> Vec<u8> {
+        let n = self.len();
+        let mut sev = vec![0u8; n];
+        loop {
+            let mut changed = false;
+            for v in 0..n {
+                if masked.contains(&v) {
+                    continue;
+                }
+                let mut new = seeds
+                    .iter()
+                    .filter(|(s, _)| *s == v)
+                    .map(|(_, l)| *l)
+                    .max()
+                    .unwrap_or(0);
+                let group = self.need(v);
+                let (mut down, mut worst) = (0u32, 0u8);
+                for &(u, bits) in self.inputs.get(v).map_or(&[][..], Vec::as_slice) {
+                    let s = sev.get(u).copied().unwrap_or(0);
+                    if bits & EDGE != 0 || group.is_none() {
+                        new = new.max(s);
+                    }
+                    if bits & MEMBER != 0 && group.is_some() {
+                        down += u32::from(s == self.outage);
+                        worst = worst.max(s);
+                    }
+                }
+                if let Some(need) = group {
+                    new = new.max(if down >= need {
+                        self.outage
+                    } else {
+                        self.holding.min(worst)
+                    });
+                }
+                if let Some(cur) = sev.get_mut(v) {
+                    if new > *cur {
+                        *cur = new;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return sev;
+            }
+        }
+    }
+
+    fn outages(&self, nodes: &[usize]) -> Vec<u8> {
+        let seeds: Vec<(usize, u8)> = nodes.iter().map(|n| (*n, self.outage)).collect();
+        self.impact(&seeds, &BTreeSet::new())
+    }
+
+    /// Members of group `g` at outage.
+    fn failed_members(&self, sev: &[u8], g: usize) -> u32 {
+        let failed = self
+            .inputs
+            .get(g)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter(|(u, bits)| *bits & MEMBER != 0 && sev.get(*u) == Some(&self.outage))
+            .count();
+        u32::try_from(failed).unwrap_or(u32::MAX)
+    }
+
+    /// The scenario's seeds and masks, or `None` when `Graph::impact` must refuse it.
+    fn seeds(&self, scenario: &Scenario) -> Option<Seeds> {
+        let mut seeds = Vec::new();
+        for f in &scenario.failed {
+            seeds.push((*self.at.get(&f.id)?, f.severity.unwrap_or(self.outage)));
+        }
+        let mut masks = BTreeSet::new();
+        for m in &scenario.maintenance {
+            masks.insert(*self.at.get(m)?);
+        }
+        if seeds.iter().any(|(_, l)| *l == 0 || *l > self.outage) {
+            return None;
+        }
+        Some((seeds, masks))
+    }
+
+    /// Nodes whose failure can reach `starts`, nearest first (breadth first, inputs in graph
+    /// order), `starts` excluded.
+    fn upstream(&self, starts: &[usize]) -> Vec<usize> {
+        let mut seen: BTreeSet<usize> = starts.iter().copied().collect();
+        let mut queue: VecDeque<usize> = starts.iter().copied().collect();
+        let mut out = Vec::new();
+        while let Some(v) = queue.pop_front() {
+            for &(u, _) in self.inputs.get(v).map_or(&[][..], Vec::as_slice) {
+                if seen.insert(u) {
+                    out.push(u);
+                    queue.push_back(u);
+                }
+            }
+        }
+        out
+    }
+
+    /// For each node, the nodes it reaches (itself only through a cycle).
+    fn reach(&self) -> Vec<BTreeSet<usize>> {
+        (0..self.len())
+            .map(|s| {
+                let mut seen = BTreeSet::new();
+                let mut queue = VecDeque::from([s]);
+                while let Some(u) = queue.pop_front() {
+                    for &v in self.outputs.get(u).map_or(&[][..], Vec::as_slice) {
+                        if seen.insert(v) {
+                            queue.push_back(v);
+                        }
+                    }
+                }
+                seen
+            })
+            .collect()
+    }
+
+    fn level_name(&self, level: u8) -> String {
+        self.levels
+            .get(usize::from(level).saturating_sub(1))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn affected(&self, sev: &[u8]) -> Vec<Affected> {
+        sev.iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0)
+            .map(|(i, s)| Affected {
+                id: self.id(i),
+                kind: self.kind(i).unwrap_or(NodeKind::ConfigurationItem),
+                severity: *s,
+                severity_name: self.level_name(*s),
+            })
+            .collect()
+    }
+
+    fn services(&self, sev: &[u8]) -> BTreeMap<String, u8> {
+        sev.iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                **s > 0
+                    && matches!(
+                        self.kind(*i),
+                        Some(NodeKind::BusinessService | NodeKind::TechnicalService)
+                    )
+            })
+            .map(|(i, s)| (self.id(i), *s))
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+fn node_id(i: usize) -> NodeId {
+    NodeId(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+/// The compiled graph holds what the spec says: ids in graph order, records, group rules,
+/// the propagation arcs, and the cycles.
+fn check_structure(graph: &Graph, model: &Model, spec: &GraphSpec) {
+    assert_eq!(graph.node_count(), model.len());
+    assert_eq!(graph.outage(), model.outage);
+    assert_eq!(graph.severity_scale(), &spec.severity);
+    for (i, id) in model.ids.iter().enumerate() {
+        assert_eq!(graph.node(id), Ok(node_id(i)), "`{id}` is not at {i}");
+        assert_eq!(graph.id(node_id(i)), id);
+        assert_eq!(graph.kind(node_id(i)), model.kind(i));
+        if let Some(node) = spec.nodes.get(i) {
+            assert_eq!(
+                graph.spec(node_id(i)).as_ref(),
+                Some(node),
+                "record of `{id}`"
+            );
+        }
+        let rule = model.rule(i).map(|(m, k)| (m, m - k + 1));
+        assert_eq!(graph.group_rule(node_id(i)), rule, "rule of `{id}`");
+        let out: Vec<usize> = graph
+            .affects(node_id(i))
+            .iter()
+            .map(|v| *v as usize)
+            .collect();
+        assert_eq!(model.outputs.get(i), Some(&out), "arcs out of `{id}`");
+        let back: Vec<usize> = graph
+            .affected_by(node_id(i))
+            .iter()
+            .map(|u| *u as usize)
+            .collect();
+        let want: Vec<usize> = model
+            .inputs
+            .get(i)
+            .map(|list| list.iter().map(|(u, _)| *u).collect())
+            .unwrap_or_default();
+        assert_eq!(back, want, "arcs into `{id}`");
+    }
+    // Out of range: no panic, nothing there.
+    let beyond = node_id(model.len());
+    assert_eq!(graph.kind(beyond), None);
+    assert_eq!(graph.spec(beyond), None);
+    assert!(graph.affects(beyond).is_empty() && graph.affected_by(beyond).is_empty());
+    assert_eq!(graph.group_rule(beyond), None);
+    assert_eq!(graph.arc_count(), model.arcs.len());
+    assert!(graph.node(GHOST).is_err());
+    // Cycles: the strongly connected components with more than one node or a self-loop.
+    let reach = model.reach();
+    let mut cycles: BTreeSet<Vec<NodeId>> = BTreeSet::new();
+    for (i, from_i) in reach.iter().enumerate() {
+        if !from_i.contains(&i) {
+            continue;
+        }
+        let scc: Vec<NodeId> = (0..model.len())
+            .filter(|j| {
+                *j == i || (from_i.contains(j) && reach.get(*j).is_some_and(|r| r.contains(&i)))
+            })
+            .map(node_id)
+            .collect();
+        cycles.insert(scc);
+    }
+    let cycles: Vec<Vec<NodeId>> = cycles.into_iter().collect();
+    assert_eq!(graph.cycles(), cycles, "cycles");
+}
+
+/// `graph.impact(scenario)` against the reference: the same answer or the same refusal, and
+/// an explanation per affected business service whose path and group counts hold.
+fn check_impact(graph: &Graph, model: &Model, scenario: &Scenario) -> Option<Impact> {
+    let got = graph.impact(scenario);
+    let Some((seeds, masks)) = model.seeds(scenario) else {
+        assert!(got.is_err(), "{scenario:?} accepted: {got:?}");
+        if let Err(error) = &got {
+            assert!(!error.to_string().is_empty());
+        }
+        return None;
+    };
+    assert!(got.is_ok(), "{scenario:?} refused: {got:?}");
+    let Ok(impact) = got else {
+        return None;
+    };
+    let sev = model.impact(&seeds, &masks);
+    assert_eq!(impact.affected, model.affected(&sev), "{scenario:?}");
+    assert_eq!(impact.services(), model.services(&sev));
+    for (i, id) in model.ids.iter().enumerate() {
+        assert_eq!(impact.severity(id), sev.get(i).copied().unwrap_or(0));
+    }
+    let mut services: Vec<String> = (0..model.len())
+        .filter(|i| {
+            model.kind(*i) == Some(NodeKind::BusinessService) && sev.get(*i).is_some_and(|s| *s > 0)
+        })
+        .map(|i| model.id(i))
+        .collect();
+    services.sort();
+    let explained: Vec<String> = impact
+        .explanations
+        .iter()
+        .map(|e| e.service.clone())
+        .collect();
+    assert_eq!(explained, services, "explanations of {scenario:?}");
+    for e in &impact.explanations {
+        check_explanation(model, e, &sev, &seeds, &masks);
+    }
+    Some(impact)
+}
+
+fn check_explanation(
+    model: &Model,
+    e: &Explanation,
+    sev: &[u8],
+    seeds: &[(usize, u8)],
+    masks: &BTreeSet<usize>,
+) {
+    let path: Vec<usize> = e
+        .path
+        .iter()
+        .filter_map(|id| model.at.get(id).copied())
+        .collect();
+    assert_eq!(path.len(), e.path.len(), "unknown id in {e:?}");
+    assert_eq!(Some(&e.service), e.path.last(), "{e:?}");
+    assert_eq!(
+        Some(&e.severity),
+        model.at.get(&e.service).and_then(|i| sev.get(*i))
+    );
+    let first = path.first().copied();
+    assert!(
+        first.is_some_and(|f| seeds.iter().any(|(s, _)| *s == f) && !masks.contains(&f)),
+        "the path does not start at a failed node: {e:?}"
+    );
+    assert_eq!(
+        path.iter().collect::<BTreeSet<_>>().len(),
+        path.len(),
+        "a node twice on the path: {e:?}"
+    );
+    for pair in path.windows(2) {
+        if let [u, v] = pair {
+            assert!(model.arcs.contains_key(&(*u, *v)), "no arc on {e:?}");
+        }
+    }
+    assert!(path.iter().all(|n| sev.get(*n).is_some_and(|s| *s > 0)));
+    let groups: Vec<GroupCount> = path
+        .iter()
+        .filter_map(|n| {
+            let (members, k) = model.rule(*n)?;
+            let failed = model.failed_members(sev, *n);
+            Some(GroupCount {
+                group: model.id(*n),
+                failed,
+                members,
+                min_up: k,
+                held: failed < members - k + 1,
+            })
+        })
+        .collect();
+    assert_eq!(e.groups, groups, "group counts of {e:?}");
+    for g in &e.groups {
+        assert!(!g.to_string().is_empty());
+    }
+}
+
+/// A workspace reused across queries answers like the reference each time, ignoring seeds
+/// and masks beyond the graph.
+fn check_workspace(graph: &Graph, model: &Model, scenarios: &[Scenario]) {
+    let mut ws = graph.workspace();
+    let beyond = node_id(model.len() + 3);
+    for scenario in scenarios.iter().chain(scenarios.iter().rev()) {
+        let Some((seeds, masks)) = model.seeds(scenario) else {
+            continue;
+        };
+        let sev = model.impact(&seeds, &masks);
+        let mut ids: Vec<(NodeId, u8)> = seeds.iter().map(|(n, l)| (node_id(*n), *l)).collect();
+        ids.push((beyond, 1));
+        let mut masked: Vec<NodeId> = masks.iter().map(|n| node_id(*n)).collect();
+        masked.push(beyond);
+        let view = ws.run(&ids, &masked);
+        assert!(
+            view.is_ok(),
+            "{scenario:?} refused by a workspace: {view:?}"
+        );
+        let Ok(view) = view else {
+            return;
+        };
+        for (i, s) in sev.iter().enumerate() {
+            assert_eq!(
+                view.severity(node_id(i)),
+                *s,
+                "a reused workspace disagrees on `{}` for {scenario:?}",
+                model.id(i)
+            );
+            // A group in maintenance is left out: nothing counts against it.
+            if model.rule(i).is_some() && !masks.contains(&i) {
+                assert_eq!(
+                    view.failed_members(node_id(i)),
+                    model.failed_members(&sev, i),
+                    "a reused workspace miscounts `{}` for {scenario:?}",
+                    model.id(i)
+                );
+            }
+        }
+        assert_eq!(view.count(), sev.iter().filter(|s| **s > 0).count());
+        assert_eq!(view.severity(beyond), 0);
+        let mut affected: Vec<(NodeId, u8)> = view.affected().collect();
+        affected.sort_unstable();
+        let want: Vec<(NodeId, u8)> = sev
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0)
+            .map(|(i, s)| (node_id(i), *s))
+            .collect();
+        assert_eq!(affected, want);
+    }
+}
+
+fn check_what_if(graph: &Graph, model: &Model, a: &Scenario, b: &Scenario) {
+    let got = graph.what_if(a, b);
+    let (Some((sa, ma)), Some((sb, mb))) = (model.seeds(a), model.seeds(b)) else {
+        assert!(got.is_err(), "what-if of a bad scenario: {got:?}");
+        return;
+    };
+    let first = model.services(&model.impact(&sa, &ma));
+    let second = model.services(&model.impact(&sb, &mb));
+    let mut want = WhatIf::default();
+    for (id, s) in &first {
+        match second.get(id) {
+            None => want.only_first.push((id.clone(), *s)),
+            Some(t) if t != s => want.changed.push((id.clone(), *s, *t)),
+            Some(_) => {}
+        }
+    }
+    for (id, t) in &second {
+        if !first.contains_key(id) {
+            want.only_second.push((id.clone(), *t));
+        }
+    }
+    assert_eq!(got.as_ref(), Ok(&want), "what-if");
+    // Symmetric: swapping the scenarios swaps the answer.
+    let back = graph.what_if(b, a);
+    let swapped = WhatIf {
+        only_first: want.only_second.clone(),
+        only_second: want.only_first.clone(),
+        changed: want
+            .changed
+            .iter()
+            .map(|(id, s, t)| (id.clone(), *t, *s))
+            .collect(),
+    };
+    assert_eq!(back, Ok(swapped), "what-if is not symmetric");
+    assert_eq!(graph.what_if(a, a), Ok(WhatIf::default()));
+}
+
+fn check_spof(graph: &Graph, model: &Model, target: &str) {
+    let got = graph.single_points_of_failure(target);
+    let Some(&t) = model.at.get(target) else {
+        assert!(got.is_err());
+        return;
+    };
+    let mut want: Vec<String> = model
+        .upstream(&[t])
+        .into_iter()
+        .filter(|c| model.kind(*c) != Some(NodeKind::Group))
+        .filter(|c| model.outages(&[*c]).get(t) == Some(&model.outage))
+        .map(|c| model.id(c))
+        .collect();
+    want.sort();
+    assert_eq!(got, Ok(want), "single points of failure of `{target}`");
+}
+
+fn check_root_causes(
+    graph: &Graph,
+    model: &Model,
+    alarmed: &[String],
+    limit: usize,
+    search: usize,
+) {
+    let refs: Vec<&str> = alarmed.iter().map(String::as_str).collect();
+    let got = graph.root_causes(&refs, limit, search);
+    let mut wanted: Vec<usize> = Vec::new();
+    for a in alarmed {
+        let Some(&i) = model.at.get(a) else {
+            assert!(got.is_err(), "root causes of unknown `{a}`: {got:?}");
+            return;
+        };
+        if !wanted.contains(&i) {
+            wanted.push(i);
+        }
+    }
+    let mut pool = wanted.clone();
+    pool.extend(model.upstream(&wanted).into_iter().take(search));
+    let mut want: Vec<Candidate> = Vec::new();
+    for c in pool {
+        if model.kind(c) == Some(NodeKind::Group) {
+            continue;
+        }
+        let sev = model.outages(&[c]);
+        let mut explains: Vec<String> = wanted
+            .iter()
+            .filter(|w| sev.get(**w).is_some_and(|s| *s > 0))
+            .map(|w| model.id(*w))
+            .collect();
+        if explains.is_empty() {
+            continue;
+        }
+        explains.sort();
+        let also_affects = (0..model.len())
+            .filter(|n| {
+                !wanted.contains(n)
+                    && model.kind(*n) == Some(NodeKind::BusinessService)
+                    && sev.get(*n).is_some_and(|s| *s > 0)
+            })
+            .count();
+        want.push(Candidate {
+            id: model.id(c),
+            explains,
+            also_affects,
+        });
+    }
+    want.sort_by(|a, b| {
+        b.explains
+            .len()
+            .cmp(&a.explains.len())
+            .then(a.also_affects.cmp(&b.also_affects))
+            .then(a.id.cmp(&b.id))
+    });
+    want.truncate(limit);
+    assert_eq!(
+        got,
+        Ok(want),
+        "root causes of {alarmed:?} ({limit}, {search})"
+    );
+}
+
+/// The search `Graph::resilience` documents, run on the reference: sets of upstream nodes
+/// by size, in lexicographic order of the nearest-first pool, one evaluation each.
+fn check_resilience(graph: &Graph, model: &Model, target: &str, max_size: usize, budget: usize) {
+    let got = graph.resilience(target, max_size, budget);
+    let Some(&t) = model.at.get(target) else {
+        assert!(got.is_err());
+        return;
+    };
+    let pool: Vec<usize> = model
+        .upstream(&[t])
+        .into_iter()
+        .filter(|n| model.kind(*n) != Some(NodeKind::Group))
+        .collect();
+    let want = 'search: {
+        if pool.is_empty() {
+            break 'search Resilience::Unbreakable;
+        }
+        let mut spent = 0usize;
+        for size in 1..=max_size.min(pool.len()) {
+            let mut idx: Vec<usize> = (0..size).collect();
+            loop {
+                if spent >= budget {
+                    break 'search Resilience::AtLeast { checked: size - 1 };
+                }
+                spent += 1;
+                let set: Vec<usize> = idx.iter().filter_map(|i| pool.get(*i).copied()).collect();
+                if model.outages(&set).get(t) == Some(&model.outage) {
+                    let mut example: Vec<String> = set.iter().map(|n| model.id(*n)).collect();
+                    example.sort();
+                    break 'search Resilience::MinimumSet { size, example };
+                }
+                if !next_combination(&mut idx, pool.len()) {
+                    break;
+                }
+            }
+        }
+        if max_size >= pool.len() {
+            Resilience::Unbreakable
+        } else {
+            Resilience::AtLeast { checked: max_size }
+        }
+    };
+    assert_eq!(
+        got,
+        Ok(want),
+        "resilience of `{target}` ({max_size}, {budget})"
+    );
+}
+
+/// The next strictly increasing selection of `idx.len()` from `0..n`; `false` after the last.
+fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let k = idx.len();
+    for i in (0..k).rev() {
+        let Some(v) = idx.get(i).copied() else {
+            return false;
+        };
+        if v < n + i - k {
+            for (next, slot) in (v + 1..).zip(idx.iter_mut().skip(i)) {
+                *slot = next;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// Compiles `spec` and checks every answer against the reference. Returns the graph and the
+/// model when the spec is valid.
+fn compile(spec: &GraphSpec) -> Option<(Graph, Model)> {
+    let got = Graph::from_spec(spec);
+    let Some(model) = Model::new(spec) else {
+        assert!(got.is_err(), "an invalid spec compiled: {spec:?}");
+        if let Err(error) = &got {
+            assert!(!error.to_string().is_empty());
+        }
+        return None;
+    };
+    assert!(got.is_ok(), "a valid spec was refused: {got:?}; {spec:?}");
+    let Ok(graph) = got else {
+        return None;
+    };
+    check_structure(&graph, &model, spec);
+    Some((graph, model))
+}
+
+/// Runs `scenarios` and then the queries the remaining bytes ask for, each against the
+/// reference.
+fn run(
+    graph: &Graph,
+    model: &Model,
+    scenarios: &[Scenario],
+    b: &mut Bytes<'_>,
+    max: usize,
+    max_budget: usize,
+) {
+    for s in scenarios {
+        check_impact(graph, model, s);
+    }
+    check_workspace(graph, model, scenarios);
+    for id in model.ids.iter().take(12) {
+        let radius = graph.blast_radius(id);
+        let outage = check_impact(graph, model, &Scenario::outages(&[id]));
+        assert_eq!(radius.ok(), outage, "blast radius of `{id}`");
+    }
+    for pair in scenarios.windows(2) {
+        if let [a, b] = pair {
+            check_what_if(graph, model, a, b);
+        }
+    }
+    let ids: Vec<String> = model.ids.clone();
+    let mut queries = 0;
+    while !b.is_empty() && queries < max {
+        queries += 1;
+        match b.pick(4) {
+            0 => check_spof(graph, model, &b.id(&ids)),
+            1 => {
+                let alarmed: Vec<String> = (0..1 + b.pick(3)).map(|_| b.id(&ids)).collect();
+                let limit = b.choose(&[0, 1, 3, usize::MAX], 3);
+                let search = b.choose(&[0, 1, 2, 5, usize::MAX], usize::MAX);
+                check_root_causes(graph, model, &alarmed, limit, search);
+            }
+            2 => {
+                let target = b.id(&ids);
+                let max_size = b.choose(&[0, 1, 2, 3, usize::MAX], 2);
+                let budget = b.choose(&[0, 1, 4, 64, 4096], 64).min(max_budget);
+                check_resilience(graph, model, &target, max_size, budget);
+            }
+            _ => {
+                let outage = model.outage;
+                let a = scenario_from(b, &ids, outage);
+                let c = scenario_from(b, &ids, outage);
+                check_what_if(graph, model, &a, &c);
+            }
+        }
+    }
+}
+
+/// Bytes -> a small graph (cycles, nested groups, all three directions, five severity
+/// scales, sometimes an invalid record), scenarios and queries; every answer compared with
+/// the reference model.
+pub fn queries(data: &[u8]) {
+    let mut b = Bytes { data };
+    let spec = spec_from(&mut b);
+    let Some((graph, model)) = compile(&spec) else {
+        return;
+    };
+    let scenarios: Vec<Scenario> = (0..b.pick(5))
+        .map(|_| scenario_from(&mut b, &model.ids, model.outage))
+        .collect();
+    run(&graph, &model, &scenarios, &mut b, MAX_QUERIES, usize::MAX);
+}
+
+fn json_round_trip<T>(value: &T) -> Option<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let text = serde_json::to_string(value).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The graph of the crate's example: a shop on a two-host web farm and a database.
+fn shop() -> GraphSpec {
+    let host = |id: &str| NodeSpec::new(id, NodeKind::ConfigurationItem, "host");
+    GraphSpec {
+        relations: vec![RelationSpec {
+            name: "depends_on".to_owned(),
+            propagation: Propagation::ToFrom,
+        }],
+        nodes: vec![
+            NodeSpec::new("shop", NodeKind::BusinessService, "service"),
+            host("web-1"),
+            host("web-2"),
+            host("db"),
+        ],
+        groups: vec![GroupSpec {
+            id: "web-farm".to_owned(),
+            members: vec!["web-1".to_owned(), "web-2".to_owned()],
+            min_up: MinUp::Count(1),
+        }],
+        edges: vec![
+            EdgeSpec {
+                from: "shop".to_owned(),
+                to: "web-farm".to_owned(),
+                relation: "depends_on".to_owned(),
+            },
+            EdgeSpec {
+                from: "shop".to_owned(),
+                to: "db".to_owned(),
+                relation: "depends_on".to_owned(),
+            },
+        ],
+        severity: SeverityScale::default(),
+    }
+}
+
+/// Bytes -> JSON -> a graph spec or a scenario. A spec that loads survives a JSON round trip
+/// and compiles exactly when the reference accepts it; a compiled graph answers a bounded
+/// set of queries like the reference. A scenario that loads round trips and runs on the
+/// example graph like the reference.
+pub fn spec_json(data: &[u8]) {
+    if let Ok(spec) = serde_json::from_slice::<GraphSpec>(data) {
+        assert_eq!(
+            json_round_trip(&spec).as_ref(),
+            Some(&spec),
+            "spec JSON round trip"
+        );
+        if let Some((graph, model)) = compile(&spec) {
+            // Scenarios from the spec's own ids: each node alone, then all of them at once.
+            let mut scenarios: Vec<Scenario> = model
+                .ids
+                .iter()
+                .take(4)
+                .map(|id| Scenario::outages(&[id]))
+                .collect();
+            let all: Vec<&str> = model.ids.iter().take(16).map(String::as_str).collect();
+            scenarios.push(Scenario::outages(&all));
+            // The queries come from the JSON's own bytes, a few of them.
+            let mut b = Bytes { data };
+            run(&graph, &model, &scenarios, &mut b, 4, 64);
+            if let Ok(impact) = graph.impact(&Scenario::outages(&all)) {
+                assert_eq!(json_round_trip(&impact).as_ref(), Some(&impact));
+            }
+        }
+    }
+    if let Ok(scenario) = serde_json::from_slice::<Scenario>(data) {
+        assert_eq!(
+            json_round_trip(&scenario).as_ref(),
+            Some(&scenario),
+            "scenario JSON round trip"
+        );
+        let spec = shop();
+        if let Some((graph, model)) = compile(&spec) {
+            check_impact(&graph, &model, &scenario);
+            check_workspace(&graph, &model, std::slice::from_ref(&scenario));
+            check_what_if(&graph, &model, &scenario, &Scenario::outages(&["db"]));
+        }
+    }
+}
