@@ -1,6 +1,6 @@
 //! Replaying a foreign incident log through `itsm-incident`.
 //!
-//! [`replay`] drives each incident of a loaded [`Log`](crate::uci::Log) through `decide` and
+//! [`replay`] drives each incident of a loaded [`Log`] through `decide` and
 //! `evolve`, one observed change at a time, and reports, per incident, which observed
 //! transitions our lifecycle accepts and why it rejects the others, then compares the
 //! counters we derive (reopens, reassignments) with the log's own.

@@ -1,4 +1,4 @@
-//! Ids shared by several practices: newtypes over [`Uuid`]. The host makes ids (for example
+//! Ids shared by several practices: newtypes over [`Uuid`](uuid::Uuid). The host makes ids (for example
 //! with `Uuid::new_v4`, or `Uuid::new_v5` from a foreign key); the crates never do.
 
 #[doc(hidden)]
