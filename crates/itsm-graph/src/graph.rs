@@ -18,6 +18,8 @@ pub struct RelationId(u32);
 
 const NONE: u32 = u32::MAX;
 const FLAG_GROUP: u8 = 1;
+/// A node with an arc into a group.
+const FLAG_FEEDS_GROUP: u8 = 2;
 
 /// An arc's weight says why failure travels along it: a group membership (the failure counts
 /// against the group's threshold), an edge (the failure passes on as it is), or both.
@@ -61,13 +63,26 @@ impl Hasher for IdHasher {
 }
 
 /// Ids in one buffer, with an open-addressing index: a few bytes per node instead of two
-/// `String`s.
+/// `String`s. A slot holds an index and 32 bits of its id's hash (the tag), so a probe
+/// compares strings only when the tags agree; empty slots hold [`NONE`] as their index.
 #[derive(Debug, Clone, Default)]
 struct Names {
     buf: String,
     ends: Vec<u32>,
-    slots: Vec<u32>,
+    slots: Vec<u64>,
 }
+
+/// The index in a slot (the low half).
+fn slot_index(slot: u64) -> u32 {
+    (slot & u64::from(u32::MAX)) as u32
+}
+
+/// The tag of a hash (its high half).
+fn hash_tag(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+const EMPTY_SLOT: u64 = NONE as u64;
 
 impl Names {
     fn get(&self, i: u32) -> &str {
@@ -84,63 +99,85 @@ impl Names {
         self.ends.len()
     }
 
-    fn hash(id: &str) -> usize {
+    fn hash(id: &str) -> u64 {
         let mut h = IdHash.build_hasher();
         h.write(id.as_bytes());
-        h.finish() as usize
+        h.finish()
+    }
+
+    /// The slot holding `id` (`Ok`), or the empty slot where it would go (`Err`); `None`
+    /// without slots.
+    fn probe(&self, id: &str, h: u64) -> Option<Result<usize, usize>> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let tag = hash_tag(h);
+        let mut at = h as usize & mask;
+        loop {
+            let slot = *self.slots.get(at)?;
+            let i = slot_index(slot);
+            if i == NONE {
+                return Some(Err(at));
+            }
+            if hash_tag(slot) == tag && self.get(i) == id {
+                return Some(Ok(at));
+            }
+            at = (at + 1) & mask;
+        }
     }
 
     fn find(&self, id: &str) -> Option<u32> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut at = Self::hash(id) & mask;
-        loop {
-            match self.slots.get(at).copied() {
-                Some(NONE) | None => return None,
-                Some(i) if self.get(i) == id => return Some(i),
-                Some(_) => at = (at + 1) & mask,
-            }
+        match self.probe(id, Self::hash(id))? {
+            Ok(at) => self.slots.get(at).map(|s| slot_index(*s)),
+            Err(_) => None,
         }
     }
 
-    fn grow(&mut self) {
-        let want = (self.len() * 2 + 2).next_power_of_two().max(16);
+    /// Room in the index for `more` ids beyond those held (at most half the slots used).
+    fn reserve(&mut self, more: usize) {
+        self.ends.reserve(more);
+        let want = (self.len().saturating_add(more).saturating_mul(2))
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            .max(16);
         if self.slots.len() >= want {
             return;
         }
-        self.slots = vec![NONE; want];
+        self.slots = vec![EMPTY_SLOT; want];
         let mask = want - 1;
         for i in 0..self.len() {
             let Ok(i) = u32::try_from(i) else { break };
-            let mut at = Self::hash(self.get(i)) & mask;
-            while self.slots.get(at).is_some_and(|s| *s != NONE) {
+            let h = Self::hash(self.get(i));
+            let mut at = h as usize & mask;
+            while self.slots.get(at).is_some_and(|s| slot_index(*s) != NONE) {
                 at = (at + 1) & mask;
             }
             if let Some(slot) = self.slots.get_mut(at) {
-                *slot = i;
+                *slot = (u64::from(hash_tag(h)) << 32) | u64::from(i);
             }
         }
     }
 
-    /// Adds an id; `Err(existing)` when it is there already.
+    /// Adds an id; `Err(existing)` when it is there already, `Err(NONE)` when full.
     fn insert(&mut self, id: &str) -> Result<u32, u32> {
-        if let Some(i) = self.find(id) {
-            return Err(i);
+        if self.slots.len() < (self.len() + 1) * 2 {
+            self.reserve(self.len().max(8));
         }
-        let i = u32::try_from(self.len()).map_err(|_| NONE)?;
+        let h = Self::hash(id);
+        let at = match self.probe(id, h) {
+            Some(Ok(at)) => {
+                return Err(self.slots.get(at).map_or(NONE, |s| slot_index(*s)));
+            }
+            Some(Err(at)) => at,
+            None => return Err(NONE),
+        };
+        let i = u32::try_from(self.len())
+            .ok()
+            .filter(|i| *i != NONE)
+            .ok_or(NONE)?;
+        let end = u32::try_from(self.buf.len() + id.len()).map_err(|_| NONE)?;
         self.buf.push_str(id);
-        self.ends
-            .push(u32::try_from(self.buf.len()).map_err(|_| NONE)?);
-        if self.slots.len() < self.len() * 2 {
-            self.grow();
-        } else {
-            let mask = self.slots.len() - 1;
-            let mut at = Self::hash(id) & mask;
-            while self.slots.get(at).is_some_and(|s| *s != NONE) {
-                at = (at + 1) & mask;
-            }
-            if let Some(slot) = self.slots.get_mut(at) {
-                *slot = i;
-            }
+        self.ends.push(end);
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = (u64::from(hash_tag(h)) << 32) | u64::from(i);
         }
         Ok(i)
     }
@@ -202,6 +239,7 @@ impl GraphBuilder {
 
     /// Room for this many nodes and edges.
     pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.names.reserve(nodes);
         self.kind.reserve(nodes);
         self.tier.reserve(nodes);
         self.class.reserve(nodes);
@@ -305,8 +343,8 @@ impl GraphBuilder {
         self.names.find(id).map(NodeId)
     }
 
-    /// Compiles the graph: arcs sorted into petgraph CSRs (forward and reverse), groups'
-    /// thresholds computed from their member counts.
+    /// Compiles the graph: arcs counting-sorted into petgraph CSRs (forward, and reverse by
+    /// transposing it), groups' thresholds computed from their member counts.
     ///
     /// # Errors
     /// [`Error::EmptyGroup`], [`Error::GroupThreshold`], [`Error::SeverityScale`],
@@ -346,23 +384,37 @@ impl GraphBuilder {
             max: NONE as usize,
         })?;
         arcs.retain(|(a, b, _)| *a < node_count && *b < node_count);
-        arcs.sort_unstable();
-        merge(&mut arcs);
-        let forward = csr(&arcs, n)?;
-        // Only memberships count: an edge into a group is not a member of it.
+        // Counting sorts, not comparison sorts: by source into rows (each row then sorted
+        // and its duplicates merged), and the reverse graph by transposing the forward one.
+        let mut sorted = by_source(&arcs, n);
+        drop(arcs);
+        for row in sorted.rows.windows(2) {
+            if let (Some(&lo), Some(&hi)) = (row.first(), row.get(1)) {
+                if let Some(r) = sorted.arcs.get_mut(lo..hi) {
+                    r.sort_unstable();
+                }
+            }
+        }
+        merge(&mut sorted.arcs);
+        let forward = csr(&sorted.arcs, n)?;
+        // Only memberships count: an edge into a group is not a member of it. A node with an
+        // arc into a group is marked: its failure must always be pushed along its arcs.
         let mut members = vec![0u32; n];
-        for (_, b, w) in &arcs {
+        let mut flags = vec![0u8; n];
+        for (a, b, w) in &sorted.arcs {
+            if min_up.get(*b as usize).is_some_and(Option::is_some) {
+                if let Some(f) = flags.get_mut(*a as usize) {
+                    *f |= FLAG_FEEDS_GROUP;
+                }
+            }
             if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
                 *m += 1;
             }
         }
-        for (a, b, _) in &mut arcs {
-            std::mem::swap(a, b);
-        }
-        arcs.sort_unstable();
-        let reverse = csr(&arcs, n)?;
-        drop(arcs);
-        let mut flags = vec![0u8; n];
+        drop(sorted);
+        // The transpose, from the forward rows (the sorted arcs are gone: less memory at
+        // the peak): sources come in order, so each reverse row is sorted already.
+        let reverse = csr(&transpose(&forward, node_count), n)?;
         let mut need = vec![1u32; n];
         for (i, rule) in min_up.iter().enumerate() {
             let Some(rule) = rule else { continue };
@@ -420,6 +472,70 @@ fn merge(arcs: &mut Vec<(u32, u32, u8)>) {
         }
         same
     });
+}
+
+/// Arcs in rows by source, and where each row starts (`n + 1` offsets).
+struct Rows {
+    rows: Vec<usize>,
+    arcs: Vec<(u32, u32, u8)>,
+}
+
+/// A stable counting sort of `arcs` by source.
+fn by_source(arcs: &[(u32, u32, u8)], n: usize) -> Rows {
+    let mut rows = vec![0usize; n + 1];
+    for arc in arcs {
+        if let Some(c) = rows.get_mut(arc.0 as usize + 1) {
+            *c += 1;
+        }
+    }
+    let mut total = 0;
+    for r in &mut rows {
+        total += *r;
+        *r = total;
+    }
+    let mut at = rows.clone();
+    let mut out = vec![(0u32, 0u32, 0u8); arcs.len()];
+    for arc in arcs {
+        if let Some(k) = at.get_mut(arc.0 as usize) {
+            if let Some(slot) = out.get_mut(*k) {
+                *slot = *arc;
+            }
+            *k += 1;
+        }
+    }
+    Rows { rows, arcs: out }
+}
+
+/// The arcs of `forward` reversed, sorted (a counting sort by target; sources come in
+/// order, so each row is sorted already).
+fn transpose(forward: &Arcs, node_count: u32) -> Vec<(u32, u32, u8)> {
+    let n = node_count as usize;
+    let mut at = vec![0usize; n + 1];
+    for u in 0..node_count {
+        for v in forward.neighbors_slice(u) {
+            if let Some(c) = at.get_mut(*v as usize + 1) {
+                *c += 1;
+            }
+        }
+    }
+    let mut total = 0;
+    for r in &mut at {
+        total += *r;
+        *r = total;
+    }
+    let mut out = vec![(0u32, 0u32, 0u8); forward.edge_count()];
+    for u in 0..node_count {
+        let row = forward.neighbors_slice(u).iter();
+        for (v, w) in row.zip(forward.edges_slice(u)) {
+            if let Some(k) = at.get_mut(*v as usize) {
+                if let Some(slot) = out.get_mut(*k) {
+                    *slot = (*v, u, *w);
+                }
+                *k += 1;
+            }
+        }
+    }
+    out
 }
 
 fn csr(arcs: &[(u32, u32, u8)], n: usize) -> Result<Arcs, Error> {
@@ -635,66 +751,254 @@ impl Graph {
     /// A reusable workspace for impact queries on this graph (no allocation per query).
     pub fn workspace(&self) -> Workspace<'_> {
         let n = self.node_count();
+        let state = self
+            .flags
+            .iter()
+            .map(|f| {
+                (if f & FLAG_GROUP != 0 { ST_GROUP } else { 0 })
+                    | (if f & FLAG_FEEDS_GROUP != 0 {
+                        ST_FEEDS_GROUP
+                    } else {
+                        0
+                    })
+            })
+            .collect();
         Workspace {
             graph: self,
-            sev: vec![0; n],
+            state,
             pred: vec![NONE; n],
             gmax: vec![0; n],
             down: vec![0; n],
-            mark: vec![0; n],
+            done: vec![0; n.div_ceil(64)],
+            done_count: 0,
             touched: Vec::new(),
             queue: Vec::new(),
+            bottom_up: true,
         }
     }
 }
 
-const MARK_TOUCHED: u8 = 1;
-const MARK_QUEUED: u8 = 2;
-const MARK_MASKED: u8 = 4;
+/// A node's query state is one `u16`: its severity in the low byte, these bits above it.
+const ST_SEVERITY: u16 = 0xff;
+const ST_TOUCHED: u16 = 1 << 8;
+const ST_QUEUED: u16 = 1 << 9;
+const ST_MASKED: u16 = 1 << 10;
+/// Set for the life of the workspace: the node is a group.
+const ST_GROUP: u16 = 1 << 11;
+/// Set for the life of the workspace: the node has an arc into a group.
+const ST_FEEDS_GROUP: u16 = 1 << 12;
+const ST_STATIC: u16 = ST_GROUP | ST_FEEDS_GROUP;
+
+/// Graphs smaller than this are always traversed top-down (a bottom-up step scans every
+/// node).
+const BOTTOM_UP_MIN_NODES: usize = 1 << 14;
+/// A step goes bottom-up when the frontier's arcs are more than the arcs left to check
+/// bottom-up divided by this (Beamer, Asanović and Patterson's direction-optimizing BFS).
+const BOTTOM_UP_ALPHA: u64 = 14;
 
 /// Scratch space for impact queries: dense arrays reset sparsely, so a thousand small
 /// queries on a million-node graph cost what they touch.
 #[derive(Debug, Clone)]
 pub struct Workspace<'g> {
     graph: &'g Graph,
-    sev: Vec<u8>,
+    /// Severity and `ST_*` bits, per node.
+    state: Vec<u16>,
     pred: Vec<u32>,
     gmax: Vec<u8>,
     down: Vec<u32>,
-    mark: Vec<u8>,
+    /// One bit per node that is not a group and is at the outage level: nothing can raise
+    /// it, so its arcs in are skipped without reading its state.
+    done: Vec<u64>,
+    done_count: usize,
     touched: Vec<u32>,
     queue: Vec<u32>,
+    /// Whether large frontiers of outages may be expanded bottom-up.
+    bottom_up: bool,
 }
 
 impl<'g> Workspace<'g> {
     fn reset(&mut self) {
-        for &t in &self.touched {
-            let i = t as usize;
-            if let (Some(s), Some(p), Some(g), Some(d), Some(m)) = (
-                self.sev.get_mut(i),
-                self.pred.get_mut(i),
-                self.gmax.get_mut(i),
-                self.down.get_mut(i),
-                self.mark.get_mut(i),
-            ) {
-                *s = 0;
-                *p = NONE;
-                *g = 0;
-                *d = 0;
-                *m = 0;
+        if self.touched.len() > self.state.len() / 16 {
+            self.done.fill(0);
+        } else {
+            for &t in &self.touched {
+                if let Some(w) = self.done.get_mut(t as usize / 64) {
+                    *w = 0;
+                }
             }
         }
+        for &t in &self.touched {
+            let i = t as usize;
+            if let (Some(s), Some(p)) = (self.state.get_mut(i), self.pred.get_mut(i)) {
+                if *s & ST_GROUP != 0 {
+                    if let (Some(g), Some(d)) = (self.gmax.get_mut(i), self.down.get_mut(i)) {
+                        *g = 0;
+                        *d = 0;
+                    }
+                }
+                *s &= ST_STATIC;
+                *p = NONE;
+            }
+        }
+        self.done_count = 0;
         self.touched.clear();
         self.queue.clear();
     }
 
     #[inline]
-    fn touch(&mut self, v: usize) {
-        if let Some(m) = self.mark.get_mut(v) {
-            if *m & MARK_TOUCHED == 0 {
-                *m |= MARK_TOUCHED;
-                self.touched.push(v as u32);
+    fn is_done(&self, v: usize) -> bool {
+        self.done
+            .get(v / 64)
+            .is_some_and(|w| w & (1u64 << (v % 64)) != 0)
+    }
+
+    /// Raises `v` to `new` (if that is higher), with `u` as the reason, queueing it.
+    #[inline]
+    fn raise(&mut self, v: u32, new: u8, u: u32, outage: u8) {
+        let vi = v as usize;
+        let Some(st) = self.state.get_mut(vi) else {
+            return;
+        };
+        let cur = *st;
+        if u16::from(new) <= cur & ST_SEVERITY {
+            return;
+        }
+        *st = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
+        if let Some(p) = self.pred.get_mut(vi) {
+            *p = u;
+        }
+        if cur & ST_TOUCHED == 0 {
+            self.touched.push(v);
+        }
+        if cur & ST_QUEUED == 0 {
+            self.queue.push(v);
+        }
+        if new == outage && cur & ST_GROUP == 0 {
+            if let Some(w) = self.done.get_mut(vi / 64) {
+                *w |= 1u64 << (vi % 64);
+                self.done_count += 1;
             }
+        }
+    }
+
+    /// Dequeues `u` and pushes its severity along its arcs.
+    #[inline]
+    fn push_down(&mut self, u: u32, outage: u8, holding: u8) {
+        let g = self.graph;
+        let ui = u as usize;
+        let Some(st) = self.state.get_mut(ui) else {
+            return;
+        };
+        *st &= !ST_QUEUED;
+        let s = (*st & ST_SEVERITY) as u8;
+        let targets = g.forward.neighbors_slice(u);
+        for (k, &v) in targets.iter().enumerate() {
+            let vi = v as usize;
+            if self.is_done(vi) {
+                continue;
+            }
+            let st = self.state.get(vi).copied().unwrap_or(ST_MASKED);
+            if st & (ST_MASKED | ST_GROUP) == 0 {
+                // Into a node that is not a group, the failure passes on as it is (through
+                // an edge, or a builder's membership in a node that is not a group).
+                self.raise(v, s, u, outage);
+                continue;
+            }
+            if st & ST_MASKED != 0 {
+                continue;
+            }
+            // Only arcs into groups need their bits.
+            let arc = g.forward.edges_slice(u).get(k).copied().unwrap_or(0);
+            let mut new = if arc & ARC_EDGE != 0 { s } else { 0 };
+            if arc & ARC_MEMBER != 0 {
+                if st & ST_TOUCHED == 0 {
+                    if let Some(m) = self.state.get_mut(vi) {
+                        *m |= ST_TOUCHED;
+                    }
+                    self.touched.push(v);
+                }
+                let (Some(d), Some(gm)) = (self.down.get_mut(vi), self.gmax.get_mut(vi)) else {
+                    continue;
+                };
+                // A member is dequeued at the outage level at most once (nothing rises
+                // above it), so each failed member is counted once.
+                if s == outage {
+                    *d += 1;
+                }
+                *gm = (*gm).max(s);
+                let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
+                    outage
+                } else {
+                    holding.min(*gm)
+                };
+                new = new.max(rule);
+            }
+            self.raise(v, new, u, outage);
+        }
+    }
+
+    /// Whether the frontier `queue[head..end]` is better expanded bottom-up.
+    fn go_bottom_up(&self, head: usize, end: usize) -> bool {
+        let g = self.graph;
+        let n = self.state.len();
+        if !self.bottom_up || n < BOTTOM_UP_MIN_NODES || end - head < 64 {
+            return false;
+        }
+        let frontier: u64 = self
+            .queue
+            .get(head..end)
+            .unwrap_or(&[])
+            .iter()
+            .map(|u| g.forward.neighbors_slice(*u).len() as u64)
+            .sum();
+        let left = (n - self.done_count.min(n)) as u64;
+        let arcs = g.forward.edge_count() as u64;
+        frontier * BOTTOM_UP_ALPHA * n as u64 > left * arcs
+    }
+
+    /// Expands the frontier `queue[head..end]` bottom-up where that is exact: the outages of
+    /// nodes that are not groups and have no arc into a group reach every node that is not
+    /// a group (nor masked) that they have an arc to, which finds them by scanning its arcs
+    /// in for any node at outage that is not a group. The rest of the frontier (lower
+    /// severities, groups, nodes with arcs into groups) is pushed down as usual.
+    fn step_bottom_up(&mut self, head: usize, end: usize, outage: u8, holding: u8) {
+        let g = self.graph;
+        for k in head..end {
+            let Some(&u) = self.queue.get(k) else { break };
+            let st = self.state.get(u as usize).copied().unwrap_or(0);
+            if (st & ST_SEVERITY) as u8 == outage && st & ST_STATIC == 0 {
+                if let Some(s) = self.state.get_mut(u as usize) {
+                    *s &= !ST_QUEUED;
+                }
+            } else {
+                self.push_down(u, outage, holding);
+            }
+        }
+        let n = self.state.len();
+        let mut w = 0;
+        while let Some(&word) = self.done.get(w) {
+            let mut free = !word;
+            while free != 0 {
+                let v = w * 64 + free.trailing_zeros() as usize;
+                free &= free - 1;
+                if v >= n {
+                    break;
+                }
+                let st = self.state.get(v).copied().unwrap_or(ST_MASKED);
+                if st & (ST_MASKED | ST_GROUP) != 0 {
+                    continue;
+                }
+                let Ok(v) = u32::try_from(v) else { break };
+                if let Some(&p) = g
+                    .reverse
+                    .neighbors_slice(v)
+                    .iter()
+                    .find(|p| self.is_done(**p as usize))
+                {
+                    self.raise(v, outage, p, outage);
+                }
+            }
+            w += 1;
         }
     }
 
@@ -713,103 +1017,42 @@ impl<'g> Workspace<'g> {
         let g = self.graph;
         let outage = g.outage;
         let holding = g.severity.group_holding;
-        // Masks live in the mark array for the duration of the query (reset with it).
+        // Masks live in the state array for the duration of the query (reset with it).
         for m in maintenance {
-            self.touch(m.0 as usize);
-            if let Some(mark) = self.mark.get_mut(m.0 as usize) {
-                *mark |= MARK_MASKED;
+            if let Some(st) = self.state.get_mut(m.0 as usize) {
+                if *st & ST_TOUCHED == 0 {
+                    self.touched.push(m.0);
+                }
+                *st |= ST_TOUCHED | ST_MASKED;
             }
         }
         for &(node, level) in seeds {
             if level == 0 || level > outage {
                 return Err(Error::NoSuchSeverity { level, max: outage });
             }
-            let i = node.0 as usize;
-            if self.mark.get(i).is_none_or(|m| m & (MARK_MASKED) != 0) {
+            if self
+                .state
+                .get(node.0 as usize)
+                .is_none_or(|st| st & ST_MASKED != 0)
+            {
                 continue;
             }
-            if self.sev.get(i).is_some_and(|s| *s < level) {
-                self.touch(i);
-                if let (Some(s), Some(p)) = (self.sev.get_mut(i), self.pred.get_mut(i)) {
-                    *s = level;
-                    *p = node.0;
-                }
-                if let Some(m) = self.mark.get_mut(i) {
-                    if *m & MARK_QUEUED == 0 {
-                        *m |= MARK_QUEUED;
-                        self.queue.push(node.0);
-                    }
-                }
-            }
+            self.raise(node.0, level, node.0, outage);
         }
+        // Level by level (a FIFO queue, so a level is a stretch of it): each level is pushed
+        // down, or expanded bottom-up when it is large.
         let mut head = 0;
-        while let Some(&u) = self.queue.get(head) {
-            head += 1;
-            let ui = u as usize;
-            if let Some(m) = self.mark.get_mut(ui) {
-                *m &= !MARK_QUEUED;
-            }
-            let s = self.sev.get(ui).copied().unwrap_or(0);
-            let arcs = g
-                .forward
-                .neighbors_slice(u)
-                .iter()
-                .zip(g.forward.edges_slice(u));
-            for (&v, &arc) in arcs {
-                let vi = v as usize;
-                let mark = self.mark.get(vi).copied().unwrap_or(0);
-                if mark & (MARK_MASKED) != 0 {
-                    continue;
-                }
-                let flags = g.flags.get(vi).copied().unwrap_or(0);
-                // Through an edge, the failure passes on as it is (and so it does through a
-                // builder's membership in a node that is not a group).
-                let mut new = if arc & ARC_EDGE != 0 || flags & FLAG_GROUP == 0 {
-                    s
-                } else {
-                    0
-                };
-                if arc & ARC_MEMBER != 0 && flags & FLAG_GROUP != 0 {
-                    if mark & MARK_TOUCHED == 0 {
-                        self.touch(vi);
-                    }
-                    let (Some(d), Some(gm)) = (self.down.get_mut(vi), self.gmax.get_mut(vi)) else {
-                        continue;
-                    };
-                    // A member is dequeued at the outage level at most once (nothing rises
-                    // above it), so each failed member is counted once.
-                    if s == outage {
-                        *d += 1;
-                    }
-                    *gm = (*gm).max(s);
-                    let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
-                        outage
-                    } else {
-                        holding.min(*gm)
-                    };
-                    new = new.max(rule);
-                }
-                if let Some(cur) = self.sev.get_mut(vi) {
-                    if new > *cur {
-                        *cur = new;
-                        if let Some(p) = self.pred.get_mut(vi) {
-                            *p = u;
-                        }
-                        let m = self.mark.get_mut(vi);
-                        if let Some(m) = m {
-                            let fresh = *m & MARK_TOUCHED == 0;
-                            let queued = *m & MARK_QUEUED != 0;
-                            *m |= MARK_TOUCHED | MARK_QUEUED;
-                            if fresh {
-                                self.touched.push(v);
-                            }
-                            if !queued {
-                                self.queue.push(v);
-                            }
-                        }
-                    }
+        while head < self.queue.len() {
+            let end = self.queue.len();
+            if self.go_bottom_up(head, end) {
+                self.step_bottom_up(head, end, outage, holding);
+            } else {
+                for k in head..end {
+                    let Some(&u) = self.queue.get(k) else { break };
+                    self.push_down(u, outage, holding);
                 }
             }
+            head = end;
         }
         Ok(ImpactView { ws: self })
     }
@@ -822,14 +1065,17 @@ pub struct ImpactView<'w, 'g> {
 }
 
 impl ImpactView<'_, '_> {
-    /// Affected nodes (severity at least 1) in discovery order, seeds included.
+    /// Affected nodes (severity at least 1) in discovery order, seeds included. The order is
+    /// deterministic; on large graphs, a wave of outages may be expanded bottom-up, which
+    /// discovers that wave's nodes in index order.
     pub fn affected(&self) -> impl Iterator<Item = (NodeId, u8)> + '_ {
         self.ws.touched.iter().filter_map(|t| {
             self.ws
-                .sev
+                .state
                 .get(*t as usize)
-                .filter(|s| **s > 0)
-                .map(|s| (NodeId(*t), *s))
+                .map(|s| (s & ST_SEVERITY) as u8)
+                .filter(|s| *s > 0)
+                .map(|s| (NodeId(*t), s))
         })
     }
 
@@ -840,7 +1086,10 @@ impl ImpactView<'_, '_> {
 
     /// The severity of `node` (0: unaffected).
     pub fn severity(&self, node: NodeId) -> u8 {
-        self.ws.sev.get(node.0 as usize).copied().unwrap_or(0)
+        self.ws
+            .state
+            .get(node.0 as usize)
+            .map_or(0, |s| (s & ST_SEVERITY) as u8)
     }
 
     /// The node whose failure raised `node` to its severity (itself for a seed).
@@ -856,5 +1105,90 @@ impl ImpactView<'_, '_> {
     /// For a group: members failed (at outage) so far.
     pub fn failed_members(&self, node: NodeId) -> u32 {
         self.ws.down.get(node.0 as usize).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::SeverityScale;
+
+    /// A graph large enough for bottom-up steps: random arcs, with groups, masks and
+    /// seeds of every level; bottom-up steps must give what pushing down alone gives.
+    #[test]
+    fn bottom_up_steps_answer_like_top_down() -> Result<(), Error> {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move |n: u32| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (((x >> 32) * u64::from(n)) >> 32) as u32
+        };
+        for scale in [
+            SeverityScale::outage_degraded(),
+            SeverityScale::servicenow(),
+        ] {
+            let n = 40_000u32;
+            let groups = 2_000u32;
+            let mut b = GraphBuilder::new(scale);
+            let feeds = b.relation(RelationSpec {
+                name: "feeds".into(),
+                propagation: Propagation::FromTo,
+            })?;
+            let both = b.relation(RelationSpec {
+                name: "peer".into(),
+                propagation: Propagation::Both,
+            })?;
+            let mut spec = NodeSpec::new("", NodeKind::ConfigurationItem, "host");
+            for i in 0..n {
+                spec.id = format!("n{i}");
+                b.node(&spec)?;
+            }
+            for i in 0..groups {
+                let g = b.group(&format!("g{i}"), MinUp::Count(1 + rnd(2)))?;
+                for k in 0..3 {
+                    b.member(g, NodeId((i * 3 + k) % n));
+                }
+                b.edge(g, NodeId(rnd(n)), feeds);
+            }
+            for u in 0..n {
+                for _ in 0..3 {
+                    b.edge(NodeId(u), NodeId(rnd(n + groups)), feeds);
+                }
+                if rnd(50) == 0 {
+                    b.edge(NodeId(u), NodeId(rnd(n)), both);
+                }
+            }
+            let g = b.build()?;
+            let outage = g.outage();
+            let mut fast = g.workspace();
+            let mut slow = g.workspace();
+            slow.bottom_up = false;
+            for round in 0..6 {
+                let seeds: Vec<(NodeId, u8)> = (0..1 + round * 3)
+                    .map(|_| (NodeId(rnd(n + groups)), 1 + rnd(u32::from(outage)) as u8))
+                    .collect();
+                let masks: Vec<NodeId> = (0..round * 40).map(|_| NodeId(rnd(n + groups))).collect();
+                let answer = |ws: &mut Workspace<'_>| -> Result<_, Error> {
+                    let view = ws.run(&seeds, &masks)?;
+                    let mut affected: Vec<(NodeId, u8)> = view.affected().collect();
+                    affected.sort_unstable();
+                    let members: Vec<u32> = (0..n + groups)
+                        .map(|i| view.failed_members(NodeId(i)))
+                        .collect();
+                    // Every reason given is affected at least as badly.
+                    for (node, s) in &affected {
+                        let via = view.via(*node).map(|p| view.severity(p));
+                        assert!(via.is_some_and(|p| p >= 1), "{node:?} at {s} has no reason");
+                    }
+                    Ok((affected, members))
+                };
+                let a = answer(&mut fast)?;
+                let b = answer(&mut slow)?;
+                assert!(a.0.len() > 1000 || round == 0);
+                assert_eq!(a, b);
+            }
+        }
+        Ok(())
     }
 }
