@@ -32,13 +32,16 @@ pub struct Calendar {
     /// Open time before interval `i` (one more entry than intervals: the total).
     cum_start: Vec<i64>,
 
-    /// The UTC date each interval starts on (to build answers without calendar arithmetic).
-    dates: Vec<NaiveDate>,
+    /// The UTC date each interval starts on, and that date's midnight in nanoseconds (to
+    /// build answers without calendar arithmetic).
+    dates: Vec<(NaiveDate, i64)>,
     /// Local business day (days since the horizon's first day) of each interval.
     day: Vec<u32>,
-    /// For UTC day `b` since `bucket0`: the first interval ending after the day starts.
+    /// For bucket `b` (instants `bucket0 + (b << ishift)` onwards): the first interval
+    /// ending after the bucket starts.
     by_instant: Vec<u32>,
     bucket0: i64,
+    ishift: u32,
     /// For business-time bucket `j`: the first interval whose `cum_end >= j << shift`.
     by_business: Vec<u32>,
     /// Business-time buckets are `1 << shift` nanoseconds wide: a shift, not a division.
@@ -381,13 +384,20 @@ impl Calendar {
             total = total.checked_add(e - s).ok_or_else(horizon_error)?;
             cum_end.push(total);
         }
-        // Lookup by instant: one bucket per UTC day of the horizon.
-        let bucket0 = h_from.div_euclid(DAY) * DAY;
-        let buckets = usize::try_from((h_to - bucket0) / DAY + 2).map_err(|_| horizon_error())?;
+        // Lookup by instant: about two buckets per interval, a power of two wide (a shift,
+        // not a division), so a query steps over at most an interval or two.
+        let intervals = i64::try_from(s2.len()).map_err(|_| horizon_error())?;
+        let ishift = ((h_to - h_from) / (2 * intervals))
+            .max(1)
+            .ilog2()
+            .clamp(30, 46);
+        let bucket0 = h_from;
+        let buckets =
+            usize::try_from(((h_to - bucket0) >> ishift) + 2).map_err(|_| horizon_error())?;
         let mut by_instant = Vec::with_capacity(buckets);
         let mut i = 0usize;
         for b in 0..buckets {
-            let day_start = bucket0 + DAY * i64::try_from(b).map_err(|_| horizon_error())?;
+            let day_start = bucket0 + (i64::try_from(b).map_err(|_| horizon_error())? << ishift);
             while e2.get(i).is_some_and(|&e| e <= day_start) {
                 i += 1;
             }
@@ -406,7 +416,7 @@ impl Calendar {
         let locate_steps = steps(&by_instant);
         // Lookup by business time: about as many buckets as intervals, a power of two wide.
         let n = i64::try_from(s2.len()).map_err(|_| horizon_error())?;
-        let shift = (total / n).max(1).ilog2();
+        let shift = (total / (2 * n)).max(1).ilog2();
         let mut by_business = Vec::with_capacity(s2.len() * 2 + 2);
         let mut i = 0usize;
         let mut j: i64 = 0;
@@ -424,7 +434,12 @@ impl Calendar {
         cum_start.extend(cum_end.iter().copied());
         let dates = s2
             .iter()
-            .map(|s| DateTime::from_timestamp_nanos(*s).date_naive())
+            .map(|s| {
+                (
+                    DateTime::from_timestamp_nanos(*s).date_naive(),
+                    s.div_euclid(DAY) * DAY,
+                )
+            })
             .collect();
         Ok(Calendar {
             name: spec.name.clone(),
@@ -438,6 +453,7 @@ impl Calendar {
             day: d2,
             by_instant,
             bucket0,
+            ishift,
             by_business,
             shift,
             locate_steps,
@@ -496,7 +512,7 @@ impl Calendar {
     /// Index of the first interval that ends after `t` (`len` when none).
     #[inline]
     fn locate(&self, t: i64) -> usize {
-        let b = usize::try_from((t - self.bucket0) / DAY).unwrap_or(0);
+        let b = usize::try_from((t - self.bucket0) >> self.ishift).unwrap_or(0);
         let mut i = self
             .by_instant
             .get(b)
@@ -544,8 +560,8 @@ impl Calendar {
     /// without calendar arithmetic when it falls on the same UTC day.
     #[inline]
     fn instant_in(&self, i: usize, ns: i64) -> DateTime<Utc> {
-        if let (Some(date), Some(&s)) = (self.dates.get(i), self.starts.get(i)) {
-            let offset = ns - s.div_euclid(DAY) * DAY;
+        if let Some(&(date, midnight)) = self.dates.get(i) {
+            let offset = ns - midnight;
             if (0..DAY).contains(&offset) {
                 let secs = u32::try_from(offset / NANOS_PER_SEC).unwrap_or(0);
                 let nano = u32::try_from(offset % NANOS_PER_SEC).unwrap_or(0);
