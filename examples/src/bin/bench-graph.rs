@@ -52,6 +52,7 @@
 // workspace lints forbid both in library code, so this binary opts out.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
+use itsm_examples::bench::{Rng, last_line, load_average, target_dir, thread_cpu_ns};
 use std::error::Error;
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -114,41 +115,6 @@ const PEERS: [(&str, &str); 3] = [
 
 // ---------------------------------------------------------------------------------------
 // Randomness, clocks, memory, hashing
-
-/// xorshift64* (Vigna): small, seeded, good enough to shape a graph.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        // A zero state would stay zero.
-        Rng(seed | 1)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `0..n` (Lemire's multiply-shift; the bias is irrelevant at these sizes).
-    fn below(&mut self, n: u32) -> u32 {
-        (((self.next_u64() >> 32) * u64::from(n)) >> 32) as u32
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn between(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.below(hi - lo + 1)
-    }
-}
-
-/// On-CPU time of this thread so far, in nanoseconds (Linux schedstat).
-fn thread_cpu_ns() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok()
-}
 
 /// A measurement in milliseconds: the median on CPU (the headline) and on the wall clock,
 /// with the extremes on CPU.
@@ -414,7 +380,7 @@ fn random_graph(sink: &mut impl Sink, rng: &mut Rng) -> Res<()> {
         let mut picked = [u32::MAX; OUT_ARCS];
         for k in 0..OUT_ARCS {
             let t = loop {
-                let t = rng.below(NODES);
+                let t = rng.below_u32(NODES);
                 if t != u && !picked.contains(&t) {
                     break t;
                 }
@@ -482,7 +448,7 @@ struct Layout {
 fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     use NodeKind::{BusinessService, ConfigurationItem as Ci, TechnicalService};
     let in_site = |rng: &mut Rng, first: u32, count: u32, site: u32| {
-        first + site + SITES * rng.below(count / SITES)
+        first + site + SITES * rng.below_u32(count / SITES)
     };
 
     let mut sites = Vec::with_capacity(SITES as usize);
@@ -507,7 +473,12 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     for _ in 0..INFRA {
         infra.push(sink.node(TechnicalService, "infrastructure_service")?);
     }
-    let any_infra = |rng: &mut Rng| infra.get(rng.below(INFRA) as usize).copied().unwrap_or(0);
+    let any_infra = |rng: &mut Rng| {
+        infra
+            .get(rng.below_u32(INFRA) as usize)
+            .copied()
+            .unwrap_or(0)
+    };
 
     // Infrastructure pods: (switch pair, arrays, cluster) per pod.
     let mut pods = Vec::with_capacity(INFRA_PODS as usize);
@@ -530,7 +501,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
             *slot = sink.node(Ci, "hypervisor")?;
             sink.edge(*slot, site_of(p), Rel::DependsOn);
             sink.edge(*slot, net, Rel::DependsOn);
-            let array = arrays.get(rng.below(2) as usize).copied().unwrap_or(0);
+            let array = arrays.get(rng.below_u32(2) as usize).copied().unwrap_or(0);
             sink.edge(*slot, array, Rel::DependsOn);
         }
         let cluster = sink.group(MinUp::Percent(50))?;
@@ -557,7 +528,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     }
     // Pair `p` is node `pairs_first + 3 p`.
     let pair_in = |rng: &mut Rng, site: u32| {
-        pairs_first + 3 * (site + SITES * rng.below(ACCESS_PAIRS / SITES))
+        pairs_first + 3 * (site + SITES * rng.below_u32(ACCESS_PAIRS / SITES))
     };
     let mut storage_first = 0;
     for j in 0..STORAGE {
@@ -594,7 +565,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     }
     // Cluster `c` is node `clusters_first + (CLUSTER_SIZE + 1) c`.
     let cluster_in = |rng: &mut Rng, site: u32| {
-        clusters_first + (CLUSTER_SIZE + 1) * (site + SITES * rng.below(CLUSTERS / SITES))
+        clusters_first + (CLUSTER_SIZE + 1) * (site + SITES * rng.below_u32(CLUSTERS / SITES))
     };
 
     // Machines and instances; instance `i` and machine `i` are in site `i % SITES`.
@@ -654,7 +625,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
                     pods.get(p as usize).copied().unwrap_or((0, [0; 2], 0));
                 let vm = sink.node(Ci, "virtual_machine")?;
                 sink.edge(vm, cluster, Rel::HostedOn);
-                let array = arrays.get(rng.below(2) as usize).copied().unwrap_or(0);
+                let array = arrays.get(rng.below_u32(2) as usize).copied().unwrap_or(0);
                 sink.edge(vm, array, Rel::DependsOn);
                 sink.edge(vm, net, Rel::DependsOn);
                 let sw = sink.node(Ci, "software_instance")?;
@@ -680,28 +651,28 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         if i == 0 {
             apps_first = app;
         }
-        for _ in 0..rng.between(2, 6) {
-            let farm = farms_first + rng.below(INSTANCES / FARM_SIZE);
+        for _ in 0..rng.between_u32(2, 6) {
+            let farm = farms_first + rng.below_u32(INSTANCES / FARM_SIZE);
             sink.edge(app, farm, Rel::DependsOn);
         }
         let service = any_infra(rng);
         sink.edge(app, service, Rel::DependsOn);
-        let deps = match rng.below(5) {
+        let deps = match rng.below_u32(5) {
             0 | 1 => 0,
             2 | 3 => 1,
             _ => 2,
         };
         if i > 0 {
             for _ in 0..deps {
-                let back = 1 + rng.below(i.min(2000));
+                let back = 1 + rng.below_u32(i.min(2000));
                 sink.edge(app, app - back, Rel::DependsOn);
             }
         }
     }
     for _ in 0..BUSINESS {
         let b = sink.node(BusinessService, "business_service")?;
-        for _ in 0..rng.between(5, 25) {
-            let app = apps_first + rng.below(APPS);
+        for _ in 0..rng.between_u32(5, 25) {
+            let app = apps_first + rng.below_u32(APPS);
             sink.edge(b, app, Rel::DependsOn);
         }
     }
@@ -774,10 +745,10 @@ struct Seeds {
 
 fn random_seeds(n: u32) -> (Vec<u32>, Vec<u32>) {
     let mut rng = Rng::new(SEED_QUERIES);
-    let small = (0..SMALL).map(|_| rng.below(n)).collect();
+    let small = (0..SMALL).map(|_| rng.below_u32(n)).collect();
     let mut multi: Vec<u32> = Vec::with_capacity(MULTI);
     while multi.len() < MULTI {
-        let s = rng.below(n);
+        let s = rng.below_u32(n);
         if !multi.contains(&s) {
             multi.push(s);
         }
@@ -935,25 +906,6 @@ fn export(path: &Path, graph: &Graph, seeds: &Seeds, small: usize, small_reps: u
         return Err(format!("wrote {written} arcs of {m}").into());
     }
     Ok(())
-}
-
-/// The Cargo target folder (the binary is `<target>/<profile>/bench-graph`), or the
-/// system's temporary folder.
-fn target_dir() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent()?.parent().map(Path::to_path_buf))
-        .unwrap_or_else(std::env::temp_dir)
-}
-
-fn last_line(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_owned()
 }
 
 /// Creates the virtual environment and installs each peer into it; the interpreter and
@@ -1137,13 +1089,6 @@ fn compare(runs: &PeerRuns, peer: &str, ours: &Ours) -> Tally {
 }
 
 // ---------------------------------------------------------------------------------------
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "unknown".to_owned())
-}
 
 struct Options {
     python: bool,

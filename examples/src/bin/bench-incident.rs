@@ -43,6 +43,7 @@
 // workspace lints forbid both in library code, so this binary opts out.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
+use itsm_examples::bench::{Rng, load_average, thread_cpu_ns};
 use std::error::Error;
 use std::hint::black_box;
 use std::io::Write;
@@ -83,61 +84,6 @@ const TARGET_DECIDE: f64 = 5_000_000.0;
 const TARGET_JSON: f64 = 2_000_000.0;
 
 type Res<T> = Result<T, Box<dyn Error>>;
-
-/// xorshift64* (Vigna): small, seeded, good enough to shape a workload.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        // A zero state would stay zero.
-        Rng(seed | 1)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `0..n` (the modulo bias is irrelevant at these sizes).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = u64::try_from(hi - lo + 1).unwrap_or(1);
-        lo + i64::try_from(self.below(span)).unwrap_or(0)
-    }
-
-    /// True with `percent` % probability.
-    fn percent(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    /// True with `per_mille` ‰ probability.
-    fn per_mille(&mut self, per_mille: u64) -> bool {
-        self.below(1000) < per_mille
-    }
-
-    fn index(&mut self, len: usize) -> usize {
-        usize::try_from(self.below(len as u64)).unwrap_or(0)
-    }
-
-    fn pick<T: Copy + Default>(&mut self, items: &[T]) -> T {
-        items
-            .get(self.index(items.len()))
-            .copied()
-            .unwrap_or_default()
-    }
-
-    fn uuid_bits(&mut self) -> u128 {
-        (u128::from(self.next_u64()) << 64) | u128::from(self.next_u64())
-    }
-}
 
 const CATEGORIES: &[&str] = &[
     "network", "hardware", "software", "database", "inquiry", "email", "access", "printing",
@@ -795,12 +741,6 @@ struct Rates {
     on_cpu_median: Option<f64>,
 }
 
-/// Time this thread has spent on a CPU (Linux), in nanoseconds.
-fn on_cpu_ns() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok()
-}
-
 fn median_min_max(mut values: Vec<f64>) -> (f64, f64, f64) {
     values.sort_by(f64::total_cmp);
     let at = |i: usize| values.get(i).copied().unwrap_or(0.0);
@@ -817,13 +757,13 @@ fn measure(mut run: impl FnMut() -> Res<(usize, Elapsed)>) -> Res<(Rates, usize)
     let mut items = 0;
     let (mut wall_total, mut cpu_total) = (0.0, 0.0);
     for _ in 0..REPS {
-        let (wall, cpu) = (Instant::now(), on_cpu_ns());
+        let (wall, cpu) = (Instant::now(), thread_cpu_ns());
         let (n, elapsed) = run()?;
         let wall = wall.elapsed().as_secs_f64();
         items = n;
         let rate = n as f64 / elapsed.as_secs_f64().max(1e-9);
         rates.push(rate);
-        if let (Some(before), Some(after)) = (cpu, on_cpu_ns()) {
+        if let (Some(before), Some(after)) = (cpu, thread_cpu_ns()) {
             let cpu = after.saturating_sub(before) as f64 / 1e9;
             wall_total += wall;
             cpu_total += cpu;
@@ -883,13 +823,6 @@ fn proc_field(file: &str, key: &str) -> Option<String> {
     text.lines()
         .find_map(|line| line.strip_prefix(key))
         .map(|value| value.trim().to_owned())
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// What the Python peer reported: its median events/s, and its idle-machine estimate.

@@ -48,6 +48,7 @@
 // workspace lints forbid both in library code, so this binary opts out.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
+use itsm_examples::bench::{Rng, last_line, load_average, target_dir, thread_cpu_ns};
 use std::collections::BTreeSet;
 use std::error::Error;
 use std::hint::black_box;
@@ -140,46 +141,6 @@ const CONVENTIONS: [&str; 6] = [
 ];
 
 type Res<T> = Result<T, Box<dyn Error>>;
-
-/// xorshift64* (Vigna): small, seeded, good enough to shape a workload.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        // A zero state would stay zero.
-        Rng(seed | 1)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `[0, 1)`, from the top 53 bits.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `0..n` (the modulo bias is irrelevant at these sizes).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-
-    /// Log-uniform in `[lo, hi]`, rounded to a whole number.
-    fn log_uniform(&mut self, lo: i64, hi: i64) -> i64 {
-        let (a, b) = ((lo as f64).ln(), (hi as f64).ln());
-        ((a + (b - a) * self.unit()).exp().round() as i64).clamp(lo, hi)
-    }
-
-    /// True one time in ten.
-    fn one_in_ten(&mut self) -> bool {
-        self.below(10) == 0
-    }
-}
 
 /// A duration query: business time between two instants, in seconds since the epoch.
 #[derive(Clone, Copy, Debug)]
@@ -295,12 +256,6 @@ impl Measured {
             self.queries,
         )
     }
-}
-
-/// On-CPU time of this thread so far, in nanoseconds (Linux schedstat).
-fn thread_cpu_ns() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok()
 }
 
 /// Runs `query` over `inputs` once untimed (warm-up), sizes the samples (doubling the passes
@@ -879,15 +834,6 @@ fn where_time_goes(
 // ---------------------------------------------------------------------------------------
 // businesstimedelta
 
-/// The Cargo target folder (the binary is `<target>/<profile>/bench-sla`), or the system's
-/// temporary folder.
-fn target_dir() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent()?.parent().map(Path::to_path_buf))
-        .unwrap_or_else(std::env::temp_dir)
-}
-
 /// Creates the virtual environment and installs businesstimedelta into it; the interpreter,
 /// or why not.
 fn python_env() -> Result<PathBuf, String> {
@@ -926,16 +872,6 @@ fn python_env() -> Result<PathBuf, String> {
         return Err(format!("pip install failed: {}", last_line(&out.stderr)));
     }
     Ok(python)
-}
-
-fn last_line(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
-        .to_owned()
 }
 
 /// What the Python peer reported for one zone.
@@ -1041,13 +977,6 @@ fn run_python(
 }
 
 // ---------------------------------------------------------------------------------------
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|| "unknown".to_owned())
-}
 
 struct Options {
     pairs: usize,
