@@ -2,8 +2,6 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-use petgraph::csr::Csr;
-
 use crate::error::Error;
 use crate::spec::{GraphSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
 
@@ -25,9 +23,6 @@ const FLAG_FEEDS_GROUP: u8 = 2;
 /// against the group's threshold), an edge (the failure passes on as it is), or both.
 const ARC_MEMBER: u8 = 1;
 const ARC_EDGE: u8 = 2;
-
-/// The compact propagation graph; the weight of an arc is its `ARC_*` bits.
-type Arcs = Csr<(), u8, petgraph::Directed, u32>;
 
 /// A small, fast, deterministic string hasher (FNV-1a over 8-byte words) for the id index.
 #[derive(Default, Clone, Copy)]
@@ -200,6 +195,28 @@ impl Strings {
     }
 }
 
+/// Arcs as the builder collects them, one column per field (9 bytes an arc).
+#[derive(Debug, Clone, Default)]
+struct ArcList {
+    from: Vec<u32>,
+    to: Vec<u32>,
+    bits: Vec<u8>,
+}
+
+impl ArcList {
+    fn push(&mut self, from: u32, to: u32, bits: u8) {
+        self.from.push(from);
+        self.to.push(to);
+        self.bits.push(bits);
+    }
+
+    fn reserve(&mut self, more: usize) {
+        self.from.reserve(more);
+        self.to.reserve(more);
+        self.bits.reserve(more);
+    }
+}
+
 /// Builds a [`Graph`] node by node and edge by edge, with ids checked as they come. The
 /// only way to a graph: [`Graph::from_spec`] uses it too.
 #[derive(Debug, Clone)]
@@ -214,7 +231,7 @@ pub struct GraphBuilder {
     location: Vec<u32>,
     min_up: Vec<Option<MinUp>>,
     relations: Vec<RelationSpec>,
-    arcs: Vec<(u32, u32, u8)>,
+    arcs: ArcList,
     severity: SeverityScale,
 }
 
@@ -232,7 +249,7 @@ impl GraphBuilder {
             location: Vec::new(),
             min_up: Vec::new(),
             relations: Vec::new(),
-            arcs: Vec::new(),
+            arcs: ArcList::default(),
             severity,
         }
     }
@@ -317,7 +334,7 @@ impl GraphBuilder {
     /// Makes `member` a member of `group`: its failure counts against the group. A member
     /// added twice counts once ([`Graph::from_spec`] refuses duplicates in a spec).
     pub fn member(&mut self, group: NodeId, member: NodeId) {
-        self.arcs.push((member.0, group.0, ARC_MEMBER));
+        self.arcs.push(member.0, group.0, ARC_MEMBER);
     }
 
     /// Adds an edge `from -> to` of a relationship type.
@@ -329,11 +346,11 @@ impl GraphBuilder {
         // An edge into a group is an ordinary input (the group fails with what it depends
         // on); it never makes the other end a member.
         match propagation {
-            Propagation::ToFrom => self.arcs.push((to.0, from.0, ARC_EDGE)),
-            Propagation::FromTo => self.arcs.push((from.0, to.0, ARC_EDGE)),
+            Propagation::ToFrom => self.arcs.push(to.0, from.0, ARC_EDGE),
+            Propagation::FromTo => self.arcs.push(from.0, to.0, ARC_EDGE),
             Propagation::Both => {
-                self.arcs.push((to.0, from.0, ARC_EDGE));
-                self.arcs.push((from.0, to.0, ARC_EDGE));
+                self.arcs.push(to.0, from.0, ARC_EDGE);
+                self.arcs.push(from.0, to.0, ARC_EDGE);
             }
         }
     }
@@ -343,8 +360,10 @@ impl GraphBuilder {
         self.names.find(id).map(NodeId)
     }
 
-    /// Compiles the graph: arcs counting-sorted into petgraph CSRs (forward, and reverse by
-    /// transposing it), groups' thresholds computed from their member counts.
+    /// Compiles the graph: arcs counting-sorted straight into compressed sparse rows
+    /// (each row then sorted and its duplicates merged), the reverse rows by transposing
+    /// them, and groups' thresholds computed from their member counts. Arcs that name a
+    /// node the builder never made are dropped.
     ///
     /// # Errors
     /// [`Error::EmptyGroup`], [`Error::GroupThreshold`], [`Error::SeverityScale`],
@@ -361,7 +380,7 @@ impl GraphBuilder {
             location,
             min_up,
             relations: _,
-            mut arcs,
+            arcs,
             severity,
         } = self;
         let n = names.len();
@@ -378,43 +397,34 @@ impl GraphBuilder {
                 ),
             });
         }
-        let node_count = u32::try_from(n).map_err(|_| Error::TooLarge {
-            what: "nodes",
-            count: n,
-            max: NONE as usize,
-        })?;
-        arcs.retain(|(a, b, _)| *a < node_count && *b < node_count);
-        // Counting sorts, not comparison sorts: by source into rows (each row then sorted
-        // and its duplicates merged), and the reverse graph by transposing the forward one.
-        let mut sorted = by_source(&arcs, n);
-        drop(arcs);
-        for row in sorted.rows.windows(2) {
-            if let (Some(&lo), Some(&hi)) = (row.first(), row.get(1)) {
-                if let Some(r) = sorted.arcs.get_mut(lo..hi) {
-                    r.sort_unstable();
-                }
-            }
+        if u32::try_from(n).is_err() {
+            return Err(Error::TooLarge {
+                what: "nodes",
+                count: n,
+                max: NONE as usize,
+            });
         }
-        merge(&mut sorted.arcs);
-        let forward = csr(&sorted.arcs, n)?;
+        let (forward, bits) = Rows::forward(&arcs, n)?;
+        drop(arcs);
         // Only memberships count: an edge into a group is not a member of it. A node with an
         // arc into a group is marked: its failure must always be pushed along its arcs.
         let mut members = vec![0u32; n];
         let mut flags = vec![0u8; n];
-        for (a, b, w) in &sorted.arcs {
-            if min_up.get(*b as usize).is_some_and(Option::is_some) {
-                if let Some(f) = flags.get_mut(*a as usize) {
-                    *f |= FLAG_FEEDS_GROUP;
+        for (a, (lo, hi)) in forward.bounds().enumerate() {
+            let targets = forward.cols.get(lo..hi).unwrap_or(&[]);
+            let arc_bits = bits.get(lo..hi).unwrap_or(&[]);
+            for (b, w) in targets.iter().zip(arc_bits) {
+                if min_up.get(*b as usize).is_some_and(Option::is_some) {
+                    if let Some(f) = flags.get_mut(a) {
+                        *f |= FLAG_FEEDS_GROUP;
+                    }
+                }
+                if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
+                    *m += 1;
                 }
             }
-            if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
-                *m += 1;
-            }
         }
-        drop(sorted);
-        // The transpose, from the forward rows (the sorted arcs are gone: less memory at
-        // the peak): sources come in order, so each reverse row is sorted already.
-        let reverse = csr(&transpose(&forward, node_count), n)?;
+        let reverse = forward.transpose(n);
         let mut need = vec![1u32; n];
         for (i, rule) in min_up.iter().enumerate() {
             let Some(rule) = rule else { continue };
@@ -443,6 +453,16 @@ impl GraphBuilder {
                 *t = m - k + 1;
             }
         }
+        let mut groups = vec![0u64; n.div_ceil(64)];
+        let mut statics = vec![0u64; n.div_ceil(64)];
+        for (i, f) in flags.iter().enumerate() {
+            if f & FLAG_GROUP != 0 {
+                set_bit(&mut groups, i);
+            }
+            if *f != 0 {
+                set_bit(&mut statics, i);
+            }
+        }
         Ok(Graph {
             names,
             strings,
@@ -455,7 +475,10 @@ impl GraphBuilder {
             members,
             need,
             flags,
+            groups,
+            statics,
             forward,
+            bits,
             reverse,
             outage: u8::try_from(levels).unwrap_or(u8::MAX),
             severity,
@@ -463,91 +486,224 @@ impl GraphBuilder {
     }
 }
 
-/// Merges sorted arcs between the same two nodes into one, with the union of their bits.
-fn merge(arcs: &mut Vec<(u32, u32, u8)>) {
-    arcs.dedup_by(|next, kept| {
-        let same = (next.0, next.1) == (kept.0, kept.1);
-        if same {
-            kept.2 |= next.2;
-        }
-        same
-    });
-}
-
-/// Arcs in rows by source, and where each row starts (`n + 1` offsets).
+/// Compressed sparse rows: the arcs out of node `u` go to `cols[start[u]..start[u + 1]]`,
+/// sorted, without duplicates. Offsets are 32-bit (a graph holds fewer than 2^32 arcs).
+#[derive(Debug, Clone, Default)]
 struct Rows {
-    rows: Vec<usize>,
-    arcs: Vec<(u32, u32, u8)>,
+    start: Vec<u32>,
+    cols: Vec<u32>,
 }
 
-/// A stable counting sort of `arcs` by source.
-fn by_source(arcs: &[(u32, u32, u8)], n: usize) -> Rows {
-    let mut rows = vec![0usize; n + 1];
-    for arc in arcs {
-        if let Some(c) = rows.get_mut(arc.0 as usize + 1) {
-            *c += 1;
-        }
-    }
-    let mut total = 0;
-    for r in &mut rows {
-        total += *r;
-        *r = total;
-    }
-    let mut at = rows.clone();
-    let mut out = vec![(0u32, 0u32, 0u8); arcs.len()];
-    for arc in arcs {
-        if let Some(k) = at.get_mut(arc.0 as usize) {
-            if let Some(slot) = out.get_mut(*k) {
-                *slot = *arc;
-            }
-            *k += 1;
-        }
-    }
-    Rows { rows, arcs: out }
-}
+/// Rows longer than this are sorted through a scratch buffer, shorter ones in place.
+const SHORT_ROW: usize = 24;
 
-/// The arcs of `forward` reversed, sorted (a counting sort by target; sources come in
-/// order, so each row is sorted already).
-fn transpose(forward: &Arcs, node_count: u32) -> Vec<(u32, u32, u8)> {
-    let n = node_count as usize;
-    let mut at = vec![0usize; n + 1];
-    for u in 0..node_count {
-        for v in forward.neighbors_slice(u) {
-            if let Some(c) = at.get_mut(*v as usize + 1) {
+impl Rows {
+    /// The range of `cols` holding row `u` (empty for a node out of range).
+    #[inline]
+    fn range(&self, u: u32) -> (usize, usize) {
+        let u = u as usize;
+        match (self.start.get(u), self.start.get(u + 1)) {
+            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
+            _ => (0, 0),
+        }
+    }
+
+    /// Row `u`.
+    #[inline]
+    fn row(&self, u: u32) -> &[u32] {
+        let (lo, hi) = self.range(u);
+        self.cols.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// Every row's range, in node order.
+    fn bounds(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.start.windows(2).map(|w| match *w {
+            [lo, hi] => (lo as usize, hi as usize),
+            _ => (0, 0),
+        })
+    }
+
+    fn node_count(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    /// Offsets from per-row counts held at `start[u + 1]`; the total.
+    fn prefix(start: &mut [u32]) -> u32 {
+        let mut total = 0u32;
+        for s in start.iter_mut() {
+            total = total.wrapping_add(*s);
+            *s = total;
+        }
+        total
+    }
+
+    /// The forward rows of `arcs` over `n` nodes, with each arc's bits (the union of the
+    /// bits of the duplicates merged into it): a counting sort by source straight into the
+    /// rows, then each row sorted and compacted in place.
+    fn forward(arcs: &ArcList, n: usize) -> Result<(Rows, Vec<u8>), Error> {
+        let too_many = || Error::TooLarge {
+            what: "edges",
+            count: arcs.from.len(),
+            max: NONE as usize - 1,
+        };
+        if arcs.from.len() >= NONE as usize {
+            return Err(too_many());
+        }
+        let valid = |a: u32, b: u32| (a as usize) < n && (b as usize) < n;
+        let mut start = vec![0u32; n + 1];
+        for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
+            if let Some(c) = start.get_mut(a as usize + 1).filter(|_| valid(a, b)) {
                 *c += 1;
             }
         }
-    }
-    let mut total = 0;
-    for r in &mut at {
-        total += *r;
-        *r = total;
-    }
-    let mut out = vec![(0u32, 0u32, 0u8); forward.edge_count()];
-    for u in 0..node_count {
-        let row = forward.neighbors_slice(u).iter();
-        for (v, w) in row.zip(forward.edges_slice(u)) {
-            if let Some(k) = at.get_mut(*v as usize) {
-                if let Some(slot) = out.get_mut(*k) {
-                    *slot = (*v, u, *w);
+        let total = Rows::prefix(&mut start) as usize;
+        let mut at = start.clone();
+        let mut cols = vec![0u32; total];
+        let mut bits = vec![0u8; total];
+        let triples = arcs.from.iter().zip(&arcs.to).zip(&arcs.bits);
+        for ((&a, &b), &w) in triples {
+            if !valid(a, b) {
+                continue;
+            }
+            if let Some(k) = at.get_mut(a as usize) {
+                let i = *k as usize;
+                if let (Some(c), Some(x)) = (cols.get_mut(i), bits.get_mut(i)) {
+                    *c = b;
+                    *x = w;
                 }
                 *k += 1;
             }
         }
+        drop(at);
+        // Each row sorted by target, duplicates merged, written back compacted: the write
+        // position never passes the read position, so it is done in place.
+        let mut scratch: Vec<u64> = Vec::new();
+        let mut write = 0usize;
+        let mut lo = 0usize;
+        for u in 0..n {
+            let hi = start.get(u + 1).copied().unwrap_or(0) as usize;
+            if let Some(s) = start.get_mut(u) {
+                *s = u32::try_from(write).map_err(|_| too_many())?;
+            }
+            sort_row(&mut cols, &mut bits, lo, hi, &mut scratch);
+            let row_begin = write;
+            for i in lo..hi {
+                let (Some(&c), Some(&w)) = (cols.get(i), bits.get(i)) else {
+                    break;
+                };
+                if write > row_begin && cols.get(write - 1) == Some(&c) {
+                    if let Some(x) = bits.get_mut(write - 1) {
+                        *x |= w;
+                    }
+                    continue;
+                }
+                if let (Some(cw), Some(xw)) = (cols.get_mut(write), bits.get_mut(write)) {
+                    *cw = c;
+                    *xw = w;
+                }
+                write += 1;
+            }
+            lo = hi;
+        }
+        if let Some(s) = start.get_mut(n) {
+            *s = u32::try_from(write).map_err(|_| too_many())?;
+        }
+        cols.truncate(write);
+        bits.truncate(write);
+        Ok((Rows { start, cols }, bits))
     }
-    out
+
+    /// The reverse rows: a counting sort by target; sources come in order, so each reverse
+    /// row is sorted already.
+    fn transpose(&self, n: usize) -> Rows {
+        let mut start = vec![0u32; n + 1];
+        for &v in &self.cols {
+            if let Some(c) = start.get_mut(v as usize + 1) {
+                *c += 1;
+            }
+        }
+        Rows::prefix(&mut start);
+        let mut at = start.clone();
+        let mut cols = vec![0u32; self.cols.len()];
+        for (u, (lo, hi)) in self.bounds().enumerate() {
+            let Ok(u) = u32::try_from(u) else { break };
+            for &v in self.cols.get(lo..hi).unwrap_or(&[]) {
+                if let Some(k) = at.get_mut(v as usize) {
+                    if let Some(c) = cols.get_mut(*k as usize) {
+                        *c = u;
+                    }
+                    *k += 1;
+                }
+            }
+        }
+        Rows { start, cols }
+    }
 }
 
-fn csr(arcs: &[(u32, u32, u8)], n: usize) -> Result<Arcs, Error> {
-    let mut g: Arcs = Csr::from_sorted_edges(arcs).map_err(|_| Error::TooLarge {
-        what: "edges (unsorted)",
-        count: arcs.len(),
-        max: 0,
-    })?;
-    while g.node_count() < n {
-        g.add_node(());
+/// Sorts `cols[lo..hi]` (and `bits` with it) by target: insertion sort for a short row,
+/// through `scratch` for a long one.
+fn sort_row(cols: &mut [u32], bits: &mut [u8], lo: usize, hi: usize, scratch: &mut Vec<u64>) {
+    let (Some(c), Some(b)) = (cols.get_mut(lo..hi), bits.get_mut(lo..hi)) else {
+        return;
+    };
+    if c.is_sorted() {
+        return;
     }
-    Ok(g)
+    if c.len() <= SHORT_ROW {
+        for i in 1..c.len() {
+            let mut j = i;
+            while j > 0 && c.get(j - 1) > c.get(j) {
+                c.swap(j - 1, j);
+                b.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    scratch.clear();
+    scratch.extend(
+        c.iter()
+            .zip(b.iter())
+            .map(|(c, b)| (u64::from(*c) << 8) | u64::from(*b)),
+    );
+    scratch.sort_unstable();
+    for ((k, c), b) in scratch.iter().zip(c.iter_mut()).zip(b.iter_mut()) {
+        *c = (k >> 8) as u32;
+        *b = *k as u8;
+    }
+}
+
+// petgraph's algorithms (Tarjan's strongly connected components) run on the rows as they
+// are, through its visit traits.
+impl petgraph::visit::GraphBase for Rows {
+    type EdgeId = (u32, u32);
+    type NodeId = u32;
+}
+
+impl petgraph::visit::NodeIndexable for Rows {
+    fn node_bound(&self) -> usize {
+        self.node_count()
+    }
+    fn to_index(&self, a: u32) -> usize {
+        a as usize
+    }
+    fn from_index(&self, i: usize) -> u32 {
+        u32::try_from(i).unwrap_or(NONE)
+    }
+}
+
+impl<'a> petgraph::visit::IntoNeighbors for &'a Rows {
+    type Neighbors = std::iter::Copied<std::slice::Iter<'a, u32>>;
+    fn neighbors(self, a: u32) -> Self::Neighbors {
+        self.row(a).iter().copied()
+    }
+}
+
+impl petgraph::visit::IntoNodeIdentifiers for &Rows {
+    type NodeIdentifiers = std::ops::Range<u32>;
+    fn node_identifiers(self) -> Self::NodeIdentifiers {
+        0..u32::try_from(self.node_count()).unwrap_or(NONE)
+    }
 }
 
 /// A compiled, read-only service dependency graph. Cycles are allowed: every query is a
@@ -567,8 +723,16 @@ pub struct Graph {
     /// For a group: failing members that take it down; else 1.
     need: Vec<u32>,
     flags: Vec<u8>,
-    forward: Arcs,
-    reverse: Arcs,
+    /// One bit per group.
+    groups: Vec<u64>,
+    /// One bit per group or node with an arc into a group (always pushed down).
+    statics: Vec<u64>,
+    /// Where failure travels, by source.
+    forward: Rows,
+    /// The `ARC_*` bits of each forward arc.
+    bits: Vec<u8>,
+    /// The same arcs by target.
+    reverse: Rows,
     outage: u8,
     severity: SeverityScale,
 }
@@ -643,7 +807,7 @@ impl Graph {
 
     /// Arcs along which failure propagates (after merging duplicates).
     pub fn arc_count(&self) -> usize {
-        self.forward.edge_count()
+        self.forward.cols.len()
     }
 
     /// The node with this id.
@@ -699,20 +863,12 @@ impl Graph {
 
     /// The nodes a failure of `node` reaches directly.
     pub fn affects(&self, node: NodeId) -> &[u32] {
-        if (node.0 as usize) < self.forward.node_count() {
-            self.forward.neighbors_slice(node.0)
-        } else {
-            &[]
-        }
+        self.forward.row(node.0)
     }
 
     /// The nodes whose failure reaches `node` directly.
     pub fn affected_by(&self, node: NodeId) -> &[u32] {
-        if (node.0 as usize) < self.reverse.node_count() {
-            self.reverse.neighbors_slice(node.0)
-        } else {
-            &[]
-        }
+        self.reverse.row(node.0)
     }
 
     /// For a group: (members, failing members that take it down).
@@ -736,7 +892,7 @@ impl Graph {
                 scc.len() > 1
                     || scc
                         .first()
-                        .is_some_and(|n| self.forward.neighbors_slice(*n).contains(n))
+                        .is_some_and(|n| self.forward.row(*n).contains(n))
             })
             .map(|scc| {
                 let mut v: Vec<NodeId> = scc.into_iter().map(NodeId).collect();
@@ -751,26 +907,16 @@ impl Graph {
     /// A reusable workspace for impact queries on this graph (no allocation per query).
     pub fn workspace(&self) -> Workspace<'_> {
         let n = self.node_count();
-        let state = self
-            .flags
-            .iter()
-            .map(|f| {
-                (if f & FLAG_GROUP != 0 { ST_GROUP } else { 0 })
-                    | (if f & FLAG_FEEDS_GROUP != 0 {
-                        ST_FEEDS_GROUP
-                    } else {
-                        0
-                    })
-            })
-            .collect();
         Workspace {
             graph: self,
-            state,
-            pred: vec![NONE; n],
-            gmax: vec![0; n],
+            marks: vec![UNMARKED; n],
             down: vec![0; n],
             done: vec![0; n.div_ceil(64)],
+            hit: vec![0; n.div_ceil(64)],
+            blocked: self.groups.clone(),
             done_count: 0,
+            partial: 0,
+            affected: 0,
             touched: Vec::new(),
             queue: Vec::new(),
             bottom_up: true,
@@ -778,16 +924,28 @@ impl Graph {
     }
 }
 
-/// A node's query state is one `u16`: its severity in the low byte, these bits above it.
+/// A node's query state, 8 bytes in one place (one cache line read per visit).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    /// The node whose failure raised this one to its severity ([`NONE`] if unaffected).
+    pred: u32,
+    /// The severity in the low byte, the `ST_*` bits above it.
+    state: u16,
+    /// For a group: the highest severity among its members so far.
+    gmax: u8,
+}
+
 const ST_SEVERITY: u16 = 0xff;
 const ST_TOUCHED: u16 = 1 << 8;
 const ST_QUEUED: u16 = 1 << 9;
 const ST_MASKED: u16 = 1 << 10;
-/// Set for the life of the workspace: the node is a group.
-const ST_GROUP: u16 = 1 << 11;
-/// Set for the life of the workspace: the node has an arc into a group.
-const ST_FEEDS_GROUP: u16 = 1 << 12;
-const ST_STATIC: u16 = ST_GROUP | ST_FEEDS_GROUP;
+
+/// A node no query has reached.
+const UNMARKED: Mark = Mark {
+    pred: NONE,
+    state: 0,
+    gmax: 0,
+};
 
 /// Graphs smaller than this are always traversed top-down (a bottom-up step scans every
 /// node).
@@ -796,76 +954,105 @@ const BOTTOM_UP_MIN_NODES: usize = 1 << 14;
 /// bottom-up divided by this (Beamer, Asanović and Patterson's direction-optimizing BFS).
 const BOTTOM_UP_ALPHA: u64 = 14;
 
+#[inline]
+fn bit(words: &[u64], v: usize) -> bool {
+    words
+        .get(v / 64)
+        .is_some_and(|w| w & (1u64 << (v % 64)) != 0)
+}
+
+#[inline]
+fn set_bit(words: &mut [u64], v: usize) {
+    if let Some(w) = words.get_mut(v / 64) {
+        *w |= 1u64 << (v % 64);
+    }
+}
+
 /// Scratch space for impact queries: dense arrays reset sparsely, so a thousand small
 /// queries on a million-node graph cost what they touch.
 #[derive(Debug, Clone)]
 pub struct Workspace<'g> {
     graph: &'g Graph,
-    /// Severity and `ST_*` bits, per node.
-    state: Vec<u16>,
-    pred: Vec<u32>,
-    gmax: Vec<u8>,
+    marks: Vec<Mark>,
+    /// For a group: members failed (at outage) so far.
     down: Vec<u32>,
     /// One bit per node that is not a group and is at the outage level: nothing can raise
     /// it, so its arcs in are skipped without reading its state.
     done: Vec<u64>,
+    /// One bit per node that is not a group and is affected (at any level).
+    hit: Vec<u64>,
+    /// One bit per group or masked node: never a candidate of a bottom-up step.
+    blocked: Vec<u64>,
     done_count: usize,
+    /// Nodes that are not groups and are affected below the outage level.
+    partial: usize,
+    /// Nodes affected (severity at least 1).
+    affected: usize,
     touched: Vec<u32>,
     queue: Vec<u32>,
-    /// Whether large frontiers of outages may be expanded bottom-up.
+    /// Whether large frontiers may be expanded bottom-up.
     bottom_up: bool,
 }
 
 impl<'g> Workspace<'g> {
     fn reset(&mut self) {
-        if self.touched.len() > self.state.len() / 16 {
+        if self.touched.len() > self.marks.len() / 8 {
+            // Most of the graph: sequential passes beat a scattered reset.
             self.done.fill(0);
+            self.hit.fill(0);
+            self.blocked.clone_from(&self.graph.groups);
+            self.down.fill(0);
+            self.marks.fill(UNMARKED);
         } else {
             for &t in &self.touched {
-                if let Some(w) = self.done.get_mut(t as usize / 64) {
-                    *w = 0;
+                let i = t as usize;
+                if let (Some(d), Some(h)) = (self.done.get_mut(i / 64), self.hit.get_mut(i / 64)) {
+                    *d = 0;
+                    *h = 0;
                 }
-            }
-        }
-        for &t in &self.touched {
-            let i = t as usize;
-            if let (Some(s), Some(p)) = (self.state.get_mut(i), self.pred.get_mut(i)) {
-                if *s & ST_GROUP != 0 {
-                    if let (Some(g), Some(d)) = (self.gmax.get_mut(i), self.down.get_mut(i)) {
-                        *g = 0;
+                if let (Some(b), Some(g)) =
+                    (self.blocked.get_mut(i / 64), self.graph.groups.get(i / 64))
+                {
+                    *b = *g;
+                }
+                if let Some(m) = self.marks.get_mut(i) {
+                    *m = UNMARKED;
+                }
+                if bit(&self.graph.groups, i) {
+                    if let Some(d) = self.down.get_mut(i) {
                         *d = 0;
                     }
                 }
-                *s &= ST_STATIC;
-                *p = NONE;
             }
         }
         self.done_count = 0;
+        self.partial = 0;
+        self.affected = 0;
         self.touched.clear();
         self.queue.clear();
     }
 
     #[inline]
     fn is_done(&self, v: usize) -> bool {
-        self.done
-            .get(v / 64)
-            .is_some_and(|w| w & (1u64 << (v % 64)) != 0)
+        bit(&self.done, v)
     }
 
     /// Raises `v` to `new` (if that is higher), with `u` as the reason, queueing it.
     #[inline]
     fn raise(&mut self, v: u32, new: u8, u: u32, outage: u8) {
         let vi = v as usize;
-        let Some(st) = self.state.get_mut(vi) else {
+        let Some(m) = self.marks.get_mut(vi) else {
             return;
         };
-        let cur = *st;
-        if u16::from(new) <= cur & ST_SEVERITY {
+        let cur = m.state;
+        let was = (cur & ST_SEVERITY) as u8;
+        if new <= was {
             return;
         }
-        *st = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
-        if let Some(p) = self.pred.get_mut(vi) {
-            *p = u;
+        m.state = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
+        m.pred = u;
+        if was == 0 {
+            self.affected += 1;
         }
         if cur & ST_TOUCHED == 0 {
             self.touched.push(v);
@@ -873,11 +1060,41 @@ impl<'g> Workspace<'g> {
         if cur & ST_QUEUED == 0 {
             self.queue.push(v);
         }
-        if new == outage && cur & ST_GROUP == 0 {
-            if let Some(w) = self.done.get_mut(vi / 64) {
-                *w |= 1u64 << (vi % 64);
-                self.done_count += 1;
+        if !bit(&self.graph.groups, vi) {
+            if was == 0 {
+                set_bit(&mut self.hit, vi);
+                self.partial += 1;
             }
+            if new == outage {
+                set_bit(&mut self.done, vi);
+                self.done_count += 1;
+                self.partial = self.partial.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Raises `v`, a node that is neither a group nor masked and is not affected yet
+    /// (so neither touched nor queued), to `new`: its mark is written without being read.
+    #[inline]
+    fn raise_fresh(&mut self, v: u32, new: u8, u: u32, outage: u8) {
+        let vi = v as usize;
+        let Some(m) = self.marks.get_mut(vi) else {
+            return;
+        };
+        *m = Mark {
+            pred: u,
+            state: ST_TOUCHED | ST_QUEUED | u16::from(new),
+            gmax: 0,
+        };
+        self.affected += 1;
+        self.touched.push(v);
+        self.queue.push(v);
+        set_bit(&mut self.hit, vi);
+        if new == outage {
+            set_bit(&mut self.done, vi);
+            self.done_count += 1;
+        } else {
+            self.partial += 1;
         }
     }
 
@@ -885,39 +1102,44 @@ impl<'g> Workspace<'g> {
     #[inline]
     fn push_down(&mut self, u: u32, outage: u8, holding: u8) {
         let g = self.graph;
-        let ui = u as usize;
-        let Some(st) = self.state.get_mut(ui) else {
+        let Some(m) = self.marks.get_mut(u as usize) else {
             return;
         };
-        *st &= !ST_QUEUED;
-        let s = (*st & ST_SEVERITY) as u8;
-        let targets = g.forward.neighbors_slice(u);
+        m.state &= !ST_QUEUED;
+        let s = (m.state & ST_SEVERITY) as u8;
+        let (lo, hi) = g.forward.range(u);
+        let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
         for (k, &v) in targets.iter().enumerate() {
             let vi = v as usize;
             if self.is_done(vi) {
                 continue;
             }
-            let st = self.state.get(vi).copied().unwrap_or(ST_MASKED);
-            if st & (ST_MASKED | ST_GROUP) == 0 {
-                // Into a node that is not a group, the failure passes on as it is (through
-                // an edge, or a builder's membership in a node that is not a group).
-                self.raise(v, s, u, outage);
+            if !bit(&self.blocked, vi) {
+                // Into a node that is neither a group nor masked, the failure passes on as
+                // it is (through an edge, or a builder's membership in a node that is not a
+                // group); a node not affected yet is written without reading its mark.
+                if bit(&self.hit, vi) {
+                    self.raise(v, s, u, outage);
+                } else {
+                    self.raise_fresh(v, s, u, outage);
+                }
                 continue;
             }
+            let st = self.marks.get(vi).map_or(ST_MASKED, |m| m.state);
             if st & ST_MASKED != 0 {
                 continue;
             }
-            // Only arcs into groups need their bits.
-            let arc = g.forward.edges_slice(u).get(k).copied().unwrap_or(0);
+            // A group. Only arcs into groups need their bits.
+            let arc = g.bits.get(lo + k).copied().unwrap_or(0);
             let mut new = if arc & ARC_EDGE != 0 { s } else { 0 };
             if arc & ARC_MEMBER != 0 {
                 if st & ST_TOUCHED == 0 {
-                    if let Some(m) = self.state.get_mut(vi) {
-                        *m |= ST_TOUCHED;
+                    if let Some(m) = self.marks.get_mut(vi) {
+                        m.state |= ST_TOUCHED;
                     }
                     self.touched.push(v);
                 }
-                let (Some(d), Some(gm)) = (self.down.get_mut(vi), self.gmax.get_mut(vi)) else {
+                let (Some(d), Some(m)) = (self.down.get_mut(vi), self.marks.get_mut(vi)) else {
                     continue;
                 };
                 // A member is dequeued at the outage level at most once (nothing rises
@@ -925,11 +1147,11 @@ impl<'g> Workspace<'g> {
                 if s == outage {
                     *d += 1;
                 }
-                *gm = (*gm).max(s);
+                m.gmax = m.gmax.max(s);
                 let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
                     outage
                 } else {
-                    holding.min(*gm)
+                    holding.min(m.gmax)
                 };
                 new = new.max(rule);
             }
@@ -940,7 +1162,7 @@ impl<'g> Workspace<'g> {
     /// Whether the frontier `queue[head..end]` is better expanded bottom-up.
     fn go_bottom_up(&self, head: usize, end: usize) -> bool {
         let g = self.graph;
-        let n = self.state.len();
+        let n = self.marks.len();
         if !self.bottom_up || n < BOTTOM_UP_MIN_NODES || end - head < 64 {
             return false;
         }
@@ -949,57 +1171,137 @@ impl<'g> Workspace<'g> {
             .get(head..end)
             .unwrap_or(&[])
             .iter()
-            .map(|u| g.forward.neighbors_slice(*u).len() as u64)
+            .map(|u| {
+                let (lo, hi) = g.forward.range(*u);
+                (hi - lo) as u64
+            })
             .sum();
         let left = (n - self.done_count.min(n)) as u64;
-        let arcs = g.forward.edge_count() as u64;
+        let arcs = g.forward.cols.len() as u64;
         frontier * BOTTOM_UP_ALPHA * n as u64 > left * arcs
     }
 
-    /// Expands the frontier `queue[head..end]` bottom-up where that is exact: the outages of
-    /// nodes that are not groups and have no arc into a group reach every node that is not
-    /// a group (nor masked) that they have an arc to, which finds them by scanning its arcs
-    /// in for any node at outage that is not a group. The rest of the frontier (lower
-    /// severities, groups, nodes with arcs into groups) is pushed down as usual.
+    /// Expands the frontier `queue[head..end]` bottom-up. A node that is not a group and
+    /// has no arc into a group passes its severity on as it is to every node that is not a
+    /// group (nor masked) that it has an arc to: such a node's severity is the highest of
+    /// its affected sources, so each node below the frontier's highest severity scans its
+    /// arcs in, stopping at the first source that gives it that severity. The rest of the
+    /// frontier (groups, nodes with arcs into groups) is pushed down as usual. Sources
+    /// found that are not in the frontier (raised earlier in this step) are queued
+    /// themselves, so taking their severity early changes no result.
     fn step_bottom_up(&mut self, head: usize, end: usize, outage: u8, holding: u8) {
         let g = self.graph;
+        let mut top = 0u8;
         for k in head..end {
             let Some(&u) = self.queue.get(k) else { break };
-            let st = self.state.get(u as usize).copied().unwrap_or(0);
-            if (st & ST_SEVERITY) as u8 == outage && st & ST_STATIC == 0 {
-                if let Some(s) = self.state.get_mut(u as usize) {
-                    *s &= !ST_QUEUED;
-                }
+            if self.is_done(u as usize) && !bit(&g.statics, u as usize) {
+                // At the outage level nothing raises it again, so it needs no dequeueing
+                // (its queued bit is cleared with the rest at the next reset).
+                top = outage;
+                continue;
+            }
+            let Some(m) = self.marks.get_mut(u as usize) else {
+                continue;
+            };
+            if !bit(&g.statics, u as usize) {
+                m.state &= !ST_QUEUED;
+                top = top.max((m.state & ST_SEVERITY) as u8);
             } else {
                 self.push_down(u, outage, holding);
             }
         }
-        let n = self.state.len();
-        let mut w = 0;
-        while let Some(&word) = self.done.get(w) {
-            let mut free = !word;
+        if top == 0 {
+            return;
+        }
+        let n = self.marks.len();
+        let words = self.done.len();
+        for w in 0..words {
+            // Candidates: not at the outage level (or, when the frontier is at level 1,
+            // not affected at all).
+            let skip = if top == 1 {
+                self.hit.get(w)
+            } else {
+                self.done.get(w)
+            };
+            let blocked = self.blocked.get(w).copied().unwrap_or(u64::MAX);
+            let mut free = !(skip.copied().unwrap_or(u64::MAX) | blocked);
             while free != 0 {
                 let v = w * 64 + free.trailing_zeros() as usize;
                 free &= free - 1;
                 if v >= n {
                     break;
                 }
-                let st = self.state.get(v).copied().unwrap_or(ST_MASKED);
-                if st & (ST_MASKED | ST_GROUP) != 0 {
+                // Not affected when the frontier is at level 1 or every affected node is
+                // at the outage level; else its severity is read.
+                let cur = if top == 1 || self.partial == 0 {
+                    0
+                } else {
+                    self.marks
+                        .get(v)
+                        .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
+                };
+                if cur >= top {
                     continue;
                 }
                 let Ok(v) = u32::try_from(v) else { break };
-                if let Some(&p) = g
-                    .reverse
-                    .neighbors_slice(v)
-                    .iter()
-                    .find(|p| self.is_done(**p as usize))
-                {
-                    self.raise(v, outage, p, outage);
+                let (best, by) = self.best_source(v, cur, top, outage);
+                if by == NONE {
+                    continue;
+                }
+                if cur == 0 && !bit(&self.hit, v as usize) {
+                    self.raise_fresh(v, best, by, outage);
+                } else {
+                    self.raise(v, best, by, outage);
                 }
             }
-            w += 1;
         }
+    }
+
+    /// The highest severity above `cur` among the affected sources of `v` that are not
+    /// groups, stopping at `top`, and the source that gives it ([`NONE`] if none does).
+    #[inline]
+    fn best_source(&self, v: u32, cur: u8, top: u8, outage: u8) -> (u8, u32) {
+        let sources = self.graph.reverse.row(v);
+        if self.partial == 0 {
+            // Every affected node that is not a group is at the outage level.
+            // Eight sources' bits are loaded before any is tested: independent loads
+            // overlap, where stopping at each one would wait for them one by one.
+            for chunk in sources.chunks(8) {
+                let mut found = 0u32;
+                for (k, p) in chunk.iter().enumerate() {
+                    found |= u32::from(self.is_done(*p as usize)) << k;
+                }
+                if found != 0 {
+                    let p = chunk.get(found.trailing_zeros() as usize).copied();
+                    return p.map_or((cur, NONE), |p| (outage, p));
+                }
+            }
+            return (cur, NONE);
+        }
+        let (mut best, mut by) = (cur, NONE);
+        for &p in sources {
+            let pi = p as usize;
+            if !bit(&self.hit, pi) {
+                continue;
+            }
+            let s = if self.is_done(pi) {
+                outage
+            } else if outage == 2 {
+                1
+            } else {
+                self.marks
+                    .get(pi)
+                    .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
+            };
+            if s > best {
+                best = s;
+                by = p;
+                if best >= top {
+                    break;
+                }
+            }
+        }
+        (best, by)
     }
 
     /// Runs the impact fixpoint for `seeds` (each with a severity level), with the nodes of
@@ -1017,13 +1319,14 @@ impl<'g> Workspace<'g> {
         let g = self.graph;
         let outage = g.outage;
         let holding = g.severity.group_holding;
-        // Masks live in the state array for the duration of the query (reset with it).
+        // Masks live in the marks for the duration of the query (reset with them).
         for m in maintenance {
-            if let Some(st) = self.state.get_mut(m.0 as usize) {
-                if *st & ST_TOUCHED == 0 {
+            if let Some(mark) = self.marks.get_mut(m.0 as usize) {
+                if mark.state & ST_TOUCHED == 0 {
                     self.touched.push(m.0);
                 }
-                *st |= ST_TOUCHED | ST_MASKED;
+                mark.state |= ST_TOUCHED | ST_MASKED;
+                set_bit(&mut self.blocked, m.0 as usize);
             }
         }
         for &(node, level) in seeds {
@@ -1031,9 +1334,9 @@ impl<'g> Workspace<'g> {
                 return Err(Error::NoSuchSeverity { level, max: outage });
             }
             if self
-                .state
+                .marks
                 .get(node.0 as usize)
-                .is_none_or(|st| st & ST_MASKED != 0)
+                .is_none_or(|m| m.state & ST_MASKED != 0)
             {
                 continue;
             }
@@ -1071,9 +1374,9 @@ impl ImpactView<'_, '_> {
     pub fn affected(&self) -> impl Iterator<Item = (NodeId, u8)> + '_ {
         self.ws.touched.iter().filter_map(|t| {
             self.ws
-                .state
+                .marks
                 .get(*t as usize)
-                .map(|s| (s & ST_SEVERITY) as u8)
+                .map(|m| (m.state & ST_SEVERITY) as u8)
                 .filter(|s| *s > 0)
                 .map(|s| (NodeId(*t), s))
         })
@@ -1081,23 +1384,23 @@ impl ImpactView<'_, '_> {
 
     /// How many nodes are affected.
     pub fn count(&self) -> usize {
-        self.affected().count()
+        self.ws.affected
     }
 
     /// The severity of `node` (0: unaffected).
     pub fn severity(&self, node: NodeId) -> u8 {
         self.ws
-            .state
+            .marks
             .get(node.0 as usize)
-            .map_or(0, |s| (s & ST_SEVERITY) as u8)
+            .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
     }
 
     /// The node whose failure raised `node` to its severity (itself for a seed).
     pub fn via(&self, node: NodeId) -> Option<NodeId> {
         self.ws
-            .pred
+            .marks
             .get(node.0 as usize)
-            .copied()
+            .map(|m| m.pred)
             .filter(|p| *p != NONE)
             .map(NodeId)
     }
