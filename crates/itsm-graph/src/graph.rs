@@ -60,12 +60,25 @@ impl Hasher for IdHasher {
 /// Ids in one buffer, with an open-addressing index: a few bytes per node instead of two
 /// `String`s. A slot holds an index and 32 bits of its id's hash (the tag), so a probe
 /// compares strings only when the tags agree; empty slots hold [`NONE`] as their index.
+///
+/// Ids can be appended unindexed ([`Names::push`]) and indexed later in one go
+/// ([`Names::index`]), which spreads them by slot region first so that the index is
+/// written one region at a time instead of at a random slot per id.
 #[derive(Debug, Clone, Default)]
 struct Names {
     buf: String,
     ends: Vec<u32>,
     slots: Vec<u64>,
+    /// Ids `0..indexed` are in the slots.
+    indexed: usize,
+    /// The first repeated id found while indexing: (first index, repeated index).
+    repeat: Option<(u32, u32)>,
 }
+
+/// Pending ids below this are indexed one by one, not spread by region first.
+const BULK_INDEX_MIN: usize = 4096;
+/// Slot regions of a bulk index (about this many).
+const INDEX_REGIONS: u32 = 10;
 
 /// The index in a slot (the low half).
 fn slot_index(slot: u64) -> u32 {
@@ -138,7 +151,7 @@ impl Names {
         }
         self.slots = vec![EMPTY_SLOT; want];
         let mask = want - 1;
-        for i in 0..self.len() {
+        for i in 0..self.indexed {
             let Ok(i) = u32::try_from(i) else { break };
             let h = Self::hash(self.get(i));
             let mut at = h as usize & mask;
@@ -151,8 +164,115 @@ impl Names {
         }
     }
 
+    /// Appends an id without indexing it; `None` when full.
+    fn push(&mut self, id: &str) -> Option<u32> {
+        let i = u32::try_from(self.len()).ok().filter(|i| *i != NONE)?;
+        let end = u32::try_from(self.buf.len() + id.len()).ok()?;
+        self.buf.push_str(id);
+        self.ends.push(end);
+        Some(i)
+    }
+
+    /// Indexes the ids appended since the last call, noting the first repeated id.
+    fn index(&mut self) {
+        let len = self.len();
+        if self.indexed >= len {
+            return;
+        }
+        let want = len
+            .saturating_mul(2)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            .max(16);
+        if self.slots.len() < want {
+            // Grown: everything is indexed again in the larger table.
+            self.slots = vec![EMPTY_SLOT; want];
+            self.indexed = 0;
+        }
+        let (from, Ok(to)) = (self.indexed, u32::try_from(len)) else {
+            return;
+        };
+        let Ok(from) = u32::try_from(from) else {
+            return;
+        };
+        let mask = self.slots.len() - 1;
+        if (to - from) as usize >= BULK_INDEX_MIN {
+            // Spread by slot region (a stable counting sort), then placed region by region.
+            let shift = mask.count_ones().saturating_sub(INDEX_REGIONS);
+            let mut fill = vec![0usize; (mask >> shift) + 2];
+            let hashes: Vec<u64> = (from..to).map(|i| Self::hash(self.get(i))).collect();
+            for h in &hashes {
+                if let Some(c) = fill.get_mut(((*h as usize & mask) >> shift) + 1) {
+                    *c += 1;
+                }
+            }
+            let mut total = 0;
+            for c in &mut fill {
+                total += *c;
+                *c = total;
+            }
+            let mut order = vec![(0u64, 0u32); hashes.len()];
+            for (h, i) in hashes.iter().zip(from..to) {
+                if let Some(k) = fill.get_mut((*h as usize & mask) >> shift) {
+                    if let Some(slot) = order.get_mut(*k) {
+                        *slot = (*h, i);
+                    }
+                    *k += 1;
+                }
+            }
+            drop(hashes);
+            for (h, i) in order {
+                self.place(i, h);
+            }
+        } else {
+            for i in from..to {
+                self.place(i, Self::hash(self.get(i)));
+            }
+        }
+        self.indexed = len;
+    }
+
+    /// Puts id `i` (with hash `h`) in its slot, or notes it as repeated.
+    fn place(&mut self, i: u32, h: u64) {
+        // The id itself is read only when a slot's tag agrees (a repeat, or a rare
+        // collision of 32-bit tags): the ids come in slot order, not in buffer order.
+        let Some(mask) = self.slots.len().checked_sub(1) else {
+            return;
+        };
+        let tag = hash_tag(h);
+        let mut at = h as usize & mask;
+        let found = loop {
+            let Some(&slot) = self.slots.get(at) else {
+                return;
+            };
+            let j = slot_index(slot);
+            if j == NONE {
+                break Err(at);
+            }
+            if hash_tag(slot) == tag && self.get(j) == self.get(i) {
+                break Ok(at);
+            }
+            at = (at + 1) & mask;
+        };
+        match found {
+            Ok(at) => {
+                let first = self.slots.get(at).map_or(NONE, |s| slot_index(*s));
+                // The repeat reported is the earliest one, as checking id by id would find.
+                if self.repeat.is_none_or(|(_, second)| i < second) {
+                    self.repeat = Some((first, i));
+                }
+            }
+            Err(at) => {
+                if let Some(slot) = self.slots.get_mut(at) {
+                    *slot = (u64::from(tag) << 32) | u64::from(i);
+                }
+            }
+        }
+    }
+
     /// Adds an id; `Err(existing)` when it is there already, `Err(NONE)` when full.
     fn insert(&mut self, id: &str) -> Result<u32, u32> {
+        self.index();
         if self.slots.len() < (self.len() + 1) * 2 {
             self.reserve(self.len().max(8));
         }
@@ -171,6 +291,7 @@ impl Names {
         let end = u32::try_from(self.buf.len() + id.len()).map_err(|_| NONE)?;
         self.buf.push_str(id);
         self.ends.push(end);
+        self.indexed = self.len();
         if let Some(slot) = self.slots.get_mut(at) {
             *slot = (u64::from(hash_tag(h)) << 32) | u64::from(i);
         }
@@ -282,28 +403,38 @@ impl GraphBuilder {
 
     fn push(&mut self, id: &str, kind: NodeKind) -> Result<u32, Error> {
         let n = self.names.len();
-        match self.names.insert(id) {
-            Ok(i) => {
-                self.kind.push(kind);
-                Ok(i)
-            }
-            Err(NONE) => Err(Error::TooLarge {
-                what: "nodes",
-                count: n,
-                max: NONE as usize,
-            }),
-            Err(first) => Err(Error::DuplicateId {
-                id: id.to_owned(),
+        let i = self.names.push(id).ok_or(Error::TooLarge {
+            what: "nodes",
+            count: n,
+            max: NONE as usize,
+        })?;
+        self.kind.push(kind);
+        Ok(i)
+    }
+
+    /// Checks that no id is used twice so far (ids are checked in bulk: here, at the first
+    /// [`GraphBuilder::find`] after new nodes, and at [`GraphBuilder::build`]).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`], naming the earliest repeat and the record it repeats.
+    pub fn check_ids(&mut self) -> Result<(), Error> {
+        self.names.index();
+        match self.names.repeat {
+            None => Ok(()),
+            Some((first, second)) => Err(Error::DuplicateId {
+                id: self.names.get(second).to_owned(),
                 first: first as usize,
-                second: n,
+                second: second as usize,
             }),
         }
     }
 
-    /// Adds a node.
+    /// Adds a node. Its id is checked against the others in bulk, later
+    /// ([`GraphBuilder::check_ids`]): indexing a million ids at once costs a fraction of
+    /// indexing them one at a time.
     ///
     /// # Errors
-    /// [`Error::DuplicateId`]; [`Error::TooLarge`] past 2^32 - 1 nodes.
+    /// [`Error::TooLarge`] past 2^32 - 1 nodes.
     pub fn node(&mut self, spec: &NodeSpec) -> Result<NodeId, Error> {
         let i = self.push(&spec.id, spec.kind)?;
         self.tier.push(spec.tier);
@@ -315,10 +446,11 @@ impl GraphBuilder {
         Ok(NodeId(i))
     }
 
-    /// Adds a redundancy group (members come with [`GraphBuilder::member`]).
+    /// Adds a redundancy group (members come with [`GraphBuilder::member`]); its id is
+    /// checked like a node's.
     ///
     /// # Errors
-    /// [`Error::DuplicateId`]; [`Error::TooLarge`].
+    /// [`Error::TooLarge`].
     pub fn group(&mut self, id: &str, min_up: MinUp) -> Result<NodeId, Error> {
         let i = self.push(id, NodeKind::Group)?;
         self.tier.push(0);
@@ -355,8 +487,10 @@ impl GraphBuilder {
         }
     }
 
-    /// The node with id `id`, if added.
-    pub fn find(&self, id: &str) -> Option<NodeId> {
+    /// The node with id `id`, if added (the first one, if the id was used twice: see
+    /// [`GraphBuilder::check_ids`]).
+    pub fn find(&mut self, id: &str) -> Option<NodeId> {
+        self.names.index();
         self.names.find(id).map(NodeId)
     }
 
@@ -366,9 +500,10 @@ impl GraphBuilder {
     /// node the builder never made are dropped.
     ///
     /// # Errors
-    /// [`Error::EmptyGroup`], [`Error::GroupThreshold`], [`Error::SeverityScale`],
-    /// [`Error::TooLarge`].
-    pub fn build(self) -> Result<Graph, Error> {
+    /// [`Error::DuplicateId`], [`Error::EmptyGroup`], [`Error::GroupThreshold`],
+    /// [`Error::SeverityScale`], [`Error::TooLarge`].
+    pub fn build(mut self) -> Result<Graph, Error> {
+        self.check_ids()?;
         let GraphBuilder {
             names,
             strings,
@@ -380,7 +515,7 @@ impl GraphBuilder {
             location,
             min_up,
             relations: _,
-            arcs,
+            mut arcs,
             severity,
         } = self;
         let n = names.len();
@@ -405,26 +540,38 @@ impl GraphBuilder {
             });
         }
         let (forward, bits) = Rows::forward(&arcs, n)?;
+        // The arc list's columns are reused as the transpose's scratch (memory the process
+        // already holds: fresh pages cost a fault each).
+        let (mut scratch_v, mut scratch_u) =
+            (std::mem::take(&mut arcs.from), std::mem::take(&mut arcs.to));
         drop(arcs);
         // Only memberships count: an edge into a group is not a member of it. A node with an
         // arc into a group is marked: its failure must always be pushed along its arcs.
         let mut members = vec![0u32; n];
         let mut flags = vec![0u8; n];
+        let mut groups = vec![0u64; n.div_ceil(64)];
+        for (i, rule) in min_up.iter().enumerate() {
+            if rule.is_some() {
+                set_bit(&mut groups, i);
+            }
+        }
         for (a, (lo, hi)) in forward.bounds().enumerate() {
             let targets = forward.cols.get(lo..hi).unwrap_or(&[]);
             let arc_bits = bits.get(lo..hi).unwrap_or(&[]);
             for (b, w) in targets.iter().zip(arc_bits) {
-                if min_up.get(*b as usize).is_some_and(Option::is_some) {
-                    if let Some(f) = flags.get_mut(a) {
-                        *f |= FLAG_FEEDS_GROUP;
-                    }
+                if !bit(&groups, *b as usize) {
+                    continue;
+                }
+                if let Some(f) = flags.get_mut(a) {
+                    *f |= FLAG_FEEDS_GROUP;
                 }
                 if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
                     *m += 1;
                 }
             }
         }
-        let reverse = forward.transpose(n);
+        let reverse = forward.transpose(n, &mut scratch_v, &mut scratch_u);
+        drop((scratch_v, scratch_u));
         let mut need = vec![1u32; n];
         for (i, rule) in min_up.iter().enumerate() {
             let Some(rule) = rule else { continue };
@@ -453,12 +600,8 @@ impl GraphBuilder {
                 *t = m - k + 1;
             }
         }
-        let mut groups = vec![0u64; n.div_ceil(64)];
         let mut statics = vec![0u64; n.div_ceil(64)];
         for (i, f) in flags.iter().enumerate() {
-            if f & FLAG_GROUP != 0 {
-                set_bit(&mut groups, i);
-            }
             if *f != 0 {
                 set_bit(&mut statics, i);
             }
@@ -613,9 +756,13 @@ impl Rows {
         Ok((Rows { start, cols }, bits))
     }
 
-    /// The reverse rows: a counting sort by target; sources come in order, so each reverse
-    /// row is sorted already.
-    fn transpose(&self, n: usize) -> Rows {
+    /// The reverse rows: a counting sort by target. Arcs are first spread by target
+    /// range into [`TRANSPOSE_BUCKETS`] buckets (sequential writes into a few streams), then
+    /// each bucket is placed within its own stretch of the rows, which stays in cache:
+    /// scattering five million arcs straight across the rows would miss the cache (and on a
+    /// virtual machine the TLB) at every arc. Sources come in order and both passes are
+    /// stable, so each reverse row is sorted already.
+    fn transpose(&self, n: usize, spread_v: &mut Vec<u32>, spread_u: &mut Vec<u32>) -> Rows {
         let mut start = vec![0u32; n + 1];
         for &v in &self.cols {
             if let Some(c) = start.get_mut(v as usize + 1) {
@@ -623,21 +770,52 @@ impl Rows {
             }
         }
         Rows::prefix(&mut start);
-        let mut at = start.clone();
-        let mut cols = vec![0u32; self.cols.len()];
+        let m = self.cols.len();
+        let shift = bucket_shift(n);
+        let buckets = (n >> shift) + 1;
+        // Where each bucket's arcs start (targets `b << shift ..`).
+        let mut fill: Vec<usize> = (0..buckets)
+            .map(|b| start.get(b << shift).copied().unwrap_or(0) as usize)
+            .collect();
+        spread_v.clear();
+        spread_v.resize(m, 0);
+        spread_u.clear();
+        spread_u.resize(m, 0);
         for (u, (lo, hi)) in self.bounds().enumerate() {
             let Ok(u) = u32::try_from(u) else { break };
             for &v in self.cols.get(lo..hi).unwrap_or(&[]) {
-                if let Some(k) = at.get_mut(v as usize) {
-                    if let Some(c) = cols.get_mut(*k as usize) {
-                        *c = u;
+                if let Some(k) = fill.get_mut(v as usize >> shift) {
+                    if let (Some(sv), Some(su)) = (spread_v.get_mut(*k), spread_u.get_mut(*k)) {
+                        *sv = v;
+                        *su = u;
                     }
                     *k += 1;
                 }
             }
         }
+        drop(fill);
+        let mut at = start.clone();
+        let mut cols = vec![0u32; m];
+        for (v, u) in spread_v.iter().zip(spread_u.iter()) {
+            let (v, u) = (*v as usize, *u);
+            if let Some(k) = at.get_mut(v) {
+                if let Some(c) = cols.get_mut(*k as usize) {
+                    *c = u;
+                }
+                *k += 1;
+            }
+        }
         Rows { start, cols }
     }
+}
+
+/// Buckets of the transpose's first pass (about this many).
+const TRANSPOSE_BUCKETS: usize = 256;
+
+/// The shift that maps a node to its transpose bucket: at least 4,096 nodes a bucket.
+fn bucket_shift(n: usize) -> u32 {
+    let per = n.div_ceil(TRANSPOSE_BUCKETS).max(1 << 12);
+    per.next_power_of_two().trailing_zeros()
 }
 
 /// Sorts `cols[lo..hi]` (and `bits` with it) by target: insertion sort for a short row,
@@ -757,6 +935,7 @@ impl Graph {
         for g in &spec.groups {
             groups.push(b.group(&g.id, g.min_up)?);
         }
+        b.check_ids()?;
         for (g, id) in spec.groups.iter().zip(groups) {
             let mut seen = std::collections::BTreeSet::new();
             for m in &g.members {

@@ -338,19 +338,60 @@ fn the_builder_refuses_what_from_spec_refuses() {
         })
     );
     b.node(&ci("a")).unwrap();
-    assert_eq!(
-        b.group("a", MinUp::Count(1)),
-        Err(Error::DuplicateId {
-            id: "a".into(),
-            first: 0,
-            second: 1
-        })
-    );
     b.group("g", MinUp::Count(1)).unwrap();
+    assert_eq!(b.check_ids(), Ok(()));
+    // Ids are checked in bulk: the repeat is found by `check_ids` (or `build`), and `find`
+    // keeps answering with the first record.
+    let again = b.group("a", MinUp::Count(1)).unwrap();
+    let duplicate = Err(Error::DuplicateId {
+        id: "a".into(),
+        first: 0,
+        second: 2,
+    });
+    assert_eq!(b.find("a").map(|n| n.0), Some(0));
+    assert_ne!(b.find("a"), Some(again));
+    assert_eq!(b.check_ids(), duplicate);
     assert_eq!(
-        b.build().map(|g| g.node_count()),
+        b.clone().build().map(|g| g.node_count()).map(|_| ()),
+        duplicate
+    );
+    let mut c = GraphBuilder::new(SeverityScale::outage_degraded());
+    c.node(&ci("a")).unwrap();
+    c.group("g", MinUp::Count(1)).unwrap();
+    assert_eq!(
+        c.build().map(|g| g.node_count()),
         Err(Error::EmptyGroup { group: "g".into() })
     );
+}
+
+/// Thousands of ids, indexed in bulk, with repeats: the earliest repeat is reported, as
+/// checking them one by one would.
+#[test]
+fn bulk_id_checks_report_the_earliest_repeat() {
+    for repeat_at in [5_000usize, 9_999, 12_345] {
+        let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+        for i in 0..20_000usize {
+            // Ids 0..20000, except that two later ones repeat earlier ones.
+            let id = if i == repeat_at {
+                format!("n{}", i / 3)
+            } else if i == 15_000 {
+                "n7".to_owned()
+            } else {
+                format!("n{i}")
+            };
+            b.node(&ci(&id)).unwrap();
+        }
+        assert_eq!(
+            b.check_ids(),
+            Err(Error::DuplicateId {
+                id: format!("n{}", repeat_at / 3),
+                first: repeat_at / 3,
+                second: repeat_at,
+            })
+        );
+        assert_eq!(b.find("n19999").map(|n| n.0), Some(19_999));
+        assert_eq!(b.find("n20000"), None);
+    }
 }
 
 #[test]
