@@ -6,8 +6,10 @@
 //!   location), typed edges whose relationship types say which way failure travels, and
 //!   redundancy groups (at least k members, a count or a percentage, must be up).
 //! - [`Graph::from_spec`] (or a [`GraphBuilder`] for millions of nodes) checks it, naming the
-//!   offending record, and compiles it once into petgraph's compressed sparse rows, forward and
-//!   reverse; petgraph's types never appear in this crate's API.
+//!   offending record, and compiles it once into compact compressed sparse rows, forward and
+//!   reverse (32-bit, on which petgraph's algorithms run through its visit traits);
+//!   petgraph's types never appear in this crate's API. A builder checks ids in bulk
+//!   ([`GraphBuilder::check_ids`], or at `build`).
 //! - Queries are fixpoints, so cycles (which real CMDBs have: [`Graph::cycles`] reports them)
 //!   never break them: [`Graph::impact`] with severities, maintenance masks and an explanation
 //!   per affected business service; [`Graph::root_causes`]; [`Graph::blast_radius`];
