@@ -1099,6 +1099,7 @@ impl Graph {
             touched: Vec::new(),
             queue: Vec::new(),
             bottom_up: true,
+            ahead: 0,
         }
     }
 }
@@ -1171,6 +1172,8 @@ pub struct Workspace<'g> {
     queue: Vec<u32>,
     /// Whether large frontiers may be expanded bottom-up.
     bottom_up: bool,
+    /// What [`Workspace::push_level`] loaded ahead (folded, never read for a result).
+    ahead: u32,
 }
 
 impl<'g> Workspace<'g> {
@@ -1281,11 +1284,17 @@ impl<'g> Workspace<'g> {
     #[inline]
     fn push_down(&mut self, u: u32, outage: u8, holding: u8) {
         let g = self.graph;
-        let Some(m) = self.marks.get_mut(u as usize) else {
-            return;
+        let s = if self.is_done(u as usize) && !bit(&g.statics, u as usize) {
+            // At the outage level (and not a group): nothing raises it again, so its mark
+            // is not read to dequeue it (the queued bit goes at the next reset).
+            outage
+        } else {
+            let Some(m) = self.marks.get_mut(u as usize) else {
+                return;
+            };
+            m.state &= !ST_QUEUED;
+            (m.state & ST_SEVERITY) as u8
         };
-        m.state &= !ST_QUEUED;
-        let s = (m.state & ST_SEVERITY) as u8;
         let (lo, hi) = g.forward.range(u);
         let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
         for (k, &v) in targets.iter().enumerate() {
@@ -1335,6 +1344,29 @@ impl<'g> Workspace<'g> {
                 new = new.max(rule);
             }
             self.raise(v, new, u, outage);
+        }
+    }
+
+    /// Pushes down the level `queue[head..end]`, loading ahead: the row bounds of the node
+    /// two places on, and the first target and the mark of the next node, so that their
+    /// cache misses overlap with the work on this one instead of following it (safe Rust
+    /// has no prefetch instruction; these are ordinary loads, their values kept in
+    /// `ahead` so that they are not optimized away).
+    fn push_level(&mut self, head: usize, end: usize, outage: u8, holding: u8) {
+        let g = self.graph;
+        for k in head..end {
+            let Some(&u) = self.queue.get(k) else { break };
+            if let Some(&far) = self.queue.get(k + 2).filter(|_| k + 2 < end) {
+                let (lo, _) = g.forward.range(far);
+                self.ahead ^= lo as u32;
+            }
+            if let Some(&near) = self.queue.get(k + 1).filter(|_| k + 1 < end) {
+                let (lo, _) = g.forward.range(near);
+                let first = g.forward.cols.get(lo).copied().unwrap_or(0);
+                let mark = self.marks.get(near as usize).map_or(0, |m| m.state);
+                self.ahead ^= first ^ u32::from(mark);
+            }
+            self.push_down(u, outage, holding);
         }
     }
 
@@ -1529,10 +1561,7 @@ impl<'g> Workspace<'g> {
             if self.go_bottom_up(head, end) {
                 self.step_bottom_up(head, end, outage, holding);
             } else {
-                for k in head..end {
-                    let Some(&u) = self.queue.get(k) else { break };
-                    self.push_down(u, outage, holding);
-                }
+                self.push_level(head, end, outage, holding);
             }
             head = end;
         }
