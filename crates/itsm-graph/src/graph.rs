@@ -1307,7 +1307,11 @@ impl<'g> Workspace<'g> {
                 // it is (through an edge, or a builder's membership in a node that is not a
                 // group); a node not affected yet is written without reading its mark.
                 if bit(&self.hit, vi) {
-                    self.raise(v, s, u, outage);
+                    // Affected already, so at level 1 or above: level 1 cannot raise it,
+                    // and its mark is not read.
+                    if s > 1 {
+                        self.raise(v, s, u, outage);
+                    }
                 } else {
                     self.raise_fresh(v, s, u, outage);
                 }
