@@ -195,7 +195,9 @@ impl Names {
         let Ok(from) = u32::try_from(from) else {
             return;
         };
-        let mask = self.slots.len() - 1;
+        let Some(mask) = self.slots.len().checked_sub(1) else {
+            return;
+        };
         if (to - from) as usize >= BULK_INDEX_MIN {
             // Spread by slot region (a stable counting sort), then placed region by region.
             let shift = mask.count_ones().saturating_sub(INDEX_REGIONS);
