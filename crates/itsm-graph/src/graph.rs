@@ -15,9 +15,6 @@ pub struct NodeId(pub u32);
 pub struct RelationId(u32);
 
 const NONE: u32 = u32::MAX;
-const FLAG_GROUP: u8 = 1;
-/// A node with an arc into a group.
-const FLAG_FEEDS_GROUP: u8 = 2;
 
 /// An arc's weight says why failure travels along it: a group membership (the failure counts
 /// against the group's threshold), an edge (the failure passes on as it is), or both.
@@ -149,19 +146,10 @@ impl Names {
         if self.slots.len() >= want {
             return;
         }
+        // Everything held is indexed again in the larger table.
         self.slots = vec![EMPTY_SLOT; want];
-        let mask = want - 1;
-        for i in 0..self.indexed {
-            let Ok(i) = u32::try_from(i) else { break };
-            let h = Self::hash(self.get(i));
-            let mut at = h as usize & mask;
-            while self.slots.get(at).is_some_and(|s| slot_index(*s) != NONE) {
-                at = (at + 1) & mask;
-            }
-            if let Some(slot) = self.slots.get_mut(at) {
-                *slot = (u64::from(hash_tag(h)) << 32) | u64::from(i);
-            }
-        }
+        self.indexed = 0;
+        self.index();
     }
 
     /// Appends an id without indexing it; `None` when full.
@@ -340,7 +328,7 @@ impl ArcList {
     }
 }
 
-/// Builds a [`Graph`] node by node and edge by edge, with ids checked as they come. The
+/// Builds a [`Graph`] node by node and edge by edge, its ids checked in bulk. The
 /// only way to a graph: [`Graph::from_spec`] uses it too.
 #[derive(Debug, Clone)]
 pub struct GraphBuilder {
@@ -550,13 +538,14 @@ impl GraphBuilder {
         // Only memberships count: an edge into a group is not a member of it. A node with an
         // arc into a group is marked: its failure must always be pushed along its arcs.
         let mut members = vec![0u32; n];
-        let mut flags = vec![0u8; n];
         let mut groups = vec![0u64; n.div_ceil(64)];
         for (i, rule) in min_up.iter().enumerate() {
             if rule.is_some() {
                 set_bit(&mut groups, i);
             }
         }
+        // Groups, and nodes with an arc into a group.
+        let mut statics = groups.clone();
         for (a, (lo, hi)) in forward.bounds().enumerate() {
             let targets = forward.cols.get(lo..hi).unwrap_or(&[]);
             let arc_bits = bits.get(lo..hi).unwrap_or(&[]);
@@ -564,9 +553,7 @@ impl GraphBuilder {
                 if !bit(&groups, *b as usize) {
                     continue;
                 }
-                if let Some(f) = flags.get_mut(a) {
-                    *f |= FLAG_FEEDS_GROUP;
-                }
+                set_bit(&mut statics, a);
                 if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
                     *m += 1;
                 }
@@ -597,15 +584,8 @@ impl GraphBuilder {
                     members: m,
                 });
             }
-            if let (Some(f), Some(t)) = (flags.get_mut(i), need.get_mut(i)) {
-                *f |= FLAG_GROUP;
+            if let Some(t) = need.get_mut(i) {
                 *t = m - k + 1;
-            }
-        }
-        let mut statics = vec![0u64; n.div_ceil(64)];
-        for (i, f) in flags.iter().enumerate() {
-            if *f != 0 {
-                set_bit(&mut statics, i);
             }
         }
         Ok(Graph {
@@ -619,7 +599,6 @@ impl GraphBuilder {
             location,
             members,
             need,
-            flags,
             groups,
             statics,
             forward,
@@ -902,7 +881,6 @@ pub struct Graph {
     members: Vec<u32>,
     /// For a group: failing members that take it down; else 1.
     need: Vec<u32>,
-    flags: Vec<u8>,
     /// One bit per group.
     groups: Vec<u64>,
     /// One bit per group or node with an arc into a group (always pushed down).
@@ -1055,7 +1033,7 @@ impl Graph {
     /// For a group: (members, failing members that take it down).
     pub fn group_rule(&self, node: NodeId) -> Option<(u32, u32)> {
         let i = node.0 as usize;
-        (self.flags.get(i).copied().unwrap_or(0) & FLAG_GROUP != 0).then(|| {
+        bit(&self.groups, i).then(|| {
             (
                 self.members.get(i).copied().unwrap_or(0),
                 self.need.get(i).copied().unwrap_or(1),
@@ -1247,15 +1225,21 @@ impl<'g> Workspace<'g> {
             self.queue.push(v);
         }
         if !bit(&self.graph.groups, vi) {
-            if was == 0 {
-                set_bit(&mut self.hit, vi);
-                self.partial += 1;
-            }
-            if new == outage {
-                set_bit(&mut self.done, vi);
-                self.done_count += 1;
-                self.partial = self.partial.saturating_sub(1);
-            }
+            self.count_raise(vi, was, new, outage);
+        }
+    }
+
+    /// The bitmaps and counters of a node that is not a group, raised from `was` to `new`.
+    #[inline]
+    fn count_raise(&mut self, vi: usize, was: u8, new: u8, outage: u8) {
+        if was == 0 {
+            set_bit(&mut self.hit, vi);
+            self.partial += 1;
+        }
+        if new == outage {
+            set_bit(&mut self.done, vi);
+            self.done_count += 1;
+            self.partial = self.partial.saturating_sub(1);
         }
     }
 
@@ -1275,30 +1259,28 @@ impl<'g> Workspace<'g> {
         self.affected += 1;
         self.touched.push(v);
         self.queue.push(v);
-        set_bit(&mut self.hit, vi);
-        if new == outage {
-            set_bit(&mut self.done, vi);
-            self.done_count += 1;
-        } else {
-            self.partial += 1;
+        self.count_raise(vi, 0, new, outage);
+    }
+
+    /// Dequeues `u` and gives its severity. A node at the outage level that is neither a
+    /// group nor has an arc into one is not read: nothing raises it again, so its queued
+    /// bit can wait for the next reset.
+    #[inline]
+    fn dequeue(&mut self, u: u32, outage: u8) -> u8 {
+        if self.is_done(u as usize) && !bit(&self.graph.statics, u as usize) {
+            return outage;
         }
+        self.marks.get_mut(u as usize).map_or(0, |m| {
+            m.state &= !ST_QUEUED;
+            (m.state & ST_SEVERITY) as u8
+        })
     }
 
     /// Dequeues `u` and pushes its severity along its arcs.
     #[inline]
     fn push_down(&mut self, u: u32, outage: u8, holding: u8) {
         let g = self.graph;
-        let s = if self.is_done(u as usize) && !bit(&g.statics, u as usize) {
-            // At the outage level (and not a group): nothing raises it again, so its mark
-            // is not read to dequeue it (the queued bit goes at the next reset).
-            outage
-        } else {
-            let Some(m) = self.marks.get_mut(u as usize) else {
-                return;
-            };
-            m.state &= !ST_QUEUED;
-            (m.state & ST_SEVERITY) as u8
-        };
+        let s = self.dequeue(u, outage);
         let (lo, hi) = g.forward.range(u);
         let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
         for (k, &v) in targets.iter().enumerate() {
@@ -1414,20 +1396,10 @@ impl<'g> Workspace<'g> {
         let mut top = 0u8;
         for k in head..end {
             let Some(&u) = self.queue.get(k) else { break };
-            if self.is_done(u as usize) && !bit(&g.statics, u as usize) {
-                // At the outage level nothing raises it again, so it needs no dequeueing
-                // (its queued bit is cleared with the rest at the next reset).
-                top = outage;
-                continue;
-            }
-            let Some(m) = self.marks.get_mut(u as usize) else {
-                continue;
-            };
-            if !bit(&g.statics, u as usize) {
-                m.state &= !ST_QUEUED;
-                top = top.max((m.state & ST_SEVERITY) as u8);
-            } else {
+            if bit(&g.statics, u as usize) {
                 self.push_down(u, outage, holding);
+            } else {
+                top = top.max(self.dequeue(u, outage));
             }
         }
         if top == 0 {
