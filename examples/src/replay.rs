@@ -372,8 +372,7 @@ fn replay_one(
             }
         }
         if let Some(current) = state.incident() {
-            let r = current.report();
-            if (r.impact.0, r.urgency.0) != (row.impact, row.urgency) {
+            if (current.impact().0, current.urgency().0) != (row.impact, row.urgency) {
                 keep.push(Command::Reprioritize {
                     impact: Impact(row.impact),
                     urgency: Urgency(row.urgency),

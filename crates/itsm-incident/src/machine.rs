@@ -291,7 +291,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         },
         Command::Resume => Event::Resumed { at, by },
         Command::Reprioritize { impact, urgency } => {
-            if *impact == incident.report.impact && *urgency == incident.report.urgency {
+            if *impact == incident.impact() && *urgency == incident.urgency() {
                 return Ok(Vec::new());
             }
             let explanation = explain(policy, *impact, *urgency)?;
@@ -575,6 +575,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 ..
             } => State::Reported(Box::new(Incident {
                 report: Arc::clone(report),
+                reassessed: None,
                 priority: *priority,
                 status: Status::New,
                 assignment: None,
@@ -595,6 +596,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 let s = (**snapshot).clone();
                 State::Reported(Box::new(Incident {
                     report: Arc::new(s.report),
+                    reassessed: None,
                     priority: *priority,
                     status: s.status,
                     assignment: s.assignment,
@@ -648,10 +650,8 @@ fn apply(incident: &mut Incident, event: &Event) {
             priority,
             ..
         } => {
-            // Copy on write: the report is shared with the `reported` event.
-            let report = Arc::make_mut(&mut incident.report);
-            report.impact = *impact;
-            report.urgency = *urgency;
+            // Kept beside the shared report, which stays as reported (and is not touched).
+            incident.reassessed = Some((*impact, *urgency));
             incident.priority = *priority;
         }
         Event::Escalated { kind, level, .. } => {

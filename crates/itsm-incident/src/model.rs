@@ -386,8 +386,17 @@ impl Links {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Incident {
     // Shared with the `reported` event it came from (and with every state folded from that
-    // event), so that `evolve` copies no text; `reprioritized` copies it on write.
+    // event), so that `evolve` copies no text. It is never written: a reassessment is kept
+    // beside it, so `reprioritized` neither copies the report nor reads it (on a log folded
+    // from memory, the report is usually the one cold cache line an incident costs).
     pub(crate) report: Arc<Report>,
+    /// Impact and urgency after the last reprioritization, absent while they are the reported
+    /// ones (the report itself keeps the first assessment).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) reassessed: Option<(Impact, Urgency)>,
     pub(crate) priority: Priority,
     pub(crate) status: Status,
     pub(crate) assignment: Option<Assignment>,
@@ -405,9 +414,20 @@ impl Incident {
     pub fn id(&self) -> IncidentId {
         self.report.id
     }
-    /// What was reported (impact and urgency as they are now).
+    /// What was reported, as the caller gave it: impact and urgency as first assessed. The
+    /// current ones are [`Incident::impact`] and [`Incident::urgency`].
     pub fn report(&self) -> &Report {
         &self.report
+    }
+    /// The impact now: the reported one, or the last one a `reprioritized` event set.
+    pub fn impact(&self) -> Impact {
+        self.reassessed
+            .map_or(self.report.impact, |(impact, _)| impact)
+    }
+    /// The urgency now: the reported one, or the last one a `reprioritized` event set.
+    pub fn urgency(&self) -> Urgency {
+        self.reassessed
+            .map_or(self.report.urgency, |(_, urgency)| urgency)
     }
     /// The priority, from the policy's matrix.
     pub fn priority(&self) -> Priority {
@@ -453,7 +473,11 @@ impl Incident {
     /// The record as plain data, for export or to import elsewhere.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            report: Report::clone(&self.report),
+            report: Report {
+                impact: self.impact(),
+                urgency: self.urgency(),
+                ..Report::clone(&self.report)
+            },
             status: self.status.clone(),
             assignment: self.assignment,
             reassignment_count: self.reassignment_count,
@@ -472,7 +496,7 @@ impl Incident {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Snapshot {
-    /// What was reported.
+    /// What was reported, with impact and urgency as they are now.
     pub report: Report,
     /// Where it is.
     pub status: Status,

@@ -817,10 +817,34 @@ fn reprioritize_recomputes_the_priority_and_records_why() {
     );
     let inc = incident(&after);
     assert_eq!(inc.priority(), Priority(2));
+    assert_eq!((inc.impact(), inc.urgency()), (Impact(1), Urgency(2)));
+    // The report stays as the caller gave it; a snapshot carries the current levels, so an
+    // import of it recomputes the current priority.
     assert_eq!(
         (inc.report().impact, inc.report().urgency),
+        (Impact(2), Urgency(2))
+    );
+    let snap = inc.snapshot();
+    assert_eq!(
+        (snap.report.impact, snap.report.urgency),
         (Impact(1), Urgency(2))
     );
+    assert_eq!(snap.report.description, inc.report().description);
+    // A second reassessment replaces the first; going back to the reported levels is a
+    // change too, and the getters follow.
+    let back = check(
+        &[in_progress(), vec![ev::reprioritized(t(2), 1, 2)]].concat(),
+        Command::Reprioritize {
+            impact: Impact(2),
+            urgency: Urgency(2),
+        },
+        &agent(),
+        t(3),
+        Ok(vec![ev::reprioritized(t(3), 2, 2)]),
+    );
+    let inc = incident(&back);
+    assert_eq!((inc.impact(), inc.urgency()), (Impact(2), Urgency(2)));
+    assert_eq!(inc.priority(), Priority(3));
     // The same levels again: nothing to do.
     check(
         &in_progress(),

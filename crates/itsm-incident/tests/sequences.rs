@@ -440,9 +440,7 @@ fn check_step(
         prop_assert!(links.parent != Some(inc.id()) && !links.children.contains(&inc.id()));
         prop_assert_eq!(
             Ok(inc.priority()),
-            policy
-                .matrix
-                .priority(inc.report().impact, inc.report().urgency),
+            policy.matrix.priority(inc.impact(), inc.urgency()),
             "the priority is the matrix's"
         );
         if let Status::OnHold { reason, .. } = inc.status() {

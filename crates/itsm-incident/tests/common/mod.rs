@@ -187,6 +187,19 @@ pub mod ev {
             comment: Some("Firefox".into()),
         }
     }
+    pub fn reprioritized(at: DateTime<Utc>, impact: u8, urgency: u8) -> Event {
+        let explanation = PriorityMatrix::servicenow()
+            .explain(Impact(impact), Urgency(urgency))
+            .unwrap();
+        Event::Reprioritized {
+            at,
+            by: agent().user,
+            impact: Impact(impact),
+            urgency: Urgency(urgency),
+            priority: Priority(explanation.priority.value),
+            explanation: Box::new(explanation),
+        }
+    }
     pub fn resumed(at: DateTime<Utc>) -> Event {
         Event::Resumed {
             at,
