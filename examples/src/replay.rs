@@ -23,13 +23,15 @@
 //!   rejection does not cascade into the rest of the incident.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::GroupId;
 use itsm_core::priority::{Impact, Urgency};
 use itsm_incident::model::{
-    Channel, Escalation, HoldReason, IncidentId, Links, Report, Snapshot, State, Status, StatusKind,
+    Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State,
+    Status, StatusKind,
 };
 use itsm_incident::{Command, Context, Error, Policy, decide, evolve, next_deadline};
 use uuid::Uuid;
@@ -137,12 +139,17 @@ fn status_of(state: &MappedState, row: &Row) -> Status {
             since: at,
         },
         MappedState::Resolved => Status::Resolved {
-            code: row.resolution_code.as_deref().unwrap_or_default().into(),
-            notes: NOT_IN_LOG.into(),
+            resolution: Arc::new(Resolution {
+                code: row.resolution_code.clone().unwrap_or_default(),
+                notes: NOT_IN_LOG.to_owned(),
+            }),
             at,
         },
         MappedState::Closed => Status::Closed {
-            code: row.resolution_code.as_deref().unwrap_or_default().into(),
+            resolution: Arc::new(Resolution {
+                code: row.resolution_code.clone().unwrap_or_default(),
+                notes: NOT_IN_LOG.to_owned(),
+            }),
             at,
             auto: false,
         },

@@ -26,7 +26,7 @@ use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
 use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
 use itsm_incident::model::{
     Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
-    ProblemId, Report, Snapshot, Status, StatusKind,
+    ProblemId, Report, Resolution, Snapshot, Status, StatusKind,
 };
 use itsm_incident::{
     AutoCloseFrom, Command, CommandKind, Context, Error, Event, Policy, ReassignmentCounting,
@@ -201,12 +201,17 @@ fn status(b: &mut Bytes<'_>, at: DateTime<Utc>) -> Status {
             since: at,
         },
         3 => Status::Resolved {
-            code: b.text(&["", "solved"]).into(),
-            notes: b.text(&["", "done"]).into(),
+            resolution: std::sync::Arc::new(Resolution {
+                code: b.text(&["", "solved"]),
+                notes: b.text(&["", "done"]),
+            }),
             at,
         },
         4 => Status::Closed {
-            code: "solved".into(),
+            resolution: std::sync::Arc::new(Resolution {
+                code: "solved".into(),
+                notes: b.text(&["", "done"]),
+            }),
             at,
             auto: b.flag(),
         },

@@ -7,7 +7,7 @@ use itsm_core::actor::UserId;
 use itsm_core::ids::GroupId;
 use itsm_core::priority::{Impact, Priority, PriorityExplanation, Urgency};
 
-use crate::model::{EscalationKind, HoldReason, Link, Report, Snapshot};
+use crate::model::{EscalationKind, HoldReason, Link, Report, Resolution, Snapshot};
 
 /// Something that happened to an incident. Every event carries when (`at`) and who (`by`),
 /// and every value `evolve` needs, so folding events needs no policy and no clock.
@@ -149,10 +149,9 @@ pub enum Event {
         at: DateTime<Utc>,
         /// Who.
         by: UserId,
-        /// The resolution code.
-        code: Arc<str>,
-        /// The notes.
-        notes: Arc<str>,
+        /// The resolution code and notes (in JSON, `code` and `notes` beside `at` and `by`).
+        #[cfg_attr(feature = "serde", serde(flatten))]
+        resolution: Arc<Resolution>,
     },
     /// Reopened.
     Reopened {

@@ -10,7 +10,7 @@ use itsm_core::priority::{Impact, Urgency};
 use crate::command::{Command, CommandKind};
 use crate::error::Error;
 use crate::event::Event;
-use crate::model::{Assignment, Incident, Link, Report, State, Status, StatusKind};
+use crate::model::{Assignment, Incident, Link, Report, Resolution, State, Status, StatusKind};
 use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
@@ -391,8 +391,10 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             Event::Resolved {
                 at,
                 by,
-                code: Arc::from(code.as_str()),
-                notes: Arc::from(notes.as_str()),
+                resolution: Arc::new(Resolution {
+                    code: code.clone(),
+                    notes: notes.clone(),
+                }),
             }
         }
         Command::Reopen { reason } => {
@@ -664,12 +666,9 @@ fn apply(incident: &mut Incident, event: &Event) {
         Event::MajorDeclared { .. } => incident.major = true,
         Event::MajorStoodDown { .. } => incident.major = false,
         Event::Linked { link, .. } => incident.links.add(*link),
-        Event::Resolved {
-            at, code, notes, ..
-        } => {
+        Event::Resolved { at, resolution, .. } => {
             incident.status = Status::Resolved {
-                code: Arc::clone(code),
-                notes: Arc::clone(notes),
+                resolution: Arc::clone(resolution),
                 at: *at,
             };
         }
@@ -678,12 +677,14 @@ fn apply(incident: &mut Incident, event: &Event) {
             incident.reopen_count = incident.reopen_count.saturating_add(1);
         }
         Event::Closed { at, auto, .. } => {
-            let code = match std::mem::replace(&mut incident.status, Status::New) {
-                Status::Resolved { code, .. } | Status::Closed { code, .. } => code,
-                _ => Arc::from(""),
+            let resolution = match std::mem::replace(&mut incident.status, Status::New) {
+                Status::Resolved { resolution, .. } | Status::Closed { resolution, .. } => {
+                    resolution
+                }
+                _ => Arc::default(),
             };
             incident.status = Status::Closed {
-                code,
+                resolution,
                 at: *at,
                 auto: *auto,
             };

@@ -175,6 +175,18 @@ pub struct Report {
     pub description: String,
 }
 
+/// How an incident was resolved. The `resolved` event and every state folded from it share
+/// one allocation, so `evolve` copies no text and touches one reference count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Resolution {
+    /// The resolution code (ServiceNow's close code), from the policy's list if it has one.
+    pub code: String,
+    /// The resolution notes.
+    pub notes: String,
+}
+
 /// Who works on the incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -205,17 +217,17 @@ pub enum Status {
     },
     /// A solution is in place; the caller may still reopen.
     Resolved {
-        /// The resolution code.
-        code: Arc<str>,
-        /// The resolution notes.
-        notes: Arc<str>,
+        /// The resolution code and notes (in JSON, `code` and `notes` beside `at`).
+        #[cfg_attr(feature = "serde", serde(flatten))]
+        resolution: Arc<Resolution>,
         /// When it was resolved.
         at: DateTime<Utc>,
     },
     /// Finished.
     Closed {
-        /// The resolution code it was closed with.
-        code: Arc<str>,
+        /// The resolution it was closed with (empty if it was closed without one).
+        #[cfg_attr(feature = "serde", serde(flatten))]
+        resolution: Arc<Resolution>,
         /// When it was closed.
         at: DateTime<Utc>,
         /// Whether the auto-close rule closed it.

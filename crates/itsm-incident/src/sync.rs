@@ -66,9 +66,9 @@ fn child_command(parent_event: &Event, policy: &Policy, child: &Status) -> Optio
                 comment: Some("parent incident put on hold".to_owned()),
             })
         }
-        Event::Resolved { code, notes, .. } => open.then(|| Command::Resolve {
-            code: code.to_string(),
-            notes: notes.to_string(),
+        Event::Resolved { resolution, .. } => open.then(|| Command::Resolve {
+            code: resolution.code.clone(),
+            notes: resolution.notes.clone(),
         }),
         Event::Reopened {
             by_support: true,

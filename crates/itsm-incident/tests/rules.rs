@@ -13,8 +13,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use common::{
     ALICE, BOB, ID, NETWORK, OTHER, SERVICE_DESK, THIRD, agent, caller, check, check_with, cmd,
-    day, ev, fold, integration, mim, nobody, report_of, run, snapshot, status, superuser, system,
-    t,
+    day, ev, fold, integration, mim, nobody, report_of, resolution, run, snapshot, status,
+    superuser, system, t,
 };
 use itsm_core::actor::{Role, UserId};
 use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
@@ -228,12 +228,11 @@ fn import_brings_in_a_snapshot_in_each_status() {
             since: day(-2),
         },
         Status::Resolved {
-            code: "solved".into(),
-            notes: "rebooted".into(),
+            resolution: resolution("solved", "rebooted"),
             at: day(-1),
         },
         Status::Closed {
-            code: "solved".into(),
+            resolution: resolution("solved", "rebooted"),
             at: day(-1),
             auto: true,
         },
@@ -270,8 +269,7 @@ fn import_brings_in_a_snapshot_in_each_status() {
 #[test]
 fn an_imported_incident_keeps_its_counters_and_accepts_what_its_status_allows() {
     let mut snap = snapshot(Status::Resolved {
-        code: "solved".into(),
-        notes: "rebooted".into(),
+        resolution: resolution("solved", "rebooted"),
         at: t(-1),
     });
     snap.assignment = Some(Assignment {
@@ -1177,8 +1175,7 @@ fn resolve_from_every_open_state() {
         assert_eq!(
             status(&after),
             &Status::Resolved {
-                code: "solved".into(),
-                notes: "replaced the cable".into(),
+                resolution: resolution("solved", "replaced the cable"),
                 at: t(3)
             }
         );
@@ -1371,8 +1368,7 @@ fn the_end_of_a_reopen_window_past_the_calendar_is_an_error_not_a_panic() {
     let given = [ev::imported(
         t(0),
         snapshot(Status::Resolved {
-            code: "solved".into(),
-            notes: "n".into(),
+            resolution: resolution("solved", "n"),
             at: far,
         }),
     )];
@@ -1400,7 +1396,8 @@ fn close_a_resolved_incident_by_hand() {
     assert_eq!(
         status(&after),
         &Status::Closed {
-            code: "solved".into(),
+            // A closed incident keeps the whole resolution, notes included.
+            resolution: resolution("solved", "replaced the cable"),
             at: t(5),
             auto: false
         }
@@ -1526,7 +1523,7 @@ fn auto_close_at_the_deadline_and_not_a_second_earlier() {
     assert_eq!(
         status(&after),
         &Status::Closed {
-            code: "solved".into(),
+            resolution: resolution("solved", "replaced the cable"),
             at: due,
             auto: true
         }

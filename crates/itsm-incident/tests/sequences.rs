@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, Utc};
 use common::{
     ALICE, BOB, ID, NETWORK, OTHER, SERVICE_DESK, THIRD, agent, caller, day, integration, mim,
-    nobody, report_of, system, t0,
+    nobody, report_of, resolution, system, t0,
 };
 use itsm_core::actor::Actor;
 use itsm_core::priority::{Impact, Urgency};
@@ -80,12 +80,11 @@ fn status() -> impl Strategy<Value = Status> {
             since: day(-2)
         }),
         (text(), text()).prop_map(|(code, notes)| Status::Resolved {
-            code: code.into(),
-            notes: notes.into(),
+            resolution: resolution(&code, &notes),
             at: day(-1)
         }),
         any::<bool>().prop_map(|auto| Status::Closed {
-            code: "solved".into(),
+            resolution: resolution("solved", "rebooted"),
             at: day(-1),
             auto
         }),

@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::{agent, caller, cmd, ev, run, status, system, t};
+use common::{agent, caller, cmd, ev, resolution, run, status, system, t};
 use itsm_core::actor::{Actor, UserId};
 use itsm_incident::model::{HoldReason, IncidentId, Link, State, Status, StatusKind};
 use itsm_incident::{Command, Event, HoldReasonRule, Policy, sync_children};
@@ -220,8 +220,7 @@ fn a_resolved_parent_resolves_open_children_with_its_code_and_notes() {
     let event = Event::Resolved {
         at: t(10),
         by: agent().user,
-        code: "workaround".into(),
-        notes: "failover to the second line".into(),
+        resolution: resolution("workaround", "failover to the second line"),
     };
     let commands = sync_children(&event, &Policy::servicenow(), &children);
     let resolve = Command::Resolve {
@@ -241,8 +240,7 @@ fn a_resolved_parent_resolves_open_children_with_its_code_and_notes() {
         assert_eq!(
             status(c),
             &Status::Resolved {
-                code: "workaround".into(),
-                notes: "failover to the second line".into(),
+                resolution: resolution("workaround", "failover to the second line"),
                 at: t(10)
             }
         );

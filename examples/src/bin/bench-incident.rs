@@ -57,8 +57,8 @@ use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
 use itsm_core::priority::{Impact, Urgency};
 use itsm_incident::model::{
-    Channel, EscalationKind, HoldReason, Incident, IncidentId, Link, ProblemId, Report, Status,
-    StatusKind,
+    Channel, EscalationKind, HoldReason, Incident, IncidentId, Link, ProblemId, Report, Resolution,
+    Status, StatusKind,
 };
 use itsm_incident::{
     Command, CommandKind, Context, Event, Policy, State, decide, evolve, next_deadline,
@@ -610,16 +610,10 @@ fn fresh(event: &Event) -> Event {
             priority: *priority,
             explanation: explanation.clone(),
         },
-        Event::Resolved {
-            at,
-            by,
-            code,
-            notes,
-        } => Event::Resolved {
+        Event::Resolved { at, by, resolution } => Event::Resolved {
             at: *at,
             by: *by,
-            code: Arc::from(&**code),
-            notes: Arc::from(&**notes),
+            resolution: Arc::new(Resolution::clone(resolution)),
         },
         other => other.clone(),
     }

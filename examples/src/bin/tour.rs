@@ -144,7 +144,7 @@ fn describe(event: &Event) -> String {
         Event::PutOnHold { reason, .. } => format!("reason {reason}"),
         Event::Reprioritized { priority, .. } => format!("priority now {}", priority.0),
         Event::Escalated { kind, level, .. } => format!("{kind} level {level}"),
-        Event::Resolved { code, .. } => format!("code {code}"),
+        Event::Resolved { resolution, .. } => format!("code {}", resolution.code),
         Event::Reopened { by_support, .. } => {
             if *by_support {
                 "by support staff".into()

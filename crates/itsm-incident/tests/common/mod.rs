@@ -10,7 +10,7 @@ use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::GroupId;
 use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use itsm_incident::model::{
-    Channel, Escalation, HoldReason, IncidentId, Links, Report, Snapshot, State, Status,
+    Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State, Status,
 };
 use itsm_incident::{Command, Context, Error, Event, Policy, decide, evolve};
 
@@ -98,6 +98,14 @@ pub fn report_of(id: IncidentId, impact: u8, urgency: u8) -> Report {
         urgency: Urgency(urgency),
         description: "VPN drops every ten minutes".into(),
     }
+}
+
+/// A shared resolution of `code` and `notes`.
+pub fn resolution(code: &str, notes: &str) -> Arc<Resolution> {
+    Arc::new(Resolution {
+        code: code.to_owned(),
+        notes: notes.to_owned(),
+    })
 }
 
 /// The standard report: incident [`ID`], impact 2, urgency 2 (priority 3 Moderate).
@@ -243,8 +251,7 @@ pub mod ev {
         Event::Resolved {
             at,
             by: agent().user,
-            code: "solved".into(),
-            notes: "replaced the cable".into(),
+            resolution: super::resolution("solved", "replaced the cable"),
         }
     }
     pub fn reopened(at: DateTime<Utc>, by: &Actor, by_support: bool) -> Event {
