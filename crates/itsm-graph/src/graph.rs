@@ -1110,6 +1110,8 @@ const UNMARKED: Mark = Mark {
 /// Graphs smaller than this are always traversed top-down (a bottom-up step scans every
 /// node).
 const BOTTOM_UP_MIN_NODES: usize = 1 << 14;
+/// Frontier nodes whose rows and marks are loaded together before they are pushed down.
+const BATCH: usize = 32;
 /// Frontier nodes whose rows are read to estimate a level's arcs.
 const FRONTIER_SAMPLE: usize = 512;
 /// A step goes bottom-up when the frontier's arcs are more than the arcs left to check
@@ -1337,26 +1339,34 @@ impl<'g> Workspace<'g> {
         }
     }
 
-    /// Pushes down the level `queue[head..end]`, loading ahead: the row bounds of the node
-    /// two places on, and the first target and the mark of the next node, so that their
-    /// cache misses overlap with the work on this one instead of following it (safe Rust
-    /// has no prefetch instruction; these are ordinary loads, their values kept in
+    /// Pushes down the level `queue[head..end]`, [`BATCH`] nodes at a time, loading ahead:
+    /// first the row bounds of every node of the batch, then the first target and the mark
+    /// of each, then the batch is pushed down. The loads of a batch do not depend on each
+    /// other, so their cache misses are waited for together instead of one after the other
+    /// (safe Rust has no prefetch instruction: these are ordinary loads, their values kept in
     /// `ahead` so that they are not optimized away).
     fn push_level(&mut self, head: usize, end: usize, outage: u8, holding: u8) {
         let g = self.graph;
-        for k in head..end {
-            let Some(&u) = self.queue.get(k) else { break };
-            if let Some(&far) = self.queue.get(k + 2).filter(|_| k + 2 < end) {
-                let (lo, _) = g.forward.range(far);
-                self.ahead ^= lo as u32;
+        let mut at = head;
+        while at < end {
+            let stop = (at + BATCH).min(end);
+            let batch = self.queue.get(at..stop).unwrap_or(&[]);
+            let mut lo = [0usize; BATCH];
+            for (slot, &u) in lo.iter_mut().zip(batch) {
+                *slot = g.forward.range(u).0;
             }
-            if let Some(&near) = self.queue.get(k + 1).filter(|_| k + 1 < end) {
-                let (lo, _) = g.forward.range(near);
-                let first = g.forward.cols.get(lo).copied().unwrap_or(0);
-                let mark = self.marks.get(near as usize).map_or(0, |m| m.state);
-                self.ahead ^= first ^ u32::from(mark);
+            let mut ahead = self.ahead;
+            for (&l, &u) in lo.iter().zip(batch) {
+                let first = g.forward.cols.get(l).copied().unwrap_or(0);
+                let mark = self.marks.get(u as usize).map_or(0, |m| m.state);
+                ahead ^= first ^ u32::from(mark);
             }
-            self.push_down(u, outage, holding);
+            self.ahead = ahead;
+            for k in at..stop {
+                let Some(&u) = self.queue.get(k) else { break };
+                self.push_down(u, outage, holding);
+            }
+            at = stop;
         }
     }
 
