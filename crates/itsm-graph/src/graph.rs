@@ -1070,9 +1070,14 @@ impl Graph {
             graph: self,
             marks: vec![UNMARKED; n],
             down: vec![0; n],
-            done: vec![0; n.div_ceil(64)],
-            hit: vec![0; n.div_ceil(64)],
-            blocked: self.groups.clone(),
+            bits: self
+                .groups
+                .iter()
+                .map(|&g| Bits {
+                    blocked: g,
+                    ..Bits::default()
+                })
+                .collect(),
             done_count: 0,
             partial: 0,
             affected: 0,
@@ -1132,6 +1137,19 @@ fn set_bit(words: &mut [u64], v: usize) {
     }
 }
 
+/// Three bitmaps interleaved, 64 nodes a record, so that the three bits a visit tests of a
+/// node lie in one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Bits {
+    /// Nodes that are not groups and are at the outage level: nothing can raise them, so
+    /// their arcs in are skipped without reading their state.
+    done: u64,
+    /// Nodes that are not groups and are affected (at any level).
+    hit: u64,
+    /// Groups and masked nodes: never candidates of a bottom-up step.
+    blocked: u64,
+}
+
 /// Scratch space for impact queries: dense arrays reset sparsely, so a thousand small
 /// queries on a million-node graph cost what they touch.
 #[derive(Debug, Clone)]
@@ -1140,13 +1158,8 @@ pub struct Workspace<'g> {
     marks: Vec<Mark>,
     /// For a group: members failed (at outage) so far.
     down: Vec<u32>,
-    /// One bit per node that is not a group and is at the outage level: nothing can raise
-    /// it, so its arcs in are skipped without reading its state.
-    done: Vec<u64>,
-    /// One bit per node that is not a group and is affected (at any level).
-    hit: Vec<u64>,
-    /// One bit per group or masked node: never a candidate of a bottom-up step.
-    blocked: Vec<u64>,
+    /// Three bits per node, 64 nodes a record (see [`Bits`]).
+    bits: Vec<Bits>,
     done_count: usize,
     /// Nodes that are not groups and are affected below the outage level.
     partial: usize,
@@ -1164,22 +1177,24 @@ impl<'g> Workspace<'g> {
     fn reset(&mut self) {
         if self.touched.len() > self.marks.len() / 8 {
             // Most of the graph: sequential passes beat a scattered reset.
-            self.done.fill(0);
-            self.hit.fill(0);
-            self.blocked.clone_from(&self.graph.groups);
+            for (b, &g) in self.bits.iter_mut().zip(&self.graph.groups) {
+                *b = Bits {
+                    blocked: g,
+                    ..Bits::default()
+                };
+            }
             self.down.fill(0);
             self.marks.fill(UNMARKED);
         } else {
             for &t in &self.touched {
                 let i = t as usize;
-                if let (Some(d), Some(h)) = (self.done.get_mut(i / 64), self.hit.get_mut(i / 64)) {
-                    *d = 0;
-                    *h = 0;
-                }
-                if let (Some(b), Some(g)) =
-                    (self.blocked.get_mut(i / 64), self.graph.groups.get(i / 64))
+                if let (Some(b), Some(&g)) =
+                    (self.bits.get_mut(i / 64), self.graph.groups.get(i / 64))
                 {
-                    *b = *g;
+                    *b = Bits {
+                        blocked: g,
+                        ..Bits::default()
+                    };
                 }
                 if let Some(m) = self.marks.get_mut(i) {
                     *m = UNMARKED;
@@ -1200,7 +1215,23 @@ impl<'g> Workspace<'g> {
 
     #[inline]
     fn is_done(&self, v: usize) -> bool {
-        bit(&self.done, v)
+        self.bits
+            .get(v / 64)
+            .is_some_and(|b| b.done & (1u64 << (v % 64)) != 0)
+    }
+
+    #[inline]
+    fn is_hit(&self, v: usize) -> bool {
+        self.bits
+            .get(v / 64)
+            .is_some_and(|b| b.hit & (1u64 << (v % 64)) != 0)
+    }
+
+    #[inline]
+    fn is_blocked(&self, v: usize) -> bool {
+        self.bits
+            .get(v / 64)
+            .is_none_or(|b| b.blocked & (1u64 << (v % 64)) != 0)
     }
 
     /// Raises `v` to `new` (if that is higher), with `u` as the reason, queueing it.
@@ -1235,11 +1266,15 @@ impl<'g> Workspace<'g> {
     #[inline]
     fn count_raise(&mut self, vi: usize, was: u8, new: u8, outage: u8) {
         if was == 0 {
-            set_bit(&mut self.hit, vi);
+            if let Some(b) = self.bits.get_mut(vi / 64) {
+                b.hit |= 1u64 << (vi % 64);
+            }
             self.partial += 1;
         }
         if new == outage {
-            set_bit(&mut self.done, vi);
+            if let Some(b) = self.bits.get_mut(vi / 64) {
+                b.done |= 1u64 << (vi % 64);
+            }
             self.done_count += 1;
             self.partial = self.partial.saturating_sub(1);
         }
@@ -1290,11 +1325,11 @@ impl<'g> Workspace<'g> {
             if self.is_done(vi) {
                 continue;
             }
-            if !bit(&self.blocked, vi) {
+            if !self.is_blocked(vi) {
                 // Into a node that is neither a group nor masked, the failure passes on as
                 // it is (through an edge, or a builder's membership in a node that is not a
                 // group); a node not affected yet is written without reading its mark.
-                if bit(&self.hit, vi) {
+                if self.is_hit(vi) {
                     // Affected already, so at level 1 or above: level 1 cannot raise it,
                     // and its mark is not read.
                     if s > 1 {
@@ -1416,17 +1451,13 @@ impl<'g> Workspace<'g> {
             return;
         }
         let n = self.marks.len();
-        let words = self.done.len();
+        let words = self.bits.len();
         for w in 0..words {
             // Candidates: not at the outage level (or, when the frontier is at level 1,
             // not affected at all).
-            let skip = if top == 1 {
-                self.hit.get(w)
-            } else {
-                self.done.get(w)
-            };
-            let blocked = self.blocked.get(w).copied().unwrap_or(u64::MAX);
-            let mut free = !(skip.copied().unwrap_or(u64::MAX) | blocked);
+            let Some(&b) = self.bits.get(w) else { break };
+            let skip = if top == 1 { b.hit } else { b.done };
+            let mut free = !(skip | b.blocked);
             while free != 0 {
                 let v = w * 64 + free.trailing_zeros() as usize;
                 free &= free - 1;
@@ -1450,7 +1481,7 @@ impl<'g> Workspace<'g> {
                 if by == NONE {
                     continue;
                 }
-                if cur == 0 && !bit(&self.hit, v as usize) {
+                if cur == 0 && !self.is_hit(v as usize) {
                     self.raise_fresh(v, best, by, outage);
                 } else {
                     self.raise(v, best, by, outage);
@@ -1483,7 +1514,7 @@ impl<'g> Workspace<'g> {
         let (mut best, mut by) = (cur, NONE);
         for &p in sources {
             let pi = p as usize;
-            if !bit(&self.hit, pi) {
+            if !self.is_hit(pi) {
                 continue;
             }
             let s = if self.is_done(pi) {
@@ -1528,7 +1559,9 @@ impl<'g> Workspace<'g> {
                     self.touched.push(m.0);
                 }
                 mark.state |= ST_TOUCHED | ST_MASKED;
-                set_bit(&mut self.blocked, m.0 as usize);
+                if let Some(b) = self.bits.get_mut(m.0 as usize / 64) {
+                    b.blocked |= 1u64 << (m.0 % 64);
+                }
             }
         }
         for &(node, level) in seeds {
