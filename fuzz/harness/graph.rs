@@ -566,13 +566,13 @@ fn check_structure(graph: &Graph, model: &Model, spec: &GraphSpec) {
         let out: Vec<usize> = graph
             .affects(node_id(i))
             .iter()
-            .map(|v| *v as usize)
+            .map(|v| v.0 as usize)
             .collect();
         assert_eq!(model.outputs.get(i), Some(&out), "arcs out of `{id}`");
         let back: Vec<usize> = graph
             .affected_by(node_id(i))
             .iter()
-            .map(|u| *u as usize)
+            .map(|u| u.0 as usize)
             .collect();
         let want: Vec<usize> = model
             .inputs

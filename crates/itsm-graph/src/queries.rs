@@ -295,10 +295,10 @@ impl Graph {
         let mut queue: VecDeque<u32> = starts.iter().map(|n| n.0).collect();
         let mut out = Vec::new();
         while let Some(u) = queue.pop_front() {
-            for &v in self.affected_by(NodeId(u)) {
-                if seen.insert(v) {
-                    out.push(NodeId(v));
-                    queue.push_back(v);
+            for v in self.affected_by(NodeId(u)) {
+                if seen.insert(v.0) {
+                    out.push(v);
+                    queue.push_back(v.0);
                 }
             }
         }

@@ -895,9 +895,9 @@ fn export(path: &Path, graph: &Graph, seeds: &Seeds, small: usize, small_reps: u
     }
     let mut written = 0u32;
     for u in 0..n {
-        for &v in graph.affects(NodeId(u)) {
+        for v in graph.affects(NodeId(u)) {
             w.write_all(&u.to_le_bytes())?;
-            w.write_all(&v.to_le_bytes())?;
+            w.write_all(&v.0.to_le_bytes())?;
             written += 1;
         }
     }

@@ -465,7 +465,7 @@ fn layout(graph: &Graph) -> Layout {
         while let Some((u, next)) = stack.last_mut() {
             let u = *u;
             let deps = graph.affected_by(NodeId(u));
-            if let Some(&d) = deps.get(*next) {
+            if let Some(&NodeId(d)) = deps.get(*next) {
                 *next += 1;
                 match state.get(&d) {
                     Some(1) => {} // a back edge: this is where a cycle is broken
@@ -536,9 +536,9 @@ fn order_layers(graph: &Graph, layout: &mut Layout) {
         let lu = layer_of.get(&u).copied().unwrap_or(0);
         graph
             .affects(NodeId(u))
-            .iter()
+            .into_iter()
             .chain(graph.affected_by(NodeId(u)))
-            .copied()
+            .map(|v| v.0)
             .filter(|v| {
                 let lv = layer_of.get(v).copied().unwrap_or(0);
                 if above { lv < lu } else { lv > lu }
@@ -634,7 +634,7 @@ fn drawn_edges(graph: &Graph) -> Vec<(u32, u32, bool)> {
     let mut arcs: BTreeSet<(u32, u32)> = BTreeSet::new(); // (failing, affected)
     for u in 0..u32::try_from(graph.node_count()).unwrap_or(u32::MAX) {
         for v in graph.affects(NodeId(u)) {
-            arcs.insert((u, *v));
+            arcs.insert((u, v.0));
         }
     }
     let mut out = Vec::new();
