@@ -183,7 +183,9 @@ pub struct Report {
 pub struct Resolution {
     /// The resolution code (ServiceNow's close code), from the policy's list if it has one.
     pub code: String,
-    /// The resolution notes.
+    /// The resolution notes (absent in JSON: empty, as in records written before closed
+    /// incidents kept their notes).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub notes: String,
 }
 
@@ -402,8 +404,8 @@ pub struct Incident {
     // beside it, so `reprioritized` neither copies the report nor reads it (on a log folded
     // from memory, the report is usually the one cold cache line an incident costs).
     pub(crate) report: Arc<Report>,
-    /// Impact and urgency after the last reprioritization, absent while they are the reported
-    /// ones (the report itself keeps the first assessment).
+    /// Impact and urgency after the last reprioritization, absent until the first one (the
+    /// report itself keeps the first assessment).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")

@@ -375,6 +375,50 @@ fn hold_reasons_are_plain_strings() {
     assert_eq!(custom, HoldReason::Custom("awaiting_parts".into()));
 }
 
+#[test]
+fn resolutions_are_flat_in_json_and_old_closed_records_still_load() {
+    use itsm_incident::model::{Resolution, Status};
+    use std::sync::Arc;
+    let resolution = Arc::new(Resolution {
+        code: "solved".into(),
+        notes: "rebooted".into(),
+    });
+    let event = Event::Resolved {
+        at: t(2, 9),
+        by: UserId::from_u128(7),
+        resolution: Arc::clone(&resolution),
+    };
+    assert_eq!(
+        serde_json::to_string(&event).unwrap(),
+        r#"{"type":"resolved","at":"2026-03-02T09:00:00Z","by":"00000000-0000-0000-0000-000000000007","code":"solved","notes":"rebooted"}"#
+    );
+    let closed = Status::Closed {
+        resolution,
+        at: t(3, 9),
+        auto: true,
+    };
+    assert_eq!(
+        serde_json::to_string(&closed).unwrap(),
+        r#"{"status":"closed","code":"solved","notes":"rebooted","at":"2026-03-03T09:00:00Z","auto":true}"#
+    );
+    // A closed status written before closed incidents kept their notes.
+    let old: Status = serde_json::from_str(
+        r#"{"status":"closed","code":"solved","at":"2026-03-03T09:00:00Z","auto":false}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        old,
+        Status::Closed {
+            resolution: Arc::new(Resolution {
+                code: "solved".into(),
+                notes: String::new(),
+            }),
+            at: t(3, 9),
+            auto: false,
+        }
+    );
+}
+
 fn policy_json_with_matrix(matrix: serde_json::Value) -> String {
     let mut policy = serde_json::to_value(Policy::servicenow()).unwrap();
     policy["matrix"] = matrix;

@@ -12,9 +12,11 @@
 //! What is measured, each the median of [`REPS`] runs (min and max printed too), on one
 //! thread, with `black_box` on every result:
 //! - `evolve`: fold every incident's events from `State::new()`, incident after incident,
-//!   over the whole log held in memory (laid out in log order, as a loader would leave it);
-//!   dropping each final state is included. A diagnostic line repeats the fold over
-//!   [`HOT_INCIDENTS`] incidents whose events are already in the CPU caches.
+//!   over the whole log held in memory (laid out as a loader leaves it: each event decoded
+//!   from its JSON line, so its shared texts are fresh allocations in log order); dropping
+//!   each final state is included. Two diagnostic lines: the fold over [`HOT_INCIDENTS`]
+//!   incidents whose events are already in the CPU caches, and the fold as the host's loop
+//!   runs it, [`CHUNK`] incidents at a time on events just made (the `decide` method).
 //! - `decide`: every command against the state it was issued in. [`CHUNK`] incidents at a
 //!   time are replayed in waves: the `k`-th command of each is decided against its current
 //!   state (timed, with dropping the result), then the events it produced are folded in
