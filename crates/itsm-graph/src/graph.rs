@@ -535,7 +535,7 @@ impl GraphBuilder {
         // order of a breadth-first walk along the arcs, so that what one failure reaches lies
         // close together (see `locality_order`). The builder's numbering stays the public one
         // (`NodeId`); `inner` and `outer` translate at the API.
-        let (first, first_bits) = Rows::forward(&arcs, n)?;
+        let (first, _) = Rows::forward(&arcs, n)?;
         let outer = locality_order(&first, n);
         let mut inner = vec![NONE; n];
         for (new, &old) in outer.iter().enumerate() {
@@ -543,7 +543,7 @@ impl GraphBuilder {
                 *slot = u32::try_from(new).unwrap_or(NONE);
             }
         }
-        drop((first, first_bits));
+        drop(first);
         for id in arcs.from.iter_mut().chain(arcs.to.iter_mut()) {
             // Ids out of range stay out of range (the rows skip them).
             *id = inner.get(*id as usize).copied().unwrap_or(NONE);
@@ -664,10 +664,11 @@ fn locality_order(rows: &Rows, n: usize) -> Vec<u32> {
             for (slot, &u) in bounds.iter_mut().zip(batch) {
                 *slot = rows.range(u);
             }
-            for &(lo, _) in &bounds {
+            let bounds = bounds.get(..stop - head).unwrap_or(&[]);
+            for &(lo, _) in bounds {
                 ahead ^= rows.cols.get(lo).copied().unwrap_or(0);
             }
-            for &(lo, hi) in bounds.iter().take(stop - head) {
+            for &(lo, hi) in bounds {
                 for &v in rows.cols.get(lo..hi).unwrap_or(&[]) {
                     if !bit(&seen, v as usize) {
                         set_bit(&mut seen, v as usize);
@@ -1171,14 +1172,7 @@ impl Graph {
             graph: self,
             marks: vec![UNMARKED; n],
             down: vec![0; n],
-            bits: self
-                .groups
-                .iter()
-                .map(|&g| Bits {
-                    blocked: g,
-                    ..Bits::default()
-                })
-                .collect(),
+            bits: self.groups.iter().map(|&g| Bits::unmarked(g)).collect(),
             done_count: 0,
             partial: 0,
             affected: 0,
@@ -1252,6 +1246,35 @@ struct Bits {
     blocked: u64,
 }
 
+impl Bits {
+    /// A record before any query: only its groups blocked.
+    fn unmarked(groups: u64) -> Self {
+        Bits {
+            blocked: groups,
+            ..Bits::default()
+        }
+    }
+}
+
+/// Which of a [`Bits`] record's bitmaps.
+#[derive(Clone, Copy)]
+enum Flag {
+    Done,
+    Hit,
+    Blocked,
+}
+
+impl Flag {
+    #[inline]
+    fn word_mut(self, b: &mut Bits) -> &mut u64 {
+        match self {
+            Flag::Done => &mut b.done,
+            Flag::Hit => &mut b.hit,
+            Flag::Blocked => &mut b.blocked,
+        }
+    }
+}
+
 /// Scratch space for impact queries: dense arrays reset sparsely, so a thousand small
 /// queries on a million-node graph cost what they touch.
 #[derive(Debug, Clone)]
@@ -1280,10 +1303,7 @@ impl<'g> Workspace<'g> {
         if self.touched.len() > self.marks.len() / 8 {
             // Most of the graph: sequential passes beat a scattered reset.
             for (b, &g) in self.bits.iter_mut().zip(&self.graph.groups) {
-                *b = Bits {
-                    blocked: g,
-                    ..Bits::default()
-                };
+                *b = Bits::unmarked(g);
             }
             self.down.fill(0);
             self.marks.fill(UNMARKED);
@@ -1293,10 +1313,7 @@ impl<'g> Workspace<'g> {
                 if let (Some(b), Some(&g)) =
                     (self.bits.get_mut(i / 64), self.graph.groups.get(i / 64))
                 {
-                    *b = Bits {
-                        blocked: g,
-                        ..Bits::default()
-                    };
+                    *b = Bits::unmarked(g);
                 }
                 if let Some(m) = self.marks.get_mut(i) {
                     *m = UNMARKED;
@@ -1329,11 +1346,19 @@ impl<'g> Workspace<'g> {
             .is_some_and(|b| b.hit & (1u64 << (v % 64)) != 0)
     }
 
+    /// Out of range counts as blocked: nothing is pushed there.
     #[inline]
     fn is_blocked(&self, v: usize) -> bool {
         self.bits
             .get(v / 64)
             .is_none_or(|b| b.blocked & (1u64 << (v % 64)) != 0)
+    }
+
+    #[inline]
+    fn set_flag(&mut self, v: usize, f: Flag) {
+        if let Some(b) = self.bits.get_mut(v / 64) {
+            *f.word_mut(b) |= 1u64 << (v % 64);
+        }
     }
 
     /// Raises `v` to `new` (if that is higher), with `u` as the reason, queueing it.
@@ -1368,15 +1393,11 @@ impl<'g> Workspace<'g> {
     #[inline]
     fn count_raise(&mut self, vi: usize, was: u8, new: u8, outage: u8) {
         if was == 0 {
-            if let Some(b) = self.bits.get_mut(vi / 64) {
-                b.hit |= 1u64 << (vi % 64);
-            }
+            self.set_flag(vi, Flag::Hit);
             self.partial += 1;
         }
         if new == outage {
-            if let Some(b) = self.bits.get_mut(vi / 64) {
-                b.done |= 1u64 << (vi % 64);
-            }
+            self.set_flag(vi, Flag::Done);
             self.done_count += 1;
             self.partial = self.partial.saturating_sub(1);
         }
@@ -1662,9 +1683,7 @@ impl<'g> Workspace<'g> {
                     self.touched.push(m);
                 }
                 mark.state |= ST_TOUCHED | ST_MASKED;
-                if let Some(b) = self.bits.get_mut(m as usize / 64) {
-                    b.blocked |= 1u64 << (m % 64);
-                }
+                self.set_flag(m as usize, Flag::Blocked);
             }
         }
         for &(node, level) in seeds {
@@ -1755,16 +1774,22 @@ mod tests {
     use super::*;
     use crate::spec::SeverityScale;
 
-    /// The compiled order is a breadth-first order, not the builder's, and every answer
-    /// still speaks of the builder's ids: a chain built backwards is renumbered front to
-    /// back, and a failure of its head is reported, explained and counted by `NodeId`.
-    #[test]
-    fn the_compiled_order_stays_behind_the_api() -> Result<(), Error> {
+    /// A builder with one relation, `feeds`, along which failure travels forward.
+    fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
         let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
         let feeds = b.relation(RelationSpec {
             name: "feeds".into(),
             propagation: Propagation::FromTo,
         })?;
+        Ok((b, feeds))
+    }
+
+    /// The compiled order is a breadth-first order, not the builder's, and every answer
+    /// still speaks of the builder's ids: a chain built backwards is renumbered front to
+    /// back, and a failure of its head is reported, explained and counted by `NodeId`.
+    #[test]
+    fn the_compiled_order_stays_behind_the_api() -> Result<(), Error> {
+        let (mut b, feeds) = feeding()?;
         // Builder ids 0..5: c4, c3, c2, c1, c0; failure runs c0 -> c1 -> ... -> c4, and a
         // group (id 5) of c3 and c4 that needs one up.
         let mut spec = NodeSpec::new("", NodeKind::ConfigurationItem, "host");
@@ -1805,11 +1830,7 @@ mod tests {
     /// the first in the builder's order.
     #[test]
     fn build_errors_follow_the_builders_order() -> Result<(), Error> {
-        let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
-        let feeds = b.relation(RelationSpec {
-            name: "feeds".into(),
-            propagation: Propagation::FromTo,
-        })?;
+        let (mut b, feeds) = feeding()?;
         // `first` is reached from `x`, so it is compiled after `second` and `x`.
         let first = b.group("first", MinUp::Count(1))?;
         b.group("second", MinUp::Count(1))?;
