@@ -131,6 +131,12 @@ fn channel(name: Option<&str>) -> Channel {
 
 fn status_of(state: &MappedState, row: &Row) -> Status {
     let at = row.updated_at;
+    let resolution = || {
+        Arc::new(Resolution {
+            code: row.resolution_code.clone().unwrap_or_default(),
+            notes: NOT_IN_LOG.to_owned(),
+        })
+    };
     match state {
         MappedState::New => Status::New,
         MappedState::InProgress => Status::InProgress,
@@ -139,17 +145,11 @@ fn status_of(state: &MappedState, row: &Row) -> Status {
             since: at,
         },
         MappedState::Resolved => Status::Resolved {
-            resolution: Arc::new(Resolution {
-                code: row.resolution_code.clone().unwrap_or_default(),
-                notes: NOT_IN_LOG.to_owned(),
-            }),
+            resolution: resolution(),
             at,
         },
         MappedState::Closed => Status::Closed {
-            resolution: Arc::new(Resolution {
-                code: row.resolution_code.clone().unwrap_or_default(),
-                notes: NOT_IN_LOG.to_owned(),
-            }),
+            resolution: resolution(),
             at,
             auto: false,
         },
