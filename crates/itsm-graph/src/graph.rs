@@ -1620,9 +1620,17 @@ impl<'g> Workspace<'g> {
         let sources = self.graph.reverse.row(v);
         if self.partial == 0 {
             // Every affected node that is not a group is at the outage level.
-            // Eight sources' bits are loaded before any is tested: independent loads
-            // overlap, where stopping at each one would wait for them one by one.
-            for chunk in sources.chunks(8) {
+            // Rows are sorted and the compiled order is breadth-first, so the first source
+            // is the earliest reached and usually done: it is tested alone. Past it, eight
+            // sources' bits are loaded before any is tested: independent loads overlap,
+            // where stopping at each one would wait for them one by one.
+            let Some((&first, rest)) = sources.split_first() else {
+                return (cur, NONE);
+            };
+            if self.is_done(first as usize) {
+                return (outage, first);
+            }
+            for chunk in rest.chunks(8) {
                 let mut found = 0u32;
                 for (k, p) in chunk.iter().enumerate() {
                     found |= u32::from(self.is_done(*p as usize)) << k;
