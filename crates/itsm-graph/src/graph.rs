@@ -578,6 +578,19 @@ impl GraphBuilder {
                 }
             }
         }
+        let blank = groups
+            .iter()
+            .map(|&groups| Bits {
+                blocked: groups,
+                ..Bits::default()
+            })
+            .collect();
+        let mut leaves = vec![0u64; n.div_ceil(64)];
+        for (u, (lo, hi)) in forward.bounds().enumerate() {
+            if lo == hi {
+                set_bit(&mut leaves, u);
+            }
+        }
         let reverse = forward.transpose(n, &mut scratch_v, &mut scratch_u);
         drop((scratch_v, scratch_u));
         let mut need = vec![1u32; n];
@@ -623,6 +636,8 @@ impl GraphBuilder {
             need,
             groups,
             statics,
+            blank,
+            leaves,
             forward,
             bits,
             reverse,
@@ -961,6 +976,11 @@ pub struct Graph {
     groups: Vec<u64>,
     /// One bit per group or node with an arc into a group (always pushed down).
     statics: Vec<u64>,
+    /// A workspace's bitmaps before any query (see [`Bits`]).
+    blank: Vec<Bits>,
+    /// One bit per node with no arc out: nothing is pushed down from it, so it is never
+    /// queued.
+    leaves: Vec<u64>,
     /// Where failure travels, by source.
     forward: Rows,
     /// The `ARC_*` bits of each forward arc.
@@ -1172,13 +1192,14 @@ impl Graph {
             graph: self,
             marks: vec![UNMARKED; n],
             down: vec![0; n],
-            bits: self.groups.iter().map(|&g| Bits::unmarked(g)).collect(),
+            bits: self.blank.clone(),
             done_count: 0,
             partial: 0,
             affected: 0,
             touched: Vec::new(),
             queue: Vec::new(),
             bottom_up: true,
+            fill_above: n / 8,
             ahead: 0,
         }
     }
@@ -1246,16 +1267,6 @@ struct Bits {
     blocked: u64,
 }
 
-impl Bits {
-    /// A record before any query: only its groups blocked.
-    fn unmarked(groups: u64) -> Self {
-        Bits {
-            blocked: groups,
-            ..Bits::default()
-        }
-    }
-}
-
 /// Which of a [`Bits`] record's bitmaps.
 #[derive(Clone, Copy)]
 enum Flag {
@@ -1294,31 +1305,36 @@ pub struct Workspace<'g> {
     queue: Vec<u32>,
     /// Whether large frontiers may be expanded bottom-up.
     bottom_up: bool,
+    /// A reset after a query that touched more nodes than this fills the arrays whole.
+    fill_above: usize,
     /// What [`Workspace::push_level`] loaded ahead (folded, never read for a result).
     ahead: u32,
 }
 
 impl<'g> Workspace<'g> {
+    /// Clears the last query. The bitmaps are reset, and so are the marks of groups; the
+    /// mark of a node that is not a group is left as the last query wrote it, and read only
+    /// while it is current (see [`Workspace::current`]): nodes are written whole when first
+    /// raised or masked, so a thousand small queries skip that many scattered writes.
     fn reset(&mut self) {
-        if self.touched.len() > self.marks.len() / 8 {
+        if self.touched.len() > self.fill_above {
             // Most of the graph: sequential passes beat a scattered reset.
-            for (b, &g) in self.bits.iter_mut().zip(&self.graph.groups) {
-                *b = Bits::unmarked(g);
-            }
+            self.bits.clone_from_slice(&self.graph.blank);
             self.down.fill(0);
             self.marks.fill(UNMARKED);
         } else {
             for &t in &self.touched {
                 let i = t as usize;
-                if let (Some(b), Some(&g)) =
-                    (self.bits.get_mut(i / 64), self.graph.groups.get(i / 64))
+                if let (Some(b), Some(blank)) =
+                    (self.bits.get_mut(i / 64), self.graph.blank.get(i / 64))
                 {
-                    *b = Bits::unmarked(g);
+                    *b = *blank;
                 }
-                if let Some(m) = self.marks.get_mut(i) {
-                    *m = UNMARKED;
-                }
+                // Only a group's mark is reset (see [`Workspace::current`]).
                 if bit(&self.graph.groups, i) {
+                    if let Some(m) = self.marks.get_mut(i) {
+                        *m = UNMARKED;
+                    }
                     if let Some(d) = self.down.get_mut(i) {
                         *d = 0;
                     }
@@ -1330,6 +1346,18 @@ impl<'g> Workspace<'g> {
         self.affected = 0;
         self.touched.clear();
         self.queue.clear();
+    }
+
+    /// The mark of `v` if it is current: `v` is a group, or was raised or masked in this
+    /// query (a node that is not a group and is blocked is masked). Any other mark may be
+    /// left from an earlier query, and stands for [`UNMARKED`].
+    #[inline]
+    fn current(&self, v: usize) -> Option<&Mark> {
+        if self.is_hit(v) || self.is_blocked(v) {
+            self.marks.get(v)
+        } else {
+            None
+        }
     }
 
     #[inline]
@@ -1344,6 +1372,15 @@ impl<'g> Workspace<'g> {
         self.bits
             .get(v / 64)
             .is_some_and(|b| b.hit & (1u64 << (v % 64)) != 0)
+    }
+
+    /// Out of range counts as a leaf: nothing is pushed from there.
+    #[inline]
+    fn is_leaf(&self, v: usize) -> bool {
+        self.graph
+            .leaves
+            .get(v / 64)
+            .is_none_or(|w| w & (1u64 << (v % 64)) != 0)
     }
 
     /// Out of range counts as blocked: nothing is pushed there.
@@ -1381,7 +1418,7 @@ impl<'g> Workspace<'g> {
         if cur & ST_TOUCHED == 0 {
             self.touched.push(v);
         }
-        if cur & ST_QUEUED == 0 {
+        if cur & ST_QUEUED == 0 && !self.is_leaf(vi) {
             self.queue.push(v);
         }
         if !bit(&self.graph.groups, vi) {
@@ -1418,7 +1455,9 @@ impl<'g> Workspace<'g> {
         };
         self.affected += 1;
         self.touched.push(v);
-        self.queue.push(v);
+        if !self.is_leaf(vi) {
+            self.queue.push(v);
+        }
         self.count_raise(vi, 0, new, outage);
     }
 
@@ -1592,8 +1631,7 @@ impl<'g> Workspace<'g> {
                 let cur = if top == 1 || self.partial == 0 {
                     0
                 } else {
-                    self.marks
-                        .get(v)
+                    self.current(v)
                         .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
                 };
                 if cur >= top {
@@ -1683,30 +1721,39 @@ impl<'g> Workspace<'g> {
         let g = self.graph;
         let outage = g.outage;
         let holding = g.severity.group_holding;
-        // Masks live in the marks for the duration of the query (reset with them).
+        // Masks live in the marks and the blocked bits for the duration of the query. Nothing
+        // is raised yet: the mark of a node that is not a group and not blocked (not masked
+        // twice) is written whole.
         for m in maintenance {
             let m = g.inner_of(*m);
-            if let Some(mark) = self.marks.get_mut(m as usize) {
-                if mark.state & ST_TOUCHED == 0 {
-                    self.touched.push(m);
-                }
-                mark.state |= ST_TOUCHED | ST_MASKED;
-                self.set_flag(m as usize, Flag::Blocked);
+            let mi = m as usize;
+            let group = bit(&g.groups, mi);
+            let fresh = !group && !self.is_blocked(mi);
+            let Some(mark) = self.marks.get_mut(mi) else {
+                continue;
+            };
+            if fresh {
+                *mark = UNMARKED;
             }
+            if mark.state & ST_TOUCHED == 0 {
+                self.touched.push(m);
+            }
+            mark.state |= ST_TOUCHED | ST_MASKED;
+            self.set_flag(mi, Flag::Blocked);
         }
         for &(node, level) in seeds {
             if level == 0 || level > outage {
                 return Err(Error::NoSuchSeverity { level, max: outage });
             }
             let node = g.inner_of(node);
-            if self
-                .marks
-                .get(node as usize)
-                .is_none_or(|m| m.state & ST_MASKED != 0)
-            {
-                continue;
+            let vi = node as usize;
+            match self.current(vi) {
+                Some(m) if m.state & ST_MASKED != 0 => {}
+                Some(_) => self.raise(node, level, node, outage),
+                // Neither a group, nor raised yet (a seed given twice), nor masked.
+                None if vi < self.marks.len() => self.raise_fresh(node, level, node, outage),
+                None => {}
             }
-            self.raise(node, level, node, outage);
         }
         // Level by level (a FIFO queue, so a level is a stretch of it): each level is pushed
         // down, or expanded bottom-up when it is large.
@@ -1755,16 +1802,14 @@ impl ImpactView<'_, '_> {
     /// The severity of `node` (0: unaffected).
     pub fn severity(&self, node: NodeId) -> u8 {
         self.ws
-            .marks
-            .get(self.ws.graph.inner_of(node) as usize)
+            .current(self.ws.graph.inner_of(node) as usize)
             .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
     }
 
     /// The node whose failure raised `node` to its severity (itself for a seed).
     pub fn via(&self, node: NodeId) -> Option<NodeId> {
         self.ws
-            .marks
-            .get(self.ws.graph.inner_of(node) as usize)
+            .current(self.ws.graph.inner_of(node) as usize)
             .map(|m| m.pred)
             .filter(|p| *p != NONE)
             .map(|p| self.ws.graph.outer_of(p))
@@ -1902,6 +1947,8 @@ mod tests {
             let g = b.build()?;
             let outage = g.outage();
             let mut fast = g.workspace();
+            // Reset sparsely however much a query touched: marks are left from earlier queries.
+            fast.fill_above = usize::MAX;
             let mut slow = g.workspace();
             slow.bottom_up = false;
             for round in 0..6 {
@@ -1927,6 +1974,15 @@ mod tests {
                 let b = answer(&mut slow)?;
                 assert!(a.0.len() > 1000 || round == 0);
                 assert_eq!(a, b);
+                // The reused workspace (marks left from earlier queries) answers like a fresh
+                // one, reasons included.
+                let every = |ws: &mut Workspace<'_>| -> Result<Vec<(u8, Option<NodeId>)>, Error> {
+                    let view = ws.run(&seeds, &masks)?;
+                    Ok((0..n + groups)
+                        .map(|i| (view.severity(NodeId(i)), view.via(NodeId(i))))
+                        .collect())
+                };
+                assert_eq!(every(&mut fast)?, every(&mut g.workspace())?);
             }
         }
         Ok(())
