@@ -1197,9 +1197,10 @@ impl Graph {
             partial: 0,
             affected: 0,
             touched: Vec::new(),
+            touched_groups: Vec::new(),
             queue: Vec::new(),
             bottom_up: true,
-            fill_above: n / 8,
+            fill_above: n.div_ceil(64),
             ahead: 0,
         }
     }
@@ -1302,26 +1303,27 @@ pub struct Workspace<'g> {
     /// Nodes affected (severity at least 1).
     affected: usize,
     touched: Vec<u32>,
+    /// The groups among `touched`: the only marks a reset clears.
+    touched_groups: Vec<u32>,
     queue: Vec<u32>,
     /// Whether large frontiers may be expanded bottom-up.
     bottom_up: bool,
-    /// A reset after a query that touched more nodes than this fills the arrays whole.
+    /// A reset after a query that touched more nodes than this copies the bitmaps whole.
     fill_above: usize,
     /// What [`Workspace::push_level`] loaded ahead (folded, never read for a result).
     ahead: u32,
 }
 
 impl<'g> Workspace<'g> {
-    /// Clears the last query. The bitmaps are reset, and so are the marks of groups; the
-    /// mark of a node that is not a group is left as the last query wrote it, and read only
-    /// while it is current (see [`Workspace::current`]): nodes are written whole when first
-    /// raised or masked, so a thousand small queries skip that many scattered writes.
+    /// Clears the last query. The bitmaps are reset, and so are the marks and counts of the
+    /// groups touched; the mark of a node that is not a group is left as the last query
+    /// wrote it, and read only while it is current (see [`Workspace::current`]): nodes are
+    /// written whole when first raised or masked, so a query need not clear what the one
+    /// before it reached.
     fn reset(&mut self) {
         if self.touched.len() > self.fill_above {
-            // Most of the graph: sequential passes beat a scattered reset.
+            // More nodes than bitmap records: one sequential copy beats scattered writes.
             self.bits.clone_from_slice(&self.graph.blank);
-            self.down.fill(0);
-            self.marks.fill(UNMARKED);
         } else {
             for &t in &self.touched {
                 let i = t as usize;
@@ -1330,21 +1332,22 @@ impl<'g> Workspace<'g> {
                 {
                     *b = *blank;
                 }
-                // Only a group's mark is reset (see [`Workspace::current`]).
-                if bit(&self.graph.groups, i) {
-                    if let Some(m) = self.marks.get_mut(i) {
-                        *m = UNMARKED;
-                    }
-                    if let Some(d) = self.down.get_mut(i) {
-                        *d = 0;
-                    }
-                }
+            }
+        }
+        for &t in &self.touched_groups {
+            let i = t as usize;
+            if let Some(m) = self.marks.get_mut(i) {
+                *m = UNMARKED;
+            }
+            if let Some(d) = self.down.get_mut(i) {
+                *d = 0;
             }
         }
         self.done_count = 0;
         self.partial = 0;
         self.affected = 0;
         self.touched.clear();
+        self.touched_groups.clear();
         self.queue.clear();
     }
 
@@ -1415,13 +1418,17 @@ impl<'g> Workspace<'g> {
         if was == 0 {
             self.affected += 1;
         }
+        let group = bit(&self.graph.groups, vi);
         if cur & ST_TOUCHED == 0 {
             self.touched.push(v);
+            if group {
+                self.touched_groups.push(v);
+            }
         }
         if cur & ST_QUEUED == 0 && !self.is_leaf(vi) {
             self.queue.push(v);
         }
-        if !bit(&self.graph.groups, vi) {
+        if !group {
             self.count_raise(vi, was, new, outage);
         }
     }
@@ -1515,6 +1522,7 @@ impl<'g> Workspace<'g> {
                         m.state |= ST_TOUCHED;
                     }
                     self.touched.push(v);
+                    self.touched_groups.push(v);
                 }
                 let (Some(d), Some(m)) = (self.down.get_mut(vi), self.marks.get_mut(vi)) else {
                     continue;
@@ -1737,6 +1745,9 @@ impl<'g> Workspace<'g> {
             }
             if mark.state & ST_TOUCHED == 0 {
                 self.touched.push(m);
+                if group {
+                    self.touched_groups.push(m);
+                }
             }
             mark.state |= ST_TOUCHED | ST_MASKED;
             self.set_flag(mi, Flag::Blocked);
