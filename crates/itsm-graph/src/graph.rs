@@ -1287,8 +1287,9 @@ impl Flag {
     }
 }
 
-/// Scratch space for impact queries: dense arrays reset sparsely, so a thousand small
-/// queries on a million-node graph cost what they touch.
+/// Scratch space for impact queries: dense arrays of which a reset clears only the bitmaps
+/// and the groups touched, so a thousand small queries on a million-node graph cost what
+/// they touch.
 #[derive(Debug, Clone)]
 pub struct Workspace<'g> {
     graph: &'g Graph,
