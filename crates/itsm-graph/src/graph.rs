@@ -1640,8 +1640,7 @@ impl<'g> Workspace<'g> {
                 let cur = if top == 1 || self.partial == 0 {
                     0
                 } else {
-                    self.current(v)
-                        .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
+                    self.current(v).map_or(0, |m| (m.state & ST_SEVERITY) as u8)
                 };
                 if cur >= top {
                     continue;
