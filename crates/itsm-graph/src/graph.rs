@@ -1378,21 +1378,22 @@ impl<'g> Workspace<'g> {
             .is_some_and(|b| b.hit & (1u64 << (v % 64)) != 0)
     }
 
-    /// Out of range counts as a leaf: nothing is pushed from there.
-    #[inline]
-    fn is_leaf(&self, v: usize) -> bool {
-        self.graph
-            .leaves
-            .get(v / 64)
-            .is_none_or(|w| w & (1u64 << (v % 64)) != 0)
-    }
-
     /// Out of range counts as blocked: nothing is pushed there.
     #[inline]
     fn is_blocked(&self, v: usize) -> bool {
         self.bits
             .get(v / 64)
             .is_none_or(|b| b.blocked & (1u64 << (v % 64)) != 0)
+    }
+
+    /// Lists `v`, touched for the first time in this query (a group on its own list too,
+    /// for the reset).
+    #[inline]
+    fn touch(&mut self, v: u32, group: bool) {
+        self.touched.push(v);
+        if group {
+            self.touched_groups.push(v);
+        }
     }
 
     #[inline]
@@ -1421,12 +1422,9 @@ impl<'g> Workspace<'g> {
         }
         let group = bit(&self.graph.groups, vi);
         if cur & ST_TOUCHED == 0 {
-            self.touched.push(v);
-            if group {
-                self.touched_groups.push(v);
-            }
+            self.touch(v, group);
         }
-        if cur & ST_QUEUED == 0 && !self.is_leaf(vi) {
+        if cur & ST_QUEUED == 0 && !bit(&self.graph.leaves, vi) {
             self.queue.push(v);
         }
         if !group {
@@ -1463,7 +1461,7 @@ impl<'g> Workspace<'g> {
         };
         self.affected += 1;
         self.touched.push(v);
-        if !self.is_leaf(vi) {
+        if !bit(&self.graph.leaves, vi) {
             self.queue.push(v);
         }
         self.count_raise(vi, 0, new, outage);
@@ -1522,8 +1520,7 @@ impl<'g> Workspace<'g> {
                     if let Some(m) = self.marks.get_mut(vi) {
                         m.state |= ST_TOUCHED;
                     }
-                    self.touched.push(v);
-                    self.touched_groups.push(v);
+                    self.touch(v, true);
                 }
                 let (Some(d), Some(m)) = (self.down.get_mut(vi), self.marks.get_mut(vi)) else {
                     continue;
@@ -1743,13 +1740,11 @@ impl<'g> Workspace<'g> {
             if fresh {
                 *mark = UNMARKED;
             }
-            if mark.state & ST_TOUCHED == 0 {
-                self.touched.push(m);
-                if group {
-                    self.touched_groups.push(m);
-                }
-            }
+            let first = mark.state & ST_TOUCHED == 0;
             mark.state |= ST_TOUCHED | ST_MASKED;
+            if first {
+                self.touch(m, group);
+            }
             self.set_flag(mi, Flag::Blocked);
         }
         for &(node, level) in seeds {
