@@ -1190,15 +1190,18 @@ impl Graph {
         let n = self.node_count();
         Workspace {
             graph: self,
-            marks: vec![UNMARKED; n],
+            marks: vec![UNMARKED; n + 1],
+            n,
             down: vec![0; n],
             bits: self.blank.clone(),
             done_count: 0,
             partial: 0,
             affected: 0,
-            touched: Vec::new(),
+            touched: vec![NONE; n + 1],
+            touched_len: 0,
             touched_groups: Vec::new(),
             queue: Vec::new(),
+            queue_len: 0,
             bottom_up: true,
             fill_above: n.div_ceil(64),
             ahead: 0,
@@ -1215,6 +1218,21 @@ struct Mark {
     state: u16,
     /// For a group: the highest severity among its members so far.
     gmax: u8,
+}
+
+impl Mark {
+    /// Raises this mark to `new`, by `u`, queued; gives its state before, or `None` if it
+    /// was at `new` or above.
+    #[inline]
+    fn lift(&mut self, new: u8, u: u32) -> Option<u16> {
+        let cur = self.state;
+        if u16::from(new) <= cur & ST_SEVERITY {
+            return None;
+        }
+        self.state = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
+        self.pred = u;
+        Some(cur)
+    }
 }
 
 const ST_SEVERITY: u16 = 0xff;
@@ -1293,7 +1311,11 @@ impl Flag {
 #[derive(Debug, Clone)]
 pub struct Workspace<'g> {
     graph: &'g Graph,
+    /// One mark per node, and a spare one at index `n`: a top-down step writes there, rather
+    /// than branch, when the target of an arc is not to be written (never read).
     marks: Vec<Mark>,
+    /// The graph's node count.
+    n: usize,
     /// For a group: members failed (at outage) so far.
     down: Vec<u32>,
     /// Three bits per node, 64 nodes a record (see [`Bits`]).
@@ -1303,10 +1325,16 @@ pub struct Workspace<'g> {
     partial: usize,
     /// Nodes affected (severity at least 1).
     affected: usize,
+    /// Nodes touched in this query, in order: `touched[..touched_len]`. Its `n + 1` slots
+    /// hold every node once and one more written past the end (see `push_down`).
     touched: Vec<u32>,
+    touched_len: usize,
     /// The groups among `touched`: the only marks a reset clears.
     touched_groups: Vec<u32>,
+    /// The FIFO queue, level after level: `queue[..queue_len]`, in a buffer kept long
+    /// enough for a row's worth of entries past its end (see [`Workspace::room`]).
     queue: Vec<u32>,
+    queue_len: usize,
     /// Whether large frontiers may be expanded bottom-up.
     bottom_up: bool,
     /// A reset after a query that touched more nodes than this copies the bitmaps whole.
@@ -1322,11 +1350,12 @@ impl<'g> Workspace<'g> {
     /// written whole when first raised or masked, so a query need not clear what the one
     /// before it reached.
     fn reset(&mut self) {
-        if self.touched.len() > self.fill_above {
+        let touched = self.touched.get(..self.touched_len).unwrap_or(&[]);
+        if touched.len() > self.fill_above {
             // More nodes than bitmap records: one sequential copy beats scattered writes.
             self.bits.clone_from_slice(&self.graph.blank);
         } else {
-            for &t in &self.touched {
+            for &t in touched {
                 let i = t as usize;
                 if let (Some(b), Some(blank)) =
                     (self.bits.get_mut(i / 64), self.graph.blank.get(i / 64))
@@ -1347,9 +1376,9 @@ impl<'g> Workspace<'g> {
         self.done_count = 0;
         self.partial = 0;
         self.affected = 0;
-        self.touched.clear();
+        self.touched_len = 0;
         self.touched_groups.clear();
-        self.queue.clear();
+        self.queue_len = 0;
     }
 
     /// The mark of `v` if it is current: `v` is a group, or was raised or masked in this
@@ -1390,7 +1419,10 @@ impl<'g> Workspace<'g> {
     /// for the reset).
     #[inline]
     fn touch(&mut self, v: u32, group: bool) {
-        self.touched.push(v);
+        if let Some(t) = self.touched.get_mut(self.touched_len) {
+            *t = v;
+            self.touched_len += 1;
+        }
         if group {
             self.touched_groups.push(v);
         }
@@ -1407,16 +1439,10 @@ impl<'g> Workspace<'g> {
     #[inline]
     fn raise(&mut self, v: u32, new: u8, u: u32, outage: u8) {
         let vi = v as usize;
-        let Some(m) = self.marks.get_mut(vi) else {
+        let Some(cur) = self.marks.get_mut(vi).and_then(|m| m.lift(new, u)) else {
             return;
         };
-        let cur = m.state;
         let was = (cur & ST_SEVERITY) as u8;
-        if new <= was {
-            return;
-        }
-        m.state = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
-        m.pred = u;
         if was == 0 {
             self.affected += 1;
         }
@@ -1425,7 +1451,7 @@ impl<'g> Workspace<'g> {
             self.touch(v, group);
         }
         if cur & ST_QUEUED == 0 && !bit(&self.graph.leaves, vi) {
-            self.queue.push(v);
+            self.enqueue(v);
         }
         if !group {
             self.count_raise(vi, was, new, outage);
@@ -1460,11 +1486,33 @@ impl<'g> Workspace<'g> {
             gmax: 0,
         };
         self.affected += 1;
-        self.touched.push(v);
+        self.touch(v, false);
         if !bit(&self.graph.leaves, vi) {
-            self.queue.push(v);
+            self.enqueue(v);
         }
         self.count_raise(vi, 0, new, outage);
+    }
+
+    /// Queues `v`.
+    #[inline]
+    fn enqueue(&mut self, v: u32) {
+        self.room(1);
+        if let Some(q) = self.queue.get_mut(self.queue_len) {
+            *q = v;
+            self.queue_len += 1;
+        }
+    }
+
+    /// Makes room in the queue's buffer for `more` entries past its end (each arc of a row
+    /// queues at most one node).
+    #[inline]
+    fn room(&mut self, more: usize) {
+        if self.queue_len + more >= self.queue.len() {
+            let want = (self.queue_len + more + 1)
+                .max(2 * self.queue.len())
+                .max(1024);
+            self.queue.resize(want, NONE);
+        }
     }
 
     /// Dequeues `u` and gives its severity. A node at the outage level that is neither a
@@ -1482,63 +1530,153 @@ impl<'g> Workspace<'g> {
     }
 
     /// Dequeues `u` and pushes its severity along its arcs.
-    #[inline]
+    #[inline(always)]
     fn push_down(&mut self, u: u32, outage: u8, holding: u8) {
         let g = self.graph;
         let s = self.dequeue(u, outage);
         let (lo, hi) = g.forward.range(u);
         let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
+        let arc_bits = g.bits.get(lo..hi).unwrap_or(&[]);
+        self.room(targets.len());
+        let spare = self.n;
+        let Workspace {
+            marks,
+            down,
+            bits,
+            touched,
+            touched_len,
+            touched_groups,
+            queue,
+            queue_len,
+            affected,
+            partial,
+            done_count,
+            ..
+        } = self;
+        let (mut tl, mut ql) = (*touched_len, *queue_len);
+        // Plain nodes newly affected, plain nodes raised to the outage level from below
+        // it, groups newly affected.
+        let (mut fresh_count, mut raised_done, mut groups_new) = (0usize, 0usize, 0usize);
+        let fresh_state = ST_TOUCHED | ST_QUEUED | u16::from(s);
+        let at_outage = s == outage;
         for (k, &v) in targets.iter().enumerate() {
             let vi = v as usize;
-            if self.is_done(vi) {
+            let Some(b) = bits.get_mut(vi / 64) else {
+                continue;
+            };
+            let m = 1u64 << (vi % 64);
+            if b.done & m != 0 {
                 continue;
             }
-            if !self.is_blocked(vi) {
+            if b.blocked & m == 0 {
                 // Into a node that is neither a group nor masked, the failure passes on as
                 // it is (through an edge, or a builder's membership in a node that is not a
-                // group); a node not affected yet is written without reading its mark.
-                if self.is_hit(vi) {
-                    // Affected already, so at level 1 or above: level 1 cannot raise it,
-                    // and its mark is not read.
-                    if s > 1 {
-                        self.raise(v, s, u, outage);
+                // group).
+                let hit = b.hit & m != 0;
+                if s > 1 && hit {
+                    // Affected already, at a level its mark tells.
+                    if let Some(cur) = marks.get_mut(vi).and_then(|mark| mark.lift(s, u)) {
+                        if cur & ST_QUEUED == 0 && !bit(&g.leaves, vi) {
+                            if let Some(q) = queue.get_mut(ql) {
+                                *q = v;
+                                ql += 1;
+                            }
+                        }
+                        if at_outage {
+                            b.done |= m;
+                            raised_done += 1;
+                        }
                     }
-                } else {
-                    self.raise_fresh(v, s, u, outage);
+                    continue;
                 }
+                // Not affected yet (written without reading its mark), or affected and `s`
+                // is level 1, which raises nothing. Without a branch on which: when
+                // affected, the mark goes to the spare slot and the lists' ends stay.
+                let fresh = !hit;
+                b.hit |= m;
+                if at_outage {
+                    b.done |= m;
+                }
+                let slot = if fresh { vi } else { spare };
+                if let Some(mark) = marks.get_mut(slot) {
+                    *mark = Mark {
+                        pred: u,
+                        state: fresh_state,
+                        gmax: 0,
+                    };
+                }
+                if let Some(t) = touched.get_mut(tl) {
+                    *t = v;
+                }
+                tl += usize::from(fresh);
+                if let Some(q) = queue.get_mut(ql) {
+                    *q = v;
+                }
+                ql += usize::from(fresh & !bit(&g.leaves, vi));
+                fresh_count += usize::from(fresh);
                 continue;
             }
-            let st = self.marks.get(vi).map_or(ST_MASKED, |m| m.state);
-            if st & ST_MASKED != 0 {
+            // A group, or a masked node.
+            let Some(mark) = marks.get_mut(vi) else {
+                continue;
+            };
+            if mark.state & ST_MASKED != 0 {
                 continue;
             }
             // A group. Only arcs into groups need their bits.
-            let arc = g.bits.get(lo + k).copied().unwrap_or(0);
+            let arc = arc_bits.get(k).copied().unwrap_or(0);
             let mut new = if arc & ARC_EDGE != 0 { s } else { 0 };
             if arc & ARC_MEMBER != 0 {
-                if st & ST_TOUCHED == 0 {
-                    if let Some(m) = self.marks.get_mut(vi) {
-                        m.state |= ST_TOUCHED;
+                if mark.state & ST_TOUCHED == 0 {
+                    mark.state |= ST_TOUCHED;
+                    if let Some(t) = touched.get_mut(tl) {
+                        *t = v;
+                        tl += 1;
                     }
-                    self.touch(v, true);
+                    touched_groups.push(v);
                 }
-                let (Some(d), Some(m)) = (self.down.get_mut(vi), self.marks.get_mut(vi)) else {
+                let Some(d) = down.get_mut(vi) else {
                     continue;
                 };
                 // A member is dequeued at the outage level at most once (nothing rises
                 // above it), so each failed member is counted once.
-                if s == outage {
+                if at_outage {
                     *d += 1;
                 }
-                m.gmax = m.gmax.max(s);
+                mark.gmax = mark.gmax.max(s);
                 let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
                     outage
                 } else {
-                    holding.min(m.gmax)
+                    holding.min(mark.gmax)
                 };
                 new = new.max(rule);
             }
-            self.raise(v, new, u, outage);
+            let Some(cur) = mark.lift(new, u) else {
+                continue;
+            };
+            groups_new += usize::from(cur & ST_SEVERITY == 0);
+            if cur & ST_TOUCHED == 0 {
+                if let Some(t) = touched.get_mut(tl) {
+                    *t = v;
+                    tl += 1;
+                }
+                touched_groups.push(v);
+            }
+            if cur & ST_QUEUED == 0 && !bit(&g.leaves, vi) {
+                if let Some(q) = queue.get_mut(ql) {
+                    *q = v;
+                    ql += 1;
+                }
+            }
+        }
+        *touched_len = tl;
+        *queue_len = ql;
+        *affected += fresh_count + groups_new;
+        if at_outage {
+            *done_count += fresh_count + raised_done;
+            *partial = partial.saturating_sub(raised_done);
+        } else {
+            *partial += fresh_count;
         }
     }
 
@@ -1576,7 +1714,7 @@ impl<'g> Workspace<'g> {
     /// Whether the frontier `queue[head..end]` is better expanded bottom-up.
     fn go_bottom_up(&self, head: usize, end: usize) -> bool {
         let g = self.graph;
-        let n = self.marks.len();
+        let n = self.n;
         if !self.bottom_up || n < BOTTOM_UP_MIN_NODES || end - head < 64 {
             return false;
         }
@@ -1618,7 +1756,7 @@ impl<'g> Workspace<'g> {
         if top == 0 {
             return;
         }
-        let n = self.marks.len();
+        let n = self.n;
         let words = self.bits.len();
         for w in 0..words {
             // Candidates: not at the outage level (or, when the frontier is at level 1,
@@ -1757,15 +1895,15 @@ impl<'g> Workspace<'g> {
                 Some(m) if m.state & ST_MASKED != 0 => {}
                 Some(_) => self.raise(node, level, node, outage),
                 // Neither a group, nor raised yet (a seed given twice), nor masked.
-                None if vi < self.marks.len() => self.raise_fresh(node, level, node, outage),
+                None if vi < self.n => self.raise_fresh(node, level, node, outage),
                 None => {}
             }
         }
         // Level by level (a FIFO queue, so a level is a stretch of it): each level is pushed
         // down, or expanded bottom-up when it is large.
         let mut head = 0;
-        while head < self.queue.len() {
-            let end = self.queue.len();
+        while head < self.queue_len {
+            let end = self.queue_len;
             if self.go_bottom_up(head, end) {
                 self.step_bottom_up(head, end, outage, holding);
             } else {
@@ -1790,7 +1928,8 @@ impl ImpactView<'_, '_> {
     /// expanded bottom-up, which discovers that wave's nodes in it too. Where two paths
     /// are equally short, [`ImpactView::via`] follows the first in that order.
     pub fn affected(&self) -> impl Iterator<Item = (NodeId, u8)> + '_ {
-        self.ws.touched.iter().filter_map(|t| {
+        let touched = self.ws.touched.get(..self.ws.touched_len).unwrap_or(&[]);
+        touched.iter().filter_map(|t| {
             self.ws
                 .marks
                 .get(*t as usize)
