@@ -1209,28 +1209,68 @@ impl Graph {
     }
 }
 
-/// A node's query state, 8 bytes in one place (one cache line read per visit).
+/// A node's query state in one 8-byte word (one cache line read per visit, one store to
+/// write it whole): the predecessor in bits 0-31 (the node whose failure raised this one to
+/// its severity, [`NONE`] if unaffected), the state in bits 32-47 (the severity in the low
+/// byte, the `ST_*` bits above it), and for a group the highest severity among its members
+/// so far in bits 48-55.
 #[derive(Debug, Clone, Copy)]
-struct Mark {
-    /// The node whose failure raised this one to its severity ([`NONE`] if unaffected).
-    pred: u32,
-    /// The severity in the low byte, the `ST_*` bits above it.
-    state: u16,
-    /// For a group: the highest severity among its members so far.
-    gmax: u8,
-}
+struct Mark(u64);
 
 impl Mark {
+    /// A mark with predecessor `pred` and state `state`.
+    #[inline]
+    const fn new(pred: u32, state: u16) -> Mark {
+        Mark(pred as u64 | (state as u64) << 32)
+    }
+
+    #[inline]
+    fn pred(self) -> u32 {
+        self.0 as u32
+    }
+
+    #[inline]
+    fn state(self) -> u16 {
+        (self.0 >> 32) as u16
+    }
+
+    #[inline]
+    fn severity(self) -> u8 {
+        (self.0 >> 32) as u8
+    }
+
+    #[inline]
+    fn gmax(self) -> u8 {
+        (self.0 >> 48) as u8
+    }
+
+    /// Sets the `ST_*` bits `bits`.
+    #[inline]
+    fn flag(&mut self, bits: u16) {
+        self.0 |= u64::from(bits) << 32;
+    }
+
+    /// Clears the `ST_*` bits `bits`.
+    #[inline]
+    fn unflag(&mut self, bits: u16) {
+        self.0 &= !(u64::from(bits) << 32);
+    }
+
+    #[inline]
+    fn set_gmax(&mut self, g: u8) {
+        self.0 = (self.0 & !(0xff << 48)) | u64::from(g) << 48;
+    }
+
     /// Raises this mark to `new`, by `u`, queued; gives its state before, or `None` if it
     /// was at `new` or above.
     #[inline]
     fn lift(&mut self, new: u8, u: u32) -> Option<u16> {
-        let cur = self.state;
+        let cur = self.state();
         if u16::from(new) <= cur & ST_SEVERITY {
             return None;
         }
-        self.state = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
-        self.pred = u;
+        let state = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
+        *self = Mark((self.0 & (0xff << 48)) | Mark::new(u, state).0);
         Some(cur)
     }
 }
@@ -1241,11 +1281,7 @@ const ST_QUEUED: u16 = 1 << 9;
 const ST_MASKED: u16 = 1 << 10;
 
 /// A node no query has reached.
-const UNMARKED: Mark = Mark {
-    pred: NONE,
-    state: 0,
-    gmax: 0,
-};
+const UNMARKED: Mark = Mark::new(NONE, 0);
 
 /// Graphs smaller than this are always traversed top-down (a bottom-up step scans every
 /// node).
@@ -1480,11 +1516,7 @@ impl<'g> Workspace<'g> {
         let Some(m) = self.marks.get_mut(vi) else {
             return;
         };
-        *m = Mark {
-            pred: u,
-            state: ST_TOUCHED | ST_QUEUED | u16::from(new),
-            gmax: 0,
-        };
+        *m = Mark::new(u, ST_TOUCHED | ST_QUEUED | u16::from(new));
         self.affected += 1;
         self.touch(v, false);
         if !bit(&self.graph.leaves, vi) {
@@ -1524,8 +1556,8 @@ impl<'g> Workspace<'g> {
             return outage;
         }
         self.marks.get_mut(u as usize).map_or(0, |m| {
-            m.state &= !ST_QUEUED;
-            (m.state & ST_SEVERITY) as u8
+            m.unflag(ST_QUEUED);
+            m.severity()
         })
     }
 
@@ -1599,11 +1631,7 @@ impl<'g> Workspace<'g> {
                 }
                 let slot = if fresh { vi } else { spare };
                 if let Some(mark) = marks.get_mut(slot) {
-                    *mark = Mark {
-                        pred: u,
-                        state: fresh_state,
-                        gmax: 0,
-                    };
+                    *mark = Mark::new(u, fresh_state);
                 }
                 if let Some(t) = touched.get_mut(tl) {
                     *t = v;
@@ -1620,15 +1648,15 @@ impl<'g> Workspace<'g> {
             let Some(mark) = marks.get_mut(vi) else {
                 continue;
             };
-            if mark.state & ST_MASKED != 0 {
+            if mark.state() & ST_MASKED != 0 {
                 continue;
             }
             // A group. Only arcs into groups need their bits.
             let arc = arc_bits.get(k).copied().unwrap_or(0);
             let mut new = if arc & ARC_EDGE != 0 { s } else { 0 };
             if arc & ARC_MEMBER != 0 {
-                if mark.state & ST_TOUCHED == 0 {
-                    mark.state |= ST_TOUCHED;
+                if mark.state() & ST_TOUCHED == 0 {
+                    mark.flag(ST_TOUCHED);
                     if let Some(t) = touched.get_mut(tl) {
                         *t = v;
                         tl += 1;
@@ -1643,11 +1671,11 @@ impl<'g> Workspace<'g> {
                 if at_outage {
                     *d += 1;
                 }
-                mark.gmax = mark.gmax.max(s);
+                mark.set_gmax(mark.gmax().max(s));
                 let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
                     outage
                 } else {
-                    holding.min(mark.gmax)
+                    holding.min(mark.gmax())
                 };
                 new = new.max(rule);
             }
@@ -1699,7 +1727,7 @@ impl<'g> Workspace<'g> {
             let mut ahead = self.ahead;
             for (&l, &u) in lo.iter().zip(batch) {
                 let first = g.forward.cols.get(l).copied().unwrap_or(0);
-                let mark = self.marks.get(u as usize).map_or(0, |m| m.state);
+                let mark = self.marks.get(u as usize).map_or(0, |m| m.state());
                 ahead ^= first ^ u32::from(mark);
             }
             self.ahead = ahead;
@@ -1775,7 +1803,7 @@ impl<'g> Workspace<'g> {
                 let cur = if top == 1 || self.partial == 0 {
                     0
                 } else {
-                    self.current(v).map_or(0, |m| (m.state & ST_SEVERITY) as u8)
+                    self.current(v).map_or(0, |m| m.severity())
                 };
                 if cur >= top {
                     continue;
@@ -1834,9 +1862,7 @@ impl<'g> Workspace<'g> {
             } else if outage == 2 {
                 1
             } else {
-                self.marks
-                    .get(pi)
-                    .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
+                self.marks.get(pi).map_or(0, |m| m.severity())
             };
             if s > best {
                 best = s;
@@ -1878,8 +1904,8 @@ impl<'g> Workspace<'g> {
             if fresh {
                 *mark = UNMARKED;
             }
-            let first = mark.state & ST_TOUCHED == 0;
-            mark.state |= ST_TOUCHED | ST_MASKED;
+            let first = mark.state() & ST_TOUCHED == 0;
+            mark.flag(ST_TOUCHED | ST_MASKED);
             if first {
                 self.touch(m, group);
             }
@@ -1892,7 +1918,7 @@ impl<'g> Workspace<'g> {
             let node = g.inner_of(node);
             let vi = node as usize;
             match self.current(vi) {
-                Some(m) if m.state & ST_MASKED != 0 => {}
+                Some(m) if m.state() & ST_MASKED != 0 => {}
                 Some(_) => self.raise(node, level, node, outage),
                 // Neither a group, nor raised yet (a seed given twice), nor masked.
                 None if vi < self.n => self.raise_fresh(node, level, node, outage),
@@ -1933,7 +1959,7 @@ impl ImpactView<'_, '_> {
             self.ws
                 .marks
                 .get(*t as usize)
-                .map(|m| (m.state & ST_SEVERITY) as u8)
+                .map(|m| m.severity())
                 .filter(|s| *s > 0)
                 .map(|s| (self.ws.graph.outer_of(*t), s))
         })
@@ -1948,14 +1974,14 @@ impl ImpactView<'_, '_> {
     pub fn severity(&self, node: NodeId) -> u8 {
         self.ws
             .current(self.ws.graph.inner_of(node) as usize)
-            .map_or(0, |m| (m.state & ST_SEVERITY) as u8)
+            .map_or(0, |m| m.severity())
     }
 
     /// The node whose failure raised `node` to its severity (itself for a seed).
     pub fn via(&self, node: NodeId) -> Option<NodeId> {
         self.ws
             .current(self.ws.graph.inner_of(node) as usize)
-            .map(|m| m.pred)
+            .map(|m| m.pred())
             .filter(|p| *p != NONE)
             .map(|p| self.ws.graph.outer_of(p))
     }
@@ -2041,6 +2067,33 @@ mod tests {
             })
         );
         Ok(())
+    }
+
+    /// A mark's fields live in separate bits of its word: setting one leaves the others.
+    #[test]
+    fn a_mark_keeps_its_fields_apart() {
+        let mut m = Mark::new(NONE - 1, ST_TOUCHED | 3);
+        assert_eq!(
+            (m.pred(), m.state(), m.severity(), m.gmax()),
+            (NONE - 1, ST_TOUCHED | 3, 3, 0)
+        );
+        m.set_gmax(0xff);
+        m.flag(ST_MASKED);
+        assert_eq!(
+            (m.pred(), m.state(), m.gmax()),
+            (NONE - 1, ST_TOUCHED | ST_MASKED | 3, 0xff)
+        );
+        m.unflag(ST_TOUCHED);
+        m.set_gmax(2);
+        assert_eq!(
+            (m.pred(), m.state(), m.gmax()),
+            (NONE - 1, ST_MASKED | 3, 2)
+        );
+        // Lifting keeps the group's member maximum and the flags, and refuses a lower level.
+        assert_eq!(m.lift(2, 7), None);
+        assert_eq!(m.lift(250, 7), Some(ST_MASKED | 3));
+        let lifted = ST_MASKED | ST_TOUCHED | ST_QUEUED | 250;
+        assert_eq!((m.pred(), m.state(), m.gmax()), (7, lifted, 2));
     }
 
     /// A graph large enough for bottom-up steps: random arcs, with groups, masks and
