@@ -753,21 +753,11 @@ impl Rows {
     /// The arcs out of each node, in the order they were added, duplicates kept: all the
     /// breadth-first walk of [`locality_order`] needs (a counting sort by source).
     fn adjacency(arcs: &ArcList, n: usize) -> Result<Rows, Error> {
-        if arcs.from.len() >= NONE as usize {
-            return Err(Rows::too_many(arcs));
-        }
-        let valid = |a: u32, b: u32| (a as usize) < n && (b as usize) < n;
-        let mut start = vec![0u32; n + 1];
-        for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
-            if let Some(c) = start.get_mut(a as usize + 1).filter(|_| valid(a, b)) {
-                *c += 1;
-            }
-        }
-        let total = Rows::prefix(&mut start) as usize;
+        let (start, total) = Rows::offsets(arcs, n)?;
         let mut at = start.clone();
         let mut cols = vec![0u32; total];
         for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
-            if !valid(a, b) {
+            if !Rows::valid(a, b, n) {
                 continue;
             }
             if let Some(k) = at.get_mut(a as usize) {
@@ -789,28 +779,44 @@ impl Rows {
         }
     }
 
+    /// Whether the arc `a -> b` is between nodes of a graph of `n` (the rows skip the
+    /// others).
+    #[inline]
+    fn valid(a: u32, b: u32, n: usize) -> bool {
+        (a as usize) < n && (b as usize) < n
+    }
+
+    /// Row offsets for the valid arcs of `arcs` by source (a count per row, then prefix
+    /// sums), and how many arcs they hold.
+    fn offsets(arcs: &ArcList, n: usize) -> Result<(Vec<u32>, usize), Error> {
+        if arcs.from.len() >= NONE as usize {
+            return Err(Rows::too_many(arcs));
+        }
+        let mut start = vec![0u32; n + 1];
+        for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
+            if let Some(c) = start
+                .get_mut(a as usize + 1)
+                .filter(|_| Rows::valid(a, b, n))
+            {
+                *c += 1;
+            }
+        }
+        let total = Rows::prefix(&mut start) as usize;
+        Ok((start, total))
+    }
+
     /// The forward rows of `arcs` over `n` nodes, with each arc's bits (the union of the
     /// bits of the duplicates merged into it): a counting sort by source straight into the
     /// rows, then each row sorted and compacted in place.
     fn forward(arcs: &ArcList, n: usize) -> Result<(Rows, Vec<u8>), Error> {
         let too_many = || Rows::too_many(arcs);
-        if arcs.from.len() >= NONE as usize {
-            return Err(too_many());
-        }
-        let valid = |a: u32, b: u32| (a as usize) < n && (b as usize) < n;
-        let mut start = vec![0u32; n + 1];
-        for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
-            if let Some(c) = start.get_mut(a as usize + 1).filter(|_| valid(a, b)) {
-                *c += 1;
-            }
-        }
-        let total = Rows::prefix(&mut start) as usize;
+        let (mut start, total) = Rows::offsets(arcs, n)?;
         let mut at = start.clone();
         let mut cols = vec![0u32; total];
         let mut bits = vec![0u8; total];
         let triples = arcs.from.iter().zip(&arcs.to).zip(&arcs.bits);
         for ((&a, &b), &w) in triples {
-            if !valid(a, b) {
+            if !Rows::valid(a, b, n) {
                 continue;
             }
             if let Some(k) = at.get_mut(a as usize) {
