@@ -535,7 +535,7 @@ impl GraphBuilder {
         // order of a breadth-first walk along the arcs, so that what one failure reaches lies
         // close together (see `locality_order`). The builder's numbering stays the public one
         // (`NodeId`); `inner` and `outer` translate at the API.
-        let first = Rows::adjacency(&arcs, n)?;
+        let (first, first_bits) = Rows::adjacency(&arcs, n)?;
         let outer = locality_order(&first, n);
         let mut inner = vec![NONE; n];
         for (new, &old) in outer.iter().enumerate() {
@@ -543,12 +543,9 @@ impl GraphBuilder {
                 *slot = u32::try_from(new).unwrap_or(NONE);
             }
         }
-        drop(first);
-        for id in arcs.from.iter_mut().chain(arcs.to.iter_mut()) {
-            // Ids out of range stay out of range (the rows skip them).
-            *id = inner.get(*id as usize).copied().unwrap_or(NONE);
-        }
-        let (forward, bits) = Rows::forward(&arcs, n)?;
+        drop(std::mem::take(&mut arcs.bits));
+        let (forward, bits) = first.renumbered(&first_bits, &inner)?;
+        drop(first_bits);
         // The arc list's columns are reused as the transpose's scratch (memory the process
         // already holds: fresh pages cost a fault each).
         let (mut scratch_v, mut scratch_u) =
@@ -707,9 +704,6 @@ struct Rows {
     cols: Vec<u32>,
 }
 
-/// Rows longer than this are sorted through a scratch buffer, shorter ones in place.
-const SHORT_ROW: usize = 24;
-
 impl Rows {
     /// The range of `cols` holding row `u` (empty for a node out of range).
     #[inline]
@@ -750,24 +744,76 @@ impl Rows {
         total
     }
 
-    /// The arcs out of each node, in the order they were added, duplicates kept: all the
-    /// breadth-first walk of [`locality_order`] needs (a counting sort by source).
-    fn adjacency(arcs: &ArcList, n: usize) -> Result<Rows, Error> {
+    /// The arcs out of each node, in the order they were added, duplicates kept, with each
+    /// arc's bits: a counting sort by source. What the breadth-first walk of
+    /// [`locality_order`] needs, and what [`Rows::renumbered`] compiles.
+    fn adjacency(arcs: &ArcList, n: usize) -> Result<(Rows, Vec<u8>), Error> {
         let (start, total) = Rows::offsets(arcs, n)?;
         let mut at = start.clone();
         let mut cols = vec![0u32; total];
-        for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
+        let mut bits = vec![0u8; total];
+        let triples = arcs.from.iter().zip(&arcs.to).zip(&arcs.bits);
+        for ((&a, &b), &w) in triples {
             if !Rows::valid(a, b, n) {
                 continue;
             }
             if let Some(k) = at.get_mut(a as usize) {
-                if let Some(c) = cols.get_mut(*k as usize) {
+                let i = *k as usize;
+                if let (Some(c), Some(x)) = (cols.get_mut(i), bits.get_mut(i)) {
                     *c = b;
+                    *x = w;
                 }
                 *k += 1;
             }
         }
-        Ok(Rows { start, cols })
+        Ok((Rows { start, cols }, bits))
+    }
+
+    /// These rows (with their arcs' `bits`) compiled under the numbering `inner` (old node
+    /// to new). Each pass reads in order and its random accesses do not wait on one another:
+    /// the targets are renumbered in place, each row's new place is looked up, each row is
+    /// copied whole to it; then every row is sorted by target and its duplicates merged,
+    /// their bits OR-ed, compacted in place.
+    fn renumbered(mut self, bits: &[u8], inner: &[u32]) -> Result<(Rows, Vec<u8>), Error> {
+        let n = self.node_count();
+        let arcs = self.cols.len();
+        let too_many = || Error::TooLarge {
+            what: "edges",
+            count: arcs,
+            max: NONE as usize - 1,
+        };
+        for c in &mut self.cols {
+            *c = inner.get(*c as usize).copied().unwrap_or(NONE);
+        }
+        let mut start = vec![0u32; n + 1];
+        for (old, (lo, hi)) in self.bounds().enumerate() {
+            let new = inner.get(old).copied().unwrap_or(NONE) as usize;
+            if let Some(c) = start.get_mut(new + 1) {
+                *c = u32::try_from(hi - lo).map_err(|_| too_many())?;
+            }
+        }
+        Rows::prefix(&mut start);
+        // Where each old row goes.
+        let place: Vec<u32> = (0..n)
+            .map(|old| {
+                let new = inner.get(old).copied().unwrap_or(NONE) as usize;
+                start.get(new).copied().unwrap_or(NONE)
+            })
+            .collect();
+        let mut cols = vec![0u32; arcs];
+        let mut new_bits = vec![0u8; arcs];
+        for ((lo, hi), &at) in self.bounds().zip(&place) {
+            let at = at as usize;
+            let len = hi - lo;
+            if let (Some(dst), Some(src)) = (cols.get_mut(at..at + len), self.cols.get(lo..hi)) {
+                dst.copy_from_slice(src);
+            }
+            if let (Some(dst), Some(src)) = (new_bits.get_mut(at..at + len), bits.get(lo..hi)) {
+                dst.copy_from_slice(src);
+            }
+        }
+        drop((self, place));
+        Rows::compact(start, cols, new_bits, too_many)
     }
 
     /// The error for more arcs than 32-bit offsets hold.
@@ -805,30 +851,16 @@ impl Rows {
         Ok((start, total))
     }
 
-    /// The forward rows of `arcs` over `n` nodes, with each arc's bits (the union of the
-    /// bits of the duplicates merged into it): a counting sort by source straight into the
-    /// rows, then each row sorted and compacted in place.
-    fn forward(arcs: &ArcList, n: usize) -> Result<(Rows, Vec<u8>), Error> {
-        let too_many = || Rows::too_many(arcs);
-        let (mut start, total) = Rows::offsets(arcs, n)?;
-        let mut at = start.clone();
-        let mut cols = vec![0u32; total];
-        let mut bits = vec![0u8; total];
-        let triples = arcs.from.iter().zip(&arcs.to).zip(&arcs.bits);
-        for ((&a, &b), &w) in triples {
-            if !Rows::valid(a, b, n) {
-                continue;
-            }
-            if let Some(k) = at.get_mut(a as usize) {
-                let i = *k as usize;
-                if let (Some(c), Some(x)) = (cols.get_mut(i), bits.get_mut(i)) {
-                    *c = b;
-                    *x = w;
-                }
-                *k += 1;
-            }
-        }
-        drop(at);
+    /// Rows `start`/`cols` (with `bits`) with each row sorted by target and its duplicates
+    /// merged (the union of their bits), compacted in place: the write position never passes
+    /// the read position.
+    fn compact(
+        mut start: Vec<u32>,
+        mut cols: Vec<u32>,
+        mut bits: Vec<u8>,
+        too_many: impl Fn() -> Error,
+    ) -> Result<(Rows, Vec<u8>), Error> {
+        let n = start.len().saturating_sub(1);
         // Each row sorted by target, duplicates merged, written back compacted: the write
         // position never passes the read position, so it is done in place.
         let mut scratch: Vec<u64> = Vec::new();
@@ -839,12 +871,19 @@ impl Rows {
             if let Some(s) = start.get_mut(u) {
                 *s = u32::try_from(write).map_err(|_| too_many())?;
             }
-            sort_row(&mut cols, &mut bits, lo, hi, &mut scratch);
+            // The row as keys (target above its bits), sorted.
+            scratch.clear();
+            if let (Some(c), Some(b)) = (cols.get(lo..hi), bits.get(lo..hi)) {
+                scratch.extend(
+                    c.iter()
+                        .zip(b)
+                        .map(|(c, b)| (u64::from(*c) << 8) | u64::from(*b)),
+                );
+            }
+            scratch.sort_unstable();
             let row_begin = write;
-            for i in lo..hi {
-                let (Some(&c), Some(&w)) = (cols.get(i), bits.get(i)) else {
-                    break;
-                };
+            for &k in &scratch {
+                let (c, w) = ((k >> 8) as u32, k as u8);
                 if write > row_begin && cols.get(write - 1) == Some(&c) {
                     if let Some(x) = bits.get_mut(write - 1) {
                         *x |= w;
@@ -927,39 +966,6 @@ const TRANSPOSE_BUCKETS: usize = 256;
 fn bucket_shift(n: usize) -> u32 {
     let per = n.div_ceil(TRANSPOSE_BUCKETS).max(1 << 12);
     per.next_power_of_two().trailing_zeros()
-}
-
-/// Sorts `cols[lo..hi]` (and `bits` with it) by target: insertion sort for a short row,
-/// through `scratch` for a long one.
-fn sort_row(cols: &mut [u32], bits: &mut [u8], lo: usize, hi: usize, scratch: &mut Vec<u64>) {
-    let (Some(c), Some(b)) = (cols.get_mut(lo..hi), bits.get_mut(lo..hi)) else {
-        return;
-    };
-    if c.is_sorted() {
-        return;
-    }
-    if c.len() <= SHORT_ROW {
-        for i in 1..c.len() {
-            let mut j = i;
-            while j > 0 && c.get(j - 1) > c.get(j) {
-                c.swap(j - 1, j);
-                b.swap(j - 1, j);
-                j -= 1;
-            }
-        }
-        return;
-    }
-    scratch.clear();
-    scratch.extend(
-        c.iter()
-            .zip(b.iter())
-            .map(|(c, b)| (u64::from(*c) << 8) | u64::from(*b)),
-    );
-    scratch.sort_unstable();
-    for ((k, c), b) in scratch.iter().zip(c.iter_mut()).zip(b.iter_mut()) {
-        *c = (k >> 8) as u32;
-        *b = *k as u8;
-    }
 }
 
 // petgraph's algorithms (Tarjan's strongly connected components) run on the rows as they
