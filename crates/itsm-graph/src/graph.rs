@@ -484,10 +484,10 @@ impl GraphBuilder {
         self.names.find(id).map(NodeId)
     }
 
-    /// Compiles the graph: nodes renumbered breadth-first for locality (internally: the
-    /// graph's API keeps the builder's [`NodeId`]s), arcs counting-sorted straight into
-    /// compressed sparse rows (each row then sorted and its duplicates merged), the reverse
-    /// rows by transposing them, and groups' thresholds computed from their member counts.
+    /// Compiles the graph: arcs counting-sorted by source into rows, nodes renumbered
+    /// breadth-first along them for locality (internally: the graph's API keeps the builder's
+    /// [`NodeId`]s), the rows renumbered into compressed sparse rows (each row then sorted and
+    /// its duplicates merged), the reverse rows by transposing them, and groups' thresholds computed from their member counts.
     /// Arcs that name a node the builder never made are dropped. Errors name the first bad
     /// record in the builder's order.
     ///
@@ -697,7 +697,8 @@ fn locality_order(rows: &Rows, n: usize) -> Vec<u32> {
 }
 
 /// Compressed sparse rows: the arcs out of node `u` go to `cols[start[u]..start[u + 1]]`,
-/// sorted, without duplicates. Offsets are 32-bit (a graph holds fewer than 2^32 arcs).
+/// sorted, without duplicates (except the rows of [`Rows::adjacency`], in the order the arcs
+/// were added). Offsets are 32-bit (a graph holds fewer than 2^32 arcs).
 #[derive(Debug, Clone, Default)]
 struct Rows {
     start: Vec<u32>,
@@ -777,11 +778,6 @@ impl Rows {
     fn renumbered(mut self, bits: &[u8], inner: &[u32]) -> Result<(Rows, Vec<u8>), Error> {
         let n = self.node_count();
         let arcs = self.cols.len();
-        let too_many = || Error::TooLarge {
-            what: "edges",
-            count: arcs,
-            max: NONE as usize - 1,
-        };
         for c in &mut self.cols {
             *c = inner.get(*c as usize).copied().unwrap_or(NONE);
         }
@@ -789,7 +785,8 @@ impl Rows {
         for (old, (lo, hi)) in self.bounds().enumerate() {
             let new = inner.get(old).copied().unwrap_or(NONE) as usize;
             if let Some(c) = start.get_mut(new + 1) {
-                *c = u32::try_from(hi - lo).map_err(|_| too_many())?;
+                // invariant: bounds are prefix sums, so lo <= hi
+                *c = u32::try_from(hi - lo).map_err(|_| Rows::too_many(arcs))?;
             }
         }
         Rows::prefix(&mut start);
@@ -804,7 +801,7 @@ impl Rows {
         let mut new_bits = vec![0u8; arcs];
         for ((lo, hi), &at) in self.bounds().zip(&place) {
             let at = at as usize;
-            let len = hi - lo;
+            let len = hi - lo; // invariant: bounds are prefix sums, so lo <= hi
             if let (Some(dst), Some(src)) = (cols.get_mut(at..at + len), self.cols.get(lo..hi)) {
                 dst.copy_from_slice(src);
             }
@@ -813,14 +810,14 @@ impl Rows {
             }
         }
         drop((self, place));
-        Rows::compact(start, cols, new_bits, too_many)
+        Rows::compact(start, cols, new_bits)
     }
 
-    /// The error for more arcs than 32-bit offsets hold.
-    fn too_many(arcs: &ArcList) -> Error {
+    /// The error for `count` arcs, more than 32-bit offsets hold.
+    fn too_many(count: usize) -> Error {
         Error::TooLarge {
             what: "edges",
-            count: arcs.from.len(),
+            count,
             max: NONE as usize - 1,
         }
     }
@@ -836,7 +833,7 @@ impl Rows {
     /// sums), and how many arcs they hold.
     fn offsets(arcs: &ArcList, n: usize) -> Result<(Vec<u32>, usize), Error> {
         if arcs.from.len() >= NONE as usize {
-            return Err(Rows::too_many(arcs));
+            return Err(Rows::too_many(arcs.from.len()));
         }
         let mut start = vec![0u32; n + 1];
         for (&a, &b) in arcs.from.iter().zip(&arcs.to) {
@@ -858,9 +855,10 @@ impl Rows {
         mut start: Vec<u32>,
         mut cols: Vec<u32>,
         mut bits: Vec<u8>,
-        too_many: impl Fn() -> Error,
     ) -> Result<(Rows, Vec<u8>), Error> {
         let n = start.len().saturating_sub(1);
+        let arcs = cols.len();
+        let too_many = || Rows::too_many(arcs);
         // Each row sorted by target, duplicates merged, written back compacted: the write
         // position never passes the read position, so it is done in place.
         let mut scratch: Vec<u64> = Vec::new();
@@ -1356,6 +1354,16 @@ fn set_bit(words: &mut [u64], v: usize) {
     }
 }
 
+/// Writes `v` at `list[*len]` and moves the end past it (a list in a buffer kept long
+/// enough; nothing is written past the buffer).
+#[inline]
+fn append(list: &mut [u32], len: &mut usize, v: u32) {
+    if let Some(slot) = list.get_mut(*len) {
+        *slot = v;
+        *len += 1;
+    }
+}
+
 /// Three bitmaps interleaved, 64 nodes a record, so that the three bits a visit tests of a
 /// node usually lie in one cache line (a 24-byte record straddles two lines a quarter of
 /// the time).
@@ -1503,10 +1511,7 @@ impl<'g> Workspace<'g> {
     /// for the reset).
     #[inline]
     fn touch(&mut self, v: u32, group: bool) {
-        if let Some(t) = self.touched.get_mut(self.touched_len) {
-            *t = v;
-            self.touched_len += 1;
-        }
+        append(&mut self.touched, &mut self.touched_len, v);
         if group {
             self.touched_groups.push(v);
         }
@@ -1577,10 +1582,7 @@ impl<'g> Workspace<'g> {
     #[inline]
     fn enqueue(&mut self, v: u32) {
         self.room(1);
-        if let Some(q) = self.queue.get_mut(self.queue_len) {
-            *q = v;
-            self.queue_len += 1;
-        }
+        append(&mut self.queue, &mut self.queue_len, v);
     }
 
     /// Makes room in the queue's buffer for `more` entries past its end (each arc of a row
@@ -1657,10 +1659,7 @@ impl<'g> Workspace<'g> {
                     // Affected already, at a level its mark tells.
                     if let Some(cur) = marks.get_mut(vi).and_then(|mark| mark.lift(s, u)) {
                         if cur & ST_QUEUED == 0 && !bit(&g.leaves, vi) {
-                            if let Some(q) = queue.get_mut(ql) {
-                                *q = v;
-                                ql += 1;
-                            }
+                            append(queue, &mut ql, v);
                         }
                         if at_outage {
                             b.done |= m;
@@ -1705,10 +1704,7 @@ impl<'g> Workspace<'g> {
             if arc & ARC_MEMBER != 0 {
                 if mark.state() & ST_TOUCHED == 0 {
                     mark.flag(ST_TOUCHED);
-                    if let Some(t) = touched.get_mut(tl) {
-                        *t = v;
-                        tl += 1;
-                    }
+                    append(touched, &mut tl, v);
                     touched_groups.push(v);
                 }
                 let Some(d) = down.get_mut(vi) else {
@@ -1730,19 +1726,13 @@ impl<'g> Workspace<'g> {
             let Some(cur) = mark.lift(new, u) else {
                 continue;
             };
-            groups_new += usize::from(cur & ST_SEVERITY == 0);
             if cur & ST_TOUCHED == 0 {
-                if let Some(t) = touched.get_mut(tl) {
-                    *t = v;
-                    tl += 1;
-                }
+                append(touched, &mut tl, v);
                 touched_groups.push(v);
             }
+            groups_new += usize::from(cur & ST_SEVERITY == 0);
             if cur & ST_QUEUED == 0 && !bit(&g.leaves, vi) {
-                if let Some(q) = queue.get_mut(ql) {
-                    *q = v;
-                    ql += 1;
-                }
+                append(queue, &mut ql, v);
             }
         }
         *touched_len = tl;
