@@ -393,11 +393,15 @@ impl GraphBuilder {
 
     fn push(&mut self, id: &str, kind: NodeKind) -> Result<u32, Error> {
         let n = self.names.len();
-        let i = self.names.push(id).ok_or(Error::TooLarge {
+        let full = Error::TooLarge {
             what: "nodes",
             count: n,
-            max: NONE as usize,
-        })?;
+            max: MAX_NODES,
+        };
+        if n >= MAX_NODES {
+            return Err(full);
+        }
+        let i = self.names.push(id).ok_or(full)?;
         self.kind.push(kind);
         Ok(i)
     }
@@ -424,7 +428,7 @@ impl GraphBuilder {
     /// indexing them one at a time.
     ///
     /// # Errors
-    /// [`Error::TooLarge`] past 2^32 - 1 nodes.
+    /// [`Error::TooLarge`] past 2^31 - 1 nodes (groups included).
     pub fn node(&mut self, spec: &NodeSpec) -> Result<NodeId, Error> {
         let i = self.push(&spec.id, spec.kind)?;
         self.tier.push(spec.tier);
@@ -1234,9 +1238,13 @@ impl Graph {
     /// A reusable workspace for impact queries on this graph (no allocation per query).
     pub fn workspace(&self) -> Workspace<'_> {
         let n = self.node_count();
+        let graded = self.outage > 2;
         Workspace {
             graph: self,
-            marks: vec![UNMARKED; n + 1],
+            marks: vec![UNMARKED; n],
+            preds: vec![NO_PRED; n + 1],
+            levels: if graded { vec![0; n + 1] } else { Vec::new() },
+            graded,
             n,
             down: vec![0; n],
             bits: self.blank.clone(),
@@ -1255,7 +1263,7 @@ impl Graph {
     }
 }
 
-/// A node's query state in one 8-byte word (one cache line read per visit, one store to
+/// A group's query state in one 8-byte word (one cache line read per visit, one store to
 /// write it whole): the predecessor in bits 0-31 (the node whose failure raised this one to
 /// its severity, [`NONE`] if unaffected), the state in bits 32-47 (the severity in the low
 /// byte, the `ST_*` bits above it), and for a group the highest severity among its members
@@ -1329,10 +1337,19 @@ const ST_MASKED: u16 = 1 << 10;
 /// A node no query has reached.
 const UNMARKED: Mark = Mark::new(NONE, 0);
 
+/// A node that is not a group records its predecessor in the low 31 bits of a `u32` (see
+/// [`Workspace`]'s `preds`); these bits all set mean none.
+const NO_PRED: u32 = (1 << 31) - 1;
+/// Set in the record of a node that is not a group but has an arc into one once it has been
+/// pushed down at the outage level (see [`Workspace::dequeue`]).
+const PUSHED_OUT: u32 = 1 << 31;
+/// Nodes a graph may have: every index stays below [`NO_PRED`].
+const MAX_NODES: usize = NO_PRED as usize;
+
 /// Graphs smaller than this are always traversed top-down (a bottom-up step scans every
 /// node).
 const BOTTOM_UP_MIN_NODES: usize = 1 << 14;
-/// Frontier nodes whose rows and marks are loaded together before they are pushed down.
+/// Frontier nodes whose rows are loaded together before they are pushed down.
 const BATCH: usize = 32;
 /// Frontier nodes whose rows are read to estimate a level's arcs.
 const FRONTIER_SAMPLE: usize = 512;
@@ -1403,9 +1420,21 @@ impl Flag {
 #[derive(Debug, Clone)]
 pub struct Workspace<'g> {
     graph: &'g Graph,
-    /// One mark per node, and a spare one at index `n`: a top-down step writes there, rather
-    /// than branch, when the target of an arc is not to be written (never read).
+    /// One mark per node, read and written for groups only.
     marks: Vec<Mark>,
+    /// For a node that is not a group, raised in this query: the node that raised it to its
+    /// severity, and [`PUSHED_OUT`]. 4 bytes rather than a whole mark, so that the records
+    /// a query writes share cache lines more often (measured on the benchmark's largest
+    /// small queries: 27% fewer lines than with 8-byte marks). A spare record at
+    /// index `n` takes what a top-down step writes, rather than branch, when the target of
+    /// an arc is not to be written (never read).
+    preds: Vec<u32>,
+    /// On a scale of more than two levels, for a node that is not a group and is affected
+    /// below the outage level: its severity (spare at index `n`). Empty otherwise: such a
+    /// node is then at level 1.
+    levels: Vec<u8>,
+    /// Whether the scale has more than two levels.
+    graded: bool,
     /// The graph's node count.
     n: usize,
     /// For a group: members failed (at outage) so far.
@@ -1437,10 +1466,10 @@ pub struct Workspace<'g> {
 
 impl<'g> Workspace<'g> {
     /// Clears the last query. The bitmaps are reset, and so are the marks and counts of the
-    /// groups touched; the mark of a node that is not a group is left as the last query
-    /// wrote it, and read only while it is current (see [`Workspace::current`]): nodes are
-    /// written whole when first raised or masked, so a query need not clear what the one
-    /// before it reached.
+    /// groups touched; the record (and level) of a node that is not a group is left as the
+    /// last query wrote it, and read only while the node is affected (its hit bit is set):
+    /// a record is written whole when its node is first raised, so a query need not clear
+    /// what the one before it reached.
     fn reset(&mut self) {
         let touched = self.touched.get(..self.touched_len).unwrap_or(&[]);
         if touched.len() > self.fill_above {
@@ -1473,13 +1502,43 @@ impl<'g> Workspace<'g> {
         self.queue_len = 0;
     }
 
-    /// The mark of `v` if it is current: `v` is a group, or was raised or masked in this
-    /// query (a node that is not a group and is blocked is masked). Any other mark may be
-    /// left from an earlier query, and stands for [`UNMARKED`].
+    /// The severity of `v` in this query (0: unaffected, or not in the graph).
+    fn severity_of(&self, v: usize) -> u8 {
+        if bit(&self.graph.groups, v) {
+            self.marks.get(v).map_or(0, |m| m.severity())
+        } else {
+            self.plain_severity(v)
+        }
+    }
+
+    /// The severity of `v`, a node that is not a group: from its bits, and on a scale of
+    /// more than two levels from its level when it is affected below the outage level.
     #[inline]
-    fn current(&self, v: usize) -> Option<&Mark> {
-        if self.is_hit(v) || self.is_blocked(v) {
-            self.marks.get(v)
+    fn plain_severity(&self, v: usize) -> u8 {
+        let Some(b) = self.bits.get(v / 64) else {
+            return 0;
+        };
+        let m = 1u64 << (v % 64);
+        if b.hit & m == 0 {
+            0
+        } else if b.done & m != 0 {
+            self.graph.outage
+        } else if self.graded {
+            self.levels.get(v).copied().unwrap_or(1)
+        } else {
+            1
+        }
+    }
+
+    /// The node that raised `v` to its severity (`v` itself for a seed), if `v` is affected.
+    fn pred_of(&self, v: usize) -> Option<u32> {
+        if bit(&self.graph.groups, v) {
+            self.marks.get(v).map(|m| m.pred()).filter(|p| *p != NONE)
+        } else if self.is_hit(v) {
+            self.preds
+                .get(v)
+                .map(|r| r & NO_PRED)
+                .filter(|p| *p != NO_PRED)
         } else {
             None
         }
@@ -1524,27 +1583,48 @@ impl<'g> Workspace<'g> {
         }
     }
 
-    /// Raises `v` to `new` (if that is higher), with `u` as the reason, queueing it.
-    #[inline]
-    fn raise(&mut self, v: u32, new: u8, u: u32, outage: u8) {
+    /// Raises the group `v` to `new` (if that is higher), with `u` as the reason, queueing
+    /// it.
+    fn raise_group(&mut self, v: u32, new: u8, u: u32) {
         let vi = v as usize;
         let Some(cur) = self.marks.get_mut(vi).and_then(|m| m.lift(new, u)) else {
             return;
         };
-        let was = (cur & ST_SEVERITY) as u8;
-        if was == 0 {
+        if cur & ST_SEVERITY == 0 {
             self.affected += 1;
         }
-        let group = bit(&self.graph.groups, vi);
         if cur & ST_TOUCHED == 0 {
-            self.touch(v, group);
+            self.touch(v, true);
         }
         if cur & ST_QUEUED == 0 && !bit(&self.graph.leaves, vi) {
             self.enqueue(v);
         }
-        if !group {
-            self.count_raise(vi, was, new, outage);
+    }
+
+    /// Raises `v`, an affected node that is neither a group nor masked, to `new` (if that is
+    /// higher), with `u` as the reason, queueing it (again, if it is still queued: see
+    /// [`Workspace::dequeue`]).
+    #[inline]
+    fn raise_plain(&mut self, v: u32, new: u8, u: u32, outage: u8) {
+        let vi = v as usize;
+        let was = self.plain_severity(vi);
+        if new <= was {
+            return;
         }
+        let Some(record) = self.preds.get_mut(vi) else {
+            return;
+        };
+        // Below the outage level until now: not pushed down at it.
+        *record = u;
+        if !bit(&self.graph.leaves, vi) {
+            self.enqueue(v);
+        }
+        if new < outage {
+            if let Some(l) = self.levels.get_mut(vi) {
+                *l = new;
+            }
+        }
+        self.count_raise(vi, was, new, outage);
     }
 
     /// The bitmaps and counters of a node that is not a group, raised from `was` to `new`.
@@ -1562,14 +1642,19 @@ impl<'g> Workspace<'g> {
     }
 
     /// Raises `v`, a node that is neither a group nor masked and is not affected yet
-    /// (so neither touched nor queued), to `new`: its mark is written without being read.
+    /// (so neither touched nor queued), to `new`: its record is written without being read.
     #[inline]
     fn raise_fresh(&mut self, v: u32, new: u8, u: u32, outage: u8) {
         let vi = v as usize;
-        let Some(m) = self.marks.get_mut(vi) else {
+        let Some(record) = self.preds.get_mut(vi) else {
             return;
         };
-        *m = Mark::new(u, ST_TOUCHED | ST_QUEUED | u16::from(new));
+        *record = u;
+        if new < outage {
+            if let Some(l) = self.levels.get_mut(vi) {
+                *l = new;
+            }
+        }
         self.affected += 1;
         self.touch(v, false);
         if !bit(&self.graph.leaves, vi) {
@@ -1597,18 +1682,45 @@ impl<'g> Workspace<'g> {
         }
     }
 
-    /// Dequeues `u` and gives its severity. A node at the outage level that is neither a
-    /// group nor has an arc into one is not read: nothing raises it again, so its queued
-    /// bit can wait for the next reset.
+    /// Dequeues `u` and gives the severity to push down from it, 0 for none.
+    ///
+    /// A node that is not a group is queued each time it is raised, even when it is still
+    /// queued from before (no queued bit is kept for it), so it may be dequeued more than
+    /// once at one severity. Pushing it down again changes nothing, except for a node with an
+    /// arc into a group: a group counts its members failed as they are pushed down at the
+    /// outage level, so such a node is pushed down at that level once ([`PUSHED_OUT`]).
+    /// Nothing else reads the record here: a level-1 wave dequeues without touching it.
     #[inline]
     fn dequeue(&mut self, u: u32, outage: u8) -> u8 {
-        if self.is_done(u as usize) && !bit(&self.graph.statics, u as usize) {
-            return outage;
+        let ui = u as usize;
+        let Some(b) = self.bits.get(ui / 64) else {
+            return 0;
+        };
+        let m = 1u64 << (ui % 64);
+        if b.blocked & m != 0 {
+            // A group (a masked node is never queued).
+            return self.marks.get_mut(ui).map_or(0, |mark| {
+                mark.unflag(ST_QUEUED);
+                mark.severity()
+            });
         }
-        self.marks.get_mut(u as usize).map_or(0, |m| {
-            m.unflag(ST_QUEUED);
-            m.severity()
-        })
+        if b.done & m == 0 {
+            return if self.graded {
+                self.levels.get(ui).copied().unwrap_or(1)
+            } else {
+                1
+            };
+        }
+        if bit(&self.graph.statics, ui) {
+            let Some(record) = self.preds.get_mut(ui) else {
+                return 0;
+            };
+            if *record & PUSHED_OUT != 0 {
+                return 0;
+            }
+            *record |= PUSHED_OUT;
+        }
+        outage
     }
 
     /// Dequeues `u` and pushes its severity along its arcs.
@@ -1616,6 +1728,9 @@ impl<'g> Workspace<'g> {
     fn push_down(&mut self, u: u32, outage: u8, holding: u8) {
         let g = self.graph;
         let s = self.dequeue(u, outage);
+        if s == 0 {
+            return;
+        }
         let (lo, hi) = g.forward.range(u);
         let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
         let arc_bits = g.bits.get(lo..hi).unwrap_or(&[]);
@@ -1623,6 +1738,8 @@ impl<'g> Workspace<'g> {
         let spare = self.n;
         let Workspace {
             marks,
+            preds,
+            levels,
             down,
             bits,
             touched,
@@ -1639,46 +1756,60 @@ impl<'g> Workspace<'g> {
         // Plain nodes newly affected, plain nodes raised to the outage level from below
         // it, groups newly affected.
         let (mut fresh_count, mut raised_done, mut groups_new) = (0usize, 0usize, 0usize);
-        let fresh_state = ST_TOUCHED | ST_QUEUED | u16::from(s);
         let at_outage = s == outage;
+        // Whether a fresh target's level is written (on a scale of more than two levels,
+        // below the outage level).
+        let leveled = !levels.is_empty() && !at_outage;
         for (k, &v) in targets.iter().enumerate() {
             let vi = v as usize;
             let Some(b) = bits.get_mut(vi / 64) else {
                 continue;
             };
             let m = 1u64 << (vi % 64);
-            if b.done & m != 0 {
-                continue;
-            }
             if b.blocked & m == 0 {
                 // Into a node that is neither a group nor masked, the failure passes on as
                 // it is (through an edge, or a builder's membership in a node that is not a
                 // group).
                 let hit = b.hit & m != 0;
-                if s > 1 && hit {
-                    // Affected already, at a level its mark tells.
-                    if let Some(cur) = marks.get_mut(vi).and_then(|mark| mark.lift(s, u)) {
-                        if cur & ST_QUEUED == 0 && !bit(&g.leaves, vi) {
-                            append(queue, &mut ql, v);
-                        }
-                        if at_outage {
-                            b.done |= m;
-                            raised_done += 1;
-                        }
+                if s > 1 && (b.hit & !b.done) & m != 0 {
+                    // Affected already, below the outage level: at level 1 on a two-level
+                    // scale, else at the level recorded.
+                    let cur = levels.get(vi).copied().unwrap_or(1);
+                    if s <= cur {
+                        continue;
+                    }
+                    if let Some(record) = preds.get_mut(vi) {
+                        *record = u;
+                    }
+                    // Queued again if still queued (see `dequeue`).
+                    if !bit(&g.leaves, vi) {
+                        append(queue, &mut ql, v);
+                    }
+                    if at_outage {
+                        b.done |= m;
+                        raised_done += 1;
+                    } else if let Some(l) = levels.get_mut(vi) {
+                        *l = s;
                     }
                     continue;
                 }
-                // Not affected yet (written without reading its mark), or affected and `s`
-                // is level 1, which raises nothing. Without a branch on which: when
-                // affected, the mark goes to the spare slot and the lists' ends stay.
+                // Not affected yet (its record written without being read), or affected at
+                // the outage level or at level 1, where `s` raises nothing. Without a branch
+                // on which: when affected, the record goes to the spare slot and the lists'
+                // ends stay.
                 let fresh = !hit;
                 b.hit |= m;
                 if at_outage {
                     b.done |= m;
                 }
                 let slot = if fresh { vi } else { spare };
-                if let Some(mark) = marks.get_mut(slot) {
-                    *mark = Mark::new(u, fresh_state);
+                if let Some(record) = preds.get_mut(slot) {
+                    *record = u;
+                }
+                if leveled {
+                    if let Some(l) = levels.get_mut(slot) {
+                        *l = s;
+                    }
                 }
                 if let Some(t) = touched.get_mut(tl) {
                     *t = v;
@@ -1692,6 +1823,9 @@ impl<'g> Workspace<'g> {
                 continue;
             }
             // A group, or a masked node.
+            if !bit(&g.groups, vi) {
+                continue;
+            }
             let Some(mark) = marks.get_mut(vi) else {
                 continue;
             };
@@ -1747,8 +1881,8 @@ impl<'g> Workspace<'g> {
     }
 
     /// Pushes down the level `queue[head..end]`, [`BATCH`] nodes at a time, loading ahead:
-    /// first the row bounds of every node of the batch, then the first target and the mark
-    /// of each, then the batch is pushed down. The loads of a batch do not depend on each
+    /// first the row bounds of every node of the batch, then the first target of each, then
+    /// the batch is pushed down. The loads of a batch do not depend on each
     /// other, so their cache misses are waited for together instead of one after the other
     /// (safe Rust has no prefetch instruction: these are ordinary loads, their values kept in
     /// `ahead` so that they are not optimized away).
@@ -1763,10 +1897,8 @@ impl<'g> Workspace<'g> {
                 *slot = g.forward.range(u).0;
             }
             let mut ahead = self.ahead;
-            for (&l, &u) in lo.iter().zip(batch) {
-                let first = g.forward.cols.get(l).copied().unwrap_or(0);
-                let mark = self.marks.get(u as usize).map_or(0, |m| m.state());
-                ahead ^= first ^ u32::from(mark);
+            for &l in lo.iter().take(batch.len()) {
+                ahead ^= g.forward.cols.get(l).copied().unwrap_or(0);
             }
             self.ahead = ahead;
             for k in at..stop {
@@ -1841,7 +1973,7 @@ impl<'g> Workspace<'g> {
                 let cur = if top == 1 || self.partial == 0 {
                     0
                 } else {
-                    self.current(v).map_or(0, |m| m.severity())
+                    self.plain_severity(v)
                 };
                 if cur >= top {
                     continue;
@@ -1854,7 +1986,7 @@ impl<'g> Workspace<'g> {
                 if cur == 0 && !self.is_hit(v as usize) {
                     self.raise_fresh(v, best, by, outage);
                 } else {
-                    self.raise(v, best, by, outage);
+                    self.raise_plain(v, best, by, outage);
                 }
             }
         }
@@ -1895,13 +2027,7 @@ impl<'g> Workspace<'g> {
             if !self.is_hit(pi) {
                 continue;
             }
-            let s = if self.is_done(pi) {
-                outage
-            } else if outage == 2 {
-                1
-            } else {
-                self.marks.get(pi).map_or(0, |m| m.severity())
-            };
+            let s = self.plain_severity(pi);
             if s > best {
                 best = s;
                 by = p;
@@ -1928,24 +2054,27 @@ impl<'g> Workspace<'g> {
         let g = self.graph;
         let outage = g.outage;
         let holding = g.severity.group_holding;
-        // Masks live in the marks and the blocked bits for the duration of the query. Nothing
-        // is raised yet: the mark of a node that is not a group and not blocked (not masked
-        // twice) is written whole.
+        // Masks live in the blocked bits (and a group's mark) for the duration of the query.
+        // A masked node that is not a group is told from a group by the graph's group bits.
         for m in maintenance {
             let m = g.inner_of(*m);
             let mi = m as usize;
-            let group = bit(&g.groups, mi);
-            let fresh = !group && !self.is_blocked(mi);
-            let Some(mark) = self.marks.get_mut(mi) else {
+            if mi >= self.n {
                 continue;
-            };
-            if fresh {
-                *mark = UNMARKED;
             }
-            let first = mark.state() & ST_TOUCHED == 0;
-            mark.flag(ST_TOUCHED | ST_MASKED);
+            let first = if bit(&g.groups, mi) {
+                let Some(mark) = self.marks.get_mut(mi) else {
+                    continue;
+                };
+                let first = mark.state() & ST_TOUCHED == 0;
+                mark.flag(ST_TOUCHED | ST_MASKED);
+                first
+            } else {
+                // Not masked twice.
+                !self.is_blocked(mi)
+            };
             if first {
-                self.touch(m, group);
+                self.touch(m, bit(&g.groups, mi));
             }
             self.set_flag(mi, Flag::Blocked);
         }
@@ -1955,12 +2084,24 @@ impl<'g> Workspace<'g> {
             }
             let node = g.inner_of(node);
             let vi = node as usize;
-            match self.current(vi) {
-                Some(m) if m.state() & ST_MASKED != 0 => {}
-                Some(_) => self.raise(node, level, node, outage),
-                // Neither a group, nor raised yet (a seed given twice), nor masked.
-                None if vi < self.n => self.raise_fresh(node, level, node, outage),
-                None => {}
+            if vi >= self.n {
+                continue;
+            }
+            if bit(&g.groups, vi) {
+                let masked = self
+                    .marks
+                    .get(vi)
+                    .is_some_and(|m| m.state() & ST_MASKED != 0);
+                if !masked {
+                    self.raise_group(node, level, node);
+                }
+            } else if self.is_blocked(vi) {
+                // Masked.
+            } else if self.is_hit(vi) {
+                // A seed given twice.
+                self.raise_plain(node, level, node, outage);
+            } else {
+                self.raise_fresh(node, level, node, outage);
             }
         }
         // Level by level (a FIFO queue, so a level is a stretch of it): each level is pushed
@@ -1994,12 +2135,8 @@ impl ImpactView<'_, '_> {
     pub fn affected(&self) -> impl Iterator<Item = (NodeId, u8)> + '_ {
         let touched = self.ws.touched.get(..self.ws.touched_len).unwrap_or(&[]);
         touched.iter().filter_map(|t| {
-            self.ws
-                .marks
-                .get(*t as usize)
-                .map(|m| m.severity())
-                .filter(|s| *s > 0)
-                .map(|s| (self.ws.graph.outer_of(*t), s))
+            let s = self.ws.severity_of(*t as usize);
+            (s > 0).then(|| (self.ws.graph.outer_of(*t), s))
         })
     }
 
@@ -2010,17 +2147,13 @@ impl ImpactView<'_, '_> {
 
     /// The severity of `node` (0: unaffected).
     pub fn severity(&self, node: NodeId) -> u8 {
-        self.ws
-            .current(self.ws.graph.inner_of(node) as usize)
-            .map_or(0, |m| m.severity())
+        self.ws.severity_of(self.ws.graph.inner_of(node) as usize)
     }
 
     /// The node whose failure raised `node` to its severity (itself for a seed).
     pub fn via(&self, node: NodeId) -> Option<NodeId> {
         self.ws
-            .current(self.ws.graph.inner_of(node) as usize)
-            .map(|m| m.pred())
-            .filter(|p| *p != NONE)
+            .pred_of(self.ws.graph.inner_of(node) as usize)
             .map(|p| self.ws.graph.outer_of(p))
     }
 
@@ -2183,7 +2316,8 @@ mod tests {
             let g = b.build()?;
             let outage = g.outage();
             let mut fast = g.workspace();
-            // Reset sparsely however much a query touched: marks are left from earlier queries.
+            // Reset sparsely however much a query touched: records are left from earlier
+            // queries.
             fast.fill_above = usize::MAX;
             let mut slow = g.workspace();
             slow.bottom_up = false;
@@ -2210,7 +2344,7 @@ mod tests {
                 let b = answer(&mut slow)?;
                 assert!(a.0.len() > 1000 || round == 0);
                 assert_eq!(a, b);
-                // The reused workspace (marks left from earlier queries) answers like a fresh
+                // The reused workspace (records left from earlier queries) answers like a fresh
                 // one, reasons included.
                 let every = |ws: &mut Workspace<'_>| -> Result<Vec<(u8, Option<NodeId>)>, Error> {
                     let view = ws.run(&seeds, &masks)?;
