@@ -2179,6 +2179,38 @@ mod tests {
         Ok((b, feeds))
     }
 
+    /// A member raised from level 1 to the outage level while still queued is queued twice
+    /// (nodes that are not groups keep no queued bit) and pushed down at the outage level
+    /// once: its group counts it failed once.
+    #[test]
+    fn a_member_raised_while_queued_is_counted_once() -> Result<(), Error> {
+        let (mut b, feeds) = feeding()?;
+        let mut spec = NodeSpec::new("", NodeKind::ConfigurationItem, "host");
+        let mut node = |id: &str| {
+            spec.id = id.into();
+            b.node(&spec)
+        };
+        let (p, q, x, y) = (node("p")?, node("q")?, node("x")?, node("y")?);
+        let pair = b.group("pair", MinUp::Count(1))?;
+        b.member(pair, x);
+        b.member(pair, y);
+        b.edge(p, x, feeds);
+        b.edge(q, x, feeds);
+        let g = b.build()?;
+        let outage = g.outage();
+        for seeds in [[(p, 1), (q, outage)], [(q, outage), (p, 1)]] {
+            let mut ws = g.workspace();
+            let view = ws.run(&seeds, &[])?;
+            assert_eq!(view.severity(x), outage);
+            assert_eq!(view.via(x), Some(q));
+            assert_eq!(view.failed_members(pair), 1);
+            // One of two members down: the pair holds, degraded.
+            assert_eq!(view.severity(pair), 1);
+            assert_eq!(view.count(), 4);
+        }
+        Ok(())
+    }
+
     /// The compiled order is a breadth-first order, not the builder's, and every answer
     /// still speaks of the builder's ids: a chain built backwards is renumbered front to
     /// back, and a failure of its head is reported, explained and counted by `NodeId`.
