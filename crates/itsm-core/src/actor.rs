@@ -67,6 +67,14 @@ impl TryFrom<String> for Role {
     }
 }
 
+impl std::str::FromStr for Role {
+    type Err = Error;
+    /// The same as [`Role::new`].
+    fn from_str(name: &str) -> Result<Self, Error> {
+        Role::new(name)
+    }
+}
+
 impl From<Role> for String {
     fn from(role: Role) -> Self {
         role.0

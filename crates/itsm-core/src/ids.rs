@@ -4,8 +4,8 @@
 #[doc(hidden)]
 pub use uuid::Uuid as __Uuid;
 
-/// Declares an id newtype over [`Uuid`](uuid::Uuid) with the derives, `from_u128` and
-/// `Display` every id of the workspace has. The `serde` and `schemars` derives follow the
+/// Declares an id newtype over [`Uuid`](uuid::Uuid) with the derives, `from_u128`,
+/// `Display` and `FromStr` every id of the workspace has. The `serde` and `schemars` derives follow the
 /// *calling* crate's features of those names, as practice crates have them.
 #[doc(hidden)]
 #[macro_export]
@@ -28,6 +28,19 @@ macro_rules! id_type {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::Error;
+            /// Parses a UUID (hyphenated, simple, braced or `urn:uuid:`), as `Display` writes it.
+            fn from_str(text: &str) -> Result<Self, $crate::Error> {
+                text.parse::<$crate::ids::__Uuid>()
+                    .map($name)
+                    .map_err(|_| $crate::Error::InvalidId {
+                        kind: stringify!($name),
+                        text: text.to_owned(),
+                    })
             }
         }
     };

@@ -41,4 +41,14 @@ pub mod ids;
 pub mod lifecycle;
 pub mod priority;
 
+pub use actor::{Actor, Permissions, Role};
 pub use error::{Axis, Error};
+pub use ids::{ConfigItemId, GroupId, ServiceId, UserId};
+pub use lifecycle::{
+    Category, Conformance, Exploration, Lifecycle, StateSpec, Step, TransitionSpec, Verdict,
+    explore,
+};
+pub use priority::{
+    Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,
+    Rounding, Rule, RuleUsed, Scale, Urgency,
+};

@@ -46,6 +46,58 @@ pub enum Category {
     Canceled,
 }
 
+impl Category {
+    /// Every category, in lifecycle order.
+    pub const ALL: [Category; 6] = [
+        Category::New,
+        Category::Open,
+        Category::Pending,
+        Category::Resolved,
+        Category::Closed,
+        Category::Canceled,
+    ];
+
+    /// The category's name, as in JSON: `new`, `open`, `pending`, `resolved`, `closed`,
+    /// `canceled`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Category::New => "new",
+            Category::Open => "open",
+            Category::Pending => "pending",
+            Category::Resolved => "resolved",
+            Category::Closed => "closed",
+            Category::Canceled => "canceled",
+        }
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Category {
+    type Err = Error;
+    /// Parses a category's name, as [`Category::name`] writes it.
+    ///
+    /// ```
+    /// use itsm_core::Category;
+    ///
+    /// assert_eq!("pending".parse::<Category>()?, Category::Pending);
+    /// assert!("waiting".parse::<Category>().is_err());
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
+    fn from_str(name: &str) -> Result<Self, Error> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .ok_or_else(|| Error::UnknownCategory {
+                name: name.to_owned(),
+            })
+    }
+}
+
 /// One state of a lifecycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -41,6 +41,18 @@ pub struct Urgency(pub u8);
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Priority(pub u8);
 
+macro_rules! level_display {
+    ($($name:ident),*) => {$(
+        impl std::fmt::Display for $name {
+            /// The level's number (`2`); the matrix's scale gives its label.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    )*};
+}
+level_display!(Impact, Urgency, Priority);
+
 /// Which end of a scale is the most severe.
 ///
 /// ServiceNow and iTop number 1 as the most severe; GLPI numbers 5 as the most urgent.
