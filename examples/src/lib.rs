@@ -23,3 +23,9 @@ pub fn uci_policy() -> Result<itsm_incident::Policy, serde_json::Error> {
         ..itsm_incident::Policy::servicenow()
     })
 }
+
+// The README's examples are compiled and run as doctests here, where every crate is a
+// dependency, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

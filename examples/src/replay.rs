@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::GroupId;
 use itsm_core::priority::{Impact, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State,
     Status, StatusKind,
 };
@@ -251,7 +251,7 @@ fn run(
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> Result<State, (State, Error)> {
-    let ctx = Context { now, actor, policy };
+    let ctx = Context::new(now, actor, policy);
     match decide(&state, command, &ctx) {
         Ok(events) => Ok(events.iter().fold(state, evolve)),
         Err(e) => Err((state, e)),

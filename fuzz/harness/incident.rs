@@ -24,7 +24,7 @@ use chrono::{DateTime, Duration, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
 use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
     ProblemId, Report, Resolution, Snapshot, Status, StatusKind,
 };
@@ -402,7 +402,7 @@ fn step(
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> Vec<Event> {
-    let ctx = Context { now, actor, policy };
+    let ctx = Context::new(now, actor, policy);
     let result = decide(state, command, &ctx);
     // Deterministic: the same inputs give the same answer.
     assert_eq!(

@@ -152,7 +152,9 @@ pub enum Error {
     },
     /// A text is not an id: ids are UUIDs (`67e55044-10b1-426f-9247-bb680e5fe0c8`, with or
     /// without hyphens, braces or a `urn:uuid:` prefix).
-    #[error("`{text}` is not a valid {kind}; an id is a UUID such as `67e55044-10b1-426f-9247-bb680e5fe0c8`")]
+    #[error(
+        "`{text}` is not a valid {kind}; an id is a UUID such as `67e55044-10b1-426f-9247-bb680e5fe0c8`"
+    )]
     InvalidId {
         /// The id type (`UserId`, `IncidentId`, ...).
         kind: &'static str,
@@ -160,7 +162,9 @@ pub enum Error {
         text: String,
     },
     /// A name is not one of the state categories.
-    #[error("`{name}` is not a state category; allowed: new, open, pending, resolved, closed, canceled")]
+    #[error(
+        "`{name}` is not a state category; allowed: new, open, pending, resolved, closed, canceled"
+    )]
     UnknownCategory {
         /// The name given.
         name: String,

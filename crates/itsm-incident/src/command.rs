@@ -1,8 +1,8 @@
 //! Commands: what someone asks the incident to do. `decide` accepts or rejects them.
 
-use itsm_core::actor::UserId;
-use itsm_core::ids::GroupId;
-use itsm_core::priority::{Impact, Urgency};
+use itsm_core::GroupId;
+use itsm_core::UserId;
+use itsm_core::{Impact, Urgency};
 
 use crate::model::{EscalationKind, HoldReason, Link, Report, Snapshot};
 
@@ -190,6 +190,26 @@ impl std::fmt::Display for CommandKind {
     }
 }
 
+impl std::str::FromStr for CommandKind {
+    type Err = crate::Error;
+    /// Parses a command's name as [`CommandKind::name`] writes it (`start_work`).
+    fn from_str(name: &str) -> Result<Self, crate::Error> {
+        CommandKind::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .ok_or_else(|| crate::Error::UnknownCommand {
+                name: name.to_owned(),
+            })
+    }
+}
+
+impl From<crate::model::Report> for Command {
+    /// [`Command::Report`], so a host writes `decide(&state, &report.into(), &ctx)`.
+    fn from(report: crate::model::Report) -> Self {
+        Command::Report(Box::new(report))
+    }
+}
+
 impl Command {
     /// The command's name without data.
     pub fn kind(&self) -> CommandKind {
@@ -234,9 +254,9 @@ mod de {
         DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor,
     };
 
-    use itsm_core::actor::UserId;
-    use itsm_core::ids::GroupId;
-    use itsm_core::priority::{Impact, Urgency};
+    use itsm_core::GroupId;
+    use itsm_core::UserId;
+    use itsm_core::{Impact, Urgency};
 
     use super::{Command, CommandKind};
     use crate::model::{EscalationKind, HoldReason, Link, Report, Snapshot};

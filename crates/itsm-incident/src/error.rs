@@ -20,12 +20,12 @@ pub enum Error {
         allowed: Vec<CommandKind>,
     },
     /// The actor holds none of the roles the policy allows for the command.
-    #[error("`{command}` refused: {source}")]
+    #[error("`{command}` refused: {reason}")]
     Denied {
         /// The command refused.
         command: CommandKind,
-        /// The permission check's answer.
-        source: itsm_core::Error,
+        /// The permission check's answer, printed as part of this message (not a `source`).
+        reason: itsm_core::Error,
     },
     /// The time in the context is earlier than the incident's last event.
     #[error(
@@ -62,10 +62,10 @@ pub enum Error {
         allowed: Vec<String>,
     },
     /// Impact or urgency is not on the matrix's scales.
-    #[error("cannot compute the priority: {source}")]
+    #[error("cannot compute the priority: {reason}")]
     Priority {
-        /// The matrix's answer.
-        source: itsm_core::Error,
+        /// The matrix's answer, printed as part of this message (not a `source`).
+        reason: itsm_core::Error,
     },
     /// The reopen window has passed.
     #[error(
@@ -113,6 +113,22 @@ pub enum Error {
         /// The parent asked for.
         requested: IncidentId,
     },
+    /// A name is not one of the lifecycle's states.
+    #[error("`{name}` is not an incident state; allowed: {}", names(&crate::model::StatusKind::ALL))]
+    UnknownStatus {
+        /// The name given.
+        name: String,
+    },
+    /// A name is not one of the commands.
+    #[error("`{name}` is not an incident command; allowed: {}", names(&CommandKind::ALL))]
+    UnknownCommand {
+        /// The name given.
+        name: String,
+    },
+    /// An error of the shared vocabulary (a role, an id, a matrix), passed through so that a
+    /// host composes both crates' results with `?`.
+    #[error(transparent)]
+    Core(#[from] itsm_core::Error),
     /// The auto-close clock cannot be computed (the date would overflow).
     #[error("the date overflows: {what}")]
     DateOverflow {

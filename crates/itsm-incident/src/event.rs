@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use itsm_core::actor::UserId;
-use itsm_core::ids::GroupId;
-use itsm_core::priority::{Impact, Priority, PriorityExplanation, Urgency};
+use itsm_core::GroupId;
+use itsm_core::UserId;
+use itsm_core::{Impact, Priority, PriorityExplanation, Urgency};
 
 use crate::model::{EscalationKind, HoldReason, Link, Report, Resolution, Snapshot};
 

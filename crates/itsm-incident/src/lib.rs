@@ -13,11 +13,11 @@
 //!
 //! # The host's loop
 //! 1. Load the incident's [`State`] (fold its stored events with [`evolve`], or keep it).
-//! 2. Build a [`Context`]: `now` from your clock, the acting [`Actor`](itsm_core::actor::Actor),
-//!    your [`Policy`].
+//! 2. Build a [`Context::new`]: `now` from your clock, the acting [`Actor`], your [`Policy`].
 //! 3. Call [`decide`] with the [`Command`]. On `Err`, show the [`Error`] (it says what is
 //!    allowed); nothing changed.
-//! 4. On `Ok(events)`, store the events, then fold them into the state with [`evolve`].
+//! 4. On `Ok(events)`, store the events, then fold them into the state with
+//!    [`State::apply`] (or [`evolve`] one by one).
 //! 5. For a parent incident, pass each event to [`sync_children`] and run the commands it
 //!    returns on the children (back to step 2, with a system actor).
 //! 6. Ask [`next_deadline`] when to wake up; at that time send [`Command::Tick`]. A tick
@@ -25,31 +25,30 @@
 //!
 //! # Example
 //! ```
-//! use chrono::{Duration, TimeZone, Utc};
-//! use itsm_core::actor::{Actor, Role, UserId};
-//! use itsm_core::priority::{Impact, Urgency};
-//! use itsm_incident::model::{Channel, IncidentId, Report, StatusKind};
-//! use itsm_incident::{decide, evolve, next_deadline, Command, Context, Policy, State};
+//! use itsm_incident::chrono::{Duration, TimeZone, Utc};
+//! use itsm_incident::{
+//!     Actor, Command, Context, GroupId, Impact, IncidentId, Policy, Report, Role, State,
+//!     StatusKind, Urgency, UserId, decide, next_deadline,
+//! };
 //!
 //! let policy = Policy::servicenow();
 //! let agent = Actor::new(UserId::from_u128(2), [Role::new("agent")?]);
 //! let system = Actor::new(UserId::from_u128(3), [Role::new("system")?]);
 //! let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
 //!
+//! // Decide, then apply the events (a product stores them first).
 //! let mut state = State::new();
-//! let mut run = |state: &mut State, cmd: Command, actor: &Actor, now| {
-//!     let ctx = Context { now, actor, policy: &policy };
-//!     let events = decide(state, &cmd, &ctx)?;
-//!     *state = events.iter().fold(std::mem::replace(state, State::new()), evolve);
+//! let mut run = |state: &mut State, command: Command, actor: &Actor, now| {
+//!     let events = decide(state, &command, &Context::new(now, actor, &policy))?;
+//!     state.apply(&events);
 //!     Ok::<_, itsm_incident::Error>(events)
 //! };
 //!
-//! let report = Report {
-//!     id: IncidentId::from_u128(1), caller: UserId::from_u128(9), channel: Channel::Phone,
-//!     category: Some("network".into()), configuration_item: None, service: None,
-//!     impact: Impact(1), urgency: Urgency(2), description: "Printer offline".into(),
-//! };
-//! run(&mut state, Command::Report(Box::new(report)), &agent, t0)?;
+//! let report = Report::new(
+//!     IncidentId::from_u128(1), UserId::from_u128(9), Impact(1), Urgency(2), "Printer offline",
+//! );
+//! run(&mut state, report.into(), &agent, t0)?;
+//! run(&mut state, Command::Assign { group: GroupId::from_u128(7), person: None }, &agent, t0)?;
 //! run(&mut state, Command::StartWork, &agent, t0)?;
 //! run(&mut state, Command::Resolve { code: "solved".into(), notes: "cable".into() }, &agent, t0)?;
 //!
@@ -59,7 +58,7 @@
 //! assert!(run(&mut state, Command::Tick, &system, due - Duration::seconds(1))?.is_empty());
 //! run(&mut state, Command::Tick, &system, due)?;
 //! assert_eq!(state.kind(), StatusKind::Closed);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), itsm_incident::Error>(())
 //! ```
 //!
 //! # Features
@@ -73,7 +72,7 @@ mod command;
 mod error;
 mod event;
 mod machine;
-pub mod model;
+mod model;
 mod policy;
 mod sync;
 
@@ -83,11 +82,19 @@ pub use event::Event;
 pub use machine::{
     Context, TRANSITIONS, allowed_commands, decide, evolve, is_allowed, lifecycle, next_deadline,
 };
-pub use model::State;
+pub use model::{
+    Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, Incident, IncidentId,
+    Link, Links, ProblemId, Report, Resolution, Snapshot, State, Status, StatusKind,
+};
 pub use policy::{AutoCloseFrom, HoldReasonRule, Policy, ReassignmentCounting, RequiredFields};
 pub use sync::sync_children;
 
-// The README's example is compiled and run as a doctest, so it cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-struct ReadmeDoctests;
+/// The date and time crate of this API (`DateTime<Utc>` instants, `Duration`s), re-exported
+/// so that a host needs no second dependency to build them.
+pub use chrono;
+/// The shared vocabulary this crate's API uses, re-exported (the same types as
+/// `itsm_core`'s, so values mix freely with other practice crates).
+pub use itsm_core::{
+    Actor, Category, ConfigItemId, GroupId, Impact, Permissions, Priority, PriorityExplanation,
+    PriorityMatrix, Role, ServiceId, Urgency, UserId,
+};

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use itsm_core::actor::Actor;
-use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
-use itsm_core::priority::{Impact, Urgency};
+use itsm_core::Actor;
+use itsm_core::{Impact, Urgency};
+use itsm_core::{Lifecycle, StateSpec, TransitionSpec};
 
 use crate::command::{Command, CommandKind};
 use crate::error::Error;
@@ -15,7 +15,10 @@ use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
 /// policy. Nothing is read from the environment.
+///
+/// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Context<'a> {
     /// The current time, from the host's clock.
     pub now: DateTime<Utc>,
@@ -23,6 +26,13 @@ pub struct Context<'a> {
     pub actor: &'a Actor,
     /// The vendor's configuration.
     pub policy: &'a Policy,
+}
+
+impl<'a> Context<'a> {
+    /// The context of one call: the host's `now`, the acting user, the policy.
+    pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
+        Context { now, actor, policy }
+    }
 }
 
 use CommandKind as C;
@@ -95,17 +105,6 @@ pub fn allowed_commands(state: StatusKind) -> Vec<CommandKind> {
         .collect()
 }
 
-const fn category(state: StatusKind) -> Category {
-    match state {
-        S::Unreported | S::New => Category::New,
-        S::InProgress => Category::Open,
-        S::OnHold => Category::Pending,
-        S::Resolved => Category::Resolved,
-        S::Closed => Category::Closed,
-        S::Canceled => Category::Canceled,
-    }
-}
-
 /// The incident lifecycle as data, built from [`TRANSITIONS`]: for diagrams
 /// ([`Lifecycle::to_mermaid`]) and for conformance checks of real logs.
 pub fn lifecycle() -> Lifecycle {
@@ -113,9 +112,9 @@ pub fn lifecycle() -> Lifecycle {
         .iter()
         .map(|s| {
             let spec = if *s == S::New {
-                StateSpec::initial(s.name(), category(*s))
+                StateSpec::initial(s.name(), s.category())
             } else {
-                StateSpec::new(s.name(), category(*s))
+                StateSpec::new(s.name(), s.category())
             };
             if s.is_terminal() {
                 spec.terminal()
@@ -168,19 +167,19 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
 /// Every variant of [`Error`]; each names the state, the command, and what is allowed.
 ///
 /// ```
-/// use chrono::{TimeZone, Utc};
-/// use itsm_core::actor::{Actor, Role, UserId};
-/// use itsm_incident::{decide, Command, Context, Policy, State, Error};
+/// use itsm_incident::chrono::{TimeZone, Utc};
+/// use itsm_incident::{Actor, Command, Context, Policy, Role, State, UserId, decide};
 ///
 /// let policy = Policy::servicenow();
 /// let agent = Actor::new(UserId::from_u128(7), [Role::new("agent")?]);
-/// let ctx = Context { now: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(), actor: &agent, policy: &policy };
-/// let err = decide(&State::new(), &Command::StartWork, &ctx).unwrap_err();
+/// let now = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+/// let err = decide(&State::new(), &Command::StartWork, &Context::new(now, &agent, &policy))
+///     .unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
 ///     "`start_work` is not allowed in state `unreported`; allowed there: `report`, `import`, `tick`"
 /// );
-/// # Ok::<(), itsm_core::Error>(())
+/// # Ok::<(), itsm_incident::Error>(())
 /// ```
 pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     let kind = command.kind();
@@ -300,7 +299,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 by,
                 impact: *impact,
                 urgency: *urgency,
-                priority: itsm_core::priority::Priority(explanation.priority.value),
+                priority: itsm_core::Priority(explanation.priority.value),
                 explanation: Box::new(explanation),
             }
         }
@@ -457,9 +456,9 @@ fn permit(kind: CommandKind, ctx: &Context<'_>) -> Result<(), Error> {
     ctx.policy
         .permissions
         .check(kind.name(), ctx.actor)
-        .map_err(|source| Error::Denied {
+        .map_err(|reason| Error::Denied {
             command: kind,
-            source,
+            reason,
         })
 }
 
@@ -467,11 +466,11 @@ fn explain(
     policy: &Policy,
     impact: Impact,
     urgency: Urgency,
-) -> Result<itsm_core::priority::PriorityExplanation, Error> {
+) -> Result<itsm_core::PriorityExplanation, Error> {
     policy
         .matrix
         .explain(impact, urgency)
-        .map_err(|source| Error::Priority { source })
+        .map_err(|reason| Error::Priority { reason })
 }
 
 fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
@@ -499,7 +498,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
             Ok(vec![Event::Reported {
                 at,
                 by,
-                priority: itsm_core::priority::Priority(explanation.priority.value),
+                priority: itsm_core::Priority(explanation.priority.value),
                 report: Arc::new(Report::clone(report)),
                 explanation: Box::new(explanation),
             }])
@@ -509,7 +508,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
             let priority = policy
                 .matrix
                 .priority(snapshot.report.impact, snapshot.report.urgency)
-                .map_err(|source| Error::Priority { source })?;
+                .map_err(|reason| Error::Priority { reason })?;
             if let Status::OnHold { reason, .. } = &snapshot.status {
                 if policy.hold_rule(reason).is_none() {
                     return Err(Error::UnknownHoldReason {
@@ -549,23 +548,18 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
 /// leaves the state as it is.
 ///
 /// ```
-/// # use itsm_incident::{decide, evolve, Command, Context, Policy, State};
-/// # use itsm_incident::model::{Channel, IncidentId, Report};
-/// # use itsm_core::actor::{Actor, Role, UserId};
-/// # use itsm_core::priority::{Impact, Urgency};
-/// # use chrono::{TimeZone, Utc};
+/// use itsm_incident::chrono::{TimeZone, Utc};
+/// use itsm_incident::{Actor, Context, Impact, IncidentId, Policy, Report, Role, State};
+/// use itsm_incident::{Urgency, UserId, decide, evolve};
+///
 /// let policy = Policy::servicenow();
 /// let caller = Actor::new(UserId::from_u128(1), [Role::new("caller")?]);
-/// let ctx = Context { now: Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(), actor: &caller, policy: &policy };
-/// let report = Report {
-///     id: IncidentId::from_u128(42), caller: caller.user, channel: Channel::Email,
-///     category: None, configuration_item: None, service: None,
-///     impact: Impact(2), urgency: Urgency(2), description: "VPN down".into(),
-/// };
-/// let events = decide(&State::new(), &Command::Report(Box::new(report)), &ctx).unwrap();
+/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap();
+/// let report = Report::new(IncidentId::from_u128(42), caller.user, Impact(2), Urgency(2), "VPN down");
+/// let events = decide(&State::new(), &report.into(), &Context::new(now, &caller, &policy))?;
 /// let state = events.iter().fold(State::new(), evolve);
-/// assert_eq!(state.incident().unwrap().priority().0, 3);
-/// # Ok::<(), itsm_core::Error>(())
+/// assert_eq!(state.incident().map(|i| i.priority().0), Some(3));
+/// # Ok::<(), itsm_incident::Error>(())
 /// ```
 pub fn evolve(state: State, event: &Event) -> State {
     match state {

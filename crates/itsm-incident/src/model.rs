@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use itsm_core::ids::{ConfigItemId, GroupId, ServiceId, UserId};
-use itsm_core::priority::{Impact, Priority, Urgency};
+use itsm_core::{Category, ConfigItemId, GroupId, Impact, Priority, ServiceId, Urgency, UserId};
 
 itsm_core::id_type!(
     /// An incident.
@@ -39,6 +38,15 @@ pub enum Channel {
     Monitoring,
     /// Any other channel, by name.
     Other(String),
+    /// Not recorded (the default of [`Report::new`]).
+    Unspecified,
+}
+
+impl Default for Channel {
+    /// [`Channel::Unspecified`]: the host did not say.
+    fn default() -> Self {
+        Channel::Unspecified
+    }
 }
 
 /// Why an incident is on hold. The five built-in reasons have fixed meanings; a vendor adds
@@ -175,6 +183,40 @@ pub struct Report {
     pub description: String,
 }
 
+impl Report {
+    /// A report with the fields every incident needs; the optional ones are empty and the
+    /// channel is [`Channel::Unspecified`]. Set the others through the public fields.
+    ///
+    /// ```
+    /// use itsm_incident::{Channel, Impact, IncidentId, Report, Urgency, UserId};
+    ///
+    /// let mut report = Report::new(
+    ///     IncidentId::from_u128(1), UserId::from_u128(9), Impact(2), Urgency(1), "Mail is down",
+    /// );
+    /// report.channel = Channel::Email;
+    /// assert_eq!(report.category, None);
+    /// ```
+    pub fn new(
+        id: IncidentId,
+        caller: UserId,
+        impact: Impact,
+        urgency: Urgency,
+        description: impl Into<String>,
+    ) -> Self {
+        Report {
+            id,
+            caller,
+            channel: Channel::Unspecified,
+            category: None,
+            configuration_item: None,
+            service: None,
+            impact,
+            urgency,
+            description: description.into(),
+        }
+    }
+}
+
 /// How an incident was resolved. The `resolved` event and every state folded from it share
 /// one allocation, so `evolve` copies no text and touches one reference count.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -294,6 +336,46 @@ impl StatusKind {
     /// Whether nothing more can happen.
     pub const fn is_terminal(self) -> bool {
         matches!(self, StatusKind::Closed | StatusKind::Canceled)
+    }
+
+    /// What the state means whatever a vendor calls it, for SLAs, KPIs and importers
+    /// (`Unreported` counts as new).
+    ///
+    /// ```
+    /// use itsm_incident::{Category, StatusKind};
+    ///
+    /// assert_eq!(StatusKind::OnHold.category(), Category::Pending);
+    /// ```
+    pub const fn category(self) -> Category {
+        match self {
+            StatusKind::Unreported | StatusKind::New => Category::New,
+            StatusKind::InProgress => Category::Open,
+            StatusKind::OnHold => Category::Pending,
+            StatusKind::Resolved => Category::Resolved,
+            StatusKind::Closed => Category::Closed,
+            StatusKind::Canceled => Category::Canceled,
+        }
+    }
+}
+
+impl std::str::FromStr for StatusKind {
+    type Err = crate::Error;
+    /// Parses a state's name as [`StatusKind::name`] writes it (`unreported` included).
+    ///
+    /// ```
+    /// use itsm_incident::StatusKind;
+    ///
+    /// assert_eq!("on_hold".parse::<StatusKind>()?, StatusKind::OnHold);
+    /// assert!("pending".parse::<StatusKind>().is_err());
+    /// # Ok::<(), itsm_incident::Error>(())
+    /// ```
+    fn from_str(name: &str) -> Result<Self, crate::Error> {
+        std::iter::once(StatusKind::Unreported)
+            .chain(StatusKind::ALL)
+            .find(|s| s.name() == name)
+            .ok_or_else(|| crate::Error::UnknownStatus {
+                name: name.to_owned(),
+            })
     }
 }
 
@@ -556,6 +638,34 @@ impl State {
     /// The state before anything happened.
     pub const fn new() -> Self {
         State::Unreported
+    }
+
+    /// Folds `events` into the state in place, as [`evolve`](crate::evolve) does one by one:
+    /// a host holding `&mut State` stores the events `decide` returned, then applies them.
+    ///
+    /// ```
+    /// use itsm_incident::{Command, Context, Impact, IncidentId, Policy, Report, State};
+    /// use itsm_incident::{Actor, Role, StatusKind, Urgency, UserId, decide};
+    /// use itsm_incident::chrono::{TimeZone, Utc};
+    ///
+    /// let policy = Policy::servicenow();
+    /// let agent = Actor::new(UserId::from_u128(2), [Role::new("agent")?]);
+    /// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let ctx = Context::new(now, &agent, &policy);
+    /// let report = Report::new(
+    ///     IncidentId::from_u128(1), UserId::from_u128(9), Impact(2), Urgency(1), "Mail is down",
+    /// );
+    /// let mut state = State::new();
+    /// let events = decide(&state, &report.into(), &ctx)?;
+    /// state.apply(&events);
+    /// assert_eq!(state.kind(), StatusKind::New);
+    /// # Ok::<(), itsm_incident::Error>(())
+    /// ```
+    pub fn apply<'e>(&mut self, events: impl IntoIterator<Item = &'e crate::Event>) {
+        for event in events {
+            let state = std::mem::take(self);
+            *self = crate::evolve(state, event);
+        }
     }
 
     /// The lifecycle state's name.

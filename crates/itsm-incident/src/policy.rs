@@ -1,7 +1,7 @@
 //! Everything a vendor configures, as data.
 
-use itsm_core::actor::{Permissions, Role};
-use itsm_core::priority::PriorityMatrix;
+use itsm_core::PriorityMatrix;
+use itsm_core::{Permissions, Role};
 
 use crate::command::CommandKind;
 use crate::model::HoldReason;
@@ -106,6 +106,13 @@ fn role(name: &str) -> Role {
     }
 }
 
+impl Default for Policy {
+    /// [`Policy::servicenow`]: the default model of this crate.
+    fn default() -> Self {
+        Policy::servicenow()
+    }
+}
+
 impl Policy {
     /// ServiceNow's documented model: its default 3x3 matrix; hold reasons awaiting caller
     /// (comment required, cleared by the caller, not copied to children), change, problem,
@@ -172,6 +179,13 @@ impl Policy {
     }
 
     /// The rule for a hold reason, if the policy allows it.
+    ///
+    /// ```
+    /// use itsm_incident::{HoldReason, Policy};
+    ///
+    /// let policy = Policy::default(); // ServiceNow's model
+    /// assert!(policy.hold_rule(&HoldReason::AwaitingCaller).is_some_and(|r| r.cleared_by_caller));
+    /// ```
     pub fn hold_rule(&self, reason: &HoldReason) -> Option<&HoldReasonRule> {
         self.hold_reasons.iter().find(|r| &r.reason == reason)
     }

@@ -23,7 +23,7 @@ use crate::policy::Policy;
 ///
 /// ```
 /// # use itsm_incident::{sync_children, Event, Policy, State};
-/// # use itsm_core::actor::UserId;
+/// # use itsm_core::UserId;
 /// # use chrono::{TimeZone, Utc};
 /// let closed = Event::Closed { at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(), by: UserId::from_u128(1), auto: false };
 /// assert!(sync_children(&closed, &Policy::servicenow(), &[State::new()]).is_empty());

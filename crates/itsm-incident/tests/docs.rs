@@ -22,7 +22,7 @@
 
 use std::path::PathBuf;
 
-use itsm_incident::model::StatusKind;
+use itsm_incident::StatusKind;
 use itsm_incident::{CommandKind, Policy, TRANSITIONS, lifecycle};
 
 fn page_path() -> PathBuf {

@@ -14,7 +14,7 @@ use common::{ALICE, NETWORK, OTHER, cmd, fold, superuser, t0};
 use itsm_core::actor::{Actor, GroupId, UserId};
 use itsm_core::lifecycle::{Exploration, explore};
 use itsm_core::priority::{Impact, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     Assignment, EscalationKind, HoldReason, Link, Snapshot, State, Status, StatusKind,
 };
 use itsm_incident::{
@@ -170,7 +170,7 @@ fn run(
         key,
         |sim, input| {
             let now = sim.now + input.advance;
-            let ctx = Context { now, actor, policy };
+            let ctx = Context::new(now, actor, policy);
             let events = decide(&sim.state, &input.command, &ctx)?;
             let state = events.iter().fold(sim.state.clone(), evolve);
             let mut history = sim.history.clone();

@@ -19,7 +19,7 @@ use common::{
 use itsm_core::actor::{Role, UserId};
 use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use itsm_core::{Axis, Error as CoreError};
-use itsm_incident::model::{
+use itsm_incident::{
     Assignment, ChangeId, Escalation, EscalationKind, HoldReason, Link, Links, ProblemId, Status,
     StatusKind,
 };
@@ -39,7 +39,7 @@ fn role(name: &str) -> Role {
 fn denied(command: CommandKind, allowed: &[&str], held: &[&str]) -> Error {
     Error::Denied {
         command,
-        source: CoreError::PermissionDenied {
+        reason: CoreError::PermissionDenied {
             action: command.name().to_owned(),
             allowed: allowed.iter().map(|r| role(r)).collect(),
             held: held.iter().map(|r| role(r)).collect(),
@@ -66,7 +66,7 @@ fn servicenow_reasons() -> Vec<HoldReason> {
     ]
 }
 
-fn incident(state: &State) -> &itsm_incident::model::Incident {
+fn incident(state: &State) -> &itsm_incident::Incident {
     state.incident().unwrap()
 }
 
@@ -161,7 +161,7 @@ fn report_with_a_level_off_the_matrix_is_a_priority_error() {
         &agent(),
         t(0),
         Err(Error::Priority {
-            source: CoreError::UnknownLevel {
+            reason: CoreError::UnknownLevel {
                 axis: Axis::Urgency,
                 value: 0,
                 allowed: vec![1, 2, 3],
@@ -330,7 +330,7 @@ fn import_checks_the_matrix_and_the_hold_reason() {
         &integration(),
         t(0),
         Err(Error::Priority {
-            source: CoreError::UnknownLevel {
+            reason: CoreError::UnknownLevel {
                 axis: Axis::Impact,
                 value: 4,
                 allowed: vec![1, 2, 3],
@@ -859,7 +859,7 @@ fn reprioritize_recomputes_the_priority_and_records_why() {
 #[test]
 fn reprioritize_to_an_unknown_impact_is_a_priority_error() {
     let err = Error::Priority {
-        source: CoreError::UnknownLevel {
+        reason: CoreError::UnknownLevel {
             axis: Axis::Impact,
             value: 4,
             allowed: vec![1, 2, 3],

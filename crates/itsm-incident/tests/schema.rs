@@ -24,7 +24,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
 use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     ChangeId, Channel, EscalationKind, HoldReason, IncidentId, Link, ProblemId, Report, StatusKind,
 };
 use itsm_incident::{Command, Context, Event, Policy, State, decide, evolve};
@@ -344,11 +344,7 @@ fn events_and_states_from_a_real_run_round_trip() {
         } else {
             t(2, hour)
         };
-        let ctx = Context {
-            now,
-            actor: &agent,
-            policy: &policy,
-        };
+        let ctx = Context::new(now, &agent, &policy);
         let events = decide(&state, command, &ctx).unwrap_or_else(|e| panic!("{command:?}: {e}"));
         assert_eq!(events.len(), 1, "{command:?} changes something");
         for event in &events {
@@ -377,7 +373,7 @@ fn hold_reasons_are_plain_strings() {
 
 #[test]
 fn resolutions_are_flat_in_json_and_old_closed_records_still_load() {
-    use itsm_incident::model::{Resolution, Status};
+    use itsm_incident::{Resolution, Status};
     use std::sync::Arc;
     let resolution = Arc::new(Resolution {
         code: "solved".into(),

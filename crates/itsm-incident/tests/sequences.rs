@@ -20,7 +20,7 @@ use common::{
 };
 use itsm_core::actor::Actor;
 use itsm_core::priority::{Impact, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     Assignment, ChangeId, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
     ProblemId, Snapshot, State, Status, StatusKind,
 };
@@ -303,7 +303,7 @@ fn check_step(
     now: DateTime<Utc>,
     seen: &mut Seen,
 ) -> Result<State, TestCaseError> {
-    let ctx = Context { now, actor, policy };
+    let ctx = Context::new(now, actor, policy);
     let kind = command.kind();
     let from = state.kind();
     let result = decide(state, command, &ctx);
@@ -332,12 +332,12 @@ fn check_step(
     }
     let permission = policy.permissions.check(kind.name(), actor);
     if kind != CommandKind::Tick {
-        if let Err(source) = permission {
+        if let Err(reason) = permission {
             prop_assert_eq!(
                 result,
                 Err(Error::Denied {
                     command: kind,
-                    source
+                    reason
                 })
             );
             return Ok(state.clone());

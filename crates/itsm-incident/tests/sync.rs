@@ -9,8 +9,8 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::{agent, caller, cmd, ev, resolution, run, status, system, t};
 use itsm_core::actor::{Actor, UserId};
-use itsm_incident::model::{HoldReason, IncidentId, Link, State, Status, StatusKind};
 use itsm_incident::{Command, Event, HoldReasonRule, Policy, sync_children};
+use itsm_incident::{HoldReason, IncidentId, Link, State, Status, StatusKind};
 
 fn child_id(n: u128) -> IncidentId {
     IncidentId::from_u128(0x100 + n)
@@ -347,7 +347,7 @@ fn other_parent_events_do_not_touch_children() {
     let events = [
         ev::reported(t(10)),
         ev::assigned(t(10), common::NETWORK, None, false),
-        ev::escalated(t(10), itsm_incident::model::EscalationKind::Functional, 1),
+        ev::escalated(t(10), itsm_incident::EscalationKind::Functional, 1),
         ev::major(t(10)),
         ev::stood_down(t(10)),
         ev::linked(t(10), Link::Child(child_id(1))),

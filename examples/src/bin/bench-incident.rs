@@ -58,7 +58,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
 use itsm_core::priority::{Impact, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     Channel, EscalationKind, HoldReason, Incident, IncidentId, Link, ProblemId, Report, Resolution,
     Status, StatusKind,
 };
@@ -239,11 +239,7 @@ impl<'a> Recorder<'a, '_> {
 
     fn run_at(&mut self, command: Command, actor: &'a Actor, now: DateTime<Utc>) {
         self.now = now;
-        let ctx = Context {
-            now,
-            actor,
-            policy: self.policy,
-        };
+        let ctx = Context::new(now, actor, self.policy);
         let produced = match decide(&self.state, &command, &ctx) {
             Ok(events) => {
                 if events.is_empty() {
@@ -744,11 +740,7 @@ fn bench_decide(
                 let Some((command, now, actor, _)) = &cursor.next else {
                     continue;
                 };
-                let ctx = Context {
-                    now: *now,
-                    actor,
-                    policy,
-                };
+                let ctx = Context::new(*now, actor, policy);
                 let result = match command {
                     Some(command) => decide(black_box(&cursor.state), black_box(command), &ctx),
                     None => {

@@ -11,10 +11,10 @@ use std::error::Error as StdError;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_examples::sla_replay::SlaConfig;
-use itsm_incident::model::{IncidentId, State, Status};
 use itsm_incident::{
     Command, Context, Event, Policy, decide, evolve, lifecycle, next_deadline, sync_children,
 };
+use itsm_incident::{IncidentId, State, Status};
 use itsm_sla::{TicketView, Timeline};
 use serde::Deserialize;
 
@@ -79,11 +79,7 @@ impl Desk {
         let state = self.state(id);
         let json = serde_json::to_string(command).unwrap_or_else(|e| format!("<{e}>"));
         println!("{pad}> {} {json}", self.name(id));
-        let ctx = Context {
-            now,
-            actor,
-            policy: &self.policy,
-        };
+        let ctx = Context::new(now, actor, &self.policy);
         match decide(&state, command, &ctx) {
             Err(e) => println!("{pad}< rejected: {e}"),
             Ok(events) if events.is_empty() => println!("{pad}< no events (nothing to do yet)"),

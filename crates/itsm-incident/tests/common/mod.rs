@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_core::actor::{Actor, Role, UserId};
 use itsm_core::ids::GroupId;
 use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
-use itsm_incident::model::{
+use itsm_incident::{
     Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State, Status,
 };
 use itsm_incident::{Command, Context, Error, Event, Policy, decide, evolve};
@@ -214,11 +214,7 @@ pub mod ev {
             by: agent().user,
         }
     }
-    pub fn escalated(
-        at: DateTime<Utc>,
-        kind: itsm_incident::model::EscalationKind,
-        level: u8,
-    ) -> Event {
+    pub fn escalated(at: DateTime<Utc>, kind: itsm_incident::EscalationKind, level: u8) -> Event {
         Event::Escalated {
             at,
             by: agent().user,
@@ -240,7 +236,7 @@ pub mod ev {
             reason: "contained".into(),
         }
     }
-    pub fn linked(at: DateTime<Utc>, link: itsm_incident::model::Link) -> Event {
+    pub fn linked(at: DateTime<Utc>, link: itsm_incident::Link) -> Event {
         Event::Linked {
             at,
             by: agent().user,
@@ -341,7 +337,7 @@ pub fn check_with(
     then: Result<Vec<Event>, Error>,
 ) -> State {
     let before = fold(given);
-    let ctx = Context { now, actor, policy };
+    let ctx = Context::new(now, actor, policy);
     let got = decide(&before, &when, &ctx);
     assert_eq!(got, then, "\ngiven: {given:#?}\nwhen: {when:?} at {now}");
     match got {
@@ -376,7 +372,7 @@ pub fn run(
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> (State, Vec<Event>) {
-    let ctx = Context { now, actor, policy };
+    let ctx = Context::new(now, actor, policy);
     match decide(state, command, &ctx) {
         Ok(events) => (events.iter().fold(state.clone(), evolve), events),
         Err(e) => panic!("{command:?} at {now} refused: {e}"),
