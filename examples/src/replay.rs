@@ -26,9 +26,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use itsm_core::actor::{Actor, Role, UserId};
-use itsm_core::ids::GroupId;
-use itsm_core::priority::{Impact, Urgency};
+use itsm_core::{Actor, Role, UserId};
+use itsm_core::GroupId;
+use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State,
     Status, StatusKind,

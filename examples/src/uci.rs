@@ -55,7 +55,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, Utc};
 use csv::ByteRecord;
-use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+use itsm_core::{Impact, PriorityMatrix, Urgency};
 use serde::{Deserialize, Serialize};
 
 /// How a source log is laid out and how its vocabulary translates into ours: plain data,
@@ -667,7 +667,7 @@ impl PriorityAgreement {
 /// log recorded.
 ///
 /// ```
-/// use itsm_core::priority::PriorityMatrix;
+/// use itsm_core::PriorityMatrix;
 /// use itsm_examples::uci::{priority_agreement, Log};
 ///
 /// let empty = Log { incidents: Vec::new(), bad_rows: Vec::new() };

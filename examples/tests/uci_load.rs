@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
-use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
+use itsm_core::{Impact, Priority, PriorityMatrix, Urgency};
 use itsm_examples::uci::{
     BadRow, LevelFormat, LoadError, Log, MappedState, Mapping, load, priority_agreement,
 };

@@ -21,9 +21,9 @@
 //!   [`CommandKind::ALL`] order), then the command's own choices.
 
 use chrono::{DateTime, Duration, Utc};
-use itsm_core::actor::{Actor, Role, UserId};
-use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
-use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+use itsm_core::{Actor, Role, UserId};
+use itsm_core::{ConfigItemId, GroupId, ServiceId};
+use itsm_core::{Impact, PriorityMatrix, Urgency};
 use itsm_incident::{
     Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
     ProblemId, Report, Resolution, Snapshot, Status, StatusKind,

@@ -5,7 +5,7 @@
 //! actor's roles may perform an action.
 //!
 //! ```
-//! use itsm_core::actor::{Actor, Permissions, Role, UserId};
+//! use itsm_core::{Actor, Permissions, Role, UserId};
 //!
 //! let agent = Role::new("agent")?;
 //! let perms = Permissions::new().allow("resolve", [agent.clone()]);
@@ -19,10 +19,12 @@
 //! # Ok::<(), itsm_core::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+#[cfg(feature = "serde")]
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use crate::error::Error;
-pub use crate::ids::{GroupId, UserId};
+use crate::ids::UserId;
 
 /// A role name, such as `agent` or `major_incident_manager`. Roles are data: a vendor
 /// defines its own.
@@ -40,7 +42,7 @@ impl Role {
     /// [`Error::EmptyRole`] when the name is empty.
     ///
     /// ```
-    /// use itsm_core::actor::Role;
+    /// use itsm_core::Role;
     ///
     /// assert_eq!(Role::new("agent")?.as_str(), "agent");
     /// assert_eq!(Role::new(""), Err(itsm_core::Error::EmptyRole));
@@ -119,7 +121,7 @@ impl Actor {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "schemars",
-    schemars(with = "BTreeMap<String, BTreeSet<Role>>")
+    schemars(with = "std::collections::BTreeMap<String, BTreeSet<Role>>")
 )]
 pub struct Permissions {
     // Sorted by action, one entry per action; each list of roles sorted and without repeats.
@@ -226,7 +228,7 @@ impl Permissions {
     /// An action the table does not list is denied with an empty list of allowed roles.
     ///
     /// ```
-    /// use itsm_core::actor::{Actor, Permissions, Role, UserId};
+    /// use itsm_core::{Actor, Permissions, Role, UserId};
     /// use itsm_core::Error;
     ///
     /// let manager = Role::new("manager")?;

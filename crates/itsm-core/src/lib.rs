@@ -16,7 +16,7 @@
 //!
 //! # Example
 //! ```
-//! use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+//! use itsm_core::{Impact, PriorityMatrix, Urgency};
 //!
 //! let matrix = PriorityMatrix::itop();
 //! # // Without the `serde` feature the example still runs, on the preset itself.
@@ -32,6 +32,7 @@
 //! - `serde` (default): serialization of every data type; deserializing a matrix goes through
 //!   its checked constructor.
 //! - `schemars`: JSON Schemas for policy files (implies `serde`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -52,3 +53,8 @@ pub use priority::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,
     Rounding, Rule, RuleUsed, Scale, Urgency,
 };
+
+// The crate's README example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

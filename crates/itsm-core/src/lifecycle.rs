@@ -5,7 +5,7 @@
 //! exhaustively to a bounded depth, for tests.
 //!
 //! ```
-//! use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+//! use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec};
 //!
 //! let lc = Lifecycle::new(
 //!     "door",
@@ -222,7 +222,7 @@ impl Lifecycle {
     /// listed) or [`Error::NoInitialState`].
     ///
     /// ```
-    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+    /// use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec};
     /// use itsm_core::Error;
     ///
     /// let err = Lifecycle::new(
@@ -311,7 +311,7 @@ impl Lifecycle {
     /// may list a transition twice; a conformance verdict names each command once).
     ///
     /// ```
-    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+    /// use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec};
     ///
     /// let lc = Lifecycle::new(
     ///     "ticket",
@@ -347,7 +347,7 @@ impl Lifecycle {
     /// lifecycle: each change of state is accepted when some command leads there.
     ///
     /// ```
-    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec, Verdict};
+    /// use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec, Verdict};
     ///
     /// let lc = Lifecycle::new(
     ///     "door",
@@ -419,7 +419,7 @@ impl Lifecycle {
     /// order of the transition table does not reach the diagram.
     ///
     /// ```
-    /// use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
+    /// use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec};
     ///
     /// let lc = Lifecycle::new(
     ///     "door",
@@ -496,7 +496,7 @@ pub struct Exploration {
 /// command, and the state after.
 ///
 /// ```
-/// use itsm_core::lifecycle::explore;
+/// use itsm_core::explore;
 ///
 /// // A counter that may go up to 3.
 /// let report = explore(

@@ -6,7 +6,7 @@
 //! each axis and explicit about which end of each scale is the most severe.
 //!
 //! ```
-//! use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+//! use itsm_core::{Impact, PriorityMatrix, Urgency};
 //!
 //! let matrix = PriorityMatrix::servicenow();
 //! let why = matrix.explain(Impact(2), Urgency(3))?;
@@ -380,7 +380,7 @@ impl PriorityMatrix {
     ///   The error names the cell.
     ///
     /// ```
-    /// use itsm_core::priority::{Cell, Direction, MatrixSpec, PriorityMatrix, Rule, Scale};
+    /// use itsm_core::{Cell, Direction, MatrixSpec, PriorityMatrix, Rule, Scale};
     ///
     /// let scale = Scale::numbered(Direction::LowerIsMoreSevere, &["High", "Low"]);
     /// let spec = MatrixSpec {
@@ -550,7 +550,7 @@ impl PriorityMatrix {
     /// [`Error::UnknownLevel`] when a level is not on its scale.
     ///
     /// ```
-    /// use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
+    /// use itsm_core::{Impact, Priority, PriorityMatrix, Urgency};
     /// let m = PriorityMatrix::servicenow();
     /// assert_eq!(m.priority(Impact(1), Urgency(1))?, Priority(1));
     /// assert_eq!(m.priority(Impact(3), Urgency(3))?, Priority(5));
@@ -567,7 +567,7 @@ impl PriorityMatrix {
     /// [`Error::UnknownLevel`] when a level is not on its scale.
     ///
     /// ```
-    /// use itsm_core::priority::{Impact, PriorityMatrix, RuleUsed, Urgency};
+    /// use itsm_core::{Impact, PriorityMatrix, RuleUsed, Urgency};
     ///
     /// let why = PriorityMatrix::floor_average().explain(Impact(2), Urgency(5))?;
     /// assert_eq!(why.priority.value, 3);

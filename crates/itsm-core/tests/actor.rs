@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use itsm_core::Error;
-use itsm_core::actor::{Actor, Permissions, Role, UserId};
+use itsm_core::{Actor, Permissions, Role, UserId};
 
 fn role(name: &str) -> Role {
     Role::new(name).unwrap()

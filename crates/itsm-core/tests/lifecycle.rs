@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use itsm_core::Error;
-use itsm_core::lifecycle::{
+use itsm_core::{
     Category, Conformance, Lifecycle, StateSpec, Step, TransitionSpec, Verdict, explore,
 };
 

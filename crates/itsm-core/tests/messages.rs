@@ -4,12 +4,12 @@
 // `allow-*-in-tests` settings already cover) may unwrap, index and panic.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use itsm_core::actor::{Actor, Permissions, Role, UserId};
-use itsm_core::lifecycle::{Category, Lifecycle, StateSpec, TransitionSpec};
-use itsm_core::priority::{
+use itsm_core::{Actor, Permissions, Role, UserId};
+use itsm_core::{Axis, Error};
+use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec};
+use itsm_core::{
     Direction, Impact, Level, MatrixSpec, PriorityMatrix, Rounding, Rule, Scale, Urgency,
 };
-use itsm_core::{Axis, Error};
 
 fn message(result: Result<impl std::fmt::Debug, Error>) -> String {
     result.unwrap_err().to_string()

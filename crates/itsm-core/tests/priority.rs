@@ -4,11 +4,11 @@
 // `allow-*-in-tests` settings already cover) may unwrap, index and panic.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use itsm_core::priority::{
+use itsm_core::{Axis, Error};
+use itsm_core::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,
     Rounding, Rule, RuleUsed, Scale, Urgency,
 };
-use itsm_core::{Axis, Error};
 
 fn presets() -> Vec<PriorityMatrix> {
     vec![

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use itsm_core::Error;
-use itsm_core::priority::{
+use itsm_core::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityMatrix, Rounding, Rule, Scale,
     Urgency,
 };

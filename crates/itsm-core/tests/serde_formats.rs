@@ -5,9 +5,9 @@
 // `allow-*-in-tests` settings already cover) may unwrap, index and panic.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use itsm_core::actor::{Actor, GroupId, Permissions, Role, UserId};
-use itsm_core::ids::{ConfigItemId, ServiceId};
-use itsm_core::priority::{
+use itsm_core::{Actor, GroupId, Permissions, Role, UserId};
+use itsm_core::{ConfigItemId, ServiceId};
+use itsm_core::{
     Direction, Impact, MatrixSpec, PriorityExplanation, PriorityMatrix, Rounding, Rule, Scale,
     Urgency,
 };

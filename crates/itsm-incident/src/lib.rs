@@ -65,6 +65,7 @@
 //! - `serde` (default): JSON for commands, events, states and policies. Events carry a
 //!   stable `type` tag, commands a `command` tag.
 //! - `schemars`: JSON Schemas for them (the pinned copies are in `docs/schema/`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -98,3 +99,8 @@ pub use itsm_core::{
     Actor, Category, ConfigItemId, GroupId, Impact, Permissions, Priority, PriorityExplanation,
     PriorityMatrix, Role, ServiceId, Urgency, UserId,
 };
+
+// The crate's README example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

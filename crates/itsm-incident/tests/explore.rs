@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{ALICE, NETWORK, OTHER, cmd, fold, superuser, t0};
-use itsm_core::actor::{Actor, GroupId, UserId};
-use itsm_core::lifecycle::{Exploration, explore};
-use itsm_core::priority::{Impact, Urgency};
+use itsm_core::{Actor, GroupId, UserId};
+use itsm_core::{Exploration, explore};
+use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Assignment, EscalationKind, HoldReason, Link, Snapshot, State, Status, StatusKind,
 };

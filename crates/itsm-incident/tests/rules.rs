@@ -16,9 +16,9 @@ use common::{
     day, ev, fold, integration, mim, nobody, report_of, resolution, run, snapshot, status,
     superuser, system, t,
 };
-use itsm_core::actor::{Role, UserId};
-use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
 use itsm_core::{Axis, Error as CoreError};
+use itsm_core::{Impact, Priority, PriorityMatrix, Urgency};
+use itsm_core::{Role, UserId};
 use itsm_incident::{
     Assignment, ChangeId, Escalation, EscalationKind, HoldReason, Link, Links, ProblemId, Status,
     StatusKind,

@@ -21,9 +21,9 @@
 )]
 
 use chrono::{DateTime, TimeZone, Utc};
-use itsm_core::actor::{Actor, Role, UserId};
-use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
-use itsm_core::priority::{Impact, PriorityMatrix, Urgency};
+use itsm_core::{Actor, Role, UserId};
+use itsm_core::{ConfigItemId, GroupId, ServiceId};
+use itsm_core::{Impact, PriorityMatrix, Urgency};
 use itsm_incident::{
     ChangeId, Channel, EscalationKind, HoldReason, IncidentId, Link, ProblemId, Report, StatusKind,
 };
@@ -34,7 +34,7 @@ use itsm_incident::{Command, Context, Event, Policy, State, decide, evolve};
 mod pinned {
     use std::path::PathBuf;
 
-    use itsm_core::priority::PriorityMatrix;
+    use itsm_core::PriorityMatrix;
     use itsm_incident::{Command, Event, Policy, State};
     use schemars::JsonSchema;
 

@@ -18,8 +18,8 @@ use common::{
     ALICE, BOB, ID, NETWORK, OTHER, SERVICE_DESK, THIRD, agent, caller, day, integration, mim,
     nobody, report_of, resolution, system, t0,
 };
-use itsm_core::actor::Actor;
-use itsm_core::priority::{Impact, Urgency};
+use itsm_core::Actor;
+use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Assignment, ChangeId, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
     ProblemId, Snapshot, State, Status, StatusKind,

@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::{agent, caller, cmd, ev, resolution, run, status, system, t};
-use itsm_core::actor::{Actor, UserId};
+use itsm_core::{Actor, UserId};
 use itsm_incident::{Command, Event, HoldReasonRule, Policy, sync_children};
 use itsm_incident::{HoldReason, IncidentId, Link, State, Status, StatusKind};
 
@@ -354,15 +354,12 @@ fn other_parent_events_do_not_touch_children() {
         Event::Reprioritized {
             at: t(10),
             by: nobody_special,
-            impact: itsm_core::priority::Impact(1),
-            urgency: itsm_core::priority::Urgency(1),
-            priority: itsm_core::priority::Priority(1),
+            impact: itsm_core::Impact(1),
+            urgency: itsm_core::Urgency(1),
+            priority: itsm_core::Priority(1),
             explanation: Box::new(
-                itsm_core::priority::PriorityMatrix::servicenow()
-                    .explain(
-                        itsm_core::priority::Impact(1),
-                        itsm_core::priority::Urgency(1),
-                    )
+                itsm_core::PriorityMatrix::servicenow()
+                    .explain(itsm_core::Impact(1), itsm_core::Urgency(1))
                     .unwrap(),
             ),
         },

@@ -55,9 +55,9 @@ use std::sync::Arc;
 use std::time::{Duration as Elapsed, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use itsm_core::actor::{Actor, Role, UserId};
-use itsm_core::ids::{ConfigItemId, GroupId, ServiceId};
-use itsm_core::priority::{Impact, Urgency};
+use itsm_core::{Actor, Role, UserId};
+use itsm_core::{ConfigItemId, GroupId, ServiceId};
+use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Channel, EscalationKind, HoldReason, Incident, IncidentId, Link, ProblemId, Report, Resolution,
     Status, StatusKind,

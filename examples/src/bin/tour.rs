@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::error::Error as StdError;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use itsm_core::actor::{Actor, Role, UserId};
+use itsm_core::{Actor, Role, UserId};
 use itsm_examples::sla_replay::SlaConfig;
 use itsm_incident::{
     Command, Context, Event, Policy, decide, evolve, lifecycle, next_deadline, sync_children,

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use itsm_core::actor::{Actor, Role, UserId};
-use itsm_core::ids::GroupId;
-use itsm_core::priority::{Impact, Priority, PriorityMatrix, Urgency};
+use itsm_core::GroupId;
+use itsm_core::{Actor, Role, UserId};
+use itsm_core::{Impact, Priority, PriorityMatrix, Urgency};
 use itsm_incident::{
     Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State, Status,
 };
