@@ -297,7 +297,7 @@ fn is_sorted_set<T: Ord>(list: &[T]) -> bool {
 fn check_step(
     policy: &Policy,
     state: &State,
-    history: &mut Vec<Event>,
+    stored: &mut State,
     command: &Command,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -399,11 +399,19 @@ fn check_step(
             "{from} --{kind}--> {to} is not in TRANSITIONS"
         );
     }
-    history.extend(events.iter().cloned());
+    // The host's store: each event written as JSON and read back, then applied to the state
+    // rebuilt from the store alone; and the state itself as a JSON snapshot.
+    let read_back: Vec<Event> = events.iter().map(common::through_storage).collect();
+    stored.apply(&read_back);
     prop_assert_eq!(
-        &history.iter().fold(State::new(), evolve),
+        &*stored,
         &after,
-        "replaying every event from scratch gives the state"
+        "the events, stored as JSON and read back, rebuild the state"
+    );
+    prop_assert_eq!(
+        &common::snapshot_round_trip(&after),
+        &after,
+        "the state, stored as a JSON snapshot and read back, is the state"
     );
 
     // Counters never go down.
@@ -455,20 +463,12 @@ fn check_step(
 fn run_case(policy: &Policy, steps: &[Step], seen: &mut Seen) -> Result<(), TestCaseError> {
     let actors = actors();
     let mut state = State::new();
-    let mut history = Vec::new();
+    let mut stored = State::new();
     let mut now = t0();
     for step in steps {
         now += Duration::seconds(step.delta);
         let actor = &actors[step.actor];
-        state = check_step(
-            policy,
-            &state,
-            &mut history,
-            &step.command,
-            actor,
-            now,
-            seen,
-        )?;
+        state = check_step(policy, &state, &mut stored, &step.command, actor, now, seen)?;
     }
     Ok(())
 }

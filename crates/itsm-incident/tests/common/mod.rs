@@ -323,10 +323,42 @@ pub fn fold(events: &[Event]) -> State {
     events.iter().fold(State::new(), evolve)
 }
 
+/// An event as a host gets it back from its store: written as JSON and read back (with the
+/// `serde` feature; without it, a copy).
+pub fn through_storage(event: &Event) -> Event {
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_string(event).unwrap_or_else(|e| panic!("{event:?}: {e}"));
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+    #[cfg(not(feature = "serde"))]
+    event.clone()
+}
+
+/// A state as a host gets it back from a stored snapshot: written as JSON and read back (with
+/// the `serde` feature; without it, a copy).
+pub fn snapshot_round_trip(state: &State) -> State {
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_string(state).unwrap_or_else(|e| panic!("{state:?}: {e}"));
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+    #[cfg(not(feature = "serde"))]
+    state.clone()
+}
+
+/// The state a host rebuilds from its store: every event read back from JSON, then applied.
+pub fn rebuild_from_storage(events: &[Event]) -> State {
+    let stored: Vec<Event> = events.iter().map(through_storage).collect();
+    let mut state = State::new();
+    state.apply(&stored);
+    state
+}
+
 /// Given these events happened, when `actor` sends `when` at `now` under `policy`, then
-/// `decide` answers exactly `then`. On success the new events are folded in, and replaying
-/// the whole history from scratch gives the same state; the state after is returned (the
-/// state before, unchanged, on a rejection).
+/// `decide` answers exactly `then`. On success the new events are folded in, and a host that
+/// stored the whole history as JSON (or the state as a JSON snapshot) and reads it back gets
+/// the same state; the state after is returned (the state before, unchanged, on a rejection).
 #[track_caller]
 pub fn check_with(
     policy: &Policy,
@@ -344,7 +376,16 @@ pub fn check_with(
         Ok(events) => {
             let after = events.iter().fold(before, evolve);
             let history: Vec<Event> = given.iter().chain(&events).cloned().collect();
-            assert_eq!(fold(&history), after, "replay differs from the fold");
+            assert_eq!(
+                rebuild_from_storage(&history),
+                after,
+                "the history, stored as JSON and read back, rebuilds another state"
+            );
+            assert_eq!(
+                snapshot_round_trip(&after),
+                after,
+                "the state, stored as a JSON snapshot and read back, differs"
+            );
             after
         }
         Err(_) => before,
