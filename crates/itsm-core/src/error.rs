@@ -169,6 +169,17 @@ pub enum Error {
         /// The name given.
         name: String,
     },
+    /// A text is not a duration as [`duration`](crate::duration) reads them.
+    #[error(
+        "`{text}` is not a valid duration: {reason}; write {}",
+        crate::duration::ALLOWED
+    )]
+    InvalidDuration {
+        /// The text given.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 fn list(values: &[u8]) -> String {

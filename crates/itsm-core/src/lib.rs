@@ -37,6 +37,7 @@
 #![deny(missing_docs)]
 
 pub mod actor;
+pub mod duration;
 mod error;
 pub mod ids;
 pub mod lifecycle;
