@@ -9,15 +9,13 @@ use itsm_examples::uci::{Mapping, load, priority_agreement};
 use itsm_examples::uci_policy;
 
 #[test]
-#[allow(clippy::disallowed_methods)] // the host's test reads where the data is
 fn uci_log_replays_within_targets() {
-    let Some(dir) = std::env::var_os("ITSM_DATA") else {
-        println!(
-            "skipped: ITSM_DATA is not set; set it to the folder holding uci-incident-event-log/ (see README)"
-        );
+    let Some(path) = itsm_examples::real_data::locate(
+        "uci_log_replays_within_targets",
+        "uci-incident-event-log/incident_event_log.csv",
+    ) else {
         return;
     };
-    let path = std::path::Path::new(&dir).join("uci-incident-event-log/incident_event_log.csv");
     let file = std::fs::File::open(&path).unwrap_or_else(|e| {
         panic!(
             "ITSM_DATA is set but {} cannot be read: {e}",

@@ -465,15 +465,13 @@ fn priority_agreement_counts_agreements_disagreements_and_levels_off_the_scale()
 
 /// The real log, when `ITSM_DATA` names the folder that holds `uci-incident-event-log/`.
 #[test]
-#[allow(clippy::disallowed_methods)] // the host reads its configuration from the environment
 fn the_real_log_loads_with_five_bad_rows_and_full_priority_agreement() {
-    let Some(root) = std::env::var_os("ITSM_DATA") else {
-        println!(
-            "skipped: ITSM_DATA is not set; set it to the folder holding uci-incident-event-log/ (see README)"
-        );
+    let Some(path) = itsm_examples::real_data::locate(
+        "the_real_log_loads_with_five_bad_rows_and_full_priority_agreement",
+        "uci-incident-event-log/incident_event_log.csv",
+    ) else {
         return;
     };
-    let path = Path::new(&root).join("uci-incident-event-log/incident_event_log.csv");
     let file = std::fs::File::open(&path).unwrap_or_else(|e| {
         panic!(
             "ITSM_DATA is set but {} cannot be opened: {e}; fix ITSM_DATA or unset it to skip this test",
