@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use itsm_calendar::Calendar;
 use itsm_core::lifecycle::Category;
+
+use crate::error::Error;
 
 /// A practice-neutral view of a ticket at one moment: what SLA conditions look at. Hosts
 /// build it from an incident, a request, a change, or a row of a foreign log.
@@ -246,3 +249,59 @@ pub enum Selection {
     /// is running (iTop).
     ShortestTarget,
 }
+
+/// Compiled calendars by name, as definitions refer to them.
+pub type Calendars = BTreeMap<String, Calendar>;
+
+/// A checked list of definitions with the rule for several matching at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definitions {
+    list: Vec<Definition>,
+    selection: Selection,
+}
+
+impl Definitions {
+    /// Checks and keeps the definitions, in order.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateDefinition`], [`Error::NonPositiveTarget`], [`Error::TargetTooLong`].
+    pub fn new(list: Vec<Definition>, selection: Selection) -> Result<Self, Error> {
+        let mut ids = std::collections::BTreeSet::new();
+        for d in &list {
+            if !ids.insert(d.id.as_str()) {
+                return Err(Error::DuplicateDefinition { id: d.id.clone() });
+            }
+            if d.target_seconds <= 0 {
+                return Err(Error::NonPositiveTarget {
+                    id: d.id.clone(),
+                    seconds: d.target_seconds,
+                });
+            }
+            if d.target_seconds > MAX_TARGET_SECONDS {
+                return Err(Error::TargetTooLong {
+                    id: d.id.clone(),
+                    seconds: d.target_seconds,
+                    max: MAX_TARGET_SECONDS,
+                });
+            }
+        }
+        Ok(Definitions { list, selection })
+    }
+
+    /// The definitions, in order.
+    pub fn list(&self) -> &[Definition] {
+        &self.list
+    }
+
+    /// The selection rule.
+    pub fn selection(&self) -> Selection {
+        self.selection
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&Definition> {
+        self.list.iter().find(|d| d.id == id)
+    }
+}
+
+/// The longest target: 200 years, so every target fits in nanoseconds with room for pauses.
+pub const MAX_TARGET_SECONDS: i64 = 200 * 366 * 86_400;

@@ -77,17 +77,21 @@
 
 mod checks;
 mod definition;
-mod engine;
 mod error;
+mod event;
+mod machine;
+mod measure;
+mod model;
+mod replay;
 
 pub use checks::{Finding, check};
 pub use definition::{
-    Agreement, Condition, Definition, EscalationRule, PauseMode, ReopenMode, Selection, Target,
-    TicketView,
-};
-pub use engine::{
-    Alarm, AlarmKind, Calendars, Change, Clock, Clocks, Context, Definitions, Event, Input,
-    MAX_TARGET_SECONDS, Measure, Outcome, Replay, Stage, Timeline, counterfactual, decide, evolve,
-    measure, next_deadline, replay,
+    Agreement, Calendars, Condition, Definition, Definitions, EscalationRule, MAX_TARGET_SECONDS,
+    PauseMode, ReopenMode, Selection, Target, TicketView,
 };
 pub use error::Error;
+pub use event::Event;
+pub use machine::{Context, Input, decide, evolve, next_deadline};
+pub use measure::{Measure, measure};
+pub use model::{Alarm, AlarmKind, Clock, Clocks, Stage};
+pub use replay::{Change, Outcome, Replay, Timeline, counterfactual, replay};

@@ -1,241 +1,14 @@
-//! Clocks, events, `decide`, `evolve`, `next_deadline`, measures, replay, counterfactuals.
-
-use std::collections::BTreeMap;
+//! The state machine: `decide`, `evolve`, `next_deadline`.
 
 use chrono::{DateTime, Duration, Utc};
 use itsm_calendar::Calendar;
 
-use crate::definition::{Definition, PauseMode, ReopenMode, Selection, Target, TicketView};
+use crate::definition::{
+    Calendars, Definition, Definitions, PauseMode, ReopenMode, Selection, TicketView,
+};
 use crate::error::Error;
-
-/// A ticket's views in time order.
-pub type Timeline = Vec<(DateTime<Utc>, TicketView)>;
-
-/// Compiled calendars by name, as definitions refer to them.
-pub type Calendars = BTreeMap<String, Calendar>;
-
-/// A checked list of definitions with the rule for several matching at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Definitions {
-    list: Vec<Definition>,
-    selection: Selection,
-}
-
-impl Definitions {
-    /// Checks and keeps the definitions, in order.
-    ///
-    /// # Errors
-    /// [`Error::DuplicateDefinition`], [`Error::NonPositiveTarget`], [`Error::TargetTooLong`].
-    pub fn new(list: Vec<Definition>, selection: Selection) -> Result<Self, Error> {
-        let mut ids = std::collections::BTreeSet::new();
-        for d in &list {
-            if !ids.insert(d.id.as_str()) {
-                return Err(Error::DuplicateDefinition { id: d.id.clone() });
-            }
-            if d.target_seconds <= 0 {
-                return Err(Error::NonPositiveTarget {
-                    id: d.id.clone(),
-                    seconds: d.target_seconds,
-                });
-            }
-            if d.target_seconds > MAX_TARGET_SECONDS {
-                return Err(Error::TargetTooLong {
-                    id: d.id.clone(),
-                    seconds: d.target_seconds,
-                    max: MAX_TARGET_SECONDS,
-                });
-            }
-        }
-        Ok(Definitions { list, selection })
-    }
-
-    /// The definitions, in order.
-    pub fn list(&self) -> &[Definition] {
-        &self.list
-    }
-
-    /// The selection rule.
-    pub fn selection(&self) -> Selection {
-        self.selection
-    }
-
-    fn get(&self, id: &str) -> Option<&Definition> {
-        self.list.iter().find(|d| d.id == id)
-    }
-}
-
-/// What the clock is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Stage {
-    /// Running.
-    InProgress,
-    /// Paused or frozen.
-    Paused,
-    /// Stopped by the stop condition (or by a reset).
-    Completed,
-    /// Cancelled.
-    Cancelled,
-}
-
-/// Something due at an instant.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(tag = "kind", content = "value", rename_all = "snake_case")
-)]
-pub enum AlarmKind {
-    /// A warning threshold, in percent.
-    Threshold(u16),
-    /// The deadline.
-    Breach,
-    /// An escalation, by name.
-    Escalation(String),
-}
-
-/// An alarm still to fire.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Alarm {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// What.
-    pub kind: AlarmKind,
-}
-
-/// One SLA clock on one ticket. Durations are in nanoseconds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Clock {
-    /// The definition's id.
-    pub definition: String,
-    /// What it measures.
-    pub target: Target,
-    /// 1 for the first clock of this definition on the ticket, then 2, ...
-    pub cycle: u32,
-    /// Its stage.
-    pub stage: Stage,
-    /// Whether the deadline has passed while it ran.
-    pub breached: bool,
-    /// When it attached.
-    pub attached_at: DateTime<Utc>,
-    /// When it counts from (earlier than `attached_at` for a retroactive start).
-    pub start: DateTime<Utc>,
-    /// The deadline as first computed, never moved.
-    pub original_deadline: DateTime<Utc>,
-    /// The deadline now (moved out by pauses in [`PauseMode::Pause`]).
-    pub deadline: DateTime<Utc>,
-    /// Since when it is paused, if it is. A clock that completes or is cancelled while paused
-    /// keeps it: its last pause runs to `ended_at` (and, after a reopen, on to the reopen).
-    pub paused_since: Option<DateTime<Utc>>,
-    /// Paused business time so far (completed pauses).
-    pub paused_business_ns: i64,
-    /// Paused wall time so far (completed pauses).
-    pub paused_actual_ns: i64,
-    /// When it completed or was cancelled.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// Alarms still to fire, earliest first.
-    pub alarms: Vec<Alarm>,
-}
-
-impl Clock {
-    fn running(&self) -> bool {
-        matches!(self.stage, Stage::InProgress | Stage::Paused)
-    }
-}
-
-/// Everything that happens to a ticket's SLA clocks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
-pub enum Event {
-    /// A clock attached.
-    Attached {
-        /// The clock as it starts.
-        clock: Box<Clock>,
-    },
-    /// A clock paused (or froze).
-    Paused {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// When.
-        at: DateTime<Utc>,
-    },
-    /// A clock resumed, or a completed one continued after a reopen.
-    Resumed {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// When.
-        at: DateTime<Utc>,
-        /// Whether this continues a completed clock after a reopen.
-        reopened: bool,
-        /// Paused business time in total.
-        paused_business_ns: i64,
-        /// Paused wall time in total.
-        paused_actual_ns: i64,
-        /// The deadline now.
-        deadline: DateTime<Utc>,
-        /// The alarms still to fire, recomputed.
-        alarms: Vec<Alarm>,
-    },
-    /// A warning threshold was reached.
-    ThresholdReached {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// The threshold.
-        percent: u16,
-        /// When it was reached.
-        at: DateTime<Utc>,
-    },
-    /// The deadline passed.
-    Breached {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// The deadline.
-        at: DateTime<Utc>,
-    },
-    /// An escalation fell due.
-    EscalationDue {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// The escalation's name.
-        name: String,
-        /// When it fell due.
-        at: DateTime<Utc>,
-    },
-    /// The stop condition (or a reset) completed the clock.
-    Completed {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// When.
-        at: DateTime<Utc>,
-        /// Whether it ended breached.
-        breached: bool,
-    },
-    /// The clock was cancelled.
-    Cancelled {
-        /// The definition.
-        definition: String,
-        /// The cycle.
-        cycle: u32,
-        /// When.
-        at: DateTime<Utc>,
-    },
-}
+use crate::event::Event;
+use crate::model::{Alarm, AlarmKind, Clock, Clocks, Stage};
 
 /// What happens at an instant: the ticket changed, or time passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,48 +17,6 @@ pub enum Input {
     Update(TicketView),
     /// Time passed (send it at [`next_deadline`]); alone it never attaches or stops clocks.
     Tick,
-}
-
-/// All SLA clocks of one ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Clocks {
-    clocks: Vec<Clock>,
-    last: Option<DateTime<Utc>>,
-}
-
-impl Clocks {
-    /// No clocks yet.
-    pub fn new() -> Self {
-        Clocks::default()
-    }
-
-    /// Every clock, in attach order.
-    pub fn clocks(&self) -> &[Clock] {
-        &self.clocks
-    }
-
-    /// The latest instant of the events folded in: [`decide`] refuses inputs before it. The
-    /// clocks are a pure fold of their events, so an input that changed nothing leaves no
-    /// trace here; a host that must refuse such inputs too keeps their times itself (as
-    /// [`replay`] does).
-    pub fn last_input(&self) -> Option<DateTime<Utc>> {
-        self.last
-    }
-
-    fn latest(&self, definition: &str) -> Option<&Clock> {
-        self.clocks
-            .iter()
-            .rev()
-            .find(|c| c.definition == definition)
-    }
-
-    fn latest_mut(&mut self, definition: &str, cycle: u32) -> Option<&mut Clock> {
-        self.clocks
-            .iter_mut()
-            .rev()
-            .find(|c| c.definition == definition && c.cycle == cycle)
-    }
 }
 
 /// What `decide` needs: the time, the definitions and the calendars.
@@ -300,13 +31,13 @@ pub struct Context<'a> {
 }
 
 /// Business-time arithmetic for one definition: its calendar, or wall time.
-struct Time<'a> {
+pub(crate) struct Time<'a> {
     id: &'a str,
     calendar: Option<&'a Calendar>,
 }
 
 impl<'a> Time<'a> {
-    fn of(def: &'a Definition, calendars: &'a Calendars) -> Result<Self, Error> {
+    pub(crate) fn of(def: &'a Definition, calendars: &'a Calendars) -> Result<Self, Error> {
         let calendar = match &def.calendar {
             None => None,
             Some(name) => Some(calendars.get(name).ok_or_else(|| Error::UnknownCalendar {
@@ -339,7 +70,7 @@ impl<'a> Time<'a> {
         }
     }
 
-    fn between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<i64, Error> {
+    pub(crate) fn between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<i64, Error> {
         let d = match self.calendar {
             Some(c) => c.duration(&a, &b).map_err(|e| self.cal_err(e))?,
             None => b - a,
@@ -351,10 +82,7 @@ impl<'a> Time<'a> {
     }
 }
 
-/// The longest target: 200 years, so every target fits in nanoseconds with room for pauses.
-pub const MAX_TARGET_SECONDS: i64 = 200 * 366 * 86_400;
-
-fn target_ns(def: &Definition) -> i64 {
+pub(crate) fn target_ns(def: &Definition) -> i64 {
     // `Definitions::new` bounds the target, so this never saturates in practice.
     def.target_seconds.saturating_mul(1_000_000_000)
 }
@@ -761,7 +489,7 @@ pub fn evolve(mut state: Clocks, event: &Event) -> Clocks {
     state
 }
 
-fn apply(state: &mut Clocks, event: &Event) {
+pub(crate) fn apply(state: &mut Clocks, event: &Event) {
     let at = match event {
         Event::Attached { clock } => {
             state.clocks.push((**clock).clone());
@@ -863,226 +591,4 @@ fn apply(state: &mut Clocks, event: &Event) {
         }
     };
     state.last = Some(state.last.map_or(at, |l| l.max(at)));
-}
-
-/// A clock's figures at an instant, business and wall time kept apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Measure {
-    /// Wall time elapsed, pauses excluded.
-    pub actual_elapsed: Duration,
-    /// Business time elapsed, pauses excluded.
-    pub business_elapsed: Duration,
-    /// Wall time paused, the current pause included.
-    pub actual_paused: Duration,
-    /// Business time paused, the current pause included.
-    pub business_paused: Duration,
-    /// Business time from the measure's instant to the deadline (negative past it). In
-    /// [`PauseMode::Pause`] the deadline counted is where the current pause will move it, so
-    /// the time left stands still while paused; in [`PauseMode::Freeze`] it keeps running out.
-    pub time_left: Duration,
-    /// Business time elapsed as a percentage of the target, in hundredths of a percent
-    /// (7550 = 75.50%): integer, so a report never shows a breach early by rounding.
-    pub percent_hundredths: i64,
-}
-
-/// Measures `clock` at `now` (or at its end, if it ended before).
-///
-/// # Errors
-/// [`Error::UnknownDefinition`] when `clock`'s definition is not in `definitions`;
-/// [`Error::UnknownCalendar`], [`Error::Calendar`] (for instance past the horizon).
-pub fn measure(
-    clock: &Clock,
-    now: DateTime<Utc>,
-    definitions: &Definitions,
-    calendars: &Calendars,
-) -> Result<Measure, Error> {
-    let def = definitions
-        .get(&clock.definition)
-        .ok_or_else(|| Error::UnknownDefinition {
-            id: clock.definition.clone(),
-            known: definitions.list().iter().map(|d| d.id.clone()).collect(),
-        })?;
-    let time = Time::of(def, calendars)?;
-    let at = clock.ended_at.unwrap_or(now).max(clock.start);
-    let (mut paused_b, mut paused_a) = (clock.paused_business_ns, clock.paused_actual_ns);
-    let mut current_b = 0;
-    if let Some(since) = clock.paused_since {
-        current_b = time.between(since, at)?;
-        paused_b = paused_b.saturating_add(current_b);
-        paused_a = paused_a.saturating_add((at - since).num_nanoseconds().unwrap_or(0));
-    }
-    let wall = (at - clock.start).num_nanoseconds().unwrap_or(i64::MAX);
-    let business = time.between(clock.start, at)?.saturating_sub(paused_b);
-    let mut left = time.between(at, clock.deadline)?;
-    if def.pause_mode == PauseMode::Pause {
-        // The current pause will move the deadline out by its business time: while paused
-        // the time left stands still.
-        left = left.saturating_add(current_b);
-    }
-    let target = target_ns(def).max(1);
-    let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target)).unwrap_or(i64::MAX);
-    Ok(Measure {
-        actual_elapsed: Duration::nanoseconds(wall.saturating_sub(paused_a)),
-        business_elapsed: Duration::nanoseconds(business),
-        actual_paused: Duration::nanoseconds(paused_a),
-        business_paused: Duration::nanoseconds(paused_b),
-        time_left: Duration::nanoseconds(left),
-        percent_hundredths: pct,
-    })
-}
-
-/// The result of [`replay`]: the clocks at the end and every event, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Replay {
-    /// The clocks after the last input.
-    pub clocks: Clocks,
-    /// Every event, in order.
-    pub events: Vec<Event>,
-}
-
-/// Replays a ticket's whole timeline (its views in time order) as a pure fold, ticking at
-/// every deadline in between and, when `until` is given, up to it. A product recomputes its
-/// SLAs after a configuration change by replaying.
-///
-/// # Errors
-/// [`Error::ClockWentBackwards`] when the timeline is out of time order (even where the
-/// earlier view changed nothing); otherwise what [`decide`] returns, for the first input it
-/// refuses.
-pub fn replay(
-    timeline: &[(DateTime<Utc>, TicketView)],
-    definitions: &Definitions,
-    calendars: &Calendars,
-    until: Option<DateTime<Utc>>,
-) -> Result<Replay, Error> {
-    let mut run = Run {
-        clocks: Clocks::new(),
-        events: Vec::new(),
-        last_input: None,
-        definitions,
-        calendars,
-    };
-    for (t, view) in timeline {
-        run.tick_until(*t, false)?;
-        run.step(&Input::Update(view.clone()), *t)?;
-    }
-    if let Some(end) = until {
-        run.tick_until(end, true)?;
-    }
-    let Run { clocks, events, .. } = run;
-    Ok(Replay { clocks, events })
-}
-
-struct Run<'a> {
-    clocks: Clocks,
-    events: Vec<Event>,
-    /// The time of the last input, events or not: the clocks only know their events'.
-    last_input: Option<DateTime<Utc>>,
-    definitions: &'a Definitions,
-    calendars: &'a Calendars,
-}
-
-impl Run<'_> {
-    fn step(&mut self, input: &Input, now: DateTime<Utc>) -> Result<(), Error> {
-        if let Some(last) = self.last_input {
-            if now < last {
-                return Err(Error::ClockWentBackwards { last, now });
-            }
-        }
-        let ctx = Context {
-            now,
-            definitions: self.definitions,
-            calendars: self.calendars,
-        };
-        let new = decide(&self.clocks, input, &ctx)?;
-        for e in &new {
-            apply(&mut self.clocks, e);
-        }
-        self.last_input = Some(now);
-        self.events.extend(new);
-        Ok(())
-    }
-
-    fn tick_until(&mut self, t: DateTime<Utc>, inclusive: bool) -> Result<(), Error> {
-        while let Some(due) = next_deadline(&self.clocks) {
-            if due > t || (!inclusive && due == t) {
-                break;
-            }
-            self.step(&Input::Tick, due)?;
-        }
-        Ok(())
-    }
-}
-
-/// One ticket's outcome for one target kind: the last clock of that kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    /// The definition.
-    pub definition: String,
-    /// Whether it breached.
-    pub breached: bool,
-    /// Business time left at its end (negative: overrun).
-    pub margin: Duration,
-}
-
-/// A ticket whose breach status differs between two sets of definitions.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    /// The ticket.
-    pub ticket: String,
-    /// The target kind.
-    pub target: Target,
-    /// Under the first set.
-    pub before: Option<Outcome>,
-    /// Under the second set.
-    pub after: Option<Outcome>,
-}
-
-/// Which tickets change breach status when definitions `a` are replaced by `b`, and by how
-/// much (the margins): a what-if before editing a live configuration.
-///
-/// # Errors
-/// What [`replay`] returns for any ticket.
-pub fn counterfactual(
-    a: &Definitions,
-    b: &Definitions,
-    calendars: &Calendars,
-    tickets: &[(String, Timeline)],
-    until: DateTime<Utc>,
-) -> Result<Vec<Change>, Error> {
-    let outcomes = |defs: &Definitions, timeline| -> Result<BTreeMap<Target, Outcome>, Error> {
-        let r = replay(timeline, defs, calendars, Some(until))?;
-        let mut out = BTreeMap::new();
-        for c in r.clocks.clocks() {
-            let m = measure(c, until, defs, calendars)?;
-            out.insert(
-                c.target.clone(),
-                Outcome {
-                    definition: c.definition.clone(),
-                    breached: c.breached,
-                    margin: m.time_left,
-                },
-            );
-        }
-        Ok(out)
-    };
-    let mut changes = Vec::new();
-    for (ticket, timeline) in tickets {
-        let (mut x, mut y) = (outcomes(a, timeline)?, outcomes(b, timeline)?);
-        let targets: std::collections::BTreeSet<Target> =
-            x.keys().chain(y.keys()).cloned().collect();
-        for target in targets {
-            let (before, after) = (x.remove(&target), y.remove(&target));
-            let breach = |o: &Option<Outcome>| o.as_ref().is_some_and(|o| o.breached);
-            if breach(&before) != breach(&after) {
-                changes.push(Change {
-                    ticket: ticket.clone(),
-                    target,
-                    before,
-                    after,
-                });
-            }
-        }
-    }
-    Ok(changes)
 }

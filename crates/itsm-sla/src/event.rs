@@ -1,0 +1,96 @@
+//! Events: past-tense facts about a ticket's SLA clocks.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Alarm, Clock};
+
+/// Everything that happens to a ticket's SLA clocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
+pub enum Event {
+    /// A clock attached.
+    Attached {
+        /// The clock as it starts.
+        clock: Box<Clock>,
+    },
+    /// A clock paused (or froze).
+    Paused {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A clock resumed, or a completed one continued after a reopen.
+    Resumed {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// When.
+        at: DateTime<Utc>,
+        /// Whether this continues a completed clock after a reopen.
+        reopened: bool,
+        /// Paused business time in total.
+        paused_business_ns: i64,
+        /// Paused wall time in total.
+        paused_actual_ns: i64,
+        /// The deadline now.
+        deadline: DateTime<Utc>,
+        /// The alarms still to fire, recomputed.
+        alarms: Vec<Alarm>,
+    },
+    /// A warning threshold was reached.
+    ThresholdReached {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// The threshold.
+        percent: u16,
+        /// When it was reached.
+        at: DateTime<Utc>,
+    },
+    /// The deadline passed.
+    Breached {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// The deadline.
+        at: DateTime<Utc>,
+    },
+    /// An escalation fell due.
+    EscalationDue {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// The escalation's name.
+        name: String,
+        /// When it fell due.
+        at: DateTime<Utc>,
+    },
+    /// The stop condition (or a reset) completed the clock.
+    Completed {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// When.
+        at: DateTime<Utc>,
+        /// Whether it ended breached.
+        breached: bool,
+    },
+    /// The clock was cancelled.
+    Cancelled {
+        /// The definition.
+        definition: String,
+        /// The cycle.
+        cycle: u32,
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
