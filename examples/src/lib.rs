@@ -18,10 +18,11 @@ pub mod uci;
 /// When the committed matrix file does not parse or is not a valid matrix.
 pub fn uci_policy() -> Result<itsm_incident::Policy, serde_json::Error> {
     let matrix = serde_json::from_str(include_str!("../data/uci-priority-matrix.json"))?;
-    Ok(itsm_incident::Policy {
-        matrix,
-        auto_close_days: 5,
-        ..itsm_incident::Policy::servicenow()
+    Ok({
+        let mut policy = itsm_incident::Policy::servicenow();
+        policy.matrix = matrix;
+        policy.auto_close_after = Some(chrono::Duration::days(5));
+        policy
     })
 }
 

@@ -104,38 +104,34 @@ fn actors() -> Vec<Actor> {
 
 /// The ServiceNow policy, with a few options changed by the first byte.
 fn policy_from(byte: u8) -> Policy {
-    let base = Policy::servicenow();
-    let matrix = match byte % 4 {
-        0 | 1 => base.matrix.clone(),
-        2 => PriorityMatrix::itop(),
-        _ => PriorityMatrix::glpi(),
-    };
-    Policy {
-        matrix,
-        reopen_window_days: if byte & 0x04 != 0 { Some(1) } else { None },
-        auto_close_days: match (byte >> 3) & 0x03 {
-            0 => 7,
-            1 => 0,
-            2 => 1,
-            _ => u32::MAX,
-        },
-        auto_close_from: if byte & 0x20 != 0 {
-            AutoCloseFrom::LastUpdate
-        } else {
-            AutoCloseFrom::Resolution
-        },
-        reassignment_counting: if byte & 0x40 != 0 {
-            ReassignmentCounting::GroupOrPersonChange
-        } else {
-            ReassignmentCounting::GroupChange
-        },
-        resolution_codes: if byte & 0x80 != 0 {
-            vec!["solved".to_owned(), "workaround".to_owned()]
-        } else {
-            Vec::new()
-        },
-        ..base
+    let mut policy = Policy::servicenow();
+    match byte % 4 {
+        0 | 1 => {}
+        2 => policy.matrix = PriorityMatrix::itop(),
+        _ => policy.matrix = PriorityMatrix::glpi(),
     }
+    policy.reopen_window = (byte & 0x04 != 0).then(|| Duration::days(1));
+    policy.auto_close_after = match (byte >> 3) & 0x03 {
+        0 => Some(Duration::days(7)),
+        1 => None,
+        2 => Some(Duration::days(1)),
+        // The longest duration there is: the deadline overflows chrono's range.
+        _ => Some(Duration::MAX),
+    };
+    policy.auto_close_from = if byte & 0x20 != 0 {
+        AutoCloseFrom::LastUpdate
+    } else {
+        AutoCloseFrom::Resolution
+    };
+    policy.reassignment_counting = if byte & 0x40 != 0 {
+        ReassignmentCounting::GroupOrPersonChange
+    } else {
+        ReassignmentCounting::GroupChange
+    };
+    if byte & 0x80 != 0 {
+        policy.resolution_codes = vec!["solved".to_owned(), "workaround".to_owned()];
+    }
+    policy
 }
 
 fn hold_reason(b: &mut Bytes<'_>) -> HoldReason {

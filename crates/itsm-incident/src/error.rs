@@ -69,13 +69,13 @@ pub enum Error {
     },
     /// The reopen window has passed.
     #[error(
-        "the reopen window of {window_days} days after resolution at {resolved_at} has passed (now {now}); reopen is allowed until {until}"
+        "the reopen window of {} after resolution at {resolved_at} has passed (now {now}); reopen is allowed until {until}", itsm_core::duration::format(*.window)
     )]
     ReopenWindowPassed {
         /// When it was resolved.
         resolved_at: DateTime<Utc>,
         /// The policy's window.
-        window_days: u32,
+        window: chrono::Duration,
         /// The last instant a reopen was allowed.
         until: DateTime<Utc>,
         /// The time given.

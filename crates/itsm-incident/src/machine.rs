@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use itsm_core::Actor;
 use itsm_core::{Impact, Urgency};
 use itsm_core::{Lifecycle, StateSpec, TransitionSpec};
@@ -145,14 +145,12 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
     let Status::Resolved { at, .. } = incident.status else {
         return None;
     };
-    if incident.major || policy.auto_close_days == 0 {
-        return None;
-    }
+    let after = policy.auto_close_after.filter(|_| !incident.major)?;
     let from = match policy.auto_close_from {
         AutoCloseFrom::Resolution => at,
         AutoCloseFrom::LastUpdate => incident.updated_at,
     };
-    from.checked_add_signed(Duration::days(i64::from(policy.auto_close_days)))
+    from.checked_add_signed(after)
 }
 
 /// Decides what a command does to an incident: the events it produces, or why it is refused.
@@ -401,18 +399,18 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 Status::Resolved {
                     at: resolved_at, ..
                 },
-                Some(days),
-            ) = (&incident.status, policy.reopen_window_days)
+                Some(window),
+            ) = (&incident.status, policy.reopen_window)
             {
                 let until = resolved_at
-                    .checked_add_signed(Duration::days(i64::from(days)))
+                    .checked_add_signed(window)
                     .ok_or(Error::DateOverflow {
                         what: "the end of the reopen window",
                     })?;
                 if at > until {
                     return Err(Error::ReopenWindowPassed {
                         resolved_at: *resolved_at,
-                        window_days: days,
+                        window,
                         until,
                         now: at,
                     });

@@ -70,6 +70,7 @@ pub struct RequiredFields {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Policy {
     /// The priority matrix (checked when loaded).
     pub matrix: PriorityMatrix,
@@ -77,12 +78,27 @@ pub struct Policy {
     pub hold_reasons: Vec<HoldReasonRule>,
     /// The resolution codes allowed; empty: any non-empty code.
     pub resolution_codes: Vec<String>,
-    /// Days after resolution within which a reopen is accepted; `None`: any time while
-    /// resolved (closure ends the possibility either way).
-    pub reopen_window_days: Option<u32>,
-    /// Days after which a resolved incident closes by itself; 0: never. Major incidents are
-    /// never auto-closed.
-    pub auto_close_days: u32,
+    /// How long after resolution a reopen is accepted; `None`: any time while resolved
+    /// (closure ends the possibility either way). In JSON an ISO 8601 duration (`"P2D"`) or
+    /// `null` (the default when absent).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, with = "itsm_core::duration::option")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::option::schema")
+    )]
+    pub reopen_window: Option<chrono::Duration>,
+    /// How long after [`auto_close_from`](Policy::auto_close_from) a resolved incident closes
+    /// by itself; `None`: never. Major incidents are never auto-closed. In JSON an ISO 8601
+    /// duration (`"P7D"`) or `null`.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration::option"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::option::schema")
+    )]
+    pub auto_close_after: Option<chrono::Duration>,
     /// From when the auto-close clock counts.
     pub auto_close_from: AutoCloseFrom,
     /// Which assignment changes count as a reassignment.
@@ -161,8 +177,8 @@ impl Policy {
                 hold(HoldReason::AwaitingEvidence, false, false, true),
             ],
             resolution_codes: Vec::new(),
-            reopen_window_days: None,
-            auto_close_days: 7,
+            reopen_window: None,
+            auto_close_after: Some(chrono::Duration::days(7)),
             auto_close_from: AutoCloseFrom::Resolution,
             reassignment_counting: ReassignmentCounting::GroupChange,
             max_escalation_level: 3,

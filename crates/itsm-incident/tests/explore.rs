@@ -254,9 +254,10 @@ fn the_transition_table_governs_decide_both_ways() {
 
 #[test]
 fn without_auto_close_only_the_tick_transition_is_unreachable() {
-    let policy = Policy {
-        auto_close_days: 0,
-        ..Policy::servicenow()
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.auto_close_after = None;
+        policy
     };
     let (report, seen) = run(&policy, &superuser());
     assert!(report.violations.is_empty(), "{:#?}", report.violations);

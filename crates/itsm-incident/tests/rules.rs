@@ -512,9 +512,10 @@ fn servicenow_counts_only_group_changes() {
 
 #[test]
 fn group_or_person_change_counts_a_new_person_too() {
-    let policy = Policy {
-        reassignment_counting: ReassignmentCounting::GroupOrPersonChange,
-        ..Policy::servicenow()
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.reassignment_counting = ReassignmentCounting::GroupOrPersonChange;
+        policy
     };
     let given = [
         ev::reported(t(0)),
@@ -1214,9 +1215,10 @@ fn resolve_needs_a_code_and_notes() {
 
 #[test]
 fn a_resolution_code_outside_the_policy_list_is_refused() {
-    let policy = Policy {
-        resolution_codes: vec!["solved".into(), "workaround".into()],
-        ..Policy::servicenow()
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.resolution_codes = vec!["solved".into(), "workaround".into()];
+        policy
     };
     let err = Error::UnknownResolutionCode {
         code: "magic".into(),
@@ -1322,9 +1324,10 @@ fn a_closed_incident_cannot_reopen() {
 
 #[test]
 fn reopen_within_and_after_the_window() {
-    let policy = Policy {
-        reopen_window_days: Some(2),
-        ..Policy::servicenow()
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.reopen_window = Some(Duration::days(2));
+        policy
     };
     let until = t(3) + Duration::days(2);
     // The last instant of the window is still inside.
@@ -1339,13 +1342,13 @@ fn reopen_within_and_after_the_window() {
     let late = until + Duration::seconds(1);
     let err = Error::ReopenWindowPassed {
         resolved_at: t(3),
-        window_days: 2,
+        window: Duration::days(2),
         until,
         now: late,
     };
     assert_eq!(
         err.to_string(),
-        "the reopen window of 2 days after resolution at 2026-03-02 12:00:00 UTC has passed \
+        "the reopen window of P2D after resolution at 2026-03-02 12:00:00 UTC has passed \
          (now 2026-03-04 12:00:01 UTC); reopen is allowed until 2026-03-04 12:00:00 UTC"
     );
     check_with(
@@ -1360,9 +1363,10 @@ fn reopen_within_and_after_the_window() {
 
 #[test]
 fn the_end_of_a_reopen_window_past_the_calendar_is_an_error_not_a_panic() {
-    let policy = Policy {
-        reopen_window_days: Some(2),
-        ..Policy::servicenow()
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.reopen_window = Some(Duration::days(2));
+        policy
     };
     let far = DateTime::<Utc>::MAX_UTC;
     let given = [ev::imported(
@@ -1587,10 +1591,11 @@ fn a_major_incident_is_never_auto_closed_until_stood_down() {
 }
 
 #[test]
-fn auto_close_days_zero_means_never() {
-    let policy = Policy {
-        auto_close_days: 0,
-        ..Policy::servicenow()
+fn no_auto_close_duration_means_never() {
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.auto_close_after = None;
+        policy
     };
     assert_eq!(next_deadline(&fold(&resolved()), &policy), None);
     check_with(
@@ -1605,9 +1610,10 @@ fn auto_close_days_zero_means_never() {
 
 #[test]
 fn auto_close_counted_from_the_last_update() {
-    let policy = Policy {
-        auto_close_from: AutoCloseFrom::LastUpdate,
-        ..Policy::servicenow()
+    let policy = {
+        let mut policy = Policy::servicenow();
+        policy.auto_close_from = AutoCloseFrom::LastUpdate;
+        policy
     };
     let mut given = resolved();
     given.push(ev::linked(day(3), Link::Problem(ProblemId::from_u128(7))));

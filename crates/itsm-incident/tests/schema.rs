@@ -177,10 +177,11 @@ fn a_policy_with_another_matrix_round_trips() {
         PriorityMatrix::glpi(),
         PriorityMatrix::floor_average(),
     ] {
-        let policy = Policy {
-            matrix,
-            reopen_window_days: Some(10),
-            ..Policy::servicenow()
+        let policy = {
+            let mut policy = Policy::servicenow();
+            policy.matrix = matrix;
+            policy.reopen_window = Some(chrono::Duration::days(10));
+            policy
         };
         assert_eq!(round_trip(&policy), policy);
     }

@@ -226,32 +226,38 @@ fn step() -> impl Strategy<Value = Step> {
 
 fn policy() -> impl Strategy<Value = Policy> {
     (
-        prop_oneof![Just(None), Just(Some(2u32))],
-        prop_oneof![Just(7u32), Just(1), Just(0)],
+        prop_oneof![Just(None), Just(Some(Duration::days(2)))],
+        prop_oneof![
+            Just(Some(Duration::days(7))),
+            Just(Some(Duration::days(1))),
+            Just(Some(Duration::hours(5))),
+            Just(None)
+        ],
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
     )
         .prop_map(
-            |(reopen_window_days, auto_close_days, last_update, per_person, codes)| Policy {
-                reopen_window_days,
-                auto_close_days,
-                auto_close_from: if last_update {
+            |(reopen_window, auto_close_after, last_update, per_person, codes)| {
+                let mut policy = Policy::servicenow();
+                policy.reopen_window = reopen_window;
+                policy.auto_close_after = auto_close_after;
+                policy.auto_close_from = if last_update {
                     AutoCloseFrom::LastUpdate
                 } else {
                     AutoCloseFrom::Resolution
-                },
-                reassignment_counting: if per_person {
+                };
+                policy.reassignment_counting = if per_person {
                     ReassignmentCounting::GroupOrPersonChange
                 } else {
                     ReassignmentCounting::GroupChange
-                },
-                resolution_codes: if codes {
+                };
+                policy.resolution_codes = if codes {
                     vec!["solved".into(), "workaround".into()]
                 } else {
                     vec![]
-                },
-                ..Policy::servicenow()
+                };
+                policy
             },
         )
 }
@@ -455,7 +461,10 @@ fn check_step(
         }
         let due = next_deadline(&after, policy);
         let resolved_minor = matches!(inc.status(), Status::Resolved { .. }) && !inc.is_major();
-        prop_assert_eq!(due.is_some(), resolved_minor && policy.auto_close_days > 0);
+        prop_assert_eq!(
+            due.is_some(),
+            resolved_minor && policy.auto_close_after.is_some()
+        );
     }
     Ok(after)
 }

@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!(
         "policy: ServiceNow model, matrix `{}`, auto-close after {} days",
         policy.matrix.name(),
-        policy.auto_close_days
+        policy.auto_close_after.map_or(0, |d| d.num_days())
     );
     println!();
     println!("bad rows: {} (left out of the replay)", log.bad_rows.len());

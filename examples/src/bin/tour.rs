@@ -188,7 +188,7 @@ fn explain(event: &Event, policy: &Policy) -> Vec<String> {
         }],
         Event::Closed { auto: true, .. } => vec![format!(
             "auto-close after {} days from resolution; major incidents never auto-close",
-            policy.auto_close_days
+            policy.auto_close_after.map_or(0, |d| d.num_days())
         )],
         _ => Vec::new(),
     }
