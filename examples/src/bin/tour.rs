@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use itsm_core::{Actor, Role, UserId};
 use itsm_examples::sla_replay::SlaConfig;
 use itsm_incident::{
-    Command, Context, Event, Policy, decide, evolve, lifecycle, next_deadline, sync_children,
+    Command, Context, Event, Policy, decide, evolve, next_deadline, sync_children,
 };
 use itsm_incident::{IncidentId, State, Status};
 use itsm_sla::{TicketView, Timeline};
@@ -200,7 +200,7 @@ fn ticket_view(state: &State) -> Option<TicketView> {
     let kind = state.kind();
     Some(TicketView {
         state: kind.name().to_owned(),
-        category: lifecycle().state(kind.name()).map(|s| s.category),
+        category: Some(kind.category()),
         priority: Some(incident.priority().0),
         ..TicketView::default()
     })
