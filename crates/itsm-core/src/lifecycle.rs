@@ -177,6 +177,7 @@ pub struct Lifecycle {
 /// The verdict on one observed change of state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub enum Verdict {
     /// Allowed, by these commands.
     Accepted(Vec<String>),
@@ -473,6 +474,7 @@ impl Lifecycle {
 
 /// What [`explore`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Exploration {
     /// Distinct states (by key) reached, the initial one included.
     pub states: usize,

@@ -23,6 +23,7 @@ itsm_core::id_type!(
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Channel {
     /// A phone call.
     Phone,
@@ -147,6 +148,7 @@ impl std::fmt::Display for EscalationKind {
     serde(tag = "kind", content = "id", rename_all = "snake_case")
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Link {
     /// The problem behind this incident.
     Problem(ProblemId),
@@ -424,6 +426,7 @@ impl Escalation {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Links {
     /// Problems.
     pub problems: Vec<ProblemId>,

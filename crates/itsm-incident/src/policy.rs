@@ -11,6 +11,7 @@ use crate::model::HoldReason;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct HoldReasonRule {
     /// The reason.
     pub reason: HoldReason,
@@ -22,11 +23,25 @@ pub struct HoldReasonRule {
     pub propagates_to_children: bool,
 }
 
+impl HoldReasonRule {
+    /// A rule for `reason` with every option off: no comment required, not cleared by the
+    /// caller, not copied to children. Turn options on through the public fields.
+    pub fn new(reason: HoldReason) -> Self {
+        HoldReasonRule {
+            reason,
+            comment_required: false,
+            cleared_by_caller: false,
+            propagates_to_children: false,
+        }
+    }
+}
+
 /// From when the auto-close clock counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum AutoCloseFrom {
     /// From the resolution.
     Resolution,
@@ -39,6 +54,7 @@ pub enum AutoCloseFrom {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReassignmentCounting {
     /// Only a change of group after the first assignment (ServiceNow's `reassignment_count`).
     GroupChange,
@@ -51,6 +67,7 @@ pub enum ReassignmentCounting {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RequiredFields {
     /// `report` needs a description.
     pub description: bool,

@@ -698,12 +698,7 @@ fn a_hold_reason_outside_the_policy_is_refused_and_a_listed_custom_one_accepted(
         }),
     );
     let mut policy = Policy::servicenow();
-    policy.hold_reasons.push(HoldReasonRule {
-        reason: godot.clone(),
-        comment_required: false,
-        cleared_by_caller: false,
-        propagates_to_children: false,
-    });
+    policy.hold_reasons.push(HoldReasonRule::new(godot.clone()));
     check_with(
         &policy,
         &in_progress(),
@@ -1044,15 +1039,14 @@ fn links_to_problems_changes_parent_and_children() {
         given.push(ev::linked(at, link));
     }
     let state = fold(&given);
-    assert_eq!(
-        incident(&state).links(),
-        &Links {
-            problems: vec![ProblemId::from_u128(7)],
-            changes: vec![ChangeId::from_u128(8)],
-            parent: Some(OTHER),
-            children: vec![THIRD],
-        }
-    );
+    assert_eq!(incident(&state).links(), &{
+        let mut links = Links::default();
+        links.problems = vec![ProblemId::from_u128(7)];
+        links.changes = vec![ChangeId::from_u128(8)];
+        links.parent = Some(OTHER);
+        links.children = vec![THIRD];
+        links
+    });
     // Linking again is a no-op, for every kind.
     for link in links {
         check(&given, Command::Link { link }, &agent(), t(9), Ok(vec![]));

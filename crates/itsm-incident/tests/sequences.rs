@@ -124,12 +124,12 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
                     hierarchical,
                 },
                 major,
-                links: Links {
-                    problems: vec![],
-                    changes: vec![],
-                    parent,
+                links: {
+                    let mut links = Links::default();
+                    links.parent = parent;
                     // `subsequence` keeps the (unsorted) order given above.
-                    children,
+                    links.children = children;
+                    links
                 },
                 opened_at: day(-10),
             },

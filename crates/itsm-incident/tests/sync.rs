@@ -191,12 +191,9 @@ fn whether_a_hold_propagates_is_the_policy_rule() {
     let event = ev::on_hold(t(10), godot.clone());
     for propagates in [true, false] {
         let mut policy = Policy::servicenow();
-        policy.hold_reasons.push(HoldReasonRule {
-            reason: godot.clone(),
-            comment_required: false,
-            cleared_by_caller: false,
-            propagates_to_children: propagates,
-        });
+        let mut rule = HoldReasonRule::new(godot.clone());
+        rule.propagates_to_children = propagates;
+        policy.hold_reasons.push(rule);
         let commands = sync_children(&event, &policy, &children);
         assert_eq!(commands.len(), if propagates { 2 } else { 0 });
     }
