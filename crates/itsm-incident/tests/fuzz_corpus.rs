@@ -25,9 +25,7 @@
 #[path = "../../../fuzz/harness/incident.rs"]
 mod harness;
 
-#[path = "../../../fuzz/harness/corpus.rs"]
-mod corpus;
-use corpus::replay;
+use itsm_testkit::replay_corpus as replay;
 
 #[test]
 fn incident_commands_corpus_replays() {

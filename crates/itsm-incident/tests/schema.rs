@@ -32,76 +32,16 @@ use itsm_incident::{Command, Context, Event, Policy, State, decide, evolve};
 /// The pinned schemas (they need the `schemars` feature; the round trips below only `serde`).
 #[cfg(feature = "schemars")]
 mod pinned {
-    use std::path::PathBuf;
-
     use itsm_core::PriorityMatrix;
     use itsm_incident::{Command, Event, Policy, State};
-    use schemars::JsonSchema;
+    use itsm_testkit::pin_schema;
 
     /// How to regenerate the committed schemas.
     const UPDATE: &str =
-        "`UPDATE_SCHEMAS=1 cargo test -p itsm-incident --all-features --test schema`";
+        "UPDATE_SCHEMAS=1 cargo test -p itsm-incident --all-features --test schema";
 
-    fn schema_dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema")
-    }
-
-    /// Whether the committed files should be rewritten instead of compared.
-    ///
-    /// The switch is an environment variable because `cargo test` passes no arguments to a test;
-    /// the workspace forbids `std::env::var` in library code, and this test is a tool, not a
-    /// library.
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "a developer switch for regenerating pinned files"
-    )]
-    fn updating() -> bool {
-        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
-    }
-
-    fn pretty<T: JsonSchema>() -> String {
-        let schema = schemars::schema_for!(T);
-        let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
-        text.push('\n');
-        text
-    }
-
-    /// Compares the generated schema with the committed file, or rewrites the file.
-    fn pin<T: JsonSchema>(file: &str) {
-        let generated = pretty::<T>();
-        let path = schema_dir().join(file);
-        if updating() {
-            std::fs::create_dir_all(schema_dir()).expect("docs/schema can be created");
-            std::fs::write(&path, &generated).expect("the schema file can be written");
-            return;
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e}; generate it with {UPDATE}",
-                path.display()
-            )
-        });
-        if committed != generated {
-            // Point at the first difference rather than printing two whole schemas.
-            let line = committed
-                .lines()
-                .zip(generated.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
-            let around = |text: &str| -> String {
-                let lines: Vec<&str> = text.lines().skip(line.saturating_sub(3)).take(7).collect();
-                lines.join("\n")
-            };
-            panic!(
-                "the JSON Schema in {} differs from what the code generates, from line {}; if the \
-                 format change is intended, run {UPDATE} and commit the file.\n\
-                 --- committed ---\n{}\n--- generated ---\n{}",
-                path.display(),
-                line + 1,
-                around(&committed),
-                around(&generated)
-            );
-        }
+    fn pin<T: schemars::JsonSchema>(file: &str) {
+        pin_schema::<T>(file, UPDATE);
     }
 
     #[test]
@@ -131,20 +71,22 @@ mod pinned {
 
     #[test]
     fn schemas_are_draft_2020_12_and_name_their_tags() {
-        let command: serde_json::Value = serde_json::from_str(&pretty::<Command>()).unwrap();
+        let command: serde_json::Value =
+            serde_json::from_str(&itsm_testkit::schema_text::<Command>()).unwrap();
         assert_eq!(
             command["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
         );
         // The stable tags are part of the format: `command` on commands, `type` on events.
-        let command_text = pretty::<Command>();
+        let command_text = itsm_testkit::schema_text::<Command>();
         assert!(command_text.contains("\"command\""));
         assert!(command_text.contains("\"start_work\""));
-        let event_text = pretty::<Event>();
+        let event_text = itsm_testkit::schema_text::<Event>();
         assert!(event_text.contains("\"type\""));
         assert!(event_text.contains("\"work_started\""));
         // The matrix's schema is its spec's: a policy file holds the spec, checked on load.
-        let matrix: serde_json::Value = serde_json::from_str(&pretty::<PriorityMatrix>()).unwrap();
+        let matrix: serde_json::Value =
+            serde_json::from_str(&itsm_testkit::schema_text::<PriorityMatrix>()).unwrap();
         assert_eq!(matrix["title"], "PriorityMatrix");
         assert!(matrix["properties"]["rule"].is_object());
     }
