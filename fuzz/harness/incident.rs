@@ -43,44 +43,9 @@ fn t0() -> DateTime<Utc> {
     DateTime::from_timestamp(T0, 0).unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-/// Hands out the input's bytes; zeros once it runs dry.
-struct Bytes<'a> {
-    data: &'a [u8],
-}
-
-impl Bytes<'_> {
-    fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    fn byte(&mut self) -> u8 {
-        match self.data.split_first() {
-            Some((first, rest)) => {
-                self.data = rest;
-                *first
-            }
-            None => 0,
-        }
-    }
-
-    /// One of `n` choices (`n` > 0).
-    fn pick(&mut self, n: usize) -> usize {
-        usize::from(self.byte()) % n.max(1)
-    }
-
-    fn flag(&mut self) -> bool {
-        self.byte() & 1 == 1
-    }
-
-    fn choose<T: Clone>(&mut self, options: &[T], fallback: T) -> T {
-        let i = self.pick(options.len());
-        options.get(i).cloned().unwrap_or(fallback)
-    }
-
-    fn text(&mut self, options: &[&str]) -> String {
-        self.choose(options, "").to_owned()
-    }
-}
+#[path = "bytes.rs"]
+mod bytes;
+use bytes::Bytes;
 
 fn role(name: &str) -> Vec<Role> {
     Role::new(name).into_iter().collect()
@@ -544,7 +509,7 @@ fn check_sync(event: &Event, policy: &Policy, children: &[State]) {
 /// Bytes -> a policy variant, then a sequence of (actor, time step, command), each applied
 /// through `decide` and `evolve` with every invariant checked after every step.
 pub fn commands(data: &[u8]) {
-    let mut b = Bytes { data };
+    let mut b = Bytes::new(data);
     let policy = policy_from(b.byte());
     let cast = actors();
     let mut state = State::new();
