@@ -2,7 +2,7 @@
 //! lifecycle accepts, why it rejects the rest, and how our counters compare with the log's.
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin replay-uci -- ../shared/data/uci-incident-event-log/incident_event_log.csv
+//! cargo run --release -p itsm-examples --bin replay-uci -- $ITSM_DATA/uci-incident-event-log/incident_event_log.csv
 //! ```
 //!
 //! The mapping of the log's vocabulary (`examples/data/uci-mapping.json`) and the instance's
