@@ -31,3 +31,8 @@ pub fn uci_policy() -> Result<itsm_incident::Policy, serde_json::Error> {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+// The same for the embedding guide.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/embedding.md")]
+struct EmbeddingDoctests;
