@@ -30,14 +30,12 @@ pub struct SlaConfig {
 /// Errors of the SLA replay.
 #[derive(Debug, thiserror::Error)]
 pub enum SlaReplayError {
-    /// The configuration does not parse.
-    #[error("SLA configuration: {0}")]
+    /// The configuration does not parse (the JSON error is the source).
+    #[error("the SLA configuration does not parse")]
     Config(#[from] serde_json::Error),
-    /// The calendar does not compile.
-    #[error("calendar: {0}")]
-    Calendar(#[from] itsm_calendar::Error),
-    /// A definition is refused or a replay fails.
-    #[error("SLA: {0}")]
+    /// A calendar does not compile, a definition is refused or a replay fails (calendar
+    /// errors arrive as `itsm_sla::Error::Calendar`).
+    #[error(transparent)]
     Sla(#[from] itsm_sla::Error),
 }
 
@@ -53,7 +51,8 @@ impl SlaConfig {
         to: NaiveDate,
     ) -> Result<(Definitions, Calendars), SlaReplayError> {
         let definitions = Definitions::new(self.definitions.clone(), self.selection)?;
-        let calendar = Calendar::compile(&self.calendar, &Utc, from, to)?;
+        let calendar =
+            Calendar::compile(&self.calendar, &Utc, from, to).map_err(itsm_sla::Error::from)?;
         let mut calendars = Calendars::new();
         calendars.insert(self.calendar.name.clone(), calendar);
         Ok((definitions, calendars))
@@ -77,14 +76,11 @@ fn view(row: &Row) -> TicketView {
         // The retroactive start counts from creation, never from after the first update.
         times.insert("opened_at".to_owned(), opened.min(row.updated_at));
     }
-    TicketView {
-        state: format!("{:?}", row.state),
-        category: Some(category(&row.state)),
-        priority: Some(row.priority),
-        group: row.assignment_group.clone(),
-        fields: BTreeMap::new(),
-        times,
-    }
+    let mut view = TicketView::new(format!("{:?}", row.state), category(&row.state));
+    view.priority = Some(row.priority);
+    view.group.clone_from(&row.assignment_group);
+    view.times = times;
+    view
 }
 
 /// Each incident's timeline: one view per row whose time does not go backwards (rows that
@@ -112,7 +108,7 @@ pub struct Attainment {
     pub met: usize,
     /// Clocks that breached (completed late, or still running past the deadline).
     pub breached: usize,
-    /// Clocks still running within their deadline at the end, or cancelled.
+    /// Clocks still running within their deadline at the end, or canceled.
     pub open: usize,
 }
 
@@ -194,7 +190,7 @@ pub fn run(
                     at,
                     ..
                 }
-                | Event::Cancelled {
+                | Event::Canceled {
                     definition,
                     cycle,
                     at,
@@ -212,8 +208,11 @@ pub fn run(
             }
         }
         for c in r.clocks.clocks() {
-            let a = report.attainment.entry(c.definition.clone()).or_default();
-            match (c.stage, c.breached) {
+            let a = report
+                .attainment
+                .entry(c.definition().to_owned())
+                .or_default();
+            match (c.stage(), c.is_breached()) {
                 (_, true) => a.breached += 1,
                 (itsm_sla::Stage::Completed, false) => a.met += 1,
                 _ => a.open += 1,

@@ -37,7 +37,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Exception, Holiday, Segment, TimeOfDay, Week};
-use itsm_core::lifecycle::Category;
+use itsm_core::Category;
 use itsm_sla::{
     Agreement, AlarmKind, Calendars, Clock, Clocks, Condition, Context, Definition, Definitions,
     Error, EscalationRule, Event, Input, PauseMode, ReopenMode, Replay, Selection, Stage, Target,
@@ -330,10 +330,7 @@ fn definition(b: &mut Bytes<'_>, id: String) -> Definition {
             ("overflow", i64::MIN),
         ])
         .into_iter()
-        .map(|(name, offset_seconds)| EscalationRule {
-            name: name.to_owned(),
-            offset_seconds,
-        })
+        .map(|(name, offset)| EscalationRule::new(name, seconds(offset)))
         .collect();
     let reopen = b.choose(
         &[
@@ -343,24 +340,26 @@ fn definition(b: &mut Bytes<'_>, id: String) -> Definition {
         ],
         ReopenMode::NewCycle,
     );
-    Definition {
-        id,
-        target,
-        agreement,
-        target_seconds,
-        calendar: calendar.map(str::to_owned),
-        start,
-        stop,
-        pause,
-        resume,
-        cancel,
-        reset,
-        pause_mode,
-        retroactive_start,
-        thresholds,
-        escalations,
-        reopen,
-    }
+    let mut d = Definition::new(id, target, seconds(target_seconds));
+    d.agreement = agreement;
+    d.calendar = calendar.map(str::to_owned);
+    d.start = start;
+    d.stop = stop;
+    d.pause = pause;
+    d.resume = resume;
+    d.cancel = cancel;
+    d.reset = reset;
+    d.pause_mode = pause_mode;
+    d.retroactive_start = retroactive_start;
+    d.thresholds = thresholds;
+    d.escalations = escalations;
+    d.reopen = reopen;
+    d
+}
+
+/// `s` seconds as a duration, saturating at chrono's range (for the overflowing choices).
+fn seconds(s: i64) -> Duration {
+    Duration::try_seconds(s).unwrap_or(if s < 0 { Duration::MIN } else { Duration::MAX })
 }
 
 /// A view: state, category (or none), priority (or none), group (or none), the `vip` field
@@ -368,28 +367,26 @@ fn definition(b: &mut Bytes<'_>, id: String) -> Definition {
 /// ahead).
 fn view(b: &mut Bytes<'_>, now: DateTime<Utc>) -> TicketView {
     use Category::*;
-    let mut v = TicketView {
-        state: b
-            .choose(&["new", "work", "wait", "done", "closed"], "new")
-            .to_owned(),
-        category: b.choose(
-            &[
-                Some(New),
-                Some(Open),
-                Some(Pending),
-                Some(Resolved),
-                Some(Closed),
-                Some(Canceled),
-                None,
-            ],
+    let mut v = TicketView::default();
+    v.state = b
+        .choose(&["new", "work", "wait", "done", "closed"], "new")
+        .to_owned();
+    v.category = b.choose(
+        &[
+            Some(New),
+            Some(Open),
+            Some(Pending),
+            Some(Resolved),
+            Some(Closed),
+            Some(Canceled),
             None,
-        ),
-        priority: b.choose(&[Some(1), Some(2), Some(3), None], None),
-        group: b
-            .choose(&[None, Some("network"), Some("desk")], None)
-            .map(str::to_owned),
-        ..TicketView::default()
-    };
+        ],
+        None,
+    );
+    v.priority = b.choose(&[Some(1), Some(2), Some(3), None], None);
+    v.group = b
+        .choose(&[None, Some("network"), Some("desk")], None)
+        .map(str::to_owned);
     if let Some(vip) = b.choose(&[None, Some("yes"), Some("no")], None) {
         v.fields.insert("vip".to_owned(), vip.to_owned());
     }
@@ -414,8 +411,8 @@ type Key = (String, u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Monotone {
     breached: bool,
-    paused_business_ns: i64,
-    paused_actual_ns: i64,
+    paused_business: Duration,
+    paused_actual: Duration,
     business_paused: Duration,
     actual_paused: Duration,
     business_elapsed: Duration,
@@ -424,8 +421,8 @@ struct Monotone {
 impl Monotone {
     fn never_below(&self, before: &Monotone) -> bool {
         self.breached >= before.breached
-            && self.paused_business_ns >= before.paused_business_ns
-            && self.paused_actual_ns >= before.paused_actual_ns
+            && self.paused_business >= before.paused_business
+            && self.paused_actual >= before.paused_actual
             && self.business_paused >= before.business_paused
             && self.actual_paused >= before.actual_paused
             && self.business_elapsed >= before.business_elapsed
@@ -497,11 +494,7 @@ impl Host<'_> {
     }
 
     fn ctx(&self, now: DateTime<Utc>) -> Context<'_> {
-        Context {
-            now,
-            definitions: self.defs,
-            calendars: self.calendars,
-        }
+        Context::new(now, self.defs, self.calendars)
     }
 
     fn def(&self, id: &str) -> Option<&Definition> {
@@ -531,11 +524,11 @@ impl Host<'_> {
         };
         for e in &events {
             let stamped = match e {
-                Event::Attached { clock } => clock.attached_at == now,
+                Event::Attached { clock } => clock.attached_at() == now,
                 Event::Paused { at, .. }
                 | Event::Resumed { at, .. }
                 | Event::Completed { at, .. }
-                | Event::Cancelled { at, .. } => *at == now,
+                | Event::Canceled { at, .. } => *at == now,
                 Event::ThresholdReached { at, .. }
                 | Event::Breached { at, .. }
                 | Event::EscalationDue { at, .. } => *at <= now,
@@ -550,9 +543,7 @@ impl Host<'_> {
         if *input == Input::Tick {
             self.check_tick(&events, now);
         }
-        for e in &events {
-            self.clocks = evolve(std::mem::take(&mut self.clocks), e);
-        }
+        self.clocks.apply(&events);
         self.events.extend(events);
         self.last_input = Some(now);
         self.invariants(now);
@@ -566,12 +557,15 @@ impl Host<'_> {
             .clocks
             .clocks()
             .iter()
-            .filter(|c| c.stage == Stage::InProgress)
+            .filter(|c| c.stage() == Stage::InProgress)
             .flat_map(|c| {
-                c.alarms
-                    .iter()
-                    .filter(|a| a.at <= now)
-                    .map(|a| ((c.definition.clone(), c.cycle), a.kind.clone(), a.at))
+                c.alarms().iter().filter(|a| a.at() <= now).map(|a| {
+                    (
+                        (c.definition().to_owned(), c.cycle()),
+                        a.kind().clone(),
+                        a.at(),
+                    )
+                })
             })
             .collect();
         expected.sort();
@@ -625,7 +619,7 @@ impl Host<'_> {
             .iter()
             .filter(|e| {
                 let key = match e {
-                    Event::Attached { clock } => (clock.definition.as_str(), clock.cycle),
+                    Event::Attached { clock } => (clock.definition(), clock.cycle()),
                     Event::Paused {
                         definition, cycle, ..
                     }
@@ -644,7 +638,7 @@ impl Host<'_> {
                     | Event::Completed {
                         definition, cycle, ..
                     }
-                    | Event::Cancelled {
+                    | Event::Canceled {
                         definition, cycle, ..
                     } => (definition.as_str(), *cycle),
                 };
@@ -670,52 +664,63 @@ impl Host<'_> {
         let mut running_kinds: BTreeMap<&Target, usize> = BTreeMap::new();
         let clocks = self.clocks.clocks().to_vec();
         for c in &clocks {
-            let def = self.def(&c.definition).cloned();
+            let def = self.def(c.definition()).cloned();
             assert!(def.is_some(), "a clock of an unknown definition: {c:?}");
             let Some(def) = def else { continue };
-            let key = (c.definition.clone(), c.cycle);
+            let key = (c.definition().to_owned(), c.cycle());
             // The original deadline never moves; the deadline never moves in, and moves at
             // all only where pauses (or time resolved) move it.
             let original = *self
                 .originals
                 .entry(key.clone())
-                .or_insert(c.original_deadline);
+                .or_insert(c.original_deadline());
             assert_eq!(
-                c.original_deadline, original,
+                c.original_deadline(),
+                original,
                 "the original deadline moved: {c:?}"
             );
             assert!(
-                c.deadline >= c.original_deadline,
+                c.deadline() >= c.original_deadline(),
                 "the deadline moved in: {c:?}"
             );
             if def.pause_mode != PauseMode::Pause && def.reopen != ReopenMode::PauseWhileResolved {
-                assert_eq!(c.deadline, c.original_deadline, "{c:?}");
+                assert_eq!(c.deadline(), c.original_deadline(), "{c:?}");
             }
-            assert!(c.start <= c.attached_at, "{c:?}");
+            assert!(c.start() <= c.attached_at(), "{c:?}");
             assert!(
-                c.alarms.windows(2).all(|w| matches!(w, [a, b] if a <= b)),
+                c.alarms().windows(2).all(|w| matches!(w, [a, b] if a <= b)),
                 "alarms out of order: {c:?}"
             );
-            match c.stage {
+            match c.stage() {
                 Stage::InProgress => {
-                    assert!(c.ended_at.is_none() && c.paused_since.is_none(), "{c:?}");
+                    assert!(
+                        c.ended_at().is_none() && c.paused_since().is_none(),
+                        "{c:?}"
+                    );
                     // Everything due has fired.
                     assert!(
-                        c.alarms.iter().all(|a| a.at > now),
+                        c.alarms().iter().all(|a| a.at() > now),
                         "due alarms left at {now}: {c:?}"
                     );
-                    assert_eq!(c.breached, c.deadline <= now, "breached at {now}: {c:?}");
+                    assert_eq!(
+                        c.is_breached(),
+                        c.deadline() <= now,
+                        "breached at {now}: {c:?}"
+                    );
                 }
                 Stage::Paused => {
-                    assert!(c.ended_at.is_none() && c.paused_since.is_some(), "{c:?}");
+                    assert!(
+                        c.ended_at().is_none() && c.paused_since().is_some(),
+                        "{c:?}"
+                    );
                 }
-                Stage::Completed | Stage::Cancelled => {
-                    assert!(c.ended_at.is_some_and(|e| e <= now), "{c:?}");
+                Stage::Completed | Stage::Canceled => {
+                    assert!(c.ended_at().is_some_and(|e| e <= now), "{c:?}");
                 }
             }
-            if matches!(c.stage, Stage::InProgress | Stage::Paused) {
-                *running.entry(&c.definition).or_default() += 1;
-                *running_kinds.entry(&c.target).or_default() += 1;
+            if matches!(c.stage(), Stage::InProgress | Stage::Paused) {
+                *running.entry(c.definition()).or_default() += 1;
+                *running_kinds.entry(c.kind()).or_default() += 1;
             }
             // A calendar that ends (`short`) may refuse to measure, and so may a span of more
             // than 292 years (`i64` nanoseconds).
@@ -723,16 +728,16 @@ impl Host<'_> {
                 Ok(m) => m,
                 Err(e) => {
                     assert!(
-                        matches!(e, Error::Calendar { .. } | Error::Overflow { .. }),
+                        matches!(e, Error::CalendarQuery { .. } | Error::DateOverflow { .. }),
                         "measure: {e}; {c:?}"
                     );
                     continue;
                 }
             };
             let figures = Monotone {
-                breached: c.breached,
-                paused_business_ns: c.paused_business_ns,
-                paused_actual_ns: c.paused_actual_ns,
+                breached: c.is_breached(),
+                paused_business: c.paused_business(),
+                paused_actual: c.paused_actual(),
                 business_paused: m.business_paused,
                 actual_paused: m.actual_paused,
                 business_elapsed: m.business_elapsed,
@@ -745,8 +750,8 @@ impl Host<'_> {
             }
             self.seen.insert(key, figures);
             // Elapsed and paused time add up to the span, in business and in wall time.
-            let end = c.ended_at.unwrap_or(now).max(c.start);
-            if let Some(span) = self.business_between(&def, c.start, end) {
+            let end = c.ended_at().unwrap_or(now).max(c.start());
+            if let Some(span) = self.business_between(&def, c.start(), end) {
                 assert_eq!(
                     m.business_elapsed + m.business_paused,
                     span,
@@ -755,12 +760,12 @@ impl Host<'_> {
             }
             assert_eq!(
                 m.actual_elapsed + m.actual_paused,
-                end - c.start,
+                end - c.start(),
                 "wall time does not add up: {m:?} {c:?} at {now}"
             );
             // `Definitions::new` refuses targets over 200 years, so every target fits.
-            let target = Duration::try_seconds(def.target_seconds);
-            if let (Some(target), true) = (target, def.pause_mode != PauseMode::Freeze) {
+            if def.pause_mode != PauseMode::Freeze {
+                let target = def.target;
                 // Pausing moves the deadline by exactly the paused business time: the time
                 // left is the target less the business time elapsed, and the breach is
                 // reported exactly when the target is used up.
@@ -770,16 +775,16 @@ impl Host<'_> {
                     "time left: {m:?} {c:?} at {now}"
                 );
                 assert_eq!(
-                    c.breached,
+                    c.is_breached(),
                     m.percent_hundredths >= 10_000,
                     "breach and percentage disagree: {m:?} {c:?} at {now}"
                 );
-            } else if def.pause_mode == PauseMode::Freeze && c.stage == Stage::Completed {
+            } else if def.pause_mode == PauseMode::Freeze && c.stage() == Stage::Completed {
                 assert_eq!(
-                    c.breached,
-                    c.ended_at.is_some_and(|e| c.deadline <= e),
+                    c.is_breached(),
+                    c.ended_at().is_some_and(|e| c.deadline() <= e),
                     "a frozen clock completed: {c:?}; its events: {:?}; {def:?}",
-                    self.history(&c.definition, c.cycle)
+                    self.history(c.definition(), c.cycle())
                 );
             }
         }
@@ -819,11 +824,7 @@ fn simulate(
         if last.is_some_and(|l| t < l) {
             return None;
         }
-        let ctx = Context {
-            now: t,
-            definitions: defs,
-            calendars,
-        };
+        let ctx = Context::new(t, defs, calendars);
         let events = decide(&clocks, input, &ctx).ok()?;
         last = Some(t);
         Some(events.iter().fold(clocks, evolve))
@@ -889,11 +890,11 @@ fn run(
         }
         _ => return None,
     };
-    let host_replay = Replay {
-        clocks: host.clocks.clone(),
-        events: host.events.clone(),
-    };
-    assert_eq!(replayed, host_replay, "replay differs from the loop");
+    assert_eq!(
+        (&replayed.clocks, &replayed.events),
+        (&host.clocks, &host.events),
+        "replay differs from the loop"
+    );
     // The clocks are the fold of their events.
     let folded = replayed.events.iter().fold(Clocks::new(), evolve);
     assert_eq!(
@@ -916,20 +917,20 @@ fn run(
             .clocks
             .clocks()
             .iter()
-            .find(|c| c.definition == key.0 && c.cycle == key.1);
+            .find(|c| c.definition() == key.0 && c.cycle() == key.1);
         assert!(clock.is_some(), "an alarm of no clock: {e:?}");
         if let Some(clock) = clock {
             if !matches!(kind, AlarmKind::Escalation(_)) {
-                assert!(at >= clock.start, "{e:?} before {}", clock.start);
+                assert!(at >= clock.start(), "{e:?} before {}", clock.start());
             }
         }
         assert!(seen.insert((key, kind)), "fired twice: {e:?}");
     }
     let mut cycles: BTreeMap<&str, u32> = BTreeMap::new();
     for c in replayed.clocks.clocks() {
-        let n = cycles.entry(&c.definition).or_default();
+        let n = cycles.entry(c.definition()).or_default();
         *n += 1;
-        assert_eq!(c.cycle, *n, "cycles do not count up: {c:?}");
+        assert_eq!(c.cycle(), *n, "cycles do not count up: {c:?}");
     }
     // A clock of a definition missing from the definitions given cannot be measured.
     let none = Definitions::new(Vec::new(), Selection::All);
@@ -949,7 +950,11 @@ fn run(
         };
         if let Some(id) = never {
             assert!(
-                !replayed.clocks.clocks().iter().any(|c| &c.definition == id),
+                !replayed
+                    .clocks
+                    .clocks()
+                    .iter()
+                    .any(|c| c.definition() == id),
                 "{finding} but a clock attached"
             );
         }
@@ -962,7 +967,7 @@ fn other(defs: &Definitions) -> Option<Definitions> {
     let selection = match defs.selection() {
         Selection::All => Selection::FirstMatch,
         Selection::FirstMatch => Selection::ShortestTarget,
-        Selection::ShortestTarget => Selection::All,
+        _ => Selection::All,
     };
     let mut list = defs.list().to_vec();
     list.reverse();
@@ -1009,7 +1014,7 @@ fn definitions_are_valid(list: &[Definition]) -> bool {
     ids.len() == list.len()
         && list
             .iter()
-            .all(|d| d.target_seconds > 0 && d.target_seconds <= itsm_sla::MAX_TARGET_SECONDS)
+            .all(|d| d.target > Duration::zero() && d.target <= itsm_sla::MAX_TARGET)
 }
 
 /// Bytes -> definitions and a timeline of views, through the host's loop (`decide`,
@@ -1136,13 +1141,11 @@ fn script() -> Vec<(DateTime<Utc>, TicketView)> {
         .iter()
         .map(|(minutes, state, category, priority, group, vip)| {
             let t = t0() + Duration::minutes(*minutes);
-            let mut v = TicketView {
-                state: (*state).to_owned(),
-                category: *category,
-                priority: *priority,
-                group: group.map(str::to_owned),
-                ..TicketView::default()
-            };
+            let mut v = TicketView::default();
+            v.state = (*state).to_owned();
+            v.category = *category;
+            v.priority = *priority;
+            v.group = group.map(str::to_owned);
             if let Some(vip) = vip {
                 v.fields.insert("vip".to_owned(), (*vip).to_owned());
             }
@@ -1194,27 +1197,13 @@ pub fn definitions_json(data: &[u8]) {
 
 /// A plain definition, for running decoded states.
 fn plain(id: &str, calendar: Option<&str>) -> Definition {
-    Definition {
-        id: id.to_owned(),
-        target: Target::Resolution,
-        agreement: Agreement::Sla,
-        target_seconds: 4 * 3_600,
-        calendar: calendar.map(str::to_owned),
-        start: Condition::Always,
-        stop: Condition::CategoryIn(vec![Category::Resolved, Category::Closed]),
-        pause: Condition::CategoryIn(vec![Category::Pending]),
-        resume: None,
-        cancel: None,
-        reset: Condition::Never,
-        pause_mode: PauseMode::Pause,
-        retroactive_start: None,
-        thresholds: vec![50],
-        escalations: vec![EscalationRule {
-            name: "late".to_owned(),
-            offset_seconds: 3_600,
-        }],
-        reopen: ReopenMode::PauseWhileResolved,
-    }
+    let mut d = Definition::new(id, Target::Resolution, Duration::hours(4));
+    d.calendar = calendar.map(str::to_owned);
+    d.start = Condition::Always;
+    d.thresholds = vec![50];
+    d.escalations = vec![EscalationRule::new("late", Duration::hours(1))];
+    d.reopen = ReopenMode::PauseWhileResolved;
+    d
 }
 
 /// Runs `decide` on a decoded state: a tick at its next deadline, then updates; whatever
@@ -1236,26 +1225,13 @@ fn drive(state: &Clocks) {
         .flatten()
         .max()
         .unwrap_or_else(t0);
-    let ctx = Context {
-        now,
-        definitions: &defs,
-        calendars,
-    };
+    let ctx = Context::new(now, &defs, calendars);
     let mut s = state.clone();
     for input in [
         Input::Tick,
-        Input::Update(TicketView {
-            category: Some(Category::Pending),
-            ..TicketView::default()
-        }),
-        Input::Update(TicketView {
-            category: Some(Category::Open),
-            ..TicketView::default()
-        }),
-        Input::Update(TicketView {
-            category: Some(Category::Resolved),
-            ..TicketView::default()
-        }),
+        Input::Update(TicketView::new("", Category::Pending)),
+        Input::Update(TicketView::new("", Category::Open)),
+        Input::Update(TicketView::new("", Category::Resolved)),
     ] {
         if let Ok(events) = decide(&s, &input, &ctx) {
             s = events.iter().fold(s, evolve);
@@ -1295,14 +1271,14 @@ pub fn events_json(data: &[u8]) {
         let latest = log
             .iter()
             .map(|e| match e {
-                Event::Attached { clock } => clock.attached_at,
+                Event::Attached { clock } => clock.attached_at(),
                 Event::Paused { at, .. }
                 | Event::Resumed { at, .. }
                 | Event::ThresholdReached { at, .. }
                 | Event::Breached { at, .. }
                 | Event::EscalationDue { at, .. }
                 | Event::Completed { at, .. }
-                | Event::Cancelled { at, .. } => *at,
+                | Event::Canceled { at, .. } => *at,
             })
             .max();
         assert_eq!(state.last_input(), latest);

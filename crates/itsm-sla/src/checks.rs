@@ -2,14 +2,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use itsm_core::lifecycle::Category;
+use itsm_core::Category;
 
 use crate::definition::{Condition, Definition, PauseMode, TicketView};
 
-/// What a check found.
+/// What a check found; its `Display` explains it.
+///
+/// A result: new checks add variants (`#[non_exhaustive]`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+#[non_exhaustive]
 pub enum Finding {
     /// No ticket can satisfy the start condition.
     NeverStarts {
@@ -227,6 +230,19 @@ fn universe(conditions: &[&Condition]) -> Option<Vec<TicketView>> {
 /// checked over every distinguishable ticket (each value they mention, one they do not,
 /// and missing), treating fields as independent: a finding that says "never" holds for
 /// every real ticket; an overlap may involve combinations a real workflow never produces.
+///
+/// ```
+/// use itsm_sla::chrono::Duration;
+/// use itsm_sla::{Category, Condition, Definition, Finding, Target, check};
+///
+/// // Starts on new tickets, but "start no longer true" (the default cancel) then cancels
+/// // it the moment the ticket goes on hold instead of pausing it.
+/// let mut response = Definition::new("response", Target::Response, Duration::hours(1));
+/// response.start = Condition::CategoryIn(vec![Category::New, Category::Open]);
+/// let findings = check(&[response]);
+/// assert_eq!(findings, [Finding::PauseCancels { definition: "response".into() }]);
+/// assert!(findings[0].to_string().contains("it never pauses"));
+/// ```
 pub fn check(definitions: &[Definition]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for d in definitions {
@@ -241,7 +257,7 @@ pub fn check(definitions: &[Definition]) -> Vec<Finding> {
             }
         }
         for e in &d.escalations {
-            if e.offset_seconds < -d.target_seconds {
+            if e.offset < -d.target {
                 findings.push(Finding::EscalationBeforeStart {
                     definition: id(),
                     escalation: e.name.clone(),
@@ -281,7 +297,7 @@ pub fn check(definitions: &[Definition]) -> Vec<Finding> {
     }
     for (i, a) in definitions.iter().enumerate() {
         for b in definitions.iter().skip(i + 1) {
-            if a.target != b.target {
+            if a.kind != b.kind {
                 continue;
             }
             let conds = [&a.start, &a.stop, &b.start, &b.stop];

@@ -1,19 +1,24 @@
-//! SLA definitions and conditions: data a vendor configures.
+//! SLA definitions (the spec a vendor writes), the views conditions look at, and the
+//! checked list of definitions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 use itsm_calendar::Calendar;
-use itsm_core::lifecycle::Category;
+use itsm_core::Category;
 
 use crate::error::Error;
 
 /// A practice-neutral view of a ticket at one moment: what SLA conditions look at. Hosts
 /// build it from an incident, a request, a change, or a row of a foreign log.
+///
+/// It may gain fields (`#[non_exhaustive]`): start from [`TicketView::new`] (or
+/// [`TicketView::default`]) and set the public fields. In JSON every field is optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TicketView {
     /// The state, as the practice or vendor names it.
     pub state: String,
@@ -29,12 +34,34 @@ pub struct TicketView {
     pub times: BTreeMap<String, DateTime<Utc>>,
 }
 
+impl TicketView {
+    /// A ticket in `state`, whose meaning is `category`; no priority, group, fields or
+    /// times.
+    ///
+    /// ```
+    /// use itsm_sla::{Category, TicketView};
+    ///
+    /// let mut view = TicketView::new("on_hold", Category::Pending);
+    /// view.priority = Some(2);
+    /// view.fields.insert("vip".into(), "yes".into());
+    /// assert_eq!(view.category, Some(Category::Pending));
+    /// ```
+    pub fn new(state: impl Into<String>, category: Category) -> Self {
+        TicketView {
+            state: state.into(),
+            category: Some(category),
+            ..TicketView::default()
+        }
+    }
+}
+
 /// A condition over a [`TicketView`]. In JSON: `"always"`, `{"state_in": ["new"]}`,
 /// `{"all": [...]}`, `{"not": {...}}`, ...
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Condition {
     /// Always true.
     Always,
@@ -42,22 +69,22 @@ pub enum Condition {
     Never,
     /// The state is one of these.
     StateIn(Vec<String>),
-    /// The state's category is one of these.
+    /// The state's category is one of these (false when the view has no category).
     CategoryIn(Vec<Category>),
-    /// The priority is one of these.
+    /// The priority is one of these (false when the view has no priority).
     PriorityIn(Vec<u8>),
-    /// The assignment group is one of these.
+    /// The assignment group is one of these (false when the view has no group).
     GroupIn(Vec<String>),
-    /// A field has one of these values.
+    /// A field has one of these values (false when the view lacks the field).
     FieldIn {
         /// The field.
         field: String,
         /// The values.
         values: Vec<String>,
     },
-    /// Every condition holds.
+    /// Every condition holds (true for none).
     All(Vec<Condition>),
-    /// Some condition holds.
+    /// Some condition holds (false for none).
     Any(Vec<Condition>),
     /// The condition does not hold.
     Not(Box<Condition>),
@@ -65,6 +92,17 @@ pub enum Condition {
 
 impl Condition {
     /// Whether the condition holds for `view`.
+    ///
+    /// ```
+    /// use itsm_sla::{Category, Condition, TicketView};
+    ///
+    /// let waiting = Condition::All(vec![
+    ///     Condition::CategoryIn(vec![Category::Pending]),
+    ///     Condition::Not(Box::new(Condition::StateIn(vec!["awaiting_change".into()]))),
+    /// ]);
+    /// assert!(waiting.eval(&TicketView::new("awaiting_caller", Category::Pending)));
+    /// assert!(!waiting.eval(&TicketView::new("awaiting_change", Category::Pending)));
+    /// ```
     pub fn eval(&self, view: &TicketView) -> bool {
         match self {
             Condition::Always => true,
@@ -83,7 +121,10 @@ impl Condition {
     }
 }
 
-/// What the clock measures.
+/// What a clock measures: its kind. [`Selection`] and [`counterfactual`](crate::counterfactual)
+/// group clocks by it.
+///
+/// Hosts may match it exhaustively: a new kind is a [`Target::Custom`] name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -102,6 +143,7 @@ pub enum Target {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Agreement {
     /// Service level agreement, with the customer.
     Sla,
@@ -116,6 +158,7 @@ pub enum Agreement {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PauseMode {
     /// The clock stops and the deadline moves out by the paused business time (ServiceNow,
     /// GLPI).
@@ -133,6 +176,7 @@ pub enum PauseMode {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReopenMode {
     /// A new clock (cycle) attaches with the full target (Jira's multi-cycle).
     NewCycle,
@@ -143,32 +187,64 @@ pub enum ReopenMode {
 }
 
 /// An escalation at an offset from the deadline, in business time: negative before it,
-/// positive after it.
+/// positive after it. In JSON: `{"name": "duty manager", "offset": "-PT1H"}`; in Rust,
+/// [`EscalationRule::new`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct EscalationRule {
     /// Its name, quoted in events.
     pub name: String,
-    /// Seconds of business time from the deadline (negative: before).
-    pub offset_seconds: i64,
+    /// Business time from the deadline (negative: before it). In JSON an ISO 8601 duration
+    /// (`"-PT1H"`).
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
+    pub offset: Duration,
 }
 
-/// An SLA definition: plain data, checked by [`Definitions::new`](crate::Definitions::new).
+impl EscalationRule {
+    /// An escalation `offset` from the deadline (negative: before it).
+    pub fn new(name: impl Into<String>, offset: Duration) -> Self {
+        EscalationRule {
+            name: name.into(),
+            offset,
+        }
+    }
+}
+
+/// An SLA definition: plain data, checked by [`Definitions::new`]. In Rust, build one with
+/// [`Definition::new`] and adjust its public fields.
+///
+/// In JSON, `id`, `kind`, `agreement`, `target`, `start`, `stop`, `pause_mode` and `reopen`
+/// are required; the others default to none (no calendar, never pause, never reset, no
+/// thresholds or escalations): a file states what it wants, while [`Definition::new`] gives
+/// the usual resolution-style defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Definition {
     /// A unique id.
     pub id: String,
     /// What it measures.
-    pub target: Target,
+    pub kind: Target,
     /// Who it is promised to.
     pub agreement: Agreement,
-    /// The target, in seconds of business time (of the calendar).
-    pub target_seconds: i64,
+    /// The target: business time (of the calendar) from start to deadline. In JSON an ISO
+    /// 8601 duration (`"PT4H"`, `"P3D"`: a day is 24 hours, so on an office calendar write
+    /// business hours, `"PT27H"` for three 9-hour days).
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
+    pub target: Duration,
     /// The calendar's name; `None`: around the clock.
     #[cfg_attr(feature = "serde", serde(default))]
     pub calendar: Option<String>,
@@ -182,7 +258,7 @@ pub struct Definition {
     /// When a paused clock resumes; `None`: when the pause condition no longer holds.
     #[cfg_attr(feature = "serde", serde(default))]
     pub resume: Option<Condition>,
-    /// When it is cancelled; `None`: when the start condition no longer holds (ServiceNow's
+    /// When it is canceled; `None`: when the start condition no longer holds (ServiceNow's
     /// default).
     #[cfg_attr(feature = "serde", serde(default))]
     pub cancel: Option<Condition>,
@@ -191,11 +267,16 @@ pub struct Definition {
     pub reset: Condition,
     /// What a pause does.
     pub pause_mode: PauseMode,
-    /// A ticket timestamp to count from instead of the attach time (a re-prioritised ticket
-    /// counts from creation).
+    /// A ticket timestamp (a key of [`TicketView::times`]) to count from instead of the
+    /// attach time, so that a re-prioritised ticket counts from creation. When the view has
+    /// no such time, or it lies after the attach, the clock counts from the attach, as
+    /// ServiceNow does with an empty retroactive field; the clock's
+    /// [`start`](crate::Clock::start) shows which applied.
     #[cfg_attr(feature = "serde", serde(default))]
     pub retroactive_start: Option<String>,
-    /// Warning thresholds in percent of the target (100 is the breach itself).
+    /// Warning thresholds in percent of the target. 100 is the breach itself and 0 would
+    /// fire on attach: neither adds an alarm, and [`check`](crate::check) reports 0, values
+    /// over 1000 and repeats.
     #[cfg_attr(feature = "serde", serde(default))]
     pub thresholds: Vec<u16>,
     /// Escalations at offsets from the deadline.
@@ -211,9 +292,62 @@ fn never() -> Condition {
 }
 
 impl Definition {
-    /// The target as a duration.
-    pub fn target(&self) -> Duration {
-        Duration::try_seconds(self.target_seconds).unwrap_or(Duration::MAX)
+    /// A definition of `kind` with `target` business time and the defaults of a resolution
+    /// SLA as most tools ship it:
+    ///
+    /// | field | default |
+    /// |---|---|
+    /// | `agreement` | [`Agreement::Sla`] |
+    /// | `calendar` | `None`: around the clock |
+    /// | `start` | any ticket not in the [`Category::Canceled`] category |
+    /// | `stop` | categories [`Resolved`](Category::Resolved) and [`Closed`](Category::Closed) |
+    /// | `pause` | category [`Pending`](Category::Pending) (on hold, awaiting the caller) |
+    /// | `resume` | `None`: when the pause condition no longer holds |
+    /// | `cancel` | `None`: when the start condition no longer holds (the ticket is canceled) |
+    /// | `reset` | [`Condition::Never`] |
+    /// | `pause_mode` | [`PauseMode::Pause`]: the deadline moves out by the time paused |
+    /// | `retroactive_start` | `None`: count from the attach |
+    /// | `thresholds`, `escalations` | none: only the breach |
+    /// | `reopen` | [`ReopenMode::NewCycle`]: a reopened ticket gets a new clock |
+    ///
+    /// Narrow `start` to the tickets it applies to (a priority, a service) and adjust the
+    /// rest through the public fields; [`Definitions::new`] checks the result.
+    ///
+    /// ```
+    /// use itsm_sla::chrono::Duration;
+    /// use itsm_sla::{Category, Condition, Definition, EscalationRule, Target, TicketView};
+    ///
+    /// let d = Definition::new("resolution", Target::Resolution, Duration::hours(8));
+    /// let on_hold = TicketView::new("on_hold", Category::Pending);
+    /// assert!(d.start.eval(&on_hold) && d.pause.eval(&on_hold) && !d.stop.eval(&on_hold));
+    /// assert!(!d.start.eval(&TicketView::new("canceled", Category::Canceled)));
+    ///
+    /// // Priority 1 on office hours, with warnings and an escalation an hour before.
+    /// let mut p1 = Definition::new("p1-resolution", Target::Resolution, Duration::hours(4));
+    /// p1.start = Condition::PriorityIn(vec![1]);
+    /// p1.calendar = Some("office".into());
+    /// p1.thresholds = vec![50, 75];
+    /// p1.escalations.push(EscalationRule::new("duty manager", -Duration::hours(1)));
+    /// ```
+    pub fn new(id: impl Into<String>, kind: Target, target: Duration) -> Self {
+        Definition {
+            id: id.into(),
+            kind,
+            agreement: Agreement::Sla,
+            target,
+            calendar: None,
+            start: Condition::Not(Box::new(Condition::CategoryIn(vec![Category::Canceled]))),
+            stop: Condition::CategoryIn(vec![Category::Resolved, Category::Closed]),
+            pause: Condition::CategoryIn(vec![Category::Pending]),
+            resume: None,
+            cancel: None,
+            reset: Condition::Never,
+            pause_mode: PauseMode::Pause,
+            retroactive_start: None,
+            thresholds: Vec::new(),
+            escalations: Vec::new(),
+            reopen: ReopenMode::NewCycle,
+        }
     }
 
     /// Whether the clock should cancel for `view` (explicit condition, or start no longer
@@ -239,6 +373,7 @@ impl Definition {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Selection {
     /// Every matching definition attaches (ServiceNow).
     All,
@@ -250,10 +385,31 @@ pub enum Selection {
     ShortestTarget,
 }
 
-/// Compiled calendars by name, as definitions refer to them.
+/// Compiled calendars by the names definitions give them in [`Definition::calendar`].
+///
+/// Compile each calendar once (for the years the clocks will span) and share the map.
+///
+/// ```
+/// use itsm_sla::chrono::{Duration, NaiveDate, Utc};
+/// use itsm_sla::{Calendar, CalendarSpec, Calendars, Segment, Week};
+///
+/// let mut office = CalendarSpec::always_open("office");
+/// office.week = Week::weekdays(&[Segment::parse("09:00", "17:00")?]);
+/// let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let to = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+/// let mut calendars = Calendars::new();
+/// calendars.insert("office".into(), Calendar::compile(&office, &Utc, from, to)?);
+/// assert_eq!(calendars["office"].total_open(), Duration::hours(8 * 261));
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub type Calendars = BTreeMap<String, Calendar>;
 
-/// A checked list of definitions with the rule for several matching at once.
+/// The longest target: 200 years, so that every target, with its pauses, fits in the
+/// nanoseconds that business-time arithmetic uses.
+pub const MAX_TARGET: Duration = Duration::days(200 * 366);
+
+/// The compiled form of a list of [`Definition`]s: checked, in order, with the rule for
+/// several matching at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definitions {
     list: Vec<Definition>,
@@ -264,24 +420,42 @@ impl Definitions {
     /// Checks and keeps the definitions, in order.
     ///
     /// # Errors
-    /// [`Error::DuplicateDefinition`], [`Error::NonPositiveTarget`], [`Error::TargetTooLong`].
+    /// [`Error::DuplicateDefinition`] when two definitions share an id;
+    /// [`Error::NonPositiveTarget`] or [`Error::TargetTooLong`] when a target is not in
+    /// `(0, MAX_TARGET]`.
+    ///
+    /// ```
+    /// use itsm_sla::chrono::Duration;
+    /// use itsm_sla::{Condition, Definition, Definitions, Error, Selection, Target};
+    ///
+    /// let mut p1 = Definition::new("p1-resolution", Target::Resolution, Duration::hours(4));
+    /// p1.start = Condition::PriorityIn(vec![1]);
+    /// let mut p2 = Definition::new("p2-resolution", Target::Resolution, Duration::hours(8));
+    /// p2.start = Condition::PriorityIn(vec![2]);
+    /// let definitions = Definitions::new(vec![p1.clone(), p2], Selection::All)?;
+    /// assert_eq!(definitions.list().len(), 2);
+    ///
+    /// let refused = Definitions::new(vec![p1.clone(), p1], Selection::All);
+    /// assert_eq!(refused, Err(Error::DuplicateDefinition { id: "p1-resolution".into() }));
+    /// # Ok::<(), itsm_sla::Error>(())
+    /// ```
     pub fn new(list: Vec<Definition>, selection: Selection) -> Result<Self, Error> {
-        let mut ids = std::collections::BTreeSet::new();
+        let mut ids = BTreeSet::new();
         for d in &list {
             if !ids.insert(d.id.as_str()) {
                 return Err(Error::DuplicateDefinition { id: d.id.clone() });
             }
-            if d.target_seconds <= 0 {
+            if d.target <= Duration::zero() {
                 return Err(Error::NonPositiveTarget {
                     id: d.id.clone(),
-                    seconds: d.target_seconds,
+                    target: d.target,
                 });
             }
-            if d.target_seconds > MAX_TARGET_SECONDS {
+            if d.target > MAX_TARGET {
                 return Err(Error::TargetTooLong {
                     id: d.id.clone(),
-                    seconds: d.target_seconds,
-                    max: MAX_TARGET_SECONDS,
+                    target: d.target,
+                    max: MAX_TARGET,
                 });
             }
         }
@@ -298,10 +472,8 @@ impl Definitions {
         self.selection
     }
 
-    pub(crate) fn get(&self, id: &str) -> Option<&Definition> {
+    /// The definition with this id.
+    pub fn get(&self, id: &str) -> Option<&Definition> {
         self.list.iter().find(|d| d.id == id)
     }
 }
-
-/// The longest target: 200 years, so every target fits in nanoseconds with room for pauses.
-pub const MAX_TARGET_SECONDS: i64 = 200 * 366 * 86_400;

@@ -1,8 +1,12 @@
 //! The one error type of this crate.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use itsm_core::duration::format;
 
 /// Everything that can go wrong defining or running SLA clocks.
+///
+/// Errors of the foundation crates convert with `?` ([`Error::Core`], [`Error::Calendar`]),
+/// so a host that compiles calendars and definitions and runs clocks needs one error type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -13,24 +17,26 @@ pub enum Error {
         id: String,
     },
     /// A target is zero or negative.
-    #[error("SLA definition `{id}` has a target of {seconds} seconds; it must be positive")]
+    #[error("SLA definition `{id}` has a target of {}; it must be positive", format(*.target))]
     NonPositiveTarget {
         /// The definition.
         id: String,
         /// The target given.
-        seconds: i64,
+        target: Duration,
     },
     /// A target is longer than supported.
     #[error(
-        "SLA definition `{id}` has a target of {seconds} seconds; at most {max} (200 years) is supported"
+        "SLA definition `{id}` has a target of {}; at most {} (200 years) is supported",
+        format(*.target),
+        format(*.max)
     )]
     TargetTooLong {
         /// The definition.
         id: String,
         /// The target given.
-        seconds: i64,
-        /// The longest target.
-        max: i64,
+        target: Duration,
+        /// The longest target, [`MAX_TARGET`](crate::MAX_TARGET).
+        max: Duration,
     },
     /// A definition names a calendar the host did not provide.
     #[error("SLA definition `{id}` uses calendar `{calendar}`, which is not among the calendars given; known: {}", .known.join(", "))]
@@ -51,13 +57,17 @@ pub enum Error {
         /// The definitions given.
         known: Vec<String>,
     },
-    /// A calendar query failed (for example, past the calendar's horizon).
-    #[error("SLA definition `{id}`: {source}")]
-    Calendar {
+    /// Business time on a definition's calendar could not be computed (for example, past the
+    /// calendar's horizon). The message names the definition and the calendar; the
+    /// calendar's own error is the [`source`](std::error::Error::source).
+    #[error("SLA definition `{id}`: business time on calendar `{calendar}` cannot be computed")]
+    CalendarQuery {
         /// The definition.
         id: String,
-        /// The calendar's answer.
-        source: itsm_calendar::Error,
+        /// The calendar's name.
+        calendar: String,
+        /// The calendar's answer (boxed: it is large, and errors travel in every `Result`).
+        source: Box<itsm_calendar::Error>,
     },
     /// Time went backwards between two inputs.
     #[error(
@@ -69,12 +79,20 @@ pub enum Error {
         /// The time given.
         now: DateTime<Utc>,
     },
-    /// A date computation overflowed.
+    /// Instant or duration arithmetic went past what chrono (or the nanoseconds of business
+    /// time, about 292 years) can represent.
     #[error("SLA definition `{id}`: the date overflows computing {what}")]
-    Overflow {
+    DateOverflow {
         /// The definition.
         id: String,
         /// What was computed.
         what: &'static str,
     },
+    /// An error of `itsm-core` (a duration that does not parse, for example), as is.
+    #[error(transparent)]
+    Core(#[from] itsm_core::Error),
+    /// An error of `itsm-calendar` (a calendar spec that does not compile, for example), as
+    /// is.
+    #[error(transparent)]
+    Calendar(#[from] itsm_calendar::Error),
 }

@@ -1,10 +1,15 @@
 //! Events: past-tense facts about a ticket's SLA clocks.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::model::{Alarm, Clock};
 
-/// Everything that happens to a ticket's SLA clocks.
+/// Everything that happens to a ticket's SLA clocks: past-tense facts, each carrying the
+/// instant it happened at and everything [`evolve`](crate::evolve) needs. In JSON each
+/// carries a `type` tag (`"attached"`, `"paused"`, ...) and durations are ISO 8601 strings.
+///
+/// Hosts match it exhaustively: a new event would be a breaking change, listed in the
+/// changelog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
@@ -34,9 +39,11 @@ pub enum Event {
         /// Whether this continues a completed clock after a reopen.
         reopened: bool,
         /// Paused business time in total.
-        paused_business_ns: i64,
+        #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        paused_business: Duration,
         /// Paused wall time in total.
-        paused_actual_ns: i64,
+        #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        paused_actual: Duration,
         /// The deadline now.
         deadline: DateTime<Utc>,
         /// The alarms still to fire, recomputed.
@@ -84,8 +91,8 @@ pub enum Event {
         /// Whether it ended breached.
         breached: bool,
     },
-    /// The clock was cancelled.
-    Cancelled {
+    /// The clock was canceled.
+    Canceled {
         /// The definition.
         definition: String,
         /// The cycle.

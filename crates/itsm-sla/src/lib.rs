@@ -27,51 +27,74 @@
 //! # The host's loop
 //! 1. Keep a [`Clocks`] per ticket (or rebuild it by folding stored events with [`evolve`]).
 //! 2. When the ticket changes, build its [`TicketView`] and call [`decide`] with
-//!    [`Input::Update`]; store and fold the events.
+//!    [`Input::Update`] and a [`Context::new`] (`now`, the [`Definitions`], the
+//!    [`Calendars`]); store the events and fold them with [`Clocks::apply`].
 //! 3. Ask [`next_deadline`] and, at that instant, call [`decide`] with [`Input::Tick`]: it
-//!    fires thresholds, the breach and escalations, each stamped with its own instant.
+//!    fires thresholds, the breach and escalations, each stamped with its own instant. A
+//!    tick before the deadline returns no events.
+//! 4. Read a clock's figures with [`measure`]; recompute a ticket's history with [`replay`].
 //!
 //! # Example
 //! ```
-//! use chrono::{Duration, TimeZone, Utc};
-//! use itsm_core::lifecycle::Category;
-//! use itsm_sla::*;
-//!
-//! let resolution = Definition {
-//!     id: "p1-resolution".into(),
-//!     target: Target::Resolution,
-//!     agreement: Agreement::Sla,
-//!     target_seconds: 4 * 3600,
-//!     calendar: None,
-//!     start: Condition::PriorityIn(vec![1]),
-//!     stop: Condition::CategoryIn(vec![Category::Resolved, Category::Closed]),
-//!     pause: Condition::CategoryIn(vec![Category::Pending]),
-//!     resume: None,
-//!     cancel: None,
-//!     reset: Condition::Never,
-//!     pause_mode: PauseMode::Pause,
-//!     retroactive_start: None,
-//!     thresholds: vec![50, 75],
-//!     escalations: vec![],
-//!     reopen: ReopenMode::NewCycle,
+//! use itsm_sla::chrono::{Duration, TimeZone, Utc};
+//! use itsm_sla::{
+//!     Calendars, Category, Clocks, Condition, Context, Definition, Definitions, Event, Input,
+//!     Selection, Stage, Target, TicketView, decide, next_deadline,
 //! };
-//! let defs = Definitions::new(vec![resolution], Selection::All)?;
-//! let calendars = Calendars::new();
+//!
+//! // Priority 1: resolved within 4 hours, paused while pending (the defaults of `new`).
+//! let mut resolution = Definition::new("p1-resolution", Target::Resolution, Duration::hours(4));
+//! resolution.start = Condition::PriorityIn(vec![1]);
+//! let definitions = Definitions::new(vec![resolution], Selection::All)?;
+//! let calendars = Calendars::new(); // no calendar named: around the clock
 //! let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
-//! let view = |category| TicketView { state: "x".into(), category: Some(category), priority: Some(1), ..TicketView::default() };
-//! let timeline = vec![
-//!     (at(9), view(Category::Open)),
-//!     (at(10), view(Category::Pending)),  // paused for an hour: the deadline moves out
-//!     (at(11), view(Category::Open)),
-//!     (at(15), view(Category::Resolved)),
-//! ];
-//! let r = replay(&timeline, &defs, &calendars, None)?;
-//! let clock = &r.clocks.clocks()[0];
-//! assert_eq!(clock.original_deadline, at(13));
-//! assert_eq!(clock.deadline, at(14));
-//! assert!(clock.breached); // resolved at 15:00, an hour late
+//! let view = |state: &str, category| {
+//!     let mut v = TicketView::new(state, category);
+//!     v.priority = Some(1);
+//!     v
+//! };
+//!
+//! let mut clocks = Clocks::new();
+//! let mut run = |clocks: &mut Clocks, input: Input, now| {
+//!     let events = decide(clocks, &input, &Context::new(now, &definitions, &calendars))?;
+//!     clocks.apply(&events); // a product stores the events first
+//!     Ok::<_, itsm_sla::Error>(events)
+//! };
+//! run(&mut clocks, Input::Update(view("new", Category::Open)), at(9))?;
+//! run(&mut clocks, Input::Update(view("on_hold", Category::Pending)), at(10))?;
+//! run(&mut clocks, Input::Update(view("in_progress", Category::Open)), at(11))?;
+//!
+//! // An hour on hold moved the deadline from 13:00 to 14:00; the host wakes up then.
+//! assert_eq!(next_deadline(&clocks), Some(at(14)));
+//! let fired = run(&mut clocks, Input::Tick, at(14))?;
+//! assert!(matches!(fired.as_slice(), [Event::Breached { .. }]));
+//! run(&mut clocks, Input::Update(view("resolved", Category::Resolved)), at(15))?;
+//!
+//! let clock = &clocks.clocks()[0];
+//! assert_eq!((clock.original_deadline(), clock.deadline()), (at(13), at(14)));
+//! assert_eq!((clock.stage(), clock.is_breached()), (Stage::Completed, true));
 //! # Ok::<(), itsm_sla::Error>(())
 //! ```
+//!
+//! # Durations
+//! Targets, escalation offsets and paused time are [`chrono::Duration`]s; in JSON they are
+//! ISO 8601 strings (`"PT4H"`, `"-PT30M"`, `"P2D"`, a day being 24 hours), read and written
+//! by `itsm_core::duration`.
+//!
+//! # Stability
+//! [`Event`], [`Stage`], [`AlarmKind`], [`Input`] and [`Target`] are matched exhaustively by
+//! hosts: a new variant is a breaking change. Specs ([`Definition`], [`EscalationRule`],
+//! [`Condition`], [`TicketView`] and the option enums), [`Context`], results ([`Measure`],
+//! [`Replay`], [`Outcome`], [`Change`], [`Finding`]) and [`Error`] may grow
+//! (`#[non_exhaustive]`): build them with their constructors. The state ([`Clock`],
+//! [`Clocks`], [`Alarm`]) is read through getters.
+//!
+//! # Features
+//! - `serde` (default): JSON for definitions, views, clocks, events and measures. Events
+//!   carry a stable `type` tag.
+//! - `schemars`: the JSON Schema of a definition (the pinned copy is
+//!   `docs/schema/sla-definition.json` in the repository).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -86,7 +109,7 @@ mod replay;
 
 pub use checks::{Finding, check};
 pub use definition::{
-    Agreement, Calendars, Condition, Definition, Definitions, EscalationRule, MAX_TARGET_SECONDS,
+    Agreement, Calendars, Condition, Definition, Definitions, EscalationRule, MAX_TARGET,
     PauseMode, ReopenMode, Selection, Target, TicketView,
 };
 pub use error::Error;
@@ -95,3 +118,13 @@ pub use machine::{Context, Input, decide, evolve, next_deadline};
 pub use measure::{Measure, measure};
 pub use model::{Alarm, AlarmKind, Clock, Clocks, Stage};
 pub use replay::{Change, Outcome, Replay, Timeline, counterfactual, replay};
+
+/// The date and time crate of this API (`DateTime<Utc>` instants, `Duration`s), re-exported
+/// so that a host needs no second dependency to build them.
+pub use chrono;
+/// The foundation types this crate's API uses, re-exported (the very types of `itsm_core`
+/// and `itsm_calendar`, so values mix freely with other crates): the category of a ticket's
+/// state, and the calendars business time is counted on, with what a weekly calendar is
+/// built from (holidays and exceptions are in `itsm_calendar`).
+pub use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
+pub use itsm_core::Category;

@@ -11,6 +11,9 @@ use crate::event::Event;
 use crate::model::{Alarm, AlarmKind, Clock, Clocks, Stage};
 
 /// What happens at an instant: the ticket changed, or time passed.
+///
+/// Hosts match it exhaustively: a new input would be a breaking change, listed in the
+/// changelog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// The ticket as it is now.
@@ -19,8 +22,12 @@ pub enum Input {
     Tick,
 }
 
-/// What `decide` needs: the time, the definitions and the calendars.
+/// What [`decide`] needs besides the clocks and the input: the time, the definitions and the
+/// calendars. Nothing is read from the environment.
+///
+/// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Context<'a> {
     /// Now, from the host's clock (or the log's timestamp in a replay).
     pub now: DateTime<Utc>,
@@ -30,21 +37,40 @@ pub struct Context<'a> {
     pub calendars: &'a Calendars,
 }
 
+impl<'a> Context<'a> {
+    /// The context of one call: the host's `now`, the definitions and their calendars.
+    pub const fn new(
+        now: DateTime<Utc>,
+        definitions: &'a Definitions,
+        calendars: &'a Calendars,
+    ) -> Self {
+        Context {
+            now,
+            definitions,
+            calendars,
+        }
+    }
+}
+
 /// Business-time arithmetic for one definition: its calendar, or wall time.
 pub(crate) struct Time<'a> {
     id: &'a str,
-    calendar: Option<&'a Calendar>,
+    /// The calendar with its name; `None`: wall time.
+    calendar: Option<(&'a str, &'a Calendar)>,
 }
 
 impl<'a> Time<'a> {
     pub(crate) fn of(def: &'a Definition, calendars: &'a Calendars) -> Result<Self, Error> {
         let calendar = match &def.calendar {
             None => None,
-            Some(name) => Some(calendars.get(name).ok_or_else(|| Error::UnknownCalendar {
-                id: def.id.clone(),
-                calendar: name.clone(),
-                known: calendars.keys().cloned().collect(),
-            })?),
+            Some(name) => {
+                let calendar = calendars.get(name).ok_or_else(|| Error::UnknownCalendar {
+                    id: def.id.clone(),
+                    calendar: name.clone(),
+                    known: calendars.keys().cloned().collect(),
+                })?;
+                Some((name.as_str(), calendar))
+            }
         };
         Ok(Time {
             id: &def.id,
@@ -52,39 +78,55 @@ impl<'a> Time<'a> {
         })
     }
 
-    fn cal_err(&self, source: itsm_calendar::Error) -> Error {
-        Error::Calendar {
+    fn calendar_error(&self, calendar: &str, source: itsm_calendar::Error) -> Error {
+        Error::CalendarQuery {
             id: self.id.to_owned(),
-            source,
+            calendar: calendar.to_owned(),
+            source: Box::new(source),
         }
     }
 
     fn add(&self, t: DateTime<Utc>, ns: i64) -> Result<DateTime<Utc>, Error> {
         let d = Duration::nanoseconds(ns);
         match self.calendar {
-            Some(c) => c.add(&t, d).map_err(|e| self.cal_err(e)),
-            None => t.checked_add_signed(d).ok_or(Error::Overflow {
+            Some((name, c)) => c.add(&t, d).map_err(|e| self.calendar_error(name, e)),
+            None => t.checked_add_signed(d).ok_or(Error::DateOverflow {
                 id: self.id.to_owned(),
                 what: "a deadline",
             }),
         }
     }
 
+    /// Business time from `a` to `b`, in nanoseconds.
     pub(crate) fn between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Result<i64, Error> {
         let d = match self.calendar {
-            Some(c) => c.duration(&a, &b).map_err(|e| self.cal_err(e))?,
+            Some((name, c)) => c
+                .duration(&a, &b)
+                .map_err(|e| self.calendar_error(name, e))?,
             None => b - a,
         };
-        d.num_nanoseconds().ok_or(Error::Overflow {
+        d.num_nanoseconds().ok_or(Error::DateOverflow {
             id: self.id.to_owned(),
             what: "a duration",
         })
     }
 }
 
+/// `d` in nanoseconds, saturating at the ends of `i64` (about 292 years either way). The
+/// arithmetic of business time is done in nanoseconds; clocks made by [`decide`] never hold
+/// more, so only a hand-made clock (decoded from JSON) can saturate.
+pub(crate) fn ns(d: Duration) -> i64 {
+    d.num_nanoseconds().unwrap_or(if d < Duration::zero() {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+/// The definition's target in nanoseconds: exact, since [`Definitions::new`] refuses
+/// targets over [`MAX_TARGET`](crate::MAX_TARGET).
 pub(crate) fn target_ns(def: &Definition) -> i64 {
-    // `Definitions::new` bounds the target, so this never saturates in practice.
-    def.target_seconds.saturating_mul(1_000_000_000)
+    ns(def.target)
 }
 
 /// The deadline and the alarms still to fire, for a clock that has been paused
@@ -97,7 +139,7 @@ fn schedule(
     keep: Option<&[Alarm]>,
 ) -> Result<(DateTime<Utc>, Vec<Alarm>), Error> {
     let target = target_ns(def);
-    let over = |what| Error::Overflow {
+    let over = |what| Error::DateOverflow {
         id: def.id.clone(),
         what,
     };
@@ -131,10 +173,7 @@ fn schedule(
         if !wanted(&kind) {
             continue;
         }
-        let offset = e
-            .offset_seconds
-            .checked_mul(1_000_000_000)
-            .ok_or(over("an escalation"))?;
+        let offset = e.offset.num_nanoseconds().ok_or(over("an escalation"))?;
         let at = time.add(deadline, offset)?;
         alarms.push(Alarm { at, kind });
     }
@@ -143,7 +182,31 @@ fn schedule(
 }
 
 /// The earliest instant at which a [`Input::Tick`] has something to do: the next threshold,
-/// breach or escalation of a running, unpaused clock. `None` when nothing is pending.
+/// breach or escalation of a running, unpaused clock. `None` when nothing is pending. A tick
+/// before it returns no events, so an early wake-up is harmless.
+///
+/// ```
+/// use itsm_sla::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sla::{Calendars, Category, Clocks, Context, Definition, Definitions, Input};
+/// use itsm_sla::{Selection, Target, TicketView, decide, next_deadline};
+///
+/// let mut response = Definition::new("response", Target::Response, Duration::hours(1));
+/// response.thresholds = vec![50];
+/// let definitions = Definitions::new(vec![response], Selection::All)?;
+/// let calendars = Calendars::new();
+/// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let ctx = |now| Context::new(now, &definitions, &calendars);
+///
+/// let mut clocks = Clocks::new();
+/// let new = Input::Update(TicketView::new("new", Category::New));
+/// clocks.apply(&decide(&clocks, &new, &ctx(t0))?);
+/// // The 50% warning is the first thing due.
+/// let due = next_deadline(&clocks);
+/// assert_eq!(due, Some(t0 + Duration::minutes(30)));
+/// assert!(decide(&clocks, &Input::Tick, &ctx(t0 + Duration::minutes(29)))?.is_empty());
+/// assert_eq!(decide(&clocks, &Input::Tick, &ctx(t0 + Duration::minutes(30)))?.len(), 1);
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub fn next_deadline(state: &Clocks) -> Option<DateTime<Utc>> {
     state
         .clocks
@@ -227,7 +290,35 @@ fn push(sim: &mut Clocks, events: &mut Vec<Event>, event: Event) {
 /// # Errors
 /// [`Error::ClockWentBackwards`] when `now` is before the latest event folded into `state`
 /// ([`Clocks::last_input`]);
-/// [`Error::UnknownCalendar`] or [`Error::Calendar`] when a deadline cannot be computed.
+/// [`Error::UnknownCalendar`], [`Error::CalendarQuery`] (past a calendar's horizon, for
+/// example) or [`Error::DateOverflow`] when a deadline cannot be computed. Nothing changed:
+/// `state` is only read.
+///
+/// # Example
+/// ```
+/// use itsm_sla::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sla::{Calendars, Category, Clocks, Context, Definition, Definitions, Event};
+/// use itsm_sla::{Input, Selection, Target, TicketView, decide};
+///
+/// let resolution = Definition::new("resolution", Target::Resolution, Duration::hours(4));
+/// let definitions = Definitions::new(vec![resolution], Selection::All)?;
+/// let calendars = Calendars::new(); // no calendar named: around the clock
+/// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+///
+/// let mut clocks = Clocks::new();
+/// let mut step = |clocks: &mut Clocks, now, view: TicketView| {
+///     let events = decide(clocks, &Input::Update(view), &Context::new(now, &definitions, &calendars))?;
+///     clocks.apply(&events);
+///     Ok::<_, itsm_sla::Error>(events)
+/// };
+/// step(&mut clocks, at(9), TicketView::new("new", Category::New))?;
+/// let paused = step(&mut clocks, at(10), TicketView::new("on_hold", Category::Pending))?;
+/// assert!(matches!(paused.as_slice(), [Event::Paused { .. }]));
+/// let resumed = step(&mut clocks, at(12), TicketView::new("in_progress", Category::Open))?;
+/// // Two hours on hold move the deadline from 13:00 to 15:00.
+/// assert!(matches!(resumed.as_slice(), [Event::Resumed { deadline, .. }] if *deadline == at(15)));
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     let now = ctx.now;
     if let Some(last) = state.last {
@@ -285,13 +376,15 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                     push(
                         &mut sim,
                         &mut events,
-                        Event::Cancelled {
+                        Event::Canceled {
                             definition,
                             cycle,
                             at: now,
                         },
                     );
                 } else if clock.stage == Stage::Paused && def.resumes(view) {
+                    // A paused clock made by `evolve` always has `paused_since`; a hand-made
+                    // one without it counts a pause of zero length.
                     let since = clock.paused_since.unwrap_or(now);
                     let moves = def.pause_mode == PauseMode::Pause;
                     let event = resume(def, &time, &clock, &[(since, now, moves)], now, false)?;
@@ -318,6 +411,8 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                             if clock.stage == Stage::Completed
                                 && def.reopen != ReopenMode::NewCycle =>
                         {
+                            // A completed clock made by `evolve` always has `ended_at`; a
+                            // hand-made one without it ends now.
                             let ended = clock.ended_at.unwrap_or(now);
                             // A clock completed while paused: that pause ran to the end.
                             let mut pauses: Vec<(DateTime<Utc>, DateTime<Utc>, bool)> = clock
@@ -355,7 +450,7 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
         let cycle = sim.latest(&def.id).map_or(1, |c| c.cycle.saturating_add(1));
         let clock = Clock {
             definition: def.id.clone(),
-            target: def.target.clone(),
+            kind: def.kind.clone(),
             cycle,
             stage: Stage::InProgress,
             breached: false,
@@ -364,8 +459,8 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
             original_deadline: deadline,
             deadline,
             paused_since: None,
-            paused_business_ns: 0,
-            paused_actual_ns: 0,
+            paused_business: Duration::zero(),
+            paused_actual: Duration::zero(),
             ended_at: None,
             alarms,
         };
@@ -418,14 +513,13 @@ fn resume(
     now: DateTime<Utc>,
     reopened: bool,
 ) -> Result<Event, Error> {
-    let mut paused_business_ns = clock.paused_business_ns;
-    let mut paused_actual_ns = clock.paused_actual_ns;
+    let mut paused_business_ns = ns(clock.paused_business);
+    let mut paused_actual_ns = ns(clock.paused_actual);
     let mut shift: i64 = 0;
     for (from, to, moves) in pauses {
         let business = time.between(*from, *to)?;
         paused_business_ns = paused_business_ns.saturating_add(business);
-        paused_actual_ns =
-            paused_actual_ns.saturating_add((*to - *from).num_nanoseconds().unwrap_or(i64::MAX));
+        paused_actual_ns = paused_actual_ns.saturating_add(ns(*to - *from));
         if *moves {
             shift = shift.saturating_add(business);
         }
@@ -445,8 +539,8 @@ fn resume(
         cycle: clock.cycle,
         at: now,
         reopened,
-        paused_business_ns,
-        paused_actual_ns,
+        paused_business: Duration::nanoseconds(paused_business_ns),
+        paused_actual: Duration::nanoseconds(paused_actual_ns),
         deadline,
         alarms,
     })
@@ -462,19 +556,14 @@ fn select<'d>(
     }
     let mut chosen: Vec<&Definition> = Vec::new();
     for def in candidates {
-        let busy = sim
-            .clocks
-            .iter()
-            .any(|c| c.running() && c.target == def.target);
+        let busy = sim.clocks.iter().any(|c| c.running() && c.kind == def.kind);
         if busy {
             continue;
         }
-        match chosen.iter_mut().find(|c| c.target == def.target) {
+        match chosen.iter_mut().find(|c| c.kind == def.kind) {
             None => chosen.push(def),
             Some(current) => {
-                if selection == Selection::ShortestTarget
-                    && def.target_seconds < current.target_seconds
-                {
+                if selection == Selection::ShortestTarget && def.target < current.target {
                     *current = def;
                 }
             }
@@ -483,7 +572,27 @@ fn select<'d>(
     chosen
 }
 
-/// Folds one event into the clocks. Total: an event that names no clock changes nothing.
+/// Folds one event into the clocks. Total: it checks no rules, and an event that names no
+/// clock changes nothing, so any stored event stream can be replayed. [`Clocks::apply`]
+/// folds a slice in place.
+///
+/// ```
+/// use itsm_sla::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sla::{Calendars, Category, Clocks, Context, Definition, Definitions, Input};
+/// use itsm_sla::{Selection, Target, TicketView, decide, evolve};
+///
+/// let resolution = Definition::new("resolution", Target::Resolution, Duration::hours(4));
+/// let definitions = Definitions::new(vec![resolution], Selection::All)?;
+/// let calendars = Calendars::new();
+/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let input = Input::Update(TicketView::new("new", Category::New));
+/// let events = decide(&Clocks::new(), &input, &Context::new(now, &definitions, &calendars))?;
+///
+/// // A host rebuilds the clocks from its stored events.
+/// let clocks = events.iter().fold(Clocks::new(), evolve);
+/// assert_eq!(clocks.clocks()[0].deadline(), now + Duration::hours(4));
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub fn evolve(mut state: Clocks, event: &Event) -> Clocks {
     apply(&mut state, event);
     state
@@ -510,8 +619,8 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
             definition,
             cycle,
             at,
-            paused_business_ns,
-            paused_actual_ns,
+            paused_business,
+            paused_actual,
             deadline,
             alarms,
             ..
@@ -520,8 +629,8 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
                 c.stage = Stage::InProgress;
                 c.paused_since = None;
                 c.ended_at = None;
-                c.paused_business_ns = *paused_business_ns;
-                c.paused_actual_ns = *paused_actual_ns;
+                c.paused_business = *paused_business;
+                c.paused_actual = *paused_actual;
                 c.deadline = *deadline;
                 c.alarms.clone_from(alarms);
             }
@@ -578,13 +687,13 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
             }
             *at
         }
-        Event::Cancelled {
+        Event::Canceled {
             definition,
             cycle,
             at,
         } => {
             if let Some(c) = state.latest_mut(definition, *cycle) {
-                c.stage = Stage::Cancelled;
+                c.stage = Stage::Canceled;
                 c.ended_at = Some(*at);
             }
             *at

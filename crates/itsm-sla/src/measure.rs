@@ -4,24 +4,33 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::definition::{Calendars, Definitions, PauseMode};
 use crate::error::Error;
-use crate::machine::{Time, target_ns};
+use crate::machine::{Time, ns, target_ns};
 use crate::model::Clock;
 
-/// A clock's figures at an instant, business and wall time kept apart.
+/// A clock's figures at an instant, business and wall time kept apart. In JSON the
+/// durations are ISO 8601 strings.
+///
+/// A result: it may gain fields (`#[non_exhaustive]`); read its public fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Measure {
     /// Wall time elapsed, pauses excluded.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     pub actual_elapsed: Duration,
     /// Business time elapsed, pauses excluded.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     pub business_elapsed: Duration,
     /// Wall time paused, the current pause included.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     pub actual_paused: Duration,
     /// Business time paused, the current pause included.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     pub business_paused: Duration,
     /// Business time from the measure's instant to the deadline (negative past it). In
     /// [`PauseMode::Pause`] the deadline counted is where the current pause will move it, so
     /// the time left stands still while paused; in [`PauseMode::Freeze`] it keeps running out.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     pub time_left: Duration,
     /// Business time elapsed as a percentage of the target, in hundredths of a percent
     /// (7550 = 75.50%): integer, so a report never shows a breach early by rounding.
@@ -30,9 +39,42 @@ pub struct Measure {
 
 /// Measures `clock` at `now` (or at its end, if it ended before).
 ///
+/// Figures are computed in nanoseconds of `i64`, saturating past about 292 years.
+///
 /// # Errors
 /// [`Error::UnknownDefinition`] when `clock`'s definition is not in `definitions`;
-/// [`Error::UnknownCalendar`], [`Error::Calendar`] (for instance past the horizon).
+/// [`Error::UnknownCalendar`], [`Error::CalendarQuery`] (for instance past the horizon),
+/// [`Error::DateOverflow`] (a span past 292 years without a calendar).
+///
+/// # Example
+/// ```
+/// use itsm_sla::chrono::{Duration, NaiveDate, TimeZone, Utc};
+/// use itsm_sla::{Calendar, CalendarSpec, Calendars, Category, Definition, Definitions};
+/// use itsm_sla::{Segment, Selection, Target, TicketView, Week, measure, replay};
+///
+/// // Office hours 09:00-17:00 on weekdays; a 16-hour (two business days) target.
+/// let mut office = CalendarSpec::always_open("office");
+/// office.week = Week::weekdays(&[Segment::parse("09:00", "17:00")?]);
+/// let from = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let to = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+/// let mut calendars = Calendars::new();
+/// calendars.insert("office".into(), Calendar::compile(&office, &Utc, from, to)?);
+/// let mut fix = Definition::new("fix", Target::Resolution, Duration::hours(16));
+/// fix.calendar = Some("office".into());
+/// let definitions = Definitions::new(vec![fix], Selection::All)?;
+///
+/// // Opened on Friday at 15:00; on Monday at 11:00 four business hours have elapsed.
+/// let opened = Utc.with_ymd_and_hms(2026, 3, 6, 15, 0, 0).unwrap();
+/// let timeline = vec![(opened, TicketView::new("new", Category::New))];
+/// let r = replay(&timeline, &definitions, &calendars, None)?;
+/// let monday = Utc.with_ymd_and_hms(2026, 3, 9, 11, 0, 0).unwrap();
+/// let m = measure(&r.clocks.clocks()[0], monday, &definitions, &calendars)?;
+/// assert_eq!(m.business_elapsed, Duration::hours(4));
+/// assert_eq!(m.actual_elapsed, Duration::hours(68));
+/// assert_eq!(m.time_left, Duration::hours(12));
+/// assert_eq!(m.percent_hundredths, 2500); // 25.00%
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub fn measure(
     clock: &Clock,
     now: DateTime<Utc>,
@@ -47,14 +89,14 @@ pub fn measure(
         })?;
     let time = Time::of(def, calendars)?;
     let at = clock.ended_at.unwrap_or(now).max(clock.start);
-    let (mut paused_b, mut paused_a) = (clock.paused_business_ns, clock.paused_actual_ns);
+    let (mut paused_b, mut paused_a) = (ns(clock.paused_business), ns(clock.paused_actual));
     let mut current_b = 0;
     if let Some(since) = clock.paused_since {
         current_b = time.between(since, at)?;
         paused_b = paused_b.saturating_add(current_b);
-        paused_a = paused_a.saturating_add((at - since).num_nanoseconds().unwrap_or(0));
+        paused_a = paused_a.saturating_add(ns(at - since));
     }
-    let wall = (at - clock.start).num_nanoseconds().unwrap_or(i64::MAX);
+    let wall = ns(at - clock.start);
     let business = time.between(clock.start, at)?.saturating_sub(paused_b);
     let mut left = time.between(at, clock.deadline)?;
     if def.pause_mode == PauseMode::Pause {
@@ -63,6 +105,7 @@ pub fn measure(
         left = left.saturating_add(current_b);
     }
     let target = target_ns(def).max(1);
+    // Saturates only for a target of a few nanoseconds measured over centuries.
     let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target)).unwrap_or(i64::MAX);
     Ok(Measure {
         actual_elapsed: Duration::nanoseconds(wall.saturating_sub(paused_a)),

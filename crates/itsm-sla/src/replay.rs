@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::definition::{Calendars, Definitions, Target, TicketView};
 use crate::error::Error;
 use crate::event::Event;
-use crate::machine::{Context, Input, apply, decide, next_deadline};
+use crate::machine::{Context, Input, decide, next_deadline};
 use crate::measure::measure;
 use crate::model::Clocks;
 
@@ -15,7 +15,10 @@ use crate::model::Clocks;
 pub type Timeline = Vec<(DateTime<Utc>, TicketView)>;
 
 /// The result of [`replay`]: the clocks at the end and every event, in order.
+///
+/// A result: it may gain fields (`#[non_exhaustive]`); read its public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Replay {
     /// The clocks after the last input.
     pub clocks: Clocks,
@@ -31,6 +34,30 @@ pub struct Replay {
 /// [`Error::ClockWentBackwards`] when the timeline is out of time order (even where the
 /// earlier view changed nothing); otherwise what [`decide`] returns, for the first input it
 /// refuses.
+///
+/// # Example
+/// ```
+/// use itsm_sla::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sla::{Calendars, Category, Definition, Definitions, Event, Selection, Stage};
+/// use itsm_sla::{Target, TicketView, replay};
+///
+/// let mut response = Definition::new("response", Target::Response, Duration::hours(1));
+/// response.stop = itsm_sla::Condition::Not(Box::new(itsm_sla::Condition::CategoryIn(vec![
+///     Category::New,
+/// ])));
+/// let definitions = Definitions::new(vec![response], Selection::All)?;
+/// let t = |h, m| Utc.with_ymd_and_hms(2026, 3, 2, h, m, 0).unwrap();
+/// let timeline = vec![
+///     (t(9, 0), TicketView::new("new", Category::New)),
+///     (t(10, 30), TicketView::new("in_progress", Category::Open)),
+/// ];
+/// let r = replay(&timeline, &definitions, &Calendars::new(), None)?;
+/// // The breach fired at 10:00, on its own instant, before the ticket was taken at 10:30.
+/// assert!(r.events.iter().any(|e| matches!(e, Event::Breached { at, .. } if *at == t(10, 0))));
+/// let clock = &r.clocks.clocks()[0];
+/// assert_eq!((clock.stage(), clock.is_breached()), (Stage::Completed, true));
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub fn replay(
     timeline: &[(DateTime<Utc>, TicketView)],
     definitions: &Definitions,
@@ -71,15 +98,9 @@ impl Run<'_> {
                 return Err(Error::ClockWentBackwards { last, now });
             }
         }
-        let ctx = Context {
-            now,
-            definitions: self.definitions,
-            calendars: self.calendars,
-        };
+        let ctx = Context::new(now, self.definitions, self.calendars);
         let new = decide(&self.clocks, input, &ctx)?;
-        for e in &new {
-            apply(&mut self.clocks, e);
-        }
+        self.clocks.apply(&new);
         self.last_input = Some(now);
         self.events.extend(new);
         Ok(())
@@ -97,7 +118,10 @@ impl Run<'_> {
 }
 
 /// One ticket's outcome for one target kind: the last clock of that kind.
+///
+/// A result: it may gain fields (`#[non_exhaustive]`); read its public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// The definition.
     pub definition: String,
@@ -108,12 +132,15 @@ pub struct Outcome {
 }
 
 /// A ticket whose breach status differs between two sets of definitions.
+///
+/// A result: it may gain fields (`#[non_exhaustive]`); read its public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Change {
     /// The ticket.
     pub ticket: String,
     /// The target kind.
-    pub target: Target,
+    pub kind: Target,
     /// Under the first set.
     pub before: Option<Outcome>,
     /// Under the second set.
@@ -125,6 +152,30 @@ pub struct Change {
 ///
 /// # Errors
 /// What [`replay`] returns for any ticket.
+///
+/// # Example
+/// ```
+/// use itsm_sla::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sla::{Calendars, Category, Definition, Definitions, Selection, Target};
+/// use itsm_sla::{TicketView, Timeline, counterfactual};
+///
+/// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+/// let fix = |hours| Definition::new("fix", Target::Resolution, Duration::hours(hours));
+/// let today = Definitions::new(vec![fix(4)], Selection::All)?;
+/// let proposed = Definitions::new(vec![fix(8)], Selection::All)?;
+/// // Resolved after six hours: breached under 4 hours, met under 8.
+/// let timeline: Timeline = vec![
+///     (at(9), TicketView::new("new", Category::New)),
+///     (at(15), TicketView::new("resolved", Category::Resolved)),
+/// ];
+/// let tickets = vec![("INC1".to_owned(), timeline)];
+/// let changes = counterfactual(&today, &proposed, &Calendars::new(), &tickets, at(18))?;
+/// assert_eq!(changes.len(), 1);
+/// let change = &changes[0];
+/// assert_eq!(change.before.as_ref().map(|o| (o.breached, o.margin)), Some((true, -Duration::hours(2))));
+/// assert_eq!(change.after.as_ref().map(|o| (o.breached, o.margin)), Some((false, Duration::hours(2))));
+/// # Ok::<(), itsm_sla::Error>(())
+/// ```
 pub fn counterfactual(
     a: &Definitions,
     b: &Definitions,
@@ -138,7 +189,7 @@ pub fn counterfactual(
         for c in r.clocks.clocks() {
             let m = measure(c, until, defs, calendars)?;
             out.insert(
-                c.target.clone(),
+                c.kind.clone(),
                 Outcome {
                     definition: c.definition.clone(),
                     breached: c.breached,
@@ -159,7 +210,7 @@ pub fn counterfactual(
             if breach(&before) != breach(&after) {
                 changes.push(Change {
                     ticket: ticket.clone(),
-                    target,
+                    kind: target,
                     before,
                     after,
                 });

@@ -3,6 +3,7 @@
 
 mod common;
 
+use chrono::Duration;
 use common::*;
 use itsm_sla::{
     Agreement, Condition, Definition, EscalationRule, Finding, PauseMode, ReopenMode, Target, check,
@@ -29,14 +30,9 @@ fn the_sensible_definition_has_no_findings() {
     let full = with(sensible(), |d| {
         d.thresholds = vec![50, 75, 100, 150];
         d.escalations = vec![
-            EscalationRule {
-                name: "warn".into(),
-                offset_seconds: -4 * 3600, // at the start itself: not before it
-            },
-            EscalationRule {
-                name: "manager".into(),
-                offset_seconds: 3600,
-            },
+            // At the start itself: not before it.
+            EscalationRule::new("warn", Duration::hours(-4)),
+            EscalationRule::new("manager", Duration::seconds(3600)),
         ];
         d.cancel = Some(Condition::CategoryIn(vec![Canceled]));
     });
@@ -139,10 +135,10 @@ fn unreachable_thresholds() {
 #[test]
 fn an_escalation_before_the_start() {
     let d = with(sensible(), |d| {
-        d.escalations = vec![EscalationRule {
-            name: "too-early".into(),
-            offset_seconds: -4 * 3600 - 1,
-        }];
+        d.escalations = vec![EscalationRule::new(
+            "too-early",
+            Duration::seconds(-4 * 3600 - 1),
+        )];
     });
     assert_eq!(
         findings(d),
@@ -184,7 +180,7 @@ fn overlap_between_definitions_of_the_same_target() {
         }]
     );
     // Another target kind, or disjoint starts: no overlap.
-    let response = with(any.clone(), |d| d.target = Target::Response);
+    let response = with(any.clone(), |d| d.kind = Target::Response);
     assert_eq!(check(&[p1.clone(), response]), []);
     let p2 = with(any, |d| d.start = Condition::PriorityIn(vec![2]));
     assert_eq!(check(&[p1, p2]), []);
@@ -206,66 +202,72 @@ fn servicenow_like() -> Vec<Definition> {
             Condition::PriorityIn(vec![p]),
             Condition::Not(Box::new(Condition::CategoryIn(vec![Canceled]))),
         ]);
-        list.push(Definition {
-            id: format!("p{p}-response"),
-            target: Target::Response,
-            agreement: Agreement::Sla,
-            target_seconds: response_h * 3600,
-            calendar: Some(calendar.into()),
-            start: active.clone(),
-            stop: Condition::Not(Box::new(Condition::CategoryIn(vec![New]))),
-            pause: Condition::Never,
-            resume: None,
-            cancel: None,
-            reset: Condition::Never,
-            pause_mode: PauseMode::None,
-            retroactive_start: Some("opened_at".into()),
-            thresholds: vec![50, 75],
-            escalations: vec![],
-            reopen: ReopenMode::NewCycle,
+        list.push({
+            let mut d = Definition::new(
+                format!("p{p}-response"),
+                Target::Response,
+                Duration::seconds(response_h * 3600),
+            );
+            d.agreement = Agreement::Sla;
+            d.calendar = Some(calendar.into());
+            d.start = active.clone();
+            d.stop = Condition::Not(Box::new(Condition::CategoryIn(vec![New])));
+            d.pause = Condition::Never;
+            d.resume = None;
+            d.cancel = None;
+            d.reset = Condition::Never;
+            d.pause_mode = PauseMode::None;
+            d.retroactive_start = Some("opened_at".into());
+            d.thresholds = vec![50, 75];
+            d.escalations = vec![];
+            d.reopen = ReopenMode::NewCycle;
+            d
         });
-        list.push(Definition {
-            id: format!("p{p}-resolution"),
-            target: Target::Resolution,
-            agreement: Agreement::Sla,
-            target_seconds: resolution_h * 3600,
-            calendar: Some(calendar.into()),
-            start: active,
-            stop: Condition::CategoryIn(vec![Resolved, Closed]),
-            pause: Condition::CategoryIn(vec![Pending]),
-            resume: None,
-            cancel: None,
-            reset: Condition::Never,
-            pause_mode: PauseMode::Pause,
-            retroactive_start: Some("opened_at".into()),
-            thresholds: vec![50, 75],
-            escalations: vec![EscalationRule {
-                name: "manager".into(),
-                offset_seconds: 3600,
-            }],
-            reopen: ReopenMode::NewCycle,
+        list.push({
+            let mut d = Definition::new(
+                format!("p{p}-resolution"),
+                Target::Resolution,
+                Duration::seconds(resolution_h * 3600),
+            );
+            d.agreement = Agreement::Sla;
+            d.calendar = Some(calendar.into());
+            d.start = active;
+            d.stop = Condition::CategoryIn(vec![Resolved, Closed]);
+            d.pause = Condition::CategoryIn(vec![Pending]);
+            d.resume = None;
+            d.cancel = None;
+            d.reset = Condition::Never;
+            d.pause_mode = PauseMode::Pause;
+            d.retroactive_start = Some("opened_at".into());
+            d.thresholds = vec![50, 75];
+            d.escalations = vec![EscalationRule::new("manager", Duration::seconds(3600))];
+            d.reopen = ReopenMode::NewCycle;
+            d
         });
     }
-    list.push(Definition {
-        id: "network-ola".into(),
-        target: Target::Resolution,
-        agreement: Agreement::Ola,
-        target_seconds: 2 * 3600,
-        calendar: Some(OFFICE.into()),
-        start: Condition::GroupIn(vec!["network".into()]),
-        stop: Condition::Any(vec![
+    list.push({
+        let mut d = Definition::new(
+            "network-ola",
+            Target::Resolution,
+            Duration::seconds(2 * 3600),
+        );
+        d.agreement = Agreement::Ola;
+        d.calendar = Some(OFFICE.into());
+        d.start = Condition::GroupIn(vec!["network".into()]);
+        d.stop = Condition::Any(vec![
             Condition::Not(Box::new(Condition::GroupIn(vec!["network".into()]))),
             Condition::CategoryIn(vec![Resolved, Closed]),
-        ]),
-        pause: Condition::CategoryIn(vec![Pending]),
-        resume: None,
-        cancel: None,
-        reset: Condition::Never,
-        pause_mode: PauseMode::Pause,
-        retroactive_start: None,
-        thresholds: vec![75],
-        escalations: vec![],
-        reopen: ReopenMode::NewCycle,
+        ]);
+        d.pause = Condition::CategoryIn(vec![Pending]);
+        d.resume = None;
+        d.cancel = None;
+        d.reset = Condition::Never;
+        d.pause_mode = PauseMode::Pause;
+        d.retroactive_start = None;
+        d.thresholds = vec![75];
+        d.escalations = vec![];
+        d.reopen = ReopenMode::NewCycle;
+        d
     });
     list
 }

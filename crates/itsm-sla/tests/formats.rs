@@ -18,6 +18,7 @@
 
 mod common;
 
+use chrono::Duration;
 use common::*;
 use itsm_sla::{
     Clocks, Condition, Definition, EscalationRule, Event, PauseMode, ReopenMode, Selection, Target,
@@ -34,13 +35,11 @@ where
 
 /// Every optional part set, every condition kind used.
 fn everything() -> Definition {
-    Definition {
-        id: "vip-fix".into(),
-        target: Target::Custom("fix".into()),
-        agreement: itsm_sla::Agreement::UnderpinningContract,
-        target_seconds: 7200,
-        calendar: Some(OFFICE.into()),
-        start: Condition::All(vec![
+    {
+        let mut d = Definition::new("vip-fix", Target::Custom("fix".into()), Duration::hours(2));
+        d.agreement = itsm_sla::Agreement::UnderpinningContract;
+        d.calendar = Some(OFFICE.into());
+        d.start = Condition::All(vec![
             Condition::Any(vec![
                 Condition::PriorityIn(vec![1, 2]),
                 Condition::FieldIn {
@@ -50,23 +49,21 @@ fn everything() -> Definition {
             ]),
             Condition::Not(Box::new(Condition::StateIn(vec!["draft".into()]))),
             Condition::Always,
-        ]),
-        stop: Condition::CategoryIn(vec![Resolved, Closed]),
-        pause: Condition::GroupIn(vec!["vendor".into()]),
-        resume: Some(Condition::CategoryIn(vec![Open])),
-        cancel: Some(Condition::Never),
-        reset: Condition::FieldIn {
+        ]);
+        d.stop = Condition::CategoryIn(vec![Resolved, Closed]);
+        d.pause = Condition::GroupIn(vec!["vendor".into()]);
+        d.resume = Some(Condition::CategoryIn(vec![Open]));
+        d.cancel = Some(Condition::Never);
+        d.reset = Condition::FieldIn {
             field: "reset".into(),
             values: vec!["yes".into()],
-        },
-        pause_mode: PauseMode::Freeze,
-        retroactive_start: Some("opened_at".into()),
-        thresholds: vec![50, 75],
-        escalations: vec![EscalationRule {
-            name: "manager".into(),
-            offset_seconds: -900,
-        }],
-        reopen: ReopenMode::PauseWhileResolved,
+        };
+        d.pause_mode = PauseMode::Freeze;
+        d.retroactive_start = Some("opened_at".into());
+        d.thresholds = vec![50, 75];
+        d.escalations = vec![EscalationRule::new("manager", Duration::seconds(-900))];
+        d.reopen = ReopenMode::PauseWhileResolved;
+        d
     }
 }
 
@@ -94,40 +91,99 @@ fn definitions_round_trip() {
 fn a_definition_file_reads_with_its_defaults() {
     let file = r#"{
         "id": "p1-resolution",
-        "target": "resolution",
+        "kind": "resolution",
         "agreement": "sla",
-        "target_seconds": 14400,
+        "target": "PT4H",
         "start": {"all": [{"priority_in": [1]}, {"not": {"category_in": ["canceled"]}}]},
         "stop": {"category_in": ["resolved", "closed"]},
         "pause_mode": "pause",
         "reopen": "new_cycle"
     }"#;
     let d: Definition = serde_json::from_str(file).unwrap();
+    assert_eq!(d, {
+        let mut d = Definition::new("p1-resolution", Target::Resolution, Duration::hours(4));
+        d.agreement = itsm_sla::Agreement::Sla;
+        d.calendar = None;
+        d.start = Condition::All(vec![
+            Condition::PriorityIn(vec![1]),
+            Condition::Not(Box::new(Condition::CategoryIn(vec![Canceled]))),
+        ]);
+        d.stop = Condition::CategoryIn(vec![Resolved, Closed]);
+        // JSON's defaults: never pause, never reset, resume when pause no longer
+        // holds, cancel when start no longer holds, no retroactive start, no alarms
+        // but the breach.
+        d.pause = Condition::Never;
+        d.resume = None;
+        d.cancel = None;
+        d.reset = Condition::Never;
+        d.pause_mode = PauseMode::Pause;
+        d.retroactive_start = None;
+        d.thresholds = vec![];
+        d.escalations = vec![];
+        d.reopen = ReopenMode::NewCycle;
+        d
+    });
+}
+
+#[test]
+fn durations_are_iso_8601_strings() {
+    let mut d = resolution("p1", 4, Some(OFFICE));
+    d.target = Duration::minutes(90);
+    d.escalations = vec![EscalationRule::new("manager", -Duration::minutes(15))];
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["target"], "PT1H30M");
+    assert_eq!(json["escalations"][0]["offset"], "-PT15M");
+    // Pause and reopen totals in events and clocks, and measures, too.
+    let r = run(
+        &defs(vec![resolution("p1", 4, None)]),
+        &[
+            (at(MON, 9, 0), view(Open)),
+            (at(MON, 10, 0), view(Pending)),
+            (at(MON, 11, 30), view(Open)),
+        ],
+        None,
+    );
+    let resumed = serde_json::to_value(&r.events[2]).unwrap();
+    assert_eq!(resumed["type"], "resumed");
+    assert_eq!(resumed["paused_business"], "PT1H30M");
+    assert_eq!(resumed["paused_actual"], "PT1H30M");
+    let clocks = serde_json::to_value(&r.clocks).unwrap();
+    assert_eq!(clocks["clocks"][0]["paused_business"], "PT1H30M");
+    assert_eq!(clocks["clocks"][0]["kind"], "resolution");
+    let m = itsm_sla::measure(
+        &r.clocks.clocks()[0],
+        at(MON, 12, 0),
+        &defs(vec![resolution("p1", 4, None)]),
+        &calendars(),
+    )
+    .unwrap();
+    let json = serde_json::to_value(m).unwrap();
+    assert_eq!(json["business_elapsed"], "PT1H30M");
+    assert_eq!(json["time_left"], "PT2H30M");
     assert_eq!(
-        d,
-        Definition {
-            id: "p1-resolution".into(),
-            target: Target::Resolution,
-            agreement: itsm_sla::Agreement::Sla,
-            target_seconds: 14_400,
-            calendar: None,
-            start: Condition::All(vec![
-                Condition::PriorityIn(vec![1]),
-                Condition::Not(Box::new(Condition::CategoryIn(vec![Canceled]))),
-            ]),
-            stop: Condition::CategoryIn(vec![Resolved, Closed]),
-            // Defaults: never pause, never reset, resume when pause no longer holds, cancel
-            // when start no longer holds, no retroactive start, no alarms but the breach.
-            pause: Condition::Never,
-            resume: None,
-            cancel: None,
-            reset: Condition::Never,
-            pause_mode: PauseMode::Pause,
-            retroactive_start: None,
-            thresholds: vec![],
-            escalations: vec![],
-            reopen: ReopenMode::NewCycle,
-        }
+        serde_json::from_value::<itsm_sla::Measure>(json).unwrap(),
+        m
+    );
+}
+
+#[test]
+fn a_duration_that_is_not_iso_8601_is_refused_naming_the_allowed_form() {
+    let mut value = serde_json::to_value(resolution("p1", 4, None)).unwrap();
+    value["target"] = serde_json::json!(14_400);
+    let err = serde_json::from_value::<Definition>(value.clone())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("expected an ISO 8601 duration such as PT4H"),
+        "{err}"
+    );
+    value["target"] = serde_json::json!("P1M");
+    let err = serde_json::from_value::<Definition>(value)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("`P1M` is not a valid duration: months have no fixed length"),
+        "{err}"
     );
 }
 
@@ -180,10 +236,7 @@ fn bad_definition_files_are_refused_naming_the_problem() {
 fn events_and_clocks_of_a_real_run_round_trip_with_their_tag() {
     let mut d = resolution("p1", 4, Some(OFFICE));
     d.thresholds = vec![50];
-    d.escalations = vec![EscalationRule {
-        name: "manager".into(),
-        offset_seconds: 3600,
-    }];
+    d.escalations = vec![EscalationRule::new("manager", Duration::seconds(3600))];
     d.reopen = ReopenMode::Continue;
     let r = run(
         &defs(vec![d]),
@@ -220,7 +273,7 @@ fn events_and_clocks_of_a_real_run_round_trip_with_their_tag() {
             "resumed",
             "breached",
             "escalation_due",
-            "cancelled",
+            "canceled",
         ]
     );
     for e in &r.events {
@@ -308,15 +361,25 @@ mod pinned {
             required,
             [
                 "id",
-                "target",
+                "kind",
                 "agreement",
-                "target_seconds",
+                "target",
                 "start",
                 "stop",
                 "pause_mode",
                 "reopen"
             ]
         );
+        // Durations are ISO 8601 strings.
+        for duration in [
+            &schema["properties"]["target"],
+            &schema["$defs"]["EscalationRule"]["properties"]["offset"],
+        ] {
+            assert_eq!(
+                (&duration["type"], &duration["format"]),
+                (&"string".into(), &"duration".into())
+            );
+        }
         assert_eq!(schema["properties"]["pause"]["default"], "never");
         assert_eq!(schema["properties"]["reset"]["default"], "never");
         assert_eq!(schema["additionalProperties"], false);

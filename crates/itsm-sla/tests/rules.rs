@@ -45,11 +45,11 @@ fn start_attaches_a_clock_around_the_clock() {
         );
         let c = only_clock(&r);
         assert_eq!(
-            (c.stage, c.cycle, c.breached),
+            (c.stage(), c.cycle(), c.is_breached()),
             (Stage::InProgress, 1, false)
         );
-        assert_eq!(c.original_deadline, at(MON, 13, 0));
-        assert_eq!(c.target, Target::Resolution);
+        assert_eq!(c.original_deadline(), at(MON, 13, 0));
+        assert_eq!(c.kind(), &Target::Resolution);
         assert_eq!(next_deadline(&r.clocks), Some(at(MON, 13, 0)));
     }
 }
@@ -127,8 +127,8 @@ fn stop_completes_in_time_or_breached() {
         ]
     );
     let c = only_clock(&r);
-    assert_eq!((c.stage, c.breached), (Stage::Completed, true));
-    assert_eq!(c.ended_at, Some(at(MON, 15, 0)));
+    assert_eq!((c.stage(), c.is_breached()), (Stage::Completed, true));
+    assert_eq!(c.ended_at(), Some(at(MON, 15, 0)));
     // Nothing is due on a completed clock, although its unfired alarms are kept.
     assert_eq!(next_deadline(&r.clocks), None);
 }
@@ -156,7 +156,7 @@ fn reset_with_start_completes_and_attaches_cycle_two() {
         .clocks
         .clocks()
         .iter()
-        .map(|c| (c.cycle, c.stage))
+        .map(|c| (c.cycle(), c.stage()))
         .collect();
     assert_eq!(stages, [(1, Stage::Completed), (2, Stage::InProgress)]);
     // Reset without start: the default cancel wins, no new cycle.
@@ -172,13 +172,13 @@ fn reset_with_start_completes_and_attaches_cycle_two() {
         None,
         &[
             "attached r#1 at Mon 02 09:00 from Mon 02 09:00 due Mon 02 13:00",
-            "cancelled r#1 at Mon 02 10:00",
+            "canceled r#1 at Mon 02 10:00",
         ],
     );
 }
 
 #[test]
-fn by_default_a_clock_is_cancelled_when_start_no_longer_holds() {
+fn by_default_a_clock_is_canceled_when_start_no_longer_holds() {
     let timeline = vec![
         (at(MON, 9, 0), view(Open)),
         (at(MON, 10, 0), with_priority(view(Open), 2)),
@@ -188,13 +188,13 @@ fn by_default_a_clock_is_cancelled_when_start_no_longer_holds() {
         summary(&r.events),
         [
             "attached p1#1 at Mon 02 09:00 from Mon 02 09:00 due Mon 02 13:00",
-            "cancelled p1#1 at Mon 02 10:00",
+            "canceled p1#1 at Mon 02 10:00",
         ]
     );
     let c = only_clock(&r);
     assert_eq!(
-        (c.stage, c.ended_at),
-        (Stage::Cancelled, Some(at(MON, 10, 0)))
+        (c.stage(), c.ended_at()),
+        (Stage::Canceled, Some(at(MON, 10, 0)))
     );
     assert_eq!(next_deadline(&r.clocks), None);
 }
@@ -215,7 +215,7 @@ fn an_explicit_cancel_condition_replaces_the_default() {
         None,
         &[
             "attached p1#1 at Mon 02 09:00 from Mon 02 09:00 due Mon 02 13:00",
-            "cancelled p1#1 at Mon 02 11:00",
+            "canceled p1#1 at Mon 02 11:00",
         ],
     );
 }
@@ -243,10 +243,10 @@ fn a_pause_moves_the_deadline_out_and_keeps_the_original() {
         ]
     );
     let c = only_clock(&r);
-    assert_eq!(c.original_deadline, at(MON, 13, 0));
-    assert_eq!(c.deadline, at(MON, 14, 0));
-    assert_eq!(c.paused_business_ns, ns(hours(1)));
-    assert_eq!(c.paused_actual_ns, ns(hours(1)));
+    assert_eq!(c.original_deadline(), at(MON, 13, 0));
+    assert_eq!(c.deadline(), at(MON, 14, 0));
+    assert_eq!(c.paused_business(), hours(1));
+    assert_eq!(c.paused_actual(), hours(1));
 }
 
 #[test]
@@ -272,9 +272,9 @@ fn a_pause_over_a_weekend_moves_the_deadline_by_the_business_hours_paused_only()
         ]
     );
     let c = only_clock(&r);
-    assert_eq!(c.original_deadline, at(MON2, 11, 0));
-    assert_eq!(c.paused_business_ns, ns(hours(2)));
-    assert_eq!(c.paused_actual_ns, ns(hours(66)));
+    assert_eq!(c.original_deadline(), at(MON2, 11, 0));
+    assert_eq!(c.paused_business(), hours(2));
+    assert_eq!(c.paused_actual(), hours(66));
     // Pending only while closed (Friday 17:30 to Monday 08:30): the deadline does not move.
     let timeline = vec![
         started,
@@ -287,9 +287,9 @@ fn a_pause_over_a_weekend_moves_the_deadline_by_the_business_hours_paused_only()
         "resumed p1#1 at Mon 09 08:30 due Mon 09 11:00"
     );
     let c = only_clock(&r);
-    assert_eq!(c.deadline, c.original_deadline);
-    assert_eq!(c.paused_business_ns, 0);
-    assert_eq!(c.paused_actual_ns, ns(hours(63)));
+    assert_eq!(c.deadline(), c.original_deadline());
+    assert_eq!(c.paused_business(), Duration::zero());
+    assert_eq!(c.paused_actual(), hours(63));
     // Around the clock, the same 66 hours all count.
     let r = run(
         &defs(vec![resolution("p1", 4, Some(ALWAYS))]),
@@ -310,17 +310,13 @@ fn a_pause_over_a_weekend_moves_the_deadline_by_the_business_hours_paused_only()
 fn next_deadline_is_none_while_paused_and_ticks_then_do_nothing() {
     let defs = defs(vec![resolution("p1", 4, None)]);
     let calendars = calendars();
-    let ctx = |now| Context {
-        now,
-        definitions: &defs,
-        calendars: &calendars,
-    };
+    let ctx = |now| Context::new(now, &defs, &calendars);
     let mut clocks = Clocks::new();
     for (t, v) in [(at(MON, 9, 0), view(Open)), (at(MON, 10, 0), view(Pending))] {
         let events = decide(&clocks, &Input::Update(v), &ctx(t)).unwrap();
         clocks = events.iter().fold(clocks, evolve);
     }
-    assert_eq!(clocks.clocks()[0].stage, Stage::Paused);
+    assert_eq!(clocks.clocks()[0].stage(), Stage::Paused);
     assert_eq!(next_deadline(&clocks), None);
     // Long past the original deadline, a tick changes nothing.
     assert_eq!(
@@ -352,8 +348,8 @@ fn freeze_keeps_the_deadline_and_fires_the_breach_on_resume() {
         ]
     );
     let c = only_clock(&r);
-    assert_eq!(c.deadline, c.original_deadline);
-    assert!(c.breached);
+    assert_eq!(c.deadline(), c.original_deadline());
+    assert!(c.is_breached());
     let m = measure(c, at(MON, 14, 30), &defs, &calendars()).unwrap();
     assert_eq!(m.business_elapsed, hours(1));
     assert_eq!(m.business_paused, minutes(270));
@@ -517,7 +513,7 @@ fn completing_a_paused_clock_keeps_its_last_pause_as_paused_time() {
         ];
         let r = run(&defs, &timeline, None);
         let c = only_clock(&r);
-        assert_eq!((c.stage, c.breached), (Stage::Completed, false));
+        assert_eq!((c.stage(), c.is_breached()), (Stage::Completed, false));
         let m = measure(c, at(TUE, 9, 0), &defs, &calendars()).unwrap();
         assert_eq!(m.business_elapsed, hours(1), "{calendar:?}");
         assert_eq!(m.business_paused, hours(1), "{calendar:?}");
@@ -583,22 +579,10 @@ fn thresholds_breach_and_escalations_fire_at_their_instants_in_order() {
     let d = with(resolution("p1", 4, Some(OFFICE)), |d| {
         d.thresholds = vec![75, 50];
         d.escalations = vec![
-            EscalationRule {
-                name: "director".into(),
-                offset_seconds: 2 * 3600,
-            },
-            EscalationRule {
-                name: "warn".into(),
-                offset_seconds: -1800,
-            },
-            EscalationRule {
-                name: "at-deadline".into(),
-                offset_seconds: 0,
-            },
-            EscalationRule {
-                name: "manager".into(),
-                offset_seconds: 3600,
-            },
+            EscalationRule::new("director", Duration::seconds(2 * 3600)),
+            EscalationRule::new("warn", Duration::seconds(-1800)),
+            EscalationRule::new("at-deadline", Duration::seconds(0)),
+            EscalationRule::new("manager", Duration::seconds(3600)),
         ];
     });
     // Attached at 11:00; 4 business hours: 11-12, 13-16.
@@ -643,18 +627,11 @@ fn thresholds_around_lunch() {
 fn ticks_before_next_deadline_emit_nothing_and_at_it_exactly_the_due_alarms() {
     let d = with(resolution("p1", 4, None), |d| {
         d.thresholds = vec![50, 75];
-        d.escalations = vec![EscalationRule {
-            name: "early".into(),
-            offset_seconds: -7200,
-        }];
+        d.escalations = vec![EscalationRule::new("early", Duration::seconds(-7200))];
     });
     let defs = defs(vec![d]);
     let calendars = calendars();
-    let ctx = |now| Context {
-        now,
-        definitions: &defs,
-        calendars: &calendars,
-    };
+    let ctx = |now| Context::new(now, &defs, &calendars);
     let events = decide(
         &Clocks::new(),
         &Input::Update(view(Open)),
@@ -681,9 +658,9 @@ fn ticks_before_next_deadline_emit_nothing_and_at_it_exactly_the_due_alarms() {
     );
     clocks = fired.iter().fold(clocks, evolve);
     let kinds: Vec<_> = clocks.clocks()[0]
-        .alarms
+        .alarms()
         .iter()
-        .map(|a| a.kind.clone())
+        .map(|a| a.kind().clone())
         .collect();
     assert_eq!(kinds, [AlarmKind::Threshold(75), AlarmKind::Breach]);
     assert_eq!(next_deadline(&clocks), Some(at(MON, 12, 0)));
@@ -706,11 +683,7 @@ fn ticks_before_next_deadline_emit_nothing_and_at_it_exactly_the_due_alarms() {
 fn time_going_backwards_is_an_error() {
     let defs = defs(vec![resolution("p1", 4, None)]);
     let calendars = calendars();
-    let ctx = |now| Context {
-        now,
-        definitions: &defs,
-        calendars: &calendars,
-    };
+    let ctx = |now| Context::new(now, &defs, &calendars);
     let events = decide(
         &Clocks::new(),
         &Input::Update(view(Open)),
@@ -746,11 +719,7 @@ fn an_unknown_calendar_is_an_error_naming_the_known_ones() {
     let d = resolution("p1", 4, Some("nowhere"));
     let defs = defs(vec![d]);
     let calendars = calendars();
-    let ctx = Context {
-        now: at(MON, 9, 0),
-        definitions: &defs,
-        calendars: &calendars,
-    };
+    let ctx = Context::new(at(MON, 9, 0), &defs, &calendars);
     let err = decide(&Clocks::new(), &Input::Update(view(Open)), &ctx).unwrap_err();
     assert_eq!(
         err,
@@ -776,13 +745,27 @@ fn definitions_are_checked_when_built() {
         Definitions::new(vec![d.clone(), d.clone()], Selection::All),
         Err(Error::DuplicateDefinition { id: "p1".into() })
     );
-    let zero = with(d, |d| d.target_seconds = 0);
+    let zero = with(d.clone(), |d| d.target = Duration::zero());
+    let err = Definitions::new(vec![zero], Selection::All).unwrap_err();
     assert_eq!(
-        Definitions::new(vec![zero], Selection::All),
-        Err(Error::NonPositiveTarget {
+        err,
+        Error::NonPositiveTarget {
             id: "p1".into(),
-            seconds: 0
-        })
+            target: Duration::zero(),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `p1` has a target of PT0S; it must be positive"
+    );
+    let long = with(d, |d| {
+        d.target = itsm_sla::MAX_TARGET + Duration::nanoseconds(1)
+    });
+    let err = Definitions::new(vec![long], Selection::All).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `p1` has a target of P73200DT0.000000001S; at most P73200D (200 years) \
+         is supported"
     );
 }
 
@@ -797,13 +780,28 @@ fn a_deadline_past_the_calendar_horizon_is_an_error() {
         None,
     )
     .unwrap_err();
+    let Error::CalendarQuery {
+        ref id,
+        ref calendar,
+        ref source,
+    } = err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!((id.as_str(), calendar.as_str()), ("p1", OFFICE));
     assert!(
-        matches!(
-            err,
-            Error::Calendar { ref id, source: itsm_calendar::Error::PastHorizon { .. } } if id == "p1"
-        ),
+        matches!(**source, itsm_calendar::Error::PastHorizon { .. }),
         "{err:?}"
     );
+    // The message adds the context; the calendar's own error is the source, printed once
+    // by a reporter that walks the chain.
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `p1`: business time on calendar `office` cannot be computed"
+    );
+    let inner = std::error::Error::source(&err).map(ToString::to_string);
+    assert_eq!(inner, Some(source.to_string()));
+    assert!(!err.to_string().contains(&source.to_string()));
 }
 
 #[test]
@@ -852,7 +850,7 @@ fn reopen_new_cycle_attaches_cycle_two_with_the_full_target() {
         .clocks
         .clocks()
         .iter()
-        .map(|c| (c.cycle, c.stage))
+        .map(|c| (c.cycle(), c.stage()))
         .collect();
     assert_eq!(cycles, [(1, Stage::Completed), (2, Stage::InProgress)]);
 }
@@ -895,7 +893,7 @@ fn reopen_continue_counts_the_time_resolved_as_elapsed() {
         ["reopened p1#1 at Mon 02 11:00 due Mon 02 13:00"]
     );
     let c = only_clock(&r);
-    assert_eq!((c.stage, c.ended_at), (Stage::InProgress, None));
+    assert_eq!((c.stage(), c.ended_at()), (Stage::InProgress, None));
     let m = measure(c, at(MON, 11, 0), &defs, &calendars()).unwrap();
     assert_eq!(m.business_elapsed, hours(2));
     assert_eq!(m.business_paused, hours(0));
@@ -915,7 +913,7 @@ fn reopen_continue_counts_the_time_resolved_as_elapsed() {
             "breached p1#1 at Mon 02 13:00",
         ]
     );
-    assert!(only_clock(&r).breached);
+    assert!(only_clock(&r).is_breached());
 }
 
 #[test]
@@ -932,9 +930,9 @@ fn reopen_pause_while_resolved_counts_the_time_resolved_as_paused() {
         ["reopened p1#1 at Mon 02 14:00 due Mon 02 17:00"]
     );
     let c = only_clock(&r);
-    assert_eq!(c.original_deadline, at(MON, 13, 0));
-    assert_eq!(c.paused_business_ns, ns(hours(4)));
-    assert!(!c.breached);
+    assert_eq!(c.original_deadline(), at(MON, 13, 0));
+    assert_eq!(c.paused_business(), hours(4));
+    assert!(!c.is_breached());
     // On the office calendar, resolved Friday 16:00 to Monday 10:00 is 2 business hours.
     let office = defs(vec![reopened(ReopenMode::PauseWhileResolved, Some(OFFICE))]);
     let r = run(
@@ -998,7 +996,7 @@ fn reopening_a_clock_completed_while_paused_keeps_the_pause() {
         summary(&r.events)[3..],
         ["reopened p1#1 at Mon 02 12:00 due Mon 02 14:00"]
     );
-    assert_eq!(only_clock(&r).paused_business_ns, ns(hours(1)));
+    assert_eq!(only_clock(&r).paused_business(), hours(1));
     // Pause while resolved: both hours are paused.
     let r = run(
         &defs(vec![reopened(ReopenMode::PauseWhileResolved, None)]),
@@ -1010,9 +1008,9 @@ fn reopening_a_clock_completed_while_paused_keeps_the_pause() {
         ["reopened p1#1 at Mon 02 12:00 due Mon 02 15:00"]
     );
     let c = only_clock(&r);
-    assert_eq!(c.paused_business_ns, ns(hours(2)));
-    assert_eq!(c.paused_actual_ns, ns(hours(2)));
-    assert_eq!(c.paused_since, None);
+    assert_eq!(c.paused_business(), hours(2));
+    assert_eq!(c.paused_actual(), hours(2));
+    assert_eq!(c.paused_since(), None);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1029,7 +1027,7 @@ fn competing() -> Vec<Definition> {
         d.start = Condition::Always
     });
     let response = with(resolution("response-1h", 1, None), |d| {
-        d.target = Target::Response;
+        d.kind = Target::Response;
         d.start = Condition::Always;
         d.stop = Condition::Not(Box::new(Condition::CategoryIn(vec![New])));
     });
@@ -1044,8 +1042,8 @@ fn attached_ids(selection: Selection, timeline: &Timeline) -> Vec<String> {
         .filter_map(|e| match e {
             Event::Attached { clock } => Some(format!(
                 "{}@{}",
-                clock.definition,
-                clock.attached_at.format("%H")
+                clock.definition(),
+                clock.attached_at().format("%H")
             )),
             _ => None,
         })
@@ -1077,7 +1075,7 @@ fn selection_waits_for_the_running_clock_of_the_kind() {
         (at(MON, 9, 0), view(New)),
         // Becomes VIP: under All another clock attaches; otherwise the running one stays.
         (at(MON, 10, 0), with_field(view(New), "vip", "yes")),
-        // Priority 2: the P1 clock is cancelled. Under the exclusive rules the best
+        // Priority 2: the P1 clock is canceled. Under the exclusive rules the best
         // remaining match now attaches.
         (
             at(MON, 11, 0),
@@ -1118,7 +1116,7 @@ fn a_one_day_target_on_an_eight_hour_calendar_is_one_business_day() {
         .clocks
         .clocks()
         .iter()
-        .map(|c| (c.definition.as_str(), fmt(c.deadline)))
+        .map(|c| (c.definition(), fmt(c.deadline())))
         .collect();
     assert_eq!(
         deadlines,

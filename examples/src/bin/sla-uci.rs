@@ -11,7 +11,7 @@
 use std::error::Error;
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use itsm_examples::sla_replay::{Series, SlaConfig, business, run, svg_chart, timelines};
 use itsm_examples::uci::{Mapping, load};
 use itsm_sla::{Definitions, Target};
@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "incidents: {}, SLA events: {}",
         report.incidents, report.events
     );
-    println!("attainment per priority (met / (met + breached); still open or cancelled apart):");
+    println!("attainment per priority (met / (met + breached); still open or canceled apart):");
     for p in 1..=4 {
         let line: Vec<String> = ["response", "resolution"]
             .iter()
@@ -105,10 +105,11 @@ fn main() -> Result<(), Box<dyn Error>> {
         let defs: Vec<_> = config
             .definitions
             .iter()
-            .filter(|d| d.target == Target::Resolution)
-            .map(|d| itsm_sla::Definition {
-                target_seconds: h * 3600,
-                ..d.clone()
+            .filter(|d| d.kind == Target::Resolution)
+            .map(|d| {
+                let mut d = d.clone();
+                d.target = Duration::hours(h);
+                d
             })
             .collect();
         let defs = Definitions::new(defs, config.selection)?;

@@ -198,12 +198,9 @@ fn explain(event: &Event, policy: &Policy) -> Vec<String> {
 fn ticket_view(state: &State) -> Option<TicketView> {
     let incident = state.incident()?;
     let kind = state.kind();
-    Some(TicketView {
-        state: kind.name().to_owned(),
-        category: Some(kind.category()),
-        priority: Some(incident.priority().0),
-        ..TicketView::default()
-    })
+    let mut view = TicketView::new(kind.name(), kind.category());
+    view.priority = Some(incident.priority().0);
+    Some(view)
 }
 
 fn sla_section(desk: &Desk, config: &SlaConfig) -> Result<(), Box<dyn StdError>> {
@@ -225,24 +222,24 @@ fn sla_section(desk: &Desk, config: &SlaConfig) -> Result<(), Box<dyn StdError>>
         for clock in replay.clocks.clocks() {
             let m = itsm_sla::measure(
                 clock,
-                until.unwrap_or(clock.start),
+                until.unwrap_or(clock.start()),
                 &definitions,
                 &calendars,
             )?;
             println!(
                 "      {} cycle {}: {:?}{}, business time used {}m of target, paused {}m, deadline {} (originally {})",
-                clock.definition,
-                clock.cycle,
-                clock.stage,
-                match (clock.breached, clock.stage) {
+                clock.definition(),
+                clock.cycle(),
+                clock.stage(),
+                match (clock.is_breached(), clock.stage()) {
                     (true, _) => ", breached",
                     (false, itsm_sla::Stage::Completed) => ", met",
                     (false, _) => ", within target so far",
                 },
                 m.business_elapsed.num_minutes(),
                 m.business_paused.num_minutes(),
-                clock.deadline.format("%a %H:%M"),
-                clock.original_deadline.format("%a %H:%M"),
+                clock.deadline().format("%a %H:%M"),
+                clock.original_deadline().format("%a %H:%M"),
             );
         }
     }
@@ -255,10 +252,10 @@ fn sla_event(event: &itsm_sla::Event) -> String {
     match event {
         E::Attached { clock } => format!(
             "{} {} attached, counting from {}, due {}",
-            t(&clock.attached_at),
-            clock.definition,
-            t(&clock.start),
-            t(&clock.deadline)
+            t(&clock.attached_at()),
+            clock.definition(),
+            t(&clock.start()),
+            t(&clock.deadline())
         ),
         E::Paused { definition, at, .. } => format!("{} {definition} paused", t(at)),
         E::Resumed {
@@ -300,7 +297,7 @@ fn sla_event(event: &itsm_sla::Event) -> String {
             t(at),
             if *breached { " late" } else { " in time" }
         ),
-        E::Cancelled { definition, at, .. } => format!("{} {definition} cancelled", t(at)),
+        E::Canceled { definition, at, .. } => format!("{} {definition} canceled", t(at)),
     }
 }
 

@@ -12,10 +12,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
-use itsm_core::lifecycle::Category;
 use itsm_sla::{
-    Agreement, Calendars, Clock, Condition, Definition, Definitions, Event, PauseMode, ReopenMode,
-    Replay, Selection, Target, TicketView, replay,
+    Calendars, Category, Clock, Condition, Definition, Definitions, Event, Replay, Selection,
+    Target, TicketView, replay,
 };
 
 /// The around-the-clock calendar's name.
@@ -60,19 +59,13 @@ fn compile(spec: &CalendarSpec) -> Calendar {
 
 /// The three calendars, compiled for 2026.
 pub fn calendars() -> Calendars {
-    let office = CalendarSpec {
-        name: OFFICE.into(),
-        week: Week::weekdays(&[
-            Segment::parse("09:00", "12:00").unwrap(),
-            Segment::parse("13:00", "17:00").unwrap(),
-        ]),
-        ..CalendarSpec::default()
-    };
-    let office8 = CalendarSpec {
-        name: OFFICE8.into(),
-        week: Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
-        ..CalendarSpec::default()
-    };
+    let mut office = CalendarSpec::always_open(OFFICE);
+    office.week = Week::weekdays(&[
+        Segment::parse("09:00", "12:00").unwrap(),
+        Segment::parse("13:00", "17:00").unwrap(),
+    ]);
+    let mut office8 = CalendarSpec::always_open(OFFICE8);
+    office8.week = Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]);
     [CalendarSpec::always_open(ALWAYS), office, office8]
         .iter()
         .map(|spec| (spec.name.clone(), compile(spec)))
@@ -81,12 +74,9 @@ pub fn calendars() -> Calendars {
 
 /// A priority-1 ticket in a state of `category` (the state is named after it).
 pub fn view(category: Category) -> TicketView {
-    TicketView {
-        state: format!("{category:?}").to_lowercase(),
-        category: Some(category),
-        priority: Some(1),
-        ..TicketView::default()
-    }
+    let mut v = TicketView::new(format!("{category:?}").to_lowercase(), category);
+    v.priority = Some(1);
+    v
 }
 
 pub fn with_priority(mut v: TicketView, priority: u8) -> TicketView {
@@ -112,27 +102,14 @@ pub fn with_group(mut v: TicketView, group: &str) -> TicketView {
 #[allow(unused_imports)] // not every test file names every category
 pub use Category::{Canceled, Closed, New, Open, Pending, Resolved};
 
-/// A priority-1 resolution SLA in the shape of the crate's own example: starts on priority
-/// 1, stops when resolved or closed, pauses while pending, default cancel, no reset.
+/// A priority-1 resolution SLA in the shape of the crate's own example: `Definition::new`'s
+/// defaults (stops when resolved or closed, pauses while pending, default cancel, no reset)
+/// with a start on priority 1.
 pub fn resolution(id: &str, hours: i64, calendar: Option<&str>) -> Definition {
-    Definition {
-        id: id.into(),
-        target: Target::Resolution,
-        agreement: Agreement::Sla,
-        target_seconds: hours * 3600,
-        calendar: calendar.map(str::to_owned),
-        start: Condition::PriorityIn(vec![1]),
-        stop: Condition::CategoryIn(vec![Resolved, Closed]),
-        pause: Condition::CategoryIn(vec![Pending]),
-        resume: None,
-        cancel: None,
-        reset: Condition::Never,
-        pause_mode: PauseMode::Pause,
-        retroactive_start: None,
-        thresholds: vec![],
-        escalations: vec![],
-        reopen: ReopenMode::NewCycle,
-    }
+    let mut d = Definition::new(id, Target::Resolution, Duration::hours(hours));
+    d.calendar = calendar.map(str::to_owned);
+    d.start = Condition::PriorityIn(vec![1]);
+    d
 }
 
 pub fn defs(list: Vec<Definition>) -> Definitions {
@@ -162,11 +139,11 @@ pub fn line(e: &Event) -> String {
     match e {
         Event::Attached { clock } => format!(
             "attached {}#{} at {} from {} due {}",
-            clock.definition,
-            clock.cycle,
-            fmt(clock.attached_at),
-            fmt(clock.start),
-            fmt(clock.deadline)
+            clock.definition(),
+            clock.cycle(),
+            fmt(clock.attached_at()),
+            fmt(clock.start()),
+            fmt(clock.deadline())
         ),
         Event::Paused {
             definition,
@@ -213,11 +190,11 @@ pub fn line(e: &Event) -> String {
             fmt(*at),
             if *breached { " breached" } else { "" }
         ),
-        Event::Cancelled {
+        Event::Canceled {
             definition,
             cycle,
             at,
-        } => format!("cancelled {definition}#{cycle} at {}", fmt(*at)),
+        } => format!("canceled {definition}#{cycle} at {}", fmt(*at)),
     }
 }
 
