@@ -128,3 +128,8 @@ pub use chrono;
 /// built from (holidays and exceptions are in `itsm_calendar`).
 pub use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 pub use itsm_core::Category;
+
+// The crate's README example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
