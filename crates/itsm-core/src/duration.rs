@@ -12,7 +12,7 @@
 //! - only seconds may have a fraction, of up to 9 digits (nanoseconds), after `.` or `,`;
 //! - a leading `-` makes the duration negative (an escalation before a deadline).
 //!
-//! [`format`] writes the canonical form: days, hours, minutes and seconds, each only when not
+//! [`format()`] writes the canonical form: days, hours, minutes and seconds, each only when not
 //! zero, the fraction without trailing zeros, and `PT0S` for zero (`PT4H`, `P7D`, `PT1H30M`,
 //! `PT0.5S`, `-PT15M`). Every [`chrono::Duration`] formats and parses back to itself.
 //!
