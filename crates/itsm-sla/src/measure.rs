@@ -37,7 +37,8 @@ pub struct Measure {
     pub percent_hundredths: i64,
 }
 
-/// Measures `clock` at `now` (or at its end, if it ended before).
+/// Measures `clock` at `now` (or at its end, if it ended before; a `now` before the clock's
+/// start measures at the start, where everything is zero).
 ///
 /// Figures are computed in nanoseconds of `i64`, saturating past about 292 years.
 ///
