@@ -54,13 +54,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod builder;
 mod error;
 mod graph;
+mod names;
 mod queries;
+mod rows;
 mod spec;
+mod workspace;
 
+pub use builder::{GraphBuilder, RelationId};
 pub use error::Error;
-pub use graph::{Graph, GraphBuilder, ImpactView, NodeId, RelationId, Workspace};
+pub use graph::{Graph, NodeId};
 pub use queries::{
     Affected, Candidate, Explanation, Failure, GroupCount, Impact, Resilience, Scenario, WhatIf,
 };
@@ -68,3 +73,4 @@ pub use spec::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
     SeverityScale,
 };
+pub use workspace::{ImpactView, Workspace};

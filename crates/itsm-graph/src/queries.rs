@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::error::Error;
-use crate::graph::{Graph, ImpactView, NodeId};
+use crate::graph::{Graph, NodeId};
 use crate::spec::NodeKind;
+use crate::workspace::ImpactView;
 
 /// A scenario: failed (or degraded) nodes, and nodes in a maintenance window.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

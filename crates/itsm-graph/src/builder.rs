@@ -1,0 +1,397 @@
+//! The builder: nodes, groups, memberships and edges collected column by column, checked
+//! and compiled into a [`Graph`] by [`GraphBuilder::build`].
+
+use crate::error::Error;
+use crate::graph::{Graph, NodeId};
+use crate::names::{Names, Strings};
+use crate::rows::{NONE, Rows, bit, locality_order, set_bit};
+use crate::spec::{MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
+use crate::workspace::{Bits, MAX_NODES};
+
+/// A relationship type of a builder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RelationId(u32);
+
+/// An arc's weight says why failure travels along it: a group membership (the failure counts
+/// against the group's threshold), an edge (the failure passes on as it is), or both.
+pub(crate) const ARC_MEMBER: u8 = 1;
+pub(crate) const ARC_EDGE: u8 = 2;
+
+/// Arcs as the builder collects them, one column per field (9 bytes an arc).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ArcList {
+    pub(crate) from: Vec<u32>,
+    pub(crate) to: Vec<u32>,
+    pub(crate) bits: Vec<u8>,
+}
+
+impl ArcList {
+    fn push(&mut self, from: u32, to: u32, bits: u8) {
+        self.from.push(from);
+        self.to.push(to);
+        self.bits.push(bits);
+    }
+
+    fn reserve(&mut self, more: usize) {
+        self.from.reserve(more);
+        self.to.reserve(more);
+        self.bits.reserve(more);
+    }
+}
+
+/// Builds a [`Graph`] node by node and edge by edge, its ids checked in bulk. The
+/// only way to a graph: [`Graph::from_spec`] uses it too.
+#[derive(Debug, Clone)]
+pub struct GraphBuilder {
+    names: Names,
+    strings: Strings,
+    kind: Vec<NodeKind>,
+    tier: Vec<u8>,
+    class: Vec<u32>,
+    owner: Vec<u32>,
+    supplier: Vec<u32>,
+    location: Vec<u32>,
+    min_up: Vec<Option<MinUp>>,
+    relations: Vec<RelationSpec>,
+    arcs: ArcList,
+    severity: SeverityScale,
+}
+
+impl GraphBuilder {
+    /// An empty builder.
+    pub fn new(severity: SeverityScale) -> Self {
+        GraphBuilder {
+            names: Names::default(),
+            strings: Strings::default(),
+            kind: Vec::new(),
+            tier: Vec::new(),
+            class: Vec::new(),
+            owner: Vec::new(),
+            supplier: Vec::new(),
+            location: Vec::new(),
+            min_up: Vec::new(),
+            relations: Vec::new(),
+            arcs: ArcList::default(),
+            severity,
+        }
+    }
+
+    /// Room for this many nodes and edges.
+    pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.names.reserve(nodes);
+        self.kind.reserve(nodes);
+        self.tier.reserve(nodes);
+        self.class.reserve(nodes);
+        self.owner.reserve(nodes);
+        self.supplier.reserve(nodes);
+        self.location.reserve(nodes);
+        self.min_up.reserve(nodes);
+        self.arcs.reserve(edges);
+    }
+
+    /// Declares a relationship type.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateRelation`].
+    pub fn relation(&mut self, spec: RelationSpec) -> Result<RelationId, Error> {
+        if self.relations.iter().any(|r| r.name == spec.name) {
+            return Err(Error::DuplicateRelation { name: spec.name });
+        }
+        let id = RelationId(u32::try_from(self.relations.len()).unwrap_or(NONE));
+        self.relations.push(spec);
+        Ok(id)
+    }
+
+    fn push(&mut self, id: &str, kind: NodeKind) -> Result<u32, Error> {
+        let n = self.names.len();
+        let full = Error::TooLarge {
+            what: "nodes",
+            count: n,
+            max: MAX_NODES,
+        };
+        if n >= MAX_NODES {
+            return Err(full);
+        }
+        let i = self.names.push(id).ok_or(full)?;
+        self.kind.push(kind);
+        Ok(i)
+    }
+
+    /// Checks that no id is used twice so far (ids are checked in bulk: here, at the first
+    /// [`GraphBuilder::find`] after new nodes, and at [`GraphBuilder::build`]).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`], naming the earliest repeat and the record it repeats.
+    pub fn check_ids(&mut self) -> Result<(), Error> {
+        self.names.index();
+        match self.names.repeat {
+            None => Ok(()),
+            Some((first, second)) => Err(Error::DuplicateId {
+                id: self.names.get(second).to_owned(),
+                first: first as usize,
+                second: second as usize,
+            }),
+        }
+    }
+
+    /// Adds a node. Its id is checked against the others in bulk, later
+    /// ([`GraphBuilder::check_ids`]): ids indexed together are spread by slot region first,
+    /// so the index is written one region at a time instead of at a random slot per id.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] past 2^31 - 1 nodes (groups included).
+    pub fn node(&mut self, spec: &NodeSpec) -> Result<NodeId, Error> {
+        let i = self.push(&spec.id, spec.kind)?;
+        self.tier.push(spec.tier);
+        self.class.push(self.strings.intern(&spec.class));
+        self.owner.push(self.strings.opt(spec.owner.as_ref()));
+        self.supplier.push(self.strings.opt(spec.supplier.as_ref()));
+        self.location.push(self.strings.opt(spec.location.as_ref()));
+        self.min_up.push(None);
+        Ok(NodeId(i))
+    }
+
+    /// Adds a redundancy group (members come with [`GraphBuilder::member`]); its id is
+    /// checked like a node's.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`].
+    pub fn group(&mut self, id: &str, min_up: MinUp) -> Result<NodeId, Error> {
+        let i = self.push(id, NodeKind::Group)?;
+        self.tier.push(0);
+        let class = self.strings.intern("redundancy_group");
+        self.class.push(class);
+        self.owner.push(NONE);
+        self.supplier.push(NONE);
+        self.location.push(NONE);
+        self.min_up.push(Some(min_up));
+        Ok(NodeId(i))
+    }
+
+    /// Makes `member` a member of `group`: its failure counts against the group. A member
+    /// added twice counts once ([`Graph::from_spec`] refuses duplicates in a spec).
+    pub fn member(&mut self, group: NodeId, member: NodeId) {
+        self.arcs.push(member.0, group.0, ARC_MEMBER);
+    }
+
+    /// Adds an edge `from -> to` of a relationship type.
+    pub fn edge(&mut self, from: NodeId, to: NodeId, relation: RelationId) {
+        let propagation = self
+            .relations
+            .get(relation.0 as usize)
+            .map_or(Propagation::ToFrom, |r| r.propagation);
+        // An edge into a group is an ordinary input (the group fails with what it depends
+        // on); it never makes the other end a member.
+        match propagation {
+            Propagation::ToFrom => self.arcs.push(to.0, from.0, ARC_EDGE),
+            Propagation::FromTo => self.arcs.push(from.0, to.0, ARC_EDGE),
+            Propagation::Both => {
+                self.arcs.push(to.0, from.0, ARC_EDGE);
+                self.arcs.push(from.0, to.0, ARC_EDGE);
+            }
+        }
+    }
+
+    /// The node with id `id`, if added (the first one, if the id was used twice: see
+    /// [`GraphBuilder::check_ids`]).
+    pub fn find(&mut self, id: &str) -> Option<NodeId> {
+        self.names.index();
+        self.names.find(id).map(NodeId)
+    }
+
+    /// Compiles the graph: arcs counting-sorted by source into rows, nodes renumbered
+    /// breadth-first along them for locality (internally: the graph's API keeps the builder's
+    /// [`NodeId`]s), the rows renumbered into compressed sparse rows (each row then sorted and
+    /// its duplicates merged), the reverse rows by transposing them, and groups' thresholds
+    /// computed from their member counts.
+    /// Arcs that name a node the builder never made are dropped. Errors name the first bad
+    /// record in the builder's order.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`], [`Error::EmptyGroup`], [`Error::GroupThreshold`],
+    /// [`Error::SeverityScale`], [`Error::TooLarge`].
+    pub fn build(mut self) -> Result<Graph, Error> {
+        self.check_ids()?;
+        let GraphBuilder {
+            names,
+            strings,
+            kind,
+            tier,
+            class,
+            owner,
+            supplier,
+            location,
+            min_up,
+            relations: _,
+            mut arcs,
+            severity,
+        } = self;
+        let n = names.len();
+        let levels = severity.levels.len();
+        if levels == 0
+            || levels > 250
+            || severity.group_holding == 0
+            || usize::from(severity.group_holding) > levels
+        {
+            return Err(Error::SeverityScale {
+                reason: format!(
+                    "{levels} levels with groups holding at level {}; give 1 to 250 levels and a holding level among them",
+                    severity.group_holding
+                ),
+            });
+        }
+        if u32::try_from(n).is_err() {
+            return Err(Error::TooLarge {
+                what: "nodes",
+                count: n,
+                max: NONE as usize,
+            });
+        }
+        // Renumber the nodes for locality before the rows the queries read are built: the
+        // order of a breadth-first walk along the arcs, so that what one failure reaches lies
+        // close together (see `locality_order`). The builder's numbering stays the public one
+        // (`NodeId`); `inner` and `outer` translate at the API.
+        let (first, first_bits) = Rows::adjacency(&arcs, n)?;
+        let outer = locality_order(&first, n);
+        let mut inner = vec![NONE; n];
+        for (new, &old) in outer.iter().enumerate() {
+            if let Some(slot) = inner.get_mut(old as usize) {
+                *slot = u32::try_from(new).unwrap_or(NONE);
+            }
+        }
+        drop(std::mem::take(&mut arcs.bits));
+        let (forward, bits) = first.renumbered(&first_bits, &inner)?;
+        drop(first_bits);
+        // The arc list's columns are reused as the transpose's scratch (memory the process
+        // already holds: fresh pages cost a fault each).
+        let (mut scratch_v, mut scratch_u) =
+            (std::mem::take(&mut arcs.from), std::mem::take(&mut arcs.to));
+        drop(arcs);
+        // Only memberships count: an edge into a group is not a member of it. A node with an
+        // arc into a group is marked: its failure must always be pushed along its arcs.
+        let mut members = vec![0u32; n];
+        let mut groups = vec![0u64; n.div_ceil(64)];
+        for (i, rule) in min_up.iter().enumerate() {
+            if let Some(j) = inner.get(i).filter(|_| rule.is_some()) {
+                set_bit(&mut groups, *j as usize);
+            }
+        }
+        // Groups, and nodes with an arc into a group.
+        let mut statics = groups.clone();
+        for (a, (lo, hi)) in forward.bounds().enumerate() {
+            let targets = forward.cols.get(lo..hi).unwrap_or(&[]);
+            let arc_bits = bits.get(lo..hi).unwrap_or(&[]);
+            for (b, w) in targets.iter().zip(arc_bits) {
+                if !bit(&groups, *b as usize) {
+                    continue;
+                }
+                set_bit(&mut statics, a);
+                if let Some(m) = members.get_mut(*b as usize).filter(|_| w & ARC_MEMBER != 0) {
+                    *m += 1;
+                }
+            }
+        }
+        let blank = groups
+            .iter()
+            .map(|&groups| Bits {
+                blocked: groups,
+                ..Bits::default()
+            })
+            .collect();
+        let mut leaves = vec![0u64; n.div_ceil(64)];
+        for (u, (lo, hi)) in forward.bounds().enumerate() {
+            if lo == hi {
+                set_bit(&mut leaves, u);
+            }
+        }
+        let reverse = forward.transpose(n, &mut scratch_v, &mut scratch_u);
+        drop((scratch_v, scratch_u));
+        let mut need = vec![1u32; n];
+        // In the builder's order, so that the first bad group reported does not depend on
+        // the renumbering.
+        for (i, rule) in min_up.iter().enumerate() {
+            let Some(rule) = rule else { continue };
+            let j = inner.get(i).copied().unwrap_or(NONE) as usize;
+            let m = members.get(j).copied().unwrap_or(0);
+            let group = || names.get(u32::try_from(i).unwrap_or(NONE)).to_owned();
+            if m == 0 {
+                return Err(Error::EmptyGroup { group: group() });
+            }
+            // Rounded up, in 64 bits (a percentage of a group of millions overflows 32); a
+            // percentage over 100 needs more members than the group has, so it is refused.
+            let k = match *rule {
+                MinUp::Count(k) => k,
+                MinUp::Percent(p) => {
+                    u32::try_from((u64::from(m) * u64::from(p)).div_ceil(100)).unwrap_or(u32::MAX)
+                }
+            };
+            if k > m {
+                return Err(Error::GroupThreshold {
+                    group: group(),
+                    min_up: k,
+                    members: m,
+                });
+            }
+            if let Some(t) = need.get_mut(j) {
+                *t = m - k + 1;
+            }
+        }
+        Ok(Graph {
+            names,
+            strings,
+            kind,
+            tier,
+            class,
+            owner,
+            supplier,
+            location,
+            members,
+            need,
+            groups,
+            statics,
+            blank,
+            leaves,
+            forward,
+            bits,
+            reverse,
+            inner,
+            outer,
+            outage: u8::try_from(levels).unwrap_or(u8::MAX),
+            severity,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A builder with one relation, `feeds`, along which failure travels forward.
+    fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
+        let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+        let feeds = b.relation(RelationSpec {
+            name: "feeds".into(),
+            propagation: Propagation::FromTo,
+        })?;
+        Ok((b, feeds))
+    }
+
+    /// Two bad groups whose compiled order is the reverse of the builder's: the error names
+    /// the first in the builder's order.
+    #[test]
+    fn build_errors_follow_the_builders_order() -> Result<(), Error> {
+        let (mut b, feeds) = feeding()?;
+        // `first` is reached from `x`, so it is compiled after `second` and `x`.
+        let first = b.group("first", MinUp::Count(1))?;
+        b.group("second", MinUp::Count(1))?;
+        let x = b.node(&NodeSpec::new("x", NodeKind::ConfigurationItem, "host"))?;
+        b.edge(x, first, feeds);
+        assert_eq!(
+            b.build().err(),
+            Some(Error::EmptyGroup {
+                group: "first".into()
+            })
+        );
+        Ok(())
+    }
+}
