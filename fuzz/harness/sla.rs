@@ -54,46 +54,19 @@ fn t0() -> DateTime<Utc> {
     DateTime::from_timestamp(T0, 0).unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-/// Hands out the input's bytes; zeros once it runs dry.
-struct Bytes<'a> {
-    data: &'a [u8],
-}
+#[path = "bytes.rs"]
+mod bytes;
+use bytes::Bytes;
 
-impl Bytes<'_> {
-    fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    fn byte(&mut self) -> u8 {
-        match self.data.split_first() {
-            Some((first, rest)) => {
-                self.data = rest;
-                *first
-            }
-            None => 0,
-        }
-    }
-
-    /// One of `n` choices (`n` > 0).
-    fn pick(&mut self, n: usize) -> usize {
-        usize::from(self.byte()) % n.max(1)
-    }
-
-    fn choose<T: Clone>(&mut self, options: &[T], fallback: T) -> T {
-        let i = self.pick(options.len());
-        options.get(i).cloned().unwrap_or(fallback)
-    }
-
-    /// The options whose bit is set in the next byte.
-    fn subset<T: Clone>(&mut self, options: &[T]) -> Vec<T> {
-        let mask = self.byte();
-        options
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i < 8 && mask & (1 << i) != 0)
-            .map(|(_, o)| o.clone())
-            .collect()
-    }
+/// The options whose bit is set in the next byte (the first eight options at most).
+fn subset<T: Clone>(b: &mut Bytes<'_>, options: &[T]) -> Vec<T> {
+    let mask = b.byte();
+    options
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < 8 && mask & (1 << i) != 0)
+        .map(|(_, o)| o.clone())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,19 +292,21 @@ fn definition(b: &mut Bytes<'_>, id: String) -> Definition {
         1 => Some("missing".to_owned()),
         _ => None,
     };
-    let thresholds = b.subset(&[50u16, 75, 25, 0, 100, 150, 1_000, 50]);
-    let escalations = b
-        .subset(&[
+    let thresholds = subset(b, &[50u16, 75, 25, 0, 100, 150, 1_000, 50]);
+    let escalations = subset(
+        b,
+        &[
             ("pre", -1_800i64),
             ("zero", 0),
             ("post", 3_600),
             ("before-start", -40 * 86_400),
             ("late", 5 * 86_400),
             ("overflow", i64::MIN),
-        ])
-        .into_iter()
-        .map(|(name, offset)| EscalationRule::new(name, seconds(offset)))
-        .collect();
+        ],
+    )
+    .into_iter()
+    .map(|(name, offset)| EscalationRule::new(name, seconds(offset)))
+    .collect();
     let reopen = b.choose(
         &[
             ReopenMode::NewCycle,
@@ -1021,7 +996,7 @@ fn definitions_are_valid(list: &[Definition]) -> bool {
 /// `evolve`, ticks at `next_deadline`) with every invariant checked after every step, then
 /// compared with `replay` and counterfactuals.
 pub fn timeline(data: &[u8]) {
-    let mut b = Bytes { data };
+    let mut b = Bytes::new(data);
     let flags = b.byte();
     let selection = b.choose(
         &[

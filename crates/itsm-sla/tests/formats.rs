@@ -289,63 +289,19 @@ fn events_and_clocks_of_a_real_run_round_trip_with_their_tag() {
 /// The pinned schema (it needs the `schemars` feature; the rest only `serde`).
 #[cfg(feature = "schemars")]
 mod pinned {
-    use std::path::PathBuf;
-
     use itsm_sla::Definition;
+    use itsm_testkit::{pin_schema, schema_text};
 
-    const FILE: &str = "sla-definition.json";
     const HOW: &str = "UPDATE_SCHEMAS=1 cargo test -p itsm-sla --all-features --test formats";
-
-    fn path() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/schema")
-            .join(FILE)
-    }
-
-    /// Whether the committed file should be rewritten instead of compared.
-    ///
-    /// The switch is an environment variable because `cargo test` passes no arguments to a
-    /// test; the workspace forbids `std::env::var` in library code, and this test is a tool,
-    /// not a library.
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "a developer switch for regenerating pinned files"
-    )]
-    fn updating() -> bool {
-        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
-    }
-
-    fn generated() -> String {
-        let schema = schemars::schema_for!(Definition);
-        let mut text = serde_json::to_string_pretty(&schema).unwrap();
-        text.push('\n');
-        text
-    }
 
     #[test]
     fn the_definition_schema_is_pinned() {
-        let generated = generated();
-        let path = path();
-        if updating() {
-            std::fs::write(&path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e}; generate it with `{HOW}`",
-                path.display()
-            )
-        });
-        assert!(
-            committed == generated,
-            "the JSON Schema in {} differs from what the code generates; if the format change \
-             is intended, run `{HOW}` and commit the file.\n--- generated ---\n{generated}",
-            path.display()
-        );
+        pin_schema::<Definition>("sla-definition.json", HOW);
     }
 
     #[test]
     fn the_schema_is_draft_2020_12_and_knows_the_defaults() {
-        let schema: serde_json::Value = serde_json::from_str(&generated()).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&schema_text::<Definition>()).unwrap();
         assert_eq!(
             schema["$schema"],
             "https://json-schema.org/draft/2020-12/schema"

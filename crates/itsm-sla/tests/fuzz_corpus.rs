@@ -26,11 +26,9 @@
 #[path = "../../../fuzz/harness/sla.rs"]
 mod harness;
 
-#[path = "../../../fuzz/harness/corpus.rs"]
-mod corpus;
-use corpus::replay;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use itsm_testkit::replay_corpus as replay;
 
 #[test]
 fn sla_timeline_corpus_replays() {
