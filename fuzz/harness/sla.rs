@@ -35,7 +35,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Exception, Holiday, Segment, TimeOfDay, Week};
 use itsm_core::Category;
 use itsm_sla::{
@@ -102,31 +102,29 @@ fn compile_calendar(
 fn calendars() -> &'static Calendars {
     static CALENDARS: OnceLock<Calendars> = OnceLock::new();
     CALENDARS.get_or_init(|| {
-        let office = CalendarSpec {
-            name: "office".to_owned(),
-            week: Week::weekdays(&[segment((9, 0), (12, 0)), segment((13, 0), (17, 0))]),
-            ..CalendarSpec::default()
+        let weekly = |name: &str, segments: &[Segment]| {
+            let mut spec = CalendarSpec::always_open(name);
+            spec.week = Week::weekdays(segments);
+            spec
         };
-        let saturday = day(2026, 3, 7).and_time(NaiveTime::MIN);
-        let tokyo = CalendarSpec {
-            name: "tokyo".to_owned(),
-            week: Week::weekdays(&[segment((8, 30), (17, 30))]),
-            holidays: vec![Holiday::Date {
-                date: day(2026, 3, 4),
-                name: "closed".to_owned(),
-            }],
-            exceptions: vec![Exception {
-                name: "saturday".to_owned(),
-                start: saturday + Duration::hours(10),
-                end: saturday + Duration::hours(14),
-                open: true,
-            }],
-        };
-        let short = CalendarSpec {
-            name: "short".to_owned(),
-            week: Week::weekdays(&[segment((9, 0), (17, 0))]),
-            ..CalendarSpec::default()
-        };
+        let office = weekly("office", &[segment((9, 0), (12, 0)), segment((13, 0), (17, 0))]);
+        // A holiday on Wednesday 4 March and an opening on Saturday 7 March, 10:00-14:00,
+        // read from their JSON form.
+        let mut tokyo = weekly("tokyo", &[segment((8, 30), (17, 30))]);
+        tokyo.holidays = serde_json::from_str::<Vec<Holiday>>(
+            r#"[{"kind": "date", "date": "2026-03-04", "name": "closed"}]"#,
+        )
+        .unwrap_or_default();
+        tokyo.exceptions = serde_json::from_str::<Vec<Exception>>(
+            r#"[{"name": "saturday", "start": "2026-03-07T10:00:00", "end": "2026-03-07T14:00:00", "open": true}]"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            (tokyo.holidays.len(), tokyo.exceptions.len()),
+            (1, 1),
+            "the Tokyo calendar's holiday and exception read"
+        );
+        let short = weekly("short", &[segment((9, 0), (17, 0))]);
         let year = (day(2026, 1, 1), day(2027, 1, 1));
         [
             ("24x7", CalendarSpec::always_open("24x7"), 0, year),
