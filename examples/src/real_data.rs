@@ -14,7 +14,14 @@ use std::path::PathBuf;
 /// # Panics
 /// When `ITSM_DATA` is set but the file is missing, and when `ITSM_REQUIRE_DATA` is set but
 /// `ITSM_DATA` is not: a test must fail rather than silently skip there.
-#[allow(clippy::disallowed_methods)] // the host reads where its data is from the environment
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the host reads where its data is from the environment"
+)]
+#[allow(
+    clippy::panic,
+    reason = "a test helper: a misconfigured data folder must fail the test"
+)]
 pub fn locate(test: &str, relative: &str) -> Option<PathBuf> {
     let Some(root) = std::env::var_os("ITSM_DATA") else {
         let why = format!(
