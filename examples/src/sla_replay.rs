@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use itsm_calendar::{Calendar, CalendarSpec};
-use itsm_core::lifecycle::Category;
+use itsm_core::Category;
 use itsm_sla::{Calendars, Definition, Definitions, Event, Selection, TicketView, Timeline};
 use serde::Deserialize;
 

@@ -1,9 +1,6 @@
 //! Ids shared by several practices: newtypes over [`Uuid`](uuid::Uuid). The host makes ids (for example
 //! with `Uuid::new_v4`, or `Uuid::new_v5` from a foreign key); the crates never do.
 
-#[doc(hidden)]
-pub use uuid::Uuid as __Uuid;
-
 /// Declares an id newtype over [`Uuid`](uuid::Uuid) with the derives, `from_u128`,
 /// `Display` and `FromStr` every id of the workspace has. The `serde` and `schemars` derives follow the
 /// *calling* crate's features of those names, as practice crates have them.
@@ -16,12 +13,12 @@ macro_rules! id_type {
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[cfg_attr(feature = "serde", serde(transparent))]
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        pub struct $name(pub $crate::ids::__Uuid);
+        pub struct $name(pub $crate::__private::Uuid);
 
         impl $name {
             /// An id from a 128-bit number (handy for tests and for mapping foreign ids).
             pub const fn from_u128(value: u128) -> Self {
-                $name($crate::ids::__Uuid::from_u128(value))
+                $name($crate::__private::Uuid::from_u128(value))
             }
         }
 
@@ -35,7 +32,7 @@ macro_rules! id_type {
             type Err = $crate::Error;
             /// Parses a UUID (hyphenated, simple, braced or `urn:uuid:`), as `Display` writes it.
             fn from_str(text: &str) -> Result<Self, $crate::Error> {
-                text.parse::<$crate::ids::__Uuid>()
+                text.parse::<$crate::__private::Uuid>()
                     .map($name)
                     .map_err(|_| $crate::Error::InvalidId {
                         kind: stringify!($name),

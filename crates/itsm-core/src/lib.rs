@@ -1,14 +1,22 @@
 //! The small shared vocabulary of itsm-rs: what several practices need and no practice owns.
 //!
-//! - [`priority`]: impact, urgency and priority, and a [`PriorityMatrix`](priority::PriorityMatrix)
-//!   as validated data (complete, monotone, explicit about scale direction) with an `explain`
-//!   that says which cell or rule gave a result; presets for ServiceNow, iTop, GLPI and a
-//!   formula form.
-//! - [`actor`]: ids for users and groups, the acting [`Actor`](actor::Actor), and a role-based
-//!   [`Permissions`](actor::Permissions) table.
-//! - [`lifecycle`]: a lifecycle as data (states, transitions, terminal states) with a
-//!   conformance check of observed state sequences, Mermaid output and a bounded exhaustive
-//!   [`explore`](lifecycle::explore) helper for tests.
+//! - **Priority**: [`Impact`], [`Urgency`] and [`Priority`] levels, and a [`PriorityMatrix`]
+//!   as validated data, built from a [`MatrixSpec`] through one checked constructor (which
+//!   deserialization also uses): complete over its scales, monotone in each axis, explicit
+//!   about which end of a scale is the most severe ([`Direction`]). Its
+//!   [`explain`](PriorityMatrix::explain) says which cell or formula gave a result; presets
+//!   follow ServiceNow, iTop and GLPI, and formula rules cover the rest.
+//! - **Actors**: ids for users, groups, services and configuration items ([`UserId`],
+//!   [`GroupId`], [`ServiceId`], [`ConfigItemId`]), the acting [`Actor`] with its [`Role`]s,
+//!   and a role-based [`Permissions`] table that practices consult before every command.
+//! - **Lifecycles as data**: a [`Lifecycle`] (states with a [`Category`], transitions,
+//!   terminal states) with a [`conformance`](Lifecycle::conformance) check of observed state
+//!   sequences, Mermaid output and a bounded exhaustive [`explore`] helper for tests.
+//! - **Durations in data**: [`duration`], the ISO 8601 codec (`"PT4H"`, `"P7D"`) every
+//!   crate's JSON uses for lengths of time.
+//!
+//! Every type is at the crate root; [`duration`] is a module because serde's `with`
+//! attribute names a module.
 //!
 //! # Purity
 //! Nothing here reads the clock, the environment, files or the network, or makes random ids.
@@ -36,12 +44,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod actor;
+mod actor;
 pub mod duration;
 mod error;
-pub mod ids;
-pub mod lifecycle;
-pub mod priority;
+mod ids;
+mod lifecycle;
+mod priority;
+
+/// What the [`id_type!`] macro expands to needs, reachable from other crates.
+#[doc(hidden)]
+pub mod __private {
+    pub use uuid::Uuid;
+}
 
 pub use actor::{Actor, Permissions, Role};
 pub use error::{Axis, Error};
