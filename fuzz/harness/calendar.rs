@@ -6,9 +6,9 @@
 //!
 //! Only std, serde_json, chrono, chrono-tz and `itsm-calendar` are used; bytes are decoded by
 //! hand into small domains (a dozen zones with and without daylight saving, horizons around
-//! their transitions, segment sets that touch, overlap, invert or end at `24:00`, holidays,
-//! exceptions with sub-second edges), so short inputs reach the corners, and the same bytes
-//! always mean the same thing.
+//! their transitions, segment sets that touch, overlap, cross midnight, are empty or end at
+//! `24:00`, named and unnamed holidays, exceptions with sub-second edges), so short inputs
+//! reach the corners, and the same bytes always mean the same thing.
 //!
 //! The laws checked (with `d` for `duration`): `d(s, add(s, x)) == x` whenever `add` answers,
 //! and `add` answers exactly when the result stays in the horizon; forward `add` gives the
@@ -18,7 +18,10 @@
 //! and `end_of_business_day` agree with the intervals; every answer is the same whatever zone
 //! the instants are written in; instants outside the horizon are refused. In zones without
 //! daylight saving the compiled intervals (and the refusals of `compile`) are also compared
-//! with a day-by-day reference built straight from the spec.
+//! with a day-by-day reference built straight from the spec. And the same spec compiled
+//! without a horizon ([`Calendar::new`], with the zone named in the spec) gives the same
+//! answers as the explicit horizon wherever the horizon answers, and answers beyond it
+//! exactly where the horizon refuses.
 //!
 //! A function returns normally when all is well and panics (through `assert!`) when a law
 //! breaks.
@@ -119,6 +122,14 @@ fn compile(
     }
 }
 
+/// The zone as a spec names it.
+fn zone_name(zone: Zone) -> String {
+    match zone {
+        Zone::Fixed(offset) => offset.to_string(),
+        Zone::Iana(tz) => tz.name().to_owned(),
+    }
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
@@ -179,7 +190,9 @@ fn seg(start: i64, end: i64) -> Segment {
 
 /// A day's segments: closed, office hours, a lunch break, around the clock, both ends of
 /// the day (unsorted), daylight-saving hours with seconds, touching segments, one or two
-/// segments from the bytes, or (rarely valid) two raw segments that may invert or overlap.
+/// segments from the bytes, office hours and a night shift, a segment from the bytes that
+/// crosses midnight (or is empty), or two raw segments that may cross midnight, be empty or
+/// overlap.
 fn day(b: &mut Bytes<'_>) -> Vec<Segment> {
     let h = |x: i64| x * 3600;
     // Quarter hours from `after` to 24:00.
@@ -187,7 +200,7 @@ fn day(b: &mut Bytes<'_>) -> Vec<Segment> {
         let left = 96 - after.min(96);
         after + i64::from(b.byte()) % (left + 1)
     };
-    match b.pick(10) {
+    match b.pick(12) {
         0 => Vec::new(),
         1 => vec![seg(h(9), h(17))],
         2 => vec![seg(h(9), h(12)), seg(h(13), h(17))],
@@ -211,6 +224,12 @@ fn day(b: &mut Bytes<'_>) -> Vec<Segment> {
             }
             segments
         }
+        10 => vec![seg(h(9), h(17)), seg(h(22), h(6))],
+        11 => {
+            let start = quarter(b, 0).min(95);
+            let end = i64::from(b.byte()) % (start + 1);
+            vec![seg(start * 900, end * 900)]
+        }
         _ => {
             let raw = |b: &mut Bytes<'_>| i64::from(b.byte() % 97) * 900;
             vec![seg(raw(b), raw(b)), seg(raw(b), raw(b))]
@@ -219,14 +238,11 @@ fn day(b: &mut Bytes<'_>) -> Vec<Segment> {
 }
 
 fn holiday(b: &mut Bytes<'_>, from: NaiveDate) -> Holiday {
-    let name = "holiday".to_owned();
-    match b.pick(8) {
-        0..=3 => Holiday::Date {
-            date: from
-                .checked_add_signed(Duration::days(i64::from(b.byte() % 60)))
+    let holiday = match b.pick(8) {
+        0..=3 => Holiday::date(
+            from.checked_add_signed(Duration::days(i64::from(b.byte() % 60)))
                 .unwrap_or(from),
-            name,
-        },
+        ),
         4..=6 => {
             let (month, day) = b.choose(
                 &[
@@ -239,12 +255,17 @@ fn holiday(b: &mut Bytes<'_>, from: NaiveDate) -> Holiday {
                 ],
                 (1, 1),
             );
-            Holiday::Yearly { month, day, name }
+            Holiday::yearly(month, day)
         }
         _ => {
             let (month, day) = b.choose(&[(2, 30), (13, 1), (0, 0), (4, 31)], (2, 30));
-            Holiday::Yearly { month, day, name }
+            Holiday::yearly(month, day)
         }
+    };
+    if b.byte() & 1 == 1 {
+        holiday.named("holiday")
+    } else {
+        holiday
     }
 }
 
@@ -280,16 +301,31 @@ fn exception(b: &mut Bytes<'_>, from: NaiveDate) -> Exception {
         ],
         Duration::hours(1),
     );
-    Exception {
-        name: "exception".to_owned(),
-        start,
-        end: start.checked_add_signed(length).unwrap_or(start),
-        open: b.byte() & 1 == 1,
+    let end = start.checked_add_signed(length).unwrap_or(start);
+    if b.byte() & 1 == 1 {
+        Exception::open("exception", start, end)
+    } else {
+        Exception::closed("exception", start, end)
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The reference (zones without daylight saving)
+
+/// Where a segment runs, in seconds from its day's midnight (past 86,400 when it crosses
+/// midnight).
+fn span(s: &Segment) -> (u32, u32) {
+    let (a, e) = (s.start.seconds(), s.end.seconds());
+    if e < a { (a, e + 86_400) } else { (a, e) }
+}
+
+fn is_holiday(spec: &CalendarSpec, d: NaiveDate) -> bool {
+    spec.holidays.iter().any(|h| match h {
+        Holiday::Date { date, .. } => *date == d,
+        Holiday::Yearly { month, day, .. } => d.month() == *month && d.day() == *day,
+        _ => false,
+    })
+}
 
 /// Whether the spec is valid, as `compile` checks it.
 fn spec_is_valid(spec: &CalendarSpec) -> bool {
@@ -304,18 +340,30 @@ fn spec_is_valid(spec: &CalendarSpec) -> bool {
     ];
     let segments_ok = days.iter().all(|d| {
         let mut segments = spec.week.day(*d).to_vec();
-        segments.sort();
-        segments.iter().all(|s| s.start < s.end)
+        segments.sort_by_key(span);
+        segments
+            .iter()
+            .all(|s| s.start != s.end && s.start.seconds() < 86_400)
             && segments
                 .windows(2)
-                .all(|w| matches!(w, [a, b] if b.start >= a.end))
+                .all(|w| matches!(w, [a, b] if span(b).0 >= span(a).1))
+    });
+    let overnight_ok = days.iter().all(|d| {
+        let reach = spec
+            .week
+            .day(*d)
+            .iter()
+            .filter(|s| s.end < s.start)
+            .map(|s| s.end)
+            .max();
+        reach.is_none_or(|r| spec.week.day(d.succ()).iter().all(|s| s.start >= r))
     });
     let holidays_ok = spec.holidays.iter().all(|h| match h {
-        Holiday::Date { .. } => true,
         Holiday::Yearly { month, day, .. } => NaiveDate::from_ymd_opt(2000, *month, *day).is_some(),
+        _ => true,
     });
     let exceptions_ok = spec.exceptions.iter().all(|x| x.start < x.end);
-    segments_ok && holidays_ok && exceptions_ok
+    segments_ok && overnight_ok && holidays_ok && exceptions_ok
 }
 
 fn horizon_is_valid(from: NaiveDate, to: NaiveDate) -> bool {
@@ -367,7 +415,9 @@ fn runs(intervals: &[(i64, i64)]) -> Vec<(i64, i64)> {
 }
 
 /// The open time of `spec` at a fixed offset, day by day, as UTC runs; with the instants of
-/// the horizon's ends.
+/// the horizon's ends. Each day's segments run from its midnight (into the next day when
+/// they cross midnight); an open exception opens its own date, a closed one closes what it
+/// covers; the days either side of the horizon count where they fall in it.
 fn reference(
     spec: &CalendarSpec,
     offset: FixedOffset,
@@ -376,36 +426,29 @@ fn reference(
 ) -> (Vec<(i64, i64)>, i64, i64) {
     let shift = i64::from(offset.local_minus_utc()) * NS;
     let local = |d: NaiveDate| nanos(&d.and_time(NaiveTime::MIN).and_utc()) - shift;
+    let (lo, hi) = (local(from), local(to));
     let mut all = Vec::new();
-    let mut d = from;
-    while d < to {
+    let mut d = from.pred_opt().unwrap_or(from);
+    while d <= to {
         let mut set: Vec<(i64, i64)> = Vec::new();
-        let is_holiday = spec.holidays.iter().any(|h| match h {
-            Holiday::Date { date, .. } => *date == d,
-            Holiday::Yearly { month, day, .. } => d.month() == *month && d.day() == *day,
-        });
-        if !is_holiday {
+        if !is_holiday(spec, d) {
             for s in spec.week.day(d.weekday()) {
-                add_span(
-                    &mut set,
-                    (
-                        i64::from(s.start.seconds()) * NS,
-                        i64::from(s.end.seconds()) * NS,
-                    ),
-                );
+                let (a, e) = span(s);
+                add_span(&mut set, (i64::from(a) * NS, i64::from(e) * NS));
             }
         }
         let midnight = d.and_time(NaiveTime::MIN);
-        let since = |t: NaiveDateTime| {
+        let since = |t: NaiveDateTime, window: i64| {
             let x = t.signed_duration_since(midnight);
             if x <= Duration::zero() {
                 0
             } else {
-                x.num_nanoseconds().map_or(DAY, |n| n.min(DAY))
+                x.num_nanoseconds().map_or(window, |n| n.min(window))
             }
         };
         for x in &spec.exceptions {
-            let (s, e) = (since(x.start), since(x.end));
+            let window = if x.open { DAY } else { 2 * DAY };
+            let (s, e) = (since(x.start, window), since(x.end, window));
             if s < e {
                 if x.open {
                     add_span(&mut set, (s, e));
@@ -415,11 +458,16 @@ fn reference(
             }
         }
         let base = local(d);
-        all.extend(set.into_iter().map(|(s, e)| (base + s, base + e)));
+        all.extend(
+            set.into_iter()
+                .map(|(s, e)| ((base + s).max(lo), (base + e).min(hi)))
+                .filter(|(s, e)| s < e),
+        );
         let Some(next) = d.succ_opt() else { break };
         d = next;
     }
-    (runs(&all), local(from), local(to))
+    all.sort_unstable();
+    (runs(&all), lo, hi)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,6 +476,8 @@ fn reference(
 /// A compiled calendar with what the laws compare it against.
 struct Cal<'a> {
     cal: &'a Calendar,
+    /// The same spec without a horizon, in the same zone.
+    open: Option<&'a Calendar>,
     from: i64,
     to: i64,
     total: i64,
@@ -438,7 +488,7 @@ struct Cal<'a> {
 }
 
 impl<'a> Cal<'a> {
-    fn new(cal: &'a Calendar, fixed: Option<FixedOffset>) -> Cal<'a> {
+    fn new(cal: &'a Calendar, open: Option<&'a Calendar>, fixed: Option<FixedOffset>) -> Cal<'a> {
         let intervals: Vec<(i64, i64)> = cal
             .intervals()
             .map(|(s, e)| (nanos(&s), nanos(&e)))
@@ -466,6 +516,7 @@ impl<'a> Cal<'a> {
         assert_eq!(in_ns(cal.total_open()), Some(total), "total open time");
         Cal {
             cal,
+            open,
             from,
             to,
             total,
@@ -704,6 +755,80 @@ fn check_fit(c: &Cal<'_>, t: i64, length: Duration) {
     assert_eq!(got, Ok(want), "next_fit({t}, {length})");
 }
 
+/// The calendar without a horizon answers as the horizon does wherever the horizon answers,
+/// and beyond the horizon where it refuses.
+fn check_open(c: &Cal<'_>, a: i64, e: i64, d: Duration) {
+    let Some(open) = c.open else { return };
+    // The horizon's last instant is in it, but what follows it is not: start before it.
+    if !(c.in_horizon(a) && c.in_horizon(e) && a < c.to) {
+        return;
+    }
+    let (ua, ue) = (utc(a), utc(e));
+    let (first, last) = (utc(c.from), utc(c.to));
+    let beyond = |x: &Result<DateTime<Utc>, Error>| x.as_ref().map_or(true, |x| *x >= last || *x < first);
+    assert_eq!(open.is_open(&ua), c.cal.is_open(&ua), "is_open({ua}) without a horizon");
+    assert_eq!(
+        open.duration(&ua, &ue),
+        c.cal.duration(&ua, &ue),
+        "duration({ua}, {ue}) without a horizon"
+    );
+    assert_eq!(open.covers(&ua, &ue), c.cal.covers(&ua, &ue), "covers({ua}, {ue})");
+    assert_eq!(open.overlaps(&ua, &ue), c.cal.overlaps(&ua, &ue), "overlaps({ua}, {ue})");
+    let next = open.next_open(&ua);
+    match c.cal.next_open(&ua) {
+        Ok(x) => assert_eq!(next, Ok(x), "next_open({ua}) without a horizon"),
+        Err(_) => assert!(beyond(&next), "next_open({ua}) = {next:?} without a horizon"),
+    }
+    let added = open.add(&ua, d);
+    match c.cal.add(&ua, d) {
+        Ok(x) => assert_eq!(added, Ok(x), "add({ua}, {d}) without a horizon"),
+        Err(_) => assert!(beyond(&added), "add({ua}, {d}) = {added:?} without a horizon"),
+    }
+    let eod = open.end_of_business_day(&ua);
+    match c.cal.end_of_business_day(&ua) {
+        Ok(x) if x < last => {
+            assert_eq!(eod, Ok(x), "end_of_business_day({ua}) without a horizon");
+        }
+        _ => assert!(
+            eod.as_ref().map_or(true, |x| *x >= last),
+            "end_of_business_day({ua}) = {eod:?} without a horizon"
+        ),
+    }
+    // A run that fits without the horizon but not within it reaches past its end.
+    let need = in_ns(d).unwrap_or(i64::MAX).max(0);
+    let reaches_past = |y: DateTime<Utc>| y >= last || nanos(&y).saturating_add(need) > c.to;
+    let (fit, bounded) = (open.next_fit(&ua, d), c.cal.next_fit(&ua, d));
+    assert!(
+        fit.is_ok() && bounded.is_ok(),
+        "next_fit({ua}, {d}): {fit:?} and {bounded:?}"
+    );
+    match (fit.ok().flatten(), bounded.ok().flatten()) {
+        (Some(y), Some(x)) => {
+            assert!(y <= x, "next_fit({ua}, {d}): {y} after {x} without a horizon");
+            if !reaches_past(y) {
+                assert_eq!(y, x, "next_fit({ua}, {d}) without a horizon");
+            }
+        }
+        (Some(y), None) => assert!(
+            reaches_past(y),
+            "next_fit({ua}, {d}) = {y} without a horizon, none with"
+        ),
+        (None, x) => assert_eq!(x, None, "next_fit({ua}, {d}) without a horizon"),
+    }
+}
+
+/// The spec in `zone` without a horizon: it compiles whenever the horizon did.
+fn without_horizon(spec: &CalendarSpec, zone: Zone) -> Option<Calendar> {
+    let mut zoned = spec.clone();
+    zoned.zone = Some(zone_name(zone));
+    let cal = Calendar::new(&zoned);
+    assert!(
+        cal.is_ok(),
+        "a spec that compiles with a horizon does not without: {cal:?}"
+    );
+    cal.ok()
+}
+
 /// An instant: the horizon's ends, an interval's edge give or take a little, somewhere in
 /// the horizon, just outside it, or near the previous one.
 fn instant(b: &mut Bytes<'_>, c: &Cal<'_>, prev: i64) -> i64 {
@@ -770,6 +895,7 @@ fn step(b: &mut Bytes<'_>, c: &Cal<'_>, prev: i64) -> i64 {
         );
     }
     check_fit(c, a, d);
+    check_open(c, a, e, d);
     m
 }
 
@@ -789,10 +915,11 @@ fn compile_checked(
         assert!(!e.to_string().is_empty());
         let spec_error = matches!(
             e,
-            Error::InvertedSegment { .. }
+            Error::InvalidSegment { .. }
                 | Error::OverlappingSegments { .. }
+                | Error::OvernightOverlap { .. }
                 | Error::InvalidHoliday { .. }
-                | Error::InvertedException { .. }
+                | Error::InvalidException { .. }
         );
         assert_eq!(spec_error, !valid, "compile: {e}");
         if valid {
@@ -863,12 +990,9 @@ pub fn queries(data: &[u8]) {
     };
     let holidays = (0..b.pick(4)).map(|_| holiday(&mut b, from)).collect();
     let exceptions = (0..b.pick(4)).map(|_| exception(&mut b, from)).collect();
-    let spec = CalendarSpec {
-        name: "fuzz".to_owned(),
-        week,
-        holidays,
-        exceptions,
-    };
+    let mut spec = CalendarSpec::new("fuzz", week);
+    spec.holidays = holidays;
+    spec.exceptions = exceptions;
     let Some(cal) = compile_checked(&spec, zone, from, to) else {
         return;
     };
@@ -876,7 +1000,8 @@ pub fn queries(data: &[u8]) {
         Zone::Fixed(offset) => Some(offset),
         Zone::Iana(_) => None,
     };
-    let c = Cal::new(&cal, fixed);
+    let open = without_horizon(&spec, zone);
+    let c = Cal::new(&cal, open.as_ref(), fixed);
     let mut prev = c.from;
     let mut steps = 0;
     while !b.is_empty() && steps < MAX_STEPS {
@@ -893,9 +1018,10 @@ where
     serde_json::from_str(&text).ok()
 }
 
-/// Bytes -> JSON -> a calendar spec (or text -> a time of day). A spec that loads survives a
-/// JSON round trip, compiles in UTC like the reference and in Berlin across a change of
-/// daylight saving, and answers a fixed set of queries by the laws.
+/// Bytes -> JSON -> a calendar spec (or text -> a time of day or a segment). A spec that
+/// loads survives a JSON round trip, compiles in UTC like the reference and in Berlin across
+/// a change of daylight saving, and answers a fixed set of queries by the laws; compiled in
+/// its own zone without a horizon, it answers as it does with one.
 pub fn spec_json(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         if let Ok(t) = text.parse::<TimeOfDay>() {
@@ -906,6 +1032,10 @@ pub fn spec_json(data: &[u8]) {
                 "time of day text"
             );
             assert_eq!(json_round_trip(&t), Some(t));
+        }
+        if let Ok(s) = text.parse::<Segment>() {
+            assert_eq!(s.to_string().parse::<Segment>(), Ok(s), "segment text");
+            assert_eq!(json_round_trip(&s), Some(s));
         }
     }
     let Ok(spec) = serde_json::from_slice::<CalendarSpec>(data) else {
@@ -929,7 +1059,8 @@ pub fn spec_json(data: &[u8]) {
             Zone::Fixed(offset) => Some(offset),
             Zone::Iana(_) => None,
         };
-        let c = Cal::new(&cal, fixed);
+        let open = without_horizon(&spec, zone);
+        let c = Cal::new(&cal, open.as_ref(), fixed);
         // The edges of the first intervals and of the horizon, give or take a nanosecond.
         let mut points: Vec<i64> = vec![c.from, c.to, c.from - 1, c.to + 1];
         for (s, e) in c.intervals.iter().take(4) {
@@ -945,7 +1076,37 @@ pub fn spec_json(data: &[u8]) {
         for pair in points.windows(2) {
             if let [a, b] = pair {
                 check_pair(&c, *a, *b);
+                check_open(&c, *a, *b, Duration::hours(1));
+                check_open(&c, *a, *b, dur(-c.total));
             }
         }
+    }
+    // In the spec's own zone: without a horizon as with one.
+    let own = Calendar::new(&spec);
+    let bounded = Calendar::with_horizon(&spec, date(2026, 3, 20), date(2026, 4, 5));
+    match (&own, &bounded) {
+        (Ok(open), Ok(cal)) => {
+            let c = Cal::new(cal, Some(open), None);
+            let points: Vec<i64> = c
+                .intervals
+                .iter()
+                .take(6)
+                .flat_map(|(s, e)| [*s, *e, s - 1, e + 1])
+                .chain([c.from, c.to])
+                .collect();
+            for pair in points.windows(2) {
+                if let [a, b] = pair {
+                    check_open(&c, *a, *b, Duration::hours(2));
+                    check_open(&c, *b, *a, dur(c.total));
+                }
+            }
+        }
+        // Never open, or never in those two weeks.
+        (Ok(_) | Err(Error::NeverOpen { .. }), Err(Error::NoOpenTime { .. })) => {}
+        (Err(a), Err(b)) => assert_eq!(a, b, "the same refusal with and without a horizon"),
+        (a, b) => assert!(
+            matches!((a, b), (Err(Error::UnknownZone { .. }), Ok(_))),
+            "without a horizon {a:?}, with one {b:?}"
+        ),
     }
 }

@@ -12,9 +12,25 @@ pub enum Error {
         /// The text.
         text: String,
     },
-    /// A segment does not end after it starts.
-    #[error("calendar `{calendar}`: the {day} segment {start}-{end} does not end after it starts")]
-    InvertedSegment {
+    /// A text is not a segment.
+    #[error("`{text}` is not a segment; write HH:MM-HH:MM, such as 08:00-12:00 or 22:00-06:00")]
+    InvalidSegmentText {
+        /// The text.
+        text: String,
+    },
+    /// A text is not a holiday.
+    #[error(
+        "`{text}` is not a holiday; write a date, YYYY-MM-DD, or a day every year, --MM-DD"
+    )]
+    InvalidHolidayText {
+        /// The text.
+        text: String,
+    },
+    /// A segment ends where it starts, or starts at `24:00`.
+    #[error(
+        "calendar `{calendar}`: the {day} segment {start}-{end} is empty or starts at 24:00; a segment whose end is earlier than its start crosses midnight"
+    )]
+    InvalidSegment {
         /// The calendar.
         calendar: String,
         /// The day.
@@ -38,15 +54,32 @@ pub enum Error {
         /// The other.
         second: String,
     },
-    /// A holiday names a day that no year has.
+    /// A segment that crosses midnight runs into a segment of the next day.
     #[error(
-        "calendar `{calendar}`: holiday `{name}` is on month {month}, day {day}, which no year has"
+        "calendar `{calendar}`: the {day} segment {overnight} runs into the {next} segment {segment}; segments may touch but not overlap"
+    )]
+    OvernightOverlap {
+        /// The calendar.
+        calendar: String,
+        /// The day the segment that crosses midnight belongs to.
+        day: Weekday,
+        /// That segment, as `HH:MM-HH:MM`.
+        overnight: String,
+        /// The next day.
+        next: Weekday,
+        /// The next day's segment it runs into.
+        segment: String,
+    },
+    /// A yearly holiday names a day that no year has.
+    #[error(
+        "calendar `{calendar}`: {} is on month {month}, day {day}, which no year has",
+        holiday(name)
     )]
     InvalidHoliday {
         /// The calendar.
         calendar: String,
-        /// The holiday.
-        name: String,
+        /// The holiday's name, if it has one.
+        name: Option<String>,
         /// Its month.
         month: u32,
         /// Its day.
@@ -56,7 +89,7 @@ pub enum Error {
     #[error(
         "calendar `{calendar}`: exception `{name}` from {start} to {end} does not end after it starts"
     )]
-    InvertedException {
+    InvalidException {
         /// The calendar.
         calendar: String,
         /// The exception.
@@ -65,6 +98,16 @@ pub enum Error {
         start: NaiveDateTime,
         /// Its end.
         end: NaiveDateTime,
+    },
+    /// The spec's zone is not one this build knows.
+    #[error("calendar `{calendar}`: unknown time zone `{zone}`; write {allowed}")]
+    UnknownZone {
+        /// The calendar.
+        calendar: String,
+        /// The zone as written.
+        zone: String,
+        /// What may be written (without the `tz` feature, no IANA names).
+        allowed: &'static str,
     },
     /// The horizon is empty, too long or out of the supported range.
     #[error(
@@ -88,6 +131,15 @@ pub enum Error {
         from: NaiveDate,
         /// Day after the last.
         to: NaiveDate,
+    },
+    /// A calendar without a horizon is never open: its weekly hours are empty (or every day
+    /// is a yearly holiday) and no exception opens it.
+    #[error(
+        "calendar `{calendar}` is never open: no weekly hours outside yearly holidays and no open exception"
+    )]
+    NeverOpen {
+        /// The calendar.
+        calendar: String,
     },
     /// An instant outside the compiled horizon.
     #[error("{at} is outside the calendar's horizon, {from} to {to}; compile a longer horizon")]
@@ -113,4 +165,30 @@ pub enum Error {
         /// End of the horizon.
         to: DateTime<Utc>,
     },
+    /// A calendar without a horizon runs out of open time: it opens only through
+    /// exceptions, and none is left in the direction asked.
+    #[error("calendar `{calendar}` has no open time left for {what} from {at}")]
+    OutOfOpenTime {
+        /// The calendar.
+        calendar: String,
+        /// What was asked.
+        what: &'static str,
+        /// The instant the query started from.
+        at: DateTime<Utc>,
+    },
+    /// The result of a query lies past the instants chrono represents.
+    #[error("{what} from {at} goes past the instants chrono represents")]
+    DateOverflow {
+        /// What was asked.
+        what: &'static str,
+        /// The instant the query started from.
+        at: DateTime<Utc>,
+    },
+}
+
+fn holiday(name: &Option<String>) -> String {
+    match name {
+        Some(name) => format!("holiday `{name}`"),
+        None => "a yearly holiday".to_owned(),
+    }
 }

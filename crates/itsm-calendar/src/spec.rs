@@ -99,14 +99,21 @@ impl From<TimeOfDay> for String {
 }
 
 /// An open segment of a day, half-open: open from `start` (included) to `end` (excluded).
+///
+/// A segment whose end is earlier than its start crosses midnight: `22:00-06:00` is open
+/// from 22:00 on its day to 06:00 the next morning, and belongs to the day it starts on (a
+/// holiday on that day closes it; a holiday on the next day does not). `24:00` may end a
+/// segment but not start one, and a segment may not end where it starts (write
+/// `00:00-24:00` for a whole day).
+///
+/// In JSON: `"08:00-12:00"`, or the object `{"start": "08:00", "end": "12:00"}`; it is
+/// written back in the first form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Segment {
     /// Opening time.
     pub start: TimeOfDay,
-    /// Closing time (may be `24:00`).
+    /// Closing time: `24:00` for midnight at the end of the day, or earlier than `start`
+    /// for a segment that crosses midnight.
     pub end: TimeOfDay,
 }
 
@@ -115,19 +122,61 @@ impl Segment {
     ///
     /// # Errors
     /// [`Error::InvalidTimeOfDay`] when a text is not a time of day.
+    ///
+    /// ```
+    /// use itsm_calendar::Segment;
+    ///
+    /// let night = Segment::parse("22:00", "06:00")?;
+    /// assert!(night.crosses_midnight());
+    /// assert_eq!(night.to_string(), "22:00-06:00");
+    /// # Ok::<(), itsm_calendar::Error>(())
+    /// ```
     pub fn parse(start: &str, end: &str) -> Result<Self, Error> {
         Ok(Segment {
             start: start.parse()?,
             end: end.parse()?,
         })
     }
+
+    /// Whether the segment runs past midnight into the next day (its end is earlier than its
+    /// start).
+    pub fn crosses_midnight(&self) -> bool {
+        self.end < self.start
+    }
+
+    /// Where the segment runs, in seconds from its day's midnight; the end is past 86,400
+    /// for a segment that crosses midnight.
+    pub(crate) fn span(&self) -> (u32, u32) {
+        let (s, e) = (self.start.seconds(), self.end.seconds());
+        if e < s { (s, e + 86_400) } else { (s, e) }
+    }
+}
+
+impl std::fmt::Display for Segment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.start, self.end)
+    }
+}
+
+/// `HH:MM-HH:MM` (each time may carry seconds).
+impl std::str::FromStr for Segment {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self, Error> {
+        text.split_once('-')
+            .and_then(|(start, end)| Segment::parse(start, end).ok())
+            .ok_or_else(|| Error::InvalidSegmentText {
+                text: text.to_owned(),
+            })
+    }
 }
 
 /// Open segments for each day of the week; a day with no segments is closed.
+///
+/// In JSON, days are `mon` to `sun`; `daily` gives the same segments to every day and
+/// `weekdays` to Monday to Friday. Named days override `weekdays`, which overrides `daily`:
+/// `{"daily": ["08:00-20:00"], "sun": []}` is open 08:00-20:00 every day but Sunday. A week
+/// is written back in the shortest of these forms.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Week {
     /// Monday.
     pub mon: Vec<Segment>,
@@ -172,54 +221,118 @@ impl Week {
         }
     }
 
+    /// The same segments every day of the week (`"daily"` in JSON).
+    ///
+    /// ```
+    /// use itsm_calendar::{Segment, Week};
+    ///
+    /// // A night shift, every night: open from 22:00 to 06:00 the next morning.
+    /// let nights = Week::every_day(&[Segment::parse("22:00", "06:00")?]);
+    /// assert_eq!(nights.sun, nights.mon);
+    /// # Ok::<(), itsm_calendar::Error>(())
+    /// ```
+    pub fn every_day(segments: &[Segment]) -> Self {
+        Week {
+            sat: segments.to_vec(),
+            sun: segments.to_vec(),
+            ..Week::weekdays(segments)
+        }
+    }
+
     /// Open around the clock, every day.
     pub fn always() -> Self {
-        let all = [Segment {
+        Week::every_day(&[Segment {
             start: TimeOfDay::MIDNIGHT,
             end: TimeOfDay::END_OF_DAY,
-        }];
-        Week {
-            sat: all.to_vec(),
-            sun: all.to_vec(),
-            ..Week::weekdays(&all)
-        }
+        }])
     }
 }
 
-/// A day on which the weekly hours do not apply (closed all day).
+/// A day on which the weekly hours do not apply: the segments that start on it are closed
+/// (a night shift that started the evening before runs to its end).
+///
+/// In JSON, a date `"2026-12-25"` or a day every year `"--12-25"` (ISO 8601's month-day);
+/// or, to give it a name, `{"kind": "date", "date": "2026-12-25", "name": "Christmas"}` and
+/// `{"kind": "yearly", "month": 12, "day": 25, "name": "Christmas"}`. A holiday without a
+/// name is written back as the short form.
+///
+/// Build one with [`Holiday::date`] or [`Holiday::yearly`], then [`Holiday::named`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)
-)]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Holiday {
     /// One date.
+    #[non_exhaustive]
     Date {
         /// The date.
         date: NaiveDate,
-        /// Its name.
-        name: String,
+        /// Its name, if it has one.
+        name: Option<String>,
     },
     /// The same day every year (a 29 February holiday applies in leap years only).
+    #[non_exhaustive]
     Yearly {
         /// Month, 1 to 12.
         month: u32,
         /// Day of the month, 1 to 31.
         day: u32,
-        /// Its name.
-        name: String,
+        /// Its name, if it has one.
+        name: Option<String>,
     },
+}
+
+impl Holiday {
+    /// A holiday on one date, without a name.
+    pub fn date(date: NaiveDate) -> Self {
+        Holiday::Date { date, name: None }
+    }
+
+    /// A holiday on the same day every year, without a name. The day is checked when the
+    /// calendar is compiled ([`Error::InvalidHoliday`] for a day no year has).
+    ///
+    /// ```
+    /// use itsm_calendar::Holiday;
+    ///
+    /// let christmas = Holiday::yearly(12, 25).named("Christmas");
+    /// assert_eq!(christmas.name(), Some("Christmas"));
+    /// ```
+    pub fn yearly(month: u32, day: u32) -> Self {
+        Holiday::Yearly {
+            month,
+            day,
+            name: None,
+        }
+    }
+
+    /// The same holiday with a name.
+    #[must_use]
+    pub fn named(self, name: impl Into<String>) -> Self {
+        let name = Some(name.into());
+        match self {
+            Holiday::Date { date, .. } => Holiday::Date { date, name },
+            Holiday::Yearly { month, day, .. } => Holiday::Yearly { month, day, name },
+        }
+    }
+
+    /// Its name, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Holiday::Date { name, .. } | Holiday::Yearly { name, .. } => name.as_deref(),
+        }
+    }
 }
 
 /// A one-off change of the hours: an extra open period (a weekend migration) or an extra
 /// closed one (a site closure), in local time. Exceptions apply after holidays, in list
-/// order, so a later one wins where they overlap.
+/// order, so a later one wins where they overlap. An open exception opens its local times
+/// on the date each falls on; a closed one closes them whichever day's segment they belong
+/// to.
+///
+/// Build one with [`Exception::open`] or [`Exception::closed`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Exception {
     /// What it is.
     pub name: String,
@@ -231,17 +344,48 @@ pub struct Exception {
     pub open: bool,
 }
 
-/// A business calendar as data: weekly hours, holidays, exceptions. The time zone is not
-/// part of the spec: [`Calendar::compile`](crate::Calendar::compile) takes any chrono
-/// [`TimeZone`](chrono::TimeZone), so the host resolves IANA names (for example with
-/// chrono-tz) and the library stays free of a time-zone database.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+impl Exception {
+    /// An extra open period, local `start` (included) to `end` (excluded).
+    pub fn open(name: impl Into<String>, start: NaiveDateTime, end: NaiveDateTime) -> Self {
+        Exception {
+            name: name.into(),
+            start,
+            end,
+            open: true,
+        }
+    }
+
+    /// An extra closed period, local `start` (included) to `end` (excluded).
+    pub fn closed(name: impl Into<String>, start: NaiveDateTime, end: NaiveDateTime) -> Self {
+        Exception {
+            open: false,
+            ..Exception::open(name, start, end)
+        }
+    }
+}
+
+/// A business calendar as data: its time zone, weekly hours, holidays and exceptions. A
+/// calendar file holds everything needed to compile it with
+/// [`Calendar::new`](crate::Calendar::new).
+///
+/// Build one with [`CalendarSpec::new`] or [`CalendarSpec::always_open`], then set the
+/// public fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CalendarSpec {
     /// A name that errors and reports quote.
     pub name: String,
+    /// The time zone the hours are read in: an IANA name (`"Europe/Berlin"`, which needs
+    /// the `tz` feature), `"UTC"`, or a fixed offset (`"+02:00"`). `None` (left out in
+    /// JSON) is UTC.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub zone: Option<String>,
     /// The weekly hours.
     pub week: Week,
     /// Days closed all day.
@@ -253,13 +397,28 @@ pub struct CalendarSpec {
 }
 
 impl CalendarSpec {
-    /// Open around the clock: a 24x7 calendar is a calendar too.
-    pub fn always_open(name: &str) -> Self {
+    /// A calendar open on `week`'s hours, in UTC, without holidays or exceptions.
+    ///
+    /// ```
+    /// use itsm_calendar::{CalendarSpec, Holiday, Segment, Week};
+    ///
+    /// let mut spec = CalendarSpec::new("berlin-office", Week::weekdays(&[Segment::parse("08:00", "17:00")?]));
+    /// spec.zone = Some("Europe/Berlin".into());
+    /// spec.holidays.push(Holiday::yearly(12, 25).named("Christmas"));
+    /// # Ok::<(), itsm_calendar::Error>(())
+    /// ```
+    pub fn new(name: impl Into<String>, week: Week) -> Self {
         CalendarSpec {
-            name: name.to_owned(),
-            week: Week::always(),
+            name: name.into(),
+            zone: None,
+            week,
             holidays: Vec::new(),
             exceptions: Vec::new(),
         }
+    }
+
+    /// Open around the clock: a 24x7 calendar is a calendar too.
+    pub fn always_open(name: impl Into<String>) -> Self {
+        CalendarSpec::new(name, Week::always())
     }
 }

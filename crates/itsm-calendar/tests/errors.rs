@@ -25,11 +25,10 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 }
 
 fn office() -> CalendarSpec {
-    CalendarSpec {
-        name: "office".into(),
-        week: Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
-        ..CalendarSpec::default()
-    }
+    CalendarSpec::new(
+        "office",
+        Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
+    )
 }
 
 fn compile(spec: &CalendarSpec) -> Result<Calendar, Error> {
@@ -50,37 +49,19 @@ fn cal() -> Calendar {
 }
 
 #[test]
-fn an_inverted_segment_is_refused() {
-    let mut spec = office();
-    spec.week.tue = vec![Segment::parse("17:00", "09:00").unwrap()];
-    let err = refused(compile(&spec));
-    assert_eq!(
-        err,
-        Error::InvertedSegment {
-            calendar: "office".into(),
-            day: Weekday::Tue,
-            start: "17:00".into(),
-            end: "09:00".into(),
-        }
-    );
-    assert_eq!(
-        err.to_string(),
-        "calendar `office`: the Tue segment 17:00-09:00 does not end after it starts"
-    );
-}
-
-#[test]
-fn an_empty_segment_and_one_starting_at_24_00_are_inverted() {
+fn an_empty_segment_and_one_starting_at_24_00_are_refused() {
     for (start, end) in [
         ("09:00", "09:00"),
+        ("00:00", "00:00"),
         ("24:00", "24:00"),
-        ("12:00:30", "12:00:15"),
+        ("24:00", "06:00"),
+        ("12:00:30", "12:00:30"),
     ] {
         let mut spec = office();
         spec.week.sun = vec![Segment::parse(start, end).unwrap()];
         assert_eq!(
             refused(compile(&spec)),
-            Error::InvertedSegment {
+            Error::InvalidSegment {
                 calendar: "office".into(),
                 day: Weekday::Sun,
                 start: start.into(),
@@ -88,6 +69,82 @@ fn an_empty_segment_and_one_starting_at_24_00_are_inverted() {
             }
         );
     }
+    let err = Error::InvalidSegment {
+        calendar: "office".into(),
+        day: Weekday::Tue,
+        start: "09:00".into(),
+        end: "09:00".into(),
+    };
+    assert_eq!(
+        err.to_string(),
+        "calendar `office`: the Tue segment 09:00-09:00 is empty or starts at 24:00; a segment whose end is earlier than its start crosses midnight"
+    );
+}
+
+/// An end earlier than the start crosses midnight: not an error any more.
+#[test]
+fn a_segment_that_ends_before_it_starts_crosses_midnight() {
+    let mut spec = office();
+    spec.week.tue = vec![Segment::parse("17:00", "09:00").unwrap()];
+    spec.week.wed = vec![];
+    assert!(compile(&spec).is_ok());
+    assert!(Calendar::new(&spec).is_ok());
+}
+
+#[test]
+fn a_segment_crossing_midnight_into_the_next_days_hours_is_refused() {
+    let mut spec = office();
+    spec.week.mon = vec![
+        Segment::parse("09:00", "17:00").unwrap(),
+        Segment::parse("22:00", "09:30").unwrap(),
+    ];
+    let err = refused(compile(&spec));
+    assert_eq!(
+        err,
+        Error::OvernightOverlap {
+            calendar: "office".into(),
+            day: Weekday::Mon,
+            overnight: "22:00-09:30".into(),
+            next: Weekday::Tue,
+            segment: "09:00-17:00".into(),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "calendar `office`: the Mon segment 22:00-09:30 runs into the Tue segment 09:00-17:00; segments may touch but not overlap"
+    );
+    assert_eq!(Calendar::new(&spec).err(), Some(err));
+    // Sunday night runs into Monday: the week wraps around.
+    let mut spec = office();
+    spec.week.sun = vec![Segment::parse("23:00", "10:00").unwrap()];
+    assert!(matches!(
+        refused(compile(&spec)),
+        Error::OvernightOverlap {
+            day: Weekday::Sun,
+            next: Weekday::Mon,
+            ..
+        }
+    ));
+    // Touching is fine, and so is a segment crossing midnight into a closed day.
+    spec.week.sun = vec![Segment::parse("23:00", "09:00").unwrap()];
+    assert!(compile(&spec).is_ok());
+    spec.week.fri = vec![
+        Segment::parse("09:00", "17:00").unwrap(),
+        Segment::parse("20:00", "06:00").unwrap(),
+    ];
+    assert!(compile(&spec).is_ok());
+    // Two segments crossing midnight on one day overlap on that day.
+    spec.week.fri = vec![
+        Segment::parse("20:00", "06:00").unwrap(),
+        Segment::parse("21:00", "05:00").unwrap(),
+    ];
+    assert!(matches!(
+        refused(compile(&spec)),
+        Error::OverlappingSegments {
+            day: Weekday::Fri,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -132,12 +189,12 @@ fn overlapping_segments_are_refused_and_named_in_order() {
 }
 
 #[test]
-fn an_inverted_segment_is_reported_before_an_overlap_and_days_in_week_order() {
+fn an_invalid_segment_is_reported_before_an_overlap_and_days_in_week_order() {
     let mut spec = office();
     spec.week.fri = vec![
         Segment::parse("09:00", "12:00").unwrap(),
         Segment::parse("10:00", "11:00").unwrap(),
-        Segment::parse("15:00", "14:00").unwrap(),
+        Segment::parse("15:00", "15:00").unwrap(),
     ];
     spec.week.thu = vec![
         Segment::parse("09:00", "12:00").unwrap(),
@@ -153,7 +210,7 @@ fn an_inverted_segment_is_reported_before_an_overlap_and_days_in_week_order() {
     spec.week.thu = vec![];
     assert!(matches!(
         refused(compile(&spec)),
-        Error::InvertedSegment {
+        Error::InvalidSegment {
             day: Weekday::Fri,
             ..
         }
@@ -249,31 +306,21 @@ fn a_yearly_holiday_on_a_day_no_year_has_is_refused() {
     for (month, day) in [(2, 30), (2, 31), (4, 31), (13, 1), (0, 1), (1, 0), (1, 32)] {
         let mut spec = office();
         spec.holidays = vec![
-            Holiday::Yearly {
-                month: 2,
-                day: 29,
-                name: "leap day".into(),
-            },
-            Holiday::Yearly {
-                month,
-                day,
-                name: "bad".into(),
-            },
+            Holiday::yearly(2, 29).named("leap day"),
+            Holiday::yearly(month, day).named("bad"),
         ];
-        assert_eq!(
-            refused(compile(&spec)),
-            Error::InvalidHoliday {
-                calendar: "office".into(),
-                name: "bad".into(),
-                month,
-                day,
-            },
-            "{month}/{day}"
-        );
+        let expected = Error::InvalidHoliday {
+            calendar: "office".into(),
+            name: Some("bad".into()),
+            month,
+            day,
+        };
+        assert_eq!(refused(compile(&spec)), expected, "{month}/{day}");
+        assert_eq!(Calendar::new(&spec).err(), Some(expected), "{month}/{day}");
     }
     let err = Error::InvalidHoliday {
         calendar: "office".into(),
-        name: "Pancake day".into(),
+        name: Some("Pancake day".into()),
         month: 2,
         day: 30,
     };
@@ -281,22 +328,33 @@ fn a_yearly_holiday_on_a_day_no_year_has_is_refused() {
         err.to_string(),
         "calendar `office`: holiday `Pancake day` is on month 2, day 30, which no year has"
     );
+    let mut spec = office();
+    spec.holidays = vec![Holiday::yearly(2, 30)];
+    let err = refused(compile(&spec));
+    assert_eq!(
+        err,
+        Error::InvalidHoliday {
+            calendar: "office".into(),
+            name: None,
+            month: 2,
+            day: 30,
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "calendar `office`: a yearly holiday is on month 2, day 30, which no year has"
+    );
 }
 
 #[test]
-fn an_inverted_exception_is_refused() {
+fn an_exception_that_does_not_end_after_it_starts_is_refused() {
     let start = date(2026, 3, 2).and_hms_opt(10, 0, 0).unwrap();
     for end in [start, start - Duration::minutes(30)] {
         let mut spec = office();
-        spec.exceptions = vec![Exception {
-            name: "migration".into(),
-            start,
-            end,
-            open: true,
-        }];
+        spec.exceptions = vec![Exception::open("migration", start, end)];
         assert_eq!(
             refused(compile(&spec)),
-            Error::InvertedException {
+            Error::InvalidException {
                 calendar: "office".into(),
                 name: "migration".into(),
                 start,
@@ -304,7 +362,7 @@ fn an_inverted_exception_is_refused() {
             }
         );
     }
-    let err = Error::InvertedException {
+    let err = Error::InvalidException {
         calendar: "office".into(),
         name: "migration".into(),
         start,
@@ -314,6 +372,157 @@ fn an_inverted_exception_is_refused() {
         err.to_string(),
         "calendar `office`: exception `migration` from 2026-03-02 10:00:00 to 2026-03-02 09:30:00 does not end after it starts"
     );
+}
+
+#[test]
+fn an_unknown_zone_is_refused_with_its_name() {
+    let allowed = if cfg!(feature = "tz") {
+        "an IANA name such as Europe/Berlin, UTC, or an offset such as +02:00"
+    } else {
+        "UTC or an offset such as +02:00 (IANA names need the `tz` feature)"
+    };
+    let mut spec = office();
+    for zone in ["Europe/Berln", "utc", "+24:00", "+2:00", "02:00", "+02:00:00", ""] {
+        spec.zone = Some(zone.into());
+        let expected = Error::UnknownZone {
+            calendar: "office".into(),
+            zone: zone.into(),
+            allowed,
+        };
+        assert_eq!(Calendar::new(&spec).err(), Some(expected.clone()), "{zone}");
+        assert_eq!(
+            Calendar::with_horizon(&spec, date(2026, 1, 1), date(2027, 1, 1)).err(),
+            Some(expected),
+            "{zone}"
+        );
+    }
+    spec.zone = Some("Europe/Berln".into());
+    assert_eq!(
+        Calendar::new(&spec).unwrap_err().to_string(),
+        format!("calendar `office`: unknown time zone `Europe/Berln`; write {allowed}")
+    );
+    // IANA names need the feature; UTC and offsets never do.
+    spec.zone = Some("Europe/Berlin".into());
+    assert_eq!(Calendar::new(&spec).is_ok(), cfg!(feature = "tz"));
+    for zone in ["UTC", "+02:00", "-09:30", "+00:00", "-23:59"] {
+        spec.zone = Some(zone.into());
+        assert!(Calendar::new(&spec).is_ok(), "{zone}");
+    }
+    // `compile` takes its zone as an argument and does not read the spec's.
+    spec.zone = Some("Mars/Olympus_Mons".into());
+    assert!(Calendar::compile(&spec, &Utc, date(2026, 1, 1), date(2027, 1, 1)).is_ok());
+}
+
+#[test]
+fn a_calendar_without_a_horizon_that_never_opens_is_refused() {
+    let closed = CalendarSpec::new("closed", Week::default());
+    let err = Calendar::new(&closed).unwrap_err();
+    assert_eq!(
+        err,
+        Error::NeverOpen {
+            calendar: "closed".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "calendar `closed` is never open: no weekly hours outside yearly holidays and no open exception"
+    );
+    // Every day of the year a yearly holiday.
+    let mut spec = office();
+    spec.holidays = (1..=12)
+        .flat_map(|m| (1..=31).map(move |d| (m, d)))
+        .filter(|&(m, d)| NaiveDate::from_ymd_opt(2000, m, d).is_some())
+        .map(|(m, d)| Holiday::yearly(m, d))
+        .collect();
+    assert_eq!(spec.holidays.len(), 366);
+    assert!(matches!(Calendar::new(&spec), Err(Error::NeverOpen { .. })));
+    // A closed exception does not open it; an open one does.
+    let mut spec = CalendarSpec::new("windows", Week::default());
+    let at = |d| date(2026, 3, d).and_hms_opt(0, 0, 0).unwrap();
+    spec.exceptions = vec![Exception::closed("strike", at(1), at(2))];
+    assert!(matches!(Calendar::new(&spec), Err(Error::NeverOpen { .. })));
+    spec.exceptions.push(Exception::open("window", at(7), at(8)));
+    assert!(Calendar::new(&spec).is_ok());
+}
+
+/// A calendar that opens only through exceptions runs out of open time after the last.
+#[test]
+fn a_calendar_without_a_horizon_runs_out_of_open_time() {
+    let mut spec = CalendarSpec::new("windows", Week::default());
+    let at = |d, h| date(2026, 3, d).and_hms_opt(h, 0, 0).unwrap();
+    spec.exceptions = vec![
+        Exception::open("first", at(7, 22), at(8, 2)),
+        Exception::open("second", at(14, 22), at(15, 2)),
+    ];
+    let cal = Calendar::new(&spec).unwrap();
+    let (before, after) = (at(1, 0).and_utc(), at(20, 0).and_utc());
+    let out = |what: &'static str, at| Error::OutOfOpenTime {
+        calendar: "windows".into(),
+        what,
+        at,
+    };
+    assert_eq!(cal.next_open(&before), Ok(at(7, 22).and_utc()));
+    assert_eq!(cal.next_open(&after), Err(out("the next opening", after)));
+    assert_eq!(
+        cal.end_of_business_day(&after),
+        Err(out("the end of the business day", after))
+    );
+    assert_eq!(cal.add(&before, Duration::hours(8)), Ok(at(15, 2).and_utc()));
+    let err = cal
+        .add(&before, Duration::hours(8) + Duration::nanoseconds(1))
+        .unwrap_err();
+    assert_eq!(err, out("adding the duration", before));
+    assert_eq!(
+        err.to_string(),
+        "calendar `windows` has no open time left for adding the duration from 2026-03-01 00:00:00 UTC"
+    );
+    assert_eq!(cal.add(&after, -Duration::hours(8)), Ok(at(7, 22).and_utc()));
+    assert_eq!(
+        cal.add(&after, -Duration::hours(9)),
+        Err(out("adding the duration", after))
+    );
+    assert_eq!(cal.next_fit(&after, Duration::zero()), Ok(None));
+    assert_eq!(cal.total_open(), Duration::hours(8));
+    // Far away, the answers come at once.
+    let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    assert_eq!(cal.duration(&first, &last), Ok(Duration::hours(8)));
+    assert_eq!(cal.next_open(&first), Ok(at(7, 22).and_utc()));
+}
+
+/// Without a horizon, only chrono's range bounds the answers.
+#[test]
+fn past_chronos_range_is_a_date_overflow() {
+    let cal = Calendar::new(&office()).unwrap();
+    let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    let near_end = last - Duration::days(3);
+    let err = cal.add(&near_end, Duration::days(30)).unwrap_err();
+    assert_eq!(
+        err,
+        Error::DateOverflow {
+            what: "adding the duration",
+            at: near_end
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("adding the duration from {near_end} goes past the instants chrono represents")
+    );
+    for d in [Duration::MAX, Duration::MIN] {
+        assert!(matches!(
+            cal.add(&near_end, d),
+            Err(Error::DateOverflow { .. })
+        ));
+    }
+    assert!(matches!(
+        cal.add(&(first + Duration::days(3)), -Duration::days(30)),
+        Err(Error::DateOverflow { .. })
+    ));
+    // Every instant chrono represents is a valid query.
+    for t in [first, last, near_end] {
+        assert!(cal.is_open(&t).is_ok());
+        assert!(cal.duration(&first, &t).is_ok());
+    }
+    assert_eq!(cal.next_fit(&near_end, Duration::days(30)), Ok(None));
 }
 
 fn horizon_error(from: NaiveDate, to: NaiveDate) -> Error {
@@ -410,23 +619,20 @@ fn a_horizon_outside_the_years_1700_to_2200_is_refused() {
 #[test]
 fn a_spec_error_comes_before_a_horizon_error() {
     let mut spec = office();
-    spec.week.mon = vec![Segment::parse("10:00", "09:00").unwrap()];
+    spec.week.mon = vec![Segment::parse("10:00", "10:00").unwrap()];
     let err = refused(Calendar::compile(
         &spec,
         &Utc,
         date(2026, 1, 1),
         date(2026, 1, 1),
     ));
-    assert!(matches!(err, Error::InvertedSegment { .. }), "{err}");
+    assert!(matches!(err, Error::InvalidSegment { .. }), "{err}");
 }
 
 #[test]
 fn a_calendar_never_open_is_refused_at_once() {
     // Closed every day for 200 years: refused up front, after one pass over the days.
-    let closed = CalendarSpec {
-        name: "closed".into(),
-        ..CalendarSpec::default()
-    };
+    let closed = CalendarSpec::new("closed", Week::default());
     let (from, to) = (date(2000, 1, 1), date(2200, 1, 1));
     let err = refused(Calendar::compile(&closed, &Utc, from, to));
     assert_eq!(
@@ -456,38 +662,32 @@ fn a_calendar_never_open_is_refused_at_once() {
     // Every open day a holiday.
     let mut spec = office();
     spec.holidays = (2..=6)
-        .map(|d| Holiday::Date {
-            date: date(2026, 3, d),
-            name: format!("day {d}"),
-        })
+        .map(|d| Holiday::date(date(2026, 3, d)).named(format!("day {d}")))
         .collect();
     never(&spec, date(2026, 3, 1), date(2026, 3, 8));
     // Closed by an exception; an open exception outside the horizon does not help.
     let mut spec = office();
     spec.exceptions = vec![
-        Exception {
-            name: "strike".into(),
-            start: date(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap(),
-            end: date(2026, 3, 8).and_hms_opt(0, 0, 0).unwrap(),
-            open: false,
-        },
-        Exception {
-            name: "before".into(),
-            start: date(2026, 2, 28).and_hms_opt(0, 0, 0).unwrap(),
-            end: date(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap(),
-            open: true,
-        },
+        Exception::closed(
+            "strike",
+            date(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap(),
+            date(2026, 3, 8).and_hms_opt(0, 0, 0).unwrap(),
+        ),
+        Exception::open(
+            "before",
+            date(2026, 2, 28).and_hms_opt(0, 0, 0).unwrap(),
+            date(2026, 3, 1).and_hms_opt(0, 0, 0).unwrap(),
+        ),
     ];
     never(&spec, date(2026, 3, 1), date(2026, 3, 8));
     // A segment swallowed whole by the spring-forward gap: 02:00-03:00 on 29 March 2026.
-    let spec = CalendarSpec {
-        name: "gap".into(),
-        week: Week {
+    let spec = CalendarSpec::new(
+        "gap",
+        Week {
             sun: vec![Segment::parse("02:00", "03:00").unwrap()],
             ..Week::default()
         },
-        ..CalendarSpec::default()
-    };
+    );
     never(&spec, date(2026, 3, 29), date(2026, 3, 30));
 }
 

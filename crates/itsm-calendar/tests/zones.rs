@@ -36,11 +36,7 @@ fn seg(start: &str, end: &str) -> Segment {
 }
 
 fn spec(week: Week) -> CalendarSpec {
-    CalendarSpec {
-        name: "test".into(),
-        week,
-        ..CalendarSpec::default()
-    }
+    CalendarSpec::new("test", week)
 }
 
 fn sundays(segments: &[Segment]) -> CalendarSpec {
@@ -125,26 +121,49 @@ fn a_segment_over_the_spring_forward_gap_loses_the_skipped_hour() {
     );
 }
 
+/// On a day the clocks go back, a segment is open exactly while the clock reads a time
+/// inside it: one that ends inside the repeated hour is open in two stretches.
 #[test]
-fn a_segment_over_the_fall_back_gains_the_repeated_hour() {
+fn a_segment_ending_inside_the_repeated_hour_is_open_twice() {
     // New York, Sunday 1 November 2026: 02:00 EDT falls back to 01:00 EST (06:00 UTC), so
     // 01:00-02:00 happens twice: 05:00-06:00 and 06:00-07:00 UTC.
     let ny = &America::New_York;
     let (from, to) = (date(2026, 11, 1), date(2026, 11, 2));
-    // It opens at the earlier 00:30 (EDT) and closes at the later 01:30 (EST).
+    // 00:30-01:30: the first pass from 00:30 EDT to 01:30 EDT, then the repeat from 01:00
+    // EST to 01:30 EST. From 01:30 to 02:00 EDT the clock reads past the closing time.
     let cal = compile(&sundays(&[seg("00:30", "01:30")]), ny, from, to);
     assert_eq!(
         intervals(&cal),
-        vec![(utc(2026, 11, 1, 4, 30, 0), utc(2026, 11, 1, 6, 30, 0))]
+        vec![
+            (utc(2026, 11, 1, 4, 30, 0), utc(2026, 11, 1, 5, 30, 0)),
+            (utc(2026, 11, 1, 6, 0, 0), utc(2026, 11, 1, 6, 30, 0)),
+        ]
     );
-    assert_eq!(cal.total_open(), Duration::hours(2));
-    // Opening inside the repeat: at the first 01:30 (EDT), closing at 03:00 EST.
+    assert_eq!(cal.total_open(), Duration::minutes(90));
+    assert_eq!(cal.is_open(&utc(2026, 11, 1, 5, 45, 0)), Ok(false));
+    assert_eq!(cal.next_open(&utc(2026, 11, 1, 5, 45, 0)), Ok(utc(2026, 11, 1, 6, 0, 0)));
+    // Ten minutes before the first close, plus 20 minutes: ten minutes into the repeat.
+    assert_eq!(
+        cal.add(&utc(2026, 11, 1, 5, 20, 0), Duration::minutes(20)),
+        Ok(utc(2026, 11, 1, 6, 10, 0))
+    );
+    // The business day ends at the second close.
+    assert_eq!(
+        cal.end_of_business_day(&utc(2026, 11, 1, 4, 45, 0)),
+        Ok(utc(2026, 11, 1, 6, 30, 0))
+    );
+    // 01:30-03:00 opens inside the repeat: from 01:30 EDT to the change, then again when the
+    // clock reads 01:30 a second time, to 03:00 EST.
     let cal = compile(&sundays(&[seg("01:30", "03:00")]), ny, from, to);
     assert_eq!(
         intervals(&cal),
-        vec![(utc(2026, 11, 1, 5, 30, 0), utc(2026, 11, 1, 8, 0, 0))]
+        vec![
+            (utc(2026, 11, 1, 5, 30, 0), utc(2026, 11, 1, 6, 0, 0)),
+            (utc(2026, 11, 1, 6, 30, 0), utc(2026, 11, 1, 8, 0, 0)),
+        ]
     );
-    // Opening where the repeat starts: the first 01:00 (EDT), keeping both passes.
+    assert_eq!(cal.total_open(), Duration::hours(2));
+    // Opening where the repeat starts and closing where it ends: both passes, one interval.
     let cal = compile(&sundays(&[seg("01:00", "02:00")]), ny, from, to);
     assert_eq!(
         intervals(&cal),
@@ -157,6 +176,30 @@ fn a_segment_over_the_fall_back_gains_the_repeated_hour() {
         cal.add(&cal.horizon_start(), Duration::hours(25)),
         Ok(cal.horizon_end())
     );
+    // London, Sunday 25 October 2026 (02:00 BST back to 01:00 GMT at 01:00 UTC): a
+    // segment 00:00-01:15 is open 00:00-01:15 BST and 01:00-01:15 GMT.
+    let cal = compile(
+        &sundays(&[seg("00:00", "01:15")]),
+        &Europe::London,
+        date(2026, 10, 25),
+        date(2026, 10, 26),
+    );
+    assert_eq!(
+        intervals(&cal),
+        vec![
+            (utc(2026, 10, 24, 23, 0, 0), utc(2026, 10, 25, 0, 15, 0)),
+            (utc(2026, 10, 25, 1, 0, 0), utc(2026, 10, 25, 1, 15, 0)),
+        ]
+    );
+    // The same without a horizon.
+    #[cfg(feature = "tz")]
+    {
+        let mut spec = sundays(&[seg("00:00", "01:15")]);
+        spec.zone = Some("Europe/London".into());
+        let open = Calendar::new(&spec).unwrap();
+        let day = (utc(2026, 10, 24, 12, 0, 0), utc(2026, 10, 26, 0, 0, 0));
+        assert_eq!(open.intervals_between(&day.0, &day.1), Ok(intervals(&cal)));
+    }
 }
 
 /// A segment that ends where the repeat starts covers none of it: it closes at the first
@@ -427,11 +470,7 @@ fn a_29_february_holiday_applies_in_leap_years_only() {
     let mut spec = spec(Week::weekdays(&[seg("09:00", "17:00")]));
     let (from, to) = (date(2027, 1, 1), date(2030, 1, 1));
     let without = compile(&spec, &Utc, from, to);
-    spec.holidays = vec![Holiday::Yearly {
-        month: 2,
-        day: 29,
-        name: "leap day".into(),
-    }];
+    spec.holidays = vec![Holiday::yearly(2, 29).named("leap day")];
     let cal = compile(&spec, &Utc, from, to);
     // Tuesday 29 February 2028 is closed; nothing else is.
     assert_eq!(cal.is_open(&utc(2028, 2, 29, 12, 0, 0)), Ok(false));
@@ -456,15 +495,8 @@ fn a_29_february_holiday_applies_in_leap_years_only() {
 fn dated_and_yearly_holidays_close_whole_days() {
     let mut spec = berlin_office();
     spec.holidays = vec![
-        Holiday::Date {
-            date: date(2026, 4, 3),
-            name: "Good Friday".into(),
-        },
-        Holiday::Yearly {
-            month: 12,
-            day: 25,
-            name: "Christmas".into(),
-        },
+        Holiday::date(date(2026, 4, 3)).named("Good Friday"),
+        Holiday::yearly(12, 25),
     ];
     let tz = &Europe::Berlin;
     let cal = compile(&spec, tz, date(2026, 1, 1), date(2028, 1, 1));
@@ -488,11 +520,10 @@ fn dated_and_yearly_holidays_close_whole_days() {
 
 fn exception(name: &str, start: (u32, u32, u32), end: (u32, u32, u32), open: bool) -> Exception {
     let at = |(d, h, m): (u32, u32, u32)| date(2026, 12, d).and_hms_opt(h, m, 0).unwrap();
-    Exception {
-        name: name.into(),
-        start: at(start),
-        end: at(end),
-        open,
+    if open {
+        Exception::open(name, at(start), at(end))
+    } else {
+        Exception::closed(name, at(start), at(end))
     }
 }
 
@@ -500,11 +531,7 @@ fn exception(name: &str, start: (u32, u32, u32), end: (u32, u32, u32), open: boo
 fn exceptions_override_holidays_and_later_ones_win() {
     let tz = &Europe::Berlin;
     let mut spec = berlin_office();
-    spec.holidays = vec![Holiday::Yearly {
-        month: 12,
-        day: 25,
-        name: "Christmas".into(),
-    }];
+    spec.holidays = vec![Holiday::yearly(12, 25).named("Christmas")];
     let at = |d: u32, h: u32, m: u32| local(tz, 2026, 12, d, h, m).with_timezone(&Utc);
     let (from, to) = (date(2026, 12, 1), date(2027, 1, 1));
 
@@ -709,7 +736,8 @@ fn santiago_changes_its_clocks_at_midnight() {
 
 /// A made-up zone whose clocks fall back from 00:30 on Saturday 2 March 2030 to 23:30 on
 /// the Friday (at 23:30 UTC), so midnight lies inside the repeated hour. No zone does this
-/// today; a horizon ending on that midnight must still hold its last day's 24:00.
+/// today; a horizon ending on that midnight must still hold its last day's 24:00, and the
+/// first half hour of Saturday belongs to Saturday.
 #[test]
 fn a_horizon_can_end_on_a_midnight_inside_a_repeat() {
     let zone = Jumpy::new(vec![
@@ -723,7 +751,9 @@ fn a_horizon_can_end_on_a_midnight_inside_a_repeat() {
     assert_eq!(cal.horizon_end(), utc(2030, 3, 2, 0, 0, 0));
     let all = cal.horizon_end() - cal.horizon_start();
     assert_eq!(all, Duration::days(5) + Duration::hours(1));
+    // From 23:00 to 23:30 UTC the clock reads Saturday 00:00-00:30: open time too.
     assert_eq!(cal.total_open(), all);
+    assert_eq!(cal.is_open(&utc(2030, 3, 1, 23, 15, 0)), Ok(true));
     let end = cal.add(&cal.horizon_start(), all).unwrap();
     assert_eq!(end, cal.horizon_end());
     assert_eq!(cal.duration(&cal.horizon_start(), &end), Ok(all));
@@ -731,6 +761,22 @@ fn a_horizon_can_end_on_a_midnight_inside_a_repeat() {
     let cal = compile(&spec, &zone, date(2030, 3, 2), date(2030, 3, 3));
     assert_eq!(cal.horizon_start(), utc(2030, 3, 1, 23, 0, 0));
     assert_eq!(cal.total_open(), Duration::hours(25));
+    // With weekend hours only, the Friday half hour the clock reads twice is closed: the
+    // first half hour of Saturday is open, then closed until the clock reads Saturday again.
+    let weekend = Week {
+        sat: vec![seg("00:00", "24:00")],
+        sun: vec![seg("00:00", "24:00")],
+        ..Week::default()
+    };
+    let cal = compile(&self::spec(weekend.clone()), &zone, date(2030, 3, 2), date(2030, 3, 3));
+    assert_eq!(
+        intervals(&cal),
+        vec![
+            (utc(2030, 3, 1, 23, 0, 0), utc(2030, 3, 1, 23, 30, 0)),
+            (utc(2030, 3, 2, 0, 0, 0), utc(2030, 3, 3, 0, 0, 0)),
+        ]
+    );
+    assert_eq!(cal.total_open(), Duration::minutes(24 * 60 + 30));
 }
 
 /// A made-up zone that springs forward from 23:30 on Monday 4 March 2030 to 00:30 on the
@@ -769,18 +815,8 @@ fn an_exception_may_start_and_end_between_whole_seconds() {
     let at = |h: u32, m: u32, s: u32, nano: u32| d.and_hms_nano_opt(h, m, s, nano).unwrap();
     let mut spec = spec(Week::weekdays(&[seg("09:00", "17:00")]));
     spec.exceptions = vec![
-        Exception {
-            name: "reboot".into(),
-            start: at(9, 0, 0, 500_000_000),
-            end: at(10, 0, 0, 250_000_000),
-            open: false,
-        },
-        Exception {
-            name: "one more nanosecond".into(),
-            start: at(17, 0, 0, 0),
-            end: at(17, 0, 0, 1),
-            open: true,
-        },
+        Exception::closed("reboot", at(9, 0, 0, 500_000_000), at(10, 0, 0, 250_000_000)),
+        Exception::open("one more nanosecond", at(17, 0, 0, 0), at(17, 0, 0, 1)),
     ];
     let cal = compile(&spec, &Utc, d, date(2026, 3, 3));
     let ns = |h: u32, m: u32, s: u32, nano: u32| at(h, m, s, nano).and_utc();
@@ -808,12 +844,11 @@ fn an_exception_may_start_and_end_between_whole_seconds() {
 #[test]
 fn an_exception_may_span_millennia() {
     let mut spec = spec(Week::weekdays(&[seg("09:00", "17:00")]));
-    spec.exceptions = vec![Exception {
-        name: "forever".into(),
-        start: date(-9000, 1, 1).and_hms_opt(0, 0, 0).unwrap(),
-        end: date(9000, 1, 1).and_hms_opt(0, 0, 0).unwrap(),
-        open: true,
-    }];
+    spec.exceptions = vec![Exception::open(
+        "forever",
+        date(-9000, 1, 1).and_hms_opt(0, 0, 0).unwrap(),
+        date(9000, 1, 1).and_hms_opt(0, 0, 0).unwrap(),
+    )];
     let cal = compile(&spec, &Utc, date(2026, 1, 1), date(2027, 1, 1));
     assert_eq!(cal.total_open(), Duration::days(365));
     spec.exceptions[0].open = false;

@@ -2,17 +2,19 @@
 //!
 //! The model is written to be obviously right rather than fast, and shares no code with the
 //! crate: it learns the zone only through UTC-to-local offsets (`offset_from_utc_datetime`,
-//! which is never ambiguous, where the crate asks chrono to resolve local times), finds the
-//! zone's transitions by scanning, expands every local day of the horizon into a bitmap of 15-minute slots (weekly
-//! segments unless a holiday, then each exception slot by slot in list order), turns each run
-//! of open slots into an interval of instants by the documented convention, and answers every
-//! query by a linear walk over those intervals.
+//! which is never ambiguous), finds the zone's transitions by scanning, expands every local
+//! day of the horizon (and the days either side, whose open time may fall in it: a segment
+//! that crosses midnight, a midnight inside a repeated hour) into a
+//! bitmap of 15-minute slots of local time (the day's own 96 and the 96 of the next day
+//! that its segments crossing midnight reach: weekly segments unless a holiday, then each
+//! exception slot by slot in list order, an open one on its own date only), turns each run
+//! of open slots into instants by the rule, and answers every query by a linear walk over
+//! those intervals.
 //!
-//! The convention, for a local time `L`: an opening resolves to the *first* instant whose
-//! local time is at or after `L` (the earlier of a repeated time; the end of a skipped one),
-//! and a closing to the *last* instant before which the local time is below `L`: the later of
-//! a repeated time, but the earlier one when the repeat starts at `L` (a segment ending at
-//! 01:00 when 02:00 falls back to 01:00 covers none of the repeat); the end of a skipped one.
+//! The rule: an instant is open exactly when the local wall clock reads an open time. So a
+//! run of local time `[a, b)` is open at the instants `t` of every stretch of constant
+//! offset `o` with `a <= t + o < b`: where the clocks go back it may be open in two
+//! stretches; where they jump, a boundary inside the gap moves to its end.
 // Helpers shared by several test crates: each uses only some of them.
 #![allow(dead_code)]
 
@@ -115,7 +117,7 @@ impl Offsets {
         Offsets { pieces }
     }
 
-    fn each(&self) -> impl Iterator<Item = (i64, i64, i64)> + '_ {
+    pub fn each(&self) -> impl Iterator<Item = (i64, i64, i64)> + '_ {
         self.pieces.iter().enumerate().map(|(k, &(start, off))| {
             let end = self.pieces.get(k + 1).map_or(i64::MAX / 4, |p| p.0);
             (start, end, off)
@@ -182,23 +184,25 @@ fn slot_of(seconds: u32) -> usize {
     usize::try_from(i64::from(seconds) / SLOT).unwrap()
 }
 
-fn is_holiday(spec: &CalendarSpec, d: NaiveDate) -> bool {
+pub fn is_holiday(spec: &CalendarSpec, d: NaiveDate) -> bool {
     spec.holidays.iter().any(|h| match h {
         Holiday::Date { date, .. } => *date == d,
         Holiday::Yearly { month, day, .. } => d.month() == *month && d.day() == *day,
+        _ => panic!("a kind of holiday the model does not know: {h:?}"),
     })
 }
 
-/// The open slots of local day `d`.
-pub fn day_slots(spec: &CalendarSpec, d: NaiveDate) -> [bool; SLOTS] {
-    let mut open = [false; SLOTS];
+/// The open slots of the segments of local day `d`: its own 96, then the next day's 96
+/// (which its segments that cross midnight reach).
+pub fn day_slots(spec: &CalendarSpec, d: NaiveDate) -> [bool; 2 * SLOTS] {
+    let mut open = [false; 2 * SLOTS];
     if !is_holiday(spec, d) {
         for s in spec.week.day(d.weekday()) {
-            for slot in open
-                .iter_mut()
-                .take(slot_of(s.end.seconds()))
-                .skip(slot_of(s.start.seconds()))
-            {
+            let (start, mut end) = (slot_of(s.start.seconds()), slot_of(s.end.seconds()));
+            if end < start {
+                end += SLOTS;
+            }
+            for slot in open.iter_mut().take(end).skip(start) {
                 *slot = true;
             }
         }
@@ -211,10 +215,11 @@ pub fn day_slots(spec: &CalendarSpec, d: NaiveDate) -> [bool; SLOTS] {
     let midnight = local_midnight(d);
     for x in &spec.exceptions {
         let (start, end) = (local(x.start), local(x.end));
-        if end <= midnight || start >= midnight + 86_400 {
-            continue;
-        }
         for (k, slot) in open.iter_mut().enumerate() {
+            // An open exception opens its own date; a closed one closes whatever it covers.
+            if x.open && k >= SLOTS {
+                break;
+            }
             let t = midnight + SLOT * i64::try_from(k).unwrap();
             if start <= t && t < end {
                 assert_eq!(
@@ -237,31 +242,37 @@ impl Model {
         to: NaiveDate,
     ) -> Model {
         let (lo, hi) = (local_midnight(from), local_midnight(to));
-        let offsets = Offsets::scan(tz, lo - 2 * 86_400, hi + 2 * 86_400);
+        let offsets = Offsets::scan(tz, lo - 3 * 86_400, hi + 3 * 86_400);
+        let (h_from, h_to) = (offsets.earliest(lo), offsets.latest(hi));
         let mut raw = Vec::new();
         let mut stretched = 0;
-        let mut d = from;
-        while d < to {
+        let mut d = from.pred_opt().unwrap();
+        while d <= to {
             let open = day_slots(spec, d);
             let midnight = local_midnight(d);
             let mut k = 0;
-            while k < SLOTS {
+            while k < 2 * SLOTS {
                 if !open[k] {
                     k += 1;
                     continue;
                 }
                 let first = k;
-                while k < SLOTS && open[k] {
+                while k < 2 * SLOTS && open[k] {
                     k += 1;
                 }
                 let local_s = midnight + SLOT * i64::try_from(first).unwrap();
                 let local_e = midnight + SLOT * i64::try_from(k).unwrap();
-                let (a, b) = (offsets.earliest(local_s), offsets.latest(local_e));
-                if a < b {
-                    if b - a != local_e - local_s {
-                        stretched += 1;
+                let mut length = 0;
+                for (start, end, off) in offsets.each() {
+                    let (a, b) = (start.max(local_s - off), end.min(local_e - off));
+                    length += (b - a).max(0);
+                    let (a, b) = (a.max(h_from), b.min(h_to));
+                    if a < b {
+                        raw.push((a * NS, b * NS, d));
                     }
-                    raw.push((a * NS, b * NS, d));
+                }
+                if length != 0 && length != local_e - local_s {
+                    stretched += 1;
                 }
             }
             d = d.succ_opt().unwrap();
@@ -283,8 +294,8 @@ impl Model {
         }
         Model {
             name: spec.name.clone(),
-            from: offsets.earliest(lo) * NS,
-            to: offsets.latest(hi) * NS,
+            from: h_from * NS,
+            to: h_to * NS,
             raw,
             open,
             days_overlap,
@@ -439,13 +450,14 @@ fn boundary() -> impl Strategy<Value = u32> {
 }
 
 /// A day's segments: closed, around the clock, or up to three segments (lunch breaks), some
-/// split in two touching halves; in random order.
-pub fn day_segments() -> impl Strategy<Value = Vec<Segment>> {
+/// split in two touching halves, and sometimes one more that crosses midnight; in random
+/// order.
+pub fn day_segments() -> BoxedStrategy<Vec<Segment>> {
     prop_oneof![
         1 => Just(Vec::new()),
         1 => Just(vec![seg(0, 96)]),
-        6 => (btree_set(boundary(), 0..=6), any::<bool>())
-            .prop_map(|(set, split)| {
+        6 => (btree_set(boundary(), 0..=6), any::<bool>(), proptest::option::weighted(0.3, (boundary(), boundary())))
+            .prop_map(|(set, split, night)| {
                 let b: Vec<u32> = set.into_iter().collect();
                 let mut out = Vec::new();
                 for p in b.chunks_exact(2) {
@@ -458,13 +470,39 @@ pub fn day_segments() -> impl Strategy<Value = Vec<Segment>> {
                         out.push(seg(s, e));
                     }
                 }
+                // A segment that crosses midnight, after the day's others: from a
+                // boundary past the last end to one earlier in the day.
+                if let Some((x, y)) = night {
+                    let last = out.iter().map(|s| slot_of(s.end.seconds())).max().unwrap_or(0);
+                    let last = u32::try_from(last).unwrap();
+                    let (start, end) = (x.max(y), x.min(y));
+                    if start >= last && start < 96 && end < start {
+                        out.push(seg(start, end));
+                    }
+                }
                 out
             })
             .prop_shuffle(),
     ]
+    .boxed()
 }
 
-pub fn week() -> impl Strategy<Value = Week> {
+/// Drops the segments of a day that the day before's segment crossing midnight runs into.
+fn without_overnight_overlaps(mut days: [Vec<Segment>; 7]) -> [Vec<Segment>; 7] {
+    for d in 0..7 {
+        let reach = days[d]
+            .iter()
+            .filter(|s| s.crosses_midnight())
+            .map(|s| s.end)
+            .max();
+        if let Some(reach) = reach {
+            days[(d + 1) % 7].retain(|s| s.start >= reach);
+        }
+    }
+    days
+}
+
+pub fn week() -> BoxedStrategy<Week> {
     (
         day_segments(),
         day_segments(),
@@ -474,33 +512,35 @@ pub fn week() -> impl Strategy<Value = Week> {
         day_segments(),
         day_segments(),
     )
-        .prop_map(|(mon, tue, wed, thu, fri, sat, sun)| Week {
-            mon,
-            tue,
-            wed,
-            thu,
-            fri,
-            sat,
-            sun,
+        .prop_map(|(mon, tue, wed, thu, fri, sat, sun)| {
+            let [mon, tue, wed, thu, fri, sat, sun] =
+                without_overnight_overlaps([mon, tue, wed, thu, fri, sat, sun]);
+            Week {
+                mon,
+                tue,
+                wed,
+                thu,
+                fri,
+                sat,
+                sun,
+            }
         })
+        .boxed()
+}
+
+fn name() -> impl Strategy<Value = Option<&'static str>> {
+    proptest::option::of(prop_oneof![Just("dated"), Just("yearly"), Just("leap day")])
 }
 
 fn holiday(from: NaiveDate, days: i64) -> impl Strategy<Value = Holiday> {
+    let named = |h: Holiday, n: Option<&str>| match n {
+        Some(n) => h.named(n),
+        None => h,
+    };
     prop_oneof![
-        (0..days).prop_map(move |k| Holiday::Date {
-            date: from + Duration::days(k),
-            name: "dated".into(),
-        }),
-        (1..=12u32, 1..=28u32).prop_map(|(month, day)| Holiday::Yearly {
-            month,
-            day,
-            name: "yearly".into(),
-        }),
-        Just(Holiday::Yearly {
-            month: 2,
-            day: 29,
-            name: "leap day".into(),
-        }),
+        (0..days, name()).prop_map(move |(k, n)| named(Holiday::date(from + Duration::days(k)), n)),
+        (1..=12u32, 1..=28u32, name()).prop_map(move |(month, day, n)| named(Holiday::yearly(month, day), n)),
+        name().prop_map(move |n| named(Holiday::yearly(2, 29), n)),
     ]
 }
 
@@ -508,11 +548,11 @@ fn exception(from: NaiveDate, days: i64) -> impl Strategy<Value = Exception> {
     (-2..days + 2, 0..96i64, 1..=300i64, any::<bool>()).prop_map(move |(k, slot, len, open)| {
         let start =
             from.and_time(NaiveTime::MIN) + Duration::days(k) + Duration::seconds(slot * SLOT);
-        Exception {
-            name: if open { "open" } else { "closed" }.into(),
-            start,
-            end: start + Duration::seconds(len * SLOT),
-            open,
+        let end = start + Duration::seconds(len * SLOT);
+        if open {
+            Exception::open("open", start, end)
+        } else {
+            Exception::closed("closed", start, end)
         }
     })
 }
@@ -571,16 +611,16 @@ pub fn case(anchors: Vec<NaiveDate>, reach: i64) -> impl Strategy<Value = Case> 
                 vec(probe(), 1..24),
             )
         })
-        .prop_map(|(from, to, week, holidays, exceptions, probes)| Case {
-            from,
-            to,
-            spec: CalendarSpec {
-                name: "generated".into(),
-                week,
-                holidays,
-                exceptions,
-            },
-            probes,
+        .prop_map(|(from, to, week, holidays, exceptions, probes)| {
+            let mut spec = CalendarSpec::new("generated", week);
+            spec.holidays = holidays;
+            spec.exceptions = exceptions;
+            Case {
+                from,
+                to,
+                spec,
+                probes,
+            }
         })
 }
 
