@@ -1,16 +1,27 @@
 //! The builder: nodes, groups, memberships and edges collected column by column, checked
 //! and compiled into a [`Graph`] by [`GraphBuilder::build`].
 
-use crate::error::Error;
+use crate::error::{Error, NamedIn};
 use crate::graph::{Graph, NodeId};
 use crate::names::{Names, Strings};
 use crate::rows::{NONE, Rows, bit, locality_order, set_bit};
 use crate::spec::{MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
 use crate::workspace::{Bits, MAX_NODES};
 
-/// A relationship type of a builder.
+/// A relationship type of a builder, made by [`GraphBuilder::relation`]. It prints as `#`
+/// and its position among the builder's relations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RelationId(u32);
+
+impl std::fmt::Display for RelationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// Levels a severity scale may have: a severity is a byte, and the workspace keeps the bits
+/// above 250 free.
+const MAX_LEVELS: usize = 250;
 
 /// An arc's weight says why failure travels along it: a group membership (the failure counts
 /// against the group's threshold), an edge (the failure passes on as it is), or both.
@@ -40,7 +51,29 @@ impl ArcList {
 }
 
 /// Builds a [`Graph`] node by node and edge by edge, its ids checked in bulk. The
-/// only way to a graph: [`Graph::from_spec`] uses it too.
+/// only way to a graph: [`Graph::from_spec`] uses it too. For graphs too large to hold as a
+/// [`GraphSpec`](crate::GraphSpec) first (a loader streaming millions of records).
+///
+/// ```
+/// use itsm_graph::{GraphBuilder, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
+///
+/// let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+/// let depends_on = b.relation(RelationSpec::new("depends_on", Propagation::ToFrom))?;
+/// let shop = b.node(&NodeSpec::new("shop", NodeKind::BusinessService, "service"))?;
+/// let web_1 = b.node(&NodeSpec::new("web-1", NodeKind::ConfigurationItem, "host"))?;
+/// let web_2 = b.node(&NodeSpec::new("web-2", NodeKind::ConfigurationItem, "host"))?;
+/// let farm = b.group("web-farm", MinUp::Count(1))?;
+/// b.member(farm, web_1)?;
+/// b.member(farm, web_2)?;
+/// b.edge(shop, farm, depends_on)?;
+/// let graph = b.build()?;
+///
+/// // Both web servers down: the farm fails, and the shop with it.
+/// let mut ws = graph.workspace();
+/// let view = ws.run(&[(web_1, 2), (web_2, 2)], &[])?;
+/// assert_eq!(view.severity(shop), 2);
+/// # Ok::<(), itsm_graph::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct GraphBuilder {
     names: Names,
@@ -58,7 +91,8 @@ pub struct GraphBuilder {
 }
 
 impl GraphBuilder {
-    /// An empty builder.
+    /// An empty builder whose graph will use the severity scale `severity` (checked by
+    /// [`GraphBuilder::build`]).
     pub fn new(severity: SeverityScale) -> Self {
         GraphBuilder {
             names: Names::default(),
@@ -92,14 +126,22 @@ impl GraphBuilder {
     /// Declares a relationship type.
     ///
     /// # Errors
-    /// [`Error::DuplicateRelation`].
+    /// [`Error::DuplicateRelation`]; [`Error::TooLarge`] past 2^32 - 1 relations.
     pub fn relation(&mut self, spec: RelationSpec) -> Result<RelationId, Error> {
         if self.relations.iter().any(|r| r.name == spec.name) {
             return Err(Error::DuplicateRelation { name: spec.name });
         }
-        let id = RelationId(u32::try_from(self.relations.len()).unwrap_or(NONE));
+        let count = self.relations.len();
+        let id = u32::try_from(count)
+            .ok()
+            .filter(|i| *i != NONE)
+            .ok_or(Error::TooLarge {
+                what: "relations",
+                count,
+                max: NONE as usize,
+            })?;
         self.relations.push(spec);
-        Ok(id)
+        Ok(RelationId(id))
     }
 
     fn push(&mut self, id: &str, kind: NodeKind) -> Result<u32, Error> {
@@ -139,8 +181,14 @@ impl GraphBuilder {
     /// so the index is written one region at a time instead of at a random slot per id.
     ///
     /// # Errors
-    /// [`Error::TooLarge`] past 2^31 - 1 nodes (groups included).
+    /// [`Error::InvalidNodeKind`] for a node of kind [`NodeKind::Group`] (groups come from
+    /// [`GraphBuilder::group`]); [`Error::TooLarge`] past 2^31 - 1 nodes (groups included).
     pub fn node(&mut self, spec: &NodeSpec) -> Result<NodeId, Error> {
+        if spec.kind == NodeKind::Group {
+            return Err(Error::InvalidNodeKind {
+                id: spec.id.clone(),
+            });
+        }
         let i = self.push(&spec.id, spec.kind)?;
         self.tier.push(spec.tier);
         self.class.push(self.strings.intern(&spec.class));
@@ -168,18 +216,56 @@ impl GraphBuilder {
         Ok(NodeId(i))
     }
 
-    /// Makes `member` a member of `group`: its failure counts against the group. A member
-    /// added twice counts once ([`Graph::from_spec`] refuses duplicates in a spec).
-    pub fn member(&mut self, group: NodeId, member: NodeId) {
-        self.arcs.push(member.0, group.0, ARC_MEMBER);
+    /// `node` if this builder made it, else [`Error::UnknownNode`].
+    fn known(&self, node: NodeId) -> Result<u32, Error> {
+        if node.index() < self.kind.len() {
+            Ok(node.0)
+        } else {
+            Err(Error::UnknownNode {
+                id: node.to_string(),
+                named_in: NamedIn::Builder,
+            })
+        }
     }
 
-    /// Adds an edge `from -> to` of a relationship type.
-    pub fn edge(&mut self, from: NodeId, to: NodeId, relation: RelationId) {
-        let propagation = self
+    /// Makes `member` a member of `group`: its failure counts against the group. Membership
+    /// is a set: a member added twice counts once ([`Graph::from_spec`] refuses a member
+    /// listed twice in a spec, where it is a typo).
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for a [`NodeId`] this builder did not make;
+    /// [`Error::UnknownGroup`] when `group` is not a group made by [`GraphBuilder::group`].
+    pub fn member(&mut self, group: NodeId, member: NodeId) -> Result<(), Error> {
+        let (g, m) = (self.known(group)?, self.known(member)?);
+        if self.min_up.get(group.index()).is_none_or(Option::is_none) {
+            return Err(Error::UnknownGroup {
+                id: self.names.get(g).to_owned(),
+                member: self.names.get(m).to_owned(),
+            });
+        }
+        self.arcs.push(m, g, ARC_MEMBER);
+        Ok(())
+    }
+
+    /// Adds an edge `from -> to` of a relationship type. The same edge added twice is one
+    /// edge.
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for a [`NodeId`] this builder did not make;
+    /// [`Error::UnknownRelation`] for a [`RelationId`] it did not make.
+    pub fn edge(&mut self, from: NodeId, to: NodeId, relation: RelationId) -> Result<(), Error> {
+        let (from, to) = (NodeId(self.known(from)?), NodeId(self.known(to)?));
+        let Some(propagation) = self
             .relations
             .get(relation.0 as usize)
-            .map_or(Propagation::ToFrom, |r| r.propagation);
+            .map(|r| r.propagation)
+        else {
+            return Err(Error::UnknownRelation {
+                relation: relation.to_string(),
+                named_in: NamedIn::Builder,
+                declared: self.relations.iter().map(|r| r.name.clone()).collect(),
+            });
+        };
         // An edge into a group is an ordinary input (the group fails with what it depends
         // on); it never makes the other end a member.
         match propagation {
@@ -190,6 +276,15 @@ impl GraphBuilder {
                 self.arcs.push(from.0, to.0, ARC_EDGE);
             }
         }
+        Ok(())
+    }
+
+    /// The node at position `index` in the order nodes and groups were added, if there is
+    /// one: for a loader that numbers its records itself.
+    pub fn node_at(&self, index: usize) -> Option<NodeId> {
+        (index < self.kind.len())
+            .then(|| u32::try_from(index).ok().map(NodeId))
+            .flatten()
     }
 
     /// The node with id `id`, if added (the first one, if the id was used twice: see
@@ -203,13 +298,13 @@ impl GraphBuilder {
     /// breadth-first along them for locality (internally: the graph's API keeps the builder's
     /// [`NodeId`]s), the rows renumbered into compressed sparse rows (each row then sorted and
     /// its duplicates merged), the reverse rows by transposing them, and groups' thresholds
-    /// computed from their member counts.
-    /// Arcs that name a node the builder never made are dropped. Errors name the first bad
-    /// record in the builder's order.
+    /// computed from their member counts. Errors name the first bad record in the builder's
+    /// order.
     ///
     /// # Errors
-    /// [`Error::DuplicateId`], [`Error::EmptyGroup`], [`Error::GroupThreshold`],
-    /// [`Error::SeverityScale`], [`Error::TooLarge`].
+    /// [`Error::DuplicateId`]; for the severity scale [`Error::EmptySeverityScale`],
+    /// [`Error::TooManySeverityLevels`] (more than 250) and [`Error::UnknownHoldingLevel`];
+    /// then [`Error::EmptyGroup`], [`Error::GroupThreshold`], [`Error::TooLarge`].
     pub fn build(mut self) -> Result<Graph, Error> {
         self.check_ids()?;
         let GraphBuilder {
@@ -228,16 +323,19 @@ impl GraphBuilder {
         } = self;
         let n = names.len();
         let levels = severity.levels.len();
-        if levels == 0
-            || levels > 250
-            || severity.group_holding == 0
-            || usize::from(severity.group_holding) > levels
-        {
-            return Err(Error::SeverityScale {
-                reason: format!(
-                    "{levels} levels with groups holding at level {}; give 1 to 250 levels and a holding level among them",
-                    severity.group_holding
-                ),
+        if levels == 0 {
+            return Err(Error::EmptySeverityScale);
+        }
+        let Some(outage) = u8::try_from(levels).ok().filter(|_| levels <= MAX_LEVELS) else {
+            return Err(Error::TooManySeverityLevels {
+                count: levels,
+                max: MAX_LEVELS,
+            });
+        };
+        if severity.group_holding == 0 || severity.group_holding > outage {
+            return Err(Error::UnknownHoldingLevel {
+                level: severity.group_holding,
+                max: outage,
             });
         }
         if u32::try_from(n).is_err() {
@@ -356,7 +454,7 @@ impl GraphBuilder {
             reverse,
             inner,
             outer,
-            outage: u8::try_from(levels).unwrap_or(u8::MAX),
+            outage,
             severity,
         })
     }
@@ -369,10 +467,7 @@ mod tests {
     /// A builder with one relation, `feeds`, along which failure travels forward.
     fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
         let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
-        let feeds = b.relation(RelationSpec {
-            name: "feeds".into(),
-            propagation: Propagation::FromTo,
-        })?;
+        let feeds = b.relation(RelationSpec::new("feeds", Propagation::FromTo))?;
         Ok((b, feeds))
     }
 
@@ -385,7 +480,7 @@ mod tests {
         let first = b.group("first", MinUp::Count(1))?;
         b.group("second", MinUp::Count(1))?;
         let x = b.node(&NodeSpec::new("x", NodeKind::ConfigurationItem, "host"))?;
-        b.edge(x, first, feeds);
+        b.edge(x, first, feeds)?;
         assert_eq!(
             b.build().err(),
             Some(Error::EmptyGroup {

@@ -1,7 +1,7 @@
-//! The one error type of this crate.
+//! The one error type of this crate, and where an unknown node or relation was named.
 
 /// Everything that can go wrong building or querying a graph. Each variant names the
-/// offending record.
+/// offending record and says what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -16,47 +16,53 @@ pub enum Error {
         second: usize,
     },
     /// Two relationship types share a name.
-    #[error("relation `{name}` is declared twice")]
+    #[error("relation `{name}` is declared twice; relation names must be unique")]
     DuplicateRelation {
         /// The name.
         name: String,
     },
-    /// An edge names a node that does not exist.
-    #[error("edge #{edge} ({from} -> {to}) names unknown node `{id}`")]
+    /// A node or group id that the graph does not declare: in a spec's edge or group, in a
+    /// query, or a [`NodeId`](crate::NodeId) that this builder or graph did not make.
+    #[error("{named_in} names unknown node `{id}`; name a declared node or group")]
     UnknownNode {
-        /// The edge's position.
-        edge: usize,
-        /// Its `from`.
-        from: String,
-        /// Its `to`.
-        to: String,
-        /// The unknown id.
+        /// The unknown id (for a [`NodeId`](crate::NodeId), its `#index`).
         id: String,
+        /// Where it was named.
+        named_in: NamedIn,
     },
-    /// An edge uses an undeclared relationship type.
-    #[error("edge #{edge} ({from} -> {to}) uses undeclared relation `{relation}`; declared: {}", .declared.join(", "))]
+    /// A relationship type that was not declared: in a spec's edge, or a
+    /// [`RelationId`](crate::RelationId) that this builder did not make.
+    #[error("{named_in} uses undeclared relation `{relation}`; declared: {}", .declared.join(", "))]
     UnknownRelation {
-        /// The edge's position.
-        edge: usize,
-        /// Its `from`.
-        from: String,
-        /// Its `to`.
-        to: String,
-        /// The relation.
+        /// The relation (for a [`RelationId`](crate::RelationId), its `#index`).
         relation: String,
+        /// Where it was named.
+        named_in: NamedIn,
         /// The declared relations.
         declared: Vec<String>,
     },
-    /// A group names a member that does not exist.
-    #[error("group `{group}` names unknown member `{member}`")]
-    UnknownMember {
-        /// The group.
-        group: String,
-        /// The unknown member.
+    /// A builder was asked to make a node a member of a node that is not a redundancy
+    /// group.
+    #[error(
+        "`{member}` cannot be a member of `{id}`: it is not a redundancy group; members join groups made with `GraphBuilder::group`"
+    )]
+    UnknownGroup {
+        /// The node that is not a group.
+        id: String,
+        /// The would-be member.
         member: String,
     },
+    /// A node (not a group) declared with kind [`NodeKind::Group`](crate::NodeKind::Group):
+    /// it would have no members and no threshold.
+    #[error(
+        "node `{id}` has kind `group`; redundancy groups are declared among the groups, with their members"
+    )]
+    InvalidNodeKind {
+        /// The node's id.
+        id: String,
+    },
     /// A group lists a member twice.
-    #[error("group `{group}` lists member `{member}` twice")]
+    #[error("group `{group}` lists member `{member}` twice; list each member once")]
     DuplicateMember {
         /// The group.
         group: String,
@@ -64,7 +70,7 @@ pub enum Error {
         member: String,
     },
     /// A group has no members.
-    #[error("group `{group}` has no members")]
+    #[error("group `{group}` has no members; a group needs at least one")]
     EmptyGroup {
         /// The group.
         group: String,
@@ -80,21 +86,30 @@ pub enum Error {
         /// Members it has.
         members: u32,
     },
-    /// The severity scale has no levels, too many, or a holding level outside it.
-    #[error("severity scale: {reason}")]
-    SeverityScale {
-        /// What is wrong.
-        reason: String,
+    /// The severity scale has no levels.
+    #[error("the severity scale has no levels; give 1 to 250 levels, least severe first")]
+    EmptySeverityScale,
+    /// The severity scale has more levels than a severity byte holds.
+    #[error("the severity scale has {count} levels; at most {max} are allowed")]
+    TooManySeverityLevels {
+        /// Levels given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
     },
-    /// A query names a node that does not exist.
-    #[error("no node `{id}` in the graph")]
-    NoSuchNode {
-        /// The id.
-        id: String,
+    /// The level a holding group reports is not a level of the scale.
+    #[error(
+        "groups hold at severity {level}, outside the scale 1..={max}; give a level of the scale"
+    )]
+    UnknownHoldingLevel {
+        /// The holding level given.
+        level: u8,
+        /// The highest level of the scale.
+        max: u8,
     },
     /// A query gives a severity outside the scale.
     #[error("severity {level} is outside the scale 1..={max}")]
-    NoSuchSeverity {
+    UnknownSeverity {
         /// The level.
         level: u8,
         /// The highest level.
@@ -103,11 +118,51 @@ pub enum Error {
     /// The graph is larger than the compact form supports.
     #[error("the graph has {count} {what}; at most {max} are supported")]
     TooLarge {
-        /// Nodes or edges.
+        /// Nodes, edges or relations.
         what: &'static str,
         /// How many.
         count: usize,
         /// The limit.
         max: usize,
     },
+}
+
+/// Where an unknown node or relation was named (see [`Error::UnknownNode`] and
+/// [`Error::UnknownRelation`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NamedIn {
+    /// Edge number `edge` (from 0) of a spec, `from -> to`.
+    Edge {
+        /// The edge's position in [`GraphSpec::edges`](crate::GraphSpec::edges).
+        edge: usize,
+        /// Its `from`.
+        from: String,
+        /// Its `to`.
+        to: String,
+    },
+    /// The member list of a spec's group.
+    Group {
+        /// The group's id.
+        group: String,
+    },
+    /// A query's argument: a scenario's failures or maintenance, an alarm, a service.
+    Query,
+    /// A call to [`GraphBuilder::member`](crate::GraphBuilder::member) or
+    /// [`GraphBuilder::edge`](crate::GraphBuilder::edge).
+    Builder,
+    /// A seed or a node in maintenance given to [`Workspace::run`](crate::Workspace::run).
+    Workspace,
+}
+
+impl std::fmt::Display for NamedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NamedIn::Edge { edge, from, to } => write!(f, "edge #{edge} ({from} -> {to})"),
+            NamedIn::Group { group } => write!(f, "group `{group}`"),
+            NamedIn::Query => f.write_str("a query"),
+            NamedIn::Builder => f.write_str("a builder call"),
+            NamedIn::Workspace => f.write_str("a workspace query"),
+        }
+    }
 }

@@ -2,16 +2,45 @@
 //! between the builder's numbering (the public [`NodeId`]s) and the compiled order.
 
 use crate::builder::GraphBuilder;
-use crate::error::Error;
+use crate::error::{Error, NamedIn};
 use crate::names::{Names, Strings};
 use crate::rows::{NONE, Rows, bit};
 use crate::spec::{GraphSpec, NodeKind, NodeSpec, SeverityScale};
 use crate::workspace::Bits;
 
-/// A node of a compiled graph (its position in the builder's order: nodes, then groups).
+/// A node of a builder or compiled graph: its position in the builder's order (nodes, then
+/// groups, as added). Only a [`GraphBuilder`] or a [`Graph`] makes one, so it cannot name a
+/// node that does not exist; one from another graph is refused where it is an input
+/// ([`Error::UnknownNode`]). It prints as `#` and its index.
+///
+/// Hosts keep and exchange nodes by their string ids ([`Graph::node`], [`Graph::id`]): a
+/// `NodeId` has no `FromStr` and no serde form, since it means something only in its graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NodeId(pub u32);
+pub struct NodeId(pub(crate) u32);
+
+impl NodeId {
+    /// The node's position in the builder's order (nodes, then groups, from 0).
+    ///
+    /// ```
+    /// use itsm_graph::{GraphBuilder, NodeKind, NodeSpec, SeverityScale};
+    ///
+    /// let mut b = GraphBuilder::new(SeverityScale::default());
+    /// b.node(&NodeSpec::new("a", NodeKind::ConfigurationItem, "host"))?;
+    /// let second = b.node(&NodeSpec::new("b", NodeKind::ConfigurationItem, "host"))?;
+    /// assert_eq!(second.index(), 1);
+    /// assert_eq!(second.to_string(), "#1");
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl std::fmt::Display for NodeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
 
 /// A compiled, read-only service dependency graph. Cycles are allowed: every query is a
 /// fixpoint, not a tree walk.
@@ -57,11 +86,39 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Compiles a spec through the same checked builder.
+    /// Compiles a spec through the same checked builder. Records are checked in order:
+    /// relations, nodes and groups (their ids), group members, edges, then the groups'
+    /// thresholds and the severity scale; the first bad record is reported.
+    ///
+    /// ```
+    /// use itsm_graph::{
+    ///     EdgeSpec, Error, Graph, GraphSpec, GroupSpec, MinUp, NamedIn, NodeKind, NodeSpec,
+    ///     Propagation, RelationSpec,
+    /// };
+    ///
+    /// let host = |id| NodeSpec::new(id, NodeKind::ConfigurationItem, "host");
+    /// let mut spec = GraphSpec::new(
+    ///     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    ///     vec![NodeSpec::new("shop", NodeKind::BusinessService, "service"), host("web-1"), host("web-2"), host("db")],
+    ///     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    ///     vec![EdgeSpec::new("shop", "web-farm", "depends_on"), EdgeSpec::new("shop", "db", "depends_on")],
+    /// );
+    /// let graph = Graph::from_spec(&spec)?;
+    /// assert_eq!((graph.node_count(), graph.arc_count()), (5, 4));
+    ///
+    /// // A typo is refused, naming the record.
+    /// spec.edges.push(EdgeSpec::new("shop", "dbb", "depends_on"));
+    /// let err = Graph::from_spec(&spec).unwrap_err();
+    /// assert_eq!(err.to_string(), "edge #2 (shop -> dbb) names unknown node `dbb`; name a declared node or group");
+    /// assert!(matches!(err, Error::UnknownNode { named_in: NamedIn::Edge { edge: 2, .. }, .. }));
+    /// # Ok::<(), Error>(())
+    /// ```
     ///
     /// # Errors
-    /// Every [`Error`] of the builder, plus [`Error::UnknownNode`], [`Error::UnknownRelation`],
-    /// [`Error::UnknownMember`], [`Error::DuplicateMember`], each naming the offending record.
+    /// Every [`Error`] of the builder ([`GraphBuilder::relation`], [`GraphBuilder::node`],
+    /// [`GraphBuilder::group`], [`GraphBuilder::build`]), plus [`Error::UnknownNode`] (in an
+    /// edge or a group's members), [`Error::UnknownRelation`] and [`Error::DuplicateMember`],
+    /// each naming the offending record.
     pub fn from_spec(spec: &GraphSpec) -> Result<Graph, Error> {
         let mut b = GraphBuilder::new(spec.severity.clone());
         b.reserve(spec.nodes.len() + spec.groups.len(), spec.edges.len());
@@ -80,9 +137,11 @@ impl Graph {
         for (g, id) in spec.groups.iter().zip(groups) {
             let mut seen = std::collections::BTreeSet::new();
             for m in &g.members {
-                let member = b.find(m).ok_or_else(|| Error::UnknownMember {
-                    group: g.id.clone(),
-                    member: m.clone(),
+                let member = b.find(m).ok_or_else(|| Error::UnknownNode {
+                    id: m.clone(),
+                    named_in: NamedIn::Group {
+                        group: g.id.clone(),
+                    },
                 })?;
                 // A member listed twice would silently shrink the group its threshold is
                 // computed from (a percentage of 3 listed members taken of 2).
@@ -92,15 +151,18 @@ impl Graph {
                         member: m.clone(),
                     });
                 }
-                b.member(id, member);
+                b.member(id, member)?;
             }
         }
         for (i, e) in spec.edges.iter().enumerate() {
-            let unknown = |id: &str| Error::UnknownNode {
+            let named_in = || NamedIn::Edge {
                 edge: i,
                 from: e.from.clone(),
                 to: e.to.clone(),
+            };
+            let unknown = |id: &str| Error::UnknownNode {
                 id: id.to_owned(),
+                named_in: named_in(),
             };
             let from = b.find(&e.from).ok_or_else(|| unknown(&e.from))?;
             let to = b.find(&e.to).ok_or_else(|| unknown(&e.to))?;
@@ -109,13 +171,11 @@ impl Graph {
                 .find(|(name, _)| *name == e.relation)
                 .map(|(_, r)| *r)
                 .ok_or_else(|| Error::UnknownRelation {
-                    edge: i,
-                    from: e.from.clone(),
-                    to: e.to.clone(),
                     relation: e.relation.clone(),
+                    named_in: named_in(),
                     declared: spec.relations.iter().map(|r| r.name.clone()).collect(),
                 })?;
-            b.edge(from, to, rel);
+            b.edge(from, to, rel)?;
         }
         b.build()
     }
@@ -130,28 +190,47 @@ impl Graph {
         self.forward.cols.len()
     }
 
+    /// Every node, groups included, in the builder's order (a spec's nodes, then its groups).
+    pub fn nodes(&self) -> impl DoubleEndedIterator<Item = NodeId> + ExactSizeIterator + '_ {
+        // invariant: a graph holds fewer than 2^31 nodes (`TooLarge` past that).
+        (0..u32::try_from(self.node_count()).unwrap_or(0)).map(NodeId)
+    }
+
+    /// The node at position `index` in the builder's order, if the graph has that many.
+    pub fn node_at(&self, index: usize) -> Option<NodeId> {
+        (index < self.node_count())
+            .then(|| u32::try_from(index).ok().map(NodeId))
+            .flatten()
+    }
+
     /// The node with this id.
     ///
     /// # Errors
-    /// [`Error::NoSuchNode`].
+    /// [`Error::UnknownNode`], named in [`NamedIn::Query`].
     pub fn node(&self, id: &str) -> Result<NodeId, Error> {
         self.names
             .find(id)
             .map(NodeId)
-            .ok_or_else(|| Error::NoSuchNode { id: id.to_owned() })
+            .ok_or_else(|| Error::UnknownNode {
+                id: id.to_owned(),
+                named_in: NamedIn::Query,
+            })
     }
 
-    /// A node's id.
+    /// A node's id (empty for a [`NodeId`] of another, larger graph: the getters that take a
+    /// `NodeId` answer "nothing" for one they do not know, see [`Graph::kind`]).
     pub fn id(&self, node: NodeId) -> &str {
         self.names.get(node.0)
     }
 
-    /// A node's kind.
+    /// A node's kind; `None` for a [`NodeId`] of another, larger graph.
     pub fn kind(&self, node: NodeId) -> Option<NodeKind> {
         self.kind.get(node.0 as usize).copied()
     }
 
-    /// A node's record, rebuilt from the compact form.
+    /// A node's record, rebuilt from the compact form (a group's as a node of kind
+    /// [`NodeKind::Group`] and class `redundancy_group`); `None` for a [`NodeId`] of another,
+    /// larger graph.
     pub fn spec(&self, node: NodeId) -> Option<NodeSpec> {
         let i = node.0 as usize;
         let text = |v: &Vec<u32>| {
@@ -212,7 +291,8 @@ impl Graph {
         self.sorted_ids(self.reverse.row(self.inner_of(node)))
     }
 
-    /// For a group: (members, failing members that take it down).
+    /// For a group: (members, failing members that take it down); `None` for a node that is
+    /// not a group.
     pub fn group_rule(&self, node: NodeId) -> Option<(u32, u32)> {
         let i = self.inner_of(node) as usize;
         bit(&self.groups, i).then(|| {

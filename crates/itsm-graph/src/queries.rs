@@ -8,8 +8,11 @@ use crate::graph::{Graph, NodeId};
 use crate::spec::NodeKind;
 use crate::workspace::ImpactView;
 
-/// A scenario: failed (or degraded) nodes, and nodes in a maintenance window.
+/// A scenario: failed (or degraded) nodes, and nodes in a maintenance window. Built with
+/// [`Scenario::outages`] or [`Scenario::new`] (or `default()`), then adjusted through its
+/// fields.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -20,8 +23,9 @@ pub struct Scenario {
     pub maintenance: Vec<String>,
 }
 
-/// One failed node.
+/// One failed node: [`Failure::outage`] or [`Failure::at`] a level.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -33,18 +37,45 @@ pub struct Failure {
     pub severity: Option<u8>,
 }
 
+impl Failure {
+    /// An outage of node `id` (the top of the scale).
+    pub fn outage(id: &str) -> Self {
+        Failure {
+            id: id.to_owned(),
+            severity: None,
+        }
+    }
+
+    /// A failure of node `id` at severity `level` (checked when the scenario runs).
+    pub fn at(id: &str, level: u8) -> Self {
+        Failure {
+            id: id.to_owned(),
+            severity: Some(level),
+        }
+    }
+}
+
 impl Scenario {
-    /// Outages of these nodes.
+    /// Outages of these nodes, nothing in maintenance.
     pub fn outages(ids: &[&str]) -> Self {
         Scenario {
-            failed: ids
-                .iter()
-                .map(|id| Failure {
-                    id: (*id).to_owned(),
-                    severity: None,
-                })
-                .collect(),
+            failed: ids.iter().map(|id| Failure::outage(id)).collect(),
             maintenance: Vec::new(),
+        }
+    }
+
+    /// These failures, with the nodes `maintenance` in a maintenance window.
+    ///
+    /// ```
+    /// use itsm_graph::{Failure, Scenario};
+    ///
+    /// let change = Scenario::new(vec![Failure::at("db", 1)], &["web-1"]);
+    /// assert_eq!(change.maintenance, ["web-1"]);
+    /// ```
+    pub fn new(failed: Vec<Failure>, maintenance: &[&str]) -> Self {
+        Scenario {
+            failed,
+            maintenance: maintenance.iter().map(|id| (*id).to_owned()).collect(),
         }
     }
 }
@@ -52,6 +83,7 @@ impl Scenario {
 /// An affected node.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Affected {
     /// Its id.
     pub id: String,
@@ -66,6 +98,7 @@ pub struct Affected {
 /// A redundancy group met on an explanation's path, with its counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct GroupCount {
     /// The group.
     pub group: String,
@@ -96,6 +129,7 @@ impl std::fmt::Display for GroupCount {
 /// Why a business service is affected: a path from a failed node, and the groups on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Explanation {
     /// The service.
     pub service: String,
@@ -111,14 +145,15 @@ pub struct Explanation {
 /// groups), and an explanation for each affected business service, by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Impact {
+#[non_exhaustive]
+pub struct ImpactReport {
     /// Affected nodes, seeds included, in graph order.
     pub affected: Vec<Affected>,
     /// One per affected business service, sorted by id.
     pub explanations: Vec<Explanation>,
 }
 
-impl Impact {
+impl ImpactReport {
     /// Whether `id` is affected, and how badly.
     pub fn severity(&self, id: &str) -> u8 {
         self.affected
@@ -145,6 +180,7 @@ impl Impact {
 /// A root-cause candidate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Candidate {
     /// The node.
     pub id: String,
@@ -179,6 +215,7 @@ pub enum Resilience {
 /// The difference between two scenarios for services.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct WhatIf {
     /// Services affected only in the first scenario, with severity.
     pub only_first: Vec<(String, u8)>,
@@ -205,6 +242,7 @@ impl Graph {
     }
 
     fn level_name(&self, level: u8) -> String {
+        // invariant: a query's severities are levels of the scale (1..=outage).
         self.severity_scale()
             .levels
             .get(usize::from(level).saturating_sub(1))
@@ -212,13 +250,14 @@ impl Graph {
             .unwrap_or_default()
     }
 
-    fn collect(&self, view: &ImpactView<'_, '_>) -> Impact {
+    fn collect(&self, view: &ImpactView<'_, '_>) -> ImpactReport {
         let mut nodes: Vec<(NodeId, u8)> = view.affected().collect();
         nodes.sort_unstable();
         let affected = nodes
             .iter()
             .map(|(n, s)| Affected {
                 id: self.id(*n).to_owned(),
+                // invariant: the view's nodes are this graph's.
                 kind: self.kind(*n).unwrap_or(NodeKind::ConfigurationItem),
                 severity: *s,
                 severity_name: self.level_name(*s),
@@ -230,7 +269,7 @@ impl Graph {
             .map(|(n, s)| self.explain(view, *n, *s))
             .collect();
         explanations.sort_by(|a, b| a.service.cmp(&b.service));
-        Impact {
+        ImpactReport {
             affected,
             explanations,
         }
@@ -273,9 +312,50 @@ impl Graph {
     /// Every node a scenario affects, with its severity, and for each affected business
     /// service the path and redundancy counts that explain it.
     ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![
+    /// #         node("shop", bs), node("payroll", bs), node("status", bs),
+    /// #         node("web-1", ci), node("web-2", ci), node("db", ci), node("san", ci),
+    /// #     ],
+    /// #     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    /// #     vec![
+    /// #         EdgeSpec::new("shop", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("shop", "db", "depends_on"),
+    /// #         EdgeSpec::new("payroll", "db", "depends_on"),
+    /// #         EdgeSpec::new("status", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("db", "san", "depends_on"),
+    /// #     ],
+    /// # ))?;
+    /// // shop -> web-farm {web-1, web-2: one must be up}, shop -> db -> san,
+    /// // payroll -> db, status -> web-farm; two levels: 1 degraded, 2 outage.
+    /// use itsm_graph::{Failure, Scenario};
+    ///
+    /// let report = graph.impact(&Scenario::outages(&["web-1"]))?;
+    /// // The farm holds on web-2: the shop and the status page are degraded.
+    /// assert_eq!(report.severity("shop"), 1);
+    /// assert_eq!(report.severity("payroll"), 0);
+    /// let why = &report.explanations[0];
+    /// assert_eq!((why.service.as_str(), why.path.join(" -> ")), ("shop", "web-1 -> web-farm -> shop".into()));
+    /// assert_eq!(why.groups[0].to_string(), "group `web-farm`: 1 of 2 members up, needs 1: holds");
+    /// // The storage fails while the database is in a maintenance window: what reaches the
+    /// // services only through the database is left out.
+    /// let report = graph.impact(&Scenario::new(vec![Failure::outage("san")], &["db"]))?;
+    /// assert_eq!((report.severity("san"), report.severity("payroll")), (2, 0));
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::NoSuchNode`], [`Error::NoSuchSeverity`].
-    pub fn impact(&self, scenario: &Scenario) -> Result<Impact, Error> {
+    /// [`Error::UnknownNode`] for an id the graph does not have (named in
+    /// [`NamedIn::Query`](crate::NamedIn::Query)), [`Error::UnknownSeverity`] for a level
+    /// outside the scale.
+    pub fn impact(&self, scenario: &Scenario) -> Result<ImpactReport, Error> {
         let (seeds, masks) = self.seeds(scenario)?;
         let mut ws = self.workspace();
         let view = ws.run(&seeds, &masks)?;
@@ -284,9 +364,39 @@ impl Graph {
 
     /// The impact of an outage of one node alone.
     ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![
+    /// #         node("shop", bs), node("payroll", bs), node("status", bs),
+    /// #         node("web-1", ci), node("web-2", ci), node("db", ci), node("san", ci),
+    /// #     ],
+    /// #     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    /// #     vec![
+    /// #         EdgeSpec::new("shop", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("shop", "db", "depends_on"),
+    /// #         EdgeSpec::new("payroll", "db", "depends_on"),
+    /// #         EdgeSpec::new("status", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("db", "san", "depends_on"),
+    /// #     ],
+    /// # ))?;
+    /// // shop -> web-farm {web-1, web-2: one must be up}, shop -> db -> san,
+    /// // payroll -> db, status -> web-farm; two levels: 1 degraded, 2 outage.
+    /// let radius = graph.blast_radius("db")?;
+    /// let ids: Vec<&str> = radius.affected.iter().map(|a| a.id.as_str()).collect();
+    /// assert_eq!(ids, ["shop", "payroll", "db"]);
+    /// assert_eq!(radius.services().len(), 2);
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::NoSuchNode`].
-    pub fn blast_radius(&self, id: &str) -> Result<Impact, Error> {
+    /// [`Error::UnknownNode`].
+    pub fn blast_radius(&self, id: &str) -> Result<ImpactReport, Error> {
         self.impact(&Scenario::outages(&[id]))
     }
 
@@ -308,10 +418,42 @@ impl Graph {
 
     /// The upstream nodes whose outage would explain the most alarmed services, ranked:
     /// most explained first, then fewest other business services affected, then id. At most
-    /// `limit` candidates, searched among the `search` nearest upstream nodes.
+    /// `limit` candidates, searched among the alarmed nodes themselves and the `search`
+    /// nearest upstream nodes. Groups are not candidates (a group fails through its members);
+    /// a node whose outage explains no alarm is not listed; an alarm given twice counts once.
+    ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![
+    /// #         node("shop", bs), node("payroll", bs), node("status", bs),
+    /// #         node("web-1", ci), node("web-2", ci), node("db", ci), node("san", ci),
+    /// #     ],
+    /// #     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    /// #     vec![
+    /// #         EdgeSpec::new("shop", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("shop", "db", "depends_on"),
+    /// #         EdgeSpec::new("payroll", "db", "depends_on"),
+    /// #         EdgeSpec::new("status", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("db", "san", "depends_on"),
+    /// #     ],
+    /// # ))?;
+    /// // shop -> web-farm {web-1, web-2: one must be up}, shop -> db -> san,
+    /// // payroll -> db, status -> web-farm; two levels: 1 degraded, 2 outage.
+    /// let causes = graph.root_causes(&["shop", "payroll"], 2, 10)?;
+    /// let ids: Vec<&str> = causes.iter().map(|c| c.id.as_str()).collect();
+    /// assert_eq!(ids, ["db", "san"]);
+    /// assert_eq!(causes[0].explains, ["payroll", "shop"]);
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`Error::NoSuchNode`].
+    /// [`Error::UnknownNode`].
     pub fn root_causes(
         &self,
         alarmed: &[&str],
@@ -367,10 +509,39 @@ impl Graph {
     }
 
     /// The nodes whose failure alone takes `service` down (an outage), redundancy honoured,
-    /// sorted by id.
+    /// sorted by id. Groups are not listed: their members are.
+    ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![
+    /// #         node("shop", bs), node("payroll", bs), node("status", bs),
+    /// #         node("web-1", ci), node("web-2", ci), node("db", ci), node("san", ci),
+    /// #     ],
+    /// #     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    /// #     vec![
+    /// #         EdgeSpec::new("shop", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("shop", "db", "depends_on"),
+    /// #         EdgeSpec::new("payroll", "db", "depends_on"),
+    /// #         EdgeSpec::new("status", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("db", "san", "depends_on"),
+    /// #     ],
+    /// # ))?;
+    /// // shop -> web-farm {web-1, web-2: one must be up}, shop -> db -> san,
+    /// // payroll -> db, status -> web-farm; two levels: 1 degraded, 2 outage.
+    /// assert_eq!(graph.single_points_of_failure("shop")?, ["db", "san"]);
+    /// // The status page needs the farm only, which survives either web server alone.
+    /// assert!(graph.single_points_of_failure("status")?.is_empty());
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`Error::NoSuchNode`].
+    /// [`Error::UnknownNode`].
     pub fn single_points_of_failure(&self, service: &str) -> Result<Vec<String>, Error> {
         let target = self.node(service)?;
         let mut ws = self.workspace();
@@ -391,10 +562,45 @@ impl Graph {
     /// How many simultaneous outages `service` survives: the smallest set of upstream nodes
     /// whose failure takes it down, exact up to `max_size` nodes and within `budget`
     /// impact evaluations (then a lower bound). [`Resilience::Unbreakable`] when the search
-    /// covered every set of upstream nodes and none takes it down.
+    /// covered every set of upstream nodes and none takes it down. Groups are not counted:
+    /// their members are.
+    ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![
+    /// #         node("shop", bs), node("payroll", bs), node("status", bs),
+    /// #         node("web-1", ci), node("web-2", ci), node("db", ci), node("san", ci),
+    /// #     ],
+    /// #     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    /// #     vec![
+    /// #         EdgeSpec::new("shop", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("shop", "db", "depends_on"),
+    /// #         EdgeSpec::new("payroll", "db", "depends_on"),
+    /// #         EdgeSpec::new("status", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("db", "san", "depends_on"),
+    /// #     ],
+    /// # ))?;
+    /// // shop -> web-farm {web-1, web-2: one must be up}, shop -> db -> san,
+    /// // payroll -> db, status -> web-farm; two levels: 1 degraded, 2 outage.
+    /// use itsm_graph::Resilience;
+    ///
+    /// assert_eq!(
+    ///     graph.resilience("status", 3, 1_000)?,
+    ///     Resilience::MinimumSet { size: 2, example: vec!["web-1".into(), "web-2".into()] }
+    /// );
+    /// // Searching sets of one node only: a lower bound.
+    /// assert_eq!(graph.resilience("status", 1, 1_000)?, Resilience::AtLeast { checked: 1 });
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`Error::NoSuchNode`].
+    /// [`Error::UnknownNode`].
     pub fn resilience(
         &self,
         service: &str,
@@ -446,8 +652,41 @@ impl Graph {
     /// Compares the services two scenarios affect (for example, the windows of two planned
     /// changes), each list sorted by id.
     ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![
+    /// #         node("shop", bs), node("payroll", bs), node("status", bs),
+    /// #         node("web-1", ci), node("web-2", ci), node("db", ci), node("san", ci),
+    /// #     ],
+    /// #     vec![GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1))],
+    /// #     vec![
+    /// #         EdgeSpec::new("shop", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("shop", "db", "depends_on"),
+    /// #         EdgeSpec::new("payroll", "db", "depends_on"),
+    /// #         EdgeSpec::new("status", "web-farm", "depends_on"),
+    /// #         EdgeSpec::new("db", "san", "depends_on"),
+    /// #     ],
+    /// # ))?;
+    /// // shop -> web-farm {web-1, web-2: one must be up}, shop -> db -> san,
+    /// // payroll -> db, status -> web-farm; two levels: 1 degraded, 2 outage.
+    /// use itsm_graph::Scenario;
+    ///
+    /// // Patching web-1, or patching the database?
+    /// let diff = graph.what_if(&Scenario::outages(&["web-1"]), &Scenario::outages(&["db"]))?;
+    /// assert_eq!(diff.only_first, [("status".to_string(), 1)]);
+    /// assert_eq!(diff.only_second, [("payroll".to_string(), 2)]);
+    /// assert_eq!(diff.changed, [("shop".to_string(), 1, 2)]);
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`Error::NoSuchNode`], [`Error::NoSuchSeverity`].
+    /// [`Error::UnknownNode`], [`Error::UnknownSeverity`].
     pub fn what_if(&self, first: &Scenario, second: &Scenario) -> Result<WhatIf, Error> {
         let a = self.impact(first)?.services();
         let b = self.impact(second)?.services();

@@ -12,12 +12,13 @@ pub enum NodeKind {
     TechnicalService,
     /// A configuration item of any class (host, database, switch, cloud resource).
     ConfigurationItem,
-    /// A redundancy group (declared in [`GraphSpec::groups`], not in the node list).
+    /// A redundancy group, declared in [`GraphSpec::groups`] (refused in the node list).
     Group,
 }
 
 /// A node: a service or a configuration item.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -43,7 +44,17 @@ pub struct NodeSpec {
 }
 
 impl NodeSpec {
-    /// A node with only an id, a kind and a class.
+    /// A node with an id, a kind and a class; tier 0, no owner, supplier or location (set
+    /// them through the fields).
+    ///
+    /// ```
+    /// use itsm_graph::{NodeKind, NodeSpec};
+    ///
+    /// let mut db = NodeSpec::new("db", NodeKind::ConfigurationItem, "database");
+    /// db.tier = 1;
+    /// db.owner = Some("dba".into());
+    /// assert_eq!(db.location, None);
+    /// ```
     pub fn new(id: &str, kind: NodeKind, class: &str) -> Self {
         NodeSpec {
             id: id.to_owned(),
@@ -73,6 +84,7 @@ pub enum Propagation {
 
 /// A relationship type, given as data.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -83,8 +95,26 @@ pub struct RelationSpec {
     pub propagation: Propagation,
 }
 
+impl RelationSpec {
+    /// A relationship type named `name` along which failure travels as `propagation` says.
+    ///
+    /// ```
+    /// use itsm_graph::{Propagation, RelationSpec};
+    ///
+    /// let runs_on = RelationSpec::new("runs_on", Propagation::ToFrom);
+    /// assert_eq!(runs_on.name, "runs_on");
+    /// ```
+    pub fn new(name: &str, propagation: Propagation) -> Self {
+        RelationSpec {
+            name: name.to_owned(),
+            propagation,
+        }
+    }
+}
+
 /// A typed edge between two nodes (or groups) by id.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -95,6 +125,24 @@ pub struct EdgeSpec {
     pub to: String,
     /// The relationship's name, one of [`GraphSpec::relations`].
     pub relation: String,
+}
+
+impl EdgeSpec {
+    /// An edge `from -> to` of the relationship type named `relation`.
+    ///
+    /// ```
+    /// use itsm_graph::EdgeSpec;
+    ///
+    /// let edge = EdgeSpec::new("shop", "db", "depends_on");
+    /// assert_eq!((edge.from.as_str(), edge.to.as_str()), ("shop", "db"));
+    /// ```
+    pub fn new(from: &str, to: &str, relation: &str) -> Self {
+        EdgeSpec {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            relation: relation.to_owned(),
+        }
+    }
 }
 
 /// How many members of a group must be up for it to be up.
@@ -114,6 +162,7 @@ pub enum MinUp {
 /// along which failure reaches the group (the farm depends on a load balancer) is an ordinary
 /// input, not a member: the group fails with it, whatever its members.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -126,9 +175,28 @@ pub struct GroupSpec {
     pub min_up: MinUp,
 }
 
+impl GroupSpec {
+    /// A group `id` of `members` (by id), of which `min_up` must be up.
+    ///
+    /// ```
+    /// use itsm_graph::{GroupSpec, MinUp};
+    ///
+    /// let farm = GroupSpec::new("web-farm", &["web-1", "web-2", "web-3"], MinUp::Count(2));
+    /// assert_eq!(farm.members.len(), 3);
+    /// ```
+    pub fn new(id: &str, members: &[&str], min_up: MinUp) -> Self {
+        GroupSpec {
+            id: id.to_owned(),
+            members: members.iter().map(|m| (*m).to_owned()).collect(),
+            min_up,
+        }
+    }
+}
+
 /// Severity levels, named by the vendor: level `n` (the last name) is an outage; lower
 /// levels are degradations.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -141,6 +209,22 @@ pub struct SeverityScale {
 }
 
 impl SeverityScale {
+    /// Levels named `levels` (least severe first, the last an outage), with groups that hold
+    /// reporting level `group_holding`. Checked when a graph is built.
+    ///
+    /// ```
+    /// use itsm_graph::SeverityScale;
+    ///
+    /// let scale = SeverityScale::new(&["minor", "major", "down"], 2);
+    /// assert_eq!(scale.levels.len(), 3);
+    /// ```
+    pub fn new(levels: &[&str], group_holding: u8) -> Self {
+        SeverityScale {
+            levels: levels.iter().map(|l| (*l).to_owned()).collect(),
+            group_holding,
+        }
+    }
+
     /// Two levels: 1 `degraded`, 2 `outage`; a holding group is degraded.
     pub fn outage_degraded() -> Self {
         SeverityScale {
@@ -172,6 +256,7 @@ impl Default for SeverityScale {
 
 /// The whole graph as data.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -188,4 +273,25 @@ pub struct GraphSpec {
     /// Severity levels.
     #[cfg_attr(feature = "serde", serde(default))]
     pub severity: SeverityScale,
+}
+
+impl GraphSpec {
+    /// A graph of these relationship types, nodes, groups and edges, on the default severity
+    /// scale ([`SeverityScale::outage_degraded`]); compile it with
+    /// [`Graph::from_spec`](crate::Graph::from_spec). With the `serde` feature a spec also
+    /// loads from JSON (see the crate's documentation).
+    pub fn new(
+        relations: Vec<RelationSpec>,
+        nodes: Vec<NodeSpec>,
+        groups: Vec<GroupSpec>,
+        edges: Vec<EdgeSpec>,
+    ) -> Self {
+        GraphSpec {
+            relations,
+            nodes,
+            groups,
+            edges,
+            severity: SeverityScale::default(),
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::builder::ARC_EDGE;
 use crate::builder::ARC_MEMBER;
-use crate::error::Error;
+use crate::error::{Error, NamedIn};
 use crate::graph::{Graph, NodeId};
 use crate::rows::{NONE, bit};
 
@@ -784,27 +784,74 @@ impl<'g> Workspace<'g> {
 
     /// Runs the impact fixpoint for `seeds` (each with a severity level), with the nodes of
     /// `maintenance` left out (they neither fail nor pass failure on, as ServiceNow leaves out
-    /// CIs in a maintenance window and what depends on them only through them).
+    /// CIs in a maintenance window and what depends on them only through them). A seed in
+    /// maintenance is left out too; a seed given twice counts at its highest level.
+    ///
+    /// The inputs are checked before anything runs: each seed (its node, then its level) in
+    /// order, then each node in maintenance.
+    ///
+    /// ```
+    /// use itsm_graph::{GraphBuilder, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
+    ///
+    /// let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+    /// let depends_on = b.relation(RelationSpec::new("depends_on", Propagation::ToFrom))?;
+    /// let app = b.node(&NodeSpec::new("app", NodeKind::TechnicalService, "service"))?;
+    /// let db = b.node(&NodeSpec::new("db", NodeKind::ConfigurationItem, "database"))?;
+    /// let san = b.node(&NodeSpec::new("san", NodeKind::ConfigurationItem, "storage"))?;
+    /// b.edge(app, db, depends_on)?;
+    /// b.edge(db, san, depends_on)?;
+    /// let graph = b.build()?;
+    ///
+    /// // One workspace, many queries: each resets only what the last one touched.
+    /// let mut ws = graph.workspace();
+    /// let view = ws.run(&[(san, graph.outage())], &[])?;
+    /// assert_eq!(view.count(), 3);
+    /// assert_eq!(view.via(app), Some(db));
+    /// // The database in a maintenance window: the storage failure stops there.
+    /// let view = ws.run(&[(san, graph.outage())], &[db])?;
+    /// assert_eq!(view.severity(app), 0);
+    /// // A level outside the scale is refused.
+    /// assert!(ws.run(&[(san, 3)], &[]).is_err());
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`Error::NoSuchSeverity`] for a level outside the scale.
+    /// [`Error::UnknownNode`] (named in [`NamedIn::Workspace`]) for a [`NodeId`] of another
+    /// graph; [`Error::UnknownSeverity`] for a level outside the scale.
     pub fn run(
         &mut self,
         seeds: &[(NodeId, u8)],
         maintenance: &[NodeId],
     ) -> Result<ImpactView<'_, 'g>, Error> {
-        self.reset();
         let g = self.graph;
         let outage = g.outage;
         let holding = g.severity.group_holding;
+        let known = |node: NodeId| {
+            if node.index() < self.n {
+                Ok(())
+            } else {
+                Err(Error::UnknownNode {
+                    id: node.to_string(),
+                    named_in: NamedIn::Workspace,
+                })
+            }
+        };
+        for &(node, level) in seeds {
+            known(node)?;
+            if level == 0 || level > outage {
+                return Err(Error::UnknownSeverity { level, max: outage });
+            }
+        }
+        for &node in maintenance {
+            known(node)?;
+        }
+        self.reset();
         // Masks live in the blocked bits (and a group's mark) for the duration of the query.
         // A masked node that is not a group is told from a group by the graph's group bits.
         for m in maintenance {
+            // Every node is in the graph (checked above).
             let m = g.inner_of(*m);
             let mi = m as usize;
-            if mi >= self.n {
-                continue;
-            }
             let group = bit(&g.groups, mi);
             let first = if group {
                 let Some(mark) = self.marks.get_mut(mi) else {
@@ -823,14 +870,8 @@ impl<'g> Workspace<'g> {
             self.set_flag(mi, Flag::Blocked);
         }
         for &(node, level) in seeds {
-            if level == 0 || level > outage {
-                return Err(Error::NoSuchSeverity { level, max: outage });
-            }
             let node = g.inner_of(node);
             let vi = node as usize;
-            if vi >= self.n {
-                continue;
-            }
             if bit(&g.groups, vi) {
                 let masked = self
                     .marks
@@ -860,7 +901,9 @@ impl<'g> Workspace<'g> {
     }
 }
 
-/// The result of [`Workspace::run`], borrowed from the workspace until the next query.
+/// The result of [`Workspace::run`], borrowed from the workspace until the next query. Its
+/// getters answer "unaffected" for a [`NodeId`] of another, larger graph (the ids a query
+/// gives were checked by `run`).
 #[derive(Debug)]
 pub struct ImpactView<'w, 'g> {
     ws: &'w Workspace<'g>,
@@ -913,10 +956,7 @@ mod tests {
     /// A builder with one relation, `feeds`, along which failure travels forward.
     fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
         let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
-        let feeds = b.relation(RelationSpec {
-            name: "feeds".into(),
-            propagation: Propagation::FromTo,
-        })?;
+        let feeds = b.relation(RelationSpec::new("feeds", Propagation::FromTo))?;
         Ok((b, feeds))
     }
 
@@ -933,10 +973,10 @@ mod tests {
         };
         let (p, q, x, y) = (node("p")?, node("q")?, node("x")?, node("y")?);
         let pair = b.group("pair", MinUp::Count(1))?;
-        b.member(pair, x);
-        b.member(pair, y);
-        b.edge(p, x, feeds);
-        b.edge(q, x, feeds);
+        b.member(pair, x)?;
+        b.member(pair, y)?;
+        b.edge(p, x, feeds)?;
+        b.edge(q, x, feeds)?;
         let g = b.build()?;
         let outage = g.outage();
         for seeds in [[(p, 1), (q, outage)], [(q, outage), (p, 1)]] {
@@ -967,10 +1007,10 @@ mod tests {
         }
         let pair = b.group("pair", MinUp::Count(1))?;
         for k in (1..5).rev() {
-            b.edge(NodeId(k), NodeId(k - 1), feeds);
+            b.edge(NodeId(k), NodeId(k - 1), feeds)?;
         }
-        b.member(pair, NodeId(0));
-        b.member(pair, NodeId(1));
+        b.member(pair, NodeId(0))?;
+        b.member(pair, NodeId(1))?;
         let g = b.build()?;
         // c0 (builder id 4) is the only node nothing reaches: it comes first.
         assert_eq!(g.outer.first(), Some(&4));
@@ -1039,14 +1079,8 @@ mod tests {
             let n = 40_000u32;
             let groups = 2_000u32;
             let mut b = GraphBuilder::new(scale);
-            let feeds = b.relation(RelationSpec {
-                name: "feeds".into(),
-                propagation: Propagation::FromTo,
-            })?;
-            let both = b.relation(RelationSpec {
-                name: "peer".into(),
-                propagation: Propagation::Both,
-            })?;
+            let feeds = b.relation(RelationSpec::new("feeds", Propagation::FromTo))?;
+            let both = b.relation(RelationSpec::new("peer", Propagation::Both))?;
             let mut spec = NodeSpec::new("", NodeKind::ConfigurationItem, "host");
             for i in 0..n {
                 spec.id = format!("n{i}");
@@ -1055,16 +1089,16 @@ mod tests {
             for i in 0..groups {
                 let g = b.group(&format!("g{i}"), MinUp::Count(1 + rnd(2)))?;
                 for k in 0..3 {
-                    b.member(g, NodeId((i * 3 + k) % n));
+                    b.member(g, NodeId((i * 3 + k) % n))?;
                 }
-                b.edge(g, NodeId(rnd(n)), feeds);
+                b.edge(g, NodeId(rnd(n)), feeds)?;
             }
             for u in 0..n {
                 for _ in 0..3 {
-                    b.edge(NodeId(u), NodeId(rnd(n + groups)), feeds);
+                    b.edge(NodeId(u), NodeId(rnd(n + groups)), feeds)?;
                 }
                 if rnd(50) == 0 {
-                    b.edge(NodeId(u), NodeId(rnd(n)), both);
+                    b.edge(NodeId(u), NodeId(rnd(n)), both)?;
                 }
             }
             let g = b.build()?;

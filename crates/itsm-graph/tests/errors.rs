@@ -8,49 +8,25 @@
 )]
 
 use itsm_graph::{
-    EdgeSpec, Error, Failure, Graph, GraphBuilder, GraphSpec, GroupSpec, MinUp, NodeId, NodeKind,
+    EdgeSpec, Error, Failure, Graph, GraphBuilder, GraphSpec, GroupSpec, MinUp, NamedIn, NodeKind,
     NodeSpec, Propagation, RelationSpec, Scenario, SeverityScale,
 };
-
-fn relation(name: &str, propagation: Propagation) -> RelationSpec {
-    RelationSpec {
-        name: name.to_owned(),
-        propagation,
-    }
-}
 
 fn ci(id: &str) -> NodeSpec {
     NodeSpec::new(id, NodeKind::ConfigurationItem, "host")
 }
 
-fn group(id: &str, members: &[&str], min_up: MinUp) -> GroupSpec {
-    GroupSpec {
-        id: id.to_owned(),
-        members: members.iter().map(|m| (*m).to_owned()).collect(),
-        min_up,
-    }
-}
-
-fn edge(from: &str, relation: &str, to: &str) -> EdgeSpec {
-    EdgeSpec {
-        from: from.to_owned(),
-        to: to.to_owned(),
-        relation: relation.to_owned(),
-    }
-}
-
 /// Nodes `a`, `b`, `c`, relations `depends_on` and `hosts`, and whatever `change` does.
 fn build(change: impl FnOnce(&mut GraphSpec)) -> Result<Graph, Error> {
-    let mut spec = GraphSpec {
-        relations: vec![
-            relation("depends_on", Propagation::ToFrom),
-            relation("hosts", Propagation::FromTo),
+    let mut spec = GraphSpec::new(
+        vec![
+            RelationSpec::new("depends_on", Propagation::ToFrom),
+            RelationSpec::new("hosts", Propagation::FromTo),
         ],
-        nodes: vec![ci("a"), ci("b"), ci("c")],
-        groups: vec![],
-        edges: vec![edge("a", "depends_on", "b")],
-        severity: SeverityScale::outage_degraded(),
-    };
+        vec![ci("a"), ci("b"), ci("c")],
+        vec![],
+        vec![EdgeSpec::new("a", "b", "depends_on")],
+    );
     change(&mut spec);
     Graph::from_spec(&spec)
 }
@@ -84,7 +60,7 @@ fn duplicate_ids_name_both_records() {
     );
     // A group counts after the nodes.
     assert_eq!(
-        refused(|s| s.groups.push(group("b", &["a"], MinUp::Count(1)))),
+        refused(|s| s.groups.push(GroupSpec::new("b", &["a"], MinUp::Count(1)))),
         (
             Error::DuplicateId {
                 id: "b".into(),
@@ -96,8 +72,8 @@ fn duplicate_ids_name_both_records() {
     );
     assert_eq!(
         refused(|s| {
-            s.groups.push(group("g", &["a"], MinUp::Count(1)));
-            s.groups.push(group("g", &["b"], MinUp::Count(1)));
+            s.groups.push(GroupSpec::new("g", &["a"], MinUp::Count(1)));
+            s.groups.push(GroupSpec::new("g", &["b"], MinUp::Count(1)));
         })
         .0,
         Error::DuplicateId {
@@ -111,12 +87,14 @@ fn duplicate_ids_name_both_records() {
 #[test]
 fn a_duplicate_relation_is_named() {
     assert_eq!(
-        refused(|s| s.relations.push(relation("hosts", Propagation::Both))),
+        refused(|s| s
+            .relations
+            .push(RelationSpec::new("hosts", Propagation::Both))),
         (
             Error::DuplicateRelation {
                 name: "hosts".into()
             },
-            "relation `hosts` is declared twice".into()
+            "relation `hosts` is declared twice; relation names must be unique".into()
         )
     );
 }
@@ -124,27 +102,31 @@ fn a_duplicate_relation_is_named() {
 #[test]
 fn an_edge_naming_an_unknown_node_is_named_with_its_position() {
     assert_eq!(
-        refused(|s| s.edges.push(edge("c", "depends_on", "zz"))),
+        refused(|s| s.edges.push(EdgeSpec::new("c", "zz", "depends_on"))),
         (
             Error::UnknownNode {
-                edge: 1,
-                from: "c".into(),
-                to: "zz".into(),
-                id: "zz".into()
+                id: "zz".into(),
+                named_in: NamedIn::Edge {
+                    edge: 1,
+                    from: "c".into(),
+                    to: "zz".into()
+                }
             },
-            "edge #1 (c -> zz) names unknown node `zz`".into()
+            "edge #1 (c -> zz) names unknown node `zz`; name a declared node or group".into()
         )
     );
     assert_eq!(
-        refused(|s| s.edges.insert(0, edge("yy", "hosts", "zz"))),
+        refused(|s| s.edges.insert(0, EdgeSpec::new("yy", "zz", "hosts"))),
         (
             Error::UnknownNode {
-                edge: 0,
-                from: "yy".into(),
-                to: "zz".into(),
-                id: "yy".into()
+                id: "yy".into(),
+                named_in: NamedIn::Edge {
+                    edge: 0,
+                    from: "yy".into(),
+                    to: "zz".into()
+                }
             },
-            "edge #0 (yy -> zz) names unknown node `yy`".into()
+            "edge #0 (yy -> zz) names unknown node `yy`; name a declared node or group".into()
         )
     );
 }
@@ -152,13 +134,15 @@ fn an_edge_naming_an_unknown_node_is_named_with_its_position() {
 #[test]
 fn an_undeclared_relation_lists_the_declared_ones() {
     assert_eq!(
-        refused(|s| s.edges.push(edge("b", "uses", "c"))),
+        refused(|s| s.edges.push(EdgeSpec::new("b", "c", "uses"))),
         (
             Error::UnknownRelation {
-                edge: 1,
-                from: "b".into(),
-                to: "c".into(),
                 relation: "uses".into(),
+                named_in: NamedIn::Edge {
+                    edge: 1,
+                    from: "b".into(),
+                    to: "c".into()
+                },
                 declared: vec!["depends_on".into(), "hosts".into()]
             },
             "edge #1 (b -> c) uses undeclared relation `uses`; declared: depends_on, hosts".into()
@@ -169,26 +153,30 @@ fn an_undeclared_relation_lists_the_declared_ones() {
 #[test]
 fn group_members_must_exist_once_each() {
     assert_eq!(
-        refused(|s| s.groups.push(group("farm", &["a", "w9"], MinUp::Count(1)))),
+        refused(|s| s
+            .groups
+            .push(GroupSpec::new("farm", &["a", "w9"], MinUp::Count(1)))),
         (
-            Error::UnknownMember {
-                group: "farm".into(),
-                member: "w9".into()
+            Error::UnknownNode {
+                id: "w9".into(),
+                named_in: NamedIn::Group {
+                    group: "farm".into()
+                }
             },
-            "group `farm` names unknown member `w9`".into()
+            "group `farm` names unknown node `w9`; name a declared node or group".into()
         )
     );
     // A member listed twice would shrink the group its percentage is taken of.
     assert_eq!(
         refused(|s| s
             .groups
-            .push(group("farm", &["a", "b", "a"], MinUp::Percent(67)))),
+            .push(GroupSpec::new("farm", &["a", "b", "a"], MinUp::Percent(67)))),
         (
             Error::DuplicateMember {
                 group: "farm".into(),
                 member: "a".into()
             },
-            "group `farm` lists member `a` twice".into()
+            "group `farm` lists member `a` twice; list each member once".into()
         )
     );
 }
@@ -196,20 +184,20 @@ fn group_members_must_exist_once_each() {
 #[test]
 fn an_empty_group_is_refused_even_with_edges_into_it() {
     assert_eq!(
-        refused(|s| s.groups.push(group("farm", &[], MinUp::Count(0)))),
+        refused(|s| s.groups.push(GroupSpec::new("farm", &[], MinUp::Count(0)))),
         (
             Error::EmptyGroup {
                 group: "farm".into()
             },
-            "group `farm` has no members".into()
+            "group `farm` has no members; a group needs at least one".into()
         )
     );
     // An edge that makes the group depend on `c` does not make `c` a member.
     assert_eq!(
         refused(|s| {
-            s.groups.push(group("farm", &[], MinUp::Count(0)));
-            s.edges.push(edge("farm", "depends_on", "c"));
-            s.edges.push(edge("c", "hosts", "farm"));
+            s.groups.push(GroupSpec::new("farm", &[], MinUp::Count(0)));
+            s.edges.push(EdgeSpec::new("farm", "c", "depends_on"));
+            s.edges.push(EdgeSpec::new("c", "farm", "hosts"));
         })
         .0,
         Error::EmptyGroup {
@@ -221,7 +209,9 @@ fn an_empty_group_is_refused_even_with_edges_into_it() {
 #[test]
 fn a_group_cannot_need_more_members_than_it_has() {
     assert_eq!(
-        refused(|s| s.groups.push(group("farm", &["a", "b"], MinUp::Count(3)))),
+        refused(|s| s
+            .groups
+            .push(GroupSpec::new("farm", &["a", "b"], MinUp::Count(3)))),
         (
             Error::GroupThreshold {
                 group: "farm".into(),
@@ -235,7 +225,7 @@ fn a_group_cannot_need_more_members_than_it_has() {
     assert_eq!(
         refused(|s| s
             .groups
-            .push(group("farm", &["a", "b"], MinUp::Percent(150)))),
+            .push(GroupSpec::new("farm", &["a", "b"], MinUp::Percent(150)))),
         (
             Error::GroupThreshold {
                 group: "farm".into(),
@@ -247,7 +237,10 @@ fn a_group_cannot_need_more_members_than_it_has() {
     );
     // Just over 100% of a small group (rounded down, it was accepted as 100%).
     assert_eq!(
-        refused(|s| s.groups.push(group("farm", &["a"], MinUp::Percent(101)))).0,
+        refused(|s| s
+            .groups
+            .push(GroupSpec::new("farm", &["a"], MinUp::Percent(101))))
+        .0,
         Error::GroupThreshold {
             group: "farm".into(),
             min_up: 2,
@@ -255,9 +248,11 @@ fn a_group_cannot_need_more_members_than_it_has() {
         }
     );
     assert_eq!(
-        refused(|s| s
-            .groups
-            .push(group("farm", &["a", "b", "c"], MinUp::Percent(255))))
+        refused(|s| s.groups.push(GroupSpec::new(
+            "farm",
+            &["a", "b", "c"],
+            MinUp::Percent(255)
+        )))
         .0,
         Error::GroupThreshold {
             group: "farm".into(),
@@ -268,8 +263,9 @@ fn a_group_cannot_need_more_members_than_it_has() {
     // Edges into the group are not members to count.
     assert_eq!(
         refused(|s| {
-            s.groups.push(group("farm", &["a"], MinUp::Count(2)));
-            s.edges.push(edge("farm", "depends_on", "b"));
+            s.groups
+                .push(GroupSpec::new("farm", &["a"], MinUp::Count(2)));
+            s.edges.push(EdgeSpec::new("farm", "b", "depends_on"));
         })
         .0,
         Error::GroupThreshold {
@@ -285,7 +281,11 @@ fn a_group_cannot_need_more_members_than_it_has() {
         MinUp::Count(0),
         MinUp::Percent(0),
     ] {
-        let graph = build(|s| s.groups.push(group("farm", &["a", "b", "c"], min_up))).unwrap();
+        let graph = build(|s| {
+            s.groups
+                .push(GroupSpec::new("farm", &["a", "b", "c"], min_up))
+        })
+        .unwrap();
         let farm = graph.node("farm").unwrap();
         let need = match min_up {
             MinUp::Count(3) | MinUp::Percent(100) => 1,
@@ -297,26 +297,47 @@ fn a_group_cannot_need_more_members_than_it_has() {
 
 #[test]
 fn a_bad_severity_scale_is_refused() {
-    let scale = |levels: usize, group_holding: u8| SeverityScale {
-        levels: (1..=levels).map(|l| format!("level {l}")).collect(),
-        group_holding,
+    let scale = |levels: usize, group_holding: u8| {
+        let names: Vec<String> = (1..=levels).map(|l| format!("level {l}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        SeverityScale::new(&names, group_holding)
     };
     let cases = [
-        (scale(0, 1), "0 levels with groups holding at level 1"),
-        (scale(2, 0), "2 levels with groups holding at level 0"),
-        (scale(2, 3), "2 levels with groups holding at level 3"),
-        (scale(251, 1), "251 levels with groups holding at level 1"),
+        (
+            scale(0, 1),
+            Error::EmptySeverityScale,
+            "the severity scale has no levels; give 1 to 250 levels, least severe first",
+        ),
+        (
+            scale(2, 0),
+            Error::UnknownHoldingLevel { level: 0, max: 2 },
+            "groups hold at severity 0, outside the scale 1..=2; give a level of the scale",
+        ),
+        (
+            scale(2, 3),
+            Error::UnknownHoldingLevel { level: 3, max: 2 },
+            "groups hold at severity 3, outside the scale 1..=2; give a level of the scale",
+        ),
+        (
+            scale(251, 1),
+            Error::TooManySeverityLevels {
+                count: 251,
+                max: 250,
+            },
+            "the severity scale has 251 levels; at most 250 are allowed",
+        ),
+        // An empty scale is reported as empty, whatever its holding level.
+        (
+            scale(0, 0),
+            Error::EmptySeverityScale,
+            "the severity scale has no levels; give 1 to 250 levels, least severe first",
+        ),
     ];
-    for (severity, start) in cases {
-        let reason = format!("{start}; give 1 to 250 levels and a holding level among them");
-        let (err, text) = refused(|s| s.severity = severity.clone());
+    for (severity, error, message) in cases {
         assert_eq!(
-            err,
-            Error::SeverityScale {
-                reason: reason.clone()
-            }
+            refused(|s| s.severity = severity.clone()),
+            (error, message.to_owned())
         );
-        assert_eq!(text, format!("severity scale: {reason}"));
     }
     // The edges of the range are accepted.
     assert_eq!(build(|s| s.severity = scale(1, 1)).unwrap().outage(), 1);
@@ -329,10 +350,10 @@ fn a_bad_severity_scale_is_refused() {
 #[test]
 fn the_builder_refuses_what_from_spec_refuses() {
     let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
-    b.relation(relation("depends_on", Propagation::ToFrom))
+    b.relation(RelationSpec::new("depends_on", Propagation::ToFrom))
         .unwrap();
     assert_eq!(
-        b.relation(relation("depends_on", Propagation::Both)),
+        b.relation(RelationSpec::new("depends_on", Propagation::Both)),
         Err(Error::DuplicateRelation {
             name: "depends_on".into()
         })
@@ -348,7 +369,7 @@ fn the_builder_refuses_what_from_spec_refuses() {
         first: 0,
         second: 2,
     });
-    assert_eq!(b.find("a").map(|n| n.0), Some(0));
+    assert_eq!(b.find("a").map(|n| n.index()), Some(0));
     assert_ne!(b.find("a"), Some(again));
     assert_eq!(b.check_ids(), duplicate);
     assert_eq!(
@@ -361,6 +382,90 @@ fn the_builder_refuses_what_from_spec_refuses() {
     assert_eq!(
         c.build().map(|g| g.node_count()),
         Err(Error::EmptyGroup { group: "g".into() })
+    );
+}
+
+/// What a spec cannot express, a builder refuses too: ids it did not make, a membership in a
+/// node that is not a group, a node of kind `group`.
+#[test]
+fn the_builder_refuses_ids_it_did_not_make() {
+    let mut big = GraphBuilder::new(SeverityScale::outage_degraded());
+    let far = (0..5)
+        .map(|i| big.node(&ci(&format!("x{i}"))))
+        .last()
+        .unwrap()
+        .unwrap();
+    let mut other_relations = GraphBuilder::new(SeverityScale::outage_degraded());
+    other_relations
+        .relation(RelationSpec::new("a", Propagation::ToFrom))
+        .unwrap();
+    let foreign_relation = other_relations
+        .relation(RelationSpec::new("b", Propagation::ToFrom))
+        .unwrap();
+
+    let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+    let dep = b
+        .relation(RelationSpec::new("depends_on", Propagation::ToFrom))
+        .unwrap();
+    let a = b.node(&ci("a")).unwrap();
+    let g = b.group("g", MinUp::Count(1)).unwrap();
+    let unknown = Error::UnknownNode {
+        id: "#4".into(),
+        named_in: NamedIn::Builder,
+    };
+    assert_eq!(
+        unknown.to_string(),
+        "a builder call names unknown node `#4`; name a declared node or group"
+    );
+    assert_eq!(b.edge(a, far, dep), Err(unknown.clone()));
+    assert_eq!(b.edge(far, a, dep), Err(unknown.clone()));
+    assert_eq!(b.member(g, far), Err(unknown.clone()));
+    assert_eq!(b.member(far, a), Err(unknown));
+    let relation = Error::UnknownRelation {
+        relation: "#1".into(),
+        named_in: NamedIn::Builder,
+        declared: vec!["depends_on".into()],
+    };
+    assert_eq!(b.edge(a, g, foreign_relation), Err(relation.clone()));
+    assert_eq!(
+        relation.to_string(),
+        "a builder call uses undeclared relation `#1`; declared: depends_on"
+    );
+    // A node is not a group, even when its id says so.
+    let not_a_group = Error::UnknownGroup {
+        id: "a".into(),
+        member: "g".into(),
+    };
+    assert_eq!(b.member(a, g), Err(not_a_group.clone()));
+    assert_eq!(
+        not_a_group.to_string(),
+        "`g` cannot be a member of `a`: it is not a redundancy group; members join groups made with `GraphBuilder::group`"
+    );
+    let kind = Error::InvalidNodeKind { id: "pool".into() };
+    assert_eq!(
+        b.node(&NodeSpec::new("pool", NodeKind::Group, "cluster")),
+        Err(kind.clone())
+    );
+    assert_eq!(
+        kind.to_string(),
+        "node `pool` has kind `group`; redundancy groups are declared among the groups, with their members"
+    );
+    // Nothing refused was recorded: the graph has its one membership and no edge.
+    b.member(g, a).unwrap();
+    let graph = b.build().unwrap();
+    assert_eq!((graph.node_count(), graph.arc_count()), (2, 1));
+    assert_eq!(graph.node_at(0), Some(a));
+    assert_eq!(a.to_string(), "#0");
+}
+
+#[test]
+fn a_node_of_kind_group_in_a_spec_is_refused() {
+    assert_eq!(
+        refused(|s| s
+            .nodes
+            .push(NodeSpec::new("pool", NodeKind::Group, "cluster")))
+        .0,
+        Error::InvalidNodeKind { id: "pool".into() }
     );
 }
 
@@ -389,7 +494,7 @@ fn bulk_id_checks_report_the_earliest_repeat() {
                 second: repeat_at,
             })
         );
-        assert_eq!(b.find("n19999").map(|n| n.0), Some(19_999));
+        assert_eq!(b.find("n19999").map(|n| n.index()), Some(19_999));
         assert_eq!(b.find("n20000"), None);
     }
 }
@@ -397,17 +502,20 @@ fn bulk_id_checks_report_the_earliest_repeat() {
 #[test]
 fn queries_name_an_unknown_node() {
     let graph = build(|_| {}).unwrap();
-    let unknown = Error::NoSuchNode { id: "zz".into() };
-    assert_eq!(unknown.to_string(), "no node `zz` in the graph");
+    let unknown = Error::UnknownNode {
+        id: "zz".into(),
+        named_in: NamedIn::Query,
+    };
+    assert_eq!(
+        unknown.to_string(),
+        "a query names unknown node `zz`; name a declared node or group"
+    );
     assert_eq!(graph.node("zz"), Err(unknown.clone()));
     assert_eq!(
         graph.impact(&Scenario::outages(&["a", "zz"])),
         Err(unknown.clone())
     );
-    let masked = Scenario {
-        maintenance: vec!["zz".into()],
-        ..Scenario::outages(&["a"])
-    };
+    let masked = Scenario::new(vec![Failure::outage("a")], &["zz"]);
     assert_eq!(graph.impact(&masked), Err(unknown.clone()));
     assert_eq!(graph.blast_radius("zz"), Err(unknown.clone()));
     assert_eq!(graph.root_causes(&["zz"], 5, 5), Err(unknown.clone()));
@@ -422,35 +530,27 @@ fn queries_name_an_unknown_node() {
 #[test]
 fn a_severity_outside_the_scale_is_refused() {
     let graph = build(|_| {}).unwrap();
-    let at = |level: u8| Scenario {
-        failed: vec![Failure {
-            id: "b".into(),
-            severity: Some(level),
-        }],
-        maintenance: vec![],
-    };
-    let zero = Error::NoSuchSeverity { level: 0, max: 2 };
+    let at = |level: u8| Scenario::new(vec![Failure::at("b", level)], &[]);
+    let zero = Error::UnknownSeverity { level: 0, max: 2 };
     assert_eq!(zero.to_string(), "severity 0 is outside the scale 1..=2");
     assert_eq!(graph.impact(&at(0)), Err(zero.clone()));
-    let above = Error::NoSuchSeverity { level: 3, max: 2 };
+    let above = Error::UnknownSeverity { level: 3, max: 2 };
     assert_eq!(above.to_string(), "severity 3 is outside the scale 1..=2");
     assert_eq!(graph.impact(&at(3)), Err(above.clone()));
     assert_eq!(graph.what_if(&at(1), &at(3)), Err(above));
     // Even for a node in maintenance: the scenario is wrong, whatever is masked.
-    let masked = Scenario {
-        maintenance: vec!["b".into()],
-        ..at(0)
-    };
+    let mut masked = at(0);
+    masked.maintenance = vec!["b".into()];
     assert_eq!(graph.impact(&masked), Err(zero));
     assert_eq!(graph.impact(&at(2)).map(|i| i.severity("a")), Ok(2));
     // On a workspace too.
     let mut ws = graph.workspace();
+    let b = graph.node("b").unwrap();
     assert_eq!(
-        ws.run(&[(NodeId(1), 0)], &[]).map(|v| v.count()),
-        Err(Error::NoSuchSeverity { level: 0, max: 2 })
+        ws.run(&[(b, 0)], &[]).map(|v| v.count()),
+        Err(Error::UnknownSeverity { level: 0, max: 2 })
     );
 }
-
 #[test]
 fn the_too_large_message_names_the_limit() {
     // Not reachable in a test (it needs 2^32 nodes); its message is pinned all the same.

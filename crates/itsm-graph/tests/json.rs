@@ -131,69 +131,37 @@ mod pinned {
 
 /// A spec with every field set.
 fn full() -> GraphSpec {
-    GraphSpec {
-        relations: vec![
-            RelationSpec {
-                name: "depends_on".into(),
-                propagation: Propagation::ToFrom,
-            },
-            RelationSpec {
-                name: "hosts".into(),
-                propagation: Propagation::FromTo,
-            },
-            RelationSpec {
-                name: "connects_to".into(),
-                propagation: Propagation::Both,
-            },
+    let mut shop = NodeSpec::new("shop", NodeKind::BusinessService, "service");
+    shop.tier = 1;
+    shop.owner = Some("e-commerce".into());
+    let mut web_1 = NodeSpec::new("web-1", NodeKind::ConfigurationItem, "vm");
+    web_1.tier = 2;
+    web_1.owner = Some("platform".into());
+    web_1.supplier = Some("acme cloud".into());
+    web_1.location = Some("eu-west-1a".into());
+    let mut spec = GraphSpec::new(
+        vec![
+            RelationSpec::new("depends_on", Propagation::ToFrom),
+            RelationSpec::new("hosts", Propagation::FromTo),
+            RelationSpec::new("connects_to", Propagation::Both),
         ],
-        nodes: vec![
-            NodeSpec {
-                id: "shop".into(),
-                kind: NodeKind::BusinessService,
-                class: "service".into(),
-                tier: 1,
-                owner: Some("e-commerce".into()),
-                supplier: None,
-                location: None,
-            },
-            NodeSpec {
-                id: "web-1".into(),
-                kind: NodeKind::ConfigurationItem,
-                class: "vm".into(),
-                tier: 2,
-                owner: Some("platform".into()),
-                supplier: Some("acme cloud".into()),
-                location: Some("eu-west-1a".into()),
-            },
+        vec![
+            shop,
+            web_1,
             NodeSpec::new("web-2", NodeKind::ConfigurationItem, "vm"),
             NodeSpec::new("auth", NodeKind::TechnicalService, "service"),
         ],
-        groups: vec![
-            GroupSpec {
-                id: "web-farm".into(),
-                members: vec!["web-1".into(), "web-2".into()],
-                min_up: MinUp::Count(1),
-            },
-            GroupSpec {
-                id: "all".into(),
-                members: vec!["web-farm".into(), "auth".into()],
-                min_up: MinUp::Percent(50),
-            },
+        vec![
+            GroupSpec::new("web-farm", &["web-1", "web-2"], MinUp::Count(1)),
+            GroupSpec::new("all", &["web-farm", "auth"], MinUp::Percent(50)),
         ],
-        edges: vec![
-            EdgeSpec {
-                from: "shop".into(),
-                to: "all".into(),
-                relation: "depends_on".into(),
-            },
-            EdgeSpec {
-                from: "web-1".into(),
-                to: "web-2".into(),
-                relation: "connects_to".into(),
-            },
+        vec![
+            EdgeSpec::new("shop", "all", "depends_on"),
+            EdgeSpec::new("web-1", "web-2", "connects_to"),
         ],
-        severity: SeverityScale::servicenow(),
-    }
+    );
+    spec.severity = SeverityScale::servicenow();
+    spec
 }
 
 #[test]
@@ -268,10 +236,7 @@ fn omitted_fields_take_their_defaults() {
     assert_eq!(spec.severity, SeverityScale::outage_degraded());
     assert_eq!(
         spec.severity,
-        SeverityScale {
-            levels: vec!["degraded".into(), "outage".into()],
-            group_holding: 1
-        }
+        SeverityScale::new(&["degraded", "outage"], 1)
     );
     assert_eq!(SeverityScale::default(), SeverityScale::outage_degraded());
     let graph = Graph::from_spec(&spec).unwrap();
@@ -308,8 +273,14 @@ fn required_and_unknown_fields_are_checked_on_load() {
         "relations": [], "edges": [],
         "nodes": [{ "id": "a", "kind": "group", "class": "host" }]
     }));
-    // `group` is a kind the compiled graph reports; a spec may name it, and it is a plain node.
-    assert_eq!(kind.unwrap().nodes[0].kind, NodeKind::Group);
+    // `group` is a kind the compiled graph reports: a spec with it loads, and compiling it
+    // says where groups are declared.
+    let kind = kind.unwrap();
+    assert_eq!(kind.nodes[0].kind, NodeKind::Group);
+    assert_eq!(
+        Graph::from_spec(&kind).unwrap_err(),
+        itsm_graph::Error::InvalidNodeKind { id: "a".into() }
+    );
     let min_up = serde_json::from_value::<GroupSpec>(json!({
         "id": "g", "members": ["a"], "min_up": { "ratio": 1 }
     }));

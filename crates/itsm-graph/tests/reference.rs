@@ -186,23 +186,19 @@ struct Case {
 impl Case {
     fn scenario(&self) -> Scenario {
         let ids = ids(&self.spec);
-        Scenario {
-            failed: self
-                .seeds
-                .iter()
-                .map(|(s, level)| Failure {
-                    id: ids[*s].clone(),
-                    severity: Some(*level),
-                })
-                .collect(),
-            maintenance: self
-                .masked
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| **m)
-                .map(|(i, _)| ids[i].clone())
-                .collect(),
-        }
+        let failed = self
+            .seeds
+            .iter()
+            .map(|(s, level)| Failure::at(&ids[*s], *level))
+            .collect();
+        let masked: Vec<&str> = self
+            .masked
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| **m)
+            .map(|(i, _)| ids[i].as_str())
+            .collect();
+        Scenario::new(failed, &masked)
     }
 }
 
@@ -258,48 +254,41 @@ fn case(
                         format!("g{}", i - nodes)
                     }
                 };
-                let spec = GraphSpec {
-                    relations: RELATIONS
+                let mut spec = GraphSpec::new(
+                    RELATIONS
                         .iter()
-                        .map(|(name, propagation)| RelationSpec {
-                            name: (*name).to_owned(),
-                            propagation: *propagation,
-                        })
+                        .map(|(name, propagation)| RelationSpec::new(name, *propagation))
                         .collect(),
-                    nodes: kinds
+                    kinds
                         .iter()
                         .enumerate()
                         .map(|(i, k)| NodeSpec::new(&id(i), KINDS[*k], "ci"))
                         .collect(),
-                    groups: groups
+                    groups
                         .iter()
                         .enumerate()
                         .map(|(g, (members, count, raw))| {
                             let n = u32::try_from(members.len()).unwrap();
-                            GroupSpec {
-                                id: id(nodes + g),
-                                members: members.iter().map(|m| id(*m)).collect(),
-                                min_up: if *count {
-                                    MinUp::Count(raw % (n + 1))
-                                } else {
-                                    MinUp::Percent(u8::try_from(*raw).unwrap())
-                                },
-                            }
+                            let min_up = if *count {
+                                MinUp::Count(raw % (n + 1))
+                            } else {
+                                MinUp::Percent(u8::try_from(*raw).unwrap())
+                            };
+                            let mut group = GroupSpec::new(&id(nodes + g), &[], min_up);
+                            group.members = members.iter().map(|m| id(*m)).collect();
+                            group
                         })
                         .collect(),
-                    edges: edges
+                    edges
                         .iter()
-                        .map(|(from, to, rel)| EdgeSpec {
-                            from: id(*from),
-                            to: id(*to),
-                            relation: RELATIONS[*rel].0.to_owned(),
+                        .map(|(from, to, rel)| {
+                            EdgeSpec::new(&id(*from), &id(*to), RELATIONS[*rel].0)
                         })
                         .collect(),
-                    severity: SeverityScale {
-                        levels: (1..=levels).map(|l| format!("level {l}")).collect(),
-                        group_holding: u8::try_from(holding).unwrap(),
-                    },
-                };
+                );
+                let names: Vec<String> = (1..=levels).map(|l| format!("level {l}")).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                spec.severity = SeverityScale::new(&names, u8::try_from(holding).unwrap());
                 let seeds = seeds
                     .iter()
                     .map(|(s, l)| (*s, u8::try_from(*l).unwrap()))
@@ -489,7 +478,7 @@ proptest! {
         prop_assert_eq!(&again.impact(&scenario).unwrap(), &first);
         let mut more = scenario.clone();
         let ids = ids(&case.spec);
-        more.failed.push(Failure { id: ids[extra % ids.len()].clone(), severity: None });
+        more.failed.push(Failure::outage(&ids[extra % ids.len()]));
         let bigger = graph.impact(&more).unwrap();
         for a in &first.affected {
             prop_assert!(bigger.severity(&a.id) >= a.severity, "{} fell", a.id);
@@ -511,7 +500,7 @@ proptest! {
     ) {
         let graph = Graph::from_spec(&case.spec).unwrap();
         let n = graph.node_count();
-        let node = |i: usize| NodeId(u32::try_from(i % n).unwrap());
+        let node = |i: usize| graph.node_at(i % n).unwrap();
         let mut reused = graph.workspace();
         for (seeds, masks) in &queries {
             // Level 0 and levels above the scale are errors, in the middle of the sequence.
@@ -590,7 +579,8 @@ proptest! {
         // Alarms may repeat; a repeated alarm is one alarm.
         let listed: Vec<usize> = alarmed.iter().map(|a| a % model.ids.len()).collect();
         let alarmed: BTreeSet<usize> = listed.iter().copied().collect();
-        let mut want: Vec<Candidate> = model
+        // Candidates as id, explained alarms, other business services affected.
+        let mut want: Vec<(String, Vec<String>, usize)> = model
             .failable()
             .filter_map(|c| {
                 let sev = model.outages(&[c]);
@@ -599,17 +589,20 @@ proptest! {
                 let also_affects = (0..model.ids.len())
                     .filter(|v| sev[*v] > 0 && !alarmed.contains(v) && model.kinds[*v] == NodeKind::BusinessService)
                     .count();
-                (!explains.is_empty()).then(|| Candidate { id: model.ids[c].clone(), explains, also_affects })
+                (!explains.is_empty()).then(|| (model.ids[c].clone(), explains, also_affects))
             })
             .collect();
         want.sort_by(|a, b| {
-            b.explains.len().cmp(&a.explains.len()).then(a.also_affects.cmp(&b.also_affects)).then(a.id.cmp(&b.id))
+            b.1.len().cmp(&a.1.len()).then(a.2.cmp(&b.2)).then(a.0.cmp(&b.0))
         });
         let names: Vec<&str> = listed.iter().map(|a| model.ids[*a].as_str()).collect();
-        prop_assert_eq!(graph.root_causes(&names, usize::MAX, usize::MAX).unwrap(), want.clone());
+        let plain = |got: Vec<Candidate>| -> Vec<(String, Vec<String>, usize)> {
+            got.into_iter().map(|c| (c.id, c.explains, c.also_affects)).collect()
+        };
+        prop_assert_eq!(plain(graph.root_causes(&names, usize::MAX, usize::MAX).unwrap()), want.clone());
         // A limit keeps the head of the same ranking.
         want.truncate(2);
-        prop_assert_eq!(graph.root_causes(&names, 2, usize::MAX).unwrap(), want);
+        prop_assert_eq!(plain(graph.root_causes(&names, 2, usize::MAX).unwrap()), want);
     }
 
     /// What-if compares the services of two impacts.
@@ -668,7 +661,7 @@ proptest! {
             for v in &scc {
                 placed[*v] = true;
             }
-            want.push(scc.iter().map(|v| NodeId(u32::try_from(*v).unwrap())).collect());
+            want.push(scc.iter().map(|v| graph.node_at(*v).unwrap()).collect());
         }
         prop_assert_eq!(graph.cycles(), want);
     }
@@ -697,7 +690,7 @@ fn the_generator_reaches_every_feature() {
         count("cycle", !cycles.is_empty());
         count(
             "group in a cycle",
-            cycles.iter().flatten().any(|n| is_group(n.0 as usize)),
+            cycles.iter().flatten().any(|n| is_group(n.index())),
         );
         count(
             "nested group",

@@ -248,8 +248,8 @@ enum Rel {
 trait Sink {
     fn node(&mut self, kind: NodeKind, class: &'static str) -> Res<u32>;
     fn group(&mut self, min_up: MinUp) -> Res<u32>;
-    fn member(&mut self, group: u32, member: u32);
-    fn edge(&mut self, from: u32, to: u32, rel: Rel);
+    fn member(&mut self, group: u32, member: u32) -> Res<()>;
+    fn edge(&mut self, from: u32, to: u32, rel: Rel) -> Res<()>;
 }
 
 /// Counts what a generator makes (and so measures the generator alone).
@@ -271,15 +271,17 @@ impl Sink for DryRun {
         self.groups += 1;
         Ok(self.nodes + self.groups - 1)
     }
-    fn member(&mut self, group: u32, member: u32) {
+    fn member(&mut self, group: u32, member: u32) -> Res<()> {
         self.arcs += 1;
         self.sum = self
             .sum
             .wrapping_add(u64::from(group ^ member.rotate_left(16)));
+        Ok(())
     }
-    fn edge(&mut self, from: u32, to: u32, _: Rel) {
+    fn edge(&mut self, from: u32, to: u32, _: Rel) -> Res<()> {
         self.arcs += 1;
         self.sum = self.sum.wrapping_add(u64::from(from ^ to.rotate_left(16)));
+        Ok(())
     }
 }
 
@@ -299,12 +301,8 @@ impl Load {
     fn new(redundancy: bool, nodes: usize, arcs: usize) -> Res<Self> {
         let mut builder = GraphBuilder::new(SeverityScale::outage_degraded());
         builder.reserve(nodes, arcs);
-        let mut rel = |name: &str, propagation| {
-            builder.relation(RelationSpec {
-                name: name.to_owned(),
-                propagation,
-            })
-        };
+        let mut rel =
+            |name: &str, propagation| builder.relation(RelationSpec::new(name, propagation));
         let rels = [
             rel("depends_on", Propagation::ToFrom)?,
             rel("runs_on", Propagation::ToFrom)?,
@@ -320,6 +318,14 @@ impl Load {
             next: 0,
             rels,
         })
+    }
+
+    /// The builder's node at the generator's index `i`.
+    fn node_id(&self, i: u32) -> Res<NodeId> {
+        Ok(self
+            .builder
+            .node_at(usize::try_from(i)?)
+            .ok_or_else(|| format!("the generator named node {i} before making it"))?)
     }
 
     fn rel(&self, rel: Rel) -> RelationId {
@@ -342,9 +348,9 @@ impl Sink for Load {
             self.spec.class.clear();
             self.spec.class.push_str(class);
         }
-        let id = self.builder.node(&self.spec)?;
-        self.next = id.0 + 1;
-        Ok(id.0)
+        let id = u32::try_from(self.builder.node(&self.spec)?.index())?;
+        self.next = id + 1;
+        Ok(id)
     }
 
     fn group(&mut self, min_up: MinUp) -> Res<u32> {
@@ -353,23 +359,27 @@ impl Sink for Load {
         }
         self.id.clear();
         write!(self.id, "n{}", self.next)?;
-        let id = self.builder.group(&self.id, min_up)?;
-        self.next = id.0 + 1;
-        Ok(id.0)
+        let id = u32::try_from(self.builder.group(&self.id, min_up)?.index())?;
+        self.next = id + 1;
+        Ok(id)
     }
 
-    fn member(&mut self, group: u32, member: u32) {
+    fn member(&mut self, group: u32, member: u32) -> Res<()> {
+        let (group, member) = (self.node_id(group)?, self.node_id(member)?);
         if self.redundancy {
-            self.builder.member(NodeId(group), NodeId(member));
+            self.builder.member(group, member)?;
         } else {
             let [.., member_of] = self.rels;
-            self.builder.edge(NodeId(member), NodeId(group), member_of);
+            self.builder.edge(member, group, member_of)?;
         }
+        Ok(())
     }
 
-    fn edge(&mut self, from: u32, to: u32, rel: Rel) {
+    fn edge(&mut self, from: u32, to: u32, rel: Rel) -> Res<()> {
         let rel = self.rel(rel);
-        self.builder.edge(NodeId(from), NodeId(to), rel);
+        let (from, to) = (self.node_id(from)?, self.node_id(to)?);
+        self.builder.edge(from, to, rel)?;
+        Ok(())
     }
 }
 
@@ -390,7 +400,7 @@ fn random_graph(sink: &mut impl Sink, rng: &mut Rng) -> Res<()> {
             if let Some(slot) = picked.get_mut(k) {
                 *slot = t;
             }
-            sink.edge(u, t, Rel::Feeds);
+            sink.edge(u, t, Rel::Feeds)?;
         }
     }
     Ok(())
@@ -461,11 +471,11 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     for &site in &sites {
         let a = sink.node(Ci, "switch")?;
         let b = sink.node(Ci, "switch")?;
-        sink.edge(a, site, Rel::DependsOn);
-        sink.edge(b, site, Rel::DependsOn);
+        sink.edge(a, site, Rel::DependsOn)?;
+        sink.edge(b, site, Rel::DependsOn)?;
         let g = sink.group(MinUp::Count(1))?;
-        sink.member(g, a);
-        sink.member(g, b);
+        sink.member(g, a)?;
+        sink.member(g, b)?;
         core.push(g);
     }
     let site_of = |s: u32| sites.get(s as usize).copied().unwrap_or(0);
@@ -487,28 +497,28 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     for p in 0..INFRA_PODS {
         let a = sink.node(Ci, "switch")?;
         let b = sink.node(Ci, "switch")?;
-        sink.edge(a, core_of(p), Rel::DependsOn);
-        sink.edge(b, core_of(p), Rel::DependsOn);
+        sink.edge(a, core_of(p), Rel::DependsOn)?;
+        sink.edge(b, core_of(p), Rel::DependsOn)?;
         let net = sink.group(MinUp::Count(1))?;
-        sink.member(net, a);
-        sink.member(net, b);
+        sink.member(net, a)?;
+        sink.member(net, b)?;
         let mut arrays = [0; 2];
         for slot in &mut arrays {
             *slot = sink.node(Ci, "storage_array")?;
-            sink.edge(*slot, site_of(p), Rel::DependsOn);
-            sink.edge(*slot, net, Rel::DependsOn);
+            sink.edge(*slot, site_of(p), Rel::DependsOn)?;
+            sink.edge(*slot, net, Rel::DependsOn)?;
         }
         let mut hosts = [0; INFRA_HYPERVISORS as usize];
         for slot in &mut hosts {
             *slot = sink.node(Ci, "hypervisor")?;
-            sink.edge(*slot, site_of(p), Rel::DependsOn);
-            sink.edge(*slot, net, Rel::DependsOn);
+            sink.edge(*slot, site_of(p), Rel::DependsOn)?;
+            sink.edge(*slot, net, Rel::DependsOn)?;
             let array = arrays.get(rng.below_u32(2) as usize).copied().unwrap_or(0);
-            sink.edge(*slot, array, Rel::DependsOn);
+            sink.edge(*slot, array, Rel::DependsOn)?;
         }
         let cluster = sink.group(MinUp::Percent(50))?;
         for h in hosts {
-            sink.member(cluster, h);
+            sink.member(cluster, h)?;
         }
         pods.push((net, arrays, cluster));
     }
@@ -519,11 +529,11 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         let site = p % SITES;
         let a = sink.node(Ci, "switch")?;
         let b = sink.node(Ci, "switch")?;
-        sink.edge(a, core_of(site), Rel::DependsOn);
-        sink.edge(b, core_of(site), Rel::DependsOn);
+        sink.edge(a, core_of(site), Rel::DependsOn)?;
+        sink.edge(b, core_of(site), Rel::DependsOn)?;
         let g = sink.group(MinUp::Count(1))?;
-        sink.member(g, a);
-        sink.member(g, b);
+        sink.member(g, a)?;
+        sink.member(g, b)?;
         if p == 0 {
             pairs_first = g;
         }
@@ -536,9 +546,9 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     for j in 0..STORAGE {
         let site = j % SITES;
         let s = sink.node(Ci, "storage_array")?;
-        sink.edge(s, site_of(site), Rel::DependsOn);
+        sink.edge(s, site_of(site), Rel::DependsOn)?;
         let net = pair_in(rng, site);
-        sink.edge(s, net, Rel::DependsOn);
+        sink.edge(s, net, Rel::DependsOn)?;
         if j == 0 {
             storage_first = s;
         }
@@ -549,17 +559,17 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         let mut hosts = [0; CLUSTER_SIZE as usize];
         for slot in &mut hosts {
             *slot = sink.node(Ci, "hypervisor")?;
-            sink.edge(*slot, site_of(site), Rel::DependsOn);
+            sink.edge(*slot, site_of(site), Rel::DependsOn)?;
             let net = pair_in(rng, site);
-            sink.edge(*slot, net, Rel::DependsOn);
+            sink.edge(*slot, net, Rel::DependsOn)?;
             let array = in_site(rng, storage_first, STORAGE, site);
-            sink.edge(*slot, array, Rel::DependsOn);
+            sink.edge(*slot, array, Rel::DependsOn)?;
             let monitoring = any_infra(rng);
-            sink.edge(*slot, monitoring, Rel::DependsOn);
+            sink.edge(*slot, monitoring, Rel::DependsOn)?;
         }
         let g = sink.group(MinUp::Percent(70))?;
         for h in hosts {
-            sink.member(g, h);
+            sink.member(g, h)?;
         }
         if c == 0 {
             clusters_first = g;
@@ -576,14 +586,14 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         let site = i % SITES;
         let vm = sink.node(Ci, "virtual_machine")?;
         let cluster = cluster_in(rng, site);
-        sink.edge(vm, cluster, Rel::HostedOn);
+        sink.edge(vm, cluster, Rel::HostedOn)?;
         let array = in_site(rng, storage_first, STORAGE, site);
-        sink.edge(vm, array, Rel::DependsOn);
+        sink.edge(vm, array, Rel::DependsOn)?;
         let net = pair_in(rng, site);
-        sink.edge(vm, net, Rel::DependsOn);
+        sink.edge(vm, net, Rel::DependsOn)?;
         for _ in 0..2 {
             let service = any_infra(rng);
-            sink.edge(vm, service, Rel::DependsOn);
+            sink.edge(vm, service, Rel::DependsOn)?;
         }
         if i == 0 {
             vms_first = vm;
@@ -594,10 +604,10 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         let site = i % SITES;
         let sw = sink.node(Ci, "software_instance")?;
         let vm = in_site(rng, vms_first, VMS, site);
-        sink.edge(sw, vm, Rel::RunsOn);
+        sink.edge(sw, vm, Rel::RunsOn)?;
         for _ in 0..4 {
             let service = any_infra(rng);
-            sink.edge(sw, service, Rel::DependsOn);
+            sink.edge(sw, service, Rel::DependsOn)?;
         }
         if i == 0 {
             instances_first = sw;
@@ -612,7 +622,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         };
         let g = sink.group(rule)?;
         for k in 0..FARM_SIZE {
-            sink.member(g, instances_first + FARM_SIZE * f + k);
+            sink.member(g, instances_first + FARM_SIZE * f + k)?;
         }
         if f == 0 {
             farms_first = g;
@@ -626,24 +636,24 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
                 let (net, arrays, cluster) =
                     pods.get(p as usize).copied().unwrap_or((0, [0; 2], 0));
                 let vm = sink.node(Ci, "virtual_machine")?;
-                sink.edge(vm, cluster, Rel::HostedOn);
+                sink.edge(vm, cluster, Rel::HostedOn)?;
                 let array = arrays.get(rng.below_u32(2) as usize).copied().unwrap_or(0);
-                sink.edge(vm, array, Rel::DependsOn);
-                sink.edge(vm, net, Rel::DependsOn);
+                sink.edge(vm, array, Rel::DependsOn)?;
+                sink.edge(vm, net, Rel::DependsOn)?;
                 let sw = sink.node(Ci, "software_instance")?;
-                sink.edge(sw, vm, Rel::RunsOn);
+                sink.edge(sw, vm, Rel::RunsOn)?;
                 let other = any_infra(rng);
                 if other != service {
-                    sink.edge(sw, other, Rel::DependsOn);
+                    sink.edge(sw, other, Rel::DependsOn)?;
                 }
                 Ok((vm, sw))
             })
             .collect::<Res<_>>()?;
         let g = sink.group(MinUp::Count(1))?;
         for (_, sw) in farm_members {
-            sink.member(g, sw);
+            sink.member(g, sw)?;
         }
-        sink.edge(service, g, Rel::DependsOn);
+        sink.edge(service, g, Rel::DependsOn)?;
     }
 
     // Applications and business services.
@@ -655,10 +665,10 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         }
         for _ in 0..rng.between_u32(2, 6) {
             let farm = farms_first + rng.below_u32(INSTANCES / FARM_SIZE);
-            sink.edge(app, farm, Rel::DependsOn);
+            sink.edge(app, farm, Rel::DependsOn)?;
         }
         let service = any_infra(rng);
-        sink.edge(app, service, Rel::DependsOn);
+        sink.edge(app, service, Rel::DependsOn)?;
         let deps = match rng.below_u32(5) {
             0 | 1 => 0,
             2 | 3 => 1,
@@ -667,7 +677,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         if i > 0 {
             for _ in 0..deps {
                 let back = 1 + rng.below_u32(i.min(2000));
-                sink.edge(app, app - back, Rel::DependsOn);
+                sink.edge(app, app - back, Rel::DependsOn)?;
             }
         }
     }
@@ -675,7 +685,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         let b = sink.node(BusinessService, "business_service")?;
         for _ in 0..rng.between_u32(5, 25) {
             let app = apps_first + rng.below_u32(APPS);
-            sink.edge(b, app, Rel::DependsOn);
+            sink.edge(b, app, Rel::DependsOn)?;
         }
     }
     Ok(Layout { sites })
@@ -770,10 +780,28 @@ struct Ours {
     multi_answer: Answer,
 }
 
-fn answer(ws: &mut Workspace<'_>, seeds: &[u32], outage: u8, crc: &Crc32) -> Res<Answer> {
-    let seeds: Vec<(NodeId, u8)> = seeds.iter().map(|s| (NodeId(*s), outage)).collect();
-    let view = ws.run(&seeds, &[])?;
-    let mut nodes: Vec<u32> = view.affected().map(|(n, _)| n.0).collect();
+/// The graph's node at the generator's index `i`.
+fn node(graph: &Graph, i: u32) -> Res<NodeId> {
+    Ok(graph
+        .node_at(usize::try_from(i)?)
+        .ok_or_else(|| format!("no node {i} in a graph of {}", graph.node_count()))?)
+}
+
+/// `seeds` as the graph's nodes, each at the outage level.
+fn outages(graph: &Graph, seeds: &[u32]) -> Res<Vec<(NodeId, u8)>> {
+    seeds
+        .iter()
+        .map(|s| Ok((node(graph, *s)?, graph.outage())))
+        .collect()
+}
+
+fn answer(graph: &Graph, ws: &mut Workspace<'_>, seeds: &[u32], crc: &Crc32) -> Res<Answer> {
+    let outage = graph.outage();
+    let view = ws.run(&outages(graph, seeds)?, &[])?;
+    let mut nodes: Vec<u32> = view
+        .affected()
+        .map(|(n, _)| u32::try_from(n.index()))
+        .collect::<Result<_, _>>()?;
     nodes.sort_unstable();
     Ok(Answer {
         count: nodes.len(),
@@ -793,14 +821,14 @@ fn run_ours(
 ) -> Res<Ours> {
     let outage = graph.outage();
     let mut ws = graph.workspace();
-    let full_seed = [(NodeId(seeds.full), outage)];
+    let full_seed = outages(graph, &[seeds.full])?;
     let (full, _) = measure(REPS, || Ok(ws.run(&full_seed, &[])?.count()))?;
     let small_seeds: Vec<[(NodeId, u8); 1]> = seeds
         .small
         .iter()
         .take(small_run)
-        .map(|s| [(NodeId(*s), outage)])
-        .collect();
+        .map(|s| Ok([(node(graph, *s)?, outage)]))
+        .collect::<Res<_>>()?;
     let small_reps = if small_run < seeds.small.len() {
         1
     } else {
@@ -813,16 +841,16 @@ fn run_ours(
         }
         Ok(total)
     })?;
-    let multi_seeds: Vec<(NodeId, u8)> = seeds.multi.iter().map(|s| (NodeId(*s), outage)).collect();
+    let multi_seeds = outages(graph, &seeds.multi)?;
     let (multi, _) = measure(REPS, || Ok(ws.run(&multi_seeds, &[])?.count()))?;
-    let full_answer = answer(&mut ws, &[seeds.full], outage, crc)?;
+    let full_answer = answer(graph, &mut ws, &[seeds.full], crc)?;
     let small_answers = seeds
         .small
         .iter()
         .take(small_answers)
-        .map(|s| answer(&mut ws, &[*s], outage, crc))
+        .map(|s| answer(graph, &mut ws, &[*s], crc))
         .collect::<Res<Vec<_>>>()?;
-    let multi_answer = answer(&mut ws, &seeds.multi, outage, crc)?;
+    let multi_answer = answer(graph, &mut ws, &seeds.multi, crc)?;
     Ok(Ours {
         full,
         small,
@@ -840,7 +868,7 @@ fn wide_seed(graph: &Graph) -> Res<u32> {
     let mut ws = graph.workspace();
     let n = graph.node_count();
     for s in 0..100u32 {
-        if ws.run(&[(NodeId(s), graph.outage())], &[])?.count() * 10 > n * 9 {
+        if ws.run(&outages(graph, &[s])?, &[])?.count() * 10 > n * 9 {
             return Ok(s);
         }
     }
@@ -896,10 +924,10 @@ fn export(path: &Path, graph: &Graph, seeds: &Seeds, small: usize, small_reps: u
         w.write_all(&x.to_le_bytes())?;
     }
     let mut written = 0u32;
-    for u in 0..n {
-        for v in graph.affects(NodeId(u)) {
+    for (u, from) in (0..n).zip(graph.nodes()) {
+        for v in graph.affects(from) {
             w.write_all(&u.to_le_bytes())?;
-            w.write_all(&v.0.to_le_bytes())?;
+            w.write_all(&u32::try_from(v.index())?.to_le_bytes())?;
             written += 1;
         }
     }
@@ -1322,8 +1350,9 @@ fn main() -> Res<()> {
     let graph = built.graph;
     let layout = built.layout.ok_or("graph (b) has no layout")?;
     print_build("b", &graph, &fig_b);
-    let groups = (0..u32::try_from(graph.node_count())?)
-        .filter(|i| graph.group_rule(NodeId(*i)).is_some())
+    let groups = graph
+        .nodes()
+        .filter(|n| graph.group_rule(*n).is_some())
         .count();
     println!(
         "  {groups} redundancy groups (switch pairs, clusters, farms); {} sites, {} \

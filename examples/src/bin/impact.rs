@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use itsm_graph::{
-    Explanation, Failure, Graph, GraphSpec, Impact, NodeId, NodeKind, Resilience, Scenario,
+    Explanation, Failure, Graph, GraphSpec, ImpactReport, NodeId, NodeKind, Resilience, Scenario,
 };
 
 const DEFAULT_TOPOLOGY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/shop-topology.json");
@@ -160,10 +160,8 @@ fn incident_impact(graph: &Graph, incident: &Scenario) -> Res<()> {
 }
 
 fn masked_impact(graph: &Graph, incident: &Scenario) -> Res<()> {
-    let masked = Scenario {
-        maintenance: vec!["payment-provider".into()],
-        ..incident.clone()
-    };
+    let mut masked = incident.clone();
+    masked.maintenance = vec!["payment-provider".into()];
     println!("  maintenance: payment-provider (its outage is planned, so it is left out)");
     let impact = graph.impact(&masked)?;
     print_impact(graph, &impact);
@@ -291,16 +289,13 @@ fn what_if(graph: &Graph) -> Res<()> {
         (
             "B",
             "Sun 02:00-04:00: replace core-sw-1, upgrade fw-1's firmware (it reboots),\n     restart Kafka broker kafka-1",
-            Scenario {
-                failed: ["core-sw-1", "fw-1", "kafka-1"]
+            Scenario::new(
+                ["core-sw-1", "fw-1", "kafka-1"]
                     .into_iter()
-                    .map(|id| Failure {
-                        id: id.into(),
-                        severity: None,
-                    })
+                    .map(Failure::outage)
                     .collect(),
-                maintenance: Vec::new(),
-            },
+                &[],
+            ),
         ),
     ];
     let mut impacts = Vec::new();
@@ -309,8 +304,8 @@ fn what_if(graph: &Graph) -> Res<()> {
         impacts.push(graph.impact(scenario)?);
     }
     println!("  business services during each window:");
-    let business: Vec<NodeId> = (0..graph.node_count())
-        .filter_map(|i| u32::try_from(i).ok().map(NodeId))
+    let business: Vec<NodeId> = graph
+        .nodes()
         .filter(|n| graph.kind(*n) == Some(NodeKind::BusinessService))
         .collect();
     for n in business {
@@ -402,7 +397,7 @@ fn print_list(label: &str, items: &[String]) {
     println!("{line}");
 }
 
-fn print_impact(graph: &Graph, impact: &Impact) {
+fn print_impact(graph: &Graph, impact: &ImpactReport) {
     println!(
         "  {} of {} nodes affected:",
         impact.affected.len(),
@@ -439,33 +434,32 @@ fn print_explanation(graph: &Graph, e: &Explanation) {
 /// nodes that depend on it (the longest path from a business service over the reverse
 /// propagation arcs, cycles broken where a depth-first search meets them).
 struct Layout {
-    layers: Vec<Vec<u32>>,
-    layer_of: BTreeMap<u32, usize>,
+    layers: Vec<Vec<NodeId>>,
+    layer_of: BTreeMap<NodeId, usize>,
 }
 
 fn layout(graph: &Graph) -> Layout {
-    let n = u32::try_from(graph.node_count()).unwrap_or(u32::MAX);
-    let all: Vec<u32> = (0..n).collect();
+    let all: Vec<NodeId> = graph.nodes().collect();
     // Roots: the business services, then anything nothing reached (so every node is drawn).
-    let roots: Vec<u32> = all
+    let roots: Vec<NodeId> = all
         .iter()
         .copied()
-        .filter(|u| graph.kind(NodeId(*u)) == Some(NodeKind::BusinessService))
+        .filter(|u| graph.kind(*u) == Some(NodeKind::BusinessService))
         .chain(all.iter().copied())
         .collect();
-    let mut state: BTreeMap<u32, u8> = BTreeMap::new(); // 1: on the stack, 2: done
+    let mut state: BTreeMap<NodeId, u8> = BTreeMap::new(); // 1: on the stack, 2: done
     let mut postorder = Vec::new();
-    let mut children: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut children: BTreeMap<NodeId, Vec<NodeId>> = BTreeMap::new();
     for root in roots {
         if state.contains_key(&root) {
             continue;
         }
         state.insert(root, 1);
-        let mut stack: Vec<(u32, usize)> = vec![(root, 0)];
+        let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
         while let Some((u, next)) = stack.last_mut() {
             let u = *u;
-            let deps = graph.affected_by(NodeId(u));
-            if let Some(&NodeId(d)) = deps.get(*next) {
+            let deps = graph.affected_by(u);
+            if let Some(&d) = deps.get(*next) {
                 *next += 1;
                 match state.get(&d) {
                     Some(1) => {} // a back edge: this is where a cycle is broken
@@ -483,7 +477,7 @@ fn layout(graph: &Graph) -> Layout {
             }
         }
     }
-    let mut layer_of: BTreeMap<u32, usize> = all.iter().map(|u| (*u, 0)).collect();
+    let mut layer_of: BTreeMap<NodeId, usize> = all.iter().map(|u| (*u, 0)).collect();
     for u in postorder.iter().rev() {
         let lu = layer_of.get(u).copied().unwrap_or(0);
         for d in children.get(u).map_or(&[][..], Vec::as_slice) {
@@ -501,13 +495,13 @@ fn layout(graph: &Graph) -> Layout {
         };
         let lowest = deps.iter().filter_map(|d| layer_of.get(d)).min().copied();
         if let (Some(lowest), Some(lu)) = (lowest, layer_of.get_mut(u)) {
-            if graph.kind(NodeId(*u)) != Some(NodeKind::BusinessService) {
+            if graph.kind(*u) != Some(NodeKind::BusinessService) {
                 *lu = (*lu).max(lowest.saturating_sub(1));
             }
         }
     }
     let depth = layer_of.values().copied().max().unwrap_or(0) + 1;
-    let mut layers: Vec<Vec<u32>> = vec![Vec::new(); depth];
+    let mut layers: Vec<Vec<NodeId>> = vec![Vec::new(); depth];
     for (u, l) in &layer_of {
         if let Some(layer) = layers.get_mut(*l) {
             layer.push(*u);
@@ -521,8 +515,8 @@ fn layout(graph: &Graph) -> Layout {
 /// Fewer crossings: a few barycentre sweeps, down then up, positions as fractions of the
 /// layer's width.
 fn order_layers(graph: &Graph, layout: &mut Layout) {
-    let mut pos: BTreeMap<u32, f64> = BTreeMap::new();
-    let place = |layer: &[u32], pos: &mut BTreeMap<u32, f64>| {
+    let mut pos: BTreeMap<NodeId, f64> = BTreeMap::new();
+    let place = |layer: &[NodeId], pos: &mut BTreeMap<NodeId, f64>| {
         let len = layer.len() as f64;
         for (i, u) in layer.iter().enumerate() {
             pos.insert(*u, (i as f64 + 0.5) / len);
@@ -532,13 +526,12 @@ fn order_layers(graph: &Graph, layout: &mut Layout) {
         place(layer, &mut pos);
     }
     let layer_of = &layout.layer_of;
-    let neighbours = |u: u32, above: bool| -> Vec<u32> {
+    let neighbours = |u: NodeId, above: bool| -> Vec<NodeId> {
         let lu = layer_of.get(&u).copied().unwrap_or(0);
         graph
-            .affects(NodeId(u))
+            .affects(u)
             .into_iter()
-            .chain(graph.affected_by(NodeId(u)))
-            .map(|v| v.0)
+            .chain(graph.affected_by(u))
             .filter(|v| {
                 let lv = layer_of.get(v).copied().unwrap_or(0);
                 if above { lv < lu } else { lv > lu }
@@ -557,7 +550,7 @@ fn order_layers(graph: &Graph, layout: &mut Layout) {
             let Some(layer) = layout.layers.get_mut(l) else {
                 continue;
             };
-            let mut keyed: Vec<(f64, f64, u32)> = layer
+            let mut keyed: Vec<(f64, f64, NodeId)> = layer
                 .iter()
                 .map(|u| {
                     let own = pos.get(u).copied().unwrap_or(0.5);
@@ -630,11 +623,11 @@ fn subtitle(graph: &Graph, node: NodeId, level: u8) -> String {
 
 /// A dependency drawn once per pair: `(dependent, dependency)`, and whether failure also
 /// travels the other way (a cycle of two, or `connects_to`).
-fn drawn_edges(graph: &Graph) -> Vec<(u32, u32, bool)> {
-    let mut arcs: BTreeSet<(u32, u32)> = BTreeSet::new(); // (failing, affected)
-    for u in 0..u32::try_from(graph.node_count()).unwrap_or(u32::MAX) {
-        for v in graph.affects(NodeId(u)) {
-            arcs.insert((u, v.0));
+fn drawn_edges(graph: &Graph) -> Vec<(NodeId, NodeId, bool)> {
+    let mut arcs: BTreeSet<(NodeId, NodeId)> = BTreeSet::new(); // (failing, affected)
+    for u in graph.nodes() {
+        for v in graph.affects(u) {
+            arcs.insert((u, v));
         }
     }
     let mut out = Vec::new();
@@ -664,10 +657,10 @@ fn text_width(text: &str, px: f64) -> f64 {
     text.chars().count() as f64 * px
 }
 
-fn render_svg(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) -> String {
+fn render_svg(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: &str) -> String {
     let outage = graph.outage();
     let lay = layout(graph);
-    let level = |u: u32| impact.severity(graph.id(NodeId(u)));
+    let level = |u: NodeId| impact.severity(graph.id(u));
     let failed: BTreeSet<&str> = scenario.failed.iter().map(|f| f.id.as_str()).collect();
     let masked: BTreeSet<&str> = scenario.maintenance.iter().map(String::as_str).collect();
     let mut on_path: BTreeSet<(String, String)> = BTreeSet::new();
@@ -680,12 +673,12 @@ fn render_svg(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
     }
 
     // Boxes: widths from the labels, each layer centred.
-    let mut boxes: BTreeMap<u32, Box2> = BTreeMap::new();
+    let mut boxes: BTreeMap<NodeId, Box2> = BTreeMap::new();
     let mut widths = Vec::new();
     for layer in &lay.layers {
         let mut total = 0.0;
         for u in layer {
-            let node = NodeId(*u);
+            let node = *u;
             let w = text_width(graph.id(node), 7.2)
                 .max(text_width(&subtitle(graph, node, level(*u)), 5.8))
                 + 18.0;
@@ -698,7 +691,7 @@ fn render_svg(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
         let mut x = (width - lw) / 2.0;
         let y = TOP + l as f64 * LAYER_GAP;
         for u in layer {
-            let node = NodeId(*u);
+            let node = *u;
             let w = (text_width(graph.id(node), 7.2)
                 .max(text_width(&subtitle(graph, node, level(*u)), 5.8))
                 + 18.0)
@@ -767,7 +760,7 @@ fn render_svg(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
         let (Some(a), Some(b)) = (boxes.get(&dependent), boxes.get(&dependency)) else {
             continue;
         };
-        let (ia, ib) = (graph.id(NodeId(dependent)), graph.id(NodeId(dependency)));
+        let (ia, ib) = (graph.id(dependent), graph.id(dependency));
         let hot = level(dependent).min(level(dependency));
         let colour = if hot == 0 {
             "#b8b8b8"
@@ -809,7 +802,7 @@ fn render_svg(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
 
     // Boxes.
     for (u, b) in &boxes {
-        let node = NodeId(*u);
+        let node = *u;
         let id = graph.id(node);
         let lv = level(*u);
         let (mut fill, text) = colours(lv, outage);
@@ -870,7 +863,7 @@ fn render_svg(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
     s
 }
 
-fn render_dot(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) -> String {
+fn render_dot(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: &str) -> String {
     let outage = graph.outage();
     let failed: BTreeSet<&str> = scenario.failed.iter().map(|f| f.id.as_str()).collect();
     let mut s = String::new();
@@ -880,8 +873,8 @@ fn render_dot(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
         dot_string(title)
     );
     let mut business = Vec::new();
-    for u in 0..u32::try_from(graph.node_count()).unwrap_or(u32::MAX) {
-        let node = NodeId(u);
+    for u in graph.nodes() {
+        let node = u;
         let id = graph.id(node);
         let lv = impact.severity(id);
         let (fill, text) = colours(lv, outage);
@@ -908,7 +901,7 @@ fn render_dot(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
     }
     let _ = writeln!(s, "  {{ rank=source; {}; }}", business.join("; "));
     for (dependent, dependency, mutual) in drawn_edges(graph) {
-        let (a, b) = (graph.id(NodeId(dependent)), graph.id(NodeId(dependency)));
+        let (a, b) = (graph.id(dependent), graph.id(dependency));
         let hot = impact.severity(a).min(impact.severity(b));
         let colour = match hot {
             0 if mutual => "#7b3294",
@@ -934,7 +927,7 @@ fn render_dot(graph: &Graph, impact: &Impact, scenario: &Scenario, title: &str) 
 
 fn write_pictures(
     graph: &Graph,
-    impact: &Impact,
+    impact: &ImpactReport,
     scenario: &Scenario,
     title: &str,
     folder: &Path,
