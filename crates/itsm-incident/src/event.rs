@@ -8,180 +8,200 @@ use itsm_core::UserId;
 use itsm_core::{Impact, Priority, PriorityExplanation, Urgency};
 
 use crate::model::{EscalationKind, HoldReason, Link, Report, Resolution, Snapshot};
+use crate::serde_tagged::tagged_enum;
 
-/// Something that happened to an incident. Every event carries when (`at`) and who (`by`),
-/// and every value `evolve` needs, so folding events needs no policy and no clock.
-///
-/// In JSON the `type` field is a stable tag (`reported`, `assigned`, ...).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum Event {
-    /// The incident was recorded.
-    Reported {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who recorded it.
-        by: UserId,
-        /// What was reported.
-        // Shared with the command and the incident: `evolve` copies no text.
-        report: Arc<Report>,
-        /// The priority computed.
-        priority: Priority,
-        /// Why that priority.
-        explanation: Box<PriorityExplanation>,
-    },
-    /// The incident was brought in from elsewhere.
-    Imported {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who imported it.
-        by: UserId,
-        /// The record.
-        snapshot: Box<Snapshot>,
-        /// The priority computed from the policy's matrix.
-        priority: Priority,
-    },
-    /// Assigned or reassigned.
-    Assigned {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// The group.
-        group: GroupId,
-        /// The person, if any.
-        person: Option<UserId>,
-        /// Whether this counts as a reassignment.
-        reassignment: bool,
-    },
-    /// Work started.
-    WorkStarted {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-    },
-    /// Put on hold.
-    PutOnHold {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// Why.
-        reason: HoldReason,
-        /// The comment, if any.
-        comment: Option<String>,
-    },
-    /// The caller responded and the awaiting-caller hold was cleared.
-    CallerResponded {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// What they said, if recorded.
-        comment: Option<String>,
-    },
-    /// Taken off hold.
-    Resumed {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-    },
-    /// Impact or urgency changed, and with them the priority.
-    Reprioritized {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// The new impact.
-        impact: Impact,
-        /// The new urgency.
-        urgency: Urgency,
-        /// The new priority.
-        priority: Priority,
-        /// Why that priority.
-        explanation: Box<PriorityExplanation>,
-    },
-    /// Escalated.
-    Escalated {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// Functional or hierarchical.
-        kind: EscalationKind,
-        /// The level reached.
-        level: u8,
-    },
-    /// Declared a major incident.
-    MajorDeclared {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// Why.
-        reason: String,
-    },
-    /// Stood down as a major incident.
-    MajorStoodDown {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// Why.
-        reason: String,
-    },
-    /// Linked to another record.
-    Linked {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// The link.
-        link: Link,
-    },
-    /// Resolved.
-    Resolved {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// The resolution code and notes (in JSON, `code` and `notes` beside `at` and `by`).
-        #[cfg_attr(feature = "serde", serde(flatten))]
-        resolution: Arc<Resolution>,
-    },
-    /// Reopened.
-    Reopened {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// Why.
-        reason: String,
-        /// Whether a support role reopened it (then children reopen too).
-        by_support: bool,
-    },
-    /// Closed.
-    Closed {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who (for an auto-close, the actor of the tick).
-        by: UserId,
-        /// Whether the auto-close rule closed it.
-        auto: bool,
-    },
-    /// Canceled.
-    Canceled {
-        /// When.
-        at: DateTime<Utc>,
-        /// Who.
-        by: UserId,
-        /// Why.
-        reason: String,
-    },
+tagged_enum! {
+    #[tagged(tag = "type", rename_all = "snake_case")]
+    /// Something that happened to an incident. Every event carries when (`at`) and who (`by`),
+    /// and every value `evolve` needs, so folding events needs no policy and no clock.
+    ///
+    /// In JSON the `type` field is a stable tag (`reported`, `assigned`, ...).
+    // `Serialize` and `Deserialize` come from `tagged_enum!`: objects whose first key is the
+    // tag, as `Serialize` writes them, decode without buffering; the tag may come anywhere.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    pub enum Event {
+        /// The incident was recorded.
+        Reported {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who recorded it.
+            by: UserId,
+            /// What was reported.
+            // Shared with the command and the incident: `evolve` copies no text.
+            report: Arc<Report>,
+            /// The priority computed.
+            priority: Priority,
+            /// Why that priority.
+            explanation: Box<PriorityExplanation>,
+        },
+        /// The incident was brought in from elsewhere.
+        Imported {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who imported it.
+            by: UserId,
+            /// The record.
+            snapshot: Box<Snapshot>,
+            /// The priority computed from the policy's matrix.
+            priority: Priority,
+        },
+        /// Assigned or reassigned.
+        Assigned {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// The group.
+            group: GroupId,
+            /// The person, if any.
+            person: Option<UserId>,
+            /// Whether this counts as a reassignment.
+            reassignment: bool,
+        },
+        /// Work started.
+        WorkStarted {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+        },
+        /// Put on hold.
+        PutOnHold {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Why.
+            reason: HoldReason,
+            /// The comment, if any.
+            comment: Option<String>,
+        },
+        /// The caller responded and the awaiting-caller hold was cleared.
+        CallerResponded {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// What they said, if recorded.
+            comment: Option<String>,
+        },
+        /// Taken off hold.
+        Resumed {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+        },
+        /// Impact or urgency changed, and with them the priority.
+        Reprioritized {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// The new impact.
+            impact: Impact,
+            /// The new urgency.
+            urgency: Urgency,
+            /// The new priority.
+            priority: Priority,
+            /// Why that priority.
+            explanation: Box<PriorityExplanation>,
+        },
+        /// Escalated.
+        Escalated {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Functional or hierarchical.
+            kind: EscalationKind,
+            /// The level reached.
+            level: u8,
+        },
+        /// Declared a major incident.
+        MajorDeclared {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Why.
+            reason: String,
+        },
+        /// Stood down as a major incident.
+        MajorStoodDown {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Why.
+            reason: String,
+        },
+        /// Linked to another record.
+        Linked {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// The link.
+            link: Link,
+        },
+        /// Resolved.
+        Resolved {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// The resolution code and notes (in JSON, `code` and `notes` beside `at` and `by`).
+            #[cfg_attr(feature = "serde", serde(flatten))]
+            resolution: Arc<Resolution>,
+        },
+        /// Reopened.
+        Reopened {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Why.
+            reason: String,
+            /// Whether a support role reopened it (then children reopen too).
+            by_support: bool,
+        },
+        /// Closed.
+        Closed {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who (for an auto-close, the actor of the tick).
+            by: UserId,
+            /// Whether the auto-close rule closed it.
+            auto: bool,
+        },
+        /// Canceled.
+        Canceled {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Why.
+            reason: String,
+        },
+    }
 }
 
 impl Event {

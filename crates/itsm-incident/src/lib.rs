@@ -75,6 +75,7 @@ mod event;
 mod machine;
 mod model;
 mod policy;
+mod serde_tagged;
 mod sync;
 
 pub use command::{Command, CommandKind};

@@ -1,5 +1,5 @@
-//! Command JSON: the hand-written `Deserialize` reads an object whose first key is the tag
-//! directly, and any other object through the buffered (derived) path. Both must give the
+//! Command JSON: `Deserialize` (from `tagged_enum!`) reads an object whose first key is the
+//! tag directly, and any other object through the buffered (derived) path. Both must give the
 //! same command, or an error, for the same object (the same message where the error is at
 //! the top level: the tag, a missing field, a field of the wrong type).
 #![cfg(feature = "serde")]
@@ -11,44 +11,23 @@
     clippy::panic
 )]
 
-use itsm_incident::Command;
+mod json;
+
+use itsm_incident::{Command, EscalationKind, GroupId, Impact, Urgency};
+use json::{escalation_kind, hold_reason, id, link, orders, report, snapshot, text, user};
+use proptest::prelude::*;
 use serde_json::Value;
 
 /// The result of decoding, with the error's position dropped (the buffered path reports
 /// errors at the end of the object, the direct one where they occur).
-fn decode(json: &str) -> Result<Command, String> {
-    serde_json::from_str::<Command>(json).map_err(|e| {
-        let text = e.to_string();
-        match text.find(" at line ") {
-            Some(at) => text[..at].to_owned(),
-            None => text,
-        }
-    })
-}
-
-/// The object written out with its entries in the given order (keys may repeat).
-fn object(entries: &[(&str, &Value)]) -> String {
-    let body: Vec<String> = entries
-        .iter()
-        .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v))
-        .collect();
-    format!("{{{}}}", body.join(","))
+fn decode(text: &str) -> Result<Command, String> {
+    json::decode(text)
 }
 
 /// The object with the tag first (the direct path) and with the tag last (the buffered path).
 fn both_orders(value: &Value) -> Option<(String, String)> {
-    let map = value.as_object()?;
-    let tag = map.get("command")?;
-    let rest: Vec<(&str, &Value)> = map
-        .iter()
-        .filter(|(k, _)| *k != "command")
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    let mut first = vec![("command", tag)];
-    first.extend(rest.iter().copied());
-    let mut last = rest;
-    last.push(("command", tag));
-    Some((object(&first), object(&last)))
+    let mut all = orders(value, "command", 0).into_iter();
+    Some((all.next()?, all.next()?))
 }
 
 /// The same command, or the same error message, in both orders.
@@ -79,6 +58,63 @@ fn assert_same_outcome(value: &Value) {
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
+}
+
+/// Any command.
+fn command() -> impl Strategy<Value = Command> {
+    let reason = || text();
+    prop_oneof![
+        report().prop_map(|report| Command::Report(Box::new(report))),
+        snapshot().prop_map(|snapshot| Command::Import(Box::new(snapshot))),
+        (id(), proptest::option::of(user())).prop_map(|(group, person)| Command::Assign {
+            group: GroupId::from_u128(group),
+            person,
+        }),
+        Just(Command::StartWork),
+        (hold_reason(), proptest::option::of(text()))
+            .prop_map(|(reason, comment)| Command::PutOnHold { reason, comment }),
+        proptest::option::of(text()).prop_map(|comment| Command::CallerResponded { comment }),
+        Just(Command::Resume),
+        (any::<u8>(), any::<u8>()).prop_map(|(impact, urgency)| Command::Reprioritize {
+            impact: Impact(impact),
+            urgency: Urgency(urgency),
+        }),
+        (escalation_kind(), any::<u8>())
+            .prop_map(|(kind, level): (EscalationKind, u8)| Command::Escalate { kind, level }),
+        reason().prop_map(|reason| Command::DeclareMajor { reason }),
+        reason().prop_map(|reason| Command::StandDownMajor { reason }),
+        link().prop_map(|link| Command::Link { link }),
+        (text(), text()).prop_map(|(code, notes)| Command::Resolve { code, notes }),
+        reason().prop_map(|reason| Command::Reopen { reason }),
+        Just(Command::Close),
+        reason().prop_map(|reason| Command::Cancel { reason }),
+        Just(Command::Tick),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Any command reads back the same from its JSON with the keys in any order: the tag
+    /// first (the direct path), last, in the middle, or anywhere.
+    #[test]
+    fn any_command_round_trips_with_its_keys_in_any_order(
+        command in command(),
+        seed in any::<u64>(),
+    ) {
+        let written = serde_json::to_string(&command).unwrap();
+        prop_assert!(written.starts_with(r#"{"command":"#), "{}", written);
+        prop_assert_eq!(&decode(&written), &Ok(command.clone()));
+        let value: Value = serde_json::from_str(&written).unwrap();
+        for text in orders(&value, "command", seed) {
+            prop_assert_eq!(&decode(&text), &Ok(command.clone()), "{}", text);
+            prop_assert_eq!(
+                serde_json::from_reader::<_, Command>(text.as_bytes()).ok(),
+                Some(command.clone())
+            );
+        }
+        prop_assert_eq!(serde_json::from_value::<Command>(value).ok(), Some(command));
+    }
 }
 
 #[test]
