@@ -27,10 +27,13 @@
 //! - `decode+decide`: the same, with each command decoded from its JSON line first (all
 //!   commands are serialized beforehand; the actor and the time come from the context).
 //! - `event JSON decode`: the stored event lines (`{"incident": id, "event": {...}}`, the
-//!   exact bytes the Python peer reads) decoded with `serde_json`.
+//!   exact bytes the Python peer reads, held in memory) decoded with `serde_json`.
+//! - `rebuild`: what a host does to load its incidents: the same lines decoded and folded
+//!   with `evolve`, incident after incident from `State::new()` (dropping each final state
+//!   included). A diagnostic line gives the command lines decoded alone (no `decide`).
 //! - the Python peer (`examples/bench/fold_events.py`): loads the same lines, then times
-//!   only its fold into per-incident dicts; its summary of the final states is checked
-//!   against the one of `evolve`.
+//!   its fold into per-incident dicts, and its rebuild (`json.loads` of every line, then the
+//!   fold); its summary of the final states is checked against the one of `evolve`.
 //!
 //! Each figure is printed with the share of the wall time the thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`): below 100%, other load on the machine took the CPU and the
@@ -782,6 +785,35 @@ fn bench_permissions(workload: &Workload<'_>, policy: &Policy) -> (usize, Elapse
     (checked, started.elapsed())
 }
 
+/// Every command line decoded alone, for the diagnostic beside `decode+decide`.
+fn bench_command_decode(json: &str) -> Res<(usize, Elapsed)> {
+    let started = Instant::now();
+    let mut decoded = 0;
+    for line in json.lines() {
+        let command: Command = serde_json::from_str(line)?;
+        black_box(command);
+        decoded += 1;
+    }
+    Ok((decoded, started.elapsed()))
+}
+
+/// A host's rebuild: each incident's stored lines decoded and folded from `State::new()`.
+fn bench_rebuild(lines: &str, workload: &Workload<'_>) -> Res<(usize, Elapsed)> {
+    let started = Instant::now();
+    let mut rebuilt = 0;
+    let mut lines = lines.lines();
+    for span in &workload.spans {
+        let mut state = State::new();
+        for line in lines.by_ref().take(span.events.len()) {
+            let stored: Stored = serde_json::from_str(line)?;
+            state = evolve(state, &stored.event);
+            rebuilt += 1;
+        }
+        black_box(state);
+    }
+    Ok((rebuilt, started.elapsed()))
+}
+
 fn bench_event_decode(lines: &str) -> Res<(usize, Elapsed)> {
     let started = Instant::now();
     let mut decoded = 0;
@@ -889,10 +921,12 @@ fn proc_field(file: &str, key: &str) -> Option<String> {
         .map(|value| value.trim().to_owned())
 }
 
-/// What the Python peer reported: its median events/s, and its idle-machine estimate.
+/// What the Python peer reported: its median fold events/s, its idle-machine estimate, and
+/// its median rebuild (decode and fold) events/s.
 struct PythonFold {
     rate: f64,
     idle_estimate: Option<f64>,
+    rebuild: Option<f64>,
 }
 
 /// Runs the Python peer; `None` when it could not run.
@@ -922,7 +956,7 @@ fn python_peer(events_path: &Path, expected_summary: &str) -> Option<PythonFold>
         );
         return None;
     }
-    let (mut rate, mut idle_estimate) = (None, None);
+    let (mut rate, mut idle_estimate, mut rebuild) = (None, None, None);
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         println!("{line}");
         if let Some(value) = line.strip_prefix("python fold events/s: ") {
@@ -930,6 +964,9 @@ fn python_peer(events_path: &Path, expected_summary: &str) -> Option<PythonFold>
         }
         if let Some(value) = line.strip_prefix("python fold idle-machine estimate events/s: ") {
             idle_estimate = value.trim().parse::<f64>().ok();
+        }
+        if let Some(value) = line.strip_prefix("python rebuild events/s: ") {
+            rebuild = value.trim().parse::<f64>().ok();
         }
         if let Some(summary) = line.strip_prefix("python summary: ") {
             let same = expected_summary.strip_prefix("summary: ") == Some(summary);
@@ -942,6 +979,7 @@ fn python_peer(events_path: &Path, expected_summary: &str) -> Option<PythonFold>
     rate.map(|rate| PythonFold {
         rate,
         idle_estimate,
+        rebuild,
     })
 }
 
@@ -1062,9 +1100,19 @@ fn main() -> Res<()> {
     if want("decode") {
         let (rates, n) = measure(|| bench_decide(&workload, &policy, CHUNK, Some(&json)))?;
         report("decode+decide", "commands", &rates, n, TARGET_JSON);
+        // Diagnostic: the decoding alone.
+        let (alone, n) = measure(|| bench_command_decode(&json))?;
+        println!(
+            "  diagnostic: command JSON decode alone ({n} lines): median {:.0} commands/s (min {:.0}, max {:.0}{})",
+            alone.median,
+            alone.min,
+            alone.max,
+            cpu_share(&alone)
+        );
     }
     drop(json);
 
+    let mut rebuild_rates = None;
     if want("events") {
         let lines = std::fs::read_to_string(&events_path)?;
         // The lines round-trip to the very events (checked once, untimed).
@@ -1079,6 +1127,9 @@ fn main() -> Res<()> {
         );
         let (rates, n) = measure(|| bench_event_decode(&lines))?;
         report("event JSON decode", "events", &rates, n, TARGET_JSON);
+        let (rates, n) = measure(|| bench_rebuild(&lines, &workload))?;
+        report("rebuild", "events", &rates, n, TARGET_JSON);
+        rebuild_rates = Some(rates);
     }
 
     if want("python") {
@@ -1097,6 +1148,12 @@ fn main() -> Res<()> {
                     }
                 }
                 None => println!("ratio evolve vs python: not measured (evolve skipped)"),
+            }
+            if let (Some(rust), Some(python)) = (&rebuild_rates, python.rebuild) {
+                println!(
+                    "ratio rebuild vs python rebuild: {:.1}",
+                    rust.median / python.max(1.0)
+                );
             }
         }
     }
