@@ -652,9 +652,51 @@ pub fn policy_json(data: &[u8]) {
     }
 }
 
+/// The object written with the tag first (the direct path of `Deserialize`) and with the tag
+/// last (serde's derived, buffering path): both must load the same value, or both fail.
+fn same_in_both_orders<T>(object: &serde_json::Map<String, serde_json::Value>, tag: &str)
+where
+    T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let Some(tag_value) = object.get(tag) else {
+        return;
+    };
+    let entry = |key: &str, value: &serde_json::Value| {
+        serde_json::to_string(key)
+            .ok()
+            .map(|key| format!("{key}:{value}"))
+    };
+    let rest: Option<Vec<String>> = object
+        .iter()
+        .filter(|(key, _)| *key != tag)
+        .map(|(key, value)| entry(key, value))
+        .collect();
+    let (Some(rest), Some(tag_entry)) = (rest, entry(tag, tag_value)) else {
+        return;
+    };
+    let mut first = vec![tag_entry.clone()];
+    first.extend(rest.iter().cloned());
+    let mut last = rest;
+    last.push(tag_entry);
+    let (first, last) = (
+        format!("{{{}}}", first.join(",")),
+        format!("{{{}}}", last.join(",")),
+    );
+    let (a, b) = (
+        serde_json::from_str::<T>(&first).ok(),
+        serde_json::from_str::<T>(&last).ok(),
+    );
+    assert_eq!(a, b, "tag first: {first}\ntag last: {last}");
+}
+
 /// Bytes -> JSON -> a command, an event or a state. Whatever loads must survive a JSON round
-/// trip, and an event must fold into a state (that round trips too).
+/// trip, and an event must fold into a state (that round trips too). A JSON object loads as
+/// the same command or event (or fails as one) whether its tag comes first or last.
 pub fn command_json(data: &[u8]) {
+    if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(data) {
+        same_in_both_orders::<Command>(&object, "command");
+        same_in_both_orders::<Event>(&object, "type");
+    }
     if let Ok(command) = serde_json::from_slice::<Command>(data) {
         assert_eq!(
             json_round_trip(&command).as_ref(),
