@@ -30,6 +30,7 @@ tagged_enum! {
             by: UserId,
             /// What was reported.
             // Shared with the command and the incident: `evolve` copies no text.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::arc"))]
             report: Arc<Report>,
             /// The priority computed.
             priority: Priority,
@@ -166,7 +167,10 @@ tagged_enum! {
             /// Who.
             by: UserId,
             /// The resolution code and notes (in JSON, `code` and `notes` beside `at` and `by`).
-            #[cfg_attr(feature = "serde", serde(flatten))]
+            #[cfg_attr(
+                feature = "serde",
+                serde(flatten, deserialize_with = "crate::serde_tagged::arc")
+            )]
             resolution: Arc<Resolution>,
         },
         /// Reopened.

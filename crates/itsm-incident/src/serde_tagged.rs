@@ -483,6 +483,15 @@ mod de {
     }
 }
 
+/// Reads an `Arc<T>` with one allocation: serde's own (`rc` feature) reads a `Box<T>`, then
+/// moves it into a second allocation for the `Arc`.
+#[cfg(feature = "serde")]
+pub(crate) fn arc<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<std::sync::Arc<T>, D::Error> {
+    T::deserialize(deserializer).map(std::sync::Arc::new)
+}
+
 /// Reads an instant as chrono's `Deserialize` for `DateTime<Utc>` does (an RFC 3339 string,
 /// any offset, converted to UTC; the same errors), with a direct path for the form
 /// `Serialize` writes: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits, `Z`.
