@@ -85,6 +85,9 @@ pub struct GraphBuilder {
     supplier: Vec<u32>,
     location: Vec<u32>,
     min_up: Vec<Option<MinUp>>,
+    /// One bit per node made by [`GraphBuilder::group`]: what `member` checks its group
+    /// against (a bitmap stays in cache where `min_up` would not).
+    group_bits: Vec<u64>,
     relations: Vec<RelationSpec>,
     arcs: ArcList,
     severity: SeverityScale,
@@ -104,6 +107,7 @@ impl GraphBuilder {
             supplier: Vec::new(),
             location: Vec::new(),
             min_up: Vec::new(),
+            group_bits: Vec::new(),
             relations: Vec::new(),
             arcs: ArcList::default(),
             severity,
@@ -146,15 +150,19 @@ impl GraphBuilder {
 
     fn push(&mut self, id: &str, kind: NodeKind) -> Result<u32, Error> {
         let n = self.names.len();
-        let full = Error::TooLarge {
-            what: "nodes",
-            count: n,
-            max: MAX_NODES,
-        };
         if n >= MAX_NODES {
-            return Err(full);
+            return Err(Error::TooLarge {
+                what: "nodes",
+                count: n + 1,
+                max: MAX_NODES,
+            });
         }
-        let i = self.names.push(id).ok_or(full)?;
+        let bytes = self.names.bytes().saturating_add(id.len());
+        let i = self.names.push(id).ok_or(Error::TooLarge {
+            what: "bytes of ids",
+            count: bytes,
+            max: NONE as usize,
+        })?;
         self.kind.push(kind);
         Ok(i)
     }
@@ -182,19 +190,30 @@ impl GraphBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidNodeKind`] for a node of kind [`NodeKind::Group`] (groups come from
-    /// [`GraphBuilder::group`]); [`Error::TooLarge`] past 2^31 - 1 nodes (groups included).
+    /// [`GraphBuilder::group`]); [`Error::TooLarge`] past 2^31 - 1 nodes (groups included),
+    /// or past 4 GiB of ids or of attribute texts.
     pub fn node(&mut self, spec: &NodeSpec) -> Result<NodeId, Error> {
         if spec.kind == NodeKind::Group {
             return Err(Error::InvalidNodeKind {
                 id: spec.id.clone(),
             });
         }
+        // The texts first: a refusal leaves the columns as they were.
+        let strings = &mut self.strings;
+        let texts = strings.intern(&spec.class).and_then(|class| {
+            let owner = strings.opt(spec.owner.as_ref())?;
+            let supplier = strings.opt(spec.supplier.as_ref())?;
+            Some((class, owner, supplier, strings.opt(spec.location.as_ref())?))
+        });
+        let Some((class, owner, supplier, location)) = texts else {
+            return Err(self.strings.full());
+        };
         let i = self.push(&spec.id, spec.kind)?;
         self.tier.push(spec.tier);
-        self.class.push(self.strings.intern(&spec.class));
-        self.owner.push(self.strings.opt(spec.owner.as_ref()));
-        self.supplier.push(self.strings.opt(spec.supplier.as_ref()));
-        self.location.push(self.strings.opt(spec.location.as_ref()));
+        self.class.push(class);
+        self.owner.push(owner);
+        self.supplier.push(supplier);
+        self.location.push(location);
         self.min_up.push(None);
         Ok(NodeId(i))
     }
@@ -203,29 +222,24 @@ impl GraphBuilder {
     /// checked like a node's.
     ///
     /// # Errors
-    /// [`Error::TooLarge`].
+    /// [`Error::TooLarge`], as for [`GraphBuilder::node`].
     pub fn group(&mut self, id: &str, min_up: MinUp) -> Result<NodeId, Error> {
+        let Some(class) = self.strings.intern("redundancy_group") else {
+            return Err(self.strings.full());
+        };
         let i = self.push(id, NodeKind::Group)?;
         self.tier.push(0);
-        let class = self.strings.intern("redundancy_group");
         self.class.push(class);
         self.owner.push(NONE);
         self.supplier.push(NONE);
         self.location.push(NONE);
         self.min_up.push(Some(min_up));
-        Ok(NodeId(i))
-    }
-
-    /// `node` if this builder made it, else [`Error::UnknownNode`].
-    fn known(&self, node: NodeId) -> Result<u32, Error> {
-        if node.index() < self.kind.len() {
-            Ok(node.0)
-        } else {
-            Err(Error::UnknownNode {
-                id: node.to_string(),
-                named_in: NamedIn::Builder,
-            })
+        let at = i as usize;
+        if self.group_bits.len() <= at / 64 {
+            self.group_bits.resize(at / 64 + 1, 0);
         }
+        set_bit(&mut self.group_bits, at);
+        Ok(NodeId(i))
     }
 
     /// Makes `member` a member of `group`: its failure counts against the group. Membership
@@ -236,15 +250,31 @@ impl GraphBuilder {
     /// [`Error::UnknownNode`] for a [`NodeId`] this builder did not make;
     /// [`Error::UnknownGroup`] when `group` is not a group made by [`GraphBuilder::group`].
     pub fn member(&mut self, group: NodeId, member: NodeId) -> Result<(), Error> {
-        let (g, m) = (self.known(group)?, self.known(member)?);
-        if self.min_up.get(group.index()).is_none_or(Option::is_none) {
-            return Err(Error::UnknownGroup {
-                id: self.names.get(g).to_owned(),
-                member: self.names.get(m).to_owned(),
-            });
+        let n = self.kind.len();
+        if group.index() < n && member.index() < n && bit(&self.group_bits, group.index()) {
+            self.arcs.push(member.0, group.0, ARC_MEMBER);
+            Ok(())
+        } else {
+            Err(self.refused_member(group, member))
         }
-        self.arcs.push(m, g, ARC_MEMBER);
-        Ok(())
+    }
+
+    /// Why [`GraphBuilder::member`] refused `member` of `group`. Out of line: loaders call
+    /// `member` millions of times, and its checks are a few comparisons.
+    #[cold]
+    #[inline(never)]
+    fn refused_member(&self, group: NodeId, member: NodeId) -> Error {
+        let n = self.kind.len();
+        match [group, member].into_iter().find(|node| node.index() >= n) {
+            Some(unknown) => Error::UnknownNode {
+                id: unknown.to_string(),
+                named_in: NamedIn::Builder,
+            },
+            None => Error::UnknownGroup {
+                id: self.names.get(group.0).to_owned(),
+                member: self.names.get(member.0).to_owned(),
+            },
+        }
     }
 
     /// Adds an edge `from -> to` of a relationship type. The same edge added twice is one
@@ -254,17 +284,10 @@ impl GraphBuilder {
     /// [`Error::UnknownNode`] for a [`NodeId`] this builder did not make;
     /// [`Error::UnknownRelation`] for a [`RelationId`] it did not make.
     pub fn edge(&mut self, from: NodeId, to: NodeId, relation: RelationId) -> Result<(), Error> {
-        let (from, to) = (NodeId(self.known(from)?), NodeId(self.known(to)?));
-        let Some(propagation) = self
-            .relations
-            .get(relation.0 as usize)
-            .map(|r| r.propagation)
-        else {
-            return Err(Error::UnknownRelation {
-                relation: relation.to_string(),
-                named_in: NamedIn::Builder,
-                declared: self.relations.iter().map(|r| r.name.clone()).collect(),
-            });
+        let n = self.kind.len();
+        let propagation = match self.relations.get(relation.0 as usize) {
+            Some(r) if from.index() < n && to.index() < n => r.propagation,
+            _ => return Err(self.refused_edge(from, to, relation)),
         };
         // An edge into a group is an ordinary input (the group fails with what it depends
         // on); it never makes the other end a member.
@@ -279,8 +302,27 @@ impl GraphBuilder {
         Ok(())
     }
 
+    /// Why [`GraphBuilder::edge`] refused the edge (out of line, as for `member`).
+    #[cold]
+    #[inline(never)]
+    fn refused_edge(&self, from: NodeId, to: NodeId, relation: RelationId) -> Error {
+        let n = self.kind.len();
+        match [from, to].into_iter().find(|node| node.index() >= n) {
+            Some(unknown) => Error::UnknownNode {
+                id: unknown.to_string(),
+                named_in: NamedIn::Builder,
+            },
+            None => Error::UnknownRelation {
+                relation: relation.to_string(),
+                named_in: NamedIn::Builder,
+                declared: self.relations.iter().map(|r| r.name.clone()).collect(),
+            },
+        }
+    }
+
     /// The node at position `index` in the order nodes and groups were added, if there is
     /// one: for a loader that numbers its records itself.
+    #[inline]
     pub fn node_at(&self, index: usize) -> Option<NodeId> {
         (index < self.kind.len())
             .then(|| u32::try_from(index).ok().map(NodeId))
@@ -317,6 +359,7 @@ impl GraphBuilder {
             supplier,
             location,
             min_up,
+            group_bits: _,
             relations: _,
             mut arcs,
             severity,

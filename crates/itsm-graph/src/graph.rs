@@ -31,6 +31,7 @@ impl NodeId {
     /// assert_eq!(second.to_string(), "#1");
     /// # Ok::<(), itsm_graph::Error>(())
     /// ```
+    #[inline]
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -197,6 +198,7 @@ impl Graph {
     }
 
     /// The node at position `index` in the builder's order, if the graph has that many.
+    #[inline]
     pub fn node_at(&self, index: usize) -> Option<NodeId> {
         (index < self.node_count())
             .then(|| u32::try_from(index).ok().map(NodeId))
@@ -242,6 +244,7 @@ impl Graph {
         Some(NodeSpec {
             id: self.id(node).to_owned(),
             kind: *self.kind.get(i)?,
+            // invariant: every node has a class (interned by the builder, or refused).
             class: text(&self.class).unwrap_or_default(),
             tier: self.tier.get(i).copied().unwrap_or(0),
             owner: text(&self.owner),

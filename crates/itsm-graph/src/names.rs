@@ -3,6 +3,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 
+use crate::error::Error;
 use crate::rows::NONE;
 
 /// A small, fast, deterministic string hasher (FNV-1a over 8-byte words) for the id index.
@@ -86,6 +87,11 @@ impl Names {
 
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    /// Bytes of ids held.
+    pub(crate) fn bytes(&self) -> usize {
+        self.buf.len()
     }
 
     fn hash(id: &str) -> u64 {
@@ -280,12 +286,28 @@ pub(crate) struct Strings {
 }
 
 impl Strings {
-    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+    /// The index of `s`, added if new; `None` once the strings fill 4 GiB (32-bit offsets:
+    /// see [`Strings::full`]).
+    pub(crate) fn intern(&mut self, s: &str) -> Option<u32> {
         match self.names.insert(s) {
-            Ok(i) | Err(i) => i,
+            Ok(i) => Some(i),
+            Err(NONE) => None,
+            Err(existing) => Some(existing),
         }
     }
-    pub(crate) fn opt(&mut self, s: Option<&String>) -> u32 {
-        s.map_or(NONE, |s| self.intern(s))
+
+    /// The index of `s` if given, else [`NONE`]; `None` when full.
+    pub(crate) fn opt(&mut self, s: Option<&String>) -> Option<u32> {
+        s.map_or(Some(NONE), |s| self.intern(s))
+    }
+
+    /// The error for strings that no longer fit.
+    #[cold]
+    pub(crate) fn full(&self) -> Error {
+        Error::TooLarge {
+            what: "bytes of attribute text",
+            count: self.names.bytes(),
+            max: NONE as usize,
+        }
     }
 }

@@ -321,11 +321,12 @@ impl Load {
     }
 
     /// The builder's node at the generator's index `i`.
+    #[inline]
     fn node_id(&self, i: u32) -> Res<NodeId> {
-        Ok(self
-            .builder
-            .node_at(usize::try_from(i)?)
-            .ok_or_else(|| format!("the generator named node {i} before making it"))?)
+        match self.builder.node_at(i as usize) {
+            Some(node) => Ok(node),
+            None => Err(format!("the generator named node {i} before making it").into()),
+        }
     }
 
     fn rel(&self, rel: Rel) -> RelationId {
