@@ -125,3 +125,8 @@ pub use spec::{
     SeverityScale,
 };
 pub use workspace::{ImpactView, Workspace};
+
+// The crate's README example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
