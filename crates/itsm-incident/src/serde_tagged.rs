@@ -1,4 +1,10 @@
-//! Internally tagged enums (`{"type": "assigned", ...}`) whose JSON decodes without buffering.
+//! Decoding stored events and commands fast: internally tagged enums (`{"type": "assigned",
+//! ...}`) read without buffering ([`tagged_enum!`]), instants in the form `Serialize` writes
+//! read directly (`instant`), shared values read into their `Arc` with one allocation
+//! (`arc`). What each accepts and refuses is what serde's derive and chrono accept and
+//! refuse.
+//!
+//! # Tagged enums
 //!
 //! serde's derived `Deserialize` for an internally tagged enum cannot know the variant until
 //! it has seen the tag, which may come last, so it first reads the whole object into serde's
@@ -7,10 +13,9 @@
 //! writes it first), so [`tagged_enum!`] gives the enum a `Deserialize` that reads the first
 //! key of the object and:
 //! - when it is the tag, reads the variant's name and hands the rest of the same map to the
-//!   derived `Deserialize` of an *externally* tagged mirror of the enum, through
-//!   [`TagFirst`], an `EnumAccess` over the remaining entries: a struct variant reads them as
-//!   its fields, a newtype variant as its value, a unit variant ignores them. Nothing is
-//!   buffered.
+//!   derived `Deserialize` of an *externally* tagged mirror of the enum, through `TagFirst`,
+//!   an `EnumAccess` over the remaining entries: a struct variant reads them as its fields, a
+//!   newtype variant as its value, a unit variant ignores them. Nothing is buffered.
 //! - otherwise replays that first key and falls back to the derived internally tagged
 //!   `Deserialize` of a second mirror, which buffers as before.
 //!
@@ -19,9 +24,10 @@
 //! fast path accepts and refuses what the derived one does: unknown fields are ignored, a
 //! repeated tag is a `duplicate field` error, the tag's value is read by the same derived
 //! variant identifier (same `unknown variant` message), and anything that is not an object
-//! goes to the derived path. Only where an object holds two faults may the message differ:
-//! the derived path, reading everything first, reports a repeated tag or a syntax error
-//! before a bad value that precedes it.
+//! goes to the derived path. Errors are reported where they occur (the derived path reports
+//! most at the end of the object, so the line and column differ), and where an object holds
+//! two faults the message may name the other one: the derived path, reading everything
+//! first, reports a repeated tag or a syntax error before a bad value that precedes it.
 
 /// Defines an internally tagged enum once, with its `Serialize`, and a `Deserialize` that
 /// reads the tag-first objects that `Serialize` writes without buffering (see the module
