@@ -336,21 +336,18 @@ fn bank_holidays() -> Res<Vec<NaiveDate>> {
 }
 
 fn spec(holidays: &[NaiveDate]) -> Res<CalendarSpec> {
-    Ok(CalendarSpec {
-        name: "england-office".into(),
-        week: Week::weekdays(&[
+    let mut spec = CalendarSpec::new(
+        "england-office",
+        Week::weekdays(&[
             Segment::parse("09:00", "12:00")?,
             Segment::parse("13:00", "17:00")?,
         ]),
-        holidays: holidays
-            .iter()
-            .map(|&date| Holiday::Date {
-                date,
-                name: "bank holiday".into(),
-            })
-            .collect(),
-        exceptions: Vec::new(),
-    })
+    );
+    spec.holidays = holidays
+        .iter()
+        .map(|&date| Holiday::date(date).named("bank holiday"))
+        .collect();
+    Ok(spec)
 }
 
 /// Compiles `spec` in `tz` [`REPS`] times; the calendar and the median compile time (wall
