@@ -26,8 +26,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use itsm_core::{Actor, Role, UserId};
 use itsm_core::GroupId;
+use itsm_core::{Actor, Role, UserId};
 use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State,
