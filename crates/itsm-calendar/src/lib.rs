@@ -81,10 +81,14 @@ mod flat;
 mod json;
 mod lazy;
 mod rules;
-mod spec;
 mod sparse;
+mod spec;
 mod zone;
 
 pub use calendar::{Calendar, MAX_HORIZON_YEARS};
 pub use error::Error;
 pub use spec::{CalendarSpec, Exception, Holiday, Segment, TimeOfDay, Week};
+
+/// The date and time crate of this API (`DateTime`, `NaiveDate`, `Duration`), re-exported so
+/// that a host needs no second dependency to build instants and durations.
+pub use chrono;
