@@ -92,6 +92,8 @@
 //! # Features
 //! - `serde` (default): JSON for definitions, views, clocks, events and measures. Events
 //!   carry a stable `type` tag.
+//! - `tz` (default): IANA zone names in the calendar specs of [`Calendars`], through
+//!   itsm-calendar's feature of the same name.
 //! - `schemars`: the JSON Schema of a definition (the pinned copy is
 //!   `docs/schema/sla-definition.json` in the repository).
 #![cfg_attr(docsrs, feature(doc_cfg))]
