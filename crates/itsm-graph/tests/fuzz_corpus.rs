@@ -26,9 +26,7 @@
 #[path = "../../../fuzz/harness/graph.rs"]
 mod harness;
 
-#[path = "../../../fuzz/harness/corpus.rs"]
-mod corpus;
-use corpus::replay;
+use itsm_testkit::replay_corpus as replay;
 
 #[test]
 fn graph_queries_corpus_replays() {

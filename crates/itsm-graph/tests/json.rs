@@ -26,82 +26,20 @@ use serde_json::json;
 
 #[cfg(feature = "schemars")]
 mod pinned {
-    use std::path::PathBuf;
-
     use itsm_graph::GraphSpec;
-
-    const FILE: &str = "graph-spec.json";
-
-    /// How to regenerate the committed schema.
-    const UPDATE: &str = "`UPDATE_SCHEMAS=1 cargo test -p itsm-graph --all-features --test json`";
-
-    fn path() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/schema")
-            .join(FILE)
-    }
-
-    /// Whether the committed file should be rewritten instead of compared.
-    ///
-    /// An environment variable, because `cargo test` passes no arguments to a test; the
-    /// workspace forbids `std::env::var` in library code, and this test is a tool.
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "a developer switch for regenerating pinned files"
-    )]
-    fn updating() -> bool {
-        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
-    }
-
-    fn generated() -> String {
-        let schema = schemars::schema_for!(GraphSpec);
-        let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
-        text.push('\n');
-        text
-    }
 
     #[test]
     fn the_graph_spec_schema_is_pinned() {
-        let generated = generated();
-        let path = path();
-        if updating() {
-            std::fs::create_dir_all(path.parent().expect("a parent directory"))
-                .expect("docs/schema can be created");
-            std::fs::write(&path, &generated).expect("the schema file can be written");
-            return;
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e}; generate it with {UPDATE}",
-                path.display()
-            )
-        });
-        if committed != generated {
-            // Point at the first difference rather than printing two whole schemas.
-            let line = committed
-                .lines()
-                .zip(generated.lines())
-                .position(|(a, b)| a != b)
-                .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
-            let around = |text: &str| -> String {
-                let lines: Vec<&str> = text.lines().skip(line.saturating_sub(3)).take(7).collect();
-                lines.join("\n")
-            };
-            panic!(
-                "the JSON Schema in {} differs from what the code generates, from line {}; if \
-                 the format change is intended, run {UPDATE} and commit the file.\n\
-                 --- committed ---\n{}\n--- generated ---\n{}",
-                path.display(),
-                line + 1,
-                around(&committed),
-                around(&generated)
-            );
-        }
+        itsm_testkit::pin_schema::<GraphSpec>(
+            "graph-spec.json",
+            "UPDATE_SCHEMAS=1 cargo test -p itsm-graph --all-features --test json",
+        );
     }
 
     #[test]
     fn the_schema_is_draft_2020_12_and_names_the_wire_values() {
-        let schema: serde_json::Value = serde_json::from_str(&generated()).unwrap();
+        let schema: serde_json::Value =
+            serde_json::from_str(&itsm_testkit::schema_text::<GraphSpec>()).unwrap();
         assert_eq!(
             schema["$schema"],
             "https://json-schema.org/draft/2020-12/schema"
@@ -112,7 +50,7 @@ mod pinned {
             serde_json::json!(["relations", "nodes", "edges"])
         );
         assert_eq!(schema["additionalProperties"], false);
-        let text = generated();
+        let text = itsm_testkit::schema_text::<GraphSpec>();
         for name in [
             "\"to_from\"",
             "\"from_to\"",
