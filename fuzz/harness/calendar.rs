@@ -765,24 +765,43 @@ fn check_open(c: &Cal<'_>, a: i64, e: i64, d: Duration) {
     }
     let (ua, ue) = (utc(a), utc(e));
     let (first, last) = (utc(c.from), utc(c.to));
-    let beyond = |x: &Result<DateTime<Utc>, Error>| x.as_ref().map_or(true, |x| *x >= last || *x < first);
-    assert_eq!(open.is_open(&ua), c.cal.is_open(&ua), "is_open({ua}) without a horizon");
+    let beyond =
+        |x: &Result<DateTime<Utc>, Error>| x.as_ref().map_or(true, |x| *x >= last || *x < first);
+    assert_eq!(
+        open.is_open(&ua),
+        c.cal.is_open(&ua),
+        "is_open({ua}) without a horizon"
+    );
     assert_eq!(
         open.duration(&ua, &ue),
         c.cal.duration(&ua, &ue),
         "duration({ua}, {ue}) without a horizon"
     );
-    assert_eq!(open.covers(&ua, &ue), c.cal.covers(&ua, &ue), "covers({ua}, {ue})");
-    assert_eq!(open.overlaps(&ua, &ue), c.cal.overlaps(&ua, &ue), "overlaps({ua}, {ue})");
+    assert_eq!(
+        open.covers(&ua, &ue),
+        c.cal.covers(&ua, &ue),
+        "covers({ua}, {ue})"
+    );
+    assert_eq!(
+        open.overlaps(&ua, &ue),
+        c.cal.overlaps(&ua, &ue),
+        "overlaps({ua}, {ue})"
+    );
     let next = open.next_open(&ua);
     match c.cal.next_open(&ua) {
         Ok(x) => assert_eq!(next, Ok(x), "next_open({ua}) without a horizon"),
-        Err(_) => assert!(beyond(&next), "next_open({ua}) = {next:?} without a horizon"),
+        Err(_) => assert!(
+            beyond(&next),
+            "next_open({ua}) = {next:?} without a horizon"
+        ),
     }
     let added = open.add(&ua, d);
     match c.cal.add(&ua, d) {
         Ok(x) => assert_eq!(added, Ok(x), "add({ua}, {d}) without a horizon"),
-        Err(_) => assert!(beyond(&added), "add({ua}, {d}) = {added:?} without a horizon"),
+        Err(_) => assert!(
+            beyond(&added),
+            "add({ua}, {d}) = {added:?} without a horizon"
+        ),
     }
     let eod = open.end_of_business_day(&ua);
     match c.cal.end_of_business_day(&ua) {
@@ -804,7 +823,10 @@ fn check_open(c: &Cal<'_>, a: i64, e: i64, d: Duration) {
     );
     match (fit.ok().flatten(), bounded.ok().flatten()) {
         (Some(y), Some(x)) => {
-            assert!(y <= x, "next_fit({ua}, {d}): {y} after {x} without a horizon");
+            assert!(
+                y <= x,
+                "next_fit({ua}, {d}): {y} after {x} without a horizon"
+            );
             if !reaches_past(y) {
                 assert_eq!(y, x, "next_fit({ua}, {d}) without a horizon");
             }

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Offset, TimeZone};
 use crate::rules::{DAY, NS, Rules, Spans};
 
 /// The zone is probed this often. A zone must not change its offset twice within it (the
-/// changes of every IANA zone are at least seven days apart); an offset that changed and
+/// changes of every IANA zone are more than six days apart); an offset that changed and
 /// changed back between two probes would go unseen.
 pub(crate) const STEP: i64 = 12 * 3600 * NS;
 

@@ -50,7 +50,7 @@ enum Kind {
     /// An explicit horizon; instants are nanoseconds since the Unix epoch.
     Horizon(Flat),
     /// No horizon.
-    Open(Box<Lazy>),
+    Open(Lazy),
 }
 
 fn nanos<Tz: TimeZone>(t: &DateTime<Tz>) -> Option<i64> {
@@ -64,6 +64,10 @@ fn wide(d: Duration) -> i128 {
 }
 
 fn narrow(ns: i128) -> Option<Duration> {
+    // Within 292 years: no 128-bit division.
+    if let Ok(ns) = i64::try_from(ns) {
+        return Some(Duration::nanoseconds(ns));
+    }
     let secs = i64::try_from(ns.div_euclid(i128::from(NS))).ok()?;
     let nanos = u32::try_from(ns.rem_euclid(i128::from(NS))).ok()?;
     Duration::new(secs, nanos)
@@ -114,7 +118,7 @@ impl Calendar {
         }
         Ok(Calendar {
             name: spec.name.clone(),
-            kind: Kind::Open(Box::new(Lazy::new(spec.name.clone(), rules, zone))),
+            kind: Kind::Open(Lazy::new(spec.name.clone(), rules, zone)),
         })
     }
 
@@ -155,7 +159,7 @@ impl Calendar {
     /// start).
     ///
     /// The zone is read as UTC offsets, probed every twelve hours: it must not change its
-    /// offset twice within twelve hours (every IANA zone's changes are at least a week
+    /// offset twice within twelve hours (every IANA zone's changes are more than six days
     /// apart).
     ///
     /// # Errors
@@ -212,8 +216,7 @@ impl Calendar {
             local(from).ok_or_else(horizon_error)?,
             local(to).ok_or_else(horizon_error)?,
         );
-        let pieces =
-            Pieces::scan(tz, 0, lo - 3 * DAY, hi + 3 * DAY).ok_or_else(horizon_error)?;
+        let pieces = Pieces::scan(tz, 0, lo - 3 * DAY, hi + 3 * DAY).ok_or_else(horizon_error)?;
         // The horizon: from the first instant whose local time is `from`'s midnight to the
         // one after which the local time stays at or past `to`'s.
         let h_from = pieces.earliest(lo).ok_or_else(horizon_error)?;
@@ -311,10 +314,7 @@ impl Calendar {
     pub fn total_open(&self) -> Duration {
         match &self.kind {
             Kind::Horizon(f) => Duration::nanoseconds(f.total()),
-            Kind::Open(lazy) => lazy
-                .total_open()
-                .and_then(narrow)
-                .unwrap_or(Duration::MAX),
+            Kind::Open(lazy) => lazy.total_open().and_then(narrow).unwrap_or(Duration::MAX),
         }
     }
 
@@ -580,9 +580,7 @@ impl Calendar {
                 let (a, b) = (self.at(f, start)?, self.at(f, end)?);
                 Ok(b > a && f.position(b) > f.position(a))
             }
-            Kind::Open(lazy) => {
-                Ok(end.to_utc() > start.to_utc() && lazy.duration(start, end)? > 0)
-            }
+            Kind::Open(lazy) => Ok(end.to_utc() > start.to_utc() && lazy.duration(start, end)? > 0),
         }
     }
 

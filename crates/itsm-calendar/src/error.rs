@@ -19,9 +19,7 @@ pub enum Error {
         text: String,
     },
     /// A text is not a holiday.
-    #[error(
-        "`{text}` is not a holiday; write a date, YYYY-MM-DD, or a day every year, --MM-DD"
-    )]
+    #[error("`{text}` is not a holiday; write a date, YYYY-MM-DD, or a day every year, --MM-DD")]
     InvalidHolidayText {
         /// The text.
         text: String,

@@ -38,8 +38,8 @@ fn max_year() -> i32 {
 }
 
 /// Days from 1970-01-01 to 1 January of `y` (proleptic Gregorian).
-fn year_start_days(y: i32) -> i64 {
-    let y = i64::from(y) - 1;
+const fn year_start_days(y: i32) -> i64 {
+    let y = y as i64 - 1;
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     // 1 January is day 306 of the March-based year before.
@@ -47,8 +47,47 @@ fn year_start_days(y: i32) -> i64 {
 }
 
 /// The first UTC second of year `y`.
-fn year_start(y: i32) -> i64 {
+const fn year_start(y: i32) -> i64 {
     year_start_days(y) * 86_400
+}
+
+/// The years most queries fall in have their tables in a plain array, found without date
+/// arithmetic: `DENSE` years from `DENSE_FROM`.
+const DENSE_FROM: i32 = 1900;
+const DENSE: usize = 256;
+
+/// The first UTC second of each dense year, and of the year after the last.
+// Indexing in a constant: out of bounds fails the build, not a query.
+#[allow(clippy::indexing_slicing)]
+static DENSE_STARTS: [i64; DENSE + 1] = {
+    let mut starts = [0i64; DENSE + 1];
+    let mut i = 0;
+    while i <= DENSE {
+        starts[i] = year_start(DENSE_FROM + i as i32);
+        i += 1;
+    }
+    starts
+};
+
+/// A Gregorian year's average length in seconds.
+const AVERAGE_YEAR: i64 = 31_556_952;
+
+/// The dense year of UTC second `secs`, if it is one, with its first second and the next
+/// year's: a guess from the average year, then a step to the neighbour the table says (a
+/// dense year starts at most two days from where the average year puts it, so one step
+/// is enough).
+#[inline(always)]
+fn dense_year(secs: i64) -> Option<(i32, i64, i64)> {
+    let first = *DENSE_STARTS.first()?;
+    let guess = usize::try_from((secs - first) / AVERAGE_YEAR).ok()?;
+    if guess >= DENSE {
+        return None;
+    }
+    let below = usize::from(secs < *DENSE_STARTS.get(guess)?);
+    let above = usize::from(secs >= *DENSE_STARTS.get(guess + 1)?);
+    let i = (guess + above).checked_sub(below)?;
+    let (start, end) = (*DENSE_STARTS.get(i)?, *DENSE_STARTS.get(i + 1)?);
+    (start <= secs && secs < end).then_some((DENSE_FROM + i32::try_from(i).ok()?, start, end))
 }
 
 /// The year of a day counted from 1970-01-01.
@@ -64,13 +103,27 @@ fn year_of_day(z: i64) -> i32 {
 }
 
 /// An instant as its UTC year and nanoseconds since that year began.
+#[inline(always)]
 pub(crate) fn split<Tz: TimeZone>(t: &DateTime<Tz>) -> (i32, i64) {
     let secs = t.timestamp();
+    if let Some((y, start, end)) = dense_year(secs) {
+        let rel = (secs - start) * NS + i64::from(t.timestamp_subsec_nanos());
+        let len = (end - start) * NS;
+        return if rel >= len {
+            (y + 1, rel - len)
+        } else {
+            (y, rel)
+        };
+    }
     let y = year_of_day(secs.div_euclid(86_400));
     let rel = (secs - year_start(y)) * NS + i64::from(t.timestamp_subsec_nanos());
     // A leap second at the end of a year reads as the next year's first instant.
     let len = (year_start(y + 1) - year_start(y)) * NS;
-    if rel >= len { (y + 1, rel - len) } else { (y, rel) }
+    if rel >= len {
+        (y + 1, rel - len)
+    } else {
+        (y, rel)
+    }
 }
 
 /// The instant `rel` nanoseconds after year `y` began (`rel` may lie past the year).
@@ -108,22 +161,38 @@ struct Summary {
 }
 
 impl Summary {
-    fn of(flat: &Flat) -> Summary {
+    /// The summary of a year of length `len` with these intervals (sorted, disjoint).
+    fn of(starts: &[i64], ends: &[i64], len: i64) -> Summary {
         let mut s = Summary {
-            total: flat.total(),
+            total: 0,
             head: 0,
             tail: 0,
             longest: 0,
-            len: flat.to - flat.from,
+            len,
         };
-        for (start, end, _) in flat.runs_from(0, flat.from) {
-            if start == flat.from {
+        let mut run: Option<(i64, i64)> = None;
+        let close = |(start, end): (i64, i64), s: &mut Summary| {
+            if start == 0 {
                 s.head = end - start;
             }
-            if end == flat.to {
+            if end == len {
                 s.tail = end - start;
             }
             s.longest = s.longest.max(end - start);
+        };
+        for (&a, &b) in starts.iter().zip(ends) {
+            s.total += b - a;
+            run = match run {
+                Some((start, end)) if end == a => Some((start, b)),
+                Some(r) => {
+                    close(r, &mut s);
+                    Some((a, b))
+                }
+                None => Some((a, b)),
+            };
+        }
+        if let Some(r) = run {
+            close(r, &mut s);
         }
         s
     }
@@ -183,6 +252,11 @@ pub(crate) struct Lazy {
     lo: i32,
     hi: i32,
     years: Sparse<Option<Arc<Flat>>>,
+    /// The years from `DENSE_FROM`, which are their own table's year (they lie between
+    /// `lo` and `hi + 400`), kept apart for a lookup without levels.
+    dense: Box<[OnceLock<Option<Arc<Flat>>>]>,
+    /// `Lazy::longest_run`, once.
+    longest: Option<i64>,
     summaries: Sparse<Option<Summary>>,
     early: OnceLock<Option<Arc<Period>>>,
     late: OnceLock<Option<Arc<Period>>>,
@@ -213,17 +287,21 @@ impl Lazy {
             lo = lo.min(first.saturating_sub(2));
             hi = hi.max(last.saturating_add(2));
         }
-        Lazy {
+        let mut lazy = Lazy {
             name,
             rules,
             zone,
             lo: lo.max(min_year() - 1),
             hi: hi.min(max_year() + 1),
             years: Sparse::new(),
+            dense: (0..DENSE).map(|_| OnceLock::new()).collect(),
+            longest: None,
             summaries: Sparse::new(),
             early: OnceLock::new(),
             late: OnceLock::new(),
-        }
+        };
+        lazy.longest = lazy.longest_run();
+        lazy
     }
 
     /// The year whose table year `y` shares.
@@ -253,9 +331,10 @@ impl Lazy {
         ) else {
             return true;
         };
-        self.rules.changes.iter().any(|c| {
-            c.open && c.start.date() <= last && c.end.date() >= first
-        })
+        self.rules
+            .changes
+            .iter()
+            .any(|c| c.open && c.start.date() <= last && c.end.date() >= first)
     }
 
     /// `Some(open)` when one exception decides all of year `y` (it covers every local day
@@ -274,8 +353,14 @@ impl Lazy {
         (decisive.start <= lo && decisive.end >= hi).then_some(decisive.open)
     }
 
-    /// Compiles year `y`.
+    /// Compiles year `y`, keeping each interval's date for building answers.
     fn compile(&self, y: i32) -> Option<Flat> {
+        let (intervals, len) = self.intervals(y)?;
+        Flat::new(intervals, 0, len, NaiveDate::from_ymd_opt(y, 1, 1))
+    }
+
+    /// Year `y`'s open intervals, in nanoseconds from its start, and its length.
+    fn intervals(&self, y: i32) -> Option<(build::Intervals, i64)> {
         let origin_date = NaiveDate::from_ymd_opt(y, 1, 1)?;
         let origin = year_start(y);
         let len = (year_start(y + 1) - origin) * NS;
@@ -301,11 +386,32 @@ impl Lazy {
             clip: (0, len),
             clip_day_ends: false,
         };
-        let intervals = build::intervals(&self.rules, &pieces, &job)?;
-        Flat::new(intervals, 0, len, None)
+        Some((build::intervals(&self.rules, &pieces, &job)?, len))
     }
 
+    /// The slot of a dense year.
+    #[inline]
+    fn dense_slot(&self, y: i32) -> Option<&OnceLock<Option<Arc<Flat>>>> {
+        self.dense
+            .get(usize::try_from(y.checked_sub(DENSE_FROM)?).ok()?)
+    }
+
+    /// Year `y`'s table, if compiled already.
+    fn compiled(&self, y: i32) -> Option<&Flat> {
+        match self.dense_slot(y) {
+            Some(slot) => slot.get()?.as_deref(),
+            None => self.years.get(self.key(y)?)?.as_deref(),
+        }
+    }
+
+    #[inline]
     fn year(&self, y: i32) -> Result<&Flat, Stop> {
+        if let Some(slot) = self.dense_slot(y) {
+            return slot
+                .get_or_init(|| self.compile(y).map(Arc::new))
+                .as_deref()
+                .ok_or(Stop::Overflow);
+        }
         let key = self.key(y).ok_or(Stop::Overflow)?;
         let rep = self.rep(y);
         self.years
@@ -318,8 +424,8 @@ impl Lazy {
         let key = self.key(y).ok_or(Stop::Overflow)?;
         let rep = self.rep(y);
         let summary = self.summaries.get_or_init(key, || {
-            if let Some(Some(flat)) = self.years.get(key) {
-                return Some(Summary::of(flat));
+            if let Some(flat) = self.compiled(rep) {
+                return Some(Summary::of(&flat.starts, &flat.ends, flat.to));
             }
             let len = (year_start(rep + 1) - year_start(rep)) * NS;
             let whole = |open: bool| {
@@ -338,7 +444,8 @@ impl Lazy {
             if let Some(open) = self.uniform(rep) {
                 return whole(open);
             }
-            self.compile(rep).map(|flat| Summary::of(&flat))
+            self.intervals(rep)
+                .map(|(i, len)| Summary::of(&i.starts, &i.ends, len))
         });
         summary.and_then(|s| *s).ok_or(Stop::Overflow)
     }
@@ -359,14 +466,20 @@ impl Lazy {
             None
         } else {
             let n = years.len();
-            let mut best = years.iter().map(|s| i128::from(s.longest)).max().unwrap_or(0);
+            let mut best = years
+                .iter()
+                .map(|s| i128::from(s.longest))
+                .max()
+                .unwrap_or(0);
             for (i, s) in years.iter().enumerate() {
                 if s.full() || s.tail == 0 {
                     continue;
                 }
                 let mut run = i128::from(s.tail);
                 for k in 1..n {
-                    let Some(next) = years.get((i + k) % n) else { break };
+                    let Some(next) = years.get((i + k) % n) else {
+                        break;
+                    };
                     if next.full() {
                         run += i128::from(next.len);
                     } else {
@@ -435,7 +548,9 @@ impl Lazy {
             sum += if y <= self.lo || y >= self.hi {
                 self.stretch_total(y, end, y >= self.hi)?
             } else {
-                (y..end).try_fold(0i128, |s, z| Ok::<_, Stop>(s + i128::from(self.summary(z)?.total)))?
+                (y..end).try_fold(0i128, |s, z| {
+                    Ok::<_, Stop>(s + i128::from(self.summary(z)?.total))
+                })?
             };
             y = end;
         }
@@ -476,7 +591,8 @@ impl Lazy {
                         };
                         let k = ((need - 1) / p.total()).min(i128::from(room));
                         if k > 0 {
-                            let years = i32::try_from(k * i128::from(PERIOD)).map_err(|_| Stop::Overflow)?;
+                            let years = i32::try_from(k * i128::from(PERIOD))
+                                .map_err(|_| Stop::Overflow)?;
                             z = z.checked_add(step * years).ok_or(Stop::Overflow)?;
                             need -= k * p.total();
                             continue;
@@ -506,10 +622,38 @@ impl Lazy {
         }
     }
 
-    fn instant(&self, y: i32, rel: i64, what: &'static str, at: DateTime<Utc>) -> Result<DateTime<Utc>, Error> {
+    fn instant(
+        &self,
+        y: i32,
+        rel: i64,
+        what: &'static str,
+        at: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, Error> {
         to_instant(y, rel).ok_or(Error::DateOverflow { what, at })
     }
 
+    /// The instant `rel` into year `y`, known to lie in interval `i` of its table: built from
+    /// the interval's date when the table is the year's own.
+    #[inline]
+    fn instant_in(
+        &self,
+        y: i32,
+        year: &Flat,
+        i: usize,
+        rel: i64,
+        what: &'static str,
+        at: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, Error> {
+        if y == self.rep(y) {
+            if let Some(t) = year.instant_on(i, rel) {
+                return Ok(t);
+            }
+        }
+        self.instant(y, rel, what, at)
+    }
+
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
     pub(crate) fn is_open<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Result<bool, Error> {
         let (y, rel) = split(t);
         let year = self
@@ -523,6 +667,8 @@ impl Lazy {
         self.walk(y, 1, forward).map(|(z, _)| z)
     }
 
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
     pub(crate) fn next_open<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Result<DateTime<Utc>, Error> {
         const WHAT: &str = "the next opening";
         let at = t.to_utc();
@@ -530,7 +676,7 @@ impl Lazy {
         let year = self.year(y).map_err(|s| self.stopped(s, WHAT, at))?;
         let i = year.locate(rel);
         if let Some(&s) = year.starts.get(i) {
-            return self.instant(y, s.max(rel), WHAT, at);
+            return self.instant_in(y, year, i, s.max(rel), WHAT, at);
         }
         let z = self
             .first_open_year(y + 1, true)
@@ -543,6 +689,8 @@ impl Lazy {
     }
 
     /// Business time between `a` and `b`, in nanoseconds.
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
     pub(crate) fn duration<Tz1: TimeZone, Tz2: TimeZone>(
         &self,
         a: &DateTime<Tz1>,
@@ -563,7 +711,13 @@ impl Lazy {
         Ok(head + middle + last)
     }
 
-    pub(crate) fn add<Tz: TimeZone>(&self, start: &DateTime<Tz>, d: i128) -> Result<DateTime<Utc>, Error> {
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
+    pub(crate) fn add<Tz: TimeZone>(
+        &self,
+        start: &DateTime<Tz>,
+        d: i128,
+    ) -> Result<DateTime<Utc>, Error> {
         const WHAT: &str = "adding the duration";
         let at = start.to_utc();
         if d == 0 {
@@ -592,15 +746,19 @@ impl Lazy {
             (z, total - need)
         };
         let target = i64::try_from(target).map_err(|_| Error::DateOverflow { what: WHAT, at })?;
-        let (_, x) = self
-            .year(z)
-            .map_err(fail)?
+        let year = self.year(z).map_err(fail)?;
+        let (i, x) = year
             .at_position(target, d > 0)
             .ok_or(Error::DateOverflow { what: WHAT, at })?;
-        self.instant(z, x, WHAT, at)
+        self.instant_in(z, year, i, x, WHAT, at)
     }
 
-    pub(crate) fn end_of_business_day<Tz: TimeZone>(&self, t: &DateTime<Tz>) -> Result<DateTime<Utc>, Error> {
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
+    pub(crate) fn end_of_business_day<Tz: TimeZone>(
+        &self,
+        t: &DateTime<Tz>,
+    ) -> Result<DateTime<Utc>, Error> {
         const WHAT: &str = "the end of the business day";
         let at = t.to_utc();
         let fail = |s| self.stopped(s, WHAT, at);
@@ -618,27 +776,43 @@ impl Lazy {
 
     /// An upper bound on any run of open time, in wall time, if one is known cheaply.
     ///
-    /// A run's local times fall in one stretch of local open time, of at most
-    /// [`Rules::longest_run`]; between two changes of offset the run covers each local time
-    /// once, so a run that meets `k` changes lasts at most `k + 1` times that stretch. IANA
-    /// zones change at most once a week, so a stretch under half a week makes runs of at
-    /// most four times its length; a fixed zone never changes.
+    /// A run's local times fall in one stretch of local open time, of at most `l`
+    /// ([`Rules::longest_run`]); a fixed zone never changes, so `l` is the bound. Between
+    /// two changes of offset a run covers each local time at most once, so it lasts at
+    /// most `l` there. The changes of IANA zones are more than six days apart and under 30
+    /// hours each: a stretch under six days therefore meets at most one change (two would
+    /// put six days between them inside the run), and its runs last at most `2 l`; any
+    /// run of wall time `w` has `w <= l + (w / 6 days + 1) * 30 hours`, so
+    /// `w <= (l + 2 days) * 4 / 3`.
     fn longest_run(&self) -> Option<i64> {
         let local = self.rules.longest_run()?;
         match self.zone {
             Zone::Utc | Zone::Fixed(_) => Some(local),
             #[cfg(feature = "tz")]
-            Zone::Iana(_) => (local < 7 * DAY / 2).then(|| 4 * local),
+            Zone::Iana(_) => {
+                let any = local.checked_add(2 * DAY)?.checked_mul(4)? / 3;
+                Some(if local < 6 * DAY {
+                    any.min(2 * local)
+                } else {
+                    any
+                })
+            }
         }
     }
 
     /// The first instant from `t` on that starts `need` nanoseconds of uninterrupted open
     /// time.
-    pub(crate) fn next_fit<Tz: TimeZone>(&self, t: &DateTime<Tz>, need: i128) -> Result<Option<DateTime<Utc>>, Error> {
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
+    pub(crate) fn next_fit<Tz: TimeZone>(
+        &self,
+        t: &DateTime<Tz>,
+        need: i128,
+    ) -> Result<Option<DateTime<Utc>>, Error> {
         const WHAT: &str = "the next window";
         let at = t.to_utc();
         let fail = |s| self.stopped(s, WHAT, at);
-        if need > wall_left(t).0 || self.longest_run().is_some_and(|l| need > i128::from(l)) {
+        if need > wall_left(t).0 || self.longest.is_some_and(|l| need > i128::from(l)) {
             return Ok(None);
         }
         let (y, rel) = split(t);
@@ -673,6 +847,23 @@ impl Lazy {
                             continue;
                         }
                     }
+                }
+            }
+            // A run through years open throughout: to the end of chrono's range (which
+            // holds `need`, checked above), or to the end of the early stretch.
+            if let Some((cy, cx, len)) = carry {
+                if z >= self.hi && self.period(true).is_some_and(|p| p.longest.is_none()) {
+                    let start = self.instant(cy, cx, WHAT, at)?;
+                    return Ok((need <= wall_left(&start).0).then_some(start));
+                }
+                if z < self.lo && self.period(false).is_some_and(|p| p.longest.is_none()) {
+                    let wall = i128::from(year_start(self.lo + 1) - year_start(z)) * i128::from(NS);
+                    if len + wall >= need {
+                        return found(cy, cx);
+                    }
+                    carry = Some((cy, cx, len + wall));
+                    z = self.lo;
+                    continue;
                 }
             }
             let s = self.summary(z).map_err(fail)?;
@@ -710,6 +901,8 @@ impl Lazy {
     /// The open intervals that meet `[a, b)`, clipped to it, in nanoseconds from the Unix
     /// epoch as `(year, rel)` pairs turned into instants; the parts of an interval split
     /// at the end of a UTC year joined again.
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
     pub(crate) fn intervals_between<Tz1: TimeZone, Tz2: TimeZone>(
         &self,
         a: &DateTime<Tz1>,
@@ -726,7 +919,9 @@ impl Lazy {
             let lo = if y == ya { ra } else { 0 };
             let hi = if y == yb { rb } else { year.to };
             for i in year.locate(lo)..year.len() {
-                let (Some(&s), Some(&e), Some(&d)) = (year.starts.get(i), year.ends.get(i), year.day_ends.get(i)) else {
+                let (Some(&s), Some(&e), Some(&d)) =
+                    (year.starts.get(i), year.ends.get(i), year.day_ends.get(i))
+                else {
                     break;
                 };
                 let (s, e) = (s.max(lo), e.min(hi));
@@ -755,7 +950,9 @@ impl Lazy {
     }
 
     /// The open intervals of chrono's whole range, year after year.
-    pub(crate) fn all_intervals(&self) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
+    pub(crate) fn all_intervals(
+        &self,
+    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + '_ {
         let mut pending: Option<(DateTime<Utc>, DateTime<Utc>, DateTime<Utc>)> = None;
         let mut years = min_year()..=max_year();
         let mut current: std::vec::IntoIter<(DateTime<Utc>, DateTime<Utc>, DateTime<Utc>)> =
@@ -777,7 +974,9 @@ impl Lazy {
                     (Some(p), None) => return Some((p.0, p.1)),
                     (None, Some(n)) => pending = Some(n),
                     // One interval split where a year ends.
-                    (Some(p), Some(n)) if p.1 == n.0 && p.2 == n.2 => pending = Some((p.0, n.1, p.2)),
+                    (Some(p), Some(n)) if p.1 == n.0 && p.2 == n.2 => {
+                        pending = Some((p.0, n.1, p.2))
+                    }
                     (Some(p), Some(n)) => {
                         pending = Some(n);
                         return Some((p.0, p.1));
@@ -796,7 +995,9 @@ impl Lazy {
             .iter()
             .zip(&year.ends)
             .zip(&year.day_ends)
-            .filter_map(|((&s, &e), &d)| Some((to_instant(y, s)?, to_instant(y, e)?, to_instant(y, d)?)))
+            .filter_map(|((&s, &e), &d)| {
+                Some((to_instant(y, s)?, to_instant(y, e)?, to_instant(y, d)?))
+            })
             .collect()
     }
 

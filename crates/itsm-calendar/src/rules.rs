@@ -186,8 +186,9 @@ impl Rules {
     }
 
     /// An upper bound on any stretch of uninterrupted local open time, in nanoseconds;
-    /// `None` when the weekly hours never close. A stretch is the week's longest, or a chain
-    /// of open exceptions and the week's stretches between and around them.
+    /// `None` when nothing but dated entries ever closes it. A stretch is the week's longest
+    /// (or, for a week open around the clock, the longest between two yearly holidays), or a
+    /// chain of open exceptions and such stretches between and around them.
     pub(crate) fn longest_run(&self) -> Option<i64> {
         // The week twice over, so that runs across Sunday night count whole.
         let mut open: Spans = Vec::new();
@@ -199,10 +200,36 @@ impl Rules {
                 }
             }
         }
-        if open.first().is_some_and(|&(s, e)| s <= 0 && e >= 14 * DAY) {
-            return None;
-        }
-        let weekly = open.iter().map(|(s, e)| e - s).max().unwrap_or(0);
+        let weekly = if open.first().is_some_and(|&(s, e)| s <= 0 && e >= 14 * DAY) {
+            // Open around the clock: only yearly holidays end a stretch, the segments of
+            // the day before running into them by at most a day.
+            let mut days: Vec<i64> = (0..13u32)
+                .flat_map(|m| (0..32u32).map(move |d| (m, d)))
+                .filter(|&(m, d)| {
+                    yearly_bit(m, d)
+                        .is_some_and(|(w, b)| self.yearly.get(w).is_some_and(|x| x & b != 0))
+                })
+                .filter_map(|(m, d)| NaiveDate::from_ymd_opt(2000, m, d))
+                .map(|d| i64::from(d.ordinal0()))
+                .collect();
+            let first = *days.first()?;
+            days.push(first + 366);
+            let gap = days.windows(2).map(|w| match w {
+                [a, b] => b - a - 1,
+                _ => 0,
+            });
+            // Segments crossing midnight run into a holiday by at most their end.
+            let spill = self
+                .week
+                .iter()
+                .flatten()
+                .map(|&(_, e)| (e - DAY).max(0))
+                .max()
+                .unwrap_or(0);
+            gap.max()?.checked_mul(DAY)?.checked_add(spill)?
+        } else {
+            open.iter().map(|(s, e)| e - s).max().unwrap_or(0)
+        };
         let mut local: i64 = weekly;
         for c in self.changes.iter().filter(|c| c.open) {
             let length = c
@@ -229,15 +256,11 @@ impl Rules {
 
     /// The first and last years (local) that a dated holiday or an exception touches.
     pub(crate) fn dated_years(&self) -> Option<(i32, i32)> {
-        let years = self
-            .dated
-            .iter()
-            .map(|d| d.year())
-            .chain(
-                self.changes
-                    .iter()
-                    .flat_map(|c| [c.start.year(), c.end.year()]),
-            );
+        let years = self.dated.iter().map(|d| d.year()).chain(
+            self.changes
+                .iter()
+                .flat_map(|c| [c.start.year(), c.end.year()]),
+        );
         years.fold(None, |acc, y| match acc {
             None => Some((y, y)),
             Some((lo, hi)) => Some((lo.min(y), hi.max(y))),
@@ -286,7 +309,12 @@ impl Rules {
 }
 
 /// The part of `[start, end)` in the `window` nanoseconds from `day`'s midnight.
-fn clip(day: NaiveDate, start: NaiveDateTime, end: NaiveDateTime, window: i64) -> Option<(i64, i64)> {
+fn clip(
+    day: NaiveDate,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    window: i64,
+) -> Option<(i64, i64)> {
     let midnight = day.and_time(NaiveTime::MIN);
     // Clamped before converting to nanoseconds, which would overflow for a date centuries
     // away.

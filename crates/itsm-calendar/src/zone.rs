@@ -13,7 +13,8 @@ pub(crate) enum Zone {
 
 /// What a spec's `zone` may be, for the error that refuses one.
 #[cfg(feature = "tz")]
-pub(crate) const ALLOWED: &str = "an IANA name such as Europe/Berlin, UTC, or an offset such as +02:00";
+pub(crate) const ALLOWED: &str =
+    "an IANA name such as Europe/Berlin, UTC, or an offset such as +02:00";
 #[cfg(not(feature = "tz"))]
 pub(crate) const ALLOWED: &str =
     "UTC or an offset such as +02:00 (IANA names need the `tz` feature)";

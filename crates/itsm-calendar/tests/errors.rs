@@ -382,7 +382,15 @@ fn an_unknown_zone_is_refused_with_its_name() {
         "UTC or an offset such as +02:00 (IANA names need the `tz` feature)"
     };
     let mut spec = office();
-    for zone in ["Europe/Berln", "utc", "+24:00", "+2:00", "02:00", "+02:00:00", ""] {
+    for zone in [
+        "Europe/Berln",
+        "utc",
+        "+24:00",
+        "+2:00",
+        "02:00",
+        "+02:00:00",
+        "",
+    ] {
         spec.zone = Some(zone.into());
         let expected = Error::UnknownZone {
             calendar: "office".into(),
@@ -441,7 +449,8 @@ fn a_calendar_without_a_horizon_that_never_opens_is_refused() {
     let at = |d| date(2026, 3, d).and_hms_opt(0, 0, 0).unwrap();
     spec.exceptions = vec![Exception::closed("strike", at(1), at(2))];
     assert!(matches!(Calendar::new(&spec), Err(Error::NeverOpen { .. })));
-    spec.exceptions.push(Exception::open("window", at(7), at(8)));
+    spec.exceptions
+        .push(Exception::open("window", at(7), at(8)));
     assert!(Calendar::new(&spec).is_ok());
 }
 
@@ -467,7 +476,10 @@ fn a_calendar_without_a_horizon_runs_out_of_open_time() {
         cal.end_of_business_day(&after),
         Err(out("the end of the business day", after))
     );
-    assert_eq!(cal.add(&before, Duration::hours(8)), Ok(at(15, 2).and_utc()));
+    assert_eq!(
+        cal.add(&before, Duration::hours(8)),
+        Ok(at(15, 2).and_utc())
+    );
     let err = cal
         .add(&before, Duration::hours(8) + Duration::nanoseconds(1))
         .unwrap_err();
@@ -476,7 +488,10 @@ fn a_calendar_without_a_horizon_runs_out_of_open_time() {
         err.to_string(),
         "calendar `windows` has no open time left for adding the duration from 2026-03-01 00:00:00 UTC"
     );
-    assert_eq!(cal.add(&after, -Duration::hours(8)), Ok(at(7, 22).and_utc()));
+    assert_eq!(
+        cal.add(&after, -Duration::hours(8)),
+        Ok(at(7, 22).and_utc())
+    );
     assert_eq!(
         cal.add(&after, -Duration::hours(9)),
         Err(out("adding the duration", after))

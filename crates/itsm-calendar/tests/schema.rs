@@ -95,7 +95,10 @@ mod pinned {
         assert_eq!(schema["title"], "CalendarSpec");
         assert_eq!(schema["required"], serde_json::json!(["name", "week"]));
         assert_eq!(schema["additionalProperties"], false);
-        assert_eq!(schema["properties"]["zone"]["type"], serde_json::json!(["string", "null"]));
+        assert_eq!(
+            schema["properties"]["zone"]["type"],
+            serde_json::json!(["string", "null"])
+        );
         // Times of day are strings; segments strings or objects; holidays short strings or
         // objects tagged by `kind`; a week may say `daily` or `weekdays`.
         let defs = &schema["$defs"];
@@ -103,7 +106,10 @@ mod pinned {
         assert_eq!(defs["Segment"]["anyOf"][0]["type"], "string");
         assert_eq!(defs["Segment"]["anyOf"][1]["$ref"], "#/$defs/SegmentObject");
         assert_eq!(defs["Holiday"]["anyOf"][0]["format"], "date");
-        assert_eq!(defs["Holiday"]["anyOf"][1]["pattern"], "^--[0-9]{2}-[0-9]{2}$");
+        assert_eq!(
+            defs["Holiday"]["anyOf"][1]["pattern"],
+            "^--[0-9]{2}-[0-9]{2}$"
+        );
         let kinds: Vec<&str> = defs["HolidayObject"]["oneOf"]
             .as_array()
             .unwrap()
@@ -120,7 +126,9 @@ mod pinned {
         days.sort_unstable();
         assert_eq!(
             days,
-            ["daily", "fri", "mon", "sat", "sun", "thu", "tue", "wed", "weekdays"]
+            [
+                "daily", "fri", "mon", "sat", "sun", "thu", "tue", "wed", "weekdays"
+            ]
         );
         assert_eq!(defs["Week"]["additionalProperties"], false);
     }
@@ -195,8 +203,14 @@ fn a_week_has_a_short_form() {
     let office = [seg("09:00", "17:00")];
     for (week, written) in [
         (Week::always(), json!({"daily": ["00:00-24:00"]})),
-        (Week::every_day(&[seg("22:00", "06:00")]), json!({"daily": ["22:00-06:00"]})),
-        (Week::weekdays(&office), json!({"weekdays": ["09:00-17:00"]})),
+        (
+            Week::every_day(&[seg("22:00", "06:00")]),
+            json!({"daily": ["22:00-06:00"]}),
+        ),
+        (
+            Week::weekdays(&office),
+            json!({"weekdays": ["09:00-17:00"]}),
+        ),
         (
             Week {
                 sun: vec![seg("10:00", "12:00")],
@@ -250,10 +264,16 @@ fn a_holiday_has_a_short_form() {
         read(json!({"kind": "yearly", "month": 12, "day": 25, "name": "Christmas"})),
         Holiday::yearly(12, 25).named("Christmas")
     );
-    assert_eq!(Holiday::yearly(12, 25).named("Christmas").name(), Some("Christmas"));
+    assert_eq!(
+        Holiday::yearly(12, 25).named("Christmas").name(),
+        Some("Christmas")
+    );
     assert_eq!(Holiday::yearly(12, 25).name(), None);
     // Without a name, the short form is written.
-    assert_eq!(serde_json::to_value(Holiday::yearly(1, 6)).unwrap(), json!("--01-06"));
+    assert_eq!(
+        serde_json::to_value(Holiday::yearly(1, 6)).unwrap(),
+        json!("--01-06")
+    );
 }
 
 /// A segment is `"HH:MM-HH:MM"` or `{start, end}`; it is written as the first.
@@ -267,7 +287,10 @@ fn a_segment_has_a_short_form() {
         assert_eq!(text.parse::<Segment>(), Ok(segment));
         assert_eq!(segment.to_string(), text);
         assert_eq!(serde_json::to_value(segment).unwrap(), json!(text));
-        assert_eq!(serde_json::from_value::<Segment>(json!(text)).unwrap(), segment);
+        assert_eq!(
+            serde_json::from_value::<Segment>(json!(text)).unwrap(),
+            segment
+        );
         let object = json!({"start": segment.start, "end": segment.end});
         assert_eq!(serde_json::from_value::<Segment>(object).unwrap(), segment);
     }
@@ -311,7 +334,10 @@ fn a_calendar_file_is_complete() {
     assert_eq!(cal.is_open(&at(24, 4)), Ok(true));
     assert_eq!(cal.is_open(&at(24, 22)), Ok(false));
     assert_eq!(cal.next_open(&at(24, 6)), Ok(at(25, 21)));
-    assert_eq!(cal.duration(&at(24, 0), &at(26, 0)), Ok(Duration::hours(5 + 3)));
+    assert_eq!(
+        cal.duration(&at(24, 0), &at(26, 0)),
+        Ok(Duration::hours(5 + 3))
+    );
 }
 
 /// A policy file as an administrator would write it: days left out are closed, holidays and
@@ -430,7 +456,14 @@ fn a_bad_spec_file_is_refused() {
     );
     refused::<Week>(r#"{"everyday": []}"#, "unknown field `everyday`");
     let bad_segment = |text: &str| Error::InvalidSegmentText { text: text.into() }.to_string();
-    for text in ["08:00", "08:00-", "8:00-12:00", "08:00 - 12:00", "08:00-12:00-13:00", ""] {
+    for text in [
+        "08:00",
+        "08:00-",
+        "8:00-12:00",
+        "08:00 - 12:00",
+        "08:00-12:00-13:00",
+        "",
+    ] {
         refused::<Segment>(&format!("\"{text}\""), &bad_segment(text));
         assert_eq!(
             text.parse::<Segment>(),
@@ -443,7 +476,15 @@ fn a_bad_spec_file_is_refused() {
     );
     refused::<Segment>("17", "invalid type: integer `17`, expected a segment");
     let bad_holiday = |text: &str| Error::InvalidHolidayText { text: text.into() }.to_string();
-    for text in ["2026-02-30", "12-25", "--1-25", "--12-5", "--12-25-", "christmas", ""] {
+    for text in [
+        "2026-02-30",
+        "12-25",
+        "--1-25",
+        "--12-5",
+        "--12-25-",
+        "christmas",
+        "",
+    ] {
         refused::<Holiday>(&format!("\"{text}\""), &bad_holiday(text));
     }
     assert_eq!(
@@ -478,7 +519,12 @@ fn a_holiday_no_year_has_reads_but_does_not_compile() {
     assert_eq!(spec.holidays, [Holiday::yearly(13, 1)]);
     assert!(matches!(
         Calendar::new(&spec),
-        Err(Error::InvalidHoliday { name: None, month: 13, day: 1, .. })
+        Err(Error::InvalidHoliday {
+            name: None,
+            month: 13,
+            day: 1,
+            ..
+        })
     ));
 }
 

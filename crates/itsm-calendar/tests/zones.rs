@@ -141,7 +141,10 @@ fn a_segment_ending_inside_the_repeated_hour_is_open_twice() {
     );
     assert_eq!(cal.total_open(), Duration::minutes(90));
     assert_eq!(cal.is_open(&utc(2026, 11, 1, 5, 45, 0)), Ok(false));
-    assert_eq!(cal.next_open(&utc(2026, 11, 1, 5, 45, 0)), Ok(utc(2026, 11, 1, 6, 0, 0)));
+    assert_eq!(
+        cal.next_open(&utc(2026, 11, 1, 5, 45, 0)),
+        Ok(utc(2026, 11, 1, 6, 0, 0))
+    );
     // Ten minutes before the first close, plus 20 minutes: ten minutes into the repeat.
     assert_eq!(
         cal.add(&utc(2026, 11, 1, 5, 20, 0), Duration::minutes(20)),
@@ -768,7 +771,12 @@ fn a_horizon_can_end_on_a_midnight_inside_a_repeat() {
         sun: vec![seg("00:00", "24:00")],
         ..Week::default()
     };
-    let cal = compile(&self::spec(weekend.clone()), &zone, date(2030, 3, 2), date(2030, 3, 3));
+    let cal = compile(
+        &self::spec(weekend.clone()),
+        &zone,
+        date(2030, 3, 2),
+        date(2030, 3, 3),
+    );
     assert_eq!(
         intervals(&cal),
         vec![
@@ -815,7 +823,11 @@ fn an_exception_may_start_and_end_between_whole_seconds() {
     let at = |h: u32, m: u32, s: u32, nano: u32| d.and_hms_nano_opt(h, m, s, nano).unwrap();
     let mut spec = spec(Week::weekdays(&[seg("09:00", "17:00")]));
     spec.exceptions = vec![
-        Exception::closed("reboot", at(9, 0, 0, 500_000_000), at(10, 0, 0, 250_000_000)),
+        Exception::closed(
+            "reboot",
+            at(9, 0, 0, 500_000_000),
+            at(10, 0, 0, 250_000_000),
+        ),
         Exception::open("one more nanosecond", at(17, 0, 0, 0), at(17, 0, 0, 1)),
     ];
     let cal = compile(&spec, &Utc, d, date(2026, 3, 3));

@@ -539,7 +539,8 @@ fn holiday(from: NaiveDate, days: i64) -> impl Strategy<Value = Holiday> {
     };
     prop_oneof![
         (0..days, name()).prop_map(move |(k, n)| named(Holiday::date(from + Duration::days(k)), n)),
-        (1..=12u32, 1..=28u32, name()).prop_map(move |(month, day, n)| named(Holiday::yearly(month, day), n)),
+        (1..=12u32, 1..=28u32, name())
+            .prop_map(move |(month, day, n)| named(Holiday::yearly(month, day), n)),
         name().prop_map(move |n| named(Holiday::yearly(2, 29), n)),
     ]
 }
