@@ -415,7 +415,7 @@ fn runs(intervals: &[(i64, i64)]) -> Vec<(i64, i64)> {
 }
 
 /// The open time of `spec` at a fixed offset, day by day, as UTC runs; with the instants of
-/// the horizon's ends. Each day's segments run from its midnight (into the next day when
+/// the horizon's ends and the intervals of each day (for the ends of business days). Each day's segments run from its midnight (into the next day when
 /// they cross midnight); an open exception opens its own date, a closed one closes what it
 /// covers; the days either side of the horizon count where they fall in it.
 fn reference(
@@ -423,11 +423,11 @@ fn reference(
     offset: FixedOffset,
     from: NaiveDate,
     to: NaiveDate,
-) -> (Vec<(i64, i64)>, i64, i64) {
+) -> Reference {
     let shift = i64::from(offset.local_minus_utc()) * NS;
     let local = |d: NaiveDate| nanos(&d.and_time(NaiveTime::MIN).and_utc()) - shift;
     let (lo, hi) = (local(from), local(to));
-    let mut all = Vec::new();
+    let mut all: Vec<(i64, i64, NaiveDate)> = Vec::new();
     let mut d = from.pred_opt().unwrap_or(from);
     while d <= to {
         let mut set: Vec<(i64, i64)> = Vec::new();
@@ -460,14 +460,31 @@ fn reference(
         let base = local(d);
         all.extend(
             set.into_iter()
-                .map(|(s, e)| ((base + s).max(lo), (base + e).min(hi)))
-                .filter(|(s, e)| s < e),
+                .map(|(s, e)| ((base + s).max(lo), (base + e).min(hi), d))
+                .filter(|(s, e, _)| s < e),
         );
         let Some(next) = d.succ_opt() else { break };
         d = next;
     }
     all.sort_unstable();
-    (runs(&all), lo, hi)
+    let spans: Vec<(i64, i64)> = all.iter().map(|(s, e, _)| (*s, *e)).collect();
+    // Where two days' open time overlaps the business day is a choice; leave it out.
+    let apart = all.windows(2).all(|w| matches!(w, [a, b] if a.1 <= b.0));
+    Reference {
+        runs: runs(&spans),
+        start: lo,
+        end: hi,
+        days: apart.then_some(all),
+    }
+}
+
+/// What [`reference`] builds.
+struct Reference {
+    runs: Vec<(i64, i64)>,
+    start: i64,
+    end: i64,
+    /// The intervals with the day their segment belongs to, unless two days overlap.
+    days: Option<Vec<(i64, i64, NaiveDate)>>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,12 +500,16 @@ struct Cal<'a> {
     total: i64,
     intervals: Vec<(i64, i64)>,
     runs: Vec<(i64, i64)>,
-    /// The zone, when fixed: local days are then known.
-    fixed: Option<FixedOffset>,
+    /// The reference's intervals with their days, when known (a fixed zone).
+    days: Option<Vec<(i64, i64, NaiveDate)>>,
 }
 
 impl<'a> Cal<'a> {
-    fn new(cal: &'a Calendar, open: Option<&'a Calendar>, fixed: Option<FixedOffset>) -> Cal<'a> {
+    fn new(
+        cal: &'a Calendar,
+        open: Option<&'a Calendar>,
+        days: Option<Vec<(i64, i64, NaiveDate)>>,
+    ) -> Cal<'a> {
         let intervals: Vec<(i64, i64)> = cal
             .intervals()
             .map(|(s, e)| (nanos(&s), nanos(&e)))
@@ -522,7 +543,7 @@ impl<'a> Cal<'a> {
             total,
             runs: runs(&intervals),
             intervals,
-            fixed,
+            days,
         }
     }
 
@@ -541,10 +562,6 @@ impl<'a> Cal<'a> {
             .take_while(|(s, _)| *s < t)
             .map(|(s, e)| (*e).min(t) - s)
             .sum()
-    }
-
-    fn local_day(&self, t: i64, offset: FixedOffset) -> NaiveDate {
-        utc(t).with_timezone(&offset).date_naive()
     }
 }
 
@@ -618,16 +635,20 @@ fn check_instant(c: &Cal<'_>, t: i64) {
             c.intervals.iter().skip(i).any(|(_, e)| *e == end),
             "end of business day {end} is no interval's end"
         );
-        if let (Some(offset), Some((s, _))) = (c.fixed, c.intervals.get(i)) {
-            let day = c.local_day(*s, offset);
-            let last = c
-                .intervals
+        // The business day of the interval at or after `t` (the day its segment starts
+        // on) ends with that day's last interval.
+        if let Some(days) = &c.days {
+            let day = days
                 .iter()
-                .skip(i)
-                .take_while(|(s, _)| c.local_day(*s, offset) == day)
-                .last()
-                .map(|(_, e)| *e);
-            assert_eq!(Some(end), last, "end of the business day {day} from {at}");
+                .filter(|(_, e, _)| *e > t)
+                .min_by_key(|(s, _, _)| *s)
+                .map(|(_, _, d)| *d);
+            let last = days
+                .iter()
+                .filter(|(_, _, d)| Some(*d) == day)
+                .map(|(_, e, _)| *e)
+                .max();
+            assert_eq!(Some(end), last, "end of the business day {day:?} from {at}");
         }
     }
 }
@@ -958,7 +979,12 @@ fn compile_checked(
         );
     }
     if let (Zone::Fixed(offset), true, true) = (zone, valid, horizon) {
-        let (want, start, end) = reference(spec, offset, from, to);
+        let Reference {
+            runs: want,
+            start,
+            end,
+            ..
+        } = reference(spec, offset, from, to);
         match &got {
             Ok(cal) => {
                 let have: Vec<(i64, i64)> = cal
@@ -1018,12 +1044,12 @@ pub fn queries(data: &[u8]) {
     let Some(cal) = compile_checked(&spec, zone, from, to) else {
         return;
     };
-    let fixed = match zone {
-        Zone::Fixed(offset) => Some(offset),
+    let days = match zone {
+        Zone::Fixed(offset) => reference(&spec, offset, from, to).days,
         Zone::Iana(_) => None,
     };
     let open = without_horizon(&spec, zone);
-    let c = Cal::new(&cal, open.as_ref(), fixed);
+    let c = Cal::new(&cal, open.as_ref(), days);
     let mut prev = c.from;
     let mut steps = 0;
     while !b.is_empty() && steps < MAX_STEPS {
@@ -1077,12 +1103,12 @@ pub fn spec_json(data: &[u8]) {
         let Some(cal) = compile_checked(&spec, zone, from, to) else {
             continue;
         };
-        let fixed = match zone {
-            Zone::Fixed(offset) => Some(offset),
+        let days = match zone {
+            Zone::Fixed(offset) => reference(&spec, offset, from, to).days,
             Zone::Iana(_) => None,
         };
         let open = without_horizon(&spec, zone);
-        let c = Cal::new(&cal, open.as_ref(), fixed);
+        let c = Cal::new(&cal, open.as_ref(), days);
         // The edges of the first intervals and of the horizon, give or take a nanosecond.
         let mut points: Vec<i64> = vec![c.from, c.to, c.from - 1, c.to + 1];
         for (s, e) in c.intervals.iter().take(4) {

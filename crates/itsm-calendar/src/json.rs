@@ -25,12 +25,14 @@ struct SegmentObject {
     end: TimeOfDay,
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for Segment {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for Segment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct SegmentVisitor;
@@ -55,6 +57,7 @@ impl<'de> Deserialize<'de> for Segment {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Segment {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Segment".into()
@@ -167,12 +170,14 @@ impl From<Week> for WeekRepr {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for Week {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         WeekRepr::from(self.clone()).serialize(serializer)
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for Week {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         WeekRepr::deserialize(deserializer).map(Week::from)
@@ -180,6 +185,7 @@ impl<'de> Deserialize<'de> for Week {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Week {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Week".into()
@@ -243,6 +249,7 @@ fn holiday_from_text(text: &str) -> Result<Holiday, Error> {
         .map_err(|_| bad())
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl Serialize for Holiday {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -274,6 +281,7 @@ impl Serialize for Holiday {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl<'de> Deserialize<'de> for Holiday {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct HolidayVisitor;
@@ -301,6 +309,7 @@ impl<'de> Deserialize<'de> for Holiday {
 }
 
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 impl schemars::JsonSchema for Holiday {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Holiday".into()

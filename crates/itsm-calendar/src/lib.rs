@@ -89,6 +89,12 @@ pub use calendar::{Calendar, MAX_HORIZON_YEARS};
 pub use error::Error;
 pub use spec::{CalendarSpec, Exception, Holiday, Segment, TimeOfDay, Week};
 
+// The crate's README example is compiled and run as a doctest, so it cannot rot (it reads
+// JSON and names an IANA zone: it needs the default features).
+#[cfg(all(doctest, feature = "serde", feature = "tz"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The date and time crate of this API (`DateTime`, `NaiveDate`, `Duration`), re-exported so
 /// that a host needs no second dependency to build instants and durations.
 pub use chrono;
