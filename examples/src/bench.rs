@@ -1,7 +1,13 @@
-//! Helpers the benchmark binaries share: a small seeded generator and readings of this
-//! process from Linux's `/proc`.
+//! Helpers the benchmark binaries share: a small seeded generator, readings of this process
+//! and of the machine from Linux's `/proc`, medians and verdicts, the Python virtual
+//! environment of the peers and the running of their scripts, and a tiny option parser.
 
+use std::error::Error;
+use std::fmt;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::str::FromStr;
 
 /// xorshift64* (Vigna): small, seeded, good enough to shape a workload. The host passes the
 /// seed, so every run generates the same data.
@@ -125,4 +131,436 @@ pub fn last_line(bytes: &[u8]) -> String {
         .unwrap_or("")
         .trim()
         .to_owned()
+}
+
+/// How many CPUs this process may use (0 when unknown).
+pub fn cpus_visible() -> usize {
+    std::thread::available_parallelism().map_or(0, usize::from)
+}
+
+/// The clock a benchmark's headline figures are read on, as its `clock:` line says it.
+pub fn clock_in_use() -> &'static str {
+    if thread_cpu_ns().is_some() {
+        "on-CPU time of the benchmark thread (/proc/thread-self/schedstat); wall clock beside it"
+    } else {
+        "wall clock (this kernel does not report the thread's on-CPU time)"
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory of this process
+
+/// The value of a field of `/proc/self/status` (`key` with its colon, such as `VmHWM:`),
+/// trimmed (`123456 kB`); `None` where the file or the field is missing.
+pub fn proc_status(key: &str) -> Option<String> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix(key))
+        .map(|value| value.trim().to_owned())
+}
+
+/// A memory field of `/proc/self/status` (given in kB) in MB of 1024 kB.
+pub fn status_mb(key: &str) -> Option<f64> {
+    let kb: f64 = proc_status(key)?.split_whitespace().next()?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The peak resident set of this process in MB (`VmHWM`): since it started, or since the
+/// last [`reset_peak`].
+pub fn peak_mb() -> Option<f64> {
+    status_mb("VmHWM:")
+}
+
+/// The resident set of this process now, in MB (`VmRSS`).
+pub fn resident_mb() -> Option<f64> {
+    status_mb("VmRSS:")
+}
+
+/// Resets the kernel's peak resident set (`VmHWM`) to the current one, so that the next
+/// phase's peak is its own; false where the kernel refuses.
+pub fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+// ---------------------------------------------------------------------------------------
+// Figures and verdicts
+
+/// The median, smallest and largest of `values` (ordered by [`f64::total_cmp`]; of an even
+/// count, the median is the upper of the two middle values); `None` when there are none.
+pub fn median_min_max(mut values: Vec<f64>) -> Option<(f64, f64, f64)> {
+    values.sort_by(f64::total_cmp);
+    let median = *values.get(values.len() / 2)?;
+    Some((median, *values.first()?, *values.last()?))
+}
+
+/// The median of `values`, as [`median_min_max`] takes it; `None` when there are none.
+pub fn median(values: Vec<f64>) -> Option<f64> {
+    median_min_max(values).map(|(median, _, _)| median)
+}
+
+/// An aim's verdict as the benchmarks print it: `met` or `NOT met`.
+pub fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}
+
+// ---------------------------------------------------------------------------------------
+// The Python peers
+
+/// The benchmarks' Python virtual environment: `bench-venv` in the Cargo target folder
+/// (packages are installed there, never system-wide).
+pub fn venv_dir() -> PathBuf {
+    target_dir().join("bench-venv")
+}
+
+/// Makes the virtual environment of [`venv_dir`] with `python3 -m venv` unless it is
+/// there; its interpreter.
+///
+/// # Errors
+/// Why it could not be made: `python3` missing or failing (with its last line of errors).
+pub fn python_venv() -> Result<PathBuf, String> {
+    let venv = venv_dir();
+    let python = venv.join("bin").join("python");
+    if !python.exists() {
+        let out = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .output()
+            .map_err(|e| format!("python3 -m venv: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "python3 -m venv failed: {}",
+                last_line(&out.stderr)
+            ));
+        }
+    }
+    Ok(python)
+}
+
+/// Why pip did not install.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PipError {
+    /// pip could not be started (the reason).
+    Spawn(String),
+    /// pip ran and failed (the last line of its errors).
+    Failed(String),
+}
+
+impl fmt::Display for PipError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PipError::Spawn(reason) => write!(f, "pip: {reason}"),
+            PipError::Failed(last) => write!(f, "pip install failed: {last}"),
+        }
+    }
+}
+
+impl Error for PipError {}
+
+/// Installs `packages` (pip requirement specifiers, such as `pytz` or `name==1.0`) in one
+/// quiet pip run into the virtual environment whose interpreter is `python` (its own
+/// `pip`, beside it).
+///
+/// # Errors
+/// When pip cannot be started or fails.
+pub fn pip_install(python: &Path, packages: &[&str]) -> Result<(), PipError> {
+    let out = Command::new(python.with_file_name("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(packages)
+        .output()
+        .map_err(|e| PipError::Spawn(e.to_string()))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(PipError::Failed(last_line(&out.stderr)))
+    }
+}
+
+/// The benchmarks' Python environment with `packages` installed: [`python_venv`], then
+/// [`pip_install`] of all of them at once (none: no pip run); its interpreter.
+///
+/// # Errors
+/// Why not, as one line (`python3 -m venv failed: ...`, `pip install failed: ...`).
+pub fn python_env(packages: &[&str]) -> Result<PathBuf, String> {
+    let python = python_venv()?;
+    if !packages.is_empty() {
+        pip_install(&python, packages).map_err(|e| e.to_string())?;
+    }
+    Ok(python)
+}
+
+/// A command that runs the peer script `name` of `examples/bench/` with `python`; add its
+/// arguments, then hand it to [`run_lines`].
+pub fn python_script(python: &Path, name: &str) -> Command {
+    let mut command = Command::new(python);
+    command.arg(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("bench")
+            .join(name),
+    );
+    command
+}
+
+/// Runs `command` with no input, handing each line of its standard output to `on_line` as
+/// it comes; its standard error is kept for the error message.
+///
+/// # Errors
+/// When the command cannot be started, `on_line` fails (the command is then killed), or
+/// the command fails: `the script failed: <its last line of errors>`, or `the script exited
+/// with <status>` when it wrote no errors.
+pub fn run_lines(
+    mut command: Command,
+    mut on_line: impl FnMut(&str) -> Result<(), Box<dyn Error>>,
+) -> Result<(), Box<dyn Error>> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no standard output")?;
+    let mut stderr = child.stderr.take().ok_or("no standard error")?;
+    let (read, errors) = std::thread::scope(|scope| {
+        // Read apart, so that a script writing much to its standard error cannot block.
+        let errors = scope.spawn(move || {
+            let mut bytes = Vec::new();
+            stderr
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
+                .unwrap_or_default()
+        });
+        let read = BufReader::new(stdout)
+            .lines()
+            .try_for_each(|line| on_line(&line?));
+        if read.is_err() {
+            // Stop it, so that it neither blocks on a full pipe nor outlives us.
+            child.kill().ok();
+        }
+        (read, errors.join().unwrap_or_default())
+    });
+    let status = child.wait()?;
+    read?;
+    if !status.success() {
+        let last = last_line(&errors);
+        return Err(if last.is_empty() {
+            format!("the script exited with {status}")
+        } else {
+            format!("the script failed: {last}")
+        }
+        .into());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+/// One command-line option a benchmark accepts: `--name` alone (a flag) or `--name VALUE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opt {
+    /// The option as typed, with its dashes (`--pairs`).
+    pub name: &'static str,
+    /// What its value stands for (`N`, `SECONDS`), or `None` for a flag.
+    pub value: Option<&'static str>,
+    /// What it does, for `--help`.
+    pub about: &'static str,
+}
+
+impl Opt {
+    /// A flag: `--name` alone.
+    pub const fn flag(name: &'static str, about: &'static str) -> Opt {
+        Opt {
+            name,
+            value: None,
+            about,
+        }
+    }
+
+    /// An option with a value: `--name VALUE`.
+    pub const fn value(name: &'static str, value: &'static str, about: &'static str) -> Opt {
+        Opt {
+            name,
+            value: Some(value),
+            about,
+        }
+    }
+
+    /// `--name` or `--name VALUE`.
+    pub fn synopsis(&self) -> String {
+        match self.value {
+            Some(value) => format!("{} {value}", self.name),
+            None => self.name.to_owned(),
+        }
+    }
+}
+
+/// The options given on a command line, checked against those allowed: each either
+/// `--flag` or `--key value`; `--help` (or `-h`) is always allowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Args {
+    given: Vec<(&'static str, Option<String>)>,
+    help: bool,
+}
+
+impl Args {
+    /// Parses this process's arguments (after the program's name) against `allowed`.
+    ///
+    /// # Errors
+    /// As [`Args::parse`].
+    pub fn from_env(allowed: &[Opt]) -> Result<Args, String> {
+        Args::parse(allowed, std::env::args().skip(1))
+    }
+
+    /// Parses `args` against `allowed`.
+    ///
+    /// # Errors
+    /// An argument that is not allowed (the message lists those that are), or an option
+    /// that needs a value given last without one.
+    pub fn parse(allowed: &[Opt], args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+        let mut parsed = Args::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            if arg == "--help" || arg == "-h" {
+                parsed.help = true;
+                continue;
+            }
+            let Some(opt) = allowed.iter().find(|o| o.name == arg) else {
+                let list: Vec<String> = allowed.iter().map(Opt::synopsis).collect();
+                return Err(format!(
+                    "unknown argument {arg}; allowed: {}, --help",
+                    list.join(", ")
+                ));
+            };
+            let value = match opt.value {
+                Some(what) => Some(
+                    args.next()
+                        .ok_or_else(|| format!("{} needs a value ({what})", opt.name))?,
+                ),
+                None => None,
+            };
+            parsed.given.push((opt.name, value));
+        }
+        Ok(parsed)
+    }
+
+    /// Whether `--help` (or `-h`) was given.
+    pub fn help(&self) -> bool {
+        self.help
+    }
+
+    /// Whether the flag `name` was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.given.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The value of the option `name`, parsed (the last one when it was given more than
+    /// once); `None` when it was not given.
+    ///
+    /// # Errors
+    /// When the value does not parse as a `T`.
+    pub fn value<T: FromStr>(&self, name: &str) -> Result<Option<T>, String>
+    where
+        T::Err: fmt::Display,
+    {
+        let Some(text) = self
+            .given
+            .iter()
+            .rev()
+            .find_map(|(n, v)| (*n == name).then_some(v.as_deref()).flatten())
+        else {
+            return Ok(None);
+        };
+        text.parse()
+            .map(Some)
+            .map_err(|e| format!("{name} {text}: {e}"))
+    }
+}
+
+/// The `--help` text of a benchmark: `usage:` with `program` and its options, then one line
+/// per option.
+pub fn usage(program: &str, allowed: &[Opt]) -> String {
+    let mut text = format!("usage: {program}");
+    for opt in allowed {
+        text.push_str(&format!(" [{}]", opt.synopsis()));
+    }
+    let width = allowed
+        .iter()
+        .map(|o| o.synopsis().len())
+        .max()
+        .unwrap_or(0);
+    for opt in allowed {
+        text.push_str(&format!("\n  {:width$}  {}", opt.synopsis(), opt.about));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALLOWED: [Opt; 2] = [
+        Opt::value("--pairs", "N", "how many"),
+        Opt::flag("--no-python", "skip the peers"),
+    ];
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        Args::parse(&ALLOWED, args.iter().map(|a| (*a).to_owned()))
+    }
+
+    #[test]
+    fn options_parse_flags_and_values() {
+        let args = parse(&["--pairs", "10", "--no-python", "--pairs", "12"]).unwrap();
+        assert!(args.flag("--no-python"));
+        assert!(!args.help());
+        assert_eq!(args.value::<usize>("--pairs"), Ok(Some(12)));
+        let args = parse(&[]).unwrap();
+        assert!(!args.flag("--no-python"));
+        assert_eq!(args.value::<usize>("--pairs"), Ok(None));
+        assert!(parse(&["-h"]).unwrap().help());
+    }
+
+    #[test]
+    fn options_report_what_is_wrong() {
+        assert_eq!(
+            parse(&["--pair"]).unwrap_err(),
+            "unknown argument --pair; allowed: --pairs N, --no-python, --help"
+        );
+        assert_eq!(
+            parse(&["--pairs"]).unwrap_err(),
+            "--pairs needs a value (N)"
+        );
+        let args = parse(&["--pairs", "x"]).unwrap();
+        assert!(
+            args.value::<usize>("--pairs")
+                .unwrap_err()
+                .starts_with("--pairs x: ")
+        );
+        assert_eq!(
+            usage("bench", &ALLOWED),
+            "usage: bench [--pairs N] [--no-python]\n  --pairs N    how many\n  --no-python  skip the peers"
+        );
+    }
+
+    #[test]
+    fn medians_take_the_upper_middle() {
+        assert_eq!(median_min_max(vec![3.0, 1.0, 2.0]), Some((2.0, 1.0, 3.0)));
+        assert_eq!(
+            median_min_max(vec![4.0, 1.0, 3.0, 2.0]),
+            Some((3.0, 1.0, 4.0))
+        );
+        assert_eq!(median_min_max(Vec::new()), None);
+        assert_eq!(median(vec![5.0]), Some(5.0));
+        assert_eq!(verdict(true), "met");
+        assert_eq!(verdict(false), "NOT met");
+    }
+
+    #[test]
+    fn pip_errors_read_as_before() {
+        assert_eq!(
+            PipError::Failed("no such package".into()).to_string(),
+            "pip install failed: no such package"
+        );
+        assert_eq!(
+            PipError::Spawn("not found".into()).to_string(),
+            "pip: not found"
+        );
+    }
 }

@@ -37,7 +37,8 @@
 //! normalising (see also [`CONVENTIONS`]).
 //!
 //! Run: `cargo run --release -p itsm-examples --bin bench-sla`, optionally followed by
-//! `--pairs N`, `--python-pairs N`, `--python-budget SECONDS` (per zone) or `--no-python`.
+//! `--pairs N`, `--python-pairs N`, `--python-budget SECONDS` (per zone) or `--no-python`;
+//! `--help` lists them.
 //!
 //! jiff, whose types workclock's API takes and returns, is deliberately not a dependency of
 //! `itsm-examples`: its values are made here by parsing text into the types that workclock's
@@ -48,13 +49,15 @@
 // workspace lints forbid both in library code, so this binary opts out.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
-use itsm_examples::bench::{Rng, last_line, load_average, target_dir, thread_cpu_ns};
+use itsm_examples::bench::{
+    Args, Opt, Rng, clock_in_use, cpus_visible, load_average, median_min_max, python_env,
+    python_script, run_lines, target_dir, thread_cpu_ns, usage, venv_dir, verdict,
+};
 use std::collections::BTreeSet;
 use std::error::Error;
 use std::hint::black_box;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::str::FromStr;
 use std::time::{Duration as Elapsed, Instant};
 
@@ -217,14 +220,9 @@ struct Stats {
 }
 
 impl Stats {
-    fn of(mut samples: Vec<f64>) -> Stats {
-        samples.sort_by(f64::total_cmp);
-        let at = |i: usize| samples.get(i).copied().unwrap_or(f64::NAN);
-        Stats {
-            median: at(samples.len() / 2),
-            min: at(0),
-            max: at(samples.len().saturating_sub(1)),
-        }
+    fn of(samples: Vec<f64>) -> Stats {
+        let (median, min, max) = median_min_max(samples).unwrap_or((f64::NAN, f64::NAN, f64::NAN));
+        Stats { median, min, max }
     }
 }
 
@@ -831,44 +829,19 @@ fn where_time_goes(
 // ---------------------------------------------------------------------------------------
 // businesstimedelta
 
-/// Creates the virtual environment and installs businesstimedelta into it; the interpreter,
-/// or why not.
-fn python_env() -> Result<PathBuf, String> {
-    let venv = target_dir().join("bench-venv");
-    let python = venv.join("bin").join("python");
-    let pip = venv.join("bin").join("pip");
+/// The Python packages of the peer, pinned where it matters.
+const PYTHON_PACKAGES: [&str; 2] = ["businesstimedelta==1.0.1", "pytz"];
+
+/// Sets up the virtual environment with businesstimedelta in it; the interpreter, or why
+/// not.
+fn businesstimedelta_env() -> Result<PathBuf, String> {
     println!(
         "businesstimedelta: installing it with pip into the virtual environment {} \
-         (python3 -m venv, then pip install businesstimedelta==1.0.1 pytz; never system-wide)",
-        venv.display()
+         (python3 -m venv, then pip install {}; never system-wide)",
+        venv_dir().display(),
+        PYTHON_PACKAGES.join(" ")
     );
-    if !python.exists() {
-        let status = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .output()
-            .map_err(|e| format!("python3 -m venv: {e}"))?;
-        if !status.status.success() {
-            return Err(format!(
-                "python3 -m venv failed: {}",
-                last_line(&status.stderr)
-            ));
-        }
-    }
-    let out = Command::new(&pip)
-        .args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "businesstimedelta==1.0.1",
-            "pytz",
-        ])
-        .output()
-        .map_err(|e| format!("pip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("pip install failed: {}", last_line(&out.stderr)));
-    }
-    Ok(python)
+    python_env(&PYTHON_PACKAGES)
 }
 
 /// What the Python peer reported for one zone.
@@ -885,6 +858,77 @@ struct PythonRun {
     errors: Vec<String>,
 }
 
+impl PythonRun {
+    /// Reads a figure off one line of the script's report.
+    fn read_figure(&mut self, line: &str) {
+        let value = |prefix: &str| {
+            line.strip_prefix(prefix)
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse::<f64>().ok())
+        };
+        if let Some(v) = value("businesstimedelta us/query duration: ") {
+            self.us_duration = v;
+        } else if let Some(v) = value("businesstimedelta us/query add: ") {
+            self.us_add = v;
+        } else if let Some(v) = value("businesstimedelta us/query: ") {
+            self.us_query = v;
+        } else if let Some(v) = value("businesstimedelta pairs run: ") {
+            self.pairs_run = v as usize;
+        }
+    }
+
+    /// Reads the answers file: `<d|a> <index> <seconds|error> [<on-CPU ns>|<error text>]`.
+    fn read_answers(&mut self, text: &str) -> Res<()> {
+        for line in text.lines() {
+            let mut fields = line.splitn(4, ' ');
+            let (Some(kind), Some(index), Some(value)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            let index: usize = index.parse()?;
+            let rest = fields.next().unwrap_or("");
+            let is_add = kind == "a";
+            let answer = if value == "error" {
+                if self.errors.len() < 3 {
+                    self.errors.push(format!("{kind} #{index}: {rest}"));
+                }
+                None
+            } else {
+                let secs: i64 = value.parse()?;
+                if let Ok(ns) = rest.trim().parse::<u64>() {
+                    self.times.push((is_add, index, ns));
+                }
+                Some(nanos(secs))
+            };
+            if is_add {
+                self.deadlines.push((index, answer));
+            } else {
+                self.durations.push((index, answer));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the peer's input: the holidays, then the first `pairs` pairs of each kind.
+fn write_python_input(path: &Path, w: &Workload, holidays: &[NaiveDate], pairs: usize) -> Res<()> {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+    write!(f, "holidays")?;
+    for d in holidays {
+        write!(f, " {d}")?;
+    }
+    writeln!(f)?;
+    for p in w.spans.iter().take(pairs) {
+        writeln!(f, "d {} {}", p.start, p.end)?;
+    }
+    for p in w.deadlines.iter().take(pairs) {
+        writeln!(f, "a {} {}", p.start, p.business)?;
+    }
+    f.flush()?;
+    Ok(())
+}
+
 fn run_python(
     python: &Path,
     zone: &str,
@@ -896,84 +940,89 @@ fn run_python(
     let dir = target_dir();
     let input = dir.join("bench-sla-pairs.txt");
     let output = dir.join(format!("bench-sla-btd-{}.txt", zone.replace('/', "-")));
-    {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&input)?);
-        write!(f, "holidays")?;
-        for d in holidays {
-            write!(f, " {d}")?;
-        }
-        writeln!(f)?;
-        for p in w.spans.iter().take(pairs) {
-            writeln!(f, "d {} {}", p.start, p.end)?;
-        }
-        for p in w.deadlines.iter().take(pairs) {
-            writeln!(f, "a {} {}", p.start, p.business)?;
-        }
-        f.flush()?;
-    }
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/bench/bench_businesstimedelta.py"
-    );
-    let out = Command::new(python)
-        .arg(script)
+    write_python_input(&input, w, holidays, pairs)?;
+    let mut script = python_script(python, "bench_businesstimedelta.py");
+    script
         .arg(&input)
         .arg(zone)
         .arg(&output)
-        .arg(format!("{budget}"))
-        .output()?;
-    if !out.status.success() {
-        return Err(format!("the script failed: {}", last_line(&out.stderr)).into());
-    }
+        .arg(format!("{budget}"));
+    // The report is printed once the script has succeeded.
+    let mut report = Vec::new();
+    run_lines(script, |line| {
+        report.push(line.to_owned());
+        Ok(())
+    })?;
     let mut run = PythonRun::default();
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in &report {
         println!("  [{zone}] {line}");
-        let value = |prefix: &str| {
-            line.strip_prefix(prefix)
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|v| v.parse::<f64>().ok())
-        };
-        if let Some(v) = value("businesstimedelta us/query duration: ") {
-            run.us_duration = v;
-        } else if let Some(v) = value("businesstimedelta us/query add: ") {
-            run.us_add = v;
-        } else if let Some(v) = value("businesstimedelta us/query: ") {
-            run.us_query = v;
-        } else if let Some(v) = value("businesstimedelta pairs run: ") {
-            run.pairs_run = v as usize;
-        }
+        run.read_figure(line);
     }
-    for line in std::fs::read_to_string(&output)?.lines() {
-        let mut fields = line.splitn(4, ' ');
-        let (Some(kind), Some(index), Some(value)) = (fields.next(), fields.next(), fields.next())
-        else {
-            continue;
-        };
-        let index: usize = index.parse()?;
-        let rest = fields.next().unwrap_or("");
-        let is_add = kind == "a";
-        let answer = if value == "error" {
-            if run.errors.len() < 3 {
-                run.errors.push(format!("{kind} #{index}: {rest}"));
-            }
-            None
-        } else {
-            let secs: i64 = value.parse()?;
-            if let Ok(ns) = rest.trim().parse::<u64>() {
-                run.times.push((is_add, index, ns));
-            }
-            Some(nanos(secs))
-        };
-        if is_add {
-            run.deadlines.push((index, answer));
-        } else {
-            run.durations.push((index, answer));
-        }
-    }
+    run.read_answers(&std::fs::read_to_string(&output)?)?;
     Ok(run)
 }
 
+/// Runs businesstimedelta in both zones (each zone's run, or why it was skipped).
+fn run_businesstimedelta<'z>(
+    opts: &Options,
+    w: &Workload,
+    holidays: &[NaiveDate],
+) -> Vec<(&'z str, PythonRun)> {
+    let mut runs = Vec::new();
+    if !opts.python {
+        return runs;
+    }
+    let python = match businesstimedelta_env() {
+        Ok(python) => python,
+        Err(reason) => {
+            println!("businesstimedelta: skipped ({reason})");
+            return runs;
+        }
+    };
+    println!(
+        "businesstimedelta: offered the first {} pairs of each kind per zone, with a budget of \
+         {} s of its on-CPU time per zone (it walks day by day)",
+        opts.python_pairs.min(w.spans.len()),
+        opts.python_budget
+    );
+    for (label, zone) in [("utc", "UTC"), ("zoned", "Europe/London")] {
+        match run_python(
+            &python,
+            zone,
+            w,
+            holidays,
+            opts.python_pairs,
+            opts.python_budget,
+        ) {
+            Ok(run) => runs.push((label, run)),
+            Err(e) => println!("businesstimedelta: skipped in {zone} ({e})"),
+        }
+    }
+    runs
+}
+
 // ---------------------------------------------------------------------------------------
+// The steps of a run
+
+/// The options allowed on the command line.
+const OPTIONS: [Opt; 4] = [
+    Opt::value(
+        "--pairs",
+        "N",
+        "duration pairs, and as many deadline pairs (200000)",
+    ),
+    Opt::value(
+        "--python-pairs",
+        "N",
+        "pairs of each kind offered to businesstimedelta (100000)",
+    ),
+    Opt::value(
+        "--python-budget",
+        "SECONDS",
+        "businesstimedelta's on-CPU budget per zone (60)",
+    ),
+    Opt::flag("--no-python", "skip businesstimedelta"),
+];
 
 struct Options {
     pairs: usize,
@@ -982,45 +1031,32 @@ struct Options {
     python: bool,
 }
 
-fn options() -> Res<Options> {
-    let mut o = Options {
-        pairs: PAIRS,
-        python_pairs: PYTHON_PAIRS,
-        python_budget: PYTHON_BUDGET_SECS,
-        python: true,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--pairs" => o.pairs = value()?.parse()?,
-            "--python-pairs" => o.python_pairs = value()?.parse()?,
-            "--python-budget" => o.python_budget = value()?.parse()?,
-            "--no-python" => o.python = false,
-            _ => return Err(format!("unknown argument {arg}").into()),
-        }
+/// The options, or `None` after printing the help that `--help` asks for.
+fn options() -> Res<Option<Options>> {
+    let args = Args::from_env(&OPTIONS)?;
+    if args.help() {
+        println!("{}", usage("bench-sla", &OPTIONS));
+        return Ok(None);
     }
-    Ok(o)
+    Ok(Some(Options {
+        pairs: args.value("--pairs")?.unwrap_or(PAIRS),
+        python_pairs: args.value("--python-pairs")?.unwrap_or(PYTHON_PAIRS),
+        python_budget: args.value("--python-budget")?.unwrap_or(PYTHON_BUDGET_SECS),
+        python: !args.flag("--no-python"),
+    }))
 }
 
-fn verdict(ok: bool) -> &'static str {
-    if ok { "met" } else { "NOT met" }
+/// The calendar of every side: ours compiled in both zones, workclock's schedules.
+struct Calendars {
+    holidays: Vec<NaiveDate>,
+    utc: Calendar,
+    zoned: Calendar,
+    workclock_utc: Schedule,
+    workclock_zoned: Schedule,
 }
 
-fn main() -> Res<()> {
-    let opts = options()?;
-    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
-    println!(
-        "bench-sla: one thread; {cpus} CPUs visible; load average at start {}",
-        load_average()
-    );
-    let clock = if thread_cpu_ns().is_some() {
-        "on-CPU time of the benchmark thread (/proc/thread-self/schedstat); wall clock beside it"
-    } else {
-        "wall clock (this kernel does not report the thread's on-CPU time)"
-    };
-    println!("clock: {clock}");
-
+/// Builds the calendars, printing what they are and what building them took.
+fn calendars() -> Res<Calendars> {
     let holidays = bank_holidays()?;
     let spec = spec(&holidays)?;
     let (from, to) = horizon()?;
@@ -1030,28 +1066,38 @@ fn main() -> Res<()> {
          (excluded); in UTC and in Europe/London",
         holidays.len()
     );
-    let (cal_utc, compile_utc) = compile(&spec, &Utc)?;
-    let (cal_zoned, compile_zoned) = compile(&spec, &London)?;
+    let (utc, compile_utc) = compile(&spec, &Utc)?;
+    let (zoned, compile_zoned) = compile(&spec, &London)?;
     println!(
         "compile utc: {:.1} µs, zoned: {:.1} µs (median of {REPS}; {} open intervals)",
         compile_utc.as_secs_f64() * 1e6,
         compile_zoned.as_secs_f64() * 1e6,
-        cal_utc.intervals().count()
+        utc.intervals().count()
     );
     let t0 = Instant::now();
-    let wc_utc = workclock_schedule("UTC", &holidays)?;
-    let wc_zoned = workclock_schedule("Europe/London", &holidays)?;
+    let workclock_utc = workclock_schedule("UTC", &holidays)?;
+    let workclock_zoned = workclock_schedule("Europe/London", &holidays)?;
     println!(
         "workclock build (both schedules): {:.1} µs",
         t0.elapsed().as_secs_f64() * 1e6
     );
+    Ok(Calendars {
+        holidays,
+        utc,
+        zoned,
+        workclock_utc,
+        workclock_zoned,
+    })
+}
 
+/// Generates the pairs and says what they are.
+fn workload(pairs: usize) -> Res<Workload> {
     let year_start = Utc
         .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
         .single()
         .ok_or("2026")?
         .timestamp();
-    let w = generate(opts.pairs, year_start);
+    let w = generate(pairs, year_start);
     println!(
         "pairs: {} (start, end) and {} (start, business duration), seed {SEED:#x}; starts uniform \
          over 2026, spans log-uniform from 1 minute to 365 days, business durations \
@@ -1060,49 +1106,38 @@ fn main() -> Res<()> {
         w.spans.len(),
         w.deadlines.len()
     );
+    Ok(w)
+}
 
-    // Ours.
-    let ours_utc = run_ours_utc(&cal_utc, &w)?;
-    let ours_zoned = run_ours_zoned(&cal_zoned, &w)?;
-    let failures = [
-        &ours_utc.durations,
-        &ours_utc.deadlines,
-        &ours_zoned.durations,
-        &ours_zoned.deadlines,
-    ]
-    .iter()
-    .map(|v| v.iter().filter(|a| a.is_none()).count())
-    .sum::<usize>();
+/// The day-by-day references: in UTC and in London.
+fn references(holidays: &[NaiveDate]) -> [Reference; 2] {
+    [Tz::UTC, London].map(|tz| Reference {
+        tz,
+        holidays: holidays.iter().copied().collect(),
+    })
+}
+
+/// Counts our failed queries and the boundary cases the pairs exercise, and checks a sample
+/// of our answers against the day-by-day references; prints what it found.
+fn check_ours(
+    cals: &Calendars,
+    w: &Workload,
+    ours: [&OurRun; 2],
+    refs: &[Reference; 2],
+) -> Res<()> {
+    let failures = ours
+        .iter()
+        .flat_map(|o| [&o.durations, &o.deadlines])
+        .map(|v| v.iter().filter(|a| a.is_none()).count())
+        .sum::<usize>();
     println!("our queries that returned an error: {failures}");
 
     // Boundary cases, to show the conventions are exercised.
-    for (label, cal, ours) in [
-        ("utc", &cal_utc, &ours_utc),
-        ("zoned", &cal_zoned, &ours_zoned),
-    ] {
-        let on_boundary = |secs: i64| {
-            let t = DateTime::<Utc>::from_timestamp(secs, 0);
-            let before = DateTime::<Utc>::from_timestamp(secs - 1, 0);
-            match (t, before) {
-                (Some(t), Some(b)) => cal.is_open(&t).ok() != cal.is_open(&b).ok(),
-                _ => false,
-            }
-        };
-        let starts = w
-            .spans
-            .iter()
-            .filter(|p| on_boundary(p.start) || on_boundary(p.end))
-            .count()
-            + w.deadlines.iter().filter(|p| on_boundary(p.start)).count();
-        let closing = ours
-            .deadlines
-            .iter()
-            .flatten()
-            .filter(|&&ns| {
-                let t = DateTime::from_timestamp_nanos(ns);
-                cal.is_open(&t) == Ok(false) && cal.is_open(&(t - Duration::seconds(1))) == Ok(true)
-            })
-            .count();
+    for ((label, cal), ours) in [("utc", &cals.utc), ("zoned", &cals.zoned)]
+        .into_iter()
+        .zip(ours)
+    {
+        let (starts, closing) = boundary_cases(cal, w, ours);
         println!(
             "boundary cases {label}: {starts} pairs start or end on an opening or closing time; \
              {closing} deadlines fall exactly on a closing time"
@@ -1110,19 +1145,9 @@ fn main() -> Res<()> {
     }
 
     // Reference sample: ours against the day-by-day walk.
-    let refs = [
-        Reference {
-            tz: Tz::UTC,
-            holidays: holidays.iter().copied().collect(),
-        },
-        Reference {
-            tz: London,
-            holidays: holidays.iter().copied().collect(),
-        },
-    ];
     let mut reference_disagreements = 0usize;
     let sample = 2000.min(w.spans.len());
-    for (r, ours) in refs.iter().zip([&ours_utc, &ours_zoned]) {
+    for (r, ours) in refs.iter().zip(ours) {
         for i in 0..sample {
             let k = i * (w.spans.len() / sample.max(1)).max(1);
             if let (Some(p), Some(mine)) = (w.spans.get(k), ours.durations.get(k)) {
@@ -1142,33 +1167,81 @@ fn main() -> Res<()> {
          day-by-day reference on {} sampled queries",
         sample * 4
     );
+    Ok(())
+}
 
-    println!("ours duration utc: {}", ours_utc.duration.line());
-    println!("ours add utc: {}", ours_utc.add.line());
-    println!("ours duration zoned: {}", ours_zoned.duration.line());
+/// How many pairs start or end on an opening or closing time of `cal`, and how many of our
+/// deadlines fall exactly on a closing time.
+fn boundary_cases(cal: &Calendar, w: &Workload, ours: &OurRun) -> (usize, usize) {
+    let on_boundary = |secs: i64| {
+        let t = DateTime::<Utc>::from_timestamp(secs, 0);
+        let before = DateTime::<Utc>::from_timestamp(secs - 1, 0);
+        match (t, before) {
+            (Some(t), Some(b)) => cal.is_open(&t).ok() != cal.is_open(&b).ok(),
+            _ => false,
+        }
+    };
+    let starts = w
+        .spans
+        .iter()
+        .filter(|p| on_boundary(p.start) || on_boundary(p.end))
+        .count()
+        + w.deadlines.iter().filter(|p| on_boundary(p.start)).count();
+    let closing = ours
+        .deadlines
+        .iter()
+        .flatten()
+        .filter(|&&ns| {
+            let t = DateTime::from_timestamp_nanos(ns);
+            cal.is_open(&t) == Ok(false) && cal.is_open(&(t - Duration::seconds(1))) == Ok(true)
+        })
+        .count();
+    (starts, closing)
+}
+
+fn print_ours(utc: &OurRun, zoned: &OurRun) {
+    println!("ours duration utc: {}", utc.duration.line());
+    println!("ours add utc: {}", utc.add.line());
+    println!("ours duration zoned: {}", zoned.duration.line());
     println!(
         "ours add zoned (deadline converted to London time): {}",
-        ours_zoned.add.line()
+        zoned.add.line()
     );
-    if let Some(m) = &ours_zoned.add_utc_out {
+    if let Some(m) = &zoned.add_utc_out {
         println!("ours add zoned, deadline left in UTC: {}", m.line());
     }
+}
 
-    // workclock.
-    let wc_u = run_workclock(&wc_utc, None, &w)?;
-    let wc_z = run_workclock(&wc_zoned, Some("Europe/London"), &w)?;
-    println!("workclock duration utc: {}", wc_u.duration.line());
-    println!("workclock add utc: {}", wc_u.add.line());
-    println!("workclock duration zoned: {}", wc_z.duration.line());
+/// Runs workclock in both zones and prints its figures.
+fn run_workclock_both(cals: &Calendars, w: &Workload) -> Res<[PeerRun; 2]> {
+    let utc = run_workclock(&cals.workclock_utc, None, w)?;
+    let zoned = run_workclock(&cals.workclock_zoned, Some("Europe/London"), w)?;
+    println!("workclock duration utc: {}", utc.duration.line());
+    println!("workclock add utc: {}", utc.add.line());
+    println!("workclock duration zoned: {}", zoned.duration.line());
     println!(
         "workclock add zoned (deadline converted to London time): {}",
-        wc_z.add.line()
+        zoned.add.line()
     );
+    Ok([utc, zoned])
+}
 
-    // Buckets, by calendar span: a duration pair's own span, a deadline pair's span to our
-    // answer.
-    let span_bucket: Vec<usize> = w.spans.iter().map(|p| bucket_of(p.end - p.start)).collect();
-    let deadline_bucket: Vec<usize> = w
+/// Our figures per span bucket in one zone (see [`ours_by_bucket`]).
+type BucketFigures = Vec<(usize, Option<Measured>, usize, Option<Measured>)>;
+
+/// The span bucket of every pair, and our figures per bucket in both zones.
+struct Buckets {
+    span: Vec<usize>,
+    deadline: Vec<usize>,
+    utc: BucketFigures,
+    zoned: BucketFigures,
+}
+
+/// Measures our queries per span bucket (a duration pair's own span, a deadline pair's span
+/// to our answer), then where a UTC query's time goes (printed).
+fn measure_buckets(cals: &Calendars, w: &Workload, ours_utc: &OurRun) -> Buckets {
+    let span: Vec<usize> = w.spans.iter().map(|p| bucket_of(p.end - p.start)).collect();
+    let deadline: Vec<usize> = w
         .deadlines
         .iter()
         .zip(&ours_utc.deadlines)
@@ -1202,65 +1275,52 @@ fn main() -> Res<()> {
         .iter()
         .map(|(a, d)| (a.with_timezone(&London), *d))
         .collect();
-    let by_bucket_utc = ours_by_bucket(
+    let (cal_utc, cal_zoned) = (&cals.utc, &cals.zoned);
+    let utc = ours_by_bucket(
         &utc_inputs_spans,
         &utc_inputs_deadlines,
-        &span_bucket,
-        &deadline_bucket,
+        &span,
+        &deadline,
         |(a, b)| cal_utc.duration(a, b).ok(),
         |(s, d)| cal_utc.add(s, *d).ok(),
     );
-    let by_bucket_zoned = ours_by_bucket(
+    let zoned = ours_by_bucket(
         &zoned_inputs_spans,
         &zoned_inputs_deadlines,
-        &span_bucket,
-        &deadline_bucket,
+        &span,
+        &deadline,
         |(a, b)| cal_zoned.duration(a, b).ok(),
         |(s, d)| cal_zoned.add(s, *d).ok().map(|t| t.with_timezone(&London)),
     );
-
     where_time_goes(
-        &cal_utc,
+        cal_utc,
         &utc_inputs_spans,
         &utc_inputs_deadlines,
         &ours_utc.deadlines,
     );
-
-    // businesstimedelta.
-    let mut python_runs: Vec<(&str, PythonRun)> = Vec::new();
-    if opts.python {
-        match python_env() {
-            Err(reason) => println!("businesstimedelta: skipped ({reason})"),
-            Ok(python) => {
-                println!(
-                    "businesstimedelta: offered the first {} pairs of each kind per zone, with \
-                     a budget of {} s of its on-CPU time per zone (it walks day by day)",
-                    opts.python_pairs.min(w.spans.len()),
-                    opts.python_budget
-                );
-                for (label, zone) in [("utc", "UTC"), ("zoned", "Europe/London")] {
-                    match run_python(
-                        &python,
-                        zone,
-                        &w,
-                        &holidays,
-                        opts.python_pairs,
-                        opts.python_budget,
-                    ) {
-                        Ok(run) => python_runs.push((label, run)),
-                        Err(e) => println!("businesstimedelta: skipped in {zone} ({e})"),
-                    }
-                }
-            }
-        }
+    Buckets {
+        span,
+        deadline,
+        utc,
+        zoned,
     }
+}
 
-    // Compare.
+/// Compares every peer's answers with ours, zone by zone and kind by kind.
+fn compare_all(
+    w: &Workload,
+    refs: &[Reference; 2],
+    ours: [&OurRun; 2],
+    workclock: &[PeerRun; 2],
+    python_runs: &[(&str, PythonRun)],
+) -> Vec<(String, Tally)> {
     let mut tallies: Vec<(String, Tally)> = Vec::new();
-    for (label, r, ours, wc) in [
-        ("utc", &refs[0], &ours_utc, &wc_u),
-        ("zoned", &refs[1], &ours_zoned, &wc_z),
-    ] {
+    for (((label, r), ours), wc) in ["utc", "zoned"]
+        .into_iter()
+        .zip(refs)
+        .zip(ours)
+        .zip(workclock)
+    {
         let dur_ref = |i: usize| {
             w.spans
                 .get(i)
@@ -1282,33 +1342,23 @@ fn main() -> Res<()> {
             })
         };
         let enumerate = |v: &[Option<i64>]| v.iter().copied().enumerate().collect::<Vec<_>>();
+        let answers = |peer, kind, answers| PeerAnswers {
+            peer,
+            zone: label,
+            kind,
+            answers,
+        };
         let mut sets = vec![
-            PeerAnswers {
-                peer: "workclock",
-                zone: label,
-                kind: "duration",
-                answers: enumerate(&wc.durations),
-            },
-            PeerAnswers {
-                peer: "workclock",
-                zone: label,
-                kind: "add",
-                answers: enumerate(&wc.deadlines),
-            },
+            answers("workclock", "duration", enumerate(&wc.durations)),
+            answers("workclock", "add", enumerate(&wc.deadlines)),
         ];
         if let Some((_, run)) = python_runs.iter().find(|(l, _)| *l == label) {
-            sets.push(PeerAnswers {
-                peer: "businesstimedelta",
-                zone: label,
-                kind: "duration",
-                answers: run.durations.clone(),
-            });
-            sets.push(PeerAnswers {
-                peer: "businesstimedelta",
-                zone: label,
-                kind: "add",
-                answers: run.deadlines.clone(),
-            });
+            sets.push(answers(
+                "businesstimedelta",
+                "duration",
+                run.durations.clone(),
+            ));
+            sets.push(answers("businesstimedelta", "add", run.deadlines.clone()));
         }
         for set in sets {
             let tally = if set.kind == "duration" {
@@ -1319,40 +1369,52 @@ fn main() -> Res<()> {
             tallies.push((format!("{} {} {}", set.peer, set.zone, set.kind), tally));
         }
     }
+    tallies
+}
 
-    // Report.
+/// businesstimedelta's mean time per query of one kind in one bucket, in µs, and how many
+/// queries it ran there.
+fn python_bucket(
+    python_runs: &[(&str, PythonRun)],
+    buckets: &Buckets,
+    label: &str,
+    is_add: bool,
+    b: usize,
+) -> Option<(usize, f64)> {
+    let (_, run) = python_runs.iter().find(|(l, _)| *l == label)?;
+    let of = if is_add {
+        &buckets.deadline
+    } else {
+        &buckets.span
+    };
+    let times: Vec<u64> = run
+        .times
+        .iter()
+        .filter(|(a, i, _)| *a == is_add && of.get(*i) == Some(&b))
+        .map(|(_, _, ns)| *ns)
+        .collect();
+    (!times.is_empty()).then(|| {
+        (
+            times.len(),
+            times.iter().sum::<u64>() as f64 / times.len() as f64 / 1000.0,
+        )
+    })
+}
+
+fn print_buckets(buckets: &Buckets, python_runs: &[(&str, PythonRun)]) {
     println!(
         "span buckets (calendar span; ours in ns/query on CPU, median of {REPS}; \
          businesstimedelta in µs/query, one pass):"
     );
-    let py_bucket = |label: &str, is_add: bool, b: usize| -> Option<(usize, f64)> {
-        let (_, run) = python_runs.iter().find(|(l, _)| *l == label)?;
-        let buckets = if is_add {
-            &deadline_bucket
-        } else {
-            &span_bucket
-        };
-        let times: Vec<u64> = run
-            .times
-            .iter()
-            .filter(|(a, i, _)| *a == is_add && buckets.get(*i) == Some(&b))
-            .map(|(_, _, ns)| *ns)
-            .collect();
-        (!times.is_empty()).then(|| {
-            (
-                times.len(),
-                times.iter().sum::<u64>() as f64 / times.len() as f64 / 1000.0,
-            )
-        })
-    };
     for (b, (name, _)) in BUCKETS.iter().enumerate() {
         let fmt =
             |m: Option<&Measured>| m.map_or("-".to_owned(), |m| format!("{:.1}", m.cpu.median));
-        let (Some(u), Some(z)) = (by_bucket_utc.get(b), by_bucket_zoned.get(b)) else {
+        let (Some(u), Some(z)) = (buckets.utc.get(b), buckets.zoned.get(b)) else {
             continue;
         };
         let py = |label: &str, is_add: bool| {
-            py_bucket(label, is_add, b).map_or("-".to_owned(), |(n, us)| format!("{us:.0} ({n})"))
+            python_bucket(python_runs, buckets, label, is_add, b)
+                .map_or("-".to_owned(), |(n, us)| format!("{us:.0} ({n})"))
         };
         println!(
             "  bucket {name}: {} duration pairs, {} deadline pairs; ns/query duration utc {}, \
@@ -1370,14 +1432,17 @@ fn main() -> Res<()> {
             py("zoned", true),
         );
     }
+}
 
+/// Prints the conventions and every comparison, with the errors businesstimedelta raised.
+fn print_agreement(tallies: &[(String, Tally)], python_runs: &[(&str, PythonRun)]) {
     println!("conventions (checked; none needed normalising on these inputs):");
     for c in CONVENTIONS {
         println!("  - {c}");
     }
     let mut mismatches = 0usize;
     let mut peer_errors = 0usize;
-    for (label, t) in &tallies {
+    for (label, t) in tallies {
         println!(
             "compared {label}: {} queries, {} mismatches, {} peer errors",
             t.compared, t.mismatches, t.peer_errors
@@ -1388,14 +1453,19 @@ fn main() -> Res<()> {
         mismatches += t.mismatches;
         peer_errors += t.peer_errors;
     }
-    for (label, run) in &python_runs {
+    for (label, run) in python_runs {
         for e in &run.errors {
             println!("    businesstimedelta {label} raised: {e}");
         }
     }
     println!("peer errors: {peer_errors}");
     println!("mismatches: {mismatches}");
+}
 
+/// Prints the headline figures, the ratios to the peers and the aims' verdicts.
+fn print_summary(ours: [&OurRun; 2], workclock: &[PeerRun; 2], python_runs: &[(&str, PythonRun)]) {
+    let [ours_utc, ours_zoned] = ours;
+    let [wc_u, wc_z] = workclock;
     let ns_utc = combined(&ours_utc.duration, &ours_utc.add);
     let ns_zoned = combined(&ours_zoned.duration, &ours_zoned.add);
     let wc_ns_utc = combined(&wc_u.duration, &wc_u.add);
@@ -1417,27 +1487,21 @@ fn main() -> Res<()> {
         "workclock ns per query zoned: {wc_ns_zoned:.1} (duration {:.1}, add {:.1})",
         wc_z.duration.cpu.median, wc_z.add.cpu.median
     );
-    println!(
-        "ratio vs workclock utc duration: {:.1}",
-        wc_u.duration.cpu.median / ours_utc.duration.cpu.median
-    );
-    println!(
-        "ratio vs workclock utc add: {:.1}",
-        wc_u.add.cpu.median / ours_utc.add.cpu.median
-    );
-    println!(
-        "ratio vs workclock zoned duration: {:.1}",
-        wc_z.duration.cpu.median / ours_zoned.duration.cpu.median
-    );
-    println!(
-        "ratio vs workclock zoned add: {:.1}",
-        wc_z.add.cpu.median / ours_zoned.add.cpu.median
-    );
+    for (zone, ours, wc) in [("utc", ours_utc, wc_u), ("zoned", ours_zoned, wc_z)] {
+        println!(
+            "ratio vs workclock {zone} duration: {:.1}",
+            wc.duration.cpu.median / ours.duration.cpu.median
+        );
+        println!(
+            "ratio vs workclock {zone} add: {:.1}",
+            wc.add.cpu.median / ours.add.cpu.median
+        );
+    }
     let ratio_utc = wc_ns_utc / ns_utc;
     let ratio_zoned = wc_ns_zoned / ns_zoned;
     println!("ratio vs workclock utc: {ratio_utc:.1}");
     println!("ratio vs workclock zoned: {ratio_zoned:.1}");
-    for (label, run) in &python_runs {
+    for (label, run) in python_runs {
         let ours = if *label == "utc" { ns_utc } else { ns_zoned };
         println!(
             "businesstimedelta {label}: {} pairs of each kind run; µs/query duration {:.1}, \
@@ -1460,6 +1524,40 @@ fn main() -> Res<()> {
         verdict(ratio_utc >= AIM_RATIO),
         verdict(ratio_zoned >= AIM_RATIO),
     );
+}
+
+fn main() -> Res<()> {
+    let Some(opts) = options()? else {
+        return Ok(());
+    };
+    println!(
+        "bench-sla: one thread; {} CPUs visible; load average at start {}",
+        cpus_visible(),
+        load_average()
+    );
+    println!("clock: {}", clock_in_use());
+
+    let cals = calendars()?;
+    let w = workload(opts.pairs)?;
+
+    // Ours, checked against the day-by-day references.
+    let ours_utc = run_ours_utc(&cals.utc, &w)?;
+    let ours_zoned = run_ours_zoned(&cals.zoned, &w)?;
+    let ours = [&ours_utc, &ours_zoned];
+    let refs = references(&cals.holidays);
+    check_ours(&cals, &w, ours, &refs)?;
+    print_ours(&ours_utc, &ours_zoned);
+
+    // The peers.
+    let workclock = run_workclock_both(&cals, &w)?;
+    let buckets = measure_buckets(&cals, &w, &ours_utc);
+    let python_runs = run_businesstimedelta(&opts, &w, &cals.holidays);
+
+    // Agreement and figures.
+    let tallies = compare_all(&w, &refs, ours, &workclock, &python_runs);
+    print_buckets(&buckets, &python_runs);
+    print_agreement(&tallies, &python_runs);
+    print_summary(ours, &workclock, &python_runs);
     println!("load average at end: {}", load_average());
     Ok(())
 }
