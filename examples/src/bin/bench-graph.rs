@@ -46,19 +46,22 @@
 //!
 //! Run: `cargo run --release -p itsm-examples --bin bench-graph`, optionally followed by
 //! `--no-python`, `--no-networkx` or `--a-small N` (how many of graph (a)'s random
-//! single-node queries we run; each is a full traversal).
+//! single-node queries we run; each is a full traversal); `--help` lists them.
 
 // A benchmark host must print its figures and read the clock (`Instant::now`); the
 // workspace lints forbid both in library code, so this binary opts out.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
-use itsm_examples::bench::{Rng, last_line, load_average, target_dir, thread_cpu_ns};
+use itsm_examples::bench::{
+    Args, Opt, PipError, Rng, clock_in_use, cpus_visible, load_average, median, median_min_max,
+    peak_mb, pip_install, python_script, python_venv, reset_peak, run_lines, target_dir,
+    thread_cpu_ns, usage, venv_dir, verdict,
+};
 use std::error::Error;
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use itsm_graph::{
@@ -145,11 +148,6 @@ impl Timing {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
 /// Runs `f` in `reps` samples, each repeating it until the sample lasts [`MIN_SAMPLE_MS`]
 /// (sized by one untimed warm-up run); the figures per run of `f` and the last result.
 fn measure<T>(reps: usize, mut f: impl FnMut() -> Res<T>) -> Res<(Timing, T)> {
@@ -172,30 +170,16 @@ fn measure<T>(reps: usize, mut f: impl FnMut() -> Res<T>) -> Res<(Timing, T)> {
         cpu.push(c / f64::from(passes));
         wall.push(w / f64::from(passes));
     }
-    let min = cpu.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = cpu.iter().copied().fold(0.0, f64::max);
+    let reps = cpu.len();
+    let (cpu, min, max) = median_min_max(cpu).unwrap_or((f64::NAN, f64::NAN, f64::NAN));
     let t = Timing {
-        reps: cpu.len(),
-        cpu: median(cpu),
-        wall: median(wall),
+        reps,
+        cpu,
+        wall: median(wall).unwrap_or(f64::NAN),
         min,
         max,
     };
     Ok((t, last))
-}
-
-/// A field of `/proc/self/status` in MB (`VmHWM`: the peak resident set; `VmRSS`: now).
-fn status_mb(field: &str) -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = text.lines().find(|l| l.starts_with(field))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-/// Resets the kernel's peak resident set (`VmHWM`) to the current one, so that each phase's
-/// peak is its own; false where the kernel refuses.
-fn reset_peak() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// CRC-32 (IEEE, as Python's `zlib.crc32`) of the sorted indices as little-endian `u32`.
@@ -939,48 +923,26 @@ fn export(path: &Path, graph: &Graph, seeds: &Seeds, small: usize, small_reps: u
     Ok(())
 }
 
-/// Creates the virtual environment and installs each peer into it; the interpreter and
+/// Sets up the virtual environment and installs each peer into it; the interpreter and
 /// the peers that could not be installed (with why), or why there is no interpreter.
-fn python_env(networkx: bool) -> Result<(PathBuf, Vec<(String, String)>), String> {
-    let venv = target_dir().join("bench-venv");
-    let python = venv.join("bin").join("python");
-    let pip = venv.join("bin").join("pip");
+fn peers_env(networkx: bool) -> Result<(PathBuf, Vec<(String, String)>), String> {
     println!(
         "peers: installing rustworkx, python-igraph and networkx with pip into the virtual \
          environment {} (python3 -m venv, then pip install; never system-wide)",
-        venv.display()
+        venv_dir().display()
     );
-    if !python.exists() {
-        let out = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .output()
-            .map_err(|e| format!("python3 -m venv: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "python3 -m venv failed: {}",
-                last_line(&out.stderr)
-            ));
-        }
-    }
+    let python = python_venv()?;
     let mut skipped = Vec::new();
     for (name, package) in PEERS {
         if name == "networkx" && !networkx {
             skipped.push((name.to_owned(), "--no-networkx".to_owned()));
             continue;
         }
-        let out = Command::new(&pip)
-            .args(["install", "--quiet", "--disable-pip-version-check", package])
-            .output();
-        let reason = match out {
-            Err(e) => Some(format!("pip: {e}")),
-            Ok(o) if !o.status.success() => Some(format!(
-                "pip install {package} failed: {}",
-                last_line(&o.stderr)
-            )),
-            Ok(_) => None,
-        };
-        if let Some(reason) = reason {
+        if let Err(e) = pip_install(&python, &[package]) {
+            let reason = match e {
+                PipError::Failed(last) => format!("pip install {package} failed: {last}"),
+                PipError::Spawn(_) => e.to_string(),
+            };
             skipped.push((name.to_owned(), reason));
         }
     }
@@ -1042,20 +1004,13 @@ fn parse_time(line: &str) -> Option<(String, String, Timing)> {
 }
 
 fn run_python(python: &Path, file: &Path, label: &str, skip: &[(String, String)]) -> Res<PeerRuns> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/bench_graph.py");
-    let mut cmd = Command::new(python);
-    cmd.arg(script).arg(file);
+    let mut script = python_script(python, "bench_graph.py");
+    script.arg(file);
     for (name, _) in skip {
-        cmd.arg("--skip").arg(name);
+        script.arg("--skip").arg(name);
     }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut runs = PeerRuns::default();
-    for line in BufReader::new(stdout).lines() {
-        let line = line?;
+    run_lines(script, |line| {
         if let Some(rest) = line.strip_prefix("result ") {
             let f: Vec<&str> = rest.split_whitespace().collect();
             if let [peer, kind, index, count, crc] = f.as_slice() {
@@ -1067,20 +1022,17 @@ fn run_python(python: &Path, file: &Path, label: &str, skip: &[(String, String)]
                     u32::from_str_radix(crc.trim_start_matches("0x"), 16)?,
                 ));
             }
-            continue;
+            return Ok(());
         }
         println!("  [python, graph ({label})] {line}");
         if let Some((peer, reason)) = line.split_once(": skipped (") {
             runs.skipped
                 .push((peer.to_owned(), reason.trim_end_matches(')').to_owned()));
-        } else if let Some(t) = parse_time(&line) {
+        } else if let Some(t) = parse_time(line) {
             runs.times.push(t);
         }
-    }
-    let status = child.wait()?;
-    if !status.success() {
-        return Err(format!("the script exited with {status}").into());
-    }
+        Ok(())
+    })?;
     Ok(runs)
 }
 
@@ -1121,38 +1073,43 @@ fn compare(runs: &PeerRuns, peer: &str, ours: &Ours) -> Tally {
 
 // ---------------------------------------------------------------------------------------
 
+/// The options allowed on the command line.
+const OPTIONS: [Opt; 3] = [
+    Opt::flag(
+        "--no-python",
+        "skip the peers (rustworkx, igraph, networkx)",
+    ),
+    Opt::flag(
+        "--no-networkx",
+        "skip networkx (seconds per full traversal)",
+    ),
+    Opt::value(
+        "--a-small",
+        "N",
+        "graph (a)'s random single-node queries that we run, 1 to 1000 (10)",
+    ),
+];
+
 struct Options {
     python: bool,
     networkx: bool,
     a_small: usize,
 }
 
-fn options() -> Res<Options> {
-    let mut o = Options {
-        python: true,
-        networkx: true,
-        a_small: A_SMALL_OURS,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--no-python" => o.python = false,
-            "--no-networkx" => o.networkx = false,
-            "--a-small" => {
-                o.a_small = args
-                    .next()
-                    .ok_or("--a-small needs a value")?
-                    .parse::<usize>()?
-                    .clamp(1, SMALL);
-            }
-            _ => return Err(format!("unknown argument {arg}").into()),
-        }
+/// The options, or `None` after printing the help that `--help` asks for.
+fn options() -> Res<Option<Options>> {
+    let args = Args::from_env(&OPTIONS)?;
+    if args.help() {
+        println!("{}", usage("bench-graph", &OPTIONS));
+        return Ok(None);
     }
-    Ok(o)
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok { "met" } else { "NOT met" }
+    Ok(Some(Options {
+        python: !args.flag("--no-python"),
+        networkx: !args.flag("--no-networkx"),
+        a_small: args
+            .value::<usize>("--a-small")?
+            .map_or(A_SMALL_OURS, |n| n.clamp(1, SMALL)),
+    }))
 }
 
 /// One graph's build figures: median of [`BUILD_REPS`] builds; the last build is kept.
@@ -1183,7 +1140,7 @@ fn build_graph(shape: Shape, redundancy: bool) -> Res<(Built, BuildFigures)> {
     for _ in 0..BUILD_REPS {
         drop(kept.take());
         let b = build(shape, redundancy, arcs)?;
-        resident_mb = status_mb("VmRSS:").unwrap_or(f64::NAN);
+        resident_mb = itsm_examples::bench::resident_mb().unwrap_or(f64::NAN);
         load.push(b.load);
         compile.push(b.compile);
         wall.push(b.wall);
@@ -1193,9 +1150,9 @@ fn build_graph(shape: Shape, redundancy: bool) -> Res<(Built, BuildFigures)> {
     Ok((
         built,
         BuildFigures {
-            load: median(load),
-            compile: median(compile),
-            wall: median(wall),
+            load: median(load).unwrap_or(f64::NAN),
+            compile: median(compile).unwrap_or(f64::NAN),
+            wall: median(wall).unwrap_or(f64::NAN),
             generator: dry_time.cpu,
             resident_mb,
         },
@@ -1260,7 +1217,7 @@ fn print_ours(label: &str, ours: &Ours, n: usize) {
 }
 
 fn phase_peak(label: &str, peaks: &mut Vec<f64>, can_reset: bool) {
-    if let Some(p) = status_mb("VmHWM:") {
+    if let Some(p) = peak_mb() {
         println!(
             "  peak MB of this phase (VmHWM{}): {p:.1}",
             if can_reset {
@@ -1275,60 +1232,53 @@ fn phase_peak(label: &str, peaks: &mut Vec<f64>, can_reset: bool) {
     }
 }
 
-#[allow(clippy::too_many_lines)]
-fn main() -> Res<()> {
-    let opts = options()?;
-    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+/// Where the load of graph (a) goes: making the ids alone, then adding the nodes on a fresh
+/// builder; printed beside the build's load time.
+fn load_breakdown(graph: &Graph, fig: &BuildFigures) -> Res<()> {
+    let (ids, _) = measure(3, || {
+        let mut id = String::new();
+        let mut total = 0usize;
+        for i in 0..NODES {
+            id.clear();
+            write!(id, "n{i}")?;
+            total += id.len();
+        }
+        Ok(total)
+    })?;
+    let (nodes, _) = measure(3, || {
+        let mut load = Load::new(true, NODES as usize, 0)?;
+        for _ in 0..NODES {
+            load.node(NodeKind::ConfigurationItem, "host")?;
+        }
+        Ok(load.next)
+    })?;
     println!(
-        "bench-graph: one thread; {cpus} CPUs visible; load average at start {}",
-        load_average()
+        "  load breakdown: making {NODES} ids alone {:.1} ms; adding the {NODES} nodes \
+         (ids included; they are indexed and checked at compile) {:.1} ms; so the {} arcs \
+         and the generator about {:.1} ms",
+        ids.cpu,
+        nodes.cpu,
+        graph.arc_count(),
+        fig.load - nodes.cpu
     );
-    let clock = if thread_cpu_ns().is_some() {
-        "on-CPU time of the benchmark thread (/proc/thread-self/schedstat); wall clock beside it"
-    } else {
-        "wall clock (this kernel does not report the thread's on-CPU time)"
-    };
-    println!("clock: {clock}");
-    let crc = Crc32::new();
-    let dir = target_dir();
-    let mut peaks = Vec::new();
-    let can_reset = reset_peak();
+    Ok(())
+}
 
-    // Graph (a).
-    let (built, fig_a) = build_graph(Shape::Random, true)?;
+/// One graph's phase: its build figures and our figures.
+struct Phase {
+    build: BuildFigures,
+    ours: Ours,
+}
+
+/// Graph (a): builds it, times our queries, writes the peers' file; the phase and the file.
+fn phase_a(opts: &Options, crc: &Crc32, peaks: &mut Vec<f64>) -> Res<(Phase, PathBuf)> {
+    let can_reset = reset_peak();
+    let (built, fig) = build_graph(Shape::Random, true)?;
     let graph = built.graph;
-    print_build("a", &graph, &fig_a);
-    {
-        // Where the load goes: ids alone, then the nodes, on a fresh builder.
-        let (ids, _) = measure(3, || {
-            let mut id = String::new();
-            let mut total = 0usize;
-            for i in 0..NODES {
-                id.clear();
-                write!(id, "n{i}")?;
-                total += id.len();
-            }
-            Ok(total)
-        })?;
-        let (nodes, _) = measure(3, || {
-            let mut load = Load::new(true, NODES as usize, 0)?;
-            for _ in 0..NODES {
-                load.node(NodeKind::ConfigurationItem, "host")?;
-            }
-            Ok(load.next)
-        })?;
-        println!(
-            "  load breakdown: making {NODES} ids alone {:.1} ms; adding the {NODES} nodes \
-             (ids included; they are indexed and checked at compile) {:.1} ms; so the {} arcs \
-             and the generator about {:.1} ms",
-            ids.cpu,
-            nodes.cpu,
-            graph.arc_count(),
-            fig_a.load - nodes.cpu
-        );
-    }
+    print_build("a", &graph, &fig);
+    load_breakdown(&graph, &fig)?;
     let (small, multi) = random_seeds(u32::try_from(graph.node_count())?);
-    let seeds_a = Seeds {
+    let seeds = Seeds {
         full: wide_seed(&graph)?,
         small,
         multi,
@@ -1336,21 +1286,24 @@ fn main() -> Res<()> {
     println!(
         "  seeds: full traversal from n{}; {SMALL} random single nodes; {MULTI} random nodes at \
          once; every seed at the outage level",
-        seeds_a.full
+        seeds.full
     );
-    let ours_a = run_ours(&graph, &seeds_a, opts.a_small, A_SMALL_PEERS, &crc)?;
-    print_ours("a", &ours_a, graph.node_count());
-    let file_a = dir.join("bench-graph-a.bin");
-    export(&file_a, &graph, &seeds_a, A_SMALL_PEERS, 1)?;
-    phase_peak("a", &mut peaks, can_reset);
-    drop(graph);
-    let can_reset = reset_peak();
+    let ours = run_ours(&graph, &seeds, opts.a_small, A_SMALL_PEERS, crc)?;
+    print_ours("a", &ours, graph.node_count());
+    let file = target_dir().join("bench-graph-a.bin");
+    export(&file, &graph, &seeds, A_SMALL_PEERS, 1)?;
+    phase_peak("a", peaks, can_reset);
+    Ok((Phase { build: fig, ours }, file))
+}
 
-    // Graph (b), with its groups.
-    let (built, fig_b) = build_graph(Shape::Layered, true)?;
+/// Graph (b) with its groups: builds it, times our queries, writes the peers' file; the
+/// phase, the seeds (for the plain copy) and the file.
+fn phase_b(crc: &Crc32, peaks: &mut Vec<f64>) -> Res<(Phase, Seeds, PathBuf)> {
+    let can_reset = reset_peak();
+    let (built, fig) = build_graph(Shape::Layered, true)?;
     let graph = built.graph;
     let layout = built.layout.ok_or("graph (b) has no layout")?;
-    print_build("b", &graph, &fig_b);
+    print_build("b", &graph, &fig);
     let groups = graph
         .nodes()
         .filter(|n| graph.group_rule(*n).is_some())
@@ -1363,7 +1316,7 @@ fn main() -> Res<()> {
         graph.cycles().len()
     );
     let (small, multi) = random_seeds(u32::try_from(graph.node_count())?);
-    let seeds_b = Seeds {
+    let seeds = Seeds {
         full: layout.sites.first().copied().unwrap_or(0),
         small,
         multi,
@@ -1371,23 +1324,30 @@ fn main() -> Res<()> {
     println!(
         "  seeds: full traversal from site n{} (a data-centre failure); the same kinds of \
          random seeds as graph (a)",
-        seeds_b.full
+        seeds.full
     );
-    let ours_b = run_ours(&graph, &seeds_b, SMALL, SMALL, &crc)?;
-    print_ours("b", &ours_b, graph.node_count());
-    let file_b = dir.join("bench-graph-b.bin");
-    export(&file_b, &graph, &seeds_b, SMALL, PEER_REPS)?;
-    phase_peak("b", &mut peaks, can_reset);
-    drop(graph);
-    let can_reset = reset_peak();
+    let ours = run_ours(&graph, &seeds, SMALL, SMALL, crc)?;
+    print_ours("b", &ours, graph.node_count());
+    let file = target_dir().join("bench-graph-b.bin");
+    export(&file, &graph, &seeds, SMALL, PEER_REPS)?;
+    phase_peak("b", peaks, can_reset);
+    Ok((Phase { build: fig, ours }, seeds, file))
+}
 
-    // Graph (b) without its groups.
-    let (built, fig_p) = build_graph(Shape::Layered, false)?;
+/// Graph (b) without its groups, on the seeds of graph (b).
+fn phase_plain(seeds: &Seeds, crc: &Crc32, peaks: &mut Vec<f64>) -> Res<Phase> {
+    let can_reset = reset_peak();
+    let (built, fig) = build_graph(Shape::Layered, false)?;
     let graph = built.graph;
-    print_build("b, plain copy", &graph, &fig_p);
-    let ours_p = run_ours(&graph, &seeds_b, SMALL, SMALL, &crc)?;
-    print_ours("b, plain copy", &ours_p, graph.node_count());
-    phase_peak("b, plain copy", &mut peaks, can_reset);
+    print_build("b, plain copy", &graph, &fig);
+    let ours = run_ours(&graph, seeds, SMALL, SMALL, crc)?;
+    print_ours("b, plain copy", &ours, graph.node_count());
+    phase_peak("b, plain copy", peaks, can_reset);
+    Ok(Phase { build: fig, ours })
+}
+
+/// What redundancy costs: graph (b) with its groups against its plain copy.
+fn print_redundancy(ours_b: &Ours, ours_p: &Ours) {
     let same_sets = std::iter::once((&ours_b.full_answer, &ours_p.full_answer))
         .chain(std::iter::once((
             &ours_b.multi_answer,
@@ -1410,16 +1370,20 @@ fn main() -> Res<()> {
         ours_b.small.cpu / ours_p.small.cpu,
         ours_b.multi.cpu / ours_p.multi.cpu,
         SMALL + 2,
-        outages(&ours_b),
-        outages(&ours_p)
+        outages(ours_b),
+        outages(ours_p)
     );
-    drop(graph);
+}
 
-    // Peers.
+/// Each graph's runs of the peers, and the peers skipped (with why).
+type PeerOutcome<'a> = (Vec<(&'a str, PeerRuns)>, Vec<(String, String)>);
+
+/// Runs the peers on both graphs' files (unless `--no-python`) and says which were skipped.
+fn run_peers<'a>(opts: &Options, files: [(&'a str, &Path); 2]) -> PeerOutcome<'a> {
     let mut runs: Vec<(&str, PeerRuns)> = Vec::new();
     let mut skipped: Vec<(String, String)> = Vec::new();
     if opts.python {
-        match python_env(opts.networkx) {
+        match peers_env(opts.networkx) {
             Err(reason) => {
                 for (name, _) in PEERS {
                     skipped.push((name.to_owned(), reason.clone()));
@@ -1430,7 +1394,7 @@ fn main() -> Res<()> {
                 for (name, reason) in &skip {
                     println!("{name}: skipped ({reason})");
                 }
-                for (label, file) in [("a", &file_a), ("b", &file_b)] {
+                for (label, file) in files {
                     println!("peers on graph ({label}): running {}", file.display());
                     match run_python(&python, file, label, &skip) {
                         Ok(r) => runs.push((label, r)),
@@ -1449,11 +1413,15 @@ fn main() -> Res<()> {
             println!("{name}: skipped ({reason})");
         }
     }
+    (runs, skipped)
+}
 
-    // Agreement.
+/// Prints how each peer's answers agree with ours (graph (a), and the plain copy of (b));
+/// the number of mismatches.
+fn print_agreement(runs: &[(&str, PeerRuns)], ours_a: &Ours, ours_p: &Ours) -> usize {
     let mut mismatches = 0;
-    for (label, r) in &runs {
-        let ours = if *label == "a" { &ours_a } else { &ours_p };
+    for (label, r) in runs {
+        let ours = if *label == "a" { ours_a } else { ours_p };
         for (peer, _) in PEERS {
             let t = compare(r, peer, ours);
             if t.compared == 0 {
@@ -1472,13 +1440,16 @@ fn main() -> Res<()> {
             mismatches += t.mismatches;
         }
     }
+    mismatches
+}
 
-    // Peers' figures beside ours.
-    for (label, r) in &runs {
+/// Prints the peers' figures beside ours.
+fn print_peer_figures(runs: &[(&str, PeerRuns)], ours_a: &Ours, ours_p: &Ours) {
+    for (label, r) in runs {
         let (ours, n_small) = if *label == "a" {
-            (&ours_a, A_SMALL_PEERS)
+            (ours_a, A_SMALL_PEERS)
         } else {
-            (&ours_p, SMALL)
+            (ours_p, SMALL)
         };
         for (peer, _) in PEERS {
             let show = |kind: &str, mine: f64| {
@@ -1510,11 +1481,20 @@ fn main() -> Res<()> {
             }
         }
     }
+}
 
-    // Summary.
+/// Prints the headline figures, the ratios to the peers and the aims' verdicts.
+fn print_summary(
+    phases: [&Phase; 3],
+    runs: &[(&str, PeerRuns)],
+    skipped: &[(String, String)],
+    mismatches: usize,
+    peaks: &[f64],
+) {
+    let [a, b, p] = phases;
     let peak = peaks.iter().copied().fold(0.0, f64::max);
     println!("mismatches: {mismatches}");
-    println!("full traversal ms: {:.1}", ours_a.full.cpu);
+    println!("full traversal ms: {:.1}", a.ours.full.cpu);
     let mut ratios = Vec::new();
     for (peer, _) in PEERS {
         let t = runs
@@ -1523,7 +1503,7 @@ fn main() -> Res<()> {
             .and_then(|(_, r)| r.time(peer, "full"));
         match t {
             Some(t) => {
-                let ratio = t.cpu / ours_a.full.cpu;
+                let ratio = t.cpu / a.ours.full.cpu;
                 println!("ratio vs {peer}: {ratio:.1}");
                 ratios.push((peer, ratio));
             }
@@ -1540,36 +1520,63 @@ fn main() -> Res<()> {
     println!(
         "also: build ms (graph a, b, b plain): {:.0}, {:.0}, {:.0}; {SMALL} small queries ms \
          (graph b): {:.1}; full traversal ms (graph b): {:.1} with groups, {:.1} plain",
-        fig_a.total(),
-        fig_b.total(),
-        fig_p.total(),
-        ours_b.small.cpu,
-        ours_b.full.cpu,
-        ours_p.full.cpu
+        a.build.total(),
+        b.build.total(),
+        p.build.total(),
+        b.ours.small.cpu,
+        b.ours.full.cpu,
+        p.ours.full.cpu
     );
-    let ratio = |p: &str| ratios.iter().find(|(q, _)| *q == p).map(|(_, r)| *r);
+    let ratio = |name: &str| ratios.iter().find(|(q, _)| *q == name).map(|(_, r)| *r);
     let redundancy = [
-        ours_b.full.cpu / ours_p.full.cpu,
-        ours_b.small.cpu / ours_p.small.cpu,
-        ours_b.multi.cpu / ours_p.multi.cpu,
+        b.ours.full.cpu / p.ours.full.cpu,
+        b.ours.small.cpu / p.ours.small.cpu,
+        b.ours.multi.cpu / p.ours.multi.cpu,
     ]
     .into_iter()
     .fold(0.0, f64::max);
-    let build_max = fig_a.total().max(fig_b.total());
+    let build_max = a.build.total().max(b.build.total());
     println!(
         "aims: full traversal <= {AIM_FULL_MS} ms: {}; >= {AIM_RATIO_RUSTWORKX}x rustworkx: {}; \
          >= {AIM_RATIO_IGRAPH}x igraph: {}; redundancy <= {AIM_REDUNDANCY}x plain reachability \
          (worst of the three kinds {redundancy:.2}x): {}; {SMALL} small queries (graph (b)) < \
          {AIM_SMALL_MS} ms: {}; load and compile < {AIM_BUILD_MS} ms (worst {build_max:.0}): {}; \
          peak < {AIM_PEAK_MB} MB: {}",
-        verdict(ours_a.full.cpu <= AIM_FULL_MS),
+        verdict(a.ours.full.cpu <= AIM_FULL_MS),
         ratio("rustworkx").map_or("n/a", |r| verdict(r >= AIM_RATIO_RUSTWORKX)),
         ratio("igraph").map_or("n/a", |r| verdict(r >= AIM_RATIO_IGRAPH)),
         verdict(redundancy <= AIM_REDUNDANCY),
-        verdict(ours_b.small.cpu < AIM_SMALL_MS),
+        verdict(b.ours.small.cpu < AIM_SMALL_MS),
         verdict(build_max < AIM_BUILD_MS),
         verdict(peak < AIM_PEAK_MB),
     );
+}
+
+fn main() -> Res<()> {
+    let Some(opts) = options()? else {
+        return Ok(());
+    };
+    println!(
+        "bench-graph: one thread; {} CPUs visible; load average at start {}",
+        cpus_visible(),
+        load_average()
+    );
+    println!("clock: {}", clock_in_use());
+    let crc = Crc32::new();
+    let mut peaks = Vec::new();
+
+    // Ours, graph by graph (each dropped before the next is built).
+    let (a, file_a) = phase_a(&opts, &crc, &mut peaks)?;
+    let (b, seeds_b, file_b) = phase_b(&crc, &mut peaks)?;
+    let plain = phase_plain(&seeds_b, &crc, &mut peaks)?;
+    print_redundancy(&b.ours, &plain.ours);
+
+    // The peers, their agreement and their figures.
+    let (runs, skipped) = run_peers(&opts, [("a", &file_a), ("b", &file_b)]);
+    let mismatches = print_agreement(&runs, &a.ours, &plain.ours);
+    print_peer_figures(&runs, &a.ours, &plain.ours);
+
+    print_summary([&a, &b, &plain], &runs, &skipped, mismatches, &peaks);
     println!("load average at end: {}", load_average());
     Ok(())
 }
