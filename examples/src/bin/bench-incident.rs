@@ -48,7 +48,10 @@
 // workspace lints forbid both in library code, so this binary opts out.
 #![allow(clippy::print_stdout, clippy::disallowed_methods)]
 
-use itsm_examples::bench::{Rng, load_average, thread_cpu_ns};
+use itsm_examples::bench::{
+    self as bench, Rng, cpus_visible, load_average, median_min_max, proc_status, thread_cpu_ns,
+    verdict,
+};
 use std::error::Error;
 use std::hint::black_box;
 use std::io::Write;
@@ -837,16 +840,6 @@ struct Rates {
     on_cpu_median: Option<f64>,
 }
 
-fn median_min_max(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(f64::total_cmp);
-    let at = |i: usize| values.get(i).copied().unwrap_or(0.0);
-    (
-        at(values.len() / 2),
-        at(0),
-        at(values.len().saturating_sub(1)),
-    )
-}
-
 fn measure(mut run: impl FnMut() -> Res<(usize, Elapsed)>) -> Res<(Rates, usize)> {
     let mut rates = Vec::with_capacity(REPS);
     let mut on_cpu_rates = Vec::with_capacity(REPS);
@@ -866,7 +859,7 @@ fn measure(mut run: impl FnMut() -> Res<(usize, Elapsed)>) -> Res<(Rates, usize)
             on_cpu_rates.push(rate / (cpu / wall.max(1e-9)).clamp(0.01, 1.0));
         }
     }
-    let (median, min, max) = median_min_max(rates);
+    let (median, min, max) = median_min_max(rates).unwrap_or_default();
     let measured = on_cpu_rates.len() == REPS;
     Ok((
         Rates {
@@ -874,7 +867,7 @@ fn measure(mut run: impl FnMut() -> Res<(usize, Elapsed)>) -> Res<(Rates, usize)
             min,
             max,
             cpu_share: measured.then(|| cpu_total / f64::max(wall_total, 1e-9)),
-            on_cpu_median: measured.then(|| median_min_max(on_cpu_rates).0),
+            on_cpu_median: measured.then(|| bench::median(on_cpu_rates).unwrap_or_default()),
         },
         items,
     ))
@@ -897,11 +890,7 @@ fn report(label: &str, unit: &str, rates: &Rates, items: usize, target: f64) {
         rates.min,
         rates.max,
         cpu_share(rates),
-        if rates.median >= target {
-            "met"
-        } else {
-            "NOT met"
-        },
+        verdict(rates.median >= target),
     );
 }
 
@@ -912,13 +901,6 @@ fn scratch_dir() -> PathBuf {
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
         .unwrap_or_else(std::env::temp_dir)
-}
-
-fn proc_field(file: &str, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
-    text.lines()
-        .find_map(|line| line.strip_prefix(key))
-        .map(|value| value.trim().to_owned())
 }
 
 /// What the Python peer reported: its median fold events/s, its idle-machine estimate, and
@@ -984,9 +966,9 @@ fn python_peer(events_path: &Path, expected_summary: &str) -> Option<PythonFold>
 }
 
 fn main() -> Res<()> {
-    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
     println!(
-        "bench-incident: single thread; {cpus} CPUs visible; load average at start {}",
+        "bench-incident: single thread; {} CPUs visible; load average at start {}",
+        cpus_visible(),
         load_average()
     );
 
@@ -1010,19 +992,7 @@ fn main() -> Res<()> {
     } else {
         String::new()
     };
-    let o = &workload.outcomes;
-    println!(
-        "workload: {} incidents, {} commands ({} with events, {} no-ops, {} refused), {} events, {:.1} MB of command JSON; generated in {:.2} s",
-        workload.spans.len(),
-        workload.steps.len(),
-        o.with_events,
-        o.no_op,
-        o.refused,
-        workload.events.len(),
-        json.len() as f64 / 1e6,
-        started.elapsed().as_secs_f64(),
-    );
-    println!("rust {}", workload.summary);
+    print_workload(&workload, json.len(), started.elapsed());
 
     let events_path = scratch_dir().join("bench-incident-events.jsonl");
     if want("events") || want("python") {
@@ -1048,114 +1018,33 @@ fn main() -> Res<()> {
     // Warm-up (page faults, allocator pools), untimed.
     black_box(bench_evolve(&workload));
 
-    let mut evolve_rates = None;
-    if want("evolve") {
-        let (rates, n) = measure(|| Ok(bench_evolve(&workload)))?;
-        report("evolve", "events", &rates, n, TARGET_EVOLVE);
-        evolve_rates = Some(rates);
-        // Diagnostic: the same fold when the events are already in the CPU caches.
-        let (hot, n) = measure(|| Ok(bench_evolve_hot(&workload)))?;
-        println!(
-            "  diagnostic: evolve with the events in cache (first {HOT_INCIDENTS} incidents folded {HOT_ROUNDS} times): median {:.0} events/s (min {:.0}, max {:.0}, {n} events per run{})",
-            hot.median,
-            hot.min,
-            hot.max,
-            cpu_share(&hot)
-        );
-        // Diagnostic: as the host's loop runs it, on events just produced.
-        let (host, n) = measure(|| Ok(bench_evolve_host(&workload)))?;
-        println!(
-            "  diagnostic: evolve as in the host's loop ({CHUNK} incidents at a time, their events just made, as by decide or a loader): median {:.0} events/s (min {:.0}, max {:.0}, {n} events per run{})",
-            host.median,
-            host.min,
-            host.max,
-            cpu_share(&host)
-        );
-    }
-
+    let evolve_rates = if want("evolve") {
+        Some(evolve_part(&workload)?)
+    } else {
+        None
+    };
     if want("decide") {
-        println!(
-            "  decide method: {CHUNK} incidents at a time are replayed in waves: the k-th command of each is decided against its current state (timed, with dropping the result), then its events are folded in (untimed)"
-        );
-        let (rates, n) = measure(|| bench_decide(&workload, &policy, CHUNK, None))?;
-        report("decide", "commands", &rates, n, TARGET_DECIDE);
-        // Diagnostic: the role check `decide` makes first, alone.
-        let (perm, n) = measure(|| Ok(bench_permissions(&workload, &policy)))?;
-        println!(
-            "  diagnostic: the permission check alone (Permissions::check for each of {n} commands): median {:.0} ns per check (idle-machine estimate {:.0} ns)",
-            1e9 / perm.median.max(1.0),
-            1e9 / perm.on_cpu_median.unwrap_or(perm.median).max(1.0),
-        );
+        decide_part(&workload, &policy)?;
     }
     if want("decide-cold") {
-        let (cold, _) = measure(|| bench_decide(&workload, &policy, CHUNK_COLD, None))?;
-        println!(
-            "  diagnostic: decide with cold states ({CHUNK_COLD} incidents per wave, beyond the caches): median {:.0} commands/s (min {:.0}, max {:.0}{})",
-            cold.median,
-            cold.min,
-            cold.max,
-            cpu_share(&cold)
-        );
+        decide_cold_part(&workload, &policy)?;
     }
     if want("decode") {
-        let (rates, n) = measure(|| bench_decide(&workload, &policy, CHUNK, Some(&json)))?;
-        report("decode+decide", "commands", &rates, n, TARGET_JSON);
-        // Diagnostic: the decoding alone.
-        let (alone, n) = measure(|| bench_command_decode(&json))?;
-        println!(
-            "  diagnostic: command JSON decode alone ({n} lines): median {:.0} commands/s (min {:.0}, max {:.0}{})",
-            alone.median,
-            alone.min,
-            alone.max,
-            cpu_share(&alone)
-        );
+        decode_part(&workload, &policy, &json)?;
     }
     drop(json);
-
-    let mut rebuild_rates = None;
-    if want("events") {
-        let lines = std::fs::read_to_string(&events_path)?;
-        // The lines round-trip to the very events (checked once, untimed).
-        let mut round_trip = true;
-        for (line, event) in lines.lines().zip(&workload.events) {
-            let stored: Stored = serde_json::from_str(line)?;
-            round_trip &= stored.event == *event && !stored.incident.0.is_nil();
-        }
-        println!(
-            "event JSON round trip: {}",
-            if round_trip { "identical" } else { "DIFFERS" }
-        );
-        let (rates, n) = measure(|| bench_event_decode(&lines))?;
-        report("event JSON decode", "events", &rates, n, TARGET_JSON);
-        let (rates, n) = measure(|| bench_rebuild(&lines, &workload))?;
-        report("rebuild", "events", &rates, n, TARGET_JSON);
-        rebuild_rates = Some(rates);
-    }
-
+    let rebuild_rates = if want("events") {
+        Some(events_part(&workload, &events_path)?)
+    } else {
+        None
+    };
     if want("python") {
-        if let Some(python) = python_peer(&events_path, &workload.summary) {
-            match &evolve_rates {
-                Some(rust) => {
-                    println!(
-                        "ratio evolve vs python: {:.1}",
-                        rust.median / python.rate.max(1.0)
-                    );
-                    if let (Some(rust), Some(python)) = (rust.on_cpu_median, python.idle_estimate) {
-                        println!(
-                            "  ratio of the idle-machine estimates (the two medians were taken at different moments of the machine's load): {:.1}",
-                            rust / python.max(1.0)
-                        );
-                    }
-                }
-                None => println!("ratio evolve vs python: not measured (evolve skipped)"),
-            }
-            if let (Some(rust), Some(python)) = (&rebuild_rates, python.rebuild) {
-                println!(
-                    "ratio rebuild vs python rebuild: {:.1}",
-                    rust.median / python.max(1.0)
-                );
-            }
-        }
+        python_part(
+            &events_path,
+            &workload,
+            evolve_rates.as_ref(),
+            rebuild_rates.as_ref(),
+        );
     }
     if keep {
         println!("events kept in {}", events_path.display());
@@ -1163,10 +1052,152 @@ fn main() -> Res<()> {
         std::fs::remove_file(&events_path).ok();
     }
 
-    match proc_field("/proc/self/status", "VmHWM:") {
+    match proc_status("VmHWM:") {
         Some(hwm) => println!("peak RSS: {hwm}"),
         None => println!("peak RSS: unknown (no /proc/self/status)"),
     }
     println!("load average at end {}", load_average());
     Ok(())
+}
+
+/// The workload's shape, as the first lines of the report.
+fn print_workload(workload: &Workload<'_>, json_bytes: usize, took: Elapsed) {
+    let o = &workload.outcomes;
+    println!(
+        "workload: {} incidents, {} commands ({} with events, {} no-ops, {} refused), {} events, {:.1} MB of command JSON; generated in {:.2} s",
+        workload.spans.len(),
+        workload.steps.len(),
+        o.with_events,
+        o.no_op,
+        o.refused,
+        workload.events.len(),
+        json_bytes as f64 / 1e6,
+        took.as_secs_f64(),
+    );
+    println!("rust {}", workload.summary);
+}
+
+/// `evolve` over the whole log, with two diagnostics: the events in cache, and as the host's
+/// loop runs it.
+fn evolve_part(workload: &Workload<'_>) -> Res<Rates> {
+    let (rates, n) = measure(|| Ok(bench_evolve(workload)))?;
+    report("evolve", "events", &rates, n, TARGET_EVOLVE);
+    // Diagnostic: the same fold when the events are already in the CPU caches.
+    let (hot, n) = measure(|| Ok(bench_evolve_hot(workload)))?;
+    println!(
+        "  diagnostic: evolve with the events in cache (first {HOT_INCIDENTS} incidents folded {HOT_ROUNDS} times): median {:.0} events/s (min {:.0}, max {:.0}, {n} events per run{})",
+        hot.median,
+        hot.min,
+        hot.max,
+        cpu_share(&hot)
+    );
+    // Diagnostic: as the host's loop runs it, on events just produced.
+    let (host, n) = measure(|| Ok(bench_evolve_host(workload)))?;
+    println!(
+        "  diagnostic: evolve as in the host's loop ({CHUNK} incidents at a time, their events just made, as by decide or a loader): median {:.0} events/s (min {:.0}, max {:.0}, {n} events per run{})",
+        host.median,
+        host.min,
+        host.max,
+        cpu_share(&host)
+    );
+    Ok(rates)
+}
+
+/// `decide` in waves of incidents, and the permission check alone.
+fn decide_part(workload: &Workload<'_>, policy: &Policy) -> Res<()> {
+    println!(
+        "  decide method: {CHUNK} incidents at a time are replayed in waves: the k-th command of each is decided against its current state (timed, with dropping the result), then its events are folded in (untimed)"
+    );
+    let (rates, n) = measure(|| bench_decide(workload, policy, CHUNK, None))?;
+    report("decide", "commands", &rates, n, TARGET_DECIDE);
+    // Diagnostic: the role check `decide` makes first, alone.
+    let (perm, n) = measure(|| Ok(bench_permissions(workload, policy)))?;
+    println!(
+        "  diagnostic: the permission check alone (Permissions::check for each of {n} commands): median {:.0} ns per check (idle-machine estimate {:.0} ns)",
+        1e9 / perm.median.max(1.0),
+        1e9 / perm.on_cpu_median.unwrap_or(perm.median).max(1.0),
+    );
+    Ok(())
+}
+
+/// `decide` with states beyond the caches (a diagnostic).
+fn decide_cold_part(workload: &Workload<'_>, policy: &Policy) -> Res<()> {
+    let (cold, _) = measure(|| bench_decide(workload, policy, CHUNK_COLD, None))?;
+    println!(
+        "  diagnostic: decide with cold states ({CHUNK_COLD} incidents per wave, beyond the caches): median {:.0} commands/s (min {:.0}, max {:.0}{})",
+        cold.median,
+        cold.min,
+        cold.max,
+        cpu_share(&cold)
+    );
+    Ok(())
+}
+
+/// Command JSON decoded then decided, and decoded alone.
+fn decode_part(workload: &Workload<'_>, policy: &Policy, json: &str) -> Res<()> {
+    let (rates, n) = measure(|| bench_decide(workload, policy, CHUNK, Some(json)))?;
+    report("decode+decide", "commands", &rates, n, TARGET_JSON);
+    // Diagnostic: the decoding alone.
+    let (alone, n) = measure(|| bench_command_decode(json))?;
+    println!(
+        "  diagnostic: command JSON decode alone ({n} lines): median {:.0} commands/s (min {:.0}, max {:.0}{})",
+        alone.median,
+        alone.min,
+        alone.max,
+        cpu_share(&alone)
+    );
+    Ok(())
+}
+
+/// The stored event log: its round trip, its decoding, and a rebuild (decode and fold).
+fn events_part(workload: &Workload<'_>, events_path: &Path) -> Res<Rates> {
+    let lines = std::fs::read_to_string(events_path)?;
+    // The lines round-trip to the very events (checked once, untimed).
+    let mut round_trip = true;
+    for (line, event) in lines.lines().zip(&workload.events) {
+        let stored: Stored = serde_json::from_str(line)?;
+        round_trip &= stored.event == *event && !stored.incident.0.is_nil();
+    }
+    println!(
+        "event JSON round trip: {}",
+        if round_trip { "identical" } else { "DIFFERS" }
+    );
+    let (rates, n) = measure(|| bench_event_decode(&lines))?;
+    report("event JSON decode", "events", &rates, n, TARGET_JSON);
+    let (rates, n) = measure(|| bench_rebuild(&lines, workload))?;
+    report("rebuild", "events", &rates, n, TARGET_JSON);
+    Ok(rates)
+}
+
+/// The Python peer over the same events, and the ratios.
+fn python_part(
+    events_path: &Path,
+    workload: &Workload<'_>,
+    evolve_rates: Option<&Rates>,
+    rebuild_rates: Option<&Rates>,
+) {
+    let Some(python) = python_peer(events_path, &workload.summary) else {
+        return;
+    };
+    match evolve_rates {
+        Some(rust) => {
+            println!(
+                "ratio evolve vs python: {:.1}",
+                rust.median / python.rate.max(1.0)
+            );
+            if let (Some(rust), Some(python)) = (rust.on_cpu_median, python.idle_estimate) {
+                println!(
+                    "  ratio of the idle-machine estimates (the two medians were taken at different moments of the machine's load): {:.1}",
+                    rust / python.max(1.0)
+                );
+            }
+        }
+        None => println!("ratio evolve vs python: not measured (evolve skipped)"),
+    }
+    if let (Some(rust), Some(python)) = (rebuild_rates, python.rebuild) {
+        println!(
+            "ratio rebuild vs python rebuild: {:.1}",
+            rust.median / python.max(1.0)
+        );
+    }
 }
