@@ -50,10 +50,16 @@ mod error;
 mod ids;
 mod lifecycle;
 mod priority;
+mod serde_tagged;
 
 /// What the [`id_type!`] macro expands to needs, reachable from other crates.
 #[doc(hidden)]
 pub mod __private {
+    /// What [`__tagged_enum!`](crate::__tagged_enum) expands to needs.
+    #[cfg(feature = "serde")]
+    pub mod tagged {
+        pub use crate::serde_tagged::{InternallyTagged, deserialize};
+    }
     pub use uuid::Uuid;
 }
 

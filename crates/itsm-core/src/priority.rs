@@ -251,23 +251,26 @@ pub struct PriorityExplanation {
     pub rule: RuleUsed,
 }
 
-/// The rule behind a [`PriorityExplanation`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum RuleUsed {
-    /// The table cell for this pair.
-    Cell,
-    /// The formula, with its parameters.
-    Formula {
-        /// Added to the sum before dividing.
-        offset: i16,
-        /// The divisor.
-        divisor: u8,
-        /// How the quotient was rounded.
-        rounding: Rounding,
-    },
+crate::__tagged_enum! {
+    #[tagged(tag = "kind", rename_all = "snake_case")]
+    /// The rule behind a [`PriorityExplanation`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    // `Serialize` and `Deserialize` come from `__tagged_enum!`: an object whose first key is
+    // the tag (as `Serialize` writes it) is read without buffering.
+    pub enum RuleUsed {
+        /// The table cell for this pair.
+        Cell,
+        /// The formula, with its parameters.
+        Formula {
+            /// Added to the sum before dividing.
+            offset: i16,
+            /// The divisor.
+            divisor: u8,
+            /// How the quotient was rounded.
+            rounding: Rounding,
+        },
+    }
 }
 
 impl std::fmt::Display for PriorityExplanation {
