@@ -225,7 +225,19 @@ impl Flat {
     /// same UTC day.
     #[inline]
     pub(crate) fn instant_in(&self, i: usize, ns: i64) -> DateTime<Utc> {
-        self.instant_on(i, ns).unwrap_or_else(|| instant(ns))
+        // The same as `instant_on`, written out: built on `Option`s, the explicit horizon's
+        // `add` is 3 ns slower.
+        if let Some(&(date, midnight)) = self.dates.get(i) {
+            let offset = ns - midnight;
+            if (0..DAY).contains(&offset) {
+                let secs = u32::try_from(offset / NS).unwrap_or(0);
+                let nano = u32::try_from(offset % NS).unwrap_or(0);
+                if let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(secs, nano) {
+                    return date.and_time(time).and_utc();
+                }
+            }
+        }
+        instant(ns)
     }
 
     /// The instant `ns` (from this table's origin), known to lie in interval `i`, when it
