@@ -48,36 +48,9 @@ const NS: i64 = 1_000_000_000;
 const HOUR: i64 = 3_600 * NS;
 const DAY: i64 = 24 * HOUR;
 
-/// Hands out the input's bytes; zeros once it runs dry.
-struct Bytes<'a> {
-    data: &'a [u8],
-}
-
-impl Bytes<'_> {
-    fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    fn byte(&mut self) -> u8 {
-        match self.data.split_first() {
-            Some((first, rest)) => {
-                self.data = rest;
-                *first
-            }
-            None => 0,
-        }
-    }
-
-    /// One of `n` choices (`n` > 0).
-    fn pick(&mut self, n: usize) -> usize {
-        usize::from(self.byte()) % n.max(1)
-    }
-
-    fn choose<T: Clone>(&mut self, options: &[T], fallback: T) -> T {
-        let i = self.pick(options.len());
-        options.get(i).cloned().unwrap_or(fallback)
-    }
-}
+#[path = "bytes.rs"]
+mod bytes;
+use bytes::Bytes;
 
 // ---------------------------------------------------------------------------------------------
 // Zones, instants, durations
@@ -1020,7 +993,7 @@ fn compile_checked(
 /// Bytes -> a calendar built by hand (zone, horizon, week, holidays, exceptions), then a
 /// sequence of queries, each checked against the laws and the open intervals.
 pub fn queries(data: &[u8]) {
-    let mut b = Bytes { data };
+    let mut b = Bytes::new(data);
     let zone = zone(b.pick(14));
     let from = first_day(b.pick(14));
     let length = b.choose(&LENGTHS, 7);

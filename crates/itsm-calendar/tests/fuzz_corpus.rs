@@ -26,9 +26,7 @@
 #[path = "../../../fuzz/harness/calendar.rs"]
 mod harness;
 
-#[path = "../../../fuzz/harness/corpus.rs"]
-mod corpus;
-use corpus::replay;
+use itsm_testkit::replay_corpus as replay;
 
 #[test]
 fn calendar_queries_corpus_replays() {

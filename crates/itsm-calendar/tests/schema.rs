@@ -31,58 +31,18 @@ use serde_json::json;
 /// The pinned schema (it needs the `schemars` feature; the rest only `serde`).
 #[cfg(feature = "schemars")]
 mod pinned {
-    use std::path::PathBuf;
-
     use itsm_calendar::CalendarSpec;
 
     const UPDATE: &str =
         "UPDATE_SCHEMAS=1 cargo test -p itsm-calendar --all-features --test schema";
 
-    fn path() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/calendar-spec.json")
-    }
-
-    /// Whether the committed file should be rewritten instead of compared.
-    ///
-    /// The switch is an environment variable because `cargo test` passes no arguments to a
-    /// test; the workspace forbids `std::env::var` in library code, and this test is a tool,
-    /// not a library.
-    #[allow(
-        clippy::disallowed_methods,
-        reason = "a developer switch for regenerating pinned files"
-    )]
-    fn updating() -> bool {
-        std::env::var_os("UPDATE_SCHEMAS").is_some_and(|v| v == "1")
-    }
-
     fn generated() -> String {
-        let schema = schemars::schema_for!(CalendarSpec);
-        let mut text = serde_json::to_string_pretty(&schema).unwrap();
-        text.push('\n');
-        text
+        itsm_testkit::schema_text::<CalendarSpec>()
     }
 
     #[test]
-    fn the_calendar_spec_schema_is_pinned() {
-        let generated = generated();
-        let path = path();
-        if updating() {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &generated).unwrap();
-            return;
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e}; generate it with `{UPDATE}`",
-                path.display()
-            )
-        });
-        assert!(
-            committed == generated,
-            "the JSON Schema in {} differs from what the code generates; if the format change \
-             is intended, run `{UPDATE}` and commit the file.\n--- generated ---\n{generated}",
-            path.display()
-        );
+    fn the_schema_is_pinned() {
+        itsm_testkit::pin_schema::<CalendarSpec>("calendar-spec.json", UPDATE);
     }
 
     #[test]
