@@ -504,11 +504,12 @@ impl GraphBuilder {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// A builder with one relation, `feeds`, along which failure travels forward.
-    fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
+    /// A builder with one relation, `feeds`, along which failure travels forward (shared
+    /// with the workspace's tests).
+    pub(crate) fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
         let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
         let feeds = b.relation(RelationSpec::new("feeds", Propagation::FromTo))?;
         Ok((b, feeds))

@@ -950,15 +950,9 @@ impl ImpactView<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builder::{GraphBuilder, RelationId};
+    use crate::builder::GraphBuilder;
+    use crate::builder::tests::feeding;
     use crate::spec::{MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
-
-    /// A builder with one relation, `feeds`, along which failure travels forward.
-    fn feeding() -> Result<(GraphBuilder, RelationId), Error> {
-        let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
-        let feeds = b.relation(RelationSpec::new("feeds", Propagation::FromTo))?;
-        Ok((b, feeds))
-    }
 
     /// A member raised from level 1 to the outage level while still queued is queued twice
     /// (nodes that are not groups keep no queued bit) and pushed down at the outage level
