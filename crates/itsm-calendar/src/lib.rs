@@ -83,6 +83,7 @@ mod lazy;
 mod rules;
 mod sparse;
 mod spec;
+mod years;
 mod zone;
 
 pub use calendar::{Calendar, MAX_HORIZON_YEARS};

@@ -16,6 +16,24 @@ use itsm_incident::{
 use proptest::prelude::*;
 use serde_json::Value;
 
+/// Every saved input of the `incident_command_json` fuzz corpus that parses as JSON, in
+/// name order (the inputs that do not parse are the fuzzer's, and are left out).
+pub fn corpus_values() -> Vec<Value> {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/incident_command_json"
+    );
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| serde_json::from_slice(&std::fs::read(path).unwrap()).ok())
+        .collect()
+}
+
 /// The result of decoding, with the error's position dropped (the buffered path reports
 /// errors at the end of the object, the direct one where they occur).
 pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
