@@ -236,7 +236,7 @@ fn command_for(
         },
         MappedState::Closed => match next_deadline(current, policy) {
             Some(due) if row.updated_at >= due => Command::Tick,
-            _ => Command::Close,
+            _ => Command::Close { resolution: None },
         },
         MappedState::Canceled => Command::Cancel {
             reason: NOT_IN_LOG.to_owned(),
@@ -415,7 +415,7 @@ fn replay_one(
                     Ok(s) => {
                         match cmd {
                             Command::Tick => report.auto_closed += 1,
-                            Command::Close => report.closed_by_hand += 1,
+                            Command::Close { .. } => report.closed_by_hand += 1,
                             _ => {}
                         }
                         Ok(s)

@@ -126,29 +126,14 @@ pub enum Error {
     /// A role name is empty.
     #[error("a role name must not be empty")]
     EmptyRole,
-    /// A lifecycle lists the same state twice.
-    #[error("lifecycle `{lifecycle}` lists state `{state}` twice")]
-    DuplicateState {
+    /// A lifecycle is not sound: every problem found, in a stable order (states as listed,
+    /// then transitions as listed).
+    #[error("lifecycle `{lifecycle}` is invalid: {}", problems_text(.problems))]
+    InvalidLifecycle {
         /// The lifecycle.
         lifecycle: String,
-        /// The repeated state.
-        state: String,
-    },
-    /// A lifecycle transition names a state the lifecycle does not list.
-    #[error("lifecycle `{lifecycle}`: transition `{command}` names unknown state `{state}`")]
-    UnknownState {
-        /// The lifecycle.
-        lifecycle: String,
-        /// The transition's command.
-        command: String,
-        /// The unknown state.
-        state: String,
-    },
-    /// A lifecycle has no initial state.
-    #[error("lifecycle `{lifecycle}` has no initial state; mark at least one")]
-    NoInitialState {
-        /// The lifecycle.
-        lifecycle: String,
+        /// What is wrong, at least one.
+        problems: Vec<crate::lifecycle::LifecycleProblem>,
     },
     /// A text is not an id: ids are UUIDs (`67e55044-10b1-426f-9247-bb680e5fe0c8`, with or
     /// without hyphens, braces or a `urn:uuid:` prefix).
@@ -205,4 +190,12 @@ fn roles(values: &[Role]) -> String {
     }
     let parts: Vec<&str> = values.iter().map(Role::as_str).collect();
     parts.join(", ")
+}
+
+fn problems_text(problems: &[crate::lifecycle::LifecycleProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }

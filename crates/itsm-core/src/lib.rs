@@ -67,8 +67,8 @@ pub use actor::{Actor, Permissions, Role};
 pub use error::{Axis, Error};
 pub use ids::{ConfigItemId, GroupId, ServiceId, UserId};
 pub use lifecycle::{
-    Category, Conformance, Exploration, Lifecycle, StateSpec, Step, TransitionSpec, Verdict,
-    explore,
+    Category, Conformance, Exploration, Lifecycle, LifecycleProblem, StateSpec, Step,
+    TransitionSpec, Verdict, explore,
 };
 pub use priority::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,

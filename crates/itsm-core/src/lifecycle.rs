@@ -215,29 +215,253 @@ pub struct Conformance {
     pub rejected: usize,
 }
 
+/// One reason a lifecycle is refused; [`Error::InvalidLifecycle`] lists every one found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "problem", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum LifecycleProblem {
+    /// The same state name is listed twice.
+    DuplicateState {
+        /// The repeated name.
+        state: String,
+    },
+    /// No state is marked initial, so nothing can start.
+    NoInitialState,
+    /// No state is marked terminal, so nothing can end.
+    NoTerminalState,
+    /// A transition names a state that is not listed.
+    UnknownState {
+        /// The transition's command.
+        command: String,
+        /// The unknown name.
+        state: String,
+    },
+    /// One command leads out of one state to two different states.
+    AmbiguousCommand {
+        /// The state.
+        state: String,
+        /// The command.
+        command: String,
+        /// The states it leads to, in table order.
+        targets: Vec<String>,
+    },
+    /// No path of transitions leads from an initial state to this one.
+    Unreachable {
+        /// The state.
+        state: String,
+    },
+    /// No path of transitions leads from this state to a terminal one: a record entering it
+    /// could never end.
+    DeadEnd {
+        /// The state.
+        state: String,
+    },
+    /// A practice's own rule, checked by the practice crate (for example which commands a
+    /// state of some kind accepts).
+    Rule {
+        /// The state concerned (empty when the rule is about the whole table).
+        state: String,
+        /// The command concerned (empty when none).
+        command: String,
+        /// What is wrong and what is allowed.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for LifecycleProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LifecycleProblem::DuplicateState { state } => {
+                write!(f, "state `{state}` is listed twice")
+            }
+            LifecycleProblem::NoInitialState => {
+                f.write_str("no state is initial; mark at least one")
+            }
+            LifecycleProblem::NoTerminalState => {
+                f.write_str("no state is terminal; mark at least one")
+            }
+            LifecycleProblem::UnknownState { command, state } => {
+                write!(f, "transition `{command}` names unknown state `{state}`")
+            }
+            LifecycleProblem::AmbiguousCommand {
+                state,
+                command,
+                targets,
+            } => write!(
+                f,
+                "`{command}` leads from `{state}` to {}; a command may lead to one state only",
+                targets
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+            LifecycleProblem::Unreachable { state } => {
+                write!(f, "state `{state}` cannot be reached from an initial state")
+            }
+            LifecycleProblem::DeadEnd { state } => {
+                write!(f, "no terminal state can be reached from state `{state}`")
+            }
+            LifecycleProblem::Rule { reason, .. } => f.write_str(reason),
+        }
+    }
+}
+
+/// Every problem of a table: duplicates, unknown names, ambiguity, then reachability both
+/// ways (over the transitions between known states). Linear in the table's size.
+fn check(states: &[StateSpec], transitions: &[TransitionSpec]) -> Vec<LifecycleProblem> {
+    let mut problems = Vec::new();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, s) in states.iter().enumerate() {
+        // The first listing counts; later ones are reported.
+        if index.contains_key(s.name.as_str()) {
+            problems.push(LifecycleProblem::DuplicateState {
+                state: s.name.clone(),
+            });
+        } else {
+            index.insert(s.name.as_str(), i);
+        }
+    }
+    if !states.iter().any(|s| s.initial) {
+        problems.push(LifecycleProblem::NoInitialState);
+    }
+    if !states.iter().any(|s| s.terminal) {
+        problems.push(LifecycleProblem::NoTerminalState);
+    }
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut by_command: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for t in transitions {
+        let mut known = true;
+        for state in [&t.from, &t.to] {
+            if !index.contains_key(state.as_str()) {
+                known = false;
+                let problem = LifecycleProblem::UnknownState {
+                    command: t.command.clone(),
+                    state: state.clone(),
+                };
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
+        }
+        let targets = by_command
+            .entry((t.from.as_str(), t.command.as_str()))
+            .or_default();
+        if !targets.contains(&t.to.as_str()) {
+            targets.push(&t.to);
+        }
+        if let (true, Some(&a), Some(&b)) =
+            (known, index.get(t.from.as_str()), index.get(t.to.as_str()))
+        {
+            edges.push((a, b));
+        }
+    }
+    // Reported in the order the states are listed, then by command name.
+    for s in states {
+        for ((from, command), targets) in by_command.range((s.name.as_str(), "")..) {
+            if *from != s.name {
+                break;
+            }
+            if targets.len() > 1 {
+                problems.push(LifecycleProblem::AmbiguousCommand {
+                    state: s.name.clone(),
+                    command: (*command).to_owned(),
+                    targets: targets.iter().map(|t| (*t).to_owned()).collect(),
+                });
+            }
+        }
+    }
+    let n = states.len();
+    let reach = |starts: Vec<usize>, forward: bool| {
+        let mut adjacency: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for &(a, b) in &edges {
+            let (from, to) = if forward { (a, b) } else { (b, a) };
+            if let Some(out) = adjacency.get_mut(from) {
+                out.push(to);
+            }
+        }
+        let mut seen = vec![false; n];
+        let mut stack = starts;
+        while let Some(i) = stack.pop() {
+            match seen.get_mut(i) {
+                Some(flag) if !*flag => *flag = true,
+                _ => continue,
+            }
+            if let Some(next) = adjacency.get(i) {
+                stack.extend(next.iter().copied());
+            }
+        }
+        seen
+    };
+    // Only a state's first listing counts (the graph's nodes are first listings).
+    let first = |i: usize, s: &StateSpec| index.get(s.name.as_str()) == Some(&i);
+    let initial: Vec<usize> = (0..n)
+        .filter(|&i| states.get(i).is_some_and(|s| s.initial && first(i, s)))
+        .collect();
+    let terminal: Vec<usize> = (0..n)
+        .filter(|&i| states.get(i).is_some_and(|s| s.terminal && first(i, s)))
+        .collect();
+    let (has_initial, has_terminal) = (!initial.is_empty(), !terminal.is_empty());
+    let reachable = reach(initial, true);
+    let ends = reach(terminal, false);
+    for (i, s) in states.iter().enumerate() {
+        // A duplicate's second listing is already reported.
+        if !first(i, s) {
+            continue;
+        }
+        if has_initial && !reachable.get(i).copied().unwrap_or(false) {
+            problems.push(LifecycleProblem::Unreachable {
+                state: s.name.clone(),
+            });
+        }
+        if has_terminal && !ends.get(i).copied().unwrap_or(false) {
+            problems.push(LifecycleProblem::DeadEnd {
+                state: s.name.clone(),
+            });
+        }
+    }
+    problems
+}
+
 impl Lifecycle {
-    /// Checks and builds a lifecycle.
+    /// Checks and builds a lifecycle. The checks: state names unique; at least one initial
+    /// and one terminal state; every transition names listed states; no command leads out of
+    /// one state to two different states; every state reachable from an initial state; a
+    /// terminal state reachable from every state.
     ///
     /// # Errors
-    /// [`Error::DuplicateState`], [`Error::UnknownState`] (a transition names a state not
-    /// listed) or [`Error::NoInitialState`].
+    /// [`Error::InvalidLifecycle`], listing every problem found (not only the first).
     ///
     /// ```
-    /// use itsm_core::{Category, Lifecycle, StateSpec, TransitionSpec};
+    /// use itsm_core::{Category, Lifecycle, LifecycleProblem, StateSpec, TransitionSpec};
     /// use itsm_core::Error;
     ///
     /// let err = Lifecycle::new(
     ///     "door",
-    ///     vec![StateSpec::initial("open", Category::Open)],
-    ///     vec![TransitionSpec::new("open", "close", "closed")],
+    ///     vec![
+    ///         StateSpec::initial("open", Category::Open),
+    ///         StateSpec::new("ajar", Category::Open),
+    ///         StateSpec::new("shut", Category::Closed).terminal(),
+    ///     ],
+    ///     vec![
+    ///         TransitionSpec::new("open", "close", "shut"),
+    ///         TransitionSpec::new("open", "close", "locked"),
+    ///     ],
     /// );
+    /// let Err(Error::InvalidLifecycle { problems, .. }) = err else { panic!() };
     /// assert_eq!(
-    ///     err,
-    ///     Err(Error::UnknownState {
-    ///         lifecycle: "door".into(),
-    ///         command: "close".into(),
-    ///         state: "closed".into(),
-    ///     })
+    ///     problems,
+    ///     [
+    ///         LifecycleProblem::UnknownState { command: "close".into(), state: "locked".into() },
+    ///         LifecycleProblem::AmbiguousCommand {
+    ///             state: "open".into(),
+    ///             command: "close".into(),
+    ///             targets: vec!["shut".into(), "locked".into()],
+    ///         },
+    ///         LifecycleProblem::Unreachable { state: "ajar".into() },
+    ///         LifecycleProblem::DeadEnd { state: "ajar".into() },
+    ///     ]
     /// );
     /// ```
     pub fn new(
@@ -245,29 +469,11 @@ impl Lifecycle {
         states: Vec<StateSpec>,
         transitions: Vec<TransitionSpec>,
     ) -> Result<Self, Error> {
-        let mut seen = BTreeSet::new();
-        for s in &states {
-            if !seen.insert(s.name.as_str()) {
-                return Err(Error::DuplicateState {
-                    lifecycle: name.to_owned(),
-                    state: s.name.clone(),
-                });
-            }
-        }
-        for t in &transitions {
-            for state in [&t.from, &t.to] {
-                if !seen.contains(state.as_str()) {
-                    return Err(Error::UnknownState {
-                        lifecycle: name.to_owned(),
-                        command: t.command.clone(),
-                        state: state.clone(),
-                    });
-                }
-            }
-        }
-        if !states.iter().any(|s| s.initial) {
-            return Err(Error::NoInitialState {
+        let problems = check(&states, &transitions);
+        if !problems.is_empty() {
+            return Err(Error::InvalidLifecycle {
                 lifecycle: name.to_owned(),
+                problems,
             });
         }
         Ok(Lifecycle {
@@ -319,11 +525,13 @@ impl Lifecycle {
     ///     vec![
     ///         StateSpec::initial("on_hold", Category::Pending),
     ///         StateSpec::new("in_progress", Category::Open),
+    ///         StateSpec::new("closed", Category::Closed).terminal(),
     ///     ],
     ///     vec![
     ///         TransitionSpec::new("on_hold", "resume", "in_progress"),
     ///         TransitionSpec::new("on_hold", "caller_update", "in_progress"),
     ///         TransitionSpec::new("on_hold", "resume", "in_progress"),
+    ///         TransitionSpec::new("in_progress", "close", "closed"),
     ///     ],
     /// )?;
     /// assert_eq!(lc.commands_between("on_hold", "in_progress"), ["resume", "caller_update"]);

@@ -6,7 +6,8 @@
 
 use itsm_core::Error;
 use itsm_core::{
-    Category, Conformance, Lifecycle, StateSpec, Step, TransitionSpec, Verdict, explore,
+    Category, Conformance, Lifecycle, LifecycleProblem, StateSpec, Step, TransitionSpec, Verdict,
+    explore,
 };
 
 /// The commands of [`incident`], in the order `explore` indexes them.
@@ -69,23 +70,33 @@ fn step(index: usize, from: &str, to: &str, verdict: Verdict) -> Step {
     }
 }
 
+fn problems(result: Result<Lifecycle, Error>) -> Vec<LifecycleProblem> {
+    match result {
+        Err(Error::InvalidLifecycle {
+            lifecycle,
+            problems,
+        }) => {
+            assert_eq!(lifecycle, "x");
+            problems
+        }
+        other => panic!("expected an invalid lifecycle, got {other:?}"),
+    }
+}
+
 #[test]
 fn a_state_listed_twice_is_refused() {
-    let err = Lifecycle::new(
+    let found = problems(Lifecycle::new(
         "x",
         vec![
             StateSpec::initial("a", Category::New),
-            StateSpec::new("b", Category::Open),
+            StateSpec::new("b", Category::Closed).terminal(),
             StateSpec::new("a", Category::Closed),
         ],
-        vec![],
-    );
+        vec![TransitionSpec::new("a", "go", "b")],
+    ));
     assert_eq!(
-        err,
-        Err(Error::DuplicateState {
-            lifecycle: "x".into(),
-            state: "a".into()
-        })
+        found,
+        [LifecycleProblem::DuplicateState { state: "a".into() }]
     );
 }
 
@@ -94,47 +105,109 @@ fn a_transition_to_or_from_an_unknown_state_is_refused() {
     let states = || {
         vec![
             StateSpec::initial("a", Category::New),
-            StateSpec::new("b", Category::Closed),
+            StateSpec::new("b", Category::Closed).terminal(),
         ]
     };
     assert_eq!(
-        Lifecycle::new("x", states(), vec![TransitionSpec::new("a", "go", "c")]),
-        Err(Error::UnknownState {
-            lifecycle: "x".into(),
+        problems(Lifecycle::new(
+            "x",
+            states(),
+            vec![
+                TransitionSpec::new("a", "go", "c"),
+                TransitionSpec::new("a", "end", "b")
+            ]
+        )),
+        [LifecycleProblem::UnknownState {
             command: "go".into(),
             state: "c".into()
-        })
+        }]
     );
     assert_eq!(
-        Lifecycle::new(
+        problems(Lifecycle::new(
             "x",
             states(),
             vec![
                 TransitionSpec::new("a", "go", "b"),
                 TransitionSpec::new("z", "back", "a"),
             ]
-        ),
-        Err(Error::UnknownState {
-            lifecycle: "x".into(),
+        )),
+        [LifecycleProblem::UnknownState {
             command: "back".into(),
             state: "z".into()
-        })
+        }]
     );
 }
 
 #[test]
-fn a_lifecycle_needs_an_initial_state() {
+fn a_lifecycle_needs_an_initial_and_a_terminal_state() {
     assert_eq!(
-        Lifecycle::new("x", vec![StateSpec::new("a", Category::New)], vec![]),
-        Err(Error::NoInitialState {
-            lifecycle: "x".into()
-        })
+        problems(Lifecycle::new(
+            "x",
+            vec![StateSpec::new("a", Category::New).terminal()],
+            vec![]
+        )),
+        [LifecycleProblem::NoInitialState]
     );
     assert_eq!(
-        Lifecycle::new("x", vec![], vec![]),
-        Err(Error::NoInitialState {
-            lifecycle: "x".into()
-        })
+        problems(Lifecycle::new("x", vec![], vec![])),
+        [
+            LifecycleProblem::NoInitialState,
+            LifecycleProblem::NoTerminalState
+        ]
+    );
+    assert_eq!(
+        problems(Lifecycle::new(
+            "x",
+            vec![StateSpec::initial("a", Category::New)],
+            vec![]
+        )),
+        [LifecycleProblem::NoTerminalState]
+    );
+}
+
+/// Every problem at once: an unreachable state, a dead end (a loop with no way out), an
+/// ambiguous command and an unknown state, in the documented order.
+#[test]
+fn every_problem_is_reported_at_once() {
+    let found = problems(Lifecycle::new(
+        "x",
+        vec![
+            StateSpec::initial("new", Category::New),
+            StateSpec::new("work", Category::Open),
+            StateSpec::new("limbo", Category::Pending),
+            StateSpec::new("orphan", Category::Open),
+            StateSpec::new("done", Category::Closed).terminal(),
+        ],
+        vec![
+            TransitionSpec::new("new", "start", "work"),
+            TransitionSpec::new("work", "finish", "done"),
+            TransitionSpec::new("work", "wait", "limbo"),
+            TransitionSpec::new("work", "wait", "nowhere"),
+            TransitionSpec::new("limbo", "wait", "limbo"),
+            TransitionSpec::new("orphan", "finish", "done"),
+            // The same transition twice is not ambiguous.
+            TransitionSpec::new("new", "start", "work"),
+        ],
+    ));
+    assert_eq!(
+        found,
+        [
+            LifecycleProblem::UnknownState {
+                command: "wait".into(),
+                state: "nowhere".into()
+            },
+            LifecycleProblem::AmbiguousCommand {
+                state: "work".into(),
+                command: "wait".into(),
+                targets: vec!["limbo".into(), "nowhere".into()]
+            },
+            LifecycleProblem::DeadEnd {
+                state: "limbo".into()
+            },
+            LifecycleProblem::Unreachable {
+                state: "orphan".into()
+            },
+        ]
     );
 }
 

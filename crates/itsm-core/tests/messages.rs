@@ -157,10 +157,10 @@ fn permission_messages() {
 
 #[test]
 fn lifecycle_messages() {
-    let open = || StateSpec::initial("open", Category::Open);
+    let open = || StateSpec::initial("open", Category::Open).terminal();
     assert_eq!(
         message(Lifecycle::new("door", vec![open(), open()], vec![])),
-        "lifecycle `door` lists state `open` twice"
+        "lifecycle `door` is invalid: state `open` is listed twice"
     );
     assert_eq!(
         message(Lifecycle::new(
@@ -168,7 +168,7 @@ fn lifecycle_messages() {
             vec![open()],
             vec![TransitionSpec::new("open", "slam", "shut")]
         )),
-        "lifecycle `door`: transition `slam` names unknown state `shut`"
+        "lifecycle `door` is invalid: transition `slam` names unknown state `shut`"
     );
     assert_eq!(
         message(Lifecycle::new(
@@ -176,6 +176,21 @@ fn lifecycle_messages() {
             vec![StateSpec::new("open", Category::Open)],
             vec![]
         )),
-        "lifecycle `door` has no initial state; mark at least one"
+        "lifecycle `door` is invalid: no state is initial; mark at least one; no state is terminal; mark at least one"
+    );
+    assert_eq!(
+        message(Lifecycle::new(
+            "door",
+            vec![
+                StateSpec::initial("open", Category::Open),
+                StateSpec::new("ajar", Category::Open),
+                StateSpec::new("shut", Category::Closed).terminal(),
+            ],
+            vec![
+                TransitionSpec::new("open", "close", "shut"),
+                TransitionSpec::new("open", "close", "ajar"),
+            ]
+        )),
+        "lifecycle `door` is invalid: `close` leads from `open` to `shut` and `ajar`; a command may lead to one state only; no terminal state can be reached from state `ajar`"
     );
 }

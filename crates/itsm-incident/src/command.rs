@@ -80,17 +80,33 @@ tagged_enum! {
             /// The resolution notes.
             notes: String,
         },
-        /// Reopen a resolved incident.
+        /// Reopen a resolved incident (or a closed one, where the policy's workflow allows it).
         Reopen {
             /// Why.
             reason: String,
         },
-        /// Close a resolved incident (the caller accepts, or an agent closes it).
-        Close,
+        /// Close a resolved incident (the caller accepts, or an agent closes it), or, where the
+        /// policy's workflow allows closing without a resolve step, an open one.
+        Close {
+            /// The resolution to close an unresolved incident with (it is resolved and closed
+            /// at the same instant); ignored when the incident is resolved already, which keeps
+            /// its own. Absent in JSON: `None`.
+            #[cfg_attr(feature = "serde", serde(default))]
+            resolution: Option<crate::model::Resolution>,
+        },
         /// Cancel before resolution.
         Cancel {
             /// Why.
             reason: String,
+        },
+        /// Return to the queue: clear the assignment (group and person), where the policy's
+        /// workflow allows it.
+        Unassign,
+        /// Take a transition the vendor defined in the policy's workflow, by its name (for
+        /// example iTop's `timeout` into `escalated_tto`).
+        Transition {
+            /// The transition's command name in the workflow.
+            name: String,
         },
         /// Let time pass: auto-close when the deadline from [`next_deadline`](crate::next_deadline)
         /// is reached, nothing before.
@@ -138,11 +154,15 @@ pub enum CommandKind {
     Cancel,
     /// [`Command::Tick`].
     Tick,
+    /// [`Command::Unassign`].
+    Unassign,
+    /// [`Command::Transition`]: a vendor's transition (its own name is in the command).
+    Transition,
 }
 
 impl CommandKind {
     /// Every command, in declaration order.
-    pub const ALL: [CommandKind; 17] = [
+    pub const ALL: [CommandKind; 19] = [
         CommandKind::Report,
         CommandKind::Import,
         CommandKind::Assign,
@@ -160,6 +180,8 @@ impl CommandKind {
         CommandKind::Close,
         CommandKind::Cancel,
         CommandKind::Tick,
+        CommandKind::Unassign,
+        CommandKind::Transition,
     ];
 
     /// The command's name, as in permissions, diagrams and JSON.
@@ -182,6 +204,8 @@ impl CommandKind {
             CommandKind::Close => "close",
             CommandKind::Cancel => "cancel",
             CommandKind::Tick => "tick",
+            CommandKind::Unassign => "unassign",
+            CommandKind::Transition => "transition",
         }
     }
 }
@@ -230,9 +254,27 @@ impl Command {
             Command::Link { .. } => CommandKind::Link,
             Command::Resolve { .. } => CommandKind::Resolve,
             Command::Reopen { .. } => CommandKind::Reopen,
-            Command::Close => CommandKind::Close,
+            Command::Close { .. } => CommandKind::Close,
             Command::Cancel { .. } => CommandKind::Cancel,
             Command::Tick => CommandKind::Tick,
+            Command::Unassign => CommandKind::Unassign,
+            Command::Transition { .. } => CommandKind::Transition,
+        }
+    }
+
+    /// The command's name in the policy's workflow: [`CommandKind::name`], or for
+    /// [`Command::Transition`] the vendor's transition name.
+    ///
+    /// ```
+    /// use itsm_incident::Command;
+    ///
+    /// assert_eq!(Command::StartWork.name(), "start_work");
+    /// assert_eq!(Command::Transition { name: "timeout".into() }.name(), "timeout");
+    /// ```
+    pub fn name(&self) -> &str {
+        match self {
+            Command::Transition { name } => name,
+            other => other.kind().name(),
         }
     }
 }

@@ -9,15 +9,15 @@ use crate::model::{EscalationKind, HoldReason, IncidentId, StatusKind};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The lifecycle has no such transition from this state.
+    /// The policy's workflow has no such transition from this state.
     #[error("`{command}` is not allowed in state `{state}`; allowed there: {}", names(.allowed))]
     NotAllowed {
-        /// The current state.
-        state: StatusKind,
-        /// The command refused.
-        command: CommandKind,
-        /// The commands the state accepts.
-        allowed: Vec<CommandKind>,
+        /// The current state's name in the workflow.
+        state: String,
+        /// The command refused, by its name in the workflow (a vendor transition's own).
+        command: String,
+        /// The commands the state accepts, by name.
+        allowed: Vec<String>,
     },
     /// The actor holds none of the roles the policy allows for the command.
     #[error("`{command}` refused: {reason}")]
@@ -80,6 +80,29 @@ pub enum Error {
         until: DateTime<Utc>,
         /// The time given.
         now: DateTime<Utc>,
+    },
+    /// The workflow's window for reopening closed incidents has passed.
+    #[error(
+        "the reopen window of {} after closure at {closed_at} has passed (now {now}); reopen was allowed until {until}", itsm_core::duration::format(*.window)
+    )]
+    ReopenClosedWindowPassed {
+        /// When it was closed.
+        closed_at: DateTime<Utc>,
+        /// The workflow's window.
+        window: chrono::Duration,
+        /// The last instant a reopen was allowed.
+        until: DateTime<Utc>,
+        /// The time given.
+        now: DateTime<Utc>,
+    },
+    /// An imported record is in a kind of state the policy's workflow has no state for
+    /// (iTop's has no canceled incidents).
+    #[error("workflow `{workflow}` has no state of kind `{kind}`; the record cannot be imported")]
+    KindNotInWorkflow {
+        /// The record's kind.
+        kind: StatusKind,
+        /// The workflow's name.
+        workflow: String,
     },
     /// An escalation must go up.
     #[error("{kind} escalation to level {requested} refused: the incident is at level {current}; allowed: {}", levels_above(*.current, *.max))]

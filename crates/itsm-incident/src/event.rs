@@ -7,7 +7,7 @@ use itsm_core::GroupId;
 use itsm_core::UserId;
 use itsm_core::{Impact, Priority, PriorityExplanation, Urgency};
 
-use crate::model::{EscalationKind, HoldReason, Link, Report, Resolution, Snapshot};
+use crate::model::{EscalationKind, HoldReason, Link, Report, Resolution, Snapshot, StatusKind};
 use crate::serde_tagged::tagged_enum;
 
 tagged_enum! {
@@ -205,6 +205,29 @@ tagged_enum! {
             /// Why.
             reason: String,
         },
+        /// Returned to the queue: the assignment was cleared.
+        Unassigned {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+        },
+        /// A state of the policy's workflow was entered, where the events before it (in the
+        /// same `decide` answer) do not say which: a vendor's own state (iTop's `assigned`,
+        /// GLPI's `planned`), or another state of the same kind. `evolve` needs no policy to
+        /// apply it: the event carries the state's kind.
+        Entered {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// The workflow state's name (shared with the incidents folded from this event).
+            state: Arc<str>,
+            /// Its kind: the built-in state whose rules it follows.
+            kind: StatusKind,
+        },
     }
 }
 
@@ -227,7 +250,9 @@ impl Event {
             | Event::Resolved { at, .. }
             | Event::Reopened { at, .. }
             | Event::Closed { at, .. }
-            | Event::Canceled { at, .. } => *at,
+            | Event::Canceled { at, .. }
+            | Event::Unassigned { at, .. }
+            | Event::Entered { at, .. } => *at,
         }
     }
 
@@ -249,7 +274,9 @@ impl Event {
             | Event::Resolved { by, .. }
             | Event::Reopened { by, .. }
             | Event::Closed { by, .. }
-            | Event::Canceled { by, .. } => *by,
+            | Event::Canceled { by, .. }
+            | Event::Unassigned { by, .. }
+            | Event::Entered { by, .. } => *by,
         }
     }
 
@@ -272,6 +299,8 @@ impl Event {
             Event::Reopened { .. } => "reopened",
             Event::Closed { .. } => "closed",
             Event::Canceled { .. } => "canceled",
+            Event::Unassigned { .. } => "unassigned",
+            Event::Entered { .. } => "entered",
         }
     }
 }

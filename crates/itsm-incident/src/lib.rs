@@ -77,12 +77,13 @@ mod model;
 mod policy;
 mod serde_tagged;
 mod sync;
+mod workflow;
 
 pub use command::{Command, CommandKind};
 pub use error::Error;
 pub use event::Event;
 pub use machine::{
-    Context, TRANSITIONS, allowed_commands, decide, evolve, is_allowed, lifecycle, next_deadline,
+    Context, allowed_commands, decide, evolve, is_allowed, lifecycle, next_deadline,
 };
 pub use model::{
     Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, Incident, IncidentId,
@@ -90,6 +91,9 @@ pub use model::{
 };
 pub use policy::{AutoCloseFrom, HoldReasonRule, Policy, ReassignmentCounting, RequiredFields};
 pub use sync::sync_children;
+pub use workflow::{
+    CloseUnresolved, ReopenClosed, TRANSITIONS, Workflow, WorkflowSpec, WorkflowState,
+};
 
 /// The date and time crate of this API (`DateTime<Utc>` instants, `Duration`s), re-exported
 /// so that a host needs no second dependency to build them.
@@ -97,8 +101,9 @@ pub use chrono;
 /// The shared vocabulary this crate's API uses, re-exported (the same types as
 /// `itsm_core`'s, so values mix freely with other practice crates).
 pub use itsm_core::{
-    Actor, Category, ConfigItemId, GroupId, Impact, Permissions, Priority, PriorityExplanation,
-    PriorityMatrix, Role, ServiceId, Urgency, UserId,
+    Actor, Category, ConfigItemId, GroupId, Impact, Lifecycle, LifecycleProblem, Permissions,
+    Priority, PriorityExplanation, PriorityMatrix, Role, ServiceId, TransitionSpec, Urgency,
+    UserId,
 };
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.

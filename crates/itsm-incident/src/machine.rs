@@ -4,14 +4,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use itsm_core::Actor;
+use itsm_core::Lifecycle;
 use itsm_core::{Impact, Urgency};
-use itsm_core::{Lifecycle, StateSpec, TransitionSpec};
 
 use crate::command::{Command, CommandKind};
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Assignment, Incident, Link, Report, Resolution, State, Status, StatusKind};
 use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
+use crate::workflow::{ReopenClosed, TRANSITIONS};
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
 /// policy. Nothing is read from the environment.
@@ -38,55 +39,8 @@ impl<'a> Context<'a> {
 use CommandKind as C;
 use StatusKind as S;
 
-/// The lifecycle, written once: in state `.0`, command `.1` leads to state `.2`. Entries
-/// with the same state before and after are commands that keep the state. `decide` consults
-/// it before anything else; [`lifecycle`] turns it into a diagram and a conformance checker.
-///
-/// Two commands are outside the table: `report` and `import` create the incident (from
-/// [`StatusKind::Unreported`]), and `tick` is accepted in every state and only acts when the
-/// auto-close deadline has passed (the `resolved --tick--> closed` entry).
-pub const TRANSITIONS: &[(StatusKind, CommandKind, StatusKind)] = &[
-    (S::New, C::StartWork, S::InProgress),
-    (S::New, C::PutOnHold, S::OnHold),
-    (S::New, C::Resolve, S::Resolved),
-    (S::New, C::Cancel, S::Canceled),
-    (S::InProgress, C::PutOnHold, S::OnHold),
-    (S::InProgress, C::Resolve, S::Resolved),
-    (S::InProgress, C::Cancel, S::Canceled),
-    (S::OnHold, C::CallerResponded, S::InProgress),
-    (S::OnHold, C::Resume, S::InProgress),
-    (S::OnHold, C::Resolve, S::Resolved),
-    (S::Resolved, C::Reopen, S::InProgress),
-    (S::Resolved, C::Close, S::Closed),
-    (S::Resolved, C::Tick, S::Closed),
-    // Commands that keep the state.
-    (S::New, C::Assign, S::New),
-    (S::New, C::CallerResponded, S::New),
-    (S::New, C::Reprioritize, S::New),
-    (S::New, C::Escalate, S::New),
-    (S::New, C::DeclareMajor, S::New),
-    (S::New, C::StandDownMajor, S::New),
-    (S::New, C::Link, S::New),
-    (S::InProgress, C::Assign, S::InProgress),
-    (S::InProgress, C::CallerResponded, S::InProgress),
-    (S::InProgress, C::Reprioritize, S::InProgress),
-    (S::InProgress, C::Escalate, S::InProgress),
-    (S::InProgress, C::DeclareMajor, S::InProgress),
-    (S::InProgress, C::StandDownMajor, S::InProgress),
-    (S::InProgress, C::Link, S::InProgress),
-    (S::OnHold, C::PutOnHold, S::OnHold),
-    (S::OnHold, C::Assign, S::OnHold),
-    (S::OnHold, C::Reprioritize, S::OnHold),
-    (S::OnHold, C::Escalate, S::OnHold),
-    (S::OnHold, C::DeclareMajor, S::OnHold),
-    (S::OnHold, C::StandDownMajor, S::OnHold),
-    (S::OnHold, C::Link, S::OnHold),
-    (S::Resolved, C::Assign, S::Resolved),
-    (S::Resolved, C::StandDownMajor, S::Resolved),
-    (S::Resolved, C::Link, S::Resolved),
-];
-
-/// Whether the table allows `command` in `state` (`tick` is allowed everywhere).
+/// Whether ServiceNow's table ([`TRANSITIONS`]) allows `command` in `state` (`tick` is
+/// allowed everywhere). A policy's own workflow answers with [`Workflow::target`](crate::Workflow::target).
 pub fn is_allowed(state: StatusKind, command: CommandKind) -> bool {
     match (state, command) {
         (_, C::Tick) => true,
@@ -105,32 +59,11 @@ pub fn allowed_commands(state: StatusKind) -> Vec<CommandKind> {
         .collect()
 }
 
-/// The incident lifecycle as data, built from [`TRANSITIONS`]: for diagrams
-/// ([`Lifecycle::to_mermaid`]) and for conformance checks of real logs.
+/// ServiceNow's incident lifecycle as data, built from [`TRANSITIONS`]: for diagrams
+/// ([`Lifecycle::to_mermaid`]) and for conformance checks of real logs. A policy's own
+/// workflow gives its lifecycle through [`Workflow::lifecycle`](crate::Workflow::lifecycle).
 pub fn lifecycle() -> Lifecycle {
-    let states = StatusKind::ALL
-        .iter()
-        .map(|s| {
-            let spec = if *s == S::New {
-                StateSpec::initial(s.name(), s.category())
-            } else {
-                StateSpec::new(s.name(), s.category())
-            };
-            if s.is_terminal() {
-                spec.terminal()
-            } else {
-                spec
-            }
-        })
-        .collect();
-    let transitions = TRANSITIONS
-        .iter()
-        .map(|(from, cmd, to)| TransitionSpec::new(from.name(), cmd.name(), to.name()))
-        .collect();
-    match Lifecycle::new("incident", states, transitions) {
-        Ok(lc) => lc,
-        Err(e) => unreachable!("the incident table names only listed states: {e}"), // invariant: tested constant table
-    }
+    crate::Workflow::servicenow().lifecycle()
 }
 
 /// When the host should next send [`Command::Tick`]: the auto-close deadline of a resolved
@@ -180,44 +113,122 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
 /// # Ok::<(), itsm_incident::Error>(())
 /// ```
 pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
-    let kind = command.kind();
     let incident = match state {
         State::Unreported => return decide_unreported(command, ctx),
         State::Reported(incident) => incident,
     };
-    if ctx.now < incident.updated_at {
+    let (at, by) = (ctx.now, ctx.actor.user);
+    if let Command::Tick = command {
+        return Ok(tick(state, incident, ctx));
+    }
+    if at < incident.updated_at {
         return Err(Error::ClockWentBackwards {
             last: incident.updated_at,
-            now: ctx.now,
+            now: at,
         });
     }
-    let status = incident.status.kind();
-    if !is_allowed(status, kind) {
+    let workflow = &ctx.policy.workflow;
+    let current = incident.state_name();
+    let Some((target, target_kind)) = workflow.step(current, command.name()) else {
         return Err(Error::NotAllowed {
-            state: status,
-            command: kind,
-            allowed: allowed_commands(status),
+            state: current.to_owned(),
+            command: command.name().to_owned(),
+            allowed: workflow.commands_from(current),
+        });
+    };
+    permit(command.name(), command.kind(), ctx)?;
+    let mut events = command_events(incident, command, ctx)?;
+    // A command its own rules make a no-op moves between states of one kind only (a
+    // caller's response that clears no hold must not leave a vendor's hold state).
+    if !events.is_empty() || target_kind == incident.status.kind() {
+        enter(&mut events, incident, target, target_kind, at, by);
+    }
+    Ok(events)
+}
+
+/// The name `evolve` gives the state after `events`: an event that sets the kind resets the
+/// name to the kind's own.
+fn name_after<'a>(incident: &'a Incident, events: &[Event]) -> &'a str {
+    match events.iter().rev().find_map(sets_kind) {
+        Some(kind) => kind.name(),
+        None => incident.state_name(),
+    }
+}
+
+/// The kind an event sets, for the events that set one.
+fn sets_kind(event: &Event) -> Option<StatusKind> {
+    match event {
+        Event::WorkStarted { .. }
+        | Event::Resumed { .. }
+        | Event::CallerResponded { .. }
+        | Event::Reopened { .. } => Some(S::InProgress),
+        Event::PutOnHold { .. } => Some(S::OnHold),
+        Event::Resolved { .. } => Some(S::Resolved),
+        Event::Closed { .. } => Some(S::Closed),
+        Event::Canceled { .. } => Some(S::Canceled),
+        _ => None,
+    }
+}
+
+/// Adds [`Event::Entered`] when the workflow's target is not the state the events lead to.
+fn enter(
+    events: &mut Vec<Event>,
+    incident: &Incident,
+    target: &Arc<str>,
+    kind: StatusKind,
+    at: DateTime<Utc>,
+    by: itsm_core::UserId,
+) {
+    if name_after(incident, events) != &**target {
+        events.push(Event::Entered {
+            at,
+            by,
+            state: Arc::clone(target),
+            kind,
         });
     }
-    if kind != C::Tick {
-        permit(kind, ctx)?;
+}
+
+/// `tick`: the host's timer. Before the incident's last event (two hosts' clocks drift) or
+/// before the auto-close deadline it does nothing.
+fn tick(state: &State, incident: &Incident, ctx: &Context<'_>) -> Vec<Event> {
+    let (at, by) = (ctx.now, ctx.actor.user);
+    match next_deadline(state, ctx.policy) {
+        Some(deadline) if at >= deadline && at >= incident.updated_at => {
+            let mut events = vec![Event::Closed { at, by, auto: true }];
+            let workflow = &ctx.policy.workflow;
+            let target = workflow
+                .step(incident.state_name(), "tick")
+                .or_else(|| workflow.first_of(S::Closed));
+            if let Some((target, kind)) = target {
+                enter(&mut events, incident, target, kind, at, by);
+            }
+            events
+        }
+        _ => Vec::new(),
     }
-    let at = ctx.now;
-    let by = ctx.actor.user;
+}
+
+/// The events of a command's own rules, for the state's kind (the workflow allowed it).
+fn command_events(
+    incident: &Incident,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    let kind = command.kind();
+    let status = incident.status.kind();
+    let (at, by) = (ctx.now, ctx.actor.user);
     let policy = ctx.policy;
     let event = match command {
-        Command::Report(_) | Command::Import(_) => {
-            // The table never allows these once reported; kept for exhaustiveness.
-            return Err(Error::NotAllowed {
-                state: status,
-                command: kind,
-                allowed: allowed_commands(status),
-            });
+        // A workflow never has these (checked at load); kept for exhaustiveness.
+        Command::Report(_) | Command::Import(_) | Command::Tick => return Ok(Vec::new()),
+        Command::Transition { .. } => return Ok(Vec::new()),
+        Command::Unassign => {
+            if incident.assignment.is_none() {
+                return Ok(Vec::new());
+            }
+            Event::Unassigned { at, by }
         }
-        Command::Tick => match next_deadline(state, policy) {
-            Some(deadline) if at >= deadline => Event::Closed { at, by, auto: true },
-            _ => return Ok(Vec::new()),
-        },
         Command::Assign { group, person } => {
             let wanted = Assignment {
                 group: *group,
@@ -367,31 +378,21 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             }
         }
         Command::Resolve { code, notes } => {
-            if policy.required.resolution_code && code.is_empty() {
-                return Err(Error::MissingField {
-                    command: kind,
-                    field: "resolution code",
-                });
-            }
-            if policy.required.resolution_notes && notes.is_empty() {
-                return Err(Error::MissingField {
-                    command: kind,
-                    field: "resolution notes",
-                });
-            }
-            if !policy.resolution_codes.is_empty() && !policy.resolution_codes.contains(code) {
-                return Err(Error::UnknownResolutionCode {
-                    code: code.clone(),
-                    allowed: policy.resolution_codes.clone(),
-                });
-            }
+            let resolution = Resolution {
+                code: code.clone(),
+                notes: notes.clone(),
+            };
+            check_resolution(
+                policy,
+                kind,
+                &resolution,
+                policy.required.resolution_code,
+                policy.required.resolution_notes,
+            )?;
             Event::Resolved {
                 at,
                 by,
-                resolution: Arc::new(Resolution {
-                    code: code.clone(),
-                    notes: notes.clone(),
-                }),
+                resolution: Arc::new(resolution),
             }
         }
         Command::Reopen { reason } => {
@@ -416,6 +417,23 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                     });
                 }
             }
+            if let (Status::Closed { at: closed_at, .. }, ReopenClosed::Within(window)) =
+                (&incident.status, policy.workflow.spec().reopen_closed)
+            {
+                let until = closed_at
+                    .checked_add_signed(window)
+                    .ok_or(Error::DateOverflow {
+                        what: "the end of the reopen window after closure",
+                    })?;
+                if at > until {
+                    return Err(Error::ReopenClosedWindowPassed {
+                        closed_at: *closed_at,
+                        window,
+                        until,
+                        now: at,
+                    });
+                }
+            }
             let by_support = ctx
                 .actor
                 .roles
@@ -428,11 +446,37 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 by_support,
             }
         }
-        Command::Close => Event::Closed {
-            at,
-            by,
-            auto: false,
-        },
+        Command::Close { resolution } => {
+            let closed = Event::Closed {
+                at,
+                by,
+                auto: false,
+            };
+            if status == S::Resolved {
+                closed
+            } else {
+                // Closing without a resolve step: resolved and closed at the same instant.
+                let code_required = policy.workflow.spec().close_unresolved.code_required;
+                match resolution {
+                    Some(resolution) => {
+                        check_resolution(policy, kind, resolution, code_required, false)?;
+                        let resolved = Event::Resolved {
+                            at,
+                            by,
+                            resolution: Arc::new(resolution.clone()),
+                        };
+                        return Ok(vec![resolved, closed]);
+                    }
+                    None if code_required => {
+                        return Err(Error::MissingField {
+                            command: kind,
+                            field: "resolution code",
+                        });
+                    }
+                    None => closed,
+                }
+            }
+        }
         Command::Cancel { reason } => {
             if policy.required.cancel_reason && reason.is_empty() {
                 return Err(Error::MissingField {
@@ -450,10 +494,45 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     Ok(vec![event])
 }
 
-fn permit(kind: CommandKind, ctx: &Context<'_>) -> Result<(), Error> {
+/// The policy's checks of a resolution: required code and notes, and the list of codes.
+fn check_resolution(
+    policy: &Policy,
+    kind: CommandKind,
+    resolution: &Resolution,
+    code_required: bool,
+    notes_required: bool,
+) -> Result<(), Error> {
+    if code_required && resolution.code.is_empty() {
+        return Err(Error::MissingField {
+            command: kind,
+            field: "resolution code",
+        });
+    }
+    if notes_required && resolution.notes.is_empty() {
+        return Err(Error::MissingField {
+            command: kind,
+            field: "resolution notes",
+        });
+    }
+    // `resolve` checks even an empty code against the list; closing without a resolve step
+    // checks the code it was given.
+    if (kind == C::Resolve || !resolution.code.is_empty())
+        && !policy.resolution_codes.is_empty()
+        && !policy.resolution_codes.contains(&resolution.code)
+    {
+        return Err(Error::UnknownResolutionCode {
+            code: resolution.code.clone(),
+            allowed: policy.resolution_codes.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The permission check, by the command's name in the workflow (a vendor transition's own).
+fn permit(name: &str, kind: CommandKind, ctx: &Context<'_>) -> Result<(), Error> {
     ctx.policy
         .permissions
-        .check(kind.name(), ctx.actor)
+        .check(name, ctx.actor)
         .map_err(|reason| Error::Denied {
             command: kind,
             reason,
@@ -479,7 +558,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
     match command {
         Command::Tick => Ok(Vec::new()),
         Command::Report(report) => {
-            permit(kind, ctx)?;
+            permit(kind.name(), kind, ctx)?;
             if policy.required.description && report.description.is_empty() {
                 return Err(Error::MissingField {
                     command: kind,
@@ -493,16 +572,35 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                 });
             }
             let explanation = explain(policy, report.impact, report.urgency)?;
-            Ok(vec![Event::Reported {
+            let mut events = vec![Event::Reported {
                 at,
                 by,
                 priority: itsm_core::Priority(explanation.priority.value),
                 report: Arc::new(Report::clone(report)),
                 explanation: Box::new(explanation),
-            }])
+            }];
+            let workflow = &policy.workflow;
+            if let Some((initial, kind)) = workflow.first_of(S::New) {
+                if &**initial != S::New.name() {
+                    events.push(Event::Entered {
+                        at,
+                        by,
+                        state: Arc::clone(initial),
+                        kind,
+                    });
+                }
+            }
+            Ok(events)
         }
         Command::Import(snapshot) => {
-            permit(kind, ctx)?;
+            permit(kind.name(), kind, ctx)?;
+            let status = snapshot.status.kind();
+            let Some((state, _)) = policy.workflow.first_of(status) else {
+                return Err(Error::KindNotInWorkflow {
+                    kind: status,
+                    workflow: policy.workflow.name().to_owned(),
+                });
+            };
             let priority = policy
                 .matrix
                 .priority(snapshot.report.impact, snapshot.report.urgency)
@@ -525,17 +623,29 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
             if snapshot.links.parent == Some(id) || snapshot.links.children.contains(&id) {
                 return Err(Error::SelfLink { id });
             }
-            Ok(vec![Event::Imported {
+            let mut events = vec![Event::Imported {
                 at,
                 by,
                 snapshot: snapshot.clone(),
                 priority,
-            }])
+            }];
+            if &**state != status.name() {
+                events.push(Event::Entered {
+                    at,
+                    by,
+                    state: Arc::clone(state),
+                    kind: status,
+                });
+            }
+            Ok(events)
         }
         _ => Err(Error::NotAllowed {
-            state: S::Unreported,
-            command: kind,
-            allowed: allowed_commands(S::Unreported),
+            state: S::Unreported.name().to_owned(),
+            command: command.name().to_owned(),
+            allowed: allowed_commands(S::Unreported)
+                .iter()
+                .map(|c| c.name().to_owned())
+                .collect(),
         }),
     }
 }
@@ -580,6 +690,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 links: Default::default(),
                 opened_at: *at,
                 updated_at: *at,
+                state_name: None,
             })),
             Event::Imported {
                 at,
@@ -601,6 +712,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                     links: s.links.normalized(),
                     opened_at: s.opened_at,
                     updated_at: *at,
+                    state_name: None,
                 }))
             }
             _ => State::Unreported,
@@ -613,6 +725,9 @@ pub fn evolve(state: State, event: &Event) -> State {
 }
 
 fn apply(incident: &mut Incident, event: &Event) {
+    if sets_kind(event).is_some() {
+        incident.state_name = None;
+    }
     match event {
         Event::Reported { .. } | Event::Imported { .. } => return,
         Event::Assigned {
@@ -686,6 +801,22 @@ fn apply(incident: &mut Incident, event: &Event) {
                 reason: reason.clone(),
                 at: *at,
             };
+        }
+        Event::Unassigned { .. } => incident.assignment = None,
+        Event::Entered { state, kind, .. } => {
+            // Only a move into new or in progress changes the kind here (the workflow's check
+            // allows no other); the other kinds carry data that their own events set.
+            let open = matches!(
+                incident.status,
+                Status::New | Status::InProgress | Status::OnHold { .. }
+            );
+            match kind {
+                S::New if open => incident.status = Status::New,
+                S::InProgress if open => incident.status = Status::InProgress,
+                _ => {}
+            }
+            incident.state_name =
+                (&**state != incident.status.kind().name()).then(|| Arc::clone(state));
         }
     }
     incident.updated_at = event.at();

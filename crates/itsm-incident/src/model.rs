@@ -506,9 +506,23 @@ pub struct Incident {
     pub(crate) links: Links,
     pub(crate) opened_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    /// The workflow state's name when it is not the kind's own (a vendor's state such as
+    /// iTop's `assigned`); absent for the built-in names.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, rename = "state", skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) state_name: Option<Arc<str>>,
 }
 
 impl Incident {
+    /// The name of the incident's state in the policy's workflow: a vendor's name (iTop's
+    /// `assigned`) or the kind's own ([`StatusKind::name`]).
+    pub fn state_name(&self) -> &str {
+        self.state_name
+            .as_deref()
+            .unwrap_or_else(|| self.status.kind().name())
+    }
     /// The incident's id.
     pub fn id(&self) -> IncidentId {
         self.report.id

@@ -5,6 +5,7 @@ use itsm_core::{Permissions, Role};
 
 use crate::command::CommandKind;
 use crate::model::HoldReason;
+use crate::workflow::Workflow;
 
 /// How one hold reason behaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,9 +128,14 @@ pub struct Policy {
     /// Roles counted as support staff: a reopen by one of them reopens child incidents too; a
     /// reopen by anyone else (a self-service caller) does not.
     pub support_roles: Vec<Role>,
-    /// Which roles may run which command (by command name, e.g. `resolve`). `tick` needs no
-    /// role: it is the host's timer.
+    /// Which roles may run which command (by command name, e.g. `resolve`; a vendor
+    /// transition by its own name, e.g. `timeout`). `tick` needs no role: it is the host's
+    /// timer.
     pub permissions: Permissions,
+    /// The lifecycle: states, transitions and the documented variants, checked when the
+    /// policy is loaded. Absent in JSON: ServiceNow's.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub workflow: Workflow,
 }
 
 fn role(name: &str) -> Role {
@@ -208,6 +214,52 @@ impl Policy {
             },
             support_roles: vec![agent, system, mim],
             permissions,
+            workflow: Workflow::servicenow(),
+        }
+    }
+
+    /// iTop's incident model: its lifecycle ([`Workflow::itop`]), its priority matrix, its
+    /// resolution codes; otherwise as [`Policy::servicenow`]. The vendor transition `timeout`
+    /// (into the escalated states) is the `system` role's, as iTop's stopwatches send it.
+    pub fn itop() -> Self {
+        let base = Policy::servicenow();
+        Policy {
+            matrix: PriorityMatrix::itop(),
+            resolution_codes: [
+                "assistance",
+                "other",
+                "software patch",
+                "training",
+                "hardware repair",
+                "system update",
+                "bug fixed",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            required: RequiredFields {
+                resolution_notes: true,
+                ..base.required
+            },
+            permissions: base.permissions.clone().allow("timeout", [role("system")]),
+            workflow: Workflow::itop(),
+            ..base
+        }
+    }
+
+    /// GLPI's ticket model: its lifecycle ([`Workflow::glpi`]) and priority matrix;
+    /// otherwise as [`Policy::servicenow`]. Planning (`plan`, `unplan`) is for staff.
+    pub fn glpi() -> Self {
+        let base = Policy::servicenow();
+        let staff = [role("agent"), role("system")];
+        Policy {
+            matrix: PriorityMatrix::glpi(),
+            permissions: base
+                .permissions
+                .clone()
+                .allow("plan", staff.clone())
+                .allow("unplan", staff),
+            workflow: Workflow::glpi(),
+            ..base
         }
     }
 

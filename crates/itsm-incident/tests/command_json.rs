@@ -86,7 +86,7 @@ fn command() -> impl Strategy<Value = Command> {
         link().prop_map(|link| Command::Link { link }),
         (text(), text()).prop_map(|(code, notes)| Command::Resolve { code, notes }),
         reason().prop_map(|reason| Command::Reopen { reason }),
-        Just(Command::Close),
+        Just(Command::Close { resolution: None }),
         reason().prop_map(|reason| Command::Cancel { reason }),
         Just(Command::Tick),
     ]

@@ -23,7 +23,7 @@
 use std::path::PathBuf;
 
 use itsm_incident::StatusKind;
-use itsm_incident::{CommandKind, Policy, TRANSITIONS, lifecycle};
+use itsm_incident::{CommandKind, Policy, TRANSITIONS, Workflow, lifecycle};
 
 fn page_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/incident.md")
@@ -40,6 +40,10 @@ fn updating() -> bool {
 
 fn mermaid() -> String {
     format!("```mermaid\n{}```\n", lifecycle().to_mermaid())
+}
+
+fn workflow_mermaid(workflow: &Workflow) -> String {
+    format!("```mermaid\n{}```\n", workflow.lifecycle().to_mermaid())
 }
 
 /// The commands that keep the state, from the [`TRANSITIONS`] entries with `from == to`, in
@@ -104,6 +108,8 @@ fn policy_json() -> String {
 fn blocks() -> Vec<(&'static str, String)> {
     vec![
         ("mermaid", mermaid()),
+        ("mermaid-itop", workflow_mermaid(&Workflow::itop())),
+        ("mermaid-glpi", workflow_mermaid(&Workflow::glpi())),
         ("table", kept_state_table()),
         ("permissions", permissions_table()),
         ("hold-reasons", hold_reasons_table()),

@@ -192,7 +192,7 @@ fn bad_inputs_fail_the_same_way_on_both_paths() {
             "unknown variant `exploded`, expected one of `reported`, `imported`, `assigned`, \
              `work_started`, `put_on_hold`, `caller_responded`, `resumed`, `reprioritized`, \
              `escalated`, `major_declared`, `major_stood_down`, `linked`, `resolved`, \
-             `reopened`, `closed`, `canceled`"
+             `reopened`, `closed`, `canceled`, `unassigned`, `entered`"
                 .to_owned()
         )
     );

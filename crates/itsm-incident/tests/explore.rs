@@ -132,7 +132,7 @@ fn alphabet() -> Vec<Input> {
         },
         cmd::resolve(),
         cmd::reopen(),
-        Command::Close,
+        Command::Close { resolution: None },
         cmd::cancel(),
     ];
     let mut alphabet: Vec<Input> = commands

@@ -49,9 +49,9 @@ fn denied(command: CommandKind, allowed: &[&str], held: &[&str]) -> Error {
 
 fn not_allowed(state: StatusKind, command: CommandKind, allowed: &[CommandKind]) -> Error {
     Error::NotAllowed {
-        state,
-        command,
-        allowed: allowed.to_vec(),
+        state: state.name().to_owned(),
+        command: command.name().to_owned(),
+        allowed: allowed.iter().map(|c| c.name().to_owned()).collect(),
     }
 }
 
@@ -1297,7 +1297,7 @@ fn a_closed_incident_cannot_reopen() {
     for when in [
         Command::StartWork,
         cmd::resolve(),
-        Command::Close,
+        Command::Close { resolution: None },
         cmd::cancel(),
         cmd::declare_major(),
         Command::Link {
@@ -1386,7 +1386,7 @@ fn the_end_of_a_reopen_window_past_the_calendar_is_an_error_not_a_panic() {
 fn close_a_resolved_incident_by_hand() {
     let after = check(
         &resolved(),
-        Command::Close,
+        Command::Close { resolution: None },
         &caller(),
         t(5),
         Ok(vec![ev::closed(t(5), &caller(), false)]),
@@ -1404,7 +1404,7 @@ fn close_a_resolved_incident_by_hand() {
         let from = fold(&given).kind();
         check(
             &given,
-            Command::Close,
+            Command::Close { resolution: None },
             &caller(),
             t(5),
             Err(not_allowed(from, C::Close, &allowed_commands(from))),
@@ -1657,15 +1657,11 @@ fn the_clock_must_not_go_backwards() {
         t(0),
         Err(err.clone()),
     );
-    // Checked before anything else: the table, the role, the tick.
-    check(
-        &in_progress(),
-        Command::Resume,
-        &nobody(),
-        t(0),
-        Err(err.clone()),
-    );
-    check(&in_progress(), Command::Tick, &system(), t(0), Err(err));
+    // Checked before anything else: the table, the role.
+    check(&in_progress(), Command::Resume, &nobody(), t(0), Err(err));
+    // A tick is the host's timer: two hosts' clocks drift, so a tick before the last event
+    // does nothing (it is never an error).
+    check(&in_progress(), Command::Tick, &system(), t(0), Ok(vec![]));
     // The same instant is fine.
     check(
         &in_progress(),

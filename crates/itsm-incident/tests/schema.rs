@@ -198,7 +198,7 @@ fn sample_commands() -> Vec<Command> {
         Command::Reopen {
             reason: "down again".into(),
         },
-        Command::Close,
+        Command::Close { resolution: None },
         Command::Cancel {
             reason: "duplicate".into(),
         },

@@ -46,7 +46,14 @@ fn resolved_child(n: u128) -> State {
     child(n, &[Command::StartWork, cmd::resolve()])
 }
 fn closed_child(n: u128) -> State {
-    child(n, &[Command::StartWork, cmd::resolve(), Command::Close])
+    child(
+        n,
+        &[
+            Command::StartWork,
+            cmd::resolve(),
+            Command::Close { resolution: None },
+        ],
+    )
 }
 fn canceled_child(n: u128) -> State {
     child(n, &[cmd::cancel()])
@@ -416,7 +423,13 @@ fn a_parent_story_carries_its_children_along() {
         assert_eq!(c.incident().unwrap().reopen_count(), 1);
     }
     step(&mut parent, &mut children, cmd::resolve(), &agent(), 17);
-    step(&mut parent, &mut children, Command::Close, &caller(), 18);
+    step(
+        &mut parent,
+        &mut children,
+        Command::Close { resolution: None },
+        &caller(),
+        18,
+    );
     assert_eq!(parent.kind(), StatusKind::Closed);
     assert_eq!(
         kinds(&children),

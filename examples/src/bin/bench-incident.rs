@@ -333,7 +333,7 @@ fn lifecycle<'a>(rec: &mut Recorder<'a, '_>, rng: &mut Rng, cast: &'a Cast, numb
     }
     // A refused command now and then: an agent closing before resolution.
     if rng.per_mille(5) {
-        rec.run(Command::Close, agent, 1);
+        rec.run(Command::Close { resolution: None }, agent, 1);
     }
     rec.run(Command::StartWork, agent, rng.between(1, 90));
 
@@ -444,7 +444,11 @@ fn lifecycle<'a>(rec: &mut Recorder<'a, '_>, rng: &mut Rng, cast: &'a Cast, numb
         return;
     }
     match rng.below(100) {
-        0..=49 => rec.run(Command::Close, caller, rng.between(10, 5000)),
+        0..=49 => rec.run(
+            Command::Close { resolution: None },
+            caller,
+            rng.between(10, 5000),
+        ),
         50..=94 => {
             // A spurious early wake-up first, sometimes: no events.
             if rng.percent(30) {
