@@ -23,7 +23,7 @@
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::{Actor, Role, UserId};
 use itsm_core::{ConfigItemId, GroupId, ServiceId};
-use itsm_core::{Impact, PriorityMatrix, Urgency};
+use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
     ProblemId, Report, Resolution, Snapshot, Status, StatusKind,
@@ -67,13 +67,25 @@ fn actors() -> Vec<Actor> {
     ]
 }
 
-/// The ServiceNow policy, with a few options changed by the first byte.
+/// The ServiceNow policy, with a few options changed by the first byte: two times in four
+/// ServiceNow's, else iTop's or GLPI's matrix and workflow (with their vendor transitions'
+/// permissions).
 fn policy_from(byte: u8) -> Policy {
     let mut policy = Policy::servicenow();
     match byte % 4 {
         0 | 1 => {}
-        2 => policy.matrix = PriorityMatrix::itop(),
-        _ => policy.matrix = PriorityMatrix::glpi(),
+        2 => {
+            let itop = Policy::itop();
+            policy.matrix = itop.matrix;
+            policy.workflow = itop.workflow;
+            policy.permissions = itop.permissions;
+        }
+        _ => {
+            let glpi = Policy::glpi();
+            policy.matrix = glpi.matrix;
+            policy.workflow = glpi.workflow;
+            policy.permissions = glpi.permissions;
+        }
     }
     policy.reopen_window = (byte & 0x04 != 0).then(|| Duration::days(1));
     policy.auto_close_after = match (byte >> 3) & 0x03 {
@@ -238,7 +250,7 @@ fn strictly_sorted<T: Ord>(list: &[T]) -> bool {
 }
 
 fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
-    match b.pick(17) {
+    match b.pick(20) {
         0 => Command::Report(Box::new(report(b))),
         1 => Command::Import(Box::new(snapshot(b, now))),
         2 => Command::Assign {
@@ -296,6 +308,10 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
         14 => Command::Close { resolution: None },
         15 => Command::Cancel {
             reason: b.text(&["duplicate", ""]),
+        },
+        16 => Command::Unassign,
+        17 => Command::Transition {
+            name: b.text(&["timeout", "plan", "unplan", "report", ""]),
         },
         _ => Command::Tick,
     }
@@ -373,13 +389,18 @@ fn step(
     );
     let kind = command.kind();
     let before = state.kind();
+    let before_name = state
+        .incident()
+        .map_or(StatusKind::Unreported.name(), |i| i.state_name())
+        .to_owned();
+    let servicenow = policy.workflow == itsm_incident::Workflow::servicenow();
     let deadline = next_deadline(state, policy);
     if before.is_terminal() {
         // Terminal states accept nothing but a tick, and a tick there does nothing.
         let fine = match (&result, kind) {
             (Ok(events), CommandKind::Tick) => events.is_empty(),
             (Err(Error::ClockWentBackwards { .. }), _) => true,
-            (Err(Error::NotAllowed { state: s, .. }), _) => s == before.name(),
+            (Err(Error::NotAllowed { state: s, .. }), _) => *s == before_name,
             _ => false,
         };
         assert!(
@@ -387,32 +408,48 @@ fn step(
             "`{kind}` in terminal state `{before}` gave {result:?}"
         );
     }
-    let events = match result {
-        Ok(events) => events,
-        Err(error) => {
-            // Every refusal explains itself.
-            assert!(!error.to_string().is_empty());
-            if let Error::NotAllowed {
-                state: s,
-                command,
-                allowed,
-            } = &error
-            {
-                assert_eq!((s.as_str(), command.as_str()), (before.name(), kind.name()));
-                assert!(!is_allowed(before, kind));
-                assert!(
-                    allowed
-                        .iter()
-                        .all(|c| c.parse().is_ok_and(|c| is_allowed(before, c)))
-                );
+    let events =
+        match result {
+            Ok(events) => events,
+            Err(error) => {
+                // Every refusal explains itself.
+                assert!(!error.to_string().is_empty());
+                let command_name = command.name();
+                if let Error::NotAllowed {
+                    state: s,
+                    command,
+                    allowed,
+                } = &error
+                {
+                    let name = command.as_str();
+                    assert_eq!((s.as_str(), name), (before_name.as_str(), command_name));
+                    if before == StatusKind::Unreported {
+                        assert!(!is_allowed(before, kind));
+                    } else {
+                        assert_eq!(policy.workflow.target(&before_name, name), None);
+                        assert!(
+                            allowed.iter().all(|c| c == "tick"
+                                || policy.workflow.target(&before_name, c).is_some())
+                        );
+                    }
+                    if servicenow {
+                        assert!(!is_allowed(before, kind));
+                        assert!(
+                            allowed
+                                .iter()
+                                .all(|c| c.parse().is_ok_and(|c| is_allowed(before, c)))
+                        );
+                    }
+                }
+                return Vec::new();
             }
-            return Vec::new();
-        }
-    };
-    assert!(is_allowed(before, kind), "`{kind}` accepted in `{before}`");
+        };
+    if servicenow {
+        assert!(is_allowed(before, kind), "`{kind}` accepted in `{before}`");
+    }
     assert!(
-        events.len() <= 1,
-        "one command, at most one event: {events:?}"
+        events.len() <= 2,
+        "one command, at most two events (a vendor state's `entered`): {events:?}"
     );
     if kind == CommandKind::Tick {
         let due = deadline.is_some_and(|d| now >= d);
@@ -435,19 +472,41 @@ fn step(
         log.push(event.clone());
     }
     let after = state.kind();
+    if let Some(incident) = state.incident() {
+        // The incident is always in a state of the workflow, of the state's own kind.
+        assert_eq!(
+            policy.workflow.kind_of(incident.state_name()),
+            Some(after),
+            "`{}` is not a `{after}` state of the workflow",
+            incident.state_name()
+        );
+    }
     if !events.is_empty() {
         // Every change of state is in the transition table (or creates the incident).
+        let after_name = state.incident().map(|i| i.state_name().to_owned());
         match before {
             StatusKind::Unreported => {
                 assert!(matches!(kind, CommandKind::Report | CommandKind::Import));
                 if kind == CommandKind::Report {
                     assert_eq!(after, StatusKind::New);
+                    assert_eq!(after_name.as_deref(), Some(policy.workflow.initial()));
                 }
             }
-            _ => assert!(
-                TRANSITIONS.contains(&(before, kind, after)),
-                "`{before}` --{kind}--> `{after}` is not in the table"
-            ),
+            _ if kind == CommandKind::Tick => assert_eq!(after, StatusKind::Closed),
+            _ => {
+                assert_eq!(
+                    policy.workflow.target(&before_name, command.name()),
+                    after_name.as_deref(),
+                    "`{before_name}` --{}--> `{after_name:?}` is not in the workflow",
+                    command.name()
+                );
+                if servicenow {
+                    assert!(
+                        TRANSITIONS.contains(&(before, kind, after)),
+                        "`{before}` --{kind}--> `{after}` is not in the table"
+                    );
+                }
+            }
         }
         assert_eq!(state.incident().map(|i| i.updated_at()), Some(now));
     } else {
@@ -500,11 +559,11 @@ fn check_sync(event: &Event, policy: &Policy, children: &[State]) {
     for child in children {
         for (id, command) in sync_children(event, policy, std::slice::from_ref(child)) {
             assert_eq!(Some(id), child.incident().map(|i| i.id()));
+            let here = child.incident().map_or("", |i| i.state_name());
             assert!(
-                is_allowed(child.kind(), command.kind()),
-                "sync_children asks `{}` of a child in `{}`",
-                command.kind(),
-                child.kind()
+                policy.workflow.target(here, command.name()).is_some(),
+                "sync_children asks `{}` of a child in `{here}`",
+                command.name(),
             );
         }
     }

@@ -38,7 +38,12 @@ pub fn sync_children(
         .filter_map(|child| {
             let incident = child.incident()?;
             let command = child_command(parent_event, policy, incident.status())?;
-            Some((incident.id(), command))
+            // Only what the child's state accepts in the policy's workflow (iTop has no
+            // `start_work`, for one).
+            policy
+                .workflow
+                .target(incident.state_name(), command.name())
+                .map(|_| (incident.id(), command))
         })
         .collect()
 }
