@@ -104,6 +104,7 @@ impl WorkflowState {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum ReopenClosed {
     /// Closed is final.
     #[default]
@@ -127,12 +128,24 @@ pub enum ReopenClosed {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CloseUnresolved {
     /// The states (by name) from which `close` is accepted without a resolve step; each must
     /// be of kind new, in progress or on hold.
     pub from: Vec<String>,
     /// Whether such a close needs a resolution code (in the `close` command).
     pub code_required: bool,
+}
+
+impl CloseUnresolved {
+    /// Closing without a resolve step from the states named in `from`, with or without a
+    /// resolution code.
+    pub fn new(from: impl IntoIterator<Item = impl Into<String>>, code_required: bool) -> Self {
+        CloseUnresolved {
+            from: from.into_iter().map(Into::into).collect(),
+            code_required,
+        }
+    }
 }
 
 impl Default for CloseUnresolved {
@@ -153,6 +166,7 @@ impl Default for CloseUnresolved {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields, default))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkflowSpec {
     /// A name that reports and diagrams quote (`servicenow`, `itop`, ...).
     pub name: String,

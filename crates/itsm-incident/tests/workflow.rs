@@ -7,7 +7,12 @@
 //! ev_autoresolve, ev_resolve, ev_close, ev_reopen). The GLPI tests follow GLPI's ticket
 //! statuses as `DOMAIN.md` summarises them.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::field_reassign_with_default, // `WorkflowSpec` is non-exhaustive: no literal
+)]
 
 mod common;
 
@@ -472,12 +477,8 @@ fn reopen_closed_within_a_window() {
 
 #[test]
 fn close_unresolved_resolves_and_closes_at_once() {
-    let policy = servicenow_with(|s| {
-        s.close_unresolved = CloseUnresolved {
-            from: vec!["in_progress".into()],
-            code_required: true,
-        }
-    });
+    let policy =
+        servicenow_with(|s| s.close_unresolved = CloseUnresolved::new(["in_progress"], true));
     let start = [(cmd::report(), agent()), (Command::StartWork, agent())];
     let with = |resolution: Option<Resolution>| {
         let mut steps = start.to_vec();
@@ -520,12 +521,8 @@ fn close_unresolved_resolves_and_closes_at_once() {
     .unwrap_err();
     assert_eq!(not_allowed(&err), ("new", "close"));
     // Without a code requirement, a bare close closes with an empty resolution.
-    let policy = servicenow_with(|s| {
-        s.close_unresolved = CloseUnresolved {
-            from: vec!["in_progress".into()],
-            code_required: false,
-        }
-    });
+    let policy =
+        servicenow_with(|s| s.close_unresolved = CloseUnresolved::new(["in_progress"], false));
     let mut steps = start.to_vec();
     steps.push((Command::Close { resolution: None }, agent()));
     let (state, log) = run(&policy, &steps).unwrap();
@@ -537,10 +534,8 @@ fn close_unresolved_resolves_and_closes_at_once() {
 
 #[test]
 fn a_broken_workflow_is_refused_with_every_problem() {
-    let mut spec = WorkflowSpec {
-        name: "broken".into(),
-        ..WorkflowSpec::default()
-    };
+    let mut spec = WorkflowSpec::default();
+    spec.name = "broken".into();
     // An unreachable state, a dead end, an unknown state, a command to the wrong kind, an
     // ambiguous command and a close_unresolved that names a resolved state.
     spec.states
