@@ -59,3 +59,15 @@ id_type!(
     /// A configuration item of any class.
     ConfigItemId
 );
+id_type!(
+    /// An incident record (made by the host; the incident practice owns the record).
+    IncidentId
+);
+id_type!(
+    /// A problem record (the problem practice owns it; other practices keep only the id).
+    ProblemId
+);
+id_type!(
+    /// A change request (the change practice owns it; other practices keep only the id).
+    ChangeId
+);

@@ -5,18 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use itsm_core::{Category, ConfigItemId, GroupId, Impact, Priority, ServiceId, Urgency, UserId};
 
-itsm_core::id_type!(
-    /// An incident.
-    IncidentId
-);
-itsm_core::id_type!(
-    /// A problem record (owned by the problem practice; only the id is kept here).
-    ProblemId
-);
-itsm_core::id_type!(
-    /// A change request (owned by the change practice; only the id is kept here).
-    ChangeId
-);
+pub use itsm_core::{ChangeId, IncidentId, ProblemId};
 
 /// How the incident reached the service desk.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
