@@ -85,7 +85,7 @@
 //! [`Event`], [`Stage`], [`AlarmKind`], [`Input`] and [`Target`] are matched exhaustively by
 //! hosts: a new variant is a breaking change. Specs ([`Definition`], [`EscalationRule`],
 //! [`Condition`], [`TicketView`] and the option enums), [`Context`], results ([`Measure`],
-//! [`Replay`], [`Outcome`], [`Change`], [`Finding`]) and [`Error`] may grow
+//! [`Replay`], [`Outcome`], [`BreachChange`], [`Finding`]) and [`Error`] may grow
 //! (`#[non_exhaustive]`): build them with their constructors. The state ([`Clock`],
 //! [`Clocks`], [`Alarm`]) is read through getters.
 //!
@@ -119,7 +119,7 @@ pub use event::Event;
 pub use machine::{Context, Input, decide, evolve, next_deadline};
 pub use measure::{Measure, measure};
 pub use model::{Alarm, AlarmKind, Clock, Clocks, Stage};
-pub use replay::{Change, Outcome, Replay, Timeline, counterfactual, replay};
+pub use replay::{BreachChange, Outcome, Replay, Timeline, counterfactual, replay};
 
 /// The date and time crate of this API (`DateTime<Utc>` instants, `Duration`s), re-exported
 /// so that a host needs no second dependency to build them.

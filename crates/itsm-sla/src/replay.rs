@@ -136,7 +136,7 @@ pub struct Outcome {
 /// A result: it may gain fields (`#[non_exhaustive]`); read its public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Change {
+pub struct BreachChange {
     /// The ticket.
     pub ticket: String,
     /// The target kind.
@@ -182,7 +182,7 @@ pub fn counterfactual(
     calendars: &Calendars,
     tickets: &[(String, Timeline)],
     until: DateTime<Utc>,
-) -> Result<Vec<Change>, Error> {
+) -> Result<Vec<BreachChange>, Error> {
     let outcomes = |defs: &Definitions, timeline| -> Result<BTreeMap<Target, Outcome>, Error> {
         let r = replay(timeline, defs, calendars, Some(until))?;
         let mut out = BTreeMap::new();
@@ -208,7 +208,7 @@ pub fn counterfactual(
             let (before, after) = (x.remove(&target), y.remove(&target));
             let breach = |o: &Option<Outcome>| o.as_ref().is_some_and(|o| o.breached);
             if breach(&before) != breach(&after) {
-                changes.push(Change {
+                changes.push(BreachChange {
                     ticket: ticket.clone(),
                     kind: target,
                     before,

@@ -5,7 +5,7 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::*;
 use itsm_sla::{
-    Change, Condition, Definitions, Outcome, Selection, Target, TicketView, Timeline,
+    BreachChange, Condition, Definitions, Outcome, Selection, Target, TicketView, Timeline,
     counterfactual,
 };
 
@@ -13,7 +13,7 @@ use itsm_sla::{
 type Plain = (String, bool, Duration);
 
 /// A change as plain values (results are `#[non_exhaustive]`, so tests compare their fields).
-fn plain(c: &Change) -> (String, Target, Option<Plain>, Option<Plain>) {
+fn plain(c: &BreachChange) -> (String, Target, Option<Plain>, Option<Plain>) {
     let o = |o: &Option<Outcome>| {
         o.as_ref()
             .map(|o| (o.definition.clone(), o.breached, o.margin))
@@ -21,7 +21,7 @@ fn plain(c: &Change) -> (String, Target, Option<Plain>, Option<Plain>) {
     (c.ticket.clone(), c.kind.clone(), o(&c.before), o(&c.after))
 }
 
-fn plain_all(changes: &[Change]) -> Vec<(String, Target, Option<Plain>, Option<Plain>)> {
+fn plain_all(changes: &[BreachChange]) -> Vec<(String, Target, Option<Plain>, Option<Plain>)> {
     changes.iter().map(plain).collect()
 }
 
