@@ -1,0 +1,112 @@
+//! Commands: what someone asks a change to do. `decide` accepts or refuses them.
+
+use crate::model::{Request, ReviewOutcome, Window};
+use crate::risk::RiskFacts;
+
+/// Something asked of a change. In JSON the `command` field is a stable tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "command", rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Command {
+    /// Raise a change (it starts in `new`).
+    Raise(Box<Request>),
+    /// Submit it: `new` to the model's next phase (assessment, authorisation, or for a
+    /// standard change straight to scheduled).
+    Submit,
+    /// Assess the risk with the policy's engines; may be repeated.
+    Assess(Box<RiskFacts>),
+    /// Finish assessment (the change manager's technical approval): to the next phase.
+    CompleteAssessment,
+    /// Authorise it (the board's decision, with its explanation): to the next phase.
+    Authorize {
+        /// Why: the approval's explanation (who approved, the quorum).
+        explanation: String,
+    },
+    /// Refuse it at assessment or authorisation: back to `new`.
+    Reject {
+        /// Why.
+        reason: String,
+    },
+    /// Plan (or move) its window.
+    Plan {
+        /// The planned window.
+        window: Window,
+    },
+    /// Start implementing: `scheduled` to `implement`.
+    Implement,
+    /// Implementation finished: to `review`.
+    Complete,
+    /// Close after the post-implementation review.
+    Close {
+        /// How it went.
+        outcome: ReviewOutcome,
+        /// The close code, from the policy's codes for the outcome.
+        close_code: String,
+        /// What was learnt.
+        notes: String,
+    },
+    /// Put on hold (a flag: the phase stays, nothing moves on until resumed).
+    PutOnHold {
+        /// Why.
+        reason: String,
+    },
+    /// Take off hold.
+    Resume,
+    /// Withdraw it (not once in review).
+    Cancel {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Command {
+    /// The command's name, as in JSON, permissions and the models' tables (`complete_assessment`).
+    ///
+    /// ```
+    /// use itsm_change::Command;
+    ///
+    /// assert_eq!(Command::CompleteAssessment.name(), "complete_assessment");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Raise(_) => "raise",
+            Command::Submit => "submit",
+            Command::Assess(_) => "assess",
+            Command::CompleteAssessment => "complete_assessment",
+            Command::Authorize { .. } => "authorize",
+            Command::Reject { .. } => "reject",
+            Command::Plan { .. } => "plan",
+            Command::Implement => "implement",
+            Command::Complete => "complete",
+            Command::Close { .. } => "close",
+            Command::PutOnHold { .. } => "put_on_hold",
+            Command::Resume => "resume",
+            Command::Cancel { .. } => "cancel",
+        }
+    }
+
+    /// Every command name, in declaration order.
+    pub const NAMES: [&'static str; 13] = [
+        "raise",
+        "submit",
+        "assess",
+        "complete_assessment",
+        "authorize",
+        "reject",
+        "plan",
+        "implement",
+        "complete",
+        "close",
+        "put_on_hold",
+        "resume",
+        "cancel",
+    ];
+}
+
+impl From<Request> for Command {
+    /// [`Command::Raise`], so a host writes `decide(&state, &request.into(), &ctx)`.
+    fn from(request: Request) -> Self {
+        Command::Raise(Box::new(request))
+    }
+}

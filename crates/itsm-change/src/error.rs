@@ -1,0 +1,168 @@
+//! Why `decide` refuses a command, and why a policy is refused.
+
+use chrono::{DateTime, Utc};
+use itsm_core::Impact;
+
+use crate::model::{Phase, ReviewOutcome};
+
+/// A refused command or an unsound policy. Each variant names what was wrong and what is
+/// allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The change's model has no such transition from this phase.
+    #[error("`{command}` is not allowed in phase `{phase}` of a `{model}` change; allowed there: {}", names(.allowed))]
+    NotAllowed {
+        /// The change's model.
+        model: String,
+        /// The current phase (`unraised` before `raise`).
+        phase: String,
+        /// The command refused.
+        command: String,
+        /// The commands the phase accepts.
+        allowed: Vec<String>,
+    },
+    /// The actor holds none of the roles the policy allows for the command.
+    #[error("`{command}` refused: {reason}")]
+    Denied {
+        /// The command refused.
+        command: String,
+        /// The permission check's answer, printed as part of this message (not a `source`).
+        reason: itsm_core::Error,
+    },
+    /// The time in the context is earlier than the change's last event.
+    #[error(
+        "the clock went backwards: now is {now} but the change was last updated at {last}; time must not decrease"
+    )]
+    ClockWentBackwards {
+        /// The change's last update.
+        last: DateTime<Utc>,
+        /// The time given.
+        now: DateTime<Utc>,
+    },
+    /// The request names a model the policy does not have.
+    #[error("change model `{model}` is not in the policy; allowed: {}", names(.allowed))]
+    UnknownModel {
+        /// The model named.
+        model: String,
+        /// The policy's models.
+        allowed: Vec<String>,
+    },
+    /// The model needs a pre-approved template and the request names none, or another one.
+    #[error("a `{model}` change comes from a pre-approved template; allowed: {}", names(.allowed))]
+    Template {
+        /// The model.
+        model: String,
+        /// The template named, if any.
+        template: Option<String>,
+        /// The model's templates.
+        allowed: Vec<String>,
+    },
+    /// A field the command needs is empty.
+    #[error("`{command}` needs a non-empty {field}")]
+    MissingField {
+        /// The command.
+        command: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// Leaving assessment needs a risk assessment first.
+    #[error("the change has no risk assessment; send `assess` before `complete_assessment`")]
+    RiskNotAssessed,
+    /// Moving to scheduled needs a planned window.
+    #[error("the change has no planned window; send `plan` with a window before it is scheduled")]
+    WindowRequired,
+    /// A window that does not end after it starts.
+    #[error("the window from {start} to {end} does not end after it starts")]
+    InvalidWindow {
+        /// Its start.
+        start: DateTime<Utc>,
+        /// Its end.
+        end: DateTime<Utc>,
+    },
+    /// Implementation may not start before the planned window.
+    #[error("implementation may start at {start}, the window's start; now is {now}")]
+    BeforeWindow {
+        /// The window's start.
+        start: DateTime<Utc>,
+        /// The time given.
+        now: DateTime<Utc>,
+    },
+    /// The change is on hold: it cannot move on until resumed.
+    #[error("the change is on hold ({reason}); `resume` it first")]
+    OnHold {
+        /// Why it is on hold.
+        reason: String,
+    },
+    /// The change is not on hold.
+    #[error("the change is not on hold; only a change on hold can be resumed")]
+    NotOnHold,
+    /// The close code is not one of the policy's codes for that outcome.
+    #[error("close code `{code}` is not allowed for outcome `{outcome}`; allowed: {}", names(.allowed))]
+    UnknownCloseCode {
+        /// The code given.
+        code: String,
+        /// The review's outcome.
+        outcome: ReviewOutcome,
+        /// The codes allowed for it.
+        allowed: Vec<String>,
+    },
+    /// A question of the risk questionnaire has no answer.
+    #[error("risk question `{question}` is not answered; every question needs an answer")]
+    UnansweredQuestion {
+        /// The question.
+        question: String,
+    },
+    /// An answer is not one of the question's.
+    #[error("`{answer}` is not an answer to risk question `{question}`; allowed: {}", names(.allowed))]
+    UnknownAnswer {
+        /// The question.
+        question: String,
+        /// The answer given.
+        answer: String,
+        /// The question's answers.
+        allowed: Vec<String>,
+    },
+    /// The impact is off the risk lookup's scale.
+    #[error("impact {} is off the risk lookup's scale; allowed: 1 to 3", .impact.0)]
+    Impact {
+        /// The impact given.
+        impact: Impact,
+    },
+    /// The likelihood is off the risk lookup's scale.
+    #[error("likelihood {likelihood} is off the risk lookup's scale; allowed: 1 to 3")]
+    Likelihood {
+        /// The likelihood given.
+        likelihood: u8,
+    },
+    /// The risk policy is unsound.
+    #[error("the risk policy is invalid: {}", .problems.join("; "))]
+    InvalidRiskPolicy {
+        /// Every problem found.
+        problems: Vec<String>,
+    },
+    /// The change policy is unsound (its models, close codes or risk policy).
+    #[error("the change policy is invalid: {}", .problems.join("; "))]
+    InvalidPolicy {
+        /// Every problem found.
+        problems: Vec<String>,
+    },
+    /// A name is not one of the phases.
+    #[error("`{name}` is not a change phase; allowed: {}", names(&Phase::ALL))]
+    UnknownPhase {
+        /// The name given.
+        name: String,
+    },
+    /// An error of the shared vocabulary (a role, an id), passed through so that a host
+    /// composes both crates' results with `?`.
+    #[error(transparent)]
+    Core(#[from] itsm_core::Error),
+}
+
+fn names<T: std::fmt::Display>(values: &[T]) -> String {
+    if values.is_empty() {
+        return "nothing".to_owned();
+    }
+    let parts: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    parts.join(", ")
+}

@@ -1,0 +1,425 @@
+//! `decide`, `evolve` and `next_deadline`.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use itsm_core::{Actor, Permissions};
+
+use crate::command::Command;
+use crate::error::Error;
+use crate::event::Event;
+use crate::model::{Change, Phase, Review, State};
+use crate::policy::{ChangeModel, Policy};
+
+/// What `decide` needs besides the state and the command: the time, who acts, and the
+/// policy. Nothing is read from the environment.
+///
+/// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The current time, from the host's clock.
+    pub now: DateTime<Utc>,
+    /// Who issues the command.
+    pub actor: &'a Actor,
+    /// The vendor's configuration.
+    pub policy: &'a Policy,
+}
+
+impl<'a> Context<'a> {
+    /// The context of one call: the host's `now`, the acting user, the policy.
+    pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
+        Context { now, actor, policy }
+    }
+}
+
+/// When the host may want to act: the planned window's start while scheduled, its end while
+/// implementing; `None` otherwise. Nothing happens by itself at these instants (a change is
+/// moved by people), so there is no tick: it is a reminder for the host's calendar.
+///
+/// ```
+/// # use itsm_change::{next_deadline, State};
+/// assert_eq!(next_deadline(&State::new()), None);
+/// ```
+pub fn next_deadline(state: &State) -> Option<DateTime<Utc>> {
+    let change = state.change()?;
+    let window = change.window?;
+    match change.stage {
+        Phase::Scheduled => Some(window.start),
+        Phase::Implement => Some(window.end),
+        _ => None,
+    }
+}
+
+/// The commands a change of `model` accepts in `phase`, by name, in [`Command::NAMES`] order.
+///
+/// ```
+/// use itsm_change::{Phase, Policy, allowed_commands};
+///
+/// let policy = Policy::servicenow();
+/// let normal = policy.models.get("normal").unwrap();
+/// assert_eq!(
+///     allowed_commands(normal, Phase::Authorize),
+///     ["authorize", "reject", "plan", "put_on_hold", "resume", "cancel"]
+/// );
+/// ```
+pub fn allowed_commands(model: &ChangeModel, phase: Phase) -> Vec<&'static str> {
+    let table = model.transitions();
+    Command::NAMES
+        .into_iter()
+        .filter(|c| {
+            table
+                .iter()
+                .any(|t| t.from == phase.name() && t.command == *c)
+        })
+        .collect()
+}
+
+/// Where `command` leads a change of `model` from `phase`, if the model allows it.
+pub fn target(model: &ChangeModel, phase: Phase, command: &str) -> Option<Phase> {
+    model
+        .transitions()
+        .into_iter()
+        .find(|t| t.from == phase.name() && t.command == command)
+        .and_then(|t| Phase::ALL.into_iter().find(|p| p.name() == t.to))
+}
+
+/// Decides what a command does to a change: the events it produces, or why it is refused.
+///
+/// The checks run in a fixed order: the clock must not go backwards; the change's model must
+/// allow the command in the current phase; the actor must hold a role the policy allows for
+/// it (for `authorize`, and `reject` in authorisation, a role of the model's
+/// `authorized_by`); a change on hold moves nowhere; then the command's own rules
+/// (templates, a risk assessment before leaving assessment, a window before scheduling, not
+/// before the window, close codes).
+///
+/// # Errors
+/// Every variant of [`Error`]; each names what was wrong and what is allowed.
+///
+/// ```
+/// use itsm_change::chrono::{TimeZone, Utc};
+/// use itsm_change::{Actor, ChangeId, Command, Context, Policy, Request, Role, State, UserId, decide};
+///
+/// let policy = Policy::servicenow();
+/// let requester = Actor::new(UserId::from_u128(9), [Role::new("requester")?]);
+/// let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let request = Request::new(ChangeId::from_u128(1), "standard", requester.user, "Patch web01");
+/// let err = decide(&State::new(), &request.into(), &Context::new(now, &requester, &policy))
+///     .unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "a `standard` change comes from a pre-approved template; allowed: `os_patch`, `service_restart`"
+/// );
+/// # Ok::<(), itsm_change::Error>(())
+/// ```
+pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
+    let change = match state {
+        State::Unraised => return raise(command, ctx),
+        State::Raised(change) => change,
+    };
+    if at < change.updated_at {
+        return Err(Error::ClockWentBackwards {
+            last: change.updated_at,
+            now: at,
+        });
+    }
+    let model = model_of(policy, &change.request.model)?;
+    let phase = change.stage;
+    let name = command.name();
+    let Some(to) = target(model, phase, name) else {
+        return Err(Error::NotAllowed {
+            model: model.name.clone(),
+            phase: phase.name().to_owned(),
+            command: name.to_owned(),
+            allowed: allowed_commands(model, phase)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        });
+    };
+    let board = phase == Phase::Authorize
+        && matches!(command, Command::Authorize { .. } | Command::Reject { .. });
+    if board {
+        Permissions::new()
+            .allow(name, model.authorized_by.iter().cloned())
+            .check(name, ctx.actor)
+    } else {
+        policy.permissions.check(name, ctx.actor)
+    }
+    .map_err(|reason| Error::Denied {
+        command: name.to_owned(),
+        reason,
+    })?;
+    let moves = to != phase || matches!(command, Command::Close { .. });
+    if let (Some(reason), true) = (&change.on_hold, moves) {
+        if !matches!(command, Command::Cancel { .. }) {
+            return Err(Error::OnHold {
+                reason: reason.clone(),
+            });
+        }
+    }
+    let event = match command {
+        Command::Raise(_) => {
+            return Err(Error::NotAllowed {
+                model: model.name.clone(),
+                phase: phase.name().to_owned(),
+                command: name.to_owned(),
+                allowed: Vec::new(),
+            });
+        }
+        Command::Submit => {
+            if to == Phase::Scheduled && change.window.is_none() {
+                return Err(Error::WindowRequired);
+            }
+            Event::Submitted { at, by, to }
+        }
+        Command::Assess(facts) => {
+            policy.risk.check()?;
+            let mut facts = (**facts).clone();
+            // The facts of the record itself come from the record, not the caller.
+            facts.model.clone_from(&change.request.model);
+            facts.items.clone_from(&change.request.items);
+            facts.services.clone_from(&change.request.services);
+            Event::RiskAssessed {
+                at,
+                by,
+                assessment: policy.risk.assess(&facts)?,
+            }
+        }
+        Command::CompleteAssessment => {
+            if change.risk.is_none() {
+                return Err(Error::RiskNotAssessed);
+            }
+            if to == Phase::Scheduled && change.window.is_none() {
+                return Err(Error::WindowRequired);
+            }
+            Event::AssessmentCompleted { at, by, to }
+        }
+        Command::Authorize { explanation } => {
+            if to == Phase::Scheduled && change.window.is_none() {
+                return Err(Error::WindowRequired);
+            }
+            Event::Authorized {
+                at,
+                by,
+                explanation: explanation.clone(),
+                to,
+            }
+        }
+        Command::Reject { reason } => {
+            if reason.is_empty() {
+                return Err(Error::MissingField {
+                    command: "reject",
+                    field: "reason",
+                });
+            }
+            Event::Rejected {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
+        Command::Plan { window } => {
+            if window.end <= window.start {
+                return Err(Error::InvalidWindow {
+                    start: window.start,
+                    end: window.end,
+                });
+            }
+            if change.window == Some(*window) {
+                return Ok(Vec::new());
+            }
+            Event::Planned {
+                at,
+                by,
+                window: *window,
+            }
+        }
+        Command::Implement => {
+            if let Some(window) = change.window {
+                if !policy.implement_before_window && at < window.start {
+                    return Err(Error::BeforeWindow {
+                        start: window.start,
+                        now: at,
+                    });
+                }
+            }
+            Event::ImplementationStarted { at, by }
+        }
+        Command::Complete => Event::Completed { at, by },
+        Command::Close {
+            outcome,
+            close_code,
+            notes,
+        } => {
+            if close_code.is_empty() {
+                return Err(Error::MissingField {
+                    command: "close",
+                    field: "close code",
+                });
+            }
+            let allowed = policy.close_codes_for(*outcome);
+            if !allowed.is_empty() && !allowed.contains(close_code) {
+                return Err(Error::UnknownCloseCode {
+                    code: close_code.clone(),
+                    outcome: *outcome,
+                    allowed: allowed.to_vec(),
+                });
+            }
+            Event::Closed {
+                at,
+                by,
+                review: Review {
+                    outcome: *outcome,
+                    close_code: close_code.clone(),
+                    notes: notes.clone(),
+                },
+            }
+        }
+        Command::PutOnHold { reason } => {
+            if reason.is_empty() {
+                return Err(Error::MissingField {
+                    command: "put_on_hold",
+                    field: "reason",
+                });
+            }
+            if change.on_hold.as_deref() == Some(reason.as_str()) {
+                return Ok(Vec::new());
+            }
+            Event::PutOnHold {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
+        Command::Resume => {
+            if change.on_hold.is_none() {
+                return Err(Error::NotOnHold);
+            }
+            Event::Resumed { at, by }
+        }
+        Command::Cancel { reason } => {
+            if reason.is_empty() {
+                return Err(Error::MissingField {
+                    command: "cancel",
+                    field: "reason",
+                });
+            }
+            Event::Canceled {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
+    };
+    Ok(vec![event])
+}
+
+fn model_of<'p>(policy: &'p Policy, name: &str) -> Result<&'p ChangeModel, Error> {
+    policy.models.get(name).ok_or_else(|| Error::UnknownModel {
+        model: name.to_owned(),
+        allowed: policy.models.all().iter().map(|m| m.name.clone()).collect(),
+    })
+}
+
+fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    let Command::Raise(request) = command else {
+        return Err(Error::NotAllowed {
+            model: String::new(),
+            phase: "unraised".to_owned(),
+            command: command.name().to_owned(),
+            allowed: vec!["raise".to_owned()],
+        });
+    };
+    ctx.policy
+        .permissions
+        .check("raise", ctx.actor)
+        .map_err(|reason| Error::Denied {
+            command: "raise".to_owned(),
+            reason,
+        })?;
+    let model = model_of(ctx.policy, &request.model)?;
+    if model.template_required
+        && !request
+            .template
+            .as_ref()
+            .is_some_and(|t| model.templates.contains(t))
+    {
+        return Err(Error::Template {
+            model: model.name.clone(),
+            template: request.template.clone(),
+            allowed: model.templates.clone(),
+        });
+    }
+    if request.description.is_empty() {
+        return Err(Error::MissingField {
+            command: "raise",
+            field: "description",
+        });
+    }
+    Ok(vec![Event::Raised {
+        at: ctx.now,
+        by: ctx.actor.user,
+        request: Arc::new(Request::clone(request)),
+    }])
+}
+
+use crate::model::Request;
+
+/// Folds one event into the state. Total: it never fails and checks no rules (`decide` did),
+/// so replaying stored events always rebuilds the same state. An event that cannot apply
+/// (anything but `raised` before the change exists, or `raised` after) leaves the state as
+/// it is.
+pub fn evolve(state: State, event: &Event) -> State {
+    match state {
+        State::Unraised => match event {
+            Event::Raised { at, request, .. } => State::Raised(Box::new(Change {
+                request: Arc::clone(request),
+                stage: Phase::New,
+                on_hold: None,
+                risk: None,
+                window: None,
+                review: None,
+                rejections: 0,
+                cancel_reason: None,
+                opened_at: *at,
+                updated_at: *at,
+            })),
+            _ => State::Unraised,
+        },
+        State::Raised(mut change) => {
+            apply(&mut change, event);
+            State::Raised(change)
+        }
+    }
+}
+
+fn apply(change: &mut Change, event: &Event) {
+    match event {
+        Event::Raised { .. } => return,
+        Event::Submitted { to, .. }
+        | Event::AssessmentCompleted { to, .. }
+        | Event::Authorized { to, .. } => change.stage = *to,
+        Event::RiskAssessed { assessment, .. } => change.risk = Some(assessment.clone()),
+        Event::Rejected { .. } => {
+            change.stage = Phase::New;
+            change.rejections = change.rejections.saturating_add(1);
+        }
+        Event::Planned { window, .. } => change.window = Some(*window),
+        Event::ImplementationStarted { .. } => change.stage = Phase::Implement,
+        Event::Completed { .. } => change.stage = Phase::Review,
+        Event::Closed { review, .. } => {
+            change.stage = Phase::Closed;
+            change.review = Some(review.clone());
+        }
+        Event::PutOnHold { reason, .. } => change.on_hold = Some(reason.clone()),
+        Event::Resumed { .. } => change.on_hold = None,
+        Event::Canceled { reason, .. } => {
+            change.stage = Phase::Canceled;
+            change.on_hold = None;
+            change.cancel_reason = Some(reason.clone());
+        }
+    }
+    change.updated_at = event.at();
+}

@@ -1,0 +1,402 @@
+//! Everything a vendor configures, as data: change models (types with their path through the
+//! phases), risk assessment, close codes, permissions.
+
+use itsm_core::{Lifecycle, Permissions, Role, StateSpec, TransitionSpec};
+
+use crate::error::Error;
+use crate::model::{Phase, ReviewOutcome};
+use crate::risk::RiskPolicy;
+
+/// A change model (type): its path through the phases and who authorises it. ServiceNow's
+/// standard, normal and emergency changes are three models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct ChangeModel {
+    /// The model's name (`standard`, `normal`, `emergency`, or a vendor's).
+    pub name: String,
+    /// The phases it goes through, in lifecycle order, from `new` to `closed`; it must
+    /// include `implement` and `review` (every change is implemented and reviewed).
+    pub path: Vec<Phase>,
+    /// Whether a change of this model comes from a pre-approved template (standard changes).
+    pub template_required: bool,
+    /// The pre-approved templates, when `template_required`.
+    pub templates: Vec<String>,
+    /// The roles that authorise (and may reject) it in `authorize`: the CAB, or the
+    /// emergency board.
+    pub authorized_by: Vec<Role>,
+}
+
+impl ChangeModel {
+    /// A model with a path and no template or authoriser; set the others through the fields.
+    pub fn new(name: &str, path: Vec<Phase>) -> Self {
+        ChangeModel {
+            name: name.to_owned(),
+            path,
+            template_required: false,
+            templates: Vec::new(),
+            authorized_by: Vec::new(),
+        }
+    }
+
+    /// The command that leaves `phase` forward.
+    pub(crate) fn forward_command(phase: Phase) -> Option<&'static str> {
+        Some(match phase {
+            Phase::New => "submit",
+            Phase::Assess => "complete_assessment",
+            Phase::Authorize => "authorize",
+            Phase::Scheduled => "implement",
+            Phase::Implement => "complete",
+            Phase::Review => "close",
+            Phase::Closed | Phase::Canceled => return None,
+        })
+    }
+
+    /// The model's transition table: forward along the path, `reject` back to `new` from
+    /// assessment and authorisation, `cancel` from every phase but review and the terminal
+    /// ones, and the commands that keep the phase (`assess`, `plan`, `put_on_hold`,
+    /// `resume`).
+    pub fn transitions(&self) -> Vec<TransitionSpec> {
+        let mut out = Vec::new();
+        for pair in self.path.windows(2) {
+            if let [from, to] = pair {
+                if let Some(command) = ChangeModel::forward_command(*from) {
+                    out.push(TransitionSpec::new(from.name(), command, to.name()));
+                }
+            }
+        }
+        for phase in &self.path {
+            let p = phase.name();
+            if matches!(phase, Phase::Assess | Phase::Authorize) {
+                out.push(TransitionSpec::new(p, "reject", Phase::New.name()));
+            }
+            if !phase.is_terminal() && *phase != Phase::Review {
+                out.push(TransitionSpec::new(p, "cancel", Phase::Canceled.name()));
+            }
+            if matches!(phase, Phase::New | Phase::Assess) {
+                out.push(TransitionSpec::new(p, "assess", p));
+            }
+            if matches!(
+                phase,
+                Phase::New | Phase::Assess | Phase::Authorize | Phase::Scheduled
+            ) {
+                out.push(TransitionSpec::new(p, "plan", p));
+            }
+            if !phase.is_terminal() {
+                out.push(TransitionSpec::new(p, "put_on_hold", p));
+                out.push(TransitionSpec::new(p, "resume", p));
+            }
+        }
+        out
+    }
+
+    /// The model as a generic lifecycle, for diagrams ([`Lifecycle::to_mermaid`]) and
+    /// conformance checks of real logs.
+    ///
+    /// # Errors
+    /// [`itsm_core::Error::InvalidLifecycle`] when the path is unsound (see
+    /// [`Models::new`]).
+    pub fn lifecycle(&self) -> Result<Lifecycle, itsm_core::Error> {
+        let mut phases: Vec<Phase> = self.path.clone();
+        if phases
+            .iter()
+            .any(|p| *p != Phase::Review && !p.is_terminal())
+        {
+            phases.push(Phase::Canceled);
+        }
+        let states = phases
+            .iter()
+            .map(|p| {
+                let spec = if *p == Phase::New {
+                    StateSpec::initial(p.name(), p.category())
+                } else {
+                    StateSpec::new(p.name(), p.category())
+                };
+                if p.is_terminal() {
+                    spec.terminal()
+                } else {
+                    spec
+                }
+            })
+            .collect();
+        Lifecycle::new(&self.name, states, self.transitions())
+    }
+
+    /// Every problem of the model: its path's shape, then the lifecycle's checks.
+    fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let who = &self.name;
+        if self.name.is_empty() {
+            problems.push("a model needs a name".to_owned());
+        }
+        if self.path.first() != Some(&Phase::New) {
+            problems.push(format!("model `{who}`: the path must start at `new`"));
+        }
+        if self.path.last() != Some(&Phase::Closed) {
+            problems.push(format!("model `{who}`: the path must end at `closed`"));
+        }
+        if !self.path.windows(2).all(|w| matches!(w, [a, b] if a < b)) {
+            problems.push(format!(
+                "model `{who}`: the path must follow the lifecycle order new, assess, authorize, scheduled, implement, review, closed, each phase once"
+            ));
+        }
+        if self.path.contains(&Phase::Canceled) {
+            problems.push(format!(
+                "model `{who}`: `canceled` is not on a path (`cancel` reaches it)"
+            ));
+        }
+        for needed in [Phase::Scheduled, Phase::Implement, Phase::Review] {
+            if !self.path.contains(&needed) {
+                problems.push(format!(
+                    "model `{who}`: the path must include `{needed}` (every change is scheduled, implemented and reviewed)"
+                ));
+            }
+        }
+        if self.path.contains(&Phase::Authorize) && self.authorized_by.is_empty() {
+            problems.push(format!(
+                "model `{who}`: `authorize` is on the path but `authorized_by` names no role"
+            ));
+        }
+        if self.template_required && self.templates.is_empty() {
+            problems.push(format!(
+                "model `{who}`: a template is required but none is listed"
+            ));
+        }
+        if problems.is_empty() {
+            if let Err(e) = self.lifecycle() {
+                problems.push(e.to_string());
+            }
+        }
+        problems
+    }
+}
+
+/// A policy's change models, checked: each model's path sound, names unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "Vec<ChangeModel>", into = "Vec<ChangeModel>")
+)]
+pub struct Models(Vec<ChangeModel>);
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Models {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Models".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<ChangeModel>>::json_schema(generator)
+    }
+}
+
+impl TryFrom<Vec<ChangeModel>> for Models {
+    type Error = Error;
+
+    fn try_from(models: Vec<ChangeModel>) -> Result<Self, Error> {
+        Models::new(models)
+    }
+}
+
+impl From<Models> for Vec<ChangeModel> {
+    fn from(models: Models) -> Self {
+        models.0
+    }
+}
+
+impl Models {
+    /// Checks models: names unique and not empty; each path starts at `new`, ends at
+    /// `closed`, follows the lifecycle order with each phase once, includes `scheduled`,
+    /// `implement` and `review`; `authorize` on a path needs roles in `authorized_by`; a
+    /// required template needs templates; and each model's lifecycle passes
+    /// [`Lifecycle::new`]'s checks (every phase reachable, every path ends). Every problem is
+    /// reported at once.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPolicy`].
+    ///
+    /// ```
+    /// use itsm_change::{ChangeModel, Models, Phase};
+    ///
+    /// let quick = ChangeModel::new("quick", vec![Phase::New, Phase::Implement, Phase::Closed]);
+    /// let err = Models::new(vec![quick]).unwrap_err();
+    /// assert!(err.to_string().contains("must include `scheduled`"), "{err}");
+    /// ```
+    pub fn new(models: Vec<ChangeModel>) -> Result<Self, Error> {
+        let mut problems = Vec::new();
+        for (i, model) in models.iter().enumerate() {
+            if models.iter().take(i).any(|m| m.name == model.name) {
+                problems.push(format!("model `{}` is listed twice", model.name));
+            }
+            problems.extend(model.problems());
+        }
+        if problems.is_empty() {
+            Ok(Models(models))
+        } else {
+            Err(Error::InvalidPolicy { problems })
+        }
+    }
+
+    /// The model named `name`.
+    pub fn get(&self, name: &str) -> Option<&ChangeModel> {
+        self.0.iter().find(|m| m.name == name)
+    }
+
+    /// Every model, in order.
+    pub fn all(&self) -> &[ChangeModel] {
+        &self.0
+    }
+}
+
+/// The close codes allowed for one review outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CloseCodes {
+    /// The outcome.
+    pub outcome: ReviewOutcome,
+    /// Its codes; empty: any non-empty code.
+    pub codes: Vec<String>,
+}
+
+/// The change policy: everything a vendor configures. [`Policy::servicenow`] follows
+/// ServiceNow's documented model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct Policy {
+    /// The change models (checked when loaded).
+    pub models: Models,
+    /// How risk is assessed.
+    pub risk: RiskPolicy,
+    /// The close codes per review outcome; an outcome not listed accepts any non-empty code.
+    pub close_codes: Vec<CloseCodes>,
+    /// Whether implementation may start before the planned window (ServiceNow: no).
+    pub implement_before_window: bool,
+    /// Which roles may run which command (by name, e.g. `submit`); `authorize` and `reject`
+    /// in `authorize` need a role of the model's `authorized_by` instead.
+    pub permissions: Permissions,
+}
+
+fn role(name: &str) -> Role {
+    match Role::new(name) {
+        Ok(role) => role,
+        Err(_) => unreachable!("role names in presets are not empty"), // invariant: constant non-empty names
+    }
+}
+
+impl Default for Policy {
+    /// [`Policy::servicenow`].
+    fn default() -> Self {
+        Policy::servicenow()
+    }
+}
+
+impl Policy {
+    /// ServiceNow's documented change model: three models (standard from a pre-approved
+    /// template, skipping assessment and authorisation; normal through assessment and CAB
+    /// authorisation; emergency skipping assessment, authorised by the emergency CAB), the
+    /// default risk lookup, close codes successful, successful with issues and
+    /// unsuccessful, no implementation before the window.
+    ///
+    /// Roles: `requester` (raises, submits, cancels), `change_manager` (all but the
+    /// boards' decisions), `implementer` (implements, completes), `cab` and `ecab` (the
+    /// boards).
+    pub fn servicenow() -> Self {
+        let mut standard = ChangeModel::new(
+            "standard",
+            vec![
+                Phase::New,
+                Phase::Scheduled,
+                Phase::Implement,
+                Phase::Review,
+                Phase::Closed,
+            ],
+        );
+        standard.template_required = true;
+        standard.templates = vec!["os_patch".to_owned(), "service_restart".to_owned()];
+        let mut normal = ChangeModel::new(
+            "normal",
+            vec![
+                Phase::New,
+                Phase::Assess,
+                Phase::Authorize,
+                Phase::Scheduled,
+                Phase::Implement,
+                Phase::Review,
+                Phase::Closed,
+            ],
+        );
+        normal.authorized_by = vec![role("cab")];
+        let mut emergency = ChangeModel::new(
+            "emergency",
+            vec![
+                Phase::New,
+                Phase::Authorize,
+                Phase::Scheduled,
+                Phase::Implement,
+                Phase::Review,
+                Phase::Closed,
+            ],
+        );
+        emergency.authorized_by = vec![role("ecab")];
+        let models = match Models::new(vec![standard, normal, emergency]) {
+            Ok(models) => models,
+            Err(e) => unreachable!("the ServiceNow models are sound: {e}"), // invariant: tested constant models
+        };
+        let (requester, manager, implementer) = (
+            role("requester"),
+            role("change_manager"),
+            role("implementer"),
+        );
+        let permissions = Permissions::new()
+            .allow("raise", [requester.clone(), manager.clone()])
+            .allow("submit", [requester.clone(), manager.clone()])
+            .allow("assess", [manager.clone()])
+            .allow("complete_assessment", [manager.clone()])
+            .allow("reject", [manager.clone()])
+            .allow(
+                "plan",
+                [requester.clone(), manager.clone(), implementer.clone()],
+            )
+            .allow("implement", [implementer.clone(), manager.clone()])
+            .allow("complete", [implementer.clone(), manager.clone()])
+            .allow("close", [manager.clone()])
+            .allow("put_on_hold", [manager.clone()])
+            .allow("resume", [manager.clone()])
+            .allow("cancel", [requester, manager]);
+        let codes = |outcome, codes: &[&str]| CloseCodes {
+            outcome,
+            codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+        };
+        Policy {
+            models,
+            risk: RiskPolicy::default(),
+            close_codes: vec![
+                codes(ReviewOutcome::Successful, &["successful"]),
+                codes(
+                    ReviewOutcome::SuccessfulWithIssues,
+                    &["successful_with_issues"],
+                ),
+                codes(ReviewOutcome::Failed, &["unsuccessful"]),
+                codes(ReviewOutcome::BackedOut, &["unsuccessful"]),
+            ],
+            implement_before_window: false,
+            permissions,
+        }
+    }
+
+    /// The close codes allowed for an outcome (empty: any non-empty code).
+    pub fn close_codes_for(&self, outcome: ReviewOutcome) -> &[String] {
+        self.close_codes
+            .iter()
+            .find(|c| c.outcome == outcome)
+            .map_or(&[], |c| &c.codes)
+    }
+}

@@ -1,0 +1,510 @@
+//! The change lifecycle's rules, one test each. Where a rule is ServiceNow's, the test names
+//! the documentation it follows (ServiceNow, "Change types" and "State model and transitions"
+//! of Change Management: standard changes are pre-approved and skip assessment and
+//! authorisation; emergency changes skip assessment and are authorised by the emergency CAB;
+//! a rejected change returns to New; a change in Review cannot be canceled).
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use itsm_change::{
+    Actor, ChangeId, ChangeModel, Command, Context, Error, Event, Impact, Models, Phase, Policy,
+    Request, ReviewOutcome, RiskCondition, RiskFacts, RiskLevel, RiskRule, Role, State, UserId,
+    Window, decide, evolve, next_deadline,
+};
+
+fn t(hours: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap() + Duration::hours(hours)
+}
+
+fn actor(user: u128, roles: &[&str]) -> Actor {
+    Actor::new(
+        UserId::from_u128(user),
+        roles.iter().map(|r| Role::new(*r).unwrap()),
+    )
+}
+
+fn manager() -> Actor {
+    actor(2, &["change_manager"])
+}
+fn requester() -> Actor {
+    actor(9, &["requester"])
+}
+fn implementer() -> Actor {
+    actor(3, &["implementer"])
+}
+fn cab() -> Actor {
+    actor(4, &["cab"])
+}
+fn ecab() -> Actor {
+    actor(5, &["ecab"])
+}
+
+fn request(model: &str) -> Request {
+    let mut r = Request::new(
+        ChangeId::from_u128(1),
+        model,
+        requester().user,
+        "Upgrade db01",
+    );
+    if model == "standard" {
+        r.template = Some("os_patch".into());
+    }
+    r
+}
+
+fn window() -> Window {
+    Window::new(t(48), t(50))
+}
+
+fn facts() -> RiskFacts {
+    RiskFacts {
+        model: String::new(),
+        items: vec![],
+        services: vec![],
+        impact: Impact(2),
+        likelihood: 2,
+        outside_maintenance: false,
+        answers: vec![],
+    }
+}
+
+/// Runs the steps with the ServiceNow policy (each an hour after the previous, unless the
+/// step gives its time); returns the state and events, or the first refusal.
+fn run(
+    policy: &Policy,
+    steps: &[(Command, Actor, Option<DateTime<Utc>>)],
+) -> Result<(State, Vec<Event>), (usize, Error)> {
+    let mut state = State::new();
+    let mut log = Vec::new();
+    for (i, (command, actor, at)) in steps.iter().enumerate() {
+        let now = at.unwrap_or_else(|| t(i64::try_from(i).unwrap()));
+        let events =
+            decide(&state, command, &Context::new(now, actor, policy)).map_err(|e| (i, e))?;
+        state.apply(&events);
+        log.extend(events);
+    }
+    Ok((state, log))
+}
+
+fn step(command: Command, actor: Actor) -> (Command, Actor, Option<DateTime<Utc>>) {
+    (command, actor, None)
+}
+
+fn close(outcome: ReviewOutcome, code: &str) -> Command {
+    Command::Close {
+        outcome,
+        close_code: code.into(),
+        notes: "went fine".into(),
+    }
+}
+
+/// A normal change up to `scheduled`.
+fn normal_scheduled() -> Vec<(Command, Actor, Option<DateTime<Utc>>)> {
+    vec![
+        step(request("normal").into(), requester()),
+        step(Command::Plan { window: window() }, requester()),
+        step(Command::Submit, requester()),
+        step(Command::Assess(Box::new(facts())), manager()),
+        step(Command::CompleteAssessment, manager()),
+        step(
+            Command::Authorize {
+                explanation: "CAB: 3 of 5 approved".into(),
+            },
+            cab(),
+        ),
+    ]
+}
+
+#[test]
+fn a_normal_change_goes_through_assessment_and_authorisation() {
+    let mut steps = normal_scheduled();
+    steps.push((Command::Implement, implementer(), Some(t(48))));
+    steps.push((Command::Complete, implementer(), Some(t(49))));
+    steps.push((
+        close(ReviewOutcome::Successful, "successful"),
+        manager(),
+        Some(t(50)),
+    ));
+    let phases: Vec<Phase> = (1..=steps.len())
+        .map(|n| {
+            run(&Policy::servicenow(), &steps[..n])
+                .unwrap()
+                .0
+                .stage()
+                .unwrap()
+        })
+        .collect();
+    use Phase::*;
+    assert_eq!(
+        phases,
+        [
+            New, New, Assess, Assess, Authorize, Scheduled, Implement, Review, Closed
+        ]
+    );
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    let change = state.change().unwrap();
+    assert_eq!(change.review().unwrap().outcome, ReviewOutcome::Successful);
+    assert_eq!(change.risk().unwrap().risk, RiskLevel::Moderate);
+}
+
+#[test]
+fn servicenow_a_standard_change_is_pre_approved_and_skips_assessment_and_authorisation() {
+    let (state, log) = run(
+        &Policy::servicenow(),
+        &[
+            step(request("standard").into(), requester()),
+            step(Command::Plan { window: window() }, requester()),
+            step(Command::Submit, requester()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(state.stage(), Some(Phase::Scheduled));
+    assert!(matches!(
+        log.last(),
+        Some(Event::Submitted {
+            to: Phase::Scheduled,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn servicenow_a_standard_change_needs_one_of_its_templates() {
+    let mut r = request("standard");
+    r.template = None;
+    let (_, err) = run(
+        &Policy::servicenow(),
+        &[step(r.clone().into(), requester())],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Template { template: None, .. }),
+        "{err:?}"
+    );
+    r.template = Some("reboot_everything".into());
+    let (_, err) = run(&Policy::servicenow(), &[step(r.into(), requester())]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a `standard` change comes from a pre-approved template; allowed: `os_patch`, `service_restart`"
+    );
+}
+
+#[test]
+fn servicenow_an_emergency_change_skips_assessment_and_needs_the_emergency_board() {
+    let base = vec![
+        step(request("emergency").into(), requester()),
+        step(Command::Plan { window: window() }, requester()),
+        step(Command::Submit, requester()),
+    ];
+    let (state, _) = run(&Policy::servicenow(), &base).unwrap();
+    assert_eq!(state.stage(), Some(Phase::Authorize));
+    let authorize = Command::Authorize {
+        explanation: "ECAB".into(),
+    };
+    let mut by_cab = base.clone();
+    by_cab.push(step(authorize.clone(), cab()));
+    let (_, err) = run(&Policy::servicenow(), &by_cab).unwrap_err();
+    assert!(matches!(err, Error::Denied { .. }), "{err:?}");
+    let mut by_ecab = base;
+    by_ecab.push(step(authorize, ecab()));
+    assert_eq!(
+        run(&Policy::servicenow(), &by_ecab).unwrap().0.stage(),
+        Some(Phase::Scheduled)
+    );
+}
+
+#[test]
+fn servicenow_a_rejected_change_returns_to_new() {
+    let mut steps = normal_scheduled();
+    steps.pop();
+    steps.push(step(
+        Command::Reject {
+            reason: "no back-out plan".into(),
+        },
+        cab(),
+    ));
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    let change = state.change().unwrap();
+    assert_eq!((change.stage(), change.rejections()), (Phase::New, 1));
+    // And it can be submitted again.
+    steps.push(step(Command::Submit, requester()));
+    assert_eq!(
+        run(&Policy::servicenow(), &steps).unwrap().0.stage(),
+        Some(Phase::Assess)
+    );
+}
+
+#[test]
+fn servicenow_a_change_in_review_cannot_be_canceled() {
+    let mut steps = normal_scheduled();
+    steps.push((Command::Implement, implementer(), Some(t(48))));
+    steps.push((Command::Complete, implementer(), Some(t(49))));
+    steps.push((
+        Command::Cancel {
+            reason: "oops".into(),
+        },
+        manager(),
+        Some(t(50)),
+    ));
+    let (_, err) = run(&Policy::servicenow(), &steps).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`cancel` is not allowed in phase `review` of a `normal` change; allowed there: `close`, `put_on_hold`, `resume`"
+    );
+}
+
+#[test]
+fn leaving_assessment_needs_a_risk_assessment() {
+    let (_, err) = run(
+        &Policy::servicenow(),
+        &[
+            step(request("normal").into(), requester()),
+            step(Command::Submit, requester()),
+            step(Command::CompleteAssessment, manager()),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::RiskNotAssessed);
+}
+
+#[test]
+fn scheduling_needs_a_window_and_implementation_waits_for_it() {
+    let (_, err) = run(
+        &Policy::servicenow(),
+        &[
+            step(request("standard").into(), requester()),
+            step(Command::Submit, requester()),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::WindowRequired);
+    let mut steps = normal_scheduled();
+    steps.push((Command::Implement, implementer(), Some(t(47))));
+    let (_, err) = run(&Policy::servicenow(), &steps).unwrap_err();
+    assert_eq!(
+        err,
+        Error::BeforeWindow {
+            start: t(48),
+            now: t(47)
+        }
+    );
+    let mut early = Policy::servicenow();
+    early.implement_before_window = true;
+    assert!(run(&early, &steps).is_ok());
+}
+
+#[test]
+fn a_window_must_end_after_it_starts() {
+    let (_, err) = run(
+        &Policy::servicenow(),
+        &[
+            step(request("normal").into(), requester()),
+            step(
+                Command::Plan {
+                    window: Window::new(t(5), t(5)),
+                },
+                requester(),
+            ),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidWindow {
+            start: t(5),
+            end: t(5)
+        }
+    );
+}
+
+#[test]
+fn on_hold_is_a_flag_that_stops_every_move_but_cancel() {
+    let mut steps = vec![
+        step(request("normal").into(), requester()),
+        step(
+            Command::PutOnHold {
+                reason: "vendor patch missing".into(),
+            },
+            manager(),
+        ),
+    ];
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    let change = state.change().unwrap();
+    assert_eq!(
+        (change.stage(), change.on_hold()),
+        (Phase::New, Some("vendor patch missing"))
+    );
+    steps.push(step(Command::Submit, requester()));
+    let (_, err) = run(&Policy::servicenow(), &steps).unwrap_err();
+    assert!(matches!(err, Error::OnHold { .. }), "{err:?}");
+    steps.pop();
+    steps.push(step(Command::Resume, manager()));
+    steps.push(step(Command::Submit, requester()));
+    assert_eq!(
+        run(&Policy::servicenow(), &steps).unwrap().0.stage(),
+        Some(Phase::Assess)
+    );
+}
+
+#[test]
+fn close_codes_follow_the_outcome() {
+    let mut steps = normal_scheduled();
+    steps.push((Command::Implement, implementer(), Some(t(48))));
+    steps.push((Command::Complete, implementer(), Some(t(49))));
+    let mut wrong = steps.clone();
+    wrong.push((
+        close(ReviewOutcome::BackedOut, "successful"),
+        manager(),
+        Some(t(50)),
+    ));
+    let (_, err) = run(&Policy::servicenow(), &wrong).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "close code `successful` is not allowed for outcome `backed_out`; allowed: `unsuccessful`"
+    );
+    steps.push((
+        close(ReviewOutcome::BackedOut, "unsuccessful"),
+        manager(),
+        Some(t(50)),
+    ));
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    assert!(
+        !state
+            .change()
+            .unwrap()
+            .review()
+            .unwrap()
+            .outcome
+            .is_success()
+    );
+}
+
+#[test]
+fn the_clock_must_not_go_backwards() {
+    let (_, err) = run(
+        &Policy::servicenow(),
+        &[
+            (request("normal").into(), requester(), Some(t(5))),
+            (Command::Submit, requester(), Some(t(4))),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::ClockWentBackwards {
+            last: t(5),
+            now: t(4)
+        }
+    );
+}
+
+#[test]
+fn risk_engines_combine_highest_wins() {
+    let mut policy = Policy::servicenow();
+    policy.risk.rules.push(RiskRule {
+        name: "many items".into(),
+        when: RiskCondition::ItemsAtLeast(2),
+        risk: RiskLevel::High,
+    });
+    let mut r = request("normal");
+    r.items = vec![
+        itsm_change::ConfigItemId::from_u128(1),
+        itsm_change::ConfigItemId::from_u128(2),
+    ];
+    let (state, _) = run(
+        &policy,
+        &[
+            step(r.into(), requester()),
+            step(Command::Assess(Box::new(facts())), manager()),
+        ],
+    )
+    .unwrap();
+    let risk = state.change().unwrap().risk().unwrap();
+    // The rule answers, so the lookup (which would say moderate) is not used.
+    assert_eq!(risk.risk, RiskLevel::High);
+    assert_eq!(
+        risk.to_string(),
+        "risk high: rule `many items` gives high (the highest wins)"
+    );
+}
+
+#[test]
+fn a_vendor_model_with_its_own_path_is_checked_at_load() {
+    let quick = ChangeModel::new(
+        "quick",
+        vec![
+            Phase::New,
+            Phase::Scheduled,
+            Phase::Implement,
+            Phase::Review,
+            Phase::Closed,
+        ],
+    );
+    assert!(Models::new(vec![quick.clone()]).is_ok());
+    let backwards = ChangeModel::new(
+        "backwards",
+        vec![
+            Phase::New,
+            Phase::Implement,
+            Phase::Scheduled,
+            Phase::Review,
+            Phase::Closed,
+        ],
+    );
+    let mut unauthorised = ChangeModel::new(
+        "unauthorised",
+        vec![
+            Phase::New,
+            Phase::Authorize,
+            Phase::Scheduled,
+            Phase::Implement,
+            Phase::Review,
+            Phase::Closed,
+        ],
+    );
+    unauthorised.authorized_by.clear();
+    let endless = ChangeModel::new(
+        "endless",
+        vec![Phase::New, Phase::Scheduled, Phase::Implement],
+    );
+    let err = Models::new(vec![quick.clone(), quick, backwards, unauthorised, endless])
+        .unwrap_err()
+        .to_string();
+    for needle in [
+        "model `quick` is listed twice",
+        "model `backwards`: the path must follow the lifecycle order",
+        "model `unauthorised`: `authorize` is on the path but `authorized_by` names no role",
+        "model `endless`: the path must end at `closed`",
+        "model `endless`: the path must include `review`",
+    ] {
+        assert!(err.contains(needle), "{needle} not in {err}");
+    }
+}
+
+#[test]
+fn next_deadline_is_the_window_while_scheduled_and_implementing() {
+    let steps = normal_scheduled();
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    assert_eq!(next_deadline(&state), Some(t(48)));
+    let mut more = steps;
+    more.push((Command::Implement, implementer(), Some(t(48))));
+    assert_eq!(
+        next_deadline(&run(&Policy::servicenow(), &more).unwrap().0),
+        Some(t(50))
+    );
+}
+
+#[test]
+fn replaying_the_events_rebuilds_the_state() {
+    let (state, log) = run(&Policy::servicenow(), &normal_scheduled()).unwrap();
+    assert_eq!(log.iter().fold(State::new(), evolve), state);
+    #[cfg(feature = "serde")]
+    {
+        let stored: Vec<Event> = log
+            .iter()
+            .map(|e| serde_json::from_str(&serde_json::to_string(e).unwrap()).unwrap())
+            .collect();
+        assert_eq!(stored.iter().fold(State::new(), evolve), state);
+    }
+}
