@@ -1,0 +1,190 @@
+//! The change fuzz harness: command sequences through `decide` and `evolve` with the
+//! invariants checked after every step, and policies from JSON. Shared by the fuzz targets
+//! (`change_commands`, `change_policy_json`) and the stable corpus replay
+//! `crates/itsm-change/tests/fuzz_corpus.rs`.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use itsm_change::{
+    Actor, ChangeId, Command, ConfigItemId, Context, Event, Impact, Phase, Policy, Request,
+    ReviewOutcome, RiskFacts, Role, State, UserId, Window, decide, evolve, target,
+};
+
+#[path = "bytes.rs"]
+mod bytes;
+use bytes::Bytes;
+
+fn actor(b: &mut Bytes<'_>) -> Actor {
+    let roles: Vec<Role> = [
+        "requester",
+        "change_manager",
+        "implementer",
+        "cab",
+        "ecab",
+        "guest",
+    ]
+    .iter()
+    .filter(|_| b.flag())
+    .filter_map(|r| Role::new(*r).ok())
+    .collect();
+    Actor::new(UserId::from_u128(1 + b.pick(3) as u128), roles)
+}
+
+fn instant(b: &mut Bytes<'_>, base: DateTime<Utc>) -> DateTime<Utc> {
+    let hours = i64::from(b.byte()) - 16;
+    base.checked_add_signed(Duration::hours(hours))
+        .unwrap_or(base)
+}
+
+fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
+    match b.pick(14) {
+        0 => {
+            let model = b.text(&["normal", "emergency", "standard", "minor", ""]);
+            let mut r = Request::new(ChangeId::from_u128(1), &model, UserId::from_u128(1), "x");
+            r.template = b
+                .flag()
+                .then(|| b.text(&["os_patch", "service_restart", "nope"]));
+            r.items = (0..b.pick(4))
+                .map(|i| ConfigItemId::from_u128(i as u128))
+                .collect();
+            if b.flag() {
+                r.description.clear();
+            }
+            r.into()
+        }
+        1 => Command::Submit,
+        2 => Command::Assess(Box::new(RiskFacts {
+            model: String::new(),
+            items: vec![],
+            services: vec![],
+            impact: Impact(b.byte() % 5),
+            likelihood: b.byte() % 5,
+            outside_maintenance: b.flag(),
+            answers: vec![],
+        })),
+        3 => Command::CompleteAssessment,
+        4 => Command::Authorize {
+            explanation: b.text(&["approved", ""]),
+        },
+        5 => Command::Reject {
+            reason: b.text(&["no", ""]),
+        },
+        6 => {
+            let start = instant(b, now);
+            let end = instant(b, start);
+            Command::Plan {
+                window: Window::new(start, end),
+            }
+        }
+        7 => Command::Implement,
+        8 => Command::Complete,
+        9 => Command::Close {
+            outcome: b.choose(
+                &[
+                    ReviewOutcome::Successful,
+                    ReviewOutcome::SuccessfulWithIssues,
+                    ReviewOutcome::Failed,
+                    ReviewOutcome::BackedOut,
+                ],
+                ReviewOutcome::Successful,
+            ),
+            close_code: b.text(&["successful", "unsuccessful", "successful_with_issues", ""]),
+            notes: String::new(),
+        },
+        10 => Command::PutOnHold {
+            reason: b.text(&["wait", ""]),
+        },
+        11 => Command::Resume,
+        12 => Command::Cancel {
+            reason: b.text(&["dup", ""]),
+        },
+        _ => Command::Submit,
+    }
+}
+
+/// Bytes -> a sequence of (actor, time step, command) on ServiceNow's policy; after each
+/// step: determinism, every move in the change's model, nothing after a terminal phase,
+/// no scheduled change without a window, JSON round trips, and replay equal to the state.
+pub fn commands(data: &[u8]) {
+    let mut b = Bytes::new(data);
+    let policy = Policy::servicenow();
+    let mut now = Utc
+        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let mut state = State::new();
+    let mut log: Vec<Event> = Vec::new();
+    while !b.is_empty() {
+        let who = actor(&mut b);
+        now = instant(&mut b, now);
+        let command = command(&mut b, now);
+        let ctx = Context::new(now, &who, &policy);
+        let result = decide(&state, &command, &ctx);
+        assert_eq!(
+            result,
+            decide(&state, &command, &ctx),
+            "decide is not deterministic"
+        );
+        let events = match result {
+            Ok(events) => events,
+            Err(error) => {
+                assert!(!error.to_string().is_empty());
+                continue;
+            }
+        };
+        let after = events.iter().fold(state.clone(), evolve);
+        if let (Some(before), Some(change)) = (state.change(), after.change()) {
+            assert!(
+                !before.stage().is_terminal() || events.is_empty(),
+                "{} accepted in {}",
+                command.name(),
+                before.stage()
+            );
+            if before.stage() != change.stage() {
+                let model = policy.models.get(&change.request().model);
+                assert!(
+                    model.is_some_and(
+                        |m| target(m, before.stage(), command.name()) == Some(change.stage())
+                    ),
+                    "{} --{}--> {} is not in the model",
+                    before.stage(),
+                    command.name(),
+                    change.stage()
+                );
+            }
+            assert!(change.stage() != Phase::Scheduled || change.window().is_some());
+        }
+        for event in &events {
+            let json = serde_json::to_string(event).ok();
+            let back: Option<Event> = json.and_then(|j| serde_json::from_str(&j).ok());
+            assert_eq!(back.as_ref(), Some(event), "event JSON round trip");
+        }
+        log.extend(events);
+        state = after;
+        assert_eq!(
+            log.iter().fold(State::new(), evolve),
+            state,
+            "replay differs"
+        );
+    }
+}
+
+/// Bytes -> a policy from JSON; a policy that loads round trips through JSON and has sound
+/// models (each model's lifecycle builds).
+pub fn policy_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(policy) = serde_json::from_str::<Policy>(text) else {
+        return;
+    };
+    for model in policy.models.all() {
+        assert!(
+            model.lifecycle().is_ok(),
+            "model {} loaded unsound",
+            model.name
+        );
+    }
+    let json = serde_json::to_string(&policy).ok();
+    let back: Option<Policy> = json.and_then(|j| serde_json::from_str(&j).ok());
+    assert_eq!(back.as_ref(), Some(&policy), "policy JSON round trip");
+}
