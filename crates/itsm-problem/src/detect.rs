@@ -1,0 +1,1 @@
+//! Finding problems in incident history: recurring clusters of incidents (being built).
