@@ -107,10 +107,7 @@ pub fn check(
     let mut after = state.clone();
     if let Ok(events) = &got {
         after.apply(events);
-        let replayed = log
-            .iter()
-            .chain(events)
-            .fold(State::new(), evolve);
+        let replayed = log.iter().chain(events).fold(State::new(), evolve);
         assert_eq!(replayed, after);
     }
     after
