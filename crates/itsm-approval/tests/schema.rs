@@ -1,0 +1,231 @@
+//! The JSON formats, pinned.
+//!
+//! The JSON Schemas of commands, events, policies and states are generated with schemars
+//! (draft 2020-12) and compared with the committed copies in `docs/schema/`, so any change to
+//! a wire format shows up as a diff in review. After an intended change, regenerate them with
+//!
+//! ```text
+//! UPDATE_SCHEMAS=1 cargo test -p itsm-approval --all-features --test schema
+//! ```
+//!
+//! and commit them. The tests below check that JSON written by the crate reads back as the
+//! same value, whatever the position of the tag, and what the formats look like.
+#![cfg(feature = "serde")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::{
+    ANA, BEN, CAB, CAT, DAN, EVE, IMPLEMENTER, approve, by, given, open, reject, request,
+};
+use itsm_approval::{Command, Event, Policy, State};
+use serde_json::{Value, json};
+
+/// The pinned schemas (they need the `schemars` feature; the round trips below only `serde`).
+#[cfg(feature = "schemars")]
+mod pinned {
+    use itsm_approval::{Command, Event, Policy, State};
+    use itsm_testkit::pin_schema;
+
+    const UPDATE: &str =
+        "UPDATE_SCHEMAS=1 cargo test -p itsm-approval --all-features --test schema";
+
+    #[test]
+    fn command_schema_is_pinned() {
+        pin_schema::<Command>("approval-command.json", UPDATE);
+    }
+
+    #[test]
+    fn event_schema_is_pinned() {
+        pin_schema::<Event>("approval-event.json", UPDATE);
+    }
+
+    #[test]
+    fn policy_schema_is_pinned() {
+        pin_schema::<Policy>("approval-policy.json", UPDATE);
+    }
+
+    #[test]
+    fn state_schema_is_pinned() {
+        pin_schema::<State>("approval-state.json", UPDATE);
+    }
+
+    #[test]
+    fn schemas_are_draft_2020_12_and_name_their_tags() {
+        let command: serde_json::Value =
+            serde_json::from_str(&itsm_testkit::schema_text::<Command>()).unwrap();
+        assert_eq!(
+            command["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let text = itsm_testkit::schema_text::<Command>();
+        for tag in ["request", "approve", "reject", "delegate", "cancel"] {
+            assert!(text.contains(&format!("\"const\": \"{tag}\"")), "{tag}");
+        }
+        let text = itsm_testkit::schema_text::<Event>();
+        for tag in [
+            "requested",
+            "approved",
+            "rejected",
+            "delegated",
+            "stage_decided",
+            "canceled",
+        ] {
+            assert!(text.contains(&format!("\"const\": \"{tag}\"")), "{tag}");
+        }
+    }
+}
+
+/// A full story: a request with an exclusion, a delegation, answers, a refusal.
+fn story() -> (State, Vec<Event>) {
+    let members: &[itsm_approval::UserId] = &[ANA, BEN, CAT, DAN, IMPLEMENTER];
+    given(
+        &Policy::cab(CAB),
+        &[
+            open(request(&[(CAB, members)])),
+            by(ANA, approve()),
+            by(BEN, Command::Delegate { to: EVE }),
+            by(CAT, reject("no backout plan")),
+            by(DAN, reject("in the freeze")),
+        ],
+    )
+}
+
+#[test]
+fn events_states_and_commands_round_trip() {
+    let (state, log) = story();
+    assert_eq!(state.kind(), itsm_approval::StatusKind::Refused);
+    for event in &log {
+        let json = serde_json::to_string(event).unwrap();
+        assert_eq!(
+            &serde_json::from_str::<Event>(&json).unwrap(),
+            event,
+            "{json}"
+        );
+    }
+    let json = serde_json::to_string(&state).unwrap();
+    assert_eq!(serde_json::from_str::<State>(&json).unwrap(), state);
+    let log_json = serde_json::to_string(&log).unwrap();
+    let replayed = serde_json::from_str::<Vec<Event>>(&log_json)
+        .unwrap()
+        .iter()
+        .fold(State::new(), itsm_approval::evolve);
+    assert_eq!(replayed, state);
+    for command in [
+        approve(),
+        Command::Approve {
+            comment: Some("ok".into()),
+        },
+        reject("no"),
+        Command::Delegate { to: ANA },
+        Command::Cancel {
+            reason: "dup".into(),
+        },
+        request(&[(CAB, &[ANA, BEN])]).into(),
+    ] {
+        let json = serde_json::to_string(&command).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Command>(&json).unwrap(),
+            command,
+            "{json}"
+        );
+    }
+}
+
+/// Moves the tag of a JSON object to its end, where serde's derived decoder (the slow path)
+/// reads it.
+fn tag_last(value: &Value, tag: &str) -> String {
+    let object = value.as_object().unwrap();
+    let mut text = String::from("{");
+    for (key, field) in object.iter().filter(|(k, _)| *k != tag) {
+        text.push_str(&format!("{}:{},", json!(key), field));
+    }
+    text.push_str(&format!("{}:{}}}", json!(tag), object[tag]));
+    text
+}
+
+#[test]
+fn the_tag_may_come_anywhere() {
+    let (_, log) = story();
+    for event in &log {
+        let value = serde_json::to_value(event).unwrap();
+        let last = tag_last(&value, "type");
+        assert_eq!(
+            &serde_json::from_str::<Event>(&last).unwrap(),
+            event,
+            "{last}"
+        );
+    }
+    let command: Command = request(&[(CAB, &[ANA])]).into();
+    let last = tag_last(&serde_json::to_value(&command).unwrap(), "command");
+    assert_eq!(serde_json::from_str::<Command>(&last).unwrap(), command);
+}
+
+#[test]
+fn the_formats_read_as_documented() {
+    let command: Command = serde_json::from_str(
+        r#"{"command": "request", "id": "00000000-0000-0000-0000-00000000000a",
+            "requester": "00000000-0000-0000-0000-000000000001",
+            "implementer": "00000000-0000-0000-0000-000000000002",
+            "members": {"00000000-0000-0000-0000-000000000007": ["00000000-0000-0000-0000-000000000003"]}}"#,
+    )
+    .unwrap();
+    let Command::Request(request) = &command else {
+        panic!()
+    };
+    assert_eq!(request.members.len(), 1);
+    assert_eq!(
+        serde_json::from_str::<Command>(r#"{"command": "approve"}"#).unwrap(),
+        approve()
+    );
+    assert_eq!(
+        serde_json::to_value(reject("risk")).unwrap(),
+        json!({"command": "reject", "reason": "risk"})
+    );
+    let (_, log) = story();
+    let decided = serde_json::to_value(log.last().unwrap()).unwrap();
+    assert_eq!(decided["type"], "stage_decided");
+    assert_eq!(decided["explanation"]["outcome"], "refused");
+    assert_eq!(decided["explanation"]["decided_by"], "quorum_impossible");
+    assert_eq!(decided["explanation"]["quorum"], "majority");
+    assert_eq!(
+        decided["explanation"]["excluded"][0]["party"],
+        "implementer"
+    );
+    let requested = serde_json::to_value(&log[0]).unwrap();
+    assert_eq!(
+        requested["plan"]["stages"][0]["seats"][0],
+        json!({"holder": {"person": ANA.to_string()}, "via": {"group": CAB.to_string()}})
+    );
+    let policy = serde_json::to_value(Policy::ecab(CAB)).unwrap();
+    assert_eq!(
+        policy,
+        json!({"name": "ecab", "delegation": "once", "stages": [{
+            "name": "ecab", "approvers": [{"group": CAB.to_string()}], "quorum": "any",
+            "refusal": "first_rejection", "separation_of_duties": ["requester", "implementer"],
+            "required_role": null
+        }]})
+    );
+}
+
+#[test]
+fn a_stored_state_decides_like_the_original() {
+    let policy = Policy::cab(CAB);
+    let members: &[itsm_approval::UserId] = &[ANA, BEN, CAT];
+    let (state, _) = given(
+        &policy,
+        &[open(request(&[(CAB, members)])), by(ANA, approve())],
+    );
+    let stored: State = serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
+    let ben = common::actor(BEN, &[]);
+    let ctx = itsm_approval::Context::new(common::t(5), &ben, &policy);
+    assert_eq!(
+        itsm_approval::decide(&stored, &approve(), &ctx),
+        itsm_approval::decide(&state, &approve(), &ctx)
+    );
+}
