@@ -23,6 +23,26 @@ pub enum Command {
         /// Why: the approval's explanation (who approved, the quorum).
         explanation: String,
     },
+    /// Start the model's approval in `authorize` (again after a refusal: a new round with a
+    /// new id). The approval's requester and implementer are the change's; the host gives
+    /// the members of the groups the approval policy names, from its directory, now.
+    RequestApproval {
+        /// The approval's id (made by the host).
+        id: itsm_approval::ApprovalId,
+        /// The members of each group the approval policy names.
+        #[cfg_attr(feature = "serde", serde(default))]
+        members: std::collections::BTreeMap<
+            itsm_core::GroupId,
+            std::collections::BTreeSet<itsm_core::UserId>,
+        >,
+    },
+    /// An approver's answer (approve, reject, delegate) or a cancel, passed to the running
+    /// approval; when it decides the approval, the change is authorised (to the next phase)
+    /// or refused (back to `new`).
+    Approval {
+        /// The approval command (`approve`, `reject`, `delegate`, `cancel`).
+        answer: itsm_approval::Command,
+    },
     /// Refuse it at assessment or authorisation: back to `new`.
     Reject {
         /// Why.
@@ -76,6 +96,8 @@ impl Command {
             Command::CompleteAssessment => "complete_assessment",
             Command::Authorize { .. } => "authorize",
             Command::Reject { .. } => "reject",
+            Command::RequestApproval { .. } => "request_approval",
+            Command::Approval { .. } => "approval",
             Command::Plan { .. } => "plan",
             Command::Implement => "implement",
             Command::Complete => "complete",
@@ -87,12 +109,14 @@ impl Command {
     }
 
     /// Every command name, in declaration order.
-    pub const NAMES: [&'static str; 13] = [
+    pub const NAMES: [&'static str; 15] = [
         "raise",
         "submit",
         "assess",
         "complete_assessment",
         "authorize",
+        "request_approval",
+        "approval",
         "reject",
         "plan",
         "implement",

@@ -153,6 +153,22 @@ pub enum Error {
         /// The name given.
         name: String,
     },
+    /// The running approval refused the command (an approver not eligible, a delegation not
+    /// allowed, ...); its own error says why.
+    #[error(transparent)]
+    Approval(#[from] itsm_approval::Error),
+    /// An approval command came with no approval running (send `request_approval` first),
+    /// or `request_approval` while one is still pending.
+    #[error("{0}")]
+    ApprovalRound(&'static str),
+    /// The model is authorised through an approval: `authorize` by hand is not its way.
+    #[error(
+        "a `{model}` change is authorised through its approval; send `request_approval` and the approvers' answers"
+    )]
+    AuthorizedByApproval {
+        /// The model.
+        model: String,
+    },
     /// An error of the shared vocabulary (a role, an id), passed through so that a host
     /// composes both crates' results with `?`.
     #[error(transparent)]

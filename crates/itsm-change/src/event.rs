@@ -64,6 +64,11 @@ pub enum Event {
         /// The phase it went to.
         to: Phase,
     },
+    /// An event of the approval running in `authorize` (its own `at` and `by` inside).
+    Approval {
+        /// The approval's event.
+        event: itsm_approval::Event,
+    },
     /// Refused at assessment or authorisation; back to `new`.
     Rejected {
         /// When.
@@ -149,6 +154,7 @@ impl Event {
             | Event::PutOnHold { at, .. }
             | Event::Resumed { at, .. }
             | Event::Canceled { at, .. } => *at,
+            Event::Approval { event } => event.at(),
         }
     }
 
@@ -168,6 +174,7 @@ impl Event {
             | Event::PutOnHold { by, .. }
             | Event::Resumed { by, .. }
             | Event::Canceled { by, .. } => *by,
+            Event::Approval { event } => event.by(),
         }
     }
 }

@@ -138,9 +138,17 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 .collect(),
         });
     };
+    if let (Command::Authorize { .. }, Some(_)) = (command, &model.approval) {
+        return Err(Error::AuthorizedByApproval {
+            model: model.name.clone(),
+        });
+    }
     let board = phase == Phase::Authorize
         && matches!(command, Command::Authorize { .. } | Command::Reject { .. });
-    if board {
+    if let Command::Approval { .. } = command {
+        // The approval's own rules decide who may answer (eligible seats, delegation).
+        Ok(())
+    } else if board {
         Permissions::new()
             .allow(name, model.authorized_by.iter().cloned())
             .check(name, ctx.actor)
@@ -206,6 +214,51 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 explanation: explanation.clone(),
                 to,
             }
+        }
+        Command::RequestApproval { id, members } => {
+            let Some(approval_policy) = &model.approval else {
+                return Err(Error::ApprovalRound(
+                    "this model has no approval; it is authorised by hand",
+                ));
+            };
+            if change
+                .approval
+                .as_ref()
+                .is_some_and(|a| matches!(a.outcome(), itsm_approval::Outcome::Pending { .. }))
+            {
+                return Err(Error::ApprovalRound(
+                    "an approval is already pending; answer or cancel it first",
+                ));
+            }
+            if next_phase(model, phase) == Some(Phase::Scheduled) && change.window.is_none() {
+                return Err(Error::WindowRequired);
+            }
+            let mut request = itsm_approval::Request::new(*id, change.request.requester);
+            request.implementer = change.request.implementer;
+            request.members.clone_from(members);
+            let actx = itsm_approval::Context::new(at, ctx.actor, approval_policy);
+            let fresh = itsm_approval::State::new();
+            let events = itsm_approval::decide(
+                &fresh,
+                &itsm_approval::Command::Request(Box::new(request)),
+                &actx,
+            )?;
+            return Ok(conclude(model, phase, fresh, events, at, by));
+        }
+        Command::Approval { answer } => {
+            let (Some(approval_policy), Some(running)) = (&model.approval, &change.approval) else {
+                return Err(Error::ApprovalRound(
+                    "no approval is running; send `request_approval` first",
+                ));
+            };
+            if let itsm_approval::Command::Request(_) = answer {
+                return Err(Error::ApprovalRound(
+                    "an approval starts with `request_approval`, which names the change's parties",
+                ));
+            }
+            let actx = itsm_approval::Context::new(at, ctx.actor, approval_policy);
+            let events = itsm_approval::decide(running, answer, &actx)?;
+            return Ok(conclude(model, phase, running.clone(), events, at, by));
         }
         Command::Reject { reason } => {
             if reason.is_empty() {
@@ -306,14 +359,75 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                     field: "reason",
                 });
             }
-            Event::Canceled {
+            let mut events = Vec::new();
+            // A pending approval is canceled too, so its log says why it stopped.
+            if let (Some(approval_policy), Some(running)) = (&model.approval, &change.approval) {
+                if let itsm_approval::Outcome::Pending { .. } = running.outcome() {
+                    let actx = itsm_approval::Context::new(at, ctx.actor, approval_policy);
+                    let cancel = itsm_approval::Command::Cancel {
+                        reason: reason.clone(),
+                    };
+                    if let Ok(inner) = itsm_approval::decide(running, &cancel, &actx) {
+                        events.extend(inner.into_iter().map(|event| Event::Approval { event }));
+                    }
+                }
+            }
+            events.push(Event::Canceled {
                 at,
                 by,
                 reason: reason.clone(),
-            }
+            });
+            return Ok(events);
         }
     };
     Ok(vec![event])
+}
+
+/// The phase after `phase` on the model's path.
+fn next_phase(model: &ChangeModel, phase: Phase) -> Option<Phase> {
+    let i = model.path.iter().position(|p| *p == phase)?;
+    model.path.get(i + 1).copied()
+}
+
+/// Wraps an approval's events and, when they decide it, adds the change's own: authorised
+/// (to the next phase) or rejected (back to `new`), quoting the explanation.
+fn conclude(
+    model: &ChangeModel,
+    phase: Phase,
+    mut approval: itsm_approval::State,
+    events: Vec<itsm_approval::Event>,
+    at: DateTime<Utc>,
+    by: itsm_core::UserId,
+) -> Vec<Event> {
+    approval.apply(&events);
+    let mut out: Vec<Event> = events
+        .into_iter()
+        .map(|event| Event::Approval { event })
+        .collect();
+    match approval.outcome() {
+        itsm_approval::Outcome::Approved { decisions } => {
+            if let Some(to) = next_phase(model, phase) {
+                let explanation = decisions
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                out.push(Event::Authorized {
+                    at,
+                    by,
+                    explanation,
+                    to,
+                });
+            }
+        }
+        itsm_approval::Outcome::Refused { explanation } => out.push(Event::Rejected {
+            at,
+            by,
+            reason: explanation.to_string(),
+        }),
+        _ => {}
+    }
+    out
 }
 
 fn model_of<'p>(policy: &'p Policy, name: &str) -> Result<&'p ChangeModel, Error> {
@@ -382,6 +496,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 window: None,
                 review: None,
                 rejections: 0,
+                approval: None,
                 cancel_reason: None,
                 opened_at: *at,
                 updated_at: *at,
@@ -407,6 +522,14 @@ fn apply(change: &mut Change, event: &Event) {
             change.rejections = change.rejections.saturating_add(1);
         }
         Event::Planned { window, .. } => change.window = Some(*window),
+        Event::Approval { event } => {
+            // A request starts a new round from nothing.
+            let running = match event {
+                itsm_approval::Event::Requested { .. } => itsm_approval::State::new(),
+                _ => change.approval.take().unwrap_or_default(),
+            };
+            change.approval = Some(itsm_approval::evolve(running, event));
+        }
         Event::ImplementationStarted { .. } => change.stage = Phase::Implement,
         Event::Completed { .. } => change.stage = Phase::Review,
         Event::Closed { review, .. } => {

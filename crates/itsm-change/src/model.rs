@@ -223,6 +223,12 @@ pub struct Change {
     pub(crate) window: Option<Window>,
     pub(crate) review: Option<Review>,
     pub(crate) rejections: u32,
+    /// The approval of the current (or last) authorisation round.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) approval: Option<itsm_approval::State>,
     pub(crate) cancel_reason: Option<String>,
     pub(crate) opened_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -260,6 +266,10 @@ impl Change {
     /// How many times authorisation or assessment was refused (each returns it to new).
     pub fn rejections(&self) -> u32 {
         self.rejections
+    }
+    /// The approval of the current (or last) authorisation round, if the model has one.
+    pub fn approval(&self) -> Option<&itsm_approval::State> {
+        self.approval.as_ref()
     }
     /// Why it was canceled, if it was.
     pub fn cancel_reason(&self) -> Option<&str> {

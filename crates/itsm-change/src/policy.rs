@@ -24,9 +24,15 @@ pub struct ChangeModel {
     pub template_required: bool,
     /// The pre-approved templates, when `template_required`.
     pub templates: Vec<String>,
-    /// The roles that authorise (and may reject) it in `authorize`: the CAB, or the
-    /// emergency board.
+    /// The roles that authorise (and may reject) it by hand in `authorize` (`authorize`
+    /// and `reject` commands): the CAB's secretary, or the emergency board's.
     pub authorized_by: Vec<Role>,
+    /// The approval that authorises it instead, run inside `authorize`
+    /// (`request_approval`, then the approvers' answers): stages, quorums, separation of
+    /// duties, as `itsm-approval` defines them. Approved: to the next phase; refused: back to
+    /// `new`. Absent in JSON: none.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub approval: Option<itsm_approval::Policy>,
 }
 
 impl ChangeModel {
@@ -38,6 +44,7 @@ impl ChangeModel {
             template_required: false,
             templates: Vec::new(),
             authorized_by: Vec::new(),
+            approval: None,
         }
     }
 
@@ -83,6 +90,10 @@ impl ChangeModel {
                 Phase::New | Phase::Assess | Phase::Authorize | Phase::Scheduled
             ) {
                 out.push(TransitionSpec::new(p, "plan", p));
+            }
+            if *phase == Phase::Authorize && self.approval.is_some() {
+                out.push(TransitionSpec::new(p, "request_approval", p));
+                out.push(TransitionSpec::new(p, "approval", p));
             }
             if !phase.is_terminal() {
                 out.push(TransitionSpec::new(p, "put_on_hold", p));
@@ -154,9 +165,12 @@ impl ChangeModel {
                 ));
             }
         }
-        if self.path.contains(&Phase::Authorize) && self.authorized_by.is_empty() {
+        if self.path.contains(&Phase::Authorize)
+            && self.authorized_by.is_empty()
+            && self.approval.is_none()
+        {
             problems.push(format!(
-                "model `{who}`: `authorize` is on the path but `authorized_by` names no role"
+                "model `{who}`: `authorize` is on the path but neither `authorized_by` names a role nor an `approval` is set"
             ));
         }
         if self.template_required && self.templates.is_empty() {
@@ -305,8 +319,8 @@ impl Policy {
     /// default risk lookup, close codes successful, successful with issues and
     /// unsuccessful, no implementation before the window.
     ///
-    /// Roles: `requester` (raises, submits, cancels), `change_manager` (all but the
-    /// boards' decisions), `implementer` (implements, completes), `cab` and `ecab` (the
+    /// Roles: `requester` (raises, submits, requests the approval, cancels),
+    /// `change_manager` (all but the boards' decisions), `implementer` (implements, completes), `cab` and `ecab` (the
     /// boards).
     pub fn servicenow() -> Self {
         let mut standard = ChangeModel::new(
@@ -361,6 +375,7 @@ impl Policy {
             .allow("assess", [manager.clone()])
             .allow("complete_assessment", [manager.clone()])
             .allow("reject", [manager.clone()])
+            .allow("request_approval", [requester.clone(), manager.clone()])
             .allow(
                 "plan",
                 [requester.clone(), manager.clone(), implementer.clone()],

@@ -474,7 +474,7 @@ fn a_vendor_model_with_its_own_path_is_checked_at_load() {
     for needle in [
         "model `quick` is listed twice",
         "model `backwards`: the path must follow the lifecycle order",
-        "model `unauthorised`: `authorize` is on the path but `authorized_by` names no role",
+        "model `unauthorised`: `authorize` is on the path but neither `authorized_by` names a role nor an `approval` is set",
         "model `endless`: the path must end at `closed`",
         "model `endless`: the path must include `review`",
     ] {
