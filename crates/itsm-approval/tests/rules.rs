@@ -284,8 +284,8 @@ fn nothing_but_a_request_is_accepted_before_one() {
     );
 }
 
-/// ServiceNow, "Approval - Group workflow activity" (Classic Workflow): "Each member of the
-/// group will be assigned an individual approval record."
+/// ServiceNow, "Approval - Group workflow activity" (Classic Workflow): the activity creates
+/// an approval record for each member of the group.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-activities/r_ApprovalGroup.html>
 #[test]
 fn servicenow_each_group_member_gets_a_seat_of_their_own() {
@@ -300,9 +300,8 @@ fn servicenow_each_group_member_gets_a_seat_of_their_own() {
     assert_eq!(plan.required, 3);
 }
 
-/// ServiceNow, "Set up a gating approval via an approval rule": "You can't get duplicate
-/// approvers, for example, if two rules both want Fred Luddy to approve a particular request,
-/// the system will only create one approval entry for him."
+/// ServiceNow, "Set up a gating approval via an approval rule": approval rules never create
+/// duplicate approvers; a person two rules ask for gets one approval.
 /// <https://docs.servicenow.com/bundle/vancouver-servicenow-platform/page/administer/service-administration/task/t_SetUpAGatingApprViaApprovalRule.html>
 #[test]
 fn servicenow_a_person_named_twice_gets_one_seat() {
@@ -387,8 +386,8 @@ fn a_party_absent_from_the_request_gives_no_seat() {
 // ---------------------------------------------------------------------------------------
 // quorums: ServiceNow's approval rules
 
-/// ServiceNow, "Ask for Approval action" (Workflow Studio): "Anyone approves. Use this option
-/// when any user listed can approve."
+/// ServiceNow, "Ask for Approval action" (Workflow Studio), approval rule "Anyone approves":
+/// any one of the listed users may approve.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-studio/ask-approval-flow-designer.html>
 #[test]
 fn servicenow_anyone_approves_the_first_approval_decides() {
@@ -435,8 +434,8 @@ fn servicenow_anyone_approves_the_first_approval_decides() {
     assert!(explanation_of(&after).early());
 }
 
-/// ServiceNow, "Ask for Approval action": "All users approve. Use this option when every user
-/// listed must approve." One rejection makes that impossible, so the stage is refused at once.
+/// ServiceNow, "Ask for Approval action", approval rule "All users approve": every listed user
+/// must approve. One rejection makes that impossible, so the stage is refused at once.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-studio/ask-approval-flow-designer.html>
 #[test]
 fn servicenow_all_users_approve_waits_for_everyone_and_a_rejection_refuses() {
@@ -476,8 +475,8 @@ fn servicenow_all_users_approve_waits_for_everyone_and_a_rejection_refuses() {
     assert_eq!(why.unanswered, [person(CAT), person(DAN)]);
 }
 
-/// ServiceNow, "Ask for Approval action": "% of users approve. Use this option when a majority
-/// of users is needed to approve." 60% of 4 eligible seats is 2.4, so 3 approvals.
+/// ServiceNow, "Ask for Approval action", approval rule "% of users approve": a share of the
+/// users must approve. 60% of 4 eligible seats is 2.4, so 3 approvals.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-studio/ask-approval-flow-designer.html>
 #[test]
 fn servicenow_percent_of_users_approve_rounds_up() {
@@ -502,8 +501,8 @@ fn servicenow_percent_of_users_approve_rounds_up() {
     assert_eq!(explanation_of(&three).required, 3);
 }
 
-/// ServiceNow, "Ask for Approval action": "# of users approve. Use this option when a specific
-/// number of users need to approve."
+/// ServiceNow, "Ask for Approval action", approval rule "# of users approve": a given number
+/// of users must approve.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-studio/ask-approval-flow-designer.html>
 #[test]
 fn servicenow_number_of_users_approve() {
@@ -563,10 +562,10 @@ fn a_majority_is_more_than_half_of_the_eligible_seats() {
 // ---------------------------------------------------------------------------------------
 // early decision and refusal rules
 
-/// ServiceNow, "Approval - User workflow activity": with "When anyone rejects: Wait for other
-/// responses before deciding", and "if Wait for is set to Anyone to approve then a single
-/// approval will cause the activity to complete with a result of approved even if one or more
-/// users reject". This crate's default refusal rule.
+/// ServiceNow, "Approval - User workflow activity", "When anyone rejects" set to "Wait for
+/// other responses before deciding": a rejection does not end the approval while others may
+/// still approve, and with "Anyone to approve" one approval approves despite earlier
+/// rejections. This crate's default refusal rule.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-activities/r_ApprovalUser.html>
 #[test]
 fn servicenow_wait_for_other_responses_an_approval_after_rejections_still_approves() {
@@ -591,9 +590,9 @@ fn servicenow_wait_for_other_responses_an_approval_after_rejections_still_approv
     assert_eq!(all_rejected.kind(), StatusKind::Refused);
 }
 
-/// ServiceNow, "Approval - User workflow activity": "When anyone rejects: Reject the approval:
-/// Immediately complete the activity with a result of rejected." Also the system property
-/// `glide.pg.any_rejection_rejects` ("A single rejection rejects an 'Any of' approval step",
+/// ServiceNow, "Approval - User workflow activity", "When anyone rejects" set to "Reject the
+/// approval": the first rejection rejects at once. Also the system property
+/// `glide.pg.any_rejection_rejects` (one rejection rejects an "Any of" step,
 /// <https://sysproperties.do/glide.pg.any_rejection_rejects>).
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-activities/r_ApprovalUser.html>
 #[test]
@@ -636,9 +635,9 @@ fn servicenow_reject_the_approval_a_single_rejection_refuses() {
     assert_eq!(after.kind(), StatusKind::Refused);
 }
 
-/// ServiceNow, "Approval - User workflow activity": "First response from anyone: The first
-/// approval or rejection from any user causes the activity to complete." The emergency
-/// board preset decides this way.
+/// ServiceNow, "Approval - User workflow activity", "Wait for" set to "First response from
+/// anyone": the first approval or rejection decides. The emergency board preset decides this
+/// way.
 /// <https://www.servicenow.com/docs/r/build-workflows/workflow-activities/r_ApprovalUser.html>
 #[test]
 fn servicenow_first_response_from_anyone_decides_the_emergency_board() {
@@ -1037,9 +1036,9 @@ fn the_clock_may_not_go_backwards() {
 // ---------------------------------------------------------------------------------------
 // delegation
 
-/// ServiceNow, "Delegates in ServiceNow" (community article): "Delegation is the power to
-/// assign other users to receive and participate in approvals ... that have been assigned to
-/// you." The delegate answers the seat; the approver who delegated no longer does.
+/// ServiceNow, "Delegates in ServiceNow" (community article): a delegate receives and acts on
+/// the approvals of the user who delegated. The delegate answers the seat; the approver who
+/// delegated no longer does.
 /// <https://www.servicenow.com/community/itsm-articles/delegates-in-servicenow/ta-p/2600517>
 #[test]
 fn servicenow_a_delegate_answers_the_delegated_seat() {
@@ -1401,4 +1400,24 @@ fn the_outcome_names_the_open_stage_while_pending() {
     };
     assert_eq!((stage, plan.name.as_str()), (0, "technical"));
     assert_eq!(progress.seats().len(), 2);
+}
+
+/// ServiceNow, "Using Change Approval Policies" (community blog): the normal change policy
+/// asks the members of the CAB approval group in Authorize (for moderate and high risk), and
+/// the emergency change policy asks the same group's members. The presets seat each member.
+/// <https://www.servicenow.com/community/in-other-news/using-change-approval-policies/ba-p/2286835>
+#[test]
+fn servicenow_the_cab_presets_ask_each_member_of_the_cab_group() {
+    for policy in [Policy::cab(CAB), Policy::cab_any(CAB), Policy::ecab(CAB)] {
+        let (state, _) = given(&policy, &[open(cab_request())]);
+        let plan = &state.approval().unwrap().plan().stages[0];
+        let holders: Vec<&Holder> = plan.seats.iter().map(|s| &s.holder).collect();
+        assert_eq!(
+            holders,
+            [&person(ANA), &person(BEN), &person(CAT), &person(DAN)],
+            "{}",
+            policy.name()
+        );
+        assert!(plan.seats.iter().all(|s| s.via == Approver::Group(CAB)));
+    }
 }
