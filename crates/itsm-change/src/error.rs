@@ -169,6 +169,16 @@ pub enum Error {
         /// The model.
         model: String,
     },
+    /// The planned window conflicts with the change calendar and the policy blocks such
+    /// windows.
+    #[error("the window conflicts with the change calendar: {}", .conflicts.join("; "))]
+    Conflicts {
+        /// Each conflict, explained.
+        conflicts: Vec<String>,
+    },
+    /// The change calendar refused the check (a window it cannot hold).
+    #[error(transparent)]
+    Schedule(#[from] itsm_schedule::Error),
     /// An error of the shared vocabulary (a role, an id), passed through so that a host
     /// composes both crates' results with `?`.
     #[error(transparent)]

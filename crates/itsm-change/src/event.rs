@@ -86,6 +86,13 @@ pub enum Event {
         by: UserId,
         /// The window.
         window: Window,
+        /// The conflicts the change calendar found, explained (when the policy lets a
+        /// window with conflicts through; absent in JSON: none).
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
+        conflicts: Vec<String>,
     },
     /// Implementation started.
     ImplementationStarted {

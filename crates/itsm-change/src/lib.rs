@@ -81,9 +81,11 @@ mod risk;
 pub use command::Command;
 pub use error::Error;
 pub use event::Event;
-pub use machine::{Context, allowed_commands, decide, evolve, next_deadline, target};
+pub use machine::{
+    CalendarCheck, Context, allowed_commands, decide, evolve, next_deadline, target,
+};
 pub use model::{Change, Phase, Request, Review, ReviewOutcome, State, Window};
-pub use policy::{ChangeModel, CloseCodes, Models, Policy};
+pub use policy::{ChangeModel, CloseCodes, ConflictHandling, Models, Policy};
 pub use risk::{
     AnswerOption, EngineResult, Question, Questionnaire, RiskAssessment, RiskCondition, RiskFacts,
     RiskLevel, RiskPolicy, RiskRule,

@@ -9,10 +9,11 @@ use crate::command::Command;
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Change, Phase, Review, State};
-use crate::policy::{ChangeModel, Policy};
+use crate::policy::{ChangeModel, ConflictHandling, Policy};
 
-/// What `decide` needs besides the state and the command: the time, who acts, and the
-/// policy. Nothing is read from the environment.
+/// What `decide` needs besides the state and the command: the time, who acts, the
+/// policy, and (to check planned windows for conflicts) the change calendar. Nothing is read
+/// from the environment.
 ///
 /// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
 #[derive(Debug, Clone, Copy)]
@@ -24,12 +25,63 @@ pub struct Context<'a> {
     pub actor: &'a Actor,
     /// The vendor's configuration.
     pub policy: &'a Policy,
+    /// The change calendar to check `plan` against; `None`: no conflict check.
+    pub calendar: Option<CalendarCheck<'a>>,
 }
 
 impl<'a> Context<'a> {
-    /// The context of one call: the host's `now`, the acting user, the policy.
+    /// The context of one call: the host's `now`, the acting user, the policy; no calendar.
     pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
-        Context { now, actor, policy }
+        Context {
+            now,
+            actor,
+            policy,
+            calendar: None,
+        }
+    }
+
+    /// The same context, checking planned windows against a change calendar.
+    #[must_use]
+    pub const fn with_calendar(mut self, calendar: CalendarCheck<'a>) -> Self {
+        self.calendar = Some(calendar);
+        self
+    }
+}
+
+/// The change calendar `plan` checks a window against (`itsm-schedule`): the scheduled
+/// changes, the rules (which checks, maintenance windows, blackouts) and the host's topology
+/// of related items.
+#[derive(Clone, Copy)]
+pub struct CalendarCheck<'a> {
+    /// The scheduled changes.
+    pub schedule: &'a itsm_schedule::Schedule,
+    /// Which checks run, maintenance windows and blackouts.
+    pub rules: &'a itsm_schedule::Rules,
+    /// Which items are related (a closure will do).
+    pub topology: &'a dyn itsm_schedule::Topology,
+}
+
+impl<'a> CalendarCheck<'a> {
+    /// A calendar check.
+    pub fn new(
+        schedule: &'a itsm_schedule::Schedule,
+        rules: &'a itsm_schedule::Rules,
+        topology: &'a dyn itsm_schedule::Topology,
+    ) -> Self {
+        CalendarCheck {
+            schedule,
+            rules,
+            topology,
+        }
+    }
+}
+
+impl std::fmt::Debug for CalendarCheck<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CalendarCheck")
+            .field("changes", &self.schedule.len())
+            .field("rules", &self.rules)
+            .finish_non_exhaustive()
     }
 }
 
@@ -283,10 +335,18 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             if change.window == Some(*window) {
                 return Ok(Vec::new());
             }
+            let conflicts = match &ctx.calendar {
+                None => Vec::new(),
+                Some(calendar) => conflicts(change, *window, calendar)?,
+            };
+            if !conflicts.is_empty() && policy.conflicts == ConflictHandling::Block {
+                return Err(Error::Conflicts { conflicts });
+            }
             Event::Planned {
                 at,
                 by,
                 window: *window,
+                conflicts,
             }
         }
         Command::Implement => {
@@ -381,6 +441,22 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         }
     };
     Ok(vec![event])
+}
+
+/// The conflicts of a planned window in the change calendar, explained.
+fn conflicts(
+    change: &Change,
+    window: crate::model::Window,
+    calendar: &CalendarCheck<'_>,
+) -> Result<Vec<String>, Error> {
+    let window = itsm_schedule::Window::new(window.start, window.end)?;
+    let mut proposal = itsm_schedule::Proposal::new(change.request.items.clone(), window);
+    proposal.change = Some(change.request.id);
+    proposal.assignee = change.request.implementer;
+    let found = calendar
+        .schedule
+        .check(&proposal, calendar.rules, calendar.topology)?;
+    Ok(found.iter().map(ToString::to_string).collect())
 }
 
 /// The phase after `phase` on the model's path.

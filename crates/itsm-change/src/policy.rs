@@ -277,6 +277,20 @@ pub struct CloseCodes {
     pub codes: Vec<String>,
 }
 
+/// What a planned window with conflicts in the change calendar does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum ConflictHandling {
+    /// The window is planned and the `planned` event lists the conflicts (ServiceNow shows
+    /// them to the change manager).
+    #[default]
+    Warn,
+    /// The window is refused ([`Error::Conflicts`](crate::Error::Conflicts)).
+    Block,
+}
+
 /// The change policy: everything a vendor configures. [`Policy::servicenow`] follows
 /// ServiceNow's documented model.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -293,6 +307,9 @@ pub struct Policy {
     pub close_codes: Vec<CloseCodes>,
     /// Whether implementation may start before the planned window (ServiceNow: no).
     pub implement_before_window: bool,
+    /// What a window with conflicts does, when `decide` gets a change calendar.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub conflicts: ConflictHandling,
     /// Which roles may run which command (by name, e.g. `submit`); `authorize` and `reject`
     /// in `authorize` need a role of the model's `authorized_by` instead.
     pub permissions: Permissions,
@@ -403,6 +420,7 @@ impl Policy {
                 codes(ReviewOutcome::BackedOut, &["unsuccessful"]),
             ],
             implement_before_window: false,
+            conflicts: ConflictHandling::Warn,
             permissions,
         }
     }
