@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod import;
 pub mod real_data;
 pub mod replay;
 pub mod sla_replay;

@@ -1,98 +1,377 @@
-//! Replaying a foreign incident log through `itsm-incident`.
+//! Replaying any incident log through `itsm-incident`, one row at a time, in bounded memory.
 //!
-//! [`replay`] drives each incident of a loaded [`Log`] through `decide` and
-//! `evolve`, one observed change at a time, and reports, per incident, which observed
-//! transitions our lifecycle accepts and why it rejects the others, then compares the
-//! counters we derive (reopens, reassignments) with the log's own.
+//! A [`Replayer`] takes the [`Item`]s of an [`import::open`](crate::import::open)ed log and
+//! drives each case through `decide` and `evolve`: which observed transitions the policy's
+//! workflow accepts, why it rejects the others, the actions and state-keeping commands, and
+//! our counters against the log's. [`run`] does it all from file paths, as the `replay`
+//! binary does.
 //!
-//! # How an observed row becomes commands
-//! - The first row seeds the incident: `report` when it is new; otherwise the log starts in
-//!   the middle of the incident's life and the row is brought in with `import`, with the
-//!   log's counters at that point. Seeding is not counted as a transition.
-//! - A change of assignment group or person becomes `assign`; a change of impact or urgency
-//!   becomes `reprioritize`. These keep the state and are counted apart.
-//! - A change of state (hold reasons included) becomes the one command that leads there:
-//!   `start_work` from new, `caller_responded` from a hold the caller's answer clears,
-//!   `resume` from other holds, `reopen` from resolved or closed, `put_on_hold`, `resolve`
-//!   (with the log's resolution code), `close` (or `tick`, when the auto-close deadline has
-//!   passed), `cancel`. No command leads back to new.
-//! - The log has no comments or notes. Where the policy requires one (a hold awaiting the
-//!   caller, resolution notes) the importer passes a placeholder that says so.
-//! - A rejected transition is recorded with its reason; then the replay resynchronises by
-//!   importing the incident afresh in the observed state, with the counters we had, so one
-//!   rejection does not cascade into the rest of the incident.
+//! # How a row becomes commands
+//! - The first row of a case seeds the incident: `report` (dated at the opening time when
+//!   the mapping has one and it is earlier) when the row maps to the workflow's initial state
+//!   or to an action; otherwise the log starts in the middle of the incident's life and the
+//!   row is brought in with `import` in the mapped state, with the log's counters at that
+//!   point. Seeding is not a transition.
+//! - Snapshot logs (`"rows": "snapshots"`): on every row, a change of group or person becomes
+//!   `assign` and a change of impact or urgency `reprioritize` (state-keeping commands).
+//! - A row that maps to a state other than the previous row's is a **transition**: the
+//!   command is the one the workflow's table says leads there from the current state
+//!   (`tick` when the auto-close deadline has passed, `caller_responded` from a hold the
+//!   caller's answer clears, a vendor transition by its name, ...). A transition the
+//!   workflow does not have, or that `decide` refuses, is a rejection, counted by kind; the
+//!   replay then resynchronises by importing the incident afresh in the observed state with
+//!   the counters we had, so one rejection does not cascade.
+//! - A row that maps to an action (or a state's `then` actions) runs the action's command
+//!   (`assign`, `unassign`, `reprioritize`, `reopen`, `caller_responded`; a comment sends
+//!   nothing); a refusal is counted, and the state is kept.
+//! - The log has no notes or comments: where a command needs one, the importer passes
+//!   [`NOT_IN_LOG`].
+//!
+//! # Counters
+//! - **reopen_count**, ours: the reopens `itsm-incident` accepted in the replay (a `reopen`
+//!   from resolved, or from closed where the workflow allows it), plus the log's count when
+//!   the case was seeded by `import`. The log's: its counter column on the case's last row.
+//! - **reassignment_count**, ours: assignment changes after the first assignment as the
+//!   policy counts them (`group_change`: a change of group; `group_or_person_change`: of
+//!   group or person), plus the log's count at an `import` seed. The log's: its counter
+//!   column on the case's last row.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use itsm_core::GroupId;
-use itsm_core::{Actor, Role, UserId};
-use itsm_core::{Impact, Urgency};
+use itsm_core::{Actor, ConfigItemId, GroupId, Impact, PriorityMatrix, Role, Urgency, UserId};
 use itsm_incident::{
-    Channel, Escalation, HoldReason, IncidentId, Links, Report, Resolution, Snapshot, State,
-    Status, StatusKind,
+    Channel, Command, Context, Error, Escalation, IncidentId, Links, Policy, ReassignmentCounting,
+    Report, Snapshot, State, Status, decide, evolve,
 };
-use itsm_incident::{Command, Context, Error, Policy, decide, evolve, next_deadline};
 use uuid::Uuid;
 
-use crate::uci::{IncidentRows, Log, MappedState, Row};
+use crate::import::workflow::{self, Args};
+use crate::import::{
+    Action, BadRow, Compiled, Item, Layout, Mapping, OpenError, ReadError, Row, RowKind,
+    RowProblem, StateTarget, Target,
+};
 
-/// Placeholder for texts the log does not carry.
-pub const NOT_IN_LOG: &str = "(not in the log)";
+pub use crate::import::NOT_IN_LOG;
 
-/// What a replay found.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReplayReport {
-    /// Incidents replayed.
-    pub incidents: usize,
-    /// Incidents whose first row is not `new` (seeded with `import`).
-    pub seeded_by_import: usize,
-    /// Observed changes of state.
-    pub transitions: usize,
-    /// Of those, accepted by the lifecycle and policy.
-    pub accepted: usize,
-    /// Rejections, by kind (`from -> to: reason`), with how many.
-    pub rejections: BTreeMap<String, usize>,
-    /// Up to three example incidents per rejection kind.
-    pub rejection_examples: BTreeMap<String, Vec<String>>,
-    /// Closures by the auto-close rule (`tick`).
-    pub auto_closed: usize,
-    /// Closures by hand (`close`).
-    pub closed_by_hand: usize,
-    /// State-keeping commands (assign, reprioritize) issued.
-    pub other_commands: usize,
-    /// Of those, rejected, by reason.
-    pub other_rejections: BTreeMap<String, usize>,
-    /// Incidents whose final reopen count equals the log's.
-    pub reopen_agree: usize,
-    /// Incidents whose final reassignment count equals the log's.
-    pub reassignment_agree: usize,
-    /// Up to ten incidents whose reopen count differs: (id, ours, the log's).
-    pub reopen_mismatches: Vec<(String, u32, u32)>,
+/// How many example case ids a rejection kind keeps.
+const EXAMPLES: usize = 2;
+/// How many counter differences the report lists.
+const MISMATCHES: usize = 10;
+
+/// A count with a few examples.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// How many.
+    pub count: usize,
+    /// The first examples (case ids, or lines with values for bad rows).
+    pub examples: Vec<String>,
 }
 
-impl ReplayReport {
-    /// Accepted transitions as a percentage of observed ones.
-    pub fn accepted_pct(&self) -> f64 {
-        pct(self.accepted, self.transitions)
+impl Tally {
+    fn add(&mut self, example: impl FnOnce() -> String, keep: usize) {
+        self.count += 1;
+        if self.examples.len() < keep {
+            let example = example();
+            if !self.examples.contains(&example) {
+                self.examples.push(example);
+            }
+        }
     }
-    /// Reopen-count agreement as a percentage of incidents.
-    pub fn reopen_pct(&self) -> f64 {
-        pct(self.reopen_agree, self.incidents)
+}
+
+/// How our count of something compares with the log's counter column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CounterAgreement {
+    /// The log's column.
+    pub column: String,
+    /// Cases compared (those with a value in the column).
+    pub cases: usize,
+    /// Cases whose final counts are equal.
+    pub agree: usize,
+    /// The first cases that differ: (case, ours, the log's).
+    pub mismatches: Vec<(String, u32, u32)>,
+}
+
+impl CounterAgreement {
+    /// Agreement as a percentage of the cases compared; `None` without any.
+    pub fn pct(&self) -> Option<f64> {
+        pct(self.agree, self.cases)
     }
-    /// Reassignment-count agreement as a percentage of incidents.
-    pub fn reassignment_pct(&self) -> f64 {
-        pct(self.reassignment_agree, self.incidents)
+}
+
+/// How often the policy's matrix gives the priority the log recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PriorityAgreement {
+    /// Rows compared (those with impact, urgency and priority).
+    pub rows: usize,
+    /// Rows where the matrix gives the log's priority.
+    pub agree: usize,
+    /// Rows where it does not, by (impact, urgency, the log's priority): (the matrix's
+    /// priority, rows).
+    pub disagreements: BTreeMap<(u8, u8, u8), (u8, usize)>,
+    /// Rows whose impact or urgency is off the matrix's scales, by (impact, urgency, the
+    /// log's priority): rows. They count in `rows` only.
+    pub off_scale: BTreeMap<(u8, u8, u8), usize>,
+}
+
+impl PriorityAgreement {
+    /// Compares one row.
+    pub fn add(&mut self, matrix: &PriorityMatrix, impact: u8, urgency: u8, priority: u8) {
+        self.rows += 1;
+        let key = (impact, urgency, priority);
+        match matrix.priority(Impact(impact), Urgency(urgency)) {
+            Ok(ours) if ours.0 == priority => self.agree += 1,
+            Ok(ours) => self.disagreements.entry(key).or_insert((ours.0, 0)).1 += 1,
+            Err(_) => *self.off_scale.entry(key).or_insert(0) += 1,
+        }
+    }
+
+    /// The share of rows that agree, as a percentage; `None` when none were compared.
+    pub fn pct(&self) -> Option<f64> {
+        pct(self.agree, self.rows)
     }
 }
 
 #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-fn pct(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        100.0
-    } else {
-        100.0 * part as f64 / whole as f64
+fn pct(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| 100.0 * part as f64 / whole as f64)
+}
+
+/// What a replay found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplayReport {
+    /// Rows read (the header not counted).
+    pub rows: usize,
+    /// Rows replayed.
+    pub replayed: usize,
+    /// Rows the mapping says to ignore.
+    pub ignored: usize,
+    /// Rows left out, by [`RowProblem::group`], with up to three examples each.
+    pub bad: BTreeMap<String, Tally>,
+    /// Cases replayed.
+    pub incidents: usize,
+    /// Cases whose first row is not the initial state (seeded with `import`).
+    pub seeded_by_import: usize,
+    /// Observed changes of state.
+    pub transitions: usize,
+    /// Of those, accepted by the workflow and the policy.
+    pub accepted: usize,
+    /// Rejected transitions by kind (`from -> to: reason`), with two example cases each.
+    pub rejections: BTreeMap<String, Tally>,
+    /// Closures by the auto-close rule (`tick`).
+    pub auto_closed: usize,
+    /// Closures by `close`.
+    pub closed_by_hand: usize,
+    /// State-keeping commands derived from snapshot rows, by command.
+    pub state_keeping: BTreeMap<String, usize>,
+    /// Rows (or `then` entries) mapped to each action.
+    pub actions: BTreeMap<String, usize>,
+    /// Refused state-keeping commands and actions, by kind, with two example cases each.
+    pub command_rejections: BTreeMap<String, Tally>,
+    /// Our reopens over all cases.
+    pub reopens: u64,
+    /// Our reassignments over all cases.
+    pub reassignments: u64,
+    /// How the policy counts reassignments.
+    pub reassignment_counting: Option<ReassignmentCounting>,
+    /// Our reopen counts against the log's column, when the mapping names one.
+    pub reopen_counter: Option<CounterAgreement>,
+    /// Our reassignment counts against the log's column, when the mapping names one.
+    pub reassignment_counter: Option<CounterAgreement>,
+    /// The matrix against the log's priorities, when the mapping names a priority column.
+    pub priority: Option<PriorityAgreement>,
+}
+
+impl ReplayReport {
+    /// Accepted transitions as a percentage; `None` when no transition was observed.
+    pub fn accepted_pct(&self) -> Option<f64> {
+        pct(self.accepted, self.transitions)
+    }
+
+    /// Rows left out, of every kind.
+    pub fn bad_rows(&self) -> usize {
+        self.bad.values().map(|t| t.count).sum()
+    }
+}
+
+fn percent(value: Option<f64>, none: &str) -> String {
+    value.map_or_else(|| format!("n/a ({none})"), |v| format!("{v:.2}%"))
+}
+
+fn tallies(out: &mut String, title: &str, map: &BTreeMap<String, Tally>) {
+    if map.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{title}");
+    let mut kinds: Vec<(&String, &Tally)> = map.iter().collect();
+    kinds.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+    for (kind, tally) in kinds {
+        let _ = writeln!(
+            out,
+            "  {:>6}  {kind}  (e.g. {})",
+            tally.count,
+            tally.examples.join(", ")
+        );
+    }
+}
+
+fn counts(map: &BTreeMap<String, usize>) -> String {
+    if map.is_empty() {
+        return "none".to_owned();
+    }
+    map.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl std::fmt::Display for ReplayReport {
+    /// The report as the `replay` binary prints it (after its header): details first, the
+    /// figures last.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "bad rows: {} (left out of the replay)",
+            self.bad_rows()
+        );
+        tallies(&mut out, "bad rows by kind:", &self.bad);
+        tallies(&mut out, "rejected transitions by kind:", &self.rejections);
+        tallies(
+            &mut out,
+            "rejected actions and state-keeping commands by kind:",
+            &self.command_rejections,
+        );
+        for (name, counter) in [
+            ("reopen_count", &self.reopen_counter),
+            ("reassignment_count", &self.reassignment_counter),
+        ] {
+            if let Some(c) = counter.as_ref().filter(|c| !c.mismatches.is_empty()) {
+                let _ = writeln!(
+                    out,
+                    "{name} differences (first {}; case: ours vs the log's):",
+                    MISMATCHES
+                );
+                for (case, ours, theirs) in &c.mismatches {
+                    let _ = writeln!(out, "  {case}: {ours} vs {theirs}");
+                }
+            }
+        }
+        if let Some(p) = &self.priority {
+            if !p.disagreements.is_empty() || !p.off_scale.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "priority disagreements (impact, urgency, log priority) -> ours x rows:"
+                );
+                for ((i, u, pr), (ours, n)) in &p.disagreements {
+                    let _ = writeln!(out, "  ({i}, {u}, {pr}) -> {ours} x {n}");
+                }
+                for ((i, u, pr), n) in &p.off_scale {
+                    let _ = writeln!(out, "  ({i}, {u}, {pr}) -> off the matrix's scales x {n}");
+                }
+            }
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "counters (ours, and the log's where it has a column):");
+        let _ = writeln!(
+            out,
+            "  reopen_count: ours = reopens accepted by itsm-incident (plus the log's count at an import seed); the log's = {}",
+            self.reopen_counter
+                .as_ref()
+                .map_or("no column".to_owned(), |c| format!(
+                    "column `{}` on the case's last row",
+                    c.column
+                ))
+        );
+        let counting = match self.reassignment_counting {
+            Some(ReassignmentCounting::GroupOrPersonChange) => {
+                "changes of group or person after the first assignment"
+            }
+            _ => "changes of group after the first assignment",
+        };
+        let _ = writeln!(
+            out,
+            "  reassignment_count: ours = {counting} (plus the log's count at an import seed); the log's = {}",
+            self.reassignment_counter
+                .as_ref()
+                .map_or("no column".to_owned(), |c| format!(
+                    "column `{}` on the case's last row",
+                    c.column
+                ))
+        );
+        let _ = writeln!(
+            out,
+            "rows: {} read, {} replayed, {} bad, {} ignored",
+            self.rows,
+            self.replayed,
+            self.bad_rows(),
+            self.ignored
+        );
+        let _ = writeln!(
+            out,
+            "seeded by import (log starts mid-life): {}",
+            self.seeded_by_import
+        );
+        let _ = writeln!(
+            out,
+            "state-keeping commands from snapshots: {}",
+            counts(&self.state_keeping)
+        );
+        let _ = writeln!(out, "actions: {}", counts(&self.actions));
+        let _ = writeln!(
+            out,
+            "closed: {} automatically (tick), {} by hand",
+            self.auto_closed, self.closed_by_hand
+        );
+        let _ = writeln!(
+            out,
+            "ours: {} reopens, {} reassignments",
+            self.reopens, self.reassignments
+        );
+        let _ = writeln!(
+            out,
+            "reassignment_count agreement: {}",
+            percent(
+                self.reassignment_counter
+                    .as_ref()
+                    .and_then(CounterAgreement::pct),
+                "no reassignment counter in the log"
+            )
+        );
+        let _ = writeln!(out, "incidents: {}", self.incidents);
+        let _ = writeln!(
+            out,
+            "transitions: {} observed, {} accepted, {} rejected",
+            self.transitions,
+            self.accepted,
+            self.transitions - self.accepted
+        );
+        let _ = writeln!(
+            out,
+            "transitions accepted: {}",
+            percent(self.accepted_pct(), "no transitions observed")
+        );
+        let _ = writeln!(
+            out,
+            "reopen_count agreement: {}",
+            percent(
+                self.reopen_counter.as_ref().and_then(CounterAgreement::pct),
+                "no reopen counter in the log"
+            )
+        );
+        let _ = write!(
+            out,
+            "priority agreement: {}",
+            percent(
+                self.priority.as_ref().and_then(PriorityAgreement::pct),
+                "no priority in the log"
+            )
+        );
+        f.write_str(&out)
     }
 }
 
@@ -103,89 +382,74 @@ pub fn foreign_id(kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(&ns, key.as_bytes())
 }
 
+/// Foreign ids already made, so that a name seen on many rows is hashed once. Each table is
+/// emptied when it reaches 65,536 names, so memory stays bounded on any log.
+#[derive(Debug, Default)]
+struct Ids {
+    users: HashMap<String, Uuid>,
+    groups: HashMap<String, Uuid>,
+}
+
+impl Ids {
+    const LIMIT: usize = 1 << 16;
+
+    fn get(table: &mut HashMap<String, Uuid>, kind: &str, key: &str) -> Uuid {
+        if let Some(id) = table.get(key) {
+            return *id;
+        }
+        if table.len() >= Self::LIMIT {
+            table.clear();
+        }
+        let id = foreign_id(kind, key);
+        table.insert(key.to_owned(), id);
+        id
+    }
+
+    fn user(&mut self, name: &str) -> UserId {
+        UserId(Self::get(&mut self.users, "user", name))
+    }
+
+    fn group(&mut self, name: &str) -> GroupId {
+        GroupId(Self::get(&mut self.groups, "group", name))
+    }
+}
+
 fn role(name: &str) -> Role {
     Role::new(name).unwrap_or_else(|_| unreachable!()) // invariant: non-empty constant
 }
 
-struct Actors {
-    agent_role: Role,
-    integration: Actor,
-    system: Actor,
+/// A case's state name and hold reason, as the log shows it.
+type Observed = (String, Option<String>);
+
+fn observed_of(target: &StateTarget) -> Observed {
+    (target.state.clone(), target.reason.clone())
 }
 
-impl Actors {
-    fn agent(&self, name: Option<&str>) -> Actor {
-        let user = UserId(foreign_id("user", name.unwrap_or("unknown")));
-        Actor::new(user, [self.agent_role.clone()])
-    }
+fn observed_now(state: &State) -> Observed {
+    (
+        workflow::state_name(state).to_owned(),
+        workflow::hold_reason(state).map(|r| r.code().to_owned()),
+    )
 }
 
-fn channel(name: Option<&str>) -> Channel {
-    match name.unwrap_or("") {
-        "Phone" => Channel::Phone,
-        "Email" => Channel::Email,
-        "Self service" => Channel::SelfService,
-        other => Channel::Other(other.to_owned()),
-    }
+/// One case not yet over.
+struct Case {
+    id: IncidentId,
+    /// The order the case first appeared in, for a deterministic end.
+    seq: usize,
+    state: State,
+    observed: Option<Observed>,
+    last_line: u64,
+    log_reopens: Option<u32>,
+    log_reassignments: Option<u32>,
 }
 
-fn status_of(state: &MappedState, row: &Row) -> Status {
-    let at = row.updated_at;
-    let resolution = || {
-        Arc::new(Resolution {
-            code: row.resolution_code.clone().unwrap_or_default(),
-            notes: NOT_IN_LOG.to_owned(),
-        })
-    };
-    match state {
-        MappedState::New => Status::New,
-        MappedState::InProgress => Status::InProgress,
-        MappedState::OnHold(reason) => Status::OnHold {
-            reason: HoldReason::from_code(reason),
-            since: at,
-        },
-        MappedState::Resolved => Status::Resolved {
-            resolution: resolution(),
-            at,
-        },
-        MappedState::Closed => Status::Closed {
-            resolution: resolution(),
-            at,
-            auto: false,
-        },
-        MappedState::Canceled => Status::Canceled {
-            reason: NOT_IN_LOG.to_owned(),
-            at,
-        },
-    }
-}
-
-fn kind_of(state: &MappedState) -> StatusKind {
-    match state {
-        MappedState::New => StatusKind::New,
-        MappedState::InProgress => StatusKind::InProgress,
-        MappedState::OnHold(_) => StatusKind::OnHold,
-        MappedState::Resolved => StatusKind::Resolved,
-        MappedState::Closed => StatusKind::Closed,
-        MappedState::Canceled => StatusKind::Canceled,
-    }
-}
-
-fn report_of(id: IncidentId, row: &Row) -> Report {
-    Report {
-        id,
-        caller: UserId(foreign_id(
-            "user",
-            row.caller.as_deref().unwrap_or("unknown"),
-        )),
-        channel: channel(row.channel.as_deref()),
-        category: row.category.clone(),
-        configuration_item: None,
-        service: None,
-        impact: Impact(row.impact),
-        urgency: Urgency(row.urgency),
-        description: NOT_IN_LOG.to_owned(),
-    }
+fn case_hash(case: &str) -> u64 {
+    // `DefaultHasher::new` has fixed keys: the same id hashes the same within a run. Two
+    // ids colliding (about 1 in 2^64 per pair) would report a new case as ended.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    case.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Short name of an error's cause, for grouping rejections.
@@ -198,53 +462,7 @@ fn cause(error: &Error) -> String {
     }
 }
 
-/// The command that leads from the current state to the observed one, or `None` when no
-/// command does (back to `new`).
-fn command_for(
-    current: &State,
-    target: &MappedState,
-    row: &Row,
-    policy: &Policy,
-) -> Option<Command> {
-    let status = current.incident().map(|i| i.status().clone());
-    Some(match target {
-        MappedState::New => return None,
-        MappedState::InProgress => match status {
-            Some(Status::New) => Command::StartWork,
-            Some(Status::OnHold { reason, .. }) => {
-                if policy
-                    .hold_rule(&reason)
-                    .is_some_and(|r| r.cleared_by_caller)
-                {
-                    Command::CallerResponded { comment: None }
-                } else {
-                    Command::Resume
-                }
-            }
-            Some(Status::Resolved { .. } | Status::Closed { .. }) => Command::Reopen {
-                reason: NOT_IN_LOG.to_owned(),
-            },
-            _ => Command::StartWork,
-        },
-        MappedState::OnHold(reason) => Command::PutOnHold {
-            reason: HoldReason::from_code(reason),
-            comment: Some(NOT_IN_LOG.to_owned()),
-        },
-        MappedState::Resolved => Command::Resolve {
-            code: row.resolution_code.clone().unwrap_or_default(),
-            notes: NOT_IN_LOG.to_owned(),
-        },
-        MappedState::Closed => match next_deadline(current, policy) {
-            Some(due) if row.updated_at >= due => Command::Tick,
-            _ => Command::Close { resolution: None },
-        },
-        MappedState::Canceled => Command::Cancel {
-            reason: NOT_IN_LOG.to_owned(),
-        },
-    })
-}
-
-fn run(
+fn run_command(
     state: State,
     command: &Command,
     actor: &Actor,
@@ -258,224 +476,741 @@ fn run(
     }
 }
 
-/// Brings the incident in afresh in `status`, keeping what we derived so far.
-fn import(
-    state: &State,
-    id: IncidentId,
-    row: &Row,
-    status: Status,
-    counters: Option<(u32, u32)>,
-    actors: &Actors,
-    policy: &Policy,
-) -> State {
-    let mut snapshot = match state.incident() {
-        Some(incident) => incident.snapshot(),
-        None => Snapshot {
-            report: report_of(id, row),
-            status: Status::New,
-            assignment: None,
-            reassignment_count: 0,
-            reopen_count: 0,
-            escalation: Escalation::default(),
-            major: false,
-            links: Links::default(),
-            opened_at: row.opened_at.unwrap_or(row.updated_at),
-        },
-    };
-    snapshot.status = status;
-    snapshot.report.impact = Impact(row.impact);
-    snapshot.report.urgency = Urgency(row.urgency);
-    if let Some((reopens, reassignments)) = counters {
-        snapshot.reopen_count = reopens;
-        snapshot.reassignment_count = reassignments;
-    }
-    let command = Command::Import(Box::new(snapshot));
-    match run(
-        State::new(),
-        &command,
-        &actors.integration,
-        row.updated_at,
-        policy,
-    ) {
-        Ok(next) => next,
-        // Only a hold reason unknown to the policy or an off-scale level can refuse an
-        // import; the replay then keeps what it had.
-        Err(_) => state.clone(),
+/// Drives the items of one log through `itsm-incident` and builds the report.
+pub struct Replayer<'p> {
+    policy: &'p Policy,
+    rows: RowKind,
+    layout: Layout,
+    agent_role: Role,
+    integration: Actor,
+    system: Actor,
+    fallback_group: GroupId,
+    ids: Ids,
+    /// The case of the last row, kept out of `open` (consecutive rows are mostly one case's).
+    last: Option<(String, Case)>,
+    open: HashMap<String, Case>,
+    /// Cases over: hash of the id, the line of the last row.
+    finished: HashMap<u64, u64>,
+    seq: usize,
+    report: ReplayReport,
+}
+
+impl std::fmt::Debug for Replayer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replayer")
+            .field("open", &self.open.len())
+            .field("finished", &self.finished.len())
+            .finish_non_exhaustive()
     }
 }
 
-/// Replays every incident of `log` under `policy`.
-pub fn replay(log: &Log, policy: &Policy) -> ReplayReport {
-    let actors = Actors {
-        agent_role: role("agent"),
-        integration: Actor::new(
-            UserId(foreign_id("user", "integration")),
-            [role("integration")],
-        ),
-        system: Actor::new(UserId(foreign_id("user", "system")), [role("system")]),
-    };
-    let mut report = ReplayReport::default();
-    for incident in &log.incidents {
-        replay_one(incident, policy, &actors, &mut report);
-    }
-    report
-}
-
-fn replay_one(
-    incident: &IncidentRows,
-    policy: &Policy,
-    actors: &Actors,
-    report: &mut ReplayReport,
-) {
-    let Some(first) = incident.rows.first() else {
-        return;
-    };
-    report.incidents += 1;
-    let id = IncidentId(foreign_id("incident", &incident.id));
-    let mut state = if first.state == MappedState::New {
-        let actor = actors.agent(first.updated_by.as_deref());
-        let cmd = Command::Report(Box::new(report_of(id, first)));
-        let at = first
-            .opened_at
-            .unwrap_or(first.updated_at)
-            .min(first.updated_at);
-        match run(State::new(), &cmd, &actor, at, policy) {
-            Ok(s) => s,
-            Err((s, e)) => {
-                *report
-                    .other_rejections
-                    .entry(format!("report: {}", cause(&e)))
-                    .or_default() += 1;
-                s
-            }
-        }
-    } else {
-        report.seeded_by_import += 1;
-        let counters = Some((first.reopen_count, first.reassignment_count));
-        import(
-            &State::new(),
-            id,
-            first,
-            status_of(&first.state, first),
-            counters,
-            actors,
+impl<'p> Replayer<'p> {
+    /// A replay of a log read with `compiled` under `policy`.
+    pub fn new(policy: &'p Policy, compiled: &Compiled) -> Self {
+        let (reopens, reassignments) = compiled.counter_columns();
+        let counter = |column: Option<&str>| {
+            column.map(|c| CounterAgreement {
+                column: c.to_owned(),
+                ..CounterAgreement::default()
+            })
+        };
+        Replayer {
             policy,
-        )
-    };
-    let mut observed = first.state.clone();
-    for (n, row) in incident.rows.iter().enumerate() {
-        let actor = actors.agent(row.updated_by.as_deref());
-        // State-keeping commands first: assignment and priority as the row shows them.
-        let mut keep = Vec::new();
-        if let (Some(group), Some(current)) = (row.assignment_group.as_deref(), state.incident()) {
-            let group = GroupId(foreign_id("group", group));
-            let person = row
-                .assigned_to
-                .as_deref()
-                .map(|p| UserId(foreign_id("user", p)));
-            let now = current.assignment();
-            if now.map(|a| (a.group, a.person)) != Some((group, person)) {
-                keep.push(Command::Assign { group, person });
+            rows: compiled.rows,
+            layout: compiled.layout,
+            agent_role: role("agent"),
+            integration: Actor::new(
+                UserId(foreign_id("user", "integration")),
+                [role("integration")],
+            ),
+            system: Actor::new(UserId(foreign_id("user", "system")), [role("system")]),
+            fallback_group: GroupId(foreign_id("group", NOT_IN_LOG)),
+            ids: Ids::default(),
+            last: None,
+            open: HashMap::new(),
+            finished: HashMap::new(),
+            seq: 0,
+            report: ReplayReport {
+                reassignment_counting: Some(policy.reassignment_counting),
+                reopen_counter: counter(reopens),
+                reassignment_counter: counter(reassignments),
+                priority: compiled.has_priority().then(PriorityAgreement::default),
+                ..ReplayReport::default()
+            },
+        }
+    }
+
+    /// Takes the next item of the log.
+    pub fn feed(&mut self, item: Item) {
+        match item {
+            Item::Row(row) => {
+                self.report.rows += 1;
+                self.row(&row);
+            }
+            Item::End { case, line } => self.finish(&case, line),
+            Item::Ignored => {
+                self.report.rows += 1;
+                self.report.ignored += 1;
+            }
+            Item::Bad(bad) => {
+                self.report.rows += 1;
+                self.bad(&bad);
             }
         }
-        if let Some(current) = state.incident() {
-            if (current.impact().0, current.urgency().0) != (row.impact, row.urgency) {
-                keep.push(Command::Reprioritize {
-                    impact: Impact(row.impact),
-                    urgency: Urgency(row.urgency),
+    }
+
+    /// Ends every case still open and returns the report.
+    pub fn finish_all(mut self) -> ReplayReport {
+        if let Some((id, case)) = self.last.take() {
+            self.open.insert(id, case);
+        }
+        let mut open: Vec<(String, usize, u64)> = self
+            .open
+            .iter()
+            .map(|(id, c)| (id.clone(), c.seq, c.last_line))
+            .collect();
+        open.sort_by_key(|(_, seq, _)| *seq);
+        for (id, _, line) in open {
+            self.finish(&id, line);
+        }
+        self.report
+    }
+
+    fn bad(&mut self, bad: &BadRow) {
+        let example = || {
+            let mut e = format!("line {}", bad.line);
+            if let Some(case) = &bad.case {
+                let _ = write!(e, " ({case})");
+            }
+            if let Some(value) = bad.problem.value() {
+                let _ = write!(e, ": `{value}`");
+            }
+            e
+        };
+        self.report
+            .bad
+            .entry(bad.problem.group())
+            .or_default()
+            .add(example, 3);
+    }
+
+    fn agent(&mut self, name: Option<&str>) -> Actor {
+        let user = self.ids.user(name.unwrap_or("unknown"));
+        Actor::new(user, [self.agent_role.clone()])
+    }
+
+    fn args(&mut self, row: &Row, target: Option<&StateTarget>) -> Args {
+        Args {
+            group: row.group.as_deref().map(|g| self.ids.group(g)),
+            person: row.person.as_deref().map(|p| self.ids.user(p)),
+            impact: row.impact.map(Impact),
+            urgency: row.urgency.map(Urgency),
+            code: row
+                .resolution_code
+                .clone()
+                .or_else(|| target.and_then(|t| t.code.clone())),
+            fallback_group: self.fallback_group,
+        }
+    }
+
+    /// The case `id` taken out for a row, with its id: the last row's, one still open, or a
+    /// new one.
+    fn take_case(&mut self, id: &str, line: u64) -> (String, Case) {
+        if let Some((last_id, case)) = self.last.take() {
+            if last_id == id {
+                return (last_id, case);
+            }
+            self.open.insert(last_id, case);
+        }
+        let case = match self.open.remove(id) {
+            Some(case) => case,
+            None => {
+                self.report.incidents += 1;
+                self.seq += 1;
+                Case {
+                    id: IncidentId(foreign_id("incident", id)),
+                    seq: self.seq,
+                    state: State::new(),
+                    observed: None,
+                    last_line: line,
+                    log_reopens: None,
+                    log_reassignments: None,
+                }
+            }
+        };
+        (id.to_owned(), case)
+    }
+
+    fn row(&mut self, row: &Row) {
+        if let Some(&ended_at) = self.finished.get(&case_hash(&row.case)) {
+            let why = match self.layout {
+                Layout::Contiguous => "its block of rows ended",
+                Layout::Interleaved => "it reached a final state",
+            };
+            self.bad(&BadRow {
+                line: row.line,
+                case: Some(row.case.clone()),
+                problem: RowProblem::AfterEnd {
+                    case: row.case.clone(),
+                    ended_at,
+                    why,
+                },
+            });
+            return;
+        }
+        self.report.replayed += 1;
+        if let (Some(p), Some(i), Some(u), Some(pr)) = (
+            self.report.priority.as_mut(),
+            row.impact,
+            row.urgency,
+            row.priority,
+        ) {
+            p.add(&self.policy.matrix, i, u, pr);
+        }
+        let (key, mut case) = self.take_case(&row.case, row.line);
+        case.last_line = row.line;
+        if row.reopens.is_some() {
+            case.log_reopens = row.reopens;
+        }
+        if row.reassignments.is_some() {
+            case.log_reassignments = row.reassignments;
+        }
+        self.step(&mut case, row);
+        let over = self.layout == Layout::Interleaved
+            && case.state.incident().is_some()
+            && workflow::is_final(self.policy, workflow::state_name(&case.state));
+        let line = case.last_line;
+        self.last = Some((key, case));
+        if over {
+            self.finish(&row.case, line);
+        }
+    }
+
+    fn step(&mut self, case: &mut Case, row: &Row) {
+        let state_target = match &*row.target {
+            Target::State(t) => Some(t),
+            _ => None,
+        };
+        let args = self.args(row, state_target);
+        let actor = self.agent(row.actor.as_deref());
+        let at = row.instant();
+        let seeded_now = case.state.incident().is_none();
+        if seeded_now && !self.seed(case, row, state_target) {
+            return;
+        }
+        if self.rows == RowKind::Snapshots {
+            self.snapshot_changes(case, row, &args, &actor, at);
+        }
+        match &*row.target {
+            Target::State(target) => {
+                if !seeded_now && case.observed.as_ref() != Some(&observed_of(target)) {
+                    self.transition(case, row, target, &args, &actor, at);
+                }
+                case.observed = Some(observed_of(target));
+                for action in &target.then {
+                    self.action(case, row, *action, &args, &actor, at);
+                }
+            }
+            Target::Action(action) => self.action(case, row, *action, &args, &actor, at),
+            Target::Ignore | Target::BadData => {}
+        }
+    }
+
+    /// Brings the case in: `report` or `import`. `false` when it cannot be (the report is
+    /// refused), so the next row tries again.
+    fn seed(&mut self, case: &mut Case, row: &Row, target: Option<&StateTarget>) -> bool {
+        let initial = workflow::initial(self.policy);
+        match target.filter(|t| t.state != initial) {
+            Some(target) => {
+                let Some(status) = workflow::status_for(
+                    self.policy,
+                    target,
+                    row.resolution_code.as_deref().or(target.code.as_deref()),
+                    row.instant(),
+                ) else {
+                    return false;
+                };
+                let counters = (row.reopens.unwrap_or(0), row.reassignments.unwrap_or(0));
+                match self.import(&case.state, case.id, row, status, Some(counters)) {
+                    Ok(state) => {
+                        self.report.seeded_by_import += 1;
+                        case.state = state;
+                        case.observed = Some(observed_of(target));
+                        true
+                    }
+                    Err(e) => {
+                        self.command_rejected(&format!("import: {}", cause(&e)), &row.case);
+                        false
+                    }
+                }
+            }
+            None => {
+                let (Some(impact), Some(urgency)) = (row.impact, row.urgency) else {
+                    self.command_rejected(
+                        "report: the row has no impact or urgency and the mapping no default",
+                        &row.case,
+                    );
+                    return false;
+                };
+                let actor = self.agent(row.actor.as_deref());
+                let report = Command::Report(Box::new(report_of(case.id, row, impact, urgency)));
+                let at = row
+                    .opened_at
+                    .map_or(row.instant(), |o| o.with_timezone(&Utc))
+                    .min(row.instant());
+                match run_command(State::new(), &report, &actor, at, self.policy) {
+                    Ok(state) => {
+                        case.observed = Some(observed_now(&state));
+                        case.state = state;
+                        true
+                    }
+                    Err((_, e)) => {
+                        self.command_rejected(&format!("report: {}", cause(&e)), &row.case);
+                        false
+                    }
+                }
+            }
+        }
+    }
+
+    fn command_rejected(&mut self, kind: &str, case: &str) {
+        self.report
+            .command_rejections
+            .entry(kind.to_owned())
+            .or_default()
+            .add(|| case.to_owned(), EXAMPLES);
+    }
+
+    /// Snapshot rows: assignment and levels brought to the row's values, by commands that
+    /// keep the state (where the workflow leads such a command to another state, as iTop's
+    /// `assign` from `new`, it belongs to the row's transition, which carries the row's
+    /// values).
+    fn snapshot_changes(
+        &mut self,
+        case: &mut Case,
+        row: &Row,
+        args: &Args,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) {
+        let Some(current) = case.state.incident() else {
+            return;
+        };
+        let mut keep = Vec::new();
+        if let Some(group) = args.group {
+            let now = current.assignment().map(|a| (a.group, a.person));
+            if now != Some((group, args.person)) {
+                keep.push(Command::Assign {
+                    group,
+                    person: args.person,
                 });
             }
         }
-        for cmd in keep {
-            report.other_commands += 1;
-            state = match run(state, &cmd, &actor, row.updated_at, policy) {
+        let impact = args.impact.unwrap_or(current.impact());
+        let urgency = args.urgency.unwrap_or(current.urgency());
+        if (impact, urgency) != (current.impact(), current.urgency()) {
+            keep.push(Command::Reprioritize { impact, urgency });
+        }
+        for command in keep {
+            if workflow::moves(self.policy, &case.state, command.kind().name()) {
+                continue;
+            }
+            *self
+                .report
+                .state_keeping
+                .entry(command.kind().name().to_owned())
+                .or_default() += 1;
+            let state = std::mem::take(&mut case.state);
+            case.state = match run_command(state, &command, actor, at, self.policy) {
                 Ok(s) => s,
                 Err((s, e)) => {
-                    let key = format!("{}: {}", cmd.kind(), cause(&e));
-                    *report.other_rejections.entry(key).or_default() += 1;
+                    self.command_rejected(&format!("{}: {}", command.kind(), cause(&e)), &row.case);
                     s
                 }
             };
         }
-        if n == 0 || row.state == observed {
-            continue;
-        }
-        report.transitions += 1;
-        let from = kind_of(&observed);
-        let to = kind_of(&row.state);
-        let outcome = match command_for(&state, &row.state, row, policy) {
-            None => Err((state, format!("no command leads to {to}"))),
-            Some(cmd) => {
-                let who = if cmd == Command::Tick {
-                    &actors.system
+    }
+
+    fn transition(
+        &mut self,
+        case: &mut Case,
+        row: &Row,
+        target: &StateTarget,
+        args: &Args,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) {
+        self.report.transitions += 1;
+        let from = case.observed.as_ref().map_or_else(
+            || workflow::state_name(&case.state).to_owned(),
+            |o| o.0.clone(),
+        );
+        let state = std::mem::take(&mut case.state);
+        let outcome = match workflow::command_to(self.policy, &state, target, args, at) {
+            Err(why) => Err((state, why)),
+            Ok(command) => {
+                let who = if command == Command::Tick {
+                    &self.system
                 } else {
-                    &actor
+                    actor
                 };
-                match run(state, &cmd, who, row.updated_at, policy) {
-                    Ok(s) => {
-                        match cmd {
-                            Command::Tick => report.auto_closed += 1,
-                            Command::Close { .. } => report.closed_by_hand += 1,
+                match run_command(state, &command, who, at, self.policy) {
+                    Ok(next) if observed_now(&next) == observed_of(target) => {
+                        match command {
+                            Command::Tick => self.report.auto_closed += 1,
+                            Command::Close { .. } => self.report.closed_by_hand += 1,
                             _ => {}
                         }
-                        Ok(s)
+                        Ok(next)
+                    }
+                    Ok(next) => {
+                        let reached = observed_now(&next).0;
+                        Err((next, format!("`{}` led to `{reached}`", command.kind())))
                     }
                     Err((s, e)) => Err((s, cause(&e))),
                 }
             }
         };
-        state = match outcome {
-            Ok(s) => {
-                report.accepted += 1;
+        case.state = match outcome {
+            Ok(next) => {
+                self.report.accepted += 1;
+                next
+            }
+            Err((state, why)) => {
+                let key = format!("{from} -> {}: {why}", target.state);
+                self.report
+                    .rejections
+                    .entry(key)
+                    .or_default()
+                    .add(|| row.case.clone(), EXAMPLES);
+                let status =
+                    workflow::status_for(self.policy, target, args.code.as_deref(), row.instant());
+                match status {
+                    Some(status) => self
+                        .import(&state, case.id, row, status, None)
+                        .unwrap_or(state),
+                    None => state,
+                }
+            }
+        };
+    }
+
+    fn action(
+        &mut self,
+        case: &mut Case,
+        row: &Row,
+        action: Action,
+        args: &Args,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) {
+        *self
+            .report
+            .actions
+            .entry(action.name().to_owned())
+            .or_default() += 1;
+        let Some(command) = workflow::action_command(&case.state, action, args) else {
+            return;
+        };
+        let state = std::mem::take(&mut case.state);
+        case.state = match run_command(state, &command, actor, at, self.policy) {
+            Ok(next) => {
+                case.observed = Some(observed_now(&next));
+                next
+            }
+            Err((s, e)) => {
+                self.command_rejected(&format!("{}: {}", action.name(), cause(&e)), &row.case);
                 s
             }
-            Err((s, why)) => reject(report, incident, from, to, &why, s, id, row, actors, policy),
         };
-        observed = row.state.clone();
     }
-    let (ours_reopen, ours_reassign) = state
-        .incident()
-        .map_or((0, 0), |i| (i.reopen_count(), i.reassignment_count()));
-    if let Some(last) = incident.rows.last() {
-        if ours_reopen == last.reopen_count {
-            report.reopen_agree += 1;
-        } else if report.reopen_mismatches.len() < 10 {
-            report
-                .reopen_mismatches
-                .push((incident.id.clone(), ours_reopen, last.reopen_count));
+
+    /// The incident brought in afresh in `status`, keeping what we derived so far (or, for a
+    /// new record, the row's values and the given counters).
+    fn import(
+        &self,
+        state: &State,
+        id: IncidentId,
+        row: &Row,
+        status: Status,
+        counters: Option<(u32, u32)>,
+    ) -> Result<State, Error> {
+        let mut snapshot = match state.incident() {
+            Some(incident) => incident.snapshot(),
+            None => Snapshot {
+                report: report_of(
+                    id,
+                    row,
+                    row.impact.unwrap_or_default(),
+                    row.urgency.unwrap_or_default(),
+                ),
+                status: Status::New,
+                assignment: None,
+                reassignment_count: 0,
+                reopen_count: 0,
+                escalation: Escalation::default(),
+                major: false,
+                links: Links::default(),
+                opened_at: row
+                    .opened_at
+                    .map_or(row.instant(), |o| o.with_timezone(&Utc)),
+            },
+        };
+        snapshot.status = status;
+        if let Some(impact) = row.impact {
+            snapshot.report.impact = Impact(impact);
         }
-        if ours_reassign == last.reassignment_count {
-            report.reassignment_agree += 1;
+        if let Some(urgency) = row.urgency {
+            snapshot.report.urgency = Urgency(urgency);
+        }
+        if let Some((reopens, reassignments)) = counters {
+            snapshot.reopen_count = reopens;
+            snapshot.reassignment_count = reassignments;
+        }
+        let command = Command::Import(Box::new(snapshot));
+        run_command(
+            State::new(),
+            &command,
+            &self.integration,
+            row.instant(),
+            self.policy,
+        )
+        .map_err(|(_, e)| e)
+    }
+
+    /// Ends a case: its counters are compared, its state dropped, its id kept (hashed) to
+    /// report rows that come later.
+    fn finish(&mut self, id: &str, line: u64) {
+        let case = match self.last.take() {
+            Some((last_id, case)) if last_id == id => case,
+            other => {
+                self.last = other;
+                match self.open.remove(id) {
+                    Some(case) => case,
+                    None => return,
+                }
+            }
+        };
+        self.finished.insert(case_hash(id), line);
+        let (reopens, reassignments) = case
+            .state
+            .incident()
+            .map_or((0, 0), |i| (i.reopen_count(), i.reassignment_count()));
+        self.report.reopens += u64::from(reopens);
+        self.report.reassignments += u64::from(reassignments);
+        for (counter, ours, theirs) in [
+            (&mut self.report.reopen_counter, reopens, case.log_reopens),
+            (
+                &mut self.report.reassignment_counter,
+                reassignments,
+                case.log_reassignments,
+            ),
+        ] {
+            if let (Some(c), Some(theirs)) = (counter.as_mut(), theirs) {
+                c.cases += 1;
+                if ours == theirs {
+                    c.agree += 1;
+                } else if c.mismatches.len() < MISMATCHES {
+                    c.mismatches.push((id.to_owned(), ours, theirs));
+                }
+            }
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn reject(
-    report: &mut ReplayReport,
-    incident: &IncidentRows,
-    from: StatusKind,
-    to: StatusKind,
-    why: &str,
-    state: State,
-    id: IncidentId,
-    row: &Row,
-    actors: &Actors,
-    policy: &Policy,
-) -> State {
-    let key = format!("{from} -> {to}: {why}");
-    let examples = report.rejection_examples.entry(key.clone()).or_default();
-    if examples.len() < 3 {
-        examples.push(incident.id.clone());
-    }
-    *report.rejections.entry(key).or_default() += 1;
-    import(
-        &state,
+fn report_of(id: IncidentId, row: &Row, impact: u8, urgency: u8) -> Report {
+    let mut report = Report::new(
         id,
-        row,
-        status_of(&row.state, row),
-        None,
-        actors,
-        policy,
+        UserId(foreign_id(
+            "user",
+            row.caller.as_deref().unwrap_or("unknown"),
+        )),
+        Impact(impact),
+        Urgency(urgency),
+        NOT_IN_LOG,
+    );
+    report.channel = row.channel.clone().unwrap_or(Channel::Unspecified);
+    report.category.clone_from(&row.category);
+    report.configuration_item = row
+        .configuration_item
+        .as_deref()
+        .map(|ci| ConfigItemId(foreign_id("configuration_item", ci)));
+    report
+}
+
+/// Replays every item of `rows` under `policy`.
+///
+/// # Errors
+/// [`ReadError`] when the log cannot be read on (the items before it are replayed, but the
+/// report is not returned).
+pub fn replay<R: std::io::Read>(
+    rows: crate::import::Rows<R>,
+    policy: &Policy,
+) -> Result<ReplayReport, ReadError> {
+    let mut replayer = Replayer::new(policy, &rows.compiled().clone());
+    for item in rows {
+        replayer.feed(item?);
+    }
+    Ok(replayer.finish_all())
+}
+
+// ---- The host side: files, policy choice -----------------------------------------------------
+
+/// Why a replay from files could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A file cannot be read.
+    #[error("cannot read {path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        reason: std::io::Error,
+    },
+    /// The mapping file is not a valid mapping.
+    #[error("{path} is not a valid mapping: {reason}")]
+    Mapping {
+        /// The file.
+        path: PathBuf,
+        /// The JSON error (with line and column).
+        reason: serde_json::Error,
+    },
+    /// The policy file is not a valid policy.
+    #[error("{path} is not a valid policy: {reason}")]
+    Policy {
+        /// The file.
+        path: PathBuf,
+        /// The JSON error (with line and column), including a workflow's problems.
+        reason: serde_json::Error,
+    },
+    /// The log does not open with the mapping.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The log cannot be read on.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+}
+
+/// The policy presets `--policy` accepts by name.
+pub const PRESETS: [&str; 3] = ["servicenow", "itop", "glpi"];
+
+fn preset(name: &str) -> Option<Policy> {
+    match name {
+        "servicenow" => Some(Policy::servicenow()),
+        "itop" => Some(Policy::itop()),
+        "glpi" => Some(Policy::glpi()),
+        _ => None,
+    }
+}
+
+fn read(path: &Path) -> Result<String, RunError> {
+    std::fs::read_to_string(path).map_err(|reason| RunError::File {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+/// The policy a replay runs under: `choice` (a preset's name or a file), else the file the
+/// mapping names (relative to the mapping's folder), else ServiceNow's preset. Returns the
+/// policy and where it came from, for the report.
+///
+/// # Errors
+/// [`RunError::File`] or [`RunError::Policy`] when the file cannot be read or is not a valid
+/// policy (a workflow's problems are all named).
+pub fn choose_policy(
+    choice: Option<&str>,
+    mapping: &Mapping,
+    mapping_path: &Path,
+) -> Result<(Policy, String), RunError> {
+    let from_file = |path: &Path, how: &str| -> Result<(Policy, String), RunError> {
+        let text = read(path)?;
+        let policy = serde_json::from_str(&text).map_err(|reason| RunError::Policy {
+            path: path.to_owned(),
+            reason,
+        })?;
+        Ok((policy, format!("file {}{how}", path.display())))
+    };
+    match (choice, &mapping.policy) {
+        (Some(name), _) => match preset(name) {
+            Some(policy) => Ok((policy, format!("preset {name}"))),
+            None => from_file(Path::new(name), ""),
+        },
+        (None, Some(file)) => {
+            let dir = mapping_path.parent().unwrap_or(Path::new("."));
+            from_file(&dir.join(file), " (named by the mapping)")
+        }
+        (None, None) => Ok((
+            Policy::servicenow(),
+            "preset servicenow (the default)".to_owned(),
+        )),
+    }
+}
+
+/// A replay's header lines and its report.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// `source:`, `mapping:`, `policy:` and `ordering:` lines.
+    pub header: Vec<String>,
+    /// The report.
+    pub report: ReplayReport,
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for line in &self.header {
+            writeln!(f, "{line}")?;
+        }
+        writeln!(f)?;
+        write!(f, "{}", self.report)
+    }
+}
+
+/// How a policy is described in a report: where it came from, its workflow, matrix and
+/// auto-close rule.
+pub fn describe_policy(policy: &Policy, origin: &str) -> String {
+    let auto_close = match policy.auto_close_after {
+        Some(d) if d.num_seconds() % 86_400 == 0 => {
+            format!("auto-close after {} days", d.num_days())
+        }
+        Some(d) => format!("auto-close after {}", itsm_core::duration::format(d)),
+        None => "no auto-close".to_owned(),
+    };
+    format!(
+        "policy: {origin}: workflow `{}`, matrix `{}`, {auto_close}",
+        policy.workflow.name(),
+        policy.matrix.name()
     )
+}
+
+/// Replays the log at `log` with the mapping file at `mapping_path`, under the policy
+/// [`choose_policy`] picks from `policy`: what the `replay` binary runs.
+///
+/// # Errors
+/// A [`RunError`]: a file that cannot be read, a mapping or policy that is not valid, a
+/// mapping that does not fit the log (every mistake named), a log that cannot be read on.
+pub fn run(mapping_path: &Path, policy: Option<&str>, log: &Path) -> Result<Run, RunError> {
+    let text = read(mapping_path)?;
+    let mapping: Mapping = serde_json::from_str(&text).map_err(|reason| RunError::Mapping {
+        path: mapping_path.to_owned(),
+        reason,
+    })?;
+    let (policy, origin) = choose_policy(policy, &mapping, mapping_path)?;
+    let file = std::fs::File::open(log).map_err(|reason| RunError::File {
+        path: log.to_owned(),
+        reason,
+    })?;
+    let rows = crate::import::open(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        &mapping,
+        &policy,
+    )?;
+    let header = vec![
+        format!("source: {}", log.display()),
+        format!("mapping: {} ({})", mapping_path.display(), mapping.source),
+        describe_policy(&policy, &origin),
+        format!("ordering: {}", rows.compiled().ordering()),
+    ];
+    let report = replay(rows, &policy)?;
+    Ok(Run { header, report })
 }
