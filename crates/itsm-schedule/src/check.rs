@@ -75,7 +75,10 @@ impl Topology for NoTopology {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Proposal {
     /// The change, when the schedule already holds it (its own booking is ignored).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub change: Option<ChangeId>,
     /// The configuration items it works on.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -84,7 +87,10 @@ pub struct Proposal {
     /// keeps its length.
     pub window: Window,
     /// Who would implement it.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub assignee: Option<UserId>,
 }
 
@@ -200,7 +206,10 @@ impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Conflict::ItemScheduled { item, change } => {
-                write!(f, "configuration item {item} is already scheduled in change {change}")
+                write!(
+                    f,
+                    "configuration item {item} is already scheduled in change {change}"
+                )
             }
             Conflict::RelatedItemScheduled {
                 item,
@@ -229,10 +238,7 @@ impl fmt::Display for Conflict {
             Conflict::InBlackout {
                 item: Some(item),
                 blackout,
-            } => write!(
-                f,
-                "configuration item {item} is in blackout `{blackout}`"
-            ),
+            } => write!(f, "configuration item {item} is in blackout `{blackout}`"),
             Conflict::RelatedInBlackout {
                 item,
                 related,
@@ -242,7 +248,10 @@ impl fmt::Display for Conflict {
                 "configuration item {related}, related to {item}, is in blackout `{blackout}`"
             ),
             Conflict::AssigneeBooked { assignee, change } => {
-                write!(f, "assignee {assignee} is already booked on change {change}")
+                write!(
+                    f,
+                    "assignee {assignee} is already booked on change {change}"
+                )
             }
         }
     }
@@ -483,7 +492,9 @@ impl Schedule {
                     }
                 }
                 if checks.related_blackout {
-                    for &(item, related) in scope.related.iter().filter(|(_, r)| freeze.applies_to(r)) {
+                    for &(item, related) in
+                        scope.related.iter().filter(|(_, r)| freeze.applies_to(r))
+                    {
                         out.push(Conflict::RelatedInBlackout {
                             item,
                             related,
@@ -496,13 +507,14 @@ impl Schedule {
         if checks.assignee {
             if let Some(assignee) = proposal.assignee {
                 if let Some(ix) = self.assignee_position(&assignee) {
-                    self.by_assignee().overlapping(ix as usize, start, end, |s| {
-                        if Some(s.entry) != skip {
-                            if let Some(change) = self.change_at(s.entry) {
-                                out.push(Conflict::AssigneeBooked { assignee, change });
+                    self.by_assignee()
+                        .overlapping(ix as usize, start, end, |s| {
+                            if Some(s.entry) != skip {
+                                if let Some(change) = self.change_at(s.entry) {
+                                    out.push(Conflict::AssigneeBooked { assignee, change });
+                                }
                             }
-                        }
-                    });
+                        });
                 }
             }
         }
@@ -652,7 +664,12 @@ impl Schedule {
                 calendars.extend(scope.items.iter().filter_map(|i| rules.maintenance_of(i)));
             }
             if checks.related_maintenance {
-                calendars.extend(scope.related.iter().filter_map(|(_, r)| rules.maintenance_of(r)));
+                calendars.extend(
+                    scope
+                        .related
+                        .iter()
+                        .filter_map(|(_, r)| rules.maintenance_of(r)),
+                );
             }
             let span = Duration::nanoseconds(length);
             for calendar in calendars {

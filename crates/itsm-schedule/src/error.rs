@@ -10,7 +10,9 @@ use itsm_core::{ChangeId, ConfigItemId};
 #[non_exhaustive]
 pub enum Error {
     /// A window that does not end after it starts ([`Window::new`](crate::Window::new)).
-    #[error("the window {start} to {end} does not end after it starts; a window must end after its start")]
+    #[error(
+        "the window {start} to {end} does not end after it starts; a window must end after its start"
+    )]
     InvalidWindow {
         /// Its start.
         start: DateTime<Utc>,
@@ -18,7 +20,9 @@ pub enum Error {
         end: DateTime<Utc>,
     },
     /// A window with an end outside the instants the schedule represents.
-    #[error("the window {start} to {end} lies outside 1677-09-21 to 2262-04-11, the instants a schedule represents")]
+    #[error(
+        "the window {start} to {end} lies outside 1677-09-21 to 2262-04-11, the instants a schedule represents"
+    )]
     WindowOutOfRange {
         /// Its start.
         start: DateTime<Utc>,
@@ -36,7 +40,9 @@ pub enum Error {
         end: Option<DateTime<Utc>>,
     },
     /// A scheduled change whose planned end is not after its planned start.
-    #[error("change {change}: the planned window {start} to {end} does not end after it starts; the planned end must come after the planned start")]
+    #[error(
+        "change {change}: the planned window {start} to {end} does not end after it starts; the planned end must come after the planned start"
+    )]
     InvalidPlannedWindow {
         /// The change.
         change: ChangeId,
@@ -46,7 +52,9 @@ pub enum Error {
         end: DateTime<Utc>,
     },
     /// A scheduled change planned outside the instants the schedule represents.
-    #[error("change {change}: the planned window {start} to {end} lies outside 1677-09-21 to 2262-04-11, the instants a schedule represents")]
+    #[error(
+        "change {change}: the planned window {start} to {end} lies outside 1677-09-21 to 2262-04-11, the instants a schedule represents"
+    )]
     PlannedWindowOutOfRange {
         /// The change.
         change: ChangeId,
@@ -84,7 +92,9 @@ pub enum Error {
         max: u64,
     },
     /// A configuration item given two maintenance calendars.
-    #[error("configuration item {item} has two maintenance calendars, `{first}` and `{second}`; give each item at most one")]
+    #[error(
+        "configuration item {item} has two maintenance calendars, `{first}` and `{second}`; give each item at most one"
+    )]
     DuplicateMaintenance {
         /// The item.
         item: ConfigItemId,

@@ -1,6 +1,8 @@
-//! A fast hasher for the id maps: ids are UUIDs (random bits, or a hash of a foreign key),
-//! so a multiply-and-fold of their words spreads them well; the standard library's SipHash
-//! costs more than the rest of a conflict check's lookups together. Only lookups use these
+//! A fast hasher for the id maps: the standard library's SipHash costs more than the rest of
+//! a conflict check's lookups together. Ids are UUIDs, random (v4), a hash of a foreign key
+//! (v5) or plain counters (`from_u128(1)`, `from_u128(2)`, ...), whose bits vary only at one
+//! end: each word goes through a folded multiply (the 128-bit product's halves xored, as
+//! foldhash does), which carries every input bit to every output bit. Only lookups use these
 //! maps: nothing iterates them, so their order never reaches an output.
 
 use std::collections::HashMap;
@@ -9,17 +11,24 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// A map keyed by ids.
 pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
-/// Folds the written words with a multiply (the constant is the golden ratio's, as in
-/// Fibonacci hashing) and mixes the high bits down at the end.
+/// Folds each written word into the state with a folded multiply.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct IdHasher(u64);
 
+/// The golden ratio's constant, as in Fibonacci hashing; odd, with bits spread evenly.
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// The two halves of the 128-bit product of `a` and `b`, xored.
+#[inline]
+fn folded_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
 
 impl IdHasher {
     #[inline]
     fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(K);
+        self.0 = folded_multiply(self.0 ^ word, K);
     }
 }
 
@@ -54,6 +63,29 @@ impl Hasher for IdHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
+        // A second round, so that a word's bits reach the low bits hashbrown indexes by.
+        folded_multiply(self.0, 0x5851_F42D_4C95_7F2D)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    /// Counter ids spread over the low bits hashbrown indexes by (and the top seven it tags
+    /// with): a map of a million of them would otherwise degrade into a list.
+    #[test]
+    fn counter_ids_spread_over_the_buckets() {
+        let build = BuildHasherDefault::<IdHasher>::default();
+        let mut low = std::collections::HashSet::new();
+        let mut top = std::collections::HashSet::new();
+        for i in 0..4096u128 {
+            let v = build.hash_one(itsm_core::ConfigItemId::from_u128(i));
+            low.insert(v & 0xFFF);
+            top.insert(v >> 57);
+        }
+        assert!(low.len() > 2500, "{} of 4096 low values", low.len());
+        assert_eq!(top.len(), 128);
     }
 }

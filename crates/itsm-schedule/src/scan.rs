@@ -49,7 +49,11 @@ impl Pair {
 /// two positions in one `u64`, smaller first). A booking leaves the active list the first
 /// time a later start reaches its end, so each step costs one unit per pair it finds plus
 /// one per booking it retires: O(n + pairs).
-fn sweep(group: impl Iterator<Item = (i64, i64, u32)>, active: &mut Vec<(i64, u32)>, out: &mut Vec<u64>) {
+fn sweep(
+    group: impl Iterator<Item = (i64, i64, u32)>,
+    active: &mut Vec<(i64, u32)>,
+    out: &mut Vec<u64>,
+) {
     active.clear();
     for (start, end, b) in group {
         let mut i = 0;
@@ -184,7 +188,9 @@ impl Schedule {
         for &b in self.by_start() {
             for &ix in self.items_of(b) {
                 for &k in keys_of(ix) {
-                    if let (Some(seen), Some(n)) = (last.get_mut(k as usize), count.get_mut(k as usize + 1)) {
+                    if let (Some(seen), Some(n)) =
+                        (last.get_mut(k as usize), count.get_mut(k as usize + 1))
+                    {
                         if *seen != b {
                             *seen = b;
                             *n += 1;
@@ -205,7 +211,9 @@ impl Schedule {
         for &b in self.by_start() {
             for &ix in self.items_of(b) {
                 for &k in keys_of(ix) {
-                    if let (Some(seen), Some(at)) = (last.get_mut(k as usize), fill.get_mut(k as usize)) {
+                    if let (Some(seen), Some(at)) =
+                        (last.get_mut(k as usize), fill.get_mut(k as usize))
+                    {
                         if *seen != b {
                             *seen = b;
                             if let Some(slot) = members.get_mut(*at) {

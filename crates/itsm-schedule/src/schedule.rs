@@ -39,7 +39,10 @@ pub struct ScheduledChange {
     #[cfg_attr(feature = "serde", serde(default))]
     pub end: Option<DateTime<Utc>>,
     /// Who implements it, if anyone is assigned.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub assignee: Option<UserId>,
 }
 

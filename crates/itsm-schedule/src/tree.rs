@@ -276,7 +276,9 @@ mod tests {
     #[test]
     fn every_size_up_to_a_few_levels_answers_like_a_scan() {
         for n in 0..140i64 {
-            let intervals: Vec<(i64, i64)> = (0..n).map(|i| (i * 3 % 17, i * 3 % 17 + 1 + i % 5)).collect();
+            let intervals: Vec<(i64, i64)> = (0..n)
+                .map(|i| (i * 3 % 17, i * 3 % 17 + 1 + i % 5))
+                .collect();
             let f = tree(&intervals);
             for s in -1..25 {
                 for len in 1..4 {
