@@ -1,0 +1,11 @@
+//! The problem harness's `policy_json` (see `harness/problem.rs`, shared with the stable replay
+//! `crates/itsm-problem/tests/fuzz_corpus.rs`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[allow(dead_code)]
+#[path = "../harness/problem.rs"]
+mod harness;
+
+fuzz_target!(|data: &[u8]| harness::policy_json(data));
