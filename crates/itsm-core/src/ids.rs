@@ -71,3 +71,7 @@ id_type!(
     /// A change request (the change practice owns it; other practices keep only the id).
     ChangeId
 );
+id_type!(
+    /// A known error record.
+    KnownErrorId
+);

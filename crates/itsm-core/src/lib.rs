@@ -65,7 +65,9 @@ pub mod __private {
 
 pub use actor::{Actor, Permissions, Role};
 pub use error::{Axis, Error};
-pub use ids::{ChangeId, ConfigItemId, GroupId, IncidentId, ProblemId, ServiceId, UserId};
+pub use ids::{
+    ChangeId, ConfigItemId, GroupId, IncidentId, KnownErrorId, ProblemId, ServiceId, UserId,
+};
 pub use lifecycle::{
     Category, Conformance, Exploration, Lifecycle, LifecycleProblem, StateSpec, Step,
     TransitionSpec, Verdict, explore,

@@ -9,10 +9,9 @@ use itsm_core::{Actor, ConfigItemId, ProblemId, ServiceId, UserId};
 
 use crate::error::Error;
 
-itsm_core::id_type!(
-    /// A known error record.
-    KnownErrorId
-);
+/// A known error record's id, defined in `itsm-core` as shared vocabulary (knowledge articles
+/// link to known errors too) and re-exported here.
+pub use itsm_core::KnownErrorId;
 
 /// Where a known error is in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
