@@ -143,7 +143,33 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     if !events.is_empty() || target_kind == incident.status.kind() {
         enter(&mut events, incident, target, target_kind, at, by);
     }
+    check_deadline(incident, &events, ctx)?;
     Ok(events)
+}
+
+/// Refuses events after which the auto-close deadline could not be computed (an instant
+/// near chrono's limits plus the policy's delay): an incident whose deadline overflows would
+/// never close and nobody would be told. The deadline counts from this instant when the
+/// events resolve the incident, or, counting from the last update, when it stays resolved.
+fn check_deadline(incident: &Incident, events: &[Event], ctx: &Context<'_>) -> Result<(), Error> {
+    let policy = ctx.policy;
+    let Some(after) = policy.auto_close_after else {
+        return Ok(());
+    };
+    let ends = events
+        .iter()
+        .rev()
+        .find_map(sets_kind)
+        .unwrap_or_else(|| incident.status.kind());
+    let resolves = events.iter().any(|e| matches!(e, Event::Resolved { .. }));
+    let counts_from_now =
+        resolves || (policy.auto_close_from == AutoCloseFrom::LastUpdate && !events.is_empty());
+    if ends == S::Resolved && counts_from_now && ctx.now.checked_add_signed(after).is_none() {
+        return Err(Error::DateOverflow {
+            what: "the auto-close deadline (this instant plus the policy's auto_close_after)",
+        });
+    }
+    Ok(())
 }
 
 /// The name `evolve` gives the state after `events`: an event that sets the kind resets the

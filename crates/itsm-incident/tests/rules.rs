@@ -1788,3 +1788,50 @@ fn every_event_carries_the_time_and_the_actor_of_its_command() {
     assert_eq!((events[0].at(), events[0].by()), (t(7), caller_id));
     assert_eq!(events[0].name(), "caller_responded");
 }
+
+/// Issue 20: an incident resolved so late that its auto-close deadline overflows chrono's
+/// range would never close and nobody would be told: `decide` refuses it, naming the field.
+#[test]
+fn resolving_when_the_auto_close_deadline_would_overflow_is_refused() {
+    let late = DateTime::<Utc>::MAX_UTC - Duration::days(3);
+    let given = [
+        ev::reported(late - Duration::hours(2)),
+        ev::started(late - Duration::hours(1)),
+    ];
+    let expected = Err(Error::DateOverflow {
+        what: "the auto-close deadline (this instant plus the policy's auto_close_after)",
+    });
+    check(&given, cmd::resolve(), &agent(), late, expected.clone());
+    // Without auto-close there is no deadline to compute.
+    let mut never = Policy::servicenow();
+    never.auto_close_after = None;
+    check_with(
+        &never,
+        &given,
+        cmd::resolve(),
+        &agent(),
+        late,
+        Ok(vec![ev::resolved(late)]),
+    );
+    // Counting from the last update, any later update of the resolved incident is checked too.
+    let mut from_update = Policy::servicenow();
+    from_update.auto_close_from = itsm_incident::AutoCloseFrom::LastUpdate;
+    from_update.auto_close_after = Some(Duration::days(1));
+    let resolved_early = [
+        ev::reported(late - Duration::days(1)),
+        ev::started(late - Duration::days(1)),
+        ev::resolved(late - Duration::days(1)),
+    ];
+    check_with(
+        &from_update,
+        &resolved_early,
+        Command::Link {
+            link: itsm_incident::Link::Problem(itsm_incident::ProblemId::from_u128(5)),
+        },
+        &agent(),
+        DateTime::<Utc>::MAX_UTC - Duration::hours(1),
+        Err(Error::DateOverflow {
+            what: "the auto-close deadline (this instant plus the policy's auto_close_after)",
+        }),
+    );
+}
