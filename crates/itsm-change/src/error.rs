@@ -1,7 +1,7 @@
 //! Why `decide` refuses a command, and why a policy is refused.
 
 use chrono::{DateTime, Utc};
-use itsm_core::Impact;
+use itsm_core::{Impact, Quoted};
 
 use crate::model::{Phase, ReviewOutcome};
 
@@ -11,7 +11,7 @@ use crate::model::{Phase, ReviewOutcome};
 #[non_exhaustive]
 pub enum Error {
     /// The change's model has no such transition from this phase.
-    #[error("`{command}` is not allowed in phase `{phase}` of a `{model}` change; allowed there: {}", names(.allowed))]
+    #[error("`{}` is not allowed in phase `{phase}` of a `{}` change; allowed there: {}", Quoted(.command), Quoted(.model), names(.allowed))]
     NotAllowed {
         /// The change's model.
         model: String,
@@ -41,7 +41,7 @@ pub enum Error {
         now: DateTime<Utc>,
     },
     /// The request names a model the policy does not have.
-    #[error("change model `{model}` is not in the policy; allowed: {}", names(.allowed))]
+    #[error("change model `{}` is not in the policy; allowed: {}", Quoted(.model), names(.allowed))]
     UnknownModel {
         /// The model named.
         model: String,
@@ -114,7 +114,7 @@ pub enum Error {
         question: String,
     },
     /// An answer is not one of the question's.
-    #[error("`{answer}` is not an answer to risk question `{question}`; allowed: {}", names(.allowed))]
+    #[error("`{}` is not an answer to risk question `{}`; allowed: {}", Quoted(.answer), Quoted(.question), names(.allowed))]
     UnknownAnswer {
         /// The question.
         question: String,
@@ -148,7 +148,7 @@ pub enum Error {
         problems: Vec<String>,
     },
     /// A name is not one of the phases.
-    #[error("`{name}` is not a change phase; allowed: {}", names(&Phase::ALL))]
+    #[error("`{}` is not a change phase; allowed: {}", Quoted(.name), names(&Phase::ALL))]
     UnknownPhase {
         /// The name given.
         name: String,

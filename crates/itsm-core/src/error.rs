@@ -138,7 +138,7 @@ pub enum Error {
     /// A text is not an id: ids are UUIDs (`67e55044-10b1-426f-9247-bb680e5fe0c8`, with or
     /// without hyphens, braces or a `urn:uuid:` prefix).
     #[error(
-        "`{text}` is not a valid {kind}; an id is a UUID such as `67e55044-10b1-426f-9247-bb680e5fe0c8`"
+        "`{}` is not a valid {kind}; an id is a UUID such as `67e55044-10b1-426f-9247-bb680e5fe0c8`", Quoted(.text)
     )]
     InvalidId {
         /// The id type (`UserId`, `IncidentId`, ...).
@@ -148,7 +148,7 @@ pub enum Error {
     },
     /// A name is not one of the state categories.
     #[error(
-        "`{name}` is not a state category; allowed: new, open, pending, resolved, closed, canceled"
+        "`{}` is not a state category; allowed: new, open, pending, resolved, closed, canceled", Quoted(.name)
     )]
     UnknownCategory {
         /// The name given.
@@ -156,7 +156,8 @@ pub enum Error {
     },
     /// A text is not a duration as [`duration`](crate::duration) reads them.
     #[error(
-        "`{text}` is not a valid duration: {reason}; write {}",
+        "`{}` is not a valid duration: {reason}; write {}",
+        Quoted(.text),
         crate::duration::ALLOWED
     )]
     InvalidDuration {
@@ -165,6 +166,49 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+}
+
+/// A text someone gave, as an error message quotes it: at most [`Quoted::MAX_CHARS`]
+/// characters, then `…` and the text's whole length; control characters and invisible
+/// formatting characters (bidirectional overrides, zero-width spaces) escaped as `\u{..}`.
+/// Errors keep the whole text in their fields; only their messages are cut, so a 100 kB
+/// value makes a short line and a binary header cannot reach a terminal raw.
+///
+/// ```
+/// use itsm_core::Quoted;
+///
+/// assert_eq!(Quoted("VPN down").to_string(), "VPN down");
+/// assert_eq!(Quoted("bell\u{7}").to_string(), "bell\\u{7}");
+/// let long = "x".repeat(100_000);
+/// assert_eq!(Quoted(&long).to_string(), format!("{}… (100000 bytes)", "x".repeat(80)));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Quoted<'a>(pub &'a str);
+
+impl Quoted<'_> {
+    /// The most characters a message quotes.
+    pub const MAX_CHARS: usize = 80;
+}
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        for (shown, c) in self.0.chars().enumerate() {
+            if shown == Quoted::MAX_CHARS {
+                return write!(f, "… ({} bytes)", self.0.len());
+            }
+            let invisible = matches!(
+                c,
+                '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+            );
+            if c.is_control() || invisible {
+                write!(f, "\\u{{{:x}}}", u32::from(c))?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn list(values: &[u8]) -> String {

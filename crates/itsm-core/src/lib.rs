@@ -64,7 +64,7 @@ pub mod __private {
 }
 
 pub use actor::{Actor, Permissions, Role};
-pub use error::{Axis, Error};
+pub use error::{Axis, Error, Quoted};
 pub use ids::{
     ChangeId, ConfigItemId, GroupId, IncidentId, KnownErrorId, ProblemId, ServiceId, UserId,
 };

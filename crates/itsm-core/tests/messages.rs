@@ -194,3 +194,22 @@ fn lifecycle_messages() {
         "lifecycle `door` is invalid: `close` leads from `open` to `shut` and `ajar`; a command may lead to one state only; no terminal state can be reached from state `ajar`"
     );
 }
+
+/// Issue 20: messages quote what the user gave capped at 80 characters with the total length,
+/// and escape control and invisible characters; the error's field keeps the whole text.
+#[test]
+fn messages_cap_and_escape_what_they_quote() {
+    let huge = "9".repeat(100_000);
+    let err = huge.parse::<itsm_core::UserId>().unwrap_err();
+    let text = err.to_string();
+    assert!(text.len() < 300, "{} bytes", text.len());
+    assert!(text.contains(&format!("{}… (100000 bytes)", "9".repeat(80))), "{text}");
+    match err {
+        itsm_core::Error::InvalidId { text, .. } => assert_eq!(text.len(), 100_000),
+        other => panic!("{other:?}"),
+    }
+    let hostile = "\u{1b}[31mred\u{202e}txt\0";
+    let text = hostile.parse::<itsm_core::Category>().unwrap_err().to_string();
+    assert!(text.starts_with("`\\u{1b}[31mred\\u{202e}txt\\u{0}` is not a state category"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\0'));
+}

@@ -1,6 +1,7 @@
 //! Why `decide` rejects a command.
 
 use chrono::{DateTime, Utc};
+use itsm_core::Quoted;
 
 use crate::command::CommandKind;
 use crate::model::{EscalationKind, HoldReason, IncidentId, StatusKind};
@@ -10,7 +11,7 @@ use crate::model::{EscalationKind, HoldReason, IncidentId, StatusKind};
 #[non_exhaustive]
 pub enum Error {
     /// The policy's workflow has no such transition from this state.
-    #[error("`{command}` is not allowed in state `{state}`; allowed there: {}", names(.allowed))]
+    #[error("`{}` is not allowed in state `{}`; allowed there: {}", Quoted(.command), Quoted(.state), names(.allowed))]
     NotAllowed {
         /// The current state's name in the workflow.
         state: String,
@@ -137,13 +138,13 @@ pub enum Error {
         requested: IncidentId,
     },
     /// A name is not one of the lifecycle's states.
-    #[error("`{name}` is not an incident state; allowed: {}", names(&crate::model::StatusKind::ALL))]
+    #[error("`{}` is not an incident state; allowed: {}", Quoted(.name), names(&crate::model::StatusKind::ALL))]
     UnknownStatus {
         /// The name given.
         name: String,
     },
     /// A name is not one of the commands.
-    #[error("`{name}` is not an incident command; allowed: {}", names(&CommandKind::ALL))]
+    #[error("`{}` is not an incident command; allowed: {}", Quoted(.name), names(&CommandKind::ALL))]
     UnknownCommand {
         /// The name given.
         name: String,

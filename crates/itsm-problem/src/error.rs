@@ -1,14 +1,14 @@
 //! Why `decide` refuses a command.
 
 use chrono::{DateTime, Utc};
-use itsm_core::ProblemId;
+use itsm_core::{ProblemId, Quoted};
 
 /// A refused command. Each variant names what was wrong and what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The policy's workflow has no such transition from this state.
-    #[error("`{command}` is not allowed in state `{state}`; allowed there: {}", names(.allowed))]
+    #[error("`{}` is not allowed in state `{}`; allowed there: {}", Quoted(.command), Quoted(.state), names(.allowed))]
     NotAllowed {
         /// The current state's name (`unlogged` before `log`).
         state: String,
