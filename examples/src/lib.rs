@@ -3,7 +3,9 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod change_import;
 pub mod import;
+pub mod problems;
 pub mod real_data;
 pub mod replay;
 pub mod sla_replay;
@@ -32,6 +34,11 @@ pub fn uci_policy() -> Result<itsm_incident::Policy, serde_json::Error> {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+// The same for the import guide.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/import.md")]
+struct ImportDoctests;
 
 // The same for the embedding guide.
 #[cfg(doctest)]

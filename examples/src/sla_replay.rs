@@ -84,10 +84,12 @@ fn view(row: &Row) -> TicketView {
 }
 
 /// Each incident's timeline: one view per row whose time does not go backwards (rows that
-/// would are skipped, as the SLA engine refuses time going backwards).
+/// would are skipped, as the SLA engine refuses time going backwards). An incident whose
+/// rows were all bad (in [`Log::bad_rows`]) has no timeline and is not counted.
 pub fn timelines(log: &Log) -> Vec<(String, Timeline)> {
     log.incidents
         .iter()
+        .filter(|incident| !incident.rows.is_empty())
         .map(|incident| {
             let mut timeline: Timeline = Vec::with_capacity(incident.rows.len());
             for row in &incident.rows {

@@ -317,6 +317,36 @@ fn vendor_state_names_are_checked_against_the_policy_s_workflow() {
     assert_eq!(errors.0.len(), 2, "{errors}");
 }
 
+/// The full example of `docs/import.md` (its first `json` block) fits the header printed
+/// above it, under ServiceNow's workflow with `unassign` allowed.
+#[test]
+fn the_guide_s_full_example_is_a_valid_mapping() {
+    let guide = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/import.md"),
+    )
+    .unwrap();
+    let block = |fence: &str| -> String {
+        let start = guide.find(fence).unwrap() + fence.len();
+        let end = start + guide[start..].find("```").unwrap();
+        guide[start..end].trim().to_owned()
+    };
+    let mapping: Mapping = serde_json::from_str(&block("```json\n")).unwrap();
+    let mut spec = itsm_incident::WorkflowSpec::default();
+    spec.unassign = true;
+    let mut policy = Policy::servicenow();
+    policy.workflow = itsm_incident::Workflow::new(spec).unwrap();
+    let header: Vec<String> = block("```text\n").split(';').map(str::to_owned).collect();
+    if let Err(e) = mapping.compile(&header, &policy) {
+        panic!("{e}");
+    }
+    // Without `unassign`, the guide's mapping is refused, with the path.
+    let errors = mapping.compile(&header, &Policy::servicenow()).unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "the mapping has 1 mistake(s):\n  - states.values[\"Returned to queue\"].action: workflow `servicenow` accepts `unassign` in no state (its `unassign` option is off)"
+    );
+}
+
 #[test]
 fn the_mapping_schema_is_pinned() {
     itsm_testkit::pin_schema::<Mapping>(

@@ -303,7 +303,7 @@ pub fn check(model: &Model, kept: &[Kept], proposal: &Proposal) -> Vec<Conflict>
                 if !cal.covers(&w.start(), &w.end()).unwrap_or(true) {
                     out.push(Conflict::OutsideMaintenance {
                         item,
-                        calendar: cal.name().to_owned(),
+                        calendar: cal.name().into(),
                     });
                 }
             }
@@ -325,7 +325,7 @@ pub fn check(model: &Model, kept: &[Kept], proposal: &Proposal) -> Vec<Conflict>
                     out.push(Conflict::RelatedOutsideMaintenance {
                         item,
                         related: r,
-                        calendar: cal.name().to_owned(),
+                        calendar: cal.name().into(),
                     });
                 }
             }
@@ -336,7 +336,7 @@ pub fn check(model: &Model, kept: &[Kept], proposal: &Proposal) -> Vec<Conflict>
             if c.blackout {
                 out.push(Conflict::InBlackout {
                     item: None,
-                    blackout: f.name.clone(),
+                    blackout: f.name.as_str().into(),
                 });
             }
             continue;
@@ -345,7 +345,7 @@ pub fn check(model: &Model, kept: &[Kept], proposal: &Proposal) -> Vec<Conflict>
             for &item in items.iter().filter(|i| f.applies(i)) {
                 out.push(Conflict::InBlackout {
                     item: Some(item),
-                    blackout: f.name.clone(),
+                    blackout: f.name.as_str().into(),
                 });
             }
         }
@@ -354,7 +354,7 @@ pub fn check(model: &Model, kept: &[Kept], proposal: &Proposal) -> Vec<Conflict>
                 out.push(Conflict::RelatedInBlackout {
                     item,
                     related: r,
-                    blackout: f.name.clone(),
+                    blackout: f.name.as_str().into(),
                 });
             }
         }

@@ -106,10 +106,12 @@
 
 mod builder;
 mod error;
+mod failures;
 mod graph;
 mod names;
 mod queries;
 mod rows;
+mod scc;
 mod spec;
 mod workspace;
 

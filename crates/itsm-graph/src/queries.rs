@@ -1,10 +1,12 @@
 //! The questions operators ask: impact with explanations, root causes, blast radius, single
 //! points of failure, how many failures a service survives, what-if.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
+use crate::failures::{Failures, Upstream};
 use crate::graph::{Graph, NodeId};
+use crate::rows::NONE;
 use crate::spec::NodeKind;
 use crate::workspace::ImpactView;
 
@@ -263,10 +265,20 @@ impl Graph {
                 severity_name: self.level_name(*s),
             })
             .collect();
+        // Which explanation last put each node on its path (0: none), so that a path is
+        // walked once without a set of its own.
+        let mut on_path: Vec<u32> = Vec::new();
         let mut explanations: Vec<Explanation> = nodes
             .iter()
             .filter(|(n, _)| self.kind(*n) == Some(NodeKind::BusinessService))
-            .map(|(n, s)| self.explain(view, *n, *s))
+            .enumerate()
+            .map(|(k, (n, s))| {
+                if on_path.is_empty() {
+                    on_path = vec![0; self.node_count()];
+                }
+                let stamp = u32::try_from(k + 1).unwrap_or(NONE);
+                self.explain(view, *n, *s, &mut on_path, stamp)
+            })
             .collect();
         explanations.sort_by(|a, b| a.service.cmp(&b.service));
         ImpactReport {
@@ -275,12 +287,29 @@ impl Graph {
         }
     }
 
-    fn explain(&self, view: &ImpactView<'_, '_>, service: NodeId, severity: u8) -> Explanation {
+    /// The path that explains `service`: the chain of nodes that raised each other, from a
+    /// failed node, walked back through [`ImpactView::via`] once (O(path)); `on_path` holds
+    /// `stamp` for the nodes met, so a loop of predecessors ends the walk.
+    fn explain(
+        &self,
+        view: &ImpactView<'_, '_>,
+        service: NodeId,
+        severity: u8,
+        on_path: &mut [u32],
+        stamp: u32,
+    ) -> Explanation {
         let mut path = vec![service];
-        let mut seen = BTreeSet::from([service]);
+        let mut mark = |n: NodeId| match on_path.get_mut(n.index()) {
+            Some(s) if *s != stamp => {
+                *s = stamp;
+                true
+            }
+            _ => false,
+        };
+        mark(service);
         let mut at = service;
         while let Some(p) = view.via(at) {
-            if p == at || !seen.insert(p) {
+            if p == at || !mark(p) {
                 break;
             }
             path.push(p);
@@ -400,22 +429,6 @@ impl Graph {
         self.impact(&Scenario::outages(&[id]))
     }
 
-    /// Nodes upstream of `node` (whose failure can reach it), nearest first, `node` excluded.
-    fn upstream(&self, starts: &[NodeId]) -> Vec<NodeId> {
-        let mut seen: BTreeSet<u32> = starts.iter().map(|n| n.0).collect();
-        let mut queue: VecDeque<u32> = starts.iter().map(|n| n.0).collect();
-        let mut out = Vec::new();
-        while let Some(u) = queue.pop_front() {
-            for v in self.affected_by(NodeId(u)) {
-                if seen.insert(v.0) {
-                    out.push(v);
-                    queue.push_back(v.0);
-                }
-            }
-        }
-        out
-    }
-
     /// The upstream nodes whose outage would explain the most alarmed services, ranked:
     /// most explained first, then fewest other business services affected, then id. At most
     /// `limit` candidates, searched among the alarmed nodes themselves and the `search`
@@ -469,30 +482,43 @@ impl Graph {
                 alarmed_ids.push(node);
             }
         }
-        let mut pool: Vec<NodeId> = alarmed_ids.clone();
-        pool.extend(self.upstream(&alarmed_ids).into_iter().take(search));
+        let starts: Vec<u32> = alarmed_ids.iter().map(|n| self.inner_of(*n)).collect();
+        let mut pool: Vec<u32> = starts.clone();
+        pool.extend(Upstream::new(self, &starts).take(search));
+        pool.retain(|c| self.kind(self.outer_of(*c)) != Some(NodeKind::Group));
+        // Nodes of one strongly connected component reach the same nodes, so their outages
+        // affect the same nodes (every affected node is affected at some level, redundancy
+        // or not, since a group that holds still reports its holding level): one traversal
+        // per component. The components are found only where the candidates reach.
+        let component = crate::scc::components(&self.forward, pool.iter().copied(), |_| {});
         let mut ws = self.workspace();
+        let mut by_component: BTreeMap<u32, (Vec<String>, usize)> = BTreeMap::new();
         let mut out = Vec::new();
         for c in pool {
-            if self.kind(c) == Some(NodeKind::Group) {
-                continue;
-            }
-            let view = ws.run(&[(c, self.outage())], &[])?;
-            let mut explains = Vec::new();
-            let mut also = 0;
-            for (n, _) in view.affected() {
-                if wanted.contains(&n) {
-                    explains.push(self.id(n).to_owned());
-                } else if self.kind(n) == Some(NodeKind::BusinessService) {
-                    also += 1;
+            let comp = component.get(c as usize).copied().unwrap_or(NONE);
+            let (explains, also) = match by_component.get(&comp) {
+                Some(known) => known.clone(),
+                None => {
+                    let view = ws.run(&[(self.outer_of(c), self.outage())], &[])?;
+                    let mut explains = Vec::new();
+                    let mut also = 0;
+                    for (n, _) in view.affected() {
+                        if wanted.contains(&n) {
+                            explains.push(self.id(n).to_owned());
+                        } else if self.kind(n) == Some(NodeKind::BusinessService) {
+                            also += 1;
+                        }
+                    }
+                    explains.sort();
+                    by_component.insert(comp, (explains.clone(), also));
+                    (explains, also)
                 }
-            }
+            };
             if explains.is_empty() {
                 continue;
             }
-            explains.sort();
             out.push(Candidate {
-                id: self.id(c).to_owned(),
+                id: self.id(self.outer_of(c)).to_owned(),
                 explains,
                 also_affects: also,
             });
@@ -543,18 +569,12 @@ impl Graph {
     /// # Errors
     /// [`Error::UnknownNode`].
     pub fn single_points_of_failure(&self, service: &str) -> Result<Vec<String>, Error> {
-        let target = self.node(service)?;
-        let mut ws = self.workspace();
-        let mut out = Vec::new();
-        for c in self.upstream(&[target]) {
-            if self.kind(c) == Some(NodeKind::Group) {
-                continue;
-            }
-            let view = ws.run(&[(c, self.outage())], &[])?;
-            if view.severity(target) == self.outage() {
-                out.push(self.id(c).to_owned());
-            }
-        }
+        let target = self.inner_of(self.node(service)?);
+        let failures = Failures::new(self, target);
+        let mut out: Vec<String> = failures
+            .single_points()
+            .map(|v| self.id(self.outer_of(v)).to_owned())
+            .collect();
         out.sort();
         Ok(out)
     }
@@ -607,46 +627,18 @@ impl Graph {
         max_size: usize,
         budget: usize,
     ) -> Result<Resilience, Error> {
-        let target = self.node(service)?;
-        let pool: Vec<NodeId> = self
-            .upstream(&[target])
-            .into_iter()
-            .filter(|n| self.kind(*n) != Some(NodeKind::Group))
+        let target = self.inner_of(self.node(service)?);
+        let pool: Vec<u32> = Upstream::new(self, &[target])
+            .filter(|v| self.kind(self.outer_of(*v)) != Some(NodeKind::Group))
             .collect();
         if pool.is_empty() {
             return Ok(Resilience::Unbreakable);
         }
-        let mut ws = self.workspace();
-        let mut spent = 0usize;
-        for size in 1..=max_size.min(pool.len()) {
-            let mut idx: Vec<usize> = (0..size).collect();
-            loop {
-                if spent >= budget {
-                    return Ok(Resilience::AtLeast { checked: size - 1 });
-                }
-                spent += 1;
-                let seeds: Vec<(NodeId, u8)> = idx
-                    .iter()
-                    .filter_map(|i| pool.get(*i).map(|n| (*n, self.outage())))
-                    .collect();
-                let view = ws.run(&seeds, &[])?;
-                if view.severity(target) == self.outage() {
-                    let mut example: Vec<String> =
-                        seeds.iter().map(|(n, _)| self.id(*n).to_owned()).collect();
-                    example.sort();
-                    return Ok(Resilience::MinimumSet { size, example });
-                }
-                if !next_combination(&mut idx, pool.len()) {
-                    break;
-                }
-            }
+        if max_size == 0 || budget == 0 {
+            // Nothing is searched: the answer needs no closure.
+            return Ok(Resilience::AtLeast { checked: 0 });
         }
-        // Every set up to the whole pool failed to take it down: nothing can (impact is
-        // monotone in the failed set), which is not a bound.
-        if max_size >= pool.len() {
-            return Ok(Resilience::Unbreakable);
-        }
-        Ok(Resilience::AtLeast { checked: max_size })
+        Ok(Failures::new(self, target).smallest_set(&pool, max_size, budget))
     }
 
     /// Compares the services two scenarios affect (for example, the windows of two planned
@@ -704,47 +696,5 @@ impl Graph {
             }
         }
         Ok(out)
-    }
-}
-
-/// Advances `idx` (a strictly increasing selection from `0..n`) to the next combination in
-/// lexicographic order; `false` after the last.
-fn next_combination(idx: &mut [usize], n: usize) -> bool {
-    let k = idx.len();
-    for i in (0..k).rev() {
-        let limit = n + i - k;
-        let Some(v) = idx.get(i).copied() else {
-            return false;
-        };
-        if v < limit {
-            for (next, slot) in (v + 1..).zip(idx.iter_mut().skip(i)) {
-                *slot = next;
-            }
-            return true;
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn combinations_are_enumerated_once_each() {
-        let mut idx = vec![0, 1];
-        let mut seen = vec![idx.clone()];
-        while super::next_combination(&mut idx, 4) {
-            seen.push(idx.clone());
-        }
-        assert_eq!(
-            seen,
-            vec![
-                vec![0, 1],
-                vec![0, 2],
-                vec![0, 3],
-                vec![1, 2],
-                vec![1, 3],
-                vec![2, 3]
-            ]
-        );
     }
 }

@@ -72,6 +72,8 @@
 mod command;
 mod error;
 mod event;
+#[cfg(feature = "serde")]
+mod json;
 mod machine;
 mod model;
 mod policy;
@@ -82,6 +84,8 @@ mod workflow;
 pub use command::{Command, CommandKind};
 pub use error::Error;
 pub use event::Event;
+#[cfg(feature = "serde")]
+pub use json::DecodeError;
 pub use machine::{
     Context, allowed_commands, decide, evolve, is_allowed, lifecycle, next_deadline,
 };

@@ -27,7 +27,7 @@ pub(crate) fn instant<'de, D: serde::Deserializer<'de>>(
 }
 
 #[cfg(feature = "serde")]
-mod instant {
+pub(crate) mod instant {
     use std::fmt;
 
     use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
@@ -57,7 +57,7 @@ mod instant {
 
     /// The value of `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z`, or `None` for anything else (another
     /// shape, an impossible date, a leap second): chrono's parser then decides.
-    pub(super) fn canonical(s: &[u8]) -> Option<DateTime<Utc>> {
+    pub(crate) fn canonical(s: &[u8]) -> Option<DateTime<Utc>> {
         let (head, rest) = (s.get(..19)?, s.get(19..)?);
         let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
         if !separators.iter().all(|&(i, c)| head.get(i) == Some(&c)) {

@@ -109,8 +109,10 @@ pub use policy::{Policy, Publication};
 
 /// The date and time crate of this API, re-exported.
 pub use chrono;
-/// The approval types this crate's API uses, re-exported (the same types as
-/// `itsm_approval`'s).
+/// The approval crate a policy may publish through, re-exported so that a host answers
+/// approvals ([`Command::Approval`]) without a second dependency.
+pub use itsm_approval;
+/// The approval's id, re-exported (the same type as `itsm_approval`'s).
 pub use itsm_approval::ApprovalId;
 /// The shared vocabulary this crate's API uses, re-exported (the same types as
 /// `itsm_core`'s, so values mix freely with the practice crates).

@@ -63,6 +63,7 @@ mod policy;
 mod workflow;
 
 pub use command::{Command, Link};
+pub use detect::{Baseline, Cluster, DetectionSpec, Field, IncidentRecord, Key, WindowEnd, detect};
 pub use error::Error;
 pub use event::Event;
 pub use known_error::{

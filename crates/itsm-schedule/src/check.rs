@@ -1,6 +1,7 @@
 //! A proposed change checked against the schedule and the rules; the next free windows.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::Duration;
 use itsm_core::{ChangeId, ConfigItemId, UserId};
@@ -137,7 +138,7 @@ pub enum Conflict {
         /// The proposal's item.
         item: ConfigItemId,
         /// The maintenance calendar's name.
-        calendar: String,
+        calendar: Arc<str>,
     },
     /// The window is not wholly inside the maintenance window of an item related to one of
     /// the proposal's.
@@ -147,7 +148,7 @@ pub enum Conflict {
         /// The related item.
         related: ConfigItemId,
         /// Its maintenance calendar's name.
-        calendar: String,
+        calendar: Arc<str>,
     },
     /// The window overlaps a blackout that applies to the change: to every item (`item`
     /// is `None`) or to this item.
@@ -156,7 +157,7 @@ pub enum Conflict {
         /// item.
         item: Option<ConfigItemId>,
         /// The blackout's name.
-        blackout: String,
+        blackout: Arc<str>,
     },
     /// The window overlaps a blackout of an item related to one of the proposal's.
     RelatedInBlackout {
@@ -165,7 +166,7 @@ pub enum Conflict {
         /// The related item the blackout applies to.
         related: ConfigItemId,
         /// The blackout's name.
-        blackout: String,
+        blackout: Arc<str>,
     },
     /// The assignee is already booked on another change whose window overlaps.
     AssigneeBooked {
@@ -408,6 +409,8 @@ impl Schedule {
         let (start, end) = window.span();
         let skip = self.excluded(proposal);
         let (from, to) = (window.start(), window.end());
+        // Items of one maintenance group share its calendar: ask it once.
+        let mut covered = Covered::default();
         for &item in &scope.items {
             if checks.same_item {
                 if let Some(ix) = self.item_position(&item) {
@@ -421,13 +424,8 @@ impl Schedule {
                 }
             }
             if checks.maintenance {
-                if let Some(calendar) = rules.maintenance_of(&item) {
-                    if !calendar.covers(&from, &to)? {
-                        out.push(Conflict::OutsideMaintenance {
-                            item,
-                            calendar: calendar.name().to_owned(),
-                        });
-                    }
+                if let Some(calendar) = covered.outside(rules, &item, &from, &to)? {
+                    out.push(Conflict::OutsideMaintenance { item, calendar });
                 }
             }
         }
@@ -448,14 +446,12 @@ impl Schedule {
                 }
             }
             if checks.related_maintenance {
-                if let Some(calendar) = rules.maintenance_of(&related) {
-                    if !calendar.covers(&from, &to)? {
-                        out.push(Conflict::RelatedOutsideMaintenance {
-                            item,
-                            related,
-                            calendar: calendar.name().to_owned(),
-                        });
-                    }
+                if let Some(calendar) = covered.outside(rules, &related, &from, &to)? {
+                    out.push(Conflict::RelatedOutsideMaintenance {
+                        item,
+                        related,
+                        calendar,
+                    });
                 }
             }
         }
@@ -473,7 +469,7 @@ impl Schedule {
                 let Some(freeze) = rules.freeze(ix) else {
                     continue;
                 };
-                let blackout = || freeze.name.clone();
+                let blackout = || Arc::clone(&freeze.name);
                 if freeze.items.is_none() {
                     if checks.blackout {
                         out.push(Conflict::InBlackout {
@@ -686,6 +682,39 @@ impl Schedule {
             }
             t = next_free;
         }
+    }
+}
+
+/// The answers of the maintenance calendars asked in one check, by calendar.
+#[derive(Default)]
+struct Covered {
+    asked: Vec<(u32, bool)>,
+}
+
+impl Covered {
+    /// The name of `item`'s maintenance calendar when it does not cover `[from, to)`.
+    fn outside(
+        &mut self,
+        rules: &Rules,
+        item: &ConfigItemId,
+        from: &chrono::DateTime<chrono::Utc>,
+        to: &chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<Arc<str>>, Error> {
+        let Some(ix) = rules.maintenance_index(item) else {
+            return Ok(None);
+        };
+        let covers = match self.asked.iter().find(|(c, _)| *c == ix) {
+            Some(&(_, covers)) => covers,
+            None => {
+                let covers = match rules.calendar(ix) {
+                    Some((calendar, _)) => calendar.covers(from, to)?,
+                    None => true,
+                };
+                self.asked.push((ix, covers));
+                covers
+            }
+        };
+        Ok((!covers).then(|| rules.calendar(ix).map(|(_, name)| Arc::clone(name))).flatten())
     }
 }
 

@@ -121,6 +121,30 @@ pub enum Error {
     Calendar(#[from] itsm_calendar::Error),
 }
 
+impl Error {
+    /// The change a refusal of [`Schedule::build`](crate::Schedule::build) names (`None`
+    /// for the errors of queries and rules).
+    ///
+    /// ```
+    /// use itsm_core::ChangeId;
+    /// use itsm_schedule::{Limits, Schedule, ScheduledChange};
+    ///
+    /// let (_, refused) = Schedule::build([ScheduledChange::new(ChangeId::from_u128(1), vec![], None, None)], &Limits::new());
+    /// assert_eq!(refused[0].change(), Some(ChangeId::from_u128(1)));
+    /// ```
+    pub fn change(&self) -> Option<ChangeId> {
+        match self {
+            Error::MissingWindow { change, .. }
+            | Error::InvalidPlannedWindow { change, .. }
+            | Error::PlannedWindowOutOfRange { change, .. }
+            | Error::WindowTooLong { change, .. }
+            | Error::DuplicateChange { change }
+            | Error::TooManyChanges { change, .. } => Some(*change),
+            _ => None,
+        }
+    }
+}
+
 fn missing(start: &Option<DateTime<Utc>>, end: &Option<DateTime<Utc>>) -> &'static str {
     match (start, end) {
         (None, None) => "start and end",

@@ -1,6 +1,8 @@
 //! The rules a proposed change is checked against: which checks run, maintenance windows
 //! per item, blackout (freeze) windows.
 
+use std::sync::Arc;
+
 use itsm_calendar::Calendar;
 use itsm_core::ConfigItemId;
 
@@ -191,7 +193,7 @@ impl Blackout {
 /// A blackout as the rules keep it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Freeze {
-    pub name: String,
+    pub name: Arc<str>,
     /// A calendar blackout (window blackouts are in the rules' tree).
     pub calendar: Option<Calendar>,
     /// The items, sorted, or `None` for every item.
@@ -221,7 +223,8 @@ impl Freeze {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
     checks: Checks,
-    calendars: Vec<Calendar>,
+    /// Maintenance calendars and their names (shared by the conflicts that name them).
+    calendars: Vec<(Calendar, Arc<str>)>,
     maintenance: IdMap<ConfigItemId, u32>,
     freezes: Vec<Freeze>,
     /// The windows of window blackouts, entry = the blackout's position.
@@ -248,7 +251,9 @@ impl Rules {
                     if other != ix {
                         let first = calendars
                             .get(other as usize)
-                            .map_or_else(String::new, |c: &Calendar| c.name().to_owned());
+                            .map_or_else(String::new, |(c, _): &(Calendar, Arc<str>)| {
+                                c.name().to_owned()
+                            });
                         return Err(Error::DuplicateMaintenance {
                             item: *item,
                             first,
@@ -258,7 +263,8 @@ impl Rules {
                 }
                 by_item.insert(*item, ix);
             }
-            calendars.push(group.calendar);
+            let name = Arc::from(group.calendar.name());
+            calendars.push((group.calendar, name));
         }
         let mut freezes = Vec::with_capacity(blackouts.len());
         let mut slots = Vec::new();
@@ -283,7 +289,7 @@ impl Rules {
                 }
             };
             freezes.push(Freeze {
-                name: blackout.name,
+                name: Arc::from(blackout.name),
                 calendar,
                 items,
             });
@@ -311,6 +317,17 @@ impl Rules {
     /// The maintenance calendar of `item`, if it has one.
     pub fn maintenance_of(&self, item: &ConfigItemId) -> Option<&Calendar> {
         let ix = *self.maintenance.get(item)?;
+        self.calendars.get(ix as usize).map(|(c, _)| c)
+    }
+
+    pub(crate) fn maintenance_index(&self, item: &ConfigItemId) -> Option<u32> {
+        if self.maintenance.is_empty() {
+            return None;
+        }
+        self.maintenance.get(item).copied()
+    }
+
+    pub(crate) fn calendar(&self, ix: u32) -> Option<&(Calendar, Arc<str>)> {
         self.calendars.get(ix as usize)
     }
 

@@ -26,14 +26,20 @@
 //!   one wave, so that every state and command comes from main memory.
 //! - `decode+decide`: the same, with each command decoded from its JSON line first (all
 //!   commands are serialized beforehand; the actor and the time come from the context).
-//! - `event JSON decode`: the stored event lines (`{"incident": id, "event": {...}}`, the
-//!   exact bytes the Python peer reads, held in memory) decoded with `serde_json`.
-//! - `rebuild`: what a host does to load its incidents: the same lines decoded and folded
-//!   with `evolve`, incident after incident from `State::new()` (dropping each final state
-//!   included). A diagnostic line gives the command lines decoded alone (no `decide`).
+//! - `event JSON decode`: the stored events as an event store's table holds them, one line
+//!   per event, `INCIDENT_ID<TAB>EVENT_JSON` (an id column and the event's JSON column; the
+//!   exact bytes the Python peer reads, held in memory), each line split at the tab, the id
+//!   parsed with `IncidentId::from_str` and the event decoded with `Event::from_json`. A
+//!   diagnostic line gives the same lines with the event decoded by
+//!   `serde_json::from_str::<Event>` instead.
+//! - `rebuild`: what a host does to load its incidents: the same lines decoded (as above)
+//!   and folded with `evolve`, incident after incident from `State::new()` (dropping each
+//!   final state included). A diagnostic line gives the command lines decoded alone (no
+//!   `decide`).
 //! - the Python peer (`examples/bench/fold_events.py`): loads the same lines, then times
-//!   its fold into per-incident dicts, and its rebuild (`json.loads` of every line, then the
-//!   fold); its summary of the final states is checked against the one of `evolve`.
+//!   its fold into per-incident dicts, and its rebuild (each line split at the tab and the
+//!   event `json.loads`ed, then the fold); its summary of the final states is checked
+//!   against the one of `evolve`.
 //!
 //! Each figure is printed with the share of the wall time the thread spent on a CPU (from
 //! `/proc/thread-self/schedstat`): below 100%, other load on the machine took the CPU and the
@@ -554,32 +560,15 @@ fn commands_to_json(workload: &mut Workload<'_>) -> Res<String> {
     Ok(String::from_utf8(out)?)
 }
 
-/// A stored event: the stream (incident) it belongs to, and the event.
-#[derive(serde::Serialize)]
-struct StoredRef<'a> {
-    incident: IncidentId,
-    event: &'a Event,
-}
-
-/// The same line, decoded.
-#[derive(serde::Deserialize)]
-struct Stored {
-    incident: IncidentId,
-    event: Event,
-}
-
+/// Writes the stored events as an event store's table holds them: one line per event, the
+/// stream (incident) it belongs to, a tab, and the event's JSON.
 fn write_events(workload: &Workload<'_>, path: &Path) -> Res<u64> {
     let file = std::fs::File::create(path)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     for span in &workload.spans {
         for event in workload.events.get(span.events.clone()).unwrap_or(&[]) {
-            serde_json::to_writer(
-                &mut out,
-                &StoredRef {
-                    incident: span.id,
-                    event,
-                },
-            )?;
+            write!(out, "{}\t", span.id)?;
+            serde_json::to_writer(&mut out, event)?;
             out.write_all(b"\n")?;
         }
     }
@@ -804,6 +793,26 @@ fn bench_command_decode(json: &str) -> Res<(usize, Elapsed)> {
     Ok((decoded, started.elapsed()))
 }
 
+/// How a stored event's JSON is decoded.
+#[derive(Clone, Copy)]
+enum Decoder {
+    /// `Event::from_json`, the crate's own decoder.
+    FromJson,
+    /// `serde_json::from_str::<Event>`, for comparison.
+    SerdeJson,
+}
+
+/// One stored line: the incident's id (`IncidentId::from_str`) and its event.
+fn decode_line(line: &str, decoder: Decoder) -> Res<(IncidentId, Event)> {
+    let (id, json) = line.split_once('\t').ok_or("a stored line without a tab")?;
+    let id: IncidentId = id.parse()?;
+    let event = match decoder {
+        Decoder::FromJson => Event::from_json(json)?,
+        Decoder::SerdeJson => serde_json::from_str(json)?,
+    };
+    Ok((id, event))
+}
+
 /// A host's rebuild: each incident's stored lines decoded and folded from `State::new()`.
 fn bench_rebuild(lines: &str, workload: &Workload<'_>) -> Res<(usize, Elapsed)> {
     let started = Instant::now();
@@ -812,8 +821,8 @@ fn bench_rebuild(lines: &str, workload: &Workload<'_>) -> Res<(usize, Elapsed)> 
     for span in &workload.spans {
         let mut state = State::new();
         for line in lines.by_ref().take(span.events.len()) {
-            let stored: Stored = serde_json::from_str(line)?;
-            state = evolve(state, &stored.event);
+            let (_, event) = decode_line(line, Decoder::FromJson)?;
+            state = evolve(state, &event);
             rebuilt += 1;
         }
         black_box(state);
@@ -821,12 +830,11 @@ fn bench_rebuild(lines: &str, workload: &Workload<'_>) -> Res<(usize, Elapsed)> 
     Ok((rebuilt, started.elapsed()))
 }
 
-fn bench_event_decode(lines: &str) -> Res<(usize, Elapsed)> {
+fn bench_event_decode(lines: &str, decoder: Decoder) -> Res<(usize, Elapsed)> {
     let started = Instant::now();
     let mut decoded = 0;
     for line in lines.lines() {
-        let stored: Stored = serde_json::from_str(line)?;
-        black_box(stored);
+        black_box(decode_line(line, decoder)?);
         decoded += 1;
     }
     Ok((decoded, started.elapsed()))
@@ -998,7 +1006,7 @@ fn main() -> Res<()> {
     };
     print_workload(&workload, json.len(), started.elapsed());
 
-    let events_path = scratch_dir().join("bench-incident-events.jsonl");
+    let events_path = scratch_dir().join("bench-incident-events.tsv");
     if want("events") || want("python") {
         let bytes = write_events(&workload, &events_path)?;
         println!(
@@ -1156,18 +1164,30 @@ fn decode_part(workload: &Workload<'_>, policy: &Policy, json: &str) -> Res<()> 
 /// The stored event log: its round trip, its decoding, and a rebuild (decode and fold).
 fn events_part(workload: &Workload<'_>, events_path: &Path) -> Res<Rates> {
     let lines = std::fs::read_to_string(events_path)?;
-    // The lines round-trip to the very events (checked once, untimed).
+    // The lines round-trip to the very events, through both decoders (checked once,
+    // untimed).
     let mut round_trip = true;
     for (line, event) in lines.lines().zip(&workload.events) {
-        let stored: Stored = serde_json::from_str(line)?;
-        round_trip &= stored.event == *event && !stored.incident.0.is_nil();
+        for decoder in [Decoder::FromJson, Decoder::SerdeJson] {
+            let (id, decoded) = decode_line(line, decoder)?;
+            round_trip &= decoded == *event && !id.0.is_nil();
+        }
     }
     println!(
-        "event JSON round trip: {}",
+        "event JSON round trip (Event::from_json and serde_json): {}",
         if round_trip { "identical" } else { "DIFFERS" }
     );
-    let (rates, n) = measure(|| bench_event_decode(&lines))?;
+    let (rates, n) = measure(|| bench_event_decode(&lines, Decoder::FromJson))?;
     report("event JSON decode", "events", &rates, n, TARGET_JSON);
+    // Diagnostic: the same lines, the events decoded by serde_json.
+    let (serde, n) = measure(|| bench_event_decode(&lines, Decoder::SerdeJson))?;
+    println!("event JSON decode with serde_json events/s: {:.0}", serde.median);
+    println!(
+        "  diagnostic: the same {n} lines, each event decoded by serde_json::from_str::<Event> (min {:.0}, max {:.0}{})",
+        serde.min,
+        serde.max,
+        cpu_share(&serde)
+    );
     let (rates, n) = measure(|| bench_rebuild(&lines, workload))?;
     report("rebuild", "events", &rates, n, TARGET_JSON);
     Ok(rates)

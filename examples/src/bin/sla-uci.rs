@@ -40,6 +40,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     let report = run(&timelines, &definitions, &calendars)?;
 
     println!("source: {path}");
+    // Rows the mapping could not read are left out, and said so (as `replay` says it).
+    println!("bad rows: {} (left out of the replay)", log.bad_rows.len());
+    for bad in log.bad_rows.iter().take(3) {
+        println!("  line {}: {}", bad.line, bad.problem);
+    }
     for note in &config.notes {
         println!("assumption: {note}");
     }

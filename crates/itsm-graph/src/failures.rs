@@ -1,0 +1,628 @@
+//! What takes one node down: the walk upstream of a node (nearest first), outage closures
+//! confined to what lies upstream of a target, single points of failure, and the bounded
+//! search for the smallest failure set.
+//!
+//! Only the outage level matters here. A node that is not a group is at outage when any of
+//! its inputs is; a group is at outage when an edge into it brings an outage, or when `need`
+//! of its members are (or one member is, when the scale's holding level is the outage level
+//! itself). So the set of nodes a failure set takes to outage is a closure, and an arc is
+//! either *passing* (an outage at its source brings its target to outage: into a node that
+//! is not a group, an edge into a group, a membership of a group that one failed member
+//! takes down) or *counting* (a membership of a group that needs two or more failed
+//! members). Nodes that do not lie upstream of the target cannot bring it down, so every
+//! closure stays inside that region.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::builder::ARC_EDGE;
+use crate::graph::Graph;
+use crate::queries::Resilience;
+use crate::rows::{NONE, bit, set_bit};
+
+/// The nodes upstream of some starts (whose failure can reach one of them), nearest first:
+/// breadth first along the reverse rows, each node's sources taken in [`NodeId`] order (as
+/// [`Graph::affected_by`] lists them), the starts left out. Lazy: a caller that needs the
+/// nearest few pays for those. Compiled indices.
+///
+/// [`NodeId`]: crate::NodeId
+pub(crate) struct Upstream<'g> {
+    graph: &'g Graph,
+    seen: Vec<u64>,
+    /// The starts, then every node found, in the order found.
+    queue: Vec<u32>,
+    /// The next node whose sources are to be listed.
+    head: usize,
+    /// The next node to hand out.
+    at: usize,
+    /// One row's sources: (`NodeId`, compiled index).
+    row: Vec<(u32, u32)>,
+}
+
+impl<'g> Upstream<'g> {
+    /// The walk from `starts` (compiled indices; a repeat counts once).
+    pub(crate) fn new(graph: &'g Graph, starts: &[u32]) -> Self {
+        let n = graph.node_count();
+        let mut seen = vec![0u64; n.div_ceil(64)];
+        let mut queue = Vec::with_capacity(starts.len());
+        for &s in starts {
+            if (s as usize) < n && !bit(&seen, s as usize) {
+                set_bit(&mut seen, s as usize);
+                queue.push(s);
+            }
+        }
+        let at = queue.len();
+        Upstream {
+            graph,
+            seen,
+            queue,
+            head: 0,
+            at,
+            row: Vec::new(),
+        }
+    }
+
+    fn expand(&mut self, u: u32) {
+        let g = self.graph;
+        self.row.clear();
+        self.row
+            .extend(g.reverse.row(u).iter().map(|&v| (g.outer_of(v).0, v)));
+        self.row.sort_unstable();
+        for &(_, v) in &self.row {
+            if !bit(&self.seen, v as usize) {
+                set_bit(&mut self.seen, v as usize);
+                self.queue.push(v);
+            }
+        }
+    }
+}
+
+impl Iterator for Upstream<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        while self.at >= self.queue.len() {
+            let u = *self.queue.get(self.head)?;
+            self.head += 1;
+            self.expand(u);
+        }
+        let v = self.queue.get(self.at).copied();
+        self.at += 1;
+        v
+    }
+}
+
+/// Where a closure's propagation stands after a node is taken down.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Go on.
+    Go,
+    /// Stop: the answer is known (the target, or a node known to take it down, is down).
+    Stop,
+}
+
+/// A closure's state before some step, to return to.
+#[derive(Clone, Copy)]
+struct Mark {
+    dead: usize,
+    counted: usize,
+}
+
+/// Outage closures confined to a region (the nodes upstream of a target, and the target):
+/// which nodes a set of failed nodes takes to outage, grown one failed node at a time and
+/// undone step by step, so that a search shares the closure of what its sets have in common.
+struct Closure<'g> {
+    graph: &'g Graph,
+    /// The region.
+    scope: Vec<u64>,
+    dead: Vec<u64>,
+    /// For a group: members counted down so far (counting arcs only).
+    count: Vec<u32>,
+    /// The nodes taken down, in order (what an undo clears).
+    dead_list: Vec<u32>,
+    /// The groups counted, once per count (what an undo takes back).
+    counted: Vec<u32>,
+    queue: Vec<u32>,
+    /// Whether one member at outage brings a group to outage whatever it needs (the
+    /// holding level is the outage level).
+    holding_is_outage: bool,
+}
+
+impl<'g> Closure<'g> {
+    fn new(graph: &'g Graph, scope: Vec<u64>) -> Self {
+        let n = graph.node_count();
+        Closure {
+            graph,
+            scope,
+            dead: vec![0u64; n.div_ceil(64)],
+            count: vec![0u32; n],
+            dead_list: Vec::new(),
+            counted: Vec::new(),
+            queue: Vec::new(),
+            holding_is_outage: graph.severity.group_holding >= graph.outage,
+        }
+    }
+
+    #[inline]
+    fn in_scope(&self, v: u32) -> bool {
+        bit(&self.scope, v as usize)
+    }
+
+    #[inline]
+    fn is_dead(&self, v: u32) -> bool {
+        bit(&self.dead, v as usize)
+    }
+
+    /// Whether an outage at `u` brings `v` to outage alone, `w` being the arc's bits.
+    #[inline]
+    fn passes(&self, v: u32, w: u8) -> bool {
+        let g = self.graph;
+        let vi = v as usize;
+        !bit(&g.groups, vi)
+            || w & ARC_EDGE != 0
+            || self.holding_is_outage
+            || g.need.get(vi).copied().unwrap_or(1) <= 1
+    }
+
+    /// Whether the arc `u -> v` passes an outage on alone (looked up in `u`'s row).
+    fn arc_passes(&self, u: u32, v: u32) -> bool {
+        let g = self.graph;
+        if !bit(&g.groups, v as usize) {
+            return true;
+        }
+        let (lo, hi) = g.forward.range(u);
+        let row = g.forward.cols.get(lo..hi).unwrap_or(&[]);
+        match row.binary_search(&v) {
+            Ok(k) => self.passes(v, g.bits.get(lo + k).copied().unwrap_or(0)),
+            Err(_) => false,
+        }
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            dead: self.dead_list.len(),
+            counted: self.counted.len(),
+        }
+    }
+
+    /// Back to the state of `mark`.
+    fn undo(&mut self, mark: Mark) {
+        while self.dead_list.len() > mark.dead {
+            let Some(v) = self.dead_list.pop() else { break };
+            if let Some(w) = self.dead.get_mut(v as usize / 64) {
+                *w &= !(1u64 << (v % 64));
+            }
+        }
+        while self.counted.len() > mark.counted {
+            let Some(g) = self.counted.pop() else { break };
+            if let Some(c) = self.count.get_mut(g as usize) {
+                *c = c.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Takes `v` down (it is in the region and not down yet).
+    #[inline]
+    fn take_down(&mut self, v: u32) {
+        set_bit(&mut self.dead, v as usize);
+        self.dead_list.push(v);
+        self.queue.push(v);
+    }
+
+    /// Adds the failure of `seed` and propagates it, calling `down` for each node taken
+    /// down (the seed first); stops as soon as `down` says [`Step::Stop`], and then says so.
+    /// The queue is left behind when it stops: the caller undoes the step.
+    fn fail(&mut self, seed: u32, mut down: impl FnMut(u32) -> Step) -> Step {
+        self.queue.clear();
+        if !self.in_scope(seed) || self.is_dead(seed) {
+            return Step::Go;
+        }
+        self.take_down(seed);
+        if down(seed) == Step::Stop {
+            return Step::Stop;
+        }
+        let g = self.graph;
+        let mut head = 0;
+        while let Some(&u) = self.queue.get(head) {
+            head += 1;
+            let (lo, hi) = g.forward.range(u);
+            let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
+            let arc_bits = g.bits.get(lo..hi).unwrap_or(&[]);
+            for (&v, &w) in targets.iter().zip(arc_bits) {
+                if !self.in_scope(v) || self.is_dead(v) {
+                    continue;
+                }
+                if !self.passes(v, w) {
+                    let vi = v as usize;
+                    let Some(c) = self.count.get_mut(vi) else {
+                        continue;
+                    };
+                    *c += 1;
+                    let reached = *c >= g.need.get(vi).copied().unwrap_or(1);
+                    self.counted.push(v);
+                    if !reached {
+                        continue;
+                    }
+                }
+                self.take_down(v);
+                if down(v) == Step::Stop {
+                    return Step::Stop;
+                }
+            }
+        }
+        Step::Go
+    }
+
+    /// The region's nodes that `u` has an arc to: none, exactly one through a passing arc
+    /// (`Some(v)`: then `u`'s failure does what `v`'s does, and takes `u` down besides), or
+    /// anything else (`None`).
+    fn single_passing_arc(&self, u: u32) -> Option<u32> {
+        let g = self.graph;
+        let (lo, hi) = g.forward.range(u);
+        let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
+        let arc_bits = g.bits.get(lo..hi).unwrap_or(&[]);
+        let mut only = None;
+        for (&v, &w) in targets.iter().zip(arc_bits) {
+            if v == u || !self.in_scope(v) {
+                continue;
+            }
+            if only.is_some() || !self.passes(v, w) {
+                return None;
+            }
+            only = Some(v);
+        }
+        only
+    }
+}
+
+/// What is known of a node: whether its failure alone takes the target down.
+const UNKNOWN: u8 = 0;
+const DOWN: u8 = 1;
+const SURVIVES: u8 = 2;
+
+/// The part of the graph upstream of one target, and what each of its nodes' failure alone
+/// does to the target.
+pub(crate) struct Failures<'g> {
+    graph: &'g Graph,
+    target: u32,
+    /// The region's nodes but the target, breadth first from it (not in `NodeId` order).
+    region: Vec<u32>,
+    closure: Closure<'g>,
+    /// Per node: [`UNKNOWN`], [`DOWN`] (its failure alone takes the target down) or
+    /// [`SURVIVES`].
+    state: Vec<u8>,
+}
+
+impl<'g> Failures<'g> {
+    /// Finds what lies upstream of `target` and settles, for every node there, whether its
+    /// failure alone takes the target down.
+    ///
+    /// First every node with a path of passing arcs to the target is a single point of
+    /// failure (one walk upstream along them). Each other node is then settled nearest
+    /// first: a node whose only arc in the region passes to a settled node shares its
+    /// answer; otherwise its closure is grown until it takes down a node known to take the
+    /// target down (yes), or to its end (no: and then no node it took down takes the
+    /// target down either, since their closures lie inside it).
+    pub(crate) fn new(graph: &'g Graph, target: u32) -> Self {
+        let n = graph.node_count();
+        let mut scope = vec![0u64; n.div_ceil(64)];
+        let mut region = Vec::new();
+        if (target as usize) < n {
+            set_bit(&mut scope, target as usize);
+            let mut head = 0usize;
+            let mut at = target;
+            loop {
+                for &u in graph.reverse.row(at) {
+                    if !bit(&scope, u as usize) {
+                        set_bit(&mut scope, u as usize);
+                        region.push(u);
+                    }
+                }
+                let Some(&next) = region.get(head) else { break };
+                head += 1;
+                at = next;
+            }
+        }
+        let mut state = vec![UNKNOWN; n];
+        let closure = Closure::new(graph, scope);
+        // The target, and every node with a path of passing arcs to it.
+        if let Some(s) = state.get_mut(target as usize) {
+            *s = DOWN;
+            let mut stack = vec![target];
+            while let Some(v) = stack.pop() {
+                for &u in graph.reverse.row(v) {
+                    if state.get(u as usize) == Some(&UNKNOWN) && closure.arc_passes(u, v) {
+                        if let Some(s) = state.get_mut(u as usize) {
+                            *s = DOWN;
+                        }
+                        stack.push(u);
+                    }
+                }
+            }
+        }
+        let mut f = Failures {
+            graph,
+            target,
+            region,
+            closure,
+            state,
+        };
+        f.settle();
+        f
+    }
+
+    fn state_of(&self, v: u32) -> u8 {
+        self.state.get(v as usize).copied().unwrap_or(UNKNOWN)
+    }
+
+    fn set_state(&mut self, v: u32, s: u8) {
+        if let Some(x) = self.state.get_mut(v as usize) {
+            *x = s;
+        }
+    }
+
+    /// Settles every node of the region that is not a group (groups are settled when a
+    /// closure passes them, or not at all: they are never candidates).
+    fn settle(&mut self) {
+        let g = self.graph;
+        for k in 0..self.region.len() {
+            let Some(&c) = self.region.get(k) else { break };
+            if bit(&g.groups, c as usize) || self.state_of(c) != UNKNOWN {
+                continue;
+            }
+            if let Some(d) = self.closure.single_passing_arc(c) {
+                let s = self.state_of(d);
+                if s != UNKNOWN {
+                    self.set_state(c, s);
+                    continue;
+                }
+            }
+            let mark = self.closure.mark();
+            let state = &self.state;
+            let step = self.closure.fail(c, |v| {
+                if state.get(v as usize) == Some(&DOWN) {
+                    Step::Stop
+                } else {
+                    Step::Go
+                }
+            });
+            if step == Step::Stop {
+                self.set_state(c, DOWN);
+            } else {
+                // Nothing this closure took down takes the target down alone.
+                let from = mark.dead;
+                for i in from..self.closure.dead_list.len() {
+                    if let Some(&v) = self.closure.dead_list.get(i) {
+                        self.set_state(v, SURVIVES);
+                    }
+                }
+            }
+            self.closure.undo(mark);
+        }
+    }
+
+    /// The nodes that are not groups whose failure alone takes the target down, target
+    /// excluded (compiled indices, in no particular order).
+    pub(crate) fn single_points(&self) -> impl Iterator<Item = u32> + '_ {
+        let g = self.graph;
+        self.region
+            .iter()
+            .copied()
+            .filter(move |&v| self.state_of(v) == DOWN && !bit(&g.groups, v as usize))
+    }
+
+    /// Whether the failure of `v` alone takes the target down.
+    fn takes_down(&self, v: u32) -> bool {
+        self.state_of(v) == DOWN
+    }
+
+    /// The search of [`Graph::resilience`](crate::Graph::resilience) over `pool` (the
+    /// region's nodes that are not groups, nearest first in `NodeId` order): sets by size,
+    /// each size in lexicographic order of the pool, one unit of `budget` each. Sets of one
+    /// come from [`Failures::single_points`]; a larger set is answered by growing the
+    /// closure of its first members (kept while only its last member changes) with the
+    /// last. A member whose only arc in the region passes to another node fails exactly as
+    /// that node does, so each set is taken as the set of such representatives, and a set of
+    /// representatives already answered is not grown again.
+    pub(crate) fn smallest_set(
+        &mut self,
+        pool: &[u32],
+        max_size: usize,
+        budget: usize,
+    ) -> Resilience {
+        let p = pool.len();
+        let mut spent = 0usize;
+        if max_size >= 1 {
+            for &c in pool {
+                if spent >= budget {
+                    return Resilience::AtLeast { checked: 0 };
+                }
+                spent += 1;
+                if self.takes_down(c) {
+                    return self.found(&[c]);
+                }
+            }
+        }
+        let mut reps = vec![NONE; self.graph.node_count()];
+        let mut answered: HashMap<Vec<u32>, bool, BuildHasherDefault<std::hash::DefaultHasher>> =
+            HashMap::default();
+        for size in 2..=max_size.min(p) {
+            let mut idx: Vec<usize> = (0..size).collect();
+            // The members applied to the closure (their pool positions), with the closure's
+            // state before each.
+            let mut applied: Vec<(usize, Mark)> = Vec::with_capacity(size);
+            let bottom = self.closure.mark();
+            let mut key: Vec<u32> = Vec::with_capacity(size);
+            loop {
+                if spent >= budget {
+                    self.closure.undo(bottom);
+                    return Resilience::AtLeast {
+                        checked: size - 1,
+                    };
+                }
+                spent += 1;
+                // The first `size - 1` members, applied: keep the common prefix.
+                let keep = applied
+                    .iter()
+                    .zip(&idx)
+                    .take_while(|((i, _), j)| i == *j)
+                    .count()
+                    .min(size - 1);
+                if let Some(&(_, mark)) = applied.get(keep) {
+                    self.closure.undo(mark);
+                    applied.truncate(keep);
+                }
+                for &i in idx.iter().take(size - 1).skip(keep) {
+                    let mark = self.closure.mark();
+                    let r = self.representative(pool.get(i).copied().unwrap_or(NONE), &mut reps);
+                    // invariant: every smaller set was searched and none takes the target
+                    // down, so a prefix never does.
+                    self.closure.fail(r, |_| Step::Go);
+                    applied.push((i, mark));
+                }
+                let last = idx.last().and_then(|i| pool.get(*i)).copied().unwrap_or(NONE);
+                let r = self.representative(last, &mut reps);
+                let down = if self.closure.is_dead(r) {
+                    // Its representative is down already: the closure does not change.
+                    false
+                } else {
+                    key.clear();
+                    for &i in &idx {
+                        let c = pool.get(i).copied().unwrap_or(NONE);
+                        key.push(self.representative(c, &mut reps));
+                    }
+                    key.sort_unstable();
+                    key.dedup();
+                    if let Some(&known) = answered.get(&key) {
+                        known
+                    } else {
+                        let mark = self.closure.mark();
+                        let target = self.target;
+                        let step = self.closure.fail(r, |v| {
+                            if v == target {
+                                Step::Stop
+                            } else {
+                                Step::Go
+                            }
+                        });
+                        self.closure.undo(mark);
+                        let down = step == Step::Stop;
+                        answered.insert(key.clone(), down);
+                        down
+                    }
+                };
+                if down {
+                    self.closure.undo(bottom);
+                    let set: Vec<u32> = idx.iter().filter_map(|i| pool.get(*i).copied()).collect();
+                    return self.found(&set);
+                }
+                if !next_combination(&mut idx, p) {
+                    break;
+                }
+            }
+            self.closure.undo(bottom);
+        }
+        if max_size >= p {
+            Resilience::Unbreakable
+        } else {
+            Resilience::AtLeast { checked: max_size }
+        }
+    }
+
+    /// The answer for the set `set` (compiled indices): its size and its ids, sorted.
+    fn found(&self, set: &[u32]) -> Resilience {
+        let mut example: Vec<String> = set
+            .iter()
+            .map(|v| self.graph.id(self.graph.outer_of(*v)).to_owned())
+            .collect();
+        example.sort();
+        Resilience::MinimumSet {
+            size: set.len(),
+            example,
+        }
+    }
+
+    /// The node whose failure does what `c`'s does, apart from the nodes on the way: the
+    /// end of the path from `c` along nodes whose only arc in the region passes on (the
+    /// target, a node with any other arcs, or a node of a cycle of such nodes). Memoized in
+    /// `reps`, the path compressed, so a chain is walked once.
+    fn representative(&self, c: u32, reps: &mut [u32]) -> u32 {
+        let mut path = Vec::new();
+        let mut at = c;
+        let end = loop {
+            match reps.get(at as usize).copied() {
+                None => break at,
+                Some(NONE) => {}
+                // Met again on this path: a cycle of such nodes.
+                Some(ON_PATH) => break at,
+                Some(r) => break r,
+            }
+            if at == self.target {
+                break at;
+            }
+            match self.closure.single_passing_arc(at) {
+                Some(next) => {
+                    if let Some(r) = reps.get_mut(at as usize) {
+                        *r = ON_PATH;
+                    }
+                    path.push(at);
+                    at = next;
+                }
+                None => break at,
+            }
+        };
+        for v in path.into_iter().chain([at]) {
+            if let Some(r) = reps.get_mut(v as usize) {
+                if *r == NONE || *r == ON_PATH {
+                    *r = end;
+                }
+            }
+        }
+        end
+    }
+}
+
+/// A node on the path being followed by [`Failures::representative`].
+const ON_PATH: u32 = NONE - 1;
+
+/// Advances `idx` (a strictly increasing selection from `0..n`) to the next combination in
+/// lexicographic order; `false` after the last.
+pub(crate) fn next_combination(idx: &mut [usize], n: usize) -> bool {
+    let k = idx.len();
+    for i in (0..k).rev() {
+        let limit = n + i - k;
+        let Some(v) = idx.get(i).copied() else {
+            return false;
+        };
+        if v < limit {
+            for (next, slot) in (v + 1..).zip(idx.iter_mut().skip(i)) {
+                *slot = next;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn combinations_are_enumerated_once_each() {
+        let mut idx = vec![0, 1];
+        let mut seen = vec![idx.clone()];
+        while super::next_combination(&mut idx, 4) {
+            seen.push(idx.clone());
+        }
+        assert_eq!(
+            seen,
+            vec![
+                vec![0, 1],
+                vec![0, 2],
+                vec![0, 3],
+                vec![1, 2],
+                vec![1, 3],
+                vec![2, 3]
+            ]
+        );
+    }
+}
