@@ -799,3 +799,31 @@ pub fn command_json(data: &[u8]) {
         );
     }
 }
+
+/// Bytes (read as text, invalid UTF-8 replaced) -> `Event::from_json`, against
+/// `serde_json::from_str::<Event>`: the same event where `serde_json` accepts the text, an
+/// error where it refuses it. An error places itself inside the text and says what was
+/// wrong and what was expected; an accepted event, written again by `Serialize`, decodes to
+/// itself.
+pub fn event_json(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let ours = Event::from_json(&text);
+    let theirs = serde_json::from_str::<Event>(&text);
+    assert_eq!(
+        ours.as_ref().ok(),
+        theirs.as_ref().ok(),
+        "Event::from_json and serde_json disagree on {text:?}: {ours:?}, {theirs:?}"
+    );
+    match ours {
+        Ok(event) => {
+            let written = serde_json::to_string(&event);
+            assert!(written.is_ok(), "an event that does not serialize: {event:?}");
+            let again = written.map(|written| Event::from_json(&written));
+            assert_eq!(again.ok().and_then(Result::ok), Some(event), "event round trip");
+        }
+        Err(error) => {
+            assert!(error.offset <= text.len(), "{error:?} past the end of {text:?}");
+            assert!(!error.problem.is_empty() && !error.expected.is_empty(), "{error:?}");
+        }
+    }
+}

@@ -390,7 +390,8 @@ impl<'de> Reader<'de> {
     /// `ignore_str`: the string whose opening quote was just eaten, checked and skipped.
     fn ignore_str(&mut self) -> Result<()> {
         loop {
-            self.pos = plain_run_end(self.bytes, self.pos, false);
+            // Control characters are refused in skipped strings too.
+            self.pos = plain_run_end(self.bytes, self.pos, true);
             match self.peek() {
                 None => return Err(self.error(Syntax::EofWhileParsingString)),
                 Some(b'"') => {
