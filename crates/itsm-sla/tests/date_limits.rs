@@ -1,0 +1,103 @@
+//! Dates at the ends of chrono's range (issue 20): a clock attached, paused, resumed and
+//! stopped within a year of `DateTime::<Utc>::MAX_UTC` or `MIN_UTC` either works or is refused
+//! with an error naming the definition and what overflowed. Never a panic, and never a running
+//! clock whose deadline silently disappears (`next_deadline` `None` while a clock runs with an
+//! alarm still due).
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::*;
+use itsm_sla::{Clocks, Context, Error, Input, Stage, decide, next_deadline};
+use proptest::prelude::*;
+
+/// An instant within about 400 days of either end of chrono's range.
+fn near_a_limit() -> impl Strategy<Value = DateTime<Utc>> {
+    let span = 400 * 86_400_i64;
+    prop_oneof![
+        (0..span).prop_map(|s| DateTime::<Utc>::MAX_UTC - Duration::seconds(s)),
+        (0..span).prop_map(|s| DateTime::<Utc>::MIN_UTC + Duration::seconds(s)),
+    ]
+}
+
+/// The state categories a ticket walks through, as views of a priority-1 ticket.
+fn step() -> impl Strategy<Value = Option<itsm_sla::Category>> {
+    prop_oneof![
+        Just(None), // a tick
+        Just(Some(New)),
+        Just(Some(Open)),
+        Just(Some(Pending)),
+        Just(Some(Resolved)),
+        Just(Some(Closed)),
+    ]
+}
+
+fn allowed(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::DateOverflow { .. } | Error::CalendarQuery { .. } | Error::ClockWentBackwards { .. }
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn clocks_at_the_ends_of_time_work_or_say_what_overflowed(
+        start in near_a_limit(),
+        target_hours in prop_oneof![Just(1_i64), Just(8), Just(24 * 365), Just(24 * 365 * 200)],
+        calendar in prop_oneof![Just(None), Just(Some(ALWAYS))],
+        steps in prop::collection::vec((step(), 0..200_i64), 1..12),
+    ) {
+        let definitions = defs(vec![resolution("p1", target_hours, calendar)]);
+        let calendars = calendars();
+        let mut clocks = Clocks::new();
+        let mut now = start;
+        for (category, days) in steps {
+            now = now.checked_add_signed(Duration::days(days)).unwrap_or(now);
+            let input = match category {
+                Some(c) => Input::Update(view(c)),
+                None => Input::Tick,
+            };
+            match decide(&clocks, &input, &Context::new(now, &definitions, &calendars)) {
+                Ok(events) => clocks.apply(&events),
+                Err(e) => {
+                    prop_assert!(allowed(&e), "unexpected error at {now}: {e}");
+                    let text = e.to_string();
+                    prop_assert!(!text.is_empty());
+                    if let Error::DateOverflow { id, .. } = &e {
+                        prop_assert_eq!(id.as_str(), "p1");
+                        prop_assert!(text.contains("overflows"), "{}", text);
+                    }
+                }
+            }
+            // A running clock with an alarm still due always has a deadline to tick at.
+            let running = clocks
+                .clocks()
+                .iter()
+                .any(|c| c.stage() == Stage::InProgress && !c.alarms().is_empty());
+            prop_assert_eq!(next_deadline(&clocks).is_some(), running);
+        }
+    }
+}
+
+#[test]
+fn a_clock_attached_an_hour_before_the_end_of_time_is_refused_by_name() {
+    let definitions = defs(vec![resolution("p1", 8, None)]);
+    let calendars = calendars();
+    let now = DateTime::<Utc>::MAX_UTC - Duration::hours(1);
+    let err = decide(
+        &Clocks::new(),
+        &Input::Update(view(New)),
+        &Context::new(now, &definitions, &calendars),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::DateOverflow { ref id, .. } if id == "p1"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `p1`: the date overflows computing a deadline"
+    );
+}
