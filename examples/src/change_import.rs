@@ -12,15 +12,18 @@
 //!
 //! [`load`] gathers the rows into [`ScheduledChange`]s (the first row of a change gives its
 //! window; a time that does not read leaves the window without that end, so the schedule
-//! refuses it and names the change), each item's related keys, and counts. [`all_pairs`] is
-//! the straightforward scan the sweeps are checked against.
+//! refuses it and names the change), each item's related keys, and counts; it keeps each
+//! change's first row as written, so [`ChangeLog::explain`] can say which line of the file
+//! a refusal comes from and quote what it holds ([`Quoted`]: capped, control characters
+//! escaped). [`all_pairs`] is the straightforward scan the sweeps are checked against.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::format::{Item, Parsed, StrftimeItems};
+use chrono::format::{Fixed, Item, Numeric, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use itsm_core::{ChangeId, ConfigItemId, UserId};
-use itsm_schedule::{Booking, Pair, ScheduledChange};
+use itsm_core::duration::format as iso;
+use itsm_core::{ChangeId, ConfigItemId, Quoted, UserId};
+use itsm_schedule::{Booking, Error as Refusal, Pair, ScheduledChange};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -77,7 +80,8 @@ pub struct TimeFormat {
     pub zone: Option<String>,
 }
 
-/// Why a log cannot be loaded at all.
+/// Why a log cannot be loaded at all. Messages quote what the mapping or file gave with
+/// [`Quoted`].
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file is not text in the mapping's encoding.
@@ -86,23 +90,38 @@ pub enum LoadError {
     /// The CSV does not parse.
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// The delimiter or quote is not one ASCII character other than a line end.
+    #[error("{path}: `{}` cannot separate or quote fields; use one ASCII character other than a line end (`,`, `;`, a tab, `\"`)", .character.escape_default())]
+    InvalidCharacter {
+        /// `csv.delimiter` or `csv.quote`.
+        path: &'static str,
+        /// The character given.
+        character: char,
+    },
+    /// The delimiter and the quote are the same character.
+    #[error("csv.quote: the delimiter and the quote are both `{}`; they must differ", .character.escape_default())]
+    DelimiterIsQuote {
+        /// The character.
+        character: char,
+    },
     /// A column the mapping names is not in the header.
     #[error(
-        "the mapping names column `{column}` ({field}), which the header does not have; it has {header}"
+        "the mapping names column `{}` ({field}), which the header does not have; it has {header}", Quoted(.column)
     )]
     UnknownColumn {
         /// The mapping's field.
         field: &'static str,
         /// The column named.
         column: String,
-        /// The header's columns.
+        /// The header's columns, each quoted.
         header: String,
     },
-    /// The format has no offset and the mapping gives no zone, or a zone that is unknown.
+    /// The format has no offset and the mapping gives no zone, or a zone that is unknown or
+    /// never used.
     #[error("time.zone: {0}")]
     Zone(String),
     /// The time format does not parse.
-    #[error("time.format `{format}` is not a chrono format")]
+    #[error("time.format `{}` is not a chrono format", Quoted(.format))]
     Format {
         /// The format.
         format: String,
@@ -131,6 +150,110 @@ pub struct ChangeLog {
     /// wall-clock time skipped by daylight saving, another format): the window is then
     /// missing that end.
     pub unreadable_times: usize,
+    /// Rows without a change number (left out), by line.
+    pub rows_without_change: Vec<u64>,
+    /// Each change's first row as written: the one its window comes from.
+    pub first_rows: HashMap<ChangeId, FirstRow>,
+}
+
+/// A change's first row, as the file has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstRow {
+    /// Its line in the file (1-based; the header is line 1).
+    pub line: u64,
+    /// The change number.
+    pub number: String,
+    /// The planned start and end fields, trimmed (empty when the row has no such field).
+    pub start: Planned,
+    /// The planned end.
+    pub end: Planned,
+}
+
+/// A planned start or end field as written, and how it read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// The text, trimmed.
+    pub text: String,
+    /// How it read.
+    pub reading: Reading,
+}
+
+/// How a planned time field read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// It read as an instant.
+    Read,
+    /// Empty, or one of the mapping's `missing` values.
+    Missing,
+    /// It does not match the time format.
+    Unreadable,
+    /// A wall-clock time the zone skips (the clocks go forward).
+    Skipped,
+}
+
+impl ChangeLog {
+    /// Why the schedule refused a change of this log, in the file's terms: the line of the
+    /// change's first row (whose window the change has), the change number and the fields
+    /// at fault as written, quoted with [`Quoted`]; and how many rows the change has.
+    /// `None` for an error that names no change of this log.
+    pub fn explain(&self, refusal: &Refusal, mapping: &ChangeMapping) -> Option<String> {
+        let change = refusal.change()?;
+        let row = self.first_rows.get(&change)?;
+        let field = |name: &str, p: &Planned| match p.reading {
+            Reading::Missing if p.text.is_empty() => format!("no planned {name}"),
+            Reading::Missing => format!("planned {name} `{}`, a missing value", Quoted(&p.text)),
+            Reading::Unreadable => format!(
+                "planned {name} `{}` does not read as `{}`",
+                Quoted(&p.text),
+                Quoted(&mapping.time.format)
+            ),
+            Reading::Skipped => format!(
+                "planned {name} `{}` is a time {} skips (the clocks go forward)",
+                Quoted(&p.text),
+                Quoted(mapping.time.zone.as_deref().unwrap_or("the zone"))
+            ),
+            Reading::Read => format!("planned {name} `{}`", Quoted(&p.text)),
+        };
+        let why = match refusal {
+            Refusal::MissingWindow { .. } => [("start", &row.start), ("end", &row.end)]
+                .into_iter()
+                .filter(|(_, p)| p.reading != Reading::Read)
+                .map(|(name, p)| field(name, p))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Refusal::InvalidPlannedWindow { .. } => format!(
+                "planned end `{}` is not after planned start `{}`",
+                Quoted(&row.end.text),
+                Quoted(&row.start.text)
+            ),
+            Refusal::WindowTooLong {
+                length, longest, ..
+            } => format!(
+                "planned window `{}` to `{}` lasts {}, longer than the longest allowed, {}",
+                Quoted(&row.start.text),
+                Quoted(&row.end.text),
+                iso(*length),
+                iso(*longest)
+            ),
+            Refusal::PlannedWindowOutOfRange { .. } => format!(
+                "planned window `{}` to `{}` lies outside 1677-09-21 to 2262-04-11",
+                Quoted(&row.start.text),
+                Quoted(&row.end.text)
+            ),
+            other => other.to_string(),
+        };
+        let rows = self.rows_of.get(&change).copied().unwrap_or(1);
+        let more = match rows {
+            0 | 1 => String::new(),
+            2 => " (and its other row)".to_owned(),
+            n => format!(" (and its {} other rows)", n - 1),
+        };
+        Some(format!(
+            "line {}: change `{}`: {why}{more}",
+            row.line,
+            Quoted(&row.number)
+        ))
+    }
 }
 
 /// The namespaces the ids of a log are made in (UUID v5 of the text).
@@ -173,23 +296,44 @@ impl TimeReader {
                 .map_err(|_| LoadError::Format {
                     format: time.format.clone(),
                 })?;
-        let has_offset = ["%z", "%:z", "%#z", "%::z", "%s"]
-            .iter()
-            .any(|f| time.format.contains(f));
+        // The incident importer's test: an offset or a Unix time anywhere in the format.
+        let has_offset = time.format.contains("%#z")
+            || items.iter().any(|item| {
+                matches!(
+                    item,
+                    Item::Fixed(
+                        Fixed::TimezoneOffset
+                            | Fixed::TimezoneOffsetColon
+                            | Fixed::TimezoneOffsetDoubleColon
+                            | Fixed::TimezoneOffsetTripleColon
+                            | Fixed::TimezoneOffsetColonZ
+                            | Fixed::TimezoneOffsetZ
+                            | Fixed::RFC2822
+                            | Fixed::RFC3339
+                    ) | Item::Numeric(Numeric::Timestamp, _)
+                )
+            });
         let zone = match (&time.zone, has_offset) {
             (None, true) => None,
             (None, false) => {
                 return Err(LoadError::Zone(format!(
-                    "the format `{}` has no offset: name the zone its times are written in",
-                    time.format
+                    "the format `{}` has no offset (%z, %:z, %#z) or Unix time (%s), so name the zone its times are in: an IANA name such as `Europe/London`, `UTC`, or an offset such as `+02:00`",
+                    Quoted(&time.format)
                 )));
             }
-            (Some(zone), _) => Some(if let Ok(offset) = zone.parse::<FixedOffset>() {
+            (Some(zone), true) => {
+                return Err(LoadError::Zone(format!(
+                    "the format carries an offset (or Unix time), so zone `{}` would never be used; remove it",
+                    Quoted(zone)
+                )));
+            }
+            (Some(zone), false) => Some(if let Ok(offset) = zone.parse::<FixedOffset>() {
                 Zone::Fixed(offset)
             } else {
                 Zone::Named(zone.parse::<chrono_tz::Tz>().map_err(|_| {
                     LoadError::Zone(format!(
-                        "`{zone}` is neither an IANA zone name nor an offset such as +02:00"
+                        "`{}` is neither an IANA zone name nor an offset such as +02:00",
+                        Quoted(zone)
                     ))
                 })?)
             }),
@@ -197,36 +341,71 @@ impl TimeReader {
         Ok(TimeReader { items, zone })
     }
 
-    /// The instant `value` stands for, if it reads.
-    fn read(&self, value: &str) -> Option<DateTime<Utc>> {
+    /// The instant `value` stands for, or why it does not read.
+    fn read(&self, value: &str) -> Result<DateTime<Utc>, Reading> {
         let mut parsed = Parsed::new();
-        chrono::format::parse(&mut parsed, value, self.items.iter()).ok()?;
+        chrono::format::parse(&mut parsed, value, self.items.iter())
+            .map_err(|_| Reading::Unreadable)?;
         let Some(zone) = self.zone else {
-            return parsed.to_datetime().ok().map(|t| t.to_utc());
+            // A Unix time without an offset is UTC.
+            if parsed.offset().is_none() {
+                parsed.set_offset(0).map_err(|_| Reading::Unreadable)?;
+            }
+            return parsed
+                .to_datetime()
+                .map(|t| t.to_utc())
+                .map_err(|_| Reading::Unreadable);
         };
-        let naive: NaiveDateTime = parsed.to_naive_datetime_with_offset(0).ok().or_else(|| {
-            parsed
-                .to_naive_date()
-                .ok()
-                .map(|d: NaiveDate| d.and_time(chrono::NaiveTime::MIN))
-        })?;
+        let naive: NaiveDateTime = parsed
+            .to_naive_datetime_with_offset(0)
+            .ok()
+            .or_else(|| {
+                parsed
+                    .to_naive_date()
+                    .ok()
+                    .map(|d: NaiveDate| d.and_time(chrono::NaiveTime::MIN))
+            })
+            .ok_or(Reading::Unreadable)?;
         let local = match zone {
             Zone::Fixed(offset) => offset.from_local_datetime(&naive).map(|t| t.to_utc()),
             Zone::Named(tz) => tz.from_local_datetime(&naive).map(|t| t.to_utc()),
         };
         match local {
-            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Some(t),
-            LocalResult::None => None,
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t),
+            LocalResult::None => Err(Reading::Skipped),
         }
     }
+}
+
+/// Whether `c` can separate or quote fields.
+fn splits(c: char) -> bool {
+    c.is_ascii() && c != '\n' && c != '\r'
 }
 
 /// Reads a change log with `mapping`.
 ///
 /// # Errors
-/// When the bytes are not text in the mapping's encoding, the CSV does not parse, a column
-/// the mapping names is missing, or the time format or zone is not usable.
+/// When the delimiter or quote cannot split a file (not one ASCII character other than a
+/// line end, or both the same), the bytes are not text in the mapping's encoding, the CSV
+/// does not parse, a column the mapping names is missing, or the time format or zone is not
+/// usable (no zone for a format without an offset, a zone for one with an offset, a zone
+/// that is unknown). Rows are never refused here: a row without a change number is counted
+/// in [`ChangeLog::rows_without_change`], a time that does not read leaves the window
+/// without that end (and the schedule then refuses the change).
 pub fn load(bytes: &[u8], mapping: &ChangeMapping) -> Result<ChangeLog, LoadError> {
+    for (path, c) in [
+        ("csv.delimiter", Some(mapping.csv.delimiter)),
+        ("csv.quote", mapping.csv.quote),
+    ] {
+        if let Some(character) = c.filter(|c| !splits(*c)) {
+            return Err(LoadError::InvalidCharacter { path, character });
+        }
+    }
+    if mapping.csv.quote == Some(mapping.csv.delimiter) {
+        return Err(LoadError::DelimiterIsQuote {
+            character: mapping.csv.delimiter,
+        });
+    }
     let text = decode(bytes, mapping.csv.encoding)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let times = TimeReader::new(&mapping.time)?;
@@ -235,6 +414,7 @@ pub fn load(bytes: &[u8], mapping: &ChangeMapping) -> Result<ChangeLog, LoadErro
         .has_headers(false)
         .flexible(true)
         .delimiter(u8::try_from(mapping.csv.delimiter).unwrap_or(b','));
+    // Both checked above to be ASCII: the fallbacks are never taken.
     match mapping.csv.quote {
         Some(q) => reader.quote(u8::try_from(q).unwrap_or(b'"')),
         None => reader.quoting(false),
@@ -257,7 +437,11 @@ pub fn load(bytes: &[u8], mapping: &ChangeMapping) -> Result<ChangeLog, LoadErro
         .ok_or_else(|| LoadError::UnknownColumn {
             field,
             column: name.to_owned(),
-            header: header.join(", "),
+            header: header
+                .iter()
+                .map(|h| format!("`{}`", Quoted(h)))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
     };
     let change_col = column("change", &mapping.change)?;
@@ -281,24 +465,42 @@ pub fn load(bytes: &[u8], mapping: &ChangeMapping) -> Result<ChangeLog, LoadErro
     for record in records {
         let record = record?;
         log.rows += 1;
+        let line = record.position().map_or(0, csv::Position::line);
+        let raw = |col: usize| record.get(col).map_or("", str::trim);
         let field = |col: usize| -> Option<&str> {
-            let value = record.get(col)?.trim();
+            let value = raw(col);
             (!value.is_empty() && !mapping.missing.iter().any(|m| m == value)).then_some(value)
         };
         let Some(number) = field(change_col) else {
+            log.rows_without_change.push(line);
             continue;
         };
         let id = change_id(number);
         *log.rows_of.entry(id).or_default() += 1;
         let mut read = |col: usize| {
-            let value = field(col)?;
-            let t = times.read(value);
-            log.unreadable_times += usize::from(t.is_none());
-            t
+            let text = raw(col).to_owned();
+            let (time, reading) = match field(col).map(|v| times.read(v)) {
+                None => (None, Reading::Missing),
+                Some(Ok(t)) => (Some(t), Reading::Read),
+                Some(Err(why)) => {
+                    log.unreadable_times += 1;
+                    (None, why)
+                }
+            };
+            (time, Planned { text, reading })
         };
-        let (start, end) = (read(start_col), read(end_col));
+        let ((start, start_text), (end, end_text)) = (read(start_col), read(end_col));
         let at = *position.entry(id).or_insert_with(|| {
             log.change_names.insert(id, number.to_owned());
+            log.first_rows.insert(
+                id,
+                FirstRow {
+                    line,
+                    number: number.to_owned(),
+                    start: start_text,
+                    end: end_text,
+                },
+            );
             let mut change = ScheduledChange::new(id, Vec::new(), start, end);
             change.assignee = assignee_col.and_then(field).map(user_id);
             log.changes.push(change);

@@ -41,14 +41,32 @@ fn the_synthetic_change_log_reports_its_conflicts() {
 rows: 73
 changes: 44
 rows without a valid window: 9
+rows without a change number: 0
 planned times that do not read: 4
 changes refused: 7
 changes scheduled: 37
 rows whose window differs from their change's first row: 0
 pairs on a shared item: 27
 pairs on a shared related key: 48
+refused: line 10: change `CHG00004`: planned end `29/03/2026 01:00` is a time Europe/London skips (the clocks go forward)
+refused: line 13: change `CHG00007`: no planned end
+refused: line 22: change `CHG00013`: planned start `NULL`, a missing value
+refused: line 31: change `CHG00019`: planned end `05/03/2026 23:00` is not after planned start `06/03/2026 01:00` (and its other row)
+refused: line 41: change `CHG00023`: planned window `04/03/2026 03:00` to `08/04/2027 03:00` lasts P399DT23H, longer than the longest allowed, P366D
+refused: 2 more (--refusals lists them all)
 mismatches: 0
 "
+    );
+    // Every refusal with --refusals.
+    let all = run(&["--mapping", &mapping, "--refusals", &log]);
+    let refused: Vec<&str> = all.lines().filter(|l| l.starts_with("refused: ")).collect();
+    assert_eq!(refused.len(), 7);
+    assert_eq!(
+        refused[5..],
+        [
+            "refused: line 50: change `CHG00029`: planned start `29/03/2026 01:30` is a time Europe/London skips (the clocks go forward)",
+            "refused: line 53: change `CHG00031`: planned start `31/02/2026 10:00` does not read as `%d/%m/%Y %H:%M` (and its other row)",
+        ]
     );
 }
 
@@ -71,29 +89,131 @@ fn touching_changes_do_not_conflict_and_overlapping_ones_do() {
     assert!(pairs.contains(&pair("CHG00043", "CHG00044")));
 }
 
-#[test]
-fn a_mapping_naming_a_missing_column_is_refused() {
-    let dir = std::env::temp_dir().join("itsm-change-conflicts-test");
-    std::fs::create_dir_all(&dir).unwrap();
-    let bad = dir.join("mapping.json");
-    let text = std::fs::read_to_string(data("change-mapping.json"))
-        .unwrap()
-        .replace("\"cmdb_ci\"", "\"ci\"");
-    std::fs::write(&bad, text).unwrap();
+/// A file of this test's own, in the folder cargo gives integration tests (nothing is
+/// written elsewhere).
+fn scratch(name: &str, text: &str) -> String {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("change-conflicts-{name}"));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// The binary's exit status and standard error.
+fn fails(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_change-conflicts"))
-        .args([
-            "--mapping",
-            &bad.display().to_string(),
-            &data("change-log.csv"),
-        ])
+        .args(args)
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.stdout.is_empty());
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_mapping_naming_a_missing_column_is_refused() {
+    let text = std::fs::read_to_string(data("change-mapping.json"))
+        .unwrap()
+        .replace("\"cmdb_ci\"", "\"ci\"");
+    let bad = scratch("missing-column.json", &text);
+    let err = fails(&["--mapping", &bad, &data("change-log.csv")]);
     assert!(
-        err.contains("the mapping names column `ci` (item), which the header does not have"),
+        err.contains("the mapping names column `ci` (item), which the header does not have; it has `number`, `cmdb_ci`, `start_date`, `end_date`, `assigned_to`, `service`"),
         "{err}"
     );
+}
+
+#[test]
+fn mappings_that_cannot_read_a_file_are_refused_before_reading_it() {
+    let mapping = std::fs::read_to_string(data("change-mapping.json")).unwrap();
+    let log = data("change-log.csv");
+    let with = |name: &str, from: &str, to: &str| {
+        assert!(mapping.contains(from), "{from}");
+        scratch(name, &mapping.replace(from, to))
+    };
+    let cases = [
+        (
+            with(
+                "delimiter.json",
+                "\"delimiter\": \";\"",
+                "\"delimiter\": \"é\"",
+            ),
+            "csv.delimiter: `\\u{e9}` cannot separate or quote fields; use one ASCII character other than a line end (`,`, `;`, a tab, `\"`)",
+        ),
+        (
+            with("quote.json", "\"quote\": \"\\\"\"", "\"quote\": \";\""),
+            "csv.quote: the delimiter and the quote are both `;`; they must differ",
+        ),
+        (
+            with("no-zone.json", ", \"zone\": \"Europe/London\"", ""),
+            "time.zone: the format `%d/%m/%Y %H:%M` has no offset (%z, %:z, %#z) or Unix time (%s), so name the zone its times are in",
+        ),
+        (
+            with("unused-zone.json", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M %z"),
+            "time.zone: the format carries an offset (or Unix time), so zone `Europe/London` would never be used; remove it",
+        ),
+        (
+            with("zone.json", "Europe/London", "Europe/Lond\\u0007n"),
+            "time.zone: `Europe/Lond\\u{7}n` is neither an IANA zone name nor an offset such as +02:00",
+        ),
+        (
+            with("format.json", "%d/%m/%Y %H:%M", "%d/%m/%Y %Q"),
+            "time.format `%d/%m/%Y %Q` is not a chrono format",
+        ),
+    ];
+    for (bad, want) in cases {
+        let err = fails(&["--mapping", &bad, &log]);
+        assert!(err.contains(want), "{err}");
+    }
+}
+
+#[test]
+fn bad_rows_are_counted_and_quoted_and_the_rest_load() {
+    let mapping = data("change-mapping.json");
+    // A row without a number, a number with a control character, a time with an offset the
+    // format does not have, and two good changes that overlap on one item.
+    let log = scratch(
+        "bad-rows.csv",
+        "number;cmdb_ci;start_date;end_date;assigned_to;service
+;web-01;01/03/2026 10:00;01/03/2026 11:00;;shop
+CHG\u{1b}[31m;web-01;01/03/2026 10:00;;;shop
+CHG2;web-01;01/03/2026 10:00+01:00;01/03/2026 11:00;;shop
+CHG3;web-01;01/03/2026 10:00;01/03/2026 12:00;;shop
+CHG4;web-01;01/03/2026 11:00;01/03/2026 13:00;;shop
+NULL;web-02;01/03/2026 10:00;01/03/2026 11:00;;shop
+",
+    );
+    assert_eq!(
+        run(&["--mapping", &mapping, "--check", &log]),
+        "source: synthetic-change-log
+rows: 6
+changes: 4
+rows without a valid window: 2
+rows without a change number: 2 (lines 2, 7)
+planned times that do not read: 1
+changes refused: 2
+changes scheduled: 2
+rows whose window differs from their change's first row: 0
+pairs on a shared item: 1
+pairs on a shared related key: 1
+refused: line 3: change `CHG\\u{1b}[31m`: no planned end
+refused: line 4: change `CHG2`: planned start `01/03/2026 10:00+01:00` does not read as `%d/%m/%Y %H:%M`
+mismatches: 0
+"
+    );
+}
+
+#[test]
+fn arguments_are_checked_and_missing_files_named() {
+    assert!(fails(&["--mapping"]).contains("--mapping needs a file"));
+    assert!(fails(&["--bogus\u{7}"]).contains("unknown option `--bogus\\u{7}`"));
+    assert!(fails(&["--mapping", "m.json"]).contains("no change log given"));
+    assert!(fails(&["a.csv", "b.csv"]).contains("one change log at a time: `b.csv` is a second"));
+    let err = fails(&[
+        "--mapping",
+        &data("no-such-mapping.json"),
+        &data("change-log.csv"),
+    ]);
+    assert!(err.contains("no-such-mapping.json: "), "{err}");
+    assert!(run(&["--help"]).starts_with("usage: change-conflicts --mapping"));
 }
 
 #[test]

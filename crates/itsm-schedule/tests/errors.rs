@@ -139,3 +139,64 @@ fn a_calendar_that_cannot_answer_passes_its_error_through() {
         "{err}"
     );
 }
+
+#[test]
+fn each_refusal_names_its_change_and_other_errors_none() {
+    let at = |h| Utc.with_ymd_and_hms(2026, 3, 7, h, 0, 0).unwrap();
+    let id = ChangeId::from_u128;
+    let far = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
+    let (_, refused) = Schedule::build(
+        [
+            ScheduledChange::new(id(1), vec![], None, None),
+            ScheduledChange::new(id(2), vec![], Some(at(5)), Some(at(4))),
+            ScheduledChange::new(id(3), vec![], Some(at(1)), Some(far)),
+            ScheduledChange::new(
+                id(4),
+                vec![],
+                Some(at(1)),
+                Some(at(1) + Duration::days(400)),
+            ),
+            ScheduledChange::new(id(5), vec![], Some(at(1)), Some(at(2))),
+            ScheduledChange::new(id(5), vec![], Some(at(3)), Some(at(4))),
+        ],
+        &Limits::new(),
+    );
+    assert_eq!(
+        refused.iter().map(Error::change).collect::<Vec<_>>(),
+        [
+            Some(id(1)),
+            Some(id(2)),
+            Some(id(3)),
+            Some(id(4)),
+            Some(id(5))
+        ]
+    );
+    // A schedule of 2^32 changes is too big to build here: the variant is built directly.
+    let too_many = Error::TooManyChanges {
+        change: id(6),
+        max: u64::from(u32::MAX),
+    };
+    assert_eq!(too_many.change(), Some(id(6)));
+    assert_eq!(
+        too_many.to_string(),
+        "change 00000000-0000-0000-0000-000000000006 is past the 4294967295 changes a schedule holds"
+    );
+    // The errors of windows, rules and queries name no change.
+    let not_about_a_change = [
+        Window::new(at(2), at(1)).unwrap_err(),
+        Error::InvalidSearchHorizon {
+            horizon: Duration::zero(),
+        },
+        Error::InvalidSearchStep {
+            step: Duration::zero(),
+        },
+        Error::DuplicateMaintenance {
+            item: ConfigItemId::from_u128(1),
+            first: "a".into(),
+            second: "b".into(),
+        },
+    ];
+    for e in not_about_a_change {
+        assert_eq!(e.change(), None, "{e}");
+    }
+}

@@ -92,7 +92,12 @@ fn model(records: Vec<Record>, extras: Extras) -> Model {
         .iter()
         .enumerate()
         .map(|(n, &(q, len, scope))| Freeze {
-            name: format!("freeze-{n}"),
+            // A calendar blackout takes its calendar's name (`Blackout::calendar`).
+            name: if len == 0 {
+                "lunch".to_owned()
+            } else {
+                format!("freeze-{n}")
+            },
             calendar: (len == 0).then(harness::lunch).flatten(),
             windows: vec![
                 Window::new(

@@ -6,21 +6,35 @@
 //! Run: `cargo run --release -p itsm-examples --bin change-conflicts -- --mapping
 //! examples/data/change-mapping.json examples/data/change-log.csv`; `--check` compares the
 //! sweeps with a straightforward all-pairs scan; `--refusals` prints why each refused change
-//! was refused.
+//! was refused (by default the first few), with the line of the file and the fields at fault
+//! quoted as written. Nothing is written to disk.
 
 // A host prints and reads files; the workspace lints forbid both in library code.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use itsm_core::ConfigItemId;
+use itsm_core::{ConfigItemId, Quoted};
 use itsm_examples::change_import::{
     ChangeMapping, all_pairs, keys_by_change, load, mismatches, share_item,
 };
 use itsm_schedule::{Limits, Schedule};
+
+/// How many refusals are shown without `--refusals`.
+const FIRST: usize = 5;
+
+/// ` (lines 4, 9, ...)`: the first few of `lines`, or nothing.
+fn lines(lines: &[u64]) -> String {
+    if lines.is_empty() {
+        return String::new();
+    }
+    let first: Vec<String> = lines.iter().take(FIRST).map(u64::to_string).collect();
+    let more = if lines.len() > FIRST { ", ..." } else { "" };
+    format!(" (lines {}{more})", first.join(", "))
+}
 
 struct Options {
     mapping: PathBuf,
@@ -29,33 +43,54 @@ struct Options {
     refusals: bool,
 }
 
-fn options() -> Result<Options, String> {
-    let usage = "usage: change-conflicts --mapping MAPPING.json [--check] [--refusals] CHANGES.csv";
+const USAGE: &str =
+    "usage: change-conflicts --mapping MAPPING.json [--check] [--refusals] CHANGES.csv";
+
+/// The options, or `None` for `--help`.
+fn options() -> Result<Option<Options>, String> {
     let (mut mapping, mut log, mut check, mut refusals) = (None, None, false, false);
-    let mut args = std::env::args().skip(1);
+    // Arguments as the OS gives them: a path need not be UTF-8.
+    let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--mapping" => mapping = Some(args.next().ok_or(usage)?.into()),
-            "--check" => check = true,
-            "--refusals" => refusals = true,
-            "--help" | "-h" => return Err(usage.to_owned()),
-            _ if !arg.starts_with("--") && log.is_none() => log = Some(arg.into()),
-            _ => return Err(format!("unknown argument {arg}; {usage}")),
+        match arg.to_str() {
+            Some("--mapping") => {
+                mapping = Some(PathBuf::from(
+                    args.next()
+                        .ok_or_else(|| format!("--mapping needs a file; {USAGE}"))?,
+                ));
+            }
+            Some("--check") => check = true,
+            Some("--refusals") => refusals = true,
+            Some("--help" | "-h") => return Ok(None),
+            Some(a) if a.starts_with('-') => {
+                return Err(format!("unknown option `{}`; {USAGE}", Quoted(a)));
+            }
+            _ if log.is_none() => log = Some(PathBuf::from(arg)),
+            _ => {
+                return Err(format!(
+                    "one change log at a time: `{}` is a second; {USAGE}",
+                    Quoted(&arg.to_string_lossy())
+                ));
+            }
         }
     }
-    Ok(Options {
-        mapping: mapping.ok_or(usage)?,
-        log: log.ok_or(usage)?,
+    Ok(Some(Options {
+        mapping: mapping.ok_or_else(|| format!("no --mapping given; {USAGE}"))?,
+        log: log.ok_or_else(|| format!("no change log given; {USAGE}"))?,
         check,
         refusals,
-    })
+    }))
+}
+
+/// The bytes of `path`, or an error naming it.
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn run(o: &Options) -> Result<(), Box<dyn Error>> {
-    let mapping: ChangeMapping = serde_json::from_slice(&std::fs::read(&o.mapping)?)
+    let mapping: ChangeMapping = serde_json::from_slice(&read(&o.mapping)?)
         .map_err(|e| format!("{}: {e}", o.mapping.display()))?;
-    let log =
-        load(&std::fs::read(&o.log)?, &mapping).map_err(|e| format!("{}: {e}", o.log.display()))?;
+    let log = load(&read(&o.log)?, &mapping).map_err(|e| format!("{}: {e}", o.log.display()))?;
     let started = Instant::now();
     let (schedule, refused) = Schedule::build(log.changes.clone(), &Limits::new());
     let keys = |item: &ConfigItemId| -> Vec<String> {
@@ -72,10 +107,15 @@ fn run(o: &Options) -> Result<(), Box<dyn Error>> {
         .filter_map(|e| e.change())
         .map(|c| log.rows_of.get(&c).copied().unwrap_or(0))
         .sum();
-    println!("source: {}", mapping.source);
+    println!("source: {}", Quoted(&mapping.source));
     println!("rows: {}", log.rows);
     println!("changes: {}", log.changes.len());
     println!("rows without a valid window: {bad_rows}");
+    println!(
+        "rows without a change number: {}{}",
+        log.rows_without_change.len(),
+        lines(&log.rows_without_change)
+    );
     println!("planned times that do not read: {}", log.unreadable_times);
     println!("changes refused: {}", refused.len());
     println!("changes scheduled: {}", schedule.len());
@@ -86,14 +126,18 @@ fn run(o: &Options) -> Result<(), Box<dyn Error>> {
     println!("pairs on a shared item: {}", on_item.len());
     println!("pairs on a shared related key: {}", on_key.len());
     eprintln!("built and scanned in {:.1} ms", took.as_secs_f64() * 1e3);
-    if o.refusals {
-        for e in &refused {
-            let name = e
-                .change()
-                .and_then(|c| log.change_names.get(&c))
-                .map_or("?", String::as_str);
-            println!("refused {name}: {e}");
+    let shown = if o.refusals { refused.len() } else { FIRST };
+    for e in refused.iter().take(shown) {
+        match log.explain(e, &mapping) {
+            Some(why) => println!("refused: {why}"),
+            None => println!("refused: {e}"),
         }
+    }
+    if refused.len() > shown {
+        println!(
+            "refused: {} more (--refusals lists them all)",
+            refused.len() - shown
+        );
     }
     if o.check {
         let bookings = schedule.bookings();
@@ -116,7 +160,15 @@ fn run(o: &Options) -> Result<(), Box<dyn Error>> {
 }
 
 fn main() -> ExitCode {
-    match options().map_err(Into::into).and_then(|o| run(&o)) {
+    let run = match options() {
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Some(o)) => run(&o),
+        Err(e) => Err(e.into()),
+    };
+    match run {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("change-conflicts: {e}");
