@@ -649,6 +649,22 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
             if snapshot.links.parent == Some(id) || snapshot.links.children.contains(&id) {
                 return Err(Error::SelfLink { id });
             }
+            // An imported resolved incident gets its auto-close deadline at once: one that
+            // cannot be represented is refused here, as `check_deadline` does for the others.
+            if let (Status::Resolved { at: resolved, .. }, Some(after), false) =
+                (&snapshot.status, policy.auto_close_after, snapshot.major)
+            {
+                let from = match policy.auto_close_from {
+                    AutoCloseFrom::Resolution => *resolved,
+                    AutoCloseFrom::LastUpdate => at,
+                };
+                if from.checked_add_signed(after).is_none() {
+                    return Err(Error::DateOverflow {
+                        what: "the auto-close deadline (the imported incident's resolution or \
+                               this instant plus the policy's auto_close_after)",
+                    });
+                }
+            }
             let mut events = vec![Event::Imported {
                 at,
                 by,

@@ -1835,3 +1835,52 @@ fn resolving_when_the_auto_close_deadline_would_overflow_is_refused() {
         }),
     );
 }
+
+/// Issue 20, found by the sequences at the ends of time: importing an already resolved
+/// incident whose auto-close deadline overflows is refused too, not stored with no deadline.
+#[test]
+fn importing_a_resolved_incident_whose_deadline_would_overflow_is_refused() {
+    let late = DateTime::<Utc>::MAX_UTC - Duration::hours(1);
+    let imported = |at| {
+        Command::Import(Box::new(snapshot(Status::Resolved {
+            resolution: resolution("solved", "n"),
+            at,
+        })))
+    };
+    let expected = Err(Error::DateOverflow {
+        what: "the auto-close deadline (the imported incident's resolution or this instant \
+               plus the policy's auto_close_after)",
+    });
+    // Counting from the resolution, which the snapshot carries.
+    check(&[], imported(late), &integration(), t(0), expected.clone());
+    // Counting from the last update: the import itself, now.
+    let mut from_update = Policy::servicenow();
+    from_update.auto_close_from = itsm_incident::AutoCloseFrom::LastUpdate;
+    check_with(
+        &from_update,
+        &[],
+        imported(t(0)),
+        &integration(),
+        late,
+        expected,
+    );
+    // A resolution in range imports, and its deadline is there to tick at.
+    let state = check_with(
+        &from_update,
+        &[],
+        imported(t(0)),
+        &integration(),
+        t(1),
+        Ok(vec![ev::imported(
+            t(1),
+            snapshot(Status::Resolved {
+                resolution: resolution("solved", "n"),
+                at: t(0),
+            }),
+        )]),
+    );
+    assert_eq!(
+        itsm_incident::next_deadline(&state, &from_update),
+        Some(t(1) + Duration::days(7))
+    );
+}
