@@ -41,7 +41,7 @@ use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
-use itsm_core::{Actor, ConfigItemId, GroupId, Impact, Role, Urgency, UserId};
+use itsm_core::{Actor, ConfigItemId, GroupId, Impact, Quoted, Role, Urgency, UserId};
 use itsm_incident::{
     Channel, Command, Context, Error, Escalation, IncidentId, Links, Policy, Report, Snapshot,
     State, Status, decide, evolve,
@@ -60,8 +60,8 @@ mod host;
 mod report;
 
 pub use host::{PRESETS, Run, RunError, choose_policy, describe_policy, run};
+use report::{BAD_KINDS, EXAMPLES, MISMATCHES, OTHER_BAD_KINDS};
 pub use report::{CounterAgreement, PriorityAgreement, ReplayReport, Tally};
-use report::{EXAMPLES, MISMATCHES};
 
 /// A deterministic id for a foreign key: a name-based (v5) UUID, so the same log always
 /// gives the same ids.
@@ -268,18 +268,20 @@ impl<'p> Replayer<'p> {
         let example = || {
             let mut e = format!("line {}", bad.line);
             if let Some(case) = &bad.case {
-                let _ = write!(e, " ({case})");
+                let _ = write!(e, " ({})", Quoted(case));
             }
             if let Some(value) = bad.problem.value() {
-                let _ = write!(e, ": `{value}`");
+                let _ = write!(e, ": `{}`", Quoted(value));
             }
             e
         };
-        self.report
-            .bad
-            .entry(bad.problem.group())
-            .or_default()
-            .add(example, 3);
+        // Each unmapped value is a kind of its own: past `BAD_KINDS` kinds the rest are
+        // counted together, so a log of endless distinct values keeps the report bounded.
+        let mut kind = bad.problem.group();
+        if self.report.bad.len() >= BAD_KINDS && !self.report.bad.contains_key(&kind) {
+            kind = OTHER_BAD_KINDS.to_owned();
+        }
+        self.report.bad.entry(kind).or_default().add(example, 3);
     }
 
     fn agent(&mut self, name: Option<&str>) -> Actor {
@@ -466,7 +468,7 @@ impl<'p> Replayer<'p> {
             .command_rejections
             .entry(kind.to_owned())
             .or_default()
-            .add(|| case.to_owned(), EXAMPLES);
+            .add(|| Quoted(case).to_string(), EXAMPLES);
     }
 
     /// Snapshot rows: assignment and levels brought to the row's values, by commands that
@@ -553,7 +555,10 @@ impl<'p> Replayer<'p> {
                     }
                     Ok(next) => {
                         let reached = observed_now(&next).0;
-                        Err((next, format!("`{}` led to `{reached}`", command.kind())))
+                        Err((
+                            next,
+                            format!("`{}` led to `{}`", command.kind(), Quoted(&reached)),
+                        ))
                     }
                     Err((s, e)) => Err((s, cause(&e))),
                 }
@@ -565,12 +570,12 @@ impl<'p> Replayer<'p> {
                 next
             }
             Err((state, why)) => {
-                let key = format!("{from} -> {}: {why}", target.state);
+                let key = format!("{} -> {}: {why}", Quoted(&from), Quoted(&target.state));
                 self.report
                     .rejections
                     .entry(key)
                     .or_default()
-                    .add(|| row.case.clone(), EXAMPLES);
+                    .add(|| Quoted(&row.case).to_string(), EXAMPLES);
                 let status =
                     workflow::status_for(self.policy, target, args.code.as_deref(), row.instant());
                 match status {

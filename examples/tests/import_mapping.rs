@@ -321,10 +321,9 @@ fn vendor_state_names_are_checked_against_the_policy_s_workflow() {
 /// above it, under ServiceNow's workflow with `unassign` allowed.
 #[test]
 fn the_guide_s_full_example_is_a_valid_mapping() {
-    let guide = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/import.md"),
-    )
-    .unwrap();
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/import.md"))
+            .unwrap();
     let block = |fence: &str| -> String {
         let start = guide.find(fence).unwrap() + fence.len();
         let end = start + guide[start..].find("```").unwrap();

@@ -550,3 +550,74 @@ fn ignored_rows_are_counted_not_replayed() {
     let items = items_with(text.as_bytes(), &mapping);
     assert_eq!(items, [Item::Ignored]);
 }
+
+#[test]
+fn messages_quote_log_values_capped_and_escaped_and_the_report_stays_bounded() {
+    // An unmapped state 200 characters long with a bell and a bidirectional override, and
+    // an unreadable time with an escape character: the messages quote them through
+    // `itsm_core::Quoted` (80 characters, then the length; control and invisible characters
+    // escaped), while the problems keep the whole values.
+    let long = format!("\u{202e}{}\u{7}", "x".repeat(200));
+    let text = csv(&[
+        row("INC1", &long, "0", "29/2/2016 01:23"),
+        row("INC1", "New", "1", "29/2/2016 \u{1b}[31m01:24"),
+    ]);
+    let items = items(&text);
+    let bad = bad(&items);
+    assert_eq!(bad.len(), 2);
+    assert_eq!(bad[0].problem.value(), Some(long.as_str()));
+    let message = bad[0].problem.to_string();
+    assert!(!message.contains(['\u{7}', '\u{202e}']), "{message}");
+    assert!(message.contains("`\\u{202e}xxx"), "{message}");
+    assert!(
+        message.contains(&format!("… ({} bytes)`", long.len())),
+        "{message}"
+    );
+    assert!(message.len() < 400, "{message}");
+    let message = bad[1].problem.to_string();
+    assert!(
+        message.contains("`29/2/2016 \\u{1b}[31m01:24`"),
+        "{message}"
+    );
+    // The report's kinds and examples are quoted the same way.
+    let policy = Policy::servicenow();
+    let mapping = uci();
+    let rows = open(text.as_bytes(), &mapping, &policy).unwrap();
+    let mut replayer = Replayer::new(&policy, rows.compiled());
+    for item in rows {
+        replayer.feed(item.unwrap());
+    }
+    let report = replayer.finish_all().to_string();
+    assert!(
+        !report.contains(['\u{7}', '\u{1b}', '\u{202e}']),
+        "{report}"
+    );
+
+    // Every distinct unmapped value is a kind of bad row of its own, up to 100 kinds; the
+    // rest are counted together, so a log of endless distinct values keeps a small report.
+    let rows: Vec<String> = (0..150)
+        .map(|i| {
+            row(
+                &format!("INC{i}"),
+                &format!("State {i}"),
+                "0",
+                "29/2/2016 01:23",
+            )
+        })
+        .collect();
+    let text = csv(&rows);
+    let rows = open(text.as_bytes(), &mapping, &policy).unwrap();
+    let mut replayer = Replayer::new(&policy, rows.compiled());
+    for item in rows {
+        replayer.feed(item.unwrap());
+    }
+    let report = replayer.finish_all();
+    assert_eq!(report.bad_rows(), 150, "every bad row is counted");
+    assert_eq!(report.bad.len(), 101);
+    let other = report
+        .bad
+        .iter()
+        .find(|(kind, _)| kind.starts_with("(other kinds"))
+        .unwrap();
+    assert_eq!(other.1.count, 50);
+}

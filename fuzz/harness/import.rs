@@ -95,7 +95,11 @@ fn replay(data: &[u8], mapping: &Mapping, policy: &Policy) -> Option<ReplayRepor
     } else {
         assert_eq!(report.transitions, 0);
     }
-    for tally in report.rejections.values().chain(report.command_rejections.values()) {
+    for tally in report
+        .rejections
+        .values()
+        .chain(report.command_rejections.values())
+    {
         assert!(tally.count >= 1 && tally.examples.len() <= 2);
     }
     // The report prints, and ends with the priority line.
@@ -137,9 +141,13 @@ fn columns(mapping: &Mapping) -> Vec<String> {
     {
         names.push(c.clone());
     }
-    for level in [&mapping.levels.impact, &mapping.levels.urgency, &mapping.levels.priority]
-        .into_iter()
-        .flatten()
+    for level in [
+        &mapping.levels.impact,
+        &mapping.levels.urgency,
+        &mapping.levels.priority,
+    ]
+    .into_iter()
+    .flatten()
     {
         if let Some(c) = &level.column {
             names.push(c.clone());

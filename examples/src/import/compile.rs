@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::format::{Fixed, Item, Numeric, Parsed, StrftimeItems};
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone};
+use itsm_core::Quoted;
 use itsm_incident::{Channel, Policy};
 
 use super::mapping::{
@@ -19,7 +20,7 @@ use super::workflow;
 #[non_exhaustive]
 pub enum MappingError {
     /// A column the mapping names is not in the header.
-    #[error("{path}: column `{column}` is not in the header; the header has: {}", .header.join(", "))]
+    #[error("{path}: column `{}` is not in the header; the header has: {}", Quoted(.column), quoted_list(.header))]
     UnknownColumn {
         /// Where the mapping names it.
         path: String,
@@ -29,7 +30,7 @@ pub enum MappingError {
         header: Vec<String>,
     },
     /// A column the mapping names is in the header more than once.
-    #[error("{path}: column `{column}` is in the header {} times (positions {}); rename one, or map the file without its header", .positions.len(), join_positions(.positions))]
+    #[error("{path}: column `{}` is in the header {} times (positions {}); rename one, or map the file without its header", Quoted(.column), .positions.len(), join_positions(.positions))]
     AmbiguousColumn {
         /// Where the mapping names it.
         path: String,
@@ -47,7 +48,7 @@ pub enum MappingError {
         character: char,
     },
     /// The delimiter and the quote are the same character.
-    #[error("{path}: the delimiter and the quote are both `{character}`; they must differ")]
+    #[error("{path}: the delimiter and the quote are both `{}`; they must differ", .character.escape_default())]
     DelimiterIsQuote {
         /// `csv.quote`.
         path: String,
@@ -55,7 +56,7 @@ pub enum MappingError {
         character: char,
     },
     /// The timestamp format is not a valid chrono format.
-    #[error("{path}: `{format}` is not a valid chrono format: {reason}")]
+    #[error("{path}: `{}` is not a valid chrono format: {reason}", Quoted(.format))]
     InvalidTimeFormat {
         /// `time.format`.
         path: String,
@@ -67,7 +68,8 @@ pub enum MappingError {
     /// The format has no offset and the mapping names no zone: times would be read as UTC
     /// without anyone saying so.
     #[error(
-        "{path}: the format `{format}` has no offset (%z, %:z, %#z) or Unix time (%s), so name the zone its times are in: an IANA name such as `Europe/Rome`, `UTC`, or an offset such as `+02:00`"
+        "{path}: the format `{}` has no offset (%z, %:z, %#z) or Unix time (%s), so name the zone its times are in: an IANA name such as `Europe/Rome`, `UTC`, or an offset such as `+02:00`",
+        Quoted(.format)
     )]
     ZoneRequired {
         /// `time.zone`.
@@ -77,7 +79,8 @@ pub enum MappingError {
     },
     /// The format carries an offset, so a zone would never be used.
     #[error(
-        "{path}: the format carries an offset (or Unix time), so zone `{zone}` would never be used; remove it"
+        "{path}: the format carries an offset (or Unix time), so zone `{}` would never be used; remove it",
+        Quoted(.zone)
     )]
     ZoneUnused {
         /// `time.zone`.
@@ -87,7 +90,8 @@ pub enum MappingError {
     },
     /// The zone is neither an IANA name nor an offset.
     #[error(
-        "{path}: `{zone}` is not an IANA time zone (`Europe/Rome`, `UTC`) or an offset (`+02:00`)"
+        "{path}: `{}` is not an IANA time zone (`Europe/Rome`, `UTC`) or an offset (`+02:00`)",
+        Quoted(.zone)
     )]
     UnknownZone {
         /// `time.zone`.
@@ -130,7 +134,7 @@ pub enum MappingError {
         path: String,
     },
     /// A target names a state the policy's workflow does not have.
-    #[error("{path}: `{state}` is not a state of workflow `{workflow}`; it has: {}", .known.join(", "))]
+    #[error("{path}: `{}` is not a state of workflow `{}`; it has: {}", Quoted(.state), Quoted(.workflow), quoted_list(.known))]
     UnknownState {
         /// Where.
         path: String,
@@ -142,7 +146,7 @@ pub enum MappingError {
         known: Vec<String>,
     },
     /// A state of kind on hold without a hold reason.
-    #[error("{path}: state `{state}` is on hold, so give a hold reason (`\"reason\": \"awaiting_caller\"`); the policy allows: {}", .allowed.join(", "))]
+    #[error("{path}: state `{}` is on hold, so give a hold reason (`\"reason\": \"awaiting_caller\"`); the policy allows: {}", Quoted(.state), quoted_list(.allowed))]
     MissingHoldReason {
         /// Where.
         path: String,
@@ -153,7 +157,8 @@ pub enum MappingError {
     },
     /// A hold reason on a state that is not on hold.
     #[error(
-        "{path}: state `{state}` is not on hold (its kind is `{kind}`), so it takes no hold reason"
+        "{path}: state `{}` is not on hold (its kind is `{kind}`), so it takes no hold reason",
+        Quoted(.state)
     )]
     UnexpectedHoldReason {
         /// Where.
@@ -164,7 +169,7 @@ pub enum MappingError {
         kind: String,
     },
     /// A hold reason the policy does not list.
-    #[error("{path}: hold reason `{reason}` is not in the policy; it allows: {}", .allowed.join(", "))]
+    #[error("{path}: hold reason `{}` is not in the policy; it allows: {}", Quoted(.reason), quoted_list(.allowed))]
     UnknownHoldReason {
         /// Where.
         path: String,
@@ -174,7 +179,7 @@ pub enum MappingError {
         allowed: Vec<String>,
     },
     /// An action the policy's workflow accepts in no state.
-    #[error("{path}: workflow `{workflow}` accepts `{command}` in no state{}", if *.command == "unassign" { " (its `unassign` option is off)" } else { "" })]
+    #[error("{path}: workflow `{}` accepts `{command}` in no state{}", Quoted(.workflow), if *.command == "unassign" { " (its `unassign` option is off)" } else { "" })]
     ActionNotInWorkflow {
         /// Where.
         path: String,
@@ -258,10 +263,29 @@ fn list(errors: &[MappingError]) -> String {
 }
 
 /// The JSON path of a key of a map, as the mapping file would write it:
-/// `states.values["Awaiting X"]`.
+/// `states.values["Awaiting X"]`. The key comes from the log or the mapping, so it is
+/// escaped as JSON writes it and then quoted with [`Quoted`]: a path stays one short line
+/// whatever the key (the value itself is kept whole in the error's fields).
 pub(crate) fn key_path(map: &str, key: &str) -> String {
-    let quoted = serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""));
-    format!("{map}[{quoted}]")
+    let json = serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""));
+    format!("{map}[{}]", Quoted(&json))
+}
+
+/// How many names a message lists before it says how many more there are.
+const LISTED: usize = 32;
+
+/// Names from a mapping, a log's header or a policy, as a message lists them: each quoted
+/// with [`Quoted`], at most [`LISTED`] of them, then how many more.
+pub(crate) fn quoted_list(names: &[String]) -> String {
+    let mut listed: Vec<String> = names
+        .iter()
+        .take(LISTED)
+        .map(|n| Quoted(n).to_string())
+        .collect();
+    if names.len() > LISTED {
+        listed.push(format!("… ({} more)", names.len() - LISTED));
+    }
+    listed.join(", ")
 }
 
 /// A column of the log: its name (for messages) and position.

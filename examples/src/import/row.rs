@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use csv::ByteRecord;
+use itsm_core::Quoted;
 use itsm_incident::Channel;
 
-use super::compile::{Col, Compiled, Key, LevelReader, TimeProblem, key_path};
+use super::compile::{Col, Compiled, Key, LevelReader, TimeProblem, key_path, quoted_list};
 use super::mapping::{LevelReading, Target};
 use super::text::{NotText, decode};
 
@@ -90,7 +91,7 @@ pub struct BadRow {
 #[non_exhaustive]
 pub enum RowProblem {
     /// A value that must be there is empty or a missing-value marker.
-    #[error("{path}: column `{column}` has no value (`{value}`)")]
+    #[error("{path}: column `{}` has no value (`{}`)", Quoted(.column), Quoted(.value))]
     MissingValue {
         /// The mapping entry that names the column.
         path: String,
@@ -104,11 +105,11 @@ pub enum RowProblem {
     NoState {
         /// `states.columns`.
         path: String,
-        /// The columns.
+        /// The columns, each quoted with [`Quoted`], joined with ` + `.
         columns: String,
     },
     /// The row has fewer fields than the column's position.
-    #[error("{path}: column `{column}` is absent: the row has {fields} fields")]
+    #[error("{path}: column `{}` is absent: the row has {fields} fields", Quoted(.column))]
     Absent {
         /// The mapping entry that names the column.
         path: String,
@@ -118,7 +119,7 @@ pub enum RowProblem {
         fields: usize,
     },
     /// A value is not text in the mapping's encoding.
-    #[error("{path}: column `{column}`: {reason}")]
+    #[error("{path}: column `{}`: {reason}", Quoted(.column))]
     NotText {
         /// The mapping entry that names the column.
         path: String,
@@ -129,18 +130,19 @@ pub enum RowProblem {
     },
     /// The state or activity value is not in the mapping.
     #[error(
-        "{path}: `{value}` (column {columns}) is not in the mapping; add it as a state, an action, \"ignore\" or \"bad_data\""
+        "{path}: `{}` (column {columns}) is not in the mapping; add it as a state, an action, \"ignore\" or \"bad_data\"",
+        Quoted(.value)
     )]
     Unmapped {
         /// Where it would go: `states.values["..."]`.
         path: String,
-        /// The state columns.
+        /// The state columns, each quoted with [`Quoted`], joined with ` + `.
         columns: String,
         /// The value.
         value: String,
     },
     /// The mapping marks the value as bad data.
-    #[error("{path}: `{value}` is marked bad data by the mapping")]
+    #[error("{path}: `{}` is marked bad data by the mapping", Quoted(.value))]
     MarkedBadData {
         /// `states.values["..."]`.
         path: String,
@@ -148,7 +150,7 @@ pub enum RowProblem {
         value: String,
     },
     /// A time does not match the format.
-    #[error("{path}: `{value}` (column `{column}`) does not match the format `{format}`: {reason}")]
+    #[error("{path}: `{}` (column `{}`) does not match the format `{}`: {reason}", Quoted(.value), Quoted(.column), Quoted(.format))]
     BadTime {
         /// `time.column` or `fields.opened_at`.
         path: String,
@@ -163,7 +165,9 @@ pub enum RowProblem {
     },
     /// A wall-clock time that does not exist in the zone (skipped by daylight saving).
     #[error(
-        "{path}: `{value}` (column `{column}`) does not exist in zone {zone}: the clocks skipped it"
+        "{path}: `{}` (column `{}`) does not exist in zone {zone}: the clocks skipped it",
+        Quoted(.value),
+        Quoted(.column)
     )]
     SkippedTime {
         /// `time.column` or `fields.opened_at`.
@@ -176,7 +180,7 @@ pub enum RowProblem {
         zone: String,
     },
     /// A level that is not a number, or does not start with one.
-    #[error("{path}: `{value}` (column `{column}`) is not {expected}")]
+    #[error("{path}: `{}` (column `{}`) is not {expected}", Quoted(.value), Quoted(.column))]
     BadLevel {
         /// `levels.impact`, ...
         path: String,
@@ -188,7 +192,7 @@ pub enum RowProblem {
         expected: &'static str,
     },
     /// A level label the mapping does not list.
-    #[error("{path}: label `{value}` (column `{column}`) is not listed; the mapping lists: {}", .labels.join(", "))]
+    #[error("{path}: label `{}` (column `{}`) is not listed; the mapping lists: {}", Quoted(.value), Quoted(.column), quoted_list(.labels))]
     UnknownLabel {
         /// `levels.impact.labels`, ...
         path: String,
@@ -200,7 +204,7 @@ pub enum RowProblem {
         labels: Vec<String>,
     },
     /// A counter or integer sort key that is not an unsigned integer.
-    #[error("{path}: `{value}` (column `{column}`) is not an unsigned integer")]
+    #[error("{path}: `{}` (column `{}`) is not an unsigned integer", Quoted(.value), Quoted(.column))]
     BadInteger {
         /// `counters.reopens`, `order.by[0].integer`, ...
         path: String,
@@ -225,7 +229,8 @@ pub enum RowProblem {
     /// The row's case was already replayed to its end: its block ended (contiguous cases)
     /// or it reached a final state (interleaved cases).
     #[error(
-        "order.cases: case `{case}` ended at line {ended_at} ({why}); its later rows cannot be replayed"
+        "order.cases: case `{}` ended at line {ended_at} ({why}); its later rows cannot be replayed",
+        Quoted(.case)
     )]
     AfterEnd {
         /// The case.
@@ -263,14 +268,20 @@ impl RowProblem {
     pub fn group(&self) -> String {
         match self {
             RowProblem::MissingValue { path, column, .. } => {
-                format!("{path}: column `{column}` has no value")
+                format!("{path}: column `{}` has no value", Quoted(column))
             }
             RowProblem::NoState { path, columns } => format!("{path}: no value in {columns}"),
             RowProblem::Absent { path, column, .. } => {
-                format!("{path}: column `{column}` is absent (the row is too short)")
+                format!(
+                    "{path}: column `{}` is absent (the row is too short)",
+                    Quoted(column)
+                )
             }
             RowProblem::NotText { path, column, .. } => {
-                format!("{path}: column `{column}` is not text in the mapping's encoding")
+                format!(
+                    "{path}: column `{}` is not text in the mapping's encoding",
+                    Quoted(column)
+                )
             }
             RowProblem::Unmapped { path, columns, .. } => {
                 format!("{path}: not in the mapping (column {columns})")
@@ -281,21 +292,34 @@ impl RowProblem {
                 column,
                 format,
                 ..
-            } => format!("{path}: column `{column}` does not match the format `{format}`"),
+            } => format!(
+                "{path}: column `{}` does not match the format `{}`",
+                Quoted(column),
+                Quoted(format)
+            ),
             RowProblem::SkippedTime { path, column, .. } => {
-                format!("{path}: column `{column}` names a time the clocks skipped")
+                format!(
+                    "{path}: column `{}` names a time the clocks skipped",
+                    Quoted(column)
+                )
             }
             RowProblem::BadLevel {
                 path,
                 column,
                 expected,
                 ..
-            } => format!("{path}: column `{column}` is not {expected}"),
+            } => format!("{path}: column `{}` is not {expected}", Quoted(column)),
             RowProblem::UnknownLabel { path, column, .. } => {
-                format!("{path}: column `{column}` has a label the mapping does not list")
+                format!(
+                    "{path}: column `{}` has a label the mapping does not list",
+                    Quoted(column)
+                )
             }
             RowProblem::BadInteger { path, column, .. } => {
-                format!("{path}: column `{column}` is not an unsigned integer")
+                format!(
+                    "{path}: column `{}` is not an unsigned integer",
+                    Quoted(column)
+                )
             }
             RowProblem::Late { window, .. } => format!(
                 "order.window: earlier than {window} before the latest time above it (the file is not sorted by time within the window)"
@@ -484,7 +508,7 @@ impl Compiled {
     fn state_columns_names(&self) -> String {
         self.state_columns
             .iter()
-            .map(|c| format!("`{}`", c.name))
+            .map(|c| format!("`{}`", Quoted(&c.name)))
             .collect::<Vec<_>>()
             .join(" + ")
     }

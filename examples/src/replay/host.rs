@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use itsm_incident::Policy;
+use itsm_core::{LifecycleProblem, Quoted};
+use itsm_incident::{Policy, Workflow, WorkflowSpec};
 
 use super::{ReplayReport, replay};
 use crate::import::{Mapping, OpenError, ReadError};
@@ -32,8 +33,18 @@ pub enum RunError {
     Policy {
         /// The file.
         path: PathBuf,
-        /// The JSON error (with line and column), including a workflow's problems.
+        /// The JSON error (with line and column).
         reason: serde_json::Error,
+    },
+    /// The policy file's workflow is not a valid lifecycle: every problem, one a line.
+    #[error("{path} is refused: its workflow `{}` has {} problem(s):\n{}", Quoted(.lifecycle), .problems.len(), problem_lines(.problems))]
+    Lifecycle {
+        /// The file.
+        path: PathBuf,
+        /// The workflow's name.
+        lifecycle: String,
+        /// Every problem found.
+        problems: Vec<LifecycleProblem>,
     },
     /// The log does not open with the mapping.
     #[error(transparent)]
@@ -41,6 +52,50 @@ pub enum RunError {
     /// The log cannot be read on.
     #[error(transparent)]
     Read(#[from] ReadError),
+}
+
+fn problem_lines(problems: &[LifecycleProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A policy file read, its workflow checked first: a workflow that is not a valid lifecycle
+/// is refused with every problem listed ([`RunError::Lifecycle`]); any other mistake is the
+/// JSON error with its line and column ([`RunError::Policy`]).
+fn load_policy(path: &Path, text: &str) -> Result<Policy, RunError> {
+    serde_json::from_str(text).map_err(|reason| {
+        // The policy's own error names the workflow's problems on one line; to list them,
+        // the workflow alone is checked again.
+        let workflow = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|mut v| v.get_mut("workflow").map(serde_json::Value::take))
+            .and_then(|w| serde_json::from_value::<WorkflowSpec>(w).ok())
+            .map(Workflow::new);
+        match workflow {
+            // Only when that is the error the policy stopped at (not, say, its matrix's).
+            Some(Err(e)) if reason.to_string().starts_with(&e.to_string()) => match e {
+                itsm_core::Error::InvalidLifecycle {
+                    lifecycle,
+                    problems,
+                } => RunError::Lifecycle {
+                    path: path.to_owned(),
+                    lifecycle,
+                    problems,
+                },
+                _ => RunError::Policy {
+                    path: path.to_owned(),
+                    reason,
+                },
+            },
+            _ => RunError::Policy {
+                path: path.to_owned(),
+                reason,
+            },
+        }
+    })
 }
 
 /// The policy presets `--policy` accepts by name.
@@ -67,8 +122,9 @@ fn read(path: &Path) -> Result<String, RunError> {
 /// policy and where it came from, for the report.
 ///
 /// # Errors
-/// [`RunError::File`] or [`RunError::Policy`] when the file cannot be read or is not a valid
-/// policy (a workflow's problems are all named).
+/// [`RunError::File`] when the file cannot be read, [`RunError::Lifecycle`] when its workflow
+/// is not a valid lifecycle (every problem listed), [`RunError::Policy`] when it is not a
+/// valid policy otherwise.
 pub fn choose_policy(
     choice: Option<&str>,
     mapping: &Mapping,
@@ -76,10 +132,7 @@ pub fn choose_policy(
 ) -> Result<(Policy, String), RunError> {
     let from_file = |path: &Path, how: &str| -> Result<(Policy, String), RunError> {
         let text = read(path)?;
-        let policy = serde_json::from_str(&text).map_err(|reason| RunError::Policy {
-            path: path.to_owned(),
-            reason,
-        })?;
+        let policy = load_policy(path, &text)?;
         Ok((policy, format!("file {}{how}", path.display())))
     };
     match (choice, &mapping.policy) {

@@ -3,13 +3,18 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use itsm_core::{Impact, PriorityMatrix, Urgency};
+use itsm_core::{Impact, PriorityMatrix, Quoted, Urgency};
 use itsm_incident::ReassignmentCounting;
 
 /// How many example case ids a rejection kind keeps.
 pub(crate) const EXAMPLES: usize = 2;
 /// How many counter differences the report lists.
 pub(crate) const MISMATCHES: usize = 10;
+/// How many kinds of bad rows the report keeps apart (each unmapped value is a kind).
+pub(crate) const BAD_KINDS: usize = 100;
+/// The kind the bad rows of every further kind are counted under.
+pub(crate) const OTHER_BAD_KINDS: &str =
+    "(other kinds: more than 100 kinds of bad rows, the rest counted here)";
 
 /// A count with a few examples.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -100,7 +105,8 @@ pub struct ReplayReport {
     /// Rows the mapping says to ignore.
     pub ignored: usize,
     /// Rows left out, by [`RowProblem::group`](crate::import::RowProblem::group), with up to
-    /// three examples each.
+    /// three examples each; past 100 kinds, the rows of further kinds are counted under one
+    /// last kind (`(other kinds: ...)`), so the report stays bounded on any log.
     pub bad: BTreeMap<String, Tally>,
     /// Cases replayed.
     pub incidents: usize,
@@ -207,7 +213,7 @@ impl std::fmt::Display for ReplayReport {
                     MISMATCHES
                 );
                 for (case, ours, theirs) in &c.mismatches {
-                    let _ = writeln!(out, "  {case}: {ours} vs {theirs}");
+                    let _ = writeln!(out, "  {}: {ours} vs {theirs}", Quoted(case));
                 }
             }
         }
@@ -234,7 +240,7 @@ impl std::fmt::Display for ReplayReport {
                 .as_ref()
                 .map_or("no column".to_owned(), |c| format!(
                     "column `{}` on the case's last row",
-                    c.column
+                    Quoted(&c.column)
                 ))
         );
         let counting = match self.reassignment_counting {
@@ -250,7 +256,7 @@ impl std::fmt::Display for ReplayReport {
                 .as_ref()
                 .map_or("no column".to_owned(), |c| format!(
                     "column `{}` on the case's last row",
-                    c.column
+                    Quoted(&c.column)
                 ))
         );
         let _ = writeln!(
