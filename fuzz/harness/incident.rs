@@ -817,13 +817,26 @@ pub fn event_json(data: &[u8]) {
     match ours {
         Ok(event) => {
             let written = serde_json::to_string(&event);
-            assert!(written.is_ok(), "an event that does not serialize: {event:?}");
+            assert!(
+                written.is_ok(),
+                "an event that does not serialize: {event:?}"
+            );
             let again = written.map(|written| Event::from_json(&written));
-            assert_eq!(again.ok().and_then(Result::ok), Some(event), "event round trip");
+            assert_eq!(
+                again.ok().and_then(Result::ok),
+                Some(event),
+                "event round trip"
+            );
         }
         Err(error) => {
-            assert!(error.offset <= text.len(), "{error:?} past the end of {text:?}");
-            assert!(!error.problem.is_empty() && !error.expected.is_empty(), "{error:?}");
+            assert!(
+                error.offset <= text.len(),
+                "{error:?} past the end of {text:?}"
+            );
+            assert!(
+                !error.problem.is_empty() && !error.expected.is_empty(),
+                "{error:?}"
+            );
         }
     }
 }

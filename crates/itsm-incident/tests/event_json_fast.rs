@@ -37,7 +37,10 @@ fn same_answer(text: &str) -> bool {
     );
     if let Err(error) = &ours {
         assert!(error.offset <= text.len(), "{error:?} on {text:?}");
-        assert!(!error.problem.is_empty() && !error.expected.is_empty(), "{error:?}");
+        assert!(
+            !error.problem.is_empty() && !error.expected.is_empty(),
+            "{error:?}"
+        );
     }
     ours.is_ok()
 }
@@ -261,25 +264,101 @@ impl Style {
 /// Values to put in place of another, or beside it: every JSON kind, numbers at the edges
 /// of the integer types and in every form `serde_json` reads differently.
 const ODD_VALUES: &[&str] = &[
-    "null", "true", "false", "0", "1", "-0", "-1", "255", "256", "32767", "32768", "-32768",
-    "-32769", "4294967295", "4294967296", "18446744073709551615", "18446744073709551616",
-    "-9223372036854775808", "-9223372036854775809", "1.0", "1e2", "1E2", "0.5", "-0.0",
-    "1e400", "-1e400", "1e-400", "0e999999999999", "01", "00", "1.", ".5", "+1", "1e", "--1",
-    "NaN", "nul", "tru", "\"\"", "\"x\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"",
-    "\"\\ud83d\\ude00\"", "\"\\x\"", "\"\\u12\"", "\"\t\"", "[]", "{}", "[1,2,3]",
-    "{\"a\":1}", "[null]", "{\"a\":}", "[1,]", "{,}", "\"functional\"", "\"phone\"",
-    "{\"phone\":null}", "{\"other\":\"x\"}", "{\"other\":\"x\",\"other\":\"y\"}",
-    "\"2026-03-02T09:00:00Z\"", "\"2026-03-02T09:00:00+01:00\"", "\"2026-02-30T09:00:00Z\"",
-    "\"00000000-0000-0000-0000-000000000001\"", "\"00000000000000000000000000000001\"",
-    "\"{00000000-0000-0000-0000-000000000001}\"", "\"cell\"", "\"floor\"",
+    "null",
+    "true",
+    "false",
+    "0",
+    "1",
+    "-0",
+    "-1",
+    "255",
+    "256",
+    "32767",
+    "32768",
+    "-32768",
+    "-32769",
+    "4294967295",
+    "4294967296",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "1.0",
+    "1e2",
+    "1E2",
+    "0.5",
+    "-0.0",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "0e999999999999",
+    "01",
+    "00",
+    "1.",
+    ".5",
+    "+1",
+    "1e",
+    "--1",
+    "NaN",
+    "nul",
+    "tru",
+    "\"\"",
+    "\"x\"",
+    "\"\\ud800\"",
+    "\"\\udc00\"",
+    "\"\\ud800\\u0041\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\x\"",
+    "\"\\u12\"",
+    "\"\t\"",
+    "[]",
+    "{}",
+    "[1,2,3]",
+    "{\"a\":1}",
+    "[null]",
+    "{\"a\":}",
+    "[1,]",
+    "{,}",
+    "\"functional\"",
+    "\"phone\"",
+    "{\"phone\":null}",
+    "{\"other\":\"x\"}",
+    "{\"other\":\"x\",\"other\":\"y\"}",
+    "\"2026-03-02T09:00:00Z\"",
+    "\"2026-03-02T09:00:00+01:00\"",
+    "\"2026-02-30T09:00:00Z\"",
+    "\"00000000-0000-0000-0000-000000000001\"",
+    "\"00000000000000000000000000000001\"",
+    "\"{00000000-0000-0000-0000-000000000001}\"",
+    "\"cell\"",
+    "\"floor\"",
 ];
 
 /// Numbers at the edges of `u8`, `i16` and `u32`, and in the forms `serde_json` reads as
 /// floats.
 const ODD_NUMBERS: &[&str] = &[
-    "0", "-0", "1", "-1", "255", "256", "32767", "32768", "-32768", "-32769", "65535",
-    "4294967295", "4294967296", "1.0", "1e0", "2E1", "-0.0", "01", "1e400", "00",
-    "18446744073709551616", "-9223372036854775809",
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "255",
+    "256",
+    "32767",
+    "32768",
+    "-32768",
+    "-32769",
+    "65535",
+    "4294967295",
+    "4294967296",
+    "1.0",
+    "1e0",
+    "2E1",
+    "-0.0",
+    "01",
+    "1e400",
+    "00",
+    "18446744073709551616",
+    "-9223372036854775809",
 ];
 
 /// Another form of the same id or instant, when `text` is one: `uuid` and chrono read
@@ -296,7 +375,9 @@ fn other_form(text: &str, rng: &mut Rng) -> Option<String> {
         return Some(form);
     }
     if let Ok(at) = text.parse::<chrono::DateTime<chrono::FixedOffset>>() {
-        let offset = chrono::FixedOffset::east_opt(rng.pick(&["3600", "-19800", "0", "50400"]).parse().unwrap())?;
+        let offset = chrono::FixedOffset::east_opt(
+            rng.pick(&["3600", "-19800", "0", "50400"]).parse().unwrap(),
+        )?;
         let form = match rng.below(5) {
             0 => at.with_timezone(&offset).to_rfc3339(),
             1 => at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
@@ -317,7 +398,11 @@ fn mutate(root: &mut J, rng: &mut Rng) {
         // Replace by an odd value.
         0 | 1 => {
             let numeric = matches!(node, J::Raw(raw) if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()));
-            let values = if numeric && !rng.one_in(4) { ODD_NUMBERS } else { ODD_VALUES };
+            let values = if numeric && !rng.one_in(4) {
+                ODD_NUMBERS
+            } else {
+                ODD_VALUES
+            };
             *node = J::Raw(rng.pick(values).to_owned());
         }
         // An unknown field, or an odd value beside the others.
@@ -325,7 +410,10 @@ fn mutate(root: &mut J, rng: &mut Rng) {
             if let J::Obj(entries) = node {
                 let key = rng.pick(&["zzz", "type", "kind", "at", "", "\u{e9}", "code"]);
                 let at = rng.below(entries.len() + 1);
-                entries.insert(at, (key.to_owned(), J::Raw(rng.pick(ODD_VALUES).to_owned())));
+                entries.insert(
+                    at,
+                    (key.to_owned(), J::Raw(rng.pick(ODD_VALUES).to_owned())),
+                );
             }
         }
         // Repeat an entry, with its value or another.
@@ -381,7 +469,9 @@ fn mutate(root: &mut J, rng: &mut Rng) {
                     *s = match rng.below(4) {
                         0 => s.to_uppercase(),
                         1 => format!("{s} "),
-                        2 => rng.pick(&["entered", "unassigned", "imported", "cell", "other"]).to_owned(),
+                        2 => rng
+                            .pick(&["entered", "unassigned", "imported", "cell", "other"])
+                            .to_owned(),
                         _ => s.chars().rev().collect(),
                     };
                 }
@@ -391,9 +481,18 @@ fn mutate(root: &mut J, rng: &mut Rng) {
         9 => {
             if let J::Str(s) = node {
                 let escape = rng.pick(&[
-                    "\\ud83d\\ude00", "\\ud800", "\\udfff", "\\ud800\\ud800", "\\ud800x",
-                    "\\ud800\\n", "\\u00e9", "\\u0000", "\\b\\f\\n\\r\\t\\/\\\\\\\"", "\\u",
-                    "\\uD834\\uDD1E", "\\q",
+                    "\\ud83d\\ude00",
+                    "\\ud800",
+                    "\\udfff",
+                    "\\ud800\\ud800",
+                    "\\ud800x",
+                    "\\ud800\\n",
+                    "\\u00e9",
+                    "\\u0000",
+                    "\\b\\f\\n\\r\\t\\/\\\\\\\"",
+                    "\\u",
+                    "\\uD834\\uDD1E",
+                    "\\q",
                 ]);
                 let mut quoted = serde_json::to_string(s).unwrap();
                 let at = 1 + rng.below(quoted.len() - 1);
@@ -451,7 +550,10 @@ fn mutated_text(event: &Event, seed: u64) -> String {
         2 => {
             let at = rng.below(text.len() + 1);
             if text.is_char_boundary(at) {
-                text.insert(at, ['\u{1}', '\u{1f}', '\t', '\u{7f}', '"', '\\', ','][rng.below(7)]);
+                text.insert(
+                    at,
+                    ['\u{1}', '\u{1f}', '\t', '\u{7f}', '"', '\\', ','][rng.below(7)],
+                );
             }
         }
         _ => {}
@@ -598,12 +700,18 @@ fn corners_decode_as_serde_json_decodes_them() {
         // Buffered (the tag not first): unknown values are read, so these fail.
         format!(r#"{{{head},"x":1e400,"type":"resumed"}}"#),
         format!(r#"{{{head},"x":"\udc00","type":"resumed"}}"#),
-        format!(r#"{{{head},"x":{}1{},"type":"resumed"}}"#, "[".repeat(130), "]".repeat(130)),
+        format!(
+            r#"{{{head},"x":{}1{},"type":"resumed"}}"#,
+            "[".repeat(130),
+            "]".repeat(130)
+        ),
         format!(r#"{{"type":"resolved",{head},"code":"x","x":1e400}}"#),
         // Numbers out of the floats' range, where values are read.
         format!(r#"{{{head},"x":1e99999999999,"type":"resumed"}}"#),
         format!(r#"{{{head},"x":-1e309,"type":"resumed"}}"#),
-        format!(r#"{{{head},"x":1797693134862315800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,"type":"resumed"}}"#),
+        format!(
+            r#"{{{head},"x":1797693134862315800000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000,"type":"resumed"}}"#
+        ),
         // Raw control characters in skipped values too.
         format!("{{\"type\":\"resumed\",{head},\"x\":\"a\u{1}b\"}}"),
         format!("{{\"type\":\"resumed\",{head},\"x\":[\"\u{1f}\"]}}"),
@@ -614,8 +722,12 @@ fn corners_decode_as_serde_json_decodes_them() {
         format!(r#"{{"type":"canceled",{head},"reason":"\udc00"}}"#),
         format!(r#"{{"type":"canceled",{head},"reason":"\x"}}"#),
         // A level with an unknown field (deny_unknown_fields), a rule without its tag.
-        format!(r#"{{"type":"reprioritized",{head},"impact":1,"urgency":1,"priority":1,"explanation":{{"matrix":"m","impact":{{"value":1,"label":"a","x":0}},"urgency":{{"value":1,"label":"b"}},"priority":{{"value":1,"label":"c"}},"rule":{{"kind":"cell"}}}}}}"#),
-        format!(r#"{{"type":"reprioritized",{head},"impact":1,"urgency":1,"priority":1,"explanation":{{"matrix":"m","impact":{{"value":1,"label":"a"}},"urgency":{{"value":1,"label":"b"}},"priority":{{"value":1,"label":"c"}},"rule":{{"offset":1}}}}}}"#),
+        format!(
+            r#"{{"type":"reprioritized",{head},"impact":1,"urgency":1,"priority":1,"explanation":{{"matrix":"m","impact":{{"value":1,"label":"a","x":0}},"urgency":{{"value":1,"label":"b"}},"priority":{{"value":1,"label":"c"}},"rule":{{"kind":"cell"}}}}}}"#
+        ),
+        format!(
+            r#"{{"type":"reprioritized",{head},"impact":1,"urgency":1,"priority":1,"explanation":{{"matrix":"m","impact":{{"value":1,"label":"a"}},"urgency":{{"value":1,"label":"b"}},"priority":{{"value":1,"label":"c"}},"rule":{{"offset":1}}}}}}"#
+        ),
         format!(r#"{{"type":"entered",{head},"state":"x","kind":"pending"}}"#),
         formula("-0", "1"),
         formula("32768", "1"),
@@ -634,6 +746,62 @@ fn corners_decode_as_serde_json_decodes_them() {
     }
 }
 
+/// The recursion stops at `serde_json`'s nesting limit: a million levels, in a value
+/// skipped (`serde_json` accepts them there: it skips without a nesting limit), in a value
+/// read (refused past 127 levels), at the top and before the tag (where the tag is searched
+/// for), decode as `serde_json` decodes them, on a thread with a 1 MiB stack (the 127 levels
+/// that buffered values may reach take a few hundred KiB in a debug build; a million would
+/// take gigabytes).
+#[test]
+fn deep_nesting_decodes_without_deep_recursion() {
+    let head = head();
+    let deep =
+        |open: &str, close: &str| format!("{}1{}", open.repeat(1_000_000), close.repeat(1_000_000));
+    let (arrays, objects) = (deep("[", "]"), deep("{\"a\":", "}"));
+    let texts = Arc::new(vec![
+        (format!(r#"{{"type":"resumed",{head},"x":{arrays}}}"#), true),
+        (
+            format!(r#"{{"type":"resumed",{head},"x":{objects}}}"#),
+            true,
+        ),
+        (
+            format!(r#"{{{head},"x":{arrays},"type":"resumed"}}"#),
+            false,
+        ),
+        (
+            format!(r#"{{"x":{objects},{head},"type":"resumed"}}"#),
+            false,
+        ),
+        (
+            format!(r#"{{"type":"resolved",{head},"code":"c","x":{arrays}}}"#),
+            false,
+        ),
+        (
+            format!(r#"{{"type":"resumed",{head},"x":{}"#, "[".repeat(1_000_000)),
+            false,
+        ),
+        (arrays, false),
+        (objects, false),
+    ]);
+    let shared = Arc::clone(&texts);
+    let ours: Vec<bool> = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            shared
+                .iter()
+                .map(|(text, _)| Event::from_json(text).is_ok())
+                .collect()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    for ((text, accepted), ours) in texts.iter().zip(ours) {
+        // serde_json on the test's own thread, with its larger stack.
+        let theirs = serde_json::from_str::<Event>(text).is_ok();
+        assert_eq!((ours, theirs), (*accepted, *accepted), "{}", &text[..80]);
+    }
+}
+
 /// The error says what was wrong, where, and what was expected.
 #[test]
 fn errors_say_what_where_and_what_was_expected() {
@@ -642,12 +810,18 @@ fn errors_say_what_where_and_what_was_expected() {
     assert_eq!(error.expected, "field `code`");
     let text = format!(r#"{{"type":"resumed",{}}} x"#, head());
     let error = Event::from_json(&text).unwrap_err();
-    assert_eq!((error.offset, error.problem.as_str()), (text.len() - 1, "text after the value"));
+    assert_eq!(
+        (error.offset, error.problem.as_str()),
+        (text.len() - 1, "text after the value")
+    );
     let error = Event::from_json(r#"{"type":"resumed","at":"2026-02-30T09:00:00Z"}"#).unwrap_err();
     assert_eq!(error.problem, "input is out of range");
     assert_eq!(error.expected, "an RFC 3339 formatted date and time string");
     let error = Event::from_json(r#"{"type":"exploded"}"#).unwrap_err();
-    assert!(error.expected.starts_with("one of `reported`, `imported`"), "{error}");
+    assert!(
+        error.expected.starts_with("one of `reported`, `imported`"),
+        "{error}"
+    );
 }
 
 // The fuzz corpora.
@@ -658,10 +832,16 @@ fn errors_say_what_where_and_what_was_expected() {
 fn fuzz_corpora_decode_as_serde_json_decodes_them() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus");
     let (mut texts, mut events) = (0, 0);
-    let mut dirs: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     for dir in dirs {
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
         for file in files {
             let Ok(text) = String::from_utf8(std::fs::read(&file).unwrap()) else {
@@ -686,5 +866,8 @@ fn fuzz_corpora_decode_as_serde_json_decodes_them() {
             }
         }
     }
-    assert!(texts > 1000 && events > 20, "{texts} texts, {events} events");
+    assert!(
+        texts > 1000 && events > 20,
+        "{texts} texts, {events} events"
+    );
 }

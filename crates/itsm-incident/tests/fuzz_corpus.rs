@@ -54,7 +54,10 @@ fn incident_command_json_corpus_replays() {
 #[test]
 fn incident_event_json_corpus_replays() {
     let n = replay("incident_event_json", harness::event_json);
-    assert!(n >= 20, "the incident_event_json corpus has only {n} inputs");
+    assert!(
+        n >= 20,
+        "the incident_event_json corpus has only {n} inputs"
+    );
 }
 
 /// Inputs built from the code itself pass: the real ServiceNow policy, a command, a short

@@ -1181,7 +1181,10 @@ fn events_part(workload: &Workload<'_>, events_path: &Path) -> Res<Rates> {
     report("event JSON decode", "events", &rates, n, TARGET_JSON);
     // Diagnostic: the same lines, the events decoded by serde_json.
     let (serde, n) = measure(|| bench_event_decode(&lines, Decoder::SerdeJson))?;
-    println!("event JSON decode with serde_json events/s: {:.0}", serde.median);
+    println!(
+        "event JSON decode with serde_json events/s: {:.0}",
+        serde.median
+    );
     println!(
         "  diagnostic: the same {n} lines, each event decoded by serde_json::from_str::<Event> (min {:.0}, max {:.0}{})",
         serde.min,

@@ -820,7 +820,9 @@ impl<'a> Cursor<'a> {
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
     let (mut a, mut b) = (a, b);
-    while let (Some((x, rest_a)), Some((y, rest_b))) = (a.split_first_chunk::<8>(), b.split_first_chunk::<8>()) {
+    while let (Some((x, rest_a)), Some((y, rest_b))) =
+        (a.split_first_chunk::<8>(), b.split_first_chunk::<8>())
+    {
         if x != y {
             return false;
         }
@@ -863,7 +865,9 @@ fn hex8(word: u64) -> Option<u32> {
 #[inline]
 fn hyphenated(text: &[u8]) -> Option<Uuid> {
     let word = |from: usize| -> Option<u64> {
-        Some(u64::from_le_bytes(<[u8; 8]>::try_from(text.get(from..from + 8)?).ok()?))
+        Some(u64::from_le_bytes(
+            <[u8; 8]>::try_from(text.get(from..from + 8)?).ok()?,
+        ))
     };
     let half = |from: usize| -> Option<u64> {
         Some(u64::from(u32::from_le_bytes(

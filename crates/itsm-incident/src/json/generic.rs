@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use itsm_core::Quoted;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
@@ -97,11 +98,17 @@ impl de::Error for Fault {
     }
 
     fn invalid_type(found: Unexpected<'_>, expected: &dyn Expected) -> Fault {
-        Fault::new(format!("invalid type: {found}"), expected.to_string())
+        Fault::new(
+            format!("invalid type: {}", Found(found)),
+            expected.to_string(),
+        )
     }
 
     fn invalid_value(found: Unexpected<'_>, expected: &dyn Expected) -> Fault {
-        Fault::new(format!("invalid value: {found}"), expected.to_string())
+        Fault::new(
+            format!("invalid value: {}", Found(found)),
+            expected.to_string(),
+        )
     }
 
     fn invalid_length(len: usize, expected: &dyn Expected) -> Fault {
@@ -109,11 +116,17 @@ impl de::Error for Fault {
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Fault {
-        Fault::new(format!("unknown variant `{variant}`"), one_of(expected))
+        Fault::new(
+            format!("unknown variant `{}`", Quoted(variant)),
+            one_of(expected),
+        )
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Fault {
-        Fault::new(format!("unknown field `{field}`"), one_of(expected))
+        Fault::new(
+            format!("unknown field `{}`", Quoted(field)),
+            one_of(expected),
+        )
     }
 
     fn missing_field(field: &'static str) -> Fault {
@@ -128,6 +141,24 @@ impl de::Error for Fault {
             format!("duplicate field `{field}`"),
             format!("field `{field}` once"),
         )
+    }
+}
+
+/// What was found, as serde names it, with text from the input quoted through
+/// [`Quoted`] (at most 80 characters, controls escaped) so that a long or hostile value does
+/// not make a long or hostile message.
+struct Found<'a>(Unexpected<'a>);
+
+impl fmt::Display for Found<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Unexpected::Str(s) => write!(f, "string \"{}\"", Quoted(s)),
+            Unexpected::Bytes(bytes) => {
+                write!(f, "bytes \"{}\"", Quoted(&String::from_utf8_lossy(bytes)))
+            }
+            Unexpected::Other(s) => write!(f, "{}", Quoted(s)),
+            other => write!(f, "{other}"),
+        }
     }
 }
 
