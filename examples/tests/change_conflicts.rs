@@ -64,8 +64,8 @@ mismatches: 0
     assert_eq!(
         refused[5..],
         [
-            "refused: line 50: change `CHG00029`: planned start `29/03/2026 01:30` is a time Europe/London skips (the clocks go forward)",
-            "refused: line 53: change `CHG00031`: planned start `31/02/2026 10:00` does not read as `%d/%m/%Y %H:%M` (and its other row)",
+            "refused: line 49: change `CHG00029`: planned start `29/03/2026 01:30` is a time Europe/London skips (the clocks go forward)",
+            "refused: line 52: change `CHG00031`: planned start `31/02/2026 10:00` does not read as `%d/%m/%Y %H:%M` (and its other row)",
         ]
     );
 }
