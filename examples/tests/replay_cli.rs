@@ -97,11 +97,11 @@ fn another_policy_mistake_keeps_its_line_and_column() {
     let dir = std::env::temp_dir().join(format!("itsm-replay-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let policy = dir.join("policy.json");
-    std::fs::write(
-        &policy,
-        "{\n  \"workflow\": {\"name\": \"fine\"},\n  \"auto_close_after\": \"P1Y\"\n}\n",
-    )
-    .unwrap();
+    // The UCI policy (ServiceNow's workflow) with a duration in years, which has no fixed
+    // length and is refused.
+    let uci = std::fs::read_to_string(package("data/uci-policy.json")).unwrap();
+    let line = 1 + uci[..uci.find("\"P5D\"").unwrap()].matches('\n').count();
+    std::fs::write(&policy, uci.replace("\"P5D\"", "\"P1Y\"")).unwrap();
     let out = replay(&[
         Path::new("--mapping"),
         &package("tests/fixtures/european/mapping.json"),
@@ -119,7 +119,10 @@ fn another_policy_mistake_keeps_its_line_and_column() {
         )),
         "{stderr}"
     );
-    assert!(stderr.contains("at line 3 column"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("at line {line} column")),
+        "{stderr}"
+    );
 }
 
 #[test]
