@@ -1,0 +1,492 @@
+//! A service's dependency edges as plain data, and the suppliers it depends on with no
+//! alternative (supplier concentration).
+//!
+//! The edges come from the host (a CMDB export, or `itsm-graph`'s edges by id): this crate
+//! does not depend on the graph crate. A node is any id; a node whose id is a configuration
+//! item of the organisation is provided by that item's supplier, and a node whose id is a
+//! supplier stands for the supplier itself (so a supplier's own suppliers form a chain).
+
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+
+/// `from` needs one of `on`: a single node is a plain dependency, several are alternatives
+/// (any one of them suffices). A node with several dependencies needs each of them.
+///
+/// ```
+/// use itsm_dimensions::Dependency;
+///
+/// let plain = Dependency::new("payroll", &["payroll-db"]);
+/// let either = Dependency::new("payroll-db", &["san-a", "san-b"]); // redundant storage
+/// assert_eq!(either.on.len(), 2);
+/// # let _ = plain;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Dependency {
+    /// The node that depends.
+    pub from: String,
+    /// What it depends on: one node, or several alternatives.
+    pub on: Vec<String>,
+}
+
+impl Dependency {
+    /// `from` depends on one of `on`.
+    pub fn new(from: &str, on: &[&str]) -> Self {
+        Dependency {
+            from: from.to_owned(),
+            on: crate::model::strings(on),
+        }
+    }
+}
+
+/// Dependency edges, checked and indexed once for many services' queries. Ids need not be
+/// declared in the organisation: a node it does not know simply has no supplier.
+///
+/// ```
+/// use itsm_dimensions::{Dependencies, Dependency};
+///
+/// let deps = Dependencies::new(vec![
+///     Dependency::new("shop", &["payments"]),
+///     Dependency::new("payments", &["psp-a", "psp-b"]),
+/// ])?;
+/// assert_eq!(deps.node_count(), 4);
+/// assert!(Dependencies::new(vec![Dependency::new("shop", &[])]).is_err());
+/// # Ok::<(), itsm_dimensions::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dependencies {
+    edges: Vec<Dependency>,
+    pub(crate) graph: Csr,
+}
+
+/// The compact form: nodes by position, each node's requirement groups, each group's
+/// alternatives, and the reverse (which groups a node is an alternative in).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Csr {
+    pub(crate) names: Vec<String>,
+    pub(crate) ids: BTreeMap<String, u32>,
+    /// `node_groups[n]..node_groups[n + 1]`: node `n`'s groups.
+    node_groups: Vec<u32>,
+    /// `group_alts[g]..group_alts[g + 1]`: group `g`'s alternatives in `alts`.
+    group_alts: Vec<u32>,
+    alts: Vec<u32>,
+    /// The node owning each group.
+    group_owner: Vec<u32>,
+    /// `rev_start[n]..rev_start[n + 1]`: the groups node `n` is an alternative in, in `rev`.
+    rev_start: Vec<u32>,
+    rev: Vec<u32>,
+}
+
+const MAX: usize = u32::MAX as usize - 1;
+
+impl Dependencies {
+    /// Checks and indexes `edges`. A dependency given twice is the same fact.
+    ///
+    /// # Errors
+    /// [`Error::EmptyDependency`] for a dependency with an empty `on`, and
+    /// [`Error::TooLarge`] past 4 billion nodes or alternatives.
+    pub fn new(edges: Vec<Dependency>) -> Result<Self, Error> {
+        let mut ids: BTreeMap<String, u32> = BTreeMap::new();
+        let mut names: Vec<String> = Vec::new();
+        let mut intern = |name: &String| -> Result<u32, Error> {
+            if let Some(&i) = ids.get(name) {
+                return Ok(i);
+            }
+            let count = names.len();
+            if count >= MAX {
+                return Err(Error::TooLarge {
+                    what: "nodes",
+                    count: count + 1,
+                    max: MAX,
+                });
+            }
+            let i = count as u32;
+            ids.insert(name.clone(), i);
+            names.push(name.clone());
+            Ok(i)
+        };
+        let mut groups: Vec<(u32, Vec<u32>)> = Vec::with_capacity(edges.len());
+        let mut total_alts = 0usize;
+        for (index, edge) in edges.iter().enumerate() {
+            if edge.on.is_empty() {
+                return Err(Error::EmptyDependency {
+                    index,
+                    from: edge.from.clone(),
+                });
+            }
+            let from = intern(&edge.from)?;
+            let mut on = Vec::with_capacity(edge.on.len());
+            for name in &edge.on {
+                on.push(intern(name)?);
+            }
+            on.sort_unstable();
+            on.dedup();
+            total_alts += on.len();
+            if total_alts >= MAX || groups.len() >= MAX {
+                return Err(Error::TooLarge {
+                    what: "alternatives",
+                    count: total_alts,
+                    max: MAX,
+                });
+            }
+            groups.push((from, on));
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        let n = names.len();
+        let mut node_groups = vec![0u32; n + 1];
+        let mut group_alts = Vec::with_capacity(groups.len() + 1);
+        let mut alts = Vec::with_capacity(total_alts);
+        let mut group_owner = Vec::with_capacity(groups.len());
+        let mut rev_count = vec![0u32; n + 1];
+        group_alts.push(0);
+        for (from, on) in &groups {
+            if let Some(c) = node_groups.get_mut(*from as usize + 1) {
+                *c += 1;
+            }
+            for a in on {
+                if let Some(c) = rev_count.get_mut(*a as usize + 1) {
+                    *c += 1;
+                }
+            }
+            alts.extend_from_slice(on);
+            group_alts.push(alts.len() as u32);
+            group_owner.push(*from);
+        }
+        for i in 1..=n {
+            let (prev, cur) = (at(&node_groups, i - 1), at(&node_groups, i));
+            if let Some(c) = node_groups.get_mut(i) {
+                *c = prev + cur;
+            }
+            let (prev, cur) = (at(&rev_count, i - 1), at(&rev_count, i));
+            if let Some(c) = rev_count.get_mut(i) {
+                *c = prev + cur;
+            }
+        }
+        let rev_start = rev_count.clone();
+        let mut fill = rev_count;
+        let mut rev = vec![0u32; alts.len()];
+        for (g, (_, on)) in groups.iter().enumerate() {
+            for a in on {
+                if let Some(slot) = fill.get_mut(*a as usize) {
+                    if let Some(r) = rev.get_mut(*slot as usize) {
+                        *r = g as u32;
+                    }
+                    *slot += 1;
+                }
+            }
+        }
+        Ok(Dependencies {
+            edges,
+            graph: Csr {
+                names,
+                ids,
+                node_groups,
+                group_alts,
+                alts,
+                group_owner,
+                rev_start,
+                rev,
+            },
+        })
+    }
+
+    /// No dependencies at all.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The edges as given.
+    pub fn edges(&self) -> &[Dependency] {
+        &self.edges
+    }
+
+    /// How many distinct nodes the edges name.
+    pub fn node_count(&self) -> usize {
+        self.graph.names.len()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Dependencies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.edges.serialize(serializer)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Dependencies {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let edges = Vec::<Dependency>::deserialize(deserializer)?;
+        Dependencies::new(edges).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Dependencies {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Dependencies".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<Dependency>::json_schema(generator)
+    }
+}
+
+fn at(v: &[u32], i: usize) -> u32 {
+    v.get(i).copied().unwrap_or(0)
+}
+
+fn range(v: &[u32], i: u32) -> std::ops::Range<usize> {
+    at(v, i as usize) as usize..at(v, i as usize + 1) as usize
+}
+
+impl Csr {
+    fn groups(&self, n: u32) -> impl Iterator<Item = u32> + '_ {
+        range(&self.node_groups, n).map(|g| g as u32)
+    }
+
+    fn alts(&self, g: u32) -> &[u32] {
+        self.alts.get(range(&self.group_alts, g)).unwrap_or(&[])
+    }
+
+    fn parents(&self, n: u32) -> &[u32] {
+        self.rev.get(range(&self.rev_start, n)).unwrap_or(&[])
+    }
+
+    fn owner(&self, g: u32) -> u32 {
+        self.group_owner.get(g as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Scratch space reused across services, so that a query costs what it reaches, never the
+/// size of the whole graph.
+#[derive(Debug, Default)]
+pub(crate) struct Workspace {
+    stamp: Vec<u32>,
+    local: Vec<u32>,
+    generation: u32,
+}
+
+impl Workspace {
+    fn start(&mut self, n: usize) {
+        if self.stamp.len() < n {
+            self.stamp.resize(n, 0);
+            self.local.resize(n, 0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
+
+    fn local(&self, n: u32) -> Option<u32> {
+        let i = n as usize;
+        (self.stamp.get(i) == Some(&self.generation)).then(|| self.local.get(i).copied())?
+    }
+
+    fn set(&mut self, n: u32, local: u32) {
+        let i = n as usize;
+        if let (Some(s), Some(l)) = (self.stamp.get_mut(i), self.local.get_mut(i)) {
+            *s = self.generation;
+            *l = local;
+        }
+    }
+}
+
+/// The suppliers whose failure alone takes `root` down, each with the nodes of the graph it
+/// provides, by supplier position; `suppliers_of(node)` gives a node's suppliers.
+///
+/// Failure travels up: a node fails when it is provided by the failed supplier, or when
+/// every alternative of one of its dependencies has failed (least fixpoint, so cycles are
+/// fine). The cost is linear in what `root` reaches when no alternative is reachable (then
+/// every supplier reached is critical); otherwise the candidates are the suppliers on two
+/// different working paths (one taking every first alternative, one every last), checked
+/// 64 at a time, each batch one linear propagation.
+pub(crate) fn critical_suppliers(
+    graph: &Csr,
+    root: &str,
+    suppliers_of: &dyn Fn(u32) -> Vec<u32>,
+    ws: &mut Workspace,
+) -> BTreeMap<u32, Vec<u32>> {
+    let mut found: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let Some(&root) = graph.ids.get(root) else {
+        return found;
+    };
+    ws.start(graph.names.len());
+    // Reach, in an order where a node comes after everything it depends on (post-order of
+    // an iterative depth-first search).
+    let mut order: Vec<u32> = Vec::new();
+    let mut stack: Vec<(u32, u32, usize)> = Vec::new(); // node, group, alternative
+    let mut alternatives = false;
+    ws.set(root, u32::MAX);
+    stack.push((root, at(&graph.node_groups, root as usize), 0));
+    while let Some(top) = stack.last_mut() {
+        let (node, group, alt) = *top;
+        let end = at(&graph.node_groups, node as usize + 1);
+        if group >= end {
+            let local = order.len() as u32;
+            order.push(node);
+            ws.set(node, local);
+            stack.pop();
+            continue;
+        }
+        let alts = graph.alts(group);
+        if alts.len() > 1 {
+            alternatives = true;
+        }
+        match alts.get(alt) {
+            Some(&next) => {
+                top.2 += 1;
+                if ws.local(next).is_none() {
+                    ws.set(next, u32::MAX); // on the stack
+                    stack.push((next, at(&graph.node_groups, next as usize), 0));
+                }
+            }
+            None => {
+                top.1 += 1;
+                top.2 = 0;
+            }
+        }
+    }
+    // Every supplier of every node reached.
+    let supplied: Vec<(u32, Vec<u32>)> = order
+        .iter()
+        .map(|&n| (n, suppliers_of(n)))
+        .filter(|(_, s)| !s.is_empty())
+        .collect();
+    if !alternatives {
+        for (node, suppliers) in &supplied {
+            for s in suppliers {
+                found.entry(*s).or_default().push(*node);
+            }
+        }
+        return found;
+    }
+    let w1 = witness(graph, root, ws, &order, true);
+    let w2 = witness(graph, root, ws, &order, false);
+    let mut in_w1 = std::collections::BTreeSet::new();
+    let mut in_both = std::collections::BTreeSet::new();
+    for (node, suppliers) in &supplied {
+        if let Some(l) = ws.local(*node) {
+            if w1.get(l as usize) == Some(&true) {
+                in_w1.extend(suppliers.iter().copied());
+            }
+        }
+    }
+    for (node, suppliers) in &supplied {
+        if let Some(l) = ws.local(*node) {
+            if w2.get(l as usize) == Some(&true) {
+                in_both.extend(suppliers.iter().copied().filter(|s| in_w1.contains(s)));
+            }
+        }
+    }
+    let candidates: Vec<u32> = in_both.into_iter().collect();
+    for batch in candidates.chunks(64) {
+        let mut fail = vec![0u64; order.len()];
+        for (node, suppliers) in &supplied {
+            let Some(l) = ws.local(*node) else { continue };
+            for s in suppliers {
+                if let Ok(bit) = batch.binary_search(s) {
+                    if let Some(f) = fail.get_mut(l as usize) {
+                        *f |= 1u64 << bit;
+                    }
+                }
+            }
+        }
+        propagate(graph, ws, &order, &mut fail);
+        let root_local = ws.local(root).unwrap_or(u32::MAX) as usize;
+        let down = fail.get(root_local).copied().unwrap_or(0);
+        for (bit, s) in batch.iter().enumerate() {
+            if down & (1u64 << bit) != 0 {
+                found.insert(*s, Vec::new());
+            }
+        }
+    }
+    for (node, suppliers) in &supplied {
+        for s in suppliers {
+            if let Some(nodes) = found.get_mut(s) {
+                nodes.push(*node);
+            }
+        }
+    }
+    found
+}
+
+/// The nodes of one working set: from `root`, every dependency through its first (or last)
+/// alternative. If a supplier is on none of its nodes, its failure leaves this set working,
+/// so `root` keeps working: a critical supplier is on every such set.
+fn witness(graph: &Csr, root: u32, ws: &Workspace, order: &[u32], first: bool) -> Vec<bool> {
+    let mut on = vec![false; order.len()];
+    let mut stack = vec![root];
+    if let Some(l) = ws.local(root) {
+        if let Some(o) = on.get_mut(l as usize) {
+            *o = true;
+        }
+    }
+    while let Some(n) = stack.pop() {
+        for g in graph.groups(n) {
+            let alts = graph.alts(g);
+            let pick = if first { alts.first() } else { alts.last() };
+            if let Some(&next) = pick {
+                if let Some(l) = ws.local(next) {
+                    if let Some(o) = on.get_mut(l as usize) {
+                        if !*o {
+                            *o = true;
+                            stack.push(next);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    on
+}
+
+/// Failure bits to their least fixpoint: a node fails (for a bit) when every alternative of
+/// one of its dependencies fails. Nodes start queued in dependency order, so an acyclic
+/// graph settles in one sweep; a change re-queues the dependents.
+fn propagate(graph: &Csr, ws: &Workspace, order: &[u32], fail: &mut [u64]) {
+    let mut queued = vec![true; order.len()];
+    let mut queue: std::collections::VecDeque<u32> = (0..order.len() as u32).collect();
+    while let Some(local) = queue.pop_front() {
+        if let Some(q) = queued.get_mut(local as usize) {
+            *q = false;
+        }
+        let Some(&node) = order.get(local as usize) else {
+            continue;
+        };
+        let mut bits = fail.get(local as usize).copied().unwrap_or(0);
+        for g in graph.groups(node) {
+            let mut all = u64::MAX;
+            for &a in graph.alts(g) {
+                let l = ws.local(a).unwrap_or(u32::MAX) as usize;
+                all &= fail.get(l).copied().unwrap_or(0);
+            }
+            bits |= all;
+        }
+        let Some(slot) = fail.get_mut(local as usize) else {
+            continue;
+        };
+        if bits == *slot {
+            continue;
+        }
+        *slot = bits;
+        for &g in graph.parents(node) {
+            let owner = graph.owner(g);
+            if let Some(l) = ws.local(owner) {
+                if let Some(q) = queued.get_mut(l as usize) {
+                    if !*q {
+                        *q = true;
+                        queue.push_back(l);
+                    }
+                }
+            }
+        }
+    }
+}
