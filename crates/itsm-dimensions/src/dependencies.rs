@@ -12,15 +12,6 @@ use crate::error::Error;
 
 /// `from` needs one of `on`: a single node is a plain dependency, several are alternatives
 /// (any one of them suffices). A node with several dependencies needs each of them.
-///
-/// ```
-/// use itsm_dimensions::Dependency;
-///
-/// let plain = Dependency::new("payroll", &["payroll-db"]);
-/// let either = Dependency::new("payroll-db", &["san-a", "san-b"]); // redundant storage
-/// assert_eq!(either.on.len(), 2);
-/// # let _ = plain;
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -35,6 +26,14 @@ pub struct Dependency {
 
 impl Dependency {
     /// `from` depends on one of `on`.
+    ///
+    /// ```
+    /// use itsm_dimensions::Dependency;
+    ///
+    /// let plain = Dependency::new("payroll", &["payroll-db"]);
+    /// let either = Dependency::new("payroll-db", &["san-a", "san-b"]); // redundant storage
+    /// assert_eq!((plain.on.len(), either.on.len()), (1, 2));
+    /// ```
     pub fn new(from: &str, on: &[&str]) -> Self {
         Dependency {
             from: from.to_owned(),
