@@ -304,9 +304,14 @@ impl Workspace {
 /// Failure travels up: a node fails when it is provided by the failed supplier, or when
 /// every alternative of one of its dependencies has failed (least fixpoint, so cycles are
 /// fine). The cost is linear in what `root` reaches when no alternative is reachable (then
-/// every supplier reached is critical); otherwise the candidates are the suppliers on two
-/// different working paths (one taking every first alternative, one every last), checked
-/// 64 at a time, each batch one linear propagation.
+/// every supplier reached is critical). Otherwise the candidates are the suppliers on two
+/// different working sets (one taking every first alternative, one every last); each is
+/// checked by failing it and following the failure up until it reaches a node already known
+/// to be critical (the service, what it needs with no alternative, a confirmed supplier's
+/// node), candidates nearest the service first. A chain, or a ladder of alternatives that
+/// meet again one step down, so costs a step per candidate; the worst case, many candidates
+/// each taking down much of the graph without reaching the service, is the candidates times
+/// what they reach.
 pub(crate) fn critical_suppliers(
     graph: &Csr,
     root: &str,
@@ -369,52 +374,105 @@ pub(crate) fn critical_suppliers(
     }
     let w1 = witness(graph, root, ws, &order, true);
     let w2 = witness(graph, root, ws, &order, false);
+    // A candidate is on both working sets; checked from the service down (parents before
+    // children), each is critical when its failure reaches a node already known critical.
+    let mut candidates: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new(); // supplier -> (top, nodes)
+    let on = |w: &[bool], l: u32| w.get(l as usize) == Some(&true);
     let mut in_w1 = std::collections::BTreeSet::new();
-    let mut in_both = std::collections::BTreeSet::new();
+    let mut in_w2 = std::collections::BTreeSet::new();
     for (node, suppliers) in &supplied {
-        if let Some(l) = ws.local(*node) {
-            if w1.get(l as usize) == Some(&true) {
-                in_w1.extend(suppliers.iter().copied());
+        let Some(l) = ws.local(*node) else { continue };
+        for &s in suppliers {
+            if on(&w1, l) {
+                in_w1.insert(s);
             }
+            if on(&w2, l) {
+                in_w2.insert(s);
+            }
+            let entry = candidates.entry(s).or_insert((0, Vec::new()));
+            entry.0 = entry.0.max(l);
+            entry.1.push(l);
         }
     }
-    for (node, suppliers) in &supplied {
-        if let Some(l) = ws.local(*node) {
-            if w2.get(l as usize) == Some(&true) {
-                in_both.extend(suppliers.iter().copied().filter(|s| in_w1.contains(s)));
+    candidates.retain(|s, _| in_w1.contains(s) && in_w2.contains(s));
+    let mut critical = forced(graph, root, ws, order.len());
+    let mut queue: Vec<(u32, u32, Vec<u32>)> =
+        candidates.into_iter().map(|(s, (top, nodes))| (top, s, nodes)).collect();
+    queue.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, supplier, nodes) in queue {
+        if takes_down(graph, ws, &order, &nodes, &critical) {
+            if let [one] = nodes.as_slice() {
+                if let Some(k) = critical.get_mut(*one as usize) {
+                    *k = true;
+                }
             }
+            let names: Vec<u32> = nodes.iter().filter_map(|l| order.get(*l as usize).copied()).collect();
+            found.insert(supplier, names);
         }
     }
-    let candidates: Vec<u32> = in_both.into_iter().collect();
-    for batch in candidates.chunks(64) {
-        let mut fail = vec![0u64; order.len()];
-        for (node, suppliers) in &supplied {
-            let Some(l) = ws.local(*node) else { continue };
-            for s in suppliers {
-                if let Ok(bit) = batch.binary_search(s) {
-                    if let Some(f) = fail.get_mut(l as usize) {
-                        *f |= 1u64 << bit;
+    found
+}
+
+/// The nodes whose failure alone takes `root` down for certain, found without search:
+/// `root`, and what a known one depends on with no alternative.
+fn forced(graph: &Csr, root: u32, ws: &Workspace, len: usize) -> Vec<bool> {
+    let mut known = vec![false; len];
+    let mut stack = vec![root];
+    if let Some(k) = ws.local(root).and_then(|l| known.get_mut(l as usize)) {
+        *k = true;
+    }
+    while let Some(n) = stack.pop() {
+        for g in graph.groups(n) {
+            if let [only] = graph.alts(g) {
+                if let Some(k) = ws.local(*only).and_then(|l| known.get_mut(l as usize)) {
+                    if !*k {
+                        *k = true;
+                        stack.push(*only);
                     }
                 }
             }
         }
-        propagate(graph, ws, &order, &mut fail);
-        let root_local = ws.local(root).unwrap_or(u32::MAX) as usize;
-        let down = fail.get(root_local).copied().unwrap_or(0);
-        for (bit, s) in batch.iter().enumerate() {
-            if down & (1u64 << bit) != 0 {
-                found.insert(*s, Vec::new());
-            }
+    }
+    known
+}
+
+/// Whether failing `sources` (local positions) takes down a node of `critical`: failure
+/// travels up, a node failing when every alternative of one of its dependencies has. It
+/// stops at the first critical node reached, so a candidate just below a known critical
+/// node costs a step, not a walk to the service.
+fn takes_down(graph: &Csr, ws: &Workspace, order: &[u32], sources: &[u32], critical: &[bool]) -> bool {
+    let mut failed: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    let mut dead: BTreeMap<u32, usize> = BTreeMap::new(); // group -> alternatives failed
+    let mut queue: Vec<u32> = Vec::new();
+    for &l in sources {
+        if critical.get(l as usize) == Some(&true) {
+            return true;
+        }
+        if failed.insert(l) {
+            queue.push(l);
         }
     }
-    for (node, suppliers) in &supplied {
-        for s in suppliers {
-            if let Some(nodes) = found.get_mut(s) {
-                nodes.push(*node);
+    while let Some(l) = queue.pop() {
+        let Some(&node) = order.get(l as usize) else { continue };
+        for &g in graph.parents(node) {
+            let owner = graph.owner(g);
+            let Some(o) = ws.local(owner) else { continue };
+            if failed.contains(&o) {
+                continue;
             }
+            let count = dead.entry(g).or_insert(0);
+            *count += 1;
+            if *count < graph.alts(g).len() {
+                continue;
+            }
+            if critical.get(o as usize) == Some(&true) {
+                return true;
+            }
+            failed.insert(o);
+            queue.push(o);
         }
     }
-    found
+    false
 }
 
 /// The nodes of one working set: from `root`, every dependency through its first (or last)
@@ -445,47 +503,4 @@ fn witness(graph: &Csr, root: u32, ws: &Workspace, order: &[u32], first: bool) -
         }
     }
     on
-}
-
-/// Failure bits to their least fixpoint: a node fails (for a bit) when every alternative of
-/// one of its dependencies fails. Nodes start queued in dependency order, so an acyclic
-/// graph settles in one sweep; a change re-queues the dependents.
-fn propagate(graph: &Csr, ws: &Workspace, order: &[u32], fail: &mut [u64]) {
-    let mut queued = vec![true; order.len()];
-    let mut queue: std::collections::VecDeque<u32> = (0..order.len() as u32).collect();
-    while let Some(local) = queue.pop_front() {
-        if let Some(q) = queued.get_mut(local as usize) {
-            *q = false;
-        }
-        let Some(&node) = order.get(local as usize) else {
-            continue;
-        };
-        let mut bits = fail.get(local as usize).copied().unwrap_or(0);
-        for g in graph.groups(node) {
-            let mut all = u64::MAX;
-            for &a in graph.alts(g) {
-                let l = ws.local(a).unwrap_or(u32::MAX) as usize;
-                all &= fail.get(l).copied().unwrap_or(0);
-            }
-            bits |= all;
-        }
-        let Some(slot) = fail.get_mut(local as usize) else {
-            continue;
-        };
-        if bits == *slot {
-            continue;
-        }
-        *slot = bits;
-        for &g in graph.parents(node) {
-            let owner = graph.owner(g);
-            if let Some(l) = ws.local(owner) {
-                if let Some(q) = queued.get_mut(l as usize) {
-                    if !*q {
-                        *q = true;
-                        queue.push_back(l);
-                    }
-                }
-            }
-        }
-    }
 }

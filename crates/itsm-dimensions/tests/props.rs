@@ -20,7 +20,9 @@ const SUPPLIERS: usize = 4;
 
 /// A graph over `svc`, `n0`..`n7` and the suppliers `s0`..`s3` as nodes: each dependency is
 /// (from, alternatives), positions 0 = svc, 1..=8 the n's, 9..=12 the suppliers.
-fn graph() -> impl Strategy<Value = (Vec<(usize, Vec<usize>)>, Vec<Option<usize>>)> {
+type Edges = Vec<(usize, Vec<usize>)>;
+
+fn graph() -> impl Strategy<Value = (Edges, Vec<Option<usize>>)> {
     let n = 1 + NODES + SUPPLIERS;
     (
         prop::collection::vec((0..n, prop::collection::vec(0..n, 1..4)), 0..16),
