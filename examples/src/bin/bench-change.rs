@@ -21,9 +21,11 @@
 //! 3. the next free windows ([`SEARCHES`] searches of 100 windows in 90 days, ServiceNow's
 //!    defaults), three of them checked against trying every minute.
 //!
-//! Every answer is compared: the conflicts of each proposal (ours, `rust-lapper`'s, and for
-//! the first [`BRUTE`] proposals every booking tried), the pairs of the three scans, and the
-//! searched windows; `mismatches:` counts the differences.
+//! Every answer is compared: the conflicts of each proposal with bookings (ours against
+//! `rust-lapper`'s for all of them), for the first [`BRUTE`] proposals all their conflicts
+//! under all the rules against a plain check (every booking, freeze and item's calendar
+//! tried), the pairs of the three scans, and the searched windows; `mismatches:` counts
+//! the differences.
 //!
 //! Run: `cargo run --release -p itsm-examples --bin bench-change [-- --no-all-pairs]`.
 
@@ -37,6 +39,7 @@
 use std::collections::BTreeSet;
 use std::error::Error;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -77,6 +80,10 @@ struct World {
     rules: Rules,
     bookings_only: Rules,
     proposals: Vec<Proposal>,
+    /// The maintenance calendars: items `3k` at night, items `3k + 1` at weekends.
+    maintenance: [Calendar; 2],
+    /// The freezes as generated: name, window, items (`None`: every item).
+    freezes: Vec<(String, Window, Option<BTreeSet<ConfigItemId>>)>,
 }
 
 impl World {
@@ -184,21 +191,27 @@ fn generate(rng: &mut Rng) -> Res<World> {
             .collect()
     };
     let maintenance = vec![
-        Maintenance::new(nights, third(0)),
-        Maintenance::new(weekends, third(1)),
+        Maintenance::new(nights.clone(), third(0)),
+        Maintenance::new(weekends.clone(), third(1)),
     ];
-    let freezes: Vec<Blackout> = (0..FREEZES)
+    let plain: Vec<(String, Window, Option<BTreeSet<ConfigItemId>>)> = (0..FREEZES)
         .map(|n| {
             let start = year() + Duration::hours(rng.between(0, 364 * 24));
             let window = Window::starting(start, Duration::hours(rng.between(24, 72)))?;
-            let freeze = Blackout::windows(&format!("freeze-{n}"), vec![window]);
-            Ok(if n < 40 {
-                freeze
-            } else {
-                freeze.only_for((0..1000).filter_map(|_| any(rng, &ids)).collect())
-            })
+            let items = (n >= 40).then(|| (0..1000).filter_map(|_| any(rng, &ids)).collect());
+            Ok((format!("freeze-{n}"), window, items))
         })
         .collect::<Res<_>>()?;
+    let freezes: Vec<Blackout> = plain
+        .iter()
+        .map(|(name, window, items)| {
+            let freeze = Blackout::windows(name, vec![*window]);
+            match items {
+                Some(items) => freeze.only_for(items.iter().copied().collect()),
+                None => freeze,
+            }
+        })
+        .collect();
     let rules = Rules::new(Checks::all(), maintenance.clone(), freezes.clone())?;
     let mut only = Checks::none();
     (only.same_item, only.related_items, only.assignee) = (true, true, true);
@@ -224,6 +237,8 @@ fn generate(rng: &mut Rng) -> Res<World> {
         rules,
         bookings_only,
         proposals,
+        maintenance: [nights, weekends],
+        freezes: plain,
     })
 }
 
@@ -469,6 +484,84 @@ fn brute_check(w: &World, p: &Proposal) -> BTreeSet<Hit> {
     out
 }
 
+/// Every conflict of `p` under all the rules, the plain way: every booking tried, each
+/// maintenance calendar asked per item, every freeze tried.
+fn brute_all(w: &World, p: &Proposal) -> Res<Vec<Conflict>> {
+    let items: BTreeSet<ConfigItemId> = p.items.iter().copied().collect();
+    let related: BTreeSet<(ConfigItemId, ConfigItemId)> = items
+        .iter()
+        .flat_map(|i| w.related(i).map(move |r| (*i, r)))
+        .filter(|(_, r)| !items.contains(r))
+        .collect();
+    let (from, to) = (p.window.start(), p.window.end());
+    let outside = |item: &ConfigItemId| -> Res<Option<Arc<str>>> {
+        let Some(calendar) = w.maintenance.get(World::index(item) as usize % 3) else {
+            return Ok(None);
+        };
+        Ok((!calendar.covers(&from, &to)?).then(|| calendar.name().into()))
+    };
+    let mut out = Vec::new();
+    for b in w.schedule.bookings() {
+        if !b.window().overlaps(&p.window) {
+            continue;
+        }
+        let change = b.change();
+        for &item in items.iter().filter(|i| b.items().contains(i)) {
+            out.push(Conflict::ItemScheduled { item, change });
+        }
+        for &(item, related) in related.iter().filter(|(_, r)| b.items().contains(r)) {
+            out.push(Conflict::RelatedItemScheduled {
+                item,
+                related,
+                change,
+            });
+        }
+        if let Some(assignee) = p.assignee.filter(|a| b.assignee() == Some(*a)) {
+            out.push(Conflict::AssigneeBooked { assignee, change });
+        }
+    }
+    for &item in &items {
+        if let Some(calendar) = outside(&item)? {
+            out.push(Conflict::OutsideMaintenance { item, calendar });
+        }
+    }
+    for &(item, related) in &related {
+        if let Some(calendar) = outside(&related)? {
+            out.push(Conflict::RelatedOutsideMaintenance {
+                item,
+                related,
+                calendar,
+            });
+        }
+    }
+    for (name, _, only) in w.freezes.iter().filter(|(_, x, _)| x.overlaps(&p.window)) {
+        let blackout = || Arc::<str>::from(name.as_str());
+        let Some(only) = only else {
+            out.push(Conflict::InBlackout {
+                item: None,
+                blackout: blackout(),
+            });
+            continue;
+        };
+        for &item in items.iter().filter(|i| only.contains(i)) {
+            out.push(Conflict::InBlackout {
+                item: Some(item),
+                blackout: blackout(),
+            });
+        }
+        for &(item, related) in related.iter().filter(|(_, r)| only.contains(r)) {
+            out.push(Conflict::RelatedInBlackout {
+                item,
+                related,
+                blackout: blackout(),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 /// The free windows of `p`, trying every minute of the horizon.
 fn brute_search(w: &World, p: &Proposal, search: &Search) -> Res<Vec<Window>> {
     let (mut out, mut t, len, limit) = (
@@ -549,6 +642,9 @@ fn main() -> Res<()> {
         .count();
     for (p, got) in w.proposals.iter().zip(&ours).take(BRUTE) {
         mismatches += usize::from(hits(got) != brute_check(&w, p));
+    }
+    for (p, got) in w.proposals.iter().zip(&all).take(BRUTE) {
+        mismatches += usize::from(*got != brute_all(&w, p)?);
     }
     let per = |ms: f64| ms * 1e6 / PROPOSALS as f64;
     let found = all.iter().filter(|c| !c.is_empty()).count();
