@@ -39,6 +39,7 @@ use crate::event::Event;
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[error("{problem} at byte {offset}, expected {expected}")]
 #[non_exhaustive]
 pub struct DecodeError {
@@ -75,6 +76,7 @@ impl Event {
     /// assert!(Event::from_json(r#"{"type":"work_started"}"#).is_err());
     /// # Ok::<(), itsm_incident::DecodeError>(())
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     pub fn from_json(text: &str) -> Result<Event, DecodeError> {
         match fast::event(text) {
             Some(event) => Ok(event),
