@@ -1,12 +1,14 @@
 //! The one error type of this crate, and where an unknown node or relation was named.
 
+use itsm_core::Quoted;
+
 /// Everything that can go wrong building or querying a graph. Each variant names the
 /// offending record and says what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Two nodes (or a node and a group) share an id.
-    #[error("id `{id}` is used twice (node or group #{first} and #{second}); ids must be unique")]
+    #[error("id `{}` is used twice (node or group #{first} and #{second}); ids must be unique", Quoted(.id))]
     DuplicateId {
         /// The id.
         id: String,
@@ -16,14 +18,14 @@ pub enum Error {
         second: usize,
     },
     /// Two relationship types share a name.
-    #[error("relation `{name}` is declared twice; relation names must be unique")]
+    #[error("relation `{}` is declared twice; relation names must be unique", Quoted(.name))]
     DuplicateRelation {
         /// The name.
         name: String,
     },
     /// A node or group id that the graph does not declare: in a spec's edge or group, in a
     /// query, or a [`NodeId`](crate::NodeId) that this builder or graph did not make.
-    #[error("{named_in} names unknown node `{id}`; name a declared node or group")]
+    #[error("{named_in} names unknown node `{}`; name a declared node or group", Quoted(.id))]
     UnknownNode {
         /// The unknown id (for a [`NodeId`](crate::NodeId), its `#index`).
         id: String,
@@ -32,7 +34,7 @@ pub enum Error {
     },
     /// A relationship type that was not declared: in a spec's edge, or a
     /// [`RelationId`](crate::RelationId) that this builder did not make.
-    #[error("{named_in} uses undeclared relation `{relation}`; declared: {}", .declared.join(", "))]
+    #[error("{named_in} uses undeclared relation `{}`; declared: {}", Quoted(.relation), names(.declared))]
     UnknownRelation {
         /// The relation (for a [`RelationId`](crate::RelationId), its `#index`).
         relation: String,
@@ -44,7 +46,9 @@ pub enum Error {
     /// A builder was asked to make a node a member of a node that is not a redundancy
     /// group.
     #[error(
-        "`{member}` cannot be a member of `{id}`: it is not a redundancy group; members join groups made with `GraphBuilder::group`"
+        "`{}` cannot be a member of `{}`: it is not a redundancy group; members join groups made with `GraphBuilder::group`",
+        Quoted(.member),
+        Quoted(.id)
     )]
     UnknownGroup {
         /// The node that is not a group.
@@ -55,14 +59,15 @@ pub enum Error {
     /// A node (not a group) declared with kind [`NodeKind::Group`](crate::NodeKind::Group):
     /// it would have no members and no threshold.
     #[error(
-        "node `{id}` has kind `group`; redundancy groups are declared among the groups, with their members"
+        "node `{}` has kind `group`; redundancy groups are declared among the groups, with their members",
+        Quoted(.id)
     )]
     InvalidNodeKind {
         /// The node's id.
         id: String,
     },
     /// A group lists a member twice.
-    #[error("group `{group}` lists member `{member}` twice; list each member once")]
+    #[error("group `{}` lists member `{}` twice; list each member once", Quoted(.group), Quoted(.member))]
     DuplicateMember {
         /// The group.
         group: String,
@@ -70,14 +75,14 @@ pub enum Error {
         member: String,
     },
     /// A group has no members.
-    #[error("group `{group}` has no members; a group needs at least one")]
+    #[error("group `{}` has no members; a group needs at least one", Quoted(.group))]
     EmptyGroup {
         /// The group.
         group: String,
     },
     /// A group needs more members up than it has (a count larger than the group, or a
     /// percentage over 100, rounded up).
-    #[error("group `{group}` needs {min_up} members up but has only {members}")]
+    #[error("group `{}` needs {min_up} members up but has only {members}", Quoted(.group))]
     GroupThreshold {
         /// The group.
         group: String,
@@ -158,11 +163,26 @@ pub enum NamedIn {
 impl std::fmt::Display for NamedIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NamedIn::Edge { edge, from, to } => write!(f, "edge #{edge} ({from} -> {to})"),
-            NamedIn::Group { group } => write!(f, "group `{group}`"),
+            NamedIn::Edge { edge, from, to } => {
+                write!(f, "edge #{edge} ({} -> {})", Quoted(from), Quoted(to))
+            }
+            NamedIn::Group { group } => write!(f, "group `{}`", Quoted(group)),
             NamedIn::Query => f.write_str("a query"),
             NamedIn::Builder => f.write_str("a builder call"),
             NamedIn::Workspace => f.write_str("a workspace query"),
         }
     }
+}
+
+/// The declared names, each quoted, at most ten (then how many more).
+fn names(declared: &[String]) -> String {
+    let mut parts: Vec<String> = declared
+        .iter()
+        .take(10)
+        .map(|name| Quoted(name).to_string())
+        .collect();
+    if declared.len() > 10 {
+        parts.push(format!("and {} more", declared.len() - 10));
+    }
+    parts.join(", ")
 }
