@@ -162,18 +162,18 @@ fn service(before: &ServiceAssessment, after: &ServiceAssessment) -> ServiceComp
             after: score(after, d),
         })
         .collect();
-    let keys = |s: &ServiceAssessment| -> BTreeSet<(RuleId, String)> {
-        s.findings().map(|f| (f.rule, f.subject.clone())).collect()
-    };
+    fn keys(s: &ServiceAssessment) -> BTreeSet<(RuleId, &str)> {
+        s.findings().map(|f| (f.rule, f.subject.as_str())).collect()
+    }
     let (had, has) = (keys(before), keys(after));
     let mut resolved: Vec<DimensionFinding> = before
         .findings()
-        .filter(|f| !has.contains(&(f.rule, f.subject.clone())))
+        .filter(|f| !has.contains(&(f.rule, f.subject.as_str())))
         .cloned()
         .collect();
     let mut new: Vec<DimensionFinding> = after
         .findings()
-        .filter(|f| !had.contains(&(f.rule, f.subject.clone())))
+        .filter(|f| !had.contains(&(f.rule, f.subject.as_str())))
         .cloned()
         .collect();
     resolved.dedup();
