@@ -233,10 +233,12 @@ pub fn commands(data: &[u8]) {
         );
         let Ok(events) = result else { continue };
         let after = events.iter().fold(state.clone(), evolve);
-        if let Err(why) = invariants::check_step(&policy, &state, &command, now, &events, &after)
-        {
-            panic!("{} broke an invariant: {why}", command.name());
-        }
+        let kept = invariants::check_step(&policy, &state, &command, now, &events, &after);
+        assert!(
+            kept.is_ok(),
+            "{} broke an invariant: {kept:?}",
+            command.name()
+        );
         for event in &events {
             round_trip(event, "event");
         }
@@ -269,8 +271,8 @@ pub fn policy_json(data: &[u8]) {
     // create, submit, publish, submit with an approval, approve, an approval's approval, a
     // reader's flag, revise, a tick 200 hours later, reaffirm.
     let scenario: Vec<u8> = [
-        8u8, 0, 0, 0, 8, 1, 2, 0, 8, 1, 4, 0, 8, 1, 3, 24, 17, 1, 6, 0, 17, 1, 8, 0, 4, 1, 17,
-        2, 17, 1, 12, 0, 17, 200, 19, 0, 17, 1, 16, 0,
+        8u8, 0, 0, 0, 8, 1, 2, 0, 8, 1, 4, 0, 8, 1, 3, 24, 17, 1, 6, 0, 17, 1, 8, 0, 4, 1, 17, 2,
+        17, 1, 12, 0, 17, 200, 19, 0, 17, 1, 16, 0,
     ]
     .into_iter()
     .chain(data.iter().copied().take(64))
@@ -289,13 +291,20 @@ pub fn policy_json(data: &[u8]) {
             let answer = decide(&state, &command, &Context::new(now, &who, policy));
             if let Ok(events) = &answer {
                 state.apply(events);
-                if let Err(why) = invariants::check_state(policy, &state) {
-                    panic!("{} broke an invariant: {why}", command.name());
-                }
+                let kept = invariants::check_state(policy, &state);
+                assert!(
+                    kept.is_ok(),
+                    "{} broke an invariant: {kept:?}",
+                    command.name()
+                );
             }
             answers.push(answer);
         }
         (state, answers)
     };
-    assert_eq!(run(&policy), run(&back), "a policy and its JSON copy disagree");
+    assert_eq!(
+        run(&policy),
+        run(&back),
+        "a policy and its JSON copy disagree"
+    );
 }

@@ -29,5 +29,8 @@ fn knowledge_commands_corpus_replays() {
 #[test]
 fn knowledge_policy_json_corpus_replays() {
     let n = replay("knowledge_policy_json", harness::policy_json);
-    assert!(n >= 3, "the knowledge_policy_json corpus has only {n} inputs");
+    assert!(
+        n >= 3,
+        "the knowledge_policy_json corpus has only {n} inputs"
+    );
 }

@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_knowledge::itsm_approval;
 use itsm_knowledge::{
     Actor, ApprovalId, ApprovalRequest, Article, ArticleId, ArticleStatus, Command, Content,
-    Context, Error, Event, Feedback, GroupId, KnownErrorId, Link, Policy, ProblemId,
-    Publication, PublicationMode, Role, State, UserId, decide, evolve, next_deadline,
+    Context, Error, Event, Feedback, GroupId, KnownErrorId, Link, Policy, ProblemId, Publication,
+    PublicationMode, Role, State, UserId, decide, evolve, next_deadline,
 };
 
 fn t(hours: i64) -> DateTime<Utc> {
@@ -49,7 +49,10 @@ fn reader(n: u128) -> Actor {
 const ID: ArticleId = ArticleId::from_u128(42);
 
 fn create() -> Command {
-    Command::create(ID, Content::new("Reset a VPN token", "Open the portal, then ..."))
+    Command::create(
+        ID,
+        Content::new("Reset a VPN token", "Open the portal, then ..."),
+    )
 }
 
 fn submit_with_approval(round: u128) -> Command {
@@ -173,13 +176,19 @@ fn servicenow_instant_publish_publishes_a_draft_at_once() {
 #[test]
 fn servicenow_approval_publish_goes_through_review_to_published_when_a_manager_approves() {
     let policy = Policy::servicenow();
-    let mut steps = vec![(create(), author(), 0), (submit_with_approval(1), author(), 1)];
+    let mut steps = vec![
+        (create(), author(), 0),
+        (submit_with_approval(1), author(), 1),
+    ];
     assert_eq!(status(&policy, &steps), ArticleStatus::InReview);
     steps.push((answer(true), manager(), 2));
     let (state, log) = run(&policy, &steps).unwrap();
     assert_eq!(article(&state).status(), ArticleStatus::Published);
     let published = article(&state).published().unwrap();
-    assert_eq!((published.number(), published.published_by()), (1, manager().user));
+    assert_eq!(
+        (published.number(), published.published_by()),
+        (1, manager().user)
+    );
     // The approval's events are in the article's log.
     assert!(log.iter().any(|e| matches!(
         e,
@@ -220,7 +229,10 @@ fn servicenow_a_managers_rejection_leaves_the_article_in_draft() {
 #[test]
 fn servicenow_only_a_knowledge_manager_approves() {
     let policy = Policy::servicenow();
-    let given = vec![(create(), author(), 0), (submit_with_approval(1), author(), 1)];
+    let given = vec![
+        (create(), author(), 0),
+        (submit_with_approval(1), author(), 1),
+    ];
     let (_, refused) = when(&policy, &given, (answer(true), colleague(), 2));
     assert!(matches!(refused, Err(Error::Approval(_))), "{refused:?}");
     // Nor may the author, a knowledge manager or not: separation of duties.
@@ -250,7 +262,10 @@ fn servicenow_publishing_a_new_version_supersedes_the_old_one() {
     let (state, _) = run(&policy, &steps).unwrap();
     let article = article(&state);
     assert_eq!(article.published().unwrap().number(), 2);
-    assert_eq!(article.published().unwrap().content().body, "New portal steps");
+    assert_eq!(
+        article.published().unwrap().content().body,
+        "New portal steps"
+    );
     assert_eq!(article.superseded().len(), 1);
     assert_eq!(article.superseded()[0].number, 1);
     assert_eq!(article.superseded()[0].superseded_at, t(4));
@@ -279,13 +294,19 @@ fn servicenow_a_revision_leaves_the_published_version_as_it_is() {
     let a = article(&state);
     assert_eq!(a.status(), ArticleStatus::InReview);
     assert_eq!(a.published().unwrap().number(), 1);
-    assert_eq!(a.published().unwrap().content().body, "Open the portal, then ...");
+    assert_eq!(
+        a.published().unwrap().content().body,
+        "Open the portal, then ..."
+    );
     assert_eq!(a.working().unwrap().number(), 2);
     assert_eq!(a.working().unwrap().content().body, "Draft steps");
     // The reviser is the revision's author: another manager approves it.
     steps.push((answer(true), other_manager(), 6));
     let (state, _) = run(&policy, &steps).unwrap();
-    assert_eq!(article(&state).published().unwrap().content().body, "Draft steps");
+    assert_eq!(
+        article(&state).published().unwrap().content().body,
+        "Draft steps"
+    );
 }
 
 /// "You cannot check out a published article unless there is already a checked out
@@ -334,7 +355,10 @@ fn servicenow_version_numbers_are_whole_and_only_grow() {
 #[test]
 fn servicenow_the_author_or_a_knowledge_admin_recalls_a_version_in_review() {
     let policy = Policy::servicenow();
-    let given = vec![(create(), author(), 0), (submit_with_approval(1), author(), 1)];
+    let given = vec![
+        (create(), author(), 0),
+        (submit_with_approval(1), author(), 1),
+    ];
     let (_, by_author) = when(&policy, &given, (Command::Recall, author(), 2));
     let events = by_author.unwrap();
     // The pending approval is canceled first, so its log says why it stopped.
@@ -405,7 +429,11 @@ fn servicenow_retire_needs_no_checked_out_version_and_a_manager_or_the_latest_pu
     // The author published version 1 (instant publication): the latest publisher retires.
     let published = published_instantly();
     assert!(when(&policy, &published, (retire(), author(), 2)).1.is_ok());
-    assert!(when(&policy, &published, (retire(), manager(), 2)).1.is_ok());
+    assert!(
+        when(&policy, &published, (retire(), manager(), 2))
+            .1
+            .is_ok()
+    );
     assert!(matches!(
         when(&policy, &published, (retire(), colleague(), 2)).1,
         Err(Error::Denied { .. })
@@ -483,7 +511,10 @@ fn servicenow_article_validity_sets_the_review_date() {
     let mut policy = Policy::servicenow_instant();
     policy.review_interval = Some(Duration::days(365));
     let (state, _) = run(&policy, &published_instantly()).unwrap();
-    assert_eq!(next_deadline(&state, &policy), Some(t(1) + Duration::days(365)));
+    assert_eq!(
+        next_deadline(&state, &policy),
+        Some(t(1) + Duration::days(365))
+    );
 }
 
 /// Feedback on article versions: "Checking out an article or setting a previous version to
@@ -607,16 +638,63 @@ fn the_reviewer_rule_keeps_writers_from_approving_their_own_version() {
         );
     }
     let (_, approved) = when(&policy, &given, (Command::Approve, admin(), 3));
-    assert!(matches!(approved.unwrap()[..], [Event::Published { version: 1, .. }]));
+    assert!(matches!(
+        approved.unwrap()[..],
+        [Event::Published { version: 1, .. }]
+    ));
     // A contributor without the reviewer's role may not approve either.
     let (_, denied) = when(&policy, &given, (Command::Approve, colleague(), 3));
     assert!(matches!(denied, Err(Error::Denied { .. })));
 }
 
+/// Under the reviewer rule the first version is published by its reviewer; a revision goes
+/// through review again, by someone who did not write it, while version 1 stays published.
+#[test]
+fn the_reviewer_rule_publishes_each_version_after_review() {
+    let policy = Policy::peer_review();
+    let mut steps = published_after_review();
+    let (state, _) = run(&policy, &steps).unwrap();
+    let published = article(&state).published().unwrap();
+    assert_eq!(article(&state).status(), ArticleStatus::Published);
+    assert_eq!(
+        (
+            published.number(),
+            published.published_by(),
+            published.published_at()
+        ),
+        (1, manager().user, t(2))
+    );
+    steps.push((Command::Revise, other_manager(), 3));
+    steps.push((
+        Command::edit(Content::new("Reset a VPN token", "Revised steps")),
+        other_manager(),
+        4,
+    ));
+    steps.push((Command::Submit { approval: None }, other_manager(), 5));
+    let (state, _) = run(&policy, &steps).unwrap();
+    let a = article(&state);
+    assert_eq!(a.status(), ArticleStatus::InReview);
+    assert_eq!(
+        a.published().unwrap().content().body,
+        "Open the portal, then ..."
+    );
+    let (_, own) = when(&policy, &steps, (Command::Approve, other_manager(), 6));
+    assert!(matches!(own, Err(Error::OwnVersion { version: 2, .. })));
+    steps.push((Command::Approve, manager(), 6));
+    let (state, _) = run(&policy, &steps).unwrap();
+    let a = article(&state);
+    assert_eq!(a.published().unwrap().number(), 2);
+    assert_eq!(a.published().unwrap().content().body, "Revised steps");
+    assert_eq!(a.superseded()[0].number, 1);
+}
+
 #[test]
 fn a_rejection_needs_a_reason_and_sends_the_version_back_to_draft() {
     let policy = Policy::peer_review();
-    let mut given = vec![(create(), author(), 0), (Command::Submit { approval: None }, author(), 1)];
+    let mut given = vec![
+        (create(), author(), 0),
+        (Command::Submit { approval: None }, author(), 1),
+    ];
     let (_, refused) = when(
         &policy,
         &given,
@@ -650,7 +728,10 @@ fn a_rejection_needs_a_reason_and_sends_the_version_back_to_draft() {
 #[test]
 fn an_approval_decides_and_submit_must_match_the_policy() {
     let approval = Policy::servicenow();
-    let in_review = vec![(create(), author(), 0), (submit_with_approval(1), author(), 1)];
+    let in_review = vec![
+        (create(), author(), 0),
+        (submit_with_approval(1), author(), 1),
+    ];
     let (_, refused) = when(&approval, &in_review, (Command::Approve, manager(), 2));
     assert_eq!(
         refused.unwrap_err(),
@@ -663,7 +744,11 @@ fn an_approval_decides_and_submit_must_match_the_policy() {
         (Command::Submit { approval: None }, author(), 1),
     );
     assert_eq!(refused.unwrap_err(), Error::ApprovalRequired);
-    let (_, refused) = when(&Policy::peer_review(), &draft, (submit_with_approval(1), author(), 1));
+    let (_, refused) = when(
+        &Policy::peer_review(),
+        &draft,
+        (submit_with_approval(1), author(), 1),
+    );
     assert_eq!(
         refused.unwrap_err(),
         Error::NoApprovalPolicy {
@@ -684,7 +769,11 @@ fn an_approval_decides_and_submit_must_match_the_policy() {
             itsm_approval::CommandKind::Cancel,
         ),
     ] {
-        let (_, refused) = when(&approval, &in_review, (Command::Approval { answer }, manager(), 2));
+        let (_, refused) = when(
+            &approval,
+            &in_review,
+            (Command::Approval { answer }, manager(), 2),
+        );
         assert_eq!(refused.unwrap_err(), Error::NotAnAnswer { answer: kind });
     }
 }
@@ -698,7 +787,12 @@ fn a_group_approval_publishes_when_its_quorum_is_met() {
     policy.publication = Publication::Approval {
         policy: itsm_approval::Policy::cab(board),
     };
-    let members = [author().user, manager().user, other_manager().user, admin().user];
+    let members = [
+        author().user,
+        manager().user,
+        other_manager().user,
+        admin().user,
+    ];
     let submit = Command::Submit {
         approval: Some(ApprovalRequest::new(ApprovalId::from_u128(1)).with_members(board, members)),
     };
@@ -741,12 +835,24 @@ fn a_tick_flags_review_due_at_or_after_the_date_and_never_early() {
     let (state, _) = run(&policy, &flagged).unwrap();
     assert!(article(&state).review_due());
     assert_eq!(next_deadline(&state, &policy), None);
-    let (_, again) = when(&policy, &flagged, (Command::Tick, admin(), hours_to_due + 9));
+    let (_, again) = when(
+        &policy,
+        &flagged,
+        (Command::Tick, admin(), hours_to_due + 9),
+    );
     assert_eq!(again.unwrap(), []);
     // Clocks drift: a tick earlier than the last event is a no-op, any other command an error.
-    let (_, drifted) = when(&policy, &flagged, (Command::Tick, admin(), hours_to_due + 4));
+    let (_, drifted) = when(
+        &policy,
+        &flagged,
+        (Command::Tick, admin(), hours_to_due + 4),
+    );
     assert_eq!(drifted.unwrap(), []);
-    let (_, backwards) = when(&policy, &flagged, (Command::Reaffirm, manager(), hours_to_due + 4));
+    let (_, backwards) = when(
+        &policy,
+        &flagged,
+        (Command::Reaffirm, manager(), hours_to_due + 4),
+    );
     assert_eq!(
         backwards.unwrap_err(),
         Error::ClockWentBackwards {
@@ -755,7 +861,11 @@ fn a_tick_flags_review_due_at_or_after_the_date_and_never_early() {
         }
     );
     // Before the article exists a tick does nothing either.
-    let idle = decide(&State::new(), &Command::Tick, &Context::new(t(0), &admin(), &policy));
+    let idle = decide(
+        &State::new(),
+        &Command::Tick,
+        &Context::new(t(0), &admin(), &policy),
+    );
     assert_eq!(idle.unwrap(), []);
 }
 
@@ -794,7 +904,10 @@ fn the_published_version_comes_due_while_a_revision_is_drafted() {
     let mut steps = published_instantly();
     steps.push((Command::Revise, manager(), 2));
     let (_, answer) = when(&policy, &steps, (Command::Tick, admin(), 25));
-    assert!(matches!(answer.unwrap()[..], [Event::ReviewDue { version: 1, .. }]));
+    assert!(matches!(
+        answer.unwrap()[..],
+        [Event::ReviewDue { version: 1, .. }]
+    ));
     steps.push((Command::Tick, admin(), 25));
     steps.push((Command::Discard, manager(), 26));
     let (state, _) = run(&policy, &steps).unwrap();
@@ -807,7 +920,11 @@ fn the_published_version_comes_due_while_a_revision_is_drafted() {
 #[test]
 fn one_vote_per_reader_and_only_on_something_published() {
     let policy = Policy::servicenow_instant();
-    let (_, refused) = when(&policy, &[(create(), author(), 0)], (vote(true), reader(1), 1));
+    let (_, refused) = when(
+        &policy,
+        &[(create(), author(), 0)],
+        (vote(true), reader(1), 1),
+    );
     assert_eq!(
         refused.unwrap_err(),
         Error::NothingPublished {
@@ -836,7 +953,10 @@ fn attention_comes_once_when_open_flags_exceed_the_threshold() {
     let (state, log) = run(&policy, &steps).unwrap();
     assert_eq!(article(&state).flags().len(), 2);
     assert_eq!(article(&state).flags_total(), 2);
-    assert!(!log.iter().any(|e| matches!(e, Event::AttentionNeeded { .. })));
+    assert!(
+        !log.iter()
+            .any(|e| matches!(e, Event::AttentionNeeded { .. }))
+    );
     steps.push((flag("screenshots old"), reader(3), 5));
     steps.push((flag("still wrong"), reader(4), 6));
     let (state, log) = run(&policy, &steps).unwrap();
@@ -866,7 +986,11 @@ fn the_usefulness_score_is_the_wilson_lower_bound() {
     let (state, _) = run(&policy, &steps).unwrap();
     let usefulness = article(&state).usefulness();
     assert_eq!(usefulness.share(), Some(0.9));
-    assert!((usefulness.score() - 0.595_85).abs() < 1e-5, "{}", usefulness.score());
+    assert!(
+        (usefulness.score() - 0.595_85).abs() < 1e-5,
+        "{}",
+        usefulness.score()
+    );
 }
 
 /// Links to problems and known errors, by id; a link already there, or a removal of one not
@@ -883,12 +1007,23 @@ fn links_to_problems_and_known_errors() {
     ];
     let (state, _) = run(&policy, &steps).unwrap();
     assert_eq!(article(&state).links().len(), 2);
-    let (_, again) = when(&policy, &steps, (Command::Link { link: known }, author(), 3));
+    let (_, again) = when(
+        &policy,
+        &steps,
+        (Command::Link { link: known }, author(), 3),
+    );
     assert_eq!(again.unwrap(), []);
     steps.push((Command::Unlink { link: problem }, author(), 3));
     let (state, _) = run(&policy, &steps).unwrap();
-    assert_eq!(article(&state).links().iter().copied().collect::<Vec<_>>(), [known]);
-    let (_, absent) = when(&policy, &steps, (Command::Unlink { link: problem }, author(), 4));
+    assert_eq!(
+        article(&state).links().iter().copied().collect::<Vec<_>>(),
+        [known]
+    );
+    let (_, absent) = when(
+        &policy,
+        &steps,
+        (Command::Unlink { link: problem }, author(), 4),
+    );
     assert_eq!(absent.unwrap(), []);
 }
 
@@ -896,7 +1031,11 @@ fn links_to_problems_and_known_errors() {
 #[test]
 fn only_a_revision_is_discarded() {
     let policy = Policy::servicenow_instant();
-    let (_, refused) = when(&policy, &[(create(), author(), 0)], (Command::Discard, author(), 1));
+    let (_, refused) = when(
+        &policy,
+        &[(create(), author(), 0)],
+        (Command::Discard, author(), 1),
+    );
     assert_eq!(
         refused.unwrap_err(),
         Error::NothingPublished { command: "discard" }
@@ -908,11 +1047,16 @@ fn only_a_revision_is_discarded() {
 fn edits_need_a_title_and_the_same_content_is_no_change() {
     let policy = Policy::servicenow_instant();
     let given = vec![(create(), author(), 0)];
-    let same = Command::edit(Content::new("Reset a VPN token", "Open the portal, then ..."));
+    let same = Command::edit(Content::new(
+        "Reset a VPN token",
+        "Open the portal, then ...",
+    ));
     assert_eq!(when(&policy, &given, (same, author(), 1)).1.unwrap(), []);
     let untitled = Command::edit(Content::new("", "body"));
     assert_eq!(
-        when(&policy, &given, (untitled, author(), 1)).1.unwrap_err(),
+        when(&policy, &given, (untitled, author(), 1))
+            .1
+            .unwrap_err(),
         Error::MissingField {
             command: "edit",
             field: "title"
@@ -929,9 +1073,19 @@ fn create_comes_first_needs_a_role_and_a_title() {
         &create(),
         &Context::new(t(0), &ctx_reader, &policy),
     );
-    assert!(matches!(refused, Err(Error::Denied { command: "create", .. })));
+    assert!(matches!(
+        refused,
+        Err(Error::Denied {
+            command: "create",
+            ..
+        })
+    ));
     let untitled = Command::create(ID, Content::new("", "x"));
-    let refused = decide(&State::new(), &untitled, &Context::new(t(0), &author(), &policy));
+    let refused = decide(
+        &State::new(),
+        &untitled,
+        &Context::new(t(0), &author(), &policy),
+    );
     assert_eq!(
         refused.unwrap_err(),
         Error::MissingField {

@@ -5,8 +5,8 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use itsm_knowledge::{
-    ApprovalId, ApprovalRequest, ArticleId, Command, Content, Event, Feedback, KnownErrorId,
-    Link, Policy, Publication, UserId,
+    ApprovalId, ApprovalRequest, ArticleId, Command, Content, Event, Feedback, KnownErrorId, Link,
+    Policy, Publication, UserId,
 };
 use serde_json::json;
 
@@ -87,7 +87,9 @@ fn policies_are_checked_when_loaded() {
         ),
     ];
     for (json, expected) in cases {
-        let err = serde_json::from_value::<Policy>(json).unwrap_err().to_string();
+        let err = serde_json::from_value::<Policy>(json)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expected), "{err} does not say {expected}");
     }
 }

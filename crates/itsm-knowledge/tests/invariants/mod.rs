@@ -1,6 +1,6 @@
 //! The invariants of articles, written once: checked after every step by the proptest
-//! sequences (`tests/sequences.rs`), the bounded exploration (`tests/explore.rs`) and the
-//! fuzz harness (`fuzz/harness/knowledge.rs`, which includes this file).
+//! sequences and the bounded exploration (`tests/sequences.rs`) and by the fuzz harness
+//! (`fuzz/harness/knowledge.rs`, which includes this file).
 //!
 //! Each function returns `Err` naming what broke.
 // Each includer uses the part it needs.
@@ -32,13 +32,19 @@ pub fn check_state(policy: &Policy, state: &State) -> Result<(), String> {
         if published.number() > article.latest_version() {
             return Err("the published version is newer than the latest".into());
         }
-        if article.working().is_some_and(|w| w.number() <= published.number()) {
+        if article
+            .working()
+            .is_some_and(|w| w.number() <= published.number())
+        {
             return Err("the working version is not newer than the published one".into());
         }
         let mut last = 0;
         for old in article.superseded() {
             if old.number <= last || old.number >= published.number() {
-                return Err(format!("superseded versions out of order: {:?}", article.superseded()));
+                return Err(format!(
+                    "superseded versions out of order: {:?}",
+                    article.superseded()
+                ));
             }
             last = old.number;
         }
@@ -67,9 +73,15 @@ pub fn check_state(policy: &Policy, state: &State) -> Result<(), String> {
     if policy.publication.mode() == PublicationMode::Approval
         && article.status() == ArticleStatus::InReview
     {
-        let pending = article.working().and_then(|w| w.approval()).is_some_and(|a| {
-            matches!(a.outcome(), itsm_knowledge::itsm_approval::Outcome::Pending { .. })
-        });
+        let pending = article
+            .working()
+            .and_then(|w| w.approval())
+            .is_some_and(|a| {
+                matches!(
+                    a.outcome(),
+                    itsm_knowledge::itsm_approval::Outcome::Pending { .. }
+                )
+            });
         if !pending {
             return Err("in review under an approval without a pending approval".into());
         }
@@ -119,7 +131,10 @@ pub fn check_step(
             Command::Tick => &[],
             _ => &[name],
         };
-        if !rows.iter().any(|r| target(mode, b.status(), r) == Some(a.status())) {
+        if !rows
+            .iter()
+            .any(|r| target(mode, b.status(), r) == Some(a.status()))
+        {
             return Err(format!(
                 "{} --{name}--> {} is not in the table under {mode}",
                 b.status(),
