@@ -50,7 +50,7 @@
 //! assert_eq!(suppliers.findings[0].message,
 //!     "the last contract with supplier `cloudco` ends on 2026-04-30, in 59 days (notice: P90D)");
 //! assert_eq!(payroll.concentration[0].supplier, "cloudco");
-//! assert_eq!((people.score, suppliers.score, payroll.score), (90, 90, 94));
+//! assert_eq!((people.score, suppliers.score, payroll.score), (93, 90, 95));
 //! # Ok::<(), itsm_dimensions::Error>(())
 //! ```
 //!

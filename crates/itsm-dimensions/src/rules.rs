@@ -203,13 +203,12 @@ impl RuleId {
             | RuleId::StepNoTeam
             | RuleId::PracticeNotCarriedOut => Severity::High,
             RuleId::RoleSinglePerson
-            | RuleId::SkillSingleHolder
             | RuleId::AccountabilityUnclear
             | RuleId::ContractEnding
             | RuleId::SupplierConcentration
             | RuleId::NoValueStream
             | RuleId::StepNoPractice => Severity::Medium,
-            RuleId::DataAssetNoSteward => Severity::Low,
+            RuleId::SkillSingleHolder | RuleId::DataAssetNoSteward => Severity::Low,
         }
     }
 }
@@ -231,9 +230,9 @@ pub struct Penalties {
     pub low: u32,
     /// A medium finding (default 5).
     pub medium: u32,
-    /// A high finding (default 10).
+    /// A high finding (default 15).
     pub high: u32,
-    /// A critical finding (default 25).
+    /// A critical finding (default 40).
     pub critical: u32,
 }
 
@@ -242,8 +241,8 @@ impl Default for Penalties {
         Penalties {
             low: 2,
             medium: 5,
-            high: 10,
-            critical: 25,
+            high: 15,
+            critical: 40,
         }
     }
 }

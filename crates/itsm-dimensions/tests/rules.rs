@@ -288,7 +288,7 @@ fn severities_penalties_and_weights_are_data() {
             p.score,
         )
     };
-    assert_eq!(score(&s), (Severity::Critical, 75, 94));
+    assert_eq!(score(&s), (Severity::Critical, 60, 90));
     s.severities.insert(RuleId::NoOwner, Severity::Low);
     assert_eq!(score(&s), (Severity::Low, 98, 100));
     s.penalties.low = 200;

@@ -26,7 +26,7 @@ fn settings_default_in_json() {
     );
     assert_eq!(
         serde_json::to_string(&s).unwrap(),
-        r#"{"today":"2026-03-02","notice":"P90D","penalties":{"low":2,"medium":5,"high":10,"critical":25},"weights":{"organizations_and_people":1,"information_and_technology":1,"partners_and_suppliers":1,"value_streams_and_processes":1},"severities":{}}"#
+        r#"{"today":"2026-03-02","notice":"P90D","penalties":{"low":2,"medium":5,"high":15,"critical":40},"weights":{"organizations_and_people":1,"information_and_technology":1,"partners_and_suppliers":1,"value_streams_and_processes":1},"severities":{}}"#
     );
     let s: Settings =
         serde_json::from_str(r#"{"today": "2026-03-02", "severities": {"no_owner": "low"}}"#)
