@@ -107,25 +107,12 @@ impl Proposal {
     }
 }
 
+// The names of calendars and blackouts are `Arc<str>` shared with the `Rules`, so a check
+// that finds a proposal outside one maintenance window on many items copies no text (see
+// the crate docs). A plain comment, not a doc comment: the JSON Schema carries the docs.
 /// One reason a proposed window conflicts, naming what it conflicts with. The kinds are
 /// ServiceNow's conflict types ("CI already scheduled", "parent/child CI already
 /// scheduled", "not in maintenance window", "blackout", assignee already scheduled).
-///
-/// The names of calendars and blackouts are `Arc<str>` shared with the [`Rules`]: a check
-/// that finds a proposal outside one maintenance window on a thousand items copies no
-/// text. In JSON they are plain strings, and a `&str` or `String` converts with `.into()`.
-///
-/// ```
-/// use std::sync::Arc;
-/// use itsm_core::ConfigItemId;
-/// use itsm_schedule::Conflict;
-///
-/// let c = Conflict::OutsideMaintenance { item: ConfigItemId::from_u128(1), calendar: "nights".into() };
-/// if let Conflict::OutsideMaintenance { calendar, .. } = &c {
-///     assert_eq!(&**calendar, "nights");
-///     let _shared: Arc<str> = Arc::clone(calendar);
-/// }
-/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -13,7 +13,9 @@
 //!   checks run, the maintenance windows ([`Maintenance`], an `itsm-calendar`
 //!   [`Calendar`](itsm_calendar::Calendar) per item or group) and the blackouts
 //!   ([`Blackout`], a calendar or a list of windows, for every item or some) are the
-//!   [`Rules`].
+//!   [`Rules`]. The names a conflict gives (of a calendar or a blackout) are `Arc<str>`
+//!   shared with the rules, so a conflict copies no text; in JSON they are strings, and a
+//!   `&str` or `String` becomes one with `.into()`.
 //! - [`Schedule::next_windows`] finds the first free windows of a proposal's length ahead
 //!   of it (ServiceNow's defaults: 100 windows in 90 days, [`Search`]).
 //! - [`Schedule::scan`] and [`Schedule::scan_related`] list every [`Pair`] of changes whose
