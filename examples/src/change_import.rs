@@ -7,7 +7,7 @@
 //! [`ChangeMapping`] (JSON, schema in `docs/schema/schedule-change-mapping.json`) names the
 //! columns and says how the file is written: the `csv` section is the incident importer's
 //! ([`CsvFormat`]: delimiter, quote, encoding, header; decoded by
-//! [`decode`](crate::import::decode)), and the planned times are read with a chrono format,
+//! [`decode`]), and the planned times are read with a chrono format,
 //! with an offset or in a named zone.
 //!
 //! [`load`] gathers the rows into [`ScheduledChange`]s (the first row of a change gives its
