@@ -456,9 +456,7 @@ impl<'g> Failures<'g> {
             loop {
                 if spent >= budget {
                     self.closure.undo(bottom);
-                    return Resilience::AtLeast {
-                        checked: size - 1,
-                    };
+                    return Resilience::AtLeast { checked: size - 1 };
                 }
                 spent += 1;
                 // The first `size - 1` members, applied: keep the common prefix.
@@ -480,7 +478,11 @@ impl<'g> Failures<'g> {
                     self.closure.fail(r, |_| Step::Go);
                     applied.push((i, mark));
                 }
-                let last = idx.last().and_then(|i| pool.get(*i)).copied().unwrap_or(NONE);
+                let last = idx
+                    .last()
+                    .and_then(|i| pool.get(*i))
+                    .copied()
+                    .unwrap_or(NONE);
                 let r = self.representative(last, &mut reps);
                 let down = if self.closure.is_dead(r) {
                     // Its representative is down already: the closure does not change.
@@ -498,13 +500,9 @@ impl<'g> Failures<'g> {
                     } else {
                         let mark = self.closure.mark();
                         let target = self.target;
-                        let step = self.closure.fail(r, |v| {
-                            if v == target {
-                                Step::Stop
-                            } else {
-                                Step::Go
-                            }
-                        });
+                        let step = self
+                            .closure
+                            .fail(r, |v| if v == target { Step::Stop } else { Step::Go });
                         self.closure.undo(mark);
                         let down = step == Step::Stop;
                         answered.insert(key.clone(), down);

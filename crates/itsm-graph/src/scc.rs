@@ -213,7 +213,8 @@ mod tests {
     fn a_million_long_path_needs_no_deep_stack() {
         let run = || {
             let n = 1_000_000u32;
-            let arcs: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 0)]).collect();
+            let arcs: Vec<(u32, u32)> =
+                (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 0)]).collect();
             let r = rows(n as usize, &arcs);
             let mut sizes = Vec::new();
             components(&r, 0..n, |c| sizes.push(c.len()));
