@@ -203,6 +203,23 @@ pub struct AccessSpec {
     pub revoke: TaskSpec,
 }
 
+impl AccessSpec {
+    /// Access to `application`, owned by `owner`, offering `roles`, revoked by `revoke`.
+    pub fn new<S: Into<String>>(
+        application: impl Into<String>,
+        owner: UserId,
+        roles: impl IntoIterator<Item = S>,
+        revoke: TaskSpec,
+    ) -> Self {
+        AccessSpec {
+            application: application.into(),
+            owner,
+            roles: roles.into_iter().map(Into::into).collect(),
+            revoke,
+        }
+    }
+}
+
 /// A catalogue item (an offering): what the order form asks, who may order it, and how it is
 /// fulfilled.
 ///
@@ -268,6 +285,16 @@ pub struct BundleLine {
     pub answers: BTreeMap<String, Value>,
 }
 
+impl BundleLine {
+    /// A line for `item` without preset answers.
+    pub fn new(item: impl Into<String>) -> Self {
+        BundleLine {
+            item: item.into(),
+            answers: BTreeMap::new(),
+        }
+    }
+}
+
 /// Several items ordered together (a new starter's laptop, software and access).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -284,6 +311,17 @@ pub struct BundleSpec {
     pub lines: Vec<BundleLine>,
 }
 
+impl BundleSpec {
+    /// A bundle of these lines, without a title.
+    pub fn new(name: impl Into<String>, lines: impl IntoIterator<Item = BundleLine>) -> Self {
+        BundleSpec {
+            name: name.into(),
+            title: String::new(),
+            lines: lines.into_iter().collect(),
+        }
+    }
+}
+
 /// Two application roles one person may not hold together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -297,6 +335,17 @@ pub struct SodRule {
     pub roles: [AppRole; 2],
     /// Why they conflict (quoted in the refusal).
     pub reason: String,
+}
+
+impl SodRule {
+    /// A rule that `a` and `b` may not be held together, because of `reason`.
+    pub fn new(name: impl Into<String>, a: AppRole, b: AppRole, reason: impl Into<String>) -> Self {
+        SodRule {
+            name: name.into(),
+            roles: [a, b],
+            reason: reason.into(),
+        }
+    }
 }
 
 /// A catalogue as a vendor writes it. [`Catalogue::new`] checks it.
@@ -344,7 +393,10 @@ impl CatalogueSpec {
 /// A checked catalogue: what [`Context`](crate::Context) carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(try_from = "CatalogueSpec", into = "CatalogueSpec"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(try_from = "CatalogueSpec", into = "CatalogueSpec")
+)]
 pub struct Catalogue {
     spec: CatalogueSpec,
 }
@@ -541,7 +593,10 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
         let mut declared: Vec<&str> = Vec::new();
         for v in &item.variables {
             if declared.contains(&v.name.as_str()) {
-                out.push(format!("item `{name}`: variable `{}` is listed twice", v.name));
+                out.push(format!(
+                    "item `{name}`: variable `{}` is listed twice",
+                    v.name
+                ));
             }
             out.extend(
                 v.problems(&declared)
@@ -551,7 +606,9 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
             declared.push(&v.name);
         }
         if item.tasks.is_empty() {
-            out.push(format!("item `{name}` has no tasks; a fulfilment plan needs at least one"));
+            out.push(format!(
+                "item `{name}` has no tasks; a fulfilment plan needs at least one"
+            ));
         }
         let mut tasks = BTreeSet::new();
         for t in &item.tasks {
@@ -580,7 +637,10 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
         }
         if let Some(access) = &item.access {
             if access.roles.is_empty() {
-                out.push(format!("item `{name}`: access to `{}` offers no roles", access.application));
+                out.push(format!(
+                    "item `{name}`: access to `{}` offers no roles",
+                    access.application
+                ));
             }
             if tasks.contains(access.revoke.name.as_str()) {
                 out.push(format!(
@@ -589,7 +649,9 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
                 ));
             }
             if !access.revoke.after.is_empty() {
-                out.push(format!("item `{name}`: the revocation task may not come after other tasks"));
+                out.push(format!(
+                    "item `{name}`: the revocation task may not come after other tasks"
+                ));
             }
             for role in &access.roles {
                 offered.insert(AppRole::new(access.application.clone(), role.clone()));
@@ -598,7 +660,10 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
         let mut steps = BTreeSet::new();
         for step in &item.approval {
             if !steps.insert(step.name.as_str()) {
-                out.push(format!("item `{name}`: approval step `{}` is listed twice", step.name));
+                out.push(format!(
+                    "item `{name}`: approval step `{}` is listed twice",
+                    step.name
+                ));
             }
             if item.access.is_none() && step.approvers.contains(&ItemApprover::Owner) {
                 out.push(format!(
@@ -608,7 +673,8 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
             }
         }
         if !item.approval.is_empty() {
-            let placeholder = crate::machine::approval_policy(item, UserId::from_u128(0), UserId::from_u128(0));
+            let placeholder =
+                crate::machine::approval_policy(item, UserId::from_u128(0), UserId::from_u128(0));
             if let Err(e) = itsm_approval::Policy::new(placeholder) {
                 out.push(format!("item `{name}`: {e}"));
             }
@@ -652,7 +718,10 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
         }
         let [a, b] = &rule.roles;
         if a == b {
-            out.push(format!("separation of duties rule `{}` names one role twice", rule.name));
+            out.push(format!(
+                "separation of duties rule `{}` names one role twice",
+                rule.name
+            ));
         }
     }
     let mut gates = BTreeSet::new();

@@ -148,7 +148,9 @@ pub enum Error {
         allowed: Vec<String>,
     },
     /// Access that would end before it starts.
-    #[error("line {line}: access until {until} ends before now ({now}); give a later expiry or none")]
+    #[error(
+        "line {line}: access until {until} ends before now ({now}); give a later expiry or none"
+    )]
     InvalidExpiry {
         /// The order line.
         line: usize,
@@ -172,7 +174,9 @@ pub enum Error {
         reason: String,
     },
     /// An approval step needs the requested-for person's manager and the order gives none.
-    #[error("line {line}: item `{item}` is approved by the manager, and the order names no manager for {user}")]
+    #[error(
+        "line {line}: item `{item}` is approved by the manager, and the order names no manager for {user}"
+    )]
     MissingManager {
         /// The order line.
         line: usize,

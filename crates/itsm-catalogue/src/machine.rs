@@ -11,8 +11,8 @@ use crate::command::Command;
 use crate::error::{Error, FieldError};
 use crate::event::{Event, SubmittedLine};
 use crate::model::{
-    Access, AccessStatus, Item, ItemApproval, Order, Record, Request, Stage, State, TASK_TRANSITIONS,
-    Task, TaskStage,
+    Access, AccessStatus, Item, ItemApproval, Order, Record, Request, Stage, State,
+    TASK_TRANSITIONS, Task, TaskStage,
 };
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
@@ -78,7 +78,11 @@ pub(crate) fn approval_policy(
 /// The id of a line's approval: the request's id plus the line plus one, as 128-bit
 /// numbers (wrapping), so that the host need not make one per line and replays agree.
 pub fn approval_id(request: crate::RequestId, line: usize) -> itsm_approval::ApprovalId {
-    let n = request.0.as_u128().wrapping_add(line as u128).wrapping_add(1);
+    let n = request
+        .0
+        .as_u128()
+        .wrapping_add(line as u128)
+        .wrapping_add(1);
     itsm_approval::ApprovalId::from_u128(n)
 }
 
@@ -241,7 +245,14 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
 fn request_commands(request: &Request) -> Vec<String> {
     let mut out = Vec::new();
     if request.items.iter().any(|i| !i.stage.is_terminal()) {
-        out.extend(["approval", "start_task", "complete_task", "skip_task", "cancel_item", "cancel"]);
+        out.extend([
+            "approval",
+            "start_task",
+            "complete_task",
+            "skip_task",
+            "cancel_item",
+            "cancel",
+        ]);
     }
     out.push("tick");
     out.into_iter().map(str::to_owned).collect()
@@ -267,15 +278,27 @@ fn with_hooks(state: &State, mut events: Vec<Event>, at: DateTime<Utc>) -> Vec<E
     let mut hooks = Vec::new();
     let old_stage = old.map(Request::stage);
     if old_stage != Some(new.stage()) {
-        hooks.push(hook(at, Record::Request, new.stage().name(), new.stage().category()));
+        hooks.push(hook(
+            at,
+            Record::Request,
+            new.stage().name(),
+            new.stage().category(),
+        ));
     }
     for (line, item) in new.items.iter().enumerate() {
         let before = old.and_then(|r| r.items.get(line));
         if before.map(|i| i.stage) != Some(item.stage) {
-            hooks.push(hook(at, Record::Item { line }, item.stage.name(), item.stage.category()));
+            hooks.push(hook(
+                at,
+                Record::Item { line },
+                item.stage.name(),
+                item.stage.category(),
+            ));
         }
         for task in &item.tasks {
-            let was = before.and_then(|i| i.task(&task.spec.name)).map(|t| t.stage);
+            let was = before
+                .and_then(|i| i.task(&task.spec.name))
+                .map(|t| t.stage);
             if was != Some(task.stage) {
                 hooks.push(hook(
                     at,
@@ -310,11 +333,13 @@ fn submit(order: &Order, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     let who = &order.requested_for;
     let mut items: Vec<&ItemSpec> = Vec::new();
     for (line, ordered) in order.lines.iter().enumerate() {
-        let item = catalogue.item(&ordered.item).ok_or_else(|| Error::UnknownItem {
-            line,
-            item: ordered.item.clone(),
-            allowed: catalogue.item_names(),
-        })?;
+        let item = catalogue
+            .item(&ordered.item)
+            .ok_or_else(|| Error::UnknownItem {
+                line,
+                item: ordered.item.clone(),
+                allowed: catalogue.item_names(),
+            })?;
         if !item.entitlement.allows(who) {
             return Err(Error::NotEntitled {
                 line,
@@ -371,7 +396,11 @@ fn submit(order: &Order, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
                 }
                 if let Some(until) = ask.until {
                     if until <= at {
-                        return Err(Error::InvalidExpiry { line, until, now: at });
+                        return Err(Error::InvalidExpiry {
+                            line,
+                            until,
+                            now: at,
+                        });
                     }
                 }
                 let role = AppRole::new(spec.application.clone(), ask.role.clone());
@@ -400,7 +429,11 @@ fn submit(order: &Order, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
             events.extend(open_roots(line, &item.tasks, at));
             continue;
         }
-        let manager = if item.approval.iter().any(|s| s.approvers.contains(&ItemApprover::Manager)) {
+        let manager = if item
+            .approval
+            .iter()
+            .any(|s| s.approvers.contains(&ItemApprover::Manager))
+        {
             who.manager.ok_or_else(|| Error::MissingManager {
                 line,
                 item: item.name.clone(),
@@ -409,8 +442,13 @@ fn submit(order: &Order, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
         } else {
             UserId::from_u128(0)
         };
-        let owner = item.access.as_ref().map_or(UserId::from_u128(0), |a| a.owner);
-        let policy = Arc::new(itsm_approval::Policy::new(approval_policy(item, manager, owner))?);
+        let owner = item
+            .access
+            .as_ref()
+            .map_or(UserId::from_u128(0), |a| a.owner);
+        let policy = Arc::new(itsm_approval::Policy::new(approval_policy(
+            item, manager, owner,
+        ))?);
         let mut request = itsm_approval::Request::new(approval_id(order.id, line), by);
         request.members.clone_from(&order.members);
         let actx = itsm_approval::Context::new(at, ctx.actor, &policy);
@@ -424,7 +462,11 @@ fn submit(order: &Order, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
             line,
             policy: Arc::clone(&policy),
         });
-        events.extend(inner.into_iter().map(|event| Event::Approval { line, event }));
+        events.extend(
+            inner
+                .into_iter()
+                .map(|event| Event::Approval { line, event }),
+        );
     }
     Ok(events)
 }
@@ -569,14 +611,6 @@ fn task_command(
             allowed: Vec::new(),
         });
     }
-    let allowed = task_commands(task.stage);
-    if !allowed.contains(&verb) {
-        return Err(Error::NotAllowed {
-            place: format!("on task `{name}` of item {line} in state {}", task.stage),
-            command: verb.to_owned(),
-            allowed: allowed.into_iter().map(str::to_owned).collect(),
-        });
-    }
     if task.stage == TaskStage::Pending && !matches!(command, Command::SkipTask { .. }) {
         let waiting: Vec<String> = task
             .spec
@@ -589,6 +623,14 @@ fn task_command(
             line,
             task: name.to_owned(),
             waiting,
+        });
+    }
+    let allowed = task_commands(task.stage);
+    if !allowed.contains(&verb) {
+        return Err(Error::NotAllowed {
+            place: format!("on task `{name}` of item {line} in state {}", task.stage),
+            command: verb.to_owned(),
+            allowed: allowed.into_iter().map(str::to_owned).collect(),
         });
     }
     let task = name.to_owned();
@@ -628,7 +670,11 @@ fn task_command(
     }
     // Open what now waits for nothing; fulfil the item when every task is done.
     let is_done = |t: &Task| t.spec.name == name || t.stage.is_done();
-    for t in item.tasks.iter().filter(|t| t.stage == TaskStage::Pending && t.spec.name != name) {
+    for t in item
+        .tasks
+        .iter()
+        .filter(|t| t.stage == TaskStage::Pending && t.spec.name != name)
+    {
         let ready = t
             .spec
             .after
@@ -667,7 +713,11 @@ fn cancel_item(line: usize, item: &Item, reason: &str, ctx: &Context<'_>) -> Vec
                 reason: reason.to_owned(),
             };
             if let Ok(inner) = itsm_approval::decide(&running.state, &cancel, &actx) {
-                events.extend(inner.into_iter().map(|event| Event::Approval { line, event }));
+                events.extend(
+                    inner
+                        .into_iter()
+                        .map(|event| Event::Approval { line, event }),
+                );
             }
         }
     }
@@ -687,7 +737,8 @@ fn tick(request: &Request, now: DateTime<Utc>) -> Vec<Event> {
         .enumerate()
         .filter_map(|(line, item)| {
             let access = item.access.as_ref()?;
-            let due = access.status == AccessStatus::Active && access.until.is_some_and(|u| u <= now);
+            let due =
+                access.status == AccessStatus::Active && access.until.is_some_and(|u| u <= now);
             due.then(|| Event::AccessExpired {
                 at: now,
                 line,

@@ -159,7 +159,11 @@ impl std::fmt::Display for TaskStage {
 /// steps requested, fulfilment started, approved, rejected, every task done, canceled). The
 /// only statement of the item moves; `docs/catalogue.md`'s diagram is generated from it.
 pub const ITEM_TRANSITIONS: [(Stage, &str, Stage); 7] = [
-    (Stage::Submitted, "request_approval", Stage::AwaitingApproval),
+    (
+        Stage::Submitted,
+        "request_approval",
+        Stage::AwaitingApproval,
+    ),
     (Stage::Submitted, "start_fulfilment", Stage::InFulfilment),
     (Stage::AwaitingApproval, "approve", Stage::InFulfilment),
     (Stage::AwaitingApproval, "reject", Stage::Rejected),
@@ -188,14 +192,42 @@ pub const TASK_TRANSITIONS: [(TaskStage, &str, TaskStage); 10] = [
 /// after it. The request's state is never set: it is derived from its items
 /// ([`derive_stage`]), and these are all the changes the rule can make.
 pub const REQUEST_TRANSITIONS: [(Stage, &str, Stage); 9] = [
-    (Stage::Submitted, "an item awaits approval", Stage::AwaitingApproval),
-    (Stage::Submitted, "an item is in fulfilment", Stage::InFulfilment),
-    (Stage::AwaitingApproval, "an item is in fulfilment", Stage::InFulfilment),
-    (Stage::AwaitingApproval, "all closed, one rejected", Stage::Rejected),
+    (
+        Stage::Submitted,
+        "an item awaits approval",
+        Stage::AwaitingApproval,
+    ),
+    (
+        Stage::Submitted,
+        "an item is in fulfilment",
+        Stage::InFulfilment,
+    ),
+    (
+        Stage::AwaitingApproval,
+        "an item is in fulfilment",
+        Stage::InFulfilment,
+    ),
+    (
+        Stage::AwaitingApproval,
+        "all closed, one rejected",
+        Stage::Rejected,
+    ),
     (Stage::AwaitingApproval, "all canceled", Stage::Canceled),
-    (Stage::InFulfilment, "an item awaits approval", Stage::AwaitingApproval),
-    (Stage::InFulfilment, "all closed, one fulfilled", Stage::Fulfilled),
-    (Stage::InFulfilment, "all closed, one rejected", Stage::Rejected),
+    (
+        Stage::InFulfilment,
+        "an item awaits approval",
+        Stage::AwaitingApproval,
+    ),
+    (
+        Stage::InFulfilment,
+        "all closed, one fulfilled",
+        Stage::Fulfilled,
+    ),
+    (
+        Stage::InFulfilment,
+        "all closed, one rejected",
+        Stage::Rejected,
+    ),
     (Stage::InFulfilment, "all canceled", Stage::Canceled),
 ];
 
@@ -210,7 +242,10 @@ pub const REQUEST_TRANSITIONS: [(Stage, &str, Stage); 9] = [
 /// | rejected | every item is closed, none fulfilled, and one rejected |
 /// | canceled | every item is canceled (or there are none) |
 pub const REQUEST_RULE: [(Stage, &str); 6] = [
-    (Stage::InFulfilment, "an item is in fulfilment (or one open, one fulfilled)"),
+    (
+        Stage::InFulfilment,
+        "an item is in fulfilment (or one open, one fulfilled)",
+    ),
     (Stage::AwaitingApproval, "an item awaits approval"),
     (Stage::Submitted, "an item is submitted"),
     (Stage::Fulfilled, "all closed, one fulfilled"),
@@ -256,7 +291,11 @@ fn stage_specs(initial: &[Stage]) -> Vec<StateSpec> {
             } else {
                 StateSpec::new(s.name(), s.category())
             };
-            if s.is_terminal() { spec.terminal() } else { spec }
+            if s.is_terminal() {
+                spec.terminal()
+            } else {
+                spec
+            }
         })
         .collect()
 }
@@ -308,7 +347,11 @@ pub fn task_lifecycle() -> Result<Lifecycle, itsm_core::Error> {
                     }
                     _ => StateSpec::new(s.name(), s.category()),
                 };
-                if s.is_terminal() { spec.terminal() } else { spec }
+                if s.is_terminal() {
+                    spec.terminal()
+                } else {
+                    spec
+                }
             })
             .collect(),
         TASK_TRANSITIONS

@@ -110,7 +110,11 @@ impl std::fmt::Display for PortfolioStatus {
 /// status and are allowed while not retired. The only statement of the status moves.
 pub const SERVICE_TRANSITIONS: [(PortfolioStatus, &str, PortfolioStatus); 3] = [
     (PortfolioStatus::Pipeline, "go_live", PortfolioStatus::Live),
-    (PortfolioStatus::Pipeline, "retire", PortfolioStatus::Retired),
+    (
+        PortfolioStatus::Pipeline,
+        "retire",
+        PortfolioStatus::Retired,
+    ),
     (PortfolioStatus::Live, "retire", PortfolioStatus::Retired),
 ];
 
@@ -173,9 +177,9 @@ impl Requirement {
             Requirement::Owner if service.owner.is_none() => {
                 Some("the service has no owner; `set_owner` first".to_owned())
             }
-            Requirement::SupportGroup if service.support_group.is_none() => Some(
-                "the service has no support group; `set_support_group` first".to_owned(),
-            ),
+            Requirement::SupportGroup if service.support_group.is_none() => {
+                Some("the service has no support group; `set_support_group` first".to_owned())
+            }
             Requirement::Offerings(n) if service.offerings.len() < *n => Some(format!(
                 "the service has {} offerings; at least {n} needed",
                 service.offerings.len()
@@ -492,7 +496,11 @@ impl ServiceEvent {
 fn gates(ctx: &Context<'_>, on: GateOn, command: &str, service: &Service) -> Result<(), Error> {
     // The service as it would be after the move: gates read the stage it enters.
     for gate in ctx.catalogue.spec().gates.iter().filter(|g| g.on == on) {
-        let unmet: Vec<String> = gate.requires.iter().filter_map(|r| r.unmet(service)).collect();
+        let unmet: Vec<String> = gate
+            .requires
+            .iter()
+            .filter_map(|r| r.unmet(service))
+            .collect();
         if !unmet.is_empty() {
             return Err(Error::GateNotMet {
                 command: command.to_owned(),
@@ -596,13 +604,21 @@ pub fn decide_service(
             if service.owner == Some(*owner) {
                 return Ok(Vec::new());
             }
-            ServiceEvent::OwnerSet { at, by, owner: *owner }
+            ServiceEvent::OwnerSet {
+                at,
+                by,
+                owner: *owner,
+            }
         }
         ServiceCommand::SetSupportGroup { group } => {
             if service.support_group == Some(*group) {
                 return Ok(Vec::new());
             }
-            ServiceEvent::SupportGroupSet { at, by, group: *group }
+            ServiceEvent::SupportGroupSet {
+                at,
+                by,
+                group: *group,
+            }
         }
         ServiceCommand::AddOffering { item } => {
             if ctx.catalogue.item(item).is_none() {
@@ -614,7 +630,11 @@ pub fn decide_service(
             if service.offerings.contains(item) {
                 return Ok(Vec::new());
             }
-            ServiceEvent::OfferingAdded { at, by, item: item.clone() }
+            ServiceEvent::OfferingAdded {
+                at,
+                by,
+                item: item.clone(),
+            }
         }
         ServiceCommand::RemoveOffering { item } => {
             if !service.offerings.contains(item) {
@@ -623,7 +643,11 @@ pub fn decide_service(
                     reason: "one of the service's offerings",
                 });
             }
-            ServiceEvent::OfferingRemoved { at, by, item: item.clone() }
+            ServiceEvent::OfferingRemoved {
+                at,
+                by,
+                item: item.clone(),
+            }
         }
         ServiceCommand::MoveTo { stage } => {
             if *stage == service.stage {

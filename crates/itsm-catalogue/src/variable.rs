@@ -30,11 +30,11 @@ impl std::fmt::Display for Value {
         match self {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Number(n) => write!(f, "{n}"),
-            Value::Text(t) => write!(f, "{}", itsm_core::Quoted(t)),
+            Value::Text(t) => write!(f, "\"{}\"", itsm_core::Quoted(t)),
             Value::List(items) => {
                 let parts: Vec<String> = items
                     .iter()
-                    .map(|t| itsm_core::Quoted(t).to_string())
+                    .map(|t| format!("\"{}\"", itsm_core::Quoted(t)))
                     .collect();
                 write!(f, "[{}]", parts.join(", "))
             }
@@ -136,12 +136,14 @@ impl Rule {
     /// Why `value` breaks the rule, or `None`.
     fn broken_by(&self, value: &Typed) -> Option<String> {
         match (self, value) {
-            (Rule::MinLength(n), Typed::Text(t)) if t.chars().count() < *n => {
-                Some(format!("{} characters; at least {n} allowed", t.chars().count()))
-            }
-            (Rule::MaxLength(n), Typed::Text(t)) if t.chars().count() > *n => {
-                Some(format!("{} characters; at most {n} allowed", t.chars().count()))
-            }
+            (Rule::MinLength(n), Typed::Text(t)) if t.chars().count() < *n => Some(format!(
+                "{} characters; at least {n} allowed",
+                t.chars().count()
+            )),
+            (Rule::MaxLength(n), Typed::Text(t)) if t.chars().count() > *n => Some(format!(
+                "{} characters; at most {n} allowed",
+                t.chars().count()
+            )),
             (Rule::Min(m), Typed::Number(v)) if v < m => Some(format!("{v} is less than {m}")),
             (Rule::Max(m), Typed::Number(v)) if v > m => Some(format!("{v} is more than {m}")),
             (Rule::MinItems(n), Typed::List(l)) if l.len() < *n => {
@@ -150,9 +152,7 @@ impl Rule {
             (Rule::MaxItems(n), Typed::List(l)) if l.len() > *n => {
                 Some(format!("{} chosen; at most {n} allowed", l.len()))
             }
-            (Rule::NotBefore(d), Typed::Date(v)) if v < d => {
-                Some(format!("{v} is before {d}"))
-            }
+            (Rule::NotBefore(d), Typed::Date(v)) if v < d => Some(format!("{v} is before {d}")),
             (Rule::NotAfter(d), Typed::Date(v)) if v > d => Some(format!("{v} is after {d}")),
             _ => None,
         }
