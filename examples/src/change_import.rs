@@ -106,14 +106,14 @@ pub enum LoadError {
     },
     /// A column the mapping names is not in the header.
     #[error(
-        "the mapping names column `{}` ({field}), which the header does not have; it has {header}", Quoted(.column)
+        "the mapping names column `{}` ({field}), which the file does not have; it has {header}", Quoted(.column)
     )]
     UnknownColumn {
         /// The mapping's field.
         field: &'static str,
         /// The column named.
         column: String,
-        /// The header's columns, each quoted.
+        /// The columns the file has, each quoted (or why it has none by name).
         header: String,
     },
     /// The format has no offset and the mapping gives no zone, or a zone that is unknown or
@@ -437,11 +437,18 @@ pub fn load(bytes: &[u8], mapping: &ChangeMapping) -> Result<ChangeLog, LoadErro
         .ok_or_else(|| LoadError::UnknownColumn {
             field,
             column: name.to_owned(),
-            header: header
-                .iter()
-                .map(|h| format!("`{}`", Quoted(h)))
-                .collect::<Vec<_>>()
-                .join(", "),
+            header: if !mapping.csv.header {
+                "no header row (csv.header is false): name columns by their position, from 1"
+                    .to_owned()
+            } else if header.is_empty() {
+                "no columns (the file is empty)".to_owned()
+            } else {
+                header
+                    .iter()
+                    .map(|h| format!("`{}`", Quoted(h)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
         })
     };
     let change_col = column("change", &mapping.change)?;

@@ -116,7 +116,23 @@ fn a_mapping_naming_a_missing_column_is_refused() {
     let bad = scratch("missing-column.json", &text);
     let err = fails(&["--mapping", &bad, &data("change-log.csv")]);
     assert!(
-        err.contains("the mapping names column `ci` (item), which the header does not have; it has `number`, `cmdb_ci`, `start_date`, `end_date`, `assigned_to`, `service`"),
+        err.contains("the mapping names column `ci` (item), which the file does not have; it has `number`, `cmdb_ci`, `start_date`, `end_date`, `assigned_to`, `service`"),
+        "{err}"
+    );
+    // Without a header, columns are numbered from 1.
+    let text = std::fs::read_to_string(data("change-mapping.json"))
+        .unwrap()
+        .replace("\"header\": true", "\"header\": false");
+    let numbered = scratch("no-header.json", &text);
+    let err = fails(&["--mapping", &numbered, &data("change-log.csv")]);
+    assert!(
+        err.contains("the mapping names column `number` (change), which the file does not have; it has no header row (csv.header is false): name columns by their position, from 1"),
+        "{err}"
+    );
+    let empty = scratch("empty.csv", "");
+    let err = fails(&["--mapping", &data("change-mapping.json"), &empty]);
+    assert!(
+        err.contains("it has no columns (the file is empty)"),
         "{err}"
     );
 }
@@ -221,5 +237,45 @@ fn the_mapping_schema_is_pinned() {
     itsm_testkit::pin_schema::<itsm_examples::change_import::ChangeMapping>(
         "schedule-change-mapping.json",
         "UPDATE_SCHEMAS=1 cargo test -p itsm-examples --test change_conflicts",
+    );
+}
+
+#[test]
+fn a_log_without_a_header_is_read_by_position_and_offsets_are_kept() {
+    use itsm_examples::change_import::{ChangeMapping, change_id, load};
+    use itsm_schedule::{Limits, Pair, Schedule};
+
+    let mapping: ChangeMapping = serde_json::from_str(
+        r#"{"source": "numbered", "csv": {"delimiter": ",", "header": false},
+            "change": "1", "item": "2", "start": "3", "end": "4", "related": "5",
+            "time": {"format": "%Y-%m-%dT%H:%M%:z"}}"#,
+    )
+    .unwrap();
+    // The same instant written in two offsets: C1 ends when C2 starts, so they only touch;
+    // C3 overlaps C2 on another item of the same service.
+    let log = load(
+        b"C1,db,2026-03-01T10:00+00:00,2026-03-01T12:00+00:00,pay
+C2,db,2026-03-01T13:00+01:00,2026-03-01T14:00+01:00,pay
+C3,app,2026-03-01T12:30+00:00,2026-03-01T12:45+00:00,pay
+",
+        &mapping,
+    )
+    .unwrap();
+    assert_eq!(
+        (log.rows, log.changes.len(), log.unreadable_times),
+        (3, 3, 0)
+    );
+    let (schedule, refused) = Schedule::build(log.changes.clone(), &Limits::new());
+    assert!(refused.is_empty());
+    assert!(schedule.scan().is_empty());
+    let keys = |i: &itsm_core::ConfigItemId| -> Vec<String> {
+        log.keys
+            .get(i)
+            .map(|k| k.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        schedule.scan_related(keys),
+        [Pair::new(change_id("C2"), change_id("C3")).unwrap()]
     );
 }
