@@ -42,14 +42,28 @@ fn the_example_prints_the_assessment_and_draws_the_scores() {
         "    worse: [medium] role_single_person: role `shift lead` is held by `dara` alone (bus factor 1)",
         "  payroll: unchanged (96)",
     ] {
-        assert!(out.lines().any(|l| l == line), "missing line {line:?} in:\n{out}");
+        assert!(
+            out.lines().any(|l| l == line),
+            "missing line {line:?} in:\n{out}"
+        );
     }
     let shown = svg.canonicalize().unwrap();
-    assert!(out.contains(&format!("  svg: {}", shown.display())), "{out}");
+    assert!(
+        out.contains(&format!("  svg: {}", shown.display())),
+        "{out}"
+    );
     let picture = std::fs::read_to_string(&shown).unwrap();
     assert!(picture.starts_with("<?xml") && picture.ends_with("</svg>\n"));
-    assert_eq!(picture.matches("<g><title>").count(), 4, "one group per service");
-    assert_eq!(picture.matches("<rect x=").count(), 4 * 4 + 4, "four bars per service and a legend");
+    assert_eq!(
+        picture.matches("<g><title>").count(),
+        4,
+        "one group per service"
+    );
+    assert_eq!(
+        picture.matches("<rect x=").count(),
+        4 * 4 + 4,
+        "four bars per service and a legend"
+    );
     assert!(picture.contains("<title>Payroll: balanced 96</title>"));
 }
 
@@ -61,11 +75,17 @@ fn a_bad_date_or_a_missing_file_is_reported() {
         .unwrap();
     assert!(!run.status.success());
     let err = String::from_utf8(run.stderr).unwrap();
-    assert!(err.starts_with("dimensions: --today \"04/12/2026\" is not a date YYYY-MM-DD"), "{err}");
+    assert!(
+        err.starts_with("dimensions: --today \"04/12/2026\" is not a date YYYY-MM-DD"),
+        "{err}"
+    );
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_dimensions"))
         .args(["--today", "2026-12-04", "no-such-organisation.json"])
         .output()
         .unwrap();
     let err = String::from_utf8(run.stderr).unwrap();
-    assert!(err.starts_with("dimensions: cannot read no-such-organisation.json"), "{err}");
+    assert!(
+        err.starts_with("dimensions: cannot read no-such-organisation.json"),
+        "{err}"
+    );
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use itsm_dimensions::chrono::NaiveDate;
 use itsm_dimensions::{
-    Dependencies, Dependency, Dimension, Error, Organisation, OrganisationSpec, Settings,
-    assess, assess_service, compare,
+    Dependencies, Dependency, Dimension, Error, Organisation, OrganisationSpec, Settings, assess,
+    assess_service, compare,
 };
 
 pub fn organisation_json(data: &[u8]) {
@@ -38,14 +38,22 @@ pub fn organisation_json(data: &[u8]) {
         None
     };
     let Ok(spec) = serde_json::from_value::<OrganisationSpec>(org_value) else {
-        assert_ne!(direct, Some(true), "an organisation loaded that its spec refuses");
+        assert_ne!(
+            direct,
+            Some(true),
+            "an organisation loaded that its spec refuses"
+        );
         return;
     };
     let org = match Organisation::new(spec.clone()) {
         Ok(org) => org,
         Err(Error::InvalidOrganisation { problems }) => {
             assert!(!problems.is_empty(), "refused with no problem");
-            assert_ne!(direct, Some(true), "loaded from text although its spec is refused");
+            assert_ne!(
+                direct,
+                Some(true),
+                "loaded from text although its spec is refused"
+            );
             let message = Error::InvalidOrganisation { problems }.to_string();
             assert!(message.starts_with("the organisation has "));
             return;
@@ -85,7 +93,12 @@ pub fn organisation_json(data: &[u8]) {
     check(&org, &deps, &settings, &report);
 }
 
-fn check(org: &Organisation, deps: &Dependencies, settings: &Settings, report: &itsm_dimensions::Assessment) {
+fn check(
+    org: &Organisation,
+    deps: &Dependencies,
+    settings: &Settings,
+    report: &itsm_dimensions::Assessment,
+) {
     assert_eq!(report.today, settings.today);
     assert_eq!(report.services.len(), org.services().len());
     for (service, assessed) in org.services().iter().zip(&report.services) {
@@ -104,15 +117,22 @@ fn check(org: &Organisation, deps: &Dependencies, settings: &Settings, report: &
                 assert!(!f.message.is_empty());
                 penalty += u64::from(settings.penalties.of(f.severity));
             }
-            assert!(d.findings.windows(2).all(|w| w[0].severity >= w[1].severity));
+            assert!(
+                d.findings
+                    .windows(2)
+                    .all(|w| w[0].severity >= w[1].severity)
+            );
             assert_eq!(u64::from(d.score), 100u64.saturating_sub(penalty));
             let w = u64::from(settings.weights.of(d.dimension));
             sum += w * u64::from(d.score);
             weights += w;
         }
         assert_eq!(u64::from(assessed.score), (sum + weights / 2) / weights);
-        let concentrated: BTreeSet<&str> =
-            assessed.concentration.iter().map(|c| c.supplier.as_str()).collect();
+        let concentrated: BTreeSet<&str> = assessed
+            .concentration
+            .iter()
+            .map(|c| c.supplier.as_str())
+            .collect();
         assert_eq!(concentrated.len(), assessed.concentration.len());
         let flagged: BTreeSet<&str> = assessed
             .findings()
@@ -167,7 +187,11 @@ fn reference<'a>(org: &'a Organisation, deps: &Dependencies, root: &str) -> BTre
         if !reached.iter().any(|n| provides(&s.id, n)) {
             continue;
         }
-        let mut failed: BTreeSet<&str> = nodes.iter().copied().filter(|n| provides(&s.id, n)).collect();
+        let mut failed: BTreeSet<&str> = nodes
+            .iter()
+            .copied()
+            .filter(|n| provides(&s.id, n))
+            .collect();
         loop {
             let before = failed.len();
             for e in deps.edges() {

@@ -165,11 +165,7 @@ pub fn assess(
     settings: &Settings,
 ) -> Result<Assessment, Error> {
     let mut assessor = Assessor::new(org, deps, settings)?;
-    let services = org
-        .services()
-        .iter()
-        .map(|s| assessor.service(s))
-        .collect();
+    let services = org.services().iter().map(|s| assessor.service(s)).collect();
     Ok(Assessment {
         today: settings.today,
         services,
@@ -318,7 +314,11 @@ impl<'a> Assessor<'a> {
         people.extend(s.owner.as_deref());
         for team in &s.teams {
             let found = index.teams.get(team).and_then(|&i| spec.teams.get(i));
-            people.extend(found.iter().flat_map(|t| t.members.iter().map(String::as_str)));
+            people.extend(
+                found
+                    .iter()
+                    .flat_map(|t| t.members.iter().map(String::as_str)),
+            );
         }
         for role in &s.roles {
             people.extend(role.people.iter().map(String::as_str));
@@ -483,12 +483,7 @@ impl<'a> Assessor<'a> {
         }
         let graph = &self.deps.graph;
         let node_suppliers = &self.node_suppliers;
-        let of = |n: u32| {
-            node_suppliers
-                .get(n as usize)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let of = |n: u32| node_suppliers.get(n as usize).cloned().unwrap_or_default();
         let critical = critical_suppliers(graph, &s.id, &of, &mut self.workspace);
         let mut concentration = Vec::with_capacity(critical.len());
         for (supplier, nodes) in critical {

@@ -396,8 +396,10 @@ pub(crate) fn critical_suppliers(
     }
     candidates.retain(|s, _| in_w1.contains(s) && in_w2.contains(s));
     let mut critical = forced(graph, root, ws, order.len());
-    let mut queue: Vec<(u32, u32, Vec<u32>)> =
-        candidates.into_iter().map(|(s, (top, nodes))| (top, s, nodes)).collect();
+    let mut queue: Vec<(u32, u32, Vec<u32>)> = candidates
+        .into_iter()
+        .map(|(s, (top, nodes))| (top, s, nodes))
+        .collect();
     queue.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, supplier, nodes) in queue {
         if takes_down(graph, ws, &order, &nodes, &critical) {
@@ -406,7 +408,10 @@ pub(crate) fn critical_suppliers(
                     *k = true;
                 }
             }
-            let names: Vec<u32> = nodes.iter().filter_map(|l| order.get(*l as usize).copied()).collect();
+            let names: Vec<u32> = nodes
+                .iter()
+                .filter_map(|l| order.get(*l as usize).copied())
+                .collect();
             found.insert(supplier, names);
         }
     }
@@ -440,7 +445,13 @@ fn forced(graph: &Csr, root: u32, ws: &Workspace, len: usize) -> Vec<bool> {
 /// travels up, a node failing when every alternative of one of its dependencies has. It
 /// stops at the first critical node reached, so a candidate just below a known critical
 /// node costs a step, not a walk to the service.
-fn takes_down(graph: &Csr, ws: &Workspace, order: &[u32], sources: &[u32], critical: &[bool]) -> bool {
+fn takes_down(
+    graph: &Csr,
+    ws: &Workspace,
+    order: &[u32],
+    sources: &[u32],
+    critical: &[bool],
+) -> bool {
     let mut failed: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
     let mut dead: BTreeMap<u32, usize> = BTreeMap::new(); // group -> alternatives failed
     let mut queue: Vec<u32> = Vec::new();
@@ -453,7 +464,9 @@ fn takes_down(graph: &Csr, ws: &Workspace, order: &[u32], sources: &[u32], criti
         }
     }
     while let Some(l) = queue.pop() {
-        let Some(&node) = order.get(l as usize) else { continue };
+        let Some(&node) = order.get(l as usize) else {
+            continue;
+        };
         for &g in graph.parents(node) {
             let owner = graph.owner(g);
             let Some(o) = ws.local(owner) else { continue };

@@ -205,7 +205,11 @@ fn plural(n: usize) -> &'static str {
 const SHOWN: usize = 20;
 
 fn problems_text(problems: &[ModelProblem]) -> String {
-    let mut parts: Vec<String> = problems.iter().take(SHOWN).map(ToString::to_string).collect();
+    let mut parts: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(ToString::to_string)
+        .collect();
     if problems.len() > SHOWN {
         parts.push(format!("and {} more", problems.len() - SHOWN));
     }

@@ -78,8 +78,8 @@ pub use compare::{Comparison, ScoreChange, ServiceComparison, compare};
 pub use dependencies::{Dependencies, Dependency};
 pub use error::{Error, ModelProblem, RecordKind};
 pub use model::{
-    ConfigurationItem, Contract, DataAsset, Day, OrganisationSpec, Person, Practice, Raci,
-    Service, ServiceRole, Supplier, SupportHours, Targets, Team, ValueStream, ValueStreamStep,
+    ConfigurationItem, Contract, DataAsset, Day, OrganisationSpec, Person, Practice, Raci, Service,
+    ServiceRole, Supplier, SupportHours, Targets, Team, ValueStream, ValueStreamStep,
 };
 pub use organisation::Organisation;
 pub use rules::{Dimension, DimensionWeights, Penalties, RuleId, Settings, Severity};

@@ -354,10 +354,7 @@ pub(crate) fn minutes(text: &str) -> Option<u16> {
         return None;
     };
     let digit = |b: &u8| b.is_ascii_digit().then(|| u16::from(*b - b'0'));
-    let (hours, mins) = (
-        digit(h1)? * 10 + digit(h2)?,
-        digit(m1)? * 10 + digit(m2)?,
-    );
+    let (hours, mins) = (digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?);
     if mins >= 60 || hours > 24 || (hours == 24 && mins > 0) {
         return None;
     }

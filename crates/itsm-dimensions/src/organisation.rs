@@ -124,7 +124,11 @@ fn quoted(id: &str) -> itsm_core::Quoted<'_> {
 impl Check {
     fn run(&mut self, spec: &OrganisationSpec) -> Index {
         let mut index = Index {
-            people: self.ids(RecordKind::Person, "people", spec.people.iter().map(|p| &p.id)),
+            people: self.ids(
+                RecordKind::Person,
+                "people",
+                spec.people.iter().map(|p| &p.id),
+            ),
             teams: self.ids(RecordKind::Team, "teams", spec.teams.iter().map(|t| &t.id)),
             practices: self.ids(
                 RecordKind::Practice,
@@ -168,7 +172,12 @@ impl Check {
         }
         for contract in &spec.contracts {
             let at = || format!("contract `{}`, its supplier", quoted(&contract.id));
-            self.one(&index.suppliers, RecordKind::Supplier, Some(&contract.supplier), at);
+            self.one(
+                &index.suppliers,
+                RecordKind::Supplier,
+                Some(&contract.supplier),
+                at,
+            );
             if let Some(targets) = &contract.targets {
                 self.targets(targets, &|| {
                     format!("contract `{}`, its targets", quoted(&contract.id))
@@ -187,7 +196,12 @@ impl Check {
             let at = || format!("configuration item `{}`, its support team", quoted(&ci.id));
             self.one(&index.teams, RecordKind::Team, ci.support_team.as_ref(), at);
             let at = || format!("configuration item `{}`, its supplier", quoted(&ci.id));
-            self.one(&index.suppliers, RecordKind::Supplier, ci.supplier.as_ref(), at);
+            self.one(
+                &index.suppliers,
+                RecordKind::Supplier,
+                ci.supplier.as_ref(),
+                at,
+            );
         }
         for asset in &spec.data_assets {
             let at = || format!("data asset `{}`, its steward", quoted(&asset.id));
@@ -206,7 +220,11 @@ impl Check {
         let at = || format!("service `{id}`, its teams");
         self.refs(&index.teams, RecordKind::Team, &s.teams, at);
         let names = s.roles.iter().map(|r| &r.name);
-        self.ids(RecordKind::Role, &format!("service `{id}`, its roles"), names);
+        self.ids(
+            RecordKind::Role,
+            &format!("service `{id}`, its roles"),
+            names,
+        );
         for role in &s.roles {
             let at = || format!("service `{id}`, role `{}`", quoted(&role.name));
             self.refs(&index.people, RecordKind::Person, &role.people, at);
@@ -219,7 +237,12 @@ impl Check {
             at,
         );
         let at = || format!("service `{id}`, its data assets");
-        self.refs(&index.data_assets, RecordKind::DataAsset, &s.data_assets, at);
+        self.refs(
+            &index.data_assets,
+            RecordKind::DataAsset,
+            &s.data_assets,
+            at,
+        );
         let at = || format!("service `{id}`, its suppliers");
         self.refs(&index.suppliers, RecordKind::Supplier, &s.suppliers, at);
         let at = || format!("service `{id}`, its contracts");

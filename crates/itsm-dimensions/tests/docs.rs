@@ -23,7 +23,11 @@ fn every_rule_has_a_row_with_its_default_severity() {
         );
     }
     let rows = page.lines().filter(|l| l.starts_with("| `")).count();
-    assert_eq!(rows, RuleId::ALL.len(), "a row for a rule the code does not have");
+    assert_eq!(
+        rows,
+        RuleId::ALL.len(),
+        "a row for a rule the code does not have"
+    );
 }
 
 #[test]
@@ -33,5 +37,8 @@ fn the_stated_penalties_are_the_defaults() {
         "low {}, medium {}, high {}, critical {}",
         p.low, p.medium, p.high, p.critical
     );
-    assert!(page().contains(&stated), "docs/dimensions.md should say {stated:?}");
+    assert!(
+        page().contains(&stated),
+        "docs/dimensions.md should say {stated:?}"
+    );
 }

@@ -14,7 +14,11 @@ use itsm_dimensions::{
     Team, ValueStream, ValueStreamStep, assess, assess_service, compare,
 };
 
-const SERVICES: usize = if cfg!(debug_assertions) { 10_000 } else { 100_000 };
+const SERVICES: usize = if cfg!(debug_assertions) {
+    10_000
+} else {
+    100_000
+};
 const CHAIN: usize = 100_000;
 const LADDER: usize = 50_000;
 
@@ -26,7 +30,10 @@ fn organisation(n: usize) -> (OrganisationSpec, Vec<Dependency>) {
     let mut spec = OrganisationSpec::new();
     let people = 2_000;
     for p in 0..people {
-        let skills = [format!("skill-{}", p % 8), format!("skill-{}", 8 + (p * 7) % 9)];
+        let skills = [
+            format!("skill-{}", p % 8),
+            format!("skill-{}", 8 + (p * 7) % 9),
+        ];
         let mut person = Person::new(&format!("p{p}"), "");
         person.skills = skills.to_vec();
         spec.people.push(person);
@@ -63,11 +70,11 @@ fn organisation(n: usize) -> (OrganisationSpec, Vec<Dependency>) {
         let mut s = Service::new(&id, "");
         s.owner = (i % 11 != 0).then(|| format!("p{}", i % people));
         s.teams = vec![format!("t{}", i % 200), format!("t{}", (i + 1) % 200)];
-        s.roles.push(
-            ServiceRole::new("on-call", &[])
-                .with("restore", Raci::Accountable),
-        );
-        s.roles[0].people = (0..(i % 3)).map(|k| format!("p{}", (i + k) % people)).collect();
+        s.roles
+            .push(ServiceRole::new("on-call", &[]).with("restore", Raci::Accountable));
+        s.roles[0].people = (0..(i % 3))
+            .map(|k| format!("p{}", (i + k) % people))
+            .collect();
         s.configuration_items = vec![ci.clone()];
         s.data_assets = vec![asset];
         s.value_streams.push(ValueStream::new(
@@ -169,6 +176,11 @@ fn a_ladder_of_alternatives_is_linear() {
     let report = assess_service(&org, "svc", &deps, &Settings::new(today())).unwrap();
     let run = t.elapsed();
     assert_eq!(report.concentration.len(), LADDER);
-    assert!(report.concentration.iter().all(|c| c.supplier.starts_with('s')));
+    assert!(
+        report
+            .concentration
+            .iter()
+            .all(|c| c.supplier.starts_with('s'))
+    );
     eprintln!("ladder of {LADDER} alternatives: assess {run:?}");
 }

@@ -22,7 +22,11 @@ fn problems(spec: itsm_dimensions::OrganisationSpec) -> Vec<ModelProblem> {
 fn every_dangling_and_duplicate_reference_is_reported_at_once() {
     let mut spec = clean();
     spec.people.push(Person::new("ana", "Another Ana"));
-    spec.teams.push(Team::new("night", &["zoe", "ana", "ana"], &["firefighting"]));
+    spec.teams.push(Team::new(
+        "night",
+        &["zoe", "ana", "ana"],
+        &["firefighting"],
+    ));
     spec.configuration_items[0].support_team = Some("nobody".into());
     spec.contracts[1].supplier = "ghost".into();
     let p = payroll(&mut spec);
@@ -30,7 +34,9 @@ fn every_dangling_and_duplicate_reference_is_reported_at_once() {
     p.teams.push("ops".into());
     p.roles.push(ServiceRole::new("on-call", &["ana"]));
     p.configuration_items.push("db-9".into());
-    p.value_streams[0].steps.push(ValueStreamStep::new("detect", &["x"], &["night"]));
+    p.value_streams[0]
+        .steps
+        .push(ValueStreamStep::new("detect", &["x"], &["night"]));
     let found = problems(spec);
     let text: Vec<String> = found.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -67,11 +73,19 @@ fn the_error_message_counts_and_lists_the_problems() {
     );
     let mut spec = clean();
     for i in 0..25 {
-        payroll(&mut spec).configuration_items.push(format!("ghost-{i}"));
+        payroll(&mut spec)
+            .configuration_items
+            .push(format!("ghost-{i}"));
     }
     let message = Organisation::new(spec).unwrap_err().to_string();
-    assert!(message.starts_with("the organisation has 25 problems: "), "{message}");
-    assert!(message.ends_with("; and 5 more; fix each and load it again"), "{message}");
+    assert!(
+        message.starts_with("the organisation has 25 problems: "),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("; and 5 more; fix each and load it again"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -137,7 +151,10 @@ fn round_the_clock_covers_everything_and_hours_cover_by_day_and_time() {
     assert_eq!(always.covers(&office), Some(true));
     assert_eq!(office.covers(&always), Some(false));
     assert_eq!(office.covers(&office), Some(true));
-    assert_eq!(SupportHours::weekdays("08:00", "17:59").covers(&office), Some(false));
+    assert_eq!(
+        SupportHours::weekdays("08:00", "17:59").covers(&office),
+        Some(false)
+    );
     assert_eq!(SupportHours::weekdays("8", "17:59").covers(&office), None);
 }
 
@@ -151,8 +168,13 @@ fn json_is_checked_when_loaded_and_round_trips() {
     let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
     value["services"][0]["owner"] = "zed".into();
     value["services"][0]["teams"][0] = "nightshift".into();
-    let err = serde_json::from_value::<Organisation>(value).unwrap_err().to_string();
-    assert!(err.starts_with("the organisation has 2 problems: "), "{err}");
+    let err = serde_json::from_value::<Organisation>(value)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("the organisation has 2 problems: "),
+        "{err}"
+    );
     let err = serde_json::from_str::<Organisation>(r#"{"servces": []}"#)
         .unwrap_err()
         .to_string();

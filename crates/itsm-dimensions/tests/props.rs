@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::{clean, clean_deps, payroll, today};
 use itsm_dimensions::{
     ConfigurationItem, Contract, Dependencies, Dependency, Error, Organisation, OrganisationSpec,
-    Service, ServiceRole, Settings, Supplier, ValueStream, ValueStreamStep, assess,
-    assess_service, compare,
+    Service, ServiceRole, Settings, Supplier, ValueStream, ValueStreamStep, assess, assess_service,
+    compare,
 };
 use proptest::prelude::*;
 
@@ -320,10 +320,20 @@ fn reachable(edges: &[(usize, Vec<usize>)]) -> BTreeSet<usize> {
 #[test]
 fn services_added_and_removed_are_listed() {
     let settings = Settings::new(today());
-    let before = assess(&Organisation::new(clean()).unwrap(), &Dependencies::none(), &settings).unwrap();
+    let before = assess(
+        &Organisation::new(clean()).unwrap(),
+        &Dependencies::none(),
+        &settings,
+    )
+    .unwrap();
     let mut spec = clean();
     spec.services.push(Service::new("expenses", "Expenses"));
-    let after = assess(&Organisation::new(spec).unwrap(), &Dependencies::none(), &settings).unwrap();
+    let after = assess(
+        &Organisation::new(spec).unwrap(),
+        &Dependencies::none(),
+        &settings,
+    )
+    .unwrap();
     let diff = compare(&before, &after);
     assert_eq!(diff.added, ["expenses"]);
     assert!(diff.removed.is_empty());

@@ -48,7 +48,9 @@ fn no_owner() {
 #[test]
 fn role_unstaffed_and_role_single_person() {
     let mut spec = clean();
-    payroll(&mut spec).roles.push(ServiceRole::new("auditor", &[]));
+    payroll(&mut spec)
+        .roles
+        .push(ServiceRole::new("auditor", &[]));
     assert_eq!(check(&spec), only(RuleId::RoleUnstaffed, "auditor"));
 
     let mut spec = clean();
@@ -68,7 +70,8 @@ fn skill_single_holder() {
     assert_eq!(check(&spec), []);
     let mut spec = clean();
     spec.people[2].skills.push("cobol".into());
-    spec.people.push(itsm_dimensions::Person::new("dee", "Dee").with_skills(&["cobol"]));
+    spec.people
+        .push(itsm_dimensions::Person::new("dee", "Dee").with_skills(&["cobol"]));
     assert_eq!(check(&spec), only(RuleId::SkillSingleHolder, "cobol"));
     // A skill listed twice by one person is still one holder.
     spec.people[2].skills.push("cobol".into());
@@ -81,7 +84,10 @@ fn accountability_unclear() {
     payroll(&mut spec).roles[1]
         .raci
         .insert("restore service".into(), Raci::Accountable);
-    assert_eq!(check(&spec), only(RuleId::AccountabilityUnclear, "restore service"));
+    assert_eq!(
+        check(&spec),
+        only(RuleId::AccountabilityUnclear, "restore service")
+    );
     let mut spec = clean();
     payroll(&mut spec).roles[0]
         .raci
@@ -102,7 +108,9 @@ fn ci_no_support_team() {
     // An item without a team that the service does not use is not the service's finding.
     let mut spec = clean();
     spec.configuration_items
-        .push(itsm_dimensions::ConfigurationItem::new("spare", "host", None));
+        .push(itsm_dimensions::ConfigurationItem::new(
+            "spare", "host", None,
+        ));
     assert_eq!(check(&spec), []);
 }
 
@@ -110,19 +118,24 @@ fn ci_no_support_team() {
 fn data_asset_no_steward() {
     let mut spec = clean();
     spec.data_assets[0].steward = None;
-    assert_eq!(check(&spec), only(RuleId::DataAssetNoSteward, "payroll-data"));
+    assert_eq!(
+        check(&spec),
+        only(RuleId::DataAssetNoSteward, "payroll-data")
+    );
 }
 
 #[test]
 fn supplier_no_contract() {
     let mut spec = clean();
-    spec.suppliers.push(itsm_dimensions::Supplier::new("printco"));
+    spec.suppliers
+        .push(itsm_dimensions::Supplier::new("printco"));
     payroll(&mut spec).suppliers.push("printco".into());
     assert_eq!(check(&spec), only(RuleId::SupplierNoContract, "printco"));
     // Through a configuration item too (app-1 has no alternative, so printco is also a
     // concentration).
     let mut spec = clean();
-    spec.suppliers.push(itsm_dimensions::Supplier::new("printco"));
+    spec.suppliers
+        .push(itsm_dimensions::Supplier::new("printco"));
     spec.configuration_items[1].supplier = Some("printco".into());
     assert_eq!(
         check(&spec),
@@ -149,9 +162,18 @@ fn contract_expired_and_contract_ending_around_the_notice_period() {
         check(&spec)
     };
     // Notice is 90 days: 2026-03-02 + 90 days = 2026-05-31.
-    assert_eq!(with_end(date(2026, 3, 1)), only(RuleId::ContractExpired, "cloudco"));
-    assert_eq!(with_end(date(2026, 3, 2)), only(RuleId::ContractEnding, "cloudco"));
-    assert_eq!(with_end(date(2026, 5, 31)), only(RuleId::ContractEnding, "cloudco"));
+    assert_eq!(
+        with_end(date(2026, 3, 1)),
+        only(RuleId::ContractExpired, "cloudco")
+    );
+    assert_eq!(
+        with_end(date(2026, 3, 2)),
+        only(RuleId::ContractEnding, "cloudco")
+    );
+    assert_eq!(
+        with_end(date(2026, 5, 31)),
+        only(RuleId::ContractEnding, "cloudco")
+    );
     assert_eq!(with_end(date(2026, 6, 1)), []);
     // A renewal that runs longer covers the supplier.
     let mut spec = clean();
@@ -238,11 +260,19 @@ fn no_value_stream() {
 fn step_no_team_and_step_no_practice() {
     let mut spec = clean();
     payroll(&mut spec).value_streams[0].steps[0].teams.clear();
-    assert_eq!(check(&spec), only(RuleId::StepNoTeam, "restore service/detect"));
+    assert_eq!(
+        check(&spec),
+        only(RuleId::StepNoTeam, "restore service/detect")
+    );
     let mut spec = clean();
-    payroll(&mut spec).value_streams[0].steps[1].practices.clear();
+    payroll(&mut spec).value_streams[0].steps[1]
+        .practices
+        .clear();
     // change-enablement is then used by no stream: that is no finding of its own.
-    assert_eq!(check(&spec), only(RuleId::StepNoPractice, "restore service/fix"));
+    assert_eq!(
+        check(&spec),
+        only(RuleId::StepNoPractice, "restore service/fix")
+    );
 }
 
 #[test]
@@ -258,7 +288,10 @@ fn practice_not_carried_out() {
             ValueStreamStep::new("deploy", &["release-management"], &["ops"]),
         ],
     ));
-    assert_eq!(check(&spec), only(RuleId::PracticeNotCarriedOut, "release-management"));
+    assert_eq!(
+        check(&spec),
+        only(RuleId::PracticeNotCarriedOut, "release-management")
+    );
     spec.teams[0].practices.push("release-management".into());
     assert_eq!(check(&spec), []);
 }
@@ -284,7 +317,9 @@ fn severities_penalties_and_weights_are_data() {
         let p = &r.services[0];
         (
             p.findings().next().unwrap().severity,
-            p.dimension(Dimension::OrganizationsAndPeople).unwrap().score,
+            p.dimension(Dimension::OrganizationsAndPeople)
+                .unwrap()
+                .score,
             p.score,
         )
     };

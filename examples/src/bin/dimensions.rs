@@ -64,7 +64,9 @@ fn args() -> Res<Args> {
         }
     }
     if positional.len() > 2 {
-        return Err("usage: dimensions [--today YYYY-MM-DD] [organisation.json [picture.svg]]".into());
+        return Err(
+            "usage: dimensions [--today YYYY-MM-DD] [organisation.json [picture.svg]]".into(),
+        );
     }
     let mut positional = positional.into_iter();
     Ok(Args {
@@ -82,8 +84,12 @@ fn run() -> Res<()> {
     let args = args()?;
     let text = std::fs::read_to_string(&args.organisation)
         .map_err(|e| format!("cannot read {}: {e}", args.organisation.display()))?;
-    let org: Organisation = serde_json::from_str(&text)
-        .map_err(|e| format!("{} is not an organisation: {e}", args.organisation.display()))?;
+    let org: Organisation = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{} is not an organisation: {e}",
+            args.organisation.display()
+        )
+    })?;
     let deps_path = args.organisation.with_file_name("dependencies.json");
     let deps = if deps_path.is_file() {
         let text = std::fs::read_to_string(&deps_path)
@@ -207,7 +213,11 @@ fn improvements(
         match service.id.as_str() {
             "email" => service.owner = Some("kim".into()),
             "web-shop" => {
-                for step in service.value_streams.iter_mut().flat_map(|v| v.steps.iter_mut()) {
+                for step in service
+                    .value_streams
+                    .iter_mut()
+                    .flat_map(|v| v.steps.iter_mut())
+                {
                     if step.teams.is_empty() {
                         step.teams.push("platform".into());
                     }
@@ -223,7 +233,9 @@ fn improvements(
     }
     for contract in &mut spec.contracts {
         if contract.supplier == "postbox" {
-            contract.end = settings.today.checked_add_signed(chrono::Duration::days(365));
+            contract.end = settings
+                .today
+                .checked_add_signed(chrono::Duration::days(365));
         }
     }
     let mut edges: Vec<Dependency> = deps.edges().to_vec();
@@ -232,7 +244,11 @@ fn improvements(
             edge.on.push("smtp-fallback".into());
         }
     }
-    let after = assess(&Organisation::new(spec)?, &Dependencies::new(edges)?, settings)?;
+    let after = assess(
+        &Organisation::new(spec)?,
+        &Dependencies::new(edges)?,
+        settings,
+    )?;
     print_comparison(&compare(before, &after));
     Ok(())
 }
@@ -313,7 +329,12 @@ fn render_svg(org: &Organisation, report: &Assessment) -> String {
         let name = org
             .service(&assessed.service)
             .map_or(assessed.service.as_str(), |s| s.name.as_str());
-        let _ = writeln!(s, "<g><title>{}: balanced {}</title>", xml(name), assessed.score);
+        let _ = writeln!(
+            s,
+            "<g><title>{}: balanced {}</title>",
+            xml(name),
+            assessed.score
+        );
         for (k, d) in assessed.dimensions.iter().enumerate() {
             let x = x0 + k as f64 * (bar + gap);
             let by = y(d.score);

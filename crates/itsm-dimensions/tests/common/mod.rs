@@ -98,7 +98,11 @@ pub fn clean_deps() -> Dependencies {
 }
 
 /// The (rule, subject) of every finding about payroll.
-pub fn findings(spec: &OrganisationSpec, deps: &Dependencies, settings: &Settings) -> Vec<(RuleId, String)> {
+pub fn findings(
+    spec: &OrganisationSpec,
+    deps: &Dependencies,
+    settings: &Settings,
+) -> Vec<(RuleId, String)> {
     let org = Organisation::new(spec.clone()).unwrap();
     let report = assess(&org, deps, settings).unwrap();
     report
@@ -110,5 +114,8 @@ pub fn findings(spec: &OrganisationSpec, deps: &Dependencies, settings: &Setting
 }
 
 pub fn payroll(spec: &mut OrganisationSpec) -> &mut Service {
-    spec.services.iter_mut().find(|s| s.id == "payroll").unwrap()
+    spec.services
+        .iter_mut()
+        .find(|s| s.id == "payroll")
+        .unwrap()
 }
