@@ -40,6 +40,16 @@ fn line_ends(data: &[u8]) -> u64 {
     n
 }
 
+/// Whether a message is safe on a terminal: the values it quotes from the log or the mapping
+/// went through `itsm_core::Quoted`, so no control character (but its own line ends) and no
+/// invisible formatting character is left raw.
+fn safe(message: &str) -> bool {
+    !message.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    })
+}
+
 /// Reads and replays `data` with `mapping`; `None` when the mapping does not fit the file.
 /// Checks the invariants of every item and of the report.
 fn replay(data: &[u8], mapping: &Mapping, policy: &Policy) -> Option<ReplayReport> {
@@ -61,7 +71,9 @@ fn replay(data: &[u8], mapping: &Mapping, policy: &Policy) -> Option<ReplayRepor
         let line = match &item {
             Item::Row(row) => Some(row.line),
             Item::Bad(bad) => {
-                assert!(!bad.problem.to_string().is_empty());
+                let message = bad.problem.to_string();
+                assert!(!message.is_empty());
+                assert!(safe(&message), "{message:?}");
                 Some(bad.line)
             }
             Item::End { line, .. } => Some(*line),
@@ -102,8 +114,9 @@ fn replay(data: &[u8], mapping: &Mapping, policy: &Policy) -> Option<ReplayRepor
     {
         assert!(tally.count >= 1 && tally.examples.len() <= 2);
     }
-    // The report prints, and ends with the priority line.
+    // The report prints, quoting what the log gave, and ends with the priority line.
     let text = report.to_string();
+    assert!(safe(&text), "{text:?}");
     assert!(
         text.lines()
             .last()
@@ -248,9 +261,10 @@ pub fn mapping_json(data: &[u8]) {
             if let Err(errors) = mapping.compile(&header, &policy) {
                 assert!(!errors.0.is_empty());
                 for e in &errors.0 {
-                    // Every mistake names its path first.
+                    // Every mistake names its path first, and quotes what it echoes.
                     let text = e.to_string();
                     assert!(text.contains(": "), "{text}");
+                    assert!(safe(&text), "{text:?}");
                 }
             }
         }

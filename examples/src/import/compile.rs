@@ -417,8 +417,8 @@ impl Compiled {
             .iter()
             .map(|k| match k {
                 Key::Time => "time".to_owned(),
-                Key::Integer(c) => format!("`{}` (integer)", c.name),
-                Key::Text(c) => format!("`{}` (text)", c.name),
+                Key::Integer(c) => format!("`{}` (integer)", Quoted(&c.name)),
+                Key::Text(c) => format!("`{}` (text)", Quoted(&c.name)),
             })
             .collect();
         keys.push("file order".to_owned());

@@ -182,8 +182,8 @@ pub fn describe_policy(policy: &Policy, origin: &str) -> String {
     };
     format!(
         "policy: {origin}: workflow `{}`, matrix `{}`, {auto_close}",
-        policy.workflow.name(),
-        policy.matrix.name()
+        Quoted(policy.workflow.name()),
+        Quoted(policy.matrix.name())
     )
 }
 
@@ -211,7 +211,11 @@ pub fn run(mapping_path: &Path, policy: Option<&str>, log: &Path) -> Result<Run,
     )?;
     let header = vec![
         format!("source: {}", log.display()),
-        format!("mapping: {} ({})", mapping_path.display(), mapping.source),
+        format!(
+            "mapping: {} ({})",
+            mapping_path.display(),
+            Quoted(&mapping.source)
+        ),
         describe_policy(&policy, &origin),
         format!("ordering: {}", rows.compiled().ordering()),
     ];
