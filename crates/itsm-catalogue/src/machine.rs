@@ -604,6 +604,14 @@ fn task_command(
         .as_ref()
         .is_some_and(|a| a.status == AccessStatus::Expired && a.revoke.name == name);
     let verb = command.name();
+    if revocation && matches!(command, Command::SkipTask { .. }) {
+        // Expired access must be taken away: its revocation cannot be waved through.
+        return Err(Error::NotAllowed {
+            place: format!("on the revocation task `{name}` of item {line}"),
+            command: verb.to_owned(),
+            allowed: vec!["start_task".to_owned(), "complete_task".to_owned()],
+        });
+    }
     if item.stage != Stage::InFulfilment && !revocation {
         return Err(Error::NotAllowed {
             place: format!("on item {line} in state {}", item.stage),

@@ -612,6 +612,19 @@ fn access_is_approved_provisioned_expired_and_revoked() {
     assert_eq!(w.task(0, "revoke"), TaskStage::Open);
     assert_eq!(next_deadline(&w.state), None);
     assert_eq!(w.run(TECH, Command::Tick), []);
+    assert_eq!(
+        w.try_as(
+            TECH,
+            Command::SkipTask {
+                line: 0,
+                task: "revoke".into(),
+                reason: "keep it".into()
+            }
+        )
+        .unwrap_err()
+        .to_string(),
+        "`skip_task` is not allowed on the revocation task `revoke` of item 0; allowed there: `start_task`, `complete_task`"
+    );
     let events = w.run(TECH, complete(0, "revoke"));
     assert!(
         events
