@@ -12,6 +12,9 @@
 //! - **Lifecycles as data**: a [`Lifecycle`] (states with a [`Category`], transitions,
 //!   terminal states) with a [`conformance`](Lifecycle::conformance) check of observed state
 //!   sequences, Mermaid output and a bounded exhaustive [`explore`] helper for tests.
+//! - **Conditions over tickets**: a practice-neutral [`TicketView`] of a record and the one
+//!   predicate language over it, [`Condition`] (with [`ViewField`] naming a view's fields),
+//!   shared by SLA definitions (`itsm-sla`) and automation rules (`itsm-rules`).
 //! - **Durations in data**: [`duration`], the ISO 8601 codec (`"PT4H"`, `"P7D"`) every
 //!   crate's JSON uses for lengths of time.
 //!
@@ -51,6 +54,7 @@ mod ids;
 mod lifecycle;
 mod priority;
 mod serde_tagged;
+mod view;
 
 /// What the [`id_type!`] macro expands to needs, reachable from other crates.
 #[doc(hidden)]
@@ -76,6 +80,7 @@ pub use priority::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,
     Rounding, Rule, RuleUsed, Scale, Urgency,
 };
+pub use view::{Condition, TicketView, ViewField};
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.
 #[cfg(doctest)]

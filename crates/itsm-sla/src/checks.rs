@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use itsm_core::Category;
 
-use crate::definition::{Condition, Definition, PauseMode, TicketView};
+use crate::definition::{Definition, PauseMode};
+use chrono::{DateTime, Utc};
+use itsm_core::{Condition, TicketView, ViewField};
 
 /// What a check found; its `Display` explains it.
 ///
@@ -117,6 +119,37 @@ struct Atoms {
     priorities: BTreeSet<u8>,
     groups: BTreeSet<String>,
     fields: BTreeMap<String, BTreeSet<String>>,
+    // The view fields added for automation rules: only a field a condition mentions adds
+    // cases (its values, one it does not mention, and empty), so definitions that do not
+    // use them are checked over exactly the same tickets as before.
+    levels: BTreeMap<u8, BTreeSet<u8>>,
+    names: BTreeMap<u8, BTreeSet<String>>,
+    times: BTreeSet<u8>,
+}
+
+const IMPACT: u8 = 0;
+const URGENCY: u8 = 1;
+const CLASSIFICATION: u8 = 0;
+const SERVICE: u8 = 1;
+const CONFIG_ITEM: u8 = 2;
+const ASSIGNEE: u8 = 3;
+const OPENED_AT: u8 = 0;
+const UPDATED_AT: u8 = 1;
+
+fn mention(field: &ViewField, atoms: &mut Atoms) {
+    match field {
+        ViewField::Impact => _ = atoms.levels.entry(IMPACT).or_default(),
+        ViewField::Urgency => _ = atoms.levels.entry(URGENCY).or_default(),
+        ViewField::Classification => _ = atoms.names.entry(CLASSIFICATION).or_default(),
+        ViewField::Service => _ = atoms.names.entry(SERVICE).or_default(),
+        ViewField::ConfigItem => _ = atoms.names.entry(CONFIG_ITEM).or_default(),
+        ViewField::Assignee => _ = atoms.names.entry(ASSIGNEE).or_default(),
+        ViewField::OpenedAt => _ = atoms.times.insert(OPENED_AT),
+        ViewField::UpdatedAt => _ = atoms.times.insert(UPDATED_AT),
+        ViewField::Field(name) => _ = atoms.fields.entry(name.clone()).or_default(),
+        // State, category, priority and group always have their empty and unmentioned cases.
+        _ => {}
+    }
 }
 
 fn collect(c: &Condition, atoms: &mut Atoms) {
@@ -134,7 +167,42 @@ fn collect(c: &Condition, atoms: &mut Atoms) {
         }
         Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| collect(c, atoms)),
         Condition::Not(c) => collect(c, atoms),
+        Condition::ImpactIn(v) => atoms.levels.entry(IMPACT).or_default().extend(v),
+        Condition::UrgencyIn(v) => atoms.levels.entry(URGENCY).or_default().extend(v),
+        Condition::ClassificationIn(v) => names(atoms, CLASSIFICATION, v),
+        Condition::ServiceIn(v) => names(atoms, SERVICE, v),
+        Condition::ConfigItemIn(v) => names(atoms, CONFIG_ITEM, v),
+        Condition::AssigneeIn(v) => names(atoms, ASSIGNEE, v),
+        Condition::IsSet(field) => mention(field, atoms),
+        // Evaluated without an instant in SLAs: always false, nothing to vary. (And any
+        // test a later itsm-core adds: none of the cases vary it.)
+        _ => {}
     }
+}
+
+fn names(atoms: &mut Atoms, which: u8, values: &[String]) {
+    atoms
+        .names
+        .entry(which)
+        .or_default()
+        .extend(values.iter().cloned());
+}
+
+/// Applies to every view the cases of one added field: `set` writes a value (or empty).
+fn vary<T: Clone>(
+    views: Vec<TicketView>,
+    values: &[Option<T>],
+    set: impl Fn(&mut TicketView, Option<T>),
+) -> Vec<TicketView> {
+    let mut next = Vec::with_capacity(views.len() * values.len());
+    for v in &views {
+        for value in values {
+            let mut w = v.clone();
+            set(&mut w, value.clone());
+            next.push(w);
+        }
+    }
+    next
 }
 
 /// Every distinguishable ticket for the conditions given (each mentioned value, plus one
@@ -185,9 +253,40 @@ fn universe(conditions: &[&Condition]) -> Option<Vec<TicketView>> {
             (k.clone(), values)
         })
         .collect();
+    let levels: Vec<(u8, Vec<Option<u8>>)> = atoms
+        .levels
+        .iter()
+        .map(|(k, vs)| {
+            let other = (0..=u8::MAX).find(|p| !vs.contains(p));
+            let values = vs.iter().map(|v| Some(*v)).chain([None, other]).collect();
+            (*k, values)
+        })
+        .collect();
+    let names: Vec<(u8, Vec<Option<String>>)> = atoms
+        .names
+        .iter()
+        .map(|(k, vs)| {
+            let values = vs
+                .iter()
+                .cloned()
+                .map(Some)
+                .chain([None, Some(OTHER.to_owned())])
+                .collect();
+            (*k, values)
+        })
+        .collect();
     let mut size = states.len() * categories.len() * priorities.len() * groups.len();
     for (_, vs) in &fields {
         size = size.checked_mul(vs.len())?;
+    }
+    for (_, vs) in &levels {
+        size = size.checked_mul(vs.len())?;
+    }
+    for (_, vs) in &names {
+        size = size.checked_mul(vs.len())?;
+    }
+    for _ in &atoms.times {
+        size = size.checked_mul(2)?;
     }
     if size > MAX_CASES {
         return None;
@@ -197,14 +296,33 @@ fn universe(conditions: &[&Condition]) -> Option<Vec<TicketView>> {
         for category in &categories {
             for priority in &priorities {
                 for group in &groups {
-                    let base = TicketView {
-                        state: state.clone(),
-                        category: *category,
-                        priority: *priority,
-                        group: group.clone(),
-                        ..TicketView::default()
-                    };
+                    let mut base = TicketView::default();
+                    base.state.clone_from(state);
+                    base.category = *category;
+                    base.priority = *priority;
+                    base.group.clone_from(group);
                     let mut views = vec![base];
+                    for (which, values) in &levels {
+                        views = vary(views, values, |w, v| match *which {
+                            IMPACT => w.impact = v,
+                            _ => w.urgency = v,
+                        });
+                    }
+                    for (which, values) in &names {
+                        views = vary(views, values, |w, v| match *which {
+                            CLASSIFICATION => w.classification = v,
+                            SERVICE => w.service = v,
+                            CONFIG_ITEM => w.config_item = v,
+                            _ => w.assignee = v,
+                        });
+                    }
+                    for which in &atoms.times {
+                        let some = Some(DateTime::<Utc>::UNIX_EPOCH);
+                        views = vary(views, &[None, some], |w, v| match *which {
+                            OPENED_AT => w.opened_at = v,
+                            _ => w.updated_at = v,
+                        });
+                    }
                     for (name, values) in &fields {
                         let mut next = Vec::with_capacity(views.len() * values.len());
                         for v in &views {

@@ -1,125 +1,13 @@
-//! SLA definitions (the spec a vendor writes), the views conditions look at, and the
-//! checked list of definitions.
+//! SLA definitions (the spec a vendor writes) and the checked list of definitions. The
+//! views and conditions they use are itsm-core's, shared with automation rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use itsm_calendar::Calendar;
-use itsm_core::Category;
+use itsm_core::{Category, Condition, TicketView};
 
 use crate::error::Error;
-
-/// A practice-neutral view of a ticket at one moment: what SLA conditions look at. Hosts
-/// build it from an incident, a request, a change, or a row of a foreign log.
-///
-/// It may gain fields (`#[non_exhaustive]`): start from [`TicketView::new`] (or
-/// [`TicketView::default`]) and set the public fields. In JSON every field is optional.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default, deny_unknown_fields))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub struct TicketView {
-    /// The state, as the practice or vendor names it.
-    pub state: String,
-    /// What the state means, when known.
-    pub category: Option<Category>,
-    /// The priority level.
-    pub priority: Option<u8>,
-    /// The assignment group.
-    pub group: Option<String>,
-    /// Any other named field.
-    pub fields: BTreeMap<String, String>,
-    /// Named timestamps (for a retroactive start, for example `opened_at`).
-    pub times: BTreeMap<String, DateTime<Utc>>,
-}
-
-impl TicketView {
-    /// A ticket in `state`, whose meaning is `category`; no priority, group, fields or
-    /// times.
-    ///
-    /// ```
-    /// use itsm_sla::{Category, TicketView};
-    ///
-    /// let mut view = TicketView::new("on_hold", Category::Pending);
-    /// view.priority = Some(2);
-    /// view.fields.insert("vip".into(), "yes".into());
-    /// assert_eq!(view.category, Some(Category::Pending));
-    /// ```
-    pub fn new(state: impl Into<String>, category: Category) -> Self {
-        TicketView {
-            state: state.into(),
-            category: Some(category),
-            ..TicketView::default()
-        }
-    }
-}
-
-/// A condition over a [`TicketView`]. In JSON: `"always"`, `{"state_in": ["new"]}`,
-/// `{"all": [...]}`, `{"not": {...}}`, ...
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
-pub enum Condition {
-    /// Always true.
-    Always,
-    /// Never true.
-    Never,
-    /// The state is one of these.
-    StateIn(Vec<String>),
-    /// The state's category is one of these (false when the view has no category).
-    CategoryIn(Vec<Category>),
-    /// The priority is one of these (false when the view has no priority).
-    PriorityIn(Vec<u8>),
-    /// The assignment group is one of these (false when the view has no group).
-    GroupIn(Vec<String>),
-    /// A field has one of these values (false when the view lacks the field).
-    FieldIn {
-        /// The field.
-        field: String,
-        /// The values.
-        values: Vec<String>,
-    },
-    /// Every condition holds (true for none).
-    All(Vec<Condition>),
-    /// Some condition holds (false for none).
-    Any(Vec<Condition>),
-    /// The condition does not hold.
-    Not(Box<Condition>),
-}
-
-impl Condition {
-    /// Whether the condition holds for `view`.
-    ///
-    /// ```
-    /// use itsm_sla::{Category, Condition, TicketView};
-    ///
-    /// let waiting = Condition::All(vec![
-    ///     Condition::CategoryIn(vec![Category::Pending]),
-    ///     Condition::Not(Box::new(Condition::StateIn(vec!["awaiting_change".into()]))),
-    /// ]);
-    /// assert!(waiting.eval(&TicketView::new("awaiting_caller", Category::Pending)));
-    /// assert!(!waiting.eval(&TicketView::new("awaiting_change", Category::Pending)));
-    /// ```
-    pub fn eval(&self, view: &TicketView) -> bool {
-        match self {
-            Condition::Always => true,
-            Condition::Never => false,
-            Condition::StateIn(states) => states.contains(&view.state),
-            Condition::CategoryIn(cats) => view.category.is_some_and(|c| cats.contains(&c)),
-            Condition::PriorityIn(ps) => view.priority.is_some_and(|p| ps.contains(&p)),
-            Condition::GroupIn(gs) => view.group.as_ref().is_some_and(|g| gs.contains(g)),
-            Condition::FieldIn { field, values } => {
-                view.fields.get(field).is_some_and(|v| values.contains(v))
-            }
-            Condition::All(cs) => cs.iter().all(|c| c.eval(view)),
-            Condition::Any(cs) => cs.iter().any(|c| c.eval(view)),
-            Condition::Not(c) => !c.eval(view),
-        }
-    }
-}
 
 /// What a clock measures: its kind. [`Selection`] and [`counterfactual`](crate::counterfactual)
 /// group clocks by it.

@@ -111,8 +111,8 @@ mod replay;
 
 pub use checks::{Finding, check};
 pub use definition::{
-    Agreement, Calendars, Condition, Definition, Definitions, EscalationRule, MAX_TARGET,
-    PauseMode, ReopenMode, Selection, Target, TicketView,
+    Agreement, Calendars, Definition, Definitions, EscalationRule, MAX_TARGET, PauseMode,
+    ReopenMode, Selection, Target,
 };
 pub use error::Error;
 pub use event::Event;
@@ -126,10 +126,12 @@ pub use replay::{BreachChange, Outcome, Replay, Timeline, counterfactual, replay
 pub use chrono;
 /// The foundation types this crate's API uses, re-exported (the very types of `itsm_core`
 /// and `itsm_calendar`, so values mix freely with other crates): the category of a ticket's
-/// state, and the calendars business time is counted on, with what a weekly calendar is
+/// state, the ticket view and the conditions over it (the predicate language automation
+/// rules share; the time tests `age_at_least` and `idle_at_least` are false in SLA
+/// conditions, which are evaluated without an instant), and the calendars business time is counted on, with what a weekly calendar is
 /// built from (holidays and exceptions are in `itsm_calendar`).
 pub use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
-pub use itsm_core::Category;
+pub use itsm_core::{Category, Condition, TicketView, ViewField};
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.
 #[cfg(doctest)]

@@ -3,9 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use itsm_calendar::Calendar;
 
-use crate::definition::{
-    Calendars, Definition, Definitions, PauseMode, ReopenMode, Selection, TicketView,
-};
+use crate::definition::{Calendars, Definition, Definitions, PauseMode, ReopenMode, Selection};
+use itsm_core::TicketView;
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Alarm, AlarmKind, Clock, Clocks, Stage};
@@ -15,6 +14,10 @@ use crate::model::{Alarm, AlarmKind, Clock, Clocks, Stage};
 /// Hosts match it exhaustively: a new input would be a breaking change, listed in the
 /// changelog.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "an input is built once per call and passed by reference; boxing the view would change the API"
+)]
 pub enum Input {
     /// The ticket as it is now.
     Update(TicketView),

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::definition::{Calendars, Definitions, Target, TicketView};
+use crate::definition::{Calendars, Definitions, Target};
+use itsm_core::TicketView;
 use crate::error::Error;
 use crate::event::Event;
 use crate::machine::{Context, Input, decide, next_deadline};
