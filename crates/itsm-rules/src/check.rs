@@ -1,0 +1,607 @@
+//! The static checker: rules that can never fire, conflicts, re-triggers and cycles, time
+//! rules without a deadline, unknown names. Each finding explains itself.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::fmt;
+
+use itsm_core::{Condition, Quoted, ViewField};
+
+use crate::engine::RuleSet;
+use crate::sat::{Sat, satisfiable};
+use crate::spec::{Action, Anchor, Mode, RuleSpec, Trigger};
+
+/// What [`check`] found; its `Display` explains it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case", tag = "finding"))]
+#[non_exhaustive]
+pub enum Finding {
+    /// The rule's condition (with what its trigger implies) is a contradiction.
+    NeverFires {
+        /// The rule.
+        rule: String,
+    },
+    /// Whenever the rule's condition holds, an earlier rule triggered by the same events
+    /// holds too and, in first-match mode or with its stop flag, wins.
+    Shadowed {
+        /// The rule.
+        rule: String,
+        /// The earlier rules that together always win.
+        by: Vec<String>,
+    },
+    /// Two rules can fire for the same event on the same record and set a field to
+    /// different values.
+    Conflict {
+        /// The earlier rule.
+        first: String,
+        /// The later rule (its value is the one that stays).
+        second: String,
+        /// The field.
+        field: ViewField,
+        /// The earlier rule's value.
+        first_value: String,
+        /// The later rule's value.
+        second_value: String,
+    },
+    /// The rule changes a field its own `updated` trigger watches, and its condition still
+    /// holds after the change: it fires again for the same event.
+    SelfRetrigger {
+        /// The rule.
+        rule: String,
+        /// The field.
+        field: ViewField,
+    },
+    /// Rules that trigger each other in a cycle: each changes a field the next one watches,
+    /// with the next one's condition still able to hold.
+    Cycle {
+        /// The rules, in the order they trigger each other (the last triggers the first).
+        rules: Vec<String>,
+    },
+    /// A time rule that can never come due.
+    NoDeadline {
+        /// The rule.
+        rule: String,
+        /// Why, in words.
+        why: String,
+    },
+    /// A group the vocabulary does not declare.
+    UnknownGroup {
+        /// The rule.
+        rule: String,
+        /// The group.
+        group: String,
+    },
+    /// A state the vocabulary does not declare.
+    UnknownState {
+        /// The rule.
+        rule: String,
+        /// The state.
+        state: String,
+    },
+    /// A named field the vocabulary does not declare.
+    UnknownField {
+        /// The rule.
+        rule: String,
+        /// The field.
+        field: String,
+    },
+    /// A calendar the vocabulary does not declare.
+    UnknownCalendar {
+        /// The rule.
+        rule: String,
+        /// The calendar.
+        calendar: String,
+    },
+    /// The rule's condition is too large to check within the checker's budget.
+    TooComplex {
+        /// The rule.
+        rule: String,
+    },
+}
+
+impl Finding {
+    /// The rules the finding is about.
+    pub fn rules(&self) -> Vec<&str> {
+        match self {
+            Finding::Conflict { first, second, .. } => vec![first, second],
+            Finding::Cycle { rules } => rules.iter().map(String::as_str).collect(),
+            Finding::NeverFires { rule }
+            | Finding::Shadowed { rule, .. }
+            | Finding::SelfRetrigger { rule, .. }
+            | Finding::NoDeadline { rule, .. }
+            | Finding::UnknownGroup { rule, .. }
+            | Finding::UnknownState { rule, .. }
+            | Finding::UnknownField { rule, .. }
+            | Finding::UnknownCalendar { rule, .. }
+            | Finding::TooComplex { rule } => vec![rule],
+        }
+    }
+}
+
+fn names(list: &[String]) -> String {
+    let v: Vec<String> = list.iter().map(|s| format!("`{}`", Quoted(s))).collect();
+    v.join(", ")
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::NeverFires { rule } => write!(
+                f,
+                "never fires: rule `{}` has a condition no record can meet (a contradiction, with what its trigger implies)",
+                Quoted(rule)
+            ),
+            Finding::Shadowed { rule, by } => write!(
+                f,
+                "never fires: rule `{}` is shadowed: whenever it matches, earlier rule(s) {} on the same trigger match too and win",
+                Quoted(rule),
+                names(by)
+            ),
+            Finding::Conflict {
+                first,
+                second,
+                field,
+                first_value,
+                second_value,
+            } => write!(
+                f,
+                "conflict: rules `{}` and `{}` can both fire on one record for one event and set {field} to `{}` and `{}`; the later one wins",
+                Quoted(first),
+                Quoted(second),
+                Quoted(first_value),
+                Quoted(second_value)
+            ),
+            Finding::SelfRetrigger { rule, field } => write!(
+                f,
+                "loop: rule `{}` changes {field}, which its own trigger watches, and still matches afterwards: it fires again for the same event",
+                Quoted(rule)
+            ),
+            Finding::Cycle { rules } => {
+                write!(f, "loop: rules trigger each other in a cycle: {}", names(rules))?;
+                if let Some(first) = rules.first() {
+                    write!(f, " -> `{}`", Quoted(first))?;
+                }
+                Ok(())
+            }
+            Finding::NoDeadline { rule, why } => {
+                write!(f, "no deadline: time rule `{}` never comes due: {why}", Quoted(rule))
+            }
+            Finding::UnknownGroup { rule, group } => write!(
+                f,
+                "unknown group: rule `{}` names group `{}`, which the vocabulary does not declare",
+                Quoted(rule),
+                Quoted(group)
+            ),
+            Finding::UnknownState { rule, state } => write!(
+                f,
+                "unknown state: rule `{}` names state `{}`, which the vocabulary does not declare",
+                Quoted(rule),
+                Quoted(state)
+            ),
+            Finding::UnknownField { rule, field } => write!(
+                f,
+                "unknown field: rule `{}` names field `{}`, which the vocabulary does not declare",
+                Quoted(rule),
+                Quoted(field)
+            ),
+            Finding::UnknownCalendar { rule, calendar } => write!(
+                f,
+                "unknown calendar: rule `{}` counts business time on calendar `{}`, which the vocabulary does not declare",
+                Quoted(rule),
+                Quoted(calendar)
+            ),
+            Finding::TooComplex { rule } => write!(
+                f,
+                "too complex: rule `{}` has a condition too large to check; split it",
+                Quoted(rule)
+            ),
+        }
+    }
+}
+
+/// What a trigger implies about the record, as a condition.
+fn implied(when: &Trigger) -> Condition {
+    match when {
+        Trigger::StateEntered { states } if !states.is_empty() => {
+            Condition::StateIn(states.clone())
+        }
+        Trigger::After {
+            anchor: Anchor::Created,
+            ..
+        } => Condition::IsSet(ViewField::OpenedAt),
+        Trigger::After {
+            anchor: Anchor::Updated,
+            ..
+        } => Condition::IsSet(ViewField::UpdatedAt),
+        Trigger::Burst { per, .. } => Condition::IsSet(per.clone()),
+        _ => Condition::Always,
+    }
+}
+
+/// Whether every event that triggers `b` also triggers `a`.
+pub(crate) fn covers(a: &Trigger, b: &Trigger) -> bool {
+    match (a, b) {
+        (Trigger::Created, Trigger::Created) => true,
+        (Trigger::Updated { fields: fa }, Trigger::Updated { fields: fb }) => {
+            fa.is_empty() || (!fb.is_empty() && fb.iter().all(|f| fa.contains(f)))
+        }
+        (Trigger::StateEntered { states: sa }, Trigger::StateEntered { states: sb }) => {
+            sa.is_empty() || (!sb.is_empty() && sb.iter().all(|s| sa.contains(s)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Whether some event can trigger both.
+fn overlap(a: &Trigger, b: &Trigger) -> bool {
+    match (a, b) {
+        (Trigger::Created, Trigger::Created)
+        | (Trigger::Created, Trigger::Burst { .. })
+        | (Trigger::Burst { .. }, Trigger::Created)
+        | (Trigger::Burst { .. }, Trigger::Burst { .. })
+        | (Trigger::After { .. }, Trigger::After { .. })
+        | (Trigger::StateEntered { .. }, Trigger::StateEntered { .. }) => true,
+        (Trigger::Updated { fields: fa }, Trigger::Updated { fields: fb }) => {
+            fa.is_empty() || fb.is_empty() || fa.iter().any(|f| fb.contains(f))
+        }
+        _ => false,
+    }
+}
+
+/// The fields a rule sets and to what (`None`: a value picked at run time).
+fn sets(set: &RuleSet, rule: &RuleSpec) -> Vec<(ViewField, Option<String>)> {
+    let mut out = Vec::new();
+    for a in &rule.actions {
+        match a {
+            Action::AssignGroup(g) => out.push((ViewField::Group, Some(g.clone()))),
+            Action::AssignPerson(p) => out.push((ViewField::Assignee, Some(p.clone()))),
+            Action::AssignFrom(pool) => {
+                if let Some(g) = set.spec().pools.get(pool).and_then(|p| p.group.clone()) {
+                    out.push((ViewField::Group, Some(g)));
+                }
+                out.push((ViewField::Assignee, None));
+            }
+            Action::SetImpact(l) => out.push((ViewField::Impact, Some(l.to_string()))),
+            Action::SetUrgency(l) => out.push((ViewField::Urgency, Some(l.to_string()))),
+            Action::SetField { field, value } => {
+                out.push((ViewField::Field(field.clone()), Some(value.clone())));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The condition "field has this value", when it can be written.
+fn equals(field: &ViewField, value: &str) -> Option<Condition> {
+    let v = vec![value.to_owned()];
+    Some(match field {
+        ViewField::Group => Condition::GroupIn(v),
+        ViewField::Assignee => Condition::AssigneeIn(v),
+        ViewField::Impact => Condition::ImpactIn(vec![value.parse().ok()?]),
+        ViewField::Urgency => Condition::UrgencyIn(vec![value.parse().ok()?]),
+        ViewField::Field(name) => Condition::FieldIn {
+            field: name.clone(),
+            values: v,
+        },
+        _ => return None,
+    })
+}
+
+fn and(parts: Vec<Condition>) -> Condition {
+    Condition::All(parts)
+}
+
+/// Whether `b`, changed by `a`, is triggered again with its condition able to hold.
+fn retriggers(set: &RuleSet, a: &RuleSpec, b: &RuleSpec) -> Option<ViewField> {
+    let Trigger::Updated { fields } = &b.when else {
+        return None;
+    };
+    for (field, value) in sets(set, a) {
+        if !(fields.is_empty() || fields.contains(&field)) {
+            continue;
+        }
+        let mut parts = vec![b.condition.clone()];
+        if let Some(eq) = value.as_deref().and_then(|v| equals(&field, v)) {
+            parts.push(eq);
+        }
+        if satisfiable(&and(parts)) != Sat::No {
+            return Some(field);
+        }
+    }
+    None
+}
+
+/// Checks a rule set and explains each finding, in this order: per rule (in list order)
+/// never-fires, shadowing, time rules without a deadline, unknown names; then conflicts,
+/// self-retriggers and cycles. An empty list means none of these were found.
+///
+/// The verdicts are exact for the conditions, as
+/// [`Condition::eval_at`](itsm_core::Condition::eval_at) reads them with an instant: a
+/// condition is checked over every view (the fields are independent), not sampled.
+/// Shadowing looks at the earlier rules that run whenever this one would (same trigger,
+/// or one that covers it) and win (first-match mode, or their stop flag), together.
+///
+/// ```
+/// use itsm_rules::{Action, Condition, Finding, Mode, RuleSet, RuleSetSpec, RuleSpec, Trigger, check};
+///
+/// let route = |id: &str, c: Condition, g: &str| {
+///     RuleSpec::new(id, Trigger::Created, c, vec![Action::AssignGroup(g.into())])
+/// };
+/// let set = RuleSet::new(RuleSetSpec::new(Mode::FirstMatch, vec![
+///     route("p1-or-p2", Condition::PriorityIn(vec![1, 2]), "major"),
+///     route("p1-network", Condition::All(vec![
+///         Condition::PriorityIn(vec![1]),
+///         Condition::ClassificationIn(vec!["network".into()]),
+///     ]), "network"),
+/// ]))?;
+/// let findings = check(&set);
+/// assert_eq!(findings, [Finding::Shadowed { rule: "p1-network".into(), by: vec!["p1-or-p2".into()] }]);
+/// assert!(findings[0].to_string().starts_with("never fires: rule `p1-network` is shadowed"));
+/// # Ok::<(), itsm_rules::Error>(())
+/// ```
+pub fn check(set: &RuleSet) -> Vec<Finding> {
+    let rules = set.rules();
+    let mut out = Vec::new();
+    let mut alive = vec![true; rules.len()];
+    for (i, b) in rules.iter().enumerate() {
+        let own = and(vec![implied(&b.when), b.condition.clone()]);
+        match satisfiable(&own) {
+            Sat::No => {
+                out.push(Finding::NeverFires { rule: b.id.clone() });
+                if let Some(a) = alive.get_mut(i) {
+                    *a = false;
+                }
+            }
+            Sat::Unknown => out.push(Finding::TooComplex { rule: b.id.clone() }),
+            Sat::Yes => {
+                let blockers: Vec<&RuleSpec> = rules
+                    .iter()
+                    .take(i)
+                    .filter(|a| {
+                        (set.mode() == Mode::FirstMatch || a.stop) && covers(&a.when, &b.when)
+                    })
+                    .collect();
+                let wins: Vec<Condition> = blockers.iter().map(|a| a.condition.clone()).collect();
+                let free = and(vec![own.clone(), Condition::Not(Box::new(Condition::Any(wins)))]);
+                if !blockers.is_empty() && satisfiable(&free) == Sat::No {
+                    let by = blockers
+                        .iter()
+                        .filter(|a| {
+                            satisfiable(&and(vec![own.clone(), a.condition.clone()])) != Sat::No
+                        })
+                        .map(|a| a.id.clone())
+                        .collect();
+                    out.push(Finding::Shadowed {
+                        rule: b.id.clone(),
+                        by,
+                    });
+                    if let Some(a) = alive.get_mut(i) {
+                        *a = false;
+                    }
+                }
+            }
+        }
+        if let Trigger::After {
+            anchor, calendar, ..
+        } = &b.when
+        {
+            let vocabulary = &set.spec().vocabulary;
+            if let Anchor::Time(name) = anchor {
+                if !vocabulary.times.is_empty() && !vocabulary.times.contains(name) {
+                    out.push(Finding::NoDeadline {
+                        rule: b.id.clone(),
+                        why: format!(
+                            "it counts from time `{}`, which the vocabulary does not declare, so no record has it",
+                            Quoted(name)
+                        ),
+                    });
+                }
+            } else if satisfiable(&b.condition) == Sat::Yes && satisfiable(&own) == Sat::No {
+                let field = if *anchor == Anchor::Created { "opened_at" } else { "updated_at" };
+                out.push(Finding::NoDeadline {
+                    rule: b.id.clone(),
+                    why: format!(
+                        "it counts from {field}, and its condition holds only when {field} is empty"
+                    ),
+                });
+            }
+            if let Some(c) = calendar {
+                if !vocabulary.calendars.is_empty() && !vocabulary.calendars.contains(c) {
+                    out.push(Finding::UnknownCalendar {
+                        rule: b.id.clone(),
+                        calendar: c.clone(),
+                    });
+                }
+            }
+        }
+        unknown_names(set, b, &mut out);
+    }
+    // Conflicts: same event, both able to fire, neither stopping the other.
+    for (i, a) in rules.iter().enumerate() {
+        for (j, b) in rules.iter().enumerate().skip(i.saturating_add(1)) {
+            if !(alive.get(i) == Some(&true) && alive.get(j) == Some(&true)) {
+                continue;
+            }
+            if !overlap(&a.when, &b.when) {
+                continue;
+            }
+            if (set.mode() == Mode::FirstMatch || a.stop) && covers(&a.when, &b.when) {
+                continue;
+            }
+            let sa = sets(set, a);
+            let sb = sets(set, b);
+            let clash = sa.iter().find_map(|(fa, va)| {
+                sb.iter().find_map(|(fb, vb)| match (va, vb) {
+                    (Some(x), Some(y)) if fa == fb && x != y => {
+                        Some((fa.clone(), x.clone(), y.clone()))
+                    }
+                    _ => None,
+                })
+            });
+            let Some((field, x, y)) = clash else { continue };
+            let both = and(vec![
+                implied(&a.when),
+                a.condition.clone(),
+                implied(&b.when),
+                b.condition.clone(),
+            ]);
+            if satisfiable(&both) == Sat::Yes {
+                out.push(Finding::Conflict {
+                    first: a.id.clone(),
+                    second: b.id.clone(),
+                    field,
+                    first_value: x,
+                    second_value: y,
+                });
+            }
+        }
+    }
+    // Re-triggers: an edge a -> b when a's change triggers b with b able to match.
+    let n = rules.len();
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, a) in rules.iter().enumerate() {
+        if alive.get(i) != Some(&true) {
+            continue;
+        }
+        for (j, b) in rules.iter().enumerate() {
+            if alive.get(j) != Some(&true) {
+                continue;
+            }
+            if let Some(field) = retriggers(set, a, b) {
+                if i == j {
+                    out.push(Finding::SelfRetrigger {
+                        rule: a.id.clone(),
+                        field,
+                    });
+                } else if let Some(e) = edges.get_mut(i) {
+                    e.push(j);
+                }
+            }
+        }
+    }
+    let mut reported: BTreeSet<Vec<usize>> = BTreeSet::new();
+    for start in 0..n {
+        if let Some(cycle) = shortest_cycle(&edges, start) {
+            let mut key = cycle.clone();
+            key.sort_unstable();
+            if reported.insert(key) {
+                out.push(Finding::Cycle {
+                    rules: cycle
+                        .iter()
+                        .filter_map(|i| rules.get(*i).map(|r| r.id.clone()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The shortest cycle through `start` using only nodes numbered `start` or higher (so each
+/// cycle is found from its smallest node once).
+fn shortest_cycle(edges: &[Vec<usize>], start: usize) -> Option<Vec<usize>> {
+    let mut parent: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut queue = VecDeque::from([start]);
+    while let Some(u) = queue.pop_front() {
+        for &v in edges.get(u)? {
+            if v < start {
+                continue;
+            }
+            if v == start {
+                let mut path = vec![u];
+                let mut at = u;
+                while at != start {
+                    at = (*parent.get(at)?)?;
+                    path.push(at);
+                }
+                path.reverse();
+                return Some(path);
+            }
+            if parent.get(v)?.is_none() {
+                *parent.get_mut(v)? = Some(u);
+                queue.push_back(v);
+            }
+        }
+    }
+    None
+}
+
+fn unknown_names(set: &RuleSet, rule: &RuleSpec, out: &mut Vec<Finding>) {
+    let voc = &set.spec().vocabulary;
+    let mut groups = BTreeSet::new();
+    let mut states = BTreeSet::new();
+    let mut fields = BTreeSet::new();
+    walk(&rule.condition, &mut groups, &mut states, &mut fields);
+    match &rule.when {
+        Trigger::Updated { fields: watched } => {
+            for f in watched {
+                if let ViewField::Field(n) = f {
+                    fields.insert(n.clone());
+                }
+            }
+        }
+        Trigger::StateEntered { states: s } => states.extend(s.iter().cloned()),
+        Trigger::Burst {
+            per: ViewField::Field(n),
+            ..
+        } => _ = fields.insert(n.clone()),
+        _ => {}
+    }
+    for a in &rule.actions {
+        match a {
+            Action::AssignGroup(g) => _ = groups.insert(g.clone()),
+            Action::AssignFrom(p) => {
+                if let Some(g) = set.spec().pools.get(p).and_then(|p| p.group.clone()) {
+                    groups.insert(g);
+                }
+            }
+            Action::SetField { field, .. } => _ = fields.insert(field.clone()),
+            _ => {}
+        }
+    }
+    if !voc.groups.is_empty() {
+        for g in groups.into_iter().filter(|g| !voc.groups.contains(g)) {
+            out.push(Finding::UnknownGroup {
+                rule: rule.id.clone(),
+                group: g,
+            });
+        }
+    }
+    if !voc.states.is_empty() {
+        for s in states.into_iter().filter(|s| !voc.states.contains(s)) {
+            out.push(Finding::UnknownState {
+                rule: rule.id.clone(),
+                state: s,
+            });
+        }
+    }
+    if !voc.fields.is_empty() {
+        for f in fields.into_iter().filter(|f| !voc.fields.contains(f)) {
+            out.push(Finding::UnknownField {
+                rule: rule.id.clone(),
+                field: f,
+            });
+        }
+    }
+}
+
+fn walk(
+    c: &Condition,
+    groups: &mut BTreeSet<String>,
+    states: &mut BTreeSet<String>,
+    fields: &mut BTreeSet<String>,
+) {
+    match c {
+        Condition::GroupIn(v) => groups.extend(v.iter().cloned()),
+        Condition::StateIn(v) => states.extend(v.iter().cloned()),
+        Condition::FieldIn { field, .. } | Condition::IsSet(ViewField::Field(field)) => {
+            fields.insert(field.clone());
+        }
+        Condition::All(cs) | Condition::Any(cs) => {
+            cs.iter().for_each(|c| walk(c, groups, states, fields));
+        }
+        Condition::Not(c) => walk(c, groups, states, fields),
+        _ => {}
+    }
+}
