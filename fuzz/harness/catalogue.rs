@@ -183,7 +183,7 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
 
 /// Every item, task and request move `before -> after` is in its table, and the request's
 /// state is the one derived from its items.
-fn check_moves(before: &State, after: &State) {
+pub fn check_moves(before: &State, after: &State) {
     let Some(new) = after.request() else { return };
     assert_eq!(
         new.stage(),
