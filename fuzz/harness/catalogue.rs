@@ -293,9 +293,87 @@ pub fn commands(data: &[u8]) {
     }
 }
 
-/// Bytes -> JSON: the first byte chooses a catalogue (checked when loaded; what loads
-/// serializes and reads back as itself), an order (decided on the example catalogue) or a
-/// command (decoded, and encoded back to the same value).
+/// Bytes -> a sequence of service commands on the example catalogue's default gates; after
+/// each step: determinism, status moves in `SERVICE_TRANSITIONS`, stage moves in
+/// `STAGE_MOVES`, a live service meets the go-live gate, and replay equal to the state.
+pub fn services(data: &[u8]) {
+    use itsm_catalogue::{
+        GroupId, PortfolioStatus, SERVICE_TRANSITIONS, STAGE_MOVES, ServiceCommand, ServiceEvent,
+        ServiceId, ServiceStage, ServiceState, decide_service, evolve_service,
+    };
+    let mut b = Bytes::new(data);
+    let catalogue = example();
+    let mut now = Utc
+        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let mut state = ServiceState::new();
+    let mut log: Vec<ServiceEvent> = Vec::new();
+    while !b.is_empty() {
+        let who = Actor::new(b.choose(&USERS, ADA), []);
+        now = instant(&mut b, now);
+        let command = match b.pick(9) {
+            0 => ServiceCommand::Define {
+                id: ServiceId::from_u128(1),
+                name: b.text(&["workplace", ""]),
+            },
+            1 => ServiceCommand::SetOwner {
+                owner: b.choose(&USERS, ADA),
+            },
+            2 => ServiceCommand::SetSupportGroup {
+                group: GroupId::from_u128(b.pick(3) as u128),
+            },
+            3 => ServiceCommand::AddOffering {
+                item: b.text(&["laptop", "software_install", "tablet"]),
+            },
+            4 => ServiceCommand::RemoveOffering {
+                item: b.text(&["laptop", "tablet"]),
+            },
+            5 | 6 => ServiceCommand::MoveTo {
+                stage: b.choose(&ServiceStage::ALL, ServiceStage::Design),
+            },
+            7 => ServiceCommand::GoLive,
+            _ => ServiceCommand::Retire,
+        };
+        let ctx = Context::new(now, &who, catalogue);
+        let result = decide_service(&state, &command, &ctx);
+        assert_eq!(result, decide_service(&state, &command, &ctx));
+        let Ok(events) = result else { continue };
+        let after = events.iter().fold(state.clone(), evolve_service);
+        if let (Some(old), Some(new)) = (state.service(), after.service()) {
+            if old.status() != new.status() {
+                assert!(
+                    SERVICE_TRANSITIONS
+                        .iter()
+                        .any(|(f, c, t)| *f == old.status()
+                            && *c == command.name()
+                            && *t == new.status())
+                );
+            }
+            if old.stage() != new.stage() {
+                assert!(STAGE_MOVES.contains(&(old.stage(), new.stage())));
+            }
+            if new.status() == PortfolioStatus::Live && old.status() != PortfolioStatus::Live {
+                assert!(new.owner().is_some() && new.support_group().is_some());
+                assert!(!new.offerings().is_empty());
+            }
+        }
+        for event in &events {
+            let json = serde_json::to_string(event).unwrap_or_default();
+            let back: ServiceEvent = serde_json::from_str(&json)
+                .unwrap_or_else(|e| panic!("event {json} does not read back: {e}"));
+            assert_eq!(&back, event);
+        }
+        log.extend(events);
+        state = after;
+        assert_eq!(log.iter().fold(ServiceState::new(), evolve_service), state);
+    }
+}
+
+/// Bytes -> the first byte chooses (modulo 4): a catalogue from JSON (0; checked when loaded,
+/// and what loads serializes and reads back as itself), an order from JSON (1; decided on
+/// the example catalogue), a command from JSON (2; encoded back to the same value), or a
+/// sequence of service commands (3, [`services`]).
 pub fn json(data: &[u8]) {
     let Some((first, rest)) = data.split_first() else {
         return;
@@ -303,7 +381,11 @@ pub fn json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    match first % 3 {
+    if first % 4 == 3 {
+        services(rest);
+        return;
+    }
+    match first % 4 {
         0 => {
             if let Ok(catalogue) = serde_json::from_str::<Catalogue>(text) {
                 let json = serde_json::to_string(&catalogue).unwrap_or_default();

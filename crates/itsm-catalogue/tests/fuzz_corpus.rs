@@ -24,5 +24,5 @@ fn catalogue_commands_corpus_replays() {
 #[test]
 fn catalogue_json_corpus_replays() {
     let n = replay("catalogue_json", harness::json);
-    assert!(n >= 5, "the catalogue_json corpus has only {n} inputs");
+    assert!(n >= 10, "the catalogue_json corpus has only {n} inputs");
 }
