@@ -3,7 +3,9 @@
 #![cfg(feature = "schemars")]
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use itsm_problem::{Command, Event, KnownErrorCommand, KnownErrorEvent, Policy, State};
+use itsm_problem::{
+    Cluster, Command, DetectionSpec, Event, KnownErrorCommand, KnownErrorEvent, Policy, State,
+};
 use itsm_testkit::pin_schema;
 
 const UPDATE: &str = "UPDATE_SCHEMAS=1 cargo test -p itsm-problem --all-features --test schema";
@@ -16,6 +18,8 @@ fn schemas_are_pinned() {
     pin_schema::<State>("problem-state.json", UPDATE);
     pin_schema::<KnownErrorCommand>("known-error-command.json", UPDATE);
     pin_schema::<KnownErrorEvent>("known-error-event.json", UPDATE);
+    pin_schema::<DetectionSpec>("problem-detection-spec.json", UPDATE);
+    pin_schema::<Cluster>("problem-cluster.json", UPDATE);
 }
 
 /// The preset reads back as itself; a broken workflow is refused at load, naming the problem.
