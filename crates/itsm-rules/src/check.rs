@@ -29,8 +29,8 @@ pub enum Finding {
         /// The earlier rules that together always win.
         by: Vec<String>,
     },
-    /// Two rules can fire for the same event on the same record and set a field to
-    /// different values.
+    /// Two rules can both fire in one evaluation and set a field to different values: in one
+    /// round, or one after the other in a cascade.
     Conflict {
         /// The earlier rule.
         first: String,
@@ -145,7 +145,7 @@ impl fmt::Display for Finding {
                 second_value,
             } => write!(
                 f,
-                "conflict: rules `{}` and `{}` can both fire on one record for one event and set {field} to `{}` and `{}`; the later one wins",
+                "conflict: rules `{}` and `{}` can both fire for one event and set {field} to `{}` and `{}`; which value stays depends on the order",
                 Quoted(first),
                 Quoted(second),
                 Quoted(first_value),
@@ -232,20 +232,33 @@ pub(crate) fn covers(a: &Trigger, b: &Trigger) -> bool {
     }
 }
 
-/// Whether some event can trigger both.
+/// Whether some event can trigger both in the same round.
 fn overlap(a: &Trigger, b: &Trigger) -> bool {
     match (a, b) {
-        (Trigger::Created, Trigger::Created)
-        | (Trigger::Created, Trigger::Burst { .. })
-        | (Trigger::Burst { .. }, Trigger::Created)
-        | (Trigger::Burst { .. }, Trigger::Burst { .. })
-        | (Trigger::After { .. }, Trigger::After { .. })
-        | (Trigger::StateEntered { .. }, Trigger::StateEntered { .. }) => true,
-        (Trigger::Updated { fields: fa }, Trigger::Updated { fields: fb }) => {
-            fa.is_empty() || fb.is_empty() || fa.iter().any(|f| fb.contains(f))
+        (Trigger::Created | Trigger::Burst { .. }, Trigger::Created | Trigger::Burst { .. })
+        | (Trigger::Updated { .. }, Trigger::Updated { .. })
+        | (Trigger::Updated { .. }, Trigger::StateEntered { .. })
+        | (Trigger::StateEntered { .. }, Trigger::Updated { .. })
+        | (Trigger::After { .. }, Trigger::After { .. }) => true,
+        (Trigger::StateEntered { states: sa }, Trigger::StateEntered { states: sb }) => {
+            sa.is_empty() || sb.is_empty() || sa.iter().any(|s| sb.contains(s))
         }
         _ => false,
     }
+}
+
+/// Whether `rule` runs after `field` was set to `value` by another rule: it watches the
+/// field and can still match.
+fn follows(rule: &RuleSpec, field: &ViewField, value: &str) -> bool {
+    let Trigger::Updated { fields } = &rule.when else {
+        return false;
+    };
+    if !(fields.is_empty() || fields.contains(field)) {
+        return false;
+    }
+    let mut parts = vec![rule.condition.clone()];
+    parts.extend(equals(field, value));
+    satisfiable(&and(parts)) != Sat::No
 }
 
 /// The fields a rule sets and to what (`None`: a value picked at run time).
@@ -417,16 +430,14 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
         }
         unknown_names(set, b, &mut out);
     }
-    // Conflicts: same event, both able to fire, neither stopping the other.
+    // Conflicts: two rules that can both fire in one evaluation and set a field to
+    // different values: in one round (all-matches mode, no stop flag in between, triggers
+    // that one event can share, conditions that can hold together), or in a cascade (one
+    // sets the field, which the other watches and still matches with that value; when each
+    // re-triggers the other, the cycle finding says it instead).
     for (i, a) in rules.iter().enumerate() {
         for (j, b) in rules.iter().enumerate().skip(i.saturating_add(1)) {
             if !(alive.get(i) == Some(&true) && alive.get(j) == Some(&true)) {
-                continue;
-            }
-            if !overlap(&a.when, &b.when) {
-                continue;
-            }
-            if (set.mode() == Mode::FirstMatch || a.stop) && covers(&a.when, &b.when) {
                 continue;
             }
             let sa = sets(set, a);
@@ -440,13 +451,18 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                 })
             });
             let Some((field, x, y)) = clash else { continue };
-            let both = and(vec![
-                implied(&a.when),
-                a.condition.clone(),
-                implied(&b.when),
-                b.condition.clone(),
-            ]);
-            if satisfiable(&both) == Sat::Yes {
+            let same_round = set.mode() == Mode::AllMatches
+                && !a.stop
+                && overlap(&a.when, &b.when)
+                && satisfiable(&and(vec![
+                    implied(&a.when),
+                    a.condition.clone(),
+                    implied(&b.when),
+                    b.condition.clone(),
+                ])) == Sat::Yes;
+            let ab = follows(b, &field, &x);
+            let ba = follows(a, &field, &y);
+            if same_round || (ab != ba) {
                 out.push(Finding::Conflict {
                     first: a.id.clone(),
                     second: b.id.clone(),
