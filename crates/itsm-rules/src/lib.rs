@@ -107,6 +107,7 @@ pub use spec::{
 pub use chrono;
 /// The foundation types this crate's API uses, re-exported (the very types of `itsm_core`
 /// and `itsm_calendar`): the view and the predicate language shared with SLA definitions,
-/// the category of a state, and the calendars business time is counted on.
-pub use itsm_calendar::Calendar;
+/// the category of a state, and the calendars business time is counted on, with what a
+/// weekly calendar is built from.
+pub use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 pub use itsm_core::{Category, Condition, TicketView, ViewField};
