@@ -7,7 +7,12 @@
 //! The log is not in the repository: the real-data test finds it through `ITSM_DATA` (see
 //! README, Real data) and says it skipped without it; `ITSM_REQUIRE_DATA=1` makes the skip a
 //! failure.
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 use std::process::{Command, Output};

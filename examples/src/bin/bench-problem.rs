@@ -28,7 +28,7 @@ use itsm_examples::problems::documented_spec;
 use itsm_problem::{DetectionSpec, Field, IncidentRecord, Key, detect};
 
 fn workload(n: usize) -> Vec<IncidentRecord> {
-    let mut rng = Rng::new(0x7072_6f62_6c65_6d);
+    let mut rng = Rng::new(0x0070_726f_626c_656d);
     let start = Utc
         .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
         .single()
