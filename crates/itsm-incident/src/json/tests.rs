@@ -84,3 +84,155 @@ fn what_the_fast_path_leaves_is_decided_by_the_generic_path() {
         assert!(!agree(&text), "{text}");
     }
 }
+
+/// Any JSON value, as `serde_json::Value` reads it through the generic path's reader and
+/// through `serde_json`: the same value (floats to the bit) or both an error. This checks
+/// the reader on every token, beyond the shapes `Event` asks for.
+fn same_value(text: &str) -> bool {
+    use serde::Deserialize;
+    let theirs = serde_json::from_str::<serde_json::Value>(text).ok();
+    let mut reader = generic::Reader::new(text);
+    let ours = serde_json::Value::deserialize(&mut reader)
+        .ok()
+        .filter(|_| reader.end().is_ok());
+    // `Display` tells -0.0 from 0.0 and prints floats exactly enough to round trip.
+    assert_eq!(
+        ours.as_ref().map(ToString::to_string),
+        theirs.as_ref().map(ToString::to_string),
+        "on {text:?}"
+    );
+    theirs.is_some()
+}
+
+/// JSON texts built from tokens: numbers of every shape (long, with big exponents, at the
+/// edges of `u64`, `i64` and `f64`), strings with escapes, nesting, and truncated.
+fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let number = prop_oneof![
+        "-?(0|[1-9][0-9]{0,25})(\\.[0-9]{1,25})?([eE][+-]?[0-9]{1,12})?",
+        "-?[0-9]{1,3}(\\.[0-9]{0,2})?([eE][+-]?)?",
+        prop::sample::select(vec![
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1.7976931348623157e308",
+            "1.7976931348623159e308",
+            "4.9e-324",
+            "2.4e-324",
+            "1e-400",
+            "0e99999999999",
+            "-0",
+            "-0.0",
+            "1e2147483647",
+            "1e2147483648",
+            "123456789012345678901234567890e-30",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    let string = "\"([a-z \\\\u00e9]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4}|\\\\u[dD][89abAB][0-9a-f]{2}\\\\u[dD][c-fC-F][0-9a-f]{2}|\\\\x)*\"";
+    let leaf = prop_oneof![
+        4 => number,
+        2 => string,
+        1 => prop::sample::select(vec!["null", "true", "false", "nul", "[]", "{}"]).prop_map(str::to_owned),
+    ];
+    let tree = leaf.prop_recursive(4, 24, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5)
+                .prop_map(|items| format!("[{}]", items.join(","))),
+            prop::collection::vec(("\"[a-z]{0,2}\"", inner), 0..5).prop_map(|entries| {
+                let entries: Vec<String> = entries
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}:{v}"))
+                    .collect();
+                format!("{{{}}}", entries.join(","))
+            }),
+        ]
+    });
+    (tree, any::<u16>(), any::<bool>()).prop_map(|(text, cut, truncate)| {
+        if truncate && !text.is_empty() {
+            let mut at = usize::from(cut) % text.len();
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text[..at].to_owned()
+        } else {
+            text
+        }
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+
+    #[test]
+    fn the_reader_reads_any_json_as_serde_json_does(text in json_text()) {
+        let _accepted = same_value(&text);
+    }
+}
+
+#[test]
+fn the_reader_reads_numbers_at_the_edges_as_serde_json_does() {
+    for text in [
+        "0",
+        "-0",
+        "-0.0",
+        "1e308",
+        "1e309",
+        "-1e309",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.7976931348623159e308",
+        "4.9e-324",
+        "2.4e-324",
+        "1e-400",
+        "0e99999999999",
+        "1e2147483647",
+        "1e2147483648",
+        "1e-2147483648",
+        "1e-2147483649",
+        "18446744073709551615",
+        "18446744073709551616",
+        "184467440737095516150",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "0.1",
+        "0.30000000000000004",
+        "123456789012345678901234567890",
+        "1.23456789012345678901234567890e-290",
+        "01",
+        "1.",
+        ".5",
+        "1e",
+        "1e+",
+        "-",
+        "--1",
+        "+1",
+        "1.e5",
+        "[1,]",
+        "{\"a\":1,}",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\u{1}\"",
+        "[\"\u{1f}\"]",
+    ] {
+        same_value(text);
+    }
+}
+
+/// The generated texts are a real test: many are accepted, many refused.
+#[test]
+fn the_generated_json_reaches_both_answers() {
+    use proptest::strategy::{Strategy, ValueTree};
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = json_text();
+    let accepted = (0..1000)
+        .filter(|_| same_value(&strategy.new_tree(&mut runner).unwrap().current()))
+        .count();
+    assert!(
+        (200..=800).contains(&accepted),
+        "{accepted} of 1000 accepted"
+    );
+}
