@@ -12,9 +12,9 @@
 //!
 //! Timed (each figure the median of [`REPS`] samples of this thread's on-CPU time):
 //! 1. checking one proposed change ([`PROPOSALS`] random ones, one to two items, one to four
-//!    hours): all the rules (the headline), then the bookings only (same item, related
-//!    items, assignee) beside `rust-lapper` doing the same lookups (a `Lapper` per item and
-//!    per assignee);
+//!    hours): all the rules (the headline), all but the maintenance windows (where the
+//!    time goes), then the bookings only (same item, related items, assignee) beside
+//!    `rust-lapper` doing the same lookups (a `Lapper` per item and per assignee);
 //! 2. scanning the whole calendar for pairs on a shared item and on a shared cluster: ours
 //!    (a sweep per item and per key), `rust-lapper` (a query per booking and item or key),
 //!    and the all-pairs scan (once; skip it with `--no-all-pairs`);
@@ -79,6 +79,8 @@ struct World {
     schedule: Schedule,
     rules: Rules,
     bookings_only: Rules,
+    /// The bookings and the blackouts, no maintenance windows (for the breakdown).
+    no_maintenance: Rules,
     proposals: Vec<Proposal>,
     /// The maintenance calendars: items `3k` at night, items `3k + 1` at weekends.
     maintenance: [Calendar; 2],
@@ -215,7 +217,10 @@ fn generate(rng: &mut Rng) -> Res<World> {
     let rules = Rules::new(Checks::all(), maintenance.clone(), freezes.clone())?;
     let mut only = Checks::none();
     (only.same_item, only.related_items, only.assignee) = (true, true, true);
-    let bookings_only = Rules::new(only, maintenance, freezes)?;
+    let bookings_only = Rules::new(only, maintenance.clone(), freezes.clone())?;
+    let mut no_windows = Checks::all();
+    (no_windows.maintenance, no_windows.related_maintenance) = (false, false);
+    let no_maintenance = Rules::new(no_windows, maintenance, freezes)?;
     let proposals = (0..PROPOSALS)
         .map(|_| {
             let items = (0..1 + rng.below(2))
@@ -236,6 +241,7 @@ fn generate(rng: &mut Rng) -> Res<World> {
         schedule,
         rules,
         bookings_only,
+        no_maintenance,
         proposals,
         maintenance: [nights, weekends],
         freezes: plain,
@@ -627,6 +633,7 @@ fn main() -> Res<()> {
     };
     let (all_ms, all) = timed(REPS, || check_all(&w.rules))?;
     let (ours_ms, ours) = timed(REPS, || check_all(&w.bookings_only))?;
+    let (no_maintenance_ms, _) = timed(REPS, || check_all(&w.no_maintenance))?;
     let lappers = Lappers::new(&w);
     let user_of = w.users.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let (lapper_ms, theirs) = timed(REPS, || {
@@ -652,6 +659,10 @@ fn main() -> Res<()> {
     println!(
         "  all rules, {PROPOSALS} proposals, {found} with conflicts; aim under {AIM_CHECK_NS:.0} ns: {}",
         verdict(per(all_ms) < AIM_CHECK_NS)
+    );
+    println!(
+        "  all rules but the maintenance windows: {:.0} ns",
+        per(no_maintenance_ms)
     );
     println!(
         "  bookings only (same item, related items, assignee): ours {:.0} ns, rust-lapper {:.0} ns ({:.1}x)",
