@@ -266,6 +266,8 @@ fn the_network_window_spares_the_shop_but_stops_fulfilment() {
 #[test]
 fn the_example_runs_and_draws_its_pictures() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("impact-example");
+    // The example writes into an existing folder only.
+    std::fs::create_dir_all(&out).unwrap();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
         .arg(TOPOLOGY)
         .arg(&out)
@@ -288,4 +290,79 @@ fn the_example_runs_and_draws_its_pictures() {
     let dot = std::fs::read_to_string(dot_path).unwrap();
     assert!(dot.starts_with("digraph impact {") && dot.ends_with("}\n"));
     assert!(dot.contains("\"checkout-api\" -> \"payments-api\" [color=\"#b2182b\", dir=both"));
+}
+
+#[test]
+fn a_missing_output_folder_is_an_error_and_nothing_is_created() {
+    let missing = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("impact-missing-{}", std::process::id()));
+    let out = missing.join("deeper");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
+        .arg(TOPOLOGY)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("as the output folder") && stderr.contains("creates no folders"),
+        "{stderr}"
+    );
+    assert!(!missing.exists(), "{} was created", missing.display());
+}
+
+/// The shop with a chain of 20,000 configuration items below `pg-primary` (a million in the
+/// issue's release run: `cargo run --release -p itsm-examples --bin impact -- T.json OUT`):
+/// every section answers as on the shop, and the picture is drawn around the incident.
+#[test]
+fn the_example_answers_the_shop_with_a_long_chain_below_its_database() {
+    const CHAIN: usize = 20_000;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("impact-chain");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut spec = spec();
+    for i in 0..CHAIN {
+        spec.nodes.push(itsm_graph::NodeSpec::new(
+            &format!("chain-{i}"),
+            NodeKind::ConfigurationItem,
+            "vm",
+        ));
+        let (from, to) = if i == 0 {
+            ("pg-primary".to_owned(), "chain-0".to_owned())
+        } else {
+            (format!("chain-{}", i - 1), format!("chain-{i}"))
+        };
+        spec.edges
+            .push(itsm_graph::EdgeSpec::new(&from, &to, "depends_on"));
+    }
+    let topology = dir.join("topology.json");
+    std::fs::write(&topology, serde_json::to_string(&spec).unwrap()).unwrap();
+    let run = |topology: &Path| {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_impact"))
+            .arg(topology)
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        String::from_utf8(run.stdout).unwrap()
+    };
+    let long = run(&topology);
+    assert!(!long.contains("skipped"), "{long}");
+    for section in 1..=8 {
+        assert!(
+            long.contains(&format!("\n== {section}. ")),
+            "section {section}: {long}"
+        );
+    }
+    assert!(long.contains("31 of 20066 nodes drawn"), "{long}");
+    // Sections 1 to 7 say what they say of the shop alone, but for the node count.
+    let sections = |text: &str| -> String {
+        let from = text.find("== 1.").unwrap();
+        let to = text.find("== 8.").unwrap();
+        text[from..to].replace(" of 20066 nodes", " of 66 nodes")
+    };
+    assert_eq!(sections(&long), sections(&run(Path::new(TOPOLOGY))));
 }

@@ -6,9 +6,12 @@
 //! Graphviz file.
 //!
 //! Run it with `cargo run -p itsm-examples --bin impact [topology.json] [output-folder]`. The
-//! pictures go to the workspace's `target/` folder unless a folder is given. The queries name
-//! nodes of the sample shop; on another topology a query naming a node it lacks is skipped
-//! with the graph's error.
+//! pictures go to the workspace's `target/` folder unless a folder is given; the folder must
+//! exist (nothing is created but the two files). The queries name nodes of the sample shop;
+//! on another topology a query naming a node it lacks is skipped with the graph's error. A
+//! topology of more than [`DRAW_ALL`] nodes (say, the shop with a million-node chain below
+//! its database) is drawn around the incident only: the affected nodes and their direct
+//! neighbours.
 //!
 //! The sample shop runs in one cloud region (`eu-west-1`, three availability zones) with its
 //! warehouse system in a colocation rack (`dub-dc1`, dual power feeds and dual core switches)
@@ -36,6 +39,10 @@ use itsm_graph::{
 const DEFAULT_TOPOLOGY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/shop-topology.json");
 const DEFAULT_OUTPUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target");
 const WIDTH: usize = 96;
+/// Topologies up to this many nodes are drawn whole; larger ones around the incident.
+const DRAW_ALL: usize = 300;
+/// The most nodes a picture draws (a layered SVG of more is unreadable anyway).
+const DRAW_MAX: usize = 2_000;
 
 type Res<T> = Result<T, Box<dyn StdError>>;
 
@@ -57,6 +64,7 @@ fn run() -> Res<()> {
     let output = args
         .next()
         .map_or_else(|| PathBuf::from(DEFAULT_OUTPUT), PathBuf::from);
+    existing_folder(&output)?;
     let text = std::fs::read_to_string(&topology)
         .map_err(|e| format!("cannot read {}: {e}", topology.display()))?;
     let spec: GraphSpec = serde_json::from_str(&text)
@@ -99,13 +107,36 @@ fn run() -> Res<()> {
     match graph.impact(&incident) {
         Ok(impact) => {
             let title = "Impact: pg-primary and payment-provider fail";
-            let (svg, dot) = write_pictures(&graph, &impact, &incident, title, &output)?;
+            let drawn = drawn_nodes(&graph, &impact)?;
+            if drawn.len() < graph.node_count() {
+                println!(
+                    "  {} of {} nodes drawn: the affected ones and their direct neighbours \
+                     (topologies of more than {DRAW_ALL} nodes are drawn around the incident)",
+                    drawn.len(),
+                    graph.node_count()
+                );
+            }
+            let (svg, dot) = write_pictures(&graph, &drawn, &impact, &incident, title, &output)?;
             println!("  svg: {}", svg.display());
             println!("  dot: {}", dot.display());
         }
         Err(e) => println!("  skipped: {e}"),
     }
     Ok(())
+}
+
+/// `folder` if it is an existing folder; an error otherwise. The example creates no folder:
+/// a mistyped path must not leave new folders behind (even at the root of the file system).
+fn existing_folder(folder: &Path) -> Res<()> {
+    match std::fs::metadata(folder) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(format!("{} is not a folder", folder.display()).into()),
+        Err(e) => Err(format!(
+            "cannot use {} as the output folder: {e} (create it first; this example creates no folders)",
+            folder.display()
+        )
+        .into()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -438,8 +469,38 @@ struct Layout {
     layer_of: BTreeMap<NodeId, usize>,
 }
 
-fn layout(graph: &Graph) -> Layout {
-    let all: Vec<NodeId> = graph.nodes().collect();
+/// The nodes a picture of `impact` draws: every node of a topology of at most [`DRAW_ALL`]
+/// nodes, else the affected nodes and their direct neighbours (what they depend on and what
+/// depends on them); an error past [`DRAW_MAX`].
+fn drawn_nodes(graph: &Graph, impact: &ImpactReport) -> Res<BTreeSet<NodeId>> {
+    if graph.node_count() <= DRAW_ALL {
+        return Ok(graph.nodes().collect());
+    }
+    let mut drawn = BTreeSet::new();
+    for a in &impact.affected {
+        let u = graph.node(&a.id)?;
+        drawn.insert(u);
+        drawn.extend(graph.affects(u));
+        drawn.extend(graph.affected_by(u));
+        if drawn.len() > DRAW_MAX {
+            return Err(format!(
+                "the incident's neighbourhood has more than {DRAW_MAX} nodes: too many to draw"
+            )
+            .into());
+        }
+    }
+    Ok(drawn)
+}
+
+/// `graph.affected_by(u)` among the drawn nodes.
+fn drawn_deps(graph: &Graph, drawn: &BTreeSet<NodeId>, u: NodeId) -> Vec<NodeId> {
+    let mut deps = graph.affected_by(u);
+    deps.retain(|d| drawn.contains(d));
+    deps
+}
+
+fn layout(graph: &Graph, drawn: &BTreeSet<NodeId>) -> Layout {
+    let all: Vec<NodeId> = drawn.iter().copied().collect();
     // Roots: the business services, then anything nothing reached (so every node is drawn).
     let roots: Vec<NodeId> = all
         .iter()
@@ -455,10 +516,11 @@ fn layout(graph: &Graph) -> Layout {
             continue;
         }
         state.insert(root, 1);
-        let mut stack: Vec<(NodeId, usize)> = vec![(root, 0)];
-        while let Some((u, next)) = stack.last_mut() {
+        // Each frame holds its node's dependencies, listed once.
+        let mut stack: Vec<(NodeId, Vec<NodeId>, usize)> =
+            vec![(root, drawn_deps(graph, drawn, root), 0)];
+        while let Some((u, deps, next)) = stack.last_mut() {
             let u = *u;
-            let deps = graph.affected_by(u);
             if let Some(&d) = deps.get(*next) {
                 *next += 1;
                 match state.get(&d) {
@@ -467,7 +529,7 @@ fn layout(graph: &Graph) -> Layout {
                     None => {
                         children.entry(u).or_default().push(d);
                         state.insert(d, 1);
-                        stack.push((d, 0));
+                        stack.push((d, drawn_deps(graph, drawn, d), 0));
                     }
                 }
             } else {
@@ -508,13 +570,13 @@ fn layout(graph: &Graph) -> Layout {
         }
     }
     let mut layout = Layout { layers, layer_of };
-    order_layers(graph, &mut layout);
+    order_layers(graph, drawn, &mut layout);
     layout
 }
 
 /// Fewer crossings: a few barycentre sweeps, down then up, positions as fractions of the
 /// layer's width.
-fn order_layers(graph: &Graph, layout: &mut Layout) {
+fn order_layers(graph: &Graph, drawn: &BTreeSet<NodeId>, layout: &mut Layout) {
     let mut pos: BTreeMap<NodeId, f64> = BTreeMap::new();
     let place = |layer: &[NodeId], pos: &mut BTreeMap<NodeId, f64>| {
         let len = layer.len() as f64;
@@ -532,6 +594,7 @@ fn order_layers(graph: &Graph, layout: &mut Layout) {
             .affects(u)
             .into_iter()
             .chain(graph.affected_by(u))
+            .filter(|v| drawn.contains(v))
             .filter(|v| {
                 let lv = layer_of.get(v).copied().unwrap_or(0);
                 if above { lv < lu } else { lv > lu }
@@ -623,11 +686,13 @@ fn subtitle(graph: &Graph, node: NodeId, level: u8) -> String {
 
 /// A dependency drawn once per pair: `(dependent, dependency)`, and whether failure also
 /// travels the other way (a cycle of two, or `connects_to`).
-fn drawn_edges(graph: &Graph) -> Vec<(NodeId, NodeId, bool)> {
+fn drawn_edges(graph: &Graph, drawn: &BTreeSet<NodeId>) -> Vec<(NodeId, NodeId, bool)> {
     let mut arcs: BTreeSet<(NodeId, NodeId)> = BTreeSet::new(); // (failing, affected)
-    for u in graph.nodes() {
+    for &u in drawn {
         for v in graph.affects(u) {
-            arcs.insert((u, v));
+            if drawn.contains(&v) {
+                arcs.insert((u, v));
+            }
         }
     }
     let mut out = Vec::new();
@@ -657,9 +722,15 @@ fn text_width(text: &str, px: f64) -> f64 {
     text.chars().count() as f64 * px
 }
 
-fn render_svg(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: &str) -> String {
+fn render_svg(
+    graph: &Graph,
+    drawn: &BTreeSet<NodeId>,
+    impact: &ImpactReport,
+    scenario: &Scenario,
+    title: &str,
+) -> String {
     let outage = graph.outage();
-    let lay = layout(graph);
+    let lay = layout(graph, drawn);
     let level = |u: NodeId| impact.severity(graph.id(u));
     let failed: BTreeSet<&str> = scenario.failed.iter().map(|f| f.id.as_str()).collect();
     let masked: BTreeSet<&str> = scenario.maintenance.iter().map(String::as_str).collect();
@@ -756,7 +827,7 @@ fn render_svg(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: 
     );
 
     // Edges under the boxes.
-    for (dependent, dependency, mutual) in drawn_edges(graph) {
+    for (dependent, dependency, mutual) in drawn_edges(graph, drawn) {
         let (Some(a), Some(b)) = (boxes.get(&dependent), boxes.get(&dependency)) else {
             continue;
         };
@@ -863,7 +934,13 @@ fn render_svg(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: 
     s
 }
 
-fn render_dot(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: &str) -> String {
+fn render_dot(
+    graph: &Graph,
+    drawn: &BTreeSet<NodeId>,
+    impact: &ImpactReport,
+    scenario: &Scenario,
+    title: &str,
+) -> String {
     let outage = graph.outage();
     let failed: BTreeSet<&str> = scenario.failed.iter().map(|f| f.id.as_str()).collect();
     let mut s = String::new();
@@ -873,7 +950,7 @@ fn render_dot(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: 
         dot_string(title)
     );
     let mut business = Vec::new();
-    for u in graph.nodes() {
+    for &u in drawn {
         let node = u;
         let id = graph.id(node);
         let lv = impact.severity(id);
@@ -900,7 +977,7 @@ fn render_dot(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: 
         );
     }
     let _ = writeln!(s, "  {{ rank=source; {}; }}", business.join("; "));
-    for (dependent, dependency, mutual) in drawn_edges(graph) {
+    for (dependent, dependency, mutual) in drawn_edges(graph, drawn) {
         let (a, b) = (graph.id(dependent), graph.id(dependency));
         let hot = impact.severity(a).min(impact.severity(b));
         let colour = match hot {
@@ -925,20 +1002,21 @@ fn render_dot(graph: &Graph, impact: &ImpactReport, scenario: &Scenario, title: 
     s
 }
 
+/// Writes `impact.svg` and `impact.dot` into `folder`, which exists (checked at the start:
+/// see [`existing_folder`]); nothing else is created.
 fn write_pictures(
     graph: &Graph,
+    drawn: &BTreeSet<NodeId>,
     impact: &ImpactReport,
     scenario: &Scenario,
     title: &str,
     folder: &Path,
 ) -> Res<(PathBuf, PathBuf)> {
-    std::fs::create_dir_all(folder)
-        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     let svg = folder.join("impact.svg");
     let dot = folder.join("impact.dot");
     for (path, text) in [
-        (&svg, render_svg(graph, impact, scenario, title)),
-        (&dot, render_dot(graph, impact, scenario, title)),
+        (&svg, render_svg(graph, drawn, impact, scenario, title)),
+        (&dot, render_dot(graph, drawn, impact, scenario, title)),
     ] {
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
