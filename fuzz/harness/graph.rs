@@ -30,7 +30,13 @@
 //! - then n % 5 scenarios, each: n % 4 failures of (node, severity: none, 0, 1, 2, outage,
 //!   outage + 1) and n % 3 nodes in maintenance;
 //! - then up to 24 queries: the kind (0 single points of failure, 1 root causes, 2
-//!   resilience, 3 what-if) and its own choices.
+//!   resilience, 3 what-if) and its own choices;
+//! - and the input's last byte, when the input has at least two (it is read by the above as
+//!   well): modulo 8, 5 hangs a long chain below node `n0`, 6 a wide fan above it, 7 deep
+//!   redundancy-group nesting around it, with the next-to-last byte setting the size (up to
+//!   about 52,000 chain nodes, 5,200 fan nodes or 2,100 nested groups); see [`shapes`]. These
+//!   queries run on a thread with a 256 kB stack, so recursion that follows the input
+//!   overflows it, and are checked against what the shape implies.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -1000,6 +1006,187 @@ pub fn queries(data: &[u8]) {
         .map(|_| scenario_from(&mut b, &model.ids, model.outage))
         .collect();
     run(&graph, &model, &scenarios, &mut b, MAX_QUERIES, usize::MAX);
+    if let [.., size, shape] = data {
+        let (spec, size, shape) = (spec.clone(), *size, *shape);
+        let small = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || shapes(&spec, shape, size));
+        match small.map(std::thread::JoinHandle::join) {
+            Ok(Ok(())) => {}
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("cannot start a thread: {e}"),
+        }
+    }
+}
+
+/// The ids of an impact's affected nodes with their severities.
+fn severities(report: &ImpactReport) -> BTreeMap<String, u8> {
+    report
+        .affected
+        .iter()
+        .map(|a| (a.id.clone(), a.severity))
+        .collect()
+}
+
+/// A valid `spec` with a large shape added around its node `n0` (see [`queries`]), and what
+/// the shape implies of the queries' answers.
+fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
+    let Ok(small) = Graph::from_spec(spec) else {
+        return;
+    };
+    if small.node("n0").is_err() {
+        return;
+    }
+    let ci = |id: &str| NodeSpec::new(id, NodeKind::ConfigurationItem, "host");
+    let mut big = spec.clone();
+    let cycles = |g: &Graph| -> Vec<Vec<String>> {
+        g.cycles()
+            .iter()
+            .map(|c| c.iter().map(|n| g.id(*n).to_owned()).collect())
+            .collect()
+    };
+    let outage = small.outage();
+    let size = usize::from(size);
+    match shape % 8 {
+        5 => {
+            // n0 <- x0 <- x1 <- ... : n0 depends on x0, which depends on x1, ...
+            let len = 1_000 + 200 * size;
+            for i in 0..len {
+                big.nodes.push(ci(&format!("x{i}")));
+                let from = if i == 0 {
+                    "n0".to_owned()
+                } else {
+                    format!("x{}", i - 1)
+                };
+                big.edges
+                    .push(EdgeSpec::new(&from, &format!("x{i}"), "depends_on"));
+            }
+            let Ok(g) = Graph::from_spec(&big) else {
+                panic!("a chain made a valid spec invalid");
+            };
+            assert_eq!(cycles(&g), cycles(&small), "a chain adds no cycle");
+            let bottom = format!("x{}", len - 1);
+            let (Ok(radius), Ok(n0)) = (g.blast_radius(&bottom), small.blast_radius("n0")) else {
+                panic!("blast radius refused");
+            };
+            let mut want = severities(&n0);
+            for i in 0..len {
+                want.insert(format!("x{i}"), outage);
+            }
+            assert_eq!(severities(&radius), want, "the chain fails as n0 does");
+            let (Ok(spofs), Ok(before)) = (
+                g.single_points_of_failure("n0"),
+                small.single_points_of_failure("n0"),
+            ) else {
+                panic!("single points of failure refused");
+            };
+            let want: BTreeSet<String> = before
+                .into_iter()
+                .chain((0..len).map(|i| format!("x{i}")))
+                .collect();
+            assert_eq!(spofs.into_iter().collect::<BTreeSet<_>>(), want);
+            assert!(matches!(
+                g.resilience("n0", 3, 64),
+                Ok(Resilience::MinimumSet { size: 1, .. })
+            ));
+            let Ok(causes) = g.root_causes(&["n0"], 3, 100) else {
+                panic!("root causes refused");
+            };
+            assert!(causes.iter().all(|c| c.explains == ["n0"]));
+            assert_eq!(causes.len(), 3);
+        }
+        6 => {
+            // A hub that depends on n0, and `width` nodes that depend on the hub.
+            let width = 100 + 20 * size;
+            big.nodes.push(ci("hub"));
+            big.edges.push(EdgeSpec::new("hub", "n0", "depends_on"));
+            for i in 0..width {
+                big.nodes.push(ci(&format!("f{i}")));
+                big.edges
+                    .push(EdgeSpec::new(&format!("f{i}"), "hub", "depends_on"));
+            }
+            let Ok(g) = Graph::from_spec(&big) else {
+                panic!("a fan made a valid spec invalid");
+            };
+            let Ok(radius) = g.blast_radius("hub") else {
+                panic!("blast radius refused");
+            };
+            assert_eq!(radius.affected.len(), width + 1);
+            let Ok(spofs) = g.single_points_of_failure("f0") else {
+                panic!("single points of failure refused");
+            };
+            assert!(spofs.iter().any(|s| s == "hub") && spofs.iter().any(|s| s == "n0"));
+            let alarms: Vec<String> = (0..width.min(50)).map(|i| format!("f{i}")).collect();
+            let alarms: Vec<&str> = alarms.iter().map(String::as_str).collect();
+            let Ok(causes) = g.root_causes(&alarms, 1, 10) else {
+                panic!("root causes refused");
+            };
+            assert_eq!(causes.first().map(|c| c.explains.len()), Some(alarms.len()));
+            let what = g.what_if(&Scenario::outages(&["hub"]), &Scenario::outages(&["f0"]));
+            assert!(what.is_ok());
+        }
+        7 => {
+            // g1 = {n0, y1}, g2 = {g1, y2}, ...: each needs 1 of its 2 members up; a service
+            // depends on the last.
+            let depth = 50 + 8 * size;
+            for k in 1..=depth {
+                big.nodes.push(ci(&format!("y{k}")));
+                let inner = if k == 1 {
+                    "n0".to_owned()
+                } else {
+                    format!("gg{}", k - 1)
+                };
+                big.groups.push(GroupSpec::new(
+                    &format!("gg{k}"),
+                    &[&inner, &format!("y{k}")],
+                    MinUp::Count(1),
+                ));
+            }
+            big.nodes
+                .push(NodeSpec::new("top", NodeKind::BusinessService, "service"));
+            big.edges
+                .push(EdgeSpec::new("top", &format!("gg{depth}"), "depends_on"));
+            let Ok(g) = Graph::from_spec(&big) else {
+                panic!("nested groups made a valid spec invalid");
+            };
+            let Ok(spofs) = g.single_points_of_failure("top") else {
+                panic!("single points of failure refused");
+            };
+            // One failed member takes a group down when the holding level is the outage.
+            let one_is_enough = g.severity_scale().group_holding >= outage;
+            for k in 1..=depth {
+                let y = format!("y{k}");
+                assert_eq!(spofs.contains(&y), one_is_enough, "{y}");
+            }
+            let Ok(answer) = g.resilience("top", 3, 4096) else {
+                panic!("resilience refused");
+            };
+            if one_is_enough {
+                assert!(matches!(answer, Resilience::MinimumSet { size: 1, .. }));
+            } else {
+                // Every y and n0 (or what takes it down) must fail: more than three.
+                assert!(matches!(answer, Resilience::AtLeast { .. }), "{answer:?}");
+            }
+            let all: Vec<String> = (1..=depth)
+                .map(|k| format!("y{k}"))
+                .chain(["n0".to_owned()])
+                .collect();
+            let all: Vec<&str> = all.iter().map(String::as_str).collect();
+            let Ok(report) = g.impact(&Scenario::outages(&all)) else {
+                panic!("impact refused");
+            };
+            assert_eq!(report.severity("top"), outage);
+            // Explained through the last group at least (the path follows what raised each
+            // node: a member y may have raised its group before the group inside it did).
+            let why = report.explanations.iter().find(|e| e.service == "top");
+            assert!(why.is_some_and(|e| {
+                e.groups
+                    .iter()
+                    .any(|c| c.group == format!("gg{depth}") && !c.held)
+            }));
+        }
+        _ => {}
+    }
 }
 
 fn json_round_trip<T>(value: &T) -> Option<T>

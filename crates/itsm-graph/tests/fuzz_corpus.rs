@@ -73,3 +73,22 @@ fn inputs_built_from_the_code_pass() {
         0, 1, 1, 0, 3, 0, 3, 2, 0, 1, 4, 3, 1, 0, 2, 1, 0, 1, 1, 4, 2, 0, 3,
     ]);
 }
+
+/// The large shapes of `harness::queries` (its input's last byte): a long chain below `n0`,
+/// a wide fan above it and deep group nesting around it, on one-node and two-node graphs of
+/// every severity scale (the flags byte's bits 2-4), smallest and largest sizes.
+#[test]
+fn long_chains_wide_fans_and_deep_nesting_pass() {
+    for scale in 0u8..6 {
+        for shape in [5u8, 6, 7] {
+            // The largest sizes on two scales only: the debug run stays within seconds.
+            let sizes: &[u8] = if scale % 3 == 0 { &[0, 255] } else { &[0] };
+            for &size in sizes {
+                // One configuration item; no groups, edges, scenarios or queries.
+                harness::queries(&[scale << 2, 0, 6, 0, 0, 0, 0, size, shape]);
+                // Two nodes, n1 depending on n0.
+                harness::queries(&[scale << 2, 1, 6, 0, 0, 0, 0, 1, 1, 0, 0, 0, size, shape]);
+            }
+        }
+    }
+}
