@@ -1011,10 +1011,8 @@ pub fn queries(data: &[u8]) {
         let small = std::thread::Builder::new()
             .stack_size(256 * 1024)
             .spawn(move || shapes(&spec, shape, size));
-        match small.map(std::thread::JoinHandle::join) {
-            Ok(Ok(())) => {}
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            Err(e) => panic!("cannot start a thread: {e}"),
+        if let Err(panic) = must(small, "cannot start a thread").join() {
+            std::panic::resume_unwind(panic);
         }
     }
 }
@@ -1026,6 +1024,18 @@ fn severities(report: &ImpactReport) -> BTreeMap<String, u8> {
         .iter()
         .map(|a| (a.id.clone(), a.severity))
         .collect()
+}
+
+/// `r`'s value; a failed check (naming `what`) otherwise.
+#[allow(
+    clippy::panic,
+    reason = "a failed check is the harness's panic, as its asserts are"
+)]
+fn must<T, E: std::fmt::Debug>(r: Result<T, E>, what: &str) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("{what}: {e:?}"),
+    }
 }
 
 /// A valid `spec` with a large shape added around its node `n0` (see [`queries`]), and what
@@ -1061,25 +1071,28 @@ fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
                 big.edges
                     .push(EdgeSpec::new(&from, &format!("x{i}"), "depends_on"));
             }
-            let Ok(g) = Graph::from_spec(&big) else {
-                panic!("a chain made a valid spec invalid");
-            };
+            let g = must(Graph::from_spec(&big), "a chain made a valid spec invalid");
             assert_eq!(cycles(&g), cycles(&small), "a chain adds no cycle");
             let bottom = format!("x{}", len - 1);
-            let (Ok(radius), Ok(n0)) = (g.blast_radius(&bottom), small.blast_radius("n0")) else {
-                panic!("blast radius refused");
-            };
+            let (radius, n0) = (
+                must(g.blast_radius(&bottom), "blast radius refused"),
+                must(small.blast_radius("n0"), "blast radius refused"),
+            );
             let mut want = severities(&n0);
             for i in 0..len {
                 want.insert(format!("x{i}"), outage);
             }
             assert_eq!(severities(&radius), want, "the chain fails as n0 does");
-            let (Ok(spofs), Ok(before)) = (
-                g.single_points_of_failure("n0"),
-                small.single_points_of_failure("n0"),
-            ) else {
-                panic!("single points of failure refused");
-            };
+            let (spofs, before) = (
+                must(
+                    g.single_points_of_failure("n0"),
+                    "single points of failure refused",
+                ),
+                must(
+                    small.single_points_of_failure("n0"),
+                    "single points of failure refused",
+                ),
+            );
             let want: BTreeSet<String> = before
                 .into_iter()
                 .chain((0..len).map(|i| format!("x{i}")))
@@ -1089,9 +1102,7 @@ fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
                 g.resilience("n0", 3, 64),
                 Ok(Resilience::MinimumSet { size: 1, .. })
             ));
-            let Ok(causes) = g.root_causes(&["n0"], 3, 100) else {
-                panic!("root causes refused");
-            };
+            let causes = must(g.root_causes(&["n0"], 3, 100), "root causes refused");
             assert!(causes.iter().all(|c| c.explains == ["n0"]));
             assert_eq!(causes.len(), 3);
         }
@@ -1105,22 +1116,17 @@ fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
                 big.edges
                     .push(EdgeSpec::new(&format!("f{i}"), "hub", "depends_on"));
             }
-            let Ok(g) = Graph::from_spec(&big) else {
-                panic!("a fan made a valid spec invalid");
-            };
-            let Ok(radius) = g.blast_radius("hub") else {
-                panic!("blast radius refused");
-            };
+            let g = must(Graph::from_spec(&big), "a fan made a valid spec invalid");
+            let radius = must(g.blast_radius("hub"), "blast radius refused");
             assert_eq!(radius.affected.len(), width + 1);
-            let Ok(spofs) = g.single_points_of_failure("f0") else {
-                panic!("single points of failure refused");
-            };
+            let spofs = must(
+                g.single_points_of_failure("f0"),
+                "single points of failure refused",
+            );
             assert!(spofs.iter().any(|s| s == "hub") && spofs.iter().any(|s| s == "n0"));
             let alarms: Vec<String> = (0..width.min(50)).map(|i| format!("f{i}")).collect();
             let alarms: Vec<&str> = alarms.iter().map(String::as_str).collect();
-            let Ok(causes) = g.root_causes(&alarms, 1, 10) else {
-                panic!("root causes refused");
-            };
+            let causes = must(g.root_causes(&alarms, 1, 10), "root causes refused");
             assert_eq!(causes.first().map(|c| c.explains.len()), Some(alarms.len()));
             let what = g.what_if(&Scenario::outages(&["hub"]), &Scenario::outages(&["f0"]));
             assert!(what.is_ok());
@@ -1146,21 +1152,21 @@ fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
                 .push(NodeSpec::new("top", NodeKind::BusinessService, "service"));
             big.edges
                 .push(EdgeSpec::new("top", &format!("gg{depth}"), "depends_on"));
-            let Ok(g) = Graph::from_spec(&big) else {
-                panic!("nested groups made a valid spec invalid");
-            };
-            let Ok(spofs) = g.single_points_of_failure("top") else {
-                panic!("single points of failure refused");
-            };
+            let g = must(
+                Graph::from_spec(&big),
+                "nested groups made a valid spec invalid",
+            );
+            let spofs = must(
+                g.single_points_of_failure("top"),
+                "single points of failure refused",
+            );
             // One failed member takes a group down when the holding level is the outage.
             let one_is_enough = g.severity_scale().group_holding >= outage;
             for k in 1..=depth {
                 let y = format!("y{k}");
                 assert_eq!(spofs.contains(&y), one_is_enough, "{y}");
             }
-            let Ok(answer) = g.resilience("top", 3, 4096) else {
-                panic!("resilience refused");
-            };
+            let answer = must(g.resilience("top", 3, 4096), "resilience refused");
             if one_is_enough {
                 assert!(matches!(answer, Resilience::MinimumSet { size: 1, .. }));
             } else {
@@ -1172,9 +1178,7 @@ fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
                 .chain(["n0".to_owned()])
                 .collect();
             let all: Vec<&str> = all.iter().map(String::as_str).collect();
-            let Ok(report) = g.impact(&Scenario::outages(&all)) else {
-                panic!("impact refused");
-            };
+            let report = must(g.impact(&Scenario::outages(&all)), "impact refused");
             assert_eq!(report.severity("top"), outage);
             // Explained through the last group at least (the path follows what raised each
             // node: a member y may have raised its group before the group inside it did).
