@@ -153,6 +153,27 @@ impl<'g> Closure<'g> {
         bit(&self.dead, v as usize)
     }
 
+    /// Whether the graph has a counting arc (a membership of a group that needs two or more
+    /// failed members, on a scale whose holding level is below the outage): a scan of the
+    /// groups, without them every arc passes.
+    fn any_counting(&self) -> bool {
+        if self.holding_is_outage {
+            return false;
+        }
+        let g = self.graph;
+        g.groups.iter().enumerate().any(|(w, &word)| {
+            let mut bits = word;
+            while bits != 0 {
+                let v = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if g.need.get(v).copied().unwrap_or(1) > 1 {
+                    return true;
+                }
+            }
+            false
+        })
+    }
+
     /// Whether an outage at `u` brings `v` to outage alone, `w` being the arc's bits.
     #[inline]
     fn passes(&self, v: u32, w: u8) -> bool {
@@ -325,6 +346,21 @@ impl<'g> Failures<'g> {
         }
         let mut state = vec![UNKNOWN; n];
         let closure = Closure::new(graph, scope);
+        if !closure.any_counting() {
+            // Every arc passes an outage on: every node upstream takes the target down.
+            for &v in region.iter().chain([target].iter()) {
+                if let Some(s) = state.get_mut(v as usize) {
+                    *s = DOWN;
+                }
+            }
+            return Failures {
+                graph,
+                target,
+                region,
+                closure,
+                state,
+            };
+        }
         // The target, and every node with a path of passing arcs to it.
         if let Some(s) = state.get_mut(target as usize) {
             *s = DOWN;
