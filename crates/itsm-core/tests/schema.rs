@@ -29,8 +29,14 @@ fn the_schema_requires_the_matrix_parts_and_names_the_rule_kinds() {
         .map(|v| v.as_str().unwrap())
         .collect();
     for part in ["name", "impact", "urgency", "priority", "rule"] {
-        assert!(required.contains(&part), "{part} not required: {required:?}");
+        assert!(
+            required.contains(&part),
+            "{part} not required: {required:?}"
+        );
     }
     let text = schema.to_string();
-    assert!(text.contains("\"table\""), "the table rule kind is in the schema");
+    assert!(
+        text.contains("\"table\""),
+        "the table rule kind is in the schema"
+    );
 }
