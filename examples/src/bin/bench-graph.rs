@@ -66,7 +66,7 @@ use std::time::Instant;
 
 use itsm_graph::{
     Graph, GraphBuilder, MinUp, NodeId, NodeKind, NodeSpec, Propagation, RelationId, RelationSpec,
-    SeverityScale, Workspace,
+    Resilience, SeverityScale, Workspace,
 };
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -368,16 +368,16 @@ impl Sink for Load {
     }
 }
 
-/// Graph (a): [`NODES`] hosts, each feeding [`OUT_ARCS`] distinct random others.
-fn random_graph(sink: &mut impl Sink, rng: &mut Rng) -> Res<()> {
-    for _ in 0..NODES {
+/// Graph (a): `nodes` hosts ([`NODES`] but in the scaling runs), each feeding [`OUT_ARCS`] distinct random others.
+fn random_graph(sink: &mut impl Sink, rng: &mut Rng, nodes: u32) -> Res<()> {
+    for _ in 0..nodes {
         sink.node(NodeKind::ConfigurationItem, "host")?;
     }
-    for u in 0..NODES {
+    for u in 0..nodes {
         let mut picked = [u32::MAX; OUT_ARCS];
         for k in 0..OUT_ARCS {
             let t = loop {
-                let t = rng.below_u32(NODES);
+                let t = rng.below_u32(nodes);
                 if t != u && !picked.contains(&t) {
                     break t;
                 }
@@ -423,7 +423,8 @@ struct Layout {
     sites: Vec<u32>,
 }
 
-/// Graph (b), bottom up (every arc points the way failure travels: from a dependency to
+/// Graph (b), bottom up (the counts below divided by `div`, but for the sites and the
+/// infrastructure services and pods: 1 but in the scaling runs) (every arc points the way failure travels: from a dependency to
 /// what depends on it):
 /// - [`SITES`] sites, each with a core switch pair (a group: 1 of 2 must be up);
 /// - [`ACCESS_PAIRS`] access switch pairs (groups, 1 of 2), [`STORAGE`] storage arrays, and
@@ -442,8 +443,28 @@ struct Layout {
 /// - [`APPS`] applications, each depending on 2 to 6 random farms, an infrastructure service
 ///   and 0 to 2 applications among the 2,000 made before it;
 /// - [`BUSINESS`] business services, each depending on 5 to 25 random applications.
-fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
+fn layered(sink: &mut impl Sink, rng: &mut Rng, div: u32) -> Res<Layout> {
+    // The counts that scale (all but the sites, the infrastructure services and their
+    // pods), divided by `div`.
     use NodeKind::{BusinessService, ConfigurationItem as Ci, TechnicalService};
+    let [
+        access_pairs,
+        storage,
+        clusters,
+        vms,
+        instances,
+        business,
+        apps,
+    ] = [
+        ACCESS_PAIRS,
+        STORAGE,
+        CLUSTERS,
+        VMS,
+        INSTANCES,
+        BUSINESS,
+        APPS,
+    ]
+    .map(|c| c / div);
     let in_site = |rng: &mut Rng, first: u32, count: u32, site: u32| {
         first + site + SITES * rng.below_u32(count / SITES)
     };
@@ -510,7 +531,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
 
     // Access switch pairs, storage arrays, hypervisor clusters.
     let mut pairs_first = 0;
-    for p in 0..ACCESS_PAIRS {
+    for p in 0..access_pairs {
         let site = p % SITES;
         let a = sink.node(Ci, "switch")?;
         let b = sink.node(Ci, "switch")?;
@@ -525,10 +546,10 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     }
     // Pair `p` is node `pairs_first + 3 p`.
     let pair_in = |rng: &mut Rng, site: u32| {
-        pairs_first + 3 * (site + SITES * rng.below_u32(ACCESS_PAIRS / SITES))
+        pairs_first + 3 * (site + SITES * rng.below_u32(access_pairs / SITES))
     };
     let mut storage_first = 0;
-    for j in 0..STORAGE {
+    for j in 0..storage {
         let site = j % SITES;
         let s = sink.node(Ci, "storage_array")?;
         sink.edge(s, site_of(site), Rel::DependsOn)?;
@@ -539,7 +560,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         }
     }
     let mut clusters_first = 0;
-    for c in 0..CLUSTERS {
+    for c in 0..clusters {
         let site = c % SITES;
         let mut hosts = [0; CLUSTER_SIZE as usize];
         for slot in &mut hosts {
@@ -547,7 +568,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
             sink.edge(*slot, site_of(site), Rel::DependsOn)?;
             let net = pair_in(rng, site);
             sink.edge(*slot, net, Rel::DependsOn)?;
-            let array = in_site(rng, storage_first, STORAGE, site);
+            let array = in_site(rng, storage_first, storage, site);
             sink.edge(*slot, array, Rel::DependsOn)?;
             let monitoring = any_infra(rng);
             sink.edge(*slot, monitoring, Rel::DependsOn)?;
@@ -562,17 +583,17 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
     }
     // Cluster `c` is node `clusters_first + (CLUSTER_SIZE + 1) c`.
     let cluster_in = |rng: &mut Rng, site: u32| {
-        clusters_first + (CLUSTER_SIZE + 1) * (site + SITES * rng.below_u32(CLUSTERS / SITES))
+        clusters_first + (CLUSTER_SIZE + 1) * (site + SITES * rng.below_u32(clusters / SITES))
     };
 
     // Machines and instances; instance `i` and machine `i` are in site `i % SITES`.
     let mut vms_first = 0;
-    for i in 0..VMS {
+    for i in 0..vms {
         let site = i % SITES;
         let vm = sink.node(Ci, "virtual_machine")?;
         let cluster = cluster_in(rng, site);
         sink.edge(vm, cluster, Rel::HostedOn)?;
-        let array = in_site(rng, storage_first, STORAGE, site);
+        let array = in_site(rng, storage_first, storage, site);
         sink.edge(vm, array, Rel::DependsOn)?;
         let net = pair_in(rng, site);
         sink.edge(vm, net, Rel::DependsOn)?;
@@ -585,10 +606,10 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         }
     }
     let mut instances_first = 0;
-    for i in 0..INSTANCES {
+    for i in 0..instances {
         let site = i % SITES;
         let sw = sink.node(Ci, "software_instance")?;
-        let vm = in_site(rng, vms_first, VMS, site);
+        let vm = in_site(rng, vms_first, vms, site);
         sink.edge(sw, vm, Rel::RunsOn)?;
         for _ in 0..4 {
             let service = any_infra(rng);
@@ -599,7 +620,7 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
         }
     }
     let mut farms_first = 0;
-    for f in 0..INSTANCES / FARM_SIZE {
+    for f in 0..instances / FARM_SIZE {
         let rule = if f % 2 == 0 {
             MinUp::Count(1)
         } else {
@@ -643,13 +664,13 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
 
     // Applications and business services.
     let mut apps_first = 0;
-    for i in 0..APPS {
+    for i in 0..apps {
         let app = sink.node(TechnicalService, "application")?;
         if i == 0 {
             apps_first = app;
         }
         for _ in 0..rng.between_u32(2, 6) {
-            let farm = farms_first + rng.below_u32(INSTANCES / FARM_SIZE);
+            let farm = farms_first + rng.below_u32(instances / FARM_SIZE);
             sink.edge(app, farm, Rel::DependsOn)?;
         }
         let service = any_infra(rng);
@@ -666,10 +687,10 @@ fn layered(sink: &mut impl Sink, rng: &mut Rng) -> Res<Layout> {
             }
         }
     }
-    for _ in 0..BUSINESS {
+    for _ in 0..business {
         let b = sink.node(BusinessService, "business_service")?;
         for _ in 0..rng.between_u32(5, 25) {
-            let app = apps_first + rng.below_u32(APPS);
+            let app = apps_first + rng.below_u32(apps);
             sink.edge(b, app, Rel::DependsOn)?;
         }
     }
@@ -685,8 +706,8 @@ enum Shape {
 
 fn generate(shape: Shape, sink: &mut impl Sink) -> Res<Option<Layout>> {
     match shape {
-        Shape::Random => random_graph(sink, &mut Rng::new(SEED_A)).map(|()| None),
-        Shape::Layered => layered(sink, &mut Rng::new(SEED_B)).map(Some),
+        Shape::Random => random_graph(sink, &mut Rng::new(SEED_A), NODES).map(|()| None),
+        Shape::Layered => layered(sink, &mut Rng::new(SEED_B), 1).map(Some),
     }
 }
 
@@ -1074,7 +1095,11 @@ fn compare(runs: &PeerRuns, peer: &str, ours: &Ours) -> Tally {
 // ---------------------------------------------------------------------------------------
 
 /// The options allowed on the command line.
-const OPTIONS: [Opt; 3] = [
+const OPTIONS: [Opt; 4] = [
+    Opt::flag(
+        "--queries-only",
+        "time only how each query grows (10,000 to 1,000,000 nodes), then stop",
+    ),
     Opt::flag(
         "--no-python",
         "skip the peers (rustworkx, igraph, networkx)",
@@ -1091,6 +1116,8 @@ const OPTIONS: [Opt; 3] = [
 ];
 
 struct Options {
+    /// Only the queries' growth (see [`query_growth`]).
+    queries_only: bool,
     python: bool,
     networkx: bool,
     a_small: usize,
@@ -1104,6 +1131,7 @@ fn options() -> Res<Option<Options>> {
         return Ok(None);
     }
     Ok(Some(Options {
+        queries_only: args.flag("--queries-only"),
         python: !args.flag("--no-python"),
         networkx: !args.flag("--no-networkx"),
         a_small: args
@@ -1552,6 +1580,286 @@ fn print_summary(
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// How each query grows with the graph (issue 20)
+
+/// The sizes each query is timed at; the growth exponent is taken between the last two.
+const SCALES: [u32; 3] = [10_000, 100_000, 1_000_000];
+/// Resilience's search bound in the scaling runs: sets of up to 3 nodes, 10,000 sets.
+const RESILIENCE_MAX_SIZE: usize = 3;
+const RESILIENCE_BUDGET: usize = 10_000;
+/// Root causes: candidates kept, upstream nodes searched.
+const ROOT_LIMIT: usize = 5;
+const ROOT_SEARCH: usize = 100;
+/// The aims: growth exponent at most this, and no query over this at a million nodes.
+const AIM_GROWTH: f64 = 1.2;
+const AIM_QUERY_MS: f64 = 2000.0;
+
+/// The graphs of the scaling runs.
+#[derive(Clone, Copy)]
+enum Scaled {
+    /// Graph (a)'s generator at `n` nodes.
+    Random,
+    /// Graph (b)'s generator, its counts divided (about `n` nodes, groups included).
+    Layered,
+    /// `c0 <- c1 <- ... <- c{n-1}`: `c0` a business service depending on `c1`, and so on.
+    Chain,
+}
+
+impl Scaled {
+    fn name(self) -> &'static str {
+        match self {
+            Scaled::Random => "random",
+            Scaled::Layered => "layered",
+            Scaled::Chain => "chain",
+        }
+    }
+}
+
+/// The ids each query of the scaling runs names on one graph.
+struct Picks {
+    /// The one failure of `impact` (its explanation paths included).
+    failure: String,
+    /// The node of `blast_radius`.
+    radius: String,
+    /// The alarms of `root_causes`.
+    alarms: [String; 2],
+    /// The target of `single_points_of_failure` and `resilience`.
+    target: String,
+    /// The two scenarios of `what_if`: one failure each.
+    what_if: [String; 2],
+}
+
+/// Builds `shape` at about `n` nodes, and what its queries name.
+fn scaled_graph(shape: Scaled, n: u32) -> Res<(Graph, Picks)> {
+    let mut load = Load::new(true, n as usize, 6 * n as usize)?;
+    let id = |g: &Graph, i: usize| -> Res<String> {
+        Ok(g.id(g.node_at(i).ok_or("no such node")?).to_owned())
+    };
+    match shape {
+        Scaled::Random => {
+            random_graph(&mut load, &mut Rng::new(SEED_A), n)?;
+            let g = load.builder.build()?;
+            let half = (n / 2) as usize;
+            let picks = Picks {
+                failure: id(&g, 0)?,
+                radius: id(&g, half)?,
+                alarms: [id(&g, 1)?, id(&g, 2)?],
+                target: id(&g, 3)?,
+                what_if: [id(&g, 0)?, id(&g, half)?],
+            };
+            Ok((g, picks))
+        }
+        Scaled::Layered => {
+            let layout = layered(&mut load, &mut Rng::new(SEED_B), NODES / n)?;
+            let g = load.builder.build()?;
+            let last = g.node_count() - 1;
+            let site = |k: usize| -> Res<String> {
+                let s = layout.sites.get(k).copied().ok_or("no site")?;
+                id(&g, s as usize)
+            };
+            let picks = Picks {
+                failure: site(0)?,
+                // The first infrastructure service (after the sites and their core switch
+                // pairs): shared by a twelfth of the instances and machines.
+                radius: id(&g, (SITES * 4) as usize)?,
+                alarms: [id(&g, last)?, id(&g, last - 1)?],
+                target: id(&g, last)?,
+                what_if: [site(0)?, site(1)?],
+            };
+            Ok((g, picks))
+        }
+        Scaled::Chain => {
+            for i in 0..n {
+                let kind = if i == 0 {
+                    NodeKind::BusinessService
+                } else {
+                    NodeKind::ConfigurationItem
+                };
+                load.node(kind, "vm")?;
+            }
+            for i in 0..n.saturating_sub(1) {
+                load.edge(i, i + 1, Rel::DependsOn)?;
+            }
+            let g = load.builder.build()?;
+            let picks = Picks {
+                failure: format!("n{}", n - 1),
+                radius: format!("n{}", n / 2),
+                alarms: ["n0".into(), "n1".into()],
+                target: "n0".into(),
+                what_if: [format!("n{}", n - 1), format!("n{}", n / 2)],
+            };
+            Ok((g, picks))
+        }
+    }
+}
+
+/// Milliseconds on CPU of one run of `f`: the median of three samples, each repeating `f`
+/// until it lasts 200 ms (sized by a first, untimed run): the thread's on-CPU clock advances
+/// by scheduler ticks of up to 4 ms, which a 20 ms sample would feel.
+fn time_query(mut f: impl FnMut() -> Res<()>) -> Res<f64> {
+    let w0 = Instant::now();
+    f()?;
+    let first = w0.elapsed().as_secs_f64() * 1e3;
+    let passes = (200.0 / first.max(1e-3)).ceil().clamp(1.0, 100_000.0) as u32;
+    let mut samples = Vec::new();
+    for _ in 0..3 {
+        let c0 = thread_cpu_ns();
+        let w0 = Instant::now();
+        for _ in 0..passes {
+            f()?;
+        }
+        let wall = w0.elapsed().as_secs_f64() * 1e3;
+        let cpu = match (c0, thread_cpu_ns()) {
+            (Some(a), Some(b)) => b.saturating_sub(a) as f64 / 1e6,
+            _ => wall,
+        };
+        samples.push(cpu / f64::from(passes));
+    }
+    median(samples).ok_or_else(|| "no sample".into())
+}
+
+/// The queries' names, in the order they are timed.
+const QUERIES: [&str; 7] = [
+    "cycles",
+    "impact",
+    "blast_radius",
+    "root_causes",
+    "single_points_of_failure",
+    "resilience",
+    "what_if",
+];
+
+/// Times every query of `graph`, in the order of [`QUERIES`]; also says whether resilience's
+/// search bound cut it short.
+fn time_queries(g: &Graph, p: &Picks) -> Res<(Vec<f64>, Resilience)> {
+    use itsm_graph::Scenario;
+    let mut times = Vec::new();
+    times.push(time_query(|| {
+        black_box(g.cycles());
+        Ok(())
+    })?);
+    let failure = Scenario::outages(&[p.failure.as_str()]);
+    times.push(time_query(|| {
+        black_box(g.impact(&failure)?);
+        Ok(())
+    })?);
+    times.push(time_query(|| {
+        black_box(g.blast_radius(&p.radius)?);
+        Ok(())
+    })?);
+    let alarms = [p.alarms[0].as_str(), p.alarms[1].as_str()];
+    times.push(time_query(|| {
+        black_box(g.root_causes(&alarms, ROOT_LIMIT, ROOT_SEARCH)?);
+        Ok(())
+    })?);
+    times.push(time_query(|| {
+        black_box(g.single_points_of_failure(&p.target)?);
+        Ok(())
+    })?);
+    let mut answer = Resilience::Unbreakable;
+    times.push(time_query(|| {
+        answer = g.resilience(&p.target, RESILIENCE_MAX_SIZE, RESILIENCE_BUDGET)?;
+        Ok(())
+    })?);
+    let (a, b) = (
+        Scenario::outages(&[p.what_if[0].as_str()]),
+        Scenario::outages(&[p.what_if[1].as_str()]),
+    );
+    times.push(time_query(|| {
+        black_box(g.what_if(&a, &b)?);
+        Ok(())
+    })?);
+    Ok((times, answer))
+}
+
+/// Times each query at [`SCALES`] on the generated graphs and on a chain, and prints, per
+/// query, its growth exponent (the log of the time ratio over the log of the size ratio
+/// between the two largest sizes, the worst of the three graphs) and the slowest query at a
+/// million nodes.
+fn query_growth() -> Res<()> {
+    println!(
+        "query growth: each query at {:?} nodes, ms on CPU (median of 3); resilience bounded \
+         to sets of {RESILIENCE_MAX_SIZE} and {RESILIENCE_BUDGET} sets; root causes: {ROOT_SEARCH} \
+         upstream nodes searched",
+        SCALES
+    );
+    // Per query: the worst exponent and the graph that gives it.
+    let mut growth: Vec<(f64, &str)> = vec![(f64::NEG_INFINITY, ""); QUERIES.len()];
+    let mut worst = (0.0f64, "", "");
+    for shape in [Scaled::Random, Scaled::Layered, Scaled::Chain] {
+        let mut table: Vec<Vec<f64>> = Vec::new();
+        let mut sizes = Vec::new();
+        let mut cut = Vec::new();
+        for &n in &SCALES {
+            let (g, picks) = scaled_graph(shape, n)?;
+            sizes.push(g.node_count());
+            let (times, answer) = time_queries(&g, &picks)?;
+            cut.push(answer);
+            table.push(times);
+        }
+        println!(
+            "  graph {} ({} nodes):",
+            shape.name(),
+            sizes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for (q, name) in QUERIES.iter().enumerate() {
+            let t: Vec<f64> = table
+                .iter()
+                .map(|row| row.get(q).copied().unwrap_or(f64::NAN))
+                .collect();
+            let (Some(&t1), Some(&t2), Some(&n1), Some(&n2)) =
+                (t.get(1), t.get(2), sizes.get(1), sizes.get(2))
+            else {
+                continue;
+            };
+            let exponent = (t2 / t1).ln() / (n2 as f64 / n1 as f64).ln();
+            println!(
+                "    {name:<26} {}; growth {exponent:.2}",
+                t.iter()
+                    .map(|x| format!("{x:.3}"))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            );
+            if let Some(slot) = growth.get_mut(q) {
+                if exponent > slot.0 {
+                    *slot = (exponent, shape.name());
+                }
+            }
+            if t2 > worst.0 {
+                worst = (t2, name, shape.name());
+            }
+        }
+        let answers: Vec<String> = cut.iter().map(|r| format!("{r:?}")).collect();
+        println!("    resilience answers: {}", answers.join("; "));
+    }
+    for (name, (exponent, shape)) in QUERIES.iter().zip(&growth) {
+        println!("growth {name}: {exponent:.2} (worst on graph {shape})");
+    }
+    println!(
+        "worst query ms at {}: {:.1} ({} on graph {})",
+        SCALES.last().copied().unwrap_or(0),
+        worst.0,
+        worst.1,
+        worst.2
+    );
+    let worst_growth = growth
+        .iter()
+        .map(|(e, _)| *e)
+        .fold(f64::NEG_INFINITY, f64::max);
+    println!(
+        "aims: every growth exponent <= {AIM_GROWTH} (worst {worst_growth:.2}): {}; no query \
+         over {AIM_QUERY_MS} ms at a million nodes: {}",
+        verdict(worst_growth <= AIM_GROWTH),
+        verdict(worst.0 < AIM_QUERY_MS)
+    );
+    Ok(())
+}
+
 fn main() -> Res<()> {
     let Some(opts) = options()? else {
         return Ok(());
@@ -1562,6 +1870,10 @@ fn main() -> Res<()> {
         load_average()
     );
     println!("clock: {}", clock_in_use());
+    query_growth()?;
+    if opts.queries_only {
+        return Ok(());
+    }
     let crc = Crc32::new();
     let mut peaks = Vec::new();
 
