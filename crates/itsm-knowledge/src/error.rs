@@ -107,6 +107,19 @@ pub enum Error {
         u32::MAX
     )]
     TooManyVersions,
+    /// The review date (this instant plus the policy's `review_interval`) of the version the
+    /// command publishes, reaffirms or republishes leaves chrono's range: the article would
+    /// never come up for review and nobody would be told.
+    #[error(
+        "the review date ({now} plus the policy's review_interval {}) is past the latest representable date; give a shorter review_interval or none",
+        itsm_core::duration::format(*.interval)
+    )]
+    DateOverflow {
+        /// The instant the review date counts from.
+        now: DateTime<Utc>,
+        /// The policy's review interval.
+        interval: chrono::Duration,
+    },
     /// An error of the approval, passed through (a request the approval policy cannot
     /// decide, an answer from someone without a seat, ...).
     #[error(transparent)]

@@ -90,6 +90,32 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
 /// # Ok::<(), itsm_knowledge::Error>(())
 /// ```
 pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    let events = decide_unchecked(state, command, ctx)?;
+    // A version published, reaffirmed or republished now comes up for review at now plus
+    // the interval: one that cannot be represented is refused, never a silent `None` from
+    // `next_deadline`.
+    let restarts_review = events.iter().any(|e| {
+        matches!(
+            e,
+            Event::Published { .. } | Event::Republished { .. } | Event::Reaffirmed { .. }
+        )
+    });
+    if let Some(interval) = ctx.policy.review_interval.filter(|d| *d > Duration::zero()) {
+        if restarts_review && ctx.now.checked_add_signed(interval).is_none() {
+            return Err(Error::DateOverflow {
+                now: ctx.now,
+                interval,
+            });
+        }
+    }
+    Ok(events)
+}
+
+fn decide_unchecked(
+    state: &State,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
     let article = match state {
         State::Uncreated => return create(command, ctx),
         State::Created(article) => article,
