@@ -6,26 +6,43 @@
 //! The log is not in the repository: the real-data test finds it through `ITSM_DATA` (see
 //! README, Real data) and says it skipped without it; `ITSM_REQUIRE_DATA=1` makes the skip a
 //! failure.
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn run(bin: &str, arg: &Path) -> Output {
-    Command::new(bin).arg(arg).output().expect("the binary runs")
+    Command::new(bin)
+        .arg(arg)
+        .output()
+        .expect("the binary runs")
 }
 
 fn lines(out: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
 fn rules_check_lists_each_planted_fault_and_fails() {
-    let out = run(env!("CARGO_BIN_EXE_rules-check"), &root().join("examples/rules/broken.json"));
+    let out = run(
+        env!("CARGO_BIN_EXE_rules-check"),
+        &root().join("examples/rules/broken.json"),
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
     for planted in [
@@ -46,8 +63,16 @@ fn rules_check_lists_each_planted_fault_and_fails() {
 
 #[test]
 fn rules_check_passes_the_sample_set() {
-    let out = run(env!("CARGO_BIN_EXE_rules-check"), &root().join("examples/rules/service-desk.json"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(
+        env!("CARGO_BIN_EXE_rules-check"),
+        &root().join("examples/rules/service-desk.json"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(lines(&out).last().map(String::as_str), Some("no findings"));
 }
 
@@ -60,11 +85,19 @@ fn rules_uci_on_the_real_log_prints_the_checked_lines() {
         return;
     };
     let out = run(env!("CARGO_BIN_EXE_rules-uci"), &log);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let l = lines(&out);
     assert_eq!(
         &l[l.len() - 3..],
-        ["rules fired: 25333", "routing agreement: 62.04%", "baseline agreement: 66.54%"]
+        [
+            "rules fired: 25333",
+            "routing agreement: 62.04%",
+            "baseline agreement: 66.54%"
+        ]
     );
 }
 
@@ -84,7 +117,11 @@ INC2,New,0,2/3/2016 09:00,Updated by 1,2/3/2016 09:00,Caller 8,Phone,Category 9,
     )
     .unwrap();
     let out = run(env!("CARGO_BIN_EXE_rules-uci"), &path);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let l = lines(&out);
     // INC1: route-category-23 and p1-escalate at creation, p1-unowned-30m at 09:30 (ticked
     // before the 10:00 row); INC2: route-category-9. The test half is INC2 alone, whose
@@ -93,6 +130,10 @@ INC2,New,0,2/3/2016 09:00,Updated by 1,2/3/2016 09:00,Caller 8,Phone,Category 9,
     assert!(l.contains(&"| p1-unowned-30m | 1 |".to_owned()), "{l:?}");
     assert_eq!(
         &l[l.len() - 3..],
-        ["rules fired: 4", "routing agreement: 0.00%", "baseline agreement: 0.00%"]
+        [
+            "rules fired: 4",
+            "routing agreement: 0.00%",
+            "baseline agreement: 0.00%"
+        ]
     );
 }

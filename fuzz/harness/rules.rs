@@ -20,7 +20,9 @@ use itsm_rules::{
 };
 
 fn at(h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).single().unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 fn built_in() -> Vec<TicketView> {
@@ -96,11 +98,19 @@ pub fn rules_json(data: &[u8]) {
     let base = views.first().cloned().unwrap_or_default();
     let mut memory = Memory::default();
     for (i, view) in views.iter().enumerate() {
-        let now = at(9).checked_add_signed(Duration::minutes(i as i64)).unwrap_or(at(9));
+        let now = at(9)
+            .checked_add_signed(Duration::minutes(i as i64))
+            .unwrap_or(at(9));
         let inputs = [
             Input::Created(view.clone()),
-            Input::Updated { before: base.clone(), after: view.clone() },
-            Input::Tick { view: view.clone(), since: at(8) },
+            Input::Updated {
+                before: base.clone(),
+                after: view.clone(),
+            },
+            Input::Tick {
+                view: view.clone(),
+                since: at(8),
+            },
         ];
         for input in &inputs {
             let ctx = Context::new(now);
@@ -112,7 +122,11 @@ pub fn rules_json(data: &[u8]) {
                     let changing = out.firings.iter().filter(|f| f.changed()).count();
                     assert!(changing <= spec.max_changes as usize);
                     for f in &out.firings {
-                        assert!(!never.contains(&f.rule.as_str()), "rule {} fired but the checker said never", f.rule);
+                        assert!(
+                            !never.contains(&f.rule.as_str()),
+                            "rule {} fired but the checker said never",
+                            f.rule
+                        );
                         assert!(set.get(&f.rule).is_some());
                     }
                     memory = out.memory;

@@ -226,14 +226,20 @@ pub enum Condition {
     /// duration.
     AgeAtLeast(
         #[cfg_attr(feature = "serde", serde(with = "crate::duration"))]
-        #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::duration::schema"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "crate::duration::schema")
+        )]
         Duration,
     ),
     /// At least this long since [`TicketView::updated_at`] (false without an evaluation
     /// instant or without `updated_at`). In JSON an ISO 8601 duration.
     IdleAtLeast(
         #[cfg_attr(feature = "serde", serde(with = "crate::duration"))]
-        #[cfg_attr(feature = "schemars", schemars(schema_with = "crate::duration::schema"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "crate::duration::schema")
+        )]
         Duration,
     ),
 }
@@ -402,9 +408,12 @@ impl fmt::Display for Condition {
             Condition::CategoryIn(v) => write_list(f, "category", v, false),
             Condition::PriorityIn(v) => write_list(f, "priority", v, false),
             Condition::GroupIn(v) => write_list(f, "group", v, true),
-            Condition::FieldIn { field, values } => {
-                write_list(f, &format!("field `{}`", crate::Quoted(field)), values, true)
-            }
+            Condition::FieldIn { field, values } => write_list(
+                f,
+                &format!("field `{}`", crate::Quoted(field)),
+                values,
+                true,
+            ),
             Condition::All(cs) if cs.is_empty() => f.write_str("always"),
             Condition::Any(cs) if cs.is_empty() => f.write_str("never"),
             Condition::All(cs) => write_join(f, " and ", cs),

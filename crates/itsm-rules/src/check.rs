@@ -157,14 +157,22 @@ impl fmt::Display for Finding {
                 Quoted(rule)
             ),
             Finding::Cycle { rules } => {
-                write!(f, "loop: rules trigger each other in a cycle: {}", names(rules))?;
+                write!(
+                    f,
+                    "loop: rules trigger each other in a cycle: {}",
+                    names(rules)
+                )?;
                 if let Some(first) = rules.first() {
                     write!(f, " -> `{}`", Quoted(first))?;
                 }
                 Ok(())
             }
             Finding::NoDeadline { rule, why } => {
-                write!(f, "no deadline: time rule `{}` never comes due: {why}", Quoted(rule))
+                write!(
+                    f,
+                    "no deadline: time rule `{}` never comes due: {why}",
+                    Quoted(rule)
+                )
             }
             Finding::UnknownGroup { rule, group } => write!(
                 f,
@@ -376,7 +384,10 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                     })
                     .collect();
                 let wins: Vec<Condition> = blockers.iter().map(|a| a.condition.clone()).collect();
-                let free = and(vec![own.clone(), Condition::Not(Box::new(Condition::Any(wins)))]);
+                let free = and(vec![
+                    own.clone(),
+                    Condition::Not(Box::new(Condition::Any(wins))),
+                ]);
                 if !blockers.is_empty() && satisfiable(&free) == Sat::No {
                     let by = blockers
                         .iter()
@@ -411,7 +422,11 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                     });
                 }
             } else if satisfiable(&b.condition) == Sat::Yes && satisfiable(&own) == Sat::No {
-                let field = if *anchor == Anchor::Created { "opened_at" } else { "updated_at" };
+                let field = if *anchor == Anchor::Created {
+                    "opened_at"
+                } else {
+                    "updated_at"
+                };
                 out.push(Finding::NoDeadline {
                     rule: b.id.clone(),
                     why: format!(

@@ -587,7 +587,15 @@ pub fn evaluate(
             };
             let mut applied = Vec::with_capacity(rule.actions.len());
             for action in &rule.actions {
-                applied.push(apply(set, rule, action, &mut view, ctx, &mut memory, &mut notifications));
+                applied.push(apply(
+                    set,
+                    rule,
+                    action,
+                    &mut view,
+                    ctx,
+                    &mut memory,
+                    &mut notifications,
+                ));
             }
             let firing = Firing {
                 rule: rule.id.clone(),
@@ -726,7 +734,11 @@ fn set_value(
         v.as_deref()
             .map_or("none".to_owned(), |s| format!("`{}`", itsm_core::Quoted(s)))
     };
-    notes.push(format!("{field} set from {} to {}", shown(&from), shown(&to)));
+    notes.push(format!(
+        "{field} set from {} to {}",
+        shown(&from),
+        shown(&to)
+    ));
     changes.push(Change { field, from, to });
 }
 
@@ -743,32 +755,75 @@ fn apply(
     let mut notes = Vec::new();
     match action {
         Action::AssignGroup(g) => {
-            set_value(view, ViewField::Group, Some(g.clone()), &mut changes, &mut notes);
+            set_value(
+                view,
+                ViewField::Group,
+                Some(g.clone()),
+                &mut changes,
+                &mut notes,
+            );
         }
         Action::AssignPerson(p) => {
-            set_value(view, ViewField::Assignee, Some(p.clone()), &mut changes, &mut notes);
+            set_value(
+                view,
+                ViewField::Assignee,
+                Some(p.clone()),
+                &mut changes,
+                &mut notes,
+            );
         }
         Action::AssignFrom(name) => match set.spec.pools.get(name) {
-            None => notes.push(format!("pool `{}` is not declared", itsm_core::Quoted(name))),
+            None => notes.push(format!(
+                "pool `{}` is not declared",
+                itsm_core::Quoted(name)
+            )),
             Some(pool) => match pick(name, pool, ctx, memory) {
                 None => notes.push(format!(
                     "nobody in pool `{}` has the skills asked for; nothing assigned",
                     itsm_core::Quoted(name)
                 )),
                 Some((person, how)) => {
-                    notes.push(format!("pool `{}` picked `{}` ({how})", itsm_core::Quoted(name), itsm_core::Quoted(&person)));
+                    notes.push(format!(
+                        "pool `{}` picked `{}` ({how})",
+                        itsm_core::Quoted(name),
+                        itsm_core::Quoted(&person)
+                    ));
                     if let Some(g) = &pool.group {
-                        set_value(view, ViewField::Group, Some(g.clone()), &mut changes, &mut notes);
+                        set_value(
+                            view,
+                            ViewField::Group,
+                            Some(g.clone()),
+                            &mut changes,
+                            &mut notes,
+                        );
                     }
-                    set_value(view, ViewField::Assignee, Some(person), &mut changes, &mut notes);
+                    set_value(
+                        view,
+                        ViewField::Assignee,
+                        Some(person),
+                        &mut changes,
+                        &mut notes,
+                    );
                 }
             },
         },
         Action::SetImpact(l) => {
-            set_value(view, ViewField::Impact, Some(l.to_string()), &mut changes, &mut notes);
+            set_value(
+                view,
+                ViewField::Impact,
+                Some(l.to_string()),
+                &mut changes,
+                &mut notes,
+            );
         }
         Action::SetUrgency(l) => {
-            set_value(view, ViewField::Urgency, Some(l.to_string()), &mut changes, &mut notes);
+            set_value(
+                view,
+                ViewField::Urgency,
+                Some(l.to_string()),
+                &mut changes,
+                &mut notes,
+            );
         }
         Action::SetField { field, value } => set_value(
             view,

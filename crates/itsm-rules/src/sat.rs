@@ -134,9 +134,10 @@ fn atom(c: &Condition) -> Option<Atom> {
     }
     Some(match c {
         Condition::StateIn(v) => Atom::In(Key::State, strings(v)),
-        Condition::CategoryIn(v) => {
-            Atom::In(Key::Category, v.iter().map(|c| c.name().to_owned()).collect())
-        }
+        Condition::CategoryIn(v) => Atom::In(
+            Key::Category,
+            v.iter().map(|c| c.name().to_owned()).collect(),
+        ),
         Condition::PriorityIn(v) => Atom::In(Key::Priority, levels(v)),
         Condition::ImpactIn(v) => Atom::In(Key::Impact, levels(v)),
         Condition::UrgencyIn(v) => Atom::In(Key::Urgency, levels(v)),
@@ -145,7 +146,9 @@ fn atom(c: &Condition) -> Option<Atom> {
         Condition::ServiceIn(v) => Atom::In(Key::Service, strings(v)),
         Condition::ConfigItemIn(v) => Atom::In(Key::ConfigItem, strings(v)),
         Condition::AssigneeIn(v) => Atom::In(Key::Assignee, strings(v)),
-        Condition::FieldIn { field, values } => Atom::In(Key::Field(field.clone()), strings(values)),
+        Condition::FieldIn { field, values } => {
+            Atom::In(Key::Field(field.clone()), strings(values))
+        }
         Condition::IsSet(ViewField::OpenedAt) => Atom::AgeSet,
         Condition::IsSet(ViewField::UpdatedAt) => Atom::IdleSet,
         Condition::IsSet(f) => Atom::Set(key_of(f)?),
@@ -181,7 +184,11 @@ impl Store {
                 text_ok(&key, t)
             }
             Atom::AgeSet | Atom::IdleSet => {
-                let a = if matches!(atom, Atom::AgeSet) { &mut self.age } else { &mut self.idle };
+                let a = if matches!(atom, Atom::AgeSet) {
+                    &mut self.age
+                } else {
+                    &mut self.idle
+                };
                 if a.set.is_some_and(|s| s != holds) {
                     return false;
                 }
@@ -189,7 +196,11 @@ impl Store {
                 age_ok(a)
             }
             Atom::Age(d) | Atom::Idle(d) => {
-                let a = if matches!(atom, Atom::Age(_)) { &mut self.age } else { &mut self.idle };
+                let a = if matches!(atom, Atom::Age(_)) {
+                    &mut self.age
+                } else {
+                    &mut self.idle
+                };
                 if holds {
                     a.at_least = Some(a.at_least.map_or(d, |l| l.max(d)));
                 } else {

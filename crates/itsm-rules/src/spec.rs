@@ -258,7 +258,12 @@ fn always() -> Condition {
 
 impl RuleSpec {
     /// A rule with no description and no stop flag.
-    pub fn new(id: impl Into<String>, when: Trigger, condition: Condition, actions: Vec<Action>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        when: Trigger,
+        condition: Condition,
+        actions: Vec<Action>,
+    ) -> Self {
         RuleSpec {
             id: id.into(),
             description: String::new(),

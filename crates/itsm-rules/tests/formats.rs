@@ -2,7 +2,12 @@
 //! service-desk set clean, the broken set with each planted fault), JSON round trips, the
 //! JSON short forms, and the pinned JSON Schema `docs/schema/rules-set.json`.
 #![cfg(feature = "serde")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use itsm_rules::chrono::Duration;
 use itsm_rules::{
@@ -91,12 +96,13 @@ fn a_rule_set_is_checked_when_read() {
     )
     .unwrap_err();
     assert!(e.to_string().contains("rule `x` has no actions"), "{e}");
-    let unknown = serde_json::from_str::<RuleSet>(
-        r#"{"mode": "all_matches", "rules": [], "colour": 1}"#,
-    );
+    let unknown =
+        serde_json::from_str::<RuleSet>(r#"{"mode": "all_matches", "rules": [], "colour": 1}"#);
     assert!(unknown.is_err());
     let _ = Error::InvalidMaxChanges;
-    let _ = Finding::NeverFires { rule: String::new() };
+    let _ = Finding::NeverFires {
+        rule: String::new(),
+    };
 }
 
 #[cfg(feature = "schemars")]

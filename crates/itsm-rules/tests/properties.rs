@@ -3,7 +3,12 @@
 //! bound always ends evaluation (and a run that hits it was flagged by the checker); the
 //! checker's "never fires" verdicts (contradiction or shadowing) agree with brute-force
 //! evaluation over every distinguishable record on small generated rule sets.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::collections::BTreeSet;
 
@@ -31,7 +36,10 @@ fn leaf() -> impl Strategy<Value = Condition> {
         subset(vec![1u8, 2]).prop_map(Condition::PriorityIn),
         subset(s(&["x", "y"])).prop_map(Condition::GroupIn),
         subset(vec![Category::New, Category::Open]).prop_map(Condition::CategoryIn),
-        subset(s(&["u", "v"])).prop_map(|values| Condition::FieldIn { field: "f".into(), values }),
+        subset(s(&["u", "v"])).prop_map(|values| Condition::FieldIn {
+            field: "f".into(),
+            values
+        }),
         prop_oneof![
             Just(ViewField::Assignee),
             Just(ViewField::Group),
@@ -40,7 +48,8 @@ fn leaf() -> impl Strategy<Value = Condition> {
             Just(ViewField::Priority),
         ]
         .prop_map(Condition::IsSet),
-        prop_oneof![Just(10i64), Just(30)].prop_map(|m| Condition::AgeAtLeast(Duration::minutes(m))),
+        prop_oneof![Just(10i64), Just(30)]
+            .prop_map(|m| Condition::AgeAtLeast(Duration::minutes(m))),
     ]
 }
 
@@ -59,7 +68,12 @@ fn condition() -> impl Strategy<Value = Condition> {
 fn universe() -> Vec<TicketView> {
     let mut out = Vec::new();
     for state in ["a", "b", "o"] {
-        for category in [None, Some(Category::New), Some(Category::Open), Some(Category::Pending)] {
+        for category in [
+            None,
+            Some(Category::New),
+            Some(Category::Open),
+            Some(Category::Pending),
+        ] {
             for priority in [None, Some(1u8), Some(2), Some(3)] {
                 for group in [None, Some("x"), Some("y"), Some("o")] {
                     for field in [None, Some("u"), Some("v"), Some("o")] {
@@ -100,7 +114,10 @@ fn notify_rules() -> impl Strategy<Value = Vec<RuleSpec>> {
                     format!("r{i}"),
                     Trigger::Created,
                     c,
-                    vec![Action::Notify { to: vec!["desk".into()], message: format!("r{i}") }],
+                    vec![Action::Notify {
+                        to: vec!["desk".into()],
+                        message: format!("r{i}"),
+                    }],
                 );
                 r.stop = stop;
                 r
@@ -110,8 +127,13 @@ fn notify_rules() -> impl Strategy<Value = Vec<RuleSpec>> {
 }
 
 fn fired(set: &RuleSet, view: &TicketView) -> Vec<String> {
-    let out = evaluate(set, &Input::Created(view.clone()), &Context::new(now()), &Memory::default())
-        .unwrap();
+    let out = evaluate(
+        set,
+        &Input::Created(view.clone()),
+        &Context::new(now()),
+        &Memory::default(),
+    )
+    .unwrap();
     out.firings.into_iter().map(|f| f.rule).collect()
 }
 

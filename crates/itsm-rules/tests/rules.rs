@@ -1,15 +1,20 @@
 //! Given/when/then: modes and the stop flag, cascades and the loop bound, time rules (plain
 //! and business time) with next_deadline, bursts, each assignment strategy through a pool,
 //! explanations, and every error's message.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::collections::BTreeMap;
 
 use itsm_rules::chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_rules::{
-    Action, Anchor, Calendar, CalendarSpec, Calendars, Category, Condition, Context, Error,
-    Input, Loads, Member, Memory, Mode, Pool, RuleSet, RuleSetSpec, RuleSpec, Segment,
-    Strategy, TicketView, Trigger, ViewField, Week, evaluate, next_deadline,
+    Action, Anchor, Calendar, CalendarSpec, Calendars, Category, Condition, Context, Error, Input,
+    Loads, Member, Memory, Mode, Pool, RuleSet, RuleSetSpec, RuleSpec, Segment, Strategy,
+    TicketView, Trigger, ViewField, Week, evaluate, next_deadline,
 };
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -41,21 +46,41 @@ fn ids(o: &itsm_rules::Outcome) -> Vec<&str> {
 fn two(mode: Mode, stop: bool) -> RuleSet {
     let mut a = rule("a", Trigger::Created, Condition::Always, vec![group("one")]);
     a.stop = stop;
-    let b = rule("b", Trigger::Created, Condition::Always, vec![Action::Escalate(1)]);
+    let b = rule(
+        "b",
+        Trigger::Created,
+        Condition::Always,
+        vec![Action::Escalate(1)],
+    );
     RuleSet::new(RuleSetSpec::new(mode, vec![a, b])).unwrap()
 }
 
 #[test]
 fn first_match_fires_the_first_rule_that_holds_only() {
-    let out = run(&two(Mode::FirstMatch, false), Input::Created(new_view()), at(9, 0)).unwrap();
+    let out = run(
+        &two(Mode::FirstMatch, false),
+        Input::Created(new_view()),
+        at(9, 0),
+    )
+    .unwrap();
     assert_eq!(ids(&out), ["a"]);
 }
 
 #[test]
 fn all_matches_fires_each_rule_that_holds_until_a_stop_flag() {
-    let out = run(&two(Mode::AllMatches, false), Input::Created(new_view()), at(9, 0)).unwrap();
+    let out = run(
+        &two(Mode::AllMatches, false),
+        Input::Created(new_view()),
+        at(9, 0),
+    )
+    .unwrap();
     assert_eq!(ids(&out), ["a", "b"]);
-    let out = run(&two(Mode::AllMatches, true), Input::Created(new_view()), at(9, 0)).unwrap();
+    let out = run(
+        &two(Mode::AllMatches, true),
+        Input::Created(new_view()),
+        at(9, 0),
+    )
+    .unwrap();
     assert_eq!(ids(&out), ["a"]);
 }
 
@@ -63,7 +88,12 @@ fn all_matches_fires_each_rule_that_holds_until_a_stop_flag() {
 fn conditions_see_the_record_as_the_round_began() {
     // b tests the group a sets: in the same round it sees the old value.
     let a = rule("a", Trigger::Created, Condition::Always, vec![group("one")]);
-    let b = rule("b", Trigger::Created, Condition::GroupIn(vec!["one".into()]), vec![group("two")]);
+    let b = rule(
+        "b",
+        Trigger::Created,
+        Condition::GroupIn(vec!["one".into()]),
+        vec![group("two")],
+    );
     let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![a, b])).unwrap();
     let out = run(&set, Input::Created(new_view()), at(9, 0)).unwrap();
     assert_eq!(ids(&out), ["a"]);
@@ -71,12 +101,22 @@ fn conditions_see_the_record_as_the_round_began() {
 
 #[test]
 fn changes_cascade_to_updated_rules_and_are_explained() {
-    let route = rule("route", Trigger::Created, Condition::ServiceIn(vec!["mail".into()]), vec![group("messaging")]);
+    let route = rule(
+        "route",
+        Trigger::Created,
+        Condition::ServiceIn(vec!["mail".into()]),
+        vec![group("messaging")],
+    );
     let tell = rule(
         "tell-messaging",
-        Trigger::Updated { fields: vec![ViewField::Group] },
+        Trigger::Updated {
+            fields: vec![ViewField::Group],
+        },
         Condition::GroupIn(vec!["messaging".into()]),
-        vec![Action::Notify { to: vec!["messaging-lead".into()], message: "new mail incident".into() }],
+        vec![Action::Notify {
+            to: vec!["messaging-lead".into()],
+            message: "new mail incident".into(),
+        }],
     );
     let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![route, tell])).unwrap();
     let mut view = new_view();
@@ -89,15 +129,33 @@ fn changes_cascade_to_updated_rules_and_are_explained() {
     assert_eq!(second.clauses, ["group in [\"messaging\"]"]);
     assert_eq!(out.notifications.len(), 1);
     assert_eq!(out.notifications[0].rule, "tell-messaging");
-    let changes: Vec<_> = out.changes().map(|(r, c)| (r, c.field.clone(), c.to.clone())).collect();
-    assert_eq!(changes, [("route", ViewField::Group, Some("messaging".to_owned()))]);
+    let changes: Vec<_> = out
+        .changes()
+        .map(|(r, c)| (r, c.field.clone(), c.to.clone()))
+        .collect();
+    assert_eq!(
+        changes,
+        [("route", ViewField::Group, Some("messaging".to_owned()))]
+    );
 }
 
 #[test]
 fn a_loop_hits_the_bound_with_the_rules_named() {
-    let watch = || Trigger::Updated { fields: vec![ViewField::Group] };
-    let ping = rule("ping", watch(), Condition::GroupIn(vec!["a".into()]), vec![group("b")]);
-    let pong = rule("pong", watch(), Condition::GroupIn(vec!["b".into()]), vec![group("a")]);
+    let watch = || Trigger::Updated {
+        fields: vec![ViewField::Group],
+    };
+    let ping = rule(
+        "ping",
+        watch(),
+        Condition::GroupIn(vec!["a".into()]),
+        vec![group("b")],
+    );
+    let pong = rule(
+        "pong",
+        watch(),
+        Condition::GroupIn(vec!["b".into()]),
+        vec![group("a")],
+    );
     let mut spec = RuleSetSpec::new(Mode::FirstMatch, vec![ping, pong]);
     spec.max_changes = 5;
     let set = RuleSet::new(spec).unwrap();
@@ -105,7 +163,13 @@ fn a_loop_hits_the_bound_with_the_rules_named() {
     let mut after = before.clone();
     after.group = Some("a".into());
     let e = run(&set, Input::Updated { before, after }, at(9, 0)).unwrap_err();
-    assert_eq!(e, Error::LoopBound { limit: 5, rules: vec!["ping".into(), "pong".into()] });
+    assert_eq!(
+        e,
+        Error::LoopBound {
+            limit: 5,
+            rules: vec!["ping".into(), "pong".into()]
+        }
+    );
     assert_eq!(
         e.to_string(),
         "rules changed the record 5 times for one event and would go on; the loop bound is max_changes = 5; rules involved: `ping`, `pong`"
@@ -114,7 +178,12 @@ fn a_loop_hits_the_bound_with_the_rules_named() {
 
 #[test]
 fn a_rule_setting_a_value_already_set_changes_nothing_and_ends_the_cascade() {
-    let r = rule("r", Trigger::Updated { fields: vec![] }, Condition::Always, vec![group("x")]);
+    let r = rule(
+        "r",
+        Trigger::Updated { fields: vec![] },
+        Condition::Always,
+        vec![group("x")],
+    );
     let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
     let before = new_view();
     let mut after = before.clone();
@@ -127,23 +196,49 @@ fn a_rule_setting_a_value_already_set_changes_nothing_and_ends_the_cascade() {
 
 #[test]
 fn state_entered_triggers_on_the_named_states_only() {
-    let r = rule("on-resolve", Trigger::StateEntered { states: vec!["resolved".into()] }, Condition::Always,
-        vec![Action::Notify { to: vec!["caller".into()], message: "resolved".into() }]);
+    let r = rule(
+        "on-resolve",
+        Trigger::StateEntered {
+            states: vec!["resolved".into()],
+        },
+        Condition::Always,
+        vec![Action::Notify {
+            to: vec!["caller".into()],
+            message: "resolved".into(),
+        }],
+    );
     let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
     let before = new_view();
     let mut after = before.clone();
     after.state = "resolved".into();
-    let out = run(&set, Input::Updated { before: before.clone(), after }, at(9, 0)).unwrap();
+    let out = run(
+        &set,
+        Input::Updated {
+            before: before.clone(),
+            after,
+        },
+        at(9, 0),
+    )
+    .unwrap();
     assert_eq!(out.firings[0].trigger, "state entered: `resolved`");
     let mut after = before.clone();
     after.state = "in_progress".into();
-    assert!(run(&set, Input::Updated { before, after }, at(9, 0)).unwrap().firings.is_empty());
+    assert!(
+        run(&set, Input::Updated { before, after }, at(9, 0))
+            .unwrap()
+            .firings
+            .is_empty()
+    );
 }
 
 fn p1_unowned(calendar: Option<&str>) -> RuleSet {
     let r = rule(
         "p1-unowned",
-        Trigger::After { anchor: Anchor::Created, delay: Duration::minutes(30), calendar: calendar.map(Into::into) },
+        Trigger::After {
+            anchor: Anchor::Created,
+            delay: Duration::minutes(30),
+            calendar: calendar.map(Into::into),
+        },
         Condition::All(vec![
             Condition::PriorityIn(vec![1]),
             Condition::Not(Box::new(Condition::IsSet(ViewField::Assignee))),
@@ -159,34 +254,80 @@ fn a_time_rule_fires_at_its_deadline_once() {
     let mut view = new_view();
     view.priority = Some(1);
     let ctx = Context::new(at(9, 0));
-    assert_eq!(next_deadline(&set, &view, at(9, 0), &ctx).unwrap(), Some(at(9, 30)));
+    assert_eq!(
+        next_deadline(&set, &view, at(9, 0), &ctx).unwrap(),
+        Some(at(9, 30))
+    );
     // A tick before the deadline: nothing.
-    let early = run(&set, Input::Tick { view: view.clone(), since: at(9, 0) }, at(9, 20)).unwrap();
+    let early = run(
+        &set,
+        Input::Tick {
+            view: view.clone(),
+            since: at(9, 0),
+        },
+        at(9, 20),
+    )
+    .unwrap();
     assert!(early.firings.is_empty());
-    let due = run(&set, Input::Tick { view: view.clone(), since: at(9, 20) }, at(9, 30)).unwrap();
+    let due = run(
+        &set,
+        Input::Tick {
+            view: view.clone(),
+            since: at(9, 20),
+        },
+        at(9, 30),
+    )
+    .unwrap();
     assert_eq!(ids(&due), ["p1-unowned"]);
-    assert!(due.firings[0].trigger.starts_with("time: due at 2026-03-02T09:30:00"));
+    assert!(
+        due.firings[0]
+            .trigger
+            .starts_with("time: due at 2026-03-02T09:30:00")
+    );
     // The next tick window no longer holds the deadline.
-    let later = run(&set, Input::Tick { view: view.clone(), since: at(9, 30) }, at(11, 0)).unwrap();
+    let later = run(
+        &set,
+        Input::Tick {
+            view: view.clone(),
+            since: at(9, 30),
+        },
+        at(11, 0),
+    )
+    .unwrap();
     assert!(later.firings.is_empty());
     assert_eq!(next_deadline(&set, &view, at(9, 30), &ctx).unwrap(), None);
     // Owned in time: due, but the condition fails.
     view.assignee = Some("ana".into());
-    let owned = run(&set, Input::Tick { view, since: at(9, 0) }, at(9, 30)).unwrap();
+    let owned = run(
+        &set,
+        Input::Tick {
+            view,
+            since: at(9, 0),
+        },
+        at(9, 30),
+    )
+    .unwrap();
     assert!(owned.firings.is_empty());
 }
 
 #[test]
 fn a_time_rule_counts_business_time_on_its_calendar() {
     let set = p1_unowned(Some("office"));
-    let office = CalendarSpec::new("office", Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]));
-    let calendars: Calendars = BTreeMap::from([("office".to_owned(), Calendar::new(&office).unwrap())]);
+    let office = CalendarSpec::new(
+        "office",
+        Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
+    );
+    let calendars: Calendars =
+        BTreeMap::from([("office".to_owned(), Calendar::new(&office).unwrap())]);
     let mut view = new_view();
     view.priority = Some(1);
     view.opened_at = Some(at(16, 50)); // Monday 16:50: 10 minutes today, 20 on Tuesday
     let ctx = Context::new(at(16, 50)).with_calendars(&calendars);
     let tuesday = Utc.with_ymd_and_hms(2026, 3, 3, 9, 20, 0).unwrap();
-    assert_eq!(next_deadline(&set, &view, at(16, 50), &ctx).unwrap(), Some(tuesday));
+    assert_eq!(
+        next_deadline(&set, &view, at(16, 50), &ctx).unwrap(),
+        Some(tuesday)
+    );
     // Without the calendar the host is told which one is missing.
     let e = next_deadline(&set, &view, at(16, 50), &Context::new(at(16, 50))).unwrap_err();
     assert_eq!(
@@ -199,7 +340,11 @@ fn a_time_rule_counts_business_time_on_its_calendar() {
 fn a_burst_fires_once_when_the_count_passes_the_threshold() {
     let r = rule(
         "major",
-        Trigger::Burst { per: ViewField::Service, more_than: 2, within: Duration::hours(1) },
+        Trigger::Burst {
+            per: ViewField::Service,
+            more_than: 2,
+            within: Duration::hours(1),
+        },
         Condition::Always,
         vec![Action::ProposeMajor("burst".into())],
     );
@@ -209,18 +354,36 @@ fn a_burst_fires_once_when_the_count_passes_the_threshold() {
     for (i, minute) in [0, 10, 20, 30, 40].into_iter().enumerate() {
         let mut view = new_view();
         view.service = Some("mail".into());
-        let out = evaluate(&set, &Input::Created(view), &Context::new(at(10, minute)), &memory).unwrap();
+        let out = evaluate(
+            &set,
+            &Input::Created(view),
+            &Context::new(at(10, minute)),
+            &memory,
+        )
+        .unwrap();
         if !out.firings.is_empty() {
             fired.push((i, out.firings[0].trigger.clone()));
         }
         memory = out.memory;
     }
-    assert_eq!(fired, [(2, "burst: 3 records with service `mail` within PT1H (more than 2)".to_owned())]);
+    assert_eq!(
+        fired,
+        [(
+            2,
+            "burst: 3 records with service `mail` within PT1H (more than 2)".to_owned()
+        )]
+    );
     assert_eq!(memory.burst_count("major", "mail"), 5);
     // Two hours later the window has emptied: it re-arms and the count starts again.
     let mut view = new_view();
     view.service = Some("mail".into());
-    let out = evaluate(&set, &Input::Created(view), &Context::new(at(12, 45)), &memory).unwrap();
+    let out = evaluate(
+        &set,
+        &Input::Created(view),
+        &Context::new(at(12, 45)),
+        &memory,
+    )
+    .unwrap();
     assert!(out.firings.is_empty());
     assert_eq!(out.memory.burst_count("major", "mail"), 1);
 }
@@ -228,10 +391,19 @@ fn a_burst_fires_once_when_the_count_passes_the_threshold() {
 fn pool_set(strategy: Strategy) -> RuleSet {
     let mut spec = RuleSetSpec::new(
         Mode::AllMatches,
-        vec![rule("assign", Trigger::Created, Condition::Always, vec![Action::AssignFrom("desk".into())])],
+        vec![rule(
+            "assign",
+            Trigger::Created,
+            Condition::Always,
+            vec![Action::AssignFrom("desk".into())],
+        )],
     );
     let mut pool = Pool::new(
-        vec![Member::new("ana", &["network"]), Member::new("bo", &["network", "linux"]), Member::new("cy", &[])],
+        vec![
+            Member::new("ana", &["network"]),
+            Member::new("bo", &["network", "linux"]),
+            Member::new("cy", &[]),
+        ],
         strategy,
     );
     pool.group = Some("service-desk".into());
@@ -245,7 +417,13 @@ fn round_robin_carries_its_state_in_memory() {
     let mut memory = Memory::default();
     let mut picks = Vec::new();
     for _ in 0..4 {
-        let out = evaluate(&set, &Input::Created(new_view()), &Context::new(at(9, 0)), &memory).unwrap();
+        let out = evaluate(
+            &set,
+            &Input::Created(new_view()),
+            &Context::new(at(9, 0)),
+            &memory,
+        )
+        .unwrap();
         picks.push(out.view.assignee.clone().unwrap());
         memory = out.memory;
     }
@@ -255,28 +433,58 @@ fn round_robin_carries_its_state_in_memory() {
 
 #[test]
 fn least_loaded_and_skills_break_ties_by_list_order() {
-    let loads: Loads = BTreeMap::from([("ana".to_owned(), 2), ("bo".to_owned(), 1), ("cy".to_owned(), 1)]);
+    let loads: Loads = BTreeMap::from([
+        ("ana".to_owned(), 2),
+        ("bo".to_owned(), 1),
+        ("cy".to_owned(), 1),
+    ]);
     let pick = |s: Strategy| {
         let ctx = Context::new(at(9, 0)).with_loads(&loads);
-        let out = evaluate(&pool_set(s), &Input::Created(new_view()), &ctx, &Memory::default()).unwrap();
-        (out.view.group.clone(), out.view.assignee.clone(), out.firings[0].applied[0].note.clone())
+        let out = evaluate(
+            &pool_set(s),
+            &Input::Created(new_view()),
+            &ctx,
+            &Memory::default(),
+        )
+        .unwrap();
+        (
+            out.view.group.clone(),
+            out.view.assignee.clone(),
+            out.firings[0].applied[0].note.clone(),
+        )
     };
     let (g, p, note) = pick(Strategy::LeastLoaded);
-    assert_eq!((g.as_deref(), p.as_deref()), (Some("service-desk"), Some("bo")));
+    assert_eq!(
+        (g.as_deref(), p.as_deref()),
+        (Some("service-desk"), Some("bo"))
+    );
     assert_eq!(
         note,
         "pool `desk` picked `bo` (least loaded); group set from none to `service-desk`; assignee set from none to `bo`"
     );
-    assert_eq!(pick(Strategy::Skills(vec!["network".into()])).1.as_deref(), Some("bo"));
+    assert_eq!(
+        pick(Strategy::Skills(vec!["network".into()])).1.as_deref(),
+        Some("bo")
+    );
     assert_eq!(pick(Strategy::Fixed).1.as_deref(), Some("ana"));
     let (_, nobody, note) = pick(Strategy::Skills(vec!["sap".into()]));
     assert_eq!(nobody, None);
-    assert_eq!(note, "nobody in pool `desk` has the skills asked for; nothing assigned");
+    assert_eq!(
+        note,
+        "nobody in pool `desk` has the skills asked for; nothing assigned"
+    );
 }
 
 #[test]
 fn loading_errors_name_the_rule_and_what_is_allowed() {
-    let ok = || rule("r", Trigger::Created, Condition::Always, vec![Action::Escalate(1)]);
+    let ok = || {
+        rule(
+            "r",
+            Trigger::Created,
+            Condition::Always,
+            vec![Action::Escalate(1)],
+        )
+    };
     let msg = |spec: RuleSetSpec| RuleSet::new(spec).unwrap_err().to_string();
     let mut r = ok();
     r.id = String::new();
@@ -291,13 +499,21 @@ fn loading_errors_name_the_rule_and_what_is_allowed() {
         "rule `r` has no actions; give it at least one (a notification will do)"
     );
     let mut r = ok();
-    r.when = Trigger::After { anchor: Anchor::Updated, delay: -Duration::hours(1), calendar: None };
+    r.when = Trigger::After {
+        anchor: Anchor::Updated,
+        delay: -Duration::hours(1),
+        calendar: None,
+    };
     assert_eq!(
         msg(RuleSetSpec::new(Mode::FirstMatch, vec![r])),
         "rule `r` fires -PT1H after its anchor; the delay must be zero or positive"
     );
     let mut r = ok();
-    r.when = Trigger::Burst { per: ViewField::Service, more_than: 1, within: Duration::zero() };
+    r.when = Trigger::Burst {
+        per: ViewField::Service,
+        more_than: 1,
+        within: Duration::zero(),
+    };
     assert_eq!(
         msg(RuleSetSpec::new(Mode::FirstMatch, vec![r])),
         "rule `r` counts records within PT0S; the window must be positive"
@@ -309,10 +525,20 @@ fn loading_errors_name_the_rule_and_what_is_allowed() {
         "rule `r` assigns through pool `nobody`, which is not declared; declared pools: none"
     );
     let mut spec = RuleSetSpec::new(Mode::FirstMatch, vec![ok()]);
-    spec.pools.insert("p".into(), Pool::new(vec![], Strategy::Fixed));
-    assert_eq!(msg(spec), "pool `p` has no members; list at least one person");
+    spec.pools
+        .insert("p".into(), Pool::new(vec![], Strategy::Fixed));
+    assert_eq!(
+        msg(spec),
+        "pool `p` has no members; list at least one person"
+    );
     let mut spec = RuleSetSpec::new(Mode::FirstMatch, vec![ok()]);
-    spec.pools.insert("p".into(), Pool::new(vec![Member::new("a", &[]), Member::new("a", &[])], Strategy::Fixed));
+    spec.pools.insert(
+        "p".into(),
+        Pool::new(
+            vec![Member::new("a", &[]), Member::new("a", &[])],
+            Strategy::Fixed,
+        ),
+    );
     assert_eq!(msg(spec), "pool `p` lists `a` twice; list each person once");
     let long = "x".repeat(200);
     let mut r = ok();
@@ -324,7 +550,15 @@ fn loading_errors_name_the_rule_and_what_is_allowed() {
 #[test]
 fn a_tick_running_backwards_is_refused() {
     let set = p1_unowned(None);
-    let e = run(&set, Input::Tick { view: new_view(), since: at(10, 0) }, at(9, 0)).unwrap_err();
+    let e = run(
+        &set,
+        Input::Tick {
+            view: new_view(),
+            since: at(10, 0),
+        },
+        at(9, 0),
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "the tick runs from 2026-03-02 10:00:00 UTC back to 2026-03-02 09:00:00 UTC; `since` must not be after `now`"

@@ -4,10 +4,10 @@ use chrono::{DateTime, Duration, Utc};
 use itsm_calendar::Calendar;
 
 use crate::definition::{Calendars, Definition, Definitions, PauseMode, ReopenMode, Selection};
-use itsm_core::TicketView;
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Alarm, AlarmKind, Clock, Clocks, Stage};
+use itsm_core::TicketView;
 
 /// What happens at an instant: the ticket changed, or time passed.
 ///

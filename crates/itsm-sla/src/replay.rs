@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::definition::{Calendars, Definitions, Target};
-use itsm_core::TicketView;
 use crate::error::Error;
 use crate::event::Event;
 use crate::machine::{Context, Input, decide, next_deadline};
 use crate::measure::measure;
 use crate::model::Clocks;
+use itsm_core::TicketView;
 
 /// A ticket's views in time order.
 pub type Timeline = Vec<(DateTime<Utc>, TicketView)>;

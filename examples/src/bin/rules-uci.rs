@@ -111,23 +111,28 @@ fn main() -> Result<(), Box<dyn Error>> {
     events.sort();
 
     let mut memory = Memory::default();
-    let mut fired: BTreeMap<String, usize> = set.rules().iter().map(|r| (r.id.clone(), 0)).collect();
+    let mut fired: BTreeMap<String, usize> =
+        set.rules().iter().map(|r| (r.id.clone(), 0)).collect();
     let mut chosen: Vec<Option<String>> = vec![None; incidents.len()];
     let mut last: Vec<DateTime<Utc>> = incidents.iter().map(|i| i.opened).collect();
-    let (mut evaluations, mut notifications, mut loops, mut errors) = (0usize, 0usize, 0usize, 0usize);
+    let (mut evaluations, mut notifications, mut loops, mut errors) =
+        (0usize, 0usize, 0usize, 0usize);
     for (at, i, r) in events {
         let (Some(inc), Some(since)) = (incidents.get(i), last.get(i).copied()) else {
             continue;
         };
         let mut inputs = Vec::new();
         if r == 0 {
-            let Some((_, first)) = inc.rows.first() else { continue };
+            let Some((_, first)) = inc.rows.first() else {
+                continue;
+            };
             let mut view = first.clone();
             view.group = None;
             view.assignee = None;
             inputs.push((at, Input::Created(view)));
         } else {
-            let (Some((_, before)), Some((_, after))) = (inc.rows.get(r - 1), inc.rows.get(r)) else {
+            let (Some((_, before)), Some((_, after))) = (inc.rows.get(r - 1), inc.rows.get(r))
+            else {
                 continue;
             };
             // Ticks at each deadline before this row, on the record as the log last showed it.
@@ -136,10 +141,22 @@ fn main() -> Result<(), Box<dyn Error>> {
                 if d > at {
                     break;
                 }
-                inputs.push((d, Input::Tick { view: before.clone(), since: from }));
+                inputs.push((
+                    d,
+                    Input::Tick {
+                        view: before.clone(),
+                        since: from,
+                    },
+                ));
                 from = d;
             }
-            inputs.push((at, Input::Updated { before: before.clone(), after: after.clone() }));
+            inputs.push((
+                at,
+                Input::Updated {
+                    before: before.clone(),
+                    after: after.clone(),
+                },
+            ));
         }
         for (now, input) in inputs {
             evaluations += 1;
@@ -172,30 +189,48 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut table: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
     let mut overall: HashMap<&str, usize> = HashMap::new();
     for inc in train.iter().filter_map(|i| incidents.get(*i)) {
-        let (Some(g), Some((_, v))) = (&inc.logged_group, inc.rows.first()) else { continue };
+        let (Some(g), Some((_, v))) = (&inc.logged_group, inc.rows.first()) else {
+            continue;
+        };
         let c = v.classification.as_deref().unwrap_or("");
         *table.entry(c).or_default().entry(g).or_default() += 1;
         *overall.entry(g).or_default() += 1;
     }
     let most = |m: &HashMap<&str, usize>| -> Option<String> {
-        m.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(g, _)| (*g).to_owned())
+        m.iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(g, _)| (*g).to_owned())
     };
     let fallback = most(&overall);
     let (mut compared, mut rules_agree, mut base_agree) = (0usize, 0usize, 0usize);
     for i in test {
-        let Some(inc) = incidents.get(*i) else { continue };
-        let Some(logged) = &inc.logged_group else { continue };
+        let Some(inc) = incidents.get(*i) else {
+            continue;
+        };
+        let Some(logged) = &inc.logged_group else {
+            continue;
+        };
         compared += 1;
         if chosen.get(*i).and_then(Option::as_ref) == Some(logged) {
             rules_agree += 1;
         }
-        let c = inc.rows.first().and_then(|(_, v)| v.classification.as_deref()).unwrap_or("");
+        let c = inc
+            .rows
+            .first()
+            .and_then(|(_, v)| v.classification.as_deref())
+            .unwrap_or("");
         let guess = table.get(c).and_then(most).or_else(|| fallback.clone());
         if guess.as_ref() == Some(logged) {
             base_agree += 1;
         }
     }
-    let pct = |n: usize| if compared == 0 { 0.0 } else { n as f64 * 100.0 / compared as f64 };
+    let pct = |n: usize| {
+        if compared == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / compared as f64
+        }
+    };
 
     println!("rules-uci: examples/rules/service-desk.json over {path}");
     println!(
@@ -203,7 +238,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         incidents.len(),
         incidents.iter().map(|i| i.rows.len()).sum::<usize>()
     );
-    println!("the log has no service column: the service routes and the per-service burst rule cannot fire on it");
+    println!(
+        "the log has no service column: the service routes and the per-service burst rule cannot fire on it"
+    );
     println!("| rule | fired |");
     println!("|---|---|");
     for (rule, n) in &fired {
@@ -212,7 +249,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!(
         "test half: {} incidents opened from {}, {compared} with a logged group",
         test.len(),
-        test.first().and_then(|i| incidents.get(*i)).map_or_else(String::new, |i| i.opened.to_rfc3339())
+        test.first()
+            .and_then(|i| incidents.get(*i))
+            .map_or_else(String::new, |i| i.opened.to_rfc3339())
     );
     println!("rules fired: {}", fired.values().sum::<usize>());
     println!("routing agreement: {:.2}%", pct(rules_agree));
