@@ -278,14 +278,6 @@ fn table(rows: &[Row]) -> String {
     out
 }
 
-#[allow(
-    clippy::disallowed_methods,
-    reason = "a developer switch for regenerating the page's table"
-)]
-fn updating() -> bool {
-    std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1")
-}
-
 #[test]
 fn every_answer_is_short_printable_and_pinned_in_the_docs() {
     let rows = rows();
@@ -303,27 +295,9 @@ fn every_answer_is_short_printable_and_pinned_in_the_docs() {
             row.answer
         );
     }
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/bad-inputs.md");
-    let page = std::fs::read_to_string(&path).unwrap_or_default();
-    let (begin, end) = ("<!-- bad-inputs:begin -->\n", "<!-- bad-inputs:end -->");
-    let generated = table(&rows);
-    let current = page
-        .find(begin)
-        .zip(page.find(end))
-        .map(|(a, b)| &page[a + begin.len()..b]);
-    if current == Some(generated.as_str()) {
-        return;
-    }
-    if updating() {
-        let (a, b) = (page.find(begin).unwrap(), page.find(end).unwrap());
-        let mut page = page.clone();
-        page.replace_range(a + begin.len()..b, &generated);
-        std::fs::write(&path, page).unwrap();
-        return;
-    }
-    panic!(
-        "docs/bad-inputs.md's table differs from the answers the code gives; run \
-         `UPDATE_DOCS=1 cargo test -p itsm-examples --test bad_inputs` and review the diff. \
-         Generated:\n{generated}"
+    itsm_testkit::pin_blocks(
+        "docs/bad-inputs.md",
+        &[("bad-inputs", table(&rows))],
+        "UPDATE_DOCS=1 cargo test -p itsm-examples --test bad_inputs",
     );
 }

@@ -33,19 +33,6 @@ use itsm_approval::{
     lifecycle,
 };
 
-fn page_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/approval.md")
-}
-
-/// Whether the page's generated blocks should be rewritten instead of compared.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "a developer switch for regenerating the page's blocks"
-)]
-fn updating() -> bool {
-    std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1")
-}
-
 fn fenced(lang: &str, text: &str) -> String {
     format!("```{lang}\n{text}```\n")
 }
@@ -191,43 +178,12 @@ fn blocks() -> Vec<(&'static str, String)> {
     ]
 }
 
-fn block_range(page: &str, name: &str) -> std::ops::Range<usize> {
-    let begin = format!("<!-- {name}:begin -->\n");
-    let end = format!("<!-- {name}:end -->");
-    assert_eq!(
-        page.matches(&begin).count(),
-        1,
-        "`{begin}` must appear once"
-    );
-    assert_eq!(page.matches(&end).count(), 1, "`{end}` must appear once");
-    let start = page.find(&begin).unwrap() + begin.len();
-    let stop = page.find(&end).unwrap();
-    assert!(start <= stop, "`{end}` comes before `{begin}`");
-    start..stop
-}
-
 #[test]
 fn generated_blocks_match_the_code() {
-    let path = page_path();
-    let mut page = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut stale = Vec::new();
-    for (name, generated) in blocks() {
-        let range = block_range(&page, name);
-        if page[range.clone()] != generated {
-            stale.push(name);
-            page.replace_range(range, &generated);
-        }
-    }
-    if updating() {
-        std::fs::write(&path, &page).unwrap();
-        return;
-    }
-    assert!(
-        stale.is_empty(),
-        "the generated blocks {stale:?} of {} differ from the code; run \
-         `UPDATE_DOCS=1 cargo test -p itsm-approval --all-features --test docs` and commit the page",
-        path.display()
+    itsm_testkit::pin_blocks(
+        "docs/approval.md",
+        &blocks(),
+        "UPDATE_DOCS=1 cargo test -p itsm-approval --all-features --test docs",
     );
 }
 
@@ -247,7 +203,7 @@ fn the_diagram_draws_every_state_changing_transition() {
 }
 
 fn page() -> String {
-    std::fs::read_to_string(page_path()).unwrap()
+    std::fs::read_to_string(itsm_testkit::workspace_root().join("docs/approval.md")).unwrap()
 }
 
 #[test]

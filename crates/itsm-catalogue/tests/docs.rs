@@ -4,23 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::path::PathBuf;
-
 use itsm_catalogue::{
     REQUEST_RULE, item_lifecycle, request_lifecycle, service_lifecycle, task_lifecycle,
 };
-
-fn page_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/catalogue.md")
-}
-
-#[allow(
-    clippy::disallowed_methods,
-    reason = "a developer switch for regenerating the page's blocks"
-)]
-fn updating() -> bool {
-    std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1")
-}
 
 fn blocks() -> Vec<(&'static str, String)> {
     let diagram = |lc: itsm_catalogue::Lifecycle| format!("```mermaid\n{}```\n", lc.to_mermaid());
@@ -39,33 +25,10 @@ fn blocks() -> Vec<(&'static str, String)> {
 
 #[test]
 fn generated_blocks_match_the_code() {
-    let path = page_path();
-    let mut page = std::fs::read_to_string(&path).unwrap();
-    let mut stale = Vec::new();
-    for (name, generated) in blocks() {
-        let begin = format!("<!-- {name}:begin -->\n");
-        let end = format!("<!-- {name}:end -->");
-        assert_eq!(
-            page.matches(&begin).count(),
-            1,
-            "`{begin}` must appear once"
-        );
-        assert_eq!(page.matches(&end).count(), 1, "`{end}` must appear once");
-        let start = page.find(&begin).unwrap() + begin.len();
-        let stop = page.find(&end).unwrap();
-        if page[start..stop] != generated {
-            stale.push(name);
-            page.replace_range(start..stop, &generated);
-        }
-    }
-    if updating() {
-        std::fs::write(&path, &page).unwrap();
-        return;
-    }
-    assert!(
-        stale.is_empty(),
-        "the generated blocks {stale:?} of docs/catalogue.md differ from the code; run \
-         `UPDATE_DOCS=1 cargo test -p itsm-catalogue --test docs` and commit the page"
+    itsm_testkit::pin_blocks(
+        "docs/catalogue.md",
+        &blocks(),
+        "UPDATE_DOCS=1 cargo test -p itsm-catalogue --all-features --test docs",
     );
 }
 

@@ -1,6 +1,6 @@
 //! Test scaffolding shared by the itsm-rs crates' tests, written once: pinned files (JSON
-//! Schemas and other generated text compared with committed copies) and the replay of saved
-//! fuzz corpora on stable. Only the crates' `[dev-dependencies]` use it; it is not published.
+//! Schemas and other generated text compared with committed copies), generated blocks of the
+//! docs pages, and the replay of saved fuzz corpora on stable. Only the crates' `[dev-dependencies]` use it; it is not published.
 //!
 //! Tests are tools, not libraries: a failed comparison panics with a message that says what
 //! differs and how to regenerate the file.
@@ -35,6 +35,62 @@ pub fn schema_text<T: schemars::JsonSchema>() -> String {
         .unwrap_or_else(|e| panic!("a JSON Schema always serializes: {e}"));
     text.push('\n');
     text
+}
+
+/// Whether generated blocks of docs pages should be rewritten instead of compared:
+/// `UPDATE_DOCS=1`.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a developer switch for regenerating the pages' blocks"
+)]
+pub fn updating_docs() -> bool {
+    std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1")
+}
+
+/// Pins the generated blocks of a docs page: each `(name, text)` must stand between the
+/// page's `<!-- name:begin -->` line and its `<!-- name:end -->` marker, each present once.
+/// With `UPDATE_DOCS=1` the stale blocks are rewritten instead; otherwise a difference panics
+/// naming the stale blocks and the command (`regenerate`) that rewrites them. `page` is the
+/// page's path from the workspace root (`docs/change.md`).
+#[track_caller]
+pub fn pin_blocks(page: &str, blocks: &[(&str, String)], regenerate: &str) {
+    let path = workspace_root().join(page);
+    let mut text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut stale = Vec::new();
+    for (name, generated) in blocks {
+        let begin = format!("<!-- {name}:begin -->\n");
+        let end = format!("<!-- {name}:end -->");
+        assert_eq!(
+            text.matches(&begin).count(),
+            1,
+            "{page}: `{begin}` must appear once"
+        );
+        assert_eq!(
+            text.matches(&end).count(),
+            1,
+            "{page}: `{end}` must appear once"
+        );
+        let start = text.find(&begin).map_or(0, |i| i + begin.len());
+        let stop = text.find(&end).unwrap_or(0);
+        assert!(start <= stop, "{page}: `{end}` comes before `{begin}`");
+        if text[start..stop] != *generated {
+            stale.push(*name);
+            text.replace_range(start..stop, generated);
+        }
+    }
+    if updating_docs() {
+        if !stale.is_empty() {
+            std::fs::write(&path, &text)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        }
+        return;
+    }
+    assert!(
+        stale.is_empty(),
+        "the generated blocks {stale:?} of {page} differ from the code; run `{regenerate}` and \
+         review the diff"
+    );
 }
 
 /// Pins `T`'s JSON Schema to `docs/schema/<file>`: see [`pin`].
