@@ -203,13 +203,22 @@ fn messages_cap_and_escape_what_they_quote() {
     let err = huge.parse::<itsm_core::UserId>().unwrap_err();
     let text = err.to_string();
     assert!(text.len() < 300, "{} bytes", text.len());
-    assert!(text.contains(&format!("{}… (100000 bytes)", "9".repeat(80))), "{text}");
+    assert!(
+        text.contains(&format!("{}… (100000 bytes)", "9".repeat(80))),
+        "{text}"
+    );
     match err {
         itsm_core::Error::InvalidId { text, .. } => assert_eq!(text.len(), 100_000),
         other => panic!("{other:?}"),
     }
     let hostile = "\u{1b}[31mred\u{202e}txt\0";
-    let text = hostile.parse::<itsm_core::Category>().unwrap_err().to_string();
-    assert!(text.starts_with("`\\u{1b}[31mred\\u{202e}txt\\u{0}` is not a state category"), "{text}");
+    let text = hostile
+        .parse::<itsm_core::Category>()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.starts_with("`\\u{1b}[31mred\\u{202e}txt\\u{0}` is not a state category"),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}') && !text.contains('\0'));
 }
