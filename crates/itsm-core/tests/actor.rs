@@ -113,3 +113,23 @@ fn actors_hold_each_role_once_and_can_be_asked() {
     assert_eq!(a.user, UserId::from_u128(9));
     assert_eq!(a.user.to_string(), "00000000-0000-0000-0000-000000000009");
 }
+
+/// `Permissions` prints as the map it stands for (found by cargo-mutants: its hand-written
+/// `Debug` was never checked).
+#[test]
+fn permissions_debug_reads_as_the_map_of_actions_to_roles() {
+    let permissions = Permissions::new()
+        .allow(
+            "close",
+            [Role::new("agent").unwrap(), Role::new("admin").unwrap()],
+        )
+        .allow("assign", [Role::new("agent").unwrap()]);
+    assert_eq!(
+        format!("{permissions:?}"),
+        r#"Permissions { rules: {"assign": {Role("agent")}, "close": {Role("admin"), Role("agent")}} }"#
+    );
+    assert_eq!(
+        format!("{:?}", Permissions::new()),
+        "Permissions { rules: {} }"
+    );
+}
