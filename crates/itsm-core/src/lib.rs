@@ -54,6 +54,7 @@ mod ids;
 mod lifecycle;
 mod priority;
 mod serde_tagged;
+pub mod timeline;
 mod view;
 
 /// What the [`id_type!`] macro expands to needs, reachable from other crates.
