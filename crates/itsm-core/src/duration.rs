@@ -158,9 +158,12 @@ pub fn parse(text: &str) -> Result<Duration, Error> {
                 return Err(invalid("a designator has no number before it"));
             }
             let amount = if designator == 'S' {
-                seconds(number).ok_or_else(|| {
-                    invalid("seconds are not a number with at most 9 fractional digits")
-                })?
+                if !seconds_shape(number) {
+                    return Err(invalid(
+                        "seconds are not a number with at most 9 fractional digits",
+                    ));
+                }
+                seconds(number).ok_or_else(|| invalid("it is too long for a duration"))?
             } else {
                 if number.contains(['.', ',']) {
                     return Err(invalid("only seconds may have a fraction"));
@@ -196,6 +199,16 @@ fn whole(digits: &str) -> Option<i128> {
         return None;
     }
     digits.parse().ok()
+}
+
+/// Whether `number` is written as seconds may be: digits, then optionally a `.` or `,` and
+/// one to nine digits (whether it fits is [`seconds`]' question).
+fn seconds_shape(number: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match number.split_once(['.', ',']) {
+        Some((int, frac)) => digits(int) && digits(frac) && frac.len() <= 9,
+        None => digits(number),
+    }
 }
 
 /// Seconds with an optional fraction of up to 9 digits, in nanoseconds.
