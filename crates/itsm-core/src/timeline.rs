@@ -494,6 +494,30 @@ impl Timeline {
         &self.spec
     }
 
+    /// Each mark with the phase it leads to, in order: the phases a walk over the timeline
+    /// goes through (the phase before the first mark is [`Category::New`]).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use itsm_core::Category;
+    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    ///
+    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+    /// let mut spec = TimelineSpec::new("P1", Practice::Problem, at(8));
+    /// spec.marks = vec![Mark::new(at(9), MarkKind::Acknowledged), Mark::new(at(10), MarkKind::KnownError)];
+    /// let phases: Vec<Category> = Timeline::new(spec)?.phases().map(|(_, c)| c).collect();
+    /// assert_eq!(phases, [Category::Open, Category::Open]);
+    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// ```
+    pub fn phases(&self) -> impl Iterator<Item = (&Mark, Category)> + '_ {
+        let mut phase = Category::New;
+        self.spec.marks.iter().map(move |mark| {
+            // invariant: `new` checked every step, so the fallback is never taken.
+            phase = mark.kind.step(phase).unwrap_or(phase);
+            (mark, phase)
+        })
+    }
+
     /// The ticket's phase at `at` (marks at `at` included), `None` before it was opened.
     ///
     /// ```
@@ -515,12 +539,12 @@ impl Timeline {
         if at < self.spec.opened_at {
             return None;
         }
-        let mut phase = Category::New;
-        for mark in self.spec.marks.iter().take_while(|m| m.at <= at) {
-            // invariant: `new` checked every step, so the fallback is never taken.
-            phase = mark.kind.step(phase).unwrap_or(phase);
-        }
-        Some(phase)
+        Some(
+            self.phases()
+                .take_while(|(m, _)| m.at <= at)
+                .last()
+                .map_or(Category::New, |(_, c)| c),
+        )
     }
 
     /// The ticket as a [`TicketView`] at `at` (marks at `at` included): the state and its
