@@ -10,7 +10,7 @@
 //! Nothing may panic, and: every ratio has `count <= of`; every duration summary is ordered
 //! (`min <= p50 <= p90 <= p95 <= max`, the mean between min and max) and not negative;
 //! reversing the timelines changes nothing; each backlog sample's age buckets add up to its
-//! open count, which equals the number of tickets whose phase at that instant is new, open
+//! open count, which equals the number of ticket-practice timelines whose phase at that instant is new, open
 //! or pending.
 
 use chrono::{DateTime, Duration, Utc};
@@ -113,6 +113,7 @@ pub fn timelines(data: &[u8]) {
         assert_eq!(s.by_age.iter().sum::<u64>(), s.open, "{s:?}");
         let naive = timelines
             .iter()
+            .filter(|t| options.ticket_practices.contains(&t.practice()))
             .filter(|t| {
                 matches!(
                     t.category_at(*at),

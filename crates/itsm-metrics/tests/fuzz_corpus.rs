@@ -1,0 +1,33 @@
+//! Replays the saved fuzz corpus on stable: the fuzz target `metrics_timelines` is a thin
+//! wrapper around `fuzz/harness/metrics.rs`, which this test includes and feeds every input
+//! saved in `fuzz/corpus/metrics_timelines/`.
+#![cfg(feature = "serde")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+#[path = "../../../fuzz/harness/metrics.rs"]
+mod harness;
+
+#[test]
+fn metrics_timelines_corpus_replays() {
+    let n = itsm_testkit::replay_corpus("metrics_timelines", harness::timelines);
+    assert!(n >= 6, "the metrics_timelines corpus has only {n} inputs");
+}
+
+/// The seeds reach the KPIs: most of them decode (a corpus of parse errors tests nothing).
+#[test]
+fn most_seeds_decode() {
+    let dir = itsm_testkit::workspace_root().join("fuzz/corpus/metrics_timelines");
+    let decoded = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            let data = std::fs::read(e.as_ref().unwrap().path()).unwrap();
+            serde_json::from_slice::<Vec<itsm_core::timeline::Timeline>>(&data).is_ok()
+        })
+        .count();
+    assert!(decoded >= 4, "only {decoded} seeds decode");
+}
