@@ -501,7 +501,8 @@ impl Host<'_> {
                 Event::Paused { at, .. }
                 | Event::Resumed { at, .. }
                 | Event::Completed { at, .. }
-                | Event::Canceled { at, .. } => *at == now,
+                | Event::Canceled { at, .. }
+                | Event::Retargeted { at, .. } => *at == now,
                 Event::ThresholdReached { at, .. }
                 | Event::Breached { at, .. }
                 | Event::EscalationDue { at, .. } => *at <= now,
@@ -612,6 +613,9 @@ impl Host<'_> {
                         definition, cycle, ..
                     }
                     | Event::Canceled {
+                        definition, cycle, ..
+                    }
+                    | Event::Retargeted {
                         definition, cycle, ..
                     } => (definition.as_str(), *cycle),
                 };
@@ -1251,7 +1255,8 @@ pub fn events_json(data: &[u8]) {
                 | Event::Breached { at, .. }
                 | Event::EscalationDue { at, .. }
                 | Event::Completed { at, .. }
-                | Event::Canceled { at, .. } => *at,
+                | Event::Canceled { at, .. }
+                | Event::Retargeted { at, .. } => *at,
             })
             .max();
         assert_eq!(state.last_input(), latest);

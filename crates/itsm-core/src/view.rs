@@ -61,6 +61,15 @@ pub struct TicketView {
     /// When the ticket was last updated (what [`Condition::IdleAtLeast`] measures from).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub updated_at: Option<DateTime<Utc>>,
+    /// The ticket as it was before this change, what the change tests
+    /// ([`Condition::Changes`], [`Condition::ChangesTo`], [`Condition::ChangesFrom`]) compare
+    /// with. `None`: nothing is known of a change, so those tests are false. For a ticket's
+    /// first view pass an empty one (`Some(Box::default())`), so the fields set at creation
+    /// count as changed, as ServiceNow's "changes" does on insert. Its own `previous` (and
+    /// their [`updated_at`](Self::updated_at)) may carry more history, which an SLA's
+    /// retroactive pause reads; a host that needs neither leaves it empty.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub previous: Option<Box<TicketView>>,
 }
 
 impl TicketView {
@@ -110,6 +119,26 @@ impl TicketView {
             ViewField::UpdatedAt => self.updated_at.map(|t| t.to_rfc3339()),
             ViewField::Field(name) => self.fields.get(name).cloned(),
         }
+    }
+
+    /// The value of `field` before and after this change, when it changed: `None` when it
+    /// did not, or when the view has no [`previous`](Self::previous) to compare with.
+    ///
+    /// ```
+    /// use itsm_core::{Category, TicketView, ViewField};
+    ///
+    /// let mut before = TicketView::new("new", Category::New);
+    /// before.priority = Some(3);
+    /// let mut now = before.clone();
+    /// now.priority = Some(1);
+    /// now.previous = Some(Box::new(before));
+    /// assert_eq!(now.change(&ViewField::Priority), Some((Some("3".into()), Some("1".into()))));
+    /// assert_eq!(now.change(&ViewField::State), None);
+    /// ```
+    pub fn change(&self, field: &ViewField) -> Option<(Option<String>, Option<String>)> {
+        let previous = self.previous.as_ref()?;
+        let (old, new) = (previous.get(field), self.get(field));
+        (old != new).then_some((old, new))
     }
 }
 
@@ -242,6 +271,27 @@ pub enum Condition {
         )]
         Duration,
     ),
+    /// The field changed in this update (ServiceNow's "changes"): its value differs from
+    /// the one in [`TicketView::previous`] (false without a previous view). Unlike the
+    /// tests of a value, it holds once, on the update that made the change, so a reset or a
+    /// start on it fires once and not on every later update where the value still holds.
+    Changes(ViewField),
+    /// The field changed in this update to one of these values (ServiceNow's "changes to").
+    /// Values are compared as [`TicketView::get`] writes them (levels as numbers).
+    ChangesTo {
+        /// The field.
+        field: ViewField,
+        /// The new values that count.
+        values: Vec<String>,
+    },
+    /// The field changed in this update from one of these values (ServiceNow's "changes
+    /// from"); an empty previous value matches no value.
+    ChangesFrom {
+        /// The field.
+        field: ViewField,
+        /// The old values that count.
+        values: Vec<String>,
+    },
 }
 
 impl Condition {
@@ -308,6 +358,13 @@ impl Condition {
             },
             Condition::AgeAtLeast(d) => since(view.opened_at, now).is_some_and(|s| s >= *d),
             Condition::IdleAtLeast(d) => since(view.updated_at, now).is_some_and(|s| s >= *d),
+            Condition::Changes(field) => view.change(field).is_some(),
+            Condition::ChangesTo { field, values } => view
+                .change(field)
+                .is_some_and(|(_, new)| in_list(new.as_ref(), values)),
+            Condition::ChangesFrom { field, values } => view
+                .change(field)
+                .is_some_and(|(old, _)| in_list(old.as_ref(), values)),
         }
     }
 
@@ -429,6 +486,13 @@ impl fmt::Display for Condition {
             Condition::AgeAtLeast(d) => write!(f, "age at least {}", crate::duration::format(*d)),
             Condition::IdleAtLeast(d) => {
                 write!(f, "idle at least {}", crate::duration::format(*d))
+            }
+            Condition::Changes(field) => write!(f, "{field} changes"),
+            Condition::ChangesTo { field, values } => {
+                write_list(f, &format!("{field} changes to a value"), values, true)
+            }
+            Condition::ChangesFrom { field, values } => {
+                write_list(f, &format!("{field} changes from a value"), values, true)
             }
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use itsm_calendar::Calendar;
-use itsm_core::{Category, Condition, TicketView};
+use itsm_core::{Category, Condition, TicketView, ViewField};
 
 use crate::error::Error;
 
@@ -172,6 +172,47 @@ pub struct Definition {
     pub escalations: Vec<EscalationRule>,
     /// What a reopen does.
     pub reopen: ReopenMode,
+    /// Where a retroactive start counts from in a new cycle (after a reset or a reopen in
+    /// [`ReopenMode::NewCycle`]); default [`CycleStart::FromAttach`].
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_default"))]
+    pub new_cycle_start: CycleStart,
+    /// With a retroactive start, whether the time the ticket spent paused (by this
+    /// definition's pause condition) between that start and the attach counts as paused
+    /// (ServiceNow's "retroactive pause"; [`PauseMode::Pause`] only). The history is read
+    /// from the view's chain of [`previous`](TicketView::previous) views, each dated by
+    /// its `updated_at` (when it took effect); [`replay`](crate::replay) builds that chain.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_default"))]
+    pub retroactive_pause: bool,
+    /// A field of the view that names the calendar (ServiceNow's schedule source "task
+    /// field"); when the view leaves it empty, [`calendar`](Definition::calendar) applies.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub calendar_from: Option<ViewField>,
+    /// Where the calendar's time zone comes from; default [`ZoneSource::Calendar`].
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_default"))]
+    pub zone_source: ZoneSource,
+    /// The SLA definition's time zone: what [`ZoneSource::Definition`] selects and the
+    /// fallback of the other sources (an IANA name, `"UTC"` or an offset, as the calendar
+    /// specs write them).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub zone: Option<String>,
+    /// A deadline relative to the start instead of `target` business time (then `target`
+    /// is not used for the deadline). Needs a calendar.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub relative: Option<RelativeTarget>,
+}
+
+#[cfg(feature = "serde")]
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 #[cfg(feature = "serde")]
@@ -235,7 +276,57 @@ impl Definition {
             thresholds: Vec::new(),
             escalations: Vec::new(),
             reopen: ReopenMode::NewCycle,
+            new_cycle_start: CycleStart::FromAttach,
+            retroactive_pause: false,
+            calendar_from: None,
+            zone_source: ZoneSource::Calendar,
+            zone: None,
+            relative: None,
         }
+    }
+
+    /// The calendar a clock attached for `view` counts on: the name from
+    /// [`calendar_from`](Definition::calendar_from) or [`calendar`](Definition::calendar),
+    /// suffixed `@zone` when [`zone_source`](Definition::zone_source) finds a zone. `None`:
+    /// around the clock.
+    ///
+    /// ```
+    /// use itsm_sla::chrono::Duration;
+    /// use itsm_sla::{Category, Definition, Target, TicketView, ZoneSource};
+    ///
+    /// let mut d = Definition::new("resolution", Target::Resolution, Duration::hours(8));
+    /// d.calendar = Some("office".into());
+    /// d.zone_source = ZoneSource::Caller;
+    /// let mut view = TicketView::new("new", Category::New);
+    /// assert_eq!(d.calendar_for(&view).as_deref(), Some("office"));
+    /// view.fields.insert("caller_time_zone".into(), "Asia/Tokyo".into());
+    /// assert_eq!(d.calendar_for(&view).as_deref(), Some("office@Asia/Tokyo"));
+    /// ```
+    pub fn calendar_for(&self, view: &TicketView) -> Option<String> {
+        let name = self
+            .calendar_from
+            .as_ref()
+            .and_then(|f| view.get(f))
+            .filter(|n| !n.is_empty())
+            .or_else(|| self.calendar.clone())?;
+        Some(match self.zone_for(view) {
+            Some(zone) => format!("{name}@{zone}"),
+            None => name,
+        })
+    }
+
+    /// The time zone [`zone_source`](Definition::zone_source) finds for `view`, falling back
+    /// to [`zone`](Definition::zone); `None` for [`ZoneSource::Calendar`].
+    pub fn zone_for(&self, view: &TicketView) -> Option<String> {
+        if self.zone_source == ZoneSource::Calendar {
+            return None;
+        }
+        self.zone_source
+            .field()
+            .and_then(|f| view.fields.get(f))
+            .filter(|z| !z.is_empty())
+            .cloned()
+            .or_else(|| self.zone.clone())
     }
 
     /// Whether the clock should cancel for `view` (explicit condition, or start no longer
@@ -266,11 +357,133 @@ pub enum Selection {
     /// Every matching definition attaches (ServiceNow).
     All,
     /// The first matching one in list order, and only if no clock of that target kind is
-    /// running.
+    /// running. A reopen of a continue-style [`ReopenMode`] is a candidate like any other:
+    /// it continues only if no clock of that target kind is running.
     FirstMatch,
     /// The matching one with the shortest target, and only if no clock of that target kind
-    /// is running (iTop).
+    /// is running; a running clock keeps its definition when the ticket changes (our
+    /// convention). Reopens compete as in [`Selection::FirstMatch`].
     ShortestTarget,
+    /// iTop's: one clock per target kind whose goal is recomputed on every update. The
+    /// matching definition with the shortest target attaches when no clock of that kind is
+    /// running; when another definition of the kind becomes the shortest match while a clock
+    /// runs, the clock moves to it ([`Event::Retargeted`](crate::Event::Retargeted)),
+    /// keeping the time spent and the time paused: only the goal, the deadline and the
+    /// alarms change.
+    ShortestTargetRecomputed,
+}
+
+/// Where a retroactive start counts from when a clock attaches as a new cycle (after a
+/// reset, or a reopen in [`ReopenMode::NewCycle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum CycleStart {
+    /// From the new cycle's attach: it does not re-count the cycle before (our default).
+    #[default]
+    FromAttach,
+    /// From the field named by [`Definition::retroactive_start`] again, as ServiceNow
+    /// does: a new cycle after a reopen counts from, say, the ticket's creation, so it
+    /// starts late (often breached at once).
+    FromField,
+}
+
+/// Where the time zone of a clock's calendar comes from (ServiceNow's "Timezone source").
+///
+/// A zone found selects the calendar named `"{calendar}@{zone}"` in the [`Calendars`] the
+/// host passes (`"office@Europe/Berlin"`: the host compiles the office hours in each zone
+/// it serves). When the source has no value, the definition's [`zone`](Definition::zone)
+/// applies (ServiceNow falls back to a default zone); without one, the calendar as named,
+/// in its own zone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum ZoneSource {
+    /// The calendar's own zone (the default; [`Definition::zone`] is not read).
+    #[default]
+    Calendar,
+    /// The SLA definition's time zone, [`Definition::zone`].
+    Definition,
+    /// The caller's time zone: the view's field `caller_time_zone`.
+    Caller,
+    /// The time zone of the caller's location: the view's field
+    /// `caller_location_time_zone`.
+    CallerLocation,
+    /// The time zone of the configuration item's location: the view's field
+    /// `config_item_location_time_zone`.
+    ConfigItemLocation,
+    /// The time zone of the assignment group's location: the view's field
+    /// `group_location_time_zone`.
+    GroupLocation,
+    /// Any named field of the view.
+    Field(String),
+}
+
+impl ZoneSource {
+    /// The key of [`TicketView::fields`] this source reads, if it reads one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ZoneSource::Calendar | ZoneSource::Definition => None,
+            ZoneSource::Caller => Some("caller_time_zone"),
+            ZoneSource::CallerLocation => Some("caller_location_time_zone"),
+            ZoneSource::ConfigItemLocation => Some("config_item_location_time_zone"),
+            ZoneSource::GroupLocation => Some("group_location_time_zone"),
+            ZoneSource::Field(name) => Some(name),
+        }
+    }
+}
+
+/// A deadline relative to the start, in business days of the clock's calendar
+/// (ServiceNow's relative durations, as data): "end of the next business day" is
+/// `{"business_days": 1}`, "by 10:00 two business days later" is
+/// `{"business_days": 2, "by": "10:00"}`.
+///
+/// Day 0 is the business day of the start (a start in closed time belongs to the next
+/// business day, when the clock starts counting); day `n` is the `n`-th business day after
+/// it. The deadline is the end of day `n`'s business hours, or, with `by`, that local time
+/// on day `n` (at the day's opening when it opens later). With `cutoff`, a start at or
+/// after that local time counts one day more ("next business day by 16:00 if before
+/// 14:00"). Local times are read in the clock's zone: the one its [`ZoneSource`] found,
+/// else [`Definition::zone`], else UTC. The clock's target is the business time from the
+/// start to that deadline; pauses then move it as any other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct RelativeTarget {
+    /// Business days after the start's.
+    pub business_days: u32,
+    /// A local time (`"HH:MM"`) on that day; `None`: the end of its business hours.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub by: Option<String>,
+    /// A local time (`"HH:MM"`) from which a start counts as the next day's.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub cutoff: Option<String>,
+}
+
+impl RelativeTarget {
+    /// `business_days` after the start's, at the end of that day's business hours.
+    pub fn end_of_day(business_days: u32) -> Self {
+        RelativeTarget {
+            business_days,
+            by: None,
+            cutoff: None,
+        }
+    }
+
+    /// `business_days` after the start's, by the local time `by` (`"10:00"`).
+    pub fn by(business_days: u32, by: impl Into<String>) -> Self {
+        RelativeTarget {
+            business_days,
+            by: Some(by.into()),
+            cutoff: None,
+        }
+    }
 }
 
 /// Compiled calendars by the names definitions give them in [`Definition::calendar`].
@@ -338,6 +551,14 @@ impl Definitions {
                     id: d.id.clone(),
                     target: d.target,
                 });
+            }
+            if let Some(rel) = &d.relative {
+                if d.calendar.is_none() && d.calendar_from.is_none() {
+                    return Err(Error::RelativeWithoutCalendar { id: d.id.clone() });
+                }
+                for t in [&rel.by, &rel.cutoff].into_iter().flatten() {
+                    itsm_calendar::Segment::parse(t, "24:00")?;
+                }
             }
             if d.target > MAX_TARGET {
                 return Err(Error::TargetTooLong {

@@ -88,6 +88,14 @@ pub enum Error {
         /// What was computed.
         what: &'static str,
     },
+    /// A definition with a relative target names no calendar to count business days on.
+    #[error(
+        "SLA definition `{id}` has a relative target but no calendar; name one in `calendar` or `calendar_from`"
+    )]
+    RelativeWithoutCalendar {
+        /// The definition.
+        id: String,
+    },
     /// An error of `itsm-core` (a duration that does not parse, for example), as is.
     #[error(transparent)]
     Core(#[from] itsm_core::Error),

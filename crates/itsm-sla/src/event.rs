@@ -100,4 +100,35 @@ pub enum Event {
         /// When.
         at: DateTime<Utc>,
     },
+    /// A running clock moved to another definition of its target kind, whose goal now
+    /// applies ([`Selection::ShortestTargetRecomputed`](crate::Selection::ShortestTargetRecomputed),
+    /// iTop's recomputation on every update): its start and time paused stay, its goal,
+    /// deadline and alarms change.
+    Retargeted {
+        /// The definition it ran under.
+        definition: String,
+        /// Its cycle under that definition.
+        cycle: u32,
+        /// When.
+        at: DateTime<Utc>,
+        /// The definition it runs under now.
+        to: String,
+        /// Its cycle under that definition.
+        to_cycle: u32,
+        /// The calendar it keeps, when not the new definition's.
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        calendar: Option<String>,
+        /// The new goal.
+        #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        target: Duration,
+        /// The deadline of the new goal without pauses.
+        original_deadline: DateTime<Utc>,
+        /// The deadline now.
+        deadline: DateTime<Utc>,
+        /// The alarms still to fire, recomputed.
+        alarms: Vec<Alarm>,
+    },
 }

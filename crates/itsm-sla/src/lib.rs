@@ -111,8 +111,8 @@ mod replay;
 
 pub use checks::{Finding, check};
 pub use definition::{
-    Agreement, Calendars, Definition, Definitions, EscalationRule, MAX_TARGET, PauseMode,
-    ReopenMode, Selection, Target,
+    Agreement, Calendars, CycleStart, Definition, Definitions, EscalationRule, MAX_TARGET,
+    PauseMode, RelativeTarget, ReopenMode, Selection, Target, ZoneSource,
 };
 pub use error::Error;
 pub use event::Event;

@@ -1,9 +1,12 @@
 //! The state machine: `decide`, `evolve`, `next_deadline`.
 
 use chrono::{DateTime, Duration, Utc};
-use itsm_calendar::Calendar;
+use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 
-use crate::definition::{Calendars, Definition, Definitions, PauseMode, ReopenMode, Selection};
+use crate::definition::{
+    Calendars, CycleStart, Definition, Definitions, PauseMode, RelativeTarget, ReopenMode,
+    Selection,
+};
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Alarm, AlarmKind, Clock, Clocks, Stage};
@@ -63,16 +66,39 @@ pub(crate) struct Time<'a> {
 }
 
 impl<'a> Time<'a> {
+    /// The definition's own calendar.
     pub(crate) fn of(def: &'a Definition, calendars: &'a Calendars) -> Result<Self, Error> {
-        let calendar = match &def.calendar {
+        Time::named(def, def.calendar.as_deref(), calendars)
+    }
+
+    /// The calendar a clock counts on: the one the ticket chose, else its definition's.
+    pub(crate) fn of_clock(
+        def: &'a Definition,
+        clock: &'a Clock,
+        calendars: &'a Calendars,
+    ) -> Result<Self, Error> {
+        Time::named(
+            def,
+            clock.calendar.as_deref().or(def.calendar.as_deref()),
+            calendars,
+        )
+    }
+
+    /// The calendar called `name` (`None`: wall time).
+    pub(crate) fn named(
+        def: &'a Definition,
+        name: Option<&'a str>,
+        calendars: &'a Calendars,
+    ) -> Result<Self, Error> {
+        let calendar = match name {
             None => None,
             Some(name) => {
                 let calendar = calendars.get(name).ok_or_else(|| Error::UnknownCalendar {
                     id: def.id.clone(),
-                    calendar: name.clone(),
+                    calendar: name.to_owned(),
                     known: calendars.keys().cloned().collect(),
                 })?;
-                Some((name.as_str(), calendar))
+                Some((name, calendar))
             }
         };
         Ok(Time {
@@ -126,10 +152,10 @@ pub(crate) fn ns(d: Duration) -> i64 {
     })
 }
 
-/// The definition's target in nanoseconds: exact, since [`Definitions::new`] refuses
-/// targets over [`MAX_TARGET`](crate::MAX_TARGET).
-pub(crate) fn target_ns(def: &Definition) -> i64 {
-    ns(def.target)
+/// A clock's target in nanoseconds (its own, else its definition's): exact, since
+/// [`Definitions::new`] refuses targets over [`MAX_TARGET`](crate::MAX_TARGET).
+pub(crate) fn target_ns(def: &Definition, clock: Option<&Clock>) -> i64 {
+    ns(clock.and_then(|c| c.target).unwrap_or(def.target))
 }
 
 /// The deadline and the alarms still to fire, for a clock that has been paused
@@ -137,11 +163,11 @@ pub(crate) fn target_ns(def: &Definition) -> i64 {
 fn schedule(
     def: &Definition,
     time: &Time<'_>,
+    target: i64,
     start: DateTime<Utc>,
     paused_ns: i64,
     keep: Option<&[Alarm]>,
 ) -> Result<(DateTime<Utc>, Vec<Alarm>), Error> {
-    let target = target_ns(def);
     let over = |what| Error::DateOverflow {
         id: def.id.clone(),
         what,
@@ -335,14 +361,20 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
     let Input::Update(view) = input else {
         return Ok(events);
     };
-    let mut candidates: Vec<&Definition> = Vec::new();
+    let selection = ctx.definitions.selection();
+    if selection == Selection::ShortestTargetRecomputed {
+        retarget(&mut sim, &mut events, view, ctx)?;
+    }
+    let mut candidates: Vec<Candidate<'_>> = Vec::new();
     // Definitions whose clock starts running in this update (attached or reopened).
     let mut started: Vec<&Definition> = Vec::new();
     for def in ctx.definitions.list() {
-        let time = Time::of(def, ctx.calendars)?;
+        // The definition's own calendar must exist, whatever the ticket chooses.
+        Time::of(def, ctx.calendars)?;
         let latest = sim.latest(&def.id).cloned();
         match latest {
             Some(clock) if clock.running() => {
+                let time = Time::of_clock(def, &clock, ctx.calendars)?;
                 let (definition, cycle) = (def.id.clone(), clock.cycle);
                 if def.stop.eval(view) {
                     let frozen_late = clock.stage == Stage::Paused
@@ -374,7 +406,7 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                             breached,
                         },
                     );
-                    candidates.push(def);
+                    candidates.push((def, None));
                 } else if def.cancels(view) {
                     push(
                         &mut sim,
@@ -414,59 +446,30 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
                             if clock.stage == Stage::Completed
                                 && def.reopen != ReopenMode::NewCycle =>
                         {
-                            // A completed clock made by `evolve` always has `ended_at`; a
-                            // hand-made one without it ends now.
-                            let ended = clock.ended_at.unwrap_or(now);
-                            // A clock completed while paused: that pause ran to the end.
-                            let mut pauses: Vec<(DateTime<Utc>, DateTime<Utc>, bool)> = clock
-                                .paused_since
-                                .map(|since| (since, ended, def.pause_mode == PauseMode::Pause))
-                                .into_iter()
-                                .collect();
-                            if def.reopen == ReopenMode::PauseWhileResolved {
-                                pauses.push((ended, now, true));
+                            if selection == Selection::All {
+                                let event = reopen(def, &clock, now, ctx.calendars)?;
+                                push(&mut sim, &mut events, event);
+                                started.push(def);
+                            } else {
+                                // An exclusive selection decides whether it continues: only
+                                // if no clock of its target kind runs.
+                                candidates.push((def, Some(clock)));
                             }
-                            let event = resume(def, &time, &clock, &pauses, now, true)?;
-                            push(&mut sim, &mut events, event);
-                            started.push(def);
                         }
-                        _ => candidates.push(def),
+                        _ => candidates.push((def, None)),
                     }
                 }
             }
         }
     }
-    for def in select(&candidates, ctx.definitions.selection(), &sim) {
-        let time = Time::of(def, ctx.calendars)?;
-        let after_completed = sim
-            .latest(&def.id)
-            .is_some_and(|c| c.stage == Stage::Completed);
-        let start = def
-            .retroactive_start
-            .as_ref()
-            .filter(|_| !after_completed)
-            .and_then(|f| view.times.get(f))
-            .copied()
-            .filter(|t| *t <= now)
-            .unwrap_or(now);
-        let (deadline, alarms) = schedule(def, &time, start, 0, None)?;
-        let cycle = sim.latest(&def.id).map_or(1, |c| c.cycle.saturating_add(1));
-        let clock = Clock {
-            definition: def.id.clone(),
-            kind: def.kind.clone(),
-            cycle,
-            stage: Stage::InProgress,
-            breached: false,
-            attached_at: now,
-            start,
-            original_deadline: deadline,
-            deadline,
-            paused_since: None,
-            paused_business: Duration::zero(),
-            paused_actual: Duration::zero(),
-            ended_at: None,
-            alarms,
-        };
+    for (def, reopened) in select(candidates, selection, &sim) {
+        if let Some(clock) = reopened {
+            let event = reopen(def, &clock, now, ctx.calendars)?;
+            push(&mut sim, &mut events, event);
+            started.push(def);
+            continue;
+        }
+        let clock = attach(def, view, &sim, now, ctx.calendars)?;
         push(
             &mut sim,
             &mut events,
@@ -503,6 +506,231 @@ pub fn decide(state: &Clocks, input: &Input, ctx: &Context<'_>) -> Result<Vec<Ev
     Ok(events)
 }
 
+/// The event that continues a completed clock after a reopen, per its definition's
+/// [`ReopenMode`].
+fn reopen(
+    def: &Definition,
+    clock: &Clock,
+    now: DateTime<Utc>,
+    calendars: &Calendars,
+) -> Result<Event, Error> {
+    let time = Time::of_clock(def, clock, calendars)?;
+    // A completed clock made by `evolve` always has `ended_at`; a hand-made one without it
+    // ends now.
+    let ended = clock.ended_at.unwrap_or(now);
+    // A clock completed while paused: that pause ran to the end.
+    let mut pauses: Vec<(DateTime<Utc>, DateTime<Utc>, bool)> = clock
+        .paused_since
+        .map(|since| (since, ended, def.pause_mode == PauseMode::Pause))
+        .into_iter()
+        .collect();
+    if def.reopen == ReopenMode::PauseWhileResolved {
+        pauses.push((ended, now, true));
+    }
+    resume(def, &time, clock, &pauses, now, true)
+}
+
+/// A new clock of `def` for `view`, attached at `now`.
+fn attach(
+    def: &Definition,
+    view: &TicketView,
+    sim: &Clocks,
+    now: DateTime<Utc>,
+    calendars: &Calendars,
+) -> Result<Clock, Error> {
+    let calendar = def.calendar_for(view);
+    let time = Time::named(def, calendar.as_deref(), calendars)?;
+    let after_completed = sim
+        .latest(&def.id)
+        .is_some_and(|c| c.stage == Stage::Completed);
+    let start = def
+        .retroactive_start
+        .as_ref()
+        .filter(|_| !after_completed || def.new_cycle_start == CycleStart::FromField)
+        .and_then(|f| view.times.get(f))
+        .copied()
+        .filter(|t| *t <= now)
+        .unwrap_or(now);
+    let target = match &def.relative {
+        None => ns(def.target),
+        Some(rel) => {
+            let zone = def.zone_for(view).or_else(|| def.zone.clone());
+            relative_target(def, rel, &time, start, zone.as_deref().unwrap_or("UTC"))?
+        }
+    };
+    let (paused_business, paused_actual) =
+        if def.retroactive_pause && def.pause_mode == PauseMode::Pause && start < now {
+            retroactive_pauses(def, view, &time, start, now)?
+        } else {
+            (0, 0)
+        };
+    let (original_deadline, _) = schedule(def, &time, target, start, 0, Some(&[]))?;
+    let (deadline, alarms) = schedule(def, &time, target, start, paused_business, None)?;
+    let cycle = sim.latest(&def.id).map_or(1, |c| c.cycle.saturating_add(1));
+    Ok(Clock {
+        definition: def.id.clone(),
+        kind: def.kind.clone(),
+        cycle,
+        stage: Stage::InProgress,
+        breached: false,
+        attached_at: now,
+        start,
+        original_deadline,
+        deadline,
+        paused_since: None,
+        paused_business: Duration::nanoseconds(paused_business),
+        paused_actual: Duration::nanoseconds(paused_actual),
+        ended_at: None,
+        alarms,
+        calendar: calendar.filter(|c| Some(c) != def.calendar.as_ref()),
+        target: (target != ns(def.target)).then(|| Duration::nanoseconds(target)),
+    })
+}
+
+/// The longest relative target, in business days: about forty years of working days.
+pub(crate) const MAX_BUSINESS_DAYS: u32 = 10_000;
+
+/// A calendar open every day from the local time `from` to midnight in `zone`: how local
+/// times of day are found (the business calendar does not say its zone).
+fn local_times(zone: &str, from: &str) -> Result<Calendar, Error> {
+    let mut spec = CalendarSpec::new(
+        "local time",
+        Week::every_day(&[Segment::parse(from, "24:00")?]),
+    );
+    spec.zone = Some(zone.to_owned());
+    Ok(Calendar::new(&spec)?)
+}
+
+/// The business time from `start` to the deadline a [`RelativeTarget`] names.
+fn relative_target(
+    def: &Definition,
+    rel: &RelativeTarget,
+    time: &Time<'_>,
+    start: DateTime<Utc>,
+    zone: &str,
+) -> Result<i64, Error> {
+    let Some((name, cal)) = time.calendar else {
+        return Err(Error::RelativeWithoutCalendar { id: def.id.clone() });
+    };
+    let q = |e| time.calendar_error(name, e);
+    let mut days = rel.business_days.min(MAX_BUSINESS_DAYS);
+    if let Some(cutoff) = &rel.cutoff {
+        if local_times(zone, cutoff)?.is_open(&start)? {
+            days = days.saturating_add(1);
+        }
+    }
+    // Day 0: the business day of the start (in closed time, the next one).
+    let mut opening = if cal.is_open(&start).map_err(q)? {
+        start
+    } else {
+        cal.next_open(&start).map_err(q)?
+    };
+    let mut end = cal.end_of_business_day(&opening).map_err(q)?;
+    for _ in 0..days {
+        opening = cal.next_open(&end).map_err(q)?;
+        end = cal.end_of_business_day(&opening).map_err(q)?;
+    }
+    let deadline = match &rel.by {
+        None => end,
+        Some(by) => local_times(zone, by)?.next_open(&opening)?,
+    };
+    time.between(start, deadline.max(start))
+}
+
+/// Business and wall time the ticket spent paused (by `def`'s pause condition) between
+/// `start` and `now`, read from the view's chain of previous views, each in effect from its
+/// `updated_at` to the next one's (the newest to `now`). The walk stops at a view without
+/// `updated_at` or at `start`.
+fn retroactive_pauses(
+    def: &Definition,
+    view: &TicketView,
+    time: &Time<'_>,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(i64, i64), Error> {
+    let (mut business, mut actual) = (0_i64, 0_i64);
+    let mut end = now;
+    let mut previous = view.previous.as_deref();
+    while let Some(p) = previous {
+        let Some(from) = p.updated_at else {
+            break;
+        };
+        let clipped = from.max(start);
+        if clipped < end && def.pause.eval(p) {
+            business = business.saturating_add(time.between(clipped, end)?);
+            actual = actual.saturating_add(ns(end - clipped));
+        }
+        if from <= start {
+            break;
+        }
+        end = end.min(from);
+        previous = p.previous.as_deref();
+    }
+    Ok((business, actual))
+}
+
+/// [`Selection::ShortestTargetRecomputed`]: moves each running clock whose definition is
+/// no longer the shortest match of its target kind to the one that is, keeping its start,
+/// calendar and paused time.
+fn retarget(
+    sim: &mut Clocks,
+    events: &mut Vec<Event>,
+    view: &TicketView,
+    ctx: &Context<'_>,
+) -> Result<(), Error> {
+    let now = ctx.now;
+    let running: Vec<Clock> = sim.clocks.iter().filter(|c| c.running()).cloned().collect();
+    for clock in running {
+        let Some(current) = ctx.definitions.get(&clock.definition) else {
+            continue;
+        };
+        let best = ctx
+            .definitions
+            .list()
+            .iter()
+            .filter(|d| d.kind == clock.kind && d.start.eval(view) && !d.stop.eval(view))
+            .min_by_key(|d| d.target);
+        let Some(best) = best else {
+            continue;
+        };
+        if best.id == current.id || ns(best.target) == target_ns(current, Some(&clock)) {
+            continue;
+        }
+        // The clock keeps its calendar: the time spent is business time on it.
+        let calendar = clock.calendar.clone().or_else(|| current.calendar.clone());
+        let time = Time::named(best, calendar.as_deref(), ctx.calendars)?;
+        let target = ns(best.target);
+        let moved = time.between(clock.original_deadline, clock.deadline)?;
+        let (original_deadline, _) = schedule(best, &time, target, clock.start, 0, Some(&[]))?;
+        let (deadline, mut alarms) = schedule(best, &time, target, clock.start, moved, None)?;
+        // Warnings already behind are moot; a deadline already behind still breaches.
+        alarms.retain(|a| a.at >= now || (a.kind == AlarmKind::Breach && !clock.breached));
+        if clock.breached {
+            alarms.retain(|a| a.kind != AlarmKind::Breach);
+        }
+        let to_cycle = sim
+            .latest(&best.id)
+            .map_or(1, |c| c.cycle.saturating_add(1));
+        push(
+            sim,
+            events,
+            Event::Retargeted {
+                definition: clock.definition.clone(),
+                cycle: clock.cycle,
+                at: now,
+                to: best.id.clone(),
+                to_cycle,
+                calendar: calendar.filter(|c| Some(c) != best.calendar.as_ref()),
+                target: best.target,
+                original_deadline,
+                deadline,
+                alarms,
+            },
+        );
+    }
+    Ok(())
+}
+
 /// The resume event at `now` (after a pause, or a reopen). `pauses` are the spans that
 /// end paused, each `(from, to, moves)`: `moves` when the deadline moves out by its
 /// business time ([`PauseMode::Pause`], or time resolved counted as paused). The deadline
@@ -535,7 +763,8 @@ fn resume(
         let moved = time
             .between(clock.original_deadline, clock.deadline)?
             .saturating_add(shift);
-        schedule(def, time, clock.start, moved, Some(&clock.alarms))?
+        let target = target_ns(def, Some(clock));
+        schedule(def, time, target, clock.start, moved, Some(&clock.alarms))?
     };
     Ok(Event::Resumed {
         definition: def.id.clone(),
@@ -549,25 +778,31 @@ fn resume(
     })
 }
 
+/// A definition that would start a clock in this update: a new attach, or (`Some`) the
+/// completed clock a continue-style reopen would continue.
+type Candidate<'d> = (&'d Definition, Option<Clock>);
+
+/// What starts, per [`Selection`]: every candidate, or per target kind one, and only when
+/// no clock of that kind runs.
 fn select<'d>(
-    candidates: &[&'d Definition],
+    candidates: Vec<Candidate<'d>>,
     selection: Selection,
     sim: &Clocks,
-) -> Vec<&'d Definition> {
+) -> Vec<Candidate<'d>> {
     if selection == Selection::All {
-        return candidates.to_vec();
+        return candidates;
     }
-    let mut chosen: Vec<&Definition> = Vec::new();
-    for def in candidates {
+    let mut chosen: Vec<Candidate<'d>> = Vec::new();
+    for (def, reopen) in candidates {
         let busy = sim.clocks.iter().any(|c| c.running() && c.kind == def.kind);
         if busy {
             continue;
         }
-        match chosen.iter_mut().find(|c| c.kind == def.kind) {
-            None => chosen.push(def),
+        match chosen.iter_mut().find(|(c, _)| c.kind == def.kind) {
+            None => chosen.push((def, reopen)),
             Some(current) => {
-                if selection == Selection::ShortestTarget && def.target < current.target {
-                    *current = def;
+                if selection != Selection::FirstMatch && def.target < current.0.target {
+                    *current = (def, reopen);
                 }
             }
         }
@@ -698,6 +933,29 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
             if let Some(c) = state.latest_mut(definition, *cycle) {
                 c.stage = Stage::Canceled;
                 c.ended_at = Some(*at);
+            }
+            *at
+        }
+        Event::Retargeted {
+            definition,
+            cycle,
+            at,
+            to,
+            to_cycle,
+            calendar,
+            target,
+            original_deadline,
+            deadline,
+            alarms,
+        } => {
+            if let Some(c) = state.latest_mut(definition, *cycle) {
+                c.definition.clone_from(to);
+                c.cycle = *to_cycle;
+                c.calendar.clone_from(calendar);
+                c.target = Some(*target);
+                c.original_deadline = *original_deadline;
+                c.deadline = *deadline;
+                c.alarms.clone_from(alarms);
             }
             *at
         }

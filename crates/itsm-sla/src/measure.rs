@@ -88,7 +88,7 @@ pub fn measure(
             id: clock.definition.clone(),
             known: definitions.list().iter().map(|d| d.id.clone()).collect(),
         })?;
-    let time = Time::of(def, calendars)?;
+    let time = Time::of_clock(def, clock, calendars)?;
     let at = clock.ended_at.unwrap_or(now).max(clock.start);
     let (mut paused_b, mut paused_a) = (ns(clock.paused_business), ns(clock.paused_actual));
     let mut current_b = 0;
@@ -105,7 +105,7 @@ pub fn measure(
         // the time left stands still.
         left = left.saturating_add(current_b);
     }
-    let target = target_ns(def).max(1);
+    let target = target_ns(def, Some(clock)).max(1);
     // Saturates only for a target of a few nanoseconds measured over centuries.
     let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target)).unwrap_or(i64::MAX);
     Ok(Measure {

@@ -85,6 +85,23 @@ pub struct Clock {
     pub(crate) paused_actual: Duration,
     pub(crate) ended_at: Option<DateTime<Utc>>,
     pub(crate) alarms: Vec<Alarm>,
+    /// The calendar it counts on when the ticket chose it (schedule or zone source);
+    /// `None`: its definition's.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) calendar: Option<String>,
+    /// Its target when it is not its definition's (a relative target, a recomputed goal).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "itsm_core::duration::option"
+        )
+    )]
+    pub(crate) target: Option<Duration>,
 }
 
 impl Clock {
@@ -161,6 +178,20 @@ impl Clock {
     /// Alarms still to fire, earliest first.
     pub fn alarms(&self) -> &[Alarm] {
         &self.alarms
+    }
+
+    /// The calendar it counts on when the ticket chose it ([`Definition::calendar_for`](
+    /// crate::Definition::calendar_for) differs from the definition's calendar); `None`:
+    /// its definition's.
+    pub fn calendar(&self) -> Option<&str> {
+        self.calendar.as_deref()
+    }
+
+    /// Its own target, when it is not its definition's: a
+    /// [relative target](crate::RelativeTarget) made business time at the attach, or a goal
+    /// recomputed by [`Selection::ShortestTargetRecomputed`](crate::Selection::ShortestTargetRecomputed).
+    pub fn target(&self) -> Option<Duration> {
+        self.target
     }
 
     pub(crate) fn running(&self) -> bool {

@@ -72,15 +72,49 @@ pub fn replay(
         definitions,
         calendars,
     };
+    // Each view is given the one before as its `previous` (when the host gave none), so
+    // that change conditions hold on the update that made the change; with a retroactive
+    // pause the whole history is chained (up to `MAX_HISTORY` views).
+    let history = definitions.list().iter().any(|d| d.retroactive_pause);
+    let mut before: Option<TicketView> = None;
     for (t, view) in timeline {
         run.tick_until(*t, false)?;
-        run.step(&Input::Update(view.clone()), *t)?;
+        let mut view = view.clone();
+        if view.previous.is_none() {
+            view.previous = before.take().map(Box::new);
+        }
+        // The copy kept as the next view's `previous` is dated by its instant.
+        let mut last = view.clone();
+        last.updated_at = last.updated_at.or(Some(*t));
+        if history {
+            trim(&mut last, MAX_HISTORY);
+        } else {
+            last.previous = None;
+        }
+        before = Some(last);
+        run.step(&Input::Update(view), *t)?;
     }
     if let Some(end) = until {
         run.tick_until(end, true)?;
     }
     let Run { clocks, events, .. } = run;
     Ok(Replay { clocks, events })
+}
+
+/// The longest history [`replay`] chains for a retroactive pause: older views are dropped
+/// (a deeper chain would cost quadratic time and a deep recursion to drop).
+pub(crate) const MAX_HISTORY: usize = 512;
+
+/// Keeps at most `depth` previous views under `view`.
+fn trim(view: &mut TicketView, depth: usize) {
+    let mut cur = view;
+    for _ in 0..depth {
+        match cur.previous.as_deref_mut() {
+            Some(p) => cur = p,
+            None => return,
+        }
+    }
+    cur.previous = None;
 }
 
 struct Run<'a> {

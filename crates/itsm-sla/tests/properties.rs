@@ -351,7 +351,8 @@ impl Host<'_> {
                 Event::Paused { at, .. }
                 | Event::Resumed { at, .. }
                 | Event::Completed { at, .. }
-                | Event::Canceled { at, .. } => *at == now,
+                | Event::Canceled { at, .. }
+                | Event::Retargeted { at, .. } => *at == now,
                 Event::ThresholdReached { at, .. }
                 | Event::Breached { at, .. }
                 | Event::EscalationDue { at, .. } => *at <= now,
@@ -549,6 +550,7 @@ fn tally(events: &[Event], defs: &Definitions, seen: &mut BTreeMap<String, usize
                 count(format!("completed breached={breached}"));
             }
             Event::Canceled { .. } => count("canceled".into()),
+            Event::Retargeted { .. } => count("retargeted".into()),
         }
     }
 }

@@ -195,6 +195,19 @@ pub fn line(e: &Event) -> String {
             cycle,
             at,
         } => format!("canceled {definition}#{cycle} at {}", fmt(*at)),
+        Event::Retargeted {
+            definition,
+            cycle,
+            at,
+            to,
+            to_cycle,
+            deadline,
+            ..
+        } => format!(
+            "retargeted {definition}#{cycle} to {to}#{to_cycle} at {} due {}",
+            fmt(*at),
+            fmt(*deadline)
+        ),
     }
 }
 
