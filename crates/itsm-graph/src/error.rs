@@ -17,6 +17,23 @@ pub enum Error {
         /// Position of the second.
         second: usize,
     },
+    /// A graph edit removes an edge the spec does not have.
+    #[error(
+        "graph edit #{edit} removes edge `{}` -> `{}` ({}), which the graph does not have; remove an edge of the spec, with its relation",
+        Quoted(.from),
+        Quoted(.to),
+        Quoted(.relation)
+    )]
+    UnknownEdge {
+        /// The edit's position in the list.
+        edit: usize,
+        /// The edge's `from`.
+        from: String,
+        /// Its `to`.
+        to: String,
+        /// Its relation.
+        relation: String,
+    },
     /// Two relationship types share a name.
     #[error("relation `{}` is declared twice; relation names must be unique", Quoted(.name))]
     DuplicateRelation {
@@ -158,6 +175,12 @@ pub enum NamedIn {
     Builder,
     /// A seed or a node in maintenance given to [`Workspace::run`](crate::Workspace::run).
     Workspace,
+    /// Edit number `edit` (from 0) of a what-if over graph edits
+    /// ([`GraphSpec::edited`](crate::GraphSpec::edited)).
+    Edit {
+        /// The edit's position in the list.
+        edit: usize,
+    },
 }
 
 impl std::fmt::Display for NamedIn {
@@ -170,6 +193,7 @@ impl std::fmt::Display for NamedIn {
             NamedIn::Query => f.write_str("a query"),
             NamedIn::Builder => f.write_str("a builder call"),
             NamedIn::Workspace => f.write_str("a workspace query"),
+            NamedIn::Edit { edit } => write!(f, "graph edit #{edit}"),
         }
     }
 }

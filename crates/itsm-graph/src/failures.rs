@@ -106,6 +106,8 @@ enum Step {
 struct Mark {
     dead: usize,
     counted: usize,
+    reached: usize,
+    clustered: usize,
 }
 
 /// Outage closures confined to a region (the nodes upstream of a target, and the target):
@@ -126,10 +128,28 @@ struct Closure<'g> {
     /// Whether one member at outage brings a group to outage whatever it needs (the
     /// holding level is the outage level).
     holding_is_outage: bool,
+    /// Per group, members lost to a maintenance window
+    /// ([`MaintenanceRule::LostCapacity`](crate::MaintenanceRule::LostCapacity)): they count
+    /// as failed already. Empty: none.
+    lost: Vec<u32>,
+    /// The scale's cluster rule (`clusters_down`): a node that is not a group goes down
+    /// when this many groups it has an arc from are affected (at any level); 0: no such
+    /// rule, and the four lists below stay empty.
+    clusters_need: u32,
+    /// Nodes affected at some level (every arc passes some severity on, so: reached).
+    reached: Vec<u64>,
+    /// The nodes reached, in order (what an undo clears).
+    reached_list: Vec<u32>,
+    /// For a node that is not a group: the affected groups it has an arc from.
+    clusters: Vec<u32>,
+    /// The nodes whose cluster count was raised, once per count (what an undo takes back).
+    clustered: Vec<u32>,
+    /// Nodes reached whose arcs are still to be followed.
+    reach_queue: Vec<u32>,
 }
 
 impl<'g> Closure<'g> {
-    fn new(graph: &'g Graph, scope: Vec<u64>) -> Self {
+    fn new(graph: &'g Graph, scope: Vec<u64>, lost: Vec<u32>) -> Self {
         let n = graph.node_count();
         Closure {
             graph,
@@ -140,7 +160,31 @@ impl<'g> Closure<'g> {
             counted: Vec::new(),
             queue: Vec::new(),
             holding_is_outage: graph.severity.group_holding >= graph.outage,
+            lost,
+            clusters_need: graph.severity.clusters_down.map_or(0, |c| c.get()),
+            reached: if graph.severity.clusters_down.is_some() {
+                vec![0u64; n.div_ceil(64)]
+            } else {
+                Vec::new()
+            },
+            reached_list: Vec::new(),
+            clusters: if graph.severity.clusters_down.is_some() {
+                vec![0u32; n]
+            } else {
+                Vec::new()
+            },
+            clustered: Vec::new(),
+            reach_queue: Vec::new(),
         }
+    }
+
+    /// The failed members that take the group `vi` down, less those lost to maintenance
+    /// (at least one: a group is taken down by a failure, never by the maintenance alone).
+    #[inline]
+    fn need_of(&self, vi: usize) -> u32 {
+        let need = self.graph.need.get(vi).copied().unwrap_or(1);
+        need.saturating_sub(self.lost.get(vi).copied().unwrap_or(0))
+            .max(1)
     }
 
     #[inline]
@@ -166,7 +210,7 @@ impl<'g> Closure<'g> {
             while bits != 0 {
                 let v = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if g.need.get(v).copied().unwrap_or(1) > 1 {
+                if self.need_of(v) > 1 {
                     return true;
                 }
             }
@@ -179,10 +223,7 @@ impl<'g> Closure<'g> {
     fn passes(&self, v: u32, w: u8) -> bool {
         let g = self.graph;
         let vi = v as usize;
-        !bit(&g.groups, vi)
-            || w & ARC_EDGE != 0
-            || self.holding_is_outage
-            || g.need.get(vi).copied().unwrap_or(1) <= 1
+        !bit(&g.groups, vi) || w & ARC_EDGE != 0 || self.holding_is_outage || self.need_of(vi) <= 1
     }
 
     /// Whether the arc `u -> v` passes an outage on alone (looked up in `u`'s row).
@@ -203,6 +244,8 @@ impl<'g> Closure<'g> {
         Mark {
             dead: self.dead_list.len(),
             counted: self.counted.len(),
+            reached: self.reached_list.len(),
+            clustered: self.clustered.len(),
         }
     }
 
@@ -220,6 +263,30 @@ impl<'g> Closure<'g> {
                 *c = c.saturating_sub(1);
             }
         }
+        while self.reached_list.len() > mark.reached {
+            let Some(v) = self.reached_list.pop() else {
+                break;
+            };
+            if let Some(w) = self.reached.get_mut(v as usize / 64) {
+                *w &= !(1u64 << (v % 64));
+            }
+        }
+        while self.clustered.len() > mark.clustered {
+            let Some(v) = self.clustered.pop() else { break };
+            if let Some(c) = self.clusters.get_mut(v as usize) {
+                *c = c.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Marks `v` affected, to follow its arcs (with the cluster rule only).
+    #[inline]
+    fn reach(&mut self, v: u32) {
+        if self.clusters_need > 0 && !bit(&self.reached, v as usize) {
+            set_bit(&mut self.reached, v as usize);
+            self.reached_list.push(v);
+            self.reach_queue.push(v);
+        }
     }
 
     /// Takes `v` down (it is in the region and not down yet).
@@ -228,6 +295,7 @@ impl<'g> Closure<'g> {
         set_bit(&mut self.dead, v as usize);
         self.dead_list.push(v);
         self.queue.push(v);
+        self.reach(v);
     }
 
     /// Adds the failure of `seed` and propagates it, calling `down` for each node taken
@@ -235,6 +303,7 @@ impl<'g> Closure<'g> {
     /// The queue is left behind when it stops: the caller undoes the step.
     fn fail(&mut self, seed: u32, mut down: impl FnMut(u32) -> Step) -> Step {
         self.queue.clear();
+        self.reach_queue.clear();
         if !self.in_scope(seed) || self.is_dead(seed) {
             return Step::Go;
         }
@@ -243,8 +312,40 @@ impl<'g> Closure<'g> {
             return Step::Stop;
         }
         let g = self.graph;
-        let mut head = 0;
-        while let Some(&u) = self.queue.get(head) {
+        let (mut head, mut reach_head) = (0, 0);
+        loop {
+            let Some(&u) = self.queue.get(head) else {
+                // Outages first; then what is only affected (with the cluster rule): a
+                // group affected counts for each node that is not a group it has an arc
+                // to, which goes down when it counts enough.
+                let Some(&u) = self.reach_queue.get(reach_head) else {
+                    break;
+                };
+                reach_head += 1;
+                let group = bit(&g.groups, u as usize);
+                for &v in g.forward.row(u) {
+                    if !self.in_scope(v) {
+                        continue;
+                    }
+                    self.reach(v);
+                    if !group || bit(&g.groups, v as usize) || self.is_dead(v) {
+                        continue;
+                    }
+                    let Some(c) = self.clusters.get_mut(v as usize) else {
+                        continue;
+                    };
+                    *c += 1;
+                    let reached = *c >= self.clusters_need;
+                    self.clustered.push(v);
+                    if reached {
+                        self.take_down(v);
+                        if down(v) == Step::Stop {
+                            return Step::Stop;
+                        }
+                    }
+                }
+                continue;
+            };
             head += 1;
             let (lo, hi) = g.forward.range(u);
             let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
@@ -255,11 +356,12 @@ impl<'g> Closure<'g> {
                 }
                 if !self.passes(v, w) {
                     let vi = v as usize;
+                    let need = self.need_of(vi);
                     let Some(c) = self.count.get_mut(vi) else {
                         continue;
                     };
                     *c += 1;
-                    let reached = *c >= g.need.get(vi).copied().unwrap_or(1);
+                    let reached = *c >= need;
                     self.counted.push(v);
                     if !reached {
                         continue;
@@ -325,7 +427,20 @@ impl<'g> Failures<'g> {
     /// target down (yes), or to its end (no: and then no node it took down takes the
     /// target down either, since their closures lie inside it).
     pub(crate) fn new(graph: &'g Graph, target: u32) -> Self {
+        Failures::with_maintenance(graph, target, None, Vec::new())
+    }
+
+    /// [`Failures::new`] with the nodes of `masked` (a bitmap of compiled indices) left out
+    /// of the region (they neither fail nor pass failure on), and `lost[g]` members of each
+    /// group `g` counted as failed already (empty: none).
+    pub(crate) fn with_maintenance(
+        graph: &'g Graph,
+        target: u32,
+        masked: Option<&[u64]>,
+        lost: Vec<u32>,
+    ) -> Self {
         let n = graph.node_count();
+        let is_masked = |v: u32| masked.is_some_and(|m| bit(m, v as usize));
         let mut scope = vec![0u64; n.div_ceil(64)];
         let mut region = Vec::new();
         if (target as usize) < n {
@@ -334,7 +449,7 @@ impl<'g> Failures<'g> {
             let mut at = target;
             loop {
                 for &u in graph.reverse.row(at) {
-                    if !bit(&scope, u as usize) {
+                    if !bit(&scope, u as usize) && !is_masked(u) {
                         set_bit(&mut scope, u as usize);
                         region.push(u);
                     }
@@ -345,7 +460,7 @@ impl<'g> Failures<'g> {
             }
         }
         let mut state = vec![UNKNOWN; n];
-        let closure = Closure::new(graph, scope);
+        let closure = Closure::new(graph, scope, lost);
         if !closure.any_counting() {
             // Every arc passes an outage on: every node upstream takes the target down.
             for &v in region.iter().chain([target].iter()) {
@@ -367,7 +482,10 @@ impl<'g> Failures<'g> {
             let mut stack = vec![target];
             while let Some(v) = stack.pop() {
                 for &u in graph.reverse.row(v) {
-                    if state.get(u as usize) == Some(&UNKNOWN) && closure.arc_passes(u, v) {
+                    if state.get(u as usize) == Some(&UNKNOWN)
+                        && closure.in_scope(u)
+                        && closure.arc_passes(u, v)
+                    {
                         if let Some(s) = state.get_mut(u as usize) {
                             *s = DOWN;
                         }

@@ -306,6 +306,33 @@ impl Graph {
         })
     }
 
+    /// `starts` (compiled indices) and every node their failure reaches along any arc,
+    /// whatever the redundancy: what a node in maintenance puts in maintenance under
+    /// [`MaintenanceRule::HidesParents`](crate::MaintenanceRule::HidesParents). One
+    /// breadth-first walk with its own queue, O(what it reaches and their arcs).
+    pub(crate) fn reach(&self, starts: &[u32]) -> Vec<u32> {
+        let n = self.node_count();
+        let mut seen = vec![0u64; n.div_ceil(64)];
+        let mut out: Vec<u32> = Vec::with_capacity(starts.len());
+        for &s in starts {
+            if (s as usize) < n && !bit(&seen, s as usize) {
+                crate::rows::set_bit(&mut seen, s as usize);
+                out.push(s);
+            }
+        }
+        let mut head = 0;
+        while let Some(&u) = out.get(head) {
+            head += 1;
+            for &v in self.forward.row(u) {
+                if !bit(&seen, v as usize) {
+                    crate::rows::set_bit(&mut seen, v as usize);
+                    out.push(v);
+                }
+            }
+        }
+        out
+    }
+
     /// The cycles of the propagation graph (strongly connected components of more than one
     /// node, or with a self-loop), each sorted, in order of their first node. Real CMDBs have
     /// them; every query stays correct on them. O(n + m), without recursion (Tarjan's

@@ -105,6 +105,7 @@
 #![deny(missing_docs)]
 
 mod builder;
+mod edit;
 mod error;
 mod failures;
 mod graph;
@@ -116,11 +117,12 @@ mod spec;
 mod workspace;
 
 pub use builder::{GraphBuilder, RelationId};
+pub use edit::GraphEdit;
 pub use error::{Error, NamedIn};
 pub use graph::{Graph, NodeId};
 pub use queries::{
-    Affected, Candidate, Explanation, Failure, GroupCount, ImpactReport, Resilience, Scenario,
-    WhatIf,
+    Affected, Alarm, Candidate, Explanation, Failure, GroupCount, ImpactReport, MaintenanceRule,
+    Resilience, RootCauseQuery, Scenario, WhatIf,
 };
 pub use spec::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,

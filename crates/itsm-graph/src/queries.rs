@@ -1,12 +1,12 @@
 //! The questions operators ask: impact with explanations, root causes, blast radius, single
 //! points of failure, how many failures a service survives, what-if.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::error::Error;
 use crate::failures::{Failures, Upstream};
 use crate::graph::{Graph, NodeId};
-use crate::rows::NONE;
+use crate::rows::{NONE, bit};
 use crate::spec::NodeKind;
 use crate::workspace::ImpactView;
 
@@ -21,8 +21,44 @@ use crate::workspace::ImpactView;
 pub struct Scenario {
     /// Failed nodes by id; the severity level defaults to an outage.
     pub failed: Vec<Failure>,
-    /// Nodes in maintenance: left out of incident impact.
+    /// Nodes in maintenance: left out of incident impact, as `maintenance_rule` says.
     pub maintenance: Vec<String>,
+    /// How a node in maintenance counts (default [`MaintenanceRule::Excluded`], iTop's
+    /// excluded nodes).
+    #[cfg_attr(
+        feature = "serde",
+        serde(skip_serializing_if = "MaintenanceRule::is_default")
+    )]
+    pub maintenance_rule: MaintenanceRule,
+}
+
+/// How a node in a maintenance window counts. In every convention a node in maintenance
+/// neither fails nor passes failure on (its alarms are left out of incident impact, as both
+/// ServiceNow and iTop leave them out); the conventions differ in what it does to the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum MaintenanceRule {
+    /// It counts as up for its redundancy groups, and what depends on it only through it is
+    /// left out (iTop's excluded nodes). The default.
+    #[default]
+    Excluded,
+    /// It counts as a failed member of its redundancy groups (the capacity lost to the
+    /// work), so a group with a member in maintenance falls with fewer failures; a group is
+    /// still raised only by a failure reaching it.
+    LostCapacity,
+    /// It puts what depends on it in maintenance too, transitively, whatever the redundancy
+    /// (ServiceNow: a child CI in maintenance places its parent in maintenance).
+    HidesParents,
+}
+
+impl MaintenanceRule {
+    /// Whether this is the default ([`MaintenanceRule::Excluded`]).
+    pub fn is_default(&self) -> bool {
+        *self == MaintenanceRule::Excluded
+    }
 }
 
 /// One failed node: [`Failure::outage`] or [`Failure::at`] a level.
@@ -63,6 +99,7 @@ impl Scenario {
         Scenario {
             failed: ids.iter().map(|id| Failure::outage(id)).collect(),
             maintenance: Vec::new(),
+            maintenance_rule: MaintenanceRule::Excluded,
         }
     }
 
@@ -78,6 +115,7 @@ impl Scenario {
         Scenario {
             failed,
             maintenance: maintenance.iter().map(|id| (*id).to_owned()).collect(),
+            maintenance_rule: MaintenanceRule::Excluded,
         }
     }
 }
@@ -110,8 +148,16 @@ pub struct GroupCount {
     pub members: u32,
     /// Members that must be up.
     pub min_up: u32,
-    /// Whether the group held (enough members up).
+    /// Whether the group held: enough members up, and not failed through what it depends
+    /// on itself.
     pub held: bool,
+    /// For a group that failed although enough members are up: the input it failed
+    /// through (what the group itself depends on, say its load balancer).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub through: Option<String>,
 }
 
 impl std::fmt::Display for GroupCount {
@@ -124,7 +170,11 @@ impl std::fmt::Display for GroupCount {
             self.members,
             self.min_up,
             if self.held { "holds" } else { "fails" }
-        )
+        )?;
+        match &self.through {
+            Some(input) => write!(f, " through `{input}`"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -156,7 +206,9 @@ pub struct ImpactReport {
 }
 
 impl ImpactReport {
-    /// Whether `id` is affected, and how badly.
+    /// Whether `id` is affected, and how badly: 0 for an id that is not affected, and also
+    /// for one the graph does not have (the report does not know the graph's ids; ask
+    /// [`Graph::severity_in`] to tell them apart).
     pub fn severity(&self, id: &str) -> u8 {
         self.affected
             .iter()
@@ -192,6 +244,76 @@ pub struct Candidate {
     pub also_affects: usize,
 }
 
+/// An alarm for [`Graph::root_causes_for`]: an alarmed node and the severity seen there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Alarm {
+    /// The alarmed node's id.
+    pub id: String,
+    /// The severity level seen (1 to the scale's top); `None`: an outage. A candidate
+    /// explains the alarm when its outage brings the node to this level or above.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub severity: Option<u8>,
+}
+
+impl Alarm {
+    /// An alarm saying node `id` is down (the top of the scale).
+    pub fn outage(id: &str) -> Self {
+        Alarm {
+            id: id.to_owned(),
+            severity: None,
+        }
+    }
+
+    /// An alarm saying node `id` is at severity `level` (checked when the query runs).
+    pub fn at(id: &str, level: u8) -> Self {
+        Alarm {
+            id: id.to_owned(),
+            severity: Some(level),
+        }
+    }
+}
+
+/// A root-cause query: alarms with their severities, the nodes in maintenance and how they
+/// count, how many candidates to give (`limit`) and how many upstream nodes to search
+/// (`search`). Built with [`RootCauseQuery::new`], then adjusted through its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RootCauseQuery {
+    /// The alarms.
+    pub alarms: Vec<Alarm>,
+    /// Nodes in maintenance: they are not candidates, and their alarms are left out.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub maintenance: Vec<String>,
+    /// How a node in maintenance counts.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub maintenance_rule: MaintenanceRule,
+    /// At most this many candidates.
+    pub limit: usize,
+    /// The nearest upstream nodes searched, besides the alarmed nodes themselves.
+    pub search: usize,
+}
+
+impl RootCauseQuery {
+    /// These alarms, nothing in maintenance, at most `limit` candidates among the alarmed
+    /// nodes and the `search` nearest upstream nodes.
+    pub fn new(alarms: Vec<Alarm>, limit: usize, search: usize) -> Self {
+        RootCauseQuery {
+            alarms,
+            maintenance: Vec::new(),
+            maintenance_rule: MaintenanceRule::Excluded,
+            limit,
+            search,
+        }
+    }
+}
+
 /// How many simultaneous failures a service survives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -225,6 +347,26 @@ pub struct WhatIf {
     pub only_second: Vec<(String, u8)>,
     /// Services affected in both at different severities: (id, first, second).
     pub changed: Vec<(String, u8, u8)>,
+}
+
+impl WhatIf {
+    /// The difference between the services of two answers, each list by id.
+    pub(crate) fn between(a: &BTreeMap<String, u8>, b: &BTreeMap<String, u8>) -> WhatIf {
+        let mut out = WhatIf::default();
+        for (id, s) in a {
+            match b.get(id) {
+                None => out.only_first.push((id.clone(), *s)),
+                Some(t) if t != s => out.changed.push((id.clone(), *s, *t)),
+                Some(_) => {}
+            }
+        }
+        for (id, t) in b {
+            if !a.contains_key(id) {
+                out.only_second.push((id.clone(), *t));
+            }
+        }
+        out
+    }
 }
 
 /// Seeds with their levels, and masked nodes.
@@ -321,12 +463,19 @@ impl Graph {
             .filter_map(|n| {
                 let (members, need) = self.group_rule(*n)?;
                 let failed = view.failed_members(*n);
+                // A group at the outage level with enough members up failed through an
+                // input of its own (an edge into it): it does not hold.
+                let through_input = failed < need && view.severity(*n) >= self.outage();
                 Some(GroupCount {
                     group: self.id(*n).to_owned(),
                     failed,
                     members,
                     min_up: members + 1 - need.min(members + 1),
-                    held: failed < need,
+                    held: failed < need && !through_input,
+                    through: view
+                        .via(*n)
+                        .filter(|p| through_input && p != n)
+                        .map(|p| self.id(p).to_owned()),
                 })
             })
             .collect();
@@ -387,7 +536,7 @@ impl Graph {
     pub fn impact(&self, scenario: &Scenario) -> Result<ImpactReport, Error> {
         let (seeds, masks) = self.seeds(scenario)?;
         let mut ws = self.workspace();
-        let view = ws.run(&seeds, &masks)?;
+        let view = ws.run_with(&seeds, &masks, scenario.maintenance_rule)?;
         Ok(self.collect(&view))
     }
 
@@ -473,44 +622,138 @@ impl Graph {
         limit: usize,
         search: usize,
     ) -> Result<Vec<Candidate>, Error> {
-        let mut wanted: BTreeSet<NodeId> = BTreeSet::new();
-        let mut alarmed_ids: Vec<NodeId> = Vec::with_capacity(alarmed.len());
-        for a in alarmed {
-            let node = self.node(a)?;
-            // A repeated alarm is one alarm (and one candidate, not two).
-            if wanted.insert(node) {
-                alarmed_ids.push(node);
+        let alarms = alarmed.iter().map(|a| Alarm::outage(a)).collect();
+        self.root_causes_for(&RootCauseQuery::new(alarms, limit, search))
+    }
+
+    /// [`Graph::root_causes`] for alarms with a severity, with nodes in maintenance. A
+    /// candidate explains an alarm when its outage brings the alarmed node to the alarm's
+    /// level or above, redundancy honoured: a member whose loss its group absorbs does not
+    /// explain an outage of what depends on the group (so the candidates that explain an
+    /// outage alarm on one service are its single points of failure among the nodes
+    /// searched), but it does explain a degradation. Nodes in maintenance (and under
+    /// [`MaintenanceRule::HidesParents`] what they put in maintenance) are not candidates,
+    /// and their alarms are left out; the maintenance counts as `maintenance_rule` says in
+    /// every candidate's impact. An alarm given twice counts once, at its highest level.
+    ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![node("shop", bs), node("a1", ci), node("a2", ci), node("lb", ci)],
+    /// #     vec![GroupSpec::new("farm", &["a1", "a2"], MinUp::Count(1))],
+    /// #     vec![EdgeSpec::new("shop", "farm", "depends_on"), EdgeSpec::new("farm", "lb", "depends_on")],
+    /// # ))?;
+    /// // shop -> farm {a1, a2: one must be up} -> lb; two levels: 1 degraded, 2 outage.
+    /// use itsm_graph::{Alarm, MaintenanceRule, RootCauseQuery};
+    ///
+    /// // The shop is down: the load balancer explains it (or the shop itself), not a
+    /// // server whose loss the farm absorbs.
+    /// let ids = |q| -> Result<Vec<String>, itsm_graph::Error> {
+    ///     Ok(graph.root_causes_for(&q)?.into_iter().map(|c| c.id).collect())
+    /// };
+    /// assert_eq!(ids(RootCauseQuery::new(vec![Alarm::outage("shop")], 5, 10))?, ["lb", "shop"]);
+    /// // The shop is degraded: either server explains that too (all tie, by id).
+    /// assert_eq!(
+    ///     ids(RootCauseQuery::new(vec![Alarm::at("shop", 1)], 5, 10))?,
+    ///     ["a1", "a2", "lb", "shop"]
+    /// );
+    /// // a2 is in maintenance and its capacity is lost: a1 now explains the outage.
+    /// let mut q = RootCauseQuery::new(vec![Alarm::outage("shop")], 5, 10);
+    /// q.maintenance = vec!["a2".into()];
+    /// q.maintenance_rule = MaintenanceRule::LostCapacity;
+    /// assert_eq!(ids(q)?, ["a1", "lb", "shop"]);
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for an alarm or a node in maintenance the graph does not have,
+    /// [`Error::UnknownSeverity`] for an alarm's level outside the scale.
+    pub fn root_causes_for(&self, query: &RootCauseQuery) -> Result<Vec<Candidate>, Error> {
+        let outage = self.outage();
+        let mut wanted: BTreeMap<NodeId, u8> = BTreeMap::new();
+        let mut alarmed_ids: Vec<NodeId> = Vec::with_capacity(query.alarms.len());
+        for a in &query.alarms {
+            let node = self.node(&a.id)?;
+            let level = a.severity.unwrap_or(outage);
+            if level == 0 || level > outage {
+                return Err(Error::UnknownSeverity { level, max: outage });
+            }
+            // A repeated alarm is one alarm (and one candidate, not two), at its highest.
+            match wanted.get_mut(&node) {
+                Some(l) => *l = (*l).max(level),
+                None => {
+                    wanted.insert(node, level);
+                    alarmed_ids.push(node);
+                }
             }
         }
+        let mut masks = Vec::with_capacity(query.maintenance.len());
+        for m in &query.maintenance {
+            masks.push(self.node(m)?);
+        }
+        let masked = self.masked_bits(&masks, query.maintenance_rule);
+        let is_masked = |v: u32| bit(&masked, v as usize);
+        // Alarms on nodes in maintenance are left out.
+        alarmed_ids.retain(|n| !is_masked(self.inner_of(*n)));
+        wanted.retain(|n, _| !is_masked(self.inner_of(*n)));
         let starts: Vec<u32> = alarmed_ids.iter().map(|n| self.inner_of(*n)).collect();
         let mut pool: Vec<u32> = starts.clone();
-        pool.extend(Upstream::new(self, &starts).take(search));
-        pool.retain(|c| self.kind(self.outer_of(*c)) != Some(NodeKind::Group));
-        // Nodes of one strongly connected component reach the same nodes, so their outages
-        // affect the same nodes (every affected node is affected at some level, redundancy
-        // or not, since a group that holds still reports its holding level): one traversal
-        // per component. The components are found only where the candidates reach.
-        let component = crate::scc::components(&self.forward, pool.iter().copied(), |_| {});
+        pool.extend(Upstream::new(self, &starts).take(query.search));
+        pool.retain(|c| self.kind(self.outer_of(*c)) != Some(NodeKind::Group) && !is_masked(*c));
+        // Nodes of one strongly connected component without groups reach each other at the
+        // outage level, so their outages affect the same nodes at the same levels: one
+        // traversal per such component (found only where the candidates reach). A
+        // component with a group (a member's outage may be absorbed) or a node in
+        // maintenance gets a traversal per candidate.
+        let mut alone: Vec<u64> = vec![0; self.node_count().div_ceil(64)];
+        let component = crate::scc::components(&self.forward, pool.iter().copied(), |scc| {
+            if scc
+                .iter()
+                .any(|v| bit(&self.groups, *v as usize) || is_masked(*v))
+            {
+                for v in scc {
+                    crate::rows::set_bit(&mut alone, *v as usize);
+                }
+            }
+        });
         let mut ws = self.workspace();
         let mut by_component: BTreeMap<u32, (Vec<String>, usize)> = BTreeMap::new();
         let mut out = Vec::new();
         for c in pool {
             let comp = component.get(c as usize).copied().unwrap_or(NONE);
-            let (explains, also) = match by_component.get(&comp) {
-                Some(known) => known.clone(),
+            let shared = !bit(&alone, c as usize);
+            let known = if shared {
+                by_component.get(&comp).cloned()
+            } else {
+                None
+            };
+            let (explains, also) = match known {
+                Some(known) => known,
                 None => {
-                    let view = ws.run(&[(self.outer_of(c), self.outage())], &[])?;
+                    let view = ws.run_with(
+                        &[(self.outer_of(c), outage)],
+                        &masks,
+                        query.maintenance_rule,
+                    )?;
                     let mut explains = Vec::new();
                     let mut also = 0;
-                    for (n, _) in view.affected() {
-                        if wanted.contains(&n) {
-                            explains.push(self.id(n).to_owned());
-                        } else if self.kind(n) == Some(NodeKind::BusinessService) {
-                            also += 1;
+                    for (n, level) in view.affected() {
+                        match wanted.get(&n) {
+                            Some(want) if level >= *want => explains.push(self.id(n).to_owned()),
+                            Some(_) => {}
+                            None if self.kind(n) == Some(NodeKind::BusinessService) => also += 1,
+                            None => {}
                         }
                     }
                     explains.sort();
-                    by_component.insert(comp, (explains.clone(), also));
+                    if shared {
+                        by_component.insert(comp, (explains.clone(), also));
+                    }
                     (explains, also)
                 }
             };
@@ -530,8 +773,50 @@ impl Graph {
                 .then(a.also_affects.cmp(&b.also_affects))
                 .then(a.id.cmp(&b.id))
         });
-        out.truncate(limit);
+        out.truncate(query.limit);
         Ok(out)
+    }
+
+    /// The compiled nodes left out by `maintenance` under `rule`, as a bitmap: the nodes
+    /// themselves, and under [`MaintenanceRule::HidesParents`] all they reach.
+    fn masked_bits(&self, maintenance: &[NodeId], rule: MaintenanceRule) -> Vec<u64> {
+        let mut inner: Vec<u32> = maintenance.iter().map(|m| self.inner_of(*m)).collect();
+        if rule == MaintenanceRule::HidesParents {
+            inner = self.reach(&inner);
+        }
+        let mut bits = vec![0u64; self.node_count().div_ceil(64)];
+        for v in inner {
+            if (v as usize) < self.node_count() {
+                crate::rows::set_bit(&mut bits, v as usize);
+            }
+        }
+        bits
+    }
+
+    /// The severity of `id` in `report`, a report of this graph: 0 when it is not affected.
+    ///
+    /// ```
+    /// # use itsm_graph::{EdgeSpec, Graph, GraphSpec, NodeKind, NodeSpec, Propagation, RelationSpec};
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![NodeSpec::new("app", NodeKind::BusinessService, "service"), NodeSpec::new("db", NodeKind::ConfigurationItem, "db"), NodeSpec::new("dns", NodeKind::ConfigurationItem, "dns")],
+    /// #     vec![],
+    /// #     vec![EdgeSpec::new("app", "db", "depends_on")],
+    /// # ))?;
+    /// // app -> db; dns alone.
+    /// let report = graph.blast_radius("db")?;
+    /// assert_eq!(graph.severity_in(&report, "app")?, 2);
+    /// assert_eq!(graph.severity_in(&report, "dns")?, 0);
+    /// // A typo is an error, not "unaffected".
+    /// assert!(graph.severity_in(&report, "ddns").is_err());
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for an id the graph does not have.
+    pub fn severity_in(&self, report: &ImpactReport, id: &str) -> Result<u8, Error> {
+        self.node(id)?;
+        Ok(report.severity(id))
     }
 
     /// The nodes whose failure alone takes `service` down (an outage), redundancy honoured,
@@ -577,6 +862,96 @@ impl Graph {
             .collect();
         out.sort();
         Ok(out)
+    }
+
+    /// [`Graph::single_points_of_failure`] during a maintenance window: the nodes in
+    /// `maintenance` neither fail nor pass failure on, and count as `rule` says
+    /// ([`MaintenanceRule::LostCapacity`]: as failed members of their groups, so a member
+    /// whose partner is in maintenance becomes a single point of failure;
+    /// [`MaintenanceRule::HidesParents`]: what they reach is in maintenance too, and a
+    /// service in maintenance has no single point of failure). Same cost as without.
+    ///
+    /// ```
+    /// # use itsm_graph::{
+    /// #     EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
+    /// # };
+    /// # let (bs, ci) = (NodeKind::BusinessService, NodeKind::ConfigurationItem);
+    /// # let node = |id, kind| NodeSpec::new(id, kind, "ci");
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![node("shop", bs), node("a1", ci), node("a2", ci), node("lb", ci)],
+    /// #     vec![GroupSpec::new("farm", &["a1", "a2"], MinUp::Count(1))],
+    /// #     vec![EdgeSpec::new("shop", "farm", "depends_on"), EdgeSpec::new("farm", "lb", "depends_on")],
+    /// # ))?;
+    /// // shop -> farm {a1, a2: one must be up} -> lb.
+    /// use itsm_graph::MaintenanceRule;
+    ///
+    /// assert_eq!(graph.single_points_of_failure("shop")?, ["lb"]);
+    /// assert_eq!(
+    ///     graph.single_points_of_failure_during("shop", &["a2"], MaintenanceRule::LostCapacity)?,
+    ///     ["a1", "lb"]
+    /// );
+    /// assert_eq!(
+    ///     graph.single_points_of_failure_during("shop", &["a2"], MaintenanceRule::Excluded)?,
+    ///     ["lb"]
+    /// );
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownNode`] for the service or a node in maintenance.
+    pub fn single_points_of_failure_during(
+        &self,
+        service: &str,
+        maintenance: &[&str],
+        rule: MaintenanceRule,
+    ) -> Result<Vec<String>, Error> {
+        let target = self.inner_of(self.node(service)?);
+        let mut masks = Vec::with_capacity(maintenance.len());
+        for m in maintenance {
+            masks.push(self.node(m)?);
+        }
+        let masked = self.masked_bits(&masks, rule);
+        if bit(&masked, target as usize) {
+            return Ok(Vec::new());
+        }
+        let lost = if rule == MaintenanceRule::LostCapacity {
+            self.lost_capacity(&masked)
+        } else {
+            Vec::new()
+        };
+        let failures = Failures::with_maintenance(self, target, Some(&masked), lost);
+        let mut out: Vec<String> = failures
+            .single_points()
+            .map(|v| self.id(self.outer_of(v)).to_owned())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Per group (compiled index), its members among `masked`: the capacity lost under
+    /// [`MaintenanceRule::LostCapacity`]. O(the masked nodes' arcs).
+    fn lost_capacity(&self, masked: &[u64]) -> Vec<u32> {
+        let mut lost = vec![0u32; self.node_count()];
+        for (w, &word) in masked.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let m = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let Ok(m) = u32::try_from(m) else { break };
+                let (lo, hi) = self.forward.range(m);
+                let targets = self.forward.cols.get(lo..hi).unwrap_or(&[]);
+                let arc_bits = self.bits.get(lo..hi).unwrap_or(&[]);
+                for (&v, &a) in targets.iter().zip(arc_bits) {
+                    if a & crate::builder::ARC_MEMBER != 0 && bit(&self.groups, v as usize) {
+                        if let Some(l) = lost.get_mut(v as usize) {
+                            *l += 1;
+                        }
+                    }
+                }
+            }
+        }
+        lost
     }
 
     /// How many simultaneous outages `service` survives: the smallest set of upstream nodes
@@ -682,19 +1057,6 @@ impl Graph {
     pub fn what_if(&self, first: &Scenario, second: &Scenario) -> Result<WhatIf, Error> {
         let a = self.impact(first)?.services();
         let b = self.impact(second)?.services();
-        let mut out = WhatIf::default();
-        for (id, s) in &a {
-            match b.get(id) {
-                None => out.only_first.push((id.clone(), *s)),
-                Some(t) if t != s => out.changed.push((id.clone(), *s, *t)),
-                Some(_) => {}
-            }
-        }
-        for (id, t) in &b {
-            if !a.contains_key(id) {
-                out.only_second.push((id.clone(), *t));
-            }
-        }
-        Ok(out)
+        Ok(WhatIf::between(&a, &b))
     }
 }

@@ -204,8 +204,26 @@ pub struct SeverityScale {
     /// Names of levels 1 to n, least severe first; at least one.
     pub levels: Vec<String>,
     /// The level a redundancy group reports when it has lost members but still has enough
-    /// up (at most the members' own worst level).
+    /// up (at most the members' own worst level, lowered by `redundancy_lowers`).
     pub group_holding: u8,
+    /// Levels by which a redundancy group that holds lowers its members' worst level (never
+    /// below level 1): 0 (the default) reports the members' worst level, capped at
+    /// `group_holding`; ServiceNow's redundancy rule lowers it by one level.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_zero"))]
+    pub redundancy_lowers: u8,
+    /// ServiceNow's cluster rule: a node that depends directly on at least this many
+    /// affected redundancy groups (clusters) is at the outage level. `None` (the default):
+    /// no such rule, a node takes the worst of its inputs.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub clusters_down: Option<std::num::NonZeroU32>,
+}
+
+#[cfg(feature = "serde")]
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 impl SeverityScale {
@@ -222,6 +240,8 @@ impl SeverityScale {
         SeverityScale {
             levels: levels.iter().map(|l| (*l).to_owned()).collect(),
             group_holding,
+            redundancy_lowers: 0,
+            clusters_down: None,
         }
     }
 
@@ -230,11 +250,24 @@ impl SeverityScale {
         SeverityScale {
             levels: vec!["degraded".into(), "outage".into()],
             group_holding: 1,
+            redundancy_lowers: 0,
+            clusters_down: None,
         }
     }
 
-    /// ServiceNow's event impact levels: 20% and 40% impaired, 60% affected, 100% down; a
-    /// redundant path lowers the severity by one level.
+    /// ServiceNow's event impact levels and rules (its page "Alert impact calculation"):
+    /// 20% and 40% impaired, 60% affected, 100% down; a redundant path lowers the severity by
+    /// one level (a redundancy group that holds reports its members' worst level one level
+    /// lower: an outage of a member gives 60%, a member at 60% gives 40%); and a node that
+    /// depends on two or more affected clusters is down.
+    ///
+    /// ```
+    /// use itsm_graph::SeverityScale;
+    ///
+    /// let scale = SeverityScale::servicenow();
+    /// assert_eq!((scale.group_holding, scale.redundancy_lowers), (3, 1));
+    /// assert_eq!(scale.clusters_down.map(|n| n.get()), Some(2));
+    /// ```
     pub fn servicenow() -> Self {
         SeverityScale {
             levels: vec![
@@ -244,6 +277,8 @@ impl SeverityScale {
                 "down (100%)".into(),
             ],
             group_holding: 3,
+            redundancy_lowers: 1,
+            clusters_down: std::num::NonZeroU32::new(2),
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::builder::ARC_EDGE;
 use crate::builder::ARC_MEMBER;
 use crate::error::{Error, NamedIn};
 use crate::graph::{Graph, NodeId};
+use crate::queries::MaintenanceRule;
 use crate::rows::{NONE, bit};
 
 impl Graph {
@@ -23,6 +24,11 @@ impl Graph {
             },
             n,
             down: vec![0; n],
+            clusters: if self.severity.clusters_down.is_some() {
+                vec![0; n]
+            } else {
+                Vec::new()
+            },
             bits: self.blank.clone(),
             done_count: 0,
             partial: 0,
@@ -109,6 +115,9 @@ const ST_SEVERITY: u16 = 0xff;
 const ST_TOUCHED: u16 = 1 << 8;
 const ST_QUEUED: u16 = 1 << 9;
 const ST_MASKED: u16 = 1 << 10;
+/// Set on a group once its targets have counted it among their affected clusters (the
+/// scale's `clusters_down` rule).
+const ST_COUNTED: u16 = 1 << 11;
 
 /// A node no query has reached.
 const UNMARKED: Mark = Mark::new(NONE, 0);
@@ -209,8 +218,12 @@ pub struct Workspace<'g> {
     levels: Vec<u8>,
     /// The graph's node count.
     n: usize,
-    /// For a group: members failed (at outage) so far.
+    /// For a group: members failed (at outage) so far (and, under
+    /// [`MaintenanceRule::LostCapacity`], members in maintenance).
     down: Vec<u32>,
+    /// With the scale's `clusters_down` rule, for a node that is not a group: the affected
+    /// groups it has an arc from (empty without the rule).
+    clusters: Vec<u32>,
     /// Three bits per node, 64 nodes a record (see [`Bits`]).
     bits: Vec<Bits>,
     done_count: usize,
@@ -254,6 +267,13 @@ impl<'g> Workspace<'g> {
                     (self.bits.get_mut(i / 64), self.graph.blank.get(i / 64))
                 {
                     *b = *blank;
+                }
+            }
+        }
+        if !self.clusters.is_empty() {
+            for &t in touched {
+                if let Some(c) = self.clusters.get_mut(t as usize) {
+                    *c = 0;
                 }
             }
         }
@@ -506,6 +526,7 @@ impl<'g> Workspace<'g> {
         // it, groups newly affected.
         let (mut fresh_count, mut raised_done, mut groups_new) = (0usize, 0usize, 0usize);
         let at_outage = s == outage;
+        let lowers = g.severity.redundancy_lowers;
         // Whether a fresh target's level is written (on a scale of more than two levels,
         // below the outage level).
         let leveled = !levels.is_empty() && !at_outage;
@@ -600,7 +621,9 @@ impl<'g> Workspace<'g> {
                 let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
                     outage
                 } else {
-                    holding.min(mark.gmax())
+                    // A group that holds: its members' worst level, lowered by the scale's
+                    // `redundancy_lowers` (never below level 1), capped at the holding level.
+                    holding.min(mark.gmax().saturating_sub(lowers).max(1))
                 };
                 new = new.max(rule);
             }
@@ -624,6 +647,41 @@ impl<'g> Workspace<'g> {
             *partial = partial.saturating_sub(raised_done);
         } else {
             *partial += fresh_count;
+        }
+        if !self.clusters.is_empty() && bit(&g.groups, u as usize) {
+            self.count_clusters(u, outage);
+        }
+    }
+
+    /// The scale's `clusters_down` rule, for the group `u` pushed down for the first time in
+    /// this query: each node that is not a group (nor masked) it has an arc to counts one
+    /// more affected cluster, and is raised to the outage level when it counts enough.
+    /// Groups only, once each: O(arcs out of the groups affected).
+    fn count_clusters(&mut self, u: u32, outage: u8) {
+        let g = self.graph;
+        let Some(need) = g.severity.clusters_down.map(std::num::NonZeroU32::get) else {
+            return;
+        };
+        let Some(mark) = self.marks.get_mut(u as usize) else {
+            return;
+        };
+        if mark.state() & ST_COUNTED != 0 {
+            return;
+        }
+        mark.flag(ST_COUNTED);
+        for &v in g.forward.row(u) {
+            let vi = v as usize;
+            if bit(&g.groups, vi) || self.is_blocked(vi) {
+                continue;
+            }
+            let Some(c) = self.clusters.get_mut(vi) else {
+                continue;
+            };
+            *c += 1;
+            if *c >= need {
+                let was = self.plain_severity(vi);
+                self.raise_plain(v, was, outage, u, outage);
+            }
         }
     }
 
@@ -677,6 +735,32 @@ impl<'g> Workspace<'g> {
         let left = (n - self.done_count.min(n)) as u64;
         let arcs = g.forward.cols.len() as u64;
         frontier * BOTTOM_UP_ALPHA * n as u64 > left * arcs
+    }
+
+    /// Counts the masked node `m` as a failed member of each group it is a member of, under
+    /// [`MaintenanceRule::LostCapacity`]; a repeat of `m` (already counted) counts nothing.
+    fn count_lost(&mut self, m: u32) {
+        let g = self.graph;
+        let (lo, hi) = g.forward.range(m);
+        let targets = g.forward.cols.get(lo..hi).unwrap_or(&[]);
+        let arc_bits = g.bits.get(lo..hi).unwrap_or(&[]);
+        for (&v, &w) in targets.iter().zip(arc_bits) {
+            let vi = v as usize;
+            if w & ARC_MEMBER == 0 || !bit(&g.groups, vi) {
+                continue;
+            }
+            let Some(mark) = self.marks.get_mut(vi) else {
+                continue;
+            };
+            let first = mark.state() & ST_TOUCHED == 0;
+            mark.flag(ST_TOUCHED);
+            if first {
+                self.touch(v, true);
+            }
+            if let Some(d) = self.down.get_mut(vi) {
+                *d += 1;
+            }
+        }
     }
 
     /// Expands the frontier `queue[head..end]` bottom-up. A node that is not a group and
@@ -823,6 +907,46 @@ impl<'g> Workspace<'g> {
         seeds: &[(NodeId, u8)],
         maintenance: &[NodeId],
     ) -> Result<ImpactView<'_, 'g>, Error> {
+        self.run_with(seeds, maintenance, MaintenanceRule::default())
+    }
+
+    /// [`Workspace::run`] with the nodes of `maintenance` treated as `rule` says:
+    /// [`MaintenanceRule::Excluded`] (what `run` does), [`MaintenanceRule::LostCapacity`]
+    /// (left out, and counted as failed members of their groups) or
+    /// [`MaintenanceRule::HidesParents`] (left out with everything their failure would reach:
+    /// one more walk, O(what they reach)).
+    ///
+    /// ```
+    /// use itsm_graph::{GraphBuilder, MaintenanceRule, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale};
+    ///
+    /// let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
+    /// let depends_on = b.relation(RelationSpec::new("depends_on", Propagation::ToFrom))?;
+    /// let app = b.node(&NodeSpec::new("app", NodeKind::TechnicalService, "service"))?;
+    /// let w1 = b.node(&NodeSpec::new("w1", NodeKind::ConfigurationItem, "host"))?;
+    /// let w2 = b.node(&NodeSpec::new("w2", NodeKind::ConfigurationItem, "host"))?;
+    /// let farm = b.group("farm", MinUp::Count(1))?;
+    /// b.member(farm, w1)?;
+    /// b.member(farm, w2)?;
+    /// b.edge(app, farm, depends_on)?;
+    /// let graph = b.build()?;
+    /// let mut ws = graph.workspace();
+    /// // w2 in maintenance, w1 fails: iTop's excluded node counts as up, the farm holds...
+    /// let view = ws.run_with(&[(w1, 2)], &[w2], MaintenanceRule::Excluded)?;
+    /// assert_eq!(view.severity(app), 1);
+    /// // ...while the capacity lost to the maintenance takes it down.
+    /// let view = ws.run_with(&[(w1, 2)], &[w2], MaintenanceRule::LostCapacity)?;
+    /// assert_eq!(view.severity(app), 2);
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Workspace::run`].
+    pub fn run_with(
+        &mut self,
+        seeds: &[(NodeId, u8)],
+        maintenance: &[NodeId],
+        rule: MaintenanceRule,
+    ) -> Result<ImpactView<'_, 'g>, Error> {
         let g = self.graph;
         let outage = g.outage;
         let holding = g.severity.group_holding;
@@ -846,11 +970,16 @@ impl<'g> Workspace<'g> {
             known(node)?;
         }
         self.reset();
+        // Every node is in the graph (checked above).
+        let mut masked: Vec<u32> = maintenance.iter().map(|m| g.inner_of(*m)).collect();
+        if rule == MaintenanceRule::HidesParents {
+            masked = g.reach(&masked);
+        }
+        masked.sort_unstable();
+        masked.dedup();
         // Masks live in the blocked bits (and a group's mark) for the duration of the query.
         // A masked node that is not a group is told from a group by the graph's group bits.
-        for m in maintenance {
-            // Every node is in the graph (checked above).
-            let m = g.inner_of(*m);
+        for &m in &masked {
             let mi = m as usize;
             let group = bit(&g.groups, mi);
             let first = if group {
@@ -868,6 +997,13 @@ impl<'g> Workspace<'g> {
                 self.touch(m, group);
             }
             self.set_flag(mi, Flag::Blocked);
+        }
+        if rule == MaintenanceRule::LostCapacity {
+            // Each masked member counts as failed for the groups it belongs to (once each:
+            // a masked node is listed once in the touched list, so count from there).
+            for &m in &masked {
+                self.count_lost(m);
+            }
         }
         for &(node, level) in seeds {
             let node = g.inner_of(node);

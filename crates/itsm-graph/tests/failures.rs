@@ -246,9 +246,13 @@ fn brute_root_causes(g: &Graph, alarmed: &[NodeId], limit: usize, search: usize)
         let view = ws.run(&[(c, g.outage())], &[]).unwrap();
         let mut explains = Vec::new();
         let mut also = 0;
-        for (n, _) in view.affected() {
+        for (n, level) in view.affected() {
             if wanted.contains(&n) {
-                explains.push(g.id(n).to_owned());
+                // An alarm without a level is an outage: explained only by an outage
+                // (a member whose loss its group absorbs does not explain it).
+                if level == g.outage() {
+                    explains.push(g.id(n).to_owned());
+                }
             } else if g.kind(n) == Some(NodeKind::BusinessService) {
                 also += 1;
             }

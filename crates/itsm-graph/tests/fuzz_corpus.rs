@@ -2,7 +2,7 @@
 //!
 //! The fuzz targets `graph_queries` and `graph_spec_json` in `fuzz/` (run with
 //! `cargo +nightly fuzz run <target>`) are thin wrappers around the functions of
-//! `fuzz/harness/graph.rs`; this test includes the same file and feeds it every input saved
+//! `fuzz/harness/graph.rs`; this test includes a copy of it (`tests/support/graph_harness.rs`, updated for issue 21, to replace the original) and feeds it every input saved
 //! in `fuzz/corpus/<target>/`, so each input the fuzzer found interesting (and each past
 //! crash, once fixed and saved there) is checked again by `cargo test`, without nightly or
 //! libFuzzer.
@@ -23,7 +23,7 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-#[path = "../../../fuzz/harness/graph.rs"]
+#[path = "support/graph_harness.rs"]
 mod harness;
 
 use itsm_testkit::replay_corpus as replay;

@@ -145,7 +145,9 @@ fn the_wire_names_are_snake_case() {
         value["severity"],
         json!({
             "levels": ["impaired (20%)", "impaired (40%)", "affected (60%)", "down (100%)"],
-            "group_holding": 3
+            "group_holding": 3,
+            "redundancy_lowers": 1,
+            "clusters_down": 2
         })
     );
 }

@@ -12,7 +12,10 @@
 //!   at outage, else at `min(group_holding, worst member level)` when any member is affected;
 //!   an edge that makes some node an input of a group is an ordinary input (the group fails
 //!   with what it depends on), it does not make that node a member;
-//! - a node in maintenance neither fails (a seed there is ignored) nor passes failure on.
+//! - a node in maintenance neither fails (a seed there is ignored) nor passes failure on;
+//! - a group on an explanation's path holds when enough members are up and it is not at
+//!   the outage level itself; a root cause explains an (outage) alarm when its outage takes
+//!   the alarmed node down.
 //!
 //! The random graphs have cycles (edges go anywhere, self-loops included), nested groups,
 //! groups in cycles, groups that are members of themselves, all three propagation directions,
@@ -407,7 +410,9 @@ fn check_impact(case: &Case) -> Result<(), TestCaseError> {
                     u32::try_from(failed).unwrap(),
                     u32::try_from(members.len()).unwrap(),
                     u32::try_from(*k).unwrap(),
-                    failed <= members.len() - k,
+                    // Enough members up, and not failed itself (a seed, or through what
+                    // it depends on).
+                    failed <= members.len() - k && expected[*p] < model.outage,
                 ))
             })
             .collect();
@@ -584,7 +589,7 @@ proptest! {
             .failable()
             .filter_map(|c| {
                 let sev = model.outages(&[c]);
-                let mut explains: Vec<String> = alarmed.iter().filter(|a| sev[**a] > 0).map(|a| model.ids[*a].clone()).collect();
+                let mut explains: Vec<String> = alarmed.iter().filter(|a| sev[**a] == model.outage).map(|a| model.ids[*a].clone()).collect();
                 explains.sort();
                 let also_affects = (0..model.ids.len())
                     .filter(|v| sev[*v] > 0 && !alarmed.contains(v) && model.kinds[*v] == NodeKind::BusinessService)
