@@ -104,6 +104,50 @@ impl Options {
     }
 }
 
+/// One ticket's "time to" measures under the options: what [`Kpis::compute`] summarises,
+/// for a host that draws a distribution or lists the slowest tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct TicketTimes {
+    /// From the opening to the first acknowledgement (`None`: never acknowledged).
+    pub acknowledge: Option<Duration>,
+    /// From the opening to the resolution the [`Cycle`] names (`None`: not resolved).
+    pub resolve: Option<Duration>,
+}
+
+impl TicketTimes {
+    /// The times of `timeline` under `options`, through `clock` when given (then `None`
+    /// also when the clock cannot measure).
+    ///
+    /// ```
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_metrics::{Options, TicketTimes};
+    ///
+    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+    /// let mut spec = TimelineSpec::new("A", Practice::Incident, at(8));
+    /// spec.marks = vec![Mark::new(at(11), MarkKind::Closed)];
+    /// let times = TicketTimes::of(&Timeline::new(spec)?, &Options::default(), None);
+    /// assert_eq!((times.acknowledge, times.resolve), (None, Some(Duration::hours(3))));
+    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// ```
+    pub fn of(timeline: &Timeline, options: &Options, clock: Option<&dyn WorkingTime>) -> Self {
+        Self::from_facts(&Facts::of(timeline), options, clock)
+    }
+
+    fn from_facts(facts: &Facts, options: &Options, clock: Option<&dyn WorkingTime>) -> Self {
+        let resolved_at = match options.cycle {
+            Cycle::First => facts.first_resolution,
+            Cycle::Final => facts.final_resolution,
+        };
+        let time = |until: Option<DateTime<Utc>>| facts.counted(until?, options.paused, clock);
+        TicketTimes {
+            acknowledge: time(facts.acknowledged),
+            resolve: time(resolved_at),
+        }
+    }
+}
+
 /// The KPIs of a set of timelines. Durations are `None` and ratios have `of == 0` when no
 /// ticket qualifies, never NaN. In JSON durations are ISO 8601 strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,27 +259,18 @@ impl Kpis {
             }
             tickets += 1;
             let facts = Facts::of(t);
-            let resolved_at = match options.cycle {
-                Cycle::First => facts.first_resolution,
-                Cycle::Final => facts.final_resolution,
-            };
-            let mut unmeasurable = false;
-            for (until, actual, business) in [
-                (facts.acknowledged, &mut ack, &mut ack_b),
-                (resolved_at, &mut resolve, &mut resolve_b),
-            ] {
-                let Some(until) = until else { continue };
-                if let Some(d) = facts.counted(until, options.paused, None) {
-                    actual.push(d);
-                }
-                if let Some(clock) = clock {
-                    match facts.counted(until, options.paused, Some(clock)) {
-                        Some(d) => business.push(d),
-                        None => unmeasurable = true,
-                    }
-                }
+            let actual = TicketTimes::from_facts(&facts, options, None);
+            ack.extend(actual.acknowledge);
+            resolve.extend(actual.resolve);
+            if let Some(clock) = clock {
+                let business = TicketTimes::from_facts(&facts, options, Some(clock));
+                ack_b.extend(business.acknowledge);
+                resolve_b.extend(business.resolve);
+                // The clock failed where the actual time exists but the business one does not.
+                let unmeasurable = (actual.acknowledge.is_some() && business.acknowledge.is_none())
+                    || (actual.resolve.is_some() && business.resolve.is_none());
+                unmeasured += u64::from(unmeasurable);
             }
-            unmeasured += u64::from(unmeasurable);
             if facts.first_resolution.is_some() {
                 reopen.add(facts.reopens > 0);
                 let derived = facts.reassignments == 0 && facts.reopens == 0 && !facts.paused;

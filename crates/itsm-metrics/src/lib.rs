@@ -77,7 +77,9 @@ mod stats;
 
 pub use backlog::{BacklogSample, backlog};
 pub use error::Error;
-pub use kpis::{Cycle, FirstContact, Kpis, Measure, Options, PausedTime, Value, WorkingTime};
+pub use kpis::{
+    Cycle, FirstContact, Kpis, Measure, Options, PausedTime, TicketTimes, Value, WorkingTime,
+};
 pub use register::{
     Command, Context, Event, Initiative, InitiativeId, InitiativeStatus, Measurement, Progress,
     State, TRANSITIONS, Transition, decide, evolve, progress,

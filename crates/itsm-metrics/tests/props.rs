@@ -147,7 +147,7 @@ proptest! {
     }
 
     #[test]
-    fn excluding_pauses_never_lengthens_and_first_never_exceeds_final(
+    fn excluding_pauses_never_lengthens_a_time_to_resolve(
         timelines in prop::collection::vec(timeline(), 0..12),
     ) {
         let mut o = Options::default();
