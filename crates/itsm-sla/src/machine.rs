@@ -684,11 +684,15 @@ fn retarget(
         let Some(current) = ctx.definitions.get(&clock.definition) else {
             continue;
         };
+        // The clock keeps its calendar (its time spent is business time on it): only a
+        // definition that counts on the same calendar for this ticket takes it over.
+        let calendar = clock.calendar.clone().or_else(|| current.calendar.clone());
         let best = ctx
             .definitions
             .list()
             .iter()
             .filter(|d| d.kind == clock.kind && d.start.eval(view) && !d.stop.eval(view))
+            .filter(|d| d.calendar_for(view) == calendar)
             .min_by_key(|d| d.target);
         let Some(best) = best else {
             continue;
@@ -696,18 +700,26 @@ fn retarget(
         if best.id == current.id || ns(best.target) == target_ns(current, Some(&clock)) {
             continue;
         }
-        // The clock keeps its calendar: the time spent is business time on it.
-        let calendar = clock.calendar.clone().or_else(|| current.calendar.clone());
         let time = Time::named(best, calendar.as_deref(), ctx.calendars)?;
         let target = ns(best.target);
         let moved = time.between(clock.original_deadline, clock.deadline)?;
         let (original_deadline, _) = schedule(best, &time, target, clock.start, 0, Some(&[]))?;
         let (deadline, mut alarms) = schedule(best, &time, target, clock.start, moved, None)?;
-        // Warnings already behind are moot; a deadline already behind still breaches.
-        alarms.retain(|a| a.at >= now || (a.kind == AlarmKind::Breach && !clock.breached));
-        if clock.breached {
-            alarms.retain(|a| a.kind != AlarmKind::Breach);
-        }
+        // An alarm fires once per clock: of the kinds the old definition had, only those
+        // still pending stay; the new definition's other kinds are added when still ahead
+        // (what would have fallen due before the move is not fired late).
+        let had = |kind: &AlarmKind| match kind {
+            AlarmKind::Breach => true,
+            AlarmKind::Threshold(p) => current.thresholds.contains(p),
+            AlarmKind::Escalation(name) => current.escalations.iter().any(|e| &e.name == name),
+        };
+        alarms.retain(|a| {
+            if had(&a.kind) {
+                clock.alarms.iter().any(|b| b.kind == a.kind)
+            } else {
+                a.at > now
+            }
+        });
         let to_cycle = sim
             .latest(&best.id)
             .map_or(1, |c| c.cycle.saturating_add(1));
