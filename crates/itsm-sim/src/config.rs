@@ -1,0 +1,630 @@
+//! The configuration (data, serde) and the checked model a run uses.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use itsm_calendar::{Calendar, CalendarSpec};
+use itsm_core::Category;
+
+use crate::dist::{Sampler, ServiceTime};
+use crate::error::Error;
+use crate::time::hours;
+
+/// The longest horizon (and warm-up, and service time): 100 years.
+pub const MAX_HORIZON: Duration = Duration::days(100 * 366);
+/// The most arrivals a configuration may expect over its horizon: 50 million.
+pub const MAX_ARRIVALS: u64 = 50_000_000;
+/// The most agents on duty at once.
+pub const MAX_AGENTS: u32 = 100_000;
+/// The most backlog samples over the horizon.
+pub const MAX_SAMPLES: u64 = 1_000_000;
+/// The most staffing changes over the horizon.
+pub const MAX_STAFFING_CHANGES: u64 = 1_000_000;
+
+/// How tickets of one priority arrive.
+///
+/// In JSON: `{"poisson": {"rate": 4.5, "per": "PT1H"}}`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "snake_case", deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub enum Arrivals {
+    /// A Poisson process: `rate` arrivals on average per `per` (exponential gaps).
+    Poisson {
+        /// The mean number of arrivals per `per`: finite and positive.
+        rate: f64,
+        /// The period the rate counts over (`"PT1H"`, `"P1D"`): positive.
+        #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        per: Duration,
+    },
+}
+
+impl Arrivals {
+    /// A Poisson process of `rate` arrivals an hour.
+    ///
+    /// ```
+    /// use itsm_sim::Arrivals;
+    /// assert_eq!(Arrivals::per_hour(4.0).rate_per_hour(), 4.0);
+    /// ```
+    pub fn per_hour(rate: f64) -> Self {
+        Arrivals::Poisson {
+            rate,
+            per: Duration::hours(1),
+        }
+    }
+
+    /// The mean arrivals an hour.
+    pub fn rate_per_hour(&self) -> f64 {
+        match self {
+            Arrivals::Poisson { rate, per } => rate / hours(*per),
+        }
+    }
+}
+
+/// Estimates a Poisson rate per priority from observed arrival instants (for example the
+/// `opened_at` of each incident of a log): the maximum-likelihood rate of priority `p` is
+/// the count of its arrivals over the whole observation window, from the first arrival of
+/// any priority to the last. Rates are given per `per`.
+///
+/// ```
+/// use itsm_sim::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sim::estimate_rates;
+///
+/// let t = |h| Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap() + Duration::hours(h);
+/// // Priority 1 three times and priority 3 once in 10 hours.
+/// let seen = [(1, t(0)), (3, t(2)), (1, t(5)), (1, t(10))];
+/// let rates = estimate_rates(&seen, Duration::hours(1))?;
+/// assert_eq!(rates[&1].rate_per_hour(), 0.3);
+/// assert_eq!(rates[&3].rate_per_hour(), 0.1);
+/// # Ok::<(), itsm_sim::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::TooFewArrivals`] for fewer than two instants or a window of zero length;
+/// [`Error::BadRate`] when `per` is not positive.
+pub fn estimate_rates(
+    arrivals: &[(u8, DateTime<Utc>)],
+    per: Duration,
+) -> Result<BTreeMap<u8, Arrivals>, Error> {
+    let too_few = Error::TooFewArrivals {
+        count: arrivals.len(),
+    };
+    let first = arrivals
+        .iter()
+        .map(|(_, t)| *t)
+        .min()
+        .ok_or(too_few.clone())?;
+    let last = arrivals
+        .iter()
+        .map(|(_, t)| *t)
+        .max()
+        .ok_or(too_few.clone())?;
+    let window = hours(last - first);
+    if arrivals.len() < 2 || window <= 0.0 {
+        return Err(too_few);
+    }
+    if per <= Duration::zero() {
+        return Err(Error::BadRate {
+            priority: arrivals.first().map_or(0, |(p, _)| *p),
+            value: itsm_core::duration::format(per),
+        });
+    }
+    let mut counts: BTreeMap<u8, u64> = BTreeMap::new();
+    for (p, _) in arrivals {
+        *counts.entry(*p).or_default() += 1;
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(p, n)| {
+            (
+                p,
+                Arrivals::Poisson {
+                    rate: n as f64 / window * hours(per),
+                    per,
+                },
+            )
+        })
+        .collect())
+}
+
+/// One priority's tickets: how they arrive, how long they take, and their SLA targets.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct ClassSpec {
+    /// The incident priority, 1 (critical) to 5 (planning); lower is served first.
+    pub priority: u8,
+    /// How tickets arrive.
+    pub arrivals: Arrivals,
+    /// How long an agent works on one.
+    pub service: ServiceTime,
+    /// The response target: from creation until an agent starts work. ISO 8601 in JSON.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub response: Duration,
+    /// The resolution target: from creation until resolved. ISO 8601 in JSON.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub resolution: Duration,
+}
+
+impl ClassSpec {
+    /// A class with every field given.
+    pub fn new(
+        priority: u8,
+        arrivals: Arrivals,
+        service: ServiceTime,
+        response: Duration,
+        resolution: Duration,
+    ) -> Self {
+        ClassSpec {
+            priority,
+            arrivals,
+            service,
+            response,
+            resolution,
+        }
+    }
+}
+
+/// Who is on duty when. Agents are interchangeable; a drop in staffing never interrupts a
+/// ticket in progress (the agent finishes it, then stops taking work).
+///
+/// In JSON, externally tagged: `{"constant": {"agents": 5}}`,
+/// `{"hourly": {"agents": [1, 1, ..., 4, 4]}}`, `{"shifts": {"shifts": [{"calendar": {...},
+/// "agents": 3}]}}`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "snake_case", deny_unknown_fields)
+)]
+#[non_exhaustive]
+pub enum Staffing {
+    /// The same number of agents all the time.
+    Constant {
+        /// The agents on duty.
+        agents: u32,
+    },
+    /// Agents by hour, in UTC: 24 entries (hour of the day, from 00:00) or 168 (hour of the
+    /// week, from Monday 00:00).
+    Hourly {
+        /// The agents on duty in each hour.
+        agents: Vec<u32>,
+    },
+    /// Shifts, each a business calendar (itsm-calendar's spec) and the agents on duty while
+    /// it is open; overlapping shifts add up.
+    Shifts {
+        /// The shifts.
+        shifts: Vec<Shift>,
+    },
+}
+
+/// A shift: `agents` on duty while `calendar` is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Shift {
+    /// When the shift is on duty.
+    pub calendar: CalendarSpec,
+    /// How many agents it brings.
+    pub agents: u32,
+}
+
+impl Shift {
+    /// A shift of `agents` on `calendar`.
+    pub fn new(calendar: CalendarSpec, agents: u32) -> Self {
+        Shift { calendar, agents }
+    }
+}
+
+/// A whole simulation: when it starts, how long it runs, the ticket classes and the
+/// staffing. Checked by [`Model::new`].
+///
+/// In JSON, `warmup` defaults to `"PT0S"` and `sample_every` to `"PT1H"`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Config {
+    /// The first instant of the run.
+    pub start: DateTime<Utc>,
+    /// How long it runs. ISO 8601 in JSON.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub horizon: Duration,
+    /// Tickets that arrive before `start + warmup` are simulated but left out of every
+    /// figure (so an empty start does not bias them). ISO 8601 in JSON.
+    #[cfg_attr(
+        feature = "serde",
+        serde(with = "itsm_core::duration", default = "zero")
+    )]
+    pub warmup: Duration,
+    /// How often the backlog is sampled (from `start + warmup`). ISO 8601 in JSON.
+    #[cfg_attr(
+        feature = "serde",
+        serde(with = "itsm_core::duration", default = "one_hour")
+    )]
+    pub sample_every: Duration,
+    /// The ticket classes, one per priority.
+    pub classes: Vec<ClassSpec>,
+    /// Who is on duty.
+    pub staffing: Staffing,
+}
+
+#[cfg(feature = "serde")]
+fn zero() -> Duration {
+    Duration::zero()
+}
+
+#[cfg(feature = "serde")]
+fn one_hour() -> Duration {
+    Duration::hours(1)
+}
+
+impl Config {
+    /// A configuration with no warm-up and hourly backlog samples.
+    pub fn new(
+        start: DateTime<Utc>,
+        horizon: Duration,
+        classes: Vec<ClassSpec>,
+        staffing: Staffing,
+    ) -> Self {
+        Config {
+            start,
+            horizon,
+            warmup: Duration::zero(),
+            sample_every: Duration::hours(1),
+            classes,
+            staffing,
+        }
+    }
+
+    /// The M/M/c queue as a service desk: one class (priority 3) arriving at `arrival_rate`
+    /// an hour, exponential service at `service_rate` an hour, `agents` agents around the
+    /// clock, response and resolution targets of one hour and eight hours, from
+    /// 2026-01-05 00:00 UTC (a Monday). What the Erlang C validation and the benchmark run.
+    ///
+    /// ```
+    /// use itsm_sim::chrono::Duration;
+    /// use itsm_sim::{Config, Model};
+    ///
+    /// let config = Config::mmc(4.0, 1.0, 5, Duration::hours(1000));
+    /// let model = Model::new(config)?;
+    /// assert_eq!(model.expected_arrivals().round(), 4000.0);
+    /// # Ok::<(), itsm_sim::Error>(())
+    /// ```
+    pub fn mmc(arrival_rate: f64, service_rate: f64, agents: u32, horizon: Duration) -> Self {
+        let mean = crate::time::duration(if service_rate > 0.0 {
+            1.0 / service_rate
+        } else {
+            0.0
+        });
+        let start = DateTime::<Utc>::from_timestamp(1_767_571_200, 0).unwrap_or_default();
+        Config::new(
+            start,
+            horizon,
+            vec![ClassSpec::new(
+                3,
+                Arrivals::per_hour(arrival_rate),
+                ServiceTime::exponential(mean),
+                Duration::hours(1),
+                Duration::hours(8),
+            )],
+            Staffing::Constant { agents },
+        )
+    }
+}
+
+/// One checked class, in hours.
+#[derive(Debug, Clone)]
+pub(crate) struct Class {
+    pub(crate) priority: u8,
+    pub(crate) rate: f64,
+    pub(crate) service: Sampler,
+    pub(crate) response: f64,
+    pub(crate) resolution: f64,
+}
+
+/// A checked configuration, ready to run: classes in priority order, the staffing as a step
+/// function, the SLA definitions and the incident policy the full path uses.
+#[derive(Debug, Clone)]
+pub struct Model {
+    config: Config,
+    pub(crate) classes: Vec<Class>,
+    /// `(from hour, agents)`, from 0, in order, consecutive values different.
+    pub(crate) staffing: Vec<(f64, u32)>,
+    pub(crate) seats: u32,
+    pub(crate) horizon: f64,
+    pub(crate) warmup: f64,
+    pub(crate) sample_every: f64,
+    pub(crate) definitions: itsm_sla::Definitions,
+    pub(crate) policy: itsm_incident::Policy,
+}
+
+impl Model {
+    /// Checks `config` and compiles it.
+    ///
+    /// ```
+    /// use itsm_sim::chrono::Duration;
+    /// use itsm_sim::{Config, Error, Model, Staffing};
+    ///
+    /// let mut config = Config::mmc(4.0, 1.0, 5, Duration::hours(100));
+    /// config.staffing = Staffing::Constant { agents: 0 };
+    /// assert_eq!(Model::new(config).unwrap_err(), Error::NoAgents);
+    /// ```
+    ///
+    /// # Errors
+    /// One variant per cause: [`Error::NoClasses`], [`Error::PriorityOutOfRange`],
+    /// [`Error::DuplicatePriority`], [`Error::BadRate`], [`Error::BadServiceTime`],
+    /// [`Error::BadTarget`], [`Error::BadHorizon`], [`Error::BadWarmup`],
+    /// [`Error::BadSampleInterval`], [`Error::HourlyLength`], [`Error::NoAgents`],
+    /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::TooManyStaffingChanges`],
+    /// [`Error::TooManyArrivals`], [`Error::DateOverflow`].
+    pub fn new(config: Config) -> Result<Model, Error> {
+        let fmt = itsm_core::duration::format;
+        if config.horizon <= Duration::zero() || config.horizon > MAX_HORIZON {
+            return Err(Error::BadHorizon {
+                value: fmt(config.horizon),
+            });
+        }
+        if config.warmup < Duration::zero() || config.warmup >= config.horizon {
+            return Err(Error::BadWarmup {
+                warmup: fmt(config.warmup),
+                horizon: fmt(config.horizon),
+            });
+        }
+        let end = config
+            .start
+            .checked_add_signed(config.horizon + Duration::days(1))
+            .ok_or(Error::DateOverflow)?;
+        if end.year() > 9000 || config.start.year() < 1 {
+            return Err(Error::DateOverflow);
+        }
+        let horizon = hours(config.horizon);
+        let warmup = hours(config.warmup);
+        let sample_every = hours(config.sample_every);
+        if config.sample_every <= Duration::zero()
+            || (horizon - warmup) / sample_every > MAX_SAMPLES as f64
+        {
+            return Err(Error::BadSampleInterval {
+                value: fmt(config.sample_every),
+                limit: MAX_SAMPLES,
+            });
+        }
+        if config.classes.is_empty() {
+            return Err(Error::NoClasses);
+        }
+        let mut classes = Vec::with_capacity(config.classes.len());
+        let mut expected = 0.0;
+        for spec in &config.classes {
+            let p = spec.priority;
+            if !(1..=5).contains(&p) {
+                return Err(Error::PriorityOutOfRange { priority: p });
+            }
+            if classes.iter().any(|c: &Class| c.priority == p) {
+                return Err(Error::DuplicatePriority { priority: p });
+            }
+            let rate = spec.arrivals.rate_per_hour();
+            let Arrivals::Poisson { rate: given, per } = &spec.arrivals;
+            if !(rate.is_finite() && rate > 0.0 && *per > Duration::zero()) {
+                return Err(Error::BadRate {
+                    priority: p,
+                    value: given.to_string(),
+                });
+            }
+            for (target, value) in [("response", spec.response), ("resolution", spec.resolution)] {
+                if value <= Duration::zero() || value > itsm_sla::MAX_TARGET {
+                    return Err(Error::BadTarget {
+                        priority: p,
+                        target,
+                        value: fmt(value),
+                    });
+                }
+            }
+            expected += rate * horizon;
+            classes.push(Class {
+                priority: p,
+                rate,
+                service: spec.service.compile(p)?,
+                response: hours(spec.response),
+                resolution: hours(spec.resolution),
+            });
+        }
+        if !(expected <= MAX_ARRIVALS as f64) {
+            return Err(Error::TooManyArrivals {
+                expected: expected as u64,
+                limit: MAX_ARRIVALS,
+            });
+        }
+        classes.sort_by_key(|c| c.priority);
+        let staffing = staffing(&config, horizon)?;
+        let seats = staffing.iter().map(|(_, a)| *a).max().unwrap_or(0);
+        if seats == 0 {
+            return Err(Error::NoAgents);
+        }
+        let definitions = definitions(&classes, &config.classes)?;
+        Ok(Model {
+            config,
+            classes,
+            staffing,
+            seats,
+            horizon,
+            warmup,
+            sample_every,
+            definitions,
+            policy: itsm_incident::Policy::servicenow(),
+        })
+    }
+
+    /// The configuration it was built from.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The mean number of arrivals over the horizon (the sum of rate times horizon).
+    pub fn expected_arrivals(&self) -> f64 {
+        self.classes.iter().map(|c| c.rate * self.horizon).sum()
+    }
+
+    /// The offered load in agents: the sum over classes of rate times mean service time
+    /// (Erlang's `a`; the desk is stable on average only with more agents than this).
+    pub fn offered_load(&self) -> f64 {
+        self.config
+            .classes
+            .iter()
+            .map(|c| c.arrivals.rate_per_hour() * c.service.mean_hours())
+            .sum()
+    }
+
+    /// The most agents on duty at once.
+    pub fn max_agents(&self) -> u32 {
+        self.seats
+    }
+
+    /// The SLA definitions the full path runs: `p<N>-response` (from creation until work
+    /// starts) and `p<N>-resolution` (until resolved) for each priority, around the clock.
+    pub fn definitions(&self) -> &itsm_sla::Definitions {
+        &self.definitions
+    }
+}
+
+/// The staffing as a step function over `[0, horizon)` hours.
+fn staffing(config: &Config, horizon: f64) -> Result<Vec<(f64, u32)>, Error> {
+    let too_many = |agents: u64| Error::TooManyAgents {
+        agents,
+        limit: MAX_AGENTS,
+    };
+    let mut steps: Vec<(f64, u32)> = Vec::new();
+    let push = |steps: &mut Vec<(f64, u32)>, at: f64, agents: u64| -> Result<(), Error> {
+        if agents > u64::from(MAX_AGENTS) {
+            return Err(too_many(agents));
+        }
+        let agents = agents as u32;
+        match steps.last_mut() {
+            Some(last) if last.1 == agents => {}
+            Some(last) if last.0 >= at => last.1 = agents,
+            _ => {
+                if steps.len() as u64 > MAX_STAFFING_CHANGES {
+                    return Err(Error::TooManyStaffingChanges {
+                        changes: steps.len() as u64,
+                        limit: MAX_STAFFING_CHANGES,
+                    });
+                }
+                steps.push((at, agents));
+            }
+        }
+        Ok(())
+    };
+    match &config.staffing {
+        Staffing::Constant { agents } => push(&mut steps, 0.0, u64::from(*agents))?,
+        Staffing::Hourly { agents } => {
+            let len = agents.len();
+            if len != 24 && len != 168 {
+                return Err(Error::HourlyLength { len });
+            }
+            let start = config.start;
+            // Hours since the last boundary of the table's period (a day or a week).
+            let into_day = f64::from(start.num_seconds_from_midnight()) / 3600.0
+                + f64::from(start.nanosecond() % 1_000_000_000) / 3.6e12;
+            let into = if len == 24 {
+                into_day
+            } else {
+                f64::from(start.weekday().num_days_from_monday()) * 24.0 + into_day
+            };
+            let mut slot = into.floor() as usize;
+            let mut at = 0.0;
+            while at < horizon {
+                let agents = agents.get(slot % len).copied().unwrap_or(0);
+                push(&mut steps, at, u64::from(agents))?;
+                slot += 1;
+                at = slot as f64 - into;
+            }
+        }
+        Staffing::Shifts { shifts } => {
+            let end = config
+                .start
+                .checked_add_signed(config.horizon)
+                .ok_or(Error::DateOverflow)?;
+            // +agents when a shift opens, -agents when it closes, in hours from the start.
+            let mut changes: Vec<(f64, i64)> = Vec::new();
+            for (i, shift) in shifts.iter().enumerate() {
+                let bad = |e: itsm_calendar::Error| Error::Calendar {
+                    shift: i,
+                    reason: e.to_string(),
+                };
+                if shift.agents == 0 {
+                    continue;
+                }
+                let calendar = Calendar::new(&shift.calendar).map_err(bad)?;
+                let spans = calendar
+                    .intervals_between(&config.start, &end)
+                    .map_err(bad)?;
+                for (from, to) in spans {
+                    if changes.len() as u64 > 2 * MAX_STAFFING_CHANGES {
+                        return Err(Error::TooManyStaffingChanges {
+                            changes: changes.len() as u64 / 2,
+                            limit: MAX_STAFFING_CHANGES,
+                        });
+                    }
+                    let agents = i64::from(shift.agents);
+                    changes.push((hours(from - config.start), agents));
+                    changes.push((hours(to - config.start), -agents));
+                }
+            }
+            changes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            push(&mut steps, 0.0, 0)?;
+            let mut on = 0i64;
+            let mut i = 0;
+            while let Some(&(at, _)) = changes.get(i) {
+                // Every change at the same instant at once, so a handover is no dip.
+                while let Some(&(t, delta)) = changes.get(i) {
+                    if t != at {
+                        break;
+                    }
+                    on += delta;
+                    i += 1;
+                }
+                if at < horizon {
+                    push(&mut steps, at.max(0.0), on.max(0) as u64)?;
+                }
+            }
+        }
+    }
+    Ok(steps)
+}
+
+/// The SLA definitions of the classes: response and resolution per priority.
+fn definitions(classes: &[Class], specs: &[ClassSpec]) -> Result<itsm_sla::Definitions, Error> {
+    use itsm_sla::{Condition, Definition, PauseMode, Target};
+    let mut list = Vec::with_capacity(2 * classes.len());
+    for spec in specs {
+        let p = spec.priority;
+        let mut response =
+            Definition::new(format!("p{p}-response"), Target::Response, spec.response);
+        response.start = Condition::PriorityIn(vec![p]);
+        response.stop = Condition::CategoryIn(vec![
+            Category::Open,
+            Category::Pending,
+            Category::Resolved,
+            Category::Closed,
+        ]);
+        response.pause = Condition::Never;
+        response.pause_mode = PauseMode::None;
+        let mut resolution = Definition::new(
+            format!("p{p}-resolution"),
+            Target::Resolution,
+            spec.resolution,
+        );
+        resolution.start = Condition::PriorityIn(vec![p]);
+        list.push(response);
+        list.push(resolution);
+    }
+    itsm_sla::Definitions::new(list, itsm_sla::Selection::All).map_err(|e| Error::BadTarget {
+        priority: classes.first().map_or(0, |c| c.priority),
+        target: "resolution",
+        value: e.to_string(),
+    })
+}

@@ -1,0 +1,380 @@
+//! The event loop: a binary heap of timed events (one pending arrival per class, one
+//! departure per busy agent), the staffing steps and backlog samples merged in order, a FIFO
+//! queue per priority served most urgent first. The full path observes it through
+//! [`Observer`]; the fast path's observer does nothing and compiles away.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, VecDeque};
+
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+
+use crate::config::Model;
+use crate::dist::exponential;
+use crate::error::Error;
+use crate::report::{Attainment, BacklogPoint, ClassReport, Path, Report, Waits};
+use crate::time::{duration, instant};
+
+/// What the full path hooks into. Times are hours from the start; `counted` says whether
+/// the ticket arrived after the warm-up.
+pub(crate) trait Observer {
+    fn arrived(&mut self, ticket: u64, class: usize, counted: bool, t: f64) -> Result<(), Error>;
+    fn started(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
+    fn finished(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
+    /// The horizon: the attainment per class (response, resolution), or `None` to use the
+    /// core's own.
+    #[allow(clippy::type_complexity)]
+    fn end(&mut self, t: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error>;
+}
+
+/// The fast path's observer.
+pub(crate) struct Nothing;
+
+impl Observer for Nothing {
+    #[inline]
+    fn arrived(&mut self, _: u64, _: usize, _: bool, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn started(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn finished(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    fn end(&mut self, _: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error> {
+        Ok(None)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum What {
+    Arrival(usize),
+    Departure(u32),
+}
+
+/// A timed event; ties in time go in the order they were scheduled.
+#[derive(Clone, Copy)]
+struct Ev {
+    t: f64,
+    seq: u64,
+    what: What,
+}
+
+impl PartialEq for Ev {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Ev {}
+impl PartialOrd for Ev {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ev {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.t.total_cmp(&other.t).then(self.seq.cmp(&other.seq))
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Waiting {
+    ticket: u64,
+    arrival: f64,
+    service: f64,
+}
+
+#[derive(Clone, Copy)]
+struct Busy {
+    ticket: u64,
+    class: usize,
+    arrival: f64,
+}
+
+/// Per class figures gathered during the run.
+#[derive(Default)]
+struct Tally {
+    arrivals: u64,
+    waits: Vec<f64>,
+    response: Attainment,
+    resolution: Attainment,
+}
+
+/// SplitMix64: independent seeds for each stream from the one seed.
+fn mix(seed: u64, stream: u64) -> u64 {
+    let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Runs the model. Each class draws its arrivals and its service times from two streams of
+/// its own (service times are drawn at arrival), so runs that differ only in staffing see
+/// the same tickets (common random numbers).
+pub(crate) fn run<O: Observer>(
+    model: &Model,
+    seed: u64,
+    path: Path,
+    observer: &mut O,
+) -> Result<Report, Error> {
+    let k = model.classes.len();
+    let mut arrival_rng: Vec<SmallRng> = (0..k)
+        .map(|i| SmallRng::seed_from_u64(mix(seed, 2 * i as u64)))
+        .collect();
+    let mut service_rng: Vec<SmallRng> = (0..k)
+        .map(|i| SmallRng::seed_from_u64(mix(seed, 2 * i as u64 + 1)))
+        .collect();
+    let mut queues: Vec<VecDeque<Waiting>> = (0..k).map(|_| VecDeque::new()).collect();
+    let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
+    let seats = model.seats as usize;
+    let mut agents: Vec<Option<Busy>> = vec![None; seats];
+    // Seat 0 is taken first.
+    let mut idle: Vec<u32> = (0..model.seats).rev().collect();
+    let mut heap: BinaryHeap<Reverse<Ev>> = BinaryHeap::with_capacity(k + seats + 1);
+    let mut seq = 0u64;
+    let mut schedule = |heap: &mut BinaryHeap<Reverse<Ev>>, t: f64, what: What| {
+        heap.push(Reverse(Ev { t, seq, what }));
+        seq += 1;
+    };
+    for (i, class) in model.classes.iter().enumerate() {
+        if let Some(rng) = arrival_rng.get_mut(i) {
+            let t = exponential(rng, 1.0 / class.rate);
+            schedule(&mut heap, t, What::Arrival(i));
+        }
+    }
+
+    let (horizon, warmup, every) = (model.horizon, model.warmup, model.sample_every);
+    let mut samples: Vec<BacklogPoint> = Vec::new();
+    let mut next_sample = warmup;
+    let mut staff_at = 0usize;
+    let mut capacity = 0u32;
+    let mut busy = 0u32;
+    let mut queued = 0u64;
+    let (mut arrivals, mut completed) = (0u64, 0u64);
+    let (mut busy_time, mut duty_time) = (0.0f64, 0.0f64);
+    let mut now = 0.0f64;
+
+    // Advances the clock to `t`: integrates busy and on-duty agent time after the warm-up
+    // and takes the backlog samples due before `t` (the state is constant in between).
+    macro_rules! advance {
+        ($t:expr) => {{
+            let t: f64 = $t;
+            if t > warmup {
+                let from = now.max(warmup);
+                let dt = t - from;
+                if dt > 0.0 {
+                    busy_time += f64::from(busy) * dt;
+                    duty_time += f64::from(capacity.max(busy)) * dt;
+                }
+            }
+            while next_sample < t && next_sample < horizon {
+                let at = instant(model.config().start, next_sample).ok_or(Error::DateOverflow)?;
+                samples.push(BacklogPoint {
+                    at,
+                    queued,
+                    in_service: u64::from(busy),
+                    agents: capacity,
+                });
+                next_sample += every;
+            }
+            now = t;
+        }};
+    }
+
+    // Starts work on waiting tickets while an agent on duty is free.
+    macro_rules! dispatch {
+        () => {{
+            while busy < capacity {
+                let Some((class, queue)) =
+                    queues.iter_mut().enumerate().find(|(_, q)| !q.is_empty())
+                else {
+                    break;
+                };
+                let (Some(w), Some(agent)) = (queue.pop_front(), idle.pop()) else {
+                    break;
+                };
+                queued -= 1;
+                busy += 1;
+                if w.arrival >= warmup {
+                    if let (Some(tally), Some(spec)) =
+                        (tallies.get_mut(class), model.classes.get(class))
+                    {
+                        let wait = now - w.arrival;
+                        tally.waits.push(wait);
+                        if wait < spec.response {
+                            tally.response.met += 1;
+                        } else {
+                            tally.response.breached += 1;
+                        }
+                    }
+                }
+                if let Some(seat) = agents.get_mut(agent as usize) {
+                    *seat = Some(Busy {
+                        ticket: w.ticket,
+                        class,
+                        arrival: w.arrival,
+                    });
+                }
+                observer.started(w.ticket, class, agent, now)?;
+                schedule(&mut heap, now + w.service, What::Departure(agent));
+            }
+        }};
+    }
+
+    loop {
+        let next = heap.peek().map_or(f64::INFINITY, |e| e.0.t).min(horizon);
+        // Staffing steps at or before the next event come first.
+        while let Some(&(at, agents_on)) = model.staffing.get(staff_at) {
+            if at > next {
+                break;
+            }
+            advance!(at.max(now));
+            capacity = agents_on;
+            staff_at += 1;
+            dispatch!();
+        }
+        let Some(Reverse(ev)) = heap.pop() else {
+            break;
+        };
+        if ev.t >= horizon {
+            break;
+        }
+        advance!(ev.t);
+        match ev.what {
+            What::Arrival(class) => {
+                let (Some(spec), Some(rng), Some(srng), Some(queue)) = (
+                    model.classes.get(class),
+                    arrival_rng.get_mut(class),
+                    service_rng.get_mut(class),
+                    queues.get_mut(class),
+                ) else {
+                    continue;
+                };
+                let ticket = arrivals;
+                arrivals += 1;
+                let counted = now >= warmup;
+                if counted {
+                    if let Some(tally) = tallies.get_mut(class) {
+                        tally.arrivals += 1;
+                    }
+                }
+                let service = spec.service.sample(srng);
+                observer.arrived(ticket, class, counted, now)?;
+                queue.push_back(Waiting {
+                    ticket,
+                    arrival: now,
+                    service,
+                });
+                queued += 1;
+                let gap = exponential(rng, 1.0 / spec.rate);
+                schedule(&mut heap, now + gap, What::Arrival(class));
+            }
+            What::Departure(agent) => {
+                if let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) {
+                    busy -= 1;
+                    completed += 1;
+                    idle.push(agent);
+                    if b.arrival >= warmup {
+                        if let (Some(tally), Some(spec)) =
+                            (tallies.get_mut(b.class), model.classes.get(b.class))
+                        {
+                            if now - b.arrival < spec.resolution {
+                                tally.resolution.met += 1;
+                            } else {
+                                tally.resolution.breached += 1;
+                            }
+                        }
+                    }
+                    observer.finished(b.ticket, b.class, now)?;
+                }
+            }
+        }
+        dispatch!();
+    }
+    advance!(horizon);
+    debug_assert!(now == horizon, "the loop ends at the horizon");
+
+    // Tickets open at the horizon past a deadline are breached; the others are unmeasured.
+    for (class, queue) in queues.iter().enumerate() {
+        let (Some(tally), Some(spec)) = (tallies.get_mut(class), model.classes.get(class)) else {
+            continue;
+        };
+        for w in queue.iter().filter(|w| w.arrival >= warmup) {
+            if w.arrival + spec.response <= horizon {
+                tally.response.breached += 1;
+            }
+            if w.arrival + spec.resolution <= horizon {
+                tally.resolution.breached += 1;
+            }
+        }
+    }
+    for b in agents.iter().flatten().filter(|b| b.arrival >= warmup) {
+        if let (Some(tally), Some(spec)) = (tallies.get_mut(b.class), model.classes.get(b.class)) {
+            if b.arrival + spec.resolution <= horizon {
+                tally.resolution.breached += 1;
+            }
+        }
+    }
+    let observed = observer.end(horizon)?;
+
+    let mut all: Vec<f64> = Vec::new();
+    let mut classes = Vec::with_capacity(k);
+    for (i, (tally, spec)) in tallies.iter_mut().zip(&model.classes).enumerate() {
+        all.extend_from_slice(&tally.waits);
+        let (response, resolution) = match observed.as_ref().and_then(|o| o.get(i)) {
+            Some(&(r, s)) => (r, s),
+            None => (tally.response, tally.resolution),
+        };
+        classes.push(ClassReport {
+            priority: spec.priority,
+            arrivals: tally.arrivals,
+            waits: waits(&mut tally.waits),
+            response,
+            resolution,
+        });
+    }
+    Ok(Report {
+        path,
+        seed,
+        classes,
+        waits: waits(&mut all),
+        utilisation: if duty_time > 0.0 {
+            busy_time / duty_time
+        } else {
+            0.0
+        },
+        backlog: samples,
+        arrivals,
+        completed,
+        in_service: u64::from(busy),
+        queued,
+    })
+}
+
+/// Mean, nearest-rank percentiles and maximum (sorts `values`).
+fn waits(values: &mut [f64]) -> Waits {
+    if values.is_empty() {
+        return Waits::default();
+    }
+    values.sort_unstable_by(f64::total_cmp);
+    let n = values.len();
+    let rank = |p: f64| {
+        let r = (p * n as f64).ceil() as usize;
+        values.get(r.clamp(1, n) - 1).copied().unwrap_or(0.0)
+    };
+    let mean = values.iter().sum::<f64>() / n as f64;
+    Waits {
+        count: n as u64,
+        mean: duration(mean),
+        p50: duration(rank(0.5)),
+        p90: duration(rank(0.9)),
+        p95: duration(rank(0.95)),
+        p99: duration(rank(0.99)),
+        max: duration(values.last().copied().unwrap_or(0.0)),
+        waited: values.iter().filter(|w| **w > 0.0).count() as f64 / n as f64,
+        mean_hours: mean,
+    }
+}

@@ -1,0 +1,141 @@
+//! What a run reports.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Which engine drove the tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Path {
+    /// The plain queueing core: SLA attainment by comparing each ticket's wait and time to
+    /// resolve with its targets (the same rule as the SLA engine: met when strictly under
+    /// the target; a ticket still open at the horizon past its deadline is breached).
+    Fast,
+    /// The same event loop, and every ticket driven through itsm-incident's `decide` and
+    /// `evolve` (reported, assigned and in progress when an agent picks it up, resolved)
+    /// and itsm-sla's clocks (response and resolution per priority); attainment is read
+    /// from the clocks.
+    Full,
+}
+
+/// How many of a target's clocks were met and breached. Clocks still running at the
+/// horizon and not yet past their deadline are in neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Attainment {
+    /// Completed before the deadline.
+    pub met: u64,
+    /// Completed late, or still running past the deadline at the horizon.
+    pub breached: u64,
+}
+
+impl Attainment {
+    /// The share met, `met / (met + breached)`; `None` when nothing was measured.
+    ///
+    /// ```
+    /// use itsm_sim::Attainment;
+    /// let mut a = Attainment::default();
+    /// assert_eq!(a.ratio(), None);
+    /// a.met = 3;
+    /// a.breached = 1;
+    /// assert_eq!(a.ratio(), Some(0.75));
+    /// ```
+    pub fn ratio(&self) -> Option<f64> {
+        let total = self.met + self.breached;
+        (total > 0).then(|| self.met as f64 / total as f64)
+    }
+}
+
+/// Waiting times (from creation until an agent starts work) of the tickets that arrived
+/// after the warm-up and were picked up before the horizon. Percentiles are nearest-rank.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Waits {
+    /// How many waits were measured.
+    pub count: u64,
+    /// Their mean. ISO 8601 in JSON.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub mean: Duration,
+    /// The median.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub p50: Duration,
+    /// The 90th percentile.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub p90: Duration,
+    /// The 95th percentile.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub p95: Duration,
+    /// The 99th percentile.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub p99: Duration,
+    /// The longest.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    pub max: Duration,
+    /// The share of tickets that waited at all (a wait above zero).
+    pub waited: f64,
+    /// The mean in hours, unrounded (what the Erlang C comparison uses).
+    pub mean_hours: f64,
+}
+
+/// One priority's figures.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ClassReport {
+    /// The priority.
+    pub priority: u8,
+    /// Tickets that arrived after the warm-up.
+    pub arrivals: u64,
+    /// Their waits.
+    pub waits: Waits,
+    /// The response target (until work starts).
+    pub response: Attainment,
+    /// The resolution target.
+    pub resolution: Attainment,
+}
+
+/// The backlog at one instant: tickets waiting and tickets in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct BacklogPoint {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Tickets waiting for an agent.
+    pub queued: u64,
+    /// Tickets being worked on.
+    pub in_service: u64,
+    /// Agents on duty.
+    pub agents: u32,
+}
+
+/// What one run gives. The counters cover the whole run, warm-up included; every other
+/// figure only the tickets that arrived after the warm-up (and time after it).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Report {
+    /// The engine used.
+    pub path: Path,
+    /// The seed given.
+    pub seed: u64,
+    /// Per priority, most urgent first.
+    pub classes: Vec<ClassReport>,
+    /// Every class's waits together.
+    pub waits: Waits,
+    /// Busy agent time over agent time on duty after the warm-up (an agent finishing a
+    /// ticket after the end of a shift counts as on duty).
+    pub utilisation: f64,
+    /// The backlog every `sample_every` from the end of the warm-up.
+    pub backlog: Vec<BacklogPoint>,
+    /// Tickets that arrived during the run.
+    pub arrivals: u64,
+    /// Tickets resolved.
+    pub completed: u64,
+    /// Tickets in progress at the horizon.
+    pub in_service: u64,
+    /// Tickets waiting at the horizon. `arrivals = completed + in_service + queued`.
+    pub queued: u64,
+}

@@ -1,0 +1,56 @@
+//! Simulated time: `f64` hours from the run's start inside the event loop; chrono instants
+//! and durations at the API.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// A duration in hours.
+pub(crate) fn hours(d: Duration) -> f64 {
+    d.num_seconds() as f64 / 3600.0 + f64::from(d.subsec_nanos()) / 3.6e12
+}
+
+/// Hours as a duration, to the microsecond (saturating, never panicking).
+pub(crate) fn duration(h: f64) -> Duration {
+    let micros = (h * 3.6e9).round();
+    if micros.is_nan() {
+        return Duration::zero();
+    }
+    // `as` saturates at the ends of i64; chrono's range is smaller, so clamp to it.
+    let micros = micros as i64;
+    Duration::microseconds(micros.clamp(-MAX_MICROS, MAX_MICROS))
+}
+
+/// The instant `h` hours after `start`, to the microsecond.
+pub(crate) fn instant(start: DateTime<Utc>, h: f64) -> Option<DateTime<Utc>> {
+    start.checked_add_signed(duration(h))
+}
+
+/// The largest duration handled, in microseconds: 1000 years.
+const MAX_MICROS: i64 = 1000 * 366 * 86_400 * 1_000_000;
+
+/// `#[serde(with = "crate::time::durations")]`: a list of ISO 8601 durations.
+#[cfg(feature = "serde")]
+pub(crate) mod durations {
+    use chrono::Duration;
+
+    pub(crate) fn serialize<S: serde::Serializer>(
+        list: &[Duration],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(list.len()))?;
+        for d in list {
+            seq.serialize_element(&itsm_core::duration::format(*d))?;
+        }
+        seq.end()
+    }
+
+    pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Duration>, D::Error> {
+        let texts: Vec<String> = serde::Deserialize::deserialize(deserializer)?;
+        texts
+            .iter()
+            .map(|t| itsm_core::duration::parse(t).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}

@@ -1,0 +1,458 @@
+//! The model's behaviour: the two paths agree, the queue discipline, staffing by hour and by
+//! shift calendars, the service-time distributions against the Pollaczek-Khinchine formula,
+//! rate estimation, and one error per cause.
+
+use itsm_sim::chrono::{DateTime, Duration, TimeZone, Utc};
+use itsm_sim::{
+    Arrivals, CalendarSpec, ClassSpec, Config, Error, Interval, Model, Path, Segment, ServiceTime,
+    Shift, Staffing, Week, estimate_rates, simulate,
+};
+
+fn monday() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+}
+
+fn minutes(m: i64) -> Duration {
+    Duration::minutes(m)
+}
+
+/// Four priorities with four different service distributions, staffed by hour.
+fn desk() -> Config {
+    let classes = vec![
+        ClassSpec::new(
+            1,
+            Arrivals::per_hour(0.2),
+            ServiceTime::exponential(minutes(60)),
+            minutes(15),
+            minutes(240),
+        ),
+        ClassSpec::new(
+            2,
+            Arrivals::Poisson {
+                rate: 24.0,
+                per: Duration::days(1),
+            },
+            ServiceTime::Lognormal {
+                median: minutes(40),
+                sigma: 0.8,
+            },
+            minutes(30),
+            minutes(480),
+        ),
+        ClassSpec::new(
+            3,
+            Arrivals::per_hour(2.0),
+            ServiceTime::Empirical {
+                samples: vec![minutes(10), minutes(20), minutes(45), minutes(90)],
+            },
+            minutes(120),
+            minutes(24 * 60),
+        ),
+        ClassSpec::new(
+            4,
+            Arrivals::per_hour(1.0),
+            ServiceTime::Deterministic { value: minutes(30) },
+            minutes(480),
+            minutes(72 * 60),
+        ),
+    ];
+    let mut hours = vec![2; 24];
+    for h in 8..18 {
+        hours[h] = 6;
+    }
+    let mut config = Config::new(
+        monday(),
+        Duration::days(28),
+        classes,
+        Staffing::Hourly { agents: hours },
+    );
+    config.warmup = Duration::days(2);
+    config
+}
+
+#[test]
+fn the_full_path_agrees_with_the_fast_path() {
+    let model = Model::new(desk()).unwrap();
+    for seed in [1, 2] {
+        let fast = simulate(&model, seed, Path::Fast).unwrap();
+        let full = simulate(&model, seed, Path::Full).unwrap();
+        assert_eq!((fast.path, full.path), (Path::Fast, Path::Full));
+        assert_eq!(fast.waits, full.waits);
+        assert_eq!(fast.backlog, full.backlog);
+        assert_eq!(fast.utilisation, full.utilisation);
+        for (f, s) in fast.classes.iter().zip(&full.classes) {
+            assert_eq!(f.priority, s.priority);
+            assert_eq!(f.waits, s.waits);
+            // The SLA engine's attainment equals the core's arithmetic.
+            assert_eq!(f.response, s.response, "priority {}", f.priority);
+            assert_eq!(f.resolution, s.resolution, "priority {}", f.priority);
+        }
+        // Something was measured, and not everything met: the comparison has content.
+        let breached: u64 = full
+            .classes
+            .iter()
+            .map(|c| c.response.breached + c.resolution.breached)
+            .sum();
+        let met: u64 = full
+            .classes
+            .iter()
+            .map(|c| c.response.met + c.resolution.met)
+            .sum();
+        assert!(breached > 0 && met > 1000, "met {met} breached {breached}");
+    }
+}
+
+#[test]
+fn urgent_tickets_wait_less() {
+    let model = Model::new(desk()).unwrap();
+    let report = simulate(&model, 5, Path::Fast).unwrap();
+    let p: Vec<u8> = report.classes.iter().map(|c| c.priority).collect();
+    assert_eq!(p, [1, 2, 3, 4]);
+    let means: Vec<f64> = report.classes.iter().map(|c| c.waits.mean_hours).collect();
+    assert!(means.windows(2).all(|w| w[0] < w[1]), "{means:?}");
+    assert_eq!(
+        report.arrivals,
+        report.completed + report.in_service + report.queued
+    );
+    let w = report.waits;
+    assert!(w.p50 <= w.p90 && w.p90 <= w.p95 && w.p95 <= w.p99 && w.p99 <= w.max);
+    assert!(report.utilisation > 0.0 && report.utilisation < 1.0);
+}
+
+#[test]
+fn hourly_staffing_follows_the_table_in_utc() {
+    let mut config = desk();
+    config.start = monday() + Duration::minutes(30); // not on an hour boundary
+    config.warmup = Duration::zero();
+    let model = Model::new(config).unwrap();
+    let report = simulate(&model, 1, Path::Fast).unwrap();
+    // Samples every hour from 00:30: the agents on duty then.
+    for point in report.backlog.iter().take(48) {
+        let hour = (point.at - monday()).num_hours() % 24;
+        let expected = if (8..18).contains(&hour) { 6 } else { 2 };
+        assert_eq!(point.agents, expected, "at {}", point.at);
+    }
+}
+
+#[test]
+fn shifts_come_from_business_calendars() {
+    let mut office = CalendarSpec::always_open("office");
+    office.week = Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]);
+    let mut config = desk();
+    config.warmup = Duration::zero();
+    config.staffing = Staffing::Shifts {
+        shifts: vec![
+            Shift::new(office, 4),
+            Shift::new(CalendarSpec::always_open("night"), 1),
+        ],
+    };
+    let model = Model::new(config).unwrap();
+    assert_eq!(model.max_agents(), 5);
+    let report = simulate(&model, 1, Path::Full).unwrap();
+    let at = |h: i64| {
+        report
+            .backlog
+            .iter()
+            .find(|p| p.at == monday() + Duration::hours(h))
+            .unwrap()
+            .agents
+    };
+    assert_eq!(at(8), 1);
+    assert_eq!(at(9), 5);
+    assert_eq!(at(16), 5);
+    assert_eq!(at(17), 1);
+    assert_eq!(at(5 * 24 + 10), 1); // Saturday
+    // Fewer agents than the hourly desk: more waiting.
+    let hourly = simulate(&Model::new(desk()).unwrap(), 1, Path::Fast).unwrap();
+    assert!(report.waits.mean_hours > hourly.waits.mean_hours);
+}
+
+/// M/G/1 against Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)).
+fn pollaczek_khinchine(service: ServiceTime, lambda: f64, es: f64, es2: f64) {
+    let rho = lambda * es;
+    let theory = lambda * es2 / (2.0 * (1.0 - rho));
+    let mut config = Config::mmc(lambda, 1.0, 1, Duration::hours(20_200));
+    config.classes[0].service = service;
+    config.warmup = Duration::hours(200);
+    config.sample_every = Duration::hours(20_000);
+    let model = Model::new(config).unwrap();
+    let means: Vec<f64> = (1..=10)
+        .map(|s| simulate(&model, s, Path::Fast).unwrap().waits.mean_hours)
+        .collect();
+    let ci = Interval::of(&means).unwrap();
+    assert!(ci.contains(theory), "{ci:?} vs {theory}");
+    assert!(ci.half_width < 0.1 * theory, "{ci:?}");
+}
+
+#[test]
+fn deterministic_service_matches_pollaczek_khinchine() {
+    // M/D/1, rho = 0.6: Wq = 0.6 * 1 / (2 * 0.4) = 0.75 hours.
+    pollaczek_khinchine(
+        ServiceTime::Deterministic {
+            value: Duration::hours(1),
+        },
+        0.6,
+        1.0,
+        1.0,
+    );
+}
+
+#[test]
+fn lognormal_service_matches_pollaczek_khinchine() {
+    // Median 30 minutes, sigma 0.5: E[S] = 0.5 e^0.125, E[S^2] = 0.25 e^0.5.
+    let es = 0.5 * (0.125f64).exp();
+    let es2 = 0.25 * (0.5f64).exp();
+    pollaczek_khinchine(
+        ServiceTime::Lognormal {
+            median: minutes(30),
+            sigma: 0.5,
+        },
+        1.0,
+        es,
+        es2,
+    );
+}
+
+#[test]
+fn empirical_service_matches_pollaczek_khinchine() {
+    // 15, 30 or 90 minutes: E[S] = 0.75 h, E[S^2] = (0.0625 + 0.25 + 2.25) / 3 h^2.
+    let samples = vec![minutes(15), minutes(30), minutes(90)];
+    pollaczek_khinchine(
+        ServiceTime::Empirical { samples },
+        0.8,
+        0.75,
+        (0.0625 + 0.25 + 2.25) / 3.0,
+    );
+}
+
+#[test]
+fn rates_are_estimated_over_the_whole_window() {
+    let t = |m: i64| monday() + minutes(m);
+    let seen: Vec<(u8, DateTime<Utc>)> = (0..121)
+        .map(|i| (if i % 4 == 0 { 1 } else { 3 }, t(i * 30)))
+        .collect();
+    let rates = estimate_rates(&seen, Duration::days(1)).unwrap();
+    // 60 hours: 31 arrivals of priority 1, 90 of priority 3.
+    assert!((rates[&1].rate_per_hour() - 31.0 / 60.0).abs() < 1e-12);
+    assert!((rates[&3].rate_per_hour() - 90.0 / 60.0).abs() < 1e-12);
+    assert!(matches!(rates[&3], Arrivals::Poisson { per, .. } if per == Duration::days(1)));
+    assert_eq!(
+        estimate_rates(&seen[..1], Duration::hours(1)),
+        Err(Error::TooFewArrivals { count: 1 })
+    );
+    let same = [(1, t(0)), (2, t(0))];
+    assert_eq!(
+        estimate_rates(&same, Duration::hours(1)),
+        Err(Error::TooFewArrivals { count: 2 })
+    );
+}
+
+#[test]
+fn each_bad_configuration_has_its_error() {
+    let base = desk;
+    let mut cases: Vec<(Config, Error)> = Vec::new();
+    let mut c = base();
+    c.classes.clear();
+    cases.push((c, Error::NoClasses));
+    let mut c = base();
+    c.classes[0].priority = 6;
+    cases.push((c, Error::PriorityOutOfRange { priority: 6 }));
+    let mut c = base();
+    c.classes[1].priority = 1;
+    cases.push((c, Error::DuplicatePriority { priority: 1 }));
+    let mut c = base();
+    c.classes[0].arrivals = Arrivals::per_hour(0.0);
+    cases.push((
+        c,
+        Error::BadRate {
+            priority: 1,
+            value: "0".into(),
+        },
+    ));
+    let mut c = base();
+    c.classes[0].arrivals = Arrivals::per_hour(f64::NAN);
+    cases.push((
+        c,
+        Error::BadRate {
+            priority: 1,
+            value: "NaN".into(),
+        },
+    ));
+    let mut c = base();
+    c.classes[0].service = ServiceTime::exponential(Duration::zero());
+    cases.push((
+        c,
+        Error::BadServiceTime {
+            priority: 1,
+            reason: "the mean PT0S must be positive and at most 100 years".into(),
+        },
+    ));
+    let mut c = base();
+    c.classes[2].service = ServiceTime::Empirical { samples: vec![] };
+    cases.push((
+        c,
+        Error::BadServiceTime {
+            priority: 3,
+            reason: "the empirical distribution has no samples; give at least one".into(),
+        },
+    ));
+    let mut c = base();
+    c.classes[1].service = ServiceTime::Lognormal {
+        median: minutes(5),
+        sigma: -1.0,
+    };
+    cases.push((
+        c,
+        Error::BadServiceTime {
+            priority: 2,
+            reason: "sigma -1 must be a finite number from 0 to 10".into(),
+        },
+    ));
+    let mut c = base();
+    c.classes[3].response = Duration::zero();
+    cases.push((
+        c,
+        Error::BadTarget {
+            priority: 4,
+            target: "response",
+            value: "PT0S".into(),
+        },
+    ));
+    let mut c = base();
+    c.horizon = Duration::zero();
+    cases.push((
+        c,
+        Error::BadHorizon {
+            value: "PT0S".into(),
+        },
+    ));
+    let mut c = base();
+    c.warmup = c.horizon;
+    cases.push((
+        c,
+        Error::BadWarmup {
+            warmup: "P28D".into(),
+            horizon: "P28D".into(),
+        },
+    ));
+    let mut c = base();
+    c.sample_every = Duration::seconds(1);
+    cases.push((
+        c,
+        Error::BadSampleInterval {
+            value: "PT1S".into(),
+            limit: 1_000_000,
+        },
+    ));
+    let mut c = base();
+    c.staffing = Staffing::Hourly {
+        agents: vec![1; 23],
+    };
+    cases.push((c, Error::HourlyLength { len: 23 }));
+    let mut c = base();
+    c.staffing = Staffing::Hourly {
+        agents: vec![0; 168],
+    };
+    cases.push((c, Error::NoAgents));
+    let mut c = base();
+    c.staffing = Staffing::Constant { agents: 100_001 };
+    cases.push((
+        c,
+        Error::TooManyAgents {
+            agents: 100_001,
+            limit: 100_000,
+        },
+    ));
+    let mut c = base();
+    c.classes[0].arrivals = Arrivals::per_hour(1e6);
+    cases.push((
+        c,
+        Error::TooManyArrivals {
+            expected: 672_002_688,
+            limit: 50_000_000,
+        },
+    ));
+    let mut c = base();
+    let mut closed = CalendarSpec::always_open("never");
+    closed.week = Week::weekdays(&[]);
+    c.staffing = Staffing::Shifts {
+        shifts: vec![Shift::new(closed, 2)],
+    };
+    let Err(Error::Calendar { shift: 0, reason }) = Model::new(c) else {
+        panic!("a calendar never open is refused")
+    };
+    assert!(reason.contains("never"), "{reason}");
+    for (config, error) in cases {
+        assert_eq!(Model::new(config).unwrap_err(), error);
+    }
+}
+
+#[test]
+fn error_messages_say_what_is_allowed() {
+    assert_eq!(
+        Error::HourlyLength { len: 23 }.to_string(),
+        "the hourly staffing table has 23 entries; give 24 (hours of the day) or 168 (hours of the week from Monday 00:00 UTC)"
+    );
+    assert_eq!(
+        Error::BadRate {
+            priority: 2,
+            value: "-1".into()
+        }
+        .to_string(),
+        "priority 2: the arrival rate -1 is refused; it must be a finite number > 0 per a positive duration"
+    );
+}
+
+#[cfg(feature = "serde")]
+mod json {
+    use super::*;
+
+    #[test]
+    fn configurations_and_reports_round_trip() {
+        let config = desk();
+        let text = serde_json::to_string(&config).unwrap();
+        let back: Config = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, config);
+        let report = simulate(&Model::new(config).unwrap(), 1, Path::Fast).unwrap();
+        let text = serde_json::to_string(&report).unwrap();
+        let back: itsm_sim::Report = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.classes.len(), report.classes.len());
+        assert_eq!(back.backlog, report.backlog);
+        assert_eq!(back.arrivals, report.arrivals);
+    }
+
+    #[test]
+    fn a_hand_written_configuration_reads() {
+        let text = r#"{
+            "start": "2026-03-02T00:00:00Z",
+            "horizon": "P7D",
+            "warmup": "P1D",
+            "classes": [
+                {"priority": 2, "arrivals": {"poisson": {"rate": 3, "per": "PT1H"}},
+                 "service": {"exponential": {"mean": "PT30M"}}, "response": "PT1H", "resolution": "PT8H"},
+                {"priority": 4, "arrivals": {"poisson": {"rate": 20, "per": "P1D"}},
+                 "service": {"lognormal": {"median": "PT20M", "sigma": 0.7}}, "response": "PT8H", "resolution": "P3D"}
+            ],
+            "staffing": {"shifts": {"shifts": [
+                {"calendar": {"name": "day", "week": {"weekdays": ["08:00-18:00"]}}, "agents": 3},
+                {"calendar": {"name": "always", "week": {"daily": ["00:00-24:00"]}}, "agents": 1}
+            ]}}
+        }"#;
+        let config: Config = match serde_json::from_str(text) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(config.sample_every, Duration::hours(1));
+        let model = Model::new(config).unwrap();
+        assert_eq!(model.max_agents(), 4);
+        let report = simulate(&model, 9, Path::Full).unwrap();
+        assert_eq!(report.classes.len(), 2);
+        assert!(report.classes[0].response.met > 0);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let text = r#"{"constant": {"agents": 3, "extra": 1}}"#;
+        assert!(serde_json::from_str::<Staffing>(text).is_err());
+    }
+}
