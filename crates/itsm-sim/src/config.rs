@@ -324,8 +324,9 @@ pub(crate) struct Class {
     pub(crate) priority: u8,
     pub(crate) rate: f64,
     pub(crate) service: Sampler,
-    pub(crate) response: f64,
-    pub(crate) resolution: f64,
+    /// The targets in nanoseconds, as the SLA engine counts them.
+    pub(crate) response: i64,
+    pub(crate) resolution: i64,
 }
 
 /// A checked configuration, ready to run: classes in priority order, the staffing as a step
@@ -429,8 +430,8 @@ impl Model {
                 priority: p,
                 rate,
                 service: spec.service.compile(p)?,
-                response: hours(spec.response),
-                resolution: hours(spec.resolution),
+                response: spec.response.num_nanoseconds().unwrap_or(i64::MAX),
+                resolution: spec.resolution.num_nanoseconds().unwrap_or(i64::MAX),
             });
         }
         if !(expected <= MAX_ARRIVALS as f64) {

@@ -13,7 +13,7 @@ use crate::config::Model;
 use crate::dist::exponential;
 use crate::error::Error;
 use crate::report::{Attainment, BacklogPoint, ClassReport, Path, Report, Waits};
-use crate::time::{duration, instant};
+use crate::time::{due, duration, instant};
 
 /// What the full path hooks into. Times are hours from the start; `counted` says whether
 /// the ticket arrived after the warm-up.
@@ -204,10 +204,10 @@ pub(crate) fn run<O: Observer>(
                     {
                         let wait = now - w.arrival;
                         tally.waits.push(wait);
-                        if wait < spec.response {
-                            tally.response.met += 1;
-                        } else {
+                        if due(w.arrival, now, spec.response) {
                             tally.response.breached += 1;
+                        } else {
+                            tally.response.met += 1;
                         }
                     }
                 }
@@ -281,10 +281,10 @@ pub(crate) fn run<O: Observer>(
                         if let (Some(tally), Some(spec)) =
                             (tallies.get_mut(b.class), model.classes.get(b.class))
                         {
-                            if now - b.arrival < spec.resolution {
-                                tally.resolution.met += 1;
-                            } else {
+                            if due(b.arrival, now, spec.resolution) {
                                 tally.resolution.breached += 1;
+                            } else {
+                                tally.resolution.met += 1;
                             }
                         }
                     }
@@ -303,17 +303,17 @@ pub(crate) fn run<O: Observer>(
             continue;
         };
         for w in queue.iter().filter(|w| w.arrival >= warmup) {
-            if w.arrival + spec.response <= horizon {
+            if due(w.arrival, horizon, spec.response) {
                 tally.response.breached += 1;
             }
-            if w.arrival + spec.resolution <= horizon {
+            if due(w.arrival, horizon, spec.resolution) {
                 tally.resolution.breached += 1;
             }
         }
     }
     for b in agents.iter().flatten().filter(|b| b.arrival >= warmup) {
         if let (Some(tally), Some(spec)) = (tallies.get_mut(b.class), model.classes.get(b.class)) {
-            if b.arrival + spec.resolution <= horizon {
+            if due(b.arrival, horizon, spec.resolution) {
                 tally.resolution.breached += 1;
             }
         }

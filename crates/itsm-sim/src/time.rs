@@ -19,6 +19,14 @@ pub(crate) fn duration(h: f64) -> Duration {
     Duration::microseconds(micros.clamp(-MAX_MICROS, MAX_MICROS))
 }
 
+/// Whether a clock started at `from` hours and stopped (or looked at) at `to` hours has
+/// reached a target of `target` nanoseconds: the SLA engine's rule (a deadline is due at
+/// its instant) on the same microsecond instants as the full path.
+pub(crate) fn due(from: f64, to: f64, target: i64) -> bool {
+    let micros = |h: f64| duration(h).num_microseconds().unwrap_or(0);
+    i128::from(micros(to) - micros(from)) * 1000 >= i128::from(target)
+}
+
 /// The instant `h` hours after `start`, to the microsecond.
 pub(crate) fn instant(start: DateTime<Utc>, h: f64) -> Option<DateTime<Utc>> {
     start.checked_add_signed(duration(h))

@@ -456,3 +456,23 @@ mod json {
         assert!(serde_json::from_str::<Staffing>(text).is_err());
     }
 }
+
+#[test]
+fn a_ticket_resolved_exactly_at_its_target_is_breached_on_both_paths() {
+    // The SLA engine's rule: a deadline is due at its instant. No waiting (many agents),
+    // an hour of work, an hour of target: every resolution is late, every response on time.
+    let mut config = Config::mmc(2.0, 1.0, 200, Duration::hours(100));
+    config.classes[0].service = ServiceTime::Deterministic {
+        value: Duration::hours(1),
+    };
+    config.classes[0].resolution = Duration::hours(1);
+    let model = Model::new(config).unwrap();
+    for path in [Path::Fast, Path::Full] {
+        let r = simulate(&model, 3, path).unwrap();
+        let c = &r.classes[0];
+        assert_eq!(c.resolution.met, 0, "{path:?}");
+        assert!(c.resolution.breached > 150, "{path:?}: {:?}", c.resolution);
+        assert_eq!(c.response.breached, 0, "{path:?}");
+        assert_eq!(c.response.met, c.arrivals, "{path:?}");
+    }
+}

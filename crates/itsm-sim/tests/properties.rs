@@ -1,0 +1,125 @@
+//! Properties over generated configurations: no panics, determinism, conservation
+//! (`arrivals = completed + in_service + queued`), the two paths agree, and figures stay
+//! in range.
+
+use itsm_sim::chrono::{Duration, TimeZone, Utc};
+use itsm_sim::{Arrivals, ClassSpec, Config, Model, Path, ServiceTime, Staffing, simulate};
+use proptest::prelude::*;
+
+fn service() -> impl Strategy<Value = ServiceTime> {
+    prop_oneof![
+        (1i64..240).prop_map(|m| ServiceTime::exponential(Duration::minutes(m))),
+        (1i64..240).prop_map(|m| ServiceTime::Deterministic {
+            value: Duration::minutes(m)
+        }),
+        (1i64..240, 0.0f64..2.0).prop_map(|(m, sigma)| ServiceTime::Lognormal {
+            median: Duration::minutes(m),
+            sigma
+        }),
+        prop::collection::vec(1i64..600, 1..5).prop_map(|v| ServiceTime::Empirical {
+            samples: v.into_iter().map(Duration::minutes).collect()
+        }),
+    ]
+}
+
+fn class() -> impl Strategy<Value = ClassSpec> {
+    (1u8..=5, 0.05f64..6.0, service(), 1i64..600, 1i64..3000).prop_map(
+        |(p, rate, service, r, s)| {
+            ClassSpec::new(
+                p,
+                Arrivals::per_hour(rate),
+                service,
+                Duration::minutes(r),
+                Duration::minutes(s),
+            )
+        },
+    )
+}
+
+fn staffing() -> impl Strategy<Value = Staffing> {
+    prop_oneof![
+        (0u32..8).prop_map(|agents| Staffing::Constant { agents }),
+        prop::collection::vec(0u32..6, 24).prop_map(|agents| Staffing::Hourly { agents }),
+        prop::collection::vec(0u32..6, 168).prop_map(|agents| Staffing::Hourly { agents }),
+    ]
+}
+
+fn config() -> impl Strategy<Value = Config> {
+    (
+        prop::collection::vec(class(), 0..4),
+        staffing(),
+        1i64..120,
+        0i64..120,
+        0u32..3600,
+        prop_oneof![Just(15i64), Just(60), Just(240)],
+    )
+        .prop_map(|(classes, staffing, horizon, warmup, offset, every)| {
+            let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+                + Duration::seconds(i64::from(offset) * 7);
+            let mut config = Config::new(start, Duration::hours(horizon), classes, staffing);
+            config.warmup = Duration::hours(warmup);
+            config.sample_every = Duration::minutes(every);
+            config
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn runs_are_deterministic_conserve_tickets_and_paths_agree(config in config(), seed in any::<u64>()) {
+        let Ok(model) = Model::new(config.clone()) else {
+            return Ok(());
+        };
+        let fast = simulate(&model, seed, Path::Fast).unwrap();
+        let full = simulate(&model, seed, Path::Full).unwrap();
+        prop_assert_eq!(&simulate(&model, seed, Path::Fast).unwrap(), &fast);
+        prop_assert_eq!(&simulate(&model, seed, Path::Full).unwrap(), &full);
+        for r in [&fast, &full] {
+            prop_assert_eq!(r.arrivals, r.completed + r.in_service + r.queued);
+            prop_assert!(r.in_service <= u64::from(model.max_agents()));
+            prop_assert!(r.utilisation >= 0.0 && r.utilisation <= 1.0 + 1e-9, "{}", r.utilisation);
+            let counted: u64 = r.classes.iter().map(|c| c.arrivals).sum();
+            prop_assert!(counted <= r.arrivals);
+            let waits: u64 = r.classes.iter().map(|c| c.waits.count).sum();
+            prop_assert_eq!(waits, r.waits.count);
+            prop_assert!(r.waits.count <= counted);
+            for c in &r.classes {
+                // Each picked-up ticket has its response measured; open ones may add breaches.
+                prop_assert!(c.response.met + c.response.breached >= c.waits.count);
+                prop_assert!(c.response.met + c.response.breached <= c.arrivals);
+                prop_assert!(c.resolution.met + c.resolution.breached <= c.arrivals);
+            }
+            let w = r.waits;
+            prop_assert!(w.p50 <= w.p90 && w.p90 <= w.p95 && w.p95 <= w.p99 && w.p99 <= w.max);
+            prop_assert!(w.mean <= w.max);
+            let expected = ((config.horizon - config.warmup).num_minutes() as f64 / config.sample_every.num_minutes() as f64).ceil() as usize;
+            prop_assert_eq!(r.backlog.len(), expected);
+            prop_assert!(r.backlog.windows(2).all(|p| p[0].at < p[1].at));
+        }
+        prop_assert_eq!(fast.waits, full.waits);
+        for (f, s) in fast.classes.iter().zip(&full.classes) {
+            prop_assert_eq!(f.response, s.response);
+            prop_assert_eq!(f.resolution, s.resolution);
+        }
+    }
+
+    #[test]
+    fn more_agents_never_make_anyone_wait_longer_in_total(config in config(), seed in any::<u64>()) {
+        // Common random numbers: the same tickets, one more agent around the clock. With one
+        // class, FIFO and identical agents, each ticket starts no later (a coupling argument).
+        let mut one = config;
+        one.classes.truncate(1);
+        one.warmup = Duration::zero();
+        one.staffing = Staffing::Constant { agents: 2 };
+        let mut more = one.clone();
+        more.staffing = Staffing::Constant { agents: 3 };
+        let (Ok(a), Ok(b)) = (Model::new(one), Model::new(more)) else {
+            return Ok(());
+        };
+        let (a, b) = (simulate(&a, seed, Path::Fast).unwrap(), simulate(&b, seed, Path::Fast).unwrap());
+        prop_assert_eq!(a.arrivals, b.arrivals);
+        prop_assert!(b.completed >= a.completed);
+        prop_assert!(b.queued <= a.queued);
+    }
+}

@@ -1,0 +1,93 @@
+//! The simulation fuzz harness: a configuration from JSON, checked, and run for a bounded
+//! horizon on both paths. Shared by the fuzz target `sim_config` and the stable corpus
+//! replay `crates/itsm-sim/tests/fuzz_corpus.rs`.
+//!
+//! Input: JSON text, an `itsm_sim::Config`. A configuration that decodes and is checked is
+//! cut to a horizon of at most 14 days and 5,000 expected arrivals (so the harness never
+//! hangs), then simulated with two seeds.
+//!
+//! Invariants: no panic; `Model::new` and `simulate` return values or errors, never
+//! anything else; a run is deterministic (the same seed, the same report); tickets are
+//! conserved (`arrivals = completed + in_service + queued`); the fast and the full path
+//! give the same waits and the same attainment; percentiles are ordered; utilisation is
+//! within [0, 1] while staffing never drops (constant staffing); a configuration
+//! round-trips through JSON.
+
+use itsm_sim::chrono::Duration;
+use itsm_sim::{Config, Model, Path, Staffing, simulate};
+
+/// The longest horizon the harness runs.
+const HORIZON: Duration = Duration::days(14);
+/// The most expected arrivals the harness runs.
+const ARRIVALS: f64 = 5_000.0;
+
+pub fn sim_config(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(mut config) = serde_json::from_str::<Config>(text) else {
+        return;
+    };
+    let again: Config = serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
+    // NaN rates are not equal to themselves; everything else round-trips.
+    let nan = config
+        .classes
+        .iter()
+        .any(|c| !c.arrivals.rate_per_hour().is_finite());
+    assert!(
+        nan || again == config,
+        "a configuration round-trips through JSON"
+    );
+    if config.horizon > HORIZON {
+        config.horizon = HORIZON;
+    }
+    if config.warmup >= config.horizon {
+        config.warmup = Duration::zero();
+    }
+    let Ok(model) = Model::new(config) else {
+        return;
+    };
+    if model.expected_arrivals() > ARRIVALS {
+        return;
+    }
+    let constant = matches!(model.config().staffing, Staffing::Constant { .. });
+    for seed in [0, 7] {
+        let (Ok(fast), Ok(full)) = (
+            simulate(&model, seed, Path::Fast),
+            simulate(&model, seed, Path::Full),
+        ) else {
+            // The fast path never fails on a checked model; the full one only on a date
+            // out of range, which then fails on both.
+            let fast = simulate(&model, seed, Path::Fast);
+            assert!(
+                fast.is_err(),
+                "the full path failed where the fast one did not"
+            );
+            return;
+        };
+        assert_eq!(
+            simulate(&model, seed, Path::Fast).unwrap(),
+            fast,
+            "deterministic"
+        );
+        for r in [&fast, &full] {
+            assert_eq!(
+                r.arrivals,
+                r.completed + r.in_service + r.queued,
+                "conservation"
+            );
+            let w = r.waits;
+            assert!(w.p50 <= w.p90 && w.p90 <= w.p95 && w.p95 <= w.p99 && w.p99 <= w.max);
+            assert!(r.utilisation >= 0.0 && r.utilisation <= 1.0 + 1e-9 || !constant);
+        }
+        assert_eq!(fast.waits, full.waits);
+        for (f, s) in fast.classes.iter().zip(&full.classes) {
+            assert_eq!(
+                (f.response, f.resolution),
+                (s.response, s.resolution),
+                "priority {}",
+                f.priority
+            );
+        }
+    }
+}
