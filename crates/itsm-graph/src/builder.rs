@@ -91,6 +91,8 @@ pub struct GraphBuilder {
     relations: Vec<RelationSpec>,
     arcs: ArcList,
     severity: SeverityScale,
+    /// Memberships with an influence: (group, member, influence), builder's ids.
+    influences: Vec<(u32, u32, u32)>,
 }
 
 impl GraphBuilder {
@@ -108,6 +110,7 @@ impl GraphBuilder {
             location: Vec::new(),
             min_up: Vec::new(),
             group_bits: Vec::new(),
+            influences: Vec::new(),
             relations: Vec::new(),
             arcs: ArcList::default(),
             severity,
@@ -259,6 +262,28 @@ impl GraphBuilder {
         }
     }
 
+    /// Makes `member` a member of `group` with an influence (ServiceNow's cluster member
+    /// influence): the group counts its members' influence rather than their number. A group
+    /// with one member added this way counts influence for all (a member added with
+    /// [`GraphBuilder::member`] has influence 1); its `min_up` is then influence that must be
+    /// up: `Count(k)` units, or `Percent(p)` of the total, rounded up. ServiceNow's "the
+    /// cluster is down when its failed members' influence reaches T" is
+    /// `Count(total - T + 1)` ([`GroupSpec::with_influence`](crate::GroupSpec::with_influence)
+    /// computes it).
+    ///
+    /// # Errors
+    /// As [`GraphBuilder::member`].
+    pub fn member_with_influence(
+        &mut self,
+        group: NodeId,
+        member: NodeId,
+        influence: u32,
+    ) -> Result<(), Error> {
+        self.member(group, member)?;
+        self.influences.push((group.0, member.0, influence));
+        Ok(())
+    }
+
     /// Why [`GraphBuilder::member`] refused `member` of `group`. Out of line: loaders call
     /// `member` millions of times, and its checks are a few comparisons.
     #[cold]
@@ -363,6 +388,7 @@ impl GraphBuilder {
             relations: _,
             mut arcs,
             severity,
+            influences,
         } = self;
         let n = names.len();
         let levels = severity.levels.len();
@@ -447,6 +473,45 @@ impl GraphBuilder {
         }
         let reverse = forward.transpose(n, &mut scratch_v, &mut scratch_u);
         drop((scratch_v, scratch_u));
+        // Influences, by (group, member) in compiled indices; a weighted group's `members`
+        // is its total influence (a member without one counts 1).
+        let mut weighted = Vec::new();
+        let mut influence: Vec<(u64, u32)> = Vec::new();
+        if !influences.is_empty() {
+            weighted = vec![0u64; n.div_ceil(64)];
+            for &(g, m, w) in &influences {
+                let (gi, mi) = (
+                    inner.get(g as usize).copied().unwrap_or(NONE),
+                    inner.get(m as usize).copied().unwrap_or(NONE),
+                );
+                set_bit(&mut weighted, gi as usize);
+                influence.push((u64::from(gi) << 32 | u64::from(mi), w));
+            }
+            // The last influence given for a membership counts (a membership is a set).
+            influence.reverse();
+            influence.sort_by_key(|(k, _)| *k);
+            influence.dedup_by_key(|(k, _)| *k);
+            for (gi, total) in members.iter_mut().enumerate() {
+                if !bit(&weighted, gi) {
+                    continue;
+                }
+                let g = u32::try_from(gi).unwrap_or(NONE);
+                let mut sum = 0u32;
+                for &m in reverse.row(g) {
+                    let w = forward_weight(&influence, g, m).unwrap_or(1);
+                    let member = forward
+                        .row(m)
+                        .binary_search(&g)
+                        .ok()
+                        .and_then(|k| bits.get(forward.range(m).0 + k))
+                        .is_some_and(|b| b & ARC_MEMBER != 0);
+                    if member {
+                        sum = sum.saturating_add(w);
+                    }
+                }
+                *total = sum;
+            }
+        }
         let mut need = vec![1u32; n];
         // In the builder's order, so that the first bad group reported does not depend on
         // the renumbering.
@@ -455,7 +520,7 @@ impl GraphBuilder {
             let j = inner.get(i).copied().unwrap_or(NONE) as usize;
             let m = members.get(j).copied().unwrap_or(0);
             let group = || names.get(u32::try_from(i).unwrap_or(NONE)).to_owned();
-            if m == 0 {
+            if m == 0 && !bit(&weighted, j) {
                 return Err(Error::EmptyGroup { group: group() });
             }
             // Rounded up, in 64 bits (a percentage of a group of millions overflows 32); a
@@ -499,8 +564,20 @@ impl GraphBuilder {
             outer,
             outage,
             severity,
+            weighted,
+            influence,
         })
     }
+}
+
+/// The influence of `member` in `group` (compiled indices), if one was given.
+pub(crate) fn forward_weight(influence: &[(u64, u32)], group: u32, member: u32) -> Option<u32> {
+    let key = u64::from(group) << 32 | u64::from(member);
+    influence
+        .binary_search_by_key(&key, |(k, _)| *k)
+        .ok()
+        .and_then(|i| influence.get(i))
+        .map(|(_, w)| *w)
 }
 
 #[cfg(test)]

@@ -108,6 +108,19 @@ pub enum Error {
         /// Members it has.
         members: u32,
     },
+    /// A group's influences do not match its members one for one.
+    #[error(
+        "group `{}` has {members} members and {influences} influences; give one influence per member, in the members' order, or none",
+        Quoted(.group)
+    )]
+    InfluenceCount {
+        /// The group.
+        group: String,
+        /// Members listed.
+        members: usize,
+        /// Influences listed.
+        influences: usize,
+    },
     /// The severity scale has no levels.
     #[error("the severity scale has no levels; give 1 to 250 levels, least severe first")]
     EmptySeverityScale,

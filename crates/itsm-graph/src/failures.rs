@@ -122,8 +122,8 @@ struct Closure<'g> {
     count: Vec<u32>,
     /// The nodes taken down, in order (what an undo clears).
     dead_list: Vec<u32>,
-    /// The groups counted, once per count (what an undo takes back).
-    counted: Vec<u32>,
+    /// The groups counted, with what each count added (what an undo takes back).
+    counted: Vec<(u32, u32)>,
     queue: Vec<u32>,
     /// Whether one member at outage brings a group to outage whatever it needs (the
     /// holding level is the outage level).
@@ -210,7 +210,8 @@ impl<'g> Closure<'g> {
             while bits != 0 {
                 let v = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if self.need_of(v) > 1 {
+                let weighted = u32::try_from(v).is_ok_and(|v| g.is_weighted(v));
+                if self.need_of(v) > 1 || weighted {
                     return true;
                 }
             }
@@ -220,10 +221,13 @@ impl<'g> Closure<'g> {
 
     /// Whether an outage at `u` brings `v` to outage alone, `w` being the arc's bits.
     #[inline]
-    fn passes(&self, v: u32, w: u8) -> bool {
+    fn passes(&self, u: u32, v: u32, w: u8) -> bool {
         let g = self.graph;
         let vi = v as usize;
-        !bit(&g.groups, vi) || w & ARC_EDGE != 0 || self.holding_is_outage || self.need_of(vi) <= 1
+        !bit(&g.groups, vi)
+            || w & ARC_EDGE != 0
+            || self.holding_is_outage
+            || self.need_of(vi) <= g.weight(u, v)
     }
 
     /// Whether the arc `u -> v` passes an outage on alone (looked up in `u`'s row).
@@ -235,7 +239,7 @@ impl<'g> Closure<'g> {
         let (lo, hi) = g.forward.range(u);
         let row = g.forward.cols.get(lo..hi).unwrap_or(&[]);
         match row.binary_search(&v) {
-            Ok(k) => self.passes(v, g.bits.get(lo + k).copied().unwrap_or(0)),
+            Ok(k) => self.passes(u, v, g.bits.get(lo + k).copied().unwrap_or(0)),
             Err(_) => false,
         }
     }
@@ -258,9 +262,11 @@ impl<'g> Closure<'g> {
             }
         }
         while self.counted.len() > mark.counted {
-            let Some(g) = self.counted.pop() else { break };
+            let Some((g, weight)) = self.counted.pop() else {
+                break;
+            };
             if let Some(c) = self.count.get_mut(g as usize) {
-                *c = c.saturating_sub(1);
+                *c = c.saturating_sub(weight);
             }
         }
         while self.reached_list.len() > mark.reached {
@@ -354,15 +360,16 @@ impl<'g> Closure<'g> {
                 if !self.in_scope(v) || self.is_dead(v) {
                     continue;
                 }
-                if !self.passes(v, w) {
+                if !self.passes(u, v, w) {
                     let vi = v as usize;
                     let need = self.need_of(vi);
+                    let weight = g.weight(u, v);
                     let Some(c) = self.count.get_mut(vi) else {
                         continue;
                     };
-                    *c += 1;
+                    *c += weight;
                     let reached = *c >= need;
-                    self.counted.push(v);
+                    self.counted.push((v, weight));
                     if !reached {
                         continue;
                     }
@@ -389,7 +396,7 @@ impl<'g> Closure<'g> {
             if v == u || !self.in_scope(v) {
                 continue;
             }
-            if only.is_some() || !self.passes(v, w) {
+            if only.is_some() || !self.passes(u, v, w) {
                 return None;
             }
             only = Some(v);

@@ -84,6 +84,10 @@ pub struct Graph {
     pub(crate) outer: Vec<u32>,
     pub(crate) outage: u8,
     pub(crate) severity: SeverityScale,
+    /// One bit per group whose members carry an influence (empty: none does).
+    pub(crate) weighted: Vec<u64>,
+    /// The influences: ((group << 32) | member, influence), compiled indices, sorted.
+    pub(crate) influence: Vec<(u64, u32)>,
 }
 
 impl Graph {
@@ -153,6 +157,20 @@ impl Graph {
                     });
                 }
                 b.member(id, member)?;
+            }
+            if !g.influence.is_empty() {
+                if g.influence.len() != g.members.len() {
+                    return Err(Error::InfluenceCount {
+                        group: g.id.clone(),
+                        members: g.members.len(),
+                        influences: g.influence.len(),
+                    });
+                }
+                for (m, w) in g.members.iter().zip(&g.influence) {
+                    if let Some(member) = b.find(m) {
+                        b.member_with_influence(id, member, *w)?;
+                    }
+                }
             }
         }
         for (i, e) in spec.edges.iter().enumerate() {
@@ -294,8 +312,9 @@ impl Graph {
         self.sorted_ids(self.reverse.row(self.inner_of(node)))
     }
 
-    /// For a group: (members, failing members that take it down); `None` for a node that is
-    /// not a group.
+    /// For a group: (members, failing members that take it down), both in influence for a
+    /// group whose members carry one (total influence, failed influence that takes it down);
+    /// `None` for a node that is not a group.
     pub fn group_rule(&self, node: NodeId) -> Option<(u32, u32)> {
         let i = self.inner_of(node) as usize;
         bit(&self.groups, i).then(|| {
@@ -331,6 +350,23 @@ impl Graph {
             }
         }
         out
+    }
+
+    /// What the failure of member `member` counts against group `group` (compiled
+    /// indices): its influence in a group with influences, else 1.
+    #[inline]
+    pub(crate) fn weight(&self, member: u32, group: u32) -> u32 {
+        if self.weighted.is_empty() || !bit(&self.weighted, group as usize) {
+            1
+        } else {
+            crate::builder::forward_weight(&self.influence, group, member).unwrap_or(1)
+        }
+    }
+
+    /// Whether `group` (compiled index) counts its members' influence.
+    #[inline]
+    pub(crate) fn is_weighted(&self, group: u32) -> bool {
+        !self.weighted.is_empty() && bit(&self.weighted, group as usize)
     }
 
     /// The cycles of the propagation graph (strongly connected components of more than one

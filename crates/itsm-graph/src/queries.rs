@@ -158,16 +158,30 @@ pub struct GroupCount {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub through: Option<String>,
+    /// Whether the counts are influence (ServiceNow's cluster member influence: `failed`,
+    /// `members` and `min_up` then count influence, not members).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub influence: bool,
+}
+
+#[cfg(feature = "serde")]
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl std::fmt::Display for GroupCount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "group `{}`: {} of {} members up, needs {}: {}",
+            "group `{}`: {} of {} {} up, needs {}: {}",
             self.group,
             self.members.saturating_sub(self.failed),
             self.members,
+            if self.influence {
+                "influence"
+            } else {
+                "members"
+            },
             self.min_up,
             if self.held { "holds" } else { "fails" }
         )?;
@@ -476,6 +490,7 @@ impl Graph {
                         .via(*n)
                         .filter(|p| through_input && p != n)
                         .map(|p| self.id(p).to_owned()),
+                    influence: self.is_weighted(self.inner_of(*n)),
                 })
             })
             .collect();
@@ -945,7 +960,7 @@ impl Graph {
                 for (&v, &a) in targets.iter().zip(arc_bits) {
                     if a & crate::builder::ARC_MEMBER != 0 && bit(&self.groups, v as usize) {
                         if let Some(l) = lost.get_mut(v as usize) {
-                            *l += 1;
+                            *l += self.weight(m, v);
                         }
                     }
                 }

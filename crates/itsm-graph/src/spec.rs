@@ -171,8 +171,16 @@ pub struct GroupSpec {
     pub id: String,
     /// Its members, by id, each once.
     pub members: Vec<String>,
-    /// How many must be up.
+    /// How many must be up (in influence, when the members carry one).
     pub min_up: MinUp,
+    /// ServiceNow's cluster member influence: one per member, in the members' order; the
+    /// group then counts influence rather than members (`min_up` is influence that must be
+    /// up). Empty (the default): each member counts one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub influence: Vec<u32>,
 }
 
 impl GroupSpec {
@@ -189,6 +197,34 @@ impl GroupSpec {
             id: id.to_owned(),
             members: members.iter().map(|m| (*m).to_owned()).collect(),
             min_up,
+            influence: Vec::new(),
+        }
+    }
+
+    /// ServiceNow's cluster: members with their influence, the cluster down when its failed
+    /// members' influence reaches `down_at` (ServiceNow's "Influence" on the cluster; an
+    /// influence sum that reaches it, as in its example of three members at 30% and 90%).
+    /// Stored as `min_up: Count(total - down_at + 1)`; a `down_at` above the total gives a
+    /// group that never fails, and 0 one that is refused when built.
+    ///
+    /// ```
+    /// use itsm_graph::{GroupSpec, MinUp};
+    ///
+    /// // ServiceNow's example: children at 34%, 34%, 34% and 70%, the parent at 100%.
+    /// let c = GroupSpec::with_influence("cluster", &[("c1", 34), ("c2", 34), ("c3", 34), ("c4", 70)], 100);
+    /// assert_eq!(c.min_up, MinUp::Count(73));
+    /// ```
+    pub fn with_influence(id: &str, members: &[(&str, u32)], down_at: u32) -> Self {
+        let total: u32 = members.iter().map(|(_, w)| *w).fold(0, u32::saturating_add);
+        GroupSpec {
+            id: id.to_owned(),
+            members: members.iter().map(|(m, _)| (*m).to_owned()).collect(),
+            min_up: MinUp::Count(
+                total
+                    .saturating_add(1)
+                    .saturating_sub(down_at.min(total.saturating_add(1))),
+            ),
+            influence: members.iter().map(|(_, w)| *w).collect(),
         }
     }
 }

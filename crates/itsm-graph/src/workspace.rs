@@ -615,7 +615,8 @@ impl<'g> Workspace<'g> {
                 // A member is dequeued at the outage level at most once (nothing rises
                 // above it), so each failed member is counted once.
                 if at_outage {
-                    *d += 1;
+                    // Its influence, in a group whose members carry one.
+                    *d += g.weight(u, v);
                 }
                 mark.set_gmax(mark.gmax().max(s));
                 let rule = if *d >= g.need.get(vi).copied().unwrap_or(1) {
@@ -758,7 +759,7 @@ impl<'g> Workspace<'g> {
                 self.touch(v, true);
             }
             if let Some(d) = self.down.get_mut(vi) {
-                *d += 1;
+                *d += g.weight(m, v);
             }
         }
     }

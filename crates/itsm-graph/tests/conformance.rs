@@ -206,6 +206,82 @@ fn two_affected_clusters_make_the_service_down() {
     assert!(without.single_points_of_failure("app").unwrap().is_empty());
 }
 
+/// ServiceNow ("Adjust impact rules for a CI", Influence Units): the parent at 100%, children
+/// at 34%, 34%, 34% and 70%; child 3 and child 4 critical make 104%, so the parent is
+/// critical. And ("Alert impact calculation", Application Cluster Member): three members at
+/// 30% with the cluster at 90% fail only all together. iTop counts members, not influence.
+/// Ours: `GroupSpec::with_influence` (or `GroupSpec::influence` with `min_up` in influence
+/// units), in impact, explanations, single points of failure and resilience.
+#[test]
+fn cluster_members_carry_an_influence() {
+    let s = spec(
+        vec![bs("app"), ci("c1"), ci("c2"), ci("c3"), ci("c4")],
+        vec![GroupSpec::with_influence(
+            "cluster",
+            &[("c1", 34), ("c2", 34), ("c3", 34), ("c4", 70)],
+            100,
+        )],
+        vec![dep("app", "cluster")],
+    );
+    let graph = Graph::from_spec(&s).unwrap();
+    assert_eq!(
+        graph.group_rule(graph.node("cluster").unwrap()),
+        Some((172, 100))
+    );
+    let report = graph.impact(&Scenario::outages(&["c3", "c4"])).unwrap();
+    assert_eq!(graph.severity_in(&report, "app").unwrap(), 2);
+    assert_eq!(
+        report.explanations[0].groups[0].to_string(),
+        "group `cluster`: 68 of 172 influence up, needs 73: fails"
+    );
+    // 68% is not enough; 102% is.
+    assert_eq!(level(&graph, &Scenario::outages(&["c1", "c2"]), "app"), 1);
+    assert_eq!(
+        level(&graph, &Scenario::outages(&["c1", "c2", "c3"]), "app"),
+        2
+    );
+    assert!(graph.single_points_of_failure("app").unwrap().is_empty());
+    assert_eq!(
+        graph.resilience("app", 3, 1_000).unwrap(),
+        Resilience::MinimumSet {
+            size: 2,
+            example: vec!["c1".into(), "c4".into()]
+        }
+    );
+    // Three members at 30%, the cluster at 90%: two down hold, three fail.
+    let s = spec(
+        vec![bs("app"), ci("m1"), ci("m2"), ci("m3")],
+        vec![GroupSpec::with_influence(
+            "cluster",
+            &[("m1", 30), ("m2", 30), ("m3", 30)],
+            90,
+        )],
+        vec![dep("app", "cluster")],
+    );
+    let graph = Graph::from_spec(&s).unwrap();
+    assert_eq!(level(&graph, &Scenario::outages(&["m1", "m2"]), "app"), 1);
+    assert_eq!(
+        level(&graph, &Scenario::outages(&["m1", "m2", "m3"]), "app"),
+        2
+    );
+    // One influence per member, or none.
+    let mut bad = GroupSpec::new("cluster", &["m1", "m2", "m3"], MinUp::Count(1));
+    bad.influence = vec![30, 30];
+    let s = spec(
+        vec![bs("app"), ci("m1"), ci("m2"), ci("m3")],
+        vec![bad],
+        vec![dep("app", "cluster")],
+    );
+    assert_eq!(
+        Graph::from_spec(&s).unwrap_err(),
+        Error::InfluenceCount {
+            group: "cluster".into(),
+            members: 3,
+            influences: 2
+        }
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Explanations and root causes (ours: neither tool explains or ranks)
 

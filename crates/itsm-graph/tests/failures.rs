@@ -3,7 +3,7 @@
 //! `tests/reference.rs` checks against the reference model), on random graphs of up to
 //! about 90 nodes built from the shapes that the faster algorithms take shortcuts through:
 //! chains (a node whose only arc passes on shares its answer), fans, nested redundancy
-//! groups of every threshold, cycles through groups, and scales whose holding level is the
+//! groups of every threshold (a third of them counting their members' influence), cycles through groups, and scales whose holding level is the
 //! outage level (one failed member then takes any group down).
 // Test code: a failed unwrap is a failed test, with its message.
 #![allow(
@@ -126,8 +126,14 @@ fn graph(seed: u64, size: usize) -> Graph {
                 break;
             }
         }
+        // A third of the groups count their members' influence (0 to 3 each).
+        let weighted = r.one_in(3);
         for m in &members {
-            b.member(id, *m).unwrap();
+            if weighted {
+                b.member_with_influence(id, *m, r.below(4) as u32).unwrap();
+            } else {
+                b.member(id, *m).unwrap();
+            }
         }
         // Something depends on the group, through an edge (sometimes a cycle back).
         let user = all[r.below(all.len())];
