@@ -91,6 +91,7 @@ pub fn histogram(title: &str, counts: &[u64; 10]) -> String {
     for (i, ((_, label), count)) in BINS.iter().zip(counts).enumerate() {
         let h = (H - TOP - BOTTOM) * (*count as f64) / max;
         let x = LEFT + width * i as f64;
+        let label = escape(label);
         let _ = writeln!(
             out,
             r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="#4477aa"><title>{label}: {count}</title></rect><text x="{:.1}" y="{}" text-anchor="middle">{label}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10">{count}</text>"##,
