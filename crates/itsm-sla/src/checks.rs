@@ -63,6 +63,14 @@ pub enum Finding {
         /// The definition.
         definition: String,
     },
+    /// The start, stop, pause or cancel condition tests a change
+    /// ([`Condition::Changes`], [`Condition::ChangesTo`], [`Condition::ChangesFrom`]),
+    /// which depends on the update before: those conditions are not checked (overlaps
+    /// with other definitions may go unreported).
+    TestsChanges {
+        /// The definition.
+        definition: String,
+    },
 }
 
 impl std::fmt::Display for Finding {
@@ -105,6 +113,10 @@ impl std::fmt::Display for Finding {
             Finding::TooComplex { definition } => write!(
                 f,
                 "`{definition}`: the conditions mention too many values to check exhaustively"
+            ),
+            Finding::TestsChanges { definition } => write!(
+                f,
+                "`{definition}`: its conditions test changes, which depend on the update before; they are not checked"
             ),
         }
     }
@@ -177,6 +189,17 @@ fn collect(c: &Condition, atoms: &mut Atoms) {
         // Evaluated without an instant in SLAs: always false, nothing to vary. (And any
         // test a later itsm-core adds: none of the cases vary it.)
         _ => {}
+    }
+}
+
+/// Whether `c` tests a change anywhere: its truth depends on the view before, which the
+/// cases of [`universe`] do not have.
+fn tests_change(c: &Condition) -> bool {
+    match c {
+        Condition::Changes(_) | Condition::ChangesTo { .. } | Condition::ChangesFrom { .. } => true,
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().any(tests_change),
+        Condition::Not(c) => tests_change(c),
+        _ => false,
     }
 }
 
@@ -385,6 +408,10 @@ pub fn check(definitions: &[Definition]) -> Vec<Finding> {
         let mut conds = vec![&d.start, &d.stop, &d.pause];
         if let Some(c) = &d.cancel {
             conds.push(c);
+        }
+        if conds.iter().any(|c| tests_change(c)) {
+            findings.push(Finding::TestsChanges { definition: id() });
+            continue;
         }
         let Some(views) = universe(&conds) else {
             findings.push(Finding::TooComplex { definition: id() });

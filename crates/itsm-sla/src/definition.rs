@@ -505,6 +505,10 @@ impl RelativeTarget {
 /// ```
 pub type Calendars = BTreeMap<String, Calendar>;
 
+/// The most business days a [`RelativeTarget`] counts: about forty years of working days
+/// (each day is a few calendar queries).
+pub const MAX_BUSINESS_DAYS: u32 = 10_000;
+
 /// The longest target: 200 years, so that every target, with its pauses, fits in the
 /// nanoseconds that business-time arithmetic uses.
 pub const MAX_TARGET: Duration = Duration::days(200 * 366);
@@ -523,7 +527,9 @@ impl Definitions {
     /// # Errors
     /// [`Error::DuplicateDefinition`] when two definitions share an id;
     /// [`Error::NonPositiveTarget`] or [`Error::TargetTooLong`] when a target is not in
-    /// `(0, MAX_TARGET]`.
+    /// `(0, MAX_TARGET]`; for a [`RelativeTarget`], [`Error::RelativeWithoutCalendar`]
+    /// without a calendar, [`Error::RelativeTooLong`] past [`MAX_BUSINESS_DAYS`], and
+    /// [`Error::Calendar`] for a `by` or `cutoff` that is not a time of day (`"HH:MM"`).
     ///
     /// ```
     /// use itsm_sla::chrono::Duration;
@@ -555,6 +561,13 @@ impl Definitions {
             if let Some(rel) = &d.relative {
                 if d.calendar.is_none() && d.calendar_from.is_none() {
                     return Err(Error::RelativeWithoutCalendar { id: d.id.clone() });
+                }
+                if rel.business_days > MAX_BUSINESS_DAYS {
+                    return Err(Error::RelativeTooLong {
+                        id: d.id.clone(),
+                        days: rel.business_days,
+                        max: MAX_BUSINESS_DAYS,
+                    });
                 }
                 for t in [&rel.by, &rel.cutoff].into_iter().flatten() {
                     itsm_calendar::Segment::parse(t, "24:00")?;

@@ -96,6 +96,18 @@ pub enum Error {
         /// The definition.
         id: String,
     },
+    /// A relative target counts more business days than supported.
+    #[error(
+        "SLA definition `{id}` has a relative target of {days} business days; at most {max} are supported"
+    )]
+    RelativeTooLong {
+        /// The definition.
+        id: String,
+        /// The business days given.
+        days: u32,
+        /// The most supported, [`MAX_BUSINESS_DAYS`](crate::MAX_BUSINESS_DAYS).
+        max: u32,
+    },
     /// An error of `itsm-core` (a duration that does not parse, for example), as is.
     #[error(transparent)]
     Core(#[from] itsm_core::Error),

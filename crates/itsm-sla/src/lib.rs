@@ -9,8 +9,16 @@
 //!   custom), agreement (SLA, OLA, underpinning contract), target duration, calendar, and
 //!   start, stop, pause, resume, cancel and reset [`Condition`]s over a practice-neutral
 //!   [`TicketView`]; [`PauseMode`] (pause moves the deadline, freeze does not, or none);
-//!   retroactive start; warning thresholds; escalations before or after the deadline; and
-//!   [`ReopenMode`] (new cycle, continue, or count time resolved as paused).
+//!   retroactive start (and, per [`CycleStart`], in new cycles) and retroactive pause;
+//!   warning thresholds; escalations before or after the deadline; [`ReopenMode`] (new
+//!   cycle, continue, or count time resolved as paused); a [`RelativeTarget`] ("end of the
+//!   next business day"); the calendar and its time zone chosen per ticket
+//!   ([`Definition::calendar_from`], [`ZoneSource`]).
+//! - Conditions may test a change ([`Condition::ChangesTo`] and its kin, against
+//!   [`TicketView::previous`]), so a reset fires on the update that changes a field.
+//! - Every difference between the tools is an option: `docs/sla.md` in the repository
+//!   tabulates each rule as ServiceNow and iTop document it and the option that selects
+//!   it; `tests/conformance.rs` checks each row.
 //! - [`decide`] evaluates them in ServiceNow's documented order (stop, reset, cancel, pause,
 //!   resume) on each [`Input`], [`evolve`] folds the [`Event`]s, [`next_deadline`] says when
 //!   to tick; ticks in between emit nothing.
@@ -83,7 +91,7 @@
 //!
 //! # Stability
 //! [`Event`], [`Stage`], [`AlarmKind`], [`Input`] and [`Target`] are matched exhaustively by
-//! hosts: a new variant is a breaking change. Specs ([`Definition`], [`EscalationRule`],
+//! hosts: a new variant is a breaking change (0.x: [`Event::Retargeted`] was one). Specs ([`Definition`], [`EscalationRule`],
 //! [`Condition`], [`TicketView`] and the option enums), [`Context`], results ([`Measure`],
 //! [`Replay`], [`Outcome`], [`BreachChange`], [`Finding`]) and [`Error`] may grow
 //! (`#[non_exhaustive]`): build them with their constructors. The state ([`Clock`],
@@ -111,8 +119,8 @@ mod replay;
 
 pub use checks::{Finding, check};
 pub use definition::{
-    Agreement, Calendars, CycleStart, Definition, Definitions, EscalationRule, MAX_TARGET,
-    PauseMode, RelativeTarget, ReopenMode, Selection, Target, ZoneSource,
+    Agreement, Calendars, CycleStart, Definition, Definitions, EscalationRule, MAX_BUSINESS_DAYS,
+    MAX_TARGET, PauseMode, RelativeTarget, ReopenMode, Selection, Target, ZoneSource,
 };
 pub use error::Error;
 pub use event::Event;

@@ -4,8 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 
 use crate::definition::{
-    Calendars, CycleStart, Definition, Definitions, PauseMode, RelativeTarget, ReopenMode,
-    Selection,
+    Calendars, CycleStart, Definition, Definitions, MAX_BUSINESS_DAYS, PauseMode, RelativeTarget,
+    ReopenMode, Selection,
 };
 use crate::error::Error;
 use crate::event::Event;
@@ -310,18 +310,26 @@ fn push(sim: &mut Clocks, events: &mut Vec<Event>, event: Event) {
 /// definition's [`ReopenMode`]). A running clock: stop completes it; reset with start
 /// completes it and attaches a new cycle; cancel (by default: start no longer true) cancels
 /// it; pause pauses it; resume (by default: pause no longer true) resumes it. When several
-/// definitions of the same target kind would attach at once, [`Selection`] chooses. A clock
-/// that attaches (or continues after a reopen) while the pause condition holds is paused at
-/// once. A retroactive start applies unless the definition's previous clock on the ticket
-/// completed (a reset or a reopen in [`ReopenMode::NewCycle`] counts from now: the new cycle
-/// must not re-count the old one).
+/// definitions of the same target kind would attach at once, [`Selection`] chooses; under
+/// an exclusive selection a reopen that would continue a completed clock is a candidate
+/// like an attach, so it continues only if no clock of its kind runs. Under
+/// [`Selection::ShortestTargetRecomputed`] each running clock first moves to the shortest
+/// matching definition of its kind ([`Event::Retargeted`]). A clock that attaches (or
+/// continues after a reopen) while the pause condition holds is paused at once. A
+/// retroactive start applies unless the definition's previous clock on the ticket completed
+/// (a reset or a reopen in [`ReopenMode::NewCycle`] counts from now, so the new cycle does
+/// not re-count the old one) and [`Definition::new_cycle_start`] is
+/// [`CycleStart::FromAttach`]. The clock's calendar is [`Definition::calendar_for`] the
+/// view; a [`RelativeTarget`] becomes the business time from the start to its deadline.
 ///
 /// # Errors
 /// [`Error::ClockWentBackwards`] when `now` is before the latest event folded into `state`
 /// ([`Clocks::last_input`]);
 /// [`Error::UnknownCalendar`], [`Error::CalendarQuery`] (past a calendar's horizon, for
-/// example) or [`Error::DateOverflow`] when a deadline cannot be computed. Nothing changed:
-/// `state` is only read.
+/// example) or [`Error::DateOverflow`] when a deadline cannot be computed (a calendar chosen
+/// by the ticket that the host did not pass is `UnknownCalendar` too);
+/// [`Error::RelativeWithoutCalendar`] or [`Error::Calendar`] (a zone that does not parse)
+/// for a relative target. Nothing changed: `state` is only read.
 ///
 /// # Example
 /// ```
@@ -587,9 +595,6 @@ fn attach(
     })
 }
 
-/// The longest relative target, in business days: about forty years of working days.
-pub(crate) const MAX_BUSINESS_DAYS: u32 = 10_000;
-
 /// A calendar open every day from the local time `from` to midnight in `zone`: how local
 /// times of day are found (the business calendar does not say its zone).
 fn local_times(zone: &str, from: &str) -> Result<Calendar, Error> {
@@ -613,6 +618,7 @@ fn relative_target(
         return Err(Error::RelativeWithoutCalendar { id: def.id.clone() });
     };
     let q = |e| time.calendar_error(name, e);
+    // `Definitions::new` refuses more; a hand-made list is bounded here all the same.
     let mut days = rel.business_days.min(MAX_BUSINESS_DAYS);
     if let Some(cutoff) = &rel.cutoff {
         if local_times(zone, cutoff)?.is_open(&start)? {

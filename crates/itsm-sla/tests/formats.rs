@@ -21,8 +21,8 @@ mod common;
 use chrono::Duration;
 use common::*;
 use itsm_sla::{
-    Clocks, Condition, Definition, EscalationRule, Event, PauseMode, ReopenMode, Selection, Target,
-    evolve,
+    Clocks, Condition, CycleStart, Definition, EscalationRule, Event, PauseMode, RelativeTarget,
+    ReopenMode, Selection, Target, ViewField, ZoneSource, evolve,
 };
 
 fn round_trip<T>(value: &T) -> T
@@ -63,8 +63,56 @@ fn everything() -> Definition {
         d.thresholds = vec![50, 75];
         d.escalations = vec![EscalationRule::new("manager", Duration::seconds(-900))];
         d.reopen = ReopenMode::PauseWhileResolved;
+        d.new_cycle_start = CycleStart::FromField;
+        d.retroactive_pause = true;
+        d.calendar_from = Some(ViewField::Field("schedule".into()));
+        d.zone_source = ZoneSource::CallerLocation;
+        d.zone = Some("+01:00".into());
+        let mut relative = RelativeTarget::by(2, "10:00");
+        relative.cutoff = Some("14:00".into());
+        d.relative = Some(relative);
+        d.cancel = Some(Condition::ChangesFrom {
+            field: ViewField::Group,
+            values: vec!["vendor".into()],
+        });
         d
     }
+}
+
+/// The options of issue 21 in JSON: each left out when it has its default, so files and
+/// stored definitions of before read and write unchanged.
+#[test]
+fn the_conformance_options_read_and_write_as_documented() {
+    let d = everything();
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["new_cycle_start"], "from_field");
+    assert_eq!(json["retroactive_pause"], true);
+    assert_eq!(
+        json["calendar_from"],
+        serde_json::json!({"field": "schedule"})
+    );
+    assert_eq!(json["zone_source"], "caller_location");
+    assert_eq!(
+        json["relative"],
+        serde_json::json!({"business_days": 2, "by": "10:00", "cutoff": "14:00"})
+    );
+    assert_eq!(
+        json["cancel"],
+        serde_json::json!({"changes_from": {"field": "group", "values": ["vendor"]}})
+    );
+    let plain = serde_json::to_value(resolution("p1", 4, None)).unwrap();
+    for key in [
+        "new_cycle_start",
+        "retroactive_pause",
+        "calendar_from",
+        "zone_source",
+        "zone",
+        "relative",
+    ] {
+        assert!(plain.get(key).is_none(), "{key} written at its default");
+    }
+    let field: ZoneSource = serde_json::from_str(r#"{"field": "tz"}"#).unwrap();
+    assert_eq!(field, ZoneSource::Field("tz".into()));
 }
 
 #[test]
@@ -82,6 +130,7 @@ fn definitions_round_trip() {
         Selection::All,
         Selection::FirstMatch,
         Selection::ShortestTarget,
+        Selection::ShortestTargetRecomputed,
     ] {
         assert_eq!(round_trip(&s), s);
     }

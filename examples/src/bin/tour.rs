@@ -298,6 +298,17 @@ fn sla_event(event: &itsm_sla::Event) -> String {
             if *breached { " late" } else { " in time" }
         ),
         E::Canceled { definition, at, .. } => format!("{} {definition} canceled", t(at)),
+        E::Retargeted {
+            definition,
+            to,
+            at,
+            deadline,
+            ..
+        } => format!(
+            "{} {definition} now runs to {to}'s goal, due {}",
+            t(at),
+            t(deadline)
+        ),
     }
 }
 
