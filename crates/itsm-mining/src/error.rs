@@ -124,10 +124,9 @@ impl std::fmt::Display for LogProblem {
                 f,
                 "attribute `{attribute}` of `{owner}` is not a finite number; only finite floats are allowed"
             ),
-            LogProblem::TimeOutOfRange { owner } => write!(
-                f,
-                "`{owner}` has a time outside the years 0001 to 9999"
-            ),
+            LogProblem::TimeOutOfRange { owner } => {
+                write!(f, "`{owner}` has a time outside the years 0001 to 9999")
+            }
             LogProblem::AttributeTypeConflict {
                 of,
                 attribute,

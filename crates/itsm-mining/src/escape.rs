@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn xml_replaces_what_it_cannot_carry() {
-        assert_eq!(xml_text("\u{8}\u{FFFE}\u{FFFF}"), "\u{FFFD}\u{FFFD}\u{FFFD}");
+        assert_eq!(
+            xml_text("\u{8}\u{FFFE}\u{FFFF}"),
+            "\u{FFFD}\u{FFFD}\u{FFFD}"
+        );
         assert_eq!(xml_text("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");
         assert_eq!(xml_text("]]>"), "]]&gt;");
         assert_eq!(xml_text("\u{85}é"), "\u{85}é");

@@ -93,7 +93,10 @@ impl std::fmt::Display for ObjectType {
 /// A typed attribute value.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(tag = "type", content = "value", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "type", content = "value", rename_all = "snake_case")
+)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Value {
@@ -170,7 +173,10 @@ pub struct Attribute {
     /// The value.
     pub value: Value,
     /// From when it holds (objects only; an event's attributes hold at the event's time).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -325,12 +331,7 @@ struct Declarations<'a> {
 }
 
 impl<'a> Declarations<'a> {
-    fn declare(
-        &mut self,
-        of: &'a str,
-        attribute: &'a Attribute,
-        problems: &mut Vec<LogProblem>,
-    ) {
+    fn declare(&mut self, of: &'a str, attribute: &'a Attribute, problems: &mut Vec<LogProblem>) {
         let list = self.by_owner.entry(of).or_default();
         let kind = attribute.value.type_name();
         match list.iter().find(|(name, _)| *name == attribute.name) {
@@ -506,7 +507,10 @@ impl EventLog {
 
     /// The attribute declarations OCEL 2.0 lists: per activity (`events == true`) or per
     /// object type, each attribute's name and type in first-seen order.
-    pub(crate) fn declarations(&self, events: bool) -> BTreeMap<String, Vec<(String, &'static str)>> {
+    pub(crate) fn declarations(
+        &self,
+        events: bool,
+    ) -> BTreeMap<String, Vec<(String, &'static str)>> {
         let mut out: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
         let mut add = |of: &str, attributes: &[Attribute]| {
             let list = out.entry(of.to_owned()).or_default();

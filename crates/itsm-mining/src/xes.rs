@@ -51,7 +51,10 @@ fn push_attribute(out: &mut String, key: &str, value: &Value) {
 }
 
 /// Writes each key once, with its last value: XES keys are unique within an element.
-fn push_attributes<'a>(out: &mut String, attributes: impl DoubleEndedIterator<Item = &'a Attribute>) {
+fn push_attributes<'a>(
+    out: &mut String,
+    attributes: impl DoubleEndedIterator<Item = &'a Attribute>,
+) {
     let mut seen: Vec<&str> = Vec::new();
     let mut keep: Vec<&Attribute> = Vec::new();
     for a in attributes.rev() {
@@ -89,7 +92,10 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
     for (object, events) in log.cases(case_type) {
         out.push_str("<trace>");
         push_attribute(&mut out, "concept:name", &Value::String(object.id.clone()));
-        push_attributes(&mut out, object.attributes.iter().filter(|a| a.at.is_none()));
+        push_attributes(
+            &mut out,
+            object.attributes.iter().filter(|a| a.at.is_none()),
+        );
         for e in events {
             out.push_str("<event>");
             push_attribute(&mut out, "concept:name", &Value::String(e.activity.clone()));
