@@ -478,7 +478,11 @@ pub fn next_deadline(
 /// round ends, in [`Mode::AllMatches`] each that holds fires until one with the stop flag.
 /// Actions apply in order. When the round changed the record, the next round takes the
 /// `updated` rules watching a changed field; evaluation ends after a round without
-/// changes.
+/// changes. Conditions that test a change ([`Condition::ChangesTo`](itsm_core::Condition::ChangesTo)
+/// and its kin, shared with SLA definitions) compare with the view's own `previous` when it
+/// has one; otherwise with an empty record on creation (the fields set count as changed),
+/// with `before` on an update, and in a later round with the record as the round before
+/// left it. On a tick they are false.
 ///
 /// # Errors
 /// [`Error::LoopBound`] when rule firings would change the record more than
@@ -516,6 +520,15 @@ pub fn evaluate(
     let mut view;
     // (rule index, why) for the current round.
     let mut triggered: Vec<(usize, String)> = Vec::new();
+    // What the change tests of conditions (`changes`, `changes to`, `changes from`) compare
+    // with, when the view carries no `previous` of its own: an empty record on creation
+    // (the fields set count as changed), the host's `before` on an update, and in later
+    // rounds the record as the round before left it.
+    let mut before: Option<TicketView> = match input {
+        Input::Created(_) => Some(TicketView::default()),
+        Input::Updated { before, .. } => Some(before.clone()),
+        Input::Tick { .. } => None,
+    };
     match input {
         Input::Created(v) => {
             view = v.clone();
@@ -579,7 +592,13 @@ pub fn evaluate(
     let mut involved: Vec<String> = Vec::new();
     let mut round: u32 = 0;
     loop {
-        let snapshot = view.clone();
+        let mut snapshot = view.clone();
+        if snapshot.previous.is_none() {
+            snapshot.previous = before.take().map(|mut b| {
+                b.previous = None;
+                Box::new(b)
+            });
+        }
         for (i, why) in &triggered {
             let Some(rule) = rules.get(*i) else { continue };
             let Some(clauses) = rule.condition.explain(&snapshot, Some(now)) else {
@@ -625,6 +644,8 @@ pub fn evaluate(
         if changed.is_empty() {
             break;
         }
+        snapshot.previous = None;
+        before = Some(snapshot);
         round = round.saturating_add(1);
         triggered.clear();
         for (i, rule) in rules.iter().enumerate() {
