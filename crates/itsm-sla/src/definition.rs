@@ -369,7 +369,9 @@ pub enum Selection {
     /// running; when another definition of the kind becomes the shortest match while a clock
     /// runs, the clock moves to it ([`Event::Retargeted`](crate::Event::Retargeted)),
     /// keeping the time spent and the time paused: only the goal, the deadline and the
-    /// alarms change.
+    /// alarms change. Only a definition that counts on the clock's calendar for the ticket
+    /// takes it over (its time spent is business time on that calendar), and the goal is
+    /// the definition's `target` (a [`RelativeTarget`] is not recomputed).
     ShortestTargetRecomputed,
 }
 

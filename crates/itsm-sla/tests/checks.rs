@@ -312,3 +312,35 @@ fn findings_explain_themselves() {
         "`p1`: threshold 0% can never fire usefully (allowed: 1 to 1000, each once)"
     );
 }
+
+/// A start on "priority changes to 1" holds on one update only; the cases `check`
+/// enumerates have no update before, so it says the conditions are not checked instead of
+/// claiming the definition never starts.
+#[test]
+fn conditions_on_change_are_reported_as_not_checked() {
+    let on_change = with(sensible(), |d| {
+        d.start = Condition::All(vec![
+            Condition::Not(Box::new(Condition::CategoryIn(vec![Canceled]))),
+            Condition::ChangesTo {
+                field: itsm_sla::ViewField::Priority,
+                values: vec!["1".into()],
+            },
+        ]);
+    });
+    let found = findings(on_change);
+    assert_eq!(
+        found,
+        [Finding::TestsChanges {
+            definition: "p1".into()
+        }]
+    );
+    assert_eq!(
+        found[0].to_string(),
+        "`p1`: its conditions test changes, which depend on the update before; they are not checked"
+    );
+    // A reset on change is not among the checked conditions: nothing to report.
+    let reset = with(sensible(), |d| {
+        d.reset = Condition::Changes(itsm_sla::ViewField::Priority);
+    });
+    assert_eq!(findings(reset), []);
+}

@@ -86,3 +86,40 @@ fn a_date_overflow_names_the_definition_and_what_was_computed() {
         "SLA definition `p1`: the date overflows computing an escalation"
     );
 }
+
+/// A relative target is checked with the definitions: a calendar to count business days
+/// on, a bounded count, local times that parse.
+#[test]
+fn a_bad_relative_target_is_refused_by_name() {
+    let relative = |rel: itsm_sla::RelativeTarget| {
+        let mut d = Definition::new("next-day", Target::Resolution, Duration::hours(8));
+        d.calendar = Some("office".into());
+        d.relative = Some(rel);
+        Definitions::new(vec![d], Selection::All)
+    };
+    let refused = relative(itsm_sla::RelativeTarget::end_of_day(10_001)).unwrap_err();
+    assert_eq!(
+        refused,
+        Error::RelativeTooLong {
+            id: "next-day".into(),
+            days: 10_001,
+            max: itsm_sla::MAX_BUSINESS_DAYS
+        }
+    );
+    assert_eq!(
+        refused.to_string(),
+        "SLA definition `next-day` has a relative target of 10001 business days; at most 10000 are supported"
+    );
+    assert!(matches!(
+        relative(itsm_sla::RelativeTarget::by(1, "25:00")),
+        Err(Error::Calendar(_))
+    ));
+    assert!(relative(itsm_sla::RelativeTarget::by(1, "10:30")).is_ok());
+    let mut no_calendar = Definition::new("next-day", Target::Resolution, Duration::hours(8));
+    no_calendar.relative = Some(itsm_sla::RelativeTarget::end_of_day(1));
+    let refused = Definitions::new(vec![no_calendar], Selection::All).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "SLA definition `next-day` has a relative target but no calendar; name one in `calendar` or `calendar_from`"
+    );
+}
