@@ -46,7 +46,15 @@ fn the_topology_has_its_size_scale_and_cycles() {
         (spec.nodes.len(), spec.groups.len(), graph.node_count()),
         (57, 9, 66)
     );
-    assert_eq!(spec.severity, SeverityScale::servicenow());
+    // ServiceNow's four levels and holding level; the file does not turn on the preset's
+    // redundancy and cluster rules (`redundancy_lowers`, `clusters_down`: opt-in fields).
+    let servicenow = SeverityScale::servicenow();
+    assert_eq!(spec.severity.levels, servicenow.levels);
+    assert_eq!(spec.severity.group_holding, servicenow.group_holding);
+    assert_eq!(
+        (spec.severity.redundancy_lowers, spec.severity.clusters_down),
+        (0, None)
+    );
     let cycles: Vec<Vec<&str>> = graph
         .cycles()
         .iter()
