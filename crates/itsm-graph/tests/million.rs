@@ -22,8 +22,9 @@
 use std::sync::OnceLock;
 
 use itsm_graph::{
-    EdgeSpec, Graph, GraphBuilder, GraphSpec, NodeKind, NodeSpec, Propagation, RelationSpec,
-    Resilience, Scenario, SeverityScale, WhatIf,
+    Alarm, EdgeSpec, Graph, GraphBuilder, GraphEdit, GraphSpec, MaintenanceRule, NodeKind,
+    NodeSpec, Propagation, RelationSpec, Resilience, RootCauseQuery, Scenario, SeverityScale,
+    WhatIf,
 };
 
 /// The chain's length (see the file's documentation).
@@ -349,5 +350,84 @@ fn the_chain_below_the_database_fails_like_the_database() {
             g.resilience("shop-db", 3, 50_000).unwrap(),
             plain.resilience("shop-db", 3, 50_000).unwrap()
         );
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 21's queries on the chain: maintenance rules, root causes and single points of
+// failure during maintenance, what-if over graph edits.
+
+#[test]
+fn maintenance_rules_on_a_million_long_chain() {
+    small_stack(|| {
+        let g = chain();
+        let n = n();
+        let middle = format!("c{}", n / 2);
+        // Excluded: the failure stops at the node in maintenance.
+        let scenario = Scenario::new(vec![itsm_graph::Failure::outage(&last())], &[&middle]);
+        let report = g.impact(&scenario).unwrap();
+        assert_eq!(report.affected.len(), n - n / 2 - 1);
+        assert_eq!(g.severity_in(&report, "c0"), Ok(0));
+        // HidesParents: the node in maintenance hides everything above it (one walk).
+        let mut hidden = Scenario::new(vec![itsm_graph::Failure::outage("c1")], &[&last()]);
+        hidden.maintenance_rule = MaintenanceRule::HidesParents;
+        assert!(g.impact(&hidden).unwrap().affected.is_empty());
+    });
+}
+
+#[test]
+fn root_causes_and_single_points_during_maintenance_on_a_million_long_chain() {
+    small_stack(|| {
+        let g = chain();
+        let n = n();
+        let middle = format!("c{}", n / 2);
+        let mut q = RootCauseQuery::new(vec![Alarm::outage("c0")], 5, 100);
+        q.maintenance = vec![last()];
+        q.maintenance_rule = MaintenanceRule::HidesParents;
+        assert!(g.root_causes_for(&q).unwrap().is_empty());
+        q.maintenance = vec!["c50".into()];
+        q.maintenance_rule = MaintenanceRule::Excluded;
+        // c1 .. c49 and c0 itself explain the alarm; c50 is in maintenance, c51 .. cut off.
+        assert_eq!(g.root_causes_for(&q).unwrap().len(), 5);
+        q.limit = usize::MAX;
+        assert_eq!(g.root_causes_for(&q).unwrap().len(), 50);
+        let spofs = g
+            .single_points_of_failure_during("c0", &[&middle], MaintenanceRule::LostCapacity)
+            .unwrap();
+        assert_eq!(spofs.len(), n / 2 - 1);
+    });
+}
+
+#[test]
+fn what_if_over_edits_of_a_million_long_chain() {
+    small_stack(|| {
+        let n = n();
+        let mut spec = GraphSpec::new(
+            vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+            (0..n)
+                .map(|i| NodeSpec::new(&format!("c{i}"), kind_of(i), "host"))
+                .collect(),
+            vec![],
+            (0..n - 1)
+                .map(|i| EdgeSpec::new(&format!("c{i}"), &format!("c{}", i + 1), "depends_on"))
+                .collect(),
+        );
+        spec.severity = SeverityScale::outage_degraded();
+        let cut = EdgeSpec::new(
+            &format!("c{}", n / 2),
+            &format!("c{}", n / 2 + 1),
+            "depends_on",
+        );
+        let diff = spec
+            .what_if_edited(
+                &[GraphEdit::RemoveEdge(cut)],
+                &Scenario::outages(&[&last()]),
+            )
+            .unwrap();
+        let lost: Vec<&str> = diff.only_first.iter().map(|(id, _)| id.as_str()).collect();
+        let tenth = n / 10;
+        let above: Vec<String> = (0..6).map(|k| format!("c{}", k * tenth)).collect();
+        assert_eq!(lost, above, "the services at or above the cut");
+        assert!(diff.only_second.is_empty() && diff.changed.is_empty());
     });
 }
