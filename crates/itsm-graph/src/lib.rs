@@ -13,11 +13,19 @@
 //!   petgraph's types never appear in this crate's API. A builder checks ids in bulk
 //!   ([`GraphBuilder::check_ids`], or at `build`).
 //! - Queries are fixpoints, so cycles (which real CMDBs have: [`Graph::cycles`] reports them)
-//!   never break them: [`Graph::impact`] with severities, maintenance masks and an explanation
-//!   per affected business service ([`ImpactReport`]); [`Graph::root_causes`];
-//!   [`Graph::blast_radius`]; [`Graph::single_points_of_failure`]; [`Graph::resilience`] (how
-//!   many simultaneous failures a service survives); [`Graph::what_if`]. For many queries,
-//!   reuse a [`Workspace`]: it resets only what a query touched.
+//!   never break them: [`Graph::impact`] with severities, maintenance (counted as
+//!   [`MaintenanceRule`] says) and an explanation per affected business service
+//!   ([`ImpactReport`], read with [`Graph::severity_in`]); [`Graph::root_causes`] and
+//!   [`Graph::root_causes_for`] (alarms with a severity, maintenance);
+//!   [`Graph::blast_radius`]; [`Graph::single_points_of_failure`] (and
+//!   [`Graph::single_points_of_failure_during`] a maintenance window); [`Graph::resilience`]
+//!   (how many simultaneous failures a service survives); [`Graph::what_if`], and
+//!   [`GraphSpec::what_if_edited`] over [`GraphEdit`]s. For many queries, reuse a
+//!   [`Workspace`]: it resets only what a query touched.
+//! - Each tool's documented rules are options: ServiceNow's (a holding group one level
+//!   lower, two affected clusters down: [`SeverityScale::servicenow`]; cluster member
+//!   influence: [`GroupSpec::with_influence`]) and iTop's (redundancy counts, excluded nodes,
+//!   the default [`MaintenanceRule::Excluded`]).
 //!
 //! Results come in a documented order: affected nodes in graph order (the spec's nodes, then
 //! its groups), explanations and service lists by id, candidates by rank then id. Nothing
