@@ -1,0 +1,290 @@
+//! Sweeps staffing levels of a simulated service desk (itsm-sim, full path: every ticket
+//! through itsm-incident and itsm-sla) and writes an SVG plot of SLA attainment against
+//! agents.
+//!
+//! The arrival rates per priority are estimated from the UCI ServiceNow log when it is given
+//! (a path argument, or `ITSM_DATA`), else a built-in model is used. The log has no work
+//! times, so service times and SLA targets are stated assumptions (printed).
+//!
+//! ```text
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! ```
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
+
+mod plot;
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use itsm_sim::{
+    Arrivals, Attainment, ClassSpec, Config, Model, Path, Report, ServiceTime, Staffing,
+    estimate_rates, simulate,
+};
+
+/// The assumptions per priority: (median work time in minutes, response target, resolution
+/// target). Work times are lognormal with sigma 0.8 (mean = median x 1.38).
+const ASSUMED: [(u8, i64, Duration, Duration); 4] = [
+    (1, 90, Duration::minutes(15), Duration::hours(4)),
+    (2, 60, Duration::hours(1), Duration::hours(8)),
+    (3, 40, Duration::hours(4), Duration::hours(24)),
+    (4, 30, Duration::hours(8), Duration::hours(72)),
+];
+const SIGMA: f64 = 0.8;
+
+/// The built-in arrival rates per hour (about the UCI log's mix, at a smaller desk's volume).
+const BUILT_IN: [(u8, f64); 4] = [(1, 0.05), (2, 0.15), (3, 2.2), (4, 0.1)];
+
+struct Options {
+    log: Option<PathBuf>,
+    quick: bool,
+    max_agents: Option<u32>,
+    out: PathBuf,
+}
+
+fn options() -> Result<Options, Box<dyn Error>> {
+    let mut o = Options {
+        log: None,
+        quick: false,
+        max_agents: None,
+        out: PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../target/staffing-attainment.svg"
+        )),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--quick" => o.quick = true,
+            "--max-agents" => {
+                o.max_agents = Some(args.next().ok_or("--max-agents needs a number")?.parse()?)
+            }
+            "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
+            "-h" | "--help" => {
+                return Err("usage: staffing [--quick] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
+            }
+            _ => o.log = Some(PathBuf::from(a)),
+        }
+    }
+    if o.log.is_none() {
+        if let Some(root) = std::env::var_os("ITSM_DATA") {
+            o.log = Some(PathBuf::from(root).join("uci-incident-event-log/incident_event_log.csv"));
+        }
+    }
+    Ok(o)
+}
+
+/// The arrival instants (priority, opened at) of the UCI log: each incident's first row.
+fn uci_arrivals(path: &std::path::Path) -> Result<Vec<(u8, DateTime<Utc>)>, Box<dyn Error>> {
+    let mapping = itsm_examples::uci::mapping()?;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let log = itsm_examples::uci::load(std::io::BufReader::with_capacity(1 << 20, file), &mapping)?;
+    Ok(log
+        .incidents
+        .iter()
+        .filter_map(|i| i.rows.first())
+        .map(|r| (r.priority, r.opened_at.unwrap_or(r.updated_at)))
+        .collect())
+}
+
+fn fmt_wait(hours: f64) -> String {
+    if hours < 2.0 {
+        format!("{:.1} min", hours * 60.0)
+    } else {
+        format!("{hours:.1} h")
+    }
+}
+
+fn pct(a: Attainment) -> String {
+    a.ratio()
+        .map_or("n/a".into(), |r| format!("{:.1}%", 100.0 * r))
+}
+
+fn add(a: &mut Attainment, b: Attainment) {
+    a.met += b.met;
+    a.breached += b.breached;
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let o = options()?;
+    let rates: BTreeMap<u8, Arrivals> = match &o.log {
+        Some(path) => {
+            let seen = uci_arrivals(path)?;
+            let first = seen
+                .iter()
+                .map(|(_, t)| *t)
+                .min()
+                .ok_or("the log has no incidents")?;
+            let last = seen
+                .iter()
+                .map(|(_, t)| *t)
+                .max()
+                .ok_or("the log has no incidents")?;
+            println!(
+                "model: arrival rates from {} ({} incidents opened {} to {})",
+                path.display(),
+                seen.len(),
+                first.format("%Y-%m-%d"),
+                last.format("%Y-%m-%d")
+            );
+            estimate_rates(&seen, Duration::hours(1))?
+        }
+        None => {
+            println!("model: built-in (no log given and ITSM_DATA unset)");
+            BUILT_IN
+                .iter()
+                .map(|(p, r)| (*p, Arrivals::per_hour(*r)))
+                .collect()
+        }
+    };
+    let mut classes = Vec::new();
+    for (p, arrivals) in &rates {
+        let Some((_, median, response, resolution)) = ASSUMED.iter().find(|a| a.0 == *p) else {
+            println!("priority {p}: no assumptions, left out");
+            continue;
+        };
+        classes.push(ClassSpec::new(
+            *p,
+            arrivals.clone(),
+            ServiceTime::Lognormal {
+                median: Duration::minutes(*median),
+                sigma: SIGMA,
+            },
+            *response,
+            *resolution,
+        ));
+    }
+    let line: Vec<String> = classes
+        .iter()
+        .map(|c| format!("p{} {:.4}", c.priority, c.arrivals.rate_per_hour()))
+        .collect();
+    let total: f64 = classes.iter().map(|c| c.arrivals.rate_per_hour()).sum();
+    println!("arrivals per hour: {} (total {total:.4})", line.join(", "));
+    let line: Vec<String> = ASSUMED
+        .iter()
+        .map(|(p, m, r, s)| {
+            format!(
+                "p{p} work median {m} min, response {}, resolution {}",
+                itsm_core::duration::format(*r),
+                itsm_core::duration::format(*s)
+            )
+        })
+        .collect();
+    println!(
+        "assumed (lognormal work, sigma {SIGMA}): {}",
+        line.join("; ")
+    );
+
+    let (weeks, warmup_days, seeds) = if o.quick { (2, 2, 2u64) } else { (8, 7, 5) };
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 5, 0, 0, 0)
+        .single()
+        .ok_or("date")?;
+    let mut config = Config::new(
+        start,
+        Duration::weeks(weeks) + Duration::days(warmup_days),
+        classes,
+        Staffing::Constant { agents: 1 },
+    );
+    config.warmup = Duration::days(warmup_days);
+    config.sample_every = Duration::hours(6);
+    let load = Model::new(config.clone())?.offered_load();
+    let max = o.max_agents.unwrap_or(load.ceil() as u32 + 4).max(1);
+    println!("offered load: {load:.2} agents (the desk needs more than this on duty)");
+    println!(
+        "runs: {weeks} weeks after {warmup_days} days of warm-up, seeds 1-{seeds}, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock"
+    );
+    println!();
+    let priorities: Vec<u8> = config.classes.iter().map(|c| c.priority).collect();
+    let head: Vec<String> = priorities.iter().map(|p| format!("p{p} resp")).collect();
+    println!(
+        "{:>6}  {:>6}  {:>10}  {:>10}  {}  {:>10}",
+        "agents",
+        "util",
+        "mean wait",
+        "p90 wait",
+        head.iter()
+            .map(|h| format!("{h:>8}"))
+            .collect::<Vec<_>>()
+            .join("  "),
+        "resolution"
+    );
+    let started = Instant::now();
+    let mut tickets = 0u64;
+    let mut lines: Vec<plot::Line> = priorities
+        .iter()
+        .map(|p| (format!("p{p} response"), Vec::new()))
+        .collect();
+    lines.push(("all resolution".into(), Vec::new()));
+    let mut enough: Option<u32> = None;
+    for agents in 1..=max {
+        config.staffing = Staffing::Constant { agents };
+        let model = Model::new(config.clone())?;
+        let reports: Vec<Report> = (1..=seeds)
+            .map(|seed| simulate(&model, seed, Path::Full))
+            .collect::<Result<_, _>>()?;
+        tickets += reports.iter().map(|r| r.arrivals).sum::<u64>();
+        let n = reports.len() as f64;
+        let util = reports.iter().map(|r| r.utilisation).sum::<f64>() / n;
+        let count: u64 = reports.iter().map(|r| r.waits.count).sum();
+        let mean = reports
+            .iter()
+            .map(|r| r.waits.mean_hours * r.waits.count as f64)
+            .sum::<f64>()
+            / count.max(1) as f64;
+        let p90 = reports
+            .iter()
+            .map(|r| r.waits.p90.num_milliseconds() as f64 / 3.6e6)
+            .sum::<f64>()
+            / n;
+        let mut response = vec![Attainment::default(); priorities.len()];
+        let mut resolution = Attainment::default();
+        for r in &reports {
+            for (i, c) in r.classes.iter().enumerate() {
+                if let Some(a) = response.get_mut(i) {
+                    add(a, c.response);
+                }
+                add(&mut resolution, c.resolution);
+            }
+        }
+        let cells: Vec<String> = response.iter().map(|a| format!("{:>8}", pct(*a))).collect();
+        println!(
+            "{agents:>6}  {:>5.1}%  {:>10}  {:>10}  {}  {:>10}",
+            100.0 * util,
+            fmt_wait(mean),
+            fmt_wait(p90),
+            cells.join("  "),
+            pct(resolution)
+        );
+        for (line, a) in lines.iter_mut().zip(response.iter().chain([&resolution])) {
+            if let Some(r) = a.ratio() {
+                line.1.push((f64::from(agents), 100.0 * r));
+            }
+        }
+        if enough.is_none() && response.iter().all(|a| a.ratio().is_some_and(|r| r >= 0.9)) {
+            enough = Some(agents);
+        }
+    }
+    println!();
+    match enough {
+        Some(n) => println!("fewest agents meeting every response target 90% of the time: {n}"),
+        None => {
+            println!("fewest agents meeting every response target 90% of the time: more than {max}")
+        }
+    }
+    let svg = plot::chart("Simulated SLA attainment against staffing", &lines);
+    if let Some(dir) = o.out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&o.out, svg).map_err(|e| format!("cannot write {}: {e}", o.out.display()))?;
+    println!("plot: {}", o.out.display());
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "simulated {tickets} tickets in {secs:.2} s ({:.0} tickets/s on the full path)",
+        tickets as f64 / secs.max(1e-9)
+    );
+    Ok(())
+}
