@@ -769,13 +769,9 @@ impl Host<'_> {
             running.values().all(|n| *n <= 1),
             "two running clocks of one definition: {running:?}"
         );
-        let exclusive = self.defs.selection() != Selection::All
-            && self
-                .defs
-                .list()
-                .iter()
-                .all(|d| d.reopen == ReopenMode::NewCycle);
-        if exclusive {
+        // Issue 21: a reopen of the continue-style modes goes through the selection too, so
+        // an exclusive selection holds one running clock per kind whatever the reopen mode.
+        if self.defs.selection() != Selection::All {
             assert!(
                 running_kinds.values().all(|n| *n <= 1),
                 "two running clocks of one target kind: {running_kinds:?}"
