@@ -390,3 +390,66 @@ mod pinned {
         assert_eq!(schema["additionalProperties"], false);
     }
 }
+
+/// iTop's recomputed goal, a relative target and a calendar chosen by the ticket in JSON:
+/// the `retargeted` event and the clock's own `target` and `calendar` round trip, and a
+/// clock stored before them (without the two fields) reads as its definition's.
+#[test]
+fn a_retargeted_clock_and_its_event_round_trip() {
+    let p1 = resolution("p1", 4, None);
+    let mut p3 = resolution("p3", 8, None);
+    p3.start = Condition::PriorityIn(vec![1, 2, 3]);
+    let definitions =
+        itsm_sla::Definitions::new(vec![p1, p3], Selection::ShortestTargetRecomputed).unwrap();
+    let r = run(
+        &definitions,
+        &[
+            (at(MON, 9, 0), with_priority(view(Open), 3)),
+            (at(MON, 10, 0), view(Open)),
+        ],
+        None,
+    );
+    let retargeted = r
+        .events
+        .iter()
+        .find(|e| matches!(e, Event::Retargeted { .. }))
+        .unwrap();
+    let json = serde_json::to_value(retargeted).unwrap();
+    assert_eq!(json["type"], "retargeted");
+    assert_eq!(
+        (json["to"].as_str(), json["target"].as_str()),
+        (Some("p1"), Some("PT4H"))
+    );
+    assert!(
+        json.get("calendar").is_none(),
+        "the new definition's calendar: left out"
+    );
+    assert_eq!(round_trip(retargeted), *retargeted);
+    let clock = &r.clocks.clocks()[0];
+    let stored = serde_json::to_value(clock).unwrap();
+    assert_eq!(stored["target"], "PT4H");
+    assert_eq!(round_trip(clock), *clock);
+
+    let mut relative = resolution("rel", 4, Some(OFFICE8));
+    relative.relative = Some(RelativeTarget::end_of_day(1));
+    relative.calendar_from = Some(ViewField::Field("schedule".into()));
+    let r = run(
+        &defs(vec![relative]),
+        &[(at(MON, 9, 0), with_field(view(Open), "schedule", OFFICE))],
+        None,
+    );
+    let clock = &r.clocks.clocks()[0];
+    let stored = serde_json::to_value(clock).unwrap();
+    // Two office days of 7 hours (lunch closed): Monday 09:00 to Tuesday 17:00.
+    assert_eq!(
+        (stored["calendar"].as_str(), stored["target"].as_str()),
+        (Some(OFFICE), Some("PT14H"))
+    );
+    assert_eq!(round_trip(clock), *clock);
+    let mut old = stored;
+    let object = old.as_object_mut().unwrap();
+    object.remove("calendar");
+    object.remove("target");
+    let read: itsm_sla::Clock = serde_json::from_value(old).unwrap();
+    assert_eq!((read.calendar(), read.target()), (None, None));
+}
