@@ -246,3 +246,66 @@ fn time_conditions_hold_exactly_at_their_threshold() {
     );
     assert!(!age.eval(&view));
 }
+
+#[cfg(feature = "serde")]
+mod repeated_tags {
+    use itsm_core::RuleUsed;
+    use serde::de::value::{BorrowedBytesDeserializer, BytesDeserializer, Error, MapDeserializer};
+    use serde::de::{Deserialize, IntoDeserializer};
+
+    fn refused(result: Result<RuleUsed, String>, how: &str) {
+        let err = result.unwrap_err();
+        assert!(err.contains("duplicate field `kind`"), "{how}: {err}");
+    }
+
+    #[test]
+    fn a_repeated_tag_is_refused_however_the_key_is_read() {
+        // serde_json hands keys it must unescape, and every key read from an `io::Read`,
+        // as transient strings rather than borrowed ones.
+        for json in [
+            r#"{"kind": "cell", "kind": "cell"}"#,
+            r#"{"kind": "cell", "k\u0069nd": "cell"}"#,
+        ] {
+            refused(
+                serde_json::from_str(json).map_err(|e| e.to_string()),
+                "from_str",
+            );
+            refused(
+                serde_json::from_reader(json.as_bytes()).map_err(|e| e.to_string()),
+                "from_reader",
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_tag_is_refused_in_a_format_with_byte_keys() {
+        let entries = || {
+            [b"kind".as_slice(), b"kind".as_slice()]
+                .into_iter()
+                .map(|k| (k, "cell"))
+        };
+        let owned = MapDeserializer::<_, Error>::new(
+            entries().map(|(k, v)| (BytesDeserializer::<Error>::new(k), v)),
+        );
+        refused(
+            RuleUsed::deserialize(owned).map_err(|e| e.to_string()),
+            "bytes",
+        );
+        let borrowed = MapDeserializer::<_, Error>::new(
+            entries().map(|(k, v)| (BorrowedBytesDeserializer::<Error>::new(k), v)),
+        );
+        refused(
+            RuleUsed::deserialize(borrowed).map_err(|e| e.to_string()),
+            "borrowed bytes",
+        );
+        // One tag read as bytes is a cell.
+        let once = MapDeserializer::<_, Error>::new(
+            [(
+                BytesDeserializer::<Error>::new(b"kind"),
+                "cell".into_deserializer(),
+            )]
+            .into_iter(),
+        );
+        assert_eq!(RuleUsed::deserialize(once).unwrap(), RuleUsed::Cell);
+    }
+}
