@@ -136,6 +136,10 @@ struct Closure<'g> {
     /// when this many groups it has an arc from are affected (at any level); 0: no such
     /// rule, and the four lists below stay empty.
     clusters_need: u32,
+    /// Whether what is only affected is tracked (the lists below): with the cluster rule,
+    /// or when the maintenance alone exhausts a group (it then fails as soon as a member is
+    /// affected at any level, as impact has it).
+    track: bool,
     /// Nodes affected at some level (every arc passes some severity on, so: reached).
     reached: Vec<u64>,
     /// The nodes reached, in order (what an undo clears).
@@ -151,6 +155,11 @@ struct Closure<'g> {
 impl<'g> Closure<'g> {
     fn new(graph: &'g Graph, scope: Vec<u64>, lost: Vec<u32>) -> Self {
         let n = graph.node_count();
+        let exhausted = lost
+            .iter()
+            .zip(&graph.need)
+            .any(|(l, need)| *l > 0 && l >= need);
+        let track = graph.severity.clusters_down.is_some() || exhausted;
         Closure {
             graph,
             scope,
@@ -159,10 +168,14 @@ impl<'g> Closure<'g> {
             dead_list: Vec::new(),
             counted: Vec::new(),
             queue: Vec::new(),
-            holding_is_outage: graph.severity.group_holding >= graph.outage,
+            // A member at outage gives a holding group the holding level, lowered first
+            // by `redundancy_lowers`: the outage only when nothing lowers it.
+            holding_is_outage: graph.severity.group_holding >= graph.outage
+                && graph.severity.redundancy_lowers == 0,
             lost,
             clusters_need: graph.severity.clusters_down.map_or(0, |c| c.get()),
-            reached: if graph.severity.clusters_down.is_some() {
+            track,
+            reached: if track {
                 vec![0u64; n.div_ceil(64)]
             } else {
                 Vec::new()
@@ -285,10 +298,18 @@ impl<'g> Closure<'g> {
         }
     }
 
-    /// Marks `v` affected, to follow its arcs (with the cluster rule only).
+    /// Whether the maintenance alone has taken the group `vi`'s redundancy (its lost
+    /// members reach what takes it down).
+    #[inline]
+    fn exhausted(&self, vi: usize) -> bool {
+        let lost = self.lost.get(vi).copied().unwrap_or(0);
+        lost > 0 && lost >= self.graph.need.get(vi).copied().unwrap_or(1)
+    }
+
+    /// Marks `v` affected, to follow its arcs (when [`Closure::track`] says so).
     #[inline]
     fn reach(&mut self, v: u32) {
-        if self.clusters_need > 0 && !bit(&self.reached, v as usize) {
+        if self.track && !bit(&self.reached, v as usize) {
             set_bit(&mut self.reached, v as usize);
             self.reached_list.push(v);
             self.reach_queue.push(v);
@@ -329,12 +350,29 @@ impl<'g> Closure<'g> {
                 };
                 reach_head += 1;
                 let group = bit(&g.groups, u as usize);
-                for &v in g.forward.row(u) {
+                let (lo, hi) = g.forward.range(u);
+                for k in lo..hi {
+                    let (Some(&v), Some(&w)) = (g.forward.cols.get(k), g.bits.get(k)) else {
+                        break;
+                    };
                     if !self.in_scope(v) {
                         continue;
                     }
                     self.reach(v);
-                    if !group || bit(&g.groups, v as usize) || self.is_dead(v) {
+                    if self.is_dead(v) {
+                        continue;
+                    }
+                    if bit(&g.groups, v as usize) {
+                        // A group the maintenance exhausted fails when a member is affected.
+                        if w & crate::builder::ARC_MEMBER != 0 && self.exhausted(v as usize) {
+                            self.take_down(v);
+                            if down(v) == Step::Stop {
+                                return Step::Stop;
+                            }
+                        }
+                        continue;
+                    }
+                    if !group || self.clusters_need == 0 {
                         continue;
                     }
                     let Some(c) = self.clusters.get_mut(v as usize) else {
