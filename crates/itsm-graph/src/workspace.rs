@@ -868,9 +868,10 @@ impl<'g> Workspace<'g> {
     }
 
     /// Runs the impact fixpoint for `seeds` (each with a severity level), with the nodes of
-    /// `maintenance` left out (they neither fail nor pass failure on, as ServiceNow leaves out
-    /// CIs in a maintenance window and what depends on them only through them). A seed in
-    /// maintenance is left out too; a seed given twice counts at its highest level.
+    /// `maintenance` left out under [`MaintenanceRule::Excluded`] (they neither fail nor pass
+    /// failure on, and count as up for their groups: iTop's excluded objects; see
+    /// [`Workspace::run_with`] for the other rules). A seed in maintenance is left out too; a
+    /// seed given twice counts at its highest level.
     ///
     /// The inputs are checked before anything runs: each seed (its node, then its level) in
     /// order, then each node in maintenance.

@@ -145,6 +145,9 @@ fn case(seed: u64) -> Case {
     }
 }
 
+/// A group's members with their influence, and the count that takes it down.
+type Rule = (Vec<(usize, u32)>, u32);
+
 /// The reference: positions are the spec's nodes, then its groups.
 struct Model {
     ids: Vec<String>,
@@ -152,7 +155,7 @@ struct Model {
     /// Per node, the nodes with an edge to it (failure travels from them).
     inputs: Vec<Vec<usize>>,
     /// Per group: members with their influence, and the count that takes it down.
-    groups: Vec<Option<(Vec<(usize, u32)>, u32)>>,
+    groups: Vec<Option<Rule>>,
     outage: u8,
     holding: u8,
     lowers: u8,
