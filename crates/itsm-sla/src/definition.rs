@@ -285,48 +285,101 @@ impl Definition {
         }
     }
 
-    /// The calendar a clock attached for `view` counts on: the name from
-    /// [`calendar_from`](Definition::calendar_from) or [`calendar`](Definition::calendar),
-    /// suffixed `@zone` when [`zone_source`](Definition::zone_source) finds a zone. `None`:
-    /// around the clock.
+    /// The calendar a clock attached for `view` counts on, among `calendars`: the name
+    /// from [`calendar_from`](Definition::calendar_from), else [`calendar`](Definition::calendar),
+    /// suffixed `@zone` with the first zone found ([`zone_source`](Definition::zone_source)'s
+    /// field of the view, then [`zone`](Definition::zone)) whose calendar the host passed.
+    /// A name or zone the host did not pass falls back to the next, as ServiceNow falls
+    /// back to a default zone, so a ticket with an unexpected value still gets a clock (the
+    /// clock's [`calendar`](crate::Clock::calendar) shows which applied). `None`: around
+    /// the clock.
     ///
     /// ```
     /// use itsm_sla::chrono::Duration;
-    /// use itsm_sla::{Category, Definition, Target, TicketView, ZoneSource};
+    /// use itsm_sla::{Calendar, CalendarSpec, Calendars, Category, Definition, Target};
+    /// use itsm_sla::{TicketView, ZoneSource};
     ///
+    /// let mut calendars = Calendars::new();
+    /// for (name, zone) in [("office", "UTC"), ("office@+09:00", "+09:00")] {
+    ///     let mut spec = CalendarSpec::always_open(name);
+    ///     spec.zone = Some(zone.into());
+    ///     calendars.insert(name.into(), Calendar::new(&spec)?);
+    /// }
     /// let mut d = Definition::new("resolution", Target::Resolution, Duration::hours(8));
     /// d.calendar = Some("office".into());
     /// d.zone_source = ZoneSource::Caller;
     /// let mut view = TicketView::new("new", Category::New);
-    /// assert_eq!(d.calendar_for(&view).as_deref(), Some("office"));
-    /// view.fields.insert("caller_time_zone".into(), "Asia/Tokyo".into());
-    /// assert_eq!(d.calendar_for(&view).as_deref(), Some("office@Asia/Tokyo"));
+    /// assert_eq!(d.calendar_for(&view, &calendars).as_deref(), Some("office"));
+    /// view.fields.insert("caller_time_zone".into(), "+09:00".into());
+    /// assert_eq!(d.calendar_for(&view, &calendars).as_deref(), Some("office@+09:00"));
+    /// // A zone the host compiled no calendar for: the calendar as named.
+    /// view.fields.insert("caller_time_zone".into(), "+05:00".into());
+    /// assert_eq!(d.calendar_for(&view, &calendars).as_deref(), Some("office"));
+    /// # Ok::<(), itsm_sla::Error>(())
     /// ```
-    pub fn calendar_for(&self, view: &TicketView) -> Option<String> {
-        let name = self
+    pub fn calendar_for(&self, view: &TicketView, calendars: &Calendars) -> Option<String> {
+        self.choose_calendar(view, calendars).0
+    }
+
+    /// The calendar chosen for `view` and the zone its local times are read in (the zone
+    /// of an `@zone` calendar, else [`zone`](Definition::zone)).
+    pub(crate) fn choose_calendar(
+        &self,
+        view: &TicketView,
+        calendars: &Calendars,
+    ) -> (Option<String>, Option<String>) {
+        let mut names: Vec<String> = Vec::new();
+        let from_ticket = self
             .calendar_from
             .as_ref()
             .and_then(|f| view.get(f))
-            .filter(|n| !n.is_empty())
-            .or_else(|| self.calendar.clone())?;
-        Some(match self.zone_for(view) {
-            Some(zone) => format!("{name}@{zone}"),
-            None => name,
-        })
+            .filter(|n| !n.is_empty());
+        for name in from_ticket.into_iter().chain(self.calendar.clone()) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let zones = self.zones_for(view);
+        for name in &names {
+            for zone in &zones {
+                let key = format!("{name}@{zone}");
+                if calendars.contains_key(&key) {
+                    return (Some(key), Some(zone.clone()));
+                }
+            }
+            if calendars.contains_key(name) {
+                return (Some(name.clone()), self.zone.clone());
+            }
+        }
+        // Nothing the host passed: the definition's own calendar, so that the error names
+        // what the configuration lacks.
+        let fallback = self.calendar.clone().or_else(|| names.first().cloned());
+        (
+            fallback,
+            zones.first().cloned().or_else(|| self.zone.clone()),
+        )
     }
 
-    /// The time zone [`zone_source`](Definition::zone_source) finds for `view`, falling back
-    /// to [`zone`](Definition::zone); `None` for [`ZoneSource::Calendar`].
-    pub fn zone_for(&self, view: &TicketView) -> Option<String> {
+    /// The time zones [`zone_source`](Definition::zone_source) names for `view`, in the order
+    /// they are tried: the view's field, then [`zone`](Definition::zone). None for
+    /// [`ZoneSource::Calendar`].
+    pub fn zones_for(&self, view: &TicketView) -> Vec<String> {
         if self.zone_source == ZoneSource::Calendar {
-            return None;
+            return Vec::new();
         }
-        self.zone_source
+        let mut zones: Vec<String> = Vec::new();
+        let from_ticket = self
+            .zone_source
             .field()
             .and_then(|f| view.fields.get(f))
             .filter(|z| !z.is_empty())
-            .cloned()
-            .or_else(|| self.zone.clone())
+            .cloned();
+        for zone in from_ticket.into_iter().chain(self.zone.clone()) {
+            if !zones.contains(&zone) {
+                zones.push(zone);
+            }
+        }
+        zones
     }
 
     /// Whether the clock should cancel for `view` (explicit condition, or start no longer
@@ -449,8 +502,9 @@ impl ZoneSource {
 /// it. The deadline is the end of day `n`'s business hours, or, with `by`, that local time
 /// on day `n` (at the day's opening when it opens later). With `cutoff`, a start at or
 /// after that local time counts one day more ("next business day by 16:00 if before
-/// 14:00"). Local times are read in the clock's zone: the one its [`ZoneSource`] found,
-/// else [`Definition::zone`], else UTC. The clock's target is the business time from the
+/// 14:00"). Local times are read in the clock's zone: that of the `@zone` calendar chosen
+/// ([`Definition::calendar_for`]), else [`Definition::zone`], else UTC (name the zone when
+/// the calendar's own is not UTC). The clock's target is the business time from the
 /// start to that deadline; pauses then move it as any other.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -320,7 +320,7 @@ fn push(sim: &mut Clocks, events: &mut Vec<Event>, event: Event) {
 /// (a reset or a reopen in [`ReopenMode::NewCycle`] counts from now, so the new cycle does
 /// not re-count the old one) and [`Definition::new_cycle_start`] is
 /// [`CycleStart::FromAttach`]. The clock's calendar is [`Definition::calendar_for`] the
-/// view; a [`RelativeTarget`] becomes the business time from the start to its deadline.
+/// view and the calendars; a [`RelativeTarget`] becomes the business time from the start to its deadline.
 ///
 /// # Errors
 /// [`Error::ClockWentBackwards`] when `now` is before the latest event folded into `state`
@@ -546,7 +546,7 @@ fn attach(
     now: DateTime<Utc>,
     calendars: &Calendars,
 ) -> Result<Clock, Error> {
-    let calendar = def.calendar_for(view);
+    let (calendar, zone) = def.choose_calendar(view, calendars);
     let time = Time::named(def, calendar.as_deref(), calendars)?;
     let after_completed = sim
         .latest(&def.id)
@@ -561,10 +561,7 @@ fn attach(
         .unwrap_or(now);
     let target = match &def.relative {
         None => ns(def.target),
-        Some(rel) => {
-            let zone = def.zone_for(view).or_else(|| def.zone.clone());
-            relative_target(def, rel, &time, start, zone.as_deref().unwrap_or("UTC"))?
-        }
+        Some(rel) => relative_target(def, rel, &time, start, zone.as_deref().unwrap_or("UTC"))?,
     };
     let (paused_business, paused_actual) =
         if def.retroactive_pause && def.pause_mode == PauseMode::Pause && start < now {
@@ -698,7 +695,7 @@ fn retarget(
             .list()
             .iter()
             .filter(|d| d.kind == clock.kind && d.start.eval(view) && !d.stop.eval(view))
-            .filter(|d| d.calendar_for(view) == calendar)
+            .filter(|d| d.calendar_for(view, ctx.calendars) == calendar)
             .min_by_key(|d| d.target);
         let Some(best) = best else {
             continue;

@@ -180,9 +180,9 @@ impl Clock {
         &self.alarms
     }
 
-    /// The calendar it counts on when the ticket chose it ([`Definition::calendar_for`](
-    /// crate::Definition::calendar_for) differs from the definition's calendar); `None`:
-    /// its definition's.
+    /// The calendar it counts on when the ticket chose it
+    /// ([`Definition::calendar_for`](crate::Definition::calendar_for) differs from the
+    /// definition's calendar); `None`: its definition's.
     pub fn calendar(&self) -> Option<&str> {
         self.calendar.as_deref()
     }

@@ -341,6 +341,12 @@ fn the_time_zone_comes_from_the_ticket() {
         due(&definitions, view(Open)),
         (at(MON, 16, 0), Some("office8@+01:00".into()))
     );
+    // A caller's zone the host compiled no calendar for falls back to the definition's.
+    let unexpected = with_field(view(Open), "caller_time_zone", "+05:00");
+    assert_eq!(
+        due(&definitions, unexpected),
+        (at(MON, 16, 0), Some("office8@+01:00".into()))
+    );
     // Each of ServiceNow's sources reads its own field.
     for (source, field) in [
         (ZoneSource::CallerLocation, "caller_location_time_zone"),
@@ -372,10 +378,12 @@ fn the_schedule_comes_from_the_ticket() {
     let timeline = vec![(at(MON, 12, 0), with_field(view(Open), "schedule", ALWAYS))];
     let r = run_with(Selection::All, vec![d.clone()], &timeline);
     assert_eq!(latest(&r, "p1").deadline(), at(MON, 20, 0));
-    let timeline = vec![(at(MON, 12, 0), view(Open))];
-    let r = run_with(Selection::All, vec![d], &timeline);
-    assert_eq!(latest(&r, "p1").deadline(), at(TUE, 12, 0));
-    assert_eq!(latest(&r, "p1").calendar(), None);
+    // No schedule on the ticket, or one the host does not have: the definition's.
+    for v in [view(Open), with_field(view(Open), "schedule", "moon-base")] {
+        let r = run_with(Selection::All, vec![d.clone()], &vec![(at(MON, 12, 0), v)]);
+        assert_eq!(latest(&r, "p1").deadline(), at(TUE, 12, 0));
+        assert_eq!(latest(&r, "p1").calendar(), None);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
