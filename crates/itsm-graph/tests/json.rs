@@ -290,3 +290,97 @@ fn the_example_on_the_graph_page_reads_and_compiles() {
         Vec::<String>::new()
     );
 }
+
+/// Issue 21's records: scenarios with a maintenance rule, root-cause queries with alarms,
+/// graph edits, influences and the new explanation fields round-trip; what an older
+/// version wrote still reads, and the defaults are not written.
+#[test]
+fn issue_21_records_round_trip_and_older_json_still_reads() {
+    use itsm_graph::{Alarm, GraphEdit, MaintenanceRule, RootCauseQuery};
+
+    // A scenario: the rule is written only when it is not the default.
+    let mut scenario = Scenario::outages(&["db"]);
+    assert_eq!(
+        serde_json::to_value(&scenario).unwrap(),
+        json!({ "failed": [{ "id": "db", "severity": null }], "maintenance": [] })
+    );
+    scenario.maintenance_rule = MaintenanceRule::HidesParents;
+    let value = serde_json::to_value(&scenario).unwrap();
+    assert_eq!(value["maintenance_rule"], "hides_parents");
+    assert_eq!(serde_json::from_value::<Scenario>(value).unwrap(), scenario);
+    let old: Scenario = serde_json::from_value(json!({ "failed": [{ "id": "db" }] })).unwrap();
+    assert_eq!(old.maintenance_rule, MaintenanceRule::Excluded);
+    // A root-cause query.
+    let q: RootCauseQuery = serde_json::from_value(json!({
+        "alarms": [{ "id": "shop", "severity": 1 }, { "id": "payroll" }],
+        "maintenance": ["web-2"],
+        "maintenance_rule": "lost_capacity",
+        "limit": 5,
+        "search": 100
+    }))
+    .unwrap();
+    assert_eq!(q.alarms, [Alarm::at("shop", 1), Alarm::outage("payroll")]);
+    assert_eq!(q.maintenance_rule, MaintenanceRule::LostCapacity);
+    assert_eq!(
+        serde_json::from_value::<RootCauseQuery>(serde_json::to_value(&q).unwrap()).unwrap(),
+        q
+    );
+    assert!(
+        serde_json::from_value::<RootCauseQuery>(
+            json!({ "alarms": [], "limit": 1, "search": 1, "extra": 0 })
+        )
+        .is_err()
+    );
+    // Graph edits.
+    let edits = vec![
+        GraphEdit::RemoveNode("web-2".into()),
+        GraphEdit::AddEdge(EdgeSpec::new("shop", "db", "depends_on")),
+    ];
+    let value = serde_json::to_value(&edits).unwrap();
+    assert_eq!(value[0], json!({ "remove_node": "web-2" }));
+    assert_eq!(
+        serde_json::from_value::<Vec<GraphEdit>>(value).unwrap(),
+        edits
+    );
+    // Influences: written only when given.
+    let plain = GroupSpec::new("farm", &["a", "b"], MinUp::Count(1));
+    assert!(
+        serde_json::to_value(&plain)
+            .unwrap()
+            .get("influence")
+            .is_none()
+    );
+    let weighted = GroupSpec::with_influence("cluster", &[("a", 30), ("b", 70)], 70);
+    let value = serde_json::to_value(&weighted).unwrap();
+    assert_eq!(value["influence"], json!([30, 70]));
+    assert_eq!(
+        serde_json::from_value::<GroupSpec>(value).unwrap(),
+        weighted
+    );
+    // An explanation's new fields are written only when they say something.
+    let spec = GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("shop", NodeKind::BusinessService, "service"),
+            NodeSpec::new("a", NodeKind::ConfigurationItem, "host"),
+            NodeSpec::new("b", NodeKind::ConfigurationItem, "host"),
+            NodeSpec::new("lb", NodeKind::ConfigurationItem, "host"),
+        ],
+        vec![GroupSpec::new("farm", &["a", "b"], MinUp::Count(1))],
+        vec![
+            EdgeSpec::new("shop", "farm", "depends_on"),
+            EdgeSpec::new("farm", "lb", "depends_on"),
+        ],
+    );
+    let graph = Graph::from_spec(&spec).unwrap();
+    let report = graph.impact(&Scenario::outages(&["lb"])).unwrap();
+    assert_eq!(
+        serde_json::to_value(&report.explanations[0].groups[0]).unwrap(),
+        json!({ "group": "farm", "failed": 0, "members": 2, "min_up": 1, "held": false, "through": "lb" })
+    );
+    let report = graph.impact(&Scenario::outages(&["a"])).unwrap();
+    assert_eq!(
+        serde_json::to_value(&report.explanations[0].groups[0]).unwrap(),
+        json!({ "group": "farm", "failed": 1, "members": 2, "min_up": 1, "held": true })
+    );
+}
