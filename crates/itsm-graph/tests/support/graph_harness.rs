@@ -2,8 +2,10 @@
 //!
 //! This copy follows issue 21's rules (a group that failed itself does not hold; root
 //! causes explain an outage alarm only by an outage; ServiceNow's scale lowers a holding
-//! group by one level and takes down a node with two affected clusters). It is meant to
-//! replace `fuzz/harness/graph.rs`, which the fuzz targets still include.
+//! group by one level and takes down a node with two affected clusters; each scenario is
+//! also checked under the `LostCapacity` and `HidesParents` maintenance rules). It is meant
+//! to replace `fuzz/harness/graph.rs`, which the fuzz targets still include (set the
+//! `bytes` module's path back to `bytes.rs` there).
 //!
 //! The libFuzzer targets `graph_queries` and `graph_spec_json` call these functions, and so
 //! does the stable test `crates/itsm-graph/tests/fuzz_corpus.rs`, which replays every saved
@@ -47,8 +49,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use itsm_graph::{
     Candidate, EdgeSpec, Error, Explanation, Failure, Graph, GraphBuilder, GraphSpec, GroupSpec,
-    ImpactReport, MinUp, NamedIn, NodeId, NodeKind, NodeSpec, Propagation, RelationSpec,
-    Resilience, Scenario, SeverityScale, WhatIf,
+    ImpactReport, MaintenanceRule, MinUp, NamedIn, NodeId, NodeKind, NodeSpec, Propagation,
+    RelationSpec, Resilience, Scenario, SeverityScale, WhatIf,
 };
 
 #[path = "../../../../fuzz/harness/bytes.rs"]
@@ -346,6 +348,20 @@ impl Model {
         self.rules.get(i).copied().flatten()
     }
 
+    /// `masked` and everything reachable from it (`MaintenanceRule::HidesParents`).
+    fn hidden(&self, masked: &BTreeSet<usize>) -> BTreeSet<usize> {
+        let mut out = masked.clone();
+        let mut stack: Vec<usize> = masked.iter().copied().collect();
+        while let Some(u) = stack.pop() {
+            for &v in self.outputs.get(u).map_or(&[][..], Vec::as_slice) {
+                if out.insert(v) {
+                    stack.push(v);
+                }
+            }
+        }
+        out
+    }
+
     /// Failed members that take a group down.
     fn need(&self, i: usize) -> Option<u32> {
         self.rule(i).map(|(m, k)| m - k + 1)
@@ -354,6 +370,12 @@ impl Model {
     /// Severities after `seeds`, with the nodes of `masked` left out: the least fixpoint,
     /// found by recomputing every node from its inputs until nothing changes.
     fn impact(&self, seeds: &[(usize, u8)], masked: &BTreeSet<usize>) -> Vec<u8> {
+        self.impact_lost(seeds, masked, false)
+    }
+
+    /// [`Model::impact`], with the members in `masked` counted as failed members of their
+    /// groups when `lost` (`MaintenanceRule::LostCapacity`).
+    fn impact_lost(&self, seeds: &[(usize, u8)], masked: &BTreeSet<usize>, lost: bool) -> Vec<u8> {
         let n = self.len();
         let mut sev = vec![0u8; n];
         loop {
@@ -379,15 +401,17 @@ impl Model {
                         clusters += 1;
                     }
                     if bits & MEMBER != 0 && group.is_some() {
-                        down += u32::from(s == self.outage);
+                        down += u32::from(s == self.outage || (lost && masked.contains(&u)));
                         worst = worst.max(s);
                     }
                 }
                 if let Some(need) = group {
-                    new = new.max(if down >= need {
-                        self.outage
-                    } else if worst == 0 {
+                    // A group is raised only once a member is affected (the maintenance
+                    // alone raises nothing).
+                    new = new.max(if worst == 0 {
                         0
+                    } else if down >= need {
+                        self.outage
                     } else {
                         self.holding.min(worst.saturating_sub(self.lowers).max(1))
                     });
@@ -625,6 +649,27 @@ fn check_impact(graph: &Graph, model: &Model, scenario: &Scenario) -> Option<Imp
     assert_eq!(explained, services, "explanations of {scenario:?}");
     for e in &impact.explanations {
         check_explanation(model, e, &sev, &seeds, &masks);
+    }
+    // The other maintenance rules, on the same scenario.
+    for rule in [MaintenanceRule::LostCapacity, MaintenanceRule::HidesParents] {
+        let mut other = scenario.clone();
+        other.maintenance_rule = rule;
+        let want = match rule {
+            MaintenanceRule::HidesParents => model.impact(&seeds, &model.hidden(&masks)),
+            _ => model.impact_lost(&seeds, &masks, true),
+        };
+        let got = graph.impact(&other);
+        assert!(got.is_ok(), "{other:?} refused: {got:?}");
+        if let Ok(report) = got {
+            for (i, id) in model.ids.iter().enumerate() {
+                let level = graph.severity_in(&report, id);
+                assert_eq!(
+                    level,
+                    Ok(want.get(i).copied().unwrap_or(0)),
+                    "{id} in {other:?}"
+                );
+            }
+        }
     }
     Some(impact)
 }
