@@ -142,7 +142,8 @@ pub struct Affected {
 pub struct GroupCount {
     /// The group.
     pub group: String,
-    /// Members failed.
+    /// Members failed (with those in maintenance under
+    /// [`MaintenanceRule::LostCapacity`]).
     pub failed: u32,
     /// Members in all.
     pub members: u32,

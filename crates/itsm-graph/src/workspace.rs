@@ -1078,7 +1078,9 @@ impl ImpactView<'_, '_> {
             .map(|p| self.ws.graph.outer_of(p))
     }
 
-    /// For a group: members failed (at outage) so far.
+    /// For a group: members failed (at outage) so far, counted in influence when its
+    /// members carry one, and with its members in maintenance under
+    /// [`MaintenanceRule::LostCapacity`].
     pub fn failed_members(&self, node: NodeId) -> u32 {
         let i = self.ws.graph.inner_of(node) as usize;
         self.ws.down.get(i).copied().unwrap_or(0)
