@@ -44,8 +44,10 @@ struct Peer {
     cpu: Vec<f64>,
 }
 
+/// The workspace's root folder.
 fn root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    examples.parent().unwrap_or(examples).to_path_buf()
 }
 
 /// The virtual environment's interpreter with SimPy importable, installing what is missing.

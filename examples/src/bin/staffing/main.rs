@@ -49,10 +49,10 @@ fn options() -> Result<Options, Box<dyn Error>> {
         log: None,
         quick: false,
         max_agents: None,
-        out: PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../target/staffing-attainment.svg"
-        )),
+        out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("target/staffing-attainment.svg"),
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {

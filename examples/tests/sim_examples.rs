@@ -1,0 +1,117 @@
+//! `staffing` with quick settings: the built-in model's table pinned line for line (the run
+//! is seeded, so the figures are exact), the SVG written where it says; and, with the real
+//! UCI log (found through `ITSM_DATA`, see README, Real data; the test says it skipped
+//! without it, and `ITSM_REQUIRE_DATA=1` makes that a failure), the estimated rates and the
+//! table.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(log: Option<PathBuf>, out: &std::path::Path) -> Vec<String> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_staffing"));
+    command
+        .env_remove("ITSM_DATA")
+        .args(["--quick", "--out"])
+        .arg(out);
+    if let Some(log) = log {
+        command.arg(log);
+    }
+    let output = command.output().expect("staffing runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn out(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+fn check_svg(path: &std::path::Path, lines: usize) {
+    let svg = std::fs::read_to_string(path).expect("the plot is written");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<polyline").count(), lines);
+    assert!(svg.contains("SLA attainment"));
+}
+
+#[test]
+fn staffing_sweeps_the_built_in_model() {
+    let svg = out("staffing-built-in.svg");
+    let lines = run(None, &svg);
+    let expected = [
+        "model: built-in (no log given and ITSM_DATA unset)",
+        "arrivals per hour: p1 0.0500, p2 0.1500, p3 2.2000, p4 0.1000 (total 2.5000)",
+        "assumed (lognormal work, sigma 0.8): p1 work median 90 min, response PT15M, resolution PT4H; p2 work median 60 min, response PT1H, resolution PT8H; p3 work median 40 min, response PT4H, resolution P1D; p4 work median 30 min, response PT8H, resolution P3D",
+        "offered load: 2.40 agents (the desk needs more than this on duty)",
+        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock",
+        "",
+        "agents    util   mean wait    p90 wait   p1 resp   p2 resp   p3 resp   p4 resp  resolution",
+        "     1  100.0%     119.1 h     208.6 h     25.0%     57.8%      0.0%      0.0%        7.8%",
+        "     2  100.0%      26.5 h      54.1 h     50.0%     86.3%      0.0%      0.0%       42.8%",
+        "     3   80.7%    62.9 min       2.8 h     75.0%     98.0%     95.1%     83.3%       99.8%",
+        "     4   60.6%     8.0 min    28.0 min     80.6%    100.0%     99.9%    100.0%       99.8%",
+        "     5   48.5%     1.7 min     0.9 min    100.0%    100.0%    100.0%    100.0%       99.8%",
+        "     6   40.4%     0.3 min     0.0 min    100.0%    100.0%    100.0%    100.0%       99.8%",
+        "     7   34.6%     0.0 min     0.0 min    100.0%    100.0%    100.0%    100.0%       99.8%",
+        "",
+        "fewest agents meeting every response target 90% of the time: 5",
+    ];
+    assert_eq!(lines[..expected.len()], expected[..]);
+    assert_eq!(lines[expected.len()], format!("plot: {}", svg.display()));
+    assert_eq!(lines.len(), expected.len() + 1);
+    // Four response lines and the resolution line.
+    check_svg(&svg, 5);
+}
+
+#[test]
+fn staffing_estimates_rates_from_the_uci_log() {
+    let Some(log) = itsm_examples::real_data::locate(
+        "staffing_estimates_rates_from_the_uci_log",
+        "uci-incident-event-log/incident_event_log.csv",
+    ) else {
+        return;
+    };
+    let svg = out("staffing-uci.svg");
+    let lines = run(Some(log.clone()), &svg);
+    assert_eq!(
+        lines[0],
+        format!(
+            "model: arrival rates from {} (24918 incidents opened 2016-02-29 to 2017-02-16)",
+            log.display()
+        )
+    );
+    let expected = [
+        "arrivals per hour: p1 0.0218, p2 0.0367, p3 2.7909, p4 0.0873 (total 2.9367)",
+        "assumed (lognormal work, sigma 0.8): p1 work median 90 min, response PT15M, resolution PT4H; p2 work median 60 min, response PT1H, resolution PT8H; p3 work median 40 min, response PT4H, resolution P1D; p4 work median 30 min, response PT8H, resolution P3D",
+        "offered load: 2.72 agents (the desk needs more than this on duty)",
+        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock",
+        "",
+        "agents    util   mean wait    p90 wait   p1 resp   p2 resp   p3 resp   p4 resp  resolution",
+        "     1  100.0%     140.8 h     219.4 h     33.3%     77.4%      0.0%      0.0%        2.3%",
+        "     2  100.0%      51.3 h      94.6 h     41.7%     93.5%      0.0%      0.0%       16.7%",
+        "     3   91.4%       3.0 h       5.8 h     41.7%     96.8%     82.1%     47.9%       99.1%",
+        "     4   69.4%    17.8 min    57.0 min     66.7%    100.0%    100.0%     97.2%      100.0%",
+        "     5   55.6%     4.1 min    14.5 min     83.3%    100.0%    100.0%    100.0%      100.0%",
+        "     6   46.4%     1.0 min     0.0 min     91.7%    100.0%    100.0%    100.0%      100.0%",
+        "     7   39.8%     0.3 min     0.0 min    100.0%    100.0%    100.0%    100.0%      100.0%",
+        "",
+        "fewest agents meeting every response target 90% of the time: 6",
+    ];
+    assert_eq!(lines[1..=expected.len()], expected[..]);
+    check_svg(&svg, 5);
+}
