@@ -434,7 +434,7 @@ impl Model {
                 resolution: spec.resolution.num_nanoseconds().unwrap_or(i64::MAX),
             });
         }
-        if !(expected <= MAX_ARRIVALS as f64) {
+        if expected.is_nan() || expected > MAX_ARRIVALS as f64 {
             return Err(Error::TooManyArrivals {
                 expected: expected as u64,
                 limit: MAX_ARRIVALS,

@@ -57,7 +57,7 @@ impl Mmc {
         }
         let load = arrival_rate / service_rate;
         let c = f64::from(servers);
-        if !(load < c) {
+        if load.is_nan() || load >= c {
             return None;
         }
         let b = erlang_b(servers, load)?;

@@ -3,6 +3,13 @@
 //! interval of independent replications (each with its own seed and a warm-up), and so must
 //! the share of tickets that wait. The replications run on the fast path: `cargo test`
 //! builds in debug, and this test stays within a few seconds there.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::print_stderr
+)]
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{Config, Interval, Mmc, Model, Path, simulate};

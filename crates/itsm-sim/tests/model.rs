@@ -1,6 +1,13 @@
 //! The model's behaviour: the two paths agree, the queue discipline, staffing by hour and by
 //! shift calendars, the service-time distributions against the Pollaczek-Khinchine formula,
 //! rate estimation, and one error per cause.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::print_stderr
+)]
 
 use itsm_sim::chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_sim::{
@@ -57,9 +64,7 @@ fn desk() -> Config {
         ),
     ];
     let mut hours = vec![2; 24];
-    for h in 8..18 {
-        hours[h] = 6;
-    }
+    hours[8..18].fill(6);
     let mut config = Config::new(
         monday(),
         Duration::days(28),
