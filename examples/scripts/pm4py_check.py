@@ -3,7 +3,9 @@
 Run by the `pm4py-check` example (examples/src/bin/pm4py-check/), which writes the files,
 installs pm4py into target/venv-pm4py and compares these figures with its own:
 
-    python pm4py_check.py LOG.ocel.json LOG.xes NET.pnml
+    python pm4py_check.py LOG.ocel.json LOG.xes NET.pnml [MORE.pnml ...]
+
+(the further nets are only read and counted).
 
 Each result is one line `pm4py <key>: <value>` on standard output (pm4py may print other
 lines, such as its banner; the caller reads only these).
@@ -18,11 +20,18 @@ def say(key, value):
 
 
 def main(argv):
-    if len(argv) != 4:
-        print("usage: pm4py_check.py LOG.ocel.json LOG.xes NET.pnml", file=sys.stderr)
+    if len(argv) < 4:
+        print("usage: pm4py_check.py LOG.ocel.json LOG.xes NET.pnml [MORE.pnml ...]", file=sys.stderr)
         return 2
-    ocel_path, xes_path, pnml_path = argv[1:]
+    ocel_path, xes_path, pnml_path = argv[1:4]
+    import os
     import pm4py
+
+    for path in argv[4:]:
+        more, _, _ = pm4py.read_pnml(path)
+        silent = sum(1 for t in more.transitions if t.label is None)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        say(f"net {stem}", f"{len(more.places)} places, {len(more.transitions)} transitions ({silent} silent)")
 
     say("version", pm4py.__version__)
 

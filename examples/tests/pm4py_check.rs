@@ -54,7 +54,7 @@ fn pm4py_reads_our_exports_of_the_uci_log() {
         "events agree: yes",
         "activities agree: yes",
         "relations agree: yes",
-        "net agrees: yes",
+        "nets agree: yes",
     ] {
         assert!(
             stdout.lines().any(|l| l == line),
