@@ -1,5 +1,10 @@
 //! The fuzz harnesses of the service dependency graph, as plain functions of bytes.
 //!
+//! It follows issue 21's rules (a group that failed itself does not hold; root causes
+//! explain an outage alarm only by an outage; ServiceNow's scale lowers a holding group by
+//! one level and takes down a node with two affected clusters; each scenario is also checked
+//! under the `LostCapacity` and `HidesParents` maintenance rules).
+//!
 //! The libFuzzer targets `graph_queries` and `graph_spec_json` call these functions, and so
 //! does the stable test `crates/itsm-graph/tests/fuzz_corpus.rs`, which replays every saved
 //! input of `fuzz/corpus/<target>/` in `cargo test`.
@@ -42,8 +47,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use itsm_graph::{
     Candidate, EdgeSpec, Error, Explanation, Failure, Graph, GraphBuilder, GraphSpec, GroupSpec,
-    ImpactReport, MinUp, NamedIn, NodeId, NodeKind, NodeSpec, Propagation, RelationSpec,
-    Resilience, Scenario, SeverityScale, WhatIf,
+    ImpactReport, MaintenanceRule, MinUp, NamedIn, NodeId, NodeKind, NodeSpec, Propagation,
+    RelationSpec, Resilience, Scenario, SeverityScale, WhatIf,
 };
 
 #[path = "bytes.rs"]
@@ -230,6 +235,11 @@ struct Model {
     levels: Vec<String>,
     outage: u8,
     holding: u8,
+    /// Levels a holding group lowers its members' worst level by (ServiceNow: 1).
+    lowers: u8,
+    /// ServiceNow's cluster rule: a node that is not a group is down when this many groups
+    /// it has an arc from are affected.
+    clusters_down: Option<u32>,
 }
 
 impl Model {
@@ -315,6 +325,8 @@ impl Model {
             levels: scale.levels.clone(),
             outage,
             holding: scale.group_holding,
+            lowers: scale.redundancy_lowers,
+            clusters_down: scale.clusters_down.map(|c| c.get()),
         })
     }
 
@@ -334,6 +346,20 @@ impl Model {
         self.rules.get(i).copied().flatten()
     }
 
+    /// `masked` and everything reachable from it (`MaintenanceRule::HidesParents`).
+    fn hidden(&self, masked: &BTreeSet<usize>) -> BTreeSet<usize> {
+        let mut out = masked.clone();
+        let mut stack: Vec<usize> = masked.iter().copied().collect();
+        while let Some(u) = stack.pop() {
+            for &v in self.outputs.get(u).map_or(&[][..], Vec::as_slice) {
+                if out.insert(v) {
+                    stack.push(v);
+                }
+            }
+        }
+        out
+    }
+
     /// Failed members that take a group down.
     fn need(&self, i: usize) -> Option<u32> {
         self.rule(i).map(|(m, k)| m - k + 1)
@@ -342,6 +368,12 @@ impl Model {
     /// Severities after `seeds`, with the nodes of `masked` left out: the least fixpoint,
     /// found by recomputing every node from its inputs until nothing changes.
     fn impact(&self, seeds: &[(usize, u8)], masked: &BTreeSet<usize>) -> Vec<u8> {
+        self.impact_lost(seeds, masked, false)
+    }
+
+    /// [`Model::impact`], with the members in `masked` counted as failed members of their
+    /// groups when `lost` (`MaintenanceRule::LostCapacity`).
+    fn impact_lost(&self, seeds: &[(usize, u8)], masked: &BTreeSet<usize>, lost: bool) -> Vec<u8> {
         let n = self.len();
         let mut sev = vec![0u8; n];
         loop {
@@ -357,23 +389,32 @@ impl Model {
                     .max()
                     .unwrap_or(0);
                 let group = self.need(v);
-                let (mut down, mut worst) = (0u32, 0u8);
+                let (mut down, mut worst, mut clusters) = (0u32, 0u8, 0u32);
                 for &(u, bits) in self.inputs.get(v).map_or(&[][..], Vec::as_slice) {
                     let s = sev.get(u).copied().unwrap_or(0);
                     if bits & EDGE != 0 || group.is_none() {
                         new = new.max(s);
                     }
+                    if group.is_none() && s > 0 && self.need(u).is_some() {
+                        clusters += 1;
+                    }
                     if bits & MEMBER != 0 && group.is_some() {
-                        down += u32::from(s == self.outage);
+                        down += u32::from(s == self.outage || (lost && masked.contains(&u)));
                         worst = worst.max(s);
                     }
                 }
                 if let Some(need) = group {
-                    new = new.max(if down >= need {
+                    // A group is raised only once a member is affected (the maintenance
+                    // alone raises nothing).
+                    new = new.max(if worst == 0 {
+                        0
+                    } else if down >= need {
                         self.outage
                     } else {
-                        self.holding.min(worst)
+                        self.holding.min(worst.saturating_sub(self.lowers).max(1))
                     });
+                } else if self.clusters_down.is_some_and(|c| clusters >= c) {
+                    new = self.outage;
                 }
                 if let Some(cur) = sev.get_mut(v) {
                     if new > *cur {
@@ -607,6 +648,27 @@ fn check_impact(graph: &Graph, model: &Model, scenario: &Scenario) -> Option<Imp
     for e in &impact.explanations {
         check_explanation(model, e, &sev, &seeds, &masks);
     }
+    // The other maintenance rules, on the same scenario.
+    for rule in [MaintenanceRule::LostCapacity, MaintenanceRule::HidesParents] {
+        let mut other = scenario.clone();
+        other.maintenance_rule = rule;
+        let want = match rule {
+            MaintenanceRule::HidesParents => model.impact(&seeds, &model.hidden(&masks)),
+            _ => model.impact_lost(&seeds, &masks, true),
+        };
+        let got = graph.impact(&other);
+        assert!(got.is_ok(), "{other:?} refused: {got:?}");
+        if let Ok(report) = got {
+            for (i, id) in model.ids.iter().enumerate() {
+                let level = graph.severity_in(&report, id);
+                assert_eq!(
+                    level,
+                    Ok(want.get(i).copied().unwrap_or(0)),
+                    "{id} in {other:?}"
+                );
+            }
+        }
+    }
     Some(impact)
 }
 
@@ -650,7 +712,11 @@ fn check_explanation(
         .filter_map(|n| {
             let (members, k) = model.rule(*n)?;
             let failed = model.failed_members(sev, *n);
-            Some((model.id(*n), failed, members, k, failed < members - k + 1))
+            // A group holds when enough members are up and it has not failed itself (as
+            // a seed, or through what it depends on).
+            let up = failed < members - k + 1;
+            let own = sev.get(*n).is_some_and(|s| *s >= model.outage);
+            Some((model.id(*n), failed, members, k, up && !own))
         })
         .collect();
     let got: Vec<(String, u32, u32, u32, bool)> = e
@@ -820,7 +886,8 @@ fn check_root_causes(
         let sev = model.outages(&[c]);
         let mut explains: Vec<String> = wanted
             .iter()
-            .filter(|w| sev.get(**w).is_some_and(|s| *s > 0))
+            // An alarm without a level is an outage, explained only by an outage.
+            .filter(|w| sev.get(**w).is_some_and(|s| *s == model.outage))
             .map(|w| model.id(*w))
             .collect();
         if explains.is_empty() {

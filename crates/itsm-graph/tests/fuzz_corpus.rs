@@ -23,7 +23,7 @@
     clippy::indexing_slicing,
     clippy::panic
 )]
-#[path = "support/graph_harness.rs"]
+#[path = "../../../fuzz/harness/graph.rs"]
 mod harness;
 
 use itsm_testkit::replay_corpus as replay;
