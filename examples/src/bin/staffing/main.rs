@@ -76,8 +76,11 @@ fn options() -> Result<Options, Box<dyn Error>> {
     Ok(o)
 }
 
-/// The arrival instants (priority, opened at) of the UCI log: each incident's first row.
-fn uci_arrivals(path: &std::path::Path) -> Result<Vec<(u8, DateTime<Utc>)>, Box<dyn Error>> {
+/// An arrival: its priority and when it was opened.
+type Arrival = (u8, DateTime<Utc>);
+
+/// The arrivals of the UCI log: each incident's first row.
+fn uci_arrivals(path: &std::path::Path) -> Result<Vec<Arrival>, Box<dyn Error>> {
     let mapping = itsm_examples::uci::mapping()?;
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
