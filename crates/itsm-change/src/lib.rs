@@ -77,6 +77,7 @@ mod machine;
 mod model;
 mod policy;
 mod risk;
+mod timeline;
 
 pub use command::Command;
 pub use error::Error;
@@ -90,6 +91,7 @@ pub use risk::{
     AnswerOption, EngineResult, Question, Questionnaire, RiskAssessment, RiskCondition, RiskFacts,
     RiskLevel, RiskPolicy, RiskRule,
 };
+pub use timeline::timeline;
 
 /// The date and time crate of this API, re-exported so that a host needs no second
 /// dependency to build instants and durations.

@@ -21,7 +21,7 @@
 //! | `paused` | new or open | pending |
 //! | `resumed` | pending | open |
 //! | `resolved` | new, open or pending | resolved |
-//! | `reopened` | resolved or closed | open |
+//! | `reopened` | resolved, closed or canceled | open |
 //! | `closed` | new, open, pending or resolved | closed |
 //! | `canceled` | new, open or pending | canceled |
 //!
@@ -46,7 +46,7 @@
 //! bad.marks = vec![Mark::new(at(9), MarkKind::Reopened)];
 //! assert_eq!(
 //!     Timeline::new(bad).unwrap_err().to_string(),
-//!     "timeline `INC2`: mark 0 (reopened) cannot come while the ticket is new; allowed when resolved or closed"
+//!     "timeline `INC2`: mark 0 (reopened) cannot come while the ticket is new; allowed when resolved, closed or canceled"
 //! );
 //! # Ok::<(), itsm_core::timeline::TimelineError>(())
 //! ```
@@ -152,6 +152,21 @@ impl MarkKind {
         }
     }
 
+    /// The phase the mark leads to from the phase `from`, or `None` when it is not allowed
+    /// there (the table of the [module](self) docs). Converters use it to leave out a fact
+    /// a timeline cannot place.
+    ///
+    /// ```
+    /// use itsm_core::Category;
+    /// use itsm_core::timeline::MarkKind;
+    ///
+    /// assert_eq!(MarkKind::Paused.next(Category::Open), Some(Category::Pending));
+    /// assert_eq!(MarkKind::Resumed.next(Category::Open), None);
+    /// ```
+    pub fn next(&self, from: Category) -> Option<Category> {
+        self.step(from).ok()
+    }
+
     /// The category the mark leads to from `from`, or the categories it is allowed in when
     /// it is not allowed in `from`.
     fn step(&self, from: Category) -> Result<Category, &'static str> {
@@ -174,8 +189,8 @@ impl MarkKind {
             MarkKind::Resumed => Err("pending"),
             MarkKind::Resolved if working => Ok(Resolved),
             MarkKind::Resolved => Err("new, open or pending"),
-            MarkKind::Reopened if matches!(from, Resolved | Closed) => Ok(Open),
-            MarkKind::Reopened => Err("resolved or closed"),
+            MarkKind::Reopened if matches!(from, Resolved | Closed | Canceled) => Ok(Open),
+            MarkKind::Reopened => Err("resolved, closed or canceled"),
             MarkKind::Closed if working || from == Resolved => Ok(Closed),
             MarkKind::Closed => Err("new, open, pending or resolved"),
             MarkKind::Canceled if working => Ok(Canceled),
@@ -335,6 +350,11 @@ pub enum TimelineError {
     /// The id is empty.
     #[error("a timeline's id must not be empty")]
     EmptyId,
+    /// A practice's events do not open the ticket (a converter's input).
+    #[error(
+        "the events do not open a ticket; the first event must report, import, log or raise it"
+    )]
+    MissingOpening,
     /// A mark comes before the ticket was opened.
     #[error(
         "timeline `{id}`: mark {index} ({kind}) at {at} comes before the ticket was opened at {opened_at}; marks start at the opening"

@@ -80,6 +80,7 @@ mod model;
 mod policy;
 mod serde_tagged;
 mod sync;
+mod timeline;
 mod workflow;
 
 pub use command::{Command, CommandKind};
@@ -97,6 +98,7 @@ pub use model::{
 };
 pub use policy::{AutoCloseFrom, HoldReasonRule, Policy, ReassignmentCounting, RequiredFields};
 pub use sync::sync_children;
+pub use timeline::timeline;
 pub use workflow::{
     CloseUnresolved, ReopenClosed, TRANSITIONS, Workflow, WorkflowSpec, WorkflowState,
 };

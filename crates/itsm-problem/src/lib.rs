@@ -60,6 +60,7 @@ mod known_error;
 mod machine;
 mod model;
 mod policy;
+mod timeline;
 mod workflow;
 
 pub use command::{Command, Link};
@@ -76,6 +77,7 @@ pub use model::{
     Statement,
 };
 pub use policy::Policy;
+pub use timeline::timeline;
 pub use workflow::{TRANSITIONS, Workflow, WorkflowSpec, WorkflowState};
 
 /// The date and time crate of this API, re-exported.

@@ -1,0 +1,139 @@
+//! An incident's events as a practice-neutral [`Timeline`], what `itsm-metrics` measures.
+
+use itsm_core::Category;
+use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineError, TimelineSpec};
+
+use crate::event::Event;
+use crate::model::StatusKind;
+
+/// The timeline of one incident from its events, under the incident's id (in the order `evolve` folds them).
+///
+/// - `reported` opens it (with the priority); `imported` opens it at the snapshot's
+///   `opened_at` and brings it, at the import, to the snapshot's status (its counters
+///   are not replayed: the reopens and reassignments before the import are not marks);
+/// - `work_started` acknowledges it; `assigned` assigns it to the group (by id);
+///   `put_on_hold` pauses it; `resumed` and `caller_responded` resume it; `resolved`,
+///   `reopened`, `closed` and `canceled` are the marks of those names;
+///   `reprioritized` updates the priority (the last one is the timeline's);
+/// - the other events (links, escalations, major incident steps, `entered`, `unassigned`)
+///   are not marks. A fact the timeline's rules cannot place where it comes is left out.
+///
+/// # Errors
+/// [`TimelineError::MissingOpening`] when the first event neither reports nor imports an
+/// incident; the other [`TimelineError`]s only for events out of time order.
+///
+/// ```
+/// use itsm_core::timeline::MarkKind;
+/// use itsm_incident::chrono::{Duration, TimeZone, Utc};
+/// use itsm_incident::{
+///     Actor, Command, Context, GroupId, HoldReason, Impact, IncidentId, Policy, Report, Role,
+///     State, Urgency, UserId, decide, timeline,
+/// };
+///
+/// let policy = Policy::servicenow();
+/// let agent = Actor::new(UserId::from_u128(2), [Role::new("agent")?]);
+/// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let (mut state, mut log) = (State::new(), Vec::new());
+/// let report = Report::new(IncidentId::from_u128(1), UserId::from_u128(9), Impact(1), Urgency(2), "VPN down");
+/// let commands = [
+///     report.into(),
+///     Command::Assign { group: GroupId::from_u128(7), person: None },
+///     Command::StartWork,
+///     Command::Resolve { code: "solved".into(), notes: "token".into() },
+/// ];
+/// for (h, command) in commands.into_iter().enumerate() {
+///     let now = t0 + Duration::hours(h as i64);
+///     let events = decide(&state, &command, &Context::new(now, &agent, &policy))?;
+///     state.apply(&events);
+///     log.extend(events);
+/// }
+/// let t = timeline(&log)?;
+/// let kinds: Vec<&str> = t.marks().iter().map(|m| m.kind.name()).collect();
+/// assert_eq!(kinds, ["assigned", "acknowledged", "resolved"]);
+/// assert_eq!((t.opened_at(), t.spec().priority), (t0, Some(2)));
+/// assert_eq!(t.id(), IncidentId::from_u128(1).to_string());
+/// assert!(timeline(&log[1..]).is_err()); // no opening
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn timeline(events: &[Event]) -> Result<Timeline, TimelineError> {
+    let (first, rest) = events.split_first().ok_or(TimelineError::MissingOpening)?;
+    let mut marks: Vec<Mark> = Vec::new();
+    let (mut spec, mut phase) = match first {
+        Event::Reported {
+            at,
+            priority,
+            report,
+            ..
+        } => {
+            let mut spec = TimelineSpec::new(report.id.to_string(), Practice::Incident, *at);
+            spec.priority = Some(priority.0);
+            (spec, Category::New)
+        }
+        Event::Imported {
+            at,
+            snapshot,
+            priority,
+            ..
+        } => {
+            let mut spec = TimelineSpec::new(
+                snapshot.report.id.to_string(),
+                Practice::Incident,
+                snapshot.opened_at.min(*at),
+            );
+            spec.priority = Some(priority.0);
+            let kinds: &[MarkKind] = match snapshot.status.kind() {
+                StatusKind::InProgress => &[MarkKind::Acknowledged],
+                StatusKind::OnHold => &[MarkKind::Acknowledged, MarkKind::Paused],
+                StatusKind::Resolved => &[MarkKind::Resolved],
+                StatusKind::Closed => &[MarkKind::Closed],
+                StatusKind::Canceled => &[MarkKind::Canceled],
+                StatusKind::New | StatusKind::Unreported => &[],
+            };
+            let mut phase = Category::New;
+            for kind in kinds {
+                push(&mut marks, &mut phase, *at, kind.clone());
+            }
+            (spec, phase)
+        }
+        _ => return Err(TimelineError::MissingOpening),
+    };
+    for event in rest {
+        let at = event.at();
+        let kind = match event {
+            Event::WorkStarted { .. } => MarkKind::Acknowledged,
+            Event::Assigned { group, .. } => MarkKind::Assigned {
+                group: group.to_string(),
+            },
+            Event::PutOnHold { .. } => MarkKind::Paused,
+            Event::Resumed { .. } | Event::CallerResponded { .. } => MarkKind::Resumed,
+            Event::Resolved { .. } => MarkKind::Resolved,
+            Event::Reopened { .. } => MarkKind::Reopened,
+            Event::Closed { .. } => MarkKind::Closed,
+            Event::Canceled { .. } => MarkKind::Canceled,
+            Event::Reprioritized { priority, .. } => {
+                spec.priority = Some(priority.0);
+                continue;
+            }
+            _ => continue,
+        };
+        push(&mut marks, &mut phase, at, kind);
+    }
+    spec.marks = marks;
+    Timeline::new(spec)
+}
+
+/// Appends the mark when the phase allows it (acknowledging only once).
+fn push(
+    marks: &mut Vec<Mark>,
+    phase: &mut Category,
+    at: chrono::DateTime<chrono::Utc>,
+    kind: MarkKind,
+) {
+    if kind == MarkKind::Acknowledged && marks.iter().any(|m| m.kind == kind) {
+        return;
+    }
+    if let Some(next) = kind.next(*phase) {
+        *phase = next;
+        marks.push(Mark::new(at, kind));
+    }
+}
