@@ -8,6 +8,15 @@ use itsm_examples::import::{self, Item, Mapping, Target};
 use itsm_incident::Policy;
 use itsm_mining::{Event, EventLog, Object, ObjectType};
 
+/// What the rows say about one incident.
+struct Incident {
+    /// The order it first appeared in.
+    order: usize,
+    category: Option<String>,
+    cis: BTreeSet<String>,
+    groups: BTreeSet<String>,
+}
+
 /// What the conversion read.
 pub struct Converted {
     /// The log.
@@ -44,11 +53,7 @@ pub fn convert(
 ) -> Result<Converted, Box<dyn std::error::Error>> {
     let rows = import::open(reader, mapping, policy)?;
     let mut events = Vec::new();
-    // Incident id -> (first-seen order, category, CIs, groups).
-    let mut incidents: BTreeMap<
-        String,
-        (usize, Option<String>, BTreeSet<String>, BTreeSet<String>),
-    > = BTreeMap::new();
+    let mut incidents: BTreeMap<String, Incident> = BTreeMap::new();
     let mut cis: BTreeSet<String> = BTreeSet::new();
     let mut groups: BTreeSet<String> = BTreeSet::new();
     let mut last_state: HashMap<String, String> = HashMap::new();
@@ -77,7 +82,12 @@ pub fn convert(
         let n = incidents.len();
         let entry = incidents
             .entry(row.case.clone())
-            .or_insert_with(|| (n, row.category.clone(), BTreeSet::new(), BTreeSet::new()));
+            .or_insert_with(|| Incident {
+                order: n,
+                category: row.category.clone(),
+                cis: BTreeSet::new(),
+                groups: BTreeSet::new(),
+            });
         let mut event = Event::new(&format!("row-{}", row.line), &state, row.instant())
             .related(&row.case, "incident")
             .with("source_state", row.value.as_str());
@@ -92,18 +102,18 @@ pub fn convert(
         }
         if let Some(ci) = &row.configuration_item {
             event = event.related(&ci_id(ci), "affects");
-            entry.2.insert(ci.clone());
+            entry.cis.insert(ci.clone());
             cis.insert(ci.clone());
         }
         if let Some(group) = &row.group {
             event = event.related(&group_id(group), "assigned_to");
-            entry.3.insert(group.clone());
+            entry.groups.insert(group.clone());
             groups.insert(group.clone());
         }
         events.push(event);
     }
     let mut ordered: Vec<_> = incidents.into_iter().collect();
-    ordered.sort_by_key(|(_, (order, ..))| *order);
+    ordered.sort_by_key(|(_, incident)| incident.order);
     let mut objects: Vec<Object> = Vec::with_capacity(ordered.len() + cis.len() + groups.len());
     for ci in &cis {
         objects
@@ -112,15 +122,15 @@ pub fn convert(
     for group in &groups {
         objects.push(Object::new(&group_id(group), ObjectType::Group).with("name", group.as_str()));
     }
-    for (id, (_, category, its_cis, its_groups)) in ordered {
+    for (id, incident) in ordered {
         let mut object = Object::new(&id, ObjectType::Incident);
-        if let Some(category) = category {
+        if let Some(category) = incident.category {
             object = object.with("category", category);
         }
-        for ci in its_cis {
+        for ci in incident.cis {
             object = object.related(&ci_id(&ci), "affects");
         }
-        for group in its_groups {
+        for group in incident.groups {
             object = object.related(&group_id(&group), "assigned_to");
         }
         objects.push(object);
