@@ -23,7 +23,8 @@ pub const MAX_STAFFING_CHANGES: u64 = 1_000_000;
 
 /// How tickets of one priority arrive.
 ///
-/// In JSON: `{"poisson": {"rate": 4.5, "per": "PT1H"}}`.
+/// In JSON: `{"poisson": {"rate": 4.5, "per": "PT1H"}}`, or with a rate for each hour,
+/// `{"profile": {"rates": [0.5, 0.5, ..., 8, 9, ...], "per": "PT1H"}}`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -37,6 +38,17 @@ pub enum Arrivals {
         /// The mean number of arrivals per `per`: finite and positive.
         rate: f64,
         /// The period the rate counts over (`"PT1H"`, `"P1D"`): positive.
+        #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        per: Duration,
+    },
+    /// A Poisson process whose rate changes by the hour, in UTC: 24 rates (hour of the day,
+    /// from 00:00) or 168 (hour of the week, from Monday 00:00), each the mean number of
+    /// arrivals per `per` during that hour. Sampled by thinning (Lewis and Shedler):
+    /// candidates at the highest rate, each kept with probability rate / highest rate.
+    Profile {
+        /// The rates, each finite and at least 0, some above 0.
+        rates: Vec<f64>,
+        /// The period the rates count over: positive.
         #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
         per: Duration,
     },
@@ -56,10 +68,23 @@ impl Arrivals {
         }
     }
 
-    /// The mean arrivals an hour.
+    /// The mean arrivals an hour (over a day or a week for a profile).
+    ///
+    /// ```
+    /// use itsm_sim::Arrivals;
+    /// use itsm_sim::chrono::Duration;
+    ///
+    /// let mut rates = vec![0.0; 24];
+    /// rates[9..17].fill(6.0); // 6 an hour from 09:00 to 17:00
+    /// let office = Arrivals::Profile { rates, per: Duration::hours(1) };
+    /// assert_eq!(office.rate_per_hour(), 2.0);
+    /// ```
     pub fn rate_per_hour(&self) -> f64 {
         match self {
             Arrivals::Poisson { rate, per } => rate / hours(*per),
+            Arrivals::Profile { rates, per } => {
+                rates.iter().sum::<f64>() / rates.len().max(1) as f64 / hours(*per)
+            }
         }
     }
 }
@@ -318,11 +343,47 @@ impl Config {
     }
 }
 
+/// An hourly arrival profile, in arrivals an hour.
+#[derive(Debug, Clone)]
+pub(crate) struct Profile {
+    /// The rate of each hour of the period (24 or 168 entries).
+    pub(crate) shape: Vec<f64>,
+    /// The highest of them (the thinning's candidate rate).
+    pub(crate) max: f64,
+    /// Hours into the period at the run's start.
+    pub(crate) into: f64,
+}
+
+impl Profile {
+    /// The rate at `t` hours from the start.
+    #[inline]
+    pub(crate) fn rate(&self, t: f64) -> f64 {
+        let len = self.shape.len().max(1);
+        let slot = (self.into + t).floor() as usize % len;
+        self.shape.get(slot).copied().unwrap_or(0.0)
+    }
+}
+
+/// Hours from the start of the period (a day for 24 hourly entries, else a week from Monday
+/// 00:00 UTC) to `start`.
+fn hours_into(start: DateTime<Utc>, len: usize) -> f64 {
+    let into_day = f64::from(start.num_seconds_from_midnight()) / 3600.0
+        + f64::from(start.nanosecond() % 1_000_000_000) / 3.6e12;
+    if len == 24 {
+        into_day
+    } else {
+        f64::from(start.weekday().num_days_from_monday()) * 24.0 + into_day
+    }
+}
+
 /// One checked class, in hours.
 #[derive(Debug, Clone)]
 pub(crate) struct Class {
     pub(crate) priority: u8,
+    /// The mean rate an hour.
     pub(crate) rate: f64,
+    /// The hourly profile, if any (then `rate` is its mean).
+    pub(crate) profile: Option<Profile>,
     pub(crate) service: Sampler,
     /// The targets in nanoseconds, as the SLA engine counts them.
     pub(crate) response: i64,
@@ -409,13 +470,38 @@ impl Model {
                 return Err(Error::DuplicatePriority { priority: p });
             }
             let rate = spec.arrivals.rate_per_hour();
-            let Arrivals::Poisson { rate: given, per } = &spec.arrivals;
-            if !(rate.is_finite() && rate > 0.0 && *per > Duration::zero()) {
-                return Err(Error::BadRate {
-                    priority: p,
-                    value: given.to_string(),
-                });
-            }
+            let bad = |value: &f64| Error::BadRate {
+                priority: p,
+                value: value.to_string(),
+            };
+            let profile = match &spec.arrivals {
+                Arrivals::Poisson { rate: given, per } => {
+                    if !(rate.is_finite() && rate > 0.0 && *per > Duration::zero()) {
+                        return Err(bad(given));
+                    }
+                    None
+                }
+                Arrivals::Profile { rates, per } => {
+                    let len = rates.len();
+                    if len != 24 && len != 168 {
+                        return Err(Error::ProfileLength { priority: p, len });
+                    }
+                    if let Some(r) = rates.iter().find(|r| !(r.is_finite() && **r >= 0.0)) {
+                        return Err(bad(r));
+                    }
+                    if !(rate.is_finite() && rate > 0.0 && *per > Duration::zero()) {
+                        return Err(bad(&rate));
+                    }
+                    let scale = hours(*per);
+                    let shape: Vec<f64> = rates.iter().map(|r| r / scale).collect();
+                    let max = shape.iter().copied().fold(0.0, f64::max);
+                    Some(Profile {
+                        into: hours_into(config.start, len),
+                        shape,
+                        max,
+                    })
+                }
+            };
             for (target, value) in [("response", spec.response), ("resolution", spec.resolution)] {
                 if value <= Duration::zero() || value > itsm_sla::MAX_TARGET {
                     return Err(Error::BadTarget {
@@ -429,6 +515,7 @@ impl Model {
             classes.push(Class {
                 priority: p,
                 rate,
+                profile,
                 service: spec.service.compile(p)?,
                 response: spec.response.num_nanoseconds().unwrap_or(i64::MAX),
                 resolution: spec.resolution.num_nanoseconds().unwrap_or(i64::MAX),
@@ -526,15 +613,8 @@ fn staffing(config: &Config, horizon: f64) -> Result<Vec<(f64, u32)>, Error> {
             if len != 24 && len != 168 {
                 return Err(Error::HourlyLength { len });
             }
-            let start = config.start;
             // Hours since the last boundary of the table's period (a day or a week).
-            let into_day = f64::from(start.num_seconds_from_midnight()) / 3600.0
-                + f64::from(start.nanosecond() % 1_000_000_000) / 3.6e12;
-            let into = if len == 24 {
-                into_day
-            } else {
-                f64::from(start.weekday().num_days_from_monday()) * 24.0 + into_day
-            };
+            let into = hours_into(config.start, len);
             let mut slot = into.floor() as usize;
             let mut at = 0.0;
             while at < horizon {

@@ -6,10 +6,10 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 
-use rand::SeedableRng;
 use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
 
-use crate::config::Model;
+use crate::config::{Class, Model};
 use crate::dist::exponential;
 use crate::error::Error;
 use crate::report::{Attainment, BacklogPoint, ClassReport, Path, Report, Waits};
@@ -111,6 +111,23 @@ fn mix(seed: u64, stream: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The class's next arrival after `now`: an exponential gap, or by thinning under an hourly
+/// profile (candidates at the highest rate, each kept with probability rate / highest; at
+/// most the profile's length in candidates per arrival on average). Stops at the horizon.
+#[inline]
+fn next_arrival(class: &Class, rng: &mut SmallRng, now: f64, horizon: f64) -> f64 {
+    let Some(profile) = &class.profile else {
+        return now + exponential(rng, 1.0 / class.rate);
+    };
+    let mut t = now;
+    loop {
+        t += exponential(rng, 1.0 / profile.max);
+        if t >= horizon || rng.random::<f64>() * profile.max < profile.rate(t) {
+            return t;
+        }
+    }
+}
+
 /// Runs the model. Each class draws its arrivals and its service times from two streams of
 /// its own (service times are drawn at arrival), so runs that differ only in staffing see
 /// the same tickets (common random numbers).
@@ -139,14 +156,15 @@ pub(crate) fn run<O: Observer>(
         heap.push(Reverse(Ev { t, seq, what }));
         seq += 1;
     };
+    let horizon = model.horizon;
     for (i, class) in model.classes.iter().enumerate() {
         if let Some(rng) = arrival_rng.get_mut(i) {
-            let t = exponential(rng, 1.0 / class.rate);
+            let t = next_arrival(class, rng, 0.0, horizon);
             schedule(&mut heap, t, What::Arrival(i));
         }
     }
 
-    let (horizon, warmup, every) = (model.horizon, model.warmup, model.sample_every);
+    let (warmup, every) = (model.warmup, model.sample_every);
     let mut samples: Vec<BacklogPoint> = Vec::new();
     let mut next_sample = warmup;
     let mut staff_at = 0usize;
@@ -269,8 +287,8 @@ pub(crate) fn run<O: Observer>(
                     service,
                 });
                 queued += 1;
-                let gap = exponential(rng, 1.0 / spec.rate);
-                schedule(&mut heap, now + gap, What::Arrival(class));
+                let next = next_arrival(spec, rng, now, horizon);
+                schedule(&mut heap, next, What::Arrival(class));
             }
             What::Departure(agent) => {
                 if let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) {
@@ -402,7 +420,6 @@ fn waits(values: &mut [f64]) -> Waits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
 
     #[test]
     fn selected_percentiles_are_the_sorted_nearest_ranks() {
@@ -431,5 +448,51 @@ mod tests {
             assert_eq!(w.waited, (n - zeros) as f64 / n as f64);
         }
         assert_eq!(waits(&mut []), Waits::default());
+    }
+}
+
+#[cfg(test)]
+mod profile_tests {
+    use super::*;
+    use crate::config::{Arrivals, Config};
+    use chrono::Duration;
+
+    #[test]
+    fn thinning_follows_the_hourly_profile() {
+        // 24 rates: none at night, 6 an hour from 09:00 to 17:00, 1 an hour otherwise; a
+        // start at 06:30 so that the hours are offset from the run's.
+        let mut rates = vec![1.0; 24];
+        rates[..6].fill(0.0);
+        rates[9..17].fill(6.0);
+        let mut config = Config::mmc(1.0, 1.0, 1, Duration::days(400));
+        config.start += Duration::minutes(6 * 60 + 30);
+        config.classes[0].arrivals = Arrivals::Profile {
+            rates: rates.clone(),
+            per: Duration::hours(1),
+        };
+        let model = Model::new(config).unwrap();
+        let class = &model.classes[0];
+        let mut rng = SmallRng::seed_from_u64(1);
+        let mut counts = [0u64; 24];
+        let mut t = 0.0;
+        loop {
+            t = next_arrival(class, &mut rng, t, model.horizon);
+            if t >= model.horizon {
+                break;
+            }
+            counts[((t + 6.5).floor() as usize) % 24] += 1;
+        }
+        for (hour, (count, rate)) in counts.iter().zip(&rates).enumerate() {
+            let expected = rate * 400.0;
+            // Poisson: within five standard deviations (and exactly none where the rate is 0).
+            assert!(
+                (*count as f64 - expected).abs() <= 5.0 * expected.sqrt(),
+                "hour {hour}: {count} arrivals, expected {expected}"
+            );
+        }
+        assert!(
+            (model.expected_arrivals() - 400.0 * 24.0 * rates.iter().sum::<f64>() / 24.0).abs()
+                < 1e-6
+        );
     }
 }

@@ -33,6 +33,16 @@ pub enum Error {
         /// The rate as given.
         value: String,
     },
+    /// An hourly arrival profile of the wrong length.
+    #[error(
+        "priority {priority}: the arrival profile has {len} rates; give 24 (hours of the day) or 168 (hours of the week from Monday 00:00 UTC)"
+    )]
+    ProfileLength {
+        /// The class's priority.
+        priority: u8,
+        /// The rates given.
+        len: usize,
+    },
     /// A service-time distribution whose parameters cannot be sampled.
     #[error("priority {priority}: the service time is refused: {reason}")]
     BadServiceTime {

@@ -481,3 +481,105 @@ fn a_ticket_resolved_exactly_at_its_target_is_breached_on_both_paths() {
         assert_eq!(c.response.met, c.arrivals, "{path:?}");
     }
 }
+
+#[test]
+fn arrival_profiles_are_checked() {
+    let mut c = desk();
+    c.classes[2].arrivals = Arrivals::Profile {
+        rates: vec![1.0; 23],
+        per: Duration::hours(1),
+    };
+    assert_eq!(
+        Model::new(c).unwrap_err(),
+        Error::ProfileLength {
+            priority: 3,
+            len: 23
+        }
+    );
+    let mut c = desk();
+    let mut rates = vec![1.0; 168];
+    rates[100] = -2.0;
+    c.classes[2].arrivals = Arrivals::Profile {
+        rates,
+        per: Duration::hours(1),
+    };
+    assert_eq!(
+        Model::new(c).unwrap_err(),
+        Error::BadRate {
+            priority: 3,
+            value: "-2".into()
+        }
+    );
+    let mut c = desk();
+    c.classes[2].arrivals = Arrivals::Profile {
+        rates: vec![0.0; 24],
+        per: Duration::hours(1),
+    };
+    assert_eq!(
+        Model::new(c).unwrap_err(),
+        Error::BadRate {
+            priority: 3,
+            value: "0".into()
+        }
+    );
+}
+
+#[test]
+fn an_office_hours_profile_with_office_hours_shifts_waits_less_than_a_flat_one() {
+    // The same 48 tickets a weekday, arriving in office hours or spread over the day, with
+    // 3 agents in office hours and 1 otherwise: the profile matches the shifts.
+    let mut rates = vec![0.0; 168];
+    for day in 0..5 {
+        rates[day * 24 + 9..day * 24 + 17].fill(6.0);
+    }
+    let mut office = CalendarSpec::always_open("office");
+    office.week = Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]);
+    let shifts = Staffing::Shifts {
+        shifts: vec![
+            Shift::new(office, 3),
+            Shift::new(CalendarSpec::always_open("always"), 1),
+        ],
+    };
+    let class = |arrivals| {
+        ClassSpec::new(
+            3,
+            arrivals,
+            ServiceTime::exponential(minutes(20)),
+            minutes(60),
+            minutes(480),
+        )
+    };
+    let profiled = Config::new(
+        monday(),
+        Duration::weeks(20),
+        vec![class(Arrivals::Profile {
+            rates: rates.clone(),
+            per: Duration::hours(1),
+        })],
+        shifts.clone(),
+    );
+    let flat = Config::new(
+        monday(),
+        Duration::weeks(20),
+        vec![class(Arrivals::Poisson {
+            rate: 240.0,
+            per: Duration::weeks(1),
+        })],
+        shifts,
+    );
+    let (profiled, flat) = (Model::new(profiled).unwrap(), Model::new(flat).unwrap());
+    assert!((profiled.expected_arrivals() - flat.expected_arrivals()).abs() < 1e-6);
+    let p = simulate(&profiled, 4, Path::Full).unwrap();
+    let f = simulate(&flat, 4, Path::Full).unwrap();
+    assert!(
+        p.waits.mean_hours < f.waits.mean_hours,
+        "{} vs {}",
+        p.waits.mean_hours,
+        f.waits.mean_hours
+    );
+    assert!(p.classes[0].response.ratio() > f.classes[0].response.ratio());
+    // Nobody arrives at the weekend under the profile: Saturday noon's backlog is empty.
+    let saturday_noon = monday() + Duration::hours(5 * 24 + 12);
+    let at = p.backlog.iter().find(|b| b.at == saturday_noon).unwrap();
+    assert_eq!((at.queued, at.in_service), (0, 0));
+}

@@ -29,12 +29,26 @@ fn service() -> impl Strategy<Value = ServiceTime> {
     ]
 }
 
+fn arrivals() -> impl Strategy<Value = Arrivals> {
+    prop_oneof![
+        (0.05f64..6.0).prop_map(Arrivals::per_hour),
+        prop::collection::vec(0.0f64..6.0, 24).prop_map(|rates| Arrivals::Profile {
+            rates,
+            per: Duration::hours(1)
+        }),
+        prop::collection::vec(0.0f64..40.0, 168).prop_map(|rates| Arrivals::Profile {
+            rates,
+            per: Duration::days(1)
+        }),
+    ]
+}
+
 fn class() -> impl Strategy<Value = ClassSpec> {
-    (1u8..=5, 0.05f64..6.0, service(), 1i64..600, 1i64..3000).prop_map(
-        |(p, rate, service, r, s)| {
+    (1u8..=5, arrivals(), service(), 1i64..600, 1i64..3000).prop_map(
+        |(p, arrivals, service, r, s)| {
             ClassSpec::new(
                 p,
-                Arrivals::per_hour(rate),
+                arrivals,
                 service,
                 Duration::minutes(r),
                 Duration::minutes(s),
