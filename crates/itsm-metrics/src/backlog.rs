@@ -24,6 +24,10 @@ pub struct BacklogSample {
     pub by_age: Vec<u64>,
 }
 
+/// An open stretch of a ticket: its start, its end (`None`: still open) and the ticket's
+/// opening.
+type Stretch = (DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>);
+
 /// A Fenwick tree of counts over positions `0..n`.
 struct Fenwick(Vec<i64>);
 
@@ -92,7 +96,7 @@ pub fn backlog(
         previous = *b;
     }
     // Each open stretch: (start, end, opened_at).
-    let mut stretches: Vec<(DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>)> = Vec::new();
+    let mut stretches: Vec<Stretch> = Vec::new();
     for t in timelines.iter().filter(|t| options.is_ticket(t)) {
         let facts = Facts::of(t);
         let mut current: Option<(DateTime<Utc>, Option<DateTime<Utc>>)> = None;
