@@ -155,6 +155,98 @@ pub fn estimate_rates(
         .collect())
 }
 
+/// Estimates an hourly arrival profile per priority from observed arrival instants: for
+/// each hour of the day (`len` 24) or of the week (`len` 168, from Monday 00:00), in UTC,
+/// the count of arrivals in that hour over the time the observation window spent in it (the
+/// maximum-likelihood rate of a periodic Poisson process). The window runs from the first
+/// arrival of any priority to the last. Rates are per hour.
+///
+/// ```
+/// use itsm_sim::chrono::{Duration, TimeZone, Utc};
+/// use itsm_sim::{Arrivals, estimate_profiles};
+///
+/// let monday = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+/// // Ten days, one arrival at 09:00 and one at 09:30 each day, the last at 23:00 on day 10.
+/// let mut seen = Vec::new();
+/// for day in 0..10 {
+///     let nine = monday + Duration::days(day) + Duration::hours(9);
+///     seen.extend([(2, nine), (2, nine + Duration::minutes(30))]);
+/// }
+/// seen.push((2, monday + Duration::days(9) + Duration::hours(23)));
+/// let profiles = estimate_profiles(&seen, 24)?;
+/// let Arrivals::Profile { rates, .. } = &profiles[&2] else { unreachable!() };
+/// assert_eq!(rates[9], 2.0); // 20 arrivals in 10 hours between 09:00 and 10:00
+/// assert_eq!(rates[23], 1.0 / 9.0); // the window ends at 23:00 on day 10
+/// # Ok::<(), itsm_sim::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::TooFewArrivals`] for fewer than two instants or a window of zero length;
+/// [`Error::ProfileLength`] (priority 0) when `len` is neither 24 nor 168. The window is
+/// walked hour by hour: a year of log is 8,760 steps.
+pub fn estimate_profiles(
+    arrivals: &[(u8, DateTime<Utc>)],
+    len: usize,
+) -> Result<BTreeMap<u8, Arrivals>, Error> {
+    if len != 24 && len != 168 {
+        return Err(Error::ProfileLength { priority: 0, len });
+    }
+    let too_few = Error::TooFewArrivals {
+        count: arrivals.len(),
+    };
+    let first = arrivals
+        .iter()
+        .map(|(_, t)| *t)
+        .min()
+        .ok_or(too_few.clone())?;
+    let last = arrivals
+        .iter()
+        .map(|(_, t)| *t)
+        .max()
+        .ok_or(too_few.clone())?;
+    let window = hours(last - first);
+    if arrivals.len() < 2 || window <= 0.0 {
+        return Err(too_few);
+    }
+    // Hours of the window in each slot, walking from one hour boundary to the next.
+    let start = hours_into(first, len);
+    let mut exposure = vec![0.0f64; len];
+    let mut t = 0.0f64;
+    while t < window {
+        let at = start + t;
+        let next = (at.floor() + 1.0 - start).min(window);
+        if let Some(e) = exposure.get_mut(at.floor() as usize % len) {
+            *e += next - t;
+        }
+        t = next;
+    }
+    let mut counts: BTreeMap<u8, Vec<u64>> = BTreeMap::new();
+    for (p, at) in arrivals {
+        let slot = (start + hours(*at - first)).floor() as usize % len;
+        let row = counts.entry(*p).or_insert_with(|| vec![0; len]);
+        if let Some(c) = row.get_mut(slot) {
+            *c += 1;
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(p, row)| {
+            let rates = row
+                .iter()
+                .zip(&exposure)
+                .map(|(n, e)| if *e > 0.0 { *n as f64 / e } else { 0.0 })
+                .collect();
+            (
+                p,
+                Arrivals::Profile {
+                    rates,
+                    per: Duration::hours(1),
+                },
+            )
+        })
+        .collect())
+}
+
 /// One priority's tickets: how they arrive, how long they take, and their SLA targets.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -5,8 +5,9 @@
 //! simulation, and checks itself against queueing theory where theory has an answer.
 //!
 //! - **Model** ([`Config`], data with serde, checked by [`Model::new`], one error per
-//!   cause): ticket classes by incident priority, each with Poisson [`Arrivals`] (rates
-//!   given, or [`estimate_rates`] from the arrival instants of a log), a [`ServiceTime`]
+//!   cause): ticket classes by incident priority, each with Poisson [`Arrivals`], at a
+//!   constant rate or by hour of the day or week (given, or estimated from the arrival
+//!   instants of a log by [`estimate_rates`] and [`estimate_profiles`]), a [`ServiceTime`]
 //!   distribution (exponential, deterministic, lognormal or empirical, sampled by inverse
 //!   transform) and response and resolution targets; [`Staffing`] constant, by hour, or as
 //!   shifts on itsm-calendar business calendars; a warm-up and a horizon.
@@ -80,7 +81,7 @@ mod time;
 
 pub use config::{
     Arrivals, ClassSpec, Config, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
-    MAX_STAFFING_CHANGES, Model, Shift, Staffing, estimate_rates,
+    MAX_STAFFING_CHANGES, Model, Shift, Staffing, estimate_profiles, estimate_rates,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};

@@ -583,3 +583,50 @@ fn an_office_hours_profile_with_office_hours_shifts_waits_less_than_a_flat_one()
     let at = p.backlog.iter().find(|b| b.at == saturday_noon).unwrap();
     assert_eq!((at.queued, at.in_service), (0, 0));
 }
+
+#[test]
+fn profiles_estimated_from_simulated_arrivals_recover_the_rates() {
+    // Arrivals drawn from a known weekly profile by the simulator itself are not exposed, so
+    // draw a log here: one arrival exactly every (1 / rate) hours inside each hour.
+    let mut seen = Vec::new();
+    for week in 0..4 {
+        for hour in 0..168i64 {
+            let weekday = hour / 24 < 5;
+            let n = if weekday && (9..17).contains(&(hour % 24)) {
+                6
+            } else {
+                1
+            };
+            for k in 0..n {
+                let at =
+                    monday() + Duration::weeks(week) + Duration::hours(hour) + minutes(60 * k / n);
+                seen.push((if k % 2 == 0 { 3 } else { 2 }, at));
+            }
+        }
+    }
+    let profiles = itsm_sim::estimate_profiles(&seen, 168).unwrap();
+    let total = |h: usize| -> f64 {
+        profiles
+            .values()
+            .map(|a| match a {
+                Arrivals::Profile { rates, .. } => rates[h],
+                _ => panic!("a profile"),
+            })
+            .sum()
+    };
+    // Monday 10:00 and Saturday 10:00; the window ends at the last arrival, in the last hour.
+    assert!((total(10) - 6.0).abs() < 1e-9, "{}", total(10));
+    assert!((total(5 * 24 + 10) - 1.0).abs() < 1e-9);
+    assert_eq!(
+        itsm_sim::estimate_profiles(&seen, 25),
+        Err(Error::ProfileLength {
+            priority: 0,
+            len: 25
+        })
+    );
+    // The profile's mean equals the flat estimate.
+    let flat = estimate_rates(&seen, Duration::hours(1)).unwrap();
+    let mean: f64 = profiles.values().map(Arrivals::rate_per_hour).sum();
+    let flat: f64 = flat.values().map(Arrivals::rate_per_hour).sum();
+    assert!((mean - flat).abs() / flat < 0.01, "{mean} vs {flat}");
+}
