@@ -13,12 +13,13 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-fn run(log: Option<PathBuf>, out: &std::path::Path) -> Vec<String> {
+fn run(log: Option<PathBuf>, out: &std::path::Path, extra: &[&str]) -> Vec<String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_staffing"));
     command
         .env_remove("ITSM_DATA")
         .args(["--quick", "--out"])
-        .arg(out);
+        .arg(out)
+        .args(extra);
     if let Some(log) = log {
         command.arg(log);
     }
@@ -52,7 +53,7 @@ fn check_svg(path: &std::path::Path, lines: usize) {
 #[test]
 fn staffing_sweeps_the_built_in_model() {
     let svg = out("staffing-built-in.svg");
-    let lines = run(None, &svg);
+    let lines = run(None, &svg, &[]);
     let expected = [
         "model: built-in (no log given and ITSM_DATA unset)",
         "arrivals per hour: p1 0.0500, p2 0.1500, p3 2.2000, p4 0.1000 (total 2.5000)",
@@ -87,7 +88,7 @@ fn staffing_estimates_rates_from_the_uci_log() {
         return;
     };
     let svg = out("staffing-uci.svg");
-    let lines = run(Some(log.clone()), &svg);
+    let lines = run(Some(log.clone()), &svg, &[]);
     assert_eq!(
         lines[0],
         format!(
@@ -114,4 +115,37 @@ fn staffing_estimates_rates_from_the_uci_log() {
     ];
     assert_eq!(lines[1..=expected.len()], expected[..]);
     check_svg(&svg, 5);
+
+    // The log's weekly profile: the same mean, peaks of 16 an hour, and 5 agents no longer do.
+    let lines = run(Some(log), &svg, &["--profile"]);
+    assert_eq!(
+        lines[1],
+        "arrivals: by hour of the week (UTC), from 0.16 to 15.96 an hour"
+    );
+    assert_eq!(
+        lines[2],
+        "arrivals per hour: p1 0.0217, p2 0.0365, p3 2.7784, p4 0.0869 (total 2.9234)"
+    );
+    assert!(lines.contains(
+        &"     5   52.4%       2.8 h       6.7 h     87.5%    100.0%     73.5%     43.5%       99.9%"
+            .to_owned()
+    ));
+    assert!(lines.contains(
+        &"fewest agents meeting every response target 90% of the time: more than 7".to_owned()
+    ));
+}
+
+#[test]
+fn a_profile_needs_a_log() {
+    let output = Command::new(env!("CARGO_BIN_EXE_staffing"))
+        .env_remove("ITSM_DATA")
+        .args(["--quick", "--profile"])
+        .output()
+        .expect("staffing runs");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--profile needs a log"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

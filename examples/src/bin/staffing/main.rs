@@ -7,7 +7,7 @@
 //! times, so service times and SLA targets are stated assumptions (printed).
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
 
@@ -21,7 +21,7 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_sim::{
     Arrivals, Attainment, ClassSpec, Config, Model, Path, Report, ServiceTime, Staffing,
-    estimate_rates, simulate,
+    estimate_profiles, estimate_rates, simulate,
 };
 
 /// The assumptions per priority: (median work time in minutes, response target, resolution
@@ -40,6 +40,7 @@ const BUILT_IN: [(u8, f64); 4] = [(1, 0.05), (2, 0.15), (3, 2.2), (4, 0.1)];
 struct Options {
     log: Option<PathBuf>,
     quick: bool,
+    profile: bool,
     max_agents: Option<u32>,
     out: PathBuf,
 }
@@ -48,6 +49,7 @@ fn options() -> Result<Options, Box<dyn Error>> {
     let mut o = Options {
         log: None,
         quick: false,
+        profile: false,
         max_agents: None,
         out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -58,12 +60,13 @@ fn options() -> Result<Options, Box<dyn Error>> {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--quick" => o.quick = true,
+            "--profile" => o.profile = true,
             "--max-agents" => {
                 o.max_agents = Some(args.next().ok_or("--max-agents needs a number")?.parse()?)
             }
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "-h" | "--help" => {
-                return Err("usage: staffing [--quick] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
+                return Err("usage: staffing [--quick] [--profile] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
             }
             _ => o.log = Some(PathBuf::from(a)),
         }
@@ -133,7 +136,34 @@ fn main() -> Result<(), Box<dyn Error>> {
                 first.format("%Y-%m-%d"),
                 last.format("%Y-%m-%d")
             );
-            estimate_rates(&seen, Duration::hours(1))?
+            if o.profile {
+                let profiles = estimate_profiles(&seen, 168)?;
+                let hourly: Vec<f64> = (0..168)
+                    .map(|h| {
+                        profiles
+                            .values()
+                            .map(|a| match a {
+                                Arrivals::Profile { rates, .. } => {
+                                    rates.get(h).copied().unwrap_or(0.0)
+                                }
+                                _ => 0.0,
+                            })
+                            .sum()
+                    })
+                    .collect();
+                let (busy, quiet) = hourly
+                    .iter()
+                    .fold((f64::MIN, f64::MAX), |(a, b), r| (a.max(*r), b.min(*r)));
+                println!(
+                    "arrivals: by hour of the week (UTC), from {quiet:.2} to {busy:.2} an hour"
+                );
+                profiles
+            } else {
+                estimate_rates(&seen, Duration::hours(1))?
+            }
+        }
+        None if o.profile => {
+            return Err("--profile needs a log to estimate the profile from".into());
         }
         None => {
             println!("model: built-in (no log given and ITSM_DATA unset)");
