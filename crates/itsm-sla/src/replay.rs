@@ -31,6 +31,12 @@ pub struct Replay {
 /// every deadline in between and, when `until` is given, up to it. A product recomputes its
 /// SLAs after a configuration change by replaying.
 ///
+/// A view without a [`previous`](TicketView::previous) is given the one before it (its
+/// `updated_at`, when empty, set to its instant in the timeline), so conditions on change
+/// hold on the update that made the change; when a definition has
+/// [`retroactive_pause`](crate::Definition::retroactive_pause), the chain reaches back up to
+/// 512 views. The first view has none: a change test is false on it.
+///
 /// # Errors
 /// [`Error::ClockWentBackwards`] when the timeline is out of time order (even where the
 /// earlier view changed nothing); otherwise what [`decide`] returns, for the first input it
@@ -83,16 +89,18 @@ pub fn replay(
         if view.previous.is_none() {
             view.previous = before.take().map(Box::new);
         }
-        // The copy kept as the next view's `previous` is dated by its instant.
-        let mut last = view.clone();
-        last.updated_at = last.updated_at.or(Some(*t));
-        if history {
-            trim(&mut last, MAX_HISTORY);
-        } else {
-            last.previous = None;
+        let input = Input::Update(view);
+        run.step(&input, *t)?;
+        // The view is kept (not copied) as the next one's `previous`, dated by its instant.
+        if let Input::Update(mut last) = input {
+            last.updated_at = last.updated_at.or(Some(*t));
+            if history {
+                trim(&mut last, MAX_HISTORY);
+            } else {
+                last.previous = None;
+            }
+            before = Some(last);
         }
-        before = Some(last);
-        run.step(&Input::Update(view), *t)?;
     }
     if let Some(end) = until {
         run.tick_until(end, true)?;
