@@ -3,6 +3,11 @@
 //! net. Runs when the virtual environment `target/venv-pm4py` has pm4py (the example makes
 //! it; this test never installs anything) and the real data is there (`ITSM_DATA`); otherwise
 //! it says why it skipped.
+//!
+//! The pm4py calls the script makes are those of pm4py's API reference (pm4py.fit.fraunhofer.de,
+//! "API Reference": `pm4py.read_ocel2_json`, `pm4py.read_xes`, `pm4py.read_pnml`,
+//! `pm4py.fitness_token_based_replay`); the OCEL file follows the OCEL 2.0 specification
+//! (ocel-standard.org, "OCEL 2.0 JSON format").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::io::Write;

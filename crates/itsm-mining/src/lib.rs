@@ -72,7 +72,7 @@ pub use model::{
     Attribute, Event, EventLog, Object, ObjectType, RESERVED_ATTRIBUTES, Relation, Value,
 };
 
-// The crate's page in docs/ is compiled and run as doctests, so it cannot rot.
+// The README's example is compiled and run as a doctest, so it cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

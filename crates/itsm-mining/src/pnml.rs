@@ -20,8 +20,9 @@
 //!     audit log, the UCI log): an event that names the state it is already in is not a
 //!     change, as [`Lifecycle::conformance`] treats repeats.
 //!
-//! **Initial marking**: one token on `source`. **Final marking**: one token on `sink`
-//! (written in PNML's `finalmarkings` element, which pm4py reads). A trace fits when it
+//! **Initial marking**: one token on `source`. **Final marking**: one token on `sink`,
+//! written in the `finalmarkings` element that ProM and pm4py read (an extension: ISO PNML
+//! has no final marking). A trace fits when it
 //! leads from the initial to the final marking: it starts in an initial state and ends in
 //! a terminal one.
 //!

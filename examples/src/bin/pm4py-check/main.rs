@@ -70,6 +70,10 @@ fn check(log_path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
     let (policy, origin) = choose_policy(None, &mapping, &mapping_path)?;
     let lifecycle = policy.workflow.lifecycle();
 
+    // 3 first, so that a missing Python is said before the work: Python and pm4py.
+    let venv = root.join("target/venv-pm4py");
+    let python = python::ensure_pm4py(&venv)?;
+
     // 1-2: convert and write.
     let started = Instant::now();
     let file = std::fs::File::open(log_path)
@@ -164,10 +168,6 @@ fn check(log_path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
         );
     }
     let replay = run(&mapping_path, None, log_path)?.report;
-
-    // 3: Python and pm4py.
-    let venv = root.join("target/venv-pm4py");
-    let python = python::ensure_pm4py(&venv)?;
 
     // 4: the script.
     let mut command = std::process::Command::new(&python);
