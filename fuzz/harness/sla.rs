@@ -626,11 +626,11 @@ impl Host<'_> {
 
     fn business_between(
         &self,
-        def: &Definition,
+        calendar: Option<&str>,
         a: DateTime<Utc>,
         b: DateTime<Utc>,
     ) -> Option<Duration> {
-        match &def.calendar {
+        match calendar {
             None => Some(b - a),
             Some(name) => self.calendars.get(name)?.duration(&a, &b).ok(),
         }
@@ -728,7 +728,9 @@ impl Host<'_> {
             self.seen.insert(key, figures);
             // Elapsed and paused time add up to the span, in business and in wall time.
             let end = c.ended_at().unwrap_or(now).max(c.start());
-            if let Some(span) = self.business_between(&def, c.start(), end) {
+            // A clock counts on the calendar the ticket chose, else its definition's.
+            let calendar = c.calendar().or(def.calendar.as_deref());
+            if let Some(span) = self.business_between(calendar, c.start(), end) {
                 assert_eq!(
                     m.business_elapsed + m.business_paused,
                     span,
@@ -742,7 +744,8 @@ impl Host<'_> {
             );
             // `Definitions::new` refuses targets over 200 years, so every target fits.
             if def.pause_mode != PauseMode::Freeze {
-                let target = def.target;
+                // A relative target is the clock's own.
+                let target = c.target().unwrap_or(def.target);
                 // Pausing moves the deadline by exactly the paused business time: the time
                 // left is the target less the business time elapsed, and the breach is
                 // reported exactly when the target is used up.
@@ -820,7 +823,23 @@ fn run(
 ) -> Option<Replay> {
     let mut host = Host::new(defs, calendars);
     let mut outcome: Result<(), Error> = Ok(());
+    // What `replay` documents: each view without a `previous` gets the one before, dated by
+    // its instant, with the whole history when a definition pauses retroactively (the
+    // timelines here are shorter than the 512 views `replay` keeps).
+    let history = defs.list().iter().any(|d| d.retroactive_pause);
+    let mut before: Option<TicketView> = None;
     for (i, (t, view)) in timeline.iter().enumerate() {
+        let mut view = view.clone();
+        if view.previous.is_none() {
+            view.previous = before.take().map(Box::new);
+        }
+        let mut last = view.clone();
+        last.updated_at = last.updated_at.or(Some(*t));
+        if !history {
+            last.previous = None;
+        }
+        before = Some(last);
+        let view = &view;
         if probes.contains(&i) {
             // An input a second before the clocks' last event is refused.
             if let Some(last) = host.clocks.last_input() {
@@ -984,10 +1003,20 @@ fn check_counterfactual(
 
 fn definitions_are_valid(list: &[Definition]) -> bool {
     let ids: BTreeSet<&str> = list.iter().map(|d| d.id.as_str()).collect();
+    let relative_ok = |d: &Definition| {
+        d.relative.as_ref().is_none_or(|r| {
+            (d.calendar.is_some() || d.calendar_from.is_some())
+                && r.business_days <= itsm_sla::MAX_BUSINESS_DAYS
+                && [&r.by, &r.cutoff]
+                    .into_iter()
+                    .flatten()
+                    .all(|t| Segment::parse(t, "24:00").is_ok())
+        })
+    };
     ids.len() == list.len()
-        && list
-            .iter()
-            .all(|d| d.target > Duration::zero() && d.target <= itsm_sla::MAX_TARGET)
+        && list.iter().all(|d| {
+            d.target > Duration::zero() && d.target <= itsm_sla::MAX_TARGET && relative_ok(d)
+        })
 }
 
 /// Bytes -> definitions and a timeline of views, through the host's loop (`decide`,

@@ -453,3 +453,28 @@ fn a_retargeted_clock_and_its_event_round_trip() {
     let read: itsm_sla::Clock = serde_json::from_value(old).unwrap();
     assert_eq!((read.calendar(), read.target()), (None, None));
 }
+
+/// The fuzz seeds of issue 21 (`fuzz/corpus/sla_definitions_json/issue21-*.json`) are
+/// definitions, so the corpus replay runs them through the host's loop: one list accepted,
+/// one refused for its relative target.
+#[test]
+fn the_issue_21_fuzz_seeds_read_as_definitions() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/sla_definitions_json"
+    );
+    let read = |name: &str| -> Vec<Definition> {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    };
+    let accepted = read("issue21-conventions.json");
+    assert_eq!(accepted.len(), 3);
+    assert!(itsm_sla::Definitions::new(accepted, Selection::FirstMatch).is_ok());
+    let refused = read("issue21-relative-refused.json");
+    assert_eq!(
+        itsm_sla::Definitions::new(refused, Selection::All),
+        Err(itsm_sla::Error::RelativeWithoutCalendar {
+            id: "no-calendar".into()
+        })
+    );
+}
