@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use crate::config::{Class, Model};
 use crate::dist::exponential;
 use crate::error::Error;
-use crate::report::{Attainment, BacklogPoint, ClassReport, Path, Report, Waits};
+use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits};
 use crate::time::{due, duration, instant};
 
 /// What the full path hooks into. Times are hours from the start; `counted` says whether
@@ -134,9 +134,9 @@ fn next_arrival(class: &Class, rng: &mut SmallRng, now: f64, horizon: f64) -> f6
 pub(crate) fn run<O: Observer>(
     model: &Model,
     seed: u64,
-    path: Path,
+    engine: Engine,
     observer: &mut O,
-) -> Result<Report, Error> {
+) -> Result<RunReport, Error> {
     let k = model.classes.len();
     let mut arrival_rng: Vec<SmallRng> = (0..k)
         .map(|i| SmallRng::seed_from_u64(mix(seed, 2 * i as u64)))
@@ -361,8 +361,8 @@ pub(crate) fn run<O: Observer>(
         (1, Some(only)) => only.waits,
         _ => waits(&mut all),
     };
-    Ok(Report {
-        path,
+    Ok(RunReport {
+        engine,
         seed,
         classes,
         waits: all_waits,

@@ -13,14 +13,14 @@
 //!   shifts on itsm-calendar business calendars; a warm-up and a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
 //!   ticket in hand even when the shift ends (no pre-emption).
-//! - **Two paths** ([`Path`]) over one event loop: [`Path::Fast`] is the plain queueing
-//!   core; [`Path::Full`] also drives every ticket through itsm-incident's `decide` and
+//! - **Two paths** ([`Engine`]) over one event loop: [`Engine::Fast`] is the plain queueing
+//!   core; [`Engine::Full`] also drives every ticket through itsm-incident's `decide` and
 //!   `evolve` (reported, assigned and in progress when an agent picks it up, resolved) and
 //!   itsm-sla's clocks (response and resolution per priority), and reads the attainment
 //!   from the SLA engine. Both give the same waits; their attainment agrees (a test pins
 //!   it). The full path costs a few microseconds per ticket, the fast one tens of
 //!   nanoseconds per event.
-//! - **Outputs** ([`Report`]): SLA attainment per priority, waiting-time mean and
+//! - **Outputs** ([`RunReport`]): SLA attainment per priority, waiting-time mean and
 //!   percentiles, agent utilisation, the backlog over time.
 //! - **Theory** ([`Mmc`], [`erlang_b`], [`Interval`]): Erlang C's mean wait and probability
 //!   of waiting for M/M/c (the recursive Erlang B form, stable for hundreds of agents), and
@@ -35,15 +35,15 @@
 //!
 //! # The host's loop
 //! 1. Write a [`Config`] (or read one from JSON) and check it with [`Model::new`].
-//! 2. Pick seeds (say 1 to 10) and call [`simulate`] for each, with [`Path::Fast`] for
-//!    sweeps and [`Path::Full`] to exercise the real lifecycle and SLA engine.
-//! 3. Read the [`Report`]s; put a figure across replications into [`Interval::of`] for its
+//! 2. Pick seeds (say 1 to 10) and call [`simulate`] for each, with [`Engine::Fast`] for
+//!    sweeps and [`Engine::Full`] to exercise the real lifecycle and SLA engine.
+//! 3. Read the [`RunReport`]s; put a figure across replications into [`Interval::of`] for its
 //!    confidence interval.
 //!
 //! # Example
 //! ```
 //! use itsm_sim::chrono::Duration;
-//! use itsm_sim::{Config, Interval, Mmc, Model, Path, simulate};
+//! use itsm_sim::{Config, Interval, Mmc, Model, Engine, simulate};
 //!
 //! // M/M/c: 4 tickets an hour, 1 hour of work each, 5 agents; 2,000 hours after 100 of warm-up.
 //! let mut config = Config::mmc(4.0, 1.0, 5, Duration::hours(2_100));
@@ -51,14 +51,14 @@
 //! let model = Model::new(config)?;
 //!
 //! let means: Vec<f64> = (1..=8)
-//!     .map(|seed| simulate(&model, seed, Path::Fast).map(|r| r.waits.mean_hours))
+//!     .map(|seed| simulate(&model, seed, Engine::Fast).map(|r| r.waits.mean_hours))
 //!     .collect::<Result<_, _>>()?;
 //! let ci = Interval::of(&means).unwrap();
 //! let theory = Mmc::new(4.0, 1.0, 5).unwrap().mean_wait; // 0.554 hours
 //! assert!(ci.contains(theory), "{ci:?} vs {theory}");
 //!
 //! // The same seed, the same answer.
-//! assert_eq!(simulate(&model, 3, Path::Fast)?, simulate(&model, 3, Path::Fast)?);
+//! assert_eq!(simulate(&model, 3, Engine::Fast)?, simulate(&model, 3, Engine::Fast)?);
 //! # Ok::<(), itsm_sim::Error>(())
 //! ```
 //!
@@ -86,7 +86,7 @@ pub use config::{
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};
 pub use error::Error;
-pub use report::{Attainment, BacklogPoint, ClassReport, Path, Report, Waits};
+pub use report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits};
 
 /// The date and time crate of this API, re-exported.
 pub use chrono;
@@ -97,11 +97,11 @@ pub use itsm_calendar::{CalendarSpec, Segment, Week};
 ///
 /// ```
 /// use itsm_sim::chrono::Duration;
-/// use itsm_sim::{Config, Model, Path, simulate};
+/// use itsm_sim::{Config, Model, Engine, simulate};
 ///
 /// let model = Model::new(Config::mmc(2.0, 1.0, 3, Duration::hours(200)))?;
-/// let fast = simulate(&model, 7, Path::Fast)?;
-/// let full = simulate(&model, 7, Path::Full)?;
+/// let fast = simulate(&model, 7, Engine::Fast)?;
+/// let full = simulate(&model, 7, Engine::Full)?;
 /// assert_eq!(fast.waits, full.waits); // one event loop
 /// assert_eq!(fast.classes[0].resolution, full.classes[0].resolution); // one SLA rule
 /// assert_eq!(fast.arrivals, fast.completed + fast.in_service + fast.queued);
@@ -113,12 +113,12 @@ pub use itsm_calendar::{CalendarSpec, Segment, Week};
 /// (a bug: the simulator drives them only through allowed transitions);
 /// [`Error::DateOverflow`] if an instant leaves chrono's range. The fast path does not fail
 /// on a checked model.
-pub fn simulate(model: &Model, seed: u64, path: Path) -> Result<Report, Error> {
-    match path {
-        Path::Fast => core::run(model, seed, path, &mut core::Nothing),
-        Path::Full => {
+pub fn simulate(model: &Model, seed: u64, engine: Engine) -> Result<RunReport, Error> {
+    match engine {
+        Engine::Fast => core::run(model, seed, engine, &mut core::Nothing),
+        Engine::Full => {
             let mut desk = desk::Desk::new(model)?;
-            core::run(model, seed, path, &mut desk)
+            core::run(model, seed, engine, &mut desk)
         }
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-pub enum Path {
+pub enum Engine {
     /// The plain queueing core: SLA attainment by comparing each ticket's wait and time to
     /// resolve with its targets (the same rule as the SLA engine: met when strictly under
     /// the target; a ticket still open at the horizon past its deadline is breached).
@@ -116,9 +116,9 @@ pub struct BacklogPoint {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
-pub struct Report {
+pub struct RunReport {
     /// The engine used.
-    pub path: Path,
+    pub engine: Engine,
     /// The seed given.
     pub seed: u64,
     /// Per priority, most urgent first.

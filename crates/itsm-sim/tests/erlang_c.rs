@@ -12,7 +12,7 @@
 )]
 
 use itsm_sim::chrono::Duration;
-use itsm_sim::{Config, Interval, Mmc, Model, Path, simulate};
+use itsm_sim::{Config, Engine, Interval, Mmc, Model, simulate};
 
 /// Runs `reps` replications of M/M/c and returns the intervals of the mean wait and of the
 /// share that waited.
@@ -30,7 +30,7 @@ fn replicate(
     let model = Model::new(config).unwrap();
     let (mut means, mut waited) = (Vec::new(), Vec::new());
     for seed in 1..=reps {
-        let report = simulate(&model, seed, Path::Fast).unwrap();
+        let report = simulate(&model, seed, Engine::Fast).unwrap();
         assert_eq!(
             report.arrivals,
             report.completed + report.in_service + report.queued

@@ -11,8 +11,8 @@
 
 use itsm_sim::chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Error, Interval, Model, Path, Segment, ServiceTime,
-    Shift, Staffing, Week, estimate_rates, simulate,
+    Arrivals, CalendarSpec, ClassSpec, Config, Engine, Error, Interval, Model, Segment,
+    ServiceTime, Shift, Staffing, Week, estimate_rates, simulate,
 };
 
 fn monday() -> DateTime<Utc> {
@@ -79,9 +79,9 @@ fn desk() -> Config {
 fn the_full_path_agrees_with_the_fast_path() {
     let model = Model::new(desk()).unwrap();
     for seed in [1, 2] {
-        let fast = simulate(&model, seed, Path::Fast).unwrap();
-        let full = simulate(&model, seed, Path::Full).unwrap();
-        assert_eq!((fast.path, full.path), (Path::Fast, Path::Full));
+        let fast = simulate(&model, seed, Engine::Fast).unwrap();
+        let full = simulate(&model, seed, Engine::Full).unwrap();
+        assert_eq!((fast.engine, full.engine), (Engine::Fast, Engine::Full));
         assert_eq!(fast.waits, full.waits);
         assert_eq!(fast.backlog, full.backlog);
         assert_eq!(fast.utilisation, full.utilisation);
@@ -110,7 +110,7 @@ fn the_full_path_agrees_with_the_fast_path() {
 #[test]
 fn urgent_tickets_wait_less() {
     let model = Model::new(desk()).unwrap();
-    let report = simulate(&model, 5, Path::Fast).unwrap();
+    let report = simulate(&model, 5, Engine::Fast).unwrap();
     let p: Vec<u8> = report.classes.iter().map(|c| c.priority).collect();
     assert_eq!(p, [1, 2, 3, 4]);
     let means: Vec<f64> = report.classes.iter().map(|c| c.waits.mean_hours).collect();
@@ -130,7 +130,7 @@ fn hourly_staffing_follows_the_table_in_utc() {
     config.start = monday() + Duration::minutes(30); // not on an hour boundary
     config.warmup = Duration::zero();
     let model = Model::new(config).unwrap();
-    let report = simulate(&model, 1, Path::Fast).unwrap();
+    let report = simulate(&model, 1, Engine::Fast).unwrap();
     // Samples every hour from 00:30: the agents on duty then.
     for point in report.backlog.iter().take(48) {
         let hour = (point.at - monday()).num_hours() % 24;
@@ -153,7 +153,7 @@ fn shifts_come_from_business_calendars() {
     };
     let model = Model::new(config).unwrap();
     assert_eq!(model.max_agents(), 5);
-    let report = simulate(&model, 1, Path::Full).unwrap();
+    let report = simulate(&model, 1, Engine::Full).unwrap();
     let at = |h: i64| {
         report
             .backlog
@@ -168,7 +168,7 @@ fn shifts_come_from_business_calendars() {
     assert_eq!(at(17), 1);
     assert_eq!(at(5 * 24 + 10), 1); // Saturday
     // Fewer agents than the hourly desk: more waiting.
-    let hourly = simulate(&Model::new(desk()).unwrap(), 1, Path::Fast).unwrap();
+    let hourly = simulate(&Model::new(desk()).unwrap(), 1, Engine::Fast).unwrap();
     assert!(report.waits.mean_hours > hourly.waits.mean_hours);
 }
 
@@ -182,7 +182,7 @@ fn pollaczek_khinchine(service: ServiceTime, lambda: f64, es: f64, es2: f64) {
     config.sample_every = Duration::hours(20_000);
     let model = Model::new(config).unwrap();
     let means: Vec<f64> = (1..=10)
-        .map(|s| simulate(&model, s, Path::Fast).unwrap().waits.mean_hours)
+        .map(|s| simulate(&model, s, Engine::Fast).unwrap().waits.mean_hours)
         .collect();
     let ci = Interval::of(&means).unwrap();
     assert!(ci.contains(theory), "{ci:?} vs {theory}");
@@ -418,9 +418,9 @@ mod json {
         let text = serde_json::to_string(&config).unwrap();
         let back: Config = serde_json::from_str(&text).unwrap();
         assert_eq!(back, config);
-        let report = simulate(&Model::new(config).unwrap(), 1, Path::Fast).unwrap();
+        let report = simulate(&Model::new(config).unwrap(), 1, Engine::Fast).unwrap();
         let text = serde_json::to_string(&report).unwrap();
-        let back: itsm_sim::Report = serde_json::from_str(&text).unwrap();
+        let back: itsm_sim::RunReport = serde_json::from_str(&text).unwrap();
         assert_eq!(back.classes.len(), report.classes.len());
         assert_eq!(back.backlog, report.backlog);
         assert_eq!(back.arrivals, report.arrivals);
@@ -450,7 +450,7 @@ mod json {
         assert_eq!(config.sample_every, Duration::hours(1));
         let model = Model::new(config).unwrap();
         assert_eq!(model.max_agents(), 4);
-        let report = simulate(&model, 9, Path::Full).unwrap();
+        let report = simulate(&model, 9, Engine::Full).unwrap();
         assert_eq!(report.classes.len(), 2);
         assert!(report.classes[0].response.met > 0);
     }
@@ -472,7 +472,7 @@ fn a_ticket_resolved_exactly_at_its_target_is_breached_on_both_paths() {
     };
     config.classes[0].resolution = Duration::hours(1);
     let model = Model::new(config).unwrap();
-    for path in [Path::Fast, Path::Full] {
+    for path in [Engine::Fast, Engine::Full] {
         let r = simulate(&model, 3, path).unwrap();
         let c = &r.classes[0];
         assert_eq!(c.resolution.met, 0, "{path:?}");
@@ -569,8 +569,8 @@ fn an_office_hours_profile_with_office_hours_shifts_waits_less_than_a_flat_one()
     );
     let (profiled, flat) = (Model::new(profiled).unwrap(), Model::new(flat).unwrap());
     assert!((profiled.expected_arrivals() - flat.expected_arrivals()).abs() < 1e-6);
-    let p = simulate(&profiled, 4, Path::Full).unwrap();
-    let f = simulate(&flat, 4, Path::Full).unwrap();
+    let p = simulate(&profiled, 4, Engine::Full).unwrap();
+    let f = simulate(&flat, 4, Engine::Full).unwrap();
     assert!(
         p.waits.mean_hours < f.waits.mean_hours,
         "{} vs {}",

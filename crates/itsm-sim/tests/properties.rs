@@ -10,7 +10,7 @@
 )]
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
-use itsm_sim::{Arrivals, ClassSpec, Config, Model, Path, ServiceTime, Staffing, simulate};
+use itsm_sim::{Arrivals, ClassSpec, Config, Engine, Model, ServiceTime, Staffing, simulate};
 use proptest::prelude::*;
 
 fn service() -> impl Strategy<Value = ServiceTime> {
@@ -92,10 +92,10 @@ proptest! {
         let Ok(model) = Model::new(config.clone()) else {
             return Ok(());
         };
-        let fast = simulate(&model, seed, Path::Fast).unwrap();
-        let full = simulate(&model, seed, Path::Full).unwrap();
-        prop_assert_eq!(&simulate(&model, seed, Path::Fast).unwrap(), &fast);
-        prop_assert_eq!(&simulate(&model, seed, Path::Full).unwrap(), &full);
+        let fast = simulate(&model, seed, Engine::Fast).unwrap();
+        let full = simulate(&model, seed, Engine::Full).unwrap();
+        prop_assert_eq!(&simulate(&model, seed, Engine::Fast).unwrap(), &fast);
+        prop_assert_eq!(&simulate(&model, seed, Engine::Full).unwrap(), &full);
         for r in [&fast, &full] {
             prop_assert_eq!(r.arrivals, r.completed + r.in_service + r.queued);
             prop_assert!(r.in_service <= u64::from(model.max_agents()));
@@ -138,7 +138,7 @@ proptest! {
         let (Ok(a), Ok(b)) = (Model::new(one), Model::new(more)) else {
             return Ok(());
         };
-        let (a, b) = (simulate(&a, seed, Path::Fast).unwrap(), simulate(&b, seed, Path::Fast).unwrap());
+        let (a, b) = (simulate(&a, seed, Engine::Fast).unwrap(), simulate(&b, seed, Engine::Fast).unwrap());
         prop_assert_eq!(a.arrivals, b.arrivals);
         prop_assert!(b.completed >= a.completed);
         prop_assert!(b.queued <= a.queued);

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use chrono::Duration;
 use itsm_examples::bench::{clock_in_use, last_line, load_average, median, thread_cpu_ns};
-use itsm_sim::{Config, Interval, Mmc, Model, Path, simulate};
+use itsm_sim::{Config, Engine, Interval, Mmc, Model, simulate};
 use serde::Deserialize;
 
 const LAMBDA: f64 = 9.0;
@@ -198,17 +198,17 @@ fn run() -> Result<bool, String> {
     config.warmup = Duration::hours(warmup);
     config.sample_every = Duration::hours(hours); // one backlog sample: SimPy keeps none
     let model = Model::new(config).map_err(|e| e.to_string())?;
-    let all = |path: Path| {
+    let all = |engine: Engine| {
         seed_list
             .iter()
-            .map(|s| simulate(&model, *s, path))
+            .map(|s| simulate(&model, *s, engine))
             .collect::<Result<Vec<_>, _>>()
     };
     let mut walls = Vec::new();
     let mut cpus = Vec::new();
     let mut reports = Vec::new();
     for _ in 0..our_runs {
-        let (r, wall, cpu) = timed(|| all(Path::Fast));
+        let (r, wall, cpu) = timed(|| all(Engine::Fast));
         reports = r.map_err(|e| e.to_string())?;
         walls.push(wall);
         cpus.extend(cpu);
@@ -232,7 +232,7 @@ fn run() -> Result<bool, String> {
         cpu.map_or("n/a".into(), |c| format!("{c:.4} s")),
         events as f64 / cpu.unwrap_or(wall).max(1e-9) / 1e6
     );
-    let (full, full_wall, full_cpu) = timed(|| all(Path::Full));
+    let (full, full_wall, full_cpu) = timed(|| all(Engine::Full));
     let full = full.map_err(|e| e.to_string())?;
     let same = full.iter().zip(&reports).all(|(a, b)| a.waits == b.waits);
     let full_secs = full_cpu.unwrap_or(full_wall);

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, Attainment, ClassSpec, Config, Model, Path, Report, ServiceTime, Staffing,
+    Arrivals, Attainment, ClassSpec, Config, Engine, Model, RunReport, ServiceTime, Staffing,
     estimate_profiles, estimate_rates, simulate,
 };
 
@@ -256,8 +256,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     for agents in 1..=max {
         config.staffing = Staffing::Constant { agents };
         let model = Model::new(config.clone())?;
-        let reports: Vec<Report> = (1..=seeds)
-            .map(|seed| simulate(&model, seed, Path::Full))
+        let reports: Vec<RunReport> = (1..=seeds)
+            .map(|seed| simulate(&model, seed, Engine::Full))
             .collect::<Result<_, _>>()?;
         tickets += reports.iter().map(|r| r.arrivals).sum::<u64>();
         let n = reports.len() as f64;
