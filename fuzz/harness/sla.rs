@@ -1013,9 +1013,19 @@ fn definitions_are_valid(list: &[Definition]) -> bool {
                     .all(|t| Segment::parse(t, "24:00").is_ok())
         })
     };
+    let zone_ok = |d: &Definition| {
+        d.zone.as_ref().is_none_or(|z| {
+            let mut spec = CalendarSpec::always_open("zone");
+            spec.zone = Some(z.clone());
+            Calendar::new(&spec).is_ok()
+        })
+    };
     ids.len() == list.len()
         && list.iter().all(|d| {
-            d.target > Duration::zero() && d.target <= itsm_sla::MAX_TARGET && relative_ok(d)
+            d.target > Duration::zero()
+                && d.target <= itsm_sla::MAX_TARGET
+                && relative_ok(d)
+                && zone_ok(d)
         })
 }
 

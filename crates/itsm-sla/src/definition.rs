@@ -585,7 +585,8 @@ impl Definitions {
     /// [`Error::NonPositiveTarget`] or [`Error::TargetTooLong`] when a target is not in
     /// `(0, MAX_TARGET]`; for a [`RelativeTarget`], [`Error::RelativeWithoutCalendar`]
     /// without a calendar, [`Error::RelativeTooLong`] past [`MAX_BUSINESS_DAYS`], and
-    /// [`Error::Calendar`] for a `by` or `cutoff` that is not a time of day (`"HH:MM"`).
+    /// [`Error::Calendar`] for a `by` or `cutoff` that is not a time of day (`"HH:MM"`), or
+    /// a [`zone`](Definition::zone) that is not one (an IANA name needs the `tz` feature).
     ///
     /// ```
     /// use itsm_sla::chrono::Duration;
@@ -613,6 +614,13 @@ impl Definitions {
                     id: d.id.clone(),
                     target: d.target,
                 });
+            }
+            if let Some(zone) = &d.zone {
+                // The zone must be one calendars understand: a relative target reads local
+                // times in it.
+                let mut spec = itsm_calendar::CalendarSpec::always_open(d.id.clone());
+                spec.zone = Some(zone.clone());
+                Calendar::new(&spec)?;
             }
             if let Some(rel) = &d.relative {
                 if d.calendar.is_none() && d.calendar_from.is_none() {

@@ -123,3 +123,15 @@ fn a_bad_relative_target_is_refused_by_name() {
         "SLA definition `next-day` has a relative target but no calendar; name one in `calendar` or `calendar_from`"
     );
 }
+
+/// The definition's zone is checked with the definitions, as calendars check theirs.
+#[test]
+fn a_definition_zone_that_is_not_a_zone_is_refused() {
+    let mut d = Definition::new("fix", Target::Resolution, Duration::hours(8));
+    d.zone = Some("Mars/Olympus".into());
+    let refused = Definitions::new(vec![d.clone()], Selection::All).unwrap_err();
+    assert!(matches!(refused, Error::Calendar(_)), "{refused:?}");
+    assert!(refused.to_string().contains("Mars/Olympus"), "{refused}");
+    d.zone = Some("+09:00".into());
+    assert!(Definitions::new(vec![d], Selection::All).is_ok());
+}
