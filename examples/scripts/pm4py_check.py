@@ -3,9 +3,10 @@
 Run by the `pm4py-check` example (examples/src/bin/pm4py-check/), which writes the files,
 installs pm4py into target/venv-pm4py and compares these figures with its own:
 
-    python pm4py_check.py LOG.ocel.json LOG.xes NET.pnml [MORE.pnml ...]
+    python pm4py_check.py LOG.ocel.json LOG.xes NET.pnml HOSTILE.ocel.json HOSTILE.xes [MORE.pnml ...]
 
-(the further nets are only read and counted).
+(the hostile log's ids and activities are printed back as JSON; the further nets are only
+read and counted).
 
 Each result is one line `pm4py <key>: <value>` on standard output (pm4py may print other
 lines, such as its banner; the caller reads only these).
@@ -20,14 +21,25 @@ def say(key, value):
 
 
 def main(argv):
-    if len(argv) < 4:
-        print("usage: pm4py_check.py LOG.ocel.json LOG.xes NET.pnml [MORE.pnml ...]", file=sys.stderr)
+    if len(argv) < 6:
+        print(
+            "usage: pm4py_check.py LOG.ocel.json LOG.xes NET.pnml HOSTILE.ocel.json HOSTILE.xes [MORE.pnml ...]",
+            file=sys.stderr,
+        )
         return 2
-    ocel_path, xes_path, pnml_path = argv[1:4]
+    ocel_path, xes_path, pnml_path, hostile_ocel, hostile_xes = argv[1:6]
+    import json
     import os
     import pm4py
 
-    for path in argv[4:]:
+    hostile = pm4py.read_ocel2_json(hostile_ocel)
+    say("hostile ocel activities", json.dumps(sorted(set(hostile.events[hostile.event_activity]))))
+    say("hostile ocel objects", json.dumps(sorted(set(hostile.objects[hostile.object_id_column]))))
+    hostile = pm4py.read_xes(hostile_xes)
+    say("hostile xes activities", json.dumps(sorted(set(hostile["concept:name"]))))
+    say("hostile xes cases", json.dumps(sorted(set(hostile["case:concept:name"]))))
+
+    for path in argv[6:]:
         more, _, _ = pm4py.read_pnml(path)
         silent = sum(1 for t in more.transitions if t.label is None)
         stem = os.path.splitext(os.path.basename(path))[0]

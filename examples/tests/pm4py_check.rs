@@ -60,6 +60,7 @@ fn pm4py_reads_our_exports_of_the_uci_log() {
         "activities agree: yes",
         "relations agree: yes",
         "nets agree: yes",
+        "hostile strings read back: yes (quotes, <, &, controls, Unicode; XML has U+FFFD for what it cannot carry)",
     ] {
         assert!(
             stdout.lines().any(|l| l == line),

@@ -40,6 +40,52 @@ fn workspace() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Strings that break naive writers.
+const HOSTILE: [&str; 9] = [
+    "a\"b",
+    "<script>&amp;</script>",
+    "it's",
+    "tab\there\nline\rcr",
+    "\u{1}\u{8}\u{1f}",
+    "\\\"\\",
+    "]]><!--",
+    "\u{FFFE}",
+    "é 😀 \u{85} \u{2028}",
+];
+
+/// What XML 1.0 keeps of `s`: the characters it cannot carry become U+FFFD.
+fn xml_kept(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}') {
+                c
+            } else {
+                '\u{FFFD}'
+            }
+        })
+        .collect()
+}
+
+/// One incident per hostile string, named by it, with one event whose activity is it.
+fn hostile_log() -> Result<itsm_mining::EventLog, itsm_mining::Error> {
+    let at = chrono::DateTime::from_timestamp(1_456_704_960, 0).unwrap_or_default();
+    let objects = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, s)| itsm_mining::Object::new(&format!("{s}#{i}"), ObjectType::Incident))
+        .collect();
+    let events = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            itsm_mining::Event::new(&format!("e{i}"), s, at)
+                .related(&format!("{s}#{i}"), "incident")
+                .with("note", *s)
+        })
+        .collect();
+    itsm_mining::EventLog::new(objects, events)
+}
+
 fn yes(ok: bool) -> &'static str {
     if ok { "yes" } else { "NO" }
 }
@@ -94,6 +140,13 @@ fn check(log_path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
     let net = PetriNet::from_lifecycle(&lifecycle, Labels::States);
     std::fs::write(&pnml_path, net.to_pnml())?;
     std::fs::write(out_dir.join("incident-lifecycle.md"), net.to_markdown())?;
+    let (hostile_ocel, hostile_xes) = (
+        out_dir.join("hostile.ocel.json"),
+        out_dir.join("hostile.xes"),
+    );
+    let hostile = hostile_log()?;
+    std::fs::write(&hostile_ocel, ocel::to_json(&hostile))?;
+    std::fs::write(&hostile_xes, xes::to_xes(&hostile, &ObjectType::Incident))?;
     // The incident crate's built-in lifecycle and the other presets' workflows, labelled by
     // commands: pm4py must read any lifecycle.
     let mut extra_nets = Vec::new();
@@ -173,7 +226,13 @@ fn check(log_path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
     let mut command = std::process::Command::new(&python);
     command
         .arg(root.join("examples/scripts/pm4py_check.py"))
-        .args([&ocel_path, &xes_path, &pnml_path])
+        .args([
+            &ocel_path,
+            &xes_path,
+            &pnml_path,
+            &hostile_ocel,
+            &hostile_xes,
+        ])
         .args(extra_nets.iter().map(|(_, path, _)| path));
     let started = Instant::now();
     let mut theirs: BTreeMap<String, String> = BTreeMap::new();
@@ -251,6 +310,39 @@ fn check(log_path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
         extra_agree &= theirs == ours;
         println!("pm4py read the {name} net (command labels): {theirs}; ours: {ours}");
     }
+    let strings = |key: &str| -> Result<Vec<String>, Box<dyn std::error::Error>> {
+        Ok(serde_json::from_str(&get(key)?)?)
+    };
+    let sorted = |list: Vec<String>| {
+        let mut list = list;
+        list.sort();
+        list.dedup();
+        list
+    };
+    let hostile_agree = strings("hostile ocel activities")?
+        == sorted(HOSTILE.map(str::to_owned).to_vec())
+        && strings("hostile ocel objects")?
+            == sorted(
+                HOSTILE
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{s}#{i}"))
+                    .collect(),
+            )
+        && strings("hostile xes activities")?
+            == sorted(HOSTILE.iter().map(|s| xml_kept(s)).collect())
+        && strings("hostile xes cases")?
+            == sorted(
+                HOSTILE
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| xml_kept(&format!("{s}#{i}")))
+                    .collect(),
+            );
+    println!(
+        "hostile strings read back: {} (quotes, <, &, controls, Unicode; XML has U+FFFD for what it cannot carry)",
+        yes(hostile_agree)
+    );
     println!("cases agree: {}", yes(cases_agree));
     println!("events agree: {}", yes(events_agree));
     println!("activities agree: {}", yes(activities_agree));
@@ -334,5 +426,6 @@ fn check(log_path: &Path) -> Result<bool, Box<dyn std::error::Error>> {
         && activities_agree
         && relations_agree
         && net_agrees
-        && extra_agree)
+        && extra_agree
+        && hostile_agree)
 }
