@@ -630,8 +630,11 @@ fn check_impact(graph: &Graph, model: &Model, scenario: &Scenario) -> Option<Imp
     assert_eq!(affected, model.affected(&sev), "{scenario:?}");
     assert_eq!(impact.services(), model.services(&sev));
     for (i, id) in model.ids.iter().enumerate() {
-        assert_eq!(impact.severity(id), sev.get(i).copied().unwrap_or(0));
+        assert_eq!(impact.severity(id), Some(sev.get(i).copied().unwrap_or(0)));
     }
+    // An id the graph does not have is not "unaffected" (ids are never `ghost`).
+    assert_eq!(impact.severity(GHOST), None);
+    assert!(graph.severity_in(&impact, GHOST).is_err());
     let mut services: Vec<String> = (0..model.len())
         .filter(|i| {
             model.kind(*i) == Some(NodeKind::BusinessService) && sev.get(*i).is_some_and(|s| *s > 0)
@@ -1246,7 +1249,7 @@ fn shapes(spec: &GraphSpec, shape: u8, size: u8) {
                 .collect();
             let all: Vec<&str> = all.iter().map(String::as_str).collect();
             let report = must(g.impact(&Scenario::outages(&all)), "impact refused");
-            assert_eq!(report.severity("top"), outage);
+            assert_eq!(report.severity("top"), Some(outage));
             // Explained through the last group at least (the path follows what raised each
             // node: a member y may have raised its group before the group inside it did).
             let why = report.explanations.iter().find(|e| e.service == "top");

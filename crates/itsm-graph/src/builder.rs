@@ -543,7 +543,7 @@ impl GraphBuilder {
             }
         }
         Ok(Graph {
-            names,
+            names: std::sync::Arc::new(names),
             strings,
             kind,
             tier,

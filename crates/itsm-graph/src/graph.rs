@@ -1,6 +1,8 @@
 //! The compiled graph: its records, its forward and reverse rows, and the translation
 //! between the builder's numbering (the public [`NodeId`]s) and the compiled order.
 
+use std::sync::Arc;
+
 use crate::builder::GraphBuilder;
 use crate::error::{Error, NamedIn};
 use crate::names::{Names, Strings};
@@ -50,7 +52,8 @@ impl std::fmt::Display for NodeId {
 /// only of [`NodeId`]s, the builder's numbering, whatever the compiled order.
 #[derive(Debug, Clone)]
 pub struct Graph {
-    pub(crate) names: Names,
+    /// The ids, shared with the graph's [`ImpactReport`](crate::ImpactReport)s.
+    pub(crate) names: Arc<Names>,
     pub(crate) strings: Strings,
     pub(crate) kind: Vec<NodeKind>,
     pub(crate) tier: Vec<u8>,

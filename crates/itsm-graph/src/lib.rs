@@ -15,7 +15,8 @@
 //! - Queries are fixpoints, so cycles (which real CMDBs have: [`Graph::cycles`] reports them)
 //!   never break them: [`Graph::impact`] with severities, maintenance (counted as
 //!   [`MaintenanceRule`] says) and an explanation per affected business service
-//!   ([`ImpactReport`], read with [`Graph::severity_in`]); [`Graph::root_causes`] and
+//!   ([`ImpactReport`]; its [`ImpactReport::severity`] is `None` for an id the graph does
+//!   not have); [`Graph::root_causes`] and
 //!   [`Graph::root_causes_for`] (alarms with a severity, maintenance);
 //!   [`Graph::blast_radius`]; [`Graph::single_points_of_failure`] (and
 //!   [`Graph::single_points_of_failure_during`] a maintenance window); [`Graph::resilience`]
@@ -62,7 +63,8 @@
 //!
 //! // One web server down: the farm holds, the shop is degraded.
 //! let report = graph.impact(&Scenario::outages(&["web-1"]))?;
-//! assert_eq!(report.severity("shop"), 1);
+//! assert_eq!(report.severity("shop"), Some(1));
+//! assert_eq!(report.severity("shpo"), None); // a typo is not "unaffected"
 //! assert_eq!(report.explanations[0].groups[0].to_string(), "group `web-farm`: 1 of 2 members up, needs 1: holds");
 //! // The database is the single point of failure.
 //! assert_eq!(graph.single_points_of_failure("shop")?, ["db"]);

@@ -2,10 +2,12 @@
 //! points of failure, how many failures a service survives, what-if.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::failures::{Failures, Upstream};
 use crate::graph::{Graph, NodeId};
+use crate::names::Names;
 use crate::rows::{NONE, bit};
 use crate::spec::NodeKind;
 use crate::workspace::ImpactView;
@@ -210,6 +212,11 @@ pub struct Explanation {
 
 /// The impact of a scenario: affected nodes in graph order (the spec's node order, then
 /// groups), and an explanation for each affected business service, by id.
+///
+/// A report made by a [`Graph`] shares that graph's ids (a pointer, not a copy), so
+/// [`ImpactReport::severity`] tells an unaffected node from an id the graph does not have.
+/// That link is not part of the JSON form, nor of equality: a report read back from JSON
+/// knows only the nodes it lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -218,17 +225,81 @@ pub struct ImpactReport {
     pub affected: Vec<Affected>,
     /// One per affected business service, sorted by id.
     pub explanations: Vec<Explanation>,
+    /// The ids of the graph that made the report (none for one read from JSON).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    graph: GraphIds,
+}
+
+/// The ids of the graph a report came from, shared. Equal to any other (a report's equality
+/// is its content), and printed as a count, not as the ids.
+#[derive(Clone, Default)]
+struct GraphIds(Option<Arc<Names>>);
+
+impl PartialEq for GraphIds {
+    fn eq(&self, _: &GraphIds) -> bool {
+        true
+    }
+}
+
+impl Eq for GraphIds {}
+
+impl std::fmt::Debug for GraphIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(names) => write!(f, "GraphIds({} ids)", names.len()),
+            None => f.write_str("GraphIds(none)"),
+        }
+    }
 }
 
 impl ImpactReport {
-    /// Whether `id` is affected, and how badly: 0 for an id that is not affected, and also
-    /// for one the graph does not have (the report does not know the graph's ids; ask
-    /// [`Graph::severity_in`] to tell them apart).
-    pub fn severity(&self, id: &str) -> u8 {
+    /// How badly node `id` is affected: `Some(level)` for an affected node, `Some(0)` for a
+    /// node of the report's graph that is not affected, and `None` for an id the graph does
+    /// not have (a typo is not "unaffected"). O(log a) for a report of a graph (its affected
+    /// nodes are in graph order).
+    ///
+    /// A report read back from JSON does not carry its graph's ids: it answers `None` for
+    /// every id it does not list; [`Graph::severity_in`] answers for any report of a graph.
+    ///
+    /// ```
+    /// # use itsm_graph::{EdgeSpec, Graph, GraphSpec, NodeKind, NodeSpec, Propagation, RelationSpec};
+    /// # let graph = Graph::from_spec(&GraphSpec::new(
+    /// #     vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+    /// #     vec![NodeSpec::new("app", NodeKind::BusinessService, "service"), NodeSpec::new("db", NodeKind::ConfigurationItem, "db"), NodeSpec::new("dns", NodeKind::ConfigurationItem, "dns")],
+    /// #     vec![],
+    /// #     vec![EdgeSpec::new("app", "db", "depends_on")],
+    /// # ))?;
+    /// // app -> db; dns alone.
+    /// let report = graph.blast_radius("db")?;
+    /// assert_eq!(report.severity("app"), Some(2));
+    /// assert_eq!(report.severity("dns"), Some(0));
+    /// assert_eq!(report.severity("ddns"), None);
+    /// # Ok::<(), itsm_graph::Error>(())
+    /// ```
+    pub fn severity(&self, id: &str) -> Option<u8> {
+        match &self.graph.0 {
+            Some(names) => {
+                let node = names.find(id)?;
+                // The affected nodes are sorted by node: find `id`'s place by theirs.
+                let at = self.affected.binary_search_by_key(&node, |a| {
+                    names.find(&a.id).unwrap_or(crate::rows::NONE)
+                });
+                Some(
+                    at.ok()
+                        .and_then(|k| self.affected.get(k))
+                        .map_or(0, |a| a.severity),
+                )
+            }
+            None => self.listed(id),
+        }
+    }
+
+    /// The severity of `id` if the report lists it (affected), by a scan.
+    pub(crate) fn listed(&self, id: &str) -> Option<u8> {
         self.affected
             .iter()
             .find(|a| a.id == id)
-            .map_or(0, |a| a.severity)
+            .map(|a| a.severity)
     }
 
     /// The affected services (business and technical), by id.
@@ -441,6 +512,7 @@ impl Graph {
         ImpactReport {
             affected,
             explanations,
+            graph: GraphIds(Some(Arc::clone(&self.names))),
         }
     }
 
@@ -533,15 +605,15 @@ impl Graph {
     ///
     /// let report = graph.impact(&Scenario::outages(&["web-1"]))?;
     /// // The farm holds on web-2: the shop and the status page are degraded.
-    /// assert_eq!(report.severity("shop"), 1);
-    /// assert_eq!(report.severity("payroll"), 0);
+    /// assert_eq!(report.severity("shop"), Some(1));
+    /// assert_eq!(report.severity("payroll"), Some(0));
     /// let why = &report.explanations[0];
     /// assert_eq!((why.service.as_str(), why.path.join(" -> ")), ("shop", "web-1 -> web-farm -> shop".into()));
     /// assert_eq!(why.groups[0].to_string(), "group `web-farm`: 1 of 2 members up, needs 1: holds");
     /// // The storage fails while the database is in a maintenance window: what reaches the
     /// // services only through the database is left out.
     /// let report = graph.impact(&Scenario::new(vec![Failure::outage("san")], &["db"]))?;
-    /// assert_eq!((report.severity("san"), report.severity("payroll")), (2, 0));
+    /// assert_eq!((report.severity("san"), report.severity("payroll")), (Some(2), Some(0)));
     /// # Ok::<(), itsm_graph::Error>(())
     /// ```
     ///
@@ -809,7 +881,8 @@ impl Graph {
         bits
     }
 
-    /// The severity of `id` in `report`, a report of this graph: 0 when it is not affected.
+    /// The severity of `id` in `report`, a report of this graph (one read back from JSON
+    /// too): 0 when it is not affected.
     ///
     /// ```
     /// # use itsm_graph::{EdgeSpec, Graph, GraphSpec, NodeKind, NodeSpec, Propagation, RelationSpec};
@@ -832,7 +905,7 @@ impl Graph {
     /// [`Error::UnknownNode`] for an id the graph does not have.
     pub fn severity_in(&self, report: &ImpactReport, id: &str) -> Result<u8, Error> {
         self.node(id)?;
-        Ok(report.severity(id))
+        Ok(report.listed(id).unwrap_or(0))
     }
 
     /// The nodes whose failure alone takes `service` down (an outage), redundancy honoured,

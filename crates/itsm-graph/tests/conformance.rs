@@ -482,11 +482,15 @@ fn what_if_over_graph_edits() {
     );
 }
 
-/// Ours: the severity of an id the graph does not have is an error, not 0.
+/// Ours: the severity of an id the graph does not have is `None` in the report (an error
+/// through the graph), not 0.
 #[test]
 fn an_unknown_id_is_an_error_not_unaffected() {
     let graph = app_on_farm(SeverityScale::default());
     let report = graph.impact(&Scenario::outages(&["w1"])).unwrap();
+    assert_eq!(report.severity("app"), Some(1));
+    assert_eq!(report.severity("w2"), Some(0));
+    assert_eq!(report.severity("ap"), None);
     assert_eq!(graph.severity_in(&report, "app"), Ok(1));
     assert_eq!(graph.severity_in(&report, "w2"), Ok(0));
     assert_eq!(

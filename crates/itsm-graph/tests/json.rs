@@ -19,8 +19,8 @@
 )]
 
 use itsm_graph::{
-    EdgeSpec, Graph, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
-    Resilience, Scenario, SeverityScale,
+    EdgeSpec, Graph, GraphSpec, GroupSpec, ImpactReport, MinUp, NodeKind, NodeSpec, Propagation,
+    RelationSpec, Resilience, Scenario, SeverityScale,
 };
 use serde_json::json;
 
@@ -185,7 +185,7 @@ fn omitted_fields_take_their_defaults() {
             .impact(&Scenario::outages(&["db"]))
             .unwrap()
             .severity("shop"),
-        2
+        Some(2)
     );
 }
 
@@ -273,6 +273,22 @@ fn scenarios_and_results_have_a_stable_form() {
         value["explanations"][0]["groups"][0],
         json!({ "group": "all", "failed": 1, "members": 2, "min_up": 1, "held": true })
     );
+    // The report's link to its graph's ids is not on the wire: read back, it equals the
+    // original and knows only the nodes it lists; the graph still answers for the others.
+    assert!(value.get("graph").is_none());
+    let back: ImpactReport = serde_json::from_value(value).unwrap();
+    assert_eq!(back, impact);
+    assert_eq!(
+        (back.severity("shop"), impact.severity("shop")),
+        (Some(3), Some(3))
+    );
+    assert_eq!(
+        (back.severity("web-1"), impact.severity("web-1")),
+        (None, Some(0))
+    );
+    assert_eq!(graph.severity_in(&back, "web-1"), Ok(0));
+    assert!(graph.severity_in(&back, "web-3").is_err());
+    assert_eq!(impact.severity("web-3"), None);
 }
 
 #[test]

@@ -164,9 +164,12 @@ fn one_web_server_down_degrades_the_shop_through_a_holding_farm() {
         impact.explanations[0].groups[0].to_string(),
         "group `web-farm`: 2 of 3 members up, needs 2: holds"
     );
-    assert_eq!(impact.severity("shop"), 1);
-    assert_eq!(impact.severity("payroll"), 0);
-    assert_eq!(impact.severity("no-such-node"), 0);
+    assert_eq!(impact.severity("shop"), Some(1));
+    assert_eq!(impact.severity("payroll"), Some(0));
+    assert_eq!(impact.severity("web-2"), Some(0));
+    // An id the graph does not have is not "unaffected".
+    assert_eq!(impact.severity("no-such-node"), None);
+    assert_eq!(impact.severity(""), None);
 }
 
 #[test]
@@ -826,7 +829,7 @@ fn an_edge_into_a_group_is_an_input_not_a_member() {
     assert_eq!(affected(&impact), vec![("app", 2), ("lb", 2), ("farm", 2)]);
     assert_eq!(impact.explanations[0].path, path(&["lb", "farm", "app"]));
     let impact = graph.impact(&Scenario::outages(&["w1", "w2"])).unwrap();
-    assert_eq!(impact.severity("app"), 2);
+    assert_eq!(impact.severity("app"), Some(2));
     assert_eq!(
         counts(&impact.explanations[0].groups),
         vec![("farm", 2, 2, 1, false)]
@@ -836,7 +839,7 @@ fn an_edge_into_a_group_is_an_input_not_a_member() {
             .impact(&Scenario::outages(&["w1"]))
             .unwrap()
             .severity("app"),
-        1
+        Some(1)
     );
     // The load balancer is a single point of failure; neither server is.
     assert_eq!(

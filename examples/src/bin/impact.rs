@@ -222,7 +222,7 @@ fn root_causes(graph: &Graph) -> Res<()> {
         let explains: Vec<String> = c
             .explains
             .iter()
-            .map(|s| format!("{s} {}", level_name(graph, radius.severity(s))))
+            .map(|s| format!("{s} {}", level_name(graph, radius.severity(s).unwrap_or(0))))
             .collect();
         println!(
             "  {}. {:<11} {} other business services hit\n       {}",
@@ -341,7 +341,12 @@ fn what_if(graph: &Graph) -> Res<()> {
         .collect();
     for n in business {
         let id = graph.id(n);
-        let at = |w: usize| or_unaffected(graph, impacts.get(w).map_or(0, |i| i.severity(id)));
+        let at = |w: usize| {
+            or_unaffected(
+                graph,
+                impacts.get(w).and_then(|i| i.severity(id)).unwrap_or(0),
+            )
+        };
         println!("    {id:<26} A: {:<16} B: {}", at(0), at(1));
     }
     let [(_, _, a), (_, _, b)] = &windows;
@@ -731,7 +736,8 @@ fn render_svg(
 ) -> String {
     let outage = graph.outage();
     let lay = layout(graph, drawn);
-    let level = |u: NodeId| impact.severity(graph.id(u));
+    // The ids are the graph's own, so a report knows each of them.
+    let level = |u: NodeId| impact.severity(graph.id(u)).unwrap_or(0);
     let failed: BTreeSet<&str> = scenario.failed.iter().map(|f| f.id.as_str()).collect();
     let masked: BTreeSet<&str> = scenario.maintenance.iter().map(String::as_str).collect();
     let mut on_path: BTreeSet<(String, String)> = BTreeSet::new();
@@ -953,7 +959,7 @@ fn render_dot(
     for &u in drawn {
         let node = u;
         let id = graph.id(node);
-        let lv = impact.severity(id);
+        let lv = impact.severity(id).unwrap_or(0);
         let (fill, text) = colours(lv, outage);
         let mut style = String::from("rounded,filled");
         if graph.group_rule(node).is_some() {
@@ -979,7 +985,7 @@ fn render_dot(
     let _ = writeln!(s, "  {{ rank=source; {}; }}", business.join("; "));
     for (dependent, dependency, mutual) in drawn_edges(graph, drawn) {
         let (a, b) = (graph.id(dependent), graph.id(dependency));
-        let hot = impact.severity(a).min(impact.severity(b));
+        let hot = impact.severity(a).min(impact.severity(b)).unwrap_or(0);
         let colour = match hot {
             0 if mutual => "#7b3294",
             0 => "#999999",
