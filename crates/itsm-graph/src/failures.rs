@@ -623,16 +623,20 @@ impl<'g> Failures<'g> {
     /// last. A member whose only arc in the region passes to another node fails exactly as
     /// that node does, so each set is taken as the set of such representatives, and a set of
     /// representatives already answered is not grown again.
+    ///
+    /// The pool is read lazily, as sets of one are tried: a single point of failure near the
+    /// target is found without listing the rest of the region.
     pub(crate) fn smallest_set(
         &mut self,
-        pool: &[u32],
+        pool: impl Iterator<Item = u32>,
         max_size: usize,
         budget: usize,
     ) -> Resilience {
-        let p = pool.len();
         let mut spent = 0usize;
+        let mut listed: Vec<u32> = Vec::new();
+        let mut pool = pool;
         if max_size >= 1 {
-            for &c in pool {
+            for c in pool.by_ref() {
                 if spent >= budget {
                     return Resilience::AtLeast { checked: 0 };
                 }
@@ -640,8 +644,12 @@ impl<'g> Failures<'g> {
                 if self.takes_down(c) {
                     return self.found(&[c]);
                 }
+                listed.push(c);
             }
         }
+        listed.extend(pool);
+        let pool = listed.as_slice();
+        let p = pool.len();
         let mut reps = vec![NONE; self.graph.node_count()];
         let mut answered: HashMap<Vec<u32>, bool, BuildHasherDefault<std::hash::DefaultHasher>> =
             HashMap::default();

@@ -372,6 +372,35 @@ impl Graph {
         !self.weighted.is_empty() && bit(&self.weighted, group as usize)
     }
 
+    /// The nodes of `scc` (compiled indices) as node ids, sorted: by a sort for a small
+    /// component, by a sweep of a bitmap for one of more than a 64th of the graph (linear
+    /// where a sort of a million ids is not).
+    fn sorted_members(&self, scc: &[u32]) -> Vec<NodeId> {
+        let n = self.node_count();
+        if scc.len() <= n / 64 {
+            let mut v: Vec<NodeId> = scc.iter().map(|i| self.outer_of(*i)).collect();
+            v.sort_unstable();
+            return v;
+        }
+        let mut marks = vec![0u64; n.div_ceil(64)];
+        for &i in scc {
+            let o = self.outer_of(i).0 as usize;
+            if o < n {
+                crate::rows::set_bit(&mut marks, o);
+            }
+        }
+        let mut v = Vec::with_capacity(scc.len());
+        for (w, &word) in marks.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let o = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                v.push(NodeId(u32::try_from(o).unwrap_or(NONE)));
+            }
+        }
+        v
+    }
+
     /// The cycles of the propagation graph (strongly connected components of more than one
     /// node, or with a self-loop), each sorted, in order of their first node. Real CMDBs have
     /// them; every query stays correct on them. O(n + m), without recursion (Tarjan's
@@ -386,9 +415,7 @@ impl Graph {
                     .first()
                     .is_some_and(|v| self.forward.row(*v).contains(v));
             if cyclic {
-                let mut v: Vec<NodeId> = scc.iter().map(|i| self.outer_of(*i)).collect();
-                v.sort_unstable();
-                out.push(v);
+                out.push(self.sorted_members(scc));
             }
         });
         out.sort_unstable();

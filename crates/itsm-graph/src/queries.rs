@@ -945,12 +945,7 @@ impl Graph {
     pub fn single_points_of_failure(&self, service: &str) -> Result<Vec<String>, Error> {
         let target = self.inner_of(self.node(service)?);
         let failures = Failures::new(self, target);
-        let mut out: Vec<String> = failures
-            .single_points()
-            .map(|v| self.id(self.outer_of(v)).to_owned())
-            .collect();
-        out.sort();
-        Ok(out)
+        Ok(self.ids_sorted(failures.single_points()))
     }
 
     /// [`Graph::single_points_of_failure`] during a maintenance window: the nodes in
@@ -1010,12 +1005,19 @@ impl Graph {
             Vec::new()
         };
         let failures = Failures::with_maintenance(self, target, Some(&masked), lost);
-        let mut out: Vec<String> = failures
-            .single_points()
-            .map(|v| self.id(self.outer_of(v)).to_owned())
-            .collect();
-        out.sort();
-        Ok(out)
+        Ok(self.ids_sorted(failures.single_points()))
+    }
+
+    /// The ids of `nodes` (compiled indices), sorted: the nodes sorted by their builder
+    /// order first (so that the ids are then read from the id buffer front to back), then
+    /// the borrowed ids sorted, and only then copied, so a million-node answer makes no
+    /// string twice and sorts pointers, not strings.
+    fn ids_sorted(&self, nodes: impl Iterator<Item = u32>) -> Vec<String> {
+        let mut outer: Vec<u32> = nodes.map(|v| self.outer_of(v).0).collect();
+        outer.sort_unstable();
+        let mut ids: Vec<&str> = outer.iter().map(|&v| self.id(NodeId(v))).collect();
+        ids.sort_unstable();
+        ids.into_iter().map(str::to_owned).collect()
     }
 
     /// Per group (compiled index), its members among `masked`: the capacity lost under
@@ -1092,17 +1094,19 @@ impl Graph {
         budget: usize,
     ) -> Result<Resilience, Error> {
         let target = self.inner_of(self.node(service)?);
-        let pool: Vec<u32> = Upstream::new(self, &[target])
+        // The pool is walked lazily: a single point of failure near the target ends the
+        // search before the rest of the region is listed.
+        let mut pool = Upstream::new(self, &[target])
             .filter(|v| self.kind(self.outer_of(*v)) != Some(NodeKind::Group))
-            .collect();
-        if pool.is_empty() {
+            .peekable();
+        if pool.peek().is_none() {
             return Ok(Resilience::Unbreakable);
         }
         if max_size == 0 || budget == 0 {
             // Nothing is searched: the answer needs no closure.
             return Ok(Resilience::AtLeast { checked: 0 });
         }
-        Ok(Failures::new(self, target).smallest_set(&pool, max_size, budget))
+        Ok(Failures::new(self, target).smallest_set(pool, max_size, budget))
     }
 
     /// Compares the services two scenarios affect (for example, the windows of two planned
