@@ -1,6 +1,12 @@
 //! Shared test helpers: hostile strings, a tiny XML reader for our own output, and
 //! lifecycle generators.
-#![allow(dead_code, clippy::expect_used, clippy::panic, clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
 
 use chrono::{DateTime, TimeZone, Utc};
 
