@@ -25,7 +25,9 @@ struct Half;
 
 impl WorkingTime for Half {
     fn working_time(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<Duration> {
-        Some(Duration::milliseconds(to.signed_duration_since(from).num_milliseconds() / 2))
+        Some(Duration::milliseconds(
+            to.signed_duration_since(from).num_milliseconds() / 2,
+        ))
     }
 }
 
@@ -40,7 +42,10 @@ fn stats_ok(s: &Option<DurationStats>) {
     if let Some(s) = s {
         assert!(s.count > 0);
         assert!(s.min >= Duration::zero(), "{s:?}");
-        assert!(s.min <= s.p50 && s.p50 <= s.p90 && s.p90 <= s.p95 && s.p95 <= s.max, "{s:?}");
+        assert!(
+            s.min <= s.p50 && s.p50 <= s.p90 && s.p90 <= s.p95 && s.p95 <= s.max,
+            "{s:?}"
+        );
         assert!(s.min <= s.mean && s.mean <= s.max, "{s:?}");
     }
 }
