@@ -4,7 +4,7 @@
 //! `crates/itsm-metrics/tests/fuzz_corpus.rs`, which replays every saved input of
 //! `fuzz/corpus/metrics_timelines/` in `cargo test`.
 //!
-//! The bytes are JSON: an array of timelines (`itsm_core::timeline::Timeline`, checked on
+//! The bytes are JSON: an array of timelines (`itsm_core::Timeline`, checked on
 //! the way in). Whatever decodes, every KPI is computed under every combination of options,
 //! with a toy business clock, and the backlog is sampled at every instant the timelines name.
 //! Nothing may panic, and: every ratio has `count <= of`; every duration summary is ordered
@@ -15,7 +15,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::Category;
-use itsm_core::timeline::Timeline;
+use itsm_core::Timeline;
 use itsm_metrics::{
     Cycle, DurationStats, FirstContact, Kpis, Options, PausedTime, Ratio, WorkingTime, backlog,
 };

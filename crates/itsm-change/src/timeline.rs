@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use itsm_core::Category;
-use itsm_core::timeline::{
-    ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineError, TimelineSpec,
-};
+use itsm_core::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
 
 use crate::event::Event;
 use crate::model::ReviewOutcome;
@@ -23,8 +21,8 @@ use crate::model::ReviewOutcome;
 ///   where it comes is left out.
 ///
 /// # Errors
-/// [`TimelineError::MissingOpening`] when the first event does not raise a change; the
-/// other [`TimelineError`]s only for events out of time order.
+/// [`itsm_core::Error::MissingOpening`] when the first event does not raise a change; the
+/// other [`itsm_core::Error`]s only for events out of time order.
 ///
 /// ```
 /// use itsm_change::chrono::{Duration, TimeZone, Utc};
@@ -32,7 +30,7 @@ use crate::model::ReviewOutcome;
 ///     Actor, ChangeId, Command, Context, Policy, Request, ReviewOutcome, Role, State, Window,
 ///     decide, timeline,
 /// };
-/// use itsm_core::timeline::{ChangeOutcome, ChangeType};
+/// use itsm_core::{ChangeOutcome, ChangeType};
 ///
 /// let policy = Policy::servicenow();
 /// let manager = Actor::new(itsm_change::UserId::from_u128(2), [Role::new("change_manager")?]);
@@ -61,9 +59,9 @@ use crate::model::ReviewOutcome;
 /// assert_eq!(t.spec().change_outcome, Some(ChangeOutcome::BackedOut));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn timeline(events: &[Event]) -> Result<Timeline, TimelineError> {
+pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
     let Some((Event::Raised { at, request, .. }, rest)) = events.split_first() else {
-        return Err(TimelineError::MissingOpening);
+        return Err(itsm_core::Error::MissingOpening);
     };
     let mut spec = TimelineSpec::new(request.id.to_string(), Practice::Change, *at);
     spec.change_type = match request.model.as_str() {

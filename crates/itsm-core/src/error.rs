@@ -166,6 +166,63 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    // Timelines (`timeline.rs`).
+    /// The id is empty.
+    #[error("a timeline's id must not be empty")]
+    EmptyTimelineId,
+    /// A practice's events do not open the ticket (a converter's input).
+    #[error(
+        "the events do not open a ticket; the first event must report, import, log or raise it"
+    )]
+    MissingOpening,
+    /// A mark comes before the ticket was opened.
+    #[error(
+        "timeline `{}`: mark {index} ({kind}) at {at} comes before the ticket was opened at {opened_at}; marks start at the opening", Quoted(.id)
+    )]
+    MarkBeforeOpened {
+        /// The ticket.
+        id: String,
+        /// The mark's position.
+        index: usize,
+        /// Its kind's name.
+        kind: &'static str,
+        /// Its instant.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The opening.
+        opened_at: chrono::DateTime<chrono::Utc>,
+    },
+    /// A mark comes before the mark preceding it.
+    #[error(
+        "timeline `{}`: mark {index} ({kind}) at {at} comes before the previous mark at {previous}; marks must be in time order", Quoted(.id)
+    )]
+    MarkOutOfOrder {
+        /// The ticket.
+        id: String,
+        /// The mark's position.
+        index: usize,
+        /// Its kind's name.
+        kind: &'static str,
+        /// Its instant.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The previous mark's instant.
+        previous: chrono::DateTime<chrono::Utc>,
+    },
+    /// A mark is not allowed in the phase the marks before it lead to.
+    #[error(
+        "timeline `{}`: mark {index} ({kind}) cannot come while the ticket is {phase}; allowed when {allowed}", Quoted(.id)
+    )]
+    MarkNotAllowed {
+        /// The ticket.
+        id: String,
+        /// The mark's position.
+        index: usize,
+        /// Its kind's name.
+        kind: &'static str,
+        /// The phase the marks before it lead to.
+        phase: crate::Category,
+        /// The phases it is allowed in.
+        allowed: &'static str,
+    },
 }
 
 /// A text someone gave, as an error message quotes it: at most [`Quoted::MAX_CHARS`]

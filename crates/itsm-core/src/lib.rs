@@ -15,6 +15,9 @@
 //! - **Conditions over tickets**: a practice-neutral [`TicketView`] of a record and the one
 //!   predicate language over it, [`Condition`] (with [`ViewField`] naming a view's fields),
 //!   shared by SLA definitions (`itsm-sla`) and automation rules (`itsm-rules`).
+//! - **Ticket timelines**: a practice-neutral [`Timeline`] of dated [`Mark`]s (checked from a
+//!   [`TimelineSpec`]; its phase at any instant is a [`Category`] and [`Timeline::view_at`]
+//!   gives the [`TicketView`]), which practice crates produce and `itsm-metrics` measures.
 //! - **Durations in data**: [`duration`], the ISO 8601 codec (`"PT4H"`, `"P7D"`) every
 //!   crate's JSON uses for lengths of time.
 //!
@@ -54,7 +57,7 @@ mod ids;
 mod lifecycle;
 mod priority;
 mod serde_tagged;
-pub mod timeline;
+mod timeline;
 mod view;
 
 /// What the [`id_type!`] macro expands to needs, reachable from other crates.
@@ -81,6 +84,7 @@ pub use priority::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,
     Rounding, Rule, RuleUsed, Scale, Urgency,
 };
+pub use timeline::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
 pub use view::{Condition, TicketView, ViewField};
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.

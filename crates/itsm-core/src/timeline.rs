@@ -1,55 +1,4 @@
-//! Practice-neutral ticket timelines: the history of one ticket (incident, problem, change,
-//! request, a case of a foreign log) as dated [`Mark`]s, what `itsm-metrics` measures.
-//!
-//! # Timeline and `TicketView`
-//! A [`TicketView`] is a ticket at *one* moment (what SLA conditions and automation rules
-//! look at); a [`Timeline`] is its *whole history*. They share one vocabulary: a timeline's
-//! phase at an instant is a [`Category`] ([`Timeline::category_at`]), its priority, group and
-//! classification are the view's fields of those names, and [`Timeline::view_at`] gives the
-//! view of the ticket at any instant. Each practice crate turns its own events into a
-//! timeline (`itsm_incident::timeline`, ...), so the metrics crate depends on no practice.
-//!
-//! # What a timeline may say
-//! [`Timeline::new`] checks a [`TimelineSpec`] (deserialization goes through it too): marks in
-//! time order (ties keep their given order), none before `opened_at`, and each mark allowed
-//! in the phase the marks before it lead to:
-//!
-//! | mark | allowed when the ticket is | leads to |
-//! |---|---|---|
-//! | `acknowledged` | new, open, pending | open |
-//! | `assigned`, `known_error`, `field_set` | anything but canceled | (no change) |
-//! | `paused` | new or open | pending |
-//! | `resumed` | pending | open |
-//! | `resolved` | new, open or pending | resolved |
-//! | `reopened` | resolved, closed or canceled | open |
-//! | `closed` | new, open, pending or resolved | closed |
-//! | `canceled` | new, open or pending | canceled |
-//!
-//! ```
-//! use chrono::{TimeZone, Utc};
-//! use itsm_core::Category;
-//! use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
-//!
-//! let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
-//! let mut spec = TimelineSpec::new("INC1", Practice::Incident, at(8));
-//! spec.marks = vec![
-//!     Mark::new(at(9), MarkKind::Acknowledged),
-//!     Mark::new(at(10), MarkKind::Resolved),
-//!     Mark::new(at(11), MarkKind::Reopened),
-//! ];
-//! let timeline = Timeline::new(spec)?;
-//! assert_eq!(timeline.category_at(at(10)), Some(Category::Resolved));
-//! assert_eq!(timeline.category_at(at(12)), Some(Category::Open));
-//!
-//! // Reopening an open ticket is refused, with the mark and what is allowed.
-//! let mut bad = TimelineSpec::new("INC2", Practice::Incident, at(8));
-//! bad.marks = vec![Mark::new(at(9), MarkKind::Reopened)];
-//! assert_eq!(
-//!     Timeline::new(bad).unwrap_err().to_string(),
-//!     "timeline `INC2`: mark 0 (reopened) cannot come while the ticket is new; allowed when resolved, closed or canceled"
-//! );
-//! # Ok::<(), itsm_core::timeline::TimelineError>(())
-//! ```
+//! Practice-neutral ticket timelines (see [`Timeline`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -153,12 +102,12 @@ impl MarkKind {
     }
 
     /// The phase the mark leads to from the phase `from`, or `None` when it is not allowed
-    /// there (the table of the [module](self) docs). Converters use it to leave out a fact
+    /// there (the table of [`Timeline`]'s docs). Converters use it to leave out a fact
     /// a timeline cannot place.
     ///
     /// ```
     /// use itsm_core::Category;
-    /// use itsm_core::timeline::MarkKind;
+    /// use itsm_core::MarkKind;
     ///
     /// assert_eq!(MarkKind::Paused.next(Category::Open), Some(Category::Pending));
     /// assert_eq!(MarkKind::Resumed.next(Category::Open), None);
@@ -342,71 +291,61 @@ impl TimelineSpec {
     }
 }
 
-/// Why a [`TimelineSpec`] is not a valid [`Timeline`]. Each variant names the ticket, the
-/// mark (by its position, from 0) and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TimelineError {
-    /// The id is empty.
-    #[error("a timeline's id must not be empty")]
-    EmptyId,
-    /// A practice's events do not open the ticket (a converter's input).
-    #[error(
-        "the events do not open a ticket; the first event must report, import, log or raise it"
-    )]
-    MissingOpening,
-    /// A mark comes before the ticket was opened.
-    #[error(
-        "timeline `{id}`: mark {index} ({kind}) at {at} comes before the ticket was opened at {opened_at}; marks start at the opening"
-    )]
-    BeforeOpened {
-        /// The ticket.
-        id: String,
-        /// The mark's position.
-        index: usize,
-        /// Its kind's name.
-        kind: &'static str,
-        /// Its instant.
-        at: DateTime<Utc>,
-        /// The opening.
-        opened_at: DateTime<Utc>,
-    },
-    /// A mark comes before the mark preceding it.
-    #[error(
-        "timeline `{id}`: mark {index} ({kind}) at {at} comes before the previous mark at {previous}; marks must be in time order"
-    )]
-    OutOfOrder {
-        /// The ticket.
-        id: String,
-        /// The mark's position.
-        index: usize,
-        /// Its kind's name.
-        kind: &'static str,
-        /// Its instant.
-        at: DateTime<Utc>,
-        /// The previous mark's instant.
-        previous: DateTime<Utc>,
-    },
-    /// A mark is not allowed in the phase the marks before it lead to.
-    #[error(
-        "timeline `{id}`: mark {index} ({kind}) cannot come while the ticket is {phase}; allowed when {allowed}"
-    )]
-    NotAllowed {
-        /// The ticket.
-        id: String,
-        /// The mark's position.
-        index: usize,
-        /// Its kind's name.
-        kind: &'static str,
-        /// The phase the marks before it lead to.
-        phase: Category,
-        /// The phases it is allowed in.
-        allowed: &'static str,
-    },
-}
-
-/// A checked ticket timeline: marks in time order, each allowed where it comes (see the
-/// [module](self) docs). Built by [`Timeline::new`]; its JSON is its [`TimelineSpec`]'s.
+/// Practice-neutral ticket timelines: the history of one ticket (incident, problem, change,
+/// request, a case of a foreign log) as dated [`Mark`]s, what `itsm-metrics` measures.
+///
+/// # Timeline and `TicketView`
+/// A [`TicketView`] is a ticket at *one* moment (what SLA conditions and automation rules
+/// look at); a [`Timeline`] is its *whole history*. They share one vocabulary: a timeline's
+/// phase at an instant is a [`Category`] ([`Timeline::category_at`]), its priority, group and
+/// classification are the view's fields of those names, and [`Timeline::view_at`] gives the
+/// view of the ticket at any instant. Each practice crate turns its own events into a
+/// timeline (`itsm_incident::timeline`, ...), so the metrics crate depends on no practice.
+///
+/// # What a timeline may say
+/// [`Timeline::new`] checks a [`TimelineSpec`] (deserialization goes through it too): marks in
+/// time order (ties keep their given order), none before `opened_at`, and each mark allowed
+/// in the phase the marks before it lead to:
+///
+/// | mark | allowed when the ticket is | leads to |
+/// |---|---|---|
+/// | `acknowledged` | new, open, pending | open |
+/// | `assigned`, `known_error`, `field_set` | anything but canceled | (no change) |
+/// | `paused` | new or open | pending |
+/// | `resumed` | pending | open |
+/// | `resolved` | new, open or pending | resolved |
+/// | `reopened` | resolved, closed or canceled | open |
+/// | `closed` | new, open, pending or resolved | closed |
+/// | `canceled` | new, open or pending | canceled |
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use itsm_core::Category;
+/// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+///
+/// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+/// let mut spec = TimelineSpec::new("INC1", Practice::Incident, at(8));
+/// spec.marks = vec![
+///     Mark::new(at(9), MarkKind::Acknowledged),
+///     Mark::new(at(10), MarkKind::Resolved),
+///     Mark::new(at(11), MarkKind::Reopened),
+/// ];
+/// let timeline = Timeline::new(spec)?;
+/// assert_eq!(timeline.category_at(at(10)), Some(Category::Resolved));
+/// assert_eq!(timeline.category_at(at(12)), Some(Category::Open));
+///
+/// // Reopening an open ticket is refused, with the mark and what is allowed.
+/// let mut bad = TimelineSpec::new("INC2", Practice::Incident, at(8));
+/// bad.marks = vec![Mark::new(at(9), MarkKind::Reopened)];
+/// assert_eq!(
+///     Timeline::new(bad).unwrap_err().to_string(),
+///     "timeline `INC2`: mark 0 (reopened) cannot come while the ticket is new; allowed when resolved, closed or canceled"
+/// );
+/// # Ok::<(), itsm_core::Error>(())
+/// ```
+///
+///
+///Built by [`Timeline::new`]; its JSON is its [`TimelineSpec`]'s.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
@@ -429,9 +368,9 @@ impl schemars::JsonSchema for Timeline {
 }
 
 impl TryFrom<TimelineSpec> for Timeline {
-    type Error = TimelineError;
+    type Error = crate::Error;
 
-    fn try_from(spec: TimelineSpec) -> Result<Self, TimelineError> {
+    fn try_from(spec: TimelineSpec) -> Result<Self, crate::Error> {
         Timeline::new(spec)
     }
 }
@@ -443,20 +382,20 @@ impl From<Timeline> for TimelineSpec {
 }
 
 impl Timeline {
-    /// Checks `spec` (see the [module](self) docs for the rules).
+    /// Checks `spec` (see [`Timeline`] for the rules).
     ///
     /// # Errors
-    /// [`TimelineError`] naming the first mark that breaks a rule, or an empty id.
-    pub fn new(spec: TimelineSpec) -> Result<Timeline, TimelineError> {
+    /// [`crate::Error`] naming the first mark that breaks a rule, or an empty id.
+    pub fn new(spec: TimelineSpec) -> Result<Timeline, crate::Error> {
         if spec.id.is_empty() {
-            return Err(TimelineError::EmptyId);
+            return Err(crate::Error::EmptyTimelineId);
         }
         let mut phase = Category::New;
         let mut previous = spec.opened_at;
         for (index, mark) in spec.marks.iter().enumerate() {
             let kind = mark.kind.name();
             if mark.at < spec.opened_at {
-                return Err(TimelineError::BeforeOpened {
+                return Err(crate::Error::MarkBeforeOpened {
                     id: spec.id.clone(),
                     index,
                     kind,
@@ -465,7 +404,7 @@ impl Timeline {
                 });
             }
             if mark.at < previous {
-                return Err(TimelineError::OutOfOrder {
+                return Err(crate::Error::MarkOutOfOrder {
                     id: spec.id.clone(),
                     index,
                     kind,
@@ -477,7 +416,7 @@ impl Timeline {
             phase = mark
                 .kind
                 .step(phase)
-                .map_err(|allowed| TimelineError::NotAllowed {
+                .map_err(|allowed| crate::Error::MarkNotAllowed {
                     id: spec.id.clone(),
                     index,
                     kind,
@@ -520,14 +459,14 @@ impl Timeline {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use itsm_core::Category;
-    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
     ///
     /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
     /// let mut spec = TimelineSpec::new("P1", Practice::Problem, at(8));
     /// spec.marks = vec![Mark::new(at(9), MarkKind::Acknowledged), Mark::new(at(10), MarkKind::KnownError)];
     /// let phases: Vec<Category> = Timeline::new(spec)?.phases().map(|(_, c)| c).collect();
     /// assert_eq!(phases, [Category::Open, Category::Open]);
-    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// # Ok::<(), itsm_core::Error>(())
     /// ```
     pub fn phases(&self) -> impl Iterator<Item = (&Mark, Category)> + '_ {
         let mut phase = Category::New;
@@ -543,7 +482,7 @@ impl Timeline {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use itsm_core::Category;
-    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
     ///
     /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
     /// let mut spec = TimelineSpec::new("C1", Practice::Change, at(8));
@@ -553,7 +492,7 @@ impl Timeline {
     /// assert_eq!(t.category_at(at(8)), Some(Category::New));
     /// assert_eq!(t.category_at(at(9)), Some(Category::Pending));
     /// assert_eq!(t.category_at(at(10)), Some(Category::Canceled));
-    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// # Ok::<(), itsm_core::Error>(())
     /// ```
     pub fn category_at(&self, at: DateTime<Utc>) -> Option<Category> {
         if at < self.spec.opened_at {
@@ -576,7 +515,7 @@ impl Timeline {
     /// ```
     /// use chrono::{TimeZone, Utc};
     /// use itsm_core::{Category, Condition};
-    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
     ///
     /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
     /// let mut spec = TimelineSpec::new("INC7", Practice::Incident, at(8));
@@ -586,7 +525,7 @@ impl Timeline {
     /// assert_eq!(view.category, Some(Category::New));
     /// assert_eq!(view.group.as_deref(), Some("network"));
     /// assert!(Condition::PriorityIn(vec![1]).eval(&view));
-    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// # Ok::<(), itsm_core::Error>(())
     /// ```
     pub fn view_at(&self, at: DateTime<Utc>) -> Option<TicketView> {
         let category = self.category_at(at)?;
@@ -659,12 +598,12 @@ mod tests {
         let e =
             Timeline::new(spec(vec![(3, MarkKind::Paused), (2, MarkKind::Resumed)])).unwrap_err();
         assert!(
-            matches!(e, TimelineError::OutOfOrder { index: 1, .. }),
+            matches!(e, crate::Error::MarkOutOfOrder { index: 1, .. }),
             "{e}"
         );
         let e = Timeline::new(spec(vec![(0, MarkKind::Acknowledged)])).unwrap_err();
         assert!(
-            matches!(e, TimelineError::BeforeOpened { index: 0, .. }),
+            matches!(e, crate::Error::MarkBeforeOpened { index: 0, .. }),
             "{e}"
         );
         let e = Timeline::new(spec(vec![
@@ -680,7 +619,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e,
-            TimelineError::NotAllowed {
+            crate::Error::MarkNotAllowed {
                 id: "T".into(),
                 index: 1,
                 kind: "field_set",
@@ -690,7 +629,10 @@ mod tests {
         );
         let mut empty = spec(vec![]);
         empty.id.clear();
-        assert_eq!(Timeline::new(empty).unwrap_err(), TimelineError::EmptyId);
+        assert_eq!(
+            Timeline::new(empty).unwrap_err(),
+            crate::Error::EmptyTimelineId
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! An incident's events as a practice-neutral [`Timeline`], what `itsm-metrics` measures.
 
 use itsm_core::Category;
-use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineError, TimelineSpec};
+use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
 
 use crate::event::Event;
 use crate::model::StatusKind;
@@ -19,11 +19,11 @@ use crate::model::StatusKind;
 ///   are not marks. A fact the timeline's rules cannot place where it comes is left out.
 ///
 /// # Errors
-/// [`TimelineError::MissingOpening`] when the first event neither reports nor imports an
-/// incident; the other [`TimelineError`]s only for events out of time order.
+/// [`itsm_core::Error::MissingOpening`] when the first event neither reports nor imports an
+/// incident; the other [`itsm_core::Error`]s only for events out of time order.
 ///
 /// ```
-/// use itsm_core::timeline::MarkKind;
+/// use itsm_core::MarkKind;
 /// use itsm_incident::chrono::{Duration, TimeZone, Utc};
 /// use itsm_incident::{
 ///     Actor, Command, Context, GroupId, HoldReason, Impact, IncidentId, Policy, Report, Role,
@@ -55,8 +55,10 @@ use crate::model::StatusKind;
 /// assert!(timeline(&log[1..]).is_err()); // no opening
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn timeline(events: &[Event]) -> Result<Timeline, TimelineError> {
-    let (first, rest) = events.split_first().ok_or(TimelineError::MissingOpening)?;
+pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
+    let (first, rest) = events
+        .split_first()
+        .ok_or(itsm_core::Error::MissingOpening)?;
     let mut marks: Vec<Mark> = Vec::new();
     let (mut spec, mut phase) = match first {
         Event::Reported {
@@ -95,7 +97,7 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, TimelineError> {
             }
             (spec, phase)
         }
-        _ => return Err(TimelineError::MissingOpening),
+        _ => return Err(itsm_core::Error::MissingOpening),
     };
     for event in rest {
         let at = event.at();

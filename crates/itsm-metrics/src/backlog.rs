@@ -1,7 +1,7 @@
 //! The backlog over time: how many tickets are open at each sample instant, by age.
 
 use chrono::{DateTime, Duration, Utc};
-use itsm_core::timeline::Timeline;
+use itsm_core::Timeline;
 
 use crate::error::Error;
 use crate::facts::Facts;
@@ -65,7 +65,7 @@ impl Fenwick {
 ///
 /// ```
 /// use chrono::{Duration, TimeZone, Utc};
-/// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+/// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
 /// use itsm_metrics::{Options, backlog};
 ///
 /// let day = |d| Utc.with_ymd_and_hms(2026, 3, d, 0, 0, 0).unwrap();

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::Category;
-use itsm_core::timeline::{MarkKind, Timeline};
+use itsm_core::{MarkKind, Timeline};
 
 use crate::kpis::{PausedTime, WorkingTime};
 

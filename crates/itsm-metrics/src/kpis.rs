@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use itsm_core::timeline::{ChangeType, Practice, Timeline};
+use itsm_core::{ChangeType, Practice, Timeline};
 
 use crate::facts::Facts;
 use crate::stats::{DurationStats, Ratio};
@@ -121,7 +121,7 @@ impl TicketTimes {
     ///
     /// ```
     /// use chrono::{Duration, TimeZone, Utc};
-    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
     /// use itsm_metrics::{Options, TicketTimes};
     ///
     /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
@@ -129,7 +129,7 @@ impl TicketTimes {
     /// spec.marks = vec![Mark::new(at(11), MarkKind::Closed)];
     /// let times = TicketTimes::of(&Timeline::new(spec)?, &Options::default(), None);
     /// assert_eq!((times.acknowledge, times.resolve), (None, Some(Duration::hours(3))));
-    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// # Ok::<(), itsm_core::Error>(())
     /// ```
     pub fn of(timeline: &Timeline, options: &Options, clock: Option<&dyn WorkingTime>) -> Self {
         Self::from_facts(&Facts::of(timeline), options, clock)
@@ -196,7 +196,7 @@ impl Kpis {
     ///
     /// ```
     /// use chrono::{Duration, TimeZone, Utc};
-    /// use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
     /// use itsm_metrics::{Kpis, Options};
     ///
     /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
@@ -214,7 +214,7 @@ impl Kpis {
     /// assert_eq!((resolve.mean, resolve.max), (Duration::hours(3), Duration::hours(4)));
     /// assert_eq!(kpis.reopen_rate.value(), Some(0.5));
     /// assert_eq!(kpis.change_success_rate.value(), None); // no changes
-    /// # Ok::<(), itsm_core::timeline::TimelineError>(())
+    /// # Ok::<(), itsm_core::Error>(())
     /// ```
     pub fn compute(
         timelines: &[Timeline],

@@ -1,7 +1,7 @@
 //! ITSM measures computed exactly from practice-neutral ticket timelines, and a continual
 //! improvement register that tracks initiatives against them.
 //!
-//! - **Input**: [`Timeline`](itsm_core::timeline::Timeline)s, the practice-neutral history
+//! - **Input**: [`Timeline`](itsm_core::Timeline)s, the practice-neutral history
 //!   of a ticket defined in `itsm-core`. Each practice crate turns its events into one
 //!   (`itsm_incident::timeline`, `itsm_problem::timeline`, `itsm_change::timeline`); a host
 //!   can build them from a foreign log. This crate depends on no practice crate.
@@ -24,7 +24,7 @@
 //!
 //! # The host's loop
 //! 1. Turn each ticket's events into a timeline (the practice crates' `timeline` functions,
-//!    or [`TimelineSpec`](itsm_core::timeline::TimelineSpec) and `Timeline::new` for a
+//!    or [`TimelineSpec`](itsm_core::TimelineSpec) and `Timeline::new` for a
 //!    foreign log).
 //! 2. Call [`Kpis::compute`] with the [`Options`] you report under (and a calendar for
 //!    business time), and [`backlog`] with the instants to sample.
@@ -33,7 +33,7 @@
 //! # Example
 //! ```
 //! use chrono::{Duration, TimeZone, Utc};
-//! use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+//! use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
 //! use itsm_metrics::{Kpis, Measure, Options, PausedTime, Value};
 //!
 //! let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();

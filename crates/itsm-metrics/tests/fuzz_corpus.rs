@@ -26,7 +26,7 @@ fn most_seeds_decode() {
         .unwrap()
         .filter(|e| {
             let data = std::fs::read(e.as_ref().unwrap().path()).unwrap();
-            serde_json::from_slice::<Vec<itsm_core::timeline::Timeline>>(&data).is_ok()
+            serde_json::from_slice::<Vec<itsm_core::Timeline>>(&data).is_ok()
         })
         .count();
     assert!(decoded >= 4, "only {decoded} seeds decode");

@@ -3,9 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use itsm_core::timeline::{
-    ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec,
-};
+use itsm_core::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
 use itsm_metrics::{
     Cycle, Error, FirstContact, Kpis, Measure, Options, PausedTime, Ratio, Value, WorkingTime,
     backlog,

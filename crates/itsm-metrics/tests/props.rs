@@ -5,9 +5,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_core::Category;
-use itsm_core::timeline::{
-    ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec,
-};
+use itsm_core::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
 use itsm_metrics::{Cycle, FirstContact, Kpis, Options, PausedTime, backlog, mean, percentile};
 use proptest::prelude::*;
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use itsm_core::Category;
-use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineError, TimelineSpec};
+use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
 
 use crate::event::Event;
 
@@ -20,8 +20,8 @@ use crate::event::Event;
 ///   fact the timeline's rules cannot place where it comes is left out.
 ///
 /// # Errors
-/// [`TimelineError::MissingOpening`] when the first event does not log a problem; the other
-/// [`TimelineError`]s only for events out of time order.
+/// [`itsm_core::Error::MissingOpening`] when the first event does not log a problem; the other
+/// [`itsm_core::Error`]s only for events out of time order.
 ///
 /// ```
 /// use itsm_problem::chrono::{Duration, TimeZone, Utc};
@@ -60,9 +60,9 @@ use crate::event::Event;
 /// assert_eq!(t.marks()[1].at, t0 + Duration::hours(3));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn timeline(events: &[Event]) -> Result<Timeline, TimelineError> {
+pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
     let Some((Event::Logged { at, statement, .. }, rest)) = events.split_first() else {
-        return Err(TimelineError::MissingOpening);
+        return Err(itsm_core::Error::MissingOpening);
     };
     let mut spec = TimelineSpec::new(statement.id.to_string(), Practice::Problem, *at);
     spec.classification.clone_from(&statement.category);

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
 use chrono::{DateTime, Utc};
-use itsm_core::timeline::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
 use itsm_examples::import::{BadRow, Item, Mapping, Target, open};
 use itsm_incident::{Policy, StatusKind};
 

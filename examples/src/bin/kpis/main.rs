@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
-use itsm_core::timeline::Timeline;
+use itsm_core::Timeline;
 use itsm_metrics::{
     Cycle, DurationStats, Kpis, Options, PausedTime, Ratio, TicketTimes, WorkingTime, backlog,
 };
