@@ -476,6 +476,62 @@ fn reopen_closed_within_a_window() {
 }
 
 #[test]
+fn a_reopen_exactly_at_the_end_of_the_window_is_still_inside_it() {
+    // Closed at t(3), reopened at t(4): a window of exactly an hour still holds it, a
+    // window a nanosecond shorter does not.
+    let mut steps = closed_steps();
+    steps.push((cmd::reopen(), caller()));
+    let policy = servicenow_with(|s| s.reopen_closed = ReopenClosed::Within(Duration::hours(1)));
+    assert!(run(&policy, &steps).is_ok());
+    let short = Duration::hours(1) - Duration::nanoseconds(1);
+    let policy = servicenow_with(|s| s.reopen_closed = ReopenClosed::Within(short));
+    let (_, err) = run(&policy, &steps).unwrap_err();
+    assert!(
+        matches!(err, Error::ReopenClosedWindowPassed { .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_direct_close_checks_the_code_it_is_given_and_no_empty_one() {
+    // Codes not required on a direct close, but the policy lists the allowed ones.
+    let mut policy =
+        servicenow_with(|s| s.close_unresolved = CloseUnresolved::new(["in_progress"], false));
+    policy.resolution_codes = vec!["solved".into()];
+    let start = [(cmd::report(), agent()), (Command::StartWork, agent())];
+    let close = |resolution: Option<Resolution>| {
+        let mut steps = start.to_vec();
+        steps.push((Command::Close { resolution }, agent()));
+        run(&policy, &steps)
+    };
+    // No code given, or an empty one: nothing to check, it closes.
+    let (state, _) = close(None).unwrap();
+    assert_eq!(state.kind(), StatusKind::Closed);
+    let (state, _) = close(Some(Resolution {
+        code: String::new(),
+        notes: String::new(),
+    }))
+    .unwrap();
+    assert_eq!(state.kind(), StatusKind::Closed);
+    // A code given is checked against the list.
+    let (_, err) = close(Some(Resolution {
+        code: "magic".into(),
+        notes: String::new(),
+    }))
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::UnknownResolutionCode { .. }),
+        "{err:?}"
+    );
+    let (state, _) = close(Some(Resolution {
+        code: "solved".into(),
+        notes: String::new(),
+    }))
+    .unwrap();
+    assert_eq!(state.kind(), StatusKind::Closed);
+}
+
+#[test]
 fn close_unresolved_resolves_and_closes_at_once() {
     let policy =
         servicenow_with(|s| s.close_unresolved = CloseUnresolved::new(["in_progress"], true));
