@@ -9,6 +9,7 @@ pub mod problems;
 pub mod real_data;
 pub mod replay;
 pub mod sla_replay;
+pub mod svg;
 pub mod uci;
 
 /// The policy the UCI replay runs under: ServiceNow's documented model

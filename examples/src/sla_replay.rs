@@ -2,7 +2,6 @@
 //! from a JSON file, attainment per priority, pauses, and an SVG chart.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use itsm_calendar::{Calendar, CalendarSpec};
@@ -225,118 +224,18 @@ pub fn run(
 }
 
 /// One line of the chart: a label and (target hours, attainment %) points.
-pub type Series = (String, Vec<(f64, f64)>);
+pub type Series = crate::svg::Series;
 
 /// A line chart of attainment (%) against target length (hours, log scale), as SVG text.
 pub fn svg_chart(title: &str, series: &[Series]) -> String {
-    const W: f64 = 720.0;
-    const H: f64 = 420.0;
-    const L: f64 = 70.0;
-    const R: f64 = 160.0;
-    const T: f64 = 40.0;
-    const B: f64 = 60.0;
-    let xs: Vec<f64> = series
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|(x, _)| x.max(1e-3).log10()))
-        .collect();
-    let (x0, x1) = xs
-        .iter()
-        .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
-    let (x0, x1) = if x0 < x1 { (x0, x1) } else { (0.0, 1.0) };
-    let px = |x: f64| L + (x.max(1e-3).log10() - x0) / (x1 - x0) * (W - L - R);
-    let py = |y: f64| T + (100.0 - y.clamp(0.0, 100.0)) / 100.0 * (H - T - B);
-    let colors = [
-        "#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd", "#8c564b",
-    ];
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="sans-serif" font-size="12">"#
-    );
-    let _ = writeln!(s, r#"<rect width="{W}" height="{H}" fill="white"/>"#);
-    let _ = writeln!(
-        s,
-        r#"<text x="{}" y="22" text-anchor="middle" font-size="15">{title}</text>"#,
-        (W - R + L) / 2.0
-    );
-    for y in [0.0, 25.0, 50.0, 75.0, 100.0] {
-        let _ = writeln!(
-            s,
-            r##"<line x1="{L}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#ddd"/><text x="{}" y="{:.1}" text-anchor="end">{y}%</text>"##,
-            W - R,
-            py(y),
-            py(y),
-            L - 6.0,
-            py(y) + 4.0
-        );
+    crate::svg::LineChart {
+        title,
+        x_label: "resolution target (business hours, log scale)",
+        y_label: "attainment",
+        x_axis: crate::svg::XAxis::Log10,
+        y_ticks: &[0.0, 25.0, 50.0, 75.0, 100.0],
     }
-    let mut tick = 10f64.powf(x0.floor());
-    while tick.log10() <= x1 + 1e-9 {
-        for m in [1.0, 2.0, 5.0] {
-            let v = tick * m;
-            if v.log10() >= x0 - 1e-9 && v.log10() <= x1 + 1e-9 {
-                let _ = writeln!(
-                    s,
-                    r##"<line x1="{:.1}" x2="{:.1}" y1="{T}" y2="{}" stroke="#eee"/><text x="{:.1}" y="{}" text-anchor="middle">{v}</text>"##,
-                    px(v),
-                    px(v),
-                    H - B,
-                    px(v),
-                    H - B + 16.0
-                );
-            }
-        }
-        tick *= 10.0;
-    }
-    let _ = writeln!(
-        s,
-        r#"<text x="{}" y="{}" text-anchor="middle">resolution target (business hours, log scale)</text>"#,
-        (W - R + L) / 2.0,
-        H - 18.0
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="18" y="{}" text-anchor="middle" transform="rotate(-90 18 {})">attainment</text>"#,
-        (H - B + T) / 2.0,
-        (H - B + T) / 2.0
-    );
-    let _ = writeln!(
-        s,
-        r#"<rect x="{L}" y="{T}" width="{}" height="{}" fill="none" stroke="black"/>"#,
-        W - L - R,
-        H - T - B
-    );
-    for (k, (label, points)) in series.iter().enumerate() {
-        let color = colors.get(k % colors.len()).copied().unwrap_or("black");
-        let path: Vec<String> = points
-            .iter()
-            .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))
-            .collect();
-        let _ = writeln!(
-            s,
-            r#"<polyline fill="none" stroke="{color}" stroke-width="2" points="{}"/>"#,
-            path.join(" ")
-        );
-        for (x, y) in points {
-            let _ = writeln!(
-                s,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{color}"/>"#,
-                px(*x),
-                py(*y)
-            );
-        }
-        let ly = T + 20.0 + 20.0 * k as f64;
-        let _ = writeln!(
-            s,
-            r#"<line x1="{}" x2="{}" y1="{ly}" y2="{ly}" stroke="{color}" stroke-width="3"/><text x="{}" y="{}">{label}</text>"#,
-            W - R + 12.0,
-            W - R + 36.0,
-            W - R + 42.0,
-            ly + 4.0
-        );
-    }
-    s.push_str("</svg>\n");
-    s
+    .render(series)
 }
 
 /// The business duration of a pause on `calendar`.
