@@ -40,8 +40,8 @@ const COLORS: [&str; 6] = [
     "#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd", "#555555",
 ];
 
-/// Text as XML character data.
-fn escape(text: &str) -> String {
+/// Text as XML character data (`&`, `<` and `>` as entities), for SVG titles and labels.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -89,6 +89,25 @@ impl Arrivals {
     }
 }
 
+/// The first arrival and the hours from it to the last: the window a rate is estimated
+/// over.
+///
+/// # Errors
+/// [`Error::TooFewArrivals`] for fewer than two instants or a window of zero length.
+fn arrival_window(arrivals: &[(u8, DateTime<Utc>)]) -> Result<(DateTime<Utc>, f64), Error> {
+    let too_few = || Error::TooFewArrivals {
+        count: arrivals.len(),
+    };
+    let mut times = arrivals.iter().map(|(_, t)| *t);
+    let start = times.next().ok_or_else(too_few)?;
+    let (first, last) = times.fold((start, start), |(a, b), t| (a.min(t), b.max(t)));
+    let window = hours(last - first);
+    if arrivals.len() < 2 || window <= 0.0 {
+        return Err(too_few());
+    }
+    Ok((first, window))
+}
+
 /// Estimates a Poisson rate per priority from observed arrival instants (for example the
 /// `opened_at` of each incident of a log): the maximum-likelihood rate of priority `p` is
 /// the count of its arrivals over the whole observation window, from the first arrival of
@@ -114,23 +133,7 @@ pub fn estimate_rates(
     arrivals: &[(u8, DateTime<Utc>)],
     per: Duration,
 ) -> Result<BTreeMap<u8, Arrivals>, Error> {
-    let too_few = Error::TooFewArrivals {
-        count: arrivals.len(),
-    };
-    let first = arrivals
-        .iter()
-        .map(|(_, t)| *t)
-        .min()
-        .ok_or(too_few.clone())?;
-    let last = arrivals
-        .iter()
-        .map(|(_, t)| *t)
-        .max()
-        .ok_or(too_few.clone())?;
-    let window = hours(last - first);
-    if arrivals.len() < 2 || window <= 0.0 {
-        return Err(too_few);
-    }
+    let (_, window) = arrival_window(arrivals)?;
     if per <= Duration::zero() {
         return Err(Error::BadRate {
             priority: arrivals.first().map_or(0, |(p, _)| *p),
@@ -191,23 +194,7 @@ pub fn estimate_profiles(
     if len != 24 && len != 168 {
         return Err(Error::ProfileLength { priority: 0, len });
     }
-    let too_few = Error::TooFewArrivals {
-        count: arrivals.len(),
-    };
-    let first = arrivals
-        .iter()
-        .map(|(_, t)| *t)
-        .min()
-        .ok_or(too_few.clone())?;
-    let last = arrivals
-        .iter()
-        .map(|(_, t)| *t)
-        .max()
-        .ok_or(too_few.clone())?;
-    let window = hours(last - first);
-    if arrivals.len() < 2 || window <= 0.0 {
-        return Err(too_few);
-    }
+    let (first, window) = arrival_window(arrivals)?;
     // Hours of the window in each slot, walking from one hour boundary to the next.
     let start = hours_into(first, len);
     let mut exposure = vec![0.0f64; len];

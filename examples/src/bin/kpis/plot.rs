@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, Duration, Utc};
+use itsm_examples::svg::escape;
 
 const W: f64 = 760.0;
 const H: f64 = 420.0;
@@ -11,12 +12,6 @@ const LEFT: f64 = 70.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 40.0;
 const BOTTOM: f64 = 70.0;
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
 
 fn frame(out: &mut String, title: &str, y_label: &str, y_max: f64) {
     let _ = write!(
