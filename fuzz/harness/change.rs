@@ -5,8 +5,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_change::{
-    Actor, ChangeId, Command, ConfigItemId, Context, Event, Impact, Phase, Policy, Request,
-    ReviewOutcome, RiskFacts, Role, State, UserId, Window, decide, evolve, target,
+    Actor, ChangeId, ChangeModel, Command, ConfigItemId, Context, Event, Impact, ModelState,
+    Models, Phase, Policy, Request, ReviewOutcome, RiskFacts, Role, State, UserId, Window, decide,
+    evolve,
 };
 
 #[path = "bytes.rs"]
@@ -38,7 +39,7 @@ fn instant(b: &mut Bytes<'_>, base: DateTime<Utc>) -> DateTime<Utc> {
 fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
     match b.pick(14) {
         0 => {
-            let model = b.text(&["normal", "emergency", "standard", "minor", ""]);
+            let model = b.text(&["normal", "emergency", "standard", "itop", "minor", ""]);
             let mut r = Request::new(ChangeId::from_u128(1), &model, UserId::from_u128(1), "x");
             r.template = b
                 .flag()
@@ -101,12 +102,46 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
     }
 }
 
-/// Bytes -> a sequence of (actor, time step, command) on ServiceNow's policy; after each
-/// step: determinism, every move in the change's model, nothing after a terminal phase,
-/// no scheduled change without a window, JSON round trips, and replay equal to the state.
+/// ServiceNow's policy plus `itop`, a model with a vendor's states (two in assessment, a
+/// first and a canceled state under their own names).
+fn policy() -> Policy {
+    let mut policy = Policy::servicenow();
+    let path = vec![
+        Phase::New,
+        Phase::Assess,
+        Phase::Authorize,
+        Phase::Scheduled,
+        Phase::Implement,
+        Phase::Review,
+        Phase::Closed,
+    ];
+    let mut itop = ChangeModel::new("itop", path).with_states([
+        ModelState::new("draft", Phase::New),
+        ModelState::new("validated", Phase::Assess),
+        ModelState::new("assigned", Phase::Assess),
+        ModelState::new("planned", Phase::Authorize),
+        ModelState::new("approved", Phase::Scheduled),
+        ModelState::new("implemented", Phase::Implement),
+        ModelState::new("monitored", Phase::Review),
+        ModelState::new("closed", Phase::Closed),
+        ModelState::new("withdrawn", Phase::Canceled),
+    ]);
+    itop.authorized_by = Role::new("cab").into_iter().collect();
+    let mut models: Vec<ChangeModel> = policy.models.all().to_vec();
+    models.push(itop);
+    if let Ok(models) = Models::new(models) {
+        policy.models = models;
+    }
+    policy
+}
+
+/// Bytes -> a sequence of (actor, time step, command) on ServiceNow's policy plus a model
+/// with a vendor's states; after each step: determinism, every move in the change's model
+/// (by state name), nothing after a terminal phase, no scheduled change without a window,
+/// JSON round trips, and replay equal to the state.
 pub fn commands(data: &[u8]) {
     let mut b = Bytes::new(data);
-    let policy = Policy::servicenow();
+    let policy = policy();
     let mut now = Utc
         .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()
@@ -139,16 +174,15 @@ pub fn commands(data: &[u8]) {
                 command.name(),
                 before.stage()
             );
-            if before.stage() != change.stage() {
+            if before.state_name() != change.state_name() {
                 let model = policy.models.get(&change.request().model);
+                let to = model.and_then(|m| m.target(before.state_name(), command.name()));
                 assert!(
-                    model.is_some_and(
-                        |m| target(m, before.stage(), command.name()) == Some(change.stage())
-                    ),
+                    to.is_some_and(|s| s.name == change.state_name() && s.phase == change.stage()),
                     "{} --{}--> {} is not in the model",
-                    before.stage(),
+                    before.state_name(),
                     command.name(),
-                    change.stage()
+                    change.state_name()
                 );
             }
             assert!(change.stage() != Phase::Scheduled || change.window().is_some());

@@ -133,6 +133,19 @@ pub enum Event {
         /// Who.
         by: UserId,
     },
+    /// Entered a vendor's state ([`ChangeModel::states`](crate::ChangeModel)): after a move
+    /// to a state whose name is not its phase's, or alone for a move between two states of
+    /// one phase (iTop's `validated` to `assigned`).
+    Entered {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The state's name.
+        state: String,
+        /// Its phase.
+        phase: Phase,
+    },
     /// Withdrawn.
     Canceled {
         /// When.
@@ -160,6 +173,7 @@ impl Event {
             | Event::Closed { at, .. }
             | Event::PutOnHold { at, .. }
             | Event::Resumed { at, .. }
+            | Event::Entered { at, .. }
             | Event::Canceled { at, .. } => *at,
             Event::Approval { event } => event.at(),
         }
@@ -180,6 +194,7 @@ impl Event {
             | Event::Closed { by, .. }
             | Event::PutOnHold { by, .. }
             | Event::Resumed { by, .. }
+            | Event::Entered { by, .. }
             | Event::Canceled { by, .. } => *by,
             Event::Approval { event } => event.by(),
         }

@@ -86,7 +86,7 @@ pub use machine::{
     CalendarCheck, Context, allowed_commands, decide, evolve, next_deadline, target,
 };
 pub use model::{Change, Phase, Request, Review, ReviewOutcome, State, Window};
-pub use policy::{ChangeModel, CloseCodes, ConflictHandling, Models, Policy};
+pub use policy::{ChangeModel, CloseCodes, ConflictHandling, ModelState, Models, Policy};
 pub use risk::{
     AnswerOption, EngineResult, Question, Questionnaire, RiskAssessment, RiskCondition, RiskFacts,
     RiskLevel, RiskPolicy, RiskRule,

@@ -103,7 +103,8 @@ pub fn next_deadline(state: &State) -> Option<DateTime<Utc>> {
     }
 }
 
-/// The commands a change of `model` accepts in `phase`, by name, in [`Command::NAMES`] order.
+/// The commands a change of `model` accepts in the first state of `phase`, by name, in
+/// [`Command::NAMES`] order ([`ChangeModel::commands_in`] answers for a state by name).
 ///
 /// ```
 /// use itsm_change::{Phase, Policy, allowed_commands};
@@ -116,24 +117,16 @@ pub fn next_deadline(state: &State) -> Option<DateTime<Utc>> {
 /// );
 /// ```
 pub fn allowed_commands(model: &ChangeModel, phase: Phase) -> Vec<&'static str> {
-    let table = model.transitions();
-    Command::NAMES
-        .into_iter()
-        .filter(|c| {
-            table
-                .iter()
-                .any(|t| t.from == phase.name() && t.command == *c)
-        })
-        .collect()
+    model
+        .first_state(phase)
+        .map_or_else(Vec::new, |s| model.commands_in(&s.name))
 }
 
-/// Where `command` leads a change of `model` from `phase`, if the model allows it.
+/// The phase `command` leads a change of `model` to from the first state of `phase`, if the
+/// model allows it ([`ChangeModel::target`] answers for a state by name).
 pub fn target(model: &ChangeModel, phase: Phase, command: &str) -> Option<Phase> {
-    model
-        .transitions()
-        .into_iter()
-        .find(|t| t.from == phase.name() && t.command == command)
-        .and_then(|t| Phase::ALL.into_iter().find(|p| p.name() == t.to))
+    let from = model.first_state(phase)?;
+    model.target(&from.name, command).map(|s| s.phase)
 }
 
 /// Decides what a command does to a change: the events it produces, or why it is refused.
@@ -147,6 +140,11 @@ pub fn target(model: &ChangeModel, phase: Phase, command: &str) -> Option<Phase>
 ///
 /// # Errors
 /// Every variant of [`Error`]; each names what was wrong and what is allowed.
+///
+/// A model with a vendor's states ([`ChangeModel::states`]) gets the same events, plus
+/// [`Event::Entered`] after `raised` and after a move when the state entered is not named
+/// after its phase; a move between two states of one phase gives `entered` alone (with
+/// `authorized` first when a board or an approval authorised it).
 ///
 /// ```
 /// use itsm_change::chrono::{TimeZone, Utc};
@@ -165,11 +163,80 @@ pub fn target(model: &ChangeModel, phase: Phase, command: &str) -> Option<Phase>
 /// # Ok::<(), itsm_change::Error>(())
 /// ```
 pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
-    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
     let change = match state {
         State::Unraised => return raise(command, ctx),
         State::Raised(change) => change,
     };
+    let events = decide_raised(change, command, ctx)?;
+    match ctx.policy.models.get(&change.request.model) {
+        Some(model) if !model.states.is_empty() => Ok(name_states(model, change, events)),
+        _ => Ok(events),
+    }
+}
+
+/// Adds the vendor's states to the events of a move: `entered` after a move to a state not
+/// named after its phase; `entered` instead of the move's own event between two states of
+/// one phase (but after `authorized`, which carries the authorisation's explanation).
+fn name_states(model: &ChangeModel, change: &Change, events: Vec<Event>) -> Vec<Event> {
+    let states = model.state_list();
+    let path: Vec<&crate::policy::ModelState> = states
+        .iter()
+        .filter(|s| s.phase != Phase::Canceled)
+        .collect();
+    let mut here = path
+        .iter()
+        .position(|s| s.name == change.state_name())
+        .or_else(|| path.iter().position(|s| s.phase == change.stage));
+    let mut out = Vec::with_capacity(events.len() + 1);
+    for event in events {
+        let to = match &event {
+            Event::Submitted { .. }
+            | Event::AssessmentCompleted { .. }
+            | Event::Authorized { .. }
+            | Event::ImplementationStarted { .. }
+            | Event::Completed { .. }
+            | Event::Closed { .. } => here.map(|i| i + 1),
+            Event::Rejected { .. } => Some(0),
+            Event::Canceled { .. } => None,
+            _ => {
+                out.push(event);
+                continue;
+            }
+        };
+        let target = match to {
+            Some(i) => path.get(i).copied(),
+            None => states.iter().find(|s| s.phase == Phase::Canceled),
+        };
+        let Some(target) = target else {
+            out.push(event);
+            continue;
+        };
+        let from_phase = here.and_then(|i| path.get(i)).map(|s| s.phase);
+        let within = from_phase == Some(target.phase) && to.is_some();
+        let (at, by) = (event.at(), event.by());
+        if !within || matches!(event, Event::Authorized { .. }) {
+            out.push(event);
+        }
+        if within || target.name != target.phase.name() {
+            out.push(Event::Entered {
+                at,
+                by,
+                state: target.name.clone(),
+                phase: target.phase,
+            });
+        }
+        here = to;
+    }
+    out
+}
+
+/// `decide` for a raised change, by phase.
+fn decide_raised(
+    change: &Change,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
     if at < change.updated_at {
         return Err(Error::ClockWentBackwards {
             last: change.updated_at,
@@ -178,13 +245,15 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     }
     let model = model_of(policy, &change.request.model)?;
     let phase = change.stage;
+    let here = change.state_name();
     let name = command.name();
-    let Some(to) = target(model, phase, name) else {
+    let Some(to) = model.target(here, name).map(|s| s.phase) else {
         return Err(Error::NotAllowed {
             model: model.name.clone(),
-            phase: phase.name().to_owned(),
+            phase: here.to_owned(),
             command: name.to_owned(),
-            allowed: allowed_commands(model, phase)
+            allowed: model
+                .commands_in(here)
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
@@ -211,7 +280,8 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         command: name.to_owned(),
         reason,
     })?;
-    let moves = to != phase || matches!(command, Command::Close { .. });
+    let moves = model.target(here, name).is_some_and(|s| s.name != here)
+        || matches!(command, Command::Close { .. });
     if let (Some(reason), true) = (&change.on_hold, moves) {
         if !matches!(command, Command::Cancel { .. }) {
             return Err(Error::OnHold {
@@ -282,7 +352,8 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                     "an approval is already pending; answer or cancel it first",
                 ));
             }
-            if next_phase(model, phase) == Some(Phase::Scheduled) && change.window.is_none() {
+            let next = next_phase(model, here);
+            if next == Some(Phase::Scheduled) && change.window.is_none() {
                 return Err(Error::WindowRequired);
             }
             let mut request = itsm_approval::Request::new(*id, change.request.requester);
@@ -295,7 +366,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 &itsm_approval::Command::Request(Box::new(request)),
                 &actx,
             )?;
-            return Ok(conclude(model, phase, fresh, events, at, by));
+            return Ok(conclude(next, fresh, events, at, by));
         }
         Command::Approval { answer } => {
             let (Some(approval_policy), Some(running)) = (&model.approval, &change.approval) else {
@@ -310,7 +381,8 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             }
             let actx = itsm_approval::Context::new(at, ctx.actor, approval_policy);
             let events = itsm_approval::decide(running, answer, &actx)?;
-            return Ok(conclude(model, phase, running.clone(), events, at, by));
+            let next = next_phase(model, here);
+            return Ok(conclude(next, running.clone(), events, at, by));
         }
         Command::Reject { reason } => {
             if reason.is_empty() {
@@ -459,17 +531,21 @@ fn conflicts(
     Ok(found.iter().map(ToString::to_string).collect())
 }
 
-/// The phase after `phase` on the model's path.
-fn next_phase(model: &ChangeModel, phase: Phase) -> Option<Phase> {
-    let i = model.path.iter().position(|p| *p == phase)?;
-    model.path.get(i + 1).copied()
+/// The phase of the state after the state named `here` on the model's path.
+fn next_phase(model: &ChangeModel, here: &str) -> Option<Phase> {
+    let states = model.state_list();
+    let path: Vec<&crate::policy::ModelState> = states
+        .iter()
+        .filter(|s| s.phase != Phase::Canceled)
+        .collect();
+    let i = path.iter().position(|s| s.name == here)?;
+    path.get(i + 1).map(|s| s.phase)
 }
 
 /// Wraps an approval's events and, when they decide it, adds the change's own: authorised
-/// (to the next phase) or rejected (back to `new`), quoting the explanation.
+/// (to `next`, the next state's phase) or rejected (back to `new`), quoting the explanation.
 fn conclude(
-    model: &ChangeModel,
-    phase: Phase,
+    next: Option<Phase>,
     mut approval: itsm_approval::State,
     events: Vec<itsm_approval::Event>,
     at: DateTime<Utc>,
@@ -482,7 +558,7 @@ fn conclude(
         .collect();
     match approval.outcome() {
         itsm_approval::Outcome::Approved { decisions } => {
-            if let Some(to) = next_phase(model, phase) {
+            if let Some(to) = next {
                 let explanation = decisions
                     .iter()
                     .map(ToString::to_string)
@@ -548,11 +624,23 @@ fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
             field: "description",
         });
     }
-    Ok(vec![Event::Raised {
+    let mut events = vec![Event::Raised {
         at: ctx.now,
         by: ctx.actor.user,
         request: Arc::new(Request::clone(request)),
-    }])
+    }];
+    // A vendor's first state under its own name (`draft`, say) is entered at once.
+    if let Some(first) = model.states.first() {
+        if first.name != first.phase.name() {
+            events.push(Event::Entered {
+                at: ctx.now,
+                by: ctx.actor.user,
+                state: first.name.clone(),
+                phase: first.phase,
+            });
+        }
+    }
+    Ok(events)
 }
 
 use crate::model::Request;
@@ -567,6 +655,7 @@ pub fn evolve(state: State, event: &Event) -> State {
             Event::Raised { at, request, .. } => State::Raised(Box::new(Change {
                 request: Arc::clone(request),
                 stage: Phase::New,
+                state_name: None,
                 on_hold: None,
                 risk: None,
                 window: None,
@@ -591,10 +680,18 @@ fn apply(change: &mut Change, event: &Event) {
         Event::Raised { .. } => return,
         Event::Submitted { to, .. }
         | Event::AssessmentCompleted { to, .. }
-        | Event::Authorized { to, .. } => change.stage = *to,
+        | Event::Authorized { to, .. } => {
+            change.stage = *to;
+            change.state_name = None;
+        }
+        Event::Entered { state, phase, .. } => {
+            change.stage = *phase;
+            change.state_name = (state != phase.name()).then(|| Arc::from(state.as_str()));
+        }
         Event::RiskAssessed { assessment, .. } => change.risk = Some(assessment.clone()),
         Event::Rejected { .. } => {
             change.stage = Phase::New;
+            change.state_name = None;
             change.rejections = change.rejections.saturating_add(1);
         }
         Event::Planned { window, .. } => change.window = Some(*window),
@@ -606,16 +703,24 @@ fn apply(change: &mut Change, event: &Event) {
             };
             change.approval = Some(itsm_approval::evolve(running, event));
         }
-        Event::ImplementationStarted { .. } => change.stage = Phase::Implement,
-        Event::Completed { .. } => change.stage = Phase::Review,
+        Event::ImplementationStarted { .. } => {
+            change.stage = Phase::Implement;
+            change.state_name = None;
+        }
+        Event::Completed { .. } => {
+            change.stage = Phase::Review;
+            change.state_name = None;
+        }
         Event::Closed { review, .. } => {
             change.stage = Phase::Closed;
+            change.state_name = None;
             change.review = Some(review.clone());
         }
         Event::PutOnHold { reason, .. } => change.on_hold = Some(reason.clone()),
         Event::Resumed { .. } => change.on_hold = None,
         Event::Canceled { reason, .. } => {
             change.stage = Phase::Canceled;
+            change.state_name = None;
             change.on_hold = None;
             change.cancel_reason = Some(reason.clone());
         }

@@ -218,6 +218,12 @@ pub struct Review {
 pub struct Change {
     pub(crate) request: Arc<Request>,
     pub(crate) stage: Phase,
+    /// The vendor's name of the state, when it is not the phase's own name.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) state_name: Option<Arc<str>>,
     pub(crate) on_hold: Option<String>,
     pub(crate) risk: Option<RiskAssessment>,
     pub(crate) window: Option<Window>,
@@ -243,9 +249,14 @@ impl Change {
     pub fn request(&self) -> &Request {
         &self.request
     }
-    /// Where it is.
+    /// Where it is: the built-in phase whose rules it follows.
     pub fn stage(&self) -> Phase {
         self.stage
+    }
+    /// The state it is in under the model's name ([`ChangeModel::states`](crate::ChangeModel)):
+    /// the phase's own name unless a vendor's state says otherwise.
+    pub fn state_name(&self) -> &str {
+        self.state_name.as_deref().unwrap_or(self.stage.name())
     }
     /// Why it is on hold, if it is (on hold is a flag, not a state).
     pub fn on_hold(&self) -> Option<&str> {

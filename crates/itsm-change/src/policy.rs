@@ -1,11 +1,48 @@
 //! Everything a vendor configures, as data: change models (types with their path through the
 //! phases), risk assessment, close codes, permissions.
 
+use std::borrow::Cow;
+
 use itsm_core::{Lifecycle, Permissions, Role, StateSpec, TransitionSpec};
 
 use crate::error::Error;
 use crate::model::{Phase, ReviewOutcome};
 use crate::risk::RiskPolicy;
+
+/// One state of a change model under a vendor's name: the built-in phase whose rules it
+/// follows, as incidents' vendor states follow a built-in kind.
+///
+/// ```
+/// use itsm_change::{ModelState, Phase};
+///
+/// let validated = ModelState::new("validated", Phase::Assess);
+/// assert_eq!(validated.phase.category(), itsm_change::Category::Open);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ModelState {
+    /// The vendor's name (`validated`, `planned`, ...).
+    pub name: String,
+    /// The built-in phase: `decide`'s rules, SLAs and KPIs see this.
+    pub phase: Phase,
+}
+
+impl ModelState {
+    /// A state named `name` in `phase`.
+    pub fn new(name: &str, phase: Phase) -> Self {
+        ModelState {
+            name: name.to_owned(),
+            phase,
+        }
+    }
+
+    /// The built-in state of a phase, under the phase's own name.
+    pub fn builtin(phase: Phase) -> Self {
+        ModelState::new(phase.name(), phase)
+    }
+}
 
 /// A change model (type): its path through the phases and who authorises it. ServiceNow's
 /// standard, normal and emergency changes are three models.
@@ -33,6 +70,17 @@ pub struct ChangeModel {
     /// `new`. Absent in JSON: none.
     #[cfg_attr(feature = "serde", serde(default))]
     pub approval: Option<itsm_approval::Policy>,
+    /// The model's states under the vendor's names, in order (absent in JSON: one state per
+    /// phase of the path, named after it). Each phase of the path has one state or more, in
+    /// path order; several states in one phase are passed one after the other by the phase's
+    /// forward command (iTop's `validated` then `assigned` are two states of `assess`,
+    /// each left by `complete_assessment`), except `review`, which has one (`close` records
+    /// the review). A state of phase `canceled` names the state `cancel` leads to.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub states: Vec<ModelState>,
 }
 
 impl ChangeModel {
@@ -45,7 +93,91 @@ impl ChangeModel {
             templates: Vec::new(),
             authorized_by: Vec::new(),
             approval: None,
+            states: Vec::new(),
         }
+    }
+
+    /// The same model with its states under a vendor's names (see [`ChangeModel::states`]).
+    ///
+    /// ```
+    /// use itsm_change::{ChangeModel, ModelState, Models, Phase};
+    ///
+    /// let path = vec![Phase::New, Phase::Assess, Phase::Scheduled, Phase::Implement, Phase::Review, Phase::Closed];
+    /// let states = [
+    ///     ModelState::new("new", Phase::New),
+    ///     ModelState::new("validated", Phase::Assess),
+    ///     ModelState::new("assigned", Phase::Assess),
+    ///     ModelState::new("approved", Phase::Scheduled),
+    ///     ModelState::new("implemented", Phase::Implement),
+    ///     ModelState::new("monitored", Phase::Review),
+    ///     ModelState::new("closed", Phase::Closed),
+    /// ];
+    /// let model = ChangeModel::new("routine", path).with_states(states);
+    /// assert_eq!(model.target("validated", "complete_assessment").map(|s| s.name), Some("assigned".into()));
+    /// assert!(Models::new(vec![model]).is_ok());
+    /// ```
+    #[must_use]
+    pub fn with_states(mut self, states: impl IntoIterator<Item = ModelState>) -> Self {
+        self.states = states.into_iter().collect();
+        self
+    }
+
+    /// Every state of the model, in order, ending with the canceled state when `cancel` can
+    /// be reached: the vendor's [`states`](ChangeModel::states), or one per phase of the
+    /// path under the phase's name.
+    pub fn state_list(&self) -> Cow<'_, [ModelState]> {
+        let cancelable = self
+            .path
+            .iter()
+            .any(|p| *p != Phase::Review && !p.is_terminal());
+        let named_cancel = self.states.iter().any(|s| s.phase == Phase::Canceled);
+        if !self.states.is_empty() && (named_cancel || !cancelable) {
+            return Cow::Borrowed(&self.states);
+        }
+        let mut out: Vec<ModelState> = if self.states.is_empty() {
+            self.path.iter().map(|p| ModelState::builtin(*p)).collect()
+        } else {
+            self.states.clone()
+        };
+        if cancelable && !named_cancel {
+            out.push(ModelState::builtin(Phase::Canceled));
+        }
+        Cow::Owned(out)
+    }
+
+    /// The state a change in phase `phase` is in when it enters the phase by a move: the
+    /// phase's first state (`None` when the phase is not on the model).
+    pub fn first_state(&self, phase: Phase) -> Option<ModelState> {
+        self.state_list().iter().find(|s| s.phase == phase).cloned()
+    }
+
+    /// The state `command` leads to from the state named `from`, if the model allows it.
+    ///
+    /// ```
+    /// use itsm_change::Policy;
+    ///
+    /// let policy = Policy::servicenow();
+    /// let normal = policy.models.get("normal").unwrap();
+    /// assert_eq!(normal.target("assess", "reject").map(|s| s.name), Some("new".into()));
+    /// assert_eq!(normal.target("review", "cancel"), None);
+    /// ```
+    pub fn target(&self, from: &str, command: &str) -> Option<ModelState> {
+        let to = self
+            .transitions()
+            .into_iter()
+            .find(|t| t.from == from && t.command == command)?
+            .to;
+        self.state_list().iter().find(|s| s.name == to).cloned()
+    }
+
+    /// The commands the state named `state` accepts, in [`Command::NAMES`](crate::Command)
+    /// order.
+    pub fn commands_in(&self, state: &str) -> Vec<&'static str> {
+        let table = self.transitions();
+        crate::Command::NAMES
+            .into_iter()
+            .filter(|c| table.iter().any(|t| t.from == state && t.command == *c))
+            .collect()
     }
 
     /// The command that leaves `phase` forward.
@@ -61,26 +193,36 @@ impl ChangeModel {
         })
     }
 
-    /// The model's transition table: forward along the path, `reject` back to `new` from
-    /// assessment and authorisation, `cancel` from every phase but review and the terminal
-    /// ones, and the commands that keep the phase (`assess`, `plan`, `put_on_hold`,
-    /// `resume`).
+    /// The model's transition table, by state name: forward along the states (each left by
+    /// its phase's forward command), `reject` back to the first state from assessment and
+    /// authorisation, `cancel` from every phase but review and the terminal ones, and the
+    /// commands that keep the state (`assess`, `plan`, `put_on_hold`, `resume`).
     pub fn transitions(&self) -> Vec<TransitionSpec> {
+        let states = self.state_list();
         let mut out = Vec::new();
-        for pair in self.path.windows(2) {
+        let path: Vec<&ModelState> = states
+            .iter()
+            .filter(|s| s.phase != Phase::Canceled)
+            .collect();
+        for pair in path.windows(2) {
             if let [from, to] = pair {
-                if let Some(command) = ChangeModel::forward_command(*from) {
-                    out.push(TransitionSpec::new(from.name(), command, to.name()));
+                if let Some(command) = ChangeModel::forward_command(from.phase) {
+                    out.push(TransitionSpec::new(&from.name, command, &to.name));
                 }
             }
         }
-        for phase in &self.path {
-            let p = phase.name();
+        let first = path.first().map_or(Phase::New.name(), |s| s.name.as_str());
+        let canceled = states
+            .iter()
+            .find(|s| s.phase == Phase::Canceled)
+            .map_or(Phase::Canceled.name(), |s| s.name.as_str());
+        for state in &path {
+            let (p, phase) = (state.name.as_str(), state.phase);
             if matches!(phase, Phase::Assess | Phase::Authorize) {
-                out.push(TransitionSpec::new(p, "reject", Phase::New.name()));
+                out.push(TransitionSpec::new(p, "reject", first));
             }
-            if !phase.is_terminal() && *phase != Phase::Review {
-                out.push(TransitionSpec::new(p, "cancel", Phase::Canceled.name()));
+            if !phase.is_terminal() && phase != Phase::Review {
+                out.push(TransitionSpec::new(p, "cancel", canceled));
             }
             if matches!(phase, Phase::New | Phase::Assess) {
                 out.push(TransitionSpec::new(p, "assess", p));
@@ -91,7 +233,7 @@ impl ChangeModel {
             ) {
                 out.push(TransitionSpec::new(p, "plan", p));
             }
-            if *phase == Phase::Authorize && self.approval.is_some() {
+            if phase == Phase::Authorize && self.approval.is_some() {
                 out.push(TransitionSpec::new(p, "request_approval", p));
                 out.push(TransitionSpec::new(p, "approval", p));
             }
@@ -110,22 +252,17 @@ impl ChangeModel {
     /// [`itsm_core::Error::InvalidLifecycle`] when the path is unsound (see
     /// [`Models::new`]).
     pub fn lifecycle(&self) -> Result<Lifecycle, itsm_core::Error> {
-        let mut phases: Vec<Phase> = self.path.clone();
-        if phases
+        let states = self
+            .state_list()
             .iter()
-            .any(|p| *p != Phase::Review && !p.is_terminal())
-        {
-            phases.push(Phase::Canceled);
-        }
-        let states = phases
-            .iter()
-            .map(|p| {
-                let spec = if *p == Phase::New {
-                    StateSpec::initial(p.name(), p.category())
+            .enumerate()
+            .map(|(i, s)| {
+                let spec = if i == 0 {
+                    StateSpec::initial(&s.name, s.phase.category())
                 } else {
-                    StateSpec::new(p.name(), p.category())
+                    StateSpec::new(&s.name, s.phase.category())
                 };
-                if p.is_terminal() {
+                if s.phase.is_terminal() {
                     spec.terminal()
                 } else {
                     spec
@@ -133,6 +270,74 @@ impl ChangeModel {
             })
             .collect();
         Lifecycle::new(&self.name, states, self.transitions())
+    }
+
+    /// The problems of the vendor's states: names, and phases against the path.
+    fn state_problems(&self, problems: &mut Vec<String>) {
+        let who = &self.name;
+        if self.states.is_empty() {
+            return;
+        }
+        for (i, state) in self.states.iter().enumerate() {
+            if state.name.is_empty() {
+                problems.push(format!("model `{who}`: state {} has no name", i + 1));
+            } else if self.states.iter().take(i).any(|s| s.name == state.name) {
+                problems.push(format!(
+                    "model `{who}`: state `{}` is listed twice",
+                    state.name
+                ));
+            }
+            if let Some(other) = Phase::ALL
+                .into_iter()
+                .find(|p| p.name() == state.name && *p != state.phase)
+            {
+                problems.push(format!(
+                    "model `{who}`: state `{}` is in phase `{}` but carries the name of phase `{other}`",
+                    state.name, state.phase
+                ));
+            }
+        }
+        let mut phases: Vec<Phase> = Vec::new();
+        for state in self.states.iter().filter(|s| s.phase != Phase::Canceled) {
+            if phases.last() != Some(&state.phase) {
+                phases.push(state.phase);
+            } else if matches!(state.phase, Phase::Review | Phase::Closed) {
+                problems.push(format!(
+                    "model `{who}`: phase `{}` has one state only (`close` records the review and ends the change)",
+                    state.phase
+                ));
+            }
+        }
+        if phases != self.path {
+            let list = |p: &[Phase]| p.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ");
+            problems.push(format!(
+                "model `{who}`: the states' phases, in order, are {} but the path is {}; each phase of the path needs its states together, in path order",
+                list(&phases),
+                list(&self.path)
+            ));
+        }
+        if self
+            .states
+            .iter()
+            .filter(|s| s.phase == Phase::Canceled)
+            .count()
+            > 1
+        {
+            problems.push(format!(
+                "model `{who}`: only one state may be of phase `canceled`"
+            ));
+        }
+        if self
+            .states
+            .iter()
+            .rev()
+            .skip_while(|s| s.phase == Phase::Canceled)
+            .any(|s| s.phase == Phase::Canceled)
+        {
+            problems.push(format!(
+                "model `{who}`: the `canceled` state comes last (it is off the path)"
+            ));
+        }
     }
 
     /// Every problem of the model: its path's shape, then the lifecycle's checks.
@@ -178,6 +383,7 @@ impl ChangeModel {
                 "model `{who}`: a template is required but none is listed"
             ));
         }
+        self.state_problems(&mut problems);
         if problems.is_empty() {
             if let Err(e) = self.lifecycle() {
                 problems.push(e.to_string());
@@ -224,7 +430,9 @@ impl From<Models> for Vec<ChangeModel> {
 impl Models {
     /// Checks models: names unique and not empty; each path starts at `new`, ends at
     /// `closed`, follows the lifecycle order with each phase once, includes `scheduled`,
-    /// `implement` and `review`; `authorize` on a path needs roles in `authorized_by`; a
+    /// `implement` and `review`; a vendor's states (names unique, not empty, not a phase's name
+    /// in another phase) group by phase in path order, with one state in `review` and
+    /// `closed` and one `canceled` state at most, last; `authorize` on a path needs roles in `authorized_by`; a
     /// required template needs templates; and each model's lifecycle passes
     /// [`Lifecycle::new`]'s checks (every phase reachable, every path ends). Every problem is
     /// reported at once.

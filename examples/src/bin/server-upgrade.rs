@@ -336,6 +336,7 @@ fn describe_raw(event: &Event) -> String {
         Event::PutOnHold { reason, .. } => format!("on hold: {reason}"),
         Event::Resumed { .. } => "resumed".to_owned(),
         Event::Canceled { reason, .. } => format!("canceled: {reason}"),
+        Event::Entered { state, phase, .. } => format!("entered: {state} ({phase})"),
         Event::Approval { event } => format!("approval: {} by {}", event.name(), event.by()),
     }
 }
