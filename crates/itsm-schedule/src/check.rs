@@ -7,6 +7,7 @@ use chrono::Duration;
 use itsm_core::{ChangeId, ConfigItemId, UserId};
 
 use crate::error::Error;
+use crate::inline::Inline;
 use crate::rules::Rules;
 use crate::schedule::Schedule;
 use crate::window::{Window, instant};
@@ -316,30 +317,46 @@ impl Default for Search {
 }
 
 /// The proposal's items (sorted, each once), with their related items (each with the
-/// proposal's item it is related to, not one of the proposal's own items).
-struct Scope {
-    items: Vec<ConfigItemId>,
-    related: Vec<(ConfigItemId, ConfigItemId)>,
+/// proposal's item it is related to, not one of the proposal's own items). The items are
+/// borrowed when the proposal already lists them sorted and each once (one item, say).
+struct Scope<'p> {
+    items: std::borrow::Cow<'p, [ConfigItemId]>,
+    related: Inline<(ConfigItemId, ConfigItemId), 16>,
 }
 
-impl Scope {
-    fn new(proposal: &Proposal, rules: &Rules, topology: &(impl Topology + ?Sized)) -> Scope {
-        let mut items = proposal.items.clone();
-        items.sort_unstable();
-        items.dedup();
-        let mut related = Vec::new();
+impl<'p> Scope<'p> {
+    fn new(proposal: &'p Proposal, rules: &Rules, topology: &(impl Topology + ?Sized)) -> Self {
+        let items = if proposal
+            .items
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a < b))
+        {
+            std::borrow::Cow::Borrowed(proposal.items.as_slice())
+        } else {
+            let mut items = proposal.items.clone();
+            items.sort_unstable();
+            items.dedup();
+            std::borrow::Cow::Owned(items)
+        };
+        let nil = ConfigItemId::from_u128(0);
+        let mut related = Inline::new((nil, nil));
         if rules.checks().any_related() {
-            for item in &items {
+            for item in items.iter() {
                 topology.related(item, &mut |r| {
                     if items.binary_search(&r).is_err() {
                         related.push((*item, r));
                     }
                 });
             }
-            related.sort_unstable();
-            related.dedup();
+            related.sort_dedup();
         }
         Scope { items, related }
+    }
+
+    /// How many items and related items: the most conflicts of one kind a check finds
+    /// without counting bookings.
+    fn len(&self) -> usize {
+        self.items.len() + self.related.len()
     }
 }
 
@@ -384,8 +401,10 @@ impl Schedule {
         topology: &(impl Topology + ?Sized),
     ) -> Result<Vec<Conflict>, Error> {
         let scope = Scope::new(proposal, rules, topology);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(scope.len() + 2);
         self.conflicts(proposal, &scope, proposal.window, rules, &mut out)?;
+        // The kinds come out in order, each by item; only bookings of one item may come
+        // out of order (by start, not by change), so this sort is mostly a sortedness check.
         out.sort_unstable();
         out.dedup();
         Ok(out)
@@ -412,11 +431,31 @@ impl Schedule {
         let (start, end) = window.span();
         let skip = self.excluded(proposal);
         let (from, to) = (window.start(), window.end());
-        // Items of one maintenance group share its calendar: ask it once.
-        let mut covered = Covered::default();
-        for &item in &scope.items {
-            if checks.same_item {
-                if let Some(ix) = self.item_position(&item) {
+        // The lookups first, all independent of each other, so that their cache misses
+        // overlap; then one pass per kind, in the order of `Conflict`'s variants, so that
+        // the output is nearly sorted already.
+        let mut positions: Inline<Option<u32>, 16> = Inline::new(None);
+        if checks.same_item {
+            positions.extend(scope.items.iter().map(|i| self.item_position(i)));
+        }
+        if checks.related_items {
+            positions.extend(
+                scope
+                    .related
+                    .as_slice()
+                    .iter()
+                    .map(|(_, r)| self.item_position(r)),
+            );
+        }
+        let (item_positions, related_positions) =
+            positions.as_slice().split_at(if checks.same_item {
+                scope.items.len()
+            } else {
+                0
+            });
+        if checks.same_item {
+            for (&item, ix) in scope.items.iter().zip(item_positions) {
+                if let Some(ix) = *ix {
                     self.by_item().overlapping(ix as usize, start, end, |s| {
                         if Some(s.entry) != skip {
                             if let Some(change) = self.change_at(s.entry) {
@@ -426,15 +465,10 @@ impl Schedule {
                     });
                 }
             }
-            if checks.maintenance {
-                if let Some(calendar) = covered.outside(rules, &item, &from, &to)? {
-                    out.push(Conflict::OutsideMaintenance { item, calendar });
-                }
-            }
         }
-        for &(item, related) in &scope.related {
-            if checks.related_items {
-                if let Some(ix) = self.item_position(&related) {
+        if checks.related_items {
+            for (&(item, related), ix) in scope.related.as_slice().iter().zip(related_positions) {
+                if let Some(ix) = *ix {
                     self.by_item().overlapping(ix as usize, start, end, |s| {
                         if Some(s.entry) != skip {
                             if let Some(change) = self.change_at(s.entry) {
@@ -448,8 +482,39 @@ impl Schedule {
                     });
                 }
             }
-            if checks.related_maintenance {
-                if let Some(calendar) = covered.outside(rules, &related, &from, &to)? {
+        }
+        // Items of one maintenance group share its calendar: ask it once. The lookups
+        // first, as above.
+        let mut covered = Covered::default();
+        let mut calendars: Inline<Option<u32>, 16> = Inline::new(None);
+        if checks.maintenance {
+            calendars.extend(scope.items.iter().map(|i| rules.maintenance_index(i)));
+        }
+        if checks.related_maintenance {
+            calendars.extend(
+                scope
+                    .related
+                    .as_slice()
+                    .iter()
+                    .map(|(_, r)| rules.maintenance_index(r)),
+            );
+        }
+        let (item_calendars, related_calendars) =
+            calendars.as_slice().split_at(if checks.maintenance {
+                scope.items.len()
+            } else {
+                0
+            });
+        if checks.maintenance {
+            for (&item, ix) in scope.items.iter().zip(item_calendars) {
+                if let Some(calendar) = covered.outside(rules, *ix, &from, &to)? {
+                    out.push(Conflict::OutsideMaintenance { item, calendar });
+                }
+            }
+        }
+        if checks.related_maintenance {
+            for (&(item, related), ix) in scope.related.as_slice().iter().zip(related_calendars) {
+                if let Some(calendar) = covered.outside(rules, *ix, &from, &to)? {
                     out.push(Conflict::RelatedOutsideMaintenance {
                         item,
                         related,
@@ -459,46 +524,48 @@ impl Schedule {
             }
         }
         if checks.blackout || checks.related_blackout {
-            let mut hits = Vec::new();
-            rules.window_freezes(start, end, |ix, _| hits.push(ix));
-            for &ix in rules.calendar_freezes() {
-                if let Some(calendar) = rules.freeze(ix).and_then(|f| f.calendar.as_ref()) {
-                    if calendar.overlaps(&from, &to)? {
-                        hits.push(ix);
-                    }
-                }
-            }
-            for ix in hits {
+            let blackout = |ix: u32, out: &mut Vec<Conflict>| {
                 let Some(freeze) = rules.freeze(ix) else {
-                    continue;
+                    return;
                 };
-                let blackout = || Arc::clone(&freeze.name);
+                let name = || Arc::clone(&freeze.name);
                 if freeze.items.is_none() {
                     if checks.blackout {
                         out.push(Conflict::InBlackout {
                             item: None,
-                            blackout: blackout(),
+                            blackout: name(),
                         });
                     }
-                    continue;
+                    return;
                 }
                 if checks.blackout {
                     for &item in scope.items.iter().filter(|i| freeze.applies_to(i)) {
                         out.push(Conflict::InBlackout {
                             item: Some(item),
-                            blackout: blackout(),
+                            blackout: name(),
                         });
                     }
                 }
                 if checks.related_blackout {
-                    for &(item, related) in
-                        scope.related.iter().filter(|(_, r)| freeze.applies_to(r))
+                    for &(item, related) in scope
+                        .related
+                        .as_slice()
+                        .iter()
+                        .filter(|(_, r)| freeze.applies_to(r))
                     {
                         out.push(Conflict::RelatedInBlackout {
                             item,
                             related,
-                            blackout: blackout(),
+                            blackout: name(),
                         });
+                    }
+                }
+            };
+            rules.window_freezes(start, end, |ix, _| blackout(ix, out));
+            for &ix in rules.calendar_freezes() {
+                if let Some(calendar) = rules.freeze(ix).and_then(|f| f.calendar.as_ref()) {
+                    if calendar.overlaps(&from, &to)? {
+                        blackout(ix, out);
                     }
                 }
             }
@@ -608,13 +675,13 @@ impl Schedule {
             // Bookings in the way: every start before their end conflicts.
             let mut next_free = t;
             if checks.same_item {
-                for item in &scope.items {
+                for item in scope.items.iter() {
                     let ix = self.item_position(item);
                     next_free = next_free.max(latest_end(self.by_item(), ix, t, end, skip));
                 }
             }
             if checks.related_items {
-                for (_, related) in &scope.related {
+                for (_, related) in scope.related.as_slice() {
                     let ix = self.item_position(related);
                     next_free = next_free.max(latest_end(self.by_item(), ix, t, end, skip));
                 }
@@ -633,7 +700,11 @@ impl Schedule {
                             && (f.items.is_none() || scope.items.iter().any(|i| f.applies_to(i))))
                             || (checks.related_blackout
                                 && f.items.is_some()
-                                && scope.related.iter().any(|(_, r)| f.applies_to(r)))
+                                && scope
+                                    .related
+                                    .as_slice()
+                                    .iter()
+                                    .any(|(_, r)| f.applies_to(r)))
                     })
                 };
                 rules.window_freezes(t, end, |ix, until| {
@@ -666,6 +737,7 @@ impl Schedule {
                 calendars.extend(
                     scope
                         .related
+                        .as_slice()
                         .iter()
                         .filter_map(|(_, r)| rules.maintenance_of(r)),
                 );
@@ -688,32 +760,55 @@ impl Schedule {
     }
 }
 
-/// The answers of the maintenance calendars asked in one check, by calendar.
+/// The answers of the maintenance calendars asked in one check, by calendar: the first few
+/// inline (a check meets one or two calendars, usually), the rest in a vector.
 #[derive(Default)]
 struct Covered {
-    asked: Vec<(u32, bool)>,
+    inline: [(u32, bool); 4],
+    len: usize,
+    more: Vec<(u32, bool)>,
 }
 
 impl Covered {
-    /// The name of `item`'s maintenance calendar when it does not cover `[from, to)`.
+    fn find(&self, ix: u32) -> Option<bool> {
+        self.inline
+            .iter()
+            .take(self.len)
+            .chain(&self.more)
+            .find(|(c, _)| *c == ix)
+            .map(|&(_, covers)| covers)
+    }
+
+    fn remember(&mut self, ix: u32, covers: bool) {
+        match self.inline.get_mut(self.len) {
+            Some(cell) => {
+                *cell = (ix, covers);
+                self.len += 1;
+            }
+            None => self.more.push((ix, covers)),
+        }
+    }
+
+    /// The name of maintenance calendar `ix` (an item's, `None` when it has none) when it
+    /// does not cover `[from, to)`.
     fn outside(
         &mut self,
         rules: &Rules,
-        item: &ConfigItemId,
+        ix: Option<u32>,
         from: &chrono::DateTime<chrono::Utc>,
         to: &chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<Arc<str>>, Error> {
-        let Some(ix) = rules.maintenance_index(item) else {
+        let Some(ix) = ix else {
             return Ok(None);
         };
-        let covers = match self.asked.iter().find(|(c, _)| *c == ix) {
-            Some(&(_, covers)) => covers,
+        let covers = match self.find(ix) {
+            Some(covers) => covers,
             None => {
                 let covers = match rules.calendar(ix) {
                     Some((calendar, _)) => calendar.covers(from, to)?,
                     None => true,
                 };
-                self.asked.push((ix, covers));
+                self.remember(ix, covers);
                 covers
             }
         };

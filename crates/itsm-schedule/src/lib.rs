@@ -97,6 +97,7 @@
 mod check;
 mod error;
 mod hash;
+mod inline;
 mod rules;
 mod scan;
 mod schedule;

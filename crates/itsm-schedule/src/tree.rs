@@ -143,8 +143,9 @@ pub(crate) fn overlapping(a: &[Slot], start: i64, end: i64, mut hit: impl FnMut(
     if n == 0 {
         return;
     }
-    // Small groups (the usual case): a plain scan up to the first slot past the end.
-    if n <= 16 {
+    // Small groups (the usual case): a plain scan up to the first slot past the end. Up to
+    // 64 slots (two kilobytes) a scan beats the tree's walk (measured: docs/performance.md).
+    if n <= 64 {
         for s in a.iter().take_while(|s| s.start < end) {
             if start < s.end {
                 hit(s);
@@ -154,8 +155,10 @@ pub(crate) fn overlapping(a: &[Slot], start: i64, end: i64, mut hit: impl FnMut(
     }
     let mut stack = Stack::default();
     let root_level = top_level(n);
-    stack.push(((1usize << root_level) - 1, root_level, false));
-    while let Some((x, k, done)) = stack.pop() {
+    stack.push((1usize << root_level) - 1, false);
+    while let Some((x, done)) = stack.pop() {
+        // A node's level is the number of trailing one bits of its index.
+        let k = x.trailing_ones();
         if k <= 3 {
             // A small subtree: scan its slots in order.
             let from = x >> k << k;
@@ -169,34 +172,35 @@ pub(crate) fn overlapping(a: &[Slot], start: i64, end: i64, mut hit: impl FnMut(
             }
         } else if !done {
             let y = x - (1usize << (k - 1));
-            stack.push((x, k, true));
+            stack.push(x, true);
             // The left child may lie past the end (a node of the implicit tree without a
             // slot): visit it anyway, its own left child may exist.
             if a.get(y).is_none_or(|s| s.max > start) {
-                stack.push((y, k - 1, false));
+                stack.push(y, false);
             }
         } else if let Some(s) = a.get(x) {
             if s.start < end {
                 if start < s.end {
                     hit(s);
                 }
-                stack.push((x + (1usize << (k - 1)), k - 1, false));
+                stack.push(x + (1usize << (k - 1)), false);
             }
         }
     }
 }
 
-/// The traversal's stack: (node, level, left subtree done). At most two cells a level are
-/// ever on it, and a group has at most 64 levels.
+/// The traversal's stack: a node and whether its left subtree is done, packed in one word
+/// (`node << 1 | done`; a node index is below 2^59, since a slot takes 32 bytes). At most
+/// two cells a level are ever on it, and a group has at most 64 levels.
 struct Stack {
-    cells: [(usize, u32, bool); 128],
+    cells: [usize; 128],
     len: usize,
 }
 
 impl Default for Stack {
     fn default() -> Self {
         Stack {
-            cells: [(0, 0, false); 128],
+            cells: [0; 128],
             len: 0,
         }
     }
@@ -204,18 +208,18 @@ impl Default for Stack {
 
 impl Stack {
     #[inline]
-    fn push(&mut self, cell: (usize, u32, bool)) {
+    fn push(&mut self, node: usize, done: bool) {
         // invariant: never full (two cells a level, at most 64 levels).
         if let Some(slot) = self.cells.get_mut(self.len) {
-            *slot = cell;
+            *slot = node << 1 | usize::from(done);
             self.len += 1;
         }
     }
 
     #[inline]
-    fn pop(&mut self) -> Option<(usize, u32, bool)> {
+    fn pop(&mut self) -> Option<(usize, bool)> {
         self.len = self.len.checked_sub(1)?;
-        self.cells.get(self.len).copied()
+        self.cells.get(self.len).map(|&c| (c >> 1, c & 1 == 1))
     }
 }
 
