@@ -1,0 +1,81 @@
+//! Tests that mutation testing showed were missing (`bash .ci/mutants itsm-calendar`,
+//! docs/mutants.md): each kills a mutant that survived the other tests.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe;
+use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn utc(y: i32, mo: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, d, h, 0, 0).unwrap()
+}
+
+/// Nine to five on weekdays.
+fn office() -> CalendarSpec {
+    let day = vec![Segment::parse("09:00", "17:00").unwrap()];
+    CalendarSpec::new(
+        "office",
+        Week {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day,
+            ..Week::default()
+        },
+    )
+}
+
+/// `has_horizon` tells a compiled calendar from one without a horizon (mutants: always
+/// `true`, always `false`).
+#[test]
+fn a_compiled_calendar_has_a_horizon_and_a_new_one_has_none() {
+    let spec = office();
+    assert!(!Calendar::new(&spec).unwrap().has_horizon());
+    let compiled = Calendar::compile(&spec, &Utc, date(2026, 1, 1), date(2026, 12, 31)).unwrap();
+    assert!(compiled.has_horizon());
+}
+
+/// A horizon that starts on the day clocks go forward starts at that day's local midnight,
+/// before the change (mutant: the zone's offsets read from a day later, `3 * DAY` turned
+/// into `3 + DAY`). Paris, 29 March 2026: midnight is 23:00 UTC the day before, at +01:00.
+#[test]
+fn a_horizon_starting_on_a_daylight_saving_day_starts_at_its_local_midnight() {
+    let cal = Calendar::compile(
+        &office(),
+        &Europe::Paris,
+        date(2026, 3, 29),
+        date(2026, 4, 30),
+    )
+    .unwrap();
+    assert_eq!(cal.horizon_start(), utc(2026, 3, 28, 23));
+    // Monday 30 March opens at 09:00 local, 07:00 UTC (+02:00 by then).
+    assert_eq!(cal.next_open(&utc(2026, 3, 28, 23)).unwrap(), utc(2026, 3, 30, 7));
+}
+
+/// `intervals_between` on a compiled calendar clips each interval to the range and leaves
+/// out those that only touch it (mutants: `s < e` turned into `<=`, `==`, `>`).
+#[test]
+fn intervals_between_clips_to_the_range_and_leaves_out_intervals_that_only_touch_it() {
+    let cal = Calendar::compile(&office(), &Utc, date(2026, 3, 1), date(2026, 3, 31)).unwrap();
+    // Monday 2 March 17:00 (Monday's interval ends there) to Wednesday 12:00.
+    let got = cal
+        .intervals_between(&utc(2026, 3, 2, 17), &utc(2026, 3, 4, 12))
+        .unwrap();
+    assert_eq!(
+        got.as_slice(),
+        [
+            (utc(2026, 3, 3, 9), utc(2026, 3, 3, 17)),
+            (utc(2026, 3, 4, 9), utc(2026, 3, 4, 12)),
+        ]
+    );
+    // A range that ends when an interval starts holds nothing.
+    let none = cal
+        .intervals_between(&utc(2026, 3, 3, 17), &utc(2026, 3, 4, 9))
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+}
