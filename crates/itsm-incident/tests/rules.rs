@@ -1834,6 +1834,19 @@ fn resolving_when_the_auto_close_deadline_would_overflow_is_refused() {
             what: "the auto-close deadline (this instant plus the policy's auto_close_after)",
         }),
     );
+    // Counting from the resolution (ServiceNow's default), the same late update leaves the
+    // deadline where the resolution put it, in range: accepted (found by mutation testing).
+    let mut from_resolution = from_update.clone();
+    from_resolution.auto_close_from = itsm_incident::AutoCloseFrom::Resolution;
+    let link = itsm_incident::Link::Problem(itsm_incident::ProblemId::from_u128(5));
+    check_with(
+        &from_resolution,
+        &resolved_early,
+        Command::Link { link },
+        &agent(),
+        DateTime::<Utc>::MAX_UTC - Duration::hours(1),
+        Ok(vec![ev::linked(DateTime::<Utc>::MAX_UTC - Duration::hours(1), link)]),
+    );
 }
 
 /// Issue 20, found by the sequences at the ends of time: importing an already resolved
