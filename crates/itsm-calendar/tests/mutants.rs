@@ -54,7 +54,10 @@ fn a_horizon_starting_on_a_daylight_saving_day_starts_at_its_local_midnight() {
     .unwrap();
     assert_eq!(cal.horizon_start(), utc(2026, 3, 28, 23));
     // Monday 30 March opens at 09:00 local, 07:00 UTC (+02:00 by then).
-    assert_eq!(cal.next_open(&utc(2026, 3, 28, 23)).unwrap(), utc(2026, 3, 30, 7));
+    assert_eq!(
+        cal.next_open(&utc(2026, 3, 28, 23)).unwrap(),
+        utc(2026, 3, 30, 7)
+    );
 }
 
 /// `intervals_between` on a compiled calendar clips each interval to the range and leaves

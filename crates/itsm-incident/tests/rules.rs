@@ -1845,7 +1845,10 @@ fn resolving_when_the_auto_close_deadline_would_overflow_is_refused() {
         Command::Link { link },
         &agent(),
         DateTime::<Utc>::MAX_UTC - Duration::hours(1),
-        Ok(vec![ev::linked(DateTime::<Utc>::MAX_UTC - Duration::hours(1), link)]),
+        Ok(vec![ev::linked(
+            DateTime::<Utc>::MAX_UTC - Duration::hours(1),
+            link,
+        )]),
     );
 }
 

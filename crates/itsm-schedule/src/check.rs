@@ -403,9 +403,7 @@ impl Schedule {
         let scope = Scope::new(proposal, rules, topology);
         let mut out = Vec::with_capacity(scope.len() + 2);
         self.conflicts(proposal, &scope, proposal.window, rules, &mut out)?;
-        // The kinds come out in order, each by item; only bookings of one item may come
-        // out of order (by start, not by change), so this sort is mostly a sortedness check.
-        out.sort_unstable();
+        // Sorted as it comes (see `conflicts`); a booking may list an item twice.
         out.dedup();
         Ok(out)
     }
@@ -432,8 +430,10 @@ impl Schedule {
         let skip = self.excluded(proposal);
         let (from, to) = (window.start(), window.end());
         // The lookups first, all independent of each other, so that their cache misses
-        // overlap; then one pass per kind, in the order of `Conflict`'s variants, so that
-        // the output is nearly sorted already.
+        // overlap; then one pass per kind, in the order of `Conflict`'s variants, each by
+        // item (the scope's items and pairs are sorted), so that the output comes sorted:
+        // only what one lookup finds (bookings by start, not by change; blackouts by
+        // window) is sorted on the spot, a handful of conflicts at most.
         let mut positions: Inline<Option<u32>, 16> = Inline::new(None);
         if checks.same_item {
             positions.extend(scope.items.iter().map(|i| self.item_position(i)));
@@ -456,6 +456,7 @@ impl Schedule {
         if checks.same_item {
             for (&item, ix) in scope.items.iter().zip(item_positions) {
                 if let Some(ix) = *ix {
+                    let from = out.len();
                     self.by_item().overlapping(ix as usize, start, end, |s| {
                         if Some(s.entry) != skip {
                             if let Some(change) = self.change_at(s.entry) {
@@ -463,12 +464,14 @@ impl Schedule {
                             }
                         }
                     });
+                    sort_from(out, from);
                 }
             }
         }
         if checks.related_items {
             for (&(item, related), ix) in scope.related.as_slice().iter().zip(related_positions) {
                 if let Some(ix) = *ix {
+                    let from = out.len();
                     self.by_item().overlapping(ix as usize, start, end, |s| {
                         if Some(s.entry) != skip {
                             if let Some(change) = self.change_at(s.entry) {
@@ -480,6 +483,7 @@ impl Schedule {
                             }
                         }
                     });
+                    sort_from(out, from);
                 }
             }
         }
@@ -524,6 +528,7 @@ impl Schedule {
             }
         }
         if checks.blackout || checks.related_blackout {
+            let blackouts = out.len();
             let blackout = |ix: u32, out: &mut Vec<Conflict>| {
                 let Some(freeze) = rules.freeze(ix) else {
                     return;
@@ -569,10 +574,12 @@ impl Schedule {
                     }
                 }
             }
+            sort_from(out, blackouts);
         }
         if checks.assignee {
             if let Some(assignee) = proposal.assignee {
                 if let Some(ix) = self.assignee_position(&assignee) {
+                    let from = out.len();
                     self.by_assignee()
                         .overlapping(ix as usize, start, end, |s| {
                             if Some(s.entry) != skip {
@@ -581,6 +588,7 @@ impl Schedule {
                                 }
                             }
                         });
+                    sort_from(out, from);
                 }
             }
         }
@@ -815,6 +823,15 @@ impl Covered {
         Ok((!covers)
             .then(|| rules.calendar(ix).map(|(_, name)| Arc::clone(name)))
             .flatten())
+    }
+}
+
+/// Sorts what was pushed to `out` since `from`.
+fn sort_from(out: &mut [Conflict], from: usize) {
+    if let Some(tail) = out.get_mut(from..) {
+        if tail.len() > 1 {
+            tail.sort_unstable();
+        }
     }
 }
 
