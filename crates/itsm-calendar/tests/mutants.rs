@@ -82,3 +82,48 @@ fn intervals_between_clips_to_the_range_and_leaves_out_intervals_that_only_touch
         .unwrap();
     assert!(none.is_empty(), "{none:?}");
 }
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::NaiveDateTime {
+    date(y, m, d).and_hms_opt(h, 0, 0).unwrap()
+}
+
+/// A business day whose overnight segment is joined to the next day's open exception ends
+/// where the joined interval does, for every interval of that day (mutants: the day end's
+/// `s < r.2` turned into `==`, `>`). Monday 09:00-17:00 and 20:00-02:00, an open exception
+/// on Tuesday 01:00-04:00: Monday's business day ends on Tuesday at 04:00.
+#[test]
+fn a_day_joined_to_the_next_days_exception_ends_where_the_joined_interval_does() {
+    let mut spec = office();
+    spec.week.mon = vec![
+        Segment::parse("09:00", "17:00").unwrap(),
+        Segment::parse("20:00", "02:00").unwrap(),
+    ];
+    spec.exceptions.push(itsm_calendar::Exception::open(
+        "migration",
+        at(2026, 3, 3, 1),
+        at(2026, 3, 3, 4),
+    ));
+    let compiled = Calendar::compile(&spec, &Utc, date(2026, 3, 1), date(2026, 3, 31)).unwrap();
+    let open = Calendar::new(&spec).unwrap();
+    for cal in [&compiled, &open] {
+        assert_eq!(
+            cal.end_of_business_day(&utc(2026, 3, 2, 10)).unwrap(),
+            utc(2026, 3, 3, 4)
+        );
+    }
+}
+
+/// An evening of the day before the horizon that ends at the horizon's start leaves nothing
+/// in the horizon, not even an empty interval. (Written for the clip's `s < e` turned into
+/// `<=`, which it does not kill: the day before a horizon is never built, and an empty
+/// interval elsewhere changes no answer; docs/mutants.md lists it as equivalent.)
+#[test]
+fn an_interval_ending_where_the_horizon_starts_is_left_out() {
+    let mut spec = office();
+    spec.week.mon = vec![Segment::parse("20:00", "24:00").unwrap()];
+    // Tuesday 3 March 2026 starts the horizon; Monday's evening ends at its midnight.
+    let cal = Calendar::compile(&spec, &Utc, date(2026, 3, 3), date(2026, 3, 10)).unwrap();
+    let first = cal.intervals().next().unwrap();
+    assert_eq!(first, (utc(2026, 3, 3, 9), utc(2026, 3, 3, 17)));
+    assert!(cal.intervals().all(|(s, e)| s < e));
+}
