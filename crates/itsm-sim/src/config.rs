@@ -27,6 +27,7 @@ pub const MAX_STAFFING_CHANGES: u64 = 1_000_000;
 /// `{"profile": {"rates": [0.5, 0.5, ..., 8, 9, ...], "per": "PT1H"}}`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "serde",
     serde(rename_all = "snake_case", deny_unknown_fields)
@@ -39,6 +40,10 @@ pub enum Arrivals {
         rate: f64,
         /// The period the rate counts over (`"PT1H"`, `"P1D"`): positive.
         #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "itsm_core::duration::schema")
+        )]
         per: Duration,
     },
     /// A Poisson process whose rate changes by the hour, in UTC: 24 rates (hour of the day,
@@ -50,6 +55,10 @@ pub enum Arrivals {
         rates: Vec<f64>,
         /// The period the rates count over: positive.
         #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "itsm_core::duration::schema")
+        )]
         per: Duration,
     },
 }
@@ -237,6 +246,7 @@ pub fn estimate_profiles(
 /// One priority's tickets: how they arrive, how long they take, and their SLA targets.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ClassSpec {
@@ -248,9 +258,17 @@ pub struct ClassSpec {
     pub service: ServiceTime,
     /// The response target: from creation until an agent starts work. ISO 8601 in JSON.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub response: Duration,
     /// The resolution target: from creation until resolved. ISO 8601 in JSON.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub resolution: Duration,
 }
 
@@ -281,6 +299,7 @@ impl ClassSpec {
 /// "agents": 3}]}}`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "serde",
     serde(rename_all = "snake_case", deny_unknown_fields)
@@ -309,6 +328,7 @@ pub enum Staffing {
 /// A shift: `agents` on duty while `calendar` is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Shift {
@@ -331,6 +351,7 @@ impl Shift {
 /// In JSON, `warmup` defaults to `"PT0S"` and `sample_every` to `"PT1H"`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Config {
@@ -338,6 +359,10 @@ pub struct Config {
     pub start: DateTime<Utc>,
     /// How long it runs. ISO 8601 in JSON.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub horizon: Duration,
     /// Tickets that arrive before `start + warmup` are simulated but left out of every
     /// figure (so an empty start does not bias them). ISO 8601 in JSON.
@@ -345,11 +370,19 @@ pub struct Config {
         feature = "serde",
         serde(with = "itsm_core::duration", default = "zero")
     )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub warmup: Duration,
     /// How often the backlog is sampled (from `start + warmup`). ISO 8601 in JSON.
     #[cfg_attr(
         feature = "serde",
         serde(with = "itsm_core::duration", default = "one_hour")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
     )]
     pub sample_every: Duration,
     /// The ticket classes, one per priority.

@@ -15,6 +15,7 @@ use crate::time::hours;
 /// `{"empirical": {"samples": ["PT10M", "PT25M", "PT2H"]}}`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(
     feature = "serde",
     serde(rename_all = "snake_case", deny_unknown_fields)
@@ -25,12 +26,20 @@ pub enum ServiceTime {
     Exponential {
         /// The mean, positive.
         #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "itsm_core::duration::schema")
+        )]
         mean: Duration,
     },
     /// Always this long (the D of M/D/c).
     Deterministic {
         /// The service time, positive.
         #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "itsm_core::duration::schema")
+        )]
         value: Duration,
     },
     /// Lognormal: the logarithm of the time is normal with mean `ln(median)` and standard
@@ -38,6 +47,10 @@ pub enum ServiceTime {
     Lognormal {
         /// The median, positive.
         #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "itsm_core::duration::schema")
+        )]
         median: Duration,
         /// The standard deviation of the logarithm, finite and at least 0 (at most 10).
         sigma: f64,
@@ -46,6 +59,10 @@ pub enum ServiceTime {
     Empirical {
         /// The observed times, each positive; at least one.
         #[cfg_attr(feature = "serde", serde(with = "crate::time::durations"))]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(schema_with = "crate::time::durations::schema")
+        )]
         samples: Vec<Duration>,
     },
 }

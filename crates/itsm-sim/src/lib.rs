@@ -66,6 +66,8 @@
 //! - `serde` (default): JSON for the configuration and the reports; durations are ISO 8601
 //!   strings (`itsm_core::duration`).
 //! - `tz`: IANA zone names in shift calendars, through itsm-calendar's feature.
+//! - `schemars`: JSON Schemas of the configuration and the report (the pinned copies are
+//!   in `docs/schema/`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 /// Which engine drove the tickets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Engine {
     /// The plain queueing core: SLA attainment by comparing each ticket's wait and time to
@@ -22,6 +23,7 @@ pub enum Engine {
 /// horizon and not yet past their deadline are in neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Attainment {
     /// Completed before the deadline.
@@ -51,27 +53,52 @@ impl Attainment {
 /// after the warm-up and were picked up before the horizon. Percentiles are nearest-rank.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Waits {
     /// How many waits were measured.
     pub count: u64,
     /// Their mean. ISO 8601 in JSON.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub mean: Duration,
     /// The median.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub p50: Duration,
     /// The 90th percentile.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub p90: Duration,
     /// The 95th percentile.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub p95: Duration,
     /// The 99th percentile.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub p99: Duration,
     /// The longest.
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::schema")
+    )]
     pub max: Duration,
     /// The share of tickets that waited at all (a wait above zero).
     pub waited: f64,
@@ -82,6 +109,7 @@ pub struct Waits {
 /// One priority's figures.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct ClassReport {
     /// The priority.
@@ -99,6 +127,7 @@ pub struct ClassReport {
 /// The backlog at one instant: tickets waiting and tickets in progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BacklogPoint {
     /// When.
@@ -115,6 +144,7 @@ pub struct BacklogPoint {
 /// figure only the tickets that arrived after the warm-up (and time after it).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RunReport {
     /// The engine used.

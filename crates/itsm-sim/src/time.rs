@@ -73,4 +73,13 @@ pub(crate) mod durations {
             .map(|t| itsm_core::duration::parse(t).map_err(serde::de::Error::custom))
             .collect()
     }
+
+    /// The JSON Schema: an array of ISO 8601 durations.
+    #[cfg(feature = "schemars")]
+    pub(crate) fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "array",
+            "items": { "type": "string", "format": "duration" }
+        })
+    }
 }
