@@ -200,6 +200,19 @@ pub fn commands(data: &[u8]) {
             "replay differs"
         );
     }
+    // Any log `decide` wrote converts to a timeline (what itsm-metrics measures), ending in
+    // the change's category.
+    if let (Some(change), Some(last)) = (state.change(), log.last()) {
+        let timeline = itsm_change::timeline(&log);
+        let Ok(timeline) = timeline else {
+            panic!("no timeline of a decided log: {timeline:?}");
+        };
+        assert_eq!(
+            timeline.category_at(last.at()),
+            Some(change.stage().category()),
+            "the timeline ends elsewhere than the change"
+        );
+    }
 }
 
 /// Bytes -> a policy from JSON; a policy that loads round trips through JSON and has sound

@@ -605,6 +605,21 @@ pub fn commands(data: &[u8]) {
         assert!(report.starts_initial);
         assert_eq!(report.rejected, 0, "{:?}", report.steps);
     }
+    // Any log `decide` wrote converts to a timeline (what itsm-metrics measures), under the
+    // incident's id, ending in the state's category.
+    if let (Some(incident), Some(last)) = (state.incident(), log.last()) {
+        let timeline = itsm_incident::timeline(&log);
+        let Ok(timeline) = timeline else {
+            panic!("no timeline of a decided log: {timeline:?}");
+        };
+        assert_eq!(timeline.id(), incident.id().to_string());
+        assert_eq!(
+            timeline.category_at(last.at()),
+            Some(state.kind().category()),
+            "the timeline ends elsewhere than the incident: {:?}",
+            timeline.marks()
+        );
+    }
 }
 
 /// An actor holding every role the policy names.

@@ -126,6 +126,19 @@ pub fn commands(data: &[u8]) {
             "replay differs"
         );
     }
+    // Any log `decide` wrote converts to a timeline (what itsm-metrics measures), ending in
+    // the problem's category.
+    if let (Some(problem), Some(last)) = (state.problem(), log.last()) {
+        let timeline = itsm_problem::timeline(&log);
+        let Ok(timeline) = timeline else {
+            panic!("no timeline of a decided log: {timeline:?}");
+        };
+        assert_eq!(
+            timeline.category_at(last.at()),
+            Some(problem.status().category()),
+            "the timeline ends elsewhere than the problem"
+        );
+    }
 }
 
 /// Bytes -> a policy from JSON; one that loads round trips and has a sound lifecycle.

@@ -15,8 +15,11 @@ use crate::model::StatusKind;
 ///   `put_on_hold` pauses it; `resumed` and `caller_responded` resume it; `resolved`,
 ///   `reopened`, `closed` and `canceled` are the marks of those names;
 ///   `reprioritized` updates the priority (the last one is the timeline's);
-/// - the other events (links, escalations, major incident steps, `entered`, `unassigned`)
-///   are not marks. A fact the timeline's rules cannot place where it comes is left out.
+/// - `entered` (a vendor's state, such as iTop's `assigned`, which `assign` enters) is the
+///   mark that leads to its kind's category when it changes the category: in progress
+///   acknowledges (or resumes from on hold), on hold pauses, and so on;
+/// - the other events (links, escalations, major incident steps, `unassigned`) are not
+///   marks. A fact the timeline's rules cannot place where it comes is left out.
 ///
 /// # Errors
 /// [`itsm_core::Error::MissingOpening`] when the first event neither reports nor imports an
@@ -116,12 +119,35 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
                 spec.priority = Some(priority.0);
                 continue;
             }
+            Event::Entered { kind, .. } => match entered(phase, *kind) {
+                Some(mark) => mark,
+                None => continue,
+            },
             _ => continue,
         };
         push(&mut marks, &mut phase, at, kind);
     }
     spec.marks = marks;
     Timeline::new(spec)
+}
+
+/// The mark that takes a timeline in `phase` to the category of a vendor's state of `kind`,
+/// when the state is in another category.
+fn entered(phase: Category, kind: StatusKind) -> Option<MarkKind> {
+    let to = kind.category();
+    if to == phase {
+        return None;
+    }
+    Some(match to {
+        Category::Open if phase == Category::Pending => MarkKind::Resumed,
+        Category::Open if phase == Category::New => MarkKind::Acknowledged,
+        Category::Open => MarkKind::Reopened,
+        Category::Pending => MarkKind::Paused,
+        Category::Resolved => MarkKind::Resolved,
+        Category::Closed => MarkKind::Closed,
+        Category::Canceled => MarkKind::Canceled,
+        _ => return None,
+    })
 }
 
 /// Appends the mark when the phase allows it (acknowledging only once).

@@ -153,6 +153,40 @@ fn itop_assigned_ev_pending_goes_to_pending_and_ev_assign_returns_to_assigned() 
     );
 }
 
+/// A vendor's state changes the timeline's phase as its kind does (found by the fuzz
+/// harness's timeline check): iTop's `ev_assign` enters `assigned`, in progress, so the
+/// incident is acknowledged then; `ev_assign` from `pending` resumes it.
+#[test]
+fn itop_states_entered_move_the_timeline_as_their_kinds_do() {
+    let steps = [
+        (cmd::report(), agent()),
+        (assign(), agent()),
+        (
+            cmd::hold(itsm_incident::HoldReason::AwaitingVendor),
+            agent(),
+        ),
+        (reassign(), agent()),
+    ];
+    let (state, log) = run(&Policy::itop(), &steps).unwrap();
+    let timeline = itsm_incident::timeline(&log).unwrap();
+    let marks: Vec<(&str, chrono::DateTime<chrono::Utc>)> = timeline
+        .marks()
+        .iter()
+        .map(|m| (m.kind.name(), m.at))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("assigned", t(1)),
+            ("acknowledged", t(1)),
+            ("paused", t(2)),
+            ("assigned", t(3)),
+            ("resumed", t(3)),
+        ]
+    );
+    assert_eq!(timeline.category_at(t(3)), Some(state.kind().category()));
+}
+
 #[test]
 fn itop_new_has_no_ev_pending() {
     let (_, err) = run(
