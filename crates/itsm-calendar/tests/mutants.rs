@@ -127,3 +127,39 @@ fn an_interval_ending_where_the_horizon_starts_is_left_out() {
     assert_eq!(first, (utc(2026, 3, 3, 9), utc(2026, 3, 3, 17)));
     assert!(cal.intervals().all(|(s, e)| s < e));
 }
+
+/// A fit that starts late in one year and ends early in the next is found although each
+/// year's open time alone is too short (mutant: the year's open tail not recorded, `end ==
+/// len` turned into `!=`, so the year was skipped). Closed all week except an open
+/// exception from 31 December 2026 12:00 to 1 January 2027 12:00: twenty hours fit from
+/// 31 December 12:00, searched from a year before (the year a search starts in is scanned
+/// whole; the later ones are skipped on their summary when nothing can fit).
+#[test]
+fn a_fit_across_a_year_end_is_found() {
+    let mut spec = CalendarSpec::new("year end", Week::default());
+    spec.exceptions.push(itsm_calendar::Exception::open(
+        "change freeze lifted",
+        at(2026, 12, 31, 12),
+        at(2027, 1, 1, 12),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    assert_eq!(
+        cal.next_fit(&utc(2025, 12, 1, 0), chrono::Duration::hours(20))
+            .unwrap(),
+        Some(utc(2026, 12, 31, 12))
+    );
+}
+
+/// A holiday of the wrong JSON type is refused with what a holiday looks like (mutant: the
+/// visitor's `expecting` writing nothing).
+#[cfg(feature = "serde")]
+#[test]
+fn a_holiday_of_the_wrong_type_says_what_a_holiday_looks_like() {
+    let err = serde_json::from_str::<itsm_calendar::Holiday>("5").unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "expected a holiday, \"YYYY-MM-DD\", \"--MM-DD\" or an object tagged by kind"
+        ),
+        "{err}"
+    );
+}
