@@ -224,3 +224,24 @@ pub fn commands(data: &[u8]) {
         }
     }
 }
+
+/// Bytes -> a policy from JSON; a policy that loads round trips through JSON and has sound
+/// models (each model's lifecycle builds).
+pub fn policy_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(policy) = serde_json::from_str::<Policy>(text) else {
+        return;
+    };
+    for model in policy.models.all() {
+        assert!(
+            model.lifecycle().is_ok(),
+            "model {} loaded unsound",
+            model.name
+        );
+    }
+    let json = serde_json::to_string(&policy).ok();
+    let back: Option<Policy> = json.and_then(|j| serde_json::from_str(&j).ok());
+    assert_eq!(back.as_ref(), Some(&policy), "policy JSON round trip");
+}
