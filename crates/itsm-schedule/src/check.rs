@@ -353,6 +353,27 @@ impl<'p> Scope<'p> {
         Scope { items, related }
     }
 
+    /// `find` of each item (when `items`), then of each related item (when `related`), all
+    /// made before any is used, so that their cache misses overlap.
+    fn lookups(
+        &self,
+        items: bool,
+        related: bool,
+        find: impl Fn(&ConfigItemId) -> Option<u32>,
+    ) -> Lookups {
+        let mut values = Inline::new(None);
+        if items {
+            values.extend(self.items.iter().map(&find));
+        }
+        if related {
+            values.extend(self.related.as_slice().iter().map(|(_, r)| find(r)));
+        }
+        Lookups {
+            values,
+            split: if items { self.items.len() } else { 0 },
+        }
+    }
+
     /// How many items and related items: the most conflicts of one kind a check finds
     /// without counting bookings.
     fn len(&self) -> usize {
@@ -434,27 +455,11 @@ impl Schedule {
         // item (the scope's items and pairs are sorted), so that the output comes sorted:
         // only what one lookup finds (bookings by start, not by change; blackouts by
         // window) is sorted on the spot, a handful of conflicts at most.
-        let mut positions: Inline<Option<u32>, 16> = Inline::new(None);
+        let positions = scope.lookups(checks.same_item, checks.related_items, |i| {
+            self.item_position(i)
+        });
         if checks.same_item {
-            positions.extend(scope.items.iter().map(|i| self.item_position(i)));
-        }
-        if checks.related_items {
-            positions.extend(
-                scope
-                    .related
-                    .as_slice()
-                    .iter()
-                    .map(|(_, r)| self.item_position(r)),
-            );
-        }
-        let (item_positions, related_positions) =
-            positions.as_slice().split_at(if checks.same_item {
-                scope.items.len()
-            } else {
-                0
-            });
-        if checks.same_item {
-            for (&item, ix) in scope.items.iter().zip(item_positions) {
+            for (&item, ix) in scope.items.iter().zip(positions.items()) {
                 if let Some(ix) = *ix {
                     let from = out.len();
                     self.by_item().overlapping(ix as usize, start, end, |s| {
@@ -469,7 +474,7 @@ impl Schedule {
             }
         }
         if checks.related_items {
-            for (&(item, related), ix) in scope.related.as_slice().iter().zip(related_positions) {
+            for (&(item, related), ix) in scope.related.as_slice().iter().zip(positions.related()) {
                 if let Some(ix) = *ix {
                     let from = out.len();
                     self.by_item().overlapping(ix as usize, start, end, |s| {
@@ -490,34 +495,18 @@ impl Schedule {
         // Items of one maintenance group share its calendar: ask it once. The lookups
         // first, as above.
         let mut covered = Covered::default();
-        let mut calendars: Inline<Option<u32>, 16> = Inline::new(None);
+        let calendars = scope.lookups(checks.maintenance, checks.related_maintenance, |i| {
+            rules.maintenance_index(i)
+        });
         if checks.maintenance {
-            calendars.extend(scope.items.iter().map(|i| rules.maintenance_index(i)));
-        }
-        if checks.related_maintenance {
-            calendars.extend(
-                scope
-                    .related
-                    .as_slice()
-                    .iter()
-                    .map(|(_, r)| rules.maintenance_index(r)),
-            );
-        }
-        let (item_calendars, related_calendars) =
-            calendars.as_slice().split_at(if checks.maintenance {
-                scope.items.len()
-            } else {
-                0
-            });
-        if checks.maintenance {
-            for (&item, ix) in scope.items.iter().zip(item_calendars) {
+            for (&item, ix) in scope.items.iter().zip(calendars.items()) {
                 if let Some(calendar) = covered.outside(rules, *ix, &from, &to)? {
                     out.push(Conflict::OutsideMaintenance { item, calendar });
                 }
             }
         }
         if checks.related_maintenance {
-            for (&(item, related), ix) in scope.related.as_slice().iter().zip(related_calendars) {
+            for (&(item, related), ix) in scope.related.as_slice().iter().zip(calendars.related()) {
                 if let Some(calendar) = covered.outside(rules, *ix, &from, &to)? {
                     out.push(Conflict::RelatedOutsideMaintenance {
                         item,
@@ -823,6 +812,22 @@ impl Covered {
         Ok((!covers)
             .then(|| rules.calendar(ix).map(|(_, name)| Arc::clone(name)))
             .flatten())
+    }
+}
+
+/// What [`Scope::lookups`] found: for the items, then for the related items.
+struct Lookups {
+    values: Inline<Option<u32>, 16>,
+    split: usize,
+}
+
+impl Lookups {
+    fn items(&self) -> &[Option<u32>] {
+        self.values.as_slice().get(..self.split).unwrap_or(&[])
+    }
+
+    fn related(&self) -> &[Option<u32>] {
+        self.values.as_slice().get(self.split..).unwrap_or(&[])
     }
 }
 
