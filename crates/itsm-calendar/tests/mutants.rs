@@ -163,3 +163,25 @@ fn a_holiday_of_the_wrong_type_says_what_a_holiday_looks_like() {
         "{err}"
     );
 }
+
+/// Calendars without a horizon are equal when built from the same name, zone and rules,
+/// and only then; their debug output names them (mutants: `eq` always true, its `&&`s
+/// turned into `||`, `Debug` writing nothing).
+#[test]
+fn calendars_without_a_horizon_compare_by_name_zone_and_rules() {
+    let base = office();
+    let same = Calendar::new(&base).unwrap();
+    assert_eq!(same, Calendar::new(&base).unwrap());
+    let mut renamed = base.clone();
+    renamed.name = "other".into();
+    let mut zoned = base.clone();
+    zoned.zone = Some("+02:00".into());
+    let mut longer = base.clone();
+    longer.week.sat = vec![Segment::parse("10:00", "12:00").unwrap()];
+    for other in [&renamed, &zoned, &longer] {
+        let cal = Calendar::new(other).unwrap();
+        assert_ne!(same, cal, "{other:?}");
+    }
+    let debug = format!("{same:?}");
+    assert!(debug.contains("Lazy") && debug.contains("office"), "{debug}");
+}
