@@ -1,9 +1,9 @@
 //! What-if over graph edits: a spec with nodes, groups or edges added or removed, compiled
 //! and compared with the original for one scenario, without rebuilding the spec by hand.
 
+use crate::answers::{Scenario, WhatIf};
 use crate::error::{Error, NamedIn};
 use crate::graph::Graph;
-use crate::queries::{Scenario, WhatIf};
 use crate::spec::{EdgeSpec, GraphSpec, GroupSpec, NodeSpec};
 
 /// One edit of a [`GraphSpec`]: add or remove a node, a group or an edge.

@@ -15,9 +15,9 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use crate::answers::Resilience;
 use crate::builder::ARC_EDGE;
 use crate::graph::Graph;
-use crate::queries::Resilience;
 use crate::rows::{NONE, bit, set_bit};
 
 /// The nodes upstream of some starts (whose failure can reach one of them), nearest first:

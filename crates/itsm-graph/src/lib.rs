@@ -114,6 +114,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod answers;
 mod builder;
 mod edit;
 mod error;
@@ -126,14 +127,14 @@ mod scc;
 mod spec;
 mod workspace;
 
+pub use answers::{
+    Affected, Alarm, Candidate, Explanation, Failure, GroupCount, ImpactReport, MaintenanceRule,
+    Resilience, RootCauseQuery, Scenario, WhatIf,
+};
 pub use builder::{GraphBuilder, RelationId};
 pub use edit::GraphEdit;
 pub use error::{Error, NamedIn};
 pub use graph::{Graph, NodeId};
-pub use queries::{
-    Affected, Alarm, Candidate, Explanation, Failure, GroupCount, ImpactReport, MaintenanceRule,
-    Resilience, RootCauseQuery, Scenario, WhatIf,
-};
 pub use spec::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
     SeverityScale,

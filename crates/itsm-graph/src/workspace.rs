@@ -2,11 +2,11 @@
 //! fixpoint that pushes failure along the rows level by level (top-down, or bottom-up for
 //! large levels), and [`ImpactView`], the borrowed answer.
 
+use crate::answers::MaintenanceRule;
 use crate::builder::ARC_EDGE;
 use crate::builder::ARC_MEMBER;
 use crate::error::{Error, NamedIn};
 use crate::graph::{Graph, NodeId};
-use crate::queries::MaintenanceRule;
 use crate::rows::{NONE, bit};
 
 impl Graph {
