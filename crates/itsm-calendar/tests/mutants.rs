@@ -183,5 +183,8 @@ fn calendars_without_a_horizon_compare_by_name_zone_and_rules() {
         assert_ne!(same, cal, "{other:?}");
     }
     let debug = format!("{same:?}");
-    assert!(debug.contains("Lazy") && debug.contains("office"), "{debug}");
+    assert!(
+        debug.contains("Lazy") && debug.contains("office"),
+        "{debug}"
+    );
 }
