@@ -188,3 +188,47 @@ fn calendars_without_a_horizon_compare_by_name_zone_and_rules() {
         "{debug}"
     );
 }
+
+/// A calendar open only by exception counts a later year's exception when it sums whole
+/// years (mutants: the year's exception test turned around, `<=` into `>` and `>=` into
+/// `<`, so the year was taken for closed).
+#[test]
+fn an_exception_years_ahead_counts_in_a_sum_of_years() {
+    let mut spec = CalendarSpec::new("rare", Week::default());
+    spec.exceptions.push(itsm_calendar::Exception::open(
+        "migration weekend",
+        at(2030, 3, 2, 9),
+        at(2030, 3, 2, 17),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    assert_eq!(
+        cal.duration(&utc(2026, 1, 1, 0), &utc(2032, 1, 1, 0))
+            .unwrap(),
+        chrono::Duration::hours(8)
+    );
+    assert_eq!(
+        cal.add(&utc(2026, 1, 1, 0), chrono::Duration::hours(1))
+            .unwrap(),
+        utc(2030, 3, 2, 10)
+    );
+}
+
+/// A closure that covers only part of a year does not close the whole year when years are
+/// summed (mutant: "one exception decides the year" with `&&` turned into `||`): office
+/// hours, closed from 1 June 2030 to 2100; the sum over 2029-2030 agrees with a compiled
+/// horizon's.
+#[test]
+fn a_closure_from_mid_year_leaves_the_months_before_it_open() {
+    let mut spec = office();
+    spec.exceptions.push(itsm_calendar::Exception::closed(
+        "decommissioned",
+        at(2030, 6, 1, 0),
+        at(2100, 1, 1, 0),
+    ));
+    let open = Calendar::new(&spec).unwrap();
+    let compiled = Calendar::compile(&spec, &Utc, date(2028, 12, 1), date(2031, 1, 31)).unwrap();
+    let (a, b) = (utc(2029, 1, 1, 0), utc(2031, 1, 1, 0));
+    let want = compiled.duration(&a, &b).unwrap();
+    assert!(want > chrono::Duration::hours(8 * 261 + 8 * 100), "{want}");
+    assert_eq!(open.duration(&a, &b).unwrap(), want);
+}
