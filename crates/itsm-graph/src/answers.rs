@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::names::Names;
-use crate::spec::NodeKind;
 #[cfg(doc)]
 use crate::graph::Graph;
+use crate::names::Names;
+use crate::spec::NodeKind;
 
 /// A scenario: failed (or degraded) nodes, and nodes in a maintenance window. Built with
 /// [`Scenario::outages`] or [`Scenario::new`] (or `default()`), then adjusted through its
