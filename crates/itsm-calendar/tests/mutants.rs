@@ -232,3 +232,22 @@ fn a_closure_from_mid_year_leaves_the_months_before_it_open() {
     assert!(want > chrono::Duration::hours(8 * 261 + 8 * 100), "{want}");
     assert_eq!(open.duration(&a, &b).unwrap(), want);
 }
+
+/// A year wholly inside an open exception counts as a whole year of open time when years
+/// are summed (mutants: the year's length in the summary of such a year, `*` into `+` or
+/// `/`, `+ 1` into `- 1` or `* 1`).
+#[test]
+fn a_year_inside_an_open_exception_sums_as_a_whole_year() {
+    let mut spec = office();
+    spec.exceptions.push(itsm_calendar::Exception::open(
+        "always on",
+        at(2000, 1, 1, 0),
+        at(2100, 1, 1, 0),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    assert_eq!(
+        cal.duration(&utc(2029, 12, 31, 12), &utc(2032, 1, 1, 0))
+            .unwrap(),
+        chrono::Duration::hours(12 + 2 * 365 * 24)
+    );
+}
