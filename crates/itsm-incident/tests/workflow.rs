@@ -848,3 +848,27 @@ fn exploring_the_presets_stays_inside_their_workflows() {
         }
     }
 }
+
+/// `evolve` moves the kind on `entered` only into new or in progress, and only from an open
+/// state; an `entered` of those kinds on a resolved incident (no workflow writes one, but a
+/// stored log may hold anything) leaves the resolution (mutants: the guards `open` turned
+/// into `true` or `false`).
+#[test]
+fn entered_moves_the_kind_only_between_open_states() {
+    let entered = |state: &str, kind| Event::Entered {
+        at: t(3),
+        by: agent().user,
+        state: state.into(),
+        kind,
+    };
+    let working = [common::ev::reported(t(0)), common::ev::started(t(1))];
+    // Back to a vendor's queue of kind new, from in progress.
+    let queued = fold(&[&working[..], &[entered("queued", StatusKind::New)]].concat());
+    assert_eq!((queued.kind(), name(&queued)), (StatusKind::New, "queued"));
+    // A resolved incident stays resolved.
+    let resolved = [&working[..], &[common::ev::resolved(t(2))]].concat();
+    for kind in [StatusKind::New, StatusKind::InProgress] {
+        let after = fold(&[&resolved[..], &[entered("odd", kind)]].concat());
+        assert_eq!(after.kind(), StatusKind::Resolved, "{kind:?}");
+    }
+}
