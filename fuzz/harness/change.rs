@@ -206,8 +206,12 @@ pub fn commands(data: &[u8]) {
     // ends paused.
     if let (Some(change), Some(last)) = (state.change(), log.last()) {
         let timeline = itsm_change::timeline(&log);
+        assert!(
+            timeline.is_ok(),
+            "no timeline of a decided log: {timeline:?}"
+        );
         let Ok(timeline) = timeline else {
-            panic!("no timeline of a decided log: {timeline:?}");
+            return;
         };
         let expected = match (change.stage(), change.on_hold()) {
             (Phase::Closed, _) => Some(itsm_change::Category::Closed),

@@ -130,8 +130,12 @@ pub fn commands(data: &[u8]) {
     // the problem's category.
     if let (Some(problem), Some(last)) = (state.problem(), log.last()) {
         let timeline = itsm_problem::timeline(&log);
+        assert!(
+            timeline.is_ok(),
+            "no timeline of a decided log: {timeline:?}"
+        );
         let Ok(timeline) = timeline else {
-            panic!("no timeline of a decided log: {timeline:?}");
+            return;
         };
         assert_eq!(
             timeline.category_at(last.at()),
