@@ -251,3 +251,34 @@ fn a_year_inside_an_open_exception_sums_as_a_whole_year() {
         chrono::Duration::hours(12 + 2 * 365 * 24)
     );
 }
+
+/// On a calendar open around the clock, adding exactly the time left to chrono's last
+/// instant (or subtracting the time since its first) reaches it; a nanosecond more is an
+/// overflow, named (mutants: the early overflow check's `>` turned into `>=` or `==`).
+#[test]
+fn adding_up_to_the_end_of_time_reaches_it_and_no_further() {
+    let day = vec![Segment::parse("00:00", "24:00").unwrap()];
+    let always = Calendar::new(&CalendarSpec::new(
+        "always",
+        Week {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day.clone(),
+            sat: day.clone(),
+            sun: day,
+        },
+    ))
+    .unwrap();
+    let (max, min) = (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC);
+    let late = max - chrono::Duration::hours(1);
+    assert_eq!(always.add(&late, max - late).unwrap(), max);
+    let over = always.add(&late, max - late + chrono::Duration::nanoseconds(1));
+    assert!(
+        matches!(over, Err(itsm_calendar::Error::DateOverflow { .. })),
+        "{over:?}"
+    );
+    let early = min + chrono::Duration::hours(1);
+    assert_eq!(always.add(&early, -(early - min)).unwrap(), min);
+}
