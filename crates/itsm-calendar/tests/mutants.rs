@@ -282,3 +282,22 @@ fn adding_up_to_the_end_of_time_reaches_it_and_no_further() {
     let early = min + chrono::Duration::hours(1);
     assert_eq!(always.add(&early, -(early - min)).unwrap(), min);
 }
+
+/// A fit in chrono's last year is found from the year before (mutants: the search's end
+/// of years, `z > max_year` turned into `>=` or `==`).
+#[test]
+fn a_fit_in_the_last_year_chrono_knows_is_found() {
+    let mut spec = CalendarSpec::new("far", Week::default());
+    spec.exceptions.push(itsm_calendar::Exception::open(
+        "last window",
+        at(262_142, 6, 1, 9),
+        at(262_142, 6, 1, 17),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    let from = Utc.with_ymd_and_hms(262_141, 1, 1, 0, 0, 0).unwrap();
+    let want = Utc.with_ymd_and_hms(262_142, 6, 1, 9, 0, 0).unwrap();
+    assert_eq!(
+        cal.next_fit(&from, chrono::Duration::hours(1)).unwrap(),
+        Some(want)
+    );
+}
