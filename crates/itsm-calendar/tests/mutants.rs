@@ -301,3 +301,26 @@ fn a_fit_in_the_last_year_chrono_knows_is_found() {
         Some(want)
     );
 }
+
+/// On the night clocks go back, an hour of local opening lasts two hours of wall time, and
+/// a window of ninety minutes fits in it (mutants: the bound on a run's length in an IANA
+/// zone, `2 * local` into `2 + local` and `2 * DAY` into `2 / DAY`, which made the search
+/// give up). Paris, Sundays 02:00-03:00 local; 25 October 2026 repeats that hour.
+#[cfg(feature = "tz")]
+#[test]
+fn the_repeated_hour_of_a_daylight_saving_night_holds_a_longer_window() {
+    let mut spec = CalendarSpec::new(
+        "night",
+        Week {
+            sun: vec![Segment::parse("02:00", "03:00").unwrap()],
+            ..Week::default()
+        },
+    );
+    spec.zone = Some("Europe/Paris".into());
+    let cal = Calendar::new(&spec).unwrap();
+    assert_eq!(
+        cal.next_fit(&utc(2026, 10, 1, 0), chrono::Duration::minutes(90))
+            .unwrap(),
+        Some(utc(2026, 10, 25, 0))
+    );
+}
