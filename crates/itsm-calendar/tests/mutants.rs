@@ -324,3 +324,25 @@ fn the_repeated_hour_of_a_daylight_saving_night_holds_a_longer_window() {
         Some(utc(2026, 10, 25, 0))
     );
 }
+
+/// Far in the future (the periodic stretch of the calendar), a window exactly as long as
+/// the longest opening still fits (mutant: the search's "nothing this long ever fits"
+/// test, `need > longest` turned into `>=`). Office hours; from the evening of 31 December
+/// 5000, eight hours fit on the next weekday.
+#[test]
+fn a_window_as_long_as_the_longest_opening_fits_far_ahead() {
+    let cal = Calendar::new(&office()).unwrap();
+    let from = Utc.with_ymd_and_hms(5000, 12, 31, 18, 0, 0).unwrap();
+    let got = cal
+        .next_fit(&from, chrono::Duration::hours(8))
+        .unwrap()
+        .unwrap();
+    assert!(
+        got > from && got < from + chrono::Duration::days(5),
+        "{got}"
+    );
+    assert!(
+        cal.covers(&got, &(got + chrono::Duration::hours(8)))
+            .unwrap()
+    );
+}
