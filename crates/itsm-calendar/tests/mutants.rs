@@ -346,3 +346,41 @@ fn a_window_as_long_as_the_longest_opening_fits_far_ahead() {
             .unwrap()
     );
 }
+
+/// Adding business time over thousands of years from the distant past, across the years
+/// a dated exception makes irregular, lands where the business time between the two
+/// instants is exactly what was added (mutants: the walk's bound on whole periods it may
+/// skip, its match arms deleted, so it skipped into the irregular years).
+#[test]
+fn adding_across_millennia_and_a_dated_exception_is_undone_by_duration() {
+    let mut spec = office();
+    spec.exceptions.push(itsm_calendar::Exception::closed(
+        "move",
+        at(2026, 3, 2, 0),
+        at(2026, 3, 9, 0),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    let from = Utc.with_ymd_and_hms(-2000, 1, 3, 9, 0, 0).unwrap();
+    for hours in [2_088 * 3_000, 2_088 * 4_100, 2_088 * 4_500] {
+        let d = chrono::Duration::hours(hours);
+        let to = cal.add(&from, d).unwrap();
+        assert_eq!(cal.duration(&from, &to).unwrap(), d, "{hours} h: {to}");
+        let back = cal.add(&to, -d).unwrap();
+        assert_eq!(
+            cal.duration(&back, &to).unwrap(),
+            d,
+            "{hours} h back: {back}"
+        );
+    }
+    // And backward from the distant future.
+    let late = Utc.with_ymd_and_hms(6000, 1, 3, 17, 0, 0).unwrap();
+    for hours in [2_088 * 3_000, 2_088 * 4_100] {
+        let d = chrono::Duration::hours(hours);
+        let back = cal.add(&late, -d).unwrap();
+        assert_eq!(
+            cal.duration(&back, &late).unwrap(),
+            d,
+            "{hours} h back: {back}"
+        );
+    }
+}
