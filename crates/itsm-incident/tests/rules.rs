@@ -1900,3 +1900,17 @@ fn importing_a_resolved_incident_whose_deadline_would_overflow_is_refused() {
         Some(t(1) + Duration::days(7))
     );
 }
+
+/// A snapshot carries the current urgency too, not the reported one (found by mutation
+/// testing: only a change of impact was checked).
+#[test]
+fn a_snapshot_carries_the_current_urgency() {
+    let state = common::fold(&[in_progress(), vec![ev::reprioritized(t(2), 2, 1)]].concat());
+    let inc = incident(&state);
+    assert_eq!(inc.report().urgency, Urgency(2));
+    let snap = inc.snapshot();
+    assert_eq!(
+        (snap.report.impact, snap.report.urgency),
+        (Impact(2), Urgency(1))
+    );
+}
