@@ -384,3 +384,23 @@ fn adding_across_millennia_and_a_dated_exception_is_undone_by_duration() {
         );
     }
 }
+
+/// Far in the past, a window that fits in an opening is found in the next year, not skipped
+/// over (mutants: the early stretch's "nothing this long fits" test, `need > longest`
+/// turned into `<`, `>=` or `==`). Office hours; from the evening of 31 December of the
+/// year -5000, one hour and eight hours fit on the next weekday.
+#[test]
+fn a_window_that_fits_is_found_far_in_the_past() {
+    let cal = Calendar::new(&office()).unwrap();
+    let from = Utc.with_ymd_and_hms(-5000, 12, 31, 18, 0, 0).unwrap();
+    for hours in [1, 8] {
+        let got = cal
+            .next_fit(&from, chrono::Duration::hours(hours))
+            .unwrap()
+            .unwrap();
+        assert!(
+            got > from && got < from + chrono::Duration::days(5),
+            "{hours} h: {got}"
+        );
+    }
+}
