@@ -404,3 +404,24 @@ fn a_window_that_fits_is_found_far_in_the_past() {
         );
     }
 }
+
+/// A long window that only a dated exception holds is found from far in the past: the
+/// search skips the early years but not the dated ones (mutant: the skip's target,
+/// `lo - PERIOD - 1` turned into `lo + PERIOD - 1`). Office hours and a migration weekend
+/// open from Friday 6 March 2026 18:00 to Monday 9 March 09:00; forty-eight hours fit only
+/// there, from Friday 18:00.
+#[test]
+fn a_long_window_only_a_dated_exception_holds_is_found_from_the_distant_past() {
+    let mut spec = office();
+    spec.exceptions.push(itsm_calendar::Exception::open(
+        "migration weekend",
+        at(2026, 3, 6, 18),
+        at(2026, 3, 9, 9),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    let from = Utc.with_ymd_and_hms(-5000, 1, 1, 0, 0, 0).unwrap();
+    assert_eq!(
+        cal.next_fit(&from, chrono::Duration::hours(48)).unwrap(),
+        Some(utc(2026, 3, 6, 18))
+    );
+}
