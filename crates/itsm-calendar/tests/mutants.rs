@@ -2,7 +2,7 @@
 //! docs/mutants.md): each kills a mutant that survived the other tests.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe;
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 
@@ -424,4 +424,138 @@ fn a_long_window_only_a_dated_exception_holds_is_found_from_the_distant_past() {
         cal.next_fit(&from, chrono::Duration::hours(48)).unwrap(),
         Some(utc(2026, 3, 6, 18))
     );
+}
+
+fn always_open() -> Calendar {
+    let day = vec![Segment::parse("00:00", "24:00").unwrap()];
+    Calendar::new(&CalendarSpec::new(
+        "always",
+        Week {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day.clone(),
+            sat: day.clone(),
+            sun: day,
+        },
+    ))
+    .unwrap()
+}
+
+/// On a calendar open around the clock, a window of many years fits at once, in the distant
+/// past and future, until chrono's range cannot hold it (mutants: the runs through whole
+/// open years in the periodic stretches).
+#[test]
+fn windows_of_many_years_fit_at_once_on_an_always_open_calendar() {
+    let cal = always_open();
+    let years = |n: i64| chrono::Duration::days(366 * n);
+    for from in [
+        Utc.with_ymd_and_hms(-5000, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(-3000, 7, 1, 12, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(3000, 6, 1, 0, 0, 0).unwrap(),
+    ] {
+        for n in [2, 10, 900] {
+            assert_eq!(
+                cal.next_fit(&from, years(n)).unwrap(),
+                Some(from),
+                "{from} {n}"
+            );
+        }
+    }
+    let late = DateTime::<Utc>::MAX_UTC - chrono::Duration::days(3 * 366);
+    assert_eq!(cal.next_fit(&late, years(2)).unwrap(), Some(late));
+    assert_eq!(cal.next_fit(&late, years(4)).unwrap(), None);
+}
+
+/// Adding whole multiples of a 400-year period of wall time on an always-open calendar
+/// lands exactly that far, also when what is left after the first year is a whole number of
+/// periods (mutants: the number of periods the walk skips, `need - 1` into `need + 1` or
+/// `need / 1`, which made it skip one period too many).
+#[test]
+fn adding_whole_periods_lands_exactly_that_far() {
+    let cal = always_open();
+    let from = Utc.with_ymd_and_hms(-5000, 3, 1, 0, 0, 0).unwrap();
+    // 400 Gregorian years are 146,097 days.
+    for periods in [1i64, 2, 3] {
+        let d = chrono::Duration::days(146_097 * periods);
+        assert_eq!(cal.add(&from, d).unwrap(), from + d, "{periods}");
+        assert_eq!(cal.add(&(from + d), -d).unwrap(), from, "{periods} back");
+    }
+    // From the first instant of the year -5000 (365 days long), the rest after that year is
+    // a whole number of periods.
+    let new_year = Utc.with_ymd_and_hms(-5000, 1, 1, 0, 0, 0).unwrap();
+    for periods in [2i64, 3, 4] {
+        let d = chrono::Duration::days(365 + 146_097 * periods);
+        assert_eq!(cal.add(&new_year, d).unwrap(), new_year + d, "{periods}");
+    }
+    // The same on office hours: the sum lands on a closing time, right after open time.
+    let office = Calendar::new(&office()).unwrap();
+    let first_year = office
+        .duration(
+            &new_year,
+            &Utc.with_ymd_and_hms(-4999, 1, 1, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+    let period = office
+        .duration(
+            &Utc.with_ymd_and_hms(-4999, 1, 1, 0, 0, 0).unwrap(),
+            &Utc.with_ymd_and_hms(-4599, 1, 1, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+    for periods in [2i32, 3, 4] {
+        let d = first_year + period * periods;
+        let to = office.add(&new_year, d).unwrap();
+        assert_eq!(office.duration(&new_year, &to).unwrap(), d, "{periods}");
+        assert!(
+            office
+                .is_open(&(to - chrono::Duration::nanoseconds(1)))
+                .unwrap(),
+            "{periods}: {to} is not right after open time"
+        );
+    }
+}
+
+/// A calendar open around the clock but closed for a week in 2026: a window of years that
+/// would cross the closure starts after it, from the past and from just before (mutants:
+/// the shortcuts through runs of whole open years taken where the dated years are not all
+/// open, `&&` into `||`, `>=` into `<`, `<` into `<=` or `==`).
+#[test]
+fn a_run_of_open_years_stops_at_a_dated_closure() {
+    let day = vec![Segment::parse("00:00", "24:00").unwrap()];
+    let mut spec = CalendarSpec::new(
+        "always but one week",
+        Week {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day.clone(),
+            sat: day.clone(),
+            sun: day,
+        },
+    );
+    spec.exceptions.push(itsm_calendar::Exception::closed(
+        "move",
+        at(2026, 3, 2, 0),
+        at(2026, 3, 9, 0),
+    ));
+    let cal = Calendar::new(&spec).unwrap();
+    let ten_years = chrono::Duration::days(3653);
+    for from in [
+        Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(1500, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(-3000, 1, 1, 0, 0, 0).unwrap(),
+    ] {
+        let need = if from.year() < 2000 {
+            (utc(2026, 6, 1, 0) - from).abs()
+        } else {
+            ten_years
+        };
+        assert_eq!(
+            cal.next_fit(&from, need).unwrap(),
+            Some(utc(2026, 3, 9, 0)),
+            "{from}"
+        );
+    }
 }
