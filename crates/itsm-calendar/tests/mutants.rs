@@ -519,7 +519,8 @@ fn adding_whole_periods_lands_exactly_that_far() {
 /// A calendar open around the clock but closed for a week in 2026: a window of years that
 /// would cross the closure starts after it, from the past and from just before (mutants:
 /// the shortcuts through runs of whole open years taken where the dated years are not all
-/// open, `&&` into `||`, `>=` into `<`, `<` into `<=` or `==`).
+/// open, `&&` into `||`, `>=` into `<`; the run carried through the early years shortened,
+/// `len + wall` into `len - wall`).
 #[test]
 fn a_run_of_open_years_stops_at_a_dated_closure() {
     let day = vec![Segment::parse("00:00", "24:00").unwrap()];
@@ -557,5 +558,8 @@ fn a_run_of_open_years_stops_at_a_dated_closure() {
             Some(utc(2026, 3, 9, 0)),
             "{from}"
         );
+        // A run that ends before the closure fits from where it starts.
+        let before = utc(2026, 1, 1, 0) - from;
+        assert_eq!(cal.next_fit(&from, before).unwrap(), Some(from), "{from}");
     }
 }
