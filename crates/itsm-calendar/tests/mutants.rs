@@ -563,3 +563,48 @@ fn a_run_of_open_years_stops_at_a_dated_closure() {
         assert_eq!(cal.next_fit(&from, before).unwrap(), Some(from), "{from}");
     }
 }
+
+/// Without a horizon, `intervals` runs from chrono's first instant year after year, and an
+/// interval split where a UTC year ends comes out whole, as `intervals_between` gives it
+/// (mutants: `all_intervals` and `year_intervals` returning nothing, the joining guard
+/// turned always true (which never ends) or false, or its tests turned around or joined
+/// by `||`).
+#[test]
+fn intervals_without_a_horizon_join_what_a_year_end_splits() {
+    let night = vec![Segment::parse("22:00", "02:00").unwrap()];
+    let cal = Calendar::new(&CalendarSpec::new(
+        "nights",
+        Week {
+            mon: night.clone(),
+            tue: night.clone(),
+            wed: night.clone(),
+            thu: night.clone(),
+            fri: night.clone(),
+            sat: night.clone(),
+            sun: night,
+        },
+    ))
+    .unwrap();
+    let min = DateTime::<Utc>::MIN_UTC;
+    let got: Vec<_> = cal.intervals().take(400).collect();
+    let until = got.last().unwrap().1;
+    let want = cal.intervals_between(&min, &until).unwrap();
+    assert_eq!(got.len(), 400);
+    assert_eq!(got.as_slice(), want.as_slice());
+    // The night across the first year's end is one interval.
+    let year_end = Utc.with_ymd_and_hms(-262_142, 1, 1, 0, 0, 0).unwrap();
+    assert!(
+        got.iter().any(|(s, e)| *s < year_end && year_end < *e),
+        "no interval across {year_end}"
+    );
+    // Two openings of one business day (a lunch break between) stay two.
+    let mut lunch = office();
+    lunch.week.mon = vec![
+        Segment::parse("09:00", "12:00").unwrap(),
+        Segment::parse("13:00", "17:00").unwrap(),
+    ];
+    let cal = Calendar::new(&lunch).unwrap();
+    let got: Vec<_> = cal.intervals().take(20).collect();
+    let want = cal.intervals_between(&min, &got.last().unwrap().1).unwrap();
+    assert_eq!(got.as_slice(), want.as_slice());
+}
