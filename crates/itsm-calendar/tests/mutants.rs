@@ -608,3 +608,22 @@ fn intervals_without_a_horizon_join_what_a_year_end_splits() {
     let want = cal.intervals_between(&min, &got.last().unwrap().1).unwrap();
     assert_eq!(got.as_slice(), want.as_slice());
 }
+
+/// A run carried over a year's end that the new year does not continue (it opens later)
+/// is dropped, and the new year's first opening is searched in full (mutant: `head > 0`
+/// turned into `>=`, which skipped that opening). Office hours and Thursday evenings
+/// 20:00-24:00; 31 December 2026 is a Thursday: six hours fit first on Friday 1 January
+/// 2027 from 09:00.
+#[test]
+fn a_run_the_new_year_does_not_continue_is_dropped() {
+    let mut spec = office();
+    spec.week
+        .thu
+        .push(Segment::parse("20:00", "24:00").unwrap());
+    let cal = Calendar::new(&spec).unwrap();
+    assert_eq!(
+        cal.next_fit(&utc(2026, 12, 31, 19), chrono::Duration::hours(6))
+            .unwrap(),
+        Some(utc(2027, 1, 1, 9))
+    );
+}
