@@ -627,3 +627,12 @@ fn a_run_the_new_year_does_not_continue_is_dropped() {
         Some(utc(2027, 1, 1, 9))
     );
 }
+
+/// A segment crosses midnight only when it ends earlier than it starts: an empty one (which
+/// a calendar refuses) does not (mutant: `<` turned into `<=`).
+#[test]
+fn only_a_segment_ending_before_it_starts_crosses_midnight() {
+    assert!(Segment::parse("22:00", "02:00").unwrap().crosses_midnight());
+    assert!(!Segment::parse("09:00", "09:00").unwrap().crosses_midnight());
+    assert!(!Segment::parse("09:00", "17:00").unwrap().crosses_midnight());
+}
