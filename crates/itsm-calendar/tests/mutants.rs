@@ -636,3 +636,25 @@ fn only_a_segment_ending_before_it_starts_crosses_midnight() {
     assert!(!Segment::parse("09:00", "09:00").unwrap().crosses_midnight());
     assert!(!Segment::parse("09:00", "17:00").unwrap().crosses_midnight());
 }
+
+/// A leap second at the end of a year (chrono's 23:59:60) reads as the next year's first
+/// instant, in the years the calendar keeps a table of starts for and outside them
+/// (mutants: the carry into the next year in `split`, `y + 1` into `y - 1` or `y * 1`,
+/// `rel - len` into `rel + len` or `rel / len`).
+#[test]
+fn a_leap_second_at_a_year_end_reads_as_the_next_year() {
+    let cal = always_open();
+    for y in [2016, 1800, 2300] {
+        let leap = NaiveDate::from_ymd_opt(y, 12, 31)
+            .unwrap()
+            .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+            .unwrap()
+            .and_utc();
+        let after = Utc.with_ymd_and_hms(y + 1, 1, 1, 0, 0, 1).unwrap();
+        assert_eq!(
+            cal.duration(&leap, &after).unwrap(),
+            chrono::Duration::milliseconds(500),
+            "{y}"
+        );
+    }
+}
