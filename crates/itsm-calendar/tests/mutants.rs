@@ -658,3 +658,23 @@ fn a_leap_second_at_a_year_end_reads_as_the_next_year() {
         );
     }
 }
+
+/// An offset zone with minutes past 59 is refused (mutant: `h > 23 || m > 59` turned into
+/// `&&`, which let "+05:75" through as +06:15).
+#[test]
+fn an_offset_with_too_many_minutes_is_refused() {
+    for zone in ["+05:75", "-01:60", "+24:00"] {
+        let mut spec = office();
+        spec.zone = Some(zone.into());
+        assert!(
+            matches!(
+                Calendar::new(&spec),
+                Err(itsm_calendar::Error::UnknownZone { .. })
+            ),
+            "{zone}"
+        );
+    }
+    let mut spec = office();
+    spec.zone = Some("+05:45".into());
+    assert!(Calendar::new(&spec).is_ok());
+}
