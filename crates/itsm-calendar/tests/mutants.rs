@@ -257,20 +257,7 @@ fn a_year_inside_an_open_exception_sums_as_a_whole_year() {
 /// overflow, named (mutants: the early overflow check's `>` turned into `>=` or `==`).
 #[test]
 fn adding_up_to_the_end_of_time_reaches_it_and_no_further() {
-    let day = vec![Segment::parse("00:00", "24:00").unwrap()];
-    let always = Calendar::new(&CalendarSpec::new(
-        "always",
-        Week {
-            mon: day.clone(),
-            tue: day.clone(),
-            wed: day.clone(),
-            thu: day.clone(),
-            fri: day.clone(),
-            sat: day.clone(),
-            sun: day,
-        },
-    ))
-    .unwrap();
+    let always = always_open();
     let (max, min) = (DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MIN_UTC);
     let late = max - chrono::Duration::hours(1);
     assert_eq!(always.add(&late, max - late).unwrap(), max);
@@ -427,20 +414,21 @@ fn a_long_window_only_a_dated_exception_holds_is_found_from_the_distant_past() {
 }
 
 fn always_open() -> Calendar {
+    Calendar::new(&CalendarSpec::new("always", around_the_clock())).unwrap()
+}
+
+/// Every day from 00:00 to 24:00.
+fn around_the_clock() -> Week {
     let day = vec![Segment::parse("00:00", "24:00").unwrap()];
-    Calendar::new(&CalendarSpec::new(
-        "always",
-        Week {
-            mon: day.clone(),
-            tue: day.clone(),
-            wed: day.clone(),
-            thu: day.clone(),
-            fri: day.clone(),
-            sat: day.clone(),
-            sun: day,
-        },
-    ))
-    .unwrap()
+    Week {
+        mon: day.clone(),
+        tue: day.clone(),
+        wed: day.clone(),
+        thu: day.clone(),
+        fri: day.clone(),
+        sat: day.clone(),
+        sun: day,
+    }
 }
 
 /// On a calendar open around the clock, a window of many years fits at once, in the distant
@@ -523,19 +511,7 @@ fn adding_whole_periods_lands_exactly_that_far() {
 /// `len + wall` into `len - wall`).
 #[test]
 fn a_run_of_open_years_stops_at_a_dated_closure() {
-    let day = vec![Segment::parse("00:00", "24:00").unwrap()];
-    let mut spec = CalendarSpec::new(
-        "always but one week",
-        Week {
-            mon: day.clone(),
-            tue: day.clone(),
-            wed: day.clone(),
-            thu: day.clone(),
-            fri: day.clone(),
-            sat: day.clone(),
-            sun: day,
-        },
-    );
+    let mut spec = CalendarSpec::new("always but one week", around_the_clock());
     spec.exceptions.push(itsm_calendar::Exception::closed(
         "move",
         at(2026, 3, 2, 0),
