@@ -128,14 +128,29 @@ fn run(policy: &Policy, steps: &[(Command, Actor, DateTime<Utc>)]) -> (Vec<Event
     (log, names)
 }
 
+/// Each event's JSON tag, without needing JSON.
 fn types(events: &[Event]) -> Vec<String> {
     events
         .iter()
         .map(|e| {
-            serde_json::to_value(e).unwrap()["type"]
-                .as_str()
-                .unwrap()
-                .to_owned()
+            match e {
+                Event::Raised { .. } => "raised",
+                Event::Submitted { .. } => "submitted",
+                Event::RiskAssessed { .. } => "risk_assessed",
+                Event::AssessmentCompleted { .. } => "assessment_completed",
+                Event::Authorized { .. } => "authorized",
+                Event::Approval { .. } => "approval",
+                Event::Rejected { .. } => "rejected",
+                Event::Planned { .. } => "planned",
+                Event::ImplementationStarted { .. } => "implementation_started",
+                Event::Completed { .. } => "completed",
+                Event::Closed { .. } => "closed",
+                Event::PutOnHold { .. } => "put_on_hold",
+                Event::Resumed { .. } => "resumed",
+                Event::Entered { .. } => "entered",
+                Event::Canceled { .. } => "canceled",
+            }
+            .to_owned()
         })
         .collect()
 }
@@ -311,6 +326,7 @@ fn states_that_do_not_fit_the_path_are_refused_at_load_all_at_once() {
     assert!(err.to_string().contains("state 3 has no name"), "{err}");
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn a_model_with_states_reads_back_from_json_and_without_them_stays_as_it_was() {
     let policy = policy_with(model("itop_normal", itop_states()));
