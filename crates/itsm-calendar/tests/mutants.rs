@@ -419,7 +419,12 @@ fn always_open() -> Calendar {
 
 /// Every day from 00:00 to 24:00.
 fn around_the_clock() -> Week {
-    let day = vec![Segment::parse("00:00", "24:00").unwrap()];
+    every_day("00:00", "24:00")
+}
+
+/// One segment every day of the week.
+fn every_day(start: &str, end: &str) -> Week {
+    let day = vec![Segment::parse(start, end).unwrap()];
     Week {
         mon: day.clone(),
         tue: day.clone(),
@@ -547,20 +552,7 @@ fn a_run_of_open_years_stops_at_a_dated_closure() {
 /// by `||`).
 #[test]
 fn intervals_without_a_horizon_join_what_a_year_end_splits() {
-    let night = vec![Segment::parse("22:00", "02:00").unwrap()];
-    let cal = Calendar::new(&CalendarSpec::new(
-        "nights",
-        Week {
-            mon: night.clone(),
-            tue: night.clone(),
-            wed: night.clone(),
-            thu: night.clone(),
-            fri: night.clone(),
-            sat: night.clone(),
-            sun: night,
-        },
-    ))
-    .unwrap();
+    let cal = Calendar::new(&CalendarSpec::new("nights", every_day("22:00", "02:00"))).unwrap();
     let min = DateTime::<Utc>::MIN_UTC;
     let got: Vec<_> = cal.intervals().take(400).collect();
     let until = got.last().unwrap().1;

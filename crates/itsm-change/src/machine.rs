@@ -9,7 +9,7 @@ use crate::command::Command;
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Change, Phase, Review, State};
-use crate::policy::{ChangeModel, ConflictHandling, Policy};
+use crate::policy::{ChangeModel, ConflictHandling, Policy, on_path};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the
 /// policy, and (to check planned windows for conflicts) the change calendar. Nothing is read
@@ -179,10 +179,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
 /// one phase (but after `authorized`, which carries the authorisation's explanation).
 fn name_states(model: &ChangeModel, change: &Change, events: Vec<Event>) -> Vec<Event> {
     let states = model.state_list();
-    let path: Vec<&crate::policy::ModelState> = states
-        .iter()
-        .filter(|s| s.phase != Phase::Canceled)
-        .collect();
+    let path = on_path(&states);
     let mut here = path
         .iter()
         .position(|s| s.name == change.state_name())
@@ -247,7 +244,7 @@ fn decide_raised(
     let phase = change.stage;
     let here = change.state_name();
     let name = command.name();
-    let Some(to) = model.target(here, name).map(|s| s.phase) else {
+    let Some(to_state) = model.target(here, name) else {
         return Err(Error::NotAllowed {
             model: model.name.clone(),
             phase: here.to_owned(),
@@ -280,8 +277,8 @@ fn decide_raised(
         command: name.to_owned(),
         reason,
     })?;
-    let moves = model.target(here, name).is_some_and(|s| s.name != here)
-        || matches!(command, Command::Close { .. });
+    let to = to_state.phase;
+    let moves = to_state.name != here || matches!(command, Command::Close { .. });
     if let (Some(reason), true) = (&change.on_hold, moves) {
         if !matches!(command, Command::Cancel { .. }) {
             return Err(Error::OnHold {
@@ -534,10 +531,7 @@ fn conflicts(
 /// The phase of the state after the state named `here` on the model's path.
 fn next_phase(model: &ChangeModel, here: &str) -> Option<Phase> {
     let states = model.state_list();
-    let path: Vec<&crate::policy::ModelState> = states
-        .iter()
-        .filter(|s| s.phase != Phase::Canceled)
-        .collect();
+    let path = on_path(&states);
     let i = path.iter().position(|s| s.name == here)?;
     path.get(i + 1).map(|s| s.phase)
 }

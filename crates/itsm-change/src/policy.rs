@@ -44,6 +44,15 @@ impl ModelState {
     }
 }
 
+/// The states on a model's path, in order: all of [`ChangeModel::state_list`] but the
+/// canceled state.
+pub(crate) fn on_path(states: &[ModelState]) -> Vec<&ModelState> {
+    states
+        .iter()
+        .filter(|s| s.phase != Phase::Canceled)
+        .collect()
+}
+
 /// A change model (type): its path through the phases and who authorises it. ServiceNow's
 /// standard, normal and emergency changes are three models.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,10 +209,7 @@ impl ChangeModel {
     pub fn transitions(&self) -> Vec<TransitionSpec> {
         let states = self.state_list();
         let mut out = Vec::new();
-        let path: Vec<&ModelState> = states
-            .iter()
-            .filter(|s| s.phase != Phase::Canceled)
-            .collect();
+        let path = on_path(&states);
         for pair in path.windows(2) {
             if let [from, to] = pair {
                 if let Some(command) = ChangeModel::forward_command(from.phase) {

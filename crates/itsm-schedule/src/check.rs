@@ -494,7 +494,7 @@ impl Schedule {
         }
         // Items of one maintenance group share its calendar: ask it once. The lookups
         // first, as above.
-        let mut covered = Covered::default();
+        let mut covered = Covered::new();
         let calendars = scope.lookups(checks.maintenance, checks.related_maintenance, |i| {
             rules.maintenance_index(i)
         });
@@ -757,33 +757,29 @@ impl Schedule {
     }
 }
 
-/// The answers of the maintenance calendars asked in one check, by calendar: the first few
-/// inline (a check meets one or two calendars, usually), the rest in a vector.
-#[derive(Default)]
+/// The answers of the maintenance calendars asked in one check, by calendar (a check meets
+/// one or two calendars, usually).
 struct Covered {
-    inline: [(u32, bool); 4],
-    len: usize,
-    more: Vec<(u32, bool)>,
+    asked: Inline<(u32, bool), 4>,
 }
 
 impl Covered {
+    fn new() -> Self {
+        Covered {
+            asked: Inline::new((u32::MAX, false)),
+        }
+    }
+
     fn find(&self, ix: u32) -> Option<bool> {
-        self.inline
+        self.asked
+            .as_slice()
             .iter()
-            .take(self.len)
-            .chain(&self.more)
             .find(|(c, _)| *c == ix)
             .map(|&(_, covers)| covers)
     }
 
     fn remember(&mut self, ix: u32, covers: bool) {
-        match self.inline.get_mut(self.len) {
-            Some(cell) => {
-                *cell = (ix, covers);
-                self.len += 1;
-            }
-            None => self.more.push((ix, covers)),
-        }
+        self.asked.push((ix, covers));
     }
 
     /// The name of maintenance calendar `ix` (an item's, `None` when it has none) when it
