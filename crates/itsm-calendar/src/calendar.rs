@@ -547,7 +547,7 @@ impl Calendar {
             }
             Kind::Open(lazy) => {
                 let wall = wide(end.to_utc() - start.to_utc());
-                Ok(wall >= 0 && lazy.duration(start, end)? == wall)
+                Ok(wall >= 0 && lazy.covers(start, end, wall)?)
             }
         }
     }

@@ -588,6 +588,36 @@ impl Lazy {
         Ok(head + middle + last)
     }
 
+    /// Whether `[a, b)`, `wall` nanoseconds long (not negative), is all open time. Within
+    /// one year the interval holding `a` answers (the window starts closed, or ends inside
+    /// the interval); otherwise the open time between them must be the wall time.
+    // Out of line: the explicit horizon's queries, which share their callers, stay small.
+    #[inline(never)]
+    pub(crate) fn covers<Tz1: TimeZone, Tz2: TimeZone>(
+        &self,
+        a: &DateTime<Tz1>,
+        b: &DateTime<Tz2>,
+        wall: i128,
+    ) -> Result<bool, Error> {
+        let ((ya, ra), (yb, rb)) = (split(a), split(b));
+        if ya == yb && ra < rb {
+            let year = self
+                .year(ya)
+                .map_err(|s| self.stopped(s, "the duration", a.to_utc()))?;
+            let i = year.locate(ra);
+            return Ok(match (year.starts.get(i), year.ends.get(i)) {
+                // Open at `a` until `b` or later.
+                (Some(&s), Some(&e)) if s <= ra && rb <= e => true,
+                // Open at `a`, closing before `b`: covered only if the next intervals
+                // follow on without a gap.
+                (Some(&s), _) if s <= ra => year.position(rb) - year.position(ra) == rb - ra,
+                // Closed at `a`.
+                _ => false,
+            });
+        }
+        Ok(self.duration(a, b)? == wall)
+    }
+
     // Out of line: the explicit horizon's queries, which share their callers, stay small.
     #[inline(never)]
     pub(crate) fn add<Tz: TimeZone>(

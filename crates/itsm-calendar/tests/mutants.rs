@@ -646,3 +646,53 @@ fn an_offset_with_too_many_minutes_is_refused() {
     spec.zone = Some("+05:45".into());
     assert!(Calendar::new(&spec).is_ok());
 }
+
+/// `covers` without a horizon answers from the interval holding the window's start: open
+/// to the end, closed at the start, or open but closing before the end. A window running
+/// over midnight from one day's segment into the next day's is covered when the two meet,
+/// and not when they leave a gap (the branch that checks the open time across intervals).
+#[test]
+fn a_window_across_two_segments_that_meet_is_covered_and_across_a_gap_is_not() {
+    let mut week = Week {
+        mon: vec![Segment::parse("20:00", "24:00").unwrap()],
+        tue: vec![Segment::parse("00:00", "03:00").unwrap()],
+        ..Week::default()
+    };
+    let cal = Calendar::new(&CalendarSpec::new("night", week.clone())).unwrap();
+    // Monday 9 March 2026.
+    assert_eq!(
+        cal.covers(&utc(2026, 3, 9, 21), &utc(2026, 3, 9, 23)),
+        Ok(true)
+    );
+    assert_eq!(
+        cal.covers(&utc(2026, 3, 9, 22), &utc(2026, 3, 10, 2)),
+        Ok(true)
+    );
+    assert_eq!(
+        cal.covers(&utc(2026, 3, 9, 22), &utc(2026, 3, 10, 4)),
+        Ok(false)
+    );
+    assert_eq!(
+        cal.covers(&utc(2026, 3, 9, 19), &utc(2026, 3, 9, 21)),
+        Ok(false)
+    );
+    assert_eq!(
+        cal.covers(&utc(2026, 3, 9, 12), &utc(2026, 3, 9, 12)),
+        Ok(true)
+    );
+    assert_eq!(
+        cal.covers(&utc(2026, 3, 9, 22), &utc(2026, 3, 9, 21)),
+        Ok(false)
+    );
+    // Tuesday opening at 01:00 instead leaves a gap after midnight.
+    week.tue = vec![Segment::parse("01:00", "03:00").unwrap()];
+    let gap = Calendar::new(&CalendarSpec::new("gap", week)).unwrap();
+    assert_eq!(
+        gap.covers(&utc(2026, 3, 9, 22), &utc(2026, 3, 10, 2)),
+        Ok(false)
+    );
+    assert_eq!(
+        gap.covers(&utc(2026, 3, 10, 1), &utc(2026, 3, 10, 2)),
+        Ok(true)
+    );
+}

@@ -64,10 +64,12 @@ impl<T: Copy, const N: usize> Inline<T, N> {
     }
 }
 
-impl<T: Copy + Ord, const N: usize> Inline<T, N> {
-    /// Sorts the values and keeps each once.
-    pub fn sort_dedup(&mut self) {
-        self.as_mut_slice().sort_unstable();
+impl<T: Copy + PartialEq, const N: usize> Inline<T, N> {
+    /// Sorts the values by `key` (which must order them as their own order would, for
+    /// equal values to end up next to each other) and keeps each once.
+    #[inline]
+    pub fn sort_dedup_by_key<K: Ord>(&mut self, key: impl Fn(&T) -> K) {
+        self.as_mut_slice().sort_unstable_by_key(key);
         if !self.more.is_empty() {
             self.more.dedup();
             return;
@@ -106,8 +108,12 @@ mod tests {
             let mut want = values.clone();
             want.sort_unstable();
             want.dedup();
-            list.sort_dedup();
+            list.sort_dedup_by_key(|v| *v);
             prop_assert_eq!(list.as_slice(), want.as_slice());
+            let mut by_key: Inline<u8, 8> = Inline::new(0);
+            by_key.extend(values.iter().copied());
+            by_key.sort_dedup_by_key(|v| u32::from(*v) * 3);
+            prop_assert_eq!(by_key.as_slice(), want.as_slice());
         }
     }
 }

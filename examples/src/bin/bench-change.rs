@@ -28,7 +28,8 @@
 //! the differences.
 //!
 //! Run: `cargo run --release -p itsm-examples --bin bench-change [-- --no-all-pairs]`
-//! (`--check-only` stops after the first part, for profiling).
+//! (`--check-only` stops after the first part, for profiling; `--once` takes one sample of
+//! one round per figure, to count instructions under valgrind).
 
 // A benchmark host prints its figures and reads the clock.
 #![allow(
@@ -606,6 +607,10 @@ fn main() -> Res<()> {
             "--check-only",
             "time the check of one proposed change only (for profiling)",
         ),
+        Opt::flag(
+            "--once",
+            "one sample of one round per figure (for counting instructions under valgrind)",
+        ),
     ];
     let args = Args::from_env(&allowed)?;
     if args.help() {
@@ -631,11 +636,16 @@ fn main() -> Res<()> {
     println!("schedule build ms: {schedule_ms:.1}");
     let topology = |i: &ConfigItemId| w.related(i);
     let mut mismatches = 0usize;
+    let (reps, rounds) = if args.flag("--once") {
+        (1, 1)
+    } else {
+        (REPS, ROUNDS)
+    };
 
     // 1. One proposed change.
     let check_all = |rules: &Rules| -> Res<Vec<Vec<Conflict>>> {
         let mut last = Vec::new();
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds {
             last = w
                 .proposals
                 .iter()
@@ -644,14 +654,14 @@ fn main() -> Res<()> {
         }
         Ok(last)
     };
-    let (all_ms, all) = timed(REPS, || check_all(&w.rules))?;
-    let (ours_ms, ours) = timed(REPS, || check_all(&w.bookings_only))?;
-    let (no_maintenance_ms, _) = timed(REPS, || check_all(&w.no_maintenance))?;
+    let (all_ms, all) = timed(reps, || check_all(&w.rules))?;
+    let (ours_ms, ours) = timed(reps, || check_all(&w.bookings_only))?;
+    let (no_maintenance_ms, _) = timed(reps, || check_all(&w.no_maintenance))?;
     let lappers = Lappers::new(&w);
     let user_of = w.users.iter().enumerate().map(|(i, u)| (*u, i)).collect();
-    let (lapper_ms, theirs) = timed(REPS, || {
+    let (lapper_ms, theirs) = timed(reps, || {
         let mut last = Vec::new();
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds {
             last = w
                 .proposals
                 .iter()
@@ -671,7 +681,7 @@ fn main() -> Res<()> {
     for (p, got) in w.proposals.iter().zip(&all).take(BRUTE) {
         mismatches += usize::from(*got != brute_all(&w, p)?);
     }
-    let per = |ms: f64| ms * 1e6 / (PROPOSALS * ROUNDS) as f64;
+    let per = |ms: f64| ms * 1e6 / (PROPOSALS * rounds) as f64;
     let found = all.iter().filter(|c| !c.is_empty()).count();
     println!("check one change ns: {:.0}", per(all_ms));
     println!(
