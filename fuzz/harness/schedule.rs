@@ -430,12 +430,19 @@ pub fn compare(model: &Model, proposals: &[Proposal], search: &Search) {
         return;
     };
     let topology = |i: &ConfigItemId| model.related(i);
+    let checker = schedule.checker(&rules);
     for p in proposals {
         let got = schedule.check(p, &rules, &topology);
         assert_eq!(
             got.as_ref().ok(),
             Some(&check(model, &kept, p)),
             "check of {p:?}"
+        );
+        assert_eq!(checker.check(p, &topology), got, "checker's check of {p:?}");
+        assert_eq!(
+            checker.next_windows(p, search, &topology),
+            schedule.next_windows(p, search, &rules, &topology),
+            "checker's free windows of {p:?}"
         );
         let got = schedule.next_windows(p, search, &rules, &topology);
         assert_eq!(

@@ -365,10 +365,7 @@ impl Scope {
         related: bool,
         find: impl Fn(&ConfigItemId) -> Option<u32>,
     ) -> Lookups {
-        let mut found = Lookups {
-            values: Inline::new(None),
-            split: if items { self.items.len() } else { 0 },
-        };
+        let mut found = Lookups::new(if items { self.items.len() } else { 0 });
         if items {
             found.values.extend(self.items.as_slice().iter().map(&find));
         }
@@ -427,12 +424,61 @@ impl Schedule {
         rules: &Rules,
         topology: &(impl Topology + ?Sized),
     ) -> Result<Vec<Conflict>, Error> {
+        self.check_with(proposal, rules, None, topology)
+    }
+
+    /// [`Schedule::check`], finding items' maintenance calendars by their position in the
+    /// schedule when `calendar_at` is given (a [`Checker`]'s table).
+    fn check_with(
+        &self,
+        proposal: &Proposal,
+        rules: &Rules,
+        calendar_at: Option<&[u32]>,
+        topology: &(impl Topology + ?Sized),
+    ) -> Result<Vec<Conflict>, Error> {
         let scope = Scope::new(proposal, rules, topology);
         let mut out = Vec::with_capacity(scope.len() + 2);
-        self.conflicts(proposal, &scope, proposal.window, rules, &mut out)?;
+        self.conflicts(
+            proposal,
+            &scope,
+            proposal.window,
+            rules,
+            calendar_at,
+            &mut out,
+        )?;
         // Sorted as it comes (see `conflicts`); a booking may list an item twice.
         out.dedup();
         Ok(out)
+    }
+
+    /// This schedule and `rules` joined for many checks: [`Checker::check`] answers as
+    /// [`Schedule::check`] does, finding each item's bookings and maintenance calendar with
+    /// one hash lookup instead of two. Building it costs a lookup per item of the schedule.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use itsm_core::{ChangeId, ConfigItemId};
+    /// use itsm_schedule::{Checks, Limits, NoTopology, Proposal, Rules, Schedule, ScheduledChange, Window};
+    ///
+    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 7, h, 0, 0).unwrap();
+    /// let db = ConfigItemId::from_u128(10);
+    /// let (schedule, _) = Schedule::build([ScheduledChange::new(ChangeId::from_u128(1), vec![db], Some(at(20)), Some(at(23)))], &Limits::new());
+    /// let rules = Rules::new(Checks::all(), vec![], vec![])?;
+    /// let checker = schedule.checker(&rules);
+    /// let upgrade = Proposal::new(vec![db], Window::new(at(22), at(23))?);
+    /// assert_eq!(checker.check(&upgrade, &NoTopology)?, schedule.check(&upgrade, &rules, &NoTopology)?);
+    /// # Ok::<(), itsm_schedule::Error>(())
+    /// ```
+    pub fn checker<'a>(&'a self, rules: &'a Rules) -> Checker<'a> {
+        let calendar_at = (0..)
+            .map_while(|p| self.item_id(p))
+            .map(|item| rules.maintenance_index(item).unwrap_or(NO_CALENDAR))
+            .collect();
+        Checker {
+            schedule: self,
+            rules,
+            calendar_at,
+        }
     }
 
     fn excluded(&self, proposal: &Proposal) -> Option<u32> {
@@ -450,6 +496,7 @@ impl Schedule {
         scope: &Scope,
         window: Window,
         rules: &Rules,
+        calendar_at: Option<&[u32]>,
         out: &mut Vec<Conflict>,
     ) -> Result<(), Error> {
         let checks = rules.checks();
@@ -461,13 +508,41 @@ impl Schedule {
         // item (the scope's items and pairs are sorted), so that the output comes sorted:
         // only what one lookup finds (bookings by start, not by change; blackouts by
         // window) is sorted on the spot, a handful of conflicts at most.
-        let positions = scope.lookups(checks.same_item, checks.related_items, |i| {
-            self.item_position(i)
-        });
-        // Items of one maintenance group share its calendar: ask it once.
-        let calendars = scope.lookups(checks.maintenance, checks.related_maintenance, |i| {
-            rules.maintenance_index(i)
-        });
+        // With a checker's table, an item's calendar is found by its position (items
+        // without bookings have none: the rules are asked for those).
+        let by_position = calendar_at.is_some();
+        let positions = scope.lookups(
+            checks.same_item || (by_position && checks.maintenance),
+            checks.related_items || (by_position && checks.related_maintenance),
+            |i| self.item_position(i),
+        );
+        let calendars = match calendar_at {
+            None => scope.lookups(checks.maintenance, checks.related_maintenance, |i| {
+                rules.maintenance_index(i)
+            }),
+            Some(table) => {
+                let find = |item: &ConfigItemId, p: Option<u32>| match p {
+                    Some(p) => table.get(p as usize).copied().filter(|&c| c != NO_CALENDAR),
+                    None => rules.maintenance_index(item),
+                };
+                let mut found = Lookups::new(if checks.maintenance {
+                    scope.items.len()
+                } else {
+                    0
+                });
+                if checks.maintenance {
+                    for (item, p) in scope.items.as_slice().iter().zip(positions.items()) {
+                        found.values.push(find(item, *p));
+                    }
+                }
+                if checks.related_maintenance {
+                    for ((_, r), p) in scope.related.as_slice().iter().zip(positions.related()) {
+                        found.values.push(find(r, *p));
+                    }
+                }
+                found
+            }
+        };
         let assignee = proposal
             .assignee
             .filter(|_| checks.assignee)
@@ -841,6 +916,14 @@ struct Lookups {
 }
 
 impl Lookups {
+    /// None found yet; the first `split` will be the items'.
+    fn new(split: usize) -> Self {
+        Lookups {
+            values: Inline::new(None),
+            split,
+        }
+    }
+
     fn items(&self) -> &[Option<u32>] {
         self.values.as_slice().get(..self.split).unwrap_or(&[])
     }
@@ -877,4 +960,58 @@ fn latest_end(
         });
     }
     latest
+}
+
+/// In a [`Checker`]'s table, an item without a maintenance calendar.
+const NO_CALENDAR: u32 = u32::MAX;
+
+/// A [`Schedule`] and [`Rules`] joined for many checks ([`Schedule::checker`]): a host that
+/// checks many proposals, or searches for free windows, against the same schedule and rules
+/// builds one and asks it. Its answers are [`Schedule::check`]'s and
+/// [`Schedule::next_windows`]'s.
+#[derive(Debug, Clone)]
+pub struct Checker<'a> {
+    schedule: &'a Schedule,
+    rules: &'a Rules,
+    /// By the schedule's item position: the item's maintenance calendar ([`NO_CALENDAR`]).
+    calendar_at: Vec<u32>,
+}
+
+impl Checker<'_> {
+    /// [`Schedule::check`] of `proposal` against the schedule and the rules.
+    ///
+    /// # Errors
+    /// As [`Schedule::check`].
+    pub fn check(
+        &self,
+        proposal: &Proposal,
+        topology: &(impl Topology + ?Sized),
+    ) -> Result<Vec<Conflict>, Error> {
+        self.schedule
+            .check_with(proposal, self.rules, Some(&self.calendar_at), topology)
+    }
+
+    /// [`Schedule::next_windows`] of `proposal` against the schedule and the rules.
+    ///
+    /// # Errors
+    /// As [`Schedule::next_windows`].
+    pub fn next_windows(
+        &self,
+        proposal: &Proposal,
+        search: &Search,
+        topology: &(impl Topology + ?Sized),
+    ) -> Result<Vec<Window>, Error> {
+        self.schedule
+            .next_windows(proposal, search, self.rules, topology)
+    }
+
+    /// The schedule it checks against.
+    pub fn schedule(&self) -> &Schedule {
+        self.schedule
+    }
+
+    /// The rules it checks against.
+    pub fn rules(&self) -> &Rules {
+        self.rules
+    }
 }

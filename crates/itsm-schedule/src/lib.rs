@@ -18,6 +18,9 @@
 //!   `&str` or `String` becomes one with `.into()`.
 //! - [`Schedule::next_windows`] finds the first free windows of a proposal's length ahead
 //!   of it (ServiceNow's defaults: 100 windows in 90 days, [`Search`]).
+//! - [`Schedule::checker`] joins a schedule and its rules once for many checks: a
+//!   [`Checker`] gives the same answers, finding each item's bookings and maintenance
+//!   calendar with one hash lookup instead of two.
 //! - [`Schedule::scan`] and [`Schedule::scan_related`] list every [`Pair`] of changes whose
 //!   windows overlap and that share an item, or a related key the host gives.
 //!
@@ -104,7 +107,7 @@ mod schedule;
 mod tree;
 mod window;
 
-pub use check::{Conflict, NoTopology, Proposal, Search, Topology};
+pub use check::{Checker, Conflict, NoTopology, Proposal, Search, Topology};
 pub use error::Error;
 pub use rules::{Blackout, Checks, Maintenance, Rules};
 pub use scan::Pair;

@@ -12,8 +12,10 @@
 //!
 //! Timed (each figure the median of [`REPS`] samples of this thread's on-CPU time):
 //! 1. checking one proposed change ([`PROPOSALS`] random ones, one to two items, one to four
-//!    hours): all the rules (the headline), all but the maintenance windows (where the
-//!    time goes), then the bookings only (same item, related items, assignee) beside
+//!    hours) through a `Checker` (the schedule and rules joined once, as a host checking
+//!    many proposals would): all the rules (the headline), the same through
+//!    `Schedule::check` (no checker; the answers compared), all but the maintenance windows
+//!    (where the time goes), then the bookings only (same item, related items, assignee) beside
 //!    `rust-lapper` doing the same lookups (a `Lapper` per item and per assignee);
 //! 2. scanning the whole calendar for pairs on a shared item and on a shared cluster: ours
 //!    (a sweep per item and per key), `rust-lapper` (a query per booking and item or key),
@@ -642,21 +644,32 @@ fn main() -> Res<()> {
         (REPS, ROUNDS)
     };
 
-    // 1. One proposed change.
-    let check_all = |rules: &Rules| -> Res<Vec<Vec<Conflict>>> {
+    // 1. One proposed change, through a checker (the schedule and the rules joined, as a
+    // host checking many proposals would), and straight through `Schedule::check`.
+    let check_all = |rules: &Rules, joined: bool| -> Res<Vec<Vec<Conflict>>> {
+        let checker = w.schedule.checker(rules);
         let mut last = Vec::new();
         for _ in 0..rounds {
             last = w
                 .proposals
                 .iter()
-                .map(|p| Ok(w.schedule.check(p, rules, &topology)?))
+                .map(|p| {
+                    Ok(if joined {
+                        checker.check(p, &topology)?
+                    } else {
+                        w.schedule.check(p, rules, &topology)?
+                    })
+                })
                 .collect::<Res<Vec<_>>>()?;
         }
         Ok(last)
     };
-    let (all_ms, all) = timed(reps, || check_all(&w.rules))?;
-    let (ours_ms, ours) = timed(reps, || check_all(&w.bookings_only))?;
-    let (no_maintenance_ms, _) = timed(reps, || check_all(&w.no_maintenance))?;
+    let (checker_ms, _) = timed(reps, || Ok(w.schedule.checker(&w.rules)))?;
+    let (all_ms, all) = timed(reps, || check_all(&w.rules, true))?;
+    let (plain_ms, plain) = timed(reps, || check_all(&w.rules, false))?;
+    let (ours_ms, ours) = timed(reps, || check_all(&w.bookings_only, true))?;
+    let (no_maintenance_ms, _) = timed(reps, || check_all(&w.no_maintenance, true))?;
+    mismatches += all.iter().zip(&plain).filter(|(a, b)| a != b).count();
     let lappers = Lappers::new(&w);
     let user_of = w.users.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let (lapper_ms, theirs) = timed(reps, || {
@@ -687,6 +700,10 @@ fn main() -> Res<()> {
     println!(
         "  all rules, {PROPOSALS} proposals, {found} with conflicts; aim under {AIM_CHECK_NS:.0} ns: {}",
         verdict(per(all_ms) < AIM_CHECK_NS)
+    );
+    println!(
+        "  the same through Schedule::check, without a checker: {:.0} ns (a checker is built in {checker_ms:.1} ms)",
+        per(plain_ms)
     );
     println!(
         "  all rules but the maintenance windows: {:.0} ns",
