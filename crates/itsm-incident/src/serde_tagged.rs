@@ -89,3 +89,67 @@ pub(crate) mod instant {
         })
     }
 }
+
+/// The direct path on its own (mutation testing showed that the tests through JSON cannot
+/// tell it from chrono's parser, which gives the same answers): what it reads, and what it
+/// leaves to chrono.
+#[cfg(all(test, feature = "serde"))]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::instant::canonical;
+    use chrono::{DateTime, Utc};
+
+    fn chrono(s: &str) -> DateTime<Utc> {
+        s.parse::<DateTime<chrono::FixedOffset>>().unwrap().to_utc()
+    }
+
+    #[test]
+    fn the_form_serialize_writes_is_read_directly_and_agrees_with_chrono() {
+        for s in [
+            "2026-03-07T22:05:09Z",
+            "1999-12-31T23:59:59Z",
+            "2026-03-07T22:05:09.5Z",
+            "2026-03-07T22:05:09.123456789Z",
+            "2026-03-07T22:05:09.000000001Z",
+            "2024-02-29T00:00:00.25Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+        ] {
+            assert_eq!(canonical(s.as_bytes()), Some(chrono(s)), "{s}");
+        }
+        // The digits count: every position's value, and the fraction scaled.
+        assert_eq!(
+            canonical(b"2026-03-07T22:05:09.5Z").map(|t| t.timestamp_subsec_nanos()),
+            Some(500_000_000)
+        );
+        assert_eq!(
+            canonical(b"1987-11-23T14:36:58Z").map(|t| t.to_rfc3339()),
+            Some("1987-11-23T14:36:58+00:00".to_owned())
+        );
+    }
+
+    #[test]
+    fn any_other_shape_is_left_to_chrono() {
+        for s in [
+            "2026-03-07T22:05:09+01:00",
+            "2026-03-07 22:05:09Z",
+            "2026/03/07T22:05:09Z",
+            "2026-03-07T22-05:09Z",
+            "2026-03-07T22:05:09",
+            "2026-03-07T22:05:09z",
+            "2026-03-07T22:05:09.Z",
+            "2026-03-07T22:05:09.1234567891Z",
+            "2026-03-07T22:05:09.5",
+            "2026-03-07T22:05:60Z",
+            "2026-02-30T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-03-07T24:00:00Z",
+            "20x6-03-07T22:05:09Z",
+            "2026-03-07T22:05:09.12a4Z",
+            "2026-03-07T22:05",
+            "",
+        ] {
+            assert_eq!(canonical(s.as_bytes()), None, "{s}");
+        }
+    }
+}

@@ -766,3 +766,39 @@ fn kind_problem(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules a vendor's transition is checked against at load, where they differ from
+    /// [`TRANSITIONS`]: reopen runs from closed too (as from resolved), close and unassign
+    /// from the open kinds only (mutants: each guard made `true`).
+    #[test]
+    fn reopen_close_and_unassign_run_from_the_kinds_they_name_only() {
+        assert_eq!(kind_rule(S::Closed, C::Reopen), Some(S::InProgress));
+        assert_eq!(kind_rule(S::Resolved, C::Reopen), Some(S::InProgress));
+        assert_eq!(kind_rule(S::OnHold, C::Reopen), None);
+        assert_eq!(kind_rule(S::OnHold, C::Close), Some(S::Closed));
+        assert_eq!(kind_rule(S::Closed, C::Close), None);
+        assert_eq!(kind_rule(S::Canceled, C::Close), None);
+        assert_eq!(kind_rule(S::OnHold, C::Unassign), Some(S::OnHold));
+        assert_eq!(kind_rule(S::Resolved, C::Unassign), None);
+    }
+
+    /// Each preset names itself, and its spec round-trips (mutants: `From<Workflow>`
+    /// returning a default spec, GLPI's name left out).
+    #[test]
+    fn presets_name_themselves_and_their_specs_round_trip() {
+        for (workflow, name) in [
+            (Workflow::servicenow(), "servicenow"),
+            (Workflow::itop(), "itop"),
+            (Workflow::glpi(), "glpi"),
+        ] {
+            assert_eq!(workflow.name(), name);
+            let spec = WorkflowSpec::from(workflow.clone());
+            assert_eq!(&spec, workflow.spec());
+            assert_eq!(Workflow::new(spec), Ok(workflow));
+        }
+    }
+}

@@ -872,3 +872,67 @@ fn entered_moves_the_kind_only_between_open_states() {
         assert_eq!(after.kind(), StatusKind::Resolved, "{kind:?}");
     }
 }
+
+/// Every kind of state a vendor's workflow enters moves the timeline to that kind's
+/// category with the mark that leads there: from new, open acknowledges; from pending,
+/// open resumes; from resolved, open reopens; pending pauses; resolved, closed and
+/// canceled mark as much; a state of the category the timeline is in adds nothing
+/// (mutants: each arm of `entered` deleted, the guard `phase == New` made `true`). A
+/// reprioritization sets the timeline's priority (mutant: its arm deleted).
+#[test]
+fn each_kind_of_state_entered_marks_the_timeline_as_its_category_does() {
+    let entered = |h: i64, kind| Event::Entered {
+        at: t(h),
+        by: agent().user,
+        state: "vendor".into(),
+        kind,
+    };
+    let marks = |log: &[Event]| -> Vec<&'static str> {
+        itsm_incident::timeline(log)
+            .unwrap()
+            .marks()
+            .iter()
+            .map(|m| m.kind.name())
+            .collect()
+    };
+    let reported = common::ev::reported(t(0));
+    let cases: [(&[StatusKind], &[&str]); 7] = [
+        (&[StatusKind::InProgress], &["acknowledged"]),
+        (&[StatusKind::New], &[]),
+        (
+            &[
+                StatusKind::InProgress,
+                StatusKind::OnHold,
+                StatusKind::InProgress,
+            ],
+            &["acknowledged", "paused", "resumed"],
+        ),
+        (
+            &[StatusKind::Resolved, StatusKind::InProgress],
+            &["resolved", "reopened"],
+        ),
+        (
+            &[
+                StatusKind::InProgress,
+                StatusKind::Resolved,
+                StatusKind::Closed,
+            ],
+            &["acknowledged", "resolved", "closed"],
+        ),
+        (&[StatusKind::Canceled], &["canceled"]),
+        (
+            &[StatusKind::InProgress, StatusKind::InProgress],
+            &["acknowledged"],
+        ),
+    ];
+    for (kinds, want) in cases {
+        let mut log = vec![reported.clone()];
+        log.extend((1..).zip(kinds).map(|(h, k)| entered(h, *k)));
+        assert_eq!(marks(&log), want, "{kinds:?}");
+    }
+    let log = [reported, common::ev::reprioritized(t(1), 1, 1)];
+    let timeline = itsm_incident::timeline(&log).unwrap();
+    let first = itsm_incident::timeline(&log[..1]).unwrap();
+    assert_eq!(timeline.spec().priority, Some(1));
+    assert_ne!(first.spec().priority, Some(1));
+}
