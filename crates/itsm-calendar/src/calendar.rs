@@ -60,7 +60,7 @@ fn nanos<Tz: TimeZone>(t: &DateTime<Tz>) -> Option<i64> {
         .checked_add(i64::from(t.timestamp_subsec_nanos()))
 }
 
-fn wide(d: Duration) -> i128 {
+pub(crate) fn wide(d: Duration) -> i128 {
     i128::from(d.num_seconds()) * i128::from(NS) + i128::from(d.subsec_nanos())
 }
 
@@ -545,10 +545,7 @@ impl Calendar {
                 let (a, b) = (self.at(f, start)?, self.at(f, end)?);
                 Ok(b >= a && f.position(b) - f.position(a) == b - a)
             }
-            Kind::Open(lazy) => {
-                let wall = wide(end.to_utc() - start.to_utc());
-                Ok(wall >= 0 && lazy.covers(start, end, wall)?)
-            }
+            Kind::Open(lazy) => lazy.covers(start, end),
         }
     }
 

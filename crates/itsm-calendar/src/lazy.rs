@@ -588,17 +588,19 @@ impl Lazy {
         Ok(head + middle + last)
     }
 
-    /// Whether `[a, b)`, `wall` nanoseconds long (not negative), is all open time. Within
-    /// one year the interval holding `a` answers (the window starts closed, or ends inside
-    /// the interval); otherwise the open time between them must be the wall time.
+    /// Whether `[a, b)` is all open time (an empty window is; a reversed one is not).
+    /// Within one year the interval holding `a` answers (the window starts closed, or ends
+    /// inside the interval); otherwise the open time between them must be the wall time.
     // Out of line: the explicit horizon's queries, which share their callers, stay small.
     #[inline(never)]
     pub(crate) fn covers<Tz1: TimeZone, Tz2: TimeZone>(
         &self,
         a: &DateTime<Tz1>,
         b: &DateTime<Tz2>,
-        wall: i128,
     ) -> Result<bool, Error> {
+        if b.naive_utc() < a.naive_utc() {
+            return Ok(false);
+        }
         let ((ya, ra), (yb, rb)) = (split(a), split(b));
         if ya == yb && ra < rb {
             let year = self
@@ -615,6 +617,7 @@ impl Lazy {
                 _ => false,
             });
         }
+        let wall = crate::calendar::wide(b.to_utc() - a.to_utc());
         Ok(self.duration(a, b)? == wall)
     }
 
