@@ -786,6 +786,56 @@ mod tests {
         assert_eq!(kind_rule(S::Resolved, C::Unassign), None);
     }
 
+    /// What `Workflow::new` says of a transition the kinds' rules refuse, and accepts
+    /// (mutants: the guards on `unassign` and on an empty command made `false`, the vendor
+    /// rule's `&&` made `||`).
+    #[test]
+    fn transitions_are_checked_against_the_options_and_the_kinds() {
+        let with = |t: TransitionSpec, unassign: bool| {
+            let mut spec = WorkflowSpec {
+                unassign,
+                ..WorkflowSpec::default()
+            };
+            spec.transitions.push(t);
+            Workflow::new(spec).map_err(|e| e.to_string())
+        };
+        let unassign = || TransitionSpec::new("in_progress", "unassign", "in_progress");
+        let err = with(unassign(), false).unwrap_err();
+        assert!(
+            err.contains("`unassign` needs the workflow's `unassign` option"),
+            "{err}"
+        );
+        assert!(with(unassign(), true).is_ok());
+        let err = with(TransitionSpec::new("in_progress", "", "in_progress"), false).unwrap_err();
+        assert!(err.contains("a transition needs a command name"), "{err}");
+        // A vendor command that keeps the kind runs from any state, resolved included.
+        let note = with(
+            TransitionSpec::new("resolved", "annotate", "resolved"),
+            false,
+        );
+        assert!(note.is_ok(), "{note:?}");
+        assert!(
+            note.unwrap()
+                .commands_from("resolved")
+                .contains(&"annotate".to_owned())
+        );
+        let err = with(TransitionSpec::new("resolved", "annotate", "closed"), false).unwrap_err();
+        assert!(err.contains("a vendor transition keeps the kind"), "{err}");
+    }
+
+    /// A vendor transition given twice is one command (mutant: `commands_from`'s "not
+    /// listed yet" `&&` made `||`, which lists it twice).
+    #[test]
+    fn a_vendor_command_given_twice_is_listed_once() {
+        let mut spec = WorkflowSpec::default();
+        for _ in 0..2 {
+            let note = TransitionSpec::new("resolved", "annotate", "resolved");
+            spec.transitions.push(note);
+        }
+        let commands = Workflow::new(spec).unwrap().commands_from("resolved");
+        assert_eq!(commands.iter().filter(|c| *c == "annotate").count(), 1);
+    }
+
     /// Each preset names itself, and its spec round-trips (mutants: `From<Workflow>`
     /// returning a default spec, GLPI's name left out).
     #[test]
