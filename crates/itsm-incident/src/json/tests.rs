@@ -92,7 +92,12 @@ fn every_variant_written_canonically_takes_the_fast_path() {
         format!(
             r#"{{"type":"entered","at":"2026-03-02T09:00:00Z",{by},"state":"assigned","kind":"in_progress"}}"#
         ),
-        // The tag after a nested object and an array, which the tag's search skips.
+        // The tag after a literal and a number, which the tag's search skips.
+        format!(r#"{{"auto":true,"at":"2026-03-09T08:00:00Z",{by},"type":"closed"}}"#),
+        format!(
+            r#"{{"at":"2026-03-02T09:00:00Z","impact":2,{by},"type":"reprioritized","urgency":3,"priority":4,"explanation":{{"matrix":"servicenow","impact":{{"value":2,"label":"Medium"}},"urgency":{{"value":3,"label":"Low"}},"priority":{{"value":4,"label":"Low"}},"rule":{{"kind":"cell"}}}}}}"#
+        ),
+        // The tag after a nested object, which the tag's search skips.
         format!(
             r#"{{"at":"2026-03-02T09:00:00Z",{by},"report":{{"id":"00000000-0000-0000-0000-000000000001","caller":"00000000-0000-0000-0000-000000000009","channel":{{"other":"pager"}},"category":"network","configuration_item":null,"service":null,"impact":1,"urgency":2,"description":"switch [down]"}},"type":"reported","priority":2,"explanation":{{"matrix":"servicenow","impact":{{"value":1,"label":"High"}},"urgency":{{"value":2,"label":"Medium"}},"priority":{{"value":2,"label":"High"}},"rule":{{"kind":"cell"}}}}}}"#
         ),
