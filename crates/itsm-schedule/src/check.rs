@@ -581,6 +581,7 @@ impl Schedule {
                 }
             }
         }
+        // Items of one maintenance group share its calendar: each calendar is asked once.
         let mut covered = Covered::new();
         if checks.maintenance {
             for (&item, ix) in scope.items.as_slice().iter().zip(calendars.items()) {
