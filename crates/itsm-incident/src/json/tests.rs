@@ -92,7 +92,11 @@ fn every_variant_written_canonically_takes_the_fast_path() {
         format!(
             r#"{{"type":"entered","at":"2026-03-02T09:00:00Z",{by},"state":"assigned","kind":"in_progress"}}"#
         ),
-        // The tag after a literal and a number, which the tag's search skips.
+        // The tag after a string with escapes, a literal and a number, which the tag's
+        // search skips.
+        format!(
+            r#"{{"notes":"a \"quoted\" \\ note","code":"fixed",{by},"at":"2026-03-02T09:00:00Z","type":"resolved"}}"#
+        ),
         format!(r#"{{"auto":true,"at":"2026-03-09T08:00:00Z",{by},"type":"closed"}}"#),
         format!(
             r#"{{"at":"2026-03-02T09:00:00Z","impact":2,{by},"type":"reprioritized","urgency":3,"priority":4,"explanation":{{"matrix":"servicenow","impact":{{"value":2,"label":"Medium"}},"urgency":{{"value":3,"label":"Low"}},"priority":{{"value":4,"label":"Low"}},"rule":{{"kind":"cell"}}}}}}"#
