@@ -36,6 +36,13 @@ fn work_started(rest: &str) -> String {
     format!(r#"{{"type":"work_started","at":"2026-03-02T09:00:00Z","by":"{USER}"{rest}}}"#)
 }
 
+/// A reported event whose explanation's rule is a formula with `offset`, as written.
+fn formula(offset: &str) -> String {
+    format!(
+        r#"{{"type":"reported","at":"2026-03-02T09:00:00Z","by":"{USER}","report":{{"id":"{USER}","caller":"{USER}","channel":{{"other":"fax"}},"impact":2,"urgency":3,"description":"x"}},"priority":4,"explanation":{{"matrix":"m","impact":{{"value":2,"label":"M"}},"urgency":{{"value":3,"label":"L"}},"priority":{{"value":4,"label":"L"}},"rule":{{"kind":"formula","offset":{offset},"divisor":10,"rounding":"floor"}}}}}}"#
+    )
+}
+
 #[test]
 fn the_canonical_form_takes_the_fast_path() {
     assert!(agree(&work_started("")));
@@ -101,6 +108,12 @@ fn every_variant_written_canonically_takes_the_fast_path() {
         format!(
             r#"{{"at":"2026-03-02T09:00:00Z","impact":2,{by},"type":"reprioritized","urgency":3,"priority":4,"explanation":{{"matrix":"servicenow","impact":{{"value":2,"label":"Medium"}},"urgency":{{"value":3,"label":"Low"}},"priority":{{"value":4,"label":"Low"}},"rule":{{"kind":"cell"}}}}}}"#
         ),
+        // A formula's rule: the smallest offset, then zero (one digit, no leading zero).
+        include_str!("../../../../fuzz/corpus/incident_event_json/seed-02-reported-formula")
+            .trim()
+            .to_owned(),
+        formula("0"),
+        formula("17"),
         // The tag after a nested object, which the tag's search skips.
         format!(
             r#"{{"at":"2026-03-02T09:00:00Z",{by},"report":{{"id":"00000000-0000-0000-0000-000000000001","caller":"00000000-0000-0000-0000-000000000009","channel":{{"other":"pager"}},"category":"network","configuration_item":null,"service":null,"impact":1,"urgency":2,"description":"switch [down]"}},"type":"reported","priority":2,"explanation":{{"matrix":"servicenow","impact":{{"value":1,"label":"High"}},"urgency":{{"value":2,"label":"Medium"}},"priority":{{"value":2,"label":"High"}},"rule":{{"kind":"cell"}}}}}}"#
@@ -136,6 +149,13 @@ fn what_the_fast_path_leaves_is_decided_by_the_generic_path() {
         ),
         format!(r#"["work_started","2026-03-02T09:00:00Z","{USER}"]"#),
         format!(r#"{{"typ\u0065":"work_started","at":"2026-03-02T09:00:00Z","by":"{USER}"}}"#),
+        format!(
+            r#"{{"type":"escalated","by":"{USER}","at":"2026-03-02T09:00:00Z","kind":"functional","level":01}}"#
+        ),
+        formula("-0"),
+        formula("-32769"),
+        formula("32768"),
+        formula("007"),
         "{}".to_owned(),
         String::new(),
         "[".repeat(200),
