@@ -123,6 +123,55 @@ fn every_variant_written_canonically_takes_the_fast_path() {
     }
 }
 
+/// Every value of the enums the fast path reads by name takes the fast path: channels,
+/// roundings, escalation kinds, link kinds (mutants: each name's arm deleted). A cell rule
+/// with a formula's keys beside it is answered as `serde_json` answers it, whichever path
+/// answers (`serde_json` ignores them too, so the guard that leaves it to the generic path
+/// decides the path only: its mutants are equivalent, see docs/mutants.md).
+#[test]
+fn every_named_value_takes_the_fast_path() {
+    let at = r#""at":"2026-03-02T09:00:00Z""#;
+    let by = format!(r#""by":"{USER}""#);
+    let mut texts = Vec::new();
+    for channel in [
+        "phone",
+        "email",
+        "self_service",
+        "chat",
+        "walk_in",
+        "monitoring",
+        "unspecified",
+    ] {
+        let text = formula("3").replace(r#"{"other":"fax"}"#, &format!(r#""{channel}""#));
+        assert!(text.contains(channel), "{text}");
+        texts.push(text);
+    }
+    for rounding in ["floor", "ceil", "half_away_from_zero"] {
+        texts.push(formula("3").replace(r#""floor""#, &format!(r#""{rounding}""#)));
+    }
+    for kind in ["functional", "hierarchical"] {
+        texts.push(format!(
+            r#"{{"type":"escalated",{at},{by},"kind":"{kind}","level":2}}"#
+        ));
+    }
+    for kind in ["problem", "change", "parent", "child"] {
+        texts.push(format!(
+            r#"{{"type":"linked",{at},{by},"link":{{"kind":"{kind}","id":"{USER}"}}}}"#
+        ));
+    }
+    for text in &texts {
+        assert!(agree(text), "{text}");
+    }
+    for extra in [r#","offset":1"#, r#","divisor":2"#, r#","rounding":"ceil""#] {
+        let text = formula("3").replace(
+            r#"{"kind":"formula","offset":3,"divisor":10,"rounding":"floor"}"#,
+            &format!(r#"{{"kind":"cell"{extra}}}"#),
+        );
+        assert!(text.contains(r#""kind":"cell""#), "{text}");
+        agree(&text);
+    }
+}
+
 #[test]
 fn what_the_fast_path_leaves_is_decided_by_the_generic_path() {
     for text in [
