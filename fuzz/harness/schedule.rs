@@ -439,12 +439,12 @@ pub fn compare(model: &Model, proposals: &[Proposal], search: &Search) {
             "check of {p:?}"
         );
         assert_eq!(checker.check(p, &topology), got, "checker's check of {p:?}");
+        let got = schedule.next_windows(p, search, &rules, &topology);
         assert_eq!(
             checker.next_windows(p, search, &topology),
-            schedule.next_windows(p, search, &rules, &topology),
+            got,
             "checker's free windows of {p:?}"
         );
-        let got = schedule.next_windows(p, search, &rules, &topology);
         assert_eq!(
             got.ok(),
             Some(next_windows(model, &kept, p, search)),

@@ -19,7 +19,6 @@ use crate::answers::Resilience;
 use crate::builder::ARC_EDGE;
 use crate::graph::Graph;
 use crate::rows::{NONE, bit, set_bit};
-use crate::workspace::BATCH;
 
 /// The nodes upstream of some starts (whose failure can reach one of them), nearest first:
 /// breadth first along the reverse rows, each node's sources taken in [`NodeId`] order (as
@@ -491,38 +490,22 @@ impl<'g> Failures<'g> {
         let mut region = Vec::new();
         if (target as usize) < n {
             set_bit(&mut scope, target as usize);
-            for &u in graph.reverse.row(target) {
-                if !bit(&scope, u as usize) && !is_masked(u) {
+            let mut take = |u: u32| {
+                let new = !bit(&scope, u as usize) && !is_masked(u);
+                if new {
                     set_bit(&mut scope, u as usize);
-                    region.push(u);
                 }
-            }
-            // Breadth-first, `BATCH` nodes at a time: their rows' bounds, then their first
-            // arcs, are read together, so that the cache misses of a batch overlap (one
-            // node at a time, each row waits for the last; the region is in the same order).
-            let mut head = 0usize;
-            while head < region.len() {
-                let stop = (head + BATCH).min(region.len());
-                let mut bounds = [(0usize, 0usize); BATCH];
-                for (slot, &u) in bounds.iter_mut().zip(region.get(head..stop).unwrap_or(&[])) {
-                    *slot = graph.reverse.range(u);
-                }
-                let bounds = bounds.get(..stop - head).unwrap_or(&[]);
-                let mut ahead = 0u32;
-                for &(lo, _) in bounds {
-                    ahead ^= graph.reverse.cols.get(lo).copied().unwrap_or(0);
-                }
-                std::hint::black_box(ahead);
-                for &(lo, hi) in bounds {
-                    for &u in graph.reverse.cols.get(lo..hi).unwrap_or(&[]) {
-                        if !bit(&scope, u as usize) && !is_masked(u) {
-                            set_bit(&mut scope, u as usize);
-                            region.push(u);
-                        }
-                    }
-                }
-                head = stop;
-            }
+                new
+            };
+            region.extend(
+                graph
+                    .reverse
+                    .row(target)
+                    .iter()
+                    .copied()
+                    .filter(|&u| take(u)),
+            );
+            std::hint::black_box(graph.reverse.extend_breadth_first(&mut region, 0, take));
         }
         let mut state = vec![UNKNOWN; n];
         let closure = Closure::new(graph, scope, lost);

@@ -45,29 +45,13 @@ pub(crate) fn locality_order(rows: &Rows, n: usize) -> Vec<u32> {
         }
         let Ok(root) = u32::try_from(root) else { break };
         set_bit(&mut seen, root as usize);
-        let mut head = order.len();
+        let head = order.len();
         order.push(root);
-        while head < order.len() {
-            let stop = (head + BATCH).min(order.len());
-            let batch = order.get(head..stop).unwrap_or(&[]);
-            let mut bounds = [(0usize, 0usize); BATCH];
-            for (slot, &u) in bounds.iter_mut().zip(batch) {
-                *slot = rows.range(u);
-            }
-            let bounds = bounds.get(..stop - head).unwrap_or(&[]);
-            for &(lo, _) in bounds {
-                ahead ^= rows.cols.get(lo).copied().unwrap_or(0);
-            }
-            for &(lo, hi) in bounds {
-                for &v in rows.cols.get(lo..hi).unwrap_or(&[]) {
-                    if !bit(&seen, v as usize) {
-                        set_bit(&mut seen, v as usize);
-                        order.push(v);
-                    }
-                }
-            }
-            head = stop;
-        }
+        ahead ^= rows.extend_breadth_first(&mut order, head, |v| {
+            let new = !bit(&seen, v as usize);
+            set_bit(&mut seen, v as usize);
+            new
+        });
     }
     std::hint::black_box(ahead);
     order
@@ -98,6 +82,41 @@ impl Rows {
     pub(crate) fn row(&self, u: u32) -> &[u32] {
         let (lo, hi) = self.range(u);
         self.cols.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// Works through `queue[head..]` breadth-first: appends each target of a queued node's
+    /// row that `take` accepts, in row order, until the queue is worked through.
+    /// [`BATCH`] nodes at a time, their rows' bounds, then their first arcs, are read
+    /// together, so that the cache misses of a batch overlap (one node at a time, each row
+    /// would wait for the last). Returns the first arcs read, folded (for `black_box`, so
+    /// that those reads are not dropped).
+    pub(crate) fn extend_breadth_first(
+        &self,
+        queue: &mut Vec<u32>,
+        mut head: usize,
+        mut take: impl FnMut(u32) -> bool,
+    ) -> u32 {
+        let mut ahead = 0u32;
+        while head < queue.len() {
+            let stop = (head + BATCH).min(queue.len());
+            let mut bounds = [(0usize, 0usize); BATCH];
+            for (slot, &u) in bounds.iter_mut().zip(queue.get(head..stop).unwrap_or(&[])) {
+                *slot = self.range(u);
+            }
+            let bounds = bounds.get(..stop - head).unwrap_or(&[]);
+            for &(lo, _) in bounds {
+                ahead ^= self.cols.get(lo).copied().unwrap_or(0);
+            }
+            for &(lo, hi) in bounds {
+                for &v in self.cols.get(lo..hi).unwrap_or(&[]) {
+                    if take(v) {
+                        queue.push(v);
+                    }
+                }
+            }
+            head = stop;
+        }
+        ahead
     }
 
     /// Every row's range, in node order.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use itsm_core::{ChangeId, ConfigItemId, UserId};
 
+use crate::checker::NO_CALENDAR;
 use crate::error::Error;
 use crate::inline::Inline;
 use crate::rules::Rules;
@@ -358,21 +359,31 @@ impl Scope {
     }
 
     /// `find` of each item (when `items`), then of each related item (when `related`), all
-    /// made before any is used, so that their cache misses overlap.
+    /// made before any is used, so that their cache misses overlap. `find` is also given
+    /// what `prior` found for the same item (`None` without `prior`, or when it did not
+    /// look the item up).
     fn lookups(
         &self,
         items: bool,
         related: bool,
-        find: impl Fn(&ConfigItemId) -> Option<u32>,
+        prior: Option<&Lookups>,
+        find: impl Fn(&ConfigItemId, Option<u32>) -> Option<u32>,
     ) -> Lookups {
+        let known = |values: &[Option<u32>], k: usize| values.get(k).copied().flatten();
         let mut found = Lookups::new(if items { self.items.len() } else { 0 });
         if items {
-            found.values.extend(self.items.as_slice().iter().map(&find));
-        }
-        if related {
+            let before = prior.map_or(&[][..], Lookups::items);
+            let items = self.items.as_slice().iter().enumerate();
             found
                 .values
-                .extend(self.related.as_slice().iter().map(|(_, r)| find(r)));
+                .extend(items.map(|(k, i)| find(i, known(before, k))));
+        }
+        if related {
+            let before = prior.map_or(&[][..], Lookups::related);
+            let pairs = self.related.as_slice().iter().enumerate();
+            found
+                .values
+                .extend(pairs.map(|(k, (_, r))| find(r, known(before, k))));
         }
         found
     }
@@ -428,8 +439,8 @@ impl Schedule {
     }
 
     /// [`Schedule::check`], finding items' maintenance calendars by their position in the
-    /// schedule when `calendar_at` is given (a [`Checker`]'s table).
-    fn check_with(
+    /// schedule when `calendar_at` is given (a [`Checker`](crate::Checker)'s table).
+    pub(crate) fn check_with(
         &self,
         proposal: &Proposal,
         rules: &Rules,
@@ -449,36 +460,6 @@ impl Schedule {
         // Sorted as it comes (see `conflicts`); a booking may list an item twice.
         out.dedup();
         Ok(out)
-    }
-
-    /// This schedule and `rules` joined for many checks: [`Checker::check`] answers as
-    /// [`Schedule::check`] does, finding each item's bookings and maintenance calendar with
-    /// one hash lookup instead of two. Building it costs a lookup per item of the schedule.
-    ///
-    /// ```
-    /// use chrono::{TimeZone, Utc};
-    /// use itsm_core::{ChangeId, ConfigItemId};
-    /// use itsm_schedule::{Checks, Limits, NoTopology, Proposal, Rules, Schedule, ScheduledChange, Window};
-    ///
-    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 7, h, 0, 0).unwrap();
-    /// let db = ConfigItemId::from_u128(10);
-    /// let (schedule, _) = Schedule::build([ScheduledChange::new(ChangeId::from_u128(1), vec![db], Some(at(20)), Some(at(23)))], &Limits::new());
-    /// let rules = Rules::new(Checks::all(), vec![], vec![])?;
-    /// let checker = schedule.checker(&rules);
-    /// let upgrade = Proposal::new(vec![db], Window::new(at(22), at(23))?);
-    /// assert_eq!(checker.check(&upgrade, &NoTopology)?, schedule.check(&upgrade, &rules, &NoTopology)?);
-    /// # Ok::<(), itsm_schedule::Error>(())
-    /// ```
-    pub fn checker<'a>(&'a self, rules: &'a Rules) -> Checker<'a> {
-        let calendar_at = (0..)
-            .map_while(|p| self.item_id(p))
-            .map(|item| rules.maintenance_index(item).unwrap_or(NO_CALENDAR))
-            .collect();
-        Checker {
-            schedule: self,
-            rules,
-            calendar_at,
-        }
     }
 
     fn excluded(&self, proposal: &Proposal) -> Option<u32> {
@@ -514,35 +495,20 @@ impl Schedule {
         let positions = scope.lookups(
             checks.same_item || (by_position && checks.maintenance),
             checks.related_items || (by_position && checks.related_maintenance),
-            |i| self.item_position(i),
+            None,
+            |i, _| self.item_position(i),
         );
-        let calendars = match calendar_at {
-            None => scope.lookups(checks.maintenance, checks.related_maintenance, |i| {
-                rules.maintenance_index(i)
-            }),
-            Some(table) => {
-                let find = |item: &ConfigItemId, p: Option<u32>| match p {
-                    Some(p) => table.get(p as usize).copied().filter(|&c| c != NO_CALENDAR),
-                    None => rules.maintenance_index(item),
-                };
-                let mut found = Lookups::new(if checks.maintenance {
-                    scope.items.len()
-                } else {
-                    0
-                });
-                if checks.maintenance {
-                    for (item, p) in scope.items.as_slice().iter().zip(positions.items()) {
-                        found.values.push(find(item, *p));
-                    }
+        let calendars = scope.lookups(
+            checks.maintenance,
+            checks.related_maintenance,
+            by_position.then_some(&positions),
+            |i, position| match (calendar_at, position) {
+                (Some(table), Some(p)) => {
+                    table.get(p as usize).copied().filter(|&c| c != NO_CALENDAR)
                 }
-                if checks.related_maintenance {
-                    for ((_, r), p) in scope.related.as_slice().iter().zip(positions.related()) {
-                        found.values.push(find(r, *p));
-                    }
-                }
-                found
-            }
-        };
+                _ => rules.maintenance_index(i),
+            },
+        );
         let assignee = proposal
             .assignee
             .filter(|_| checks.assignee)
@@ -961,58 +927,4 @@ fn latest_end(
         });
     }
     latest
-}
-
-/// In a [`Checker`]'s table, an item without a maintenance calendar.
-const NO_CALENDAR: u32 = u32::MAX;
-
-/// A [`Schedule`] and [`Rules`] joined for many checks ([`Schedule::checker`]): a host that
-/// checks many proposals, or searches for free windows, against the same schedule and rules
-/// builds one and asks it. Its answers are [`Schedule::check`]'s and
-/// [`Schedule::next_windows`]'s.
-#[derive(Debug, Clone)]
-pub struct Checker<'a> {
-    schedule: &'a Schedule,
-    rules: &'a Rules,
-    /// By the schedule's item position: the item's maintenance calendar ([`NO_CALENDAR`]).
-    calendar_at: Vec<u32>,
-}
-
-impl Checker<'_> {
-    /// [`Schedule::check`] of `proposal` against the schedule and the rules.
-    ///
-    /// # Errors
-    /// As [`Schedule::check`].
-    pub fn check(
-        &self,
-        proposal: &Proposal,
-        topology: &(impl Topology + ?Sized),
-    ) -> Result<Vec<Conflict>, Error> {
-        self.schedule
-            .check_with(proposal, self.rules, Some(&self.calendar_at), topology)
-    }
-
-    /// [`Schedule::next_windows`] of `proposal` against the schedule and the rules.
-    ///
-    /// # Errors
-    /// As [`Schedule::next_windows`].
-    pub fn next_windows(
-        &self,
-        proposal: &Proposal,
-        search: &Search,
-        topology: &(impl Topology + ?Sized),
-    ) -> Result<Vec<Window>, Error> {
-        self.schedule
-            .next_windows(proposal, search, self.rules, topology)
-    }
-
-    /// The schedule it checks against.
-    pub fn schedule(&self) -> &Schedule {
-        self.schedule
-    }
-
-    /// The rules it checks against.
-    pub fn rules(&self) -> &Rules {
-        self.rules
-    }
 }

@@ -98,6 +98,7 @@
 #![deny(missing_docs)]
 
 mod check;
+mod checker;
 mod error;
 mod hash;
 mod inline;
@@ -107,7 +108,8 @@ mod schedule;
 mod tree;
 mod window;
 
-pub use check::{Checker, Conflict, NoTopology, Proposal, Search, Topology};
+pub use check::{Conflict, NoTopology, Proposal, Search, Topology};
+pub use checker::Checker;
 pub use error::Error;
 pub use rules::{Blackout, Checks, Maintenance, Rules};
 pub use scan::Pair;

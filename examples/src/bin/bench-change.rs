@@ -647,17 +647,16 @@ fn main() -> Res<()> {
     // 1. One proposed change, through a checker (the schedule and the rules joined, as a
     // host checking many proposals would), and straight through `Schedule::check`.
     let check_all = |rules: &Rules, joined: bool| -> Res<Vec<Vec<Conflict>>> {
-        let checker = w.schedule.checker(rules);
+        let checker = joined.then(|| w.schedule.checker(rules));
         let mut last = Vec::new();
         for _ in 0..rounds {
             last = w
                 .proposals
                 .iter()
                 .map(|p| {
-                    Ok(if joined {
-                        checker.check(p, &topology)?
-                    } else {
-                        w.schedule.check(p, rules, &topology)?
+                    Ok(match &checker {
+                        Some(checker) => checker.check(p, &topology)?,
+                        None => w.schedule.check(p, rules, &topology)?,
                     })
                 })
                 .collect::<Res<Vec<_>>>()?;

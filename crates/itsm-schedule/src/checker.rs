@@ -1,0 +1,93 @@
+//! A schedule and its rules joined once, for a host that checks many proposals.
+
+use crate::check::{Conflict, Proposal, Search, Topology};
+use crate::error::Error;
+use crate::rules::Rules;
+use crate::schedule::Schedule;
+use crate::window::Window;
+
+impl Schedule {
+    /// This schedule and `rules` joined for many checks: [`Checker::check`] answers as
+    /// [`Schedule::check`] does, finding each item's bookings and maintenance calendar with
+    /// one hash lookup instead of two. Building it costs a lookup per item of the schedule.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use itsm_core::{ChangeId, ConfigItemId};
+    /// use itsm_schedule::{Checks, Limits, NoTopology, Proposal, Rules, Schedule, ScheduledChange, Window};
+    ///
+    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 7, h, 0, 0).unwrap();
+    /// let db = ConfigItemId::from_u128(10);
+    /// let (schedule, _) = Schedule::build([ScheduledChange::new(ChangeId::from_u128(1), vec![db], Some(at(20)), Some(at(23)))], &Limits::new());
+    /// let rules = Rules::new(Checks::all(), vec![], vec![])?;
+    /// let checker = schedule.checker(&rules);
+    /// let upgrade = Proposal::new(vec![db], Window::new(at(22), at(23))?);
+    /// assert_eq!(checker.check(&upgrade, &NoTopology)?, schedule.check(&upgrade, &rules, &NoTopology)?);
+    /// # Ok::<(), itsm_schedule::Error>(())
+    /// ```
+    pub fn checker<'a>(&'a self, rules: &'a Rules) -> Checker<'a> {
+        let calendar_at = (0..)
+            .map_while(|p| self.item_id(p))
+            .map(|item| rules.maintenance_index(item).unwrap_or(NO_CALENDAR))
+            .collect();
+        Checker {
+            schedule: self,
+            rules,
+            calendar_at,
+        }
+    }
+}
+
+/// In a [`Checker`]'s table, an item without a maintenance calendar.
+pub(crate) const NO_CALENDAR: u32 = u32::MAX;
+
+/// A [`Schedule`] and [`Rules`] joined for many checks ([`Schedule::checker`]): a host that
+/// checks many proposals, or searches for free windows, against the same schedule and rules
+/// builds one and asks it. Its answers are [`Schedule::check`]'s and
+/// [`Schedule::next_windows`]'s.
+#[derive(Debug, Clone)]
+pub struct Checker<'a> {
+    schedule: &'a Schedule,
+    rules: &'a Rules,
+    /// By the schedule's item position: the item's maintenance calendar ([`NO_CALENDAR`]).
+    calendar_at: Vec<u32>,
+}
+
+impl Checker<'_> {
+    /// [`Schedule::check`] of `proposal` against the schedule and the rules.
+    ///
+    /// # Errors
+    /// As [`Schedule::check`].
+    pub fn check(
+        &self,
+        proposal: &Proposal,
+        topology: &(impl Topology + ?Sized),
+    ) -> Result<Vec<Conflict>, Error> {
+        self.schedule
+            .check_with(proposal, self.rules, Some(&self.calendar_at), topology)
+    }
+
+    /// [`Schedule::next_windows`] of `proposal` against the schedule and the rules.
+    ///
+    /// # Errors
+    /// As [`Schedule::next_windows`].
+    pub fn next_windows(
+        &self,
+        proposal: &Proposal,
+        search: &Search,
+        topology: &(impl Topology + ?Sized),
+    ) -> Result<Vec<Window>, Error> {
+        self.schedule
+            .next_windows(proposal, search, self.rules, topology)
+    }
+
+    /// The schedule it checks against.
+    pub fn schedule(&self) -> &Schedule {
+        self.schedule
+    }
+
+    /// The rules it checks against.
+    pub fn rules(&self) -> &Rules {
+        self.rules
+    }
+}
