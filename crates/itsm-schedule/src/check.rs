@@ -326,15 +326,22 @@ struct Scope {
 }
 
 impl Scope {
-    #[inline]
-    fn new(proposal: &Proposal, rules: &Rules, topology: &(impl Topology + ?Sized)) -> Self {
-        // Built in place (a scope is some 700 bytes: moving it costs a copy), sorted by the
-        // ids' numbers, which order them as the ids do, with two comparisons, not a memcmp.
+    /// An empty scope. A scope is some 700 bytes: it is made empty where it is used and
+    /// filled there ([`Scope::fill`]), as returning a filled one copied it.
+    #[inline(always)]
+    fn empty() -> Self {
         let nil = ConfigItemId::from_u128(0);
-        let mut scope = Scope {
+        Scope {
             items: Inline::new(nil),
             related: Inline::new((nil, nil)),
-        };
+        }
+    }
+
+    /// Fills this empty scope with `proposal`'s items and their related items, sorted by
+    /// the ids' numbers, which order them as the ids do, with two comparisons, not a memcmp.
+    #[inline(always)]
+    fn fill(&mut self, proposal: &Proposal, rules: &Rules, topology: &(impl Topology + ?Sized)) {
+        let scope = self;
         scope.items.extend(proposal.items.iter().copied());
         if !scope
             .items
@@ -355,22 +362,23 @@ impl Scope {
             }
             related.sort_dedup_by_key(|(i, r)| (number(i), number(r)));
         }
-        scope
     }
 
-    /// `find` of each item (when `items`), then of each related item (when `related`), all
-    /// made before any is used, so that their cache misses overlap. `find` is also given
-    /// what `prior` found for the same item (`None` without `prior`, or when it did not
-    /// look the item up).
+    /// Into the empty `found`: `find` of each item (when `items`), then of each related
+    /// item (when `related`), all made before any is used, so that their cache misses
+    /// overlap. `find` is also given what `prior` found for the same item (`None` without
+    /// `prior`, or when it did not look the item up). Filled in place, as the scope is.
+    #[inline(always)]
     fn lookups(
         &self,
+        found: &mut Lookups,
         items: bool,
         related: bool,
         prior: Option<&Lookups>,
         find: impl Fn(&ConfigItemId, Option<u32>) -> Option<u32>,
-    ) -> Lookups {
+    ) {
         let known = |values: &[Option<u32>], k: usize| values.get(k).copied().flatten();
-        let mut found = Lookups::new(if items { self.items.len() } else { 0 });
+        found.split = if items { self.items.len() } else { 0 };
         if items {
             let before = prior.map_or(&[][..], Lookups::items);
             let items = self.items.as_slice().iter().enumerate();
@@ -385,7 +393,6 @@ impl Scope {
                 .values
                 .extend(pairs.map(|(k, (_, r))| find(r, known(before, k))));
         }
-        found
     }
 
     /// How many items and related items: the most conflicts of one kind a check finds
@@ -447,7 +454,8 @@ impl Schedule {
         calendar_at: Option<&[u32]>,
         topology: &(impl Topology + ?Sized),
     ) -> Result<Vec<Conflict>, Error> {
-        let scope = Scope::new(proposal, rules, topology);
+        let mut scope = Scope::empty();
+        scope.fill(proposal, rules, topology);
         let mut out = Vec::with_capacity(scope.len() + 2);
         self.conflicts(
             proposal,
@@ -492,13 +500,17 @@ impl Schedule {
         // With a checker's table, an item's calendar is found by its position (items
         // without bookings have none: the rules are asked for those).
         let by_position = calendar_at.is_some();
-        let positions = scope.lookups(
+        let mut positions = Lookups::new();
+        scope.lookups(
+            &mut positions,
             checks.same_item || (by_position && checks.maintenance),
             checks.related_items || (by_position && checks.related_maintenance),
             None,
             |i, _| self.item_position(i),
         );
-        let calendars = scope.lookups(
+        let mut calendars = Lookups::new();
+        scope.lookups(
+            &mut calendars,
             checks.maintenance,
             checks.related_maintenance,
             by_position.then_some(&positions),
@@ -685,7 +697,8 @@ impl Schedule {
         if search.step <= Duration::zero() {
             return Err(Error::InvalidSearchStep { step: search.step });
         }
-        let scope = Scope::new(proposal, rules, topology);
+        let mut scope = Scope::empty();
+        scope.fill(proposal, rules, topology);
         let (from, first_end) = proposal.window.span();
         let length = first_end - from;
         let limit = from.saturating_add(search.horizon.num_nanoseconds().unwrap_or(i64::MAX));
@@ -843,6 +856,7 @@ impl Covered {
 
     /// The name of maintenance calendar `ix` (an item's, `None` when it has none) when it
     /// does not cover `[from, to)`.
+    #[inline]
     fn outside(
         &mut self,
         rules: &Rules,
@@ -883,11 +897,12 @@ struct Lookups {
 }
 
 impl Lookups {
-    /// None found yet; the first `split` will be the items'.
-    fn new(split: usize) -> Self {
+    /// None found yet ([`Scope::lookups`] fills it, and sets which are the items').
+    #[inline(always)]
+    fn new() -> Self {
         Lookups {
             values: Inline::new(None),
-            split,
+            split: 0,
         }
     }
 

@@ -613,6 +613,10 @@ fn main() -> Res<()> {
             "--once",
             "one sample of one round per figure (for counting instructions under valgrind)",
         ),
+        Opt::flag(
+            "--headline-only",
+            "check the proposals through a checker under all the rules, then stop (for profiling)",
+        ),
     ];
     let args = Args::from_env(&allowed)?;
     if args.help() {
@@ -672,6 +676,13 @@ fn main() -> Res<()> {
     })?;
     let checker_ms = checker_ms / 100.0;
     let (all_ms, all) = timed(reps, || check_all(&w.rules, true))?;
+    if args.flag("--headline-only") {
+        println!(
+            "check one change ns: {:.0}",
+            all_ms * 1e6 / (PROPOSALS * rounds) as f64
+        );
+        return Ok(());
+    }
     let (plain_ms, plain) = timed(reps, || check_all(&w.rules, false))?;
     let (ours_ms, ours) = timed(reps, || check_all(&w.bookings_only, true))?;
     let (no_maintenance_ms, _) = timed(reps, || check_all(&w.no_maintenance, true))?;
