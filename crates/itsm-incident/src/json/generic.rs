@@ -945,3 +945,25 @@ impl<'de> Reader<'de> {
         Ok(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Fault, one_of};
+
+    /// The names serde hands to `unknown_variant` and `unknown_field`, in serde's words:
+    /// none, one, several.
+    #[test]
+    fn expected_names_read_as_serde_words() {
+        assert_eq!(one_of(&[]), "nothing");
+        assert_eq!(one_of(&["a"]), "`a`");
+        assert_eq!(one_of(&["a", "b"]), "one of `a`, `b`");
+    }
+
+    /// A fault shown through `Display` (as serde's own decoders do when they wrap one) says
+    /// what was wrong and what was expected.
+    #[test]
+    fn a_fault_displays_its_problem_and_what_was_expected() {
+        let fault = Fault::new("unknown field `x`".to_owned(), "`a`".to_owned());
+        assert_eq!(fault.to_string(), "unknown field `x`, expected `a`");
+    }
+}

@@ -365,3 +365,42 @@ fn the_generated_json_reaches_both_answers() {
         "{accepted} of 1000 accepted"
     );
 }
+
+/// Malformed strings, literals and numbers, in fields the event reads and in one it skips:
+/// the generic path refuses each as `serde_json` does and stops at the byte `serde_json`
+/// names, found from `serde_json`'s own error: its column (1-based, one line) is the byte it
+/// consumed last, which is where the generic path stands after it; for what it finds by
+/// peeking (a digit after a leading zero, a stray character in an array) the byte it peeked,
+/// one after where the generic path stands.
+#[test]
+fn malformed_tokens_stop_where_serde_json_does() {
+    let base = format!(r#"{{"type":"resolved","by":"{USER}","at":"2026-03-02T09:00:00Z","code":"#);
+    let consumed = [
+        ("\"a\u{1}b\"}", "control character in a string"),
+        ("\"ab\\n\u{1}\"}", "control character in a string"),
+        ("\"a\tb\u{1}c\"}", "control character in a string"),
+        ("\"a\\qb\"}", "invalid escape"),
+        ("\"a\\u00e9\\x\"}", "invalid escape"),
+        // In a field the event does not have, skipped unread.
+        ("\"x\",\"zz\":\"a\\n\u{1}\"}", "control character in a string"),
+        ("\"x\",\"zz\":\"ab\\q\"}", "invalid escape"),
+        ("\"x\",\"zz\":\"a\\u00e9\\q\"}", "invalid escape"),
+        ("\"x\",\"zz\":\"a\\u00e9\\n\u{1}\"}", "control character in a string"),
+        ("\"x\",\"zz\":trux}", "unknown literal"),
+        ("\"x\",\"zz\":nul}", "unknown literal"),
+        ("\"x\",\"zz\":fals}", "unknown literal"),
+    ];
+    let peeked = [
+        ("\"x\",\"zz\":01}", "invalid number"),
+        ("\"x\"   ,  \"zz\":[1,2 x]}", "unexpected character"),
+    ];
+    for (tails, after) in [(&consumed[..], 0), (&peeked[..], 1)] {
+        for (tail, problem) in tails {
+            let text = format!("{base}{tail}");
+            let theirs = serde_json::from_str::<Event>(&text).expect_err(&text);
+            let ours = generic::event(&text).expect_err(&text);
+            assert_eq!(ours.problem, *problem, "{text:?}");
+            assert_eq!(ours.offset + after, theirs.column(), "{text:?}: {theirs}");
+        }
+    }
+}
