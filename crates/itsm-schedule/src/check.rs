@@ -343,14 +343,7 @@ impl Scope {
     fn fill(&mut self, proposal: &Proposal, rules: &Rules, topology: &(impl Topology + ?Sized)) {
         let scope = self;
         scope.items.extend(proposal.items.iter().copied());
-        if !scope
-            .items
-            .as_slice()
-            .windows(2)
-            .all(|w| matches!(w, [a, b] if number(a) < number(b)))
-        {
-            scope.items.sort_dedup_by_key(number);
-        }
+        scope.items.sort_dedup_by_key(number);
         if rules.checks().any_related() {
             let (own, related) = (scope.items.as_slice(), &mut scope.related);
             for item in own {

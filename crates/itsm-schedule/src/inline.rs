@@ -66,9 +66,18 @@ impl<T: Copy, const N: usize> Inline<T, N> {
 
 impl<T: Copy + PartialEq, const N: usize> Inline<T, N> {
     /// Sorts the values by `key` (which must order them as their own order would, for
-    /// equal values to end up next to each other) and keeps each once.
+    /// equal values to end up next to each other) and keeps each once. Values already in
+    /// strictly increasing order (a topology usually lists them so) are left as they are
+    /// after one comparison each.
     #[inline]
     pub fn sort_dedup_by_key<K: Ord>(&mut self, key: impl Fn(&T) -> K) {
+        if self
+            .as_slice()
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if key(a) < key(b)))
+        {
+            return;
+        }
         self.as_mut_slice().sort_unstable_by_key(key);
         if !self.more.is_empty() {
             self.more.dedup();
