@@ -128,6 +128,20 @@ fn rows() -> Vec<Row> {
                 &Context::new(t(9), &agent, &policy),
             )),
         );
+        let end = DateTime::<Utc>::MAX_UTC;
+        row(
+            "`itsm_incident::decide`",
+            "`resolve` three days before the end of chrono's range (the auto-close deadline \
+             a week later would be past it)",
+            err(itsm_incident::decide(
+                &state,
+                &Command::Resolve {
+                    code: "solved".into(),
+                    notes: "replaced the cable".into(),
+                },
+                &Context::new(end - Duration::days(3), &agent, &policy),
+            )),
+        );
     }
 
     // itsm-sla

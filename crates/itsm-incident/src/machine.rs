@@ -149,25 +149,50 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
 
 /// Refuses events after which the auto-close deadline could not be computed (an instant
 /// near chrono's limits plus the policy's delay): an incident whose deadline overflows would
-/// never close and nobody would be told. The deadline counts from this instant when the
-/// events resolve the incident, or, counting from the last update, when it stays resolved.
+/// never close and nobody would be told. Any events that leave the incident resolved and not
+/// major are checked, under the policy given now: the deadline counts from this instant when
+/// they resolve it or when it counts from the last update, and otherwise from the resolution
+/// it has (which may never have been checked: an incident imported as a major incident has
+/// no deadline until it is stood down; and a policy may have grown its delay since).
 fn check_deadline(incident: &Incident, events: &[Event], ctx: &Context<'_>) -> Result<(), Error> {
     let policy = ctx.policy;
     let Some(after) = policy.auto_close_after else {
         return Ok(());
     };
+    if events.is_empty() {
+        return Ok(());
+    }
     let ends = events
         .iter()
         .rev()
         .find_map(sets_kind)
         .unwrap_or_else(|| incident.status.kind());
+    let major = events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Event::MajorDeclared { .. } => Some(true),
+            Event::MajorStoodDown { .. } => Some(false),
+            _ => None,
+        })
+        .unwrap_or(incident.major);
+    if ends != S::Resolved || major {
+        return Ok(());
+    }
     let resolves = events.iter().any(|e| matches!(e, Event::Resolved { .. }));
-    let counts_from_now =
-        resolves || (policy.auto_close_from == AutoCloseFrom::LastUpdate && !events.is_empty());
-    if ends == S::Resolved && counts_from_now && ctx.now.checked_add_signed(after).is_none() {
-        return Err(Error::DateOverflow {
-            what: "the auto-close deadline (this instant plus the policy's auto_close_after)",
-        });
+    let (from, what) = match (&incident.status, policy.auto_close_from, resolves) {
+        (Status::Resolved { at, .. }, AutoCloseFrom::Resolution, false) => (
+            *at,
+            "the auto-close deadline (the incident's resolution plus the policy's \
+             auto_close_after)",
+        ),
+        _ => (
+            ctx.now,
+            "the auto-close deadline (this instant plus the policy's auto_close_after)",
+        ),
+    };
+    if from.checked_add_signed(after).is_none() {
+        return Err(Error::DateOverflow { what });
     }
     Ok(())
 }

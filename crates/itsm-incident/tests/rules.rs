@@ -1901,6 +1901,72 @@ fn importing_a_resolved_incident_whose_deadline_would_overflow_is_refused() {
     );
 }
 
+/// Issue 20, found by auditing the deadlines: an incident imported as a major incident has
+/// no deadline, so its import is not checked; standing it down gives it one, and one that
+/// overflows is refused then. So is any update of a resolved incident under a policy whose
+/// delay no longer fits, counting from the resolution; closing it stays possible.
+#[test]
+fn standing_down_a_major_incident_whose_deadline_would_overflow_is_refused() {
+    let late = DateTime::<Utc>::MAX_UTC - Duration::hours(1);
+    let mut major = snapshot(Status::Resolved {
+        resolution: resolution("solved", "n"),
+        at: late,
+    });
+    major.major = true;
+    let given = [ev::imported(t(0), major)];
+    let state = common::fold(&given);
+    assert_eq!(
+        itsm_incident::next_deadline(&state, &Policy::servicenow()),
+        None
+    );
+    check(
+        &given,
+        cmd::stand_down(),
+        &mim(),
+        t(1),
+        Err(Error::DateOverflow {
+            what: "the auto-close deadline (the incident's resolution plus the policy's \
+                   auto_close_after)",
+        }),
+    );
+    // Without auto-close, nothing is due: stood down.
+    let mut never = Policy::servicenow();
+    never.auto_close_after = None;
+    check_with(
+        &never,
+        &given,
+        cmd::stand_down(),
+        &mim(),
+        t(1),
+        Ok(vec![ev::stood_down(t(1))]),
+    );
+    // A resolution in range, under a policy whose delay grew past the end of time.
+    let resolved = [ev::reported(t(0)), ev::started(t(1)), ev::resolved(t(2))];
+    let mut huge = Policy::servicenow();
+    huge.auto_close_after = Some(Duration::MAX);
+    let link = itsm_incident::Link::Problem(itsm_incident::ProblemId::from_u128(5));
+    check_with(
+        &huge,
+        &resolved,
+        Command::Link { link },
+        &agent(),
+        t(3),
+        Err(Error::DateOverflow {
+            what: "the auto-close deadline (the incident's resolution plus the policy's \
+                   auto_close_after)",
+        }),
+    );
+    // Leaving the resolved state is not refused: the incident no longer waits for a deadline.
+    let (closed, _) = run(
+        &common::fold(&resolved),
+        &Command::Close { resolution: None },
+        &caller(),
+        t(3),
+        &huge,
+    );
+    assert_eq!(status(&closed).kind(), S::Closed);
+}
+
 /// A snapshot carries the current urgency too, not the reported one (found by mutation
 /// testing: only a change of impact was checked).
 #[test]
