@@ -160,6 +160,8 @@ impl fmt::Display for Found<'_> {
                 write!(f, "bytes \"{}\"", Quoted(&String::from_utf8_lossy(bytes)))
             }
             Unexpected::Other(s) => write!(f, "{}", Quoted(s)),
+            // JSON's word, as `serde_json` says it (serde's is "unit value").
+            Unexpected::Unit => write!(f, "null"),
             other => write!(f, "{other}"),
         }
     }
@@ -948,7 +950,109 @@ impl<'de> Reader<'de> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Fault, one_of};
+    use super::{Fault, Reader, one_of};
+    use serde::Deserialize;
+
+    /// `T` read from `text` by the reader (the whole text), as `serde_json::from_str` reads
+    /// it: the same value, or an error at the same column (or the one before, where
+    /// `serde_json` counts a peeked character); the error's problem, in our words.
+    fn same_as_serde_json<T>(text: &str) -> Result<T, String>
+    where
+        T: for<'a> Deserialize<'a> + PartialEq + std::fmt::Debug,
+    {
+        let mut reader = Reader::new(text);
+        let ours = T::deserialize(&mut reader)
+            .and_then(|value| reader.end().map(|()| value))
+            .map_err(|fault| fault.into_error(reader.pos));
+        match (ours, serde_json::from_str::<T>(text)) {
+            (Ok(ours), Ok(theirs)) => {
+                assert_eq!(ours, theirs, "{text:?}");
+                Ok(ours)
+            }
+            (Err(ours), Err(theirs)) => {
+                // serde_json counts a character it peeked at (and refused) as read.
+                let peeked = theirs.column().checked_sub(ours.offset);
+                assert!(matches!(peeked, Some(0 | 1)), "{text:?}: {theirs}");
+                Err(ours.problem)
+            }
+            (ours, theirs) => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
+        }
+    }
+
+    /// 128-bit integers (no event has one, but the reader is a whole `Deserializer`): the
+    /// digits as `serde_json` scans them, a leading zero refused, the sign where allowed.
+    #[test]
+    fn integers_of_128_bits_read_as_serde_json_reads_them() {
+        assert_eq!(same_as_serde_json::<u128>("0"), Ok(0));
+        assert_eq!(same_as_serde_json::<u128>(" 7"), Ok(7));
+        assert_eq!(
+            same_as_serde_json::<u128>("340282366920938463463374607431768211455"),
+            Ok(u128::MAX)
+        );
+        assert_eq!(same_as_serde_json::<i128>("-12"), Ok(-12));
+        assert_eq!(same_as_serde_json::<i128>("9050"), Ok(9050));
+        for bad in [
+            "01",
+            "-",
+            "x",
+            "\"1\"",
+            "-01",
+            "340282366920938463463374607431768211456",
+        ] {
+            assert!(same_as_serde_json::<u128>(bad).is_err(), "{bad}");
+        }
+        for bad in ["00", "-x", "--1", "1x"] {
+            assert!(same_as_serde_json::<i128>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            same_as_serde_json::<u128>("-1"),
+            Err("number out of range".to_owned())
+        );
+        // A leading zero followed by a digit is refused as a number, not read as 0 and left.
+        for text in ["01", "-01"] {
+            assert_eq!(
+                same_as_serde_json::<i128>(text),
+                Err("invalid number".to_owned()),
+                "{text}"
+            );
+        }
+    }
+
+    /// A value of the wrong type is named as `serde_json` names it (the token read whole
+    /// first, so a broken one is a syntax error instead).
+    #[test]
+    fn a_value_of_the_wrong_type_is_named_as_serde_json_names_it() {
+        let named = [
+            ("null", "invalid type: null"),
+            ("true", "invalid type: boolean `true`"),
+            ("false", "invalid type: boolean `false`"),
+            ("-12", "invalid type: integer `-12`"),
+            ("12", "invalid type: integer `12`"),
+            ("1.5", "invalid type: floating point `1.5`"),
+            ("[1]", "invalid type: sequence"),
+            ("{}", "invalid type: map"),
+        ];
+        for (token, problem) in named {
+            assert_eq!(
+                same_as_serde_json::<String>(token),
+                Err(problem.to_owned()),
+                "{token}"
+            );
+        }
+        assert_eq!(
+            same_as_serde_json::<u8>("\"x\\ny\""),
+            Err("invalid type: string \"x\\u{a}y\"".to_owned())
+        );
+        assert_eq!(
+            same_as_serde_json::<bool>("\"yes\""),
+            Err("invalid type: string \"yes\"".to_owned())
+        );
+        // A token that is not one: the syntax error, where the token breaks.
+        for broken in ["nul", "tru", "fals", "-x", "\"ab"] {
+            let problem = same_as_serde_json::<u8>(broken).expect_err(broken);
+            assert!(!problem.starts_with("invalid type"), "{broken}: {problem}");
+        }
+    }
 
     /// The names serde hands to `unknown_variant` and `unknown_field`, in serde's words:
     /// none, one, several.
