@@ -410,6 +410,12 @@ fn malformed_tokens_stop_where_serde_json_does() {
         ("[\"a\\u00e9\\q\"]", "invalid escape", 0),
         ("trux", "unknown literal", 0),
         ("01", "invalid number", 1),
+        // Brackets that do not pair, and values without their comma.
+        ("{\"a\":1]", "unexpected character", 1),
+        ("[1}", "unexpected character", 1),
+        ("[1 2]", "unexpected character", 1),
+        ("{\"a\":1 \"b\":2}", "unexpected character", 1),
+        ("[[1] [2]]", "unexpected character", 1),
     ]
     .map(|(value, problem, after)| (work_started(&format!(",\"zz\":{value}")), problem, after));
     let base = &base;
