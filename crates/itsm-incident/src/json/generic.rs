@@ -1018,6 +1018,30 @@ mod tests {
         }
     }
 
+    /// A sequence its visitor ends early (a tuple) must end there: `]`, or a trailing comma
+    /// or more values refused in `serde_json`'s words.
+    #[test]
+    fn a_sequence_ends_where_its_visitor_stops() {
+        assert_eq!(same_as_serde_json::<(u8,)>("[1]"), Ok((1,)));
+        assert_eq!(same_as_serde_json::<(u8,)>(" [ 1 ] "), Ok((1,)));
+        assert_eq!(
+            same_as_serde_json::<(u8,)>("[1,]"),
+            Err("trailing comma".to_owned())
+        );
+        assert_eq!(
+            same_as_serde_json::<(u8,)>("[1,2]"),
+            Err("text after the value".to_owned())
+        );
+        assert_eq!(
+            same_as_serde_json::<(u8,)>("[1 2]"),
+            Err("text after the value".to_owned())
+        );
+        assert_eq!(
+            same_as_serde_json::<(u8,)>("[1"),
+            Err("end of input inside an array".to_owned())
+        );
+    }
+
     /// A value of the wrong type is named as `serde_json` names it (the token read whole
     /// first, so a broken one is a syntax error instead).
     #[test]

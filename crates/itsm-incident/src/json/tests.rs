@@ -433,3 +433,64 @@ fn malformed_tokens_stop_where_serde_json_does() {
         assert_eq!(ours.offset + after, theirs.column(), "{text:?}: {theirs}");
     }
 }
+
+/// Values of every shape in a field the event does not have are skipped as `serde_json`
+/// skips them: numbers with fractions and exponents, nested arrays and objects (found by
+/// mutation testing: a skipped fraction was never read).
+#[test]
+fn skipped_values_of_every_shape_are_accepted_as_serde_json_accepts_them() {
+    for value in [
+        "0",
+        "-0",
+        "1.5",
+        "-0.25e3",
+        "10E-2",
+        "[]",
+        "{}",
+        "[1,{\"a\":[null,true,false]},\"x\"]",
+        "{\"a\":{\"b\":[{}]},\"c\":-7}",
+    ] {
+        let text = work_started(&format!(",\"zz\":{value}"));
+        agree(&text);
+        assert!(generic::event(&text).is_ok(), "{text}");
+    }
+}
+
+/// A broken skipped value says what its array or object wanted next, and where the input
+/// ended inside one, which (found by mutation testing: the two could be swapped unseen).
+#[test]
+fn a_broken_skipped_value_names_what_its_bracket_wanted() {
+    let open = work_started("");
+    let open = open.strip_suffix('}').unwrap_or(&open);
+    let cases = [
+        (
+            work_started(",\"zz\":[1 2]"),
+            "unexpected character",
+            "`,` or `]`",
+        ),
+        (
+            work_started(",\"zz\":{\"a\":1 \"b\":2}"),
+            "unexpected character",
+            "`,` or `}`",
+        ),
+        (
+            format!("{open},\"zz\":[1"),
+            "end of input inside an array",
+            "`,` or `]`",
+        ),
+        (
+            format!("{open},\"zz\":{{\"a\":1"),
+            "end of input inside an object",
+            "`,` or `}`",
+        ),
+    ];
+    for (text, problem, expected) in cases {
+        assert!(serde_json::from_str::<Event>(&text).is_err(), "{text}");
+        let ours = generic::event(&text).expect_err(&text);
+        assert_eq!(
+            (ours.problem.as_str(), ours.expected.as_str()),
+            (problem, expected),
+            "{text}"
+        );
+    }
+}
