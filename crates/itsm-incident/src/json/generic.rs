@@ -1018,6 +1018,68 @@ mod tests {
         }
     }
 
+    /// Where the reader and `serde_json` stop on `text` read as `T`: our offset and
+    /// problem, and `serde_json`'s column (one-based, so our offset for an error at the
+    /// character just read).
+    fn stops<T: for<'a> Deserialize<'a> + std::fmt::Debug>(text: &str) -> (usize, String, usize) {
+        let mut reader = Reader::new(text);
+        let ours = T::deserialize(&mut reader)
+            .and_then(|value| reader.end().map(|()| value))
+            .map_err(|fault| fault.into_error(reader.pos))
+            .expect_err(text);
+        let theirs = serde_json::from_str::<T>(text).expect_err(text);
+        (ours.offset, ours.problem, theirs.column())
+    }
+
+    /// Bytes, as a visitor that asks for them gets them (no event has any: the reader is a
+    /// whole `Deserializer`).
+    #[derive(Debug, PartialEq)]
+    struct Bytes(Vec<u8>);
+
+    impl<'de> Deserialize<'de> for Bytes {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+            struct Take;
+            impl<'de> serde::de::Visitor<'de> for Take {
+                type Value = Bytes;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E>(self, v: &[u8]) -> Result<Bytes, E> {
+                    Ok(Bytes(v.to_vec()))
+                }
+            }
+            d.deserialize_bytes(Take)
+        }
+    }
+
+    /// A leading surrogate not followed by `\u` and a trailing one: refused in a string,
+    /// where `serde_json` refuses it, and kept as WTF-8 in bytes, as `serde_json` keeps it.
+    #[test]
+    fn a_lone_leading_surrogate_is_refused_in_text_and_kept_in_bytes() {
+        for text in [r#""\ud800x""#, r#""ab\ud800\n""#] {
+            let (offset, problem, column) = stops::<String>(text);
+            assert_eq!(
+                problem, "leading surrogate without its trailing surrogate",
+                "{text}"
+            );
+            assert_eq!(offset, column, "{text}");
+        }
+        for text in [
+            r#""\ud800x""#,
+            r#""ab\ud800\n""#,
+            r#""\ud800\ud801""#,
+            r#""\ud800\ude00""#,
+            r#""\udc00""#,
+        ] {
+            let bytes = same_as_serde_json::<Bytes>(text);
+            assert!(bytes.is_ok(), "{text}: {bytes:?}");
+        }
+        assert_eq!(
+            same_as_serde_json::<Bytes>(r#""\ud800x""#),
+            Ok(Bytes(vec![0xED, 0xA0, 0x80, b'x']))
+        );
+    }
+
     /// A sequence its visitor ends early (a tuple) must end there: `]`, or a trailing comma
     /// or more values refused in `serde_json`'s words.
     #[test]
