@@ -449,6 +449,9 @@ fn skipped_values_of_every_shape_are_accepted_as_serde_json_accepts_them() {
         "{}",
         "[1,{\"a\":[null,true,false]},\"x\"]",
         "{\"a\":{\"b\":[{}]},\"c\":-7}",
+        "\"a\\\"b\"",
+        "\"\\\\\"",
+        "[\"\\/\\b\\f\\n\\r\\t\\u00e9\"]",
     ] {
         let text = work_started(&format!(",\"zz\":{value}"));
         agree(&text);

@@ -125,6 +125,10 @@ fn a_lone_leading_surrogate_is_refused_in_text_and_kept_in_bytes() {
         assert!(bytes.is_ok(), "{text}: {bytes:?}");
     }
     assert_eq!(
+        same_as_serde_json::<String>(r#""\ud83d\ude00 \u00e9""#),
+        Ok("\u{1f600} \u{e9}".to_owned())
+    );
+    assert_eq!(
         same_as_serde_json::<Bytes>(r#""\ud800x""#),
         Ok(Bytes(vec![0xED, 0xA0, 0x80, b'x']))
     );
