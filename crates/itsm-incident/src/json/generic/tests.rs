@@ -210,3 +210,27 @@ fn a_fault_displays_its_problem_and_what_was_expected() {
     let fault = Fault::new("unknown field `x`".to_owned(), "`a`".to_owned());
     assert_eq!(fault.to_string(), "unknown field `x`, expected `a`");
 }
+
+/// Number keys inside their quotes (no event has a map with them: the reader is a whole
+/// `Deserializer`): read as `serde_json` reads them, a key that does not start as a number
+/// or goes on after it refused.
+#[test]
+fn number_keys_are_read_inside_their_quotes() {
+    use std::collections::BTreeMap;
+    assert_eq!(
+        same_as_serde_json::<BTreeMap<i32, u8>>(r#"{"1":2, "-30":4}"#),
+        Ok(BTreeMap::from([(1, 2), (-30, 4)]))
+    );
+    assert_eq!(
+        same_as_serde_json::<BTreeMap<u64, bool>>(r#"{"7":true}"#),
+        Ok(BTreeMap::from([(7, true)]))
+    );
+    assert_eq!(
+        same_as_serde_json::<BTreeMap<i32, u8>>(r#"{"x":1}"#),
+        Err("key that is not a number".to_owned())
+    );
+    assert_eq!(
+        same_as_serde_json::<BTreeMap<i32, u8>>(r#"{"1x":1}"#),
+        Err("unexpected character".to_owned())
+    );
+}
