@@ -79,11 +79,20 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
         return None;
     };
     let after = policy.auto_close_after.filter(|_| !incident.major)?;
-    let from = match policy.auto_close_from {
-        AutoCloseFrom::Resolution => at,
-        AutoCloseFrom::LastUpdate => incident.updated_at,
-    };
-    from.checked_add_signed(after)
+    auto_close_start(policy, at, incident.updated_at).checked_add_signed(after)
+}
+
+/// Where the auto-close delay counts from, as the policy says: the resolution or the last
+/// update.
+fn auto_close_start(
+    policy: &Policy,
+    resolved_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    match policy.auto_close_from {
+        AutoCloseFrom::Resolution => resolved_at,
+        AutoCloseFrom::LastUpdate => updated_at,
+    }
 }
 
 /// Decides what a command does to an incident: the events it produces, or why it is refused.
@@ -180,18 +189,19 @@ fn check_deadline(incident: &Incident, events: &[Event], ctx: &Context<'_>) -> R
         return Ok(());
     }
     let resolves = events.iter().any(|e| matches!(e, Event::Resolved { .. }));
-    let (from, what) = match (&incident.status, policy.auto_close_from, resolves) {
-        (Status::Resolved { at, .. }, AutoCloseFrom::Resolution, false) => (
-            *at,
-            "the auto-close deadline (the incident's resolution plus the policy's \
-             auto_close_after)",
-        ),
-        _ => (
-            ctx.now,
-            "the auto-close deadline (this instant plus the policy's auto_close_after)",
-        ),
+    let resolved_at = match &incident.status {
+        Status::Resolved { at, .. } if !resolves => *at,
+        _ => ctx.now,
     };
+    // The events update the incident now.
+    let from = auto_close_start(policy, resolved_at, ctx.now);
     if from.checked_add_signed(after).is_none() {
+        let what = if from == ctx.now {
+            "the auto-close deadline (this instant plus the policy's auto_close_after)"
+        } else {
+            "the auto-close deadline (the incident's resolution plus the policy's \
+             auto_close_after)"
+        };
         return Err(Error::DateOverflow { what });
     }
     Ok(())
@@ -679,11 +689,10 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
             if let (Status::Resolved { at: resolved, .. }, Some(after), false) =
                 (&snapshot.status, policy.auto_close_after, snapshot.major)
             {
-                let from = match policy.auto_close_from {
-                    AutoCloseFrom::Resolution => *resolved,
-                    AutoCloseFrom::LastUpdate => at,
-                };
-                if from.checked_add_signed(after).is_none() {
+                if auto_close_start(policy, *resolved, at)
+                    .checked_add_signed(after)
+                    .is_none()
+                {
                     return Err(Error::DateOverflow {
                         what: "the auto-close deadline (the imported incident's resolution or \
                                this instant plus the policy's auto_close_after)",

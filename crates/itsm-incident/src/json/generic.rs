@@ -24,10 +24,15 @@ use deserializer::{MapAccess, SeqAccess};
 
 /// Decodes an event as `serde_json::from_str` does.
 pub(super) fn event(text: &str) -> std::result::Result<Event, DecodeError> {
+    read(text)
+}
+
+/// Decodes a `T` filling the whole text, as `serde_json::from_str` does.
+fn read<'de, T: Deserialize<'de>>(text: &'de str) -> std::result::Result<T, DecodeError> {
     let mut reader = Reader::new(text);
-    let event = Event::deserialize(&mut reader).map_err(|fault| fault.into_error(reader.pos))?;
+    let value = T::deserialize(&mut reader).map_err(|fault| fault.into_error(reader.pos))?;
     reader.end().map_err(|fault| fault.into_error(reader.pos))?;
-    Ok(event)
+    Ok(value)
 }
 
 /// An error on the way out: where (once known), what, and what was expected.

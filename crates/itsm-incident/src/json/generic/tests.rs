@@ -1,6 +1,6 @@
 //! The generic reader against `serde_json`, as a whole `Deserializer` and piece by piece.
 
-use super::{Fault, Reader, one_of};
+use super::{Fault, one_of, read};
 use serde::Deserialize;
 
 /// `T` read from `text` by the reader (the whole text), as `serde_json::from_str` reads
@@ -10,11 +10,7 @@ fn same_as_serde_json<T>(text: &str) -> Result<T, String>
 where
     T: for<'a> Deserialize<'a> + PartialEq + std::fmt::Debug,
 {
-    let mut reader = Reader::new(text);
-    let ours = T::deserialize(&mut reader)
-        .and_then(|value| reader.end().map(|()| value))
-        .map_err(|fault| fault.into_error(reader.pos));
-    match (ours, serde_json::from_str::<T>(text)) {
+    match (read::<T>(text), serde_json::from_str::<T>(text)) {
         (Ok(ours), Ok(theirs)) => {
             assert_eq!(ours, theirs, "{text:?}");
             Ok(ours)
@@ -72,11 +68,7 @@ fn integers_of_128_bits_read_as_serde_json_reads_them() {
 /// problem, and `serde_json`'s column (one-based, so our offset for an error at the
 /// character just read).
 fn stops<T: for<'a> Deserialize<'a> + std::fmt::Debug>(text: &str) -> (usize, String, usize) {
-    let mut reader = Reader::new(text);
-    let ours = T::deserialize(&mut reader)
-        .and_then(|value| reader.end().map(|()| value))
-        .map_err(|fault| fault.into_error(reader.pos))
-        .expect_err(text);
+    let ours = read::<T>(text).expect_err(text);
     let theirs = serde_json::from_str::<T>(text).expect_err(text);
     (ours.offset, ours.problem, theirs.column())
 }
