@@ -238,6 +238,41 @@ fn rows() -> Vec<Row> {
         json_err::<itsm_problem::Policy>(policy),
     );
 
+    // itsm-knowledge
+    {
+        use itsm_knowledge::{Actor, ArticleId, Command, Content, Context, Policy, Role, State};
+        use itsm_knowledge::{Feedback, UserId};
+        let author = Actor::new(UserId::from_u128(1), [Role::new("knowledge").unwrap()]);
+        let mut week = Policy::servicenow_instant();
+        week.review_interval = Some(Duration::days(7));
+        let late = DateTime::<Utc>::MAX_UTC - Duration::days(30);
+        let ctx = Context::new(late, &author, &week);
+        let mut state = State::new();
+        let create = Command::create(
+            ArticleId::from_u128(1),
+            Content::new("Reset a token", "..."),
+        );
+        for command in [create, Command::Publish] {
+            let events = itsm_knowledge::decide(&state, &command, &ctx).unwrap();
+            state.apply(&events);
+        }
+        let mut year = week.clone();
+        year.review_interval = Some(Duration::days(365));
+        let reader = Actor::new(UserId::from_u128(2), []);
+        row(
+            "`itsm_knowledge::decide`",
+            "feedback on an article published a month before the end of chrono's range, under a \
+             policy whose review interval has grown from a week to a year",
+            err(itsm_knowledge::decide(
+                &state,
+                &Command::Feedback {
+                    feedback: Feedback::Helpful,
+                },
+                &Context::new(late + Duration::days(1), &reader, &year),
+            )),
+        );
+    }
+
     // The importer (examples/src/import)
     {
         let mut mapping = data("uci-mapping.json");

@@ -107,16 +107,18 @@ pub enum Error {
         u32::MAX
     )]
     TooManyVersions,
-    /// The review date (this instant plus the policy's `review_interval`) of the version the
-    /// command publishes, reaffirms or republishes leaves chrono's range: the article would
-    /// never come up for review and nobody would be told.
+    /// The published version's review date (the instant it counts from plus the policy's
+    /// `review_interval`) leaves chrono's range: the article would never come up for review
+    /// and nobody would be told. It counts from this instant for a version the command
+    /// publishes, reaffirms or republishes, otherwise from the version's last review start
+    /// (the policy may have grown its interval since).
     #[error(
-        "the review date ({now} plus the policy's review_interval {}) is past the latest representable date; give a shorter review_interval or none",
+        "the review date ({from} plus the policy's review_interval {}) is past the latest representable date; give a shorter review_interval or none",
         itsm_core::duration::format(*.interval)
     )]
     DateOverflow {
         /// The instant the review date counts from.
-        now: DateTime<Utc>,
+        from: DateTime<Utc>,
         /// The policy's review interval.
         interval: chrono::Duration,
     },

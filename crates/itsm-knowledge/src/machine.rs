@@ -91,24 +91,46 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
 /// ```
 pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     let events = decide_unchecked(state, command, ctx)?;
-    // A version published, reaffirmed or republished now comes up for review at now plus
-    // the interval: one that cannot be represented is refused, never a silent `None` from
-    // `next_deadline`.
-    let restarts_review = events.iter().any(|e| {
-        matches!(
-            e,
-            Event::Published { .. } | Event::Republished { .. } | Event::Reaffirmed { .. }
-        )
-    });
-    if let Some(interval) = ctx.policy.review_interval.filter(|d| *d > Duration::zero()) {
-        if restarts_review && ctx.now.checked_add_signed(interval).is_none() {
-            return Err(Error::DateOverflow {
-                now: ctx.now,
-                interval,
-            });
-        }
-    }
+    check_review_date(state, &events, ctx)?;
     Ok(events)
+}
+
+/// Refuses events after which the published version's review date cannot be represented
+/// (its start plus the policy's `review_interval` leaves chrono's range): the article would
+/// never come up for review and nobody would be told. A version published, reaffirmed or
+/// republished now counts from now; any other events that leave the article published and
+/// not yet due are checked from the version's own start, under the policy given now (which
+/// may have grown its interval since). Events that retire the article or flag its review
+/// leave no date to check; a command with no events (a `tick` among them) is not refused.
+fn check_review_date(state: &State, events: &[Event], ctx: &Context<'_>) -> Result<(), Error> {
+    let Some(interval) = ctx.policy.review_interval.filter(|d| *d > Duration::zero()) else {
+        return Ok(());
+    };
+    if events.is_empty() {
+        return Ok(());
+    }
+    // The last event that moves the review date decides where it counts from.
+    let from = events.iter().rev().find_map(|e| match e {
+        Event::Published { .. } | Event::Republished { .. } | Event::Reaffirmed { .. } => {
+            Some(Some(ctx.now))
+        }
+        Event::Retired { .. } | Event::ReviewDue { .. } => Some(None),
+        _ => None,
+    });
+    let from = match from {
+        Some(from) => from,
+        None => state
+            .article()
+            .and_then(|a| a.published())
+            .filter(|p| p.review_due().is_none())
+            .map(|p| p.review_from()),
+    };
+    match from {
+        Some(from) if from.checked_add_signed(interval).is_none() => {
+            Err(Error::DateOverflow { from, interval })
+        }
+        _ => Ok(()),
+    }
 }
 
 fn decide_unchecked(
