@@ -139,11 +139,35 @@ impl<'a> Time<'a> {
             what: "a duration",
         })
     }
+
+    /// `d` in nanoseconds, or [`Error::DateOverflow`] naming `what` past about 292 years
+    /// (a hand-made clock decoded from JSON can hold more).
+    pub(crate) fn exact(&self, d: Duration, what: &'static str) -> Result<i64, Error> {
+        d.num_nanoseconds().ok_or_else(|| self.overflow(what))
+    }
+
+    /// `a + b` nanoseconds, or [`Error::DateOverflow`] naming `what` past about 292 years.
+    pub(crate) fn sum(&self, a: i64, b: i64, what: &'static str) -> Result<i64, Error> {
+        a.checked_add(b).ok_or_else(|| self.overflow(what))
+    }
+
+    /// `a - b` nanoseconds, or [`Error::DateOverflow`] naming `what` past about 292 years.
+    pub(crate) fn difference(&self, a: i64, b: i64, what: &'static str) -> Result<i64, Error> {
+        a.checked_sub(b).ok_or_else(|| self.overflow(what))
+    }
+
+    fn overflow(&self, what: &'static str) -> Error {
+        Error::DateOverflow {
+            id: self.id.to_owned(),
+            what,
+        }
+    }
 }
 
-/// `d` in nanoseconds, saturating at the ends of `i64` (about 292 years either way). The
-/// arithmetic of business time is done in nanoseconds; clocks made by [`decide`] never hold
-/// more, so only a hand-made clock (decoded from JSON) can saturate.
+/// A target `d` in nanoseconds, saturating at the ends of `i64` (about 292 years either
+/// way): [`Definitions::new`] refuses longer targets, so only a hand-made clock's own target
+/// (decoded from JSON) can saturate. Paused totals and elapsed time go through
+/// [`Time::exact`] and [`Time::sum`] instead, which refuse what does not fit.
 pub(crate) fn ns(d: Duration) -> i64 {
     d.num_nanoseconds().unwrap_or(if d < Duration::zero() {
         i64::MIN
@@ -151,6 +175,12 @@ pub(crate) fn ns(d: Duration) -> i64 {
         i64::MAX
     })
 }
+
+/// What [`Error::DateOverflow`] names when a clock's paused business time passes about 292
+/// years.
+pub(crate) const PAUSED_BUSINESS: &str = "the paused business time";
+/// What [`Error::DateOverflow`] names when a clock's paused time passes about 292 years.
+pub(crate) const PAUSED: &str = "the paused time";
 
 /// A clock's target in nanoseconds (its own, else its definition's): exact, since
 /// [`Definitions::new`] refuses targets over [`MAX_TARGET`](crate::MAX_TARGET).
@@ -660,8 +690,8 @@ fn retroactive_pauses(
         };
         let clipped = from.max(start);
         if clipped < end && def.pause.eval(p) {
-            business = business.saturating_add(time.between(clipped, end)?);
-            actual = actual.saturating_add(ns(end - clipped));
+            business = time.sum(business, time.between(clipped, end)?, PAUSED_BUSINESS)?;
+            actual = time.sum(actual, time.exact(end - clipped, PAUSED)?, PAUSED)?;
         }
         if from <= start {
             break;
@@ -759,15 +789,15 @@ fn resume(
     now: DateTime<Utc>,
     reopened: bool,
 ) -> Result<Event, Error> {
-    let mut paused_business_ns = ns(clock.paused_business);
-    let mut paused_actual_ns = ns(clock.paused_actual);
+    let mut paused_business_ns = time.exact(clock.paused_business, PAUSED_BUSINESS)?;
+    let mut paused_actual_ns = time.exact(clock.paused_actual, PAUSED)?;
     let mut shift: i64 = 0;
     for (from, to, moves) in pauses {
         let business = time.between(*from, *to)?;
-        paused_business_ns = paused_business_ns.saturating_add(business);
-        paused_actual_ns = paused_actual_ns.saturating_add(ns(*to - *from));
+        paused_business_ns = time.sum(paused_business_ns, business, PAUSED_BUSINESS)?;
+        paused_actual_ns = time.sum(paused_actual_ns, time.exact(*to - *from, PAUSED)?, PAUSED)?;
         if *moves {
-            shift = shift.saturating_add(business);
+            shift = time.sum(shift, business, "how far the deadline moves")?;
         }
     }
     let (deadline, alarms) = if shift == 0 {
@@ -775,9 +805,11 @@ fn resume(
     } else {
         // How far the deadline has moved so far, in business time: exact, since business
         // time is additive.
-        let moved = time
-            .between(clock.original_deadline, clock.deadline)?
-            .saturating_add(shift);
+        let moved = time.sum(
+            time.between(clock.original_deadline, clock.deadline)?,
+            shift,
+            "how far the deadline moves",
+        )?;
         let target = target_ns(def, Some(clock));
         schedule(def, time, target, clock.start, moved, Some(&clock.alarms))?
     };

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::definition::{Calendars, Definitions, PauseMode};
 use crate::error::Error;
-use crate::machine::{Time, ns, target_ns};
+use crate::machine::{PAUSED, PAUSED_BUSINESS, Time, target_ns};
 use crate::model::Clock;
 
 /// A clock's figures at an instant, business and wall time kept apart. In JSON the
@@ -40,12 +40,13 @@ pub struct Measure {
 /// Measures `clock` at `now` (or at its end, if it ended before; a `now` before the clock's
 /// start measures at the start, where everything is zero).
 ///
-/// Figures are computed in nanoseconds of `i64`, saturating past about 292 years.
+/// Figures are computed in nanoseconds of `i64`: one past about 292 years (only a
+/// hand-made clock decoded from JSON can hold that much) is an error, never a figure clamped.
 ///
 /// # Errors
 /// [`Error::UnknownDefinition`] when `clock`'s definition is not in `definitions`;
 /// [`Error::UnknownCalendar`], [`Error::CalendarQuery`] (for instance past the horizon),
-/// [`Error::DateOverflow`] (a span past 292 years without a calendar).
+/// [`Error::DateOverflow`] (a span or a paused total past 292 years).
 ///
 /// # Example
 /// ```
@@ -90,26 +91,35 @@ pub fn measure(
         })?;
     let time = Time::of_clock(def, clock, calendars)?;
     let at = clock.ended_at.unwrap_or(now).max(clock.start);
-    let (mut paused_b, mut paused_a) = (ns(clock.paused_business), ns(clock.paused_actual));
+    let mut paused_b = time.exact(clock.paused_business, PAUSED_BUSINESS)?;
+    let mut paused_a = time.exact(clock.paused_actual, PAUSED)?;
     let mut current_b = 0;
     if let Some(since) = clock.paused_since {
         current_b = time.between(since, at)?;
-        paused_b = paused_b.saturating_add(current_b);
-        paused_a = paused_a.saturating_add(ns(at - since));
+        paused_b = time.sum(paused_b, current_b, PAUSED_BUSINESS)?;
+        paused_a = time.sum(paused_a, time.exact(at - since, PAUSED)?, PAUSED)?;
     }
-    let wall = ns(at - clock.start);
-    let business = time.between(clock.start, at)?.saturating_sub(paused_b);
+    let wall = time.exact(at - clock.start, "the time elapsed")?;
+    let business = time.difference(
+        time.between(clock.start, at)?,
+        paused_b,
+        "the business time elapsed",
+    )?;
     let mut left = time.between(at, clock.deadline)?;
     if def.pause_mode == PauseMode::Pause {
         // The current pause will move the deadline out by its business time: while paused
         // the time left stands still.
-        left = left.saturating_add(current_b);
+        left = time.sum(left, current_b, "the time left")?;
     }
     let target = target_ns(def, Some(clock)).max(1);
     // Saturates only for a target of a few nanoseconds measured over centuries.
     let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target)).unwrap_or(i64::MAX);
     Ok(Measure {
-        actual_elapsed: Duration::nanoseconds(wall.saturating_sub(paused_a)),
+        actual_elapsed: Duration::nanoseconds(time.difference(
+            wall,
+            paused_a,
+            "the time elapsed",
+        )?),
         business_elapsed: Duration::nanoseconds(business),
         actual_paused: Duration::nanoseconds(paused_a),
         business_paused: Duration::nanoseconds(paused_b),

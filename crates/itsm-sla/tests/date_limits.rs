@@ -101,3 +101,60 @@ fn a_clock_attached_an_hour_before_the_end_of_time_is_refused_by_name() {
         "SLA definition `p1`: the date overflows computing a deadline"
     );
 }
+
+/// A hand-made clock (decoded from JSON) can hold paused totals past what the nanoseconds of
+/// business time hold (about 292 years): `measure` names what overflowed instead of
+/// clamping the figure, and `decide` refuses to resume it.
+#[test]
+fn paused_totals_past_292_years_are_named_not_clamped() {
+    let definitions = defs(vec![resolution("p1", 8, None)]);
+    let calendars = calendars();
+    let opened = at(MON, 9, 0);
+    let mut clocks = Clocks::new();
+    for (t, c) in [(opened, New), (at(MON, 10, 0), Pending)] {
+        let events = decide(
+            &clocks,
+            &Input::Update(view(c)),
+            &Context::new(t, &definitions, &calendars),
+        )
+        .unwrap();
+        clocks.apply(&events);
+    }
+    let mut json = serde_json::to_value(&clocks).unwrap();
+    let clock = &mut json["clocks"][0];
+    assert!(clock.get("paused_business").is_some(), "{clock}");
+    let later = at(MON, 11, 0);
+    // Under 292 years the figures are exact.
+    clock["paused_business"] = serde_json::json!("P36500D");
+    let fine: Clocks = serde_json::from_value(json.clone()).unwrap();
+    let m = itsm_sla::measure(&fine.clocks()[0], later, &definitions, &calendars).unwrap();
+    assert_eq!(
+        m.business_paused,
+        Duration::days(36_500) + Duration::hours(1)
+    );
+    // Past it, an error naming the field.
+    let clock = &mut json["clocks"][0];
+    clock["paused_business"] = serde_json::json!("P109575D");
+    let huge: Clocks = serde_json::from_value(json).unwrap();
+    let err = itsm_sla::measure(&huge.clocks()[0], later, &definitions, &calendars).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `p1`: the date overflows computing the paused business time"
+    );
+    let err = decide(
+        &huge,
+        &Input::Update(view(Open)),
+        &Context::new(later, &definitions, &calendars),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::DateOverflow {
+                what: "the paused business time",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
