@@ -6,11 +6,12 @@ use std::sync::Arc;
 use chrono::Duration;
 use itsm_core::{ChangeId, ConfigItemId, UserId};
 
-use crate::checker::NO_CALENDAR;
 use crate::error::Error;
+use crate::index::{Found, ItemTable, NO_CALENDAR};
 use crate::inline::Inline;
 use crate::rules::Rules;
 use crate::schedule::Schedule;
+use crate::tree::overlapping;
 use crate::window::{Window, instant};
 
 /// How the host says which configuration items are related (parents and children in its
@@ -359,32 +360,22 @@ impl Scope {
 
     /// Into the empty `found`: `find` of each item (when `items`), then of each related
     /// item (when `related`), all made before any is used, so that their cache misses
-    /// overlap. `find` is also given what `prior` found for the same item (`None` without
-    /// `prior`, or when it did not look the item up). Filled in place, as the scope is.
+    /// overlap. Filled in place, as the scope is.
     #[inline(always)]
     fn lookups(
         &self,
         found: &mut Lookups,
         items: bool,
         related: bool,
-        prior: Option<&Lookups>,
-        find: impl Fn(&ConfigItemId, Option<u32>) -> Option<u32>,
+        find: impl Fn(&ConfigItemId) -> Found,
     ) {
-        let known = |values: &[Option<u32>], k: usize| values.get(k).copied().flatten();
         found.split = if items { self.items.len() } else { 0 };
         if items {
-            let before = prior.map_or(&[][..], Lookups::items);
-            let items = self.items.as_slice().iter().enumerate();
-            found
-                .values
-                .extend(items.map(|(k, i)| find(i, known(before, k))));
+            found.values.extend(self.items.as_slice().iter().map(&find));
         }
         if related {
-            let before = prior.map_or(&[][..], Lookups::related);
-            let pairs = self.related.as_slice().iter().enumerate();
-            found
-                .values
-                .extend(pairs.map(|(k, (_, r))| find(r, known(before, k))));
+            let pairs = self.related.as_slice().iter();
+            found.values.extend(pairs.map(|(_, r)| find(r)));
         }
     }
 
@@ -438,26 +429,19 @@ impl Schedule {
         self.check_with(proposal, rules, None, topology)
     }
 
-    /// [`Schedule::check`], finding items' maintenance calendars by their position in the
-    /// schedule when `calendar_at` is given (a [`Checker`](crate::Checker)'s table).
+    /// [`Schedule::check`], finding items' bookings and maintenance calendars in `table`
+    /// when it is given (a [`Checker`](crate::Checker)'s).
     pub(crate) fn check_with(
         &self,
         proposal: &Proposal,
         rules: &Rules,
-        calendar_at: Option<&[u32]>,
+        table: Option<&ItemTable>,
         topology: &(impl Topology + ?Sized),
     ) -> Result<Vec<Conflict>, Error> {
         let mut scope = Scope::empty();
         scope.fill(proposal, rules, topology);
         let mut out = Vec::with_capacity(scope.len() + 2);
-        self.conflicts(
-            proposal,
-            &scope,
-            proposal.window,
-            rules,
-            calendar_at,
-            &mut out,
-        )?;
+        self.conflicts(proposal, &scope, proposal.window, rules, table, &mut out)?;
         // Sorted as it comes (see `conflicts`); a booking may list an item twice.
         out.dedup();
         Ok(out)
@@ -478,7 +462,7 @@ impl Schedule {
         scope: &Scope,
         window: Window,
         rules: &Rules,
-        calendar_at: Option<&[u32]>,
+        table: Option<&ItemTable>,
         out: &mut Vec<Conflict>,
     ) -> Result<(), Error> {
         let checks = rules.checks();
@@ -490,80 +474,90 @@ impl Schedule {
         // item (the scope's items and pairs are sorted), so that the output comes sorted:
         // only what one lookup finds (bookings by start, not by change; blackouts by
         // window) is sorted on the spot, a handful of conflicts at most.
-        // With a checker's table, an item's calendar is found by its position (items
-        // without bookings have none: the rules are asked for those).
-        let by_position = calendar_at.is_some();
-        let mut positions = Lookups::new();
-        scope.lookups(
-            &mut positions,
-            checks.same_item || (by_position && checks.maintenance),
-            checks.related_items || (by_position && checks.related_maintenance),
-            None,
-            |i, _| self.item_position(i),
-        );
-        let mut calendars = Lookups::new();
-        scope.lookups(
-            &mut calendars,
-            checks.maintenance,
-            checks.related_maintenance,
-            by_position.then_some(&positions),
-            |i, position| match (calendar_at, position) {
-                (Some(table), Some(p)) => {
-                    table.get(p as usize).copied().filter(|&c| c != NO_CALENDAR)
-                }
-                _ => rules.maintenance_index(i),
-            },
-        );
+        // A checker's table answers both lookups of an item with one probe; without one,
+        // the schedule's map finds its bookings and the rules' its calendar, each only
+        // when a check needs it.
+        let items = checks.same_item || checks.maintenance;
+        let related = checks.related_items || checks.related_maintenance;
+        let mut found = Lookups::new();
+        match table {
+            Some(table) => scope.lookups(&mut found, items, related, |i| table.get(i)),
+            None => {
+                let find = |i: &ConfigItemId, bookings: bool, calendar: bool| {
+                    let mut f = Found::NONE;
+                    if bookings {
+                        if let Some(range) = self
+                            .item_position(i)
+                            .and_then(|p| self.by_item().range(p as usize))
+                        {
+                            // Always in 32 bits: `Schedule::build` keeps fewer than
+                            // 2^32 item bookings.
+                            let fit = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                            (f.from, f.to) = (fit(range.start), fit(range.end));
+                        }
+                    }
+                    if calendar {
+                        f.calendar = rules.maintenance_index(i).unwrap_or(NO_CALENDAR);
+                    }
+                    f
+                };
+                scope.lookups(&mut found, items, false, |i| {
+                    find(i, checks.same_item, checks.maintenance)
+                });
+                let mut rest = Lookups::new();
+                scope.lookups(&mut rest, false, related, |i| {
+                    find(i, checks.related_items, checks.related_maintenance)
+                });
+                found.values.extend(rest.related().iter().copied());
+            }
+        }
         let assignee = proposal
             .assignee
             .filter(|_| checks.assignee)
             .and_then(|a| Some((a, self.assignee_position(&a)?)));
+        let slots = |f: &Found| self.by_item().slots(f.from, f.to);
         if checks.same_item {
-            for (&item, ix) in scope.items.as_slice().iter().zip(positions.items()) {
-                if let Some(ix) = *ix {
-                    let from = out.len();
-                    self.by_item().overlapping(ix as usize, start, end, |s| {
-                        if Some(s.entry) != skip {
-                            if let Some(change) = self.change_at(s.entry) {
-                                out.push(Conflict::ItemScheduled { item, change });
-                            }
+            for (&item, f) in scope.items.as_slice().iter().zip(found.items()) {
+                let from = out.len();
+                overlapping(slots(f), start, end, |s| {
+                    if Some(s.entry) != skip {
+                        if let Some(change) = self.change_at(s.entry) {
+                            out.push(Conflict::ItemScheduled { item, change });
                         }
-                    });
-                    sort_from(out, from);
-                }
+                    }
+                });
+                sort_from(out, from);
             }
         }
         if checks.related_items {
-            for (&(item, related), ix) in scope.related.as_slice().iter().zip(positions.related()) {
-                if let Some(ix) = *ix {
-                    let from = out.len();
-                    self.by_item().overlapping(ix as usize, start, end, |s| {
-                        if Some(s.entry) != skip {
-                            if let Some(change) = self.change_at(s.entry) {
-                                out.push(Conflict::RelatedItemScheduled {
-                                    item,
-                                    related,
-                                    change,
-                                });
-                            }
+            for (&(item, related), f) in scope.related.as_slice().iter().zip(found.related()) {
+                let from = out.len();
+                overlapping(slots(f), start, end, |s| {
+                    if Some(s.entry) != skip {
+                        if let Some(change) = self.change_at(s.entry) {
+                            out.push(Conflict::RelatedItemScheduled {
+                                item,
+                                related,
+                                change,
+                            });
                         }
-                    });
-                    sort_from(out, from);
-                }
+                    }
+                });
+                sort_from(out, from);
             }
         }
         // Items of one maintenance group share its calendar: each calendar is asked once.
         let mut covered = Covered::new();
         if checks.maintenance {
-            for (&item, ix) in scope.items.as_slice().iter().zip(calendars.items()) {
-                if let Some(calendar) = covered.outside(rules, *ix, &from, &to)? {
+            for (&item, f) in scope.items.as_slice().iter().zip(found.items()) {
+                if let Some(calendar) = covered.outside(rules, f.calendar(), &from, &to)? {
                     out.push(Conflict::OutsideMaintenance { item, calendar });
                 }
             }
         }
         if checks.related_maintenance {
-            for (&(item, related), ix) in scope.related.as_slice().iter().zip(calendars.related()) {
-                if let Some(calendar) = covered.outside(rules, *ix, &from, &to)? {
+            for (&(item, related), f) in scope.related.as_slice().iter().zip(found.related()) {
+                if let Some(calendar) = covered.outside(rules, f.calendar(), &from, &to)? {
                     out.push(Conflict::RelatedOutsideMaintenance {
                         item,
                         related,
@@ -885,7 +879,7 @@ fn number(id: &ConfigItemId) -> u128 {
 
 /// What [`Scope::lookups`] found: for the items, then for the related items.
 struct Lookups {
-    values: Inline<Option<u32>, 16>,
+    values: Inline<Found, 16>,
     split: usize,
 }
 
@@ -894,16 +888,16 @@ impl Lookups {
     #[inline(always)]
     fn new() -> Self {
         Lookups {
-            values: Inline::new(None),
+            values: Inline::new(Found::NONE),
             split: 0,
         }
     }
 
-    fn items(&self) -> &[Option<u32>] {
+    fn items(&self) -> &[Found] {
         self.values.as_slice().get(..self.split).unwrap_or(&[])
     }
 
-    fn related(&self) -> &[Option<u32>] {
+    fn related(&self) -> &[Found] {
         self.values.as_slice().get(self.split..).unwrap_or(&[])
     }
 }

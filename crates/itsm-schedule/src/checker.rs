@@ -2,6 +2,7 @@
 
 use crate::check::{Conflict, Proposal, Search, Topology};
 use crate::error::Error;
+use crate::index::ItemTable;
 use crate::rules::Rules;
 use crate::schedule::Schedule;
 use crate::window::Window;
@@ -9,7 +10,8 @@ use crate::window::Window;
 impl Schedule {
     /// This schedule and `rules` joined for many checks: [`Checker::check`] answers as
     /// [`Schedule::check`] does, finding each item's bookings and maintenance calendar with
-    /// one hash lookup instead of two. Building it costs a lookup per item of the schedule.
+    /// one probe of one table instead of two hash lookups and two tables. Building it costs
+    /// an insertion per item of the schedule and per item with a maintenance calendar.
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
@@ -26,20 +28,35 @@ impl Schedule {
     /// # Ok::<(), itsm_schedule::Error>(())
     /// ```
     pub fn checker<'a>(&'a self, rules: &'a Rules) -> Checker<'a> {
-        let calendar_at = (0..)
-            .map_while(|p| self.item_id(p))
-            .map(|item| rules.maintenance_index(item).unwrap_or(NO_CALENDAR))
-            .collect();
         Checker {
             schedule: self,
             rules,
-            calendar_at,
+            items: self.item_table(rules),
         }
     }
-}
 
-/// In a [`Checker`]'s table, an item without a maintenance calendar.
-pub(crate) const NO_CALENDAR: u32 = u32::MAX;
+    /// Every item's bookings and maintenance calendar; `None` when a booking's slot is
+    /// past what the table's 32-bit offsets hold (some 4 billion item bookings), where the
+    /// checker answers through the schedule's own lookups.
+    fn item_table(&self, rules: &Rules) -> Option<ItemTable> {
+        let mut items = ItemTable::with_room(self.item_count().saturating_add(rules.maintained()));
+        for p in 0..=u32::MAX {
+            let Some(item) = self.item_id(p) else {
+                break;
+            };
+            let range = self.by_item().range(p as usize).unwrap_or(0..0);
+            let found = items.entry(item)?;
+            (found.from, found.to) = (
+                u32::try_from(range.start).ok()?,
+                u32::try_from(range.end).ok()?,
+            );
+        }
+        for (item, calendar) in rules.maintenance_items() {
+            items.entry(item)?.calendar = calendar;
+        }
+        Some(items)
+    }
+}
 
 /// A [`Schedule`] and [`Rules`] joined for many checks ([`Schedule::checker`]): a host that
 /// checks many proposals, or searches for free windows, against the same schedule and rules
@@ -49,8 +66,8 @@ pub(crate) const NO_CALENDAR: u32 = u32::MAX;
 pub struct Checker<'a> {
     schedule: &'a Schedule,
     rules: &'a Rules,
-    /// By the schedule's item position: the item's maintenance calendar ([`NO_CALENDAR`]).
-    calendar_at: Vec<u32>,
+    /// Each item's bookings and maintenance calendar (see [`Schedule::item_table`]).
+    items: Option<ItemTable>,
 }
 
 impl Checker<'_> {
@@ -64,7 +81,7 @@ impl Checker<'_> {
         topology: &(impl Topology + ?Sized),
     ) -> Result<Vec<Conflict>, Error> {
         self.schedule
-            .check_with(proposal, self.rules, Some(&self.calendar_at), topology)
+            .check_with(proposal, self.rules, self.items.as_ref(), topology)
     }
 
     /// [`Schedule::next_windows`] of `proposal` against the schedule and the rules.

@@ -83,8 +83,11 @@ pub enum Error {
         /// The change.
         change: ChangeId,
     },
-    /// More changes than the schedule indexes (2^32 - 1): the rest are refused.
-    #[error("change {change} is past the {max} changes a schedule holds")]
+    /// More changes than the schedule indexes (2^32 - 1, and as many item bookings, a change
+    /// on three items counting three): the rest are refused.
+    #[error(
+        "change {change} is past what a schedule holds: {max} changes, and as many item bookings (a change on three items counts three)"
+    )]
     TooManyChanges {
         /// The first change refused.
         change: ChangeId,

@@ -20,7 +20,7 @@ const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The two halves of the 128-bit product of `a` and `b`, xored.
 #[inline]
-fn folded_multiply(a: u64, b: u64) -> u64 {
+pub(crate) fn folded_multiply(a: u64, b: u64) -> u64 {
     let full = u128::from(a) * u128::from(b);
     (full as u64) ^ ((full >> 64) as u64)
 }

@@ -101,6 +101,7 @@ mod check;
 mod checker;
 mod error;
 mod hash;
+mod index;
 mod inline;
 mod rules;
 mod scan;

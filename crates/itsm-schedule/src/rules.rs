@@ -327,6 +327,16 @@ impl Rules {
         self.maintenance.get(item).copied()
     }
 
+    /// How many items have a maintenance calendar.
+    pub(crate) fn maintained(&self) -> usize {
+        self.maintenance.len()
+    }
+
+    /// Every item with a maintenance calendar, with the calendar (in no set order).
+    pub(crate) fn maintenance_items(&self) -> impl Iterator<Item = (&ConfigItemId, u32)> {
+        self.maintenance.iter().map(|(item, &ix)| (item, ix))
+    }
+
     pub(crate) fn calendar(&self, ix: u32) -> Option<&(Calendar, Arc<str>)> {
         self.calendars.get(ix as usize)
     }

@@ -276,7 +276,11 @@ impl Schedule {
         // By change, the first record of a change first: later ones are duplicates.
         kept.sort_by_key(|(position, b)| (b.change, *position));
         let mut bookings: Vec<Booking> = Vec::with_capacity(kept.len());
+        // Item bookings (a change on three items counts three), kept under 2^32 as the
+        // changes are: the lookups address them with 32 bits.
+        let mut item_bookings = 0u64;
         for (position, booking) in kept {
+            let with = item_bookings.saturating_add(booking.items.len() as u64);
             if bookings.last().is_some_and(|b| b.change == booking.change) {
                 refused.push((
                     position,
@@ -284,7 +288,10 @@ impl Schedule {
                         change: booking.change,
                     },
                 ));
-            } else if u32::try_from(bookings.len()).is_ok_and(|n| n < u32::MAX) {
+            } else if u32::try_from(bookings.len()).is_ok_and(|n| n < u32::MAX)
+                && with < u64::from(u32::MAX)
+            {
+                item_bookings = with;
                 bookings.push(booking);
             } else {
                 refused.push((
@@ -301,7 +308,8 @@ impl Schedule {
         (Schedule::index(bookings), refused)
     }
 
-    /// Indexes bookings sorted by change id, each change once, fewer than 2^32.
+    /// Indexes bookings sorted by change id, each change once, fewer than 2^32, with fewer
+    /// than 2^32 item bookings.
     fn index(bookings: Vec<Booking>) -> Schedule {
         let spans: Vec<(i64, i64)> = bookings.iter().map(|b| b.window.span()).collect();
         let mut item_index: IdMap<ConfigItemId, u32> = IdMap::default();

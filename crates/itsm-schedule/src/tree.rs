@@ -37,6 +37,17 @@ pub(crate) struct Forest {
     /// Group `g` is `slots[offsets[g]..offsets[g + 1]]`.
     offsets: Vec<usize>,
     slots: Vec<Slot>,
+    /// Each slot's `(start, end)` again, half its size: a small group's scan reads these
+    /// (two or three cache lines where the slots take four or more) and reads a slot only
+    /// for an overlap found.
+    spans: Vec<(i64, i64)>,
+}
+
+/// One group's slots and their spans ([`Forest::slots`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Group<'a> {
+    slots: &'a [Slot],
+    spans: &'a [(i64, i64)],
 }
 
 impl Forest {
@@ -54,7 +65,12 @@ impl Forest {
             }
             offsets.push(slots.len());
         }
-        let mut forest = Forest { offsets, slots };
+        let spans = slots.iter().map(|s| (s.start, s.end)).collect();
+        let mut forest = Forest {
+            offsets,
+            slots,
+            spans,
+        };
         for g in 0..groups {
             if let Some(range) = forest.range(g) {
                 if let Some(group) = forest.slots.get_mut(range) {
@@ -65,7 +81,8 @@ impl Forest {
         forest
     }
 
-    fn range(&self, group: usize) -> Option<std::ops::Range<usize>> {
+    /// Where group `group`'s slots are (`None` for a group it does not have).
+    pub fn range(&self, group: usize) -> Option<std::ops::Range<usize>> {
         let from = *self.offsets.get(group)?;
         let to = *self.offsets.get(group + 1)?;
         Some(from..to)
@@ -78,6 +95,22 @@ impl Forest {
             .unwrap_or(&[])
     }
 
+    /// The slots `from..to` (a group's, from [`Forest::range`]; empty when out of range).
+    #[inline]
+    pub fn slots(&self, from: u32, to: u32) -> Group<'_> {
+        self.view(from as usize..to as usize)
+    }
+
+    fn view(&self, range: std::ops::Range<usize>) -> Group<'_> {
+        match (self.slots.get(range.clone()), self.spans.get(range)) {
+            (Some(slots), Some(spans)) => Group { slots, spans },
+            _ => Group {
+                slots: &[],
+                spans: &[],
+            },
+        }
+    }
+
     /// How many groups.
     pub fn groups(&self) -> usize {
         self.offsets.len().saturating_sub(1)
@@ -86,7 +119,12 @@ impl Forest {
     /// Calls `hit` with every slot of `group` that overlaps `[start, end)`, in slot order.
     #[inline]
     pub fn overlapping(&self, group: usize, start: i64, end: i64, hit: impl FnMut(&Slot)) {
-        overlapping(self.group(group), start, end, hit);
+        overlapping(
+            self.view(self.range(group).unwrap_or(0..0)),
+            start,
+            end,
+            hit,
+        );
     }
 }
 
@@ -136,19 +174,24 @@ fn top_level(n: usize) -> u32 {
     usize::BITS - 1 - n.leading_zeros()
 }
 
-/// Calls `hit` with every slot of the indexed group `a` that overlaps `[start, end)`
+/// Calls `hit` with every slot of the indexed group `g` that overlaps `[start, end)`
 /// (`slot.start < end && start < slot.end`), in slot order.
-pub(crate) fn overlapping(a: &[Slot], start: i64, end: i64, mut hit: impl FnMut(&Slot)) {
+pub(crate) fn overlapping(g: Group<'_>, start: i64, end: i64, mut hit: impl FnMut(&Slot)) {
+    let a = g.slots;
     let n = a.len();
     if n == 0 {
         return;
     }
-    // Small groups (the usual case): a plain scan up to the first slot past the end. Up to
-    // 64 slots (two kilobytes) a scan beats the tree's walk (measured: docs/performance.md).
+    // Small groups (the usual case): a plain scan of the spans up to the first one past
+    // the end. Up to 64 slots (two kilobytes) a scan beats the tree's walk (measured:
+    // docs/performance.md).
     if n <= 64 {
-        for s in a.iter().take_while(|s| s.start < end) {
-            if start < s.end {
-                hit(s);
+        for (&(s, e), slot) in g.spans.iter().zip(a) {
+            if s >= end {
+                break;
+            }
+            if start < e {
+                hit(slot);
             }
         }
         return;

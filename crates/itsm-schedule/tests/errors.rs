@@ -179,7 +179,7 @@ fn each_refusal_names_its_change_and_other_errors_none() {
     assert_eq!(too_many.change(), Some(id(6)));
     assert_eq!(
         too_many.to_string(),
-        "change 00000000-0000-0000-0000-000000000006 is past the 4294967295 changes a schedule holds"
+        "change 00000000-0000-0000-0000-000000000006 is past what a schedule holds: 4294967295 changes, and as many item bookings (a change on three items counts three)"
     );
     // The errors of windows, rules and queries name no change.
     let not_about_a_change = [
