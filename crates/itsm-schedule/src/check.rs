@@ -359,23 +359,24 @@ impl Scope {
     }
 
     /// Into the empty `found`: `find` of each item (when `items`), then of each related
-    /// item (when `related`), all made before any is used, so that their cache misses
-    /// overlap. Filled in place, as the scope is.
+    /// item (when `related`; `find`'s second argument says which), all made before any is
+    /// used, so that their cache misses overlap. Filled in place, as the scope is.
     #[inline(always)]
     fn lookups(
         &self,
         found: &mut Lookups,
         items: bool,
         related: bool,
-        find: impl Fn(&ConfigItemId) -> Found,
+        find: impl Fn(&ConfigItemId, bool) -> Found,
     ) {
         found.split = if items { self.items.len() } else { 0 };
         if items {
-            found.values.extend(self.items.as_slice().iter().map(&find));
+            let items = self.items.as_slice().iter();
+            found.values.extend(items.map(|i| find(i, false)));
         }
         if related {
             let pairs = self.related.as_slice().iter();
-            found.values.extend(pairs.map(|(_, r)| find(r)));
+            found.values.extend(pairs.map(|(_, r)| find(r, true)));
         }
     }
 
@@ -481,35 +482,29 @@ impl Schedule {
         let related = checks.related_items || checks.related_maintenance;
         let mut found = Lookups::new();
         match table {
-            Some(table) => scope.lookups(&mut found, items, related, |i| table.get(i)),
-            None => {
-                let find = |i: &ConfigItemId, bookings: bool, calendar: bool| {
-                    let mut f = Found::NONE;
-                    if bookings {
-                        if let Some(range) = self
-                            .item_position(i)
-                            .and_then(|p| self.by_item().range(p as usize))
-                        {
-                            // Always in 32 bits: `Schedule::build` keeps fewer than
-                            // 2^32 item bookings.
-                            let fit = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-                            (f.from, f.to) = (fit(range.start), fit(range.end));
-                        }
-                    }
-                    if calendar {
-                        f.calendar = rules.maintenance_index(i).unwrap_or(NO_CALENDAR);
-                    }
-                    f
+            Some(table) => scope.lookups(&mut found, items, related, |i, _| table.get(i)),
+            None => scope.lookups(&mut found, items, related, |i, is_related| {
+                let (bookings, calendar) = if is_related {
+                    (checks.related_items, checks.related_maintenance)
+                } else {
+                    (checks.same_item, checks.maintenance)
                 };
-                scope.lookups(&mut found, items, false, |i| {
-                    find(i, checks.same_item, checks.maintenance)
-                });
-                let mut rest = Lookups::new();
-                scope.lookups(&mut rest, false, related, |i| {
-                    find(i, checks.related_items, checks.related_maintenance)
-                });
-                found.values.extend(rest.related().iter().copied());
-            }
+                let mut f = Found::NONE;
+                if let Some(range) = bookings
+                    .then(|| self.item_position(i))
+                    .flatten()
+                    .and_then(|p| self.by_item().range(p as usize))
+                {
+                    // Always in 32 bits: `Schedule::build` keeps fewer than 2^32 item
+                    // bookings.
+                    let fit = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+                    (f.from, f.to) = (fit(range.start), fit(range.end));
+                }
+                if calendar {
+                    f.calendar = rules.maintenance_index(i).unwrap_or(NO_CALENDAR);
+                }
+                f
+            }),
         }
         let assignee = proposal
             .assignee

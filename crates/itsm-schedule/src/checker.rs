@@ -35,9 +35,10 @@ impl Schedule {
         }
     }
 
-    /// Every item's bookings and maintenance calendar; `None` when a booking's slot is
-    /// past what the table's 32-bit offsets hold (some 4 billion item bookings), where the
-    /// checker answers through the schedule's own lookups.
+    /// Every item's bookings and maintenance calendar. `None` (the checker then answers
+    /// through the schedule's own lookups) when a slot offset is past 32 bits, which
+    /// [`Schedule::build`]'s limit of 2^32 - 1 item bookings rules out, or when the table
+    /// is full, which its sizing rules out: a guard, never taken.
     fn item_table(&self, rules: &Rules) -> Option<ItemTable> {
         let mut items = ItemTable::with_room(self.item_count().saturating_add(rules.maintained()));
         for p in 0..=u32::MAX {
