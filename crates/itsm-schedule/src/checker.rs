@@ -25,6 +25,9 @@ impl Schedule {
     /// let checker = schedule.checker(&rules);
     /// let upgrade = Proposal::new(vec![db], Window::new(at(22), at(23))?);
     /// assert_eq!(checker.check(&upgrade, &NoTopology)?, schedule.check(&upgrade, &rules, &NoTopology)?);
+    /// // What it joined.
+    /// assert_eq!(checker.schedule().len(), 1);
+    /// assert_eq!(checker.rules().checks(), Checks::all());
     /// # Ok::<(), itsm_schedule::Error>(())
     /// ```
     pub fn checker<'a>(&'a self, rules: &'a Rules) -> Checker<'a> {

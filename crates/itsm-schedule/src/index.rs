@@ -129,6 +129,20 @@ impl ItemTable {
         }
         Found::NONE
     }
+
+    /// How many cells a lookup of `item` reads (for the tests of the table's spread).
+    #[cfg(test)]
+    fn probes(&self, item: &ConfigItemId) -> usize {
+        let key = item.0.as_u128();
+        let mask = self.cells.len().wrapping_sub(1);
+        let mut i = self.home(key);
+        let mut n = 1;
+        while self.cells.get(i).is_some_and(|c| c.used && c.key != key) && n < self.cells.len() {
+            i = (i + 1) & mask;
+            n += 1;
+        }
+        n
+    }
 }
 
 /// The golden ratio's constant (as the id maps' hasher).
@@ -170,6 +184,45 @@ mod tests {
                 let want = map.get(k).copied().unwrap_or(Found::NONE);
                 prop_assert_eq!(table.get(&ConfigItemId::from_u128(*k)), want);
             }
+        }
+    }
+
+    /// The table is sized to one and a half times its items, rounded up to a power of two
+    /// (so at most two thirds full), and spreads counter ids (bits at one end only) and
+    /// random ones so that a lookup reads a few cells, not a run of them.
+    #[test]
+    fn lookups_read_few_cells() {
+        for n in [1usize, 10, 1000, 4096] {
+            let table = ItemTable::with_room(n);
+            let cells = table.cells.len();
+            assert!(cells.is_power_of_two() && cells >= 16, "{n}: {cells}");
+            assert!(
+                cells >= n + n / 2 && (cells <= 3 * n || cells == 16),
+                "{n}: {cells}"
+            );
+        }
+        let mut state = 0x1234_5678_9ABC_DEF0_u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            u128::from(state) << 64 | u128::from(state.rotate_left(29))
+        };
+        for keys in [
+            (0..4096u128).collect::<Vec<_>>(),
+            (0..4096).map(|_| random()).collect(),
+        ] {
+            let mut table = ItemTable::with_room(keys.len());
+            for k in &keys {
+                table.entry(&ConfigItemId::from_u128(*k)).unwrap().from = 1;
+            }
+            let probes: Vec<usize> = keys
+                .iter()
+                .map(|k| table.probes(&ConfigItemId::from_u128(*k)))
+                .collect();
+            let mean = probes.iter().sum::<usize>() as f64 / probes.len() as f64;
+            let max = probes.iter().max().copied().unwrap_or(0);
+            assert!(mean < 2.5 && max < 40, "mean {mean}, longest {max}");
         }
     }
 

@@ -1097,7 +1097,7 @@ fn compare(runs: &PeerRuns, peer: &str, ours: &Ours) -> Tally {
 // ---------------------------------------------------------------------------------------
 
 /// The options allowed on the command line.
-const OPTIONS: [Opt; 5] = [
+const OPTIONS: [Opt; 6] = [
     Opt::flag(
         "--queries-only",
         "time only how each query grows (10,000 to 1,000,000 nodes), then stop",
@@ -1121,6 +1121,12 @@ const OPTIONS: [Opt; 5] = [
         "the node counts the growth is timed at, ascending (10000,100000,1000000); the \
          exponent is taken between the last two",
     ),
+    Opt::value(
+        "--only",
+        "GRAPH:QUERY",
+        "time one query on one graph (random, layered or chain; cycles, impact, ...), as \
+         under valgrind to count its instructions at each size",
+    ),
 ];
 
 struct Options {
@@ -1131,6 +1137,8 @@ struct Options {
     a_small: usize,
     /// The node counts of [`query_growth`] ([`SCALES`] unless `--sizes`).
     sizes: Vec<u32>,
+    /// `--only`: the one graph and query [`query_growth`] times.
+    only: Option<(Scaled, usize)>,
 }
 
 /// The options, or `None` after printing the help that `--help` asks for.
@@ -1165,6 +1173,27 @@ fn options() -> Res<Option<Options>> {
                     .into());
                 }
                 sizes
+            }
+        },
+        only: match args.value::<String>("--only")? {
+            None => None,
+            Some(pick) => {
+                let (graph, query) = pick.split_once(':').unwrap_or((pick.as_str(), ""));
+                let shape = [Scaled::Random, Scaled::Layered, Scaled::Chain]
+                    .into_iter()
+                    .find(|s| s.name() == graph);
+                let q = QUERIES.iter().position(|name| *name == query);
+                match (shape, q) {
+                    (Some(shape), Some(q)) => Some((shape, q)),
+                    _ => {
+                        return Err(format!(
+                            "--only {pick:?}: give GRAPH:QUERY, GRAPH one of random, layered, \
+                             chain and QUERY one of {}",
+                            QUERIES.join(", ")
+                        )
+                        .into());
+                    }
+                }
             }
         },
     }))
@@ -1626,7 +1655,7 @@ const AIM_GROWTH: f64 = 1.2;
 const AIM_QUERY_MS: f64 = 2000.0;
 
 /// The graphs of the scaling runs.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Scaled {
     /// Graph (a)'s generator at `n` nodes.
     Random,
@@ -1762,33 +1791,43 @@ const QUERIES: [&str; 7] = [
 
 /// Times every query of `graph`, in the order of [`QUERIES`]; also says whether resilience's
 /// search bound cut it short.
-fn time_queries(g: &Graph, p: &Picks) -> Res<(Vec<f64>, Resilience)> {
+fn time_queries(g: &Graph, p: &Picks, only: Option<usize>) -> Res<(Vec<f64>, Resilience)> {
     use itsm_graph::Scenario;
+    // With `only`, the other queries are not run (their time is NaN).
+    let mut q = 0usize;
+    let mut timed = |f: &mut dyn FnMut() -> Res<()>| -> Res<f64> {
+        let this = q;
+        q += 1;
+        if only.is_some_and(|o| o != this) {
+            return Ok(f64::NAN);
+        }
+        time_query(f)
+    };
     let mut times = Vec::new();
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         black_box(g.cycles());
         Ok(())
     })?);
     let failure = Scenario::outages(&[p.failure.as_str()]);
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         black_box(g.impact(&failure)?);
         Ok(())
     })?);
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         black_box(g.blast_radius(&p.radius)?);
         Ok(())
     })?);
     let alarms = [p.alarms[0].as_str(), p.alarms[1].as_str()];
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         black_box(g.root_causes(&alarms, ROOT_LIMIT, ROOT_SEARCH)?);
         Ok(())
     })?);
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         black_box(g.single_points_of_failure(&p.target)?);
         Ok(())
     })?);
     let mut answer = Resilience::Unbreakable;
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         answer = g.resilience(&p.target, RESILIENCE_MAX_SIZE, RESILIENCE_BUDGET)?;
         Ok(())
     })?);
@@ -1796,7 +1835,7 @@ fn time_queries(g: &Graph, p: &Picks) -> Res<(Vec<f64>, Resilience)> {
         Scenario::outages(&[p.what_if[0].as_str()]),
         Scenario::outages(&[p.what_if[1].as_str()]),
     );
-    times.push(time_query(|| {
+    times.push(timed(&mut || {
         black_box(g.what_if(&a, &b)?);
         Ok(())
     })?);
@@ -1807,7 +1846,7 @@ fn time_queries(g: &Graph, p: &Picks) -> Res<(Vec<f64>, Resilience)> {
 /// query, its growth exponent (the log of the time ratio over the log of the size ratio
 /// between the two largest sizes, the worst of the three graphs) and the slowest query at a
 /// million nodes.
-fn query_growth(scales: &[u32]) -> Res<()> {
+fn query_growth(scales: &[u32], only: Option<(Scaled, usize)>) -> Res<()> {
     println!(
         "query growth: each query at {:?} nodes, ms on CPU (median of 3); resilience bounded \
          to sets of {RESILIENCE_MAX_SIZE} and {RESILIENCE_BUDGET} sets; root causes: {ROOT_SEARCH} \
@@ -1818,6 +1857,9 @@ fn query_growth(scales: &[u32]) -> Res<()> {
     let mut growth: Vec<(f64, &str)> = vec![(f64::NEG_INFINITY, ""); QUERIES.len()];
     let mut worst = (0.0f64, "", "");
     for shape in [Scaled::Random, Scaled::Layered, Scaled::Chain] {
+        if only.is_some_and(|(s, _)| s != shape) {
+            continue;
+        }
         let mut table: Vec<Vec<f64>> = Vec::new();
         let mut sizes = Vec::new();
         let mut arcs_per_node = Vec::new();
@@ -1839,7 +1881,7 @@ fn query_growth(scales: &[u32]) -> Res<()> {
             let (g, picks) = scaled_graph(shape, n)?;
             sizes.push(g.node_count());
             arcs_per_node.push(g.arc_count() as f64 / g.node_count().max(1) as f64);
-            let (times, answer) = time_queries(&g, &picks)?;
+            let (times, answer) = time_queries(&g, &picks, only.map(|(_, q)| q))?;
             cut.push(answer);
             table.push(times);
         }
@@ -1861,6 +1903,9 @@ fn query_growth(scales: &[u32]) -> Res<()> {
                 .join(", ")
         );
         for (q, name) in QUERIES.iter().enumerate() {
+            if only.is_some_and(|(_, o)| o != q) {
+                continue;
+            }
             let t: Vec<f64> = table
                 .iter()
                 .map(|row| row.get(q).copied().unwrap_or(f64::NAN))
@@ -1896,6 +1941,9 @@ fn query_growth(scales: &[u32]) -> Res<()> {
         println!("    resilience answers: {}", answers.join("; "));
     }
     for (name, (exponent, shape)) in QUERIES.iter().zip(&growth) {
+        if exponent.is_infinite() {
+            continue; // not timed (`--only`)
+        }
         println!("growth {name}: {exponent:.2} (worst on graph {shape})");
     }
     println!(
@@ -1909,8 +1957,10 @@ fn query_growth(scales: &[u32]) -> Res<()> {
         .iter()
         .map(|(e, _)| *e)
         .fold(f64::NEG_INFINITY, f64::max);
-    // The aims are stated for the default sizes (10k, 100k, 1M).
-    if scales == SCALES {
+    // The aims are stated for the default sizes (10k, 100k, 1M), every query.
+    if only.is_some() {
+        println!("aims: not judged for one query on one graph (--only)");
+    } else if scales == SCALES {
         println!(
             "aims: every growth exponent <= {AIM_GROWTH} (worst {worst_growth:.2}): {}; no query \
              over {AIM_QUERY_MS} ms at a million nodes: {}",
@@ -1935,7 +1985,7 @@ fn main() -> Res<()> {
         load_average()
     );
     println!("clock: {}", clock_in_use());
-    query_growth(&opts.sizes)?;
+    query_growth(&opts.sizes, opts.only)?;
     if opts.queries_only {
         return Ok(());
     }
