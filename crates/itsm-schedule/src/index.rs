@@ -179,7 +179,7 @@ mod tests {
     }
 
     /// The table is sized to one and a half times its items, rounded up to a power of two
-    /// (so at most two thirds full), and spreads counter ids (bits at one end only) and
+    /// (so at most two thirds full), and spreads counter ids (in either half of the id) and
     /// random ones so that a lookup reads a few cells, not a run of them.
     #[test]
     fn lookups_read_few_cells() {
@@ -201,6 +201,8 @@ mod tests {
         };
         for keys in [
             (0..4096u128).collect::<Vec<_>>(),
+            // Ids whose low half is the same (a counter in the high half).
+            (0..4096u128).map(|i| i << 64 | 7).collect(),
             (0..4096).map(|_| random()).collect(),
         ] {
             let mut table = ItemTable::with_room(keys.len());
