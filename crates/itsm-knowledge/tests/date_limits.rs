@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
+mod commands;
+
 use chrono::{DateTime, Duration, Utc};
 use itsm_knowledge::{
     Actor, ArticleId, Command, Content, Context, Error, Policy, Role, State, UserId, decide,
@@ -114,35 +116,15 @@ fn a_review_date_pushed_past_the_end_of_time_by_a_grown_interval_is_refused() {
 /// decided under.
 mod near_the_end {
     use super::*;
-    use itsm_knowledge::Feedback;
+    use crate::commands::commands;
     use proptest::prelude::*;
-
-    fn commands() -> Vec<Command> {
-        vec![
-            Command::create(ArticleId::from_u128(1), Content::new("VPN", "Steps")),
-            Command::edit(Content::new("VPN", "New steps")),
-            Command::Publish,
-            Command::Revise,
-            Command::Discard,
-            Command::Retire {
-                reason: "replaced".into(),
-                replacement: None,
-            },
-            Command::Republish,
-            Command::Reaffirm,
-            Command::Feedback {
-                feedback: Feedback::Helpful,
-            },
-            Command::Tick,
-        ]
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
         fn no_accepted_step_loses_the_review_date(
-            steps in proptest::collection::vec((0usize..10, 0usize..3, 0i64..200), 0..40),
+            steps in proptest::collection::vec((0usize..21, 0usize..3, 0i64..200), 0..40),
         ) {
             let policies = [
                 policy(Some(Duration::days(7))),

@@ -4,17 +4,18 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
+mod commands;
 mod invariants;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use commands::{BOARD, commands};
 use itsm_core::explore;
 use itsm_knowledge::itsm_approval;
 use itsm_knowledge::{
-    Actor, ApprovalId, ApprovalRequest, ArticleId, ArticleStatus, Command, Content, Context, Event,
-    Feedback, GroupId, Link, Policy, ProblemId, Publication, PublicationMode, Role, State, UserId,
-    decide, evolve, transitions,
+    Actor, ArticleStatus, Command, Context, Event, Policy, Publication, PublicationMode, Role,
+    State, UserId, decide, evolve, transitions,
 };
 use proptest::prelude::*;
 
@@ -39,63 +40,6 @@ fn people() -> [Actor; 5] {
         actor(5, &[]),
     ]
 }
-
-/// Every kind of command, each with a typical argument (and one refused variant or two).
-fn commands() -> Vec<Command> {
-    let link = Link::Problem(ProblemId::from_u128(5));
-    vec![
-        Command::create(ArticleId::from_u128(1), Content::new("VPN", "Steps")),
-        Command::edit(Content::new("VPN", "New steps")),
-        Command::Submit { approval: None },
-        Command::Submit {
-            approval: Some(
-                ApprovalRequest::new(ApprovalId::from_u128(7))
-                    .with_members(BOARD, [2, 3, 4].map(UserId::from_u128)),
-            ),
-        },
-        Command::Publish,
-        Command::Recall,
-        Command::Approve,
-        Command::Reject {
-            reason: "vague".into(),
-        },
-        Command::Approval {
-            answer: itsm_approval::Command::Approve { comment: None },
-        },
-        Command::Approval {
-            answer: itsm_approval::Command::Reject {
-                reason: "wrong".into(),
-            },
-        },
-        Command::Approval {
-            answer: itsm_approval::Command::Delegate {
-                to: UserId::from_u128(3),
-            },
-        },
-        Command::Revise,
-        Command::Discard,
-        Command::Retire {
-            reason: "replaced".into(),
-            replacement: None,
-        },
-        Command::Republish,
-        Command::Reaffirm,
-        Command::Feedback {
-            feedback: Feedback::Helpful,
-        },
-        Command::Feedback {
-            feedback: Feedback::Flagged {
-                reason: "typo".into(),
-            },
-        },
-        Command::Link { link },
-        Command::Unlink { link },
-        Command::Tick,
-    ]
-}
-
-/// The group that approves under [`policies`]' last policy.
-const BOARD: GroupId = GroupId::from_u128(10);
 
 /// The presets, and ServiceNow's with a majority of a group approving instead of the first
 /// knowledge manager (so that an answer may leave the approval pending), each with a review
