@@ -104,7 +104,9 @@ fn a_clock_attached_an_hour_before_the_end_of_time_is_refused_by_name() {
 
 /// A hand-made clock (decoded from JSON) can hold paused totals past what the nanoseconds of
 /// business time hold (about 292 years): `measure` names what overflowed instead of
-/// clamping the figure, and `decide` refuses to resume it.
+/// clamping the figure, and `decide` refuses to resume it. (With the `serde` feature: the
+/// clock is made by editing its JSON.)
+#[cfg(feature = "serde")]
 #[test]
 fn paused_totals_past_292_years_are_named_not_clamped() {
     let definitions = defs(vec![resolution("p1", 8, None)]);
