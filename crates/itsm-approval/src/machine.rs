@@ -112,8 +112,7 @@ pub fn lifecycle() -> Lifecycle {
         .collect();
     match Lifecycle::new("approval", states, transitions) {
         Ok(lifecycle) => lifecycle,
-        // invariant: TRANSITIONS is a constant the tests check (`lifecycle_is_sound`).
-        Err(e) => unreachable!("the approval lifecycle is sound: {e}"),
+        Err(e) => unreachable!("the approval lifecycle is sound: {e}"), // invariant: TRANSITIONS is a constant the tests check (`lifecycle_is_sound`)
     }
 }
 

@@ -9,6 +9,13 @@ use crate::error::{Error, NamedIn};
 use crate::graph::{Graph, NodeId};
 use crate::rows::{NONE, bit};
 
+mod state;
+mod view;
+
+pub(crate) use state::Bits;
+use state::{Flag, Mark, ST_COUNTED, ST_MASKED, ST_QUEUED, ST_SEVERITY, ST_TOUCHED, UNMARKED};
+pub use view::ImpactView;
+
 impl Graph {
     /// A reusable workspace for impact queries on this graph (no allocation per query).
     pub fn workspace(&self) -> Workspace<'_> {
@@ -44,83 +51,6 @@ impl Graph {
         }
     }
 }
-
-/// A group's query state in one 8-byte word (one cache line read per visit, one store to
-/// write it whole): the predecessor in bits 0-31 (the node whose failure raised this one to
-/// its severity, [`NONE`] if unaffected), the state in bits 32-47 (the severity in the low
-/// byte, the `ST_*` bits above it), and the highest severity among its members so far in
-/// bits 48-55.
-#[derive(Debug, Clone, Copy)]
-struct Mark(u64);
-
-impl Mark {
-    /// A mark with predecessor `pred` and state `state`.
-    #[inline]
-    const fn new(pred: u32, state: u16) -> Mark {
-        Mark(pred as u64 | (state as u64) << 32)
-    }
-
-    #[inline]
-    fn pred(self) -> u32 {
-        self.0 as u32
-    }
-
-    #[inline]
-    fn state(self) -> u16 {
-        (self.0 >> 32) as u16
-    }
-
-    #[inline]
-    fn severity(self) -> u8 {
-        (self.0 >> 32) as u8
-    }
-
-    #[inline]
-    fn gmax(self) -> u8 {
-        (self.0 >> 48) as u8
-    }
-
-    /// Sets the `ST_*` bits `bits`.
-    #[inline]
-    fn flag(&mut self, bits: u16) {
-        self.0 |= u64::from(bits) << 32;
-    }
-
-    /// Clears the `ST_*` bits `bits`.
-    #[inline]
-    fn unflag(&mut self, bits: u16) {
-        self.0 &= !(u64::from(bits) << 32);
-    }
-
-    #[inline]
-    fn set_gmax(&mut self, g: u8) {
-        self.0 = (self.0 & !(0xff << 48)) | u64::from(g) << 48;
-    }
-
-    /// Raises this mark to `new`, by `u`, queued; gives its state before, or `None` if it
-    /// was at `new` or above.
-    #[inline]
-    fn lift(&mut self, new: u8, u: u32) -> Option<u16> {
-        let cur = self.state();
-        if u16::from(new) <= cur & ST_SEVERITY {
-            return None;
-        }
-        let state = (cur & !ST_SEVERITY) | ST_TOUCHED | ST_QUEUED | u16::from(new);
-        *self = Mark((self.0 & (0xff << 48)) | Mark::new(u, state).0);
-        Some(cur)
-    }
-}
-
-const ST_SEVERITY: u16 = 0xff;
-const ST_TOUCHED: u16 = 1 << 8;
-const ST_QUEUED: u16 = 1 << 9;
-const ST_MASKED: u16 = 1 << 10;
-/// Set on a group once its targets have counted it among their affected clusters (the
-/// scale's `clusters_down` rule).
-const ST_COUNTED: u16 = 1 << 11;
-
-/// A node no query has reached.
-const UNMARKED: Mark = Mark::new(NONE, 0);
 
 /// A node that is not a group records its predecessor in the low 31 bits of a `u32` (see
 /// [`Workspace`]'s `preds`); these bits all set mean none.
@@ -162,39 +92,6 @@ fn append(list: &mut [u32], len: &mut usize, v: u32) {
     if let Some(slot) = list.get_mut(*len) {
         *slot = v;
         *len += 1;
-    }
-}
-
-/// Three bitmaps interleaved, 64 nodes a record, so that the three bits a visit tests of a
-/// node usually lie in one cache line (a 24-byte record straddles two lines a quarter of
-/// the time).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Bits {
-    /// Nodes that are not groups and are at the outage level: nothing can raise them, so
-    /// their arcs in are skipped without reading their state.
-    pub(crate) done: u64,
-    /// Nodes that are not groups and are affected (at any level).
-    pub(crate) hit: u64,
-    /// Groups and masked nodes: never candidates of a bottom-up step.
-    pub(crate) blocked: u64,
-}
-
-/// Which of a [`Bits`] record's bitmaps.
-#[derive(Clone, Copy)]
-enum Flag {
-    Done,
-    Hit,
-    Blocked,
-}
-
-impl Flag {
-    #[inline]
-    fn word_mut(self, b: &mut Bits) -> &mut u64 {
-        match self {
-            Flag::Done => &mut b.done,
-            Flag::Hit => &mut b.hit,
-            Flag::Blocked => &mut b.blocked,
-        }
     }
 }
 
@@ -1036,54 +933,6 @@ impl<'g> Workspace<'g> {
             head = end;
         }
         Ok(ImpactView { ws: self })
-    }
-}
-
-/// The result of [`Workspace::run`], borrowed from the workspace until the next query. Its
-/// getters answer "unaffected" for a [`NodeId`] of another, larger graph (the ids a query
-/// gives were checked by `run`).
-#[derive(Debug)]
-pub struct ImpactView<'w, 'g> {
-    ws: &'w Workspace<'g>,
-}
-
-impl ImpactView<'_, '_> {
-    /// Affected nodes (severity at least 1) in discovery order, seeds included. The order is
-    /// deterministic but follows the compiled graph's order (see [`Graph`]): nodes of one
-    /// level are discovered in that order, and on large graphs a wave of outages may be
-    /// expanded bottom-up, which discovers that wave's nodes in it too. Where two paths
-    /// are equally short, [`ImpactView::via`] follows the first in that order.
-    pub fn affected(&self) -> impl Iterator<Item = (NodeId, u8)> + '_ {
-        let touched = self.ws.touched.get(..self.ws.touched_len).unwrap_or(&[]);
-        touched.iter().filter_map(|t| {
-            let s = self.ws.severity_of(*t as usize);
-            (s > 0).then(|| (self.ws.graph.outer_of(*t), s))
-        })
-    }
-
-    /// How many nodes are affected.
-    pub fn count(&self) -> usize {
-        self.ws.affected
-    }
-
-    /// The severity of `node` (0: unaffected).
-    pub fn severity(&self, node: NodeId) -> u8 {
-        self.ws.severity_of(self.ws.graph.inner_of(node) as usize)
-    }
-
-    /// The node whose failure raised `node` to its severity (itself for a seed).
-    pub fn via(&self, node: NodeId) -> Option<NodeId> {
-        self.ws
-            .pred_of(self.ws.graph.inner_of(node) as usize)
-            .map(|p| self.ws.graph.outer_of(p))
-    }
-
-    /// For a group: members failed (at outage) so far, counted in influence when its
-    /// members carry one, and with its members in maintenance under
-    /// [`MaintenanceRule::LostCapacity`].
-    pub fn failed_members(&self, node: NodeId) -> u32 {
-        let i = self.ws.graph.inner_of(node) as usize;
-        self.ws.down.get(i).copied().unwrap_or(0)
     }
 }
 

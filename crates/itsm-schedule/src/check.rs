@@ -490,15 +490,12 @@ impl Schedule {
                     (checks.same_item, checks.maintenance)
                 };
                 let mut f = Found::NONE;
-                if let Some(range) = bookings
+                if let Some((from, to)) = bookings
                     .then(|| self.item_position(i))
                     .flatten()
-                    .and_then(|p| self.by_item().range(p as usize))
+                    .and_then(|p| self.by_item().bounds(p as usize))
                 {
-                    // Always in 32 bits: `Schedule::build` keeps fewer than 2^32 item
-                    // bookings.
-                    let fit = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-                    (f.from, f.to) = (fit(range.start), fit(range.end));
+                    (f.from, f.to) = (from, to);
                 }
                 if calendar {
                     f.calendar = rules.maintenance_index(i).unwrap_or(NO_CALENDAR);

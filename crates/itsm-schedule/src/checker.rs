@@ -48,12 +48,9 @@ impl Schedule {
             let Some(item) = self.item_id(p) else {
                 break;
             };
-            let range = self.by_item().range(p as usize).unwrap_or(0..0);
+            let (from, to) = self.by_item().bounds(p as usize)?;
             let found = items.entry(item)?;
-            (found.from, found.to) = (
-                u32::try_from(range.start).ok()?,
-                u32::try_from(range.end).ok()?,
-            );
+            (found.from, found.to) = (from, to);
         }
         for (item, calendar) in rules.maintenance_items() {
             items.entry(item)?.calendar = calendar;

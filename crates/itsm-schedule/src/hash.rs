@@ -16,7 +16,7 @@ pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 pub(crate) struct IdHasher(u64);
 
 /// The golden ratio's constant, as in Fibonacci hashing; odd, with bits spread evenly.
-const K: u64 = 0x9E37_79B9_7F4A_7C15;
+pub(crate) const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The two halves of the 128-bit product of `a` and `b`, xored.
 #[inline]

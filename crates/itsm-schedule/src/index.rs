@@ -6,7 +6,7 @@
 
 use itsm_core::ConfigItemId;
 
-use crate::hash::folded_multiply;
+use crate::hash::{K, folded_multiply};
 
 /// What a lookup finds about one item: its bookings (`schedule.by_item()`'s slots
 /// `from..to`, empty when it has none) and its maintenance calendar ([`NO_CALENDAR`]).
@@ -135,9 +135,6 @@ impl ItemTable {
         self.probe(item.0.as_u128()).1
     }
 }
-
-/// The golden ratio's constant (as the id maps' hasher).
-const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]

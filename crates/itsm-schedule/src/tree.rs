@@ -82,7 +82,7 @@ impl Forest {
     }
 
     /// Where group `group`'s slots are (`None` for a group it does not have).
-    pub fn range(&self, group: usize) -> Option<std::ops::Range<usize>> {
+    fn range(&self, group: usize) -> Option<std::ops::Range<usize>> {
         let from = *self.offsets.get(group)?;
         let to = *self.offsets.get(group + 1)?;
         Some(from..to)
@@ -95,7 +95,18 @@ impl Forest {
             .unwrap_or(&[])
     }
 
-    /// The slots `from..to` (a group's, from [`Forest::range`]; empty when out of range).
+    /// Where group `group`'s slots are, as 32-bit offsets for [`Forest::slots`] (`None` for
+    /// a group it does not have, or offsets past 32 bits, which `Schedule::build`'s limit
+    /// of 2^32 - 1 item bookings rules out).
+    pub fn bounds(&self, group: usize) -> Option<(u32, u32)> {
+        let range = self.range(group)?;
+        Some((
+            u32::try_from(range.start).ok()?,
+            u32::try_from(range.end).ok()?,
+        ))
+    }
+
+    /// The slots `from..to` (a group's, from [`Forest::bounds`]; empty when out of range).
     #[inline]
     pub fn slots(&self, from: u32, to: u32) -> Group<'_> {
         self.view(from as usize..to as usize)

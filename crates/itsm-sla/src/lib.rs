@@ -116,6 +116,7 @@ mod machine;
 mod measure;
 mod model;
 mod replay;
+mod time;
 
 pub use checks::{Finding, check};
 pub use definition::{

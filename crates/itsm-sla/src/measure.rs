@@ -4,8 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::definition::{Calendars, Definitions, PauseMode};
 use crate::error::Error;
-use crate::machine::{PAUSED, PAUSED_BUSINESS, Time, target_ns};
 use crate::model::Clock;
+use crate::time::{PAUSED, PAUSED_BUSINESS, Time, target_ns};
 
 /// A clock's figures at an instant, business and wall time kept apart. In JSON the
 /// durations are ISO 8601 strings.
