@@ -161,6 +161,23 @@ fn rows() -> Vec<Row> {
                 Selection::All,
             )),
         );
+        let tiny = Definition::new("p1", Target::Resolution, Duration::nanoseconds(1));
+        let definitions = Definitions::new(vec![tiny], Selection::All).unwrap();
+        let calendars = itsm_sla::Calendars::new();
+        let timeline = vec![(t(9), itsm_sla::TicketView::new("new", itsm_sla::Category::New))];
+        let replayed = itsm_sla::replay(&timeline, &definitions, &calendars, None).unwrap();
+        let clock = &replayed.clocks.clocks()[0];
+        row(
+            "`itsm_sla::measure`",
+            "a clock whose target is one nanosecond, 11 days after it started (the \
+             percentage in hundredths passes `i64`)",
+            err(itsm_sla::measure(
+                clock,
+                t(9) + Duration::days(11),
+                &definitions,
+                &calendars,
+            )),
+        );
     }
 
     // itsm-graph

@@ -601,7 +601,7 @@ fn retarget(
         let Some(best) = best else {
             continue;
         };
-        if best.id == current.id || ns(best.target) == target_ns(current, Some(&clock)) {
+        if best.id == current.id || ns(best.target) == target_ns(current, Some(&clock))? {
             continue;
         }
         let time = Time::named(best, calendar.as_deref(), ctx.calendars)?;
@@ -681,7 +681,7 @@ fn resume(
             shift,
             "how far the deadline moves",
         )?;
-        let target = target_ns(def, Some(clock));
+        let target = target_ns(def, Some(clock))?;
         schedule(def, time, target, clock.start, moved, Some(&clock.alarms))?
     };
     Ok(Event::Resumed {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::definition::{Calendars, Definitions, PauseMode};
 use crate::error::Error;
 use crate::model::Clock;
-use crate::time::{PAUSED, PAUSED_BUSINESS, Time, target_ns};
+use crate::time::{PAUSED, PAUSED_BUSINESS, PERCENT, Time, target_ns};
 
 /// A clock's figures at an instant, business and wall time kept apart. In JSON the
 /// durations are ISO 8601 strings.
@@ -41,12 +41,15 @@ pub struct Measure {
 /// start measures at the start, where everything is zero).
 ///
 /// Figures are computed in nanoseconds of `i64`: one past about 292 years (only a
-/// hand-made clock decoded from JSON can hold that much) is an error, never a figure clamped.
+/// hand-made clock decoded from JSON can hold that much) is an error, never a figure
+/// clamped; so is a percentage past `i64` hundredths (a target of nanoseconds measured over
+/// days).
 ///
 /// # Errors
 /// [`Error::UnknownDefinition`] when `clock`'s definition is not in `definitions`;
 /// [`Error::UnknownCalendar`], [`Error::CalendarQuery`] (for instance past the horizon),
-/// [`Error::DateOverflow`] (a span or a paused total past 292 years).
+/// [`Error::DateOverflow`] (a span, a paused total or the clock's own target past 292
+/// years; the percentage past `i64`).
 ///
 /// # Example
 /// ```
@@ -111,9 +114,11 @@ pub fn measure(
         // the time left stands still.
         left = time.sum(left, current_b, "the time left")?;
     }
-    let target = target_ns(def, Some(clock)).max(1);
-    // Saturates only for a target of a few nanoseconds measured over centuries.
-    let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target)).unwrap_or(i64::MAX);
+    let target = target_ns(def, Some(clock))?.max(1);
+    // Past `i64` only for a target of microseconds measured over years (a target of 1 ns
+    // after 11 days): an error naming it, never a percentage clamped.
+    let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target))
+        .map_err(|_| time.overflow(PERCENT))?;
     Ok(Measure {
         actual_elapsed: Duration::nanoseconds(time.difference(
             wall,

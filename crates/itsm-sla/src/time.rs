@@ -108,7 +108,8 @@ impl<'a> Time<'a> {
         a.checked_sub(b).ok_or_else(|| self.overflow(what))
     }
 
-    fn overflow(&self, what: &'static str) -> Error {
+    /// [`Error::DateOverflow`] naming this definition and `what`.
+    pub(crate) fn overflow(&self, what: &'static str) -> Error {
         Error::DateOverflow {
             id: self.id.to_owned(),
             what,
@@ -116,10 +117,11 @@ impl<'a> Time<'a> {
     }
 }
 
-/// A target `d` in nanoseconds, saturating at the ends of `i64` (about 292 years either
-/// way): [`Definitions::new`] refuses longer targets, so only a hand-made clock's own target
-/// (decoded from JSON) can saturate. Paused totals and elapsed time go through
-/// [`Time::exact`] and [`Time::sum`] instead, which refuse what does not fit.
+/// A definition's target `d` in nanoseconds: exact, since [`Definitions::new`] refuses
+/// targets over [`MAX_TARGET`](crate::MAX_TARGET) (200 years, where `i64` nanoseconds hold
+/// about 292); the saturation at the ends of `i64` is a guard, never taken. A clock's own
+/// target goes through [`target_ns`], and paused totals and elapsed time through
+/// [`Time::exact`] and [`Time::sum`], which refuse what does not fit.
 pub(crate) fn ns(d: Duration) -> i64 {
     d.num_nanoseconds().unwrap_or(if d < Duration::zero() {
         i64::MIN
@@ -134,8 +136,25 @@ pub(crate) const PAUSED_BUSINESS: &str = "the paused business time";
 /// What [`Error::DateOverflow`] names when a clock's paused time passes about 292 years.
 pub(crate) const PAUSED: &str = "the paused time";
 
-/// A clock's target in nanoseconds (its own, else its definition's): exact, since
-/// [`Definitions::new`] refuses targets over [`MAX_TARGET`](crate::MAX_TARGET).
-pub(crate) fn target_ns(def: &Definition, clock: Option<&Clock>) -> i64 {
-    ns(clock.and_then(|c| c.target).unwrap_or(def.target))
+/// What [`Error::DateOverflow`] names when the business time elapsed, as hundredths of a
+/// percent of the target, passes `i64` (a target of nanoseconds measured over days).
+pub(crate) const PERCENT: &str = "the percentage of the target elapsed";
+
+/// What [`Error::DateOverflow`] names when a clock's own target (a hand-made clock decoded
+/// from JSON) passes about 292 years.
+pub(crate) const CLOCK_TARGET: &str = "the clock's target";
+
+/// A clock's target in nanoseconds (its own, else its definition's). A definition's is
+/// exact, since [`Definitions::new`] refuses targets over [`MAX_TARGET`](crate::MAX_TARGET);
+/// a clock's own past about 292 years (only a hand-made clock decoded from JSON holds one)
+/// is [`Error::DateOverflow`] naming [`CLOCK_TARGET`], never a target clamped.
+pub(crate) fn target_ns(def: &Definition, clock: Option<&Clock>) -> Result<i64, Error> {
+    clock
+        .and_then(|c| c.target)
+        .unwrap_or(def.target)
+        .num_nanoseconds()
+        .ok_or_else(|| Error::DateOverflow {
+            id: def.id.clone(),
+            what: CLOCK_TARGET,
+        })
 }

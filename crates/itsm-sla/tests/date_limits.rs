@@ -8,7 +8,7 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use itsm_sla::{Clocks, Context, Error, Input, Stage, decide, next_deadline};
+use itsm_sla::{Clocks, Context, Definition, Error, Input, Stage, Target, decide, next_deadline};
 use proptest::prelude::*;
 
 /// An instant within about 400 days of either end of chrono's range.
@@ -158,5 +158,88 @@ fn paused_totals_past_292_years_are_named_not_clamped() {
             }
         ),
         "{err:?}"
+    );
+}
+
+/// A hand-made clock's own target (decoded from JSON) past about 292 years: `measure` and
+/// `decide` name it instead of measuring against a target clamped at `i64::MAX`
+/// nanoseconds. (With the `serde` feature: the clock is made by editing its JSON.)
+#[cfg(feature = "serde")]
+#[test]
+fn a_clock_target_past_292_years_is_named_not_clamped() {
+    let definitions = defs(vec![resolution("p1", 8, None)]);
+    let calendars = calendars();
+    let opened = at(MON, 9, 0);
+    let mut clocks = Clocks::new();
+    for (t, c) in [(opened, New), (at(MON, 10, 0), Pending)] {
+        let events = decide(
+            &clocks,
+            &Input::Update(view(c)),
+            &Context::new(t, &definitions, &calendars),
+        )
+        .unwrap();
+        clocks.apply(&events);
+    }
+    let mut json = serde_json::to_value(&clocks).unwrap();
+    let later = at(MON, 11, 0);
+    // A target of 100 years of its own: measured against it, exactly (one business hour
+    // elapsed, the pause since 10:00 excluded).
+    json["clocks"][0]["target"] = serde_json::json!("P36500D");
+    let fine: Clocks = serde_json::from_value(json.clone()).unwrap();
+    let m = itsm_sla::measure(&fine.clocks()[0], later, &definitions, &calendars).unwrap();
+    assert_eq!(m.business_elapsed, Duration::hours(1));
+    assert_eq!(m.percent_hundredths, 3600 * 10_000 / (36_500 * 86_400));
+    // Past 292 years: an error naming the target.
+    json["clocks"][0]["target"] = serde_json::json!("P109575D");
+    let huge: Clocks = serde_json::from_value(json).unwrap();
+    let err = itsm_sla::measure(&huge.clocks()[0], later, &definitions, &calendars).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `p1`: the date overflows computing the clock's target"
+    );
+    let err = decide(
+        &huge,
+        &Input::Update(view(Open)),
+        &Context::new(later, &definitions, &calendars),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::DateOverflow {
+                what: "the clock's target",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+/// The percentage elapsed is hundredths of a percent in an `i64`: a target of one
+/// nanosecond passes it after about 10.7 days (9.2e14 times the target). `measure` says so
+/// instead of answering `i64::MAX`; ten days still measure exactly.
+#[test]
+fn a_percentage_past_i64_is_named_not_clamped() {
+    let mut tiny = Definition::new("tiny", Target::Resolution, Duration::nanoseconds(1));
+    tiny.start = itsm_sla::Condition::PriorityIn(vec![1]);
+    let definitions = defs(vec![tiny]);
+    let calendars = calendars();
+    let opened = at(MON, 9, 0);
+    let events = decide(
+        &Clocks::new(),
+        &Input::Update(view(New)),
+        &Context::new(opened, &definitions, &calendars),
+    )
+    .unwrap();
+    let mut clocks = Clocks::new();
+    clocks.apply(&events);
+    let clock = &clocks.clocks()[0];
+    let m = itsm_sla::measure(clock, opened + Duration::days(10), &definitions, &calendars).unwrap();
+    assert_eq!(m.percent_hundredths, 10 * 86_400 * 1_000_000_000 * 10_000);
+    let err = itsm_sla::measure(clock, opened + Duration::days(11), &definitions, &calendars)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "SLA definition `tiny`: the date overflows computing the percentage of the target elapsed"
     );
 }
