@@ -164,7 +164,10 @@ fn rows() -> Vec<Row> {
         let tiny = Definition::new("p1", Target::Resolution, Duration::nanoseconds(1));
         let definitions = Definitions::new(vec![tiny], Selection::All).unwrap();
         let calendars = itsm_sla::Calendars::new();
-        let timeline = vec![(t(9), itsm_sla::TicketView::new("new", itsm_sla::Category::New))];
+        let timeline = vec![(
+            t(9),
+            itsm_sla::TicketView::new("new", itsm_sla::Category::New),
+        )];
         let replayed = itsm_sla::replay(&timeline, &definitions, &calendars, None).unwrap();
         let clock = &replayed.clocks.clocks()[0];
         row(

@@ -234,7 +234,8 @@ fn a_percentage_past_i64_is_named_not_clamped() {
     let mut clocks = Clocks::new();
     clocks.apply(&events);
     let clock = &clocks.clocks()[0];
-    let m = itsm_sla::measure(clock, opened + Duration::days(10), &definitions, &calendars).unwrap();
+    let m =
+        itsm_sla::measure(clock, opened + Duration::days(10), &definitions, &calendars).unwrap();
     assert_eq!(m.percent_hundredths, 10 * 86_400 * 1_000_000_000 * 10_000);
     let err = itsm_sla::measure(clock, opened + Duration::days(11), &definitions, &calendars)
         .unwrap_err();
