@@ -629,6 +629,8 @@ impl Model {
                 rate,
                 profile,
                 service: spec.service.compile(p)?,
+                // invariant: both checked above against `MAX_TARGET` (200 years), which
+                // `i64` nanoseconds hold (about 292 years): the fallback is never taken.
                 response: spec.response.num_nanoseconds().unwrap_or(i64::MAX),
                 resolution: spec.resolution.num_nanoseconds().unwrap_or(i64::MAX),
             });
