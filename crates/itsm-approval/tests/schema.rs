@@ -229,3 +229,83 @@ fn a_stored_state_decides_like_the_original() {
         itsm_approval::decide(&state, &approve(), &ctx)
     );
 }
+
+/// `Event::name` is the event's JSON tag, for every kind of event.
+#[test]
+fn event_names_are_their_json_tags() {
+    let (state, mut log) = story();
+    let pending = given(&Policy::cab(CAB), &[open(request(&[(CAB, &[ANA, BEN])]))]);
+    let cancel = Command::Cancel {
+        reason: "withdrawn".into(),
+    };
+    let canceled = itsm_approval::decide(
+        &pending.0,
+        &cancel,
+        &itsm_approval::Context::new(common::t(5), &common::actor(ANA, &[]), &Policy::cab(CAB)),
+    )
+    .unwrap();
+    log.extend(canceled);
+    let mut names: Vec<&str> = log.iter().map(Event::name).collect();
+    for event in &log {
+        assert_eq!(serde_json::to_value(event).unwrap()["type"], event.name());
+    }
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names,
+        [
+            "approved",
+            "canceled",
+            "delegated",
+            "rejected",
+            "requested",
+            "stage_decided"
+        ],
+        "every kind of event is checked"
+    );
+    assert_eq!(state.kind(), itsm_approval::StatusKind::Refused);
+}
+
+/// A pending approval whose open stage is not in its plan can only be a state made by hand
+/// (decoded from JSON): it answers nothing but can still be canceled.
+#[test]
+fn a_hand_made_state_past_its_plan_can_only_be_canceled() {
+    let policy = Policy::cab(CAB);
+    let (state, _) = given(&policy, &[open(request(&[(CAB, &[ANA, BEN])]))]);
+    let mut json = serde_json::to_value(&state).unwrap();
+    let text = json.to_string();
+    assert!(text.contains(r#""status":"pending""#), "{text}");
+    // The open stage moved past the plan's only stage.
+    fn past_the_plan(v: &mut Value) -> bool {
+        match v {
+            Value::Object(map) if map.get("status") == Some(&json!("pending")) => {
+                map.insert("stage".into(), json!(7));
+                true
+            }
+            Value::Object(map) => map.values_mut().any(past_the_plan),
+            Value::Array(items) => items.iter_mut().any(past_the_plan),
+            _ => false,
+        }
+    }
+    assert!(past_the_plan(&mut json));
+    let broken: State = serde_json::from_value(json).unwrap();
+    let ana = common::actor(ANA, &[]);
+    let ctx = itsm_approval::Context::new(common::t(5), &ana, &policy);
+    let err = itsm_approval::decide(&broken, &approve(), &ctx).unwrap_err();
+    assert_eq!(
+        err,
+        itsm_approval::Error::NotAllowed {
+            state: itsm_approval::StatusKind::Pending,
+            command: itsm_approval::CommandKind::Approve,
+            allowed: vec![itsm_approval::CommandKind::Cancel],
+        }
+    );
+    let cancel = Command::Cancel {
+        reason: "stuck".into(),
+    };
+    let events = itsm_approval::decide(&broken, &cancel, &ctx).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].name(), "canceled");
+    let after = events.iter().fold(broken, itsm_approval::evolve);
+    assert_eq!(after.kind(), itsm_approval::StatusKind::Canceled);
+}
