@@ -121,6 +121,43 @@ fn a_stage_without_approvers_is_refused_not_approved() {
     );
 }
 
+/// The edges of the quorum checks: a count up to the named approvers and a percentage up
+/// to 100 are valid; one past is refused, with only that problem (a stage without
+/// approvers is refused for that alone, not also for its count).
+#[test]
+fn quorums_at_their_limits_are_valid_and_one_past_is_refused() {
+    let people = || vec![Approver::Person(ANA), Approver::Person(BEN)];
+    for quorum in [Quorum::Count(1), Quorum::Count(2), Quorum::Percent(100)] {
+        let spec = PolicySpec::new("p", [stage("s", people(), quorum)]);
+        assert!(Policy::new(spec).is_ok(), "{quorum}");
+    }
+    assert_eq!(
+        problems(PolicySpec::new(
+            "p",
+            [stage("s", people(), Quorum::Count(3))]
+        )),
+        [PolicyProblem::CountAboveApprovers {
+            stage: "s".into(),
+            count: 3,
+            approvers: 2,
+        }]
+    );
+    assert_eq!(
+        problems(PolicySpec::new(
+            "p",
+            [stage("s", people(), Quorum::Percent(101))]
+        )),
+        [PolicyProblem::PercentOutOfRange {
+            stage: "s".into(),
+            percent: 101,
+        }]
+    );
+    assert_eq!(
+        problems(PolicySpec::new("p", [stage("s", vec![], Quorum::Count(2))])),
+        [PolicyProblem::NoApprovers { stage: "s".into() }]
+    );
+}
+
 #[test]
 fn n_of_m_with_a_group_is_checked_when_the_request_gives_the_members() {
     // M is unknown before the request: 5 of (one person and a group) is accepted here.
