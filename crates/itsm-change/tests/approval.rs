@@ -204,3 +204,16 @@ fn canceling_the_change_cancels_its_pending_approval() {
         approval.outcome()
     );
 }
+
+/// An approval leads to scheduling, so it is not requested for a change without a planned
+/// window: the board would authorise a change that cannot be scheduled.
+#[test]
+fn an_approval_is_not_requested_without_a_planned_window() {
+    let mut steps: Vec<(Command, Actor)> = in_authorize()
+        .into_iter()
+        .filter(|(command, _)| !matches!(command, Command::Plan { .. }))
+        .collect();
+    steps.push((request_approval(1), manager()));
+    let (i, err) = run(&steps).unwrap_err();
+    assert_eq!((i, err), (4, Error::WindowRequired));
+}

@@ -93,3 +93,19 @@ fn a_change_is_not_in_conflict_with_its_own_booking() {
         matches!(events.as_slice(), [Event::Planned { conflicts, .. }] if conflicts.is_empty())
     );
 }
+
+/// A context's calendar check shows what it checks against in `Debug` (the topology, a
+/// closure, is left out).
+#[test]
+fn a_calendar_check_debugs_as_its_schedule_and_rules() {
+    let schedule = schedule();
+    let rules = Rules::new(Checks::all(), vec![], vec![]).unwrap();
+    let topology = |_: &ConfigItemId| Vec::<ConfigItemId>::new();
+    let check = CalendarCheck::new(&schedule, &rules, &topology);
+    let shown = format!("{check:?}");
+    assert!(
+        shown.starts_with("CalendarCheck { changes: 2, rules: "),
+        "{shown}"
+    );
+    assert!(shown.ends_with(", .. }"), "{shown}");
+}
