@@ -311,10 +311,15 @@ impl Calendar {
         }
     }
 
-    /// All the open time in the horizon (in chrono's whole range without one).
+    /// All the open time in the horizon (in chrono's whole range without one). Without a
+    /// horizon that is [`Calendar::duration`] from chrono's first instant to its last, plus
+    /// the last instant's own nanosecond when the calendar is open then (a duration between
+    /// two instants cannot count it).
     pub fn total_open(&self) -> Duration {
         match &self.kind {
             Kind::Horizon(f) => Duration::nanoseconds(f.total()),
+            // invariant: counted for every zone, up to its extreme offsets (tested in
+            // `tests/open.rs`); a total past `Duration`'s range is past chrono's whole range.
             Kind::Open(lazy) => lazy.total_open().and_then(narrow).unwrap_or(Duration::MAX),
         }
     }

@@ -388,3 +388,35 @@ fn zones_keep_their_offsets_outside_1800_to_2100() {
         }
     }
 }
+
+/// `total_open` is all the open time in chrono's range, in every zone: the open time from
+/// its first instant to its last, plus the last instant's own nanosecond when it is open
+/// (a duration between two instants cannot count it; behind UTC, the office is open at
+/// chrono's last instant). Its fallback (`Duration::MAX` when the total cannot be counted)
+/// is never taken, at the extreme offsets (+14:00 and -12:00 push the first and last local
+/// days past chrono's range) nor with daylight saving.
+#[test]
+fn the_whole_range_is_counted_in_every_zone() {
+    let (first, last) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    let mut open_at_the_end = Vec::new();
+    for zone in [
+        None,
+        zone("Pacific/Kiritimati", "+14:00"),
+        zone("Etc/GMT+12", "-12:00"),
+        zone("Europe/London", "+01:00"),
+        zone("America/St_Johns", "-03:30"),
+    ] {
+        let mut spec = office();
+        spec.zone.clone_from(&zone);
+        let cal = Calendar::new(&spec).unwrap();
+        let between = cal.duration(&first, &last).unwrap();
+        let last_ns = cal.is_open(&last).unwrap();
+        let expected = between + Duration::nanoseconds(i64::from(last_ns));
+        assert_eq!(cal.total_open(), expected, "{zone:?}");
+        assert!(expected < Duration::days(524_288 * 366), "{zone:?}");
+        open_at_the_end.push(last_ns);
+    }
+    // 262142-12-31 is a weekday: open at 11:59 local in -12:00 only (23:59 in UTC, 20:29
+    // in St John's and the next day, 1 January, a holiday, at +14:00).
+    assert_eq!(open_at_the_end, [false, false, true, false, false]);
+}
