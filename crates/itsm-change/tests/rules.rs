@@ -508,3 +508,17 @@ fn replaying_the_events_rebuilds_the_state() {
         assert_eq!(stored.iter().fold(State::new(), evolve), state);
     }
 }
+
+/// The change success rate counts the two successful outcomes (ServiceNow's close codes
+/// "Successful" and "Successful with issues"), not a failure or a back-out.
+#[test]
+fn a_review_outcome_is_a_success_only_when_the_change_achieved_its_purpose() {
+    let outcomes = [
+        ReviewOutcome::Successful,
+        ReviewOutcome::SuccessfulWithIssues,
+        ReviewOutcome::Failed,
+        ReviewOutcome::BackedOut,
+    ];
+    let success: Vec<bool> = outcomes.iter().map(|o| o.is_success()).collect();
+    assert_eq!(success, [true, true, false, false]);
+}
