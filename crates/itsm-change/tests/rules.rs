@@ -224,6 +224,10 @@ fn servicenow_a_rejected_change_returns_to_new() {
         },
         cab(),
     ));
+    let before = run(&Policy::servicenow(), &steps[..steps.len() - 1])
+        .unwrap()
+        .0;
+    assert_eq!(before.change().unwrap().rejections(), 0);
     let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
     let change = state.change().unwrap();
     assert_eq!((change.stage(), change.rejections()), (Phase::New, 1));
@@ -233,6 +237,35 @@ fn servicenow_a_rejected_change_returns_to_new() {
         run(&Policy::servicenow(), &steps).unwrap().0.stage(),
         Some(Phase::Assess)
     );
+    // Rejected a second time: counted again.
+    steps.push(step(Command::Assess(Box::new(facts())), manager()));
+    steps.push(step(Command::CompleteAssessment, manager()));
+    steps.push(step(
+        Command::Reject {
+            reason: "still no back-out plan".into(),
+        },
+        cab(),
+    ));
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    assert_eq!(state.change().unwrap().rejections(), 2);
+}
+
+/// A canceled change keeps why; one not canceled has no reason.
+#[test]
+fn a_canceled_change_keeps_its_reason() {
+    let mut steps = normal_scheduled();
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    assert_eq!(state.change().unwrap().cancel_reason(), None);
+    steps.push(step(
+        Command::Cancel {
+            reason: "superseded by CHG0042".into(),
+        },
+        manager(),
+    ));
+    let (state, _) = run(&Policy::servicenow(), &steps).unwrap();
+    let change = state.change().unwrap();
+    assert_eq!(change.stage(), Phase::Canceled);
+    assert_eq!(change.cancel_reason(), Some("superseded by CHG0042"));
 }
 
 #[test]
