@@ -360,3 +360,29 @@ fn the_diagram_names_the_vendors_states() {
         ]
     );
 }
+
+/// `state_list` ends with a canceled state only when `cancel` can be reached: from any
+/// phase before review. A path of review and closed alone (a model not yet checked:
+/// `Models::new` requires `new` first) has none, with or without the vendor's states; a
+/// full path gets the built-in one unless the vendor names its own.
+#[test]
+fn the_state_list_has_a_canceled_state_only_when_cancel_can_be_reached() {
+    let names = |model: &ChangeModel| -> Vec<String> {
+        model.state_list().iter().map(|s| s.name.clone()).collect()
+    };
+    let tail = ChangeModel::new("tail", vec![Phase::Review, Phase::Closed]);
+    assert_eq!(names(&tail), ["review", "closed"]);
+    let tail = tail.with_states([
+        ModelState::new("monitored", Phase::Review),
+        ModelState::new("closed", Phase::Closed),
+    ]);
+    assert_eq!(names(&tail), ["monitored", "closed"]);
+    let itop = model("itop_normal", itop_states());
+    assert_eq!(names(&itop).last().map(String::as_str), Some("canceled"));
+    let mut with_own = itop_states();
+    with_own.push(ModelState::new("withdrawn", Phase::Canceled));
+    let own = model("itop_normal", with_own);
+    let listed = names(&own);
+    assert_eq!(listed.last().map(String::as_str), Some("withdrawn"));
+    assert!(!listed.contains(&"canceled".to_owned()), "{listed:?}");
+}
