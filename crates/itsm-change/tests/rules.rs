@@ -555,3 +555,89 @@ fn a_review_outcome_is_a_success_only_when_the_change_achieved_its_purpose() {
     let success: Vec<bool> = outcomes.iter().map(|o| o.is_success()).collect();
     assert_eq!(success, [true, true, false, false]);
 }
+
+/// Each risk condition holds exactly when its fact does (ServiceNow's risk conditions: the
+/// first rule whose condition holds answers), and an unchecked policy's condition is
+/// evaluated to 32 levels of nesting, no deeper (`RiskPolicy::check` refuses deeper ones,
+/// and the limit keeps the evaluation off a deep stack).
+#[test]
+fn each_risk_condition_holds_exactly_when_its_fact_does() {
+    use itsm_change::{ConfigItemId, RiskPolicy, ServiceId};
+    let (db, web) = (ConfigItemId::from_u128(1), ConfigItemId::from_u128(2));
+    let (shop, mail) = (ServiceId::from_u128(7), ServiceId::from_u128(8));
+    let facts = RiskFacts {
+        model: "normal".into(),
+        items: vec![db],
+        services: vec![shop],
+        impact: Impact(2),
+        likelihood: 2,
+        outside_maintenance: true,
+        answers: vec![],
+    };
+    let holds = |when: RiskCondition, facts: &RiskFacts| {
+        let mut policy = RiskPolicy::default();
+        policy.rules.push(RiskRule {
+            name: "r".into(),
+            when,
+            risk: RiskLevel::VeryHigh,
+        });
+        policy.assess(facts).unwrap().risk == RiskLevel::VeryHigh
+    };
+    let nested = |levels: usize, wrap: fn(RiskCondition) -> RiskCondition| {
+        (0..levels).fold(RiskCondition::Always, |c, _| wrap(c))
+    };
+    let all = |c| RiskCondition::All(vec![c]);
+    let any = |c| RiskCondition::Any(vec![c]);
+    let not = |c| RiskCondition::Not(Box::new(c));
+    let cases = [
+        (RiskCondition::Always, true),
+        (RiskCondition::Model("normal".into()), true),
+        (RiskCondition::Model("emergency".into()), false),
+        (RiskCondition::ItemsAtLeast(1), true),
+        (RiskCondition::ItemsAtLeast(2), false),
+        (RiskCondition::Item(db), true),
+        (RiskCondition::Item(web), false),
+        (RiskCondition::ServiceIn(vec![mail, shop]), true),
+        (RiskCondition::ServiceIn(vec![mail]), false),
+        // Impact 1 is the most severe: impact 2 is at least 2 and 3, not 1.
+        (RiskCondition::ImpactAtLeast(Impact(3)), true),
+        (RiskCondition::ImpactAtLeast(Impact(2)), true),
+        (RiskCondition::ImpactAtLeast(Impact(1)), false),
+        (RiskCondition::OutsideMaintenance, true),
+        (not(RiskCondition::OutsideMaintenance), false),
+        (not(RiskCondition::Item(web)), true),
+        (
+            RiskCondition::All(vec![RiskCondition::Item(db), RiskCondition::Item(web)]),
+            false,
+        ),
+        (
+            RiskCondition::Any(vec![RiskCondition::Item(db), RiskCondition::Item(web)]),
+            true,
+        ),
+        (RiskCondition::All(vec![]), true),
+        (RiskCondition::Any(vec![]), false),
+        // The innermost condition at level 32 is evaluated; at level 33 it is not (false).
+        (nested(31, all), true),
+        (nested(32, all), false),
+        (nested(31, any), true),
+        (nested(32, any), false),
+        (nested(30, not), true),
+        (nested(32, not), false),
+    ];
+    for (i, (when, expected)) in cases.into_iter().enumerate() {
+        assert_eq!(holds(when.clone(), &facts), expected, "case {i}: {when:?}");
+    }
+    let mut impact_one = facts.clone();
+    impact_one.impact = Impact(1);
+    assert!(holds(RiskCondition::ImpactAtLeast(Impact(1)), &impact_one));
+    // The policy check refuses what the evaluation would cut short.
+    let mut deep = RiskPolicy::default();
+    deep.rules.push(RiskRule {
+        name: "deep".into(),
+        when: nested(32, all),
+        risk: RiskLevel::High,
+    });
+    assert!(deep.check().is_err());
+    deep.rules[0].when = nested(31, all);
+    assert!(deep.check().is_ok());
+}
