@@ -641,3 +641,214 @@ fn each_risk_condition_holds_exactly_when_its_fact_does() {
     deep.rules[0].when = nested(31, all);
     assert!(deep.check().is_ok());
 }
+
+/// A risk questionnaire (ServiceNow's risk assessment: weighted answers, a score, and the
+/// level whose threshold the score reaches), combined with the rules, the highest winning.
+#[test]
+fn a_questionnaire_scores_the_answers_and_the_highest_engine_wins() {
+    use itsm_change::{AnswerOption, Question, Questionnaire, RiskPolicy};
+    let question = |id: &str, answers: &[(&str, u32)]| Question {
+        id: id.into(),
+        text: format!("{id}?"),
+        answers: answers
+            .iter()
+            .map(|(a, w)| AnswerOption {
+                id: (*a).into(),
+                weight: *w,
+            })
+            .collect(),
+    };
+    let mut policy = RiskPolicy::default();
+    policy.questionnaire = Some(Questionnaire {
+        questions: vec![
+            question("outage", &[("yes", 10), ("no", 0)]),
+            question("tested", &[("no", 5), ("yes", 0)]),
+        ],
+        thresholds: vec![
+            (5, RiskLevel::Moderate),
+            (10, RiskLevel::High),
+            (15, RiskLevel::VeryHigh),
+        ],
+    });
+    assert!(policy.check().is_ok());
+    let answered = |outage: &str, tested: &str| {
+        let mut f = facts();
+        f.answers = vec![
+            ("tested".into(), tested.into()),
+            ("outage".into(), outage.into()),
+        ];
+        f
+    };
+    let score_under = |policy: &RiskPolicy, outage: &str, tested: &str| {
+        let a = policy.assess(&answered(outage, tested)).unwrap();
+        (a.risk, a.to_string())
+    };
+    // Each score at a threshold reaches its level; below the first, low.
+    assert_eq!(
+        score_under(&policy, "no", "yes"),
+        (
+            RiskLevel::Low,
+            "risk low: questionnaire score 0 gives low (the highest wins)".into()
+        )
+    );
+    assert_eq!(score_under(&policy, "no", "no").0, RiskLevel::Moderate);
+    assert_eq!(score_under(&policy, "yes", "yes").0, RiskLevel::High);
+    assert_eq!(
+        score_under(&policy, "yes", "no"),
+        (
+            RiskLevel::VeryHigh,
+            "risk very_high: questionnaire score 15 gives very_high (the highest wins)".into()
+        )
+    );
+    // A rule answers too; the higher of the two wins.
+    policy.rules.push(RiskRule {
+        name: "touches items".into(),
+        when: RiskCondition::Always,
+        risk: RiskLevel::High,
+    });
+    assert_eq!(
+        score_under(&policy, "no", "no"),
+        (
+            RiskLevel::High,
+            "risk high: questionnaire score 5 gives moderate; rule `touches items` gives high (the highest wins)".into()
+        )
+    );
+    // Every question must be answered, from its own answers.
+    let mut partial = facts();
+    partial.answers = vec![("outage".into(), "no".into())];
+    assert_eq!(
+        policy.assess(&partial),
+        Err(Error::UnansweredQuestion {
+            question: "tested".into()
+        })
+    );
+    assert_eq!(
+        policy.assess(&answered("maybe", "yes")),
+        Err(Error::UnknownAnswer {
+            question: "outage".into(),
+            answer: "maybe".into(),
+            allowed: vec!["yes".into(), "no".into()],
+        })
+    );
+}
+
+/// `RiskPolicy::check` lists every problem at once: thresholds out of order, a question
+/// without answers or listed twice, a rule nested deeper than 32 levels (through `all`,
+/// `any` or `not`).
+#[test]
+fn a_risk_policy_lists_every_problem_at_once() {
+    use itsm_change::{AnswerOption, Question, Questionnaire, RiskPolicy};
+    let question = |id: &str, answers: Vec<AnswerOption>| Question {
+        id: id.into(),
+        text: String::new(),
+        answers,
+    };
+    let yes = || {
+        vec![AnswerOption {
+            id: "yes".into(),
+            weight: 1,
+        }]
+    };
+    let nested = |levels: usize, wrap: fn(RiskCondition) -> RiskCondition| {
+        (0..levels).fold(RiskCondition::Always, |c, _| wrap(c))
+    };
+    let rule = |name: &str, when| RiskRule {
+        name: name.into(),
+        when,
+        risk: RiskLevel::High,
+    };
+    let mut policy = RiskPolicy::default();
+    policy.questionnaire = Some(Questionnaire {
+        questions: vec![
+            question("a", yes()),
+            question("b", vec![]),
+            question("a", yes()),
+        ],
+        thresholds: vec![(10, RiskLevel::High), (10, RiskLevel::VeryHigh)],
+    });
+    policy.rules = vec![
+        rule("fine", nested(31, |c| RiskCondition::Any(vec![c]))),
+        rule("deep any", nested(32, |c| RiskCondition::Any(vec![c]))),
+        rule("deep not", nested(32, |c| RiskCondition::Not(Box::new(c)))),
+    ];
+    assert_eq!(
+        policy.check(),
+        Err(Error::InvalidRiskPolicy {
+            problems: vec![
+                "questionnaire thresholds must increase".into(),
+                "question `b` has no answers".into(),
+                "question `a` is listed twice".into(),
+                "rule `deep any` nests conditions deeper than 32 levels".into(),
+                "rule `deep not` nests conditions deeper than 32 levels".into(),
+            ]
+        })
+    );
+    // Increasing thresholds, distinct questions with answers: fine.
+    policy.questionnaire = Some(Questionnaire {
+        questions: vec![question("a", yes()), question("b", yes())],
+        thresholds: vec![(1, RiskLevel::Moderate), (2, RiskLevel::High)],
+    });
+    policy.rules.truncate(1);
+    assert_eq!(policy.check(), Ok(()));
+}
+
+/// The timeline `itsm-metrics` measures: the model gives the change type (a vendor's
+/// model none), every hold pauses it and every resume resumes it, and a change submitted
+/// again after a rejection is acknowledged once.
+#[test]
+fn a_change_timeline_has_its_type_pauses_and_one_acknowledgement() {
+    use itsm_core::ChangeType;
+    let type_of = |model: &str| {
+        let (_, log) = run(
+            &Policy::servicenow(),
+            &[step(request(model).into(), requester())],
+        )
+        .unwrap();
+        itsm_change::timeline(&log).unwrap().spec().change_type
+    };
+    assert_eq!(type_of("standard"), Some(ChangeType::Standard));
+    assert_eq!(type_of("normal"), Some(ChangeType::Normal));
+    assert_eq!(type_of("emergency"), Some(ChangeType::Emergency));
+    let mut vendor = Request::new(ChangeId::from_u128(2), "normal", requester().user, "x");
+    vendor.model = "quick".into();
+    let events = vec![Event::Raised {
+        at: t(0),
+        by: requester().user,
+        request: std::sync::Arc::new(vendor),
+    }];
+    assert_eq!(
+        itsm_change::timeline(&events).unwrap().spec().change_type,
+        None
+    );
+
+    let mut steps = normal_scheduled();
+    steps.pop();
+    steps.push(step(
+        Command::Reject {
+            reason: "no back-out plan".into(),
+        },
+        cab(),
+    ));
+    steps.push(step(Command::Submit, requester()));
+    steps.push(step(
+        Command::PutOnHold {
+            reason: "waiting for the vendor".into(),
+        },
+        manager(),
+    ));
+    steps.push(step(Command::Resume, manager()));
+    steps.push(step(
+        Command::PutOnHold {
+            reason: "waiting again".into(),
+        },
+        manager(),
+    ));
+    steps.push(step(Command::Resume, manager()));
+    let (_, log) = run(&Policy::servicenow(), &steps).unwrap();
+    let timeline = itsm_change::timeline(&log).unwrap();
+    let kinds: Vec<&str> = timeline.marks().iter().map(|m| m.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        ["acknowledged", "paused", "resumed", "paused", "resumed"]
+    );
+}
