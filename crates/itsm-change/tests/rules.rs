@@ -658,18 +658,20 @@ fn a_questionnaire_scores_the_answers_and_the_highest_engine_wins() {
             })
             .collect(),
     };
-    let mut policy = RiskPolicy::default();
-    policy.questionnaire = Some(Questionnaire {
-        questions: vec![
-            question("outage", &[("yes", 10), ("no", 0)]),
-            question("tested", &[("no", 5), ("yes", 0)]),
-        ],
-        thresholds: vec![
-            (5, RiskLevel::Moderate),
-            (10, RiskLevel::High),
-            (15, RiskLevel::VeryHigh),
-        ],
-    });
+    let mut policy = RiskPolicy {
+        questionnaire: Some(Questionnaire {
+            questions: vec![
+                question("outage", &[("yes", 10), ("no", 0)]),
+                question("tested", &[("no", 5), ("yes", 0)]),
+            ],
+            thresholds: vec![
+                (5, RiskLevel::Moderate),
+                (10, RiskLevel::High),
+                (15, RiskLevel::VeryHigh),
+            ],
+        }),
+        ..RiskPolicy::default()
+    };
     assert!(policy.check().is_ok());
     let answered = |outage: &str, tested: &str| {
         let mut f = facts();
@@ -757,20 +759,22 @@ fn a_risk_policy_lists_every_problem_at_once() {
         when,
         risk: RiskLevel::High,
     };
-    let mut policy = RiskPolicy::default();
-    policy.questionnaire = Some(Questionnaire {
-        questions: vec![
-            question("a", yes()),
-            question("b", vec![]),
-            question("a", yes()),
+    let mut policy = RiskPolicy {
+        questionnaire: Some(Questionnaire {
+            questions: vec![
+                question("a", yes()),
+                question("b", vec![]),
+                question("a", yes()),
+            ],
+            thresholds: vec![(10, RiskLevel::High), (10, RiskLevel::VeryHigh)],
+        }),
+        rules: vec![
+            rule("fine", nested(31, |c| RiskCondition::Any(vec![c]))),
+            rule("deep any", nested(32, |c| RiskCondition::Any(vec![c]))),
+            rule("deep not", nested(32, |c| RiskCondition::Not(Box::new(c)))),
         ],
-        thresholds: vec![(10, RiskLevel::High), (10, RiskLevel::VeryHigh)],
-    });
-    policy.rules = vec![
-        rule("fine", nested(31, |c| RiskCondition::Any(vec![c]))),
-        rule("deep any", nested(32, |c| RiskCondition::Any(vec![c]))),
-        rule("deep not", nested(32, |c| RiskCondition::Not(Box::new(c)))),
-    ];
+        ..RiskPolicy::default()
+    };
     assert_eq!(
         policy.check(),
         Err(Error::InvalidRiskPolicy {
