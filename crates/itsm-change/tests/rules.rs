@@ -116,6 +116,19 @@ fn normal_scheduled() -> Vec<(Command, Actor, Option<DateTime<Utc>>)> {
     ]
 }
 
+/// A normal change up to authorisation, where the board rejects it (back to `new`).
+fn rejected_at_authorisation() -> Vec<(Command, Actor, Option<DateTime<Utc>>)> {
+    let mut steps = normal_scheduled();
+    steps.pop();
+    steps.push(step(
+        Command::Reject {
+            reason: "no back-out plan".into(),
+        },
+        cab(),
+    ));
+    steps
+}
+
 #[test]
 fn a_normal_change_goes_through_assessment_and_authorisation() {
     let mut steps = normal_scheduled();
@@ -216,14 +229,7 @@ fn servicenow_an_emergency_change_skips_assessment_and_needs_the_emergency_board
 
 #[test]
 fn servicenow_a_rejected_change_returns_to_new() {
-    let mut steps = normal_scheduled();
-    steps.pop();
-    steps.push(step(
-        Command::Reject {
-            reason: "no back-out plan".into(),
-        },
-        cab(),
-    ));
+    let mut steps = rejected_at_authorisation();
     let before = run(&Policy::servicenow(), &steps[..steps.len() - 1])
         .unwrap()
         .0;
@@ -825,14 +831,7 @@ fn a_change_timeline_has_its_type_pauses_and_one_acknowledgement() {
         None
     );
 
-    let mut steps = normal_scheduled();
-    steps.pop();
-    steps.push(step(
-        Command::Reject {
-            reason: "no back-out plan".into(),
-        },
-        cab(),
-    ));
+    let mut steps = rejected_at_authorisation();
     steps.push(step(Command::Submit, requester()));
     steps.push(step(
         Command::PutOnHold {

@@ -102,18 +102,18 @@ fn a_clock_attached_an_hour_before_the_end_of_time_is_refused_by_name() {
     );
 }
 
-/// A hand-made clock (decoded from JSON) can hold paused totals past what the nanoseconds of
-/// business time hold (about 292 years): `measure` names what overflowed instead of
-/// clamping the figure, and `decide` refuses to resume it. (With the `serde` feature: the
-/// clock is made by editing its JSON.)
+/// A priority-1 ticket's resolution clock, opened on Monday at 09:00 and paused at 10:00,
+/// as JSON (to edit into a hand-made clock), with its definitions and calendars.
 #[cfg(feature = "serde")]
-#[test]
-fn paused_totals_past_292_years_are_named_not_clamped() {
+fn paused_clock_json() -> (
+    itsm_sla::Definitions,
+    itsm_sla::Calendars,
+    serde_json::Value,
+) {
     let definitions = defs(vec![resolution("p1", 8, None)]);
     let calendars = calendars();
-    let opened = at(MON, 9, 0);
     let mut clocks = Clocks::new();
-    for (t, c) in [(opened, New), (at(MON, 10, 0), Pending)] {
+    for (t, c) in [(at(MON, 9, 0), New), (at(MON, 10, 0), Pending)] {
         let events = decide(
             &clocks,
             &Input::Update(view(c)),
@@ -122,7 +122,18 @@ fn paused_totals_past_292_years_are_named_not_clamped() {
         .unwrap();
         clocks.apply(&events);
     }
-    let mut json = serde_json::to_value(&clocks).unwrap();
+    let json = serde_json::to_value(&clocks).unwrap();
+    (definitions, calendars, json)
+}
+
+/// A hand-made clock (decoded from JSON) can hold paused totals past what the nanoseconds of
+/// business time hold (about 292 years): `measure` names what overflowed instead of
+/// clamping the figure, and `decide` refuses to resume it. (With the `serde` feature: the
+/// clock is made by editing its JSON.)
+#[cfg(feature = "serde")]
+#[test]
+fn paused_totals_past_292_years_are_named_not_clamped() {
+    let (definitions, calendars, mut json) = paused_clock_json();
     let clock = &mut json["clocks"][0];
     assert!(clock.get("paused_business").is_some(), "{clock}");
     let later = at(MON, 11, 0);
@@ -167,20 +178,7 @@ fn paused_totals_past_292_years_are_named_not_clamped() {
 #[cfg(feature = "serde")]
 #[test]
 fn a_clock_target_past_292_years_is_named_not_clamped() {
-    let definitions = defs(vec![resolution("p1", 8, None)]);
-    let calendars = calendars();
-    let opened = at(MON, 9, 0);
-    let mut clocks = Clocks::new();
-    for (t, c) in [(opened, New), (at(MON, 10, 0), Pending)] {
-        let events = decide(
-            &clocks,
-            &Input::Update(view(c)),
-            &Context::new(t, &definitions, &calendars),
-        )
-        .unwrap();
-        clocks.apply(&events);
-    }
-    let mut json = serde_json::to_value(&clocks).unwrap();
+    let (definitions, calendars, mut json) = paused_clock_json();
     let later = at(MON, 11, 0);
     // A target of 100 years of its own: measured against it, exactly (one business hour
     // elapsed, the pause since 10:00 excluded).
