@@ -105,6 +105,7 @@ fn a_clock_attached_an_hour_before_the_end_of_time_is_refused_by_name() {
 /// A priority-1 ticket's resolution clock, opened on Monday at 09:00 and paused at 10:00,
 /// as JSON (to edit into a hand-made clock), with its definitions and calendars.
 #[cfg(feature = "serde")]
+#[allow(clippy::unwrap_used)]
 fn paused_clock_json() -> (
     itsm_sla::Definitions,
     itsm_sla::Calendars,
@@ -148,28 +149,7 @@ fn paused_totals_past_292_years_are_named_not_clamped() {
     // Past it, an error naming the field.
     let clock = &mut json["clocks"][0];
     clock["paused_business"] = serde_json::json!("P109575D");
-    let huge: Clocks = serde_json::from_value(json).unwrap();
-    let err = itsm_sla::measure(&huge.clocks()[0], later, &definitions, &calendars).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "SLA definition `p1`: the date overflows computing the paused business time"
-    );
-    let err = decide(
-        &huge,
-        &Input::Update(view(Open)),
-        &Context::new(later, &definitions, &calendars),
-    )
-    .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::DateOverflow {
-                what: "the paused business time",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    refused_by_name(json, &definitions, &calendars, "the paused business time");
 }
 
 /// A hand-made clock's own target (decoded from JSON) past about 292 years: `measure` and
@@ -189,26 +169,34 @@ fn a_clock_target_past_292_years_is_named_not_clamped() {
     assert_eq!(m.percent_hundredths, 3600 * 10_000 / (36_500 * 86_400));
     // Past 292 years: an error naming the target.
     json["clocks"][0]["target"] = serde_json::json!("P109575D");
+    refused_by_name(json, &definitions, &calendars, "the clock's target");
+}
+
+/// `measure` at Monday 11:00 and `decide` (resuming then) both refuse the hand-made clock
+/// `json` with `DateOverflow` naming `what`.
+#[cfg(feature = "serde")]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+fn refused_by_name(
+    json: serde_json::Value,
+    definitions: &itsm_sla::Definitions,
+    calendars: &itsm_sla::Calendars,
+    what: &str,
+) {
+    let later = at(MON, 11, 0);
     let huge: Clocks = serde_json::from_value(json).unwrap();
-    let err = itsm_sla::measure(&huge.clocks()[0], later, &definitions, &calendars).unwrap_err();
+    let err = itsm_sla::measure(&huge.clocks()[0], later, definitions, calendars).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "SLA definition `p1`: the date overflows computing the clock's target"
+        format!("SLA definition `p1`: the date overflows computing {what}")
     );
     let err = decide(
         &huge,
         &Input::Update(view(Open)),
-        &Context::new(later, &definitions, &calendars),
+        &Context::new(later, definitions, calendars),
     )
     .unwrap_err();
     assert!(
-        matches!(
-            err,
-            Error::DateOverflow {
-                what: "the clock's target",
-                ..
-            }
-        ),
+        matches!(err, Error::DateOverflow { what: w, .. } if w == what),
         "{err:?}"
     );
 }
