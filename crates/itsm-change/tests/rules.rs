@@ -562,6 +562,38 @@ fn a_review_outcome_is_a_success_only_when_the_change_achieved_its_purpose() {
     assert_eq!(success, [true, true, false, false]);
 }
 
+/// `wrap` applied `levels` times around `Always`: a condition nested that deep.
+fn nested(levels: usize, wrap: fn(RiskCondition) -> RiskCondition) -> RiskCondition {
+    (0..levels).fold(RiskCondition::Always, |c, _| wrap(c))
+}
+
+fn all(c: RiskCondition) -> RiskCondition {
+    RiskCondition::All(vec![c])
+}
+
+fn any(c: RiskCondition) -> RiskCondition {
+    RiskCondition::Any(vec![c])
+}
+
+fn not(c: RiskCondition) -> RiskCondition {
+    RiskCondition::Not(Box::new(c))
+}
+
+/// A questionnaire's question `id` with its answers and their weights.
+fn question(id: &str, answers: &[(&str, u32)]) -> itsm_change::Question {
+    itsm_change::Question {
+        id: id.into(),
+        text: format!("{id}?"),
+        answers: answers
+            .iter()
+            .map(|(a, w)| itsm_change::AnswerOption {
+                id: (*a).into(),
+                weight: *w,
+            })
+            .collect(),
+    }
+}
+
 /// Each risk condition holds exactly when its fact does (ServiceNow's risk conditions: the
 /// first rule whose condition holds answers), and an unchecked policy's condition is
 /// evaluated to 32 levels of nesting, no deeper (`RiskPolicy::check` refuses deeper ones,
@@ -589,12 +621,6 @@ fn each_risk_condition_holds_exactly_when_its_fact_does() {
         });
         policy.assess(facts).unwrap().risk == RiskLevel::VeryHigh
     };
-    let nested = |levels: usize, wrap: fn(RiskCondition) -> RiskCondition| {
-        (0..levels).fold(RiskCondition::Always, |c, _| wrap(c))
-    };
-    let all = |c| RiskCondition::All(vec![c]);
-    let any = |c| RiskCondition::Any(vec![c]);
-    let not = |c| RiskCondition::Not(Box::new(c));
     let cases = [
         (RiskCondition::Always, true),
         (RiskCondition::Model("normal".into()), true),
@@ -652,18 +678,7 @@ fn each_risk_condition_holds_exactly_when_its_fact_does() {
 /// level whose threshold the score reaches), combined with the rules, the highest winning.
 #[test]
 fn a_questionnaire_scores_the_answers_and_the_highest_engine_wins() {
-    use itsm_change::{AnswerOption, Question, Questionnaire, RiskPolicy};
-    let question = |id: &str, answers: &[(&str, u32)]| Question {
-        id: id.into(),
-        text: format!("{id}?"),
-        answers: answers
-            .iter()
-            .map(|(a, w)| AnswerOption {
-                id: (*a).into(),
-                weight: *w,
-            })
-            .collect(),
-    };
+    use itsm_change::{Questionnaire, RiskPolicy};
     let mut policy = RiskPolicy {
         questionnaire: Some(Questionnaire {
             questions: vec![
@@ -745,21 +760,7 @@ fn a_questionnaire_scores_the_answers_and_the_highest_engine_wins() {
 /// `any` or `not`).
 #[test]
 fn a_risk_policy_lists_every_problem_at_once() {
-    use itsm_change::{AnswerOption, Question, Questionnaire, RiskPolicy};
-    let question = |id: &str, answers: Vec<AnswerOption>| Question {
-        id: id.into(),
-        text: String::new(),
-        answers,
-    };
-    let yes = || {
-        vec![AnswerOption {
-            id: "yes".into(),
-            weight: 1,
-        }]
-    };
-    let nested = |levels: usize, wrap: fn(RiskCondition) -> RiskCondition| {
-        (0..levels).fold(RiskCondition::Always, |c, _| wrap(c))
-    };
+    use itsm_change::{Questionnaire, RiskPolicy};
     let rule = |name: &str, when| RiskRule {
         name: name.into(),
         when,
@@ -768,16 +769,16 @@ fn a_risk_policy_lists_every_problem_at_once() {
     let mut policy = RiskPolicy {
         questionnaire: Some(Questionnaire {
             questions: vec![
-                question("a", yes()),
-                question("b", vec![]),
-                question("a", yes()),
+                question("a", &[("yes", 1)]),
+                question("b", &[]),
+                question("a", &[("yes", 1)]),
             ],
             thresholds: vec![(10, RiskLevel::High), (10, RiskLevel::VeryHigh)],
         }),
         rules: vec![
-            rule("fine", nested(31, |c| RiskCondition::Any(vec![c]))),
-            rule("deep any", nested(32, |c| RiskCondition::Any(vec![c]))),
-            rule("deep not", nested(32, |c| RiskCondition::Not(Box::new(c)))),
+            rule("fine", nested(31, any)),
+            rule("deep any", nested(32, any)),
+            rule("deep not", nested(32, not)),
         ],
         ..RiskPolicy::default()
     };
@@ -795,7 +796,7 @@ fn a_risk_policy_lists_every_problem_at_once() {
     );
     // Increasing thresholds, distinct questions with answers: fine.
     policy.questionnaire = Some(Questionnaire {
-        questions: vec![question("a", yes()), question("b", yes())],
+        questions: vec![question("a", &[("yes", 1)]), question("b", &[("yes", 1)])],
         thresholds: vec![(1, RiskLevel::Moderate), (2, RiskLevel::High)],
     });
     policy.rules.truncate(1);
