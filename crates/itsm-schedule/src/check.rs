@@ -508,10 +508,12 @@ impl Schedule {
             .filter(|_| checks.assignee)
             .and_then(|a| Some((a, self.assignee_position(&a)?)));
         let slots = |f: &Found| self.by_item().slots(f.from, f.to);
+        // The window in the items' span units, worked out once for all their lookups.
+        let query = self.by_item().query(start, end);
         if checks.same_item {
             for (&item, f) in scope.items.as_slice().iter().zip(found.items()) {
                 let from = out.len();
-                overlapping(slots(f), start, end, |s| {
+                overlapping(slots(f), query, |s| {
                     if Some(s.entry) != skip {
                         if let Some(change) = self.change_at(s.entry) {
                             out.push(Conflict::ItemScheduled { item, change });
@@ -524,7 +526,7 @@ impl Schedule {
         if checks.related_items {
             for (&(item, related), f) in scope.related.as_slice().iter().zip(found.related()) {
                 let from = out.len();
-                overlapping(slots(f), start, end, |s| {
+                overlapping(slots(f), query, |s| {
                     if Some(s.entry) != skip {
                         if let Some(change) = self.change_at(s.entry) {
                             out.push(Conflict::RelatedItemScheduled {

@@ -37,17 +37,93 @@ pub(crate) struct Forest {
     /// Group `g` is `slots[offsets[g]..offsets[g + 1]]`.
     offsets: Vec<usize>,
     slots: Vec<Slot>,
-    /// Each slot's `(start, end)` again, half its size: a small group's scan reads these
-    /// (two or three cache lines where the slots take four or more) and reads a slot only
-    /// for an overlap found.
-    spans: Vec<(i64, i64)>,
+    /// Each slot's `[start, end)` again, coarsened to 8 bytes ([`Span`]), a quarter of a
+    /// slot: a small group's scan reads these (one or two cache lines where the slots take
+    /// three or more) and reads a slot only to confirm a candidate.
+    spans: Vec<Span>,
+    /// The instant the spans count from: the earliest start (0 without slots).
+    base: i64,
+}
+
+/// How coarse a [`Span`] is: units of 2^30 ns (about 1.07 s), so that 32 bits cover about
+/// 146 years from the forest's earliest start.
+const SPAN_SHIFT: u32 = 30;
+
+/// A slot's `[start, end)` in units of 2^[`SPAN_SHIFT`] ns from the forest's base, the
+/// start rounded down (at most `u32::MAX - 1`) and the end rounded up (`u32::MAX` for an
+/// end that lies further): a superset of the slot, so it never misses an overlap, and in
+/// start order, so a scan may stop at the first span past a query's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+}
+
+/// `x` in span units from `base`, rounded down or up, clamped to `0..=max`.
+#[inline]
+fn unit(x: i64, base: i64, up: bool, max: u32) -> u32 {
+    let d = x.saturating_sub(base);
+    let d = if up {
+        d.saturating_add((1i64 << SPAN_SHIFT) - 1)
+    } else {
+        d
+    };
+    // invariant: `d >> SPAN_SHIFT` is clamped into `0..=max` first, so the conversion holds.
+    u32::try_from((d >> SPAN_SHIFT).clamp(0, i64::from(max))).unwrap_or(max)
+}
+
+impl Span {
+    fn new(start: i64, end: i64, base: i64) -> Span {
+        Span {
+            start: unit(start, base, false, u32::MAX - 1),
+            end: unit(end, base, true, u32::MAX),
+        }
+    }
+}
+
+/// A window to look up, `[start, end)` in nanoseconds, with its bounds in the span units
+/// of one forest ([`Forest::query`]): made once for the many groups a check looks up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Query {
+    start: i64,
+    end: i64,
+    base: i64,
+    /// The start rounded down (at most `u32::MAX - 1`) and the end rounded up (`u32::MAX`
+    /// past the spans' reach, where no span is known to start after it). So a span
+    /// starting at or after `qe` starts after the query ends, and a span ending at or
+    /// before `qs` ends before it starts.
+    qs: u32,
+    qe: u32,
+}
+
+impl Query {
+    fn new(start: i64, end: i64, base: i64) -> Query {
+        Query {
+            start,
+            end,
+            base,
+            qs: unit(start, base, false, u32::MAX - 1),
+            qe: unit(end, base, true, u32::MAX),
+        }
+    }
+
+    /// The same window in the span units of `base` (itself when they are its own).
+    #[inline]
+    fn from(self, base: i64) -> Query {
+        if base == self.base {
+            self
+        } else {
+            Query::new(self.start, self.end, base)
+        }
+    }
 }
 
 /// One group's slots and their spans ([`Forest::slots`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Group<'a> {
     slots: &'a [Slot],
-    spans: &'a [(i64, i64)],
+    spans: &'a [Span],
+    base: i64,
 }
 
 impl Forest {
@@ -65,11 +141,16 @@ impl Forest {
             }
             offsets.push(slots.len());
         }
-        let spans = slots.iter().map(|s| (s.start, s.end)).collect();
+        let base = slots.iter().map(|s| s.start).min().unwrap_or(0);
+        let spans = slots
+            .iter()
+            .map(|s| Span::new(s.start, s.end, base))
+            .collect();
         let mut forest = Forest {
             offsets,
             slots,
             spans,
+            base,
         };
         for g in 0..groups {
             if let Some(range) = forest.range(g) {
@@ -114,10 +195,15 @@ impl Forest {
 
     fn view(&self, range: std::ops::Range<usize>) -> Group<'_> {
         match (self.slots.get(range.clone()), self.spans.get(range)) {
-            (Some(slots), Some(spans)) => Group { slots, spans },
+            (Some(slots), Some(spans)) => Group {
+                slots,
+                spans,
+                base: self.base,
+            },
             _ => Group {
                 slots: &[],
                 spans: &[],
+                base: self.base,
             },
         }
     }
@@ -127,13 +213,17 @@ impl Forest {
         self.offsets.len().saturating_sub(1)
     }
 
+    /// `[start, end)` as a [`Query`] of this forest's groups.
+    pub fn query(&self, start: i64, end: i64) -> Query {
+        Query::new(start, end, self.base)
+    }
+
     /// Calls `hit` with every slot of `group` that overlaps `[start, end)`, in slot order.
     #[inline]
     pub fn overlapping(&self, group: usize, start: i64, end: i64, hit: impl FnMut(&Slot)) {
         overlapping(
             self.view(self.range(group).unwrap_or(0..0)),
-            start,
-            end,
+            self.query(start, end),
             hit,
         );
     }
@@ -185,23 +275,25 @@ fn top_level(n: usize) -> u32 {
     usize::BITS - 1 - n.leading_zeros()
 }
 
-/// Calls `hit` with every slot of the indexed group `g` that overlaps `[start, end)`
-/// (`slot.start < end && start < slot.end`), in slot order.
-pub(crate) fn overlapping(g: Group<'_>, start: i64, end: i64, mut hit: impl FnMut(&Slot)) {
+/// Calls `hit` with every slot of the indexed group `g` that overlaps the query's
+/// `[start, end)` (`slot.start < end && start < slot.end`), in slot order.
+pub(crate) fn overlapping(g: Group<'_>, q: Query, mut hit: impl FnMut(&Slot)) {
+    let (start, end) = (q.start, q.end);
     let a = g.slots;
     let n = a.len();
     if n == 0 {
         return;
     }
     // Small groups (the usual case): a plain scan of the spans up to the first one past
-    // the end. Up to 64 slots (two kilobytes) a scan beats the tree's walk (measured:
-    // docs/performance.md).
+    // the end, each candidate confirmed on its slot. Up to 64 slots (half a kilobyte of
+    // spans) a scan beats the tree's walk (measured: docs/performance.md).
     if n <= 64 {
-        for (&(s, e), slot) in g.spans.iter().zip(a) {
-            if s >= end {
+        let Query { qs, qe, .. } = q.from(g.base);
+        for (span, slot) in g.spans.iter().zip(a) {
+            if span.start >= qe {
                 break;
             }
-            if start < e {
+            if qs < span.end && slot.start < end && start < slot.end {
                 hit(slot);
             }
         }
@@ -349,5 +441,94 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Instants that sit on, beside and between span units, and at the ends of the range
+    /// (where the spans saturate), offset from a base anywhere.
+    fn instant() -> impl proptest::strategy::Strategy<Value = i64> {
+        use proptest::prelude::*;
+        let unit = 1i64 << SPAN_SHIFT;
+        prop_oneof![
+            (-4i64..4, -2i64..3).prop_map(move |(k, d)| k * unit + d),
+            -3 * unit..3 * unit,
+            Just(i64::MIN),
+            Just(i64::MAX),
+            Just(i64::MIN + 1),
+            Just(i64::MAX - 1),
+            (-2i64..3).prop_map(move |d| (u32::MAX as i64) * unit + d),
+            (-2i64..3).prop_map(move |d| (u32::MAX as i64 - 1) * unit + d),
+            any::<i64>(),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The coarse spans a small group's scan reads never change its answer: the same
+        /// slots as a scan of the exact intervals, for windows a nanosecond apart, on unit
+        /// boundaries, and past the 146 years the spans reach (where they saturate).
+        #[test]
+        fn coarse_spans_answer_like_the_exact_intervals(
+            base in instant(),
+            raw in proptest::collection::vec((instant(), instant()), 0..40),
+            queries in proptest::collection::vec((instant(), instant()), 1..20),
+        ) {
+            let shift = |x: i64| x.saturating_add(base);
+            let intervals: Vec<(i64, i64)> = raw
+                .iter()
+                .map(|&(a, b)| (shift(a.min(b)), shift(a.max(b))))
+                .filter(|(a, b)| a < b)
+                .collect();
+            let f = tree(&intervals);
+            for &(a, b) in &queries {
+                let (s, e) = (shift(a.min(b)), shift(a.max(b)));
+                let mut got = Vec::new();
+                f.overlapping(0, s, e, |slot| got.push(slot.entry));
+                let mut want = brute(f.group(0), s, e);
+                got.sort_unstable();
+                want.sort_unstable();
+                proptest::prop_assert_eq!(got, want, "query {}..{}", s, e);
+            }
+        }
+    }
+
+    #[test]
+    fn a_span_is_a_superset_of_its_interval_and_saturates_at_its_reach() {
+        let unit = 1i64 << SPAN_SHIFT;
+        // Rounded outwards, by whole units.
+        assert_eq!(Span::new(1, unit - 1, 0), Span { start: 0, end: 1 });
+        assert_eq!(Span::new(unit, unit + 1, 0), Span { start: 1, end: 2 });
+        assert_eq!(Span::new(unit - 1, 2 * unit, 0), Span { start: 0, end: 2 });
+        // From the base.
+        assert_eq!(
+            Span::new(10 * unit, 12 * unit, 7 * unit),
+            Span { start: 3, end: 5 }
+        );
+        // Past the reach: the start stops one short of the end's ceiling.
+        let far = Span::new(i64::MAX - 1, i64::MAX, i64::MIN);
+        assert_eq!(
+            far,
+            Span {
+                start: u32::MAX - 1,
+                end: u32::MAX
+            }
+        );
+        // Before the base (a query's start): zero.
+        assert_eq!(unit_of(i64::MIN, 0), 0);
+    }
+
+    #[test]
+    fn a_query_made_for_another_forest_is_worked_out_again() {
+        let unit = 1i64 << SPAN_SHIFT;
+        let near = tree(&[(0, unit), (5 * unit, 6 * unit)]);
+        let far = tree(&[(100 * unit, 101 * unit), (105 * unit, 106 * unit)]);
+        // Made with `near`'s base (0): on `far`'s group (base 100 units) its units would
+        // say 105..106 is 5..6 past the base, and miss it.
+        let q = near.query(105 * unit, 105 * unit + 1);
+        let mut got = Vec::new();
+        overlapping(far.view(0..2), q, |s| got.push(s.entry));
+        assert_eq!(got, [1]);
+    }
+
+    fn unit_of(x: i64, base: i64) -> u32 {
+        unit(x, base, false, u32::MAX - 1)
     }
 }
