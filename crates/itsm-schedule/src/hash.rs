@@ -88,4 +88,42 @@ mod tests {
         assert!(low.len() > 2500, "{} of 4096 low values", low.len());
         assert_eq!(top.len(), 128);
     }
+
+    /// Every kind of write counts: distinct words, distinct sizes, and bytes that end short
+    /// of a word each hash apart (a hasher that dropped one would put all such keys in one
+    /// bucket: still correct answers, but a map degraded into a list).
+    #[test]
+    fn every_write_reaches_the_hash() {
+        let one = |f: &dyn Fn(&mut IdHasher)| {
+            let mut h = IdHasher::default();
+            f(&mut h);
+            h.finish()
+        };
+        let distinct = |hashes: Vec<u64>| {
+            let n = hashes.len();
+            let set: std::collections::HashSet<u64> = hashes.into_iter().collect();
+            assert_eq!(set.len(), n, "{} distinct hashes of {n}", set.len());
+        };
+        distinct((0..4096u64).map(|i| one(&|h| h.write_u64(i))).collect());
+        distinct((0..4096usize).map(|i| one(&|h| h.write_usize(i))).collect());
+        // Three bytes, short of a word: only the remainder carries them.
+        distinct(
+            (0..4096u32)
+                .map(|i| one(&|h| h.write(&i.to_le_bytes()[..3])))
+                .collect(),
+        );
+        // Two words in a row, as a UUID's bytes are written: the second does not wipe
+        // out the first, nor is it lost in it.
+        distinct(
+            (0..64u64)
+                .flat_map(|a| (0..64u64).map(move |b| (a, b)))
+                .map(|(a, b)| {
+                    one(&|h| {
+                        h.write_u64(a);
+                        h.write_u64(b << 7 | 0x5A);
+                    })
+                })
+                .collect(),
+        );
+    }
 }
