@@ -109,3 +109,54 @@ impl Checker<'_> {
         self.rules
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::{Checks, Maintenance, ScheduledChange};
+    use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
+    use itsm_core::{ChangeId, ConfigItemId};
+
+    /// The table has room for every booked item and every maintained one, overlapping or
+    /// not, so a checker never falls back to the schedule's slower lookups (its answers
+    /// would be the same: `tests/maintenance.rs` checks those).
+    #[test]
+    fn the_table_holds_booked_and_maintained_items_alike() {
+        let night = Calendar::new(&CalendarSpec::new(
+            "nights",
+            Week::every_day(&[Segment::parse("22:00", "04:00").unwrap()]),
+        ))
+        .unwrap();
+        let id = ConfigItemId::from_u128;
+        let at = |h| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 9, h, 0, 0).unwrap();
+        let booked: Vec<ScheduledChange> = (0..40u128)
+            .map(|i| {
+                ScheduledChange::new(
+                    ChangeId::from_u128(i),
+                    vec![id(i)],
+                    Some(at(1)),
+                    Some(at(2)),
+                )
+            })
+            .collect();
+        let (schedule, refused) = Schedule::build(booked, &crate::Limits::new());
+        assert!(refused.is_empty());
+        for maintained in [0u128, 1, 40, 200] {
+            let items = (1000..1000 + maintained).map(id).collect();
+            let rules = Rules::new(
+                Checks::all(),
+                vec![Maintenance::new(night.clone(), items)],
+                vec![],
+            )
+            .unwrap();
+            let table = schedule.checker(&rules).items;
+            let table = table.unwrap_or_else(|| panic!("{maintained} maintained: no table"));
+            assert_eq!(
+                table.get(&id(1000)).calendar(),
+                (maintained > 0).then_some(0)
+            );
+            assert_eq!(table.get(&id(7)).to - table.get(&id(7)).from, 1);
+        }
+    }
+}
