@@ -155,7 +155,20 @@ impl Window {
         self.start < other.end && other.start < self.end
     }
 
-    /// Whether `t` lies in the window.
+    /// Whether `t` lies in the window: at or after its start, before its end.
+    ///
+    /// ```
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// use itsm_schedule::Window;
+    ///
+    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 7, h, 0, 0).unwrap();
+    /// let night = Window::new(at(22), at(23))?;
+    /// assert!(night.contains(at(22)));
+    /// assert!(night.contains(at(23) - Duration::nanoseconds(1)));
+    /// assert!(!night.contains(at(23)));
+    /// assert!(!night.contains(at(22) - Duration::nanoseconds(1)));
+    /// # Ok::<(), itsm_schedule::Error>(())
+    /// ```
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         self.start <= t && t < self.end
     }

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
-use itsm_core::{ChangeId, ConfigItemId};
+use itsm_core::{ChangeId, ConfigItemId, UserId};
 use itsm_schedule::{
     Checks, Error, Limits, Maintenance, NoTopology, Proposal, Rules, Schedule, ScheduledChange,
     Search, Window,
@@ -51,6 +51,33 @@ fn refusals_name_the_change_and_what_is_allowed() {
         refused[0].to_string(),
         "change 00000000-0000-0000-0000-000000000007 has no planned end; a scheduled change needs a planned start and end"
     );
+}
+
+/// What the schedule keeps: each booking as given, its items sorted and each once.
+#[test]
+fn a_kept_booking_has_its_window_its_items_once_and_its_assignee() {
+    let at = |h| Utc.with_ymd_and_hms(2026, 3, 7, h, 0, 0).unwrap();
+    let item = ConfigItemId::from_u128;
+    let mut record = ScheduledChange::new(
+        ChangeId::from_u128(9),
+        vec![item(3), item(1), item(3), item(2)],
+        Some(at(1)),
+        Some(at(2)),
+    );
+    record.assignee = Some(UserId::from_u128(4));
+    let unassigned = ScheduledChange::new(ChangeId::from_u128(8), vec![], Some(at(1)), Some(at(2)));
+    let (schedule, refused) = Schedule::build([record, unassigned], &Limits::new());
+    assert!(refused.is_empty());
+    assert!(!schedule.is_empty());
+    assert!(Schedule::default().is_empty());
+    let kept = schedule.booking(&ChangeId::from_u128(9)).unwrap();
+    assert_eq!(kept.change(), ChangeId::from_u128(9));
+    assert_eq!(kept.window(), Window::new(at(1), at(2)).unwrap());
+    assert_eq!(kept.items(), [item(1), item(2), item(3)]);
+    assert_eq!(kept.assignee(), Some(UserId::from_u128(4)));
+    let other = schedule.booking(&ChangeId::from_u128(8)).unwrap();
+    assert_eq!(other.items(), []);
+    assert_eq!(other.assignee(), None);
 }
 
 #[test]
