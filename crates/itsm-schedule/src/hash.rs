@@ -89,9 +89,11 @@ mod tests {
         assert_eq!(top.len(), 128);
     }
 
-    /// Every kind of write counts: distinct words, distinct sizes, and bytes that end short
-    /// of a word each hash apart (a hasher that dropped one would put all such keys in one
-    /// bucket: still correct answers, but a map degraded into a list).
+    /// Every kind of write counts: both word-write methods, and bytes that end short of a
+    /// word, each move the hash (a hasher that dropped one would put all such keys in one
+    /// bucket: still correct answers, but a map degraded into a list). Not every pair of
+    /// byte strings hashes apart (`write(&[])` and `write(&[0])` agree); ids are safe from
+    /// that because their slices are written after their length.
     #[test]
     fn every_write_reaches_the_hash() {
         let one = |f: &dyn Fn(&mut IdHasher)| {

@@ -38,8 +38,8 @@ pub(crate) struct Forest {
     offsets: Vec<usize>,
     slots: Vec<Slot>,
     /// Each slot's `[start, end)` again, coarsened to 8 bytes ([`Span`]), a quarter of a
-    /// slot: a small group's scan reads these (one or two cache lines where the slots take
-    /// three or more) and reads a slot only to confirm a candidate.
+    /// slot: a small group's scan reads these (a quarter of the cache lines the slots
+    /// would take) and reads a slot only to confirm a candidate.
     spans: Vec<Span>,
     /// The instant the spans count from: the earliest start (0 without slots).
     base: i64,
@@ -488,6 +488,39 @@ mod tests {
                 proptest::prop_assert_eq!(got, want, "query {}..{}", s, e);
             }
         }
+
+        /// A query made for one forest and used on another's group (the checker keeps one
+        /// query per proposal across its forests) answers as if made for that group: the
+        /// two forests' bases lie anywhere, apart or equal.
+        #[test]
+        fn a_query_from_another_forest_answers_like_a_scan(
+            bases in (instant(), instant()),
+            raw in (
+                proptest::collection::vec((instant(), instant()), 0..90),
+                proptest::collection::vec((instant(), instant()), 0..90),
+            ),
+            queries in proptest::collection::vec((instant(), instant()), 1..20),
+        ) {
+            let forest = |base: i64, raw: &[(i64, i64)]| {
+                let intervals: Vec<(i64, i64)> = raw
+                    .iter()
+                    .map(|&(a, b)| (a.min(b).saturating_add(base), a.max(b).saturating_add(base)))
+                    .filter(|(a, b)| a < b)
+                    .collect();
+                tree(&intervals)
+            };
+            let (made_for, used_on) = (forest(bases.0, &raw.0), forest(bases.1, &raw.1));
+            let n = used_on.group(0).len();
+            for &(a, b) in &queries {
+                let (s, e) = (a.min(b).saturating_add(bases.0), a.max(b).saturating_add(bases.0));
+                let mut got = Vec::new();
+                overlapping(used_on.view(0..n), made_for.query(s, e), |slot| got.push(slot.entry));
+                let mut want = brute(used_on.group(0), s, e);
+                got.sort_unstable();
+                want.sort_unstable();
+                proptest::prop_assert_eq!(got, want, "query {}..{} on {} slots", s, e, n);
+            }
+        }
     }
 
     #[test]
@@ -520,8 +553,9 @@ mod tests {
         let unit = 1i64 << SPAN_SHIFT;
         let near = tree(&[(0, unit), (5 * unit, 6 * unit)]);
         let far = tree(&[(100 * unit, 101 * unit), (105 * unit, 106 * unit)]);
-        // Made with `near`'s base (0): on `far`'s group (base 100 units) its units would
-        // say 105..106 is 5..6 past the base, and miss it.
+        // `q` is made for `near` (base 0): its units say 105..106. `far`'s base is 100
+        // units, so its slot 1 has the span 5..6 and read in `q`'s units it would miss.
+        // The scan must work the units out again from `far`'s base, and find slot 1.
         let q = near.query(105 * unit, 105 * unit + 1);
         let mut got = Vec::new();
         overlapping(far.view(0..2), q, |s| got.push(s.entry));
