@@ -369,6 +369,24 @@ impl Graph {
                 }
             }
         });
+        // Per compiled index: is it alarmed, is it a business service (read once here, so
+        // that a candidate's traversal looks up neither the id nor the kind of every node it
+        // affects, only of the alarmed ones).
+        let words = self.node_count().div_ceil(64);
+        let mut alarm_bits = vec![0u64; words];
+        for n in wanted.keys() {
+            crate::rows::set_bit(&mut alarm_bits, self.inner_of(*n) as usize);
+        }
+        let mut service_bits = vec![0u64; if pool.is_empty() { 0 } else { words }];
+        if !pool.is_empty() {
+            for (o, kind) in self.kind.iter().enumerate() {
+                if *kind == NodeKind::BusinessService {
+                    if let Some(&i) = self.inner.get(o) {
+                        crate::rows::set_bit(&mut service_bits, i as usize);
+                    }
+                }
+            }
+        }
         let mut ws = self.workspace();
         let mut by_component: BTreeMap<u32, (Vec<String>, usize)> = BTreeMap::new();
         let mut out = Vec::new();
@@ -390,12 +408,14 @@ impl Graph {
                     )?;
                     let mut explains = Vec::new();
                     let mut also = 0;
-                    for (n, level) in view.affected() {
-                        match wanted.get(&n) {
-                            Some(want) if level >= *want => explains.push(self.id(n).to_owned()),
-                            Some(_) => {}
-                            None if self.kind(n) == Some(NodeKind::BusinessService) => also += 1,
-                            None => {}
+                    for (t, level) in view.affected_inner() {
+                        if bit(&alarm_bits, t as usize) {
+                            let n = self.outer_of(t);
+                            if wanted.get(&n).is_some_and(|want| level >= *want) {
+                                explains.push(self.id(n).to_owned());
+                            }
+                        } else if bit(&service_bits, t as usize) {
+                            also += 1;
                         }
                     }
                     explains.sort();

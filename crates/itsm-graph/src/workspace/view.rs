@@ -25,6 +25,16 @@ impl ImpactView<'_, '_> {
         })
     }
 
+    /// [`ImpactView::affected`] as compiled indices, without turning each into its
+    /// [`NodeId`] (a random read per node on a graph larger than the caches).
+    pub(crate) fn affected_inner(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        let touched = self.ws.touched.get(..self.ws.touched_len).unwrap_or(&[]);
+        touched.iter().filter_map(|t| {
+            let s = self.ws.severity_of(*t as usize);
+            (s > 0).then_some((*t, s))
+        })
+    }
+
     /// How many nodes are affected.
     pub fn count(&self) -> usize {
         self.ws.affected
