@@ -147,6 +147,48 @@ pub fn clock_in_use() -> &'static str {
     }
 }
 
+/// Nanoseconds a load takes when it waits for the one before (a pointer chase through a
+/// random cycle over `mb` MB, `steps` loads, the fastest of three rounds): this machine's
+/// memory latency at that size, which sets how fast a walk that jumps around memory can
+/// be. On a shared machine it moves with the hour, and a benchmark's figures with it.
+pub fn dependent_load_ns(mb: usize, steps: usize) -> f64 {
+    let n = (mb * 1024 * 1024 / std::mem::size_of::<usize>()).max(2);
+    // A random cyclic order of the slots (Sattolo's shuffle), so the chase visits them all.
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = Rng::new(0x5EED);
+    for i in (1..n).rev() {
+        order.swap(i, rng.index(i));
+    }
+    let mut next = vec![0usize; n];
+    for (k, &at) in order.iter().enumerate() {
+        if let Some(slot) = next.get_mut(at) {
+            *slot = order.get((k + 1) % n).copied().unwrap_or(0);
+        }
+    }
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let mut at = 0usize;
+        let clock = std::time::Instant::now();
+        for _ in 0..steps {
+            at = next.get(at).copied().unwrap_or(0);
+        }
+        std::hint::black_box(at);
+        best = best.min(clock.elapsed().as_nanos() as f64 / steps.max(1) as f64);
+    }
+    best
+}
+
+/// A line for a benchmark's header: [`dependent_load_ns`] within 4 MB (this machine's last
+/// level cache is 8 MB) and within 64 MB (main memory), so that figures taken on different
+/// days can be told apart by the machine's phase (docs/performance.md lists what it read).
+pub fn memory_latency() -> String {
+    format!(
+        "a dependent load takes {:.0} ns within 4 MB, {:.0} ns within 64 MB (pointer chase)",
+        dependent_load_ns(4, 2_000_000),
+        dependent_load_ns(64, 1_000_000)
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // Memory of this process
 
@@ -495,6 +537,15 @@ pub fn usage(program: &str, allowed: &[Opt]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pointer_chase_times_every_load() {
+        // 1 MB is past the first-level cache, and each load waits for the one before: not
+        // under half a nanosecond (a couple of cycles), nor (outside a debugger) a
+        // millisecond.
+        let ns = dependent_load_ns(1, 10_000);
+        assert!((0.5..1_000_000.0).contains(&ns), "{ns} ns");
+    }
 
     const ALLOWED: [Opt; 2] = [
         Opt::value("--pairs", "N", "how many"),

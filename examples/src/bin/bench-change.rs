@@ -52,7 +52,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 use itsm_core::{ChangeId, ConfigItemId, UserId};
 use itsm_examples::bench::{
-    Args, Opt, Rng, clock_in_use, load_average, median, thread_cpu_ns, usage, verdict,
+    Args, Opt, Rng, clock_in_use, load_average, median, memory_latency, thread_cpu_ns, usage,
+    verdict,
 };
 use itsm_schedule::{
     Blackout, Checks, Conflict, Limits, Maintenance, Pair, Proposal, Rules, Schedule,
@@ -629,6 +630,7 @@ fn main() -> Res<()> {
         "bench-change: {CHANGES} changes over 2026 on {ITEMS} items (clusters of {CLUSTER}), {FREEZES} freeze windows, {USERS} assignees"
     );
     println!("clock: {}; load average {}", clock_in_use(), load_average());
+    println!("memory: {}", memory_latency());
     let (build_ms, w) = timed(1, || generate(&mut Rng::new(SEED)))?;
     println!("generated and built: {build_ms:.0} ms (of which the schedule: below)");
     let (schedule_ms, _) = timed(3, || {

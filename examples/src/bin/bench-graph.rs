@@ -56,8 +56,8 @@
 
 use itsm_examples::bench::{
     Args, Opt, PipError, Rng, clock_in_use, cpus_visible, load_average, median, median_min_max,
-    peak_mb, pip_install, python_script, python_venv, reset_peak, run_lines, target_dir,
-    thread_cpu_ns, usage, venv_dir, verdict,
+    memory_latency, peak_mb, pip_install, python_script, python_venv, reset_peak, run_lines,
+    target_dir, thread_cpu_ns, usage, venv_dir, verdict,
 };
 use std::error::Error;
 use std::fmt::Write as _;
@@ -1985,6 +1985,7 @@ fn main() -> Res<()> {
         load_average()
     );
     println!("clock: {}", clock_in_use());
+    println!("memory: {}", memory_latency());
     query_growth(&opts.sizes, opts.only)?;
     if opts.queries_only || opts.only.is_some() {
         return Ok(());
