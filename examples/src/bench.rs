@@ -151,7 +151,10 @@ pub fn clock_in_use() -> &'static str {
 /// random cycle over `mb` MB, `steps` loads, the fastest of three rounds): this machine's
 /// memory latency at that size, which sets how fast a walk that jumps around memory can
 /// be. On a shared machine it moves with the hour, and a benchmark's figures with it.
-#[allow(clippy::disallowed_methods, reason = "a benchmark's helper times its loads")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a benchmark's helper times its loads"
+)]
 pub fn dependent_load_ns(mb: usize, steps: usize) -> f64 {
     let n = (mb * 1024 * 1024 / std::mem::size_of::<usize>()).max(2);
     // A random cyclic order of the slots (Sattolo's shuffle), so the chase visits them all.

@@ -465,6 +465,12 @@ impl GraphBuilder {
                 ..Bits::default()
             })
             .collect();
+        let mut services = vec![0u64; n.div_ceil(64)];
+        for (i, k) in kind.iter().enumerate() {
+            if let Some(j) = inner.get(i).filter(|_| *k == NodeKind::BusinessService) {
+                set_bit(&mut services, *j as usize);
+            }
+        }
         let mut leaves = vec![0u64; n.div_ceil(64)];
         for (u, (lo, hi)) in forward.bounds().enumerate() {
             if lo == hi {
@@ -557,6 +563,7 @@ impl GraphBuilder {
             statics,
             blank,
             leaves,
+            services,
             forward,
             bits,
             reverse,

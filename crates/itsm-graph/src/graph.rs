@@ -74,6 +74,9 @@ pub struct Graph {
     /// One bit per node with no arc out: nothing is pushed down from it, so it is never
     /// queued.
     pub(crate) leaves: Vec<u64>,
+    /// One bit per business service (compiled indices): what root causes count as the
+    /// other services a candidate takes down, without reading each affected node's kind.
+    pub(crate) services: Vec<u64>,
     /// Where failure travels, by source.
     pub(crate) forward: Rows,
     /// The `ARC_*` bits of each forward arc.

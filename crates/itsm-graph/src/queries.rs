@@ -369,23 +369,11 @@ impl Graph {
                 }
             }
         });
-        // Per compiled index: is it alarmed, is it a business service (read once here, so
-        // that a candidate's traversal looks up neither the id nor the kind of every node it
-        // affects, only of the alarmed ones).
-        let words = self.node_count().div_ceil(64);
-        let mut alarm_bits = vec![0u64; words];
+        // The alarmed nodes by compiled index, so that reading a candidate's answer looks
+        // up the id of an alarmed node only (and business services are the graph's bits).
+        let mut alarm_bits = vec![0u64; self.node_count().div_ceil(64)];
         for n in wanted.keys() {
             crate::rows::set_bit(&mut alarm_bits, self.inner_of(*n) as usize);
-        }
-        let mut service_bits = vec![0u64; if pool.is_empty() { 0 } else { words }];
-        if !pool.is_empty() {
-            for (o, kind) in self.kind.iter().enumerate() {
-                if *kind == NodeKind::BusinessService {
-                    if let Some(&i) = self.inner.get(o) {
-                        crate::rows::set_bit(&mut service_bits, i as usize);
-                    }
-                }
-            }
         }
         let mut ws = self.workspace();
         let mut by_component: BTreeMap<u32, (Vec<String>, usize)> = BTreeMap::new();
@@ -414,7 +402,7 @@ impl Graph {
                             if wanted.get(&n).is_some_and(|want| level >= *want) {
                                 explains.push(self.id(n).to_owned());
                             }
-                        } else if bit(&service_bits, t as usize) {
+                        } else if bit(&self.services, t as usize) {
                             also += 1;
                         }
                     }
