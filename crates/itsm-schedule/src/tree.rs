@@ -489,9 +489,10 @@ mod tests {
             }
         }
 
-        /// A query made for one forest and used on another's group (the checker keeps one
-        /// query per proposal across its forests) answers as if made for that group: the
-        /// two forests' bases lie anywhere, apart or equal.
+        /// A query made for one forest and used on another's group answers as if made for
+        /// that group (a query carries the base it was made for, and a group of another
+        /// base works the units out again): the two forests' bases lie anywhere, apart or
+        /// equal.
         #[test]
         fn a_query_from_another_forest_answers_like_a_scan(
             bases in (instant(), instant()),
