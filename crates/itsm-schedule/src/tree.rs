@@ -461,6 +461,14 @@ mod tests {
         ]
     }
 
+    /// `raw`'s pairs as intervals from `base` (each pair ordered, the empty ones left out).
+    fn shifted(base: i64, raw: &[(i64, i64)]) -> Vec<(i64, i64)> {
+        raw.iter()
+            .map(|&(a, b)| (a.min(b).saturating_add(base), a.max(b).saturating_add(base)))
+            .filter(|(a, b)| a < b)
+            .collect()
+    }
+
     proptest::proptest! {
         /// The coarse spans a small group's scan reads never change its answer: the same
         /// slots as a scan of the exact intervals, for windows a nanosecond apart, on unit
@@ -471,14 +479,9 @@ mod tests {
             raw in proptest::collection::vec((instant(), instant()), 0..40),
             queries in proptest::collection::vec((instant(), instant()), 1..20),
         ) {
-            let shift = |x: i64| x.saturating_add(base);
-            let intervals: Vec<(i64, i64)> = raw
-                .iter()
-                .map(|&(a, b)| (shift(a.min(b)), shift(a.max(b))))
-                .filter(|(a, b)| a < b)
-                .collect();
-            let f = tree(&intervals);
+            let f = tree(&shifted(base, &raw));
             for &(a, b) in &queries {
+                let shift = |x: i64| x.saturating_add(base);
                 let (s, e) = (shift(a.min(b)), shift(a.max(b)));
                 let mut got = Vec::new();
                 f.overlapping(0, s, e, |slot| got.push(slot.entry));
@@ -502,15 +505,8 @@ mod tests {
             ),
             queries in proptest::collection::vec((instant(), instant()), 1..20),
         ) {
-            let forest = |base: i64, raw: &[(i64, i64)]| {
-                let intervals: Vec<(i64, i64)> = raw
-                    .iter()
-                    .map(|&(a, b)| (a.min(b).saturating_add(base), a.max(b).saturating_add(base)))
-                    .filter(|(a, b)| a < b)
-                    .collect();
-                tree(&intervals)
-            };
-            let (made_for, used_on) = (forest(bases.0, &raw.0), forest(bases.1, &raw.1));
+            let made_for = tree(&shifted(bases.0, &raw.0));
+            let used_on = tree(&shifted(bases.1, &raw.1));
             let n = used_on.group(0).len();
             for &(a, b) in &queries {
                 let (s, e) = (a.min(b).saturating_add(bases.0), a.max(b).saturating_add(bases.0));

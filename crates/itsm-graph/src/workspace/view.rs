@@ -18,11 +18,8 @@ impl ImpactView<'_, '_> {
     /// expanded bottom-up, which discovers that wave's nodes in it too. Where two paths
     /// are equally short, [`ImpactView::via`] follows the first in that order.
     pub fn affected(&self) -> impl Iterator<Item = (NodeId, u8)> + '_ {
-        let touched = self.ws.touched.get(..self.ws.touched_len).unwrap_or(&[]);
-        touched.iter().filter_map(|t| {
-            let s = self.ws.severity_of(*t as usize);
-            (s > 0).then(|| (self.ws.graph.outer_of(*t), s))
-        })
+        self.affected_inner()
+            .map(|(t, s)| (self.ws.graph.outer_of(t), s))
     }
 
     /// [`ImpactView::affected`] as compiled indices, without turning each into its
