@@ -694,14 +694,24 @@ fn count_bursts(
             continue;
         };
         let Some(key) = view.get(per) else { continue };
-        let window = memory
-            .bursts
-            .entry(rule.id.clone())
-            .or_default()
-            .entry(key.clone())
-            .or_default();
         let from = now.checked_sub_signed(*within);
-        window.created.retain(|t| from.is_none_or(|f| *t > f));
+        let keys = memory.bursts.entry(rule.id.clone()).or_default();
+        // Every key's window loses what has left it, and a key whose window is empty is
+        // dropped (its count is 0, so no burst is under way there): the memory holds the
+        // records inside the windows, not every key ever seen. The memory is copied whole
+        // on every call anyway, so this pass costs no more than that copy.
+        if let Some(f) = from {
+            keys.retain(|k, w| {
+                w.created.retain(|t| *t > f);
+                *k == key || !w.created.is_empty()
+            });
+        }
+        let window = keys.entry(key.clone()).or_default();
+        if window.created.is_empty() {
+            // A window that has emptied ended its burst, whatever the threshold (with
+            // `more_than: 0` the count never falls to it otherwise).
+            window.fired = false;
+        }
         let at = window.created.partition_point(|t| *t <= now);
         window.created.insert(at, now);
         let count = window.created.iter().filter(|t| **t <= now).count();

@@ -564,3 +564,60 @@ fn a_tick_running_backwards_is_refused() {
         "the tick runs from 2026-03-02 10:00:00 UTC back to 2026-03-02 09:00:00 UTC; `since` must not be after `now`"
     );
 }
+
+/// The memory keeps the records inside the windows, not every key ever seen: a key whose
+/// window has emptied is dropped when a later record is counted, and a burst that ended
+/// with its window fires again, even at a threshold of 0. (Each of 20,000 records on a
+/// service of its own used to stay in the memory for good, and every call copied them all.)
+#[test]
+fn a_burst_forgets_keys_whose_window_has_emptied() {
+    let r = rule(
+        "major",
+        Trigger::Burst {
+            per: ViewField::Service,
+            more_than: 0,
+            within: Duration::hours(1),
+        },
+        Condition::Always,
+        vec![Action::ProposeMajor("burst".into())],
+    );
+    let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
+    let create = |memory: &Memory, service: &str, hour: u32, minute: u32| {
+        let mut view = new_view();
+        view.service = Some(service.into());
+        evaluate(
+            &set,
+            &Input::Created(view),
+            &Context::new(at(hour, minute)),
+            memory,
+        )
+        .unwrap()
+    };
+    let out = create(&Memory::default(), "mail", 9, 0);
+    assert_eq!(out.firings.len(), 1, "the first record is a burst of one");
+    let out = create(&out.memory, "mail", 9, 30);
+    assert!(out.firings.is_empty(), "the same burst goes on");
+    // Another service, long after the mail window emptied: mail is forgotten.
+    let out = create(&out.memory, "web", 11, 0);
+    assert_eq!(out.memory.burst_count("major", "mail"), 0);
+    assert_eq!(out.memory.burst_count("major", "web"), 1);
+    let json = serde_json::to_string(&out.memory).unwrap();
+    assert!(!json.contains("mail"), "{json}");
+    // Mail again: a new burst, so it fires again; also when its own record is the first
+    // to see the window emptied.
+    let out = create(&out.memory, "mail", 11, 10);
+    assert_eq!(out.firings.len(), 1);
+    let out = create(&out.memory, "mail", 13, 0);
+    assert_eq!(out.firings.len(), 1);
+    // Many services, one record each, a minute apart: the memory holds only the last
+    // hour's (s240 to s299).
+    let mut memory = out.memory;
+    for i in 0..300u32 {
+        let out = create(&memory, &format!("s{i}"), 14 + i / 60, i % 60);
+        memory = out.memory;
+    }
+    let json = serde_json::to_string(&memory).unwrap();
+    assert!(!json.contains("\"s0\""), "{json}");
+    assert!(json.contains("\"s299\""), "{json}");
+    assert_eq!(json.matches("\"s").count(), 60, "{json}");
+}
