@@ -75,7 +75,7 @@ impl std::fmt::Display for PolicyProblem {
                 write!(
                     f,
                     "stage {} has no name; give each stage a unique name",
-                    index + 1
+                    index.saturating_add(1)
                 )
             }
             PolicyProblem::DuplicateStage { stage } => {

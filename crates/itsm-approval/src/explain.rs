@@ -202,7 +202,7 @@ impl std::fmt::Display for StageExplanation {
         write!(
             f,
             "stage {} `{}` {}: ",
-            self.stage + 1,
+            self.stage.saturating_add(1),
             self.name,
             self.outcome
         )?;

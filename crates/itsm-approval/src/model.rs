@@ -593,10 +593,10 @@ impl Approval {
         self.status = match explanation.outcome {
             crate::explain::StageOutcome::Refused => Status::Refused { at, stage },
             crate::explain::StageOutcome::Approved => {
-                if stage + 1 < self.plan.stages.len() {
-                    Status::Pending { stage: stage + 1 }
-                } else {
-                    Status::Approved { at }
+                // A hand-made state may hold any stage number: no overflow past the last.
+                match stage.checked_add(1).filter(|next| *next < self.plan.stages.len()) {
+                    Some(next) => Status::Pending { stage: next },
+                    None => Status::Approved { at },
                 }
             }
         };

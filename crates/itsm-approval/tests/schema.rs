@@ -309,3 +309,54 @@ fn a_hand_made_state_past_its_plan_can_only_be_canceled() {
     let after = events.iter().fold(broken, itsm_approval::evolve);
     assert_eq!(after.kind(), itsm_approval::StatusKind::Canceled);
 }
+
+/// A hand-made state and event whose stage number is the largest there is: `evolve` stays
+/// total (no overflow in debug builds, no wrap to the first stage in release builds) and the
+/// explanation still prints. (The next stage was `stage + 1`.)
+#[test]
+fn a_stage_number_at_the_end_of_the_range_neither_overflows_nor_wraps() {
+    let policy = Policy::cab(CAB);
+    let (_, log) = given(
+        &policy,
+        &[
+            open(request(&[(CAB, &[ANA, BEN])])),
+            by(ANA, approve()),
+            by(BEN, approve()),
+        ],
+    );
+    let decided = log
+        .iter()
+        .find(|e| e.name() == "stage_decided")
+        .expect("the CAB decided")
+        .clone();
+    let (opened, _) = given(&policy, &[open(request(&[(CAB, &[ANA, BEN])]))]);
+    fn set_stage(v: &mut Value, status: bool) -> bool {
+        match v {
+            Value::Object(map)
+                if (status && map.get("status") == Some(&json!("pending")))
+                    || (!status && map.contains_key("outcome") && map.contains_key("stage")) =>
+            {
+                map.insert("stage".into(), json!(u64::MAX));
+                true
+            }
+            Value::Object(map) => map.values_mut().any(|x| set_stage(x, status)),
+            Value::Array(items) => items.iter_mut().any(|x| set_stage(x, status)),
+            _ => false,
+        }
+    }
+    let mut state = serde_json::to_value(&opened).unwrap();
+    assert!(set_stage(&mut state, true));
+    let mut event = serde_json::to_value(&decided).unwrap();
+    assert!(set_stage(&mut event, false), "{event}");
+    let state: State = serde_json::from_value(state).unwrap();
+    let event: Event = serde_json::from_value(event).unwrap();
+    let after = itsm_approval::evolve(state, &event);
+    assert_eq!(after.kind(), itsm_approval::StatusKind::Approved);
+    let Event::StageDecided { explanation, .. } = &event else {
+        panic!("{event:?}")
+    };
+    assert!(
+        explanation.to_string().starts_with("stage 18446744073709551615 "),
+        "{explanation}"
+    );
+}
