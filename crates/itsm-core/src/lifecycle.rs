@@ -331,25 +331,28 @@ fn check(states: &[StateSpec], transitions: &[TransitionSpec]) -> Vec<LifecycleP
     }
     let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut by_command: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    // Sets beside the lists, so that each check is a lookup, not a scan of what was listed
+    // before (the table stays linear-logarithmic in its size).
+    let mut unknown_seen: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut target_seen: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
     for t in transitions {
         let mut known = true;
         for state in [&t.from, &t.to] {
             if !index.contains_key(state.as_str()) {
                 known = false;
-                let problem = LifecycleProblem::UnknownState {
-                    command: t.command.clone(),
-                    state: state.clone(),
-                };
-                if !problems.contains(&problem) {
-                    problems.push(problem);
+                if unknown_seen.insert((t.command.as_str(), state.as_str())) {
+                    problems.push(LifecycleProblem::UnknownState {
+                        command: t.command.clone(),
+                        state: state.clone(),
+                    });
                 }
             }
         }
-        let targets = by_command
-            .entry((t.from.as_str(), t.command.as_str()))
-            .or_default();
-        if !targets.contains(&t.to.as_str()) {
-            targets.push(&t.to);
+        if target_seen.insert((t.from.as_str(), t.command.as_str(), t.to.as_str())) {
+            by_command
+                .entry((t.from.as_str(), t.command.as_str()))
+                .or_default()
+                .push(&t.to);
         }
         if let (true, Some(&a), Some(&b)) =
             (known, index.get(t.from.as_str()), index.get(t.to.as_str()))
@@ -505,13 +508,12 @@ impl Lifecycle {
 
     /// The commands allowed in state `from`, in table order, without repeats.
     pub fn commands_from(&self, from: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for t in self.transitions.iter().filter(|t| t.from == from) {
-            if !out.contains(&t.command.as_str()) {
-                out.push(&t.command);
-            }
-        }
-        out
+        let mut seen = BTreeSet::new();
+        self.transitions
+            .iter()
+            .filter(|t| t.from == from && seen.insert(t.command.as_str()))
+            .map(|t| t.command.as_str())
+            .collect()
     }
 
     /// The commands that lead from `from` to `to`, in table order, without repeats (a table
@@ -539,17 +541,12 @@ impl Lifecycle {
     /// # Ok::<(), itsm_core::Error>(())
     /// ```
     pub fn commands_between(&self, from: &str, to: &str) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for t in self
-            .transitions
+        let mut seen = BTreeSet::new();
+        self.transitions
             .iter()
-            .filter(|t| t.from == from && t.to == to)
-        {
-            if !out.contains(&t.command.as_str()) {
-                out.push(&t.command);
-            }
-        }
-        out
+            .filter(|t| t.from == from && t.to == to && seen.insert(t.command.as_str()))
+            .map(|t| t.command.as_str())
+            .collect()
     }
 
     /// Checks an observed sequence of states (for example from a real log) against the
@@ -654,12 +651,16 @@ impl Lifecycle {
             out.push_str(&format!("    [*] --> {}\n", s.name));
         }
         let mut edges: BTreeMap<(usize, usize), Vec<&str>> = BTreeMap::new();
-        let index = |name: &str| self.states.iter().position(|s| s.name == name);
+        // A state's first listing names it (as in the checks).
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, s) in self.states.iter().enumerate() {
+            index.entry(s.name.as_str()).or_insert(i);
+        }
+        let mut seen = BTreeSet::new();
         for t in self.transitions.iter().filter(|t| t.from != t.to) {
-            if let (Some(a), Some(b)) = (index(&t.from), index(&t.to)) {
-                let cmds = edges.entry((a, b)).or_default();
-                if !cmds.contains(&t.command.as_str()) {
-                    cmds.push(&t.command);
+            if let (Some(&a), Some(&b)) = (index.get(t.from.as_str()), index.get(t.to.as_str())) {
+                if seen.insert((a, b, t.command.as_str())) {
+                    edges.entry((a, b)).or_default().push(&t.command);
                 }
             }
         }

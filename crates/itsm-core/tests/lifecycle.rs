@@ -516,3 +516,65 @@ fn explore_tells_states_apart_by_key_and_checks_steps_into_seen_states() {
         ]
     );
 }
+
+/// Large tables get the same answers, each problem once and in table order: 5,000
+/// transitions to unknown states (one listed twice), one command with 5,000 targets (one
+/// listed twice), and 5,000 commands from one state. (Each check used to scan the problems
+/// or targets found so far: 20,000 unknown states took a second to check, 40,000 twelve.)
+#[test]
+fn large_tables_report_each_problem_once_in_table_order() {
+    let n = 5_000usize;
+    let mut transitions: Vec<TransitionSpec> = (0..n)
+        .map(|i| TransitionSpec::new("open", &format!("c{i}"), &format!("u{i}")))
+        .collect();
+    transitions.push(TransitionSpec::new("open", "c7", "u7"));
+    transitions.extend((0..n).map(|i| TransitionSpec::new("open", "go", &format!("u{i}"))));
+    transitions.push(TransitionSpec::new("open", "go", "u3"));
+    transitions.push(TransitionSpec::new("open", "close", "closed"));
+    let states = vec![
+        StateSpec::initial("open", Category::Open),
+        StateSpec::new("closed", Category::Closed).terminal(),
+    ];
+    let Err(Error::InvalidLifecycle { problems, .. }) =
+        Lifecycle::new("big", states.clone(), transitions.clone())
+    else {
+        panic!("unknown states are refused")
+    };
+    let unknown: Vec<(String, String)> = problems
+        .iter()
+        .filter_map(|p| match p {
+            LifecycleProblem::UnknownState { command, state } => {
+                Some((command.clone(), state.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let want: Vec<(String, String)> = (0..n)
+        .map(|i| (format!("c{i}"), format!("u{i}")))
+        .chain((0..n).map(|i| ("go".to_owned(), format!("u{i}"))))
+        .collect();
+    assert_eq!(unknown, want);
+    let ambiguous: Vec<&LifecycleProblem> = problems
+        .iter()
+        .filter(|p| matches!(p, LifecycleProblem::AmbiguousCommand { .. }))
+        .collect();
+    assert_eq!(ambiguous.len(), 1);
+    let LifecycleProblem::AmbiguousCommand { targets, .. } = ambiguous[0] else {
+        unreachable!()
+    };
+    let want: Vec<String> = (0..n).map(|i| format!("u{i}")).collect();
+    assert_eq!(targets, &want);
+
+    // Known states only: the commands from one state, each once, in table order.
+    let mut transitions: Vec<TransitionSpec> = (0..n)
+        .map(|i| TransitionSpec::new("open", &format!("c{i}"), "closed"))
+        .collect();
+    transitions.push(TransitionSpec::new("open", "c9", "closed"));
+    let lc = Lifecycle::new("wide", states, transitions).unwrap();
+    let want: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    assert_eq!(lc.commands_from("open"), want);
+    assert_eq!(lc.commands_between("open", "closed"), want);
+    let mermaid = lc.to_mermaid();
+    assert_eq!(mermaid.matches(" / c9 / ").count(), 1, "c9 once");
+    assert!(mermaid.contains("open --> closed : c0 / c1 / "), "{}", &mermaid[..200]);
+}
