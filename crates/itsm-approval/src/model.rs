@@ -594,7 +594,10 @@ impl Approval {
             crate::explain::StageOutcome::Refused => Status::Refused { at, stage },
             crate::explain::StageOutcome::Approved => {
                 // A hand-made state may hold any stage number: no overflow past the last.
-                match stage.checked_add(1).filter(|next| *next < self.plan.stages.len()) {
+                match stage
+                    .checked_add(1)
+                    .filter(|next| *next < self.plan.stages.len())
+                {
                     Some(next) => Status::Pending { stage: next },
                     None => Status::Approved { at },
                 }

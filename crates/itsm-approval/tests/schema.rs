@@ -356,7 +356,9 @@ fn a_stage_number_at_the_end_of_the_range_neither_overflows_nor_wraps() {
         panic!("{event:?}")
     };
     assert!(
-        explanation.to_string().starts_with("stage 18446744073709551615 "),
+        explanation
+            .to_string()
+            .starts_with("stage 18446744073709551615 "),
         "{explanation}"
     );
 }

@@ -399,6 +399,9 @@ impl CatalogueSpec {
 )]
 pub struct Catalogue {
     spec: CatalogueSpec,
+    /// Each item's position in the spec, by name (names are unique once checked): an
+    /// order's lines find their items by lookup, not by a scan of the catalogue.
+    items: BTreeMap<String, usize>,
 }
 
 #[cfg(feature = "schemars")]
@@ -448,7 +451,13 @@ impl Catalogue {
     pub fn new(spec: CatalogueSpec) -> Result<Self, Error> {
         let problems = check(&spec);
         if problems.is_empty() {
-            Ok(Catalogue { spec })
+            let items = spec
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (item.name.clone(), i))
+                .collect();
+            Ok(Catalogue { spec, items })
         } else {
             Err(Error::InvalidCatalogue { problems })
         }
@@ -461,7 +470,7 @@ impl Catalogue {
 
     /// The item named `name`.
     pub fn item(&self, name: &str) -> Option<&ItemSpec> {
-        self.spec.items.iter().find(|i| i.name == name)
+        self.items.get(name).and_then(|i| self.spec.items.get(*i))
     }
 
     /// The bundle named `name`.
@@ -590,9 +599,9 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
         if !names.insert(name.as_str()) {
             out.push(format!("item `{name}` is listed twice"));
         }
-        let mut declared: Vec<&str> = Vec::new();
+        let mut declared: BTreeSet<&str> = BTreeSet::new();
         for v in &item.variables {
-            if declared.contains(&v.name.as_str()) {
+            if declared.contains(v.name.as_str()) {
                 out.push(format!(
                     "item `{name}`: variable `{}` is listed twice",
                     v.name
@@ -603,7 +612,7 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
                     .into_iter()
                     .map(|p| format!("item `{name}`: {p}")),
             );
-            declared.push(&v.name);
+            declared.insert(&v.name);
         }
         if item.tasks.is_empty() {
             out.push(format!(
@@ -680,6 +689,15 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
             }
         }
     }
+    // Each item by name (its first listing, as a lookup in order would find), with its
+    // variables' names: a bundle's lines are checked by lookups, not scans.
+    let mut by_name: BTreeMap<&str, (&ItemSpec, BTreeSet<&str>)> = BTreeMap::new();
+    for item in &spec.items {
+        by_name.entry(item.name.as_str()).or_insert_with(|| {
+            let vars = item.variables.iter().map(|v| v.name.as_str()).collect();
+            (item, vars)
+        });
+    }
     let mut bundles = BTreeSet::new();
     for bundle in &spec.bundles {
         if !bundles.insert(bundle.name.as_str()) {
@@ -689,14 +707,14 @@ fn check(spec: &CatalogueSpec) -> Vec<String> {
             out.push(format!("bundle `{}` has no items", bundle.name));
         }
         for line in &bundle.lines {
-            match spec.items.iter().find(|i| i.name == line.item) {
+            match by_name.get(line.item.as_str()) {
                 None => out.push(format!(
                     "bundle `{}` names item `{}`, which is not in the catalogue",
                     bundle.name, line.item
                 )),
-                Some(item) => {
+                Some((_, vars)) => {
                     for name in line.answers.keys() {
-                        if !item.variables.iter().any(|v| &v.name == name) {
+                        if !vars.contains(name.as_str()) {
                             out.push(format!(
                                 "bundle `{}`: item `{}` has no variable `{name}`",
                                 bundle.name, line.item

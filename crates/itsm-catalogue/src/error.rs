@@ -277,12 +277,20 @@ pub(crate) fn names<T: std::fmt::Display>(values: &[T]) -> String {
     if values.is_empty() {
         return "nothing".to_owned();
     }
-    let parts: Vec<String> = values
+    let mut parts: Vec<String> = values
         .iter()
+        .take(MAX_NAMES)
         .map(|v| format!("`{}`", Quoted(&v.to_string())))
         .collect();
+    if let Some(more) = values.len().checked_sub(MAX_NAMES).filter(|m| *m > 0) {
+        parts.push(format!("and {more} more"));
+    }
     parts.join(", ")
 }
+
+/// How many names a message lists before it says how many more there are (an item with
+/// thousands of variables or options keeps its messages short).
+const MAX_NAMES: usize = 20;
 
 fn errors_text(errors: &[FieldError]) -> String {
     let parts: Vec<String> = errors.iter().map(ToString::to_string).collect();

@@ -278,7 +278,7 @@ impl Variable {
     }
 
     /// Every problem of the variable's definition, given the names declared before it.
-    pub(crate) fn problems(&self, earlier: &[&str]) -> Vec<String> {
+    pub(crate) fn problems(&self, earlier: &std::collections::BTreeSet<&str>) -> Vec<String> {
         let mut out = Vec::new();
         let name = &self.name;
         if name.trim().is_empty() {
@@ -373,7 +373,8 @@ fn typed<'a>(kind: &VariableKind, value: &'a Value) -> Result<Typed<'a>, String>
             }
         }
         (VariableKind::MultiChoice(options), Value::List(list)) => {
-            if let Some(bad) = list.iter().find(|o| !options.contains(o)) {
+            let offered: std::collections::BTreeSet<&String> = options.iter().collect();
+            if let Some(bad) = list.iter().find(|o| !offered.contains(o)) {
                 return Err(format!(
                     "`{}` is not an option; allowed: {}",
                     itsm_core::Quoted(bad),
@@ -405,17 +406,20 @@ pub(crate) fn validate(
 ) -> Result<BTreeMap<String, Value>, Vec<FieldError>> {
     let mut kept = BTreeMap::new();
     let mut errors = Vec::new();
+    let declared: std::collections::BTreeSet<&str> =
+        variables.iter().map(|v| v.name.as_str()).collect();
+    let mut allowed: Option<String> = None;
     for name in answers.keys() {
-        if !variables.iter().any(|v| &v.name == name) {
-            let allowed: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
+        if !declared.contains(name.as_str()) {
+            let allowed = allowed.get_or_insert_with(|| {
+                let names: Vec<&str> = variables.iter().map(|v| v.name.as_str()).collect();
+                crate::error::names(&names)
+            });
             errors.push(FieldError::new(
                 line,
                 name.clone(),
                 "unknown",
-                format!(
-                    "the item has no such variable; allowed: {}",
-                    crate::error::names(&allowed)
-                ),
+                format!("the item has no such variable; allowed: {allowed}"),
             ));
         }
     }

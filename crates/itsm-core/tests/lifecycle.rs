@@ -576,5 +576,9 @@ fn large_tables_report_each_problem_once_in_table_order() {
     assert_eq!(lc.commands_between("open", "closed"), want);
     let mermaid = lc.to_mermaid();
     assert_eq!(mermaid.matches(" / c9 / ").count(), 1, "c9 once");
-    assert!(mermaid.contains("open --> closed : c0 / c1 / "), "{}", &mermaid[..200]);
+    assert!(
+        mermaid.contains("open --> closed : c0 / c1 / "),
+        "{}",
+        &mermaid[..200]
+    );
 }
