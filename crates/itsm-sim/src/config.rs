@@ -194,8 +194,9 @@ pub fn estimate_rates(
 ///
 /// # Errors
 /// [`Error::TooFewArrivals`] for fewer than two instants or a window of zero length;
-/// [`Error::ProfileLength`] (priority 0) when `len` is neither 24 nor 168. The window is
-/// walked hour by hour: a year of log is 8,760 steps.
+/// [`Error::ProfileLength`] (priority 0) when `len` is neither 24 nor 168. Time: linear in
+/// the arrivals, plus at most two days (or weeks) of hourly steps whatever the window's
+/// length.
 pub fn estimate_profiles(
     arrivals: &[(u8, DateTime<Utc>)],
     len: usize,
@@ -208,13 +209,32 @@ pub fn estimate_profiles(
     let start = hours_into(first, len);
     let mut exposure = vec![0.0f64; len];
     let mut t = 0.0f64;
-    while t < window {
+    let step = |t: f64, exposure: &mut [f64]| {
         let at = start + t;
         let next = (at.floor() + 1.0 - start).min(window);
         if let Some(e) = exposure.get_mut(at.floor() as usize % len) {
             *e += next - t;
         }
-        t = next;
+        next
+    };
+    // Hour by hour up to the first boundary of a day (or week), then whole days (weeks) at
+    // once, one hour to every slot each, then hour by hour to the end: at most two days
+    // (weeks) of steps, however long the window (a log whose instants span millennia took
+    // a minute, hour by hour).
+    let cycle = len as f64;
+    let to_boundary = ((start / cycle).floor() + 1.0) * cycle - start;
+    while t < window && t < to_boundary {
+        t = step(t, &mut exposure);
+    }
+    let whole = ((window - t) / cycle).floor();
+    if whole >= 1.0 {
+        for e in &mut exposure {
+            *e += whole;
+        }
+        t += whole * cycle;
+    }
+    while t < window {
+        t = step(t, &mut exposure);
     }
     let mut counts: BTreeMap<u8, Vec<u64>> = BTreeMap::new();
     for (p, at) in arrivals {

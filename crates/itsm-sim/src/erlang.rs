@@ -4,7 +4,9 @@
 /// Erlang B: the probability that a call offered `load` erlangs finds all `servers` busy in
 /// a loss system, by the recursion `B(0) = 1`, `B(k) = a B(k-1) / (k + a B(k-1))`, which
 /// never overflows (no factorials or powers), so it is exact to rounding for thousands of
-/// servers. `None` for a load that is negative or not finite.
+/// servers. `None` for a load that is negative or not finite, or for more than 2^24
+/// (16,777,216) servers. Time: at most `servers` steps, and only a few hundred past the
+/// load, where the result underflows to 0.
 ///
 /// ```
 /// use itsm_sim::erlang_b;
@@ -15,12 +17,25 @@ pub fn erlang_b(servers: u32, load: f64) -> Option<f64> {
     if !(load.is_finite() && load >= 0.0) {
         return None;
     }
+    if servers > MAX_SERVERS {
+        return None;
+    }
     let mut b = 1.0;
     for k in 1..=servers {
         b = load * b / (f64::from(k) + load * b);
+        if b == 0.0 {
+            // Underflowed: every later step keeps it 0 (the steps past the load shrink
+            // it quickly, so a stable queue's many servers cost a few hundred steps).
+            break;
+        }
     }
     Some(b)
 }
+
+/// The most servers [`erlang_b`] and [`Mmc::new`] take: far beyond any service desk, and
+/// few enough that a load as large as the servers (where every step counts) is a fraction
+/// of a second.
+const MAX_SERVERS: u32 = 1 << 24;
 
 /// The M/M/c queue (Poisson arrivals, exponential service, `servers` agents, first come
 /// first served) in steady state, from Erlang C.
@@ -40,7 +55,8 @@ pub struct Mmc {
 impl Mmc {
     /// The steady state of M/M/c with `arrival_rate` (lambda) and `service_rate` (mu) per
     /// time unit and `servers` (c). `None` unless both rates are positive and finite, there
-    /// is at least one server and the queue is stable (`lambda < c mu`).
+    /// is at least one server (and at most 2^24, as for [`erlang_b`]) and the queue is stable
+    /// (`lambda < c mu`).
     ///
     /// ```
     /// use itsm_sim::Mmc;

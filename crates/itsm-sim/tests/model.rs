@@ -630,3 +630,108 @@ fn profiles_estimated_from_simulated_arrivals_recover_the_rates() {
     let flat: f64 = flat.values().map(Arrivals::rate_per_hour).sum();
     assert!((mean - flat).abs() / flat < 0.01, "{mean} vs {flat}");
 }
+
+/// Hourly profiles over any window agree with the exposure counted in whole seconds, hour
+/// by hour: the estimate now steps whole days (weeks) at once in the middle of the window.
+/// And a window of millennia (a log with a bad year in it) is answered, with each slot's
+/// exposure a share of the window.
+#[test]
+fn profiles_over_long_windows_match_the_exposure_counted_by_the_second() {
+    let base = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+    for (case, (offset, length)) in [
+        (0i64, 3600i64),
+        (1_234, 86_399),
+        (3_600 * 13 + 17, 86_400 * 9 + 3_601),
+        (86_400 * 3 + 59, 86_400 * 61 + 7),
+        (86_400 * 6 + 3_599, 86_400 * 400),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for len in [24usize, 168] {
+            let first = base + Duration::seconds(offset);
+            let last = first + Duration::seconds(length);
+            let seen = vec![
+                (1u8, first),
+                (1, first + Duration::seconds(length / 3)),
+                (1, last),
+            ];
+            let profiles = itsm_sim::estimate_profiles(&seen, len).unwrap();
+            let Arrivals::Profile { rates, .. } = &profiles[&1] else {
+                panic!("a profile")
+            };
+            // The reference: seconds of the window in each slot, boundary to boundary.
+            let cycle = len as i64 * 3600;
+            let mut exposure = vec![0i64; len];
+            let mut t = offset;
+            while t < offset + length {
+                let next = ((t / 3600) + 1) * 3600;
+                let next = next.min(offset + length);
+                exposure[((t % cycle) / 3600) as usize] += next - t;
+                t = next;
+            }
+            let mut counts = vec![0u32; len];
+            for (_, at) in &seen {
+                let s = (*at - base).num_seconds();
+                counts[((s % cycle) / 3600) as usize] += 1;
+            }
+            for slot in 0..len {
+                let want = if exposure[slot] > 0 {
+                    f64::from(counts[slot]) / (exposure[slot] as f64 / 3600.0)
+                } else {
+                    0.0
+                };
+                let got = rates[slot];
+                assert!(
+                    (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                    "case {case}, len {len}, slot {slot}: {got} against {want}"
+                );
+            }
+        }
+    }
+    // Two arrivals eight thousand years apart: each slot held a share of the window.
+    let early = Utc.with_ymd_and_hms(1000, 1, 1, 0, 30, 0).unwrap();
+    let late = Utc.with_ymd_and_hms(9000, 1, 1, 0, 30, 0).unwrap();
+    let profiles = itsm_sim::estimate_profiles(&[(2, early), (2, late)], 24).unwrap();
+    let Arrivals::Profile { rates, .. } = &profiles[&2] else {
+        panic!("a profile")
+    };
+    let days = (late - early).num_days() as f64;
+    assert!(
+        (rates[0] - 2.0 / days).abs() < 1e-9 * rates[0],
+        "{}",
+        rates[0]
+    );
+    assert_eq!(rates[1], 0.0);
+}
+
+/// Erlang B stops once it has underflowed, with the same answer as every step would give,
+/// and refuses more than 2^24 servers instead of looping billions of times.
+#[test]
+fn erlang_b_stops_at_underflow_and_refuses_absurd_server_counts() {
+    let full = |servers: u32, load: f64| {
+        let mut b = 1.0f64;
+        for k in 1..=servers {
+            b = load * b / (f64::from(k) + load * b);
+        }
+        b
+    };
+    for (servers, load) in [
+        (1, 0.5),
+        (10, 9.0),
+        (500, 1.0),
+        (3_000, 0.01),
+        (2_000, 1_500.0),
+    ] {
+        assert_eq!(
+            itsm_sim::erlang_b(servers, load).unwrap().to_bits(),
+            full(servers, load).to_bits(),
+            "{servers} servers, {load} erlangs"
+        );
+    }
+    assert_eq!(itsm_sim::erlang_b(1 << 24, 1.0), Some(0.0));
+    assert_eq!(itsm_sim::erlang_b((1 << 24) + 1, 1.0), None);
+    assert_eq!(itsm_sim::erlang_b(u32::MAX, 1.0), None);
+    assert!(itsm_sim::Mmc::new(1.0, 1.0, u32::MAX).is_none());
+    assert!(itsm_sim::Mmc::new(1.0, 1.0, 1 << 24).is_some());
+}
