@@ -71,6 +71,7 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
         _ => None,
     };
     let mut phase = Category::New;
+    let mut once: Vec<MarkKind> = Vec::new();
     for event in rest {
         let kind = match event {
             Event::Submitted { .. } => MarkKind::Acknowledged,
@@ -89,18 +90,28 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
             Event::Canceled { .. } => MarkKind::Canceled,
             _ => continue,
         };
-        push(&mut spec.marks, &mut phase, event.at(), kind);
+        push(&mut spec.marks, &mut phase, &mut once, event.at(), kind);
     }
     Timeline::new(spec)
 }
 
-/// Appends the mark when the phase allows it (acknowledging only once).
-fn push(marks: &mut Vec<Mark>, phase: &mut Category, at: DateTime<Utc>, kind: MarkKind) {
-    if kind == MarkKind::Acknowledged && marks.iter().any(|m| m.kind == kind) {
+/// Appends the mark when the phase allows it (acknowledging only once: `once` holds the
+/// once-only kinds already marked, so a long log is not rescanned for them).
+fn push(
+    marks: &mut Vec<Mark>,
+    phase: &mut Category,
+    once: &mut Vec<MarkKind>,
+    at: DateTime<Utc>,
+    kind: MarkKind,
+) {
+    if kind == MarkKind::Acknowledged && once.contains(&kind) {
         return;
     }
     if let Some(next) = kind.next(*phase) {
         *phase = next;
+        if kind == MarkKind::Acknowledged {
+            once.push(kind.clone());
+        }
         marks.push(Mark::new(at, kind));
     }
 }

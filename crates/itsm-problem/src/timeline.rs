@@ -67,6 +67,7 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
     let mut spec = TimelineSpec::new(statement.id.to_string(), Practice::Problem, *at);
     spec.classification.clone_from(&statement.category);
     let mut phase = Category::New;
+    let mut once: Vec<MarkKind> = Vec::new();
     for event in rest {
         let kind = match event {
             Event::Assessed { .. } => MarkKind::Acknowledged,
@@ -77,20 +78,31 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
             Event::Reanalysed { .. } => MarkKind::Reopened,
             _ => continue,
         };
-        push(&mut spec.marks, &mut phase, event.at(), kind);
+        push(&mut spec.marks, &mut phase, &mut once, event.at(), kind);
     }
     Timeline::new(spec)
 }
 
 /// Appends the mark when the phase allows it (acknowledging and marking the known error
 /// only once).
-fn push(marks: &mut Vec<Mark>, phase: &mut Category, at: DateTime<Utc>, kind: MarkKind) {
-    let once = matches!(kind, MarkKind::Acknowledged | MarkKind::KnownError);
-    if once && marks.iter().any(|m| m.kind == kind) {
+fn push(
+    marks: &mut Vec<Mark>,
+    phase: &mut Category,
+    once: &mut Vec<MarkKind>,
+    at: DateTime<Utc>,
+    kind: MarkKind,
+) {
+    // `once` holds the once-only kinds already marked (at most two), so a long log is not
+    // rescanned for them.
+    let only_once = matches!(kind, MarkKind::Acknowledged | MarkKind::KnownError);
+    if only_once && once.contains(&kind) {
         return;
     }
     if let Some(next) = kind.next(*phase) {
         *phase = next;
+        if only_once {
+            once.push(kind.clone());
+        }
         marks.push(Mark::new(at, kind));
     }
 }
