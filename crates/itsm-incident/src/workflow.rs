@@ -1,7 +1,7 @@
 //! The workflow: the incident lifecycle a vendor shapes as data (states with their kinds,
 //! transitions, and the documented variants as options), checked when the policy is loaded.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use itsm_core::{Lifecycle, LifecycleProblem, StateSpec, TransitionSpec};
@@ -330,16 +330,22 @@ impl Workflow {
 
         // The variants' transitions, added where the table has none for that command.
         let mut transitions = spec.transitions.clone();
-        let has = |ts: &[TransitionSpec], from: &str, command: &str| {
-            ts.iter().any(|t| t.from == from && t.command == command)
+        // The (state, command) pairs the table has, so that each variant's check is a lookup
+        // (a scan of the table per state made large tables quadratic).
+        let mut listed: BTreeSet<(String, String)> = transitions
+            .iter()
+            .map(|t| (t.from.clone(), t.command.clone()))
+            .collect();
+        let mut add = |ts: &mut Vec<TransitionSpec>, from: &str, command: &str, to: &str| {
+            if listed.insert((from.to_owned(), command.to_owned())) {
+                ts.push(TransitionSpec::new(from, command, to));
+            }
         };
         let name_of = |i: Option<usize>| i.and_then(|i| spec.states.get(i)).map(|s| s.name.clone());
         if spec.reopen_closed != ReopenClosed::Never {
             if let Some(to) = name_of(first_of(S::InProgress)) {
                 for s in spec.states.iter().filter(|s| s.kind == S::Closed) {
-                    if !has(&transitions, &s.name, "reopen") {
-                        transitions.push(TransitionSpec::new(&s.name, "reopen", &to));
-                    }
+                    add(&mut transitions, &s.name, "reopen", &to);
                 }
             }
         }
@@ -352,9 +358,7 @@ impl Workflow {
                 )),
                 Some(S::New | S::InProgress | S::OnHold) => {
                     if let Some(to) = name_of(first_of(S::Closed)) {
-                        if !has(&transitions, from, "close") {
-                            transitions.push(TransitionSpec::new(from, "close", &to));
-                        }
+                        add(&mut transitions, from, "close", &to);
                     }
                 }
                 Some(kind) => problems.push(problem(
@@ -368,10 +372,8 @@ impl Workflow {
         }
         if spec.unassign {
             for s in &spec.states {
-                if matches!(s.kind, S::New | S::InProgress | S::OnHold)
-                    && !has(&transitions, &s.name, "unassign")
-                {
-                    transitions.push(TransitionSpec::new(&s.name, "unassign", &s.name));
+                if matches!(s.kind, S::New | S::InProgress | S::OnHold) {
+                    add(&mut transitions, &s.name, "unassign", &s.name);
                 }
             }
         }

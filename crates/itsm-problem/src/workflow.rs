@@ -1,6 +1,7 @@
 //! The problem lifecycle: ServiceNow's table (the default and the kinds' rules), and a
 //! vendor's workflow as data, checked when the policy is loaded.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use itsm_core::{Lifecycle, LifecycleProblem, StateSpec, TransitionSpec};
@@ -122,6 +123,10 @@ impl Default for WorkflowSpec {
 pub struct Workflow {
     spec: WorkflowSpec,
     names: Vec<Arc<str>>,
+    /// Where each (state, command) leads: the index of the target state (the table's first
+    /// transition for the pair; a checked table has one target per pair). A step is a
+    /// lookup, not a scan of the table.
+    steps: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 #[cfg(feature = "schemars")]
@@ -185,7 +190,17 @@ impl Workflow {
     /// ```
     pub fn new(spec: WorkflowSpec) -> Result<Self, itsm_core::Error> {
         let mut problems = Vec::new();
-        let kind_of = |name: &str| spec.states.iter().find(|s| s.name == name).map(|s| s.kind);
+        // A state's first listing names it (duplicates are the graph check's to report).
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, s) in spec.states.iter().enumerate() {
+            index.entry(s.name.as_str()).or_insert(i);
+        }
+        let kind_of = |name: &str| {
+            index
+                .get(name)
+                .and_then(|i| spec.states.get(*i))
+                .map(|s| s.kind)
+        };
         let initial = spec.states.iter().position(|s| s.kind == P::New);
         if initial.is_none() {
             problems.push(problem(
@@ -246,7 +261,17 @@ impl Workflow {
             .iter()
             .map(|s| Arc::from(s.name.as_str()))
             .collect();
-        Ok(Workflow { spec, names })
+        let mut steps = BTreeMap::new();
+        for t in &spec.transitions {
+            if let Some(&to) = index.get(t.to.as_str()) {
+                steps
+                    .entry(t.from.clone())
+                    .or_insert_with(BTreeMap::new)
+                    .entry(t.command.clone())
+                    .or_insert(to);
+            }
+        }
+        Ok(Workflow { spec, names, steps })
     }
 
     /// ServiceNow's problem model ([`TRANSITIONS`]): the default.
@@ -270,12 +295,7 @@ impl Workflow {
     /// Where `command` leads from the state named `from`, with the target's shared name and
     /// kind.
     pub(crate) fn step(&self, from: &str, command: &str) -> Option<(&Arc<str>, ProblemStatus)> {
-        let t = self
-            .spec
-            .transitions
-            .iter()
-            .find(|t| t.from == from && t.command == command)?;
-        let i = self.spec.states.iter().position(|s| s.name == t.to)?;
+        let &i = self.steps.get(from)?.get(command)?;
         Some((self.names.get(i)?, self.spec.states.get(i)?.kind))
     }
 
@@ -298,13 +318,13 @@ impl Workflow {
 
     /// The commands accepted in the state named `from`, in table order.
     pub fn commands_from(&self, from: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for t in self.spec.transitions.iter().filter(|t| t.from == from) {
-            if !out.contains(&t.command) {
-                out.push(t.command.clone());
-            }
-        }
-        out
+        let mut seen = std::collections::BTreeSet::new();
+        self.spec
+            .transitions
+            .iter()
+            .filter(|t| t.from == from && seen.insert(t.command.as_str()))
+            .map(|t| t.command.clone())
+            .collect()
     }
 
     /// The workflow as a generic lifecycle, for diagrams and conformance checks.
