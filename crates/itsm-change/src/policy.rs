@@ -284,10 +284,11 @@ impl ChangeModel {
         if self.states.is_empty() {
             return;
         }
+        let mut names = std::collections::BTreeSet::new();
         for (i, state) in self.states.iter().enumerate() {
             if state.name.is_empty() {
                 problems.push(format!("model `{who}`: state {} has no name", i + 1));
-            } else if self.states.iter().take(i).any(|s| s.name == state.name) {
+            } else if !names.insert(state.name.as_str()) {
                 problems.push(format!(
                     "model `{who}`: state `{}` is listed twice",
                     state.name
@@ -455,8 +456,9 @@ impl Models {
     /// ```
     pub fn new(models: Vec<ChangeModel>) -> Result<Self, Error> {
         let mut problems = Vec::new();
-        for (i, model) in models.iter().enumerate() {
-            if models.iter().take(i).any(|m| m.name == model.name) {
+        let mut names = std::collections::BTreeSet::new();
+        for model in &models {
+            if !names.insert(model.name.as_str()) {
                 problems.push(format!("model `{}` is listed twice", model.name));
             }
             problems.extend(model.problems());

@@ -320,11 +320,12 @@ impl RiskPolicy {
             {
                 problems.push("questionnaire thresholds must increase".to_owned());
             }
-            for (i, question) in q.questions.iter().enumerate() {
+            let mut ids = std::collections::BTreeSet::new();
+            for question in &q.questions {
                 if question.answers.is_empty() {
                     problems.push(format!("question `{}` has no answers", question.id));
                 }
-                if q.questions.iter().take(i).any(|p| p.id == question.id) {
+                if !ids.insert(question.id.as_str()) {
                     problems.push(format!("question `{}` is listed twice", question.id));
                 }
             }
@@ -373,9 +374,15 @@ impl RiskPolicy {
         let mut engines = Vec::new();
         if let Some(q) = &self.questionnaire {
             let mut score: u32 = 0;
+            // Each question's answer by id (the first given, as a search in order finds):
+            // a lookup per question, not a scan of the answers.
+            let mut given: std::collections::BTreeMap<&str, &String> =
+                std::collections::BTreeMap::new();
+            for (id, answer) in &facts.answers {
+                given.entry(id.as_str()).or_insert(answer);
+            }
             for question in &q.questions {
-                let Some((_, answer)) = facts.answers.iter().find(|(id, _)| *id == question.id)
-                else {
+                let Some(answer) = given.get(question.id.as_str()).copied() else {
                     return Err(Error::UnansweredQuestion {
                         question: question.id.clone(),
                     });
