@@ -323,31 +323,31 @@ fn time_ok(t: &DateTime<Utc>) -> bool {
     (1..=9999).contains(&t.year())
 }
 
-/// The attribute declarations of one activity or object type, in first-seen order, and
-/// the conflicts found.
+/// The attribute declarations of each activity or object type (each attribute's first
+/// value type), and the conflicts already reported: lookups, so that a log with thousands
+/// of attribute names is checked in linear-logarithmic time.
 #[derive(Default)]
 struct Declarations<'a> {
-    by_owner: BTreeMap<&'a str, Vec<(&'a str, &'static str)>>,
+    by_owner: BTreeMap<&'a str, BTreeMap<&'a str, &'static str>>,
+    reported: std::collections::BTreeSet<(&'a str, &'a str, &'static str)>,
 }
 
 impl<'a> Declarations<'a> {
     fn declare(&mut self, of: &'a str, attribute: &'a Attribute, problems: &mut Vec<LogProblem>) {
-        let list = self.by_owner.entry(of).or_default();
         let kind = attribute.value.type_name();
-        match list.iter().find(|(name, _)| *name == attribute.name) {
-            None => list.push((&attribute.name, kind)),
-            Some((_, first)) if *first != kind => {
-                let problem = LogProblem::AttributeTypeConflict {
-                    of: of.to_owned(),
-                    attribute: attribute.name.clone(),
-                    first,
-                    second: kind,
-                };
-                if !problems.contains(&problem) {
-                    problems.push(problem);
-                }
-            }
-            Some(_) => {}
+        let first = *self
+            .by_owner
+            .entry(of)
+            .or_default()
+            .entry(&attribute.name)
+            .or_insert(kind);
+        if first != kind && self.reported.insert((of, &attribute.name, kind)) {
+            problems.push(LogProblem::AttributeTypeConflict {
+                of: of.to_owned(),
+                attribute: attribute.name.clone(),
+                first,
+                second: kind,
+            });
         }
     }
 }
@@ -511,11 +511,15 @@ impl EventLog {
         &self,
         events: bool,
     ) -> BTreeMap<String, Vec<(String, &'static str)>> {
-        let mut out: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
+        // Each owner's list in first-seen order, with the names it holds beside it (a
+        // lookup per attribute, not a scan of the list).
+        type Listed = (Vec<(String, &'static str)>, BTreeSet<String>);
+        let mut out: BTreeMap<String, Listed> = BTreeMap::new();
         let mut add = |of: &str, attributes: &[Attribute]| {
-            let list = out.entry(of.to_owned()).or_default();
+            let (list, seen) = out.entry(of.to_owned()).or_default();
             for a in attributes {
-                if !list.iter().any(|(name, _)| *name == a.name) {
+                if !seen.contains(a.name.as_str()) {
+                    seen.insert(a.name.clone());
                     list.push((a.name.clone(), a.value.type_name()));
                 }
             }
@@ -529,7 +533,7 @@ impl EventLog {
                 add(o.object_type.name(), &o.attributes);
             }
         }
-        out
+        out.into_iter().map(|(of, (list, _))| (of, list)).collect()
     }
 
     /// Flattening on one object type: one case per object of `case_type` that some event

@@ -115,15 +115,13 @@ fn push_attributes(out: &mut String, attributes: &[Attribute], timed: bool) {
 pub fn to_json(log: &EventLog) -> String {
     let mut out = String::with_capacity(256 + 200 * (log.events().len() + log.objects().len()));
     out.push_str("{\"objectTypes\":");
-    let mut object_types: Vec<(String, Vec<(String, &'static str)>)> =
-        log.declarations(false).into_iter().collect();
+    let mut declared = log.declarations(false);
     // A type whose objects have no attributes is still declared.
     for t in log.object_types() {
-        if !object_types.iter().any(|(name, _)| name == t.name()) {
-            object_types.push((t.name().to_owned(), Vec::new()));
-        }
+        declared.entry(t.name().to_owned()).or_default();
     }
-    object_types.sort_by(|a, b| a.0.cmp(&b.0));
+    // Sorted by name (the map's order).
+    let object_types: Vec<(String, Vec<(String, &'static str)>)> = declared.into_iter().collect();
     push_declarations(&mut out, &object_types);
     out.push_str(",\"eventTypes\":");
     let event_types: Vec<_> = log.declarations(true).into_iter().collect();

@@ -47,6 +47,8 @@
 //! # Ok::<(), itsm_core::Error>(())
 //! ```
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use itsm_core::Lifecycle;
 
 use crate::escape::push_xml_text;
@@ -125,12 +127,11 @@ impl PetriNet {
             name: "sink".to_owned(),
         });
         // A lifecycle's state names are unique (it is checked), so the first match is it.
-        let place_of = |name: &str| {
-            states
-                .iter()
-                .position(|s| s.name == name)
-                .map(|i| format!("p{i}"))
-        };
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, s) in states.iter().enumerate() {
+            index.entry(s.name.as_str()).or_insert(i);
+        }
+        let place_of = |name: &str| index.get(name).map(|i| format!("p{i}"));
         let mut transitions = Vec::new();
         for (i, _) in states.iter().enumerate().filter(|(_, s)| s.initial) {
             transitions.push(Transition {
@@ -140,31 +141,36 @@ impl PetriNet {
                 to: format!("p{i}"),
             });
         }
+        // In first-seen order, each once (the set beside the list makes it a lookup).
         let mut visible: Vec<(String, String, String)> = Vec::new();
+        let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
+        let mut add = |key: (String, String, String)| {
+            if !seen.contains(&key) {
+                seen.insert(key.clone());
+                visible.push(key);
+            }
+        };
         match labels {
             Labels::Commands => {
                 for t in lifecycle.transitions() {
-                    let key = (t.from.clone(), t.command.clone(), t.to.clone());
-                    if !visible.contains(&key) {
-                        visible.push(key);
-                    }
+                    add((t.from.clone(), t.command.clone(), t.to.clone()));
                 }
             }
             Labels::States => {
                 for s in states {
-                    visible.push((s.name.clone(), s.name.clone(), s.name.clone()));
+                    add((s.name.clone(), s.name.clone(), s.name.clone()));
                 }
                 for t in lifecycle.transitions().iter().filter(|t| t.from != t.to) {
-                    let key = (t.from.clone(), t.to.clone(), t.to.clone());
-                    if !visible.contains(&key) {
-                        visible.push(key);
-                    }
+                    add((t.from.clone(), t.to.clone(), t.to.clone()));
                 }
             }
         }
+        // Visible transitions are numbered t0, t1, ... in order.
+        let mut n = 0usize;
         for (from, label, to) in visible {
             if let (Some(from), Some(to)) = (place_of(&from), place_of(&to)) {
-                let n = transitions.iter().filter(|t| t.label.is_some()).count();
+                n += 1;
+                let n = n - 1;
                 transitions.push(Transition {
                     id: format!("t{n}"),
                     label: Some(label),
