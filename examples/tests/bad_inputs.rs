@@ -161,6 +161,15 @@ fn rows() -> Vec<Row> {
                 Selection::All,
             )),
         );
+        let mut deep = p1();
+        deep.start = (0..100_000).fold(itsm_sla::Condition::Always, |c, _| {
+            itsm_sla::Condition::Not(Box::new(c))
+        });
+        row(
+            "`itsm_sla::Definitions::new`",
+            "a start condition of 100,000 nested `not`s, built in code",
+            err(Definitions::new(vec![deep], Selection::All)),
+        );
         let tiny = Definition::new("p1", Target::Resolution, Duration::nanoseconds(1));
         let definitions = Definitions::new(vec![tiny], Selection::All).unwrap();
         let calendars = itsm_sla::Calendars::new();

@@ -192,6 +192,30 @@ pub enum Condition {
     Not(Box<Condition>),
 }
 
+/// Dropping a condition takes its nested conditions apart one at a time, so a condition
+/// nested a million deep (built in code and refused when loaded) is dropped without one
+/// call per level on the stack.
+impl Drop for Condition {
+    fn drop(&mut self) {
+        let mut stack: Vec<Condition> = Vec::new();
+        take_nested(self, &mut stack);
+        while let Some(mut c) = stack.pop() {
+            take_nested(&mut c, &mut stack);
+        }
+    }
+}
+
+/// Moves the conditions nested directly in `c` onto `stack`.
+fn take_nested(c: &mut Condition, stack: &mut Vec<Condition>) {
+    match c {
+        Condition::All(list) | Condition::Any(list) => stack.append(list),
+        Condition::Not(inner) => {
+            stack.push(std::mem::replace(&mut **inner, Condition::All(Vec::new())))
+        }
+        _ => {}
+    }
+}
+
 /// The deepest nesting of conditions a catalogue may hold (checked when loaded, so that
 /// evaluation's recursion is bounded).
 pub const MAX_CONDITION_DEPTH: usize = 16;

@@ -112,3 +112,39 @@ fn many_options_chosen_at_once_are_checked_by_lookup() {
     assert!(message.contains("`o-none` is not an option"), "{message}");
     assert!(message.contains("and 2980 more"), "{message}");
 }
+
+/// A visibility condition nested a million deep (built in code) is refused when the
+/// catalogue is loaded, and the refused catalogue is dropped, on a thread with a 256 kB
+/// stack: dropping used to take one call per level and aborted the process at a few
+/// thousand.
+#[test]
+fn a_million_deep_visibility_condition_is_refused_on_a_small_stack() {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut c = Condition::IsSet("a".into());
+            for i in 0..1_000_000 {
+                c = if i % 3 == 0 {
+                    Condition::Any(vec![c])
+                } else {
+                    Condition::Not(Box::new(c))
+                };
+            }
+            let mut shown = Variable::new("b", VariableKind::Text);
+            shown.visible_when = Some(c);
+            let mut item = ItemSpec::new("it", TaskSpec::new("t", "T"));
+            item.variables = vec![Variable::new("a", VariableKind::Text), shown];
+            let Err(Error::InvalidCatalogue { problems }) =
+                Catalogue::new(CatalogueSpec::new([item]))
+            else {
+                panic!("refused")
+            };
+            assert_eq!(
+                problems,
+                ["item `it`: variable `b`: its condition nests 1000001 deep; at most 16 allowed"]
+            );
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

@@ -108,6 +108,31 @@ pub enum RiskCondition {
     Not(Box<RiskCondition>),
 }
 
+/// Dropping a condition takes its nested conditions apart one at a time, so a condition
+/// nested a million deep (built in code and refused when loaded) is dropped without one
+/// call per level on the stack.
+impl Drop for RiskCondition {
+    fn drop(&mut self) {
+        let mut stack: Vec<RiskCondition> = Vec::new();
+        take_nested(self, &mut stack);
+        while let Some(mut c) = stack.pop() {
+            take_nested(&mut c, &mut stack);
+        }
+    }
+}
+
+/// Moves the conditions nested directly in `c` onto `stack`.
+fn take_nested(c: &mut RiskCondition, stack: &mut Vec<RiskCondition>) {
+    match c {
+        RiskCondition::All(list) | RiskCondition::Any(list) => stack.append(list),
+        RiskCondition::Not(inner) => stack.push(std::mem::replace(
+            &mut **inner,
+            RiskCondition::All(Vec::new()),
+        )),
+        _ => {}
+    }
+}
+
 /// A risk rule: when the condition holds, the risk is this level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

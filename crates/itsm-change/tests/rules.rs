@@ -856,3 +856,38 @@ fn a_change_timeline_has_its_type_pauses_and_one_acknowledgement() {
         ["acknowledged", "paused", "resumed", "paused", "resumed"]
     );
 }
+
+/// A risk rule nested a million deep (built in code) is refused by `RiskPolicy::check`
+/// and dropped on a thread with a 256 kB stack: dropping used to take one call per level
+/// and overflowed at some twenty thousand.
+#[test]
+fn a_million_deep_risk_rule_is_refused_and_dropped_on_a_small_stack() {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut policy = itsm_change::RiskPolicy::default();
+            policy.rules.push(RiskRule {
+                name: "deep".into(),
+                when: nested(1_000_000, not),
+                risk: RiskLevel::High,
+            });
+            policy.rules.push(RiskRule {
+                name: "wide".into(),
+                when: nested(1_000_000, all),
+                risk: RiskLevel::High,
+            });
+            let err = policy.check().unwrap_err().to_string();
+            assert!(
+                err.contains("rule `deep` nests conditions deeper than 32"),
+                "{err}"
+            );
+            assert!(
+                err.contains("rule `wide` nests conditions deeper than 32"),
+                "{err}"
+            );
+            drop(policy);
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

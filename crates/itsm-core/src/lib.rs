@@ -85,7 +85,7 @@ pub use priority::{
     Rounding, Rule, RuleUsed, Scale, Urgency,
 };
 pub use timeline::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
-pub use view::{Condition, TicketView, ViewField};
+pub use view::{Condition, MAX_CONDITION_DEPTH, TicketView, ViewField};
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.
 #[cfg(doctest)]

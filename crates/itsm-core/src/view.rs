@@ -294,7 +294,62 @@ pub enum Condition {
     },
 }
 
+/// The deepest nesting of `all`, `any` and `not` that the crates loading conditions accept
+/// (automation rules, SLA definitions): deeper conditions are refused there, so that every
+/// walk over a loaded condition (evaluation, explanation, checks, printing) stays within a
+/// small, fixed depth of the call stack.
+pub const MAX_CONDITION_DEPTH: usize = 64;
+
+/// Dropping a condition takes its nested conditions apart one at a time, so a condition
+/// nested a million deep (built in code; JSON stops at 128 levels) is dropped without one
+/// call per level on the stack.
+impl Drop for Condition {
+    fn drop(&mut self) {
+        let mut stack: Vec<Condition> = Vec::new();
+        take_nested(self, &mut stack);
+        while let Some(mut c) = stack.pop() {
+            take_nested(&mut c, &mut stack);
+            // `c` now holds no nested condition: dropping it does not recurse.
+        }
+    }
+}
+
+/// Moves the conditions nested directly in `c` onto `stack`.
+fn take_nested(c: &mut Condition, stack: &mut Vec<Condition>) {
+    match c {
+        Condition::All(list) | Condition::Any(list) => stack.append(list),
+        Condition::Not(inner) => stack.push(std::mem::replace(&mut **inner, Condition::Always)),
+        _ => {}
+    }
+}
+
 impl Condition {
+    /// How deep `all`, `any` and `not` nest: 1 for a condition without nesting. Computed
+    /// without recursion.
+    ///
+    /// ```
+    /// use itsm_core::Condition;
+    ///
+    /// let c = Condition::Not(Box::new(Condition::All(vec![Condition::Always, Condition::Never])));
+    /// assert_eq!(c.depth(), 3);
+    /// assert_eq!(Condition::Always.depth(), 1);
+    /// ```
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack: Vec<(&Condition, usize)> = vec![(self, 1)];
+        while let Some((c, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            match c {
+                Condition::All(list) | Condition::Any(list) => {
+                    stack.extend(list.iter().map(|x| (x, d.saturating_add(1))));
+                }
+                Condition::Not(inner) => stack.push((inner, d.saturating_add(1))),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
     /// Whether the condition holds for `view`, with no evaluation instant: the time tests
     /// ([`AgeAtLeast`](Condition::AgeAtLeast), [`IdleAtLeast`](Condition::IdleAtLeast)) are
     /// false. The same as `eval_at(view, None)`.

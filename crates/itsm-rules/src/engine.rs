@@ -81,6 +81,14 @@ impl RuleSet {
                     rule: rule.id.clone(),
                 });
             }
+            let depth = rule.condition.depth();
+            if depth > itsm_core::MAX_CONDITION_DEPTH {
+                return Err(Error::ConditionTooDeep {
+                    rule: rule.id.clone(),
+                    depth,
+                    max: itsm_core::MAX_CONDITION_DEPTH,
+                });
+            }
             match &rule.when {
                 Trigger::After { delay, .. } if *delay < chrono::Duration::zero() => {
                     return Err(Error::NegativeDelay {

@@ -26,6 +26,20 @@ pub enum Error {
         /// The rule.
         rule: String,
     },
+    /// A rule's condition nests `all`, `any` and `not` deeper than
+    /// [`MAX_CONDITION_DEPTH`](itsm_core::MAX_CONDITION_DEPTH).
+    #[error(
+        "rule `{}`: its condition nests {depth} deep; at most {max} levels of `all`, `any` and `not` are allowed",
+        Quoted(.rule)
+    )]
+    ConditionTooDeep {
+        /// The rule.
+        rule: String,
+        /// How deep its condition nests.
+        depth: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// A time trigger's delay is negative.
     #[error(
         "rule `{}` fires {} after its anchor; the delay must be zero or positive",

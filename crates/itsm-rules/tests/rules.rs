@@ -621,3 +621,50 @@ fn a_burst_forgets_keys_whose_window_has_emptied() {
     assert!(json.contains("\"s299\""), "{json}");
     assert_eq!(json.matches("\"s").count(), 60, "{json}");
 }
+
+/// A condition nested deeper than `MAX_CONDITION_DEPTH` is refused when the rule set is
+/// built, naming the rule; one nested a million deep is refused (and dropped) on a thread
+/// with a 256 kB stack, where evaluating or checking it used to overflow the stack at a few
+/// thousand levels.
+#[test]
+fn a_rule_whose_condition_nests_too_deep_is_refused() {
+    let nested = |depth: usize| {
+        let mut c = Condition::Always;
+        for _ in 1..depth {
+            c = Condition::Not(Box::new(c));
+        }
+        c
+    };
+    let set = move |depth: usize| {
+        RuleSet::new(RuleSetSpec::new(
+            Mode::FirstMatch,
+            vec![rule(
+                "deep",
+                Trigger::Created,
+                nested(depth),
+                vec![group("g")],
+            )],
+        ))
+    };
+    assert!(set(itsm_core::MAX_CONDITION_DEPTH).is_ok());
+    let err = set(itsm_core::MAX_CONDITION_DEPTH + 1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "rule `deep`: its condition nests 65 deep; at most 64 levels of `all`, `any` and `not` are allowed"
+    );
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            assert!(matches!(
+                set(1_000_000),
+                Err(Error::ConditionTooDeep {
+                    depth: 1_000_000,
+                    max: 64,
+                    ..
+                })
+            ));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}

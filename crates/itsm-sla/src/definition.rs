@@ -609,6 +609,25 @@ impl Definitions {
             if !ids.insert(d.id.as_str()) {
                 return Err(Error::DuplicateDefinition { id: d.id.clone() });
             }
+            let conditions = [
+                ("start", Some(&d.start)),
+                ("stop", Some(&d.stop)),
+                ("pause", Some(&d.pause)),
+                ("resume", d.resume.as_ref()),
+                ("cancel", d.cancel.as_ref()),
+                ("reset", Some(&d.reset)),
+            ];
+            for (which, condition) in conditions {
+                let depth = condition.map_or(0, Condition::depth);
+                if depth > itsm_core::MAX_CONDITION_DEPTH {
+                    return Err(Error::ConditionTooDeep {
+                        id: d.id.clone(),
+                        condition: which,
+                        depth,
+                        max: itsm_core::MAX_CONDITION_DEPTH,
+                    });
+                }
+            }
             if d.target <= Duration::zero() {
                 return Err(Error::NonPositiveTarget {
                     id: d.id.clone(),

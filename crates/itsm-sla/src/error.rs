@@ -16,6 +16,21 @@ pub enum Error {
         /// The id.
         id: String,
     },
+    /// One of a definition's conditions nests `all`, `any` and `not` deeper than
+    /// [`MAX_CONDITION_DEPTH`](itsm_core::MAX_CONDITION_DEPTH).
+    #[error(
+        "SLA definition `{id}`: its {condition} condition nests {depth} deep; at most {max} levels of `all`, `any` and `not` are allowed"
+    )]
+    ConditionTooDeep {
+        /// The definition.
+        id: String,
+        /// Which condition: `start`, `stop`, `pause`, `resume`, `cancel` or `reset`.
+        condition: &'static str,
+        /// How deep it nests.
+        depth: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// A target is zero or negative.
     #[error("SLA definition `{id}` has a target of {}; it must be positive", format(*.target))]
     NonPositiveTarget {

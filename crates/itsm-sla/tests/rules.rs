@@ -1269,3 +1269,44 @@ fn a_tick_over_many_clocks_fires_every_due_alarm_in_time_order() {
     assert!(after.clocks().iter().all(|c| c.alarms().is_empty()));
     assert!(after.clocks().iter().all(|c| c.is_breached()));
 }
+
+/// A definition whose condition nests deeper than `MAX_CONDITION_DEPTH` is refused, naming
+/// the definition and the condition; one nested a million deep is refused (and dropped) on
+/// a thread with a 256 kB stack.
+#[test]
+fn a_definition_whose_condition_nests_too_deep_is_refused() {
+    let nested = |depth: usize| {
+        let mut c = Condition::Always;
+        for _ in 1..depth {
+            c = Condition::Not(Box::new(c));
+        }
+        c
+    };
+    let with_pause = |depth: usize| {
+        let mut d = Definition::new("p1", Target::Resolution, Duration::hours(4));
+        d.pause = nested(depth);
+        Definitions::new(vec![d], Selection::All)
+    };
+    assert!(with_pause(itsm_core::MAX_CONDITION_DEPTH).is_ok());
+    assert_eq!(
+        with_pause(65).unwrap_err().to_string(),
+        "SLA definition `p1`: its pause condition nests 65 deep; at most 64 levels of `all`, `any` and `not` are allowed"
+    );
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let mut d = Definition::new("p2", Target::Response, Duration::hours(1));
+            d.resume = Some(nested(1_000_000));
+            assert!(matches!(
+                Definitions::new(vec![d], Selection::All),
+                Err(Error::ConditionTooDeep {
+                    condition: "resume",
+                    depth: 1_000_000,
+                    ..
+                })
+            ));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
