@@ -177,6 +177,7 @@ fn fire_due(sim: &mut Clocks, events: &mut Vec<Event>, now: DateTime<Utc>) {
     };
     let mut heap: BinaryHeap<_> = live.iter().filter_map(|&i| due(sim, i)).collect();
     while let Some(Reverse((alarm, definition, cycle, i))) = heap.pop() {
+        let (kind, at) = (alarm.kind.clone(), alarm.at);
         let event = match alarm.kind {
             AlarmKind::Threshold(percent) => Event::ThresholdReached {
                 definition,
@@ -196,7 +197,12 @@ fn fire_due(sim: &mut Clocks, events: &mut Vec<Event>, now: DateTime<Utc>) {
                 at: alarm.at,
             },
         };
-        apply(sim, &event);
+        // What `apply` does for this event, on the clock already found (`apply` would look
+        // for the pair's latest clock again, a scan of the clocks per alarm).
+        if let Some(c) = sim.clocks.get_mut(i) {
+            fired(c, &kind);
+        }
+        sim.last = Some(sim.last.map_or(at, |l| l.max(at)));
         events.push(event);
         if let Some(next) = due(sim, i) {
             heap.push(next);
@@ -806,8 +812,7 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
             at,
         } => {
             if let Some(c) = state.latest_mut(definition, *cycle) {
-                c.alarms
-                    .retain(|a| a.kind != AlarmKind::Threshold(*percent));
+                fired(c, &AlarmKind::Threshold(*percent));
             }
             *at
         }
@@ -817,8 +822,7 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
             at,
         } => {
             if let Some(c) = state.latest_mut(definition, *cycle) {
-                c.breached = true;
-                c.alarms.retain(|a| a.kind != AlarmKind::Breach);
+                fired(c, &AlarmKind::Breach);
             }
             *at
         }
@@ -829,8 +833,7 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
             at,
         } => {
             if let Some(c) = state.latest_mut(definition, *cycle) {
-                c.alarms
-                    .retain(|a| a.kind != AlarmKind::Escalation(name.clone()));
+                fired(c, &AlarmKind::Escalation(name.clone()));
             }
             *at
         }
@@ -886,4 +889,13 @@ pub(crate) fn apply(state: &mut Clocks, event: &Event) {
         }
     };
     state.last = Some(state.last.map_or(at, |l| l.max(at)));
+}
+
+/// What an alarm of `kind` firing does to its clock: the alarm is gone, and a breach marks
+/// the clock breached.
+fn fired(c: &mut Clock, kind: &AlarmKind) {
+    if *kind == AlarmKind::Breach {
+        c.breached = true;
+    }
+    c.alarms.retain(|a| a.kind != *kind);
 }
