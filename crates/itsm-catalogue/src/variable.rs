@@ -197,22 +197,19 @@ pub enum Condition {
 /// call per level on the stack.
 impl Drop for Condition {
     fn drop(&mut self) {
-        let mut stack: Vec<Condition> = Vec::new();
-        take_nested(self, &mut stack);
-        while let Some(mut c) = stack.pop() {
-            take_nested(&mut c, &mut stack);
-        }
+        itsm_core::nested::drop_nested(self);
     }
 }
 
-/// Moves the conditions nested directly in `c` onto `stack`.
-fn take_nested(c: &mut Condition, stack: &mut Vec<Condition>) {
-    match c {
-        Condition::All(list) | Condition::Any(list) => stack.append(list),
-        Condition::Not(inner) => {
-            stack.push(std::mem::replace(&mut **inner, Condition::All(Vec::new())))
+impl itsm_core::nested::Nested for Condition {
+    fn take_nested(&mut self, out: &mut Vec<Self>) {
+        match self {
+            Condition::All(list) | Condition::Any(list) => out.append(list),
+            Condition::Not(inner) => {
+                out.push(std::mem::replace(&mut **inner, Condition::All(Vec::new())))
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 

@@ -113,23 +113,20 @@ pub enum RiskCondition {
 /// call per level on the stack.
 impl Drop for RiskCondition {
     fn drop(&mut self) {
-        let mut stack: Vec<RiskCondition> = Vec::new();
-        take_nested(self, &mut stack);
-        while let Some(mut c) = stack.pop() {
-            take_nested(&mut c, &mut stack);
-        }
+        itsm_core::nested::drop_nested(self);
     }
 }
 
-/// Moves the conditions nested directly in `c` onto `stack`.
-fn take_nested(c: &mut RiskCondition, stack: &mut Vec<RiskCondition>) {
-    match c {
-        RiskCondition::All(list) | RiskCondition::Any(list) => stack.append(list),
-        RiskCondition::Not(inner) => stack.push(std::mem::replace(
-            &mut **inner,
-            RiskCondition::All(Vec::new()),
-        )),
-        _ => {}
+impl itsm_core::nested::Nested for RiskCondition {
+    fn take_nested(&mut self, out: &mut Vec<Self>) {
+        match self {
+            RiskCondition::All(list) | RiskCondition::Any(list) => out.append(list),
+            RiskCondition::Not(inner) => out.push(std::mem::replace(
+                &mut **inner,
+                RiskCondition::All(Vec::new()),
+            )),
+            _ => {}
+        }
     }
 }
 

@@ -55,6 +55,7 @@ pub mod duration;
 mod error;
 mod ids;
 mod lifecycle;
+pub mod nested;
 mod priority;
 mod serde_tagged;
 mod timeline;

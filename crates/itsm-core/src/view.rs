@@ -305,21 +305,17 @@ pub const MAX_CONDITION_DEPTH: usize = 64;
 /// call per level on the stack.
 impl Drop for Condition {
     fn drop(&mut self) {
-        let mut stack: Vec<Condition> = Vec::new();
-        take_nested(self, &mut stack);
-        while let Some(mut c) = stack.pop() {
-            take_nested(&mut c, &mut stack);
-            // `c` now holds no nested condition: dropping it does not recurse.
-        }
+        crate::nested::drop_nested(self);
     }
 }
 
-/// Moves the conditions nested directly in `c` onto `stack`.
-fn take_nested(c: &mut Condition, stack: &mut Vec<Condition>) {
-    match c {
-        Condition::All(list) | Condition::Any(list) => stack.append(list),
-        Condition::Not(inner) => stack.push(std::mem::replace(&mut **inner, Condition::Always)),
-        _ => {}
+impl crate::nested::Nested for Condition {
+    fn take_nested(&mut self, out: &mut Vec<Self>) {
+        match self {
+            Condition::All(list) | Condition::Any(list) => out.append(list),
+            Condition::Not(inner) => out.push(std::mem::replace(&mut **inner, Condition::Always)),
+            _ => {}
+        }
     }
 }
 
