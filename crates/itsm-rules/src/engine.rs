@@ -20,7 +20,8 @@ pub type Loads = BTreeMap<String, u32>;
 static NO_CALENDARS: Calendars = BTreeMap::new();
 static NO_LOADS: Loads = BTreeMap::new();
 
-/// A checked [`RuleSetSpec`]: ids unique and non-empty, every rule with an action, delays
+/// A checked [`RuleSetSpec`]: ids unique and non-empty, every rule with an action,
+/// conditions at most [`MAX_CONDITION_DEPTH`](itsm_core::MAX_CONDITION_DEPTH) deep, delays
 /// and windows sensible, pools declared and non-empty, the loop bound at least 1. What can
 /// be wrong but still runs (a rule that never fires, conflicts, loops, unknown names) is
 /// for [`check`](crate::check).
@@ -34,7 +35,7 @@ impl RuleSet {
     ///
     /// # Errors
     /// [`Error::EmptyRuleId`], [`Error::DuplicateRule`], [`Error::NoActions`],
-    /// [`Error::NegativeDelay`], [`Error::InvalidWindow`], [`Error::InvalidMaxChanges`],
+    /// [`Error::ConditionTooDeep`], [`Error::NegativeDelay`], [`Error::InvalidWindow`], [`Error::InvalidMaxChanges`],
     /// [`Error::UnknownPool`], [`Error::EmptyPool`], [`Error::DuplicateMember`]: the first
     /// problem found, in list order.
     ///
@@ -704,17 +705,22 @@ fn count_bursts(
         let Some(key) = view.get(per) else { continue };
         let from = now.checked_sub_signed(*within);
         let keys = memory.bursts.entry(rule.id.clone()).or_default();
-        // Every key's window loses what has left it, and a key whose window is empty is
-        // dropped (its count is 0, so no burst is under way there): the memory holds the
-        // records inside the windows, not every key ever seen. The memory is copied whole
-        // on every call anyway, so this pass costs no more than that copy.
-        if let Some(f) = from {
+        // The other keys lose what is more than two windows old, and a key left empty is
+        // dropped: the memory holds the records of the last two windows, not every key ever
+        // seen. Two, so that a creation up to one window late (hosts do not always see
+        // records in time order) still counts against whole windows, as it did when only
+        // its own key was trimmed. The memory is copied whole on every call anyway, so this
+        // pass costs no more than that copy.
+        if let Some(f) = from.and_then(|f| f.checked_sub_signed(*within)) {
             keys.retain(|k, w| {
-                w.created.retain(|t| *t > f);
+                if *k != key {
+                    w.created.retain(|t| *t > f);
+                }
                 *k == key || !w.created.is_empty()
             });
         }
         let window = keys.entry(key.clone()).or_default();
+        window.created.retain(|t| from.is_none_or(|f| *t > f));
         if window.created.is_empty() {
             // A window that has emptied ended its burst, whatever the threshold (with
             // `more_than: 0` the count never falls to it otherwise).

@@ -565,10 +565,11 @@ fn a_tick_running_backwards_is_refused() {
     );
 }
 
-/// The memory keeps the records inside the windows, not every key ever seen: a key whose
-/// window has emptied is dropped when a later record is counted, and a burst that ended
-/// with its window fires again, even at a threshold of 0. (Each of 20,000 records on a
-/// service of its own used to stay in the memory for good, and every call copied them all.)
+/// The memory keeps the records of the last two windows, not every key ever seen: a key
+/// whose records are all older is dropped when a later record is counted, and a burst that
+/// ended with its window fires again, even at a threshold of 0. (Each of 20,000 records on
+/// a service of its own used to stay in the memory for good, and every call copied them
+/// all.)
 #[test]
 fn a_burst_forgets_keys_whose_window_has_emptied() {
     let r = rule(
@@ -597,29 +598,72 @@ fn a_burst_forgets_keys_whose_window_has_emptied() {
     assert_eq!(out.firings.len(), 1, "the first record is a burst of one");
     let out = create(&out.memory, "mail", 9, 30);
     assert!(out.firings.is_empty(), "the same burst goes on");
-    // Another service, long after the mail window emptied: mail is forgotten.
-    let out = create(&out.memory, "web", 11, 0);
+    // Another service, more than two windows after the mail records: mail is forgotten.
+    let out = create(&out.memory, "web", 12, 0);
     assert_eq!(out.memory.burst_count("major", "mail"), 0);
     assert_eq!(out.memory.burst_count("major", "web"), 1);
     let json = serde_json::to_string(&out.memory).unwrap();
     assert!(!json.contains("mail"), "{json}");
     // Mail again: a new burst, so it fires again; also when its own record is the first
-    // to see the window emptied.
-    let out = create(&out.memory, "mail", 11, 10);
+    // to see its window emptied.
+    let out = create(&out.memory, "mail", 12, 10);
     assert_eq!(out.firings.len(), 1);
-    let out = create(&out.memory, "mail", 13, 0);
+    let out = create(&out.memory, "mail", 14, 0);
     assert_eq!(out.firings.len(), 1);
-    // Many services, one record each, a minute apart: the memory holds only the last
-    // hour's (s240 to s299).
+    // Many services, one record each, a minute apart: the memory holds only the last two
+    // hours' (s180 to s299).
     let mut memory = out.memory;
     for i in 0..300u32 {
-        let out = create(&memory, &format!("s{i}"), 14 + i / 60, i % 60);
+        let out = create(&memory, &format!("s{i}"), 15 + i / 60, i % 60);
         memory = out.memory;
     }
     let json = serde_json::to_string(&memory).unwrap();
-    assert!(!json.contains("\"s0\""), "{json}");
-    assert!(json.contains("\"s299\""), "{json}");
-    assert_eq!(json.matches("\"s").count(), 60, "{json}");
+    assert!(!json.contains("\"s179\""), "{json}");
+    assert!(json.contains("\"s180\""), "{json}");
+    assert_eq!(json.matches("\"s").count(), 120, "{json}");
+}
+
+/// A creation that comes late (after a later one on another key), by less than a window,
+/// is counted against the whole window, as if the records had come in time order: the
+/// burst under way is not fired a second time.
+#[test]
+fn a_late_creation_counts_against_the_whole_window() {
+    let r = rule(
+        "major",
+        Trigger::Burst {
+            per: ViewField::Service,
+            more_than: 1,
+            within: Duration::hours(1),
+        },
+        Condition::Always,
+        vec![Action::ProposeMajor("burst".into())],
+    );
+    let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
+    let mut memory = Memory::default();
+    let mut fired = Vec::new();
+    for (service, hour, minute) in [
+        ("a", 9, 0),
+        ("a", 9, 10),
+        ("b", 10, 30),
+        ("a", 9, 20),
+        ("a", 9, 25),
+    ] {
+        let mut view = new_view();
+        view.service = Some(service.into());
+        let out = evaluate(
+            &set,
+            &Input::Created(view),
+            &Context::new(at(hour, minute)),
+            &memory,
+        )
+        .unwrap();
+        if !out.firings.is_empty() {
+            fired.push((service, hour, minute));
+        }
+        memory = out.memory;
+    }
+    assert_eq!(fired, [("a", 9, 10)]);
+    assert_eq!(memory.burst_count("major", "a"), 4);
 }
 
 /// A condition nested deeper than `MAX_CONDITION_DEPTH` is refused when the rule set is

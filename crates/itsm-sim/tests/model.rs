@@ -735,3 +735,15 @@ fn erlang_b_stops_at_underflow_and_refuses_absurd_server_counts() {
     assert!(itsm_sim::Mmc::new(1.0, 1.0, u32::MAX).is_none());
     assert!(itsm_sim::Mmc::new(1.0, 1.0, 1 << 24).is_some());
 }
+
+/// A load of -0.0 is a load of 0: Erlang B is +0.0 for any number of servers (the steps
+/// used to alternate the zero's sign).
+#[test]
+fn erlang_b_of_a_negative_zero_load_is_zero() {
+    for servers in [1u32, 2, 3, 1_000] {
+        assert_eq!(
+            itsm_sim::erlang_b(servers, -0.0).map(f64::to_bits),
+            Some(0.0f64.to_bits())
+        );
+    }
+}

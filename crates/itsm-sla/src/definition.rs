@@ -582,6 +582,8 @@ impl Definitions {
     ///
     /// # Errors
     /// [`Error::DuplicateDefinition`] when two definitions share an id;
+    /// [`Error::ConditionTooDeep`] when a condition nests `all`, `any` and `not` deeper than
+    /// [`MAX_CONDITION_DEPTH`](itsm_core::MAX_CONDITION_DEPTH);
     /// [`Error::NonPositiveTarget`] or [`Error::TargetTooLong`] when a target is not in
     /// `(0, MAX_TARGET]`; for a [`RelativeTarget`], [`Error::RelativeWithoutCalendar`]
     /// without a calendar, [`Error::RelativeTooLong`] past [`MAX_BUSINESS_DAYS`], and

@@ -1310,3 +1310,51 @@ fn a_definition_whose_condition_nests_too_deep_is_refused() {
         .join()
         .unwrap();
 }
+
+/// A hand-made log may attach the same (definition, cycle) twice: only the latest clock of
+/// the pair is live, so a tick fires the latest's alarms, not its older twin's (whose
+/// alarms here fall due an hour earlier).
+#[cfg(feature = "serde")]
+#[test]
+fn a_tick_fires_the_alarms_of_the_latest_of_twin_clocks() {
+    let mut d = Definition::new("p1", Target::Resolution, Duration::hours(4));
+    d.thresholds = vec![50];
+    let definitions = defs(vec![d]);
+    let cals = calendars();
+    let t0 = at(2, 9, 0);
+    let attach = decide(
+        &Clocks::new(),
+        &Input::Update(view(New)),
+        &Context::new(t0, &definitions, &cals),
+    )
+    .unwrap();
+    assert_eq!(attach.len(), 1);
+    // The older twin: the same clock, its alarms an hour earlier.
+    let mut older = serde_json::to_value(&attach[0]).unwrap();
+    let text = older.to_string();
+    let shifted = text
+        .replace("2026-03-02T11:00:00Z", "2026-03-02T10:00:00Z")
+        .replace("2026-03-02T13:00:00Z", "2026-03-02T12:00:00Z");
+    assert_ne!(shifted, text, "{text}");
+    older = serde_json::from_str(&shifted).unwrap();
+    let older: Event = serde_json::from_value(older).unwrap();
+    let mut clocks = Clocks::new();
+    clocks.apply([&older, &attach[0]]);
+    assert_eq!(clocks.clocks().len(), 2);
+    let fired = decide(
+        &clocks,
+        &Input::Tick,
+        &Context::new(t0 + Duration::days(1), &definitions, &cals),
+    )
+    .unwrap();
+    let ats: Vec<String> = fired
+        .iter()
+        .map(|e| match e {
+            Event::ThresholdReached { at, .. } | Event::Breached { at, .. } => {
+                at.format("%H:%M").to_string()
+            }
+            other => panic!("not an alarm: {other:?}"),
+        })
+        .collect();
+    assert_eq!(ats, ["11:00", "13:00"]);
+}
