@@ -602,8 +602,11 @@ fn a_burst_forgets_keys_whose_window_has_emptied() {
     let out = create(&out.memory, "web", 12, 0);
     assert_eq!(out.memory.burst_count("major", "mail"), 0);
     assert_eq!(out.memory.burst_count("major", "web"), 1);
-    let json = serde_json::to_string(&out.memory).unwrap();
-    assert!(!json.contains("mail"), "{json}");
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_string(&out.memory).unwrap();
+        assert!(!json.contains("mail"), "{json}");
+    }
     // Mail again: a new burst, so it fires again; also when its own record is the first
     // to see its window emptied.
     let out = create(&out.memory, "mail", 12, 10);
@@ -617,10 +620,14 @@ fn a_burst_forgets_keys_whose_window_has_emptied() {
         let out = create(&memory, &format!("s{i}"), 15 + i / 60, i % 60);
         memory = out.memory;
     }
-    let json = serde_json::to_string(&memory).unwrap();
-    assert!(!json.contains("\"s179\""), "{json}");
-    assert!(json.contains("\"s180\""), "{json}");
-    assert_eq!(json.matches("\"s").count(), 120, "{json}");
+    assert_eq!(memory.burst_count("major", "s179"), 0);
+    assert_eq!(memory.burst_count("major", "s180"), 1);
+    #[cfg(feature = "serde")]
+    {
+        let json = serde_json::to_string(&memory).unwrap();
+        assert!(!json.contains("\"s179\""), "{json}");
+        assert_eq!(json.matches("\"s").count(), 120, "{json}");
+    }
 }
 
 /// A creation that comes late (after a later one on another key), by less than a window,
