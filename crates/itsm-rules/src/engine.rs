@@ -35,9 +35,9 @@ impl RuleSet {
     ///
     /// # Errors
     /// [`Error::EmptyRuleId`], [`Error::DuplicateRule`], [`Error::NoActions`],
-    /// [`Error::ConditionTooDeep`], [`Error::NegativeDelay`], [`Error::InvalidWindow`], [`Error::InvalidMaxChanges`],
-    /// [`Error::UnknownPool`], [`Error::EmptyPool`], [`Error::DuplicateMember`]: the first
-    /// problem found, in list order.
+    /// [`Error::ConditionTooDeep`], [`Error::NegativeDelay`], [`Error::InvalidWindow`],
+    /// [`Error::InvalidMaxChanges`], [`Error::UnknownPool`], [`Error::EmptyPool`],
+    /// [`Error::DuplicateMember`]: the first problem found, in list order.
     ///
     /// ```
     /// use itsm_rules::{Action, Condition, Error, Mode, RuleSet, RuleSetSpec, RuleSpec, Trigger};

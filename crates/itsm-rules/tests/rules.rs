@@ -336,31 +336,48 @@ fn a_time_rule_counts_business_time_on_its_calendar() {
     );
 }
 
-#[test]
-fn a_burst_fires_once_when_the_count_passes_the_threshold() {
+/// One burst rule, `major`: more than `more_than` records of one service within an hour
+/// propose a major incident.
+fn burst_set(more_than: u32) -> RuleSet {
     let r = rule(
         "major",
         Trigger::Burst {
             per: ViewField::Service,
-            more_than: 2,
+            more_than,
             within: Duration::hours(1),
         },
         Condition::Always,
         vec![Action::ProposeMajor("burst".into())],
     );
-    let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
+    RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap()
+}
+
+/// A record of `service` created at `hour:minute`, evaluated under `set` from `memory`.
+fn create(
+    set: &RuleSet,
+    memory: &Memory,
+    service: &str,
+    hour: u32,
+    minute: u32,
+) -> itsm_rules::Outcome {
+    let mut view = new_view();
+    view.service = Some(service.into());
+    evaluate(
+        set,
+        &Input::Created(view),
+        &Context::new(at(hour, minute)),
+        memory,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_burst_fires_once_when_the_count_passes_the_threshold() {
+    let set = burst_set(2);
     let mut memory = Memory::default();
     let mut fired = Vec::new();
     for (i, minute) in [0, 10, 20, 30, 40].into_iter().enumerate() {
-        let mut view = new_view();
-        view.service = Some("mail".into());
-        let out = evaluate(
-            &set,
-            &Input::Created(view),
-            &Context::new(at(10, minute)),
-            &memory,
-        )
-        .unwrap();
+        let out = create(&set, &memory, "mail", 10, minute);
         if !out.firings.is_empty() {
             fired.push((i, out.firings[0].trigger.clone()));
         }
@@ -375,15 +392,7 @@ fn a_burst_fires_once_when_the_count_passes_the_threshold() {
     );
     assert_eq!(memory.burst_count("major", "mail"), 5);
     // Two hours later the window has emptied: it re-arms and the count starts again.
-    let mut view = new_view();
-    view.service = Some("mail".into());
-    let out = evaluate(
-        &set,
-        &Input::Created(view),
-        &Context::new(at(12, 45)),
-        &memory,
-    )
-    .unwrap();
+    let out = create(&set, &memory, "mail", 12, 45);
     assert!(out.firings.is_empty());
     assert_eq!(out.memory.burst_count("major", "mail"), 1);
 }
@@ -572,34 +581,13 @@ fn a_tick_running_backwards_is_refused() {
 /// all.)
 #[test]
 fn a_burst_forgets_keys_whose_window_has_emptied() {
-    let r = rule(
-        "major",
-        Trigger::Burst {
-            per: ViewField::Service,
-            more_than: 0,
-            within: Duration::hours(1),
-        },
-        Condition::Always,
-        vec![Action::ProposeMajor("burst".into())],
-    );
-    let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
-    let create = |memory: &Memory, service: &str, hour: u32, minute: u32| {
-        let mut view = new_view();
-        view.service = Some(service.into());
-        evaluate(
-            &set,
-            &Input::Created(view),
-            &Context::new(at(hour, minute)),
-            memory,
-        )
-        .unwrap()
-    };
-    let out = create(&Memory::default(), "mail", 9, 0);
+    let set = burst_set(0);
+    let out = create(&set, &Memory::default(), "mail", 9, 0);
     assert_eq!(out.firings.len(), 1, "the first record is a burst of one");
-    let out = create(&out.memory, "mail", 9, 30);
+    let out = create(&set, &out.memory, "mail", 9, 30);
     assert!(out.firings.is_empty(), "the same burst goes on");
     // Another service, more than two windows after the mail records: mail is forgotten.
-    let out = create(&out.memory, "web", 12, 0);
+    let out = create(&set, &out.memory, "web", 12, 0);
     assert_eq!(out.memory.burst_count("major", "mail"), 0);
     assert_eq!(out.memory.burst_count("major", "web"), 1);
     #[cfg(feature = "serde")]
@@ -609,15 +597,15 @@ fn a_burst_forgets_keys_whose_window_has_emptied() {
     }
     // Mail again: a new burst, so it fires again; also when its own record is the first
     // to see its window emptied.
-    let out = create(&out.memory, "mail", 12, 10);
+    let out = create(&set, &out.memory, "mail", 12, 10);
     assert_eq!(out.firings.len(), 1);
-    let out = create(&out.memory, "mail", 14, 0);
+    let out = create(&set, &out.memory, "mail", 14, 0);
     assert_eq!(out.firings.len(), 1);
     // Many services, one record each, a minute apart: the memory holds only the last two
     // hours' (s180 to s299).
     let mut memory = out.memory;
     for i in 0..300u32 {
-        let out = create(&memory, &format!("s{i}"), 15 + i / 60, i % 60);
+        let out = create(&set, &memory, &format!("s{i}"), 15 + i / 60, i % 60);
         memory = out.memory;
     }
     assert_eq!(memory.burst_count("major", "s179"), 0);
@@ -635,17 +623,7 @@ fn a_burst_forgets_keys_whose_window_has_emptied() {
 /// burst under way is not fired a second time.
 #[test]
 fn a_late_creation_counts_against_the_whole_window() {
-    let r = rule(
-        "major",
-        Trigger::Burst {
-            per: ViewField::Service,
-            more_than: 1,
-            within: Duration::hours(1),
-        },
-        Condition::Always,
-        vec![Action::ProposeMajor("burst".into())],
-    );
-    let set = RuleSet::new(RuleSetSpec::new(Mode::AllMatches, vec![r])).unwrap();
+    let set = burst_set(1);
     let mut memory = Memory::default();
     let mut fired = Vec::new();
     for (service, hour, minute) in [
@@ -655,15 +633,7 @@ fn a_late_creation_counts_against_the_whole_window() {
         ("a", 9, 20),
         ("a", 9, 25),
     ] {
-        let mut view = new_view();
-        view.service = Some(service.into());
-        let out = evaluate(
-            &set,
-            &Input::Created(view),
-            &Context::new(at(hour, minute)),
-            &memory,
-        )
-        .unwrap();
+        let out = create(&set, &memory, service, hour, minute);
         if !out.firings.is_empty() {
             fired.push((service, hour, minute));
         }

@@ -1209,6 +1209,20 @@ fn measuring_a_clock_of_an_unknown_definition_says_so() {
     );
 }
 
+/// The events of a new ticket's first update at `t0`: every definition that starts attaches.
+fn attach_new(
+    definitions: &Definitions,
+    cals: &itsm_sla::Calendars,
+    t0: DateTime<Utc>,
+) -> Vec<Event> {
+    decide(
+        &Clocks::new(),
+        &Input::Update(view(New)),
+        &Context::new(t0, definitions, cals),
+    )
+    .unwrap()
+}
+
 /// Many running clocks whose alarms all fall due before one tick: every alarm fires once,
 /// in time order, and the clocks are left without alarms. (The next
 /// alarm used to be looked for among every pair of clocks, once per alarm fired: a tick
@@ -1230,12 +1244,7 @@ fn a_tick_over_many_clocks_fires_every_due_alarm_in_time_order() {
     let definitions = defs(list);
     let cals = calendars();
     let t0 = at(2, 9, 0);
-    let attach = decide(
-        &Clocks::new(),
-        &Input::Update(view(New)),
-        &Context::new(t0, &definitions, &cals),
-    )
-    .unwrap();
+    let attach = attach_new(&definitions, &cals, t0);
     let mut clocks = Clocks::new();
     clocks.apply(&attach);
     assert_eq!(clocks.clocks().len(), n);
@@ -1322,12 +1331,7 @@ fn a_tick_fires_the_alarms_of_the_latest_of_twin_clocks() {
     let definitions = defs(vec![d]);
     let cals = calendars();
     let t0 = at(2, 9, 0);
-    let attach = decide(
-        &Clocks::new(),
-        &Input::Update(view(New)),
-        &Context::new(t0, &definitions, &cals),
-    )
-    .unwrap();
+    let attach = attach_new(&definitions, &cals, t0);
     assert_eq!(attach.len(), 1);
     // The older twin: the same clock, its alarms an hour earlier.
     let mut older = serde_json::to_value(&attach[0]).unwrap();
