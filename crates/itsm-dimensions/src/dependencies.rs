@@ -6,7 +6,7 @@
 //! item of the organisation is provided by that item's supplier, and a node whose id is a
 //! supplier stands for the supplier itself (so a supplier's own suppliers form a chain).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::error::Error;
 
@@ -308,10 +308,11 @@ impl Workspace {
 /// different working sets (one taking every first alternative, one every last); each is
 /// checked by failing it and following the failure up until it reaches a node already known
 /// to be critical (the service, what it needs with no alternative, a confirmed supplier's
-/// node), candidates nearest the service first. A chain, or a ladder of alternatives that
-/// meet again one step down, so costs a step per candidate; the worst case, many candidates
-/// each taking down much of the graph without reaching the service, is the candidates times
-/// what they reach.
+/// node) or fails every node of a confirmed supplier, candidates nearest the service first.
+/// A chain, a ladder of alternatives that meet again one step down, or redundant chains that
+/// one supplier per level covers on all of them, so cost a step or two per candidate; the
+/// worst case, many candidates each taking down much of the graph without reaching the
+/// service, is the candidates times what they reach.
 pub(crate) fn critical_suppliers(
     graph: &Csr,
     root: &str,
@@ -378,8 +379,8 @@ pub(crate) fn critical_suppliers(
     // children), each is critical when its failure reaches a node already known critical.
     let mut candidates: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new(); // supplier -> (top, nodes)
     let on = |w: &[bool], l: u32| w.get(l as usize) == Some(&true);
-    let mut in_w1 = std::collections::BTreeSet::new();
-    let mut in_w2 = std::collections::BTreeSet::new();
+    let mut in_w1 = BTreeSet::new();
+    let mut in_w2 = BTreeSet::new();
     for (node, suppliers) in &supplied {
         let Some(l) = ws.local(*node) else { continue };
         for &s in suppliers {
@@ -395,7 +396,11 @@ pub(crate) fn critical_suppliers(
         }
     }
     candidates.retain(|s, _| in_w1.contains(s) && in_w2.contains(s));
-    let mut critical = forced(graph, root, ws, order.len());
+    let mut critical = Critical {
+        nodes: forced(graph, root, ws, order.len()),
+        sets: Vec::new(),
+        member: BTreeMap::new(),
+    };
     let mut queue: Vec<(u32, u32, Vec<u32>)> = candidates
         .into_iter()
         .map(|(s, (top, nodes))| (top, s, nodes))
@@ -403,11 +408,7 @@ pub(crate) fn critical_suppliers(
     queue.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, supplier, nodes) in queue {
         if takes_down(graph, ws, &order, &nodes, &critical) {
-            if let [one] = nodes.as_slice() {
-                if let Some(k) = critical.get_mut(*one as usize) {
-                    *k = true;
-                }
-            }
+            critical.learn(&nodes);
             let names: Vec<u32> = nodes
                 .iter()
                 .filter_map(|l| order.get(*l as usize).copied())
@@ -441,29 +442,85 @@ fn forced(graph: &Csr, root: u32, ws: &Workspace, len: usize) -> Vec<bool> {
     known
 }
 
-/// Whether failing `sources` (local positions) takes down a node of `critical`: failure
-/// travels up, a node failing when every alternative of one of its dependencies has. It
-/// stops at the first critical node reached, so a candidate just below a known critical
-/// node costs a step, not a walk to the service.
+/// What is known to take `root` down: single nodes (by local position), and the node sets
+/// of suppliers already confirmed critical. Failure spreads monotonically, so a failure that
+/// reaches every node of a known set takes `root` down too: two redundant chains that one
+/// supplier per level covers on both cost a step or two per supplier, not a walk to the
+/// service each.
+struct Critical {
+    nodes: Vec<bool>,
+    /// The confirmed sets of more than one node.
+    sets: Vec<Vec<u32>>,
+    /// Local position -> the sets it belongs to.
+    member: BTreeMap<u32, Vec<u32>>,
+}
+
+impl Critical {
+    fn node(&self, l: u32) -> bool {
+        self.nodes.get(l as usize) == Some(&true)
+    }
+
+    /// Records that failing `nodes` takes `root` down.
+    fn learn(&mut self, nodes: &[u32]) {
+        let mut set = nodes.to_vec();
+        set.sort_unstable();
+        set.dedup();
+        if let [one] = set.as_slice() {
+            if let Some(k) = self.nodes.get_mut(*one as usize) {
+                *k = true;
+            }
+            return;
+        }
+        let index = self.sets.len() as u32;
+        for &l in &set {
+            self.member.entry(l).or_default().push(index);
+        }
+        self.sets.push(set);
+    }
+}
+
+/// Whether failing `sources` (local positions) takes `root` down, judged by what is already
+/// known: failure travels up, a node failing when every alternative of one of its
+/// dependencies has, until it reaches a known critical node or completes a known critical
+/// set. So a candidate just below a known critical node (or set) costs a step, not a walk
+/// to the service.
 fn takes_down(
     graph: &Csr,
     ws: &Workspace,
     order: &[u32],
     sources: &[u32],
-    critical: &[bool],
+    critical: &Critical,
 ) -> bool {
-    let mut failed: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+    let mut failed: BTreeSet<u32> = BTreeSet::new();
     let mut dead: BTreeMap<u32, usize> = BTreeMap::new(); // group -> alternatives failed
-    let mut queue: Vec<u32> = Vec::new();
-    for &l in sources {
-        if critical.get(l as usize) == Some(&true) {
+    let mut hits: BTreeMap<u32, usize> = BTreeMap::new(); // known set -> its nodes failed
+    // Breadth first: failure spreads up every way at once, so it meets a known set as soon
+    // as its nearest member, not after walking one way to the service first.
+    let mut queue: VecDeque<u32> = VecDeque::new();
+    // Marks `l` failed; true when that completes what is known to take `root` down.
+    let mut fail = |l: u32, failed: &mut BTreeSet<u32>, queue: &mut VecDeque<u32>| {
+        if critical.node(l) {
             return true;
         }
-        if failed.insert(l) {
-            queue.push(l);
+        if !failed.insert(l) {
+            return false;
+        }
+        queue.push_back(l);
+        for &set in critical.member.get(&l).map(Vec::as_slice).unwrap_or(&[]) {
+            let count = hits.entry(set).or_insert(0);
+            *count += 1;
+            if critical.sets.get(set as usize).map(Vec::len) == Some(*count) {
+                return true;
+            }
+        }
+        false
+    };
+    for &l in sources {
+        if fail(l, &mut failed, &mut queue) {
+            return true;
         }
     }
-    while let Some(l) = queue.pop() {
+    while let Some(l) = queue.pop_front() {
         let Some(&node) = order.get(l as usize) else {
             continue;
         };
@@ -478,11 +535,9 @@ fn takes_down(
             if *count < graph.alts(g).len() {
                 continue;
             }
-            if critical.get(o as usize) == Some(&true) {
+            if fail(o, &mut failed, &mut queue) {
                 return true;
             }
-            failed.insert(o);
-            queue.push(o);
         }
     }
     false
