@@ -1,13 +1,13 @@
 //! The static checker: rules that can never fire, conflicts, re-triggers and cycles, time
 //! rules without a deadline, unknown names. Each finding explains itself.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use itsm_core::{Condition, Quoted, ViewField};
 
 use crate::engine::RuleSet;
-use crate::sat::{Sat, satisfiable};
+use crate::sat::{Sat, satisfiable, satisfiable_all};
 use crate::spec::{Action, Anchor, Mode, RuleSpec, Trigger};
 
 /// What [`check`] found; its `Display` explains it.
@@ -255,18 +255,46 @@ fn overlap(a: &Trigger, b: &Trigger) -> bool {
     }
 }
 
-/// Whether `rule` runs after `field` was set to `value` by another rule: it watches the
+/// Whether `rule` (at position `at`) runs after another rule made `change`: it watches the
 /// field and can still match.
-fn follows(rule: &RuleSpec, field: &ViewField, value: &str) -> bool {
+fn follows(able: &mut Able, at: usize, rule: &RuleSpec, change: &Change) -> bool {
     let Trigger::Updated { fields } = &rule.when else {
         return false;
     };
-    if !(fields.is_empty() || fields.contains(field)) {
-        return false;
+    (fields.is_empty() || fields.contains(&change.field)) && able.get(at, rule, change)
+}
+
+/// A field a rule sets, to a value (`None`: one picked at run time), numbered so that equal
+/// changes share a number.
+struct Change {
+    field: ViewField,
+    value: Option<String>,
+    id: u32,
+}
+
+/// Whether a rule's condition can hold once a change is made, remembered per rule and
+/// change: many rules set the same few values, and every pair of rules asks.
+struct Able {
+    memo: Vec<BTreeMap<u32, bool>>,
+}
+
+impl Able {
+    fn get(&mut self, at: usize, rule: &RuleSpec, change: &Change) -> bool {
+        if let Some(able) = self.memo.get(at).and_then(|m| m.get(&change.id)) {
+            return *able;
+        }
+        let eq = change
+            .value
+            .as_deref()
+            .and_then(|v| equals(&change.field, v));
+        let mut goals = vec![(&rule.condition, true)];
+        goals.extend(eq.as_ref().map(|c| (c, true)));
+        let able = satisfiable_all(goals) != Sat::No;
+        if let Some(m) = self.memo.get_mut(at) {
+            m.insert(change.id, able);
+        }
+        able
     }
-    let mut parts = vec![rule.condition.clone()];
-    parts.extend(equals(field, value));
-    satisfiable(&and(parts)) != Sat::No
 }
 
 /// The fields a rule sets and to what (`None`: a value picked at run time).
@@ -309,28 +337,17 @@ fn equals(field: &ViewField, value: &str) -> Option<Condition> {
     })
 }
 
-fn and(parts: Vec<Condition>) -> Condition {
-    Condition::All(parts)
-}
-
-/// Whether `b`, changed by `a`, is triggered again with its condition able to hold.
-fn retriggers(set: &RuleSet, a: &RuleSpec, b: &RuleSpec) -> Option<ViewField> {
+/// Whether `b` (at position `at`), changed by a rule that makes `changes`, is triggered
+/// again with its condition able to hold.
+fn retriggers(able: &mut Able, changes: &[Change], at: usize, b: &RuleSpec) -> Option<ViewField> {
     let Trigger::Updated { fields } = &b.when else {
         return None;
     };
-    for (field, value) in sets(set, a) {
-        if !(fields.is_empty() || fields.contains(&field)) {
-            continue;
-        }
-        let mut parts = vec![b.condition.clone()];
-        if let Some(eq) = value.as_deref().and_then(|v| equals(&field, v)) {
-            parts.push(eq);
-        }
-        if satisfiable(&and(parts)) != Sat::No {
-            return Some(field);
-        }
-    }
-    None
+    changes
+        .iter()
+        .filter(|c| fields.is_empty() || fields.contains(&c.field))
+        .find(|c| able.get(at, b, c))
+        .map(|c| c.field.clone())
 }
 
 /// Checks a rule set and explains each finding, in this order: per rule (in list order)
@@ -365,9 +382,14 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     let rules = set.rules();
     let mut out = Vec::new();
     let mut alive = vec![true; rules.len()];
+    let implies: Vec<Condition> = rules.iter().map(|r| implied(&r.when)).collect();
+    let always = Condition::Always;
+    let implied_of = |i: usize| implies.get(i).unwrap_or(&always);
     for (i, b) in rules.iter().enumerate() {
-        let own = and(vec![implied(&b.when), b.condition.clone()]);
-        match satisfiable(&own) {
+        // What this rule needs to fire: what its trigger implies, and its condition.
+        let own = [(implied_of(i), true), (&b.condition, true)];
+        let own_sat = satisfiable_all(own.to_vec());
+        match own_sat {
             Sat::No => {
                 out.push(Finding::NeverFires { rule: b.id.clone() });
                 if let Some(a) = alive.get_mut(i) {
@@ -376,26 +398,26 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
             }
             Sat::Unknown => out.push(Finding::TooComplex { rule: b.id.clone() }),
             Sat::Yes => {
-                let blockers: Vec<&RuleSpec> = rules
-                    .iter()
-                    .take(i)
-                    .filter(|a| {
-                        (set.mode() == Mode::FirstMatch || a.stop) && covers(&a.when, &b.when)
-                    })
-                    .collect();
-                let wins: Vec<Condition> = blockers.iter().map(|a| a.condition.clone()).collect();
-                let free = and(vec![
-                    own.clone(),
-                    Condition::Not(Box::new(Condition::Any(wins))),
-                ]);
-                if !blockers.is_empty() && satisfiable(&free) == Sat::No {
-                    let by = blockers
-                        .iter()
-                        .filter(|a| {
-                            satisfiable(&and(vec![own.clone(), a.condition.clone()])) != Sat::No
-                        })
-                        .map(|a| a.id.clone())
-                        .collect();
+                // The earlier rules that run whenever this one would and win; of them, only
+                // those that can hold together with it matter (one that cannot never wins
+                // over it), and they are the ones named.
+                let mut by = Vec::new();
+                let mut wins: Vec<(&Condition, bool)> = Vec::new();
+                for a in rules.iter().take(i) {
+                    if !((set.mode() == Mode::FirstMatch || a.stop) && covers(&a.when, &b.when)) {
+                        continue;
+                    }
+                    let mut both = own.to_vec();
+                    both.push((&a.condition, true));
+                    if satisfiable_all(both) != Sat::No {
+                        by.push(a.id.clone());
+                        wins.push((&a.condition, false));
+                    }
+                }
+                // Shadowed when it cannot hold with every one of them failing. Its own tests
+                // go last, so that the search takes them first.
+                wins.extend(own);
+                if !by.is_empty() && satisfiable_all(wins) == Sat::No {
                     out.push(Finding::Shadowed {
                         rule: b.id.clone(),
                         by,
@@ -421,7 +443,7 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                         ),
                     });
                 }
-            } else if satisfiable(&b.condition) == Sat::Yes && satisfiable(&own) == Sat::No {
+            } else if satisfiable(&b.condition) == Sat::Yes && own_sat == Sat::No {
                 let field = if *anchor == Anchor::Created {
                     "opened_at"
                 } else {
@@ -450,48 +472,95 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     // that one event can share, conditions that can hold together), or in a cascade (one
     // sets the field, which the other watches and still matches with that value; when each
     // re-triggers the other, the cycle finding says it instead).
-    for (i, a) in rules.iter().enumerate() {
-        for (j, b) in rules.iter().enumerate().skip(i.saturating_add(1)) {
-            if !(alive.get(i) == Some(&true) && alive.get(j) == Some(&true)) {
-                continue;
-            }
-            let sa = sets(set, a);
-            let sb = sets(set, b);
-            let clash = sa.iter().find_map(|(fa, va)| {
-                sb.iter().find_map(|(fb, vb)| match (va, vb) {
-                    (Some(x), Some(y)) if fa == fb && x != y => {
-                        Some((fa.clone(), x.clone(), y.clone()))
-                    }
-                    _ => None,
+    let mut numbers: BTreeMap<(ViewField, Option<String>), u32> = BTreeMap::new();
+    let sets_of: Vec<Vec<Change>> = rules
+        .iter()
+        .map(|r| {
+            sets(set, r)
+                .into_iter()
+                .map(|(field, value)| {
+                    let next = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+                    let id = *numbers
+                        .entry((field.clone(), value.clone()))
+                        .or_insert(next);
+                    Change { field, value, id }
                 })
-            });
-            let Some((field, x, y)) = clash else { continue };
-            let same_round = set.mode() == Mode::AllMatches
-                && !a.stop
-                && overlap(&a.when, &b.when)
-                && satisfiable(&and(vec![
-                    implied(&a.when),
-                    a.condition.clone(),
-                    implied(&b.when),
-                    b.condition.clone(),
-                ])) == Sat::Yes;
-            let ab = follows(b, &field, &x);
-            let ba = follows(a, &field, &y);
-            if same_round || (ab != ba) {
-                out.push(Finding::Conflict {
-                    first: a.id.clone(),
-                    second: b.id.clone(),
-                    field,
-                    first_value: x,
-                    second_value: y,
-                });
+                .collect()
+        })
+        .collect();
+    drop(numbers);
+    let no_sets = Vec::new();
+    let sets_at = |i: usize| sets_of.get(i).unwrap_or(&no_sets);
+    // Only the pairs that set one field to two values can conflict: rules are grouped by the
+    // fields they set to a known value.
+    let mut by_field: BTreeMap<&ViewField, Vec<usize>> = BTreeMap::new();
+    for (i, s) in sets_of.iter().enumerate() {
+        if alive.get(i) != Some(&true) {
+            continue;
+        }
+        let mut fields: Vec<&ViewField> = s
+            .iter()
+            .filter(|c| c.value.is_some())
+            .map(|c| &c.field)
+            .collect();
+        fields.sort_unstable();
+        fields.dedup();
+        for f in fields {
+            by_field.entry(f).or_default().push(i);
+        }
+    }
+    let mut able = Able {
+        memo: vec![BTreeMap::new(); rules.len()],
+    };
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for members in by_field.values() {
+        for (k, &i) in members.iter().enumerate() {
+            for &j in members.iter().skip(k.saturating_add(1)) {
+                pairs.push((i, j));
             }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (i, j) in pairs {
+        let (Some(a), Some(b)) = (rules.get(i), rules.get(j)) else {
+            continue;
+        };
+        let (sa, sb) = (sets_at(i), sets_at(j));
+        let clash = sa.iter().find_map(|ca| {
+            sb.iter().find_map(|cb| match (&ca.value, &cb.value) {
+                (Some(x), Some(y)) if ca.field == cb.field && x != y => Some((ca, cb, x, y)),
+                _ => None,
+            })
+        });
+        let Some((ca, cb, x, y)) = clash else {
+            continue;
+        };
+        let same_round = set.mode() == Mode::AllMatches
+            && !a.stop
+            && overlap(&a.when, &b.when)
+            && satisfiable_all(vec![
+                (implied_of(i), true),
+                (&a.condition, true),
+                (implied_of(j), true),
+                (&b.condition, true),
+            ]) == Sat::Yes;
+        let ab = follows(&mut able, j, b, ca);
+        let ba = follows(&mut able, i, a, cb);
+        if same_round || (ab != ba) {
+            out.push(Finding::Conflict {
+                first: a.id.clone(),
+                second: b.id.clone(),
+                field: ca.field.clone(),
+                first_value: x.clone(),
+                second_value: y.clone(),
+            });
         }
     }
     // Re-triggers: an edge a -> b when a's change triggers b with b able to match.
     let n = rules.len();
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, a) in rules.iter().enumerate() {
+    for i in 0..n {
         if alive.get(i) != Some(&true) {
             continue;
         }
@@ -499,12 +568,14 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
             if alive.get(j) != Some(&true) {
                 continue;
             }
-            if let Some(field) = retriggers(set, a, b) {
+            if let Some(field) = retriggers(&mut able, sets_at(i), j, b) {
                 if i == j {
-                    out.push(Finding::SelfRetrigger {
-                        rule: a.id.clone(),
-                        field,
-                    });
+                    if let Some(a) = rules.get(i) {
+                        out.push(Finding::SelfRetrigger {
+                            rule: a.id.clone(),
+                            field,
+                        });
+                    }
                 } else if let Some(e) = edges.get_mut(i) {
                     e.push(j);
                 }

@@ -4,9 +4,16 @@
 //! Every field is independent in a view, so a conjunction of tests is satisfiable exactly
 //! when each field's tests are: the values a field may take (the intersection of its `in`
 //! lists, minus the lists it must avoid, or anything when it has no `in` list), whether it
-//! must be set or empty, and for the two time tests an interval of ages. Each disjunction
-//! branches. A budget of steps and a depth limit keep the search bounded: past them the
-//! answer is [`Sat::Unknown`], and the checker then reports nothing rather than guess.
+//! must be set or empty, and for the two time tests an interval of ages. A disjunction (an
+//! `any` that must hold, an `all` that must fail) waits until every conjunction and single
+//! test has been absorbed; it is then narrowed by what the store allows: settled when one of
+//! its tests must already hold, reduced to one part (no branch) when the store rules out
+//! the others, and only branched on when two or more parts are left, the narrowest first.
+//! So "this rule, with every earlier rule failing", hundreds of earlier rules, takes a step
+//! or two per rule where branching on each was exponential. A budget of steps (a branch's
+//! copy of the waiting disjunctions counted) and a depth limit keep the search bounded: past
+//! them the answer is [`Sat::Unknown`], and the checker then reports nothing rather than
+//! guess.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -158,76 +165,229 @@ fn atom(c: &Condition) -> Option<Atom> {
     })
 }
 
+impl Text {
+    /// Applies a test on this field; false when the field can then take no value.
+    fn apply(&mut self, key: &Key, values: Option<&BTreeSet<String>>, holds: bool) -> bool {
+        match values {
+            Some(values) => {
+                if holds {
+                    self.allowed = Some(match self.allowed.take() {
+                        Some(a) => a.intersection(values).cloned().collect(),
+                        None => values.clone(),
+                    });
+                } else {
+                    self.denied.extend(values.iter().cloned());
+                }
+            }
+            None => {
+                if self.set.is_some_and(|s| s != holds) {
+                    return false;
+                }
+                self.set = Some(holds);
+            }
+        }
+        text_ok(key, self)
+    }
+}
+
+impl Age {
+    /// Applies a test on this age (`at_least`: `None` tests whether it is set).
+    fn apply(&mut self, at_least: Option<Duration>, holds: bool) -> bool {
+        match at_least {
+            None => {
+                if self.set.is_some_and(|s| s != holds) {
+                    return false;
+                }
+                self.set = Some(holds);
+            }
+            Some(d) => {
+                if holds {
+                    self.at_least = Some(self.at_least.map_or(d, |l| l.max(d)));
+                } else {
+                    self.below = Some(self.below.map_or(d, |h| h.min(d)));
+                }
+            }
+        }
+        age_ok(self)
+    }
+}
+
 impl Store {
     /// Adds a test (`holds`: it must hold; else it must fail); false when that makes the
     /// store unsatisfiable.
-    fn add(&mut self, atom: Atom, holds: bool) -> bool {
+    fn add(&mut self, atom: &Atom, holds: bool) -> bool {
         match atom {
             Atom::In(key, values) => {
                 let t = self.text.entry(key.clone()).or_default();
-                if holds {
-                    t.allowed = Some(match t.allowed.take() {
-                        Some(a) => a.intersection(&values).cloned().collect(),
-                        None => values,
-                    });
-                } else {
-                    t.denied.extend(values);
-                }
-                text_ok(&key, t)
+                t.apply(key, Some(values), holds)
             }
             Atom::Set(key) => {
                 let t = self.text.entry(key.clone()).or_default();
-                if t.set.is_some_and(|s| s != holds) {
-                    return false;
-                }
-                t.set = Some(holds);
-                text_ok(&key, t)
+                t.apply(key, None, holds)
             }
-            Atom::AgeSet | Atom::IdleSet => {
-                let a = if matches!(atom, Atom::AgeSet) {
-                    &mut self.age
-                } else {
-                    &mut self.idle
-                };
-                if a.set.is_some_and(|s| s != holds) {
-                    return false;
-                }
-                a.set = Some(holds);
-                age_ok(a)
+            Atom::AgeSet => self.age.apply(None, holds),
+            Atom::IdleSet => self.idle.apply(None, holds),
+            Atom::Age(d) => self.age.apply(Some(*d), holds),
+            Atom::Idle(d) => self.idle.apply(Some(*d), holds),
+        }
+    }
+
+    /// Whether the test could be added (the store left as it is): only the one field's
+    /// constraint is copied, never the whole store.
+    fn allows(&self, atom: &Atom, holds: bool) -> bool {
+        match atom {
+            Atom::In(key, values) => {
+                let mut t = self.text.get(key).cloned().unwrap_or_default();
+                t.apply(key, Some(values), holds)
             }
-            Atom::Age(d) | Atom::Idle(d) => {
-                let a = if matches!(atom, Atom::Age(_)) {
-                    &mut self.age
-                } else {
-                    &mut self.idle
-                };
-                if holds {
-                    a.at_least = Some(a.at_least.map_or(d, |l| l.max(d)));
-                } else {
-                    a.below = Some(a.below.map_or(d, |h| h.min(d)));
-                }
-                age_ok(a)
+            Atom::Set(key) => {
+                let mut t = self.text.get(key).cloned().unwrap_or_default();
+                t.apply(key, None, holds)
             }
+            Atom::AgeSet => self.age.clone().apply(None, holds),
+            Atom::IdleSet => self.idle.clone().apply(None, holds),
+            Atom::Age(d) => self.age.clone().apply(Some(*d), holds),
+            Atom::Idle(d) => self.idle.clone().apply(Some(*d), holds),
         }
     }
 }
 
 /// Whether `condition` can hold for some view (at some instant).
 pub(crate) fn satisfiable(condition: &Condition) -> Sat {
-    let mut budget = MAX_STEPS;
-    solve(Store::default(), vec![(condition, true)], &mut budget, 0)
+    satisfiable_all(vec![(condition, true)])
 }
 
-fn solve(
+/// Whether every goal can hold together (`(c, true)`: `c` holds; `(c, false)`: it fails),
+/// without building a condition of them: callers pass borrowed parts, no copies.
+pub(crate) fn satisfiable_all(goals: Vec<(&Condition, bool)>) -> Sat {
+    let mut budget = MAX_STEPS;
+    solve(Store::default(), goals, Vec::new(), &mut budget, 0)
+}
+
+/// What a choice (`any` that must hold, `all` that must fail) still allows, given the store.
+enum Choice<'a> {
+    /// One of its parts already holds for every view the store allows: nothing to choose.
+    Met,
+    /// The parts that can still hold (none: the choice fails).
+    Open(Vec<(&'a Condition, bool)>),
+}
+
+/// Narrows a choice by the store: a part that is a single test the store rules out is
+/// dropped, and a part whose opposite the store rules out settles the choice.
+fn narrow<'a>(store: &Store, c: &'a Condition, holds: bool) -> Choice<'a> {
+    let parts: &'a [Condition] = match c {
+        Condition::Any(cs) | Condition::All(cs) => cs,
+        _ => return Choice::Open(vec![(c, holds)]),
+    };
+    let mut open = Vec::with_capacity(parts.len());
+    for part in parts {
+        // `not` on a part flips what it must do; a test is read through any number of them.
+        let (mut inner, mut h) = (part, holds);
+        while let Condition::Not(x) = inner {
+            inner = x;
+            h = !h;
+        }
+        let simple = match (inner, h) {
+            (Condition::Always, true) | (Condition::Never, false) => return Choice::Met,
+            (Condition::Always, false) | (Condition::Never, true) => continue,
+            (Condition::IsSet(ViewField::State), h) => {
+                if h {
+                    return Choice::Met;
+                }
+                continue;
+            }
+            (other, _) => atom(other),
+        };
+        match simple {
+            Some(a) => {
+                if !store.allows(&a, !h) {
+                    return Choice::Met;
+                }
+                if store.allows(&a, h) {
+                    open.push((inner, h));
+                }
+            }
+            None => open.push((inner, h)),
+        }
+    }
+    Choice::Open(open)
+}
+
+/// The search: conjunctions and single tests are absorbed into the store first; choices
+/// wait in `deferred` until nothing else is left, are then narrowed by the store (settled,
+/// reduced to one part, or failed without a branch), and only a choice with two or more
+/// parts left branches, the one with the fewest first.
+fn solve<'a>(
     mut store: Store,
-    mut goals: Vec<(&Condition, bool)>,
+    mut goals: Vec<(&'a Condition, bool)>,
+    mut deferred: Vec<(&'a Condition, bool)>,
     budget: &mut u32,
     depth: u32,
 ) -> Sat {
     if depth > MAX_DEPTH {
         return Sat::Unknown;
     }
-    while let Some((c, holds)) = goals.pop() {
+    loop {
+        let Some((c, holds)) = goals.pop() else {
+            if deferred.is_empty() {
+                return Sat::Yes;
+            }
+            // Narrow every waiting choice; a forced part becomes a goal.
+            let mut best: Option<(usize, Vec<(&'a Condition, bool)>)> = None;
+            let mut i = 0;
+            while let Some(&(c, holds)) = deferred.get(i) {
+                if *budget == 0 {
+                    return Sat::Unknown;
+                }
+                *budget -= 1;
+                match narrow(&store, c, holds) {
+                    Choice::Met => {
+                        deferred.swap_remove(i);
+                    }
+                    Choice::Open(open) => match open.as_slice() {
+                        [] => return Sat::No,
+                        [one] => {
+                            goals.push(*one);
+                            deferred.swap_remove(i);
+                        }
+                        _ => {
+                            if best.as_ref().is_none_or(|(_, b)| open.len() < b.len()) {
+                                best = Some((i, open));
+                            }
+                            i += 1;
+                        }
+                    },
+                }
+            }
+            if !goals.is_empty() {
+                continue;
+            }
+            let Some((at, open)) = best else {
+                return Sat::Yes;
+            };
+            deferred.swap_remove(at);
+            let mut unknown = false;
+            for part in open {
+                // Each branch copies what is left: counted against the budget.
+                let cost = u32::try_from(deferred.len()).unwrap_or(u32::MAX);
+                *budget = budget.saturating_sub(cost);
+                match solve(
+                    store.clone(),
+                    vec![part],
+                    deferred.clone(),
+                    budget,
+                    depth.saturating_add(1),
+                ) {
+                    Sat::Yes => return Sat::Yes,
+                    Sat::Unknown => unknown = true,
+                    Sat::No => {}
+                }
+                if *budget == 0 {
+                    return Sat::Unknown;
+                }
+            }
+            return if unknown { Sat::Unknown } else { Sat::No };
+        };
         if *budget == 0 {
             return Sat::Unknown;
         }
@@ -239,19 +399,7 @@ fn solve(
             (Condition::All(cs), true) | (Condition::Any(cs), false) => {
                 goals.extend(cs.iter().map(|c| (c, holds)));
             }
-            (Condition::All(cs), false) | (Condition::Any(cs), true) => {
-                let mut unknown = false;
-                for part in cs {
-                    let mut branch = goals.clone();
-                    branch.push((part, holds));
-                    match solve(store.clone(), branch, budget, depth.saturating_add(1)) {
-                        Sat::Yes => return Sat::Yes,
-                        Sat::Unknown => unknown = true,
-                        Sat::No => {}
-                    }
-                }
-                return if unknown { Sat::Unknown } else { Sat::No };
-            }
+            (Condition::All(_), false) | (Condition::Any(_), true) => deferred.push((c, holds)),
             (Condition::IsSet(ViewField::State), h) => {
                 if !h {
                     return Sat::No;
@@ -259,7 +407,7 @@ fn solve(
             }
             (other, h) => match atom(other) {
                 Some(a) => {
-                    if !store.add(a, h) {
+                    if !store.add(&a, h) {
                         return Sat::No;
                     }
                 }
@@ -268,5 +416,4 @@ fn solve(
             },
         }
     }
-    Sat::Yes
 }
