@@ -494,10 +494,8 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     // Only the pairs that set one field to two values can conflict: rules are grouped by the
     // fields they set to a known value.
     let mut by_field: BTreeMap<&ViewField, Vec<usize>> = BTreeMap::new();
+    let mut fields_of: Vec<Vec<&ViewField>> = Vec::with_capacity(rules.len());
     for (i, s) in sets_of.iter().enumerate() {
-        if alive.get(i) != Some(&true) {
-            continue;
-        }
         let mut fields: Vec<&ViewField> = s
             .iter()
             .filter(|c| c.value.is_some())
@@ -505,56 +503,68 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
             .collect();
         fields.sort_unstable();
         fields.dedup();
-        for f in fields {
-            by_field.entry(f).or_default().push(i);
+        if alive.get(i) != Some(&true) {
+            fields.clear();
         }
+        for f in &fields {
+            by_field.entry(*f).or_default().push(i);
+        }
+        fields_of.push(fields);
     }
     let mut able = Able {
         memo: vec![BTreeMap::new(); rules.len()],
     };
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for members in by_field.values() {
-        for (k, &i) in members.iter().enumerate() {
-            for &j in members.iter().skip(k.saturating_add(1)) {
-                pairs.push((i, j));
+    // Each rule's later partners on a shared field, in order (`seen` marks those listed for
+    // this rule), so pairs come in the order of a plain double loop, without a list of all.
+    let mut seen: Vec<usize> = vec![usize::MAX; rules.len()];
+    let mut partners: Vec<usize> = Vec::new();
+    for (i, fields) in fields_of.iter().enumerate() {
+        partners.clear();
+        for f in fields {
+            for &j in by_field.get(f).map(Vec::as_slice).unwrap_or(&[]) {
+                if j > i && seen.get(j) != Some(&i) {
+                    if let Some(mark) = seen.get_mut(j) {
+                        *mark = i;
+                    }
+                    partners.push(j);
+                }
             }
         }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    for (i, j) in pairs {
-        let (Some(a), Some(b)) = (rules.get(i), rules.get(j)) else {
-            continue;
-        };
-        let (sa, sb) = (sets_at(i), sets_at(j));
-        let clash = sa.iter().find_map(|ca| {
-            sb.iter().find_map(|cb| match (&ca.value, &cb.value) {
-                (Some(x), Some(y)) if ca.field == cb.field && x != y => Some((ca, cb, x, y)),
-                _ => None,
-            })
-        });
-        let Some((ca, cb, x, y)) = clash else {
-            continue;
-        };
-        let same_round = set.mode() == Mode::AllMatches
-            && !a.stop
-            && overlap(&a.when, &b.when)
-            && satisfiable_all(vec![
-                (implied_of(i), true),
-                (&a.condition, true),
-                (implied_of(j), true),
-                (&b.condition, true),
-            ]) == Sat::Yes;
-        let ab = follows(&mut able, j, b, ca);
-        let ba = follows(&mut able, i, a, cb);
-        if same_round || (ab != ba) {
-            out.push(Finding::Conflict {
-                first: a.id.clone(),
-                second: b.id.clone(),
-                field: ca.field.clone(),
-                first_value: x.clone(),
-                second_value: y.clone(),
+        partners.sort_unstable();
+        for &j in &partners {
+            let (Some(a), Some(b)) = (rules.get(i), rules.get(j)) else {
+                continue;
+            };
+            let (sa, sb) = (sets_at(i), sets_at(j));
+            let clash = sa.iter().find_map(|ca| {
+                sb.iter().find_map(|cb| match (&ca.value, &cb.value) {
+                    (Some(x), Some(y)) if ca.field == cb.field && x != y => Some((ca, cb, x, y)),
+                    _ => None,
+                })
             });
+            let Some((ca, cb, x, y)) = clash else {
+                continue;
+            };
+            let same_round = set.mode() == Mode::AllMatches
+                && !a.stop
+                && overlap(&a.when, &b.when)
+                && satisfiable_all(vec![
+                    (implied_of(i), true),
+                    (&a.condition, true),
+                    (implied_of(j), true),
+                    (&b.condition, true),
+                ]) == Sat::Yes;
+            let ab = follows(&mut able, j, b, ca);
+            let ba = follows(&mut able, i, a, cb);
+            if same_round || (ab != ba) {
+                out.push(Finding::Conflict {
+                    first: a.id.clone(),
+                    second: b.id.clone(),
+                    field: ca.field.clone(),
+                    first_value: x.clone(),
+                    second_value: y.clone(),
+                });
+            }
         }
     }
     // Re-triggers: an edge a -> b when a's change triggers b with b able to match.
