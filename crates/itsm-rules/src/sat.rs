@@ -190,6 +190,49 @@ impl Text {
     }
 }
 
+impl Text {
+    /// Whether [`Text::apply`] would leave the field a value, without applying it (no copy
+    /// of the field's lists).
+    fn allows(&self, key: &Key, values: Option<&BTreeSet<String>>, holds: bool) -> bool {
+        let state = *key == Key::State;
+        match values {
+            None => {
+                if self.set.is_some_and(|s| s != holds)
+                    || (!holds && (self.allowed.is_some() || state))
+                {
+                    return false;
+                }
+                match &self.allowed {
+                    Some(a) => a.iter().any(|v| !self.denied.contains(v)),
+                    None if holds || state => key.domain().is_none_or(|n| self.denied.len() < n),
+                    None => true,
+                }
+            }
+            Some(values) if holds => {
+                self.set != Some(false)
+                    && values.iter().any(|v| {
+                        self.allowed.as_ref().is_none_or(|a| a.contains(v))
+                            && !self.denied.contains(v)
+                    })
+            }
+            Some(values) => {
+                if self.set == Some(false) && (self.allowed.is_some() || state) {
+                    return false;
+                }
+                match &self.allowed {
+                    Some(a) => a
+                        .iter()
+                        .any(|v| !self.denied.contains(v) && !values.contains(v)),
+                    None if self.set == Some(true) || state => key
+                        .domain()
+                        .is_none_or(|n| self.denied.union(values).count() < n),
+                    None => true,
+                }
+            }
+        }
+    }
+}
+
 impl Age {
     /// Applies a test on this age (`at_least`: `None` tests whether it is set).
     fn apply(&mut self, at_least: Option<Duration>, holds: bool) -> bool {
@@ -232,18 +275,21 @@ impl Store {
         }
     }
 
-    /// Whether the test could be added (the store left as it is): only the one field's
-    /// constraint is copied, never the whole store.
+    /// Whether the test could be added (the store left as it is, nothing copied but an
+    /// age's bounds).
     fn allows(&self, atom: &Atom, holds: bool) -> bool {
         match atom {
             Atom::In(key, values) => {
-                let mut t = self.text.get(key).cloned().unwrap_or_default();
-                t.apply(key, Some(values), holds)
+                self.text
+                    .get(key)
+                    .unwrap_or(&Text::default())
+                    .allows(key, Some(values), holds)
             }
-            Atom::Set(key) => {
-                let mut t = self.text.get(key).cloned().unwrap_or_default();
-                t.apply(key, None, holds)
-            }
+            Atom::Set(key) => self
+                .text
+                .get(key)
+                .unwrap_or(&Text::default())
+                .allows(key, None, holds),
             Atom::AgeSet => self.age.clone().apply(None, holds),
             Atom::IdleSet => self.idle.clone().apply(None, holds),
             Atom::Age(d) => self.age.clone().apply(Some(*d), holds),
@@ -336,10 +382,17 @@ fn solve<'a>(
             let mut best: Option<(usize, Vec<(&'a Condition, bool)>)> = None;
             let mut i = 0;
             while let Some(&(c, holds)) = deferred.get(i) {
-                if *budget == 0 {
+                // Narrowing reads every part: a step, and one more per 16 parts (so that a
+                // choice of thousands of parts, narrowed again after every branch, counts).
+                let parts = match c {
+                    Condition::Any(cs) | Condition::All(cs) => cs.len(),
+                    _ => 1,
+                };
+                let cost = u32::try_from(1 + parts / 16).unwrap_or(u32::MAX);
+                if *budget < cost {
                     return Sat::Unknown;
                 }
-                *budget -= 1;
+                *budget -= cost;
                 match narrow(&store, c, holds) {
                     Choice::Met => {
                         deferred.swap_remove(i);
@@ -415,5 +468,56 @@ fn solve<'a>(
                 None => return Sat::Unknown,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// `allows` answers as applying the test to a copy does, over every combination of a
+    /// small field's constraint and test (a finite field, a free text field and the state).
+    #[test]
+    fn allows_agrees_with_apply() {
+        let lists: Vec<Option<BTreeSet<String>>> = vec![
+            None,
+            Some(BTreeSet::new()),
+            Some(["1".to_owned()].into()),
+            Some(["1".to_owned(), "2".to_owned()].into()),
+        ];
+        let denials: Vec<BTreeSet<String>> = vec![
+            BTreeSet::new(),
+            ["1".to_owned()].into(),
+            ["2".to_owned(), "3".to_owned()].into(),
+            (0..256).map(|i| i.to_string()).collect(),
+        ];
+        let mut checked = 0;
+        for key in [Key::Priority, Key::Group, Key::State] {
+            for allowed in &lists {
+                for denied in &denials {
+                    for set in [None, Some(true), Some(false)] {
+                        let t = Text {
+                            allowed: allowed.clone(),
+                            denied: denied.clone(),
+                            set,
+                        };
+                        for values in lists.iter().map(Option::as_ref) {
+                            for holds in [true, false] {
+                                let want = t.clone().apply(&key, values, holds);
+                                assert_eq!(
+                                    t.allows(&key, values, holds),
+                                    want,
+                                    "{key:?} {t:?} {values:?} {holds}"
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 4 * 4 * 3 * 4 * 2);
     }
 }

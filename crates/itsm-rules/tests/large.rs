@@ -63,3 +63,48 @@ fn six_hundred_routing_rules_on_distinct_classifications_check_clean() {
         assert_eq!(check(&set), [], "{mode:?}");
     }
 }
+
+fn one_rule(condition: Condition) -> Vec<Finding> {
+    let rule = RuleSpec::new(
+        "r",
+        Trigger::Created,
+        condition,
+        vec![Action::AssignGroup("g".into())],
+    );
+    check(&RuleSet::new(RuleSetSpec::new(Mode::FirstMatch, vec![rule])).unwrap())
+}
+
+#[test]
+fn one_condition_of_sixteen_thousand_choices_is_decided() {
+    const N: usize = 16_000;
+    // Each clause: classification c(i) or group g(i). A record has one classification, so
+    // all but one clause need their own group: a contradiction, found by narrowing each
+    // choice once a classification is picked, not by trying 2^16000 ways.
+    let contradiction = Condition::All(
+        (0..N)
+            .map(|i| {
+                Condition::Any(vec![
+                    Condition::ClassificationIn(vec![format!("c{i}")]),
+                    Condition::GroupIn(vec![format!("g{i}")]),
+                ])
+            })
+            .collect(),
+    );
+    assert_eq!(
+        one_rule(contradiction),
+        [Finding::NeverFires { rule: "r".into() }]
+    );
+    // Each clause: not (classification c(i mod 7) and group g(i mod 5)): a record outside
+    // those classifications satisfies every clause.
+    let possible = Condition::All(
+        (0..N)
+            .map(|i| {
+                Condition::Not(Box::new(Condition::All(vec![
+                    Condition::ClassificationIn(vec![format!("c{}", i % 7)]),
+                    Condition::GroupIn(vec![format!("g{}", i % 5)]),
+                ])))
+            })
+            .collect(),
+    );
+    assert_eq!(one_rule(possible), []);
+}
