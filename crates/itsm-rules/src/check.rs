@@ -7,7 +7,7 @@ use std::fmt;
 use itsm_core::{Condition, Quoted, ViewField};
 
 use crate::engine::RuleSet;
-use crate::sat::{Sat, satisfiable, satisfiable_all};
+use crate::sat::{FieldKey, Required, Sat, satisfiable, satisfiable_all};
 use crate::spec::{Action, Anchor, Mode, RuleSpec, Trigger};
 
 /// What [`check`] found; its `Display` explains it.
@@ -270,6 +270,8 @@ struct Change {
     field: ViewField,
     value: Option<String>,
     id: u32,
+    /// The field's number: equal fields share one.
+    field_id: u32,
 }
 
 /// Whether a rule's condition can hold once a change is made, remembered per rule and
@@ -385,6 +387,14 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     let implies: Vec<Condition> = rules.iter().map(|r| implied(&r.when)).collect();
     let always = Condition::Always;
     let implied_of = |i: usize| implies.get(i).unwrap_or(&always);
+    let required: Vec<Required> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Required::of(&[(implied_of(i), true), (&r.condition, true)]))
+        .collect();
+    let nothing = Required::default();
+    let required_of = |i: usize| required.get(i).unwrap_or(&nothing);
+    let mut winners = Compatible::new(&required);
     for (i, b) in rules.iter().enumerate() {
         // What this rule needs to fire: what its trigger implies, and its condition.
         let own = [(implied_of(i), true), (&b.condition, true)];
@@ -403,8 +413,9 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                 // over it), and they are the ones named.
                 let mut by = Vec::new();
                 let mut wins: Vec<(&Condition, bool)> = Vec::new();
-                for a in rules.iter().take(i) {
-                    if !((set.mode() == Mode::FirstMatch || a.stop) && covers(&a.when, &b.when)) {
+                for k in winners.candidates(required_of(i)) {
+                    let Some(a) = rules.get(k) else { continue };
+                    if !covers(&a.when, &b.when) || required_of(i).disjoint(required_of(k)) {
                         continue;
                     }
                     let mut both = own.to_vec();
@@ -466,6 +477,9 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
             }
         }
         unknown_names(set, b, &mut out);
+        if set.mode() == Mode::FirstMatch || b.stop {
+            winners.add(i, required_of(i));
+        }
     }
     // Conflicts: two rules that can both fire in one evaluation and set a field to
     // different values: in one round (all-matches mode, no stop flag in between, triggers
@@ -473,6 +487,7 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     // sets the field, which the other watches and still matches with that value; when each
     // re-triggers the other, the cycle finding says it instead).
     let mut numbers: BTreeMap<(ViewField, Option<String>), u32> = BTreeMap::new();
+    let mut field_numbers: BTreeMap<ViewField, u32> = BTreeMap::new();
     let sets_of: Vec<Vec<Change>> = rules
         .iter()
         .map(|r| {
@@ -483,12 +498,20 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                     let id = *numbers
                         .entry((field.clone(), value.clone()))
                         .or_insert(next);
-                    Change { field, value, id }
+                    let next = u32::try_from(field_numbers.len()).unwrap_or(u32::MAX);
+                    let field_id = *field_numbers.entry(field.clone()).or_insert(next);
+                    Change {
+                        field,
+                        value,
+                        id,
+                        field_id,
+                    }
                 })
                 .collect()
         })
         .collect();
     drop(numbers);
+    drop(field_numbers);
     let no_sets = Vec::new();
     let sets_at = |i: usize| sets_of.get(i).unwrap_or(&no_sets);
     // Only the pairs that set one field to two values can conflict: rules are grouped by the
@@ -514,20 +537,52 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     let mut able = Able {
         memo: vec![BTreeMap::new(); rules.len()],
     };
-    // Each rule's later partners on a shared field, in order (`seen` marks those listed for
-    // this rule), so pairs come in the order of a plain double loop, without a list of all.
+    // A pair can conflict in one round only when both can hold together (all-matches mode),
+    // and in a cascade only when one of them watches the field: each rule's partners are
+    // those, later in the list and on a shared field (`seen` marks those listed for this
+    // rule), in order.
+    let mut live = Compatible::new(&required);
+    for (i, fields) in fields_of.iter().enumerate() {
+        if !fields.is_empty() {
+            live.add(i, required_of(i));
+        }
+    }
+    let watches = |rule: &RuleSpec, field: &ViewField| matches!(&rule.when, Trigger::Updated { fields } if fields.is_empty() || fields.contains(field));
+    let mut watchers: BTreeMap<&ViewField, Vec<usize>> = BTreeMap::new();
+    for (f, members) in &by_field {
+        let list = members
+            .iter()
+            .copied()
+            .filter(|&j| rules.get(j).is_some_and(|r| watches(r, f)))
+            .collect();
+        watchers.insert(*f, list);
+    }
     let mut seen: Vec<usize> = vec![usize::MAX; rules.len()];
     let mut partners: Vec<usize> = Vec::new();
     for (i, fields) in fields_of.iter().enumerate() {
         partners.clear();
-        for f in fields {
-            for &j in by_field.get(f).map(Vec::as_slice).unwrap_or(&[]) {
-                if j > i && seen.get(j) != Some(&i) {
-                    if let Some(mark) = seen.get_mut(j) {
-                        *mark = i;
-                    }
-                    partners.push(j);
+        let Some(a) = rules.get(i) else { continue };
+        let mut add = |j: usize, partners: &mut Vec<usize>| {
+            if j > i && seen.get(j) != Some(&i) {
+                if let Some(mark) = seen.get_mut(j) {
+                    *mark = i;
                 }
+                partners.push(j);
+            }
+        };
+        for f in fields {
+            let list = if watches(a, f) {
+                by_field.get(f)
+            } else {
+                watchers.get(f)
+            };
+            for &j in list.map(Vec::as_slice).unwrap_or(&[]) {
+                add(j, &mut partners);
+            }
+        }
+        if !fields.is_empty() && set.mode() == Mode::AllMatches && !a.stop {
+            for j in live.candidates(required_of(i)) {
+                add(j, &mut partners);
             }
         }
         partners.sort_unstable();
@@ -536,9 +591,12 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
                 continue;
             };
             let (sa, sb) = (sets_at(i), sets_at(j));
+            // Numbers compared, not names: equal numbers are equal (field, value) pairs.
             let clash = sa.iter().find_map(|ca| {
                 sb.iter().find_map(|cb| match (&ca.value, &cb.value) {
-                    (Some(x), Some(y)) if ca.field == cb.field && x != y => Some((ca, cb, x, y)),
+                    (Some(x), Some(y)) if ca.field_id == cb.field_id && ca.id != cb.id => {
+                        Some((ca, cb, x, y))
+                    }
                     _ => None,
                 })
             });
@@ -548,6 +606,7 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
             let same_round = set.mode() == Mode::AllMatches
                 && !a.stop
                 && overlap(&a.when, &b.when)
+                && !required_of(i).disjoint(required_of(j))
                 && satisfiable_all(vec![
                     (implied_of(i), true),
                     (&a.condition, true),
@@ -568,16 +627,42 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
         }
     }
     // Re-triggers: an edge a -> b when a's change triggers b with b able to match.
+    // Only the rules watching a field that `a` sets can be re-triggered by it: live rules
+    // by the fields their `updated` trigger watches, and those watching every field.
     let n = rules.len();
+    let mut watching: BTreeMap<&ViewField, Vec<usize>> = BTreeMap::new();
+    let mut watching_all: Vec<usize> = Vec::new();
+    for (j, b) in rules.iter().enumerate() {
+        if alive.get(j) != Some(&true) {
+            continue;
+        }
+        if let Trigger::Updated { fields } = &b.when {
+            if fields.is_empty() {
+                watching_all.push(j);
+            }
+            let mut fields: Vec<&ViewField> = fields.iter().collect();
+            fields.sort_unstable();
+            fields.dedup();
+            for f in fields {
+                watching.entry(f).or_default().push(j);
+            }
+        }
+    }
     let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut watchers_of_a: Vec<usize> = Vec::new();
     for i in 0..n {
         if alive.get(i) != Some(&true) {
             continue;
         }
-        for (j, b) in rules.iter().enumerate() {
-            if alive.get(j) != Some(&true) {
-                continue;
-            }
+        watchers_of_a.clear();
+        watchers_of_a.extend_from_slice(&watching_all);
+        for c in sets_at(i) {
+            watchers_of_a.extend(watching.get(&c.field).map(Vec::as_slice).unwrap_or(&[]));
+        }
+        watchers_of_a.sort_unstable();
+        watchers_of_a.dedup();
+        for &j in &watchers_of_a {
+            let Some(b) = rules.get(j) else { continue };
             if let Some(field) = retriggers(&mut able, sets_at(i), j, b) {
                 if i == j {
                     if let Some(a) = rules.get(i) {
@@ -608,6 +693,84 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// Per field: the rules by required value, and those that do not constrain the field.
+type FieldIndex = BTreeMap<FieldKey, (BTreeMap<String, Vec<usize>>, Vec<usize>)>;
+
+/// Rules indexed by the values they require of each field, so that a rule is compared only
+/// with those that can hold together with it: a routing table whose rules each require
+/// their own classification compares each rule with none, where every pair was compared.
+/// The checker keeps one of the earlier rules that can win (first-match mode, or a stop
+/// flag), for shadowing, and one of every live rule, for conflicts in one round.
+struct Compatible {
+    /// Every rule added, in order.
+    all: Vec<usize>,
+    /// Per field some rule requires: the rules by required value, and those that do not
+    /// constrain the field. `None` past 64 such fields (the lists would cost more than
+    /// they save): every rule is a candidate then.
+    index: Option<FieldIndex>,
+}
+
+impl Compatible {
+    fn new(required: &[Required]) -> Self {
+        let keys: BTreeSet<FieldKey> = required.iter().flat_map(Required::keys).collect();
+        let index = (keys.len() <= 64).then(|| {
+            keys.into_iter()
+                .map(|k| (k, (BTreeMap::new(), Vec::new())))
+                .collect()
+        });
+        Compatible {
+            all: Vec::new(),
+            index,
+        }
+    }
+
+    fn add(&mut self, rule: usize, required: &Required) {
+        self.all.push(rule);
+        let Some(index) = &mut self.index else { return };
+        for (key, (by_value, free)) in index.iter_mut() {
+            match required.get(key) {
+                Some(values) => {
+                    for v in values {
+                        by_value.entry(v.clone()).or_default().push(rule);
+                    }
+                }
+                None => free.push(rule),
+            }
+        }
+    }
+
+    /// The rules added that may hold together with a rule requiring `required`, in order (a
+    /// superset: each is still checked). Of the fields the rule requires, the one whose
+    /// lists are shortest is used.
+    fn candidates(&self, required: &Required) -> Vec<usize> {
+        let Some(index) = &self.index else {
+            return self.all.clone();
+        };
+        let lists = |key: &FieldKey| {
+            let (by_value, free) = index.get(key)?;
+            let values = required.get(key)?;
+            let mut lists = vec![free.as_slice()];
+            lists.extend(
+                values
+                    .iter()
+                    .filter_map(|v| by_value.get(v).map(Vec::as_slice)),
+            );
+            Some(lists)
+        };
+        let best = required
+            .keys()
+            .filter_map(|key| lists(&key))
+            .min_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
+        let Some(best) = best else {
+            return self.all.clone();
+        };
+        let mut out: Vec<usize> = best.concat();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// The shortest cycle through `start` using only nodes numbered `start` or higher (so each
