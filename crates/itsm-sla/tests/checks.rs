@@ -344,3 +344,86 @@ fn conditions_on_change_are_reported_as_not_checked() {
     });
     assert_eq!(findings(reset), []);
 }
+
+/// Overlaps among many definitions by priority and service: only the pairs that can start
+/// together are enumerated (1,000 of them took minutes when every pair was).
+#[test]
+fn a_thousand_definitions_by_priority_and_service_are_checked() {
+    let defs: Vec<Definition> = (0..1000)
+        .map(|i| {
+            with(sensible(), |d| {
+                d.id = format!("d{i}");
+                d.start = Condition::All(vec![
+                    Condition::PriorityIn(vec![(i % 4 + 1) as u8]),
+                    Condition::ServiceIn(vec![format!("s{}", i / 4)]),
+                ]);
+            })
+        })
+        .collect();
+    assert_eq!(check(&defs), []);
+    // One more that covers every service at priority 1 overlaps the 250 at priority 1.
+    let mut more = defs;
+    more.push(with(sensible(), |d| {
+        d.id = "any-p1".into();
+        d.start = Condition::PriorityIn(vec![1]);
+    }));
+    let found = check(&more);
+    assert_eq!(found.len(), 250, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .all(|f| matches!(f, Finding::Overlap { other, .. } if other == "any-p1"))
+    );
+}
+
+mod overlap_property {
+    use super::*;
+    use itsm_sla::{Category, TicketView};
+    use proptest::prelude::*;
+
+    fn leaf() -> impl Strategy<Value = Condition> {
+        let services = proptest::sample::subsequence(vec!["a", "b", "c"], 0..=3)
+            .prop_map(|v| Condition::ServiceIn(v.into_iter().map(String::from).collect()));
+        let priorities =
+            proptest::sample::subsequence(vec![1u8, 2, 3], 0..=3).prop_map(Condition::PriorityIn);
+        prop_oneof![services, priorities, Just(Condition::Always)]
+    }
+
+    fn start() -> impl Strategy<Value = Condition> {
+        leaf().prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Condition::All),
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(Condition::Any),
+                inner.prop_map(|c| Condition::Not(Box::new(c))),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Two definitions overlap exactly when some ticket (priority and service each
+        /// one of those named, another, or missing) starts both and stops neither.
+        #[test]
+        fn overlap_agrees_with_every_ticket(a in start(), b in start()) {
+            let def = |id: &str, c: &Condition| with(sensible(), |d| {
+                d.id = id.into();
+                d.start = c.clone();
+                d.stop = Condition::CategoryIn(vec![Category::Resolved]);
+            });
+            let found = check(&[def("a", &a), def("b", &b)])
+                .into_iter()
+                .any(|f| matches!(f, Finding::Overlap { .. }));
+            let mut both = false;
+            for p in [None, Some(1u8), Some(2), Some(3), Some(4)] {
+                for s in [None, Some("a"), Some("b"), Some("c"), Some("z")] {
+                    let mut v = TicketView::new("open", Category::Open);
+                    v.priority = p;
+                    v.service = s.map(String::from);
+                    both |= a.eval(&v) && b.eval(&v);
+                }
+            }
+            prop_assert_eq!(found, both);
+        }
+    }
+}
