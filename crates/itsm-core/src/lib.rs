@@ -57,6 +57,7 @@ mod ids;
 mod lifecycle;
 pub mod nested;
 mod priority;
+mod required;
 mod serde_tagged;
 mod timeline;
 mod view;
@@ -85,6 +86,7 @@ pub use priority::{
     Cell, Direction, Impact, Level, MatrixSpec, Priority, PriorityExplanation, PriorityMatrix,
     Rounding, Rule, RuleUsed, Scale, Urgency,
 };
+pub use required::Requirements;
 pub use timeline::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
 pub use view::{Condition, MAX_CONDITION_DEPTH, TicketView, ViewField};
 

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
-use itsm_core::{Condition, Quoted, ViewField};
+use itsm_core::{Condition, Quoted, Requirements, ViewField};
 
 use crate::engine::RuleSet;
-use crate::sat::{FieldKey, Required, Sat, satisfiable, satisfiable_all};
+use crate::sat::{Sat, satisfiable, satisfiable_all};
 use crate::spec::{Action, Anchor, Mode, RuleSpec, Trigger};
 
 /// What [`check`] found; its `Display` explains it.
@@ -387,12 +387,12 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
     let implies: Vec<Condition> = rules.iter().map(|r| implied(&r.when)).collect();
     let always = Condition::Always;
     let implied_of = |i: usize| implies.get(i).unwrap_or(&always);
-    let required: Vec<Required> = rules
+    let required: Vec<Requirements> = rules
         .iter()
         .enumerate()
-        .map(|(i, r)| Required::of(&[(implied_of(i), true), (&r.condition, true)]))
+        .map(|(i, r)| Requirements::of_all(&[(implied_of(i), true), (&r.condition, true)]))
         .collect();
-    let nothing = Required::default();
+    let nothing = Requirements::default();
     let required_of = |i: usize| required.get(i).unwrap_or(&nothing);
     let mut winners = Compatible::new(&required);
     for (i, b) in rules.iter().enumerate() {
@@ -696,7 +696,7 @@ pub fn check(set: &RuleSet) -> Vec<Finding> {
 }
 
 /// Per field: the rules by required value, and those that do not constrain the field.
-type FieldIndex = BTreeMap<FieldKey, (BTreeMap<String, Vec<usize>>, Vec<usize>)>;
+type FieldIndex = BTreeMap<ViewField, (BTreeMap<String, Vec<usize>>, Vec<usize>)>;
 
 /// Rules indexed by the values they require of each field, so that a rule is compared only
 /// with those that can hold together with it: a routing table whose rules each require
@@ -713,8 +713,11 @@ struct Compatible {
 }
 
 impl Compatible {
-    fn new(required: &[Required]) -> Self {
-        let keys: BTreeSet<FieldKey> = required.iter().flat_map(Required::keys).collect();
+    fn new(required: &[Requirements]) -> Self {
+        let keys: BTreeSet<ViewField> = required
+            .iter()
+            .flat_map(|r| r.iter().map(|(field, _)| field.clone()))
+            .collect();
         let index = (keys.len() <= 64).then(|| {
             keys.into_iter()
                 .map(|k| (k, (BTreeMap::new(), Vec::new())))
@@ -726,7 +729,7 @@ impl Compatible {
         }
     }
 
-    fn add(&mut self, rule: usize, required: &Required) {
+    fn add(&mut self, rule: usize, required: &Requirements) {
         self.all.push(rule);
         let Some(index) = &mut self.index else { return };
         for (key, (by_value, free)) in index.iter_mut() {
@@ -744,11 +747,11 @@ impl Compatible {
     /// The rules added that may hold together with a rule requiring `required`, in order (a
     /// superset: each is still checked). Of the fields the rule requires, the one whose
     /// lists are shortest is used.
-    fn candidates(&self, required: &Required) -> Vec<usize> {
+    fn candidates(&self, required: &Requirements) -> Vec<usize> {
         let Some(index) = &self.index else {
             return self.all.clone();
         };
-        let lists = |key: &FieldKey| {
+        let lists = |key: &ViewField| {
             let (by_value, free) = index.get(key)?;
             let values = required.get(key)?;
             let mut lists = vec![free.as_slice()];
@@ -760,8 +763,8 @@ impl Compatible {
             Some(lists)
         };
         let best = required
-            .keys()
-            .filter_map(|key| lists(&key))
+            .iter()
+            .filter_map(|(key, _)| lists(key))
             .min_by_key(|lists| lists.iter().map(|l| l.len()).sum::<usize>());
         let Some(best) = best else {
             return self.all.clone();

@@ -188,9 +188,7 @@ impl Text {
         }
         text_ok(key, self)
     }
-}
 
-impl Text {
     /// Whether [`Text::apply`] would leave the field a value, without applying it (no copy
     /// of the field's lists).
     fn allows(&self, key: &Key, values: Option<&BTreeSet<String>>, holds: bool) -> bool {
@@ -297,70 +295,6 @@ impl Store {
         }
     }
 }
-
-/// The values some fields must take for the goals to hold, read from their top-level
-/// conjunction only (`all` that holds, `any` that fails, through `not`s): a quick, sound
-/// test that two sets of goals cannot hold together, without a search.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Required {
-    fields: BTreeMap<Key, BTreeSet<String>>,
-}
-
-impl Required {
-    /// What `goals` require.
-    pub(crate) fn of(goals: &[(&Condition, bool)]) -> Self {
-        let mut fields: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
-        let mut stack: Vec<(&Condition, bool)> = goals.to_vec();
-        while let Some((c, holds)) = stack.pop() {
-            match (c, holds) {
-                (Condition::Not(inner), h) => stack.push((inner, !h)),
-                (Condition::All(cs), true) | (Condition::Any(cs), false) => {
-                    stack.extend(cs.iter().map(|c| (c, holds)));
-                }
-                (other, true) => {
-                    if let Some(Atom::In(key, values)) = atom(other) {
-                        let entry = fields.entry(key);
-                        match entry {
-                            std::collections::btree_map::Entry::Vacant(v) => {
-                                v.insert(values);
-                            }
-                            std::collections::btree_map::Entry::Occupied(mut o) => {
-                                o.get_mut().retain(|v| values.contains(v));
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        Required { fields }
-    }
-
-    /// Whether some field must take a value from two lists with nothing in common: then the
-    /// two cannot hold together.
-    pub(crate) fn disjoint(&self, other: &Required) -> bool {
-        self.fields.iter().any(|(key, mine)| {
-            other
-                .fields
-                .get(key)
-                .is_some_and(|theirs| mine.iter().all(|v| !theirs.contains(v)))
-        })
-    }
-
-    /// The required fields, as index keys.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = FieldKey> + '_ {
-        self.fields.keys().map(|k| FieldKey(k.clone()))
-    }
-
-    /// The values `key` must take, when it is required.
-    pub(crate) fn get(&self, key: &FieldKey) -> Option<&BTreeSet<String>> {
-        self.fields.get(&key.0)
-    }
-}
-
-/// A field, as [`Required`] names it: for indexing rules by the values they require.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct FieldKey(Key);
 
 /// Whether `condition` can hold for some view (at some instant).
 pub(crate) fn satisfiable(condition: &Condition) -> Sat {

@@ -6,7 +6,7 @@ use itsm_core::Category;
 
 use crate::definition::{Definition, PauseMode};
 use chrono::{DateTime, Utc};
-use itsm_core::{Condition, TicketView, ViewField};
+use itsm_core::{Condition, Requirements, TicketView, ViewField};
 
 /// What a check found; its `Display` explains it.
 ///
@@ -443,14 +443,17 @@ pub fn check(definitions: &[Definition]) -> Vec<Finding> {
     // What each start requires, so that pairs that can never start together are skipped
     // without listing tickets (a few hundred definitions by priority and service took
     // seconds when every pair was enumerated).
-    let starts: Vec<Requires> = definitions.iter().map(|d| requires(&d.start)).collect();
+    let starts: Vec<Requirements> = definitions
+        .iter()
+        .map(|d| Requirements::of(&d.start))
+        .collect();
     for (i, a) in definitions.iter().enumerate() {
         for (j, b) in definitions.iter().enumerate().skip(i + 1) {
             if a.kind != b.kind {
                 continue;
             }
             if let (Some(ra), Some(rb)) = (starts.get(i), starts.get(j)) {
-                if exclusive(ra, rb) {
+                if ra.disjoint(rb) {
                     continue;
                 }
             }
@@ -469,65 +472,4 @@ pub fn check(definitions: &[Definition]) -> Vec<Finding> {
         }
     }
     findings
-}
-
-/// Per field (by name), the values a condition requires it to have: read from the parts of
-/// its top-level `all` (through `not`s); `None` for a field it does not constrain there.
-type Requires = BTreeMap<String, BTreeSet<String>>;
-
-/// What `condition` requires at its top level. Every list test is false on a ticket
-/// without the field, so a required list is a list the field's value must be in.
-fn requires(condition: &Condition) -> Requires {
-    let mut out = Requires::new();
-    let mut todo = vec![(condition, true)];
-    while let Some((c, holds)) = todo.pop() {
-        let list: Option<(String, Vec<String>)> = match (c, holds) {
-            (Condition::Not(inner), h) => {
-                todo.push((inner, !h));
-                None
-            }
-            (Condition::All(parts), true) | (Condition::Any(parts), false) => {
-                todo.extend(parts.iter().map(|p| (p, holds)));
-                None
-            }
-            (_, false) => None,
-            (Condition::StateIn(v), _) => Some(("state".into(), v.clone())),
-            (Condition::CategoryIn(v), _) => Some((
-                "category".into(),
-                v.iter().map(|c| c.name().to_owned()).collect(),
-            )),
-            (Condition::PriorityIn(v), _) => Some(("priority".into(), numbers(v))),
-            (Condition::ImpactIn(v), _) => Some(("impact".into(), numbers(v))),
-            (Condition::UrgencyIn(v), _) => Some(("urgency".into(), numbers(v))),
-            (Condition::GroupIn(v), _) => Some(("group".into(), v.clone())),
-            (Condition::ClassificationIn(v), _) => Some(("classification".into(), v.clone())),
-            (Condition::ServiceIn(v), _) => Some(("service".into(), v.clone())),
-            (Condition::ConfigItemIn(v), _) => Some(("config_item".into(), v.clone())),
-            (Condition::AssigneeIn(v), _) => Some(("assignee".into(), v.clone())),
-            (Condition::FieldIn { field, values }, _) => {
-                Some((format!("field {field}"), values.clone()))
-            }
-            _ => None,
-        };
-        if let Some((field, values)) = list {
-            let values: BTreeSet<String> = values.into_iter().collect();
-            out.entry(field)
-                .and_modify(|have| have.retain(|v| values.contains(v)))
-                .or_insert(values);
-        }
-    }
-    out
-}
-
-fn numbers(levels: &[u8]) -> Vec<String> {
-    levels.iter().map(u8::to_string).collect()
-}
-
-/// Whether two conditions' requirements leave some field no common value: then no ticket
-/// satisfies both.
-fn exclusive(a: &Requires, b: &Requires) -> bool {
-    a.iter().any(|(field, values)| {
-        b.get(field)
-            .is_some_and(|other| values.iter().all(|v| !other.contains(v)))
-    })
 }
