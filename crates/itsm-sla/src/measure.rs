@@ -33,7 +33,8 @@ pub struct Measure {
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     pub time_left: Duration,
     /// Business time elapsed as a percentage of the target, in hundredths of a percent
-    /// (7550 = 75.50%): integer, so a report never shows a breach early by rounding.
+    /// (7550 = 75.50%): integer, so a report never shows a breach early by rounding. A zero
+    /// target (possible for a relative target) reads 10000: used up from the start.
     pub percent_hundredths: i64,
 }
 
@@ -114,11 +115,17 @@ pub fn measure(
         // the time left stands still.
         left = time.sum(left, current_b, "the time left")?;
     }
-    let target = target_ns(def, Some(clock))?.max(1);
+    let target = target_ns(def, Some(clock))?;
+    // A zero target (a relative target whose deadline is the start: "same day by 10:00"
+    // attached after 10:00) is used up at once: 100%, as the breach says, not 0% of nothing.
     // Past `i64` only for a target of microseconds measured over years (a target of 1 ns
     // after 11 days): an error naming it, never a percentage clamped.
-    let pct = i64::try_from(i128::from(business) * 10_000 / i128::from(target))
-        .map_err(|_| time.overflow(PERCENT))?;
+    let pct = if target <= 0 {
+        10_000
+    } else {
+        i64::try_from(i128::from(business) * 10_000 / i128::from(target))
+            .map_err(|_| time.overflow(PERCENT))?
+    };
     Ok(Measure {
         actual_elapsed: Duration::nanoseconds(time.difference(
             wall,

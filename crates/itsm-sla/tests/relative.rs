@@ -79,3 +79,22 @@ proptest! {
         prop_assert_eq!(due(RelativeTarget::by(n, "10:00"), start), expected);
     }
 }
+
+/// "Same day by 10:00" attached after 10:00 is due at its start: a zero target, used up at
+/// once. The measure reads 100% (as the breach says), not 0% of nothing; the fuzzer found
+/// the two disagreeing (`fuzz/corpus/sla_definitions_json/crash-zero-relative-target.json`).
+#[test]
+fn a_zero_relative_target_is_used_up_at_once() {
+    let start = Utc.with_ymd_and_hms(2026, 1, 5, 11, 0, 0).unwrap(); // a Monday
+    let mut d: Definition = resolution("rel", 8, Some(OFFICE8));
+    d.relative = Some(RelativeTarget::by(0, "10:00"));
+    let definitions = defs(vec![d]);
+    let r = run(&definitions, &[(start, view(Open))], None);
+    let clock = &r.clocks.clocks()[0];
+    assert_eq!(clock.deadline(), start);
+    assert!(clock.is_breached());
+    for at in [start, start + Duration::hours(2)] {
+        let m = itsm_sla::measure(clock, at, &definitions, &calendars()).unwrap();
+        assert_eq!(m.percent_hundredths, 10_000, "{m:?}");
+    }
+}
