@@ -29,8 +29,9 @@ use itsm_incident::{
     ProblemId, Report, Resolution, Snapshot, Status, StatusKind,
 };
 use itsm_incident::{
-    AutoCloseFrom, Command, CommandKind, Context, Error, Event, Policy, ReassignmentCounting,
-    State, TRANSITIONS, decide, evolve, is_allowed, lifecycle, next_deadline, sync_children,
+    AutoCloseFrom, Command, CommandKind, Condition, Context, Error, Event, MajorState,
+    MajorTrigger, Policy, ReassignmentCounting, State, TRANSITIONS, TriggerAction, decide, evolve,
+    is_allowed, lifecycle, next_deadline, sync_children,
 };
 
 /// 2026-03-02T09:00:00Z, where every run starts.
@@ -68,12 +69,21 @@ fn actors() -> Vec<Actor> {
 }
 
 /// The ServiceNow policy, with a few options changed by the first byte: two times in four
-/// ServiceNow's, else iTop's or GLPI's matrix and workflow (with their vendor transitions'
-/// permissions).
+/// ServiceNow's (once with major-incident trigger rules), else iTop's or GLPI's matrix and
+/// workflow (with their vendor transitions' permissions).
 fn policy_from(byte: u8) -> Policy {
     let mut policy = Policy::servicenow();
     match byte % 4 {
-        0 | 1 => {}
+        0 => {}
+        // ServiceNow's, with major-incident trigger rules: a P1 is proposed, an incident
+        // with children promoted.
+        1 => {
+            let p1 = MajorTrigger::new("p1", Condition::PriorityIn(vec![1]));
+            let mut children = MajorTrigger::new("children", Condition::Always);
+            children.children_more_than = Some(0);
+            children.action = TriggerAction::Promote;
+            policy.major_triggers = vec![p1, children];
+        }
         2 => {
             let itop = Policy::itop();
             policy.matrix = itop.matrix;
@@ -250,7 +260,7 @@ fn strictly_sorted<T: Ord>(list: &[T]) -> bool {
 }
 
 fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
-    match b.pick(20) {
+    match b.pick(23) {
         0 => Command::Report(Box::new(report(b))),
         1 => Command::Import(Box::new(snapshot(b, now))),
         2 => Command::Assign {
@@ -312,6 +322,16 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
         16 => Command::Unassign,
         17 => Command::Transition {
             name: b.text(&["timeout", "plan", "unplan", "report", ""]),
+        },
+        18 => Command::ProposeMajor {
+            reason: b.text(&["", "outage"]),
+            business_impact: b.text(&["", "payments"]),
+        },
+        19 => Command::AcceptMajor {
+            notes: b.text(&["", "bridge"]),
+        },
+        20 => Command::RejectMajor {
+            reason: b.text(&["", "local"]),
         },
         _ => Command::Tick,
     }
@@ -447,9 +467,15 @@ fn step(
     if servicenow {
         assert!(is_allowed(before, kind), "`{kind}` accepted in `{before}`");
     }
+    let triggered = events.iter().any(|e| match e {
+        Event::MajorProposed { trigger, .. } => trigger.is_some(),
+        Event::MajorDeclared { reason, .. } => reason.starts_with("trigger rule"),
+        _ => false,
+    });
+    assert!(!triggered || !policy.major_triggers.is_empty());
     assert!(
-        events.len() <= 2,
-        "one command, at most two events (a vendor state's `entered`): {events:?}"
+        events.len() <= 2 + usize::from(triggered),
+        "one command, at most two events (a vendor state's `entered`) and a trigger rule's: {events:?}"
     );
     if kind == CommandKind::Tick {
         let due = deadline.is_some_and(|d| now >= d);
@@ -523,6 +549,33 @@ fn step(
             "escalation went down: {old:?} -> {new:?}"
         );
         assert!(new.4 >= old.4, "updated_at went back: {old:?} -> {new:?}");
+    }
+    // The major incident state agrees with the flag, and after a change no trigger rule
+    // matches an incident it applies to (it would have acted).
+    if let Some(incident) = state.incident() {
+        assert_eq!(
+            incident.is_major(),
+            incident.major_state() == MajorState::Accepted
+        );
+        let applies = matches!(
+            incident.status().kind(),
+            StatusKind::New | StatusKind::InProgress | StatusKind::OnHold
+        ) && incident.links().parent.is_none()
+            && !matches!(
+                incident.major_state(),
+                MajorState::Proposed | MajorState::Accepted
+            );
+        if !events.is_empty() && kind != CommandKind::Tick && applies {
+            let view = incident.view();
+            let children = incident.links().children.len();
+            assert!(
+                !policy
+                    .major_triggers
+                    .iter()
+                    .any(|rule| rule.matches(&view, children, now)),
+                "a trigger rule matches and did not act: {view:?}"
+            );
+        }
     }
     // Link lists stay sorted and without repeats, and never point at the incident itself.
     if let Some(incident) = state.incident() {

@@ -68,6 +68,27 @@ tagged_enum! {
             /// Why.
             reason: String,
         },
+        /// Propose the incident as a major-incident candidate (ServiceNow's "Propose Major
+        /// Incident"), for a major incident manager to accept or reject.
+        ProposeMajor {
+            /// Why it should be a major incident (required).
+            reason: String,
+            /// The business impact, as the proposer sees it (may be empty).
+            business_impact: String,
+        },
+        /// Accept a candidate: it becomes a major incident (ServiceNow's "Promote to Major
+        /// Incident" on a candidate). Only a proposed candidate can be accepted; declare an
+        /// incident that was not proposed with [`Command::DeclareMajor`].
+        AcceptMajor {
+            /// Work notes on the decision.
+            notes: String,
+        },
+        /// Reject a candidate (ServiceNow's "Reject Major Incident Candidate"): the incident's
+        /// state stays as it is.
+        RejectMajor {
+            /// Why (required).
+            reason: String,
+        },
         /// Link to a problem, a change, a parent or a child.
         Link {
             /// The link.
@@ -142,6 +163,12 @@ pub enum CommandKind {
     DeclareMajor,
     /// [`Command::StandDownMajor`].
     StandDownMajor,
+    /// [`Command::ProposeMajor`].
+    ProposeMajor,
+    /// [`Command::AcceptMajor`].
+    AcceptMajor,
+    /// [`Command::RejectMajor`].
+    RejectMajor,
     /// [`Command::Link`].
     Link,
     /// [`Command::Resolve`].
@@ -162,7 +189,7 @@ pub enum CommandKind {
 
 impl CommandKind {
     /// Every command, in declaration order.
-    pub const ALL: [CommandKind; 19] = [
+    pub const ALL: [CommandKind; 22] = [
         CommandKind::Report,
         CommandKind::Import,
         CommandKind::Assign,
@@ -174,6 +201,9 @@ impl CommandKind {
         CommandKind::Escalate,
         CommandKind::DeclareMajor,
         CommandKind::StandDownMajor,
+        CommandKind::ProposeMajor,
+        CommandKind::AcceptMajor,
+        CommandKind::RejectMajor,
         CommandKind::Link,
         CommandKind::Resolve,
         CommandKind::Reopen,
@@ -198,6 +228,9 @@ impl CommandKind {
             CommandKind::Escalate => "escalate",
             CommandKind::DeclareMajor => "declare_major",
             CommandKind::StandDownMajor => "stand_down_major",
+            CommandKind::ProposeMajor => "propose_major",
+            CommandKind::AcceptMajor => "accept_major",
+            CommandKind::RejectMajor => "reject_major",
             CommandKind::Link => "link",
             CommandKind::Resolve => "resolve",
             CommandKind::Reopen => "reopen",
@@ -251,6 +284,9 @@ impl Command {
             Command::Escalate { .. } => CommandKind::Escalate,
             Command::DeclareMajor { .. } => CommandKind::DeclareMajor,
             Command::StandDownMajor { .. } => CommandKind::StandDownMajor,
+            Command::ProposeMajor { .. } => CommandKind::ProposeMajor,
+            Command::AcceptMajor { .. } => CommandKind::AcceptMajor,
+            Command::RejectMajor { .. } => CommandKind::RejectMajor,
             Command::Link { .. } => CommandKind::Link,
             Command::Resolve { .. } => CommandKind::Resolve,
             Command::Reopen { .. } => CommandKind::Reopen,

@@ -123,6 +123,19 @@ pub enum Error {
     /// The incident is not a major incident.
     #[error("the incident is not a major incident; only a major incident can be stood down")]
     NotMajor,
+    /// The incident is already a major-incident candidate.
+    #[error("the incident is already proposed as a major incident; accept or reject it")]
+    AlreadyProposed,
+    /// Only a proposed candidate can be accepted or rejected.
+    #[error(
+        "`{command}` needs a proposed major-incident candidate; the incident's major incident state is `{state}` (propose it first, or declare it directly)"
+    )]
+    NotACandidate {
+        /// The command.
+        command: CommandKind,
+        /// The incident's major incident state.
+        state: crate::model::MajorState,
+    },
     /// An incident may not be linked to itself.
     #[error("incident {id} cannot be its own parent or child")]
     SelfLink {

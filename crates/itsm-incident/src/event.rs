@@ -149,6 +149,30 @@ tagged_enum! {
             /// Why.
             reason: String,
         },
+        /// Proposed as a major-incident candidate, by hand or by a trigger rule.
+        MajorProposed {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who (for a trigger rule: the actor whose command it followed).
+            by: UserId,
+            /// Why.
+            reason: String,
+            /// The business impact stated (may be empty).
+            business_impact: String,
+            /// The trigger rule that proposed it; `None`: proposed by hand.
+            trigger: Option<String>,
+        },
+        /// The major-incident candidate was rejected.
+        MajorRejected {
+            /// When.
+            #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_tagged::instant"))]
+            at: DateTime<Utc>,
+            /// Who.
+            by: UserId,
+            /// Why.
+            reason: String,
+        },
         /// Linked to another record.
         Linked {
             /// When.
@@ -246,6 +270,8 @@ impl Event {
             | Event::Escalated { at, .. }
             | Event::MajorDeclared { at, .. }
             | Event::MajorStoodDown { at, .. }
+            | Event::MajorProposed { at, .. }
+            | Event::MajorRejected { at, .. }
             | Event::Linked { at, .. }
             | Event::Resolved { at, .. }
             | Event::Reopened { at, .. }
@@ -270,6 +296,8 @@ impl Event {
             | Event::Escalated { by, .. }
             | Event::MajorDeclared { by, .. }
             | Event::MajorStoodDown { by, .. }
+            | Event::MajorProposed { by, .. }
+            | Event::MajorRejected { by, .. }
             | Event::Linked { by, .. }
             | Event::Resolved { by, .. }
             | Event::Reopened { by, .. }
@@ -294,6 +322,8 @@ impl Event {
             Event::Escalated { .. } => "escalated",
             Event::MajorDeclared { .. } => "major_declared",
             Event::MajorStoodDown { .. } => "major_stood_down",
+            Event::MajorProposed { .. } => "major_proposed",
+            Event::MajorRejected { .. } => "major_rejected",
             Event::Linked { .. } => "linked",
             Event::Resolved { .. } => "resolved",
             Event::Reopened { .. } => "reopened",

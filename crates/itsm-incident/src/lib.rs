@@ -94,9 +94,12 @@ pub use machine::{
 };
 pub use model::{
     Assignment, ChangeId, Channel, Escalation, EscalationKind, HoldReason, Incident, IncidentId,
-    Link, Links, ProblemId, Report, Resolution, Snapshot, State, Status, StatusKind,
+    Link, Links, MajorState, ProblemId, Report, Resolution, Snapshot, State, Status, StatusKind,
 };
-pub use policy::{AutoCloseFrom, HoldReasonRule, Policy, ReassignmentCounting, RequiredFields};
+pub use policy::{
+    AutoCloseFrom, HoldReasonRule, MajorTrigger, Policy, ReassignmentCounting, RequiredFields,
+    TriggerAction,
+};
 pub use sync::sync_children;
 pub use timeline::timeline;
 pub use workflow::{
@@ -109,9 +112,9 @@ pub use chrono;
 /// The shared vocabulary this crate's API uses, re-exported (the same types as
 /// `itsm_core`'s, so values mix freely with other practice crates).
 pub use itsm_core::{
-    Actor, Category, ConfigItemId, GroupId, Impact, Lifecycle, LifecycleProblem, Permissions,
-    Priority, PriorityExplanation, PriorityMatrix, Role, ServiceId, TransitionSpec, Urgency,
-    UserId,
+    Actor, Category, Condition, ConfigItemId, GroupId, Impact, Lifecycle, LifecycleProblem,
+    Permissions, Priority, PriorityExplanation, PriorityMatrix, Role, ServiceId, TicketView,
+    TransitionSpec, Urgency, UserId, ViewField,
 };
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.

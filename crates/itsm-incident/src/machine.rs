@@ -10,8 +10,10 @@ use itsm_core::{Impact, Urgency};
 use crate::command::{Command, CommandKind};
 use crate::error::Error;
 use crate::event::Event;
-use crate::model::{Assignment, Incident, Link, Report, Resolution, State, Status, StatusKind};
-use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
+use crate::model::{
+    Assignment, Incident, Link, MajorState, Report, Resolution, State, Status, StatusKind,
+};
+use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting, TriggerAction};
 use crate::workflow::{ReopenClosed, TRANSITIONS};
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
@@ -152,8 +154,71 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     if !events.is_empty() || target_kind == incident.status.kind() {
         enter(&mut events, incident, target, target_kind, at, by);
     }
+    apply_triggers(state, &mut events, ctx);
     check_deadline(incident, &events, ctx)?;
     Ok(events)
+}
+
+/// Appends what the policy's major-incident trigger rules do after `events`, as ServiceNow
+/// runs them: on every creation (a report or an import) and update (a command that produced
+/// events; not a tick, which only closes), only for an
+/// incident that is active (new, open or pending), not a child (no parent) and neither
+/// proposed nor accepted; the rules in the policy's order (ServiceNow's lowest execution
+/// order first), the first that matches acting and the rest not read. The rule acts only
+/// where the workflow accepts its command (`propose_major` or `declare_major`) in the
+/// incident's state. Nothing is computed
+/// when the policy has no trigger rules (ServiceNow's base rules are inactive by default).
+fn apply_triggers(state: &State, events: &mut Vec<Event>, ctx: &Context<'_>) {
+    let triggers = &ctx.policy.major_triggers;
+    if triggers.is_empty() || events.is_empty() {
+        return;
+    }
+    let after = events.iter().fold(state.clone(), evolve);
+    let Some(incident) = after.incident() else {
+        return;
+    };
+    let active = matches!(incident.status.kind(), S::New | S::InProgress | S::OnHold);
+    let candidate = matches!(
+        incident.major_state(),
+        MajorState::Proposed | MajorState::Accepted
+    );
+    if !active || candidate || incident.links.parent.is_some() {
+        return;
+    }
+    let view = incident.view();
+    let children = incident.links.children.len();
+    let Some(rule) = triggers
+        .iter()
+        .find(|rule| rule.matches(&view, children, ctx.now))
+    else {
+        return;
+    };
+    // The rule acts as its command would: only where the workflow accepts that command (a
+    // vendor workflow without the candidate flow gets no candidates).
+    let command = match rule.action {
+        TriggerAction::Propose => C::ProposeMajor,
+        TriggerAction::Promote => C::DeclareMajor,
+    };
+    if ctx
+        .policy
+        .workflow
+        .step(incident.state_name(), command.name())
+        .is_none()
+    {
+        return;
+    }
+    let (at, by) = (ctx.now, ctx.actor.user);
+    let reason = format!("trigger rule `{}`", itsm_core::Quoted(&rule.name));
+    events.push(match rule.action {
+        TriggerAction::Propose => Event::MajorProposed {
+            at,
+            by,
+            reason,
+            business_impact: String::new(),
+            trigger: Some(rule.name.clone()),
+        },
+        TriggerAction::Promote => Event::MajorDeclared { at, by, reason },
+    });
 }
 
 /// Refuses events after which the auto-close deadline could not be computed (an instant
@@ -411,6 +476,63 @@ fn command_events(
                 reason: reason.clone(),
             }
         }
+        Command::ProposeMajor {
+            reason,
+            business_impact,
+        } => {
+            match incident.major_state() {
+                MajorState::Accepted => return Err(Error::AlreadyMajor),
+                MajorState::Proposed => return Err(Error::AlreadyProposed),
+                _ => {}
+            }
+            if reason.trim().is_empty() {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "reason",
+                });
+            }
+            Event::MajorProposed {
+                at,
+                by,
+                reason: reason.clone(),
+                business_impact: business_impact.clone(),
+                trigger: None,
+            }
+        }
+        Command::AcceptMajor { notes } => {
+            let state = incident.major_state();
+            if state != MajorState::Proposed {
+                return Err(Error::NotACandidate {
+                    command: kind,
+                    state,
+                });
+            }
+            Event::MajorDeclared {
+                at,
+                by,
+                reason: notes.clone(),
+            }
+        }
+        Command::RejectMajor { reason } => {
+            let state = incident.major_state();
+            if state != MajorState::Proposed {
+                return Err(Error::NotACandidate {
+                    command: kind,
+                    state,
+                });
+            }
+            if reason.trim().is_empty() {
+                return Err(Error::MissingField {
+                    command: kind,
+                    field: "reason",
+                });
+            }
+            Event::MajorRejected {
+                at,
+                by,
+                reason: reason.clone(),
+            }
+        }
         Command::Link { link } => {
             let id = incident.report.id;
             match link {
@@ -651,6 +773,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                     });
                 }
             }
+            apply_triggers(&State::Unreported, &mut events, ctx);
             Ok(events)
         }
         Command::Import(snapshot) => {
@@ -713,6 +836,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                     kind: status,
                 });
             }
+            apply_triggers(&State::Unreported, &mut events, ctx);
             Ok(events)
         }
         _ => Err(Error::NotAllowed {
@@ -763,6 +887,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 reopen_count: 0,
                 escalation: Default::default(),
                 major: false,
+                major_review: None,
                 links: Default::default(),
                 opened_at: *at,
                 updated_at: *at,
@@ -785,6 +910,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                     reopen_count: s.reopen_count,
                     escalation: s.escalation,
                     major: s.major,
+                    major_review: None,
                     links: s.links.normalized(),
                     opened_at: s.opened_at,
                     updated_at: *at,
@@ -846,8 +972,16 @@ fn apply(incident: &mut Incident, event: &Event) {
             };
             *slot = (*slot).max(*level);
         }
-        Event::MajorDeclared { .. } => incident.major = true,
-        Event::MajorStoodDown { .. } => incident.major = false,
+        Event::MajorDeclared { .. } => {
+            incident.major = true;
+            incident.major_review = None;
+        }
+        Event::MajorStoodDown { .. } => {
+            incident.major = false;
+            incident.major_review = Some(MajorState::Canceled);
+        }
+        Event::MajorProposed { .. } => incident.major_review = Some(MajorState::Proposed),
+        Event::MajorRejected { .. } => incident.major_review = Some(MajorState::Rejected),
         Event::Linked { link, .. } => incident.links.add(*link),
         Event::Resolved { at, resolution, .. } => {
             incident.status = Status::Resolved {

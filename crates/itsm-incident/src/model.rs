@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use itsm_core::{Category, ConfigItemId, GroupId, Impact, Priority, ServiceId, Urgency, UserId};
+use itsm_core::{
+    Category, ConfigItemId, GroupId, Impact, Priority, ServiceId, TicketView, Urgency, UserId,
+};
 
 pub use itsm_core::{ChangeId, IncidentId, ProblemId};
 
@@ -492,6 +494,14 @@ pub struct Incident {
     pub(crate) reopen_count: u32,
     pub(crate) escalation: Escalation,
     pub(crate) major: bool,
+    /// Where a major-incident review stands when the incident is not a major incident:
+    /// proposed, rejected or demoted (`canceled`); absent when none was ever made (and while
+    /// it is a major incident: then [`MajorState::Accepted`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(crate) major_review: Option<MajorState>,
     pub(crate) links: Links,
     pub(crate) opened_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -559,6 +569,49 @@ impl Incident {
     pub fn is_major(&self) -> bool {
         self.major
     }
+    /// Where it stands as a major incident (ServiceNow's "Major incident state"): a
+    /// candidate, accepted, rejected, demoted, or none of these.
+    ///
+    /// ```
+    /// # use itsm_incident::{MajorState, State};
+    /// // Before any proposal, every incident is `MajorState::None`.
+    /// assert_eq!(MajorState::default(), MajorState::None);
+    /// ```
+    pub fn major_state(&self) -> MajorState {
+        if self.major {
+            MajorState::Accepted
+        } else {
+            self.major_review.unwrap_or(MajorState::None)
+        }
+    }
+    /// The practice-neutral view of the incident that conditions test (the major-incident
+    /// trigger rules of [`Policy::major_triggers`](crate::Policy::major_triggers); an SLA
+    /// or automation host may use it too): the workflow state's name and category,
+    /// priority, impact, urgency, the reported category as `classification`, the service
+    /// and configuration item, the assignment group and person (their ids), when it was
+    /// opened and updated, and the field `major_state` ([`MajorState::name`]).
+    pub fn view(&self) -> TicketView {
+        let kind = self.status.kind();
+        let mut view = TicketView::new(self.state_name(), kind.category());
+        view.priority = Some(self.priority.0);
+        view.impact = Some(self.impact().0);
+        view.urgency = Some(self.urgency().0);
+        view.classification = self.report.category.clone();
+        view.service = self.report.service.map(|s| s.to_string());
+        view.config_item = self.report.configuration_item.map(|c| c.to_string());
+        view.group = self.assignment.map(|a| a.group.to_string());
+        view.assignee = self
+            .assignment
+            .and_then(|a| a.person)
+            .map(|p| p.to_string());
+        view.opened_at = Some(self.opened_at);
+        view.updated_at = Some(self.updated_at);
+        view.fields.insert(
+            "major_state".to_owned(),
+            self.major_state().name().to_owned(),
+        );
+        view
+    }
     /// Links to problems, changes, parent and children.
     pub fn links(&self) -> &Links {
         &self.links
@@ -589,6 +642,47 @@ impl Incident {
             links: self.links.clone(),
             opened_at: self.opened_at,
         }
+    }
+}
+
+/// Where an incident stands as a major incident: ServiceNow's "Major incident state". A
+/// candidate is proposed (by hand or by a trigger rule), then accepted (it becomes a major
+/// incident) or rejected (the incident's own state is unchanged); a major incident may be
+/// demoted, which ServiceNow records as `canceled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum MajorState {
+    /// Never proposed nor declared.
+    #[default]
+    None,
+    /// A candidate, waiting for a major incident manager.
+    Proposed,
+    /// A major incident (accepted from a candidate, or declared directly).
+    Accepted,
+    /// The candidate was rejected.
+    Rejected,
+    /// The major incident was demoted (stood down).
+    Canceled,
+}
+
+impl MajorState {
+    /// The state's name, as in JSON and views (`none`, `proposed`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            MajorState::None => "none",
+            MajorState::Proposed => "proposed",
+            MajorState::Accepted => "accepted",
+            MajorState::Rejected => "rejected",
+            MajorState::Canceled => "canceled",
+        }
+    }
+}
+
+impl std::fmt::Display for MajorState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -136,6 +136,136 @@ pub struct Policy {
     /// policy is loaded. Absent in JSON: ServiceNow's.
     #[cfg_attr(feature = "serde", serde(default))]
     pub workflow: Workflow,
+    /// Major-incident trigger rules, in execution order (ServiceNow's lowest order first):
+    /// after every command that changes an active incident that has no parent and is
+    /// neither proposed nor accepted, the first rule that matches proposes it as a
+    /// candidate or promotes it (see [`MajorTrigger`]). Empty in every preset, as
+    /// ServiceNow's base trigger rules are inactive by default. In JSON: optional, names
+    /// non-empty and unique, conditions at most
+    /// [`MAX_CONDITION_DEPTH`](itsm_core::MAX_CONDITION_DEPTH) deep.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Vec::is_empty",
+            deserialize_with = "triggers"
+        )
+    )]
+    pub major_triggers: Vec<MajorTrigger>,
+}
+
+/// A major-incident trigger rule (ServiceNow's "Major Incident Trigger Rules"): when its
+/// condition holds on the incident's [`view`](crate::Incident::view) and it has more child
+/// incidents than `children_more_than` (when set), the rule proposes the incident as a
+/// candidate or promotes it directly. ServiceNow's examples: a critical business service
+/// (`{"service_in": [...]}` naming the critical services), more than 20 child incidents
+/// (`children_more_than: 20`), a P1 incident (`{"priority_in": [1]}`).
+///
+/// ```
+/// use itsm_incident::{Condition, MajorTrigger, TriggerAction};
+///
+/// let p1 = MajorTrigger::new("p1", Condition::PriorityIn(vec![1]));
+/// assert_eq!(p1.action, TriggerAction::Propose);
+/// assert_eq!(p1.children_more_than, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct MajorTrigger {
+    /// The rule's name (non-empty, unique in the policy): the `trigger` of the
+    /// `major_proposed` event it makes.
+    pub name: String,
+    /// What the incident's view must satisfy (default: always).
+    #[cfg_attr(feature = "serde", serde(default = "always"))]
+    pub condition: itsm_core::Condition,
+    /// When set, the incident must have more child incidents than this.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub children_more_than: Option<u32>,
+    /// What the rule does (default: propose).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub action: TriggerAction,
+}
+
+#[cfg(feature = "serde")]
+fn always() -> itsm_core::Condition {
+    itsm_core::Condition::Always
+}
+
+impl MajorTrigger {
+    /// A rule that proposes a candidate when `condition` holds, whatever its children.
+    pub fn new(name: impl Into<String>, condition: itsm_core::Condition) -> Self {
+        MajorTrigger {
+            name: name.into(),
+            condition,
+            children_more_than: None,
+            action: TriggerAction::Propose,
+        }
+    }
+
+    /// Whether the rule matches an incident with this view and this many children, at `now`
+    /// (the instant its time tests measure to).
+    pub fn matches(
+        &self,
+        view: &itsm_core::TicketView,
+        children: usize,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        self.children_more_than
+            .is_none_or(|n| u64::try_from(children).map_or(true, |c| c > u64::from(n)))
+            && self.condition.eval_at(view, Some(now))
+    }
+}
+
+/// What a [`MajorTrigger`] does when it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum TriggerAction {
+    /// Propose the incident as a candidate (a `major_proposed` event naming the rule), for
+    /// a major incident manager to accept or reject.
+    #[default]
+    Propose,
+    /// Promote it to a major incident directly (a `major_declared` event).
+    Promote,
+}
+
+/// Reads the trigger rules, refusing an empty or repeated name and a condition nested
+/// deeper than [`MAX_CONDITION_DEPTH`](itsm_core::MAX_CONDITION_DEPTH).
+#[cfg(feature = "serde")]
+fn triggers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<MajorTrigger>, D::Error> {
+    use serde::Deserialize as _;
+    use serde::de::Error as _;
+    let list = Vec::<MajorTrigger>::deserialize(d)?;
+    let mut seen = std::collections::BTreeSet::new();
+    for rule in &list {
+        if rule.name.trim().is_empty() {
+            return Err(D::Error::custom(
+                "a major-incident trigger rule needs a non-empty name",
+            ));
+        }
+        if !seen.insert(rule.name.as_str()) {
+            return Err(D::Error::custom(format_args!(
+                "major-incident trigger rule `{}` is named twice; names must be unique",
+                itsm_core::Quoted(&rule.name)
+            )));
+        }
+        let depth = rule.condition.depth();
+        if depth > itsm_core::MAX_CONDITION_DEPTH {
+            return Err(D::Error::custom(format_args!(
+                "major-incident trigger rule `{}`: its condition nests {depth} deep; at most {} allowed",
+                itsm_core::Quoted(&rule.name),
+                itsm_core::MAX_CONDITION_DEPTH
+            )));
+        }
+    }
+    Ok(list)
 }
 
 fn role(name: &str) -> Role {
@@ -159,8 +289,9 @@ impl Policy {
     /// any time while resolved; auto-close 7 days after resolution; reassignments counted on
     /// group changes; three escalation levels.
     ///
-    /// Roles: `caller` (reports, responds, reopens and closes), `agent` (all the work),
-    /// `major_incident_manager` (declares and stands down major incidents), `system`
+    /// Roles: `caller` (reports, responds, reopens and closes), `agent` (all the work, and
+    /// proposing major-incident candidates), `major_incident_manager` (proposes, accepts and
+    /// rejects candidates, declares and stands down major incidents), `system`
     /// (automation: the same commands as an agent), `integration` (imports).
     pub fn servicenow() -> Self {
         let caller = role("caller");
@@ -177,7 +308,11 @@ impl Policy {
                 CommandKind::CallerResponded | CommandKind::Reopen | CommandKind::Close => {
                     vec![caller.clone(), agent.clone(), system.clone()]
                 }
-                CommandKind::DeclareMajor | CommandKind::StandDownMajor => vec![mim.clone()],
+                CommandKind::DeclareMajor
+                | CommandKind::StandDownMajor
+                | CommandKind::AcceptMajor
+                | CommandKind::RejectMajor => vec![mim.clone()],
+                CommandKind::ProposeMajor => vec![agent.clone(), system.clone(), mim.clone()],
                 CommandKind::Tick => continue,
                 _ => staff.to_vec(),
             };
@@ -215,6 +350,7 @@ impl Policy {
             support_roles: vec![agent, system, mim],
             permissions,
             workflow: Workflow::servicenow(),
+            major_triggers: Vec::new(),
         }
     }
 

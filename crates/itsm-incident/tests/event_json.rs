@@ -191,8 +191,9 @@ fn bad_inputs_fail_the_same_way_on_both_paths() {
         Err(
             "unknown variant `exploded`, expected one of `reported`, `imported`, `assigned`, \
              `work_started`, `put_on_hold`, `caller_responded`, `resumed`, `reprioritized`, \
-             `escalated`, `major_declared`, `major_stood_down`, `linked`, `resolved`, \
-             `reopened`, `closed`, `canceled`, `unassigned`, `entered`"
+             `escalated`, `major_declared`, `major_stood_down`, `major_proposed`, \
+             `major_rejected`, `linked`, `resolved`, `reopened`, `closed`, `canceled`, \
+             `unassigned`, `entered`"
                 .to_owned()
         )
     );

@@ -69,10 +69,12 @@ fn variant_number(event: &Event) -> usize {
         Event::Canceled { .. } => 15,
         Event::Unassigned { .. } => 16,
         Event::Entered { .. } => 17,
+        Event::MajorProposed { .. } => 18,
+        Event::MajorRejected { .. } => 19,
     }
 }
 
-const VARIANTS: usize = 18;
+const VARIANTS: usize = 20;
 
 fn status_kind() -> impl Strategy<Value = StatusKind> {
     let kinds: Vec<StatusKind> = std::iter::once(StatusKind::Unreported)

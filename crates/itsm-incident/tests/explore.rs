@@ -15,7 +15,7 @@ use itsm_core::{Actor, GroupId, UserId};
 use itsm_core::{Exploration, explore};
 use itsm_core::{Impact, Urgency};
 use itsm_incident::{
-    Assignment, EscalationKind, HoldReason, Link, Snapshot, State, Status, StatusKind,
+    Assignment, EscalationKind, HoldReason, Link, MajorState, Snapshot, State, Status, StatusKind,
 };
 use itsm_incident::{
     Command, CommandKind, Context, Event, Policy, TRANSITIONS, decide, evolve, lifecycle,
@@ -44,7 +44,7 @@ struct Sim {
 /// only moves forward, so a state seen earlier behaves the same later.
 type Key = (
     StatusKind,
-    bool,
+    MajorState,
     u32,
     Option<(GroupId, Option<UserId>)>,
     u32,
@@ -58,7 +58,7 @@ fn key(sim: &Sim) -> Key {
     let Some(inc) = sim.state.incident() else {
         return (
             StatusKind::Unreported,
-            false,
+            MajorState::None,
             0,
             None,
             0,
@@ -74,7 +74,7 @@ fn key(sim: &Sim) -> Key {
     };
     (
         sim.state.kind(),
-        inc.is_major(),
+        inc.major_state(),
         inc.reopen_count().min(2),
         inc.assignment().map(|a| (a.group, a.person)),
         inc.reassignment_count().min(2),
@@ -127,6 +127,9 @@ fn alphabet() -> Vec<Input> {
         },
         cmd::declare_major(),
         cmd::stand_down(),
+        cmd::propose_major(),
+        cmd::accept_major(),
+        cmd::reject_major(),
         Command::Link {
             link: Link::Child(OTHER),
         },

@@ -311,6 +311,7 @@ fn an_imported_incident_keeps_its_counters_and_accepts_what_its_status_allows() 
             &[
                 C::Assign,
                 C::StandDownMajor,
+                C::RejectMajor,
                 C::Link,
                 C::Reopen,
                 C::Close,
@@ -1447,6 +1448,9 @@ fn cancel_only_from_new_or_in_progress() {
                 C::Escalate,
                 C::DeclareMajor,
                 C::StandDownMajor,
+                C::ProposeMajor,
+                C::AcceptMajor,
+                C::RejectMajor,
                 C::Link,
                 C::Resolve,
                 C::Tick,
@@ -1458,6 +1462,7 @@ fn cancel_only_from_new_or_in_progress() {
             vec![
                 C::Assign,
                 C::StandDownMajor,
+                C::RejectMajor,
                 C::Link,
                 C::Reopen,
                 C::Close,

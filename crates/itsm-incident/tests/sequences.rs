@@ -22,11 +22,12 @@ use itsm_core::Actor;
 use itsm_core::{Impact, Urgency};
 use itsm_incident::{
     Assignment, ChangeId, Escalation, EscalationKind, HoldReason, IncidentId, Link, Links,
-    ProblemId, Snapshot, State, Status, StatusKind,
+    MajorState, ProblemId, Snapshot, State, Status, StatusKind,
 };
 use itsm_incident::{
-    AutoCloseFrom, Command, CommandKind, Context, Error, Event, Policy, ReassignmentCounting,
-    TRANSITIONS, allowed_commands, decide, evolve, is_allowed, next_deadline,
+    AutoCloseFrom, Command, CommandKind, Condition, Context, Error, Event, MajorTrigger, Policy,
+    ReassignmentCounting, TRANSITIONS, TriggerAction, allowed_commands, decide, evolve, is_allowed,
+    next_deadline,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, RngSeed, TestRunner};
@@ -170,6 +171,12 @@ fn command() -> impl Strategy<Value = Command> {
         }),
         3 => text().prop_map(|reason| Command::DeclareMajor { reason }),
         3 => text().prop_map(|reason| Command::StandDownMajor { reason }),
+        3 => (text(), text()).prop_map(|(reason, business_impact)| Command::ProposeMajor {
+            reason,
+            business_impact,
+        }),
+        2 => text().prop_map(|notes| Command::AcceptMajor { notes }),
+        2 => text().prop_map(|reason| Command::RejectMajor { reason }),
         2 => link().prop_map(|link| Command::Link { link }),
         3 => (
             prop_oneof![Just(String::new()), Just("solved".to_owned()), Just("magic".to_owned())],
@@ -206,7 +213,10 @@ struct Step {
 fn actor_for(command: &Command) -> BoxedStrategy<usize> {
     let entitled = match command.kind() {
         CommandKind::Import => 4,
-        CommandKind::DeclareMajor | CommandKind::StandDownMajor => 3,
+        CommandKind::DeclareMajor
+        | CommandKind::StandDownMajor
+        | CommandKind::AcceptMajor
+        | CommandKind::RejectMajor => 3,
         CommandKind::CallerResponded | CommandKind::Reopen | CommandKind::Close => 0,
         _ => 1,
     };
@@ -236,9 +246,10 @@ fn policy() -> impl Strategy<Value = Policy> {
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
+        0..3usize,
     )
         .prop_map(
-            |(reopen_window, auto_close_after, last_update, per_person, codes)| {
+            |(reopen_window, auto_close_after, last_update, per_person, codes, triggers)| {
                 let mut policy = Policy::servicenow();
                 policy.reopen_window = reopen_window;
                 policy.auto_close_after = auto_close_after;
@@ -256,6 +267,17 @@ fn policy() -> impl Strategy<Value = Policy> {
                     vec!["solved".into(), "workaround".into()]
                 } else {
                     vec![]
+                };
+                // No trigger rules (the presets), or rules that propose a P1 and promote
+                // an incident with children, in either order.
+                let p1 = MajorTrigger::new("p1", Condition::PriorityIn(vec![1]));
+                let mut children = MajorTrigger::new("children", Condition::Always);
+                children.children_more_than = Some(0);
+                children.action = TriggerAction::Promote;
+                policy.major_triggers = match triggers {
+                    0 => vec![],
+                    1 => vec![p1, children],
+                    _ => vec![children, p1],
                 };
                 policy
             },
@@ -377,7 +399,17 @@ fn check_step(
         Ok(events) => events,
         Err(_) => return Ok(state.clone()), // nothing changed: decide only borrowed the state
     };
-    prop_assert!(events.len() <= 1, "one command, at most one event");
+    // One event per command, and one more when a trigger rule acts on it.
+    let triggered = events.iter().any(|e| match e {
+        Event::MajorProposed { trigger, .. } => trigger.is_some(),
+        Event::MajorDeclared { reason, .. } => reason.starts_with("trigger rule"),
+        _ => false,
+    });
+    prop_assert!(
+        events.len() <= 1 + usize::from(triggered),
+        "one command, at most one event (and a trigger rule's)"
+    );
+    prop_assert!(!triggered || !policy.major_triggers.is_empty());
     for e in &events {
         prop_assert_eq!(e.at(), now);
         prop_assert_eq!(e.by(), actor.user);
@@ -466,6 +498,24 @@ fn check_step(
         );
         if let Status::OnHold { reason, .. } = inc.status() {
             prop_assert!(policy.hold_rule(reason).is_some(), "on hold for {reason}");
+        }
+        prop_assert_eq!(inc.is_major(), inc.major_state() == MajorState::Accepted);
+        // After a change, no trigger rule matches an incident it applies to: it would have
+        // acted (the rules here: priority 1 proposes, any child promotes).
+        let applies = matches!(
+            inc.status().kind(),
+            StatusKind::New | StatusKind::InProgress | StatusKind::OnHold
+        ) && links.parent.is_none()
+            && !matches!(
+                inc.major_state(),
+                MajorState::Proposed | MajorState::Accepted
+            );
+        if !events.is_empty() && !policy.major_triggers.is_empty() && applies {
+            prop_assert!(
+                inc.priority().0 != 1 && links.children.is_empty(),
+                "a trigger rule matches and did not act: {:?}",
+                inc.view()
+            );
         }
         let due = next_deadline(&after, policy);
         let resolved_minor = matches!(inc.status(), Status::Resolved { .. }) && !inc.is_major();

@@ -109,7 +109,7 @@ pub enum Trigger {
 /// | `set_impact`, `set_urgency` | impact / urgency | `Reprioritize` |
 /// | `set_field` | a named field | the host's own |
 /// | `escalate` | none | `Escalate` |
-/// | `propose_major` | none | the host's major-incident candidate flow, then `DeclareMajor` |
+/// | `propose_major` | none | `ProposeMajor` (then a manager's `AcceptMajor` or `RejectMajor`) |
 /// | `add_watcher`, `link` | none | the host's watch list; `Link` |
 /// | `notify` | none | nothing: a [`Notification`](crate::Notification) the host delivers |
 #[derive(Debug, Clone, PartialEq, Eq)]

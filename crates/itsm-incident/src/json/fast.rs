@@ -204,6 +204,34 @@ fn variant(c: &mut Cursor<'_>, tag: Tag<'_>) -> Option<Event> {
                 reason: reason?,
             }
         }
+        "major_proposed" => {
+            fields!(c, tag, {
+                b"at" => at: c.instant(),
+                b"by" => by: c.id(UserId),
+                b"reason" => reason: c.string(),
+                b"business_impact" => business_impact: c.string(),
+                b"trigger" => trigger: c.nullable(Cursor::string),
+            });
+            Event::MajorProposed {
+                at: at?,
+                by: by?,
+                reason: reason?,
+                business_impact: business_impact?,
+                trigger: trigger.flatten(),
+            }
+        }
+        "major_rejected" => {
+            fields!(c, tag, {
+                b"at" => at: c.instant(),
+                b"by" => by: c.id(UserId),
+                b"reason" => reason: c.string(),
+            });
+            Event::MajorRejected {
+                at: at?,
+                by: by?,
+                reason: reason?,
+            }
+        }
         "linked" => {
             fields!(c, tag, {
                 b"at" => at: c.instant(),

@@ -316,6 +316,22 @@ pub mod cmd {
             reason: "contained".into(),
         }
     }
+    pub fn propose_major() -> Command {
+        Command::ProposeMajor {
+            reason: "every branch reports it".into(),
+            business_impact: "no payments".into(),
+        }
+    }
+    pub fn accept_major() -> Command {
+        Command::AcceptMajor {
+            notes: "bridge opened".into(),
+        }
+    }
+    pub fn reject_major() -> Command {
+        Command::RejectMajor {
+            reason: "one branch only".into(),
+        }
+    }
 }
 
 /// Folds events into a state from the beginning.

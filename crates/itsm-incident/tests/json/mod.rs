@@ -289,6 +289,16 @@ pub fn plain_event() -> BoxedStrategy<Event> {
         }),
         (head(), text()).prop_map(|((at, by), reason)| Event::MajorDeclared { at, by, reason }),
         (head(), text()).prop_map(|((at, by), reason)| Event::MajorStoodDown { at, by, reason }),
+        (head(), text(), text(), proptest::option::of(text())).prop_map(
+            |((at, by), reason, business_impact, trigger)| Event::MajorProposed {
+                at,
+                by,
+                reason,
+                business_impact,
+                trigger,
+            }
+        ),
+        (head(), text()).prop_map(|((at, by), reason)| Event::MajorRejected { at, by, reason }),
         (head(), link()).prop_map(|((at, by), link)| Event::Linked { at, by, link }),
         (head(), text(), text()).prop_map(|((at, by), code, notes)| Event::Resolved {
             at,
