@@ -11,7 +11,7 @@ use itsm_change::{
     Actor, ChangeId, Command, Context, Event, Impact, Phase, Policy, Request, ReviewOutcome,
     RiskFacts, Role, State, UserId, Window, decide, evolve, target,
 };
-use itsm_core::explore;
+use itsm_core::{Category, explore};
 use proptest::prelude::*;
 
 fn t0() -> DateTime<Utc> {
@@ -62,7 +62,8 @@ fn alphabet() -> Vec<Command> {
             reason: "no".into(),
         },
         Command::Plan {
-            window: Window::new(t0() + Duration::hours(2), t0() + Duration::hours(4)),
+            // Long enough that random sequences (an hour a step) implement within it.
+            window: Window::new(t0() + Duration::hours(2), t0() + Duration::hours(40)),
         },
         Command::Implement,
         Command::Complete,
@@ -124,6 +125,39 @@ fn check(
     Ok(after)
 }
 
+/// The converter `itsm-metrics` measures (`timeline`) agrees with the state: a change under
+/// review is resolved, a closed or canceled one is so, one on hold is paused, any other is
+/// none of the first three.
+fn timeline_agrees(state: &State, log: &[Event]) -> Result<(), TestCaseError> {
+    let (Some(change), Some(phase), Some(last)) = (state.change(), state.stage(), log.last())
+    else {
+        return Ok(());
+    };
+    let t = itsm_change::timeline(log).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let category = t.category_at(last.at());
+    let expected = match phase {
+        Phase::Review => Some(Category::Resolved),
+        Phase::Closed => Some(Category::Closed),
+        Phase::Canceled => Some(Category::Canceled),
+        _ if change.on_hold().is_some() => Some(Category::Pending),
+        _ => None,
+    };
+    match expected {
+        Some(c) => prop_assert_eq!(category, Some(c), "{:?}: {:?}", phase, t.marks()),
+        None => prop_assert!(
+            !matches!(
+                category,
+                Some(Category::Resolved | Category::Closed | Category::Canceled)
+            ),
+            "{:?}: {:?}",
+            phase,
+            t.marks()
+        ),
+    }
+    prop_assert_eq!(t.id(), change.id().to_string());
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn random_sequences_keep_the_invariants(picks in proptest::collection::vec(0usize..15, 0..40)) {
@@ -139,8 +173,9 @@ proptest! {
                 log.extend(events);
             }
             state = check(&policy, &state, command, now).map_err(TestCaseError::fail)?;
+            timeline_agrees(&state, &log)?;
         }
-        prop_assert_eq!(log.iter().fold(State::new(), evolve), state);
+        prop_assert_eq!(&log.iter().fold(State::new(), evolve), &state);
     }
 }
 

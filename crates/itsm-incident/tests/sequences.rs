@@ -330,6 +330,7 @@ fn check_step(
     actor: &Actor,
     now: DateTime<Utc>,
     seen: &mut Seen,
+    log: &mut Vec<Event>,
 ) -> Result<State, TestCaseError> {
     let ctx = Context::new(now, actor, policy);
     let kind = command.kind();
@@ -430,6 +431,7 @@ fn check_step(
     }
 
     let after = events.iter().fold(state.clone(), evolve);
+    log.extend(events.iter().cloned());
     let to = after.kind();
     // Every accepted command counts as exercising (from, command, to); a table entry that
     // keeps the state may well be a no-op (a caller's response while in progress).
@@ -537,13 +539,39 @@ fn run_case(
     let mut state = State::new();
     let mut stored = State::new();
     let mut now = start;
+    let mut log = Vec::new();
     for step in steps {
         // At the ends of chrono's range the clock stays put rather than leave it.
         now = now
             .checked_add_signed(Duration::seconds(step.delta))
             .unwrap_or(now);
         let actor = &actors[step.actor];
-        state = check_step(policy, &state, &mut stored, &step.command, actor, now, seen)?;
+        state = check_step(
+            policy,
+            &state,
+            &mut stored,
+            &step.command,
+            actor,
+            now,
+            seen,
+            &mut log,
+        )?;
+    }
+    // The converter `itsm-metrics` measures (`timeline`) places every fact that changes
+    // the incident's phase: after the whole story, the timeline's phase is the incident's
+    // own category, and its priority the incident's.
+    if let (Some(incident), Some(last)) = (state.incident(), log.last()) {
+        let t = itsm_incident::timeline(&log);
+        prop_assert!(t.is_ok(), "timeline refused the log: {:?}", t.err());
+        let t = t.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(
+            t.category_at(last.at()),
+            Some(incident.status().kind().category()),
+            "marks {:?}",
+            t.marks()
+        );
+        prop_assert_eq!(t.spec().priority, Some(incident.priority().0));
+        prop_assert_eq!(t.id(), incident.id().to_string());
     }
     Ok(())
 }

@@ -155,6 +155,13 @@ fn describe(event: &Event) -> String {
                 "by hand".into()
             }
         }
+        Event::MajorProposed {
+            trigger: Some(rule),
+            ..
+        } => format!("a candidate, by trigger rule {rule}"),
+        Event::MajorProposed { reason, .. } => format!("a candidate: {reason}"),
+        Event::MajorDeclared { reason, .. } => format!("a major incident: {reason}"),
+        Event::MajorRejected { reason, .. } => format!("candidate rejected: {reason}"),
         _ => String::new(),
     };
     if detail.is_empty() {
@@ -321,11 +328,11 @@ fn summary(state: &State) -> String {
         other => other.kind().to_string(),
     };
     format!(
-        "{status}, priority {}, reassignments {}, reopens {}, major {}",
+        "{status}, priority {}, reassignments {}, reopens {}, major incident state {}",
         i.priority().0,
         i.reassignment_count(),
         i.reopen_count(),
-        i.is_major()
+        i.major_state()
     )
 }
 
