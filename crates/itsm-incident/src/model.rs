@@ -573,9 +573,23 @@ impl Incident {
     /// candidate, accepted, rejected, demoted, or none of these.
     ///
     /// ```
-    /// # use itsm_incident::{MajorState, State};
-    /// // Before any proposal, every incident is `MajorState::None`.
-    /// assert_eq!(MajorState::default(), MajorState::None);
+    /// use itsm_incident::chrono::{TimeZone, Utc};
+    /// use itsm_incident::{
+    ///     Actor, Command, Context, Impact, IncidentId, MajorState, Policy, Report, Role, State,
+    ///     Urgency, UserId, decide,
+    /// };
+    ///
+    /// let policy = Policy::servicenow();
+    /// let agent = Actor::new(UserId::from_u128(2), [Role::new("agent")?]);
+    /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let report = Report::new(IncidentId::from_u128(1), UserId::from_u128(9), Impact(1), Urgency(1), "Site down");
+    /// let mut state = State::new();
+    /// state.apply(&decide(&state, &report.into(), &Context::new(t0, &agent, &policy))?);
+    /// assert_eq!(state.incident().unwrap().major_state(), MajorState::None);
+    /// let propose = Command::ProposeMajor { reason: "all branches".into(), business_impact: String::new() };
+    /// state.apply(&decide(&state, &propose, &Context::new(t0, &agent, &policy))?);
+    /// assert_eq!(state.incident().unwrap().major_state(), MajorState::Proposed);
+    /// # Ok::<(), itsm_incident::Error>(())
     /// ```
     pub fn major_state(&self) -> MajorState {
         if self.major {
@@ -590,6 +604,27 @@ impl Incident {
     /// priority, impact, urgency, the reported category as `classification`, the service
     /// and configuration item, the assignment group and person (their ids), when it was
     /// opened and updated, and the field `major_state` ([`MajorState::name`]).
+    ///
+    /// ```
+    /// use itsm_incident::chrono::{TimeZone, Utc};
+    /// use itsm_incident::{
+    ///     Actor, Category, Context, Impact, IncidentId, Policy, Report, Role, ServiceId, State,
+    ///     Urgency, UserId, decide,
+    /// };
+    ///
+    /// let policy = Policy::servicenow();
+    /// let agent = Actor::new(UserId::from_u128(2), [Role::new("agent")?]);
+    /// let t0 = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    /// let mut report = Report::new(IncidentId::from_u128(1), UserId::from_u128(9), Impact(1), Urgency(2), "VPN down");
+    /// report.service = Some(ServiceId::from_u128(5));
+    /// let mut state = State::new();
+    /// state.apply(&decide(&state, &report.into(), &Context::new(t0, &agent, &policy))?);
+    /// let view = state.incident().unwrap().view();
+    /// assert_eq!((view.state.as_str(), view.category, view.priority), ("new", Some(Category::New), Some(2)));
+    /// assert_eq!(view.service, Some(ServiceId::from_u128(5).to_string()));
+    /// assert_eq!(view.fields.get("major_state").map(String::as_str), Some("none"));
+    /// # Ok::<(), itsm_incident::Error>(())
+    /// ```
     pub fn view(&self) -> TicketView {
         let kind = self.status.kind();
         let mut view = TicketView::new(self.state_name(), kind.category());
