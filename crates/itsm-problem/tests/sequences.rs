@@ -1,15 +1,16 @@
 //! Bounded exploration of ServiceNow's problem lifecycle: every transition of the table is
-//! taken, every accepted change of state is in the table, re-analysis counts only grow.
+//! taken, every accepted change of state is in the table, re-analysis counts only grow, and
+//! the problem's timeline (what `itsm-metrics` measures) agrees with its state.
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::BTreeSet;
 
 use chrono::{Duration, TimeZone, Utc};
-use itsm_core::explore;
+use itsm_core::{MarkKind, explore};
 use itsm_problem::{
-    Actor, CauseCategory, Command, Context, Method, Policy, ProblemId, Role, RootCause, State,
-    Statement, TRANSITIONS, UserId, decide, evolve,
+    Actor, CauseCategory, Command, Context, Event, Method, Policy, ProblemId, Role, RootCause,
+    State, Statement, TRANSITIONS, UserId, decide, evolve, timeline,
 };
 
 #[test]
@@ -49,17 +50,41 @@ fn exploration_takes_every_transition_and_only_those() {
         },
     ];
     let mut taken = BTreeSet::new();
+    // Each explored state carries its log, for the timeline check (the key leaves it out).
     let report = explore(
-        (State::new(), 0i64),
+        (State::new(), 0i64, Vec::<Event>::new()),
         &alphabet,
         8,
-        |(s, _)| format!("{s:?}"),
-        |(s, n), c| {
+        |(s, _, _)| format!("{s:?}"),
+        |(s, n, log), c| {
             let ctx = Context::new(t0 + Duration::hours(*n), &everyone, &policy);
             let events = decide(s, c, &ctx)?;
-            Ok::<_, itsm_problem::Error>((events.iter().fold(s.clone(), evolve), n + 1))
+            let mut log = log.clone();
+            log.extend(events.iter().cloned());
+            Ok::<_, itsm_problem::Error>((events.iter().fold(s.clone(), evolve), n + 1, log))
         },
-        |(before, _), command, (after, _)| {
+        |(before, _, _), command, (after, _, log)| {
+            // The converter `itsm-metrics` measures (`timeline`) agrees with the state: its
+            // phase at the last event is the problem's category, and it has a known-error
+            // mark exactly when a root cause was recorded.
+            if let (Some(a), Some(last)) = (after.problem(), log.last()) {
+                let t = timeline(log).map_err(|e| e.to_string())?;
+                if t.category_at(last.at()) != Some(a.status().category()) {
+                    return Err(format!(
+                        "timeline in {:?}, problem {}: {:?}",
+                        t.category_at(last.at()),
+                        a.status(),
+                        t.marks()
+                    ));
+                }
+                let known = t.marks().iter().any(|m| m.kind == MarkKind::KnownError);
+                let recorded = log
+                    .iter()
+                    .any(|e| matches!(e, Event::RootCauseRecorded { .. }));
+                if known != recorded {
+                    return Err(format!("known error mark {known}, root cause {recorded}"));
+                }
+            }
             if let (Some(b), Some(a)) = (before.problem(), after.problem()) {
                 if a.analyses() < b.analyses() {
                     return Err("analyses went down".into());
