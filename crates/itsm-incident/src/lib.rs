@@ -100,7 +100,7 @@ pub use policy::{
     AutoCloseFrom, HoldReasonRule, MajorTrigger, Policy, ReassignmentCounting, RequiredFields,
     TriggerAction,
 };
-pub use sync::sync_children;
+pub use sync::{resolve_for_problem, sync_children};
 pub use timeline::timeline;
 pub use workflow::{
     CloseUnresolved, ReopenClosed, TRANSITIONS, Workflow, WorkflowSpec, WorkflowState,

@@ -85,3 +85,50 @@ fn child_command(parent_event: &Event, policy: &Policy, child: &Status) -> Optio
         _ => None,
     }
 }
+
+/// The commands that resolve a resolved problem's incidents: ServiceNow's "Resolve
+/// Incidents" from a problem, which resolves only the linked incidents on hold awaiting the
+/// problem (the reason [`HoldReason::AwaitingProblem`](crate::HoldReason::AwaitingProblem)),
+/// with the resolution code and notes the user enters. One `resolve` per such incident, in
+/// the order given; an incident not linked to `problem`, not on hold, or on hold for another
+/// reason gets none.
+///
+/// The practice crates do not depend on each other, so the host calls this when its problem
+/// is resolved (`itsm-problem`'s `resolved` event) and applies each command through
+/// `decide` with its own system actor, so the incidents' policy and permissions still hold.
+///
+/// ```
+/// # use itsm_incident::{resolve_for_problem, ProblemId, State};
+/// // No incidents, nothing to resolve.
+/// assert!(resolve_for_problem(ProblemId::from_u128(1), "fix applied", "MTU raised", &[State::new()]).is_empty());
+/// ```
+pub fn resolve_for_problem(
+    problem: crate::model::ProblemId,
+    code: &str,
+    notes: &str,
+    incidents: &[State],
+) -> Vec<(IncidentId, Command)> {
+    incidents
+        .iter()
+        .filter_map(|state| {
+            let incident = state.incident()?;
+            let waiting = matches!(
+                incident.status(),
+                Status::OnHold {
+                    reason: crate::model::HoldReason::AwaitingProblem,
+                    ..
+                }
+            );
+            let linked = incident.links().problems.binary_search(&problem).is_ok();
+            (waiting && linked).then(|| {
+                (
+                    incident.id(),
+                    Command::Resolve {
+                        code: code.to_owned(),
+                        notes: notes.to_owned(),
+                    },
+                )
+            })
+        })
+        .collect()
+}

@@ -437,3 +437,49 @@ fn a_parent_story_carries_its_children_along() {
         "closing the parent does not close the children"
     );
 }
+
+/// ServiceNow, "Resolve related incidents from a problem" (problem management,
+/// t_CloseRelatedIncFromAPRB): only the related incidents on hold with the reason awaiting
+/// problem are resolved, with the values the user enters.
+#[test]
+fn servicenow_resolving_a_problem_resolves_only_its_incidents_awaiting_it() {
+    let problem = itsm_incident::ProblemId::from_u128(0x77);
+    let other = itsm_incident::ProblemId::from_u128(0x78);
+    let link = |p| Command::Link {
+        link: Link::Problem(p),
+    };
+    let incidents = [
+        child(1, &[link(problem), cmd::hold(HoldReason::AwaitingProblem)]),
+        child(2, &[link(problem), cmd::hold(HoldReason::AwaitingVendor)]),
+        child(3, &[link(problem), Command::StartWork]),
+        child(4, &[link(other), cmd::hold(HoldReason::AwaitingProblem)]),
+        child(5, &[cmd::hold(HoldReason::AwaitingProblem)]),
+    ];
+    let commands =
+        itsm_incident::resolve_for_problem(problem, "fix applied", "MTU raised", &incidents);
+    assert_eq!(
+        commands,
+        vec![(
+            child_id(1),
+            Command::Resolve {
+                code: "fix applied".into(),
+                notes: "MTU raised".into()
+            }
+        )]
+    );
+    // The host runs it with its system actor: the incident is resolved with those values.
+    let (after, _) = run(
+        &incidents[0],
+        &commands[0].1,
+        &system(),
+        t(5),
+        &Policy::servicenow(),
+    );
+    assert_eq!(
+        status(&after),
+        &Status::Resolved {
+            resolution: resolution("fix applied", "MTU raised"),
+            at: t(5)
+        }
+    );
+}
