@@ -37,7 +37,7 @@ fn instant(b: &mut Bytes<'_>, base: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
-    match b.pick(14) {
+    match b.pick(15) {
         0 => {
             let model = b.text(&["normal", "emergency", "standard", "itop", "minor", ""]);
             let mut r = Request::new(ChangeId::from_u128(1), &model, UserId::from_u128(1), "x");
@@ -97,6 +97,12 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
         11 => Command::Resume,
         12 => Command::Cancel {
             reason: b.text(&["dup", ""]),
+        },
+        13 => Command::Retype {
+            model: b.text(&["normal", "emergency", "standard", "itop", "minor", ""]),
+            template: b
+                .flag()
+                .then(|| b.text(&["os_patch", "service_restart", "nope"])),
         },
         _ => Command::Submit,
     }
@@ -174,7 +180,23 @@ pub fn commands(data: &[u8]) {
                 command.name(),
                 before.stage()
             );
-            if before.state_name() != change.state_name() {
+            if let Command::Retype { model, template } = &command {
+                // A retype takes a new change to the first state of its new model.
+                if !events.is_empty() {
+                    assert_eq!(before.stage(), Phase::New, "retyped after new");
+                    assert_eq!(&change.request().model, model);
+                    assert_eq!(&change.request().template, template);
+                    let first = policy
+                        .models
+                        .get(model)
+                        .and_then(|m| m.first_state(Phase::New));
+                    assert_eq!(
+                        first.map(|s| s.name),
+                        Some(change.state_name().to_owned()),
+                        "retyped into another state than the model's first"
+                    );
+                }
+            } else if before.state_name() != change.state_name() {
                 let model = policy.models.get(&change.request().model);
                 let to = model.and_then(|m| m.target(before.state_name(), command.name()));
                 assert!(

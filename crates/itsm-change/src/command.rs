@@ -73,6 +73,16 @@ pub enum Command {
     },
     /// Take off hold.
     Resume,
+    /// Change the change's type (its model, and the template a standard change comes from)
+    /// while it is new and no approval was ever requested: ServiceNow's fields are editable
+    /// while New and read-only once authorised.
+    Retype {
+        /// The model to take (`standard`, `normal`, `emergency`, or a vendor's).
+        model: String,
+        /// The pre-approved template, for a model that requires one.
+        #[cfg_attr(feature = "serde", serde(default))]
+        template: Option<String>,
+    },
     /// Withdraw it (not once in review).
     Cancel {
         /// Why.
@@ -105,11 +115,12 @@ impl Command {
             Command::PutOnHold { .. } => "put_on_hold",
             Command::Resume => "resume",
             Command::Cancel { .. } => "cancel",
+            Command::Retype { .. } => "retype",
         }
     }
 
     /// Every command name, in declaration order.
-    pub const NAMES: [&'static str; 15] = [
+    pub const NAMES: [&'static str; 16] = [
         "raise",
         "submit",
         "assess",
@@ -125,6 +136,7 @@ impl Command {
         "put_on_hold",
         "resume",
         "cancel",
+        "retype",
     ];
 }
 

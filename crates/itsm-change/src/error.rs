@@ -48,6 +48,14 @@ pub enum Error {
         /// The policy's models.
         allowed: Vec<String>,
     },
+    /// `retype` outside the new phase, or after an approval was requested.
+    #[error("`retype` needs a new change whose approval was never requested (its type is read-only once {why}); the change is in `{}`", Quoted(.state))]
+    TypeLocked {
+        /// The change's state.
+        state: String,
+        /// Why the type is locked: `submitted` or `an approval was requested`.
+        why: &'static str,
+    },
     /// The model needs a pre-approved template and the request names none, or another one.
     #[error("a `{model}` change comes from a pre-approved template; allowed: {}", names(.allowed))]
     Template {

@@ -146,6 +146,17 @@ pub enum Event {
         /// Its phase.
         phase: Phase,
     },
+    /// Its type changed while new: the request now names this model and template.
+    Retyped {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The model it now follows.
+        model: String,
+        /// The template, for a model that requires one.
+        template: Option<String>,
+    },
     /// Withdrawn.
     Canceled {
         /// When.
@@ -174,6 +185,7 @@ impl Event {
             | Event::PutOnHold { at, .. }
             | Event::Resumed { at, .. }
             | Event::Entered { at, .. }
+            | Event::Retyped { at, .. }
             | Event::Canceled { at, .. } => *at,
             Event::Approval { event } => event.at(),
         }
@@ -195,6 +207,7 @@ impl Event {
             | Event::PutOnHold { by, .. }
             | Event::Resumed { by, .. }
             | Event::Entered { by, .. }
+            | Event::Retyped { by, .. }
             | Event::Canceled { by, .. } => *by,
             Event::Approval { event } => event.by(),
         }

@@ -167,6 +167,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         State::Unraised => return raise(command, ctx),
         State::Raised(change) => change,
     };
+    if let Command::Retype { model, template } = command {
+        return retype(change, model, template.as_ref(), ctx);
+    }
     let events = decide_raised(change, command, ctx)?;
     match ctx.policy.models.get(&change.request.model) {
         Some(model) if !model.states.is_empty() => Ok(name_states(model, change, events)),
@@ -287,7 +290,7 @@ fn decide_raised(
         }
     }
     let event = match command {
-        Command::Raise(_) => {
+        Command::Raise(_) | Command::Retype { .. } => {
             return Err(Error::NotAllowed {
                 model: model.name.clone(),
                 phase: phase.name().to_owned(),
@@ -600,18 +603,7 @@ fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
             reason,
         })?;
     let model = model_of(ctx.policy, &request.model)?;
-    if model.template_required
-        && !request
-            .template
-            .as_ref()
-            .is_some_and(|t| model.templates.contains(t))
-    {
-        return Err(Error::Template {
-            model: model.name.clone(),
-            template: request.template.clone(),
-            allowed: model.templates.clone(),
-        });
-    }
+    check_template(model, request.template.as_ref())?;
     if request.description.is_empty() {
         return Err(Error::MissingField {
             command: "raise",
@@ -629,6 +621,81 @@ fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
             events.push(Event::Entered {
                 at: ctx.now,
                 by: ctx.actor.user,
+                state: first.name.clone(),
+                phase: first.phase,
+            });
+        }
+    }
+    Ok(events)
+}
+
+/// Refuses a template the model does not list when the model requires one.
+fn check_template(model: &ChangeModel, template: Option<&String>) -> Result<(), Error> {
+    if model.template_required && !template.is_some_and(|t| model.templates.contains(t)) {
+        return Err(Error::Template {
+            model: model.name.clone(),
+            template: template.cloned(),
+            allowed: model.templates.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// `retype`: a new change whose approval was never requested takes another model (and
+/// template), entering the new model's first state; the same model and template change
+/// nothing. Checked as `raise` checks a request (the model exists, its template), by the
+/// `retype` permission.
+fn retype(
+    change: &Change,
+    model_name: &str,
+    template: Option<&String>,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    let (at, by) = (ctx.now, ctx.actor.user);
+    if at < change.updated_at {
+        return Err(Error::ClockWentBackwards {
+            last: change.updated_at,
+            now: at,
+        });
+    }
+    ctx.policy
+        .permissions
+        .check("retype", ctx.actor)
+        .map_err(|reason| Error::Denied {
+            command: "retype".to_owned(),
+            reason,
+        })?;
+    let why = if change.stage != Phase::New {
+        Some("submitted")
+    } else if change.approval.is_some() {
+        Some("an approval was requested")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        return Err(Error::TypeLocked {
+            state: change.state_name().to_owned(),
+            why,
+        });
+    }
+    let model = model_of(ctx.policy, model_name)?;
+    check_template(model, template)?;
+    let request = &change.request;
+    if request.model == model_name && request.template.as_ref() == template {
+        return Ok(Vec::new());
+    }
+    let mut events = vec![Event::Retyped {
+        at,
+        by,
+        model: model_name.to_owned(),
+        template: template.cloned(),
+    }];
+    // The new model's first state under its own name, as `raise` enters it.
+    if let Some(first) = model.states.first() {
+        if first.name != first.phase.name() {
+            events.push(Event::Entered {
+                at,
+                by,
                 state: first.name.clone(),
                 phase: first.phase,
             });
@@ -681,6 +748,17 @@ fn apply(change: &mut Change, event: &Event) {
         Event::Entered { state, phase, .. } => {
             change.stage = *phase;
             change.state_name = (state != phase.name()).then(|| Arc::from(state.as_str()));
+        }
+        Event::Retyped {
+            model, template, ..
+        } => {
+            change.request = Arc::new(Request {
+                model: model.clone(),
+                template: template.clone(),
+                ..Request::clone(&change.request)
+            });
+            change.stage = Phase::New;
+            change.state_name = None;
         }
         Event::RiskAssessed { assessment, .. } => change.risk = Some(assessment.clone()),
         Event::Rejected { .. } => {

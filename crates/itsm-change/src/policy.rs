@@ -180,12 +180,19 @@ impl ChangeModel {
     }
 
     /// The commands the state named `state` accepts, in [`Command::NAMES`](crate::Command)
-    /// order.
+    /// order: its transitions, and `retype` in a state of the new phase (which a change
+    /// whose approval was requested still refuses).
     pub fn commands_in(&self, state: &str) -> Vec<&'static str> {
         let table = self.transitions();
+        let new = self
+            .state_list()
+            .iter()
+            .any(|s| s.name == state && s.phase == Phase::New);
         crate::Command::NAMES
             .into_iter()
-            .filter(|c| table.iter().any(|t| t.from == state && t.command == *c))
+            .filter(|c| {
+                table.iter().any(|t| t.from == state && t.command == *c) || (*c == "retype" && new)
+            })
             .collect()
     }
 
@@ -604,6 +611,7 @@ impl Policy {
         );
         let permissions = Permissions::new()
             .allow("raise", [requester.clone(), manager.clone()])
+            .allow("retype", [requester.clone(), manager.clone()])
             .allow("submit", [requester.clone(), manager.clone()])
             .allow("assess", [manager.clone()])
             .allow("complete_assessment", [manager.clone()])

@@ -12,7 +12,7 @@ use crate::model::ReviewOutcome;
 /// the change's id.
 ///
 /// - `raised` opens it; its model gives the type when it is `standard`, `normal` or
-///   `emergency` (a vendor's model name leaves the type unset);
+///   `emergency` (a vendor's model name leaves the type unset), and `retyped` changes it;
 /// - `submitted` acknowledges it; `completed` (implementation finished) resolves it;
 ///   `closed` closes it and its review gives the outcome; `put_on_hold` pauses it,
 ///   `resumed` resumes it, `canceled` cancels it;
@@ -64,12 +64,7 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
         return Err(itsm_core::Error::MissingOpening);
     };
     let mut spec = TimelineSpec::new(request.id.to_string(), Practice::Change, *at);
-    spec.change_type = match request.model.as_str() {
-        "standard" => Some(ChangeType::Standard),
-        "normal" => Some(ChangeType::Normal),
-        "emergency" => Some(ChangeType::Emergency),
-        _ => None,
-    };
+    spec.change_type = change_type(&request.model);
     let mut phase = Category::New;
     let mut once: Vec<MarkKind> = Vec::new();
     for event in rest {
@@ -88,11 +83,25 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
             Event::PutOnHold { .. } => MarkKind::Paused,
             Event::Resumed { .. } => MarkKind::Resumed,
             Event::Canceled { .. } => MarkKind::Canceled,
+            Event::Retyped { model, .. } => {
+                spec.change_type = change_type(model);
+                continue;
+            }
             _ => continue,
         };
         push(&mut spec.marks, &mut phase, &mut once, event.at(), kind);
     }
     Timeline::new(spec)
+}
+
+/// The type a model name stands for (a vendor's model name: none).
+fn change_type(model: &str) -> Option<ChangeType> {
+    match model {
+        "standard" => Some(ChangeType::Standard),
+        "normal" => Some(ChangeType::Normal),
+        "emergency" => Some(ChangeType::Emergency),
+        _ => None,
+    }
 }
 
 /// Appends the mark when the phase allows it (acknowledging only once: `once` holds the

@@ -217,3 +217,27 @@ fn an_approval_is_not_requested_without_a_planned_window() {
     let (i, err) = run(&steps).unwrap_err();
     assert_eq!((i, err), (4, Error::WindowRequired));
 }
+
+/// The type is read-only once an approval was requested, even when a refusal brings the
+/// change back to new (ServiceNow, "Create a change request": read-only after approval).
+#[test]
+fn the_type_is_locked_once_an_approval_was_requested() {
+    let mut steps = in_authorize();
+    steps.push((request_approval(1), manager()));
+    steps.push((reject(), person(ANA)));
+    let (state, _) = run(&steps).unwrap();
+    assert_eq!(state.stage(), Some(Phase::New));
+    let retype = Command::Retype {
+        model: "emergency".into(),
+        template: None,
+    };
+    let policy = policy();
+    let err = decide(&state, &retype, &Context::new(t(20), &manager(), &policy)).unwrap_err();
+    assert_eq!(
+        err,
+        Error::TypeLocked {
+            state: "new".into(),
+            why: "an approval was requested"
+        }
+    );
+}

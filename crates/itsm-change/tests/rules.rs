@@ -891,3 +891,84 @@ fn a_million_deep_risk_rule_is_refused_and_dropped_on_a_small_stack() {
         .join()
         .unwrap();
 }
+
+fn retype(model: &str, template: Option<&str>) -> Command {
+    Command::Retype {
+        model: model.into(),
+        template: template.map(str::to_owned),
+    }
+}
+
+/// ServiceNow, "Create a change request" (t_CreateAChange): the fields (the type among them)
+/// are editable while the change is New and read-only once it moves on. A normal change
+/// retyped as standard needs a pre-approved template, then follows the standard model
+/// (straight from new to scheduled); once submitted, its type is locked.
+#[test]
+fn servicenow_the_type_changes_only_while_new() {
+    let policy = Policy::servicenow();
+    let steps = [step(request("normal").into(), requester())];
+    let (state, _) = run(&policy, &steps).unwrap();
+    let who = requester();
+    let ctx = |h| Context::new(t(h), &who, &policy);
+    // Standard without a template: refused as `raise` refuses it.
+    assert!(matches!(
+        decide(&state, &retype("standard", None), &ctx(1)),
+        Err(Error::Template { .. })
+    ));
+    assert!(matches!(
+        decide(&state, &retype("minor", None), &ctx(1)),
+        Err(Error::UnknownModel { .. })
+    ));
+    // The same type again changes nothing.
+    assert_eq!(decide(&state, &retype("normal", None), &ctx(1)), Ok(vec![]));
+    // The implementer may not retype (ServiceNow preset: requester and change manager).
+    assert!(matches!(
+        decide(
+            &state,
+            &retype("standard", Some("os_patch")),
+            &Context::new(t(1), &implementer(), &policy)
+        ),
+        Err(Error::Denied { .. })
+    ));
+    let events = decide(&state, &retype("standard", Some("os_patch")), &ctx(1)).unwrap();
+    assert_eq!(
+        events,
+        vec![Event::Retyped {
+            at: t(1),
+            by: requester().user,
+            model: "standard".into(),
+            template: Some("os_patch".into()),
+        }]
+    );
+    let mut retyped = state.clone();
+    retyped.apply(&events);
+    let change = retyped.change().unwrap();
+    assert_eq!(change.request().model, "standard");
+    assert_eq!(change.request().template.as_deref(), Some("os_patch"));
+    // It now follows the standard model: planned, then submitted straight to scheduled.
+    let mut s = retyped;
+    for (h, command) in [
+        (2, Command::Plan { window: window() }),
+        (3, Command::Submit),
+    ] {
+        let events = decide(&s, &command, &ctx(h)).unwrap();
+        s.apply(&events);
+    }
+    assert_eq!(s.stage(), Some(Phase::Scheduled));
+    // Submitted: the type is read-only.
+    assert_eq!(
+        decide(&s, &retype("normal", None), &ctx(4)).map_err(|e| e.to_string()),
+        Err(
+            "`retype` needs a new change whose approval was never requested (its type is \
+             read-only once submitted); the change is in `scheduled`"
+                .to_owned()
+        )
+    );
+    // The timeline measures the type it ended with.
+    let (_, mut log) = run(&policy, &steps).unwrap();
+    log.extend(events);
+    assert_eq!(
+        itsm_change::timeline(&log).unwrap().spec().change_type,
+        Some(itsm_core::ChangeType::Standard)
+    );
+}

@@ -79,6 +79,10 @@ fn alphabet() -> Vec<Command> {
         Command::Cancel {
             reason: "dup".into(),
         },
+        Command::Retype {
+            model: "emergency".into(),
+            template: None,
+        },
     ]
 }
 
@@ -160,7 +164,7 @@ fn timeline_agrees(state: &State, log: &[Event]) -> Result<(), TestCaseError> {
 
 proptest! {
     #[test]
-    fn random_sequences_keep_the_invariants(picks in proptest::collection::vec(0usize..15, 0..40)) {
+    fn random_sequences_keep_the_invariants(picks in proptest::collection::vec(0usize..16, 0..40)) {
         let policy = Policy::servicenow();
         let letters = alphabet();
         let mut state = State::new();

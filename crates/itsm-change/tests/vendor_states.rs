@@ -148,6 +148,7 @@ fn types(events: &[Event]) -> Vec<String> {
                 Event::PutOnHold { .. } => "put_on_hold",
                 Event::Resumed { .. } => "resumed",
                 Event::Entered { .. } => "entered",
+                Event::Retyped { .. } => "retyped",
                 Event::Canceled { .. } => "canceled",
             }
             .to_owned()

@@ -330,8 +330,7 @@ fn check_step(
     actor: &Actor,
     now: DateTime<Utc>,
     seen: &mut Seen,
-    log: &mut Vec<Event>,
-) -> Result<State, TestCaseError> {
+) -> Result<(State, Vec<Event>), TestCaseError> {
     let ctx = Context::new(now, actor, policy);
     let kind = command.kind();
     let from = state.kind();
@@ -348,10 +347,10 @@ fn check_step(
     if let Some(last) = last.filter(|last| now < *last) {
         if kind == CommandKind::Tick {
             prop_assert_eq!(result, Ok(Vec::new()));
-            return Ok(state.clone());
+            return Ok((state.clone(), Vec::new()));
         }
         prop_assert_eq!(result, Err(Error::ClockWentBackwards { last, now }));
-        return Ok(state.clone());
+        return Ok((state.clone(), Vec::new()));
     }
     if !is_allowed(from, kind) {
         prop_assert_eq!(
@@ -365,7 +364,7 @@ fn check_step(
                     .collect(),
             })
         );
-        return Ok(state.clone());
+        return Ok((state.clone(), Vec::new()));
     }
     let permission = policy.permissions.check(kind.name(), actor);
     if kind != CommandKind::Tick {
@@ -377,7 +376,7 @@ fn check_step(
                     reason
                 })
             );
-            return Ok(state.clone());
+            return Ok((state.clone(), Vec::new()));
         }
     }
     if let Err(e) = &result {
@@ -398,7 +397,7 @@ fn check_step(
 
     let events = match result {
         Ok(events) => events,
-        Err(_) => return Ok(state.clone()), // nothing changed: decide only borrowed the state
+        Err(_) => return Ok((state.clone(), Vec::new())), // nothing changed: decide only borrowed the state
     };
     // One event per command, and one more when a trigger rule acts on it.
     let triggered = events.iter().any(|e| match e {
@@ -431,7 +430,6 @@ fn check_step(
     }
 
     let after = events.iter().fold(state.clone(), evolve);
-    log.extend(events.iter().cloned());
     let to = after.kind();
     // Every accepted command counts as exercising (from, command, to); a table entry that
     // keeps the state may well be a no-op (a caller's response while in progress).
@@ -526,7 +524,7 @@ fn check_step(
             resolved_minor && policy.auto_close_after.is_some()
         );
     }
-    Ok(after)
+    Ok((after, events))
 }
 
 fn run_case(
@@ -546,16 +544,10 @@ fn run_case(
             .checked_add_signed(Duration::seconds(step.delta))
             .unwrap_or(now);
         let actor = &actors[step.actor];
-        state = check_step(
-            policy,
-            &state,
-            &mut stored,
-            &step.command,
-            actor,
-            now,
-            seen,
-            &mut log,
-        )?;
+        let (after, events) =
+            check_step(policy, &state, &mut stored, &step.command, actor, now, seen)?;
+        state = after;
+        log.extend(events);
     }
     // The converter `itsm-metrics` measures (`timeline`) places every fact that changes
     // the incident's phase: after the whole story, the timeline's phase is the incident's

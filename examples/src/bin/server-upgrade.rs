@@ -337,6 +337,7 @@ fn describe_raw(event: &Event) -> String {
         Event::Resumed { .. } => "resumed".to_owned(),
         Event::Canceled { reason, .. } => format!("canceled: {reason}"),
         Event::Entered { state, phase, .. } => format!("entered: {state} ({phase})"),
+        Event::Retyped { model, .. } => format!("retyped: now a {model} change"),
         Event::Approval { event } => format!("approval: {} by {}", event.name(), event.by()),
     }
 }
