@@ -20,6 +20,7 @@ fn the_server_upgrade_runs_end_to_end() {
         "configuration item pg-primary, related to db-vm-1, is already scheduled in change CHG41",
         "planned: 2026-03-08 02:00:00 UTC to 2026-03-08 04:00:00 UTC",
         "excluded: implementer (group CAB), as the implementer (separation of duties)",
+        "task added: upgrade the kernel on db-vm-1",
         "closed: successful (successful), kernel upgraded; no incident in the window",
         "change CHG42: closed",
     ] {

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_change::{
     Actor, ChangeId, ChangeModel, Command, ConfigItemId, Context, Event, Impact, ModelState,
-    Models, Phase, Policy, Request, ReviewOutcome, RiskFacts, Role, State, UserId, Window, decide,
-    evolve,
+    Models, Phase, Policy, Request, ReviewOutcome, RiskFacts, Role, State, TaskId, TaskKind,
+    UserId, Window, decide, evolve,
 };
 
 #[path = "bytes.rs"]
@@ -37,7 +37,7 @@ fn instant(b: &mut Bytes<'_>, base: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
-    match b.pick(15) {
+    match b.pick(21) {
         0 => {
             let model = b.text(&["normal", "emergency", "standard", "itop", "minor", ""]);
             let mut r = Request::new(ChangeId::from_u128(1), &model, UserId::from_u128(1), "x");
@@ -104,8 +104,47 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
                 .flag()
                 .then(|| b.text(&["os_patch", "service_restart", "nope"])),
         },
+        14 => {
+            let start = instant(b, now);
+            let end = instant(b, start);
+            Command::AddTask {
+                task: task_id(b),
+                kind: b.choose(
+                    &[
+                        TaskKind::Planning,
+                        TaskKind::Implementation,
+                        TaskKind::Testing,
+                        TaskKind::Review,
+                    ],
+                    TaskKind::Planning,
+                ),
+                description: b.text(&["do it", ""]),
+                window: b.flag().then(|| Window::new(start, end)),
+                pending: b.flag(),
+            }
+        }
+        15 => Command::StartTask { task: task_id(b) },
+        16 => Command::CloseTask {
+            task: task_id(b),
+            code: b.text(&["successful", "nope", ""]),
+            notes: b.text(&["done", ""]),
+        },
+        17 => Command::CancelTask {
+            task: task_id(b),
+            reason: b.text(&["not needed", ""]),
+        },
+        18 => Command::HoldTask {
+            task: task_id(b),
+            reason: b.text(&["waiting", ""]),
+        },
+        19 => Command::ResumeTask { task: task_id(b) },
         _ => Command::Submit,
     }
+}
+
+/// One of three task ids.
+fn task_id(b: &mut Bytes<'_>) -> TaskId {
+    TaskId::from_u128(1 + b.pick(3) as u128)
 }
 
 /// ServiceNow's policy plus `itop`, a model with a vendor's states (two in assessment, a
@@ -208,6 +247,45 @@ pub fn commands(data: &[u8]) {
                 );
             }
             assert!(change.stage() != Phase::Scheduled || change.window().is_some());
+            // Tasks: a finished one never moves, a closed or canceled change has none
+            // active, and a change's hold is on each active task not held by hand.
+            for task in before.tasks() {
+                let now_task = change.task(task.id);
+                assert!(now_task.is_some(), "task {} disappeared", task.id);
+                if !task.state.is_active() {
+                    assert_eq!(
+                        now_task.map(|t| &t.state),
+                        Some(&task.state),
+                        "a finished task moved"
+                    );
+                }
+            }
+            if change.stage().is_terminal() {
+                assert_eq!(
+                    change.active_tasks().count(),
+                    0,
+                    "active tasks on a finished change"
+                );
+            }
+            if let Some(reason) = change.on_hold() {
+                for task in change.active_tasks() {
+                    assert!(
+                        task.hold
+                            .as_ref()
+                            .is_some_and(|h| !h.from_change || h.reason == reason),
+                        "task {} does not carry the change's hold",
+                        task.id
+                    );
+                }
+            } else {
+                assert!(
+                    change
+                        .tasks()
+                        .iter()
+                        .all(|t| t.hold.as_ref().is_none_or(|h| !h.from_change)),
+                    "a hold copied from the change outlived it"
+                );
+            }
         }
         for event in &events {
             let json = serde_json::to_string(event).ok();

@@ -73,6 +73,56 @@ pub enum Command {
     },
     /// Take off hold.
     Resume,
+    /// Add a task to the change (not once it is closed or canceled).
+    AddTask {
+        /// The new task's id (made by the host; unique on the change).
+        task: crate::task::TaskId,
+        /// What it is for.
+        #[cfg_attr(feature = "serde", serde(default))]
+        kind: crate::task::TaskKind,
+        /// What is to be done (required).
+        description: String,
+        /// Its planned window; an implementation task's must lie within the change's.
+        #[cfg_attr(feature = "serde", serde(default))]
+        window: Option<Window>,
+        /// `true`: the task starts pending (not yet ready); `false`: open.
+        #[cfg_attr(feature = "serde", serde(default))]
+        pending: bool,
+    },
+    /// Start work on a pending or open task.
+    StartTask {
+        /// The task.
+        task: crate::task::TaskId,
+    },
+    /// Close a task with a close code (from the policy's close codes) and notes; it cannot
+    /// be reopened.
+    CloseTask {
+        /// The task.
+        task: crate::task::TaskId,
+        /// The close code.
+        code: String,
+        /// The close notes (required).
+        notes: String,
+    },
+    /// Cancel a task that is no longer needed.
+    CancelTask {
+        /// The task.
+        task: crate::task::TaskId,
+        /// Why (required).
+        reason: String,
+    },
+    /// Put a task on hold by hand (kept when its change goes on or off hold).
+    HoldTask {
+        /// The task.
+        task: crate::task::TaskId,
+        /// Why (required).
+        reason: String,
+    },
+    /// Take a task off hold.
+    ResumeTask {
+        /// The task.
+        task: crate::task::TaskId,
+    },
     /// Change the change's type (its model, and the template a standard change comes from)
     /// while it is new and no approval was ever requested: ServiceNow's fields are editable
     /// while New and read-only once authorised.
@@ -116,11 +166,17 @@ impl Command {
             Command::Resume => "resume",
             Command::Cancel { .. } => "cancel",
             Command::Retype { .. } => "retype",
+            Command::AddTask { .. } => "add_task",
+            Command::StartTask { .. } => "start_task",
+            Command::CloseTask { .. } => "close_task",
+            Command::CancelTask { .. } => "cancel_task",
+            Command::HoldTask { .. } => "hold_task",
+            Command::ResumeTask { .. } => "resume_task",
         }
     }
 
     /// Every command name, in declaration order.
-    pub const NAMES: [&'static str; 16] = [
+    pub const NAMES: [&'static str; 22] = [
         "raise",
         "submit",
         "assess",
@@ -137,6 +193,12 @@ impl Command {
         "resume",
         "cancel",
         "retype",
+        "add_task",
+        "start_task",
+        "close_task",
+        "cancel_task",
+        "hold_task",
+        "resume_task",
     ];
 }
 

@@ -48,6 +48,68 @@ pub enum Error {
         /// The policy's models.
         allowed: Vec<String>,
     },
+    /// The change has no task with this id.
+    #[error("change task {task} is not on this change")]
+    UnknownTask {
+        /// The task named.
+        task: crate::task::TaskId,
+    },
+    /// A task with this id is already on the change.
+    #[error("change task {task} is already on this change; task ids must be unique")]
+    DuplicateTask {
+        /// The task named.
+        task: crate::task::TaskId,
+    },
+    /// The task is closed or canceled: it never moves again.
+    #[error("change task {task} is {state}; a closed or canceled task cannot change")]
+    TaskFinished {
+        /// The task.
+        task: crate::task::TaskId,
+        /// Its state's name.
+        state: &'static str,
+    },
+    /// The task is on hold: only canceling it or taking it off hold is allowed.
+    #[error("change task {task} is on hold ({}); take it off hold or cancel it", Quoted(.reason))]
+    TaskOnHold {
+        /// The task.
+        task: crate::task::TaskId,
+        /// Why it is on hold.
+        reason: String,
+    },
+    /// The command needs a task that is not on hold (or one that is).
+    #[error("change task {task} is not on hold")]
+    TaskNotOnHold {
+        /// The task.
+        task: crate::task::TaskId,
+    },
+    /// The task is on hold because its change is: it comes off hold with the change.
+    #[error("change task {task} is on hold with its change; take the change off hold (`resume`)")]
+    TaskHeldByChange {
+        /// The task.
+        task: crate::task::TaskId,
+    },
+    /// An implementation task's window does not lie within the change's planned window.
+    #[error("implementation task {task} must be planned within the change's window{}", match .change { Some(w) => format!(" ({} to {})", w.start, w.end), None => "; plan the change first".to_owned() })]
+    TaskOutsideWindow {
+        /// The task.
+        task: crate::task::TaskId,
+        /// The change's window, if planned.
+        change: Option<crate::model::Window>,
+    },
+    /// A task's close code is not one of the policy's close codes.
+    #[error("close code `{}` is not in the policy; allowed: {}", Quoted(.code), names(.allowed))]
+    UnknownTaskCloseCode {
+        /// The code given.
+        code: String,
+        /// The policy's close codes (of every outcome).
+        allowed: Vec<String>,
+    },
+    /// The change cannot close while tasks are active.
+    #[error("the change has {} active task(s) ({}); close or cancel them before closing the change", .tasks.len(), task_list(.tasks))]
+    OpenTasks {
+        /// The active tasks.
+        tasks: Vec<crate::task::TaskId>,
+    },
     /// `retype` outside the new phase, or after an approval was requested.
     #[error("`retype` needs a new change whose approval was never requested (its type is read-only once {why}); the change is in `{}`", Quoted(.state))]
     TypeLocked {
@@ -199,4 +261,13 @@ fn names<T: std::fmt::Display>(values: &[T]) -> String {
     }
     let parts: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
     parts.join(", ")
+}
+
+/// At most five task ids, then how many more.
+fn task_list(tasks: &[crate::task::TaskId]) -> String {
+    let mut out: Vec<String> = tasks.iter().take(5).map(ToString::to_string).collect();
+    if tasks.len() > 5 {
+        out.push(format!("and {} more", tasks.len() - 5));
+    }
+    out.join(", ")
 }

@@ -157,6 +157,68 @@ pub enum Event {
         /// The template, for a model that requires one.
         template: Option<String>,
     },
+    /// A task was added.
+    TaskAdded {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The task as added (pending or open).
+        task: crate::task::Task,
+    },
+    /// Work on a task started.
+    TaskStarted {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The task.
+        task: crate::task::TaskId,
+    },
+    /// A task was closed.
+    TaskClosed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The task.
+        task: crate::task::TaskId,
+        /// The close code.
+        code: String,
+        /// The close notes.
+        notes: String,
+    },
+    /// A task was canceled.
+    TaskCanceled {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The task.
+        task: crate::task::TaskId,
+        /// Why.
+        reason: String,
+    },
+    /// A task was put on hold by hand.
+    TaskPutOnHold {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The task.
+        task: crate::task::TaskId,
+        /// Why.
+        reason: String,
+    },
+    /// A task was taken off hold.
+    TaskResumed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        by: UserId,
+        /// The task.
+        task: crate::task::TaskId,
+    },
     /// Withdrawn.
     Canceled {
         /// When.
@@ -186,6 +248,12 @@ impl Event {
             | Event::Resumed { at, .. }
             | Event::Entered { at, .. }
             | Event::Retyped { at, .. }
+            | Event::TaskAdded { at, .. }
+            | Event::TaskStarted { at, .. }
+            | Event::TaskClosed { at, .. }
+            | Event::TaskCanceled { at, .. }
+            | Event::TaskPutOnHold { at, .. }
+            | Event::TaskResumed { at, .. }
             | Event::Canceled { at, .. } => *at,
             Event::Approval { event } => event.at(),
         }
@@ -208,6 +276,12 @@ impl Event {
             | Event::Resumed { by, .. }
             | Event::Entered { by, .. }
             | Event::Retyped { by, .. }
+            | Event::TaskAdded { by, .. }
+            | Event::TaskStarted { by, .. }
+            | Event::TaskClosed { by, .. }
+            | Event::TaskCanceled { by, .. }
+            | Event::TaskPutOnHold { by, .. }
+            | Event::TaskResumed { by, .. }
             | Event::Canceled { by, .. } => *by,
             Event::Approval { event } => event.by(),
         }

@@ -77,6 +77,7 @@ mod machine;
 mod model;
 mod policy;
 mod risk;
+mod task;
 mod timeline;
 
 pub use command::Command;
@@ -91,6 +92,7 @@ pub use risk::{
     AnswerOption, EngineResult, Question, Questionnaire, RiskAssessment, RiskCondition, RiskFacts,
     RiskLevel, RiskPolicy, RiskRule,
 };
+pub use task::{Task, TaskHold, TaskId, TaskKind, TaskState};
 pub use timeline::timeline;
 
 /// The date and time crate of this API, re-exported so that a host needs no second

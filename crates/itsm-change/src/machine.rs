@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Change, Phase, Review, State};
 use crate::policy::{ChangeModel, ConflictHandling, Policy, on_path};
+use crate::task::{Task, TaskHold, TaskId, TaskKind, TaskState};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the
 /// policy, and (to check planned windows for conflicts) the change calendar. Nothing is read
@@ -170,6 +171,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     if let Command::Retype { model, template } = command {
         return retype(change, model, template.as_ref(), ctx);
     }
+    if let Some(events) = task_command(change, command, ctx)? {
+        return Ok(events);
+    }
     let events = decide_raised(change, command, ctx)?;
     match ctx.policy.models.get(&change.request.model) {
         Some(model) if !model.states.is_empty() => Ok(name_states(model, change, events)),
@@ -290,7 +294,14 @@ fn decide_raised(
         }
     }
     let event = match command {
-        Command::Raise(_) | Command::Retype { .. } => {
+        Command::Raise(_)
+        | Command::Retype { .. }
+        | Command::AddTask { .. }
+        | Command::StartTask { .. }
+        | Command::CloseTask { .. }
+        | Command::CancelTask { .. }
+        | Command::HoldTask { .. }
+        | Command::ResumeTask { .. } => {
             return Err(Error::NotAllowed {
                 model: model.name.clone(),
                 phase: phase.name().to_owned(),
@@ -443,6 +454,10 @@ fn decide_raised(
                     command: "close",
                     field: "close code",
                 });
+            }
+            let open: Vec<TaskId> = change.active_tasks().map(|t| t.id).collect();
+            if !open.is_empty() {
+                return Err(Error::OpenTasks { tasks: open });
             }
             let allowed = policy.close_codes_for(*outcome);
             if !allowed.is_empty() && !allowed.contains(close_code) {
@@ -704,6 +719,182 @@ fn retype(
     Ok(events)
 }
 
+/// The task commands (`None` for any other command): checked after the clock, against the
+/// change's phase (not closed nor canceled), the permission of the command's name, and the
+/// task's own state. Tasks are not part of the model's path: every model has them.
+fn task_command(
+    change: &Change,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Option<Vec<Event>>, Error> {
+    let id = match command {
+        Command::AddTask { task, .. }
+        | Command::StartTask { task }
+        | Command::CloseTask { task, .. }
+        | Command::CancelTask { task, .. }
+        | Command::HoldTask { task, .. }
+        | Command::ResumeTask { task } => *task,
+        _ => return Ok(None),
+    };
+    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
+    let name = command.name();
+    if at < change.updated_at {
+        return Err(Error::ClockWentBackwards {
+            last: change.updated_at,
+            now: at,
+        });
+    }
+    if change.stage.is_terminal() {
+        return Err(Error::NotAllowed {
+            model: change.request.model.clone(),
+            phase: change.state_name().to_owned(),
+            command: name.to_owned(),
+            allowed: Vec::new(),
+        });
+    }
+    policy
+        .permissions
+        .check(name, ctx.actor)
+        .map_err(|reason| Error::Denied {
+            command: name.to_owned(),
+            reason,
+        })?;
+    let required = |value: &str, field: &'static str| {
+        if value.trim().is_empty() {
+            Err(Error::MissingField {
+                command: name,
+                field,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    if let Command::AddTask {
+        kind,
+        description,
+        window,
+        pending,
+        ..
+    } = command
+    {
+        if change.task(id).is_some() {
+            return Err(Error::DuplicateTask { task: id });
+        }
+        required(description, "description")?;
+        if let Some(w) = window {
+            if w.end <= w.start {
+                return Err(Error::InvalidWindow {
+                    start: w.start,
+                    end: w.end,
+                });
+            }
+            let inside = change
+                .window
+                .is_some_and(|c| c.start <= w.start && w.end <= c.end);
+            if *kind == TaskKind::Implementation && !inside {
+                return Err(Error::TaskOutsideWindow {
+                    task: id,
+                    change: change.window,
+                });
+            }
+        }
+        let state = if *pending {
+            TaskState::Pending
+        } else {
+            TaskState::Open
+        };
+        // A task added to a change on hold is on hold with it.
+        let hold = change.on_hold.as_ref().map(|reason| TaskHold {
+            reason: reason.clone(),
+            from_change: true,
+        });
+        let task = Task {
+            id,
+            kind: *kind,
+            description: description.clone(),
+            window: *window,
+            state,
+            hold,
+        };
+        return Ok(Some(vec![Event::TaskAdded { at, by, task }]));
+    }
+    let task = change.task(id).ok_or(Error::UnknownTask { task: id })?;
+    if !task.state.is_active() {
+        return Err(Error::TaskFinished {
+            task: id,
+            state: task.state.name(),
+        });
+    }
+    let on_hold = |task: &Task| match &task.hold {
+        Some(hold) => Err(Error::TaskOnHold {
+            task: id,
+            reason: hold.reason.clone(),
+        }),
+        None => Ok(()),
+    };
+    let event = match command {
+        Command::StartTask { .. } => {
+            on_hold(task)?;
+            if task.state == TaskState::InProgress {
+                return Ok(Some(Vec::new()));
+            }
+            Event::TaskStarted { at, by, task: id }
+        }
+        Command::CloseTask { code, notes, .. } => {
+            on_hold(task)?;
+            required(code, "close code")?;
+            required(notes, "close notes")?;
+            let known: Vec<String> = policy
+                .close_codes
+                .iter()
+                .flat_map(|c| c.codes.iter().cloned())
+                .collect();
+            if !known.is_empty() && !known.contains(code) {
+                return Err(Error::UnknownTaskCloseCode {
+                    code: code.clone(),
+                    allowed: known,
+                });
+            }
+            Event::TaskClosed {
+                at,
+                by,
+                task: id,
+                code: code.clone(),
+                notes: notes.clone(),
+            }
+        }
+        Command::CancelTask { reason, .. } => {
+            required(reason, "reason")?;
+            Event::TaskCanceled {
+                at,
+                by,
+                task: id,
+                reason: reason.clone(),
+            }
+        }
+        Command::HoldTask { reason, .. } => {
+            required(reason, "reason")?;
+            on_hold(task)?;
+            Event::TaskPutOnHold {
+                at,
+                by,
+                task: id,
+                reason: reason.clone(),
+            }
+        }
+        Command::ResumeTask { .. } => match &task.hold {
+            None => return Err(Error::TaskNotOnHold { task: id }),
+            // The change's own hold is lifted with the change.
+            Some(hold) if hold.from_change => {
+                return Err(Error::TaskHeldByChange { task: id });
+            }
+            Some(_) => Event::TaskResumed { at, by, task: id },
+        },
+        _ => return Ok(None),
+    };
+    Ok(Some(vec![event]))
+}
+
 use crate::model::Request;
 
 /// Folds one event into the state. Total: it never fails and checks no rules (`decide` did),
@@ -726,6 +917,7 @@ pub fn evolve(state: State, event: &Event) -> State {
                 cancel_reason: None,
                 opened_at: *at,
                 updated_at: *at,
+                tasks: Vec::new(),
             })),
             _ => State::Unraised,
         },
@@ -788,13 +980,77 @@ fn apply(change: &mut Change, event: &Event) {
             change.state_name = None;
             change.review = Some(review.clone());
         }
-        Event::PutOnHold { reason, .. } => change.on_hold = Some(reason.clone()),
-        Event::Resumed { .. } => change.on_hold = None,
+        Event::PutOnHold { reason, .. } => {
+            change.on_hold = Some(reason.clone());
+            // Active tasks not on hold by hand take the change's hold and reason.
+            for task in change.tasks.iter_mut().filter(|t| t.state.is_active()) {
+                if task.hold.as_ref().is_none_or(|h| h.from_change) {
+                    task.hold = Some(TaskHold {
+                        reason: reason.clone(),
+                        from_change: true,
+                    });
+                }
+            }
+        }
+        Event::Resumed { .. } => {
+            change.on_hold = None;
+            // Holds copied from the change are cleared; holds set by hand stay.
+            for task in &mut change.tasks {
+                if task.hold.as_ref().is_some_and(|h| h.from_change) {
+                    task.hold = None;
+                }
+            }
+        }
         Event::Canceled { reason, .. } => {
             change.stage = Phase::Canceled;
             change.state_name = None;
             change.on_hold = None;
             change.cancel_reason = Some(reason.clone());
+            // Its active tasks are canceled with it.
+            for task in change.tasks.iter_mut().filter(|t| t.state.is_active()) {
+                task.state = TaskState::Canceled {
+                    reason: reason.clone(),
+                };
+                task.hold = None;
+            }
+        }
+        Event::TaskAdded { task, .. } => change.tasks.push(task.clone()),
+        Event::TaskStarted { task, .. } => {
+            if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
+                t.state = TaskState::InProgress;
+            }
+        }
+        Event::TaskClosed {
+            task, code, notes, ..
+        } => {
+            if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
+                t.state = TaskState::Closed {
+                    code: code.clone(),
+                    notes: notes.clone(),
+                };
+                t.hold = None;
+            }
+        }
+        Event::TaskCanceled { task, reason, .. } => {
+            if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
+                t.state = TaskState::Canceled {
+                    reason: reason.clone(),
+                };
+                t.hold = None;
+            }
+        }
+        Event::TaskPutOnHold { task, reason, .. } => {
+            if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
+                t.hold = Some(TaskHold {
+                    reason: reason.clone(),
+                    from_change: false,
+                });
+            }
+        }
+        Event::TaskResumed { task, .. } => {
+            if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
+                t.hold = None;
+            }
         }
     }
     change.updated_at = event.at();

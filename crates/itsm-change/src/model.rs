@@ -238,6 +238,12 @@ pub struct Change {
     pub(crate) cancel_reason: Option<String>,
     pub(crate) opened_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    /// Its tasks, in the order they were added.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub(crate) tasks: Vec<crate::task::Task>,
 }
 
 impl Change {
@@ -293,6 +299,18 @@ impl Change {
     /// When the last event happened.
     pub fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
+    }
+    /// Its tasks, in the order they were added.
+    pub fn tasks(&self) -> &[crate::task::Task] {
+        &self.tasks
+    }
+    /// The task with this id, if it is on the change.
+    pub fn task(&self, id: crate::task::TaskId) -> Option<&crate::task::Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+    /// The tasks still active (neither closed nor canceled).
+    pub fn active_tasks(&self) -> impl Iterator<Item = &crate::task::Task> + '_ {
+        self.tasks.iter().filter(|t| t.state.is_active())
     }
 }
 

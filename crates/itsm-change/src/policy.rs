@@ -181,7 +181,8 @@ impl ChangeModel {
 
     /// The commands the state named `state` accepts, in [`Command::NAMES`](crate::Command)
     /// order: its transitions, and `retype` in a state of the new phase (which a change
-    /// whose approval was requested still refuses).
+    /// whose approval was requested still refuses). The task commands are not listed: they
+    /// act on a task, and every state but closed and canceled accepts them.
     pub fn commands_in(&self, state: &str) -> Vec<&'static str> {
         let table = self.transitions();
         let new = self
@@ -626,7 +627,16 @@ impl Policy {
             .allow("close", [manager.clone()])
             .allow("put_on_hold", [manager.clone()])
             .allow("resume", [manager.clone()])
-            .allow("cancel", [requester, manager]);
+            .allow("cancel", [requester.clone(), manager.clone()])
+            .allow(
+                "add_task",
+                [requester, manager.clone(), implementer.clone()],
+            )
+            .allow("start_task", [implementer.clone(), manager.clone()])
+            .allow("close_task", [implementer.clone(), manager.clone()])
+            .allow("cancel_task", [manager.clone()])
+            .allow("hold_task", [implementer.clone(), manager.clone()])
+            .allow("resume_task", [implementer, manager]);
         let codes = |outcome, codes: &[&str]| CloseCodes {
             outcome,
             codes: codes.iter().map(|c| (*c).to_owned()).collect(),

@@ -149,6 +149,12 @@ fn types(events: &[Event]) -> Vec<String> {
                 Event::Resumed { .. } => "resumed",
                 Event::Entered { .. } => "entered",
                 Event::Retyped { .. } => "retyped",
+                Event::TaskAdded { .. } => "task_added",
+                Event::TaskStarted { .. } => "task_started",
+                Event::TaskClosed { .. } => "task_closed",
+                Event::TaskCanceled { .. } => "task_canceled",
+                Event::TaskPutOnHold { .. } => "task_put_on_hold",
+                Event::TaskResumed { .. } => "task_resumed",
                 Event::Canceled { .. } => "canceled",
             }
             .to_owned()

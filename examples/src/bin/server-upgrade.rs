@@ -17,7 +17,7 @@ use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 use itsm_change::{
     Actor, CalendarCheck, ChangeId, Command, ConfigItemId, Context, Event, Impact, Models, Phase,
     Policy, Request, ReviewOutcome, RiskCondition, RiskFacts, RiskLevel, RiskRule, Role, State,
-    UserId, Window, decide,
+    TaskId, TaskKind, UserId, Window, decide,
 };
 use itsm_core::GroupId;
 use itsm_graph::{Graph, GraphSpec, Scenario};
@@ -255,9 +255,60 @@ fn run() -> Res<()> {
     };
     step("approval by ana", approve(), &ana, t0 + Duration::hours(20))?;
     step("approval by ben", approve(), &ben, t0 + Duration::hours(21))?;
+    // The work as change tasks: the implementation within the window, then a test.
+    let (upgrade, smoke) = (
+        TaskId::from_u128(0x7A5C_0001),
+        TaskId::from_u128(0x7A5C_0002),
+    );
+    step(
+        "add_task",
+        Command::AddTask {
+            task: upgrade,
+            kind: TaskKind::Implementation,
+            description: "upgrade the kernel on db-vm-1".into(),
+            window: Some(window),
+            pending: false,
+        },
+        &manager,
+        t0 + Duration::hours(22),
+    )?;
+    step(
+        "add_task",
+        Command::AddTask {
+            task: smoke,
+            kind: TaskKind::Testing,
+            description: "smoke-test the database".into(),
+            window: None,
+            pending: true,
+        },
+        &manager,
+        t0 + Duration::hours(22),
+    )?;
 
-    println!("\n== 5. Implemented, reviewed, closed");
+    println!("\n== 5. Implemented (tasks closed), reviewed, closed");
     step("implement", Command::Implement, &implementer, window.start)?;
+    for (task, from, to, notes) in [
+        (upgrade, 0, 60, "kernel 6.8 installed, host rebooted"),
+        (smoke, 60, 90, "queries and replication checked"),
+    ] {
+        let at = |minutes| window.start + Duration::minutes(minutes);
+        step(
+            "start_task",
+            Command::StartTask { task },
+            &implementer,
+            at(from),
+        )?;
+        step(
+            "close_task",
+            Command::CloseTask {
+                task,
+                code: "successful".into(),
+                notes: notes.into(),
+            },
+            &implementer,
+            at(to),
+        )?;
+    }
     step("complete", Command::Complete, &implementer, window.end)?;
     step(
         "close",
@@ -296,6 +347,14 @@ fn humanize(text: &str) -> String {
     names.push((ChangeId::from_u128(41).to_string(), "CHG41".to_owned()));
     names.push((ChangeId::from_u128(42).to_string(), "CHG42".to_owned()));
     names.push((CAB.to_string(), "CAB".to_owned()));
+    names.push((
+        TaskId::from_u128(0x7A5C_0001).to_string(),
+        "CTASK1".to_owned(),
+    ));
+    names.push((
+        TaskId::from_u128(0x7A5C_0002).to_string(),
+        "CTASK2".to_owned(),
+    ));
     names
         .iter()
         .fold(text.to_owned(), |text, (id, name)| text.replace(id, name))
@@ -338,6 +397,12 @@ fn describe_raw(event: &Event) -> String {
         Event::Canceled { reason, .. } => format!("canceled: {reason}"),
         Event::Entered { state, phase, .. } => format!("entered: {state} ({phase})"),
         Event::Retyped { model, .. } => format!("retyped: now a {model} change"),
+        Event::TaskAdded { task, .. } => format!("task added: {}", task.description),
+        Event::TaskStarted { task, .. } => format!("task {task} started"),
+        Event::TaskClosed { task, code, .. } => format!("task {task} closed: {code}"),
+        Event::TaskCanceled { task, reason, .. } => format!("task {task} canceled: {reason}"),
+        Event::TaskPutOnHold { task, reason, .. } => format!("task {task} on hold: {reason}"),
+        Event::TaskResumed { task, .. } => format!("task {task} off hold"),
         Event::Approval { event } => format!("approval: {} by {}", event.name(), event.by()),
     }
 }
