@@ -241,12 +241,7 @@ fn decide_raised(
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, Error> {
     let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
-    if at < change.updated_at {
-        return Err(Error::ClockWentBackwards {
-            last: change.updated_at,
-            now: at,
-        });
-    }
+    check_clock(change, at)?;
     let model = model_of(policy, &change.request.model)?;
     let phase = change.stage;
     let here = change.state_name();
@@ -610,13 +605,7 @@ fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
             allowed: vec!["raise".to_owned()],
         });
     };
-    ctx.policy
-        .permissions
-        .check("raise", ctx.actor)
-        .map_err(|reason| Error::Denied {
-            command: "raise".to_owned(),
-            reason,
-        })?;
+    permit(ctx, "raise")?;
     let model = model_of(ctx.policy, &request.model)?;
     check_template(model, request.template.as_ref())?;
     if request.description.is_empty() {
@@ -631,17 +620,41 @@ fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
         request: Arc::new(Request::clone(request)),
     }];
     // A vendor's first state under its own name (`draft`, say) is entered at once.
-    if let Some(first) = model.states.first() {
-        if first.name != first.phase.name() {
-            events.push(Event::Entered {
-                at: ctx.now,
-                by: ctx.actor.user,
-                state: first.name.clone(),
-                phase: first.phase,
-            });
-        }
-    }
+    events.extend(enter_first(model, ctx));
     Ok(events)
+}
+
+/// Refuses a `now` earlier than the change's last event.
+fn check_clock(change: &Change, at: DateTime<Utc>) -> Result<(), Error> {
+    if at < change.updated_at {
+        return Err(Error::ClockWentBackwards {
+            last: change.updated_at,
+            now: at,
+        });
+    }
+    Ok(())
+}
+
+/// The policy's permission for the command named `name`.
+fn permit(ctx: &Context<'_>, name: &str) -> Result<(), Error> {
+    ctx.policy
+        .permissions
+        .check(name, ctx.actor)
+        .map_err(|reason| Error::Denied {
+            command: name.to_owned(),
+            reason,
+        })
+}
+
+/// `entered` for a model whose first state has a name of its own (`draft`, say).
+fn enter_first(model: &ChangeModel, ctx: &Context<'_>) -> Option<Event> {
+    let first = model.states.first()?;
+    (first.name != first.phase.name()).then(|| Event::Entered {
+        at: ctx.now,
+        by: ctx.actor.user,
+        state: first.name.clone(),
+        phase: first.phase,
+    })
 }
 
 /// Refuses a template the model does not list when the model requires one.
@@ -667,19 +680,8 @@ fn retype(
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, Error> {
     let (at, by) = (ctx.now, ctx.actor.user);
-    if at < change.updated_at {
-        return Err(Error::ClockWentBackwards {
-            last: change.updated_at,
-            now: at,
-        });
-    }
-    ctx.policy
-        .permissions
-        .check("retype", ctx.actor)
-        .map_err(|reason| Error::Denied {
-            command: "retype".to_owned(),
-            reason,
-        })?;
+    check_clock(change, at)?;
+    permit(ctx, "retype")?;
     let why = if change.stage != Phase::New {
         Some("submitted")
     } else if change.approval.is_some() {
@@ -706,16 +708,7 @@ fn retype(
         template: template.cloned(),
     }];
     // The new model's first state under its own name, as `raise` enters it.
-    if let Some(first) = model.states.first() {
-        if first.name != first.phase.name() {
-            events.push(Event::Entered {
-                at,
-                by,
-                state: first.name.clone(),
-                phase: first.phase,
-            });
-        }
-    }
+    events.extend(enter_first(model, ctx));
     Ok(events)
 }
 
@@ -738,12 +731,7 @@ fn task_command(
     };
     let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
     let name = command.name();
-    if at < change.updated_at {
-        return Err(Error::ClockWentBackwards {
-            last: change.updated_at,
-            now: at,
-        });
-    }
+    check_clock(change, at)?;
     if change.stage.is_terminal() {
         return Err(Error::NotAllowed {
             model: change.request.model.clone(),
@@ -752,13 +740,7 @@ fn task_command(
             allowed: Vec::new(),
         });
     }
-    policy
-        .permissions
-        .check(name, ctx.actor)
-        .map_err(|reason| Error::Denied {
-            command: name.to_owned(),
-            reason,
-        })?;
+    permit(ctx, name)?;
     let required = |value: &str, field: &'static str| {
         if value.trim().is_empty() {
             Err(Error::MissingField {
