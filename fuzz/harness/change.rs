@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_change::{
-    Actor, ChangeId, ChangeModel, Command, ConfigItemId, Context, Event, Impact, ModelState,
-    Models, Phase, Policy, Request, ReviewOutcome, RiskFacts, Role, State, TaskId, TaskKind,
-    UserId, Window, decide, evolve,
+    Actor, ChangeId, ChangeModel, ChangeTaskId, ChangeTaskKind, Command, ConfigItemId, Context,
+    Event, Impact, ModelState, Models, Phase, Policy, Request, ReviewOutcome, RiskFacts, Role,
+    State, UserId, Window, decide, evolve,
 };
 
 #[path = "bytes.rs"]
@@ -111,12 +111,12 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
                 task: task_id(b),
                 kind: b.choose(
                     &[
-                        TaskKind::Planning,
-                        TaskKind::Implementation,
-                        TaskKind::Testing,
-                        TaskKind::Review,
+                        ChangeTaskKind::Planning,
+                        ChangeTaskKind::Implementation,
+                        ChangeTaskKind::Testing,
+                        ChangeTaskKind::Review,
                     ],
-                    TaskKind::Planning,
+                    ChangeTaskKind::Planning,
                 ),
                 description: b.text(&["do it", ""]),
                 window: b.flag().then(|| Window::new(start, end)),
@@ -143,8 +143,8 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
 }
 
 /// One of three task ids.
-fn task_id(b: &mut Bytes<'_>) -> TaskId {
-    TaskId::from_u128(1 + b.pick(3) as u128)
+fn task_id(b: &mut Bytes<'_>) -> ChangeTaskId {
+    ChangeTaskId::from_u128(1 + b.pick(3) as u128)
 }
 
 /// ServiceNow's policy plus `itop`, a model with a vendor's states (two in assessment, a

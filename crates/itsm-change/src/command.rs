@@ -76,10 +76,10 @@ pub enum Command {
     /// Add a task to the change (not once it is closed or canceled).
     AddTask {
         /// The new task's id (made by the host; unique on the change).
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// What it is for.
         #[cfg_attr(feature = "serde", serde(default))]
-        kind: crate::task::TaskKind,
+        kind: crate::task::ChangeTaskKind,
         /// What is to be done (required).
         description: String,
         /// Its planned window; an implementation task's must lie within the change's.
@@ -92,13 +92,13 @@ pub enum Command {
     /// Start work on a pending or open task.
     StartTask {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// Close a task with a close code (from the policy's close codes) and notes; it cannot
     /// be reopened.
     CloseTask {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// The close code.
         code: String,
         /// The close notes (required).
@@ -107,21 +107,21 @@ pub enum Command {
     /// Cancel a task that is no longer needed.
     CancelTask {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// Why (required).
         reason: String,
     },
     /// Put a task on hold by hand (kept when its change goes on or off hold).
     HoldTask {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// Why (required).
         reason: String,
     },
     /// Take a task off hold.
     ResumeTask {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// Change the change's type (its model, and the template a standard change comes from)
     /// while it is new and no approval was ever requested: ServiceNow's fields are editable

@@ -52,19 +52,19 @@ pub enum Error {
     #[error("change task {task} is not on this change")]
     UnknownTask {
         /// The task named.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// A task with this id is already on the change.
     #[error("change task {task} is already on this change; task ids must be unique")]
     DuplicateTask {
         /// The task named.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// The task is closed or canceled: it never moves again.
     #[error("change task {task} is {state}; a closed or canceled task cannot change")]
     TaskFinished {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// Its state's name.
         state: &'static str,
     },
@@ -72,7 +72,7 @@ pub enum Error {
     #[error("change task {task} is on hold ({}); take it off hold or cancel it", Quoted(.reason))]
     TaskOnHold {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// Why it is on hold.
         reason: String,
     },
@@ -80,19 +80,19 @@ pub enum Error {
     #[error("change task {task} is not on hold")]
     TaskNotOnHold {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// The task is on hold because its change is: it comes off hold with the change.
     #[error("change task {task} is on hold with its change; take the change off hold (`resume`)")]
     TaskHeldByChange {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// An implementation task's window does not lie within the change's planned window.
     #[error("implementation task {task} must be planned within the change's window{}", match .change { Some(w) => format!(" ({} to {})", w.start, w.end), None => "; plan the change first".to_owned() })]
     TaskOutsideWindow {
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// The change's window, if planned.
         change: Option<crate::model::Window>,
     },
@@ -108,7 +108,7 @@ pub enum Error {
     #[error("the change has {} active task(s) ({}); close or cancel them before closing the change", .tasks.len(), task_list(.tasks))]
     OpenTasks {
         /// The active tasks.
-        tasks: Vec<crate::task::TaskId>,
+        tasks: Vec<crate::task::ChangeTaskId>,
     },
     /// `retype` outside the new phase, or after an approval was requested.
     #[error("`retype` needs a new change whose approval was never requested (its type is read-only once {why}); the change is in `{}`", Quoted(.state))]
@@ -264,7 +264,7 @@ fn names<T: std::fmt::Display>(values: &[T]) -> String {
 }
 
 /// At most five task ids, then how many more.
-fn task_list(tasks: &[crate::task::TaskId]) -> String {
+fn task_list(tasks: &[crate::task::ChangeTaskId]) -> String {
     let mut out: Vec<String> = tasks.iter().take(5).map(ToString::to_string).collect();
     if tasks.len() > 5 {
         out.push(format!("and {} more", tasks.len() - 5));

@@ -164,7 +164,7 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The task as added (pending or open).
-        task: crate::task::Task,
+        task: crate::task::ChangeTask,
     },
     /// Work on a task started.
     TaskStarted {
@@ -173,7 +173,7 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// A task was closed.
     TaskClosed {
@@ -182,7 +182,7 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// The close code.
         code: String,
         /// The close notes.
@@ -195,7 +195,7 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// Why.
         reason: String,
     },
@@ -206,7 +206,7 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
         /// Why.
         reason: String,
     },
@@ -217,7 +217,7 @@ pub enum Event {
         /// Who.
         by: UserId,
         /// The task.
-        task: crate::task::TaskId,
+        task: crate::task::ChangeTaskId,
     },
     /// Withdrawn.
     Canceled {

@@ -92,7 +92,7 @@ pub use risk::{
     AnswerOption, EngineResult, Question, Questionnaire, RiskAssessment, RiskCondition, RiskFacts,
     RiskLevel, RiskPolicy, RiskRule,
 };
-pub use task::{Task, TaskHold, TaskId, TaskKind, TaskState};
+pub use task::{ChangeTask, ChangeTaskHold, ChangeTaskId, ChangeTaskKind, ChangeTaskState};
 pub use timeline::timeline;
 
 /// The date and time crate of this API, re-exported so that a host needs no second

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Change, Phase, Review, State};
 use crate::policy::{ChangeModel, ConflictHandling, Policy, on_path};
-use crate::task::{Task, TaskHold, TaskId, TaskKind, TaskState};
+use crate::task::{ChangeTask, ChangeTaskHold, ChangeTaskId, ChangeTaskKind, ChangeTaskState};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the
 /// policy, and (to check planned windows for conflicts) the change calendar. Nothing is read
@@ -450,7 +450,7 @@ fn decide_raised(
                     field: "close code",
                 });
             }
-            let open: Vec<TaskId> = change.active_tasks().map(|t| t.id).collect();
+            let open: Vec<ChangeTaskId> = change.active_tasks().map(|t| t.id).collect();
             if !open.is_empty() {
                 return Err(Error::OpenTasks { tasks: open });
             }
@@ -773,7 +773,7 @@ fn task_command(
             let inside = change
                 .window
                 .is_some_and(|c| c.start <= w.start && w.end <= c.end);
-            if *kind == TaskKind::Implementation && !inside {
+            if *kind == ChangeTaskKind::Implementation && !inside {
                 return Err(Error::TaskOutsideWindow {
                     task: id,
                     change: change.window,
@@ -781,16 +781,16 @@ fn task_command(
             }
         }
         let state = if *pending {
-            TaskState::Pending
+            ChangeTaskState::Pending
         } else {
-            TaskState::Open
+            ChangeTaskState::Open
         };
         // A task added to a change on hold is on hold with it.
-        let hold = change.on_hold.as_ref().map(|reason| TaskHold {
+        let hold = change.on_hold.as_ref().map(|reason| ChangeTaskHold {
             reason: reason.clone(),
             from_change: true,
         });
-        let task = Task {
+        let task = ChangeTask {
             id,
             kind: *kind,
             description: description.clone(),
@@ -807,7 +807,7 @@ fn task_command(
             state: task.state.name(),
         });
     }
-    let on_hold = |task: &Task| match &task.hold {
+    let on_hold = |task: &ChangeTask| match &task.hold {
         Some(hold) => Err(Error::TaskOnHold {
             task: id,
             reason: hold.reason.clone(),
@@ -817,7 +817,7 @@ fn task_command(
     let event = match command {
         Command::StartTask { .. } => {
             on_hold(task)?;
-            if task.state == TaskState::InProgress {
+            if task.state == ChangeTaskState::InProgress {
                 return Ok(Some(Vec::new()));
             }
             Event::TaskStarted { at, by, task: id }
@@ -967,7 +967,7 @@ fn apply(change: &mut Change, event: &Event) {
             // Active tasks not on hold by hand take the change's hold and reason.
             for task in change.tasks.iter_mut().filter(|t| t.state.is_active()) {
                 if task.hold.as_ref().is_none_or(|h| h.from_change) {
-                    task.hold = Some(TaskHold {
+                    task.hold = Some(ChangeTaskHold {
                         reason: reason.clone(),
                         from_change: true,
                     });
@@ -990,7 +990,7 @@ fn apply(change: &mut Change, event: &Event) {
             change.cancel_reason = Some(reason.clone());
             // Its active tasks are canceled with it.
             for task in change.tasks.iter_mut().filter(|t| t.state.is_active()) {
-                task.state = TaskState::Canceled {
+                task.state = ChangeTaskState::Canceled {
                     reason: reason.clone(),
                 };
                 task.hold = None;
@@ -999,14 +999,14 @@ fn apply(change: &mut Change, event: &Event) {
         Event::TaskAdded { task, .. } => change.tasks.push(task.clone()),
         Event::TaskStarted { task, .. } => {
             if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
-                t.state = TaskState::InProgress;
+                t.state = ChangeTaskState::InProgress;
             }
         }
         Event::TaskClosed {
             task, code, notes, ..
         } => {
             if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
-                t.state = TaskState::Closed {
+                t.state = ChangeTaskState::Closed {
                     code: code.clone(),
                     notes: notes.clone(),
                 };
@@ -1015,7 +1015,7 @@ fn apply(change: &mut Change, event: &Event) {
         }
         Event::TaskCanceled { task, reason, .. } => {
             if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
-                t.state = TaskState::Canceled {
+                t.state = ChangeTaskState::Canceled {
                     reason: reason.clone(),
                 };
                 t.hold = None;
@@ -1023,7 +1023,7 @@ fn apply(change: &mut Change, event: &Event) {
         }
         Event::TaskPutOnHold { task, reason, .. } => {
             if let Some(t) = change.tasks.iter_mut().find(|t| t.id == *task) {
-                t.hold = Some(TaskHold {
+                t.hold = Some(ChangeTaskHold {
                     reason: reason.clone(),
                     from_change: false,
                 });

@@ -243,7 +243,7 @@ pub struct Change {
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
-    pub(crate) tasks: Vec<crate::task::Task>,
+    pub(crate) tasks: Vec<crate::task::ChangeTask>,
 }
 
 impl Change {
@@ -301,15 +301,15 @@ impl Change {
         self.updated_at
     }
     /// Its tasks, in the order they were added.
-    pub fn tasks(&self) -> &[crate::task::Task] {
+    pub fn tasks(&self) -> &[crate::task::ChangeTask] {
         &self.tasks
     }
     /// The task with this id, if it is on the change.
-    pub fn task(&self, id: crate::task::TaskId) -> Option<&crate::task::Task> {
+    pub fn task(&self, id: crate::task::ChangeTaskId) -> Option<&crate::task::ChangeTask> {
         self.tasks.iter().find(|t| t.id == id)
     }
     /// The tasks still active (neither closed nor canceled).
-    pub fn active_tasks(&self) -> impl Iterator<Item = &crate::task::Task> + '_ {
+    pub fn active_tasks(&self) -> impl Iterator<Item = &crate::task::ChangeTask> + '_ {
         self.tasks.iter().filter(|t| t.state.is_active())
     }
 }

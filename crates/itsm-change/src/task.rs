@@ -5,7 +5,7 @@ use crate::model::Window;
 
 itsm_core::id_type!(
     /// A change task's id (made by the host).
-    TaskId
+    ChangeTaskId
 );
 
 /// What a task is for (ServiceNow's change task types).
@@ -13,7 +13,7 @@ itsm_core::id_type!(
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum TaskKind {
+pub enum ChangeTaskKind {
     /// Planning and preparing the change (the default).
     #[default]
     Planning,
@@ -30,7 +30,7 @@ pub enum TaskKind {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "state", rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub enum TaskState {
+pub enum ChangeTaskState {
     /// Not yet ready (waiting for a predecessor or its start).
     Pending,
     /// Ready, not started.
@@ -51,21 +51,24 @@ pub enum TaskState {
     },
 }
 
-impl TaskState {
+impl ChangeTaskState {
     /// The state's name: `pending`, `open`, `in_progress`, `closed`, `canceled`.
     pub const fn name(&self) -> &'static str {
         match self {
-            TaskState::Pending => "pending",
-            TaskState::Open => "open",
-            TaskState::InProgress => "in_progress",
-            TaskState::Closed { .. } => "closed",
-            TaskState::Canceled { .. } => "canceled",
+            ChangeTaskState::Pending => "pending",
+            ChangeTaskState::Open => "open",
+            ChangeTaskState::InProgress => "in_progress",
+            ChangeTaskState::Closed { .. } => "closed",
+            ChangeTaskState::Canceled { .. } => "canceled",
         }
     }
 
     /// Whether the task is still active (not closed nor canceled).
     pub const fn is_active(&self) -> bool {
-        !matches!(self, TaskState::Closed { .. } | TaskState::Canceled { .. })
+        !matches!(
+            self,
+            ChangeTaskState::Closed { .. } | ChangeTaskState::Canceled { .. }
+        )
     }
 }
 
@@ -73,7 +76,7 @@ impl TaskState {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct TaskHold {
+pub struct ChangeTaskHold {
     /// Why.
     pub reason: String,
     /// `true`: copied from the change when it went on hold (cleared when the change is taken
@@ -85,17 +88,17 @@ pub struct TaskHold {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-pub struct Task {
+pub struct ChangeTask {
     /// Its id.
-    pub id: TaskId,
+    pub id: ChangeTaskId,
     /// What it is for.
-    pub kind: TaskKind,
+    pub kind: ChangeTaskKind,
     /// What is to be done.
     pub description: String,
     /// Its planned window, if any.
     pub window: Option<Window>,
     /// Where it is.
-    pub state: TaskState,
+    pub state: ChangeTaskState,
     /// Whether it is on hold, and why.
-    pub hold: Option<TaskHold>,
+    pub hold: Option<ChangeTaskHold>,
 }

@@ -6,8 +6,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_change::{
-    Actor, ChangeId, Command, Context, Error, Event, Phase, Policy, Request, ReviewOutcome, Role,
-    State, TaskHold, TaskId, TaskKind, TaskState, UserId, Window, decide,
+    Actor, ChangeId, ChangeTaskHold, ChangeTaskId, ChangeTaskKind, ChangeTaskState, Command,
+    Context, Error, Event, Phase, Policy, Request, ReviewOutcome, Role, State, UserId, Window,
+    decide,
 };
 
 fn t(hours: i64) -> DateTime<Utc> {
@@ -22,9 +23,9 @@ fn implementer() -> Actor {
     Actor::new(UserId::from_u128(3), [Role::new("implementer").unwrap()])
 }
 
-const A: TaskId = TaskId::from_u128(0xA);
-const B: TaskId = TaskId::from_u128(0xB);
-const C: TaskId = TaskId::from_u128(0xC);
+const A: ChangeTaskId = ChangeTaskId::from_u128(0xA);
+const B: ChangeTaskId = ChangeTaskId::from_u128(0xB);
+const C: ChangeTaskId = ChangeTaskId::from_u128(0xC);
 
 /// A standard change with a window from hour 48 to hour 52, scheduled at hour 1.
 fn scheduled() -> State {
@@ -68,7 +69,7 @@ fn refused(state: &State, h: i64, actor: &Actor, command: Command) -> Error {
     decide(state, &command, &Context::new(t(h), actor, &policy)).unwrap_err()
 }
 
-fn add(task: TaskId, kind: TaskKind, window: Option<Window>) -> Command {
+fn add(task: ChangeTaskId, kind: ChangeTaskKind, window: Option<Window>) -> Command {
     Command::AddTask {
         task,
         kind,
@@ -78,15 +79,15 @@ fn add(task: TaskId, kind: TaskKind, window: Option<Window>) -> Command {
     }
 }
 
-fn task_state(state: &State, id: TaskId) -> TaskState {
+fn task_state(state: &State, id: ChangeTaskId) -> ChangeTaskState {
     state.change().unwrap().task(id).unwrap().state.clone()
 }
 
-fn hold_of(state: &State, id: TaskId) -> Option<TaskHold> {
+fn hold_of(state: &State, id: ChangeTaskId) -> Option<ChangeTaskHold> {
     state.change().unwrap().task(id).unwrap().hold.clone()
 }
 
-fn close_task(task: TaskId) -> Command {
+fn close_task(task: ChangeTaskId) -> Command {
     Command::CloseTask {
         task,
         code: "successful".into(),
@@ -105,15 +106,15 @@ fn servicenow_a_task_goes_pending_to_closed_and_never_back() {
         &manager(),
         Command::AddTask {
             task: A,
-            kind: TaskKind::Testing,
+            kind: ChangeTaskKind::Testing,
             description: "smoke test".into(),
             window: None,
             pending: true,
         },
     );
-    assert_eq!(task_state(&s, A), TaskState::Pending);
+    assert_eq!(task_state(&s, A), ChangeTaskState::Pending);
     run(&mut s, 3, &implementer(), Command::StartTask { task: A });
-    assert_eq!(task_state(&s, A), TaskState::InProgress);
+    assert_eq!(task_state(&s, A), ChangeTaskState::InProgress);
     let no_notes = Command::CloseTask {
         task: A,
         code: "successful".into(),
@@ -142,7 +143,7 @@ fn servicenow_a_task_goes_pending_to_closed_and_never_back() {
     run(&mut s, 4, &implementer(), close_task(A));
     assert_eq!(
         task_state(&s, A),
-        TaskState::Closed {
+        ChangeTaskState::Closed {
             code: "successful".into(),
             notes: "patched".into()
         }
@@ -163,7 +164,7 @@ fn servicenow_a_task_goes_pending_to_closed_and_never_back() {
         );
     }
     assert_eq!(
-        refused(&s, 5, &manager(), add(A, TaskKind::Planning, None)),
+        refused(&s, 5, &manager(), add(A, ChangeTaskKind::Planning, None)),
         Error::DuplicateTask { task: A }
     );
     assert_eq!(
@@ -182,7 +183,7 @@ fn servicenow_an_implementation_task_is_planned_within_the_change() {
             &s,
             2,
             &manager(),
-            add(A, TaskKind::Implementation, Some(outside))
+            add(A, ChangeTaskKind::Implementation, Some(outside))
         ),
         Error::TaskOutsideWindow {
             task: A,
@@ -194,13 +195,17 @@ fn servicenow_an_implementation_task_is_planned_within_the_change() {
         &mut s,
         2,
         &manager(),
-        add(B, TaskKind::Testing, Some(outside)),
+        add(B, ChangeTaskKind::Testing, Some(outside)),
     );
     run(
         &mut s,
         2,
         &manager(),
-        add(A, TaskKind::Implementation, Some(Window::new(t(48), t(50)))),
+        add(
+            A,
+            ChangeTaskKind::Implementation,
+            Some(Window::new(t(48), t(50))),
+        ),
     );
     assert_eq!(s.change().unwrap().tasks().len(), 2);
 }
@@ -210,8 +215,18 @@ fn servicenow_an_implementation_task_is_planned_within_the_change() {
 #[test]
 fn servicenow_the_changes_hold_is_copied_to_its_active_tasks() {
     let mut s = scheduled();
-    run(&mut s, 2, &manager(), add(A, TaskKind::Planning, None));
-    run(&mut s, 2, &manager(), add(B, TaskKind::Planning, None));
+    run(
+        &mut s,
+        2,
+        &manager(),
+        add(A, ChangeTaskKind::Planning, None),
+    );
+    run(
+        &mut s,
+        2,
+        &manager(),
+        add(B, ChangeTaskKind::Planning, None),
+    );
     run(&mut s, 3, &implementer(), close_task(B));
     run(
         &mut s,
@@ -223,7 +238,7 @@ fn servicenow_the_changes_hold_is_copied_to_its_active_tasks() {
     );
     assert_eq!(
         hold_of(&s, A),
-        Some(TaskHold {
+        Some(ChangeTaskHold {
             reason: "vendor patch late".into(),
             from_change: true
         })
@@ -246,7 +261,12 @@ fn servicenow_the_changes_hold_is_copied_to_its_active_tasks() {
 #[test]
 fn servicenow_a_task_held_by_hand_keeps_its_hold() {
     let mut s = scheduled();
-    run(&mut s, 2, &manager(), add(A, TaskKind::Planning, None));
+    run(
+        &mut s,
+        2,
+        &manager(),
+        add(A, ChangeTaskKind::Planning, None),
+    );
     run(
         &mut s,
         3,
@@ -264,7 +284,7 @@ fn servicenow_a_task_held_by_hand_keeps_its_hold() {
             reason: "freeze".into(),
         },
     );
-    let by_hand = Some(TaskHold {
+    let by_hand = Some(ChangeTaskHold {
         reason: "waiting for access".into(),
         from_change: false,
     });
@@ -283,8 +303,18 @@ fn servicenow_a_task_held_by_hand_keeps_its_hold() {
 #[test]
 fn servicenow_canceling_the_change_cancels_its_active_tasks() {
     let mut s = scheduled();
-    run(&mut s, 2, &manager(), add(A, TaskKind::Planning, None));
-    run(&mut s, 2, &manager(), add(B, TaskKind::Planning, None));
+    run(
+        &mut s,
+        2,
+        &manager(),
+        add(A, ChangeTaskKind::Planning, None),
+    );
+    run(
+        &mut s,
+        2,
+        &manager(),
+        add(B, ChangeTaskKind::Planning, None),
+    );
     run(&mut s, 3, &implementer(), close_task(B));
     run(
         &mut s,
@@ -296,14 +326,14 @@ fn servicenow_canceling_the_change_cancels_its_active_tasks() {
     );
     assert_eq!(
         task_state(&s, A),
-        TaskState::Canceled {
+        ChangeTaskState::Canceled {
             reason: "superseded".into()
         }
     );
-    assert!(matches!(task_state(&s, B), TaskState::Closed { .. }));
+    assert!(matches!(task_state(&s, B), ChangeTaskState::Closed { .. }));
     // Nothing is added to a canceled change.
     assert!(matches!(
-        refused(&s, 5, &manager(), add(C, TaskKind::Planning, None)),
+        refused(&s, 5, &manager(), add(C, ChangeTaskKind::Planning, None)),
         Error::NotAllowed { .. }
     ));
 }
@@ -316,9 +346,13 @@ fn servicenow_a_change_with_open_tasks_cannot_close() {
         &mut s,
         2,
         &manager(),
-        add(A, TaskKind::Implementation, Some(Window::new(t(48), t(50)))),
+        add(
+            A,
+            ChangeTaskKind::Implementation,
+            Some(Window::new(t(48), t(50))),
+        ),
     );
-    run(&mut s, 2, &manager(), add(B, TaskKind::Review, None));
+    run(&mut s, 2, &manager(), add(B, ChangeTaskKind::Review, None));
     run(&mut s, 48, &implementer(), Command::Implement);
     run(&mut s, 49, &implementer(), close_task(A));
     run(&mut s, 50, &implementer(), Command::Complete);

@@ -15,9 +15,9 @@ use std::process::ExitCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
 use itsm_change::{
-    Actor, CalendarCheck, ChangeId, Command, ConfigItemId, Context, Event, Impact, Models, Phase,
-    Policy, Request, ReviewOutcome, RiskCondition, RiskFacts, RiskLevel, RiskRule, Role, State,
-    TaskId, TaskKind, UserId, Window, decide,
+    Actor, CalendarCheck, ChangeId, ChangeTaskId, ChangeTaskKind, Command, ConfigItemId, Context,
+    Event, Impact, Models, Phase, Policy, Request, ReviewOutcome, RiskCondition, RiskFacts,
+    RiskLevel, RiskRule, Role, State, UserId, Window, decide,
 };
 use itsm_core::GroupId;
 use itsm_graph::{Graph, GraphSpec, Scenario};
@@ -257,14 +257,14 @@ fn run() -> Res<()> {
     step("approval by ben", approve(), &ben, t0 + Duration::hours(21))?;
     // The work as change tasks: the implementation within the window, then a test.
     let (upgrade, smoke) = (
-        TaskId::from_u128(0x7A5C_0001),
-        TaskId::from_u128(0x7A5C_0002),
+        ChangeTaskId::from_u128(0x7A5C_0001),
+        ChangeTaskId::from_u128(0x7A5C_0002),
     );
     step(
         "add_task",
         Command::AddTask {
             task: upgrade,
-            kind: TaskKind::Implementation,
+            kind: ChangeTaskKind::Implementation,
             description: "upgrade the kernel on db-vm-1".into(),
             window: Some(window),
             pending: false,
@@ -276,7 +276,7 @@ fn run() -> Res<()> {
         "add_task",
         Command::AddTask {
             task: smoke,
-            kind: TaskKind::Testing,
+            kind: ChangeTaskKind::Testing,
             description: "smoke-test the database".into(),
             window: None,
             pending: true,
@@ -348,11 +348,11 @@ fn humanize(text: &str) -> String {
     names.push((ChangeId::from_u128(42).to_string(), "CHG42".to_owned()));
     names.push((CAB.to_string(), "CAB".to_owned()));
     names.push((
-        TaskId::from_u128(0x7A5C_0001).to_string(),
+        ChangeTaskId::from_u128(0x7A5C_0001).to_string(),
         "CTASK1".to_owned(),
     ));
     names.push((
-        TaskId::from_u128(0x7A5C_0002).to_string(),
+        ChangeTaskId::from_u128(0x7A5C_0002).to_string(),
         "CTASK2".to_owned(),
     ));
     names
