@@ -565,7 +565,14 @@ fn step(
                 incident.major_state(),
                 MajorState::Proposed | MajorState::Accepted
             );
-        if !events.is_empty() && kind != CommandKind::Tick && applies {
+        // (Not after the rejection or demotion the rules would undo.)
+        let undone = events.iter().any(|e| {
+            matches!(
+                e,
+                Event::MajorRejected { .. } | Event::MajorStoodDown { .. }
+            )
+        });
+        if !events.is_empty() && kind != CommandKind::Tick && applies && !undone {
             let view = incident.view();
             let children = incident.links().children.len();
             assert!(

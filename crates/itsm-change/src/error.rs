@@ -68,7 +68,7 @@ pub enum Error {
         /// Its state's name.
         state: &'static str,
     },
-    /// The task is on hold: only canceling it or taking it off hold is allowed.
+    /// The task is on hold by hand: only canceling it or taking it off hold is allowed.
     #[error("change task {task} is on hold ({}); take it off hold or cancel it", Quoted(.reason))]
     TaskOnHold {
         /// The task.
@@ -82,7 +82,8 @@ pub enum Error {
         /// The task.
         task: crate::task::ChangeTaskId,
     },
-    /// The task is on hold because its change is: it comes off hold with the change.
+    /// The task is on hold because its change is: it comes off hold with the change (only
+    /// canceling it is allowed meanwhile).
     #[error("change task {task} is on hold with its change; take the change off hold (`resume`)")]
     TaskHeldByChange {
         /// The task.
@@ -115,7 +116,8 @@ pub enum Error {
     TypeLocked {
         /// The change's state.
         state: String,
-        /// Why the type is locked: `submitted` or `an approval was requested`.
+        /// Why the type is locked: `closed or canceled`, `submitted` or `an approval was
+        /// requested`.
         why: &'static str,
     },
     /// The model needs a pre-approved template and the request names none, or another one.

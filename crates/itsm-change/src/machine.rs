@@ -682,7 +682,9 @@ fn retype(
     let (at, by) = (ctx.now, ctx.actor.user);
     check_clock(change, at)?;
     permit(ctx, "retype")?;
-    let why = if change.stage != Phase::New {
+    let why = if change.stage.is_terminal() {
+        Some("closed or canceled")
+    } else if change.stage != Phase::New {
         Some("submitted")
     } else if change.approval.is_some() {
         Some("an approval was requested")
@@ -808,6 +810,7 @@ fn task_command(
         });
     }
     let on_hold = |task: &ChangeTask| match &task.hold {
+        Some(hold) if hold.from_change => Err(Error::TaskHeldByChange { task: id }),
         Some(hold) => Err(Error::TaskOnHold {
             task: id,
             reason: hold.reason.clone(),
@@ -933,6 +936,8 @@ fn apply(change: &mut Change, event: &Event) {
             });
             change.stage = Phase::New;
             change.state_name = None;
+            // A risk worked out for the previous model no longer applies.
+            change.risk = None;
         }
         Event::RiskAssessed { assessment, .. } => change.risk = Some(assessment.clone()),
         Event::Rejected { .. } => {

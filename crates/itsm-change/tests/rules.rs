@@ -972,3 +972,33 @@ fn servicenow_the_type_changes_only_while_new() {
         Some(itsm_core::ChangeType::Standard)
     );
 }
+
+/// Ours: a risk assessed for a change's previous model is dropped when it is retyped, so the
+/// assessment that lets it leave `assess` is one made for the model it follows; and a
+/// canceled change says so when asked to change type.
+#[test]
+fn retyping_drops_the_previous_risk_and_a_canceled_change_says_so() {
+    let policy = Policy::servicenow();
+    let steps = [step(request("normal").into(), requester())];
+    let (mut state, _) = run(&policy, &steps).unwrap();
+    let who = manager();
+    let ctx = |h| Context::new(t(h), &who, &policy);
+    let events = decide(&state, &Command::Assess(Box::new(facts())), &ctx(1)).unwrap();
+    state.apply(&events);
+    assert!(state.change().unwrap().risk().is_some());
+    let events = decide(&state, &retype("emergency", None), &ctx(2)).unwrap();
+    state.apply(&events);
+    assert_eq!(state.change().unwrap().risk(), None);
+    let cancel = Command::Cancel {
+        reason: "not needed".into(),
+    };
+    let events = decide(&state, &cancel, &ctx(3)).unwrap();
+    state.apply(&events);
+    assert_eq!(
+        decide(&state, &retype("normal", None), &ctx(4)),
+        Err(Error::TypeLocked {
+            state: "canceled".into(),
+            why: "closed or canceled"
+        })
+    );
+}

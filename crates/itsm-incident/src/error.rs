@@ -128,7 +128,7 @@ pub enum Error {
     AlreadyProposed,
     /// Only a proposed candidate can be accepted or rejected.
     #[error(
-        "`{command}` needs a proposed major-incident candidate; the incident's major incident state is `{state}` (propose it first, or declare it directly)"
+        "`{command}` needs a proposed major-incident candidate; the incident's major incident state is `{state}`"
     )]
     NotACandidate {
         /// The command.

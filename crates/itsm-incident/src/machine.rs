@@ -166,11 +166,22 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
 /// proposed nor accepted; the rules in the policy's order (ServiceNow's lowest execution
 /// order first), the first that matches acting and the rest not read. The rule acts only
 /// where the workflow accepts its command (`propose_major` or `declare_major`) in the
-/// incident's state. Nothing is computed
+/// incident's state, and not after the rejection or demotion it would undo (the rules read
+/// such an incident again from its next update). Nothing is computed
 /// when the policy has no trigger rules (ServiceNow's base rules are inactive by default).
 fn apply_triggers(state: &State, events: &mut Vec<Event>, ctx: &Context<'_>) {
     let triggers = &ctx.policy.major_triggers;
     if triggers.is_empty() || events.is_empty() {
+        return;
+    }
+    // A manager's rejection or demotion stands for the command that made it: the rules read
+    // the incident again from its next update.
+    if events.iter().any(|e| {
+        matches!(
+            e,
+            Event::MajorRejected { .. } | Event::MajorStoodDown { .. }
+        )
+    }) {
         return;
     }
     let after = events.iter().fold(state.clone(), evolve);

@@ -334,8 +334,11 @@ fn servicenow_trigger_rules_skip_proposed_and_accepted_incidents() {
     let (accepted, _) = run(&still, &cmd::accept_major(), &mim(), t(2), &policy);
     let (_, events) = run(&accepted, &Command::StartWork, &agent(), t(3), &policy);
     assert_eq!(events.len(), 1, "{events:?}");
-    // Demoted, then updated while still P1: proposed again, as the rule's conditions say.
-    let (demoted, _) = run(&accepted, &cmd::stand_down(), &mim(), t(3), &policy);
+    // Demoted, then updated while still P1: the demotion stands for its own command, and
+    // the next update proposes the incident again, as the rule's conditions say.
+    let (demoted, events) = run(&accepted, &cmd::stand_down(), &mim(), t(3), &policy);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(major_state(&demoted), MajorState::Canceled);
     let (again, _) = run(&demoted, &Command::StartWork, &agent(), t(4), &policy);
     assert_eq!(major_state(&again), MajorState::Proposed);
 }
@@ -477,13 +480,15 @@ fn trigger_rules_follow_the_workflow() {
 fn a_rejection_sticks_when_the_rule_says_so() {
     let sticky: Condition = serde_json::from_str(
         r#"{"all": [{"priority_in": [1]},
-                    {"not": {"field_in": {"field": "major_state", "values": ["rejected"]}}}]}"#,
+                    {"not": {"field_in": {"field": "major_state", "values": ["rejected", "canceled"]}}}]}"#,
     )
     .unwrap();
     for (condition, proposed_again) in [(Condition::PriorityIn(vec![1]), true), (sticky, false)] {
         let policy = with_triggers(vec![MajorTrigger::new("p1", condition)]);
         let (proposed, _) = reported_p(1, 1, &policy);
-        let (rejected, _) = run(&proposed, &cmd::reject_major(), &mim(), t(1), &policy);
+        let (rejected, events) = run(&proposed, &cmd::reject_major(), &mim(), t(1), &policy);
+        assert_eq!(events.len(), 1, "the rejection stands: {events:?}");
+        assert_eq!(major_state(&rejected), MajorState::Rejected);
         let (after, _) = run(&rejected, &Command::StartWork, &agent(), t(2), &policy);
         let expected = if proposed_again {
             MajorState::Proposed

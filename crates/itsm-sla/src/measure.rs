@@ -34,7 +34,9 @@ pub struct Measure {
     pub time_left: Duration,
     /// Business time elapsed as a percentage of the target, in hundredths of a percent
     /// (7550 = 75.50%): integer, so a report never shows a breach early by rounding. A zero
-    /// target (possible for a relative target) reads 10000: used up from the start.
+    /// target (possible for a relative target) reads 10000 however long the clock runs: used
+    /// up from the start (a percentage of nothing has no other meaning), where a breached
+    /// non-zero target keeps rising past 10000.
     pub percent_hundredths: i64,
 }
 
