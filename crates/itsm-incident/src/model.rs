@@ -592,10 +592,15 @@ impl Incident {
     /// # Ok::<(), itsm_incident::Error>(())
     /// ```
     pub fn major_state(&self) -> MajorState {
-        if self.major {
-            MajorState::Accepted
-        } else {
-            self.major_review.unwrap_or(MajorState::None)
+        match (self.major, self.major_review) {
+            (true, _) => MajorState::Accepted,
+            // Only a review's own states are read from it: a stored state written by hand
+            // with `accepted` there but no `major` flag is not a major incident.
+            (
+                false,
+                Some(review @ (MajorState::Proposed | MajorState::Rejected | MajorState::Canceled)),
+            ) => review,
+            (false, _) => MajorState::None,
         }
     }
     /// The practice-neutral view of the incident that conditions test (the major-incident

@@ -498,3 +498,22 @@ fn a_rejection_sticks_when_the_rule_says_so() {
         assert_eq!(major_state(&after), expected);
     }
 }
+
+/// A stored state written by hand that says `accepted` in the review but carries no `major`
+/// flag is not a major incident: `major_state` and `is_major` always agree.
+#[cfg(feature = "serde")]
+#[test]
+fn a_hand_written_review_state_cannot_contradict_the_major_flag() {
+    let policy = Policy::servicenow();
+    let (state, _) = reported_p(2, 2, &policy);
+    let mut json = serde_json::to_value(&state).unwrap();
+    let incident = json
+        .as_object_mut()
+        .and_then(|o| o.values_mut().find(|v| v.get("major").is_some()))
+        .unwrap();
+    incident["major_review"] = serde_json::json!("accepted");
+    let read: State = serde_json::from_value(json).unwrap();
+    let incident = read.incident().unwrap();
+    assert!(!incident.is_major());
+    assert_eq!(incident.major_state(), MajorState::None);
+}
