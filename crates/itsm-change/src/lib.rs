@@ -78,6 +78,7 @@ mod model;
 mod policy;
 mod risk;
 mod task;
+mod task_machine;
 mod timeline;
 
 pub use command::Command;

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::model::{Change, Phase, Review, State};
 use crate::policy::{ChangeModel, ConflictHandling, Policy, on_path};
-use crate::task::{ChangeTask, ChangeTaskHold, ChangeTaskId, ChangeTaskKind, ChangeTaskState};
+use crate::task::{ChangeTaskHold, ChangeTaskId, ChangeTaskState};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the
 /// policy, and (to check planned windows for conflicts) the change calendar. Nothing is read
@@ -171,7 +171,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     if let Command::Retype { model, template } = command {
         return retype(change, model, template.as_ref(), ctx);
     }
-    if let Some(events) = task_command(change, command, ctx)? {
+    if let Some(events) = crate::task_machine::task_command(change, command, ctx)? {
         return Ok(events);
     }
     let events = decide_raised(change, command, ctx)?;
@@ -625,7 +625,7 @@ fn raise(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
 }
 
 /// Refuses a `now` earlier than the change's last event.
-fn check_clock(change: &Change, at: DateTime<Utc>) -> Result<(), Error> {
+pub(crate) fn check_clock(change: &Change, at: DateTime<Utc>) -> Result<(), Error> {
     if at < change.updated_at {
         return Err(Error::ClockWentBackwards {
             last: change.updated_at,
@@ -636,7 +636,7 @@ fn check_clock(change: &Change, at: DateTime<Utc>) -> Result<(), Error> {
 }
 
 /// The policy's permission for the command named `name`.
-fn permit(ctx: &Context<'_>, name: &str) -> Result<(), Error> {
+pub(crate) fn permit(ctx: &Context<'_>, name: &str) -> Result<(), Error> {
     ctx.policy
         .permissions
         .check(name, ctx.actor)
@@ -712,172 +712,6 @@ fn retype(
     // The new model's first state under its own name, as `raise` enters it.
     events.extend(enter_first(model, ctx));
     Ok(events)
-}
-
-/// The task commands (`None` for any other command): checked after the clock, against the
-/// change's phase (not closed nor canceled), the permission of the command's name, and the
-/// task's own state. Tasks are not part of the model's path: every model has them.
-fn task_command(
-    change: &Change,
-    command: &Command,
-    ctx: &Context<'_>,
-) -> Result<Option<Vec<Event>>, Error> {
-    let id = match command {
-        Command::AddTask { task, .. }
-        | Command::StartTask { task }
-        | Command::CloseTask { task, .. }
-        | Command::CancelTask { task, .. }
-        | Command::HoldTask { task, .. }
-        | Command::ResumeTask { task } => *task,
-        _ => return Ok(None),
-    };
-    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
-    let name = command.name();
-    check_clock(change, at)?;
-    if change.stage.is_terminal() {
-        return Err(Error::NotAllowed {
-            model: change.request.model.clone(),
-            phase: change.state_name().to_owned(),
-            command: name.to_owned(),
-            allowed: Vec::new(),
-        });
-    }
-    permit(ctx, name)?;
-    let required = |value: &str, field: &'static str| {
-        if value.trim().is_empty() {
-            Err(Error::MissingField {
-                command: name,
-                field,
-            })
-        } else {
-            Ok(())
-        }
-    };
-    if let Command::AddTask {
-        kind,
-        description,
-        window,
-        pending,
-        ..
-    } = command
-    {
-        if change.task(id).is_some() {
-            return Err(Error::DuplicateTask { task: id });
-        }
-        required(description, "description")?;
-        if let Some(w) = window {
-            if w.end <= w.start {
-                return Err(Error::InvalidWindow {
-                    start: w.start,
-                    end: w.end,
-                });
-            }
-            let inside = change
-                .window
-                .is_some_and(|c| c.start <= w.start && w.end <= c.end);
-            if *kind == ChangeTaskKind::Implementation && !inside {
-                return Err(Error::TaskOutsideWindow {
-                    task: id,
-                    change: change.window,
-                });
-            }
-        }
-        let state = if *pending {
-            ChangeTaskState::Pending
-        } else {
-            ChangeTaskState::Open
-        };
-        // A task added to a change on hold is on hold with it.
-        let hold = change.on_hold.as_ref().map(|reason| ChangeTaskHold {
-            reason: reason.clone(),
-            from_change: true,
-        });
-        let task = ChangeTask {
-            id,
-            kind: *kind,
-            description: description.clone(),
-            window: *window,
-            state,
-            hold,
-        };
-        return Ok(Some(vec![Event::TaskAdded { at, by, task }]));
-    }
-    let task = change.task(id).ok_or(Error::UnknownTask { task: id })?;
-    if !task.state.is_active() {
-        return Err(Error::TaskFinished {
-            task: id,
-            state: task.state.name(),
-        });
-    }
-    let on_hold = |task: &ChangeTask| match &task.hold {
-        Some(hold) if hold.from_change => Err(Error::TaskHeldByChange { task: id }),
-        Some(hold) => Err(Error::TaskOnHold {
-            task: id,
-            reason: hold.reason.clone(),
-        }),
-        None => Ok(()),
-    };
-    let event = match command {
-        Command::StartTask { .. } => {
-            on_hold(task)?;
-            if task.state == ChangeTaskState::InProgress {
-                return Ok(Some(Vec::new()));
-            }
-            Event::TaskStarted { at, by, task: id }
-        }
-        Command::CloseTask { code, notes, .. } => {
-            on_hold(task)?;
-            required(code, "close code")?;
-            required(notes, "close notes")?;
-            let known: Vec<String> = policy
-                .close_codes
-                .iter()
-                .flat_map(|c| c.codes.iter().cloned())
-                .collect();
-            if !known.is_empty() && !known.contains(code) {
-                return Err(Error::UnknownTaskCloseCode {
-                    code: code.clone(),
-                    allowed: known,
-                });
-            }
-            Event::TaskClosed {
-                at,
-                by,
-                task: id,
-                code: code.clone(),
-                notes: notes.clone(),
-            }
-        }
-        Command::CancelTask { reason, .. } => {
-            required(reason, "reason")?;
-            Event::TaskCanceled {
-                at,
-                by,
-                task: id,
-                reason: reason.clone(),
-            }
-        }
-        Command::HoldTask { reason, .. } => {
-            required(reason, "reason")?;
-            on_hold(task)?;
-            Event::TaskPutOnHold {
-                at,
-                by,
-                task: id,
-                reason: reason.clone(),
-            }
-        }
-        Command::ResumeTask { .. } => match &task.hold {
-            None => return Err(Error::TaskNotOnHold { task: id }),
-            // The change's own hold is lifted with the change.
-            Some(hold) if hold.from_change => {
-                return Err(Error::TaskHeldByChange { task: id });
-            }
-            Some(_) => Event::TaskResumed { at, by, task: id },
-        },
-        _ => return Ok(None),
-    };
-    Ok(Some(vec![event]))
 }
 
 use crate::model::Request;

@@ -81,6 +81,7 @@ mod policy;
 mod serde_tagged;
 mod sync;
 mod timeline;
+mod triggers;
 mod workflow;
 
 pub use command::{Command, CommandKind};

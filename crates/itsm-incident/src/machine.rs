@@ -13,7 +13,7 @@ use crate::event::Event;
 use crate::model::{
     Assignment, Incident, Link, MajorState, Report, Resolution, State, Status, StatusKind,
 };
-use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting, TriggerAction};
+use crate::policy::{AutoCloseFrom, Policy, ReassignmentCounting};
 use crate::workflow::{ReopenClosed, TRANSITIONS};
 
 /// What `decide` needs besides the state and the command: the time, who acts, and the
@@ -154,82 +154,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     if !events.is_empty() || target_kind == incident.status.kind() {
         enter(&mut events, incident, target, target_kind, at, by);
     }
-    apply_triggers(state, &mut events, ctx);
+    crate::triggers::apply_triggers(state, &mut events, ctx);
     check_deadline(incident, &events, ctx)?;
     Ok(events)
-}
-
-/// Appends what the policy's major-incident trigger rules do after `events`, as ServiceNow
-/// runs them: on every creation (a report or an import) and update (a command that produced
-/// events; not a tick, which only closes), only for an
-/// incident that is active (new, open or pending), not a child (no parent) and neither
-/// proposed nor accepted; the rules in the policy's order (ServiceNow's lowest execution
-/// order first), the first that matches acting and the rest not read. The rule acts only
-/// where the workflow accepts its command (`propose_major` or `declare_major`) in the
-/// incident's state, and not after the rejection or demotion it would undo (the rules read
-/// such an incident again from its next update). Nothing is computed
-/// when the policy has no trigger rules (ServiceNow's base rules are inactive by default).
-fn apply_triggers(state: &State, events: &mut Vec<Event>, ctx: &Context<'_>) {
-    let triggers = &ctx.policy.major_triggers;
-    if triggers.is_empty() || events.is_empty() {
-        return;
-    }
-    // A manager's rejection or demotion stands for the command that made it: the rules read
-    // the incident again from its next update.
-    if events.iter().any(|e| {
-        matches!(
-            e,
-            Event::MajorRejected { .. } | Event::MajorStoodDown { .. }
-        )
-    }) {
-        return;
-    }
-    let after = events.iter().fold(state.clone(), evolve);
-    let Some(incident) = after.incident() else {
-        return;
-    };
-    let active = matches!(incident.status.kind(), S::New | S::InProgress | S::OnHold);
-    let candidate = matches!(
-        incident.major_state(),
-        MajorState::Proposed | MajorState::Accepted
-    );
-    if !active || candidate || incident.links.parent.is_some() {
-        return;
-    }
-    let view = incident.view();
-    let children = incident.links.children.len();
-    let Some(rule) = triggers
-        .iter()
-        .find(|rule| rule.matches(&view, children, ctx.now))
-    else {
-        return;
-    };
-    // The rule acts as its command would: only where the workflow accepts that command (a
-    // vendor workflow without the candidate flow gets no candidates).
-    let command = match rule.action {
-        TriggerAction::Propose => C::ProposeMajor,
-        TriggerAction::Promote => C::DeclareMajor,
-    };
-    if ctx
-        .policy
-        .workflow
-        .step(incident.state_name(), command.name())
-        .is_none()
-    {
-        return;
-    }
-    let (at, by) = (ctx.now, ctx.actor.user);
-    let reason = format!("trigger rule `{}`", itsm_core::Quoted(&rule.name));
-    events.push(match rule.action {
-        TriggerAction::Propose => Event::MajorProposed {
-            at,
-            by,
-            reason,
-            business_impact: String::new(),
-            trigger: Some(rule.name.clone()),
-        },
-        TriggerAction::Promote => Event::MajorDeclared { at, by, reason },
-    });
 }
 
 /// Refuses events after which the auto-close deadline could not be computed (an instant
@@ -496,12 +423,7 @@ fn command_events(
                 MajorState::Proposed => return Err(Error::AlreadyProposed),
                 _ => {}
             }
-            if reason.trim().is_empty() {
-                return Err(Error::MissingField {
-                    command: kind,
-                    field: "reason",
-                });
-            }
+            reason_given(reason, kind)?;
             Event::MajorProposed {
                 at,
                 by,
@@ -511,13 +433,7 @@ fn command_events(
             }
         }
         Command::AcceptMajor { notes } => {
-            let state = incident.major_state();
-            if state != MajorState::Proposed {
-                return Err(Error::NotACandidate {
-                    command: kind,
-                    state,
-                });
-            }
+            candidate(incident, kind)?;
             Event::MajorDeclared {
                 at,
                 by,
@@ -525,19 +441,8 @@ fn command_events(
             }
         }
         Command::RejectMajor { reason } => {
-            let state = incident.major_state();
-            if state != MajorState::Proposed {
-                return Err(Error::NotACandidate {
-                    command: kind,
-                    state,
-                });
-            }
-            if reason.trim().is_empty() {
-                return Err(Error::MissingField {
-                    command: kind,
-                    field: "reason",
-                });
-            }
+            candidate(incident, kind)?;
+            reason_given(reason, kind)?;
             Event::MajorRejected {
                 at,
                 by,
@@ -784,7 +689,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                     });
                 }
             }
-            apply_triggers(&State::Unreported, &mut events, ctx);
+            crate::triggers::apply_triggers(&State::Unreported, &mut events, ctx);
             Ok(events)
         }
         Command::Import(snapshot) => {
@@ -847,7 +752,7 @@ fn decide_unreported(command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>,
                     kind: status,
                 });
             }
-            apply_triggers(&State::Unreported, &mut events, ctx);
+            crate::triggers::apply_triggers(&State::Unreported, &mut events, ctx);
             Ok(events)
         }
         _ => Err(Error::NotAllowed {
@@ -1041,4 +946,24 @@ fn apply(incident: &mut Incident, event: &Event) {
         }
     }
     incident.updated_at = event.at();
+}
+
+/// Refuses `command` unless the incident is a proposed major-incident candidate.
+fn candidate(incident: &Incident, command: CommandKind) -> Result<(), Error> {
+    let state = incident.major_state();
+    if state != MajorState::Proposed {
+        return Err(Error::NotACandidate { command, state });
+    }
+    Ok(())
+}
+
+/// Refuses an empty (or blank) reason for `command`.
+fn reason_given(reason: &str, command: CommandKind) -> Result<(), Error> {
+    if reason.trim().is_empty() {
+        return Err(Error::MissingField {
+            command,
+            field: "reason",
+        });
+    }
+    Ok(())
 }
