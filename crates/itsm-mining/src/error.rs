@@ -1,4 +1,6 @@
-//! Why an event log is refused.
+//! Why an event log, or a document read as one, is refused.
+
+use itsm_core::Quoted;
 
 /// A refused input. Each variant names what was wrong and what is allowed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -10,6 +12,69 @@ pub enum Error {
     InvalidLog {
         /// Every problem, in the order the objects and then the events are listed.
         problems: Vec<LogProblem>,
+    },
+    /// The text given to [`xes::from_xes`](crate::xes::from_xes) is not well-formed XML
+    /// (as far as reading XES needs: tags that nest, quoted attribute values, the five
+    /// predefined entities and character references, no internal DTD subset).
+    #[error("line {line}: not well-formed XML: {reason}")]
+    MalformedXml {
+        /// The line (1-based) where the fault was seen.
+        line: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The document's root element is not an XES `log`.
+    #[error("the root element is `<{}>`; an XES document's root is `<log>`", Quoted(.root))]
+    NotXes {
+        /// The root element's name.
+        root: String,
+    },
+    /// An XES trace or event lacks an attribute every one of them needs: a trace its
+    /// `concept:name` (the case id), an event its `concept:name` (the activity) and
+    /// `time:timestamp`.
+    #[error("line {line}: a {element} has no `{key}`; every {element} needs one")]
+    MissingXesKey {
+        /// The line (1-based) where the trace or event ends.
+        line: usize,
+        /// `trace` or `event`.
+        element: &'static str,
+        /// The missing key.
+        key: &'static str,
+    },
+    /// An XES attribute element lacks its `key` or its `value`.
+    #[error("line {line}: a `<{}>` attribute has no `{missing}`; XES attributes have a key and a value", Quoted(.tag))]
+    IncompleteXesAttribute {
+        /// The line (1-based) of the element.
+        line: usize,
+        /// The element's name (`string`, `date`, `int`, ...).
+        tag: String,
+        /// `key` or `value`.
+        missing: &'static str,
+    },
+    /// An attribute's value does not read as its type (XES) or declared type (OCEL).
+    #[error("{} `{}` of {} has the value `{}`, which is not {expected}", .kind, Quoted(.key), Quoted(.owner), Quoted(.value))]
+    BadValue {
+        /// Where: `line N` (XES) or the object or event id (OCEL).
+        owner: String,
+        /// The attribute's type as given (`date`, `int`, `time`, `integer`, ...).
+        kind: String,
+        /// The attribute's key.
+        key: String,
+        /// The value as given.
+        value: String,
+        /// What the type allows.
+        expected: &'static str,
+    },
+    /// An OCEL 2.0 attribute declaration names a type other than `string`, `integer`,
+    /// `float`, `boolean` and `time`.
+    #[error("attribute `{}` of `{}` is declared with type `{}`; OCEL 2.0 types are string, integer, float, boolean and time", Quoted(.attribute), Quoted(.of), Quoted(.declared))]
+    UnknownAttributeType {
+        /// The object or event type declaring it.
+        of: String,
+        /// The attribute's name.
+        attribute: String,
+        /// The type given.
+        declared: String,
     },
 }
 
@@ -62,12 +127,18 @@ pub enum LogProblem {
         name: String,
     },
     /// An attribute's name is empty, or one the XES writer sets itself (`concept:name`,
-    /// `time:timestamp`, `lifecycle:transition`).
+    /// `time:timestamp`).
     BadAttributeName {
         /// The id of the object or event that carries it.
         owner: String,
         /// The name given.
         name: String,
+    },
+    /// A `lifecycle:transition` attribute is not a string (XES's lifecycle extension
+    /// spells transitions as text: `start`, `complete`, ...).
+    TransitionNotText {
+        /// The id of the object or event that carries it.
+        owner: String,
     },
     /// A float attribute is not a finite number (JSON and XES have no NaN or infinity).
     NonFiniteFloat {
@@ -118,7 +189,11 @@ impl std::fmt::Display for LogProblem {
             ),
             LogProblem::BadAttributeName { owner, name } => write!(
                 f,
-                "`{owner}` has an attribute named `{name}`; names must be non-empty and not concept:name, time:timestamp or lifecycle:transition"
+                "`{owner}` has an attribute named `{name}`; names must be non-empty and not concept:name or time:timestamp"
+            ),
+            LogProblem::TransitionNotText { owner } => write!(
+                f,
+                "`{owner}` has a `lifecycle:transition` that is not a string; transitions are text such as start or complete"
             ),
             LogProblem::NonFiniteFloat { owner, attribute } => write!(
                 f,

@@ -65,12 +65,15 @@ pub mod escape;
 mod model;
 pub mod ocel;
 pub mod pnml;
+mod read;
 pub mod xes;
+mod xml;
 
 pub use error::{Error, LogProblem};
 pub use model::{
     Attribute, Event, EventLog, Object, ObjectType, RESERVED_ATTRIBUTES, Relation, Value,
 };
+pub use read::{Imported, SkipReason, Skipped};
 
 // The README's example is compiled and run as a doctest, so it cannot rot.
 #[cfg(doctest)]

@@ -304,9 +304,10 @@ impl Event {
     }
 }
 
-/// Attribute names the XES writer sets itself, so an attribute may not use them.
-pub const RESERVED_ATTRIBUTES: [&str; 3] =
-    ["concept:name", "time:timestamp", "lifecycle:transition"];
+/// Attribute names the XES writer sets itself, so an attribute may not use them. (An
+/// event's `lifecycle:transition`, a string such as `start` or `complete`, is its own: the
+/// writer writes `complete` only for an event without one.)
+pub const RESERVED_ATTRIBUTES: [&str; 2] = ["concept:name", "time:timestamp"];
 
 /// A checked log: ids unique and non-empty, every relation names an object of the log,
 /// activities non-empty, attribute names usable, floats finite, times within years
@@ -360,6 +361,11 @@ fn check_attributes(owner: &str, attributes: &[Attribute], problems: &mut Vec<Lo
                 name: a.name.clone(),
             });
         }
+        if a.name == "lifecycle:transition" && !matches!(a.value, Value::String(_)) {
+            problems.push(LogProblem::TransitionNotText {
+                owner: owner.to_owned(),
+            });
+        }
         if matches!(a.value, Value::Float(x) if !x.is_finite()) {
             problems.push(LogProblem::NonFiniteFloat {
                 owner: owner.to_owned(),
@@ -383,7 +389,7 @@ impl EventLog {
     /// [`Error::InvalidLog`], listing every problem found (not only the first): empty or
     /// repeated ids, relations to objects not in the log, empty activities, custom object
     /// types spelling a built-in name, empty or reserved attribute names
-    /// ([`RESERVED_ATTRIBUTES`]), non-finite floats, times outside years 0001-9999, and an
+    /// ([`RESERVED_ATTRIBUTES`]), a `lifecycle:transition` that is not a string, non-finite floats, times outside years 0001-9999, and an
     /// attribute with two value types within one activity or object type.
     ///
     /// ```

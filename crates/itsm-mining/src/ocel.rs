@@ -161,3 +161,348 @@ pub fn to_json(log: &EventLog) -> String {
     out.push_str("]}");
     out
 }
+
+/// An OCEL 2.0 JSON document as it stands, for [`from_document`]: deserialize it with any
+/// serde format crate (`serde_json::from_str::<ocel::Document>(&text)`), so this crate parses
+/// no JSON itself. Fields the standard does not name are ignored; missing lists are empty.
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Document {
+    /// `objectTypes`: each type's name and attribute declarations.
+    pub object_types: Vec<TypeDeclaration>,
+    /// `eventTypes`: each event type's name and attribute declarations.
+    pub event_types: Vec<TypeDeclaration>,
+    /// `objects`.
+    pub objects: Vec<DocumentObject>,
+    /// `events`.
+    pub events: Vec<DocumentEvent>,
+}
+
+/// An object or event type and its attributes, as a document declares them.
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct TypeDeclaration {
+    /// The type's name.
+    pub name: String,
+    /// Its attributes.
+    pub attributes: Vec<AttributeDeclaration>,
+}
+
+/// One declared attribute: its name and type (`string`, `integer`, `float`, `boolean`,
+/// `time`).
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AttributeDeclaration {
+    /// The attribute's name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// An object as a document lists it.
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentObject {
+    /// `id`.
+    pub id: String,
+    /// `type`: the object type's name.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `attributes`, each with the time from which its value holds.
+    pub attributes: Vec<DocumentAttribute>,
+    /// `relationships` to other objects.
+    pub relationships: Vec<DocumentRelationship>,
+}
+
+/// An event as a document lists it.
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentEvent {
+    /// `id`.
+    pub id: String,
+    /// `type`: the event type (the activity).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `time`, as written (RFC 3339).
+    pub time: String,
+    /// `attributes`.
+    pub attributes: Vec<DocumentAttribute>,
+    /// `relationships` to the objects it concerns.
+    pub relationships: Vec<DocumentRelationship>,
+}
+
+/// An attribute value as a document writes it; `time` only on objects' attributes.
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DocumentAttribute {
+    /// `name`.
+    pub name: String,
+    /// `time` (objects only): from when the value holds, as written.
+    pub time: Option<String>,
+    /// `value`; `None` for `null`.
+    pub value: Option<DocumentValue>,
+}
+
+/// A JSON scalar, read as the attribute's declared type says.
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum DocumentValue {
+    /// `true` or `false`.
+    Boolean(bool),
+    /// A whole number within 64 bits.
+    Integer(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    Text(String),
+}
+
+/// A qualified relationship (`objectId`, `qualifier`).
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DocumentRelationship {
+    /// The related object's id.
+    pub object_id: String,
+    /// The part it plays (empty when the document gives none).
+    pub qualifier: String,
+}
+
+/// The OCEL 2.0 attribute types.
+#[cfg(feature = "serde")]
+const TYPES: [&str; 5] = ["string", "integer", "float", "boolean", "time"];
+
+/// `value` as the declared type `kind` (`None`: undeclared, read by its JSON type).
+#[cfg(feature = "serde")]
+fn convert(
+    kind: Option<&str>,
+    value: DocumentValue,
+    owner: &str,
+    key: &str,
+) -> Result<Value, crate::Error> {
+    let text = |v: &DocumentValue| match v {
+        DocumentValue::Boolean(b) => b.to_string(),
+        DocumentValue::Integer(n) => n.to_string(),
+        DocumentValue::Float(x) => format!("{x:?}"),
+        DocumentValue::Text(s) => s.clone(),
+    };
+    let bad = |expected: &'static str| crate::Error::BadValue {
+        owner: owner.to_owned(),
+        kind: kind.unwrap_or_default().to_owned(),
+        key: key.to_owned(),
+        value: text(&value),
+        expected,
+    };
+    Ok(match (kind, &value) {
+        (None, DocumentValue::Boolean(b)) => Value::Boolean(*b),
+        (None, DocumentValue::Integer(n)) => Value::Integer(*n),
+        (None, DocumentValue::Float(x)) => Value::Float(*x),
+        (None, DocumentValue::Text(s)) => Value::String(s.clone()),
+        (Some("string"), v) => Value::String(text(v)),
+        (Some("integer"), DocumentValue::Integer(n)) => Value::Integer(*n),
+        // A whole float within range (2.0), as some writers spell integers.
+        (Some("integer"), DocumentValue::Float(x)) if x.fract() == 0.0 && x.abs() < 9.2e18 =>
+        {
+            #[allow(clippy::cast_possible_truncation)]
+            Value::Integer(*x as i64)
+        }
+        (Some("integer"), DocumentValue::Text(s)) => Value::Integer(
+            s.trim()
+                .parse()
+                .map_err(|_| bad("a whole number within 64 bits"))?,
+        ),
+        (Some("integer"), _) => return Err(bad("a whole number within 64 bits")),
+        (Some("float"), DocumentValue::Float(x)) => Value::Float(*x),
+        #[allow(clippy::cast_precision_loss)]
+        (Some("float"), DocumentValue::Integer(n)) => Value::Float(*n as f64),
+        (Some("float"), DocumentValue::Text(s)) => {
+            Value::Float(s.trim().parse().map_err(|_| bad("a number"))?)
+        }
+        (Some("float"), _) => return Err(bad("a number")),
+        (Some("boolean"), DocumentValue::Boolean(b)) => Value::Boolean(*b),
+        (Some("boolean"), DocumentValue::Text(s)) if s == "true" || s == "false" => {
+            Value::Boolean(s == "true")
+        }
+        (Some("boolean"), _) => return Err(bad("true or false")),
+        (Some(_), DocumentValue::Text(s)) => {
+            Value::Time(crate::read::parse_time(s).ok_or_else(|| bad("an RFC 3339 time"))?)
+        }
+        (Some(_), _) => return Err(bad("an RFC 3339 time")),
+    })
+}
+
+/// Reads an OCEL 2.0 JSON document, already deserialized, as a log: object types by name
+/// ([`ObjectType::named`]: `incident` is the built-in type, any other name a custom one),
+/// event types as activities, relationships with their qualifiers. The inverse of
+/// [`to_json`]: reading back what it wrote gives the same log, up to times cut to the
+/// millisecond.
+///
+/// Each attribute value is read as its type's declaration says (`integer` from `2`, `2.0`
+/// or `"2"`; `float` from a number or its text; `boolean` from `true` or `"true"`; `time`
+/// from RFC 3339 text, UTC when it has no offset; `string` from any scalar); an undeclared
+/// attribute is read by its JSON type. An object attribute at `1970-01-01T00:00:00Z`, the
+/// time OCEL 2.0 tools give a value that always held, reads as one (`at: None`). An
+/// attribute whose value is `null` is left out and listed in [`Imported::skipped`].
+///
+/// # Errors
+/// [`Error::UnknownAttributeType`] for a declaration whose type OCEL 2.0 does not define,
+/// [`Error::BadValue`] for the first value that does not read as its type or an event time
+/// that is not RFC 3339; then [`Error::InvalidLog`] with every problem of the log read
+/// (dangling relationships, repeated ids, ...).
+///
+/// [`Error::UnknownAttributeType`]: crate::Error::UnknownAttributeType
+/// [`Error::BadValue`]: crate::Error::BadValue
+/// [`Error::InvalidLog`]: crate::Error::InvalidLog
+/// [`Imported::skipped`]: crate::Imported::skipped
+///
+/// ```
+/// use itsm_mining::{ocel, ObjectType, Value};
+///
+/// let text = r#"{
+///   "objectTypes": [{"name": "incident", "attributes": [{"name": "priority", "type": "integer"}]}],
+///   "eventTypes": [{"name": "resolve", "attributes": []}],
+///   "objects": [{"id": "INC1", "type": "incident",
+///                "attributes": [{"name": "priority", "time": "1970-01-01T00:00:00Z", "value": "2"}]}],
+///   "events": [{"id": "e1", "type": "resolve", "time": "2026-01-05T09:30:00Z",
+///               "relationships": [{"objectId": "INC1", "qualifier": "incident"}]}]
+/// }"#;
+/// let document: ocel::Document = serde_json::from_str(text)?;
+/// let read = ocel::from_document(document)?;
+/// let incident = &read.log.objects()[0];
+/// assert_eq!(incident.object_type, ObjectType::Incident);
+/// assert_eq!((incident.attributes[0].value.clone(), incident.attributes[0].at), (Value::Integer(2), None));
+/// assert_eq!(read.log.events()[0].relations[0].object, "INC1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error> {
+    use std::collections::BTreeMap;
+
+    use crate::model::{Event, Object, ObjectType};
+    use crate::read::{SkipLog, SkipReason, parse_time};
+
+    type Declared = BTreeMap<(String, String), String>;
+    let declare = |list: Vec<TypeDeclaration>| -> Result<Declared, crate::Error> {
+        let mut out = BTreeMap::new();
+        for t in list {
+            for a in t.attributes {
+                if !TYPES.contains(&a.kind.as_str()) {
+                    return Err(crate::Error::UnknownAttributeType {
+                        of: t.name,
+                        attribute: a.name,
+                        declared: a.kind,
+                    });
+                }
+                out.insert((t.name.clone(), a.name), a.kind);
+            }
+        }
+        Ok(out)
+    };
+    let object_declared = declare(document.object_types)?;
+    let event_declared = declare(document.event_types)?;
+    let mut skipped = SkipLog::default();
+    let relations = |list: Vec<DocumentRelationship>| -> Vec<Relation> {
+        list.into_iter()
+            .map(|r| Relation {
+                object: r.object_id,
+                qualifier: r.qualifier,
+            })
+            .collect()
+    };
+
+    let mut objects = Vec::with_capacity(document.objects.len());
+    for o in document.objects {
+        let owner = format!("object {}", o.id);
+        let mut attributes = Vec::with_capacity(o.attributes.len());
+        for a in o.attributes {
+            let Some(value) = a.value else {
+                skipped.add(SkipReason::NullValue, &a.name, || owner.clone());
+                continue;
+            };
+            let kind = object_declared
+                .get(&(o.kind.clone(), a.name.clone()))
+                .map(String::as_str);
+            let value = convert(kind, value, &owner, &a.name)?;
+            let at = match a.time {
+                None => None,
+                Some(text) => {
+                    let t = parse_time(&text).ok_or_else(|| crate::Error::BadValue {
+                        owner: owner.clone(),
+                        kind: "time".to_owned(),
+                        key: a.name.clone(),
+                        value: text.clone(),
+                        expected: "an RFC 3339 time (when the value holds from)",
+                    })?;
+                    (t != DateTime::UNIX_EPOCH).then_some(t)
+                }
+            };
+            attributes.push(Attribute {
+                name: a.name,
+                value,
+                at,
+            });
+        }
+        objects.push(Object {
+            id: o.id,
+            object_type: ObjectType::named(&o.kind),
+            attributes,
+            relations: relations(o.relationships),
+        });
+    }
+
+    let mut events = Vec::with_capacity(document.events.len());
+    for e in document.events {
+        let owner = format!("event {}", e.id);
+        let time = parse_time(&e.time).ok_or_else(|| crate::Error::BadValue {
+            owner: owner.clone(),
+            kind: "time".to_owned(),
+            key: "time".to_owned(),
+            value: e.time.clone(),
+            expected: "an RFC 3339 time",
+        })?;
+        let mut attributes = Vec::with_capacity(e.attributes.len());
+        for a in e.attributes {
+            let Some(value) = a.value else {
+                skipped.add(SkipReason::NullValue, &a.name, || owner.clone());
+                continue;
+            };
+            let kind = event_declared
+                .get(&(e.kind.clone(), a.name.clone()))
+                .map(String::as_str);
+            attributes.push(Attribute {
+                value: convert(kind, value, &owner, &a.name)?,
+                name: a.name,
+                at: None,
+            });
+        }
+        events.push(Event {
+            id: e.id,
+            activity: e.kind,
+            time,
+            attributes,
+            relations: relations(e.relationships),
+        });
+    }
+    Ok(crate::Imported {
+        log: EventLog::new(objects, events)?,
+        log_attributes: Vec::new(),
+        skipped: skipped.into_list(),
+    })
+}

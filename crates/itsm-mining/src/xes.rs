@@ -6,7 +6,8 @@
 //! per object of the chosen type ([`EventLog::cases`]), named by the object's id
 //! (`concept:name`), carrying the object's attributes that always held. A key repeated within one element is
 //! written once, with its last value (XES keys are unique per element). Each event carries
-//! `concept:name` (the activity), `time:timestamp`, `lifecycle:transition` = `complete` (our
+//! `concept:name` (the activity), `time:timestamp`, `lifecycle:transition` (the event's own
+//! `lifecycle:transition` attribute, a string such as `start`, or else `complete`: our
 //! events are facts that happened), its own attributes, and `ocel:eid` (its id in the OCEL
 //! log). Relations to objects of other types are not written: flattening loses them, which
 //! is why the OCEL export exists.
@@ -29,9 +30,17 @@
 //! # Ok::<(), itsm_mining::Error>(())
 //! ```
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::Error;
 use crate::escape::push_xml_text;
-use crate::model::{Attribute, EventLog, ObjectType, Value};
+use crate::model::{Attribute, Event, EventLog, Object, ObjectType, Relation, Value};
 use crate::ocel::time;
+use crate::read::{Imported, SkipLog, SkipReason, parse_time};
+use crate::xml::{Token, Tokenizer, XmlError};
 
 fn push_attribute(out: &mut String, key: &str, value: &Value) {
     let (tag, text) = match value {
@@ -100,11 +109,17 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
             out.push_str("<event>");
             push_attribute(&mut out, "concept:name", &Value::String(e.activity.clone()));
             push_attribute(&mut out, "time:timestamp", &Value::Time(e.time));
-            push_attribute(
-                &mut out,
-                "lifecycle:transition",
-                &Value::String("complete".to_owned()),
-            );
+            if !e
+                .attributes
+                .iter()
+                .any(|a| a.name == "lifecycle:transition")
+            {
+                push_attribute(
+                    &mut out,
+                    "lifecycle:transition",
+                    &Value::String("complete".to_owned()),
+                );
+            }
             if !e.attributes.iter().any(|a| a.name == "ocel:eid") {
                 push_attribute(&mut out, "ocel:eid", &Value::String(e.id.clone()));
             }
@@ -115,4 +130,406 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
     }
     out.push_str("</log>\n");
     out
+}
+
+/// The value an XES attribute element spells, or why not. `Ok(None)` for `list` and
+/// `container`, which the log cannot carry.
+fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<Value>, Error> {
+    let bad = |expected: &'static str| Error::BadValue {
+        owner: format!("line {line}"),
+        kind: tag.to_owned(),
+        key: key.to_owned(),
+        value: value.to_owned(),
+        expected,
+    };
+    Ok(Some(match tag {
+        "string" | "id" => Value::String(value.to_owned()),
+        "date" => Value::Time(
+            parse_time(value).ok_or_else(|| bad("an RFC 3339 date and time (xs:dateTime)"))?,
+        ),
+        "int" => Value::Integer(
+            value
+                .trim()
+                .parse()
+                .map_err(|_| bad("a whole number within 64 bits"))?,
+        ),
+        "float" => Value::Float(value.trim().parse().map_err(|_| bad("a number"))?),
+        "boolean" => Value::Boolean(match value.trim() {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => return Err(bad("true, false, 1 or 0")),
+        }),
+        _ => return Ok(None),
+    }))
+}
+
+/// The attribute element types XES defines.
+fn is_attribute(tag: &str) -> bool {
+    matches!(
+        tag,
+        "string" | "date" | "int" | "float" | "boolean" | "id" | "list" | "container"
+    )
+}
+
+/// An element's name without its namespace prefix.
+fn local(name: &str) -> &str {
+    name.rsplit_once(':').map_or(name, |(_, local)| local)
+}
+
+/// What each open element is, so its children are read in context.
+enum Frame {
+    Log,
+    Trace,
+    Event,
+    /// An attribute element: its children are nested attributes.
+    Attribute,
+    /// A part not read, with its children.
+    Skip,
+}
+
+/// An event as read, before its trace's id is known.
+struct ReadEvent {
+    id: Option<String>,
+    activity: Option<String>,
+    time: Option<DateTime<Utc>>,
+    attributes: Vec<Attribute>,
+}
+
+#[derive(Default)]
+struct ReadTrace {
+    id: Option<String>,
+    attributes: Vec<Attribute>,
+    events: Vec<ReadEvent>,
+}
+
+/// The log being built.
+struct Builder<'c> {
+    case_type: &'c ObjectType,
+    objects: Vec<Object>,
+    events: Vec<Event>,
+    /// Events carrying an explicit `ocel:eid`, by id: the same event written into several
+    /// traces (one per case it concerns) is read back as one event related to each.
+    by_eid: BTreeMap<String, usize>,
+    log_attributes: Vec<Attribute>,
+    skipped: SkipLog,
+    trace: Option<ReadTrace>,
+    event: Option<ReadEvent>,
+}
+
+impl Builder<'_> {
+    /// Reads attribute element `tag` of the innermost open log, trace or event.
+    fn attribute(
+        &mut self,
+        tag: &str,
+        attributes: &[(&str, Cow<'_, str>)],
+        line: usize,
+        parent: &Frame,
+    ) -> Result<(), Error> {
+        let get = |name: &str| {
+            attributes
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.as_ref())
+        };
+        let incomplete = |missing| Error::IncompleteXesAttribute {
+            line,
+            tag: tag.to_owned(),
+            missing,
+        };
+        let key = get("key").ok_or_else(|| incomplete("key"))?;
+        let value = if matches!(tag, "list" | "container") {
+            None
+        } else {
+            let text = get("value").ok_or_else(|| incomplete("value"))?;
+            typed_value(tag, text, line, key)?
+        };
+        let Some(value) = value else {
+            self.skipped
+                .add(SkipReason::Collection, key, || format!("line {line}"));
+            return Ok(());
+        };
+        let attribute = Attribute {
+            name: key.to_owned(),
+            value,
+            at: None,
+        };
+        match parent {
+            Frame::Log => self.log_attributes.push(attribute),
+            Frame::Trace => {
+                if let Some(trace) = &mut self.trace {
+                    if key == "concept:name" && trace.id.is_none() {
+                        trace.id = Some(text_of(&attribute.value));
+                    } else {
+                        trace.attributes.push(attribute);
+                    }
+                }
+            }
+            Frame::Event => {
+                if let Some(event) = &mut self.event {
+                    match key {
+                        "concept:name" if event.activity.is_none() => {
+                            event.activity = Some(text_of(&attribute.value));
+                        }
+                        "time:timestamp" if event.time.is_none() => match attribute.value {
+                            Value::Time(t) => event.time = Some(t),
+                            _ => {
+                                return Err(Error::BadValue {
+                                    owner: format!("line {line}"),
+                                    kind: tag.to_owned(),
+                                    key: key.to_owned(),
+                                    value: text_of(&attribute.value),
+                                    expected: "a date attribute (`<date>`)",
+                                });
+                            }
+                        },
+                        "ocel:eid" if event.id.is_none() => {
+                            event.id = Some(text_of(&attribute.value));
+                        }
+                        // The writer's default, which the log does not store.
+                        "lifecycle:transition"
+                            if attribute.value == Value::String("complete".to_owned()) => {}
+                        _ => event.attributes.push(attribute),
+                    }
+                }
+            }
+            Frame::Attribute | Frame::Skip => {}
+        }
+        Ok(())
+    }
+
+    fn end_trace(&mut self, line: usize) -> Result<(), Error> {
+        let Some(trace) = self.trace.take() else {
+            return Ok(());
+        };
+        let case = trace.id.ok_or(Error::MissingXesKey {
+            line,
+            element: "trace",
+            key: "concept:name",
+        })?;
+        let qualifier = self.case_type.name().to_owned();
+        for (position, read) in trace.events.into_iter().enumerate() {
+            let explicit = read.id.is_some();
+            let id = read
+                .id
+                .unwrap_or_else(|| format!("{case}:{}", position + 1));
+            let event = Event {
+                id,
+                // Checked at the event's end.
+                activity: read.activity.unwrap_or_default(),
+                time: read.time.unwrap_or_default(),
+                attributes: read.attributes,
+                relations: vec![Relation {
+                    object: case.clone(),
+                    qualifier: qualifier.clone(),
+                }],
+            };
+            if explicit {
+                if let Some(&i) = self.by_eid.get(&event.id) {
+                    if let Some(seen) = self.events.get_mut(i) {
+                        let same = seen.activity == event.activity
+                            && seen.time == event.time
+                            && seen.attributes == event.attributes;
+                        if same {
+                            if !seen.relations.iter().any(|r| r.object == case) {
+                                seen.relations.extend(event.relations);
+                            }
+                            continue;
+                        }
+                    }
+                } else {
+                    self.by_eid.insert(event.id.clone(), self.events.len());
+                }
+            }
+            self.events.push(event);
+        }
+        let mut object = Object::new(&case, self.case_type.clone());
+        object.attributes = trace.attributes;
+        self.objects.push(object);
+        Ok(())
+    }
+}
+
+fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Integer(n) => n.to_string(),
+        Value::Float(x) => format!("{x:?}"),
+        Value::Boolean(b) => b.to_string(),
+        Value::Time(t) => time(t),
+    }
+}
+
+/// Reads an XES document as a log: one object of `case_type` per trace (its id the trace's
+/// `concept:name`, its attributes the trace's others), one event per event element, related
+/// to its trace's object with the case type's name as qualifier. This is the inverse of
+/// [`to_xes`]: reading back what `to_xes(log, t)` wrote gives `log`'s objects of type `t`
+/// that some event concerns and the events concerning them.
+///
+/// Per event: `concept:name` is the activity and `time:timestamp` the time (both required;
+/// a timestamp without offset is UTC); `ocel:eid`, when present, is the event's id, and an
+/// event written into several traces under one id (as [`to_xes`] writes an event that
+/// concerns several cases) is read as one event related to each of them; without it the id
+/// is `<case>:<position>` (1-based within the trace). `lifecycle:transition` is kept as an
+/// attribute unless it is `complete` (what [`to_xes`] writes for an event without one).
+/// Attributes keep their types: `string` and `id` as text, `date`, `int`, `float`,
+/// `boolean` (`true`, `false`, `1`, `0`).
+///
+/// Not carried over, and listed in [`Imported::skipped`]: `list` and `container`
+/// attributes, attributes nested in attributes, events outside a trace, elements XES does
+/// not define where they stand. The log's own attributes are in
+/// [`Imported::log_attributes`]. Extensions, globals and classifiers are declarations the
+/// log does not need (globals give no values to events that lack them). The text is the
+/// decoded document: a gzipped `.xes.gz` is unpacked by the host.
+///
+/// # Errors
+/// [`Error::MalformedXml`], [`Error::NotXes`], [`Error::MissingXesKey`],
+/// [`Error::IncompleteXesAttribute`], [`Error::BadValue`] for the first fault of the
+/// document; then [`Error::InvalidLog`] with every problem of the log read (repeated case
+/// or event ids, non-finite floats, times outside the years 0001 to 9999, ...).
+///
+/// ```
+/// use itsm_mining::{xes, ObjectType, Value};
+///
+/// let text = r#"<?xml version="1.0" encoding="UTF-8"?>
+/// <log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">
+///   <string key="concept:name" value="service desk"/>
+///   <trace><string key="concept:name" value="INC1"/><int key="priority" value="2"/>
+///     <event><string key="concept:name" value="open"/>
+///            <date key="time:timestamp" value="2026-01-05T09:30:00.000+01:00"/></event>
+///     <event><string key="concept:name" value="resolve"/>
+///            <date key="time:timestamp" value="2026-01-05T11:00:00.000+01:00"/>
+///            <list key="tags"/></event>
+///   </trace>
+/// </log>"#;
+/// let read = xes::from_xes(text, &ObjectType::Incident)?;
+/// let events = read.log.events();
+/// assert_eq!((events[0].id.as_str(), events[1].activity.as_str()), ("INC1:1", "resolve"));
+/// assert_eq!(events[0].time.to_rfc3339(), "2026-01-05T08:30:00+00:00");
+/// assert_eq!(read.log.objects()[0].attributes[0].value, Value::Integer(2));
+/// assert_eq!(read.log_attributes[0].value, Value::from("service desk"));
+/// assert_eq!(read.skipped[0].to_string(), "1 × list or container attribute `tags` (first at line 9)");
+/// # Ok::<(), itsm_mining::Error>(())
+/// ```
+pub fn from_xes(text: &str, case_type: &ObjectType) -> Result<Imported, Error> {
+    let mut tokens = Tokenizer::new(text);
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut b = Builder {
+        case_type,
+        objects: Vec::new(),
+        events: Vec::new(),
+        by_eid: BTreeMap::new(),
+        log_attributes: Vec::new(),
+        skipped: SkipLog::default(),
+        trace: None,
+        event: None,
+    };
+    let malformed = |e: XmlError| Error::MalformedXml {
+        line: e.line,
+        reason: e.reason,
+    };
+    while let Some(token) = tokens.next_token().map_err(malformed)? {
+        let line = tokens.line();
+        let (name, attributes, empty) = match token {
+            Token::End => {
+                match frames.pop() {
+                    Some(Frame::Trace) => b.end_trace(line)?,
+                    Some(Frame::Event) => end_event(&mut b, line)?,
+                    _ => {}
+                }
+                continue;
+            }
+            Token::Start {
+                name,
+                attributes,
+                empty,
+            } => (local(name), attributes, empty),
+        };
+        let frame = match frames.last() {
+            None if name == "log" => Frame::Log,
+            None => {
+                return Err(Error::NotXes {
+                    root: name.to_owned(),
+                });
+            }
+            Some(Frame::Log) if name == "trace" => {
+                b.trace = Some(ReadTrace::default());
+                Frame::Trace
+            }
+            Some(Frame::Log) if name == "event" => {
+                b.skipped.add(SkipReason::EventOutsideTrace, name, || {
+                    format!("line {line}")
+                });
+                Frame::Skip
+            }
+            Some(Frame::Log) if matches!(name, "extension" | "global" | "classifier") => {
+                Frame::Skip
+            }
+            Some(Frame::Trace) if name == "event" => {
+                b.event = Some(ReadEvent {
+                    id: None,
+                    activity: None,
+                    time: None,
+                    attributes: Vec::new(),
+                });
+                Frame::Event
+            }
+            Some(parent @ (Frame::Log | Frame::Trace | Frame::Event)) if is_attribute(name) => {
+                b.attribute(name, &attributes, line, parent)?;
+                Frame::Attribute
+            }
+            Some(Frame::Attribute) if is_attribute(name) => {
+                let key = attributes
+                    .iter()
+                    .find(|(k, _)| *k == "key")
+                    .map_or("", |(_, v)| v.as_ref());
+                b.skipped
+                    .add(SkipReason::NestedAttribute, key, || format!("line {line}"));
+                Frame::Skip
+            }
+            Some(Frame::Skip) => Frame::Skip,
+            Some(_) => {
+                b.skipped
+                    .add(SkipReason::UnknownElement, name, || format!("line {line}"));
+                Frame::Skip
+            }
+        };
+        if empty {
+            match frame {
+                Frame::Trace => b.end_trace(line)?,
+                Frame::Event => end_event(&mut b, line)?,
+                _ => {}
+            }
+        } else {
+            frames.push(frame);
+        }
+    }
+    let log = EventLog::new(b.objects, b.events)?;
+    Ok(Imported {
+        log,
+        log_attributes: b.log_attributes,
+        skipped: b.skipped.into_list(),
+    })
+}
+
+/// Checks the event that ends here and files it with its trace.
+fn end_event(b: &mut Builder<'_>, line: usize) -> Result<(), Error> {
+    let Some(event) = b.event.take() else {
+        return Ok(());
+    };
+    for (present, key) in [
+        (event.activity.is_some(), "concept:name"),
+        (event.time.is_some(), "time:timestamp"),
+    ] {
+        if !present {
+            return Err(Error::MissingXesKey {
+                line,
+                element: "event",
+                key,
+            });
+        }
+    }
+    if let Some(trace) = &mut b.trace {
+        trace.events.push(event);
+    }
+    Ok(())
 }
