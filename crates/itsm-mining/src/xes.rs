@@ -217,14 +217,15 @@ struct Builder<'c> {
 }
 
 impl Builder<'_> {
-    /// Reads attribute element `tag` of the innermost open log, trace or event.
+    /// Reads attribute element `tag` of the innermost open log, trace or event; the frame
+    /// its children are read in.
     fn attribute(
         &mut self,
         tag: &str,
         attributes: &[(&str, Cow<'_, str>)],
         line: usize,
         parent: &Frame,
-    ) -> Result<(), Error> {
+    ) -> Result<Frame, Error> {
         let get = |name: &str| {
             attributes
                 .iter()
@@ -246,7 +247,8 @@ impl Builder<'_> {
         let Some(value) = value else {
             self.skipped
                 .add(SkipReason::Collection, key, || format!("line {line}"));
-            return Ok(());
+            // Its members go with it.
+            return Ok(Frame::Skip);
         };
         let attribute = Attribute {
             name: key.to_owned(),
@@ -294,7 +296,7 @@ impl Builder<'_> {
             }
             Frame::Attribute | Frame::Skip => {}
         }
-        Ok(())
+        Ok(Frame::Attribute)
     }
 
     fn end_trace(&mut self, line: usize) -> Result<(), Error> {
@@ -474,8 +476,7 @@ pub fn from_xes(text: &str, case_type: &ObjectType) -> Result<Imported, Error> {
                 Frame::Event
             }
             Some(parent @ (Frame::Log | Frame::Trace | Frame::Event)) if is_attribute(name) => {
-                b.attribute(name, &attributes, line, parent)?;
-                Frame::Attribute
+                b.attribute(name, &attributes, line, parent)?
             }
             Some(Frame::Attribute) if is_attribute(name) => {
                 let key = attributes

@@ -1,12 +1,18 @@
 //! Properties over arbitrary logs: construction never panics and either succeeds or lists
 //! problems; a valid log always writes OCEL 2.0 JSON that parses back with every id,
-//! activity and relation intact, and XES with one event per (case, event) pair.
+//! activity and relation intact, and XES with one event per (case, event) pair; and the
+//! readers give back what the writers wrote (`ocel::from_document` the whole log,
+//! `xes::from_xes` the flattened cases).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod common;
 
 use common::{HOSTILE, assert_well_formed, t, xml_kept};
-use itsm_mining::{Error, Event, EventLog, Object, ObjectType, Value, ocel, xes};
+use std::collections::BTreeMap;
+
+use itsm_mining::{
+    Attribute, Error, Event, EventLog, Object, ObjectType, Relation, Value, ocel, xes,
+};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -243,8 +249,139 @@ fn valid_logs() -> impl Strategy<Value = (Vec<Object>, Vec<Event>)> {
     })
 }
 
+/// The log with every text as XML keeps it (ids stay unique: `valid_logs` starts each with
+/// its index).
+fn xml_safe(log: &EventLog) -> EventLog {
+    let attributes = |list: &[Attribute]| -> Vec<Attribute> {
+        list.iter()
+            .map(|a| Attribute {
+                name: xml_kept(&a.name),
+                value: match &a.value {
+                    Value::String(s) => Value::String(xml_kept(s)),
+                    v => v.clone(),
+                },
+                at: a.at,
+            })
+            .collect()
+    };
+    let relations = |list: &[Relation]| -> Vec<Relation> {
+        list.iter()
+            .map(|r| Relation {
+                object: xml_kept(&r.object),
+                qualifier: xml_kept(&r.qualifier),
+            })
+            .collect()
+    };
+    let objects = log
+        .objects()
+        .iter()
+        .map(|o| Object {
+            id: xml_kept(&o.id),
+            object_type: o.object_type.clone(),
+            attributes: attributes(&o.attributes),
+            relations: relations(&o.relations),
+        })
+        .collect();
+    let events = log
+        .events()
+        .iter()
+        .map(|e| Event {
+            id: xml_kept(&e.id),
+            activity: xml_kept(&e.activity),
+            time: e.time,
+            attributes: attributes(&e.attributes),
+            relations: relations(&e.relations),
+        })
+        .collect();
+    EventLog::new(objects, events).unwrap()
+}
+
+/// What reading back `to_xes(log, case_type)` must give: the cases' objects, and each event
+/// of some case once (in the order the traces first list it), related to each of its cases
+/// with the case type's name; each attribute key once, with its last value (XES keys are
+/// unique per element).
+fn flattened(log: &EventLog, case_type: &ObjectType) -> (Vec<Object>, Vec<Event>) {
+    let last_values = |list: &[Attribute]| -> Vec<Attribute> {
+        let mut kept: Vec<Attribute> = Vec::new();
+        for a in list.iter().rev() {
+            if !kept.iter().any(|k| k.name == a.name) {
+                kept.push(a.clone());
+            }
+        }
+        kept.reverse();
+        kept
+    };
+    let mut objects = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut slot: BTreeMap<&str, usize> = BTreeMap::new();
+    for (object, list) in log.cases(case_type) {
+        let mut o = Object::new(&object.id, case_type.clone());
+        o.attributes = last_values(&object.attributes);
+        objects.push(o);
+        for e in list {
+            let relation = Relation {
+                object: object.id.clone(),
+                qualifier: case_type.name().to_owned(),
+            };
+            if let Some(&i) = slot.get(e.id.as_str()) {
+                events[i].relations.push(relation);
+            } else {
+                slot.insert(&e.id, events.len());
+                let mut read = Event::new(&e.id, &e.activity, e.time);
+                read.attributes = last_values(&e.attributes);
+                read.relations.push(relation);
+                events.push(read);
+            }
+        }
+    }
+    (objects, events)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn ocel_read_back_is_the_log_written((objects, events) in valid_logs()) {
+        let log = EventLog::new(objects, events).unwrap();
+        let document: ocel::Document = serde_json::from_str(&ocel::to_json(&log)).unwrap();
+        let read = ocel::from_document(document).unwrap();
+        prop_assert_eq!(&read.log, &log);
+        prop_assert!(read.skipped.is_empty());
+    }
+
+    #[test]
+    fn xes_read_back_is_the_flattened_log((objects, events) in valid_logs(), case_pick in 0usize..9) {
+        let log = xml_safe(&EventLog::new(objects, events).unwrap());
+        let case_type = ObjectType::BUILT_IN[case_pick].clone();
+        let read = xes::from_xes(&xes::to_xes(&log, &case_type), &case_type).unwrap();
+        let (objects, events) = flattened(&log, &case_type);
+        prop_assert_eq!(read.log.objects(), &objects[..]);
+        prop_assert_eq!(read.log.events(), &events[..]);
+        prop_assert!(read.skipped.is_empty());
+        prop_assert!(read.log_attributes.is_empty());
+    }
+
+    #[test]
+    fn xes_reading_any_text_answers(text in any::<String>(), pick in 0usize..9) {
+        // Never a panic: a log or an error, whatever the text.
+        let _ = xes::from_xes(&text, &ObjectType::BUILT_IN[pick]);
+    }
+
+    #[test]
+    fn xes_reading_mangled_documents_answers(
+        (objects, events) in valid_logs(),
+        cut in any::<prop::sample::Index>(),
+        insert in prop::sample::select(vec!["<", ">", "&", "\"", "</event>", "<trace>", "&#0;", "<list key=\"k\">", ""]),
+    ) {
+        let log = EventLog::new(objects, events).unwrap();
+        let mut text = xes::to_xes(&log, &ObjectType::Incident);
+        let mut at = cut.index(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.insert_str(at, insert);
+        let _ = xes::from_xes(&text, &ObjectType::Incident);
+    }
 
     #[test]
     fn any_input_builds_or_lists_problems_and_a_valid_log_writes_faithfully(
