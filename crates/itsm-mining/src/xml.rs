@@ -5,8 +5,9 @@
 //! return, or carriage return and line feed pair, becomes one space); it skips the XML
 //! declaration, processing instructions, comments, CDATA sections, text and a document type
 //! declaration without an internal subset. It refuses what it cannot read faithfully: an
-//! internal subset (entities declared there would be unknown), an unknown entity, a tag left
-//! open or closed twice, a repeated attribute. No recursion: nesting depth is a `Vec`.
+//! internal subset (entities declared there would be unknown), an unknown entity, a
+//! character XML 1.0 does not allow (raw or as a reference) in an attribute value, a tag
+//! left open or closed twice, a repeated attribute. No recursion: nesting depth is a `Vec`.
 
 use std::borrow::Cow;
 
@@ -42,6 +43,11 @@ pub(crate) struct Tokenizer<'a> {
     open: Vec<&'a str>,
     /// Whether the root element has been seen (and, with `open` empty, closed).
     rooted: bool,
+}
+
+/// Whether XML 1.0 may carry `c` (its `Char` production), raw or as a reference.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
 fn is_space(b: u8) -> bool {
@@ -123,7 +129,7 @@ fn reference(entity: &str) -> Result<char, String> {
         ));
     };
     code.and_then(char::from_u32)
-        .filter(|&c| c != '\0')
+        .filter(|&c| allowed(c))
         .ok_or_else(|| {
             format!(
                 "character reference `&{};` is not a character XML can carry",
@@ -367,6 +373,13 @@ impl<'a> Tokenizer<'a> {
                     itsm_core::Quoted(key)
                 )));
             }
+            if let Some(c) = raw.chars().find(|&c| !allowed(c)) {
+                return Err(self.error(format!(
+                    "the value of attribute `{}` holds U+{:04X}, a character XML 1.0 does not allow",
+                    itsm_core::Quoted(key),
+                    u32::from(c)
+                )));
+            }
             let value = attribute_value(raw).map_err(|reason| self.error(reason))?;
             self.advance_to(self.pos + len + 1);
             if attributes.iter().any(|(k, _)| *k == key) {
@@ -424,6 +437,9 @@ mod tests {
             ("<a/><b/>", 1, "second root"),
             ("<a x='&nbsp;'/>", 1, "unknown entity"),
             ("<a x='&#0;'/>", 1, "not a character"),
+            ("<a x='&#x1;'/>", 1, "not a character"),
+            ("<a x='&#xFFFE;'/>", 1, "not a character"),
+            ("<a x='\u{1}'/>", 1, "U+0001"),
             ("<a x='1' x='2'/>", 1, "repeated"),
             ("<a x=1/>", 1, "not quoted"),
             ("<!DOCTYPE a [<!ENTITY e 'x'>]><a/>", 1, "internal subset"),

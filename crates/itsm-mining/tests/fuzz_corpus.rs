@@ -1,6 +1,7 @@
-//! Replays the saved fuzz corpus on stable: the fuzz target `mining_export` is a thin
-//! wrapper around `fuzz/harness/mining.rs`, which this test includes and feeds every input
-//! saved in `fuzz/corpus/mining_export/`.
+//! Replays the saved fuzz corpora on stable: the fuzz targets `mining_export`,
+//! `mining_read_xes` and `mining_read_ocel` are thin wrappers around
+//! `fuzz/harness/mining.rs`, which this test includes and feeds every input saved in their
+//! folders under `fuzz/corpus/`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,4 +18,16 @@ use itsm_testkit::replay_corpus as replay;
 fn mining_export_corpus_replays() {
     let n = replay("mining_export", harness::export);
     assert!(n >= 10, "the mining_export corpus has only {n} inputs");
+}
+
+#[test]
+fn mining_read_xes_corpus_replays() {
+    let n = replay("mining_read_xes", harness::read_xes);
+    assert!(n >= 4, "the mining_read_xes corpus has only {n} inputs");
+}
+
+#[test]
+fn mining_read_ocel_corpus_replays() {
+    let n = replay("mining_read_ocel", harness::read_ocel);
+    assert!(n >= 3, "the mining_read_ocel corpus has only {n} inputs");
 }
