@@ -6,7 +6,9 @@ installs pm4py into target/venv-pm4py and compares these figures with its own:
     python pm4py_check.py LOG.ocel.json LOG.xes NET.pnml HOSTILE.ocel.json HOSTILE.xes [MORE.pnml ...]
 
 (the hostile log's ids and activities are printed back as JSON; the further nets are only
-read and counted).
+read and counted). It also writes the OCEL and XES logs it read with pm4py's own writers,
+beside the XES file (`pm4py-written.xes`, `pm4py-written.ocel.json`), for our readers to
+read back.
 
 Each result is one line `pm4py <key>: <value>` on standard output (pm4py may print other
 lines, such as its banner; the caller reads only these).
@@ -63,6 +65,17 @@ def main(argv):
     say("xes cases", log["case:concept:name"].nunique())
     say("xes events", len(log))
     say("xes activities", log["concept:name"].nunique())
+
+    # pm4py writes the two logs it read in its own way, for our readers to read back.
+    out_dir = os.path.dirname(os.path.abspath(xes_path))
+    written_xes = os.path.join(out_dir, "pm4py-written.xes")
+    written_ocel = os.path.join(out_dir, "pm4py-written.ocel.json")
+    started = time.perf_counter()
+    pm4py.write_xes(log, written_xes)
+    pm4py.write_ocel2_json(ocel, written_ocel)
+    say("write seconds", f"{time.perf_counter() - started:.2f}")
+    say("wrote xes", written_xes)
+    say("wrote ocel", written_ocel)
 
     net, initial, final = pm4py.read_pnml(pnml_path)
     say("net places", len(net.places))

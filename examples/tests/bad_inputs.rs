@@ -302,6 +302,62 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-mining's readers
+    {
+        use itsm_mining::{ObjectType, ocel, xes};
+        let trace = |event: &str| {
+            format!(
+                "<log><trace><string key=\"concept:name\" value=\"INC1\"/>{event}</trace></log>"
+            )
+        };
+        row(
+            "`itsm_mining::xes::from_xes`",
+            "a 1 MB binary header in place of XES",
+            err(xes::from_xes(
+                &format!("<\u{1b}[31m{}", "\u{7}".repeat(1_000_000)),
+                &ObjectType::Incident,
+            )),
+        );
+        row(
+            "`itsm_mining::xes::from_xes`",
+            "an event without `time:timestamp`",
+            err(xes::from_xes(
+                &trace("<event><string key=\"concept:name\" value=\"open\"/></event>"),
+                &ObjectType::Incident,
+            )),
+        );
+        row(
+            "`itsm_mining::xes::from_xes`",
+            "a 100,000-digit `int`",
+            err(xes::from_xes(
+                &trace(&format!(
+                    "<event><string key=\"concept:name\" value=\"open\"/><date key=\"time:timestamp\" value=\"2026-03-02T09:00:00Z\"/><int key=\"n\" value=\"{}\"/></event>",
+                    "9".repeat(100_000)
+                )),
+                &ObjectType::Incident,
+            )),
+        );
+        row(
+            "`itsm_mining::xes::from_xes`",
+            "an entity declared in an internal DTD subset",
+            err(xes::from_xes(
+                "<!DOCTYPE log [<!ENTITY x \"expanded\">]><log/>",
+                &ObjectType::Incident,
+            )),
+        );
+        let document: ocel::Document = serde_json::from_value(json!({
+            "objectTypes": [{"name": "incident", "attributes": [{"name": "priority", "type": "integer"}]}],
+            "objects": [{"id": "INC1", "type": "incident",
+                         "attributes": [{"name": "priority", "time": "1970-01-01T00:00:00Z", "value": "high"}]}]
+        }))
+        .unwrap();
+        row(
+            "`itsm_mining::ocel::from_document`",
+            "an `integer` attribute whose value is `\"high\"`",
+            err(ocel::from_document(document)),
+        );
+    }
+
     // The importer (examples/src/import)
     {
         let mut mapping = data("uci-mapping.json");

@@ -259,7 +259,7 @@ impl Builder<'_> {
             Frame::Log => self.log_attributes.push(attribute),
             Frame::Trace => {
                 if let Some(trace) = &mut self.trace {
-                    if key == "concept:name" && trace.id.is_none() {
+                    if key == "concept:name" {
                         trace.id = Some(text_of(&attribute.value));
                     } else {
                         trace.attributes.push(attribute);
@@ -269,10 +269,10 @@ impl Builder<'_> {
             Frame::Event => {
                 if let Some(event) = &mut self.event {
                     match key {
-                        "concept:name" if event.activity.is_none() => {
+                        "concept:name" => {
                             event.activity = Some(text_of(&attribute.value));
                         }
-                        "time:timestamp" if event.time.is_none() => match attribute.value {
+                        "time:timestamp" => match attribute.value {
                             Value::Time(t) => event.time = Some(t),
                             _ => {
                                 return Err(Error::BadValue {
@@ -284,12 +284,7 @@ impl Builder<'_> {
                                 });
                             }
                         },
-                        "ocel:eid" if event.id.is_none() => {
-                            event.id = Some(text_of(&attribute.value));
-                        }
-                        // The writer's default, which the log does not store.
-                        "lifecycle:transition"
-                            if attribute.value == Value::String("complete".to_owned()) => {}
+                        "ocel:eid" => event.id = Some(text_of(&attribute.value)),
                         _ => event.attributes.push(attribute),
                     }
                 }
@@ -345,10 +340,30 @@ impl Builder<'_> {
             self.events.push(event);
         }
         let mut object = Object::new(&case, self.case_type.clone());
-        object.attributes = trace.attributes;
+        object.attributes = last_per_key(trace.attributes);
         self.objects.push(object);
         Ok(())
     }
+}
+
+/// Each key once, with its last value, in the order of the last values: XES keys are unique
+/// within an element, and this is how [`to_xes`] writes a key given twice.
+fn last_per_key(list: Vec<Attribute>) -> Vec<Attribute> {
+    if list.len() < 2 {
+        return list;
+    }
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut keep = vec![false; list.len()];
+        for (slot, a) in keep.iter_mut().zip(&list).rev() {
+            *slot = seen.insert(a.name.as_str());
+        }
+        keep
+    };
+    list.into_iter()
+        .zip(keep)
+        .filter_map(|(a, kept)| kept.then_some(a))
+        .collect()
 }
 
 fn text_of(value: &Value) -> String {
@@ -374,7 +389,8 @@ fn text_of(value: &Value) -> String {
 /// is `<case>:<position>` (1-based within the trace). `lifecycle:transition` is kept as an
 /// attribute unless it is `complete` (what [`to_xes`] writes for an event without one).
 /// Attributes keep their types: `string` and `id` as text, `date`, `int`, `float`,
-/// `boolean` (`true`, `false`, `1`, `0`).
+/// `boolean` (`true`, `false`, `1`, `0`). A key repeated within one element (XES keys are
+/// unique per element) counts once, with its last value, as [`to_xes`] writes it.
 ///
 /// Not carried over, and listed in [`Imported::skipped`]: `list` and `container`
 /// attributes, attributes nested in attributes, events outside a trace, elements XES does
@@ -507,7 +523,7 @@ pub fn from_xes(text: &str, case_type: &ObjectType) -> Result<Imported, Error> {
     let log = EventLog::new(b.objects, b.events)?;
     Ok(Imported {
         log,
-        log_attributes: b.log_attributes,
+        log_attributes: last_per_key(b.log_attributes),
         skipped: b.skipped.into_list(),
     })
 }
@@ -529,6 +545,12 @@ fn end_event(b: &mut Builder<'_>, line: usize) -> Result<(), Error> {
             });
         }
     }
+    let mut event = event;
+    event.attributes = last_per_key(std::mem::take(&mut event.attributes));
+    // `complete` is the writer's default, which the log does not store.
+    event.attributes.retain(|a| {
+        a.name != "lifecycle:transition" || a.value != Value::String("complete".to_owned())
+    });
     if let Some(trace) = &mut b.trace {
         trace.events.push(event);
     }

@@ -1,6 +1,6 @@
 //! Replays the saved fuzz corpora on stable: the fuzz targets `mining_export`,
 //! `mining_read_xes` and `mining_read_ocel` are thin wrappers around
-//! `fuzz/harness/mining.rs`, which this test includes and feeds every input saved in their
+//! `fuzz/harness/mining.rs` and `mining_read.rs`, which this test includes and feeds every input saved in their
 //! folders under `fuzz/corpus/`.
 #![allow(
     clippy::unwrap_used,
@@ -11,6 +11,8 @@
 
 #[path = "../../../fuzz/harness/mining.rs"]
 mod harness;
+#[path = "../../../fuzz/harness/mining_read.rs"]
+mod harness_read;
 
 use itsm_testkit::replay_corpus as replay;
 
@@ -22,12 +24,12 @@ fn mining_export_corpus_replays() {
 
 #[test]
 fn mining_read_xes_corpus_replays() {
-    let n = replay("mining_read_xes", harness::read_xes);
+    let n = replay("mining_read_xes", harness_read::read_xes);
     assert!(n >= 4, "the mining_read_xes corpus has only {n} inputs");
 }
 
 #[test]
 fn mining_read_ocel_corpus_replays() {
-    let n = replay("mining_read_ocel", harness::read_ocel);
+    let n = replay("mining_read_ocel", harness_read::read_ocel);
     assert!(n >= 3, "the mining_read_ocel corpus has only {n} inputs");
 }

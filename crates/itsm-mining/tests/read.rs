@@ -405,3 +405,36 @@ fn ocel_faults_say_what_is_wrong_and_what_is_allowed() {
         assert_eq!(err.to_string(), message, "{text}");
     }
 }
+
+#[test]
+fn xes_a_key_repeated_in_one_element_counts_once_with_its_last_value() {
+    // XES keys are unique per element; a document repeating one is read as `to_xes` writes
+    // a key given twice (the last value, where the last one stands). Found by fuzzing: the
+    // first `ocel:eid` used to be the id and the second an attribute the writer then wrote
+    // as the id.
+    let body = "<trace><string key=\"concept:name\" value=\"A\"/><string key=\"concept:name\" value=\"B\"/>\
+        <event><string key=\"concept:name\" value=\"x\"/><string key=\"ocel:eid\" value=\"e1\"/>\
+        <string key=\"note\" value=\"first\"/><int key=\"n\" value=\"1\"/><string key=\"note\" value=\"last\"/>\
+        <string key=\"lifecycle:transition\" value=\"start\"/><string key=\"lifecycle:transition\" value=\"complete\"/>\
+        <string key=\"concept:name\" value=\"y\"/><date key=\"time:timestamp\" value=\"2026-01-05T09:00:00Z\"/>\
+        <string key=\"ocel:eid\" value=\"e2\"/></event></trace>";
+    let read = read(body).unwrap();
+    assert_eq!(read.log.objects()[0].id, "B");
+    let e = &read.log.events()[0];
+    assert_eq!((e.id.as_str(), e.activity.as_str()), ("e2", "y"));
+    let attributes: Vec<(&str, &Value)> = e
+        .attributes
+        .iter()
+        .map(|a| (a.name.as_str(), &a.value))
+        .collect();
+    assert_eq!(
+        attributes,
+        [("n", &Value::Integer(1)), ("note", &Value::from("last"))]
+    );
+    let again = xes::from_xes(
+        &xes::to_xes(&read.log, &ObjectType::Incident),
+        &ObjectType::Incident,
+    )
+    .unwrap();
+    assert_eq!(again.log, read.log);
+}
