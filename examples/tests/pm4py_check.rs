@@ -1,12 +1,13 @@
 //! The `pm4py-check` example on the UCI log: pm4py reads our OCEL 2.0 and XES files back with
 //! the same case, event and activity counts as ours, and replays the XES log on our PNML
-//! net. Runs when the virtual environment `target/venv-pm4py` has pm4py (the example makes
+//! net; and our readers read the XES and OCEL files pm4py writes of the same logs back with
+//! the same cases, objects, events and relations. Runs when the virtual environment `target/venv-pm4py` has pm4py (the example makes
 //! it; this test never installs anything) and the real data is there (`ITSM_DATA`); otherwise
 //! it says why it skipped.
 //!
 //! The pm4py calls the script makes are those of pm4py's API reference (pm4py.fit.fraunhofer.de,
 //! "API Reference": `pm4py.read_ocel2_json`, `pm4py.read_xes`, `pm4py.read_pnml`,
-//! `pm4py.fitness_token_based_replay`); the OCEL file follows the OCEL 2.0 specification
+//! `pm4py.fitness_token_based_replay`, `pm4py.write_xes`, `pm4py.write_ocel2_json`); the OCEL file follows the OCEL 2.0 specification
 //! (ocel-standard.org, "OCEL 2.0 JSON format").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
@@ -67,6 +68,13 @@ fn pm4py_reads_our_exports_of_the_uci_log() {
             "no `{line}` in:\n{stdout}"
         );
     }
+    // Our readers read pm4py's own XES and OCEL files of the same logs back whole.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("pm4py's own files read back by ours: yes")),
+        "{stdout}"
+    );
     // The figures measured on the UCI log (docs/mining.md): 24,918 cases, 141,707 events
     // (the 5 rows of state -100 left out).
     assert!(

@@ -7,7 +7,7 @@ use itsm_core::Quoted;
 #[non_exhaustive]
 pub enum Error {
     /// The objects and events do not make a valid log; every problem found is listed, not
-    /// only the first.
+    /// only the first (the message shows the first ten and how many more).
     #[error("the event log is not valid: {}", list(.problems))]
     InvalidLog {
         /// Every problem, in the order the objects and then the events are listed.
@@ -32,7 +32,7 @@ pub enum Error {
     /// An XES trace or event lacks an attribute every one of them needs: a trace its
     /// `concept:name` (the case id), an event its `concept:name` (the activity) and
     /// `time:timestamp`.
-    #[error("line {line}: a {element} has no `{key}`; every {element} needs one")]
+    #[error("line {line}: this {element} has no `{key}`; every {element} needs one")]
     MissingXesKey {
         /// The line (1-based) where the trace or event ends.
         line: usize,
@@ -78,12 +78,26 @@ pub enum Error {
     },
 }
 
+/// How many problems a message shows; the error's field keeps every one.
+const SHOWN: usize = 10;
+
+/// The first [`SHOWN`] problems, then how many more: a log read from a real file can have a
+/// problem per row, and one message must stay readable.
 fn list(problems: &[LogProblem]) -> String {
-    problems
+    let mut out = problems
         .iter()
+        .take(SHOWN)
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if problems.len() > SHOWN {
+        out.push_str(&format!(
+            "; and {} more ({} problems in all)",
+            problems.len() - SHOWN,
+            problems.len()
+        ));
+    }
+    out
 }
 
 /// One reason an event log is refused; [`Error::InvalidLog`] lists every one found.
@@ -169,38 +183,52 @@ pub enum LogProblem {
 
 impl std::fmt::Display for LogProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Ids and names come from the input: quoted capped and escaped.
+        let q = |text: &str| Quoted(text).to_string();
         match self {
             LogProblem::EmptyId { kind, index } => {
                 write!(f, "{kind} #{index} has an empty id; ids must be non-empty")
             }
             LogProblem::DuplicateId { kind, id } => {
-                write!(f, "{kind} id `{id}` is used twice; ids must be unique")
+                write!(f, "{kind} id `{}` is used twice; ids must be unique", q(id))
             }
             LogProblem::DanglingRelation { kind, from, to } => write!(
                 f,
-                "{kind} `{from}` is related to object `{to}`, which is not in the log"
+                "{kind} `{}` is related to object `{}`, which is not in the log",
+                q(from),
+                q(to)
             ),
             LogProblem::EmptyActivity { event } => {
-                write!(f, "event `{event}` has an empty activity")
+                write!(f, "event `{}` has an empty activity", q(event))
             }
             LogProblem::BadObjectType { name } => write!(
                 f,
-                "custom object type `{name}` is empty or a built-in type's name; use the built-in type"
+                "custom object type `{}` is empty or a built-in type's name; use the built-in type",
+                q(name)
             ),
             LogProblem::BadAttributeName { owner, name } => write!(
                 f,
-                "`{owner}` has an attribute named `{name}`; names must be non-empty and not concept:name or time:timestamp"
+                "`{}` has an attribute named `{}`; names must be non-empty and not concept:name or time:timestamp",
+                q(owner),
+                q(name)
             ),
             LogProblem::TransitionNotText { owner } => write!(
                 f,
-                "`{owner}` has a `lifecycle:transition` that is not a string; transitions are text such as start or complete"
+                "`{}` has a `lifecycle:transition` that is not a string; transitions are text such as start or complete",
+                q(owner)
             ),
             LogProblem::NonFiniteFloat { owner, attribute } => write!(
                 f,
-                "attribute `{attribute}` of `{owner}` is not a finite number; only finite floats are allowed"
+                "attribute `{}` of `{}` is not a finite number; only finite floats are allowed",
+                q(attribute),
+                q(owner)
             ),
             LogProblem::TimeOutOfRange { owner } => {
-                write!(f, "`{owner}` has a time outside the years 0001 to 9999")
+                write!(
+                    f,
+                    "`{}` has a time outside the years 0001 to 9999",
+                    q(owner)
+                )
             }
             LogProblem::AttributeTypeConflict {
                 of,
@@ -209,7 +237,9 @@ impl std::fmt::Display for LogProblem {
                 second,
             } => write!(
                 f,
-                "attribute `{attribute}` of `{of}` is both {first} and {second}; one type per attribute"
+                "attribute `{}` of `{}` is both {first} and {second}; one type per attribute",
+                q(attribute),
+                q(of)
             ),
         }
     }

@@ -1,11 +1,14 @@
-//! Process-mining export for ITSM event streams: an object-centric event log of incidents,
+//! Process mining for ITSM event streams: an object-centric event log of incidents,
 //! problems, changes, requests, configuration items and their relations, written as
-//! **OCEL 2.0 JSON** ([`ocel`]) or flattened to **XES** ([`xes`]); and any lifecycle as a
-//! Petri net in **PNML** ([`pnml`]), so process-mining tools such as pm4py check real logs
-//! against our models (token-based replay, alignments).
+//! **OCEL 2.0 JSON** ([`ocel`]) or flattened to **XES** ([`xes`]), and read back from both
+//! ([`xes::from_xes`], [`ocel::from_document`]: a log another tool exported comes in as the
+//! same checked log); and any lifecycle as a Petri net in **PNML** ([`pnml`]), so
+//! process-mining tools such as pm4py check real logs against our models (token-based
+//! replay, alignments).
 //!
 //! # Purity
-//! A pure library: the writers return `String`s; the host writes the files. Nothing reads
+//! A pure library: the writers return `String`s and the readers take text or a
+//! deserialized document; the host reads and writes the files. Nothing reads
 //! the clock, the environment or files. Every input either makes a valid [`EventLog`] or is
 //! refused with every problem listed ([`Error::InvalidLog`]); a valid log always writes, and
 //! any lifecycle writes as a net. Text is escaped for its format ([`escape`]).
@@ -18,6 +21,9 @@
 //! 3. Write [`ocel::to_json`] for object-centric tools, [`xes::to_xes`] on one object type
 //!    for classic ones, and [`pnml::to_pnml`] of the lifecycle (a practice crate's, or a
 //!    policy's workflow) to check the log against it.
+//! 4. Or read a log another tool wrote: [`xes::from_xes`] on the text of an XES file, or
+//!    [`ocel::from_document`] on an [`ocel::Document`] the host deserialized; each gives an
+//!    [`Imported`] whose `skipped` says what the document held that the log cannot carry.
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};

@@ -435,7 +435,7 @@ pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error
         let mut attributes = Vec::with_capacity(o.attributes.len());
         for a in o.attributes {
             let Some(value) = a.value else {
-                skipped.add(SkipReason::NullValue, &a.name, || owner.clone());
+                skipped.add(SkipReason::MissingValue, &a.name, || owner.clone());
                 continue;
             };
             let kind = object_declared
@@ -482,7 +482,7 @@ pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error
         let mut attributes = Vec::with_capacity(e.attributes.len());
         for a in e.attributes {
             let Some(value) = a.value else {
-                skipped.add(SkipReason::NullValue, &a.name, || owner.clone());
+                skipped.add(SkipReason::MissingValue, &a.name, || owner.clone());
                 continue;
             };
             let kind = event_declared

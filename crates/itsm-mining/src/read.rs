@@ -31,8 +31,10 @@ pub enum SkipReason {
     Collection,
     /// An element XES does not define at that place.
     UnknownElement,
-    /// An OCEL attribute whose value is `null`: the log has no missing values.
-    NullValue,
+    /// A missing value: an OCEL attribute whose value is `null`, or an XES `float` whose value
+    /// is `NaN` (how pandas-based tools, pm4py among them, write a value a row lacks). The
+    /// log has no missing values.
+    MissingValue,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -42,7 +44,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NestedAttribute => "attribute nested in another",
             SkipReason::Collection => "list or container attribute",
             SkipReason::UnknownElement => "element XES does not define there",
-            SkipReason::NullValue => "attribute with a null value",
+            SkipReason::MissingValue => "missing value (an OCEL null, an XES NaN)",
         })
     }
 }
@@ -147,7 +149,7 @@ mod tests {
         let mut log = SkipLog::default();
         log.add(SkipReason::Collection, "items", || "line 3".into());
         log.add(SkipReason::Collection, "items", || "line 9".into());
-        log.add(SkipReason::NullValue, "items", || "e1".into());
+        log.add(SkipReason::MissingValue, "items", || "e1".into());
         let list = log.into_list();
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].count, 2);

@@ -132,8 +132,8 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
     out
 }
 
-/// The value an XES attribute element spells, or why not. `Ok(None)` for `list` and
-/// `container`, which the log cannot carry.
+/// The value an XES attribute element spells, or why not. `Ok(None)` for what the log
+/// cannot carry: `list` and `container`, and a `float` `NaN` (a missing value).
 fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<Value>, Error> {
     let bad = |expected: &'static str| Error::BadValue {
         owner: format!("line {line}"),
@@ -153,7 +153,12 @@ fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<
                 .parse()
                 .map_err(|_| bad("a whole number within 64 bits"))?,
         ),
-        "float" => Value::Float(value.trim().parse().map_err(|_| bad("a number"))?),
+        "float" => match value.trim().parse::<f64>() {
+            // A missing value, as pandas-based tools write one.
+            Ok(x) if x.is_nan() => return Ok(None),
+            Ok(x) => Value::Float(x),
+            Err(_) => return Err(bad("a number")),
+        },
         "boolean" => Value::Boolean(match value.trim() {
             "true" | "1" => true,
             "false" | "0" => false,
@@ -245,9 +250,13 @@ impl Builder<'_> {
             typed_value(tag, text, line, key)?
         };
         let Some(value) = value else {
-            self.skipped
-                .add(SkipReason::Collection, key, || format!("line {line}"));
-            // Its members go with it.
+            let reason = if matches!(tag, "list" | "container") {
+                SkipReason::Collection
+            } else {
+                SkipReason::MissingValue
+            };
+            self.skipped.add(reason, key, || format!("line {line}"));
+            // Its members (or meta-attributes) go with it.
             return Ok(Frame::Skip);
         };
         let attribute = Attribute {
@@ -393,7 +402,8 @@ fn text_of(value: &Value) -> String {
 /// unique per element) counts once, with its last value, as [`to_xes`] writes it.
 ///
 /// Not carried over, and listed in [`Imported::skipped`]: `list` and `container`
-/// attributes, attributes nested in attributes, events outside a trace, elements XES does
+/// attributes, `float` attributes whose value is `NaN` (how pm4py and other pandas-based
+/// tools write a value missing from a row), attributes nested in attributes, events outside a trace, elements XES does
 /// not define where they stand. The log's own attributes are in
 /// [`Imported::log_attributes`]. Extensions, globals and classifiers are declarations the
 /// log does not need (globals give no values to events that lack them). The text is the

@@ -198,19 +198,19 @@ fn xes_faults_name_the_line_and_what_is_allowed() {
                 "<trace>\n{}</trace>",
                 event("a", "2026-01-05T09:00:00Z", "")
             )),
-            "line 4: a trace has no `concept:name`; every trace needs one",
+            "line 4: this trace has no `concept:name`; every trace needs one",
         ),
         (
             doc(
                 "<trace><string key=\"concept:name\" value=\"C\"/>\n<event><string key=\"concept:name\" value=\"a\"/></event></trace>",
             ),
-            "line 4: a event has no `time:timestamp`; every event needs one",
+            "line 4: this event has no `time:timestamp`; every event needs one",
         ),
         (
             doc(
                 "<trace><string key=\"concept:name\" value=\"C\"/>\n<event><date key=\"time:timestamp\" value=\"2026-01-05T09:00:00Z\"/></event></trace>",
             ),
-            "line 4: a event has no `concept:name`; every event needs one",
+            "line 4: this event has no `concept:name`; every event needs one",
         ),
         (
             doc(&format!(
@@ -371,7 +371,7 @@ fn ocel_values_read_as_their_declared_types() {
     assert_eq!(read.skipped.len(), 1);
     assert_eq!(
         read.skipped[0].to_string(),
-        "1 × attribute with a null value `note` (first at object INC1)"
+        "1 × missing value (an OCEL null, an XES NaN) `note` (first at object INC1)"
     );
 }
 
@@ -437,4 +437,70 @@ fn xes_a_key_repeated_in_one_element_counts_once_with_its_last_value() {
     )
     .unwrap();
     assert_eq!(again.log, read.log);
+}
+
+#[test]
+fn xes_a_nan_float_is_a_missing_value_as_pm4py_writes_one() {
+    // pm4py writes a value a row lacks as `<float key="hold_reason" value="nan" />`, also
+    // where the other rows hold text (seen in its XES of the UCI log): read as missing, so
+    // the attribute keeps one type.
+    let body = format!(
+        "<trace><string key=\"concept:name\" value=\"C\"/>{}{}</trace>",
+        event(
+            "a",
+            "2026-01-05T09:00:00+00:00",
+            "<float key=\"hold_reason\" value=\"nan\" />"
+        ),
+        event(
+            "a",
+            "2026-01-05T10:00:00+00:00",
+            "<string key=\"hold_reason\" value=\"vendor\" /><float key=\"x\" value=\"NaN\"/>"
+        ),
+    );
+    let read = read(&body).unwrap();
+    assert!(read.log.events()[0].attributes.is_empty());
+    assert_eq!(
+        read.log.events()[1].attributes[0].value,
+        Value::from("vendor")
+    );
+    let skipped: Vec<String> = read.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        skipped,
+        [
+            "1 × missing value (an OCEL null, an XES NaN) `hold_reason` (first at line 3)",
+            "1 × missing value (an OCEL null, an XES NaN) `x` (first at line 3)"
+        ]
+    );
+    // Infinity is a value, which the log cannot carry: refused, not skipped.
+    let body = format!(
+        "<trace><string key=\"concept:name\" value=\"C\"/>{}</trace>",
+        event(
+            "a",
+            "2026-01-05T09:00:00Z",
+            "<float key=\"x\" value=\"inf\"/>"
+        )
+    );
+    assert!(matches!(read_err(&body), Err(Error::InvalidLog { .. })));
+}
+
+#[test]
+fn a_log_with_a_problem_per_row_makes_a_short_message() {
+    let t = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    let events = (0..100_000)
+        .map(|i| Event::new(&format!("e{i}"), "a", t).related(&"x".repeat(1000), "incident"))
+        .collect();
+    let Err(err @ Error::InvalidLog { .. }) = EventLog::new(Vec::new(), events) else {
+        panic!()
+    };
+    let Error::InvalidLog { problems } = &err else {
+        panic!()
+    };
+    assert_eq!(problems.len(), 100_000, "the field keeps every problem");
+    let message = err.to_string();
+    assert!(
+        message.ends_with("; and 99990 more (100000 problems in all)"),
+        "{}",
+        &message[message.len() - 100..]
+    );
+    assert!(message.len() < 2_000, "{} bytes", message.len());
 }
