@@ -182,6 +182,27 @@ pub enum Error {
         /// The instant the query started from.
         at: DateTime<Utc>,
     },
+    /// A text given to [`ics::read`](crate::ics::read) is not an iCalendar object.
+    #[error("iCalendar line {line}: {reason}")]
+    InvalidIcs {
+        /// The line (1-based).
+        line: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// An iCalendar `DTSTART`, `DTEND` or `DURATION` that does not read.
+    #[error(
+        "iCalendar line {line}: {property} `{}` is not a date (YYYYMMDD), a date-time (YYYYMMDDTHHMMSS, with Z or TZID for a zoned one) or, for DURATION, a duration such as P1D or PT2H",
+        crate::ics::quoted(.value)
+    )]
+    InvalidIcsValue {
+        /// The line (1-based).
+        line: usize,
+        /// The property.
+        property: String,
+        /// The value as given.
+        value: String,
+    },
 }
 
 fn holiday(name: &Option<String>) -> String {

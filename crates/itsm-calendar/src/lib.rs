@@ -77,6 +77,7 @@ mod build;
 mod calendar;
 mod error;
 mod flat;
+pub mod ics;
 #[cfg(feature = "serde")]
 mod json;
 mod lazy;

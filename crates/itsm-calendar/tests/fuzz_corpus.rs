@@ -1,8 +1,8 @@
 //! Replays the saved fuzz corpus on stable.
 //!
-//! The fuzz targets `calendar_queries` and `calendar_spec_json` in `fuzz/` (run with
+//! The fuzz targets `calendar_queries`, `calendar_spec_json` and `calendar_ics` in `fuzz/` (run with
 //! `cargo +nightly fuzz run <target>`) are thin wrappers around the functions of
-//! `fuzz/harness/calendar.rs`; this test includes the same file and feeds it every input saved
+//! `fuzz/harness/calendar.rs` and `calendar_ics.rs`; this test includes the same files and feeds it every input saved
 //! in `fuzz/corpus/<target>/`, so each input the fuzzer found interesting (and each past
 //! crash, once fixed and saved there) is checked again by `cargo test`, without nightly or
 //! libFuzzer.
@@ -25,6 +25,14 @@
 )]
 #[path = "../../../fuzz/harness/calendar.rs"]
 mod harness;
+#[warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+#[path = "../../../fuzz/harness/calendar_ics.rs"]
+mod harness_ics;
 
 use itsm_testkit::replay_corpus as replay;
 
@@ -64,4 +72,10 @@ fn inputs_built_from_the_code_pass() {
         4, 1, 3, 2, 2, 2, 2, 2, 5, 5, 0, 0, 2, 1, 0, 3, 1, 0, 2, 3, 2, 0, 0, 3, 3, 1, 4, 0, 4, 200,
         6, 0, 1, 9, 0, 7, 3, 2, 2, 0, 1, 8, 0, 4, 9, 0,
     ]);
+}
+
+#[test]
+fn calendar_ics_corpus_replays() {
+    let n = replay("calendar_ics", harness_ics::ics);
+    assert!(n >= 4, "the calendar_ics corpus has only {n} inputs");
 }
