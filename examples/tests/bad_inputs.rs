@@ -84,6 +84,22 @@ fn rows() -> Vec<Row> {
         err(itsm_calendar::Segment::parse("9am", "5pm")),
     );
 
+    row(
+        "`itsm_calendar::ics::read`",
+        "a feed that opens with `BEGIN:VEVENT`",
+        err(itsm_calendar::ics::read(
+            "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261225\r\nEND:VEVENT\r\n",
+        )),
+    );
+    row(
+        "`itsm_calendar::ics::read`",
+        "a 100,000-digit `DTSTART`",
+        err(itsm_calendar::ics::read(&format!(
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:{}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "9".repeat(100_000)
+        ))),
+    );
+
     // itsm-incident
     let mut policy = serde_json::to_value(itsm_incident::Policy::itop()).unwrap();
     policy["workflow"]["states"]

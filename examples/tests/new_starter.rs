@@ -1,7 +1,8 @@
 //! The new-starter scenario runs end to end (the "Checked by" line): the service
 //! passes its gates, the bundle's mistakes are all reported at once, the bundle is approved
 //! and fulfilled, and the access request is refused for separation of duties, then approved
-//! by manager and owner, provisioned, expired by a tick and revoked.
+//! by manager and owner, provisioned, expired by a tick and revoked; and the records'
+//! `sla_hook` events, replayed by itsm-sla, give each SLA clock.
 
 use std::process::Command;
 
@@ -33,6 +34,14 @@ fn the_new_starter_runs_end_to_end() {
         "item 0: access expired; revocation task `revoke` opened",
         "access revoked: payroll/clerk",
         "access: Some(Revoked)",
+        // The sla_hook events as itsm-sla timelines (examples/data/catalogue/sla.json):
+        // one technician working the tasks in turn breaches the 4-hour task OLA on most of
+        // them; the skipped licence task's clock is canceled.
+        "0x1001 request: request-fulfilment met, 480 business minutes of 1440 (33%)",
+        "0x1001 task 0/order_hardware: task-completion met, 180 business minutes of 240 (75%)",
+        "0x1001 task 0/deliver: task-completion BREACHED, 480 business minutes of 240 (200%)",
+        "0x1001 task 2/licence: task-completion canceled, 60 business minutes of 240 (25%)",
+        "SLA clocks: 5 met, 6 breached, 1 canceled",
     ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }

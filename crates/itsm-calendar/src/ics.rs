@@ -261,7 +261,10 @@ fn when(p: &Property<'_>, line: usize) -> Result<When, Error> {
         value: p.value.to_owned(),
     };
     let value = p.value.trim();
-    if p.param("VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) || value.len() == 8 {
+    if p.param("VALUE")
+        .is_some_and(|v| v.eq_ignore_ascii_case("DATE"))
+        || value.len() == 8
+    {
         return date(value).map(When::Day).ok_or_else(bad);
     }
     let local = value.strip_suffix('Z').unwrap_or(value);
@@ -543,10 +546,7 @@ pub fn read(text: &str) -> Result<Feed, Error> {
         let Some(p) = property(content) else {
             return Err(malformed(
                 line,
-                format!(
-                    "`{}` is not a content line NAME:VALUE",
-                    quoted(content)
-                ),
+                format!("`{}` is not a content line NAME:VALUE", quoted(content)),
             ));
         };
         if n == 0 && !(p.name == "BEGIN" && p.value.trim().eq_ignore_ascii_case("VCALENDAR")) {
@@ -599,9 +599,10 @@ pub fn read(text: &str) -> Result<Feed, Error> {
             }
             _ => {
                 // Properties of the event itself, not of a component nested in it.
-                let Some(raw) = event.as_mut().filter(|_| {
-                    open.last().is_some_and(|c| c == "VEVENT") && open.len() == 2
-                }) else {
+                let Some(raw) = event
+                    .as_mut()
+                    .filter(|_| open.last().is_some_and(|c| c == "VEVENT") && open.len() == 2)
+                else {
                     continue;
                 };
                 match p.name.as_str() {
@@ -623,6 +624,9 @@ pub fn read(text: &str) -> Result<Feed, Error> {
             last,
             format!("the text ends with BEGIN:{} still open", quoted(top)),
         )),
-        None => Err(malformed(last, "the text holds no BEGIN:VCALENDAR".to_owned())),
+        None => Err(malformed(
+            last,
+            "the text holds no BEGIN:VCALENDAR".to_owned(),
+        )),
     }
 }

@@ -9,7 +9,8 @@
 //!   with several segments a day (a segment may end at `24:00` or cross midnight,
 //!   `22:00-06:00`; `"daily"` and `"weekdays"` shorten the week), holidays (dated or
 //!   yearly, named or not: `"2026-12-25"`, `"--12-25"`), one-off open or closed
-//!   exceptions; 24x7 is a calendar too ([`CalendarSpec::always_open`]);
+//!   exceptions; 24x7 is a calendar too ([`CalendarSpec::always_open`]); public holiday
+//!   feeds in iCalendar read into holidays and closed exceptions ([`ics::read`]);
 //! - [`Calendar::new`] compiles it with no horizon to guess: each UTC year is compiled the
 //!   first time a query needs it, into sorted UTC intervals with prefix sums and lookup
 //!   tables, and kept; queries across years add up per-year totals, and years far from

@@ -30,7 +30,9 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
 fn rfc5545_3_6_1_an_all_day_end_is_exclusive_and_a_missing_one_is_one_day() {
     let read = ics::read(&feed(&format!(
         "{}{}",
-        event("DTSTART;VALUE=DATE:20260406\r\nDTEND;VALUE=DATE:20260407\r\nSUMMARY:Easter Monday\r\n"),
+        event(
+            "DTSTART;VALUE=DATE:20260406\r\nDTEND;VALUE=DATE:20260407\r\nSUMMARY:Easter Monday\r\n"
+        ),
         event("DTSTART;VALUE=DATE:20260501\r\nSUMMARY:Labour Day\r\n"),
     )))
     .unwrap();
@@ -52,8 +54,10 @@ fn rfc5545_3_3_6_a_duration_in_days_or_weeks_gives_each_day() {
     let dates: Vec<&Holiday> = read.holidays.iter().collect();
     assert_eq!(dates.len(), 3);
     assert_eq!(*dates[2], Holiday::date(day(2026, 12, 26)).named("Closure"));
-    let read = ics::read(&feed(&event("DTSTART;VALUE=DATE:20260803\r\nDURATION:P1W\r\n")))
-        .unwrap();
+    let read = ics::read(&feed(&event(
+        "DTSTART;VALUE=DATE:20260803\r\nDURATION:P1W\r\n",
+    )))
+    .unwrap();
     assert_eq!(read.holidays.len(), 7);
     assert_eq!(read.holidays[6], Holiday::date(day(2026, 8, 9)));
 }
@@ -173,7 +177,9 @@ fn floating_times_are_closed_exceptions_and_zoned_ones_are_skipped() {
 fn components_other_than_events_are_passed_over() {
     let text = feed(&format!(
         "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n{}BEGIN:VTODO\r\nDTSTART;VALUE=DATE:20260101\r\nEND:VTODO\r\n",
-        event("DTSTART;VALUE=DATE:20260101\r\nBEGIN:VALARM\r\nTRIGGER:-PT15M\r\nDTSTART;VALUE=DATE:20300101\r\nEND:VALARM\r\n")
+        event(
+            "DTSTART;VALUE=DATE:20260101\r\nBEGIN:VALARM\r\nTRIGGER:-PT15M\r\nDTSTART;VALUE=DATE:20300101\r\nEND:VALARM\r\n"
+        )
     ));
     let read = ics::read(&text).unwrap();
     assert_eq!(read.holidays, [Holiday::date(day(2026, 1, 1))]);
@@ -210,7 +216,10 @@ fn a_public_holiday_feed_closes_the_calendar_on_its_days() {
     spec.holidays.extend(read.holidays);
     let calendar = Calendar::new(&spec).unwrap();
     let ten = |d: NaiveDate| d.and_hms_opt(10, 0, 0).unwrap().and_utc();
-    assert!(!calendar.is_open(&ten(day(2026, 12, 28))).unwrap(), "Boxing Day (substitute)");
+    assert!(
+        !calendar.is_open(&ten(day(2026, 12, 28))).unwrap(),
+        "Boxing Day (substitute)"
+    );
     assert!(calendar.is_open(&ten(day(2026, 12, 29))).unwrap());
 }
 
@@ -241,10 +250,16 @@ fn faults_name_the_line_and_what_is_allowed() {
             feed(&event("DTSTART;VALUE=DATE:20261201\r\nDURATION:-P1D\r\n")),
             "iCalendar line 8: DURATION `-P1D` is not a date (YYYYMMDD), a date-time (YYYYMMDDTHHMMSS, with Z or TZID for a zoned one) or, for DURATION, a duration such as P1D or PT2H",
         ),
-        (String::new(), "iCalendar line 1: the text holds no BEGIN:VCALENDAR"),
+        (
+            String::new(),
+            "iCalendar line 1: the text holds no BEGIN:VCALENDAR",
+        ),
     ] {
         let err = ics::read(&text).unwrap_err();
-        assert!(matches!(err, Error::InvalidIcs { .. } | Error::InvalidIcsValue { .. }));
+        assert!(matches!(
+            err,
+            Error::InvalidIcs { .. } | Error::InvalidIcsValue { .. }
+        ));
         assert_eq!(err.to_string(), message, "{text:?}");
     }
     // A long value is quoted capped.
@@ -265,7 +280,10 @@ fn long_and_degenerate_events_are_skipped_not_expanded() {
         event("DTSTART;VALUE=DATE:20260101\r\nDURATION:P99999999999W\r\n"),
     )));
     // The last duration does not fit: an error naming it, not a panic.
-    assert!(matches!(read, Err(Error::InvalidIcsValue { .. })), "{read:?}");
+    assert!(
+        matches!(read, Err(Error::InvalidIcsValue { .. })),
+        "{read:?}"
+    );
     let read = ics::read(&feed(&format!(
         "{}{}{}",
         event("DTSTART;VALUE=DATE:00010101\r\nDTEND;VALUE=DATE:99991231\r\n"),

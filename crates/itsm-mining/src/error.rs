@@ -141,7 +141,7 @@ pub enum LogProblem {
         name: String,
     },
     /// An attribute's name is empty, or one the XES writer sets itself (`concept:name`,
-    /// `time:timestamp`).
+    /// `time:timestamp`, `ocel:eid`).
     BadAttributeName {
         /// The id of the object or event that carries it.
         owner: String,
@@ -208,7 +208,7 @@ impl std::fmt::Display for LogProblem {
             ),
             LogProblem::BadAttributeName { owner, name } => write!(
                 f,
-                "`{}` has an attribute named `{}`; names must be non-empty and not concept:name or time:timestamp",
+                "`{}` has an attribute named `{}`; names must be non-empty and not concept:name, time:timestamp or ocel:eid",
                 q(owner),
                 q(name)
             ),

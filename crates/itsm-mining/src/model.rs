@@ -304,10 +304,11 @@ impl Event {
     }
 }
 
-/// Attribute names the XES writer sets itself, so an attribute may not use them. (An
-/// event's `lifecycle:transition`, a string such as `start` or `complete`, is its own: the
-/// writer writes `complete` only for an event without one.)
-pub const RESERVED_ATTRIBUTES: [&str; 2] = ["concept:name", "time:timestamp"];
+/// Attribute names the XES writer sets itself, so an attribute may not use them: the
+/// activity, the time and the event's id. (An event's `lifecycle:transition`, a string such
+/// as `start` or `complete`, is its own: the writer writes `complete` only for an event
+/// without one.)
+pub const RESERVED_ATTRIBUTES: [&str; 3] = ["concept:name", "time:timestamp", "ocel:eid"];
 
 /// A checked log: ids unique and non-empty, every relation names an object of the log,
 /// activities non-empty, attribute names usable, floats finite, times within years

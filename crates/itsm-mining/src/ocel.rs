@@ -353,7 +353,9 @@ fn convert(
 /// ([`ObjectType::named`]: `incident` is the built-in type, any other name a custom one),
 /// event types as activities, relationships with their qualifiers. The inverse of
 /// [`to_json`]: reading back what it wrote gives the same log, up to times cut to the
-/// millisecond.
+/// millisecond, an object attribute holding from `1970-01-01T00:00:00Z` read as one that
+/// always held (the instant both stand for), and the `at` of event attributes, which the
+/// log does not use and the writer does not write.
 ///
 /// Each attribute value is read as its type's declaration says (`integer` from `2`, `2.0`
 /// or `"2"`; `float` from a number or its text; `boolean` from `true` or `"true"`; `time`

@@ -64,11 +64,10 @@ fn push_attributes<'a>(
     out: &mut String,
     attributes: impl DoubleEndedIterator<Item = &'a Attribute>,
 ) {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut keep: Vec<&Attribute> = Vec::new();
     for a in attributes.rev() {
-        if !seen.contains(&a.name.as_str()) {
-            seen.push(&a.name);
+        if seen.insert(a.name.as_str()) {
             keep.push(a);
         }
     }
@@ -120,9 +119,7 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
                     &Value::String("complete".to_owned()),
                 );
             }
-            if !e.attributes.iter().any(|a| a.name == "ocel:eid") {
-                push_attribute(&mut out, "ocel:eid", &Value::String(e.id.clone()));
-            }
+            push_attribute(&mut out, "ocel:eid", &Value::String(e.id.clone()));
             push_attributes(&mut out, e.attributes.iter());
             out.push_str("</event>");
         }
@@ -335,10 +332,10 @@ impl Builder<'_> {
                         let same = seen.activity == event.activity
                             && seen.time == event.time
                             && seen.attributes == event.attributes;
-                        if same {
-                            if !seen.relations.iter().any(|r| r.object == case) {
-                                seen.relations.extend(event.relations);
-                            }
+                        // Written into another trace: one event concerning both. The same
+                        // id twice in one trace is two events (refused as a repeated id).
+                        if same && !seen.relations.iter().any(|r| r.object == case) {
+                            seen.relations.extend(event.relations);
                             continue;
                         }
                     }
@@ -388,8 +385,12 @@ fn text_of(value: &Value) -> String {
 /// Reads an XES document as a log: one object of `case_type` per trace (its id the trace's
 /// `concept:name`, its attributes the trace's others), one event per event element, related
 /// to its trace's object with the case type's name as qualifier. This is the inverse of
-/// [`to_xes`]: reading back what `to_xes(log, t)` wrote gives `log`'s objects of type `t`
-/// that some event concerns and the events concerning them.
+/// [`to_xes`] up to what XES cannot say: reading back what `to_xes(log, t)` wrote gives
+/// `log`'s objects of type `t` that some event concerns (with their attributes that always
+/// held) and the events concerning them, each related to those objects only, with each
+/// attribute key once (its last value), times cut to the millisecond, text as XML keeps it,
+/// and an event's own `lifecycle:transition` of `complete` read as none (the writer's
+/// default).
 ///
 /// Per event: `concept:name` is the activity and `time:timestamp` the time (both required;
 /// a timestamp without offset is UTC); `ocel:eid`, when present, is the event's id, and an

@@ -115,13 +115,21 @@ fn reference(entity: &str) -> Result<char, String> {
     if let Some(c) = named {
         return Ok(c);
     }
+    // Digits only: `from_str_radix` and `parse` would also take a leading `+`.
     let code = if let Some(hex) = entity
         .strip_prefix("#x")
         .or_else(|| entity.strip_prefix("#X"))
     {
-        u32::from_str_radix(hex, 16).ok()
+        hex.bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(hex, 16).ok())
+            .flatten()
     } else if let Some(decimal) = entity.strip_prefix('#') {
-        decimal.parse::<u32>().ok()
+        decimal
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| decimal.parse::<u32>().ok())
+            .flatten()
     } else {
         return Err(format!(
             "unknown entity `&{};`; XML without a DTD knows &amp; &lt; &gt; &quot; &apos; and character references",
@@ -215,7 +223,9 @@ impl<'a> Tokenizer<'a> {
                     return Err(self.error("the document has no element"));
                 }
                 if !tail.bytes().all(is_space) {
-                    return Err(self.error("text after the root element"));
+                    return Err(self.error(
+                        "text after the root element; only comments, processing instructions and white space may follow it",
+                    ));
                 }
                 self.advance_to(self.text.len());
                 return Ok(None);
@@ -229,9 +239,9 @@ impl<'a> Tokenizer<'a> {
                     .all(is_space)
             {
                 return Err(self.error(if self.rooted {
-                    "text after the root element"
+                    "text after the root element; only comments, processing instructions and white space may follow it"
                 } else {
-                    "text before the root element"
+                    "text before the root element; only an XML declaration, comments, processing instructions, a document type declaration and white space may precede it"
                 }));
             }
             self.advance_to(self.pos + at);
@@ -298,6 +308,9 @@ impl<'a> Tokenizer<'a> {
             );
         }
         let mut attributes: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+        // The names seen, for the repeated-attribute check (a lookup, not a scan: a tag
+        // may have thousands).
+        let mut names: std::collections::BTreeSet<&'a str> = std::collections::BTreeSet::new();
         loop {
             let before = self.pos;
             self.skip_spaces();
@@ -382,7 +395,7 @@ impl<'a> Tokenizer<'a> {
             }
             let value = attribute_value(raw).map_err(|reason| self.error(reason))?;
             self.advance_to(self.pos + len + 1);
-            if attributes.iter().any(|(k, _)| *k == key) {
+            if !names.insert(key) {
                 return Err(self.error(format!(
                     "attribute `{}` is repeated in one tag",
                     itsm_core::Quoted(key)
@@ -439,6 +452,8 @@ mod tests {
             ("<a x='&#0;'/>", 1, "not a character"),
             ("<a x='&#x1;'/>", 1, "not a character"),
             ("<a x='&#xFFFE;'/>", 1, "not a character"),
+            ("<a x='&#x+41;'/>", 1, "not a character"),
+            ("<a x='&#+65;'/>", 1, "not a character"),
             ("<a x='\u{1}'/>", 1, "U+0001"),
             ("<a x='1' x='2'/>", 1, "repeated"),
             ("<a x=1/>", 1, "not quoted"),
@@ -457,6 +472,20 @@ mod tests {
             assert!(err.reason.contains(says), "{text:?}: {err:?}");
             assert_eq!(err.line, line, "{text:?}: {err:?}");
         }
+    }
+
+    #[test]
+    fn many_attributes_in_one_tag_are_checked_in_linear_time() {
+        let n = 200_000;
+        let tag: String = (0..n).map(|i| format!(" a{i}=''")).collect();
+        let text = format!("<log{tag}/>");
+        let got = tokens(&text).unwrap();
+        let Some(Token::Start { attributes, .. }) = got.first() else {
+            panic!("{got:?}")
+        };
+        assert_eq!(attributes.len(), n);
+        let repeated = format!("<log{tag} a7=''/>");
+        assert!(tokens(&repeated).unwrap_err().reason.contains("repeated"));
     }
 
     #[test]

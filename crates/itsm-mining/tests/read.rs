@@ -504,3 +504,36 @@ fn a_log_with_a_problem_per_row_makes_a_short_message() {
     );
     assert!(message.len() < 2_000, "{} bytes", message.len());
 }
+
+#[test]
+fn xes_the_same_id_twice_in_one_trace_is_two_events_refused_not_one_kept() {
+    // Found by review: the second used to be dropped without a word.
+    let twice = event(
+        "a",
+        "2026-01-05T09:00:00Z",
+        "<string key=\"ocel:eid\" value=\"z\"/>",
+    );
+    let body = format!("<trace><string key=\"concept:name\" value=\"C\"/>{twice}{twice}</trace>");
+    let Err(Error::InvalidLog { problems }) = read_err(&body) else {
+        panic!()
+    };
+    assert_eq!(
+        problems,
+        [LogProblem::DuplicateId {
+            kind: "event",
+            id: "z".into()
+        }]
+    );
+    // And an attribute may not be named `ocel:eid`: the writer writes the event's id there.
+    let t = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    let err = EventLog::new(
+        vec![Object::new("C", ObjectType::Incident)],
+        vec![
+            Event::new("e1", "a", t)
+                .related("C", "incident")
+                .with("ocel:eid", "zzz"),
+        ],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("not concept:name, time:timestamp or ocel:eid"), "{err}");
+}

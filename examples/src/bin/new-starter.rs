@@ -4,25 +4,31 @@
 //! approved by the manager and walked task by task to fulfilment; then an access request to
 //! the payroll application is refused for separation of duties, ordered again, approved by
 //! the manager and the application owner, provisioned, expired by a tick and revoked. Every
-//! event is printed.
+//! event is printed. Last, the `sla_hook` events of every record (request, item, task) are
+//! its timeline for itsm-sla: a request fulfilment SLA and a task OLA
+//! (`examples/data/catalogue/sla.json`) are replayed over them and each clock is printed.
 //!
 //! Run: `cargo run -p itsm-examples --bin new-starter`
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a demo prints; that is its job
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::error::Error as StdError;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use itsm_catalogue::{
     Actor, Catalogue, Command, Context, Event, GroupId, Order, OrderLine, RequestId, Requester,
     ServiceCommand, ServiceEvent, ServiceId, ServiceStage, ServiceState, Stage, State, TaskStage,
     UserId, Value, decide, decide_service, next_deadline,
 };
+use itsm_examples::sla_replay::SlaConfig;
+use itsm_sla::{TicketView, Timeline};
 
 type Res<T> = Result<T, Box<dyn StdError>>;
 
 const CATALOGUE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/catalogue/catalogue.json");
+const SLA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/catalogue/sla.json");
 
 const ADA: UserId = UserId::from_u128(0xADA); // the new starter
 const GRACE: UserId = UserId::from_u128(0x6ACE); // her manager
@@ -140,6 +146,9 @@ fn describe(event: &Event) -> String {
 struct Host<'a> {
     catalogue: &'a Catalogue,
     now: DateTime<Utc>,
+    /// Each record's timeline for the SLA engine, from its `sla_hook` events, by
+    /// `0x<request> <record>`.
+    timelines: RefCell<BTreeMap<String, Timeline>>,
 }
 
 impl Host<'_> {
@@ -153,6 +162,33 @@ impl Host<'_> {
                     println!("  {}", describe(e));
                 }
                 state.apply(&events);
+                let request = state
+                    .request()
+                    .map_or(String::new(), |r| format!("0x{:x}", r.id().0.as_u128()));
+                for e in &events {
+                    if let Event::SlaHook {
+                        at,
+                        record,
+                        state: entered,
+                        category,
+                    } = e
+                    {
+                        // The practice-neutral view the SLA conditions read, with the kind
+                        // of record as a field.
+                        let mut view = TicketView::new(entered.as_str(), *category);
+                        let kind = match record {
+                            itsm_catalogue::Record::Request => "request",
+                            itsm_catalogue::Record::Item { .. } => "item",
+                            itsm_catalogue::Record::Task { .. } => "task",
+                        };
+                        view.fields.insert("record".to_owned(), kind.to_owned());
+                        self.timelines
+                            .borrow_mut()
+                            .entry(format!("{request} {record}"))
+                            .or_default()
+                            .push((*at, view));
+                    }
+                }
                 Ok(true)
             }
             Err(e) => {
@@ -215,6 +251,7 @@ fn run() -> Res<()> {
             .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
             .single()
             .ok_or("start time")?,
+        timelines: RefCell::new(BTreeMap::new()),
     };
 
     println!("\n== the workplace service into the live catalogue");
@@ -404,6 +441,51 @@ fn run() -> Res<()> {
         .and_then(|i| i.access())
         .map(|a| a.status);
     println!("access: {status:?}");
+    sla_section(&host.timelines.borrow(), host.now)
+}
+
+/// Replays the SLA definitions over each record's timeline and prints every clock.
+fn sla_section(timelines: &BTreeMap<String, Timeline>, now: DateTime<Utc>) -> Res<()> {
+    let config: SlaConfig = serde_json::from_str(&std::fs::read_to_string(SLA)?)?;
+    println!("\n== SLA clocks (itsm-sla) over the records' sla_hook timelines");
+    for note in &config.notes {
+        println!("  {note}");
+    }
+    let from = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    let to = NaiveDate::from_ymd_opt(2027, 1, 1).ok_or("date")?;
+    let (definitions, calendars) = config.compile(from, to)?;
+    let (mut met, mut breached, mut canceled) = (0, 0, 0);
+    for (record, timeline) in timelines {
+        let replay = itsm_sla::replay(timeline, &definitions, &calendars, Some(now))?;
+        for clock in replay.clocks.clocks() {
+            // Measured at its end, or now while it runs.
+            let m = itsm_sla::measure(clock, now, &definitions, &calendars)?;
+            let outcome = match (clock.stage(), clock.is_breached()) {
+                (itsm_sla::Stage::Canceled, _) => {
+                    canceled += 1;
+                    "canceled"
+                }
+                (_, true) => {
+                    breached += 1;
+                    "BREACHED"
+                }
+                (itsm_sla::Stage::Completed, false) => {
+                    met += 1;
+                    "met"
+                }
+                _ => "running",
+            };
+            println!(
+                "  {record}: {} {outcome}, {} business minutes of {} ({}%)",
+                clock.definition(),
+                m.business_elapsed.num_minutes(),
+                // The target: elapsed and left add up to it (these clocks never pause).
+                (m.business_elapsed + m.time_left).num_minutes(),
+                m.percent_hundredths / 100
+            );
+        }
+    }
+    println!("SLA clocks: {met} met, {breached} breached, {canceled} canceled");
     Ok(())
 }
 

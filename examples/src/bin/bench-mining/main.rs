@@ -44,7 +44,11 @@ const OPTIONS: [Opt; 4] = [
     ),
     Opt::value("--incidents", "N", "incidents in the log (default 25000)"),
     Opt::value("--runs", "R", "runs of each of our operations (default 5)"),
-    Opt::value("--peer-runs", "P", "runs of each pm4py operation (default 3)"),
+    Opt::value(
+        "--peer-runs",
+        "P",
+        "runs of each pm4py operation (default 3)",
+    ),
 ];
 
 /// The workspace's root folder.
@@ -61,13 +65,27 @@ fn generate(incidents: usize) -> Result<EventLog, itsm_mining::Error> {
     for i in 0..2_000 {
         objects.push(
             Object::new(&format!("ci:{i}"), ObjectType::ConfigurationItem)
-                .with("class", ["server", "database", "application"][i % 3]),
+                .with(
+                    "class",
+                    match i % 3 {
+                        0 => "server",
+                        1 => "database",
+                        _ => "application",
+                    },
+                ),
         );
     }
     for g in 0..50 {
         objects.push(Object::new(&format!("group:{g}"), ObjectType::Group));
     }
-    let activities = ["new", "assign", "in_progress", "on_hold", "resolve", "close"];
+    let activities = [
+        "new",
+        "assign",
+        "in_progress",
+        "on_hold",
+        "resolve",
+        "close",
+    ];
     let mut events = Vec::with_capacity(incidents * 6);
     for n in 0..incidents {
         let id = format!("INC{n:07}");
@@ -91,7 +109,10 @@ fn generate(incidents: usize) -> Result<EventLog, itsm_mining::Error> {
                     .related(&id, "incident")
                     .related(&ci, "affects")
                     .related(&group, "assigned_to")
-                    .with("updated_by", format!("Updated by {}", rng.below(900)).as_str())
+                    .with(
+                        "updated_by",
+                        format!("Updated by {}", rng.below(900)).as_str(),
+                    )
                     .with("reassignments", rng.between(0, 4))
                     .with("effort_hours", rng.below(4_000) as f64 / 100.0)
                     .with("breached", rng.percent(7)),
@@ -254,8 +275,16 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
         ("pm4py's OCEL relations", peer.ocel_relations, relations),
         ("our XES cases", ours_xes.log.objects().len(), cases.len()),
         ("our XES events", ours_xes.log.events().len(), case_events),
-        ("our OCEL events", ours_ocel.log.events().len(), log.events().len()),
-        ("our OCEL objects", ours_ocel.log.objects().len(), log.objects().len()),
+        (
+            "our OCEL events",
+            ours_ocel.log.events().len(),
+            log.events().len(),
+        ),
+        (
+            "our OCEL objects",
+            ours_ocel.log.objects().len(),
+            log.objects().len(),
+        ),
         (
             "our read of pm4py's XES: cases",
             theirs_xes.log.objects().len(),
@@ -294,7 +323,11 @@ fn run() -> Result<bool, Box<dyn std::error::Error>> {
         ("read XES", read_xes_ms, peer_ms(&peer.xes_read)),
         ("read OCEL 2.0 JSON", read_ocel_ms, peer_ms(&peer.ocel_read)),
         ("write XES", write_xes_ms, peer_ms(&peer.xes_write)),
-        ("write OCEL 2.0 JSON", write_ocel_ms, peer_ms(&peer.ocel_write)),
+        (
+            "write OCEL 2.0 JSON",
+            write_ocel_ms,
+            peer_ms(&peer.ocel_write),
+        ),
     ] {
         println!(
             "{operation} ms: ours {ours:.0}, pm4py {theirs:.0}; ratio vs pm4py: {:.1}",
