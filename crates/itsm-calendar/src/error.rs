@@ -190,6 +190,14 @@ pub enum Error {
         /// What was wrong.
         reason: String,
     },
+    /// An all-day iCalendar event (`DTSTART` a date) whose `DTEND` is a date-time.
+    #[error(
+        "iCalendar line {line}: DTEND is a date-time, but DTSTART is a date; an all-day event ends on a date (DTEND;VALUE=DATE:YYYYMMDD, excluded) or lasts a DURATION"
+    )]
+    IcsEndNotADate {
+        /// The line of the `DTEND` (1-based).
+        line: usize,
+    },
     /// An iCalendar `DTSTART`, `DTEND` or `DURATION` that does not read.
     #[error(
         "iCalendar line {line}: {property} `{}` is not a date (YYYYMMDD), a date-time (YYYYMMDDTHHMMSS, with Z or TZID for a zoned one) or, for DURATION, a duration such as P1D or PT2H",

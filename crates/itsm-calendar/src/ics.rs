@@ -30,20 +30,26 @@
 //! ```
 //!
 //! What is read, per `VEVENT` (RFC 5545 section numbers in brackets):
-//! - `DTSTART;VALUE=DATE` (all day, [3.3.4]) with `DTEND` (exclusive, [3.6.1]) or
-//!   `DURATION` in days or weeks ([3.3.6]); none of them: one day. Each day is a dated
-//!   holiday named by `SUMMARY` (text unescaped, [3.3.11]). At most 366 days per event.
+//! - `DTSTART;VALUE=DATE` (all day, [3.3.4]) with `DTEND` (a date, exclusive, [3.6.1]) or
+//!   `DURATION` ([3.3.6]; a part of a day marks the day it reaches, so `PT1H` is one day);
+//!   none of them: one day. Each day is a dated holiday named by `SUMMARY` (text unescaped,
+//!   [3.3.11]). At most 366 days per event.
 //! - `RRULE:FREQ=YEARLY` ([3.3.10]) on a one-day event: without `COUNT` or `UNTIL` a yearly
 //!   holiday (month and day); with them, each date (at most 1,000; a 29 February start
-//!   skips the years without one, as the RFC says of invalid dates). `INTERVAL=1`,
-//!   `BYMONTH` and `BYMONTHDAY` equal to the start's are accepted; other parts (`BYDAY` for
-//!   "first Monday of May", `INTERVAL=2`, ...) are skipped: a spec has no rule for them.
+//!   skips the years without one, as the RFC says of invalid dates; none at all is said).
+//!   `INTERVAL=1`, `BYMONTH` equal to the start's month and, with it, `BYMONTHDAY` equal to
+//!   its day are accepted; other parts (`BYDAY` for "first Monday of May", `INTERVAL=2`,
+//!   `BYMONTHDAY` alone, which means every month) are skipped: a spec has no rule for them.
+//!   So are `EXDATE` and `RDATE`, with or without a rule, and a recurring event of several
+//!   days.
 //! - `DTSTART` and `DTEND` (or `DURATION`) as floating local date-times (no `Z`, no `TZID`):
 //!   a closed exception in the calendar's own zone.
 //! - `STATUS:CANCELLED` ([3.8.1.11]): skipped, said.
 //!
 //! Lines are unfolded ([3.1]: a line starting with a space or tab continues the previous
-//! one), `CRLF` or `LF`. Components other than `VEVENT` (`VTIMEZONE`, `VTODO`, an event's
+//! one), `CRLF` or `LF`. A stream of several calendars ([3.4]) is read whole. What a feed
+//! gives is bounded by its size: holidays whose names would take more than 16 times the
+//! feed are skipped (`OverBudget`), not built. Components other than `VEVENT` (`VTIMEZONE`, `VTODO`, an event's
 //! `VALARM`) are passed over. The nesting is tracked without recursion.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
@@ -85,7 +91,7 @@ pub enum SkipReason {
     Cancelled,
     /// A recurrence a spec cannot say: the rule as written (`FREQ=YEARLY;BYDAY=1MO;BYMONTH=5`).
     Recurrence(String),
-    /// `EXDATE` or `RDATE` beside a recurrence.
+    /// `EXDATE` or `RDATE` (with or without a rule).
     RecurrenceDates,
     /// A time in UTC (`Z`) or in a named zone (`TZID=`): a spec's exceptions are local times
     /// in its own zone; add it by hand in that zone.
@@ -96,6 +102,13 @@ pub enum SkipReason {
     TooLong,
     /// An end not after the start.
     EndBeforeStart,
+    /// A recurrence that gives no date (`COUNT=0`, `UNTIL` before the start).
+    NoOccurrence,
+    /// A recurring event that spans several days: a yearly holiday is one day.
+    MultiDayRecurrence,
+    /// Its holidays would make the feed's answer more than 16 times the feed's own size
+    /// (a long `SUMMARY` copied into a thousand recurrences, say).
+    OverBudget,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -107,9 +120,9 @@ impl std::fmt::Display for SkipReason {
                 "its recurrence `{}` is not one a spec can say (a yearly date, plain or with COUNT or UNTIL)",
                 quoted(rule)
             ),
-            SkipReason::RecurrenceDates => {
-                f.write_str("it has EXDATE or RDATE beside its recurrence")
-            }
+            SkipReason::RecurrenceDates => f.write_str(
+                "it has EXDATE or RDATE dates, which a spec cannot say beside its own; add them by hand",
+            ),
             SkipReason::ZonedTime => f.write_str(
                 "its times are in UTC or a named zone; a spec's exceptions are local times in its own zone",
             ),
@@ -118,6 +131,15 @@ impl std::fmt::Display for SkipReason {
                 "it lasts more than 366 days or recurs more than 1,000 times",
             ),
             SkipReason::EndBeforeStart => f.write_str("it does not end after it starts"),
+            SkipReason::NoOccurrence => {
+                f.write_str("its recurrence gives no date (COUNT=0, or UNTIL before the start)")
+            }
+            SkipReason::MultiDayRecurrence => f.write_str(
+                "it recurs and spans several days; a yearly holiday is one day",
+            ),
+            SkipReason::OverBudget => f.write_str(
+                "its holidays would make the answer more than 16 times the feed's size",
+            ),
         }
     }
 }
@@ -131,8 +153,9 @@ impl std::fmt::Display for SkippedEvent {
     }
 }
 
-/// At most 80 characters of `text` (then `…` and its length), control characters escaped:
-/// what an error message quotes of a feed.
+/// At most 80 characters of `text` (then `…` and its length), control and invisible
+/// formatting characters escaped, as `itsm_core::Quoted` quotes (this crate does not
+/// depend on itsm-core): what an error message quotes of a feed.
 pub(crate) fn quoted(text: &str) -> String {
     let mut out = String::new();
     for (shown, c) in text.chars().enumerate() {
@@ -140,7 +163,11 @@ pub(crate) fn quoted(text: &str) -> String {
             out.push_str(&format!("… ({} bytes)", text.len()));
             break;
         }
-        if c.is_control() {
+        let invisible = matches!(
+            c,
+            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+        );
+        if c.is_control() || invisible {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
@@ -275,11 +302,14 @@ fn when(p: &Property<'_>, line: usize) -> Result<When, Error> {
     Ok(When::Local(t))
 }
 
-/// A DURATION ([3.3.6]): `P3D`, `P1W`, `PT2H30M`, `P1DT12H`; a sign is refused (an event
-/// lasts forwards).
-fn duration(value: &str) -> Option<Duration> {
+/// A DURATION ([3.3.6]): `P3D`, `P1W`, `PT2H30M`, `P1DT12H`, optionally with `+`; `-` is
+/// refused (an event lasts forwards). `Err` when it does not read; `Ok(None)` when it reads
+/// but does not fit a `Duration`.
+fn duration(value: &str) -> Result<Option<Duration>, ()> {
     let rest = value.trim().strip_prefix('+').unwrap_or(value.trim());
-    let mut rest = rest.strip_prefix('P')?;
+    let Some(mut rest) = rest.strip_prefix('P') else {
+        return Err(());
+    };
     let mut total = Duration::zero();
     let mut in_time = false;
     let mut any = false;
@@ -290,21 +320,38 @@ fn duration(value: &str) -> Option<Duration> {
             continue;
         }
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let n: i64 = rest.get(..digits)?.parse().ok()?;
-        let unit = rest.get(digits..)?.chars().next()?;
-        let part = match (in_time, unit) {
-            (false, 'W') => Duration::try_weeks(n)?,
-            (false, 'D') => Duration::try_days(n)?,
-            (true, 'H') => Duration::try_hours(n)?,
-            (true, 'M') => Duration::try_minutes(n)?,
-            (true, 'S') => Duration::try_seconds(n)?,
-            _ => return None,
-        };
-        total = total.checked_add(&part)?;
+        let number = rest.get(..digits).ok_or(())?;
+        let unit = rest
+            .get(digits..)
+            .and_then(|r| r.chars().next())
+            .ok_or(())?;
+        if number.is_empty()
+            || !matches!(
+                (in_time, unit),
+                (false, 'W' | 'D') | (true, 'H' | 'M' | 'S')
+            )
+        {
+            return Err(());
+        }
+        rest = rest.get(digits + 1..).ok_or(())?;
         any = true;
-        rest = rest.get(digits + 1..)?;
+        // Digits that do not fit: a duration too long for any calendar.
+        let Ok(n) = number.parse::<i64>() else {
+            return Ok(None);
+        };
+        let part = match unit {
+            'W' => Duration::try_weeks(n),
+            'D' => Duration::try_days(n),
+            'H' => Duration::try_hours(n),
+            'M' => Duration::try_minutes(n),
+            _ => Duration::try_seconds(n),
+        };
+        let Some(sum) = part.and_then(|p| total.checked_add(&p)) else {
+            return Ok(None);
+        };
+        total = sum;
     }
-    any.then_some(total)
+    if any { Ok(Some(total)) } else { Err(()) }
 }
 
 /// The parts of an event that matter here.
@@ -331,13 +378,15 @@ enum Bound {
 fn yearly(rule: &str, start: NaiveDate) -> Option<Bound> {
     let mut yearly = false;
     let mut bound = Bound::Forever;
+    // Under YEARLY, BYMONTHDAY alone means that day of every month.
+    let (mut by_month, mut by_month_day) = (false, false);
     for part in rule.trim().split(';').filter(|p| !p.is_empty()) {
         let (key, value) = part.split_once('=')?;
         match key.trim().to_ascii_uppercase().as_str() {
             "FREQ" => yearly = value.eq_ignore_ascii_case("YEARLY"),
             "INTERVAL" if value == "1" => {}
-            "BYMONTH" if value.parse::<u32>().ok()? == start.month() => {}
-            "BYMONTHDAY" if value.parse::<u32>().ok()? == start.day() => {}
+            "BYMONTH" if value.parse::<u32>().ok()? == start.month() => by_month = true,
+            "BYMONTHDAY" if value.parse::<u32>().ok()? == start.day() => by_month_day = true,
             "COUNT" => bound = Bound::Count(value.parse().ok()?),
             "UNTIL" => {
                 let day = value.get(..8)?;
@@ -347,10 +396,28 @@ fn yearly(rule: &str, start: NaiveDate) -> Option<Bound> {
             _ => return None,
         }
     }
-    yearly.then_some(bound)
+    (yearly && (by_month || !by_month_day)).then_some(bound)
 }
 
-fn finish(raw: RawEvent<'_>, feed: &mut Feed) -> Result<(), Error> {
+/// What the holidays read may still hold, in bytes: 16 times the feed's size (and a
+/// mebibyte), so that no feed makes an answer out of proportion to itself.
+struct Budget(usize);
+
+impl Budget {
+    /// Takes `count` holidays named `name`, if they fit.
+    fn take(&mut self, count: usize, name: Option<&str>) -> bool {
+        let each = 48 + name.map_or(0, str::len);
+        match count.checked_mul(each) {
+            Some(cost) if cost <= self.0 => {
+                self.0 -= cost;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+fn finish(raw: RawEvent<'_>, feed: &mut Feed, budget: &mut Budget) -> Result<(), Error> {
     let skip = |reason: SkipReason, feed: &mut Feed, summary: Option<String>| {
         feed.skipped.push(SkippedEvent {
             line: raw.line,
@@ -368,25 +435,32 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed) -> Result<(), Error> {
         return Ok(());
     };
     let length = match raw.duration {
-        Some((text, line)) => Some(duration(text).ok_or_else(|| Error::InvalidIcsValue {
-            line,
-            property: "DURATION".to_owned(),
-            value: text.to_owned(),
-        })?),
+        Some((text, line)) => match duration(text) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                skip(SkipReason::TooLong, feed, summary);
+                return Ok(());
+            }
+            Err(()) => {
+                return Err(Error::InvalidIcsValue {
+                    line,
+                    property: "DURATION".to_owned(),
+                    value: text.to_owned(),
+                });
+            }
+        },
         None => None,
     };
+    if raw.dates {
+        skip(SkipReason::RecurrenceDates, feed, summary);
+        return Ok(());
+    }
     match start {
         When::Zoned => skip(SkipReason::ZonedTime, feed, summary),
         When::Day(first) => {
             let days = match (raw.end, length) {
                 (Some((When::Day(end), _)), _) => (end - first).num_days(),
-                (Some((_, line)), _) => {
-                    return Err(Error::InvalidIcsValue {
-                        line,
-                        property: "DTEND".to_owned(),
-                        value: "a date-time after an all-day DTSTART".to_owned(),
-                    });
-                }
+                (Some((_, line)), _) => return Err(Error::IcsEndNotADate { line }),
                 (None, Some(d)) => {
                     // All day: whole days (a part of a day still marks the day).
                     let whole = d.num_days();
@@ -412,6 +486,11 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed) -> Result<(), Error> {
                 None => Holiday::date(d),
             };
             let Some(rule) = raw.rrule else {
+                let days_count = usize::try_from(days).unwrap_or(usize::MAX);
+                if !budget.take(days_count, name.as_deref()) {
+                    skip(SkipReason::OverBudget, feed, summary);
+                    return Ok(());
+                }
                 for i in 0..days {
                     if let Some(d) = first.checked_add_signed(Duration::days(i)) {
                         feed.holidays.push(holiday(d));
@@ -419,18 +498,18 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed) -> Result<(), Error> {
                 }
                 return Ok(());
             };
-            if raw.dates {
-                skip(SkipReason::RecurrenceDates, feed, summary);
+            if days > 1 {
+                skip(SkipReason::MultiDayRecurrence, feed, summary);
                 return Ok(());
             }
-            let bound = match yearly(rule, first) {
-                Some(b) if days == 1 => b,
-                _ => {
-                    skip(SkipReason::Recurrence(rule.to_owned()), feed, summary);
-                    return Ok(());
-                }
+            let Some(bound) = yearly(rule, first) else {
+                skip(SkipReason::Recurrence(rule.to_owned()), feed, summary);
+                return Ok(());
             };
             match bound {
+                Bound::Forever if !budget.take(1, name.as_deref()) => {
+                    skip(SkipReason::OverBudget, feed, summary);
+                }
                 Bound::Forever => feed.holidays.push(match summary {
                     Some(n) => Holiday::yearly(first.month(), first.day()).named(n),
                     None => Holiday::yearly(first.month(), first.day()),
@@ -464,6 +543,10 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed) -> Result<(), Error> {
                     }
                     if dates.len() > MAX_OCCURRENCES {
                         skip(SkipReason::TooLong, feed, summary);
+                    } else if dates.is_empty() {
+                        skip(SkipReason::NoOccurrence, feed, summary);
+                    } else if !budget.take(dates.len(), name.as_deref()) {
+                        skip(SkipReason::OverBudget, feed, summary);
                     } else {
                         feed.holidays.extend(dates.into_iter().map(holiday));
                     }
@@ -521,7 +604,9 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed) -> Result<(), Error> {
 pub fn read(text: &str) -> Result<Feed, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut feed = Feed::default();
+    let mut budget = Budget(text.len().saturating_mul(16).saturating_add(1 << 20));
     let mut open: Vec<String> = Vec::new();
+    let mut calendars = 0usize;
     let mut event: Option<RawEvent<'_>> = None;
     // Unfolded logical lines with their first physical line.
     let mut logical: Vec<(usize, String)> = Vec::new();
@@ -549,10 +634,18 @@ pub fn read(text: &str) -> Result<Feed, Error> {
                 format!("`{}` is not a content line NAME:VALUE", quoted(content)),
             ));
         };
-        if n == 0 && !(p.name == "BEGIN" && p.value.trim().eq_ignore_ascii_case("VCALENDAR")) {
+        // Outside a calendar (first, or after one ends: a stream may hold several) only
+        // another may begin.
+        if open.is_empty()
+            && !(p.name == "BEGIN" && p.value.trim().eq_ignore_ascii_case("VCALENDAR"))
+        {
             return Err(malformed(
                 line,
-                "an iCalendar object opens with BEGIN:VCALENDAR".to_owned(),
+                if n == 0 {
+                    "an iCalendar object opens with BEGIN:VCALENDAR".to_owned()
+                } else {
+                    "after END:VCALENDAR only another BEGIN:VCALENDAR may follow".to_owned()
+                },
             ));
         }
         match p.name.as_str() {
@@ -589,12 +682,11 @@ pub fn read(text: &str) -> Result<Feed, Error> {
                 }
                 if name == "VEVENT" && open.last().is_some_and(|c| c == "VCALENDAR") {
                     if let Some(raw) = event.take() {
-                        finish(raw, &mut feed)?;
+                        finish(raw, &mut feed, &mut budget)?;
                     }
                 }
                 if open.is_empty() {
-                    // Anything after the calendar's end is not part of it.
-                    return Ok(feed);
+                    calendars += 1;
                 }
             }
             _ => {
@@ -624,9 +716,10 @@ pub fn read(text: &str) -> Result<Feed, Error> {
             last,
             format!("the text ends with BEGIN:{} still open", quoted(top)),
         )),
-        None => Err(malformed(
+        None if calendars == 0 => Err(malformed(
             last,
             "the text holds no BEGIN:VCALENDAR".to_owned(),
         )),
+        None => Ok(feed),
     }
 }

@@ -535,5 +535,9 @@ fn xes_the_same_id_twice_in_one_trace_is_two_events_refused_not_one_kept() {
         ],
     )
     .unwrap_err();
-    assert!(err.to_string().contains("not concept:name, time:timestamp or ocel:eid"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("not concept:name, time:timestamp or ocel:eid"),
+        "{err}"
+    );
 }

@@ -64,15 +64,14 @@ fn generate(incidents: usize) -> Result<EventLog, itsm_mining::Error> {
     let mut objects = Vec::with_capacity(incidents + 2_050);
     for i in 0..2_000 {
         objects.push(
-            Object::new(&format!("ci:{i}"), ObjectType::ConfigurationItem)
-                .with(
-                    "class",
-                    match i % 3 {
-                        0 => "server",
-                        1 => "database",
-                        _ => "application",
-                    },
-                ),
+            Object::new(&format!("ci:{i}"), ObjectType::ConfigurationItem).with(
+                "class",
+                match i % 3 {
+                    0 => "server",
+                    1 => "database",
+                    _ => "application",
+                },
+            ),
         );
     }
     for g in 0..50 {
