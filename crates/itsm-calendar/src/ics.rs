@@ -62,6 +62,7 @@ use crate::spec::{Exception, Holiday};
 ///
 /// [`CalendarSpec`]: crate::CalendarSpec
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Feed {
     /// The all-day events, in the feed's order.
     pub holidays: Vec<Holiday>,
@@ -73,6 +74,7 @@ pub struct Feed {
 
 /// An event of the feed that is neither a holiday nor an exception.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SkippedEvent {
     /// The line (1-based, after unfolding: the first physical line of the logical one) of
     /// the event's `BEGIN:VEVENT`.

@@ -171,6 +171,7 @@ pub fn to_json(log: &EventLog) -> String {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
 pub struct Document {
     /// `objectTypes`: each type's name and attribute declarations.
     pub object_types: Vec<TypeDeclaration>,
@@ -187,6 +188,7 @@ pub struct Document {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct TypeDeclaration {
     /// The type's name.
     pub name: String,
@@ -200,6 +202,7 @@ pub struct TypeDeclaration {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct AttributeDeclaration {
     /// The attribute's name.
     pub name: String,
@@ -213,6 +216,7 @@ pub struct AttributeDeclaration {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct DocumentObject {
     /// `id`.
     pub id: String,
@@ -230,6 +234,7 @@ pub struct DocumentObject {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct DocumentEvent {
     /// `id`.
     pub id: String,
@@ -249,6 +254,7 @@ pub struct DocumentEvent {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct DocumentAttribute {
     /// `name`.
     pub name: String,
@@ -279,6 +285,7 @@ pub enum DocumentValue {
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+#[non_exhaustive]
 pub struct DocumentRelationship {
     /// The related object's id.
     pub object_id: String,

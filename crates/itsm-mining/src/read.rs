@@ -8,6 +8,7 @@ use crate::model::{Attribute, EventLog};
 
 /// A document read as an [`EventLog`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Imported {
     /// The log, checked as [`EventLog::new`] checks any log.
     pub log: EventLog,
@@ -51,6 +52,7 @@ impl std::fmt::Display for SkipReason {
 
 /// One kind of thing left out, with how often and where first.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Skipped {
     /// Why.
     pub reason: SkipReason,
