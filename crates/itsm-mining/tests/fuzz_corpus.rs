@@ -11,6 +11,8 @@
 
 #[path = "../../../fuzz/harness/mining.rs"]
 mod harness;
+// The OCEL reader needs the `serde` feature (its `Document` is deserialized).
+#[cfg(feature = "serde")]
 #[path = "../../../fuzz/harness/mining_read.rs"]
 mod harness_read;
 
@@ -22,12 +24,14 @@ fn mining_export_corpus_replays() {
     assert!(n >= 10, "the mining_export corpus has only {n} inputs");
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn mining_read_xes_corpus_replays() {
     let n = replay("mining_read_xes", harness_read::read_xes);
     assert!(n >= 4, "the mining_read_xes corpus has only {n} inputs");
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn mining_read_ocel_corpus_replays() {
     let n = replay("mining_read_ocel", harness_read::read_ocel);

@@ -363,6 +363,7 @@ fn flattened(log: &EventLog, case_type: &ObjectType) -> (Vec<Object>, Vec<Event>
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
+    #[cfg(feature = "serde")]
     #[test]
     fn ocel_read_back_is_the_log_written((objects, events) in valid_logs()) {
         let log = EventLog::new(objects, events).unwrap();

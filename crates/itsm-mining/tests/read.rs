@@ -9,9 +9,9 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use chrono::{TimeZone, Utc};
-use itsm_mining::{
-    Error, Event, EventLog, LogProblem, Object, ObjectType, SkipReason, Value, ocel, xes,
-};
+#[cfg(feature = "serde")]
+use itsm_mining::ocel;
+use itsm_mining::{Error, Event, EventLog, LogProblem, Object, ObjectType, SkipReason, Value, xes};
 
 fn doc(body: &str) -> String {
     format!(
@@ -312,6 +312,7 @@ fn xes_a_million_deep_nest_and_a_long_trace_need_no_deep_stack() {
         .unwrap();
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn ocel_values_read_as_their_declared_types() {
     let text = r#"{
@@ -375,6 +376,7 @@ fn ocel_values_read_as_their_declared_types() {
     );
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn ocel_faults_say_what_is_wrong_and_what_is_allowed() {
     for (text, message) in [
