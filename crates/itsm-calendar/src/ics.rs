@@ -43,13 +43,15 @@
 //!   So are `EXDATE` and `RDATE`, with or without a rule, and a recurring event of several
 //!   days.
 //! - `DTSTART` and `DTEND` (or `DURATION`) as floating local date-times (no `Z`, no `TZID`):
-//!   a closed exception in the calendar's own zone.
+//!   a closed exception in the calendar's own zone; one with a rule is skipped (a spec's
+//!   exceptions do not recur).
 //! - `STATUS:CANCELLED` ([3.8.1.11]): skipped, said.
 //!
 //! Lines are unfolded ([3.1]: a line starting with a space or tab continues the previous
 //! one), `CRLF` or `LF`. A stream of several calendars ([3.4]) is read whole. What a feed
-//! gives is bounded by its size: holidays whose names would take more than 16 times the
-//! feed are skipped (`OverBudget`), not built. Components other than `VEVENT` (`VTIMEZONE`, `VTODO`, an event's
+//! gives is bounded by its size: holidays that would take more than 16 times the feed and a
+//! mebibyte (48 bytes each and their names) are skipped (`OverBudget`), not built. An event
+//! stands directly in a calendar; one anywhere else is an error, not an event lost. Components other than `VEVENT` (`VTIMEZONE`, `VTODO`, an event's
 //! `VALARM`) are passed over. The nesting is tracked without recursion.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
@@ -100,7 +102,8 @@ pub enum SkipReason {
     ZonedTime,
     /// No `DTSTART`.
     NoStart,
-    /// An all-day event longer than 366 days, or a recurrence of more than 1,000 dates.
+    /// An all-day event longer than 366 days, a recurrence of more than 1,000 dates, or a
+    /// `DURATION` too long for any calendar.
     TooLong,
     /// An end not after the start.
     EndBeforeStart,
@@ -108,8 +111,9 @@ pub enum SkipReason {
     NoOccurrence,
     /// A recurring event that spans several days: a yearly holiday is one day.
     MultiDayRecurrence,
-    /// Its holidays would make the feed's answer more than 16 times the feed's own size
-    /// (a long `SUMMARY` copied into a thousand recurrences, say).
+    /// Its holidays would take more than the feed's budget: 16 times the feed's size and a
+    /// mebibyte, counting each holiday as 48 bytes and its name (a long `SUMMARY` copied into
+    /// a thousand recurrences, say).
     OverBudget,
 }
 
@@ -167,7 +171,13 @@ pub(crate) fn quoted(text: &str) -> String {
         }
         let invisible = matches!(
             c,
-            '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+            '\u{ad}'
+                | '\u{61c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{feff}'
         );
         if c.is_control() || invisible {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
@@ -317,6 +327,10 @@ fn duration(value: &str) -> Result<Option<Duration>, ()> {
     let mut any = false;
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix('T') {
+            // One `T`, followed by a time part.
+            if in_time || r.is_empty() {
+                return Err(());
+            }
             in_time = true;
             rest = r;
             continue;
@@ -365,6 +379,8 @@ struct RawEvent<'a> {
     end: Option<(When, usize)>,
     duration: Option<(&'a str, usize)>,
     rrule: Option<&'a str>,
+    /// How many `RRULE` lines the event has (more than one is a set a spec cannot say).
+    rules: usize,
     dates: bool,
     cancelled: bool,
 }
@@ -378,6 +394,11 @@ enum Bound {
 
 /// The bound of `rule` if it is a yearly date a spec can say for `start`.
 fn yearly(rule: &str, start: NaiveDate) -> Option<Bound> {
+    // COUNT and UNTIL together are not allowed (RFC 5545, 3.3.10).
+    let upper = rule.to_ascii_uppercase();
+    if upper.contains("COUNT=") && upper.contains("UNTIL=") {
+        return None;
+    }
     let mut yearly = false;
     let mut bound = Bound::Forever;
     // Under YEARLY, BYMONTHDAY alone means that day of every month.
@@ -504,7 +525,12 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed, budget: &mut Budget) -> Result<(),
                 skip(SkipReason::MultiDayRecurrence, feed, summary);
                 return Ok(());
             }
-            let Some(bound) = yearly(rule, first) else {
+            let bound = if raw.rules > 1 {
+                None
+            } else {
+                yearly(rule, first)
+            };
+            let Some(bound) = bound else {
                 skip(SkipReason::Recurrence(rule.to_owned()), feed, summary);
                 return Ok(());
             };
@@ -600,9 +626,11 @@ fn finish(raw: RawEvent<'_>, feed: &mut Feed, budget: &mut Budget) -> Result<(),
 ///
 /// # Errors
 /// [`Error::InvalidIcs`] when the text is not an iCalendar object (it does not open with
-/// `BEGIN:VCALENDAR`, a component is left open or closed out of order, a content line has
-/// no `:`), and [`Error::InvalidIcsValue`] for a `DTSTART`, `DTEND` or `DURATION` that does
-/// not read; each with the line.
+/// `BEGIN:VCALENDAR`, a component is left open or closed out of order, a calendar or an
+/// event stands where it may not, a content line has no `:`, something other than another
+/// calendar follows one), [`Error::InvalidIcsValue`] for a `DTSTART`, `DTEND` or `DURATION`
+/// that does not read, and [`Error::IcsEndNotADate`] for an all-day event ending at a time;
+/// each with the line.
 pub fn read(text: &str) -> Result<Feed, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut feed = Feed::default();
@@ -653,7 +681,23 @@ pub fn read(text: &str) -> Result<Feed, Error> {
         match p.name.as_str() {
             "BEGIN" => {
                 let name = p.value.trim().to_ascii_uppercase();
-                if name == "VEVENT" && open.last().is_some_and(|c| c == "VCALENDAR") {
+                // A calendar stands at the top, an event directly in a calendar: anything
+                // else would hide an event's properties or lose it.
+                if name == "VCALENDAR" && !open.is_empty() {
+                    return Err(malformed(
+                        line,
+                        "BEGIN:VCALENDAR inside another component; a calendar stands at the top"
+                            .to_owned(),
+                    ));
+                }
+                if name == "VEVENT" && open.len() != 1 {
+                    return Err(malformed(
+                        line,
+                        "BEGIN:VEVENT inside another component; an event stands directly in a VCALENDAR"
+                            .to_owned(),
+                    ));
+                }
+                if name == "VEVENT" {
                     event = Some(RawEvent {
                         line,
                         ..RawEvent::default()
@@ -704,7 +748,10 @@ pub fn read(text: &str) -> Result<Feed, Error> {
                     "DTSTART" => raw.start = Some(when(&p, line)?),
                     "DTEND" => raw.end = Some((when(&p, line)?, line)),
                     "DURATION" => raw.duration = Some((p.value, line)),
-                    "RRULE" => raw.rrule = Some(p.value),
+                    "RRULE" => {
+                        raw.rules += 1;
+                        raw.rrule = Some(p.value);
+                    }
                     "EXDATE" | "RDATE" => raw.dates = true,
                     "STATUS" => raw.cancelled = p.value.trim().eq_ignore_ascii_case("CANCELLED"),
                     _ => {}

@@ -404,3 +404,65 @@ fn a_feed_cannot_make_an_answer_out_of_proportion_to_itself() {
     .unwrap();
     assert_eq!(read.holidays.len(), 1000);
 }
+
+#[test]
+fn an_event_out_of_place_is_an_error_not_an_event_lost() {
+    // Found by the second review: events nested in events, or calendars in calendars,
+    // lost the outer event or the inner one without a word.
+    for (text, message) in [
+        (
+            feed(&event(
+                "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\nEND:VEVENT\r\n",
+            )),
+            "iCalendar line 7: BEGIN:VEVENT inside another component; an event stands directly in a VCALENDAR",
+        ),
+        (
+            feed("BEGIN:VTODO\r\nBEGIN:VEVENT\r\nEND:VEVENT\r\nEND:VTODO\r\n"),
+            "iCalendar line 5: BEGIN:VEVENT inside another component; an event stands directly in a VCALENDAR",
+        ),
+        (
+            feed(&feed("")),
+            "iCalendar line 4: BEGIN:VCALENDAR inside another component; a calendar stands at the top",
+        ),
+    ] {
+        assert_eq!(ics::read(&text).unwrap_err().to_string(), message);
+    }
+}
+
+#[test]
+fn rfc5545_3_3_10_count_with_until_and_two_rules_are_skipped() {
+    let read = ics::read(&feed(&format!(
+        "{}{}",
+        event("DTSTART;VALUE=DATE:20260101\r\nRRULE:FREQ=YEARLY;COUNT=2;UNTIL=20300101\r\n"),
+        event("DTSTART;VALUE=DATE:20260101\r\nRRULE:FREQ=YEARLY;COUNT=2\r\nRRULE:FREQ=YEARLY\r\n"),
+    )))
+    .unwrap();
+    assert!(read.holidays.is_empty(), "{:?}", read.holidays);
+    assert!(
+        read.skipped
+            .iter()
+            .all(|s| matches!(s.reason, SkipReason::Recurrence(_))),
+        "{:?}",
+        read.skipped
+    );
+    assert_eq!(read.skipped.len(), 2);
+}
+
+#[test]
+fn a_duration_has_one_t_and_something_after_it() {
+    for bad in ["P1DT", "PTT1H", "P", "PT"] {
+        let err = ics::read(&feed(&event(&format!(
+            "DTSTART;VALUE=DATE:20260101\r\nDURATION:{bad}\r\n"
+        ))))
+        .unwrap_err();
+        assert!(matches!(err, Error::InvalidIcsValue { .. }), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn quoted_values_escape_invisible_characters() {
+    let err = ics::read(&feed(&event("DTSTART:2026\u{202e}0101\u{2028}\u{ad}\r\n")))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("2026\\u{202e}0101\\u{2028}\\u{ad}"), "{err}");
+}

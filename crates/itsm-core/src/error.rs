@@ -227,7 +227,8 @@ pub enum Error {
 
 /// A text someone gave, as an error message quotes it: at most [`Quoted::MAX_CHARS`]
 /// characters, then `…` and the text's whole length; control characters and invisible
-/// formatting characters (bidirectional overrides, zero-width spaces) escaped as `\u{..}`.
+/// formatting characters (bidirectional marks and overrides, zero-width and invisible
+/// operators, line and paragraph separators, soft hyphens) escaped as `\u{..}`.
 /// Errors keep the whole text in their fields; only their messages are cut, so a 100 kB
 /// value makes a short line and a binary header cannot reach a terminal raw.
 ///
@@ -256,7 +257,13 @@ impl std::fmt::Display for Quoted<'_> {
             }
             let invisible = matches!(
                 c,
-                '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+                '\u{ad}'
+                    | '\u{61c}'
+                    | '\u{200b}'..='\u{200f}'
+                    | '\u{2028}'..='\u{202e}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{feff}'
             );
             if c.is_control() || invisible {
                 write!(f, "\\u{{{:x}}}", u32::from(c))?;

@@ -305,7 +305,7 @@ impl Event {
 }
 
 /// Attribute names the XES writer sets itself, so an attribute may not use them: the
-/// activity, the time and the event's id. (An event's `lifecycle:transition`, a string such
+/// activity, the time and the event's id (`ocel:eid`, reserved on events only). (An event's `lifecycle:transition`, a string such
 /// as `start` or `complete`, is its own: the writer writes `complete` only for an event
 /// without one.)
 pub const RESERVED_ATTRIBUTES: [&str; 3] = ["concept:name", "time:timestamp", "ocel:eid"];
@@ -354,9 +354,18 @@ impl<'a> Declarations<'a> {
     }
 }
 
-fn check_attributes(owner: &str, attributes: &[Attribute], problems: &mut Vec<LogProblem>) {
+/// Checks attributes of an object (`event: false`) or an event: `ocel:eid` is reserved on
+/// events only (the XES writer writes it as the event's id).
+fn check_attributes(
+    owner: &str,
+    attributes: &[Attribute],
+    event: bool,
+    problems: &mut Vec<LogProblem>,
+) {
     for a in attributes {
-        if a.name.is_empty() || RESERVED_ATTRIBUTES.contains(&a.name.as_str()) {
+        let reserved =
+            RESERVED_ATTRIBUTES.contains(&a.name.as_str()) && (event || a.name != "ocel:eid");
+        if a.name.is_empty() || reserved {
             problems.push(LogProblem::BadAttributeName {
                 owner: owner.to_owned(),
                 name: a.name.clone(),
@@ -432,7 +441,7 @@ impl EventLog {
                     }
                 }
             }
-            check_attributes(&o.id, &o.attributes, &mut problems);
+            check_attributes(&o.id, &o.attributes, false, &mut problems);
             for a in &o.attributes {
                 types.declare(o.object_type.name(), a, &mut problems);
             }
@@ -472,7 +481,7 @@ impl EventLog {
                     owner: e.id.clone(),
                 });
             }
-            check_attributes(&e.id, &e.attributes, &mut problems);
+            check_attributes(&e.id, &e.attributes, true, &mut problems);
             for a in &e.attributes {
                 activities.declare(&e.activity, a, &mut problems);
             }

@@ -116,10 +116,8 @@ fn reference(entity: &str) -> Result<char, String> {
         return Ok(c);
     }
     // Digits only: `from_str_radix` and `parse` would also take a leading `+`.
-    let code = if let Some(hex) = entity
-        .strip_prefix("#x")
-        .or_else(|| entity.strip_prefix("#X"))
-    {
+    // XML's hexadecimal references have a lower-case `x` only.
+    let code = if let Some(hex) = entity.strip_prefix("#x") {
         hex.bytes()
             .all(|b| b.is_ascii_hexdigit())
             .then(|| u32::from_str_radix(hex, 16).ok())
@@ -454,6 +452,7 @@ mod tests {
             ("<a x='&#xFFFE;'/>", 1, "not a character"),
             ("<a x='&#x+41;'/>", 1, "not a character"),
             ("<a x='&#+65;'/>", 1, "not a character"),
+            ("<a x='&#X41;'/>", 1, "not a character"),
             ("<a x='\u{1}'/>", 1, "U+0001"),
             ("<a x='1' x='2'/>", 1, "repeated"),
             ("<a x=1/>", 1, "not quoted"),

@@ -543,3 +543,28 @@ fn xes_the_same_id_twice_in_one_trace_is_two_events_refused_not_one_kept() {
         "{err}"
     );
 }
+
+#[test]
+fn xes_one_event_in_many_traces_merges_in_linear_time() {
+    // Found by the second review: each merge scanned the event's relations.
+    let shared = event(
+        "a",
+        "2026-01-05T09:00:00Z",
+        "<string key=\"ocel:eid\" value=\"e1\"/>",
+    );
+    let body: String = (0..40_000)
+        .map(|i| format!("<trace><string key=\"concept:name\" value=\"C{i}\"/>{shared}</trace>"))
+        .collect();
+    let read = read(&body).unwrap();
+    assert_eq!(read.log.events().len(), 1);
+    assert_eq!(read.log.events()[0].relations.len(), 40_000);
+    // An object may carry `ocel:eid` (only an event's is the writer's).
+    let t = Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap();
+    assert!(
+        EventLog::new(
+            vec![Object::new("C", ObjectType::Incident).with("ocel:eid", "x")],
+            vec![Event::new("e1", "a", t).related("C", "incident")],
+        )
+        .is_ok()
+    );
+}
