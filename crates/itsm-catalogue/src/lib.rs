@@ -79,6 +79,7 @@
 
 mod catalogue;
 mod command;
+mod decimal;
 mod error;
 mod event;
 mod machine;
@@ -91,6 +92,7 @@ pub use catalogue::{
     Entitlement, ItemApprover, ItemSpec, SodRule, TaskSpec,
 };
 pub use command::Command;
+pub use decimal::{Decimal, DecimalError, MAX_DIGITS};
 pub use error::{Error, FieldError};
 pub use event::{Event, SubmittedLine};
 pub use machine::{Context, approval_id, decide, evolve, next_deadline, task_commands};

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::decimal::{Decimal, MAX_DIGITS};
 use crate::error::FieldError;
 
-/// An answer as an order gives it. In JSON a plain value: `true`, `16`, `"text"`,
-/// `["a", "b"]`. Dates are text (`"2026-03-02"`), references are UUIDs as text.
+/// An answer as an order gives it. In JSON a plain value: `true`, `16`, `12.5`, `"text"`,
+/// `["a", "b"]`. Dates are text (`"2026-03-02"`), references are UUIDs as text. A whole
+/// number and a decimal of the same value are equal in conditions (`12` and `12.0`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
@@ -17,8 +19,10 @@ use crate::error::FieldError;
 pub enum Value {
     /// A yes or no.
     Bool(bool),
-    /// A whole number (quantities, sizes; decimals are not supported).
+    /// A whole number (quantities, sizes).
     Number(i64),
+    /// A number with a fraction (`12.5`), exact; for decimal variables.
+    Decimal(Decimal),
     /// Text, a choice, a date (`YYYY-MM-DD`) or a reference (a UUID).
     Text(String),
     /// The options of a multi-choice.
@@ -30,6 +34,7 @@ impl std::fmt::Display for Value {
         match self {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Number(n) => write!(f, "{n}"),
+            Value::Decimal(d) => write!(f, "{d}"),
             Value::Text(t) => write!(f, "\"{}\"", itsm_core::Quoted(t)),
             Value::List(items) => {
                 let parts: Vec<String> = items
@@ -42,8 +47,9 @@ impl std::fmt::Display for Value {
     }
 }
 
-/// What a variable holds. In JSON `"text"`, `"number"`, `"date"`, `"boolean"`,
-/// `{"choice": ["a", "b"]}`, `{"multi_choice": [...]}`, `{"reference": "cmdb_ci"}`.
+/// What a variable holds. In JSON `"text"`, `"number"`, `{"decimal": 2}`, `"date"`,
+/// `"boolean"`, `{"choice": ["a", "b"]}`, `{"multi_choice": [...]}`,
+/// `{"reference": "cmdb_ci"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -57,6 +63,9 @@ pub enum VariableKind {
     MultiChoice(Vec<String>),
     /// A whole number.
     Number,
+    /// A decimal number with at most this many decimal places (2 for an amount of money):
+    /// a whole number or a decimal answers it, one with more places is refused.
+    Decimal(u8),
     /// A calendar date, `YYYY-MM-DD`.
     Date,
     /// Yes or no.
@@ -72,6 +81,7 @@ impl VariableKind {
             VariableKind::Choice(_) => "choice",
             VariableKind::MultiChoice(_) => "multi_choice",
             VariableKind::Number => "number",
+            VariableKind::Decimal(_) => "decimal",
             VariableKind::Date => "date",
             VariableKind::Boolean => "boolean",
             VariableKind::Reference(_) => "reference",
@@ -90,9 +100,9 @@ pub enum Rule {
     MinLength(usize),
     /// Text: at most this many characters.
     MaxLength(usize),
-    /// Number: at least this.
+    /// Number or decimal: at least this.
     Min(i64),
-    /// Number: at most this.
+    /// Number or decimal: at most this.
     Max(i64),
     /// Multi-choice: at least this many options.
     MinItems(usize),
@@ -124,7 +134,10 @@ impl Rule {
         matches!(
             (self, kind),
             (Rule::MinLength(_) | Rule::MaxLength(_), VariableKind::Text)
-                | (Rule::Min(_) | Rule::Max(_), VariableKind::Number)
+                | (
+                    Rule::Min(_) | Rule::Max(_),
+                    VariableKind::Number | VariableKind::Decimal(_)
+                )
                 | (
                     Rule::MinItems(_) | Rule::MaxItems(_),
                     VariableKind::MultiChoice(_)
@@ -146,6 +159,12 @@ impl Rule {
             )),
             (Rule::Min(m), Typed::Number(v)) if v < m => Some(format!("{v} is less than {m}")),
             (Rule::Max(m), Typed::Number(v)) if v > m => Some(format!("{v} is more than {m}")),
+            (Rule::Min(m), Typed::Decimal(v)) if v.cmp_whole(*m).is_lt() => {
+                Some(format!("{v} is less than {m}"))
+            }
+            (Rule::Max(m), Typed::Decimal(v)) if v.cmp_whole(*m).is_gt() => {
+                Some(format!("{v} is more than {m}"))
+            }
             (Rule::MinItems(n), Typed::List(l)) if l.len() < *n => {
                 Some(format!("{} chosen; at least {n} allowed", l.len()))
             }
@@ -220,7 +239,9 @@ pub const MAX_CONDITION_DEPTH: usize = 16;
 impl Condition {
     fn holds(&self, values: &BTreeMap<String, Value>) -> bool {
         match self {
-            Condition::Equals { variable, value } => values.get(variable) == Some(value),
+            Condition::Equals { variable, value } => {
+                values.get(variable).is_some_and(|v| same(v, value))
+            }
             Condition::IsSet(variable) => values.contains_key(variable),
             Condition::Contains { variable, option } => {
                 matches!(values.get(variable), Some(Value::List(l)) if l.contains(option))
@@ -305,6 +326,13 @@ impl Variable {
         if name.trim().is_empty() {
             out.push("a variable has an empty name".to_owned());
         }
+        if let VariableKind::Decimal(places) = self.kind {
+            if u32::from(places) > MAX_DIGITS {
+                out.push(format!(
+                    "variable `{name}` allows {places} decimal places; at most {MAX_DIGITS}"
+                ));
+            }
+        }
         if let VariableKind::Choice(options) | VariableKind::MultiChoice(options) = &self.kind {
             if options.is_empty() {
                 out.push(format!("variable `{name}` has no options"));
@@ -359,10 +387,19 @@ impl Variable {
     }
 }
 
+/// Whether two values are equal, a whole number and a decimal compared by value.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(n), Value::Decimal(d)) | (Value::Decimal(d), Value::Number(n)) => *d == *n,
+        _ => a == b,
+    }
+}
+
 /// A value checked against its kind.
 enum Typed<'a> {
     Text(&'a str),
     Number(i64),
+    Decimal(Decimal),
     Date(NaiveDate),
     List(&'a [String]),
     Other,
@@ -374,6 +411,22 @@ fn typed<'a>(kind: &VariableKind, value: &'a Value) -> Result<Typed<'a>, String>
     match (kind, value) {
         (VariableKind::Text, Value::Text(t)) => Ok(Typed::Text(t)),
         (VariableKind::Number, Value::Number(n)) => Ok(Typed::Number(*n)),
+        (VariableKind::Number, Value::Decimal(_)) => {
+            Err(format!("{value} is not a whole number; a number variable holds whole numbers"))
+        }
+        (VariableKind::Decimal(_), Value::Number(n)) => Decimal::whole(*n)
+            .map(Typed::Decimal)
+            .ok_or_else(|| format!("{value} has more than {MAX_DIGITS} digits; a decimal holds at most {MAX_DIGITS}")),
+        (VariableKind::Decimal(places), Value::Decimal(d)) => {
+            if d.places() > *places {
+                Err(format!(
+                    "{value} has {} decimal places; at most {places} allowed",
+                    d.places()
+                ))
+            } else {
+                Ok(Typed::Decimal(*d))
+            }
+        }
         (VariableKind::Boolean, Value::Bool(_)) => Ok(Typed::Other),
         (VariableKind::Date, Value::Text(t)) => t
             .parse::<NaiveDate>()

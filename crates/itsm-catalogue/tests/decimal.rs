@@ -1,0 +1,131 @@
+//! Decimal variables: an amount with at most N decimal places, exact, bounded by the number
+//! rules, compared by value in visibility conditions, and read from JSON numbers.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+
+use itsm_catalogue::{
+    Catalogue, CatalogueSpec, Condition, Decimal, Error, ItemSpec, Rule, TaskSpec, Value, Variable,
+    VariableKind,
+};
+
+fn d(text: &str) -> Value {
+    Value::Decimal(text.parse::<Decimal>().unwrap())
+}
+
+/// A cloud budget item: a monthly budget in euros (2 places, 0 to 5000), a storage quota in
+/// terabytes (1 place), and a justification shown only for a budget of exactly 5000.
+fn catalogue() -> Catalogue {
+    let mut item = ItemSpec::new("cloud_budget", TaskSpec::new("set_up", "Set up"));
+    let mut budget = Variable::new("budget", VariableKind::Decimal(2));
+    budget.required = true;
+    budget.rules = vec![Rule::Min(0), Rule::Max(5000)];
+    let quota = Variable::new("quota_tb", VariableKind::Decimal(1));
+    let mut why = Variable::new("why", VariableKind::Text);
+    why.required = true;
+    why.visible_when = Some(Condition::Equals {
+        variable: "budget".into(),
+        value: d("5000.00"),
+    });
+    item.variables = vec![budget, quota, why];
+    Catalogue::new(CatalogueSpec::new([item])).unwrap()
+}
+
+fn errors(answers: &[(&str, Value)]) -> Vec<String> {
+    let answers: BTreeMap<String, Value> = answers
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    match catalogue().validate("cloud_budget", &answers) {
+        Ok(_) => Vec::new(),
+        Err(Error::InvalidOrder { errors }) => errors.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+#[test]
+fn amounts_within_their_places_and_bounds_are_kept_exactly() {
+    let answers = BTreeMap::from([
+        ("budget".to_owned(), d("1299.90")),
+        ("quota_tb".to_owned(), Value::Number(12)),
+    ]);
+    let kept = catalogue().validate("cloud_budget", &answers).unwrap();
+    assert_eq!(kept["budget"].to_string(), "1299.9");
+    assert_eq!(kept["quota_tb"], Value::Number(12));
+}
+
+#[test]
+fn too_many_places_a_bound_broken_or_a_wrong_kind_are_field_errors() {
+    assert_eq!(
+        errors(&[("budget", d("12.345")), ("quota_tb", d("0.25"))]),
+        [
+            "line 0, field `budget` (type): 12.345 has 3 decimal places; at most 2 allowed",
+            "line 0, field `quota_tb` (type): 0.25 has 2 decimal places; at most 1 allowed",
+        ]
+    );
+    assert_eq!(
+        errors(&[("budget", d("5000.01"))]),
+        ["line 0, field `budget` (max): 5000.01 is more than 5000"]
+    );
+    assert_eq!(
+        errors(&[("budget", d("-0.5"))]),
+        ["line 0, field `budget` (min): -0.5 is less than 0"]
+    );
+    assert_eq!(
+        errors(&[("budget", Value::Text("12".into()))]),
+        ["line 0, field `budget` (type): \"12\" is not a decimal value"]
+    );
+}
+
+#[test]
+fn a_whole_number_and_a_decimal_of_the_same_value_are_equal_in_conditions() {
+    // The condition says 5000.00; the answer 5000 shows the justification all the same.
+    assert_eq!(
+        errors(&[("budget", Value::Number(5000))]),
+        ["line 0, field `why` (required): a value is required"]
+    );
+    assert_eq!(
+        errors(&[("budget", d("5000.0"))]),
+        ["line 0, field `why` (required): a value is required"]
+    );
+    assert!(errors(&[("budget", d("4999.99"))]).is_empty());
+}
+
+#[test]
+fn a_number_variable_refuses_a_fraction_and_a_kind_allows_at_most_15_places() {
+    let mut item = ItemSpec::new("i", TaskSpec::new("t", ""));
+    item.variables = vec![Variable::new("n", VariableKind::Number)];
+    let catalogue = Catalogue::new(CatalogueSpec::new([item])).unwrap();
+    let answers = BTreeMap::from([("n".to_owned(), d("1.5"))]);
+    let Err(Error::InvalidOrder { errors }) = catalogue.validate("i", &answers) else {
+        panic!()
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "line 0, field `n` (type): 1.5 is not a whole number; a number variable holds whole numbers"
+    );
+    let mut item = ItemSpec::new("i", TaskSpec::new("t", ""));
+    item.variables = vec![Variable::new("n", VariableKind::Decimal(16))];
+    let err = Catalogue::new(CatalogueSpec::new([item])).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("variable `n` allows 16 decimal places; at most 15"),
+        "{err}"
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn json_numbers_read_as_whole_numbers_or_exact_decimals() {
+    let v: Value = serde_json::from_str("12").unwrap();
+    assert_eq!(v, Value::Number(12));
+    let v: Value = serde_json::from_str("0.1").unwrap();
+    assert_eq!(v, d("0.1"));
+    assert_eq!(serde_json::to_string(&v).unwrap(), "0.1");
+    let v: Value = serde_json::from_str("1299.90").unwrap();
+    assert_eq!(v.to_string(), "1299.9");
+    // Past 15 digits a number is no decimal (and no other value either).
+    assert!(serde_json::from_str::<Value>("0.12345678901234567").is_err());
+    let kind: VariableKind = serde_json::from_str(r#"{"decimal": 2}"#).unwrap();
+    assert_eq!(kind, VariableKind::Decimal(2));
+}
