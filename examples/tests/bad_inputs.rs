@@ -318,6 +318,18 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-catalogue
+    row(
+        "`itsm_catalogue::Decimal` (parse)",
+        "a 20-digit amount",
+        err("12345678901234567890.5".parse::<itsm_catalogue::Decimal>()),
+    );
+    row(
+        "`itsm_catalogue::Decimal` (parse)",
+        "`12,50` (a decimal comma)",
+        err("12,50".parse::<itsm_catalogue::Decimal>()),
+    );
+
     // itsm-mining's readers
     {
         use itsm_mining::{ObjectType, ocel, xes};
