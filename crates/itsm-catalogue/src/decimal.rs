@@ -191,12 +191,11 @@ impl FromStr for Decimal {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Decimal {
+    /// Always as a float (`5000.0` for a decimal with no places): written as an integer it
+    /// would read back as a whole number, not a decimal (the fuzz seed with a decimal
+    /// condition `5000.0` found it). Exact: a decimal has at most 15 digits.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.places == 0 {
-            serializer.serialize_i64(self.units)
-        } else {
-            serializer.serialize_f64(self.to_f64())
-        }
+        serializer.serialize_f64(self.to_f64())
     }
 }
 

@@ -126,6 +126,11 @@ fn json_numbers_read_as_whole_numbers_or_exact_decimals() {
     assert_eq!(v.to_string(), "1299.9");
     // Past 15 digits a number is no decimal (and no other value either).
     assert!(serde_json::from_str::<Value>("0.12345678901234567").is_err());
+    // A decimal with no places stays a decimal through JSON.
+    let v: Value = serde_json::from_str("5000.0").unwrap();
+    assert_eq!(v, d("5000"));
+    assert_eq!(serde_json::to_string(&v).unwrap(), "5000.0");
+    assert_eq!(serde_json::from_str::<Value>("5000.0").unwrap(), v);
     let kind: VariableKind = serde_json::from_str(r#"{"decimal": 2}"#).unwrap();
     assert_eq!(kind, VariableKind::Decimal(2));
 }
