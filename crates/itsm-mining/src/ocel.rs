@@ -166,7 +166,7 @@ pub fn to_json(log: &EventLog) -> String {
 /// serde format crate (`serde_json::from_str::<ocel::Document>(&text)`), so this crate parses
 /// no JSON itself. Fields the standard does not name are ignored; missing lists are empty.
 /// (`serde_json` reads floats exactly only with its `float_roundtrip` feature; without it
-/// the last digit of a float may differ from the document's.)
+/// a float may come out a unit or so in the last place away from the document's.)
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]

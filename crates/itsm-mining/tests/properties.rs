@@ -360,6 +360,22 @@ fn flattened(log: &EventLog, case_type: &ObjectType) -> (Vec<Object>, Vec<Event>
     (objects, events)
 }
 
+/// serde_json's default float parser (without its `float_roundtrip` feature, which the
+/// workspace does not turn on: it would change every crate's parsing) may read a float a
+/// few units in the last place away from what was written. Takes the parsed float where it
+/// is that close, so the comparison checks everything else exactly.
+#[cfg(feature = "serde")]
+fn floats_as_parsed(expected: &mut [Attribute], parsed: &[Attribute]) {
+    for (e, p) in expected.iter_mut().zip(parsed) {
+        if let (Value::Float(x), Value::Float(y)) = (&e.value, &p.value) {
+            let ulps = (x.to_bits() as i64 - y.to_bits() as i64).unsigned_abs();
+            if x.signum() == y.signum() && ulps <= 4 {
+                e.value = Value::Float(*y);
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -383,8 +399,16 @@ proptest! {
                 o
             })
             .collect();
+        let mut objects = objects;
+        for (expected, got) in objects.iter_mut().zip(read.log.objects()) {
+            floats_as_parsed(&mut expected.attributes, &got.attributes);
+        }
+        let mut events = log.events().to_vec();
+        for (expected, got) in events.iter_mut().zip(read.log.events()) {
+            floats_as_parsed(&mut expected.attributes, &got.attributes);
+        }
         prop_assert_eq!(read.log.objects(), &objects[..]);
-        prop_assert_eq!(read.log.events(), log.events());
+        prop_assert_eq!(read.log.events(), &events[..]);
         prop_assert!(read.skipped.is_empty());
     }
 
