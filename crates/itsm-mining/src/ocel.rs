@@ -357,7 +357,7 @@ fn convert(
 }
 
 /// Reads an OCEL 2.0 JSON document, already deserialized, as a log: object types by name
-/// ([`ObjectType::named`]: `incident` is the built-in type, any other name a custom one),
+/// ([`ObjectType::named`](crate::ObjectType::named): `incident` is the built-in type, any other name a custom one),
 /// event types as activities, relationships with their qualifiers. The inverse of
 /// [`to_json`]: reading back what it wrote gives the same log, up to times cut to the
 /// millisecond, an object attribute holding from `1970-01-01T00:00:00Z` read as one that
