@@ -201,7 +201,7 @@ pub enum Error {
     /// An iCalendar `DTSTART`, `DTEND` or `DURATION` that does not read.
     #[error(
         "iCalendar line {line}: {property} `{}` is not a date (YYYYMMDD), a date-time (YYYYMMDDTHHMMSS, with Z or TZID for a zoned one) or, for DURATION, a duration such as P1D or PT2H",
-        crate::ics::quoted(.value)
+        itsm_core::Quoted(.value)
     )]
     InvalidIcsValue {
         /// The line (1-based).

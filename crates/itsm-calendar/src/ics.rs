@@ -56,6 +56,8 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use itsm_core::Quoted;
+
 use crate::error::Error;
 use crate::spec::{Exception, Holiday};
 
@@ -124,7 +126,7 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Recurrence(rule) => write!(
                 f,
                 "its recurrence `{}` is not one a spec can say (a yearly date, plain or with COUNT or UNTIL)",
-                quoted(rule)
+                Quoted(rule)
             ),
             SkipReason::RecurrenceDates => f.write_str(
                 "it has EXDATE or RDATE dates, which a spec cannot say beside its own; add them by hand",
@@ -153,39 +155,10 @@ impl std::fmt::Display for SkipReason {
 impl std::fmt::Display for SkippedEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.summary {
-            Some(s) => write!(f, "line {}: `{}`: {}", self.line, quoted(s), self.reason),
+            Some(s) => write!(f, "line {}: `{}`: {}", self.line, Quoted(s), self.reason),
             None => write!(f, "line {}: an event: {}", self.line, self.reason),
         }
     }
-}
-
-/// At most 80 characters of `text` (then `…` and its length), control and invisible
-/// formatting characters escaped, as `itsm_core::Quoted` quotes (this crate does not
-/// depend on itsm-core): what an error message quotes of a feed.
-pub(crate) fn quoted(text: &str) -> String {
-    let mut out = String::new();
-    for (shown, c) in text.chars().enumerate() {
-        if shown == 80 {
-            out.push_str(&format!("… ({} bytes)", text.len()));
-            break;
-        }
-        let invisible = matches!(
-            c,
-            '\u{ad}'
-                | '\u{61c}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{feff}'
-        );
-        if c.is_control() || invisible {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Most days one all-day event may cover.
@@ -661,7 +634,7 @@ pub fn read(text: &str) -> Result<Feed, Error> {
         let Some(p) = property(content) else {
             return Err(malformed(
                 line,
-                format!("`{}` is not a content line NAME:VALUE", quoted(content)),
+                format!("`{}` is not a content line NAME:VALUE", Quoted(content)),
             ));
         };
         // Outside a calendar (first, or after one ends: a stream may hold several) only
@@ -714,15 +687,15 @@ pub fn read(text: &str) -> Result<Feed, Error> {
                             line,
                             format!(
                                 "END:{} closes BEGIN:{}; components must nest",
-                                quoted(&name),
-                                quoted(&top)
+                                Quoted(&name),
+                                Quoted(&top)
                             ),
                         ));
                     }
                     None => {
                         return Err(malformed(
                             line,
-                            format!("END:{} with no component open", quoted(&name)),
+                            format!("END:{} with no component open", Quoted(&name)),
                         ));
                     }
                 }
@@ -763,7 +736,7 @@ pub fn read(text: &str) -> Result<Feed, Error> {
     match open.last() {
         Some(top) => Err(malformed(
             last,
-            format!("the text ends with BEGIN:{} still open", quoted(top)),
+            format!("the text ends with BEGIN:{} still open", Quoted(top)),
         )),
         None if calendars == 0 => Err(malformed(
             last,

@@ -50,18 +50,8 @@ pub enum DecimalError {
     },
 }
 
-const fn ten_to(power: u32) -> i64 {
-    let mut out = 1i64;
-    let mut i = 0;
-    while i < power {
-        out *= 10;
-        i += 1;
-    }
-    out
-}
-
 /// One more than the largest number of units.
-const LIMIT: i64 = ten_to(MAX_DIGITS);
+const LIMIT: i64 = 10i64.pow(MAX_DIGITS);
 
 impl Decimal {
     /// `units` at `places` decimal places, normalized; `None` past [`MAX_DIGITS`] digits.

@@ -297,6 +297,52 @@ pub struct DocumentRelationship {
 #[cfg(feature = "serde")]
 const TYPES: [&str; 5] = ["string", "integer", "float", "boolean", "time"];
 
+/// The declared type of each attribute, by object or event type, then attribute name.
+#[cfg(feature = "serde")]
+type Declared = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+/// The attributes of one object (`timed`: each with the time it holds from) or event, read
+/// by the owner type's declarations; a `null` value skipped and counted.
+#[cfg(feature = "serde")]
+fn read_attributes(
+    list: Vec<DocumentAttribute>,
+    declared: Option<&std::collections::BTreeMap<String, String>>,
+    owner: &str,
+    timed: bool,
+    skipped: &mut crate::read::SkipLog,
+) -> Result<Vec<Attribute>, crate::Error> {
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        let Some(value) = a.value else {
+            skipped.add(crate::read::SkipReason::MissingValue, &a.name, || {
+                owner.to_owned()
+            });
+            continue;
+        };
+        let kind = declared.and_then(|d| d.get(&a.name)).map(String::as_str);
+        let value = convert(kind, value, owner, &a.name)?;
+        let at = match a.time.filter(|_| timed) {
+            None => None,
+            Some(text) => {
+                let t = crate::read::parse_time(&text).ok_or_else(|| crate::Error::BadValue {
+                    owner: owner.to_owned(),
+                    kind: "time".to_owned(),
+                    key: a.name.clone(),
+                    value: text.clone(),
+                    expected: "an RFC 3339 time (when the value holds from)",
+                })?;
+                (t != DateTime::UNIX_EPOCH).then_some(t)
+            }
+        };
+        out.push(Attribute {
+            name: a.name,
+            value,
+            at,
+        });
+    }
+    Ok(out)
+}
+
 /// `value` as the declared type `kind` (`None`: undeclared, read by its JSON type).
 #[cfg(feature = "serde")]
 fn convert(
@@ -407,11 +453,10 @@ pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error
     use std::collections::BTreeMap;
 
     use crate::model::{Event, Object, ObjectType};
-    use crate::read::{SkipLog, SkipReason, parse_time};
+    use crate::read::{SkipLog, parse_time};
 
-    type Declared = BTreeMap<(String, String), String>;
     let declare = |list: Vec<TypeDeclaration>| -> Result<Declared, crate::Error> {
-        let mut out = BTreeMap::new();
+        let mut out: Declared = BTreeMap::new();
         for t in list {
             for a in t.attributes {
                 if !TYPES.contains(&a.kind.as_str()) {
@@ -421,7 +466,9 @@ pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error
                         declared: a.kind,
                     });
                 }
-                out.insert((t.name.clone(), a.name), a.kind);
+                out.entry(t.name.clone())
+                    .or_default()
+                    .insert(a.name, a.kind);
             }
         }
         Ok(out)
@@ -441,35 +488,8 @@ pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error
     let mut objects = Vec::with_capacity(document.objects.len());
     for o in document.objects {
         let owner = format!("object {}", o.id);
-        let mut attributes = Vec::with_capacity(o.attributes.len());
-        for a in o.attributes {
-            let Some(value) = a.value else {
-                skipped.add(SkipReason::MissingValue, &a.name, || owner.clone());
-                continue;
-            };
-            let kind = object_declared
-                .get(&(o.kind.clone(), a.name.clone()))
-                .map(String::as_str);
-            let value = convert(kind, value, &owner, &a.name)?;
-            let at = match a.time {
-                None => None,
-                Some(text) => {
-                    let t = parse_time(&text).ok_or_else(|| crate::Error::BadValue {
-                        owner: owner.clone(),
-                        kind: "time".to_owned(),
-                        key: a.name.clone(),
-                        value: text.clone(),
-                        expected: "an RFC 3339 time (when the value holds from)",
-                    })?;
-                    (t != DateTime::UNIX_EPOCH).then_some(t)
-                }
-            };
-            attributes.push(Attribute {
-                name: a.name,
-                value,
-                at,
-            });
-        }
+        let declared = object_declared.get(&o.kind);
+        let attributes = read_attributes(o.attributes, declared, &owner, true, &mut skipped)?;
         objects.push(Object {
             id: o.id,
             object_type: ObjectType::named(&o.kind),
@@ -488,21 +508,8 @@ pub fn from_document(document: Document) -> Result<crate::Imported, crate::Error
             value: e.time.clone(),
             expected: "an RFC 3339 time",
         })?;
-        let mut attributes = Vec::with_capacity(e.attributes.len());
-        for a in e.attributes {
-            let Some(value) = a.value else {
-                skipped.add(SkipReason::MissingValue, &a.name, || owner.clone());
-                continue;
-            };
-            let kind = event_declared
-                .get(&(e.kind.clone(), a.name.clone()))
-                .map(String::as_str);
-            attributes.push(Attribute {
-                value: convert(kind, value, &owner, &a.name)?,
-                name: a.name,
-                at: None,
-            });
-        }
+        let declared = event_declared.get(&e.kind);
+        let attributes = read_attributes(e.attributes, declared, &owner, false, &mut skipped)?;
         events.push(Event {
             id: e.id,
             activity: e.kind,

@@ -81,18 +81,21 @@ impl std::fmt::Display for Skipped {
 #[derive(Default)]
 pub(crate) struct SkipLog {
     list: Vec<Skipped>,
-    index: std::collections::BTreeMap<(SkipReason, String), usize>,
+    /// Where each (reason, key) stands in `list`: looked up by `&str`, so a document with
+    /// a missing value per row allocates nothing per skip.
+    index: std::collections::BTreeMap<SkipReason, std::collections::BTreeMap<String, usize>>,
 }
 
 impl SkipLog {
     pub(crate) fn add(&mut self, reason: SkipReason, key: &str, at: impl FnOnce() -> String) {
-        if let Some(&i) = self.index.get(&(reason, key.to_owned())) {
+        let keys = self.index.entry(reason).or_default();
+        if let Some(&i) = keys.get(key) {
             if let Some(s) = self.list.get_mut(i) {
                 s.count += 1;
             }
             return;
         }
-        self.index.insert((reason, key.to_owned()), self.list.len());
+        keys.insert(key.to_owned(), self.list.len());
         self.list.push(Skipped {
             reason,
             key: key.to_owned(),

@@ -42,14 +42,19 @@ use crate::ocel::time;
 use crate::read::{Imported, SkipLog, SkipReason, parse_time};
 use crate::xml::{Token, Tokenizer, XmlError};
 
-fn push_attribute(out: &mut String, key: &str, value: &Value) {
-    let (tag, text) = match value {
+/// A value's XES element name and its text.
+fn xes_form(value: &Value) -> (&'static str, String) {
+    match value {
         Value::String(s) => ("string", s.clone()),
         Value::Integer(n) => ("int", n.to_string()),
         Value::Float(x) => ("float", format!("{x:?}")),
         Value::Boolean(b) => ("boolean", b.to_string()),
         Value::Time(t) => ("date", time(t)),
-    };
+    }
+}
+
+fn push_attribute(out: &mut String, key: &str, value: &Value) {
+    let (tag, text) = xes_form(value);
     out.push('<');
     out.push_str(tag);
     out.push_str(" key=\"");
@@ -374,14 +379,9 @@ fn last_per_key(list: Vec<Attribute>) -> Vec<Attribute> {
         .collect()
 }
 
+/// A value's text, as the writer spells it.
 fn text_of(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Integer(n) => n.to_string(),
-        Value::Float(x) => format!("{x:?}"),
-        Value::Boolean(b) => b.to_string(),
-        Value::Time(t) => time(t),
-    }
+    xes_form(value).1
 }
 
 /// Reads an XES document as a log: one object of `case_type` per trace (its id the trace's
