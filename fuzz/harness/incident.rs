@@ -33,6 +33,7 @@ use itsm_incident::{
     MajorTrigger, Policy, ReassignmentCounting, State, TRANSITIONS, TriggerAction, decide, evolve,
     is_allowed, lifecycle, next_deadline, sync_children,
 };
+use itsm_incident::{FollowUpField, follow_up};
 
 /// 2026-03-02T09:00:00Z, where every run starts.
 const T0: i64 = 1_772_442_000;
@@ -300,10 +301,11 @@ fn command(b: &mut Bytes<'_>, now: DateTime<Utc>) -> Command {
         11 => {
             let id = incident_id(b);
             Command::Link {
-                link: match b.pick(4) {
+                link: match b.pick(5) {
                     0 => Link::Problem(ProblemId::from_u128(id.0.as_u128())),
                     1 => Link::Change(ChangeId::from_u128(id.0.as_u128())),
                     2 => Link::Parent(id),
+                    3 => Link::FollowUpOf(id),
                     _ => Link::Child(id),
                 },
             }
@@ -665,6 +667,7 @@ pub fn commands(data: &[u8]) {
         assert!(report.starts_initial);
         assert_eq!(report.rejected, 0, "{:?}", report.steps);
     }
+    check_follow_up(&state, &policy, now);
     // Any log `decide` wrote converts to a timeline (what itsm-metrics measures), under the
     // incident's id, ending in the state's category.
     if let (Some(incident), Some(last)) = (state.incident(), log.last()) {
@@ -682,6 +685,72 @@ pub fn commands(data: &[u8]) {
             Some(state.kind().category()),
             "the timeline ends elsewhere than the incident: {:?}",
             timeline.marks()
+        );
+    }
+}
+
+/// A follow-up is planned for a closed incident only; where its plan runs, the new incident
+/// follows up the closed one and holds the fields the policy copies.
+fn check_follow_up(state: &State, policy: &Policy, now: DateTime<Utc>) {
+    let request = Report::new(
+        IncidentId::from_u128(0xF0),
+        UserId::from_u128(9),
+        Impact(3),
+        Urgency(3),
+        "it is back",
+    );
+    let plan = follow_up(state, request, policy);
+    let Some(closed) = state.incident() else {
+        assert!(matches!(plan, Err(Error::FollowUpOfUnreported)), "{plan:?}");
+        return;
+    };
+    if closed.status().kind() != StatusKind::Closed {
+        assert!(
+            matches!(plan, Err(Error::FollowUpOfOpen { .. })),
+            "{plan:?}"
+        );
+        return;
+    }
+    if closed.id() == IncidentId::from_u128(0xF0) {
+        assert!(
+            matches!(plan, Err(Error::FollowUpSameId { .. })),
+            "{plan:?}"
+        );
+        return;
+    }
+    assert!(plan.is_ok(), "no follow-up of a closed incident: {plan:?}");
+    let Ok(plan) = plan else {
+        return;
+    };
+    let actor = everyone(policy);
+    let ctx = Context::new(now, &actor, policy);
+    let Ok((new, events)) = plan.run(&ctx, &ctx) else {
+        return; // a vendor's workflow or required fields may refuse a step
+    };
+    assert_eq!(
+        replay(&events),
+        new,
+        "the follow-up's events replay to its state"
+    );
+    assert_ne!(
+        new.kind(),
+        StatusKind::Unreported,
+        "a run follow-up is reported"
+    );
+    let Some(follow) = new.incident() else {
+        return;
+    };
+    assert_eq!(follow.links().follow_up_of, Some(closed.id()));
+    if policy.follow_up.copies(FollowUpField::Impact) {
+        assert_eq!(follow.impact(), closed.impact());
+    }
+    if policy.follow_up.copies(FollowUpField::Problems) {
+        assert_eq!(follow.links().problems, closed.links().problems);
+    }
+    if policy.follow_up.copies(FollowUpField::AssignmentGroup) {
+        assert_eq!(
+            follow.assignment().map(|a| a.group),
+            closed.assignment().map(|a| a.group)
         );
     }
 }

@@ -137,10 +137,39 @@ pub enum Error {
         state: crate::model::MajorState,
     },
     /// An incident may not be linked to itself.
-    #[error("incident {id} cannot be its own parent or child")]
+    #[error("incident {id} cannot be its own parent, child or follow-up")]
     SelfLink {
         /// The incident.
         id: IncidentId,
+    },
+    /// A follow-up was asked of an incident that was never reported.
+    #[error(
+        "there is no incident to follow up: the original is unreported; only a closed incident is followed up by a new one"
+    )]
+    FollowUpOfUnreported,
+    /// A follow-up was asked of an incident that is not closed.
+    #[error("incident {id} is in state `{}` ({kind}); only a closed incident is followed up by a new one (reopen a resolved one with `reopen`)", Quoted(.state))]
+    FollowUpOfOpen {
+        /// The incident.
+        id: IncidentId,
+        /// Its state's name in the workflow.
+        state: String,
+        /// Its state's kind.
+        kind: crate::model::StatusKind,
+    },
+    /// A follow-up's request reuses the closed incident's id.
+    #[error("the follow-up needs an id of its own; {id} is the closed incident's")]
+    FollowUpSameId {
+        /// The closed incident's id.
+        id: IncidentId,
+    },
+    /// The incident already follows up another closed incident.
+    #[error("incident already follows up {current}; it cannot also follow up {requested}")]
+    FollowUpOfAlreadySet {
+        /// The incident it follows up.
+        current: IncidentId,
+        /// The incident asked for.
+        requested: IncidentId,
     },
     /// The incident already has another parent.
     #[error("incident already has parent {current}; it cannot also have parent {requested}")]

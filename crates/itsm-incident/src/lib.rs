@@ -73,6 +73,7 @@
 mod command;
 mod error;
 mod event;
+mod follow_up;
 #[cfg(feature = "serde")]
 mod json;
 mod machine;
@@ -87,6 +88,7 @@ mod workflow;
 pub use command::{Command, CommandKind};
 pub use error::Error;
 pub use event::Event;
+pub use follow_up::{FollowUp, FollowUpField, FollowUpPolicy, follow_up};
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use json::DecodeError;

@@ -452,8 +452,20 @@ fn command_events(
         Command::Link { link } => {
             let id = incident.report.id;
             match link {
-                Link::Parent(other) | Link::Child(other) if *other == id => {
+                Link::Parent(other) | Link::Child(other) | Link::FollowUpOf(other)
+                    if *other == id =>
+                {
                     return Err(Error::SelfLink { id });
+                }
+                Link::FollowUpOf(other) => {
+                    if let Some(current) = incident.links.follow_up_of {
+                        if current != *other {
+                            return Err(Error::FollowUpOfAlreadySet {
+                                current,
+                                requested: *other,
+                            });
+                        }
+                    }
                 }
                 Link::Parent(other) => {
                     if let Some(current) = incident.links.parent {

@@ -149,6 +149,9 @@ pub enum Link {
     Parent(IncidentId),
     /// A child incident.
     Child(IncidentId),
+    /// The closed incident this one follows up: it was asked to be reopened after closure
+    /// (see [`follow_up`](crate::follow_up)).
+    FollowUpOf(IncidentId),
 }
 
 /// What a caller reports: everything `report` needs.
@@ -427,6 +430,12 @@ pub struct Links {
     pub parent: Option<IncidentId>,
     /// Child incidents.
     pub children: Vec<IncidentId>,
+    /// The closed incident this one follows up (absent in JSON: none).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub follow_up_of: Option<IncidentId>,
 }
 
 impl Links {
@@ -437,6 +446,7 @@ impl Links {
             Link::Change(id) => self.changes.binary_search(id).is_ok(),
             Link::Parent(id) => self.parent == Some(*id),
             Link::Child(id) => self.children.binary_search(id).is_ok(),
+            Link::FollowUpOf(id) => self.follow_up_of == Some(*id),
         }
     }
 
@@ -464,6 +474,7 @@ impl Links {
             Link::Change(id) => insert(&mut self.changes, id),
             Link::Parent(id) => self.parent = Some(id),
             Link::Child(id) => insert(&mut self.children, id),
+            Link::FollowUpOf(id) => self.follow_up_of = Some(id),
         }
     }
 }

@@ -152,6 +152,11 @@ pub struct Policy {
         )
     )]
     pub major_triggers: Vec<MajorTrigger>,
+    /// How a closed incident is followed up when its caller asks to reopen it: which fields
+    /// the new incident copies, whether it starts in progress (see
+    /// [`follow_up`](crate::follow_up)). Absent in JSON: ServiceNow's (every field, started).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub follow_up: crate::FollowUpPolicy,
 }
 
 /// A major-incident trigger rule (ServiceNow's "Major Incident Trigger Rules"): when its
@@ -351,6 +356,7 @@ impl Policy {
             permissions,
             workflow: Workflow::servicenow(),
             major_triggers: Vec::new(),
+            follow_up: crate::FollowUpPolicy::default(),
         }
     }
 

@@ -1729,7 +1729,7 @@ fn error_messages_are_pinned() {
     );
     assert_eq!(
         Error::SelfLink { id: ID }.to_string(),
-        "incident 00000000-0000-0000-0000-000000010001 cannot be its own parent or child"
+        "incident 00000000-0000-0000-0000-000000010001 cannot be its own parent, child or follow-up"
     );
     assert_eq!(
         Error::DateOverflow {

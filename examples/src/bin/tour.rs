@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use itsm_core::{Actor, Role, UserId};
 use itsm_examples::sla_replay::SlaConfig;
 use itsm_incident::{
-    Command, Context, Event, Policy, decide, evolve, next_deadline, sync_children,
+    Command, Context, Event, Policy, decide, evolve, follow_up, next_deadline, sync_children,
 };
 use itsm_incident::{IncidentId, State, Status};
 use itsm_sla::{TicketView, Timeline};
@@ -45,6 +45,9 @@ struct Step {
     command: Option<Command>,
     #[serde(default)]
     wait_for_deadline: bool,
+    /// The closed incident this step's `report` follows up (the caller asked to reopen it).
+    #[serde(default)]
+    follow_up_of: Option<String>,
 }
 
 struct Desk {
@@ -162,6 +165,16 @@ fn describe(event: &Event) -> String {
         Event::MajorProposed { reason, .. } => format!("a candidate: {reason}"),
         Event::MajorDeclared { reason, .. } => format!("a major incident: {reason}"),
         Event::MajorRejected { reason, .. } => format!("candidate rejected: {reason}"),
+        Event::Linked { link, .. } => serde_json::to_value(link)
+            .ok()
+            .and_then(|v| {
+                Some(format!(
+                    "{} {}",
+                    v.get("kind")?.as_str()?,
+                    v.get("id")?.as_str()?
+                ))
+            })
+            .unwrap_or_default(),
         _ => String::new(),
     };
     if detail.is_empty() {
@@ -319,6 +332,52 @@ fn sla_event(event: &itsm_sla::Event) -> String {
     }
 }
 
+impl Desk {
+    /// Plans the follow-up of the closed incident `of` from the caller's `request`, prints
+    /// the plan, and runs it: the report as the caller, the rest as the system.
+    fn follow_up(
+        &mut self,
+        of: IncidentId,
+        request: &itsm_incident::Report,
+        caller: &Actor,
+        now: DateTime<Utc>,
+    ) {
+        match follow_up(&self.state(of), request.clone(), &self.policy) {
+            Err(e) => println!("   follow-up refused: {e}"),
+            Ok(plan) => {
+                let copied: Vec<String> = self
+                    .policy
+                    .follow_up
+                    .copy
+                    .iter()
+                    .map(|f| {
+                        serde_json::to_string(f)
+                            .unwrap_or_default()
+                            .replace('"', "")
+                    })
+                    .collect();
+                println!(
+                    "   follow_up({}): a new incident, {} copied, then {} command(s)",
+                    self.name(of),
+                    copied.join(", "),
+                    plan.then.len()
+                );
+                self.run(
+                    request.id,
+                    &Command::Report(Box::new(plan.report)),
+                    caller,
+                    now,
+                    0,
+                );
+                let system = self.system.clone();
+                for command in &plan.then {
+                    self.run(request.id, command, &system, now, 0);
+                }
+            }
+        }
+    }
+}
+
 fn summary(state: &State) -> String {
     let Some(i) = state.incident() else {
         return "unreported".into();
@@ -387,8 +446,29 @@ fn main() -> Result<(), Box<dyn StdError>> {
         if let Some(say) = &step.say {
             println!("   {say}");
         }
-        if let Some(command) = &step.command {
-            desk.run(id, command, actor, step.at, 0);
+        match (&step.follow_up_of, &step.command) {
+            (Some(of), Some(Command::Report(request))) => {
+                let of = *script
+                    .incidents
+                    .get(of)
+                    .ok_or_else(|| format!("step {}: unknown incident {of}", n + 1))?;
+                if request.id != id {
+                    return Err(format!(
+                        "step {}: the follow-up's report is not for {}",
+                        n + 1,
+                        step.incident
+                    )
+                    .into());
+                }
+                desk.follow_up(of, request, actor, step.at);
+            }
+            (Some(_), _) => {
+                return Err(
+                    format!("step {}: a follow-up step needs a `report` command", n + 1).into(),
+                );
+            }
+            (None, Some(command)) => desk.run(id, command, actor, step.at, 0),
+            (None, None) => {}
         }
         if step.wait_for_deadline {
             match next_deadline(&desk.state(id), &desk.policy) {

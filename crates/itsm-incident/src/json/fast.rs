@@ -838,6 +838,7 @@ impl<'a> Cursor<'a> {
             "change" => Link::Change(ChangeId(id)),
             "parent" => Link::Parent(IncidentId(id)),
             "child" => Link::Child(IncidentId(id)),
+            "follow_up_of" => Link::FollowUpOf(IncidentId(id)),
             _ => return None,
         })
     }

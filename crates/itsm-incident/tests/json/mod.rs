@@ -232,6 +232,7 @@ pub fn link() -> impl Strategy<Value = Link> {
         id().prop_map(|n| Link::Change(ChangeId::from_u128(n))),
         id().prop_map(|n| Link::Parent(IncidentId::from_u128(n))),
         id().prop_map(|n| Link::Child(IncidentId::from_u128(n))),
+        id().prop_map(|n| Link::FollowUpOf(IncidentId::from_u128(n))),
     ]
 }
 
