@@ -158,6 +158,38 @@ fn rows() -> Vec<Row> {
                 &Context::new(end - Duration::days(3), &agent, &policy),
             )),
         );
+        let mut request = Report::new(
+            IncidentId::from_u128(3),
+            UserId::from_u128(2),
+            Impact(3),
+            Urgency(3),
+            "please reopen",
+        );
+        row(
+            "`itsm_incident::follow_up`",
+            "a request to reopen an incident that is still new",
+            err(itsm_incident::follow_up(&state, request.clone(), &policy)),
+        );
+        request.id = IncidentId::from_u128(1);
+        let closed = [
+            Command::Resolve {
+                code: "solved".into(),
+                notes: "replaced the cable".into(),
+            },
+            Command::Close { resolution: None },
+        ]
+        .iter()
+        .fold(state.clone(), |state, command| {
+            let events =
+                itsm_incident::decide(&state, command, &Context::new(t(11), &agent, &policy))
+                    .unwrap();
+            events.iter().fold(state, itsm_incident::evolve)
+        });
+        row(
+            "`itsm_incident::follow_up`",
+            "a follow-up of a closed incident under the closed incident's own id",
+            err(itsm_incident::follow_up(&closed, request, &policy)),
+        );
     }
 
     // itsm-sla

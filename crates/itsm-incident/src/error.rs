@@ -148,7 +148,7 @@ pub enum Error {
     )]
     FollowUpOfUnreported,
     /// A follow-up was asked of an incident that is not closed.
-    #[error("incident {id} is in state `{}` ({kind}); only a closed incident is followed up by a new one (reopen a resolved one with `reopen`)", Quoted(.state))]
+    #[error("incident {id} is in state {}; only a closed incident is followed up by a new one (reopen a resolved one with `reopen`)", state_of_kind(.state, *.kind))]
     FollowUpOfOpen {
         /// The incident.
         id: IncidentId,
@@ -219,4 +219,14 @@ fn names<T: std::fmt::Display>(values: &[T]) -> String {
     }
     let parts: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
     parts.join(", ")
+}
+
+/// A workflow state's name, with its kind when the name is a vendor's own (iTop's
+/// `assigned` is an `in_progress` state).
+fn state_of_kind(state: &str, kind: crate::model::StatusKind) -> String {
+    if state == kind.name() {
+        format!("`{}`", Quoted(state))
+    } else {
+        format!("`{}` (of kind `{kind}`)", Quoted(state))
+    }
 }

@@ -295,7 +295,7 @@ fn only_a_closed_incident_is_followed_up() {
     assert_eq!(
         err.to_string(),
         format!(
-            "incident {ID} is in state `resolved` (resolved); only a closed incident is followed up by a new one (reopen a resolved one with `reopen`)"
+            "incident {ID} is in state `resolved`; only a closed incident is followed up by a new one (reopen a resolved one with `reopen`)"
         )
     );
 }

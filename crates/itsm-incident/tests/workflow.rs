@@ -94,6 +94,20 @@ fn itop_new_ev_assign_goes_to_assigned() {
     assert!(
         matches!(&log[2], Event::Entered { state, kind: StatusKind::InProgress, .. } if &**state == "assigned")
     );
+    // A follow-up is refused there, naming the vendor's state and its kind.
+    let request = itsm_incident::Report::new(
+        itsm_incident::IncidentId::from_u128(0xF0),
+        ALICE,
+        itsm_core::Impact(3),
+        itsm_core::Urgency(3),
+        "again",
+    );
+    let err = itsm_incident::follow_up(&state, request, &Policy::itop()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("is in state `assigned` (of kind `in_progress`); only a closed incident"),
+        "{err}"
+    );
 }
 
 #[test]
