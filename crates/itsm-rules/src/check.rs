@@ -133,7 +133,7 @@ impl fmt::Display for Finding {
             ),
             Finding::Shadowed { rule, by } => write!(
                 f,
-                "never fires: rule `{}` is shadowed: whenever it matches, earlier rule(s) {} on the same trigger match too and win",
+                "never fires: rule `{}` is shadowed: whenever it matches, earlier rule(s) {}, run by every event that runs it, match too and win",
                 Quoted(rule),
                 names(by)
             ),
@@ -226,10 +226,12 @@ fn implied(when: &Trigger) -> Condition {
     }
 }
 
-/// Whether every event that triggers `b` also triggers `a`.
+/// Whether every event that triggers `b` also triggers `a`. A burst runs only on the
+/// creation that pushes its count over the threshold, so `created` covers every burst; two
+/// time rules are due on the same ticks only when their triggers are equal.
 pub(crate) fn covers(a: &Trigger, b: &Trigger) -> bool {
     match (a, b) {
-        (Trigger::Created, Trigger::Created) => true,
+        (Trigger::Created, Trigger::Created | Trigger::Burst { .. }) => true,
         (Trigger::Updated { fields: fa }, Trigger::Updated { fields: fb }) => {
             fa.is_empty() || (!fb.is_empty() && fb.iter().all(|f| fa.contains(f)))
         }

@@ -37,7 +37,7 @@ fn the_broken_set_shows_each_planted_fault() {
         lines,
         [
             "never fires: rule `p1-and-p2` has a condition no record can meet (a contradiction, with what its trigger implies)",
-            "never fires: rule `route-network-p1` is shadowed: whenever it matches, earlier rule(s) `route-network` on the same trigger match too and win",
+            "never fires: rule `route-network-p1` is shadowed: whenever it matches, earlier rule(s) `route-network`, run by every event that runs it, match too and win",
             "no deadline: time rule `breach-follow-up` never comes due: it counts from time `breached_at`, which the vocabulary does not declare, so no record has it",
             "unknown group: rule `unknown-names` names group `Group 999`, which the vocabulary does not declare",
             "unknown state: rule `unknown-names` names state `reslved`, which the vocabulary does not declare",
