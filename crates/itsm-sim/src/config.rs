@@ -290,6 +290,14 @@ pub struct ClassSpec {
         schemars(schema_with = "itsm_core::duration::schema")
     )]
     pub resolution: Duration,
+    /// The business calendar both targets count on (itsm-calendar's spec, as SLA
+    /// definitions name theirs): a `PT8H` resolution target on an office calendar is a
+    /// working day. Absent: around the clock.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub calendar: Option<CalendarSpec>,
 }
 
 impl ClassSpec {
@@ -307,6 +315,7 @@ impl ClassSpec {
             service,
             response,
             resolution,
+            calendar: None,
         }
     }
 }
@@ -520,6 +529,40 @@ pub(crate) struct Class {
     /// The targets in nanoseconds, as the SLA engine counts them.
     pub(crate) response: i64,
     pub(crate) resolution: i64,
+    /// The calendar the targets count on; `None`: around the clock.
+    pub(crate) calendar: Option<Calendar>,
+}
+
+impl Class {
+    /// Whether a target of `target` nanoseconds, counted from `from` hours, is due at `to`
+    /// hours (the SLA engine's rule: due at its deadline's instant). On the class's calendar
+    /// the deadline is the calendar's `add` from the start instant, as itsm-sla computes it,
+    /// on the same microsecond instants as the full path.
+    #[inline]
+    pub(crate) fn due(
+        &self,
+        start: DateTime<Utc>,
+        from: f64,
+        to: f64,
+        target: i64,
+    ) -> Result<bool, Error> {
+        let Some(calendar) = &self.calendar else {
+            return Ok(crate::time::due(from, to, target));
+        };
+        let (Some(from), Some(to)) = (
+            crate::time::instant(start, from),
+            crate::time::instant(start, to),
+        ) else {
+            return Err(Error::DateOverflow);
+        };
+        let deadline = calendar
+            .add(&from, Duration::nanoseconds(target))
+            .map_err(|e| Error::SlaCalendar {
+                priority: self.priority,
+                reason: e.to_string(),
+            })?;
+        Ok(to >= deadline)
+    }
 }
 
 /// A checked configuration, ready to run: classes in priority order, the staffing as a step
@@ -555,7 +598,7 @@ impl Model {
     /// [`Error::DuplicatePriority`], [`Error::BadRate`], [`Error::BadServiceTime`],
     /// [`Error::BadTarget`], [`Error::BadHorizon`], [`Error::BadWarmup`],
     /// [`Error::BadSampleInterval`], [`Error::HourlyLength`], [`Error::NoAgents`],
-    /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::TooManyStaffingChanges`],
+    /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::SlaCalendar`], [`Error::TooManyStaffingChanges`],
     /// [`Error::TooManyArrivals`], [`Error::DateOverflow`].
     pub fn new(config: Config) -> Result<Model, Error> {
         let fmt = itsm_core::duration::format;
@@ -644,6 +687,28 @@ impl Model {
                 }
             }
             expected += rate * horizon;
+            let calendar = match &spec.calendar {
+                None => None,
+                Some(c) => {
+                    let bad = |reason: String| Error::SlaCalendar {
+                        priority: p,
+                        reason,
+                    };
+                    let calendar = Calendar::new(c).map_err(|e| bad(e.to_string()))?;
+                    // Every deadline of the run must exist: one counted from the horizon
+                    // is the latest, so a calendar whose open time runs out (open
+                    // exceptions only) is refused here, not half-way through a run.
+                    let longest = spec.response.max(spec.resolution);
+                    let run_end = config.start + config.horizon;
+                    calendar.add(&run_end, longest).map_err(|e| {
+                        bad(format!(
+                            "it has less than {} of open time after the run's end: {e}",
+                            fmt(longest)
+                        ))
+                    })?;
+                    Some(calendar)
+                }
+            };
             classes.push(Class {
                 priority: p,
                 rate,
@@ -653,6 +718,7 @@ impl Model {
                 // `i64` nanoseconds hold (about 292 years): the fallback is never taken.
                 response: spec.response.num_nanoseconds().unwrap_or(i64::MAX),
                 resolution: spec.resolution.num_nanoseconds().unwrap_or(i64::MAX),
+                calendar,
             });
         }
         if expected.is_nan() || expected > MAX_ARRIVALS as f64 {
@@ -681,6 +747,15 @@ impl Model {
         })
     }
 
+    /// The SLA calendars of the classes that have one, by the name their definitions use
+    /// (`p<N>`): what the full path passes to itsm-sla.
+    pub fn calendars(&self) -> itsm_sla::Calendars {
+        self.classes
+            .iter()
+            .filter_map(|c| Some((calendar_name(c.priority), c.calendar.clone()?)))
+            .collect()
+    }
+
     /// The configuration it was built from.
     pub fn config(&self) -> &Config {
         &self.config
@@ -707,7 +782,8 @@ impl Model {
     }
 
     /// The SLA definitions the full path runs: `p<N>-response` (from creation until work
-    /// starts) and `p<N>-resolution` (until resolved) for each priority, around the clock.
+    /// starts) and `p<N>-resolution` (until resolved) for each priority, around the clock
+    /// or on the class's calendar (named `p<N>` in [`Model::calendars`]).
     pub fn definitions(&self) -> &itsm_sla::Definitions {
         &self.definitions
     }
@@ -811,14 +887,22 @@ fn staffing(config: &Config, horizon: f64) -> Result<Vec<(f64, u32)>, Error> {
     Ok(steps)
 }
 
+/// The name the full path gives a class's SLA calendar (one per class, whatever the spec
+/// calls it, so two classes never share a name for two calendars).
+pub(crate) fn calendar_name(priority: u8) -> String {
+    format!("p{priority}")
+}
+
 /// The SLA definitions of the classes: response and resolution per priority.
 fn definitions(classes: &[Class], specs: &[ClassSpec]) -> Result<itsm_sla::Definitions, Error> {
     use itsm_sla::{Condition, Definition, PauseMode, Target};
     let mut list = Vec::with_capacity(2 * classes.len());
     for spec in specs {
         let p = spec.priority;
+        let calendar = spec.calendar.as_ref().map(|_| calendar_name(p));
         let mut response =
             Definition::new(format!("p{p}-response"), Target::Response, spec.response);
+        response.calendar.clone_from(&calendar);
         response.start = Condition::PriorityIn(vec![p]);
         response.stop = Condition::CategoryIn(vec![
             Category::Open,
@@ -834,6 +918,7 @@ fn definitions(classes: &[Class], specs: &[ClassSpec]) -> Result<itsm_sla::Defin
             spec.resolution,
         );
         resolution.start = Condition::PriorityIn(vec![p]);
+        resolution.calendar = calendar;
         list.push(response);
         list.push(resolution);
     }

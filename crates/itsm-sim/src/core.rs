@@ -13,7 +13,7 @@ use crate::config::{Class, Model};
 use crate::dist::exponential;
 use crate::error::Error;
 use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits};
-use crate::time::{due, duration, instant};
+use crate::time::{duration, instant};
 
 /// What the full path hooks into. Times are hours from the start; `counted` says whether
 /// the ticket arrived after the warm-up.
@@ -157,6 +157,7 @@ pub(crate) fn run<O: Observer>(
         seq += 1;
     };
     let horizon = model.horizon;
+    let start = model.config().start;
     for (i, class) in model.classes.iter().enumerate() {
         if let Some(rng) = arrival_rng.get_mut(i) {
             let t = next_arrival(class, rng, 0.0, horizon);
@@ -222,7 +223,7 @@ pub(crate) fn run<O: Observer>(
                     {
                         let wait = now - w.arrival;
                         tally.waits.push(wait);
-                        if due(w.arrival, now, spec.response) {
+                        if spec.due(start, w.arrival, now, spec.response)? {
                             tally.response.breached += 1;
                         } else {
                             tally.response.met += 1;
@@ -299,7 +300,7 @@ pub(crate) fn run<O: Observer>(
                         if let (Some(tally), Some(spec)) =
                             (tallies.get_mut(b.class), model.classes.get(b.class))
                         {
-                            if due(b.arrival, now, spec.resolution) {
+                            if spec.due(start, b.arrival, now, spec.resolution)? {
                                 tally.resolution.breached += 1;
                             } else {
                                 tally.resolution.met += 1;
@@ -321,17 +322,17 @@ pub(crate) fn run<O: Observer>(
             continue;
         };
         for w in queue.iter().filter(|w| w.arrival >= warmup) {
-            if due(w.arrival, horizon, spec.response) {
+            if spec.due(start, w.arrival, horizon, spec.response)? {
                 tally.response.breached += 1;
             }
-            if due(w.arrival, horizon, spec.resolution) {
+            if spec.due(start, w.arrival, horizon, spec.resolution)? {
                 tally.resolution.breached += 1;
             }
         }
     }
     for b in agents.iter().flatten().filter(|b| b.arrival >= warmup) {
         if let (Some(tally), Some(spec)) = (tallies.get_mut(b.class), model.classes.get(b.class)) {
-            if due(b.arrival, horizon, spec.resolution) {
+            if spec.due(start, b.arrival, horizon, spec.resolution)? {
                 tally.resolution.breached += 1;
             }
         }

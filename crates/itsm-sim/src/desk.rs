@@ -43,7 +43,7 @@ impl<'m> Desk<'m> {
             model,
             agent: Actor::new(UserId::from_u128(1), [role]),
             group: GroupId::from_u128(1),
-            calendars: Calendars::new(),
+            calendars: model.calendars(),
             open: BTreeMap::new(),
             tally: vec![(Attainment::default(), Attainment::default()); model.classes.len()],
         })

@@ -116,6 +116,14 @@ pub enum Error {
         /// The calendar crate's message.
         reason: String,
     },
+    /// A class's SLA calendar is refused, or never open.
+    #[error("priority {priority}: its SLA calendar is refused: {reason}")]
+    SlaCalendar {
+        /// The class's priority.
+        priority: u8,
+        /// The calendar crate's message.
+        reason: String,
+    },
     /// The staffing changes too often over the horizon.
     #[error(
         "the staffing changes {changes} times over the horizon; at most {limit} changes are allowed"

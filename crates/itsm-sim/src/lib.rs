@@ -92,8 +92,8 @@ pub use report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits
 
 /// The date and time crate of this API, re-exported.
 pub use chrono;
-/// The calendar spec shifts are written in (itsm-calendar's own type), re-exported.
-pub use itsm_calendar::{CalendarSpec, Segment, Week};
+/// The calendar spec shifts and SLA targets are written in (itsm-calendar's own types), re-exported.
+pub use itsm_calendar::{CalendarSpec, Exception, Holiday, Segment, Week};
 
 /// Runs `model` once with `seed` on `path`.
 ///

@@ -482,6 +482,177 @@ fn a_ticket_resolved_exactly_at_its_target_is_breached_on_both_paths() {
     }
 }
 
+fn office() -> CalendarSpec {
+    CalendarSpec::new(
+        "office",
+        Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
+    )
+}
+
+#[test]
+fn targets_on_a_business_calendar_count_open_time_only() {
+    // No waiting (200 agents), an hour of work, an hour of resolution target on an office
+    // calendar (weekdays 09:00-17:00 UTC). A ticket arriving on a weekday from 09:00 to 16:00
+    // uses its whole hour of business time by the end of its work, so is due exactly then:
+    // breached, by the SLA engine's rule. One arriving later in the day, at night or at the
+    // weekend has used less: met. So the breached share is that of the week from 09:00 to
+    // 16:00 on weekdays, 35 of 168 hours (0.208); around the clock every one is breached.
+    let mut config = Config::mmc(2.0, 1.0, 200, Duration::days(28));
+    config.start = monday();
+    config.classes[0].service = ServiceTime::Deterministic {
+        value: Duration::hours(1),
+    };
+    config.classes[0].resolution = Duration::hours(1);
+    let around_the_clock = Model::new(config.clone()).unwrap();
+    config.classes[0].calendar = Some(office());
+    let model = Model::new(config).unwrap();
+    assert_eq!(model.calendars().len(), 1);
+    assert_eq!(
+        model
+            .definitions()
+            .list()
+            .iter()
+            .map(|d| d.calendar.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("p3"), Some("p3")]
+    );
+    let fast = simulate(&model, 5, Engine::Fast).unwrap();
+    let full = simulate(&model, 5, Engine::Full).unwrap();
+    let (f, s) = (&fast.classes[0], &full.classes[0]);
+    assert_eq!((f.response, f.resolution), (s.response, s.resolution));
+    let share = f.resolution.breached as f64 / (f.resolution.met + f.resolution.breached) as f64;
+    assert!(
+        (0.16..0.26).contains(&share),
+        "breached share {share}: {:?}",
+        f.resolution
+    );
+    assert_eq!(
+        f.response.breached, 0,
+        "served at once, within any business hour"
+    );
+    let plain = simulate(&around_the_clock, 5, Engine::Fast).unwrap();
+    assert_eq!(plain.classes[0].resolution.met, 0);
+    // The same tickets either way (common random numbers).
+    assert_eq!(plain.arrivals, fast.arrivals);
+}
+
+#[test]
+fn office_staff_on_office_sla_meet_what_round_the_clock_counting_breaches() {
+    // Agents only in office hours, enough to clear a weekend's tickets (about 64, 20
+    // minutes each) within an hour and a half of Monday's opening; a response target of two
+    // hours. Counted around the clock, every ticket of the night and the weekend waits past
+    // it; counted on the office calendar, that time does not count and nearly every ticket
+    // is answered in time.
+    let shifts = Staffing::Shifts {
+        shifts: vec![Shift::new(office(), 16)],
+    };
+    let mut config = Config::new(
+        monday(),
+        Duration::days(28),
+        vec![ClassSpec::new(
+            3,
+            Arrivals::per_hour(1.0),
+            ServiceTime::exponential(minutes(20)),
+            minutes(120),
+            Duration::hours(16),
+        )],
+        shifts,
+    );
+    config.warmup = Duration::days(1);
+    let plain = simulate(&Model::new(config.clone()).unwrap(), 2, Engine::Fast).unwrap();
+    config.classes[0].calendar = Some(office());
+    let model = Model::new(config).unwrap();
+    let office = simulate(&model, 2, Engine::Fast).unwrap();
+    let full = simulate(&model, 2, Engine::Full).unwrap();
+    assert_eq!(office.classes[0].response, full.classes[0].response);
+    assert_eq!(office.classes[0].resolution, full.classes[0].resolution);
+    let met = |r: &itsm_sim::RunReport| {
+        let a = r.classes[0].response;
+        a.met as f64 / (a.met + a.breached) as f64
+    };
+    assert!(met(&office) > 0.95, "{}", met(&office));
+    assert!(met(&plain) < 0.5, "{}", met(&plain));
+}
+
+#[test]
+fn an_sla_calendar_is_checked() {
+    let mut config = Config::mmc(2.0, 1.0, 3, Duration::days(2));
+    // Never open: refused by the calendar crate.
+    config.classes[0].calendar = Some(CalendarSpec::new("never", Week::weekdays(&[])));
+    let err = Model::new(config.clone()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("priority 3: its SLA calendar is refused: calendar `never` is never open"),
+        "{err}"
+    );
+    // Open once, before the run: the calendar crate takes it, but no deadline of the run
+    // exists. So is one open for a day during the run (8 hours short of the longest target).
+    let mut past = CalendarSpec::new("past", Week::weekdays(&[]));
+    let day = |d: u32| {
+        itsm_sim::chrono::NaiveDate::from_ymd_opt(2020, 1, d)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+    };
+    past.exceptions
+        .push(itsm_sim::Exception::open("one day", day(6), day(7)));
+    config.classes[0].calendar = Some(past);
+    let err = Model::new(config.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::SlaCalendar { priority: 3, reason } if reason.starts_with("it has less than PT8H of open time after the run's end")),
+        "{err}"
+    );
+    let mut brief = CalendarSpec::new("brief", Week::weekdays(&[]));
+    let during = |h: u32| {
+        itsm_sim::chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    };
+    brief.exceptions.push(itsm_sim::Exception::open(
+        "a morning",
+        during(8),
+        during(12),
+    ));
+    config.classes[0].calendar = Some(brief);
+    assert!(matches!(
+        Model::new(config.clone()),
+        Err(Error::SlaCalendar { priority: 3, .. })
+    ));
+    // Refused by the calendar crate: overlapping segments.
+    config.classes[0].calendar = Some(CalendarSpec::new(
+        "overlap",
+        Week::weekdays(&[
+            Segment::parse("09:00", "12:00").unwrap(),
+            Segment::parse("11:00", "13:00").unwrap(),
+        ]),
+    ));
+    let err = Model::new(config).unwrap_err();
+    assert!(
+        matches!(err, Error::SlaCalendar { priority: 3, .. }),
+        "{err}"
+    );
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_class_reads_its_calendar_from_json() {
+    let text = r#"{"priority": 2, "arrivals": {"poisson": {"rate": 3, "per": "PT1H"}},
+        "service": {"exponential": {"mean": "PT30M"}}, "response": "PT1H", "resolution": "PT8H",
+        "calendar": {"name": "office", "week": {"weekdays": ["09:00-17:00"]}}}"#;
+    let class: ClassSpec = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        class.calendar.as_ref().map(|c| c.name.as_str()),
+        Some("office")
+    );
+    // Absent: around the clock, and not written back.
+    let mut plain = class.clone();
+    plain.calendar = None;
+    let json = serde_json::to_string(&plain).unwrap();
+    assert!(!json.contains("calendar"), "{json}");
+    assert_eq!(serde_json::from_str::<ClassSpec>(&json).unwrap(), plain);
+}
+
 #[test]
 fn arrival_profiles_are_checked() {
     let mut c = desk();

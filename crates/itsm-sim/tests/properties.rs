@@ -10,7 +10,10 @@
 )]
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
-use itsm_sim::{Arrivals, ClassSpec, Config, Engine, Model, ServiceTime, Staffing, simulate};
+use itsm_sim::{
+    Arrivals, CalendarSpec, ClassSpec, Config, Engine, Model, Segment, ServiceTime, Staffing, Week,
+    simulate,
+};
 use proptest::prelude::*;
 
 fn service() -> impl Strategy<Value = ServiceTime> {
@@ -43,18 +46,43 @@ fn arrivals() -> impl Strategy<Value = Arrivals> {
     ]
 }
 
+/// An SLA calendar: none (around the clock), office hours with a lunch break, or long days
+/// every day of the week.
+fn calendar() -> impl Strategy<Value = Option<CalendarSpec>> {
+    let segment = |a: &str, b: &str| Segment::parse(a, b).unwrap();
+    prop_oneof![
+        Just(None),
+        Just(Some(CalendarSpec::new(
+            "office",
+            Week::weekdays(&[segment("09:00", "12:00"), segment("13:00", "17:30")]),
+        ))),
+        Just(Some(CalendarSpec::new(
+            "long-days",
+            Week::every_day(&[segment("07:00", "21:00")]),
+        ))),
+    ]
+}
+
 fn class() -> impl Strategy<Value = ClassSpec> {
-    (1u8..=5, arrivals(), service(), 1i64..600, 1i64..3000).prop_map(
-        |(p, arrivals, service, r, s)| {
-            ClassSpec::new(
+    (
+        1u8..=5,
+        arrivals(),
+        service(),
+        1i64..600,
+        1i64..3000,
+        calendar(),
+    )
+        .prop_map(|(p, arrivals, service, r, s, calendar)| {
+            let mut class = ClassSpec::new(
                 p,
                 arrivals,
                 service,
                 Duration::minutes(r),
                 Duration::minutes(s),
-            )
-        },
-    )
+            );
+            class.calendar = calendar;
+            class
+        })
 }
 
 fn staffing() -> impl Strategy<Value = Staffing> {
