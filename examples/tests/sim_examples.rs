@@ -59,7 +59,7 @@ fn staffing_sweeps_the_built_in_model() {
         "arrivals per hour: p1 0.0500, p2 0.1500, p3 2.2000, p4 0.1000 (total 2.5000)",
         "assumed (lognormal work, sigma 0.8): p1 work median 90 min, response PT15M, resolution PT4H; p2 work median 60 min, response PT1H, resolution PT8H; p3 work median 40 min, response PT4H, resolution P1D; p4 work median 30 min, response PT8H, resolution P3D",
         "offered load: 2.40 agents (the desk needs more than this on duty)",
-        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock",
+        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock, non-pre-emptive (an agent finishes the ticket in hand)",
         "",
         "agents    util   mean wait    p90 wait   p1 resp   p2 resp   p3 resp   p4 resp  resolution",
         "     1  100.0%     119.1 h     208.6 h     25.0%     57.8%      0.0%      0.0%        7.8%",
@@ -76,6 +76,27 @@ fn staffing_sweeps_the_built_in_model() {
     assert_eq!(lines[expected.len()], format!("plot: {}", svg.display()));
     assert_eq!(lines.len(), expected.len() + 1);
     // Four response lines and the resolution line.
+    check_svg(&svg, 5);
+}
+
+#[test]
+fn with_preemption_the_built_in_desk_needs_one_agent_fewer() {
+    // The same tickets (the same seeds); an urgent arrival interrupts less urgent work, so
+    // priority 1 is answered in time with four agents (80.6% without pre-emption).
+    let svg = out("staffing-preemptive.svg");
+    let lines = run(None, &svg, &["--preemptive"]);
+    assert_eq!(
+        lines[4],
+        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock, pre-emptive priority (an urgent arrival interrupts less urgent work)"
+    );
+    assert!(lines.contains(
+        &"     4   60.6%     7.5 min    26.1 min    100.0%    100.0%     99.9%    100.0%       99.8%"
+            .to_owned()
+    ));
+    assert!(
+        lines
+            .contains(&"fewest agents meeting every response target 90% of the time: 4".to_owned())
+    );
     check_svg(&svg, 5);
 }
 
@@ -100,7 +121,7 @@ fn staffing_estimates_rates_from_the_uci_log() {
         "arrivals per hour: p1 0.0218, p2 0.0367, p3 2.7909, p4 0.0873 (total 2.9367)",
         "assumed (lognormal work, sigma 0.8): p1 work median 90 min, response PT15M, resolution PT4H; p2 work median 60 min, response PT1H, resolution PT8H; p3 work median 40 min, response PT4H, resolution P1D; p4 work median 30 min, response PT8H, resolution P3D",
         "offered load: 2.72 agents (the desk needs more than this on duty)",
-        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock",
+        "runs: 2 weeks after 2 days of warm-up, seeds 1-2, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock, non-pre-emptive (an agent finishes the ticket in hand)",
         "",
         "agents    util   mean wait    p90 wait   p1 resp   p2 resp   p3 resp   p4 resp  resolution",
         "     1  100.0%     140.8 h     219.4 h     33.3%     77.4%      0.0%      0.0%        2.3%",

@@ -418,6 +418,46 @@ pub struct Config {
     pub classes: Vec<ClassSpec>,
     /// Who is on duty.
     pub staffing: Staffing,
+    /// Whether an urgent arrival interrupts less urgent work (absent in JSON:
+    /// non-pre-emptive).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Discipline::is_non_preemptive")
+    )]
+    pub discipline: Discipline,
+}
+
+/// How agents choose work. Either way a free agent takes the oldest ticket of the most
+/// urgent non-empty priority.
+///
+/// ```
+/// use itsm_sim::Discipline;
+///
+/// assert_eq!(Discipline::default(), Discipline::NonPreemptive);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Discipline {
+    /// An agent finishes the ticket in hand before taking another.
+    #[default]
+    NonPreemptive,
+    /// Pre-emptive resume: when a ticket arrives and every agent on duty is busy, it
+    /// interrupts the least urgent ticket in service that is less urgent than itself (the
+    /// youngest of them), which returns to the head of its queue, in arrival order, with
+    /// the work it had left (none is lost). Its wait and response were measured when its
+    /// work first started; its resolution clock runs on. Agents working past the end of
+    /// their shift are not interrupted.
+    PreemptiveResume,
+}
+
+impl Discipline {
+    /// Whether it is [`Discipline::NonPreemptive`] (the default).
+    pub fn is_non_preemptive(&self) -> bool {
+        *self == Discipline::NonPreemptive
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -445,6 +485,7 @@ impl Config {
             sample_every: Duration::hours(1),
             classes,
             staffing,
+            discipline: Discipline::NonPreemptive,
         }
     }
 
@@ -579,6 +620,8 @@ pub struct Model {
     pub(crate) sample_every: f64,
     pub(crate) definitions: itsm_sla::Definitions,
     pub(crate) policy: itsm_incident::Policy,
+    /// Pre-emptive resume ([`Discipline::PreemptiveResume`]).
+    pub(crate) preemptive: bool,
 }
 
 impl Model {
@@ -734,6 +777,7 @@ impl Model {
             return Err(Error::NoAgents);
         }
         let definitions = definitions(&classes, &config.classes)?;
+        let preemptive = config.discipline == Discipline::PreemptiveResume;
         Ok(Model {
             config,
             classes,
@@ -744,6 +788,7 @@ impl Model {
             sample_every,
             definitions,
             policy: itsm_incident::Policy::servicenow(),
+            preemptive,
         })
     }
 

@@ -20,6 +20,8 @@ use crate::time::{duration, instant};
 pub(crate) trait Observer {
     fn arrived(&mut self, ticket: u64, class: usize, counted: bool, t: f64) -> Result<(), Error>;
     fn started(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
+    /// A pre-empted ticket is taken up again, by `agent` (its work had started before).
+    fn resumed(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
     fn finished(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
     /// The horizon: the attainment per class (response, resolution), or `None` to use the
     /// core's own.
@@ -37,6 +39,10 @@ impl Observer for Nothing {
     }
     #[inline]
     fn started(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn resumed(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
         Ok(())
     }
     #[inline]
@@ -83,7 +89,11 @@ impl Ord for Ev {
 struct Waiting {
     ticket: u64,
     arrival: f64,
+    /// The work left, in hours.
     service: f64,
+    /// Whether its work started before (it was pre-empted): its wait and response are
+    /// measured already.
+    resumed: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -91,6 +101,11 @@ struct Busy {
     ticket: u64,
     class: usize,
     arrival: f64,
+    /// When its work ends, in hours.
+    ends: f64,
+    /// The sequence number of its departure event: a departure whose number differs is
+    /// stale (the ticket was pre-empted meanwhile).
+    departure: u64,
 }
 
 /// Per class figures gathered during the run.
@@ -155,6 +170,7 @@ pub(crate) fn run<O: Observer>(
     let mut schedule = |heap: &mut BinaryHeap<Reverse<Ev>>, t: f64, what: What| {
         heap.push(Reverse(Ev { t, seq, what }));
         seq += 1;
+        seq - 1
     };
     let horizon = model.horizon;
     let start = model.config().start;
@@ -217,7 +233,7 @@ pub(crate) fn run<O: Observer>(
                 };
                 queued -= 1;
                 busy += 1;
-                if w.arrival >= warmup {
+                if w.arrival >= warmup && !w.resumed {
                     if let (Some(tally), Some(spec)) =
                         (tallies.get_mut(class), model.classes.get(class))
                     {
@@ -230,15 +246,22 @@ pub(crate) fn run<O: Observer>(
                         }
                     }
                 }
+                if w.resumed {
+                    observer.resumed(w.ticket, class, agent, now)?;
+                } else {
+                    observer.started(w.ticket, class, agent, now)?;
+                }
+                let ends = now + w.service;
+                let departure = schedule(&mut heap, ends, What::Departure(agent));
                 if let Some(seat) = agents.get_mut(agent as usize) {
                     *seat = Some(Busy {
                         ticket: w.ticket,
                         class,
                         arrival: w.arrival,
+                        ends,
+                        departure,
                     });
                 }
-                observer.started(w.ticket, class, agent, now)?;
-                schedule(&mut heap, now + w.service, What::Departure(agent));
             }
         }};
     }
@@ -286,12 +309,53 @@ pub(crate) fn run<O: Observer>(
                     ticket,
                     arrival: now,
                     service,
+                    resumed: false,
                 });
                 queued += 1;
                 let next = next_arrival(spec, rng, now, horizon);
                 schedule(&mut heap, next, What::Arrival(class));
+                // Pre-emptive priority: with every agent on duty busy (none in overtime),
+                // the arrival interrupts the least urgent ticket in service (the youngest
+                // of them), which goes back to its queue in arrival order with the work it
+                // has left; the dispatch below gives the freed agent the most urgent ticket.
+                if model.preemptive && busy == capacity {
+                    let victim = (0u32..)
+                        .zip(agents.iter())
+                        .filter_map(|(seat, b)| b.map(|b| (seat, b)))
+                        .filter(|(_, b)| b.class > class && b.ends > now)
+                        .max_by(|(_, a), (_, b)| {
+                            a.class.cmp(&b.class).then(a.arrival.total_cmp(&b.arrival))
+                        });
+                    if let Some((seat, b)) = victim {
+                        if let (Some(slot), Some(queue)) =
+                            (agents.get_mut(seat as usize), queues.get_mut(b.class))
+                        {
+                            *slot = None;
+                            busy -= 1;
+                            idle.push(seat);
+                            let at = queue.partition_point(|w| w.arrival <= b.arrival);
+                            queue.insert(
+                                at,
+                                Waiting {
+                                    ticket: b.ticket,
+                                    arrival: b.arrival,
+                                    service: b.ends - now,
+                                    resumed: true,
+                                },
+                            );
+                            queued += 1;
+                        }
+                    }
+                }
             }
             What::Departure(agent) => {
+                let current = agents
+                    .get(agent as usize)
+                    .and_then(|b| b.map(|b| b.departure));
+                if current != Some(ev.seq) {
+                    // Stale: the ticket was pre-empted after this departure was scheduled.
+                    continue;
+                }
                 if let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) {
                     busy -= 1;
                     completed += 1;
@@ -322,7 +386,7 @@ pub(crate) fn run<O: Observer>(
             continue;
         };
         for w in queue.iter().filter(|w| w.arrival >= warmup) {
-            if spec.due(start, w.arrival, horizon, spec.response)? {
+            if !w.resumed && spec.due(start, w.arrival, horizon, spec.response)? {
                 tally.response.breached += 1;
             }
             if spec.due(start, w.arrival, horizon, spec.resolution)? {

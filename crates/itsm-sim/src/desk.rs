@@ -143,6 +143,16 @@ impl Observer for Desk<'_> {
         self.step(ticket, &[assign, Command::StartWork], t)
     }
 
+    fn resumed(&mut self, ticket: u64, _: usize, agent: u32, t: f64) -> Result<(), Error> {
+        // Still in progress: only the person changes (the same group, so no reassignment
+        // is counted).
+        let assign = Command::Assign {
+            group: self.group,
+            person: Some(UserId::from_u128(u128::from(agent) + 1_000)),
+        };
+        self.step(ticket, &[assign], t)
+    }
+
     fn finished(&mut self, ticket: u64, _: usize, t: f64) -> Result<(), Error> {
         let resolve = Command::Resolve {
             code: "solved".into(),

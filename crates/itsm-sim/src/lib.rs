@@ -9,10 +9,12 @@
 //!   constant rate or by hour of the day or week (given, or estimated from the arrival
 //!   instants of a log by [`estimate_rates`] and [`estimate_profiles`]), a [`ServiceTime`]
 //!   distribution (exponential, deterministic, lognormal or empirical, sampled by inverse
-//!   transform) and response and resolution targets; [`Staffing`] constant, by hour, or as
+//!   transform) and response and resolution targets, around the clock or on a business
+//!   calendar; [`Staffing`] constant, by hour, or as
 //!   shifts on itsm-calendar business calendars; a warm-up and a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
-//!   ticket in hand even when the shift ends (no pre-emption).
+//!   ticket in hand even when the shift ends; with [`Discipline::PreemptiveResume`] an urgent
+//!   arrival interrupts less urgent work (resumed later, no work lost).
 //! - **Two paths** ([`Engine`]) over one event loop: [`Engine::Fast`] is the plain queueing
 //!   core; [`Engine::Full`] also drives every ticket through itsm-incident's `decide` and
 //!   `evolve` (reported, assigned and in progress when an agent picks it up, resolved) and
@@ -82,7 +84,7 @@ mod report;
 mod time;
 
 pub use config::{
-    Arrivals, ClassSpec, Config, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
+    Arrivals, ClassSpec, Config, Discipline, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
     MAX_STAFFING_CHANGES, Model, Shift, Staffing, estimate_profiles, estimate_rates,
 };
 pub use dist::ServiceTime;

@@ -11,8 +11,8 @@
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Engine, Model, Segment, ServiceTime, Staffing, Week,
-    simulate,
+    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, Model, Segment, ServiceTime,
+    Staffing, Week, simulate,
 };
 use proptest::prelude::*;
 
@@ -101,15 +101,22 @@ fn config() -> impl Strategy<Value = Config> {
         0i64..120,
         0u32..3600,
         prop_oneof![Just(15i64), Just(60), Just(240)],
+        prop_oneof![
+            Just(Discipline::NonPreemptive),
+            Just(Discipline::PreemptiveResume)
+        ],
     )
-        .prop_map(|(classes, staffing, horizon, warmup, offset, every)| {
-            let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
-                + Duration::seconds(i64::from(offset) * 7);
-            let mut config = Config::new(start, Duration::hours(horizon), classes, staffing);
-            config.warmup = Duration::hours(warmup);
-            config.sample_every = Duration::minutes(every);
-            config
-        })
+        .prop_map(
+            |(classes, staffing, horizon, warmup, offset, every, discipline)| {
+                let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+                    + Duration::seconds(i64::from(offset) * 7);
+                let mut config = Config::new(start, Duration::hours(horizon), classes, staffing);
+                config.warmup = Duration::hours(warmup);
+                config.sample_every = Duration::minutes(every);
+                config.discipline = discipline;
+                config
+            },
+        )
 }
 
 proptest! {
@@ -151,6 +158,36 @@ proptest! {
             prop_assert_eq!(f.response, s.response);
             prop_assert_eq!(f.resolution, s.resolution);
         }
+    }
+
+    #[test]
+    fn under_preemption_the_most_urgent_class_runs_as_if_alone(
+        config in config(),
+        agents in 1u32..5,
+        seed in any::<u64>(),
+    ) {
+        // Pre-emptive resume, constant staffing: the most urgent class never waits for the
+        // others, so its tickets (the same ones: each class draws from streams of its own)
+        // get exactly the waits and attainment they get with no other class at all.
+        let mut config = config;
+        config.discipline = Discipline::PreemptiveResume;
+        config.staffing = Staffing::Constant { agents };
+        config.classes.sort_by_key(|c| c.priority);
+        config.classes.dedup_by_key(|c| c.priority);
+        let mut alone = config.clone();
+        alone.classes.truncate(1);
+        let (Ok(all), Ok(one)) = (Model::new(config), Model::new(alone)) else {
+            return Ok(());
+        };
+        let (all, one) = (
+            simulate(&all, seed, Engine::Fast).unwrap(),
+            simulate(&one, seed, Engine::Fast).unwrap(),
+        );
+        let (a, b) = (&all.classes[0], &one.classes[0]);
+        prop_assert_eq!(a.arrivals, b.arrivals);
+        prop_assert_eq!(a.waits, b.waits);
+        prop_assert_eq!(a.response, b.response);
+        prop_assert_eq!(a.resolution, b.resolution);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! times, so service times and SLA targets are stated assumptions (printed).
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
 
@@ -41,6 +41,7 @@ struct Options {
     log: Option<PathBuf>,
     quick: bool,
     profile: bool,
+    preemptive: bool,
     max_agents: Option<u32>,
     out: PathBuf,
 }
@@ -50,6 +51,7 @@ fn options() -> Result<Options, Box<dyn Error>> {
         log: None,
         quick: false,
         profile: false,
+        preemptive: false,
         max_agents: None,
         out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -61,12 +63,13 @@ fn options() -> Result<Options, Box<dyn Error>> {
         match a.as_str() {
             "--quick" => o.quick = true,
             "--profile" => o.profile = true,
+            "--preemptive" => o.preemptive = true,
             "--max-agents" => {
                 o.max_agents = Some(args.next().ok_or("--max-agents needs a number")?.parse()?)
             }
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "-h" | "--help" => {
-                return Err("usage: staffing [--quick] [--profile] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
+                return Err("usage: staffing [--quick] [--profile] [--preemptive] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
             }
             _ => o.log = Some(PathBuf::from(a)),
         }
@@ -223,12 +226,20 @@ fn main() -> Result<(), Box<dyn Error>> {
         Staffing::Constant { agents: 1 },
     );
     config.warmup = Duration::days(warmup_days);
+    if o.preemptive {
+        config.discipline = itsm_sim::Discipline::PreemptiveResume;
+    }
     config.sample_every = Duration::hours(6);
     let load = Model::new(config.clone())?.offered_load();
     let max = o.max_agents.unwrap_or(load.ceil() as u32 + 4).max(1);
     println!("offered load: {load:.2} agents (the desk needs more than this on duty)");
     println!(
-        "runs: {weeks} weeks after {warmup_days} days of warm-up, seeds 1-{seeds}, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock"
+        "runs: {weeks} weeks after {warmup_days} days of warm-up, seeds 1-{seeds}, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock, {}",
+        if o.preemptive {
+            "pre-emptive priority (an urgent arrival interrupts less urgent work)"
+        } else {
+            "non-pre-emptive (an agent finishes the ticket in hand)"
+        }
     );
     println!();
     let priorities: Vec<u8> = config.classes.iter().map(|c| c.priority).collect();
