@@ -8,7 +8,7 @@
 //!
 //! Invariants: no panic; `Model::new` and `simulate` return values or errors, never
 //! anything else; a run is deterministic (the same seed, the same report); tickets are
-//! conserved (`arrivals = completed + in_service + queued`); the fast and the full path
+//! conserved (`arrivals = completed + in_service + queued + on_hold`); the fast and the full path
 //! give the same waits and the same attainment; percentiles are ordered; utilisation is
 //! within [0, 1] while staffing never drops (constant staffing); a configuration
 //! round-trips through JSON.
@@ -73,7 +73,7 @@ pub fn sim_config(data: &[u8]) {
         for r in [&fast, &full] {
             assert_eq!(
                 r.arrivals,
-                r.completed + r.in_service + r.queued,
+                r.completed + r.in_service + r.queued + r.on_hold,
                 "conservation"
             );
             let w = r.waits;

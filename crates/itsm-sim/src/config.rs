@@ -298,6 +298,50 @@ pub struct ClassSpec {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub calendar: Option<CalendarSpec>,
+    /// Tickets that wait for their caller part-way through the work; absent: none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub hold: Option<Hold>,
+}
+
+/// Tickets put on hold awaiting their caller (ServiceNow's "Awaiting Caller"), once each,
+/// part-way through the work: the agent stops and takes other work; when the caller
+/// answers, the ticket goes back to its queue in arrival order with the work it has left.
+/// The resolution clock pauses meanwhile (its deadline moves out by the hold's business
+/// time, itsm-sla's pause mode); the response clock has stopped already.
+///
+/// In JSON: `{"probability": 0.2, "duration": {"exponential": {"mean": "PT4H"}}}`.
+///
+/// ```
+/// use itsm_sim::chrono::Duration;
+/// use itsm_sim::{Hold, ServiceTime};
+///
+/// let hold = Hold::new(0.2, ServiceTime::exponential(Duration::hours(4)));
+/// assert_eq!(hold.probability, 0.2);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Hold {
+    /// The share of the class's tickets put on hold, from 0 to 1.
+    pub probability: f64,
+    /// How long the caller takes to answer.
+    pub duration: ServiceTime,
+}
+
+impl Hold {
+    /// `probability` of a hold lasting `duration`. The point in the work where it comes
+    /// is uniform over the work.
+    pub fn new(probability: f64, duration: ServiceTime) -> Self {
+        Hold {
+            probability,
+            duration,
+        }
+    }
 }
 
 impl ClassSpec {
@@ -316,6 +360,7 @@ impl ClassSpec {
             response,
             resolution,
             calendar: None,
+            hold: None,
         }
     }
 }
@@ -572,6 +617,8 @@ pub(crate) struct Class {
     pub(crate) resolution: i64,
     /// The calendar the targets count on; `None`: around the clock.
     pub(crate) calendar: Option<Calendar>,
+    /// The share of tickets put on hold and the hold's duration, if any.
+    pub(crate) hold: Option<(f64, Sampler)>,
 }
 
 impl Class {
@@ -579,6 +626,9 @@ impl Class {
     /// hours (the SLA engine's rule: due at its deadline's instant). On the class's calendar
     /// the deadline is the calendar's `add` from the start instant, as itsm-sla computes it,
     /// on the same microsecond instants as the full path.
+    ///
+    /// `paused` is the business time the clock spent paused, in nanoseconds: the deadline
+    /// moves out by it (itsm-sla's pause mode).
     #[inline]
     pub(crate) fn due(
         &self,
@@ -586,7 +636,9 @@ impl Class {
         from: f64,
         to: f64,
         target: i64,
+        paused: i64,
     ) -> Result<bool, Error> {
+        let target = target.checked_add(paused).ok_or(Error::DateOverflow)?;
         let Some(calendar) = &self.calendar else {
             return Ok(crate::time::due(from, to, target));
         };
@@ -603,6 +655,28 @@ impl Class {
                 reason: e.to_string(),
             })?;
         Ok(to >= deadline)
+    }
+
+    /// The business time from `from` to `to` hours, in nanoseconds, on the class's
+    /// calendar (around the clock without one), on the microsecond instants the SLA engine
+    /// sees: how far a pause from `from` to `to` moves the deadline.
+    pub(crate) fn business(&self, start: DateTime<Utc>, from: f64, to: f64) -> Result<i64, Error> {
+        let (Some(from), Some(to)) = (
+            crate::time::instant(start, from),
+            crate::time::instant(start, to),
+        ) else {
+            return Err(Error::DateOverflow);
+        };
+        let span = match &self.calendar {
+            None => to - from,
+            Some(calendar) => calendar
+                .duration(&from, &to)
+                .map_err(|e| Error::SlaCalendar {
+                    priority: self.priority,
+                    reason: e.to_string(),
+                })?,
+        };
+        span.num_nanoseconds().ok_or(Error::DateOverflow)
     }
 }
 
@@ -762,6 +836,30 @@ impl Model {
                 response: spec.response.num_nanoseconds().unwrap_or(i64::MAX),
                 resolution: spec.resolution.num_nanoseconds().unwrap_or(i64::MAX),
                 calendar,
+                hold: match &spec.hold {
+                    None => None,
+                    Some(hold) => {
+                        let bad = |reason: String| Error::BadHold {
+                            priority: p,
+                            reason,
+                        };
+                        if !(hold.probability.is_finite()
+                            && (0.0..=1.0).contains(&hold.probability))
+                        {
+                            return Err(bad(format!(
+                                "the probability {} must be a number from 0 to 1",
+                                hold.probability
+                            )));
+                        }
+                        let duration = hold.duration.compile(p).map_err(|e| match e {
+                            Error::BadServiceTime { reason, .. } => {
+                                bad(format!("its duration: {reason}"))
+                            }
+                            other => other,
+                        })?;
+                        Some((hold.probability, duration))
+                    }
+                },
             });
         }
         if expected.is_nan() || expected > MAX_ARRIVALS as f64 {

@@ -22,6 +22,10 @@ pub(crate) trait Observer {
     fn started(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
     /// A pre-empted ticket is taken up again, by `agent` (its work had started before).
     fn resumed(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
+    /// The agent puts the ticket on hold awaiting its caller.
+    fn held(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
+    /// The caller answered: the ticket is off hold and back in its queue.
+    fn released(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
     fn finished(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
     /// The horizon: the attainment per class (response, resolution), or `None` to use the
     /// core's own.
@@ -46,6 +50,14 @@ impl Observer for Nothing {
         Ok(())
     }
     #[inline]
+    fn held(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn released(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
     fn finished(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
         Ok(())
     }
@@ -57,7 +69,10 @@ impl Observer for Nothing {
 #[derive(Clone, Copy)]
 enum What {
     Arrival(usize),
+    /// The agent's work ends: the ticket is resolved, or put on hold when its hold is due.
     Departure(u32),
+    /// The caller answers the ticket in this slot of the held list.
+    Release(usize),
 }
 
 /// A timed event; ties in time go in the order they were scheduled.
@@ -85,28 +100,49 @@ impl Ord for Ev {
     }
 }
 
+/// A hold still to come: after `after` more hours of work, for `lasts` hours.
 #[derive(Clone, Copy)]
-struct Waiting {
+struct Pending {
+    after: f64,
+    lasts: f64,
+}
+
+/// What a ticket carries through the queues, the agents and holds.
+#[derive(Clone, Copy)]
+struct Ticket {
     ticket: u64,
     arrival: f64,
     /// The work left, in hours.
     service: f64,
-    /// Whether its work started before (it was pre-empted): its wait and response are
-    /// measured already.
+    /// Whether its work started before (it was pre-empted or held): its wait and response
+    /// are measured already.
     resumed: bool,
+    /// Its hold, while still to come.
+    hold: Option<Pending>,
+    /// Business time its resolution clock spent paused, in nanoseconds.
+    paused: i64,
+    /// Whether its resolution clock was found past its deadline when it paused (a breach
+    /// stays).
+    late: bool,
 }
+
+type Waiting = Ticket;
 
 #[derive(Clone, Copy)]
 struct Busy {
-    ticket: u64,
     class: usize,
-    arrival: f64,
-    /// When its work ends, in hours.
+    /// The ticket; its `service` is the work left after `ends`, none unless a hold is due
+    /// then.
+    t: Ticket,
+    /// When the work in hand ends (the ticket is done, or its hold is due), in hours.
     ends: f64,
     /// The sequence number of its departure event: a departure whose number differs is
     /// stale (the ticket was pre-empted meanwhile).
     departure: u64,
 }
+
+/// A ticket on hold: its class, the ticket, and when the hold began (hours).
+type Held = (usize, Ticket, f64);
 
 /// Per class figures gathered during the run.
 #[derive(Default)]
@@ -159,12 +195,19 @@ pub(crate) fn run<O: Observer>(
     let mut service_rng: Vec<SmallRng> = (0..k)
         .map(|i| SmallRng::seed_from_u64(mix(seed, 2 * i as u64 + 1)))
         .collect();
+    // Holds draw from streams of their own, so a class without one draws exactly as before.
+    let mut hold_rng: Vec<SmallRng> = (0..k)
+        .map(|i| SmallRng::seed_from_u64(mix(seed, (1 << 32) + i as u64)))
+        .collect();
     let mut queues: Vec<VecDeque<Waiting>> = (0..k).map(|_| VecDeque::new()).collect();
     let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
     let seats = model.seats as usize;
     let mut agents: Vec<Option<Busy>> = vec![None; seats];
     // Seat 0 is taken first.
     let mut idle: Vec<u32> = (0..model.seats).rev().collect();
+    // Tickets on hold, in slots reused through `free`.
+    let mut held: Vec<Option<Held>> = Vec::new();
+    let mut free: Vec<usize> = Vec::new();
     let mut heap: BinaryHeap<Reverse<Ev>> = BinaryHeap::with_capacity(k + seats + 1);
     let mut seq = 0u64;
     let mut schedule = |heap: &mut BinaryHeap<Reverse<Ev>>, t: f64, what: What| {
@@ -188,6 +231,7 @@ pub(crate) fn run<O: Observer>(
     let mut capacity = 0u32;
     let mut busy = 0u32;
     let mut queued = 0u64;
+    let mut on_hold = 0u64;
     let (mut arrivals, mut completed) = (0u64, 0u64);
     let (mut busy_time, mut duty_time) = (0.0f64, 0.0f64);
     let mut now = 0.0f64;
@@ -211,6 +255,7 @@ pub(crate) fn run<O: Observer>(
                     at,
                     queued,
                     in_service: u64::from(busy),
+                    on_hold,
                     agents: capacity,
                 });
                 next_sample += every;
@@ -228,7 +273,7 @@ pub(crate) fn run<O: Observer>(
                 else {
                     break;
                 };
-                let (Some(w), Some(agent)) = (queue.pop_front(), idle.pop()) else {
+                let (Some(mut w), Some(agent)) = (queue.pop_front(), idle.pop()) else {
                     break;
                 };
                 queued -= 1;
@@ -239,7 +284,7 @@ pub(crate) fn run<O: Observer>(
                     {
                         let wait = now - w.arrival;
                         tally.waits.push(wait);
-                        if spec.due(start, w.arrival, now, spec.response)? {
+                        if spec.due(start, w.arrival, now, spec.response, 0)? {
                             tally.response.breached += 1;
                         } else {
                             tally.response.met += 1;
@@ -251,16 +296,58 @@ pub(crate) fn run<O: Observer>(
                 } else {
                     observer.started(w.ticket, class, agent, now)?;
                 }
-                let ends = now + w.service;
+                // Work up to the hold when one is to come, else to the end.
+                let in_hand = w.hold.map_or(w.service, |h| h.after.min(w.service));
+                w.service -= in_hand;
+                let ends = now + in_hand;
                 let departure = schedule(&mut heap, ends, What::Departure(agent));
                 if let Some(seat) = agents.get_mut(agent as usize) {
                     *seat = Some(Busy {
-                        ticket: w.ticket,
                         class,
-                        arrival: w.arrival,
+                        t: w,
                         ends,
                         departure,
                     });
+                }
+            }
+        }};
+    }
+
+    // Pre-emptive priority: with every agent on duty busy (none in overtime), a ticket of
+    // `class` that has just joined its queue (an arrival, or one back from hold) interrupts
+    // the least urgent ticket in service (the youngest of them), which goes back to its
+    // queue in arrival order with the work it has left; the next dispatch gives the freed
+    // agent the most urgent ticket.
+    macro_rules! preempt {
+        ($class:expr) => {{
+            let class: usize = $class;
+            if model.preemptive && busy == capacity {
+                let victim = (0u32..)
+                    .zip(agents.iter())
+                    .filter_map(|(seat, b)| b.map(|b| (seat, b)))
+                    .filter(|(_, b)| b.class > class && b.ends > now)
+                    .max_by(|(_, a), (_, b)| {
+                        a.class
+                            .cmp(&b.class)
+                            .then(a.t.arrival.total_cmp(&b.t.arrival))
+                    });
+                if let Some((seat, b)) = victim {
+                    if let (Some(slot), Some(queue)) =
+                        (agents.get_mut(seat as usize), queues.get_mut(b.class))
+                    {
+                        *slot = None;
+                        busy -= 1;
+                        idle.push(seat);
+                        // The work in hand left, and what was to follow a hold.
+                        let left = b.ends - now;
+                        let mut t = b.t;
+                        t.service += left;
+                        t.hold = t.hold.map(|h| Pending { after: left, ..h });
+                        t.resumed = true;
+                        let at = queue.partition_point(|w| w.arrival <= t.arrival);
+                        queue.insert(at, t);
+                        queued += 1;
+                    }
                 }
             }
         }};
@@ -287,10 +374,11 @@ pub(crate) fn run<O: Observer>(
         advance!(ev.t);
         match ev.what {
             What::Arrival(class) => {
-                let (Some(spec), Some(rng), Some(srng), Some(queue)) = (
+                let (Some(spec), Some(rng), Some(srng), Some(hrng), Some(queue)) = (
                     model.classes.get(class),
                     arrival_rng.get_mut(class),
                     service_rng.get_mut(class),
+                    hold_rng.get_mut(class),
                     queues.get_mut(class),
                 ) else {
                     continue;
@@ -304,49 +392,29 @@ pub(crate) fn run<O: Observer>(
                     }
                 }
                 let service = spec.service.sample(srng);
+                // Three draws per ticket whatever they decide, so the stream stays in step.
+                let hold = spec.hold.as_ref().and_then(|(probability, duration)| {
+                    let (whether, when) = (hrng.random::<f64>(), hrng.random::<f64>());
+                    let lasts = duration.sample(hrng);
+                    (whether < *probability).then_some(Pending {
+                        after: service * when,
+                        lasts,
+                    })
+                });
                 observer.arrived(ticket, class, counted, now)?;
-                queue.push_back(Waiting {
+                queue.push_back(Ticket {
                     ticket,
                     arrival: now,
                     service,
                     resumed: false,
+                    hold,
+                    paused: 0,
+                    late: false,
                 });
                 queued += 1;
                 let next = next_arrival(spec, rng, now, horizon);
                 schedule(&mut heap, next, What::Arrival(class));
-                // Pre-emptive priority: with every agent on duty busy (none in overtime),
-                // the arrival interrupts the least urgent ticket in service (the youngest
-                // of them), which goes back to its queue in arrival order with the work it
-                // has left; the dispatch below gives the freed agent the most urgent ticket.
-                if model.preemptive && busy == capacity {
-                    let victim = (0u32..)
-                        .zip(agents.iter())
-                        .filter_map(|(seat, b)| b.map(|b| (seat, b)))
-                        .filter(|(_, b)| b.class > class && b.ends > now)
-                        .max_by(|(_, a), (_, b)| {
-                            a.class.cmp(&b.class).then(a.arrival.total_cmp(&b.arrival))
-                        });
-                    if let Some((seat, b)) = victim {
-                        if let (Some(slot), Some(queue)) =
-                            (agents.get_mut(seat as usize), queues.get_mut(b.class))
-                        {
-                            *slot = None;
-                            busy -= 1;
-                            idle.push(seat);
-                            let at = queue.partition_point(|w| w.arrival <= b.arrival);
-                            queue.insert(
-                                at,
-                                Waiting {
-                                    ticket: b.ticket,
-                                    arrival: b.arrival,
-                                    service: b.ends - now,
-                                    resumed: true,
-                                },
-                            );
-                            queued += 1;
-                        }
-                    }
-                }
+                preempt!(class);
             }
             What::Departure(agent) => {
                 let current = agents
@@ -356,23 +424,69 @@ pub(crate) fn run<O: Observer>(
                     // Stale: the ticket was pre-empted after this departure was scheduled.
                     continue;
                 }
-                if let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) {
-                    busy -= 1;
-                    completed += 1;
-                    idle.push(agent);
-                    if b.arrival >= warmup {
-                        if let (Some(tally), Some(spec)) =
-                            (tallies.get_mut(b.class), model.classes.get(b.class))
-                        {
-                            if spec.due(start, b.arrival, now, spec.resolution)? {
-                                tally.resolution.breached += 1;
-                            } else {
-                                tally.resolution.met += 1;
+                let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) else {
+                    continue;
+                };
+                busy -= 1;
+                idle.push(agent);
+                let spec = model.classes.get(b.class);
+                let counted = b.t.arrival >= warmup;
+                let mut t = b.t;
+                if let Some(hold) = t.hold.take() {
+                    // On hold awaiting the caller: the resolution clock pauses, and a
+                    // deadline already passed is a breach that stays.
+                    if let (true, Some(spec)) = (counted, spec) {
+                        t.late =
+                            t.late || spec.due(start, t.arrival, now, spec.resolution, t.paused)?;
+                    }
+                    observer.held(t.ticket, b.class, now)?;
+                    t.resumed = true;
+                    let entry = Some((b.class, t, now));
+                    let slot = match free.pop() {
+                        Some(slot) => {
+                            if let Some(place) = held.get_mut(slot) {
+                                *place = entry;
                             }
+                            slot
+                        }
+                        None => {
+                            held.push(entry);
+                            held.len() - 1
+                        }
+                    };
+                    on_hold += 1;
+                    schedule(&mut heap, now + hold.lasts, What::Release(slot));
+                } else {
+                    completed += 1;
+                    if let (true, Some(tally), Some(spec)) =
+                        (counted, tallies.get_mut(b.class), spec)
+                    {
+                        if t.late || spec.due(start, t.arrival, now, spec.resolution, t.paused)? {
+                            tally.resolution.breached += 1;
+                        } else {
+                            tally.resolution.met += 1;
                         }
                     }
-                    observer.finished(b.ticket, b.class, now)?;
+                    observer.finished(t.ticket, b.class, now)?;
                 }
+            }
+            What::Release(slot) => {
+                let Some((class, mut t, since)) = held.get_mut(slot).and_then(Option::take) else {
+                    continue;
+                };
+                free.push(slot);
+                on_hold -= 1;
+                if let Some(spec) = model.classes.get(class) {
+                    let paused = spec.business(start, since, now)?;
+                    t.paused = t.paused.checked_add(paused).ok_or(Error::DateOverflow)?;
+                }
+                observer.released(t.ticket, class, now)?;
+                if let Some(queue) = queues.get_mut(class) {
+                    let at = queue.partition_point(|w| w.arrival <= t.arrival);
+                    queue.insert(at, t);
+                    queued += 1;
+                }
+                preempt!(class);
             }
         }
         dispatch!();
@@ -381,24 +495,34 @@ pub(crate) fn run<O: Observer>(
     debug_assert!(now == horizon, "the loop ends at the horizon");
 
     // Tickets open at the horizon past a deadline are breached; the others are unmeasured.
+    // A ticket on hold has a paused clock: breached only if it was late when it paused.
     for (class, queue) in queues.iter().enumerate() {
         let (Some(tally), Some(spec)) = (tallies.get_mut(class), model.classes.get(class)) else {
             continue;
         };
         for w in queue.iter().filter(|w| w.arrival >= warmup) {
-            if !w.resumed && spec.due(start, w.arrival, horizon, spec.response)? {
+            if !w.resumed && spec.due(start, w.arrival, horizon, spec.response, 0)? {
                 tally.response.breached += 1;
             }
-            if spec.due(start, w.arrival, horizon, spec.resolution)? {
+            if w.late || spec.due(start, w.arrival, horizon, spec.resolution, w.paused)? {
                 tally.resolution.breached += 1;
             }
         }
     }
-    for b in agents.iter().flatten().filter(|b| b.arrival >= warmup) {
+    for b in agents.iter().flatten().filter(|b| b.t.arrival >= warmup) {
         if let (Some(tally), Some(spec)) = (tallies.get_mut(b.class), model.classes.get(b.class)) {
-            if spec.due(start, b.arrival, horizon, spec.resolution)? {
+            if b.t.late || spec.due(start, b.t.arrival, horizon, spec.resolution, b.t.paused)? {
                 tally.resolution.breached += 1;
             }
+        }
+    }
+    for (class, t, _) in held
+        .iter()
+        .flatten()
+        .filter(|(_, t, _)| t.arrival >= warmup)
+    {
+        if let (true, Some(tally)) = (t.late, tallies.get_mut(*class)) {
+            tally.resolution.breached += 1;
         }
     }
     let observed = observer.end(horizon)?;
@@ -441,6 +565,7 @@ pub(crate) fn run<O: Observer>(
         completed,
         in_service: u64::from(busy),
         queued,
+        on_hold,
     })
 }
 

@@ -153,6 +153,22 @@ impl Observer for Desk<'_> {
         self.step(ticket, &[assign], t)
     }
 
+    fn held(&mut self, ticket: u64, _: usize, t: f64) -> Result<(), Error> {
+        let hold = Command::PutOnHold {
+            reason: itsm_incident::HoldReason::AwaitingCaller,
+            comment: Some("waiting for the caller's answer".into()),
+        };
+        self.step(ticket, &[hold], t)
+    }
+
+    fn released(&mut self, ticket: u64, _: usize, t: f64) -> Result<(), Error> {
+        // ServiceNow's policy: the caller's answer clears an awaiting-caller hold.
+        let answer = Command::CallerResponded {
+            comment: Some("answered".into()),
+        };
+        self.step(ticket, &[answer], t)
+    }
+
     fn finished(&mut self, ticket: u64, _: usize, t: f64) -> Result<(), Error> {
         let resolve = Command::Resolve {
             code: "solved".into(),

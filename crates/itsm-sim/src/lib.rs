@@ -84,8 +84,8 @@ mod report;
 mod time;
 
 pub use config::{
-    Arrivals, ClassSpec, Config, Discipline, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
-    MAX_STAFFING_CHANGES, Model, Shift, Staffing, estimate_profiles, estimate_rates,
+    Arrivals, ClassSpec, Config, Discipline, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON,
+    MAX_SAMPLES, MAX_STAFFING_CHANGES, Model, Shift, Staffing, estimate_profiles, estimate_rates,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};
@@ -108,7 +108,7 @@ pub use itsm_calendar::{CalendarSpec, Exception, Holiday, Segment, Week};
 /// let full = simulate(&model, 7, Engine::Full)?;
 /// assert_eq!(fast.waits, full.waits); // one event loop
 /// assert_eq!(fast.classes[0].resolution, full.classes[0].resolution); // one SLA rule
-/// assert_eq!(fast.arrivals, fast.completed + fast.in_service + fast.queued);
+/// assert_eq!(fast.arrivals, fast.completed + fast.in_service + fast.queued + fast.on_hold);
 /// # Ok::<(), itsm_sim::Error>(())
 /// ```
 ///

@@ -136,6 +136,9 @@ pub struct BacklogPoint {
     pub queued: u64,
     /// Tickets being worked on.
     pub in_service: u64,
+    /// Tickets on hold awaiting their caller.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub on_hold: u64,
     /// Agents on duty.
     pub agents: u32,
 }
@@ -166,6 +169,10 @@ pub struct RunReport {
     pub completed: u64,
     /// Tickets in progress at the horizon.
     pub in_service: u64,
-    /// Tickets waiting at the horizon. `arrivals = completed + in_service + queued`.
+    /// Tickets waiting at the horizon.
     pub queued: u64,
+    /// Tickets on hold at the horizon. `arrivals = completed + in_service + queued +
+    /// on_hold`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub on_hold: u64,
 }

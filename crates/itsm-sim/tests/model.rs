@@ -11,7 +11,7 @@
 
 use itsm_sim::chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Engine, Error, Interval, Model, Segment,
+    Arrivals, CalendarSpec, ClassSpec, Config, Engine, Error, Hold, Interval, Model, Segment,
     ServiceTime, Shift, Staffing, Week, estimate_rates, simulate,
 };
 
@@ -651,6 +651,103 @@ fn a_class_reads_its_calendar_from_json() {
     let json = serde_json::to_string(&plain).unwrap();
     assert!(!json.contains("calendar"), "{json}");
     assert_eq!(serde_json::from_str::<ClassSpec>(&json).unwrap(), plain);
+}
+
+/// No waiting (200 agents), an hour of work and every ticket on hold for two hours
+/// part-way through it, around the clock.
+fn held_desk(resolution: Duration) -> Model {
+    let mut config = Config::mmc(2.0, 1.0, 200, Duration::days(10));
+    config.classes[0].service = ServiceTime::Deterministic {
+        value: Duration::hours(1),
+    };
+    config.classes[0].resolution = resolution;
+    config.classes[0].hold = Some(Hold::new(
+        1.0,
+        ServiceTime::Deterministic {
+            value: Duration::hours(2),
+        },
+    ));
+    Model::new(config).unwrap()
+}
+
+#[test]
+fn a_hold_pauses_the_resolution_clock() {
+    // Three hours from arrival to resolution, two of them on hold: one hour counts. So a
+    // two-hour target is met by every ticket, and a one-hour target is reached exactly at
+    // resolution (breached, by the SLA engine's rule), on both paths. Counted around the
+    // clock without the pause, every ticket would breach both.
+    for (target, met) in [(Duration::hours(2), true), (Duration::hours(1), false)] {
+        let model = held_desk(target);
+        for path in [Engine::Fast, Engine::Full] {
+            let r = simulate(&model, 4, path).unwrap();
+            let c = &r.classes[0];
+            assert!(r.completed > 400, "{path:?}: {}", r.completed);
+            let resolved = c.resolution.met + c.resolution.breached;
+            assert_eq!(resolved, r.completed, "{path:?}: every resolution measured");
+            if met {
+                assert_eq!(c.resolution.breached, 0, "{path:?}: {:?}", c.resolution);
+            } else {
+                assert_eq!(c.resolution.met, 0, "{path:?}: {:?}", c.resolution);
+            }
+            // Responses at once; the held tickets free their agents.
+            assert_eq!(c.response.breached, 0);
+            assert_eq!(
+                r.arrivals,
+                r.completed + r.in_service + r.queued + r.on_hold,
+                "{path:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tickets_on_hold_at_the_horizon_are_counted_apart() {
+    // A hold of a year: every ticket is on hold at the horizon, none in service; their
+    // resolution clocks are paused, so unmeasured; the backlog samples show them.
+    let mut config = Config::mmc(2.0, 1.0, 5, Duration::days(3));
+    config.classes[0].hold = Some(Hold::new(
+        1.0,
+        ServiceTime::Deterministic {
+            value: Duration::days(365),
+        },
+    ));
+    let model = Model::new(config).unwrap();
+    let fast = simulate(&model, 2, Engine::Fast).unwrap();
+    let full = simulate(&model, 2, Engine::Full).unwrap();
+    assert_eq!(fast.classes[0].resolution, full.classes[0].resolution);
+    assert_eq!(fast.completed, 0);
+    assert!(fast.on_hold > 100, "{}", fast.on_hold);
+    assert_eq!(fast.arrivals, fast.on_hold + fast.in_service + fast.queued);
+    assert_eq!(
+        fast.classes[0].resolution.met + fast.classes[0].resolution.breached,
+        0
+    );
+    let last = fast.backlog.last().unwrap();
+    assert!(last.on_hold > 100 && last.in_service <= 5, "{last:?}");
+}
+
+#[test]
+fn a_hold_is_checked() {
+    let mut config = Config::mmc(2.0, 1.0, 3, Duration::days(2));
+    config.classes[0].hold = Some(Hold::new(1.5, ServiceTime::exponential(minutes(30))));
+    let err = Model::new(config.clone()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "priority 3: the hold is refused: the probability 1.5 must be a number from 0 to 1"
+    );
+    config.classes[0].hold = Some(Hold::new(f64::NAN, ServiceTime::exponential(minutes(30))));
+    assert!(matches!(
+        Model::new(config.clone()),
+        Err(Error::BadHold { priority: 3, .. })
+    ));
+    config.classes[0].hold = Some(Hold::new(0.5, ServiceTime::exponential(Duration::zero())));
+    let err = Model::new(config).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "priority 3: the hold is refused: its duration: the mean PT0S must be positive"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Properties over generated configurations: no panics, determinism, conservation
-//! (`arrivals = completed + in_service + queued`), the two paths agree, and figures stay
+//! (`arrivals = completed + in_service + queued + on_hold`), the two paths agree, and figures stay
 //! in range.
 #![allow(
     clippy::unwrap_used,
@@ -11,8 +11,8 @@
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, Model, Segment, ServiceTime,
-    Staffing, Week, simulate,
+    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, Hold, Model, Segment,
+    ServiceTime, Staffing, Week, simulate,
 };
 use proptest::prelude::*;
 
@@ -63,6 +63,14 @@ fn calendar() -> impl Strategy<Value = Option<CalendarSpec>> {
     ]
 }
 
+/// A hold: none, or a share of tickets waiting for their caller for a while.
+fn hold() -> impl Strategy<Value = Option<Hold>> {
+    prop_oneof![
+        Just(None),
+        (0.0f64..=1.0, service()).prop_map(|(p, duration)| Some(Hold::new(p, duration))),
+    ]
+}
+
 fn class() -> impl Strategy<Value = ClassSpec> {
     (
         1u8..=5,
@@ -71,8 +79,9 @@ fn class() -> impl Strategy<Value = ClassSpec> {
         1i64..600,
         1i64..3000,
         calendar(),
+        hold(),
     )
-        .prop_map(|(p, arrivals, service, r, s, calendar)| {
+        .prop_map(|(p, arrivals, service, r, s, calendar, hold)| {
             let mut class = ClassSpec::new(
                 p,
                 arrivals,
@@ -81,6 +90,7 @@ fn class() -> impl Strategy<Value = ClassSpec> {
                 Duration::minutes(s),
             );
             class.calendar = calendar;
+            class.hold = hold;
             class
         })
 }
@@ -132,7 +142,7 @@ proptest! {
         prop_assert_eq!(&simulate(&model, seed, Engine::Fast).unwrap(), &fast);
         prop_assert_eq!(&simulate(&model, seed, Engine::Full).unwrap(), &full);
         for r in [&fast, &full] {
-            prop_assert_eq!(r.arrivals, r.completed + r.in_service + r.queued);
+            prop_assert_eq!(r.arrivals, r.completed + r.in_service + r.queued + r.on_hold);
             prop_assert!(r.in_service <= u64::from(model.max_agents()));
             prop_assert!(r.utilisation >= 0.0 && r.utilisation <= 1.0 + 1e-9, "{}", r.utilisation);
             let counted: u64 = r.classes.iter().map(|c| c.arrivals).sum();
