@@ -36,6 +36,12 @@ pub enum SkipReason {
     /// is `NaN` (how pandas-based tools, pm4py among them, write a value a row lacks). The
     /// log has no missing values.
     MissingValue,
+    /// An XES `float` that is infinite (`INF`, or a number past the range of a 64-bit
+    /// float): the log's floats are finite.
+    InfiniteFloat,
+    /// A trace's own `time:timestamp`: a case is an object, which has no time of its own
+    /// (its events carry the times).
+    CaseTimestamp,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -46,6 +52,10 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Collection => "list or container attribute",
             SkipReason::UnknownElement => "element XES does not define there",
             SkipReason::MissingValue => "missing value (an OCEL null, an XES NaN)",
+            SkipReason::InfiniteFloat => "infinite float",
+            SkipReason::CaseTimestamp => {
+                "time:timestamp of a trace (a case has no time of its own)"
+            }
         })
     }
 }

@@ -136,7 +136,14 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
 
 /// The value an XES attribute element spells, or why not. `Ok(None)` for what the log
 /// cannot carry: `list` and `container`, and a `float` `NaN` (a missing value).
-fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<Value>, Error> {
+/// The value of attribute element `tag`, or why it is left out (a missing or infinite
+/// float; a type XES does not define).
+fn typed_value(
+    tag: &str,
+    value: &str,
+    line: usize,
+    key: &str,
+) -> Result<Result<Value, SkipReason>, Error> {
     let bad = |expected: &'static str| Error::BadValue {
         owner: format!("line {line}"),
         kind: tag.to_owned(),
@@ -144,7 +151,7 @@ fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<
         value: value.to_owned(),
         expected,
     };
-    Ok(Some(match tag {
+    Ok(Ok(match tag {
         "string" | "id" => Value::String(value.to_owned()),
         "date" => Value::Time(
             parse_time(value).ok_or_else(|| bad("an RFC 3339 date and time (xs:dateTime)"))?,
@@ -157,7 +164,9 @@ fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<
         ),
         "float" => match value.trim().parse::<f64>() {
             // A missing value, as pandas-based tools write one.
-            Ok(x) if x.is_nan() => return Ok(None),
+            Ok(x) if x.is_nan() => return Ok(Err(SkipReason::MissingValue)),
+            // The log's floats are finite (`INF`, or a number past f64's range).
+            Ok(x) if x.is_infinite() => return Ok(Err(SkipReason::InfiniteFloat)),
             Ok(x) => Value::Float(x),
             Err(_) => return Err(bad("a number")),
         },
@@ -166,7 +175,7 @@ fn typed_value(tag: &str, value: &str, line: usize, key: &str) -> Result<Option<
             "false" | "0" => false,
             _ => return Err(bad("true, false, 1 or 0")),
         }),
-        _ => return Ok(None),
+        _ => return Ok(Err(SkipReason::UnknownElement)),
     }))
 }
 
@@ -246,20 +255,20 @@ impl Builder<'_> {
         };
         let key = get("key").ok_or_else(|| incomplete("key"))?;
         let value = if matches!(tag, "list" | "container") {
-            None
+            Err(SkipReason::Collection)
+        } else if matches!(parent, Frame::Trace) && key == "time:timestamp" {
+            Err(SkipReason::CaseTimestamp)
         } else {
             let text = get("value").ok_or_else(|| incomplete("value"))?;
             typed_value(tag, text, line, key)?
         };
-        let Some(value) = value else {
-            let reason = if matches!(tag, "list" | "container") {
-                SkipReason::Collection
-            } else {
-                SkipReason::MissingValue
-            };
-            self.skipped.add(reason, key, || format!("line {line}"));
-            // Its members (or meta-attributes) go with it.
-            return Ok(Frame::Skip);
+        let value = match value {
+            Ok(value) => value,
+            Err(reason) => {
+                self.skipped.add(reason, key, || format!("line {line}"));
+                // Its members (or meta-attributes) go with it.
+                return Ok(Frame::Skip);
+            }
         };
         let attribute = Attribute {
             name: key.to_owned(),

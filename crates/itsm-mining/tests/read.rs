@@ -473,16 +473,52 @@ fn xes_a_nan_float_is_a_missing_value_as_pm4py_writes_one() {
             "1 × missing value (an OCEL null, an XES NaN) `x` (first at line 3)"
         ]
     );
-    // Infinity is a value, which the log cannot carry: refused, not skipped.
+    // Infinity (written, or past f64's range) is a value the log cannot carry: skipped and
+    // counted with its own reason; the rest of the log reads.
     let body = format!(
         "<trace><string key=\"concept:name\" value=\"C\"/>{}</trace>",
         event(
             "a",
             "2026-01-05T09:00:00Z",
-            "<float key=\"x\" value=\"inf\"/>"
+            "<float key=\"x\" value=\"inf\"/><float key=\"y\" value=\"-1e999\"/><float key=\"z\" value=\"1.5\"/>"
         )
     );
-    assert!(matches!(read_err(&body), Err(Error::InvalidLog { .. })));
+    let infinite = self::read(&body).unwrap();
+    assert_eq!(infinite.log.events()[0].attributes.len(), 1);
+    assert_eq!(
+        infinite.log.events()[0].attributes[0].value,
+        Value::Float(1.5)
+    );
+    let skipped: Vec<String> = infinite.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        skipped,
+        [
+            "1 × infinite float `x` (first at line 3)",
+            "1 × infinite float `y` (first at line 3)"
+        ]
+    );
+}
+
+#[test]
+fn xes_a_traces_own_timestamp_is_skipped_not_fatal() {
+    // Some tools write a case's start time on the trace; a case here is an object, which
+    // has no time of its own: skipped with its reason, the trace and its events read.
+    let body = format!(
+        "<trace><string key=\"concept:name\" value=\"C\"/><date key=\"time:timestamp\" value=\"2026-01-05T08:00:00Z\"/><int key=\"n\" value=\"3\"/>{}</trace>",
+        event("a", "2026-01-05T09:00:00Z", "")
+    );
+    let read = read(&body).unwrap();
+    assert_eq!(read.log.objects().len(), 1);
+    assert_eq!(read.log.objects()[0].attributes.len(), 1);
+    assert_eq!(read.log.objects()[0].attributes[0].name, "n");
+    assert_eq!(read.log.events().len(), 1);
+    let skipped: Vec<String> = read.skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        skipped,
+        [
+            "1 × time:timestamp of a trace (a case has no time of its own) `time:timestamp` (first at line 3)"
+        ]
+    );
 }
 
 #[test]
