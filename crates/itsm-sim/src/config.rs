@@ -489,12 +489,14 @@ pub enum Discipline {
     /// An agent finishes the ticket in hand before taking another.
     #[default]
     NonPreemptive,
-    /// Pre-emptive resume: when a ticket arrives and every agent on duty is busy, it
-    /// interrupts the least urgent ticket in service that is less urgent than itself (the
-    /// youngest of them), which returns to the head of its queue, in arrival order, with
-    /// the work it had left (none is lost). Its wait and response were measured when its
-    /// work first started; its resolution clock runs on. Agents working past the end of
-    /// their shift are not interrupted.
+    /// Pre-emptive resume: while fewer agents than are on duty work on tickets at least as
+    /// urgent as the most urgent waiting one, that ticket interrupts the least urgent ticket
+    /// in service (the youngest of them), whose agent takes it at once; the interrupted
+    /// ticket returns to its queue, in arrival order, with the work it had left (none is
+    /// lost). Its wait and response were measured when its work first started; its
+    /// resolution clock runs on. So the most urgent class has exactly the agents it would
+    /// have alone, also while agents finish tickets past the end of a shift (a hand-over
+    /// keeps the number at work unchanged).
     PreemptiveResume,
 }
 

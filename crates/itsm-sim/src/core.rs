@@ -4,7 +4,7 @@
 //! [`Observer`]; the fast path's observer does nothing and compiles away.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -205,6 +205,11 @@ pub(crate) fn run<O: Observer>(
     let mut agents: Vec<Option<Busy>> = vec![None; seats];
     // Seat 0 is taken first.
     let mut idle: Vec<u32> = (0..model.seats).rev().collect();
+    // The tickets in service by (class, arrival, seat), kept under pre-emptive priority
+    // only: the last is the one to interrupt.
+    let mut order: BTreeSet<(usize, u64, u32)> = BTreeSet::new();
+    // How many tickets of each class are in service (kept under pre-emptive priority).
+    let mut serving: Vec<u32> = vec![0; k];
     // Tickets on hold, in slots reused through `free`.
     let mut held: Vec<Option<Held>> = Vec::new();
     let mut free: Vec<usize> = Vec::new();
@@ -264,99 +269,143 @@ pub(crate) fn run<O: Observer>(
         }};
     }
 
+    // Starts the most urgent waiting ticket (the oldest of its class) on `agent`, if any
+    // waits; says whether one did.
+    macro_rules! start {
+        ($agent:expr) => {{
+            let agent: u32 = $agent;
+            match queues.iter_mut().enumerate().find(|(_, q)| !q.is_empty()) {
+                None => false,
+                Some((class, queue)) => match queue.pop_front() {
+                    None => false,
+                    Some(mut w) => {
+                        queued -= 1;
+                        busy += 1;
+                        if w.arrival >= warmup && !w.resumed {
+                            if let (Some(tally), Some(spec)) =
+                                (tallies.get_mut(class), model.classes.get(class))
+                            {
+                                let wait = now - w.arrival;
+                                tally.waits.push(wait);
+                                if spec.due(start, w.arrival, now, spec.response, 0)? {
+                                    tally.response.breached += 1;
+                                } else {
+                                    tally.response.met += 1;
+                                }
+                            }
+                        }
+                        if w.resumed {
+                            observer.resumed(w.ticket, class, agent, now)?;
+                        } else {
+                            observer.started(w.ticket, class, agent, now)?;
+                        }
+                        // Work up to the hold when one is to come, else to the end.
+                        let in_hand = w.hold.map_or(w.service, |h| h.after.min(w.service));
+                        w.service -= in_hand;
+                        let ends = now + in_hand;
+                        let departure = schedule(&mut heap, ends, What::Departure(agent));
+                        if model.preemptive {
+                            // Arrival instants are not negative, so their bits order as
+                            // they do.
+                            order.insert((class, w.arrival.to_bits(), agent));
+                            if let Some(n) = serving.get_mut(class) {
+                                *n += 1;
+                            }
+                        }
+                        if let Some(seat) = agents.get_mut(agent as usize) {
+                            *seat = Some(Busy {
+                                class,
+                                t: w,
+                                ends,
+                                departure,
+                            });
+                        }
+                        true
+                    }
+                },
+            }
+        }};
+    }
+
     // Starts work on waiting tickets while an agent on duty is free.
     macro_rules! dispatch {
         () => {{
             while busy < capacity {
-                let Some((class, queue)) =
-                    queues.iter_mut().enumerate().find(|(_, q)| !q.is_empty())
-                else {
+                let Some(agent) = idle.pop() else {
                     break;
                 };
-                let (Some(mut w), Some(agent)) = (queue.pop_front(), idle.pop()) else {
+                if !start!(agent) {
+                    idle.push(agent);
                     break;
-                };
-                queued -= 1;
-                busy += 1;
-                if w.arrival >= warmup && !w.resumed {
-                    if let (Some(tally), Some(spec)) =
-                        (tallies.get_mut(class), model.classes.get(class))
-                    {
-                        let wait = now - w.arrival;
-                        tally.waits.push(wait);
-                        if spec.due(start, w.arrival, now, spec.response, 0)? {
-                            tally.response.breached += 1;
-                        } else {
-                            tally.response.met += 1;
-                        }
-                    }
-                }
-                if w.resumed {
-                    observer.resumed(w.ticket, class, agent, now)?;
-                } else {
-                    observer.started(w.ticket, class, agent, now)?;
-                }
-                // Work up to the hold when one is to come, else to the end.
-                let in_hand = w.hold.map_or(w.service, |h| h.after.min(w.service));
-                w.service -= in_hand;
-                let ends = now + in_hand;
-                let departure = schedule(&mut heap, ends, What::Departure(agent));
-                if let Some(seat) = agents.get_mut(agent as usize) {
-                    *seat = Some(Busy {
-                        class,
-                        t: w,
-                        ends,
-                        departure,
-                    });
                 }
             }
         }};
     }
 
-    // Pre-emptive priority: with every agent on duty busy (none in overtime), a ticket of
-    // `class` that has just joined its queue (an arrival, or one back from hold) interrupts
-    // the least urgent ticket in service (the youngest of them), which goes back to its
-    // queue in arrival order with the work it has left; the next dispatch gives the freed
-    // agent the most urgent ticket.
-    macro_rules! preempt {
-        ($class:expr) => {{
-            let class: usize = $class;
-            if model.preemptive && busy == capacity {
-                let victim = (0u32..)
-                    .zip(agents.iter())
-                    .filter_map(|(seat, b)| b.map(|b| (seat, b)))
-                    .filter(|(_, b)| b.class > class && b.ends > now)
-                    .max_by(|(_, a), (_, b)| {
-                        a.class
-                            .cmp(&b.class)
-                            .then(a.t.arrival.total_cmp(&b.t.arrival))
-                    });
-                if let Some((seat, b)) = victim {
-                    if let (Some(slot), Some(queue)) =
-                        (agents.get_mut(seat as usize), queues.get_mut(b.class))
-                    {
-                        *slot = None;
-                        busy -= 1;
-                        idle.push(seat);
-                        // The work in hand left, and what was to follow a hold.
-                        let left = b.ends - now;
-                        let mut t = b.t;
-                        t.service += left;
-                        t.hold = t.hold.map(|h| Pending { after: left, ..h });
-                        t.resumed = true;
-                        let at = queue.partition_point(|w| w.arrival <= t.arrival);
-                        queue.insert(at, t);
-                        queued += 1;
-                    }
+    // Pre-emptive priority: while fewer agents than are on duty work on tickets at least as
+    // urgent as the most urgent waiting one, that ticket interrupts the least urgent ticket
+    // in service (the youngest of them: the last of `order`), which goes back to its queue
+    // in arrival order with the work it has left, and its agent takes the urgent ticket.
+    // So the most urgent class always has as many agents as it would alone (its tickets,
+    // up to the agents on duty), also while agents finish tickets past a shift's end (the
+    // number at work is unchanged by a hand-over). Not while a departure is due at this
+    // very instant: an agent frees up anyway. Run after every change.
+    macro_rules! rebalance {
+        () => {{
+            while model.preemptive && capacity > 0 {
+                let Some(urgent) = queues.iter().position(|q| !q.is_empty()) else {
+                    break;
+                };
+                let working: u64 = serving.iter().take(urgent + 1).map(|n| u64::from(*n)).sum();
+                if working >= u64::from(capacity) {
+                    break;
+                }
+                let Some(&(class, _, seat)) = order.last() else {
+                    break;
+                };
+                let departing = heap
+                    .peek()
+                    .is_some_and(|e| e.0.t <= now && matches!(e.0.what, What::Departure(_)));
+                if class <= urgent || departing {
+                    break;
+                }
+                let (Some(slot), Some(queue)) =
+                    (agents.get_mut(seat as usize), queues.get_mut(class))
+                else {
+                    break;
+                };
+                let Some(b) = slot.take() else {
+                    break;
+                };
+                order.pop_last();
+                if let Some(n) = serving.get_mut(class) {
+                    *n = n.saturating_sub(1);
+                }
+                busy -= 1;
+                // The work in hand left, and what was to follow a hold.
+                let left = (b.ends - now).max(0.0);
+                let mut t = b.t;
+                t.service += left;
+                t.hold = t.hold.map(|h| Pending { after: left, ..h });
+                t.resumed = true;
+                let at = queue.partition_point(|w| w.arrival <= t.arrival);
+                queue.insert(at, t);
+                queued += 1;
+                // The agent takes the urgent ticket at once.
+                if !start!(seat) {
+                    idle.push(seat);
+                    break;
                 }
             }
         }};
     }
 
     loop {
-        let next = heap.peek().map_or(f64::INFINITY, |e| e.0.t).min(horizon);
-        // Staffing steps at or before the next event come first.
+        // Staffing steps at or before the next event come first. The next event is looked
+        // up again after each step: the step's dispatch may have scheduled an earlier one
+        // (a departure before the following step), which must not be jumped over.
         while let Some(&(at, agents_on)) = model.staffing.get(staff_at) {
+            let next = heap.peek().map_or(f64::INFINITY, |e| e.0.t).min(horizon);
             if at > next {
                 break;
             }
@@ -364,6 +413,7 @@ pub(crate) fn run<O: Observer>(
             capacity = agents_on;
             staff_at += 1;
             dispatch!();
+            rebalance!();
         }
         let Some(Reverse(ev)) = heap.pop() else {
             break;
@@ -414,19 +464,24 @@ pub(crate) fn run<O: Observer>(
                 queued += 1;
                 let next = next_arrival(spec, rng, now, horizon);
                 schedule(&mut heap, next, What::Arrival(class));
-                preempt!(class);
             }
-            What::Departure(agent) => {
+            What::Departure(agent) => 'departure: {
                 let current = agents
                     .get(agent as usize)
                     .and_then(|b| b.map(|b| b.departure));
                 if current != Some(ev.seq) {
                     // Stale: the ticket was pre-empted after this departure was scheduled.
-                    continue;
+                    break 'departure;
                 }
                 let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) else {
-                    continue;
+                    break 'departure;
                 };
+                if model.preemptive {
+                    order.remove(&(b.class, b.t.arrival.to_bits(), agent));
+                    if let Some(n) = serving.get_mut(b.class) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
                 busy -= 1;
                 idle.push(agent);
                 let spec = model.classes.get(b.class);
@@ -486,10 +541,10 @@ pub(crate) fn run<O: Observer>(
                     queue.insert(at, t);
                     queued += 1;
                 }
-                preempt!(class);
             }
         }
         dispatch!();
+        rebalance!();
     }
     advance!(horizon);
     debug_assert!(now == horizon, "the loop ends at the horizon");

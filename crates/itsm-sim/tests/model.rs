@@ -751,6 +751,51 @@ fn a_hold_is_checked() {
 }
 
 #[test]
+fn preemption_reaches_agents_finishing_past_a_shift() {
+    // Two agents until noon, one after; six-hour priority-2 jobs keep both busy past noon.
+    // An urgent ticket arriving then still gets an agent at once (the agent on duty hands
+    // over), exactly as when priority 1 is the only class.
+    let mut hours = vec![2u32; 24];
+    hours[12..].fill(1);
+    let p1 = ClassSpec::new(
+        1,
+        Arrivals::per_hour(0.3),
+        ServiceTime::Deterministic { value: minutes(6) },
+        minutes(15),
+        Duration::hours(4),
+    );
+    let p2 = ClassSpec::new(
+        2,
+        Arrivals::per_hour(1.0),
+        ServiceTime::Deterministic {
+            value: Duration::hours(6),
+        },
+        Duration::hours(1),
+        Duration::hours(80),
+    );
+    let mut config = Config::new(
+        monday(),
+        Duration::days(4),
+        vec![p1, p2],
+        Staffing::Hourly { agents: hours },
+    );
+    config.discipline = itsm_sim::Discipline::PreemptiveResume;
+    let mut alone = config.clone();
+    alone.classes.truncate(1);
+    let (both, alone) = (Model::new(config).unwrap(), Model::new(alone).unwrap());
+    for seed in 95..=105 {
+        let a = simulate(&both, seed, Engine::Fast).unwrap();
+        let b = simulate(&alone, seed, Engine::Fast).unwrap();
+        assert_eq!(a.classes[0].waits, b.classes[0].waits, "seed {seed}");
+        let full = simulate(&both, seed, Engine::Full).unwrap();
+        assert_eq!(
+            a.classes[1].resolution, full.classes[1].resolution,
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
 fn arrival_profiles_are_checked() {
     let mut c = desk();
     c.classes[2].arrivals = Arrivals::Profile {
