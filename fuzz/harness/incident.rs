@@ -704,6 +704,13 @@ fn check_follow_up(state: &State, policy: &Policy, now: DateTime<Utc>) {
         assert!(matches!(plan, Err(Error::FollowUpOfUnreported)), "{plan:?}");
         return;
     };
+    if closed.status().kind() == StatusKind::Canceled {
+        assert!(
+            matches!(plan, Err(Error::FollowUpOfCanceled { .. })),
+            "{plan:?}"
+        );
+        return;
+    }
     if closed.status().kind() != StatusKind::Closed {
         assert!(
             matches!(plan, Err(Error::FollowUpOfOpen { .. })),
@@ -724,8 +731,12 @@ fn check_follow_up(state: &State, policy: &Policy, now: DateTime<Utc>) {
     };
     let actor = everyone(policy);
     let ctx = Context::new(now, &actor, policy);
-    let Ok((new, events)) = plan.run(&ctx, &ctx) else {
-        return; // a vendor's workflow or required fields may refuse a step
+    // Every policy variant here (ServiceNow's, iTop's and GLPI's workflows) accepts the
+    // whole plan: it only plans what the workflow has.
+    let run = plan.run(&ctx, &ctx);
+    assert!(run.is_ok(), "the follow-up's plan was refused: {run:?}");
+    let Ok((new, events)) = run else {
+        return;
     };
     assert_eq!(
         replay(&events),

@@ -157,6 +157,14 @@ pub enum Error {
         /// Its state's kind.
         kind: crate::model::StatusKind,
     },
+    /// A follow-up was asked of a canceled incident.
+    #[error(
+        "incident {id} was canceled; a canceled incident is not followed up (report a new incident instead)"
+    )]
+    FollowUpOfCanceled {
+        /// The incident.
+        id: IncidentId,
+    },
     /// A follow-up's request reuses the closed incident's id.
     #[error("the follow-up needs an id of its own; {id} is the closed incident's")]
     FollowUpSameId {

@@ -124,7 +124,7 @@ pub struct FollowUp {
     pub report: Report,
     /// The commands after the report: the link to the closed incident
     /// ([`Link::FollowUpOf`]), the copied problem and change links, the copied assignment
-    /// group, then [`Command::StartWork`] where the policy says so.
+    /// group, then [`Command::StartWork`] where the policy says so and the workflow has it.
     pub then: Vec<Command>,
 }
 
@@ -133,12 +133,18 @@ pub struct FollowUp {
 /// [`follow_up`](crate::Policy::follow_up) says which fields the closed incident gives it.
 ///
 /// Nothing is decided here: the plan's commands go through [`decide`] like any other, so
-/// the policy's permissions and workflow apply to each.
+/// the policy's permissions and workflow apply to each. `start_work` is planned only where
+/// the workflow has it from the state the plan reaches (iTop's and GLPI's assignment puts
+/// the incident in progress already). The workflow's `reopen_closed` is not consulted: where
+/// a vendor's workflow reopens closed incidents, the host reopens while it may and plans a
+/// follow-up after.
 ///
 /// # Errors
 /// - [`Error::FollowUpOfUnreported`] when `original` is unreported;
+/// - [`Error::FollowUpOfCanceled`] when it was canceled (nothing was resolved to follow
+///   up: report a new incident);
 /// - [`Error::FollowUpOfOpen`] when it is not closed (a resolved incident is reopened with
-///   [`Command::Reopen`]; an open one needs nothing; a canceled one is not followed up);
+///   [`Command::Reopen`]; an open one needs nothing);
 /// - [`Error::FollowUpSameId`] when the request reuses the closed incident's id.
 ///
 /// ```
@@ -195,6 +201,9 @@ pub fn follow_up(
         return Err(Error::FollowUpOfUnreported);
     };
     let id = closed.id();
+    if closed.status().kind() == StatusKind::Canceled {
+        return Err(Error::FollowUpOfCanceled { id });
+    }
     if closed.status().kind() != StatusKind::Closed {
         return Err(Error::FollowUpOfOpen {
             id,
@@ -246,7 +255,17 @@ pub fn follow_up(
     // The links first, then the assignment (which may move a vendor's workflow on).
     then.extend(assign);
     if rules.start_work {
-        then.push(Command::StartWork);
+        // Where the workflow has `start_work` from the state the plan reaches: iTop's and
+        // GLPI's assignment already puts the incident in progress, and iTop has no
+        // `start_work` at all.
+        let workflow = &policy.workflow;
+        let mut at = workflow.initial();
+        for command in &then {
+            at = workflow.target(at, command.name()).unwrap_or(at);
+        }
+        if workflow.target(at, Command::StartWork.name()).is_some() {
+            then.push(Command::StartWork);
+        }
     }
     Ok(FollowUp { report, then })
 }

@@ -154,7 +154,7 @@ fn every_named_value_takes_the_fast_path() {
             r#"{{"type":"escalated",{at},{by},"kind":"{kind}","level":2}}"#
         ));
     }
-    for kind in ["problem", "change", "parent", "child"] {
+    for kind in ["problem", "change", "parent", "child", "follow_up_of"] {
         texts.push(format!(
             r#"{{"type":"linked",{at},{by},"link":{{"kind":"{kind}","id":"{USER}"}}}}"#
         ));
