@@ -174,30 +174,44 @@ fn fired(set: &RuleSet, view: &TicketView) -> Vec<String> {
     out.firings.into_iter().map(|f| f.rule).collect()
 }
 
+/// The checker's "never fires" verdicts (contradiction or shadowing) against brute force:
+/// the rules that `fired` never reports over every distinguishable record.
+fn never_fires_agree(
+    mode: Mode,
+    rules: &[RuleSpec],
+    fired: fn(&RuleSet, &TicketView) -> Vec<String>,
+) -> Result<(), TestCaseError> {
+    let set = RuleSet::new(RuleSetSpec::new(mode, rules.to_vec())).unwrap();
+    let mut seen = BTreeSet::new();
+    for view in universe() {
+        seen.extend(fired(&set, &view));
+    }
+    let findings = check(&set);
+    let mut never = BTreeSet::new();
+    for f in &findings {
+        match f {
+            Finding::NeverFires { rule } | Finding::Shadowed { rule, .. } => {
+                never.insert(rule.clone());
+            }
+            Finding::TooComplex { rule } => prop_assert!(false, "too complex: {rule}"),
+            _ => {}
+        }
+    }
+    let brute: BTreeSet<String> = rules
+        .iter()
+        .map(|r| r.id.clone())
+        .filter(|id| !seen.contains(id))
+        .collect();
+    prop_assert_eq!(never, brute, "findings: {:?}", findings);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn never_fires_verdicts_agree_with_brute_force(mode in mode(), rules in notify_rules()) {
-        let set = RuleSet::new(RuleSetSpec::new(mode, rules.clone())).unwrap();
-        let mut seen = BTreeSet::new();
-        for view in universe() {
-            seen.extend(fired(&set, &view));
-        }
-        let findings = check(&set);
-        let mut never = BTreeSet::new();
-        for f in &findings {
-            match f {
-                Finding::NeverFires { rule } | Finding::Shadowed { rule, .. } => {
-                    never.insert(rule.clone());
-                }
-                Finding::TooComplex { rule } => prop_assert!(false, "too complex: {rule}"),
-                _ => {}
-            }
-        }
-        let brute: BTreeSet<String> =
-            rules.iter().map(|r| r.id.clone()).filter(|id| !seen.contains(id)).collect();
-        prop_assert_eq!(never, brute, "findings: {:?}", findings);
+        never_fires_agree(mode, &rules, fired)?;
     }
 
     #[test]
@@ -327,24 +341,6 @@ proptest! {
         mode in mode(),
         rules in creation_and_burst_rules(),
     ) {
-        let set = RuleSet::new(RuleSetSpec::new(mode, rules.clone())).unwrap();
-        let mut seen = BTreeSet::new();
-        for view in universe() {
-            seen.extend(fired_twice(&set, &view));
-        }
-        let findings = check(&set);
-        let mut never = BTreeSet::new();
-        for f in &findings {
-            match f {
-                Finding::NeverFires { rule } | Finding::Shadowed { rule, .. } => {
-                    never.insert(rule.clone());
-                }
-                Finding::TooComplex { rule } => prop_assert!(false, "too complex: {rule}"),
-                _ => {}
-            }
-        }
-        let brute: BTreeSet<String> =
-            rules.iter().map(|r| r.id.clone()).filter(|id| !seen.contains(id)).collect();
-        prop_assert_eq!(never, brute, "findings: {:?}", findings);
+        never_fires_agree(mode, &rules, fired_twice)?;
     }
 }
