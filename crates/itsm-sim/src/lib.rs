@@ -9,15 +9,17 @@
 //!   constant rate or by hour of the day or week (given, or estimated from the arrival
 //!   instants of a log by [`estimate_rates`] and [`estimate_profiles`]), a [`ServiceTime`]
 //!   distribution (exponential, deterministic, lognormal or empirical, sampled by inverse
-//!   transform) and response and resolution targets, around the clock or on a business
-//!   calendar; [`Staffing`] constant, by hour, or as
-//!   shifts on itsm-calendar business calendars; a warm-up and a horizon.
+//!   transform), response and resolution targets (around the clock or on a business
+//!   calendar), and optionally a [`Hold`] awaiting the caller part-way through the work
+//!   (the resolution clock paused meanwhile); [`Staffing`] constant, by hour, or as shifts on
+//!   itsm-calendar business calendars; a warm-up and a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
 //!   ticket in hand even when the shift ends; with [`Discipline::PreemptiveResume`] an urgent
-//!   arrival interrupts less urgent work (resumed later, no work lost).
+//!   ticket interrupts less urgent work (resumed later, no work lost).
 //! - **Two paths** ([`Engine`]) over one event loop: [`Engine::Fast`] is the plain queueing
 //!   core; [`Engine::Full`] also drives every ticket through itsm-incident's `decide` and
-//!   `evolve` (reported, assigned and in progress when an agent picks it up, resolved) and
+//!   `evolve` (reported, assigned and in progress when an agent picks it up, on hold and
+//!   answered, resolved) and
 //!   itsm-sla's clocks (response and resolution per priority), and reads the attainment
 //!   from the SLA engine. Both give the same waits; their attainment agrees (a test pins
 //!   it). The full path costs a few microseconds per ticket, the fast one tens of
