@@ -853,6 +853,22 @@ impl Model {
                                 hold.probability
                             )));
                         }
+                        // A hold moves the resolution deadline out by at most the horizon
+                        // (a release after it is never seen): the target and that must
+                        // stay within the nanoseconds both paths count in (292 years).
+                        let fits = spec
+                            .resolution
+                            .num_nanoseconds()
+                            .zip(config.horizon.num_nanoseconds())
+                            .and_then(|(a, b)| a.checked_add(b))
+                            .is_some();
+                        if !fits {
+                            return Err(bad(format!(
+                                "the resolution target {} plus the horizon {} is over 292 years, the longest deadline a hold's pause may move to; shorten either",
+                                fmt(spec.resolution),
+                                fmt(config.horizon)
+                            )));
+                        }
                         let duration = hold.duration.compile(p).map_err(|e| match e {
                             Error::BadServiceTime { reason, .. } => {
                                 bad(format!("its duration: {reason}"))

@@ -208,6 +208,9 @@ pub(crate) fn run<O: Observer>(
     // The tickets in service by (class, arrival, seat), kept under pre-emptive priority
     // only: the last is the one to interrupt.
     let mut order: BTreeSet<(usize, u64, u32)> = BTreeSet::new();
+    // Departures of interrupted work still in the heap: swept once they are half of it, so
+    // the heap stays within classes + agents + tickets on hold, twice over.
+    let mut stale = 0usize;
     // How many tickets of each class are in service (kept under pre-emptive priority).
     let mut serving: Vec<u32> = vec![0; k];
     // Tickets on hold, in slots reused through `free`.
@@ -374,10 +377,17 @@ pub(crate) fn run<O: Observer>(
                 else {
                     break;
                 };
+                // A ticket whose work ends at this very instant is not interrupted: its
+                // departure frees the agent anyway.
+                if slot.as_ref().is_none_or(|b| b.ends <= now) {
+                    break;
+                }
                 let Some(b) = slot.take() else {
                     break;
                 };
                 order.pop_last();
+                // Its departure stays in the heap, stale, until popped or swept.
+                stale += 1;
                 if let Some(n) = serving.get_mut(class) {
                     *n = n.saturating_sub(1);
                 }
@@ -471,6 +481,7 @@ pub(crate) fn run<O: Observer>(
                     .and_then(|b| b.map(|b| b.departure));
                 if current != Some(ev.seq) {
                     // Stale: the ticket was pre-empted after this departure was scheduled.
+                    stale = stale.saturating_sub(1);
                     break 'departure;
                 }
                 let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) else {
@@ -545,6 +556,15 @@ pub(crate) fn run<O: Observer>(
         }
         dispatch!();
         rebalance!();
+        if stale > 64 && 2 * stale > heap.len() {
+            heap.retain(|e| match e.0.what {
+                What::Departure(agent) => agents
+                    .get(agent as usize)
+                    .is_some_and(|b| b.is_some_and(|b| b.departure == e.0.seq)),
+                _ => true,
+            });
+            stale = 0;
+        }
     }
     advance!(horizon);
     debug_assert!(now == horizon, "the loop ends at the horizon");

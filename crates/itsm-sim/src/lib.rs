@@ -118,7 +118,8 @@ pub use itsm_calendar::{CalendarSpec, Exception, Holiday, Segment, Week};
 /// [`Error::Machine`] if the incident or SLA state machine refuses a step of the full path
 /// (a bug: the simulator drives them only through allowed transitions);
 /// [`Error::DateOverflow`] if an instant leaves chrono's range. The fast path does not fail
-/// on a checked model.
+/// on a checked model ([`Model::new`] refuses the calendars, holds and targets whose
+/// deadlines could not be computed).
 pub fn simulate(model: &Model, seed: u64, engine: Engine) -> Result<RunReport, Error> {
     match engine {
         Engine::Fast => core::run(model, seed, engine, &mut core::Nothing),

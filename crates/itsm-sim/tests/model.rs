@@ -796,6 +796,67 @@ fn preemption_reaches_agents_finishing_past_a_shift() {
 }
 
 #[test]
+fn long_interrupted_work_leaves_no_lasting_debris() {
+    // Urgent one-minute tickets keep interrupting days-long ones: each interruption leaves
+    // the long ticket's old departure in the event heap, swept once such leftovers are half
+    // of it. Whatever the sweeps drop, the urgent class still runs exactly as alone, and
+    // every ticket is accounted for.
+    let urgent = ClassSpec::new(
+        1,
+        Arrivals::per_hour(30.0),
+        ServiceTime::Deterministic { value: minutes(1) },
+        minutes(5),
+        minutes(30),
+    );
+    let long = ClassSpec::new(
+        4,
+        Arrivals::per_hour(1.0),
+        ServiceTime::Lognormal {
+            median: Duration::hours(10),
+            sigma: 3.0,
+        },
+        Duration::hours(8),
+        Duration::days(30),
+    );
+    let mut config = Config::new(
+        monday(),
+        Duration::days(20),
+        vec![urgent, long],
+        Staffing::Constant { agents: 10 },
+    );
+    config.discipline = itsm_sim::Discipline::PreemptiveResume;
+    let mut alone = config.clone();
+    alone.classes.truncate(1);
+    let both = simulate(&Model::new(config).unwrap(), 3, Engine::Fast).unwrap();
+    let one = simulate(&Model::new(alone).unwrap(), 3, Engine::Fast).unwrap();
+    assert_eq!(both.classes[0].waits, one.classes[0].waits);
+    assert_eq!(both.classes[0].resolution, one.classes[0].resolution);
+    assert_eq!(
+        both.arrivals,
+        both.completed + both.in_service + both.queued + both.on_hold
+    );
+    assert!(both.classes[1].arrivals > 400 && both.completed > 14_000);
+}
+
+#[test]
+fn a_hold_with_a_target_too_long_for_its_pause_is_refused() {
+    // A pause moves the resolution deadline by up to the horizon: 200 years of target and
+    // 100 of horizon would pass the 292 years both paths count in nanoseconds.
+    let mut config = Config::mmc(0.0002, 1.0, 1, Duration::days(100 * 366));
+    config.sample_every = Duration::days(365);
+    config.classes[0].resolution = Duration::days(200 * 366);
+    config.classes[0].hold = Some(Hold::new(1.0, ServiceTime::exponential(Duration::days(1))));
+    let err = Model::new(config.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::BadHold { priority: 3, reason } if reason.contains("over 292 years")),
+        "{err}"
+    );
+    // Without the hold, the same target is fine.
+    config.classes[0].hold = None;
+    assert!(Model::new(config).is_ok());
+}
+
+#[test]
 fn arrival_profiles_are_checked() {
     let mut c = desk();
     c.classes[2].arrivals = Arrivals::Profile {
