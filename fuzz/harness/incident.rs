@@ -480,7 +480,10 @@ fn step(
         "one command, at most two events (a vendor state's `entered`) and a trigger rule's: {events:?}"
     );
     if kind == CommandKind::Tick {
-        let due = deadline.is_some_and(|d| now >= d);
+        // Due at the deadline, and not before the incident's last event: a tick from a
+        // clock behind the record (a late host's timer) changes nothing.
+        let behind = state.incident().is_some_and(|i| now < i.updated_at());
+        let due = deadline.is_some_and(|d| now >= d) && !behind;
         assert_eq!(
             !events.is_empty(),
             due,
