@@ -126,8 +126,6 @@ struct Ticket {
     late: bool,
 }
 
-type Waiting = Ticket;
-
 #[derive(Clone, Copy)]
 struct Busy {
     class: usize,
@@ -143,6 +141,13 @@ struct Busy {
 
 /// A ticket on hold: its class, the ticket, and when the hold began (hours).
 type Held = (usize, Ticket, f64);
+
+/// Puts a ticket whose work started before (interrupted, or back from hold) back in its
+/// class's queue in arrival order: near the front, since the queue is served oldest first.
+fn requeue(queue: &mut VecDeque<Ticket>, t: Ticket) {
+    let at = queue.partition_point(|w| w.arrival <= t.arrival);
+    queue.insert(at, t);
+}
 
 /// Per class figures gathered during the run.
 #[derive(Default)]
@@ -199,7 +204,7 @@ pub(crate) fn run<O: Observer>(
     let mut hold_rng: Vec<SmallRng> = (0..k)
         .map(|i| SmallRng::seed_from_u64(mix(seed, (1 << 32) + i as u64)))
         .collect();
-    let mut queues: Vec<VecDeque<Waiting>> = (0..k).map(|_| VecDeque::new()).collect();
+    let mut queues: Vec<VecDeque<Ticket>> = (0..k).map(|_| VecDeque::new()).collect();
     let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
     let seats = model.seats as usize;
     let mut agents: Vec<Option<Busy>> = vec![None; seats];
@@ -398,8 +403,7 @@ pub(crate) fn run<O: Observer>(
                 t.service += left;
                 t.hold = t.hold.map(|h| Pending { after: left, ..h });
                 t.resumed = true;
-                let at = queue.partition_point(|w| w.arrival <= t.arrival);
-                queue.insert(at, t);
+                requeue(queue, t);
                 queued += 1;
                 // The agent takes the urgent ticket at once.
                 if !start!(seat) {
@@ -548,8 +552,7 @@ pub(crate) fn run<O: Observer>(
                 }
                 observer.released(t.ticket, class, now)?;
                 if let Some(queue) = queues.get_mut(class) {
-                    let at = queue.partition_point(|w| w.arrival <= t.arrival);
-                    queue.insert(at, t);
+                    requeue(queue, t);
                     queued += 1;
                 }
             }
@@ -719,7 +722,8 @@ mod tests {
 #[cfg(test)]
 mod profile_tests {
     use super::*;
-    use crate::config::{Arrivals, Config};
+    use crate::arrivals::Arrivals;
+    use crate::config::Config;
     use chrono::Duration;
 
     #[test]

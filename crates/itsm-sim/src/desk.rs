@@ -53,6 +53,14 @@ impl<'m> Desk<'m> {
         instant(self.model.config().start, t).ok_or(Error::DateOverflow)
     }
 
+    /// The desk's group, with `agent` as the person.
+    fn assign_to(&self, agent: u32) -> Command {
+        Command::Assign {
+            group: self.group,
+            person: Some(UserId::from_u128(u128::from(agent) + 1_000)),
+        }
+    }
+
     /// Runs `commands` on the ticket's incident, then shows the SLA clocks its new view.
     fn step(&mut self, ticket: u64, commands: &[Command], t: f64) -> Result<(), Error> {
         let now = self.at(t)?;
@@ -136,20 +144,14 @@ impl Observer for Desk<'_> {
     }
 
     fn started(&mut self, ticket: u64, _: usize, agent: u32, t: f64) -> Result<(), Error> {
-        let assign = Command::Assign {
-            group: self.group,
-            person: Some(UserId::from_u128(u128::from(agent) + 1_000)),
-        };
+        let assign = self.assign_to(agent);
         self.step(ticket, &[assign, Command::StartWork], t)
     }
 
     fn resumed(&mut self, ticket: u64, _: usize, agent: u32, t: f64) -> Result<(), Error> {
         // Still in progress: only the person changes (the same group, so no reassignment
         // is counted).
-        let assign = Command::Assign {
-            group: self.group,
-            person: Some(UserId::from_u128(u128::from(agent) + 1_000)),
-        };
+        let assign = self.assign_to(agent);
         self.step(ticket, &[assign], t)
     }
 

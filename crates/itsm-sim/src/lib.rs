@@ -76,6 +76,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod arrivals;
 mod config;
 mod core;
 mod desk;
@@ -85,9 +86,10 @@ mod error;
 mod report;
 mod time;
 
+pub use arrivals::{Arrivals, estimate_profiles, estimate_rates};
 pub use config::{
-    Arrivals, ClassSpec, Config, Discipline, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON,
-    MAX_SAMPLES, MAX_STAFFING_CHANGES, Model, Shift, Staffing, estimate_profiles, estimate_rates,
+    ClassSpec, Config, Discipline, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
+    MAX_STAFFING_CHANGES, Model, Shift, Staffing,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};
