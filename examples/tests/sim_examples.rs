@@ -101,6 +101,28 @@ fn with_preemption_the_built_in_desk_needs_one_agent_fewer() {
 }
 
 #[test]
+fn reopens_add_work_to_the_built_in_desk() {
+    // 2% of tickets come back a day later for half the work again: the same arrivals (the
+    // same seeds), a little more load, utilisation and waiting at each level.
+    let svg = out("staffing-reopen.svg");
+    let lines = run(None, &svg, &["--reopen"]);
+    assert_eq!(
+        lines[3],
+        "reopens: 2% of each priority (assumed); after an exponential delay of mean P1D (assumed); half the median work again, a new resolution cycle each"
+    );
+    assert_eq!(
+        lines[4],
+        "offered load: 2.42 agents (the desk needs more than this on duty)"
+    );
+    // Without reopens: "     4   60.6%     8.0 min    28.0 min ...".
+    assert!(lines.contains(
+        &"     4   61.2%     8.6 min    29.0 min     80.6%    100.0%     99.9%    100.0%       99.8%"
+            .to_owned()
+    ));
+    check_svg(&svg, 5);
+}
+
+#[test]
 fn staffing_estimates_rates_from_the_uci_log() {
     let Some(log) = itsm_examples::real_data::locate(
         "staffing_estimates_rates_from_the_uci_log",
@@ -138,7 +160,7 @@ fn staffing_estimates_rates_from_the_uci_log() {
     check_svg(&svg, 5);
 
     // The log's weekly profile: the same mean, peaks of 16 an hour, and 5 agents no longer do.
-    let lines = run(Some(log), &svg, &["--profile"]);
+    let lines = run(Some(log.clone()), &svg, &["--profile"]);
     assert_eq!(
         lines[1],
         "arrivals: by hour of the week (UTC), from 0.16 to 15.96 an hour"
@@ -154,6 +176,14 @@ fn staffing_estimates_rates_from_the_uci_log() {
     assert!(lines.contains(
         &"fewest agents meeting every response target 90% of the time: more than 7".to_owned()
     ));
+
+    // The log's reopens (a resolved row followed by an open one; the same 275 incidents as
+    // the log's own reopen_count column counts), and their delays as they are.
+    let lines = run(Some(log), &svg, &["--reopen"]);
+    assert_eq!(
+        lines[3],
+        "reopens: p1 0.54% (1 of 185), p2 0.32% (1 of 311), p3 1.15% (272 of 23681), p4 0.13% (1 of 741); after the log's delays (median 6.0 h of 275); half the median work again, a new resolution cycle each"
+    );
 }
 
 #[test]

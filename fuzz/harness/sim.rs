@@ -8,8 +8,8 @@
 //!
 //! Invariants: no panic; `Model::new` and `simulate` return values or errors, never
 //! anything else; a run is deterministic (the same seed, the same report); tickets are
-//! conserved (`arrivals = completed + in_service + queued + on_hold`); the fast and the full path
-//! give the same waits and the same attainment; percentiles are ordered; utilisation is
+//! conserved (`arrivals + reopened = completed + in_service + queued + on_hold`); the fast and
+//! the full path give the same waits, reopens and attainment; percentiles are ordered; utilisation is
 //! within [0, 1] while staffing never drops (constant staffing); a configuration
 //! round-trips through JSON.
 
@@ -72,15 +72,20 @@ pub fn sim_config(data: &[u8]) {
         );
         for r in [&fast, &full] {
             assert_eq!(
-                r.arrivals,
+                r.arrivals + r.reopened,
                 r.completed + r.in_service + r.queued + r.on_hold,
                 "conservation"
+            );
+            assert!(
+                r.reopened <= r.arrivals,
+                "a ticket is reopened at most once"
             );
             let w = r.waits;
             assert!(w.p50 <= w.p90 && w.p90 <= w.p95 && w.p95 <= w.p99 && w.p99 <= w.max);
             assert!(!constant || (0.0..=1.0 + 1e-9).contains(&r.utilisation));
         }
         assert_eq!(fast.waits, full.waits);
+        assert_eq!(fast.reopened, full.reopened);
         for (f, s) in fast.classes.iter().zip(&full.classes) {
             assert_eq!(
                 (f.response, f.resolution),

@@ -61,6 +61,12 @@ pub struct ClassSpec {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub hold: Option<Hold>,
+    /// Tickets their caller reopens after the resolution; absent: none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub reopen: Option<Reopen>,
 }
 
 /// Tickets put on hold awaiting their caller (ServiceNow's "Awaiting Caller"), once each,
@@ -101,6 +107,73 @@ impl Hold {
     }
 }
 
+/// Tickets their caller reopens (the fix did not hold, or the caller rejects the resolution),
+/// once each: `after` the resolution the ticket goes back to its queue, in arrival order, and
+/// needs `work` more. Its wait and response were measured at its first start; its resolution
+/// clock does what `clock` says, the SLA engine's [`ReopenMode`](crate::ReopenMode): a
+/// new cycle with the full target from the reopen (the default, as ServiceNow attaches a new
+/// task SLA and Jira starts a new cycle), the same clock continuing with the time resolved
+/// counted as elapsed, or counted as paused. A reopen due at or after the horizon is never
+/// seen: the resolution stands.
+///
+/// In JSON: `{"probability": 0.1, "after": {"exponential": {"mean": "P1D"}}, "work":
+/// {"exponential": {"mean": "PT30M"}}, "clock": "continue"}` (`clock` optional).
+///
+/// ```
+/// use itsm_sim::chrono::Duration;
+/// use itsm_sim::{Reopen, ReopenMode, ServiceTime};
+///
+/// let reopen = Reopen::new(
+///     0.1,
+///     ServiceTime::exponential(Duration::days(1)),
+///     ServiceTime::exponential(Duration::minutes(30)),
+/// );
+/// assert_eq!(reopen.clock, ReopenMode::NewCycle);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Reopen {
+    /// The share of the class's tickets reopened, from 0 to 1.
+    pub probability: f64,
+    /// How long after the resolution the caller reopens it.
+    pub after: ServiceTime,
+    /// The further work a reopened ticket takes.
+    pub work: ServiceTime,
+    /// What the resolution clock does at the reopen; default a new cycle.
+    #[cfg_attr(feature = "serde", serde(default = "new_cycle"))]
+    pub clock: itsm_sla::ReopenMode,
+}
+
+#[cfg(feature = "serde")]
+fn new_cycle() -> itsm_sla::ReopenMode {
+    itsm_sla::ReopenMode::NewCycle
+}
+
+impl Reopen {
+    /// `probability` of a reopen `after` the resolution, taking `work` more; the resolution
+    /// clock starts a new cycle ([`ReopenMode::NewCycle`](itsm_sla::ReopenMode::NewCycle)).
+    pub fn new(probability: f64, after: ServiceTime, work: ServiceTime) -> Self {
+        Reopen {
+            probability,
+            after,
+            work,
+            clock: itsm_sla::ReopenMode::NewCycle,
+        }
+    }
+}
+
+/// A class's reopens, checked and compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Reopens {
+    pub(crate) probability: f64,
+    pub(crate) after: Sampler,
+    pub(crate) work: Sampler,
+    pub(crate) clock: itsm_sla::ReopenMode,
+}
+
 impl ClassSpec {
     /// A class with every field given.
     pub fn new(
@@ -118,6 +191,7 @@ impl ClassSpec {
             resolution,
             calendar: None,
             hold: None,
+            reopen: None,
         }
     }
 }
@@ -356,6 +430,8 @@ pub(crate) struct Class {
     pub(crate) calendar: Option<Calendar>,
     /// The share of tickets put on hold and the hold's duration, if any.
     pub(crate) hold: Option<(f64, Sampler)>,
+    /// Its reopens, if any.
+    pub(crate) reopen: Option<Reopens>,
 }
 
 impl Class {
@@ -603,6 +679,10 @@ impl Model {
                         Some((hold.probability, duration))
                     }
                 },
+                reopen: match &spec.reopen {
+                    None => None,
+                    Some(reopen) => Some(reopens(reopen, spec, &config)?),
+                },
             });
         }
         if expected.is_nan() || expected > MAX_ARRIVALS as f64 {
@@ -652,13 +732,33 @@ impl Model {
         self.classes.iter().map(|c| c.rate * self.horizon).sum()
     }
 
-    /// The offered load in agents: the sum over classes of rate times mean service time
-    /// (Erlang's `a`; the desk is stable on average only with more agents than this).
+    /// The offered load in agents: the sum over classes of rate times mean work per ticket
+    /// (Erlang's `a`; the desk is stable on average only with more agents than this). A
+    /// class's work per ticket is its mean service time, plus the reopen probability times
+    /// the reopen's mean work.
+    ///
+    /// ```
+    /// use itsm_sim::chrono::Duration;
+    /// use itsm_sim::{Config, Model, Reopen, ServiceTime};
+    ///
+    /// // 4 an hour, an hour each: 4 agents' worth; a quarter reopened for two hours more: 6.
+    /// let mut config = Config::mmc(4.0, 1.0, 8, Duration::days(1));
+    /// assert!((Model::new(config.clone()).unwrap().offered_load() - 4.0).abs() < 1e-9);
+    /// let two_hours = ServiceTime::Deterministic { value: Duration::hours(2) };
+    /// config.classes[0].reopen = Some(Reopen::new(0.25, two_hours.clone(), two_hours));
+    /// assert!((Model::new(config).unwrap().offered_load() - 6.0).abs() < 1e-9);
+    /// ```
     pub fn offered_load(&self) -> f64 {
         self.config
             .classes
             .iter()
-            .map(|c| c.arrivals.rate_per_hour() * c.service.mean_hours())
+            .map(|c| {
+                let rework = c
+                    .reopen
+                    .as_ref()
+                    .map_or(0.0, |r| r.probability * r.work.mean_hours());
+                c.arrivals.rate_per_hour() * (c.service.mean_hours() + rework)
+            })
             .sum()
     }
 
@@ -673,6 +773,61 @@ impl Model {
     pub fn definitions(&self) -> &itsm_sla::Definitions {
         &self.definitions
     }
+}
+
+/// Checks and compiles a class's reopens.
+fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens, Error> {
+    use itsm_sla::ReopenMode;
+    let p = spec.priority;
+    let bad = |reason: String| Error::BadReopen {
+        priority: p,
+        reason,
+    };
+    if !(reopen.probability.is_finite() && (0.0..=1.0).contains(&reopen.probability)) {
+        return Err(bad(format!(
+            "the probability {} must be a number from 0 to 1",
+            reopen.probability
+        )));
+    }
+    match reopen.clock {
+        ReopenMode::NewCycle | ReopenMode::Continue => {}
+        ReopenMode::PauseWhileResolved => {
+            // The time resolved moves the deadline out by at most the horizon, as a hold
+            // does: the target and that must stay within 292 years of nanoseconds.
+            let fits = spec
+                .resolution
+                .num_nanoseconds()
+                .zip(config.horizon.num_nanoseconds())
+                .and_then(|(a, b)| a.checked_add(b))
+                .is_some();
+            if !fits {
+                return Err(bad(format!(
+                    "the resolution target {} plus the horizon {} is over 292 years, the longest deadline the time resolved may move to; shorten either",
+                    itsm_core::duration::format(spec.resolution),
+                    itsm_core::duration::format(config.horizon)
+                )));
+            }
+        }
+        // A mode this crate does not know yet (the enum is non-exhaustive).
+        #[allow(unreachable_patterns)]
+        other => {
+            return Err(bad(format!(
+                "the clock mode {other:?} is not simulated; allowed: new_cycle, continue, pause_while_resolved"
+            )));
+        }
+    }
+    let compile = |what: &str, time: &ServiceTime| {
+        time.compile(p).map_err(|e| match e {
+            Error::BadServiceTime { reason, .. } => bad(format!("its {what}: {reason}")),
+            other => other,
+        })
+    };
+    Ok(Reopens {
+        probability: reopen.probability,
+        after: compile("delay (after)", &reopen.after)?,
+        work: compile("work", &reopen.work)?,
+        clock: reopen.clock,
+    })
 }
 
 /// The staffing as a step function over `[0, horizon)` hours.
@@ -805,6 +960,9 @@ fn definitions(classes: &[Class], specs: &[ClassSpec]) -> Result<itsm_sla::Defin
         );
         resolution.start = Condition::PriorityIn(vec![p]);
         resolution.calendar = calendar;
+        if let Some(reopen) = &spec.reopen {
+            resolution.reopen = reopen.clock;
+        }
         list.push(response);
         list.push(resolution);
     }

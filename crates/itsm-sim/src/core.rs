@@ -14,6 +14,7 @@ use crate::dist::exponential;
 use crate::error::Error;
 use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits};
 use crate::time::{duration, instant};
+use itsm_sla::ReopenMode;
 
 /// What the full path hooks into. Times are hours from the start; `counted` says whether
 /// the ticket arrived after the warm-up.
@@ -26,7 +27,11 @@ pub(crate) trait Observer {
     fn held(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
     /// The caller answered: the ticket is off hold and back in its queue.
     fn released(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
-    fn finished(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
+    /// The agent resolves the ticket; `reopens` says whether its caller reopens it later
+    /// (before the horizon).
+    fn finished(&mut self, ticket: u64, class: usize, t: f64, reopens: bool) -> Result<(), Error>;
+    /// The caller reopens the resolved ticket: it is back in its queue.
+    fn reopened(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
     /// The horizon: the attainment per class (response, resolution), or `None` to use the
     /// core's own.
     #[allow(clippy::type_complexity)]
@@ -58,7 +63,11 @@ impl Observer for Nothing {
         Ok(())
     }
     #[inline]
-    fn finished(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
+    fn finished(&mut self, _: u64, _: usize, _: f64, _: bool) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn reopened(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
         Ok(())
     }
     fn end(&mut self, _: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error> {
@@ -73,6 +82,8 @@ enum What {
     Departure(u32),
     /// The caller answers the ticket in this slot of the held list.
     Release(usize),
+    /// The caller reopens the resolved ticket in this slot of the held list.
+    Reopen(usize),
 }
 
 /// A timed event; ties in time go in the order they were scheduled.
@@ -107,11 +118,21 @@ struct Pending {
     lasts: f64,
 }
 
+/// A reopen still to come: `after` hours after the resolution, taking `work` more hours.
+#[derive(Clone, Copy)]
+struct PendingReopen {
+    after: f64,
+    work: f64,
+}
+
 /// What a ticket carries through the queues, the agents and holds.
 #[derive(Clone, Copy)]
 struct Ticket {
     ticket: u64,
     arrival: f64,
+    /// When its resolution clock's cycle started, in hours: the arrival, or the reopen in
+    /// a new cycle.
+    clock: f64,
     /// The work left, in hours.
     service: f64,
     /// Whether its work started before (it was pre-empted or held): its wait and response
@@ -119,6 +140,8 @@ struct Ticket {
     resumed: bool,
     /// Its hold, while still to come.
     hold: Option<Pending>,
+    /// Its reopen, while still to come.
+    reopen: Option<PendingReopen>,
     /// Business time its resolution clock spent paused, in nanoseconds.
     paused: i64,
     /// Whether its resolution clock was found past its deadline when it paused (a breach
@@ -139,8 +162,25 @@ struct Busy {
     departure: u64,
 }
 
-/// A ticket on hold: its class, the ticket, and when the hold began (hours).
+/// A ticket on hold, or resolved and to be reopened: its class, the ticket, and when the
+/// hold began or the ticket was resolved (hours).
 type Held = (usize, Ticket, f64);
+
+/// Keeps `entry` in a free slot of `held` (or a new one) and says which.
+fn keep(held: &mut Vec<Option<Held>>, free: &mut Vec<usize>, entry: Held) -> usize {
+    match free.pop() {
+        Some(slot) => {
+            if let Some(place) = held.get_mut(slot) {
+                *place = Some(entry);
+            }
+            slot
+        }
+        None => {
+            held.push(Some(entry));
+            held.len() - 1
+        }
+    }
+}
 
 /// Puts a ticket whose work started before (interrupted, or back from hold) back in its
 /// class's queue in arrival order: near the front, since the queue is served oldest first.
@@ -204,6 +244,10 @@ pub(crate) fn run<O: Observer>(
     let mut hold_rng: Vec<SmallRng> = (0..k)
         .map(|i| SmallRng::seed_from_u64(mix(seed, (1 << 32) + i as u64)))
         .collect();
+    // And reopens.
+    let mut reopen_rng: Vec<SmallRng> = (0..k)
+        .map(|i| SmallRng::seed_from_u64(mix(seed, (2 << 32) + i as u64)))
+        .collect();
     let mut queues: Vec<VecDeque<Ticket>> = (0..k).map(|_| VecDeque::new()).collect();
     let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
     let seats = model.seats as usize;
@@ -218,7 +262,7 @@ pub(crate) fn run<O: Observer>(
     let mut stale = 0usize;
     // How many tickets of each class are in service (kept under pre-emptive priority).
     let mut serving: Vec<u32> = vec![0; k];
-    // Tickets on hold, in slots reused through `free`.
+    // Tickets on hold, and resolved tickets to be reopened, in slots reused through `free`.
     let mut held: Vec<Option<Held>> = Vec::new();
     let mut free: Vec<usize> = Vec::new();
     let mut heap: BinaryHeap<Reverse<Ev>> = BinaryHeap::with_capacity(k + seats + 1);
@@ -245,7 +289,7 @@ pub(crate) fn run<O: Observer>(
     let mut busy = 0u32;
     let mut queued = 0u64;
     let mut on_hold = 0u64;
-    let (mut arrivals, mut completed) = (0u64, 0u64);
+    let (mut arrivals, mut completed, mut reopened) = (0u64, 0u64, 0u64);
     let (mut busy_time, mut duty_time) = (0.0f64, 0.0f64);
     let mut now = 0.0f64;
 
@@ -438,11 +482,12 @@ pub(crate) fn run<O: Observer>(
         advance!(ev.t);
         match ev.what {
             What::Arrival(class) => {
-                let (Some(spec), Some(rng), Some(srng), Some(hrng), Some(queue)) = (
+                let (Some(spec), Some(rng), Some(srng), Some(hrng), Some(rrng), Some(queue)) = (
                     model.classes.get(class),
                     arrival_rng.get_mut(class),
                     service_rng.get_mut(class),
                     hold_rng.get_mut(class),
+                    reopen_rng.get_mut(class),
                     queues.get_mut(class),
                 ) else {
                     continue;
@@ -465,13 +510,21 @@ pub(crate) fn run<O: Observer>(
                         lasts,
                     })
                 });
+                // Likewise three for a reopen.
+                let reopen = spec.reopen.as_ref().and_then(|r| {
+                    let whether = rrng.random::<f64>();
+                    let (after, work) = (r.after.sample(rrng), r.work.sample(rrng));
+                    (whether < r.probability).then_some(PendingReopen { after, work })
+                });
                 observer.arrived(ticket, class, counted, now)?;
                 queue.push_back(Ticket {
                     ticket,
                     arrival: now,
+                    clock: now,
                     service,
                     resumed: false,
                     hold,
+                    reopen,
                     paused: 0,
                     late: false,
                 });
@@ -507,37 +560,42 @@ pub(crate) fn run<O: Observer>(
                     // deadline already passed is a breach that stays.
                     if let (true, Some(spec)) = (counted, spec) {
                         t.late =
-                            t.late || spec.due(start, t.arrival, now, spec.resolution, t.paused)?;
+                            t.late || spec.due(start, t.clock, now, spec.resolution, t.paused)?;
                     }
                     observer.held(t.ticket, b.class, now)?;
                     t.resumed = true;
-                    let entry = Some((b.class, t, now));
-                    let slot = match free.pop() {
-                        Some(slot) => {
-                            if let Some(place) = held.get_mut(slot) {
-                                *place = entry;
-                            }
-                            slot
-                        }
-                        None => {
-                            held.push(entry);
-                            held.len() - 1
-                        }
-                    };
+                    let slot = keep(&mut held, &mut free, (b.class, t, now));
                     on_hold += 1;
                     schedule(&mut heap, now + hold.lasts, What::Release(slot));
                 } else {
                     completed += 1;
+                    // A reopen due at or after the horizon is never seen.
+                    let reopen = t.reopen.take().filter(|r| now + r.after < horizon);
+                    let mode = spec.and_then(|s| s.reopen.as_ref()).map(|r| r.clock);
                     if let (true, Some(tally), Some(spec)) =
                         (counted, tallies.get_mut(b.class), spec)
                     {
-                        if t.late || spec.due(start, t.arrival, now, spec.resolution, t.paused)? {
-                            tally.resolution.breached += 1;
+                        let due =
+                            t.late || spec.due(start, t.clock, now, spec.resolution, t.paused)?;
+                        if reopen.is_none() || mode == Some(ReopenMode::NewCycle) {
+                            // The cycle is over: counted now.
+                            if due {
+                                tally.resolution.breached += 1;
+                            } else {
+                                tally.resolution.met += 1;
+                            }
                         } else {
-                            tally.resolution.met += 1;
+                            // The same clock goes on after the reopen; a breach stays.
+                            t.late = due;
                         }
                     }
-                    observer.finished(t.ticket, b.class, now)?;
+                    observer.finished(t.ticket, b.class, now, reopen.is_some())?;
+                    if let Some(r) = reopen {
+                        t.service = r.work;
+                        t.resumed = true;
+                        let slot = keep(&mut held, &mut free, (b.class, t, now));
+                        schedule(&mut heap, now + r.after, What::Reopen(slot));
+                    }
                 }
             }
             What::Release(slot) => {
@@ -551,6 +609,36 @@ pub(crate) fn run<O: Observer>(
                     t.paused = t.paused.checked_add(paused).ok_or(Error::DateOverflow)?;
                 }
                 observer.released(t.ticket, class, now)?;
+                if let Some(queue) = queues.get_mut(class) {
+                    requeue(queue, t);
+                    queued += 1;
+                }
+            }
+            What::Reopen(slot) => {
+                let Some((class, mut t, resolved)) = held.get_mut(slot).and_then(Option::take)
+                else {
+                    continue;
+                };
+                free.push(slot);
+                reopened += 1;
+                if let Some(spec) = model.classes.get(class) {
+                    match spec.reopen.as_ref().map(|r| r.clock) {
+                        // A new cycle with the full target from now.
+                        Some(ReopenMode::NewCycle) => {
+                            t.clock = now;
+                            t.paused = 0;
+                            t.late = false;
+                        }
+                        // The time resolved is a pause: the deadline moves out by it.
+                        Some(ReopenMode::PauseWhileResolved) => {
+                            let paused = spec.business(start, resolved, now)?;
+                            t.paused = t.paused.checked_add(paused).ok_or(Error::DateOverflow)?;
+                        }
+                        // The time resolved counts as elapsed.
+                        _ => {}
+                    }
+                }
+                observer.reopened(t.ticket, class, now)?;
                 if let Some(queue) = queues.get_mut(class) {
                     requeue(queue, t);
                     queued += 1;
@@ -582,14 +670,14 @@ pub(crate) fn run<O: Observer>(
             if !w.resumed && spec.due(start, w.arrival, horizon, spec.response, 0)? {
                 tally.response.breached += 1;
             }
-            if w.late || spec.due(start, w.arrival, horizon, spec.resolution, w.paused)? {
+            if w.late || spec.due(start, w.clock, horizon, spec.resolution, w.paused)? {
                 tally.resolution.breached += 1;
             }
         }
     }
     for b in agents.iter().flatten().filter(|b| b.t.arrival >= warmup) {
         if let (Some(tally), Some(spec)) = (tallies.get_mut(b.class), model.classes.get(b.class)) {
-            if b.t.late || spec.due(start, b.t.arrival, horizon, spec.resolution, b.t.paused)? {
+            if b.t.late || spec.due(start, b.t.clock, horizon, spec.resolution, b.t.paused)? {
                 tally.resolution.breached += 1;
             }
         }
@@ -644,6 +732,7 @@ pub(crate) fn run<O: Observer>(
         in_service: u64::from(busy),
         queued,
         on_hold,
+        reopened,
     })
 }
 

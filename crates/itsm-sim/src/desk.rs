@@ -171,18 +171,30 @@ impl Observer for Desk<'_> {
         self.step(ticket, &[answer], t)
     }
 
-    fn finished(&mut self, ticket: u64, _: usize, t: f64) -> Result<(), Error> {
+    fn finished(&mut self, ticket: u64, _: usize, t: f64, reopens: bool) -> Result<(), Error> {
         let resolve = Command::Resolve {
             code: "solved".into(),
             notes: "simulated".into(),
         };
         self.step(ticket, &[resolve], t)?;
+        // A ticket to be reopened keeps its state machines (and is counted at the end).
+        if reopens {
+            return Ok(());
+        }
         if let Some(done) = self.open.remove(&ticket) {
             if let (true, Some(tally)) = (done.counted, self.tally.get_mut(done.class)) {
                 count(tally, &done.clocks);
             }
         }
         Ok(())
+    }
+
+    fn reopened(&mut self, ticket: u64, _: usize, t: f64) -> Result<(), Error> {
+        // The caller reopens it; the next agent to take it assigns it to themselves.
+        let reopen = Command::Reopen {
+            reason: "the caller reports the fault again".into(),
+        };
+        self.step(ticket, &[reopen], t)
     }
 
     fn end(&mut self, t: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error> {

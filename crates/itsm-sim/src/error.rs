@@ -59,6 +59,14 @@ pub enum Error {
         /// What is wrong, and what is allowed.
         reason: String,
     },
+    /// A reopen whose probability, delay, work or clock mode cannot be used.
+    #[error("priority {priority}: the reopen is refused: {reason}")]
+    BadReopen {
+        /// The class's priority.
+        priority: u8,
+        /// What is wrong, and what is allowed.
+        reason: String,
+    },
     /// An SLA target that is not in `(0, itsm_sla::MAX_TARGET]`.
     #[error(
         "priority {priority}: the {target} target {value} is refused; it must be positive and at most 200 years"

@@ -11,7 +11,8 @@
 //!   distribution (exponential, deterministic, lognormal or empirical, sampled by inverse
 //!   transform), response and resolution targets (around the clock or on a business
 //!   calendar), and optionally a [`Hold`] awaiting the caller part-way through the work
-//!   (the resolution clock paused meanwhile); [`Staffing`] constant, by hour, or as shifts on
+//!   (the resolution clock paused meanwhile) and a [`Reopen`] by the caller after the
+//!   resolution (a new clock cycle, or the same clock continued); [`Staffing`] constant, by hour, or as shifts on
 //!   itsm-calendar business calendars; a warm-up and a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
 //!   ticket in hand even when the shift ends; with [`Discipline::PreemptiveResume`] an urgent
@@ -89,7 +90,7 @@ mod time;
 pub use arrivals::{Arrivals, estimate_profiles, estimate_rates};
 pub use config::{
     ClassSpec, Config, Discipline, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
-    MAX_STAFFING_CHANGES, Model, Shift, Staffing,
+    MAX_STAFFING_CHANGES, Model, Reopen, Shift, Staffing,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};
@@ -100,6 +101,8 @@ pub use report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits
 pub use chrono;
 /// The calendar spec shifts and SLA targets are written in (itsm-calendar's own types), re-exported.
 pub use itsm_calendar::{CalendarSpec, Exception, Holiday, Segment, Week};
+/// What a resolution clock does at a [`Reopen`] (itsm-sla's own type), re-exported.
+pub use itsm_sla::ReopenMode;
 
 /// Runs `model` once with `seed` on `path`.
 ///

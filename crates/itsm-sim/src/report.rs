@@ -165,14 +165,17 @@ pub struct RunReport {
     pub backlog: Vec<BacklogPoint>,
     /// Tickets that arrived during the run.
     pub arrivals: u64,
-    /// Tickets resolved.
+    /// Resolutions: a ticket reopened and resolved again counts twice.
     pub completed: u64,
     /// Tickets in progress at the horizon.
     pub in_service: u64,
     /// Tickets waiting at the horizon.
     pub queued: u64,
-    /// Tickets on hold at the horizon. `arrivals = completed + in_service + queued +
-    /// on_hold`.
+    /// Tickets on hold at the horizon. `arrivals + reopened = completed + in_service +
+    /// queued + on_hold`.
     #[cfg_attr(feature = "serde", serde(default))]
     pub on_hold: u64,
+    /// Reopens during the run ([`Reopen`](crate::Reopen)).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub reopened: u64,
 }

@@ -1,5 +1,5 @@
 //! Properties over generated configurations: no panics, determinism, conservation
-//! (`arrivals = completed + in_service + queued + on_hold`), the two paths agree, and figures stay
+//! (`arrivals + reopened = completed + in_service + queued + on_hold`), the two paths agree, and figures stay
 //! in range.
 #![allow(
     clippy::unwrap_used,
@@ -11,8 +11,8 @@
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, Hold, Model, Segment,
-    ServiceTime, Staffing, Week, simulate,
+    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, Hold, Model, Reopen, ReopenMode,
+    Segment, ServiceTime, Staffing, Week, simulate,
 };
 use proptest::prelude::*;
 
@@ -71,6 +71,29 @@ fn hold() -> impl Strategy<Value = Option<Hold>> {
     ]
 }
 
+/// A reopen: none, or a share of tickets reopened a while after their resolution, under
+/// each of the SLA engine's reopen modes.
+fn reopen() -> impl Strategy<Value = Option<Reopen>> {
+    prop_oneof![
+        Just(None),
+        (
+            0.0f64..=1.0,
+            service(),
+            service(),
+            prop_oneof![
+                Just(ReopenMode::NewCycle),
+                Just(ReopenMode::Continue),
+                Just(ReopenMode::PauseWhileResolved)
+            ]
+        )
+            .prop_map(|(p, after, work, clock)| {
+                let mut reopen = Reopen::new(p, after, work);
+                reopen.clock = clock;
+                Some(reopen)
+            }),
+    ]
+}
+
 fn class() -> impl Strategy<Value = ClassSpec> {
     (
         1u8..=5,
@@ -80,8 +103,9 @@ fn class() -> impl Strategy<Value = ClassSpec> {
         1i64..3000,
         calendar(),
         hold(),
+        reopen(),
     )
-        .prop_map(|(p, arrivals, service, r, s, calendar, hold)| {
+        .prop_map(|(p, arrivals, service, r, s, calendar, hold, reopen)| {
             let mut class = ClassSpec::new(
                 p,
                 arrivals,
@@ -91,6 +115,7 @@ fn class() -> impl Strategy<Value = ClassSpec> {
             );
             class.calendar = calendar;
             class.hold = hold;
+            class.reopen = reopen;
             class
         })
 }
@@ -142,7 +167,8 @@ proptest! {
         prop_assert_eq!(&simulate(&model, seed, Engine::Fast).unwrap(), &fast);
         prop_assert_eq!(&simulate(&model, seed, Engine::Full).unwrap(), &full);
         for r in [&fast, &full] {
-            prop_assert_eq!(r.arrivals, r.completed + r.in_service + r.queued + r.on_hold);
+            prop_assert_eq!(r.arrivals + r.reopened, r.completed + r.in_service + r.queued + r.on_hold);
+            prop_assert!(r.reopened <= r.arrivals);
             prop_assert!(r.in_service <= u64::from(model.max_agents()));
             prop_assert!(r.utilisation >= 0.0 && r.utilisation <= 1.0 + 1e-9, "{}", r.utilisation);
             let counted: u64 = r.classes.iter().map(|c| c.arrivals).sum();
@@ -154,7 +180,8 @@ proptest! {
                 // Each picked-up ticket has its response measured; open ones may add breaches.
                 prop_assert!(c.response.met + c.response.breached >= c.waits.count);
                 prop_assert!(c.response.met + c.response.breached <= c.arrivals);
-                prop_assert!(c.resolution.met + c.resolution.breached <= c.arrivals);
+                // A new cycle per reopen: at most two measured per ticket.
+                prop_assert!(c.resolution.met + c.resolution.breached <= 2 * c.arrivals);
             }
             let w = r.waits;
             prop_assert!(w.p50 <= w.p90 && w.p90 <= w.p95 && w.p95 <= w.p99 && w.p99 <= w.max);
@@ -164,6 +191,7 @@ proptest! {
             prop_assert!(r.backlog.windows(2).all(|p| p[0].at < p[1].at));
         }
         prop_assert_eq!(fast.waits, full.waits);
+        prop_assert_eq!(fast.reopened, full.reopened);
         for (f, s) in fast.classes.iter().zip(&full.classes) {
             prop_assert_eq!(f.response, s.response);
             prop_assert_eq!(f.resolution, s.resolution);
@@ -205,10 +233,11 @@ proptest! {
         // class, FIFO and identical agents, each ticket starts no later (a coupling argument).
         let mut one = config;
         one.classes.truncate(1);
-        // (Without holds: a ticket back from hold joins the queue again, so with more agents
-        // more tickets can be back in the queue at the horizon.)
+        // (Without holds and reopens: a ticket back from hold or reopened joins the queue
+        // again, so with more agents more tickets can be back in the queue at the horizon.)
         if let Some(class) = one.classes.first_mut() {
             class.hold = None;
+            class.reopen = None;
         }
         one.warmup = Duration::zero();
         one.staffing = Staffing::Constant { agents: 2 };

@@ -4,10 +4,14 @@
 //!
 //! The arrival rates per priority are estimated from the UCI ServiceNow log when it is given
 //! (a path argument, or `ITSM_DATA`), else a built-in model is used. The log has no work
-//! times, so service times and SLA targets are stated assumptions (printed).
+//! times, so service times and SLA targets are stated assumptions (printed). With
+//! `--reopen`, callers reopen tickets: each priority's share of reopened incidents and the
+//! delays from resolution to reopen come from the log (a resolved row followed by an open
+//! one), or a built-in assumption without one; the rework is half the priority's median
+//! work, and each reopen starts a new resolution cycle (ServiceNow's task SLA).
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
 
@@ -19,9 +23,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use itsm_examples::uci::MappedState;
 use itsm_sim::{
-    Arrivals, Attainment, ClassSpec, Config, Engine, Model, RunReport, ServiceTime, Staffing,
-    estimate_profiles, estimate_rates, simulate,
+    Arrivals, Attainment, ClassSpec, Config, Engine, Model, Reopen, RunReport, ServiceTime,
+    Staffing, estimate_profiles, estimate_rates, simulate,
 };
 
 /// The assumptions per priority: (median work time in minutes, response target, resolution
@@ -37,11 +42,16 @@ const SIGMA: f64 = 0.8;
 /// The built-in arrival rates per hour (about the UCI log's mix, at a smaller desk's volume).
 const BUILT_IN: [(u8, f64); 4] = [(1, 0.05), (2, 0.15), (3, 2.2), (4, 0.1)];
 
+/// The built-in reopen assumption: the share of each priority's tickets reopened, and the
+/// mean delay from resolution to reopen (exponential).
+const BUILT_IN_REOPEN: (f64, Duration) = (0.02, Duration::days(1));
+
 struct Options {
     log: Option<PathBuf>,
     quick: bool,
     profile: bool,
     preemptive: bool,
+    reopen: bool,
     max_agents: Option<u32>,
     out: PathBuf,
 }
@@ -52,6 +62,7 @@ fn options() -> Result<Options, Box<dyn Error>> {
         quick: false,
         profile: false,
         preemptive: false,
+        reopen: false,
         max_agents: None,
         out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -64,18 +75,19 @@ fn options() -> Result<Options, Box<dyn Error>> {
             "--quick" => o.quick = true,
             "--profile" => o.profile = true,
             "--preemptive" => o.preemptive = true,
+            "--reopen" => o.reopen = true,
             "--max-agents" => {
                 o.max_agents = Some(args.next().ok_or("--max-agents needs a number")?.parse()?)
             }
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "-h" | "--help" => {
-                return Err("usage: staffing [--quick] [--profile] [--preemptive] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
+                return Err("usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
             }
             _ => o.log = Some(PathBuf::from(a)),
         }
     }
     if o.log.is_none() {
-        if let Some(root) = std::env::var_os("ITSM_DATA") {
+        if let Some(root) = std::env::var_os("ITSM_DATA").filter(|r| !r.is_empty()) {
             o.log = Some(PathBuf::from(root).join("uci-incident-event-log/incident_event_log.csv"));
         }
     }
@@ -85,18 +97,49 @@ fn options() -> Result<Options, Box<dyn Error>> {
 /// An arrival: its priority and when it was opened.
 type Arrival = (u8, DateTime<Utc>);
 
-/// The arrivals of the UCI log: each incident's first row.
-fn uci_arrivals(path: &std::path::Path) -> Result<Vec<Arrival>, Box<dyn Error>> {
+/// What the staffing model takes from a log: the arrivals, and per priority the incidents
+/// and those reopened, with the delay from resolution to each incident's first reopen.
+struct Observed {
+    arrivals: Vec<Arrival>,
+    reopens: BTreeMap<u8, (u64, Vec<Duration>)>,
+}
+
+/// The arrivals of the UCI log (each incident's first row) and its reopens (a resolved row
+/// followed by one in an open state: new, in progress or on hold).
+fn uci_log(path: &std::path::Path) -> Result<Observed, Box<dyn Error>> {
     let mapping = itsm_examples::uci::mapping()?;
     let file =
         std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let log = itsm_examples::uci::load(std::io::BufReader::with_capacity(1 << 20, file), &mapping)?;
-    Ok(log
-        .incidents
-        .iter()
-        .filter_map(|i| i.rows.first())
-        .map(|r| (r.priority, r.opened_at.unwrap_or(r.updated_at)))
-        .collect())
+    let mut observed = Observed {
+        arrivals: Vec::with_capacity(log.incidents.len()),
+        reopens: BTreeMap::new(),
+    };
+    for incident in &log.incidents {
+        let Some(first) = incident.rows.first() else {
+            continue;
+        };
+        observed
+            .arrivals
+            .push((first.priority, first.opened_at.unwrap_or(first.updated_at)));
+        let entry = observed.reopens.entry(first.priority).or_default();
+        entry.0 += 1;
+        let mut resolved: Option<DateTime<Utc>> = None;
+        for row in &incident.rows {
+            match (&row.state, resolved) {
+                (MappedState::Resolved, None) => resolved = Some(row.updated_at),
+                (MappedState::New | MappedState::InProgress | MappedState::OnHold(_), Some(at)) => {
+                    // Its first reopen only: the simulation reopens a ticket once.
+                    if row.updated_at > at {
+                        entry.1.push(row.updated_at - at);
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(observed)
 }
 
 fn fmt_wait(hours: f64) -> String {
@@ -119,9 +162,14 @@ fn add(a: &mut Attainment, b: Attainment) {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let o = options()?;
+    let mut reopens: BTreeMap<u8, (u64, Vec<Duration>)> = BTreeMap::new();
     let rates: BTreeMap<u8, Arrivals> = match &o.log {
         Some(path) => {
-            let seen = uci_arrivals(path)?;
+            let Observed {
+                arrivals: seen,
+                reopens: counted,
+            } = uci_log(path)?;
+            reopens = counted;
             let first = seen
                 .iter()
                 .map(|(_, t)| *t)
@@ -176,13 +224,17 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .collect()
         }
     };
+    // The delays to reopen, pooled over priorities (the urgent ones have one each).
+    let mut delays: Vec<Duration> = reopens.values().flat_map(|(_, d)| d.clone()).collect();
+    delays.sort();
     let mut classes = Vec::new();
+    let mut reopen_line: Vec<String> = Vec::new();
     for (p, arrivals) in &rates {
         let Some((_, median, response, resolution)) = ASSUMED.iter().find(|a| a.0 == *p) else {
             println!("priority {p}: no assumptions, left out");
             continue;
         };
-        classes.push(ClassSpec::new(
+        let mut class = ClassSpec::new(
             *p,
             arrivals.clone(),
             ServiceTime::Lognormal {
@@ -191,7 +243,32 @@ fn main() -> Result<(), Box<dyn Error>> {
             },
             *response,
             *resolution,
-        ));
+        );
+        if o.reopen {
+            // Half the priority's median work again, lognormal as the first.
+            let work = ServiceTime::Lognormal {
+                median: Duration::minutes(*median) / 2,
+                sigma: SIGMA,
+            };
+            let reopen = if delays.is_empty() {
+                let (share, after) = BUILT_IN_REOPEN;
+                Reopen::new(share, ServiceTime::exponential(after), work)
+            } else {
+                // From the log: the share reopened, and the delays seen, as they are.
+                let (incidents, seen) = reopens.get(p).map_or((0, 0), |(n, seen)| (*n, seen.len()));
+                let share = seen as f64 / incidents.max(1) as f64;
+                reopen_line.push(format!(
+                    "p{p} {:.2}% ({seen} of {incidents})",
+                    100.0 * share
+                ));
+                let after = ServiceTime::Empirical {
+                    samples: delays.clone(),
+                };
+                Reopen::new(share, after, work)
+            };
+            class.reopen = Some(reopen);
+        }
+        classes.push(class);
     }
     let line: Vec<String> = classes
         .iter()
@@ -213,6 +290,31 @@ fn main() -> Result<(), Box<dyn Error>> {
         "assumed (lognormal work, sigma {SIGMA}): {}",
         line.join("; ")
     );
+    if o.reopen {
+        let (share, after) = match delays.get(delays.len() / 2) {
+            Some(median) => (
+                reopen_line.join(", "),
+                format!(
+                    "after the log's delays (median {:.1} h of {})",
+                    median.num_minutes() as f64 / 60.0,
+                    delays.len()
+                ),
+            ),
+            None => (
+                format!(
+                    "{:.0}% of each priority (assumed)",
+                    100.0 * BUILT_IN_REOPEN.0
+                ),
+                format!(
+                    "after an exponential delay of mean {} (assumed)",
+                    itsm_core::duration::format(BUILT_IN_REOPEN.1)
+                ),
+            ),
+        };
+        println!(
+            "reopens: {share}; {after}; half the median work again, a new resolution cycle each"
+        );
+    }
 
     let (weeks, warmup_days, seeds) = if o.quick { (2, 2, 2u64) } else { (8, 7, 5) };
     let start = Utc

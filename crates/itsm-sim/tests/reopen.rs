@@ -1,0 +1,244 @@
+//! Reopens by the caller: exact timelines under each of the SLA engine's reopen modes, on
+//! both paths, and the checks of a reopen's configuration.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use itsm_sim::chrono::Duration;
+use itsm_sim::{Arrivals, Config, Engine, Error, Model, Reopen, ReopenMode, ServiceTime, simulate};
+
+fn hours(h: i64) -> ServiceTime {
+    ServiceTime::Deterministic {
+        value: Duration::hours(h),
+    }
+}
+
+/// No waiting (200 agents), an hour of work, every ticket resolved, reopened two hours
+/// later and resolved again after another hour: arrival 0, resolved at 1, reopened at 3,
+/// resolved again at 4 (hours), around the clock. A week from Monday, with no arrivals on
+/// Sunday, so that every ticket has done all that before the horizon.
+fn reopened_desk(clock: ReopenMode, resolution: Duration) -> Model {
+    let mut config = Config::mmc(2.0, 1.0, 200, Duration::days(7));
+    let mut rates = vec![2.0; 168];
+    rates[144..].fill(0.0);
+    config.classes[0].arrivals = Arrivals::Profile {
+        rates,
+        per: Duration::hours(1),
+    };
+    config.classes[0].service = hours(1);
+    config.classes[0].resolution = resolution;
+    let mut reopen = Reopen::new(1.0, hours(2), hours(1));
+    reopen.clock = clock;
+    config.classes[0].reopen = Some(reopen);
+    Model::new(config).unwrap()
+}
+
+/// Runs both paths, checks that they agree and that tickets are conserved, and returns the
+/// fast path's report.
+fn both(model: &Model, seed: u64) -> itsm_sim::RunReport {
+    let fast = simulate(model, seed, Engine::Fast).unwrap();
+    let full = simulate(model, seed, Engine::Full).unwrap();
+    for r in [&fast, &full] {
+        assert_eq!(
+            r.arrivals + r.reopened,
+            r.completed + r.in_service + r.queued + r.on_hold
+        );
+    }
+    assert_eq!(fast.waits, full.waits);
+    assert_eq!(fast.reopened, full.reopened);
+    assert_eq!(fast.classes[0].response, full.classes[0].response);
+    assert_eq!(fast.classes[0].resolution, full.classes[0].resolution);
+    fast
+}
+
+#[test]
+fn a_new_cycle_measures_each_resolution_against_the_full_target() {
+    // Two cycles of one hour each: a one-hour target is reached exactly at each resolution
+    // (breached, by the SLA engine's rule), a two-hour one met by both.
+    for (target, met) in [(Duration::hours(2), true), (Duration::hours(1), false)] {
+        let r = both(&reopened_desk(ReopenMode::NewCycle, target), 3);
+        let c = &r.classes[0];
+        assert!(r.arrivals > 200, "{}", r.arrivals);
+        assert_eq!(r.reopened, r.arrivals);
+        assert_eq!(r.completed, 2 * r.arrivals);
+        // Every resolution is a cycle measured (no warm-up here).
+        assert_eq!(c.resolution.met + c.resolution.breached, r.completed);
+        if met {
+            assert_eq!(c.resolution.breached, 0, "{:?}", c.resolution);
+        } else {
+            assert_eq!(c.resolution.met, 0, "{:?}", c.resolution);
+        }
+        // The reopened work neither waits again nor answers again.
+        assert_eq!(c.waits.count, r.arrivals);
+        assert_eq!(c.response.met + c.response.breached, r.arrivals);
+    }
+}
+
+#[test]
+fn a_continued_clock_counts_the_time_resolved_as_elapsed() {
+    // One clock from arrival to the second resolution: four hours elapsed. Reached exactly
+    // by a four-hour target, met by a five-hour one; once per ticket.
+    for (target, met) in [(Duration::hours(5), true), (Duration::hours(4), false)] {
+        let r = both(&reopened_desk(ReopenMode::Continue, target), 5);
+        let c = &r.classes[0];
+        assert!(r.arrivals > 200, "{}", r.arrivals);
+        assert_eq!((r.reopened, r.completed), (r.arrivals, 2 * r.arrivals));
+        // Once per ticket.
+        assert_eq!(c.resolution.met + c.resolution.breached, r.arrivals);
+        if met {
+            assert_eq!(c.resolution.breached, 0, "{:?}", c.resolution);
+        } else {
+            assert_eq!(c.resolution.met, 0, "{:?}", c.resolution);
+        }
+    }
+}
+
+#[test]
+fn a_clock_paused_while_resolved_counts_only_the_work() {
+    // Four hours from arrival to the second resolution, two of them resolved: two count.
+    for (target, met) in [(Duration::hours(3), true), (Duration::hours(2), false)] {
+        let r = both(&reopened_desk(ReopenMode::PauseWhileResolved, target), 7);
+        let c = &r.classes[0];
+        assert!(r.arrivals > 200, "{}", r.arrivals);
+        assert_eq!((r.reopened, r.completed), (r.arrivals, 2 * r.arrivals));
+        // Once per ticket.
+        assert_eq!(c.resolution.met + c.resolution.breached, r.arrivals);
+        if met {
+            assert_eq!(c.resolution.breached, 0, "{:?}", c.resolution);
+        } else {
+            assert_eq!(c.resolution.met, 0, "{:?}", c.resolution);
+        }
+    }
+}
+
+#[test]
+fn a_breach_before_the_reopen_stays_under_a_continued_or_paused_clock() {
+    // A 30-minute target: breached at the first resolution (an hour), whatever follows.
+    for clock in [ReopenMode::Continue, ReopenMode::PauseWhileResolved] {
+        let r = both(&reopened_desk(clock, Duration::minutes(30)), 9);
+        assert_eq!(r.classes[0].resolution.met, 0, "{clock:?}");
+        assert_eq!(r.classes[0].resolution.breached, r.arrivals, "{clock:?}");
+    }
+}
+
+#[test]
+fn a_reopen_due_after_the_horizon_is_never_seen() {
+    // Reopened a year later, beyond the ten days simulated: every resolution stands, and
+    // under a continued clock each ticket is measured once, at its resolution.
+    let mut config = Config::mmc(2.0, 1.0, 200, Duration::days(10));
+    config.classes[0].service = hours(1);
+    config.classes[0].resolution = Duration::hours(2);
+    let mut reopen = Reopen::new(
+        1.0,
+        ServiceTime::Deterministic {
+            value: Duration::days(365),
+        },
+        hours(1),
+    );
+    reopen.clock = ReopenMode::Continue;
+    config.classes[0].reopen = Some(reopen);
+    let r = both(&Model::new(config).unwrap(), 11);
+    assert_eq!(r.reopened, 0);
+    let c = &r.classes[0];
+    assert_eq!(c.resolution.met, r.completed);
+    assert!(r.completed > 400);
+}
+
+#[test]
+fn reopens_add_their_work_to_the_load() {
+    // Two an hour, an hour's work each, four agents: half busy. Half of the tickets come
+    // back about eight hours after their resolution for another hour: three agents' worth
+    // of work, three quarters busy (the same arrivals: common random numbers).
+    let mut config = Config::mmc(2.0, 1.0, 4, Duration::days(200));
+    config.warmup = Duration::days(2);
+    let plain = simulate(&Model::new(config.clone()).unwrap(), 1, Engine::Fast).unwrap();
+    config.classes[0].reopen = Some(Reopen::new(
+        0.5,
+        ServiceTime::exponential(Duration::hours(8)),
+        ServiceTime::exponential(Duration::hours(1)),
+    ));
+    let model = Model::new(config).unwrap();
+    assert!((model.offered_load() - 3.0).abs() < 1e-9);
+    let r = both(&model, 1);
+    assert_eq!(r.arrivals, plain.arrivals);
+    let share = r.reopened as f64 / r.arrivals as f64;
+    assert!((share - 0.5).abs() < 0.02, "{share}");
+    assert!(
+        (plain.utilisation - 0.5).abs() < 0.02,
+        "{}",
+        plain.utilisation
+    );
+    assert!((r.utilisation - 0.75).abs() < 0.02, "{}", r.utilisation);
+    assert!(r.waits.mean > plain.waits.mean);
+}
+
+#[test]
+fn a_reopen_is_checked() {
+    let mut config = Config::mmc(2.0, 1.0, 3, Duration::days(2));
+    config.classes[0].reopen = Some(Reopen::new(-0.1, hours(1), hours(1)));
+    let err = Model::new(config.clone()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "priority 3: the reopen is refused: the probability -0.1 must be a number from 0 to 1"
+    );
+    config.classes[0].reopen = Some(Reopen::new(
+        0.5,
+        ServiceTime::exponential(Duration::zero()),
+        hours(1),
+    ));
+    let err = Model::new(config.clone()).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "priority 3: the reopen is refused: its delay (after): the mean PT0S must be positive"
+        ),
+        "{err}"
+    );
+    config.classes[0].reopen = Some(Reopen::new(
+        0.5,
+        hours(1),
+        ServiceTime::Empirical { samples: vec![] },
+    ));
+    assert!(matches!(
+        Model::new(config.clone()),
+        Err(Error::BadReopen { priority: 3, reason }) if reason.starts_with("its work: ")
+    ));
+    // A paused clock moves the deadline by up to the horizon: 200 years of target and 100
+    // of horizon would pass the 292 years both paths count in nanoseconds.
+    let mut long = Config::mmc(0.0002, 1.0, 1, Duration::days(100 * 366));
+    long.sample_every = Duration::days(365);
+    long.classes[0].resolution = Duration::days(200 * 366);
+    let mut reopen = Reopen::new(1.0, hours(1), hours(1));
+    reopen.clock = ReopenMode::PauseWhileResolved;
+    long.classes[0].reopen = Some(reopen);
+    assert!(matches!(
+        Model::new(long.clone()),
+        Err(Error::BadReopen { reason, .. }) if reason.contains("over 292 years")
+    ));
+    // A continued clock does not move it.
+    long.classes[0].reopen.as_mut().unwrap().clock = ReopenMode::Continue;
+    assert!(Model::new(long).is_ok());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn a_reopen_reads_from_json() {
+    let json = r#"{"probability": 0.1, "after": {"exponential": {"mean": "P1D"}},
+        "work": {"exponential": {"mean": "PT30M"}}}"#;
+    let reopen: Reopen = serde_json::from_str(json).unwrap();
+    assert_eq!(reopen.clock, ReopenMode::NewCycle);
+    assert_eq!(reopen.after, ServiceTime::exponential(Duration::days(1)));
+    let continued: Reopen =
+        serde_json::from_str(&json.replace("}}}", "}}, \"clock\": \"pause_while_resolved\"}"))
+            .unwrap();
+    assert_eq!(continued.clock, ReopenMode::PauseWhileResolved);
+    assert!(
+        serde_json::from_str::<Reopen>(&json.replace("}}}", "}}, \"clock\": \"restart\"}"))
+            .is_err()
+    );
+    assert!(
+        serde_json::from_str::<Reopen>(&json.replace("}}}", "}}, \"delay\": \"P1D\"}")).is_err()
+    );
+}
