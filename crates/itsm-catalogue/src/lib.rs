@@ -107,7 +107,7 @@ pub use service::{
     ServiceCommand, ServiceEvent, ServiceStage, ServiceState, decide_service, evolve_service,
     service_lifecycle,
 };
-pub use variable::{Condition, MAX_CONDITION_DEPTH, Rule, Value, Variable, VariableKind};
+pub use variable::{Bound, Condition, MAX_CONDITION_DEPTH, Rule, Value, Variable, VariableKind};
 
 /// The date and time crate of this API, re-exported so that a host needs no second
 /// dependency to build instants.

@@ -89,8 +89,71 @@ impl VariableKind {
     }
 }
 
+/// The bound of a [`Rule::Min`] or [`Rule::Max`]: a whole number or a decimal. In JSON a
+/// plain number (`8`, `0.5`); in Rust `8.into()` or a [`Decimal`]'s `into()`. Compared
+/// exactly with numbers and decimals alike (a number variable with `min` 0.5 takes 1 and
+/// up).
+///
+/// ```
+/// use itsm_catalogue::{Bound, Decimal};
+///
+/// let half: Bound = "0.5".parse::<Decimal>()?.into();
+/// assert_eq!(half.to_string(), "0.5");
+/// assert_eq!(Bound::from(8).to_string(), "8");
+/// # Ok::<(), itsm_catalogue::DecimalError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Bound {
+    /// A whole number (any `i64`).
+    Whole(i64),
+    /// A decimal, exact (at most 15 digits).
+    Decimal(Decimal),
+}
+
+impl From<i64> for Bound {
+    fn from(n: i64) -> Self {
+        Bound::Whole(n)
+    }
+}
+
+impl From<Decimal> for Bound {
+    fn from(d: Decimal) -> Self {
+        Bound::Decimal(d)
+    }
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::Whole(n) => write!(f, "{n}"),
+            Bound::Decimal(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl Bound {
+    /// How the whole number `v` compares with the bound.
+    fn against_whole(self, v: i64) -> std::cmp::Ordering {
+        match self {
+            Bound::Whole(m) => v.cmp(&m),
+            Bound::Decimal(m) => m.cmp_whole(v).reverse(),
+        }
+    }
+
+    /// How the decimal `v` compares with the bound.
+    fn against_decimal(self, v: &Decimal) -> std::cmp::Ordering {
+        match self {
+            Bound::Whole(m) => v.cmp_whole(m),
+            Bound::Decimal(m) => v.cmp(&m),
+        }
+    }
+}
+
 /// A validation rule on a variable's value. In JSON an object with one key:
-/// `{"max_length": 200}`, `{"min": 8}`, `{"not_before": "2026-01-01"}`.
+/// `{"max_length": 200}`, `{"min": 8}`, `{"min": 0.5}`, `{"not_before": "2026-01-01"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -100,10 +163,10 @@ pub enum Rule {
     MinLength(usize),
     /// Text: at most this many characters.
     MaxLength(usize),
-    /// Number or decimal: at least this.
-    Min(i64),
-    /// Number or decimal: at most this.
-    Max(i64),
+    /// Number or decimal: at least this (whole or decimal).
+    Min(Bound),
+    /// Number or decimal: at most this (whole or decimal).
+    Max(Bound),
     /// Multi-choice: at least this many options.
     MinItems(usize),
     /// Multi-choice: at most this many options.
@@ -157,12 +220,16 @@ impl Rule {
                 "{} characters; at most {n} allowed",
                 t.chars().count()
             )),
-            (Rule::Min(m), Typed::Number(v)) if v < m => Some(format!("{v} is less than {m}")),
-            (Rule::Max(m), Typed::Number(v)) if v > m => Some(format!("{v} is more than {m}")),
-            (Rule::Min(m), Typed::Decimal(v)) if v.cmp_whole(*m).is_lt() => {
+            (Rule::Min(m), Typed::Number(v)) if m.against_whole(*v).is_lt() => {
                 Some(format!("{v} is less than {m}"))
             }
-            (Rule::Max(m), Typed::Decimal(v)) if v.cmp_whole(*m).is_gt() => {
+            (Rule::Max(m), Typed::Number(v)) if m.against_whole(*v).is_gt() => {
+                Some(format!("{v} is more than {m}"))
+            }
+            (Rule::Min(m), Typed::Decimal(v)) if m.against_decimal(v).is_lt() => {
+                Some(format!("{v} is less than {m}"))
+            }
+            (Rule::Max(m), Typed::Decimal(v)) if m.against_decimal(v).is_gt() => {
                 Some(format!("{v} is more than {m}"))
             }
             (Rule::MinItems(n), Typed::List(l)) if l.len() < *n => {

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use itsm_catalogue::{
-    Catalogue, CatalogueSpec, Condition, Decimal, Error, ItemSpec, Rule, TaskSpec, Value, Variable,
-    VariableKind,
+    Bound, Catalogue, CatalogueSpec, Condition, Decimal, Error, ItemSpec, Rule, TaskSpec, Value,
+    Variable, VariableKind,
 };
 
 fn d(text: &str) -> Value {
@@ -19,7 +19,7 @@ fn catalogue() -> Catalogue {
     let mut item = ItemSpec::new("cloud_budget", TaskSpec::new("set_up", "Set up"));
     let mut budget = Variable::new("budget", VariableKind::Decimal(2));
     budget.required = true;
-    budget.rules = vec![Rule::Min(0), Rule::Max(5000)];
+    budget.rules = vec![Rule::Min(0.into()), Rule::Max(5000.into())];
     let quota = Variable::new("quota_tb", VariableKind::Decimal(1));
     let mut why = Variable::new("why", VariableKind::Text);
     why.required = true;
@@ -133,4 +133,94 @@ fn json_numbers_read_as_whole_numbers_or_exact_decimals() {
     assert_eq!(serde_json::from_str::<Value>("5000.0").unwrap(), v);
     let kind: VariableKind = serde_json::from_str(r#"{"decimal": 2}"#).unwrap();
     assert_eq!(kind, VariableKind::Decimal(2));
+}
+
+/// One item with a variable of `kind` bounded by `min` and `max`; the errors `value` gets.
+fn bounded(kind: VariableKind, min: Bound, max: Bound, value: Value) -> Vec<String> {
+    let mut item = ItemSpec::new("i", TaskSpec::new("t", "T"));
+    let mut v = Variable::new("v", kind);
+    v.rules = vec![Rule::Min(min), Rule::Max(max)];
+    item.variables = vec![v];
+    let answers = BTreeMap::from([("v".to_owned(), value)]);
+    match Catalogue::new(CatalogueSpec::new([item]))
+        .unwrap()
+        .validate("i", &answers)
+    {
+        Ok(_) => Vec::new(),
+        Err(Error::InvalidOrder { errors }) => errors.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+#[test]
+fn decimal_bounds_are_exact_for_decimals_and_numbers() {
+    let dec = |t: &str| Bound::from(t.parse::<Decimal>().unwrap());
+    // A dose of 0.5 to 2.25 units, two places: the bounds themselves pass, a hundredth past
+    // either fails.
+    let kind = || VariableKind::Decimal(2);
+    for ok in ["0.5", "0.50", "2.25", "1"] {
+        assert_eq!(
+            bounded(kind(), dec("0.5"), dec("2.25"), d(ok)),
+            Vec::<String>::new(),
+            "{ok}"
+        );
+    }
+    assert_eq!(
+        bounded(kind(), dec("0.5"), dec("2.25"), d("0.49")),
+        ["line 0, field `v` (min): 0.49 is less than 0.5"]
+    );
+    assert_eq!(
+        bounded(kind(), dec("0.5"), dec("2.25"), d("2.26")),
+        ["line 0, field `v` (max): 2.26 is more than 2.25"]
+    );
+    // A whole answer to a decimal variable, against decimal bounds.
+    assert_eq!(
+        bounded(kind(), dec("0.5"), dec("2.25"), Value::Number(3)),
+        ["line 0, field `v` (max): 3 is more than 2.25"]
+    );
+    // A number variable with decimal bounds: 0.5 to 2.5 takes 1 and 2.
+    let n = || VariableKind::Number;
+    assert!(bounded(n(), dec("0.5"), dec("2.5"), Value::Number(1)).is_empty());
+    assert!(bounded(n(), dec("0.5"), dec("2.5"), Value::Number(2)).is_empty());
+    assert_eq!(
+        bounded(n(), dec("0.5"), dec("2.5"), Value::Number(0)),
+        ["line 0, field `v` (min): 0 is less than 0.5"]
+    );
+    assert_eq!(
+        bounded(n(), dec("0.5"), dec("2.5"), Value::Number(3)),
+        ["line 0, field `v` (max): 3 is more than 2.5"]
+    );
+    // Whole bounds over the whole i64 range, as before.
+    assert!(
+        bounded(
+            n(),
+            i64::MIN.into(),
+            i64::MAX.into(),
+            Value::Number(i64::MAX)
+        )
+        .is_empty()
+    );
+    assert!(bounded(kind(), i64::MIN.into(), 0.into(), d("-0.01")).is_empty());
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn bounds_read_from_json_numbers_whole_or_decimal() {
+    let rule: Rule = serde_json::from_str(r#"{"min": 8}"#).unwrap();
+    assert_eq!(rule, Rule::Min(Bound::Whole(8)));
+    assert_eq!(serde_json::to_string(&rule).unwrap(), r#"{"min":8}"#);
+    let rule: Rule = serde_json::from_str(r#"{"max": 0.5}"#).unwrap();
+    assert_eq!(rule, Rule::Max("0.5".parse::<Decimal>().unwrap().into()));
+    assert_eq!(serde_json::to_string(&rule).unwrap(), r#"{"max":0.5}"#);
+    // Whole bounds past a decimal's 15 digits still read, as whole numbers.
+    let rule: Rule = serde_json::from_str(r#"{"min": -9223372036854775808}"#).unwrap();
+    assert_eq!(rule, Rule::Min(Bound::Whole(i64::MIN)));
+    // A fraction past 15 digits, text or a boolean is no bound.
+    for bad in [
+        r#"{"min": 0.12345678901234567}"#,
+        r#"{"min": "1"}"#,
+        r#"{"min": true}"#,
+    ] {
+        assert!(serde_json::from_str::<Rule>(bad).is_err(), "{bad}");
+    }
 }

@@ -51,7 +51,7 @@ fn catalogue() -> Catalogue {
     model.required = true;
     model.default = Some(text("13in"));
     let mut ram = Variable::new("ram", VariableKind::Number);
-    ram.rules = vec![Rule::Min(8), Rule::Max(64)];
+    ram.rules = vec![Rule::Min(8.into()), Rule::Max(64.into())];
     let mut why = Variable::new("why", VariableKind::Text);
     why.required = true;
     why.rules = vec![Rule::MinLength(10)];
