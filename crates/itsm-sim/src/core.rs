@@ -1,5 +1,6 @@
 //! The event loop: a binary heap of timed events (one pending arrival per class, one
-//! departure per busy agent), the staffing steps and backlog samples merged in order, a FIFO
+//! departure per busy agent, one release per ticket on hold, one reopen per resolved ticket
+//! its caller will reopen), the staffing steps and backlog samples merged in order, a FIFO
 //! queue per priority served most urgent first. The full path observes it through
 //! [`Observer`]; the fast path's observer does nothing and compiles away.
 
@@ -21,7 +22,8 @@ use itsm_sla::ReopenMode;
 pub(crate) trait Observer {
     fn arrived(&mut self, ticket: u64, class: usize, counted: bool, t: f64) -> Result<(), Error>;
     fn started(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
-    /// A pre-empted ticket is taken up again, by `agent` (its work had started before).
+    /// A ticket whose work started before (pre-empted, back from hold, or reopened) is
+    /// taken up again, by `agent`.
     fn resumed(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
     /// The agent puts the ticket on hold awaiting its caller.
     fn held(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
@@ -135,7 +137,8 @@ struct Ticket {
     clock: f64,
     /// The work left, in hours.
     service: f64,
-    /// Whether its work started before (it was pre-empted or held): its wait and response
+    /// Whether its work started before (it was pre-empted, held or reopened): its wait and
+    /// response
     /// are measured already.
     resumed: bool,
     /// Its hold, while still to come.
@@ -182,7 +185,8 @@ fn keep(held: &mut Vec<Option<Held>>, free: &mut Vec<usize>, entry: Held) -> usi
     }
 }
 
-/// Puts a ticket whose work started before (interrupted, or back from hold) back in its
+/// Puts a ticket whose work started before (interrupted, back from hold, or reopened) back
+/// in its
 /// class's queue in arrival order: near the front, since the queue is served oldest first.
 fn requeue(queue: &mut VecDeque<Ticket>, t: Ticket) {
     let at = queue.partition_point(|w| w.arrival <= t.arrival);
@@ -258,7 +262,7 @@ pub(crate) fn run<O: Observer>(
     // only: the last is the one to interrupt.
     let mut order: BTreeSet<(usize, u64, u32)> = BTreeSet::new();
     // Departures of interrupted work still in the heap: swept once they are half of it, so
-    // the heap stays within classes + agents + tickets on hold, twice over.
+    // the heap stays within classes + agents + tickets on hold or to be reopened, twice over.
     let mut stale = 0usize;
     // How many tickets of each class are in service (kept under pre-emptive priority).
     let mut serving: Vec<u32> = vec![0; k];
@@ -501,7 +505,8 @@ pub(crate) fn run<O: Observer>(
                     }
                 }
                 let service = spec.service.sample(srng);
-                // Three draws per ticket whatever they decide, so the stream stays in step.
+                // The same draws per ticket whatever they decide (whether, where, how long),
+                // so the stream stays in step.
                 let hold = spec.hold.as_ref().and_then(|(probability, duration)| {
                     let (whether, when) = (hrng.random::<f64>(), hrng.random::<f64>());
                     let lasts = duration.sample(hrng);
@@ -510,7 +515,7 @@ pub(crate) fn run<O: Observer>(
                         lasts,
                     })
                 });
-                // Likewise three for a reopen.
+                // Likewise for a reopen (whether, after how long, how much work).
                 let reopen = spec.reopen.as_ref().and_then(|r| {
                     let whether = rrng.random::<f64>();
                     let (after, work) = (r.after.sample(rrng), r.work.sample(rrng));

@@ -177,7 +177,8 @@ impl Observer for Desk<'_> {
             notes: "simulated".into(),
         };
         self.step(ticket, &[resolve], t)?;
-        // A ticket to be reopened keeps its state machines (and is counted at the end).
+        // A ticket to be reopened keeps its state machines: it is counted at its final
+        // resolution, or at the horizon if still open then.
         if reopens {
             return Ok(());
         }
