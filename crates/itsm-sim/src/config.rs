@@ -655,15 +655,8 @@ impl Model {
                             )));
                         }
                         // A hold moves the resolution deadline out by at most the horizon
-                        // (a release after it is never seen): the target and that must
-                        // stay within the nanoseconds both paths count in (292 years).
-                        let fits = spec
-                            .resolution
-                            .num_nanoseconds()
-                            .zip(config.horizon.num_nanoseconds())
-                            .and_then(|(a, b)| a.checked_add(b))
-                            .is_some();
-                        if !fits {
+                        // (a release after it is never seen).
+                        if !pause_fits(spec, &config) {
                             return Err(bad(format!(
                                 "the resolution target {} plus the horizon {} is over 292 years, the longest deadline a hold's pause may move to; shorten either",
                                 fmt(spec.resolution),
@@ -775,6 +768,16 @@ impl Model {
     }
 }
 
+/// Whether the class's resolution target plus the horizon (the most a pause can move its
+/// deadline by) stays within the nanoseconds both paths count in (292 years).
+fn pause_fits(spec: &ClassSpec, config: &Config) -> bool {
+    spec.resolution
+        .num_nanoseconds()
+        .zip(config.horizon.num_nanoseconds())
+        .and_then(|(a, b)| a.checked_add(b))
+        .is_some()
+}
+
 /// Checks and compiles a class's reopens.
 fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens, Error> {
     use itsm_sla::ReopenMode;
@@ -793,14 +796,8 @@ fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens
         ReopenMode::NewCycle | ReopenMode::Continue => {}
         ReopenMode::PauseWhileResolved => {
             // The time resolved moves the deadline out by at most the horizon, as a hold
-            // does: the target and that must stay within 292 years of nanoseconds.
-            let fits = spec
-                .resolution
-                .num_nanoseconds()
-                .zip(config.horizon.num_nanoseconds())
-                .and_then(|(a, b)| a.checked_add(b))
-                .is_some();
-            if !fits {
+            // does.
+            if !pause_fits(spec, config) {
                 return Err(bad(format!(
                     "the resolution target {} plus the horizon {} is over 292 years, the longest deadline the time resolved may move to; shorten either",
                     itsm_core::duration::format(spec.resolution),
