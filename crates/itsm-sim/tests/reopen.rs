@@ -1,5 +1,6 @@
 //! Reopens by the caller: exact timelines under each of the SLA engine's reopen modes, on
-//! both paths, and the checks of a reopen's configuration.
+//! both paths, the horizon's edge, and the checks of a reopen's configuration; and where in
+//! the work a hold comes (found missing by a mutation run over the arrival's draws).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -238,4 +239,45 @@ fn a_reopen_reads_from_json() {
     assert!(
         serde_json::from_str::<Reopen>(&json.replace("}}}", "}}, \"delay\": \"P1D\"}")).is_err()
     );
+}
+
+#[test]
+fn a_reopen_due_exactly_at_the_horizon_is_not_seen() {
+    // One agent on duty from 22:00 to 24:00 only, an hour's work each: the first two
+    // tickets (of about 22 waiting) are resolved at exactly 23:00 and 24:00. Reopened six
+    // hours later, with the horizon at 30:00: the first reopen (29:00) is seen, the second
+    // (30:00, the horizon's own instant) is not, so its resolution stands and is measured
+    // (a continued clock measures a reopened ticket only at its final resolution).
+    let mut agents = vec![0u32; 24];
+    agents[22..].fill(1);
+    let mut config = Config::mmc(1.0, 1.0, 1, Duration::hours(30));
+    config.staffing = itsm_sim::Staffing::Hourly { agents };
+    config.classes[0].service = hours(1);
+    config.classes[0].resolution = Duration::hours(1000);
+    let mut reopen = Reopen::new(1.0, hours(6), hours(1));
+    reopen.clock = ReopenMode::Continue;
+    config.classes[0].reopen = Some(reopen);
+    let r = both(&Model::new(config).unwrap(), 2);
+    assert!(r.arrivals > 10, "{}", r.arrivals);
+    assert_eq!((r.completed, r.reopened), (2, 1));
+    assert_eq!(r.classes[0].resolution.met, 1);
+    assert_eq!(r.classes[0].resolution.breached, 0);
+}
+
+#[test]
+fn a_hold_comes_part_way_through_the_work() {
+    // Every ticket stops for its caller at a point of its hour of work drawn uniformly, and
+    // the caller answers only after the horizon: the agent works half an hour per ticket on
+    // average, not the whole hour. Half a ticket an hour on one agent: a quarter busy.
+    let mut config = Config::mmc(0.5, 1.0, 1, Duration::days(200));
+    config.classes[0].service = hours(1);
+    config.classes[0].hold = Some(itsm_sim::Hold::new(
+        1.0,
+        ServiceTime::Deterministic {
+            value: Duration::days(365 * 10),
+        },
+    ));
+    let r = simulate(&Model::new(config).unwrap(), 3, Engine::Fast).unwrap();
+    assert!((r.utilisation - 0.25).abs() < 0.02, "{}", r.utilisation);
+    assert_eq!(r.completed, 0);
 }
