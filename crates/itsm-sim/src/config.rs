@@ -518,7 +518,8 @@ impl Model {
     /// [`Error::DuplicatePriority`], [`Error::BadRate`], [`Error::BadServiceTime`],
     /// [`Error::BadTarget`], [`Error::BadHorizon`], [`Error::BadWarmup`],
     /// [`Error::BadSampleInterval`], [`Error::HourlyLength`], [`Error::NoAgents`],
-    /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::SlaCalendar`], [`Error::TooManyStaffingChanges`],
+    /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::SlaCalendar`], [`Error::BadHold`],
+    /// [`Error::BadReopen`], [`Error::TooManyStaffingChanges`],
     /// [`Error::TooManyArrivals`], [`Error::DateOverflow`].
     pub fn new(config: Config) -> Result<Model, Error> {
         let fmt = itsm_core::duration::format;
