@@ -134,10 +134,8 @@ pub fn to_xes(log: &EventLog, case_type: &ObjectType) -> String {
     out
 }
 
-/// The value an XES attribute element spells, or why not. `Ok(None)` for what the log
-/// cannot carry: `list` and `container`, and a `float` `NaN` (a missing value).
 /// The value of attribute element `tag`, or why it is left out (a missing or infinite
-/// float; a type XES does not define).
+/// float; a type XES does not define); an error for a value its type cannot spell.
 fn typed_value(
     tag: &str,
     value: &str,

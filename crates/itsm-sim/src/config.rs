@@ -642,36 +642,7 @@ impl Model {
                 calendar,
                 hold: match &spec.hold {
                     None => None,
-                    Some(hold) => {
-                        let bad = |reason: String| Error::BadHold {
-                            priority: p,
-                            reason,
-                        };
-                        if !(hold.probability.is_finite()
-                            && (0.0..=1.0).contains(&hold.probability))
-                        {
-                            return Err(bad(format!(
-                                "the probability {} must be a number from 0 to 1",
-                                hold.probability
-                            )));
-                        }
-                        // A hold moves the resolution deadline out by at most the horizon
-                        // (a release after it is never seen).
-                        if !pause_fits(spec, &config) {
-                            return Err(bad(format!(
-                                "the resolution target {} plus the horizon {} is over 292 years, the longest deadline a hold's pause may move to; shorten either",
-                                fmt(spec.resolution),
-                                fmt(config.horizon)
-                            )));
-                        }
-                        let duration = hold.duration.compile(p).map_err(|e| match e {
-                            Error::BadServiceTime { reason, .. } => {
-                                bad(format!("its duration: {reason}"))
-                            }
-                            other => other,
-                        })?;
-                        Some((hold.probability, duration))
-                    }
+                    Some(hold) => Some(holds(hold, spec, &config)?),
                 },
                 reopen: match &spec.reopen {
                     None => None,
@@ -769,14 +740,63 @@ impl Model {
     }
 }
 
-/// Whether the class's resolution target plus the horizon (the most a pause can move its
-/// deadline by) stays within the nanoseconds both paths count in (292 years).
-fn pause_fits(spec: &ClassSpec, config: &Config) -> bool {
-    spec.resolution
+/// Why `probability` is not a share from 0 to 1, if it is not.
+fn share(probability: f64) -> Result<(), String> {
+    if probability.is_finite() && (0.0..=1.0).contains(&probability) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the probability {probability} must be a number from 0 to 1"
+        ))
+    }
+}
+
+/// Why the class's resolution target plus the horizon (the most a pause, `what`, can move
+/// its deadline by) does not stay within the nanoseconds both paths count in (292 years),
+/// if it does not.
+fn pause_fits(spec: &ClassSpec, config: &Config, what: &str) -> Result<(), String> {
+    let fits = spec
+        .resolution
         .num_nanoseconds()
         .zip(config.horizon.num_nanoseconds())
         .and_then(|(a, b)| a.checked_add(b))
-        .is_some()
+        .is_some();
+    if fits {
+        return Ok(());
+    }
+    Err(format!(
+        "the resolution target {} plus the horizon {} is over 292 years, the longest deadline {what} may move to; shorten either",
+        itsm_core::duration::format(spec.resolution),
+        itsm_core::duration::format(config.horizon)
+    ))
+}
+
+/// `time`, a part of a hold or reopen named `what`, compiled for priority `p`; its fault
+/// becomes the part's (`bad`).
+fn part(
+    time: &ServiceTime,
+    p: u8,
+    what: &str,
+    bad: impl Fn(String) -> Error,
+) -> Result<Sampler, Error> {
+    time.compile(p).map_err(|e| match e {
+        Error::BadServiceTime { reason, .. } => bad(format!("its {what}: {reason}")),
+        other => other,
+    })
+}
+
+/// Checks and compiles a class's hold: its share and duration.
+fn holds(hold: &Hold, spec: &ClassSpec, config: &Config) -> Result<(f64, Sampler), Error> {
+    let p = spec.priority;
+    let bad = |reason: String| Error::BadHold {
+        priority: p,
+        reason,
+    };
+    share(hold.probability).map_err(bad)?;
+    // A hold moves the resolution deadline out by at most the horizon (a release after
+    // it is never seen).
+    pause_fits(spec, config, "a hold's pause").map_err(bad)?;
+    Ok((hold.probability, part(&hold.duration, p, "duration", bad)?))
 }
 
 /// Checks and compiles a class's reopens.
@@ -787,24 +807,12 @@ fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens
         priority: p,
         reason,
     };
-    if !(reopen.probability.is_finite() && (0.0..=1.0).contains(&reopen.probability)) {
-        return Err(bad(format!(
-            "the probability {} must be a number from 0 to 1",
-            reopen.probability
-        )));
-    }
+    share(reopen.probability).map_err(bad)?;
     match reopen.clock {
         ReopenMode::NewCycle | ReopenMode::Continue => {}
+        // The time resolved moves the deadline out by at most the horizon, as a hold does.
         ReopenMode::PauseWhileResolved => {
-            // The time resolved moves the deadline out by at most the horizon, as a hold
-            // does.
-            if !pause_fits(spec, config) {
-                return Err(bad(format!(
-                    "the resolution target {} plus the horizon {} is over 292 years, the longest deadline the time resolved may move to; shorten either",
-                    itsm_core::duration::format(spec.resolution),
-                    itsm_core::duration::format(config.horizon)
-                )));
-            }
+            pause_fits(spec, config, "the time resolved").map_err(bad)?;
         }
         // A mode this crate does not know yet (the enum is non-exhaustive).
         #[allow(unreachable_patterns)]
@@ -814,16 +822,10 @@ fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens
             )));
         }
     }
-    let compile = |what: &str, time: &ServiceTime| {
-        time.compile(p).map_err(|e| match e {
-            Error::BadServiceTime { reason, .. } => bad(format!("its {what}: {reason}")),
-            other => other,
-        })
-    };
     Ok(Reopens {
         probability: reopen.probability,
-        after: compile("delay (after)", &reopen.after)?,
-        work: compile("work", &reopen.work)?,
+        after: part(&reopen.after, p, "delay (after)", bad)?,
+        work: part(&reopen.work, p, "work", bad)?,
         clock: reopen.clock,
     })
 }

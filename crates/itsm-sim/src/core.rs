@@ -576,13 +576,18 @@ pub(crate) fn run<O: Observer>(
                     completed += 1;
                     // A reopen due at or after the horizon is never seen.
                     let reopen = t.reopen.take().filter(|r| now + r.after < horizon);
-                    let mode = spec.and_then(|s| s.reopen.as_ref()).map(|r| r.clock);
+                    // Whether the same resolution clock goes on after the reopen (not a new
+                    // cycle): then this resolution is not measured.
+                    let goes_on = reopen.is_some()
+                        && spec
+                            .and_then(|s| s.reopen.as_ref())
+                            .is_some_and(|r| r.clock != ReopenMode::NewCycle);
                     if let (true, Some(tally), Some(spec)) =
                         (counted, tallies.get_mut(b.class), spec)
                     {
                         let due =
                             t.late || spec.due(start, t.clock, now, spec.resolution, t.paused)?;
-                        if reopen.is_none() || mode == Some(ReopenMode::NewCycle) {
+                        if !goes_on {
                             // The cycle is over: counted now.
                             if due {
                                 tally.resolution.breached += 1;

@@ -12,8 +12,8 @@
 //!   transform), response and resolution targets (around the clock or on a business
 //!   calendar), and optionally a [`Hold`] awaiting the caller part-way through the work
 //!   (the resolution clock paused meanwhile) and a [`Reopen`] by the caller after the
-//!   resolution (a new clock cycle, or the same clock continued); [`Staffing`] constant, by hour, or as shifts on
-//!   itsm-calendar business calendars; a warm-up and a horizon.
+//!   resolution (a new clock cycle, or the same clock continued); [`Staffing`] constant, by
+//!   hour, or as shifts on itsm-calendar business calendars; a warm-up and a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
 //!   ticket in hand even when the shift ends; with [`Discipline::PreemptiveResume`] an urgent
 //!   ticket interrupts less urgent work (resumed later, no work lost).
