@@ -1,5 +1,7 @@
 //! The configuration (data, serde) and the checked model a run uses.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Datelike, Duration, Utc};
 use itsm_calendar::{Calendar, CalendarSpec};
 use itsm_core::Category;
@@ -17,8 +19,13 @@ pub const MAX_ARRIVALS: u64 = 50_000_000;
 pub const MAX_AGENTS: u32 = 100_000;
 /// The most backlog samples over the horizon.
 pub const MAX_SAMPLES: u64 = 1_000_000;
-/// The most staffing changes over the horizon.
+/// The most staffing changes over the horizon (every group's together).
 pub const MAX_STAFFING_CHANGES: u64 = 1_000_000;
+/// The most resolver groups besides the desk.
+pub const MAX_GROUPS: usize = 1_000;
+/// The name of the group [`Config::staffing`] staffs: the service desk, where every class's
+/// tickets go first unless [`ClassSpec::group`] names another.
+pub const DESK: &str = "desk";
 
 /// One priority's tickets: how they arrive, how long they take, and their SLA targets.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +74,98 @@ pub struct ClassSpec {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub reopen: Option<Reopen>,
+    /// The group whose agents take the class's tickets first (a name in
+    /// [`Config::groups`], or [`DESK`]); absent: the desk. Routing a class to a group is
+    /// how skills are modelled: only that group's agents work on it.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub group: Option<String>,
+    /// Tickets the first group passes on to another after triage; absent: none.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub reassign: Option<Reassign>,
+}
+
+/// Tickets the first group passes on to another (an escalation to a second-line group, or
+/// a misrouted ticket sent where it belongs), once each: an agent of the first group spends
+/// `triage` on it, then it goes to the queue of group `to`, in arrival order, where its
+/// whole work is done (a hold or reopen comes there; a reopened ticket returns to the group
+/// that resolved it). Its wait and response were measured at its first start, by the first
+/// group; its resolution clock runs on. The full path assigns the incident to the new
+/// group, which the incident counts as a reassignment.
+///
+/// In JSON: `{"probability": 0.3, "to": "network", "triage": {"exponential": {"mean":
+/// "PT10M"}}}`.
+///
+/// ```
+/// use itsm_sim::chrono::Duration;
+/// use itsm_sim::{Reassign, ServiceTime};
+///
+/// let reassign = Reassign::new(0.3, "network", ServiceTime::exponential(Duration::minutes(10)));
+/// assert_eq!(reassign.to, "network");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Reassign {
+    /// The share of the class's tickets passed on, from 0 to 1.
+    pub probability: f64,
+    /// The group they go to: a name in [`Config::groups`], or [`DESK`]; not the class's
+    /// first group.
+    pub to: String,
+    /// How long the first group works on a ticket before passing it on.
+    pub triage: ServiceTime,
+}
+
+impl Reassign {
+    /// `probability` of passing a ticket on to group `to` after `triage`.
+    pub fn new(probability: f64, to: impl Into<String>, triage: ServiceTime) -> Self {
+        Reassign {
+            probability,
+            to: to.into(),
+            triage,
+        }
+    }
+}
+
+/// A resolver group besides the desk (ServiceNow's assignment group, Jira Service
+/// Management's team): agents of its own, on a staffing of its own, and a queue of its own
+/// per priority. Agents of one group never take another group's tickets.
+///
+/// In JSON: `{"name": "network", "staffing": {"constant": {"agents": 2}}}`.
+///
+/// ```
+/// use itsm_sim::{GroupSpec, Staffing};
+///
+/// let network = GroupSpec::new("network", Staffing::Constant { agents: 2 });
+/// assert_eq!(network.name, "network");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct GroupSpec {
+    /// Its name: not empty, not [`DESK`], unique.
+    pub name: String,
+    /// Who is on duty in it.
+    pub staffing: Staffing,
+}
+
+impl GroupSpec {
+    /// A group named `name` with `staffing`.
+    pub fn new(name: impl Into<String>, staffing: Staffing) -> Self {
+        GroupSpec {
+            name: name.into(),
+            staffing,
+        }
+    }
 }
 
 /// Tickets put on hold awaiting their caller (ServiceNow's "Awaiting Caller"), once each,
@@ -192,6 +291,8 @@ impl ClassSpec {
             calendar: None,
             hold: None,
             reopen: None,
+            group: None,
+            reassign: None,
         }
     }
 }
@@ -292,8 +393,15 @@ pub struct Config {
     pub sample_every: Duration,
     /// The ticket classes, one per priority.
     pub classes: Vec<ClassSpec>,
-    /// Who is on duty.
+    /// Who is on duty at the service desk ([`DESK`]).
     pub staffing: Staffing,
+    /// Resolver groups besides the desk, each with its own agents and queues; absent in
+    /// JSON: none (every ticket is the desk's).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub groups: Vec<GroupSpec>,
     /// Whether an urgent arrival interrupts less urgent work (absent in JSON:
     /// non-pre-emptive).
     #[cfg_attr(
@@ -363,6 +471,7 @@ impl Config {
             sample_every: Duration::hours(1),
             classes,
             staffing,
+            groups: Vec::new(),
             discipline: Discipline::NonPreemptive,
         }
     }
@@ -432,6 +541,29 @@ pub(crate) struct Class {
     pub(crate) hold: Option<(f64, Sampler)>,
     /// Its reopens, if any.
     pub(crate) reopen: Option<Reopens>,
+    /// The group that takes its tickets first (0: the desk).
+    pub(crate) pool: u32,
+    /// Its reassignments, if any.
+    pub(crate) reassign: Option<Reassigns>,
+}
+
+/// A class's reassignments, checked and compiled.
+#[derive(Debug, Clone)]
+pub(crate) struct Reassigns {
+    pub(crate) probability: f64,
+    /// The group passed to.
+    pub(crate) to: u32,
+    pub(crate) triage: Sampler,
+}
+
+/// One group of agents: the desk (0) or a resolver group, its seats numbered from `first`.
+#[derive(Debug, Clone)]
+pub(crate) struct Pool {
+    pub(crate) name: String,
+    /// The most agents on duty in it at once.
+    pub(crate) seats: u32,
+    /// Its first seat.
+    pub(crate) first: u32,
 }
 
 impl Class {
@@ -489,8 +621,14 @@ impl Class {
 pub struct Model {
     config: Config,
     pub(crate) classes: Vec<Class>,
-    /// `(from hour, agents)`, from 0, in order, consecutive values different.
-    pub(crate) staffing: Vec<(f64, u32)>,
+    /// `(from hour, group, agents)` for every group, in time order (then by group); each
+    /// group's from 0, consecutive values different.
+    pub(crate) staffing: Vec<(f64, u32, u32)>,
+    /// The desk (0) and the resolver groups, in [`Config::groups`]'s order.
+    pub(crate) pools: Vec<Pool>,
+    /// The group of each seat.
+    pub(crate) seat_pool: Vec<u32>,
+    /// Every group's seats together.
     pub(crate) seats: u32,
     pub(crate) horizon: f64,
     pub(crate) warmup: f64,
@@ -519,8 +657,9 @@ impl Model {
     /// [`Error::BadTarget`], [`Error::BadHorizon`], [`Error::BadWarmup`],
     /// [`Error::BadSampleInterval`], [`Error::HourlyLength`], [`Error::NoAgents`],
     /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::SlaCalendar`], [`Error::BadHold`],
-    /// [`Error::BadReopen`], [`Error::TooManyStaffingChanges`],
-    /// [`Error::TooManyArrivals`], [`Error::DateOverflow`].
+    /// [`Error::BadReopen`], [`Error::DuplicateGroup`], [`Error::UnknownGroup`],
+    /// [`Error::BadGroup`], [`Error::TooManyGroups`], [`Error::BadReassign`],
+    /// [`Error::TooManyStaffingChanges`], [`Error::TooManyArrivals`], [`Error::DateOverflow`].
     pub fn new(config: Config) -> Result<Model, Error> {
         let fmt = itsm_core::duration::format;
         if config.horizon <= Duration::zero() || config.horizon > MAX_HORIZON {
@@ -555,6 +694,40 @@ impl Model {
         if config.classes.is_empty() {
             return Err(Error::NoClasses);
         }
+        // The desk is group 0; the others follow in their order.
+        if config.groups.len() > MAX_GROUPS {
+            return Err(Error::TooManyGroups {
+                groups: config.groups.len(),
+                limit: MAX_GROUPS,
+            });
+        }
+        let mut groups: BTreeMap<&str, u32> = BTreeMap::from([(DESK, 0)]);
+        for (i, g) in config.groups.iter().enumerate() {
+            if g.name.trim().is_empty() {
+                return Err(Error::BadGroup {
+                    group: g.name.clone(),
+                    reason: "its name is empty; give each group a name".into(),
+                });
+            }
+            // invariant: at most MAX_GROUPS + 1 groups, far below u32::MAX.
+            let ix = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if groups.insert(&g.name, ix).is_some() {
+                return Err(Error::DuplicateGroup {
+                    group: g.name.clone(),
+                });
+            }
+        }
+        let group = |name: &str, p: u8| {
+            groups
+                .get(name)
+                .copied()
+                .ok_or_else(|| Error::UnknownGroup {
+                    priority: p,
+                    group: name.to_string(),
+                    known: groups.keys().copied().collect::<Vec<_>>().join(", "),
+                })
+        };
+        let mut used = vec![false; config.groups.len() + 1];
         let mut classes = Vec::with_capacity(config.classes.len());
         let mut expected = 0.0;
         for spec in &config.classes {
@@ -630,6 +803,19 @@ impl Model {
                     Some(calendar)
                 }
             };
+            let pool = match &spec.group {
+                None => 0,
+                Some(name) => group(name, p)?,
+            };
+            let reassign = match &spec.reassign {
+                None => None,
+                Some(r) => Some(reassigns(r, spec, pool, group(&r.to, p)?)?),
+            };
+            for ix in std::iter::once(pool).chain(reassign.as_ref().map(|r| r.to)) {
+                if let Some(u) = used.get_mut(ix as usize) {
+                    *u = true;
+                }
+            }
             classes.push(Class {
                 priority: p,
                 rate,
@@ -648,6 +834,8 @@ impl Model {
                     None => None,
                     Some(reopen) => Some(reopens(reopen, spec, &config)?),
                 },
+                pool,
+                reassign,
             });
         }
         if expected.is_nan() || expected > MAX_ARRIVALS as f64 {
@@ -657,17 +845,76 @@ impl Model {
             });
         }
         classes.sort_by_key(|c| c.priority);
-        let staffing = staffing(&config, horizon)?;
-        let seats = staffing.iter().map(|(_, a)| *a).max().unwrap_or(0);
+        // Each group's staffing, then all of them merged in time order.
+        let mut steps: Vec<(f64, u32, u32)> = Vec::new();
+        let mut pools: Vec<Pool> = Vec::with_capacity(config.groups.len() + 1);
+        let mut seats = 0u64;
+        let all = std::iter::once((DESK, &config.staffing))
+            .chain(config.groups.iter().map(|g| (g.name.as_str(), &g.staffing)));
+        for (ix, (name, staff)) in all.enumerate() {
+            let desk = ix == 0;
+            let own = staffing(staff, &config, horizon).map_err(|e| match e {
+                e if desk => e,
+                e => Error::BadGroup {
+                    group: name.to_string(),
+                    reason: format!("its staffing is refused: {e}"),
+                },
+            })?;
+            let most = own.iter().map(|(_, a)| *a).max().unwrap_or(0);
+            if most == 0 && used.get(ix).copied().unwrap_or(false) {
+                return Err(if desk {
+                    Error::NoAgents
+                } else {
+                    Error::BadGroup {
+                        group: name.to_string(),
+                        reason: "no agent is on duty in it at any time during the horizon, yet tickets go to it; staff at least one agent".into(),
+                    }
+                });
+            }
+            // invariant: at most MAX_GROUPS + 1 groups.
+            let ix = u32::try_from(ix).unwrap_or(u32::MAX);
+            if steps.len() as u64 + own.len() as u64 > MAX_STAFFING_CHANGES {
+                return Err(Error::TooManyStaffingChanges {
+                    changes: steps.len() as u64 + own.len() as u64,
+                    limit: MAX_STAFFING_CHANGES,
+                });
+            }
+            steps.extend(own.into_iter().map(|(at, agents)| (at, ix, agents)));
+            pools.push(Pool {
+                name: name.to_string(),
+                seats: most,
+                // invariant: below MAX_AGENTS, checked as the sum grows.
+                first: u32::try_from(seats).unwrap_or(u32::MAX),
+            });
+            seats += u64::from(most);
+            if seats > u64::from(MAX_AGENTS) {
+                return Err(Error::TooManyAgents {
+                    agents: seats,
+                    limit: MAX_AGENTS,
+                });
+            }
+        }
         if seats == 0 {
             return Err(Error::NoAgents);
         }
+        // Stable: at one instant, the groups in order.
+        steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let seat_pool: Vec<u32> = pools
+            .iter()
+            .zip(0u32..)
+            .flat_map(|(pool, ix)| std::iter::repeat_n(ix, pool.seats as usize))
+            .collect();
+        // invariant: at most MAX_AGENTS, checked above.
+        let seats = u32::try_from(seats).unwrap_or(MAX_AGENTS);
+        let staffing = steps;
         let definitions = definitions(&classes, &config.classes)?;
         let preemptive = config.discipline == Discipline::PreemptiveResume;
         Ok(Model {
             config,
             classes,
             staffing,
+            pools,
+            seat_pool,
             seats,
             horizon,
             warmup,
@@ -727,9 +974,16 @@ impl Model {
             .sum()
     }
 
-    /// The most agents on duty at once.
+    /// The most agents on duty at once: with [`Config::groups`], the sum of each group's
+    /// most (the desk's included).
     pub fn max_agents(&self) -> u32 {
         self.seats
+    }
+
+    /// The groups' names: [`DESK`] first, then [`Config::groups`] in order (the order of
+    /// [`RunReport::groups`](crate::RunReport::groups)).
+    pub fn groups(&self) -> impl Iterator<Item = &str> {
+        self.pools.iter().map(|p| p.name.as_str())
     }
 
     /// The SLA definitions the full path runs: `p<N>-response` (from creation until work
@@ -830,8 +1084,34 @@ fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens
     })
 }
 
+/// Checks and compiles a class's reassignments from group `from` to group `to`.
+fn reassigns(
+    reassign: &Reassign,
+    spec: &ClassSpec,
+    from: u32,
+    to: u32,
+) -> Result<Reassigns, Error> {
+    let p = spec.priority;
+    let bad = |reason: String| Error::BadReassign {
+        priority: p,
+        reason,
+    };
+    share(reassign.probability).map_err(bad)?;
+    if from == to {
+        return Err(bad(format!(
+            "it passes tickets to `{}`, the group that takes them first; name another group",
+            reassign.to
+        )));
+    }
+    Ok(Reassigns {
+        probability: reassign.probability,
+        to,
+        triage: part(&reassign.triage, p, "triage", bad)?,
+    })
+}
+
 /// The staffing as a step function over `[0, horizon)` hours.
-fn staffing(config: &Config, horizon: f64) -> Result<Vec<(f64, u32)>, Error> {
+fn staffing(staffing: &Staffing, config: &Config, horizon: f64) -> Result<Vec<(f64, u32)>, Error> {
     let too_many = |agents: u64| Error::TooManyAgents {
         agents,
         limit: MAX_AGENTS,
@@ -857,7 +1137,7 @@ fn staffing(config: &Config, horizon: f64) -> Result<Vec<(f64, u32)>, Error> {
         }
         Ok(())
     };
-    match &config.staffing {
+    match staffing {
         Staffing::Constant { agents } => push(&mut steps, 0.0, u64::from(*agents))?,
         Staffing::Hourly { agents } => {
             let len = agents.len();

@@ -13,7 +13,9 @@ use rand::{Rng, SeedableRng};
 use crate::config::{Class, Model};
 use crate::dist::exponential;
 use crate::error::Error;
-use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits};
+use crate::report::{
+    Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, Waits,
+};
 use crate::time::{duration, instant};
 use itsm_sla::ReopenMode;
 
@@ -34,6 +36,9 @@ pub(crate) trait Observer {
     fn finished(&mut self, ticket: u64, class: usize, t: f64, reopens: bool) -> Result<(), Error>;
     /// The caller reopens the resolved ticket: it is back in its queue.
     fn reopened(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
+    /// After triage, the ticket is passed on to group `to` (an index in the model's
+    /// groups): it is in that group's queue.
+    fn reassigned(&mut self, ticket: u64, class: usize, to: u32, t: f64) -> Result<(), Error>;
     /// The horizon: the attainment per class (response, resolution), or `None` to use the
     /// core's own.
     #[allow(clippy::type_complexity)]
@@ -70,6 +75,10 @@ impl Observer for Nothing {
     }
     #[inline]
     fn reopened(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
+        Ok(())
+    }
+    #[inline]
+    fn reassigned(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
         Ok(())
     }
     fn end(&mut self, _: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error> {
@@ -120,6 +129,13 @@ struct Pending {
     lasts: f64,
 }
 
+/// A reassignment still to come: after `triage` more hours of work, to group `to`.
+#[derive(Clone, Copy)]
+struct PendingReassign {
+    triage: f64,
+    to: u32,
+}
+
 /// A reopen still to come: `after` hours after the resolution, taking `work` more hours.
 #[derive(Clone, Copy)]
 struct PendingReopen {
@@ -150,6 +166,14 @@ struct Ticket {
     /// Whether its resolution clock was found past its deadline when it paused (a breach
     /// stays).
     late: bool,
+    /// The group it is with.
+    pool: u32,
+    /// Its reassignment, while still to come.
+    reassign: Option<PendingReassign>,
+    /// When it came to its group (its arrival, or its reassignment), in hours.
+    entered: f64,
+    /// Whether no agent of its group has started on it yet (its group wait is measured).
+    fresh: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -248,24 +272,24 @@ pub(crate) fn run<O: Observer>(
     let mut hold_rng: Vec<SmallRng> = (0..k)
         .map(|i| SmallRng::seed_from_u64(mix(seed, (1 << 32) + i as u64)))
         .collect();
-    // And reopens.
+    // And reopens, and reassignments.
     let mut reopen_rng: Vec<SmallRng> = (0..k)
         .map(|i| SmallRng::seed_from_u64(mix(seed, (2 << 32) + i as u64)))
         .collect();
-    let mut queues: Vec<VecDeque<Ticket>> = (0..k).map(|_| VecDeque::new()).collect();
+    let mut reassign_rng: Vec<SmallRng> = (0..k)
+        .map(|i| SmallRng::seed_from_u64(mix(seed, (3 << 32) + i as u64)))
+        .collect();
     let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
     let seats = model.seats as usize;
     let mut agents: Vec<Option<Busy>> = vec![None; seats];
-    // Seat 0 is taken first.
-    let mut idle: Vec<u32> = (0..model.seats).rev().collect();
-    // The tickets in service by (class, arrival, seat), kept under pre-emptive priority
-    // only: the last is the one to interrupt.
-    let mut order: BTreeSet<(usize, u64, u32)> = BTreeSet::new();
+    let mut pools: Vec<PoolState> = model
+        .pools
+        .iter()
+        .map(|p| PoolState::new(k, p.first, p.seats))
+        .collect();
     // Departures of interrupted work still in the heap: swept once they are half of it, so
     // the heap stays within classes + agents + tickets on hold or to be reopened, twice over.
     let mut stale = 0usize;
-    // How many tickets of each class are in service (kept under pre-emptive priority).
-    let mut serving: Vec<u32> = vec![0; k];
     // Tickets on hold, and resolved tickets to be reopened, in slots reused through `free`.
     let mut held: Vec<Option<Held>> = Vec::new();
     let mut free: Vec<usize> = Vec::new();
@@ -289,16 +313,17 @@ pub(crate) fn run<O: Observer>(
     let mut samples: Vec<BacklogPoint> = Vec::new();
     let mut next_sample = warmup;
     let mut staff_at = 0usize;
+    // Every group's together.
     let mut capacity = 0u32;
     let mut busy = 0u32;
     let mut queued = 0u64;
     let mut on_hold = 0u64;
-    let (mut arrivals, mut completed, mut reopened) = (0u64, 0u64, 0u64);
-    let (mut busy_time, mut duty_time) = (0.0f64, 0.0f64);
+    let (mut arrivals, mut completed, mut reopened, mut reassigned) = (0u64, 0u64, 0u64, 0u64);
     let mut now = 0.0f64;
 
-    // Advances the clock to `t`: integrates busy and on-duty agent time after the warm-up
-    // and takes the backlog samples due before `t` (the state is constant in between).
+    // Advances the clock to `t`: integrates each group's busy and on-duty agent time after
+    // the warm-up and takes the backlog samples due before `t` (the state is constant in
+    // between).
     macro_rules! advance {
         ($t:expr) => {{
             let t: f64 = $t;
@@ -306,8 +331,10 @@ pub(crate) fn run<O: Observer>(
                 let from = now.max(warmup);
                 let dt = t - from;
                 if dt > 0.0 {
-                    busy_time += f64::from(busy) * dt;
-                    duty_time += f64::from(capacity.max(busy)) * dt;
+                    for ps in pools.iter_mut() {
+                        ps.busy_time += f64::from(ps.busy) * dt;
+                        ps.duty_time += f64::from(ps.capacity.max(ps.busy)) * dt;
+                    }
                 }
             }
             while next_sample < t && next_sample < horizon {
@@ -325,109 +352,146 @@ pub(crate) fn run<O: Observer>(
         }};
     }
 
-    // Starts the most urgent waiting ticket (the oldest of its class) on `agent`, if any
-    // waits; says whether one did.
+    // Starts the most urgent waiting ticket of group `pool` (the oldest of its class) on
+    // `agent`, one of the group's, if any waits; says whether one did.
     macro_rules! start {
-        ($agent:expr) => {{
-            let agent: u32 = $agent;
-            match queues.iter_mut().enumerate().find(|(_, q)| !q.is_empty()) {
+        ($pool:expr, $agent:expr) => {{
+            let (pool, agent): (usize, u32) = ($pool, $agent);
+            let next = pools.get_mut(pool).and_then(|ps| {
+                let (class, queue) = ps.queues.iter_mut().enumerate().find(|(_, q)| !q.is_empty())?;
+                Some((class, queue.pop_front()?))
+            });
+            match next {
                 None => false,
-                Some((class, queue)) => match queue.pop_front() {
-                    None => false,
-                    Some(mut w) => {
-                        queued -= 1;
-                        busy += 1;
-                        if w.arrival >= warmup && !w.resumed {
-                            if let (Some(tally), Some(spec)) =
-                                (tallies.get_mut(class), model.classes.get(class))
-                            {
-                                let wait = now - w.arrival;
-                                tally.waits.push(wait);
-                                if spec.due(start, w.arrival, now, spec.response, 0)? {
-                                    tally.response.breached += 1;
-                                } else {
-                                    tally.response.met += 1;
-                                }
+                Some((class, mut w)) => {
+                    queued -= 1;
+                    busy += 1;
+                    let counted = w.arrival >= warmup;
+                    if let Some(ps) = pools.get_mut(pool) {
+                        ps.busy += 1;
+                        if counted && w.fresh {
+                            ps.waits.push(now - w.entered);
+                        }
+                    }
+                    w.fresh = false;
+                    if counted && !w.resumed {
+                        if let (Some(tally), Some(spec)) =
+                            (tallies.get_mut(class), model.classes.get(class))
+                        {
+                            let wait = now - w.arrival;
+                            tally.waits.push(wait);
+                            if spec.due(start, w.arrival, now, spec.response, 0)? {
+                                tally.response.breached += 1;
+                            } else {
+                                tally.response.met += 1;
                             }
                         }
-                        if w.resumed {
-                            observer.resumed(w.ticket, class, agent, now)?;
-                        } else {
-                            observer.started(w.ticket, class, agent, now)?;
+                    }
+                    if w.resumed {
+                        observer.resumed(w.ticket, class, agent, now)?;
+                    } else {
+                        observer.started(w.ticket, class, agent, now)?;
+                    }
+                    // Triage up to the reassignment when one is to come (the work is the
+                    // next group's); else work up to the hold when one is to come, else to
+                    // the end.
+                    let in_hand = match w.reassign {
+                        Some(r) => r.triage,
+                        None => {
+                            let in_hand = w.hold.map_or(w.service, |h| h.after.min(w.service));
+                            w.service -= in_hand;
+                            in_hand
                         }
-                        // Work up to the hold when one is to come, else to the end.
-                        let in_hand = w.hold.map_or(w.service, |h| h.after.min(w.service));
-                        w.service -= in_hand;
-                        let ends = now + in_hand;
-                        let departure = schedule(&mut heap, ends, What::Departure(agent));
-                        if model.preemptive {
+                    };
+                    let ends = now + in_hand;
+                    let departure = schedule(&mut heap, ends, What::Departure(agent));
+                    if model.preemptive {
+                        if let Some(ps) = pools.get_mut(pool) {
                             // Arrival instants are not negative, so their bits order as
                             // they do.
-                            order.insert((class, w.arrival.to_bits(), agent));
-                            if let Some(n) = serving.get_mut(class) {
+                            ps.order.insert((class, w.arrival.to_bits(), agent));
+                            if let Some(n) = ps.serving.get_mut(class) {
                                 *n += 1;
                             }
                         }
-                        if let Some(seat) = agents.get_mut(agent as usize) {
-                            *seat = Some(Busy {
-                                class,
-                                t: w,
-                                ends,
-                                departure,
-                            });
-                        }
-                        true
                     }
-                },
+                    if let Some(seat) = agents.get_mut(agent as usize) {
+                        *seat = Some(Busy {
+                            class,
+                            t: w,
+                            ends,
+                            departure,
+                        });
+                    }
+                    true
+                }
             }
         }};
     }
 
-    // Starts work on waiting tickets while an agent on duty is free.
+    // Starts work on group `pool`'s waiting tickets while one of its agents on duty is free.
     macro_rules! dispatch {
-        () => {{
-            while busy < capacity {
-                let Some(agent) = idle.pop() else {
+        ($pool:expr) => {{
+            let pool: usize = $pool;
+            loop {
+                let Some(agent) = pools
+                    .get_mut(pool)
+                    .filter(|ps| ps.busy < ps.capacity)
+                    .and_then(|ps| ps.idle.pop())
+                else {
                     break;
                 };
-                if !start!(agent) {
-                    idle.push(agent);
+                if !start!(pool, agent) {
+                    if let Some(ps) = pools.get_mut(pool) {
+                        ps.idle.push(agent);
+                    }
                     break;
                 }
             }
         }};
     }
 
-    // Pre-emptive priority: while fewer agents than are on duty work on tickets at least as
-    // urgent as the most urgent waiting one, that ticket interrupts the least urgent ticket
-    // in service (the youngest of them: the last of `order`), which goes back to its queue
-    // in arrival order with the work it has left, and its agent takes the urgent ticket.
-    // So the most urgent class always has as many agents as it would alone (its tickets,
-    // up to the agents on duty), also while agents finish tickets past a shift's end (the
-    // number at work is unchanged by a hand-over). Not while a departure is due at this
-    // very instant: an agent frees up anyway. Run after every change.
+    // Pre-emptive priority, within group `pool`: while fewer of its agents than are on duty
+    // work on tickets at least as urgent as its most urgent waiting one, that ticket
+    // interrupts the least urgent ticket in service (the youngest of them: the last of
+    // `order`), which goes back to its queue in arrival order with the work it has left,
+    // and its agent takes the urgent ticket. So the most urgent class always has as many
+    // agents as it would alone (its tickets, up to the agents on duty), also while agents
+    // finish tickets past a shift's end (the number at work is unchanged by a hand-over).
+    // Not while a departure is due at this very instant: an agent frees up anyway. Run
+    // after every change.
     macro_rules! rebalance {
-        () => {{
-            while model.preemptive && capacity > 0 {
-                let Some(urgent) = queues.iter().position(|q| !q.is_empty()) else {
-                    break;
-                };
-                let working: u64 = serving.iter().take(urgent + 1).map(|n| u64::from(*n)).sum();
-                if working >= u64::from(capacity) {
-                    break;
-                }
-                let Some(&(class, _, seat)) = order.last() else {
-                    break;
-                };
+        ($pool:expr) => {{
+            let pool: usize = $pool;
+            while model.preemptive {
                 let departing = heap
                     .peek()
                     .is_some_and(|e| e.0.t <= now && matches!(e.0.what, What::Departure(_)));
+                let Some(ps) = pools.get_mut(pool) else {
+                    break;
+                };
+                if ps.capacity == 0 {
+                    break;
+                }
+                let Some(urgent) = ps.queues.iter().position(|q| !q.is_empty()) else {
+                    break;
+                };
+                let working: u64 = ps
+                    .serving
+                    .iter()
+                    .take(urgent + 1)
+                    .map(|n| u64::from(*n))
+                    .sum();
+                if working >= u64::from(ps.capacity) {
+                    break;
+                }
+                let Some(&(class, _, seat)) = ps.order.last() else {
+                    break;
+                };
                 if class <= urgent || departing {
                     break;
                 }
-                let (Some(slot), Some(queue)) =
-                    (agents.get_mut(seat as usize), queues.get_mut(class))
-                else {
+                let Some(slot) = agents.get_mut(seat as usize) else {
                     break;
                 };
                 // A ticket whose work ends at this very instant is not interrupted: its
@@ -438,24 +502,35 @@ pub(crate) fn run<O: Observer>(
                 let Some(b) = slot.take() else {
                     break;
                 };
-                order.pop_last();
+                ps.order.pop_last();
                 // Its departure stays in the heap, stale, until popped or swept.
                 stale += 1;
-                if let Some(n) = serving.get_mut(class) {
+                if let Some(n) = ps.serving.get_mut(class) {
                     *n = n.saturating_sub(1);
                 }
+                ps.busy -= 1;
                 busy -= 1;
-                // The work in hand left, and what was to follow a hold.
+                // The work in hand left: triage still to do, or the work and what was to
+                // follow a hold.
                 let left = (b.ends - now).max(0.0);
                 let mut t = b.t;
-                t.service += left;
-                t.hold = t.hold.map(|h| Pending { after: left, ..h });
+                match t.reassign.as_mut() {
+                    Some(r) => r.triage = left,
+                    None => {
+                        t.service += left;
+                        t.hold = t.hold.map(|h| Pending { after: left, ..h });
+                    }
+                }
                 t.resumed = true;
-                requeue(queue, t);
-                queued += 1;
+                if let Some(queue) = ps.queues.get_mut(class) {
+                    requeue(queue, t);
+                    queued += 1;
+                }
                 // The agent takes the urgent ticket at once.
-                if !start!(seat) {
-                    idle.push(seat);
+                if !start!(pool, seat) {
+                    if let Some(ps) = pools.get_mut(pool) {
+                        ps.idle.push(seat);
+                    }
                     break;
                 }
             }
@@ -466,16 +541,19 @@ pub(crate) fn run<O: Observer>(
         // Staffing steps at or before the next event come first. The next event is looked
         // up again after each step: the step's dispatch may have scheduled an earlier one
         // (a departure before the following step), which must not be jumped over.
-        while let Some(&(at, agents_on)) = model.staffing.get(staff_at) {
+        while let Some(&(at, pool, agents_on)) = model.staffing.get(staff_at) {
             let next = heap.peek().map_or(f64::INFINITY, |e| e.0.t).min(horizon);
             if at > next {
                 break;
             }
             advance!(at.max(now));
-            capacity = agents_on;
+            if let Some(ps) = pools.get_mut(pool as usize) {
+                capacity = capacity - ps.capacity + agents_on;
+                ps.capacity = agents_on;
+            }
             staff_at += 1;
-            dispatch!();
-            rebalance!();
+            dispatch!(pool as usize);
+            rebalance!(pool as usize);
         }
         let Some(Reverse(ev)) = heap.pop() else {
             break;
@@ -486,14 +564,27 @@ pub(crate) fn run<O: Observer>(
         advance!(ev.t);
         match ev.what {
             What::Arrival(class) => {
-                let (Some(spec), Some(rng), Some(srng), Some(hrng), Some(rrng), Some(queue)) = (
+                let (
+                    Some(spec),
+                    Some(rng),
+                    Some(srng),
+                    Some(hrng),
+                    Some(rrng),
+                    Some(arng),
+                    Some(ps),
+                ) = (
                     model.classes.get(class),
                     arrival_rng.get_mut(class),
                     service_rng.get_mut(class),
                     hold_rng.get_mut(class),
                     reopen_rng.get_mut(class),
-                    queues.get_mut(class),
-                ) else {
+                    reassign_rng.get_mut(class),
+                    pools.get_mut(spec_pool(model, class)),
+                )
+                else {
+                    continue;
+                };
+                let Some(queue) = ps.queues.get_mut(class) else {
                     continue;
                 };
                 let ticket = arrivals;
@@ -521,6 +612,12 @@ pub(crate) fn run<O: Observer>(
                     let (after, work) = (r.after.sample(rrng), r.work.sample(rrng));
                     (whether < r.probability).then_some(PendingReopen { after, work })
                 });
+                // And a reassignment (whether, how long the triage).
+                let reassign = spec.reassign.as_ref().and_then(|r| {
+                    let whether = arng.random::<f64>();
+                    let triage = r.triage.sample(arng);
+                    (whether < r.probability).then_some(PendingReassign { triage, to: r.to })
+                });
                 observer.arrived(ticket, class, counted, now)?;
                 queue.push_back(Ticket {
                     ticket,
@@ -532,6 +629,10 @@ pub(crate) fn run<O: Observer>(
                     reopen,
                     paused: 0,
                     late: false,
+                    pool: spec.pool,
+                    reassign,
+                    entered: now,
+                    fresh: true,
                 });
                 queued += 1;
                 let next = next_arrival(spec, rng, now, horizon);
@@ -549,18 +650,38 @@ pub(crate) fn run<O: Observer>(
                 let Some(b) = agents.get_mut(agent as usize).and_then(Option::take) else {
                     break 'departure;
                 };
-                if model.preemptive {
-                    order.remove(&(b.class, b.t.arrival.to_bits(), agent));
-                    if let Some(n) = serving.get_mut(b.class) {
-                        *n = n.saturating_sub(1);
+                let pool = model.seat_pool.get(agent as usize).copied().unwrap_or(0);
+                if let Some(ps) = pools.get_mut(pool as usize) {
+                    if model.preemptive {
+                        ps.order.remove(&(b.class, b.t.arrival.to_bits(), agent));
+                        if let Some(n) = ps.serving.get_mut(b.class) {
+                            *n = n.saturating_sub(1);
+                        }
                     }
+                    ps.busy -= 1;
+                    ps.idle.push(agent);
                 }
                 busy -= 1;
-                idle.push(agent);
                 let spec = model.classes.get(b.class);
                 let counted = b.t.arrival >= warmup;
                 let mut t = b.t;
-                if let Some(hold) = t.hold.take() {
+                if let Some(r) = t.reassign.take() {
+                    // Triage done: the ticket goes to the other group's queue, its whole
+                    // work still to do.
+                    reassigned += 1;
+                    t.pool = r.to;
+                    t.resumed = true;
+                    t.entered = now;
+                    t.fresh = true;
+                    observer.reassigned(t.ticket, b.class, r.to, now)?;
+                    if let Some(ps) = pools.get_mut(r.to as usize) {
+                        ps.reassigned_in += 1;
+                        if let Some(queue) = ps.queues.get_mut(b.class) {
+                            requeue(queue, t);
+                            queued += 1;
+                        }
+                    }
+                } else if let Some(hold) = t.hold.take() {
                     // On hold awaiting the caller: the resolution clock pauses, and a
                     // deadline already passed is a breach that stays.
                     if let (true, Some(spec)) = (counted, spec) {
@@ -619,7 +740,7 @@ pub(crate) fn run<O: Observer>(
                     t.paused = t.paused.checked_add(paused).ok_or(Error::DateOverflow)?;
                 }
                 observer.released(t.ticket, class, now)?;
-                if let Some(queue) = queues.get_mut(class) {
+                if let Some(queue) = queue_of(&mut pools, &t, class) {
                     requeue(queue, t);
                     queued += 1;
                 }
@@ -649,14 +770,17 @@ pub(crate) fn run<O: Observer>(
                     }
                 }
                 observer.reopened(t.ticket, class, now)?;
-                if let Some(queue) = queues.get_mut(class) {
+                // Back to the group that resolved it.
+                if let Some(queue) = queue_of(&mut pools, &t, class) {
                     requeue(queue, t);
                     queued += 1;
                 }
             }
         }
-        dispatch!();
-        rebalance!();
+        for pool in 0..pools.len() {
+            dispatch!(pool);
+            rebalance!(pool);
+        }
         if stale > 64 && 2 * stale > heap.len() {
             heap.retain(|e| match e.0.what {
                 What::Departure(agent) => agents
@@ -672,16 +796,19 @@ pub(crate) fn run<O: Observer>(
 
     // Tickets open at the horizon past a deadline are breached; the others are unmeasured.
     // A ticket on hold has a paused clock: breached only if it was late when it paused.
-    for (class, queue) in queues.iter().enumerate() {
-        let (Some(tally), Some(spec)) = (tallies.get_mut(class), model.classes.get(class)) else {
-            continue;
-        };
-        for w in queue.iter().filter(|w| w.arrival >= warmup) {
-            if !w.resumed && spec.due(start, w.arrival, horizon, spec.response, 0)? {
-                tally.response.breached += 1;
-            }
-            if w.late || spec.due(start, w.clock, horizon, spec.resolution, w.paused)? {
-                tally.resolution.breached += 1;
+    for ps in &pools {
+        for (class, queue) in ps.queues.iter().enumerate() {
+            let (Some(tally), Some(spec)) = (tallies.get_mut(class), model.classes.get(class))
+            else {
+                continue;
+            };
+            for w in queue.iter().filter(|w| w.arrival >= warmup) {
+                if !w.resumed && spec.due(start, w.arrival, horizon, spec.response, 0)? {
+                    tally.response.breached += 1;
+                }
+                if w.late || spec.due(start, w.clock, horizon, spec.resolution, w.paused)? {
+                    tally.resolution.breached += 1;
+                }
             }
         }
     }
@@ -726,16 +853,26 @@ pub(crate) fn run<O: Observer>(
         (1, Some(only)) => only.waits,
         _ => waits(&mut all),
     };
+    let ratio = |busy: f64, duty: f64| if duty > 0.0 { busy / duty } else { 0.0 };
+    let (busy_time, duty_time) = pools
+        .iter()
+        .fold((0.0, 0.0), |(b, d), ps| (b + ps.busy_time, d + ps.duty_time));
+    let groups = pools
+        .iter_mut()
+        .zip(&model.pools)
+        .map(|(ps, pool)| GroupReport {
+            name: pool.name.clone(),
+            waits: waits(&mut ps.waits),
+            utilisation: ratio(ps.busy_time, ps.duty_time),
+            reassigned_in: ps.reassigned_in,
+        })
+        .collect();
     Ok(RunReport {
         engine,
         seed,
         classes,
         waits: all_waits,
-        utilisation: if duty_time > 0.0 {
-            busy_time / duty_time
-        } else {
-            0.0
-        },
+        utilisation: ratio(busy_time, duty_time),
         backlog: samples,
         arrivals,
         completed,
@@ -743,7 +880,66 @@ pub(crate) fn run<O: Observer>(
         queued,
         on_hold,
         reopened,
+        reassigned,
+        groups,
     })
+}
+
+/// The first group of class `class`'s tickets.
+#[inline]
+fn spec_pool(model: &Model, class: usize) -> usize {
+    model.classes.get(class).map_or(0, |c| c.pool as usize)
+}
+
+/// The queue of class `class` in the group ticket `t` is with.
+#[inline]
+fn queue_of<'p>(
+    pools: &'p mut [PoolState],
+    t: &Ticket,
+    class: usize,
+) -> Option<&'p mut VecDeque<Ticket>> {
+    pools
+        .get_mut(t.pool as usize)
+        .and_then(|ps| ps.queues.get_mut(class))
+}
+
+/// One group's state during a run.
+struct PoolState {
+    /// A FIFO queue per class, most urgent first.
+    queues: Vec<VecDeque<Ticket>>,
+    /// Its free seats; the lowest is taken first.
+    idle: Vec<u32>,
+    /// Its agents on duty now.
+    capacity: u32,
+    /// Its agents at work now.
+    busy: u32,
+    /// Its tickets in service by (class, arrival, seat), kept under pre-emptive priority
+    /// only: the last is the one to interrupt.
+    order: BTreeSet<(usize, u64, u32)>,
+    /// How many tickets of each class are in service (kept under pre-emptive priority).
+    serving: Vec<u32>,
+    busy_time: f64,
+    duty_time: f64,
+    /// Its waits (from coming to the group to its first start there).
+    waits: Vec<f64>,
+    reassigned_in: u64,
+}
+
+impl PoolState {
+    fn new(classes: usize, first: u32, seats: u32) -> Self {
+        PoolState {
+            queues: (0..classes).map(|_| VecDeque::new()).collect(),
+            idle: (first..first.saturating_add(seats)).rev().collect(),
+            capacity: 0,
+            busy: 0,
+            order: BTreeSet::new(),
+            serving: vec![0; classes],
+            busy_time: 0.0,
+            duty_time: 0.0,
+            waits: Vec::new(),
+            reassigned_in: 0,
+        }
+    }
 }
 
 /// Mean, nearest-rank percentiles and maximum (reorders `values`): linear-time selection of

@@ -26,7 +26,6 @@ struct Ticket {
 pub(crate) struct Desk<'m> {
     model: &'m Model,
     agent: Actor,
-    group: GroupId,
     calendars: Calendars,
     open: BTreeMap<u64, Ticket>,
     tally: Vec<(Attainment, Attainment)>,
@@ -42,7 +41,6 @@ impl<'m> Desk<'m> {
         Ok(Desk {
             model,
             agent: Actor::new(UserId::from_u128(1), [role]),
-            group: GroupId::from_u128(1),
             calendars: model.calendars(),
             open: BTreeMap::new(),
             tally: vec![(Attainment::default(), Attainment::default()); model.classes.len()],
@@ -53,10 +51,11 @@ impl<'m> Desk<'m> {
         instant(self.model.config().start, t).ok_or(Error::DateOverflow)
     }
 
-    /// The desk's group, with `agent` as the person.
+    /// Agent `agent`'s group, with the agent as the person.
     fn assign_to(&self, agent: u32) -> Command {
+        let pool = self.model.seat_pool.get(agent as usize).copied().unwrap_or(0);
         Command::Assign {
-            group: self.group,
+            group: group_id(pool),
             person: Some(UserId::from_u128(u128::from(agent) + 1_000)),
         }
     }
@@ -92,6 +91,11 @@ impl<'m> Desk<'m> {
         open.clocks.apply(&events);
         Ok(())
     }
+}
+
+/// The group id of group `pool` (the desk: 1).
+fn group_id(pool: u32) -> GroupId {
+    GroupId::from_u128(u128::from(pool) + 1)
 }
 
 /// Impact and urgency giving `priority` on ServiceNow's matrix (impact + urgency - 1).
@@ -196,6 +200,16 @@ impl Observer for Desk<'_> {
             reason: "the caller reports the fault again".into(),
         };
         self.step(ticket, &[reopen], t)
+    }
+
+    fn reassigned(&mut self, ticket: u64, _: usize, to: u32, t: f64) -> Result<(), Error> {
+        // To the other group, nobody in it yet: the incident counts a reassignment (a new
+        // group), and whoever takes it there assigns it to themselves.
+        let assign = Command::Assign {
+            group: group_id(to),
+            person: None,
+        };
+        self.step(ticket, &[assign], t)
     }
 
     fn end(&mut self, t: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error> {

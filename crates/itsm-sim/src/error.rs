@@ -113,6 +113,48 @@ pub enum Error {
         /// The entries given.
         len: usize,
     },
+    /// Two resolver groups share a name, or one is named [`DESK`](crate::DESK).
+    #[error(
+        "the group `{group}` is given twice (the desk is `desk`); give each group a name of its own"
+    )]
+    DuplicateGroup {
+        /// The name repeated.
+        group: String,
+    },
+    /// A class names a group that is not in the configuration.
+    #[error("priority {priority}: there is no group `{group}`; the groups are: {known}")]
+    UnknownGroup {
+        /// The class's priority.
+        priority: u8,
+        /// The name given.
+        group: String,
+        /// The groups there are, `desk` first.
+        known: String,
+    },
+    /// A resolver group with no name, a staffing that is refused, or no agent yet tickets.
+    #[error("the group `{group}` is refused: {reason}")]
+    BadGroup {
+        /// Its name.
+        group: String,
+        /// What is wrong, and what is allowed.
+        reason: String,
+    },
+    /// More resolver groups than [`MAX_GROUPS`](crate::MAX_GROUPS).
+    #[error("{groups} groups are given; at most {limit} are allowed besides the desk")]
+    TooManyGroups {
+        /// The groups given.
+        groups: usize,
+        /// The most allowed.
+        limit: usize,
+    },
+    /// A reassignment whose probability, target group or triage time cannot be used.
+    #[error("priority {priority}: the reassignment is refused: {reason}")]
+    BadReassign {
+        /// The class's priority.
+        priority: u8,
+        /// What is wrong, and what is allowed.
+        reason: String,
+    },
     /// Nobody is ever on duty during the horizon.
     #[error("no agent is on duty at any time during the horizon; staff at least one agent")]
     NoAgents,

@@ -89,13 +89,13 @@ mod time;
 
 pub use arrivals::{Arrivals, estimate_profiles, estimate_rates};
 pub use config::{
-    ClassSpec, Config, Discipline, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_HORIZON, MAX_SAMPLES,
-    MAX_STAFFING_CHANGES, Model, Reopen, Shift, Staffing,
+    ClassSpec, Config, DESK, Discipline, GroupSpec, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_GROUPS,
+    MAX_HORIZON, MAX_SAMPLES, MAX_STAFFING_CHANGES, Model, Reassign, Reopen, Shift, Staffing,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};
 pub use error::Error;
-pub use report::{Attainment, BacklogPoint, ClassReport, Engine, RunReport, Waits};
+pub use report::{Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, Waits};
 
 /// The date and time crate of this API, re-exported.
 pub use chrono;

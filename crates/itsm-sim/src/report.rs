@@ -124,6 +124,24 @@ pub struct ClassReport {
     pub resolution: Attainment,
 }
 
+/// One group's figures ([`Config::groups`](crate::Config::groups); the desk first).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct GroupReport {
+    /// Its name (`desk` for the desk).
+    pub name: String,
+    /// The waits in its queues: from when a ticket came to the group (its arrival, or its
+    /// reassignment to it) until one of its agents first started work on it, for tickets
+    /// that arrived after the warm-up.
+    pub waits: Waits,
+    /// Its agents' busy time over their time on duty, after the warm-up.
+    pub utilisation: f64,
+    /// Tickets passed on to it during the run ([`Reassign`](crate::Reassign)).
+    pub reassigned_in: u64,
+}
+
 /// The backlog at one instant: tickets waiting and tickets in progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -178,4 +196,11 @@ pub struct RunReport {
     /// Reopens during the run ([`Reopen`](crate::Reopen)).
     #[cfg_attr(feature = "serde", serde(default))]
     pub reopened: u64,
+    /// Reassignments during the run ([`Reassign`](crate::Reassign)): a ticket passed on
+    /// moves from one queue to another, so it is in none of the counts above twice.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub reassigned: u64,
+    /// Per group, the desk first, then [`Config::groups`](crate::Config::groups) in order.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub groups: Vec<GroupReport>,
 }
