@@ -947,7 +947,8 @@ impl Model {
     /// The offered load in agents: the sum over classes of rate times mean work per ticket
     /// (Erlang's `a`; the desk is stable on average only with more agents than this). A
     /// class's work per ticket is its mean service time, plus the reopen probability times
-    /// the reopen's mean work.
+    /// the reopen's mean work, plus the reassignment probability times the mean triage
+    /// (every group's together: each group needs more agents than its own share).
     ///
     /// ```
     /// use itsm_sim::chrono::Duration;
@@ -969,7 +970,11 @@ impl Model {
                     .reopen
                     .as_ref()
                     .map_or(0.0, |r| r.probability * r.work.mean_hours());
-                c.arrivals.rate_per_hour() * (c.service.mean_hours() + rework)
+                let triage = c
+                    .reassign
+                    .as_ref()
+                    .map_or(0.0, |r| r.probability * r.triage.mean_hours());
+                c.arrivals.rate_per_hour() * (c.service.mean_hours() + rework + triage)
             })
             .sum()
     }

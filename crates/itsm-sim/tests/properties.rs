@@ -11,8 +11,8 @@
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, Hold, Model, Reopen, ReopenMode,
-    Segment, ServiceTime, Staffing, Week, simulate,
+    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, GroupSpec, Hold, Model,
+    Reassign, Reopen, ReopenMode, Segment, ServiceTime, Staffing, Week, simulate,
 };
 use proptest::prelude::*;
 
@@ -128,10 +128,22 @@ fn staffing() -> impl Strategy<Value = Staffing> {
     ]
 }
 
+/// Where each class's tickets go: (its first group, whether some are passed on, to which
+/// group, what share, after how much triage); the groups are picked by position among the
+/// desk and the generated groups.
+fn routing() -> impl Strategy<Value = Vec<(usize, bool, usize, f64, ServiceTime)>> {
+    prop::collection::vec(
+        (0usize..4, any::<bool>(), 0usize..4, 0.0f64..=1.0, service()),
+        4,
+    )
+}
+
 fn config() -> impl Strategy<Value = Config> {
     (
         prop::collection::vec(class(), 0..4),
         staffing(),
+        prop::collection::vec(staffing(), 0..3),
+        routing(),
         1i64..120,
         0i64..120,
         0u32..3600,
@@ -142,10 +154,31 @@ fn config() -> impl Strategy<Value = Config> {
         ],
     )
         .prop_map(
-            |(classes, staffing, horizon, warmup, offset, every, discipline)| {
+            |(classes, staffing, groups, routing, horizon, warmup, offset, every, discipline)| {
                 let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
                     + Duration::seconds(i64::from(offset) * 7);
                 let mut config = Config::new(start, Duration::hours(horizon), classes, staffing);
+                config.groups = groups
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, staffing)| GroupSpec::new(format!("g{i}"), staffing))
+                    .collect();
+                let n = config.groups.len() + 1;
+                let name = |i: usize| match i % n {
+                    0 => None,
+                    i => Some(format!("g{}", i - 1)),
+                };
+                for (class, (first, passes, to, share, triage)) in
+                    config.classes.iter_mut().zip(routing)
+                {
+                    class.group = name(first);
+                    if passes && n > 1 {
+                        // Never to the group it is in.
+                        let to = if to % n == first % n { to + 1 } else { to };
+                        let to = name(to).unwrap_or_else(|| "desk".into());
+                        class.reassign = Some(Reassign::new(share, to, triage));
+                    }
+                }
                 config.warmup = Duration::hours(warmup);
                 config.sample_every = Duration::minutes(every);
                 config.discipline = discipline;
@@ -169,6 +202,13 @@ proptest! {
         for r in [&fast, &full] {
             prop_assert_eq!(r.arrivals + r.reopened, r.completed + r.in_service + r.queued + r.on_hold);
             prop_assert!(r.reopened <= r.arrivals);
+            // Once per ticket at most, and into the groups the report lists.
+            prop_assert!(r.reassigned <= r.arrivals);
+            prop_assert_eq!(r.groups.len(), config.groups.len() + 1);
+            prop_assert_eq!(r.groups.iter().map(|g| g.reassigned_in).sum::<u64>(), r.reassigned);
+            for g in &r.groups {
+                prop_assert!(g.utilisation >= 0.0 && g.utilisation <= 1.0 + 1e-9, "{}", g.utilisation);
+            }
             prop_assert!(r.in_service <= u64::from(model.max_agents()));
             prop_assert!(r.utilisation >= 0.0 && r.utilisation <= 1.0 + 1e-9, "{}", r.utilisation);
             let counted: u64 = r.classes.iter().map(|c| c.arrivals).sum();
@@ -192,6 +232,8 @@ proptest! {
         }
         prop_assert_eq!(fast.waits, full.waits);
         prop_assert_eq!(fast.reopened, full.reopened);
+        prop_assert_eq!(fast.reassigned, full.reassigned);
+        prop_assert_eq!(&fast.groups, &full.groups);
         for (f, s) in fast.classes.iter().zip(&full.classes) {
             prop_assert_eq!(f.response, s.response);
             prop_assert_eq!(f.resolution, s.resolution);
@@ -235,10 +277,15 @@ proptest! {
         one.classes.truncate(1);
         // (Without holds and reopens: a ticket back from hold or reopened joins the queue
         // again, so with more agents more tickets can be back in the queue at the horizon.)
+        // (Nor groups: with more desk agents, more tickets can be waiting in a second
+        // line at the horizon.)
         if let Some(class) = one.classes.first_mut() {
             class.hold = None;
             class.reopen = None;
+            class.group = None;
+            class.reassign = None;
         }
+        one.groups.clear();
         one.warmup = Duration::zero();
         one.staffing = Staffing::Constant { agents: 2 };
         let mut more = one.clone();
