@@ -9,9 +9,10 @@
 //! Invariants: no panic; `Model::new` and `simulate` return values or errors, never
 //! anything else; a run is deterministic (the same seed, the same report); tickets are
 //! conserved (`arrivals + reopened = completed + in_service + queued + on_hold`); the fast and
-//! the full path give the same waits, reopens and attainment; percentiles are ordered; utilisation is
-//! within [0, 1] while staffing never drops (constant staffing); a configuration
-//! round-trips through JSON.
+//! the full path give the same waits, reopens, reassignments, group figures and attainment;
+//! a ticket is reopened and reassigned at most once, into the groups the report lists;
+//! percentiles are ordered; utilisation is within [0, 1] while staffing never drops
+//! (constant staffing in every group); a configuration round-trips through JSON.
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{Config, Engine, Model, Staffing, simulate};
@@ -50,7 +51,9 @@ pub fn sim_config(data: &[u8]) {
     if model.expected_arrivals() > ARRIVALS {
         return;
     }
-    let constant = matches!(model.config().staffing, Staffing::Constant { .. });
+    let constant = std::iter::once(&model.config().staffing)
+        .chain(model.config().groups.iter().map(|g| &g.staffing))
+        .all(|s| matches!(s, Staffing::Constant { .. }));
     for seed in [0, 7] {
         let (Ok(fast), Ok(full)) = (
             simulate(&model, seed, Engine::Fast),
@@ -80,12 +83,26 @@ pub fn sim_config(data: &[u8]) {
                 r.reopened <= r.arrivals,
                 "a ticket is reopened at most once"
             );
+            assert!(
+                r.reassigned <= r.arrivals,
+                "a ticket is reassigned at most once"
+            );
+            assert_eq!(r.groups.len(), model.groups().count());
+            assert_eq!(
+                r.groups.iter().map(|g| g.reassigned_in).sum::<u64>(),
+                r.reassigned
+            );
+            for g in &r.groups {
+                assert!(!constant || (0.0..=1.0 + 1e-9).contains(&g.utilisation));
+            }
             let w = r.waits;
             assert!(w.p50 <= w.p90 && w.p90 <= w.p95 && w.p95 <= w.p99 && w.p99 <= w.max);
             assert!(!constant || (0.0..=1.0 + 1e-9).contains(&r.utilisation));
         }
         assert_eq!(fast.waits, full.waits);
         assert_eq!(fast.reopened, full.reopened);
+        assert_eq!(fast.reassigned, full.reassigned);
+        assert_eq!(fast.groups, full.groups);
         for (f, s) in fast.classes.iter().zip(&full.classes) {
             assert_eq!(
                 (f.response, f.resolution),

@@ -13,9 +13,7 @@ use rand::{Rng, SeedableRng};
 use crate::config::{Class, Model};
 use crate::dist::exponential;
 use crate::error::Error;
-use crate::report::{
-    Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, Waits,
-};
+use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, Waits};
 use crate::time::{duration, instant};
 use itsm_sla::ReopenMode;
 
@@ -358,7 +356,11 @@ pub(crate) fn run<O: Observer>(
         ($pool:expr, $agent:expr) => {{
             let (pool, agent): (usize, u32) = ($pool, $agent);
             let next = pools.get_mut(pool).and_then(|ps| {
-                let (class, queue) = ps.queues.iter_mut().enumerate().find(|(_, q)| !q.is_empty())?;
+                let (class, queue) = ps
+                    .queues
+                    .iter_mut()
+                    .enumerate()
+                    .find(|(_, q)| !q.is_empty())?;
                 Some((class, queue.pop_front()?))
             });
             match next {
@@ -854,9 +856,9 @@ pub(crate) fn run<O: Observer>(
         _ => waits(&mut all),
     };
     let ratio = |busy: f64, duty: f64| if duty > 0.0 { busy / duty } else { 0.0 };
-    let (busy_time, duty_time) = pools
-        .iter()
-        .fold((0.0, 0.0), |(b, d), ps| (b + ps.busy_time, d + ps.duty_time));
+    let (busy_time, duty_time) = pools.iter().fold((0.0, 0.0), |(b, d), ps| {
+        (b + ps.busy_time, d + ps.duty_time)
+    });
     let groups = pools
         .iter_mut()
         .zip(&model.pools)

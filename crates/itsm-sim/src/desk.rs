@@ -53,7 +53,12 @@ impl<'m> Desk<'m> {
 
     /// Agent `agent`'s group, with the agent as the person.
     fn assign_to(&self, agent: u32) -> Command {
-        let pool = self.model.seat_pool.get(agent as usize).copied().unwrap_or(0);
+        let pool = self
+            .model
+            .seat_pool
+            .get(agent as usize)
+            .copied()
+            .unwrap_or(0);
         Command::Assign {
             group: group_id(pool),
             person: Some(UserId::from_u128(u128::from(agent) + 1_000)),

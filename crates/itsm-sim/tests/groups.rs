@@ -12,8 +12,8 @@
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{
-    Arrivals, ClassSpec, Config, Discipline, Engine, Error, GroupSpec, Hold, Interval, Mmc,
-    Model, Reassign, Reopen, RunReport, ServiceTime, Staffing, simulate,
+    Arrivals, ClassSpec, Config, Discipline, Engine, Error, GroupSpec, Hold, Interval, Mmc, Model,
+    Reassign, Reopen, RunReport, ServiceTime, Staffing, simulate,
 };
 
 fn minutes(m: i64) -> ServiceTime {
@@ -93,7 +93,10 @@ fn a_ticket_passed_on_is_resolved_after_the_triage_and_the_work() {
         assert_eq!(c.waits.count, r.arrivals);
         assert_eq!(c.response.met, r.arrivals);
         let (desk, network) = (&r.groups[0], &r.groups[1]);
-        assert_eq!((desk.name.as_str(), network.name.as_str()), ("desk", "network"));
+        assert_eq!(
+            (desk.name.as_str(), network.name.as_str()),
+            ("desk", "network")
+        );
         assert_eq!((desk.reassigned_in, network.reassigned_in), (0, r.arrivals));
         // Each group starts each ticket once, at once.
         assert_eq!(desk.waits.count, r.arrivals);
@@ -103,7 +106,10 @@ fn a_ticket_passed_on_is_resolved_after_the_triage_and_the_work() {
         let ratio = network.utilisation / desk.utilisation;
         assert!((ratio - 2.0).abs() < 1e-9, "{ratio}");
         let desk_hours = desk.utilisation * 200.0 * 168.0;
-        assert!((desk_hours - 0.5 * r.arrivals as f64).abs() < 1e-6, "{desk_hours}");
+        assert!(
+            (desk_hours - 0.5 * r.arrivals as f64).abs() < 1e-6,
+            "{desk_hours}"
+        );
     }
 }
 
@@ -171,7 +177,10 @@ fn assert_erlang(name: &str, interval: &Interval, lambda: f64, mu: f64, c: u32) 
         "{name}: M/M/{c} lambda {lambda} mu {mu}: Erlang C wait {theory:.4}, simulated {:.4} ± {:.4}",
         interval.mean, interval.half_width
     );
-    assert!(interval.contains(theory), "{name}: {interval:?} vs {theory}");
+    assert!(
+        interval.contains(theory),
+        "{name}: {interval:?} vs {theory}"
+    );
     assert!(interval.half_width < 0.15 * theory, "{name}: {interval:?}");
 }
 
@@ -220,7 +229,11 @@ fn a_tandem_of_groups_is_a_jackson_network() {
     config.classes[0].reassign = Some(Reassign::new(1.0, "second line", exp(4.0)));
     let model = Model::new(config).unwrap();
     // The offered load counts the triage: 2 x (1 + 0.25).
-    assert!((model.offered_load() - 2.5).abs() < 1e-6, "{}", model.offered_load());
+    assert!(
+        (model.offered_load() - 2.5).abs() < 1e-6,
+        "{}",
+        model.offered_load()
+    );
     let waits = group_waits(&model, 10);
     assert_erlang("desk", &waits[0], 2.0, 4.0, 1);
     assert_erlang("second line", &waits[1], 2.0, 1.0, 3);
@@ -298,8 +311,16 @@ fn holds_and_reopens_come_back_to_the_group_that_has_the_ticket() {
     assert_eq!((r.reassigned, r.reopened), (r.arrivals, r.arrivals));
     assert_eq!(r.completed, 2 * r.arrivals);
     let hours = |g: usize| r.groups[g].utilisation * 200.0 * 168.0;
-    assert!((hours(0) - 0.5 * r.arrivals as f64).abs() < 1e-6, "desk {}", hours(0));
-    assert!((hours(1) - 2.0 * r.arrivals as f64).abs() < 1e-6, "network {}", hours(1));
+    assert!(
+        (hours(0) - 0.5 * r.arrivals as f64).abs() < 1e-6,
+        "desk {}",
+        hours(0)
+    );
+    assert!(
+        (hours(1) - 2.0 * r.arrivals as f64).abs() < 1e-6,
+        "network {}",
+        hours(1)
+    );
     // The network group's wait is measured once per ticket, when it first takes it.
     assert_eq!(r.groups[1].waits.count, r.arrivals);
 }
@@ -327,7 +348,12 @@ fn a_group_configuration_is_checked_with_one_error_per_cause() {
     let mut c = base();
     c.groups.push(GroupSpec::new("desk", constant(1)));
     let e = refused(c);
-    assert_eq!(e, Error::DuplicateGroup { group: "desk".into() });
+    assert_eq!(
+        e,
+        Error::DuplicateGroup {
+            group: "desk".into()
+        }
+    );
     assert!(e.to_string().contains("the desk is `desk`"), "{e}");
     let mut c = base();
     c.groups.push(GroupSpec::new(" ", constant(1)));
@@ -455,4 +481,19 @@ fn groups_read_from_json() {
     // And back.
     let again: Config = serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
     assert_eq!(again, config);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_fuzz_seed_with_groups_is_a_model_that_passes_tickets_on() {
+    // So that the fuzzer starts from a configuration that reaches the group code.
+    let text = include_str!("../../../fuzz/corpus/sim_config/seed-groups.json");
+    let config: Config = serde_json::from_str(text).unwrap();
+    let model = Model::new(config).unwrap();
+    assert_eq!(
+        model.groups().collect::<Vec<_>>(),
+        ["desk", "network", "dba"]
+    );
+    let r = both(&model, 0);
+    assert!(r.reassigned > 0 && r.groups[2].reassigned_in > 0, "{r:?}");
 }
