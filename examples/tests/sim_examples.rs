@@ -123,6 +123,46 @@ fn reopens_add_work_to_the_built_in_desk() {
 }
 
 #[test]
+fn a_second_line_takes_the_work_the_desk_passes_on() {
+    // 40% of the tickets passed on after ten minutes' triage: the desk's load falls from
+    // 2.40 to 1.67 agents, so four desk agents answer every priority in time (five
+    // without a second line), while the second line, staffed for 80%, works the rest.
+    let svg = out("staffing-second-line.svg");
+    let lines = run(None, &svg, &["--second-line"]);
+    assert_eq!(
+        lines[3],
+        "second line: 40% of each priority (assumed) passed on after a triage of median 10 min (assumed), the whole work done there"
+    );
+    assert_eq!(
+        lines[4],
+        "offered load: 2.63 agents, of which the desk 1.67 and the second line 0.96 (staffed with 2)"
+    );
+    assert_eq!(
+        lines[7],
+        "agents    util   mean wait    p90 wait   p1 resp   p2 resp   p3 resp   p4 resp  resolution  2nd util    2nd wait"
+    );
+    assert!(lines.contains(
+        &"     3   57.2%     9.5 min    33.1 min     88.9%    100.0%    100.0%    100.0%       99.8%     46.7%    15.6 min"
+            .to_owned()
+    ));
+    assert!(
+        lines
+            .contains(&"fewest agents meeting every response target 90% of the time: 4".to_owned())
+    );
+    // Told how many: a second line of one is busier and keeps tickets waiting longer.
+    let lines = run(None, &svg, &["--second-line-agents", "1"]);
+    assert!(lines[4].ends_with("(staffed with 1)"), "{}", lines[4]);
+    let row = lines.iter().find(|l| l.starts_with("     3 ")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let util: f64 = cells[cells.len() - 3]
+        .trim_end_matches('%')
+        .parse()
+        .unwrap();
+    assert!(util > 80.0, "{row}");
+    check_svg(&svg, 5);
+}
+
+#[test]
 fn staffing_estimates_rates_from_the_uci_log() {
     let Some(log) = itsm_examples::real_data::locate(
         "staffing_estimates_rates_from_the_uci_log",
@@ -179,10 +219,21 @@ fn staffing_estimates_rates_from_the_uci_log() {
 
     // The log's reopens (a resolved row followed by an open one; the same 275 incidents as
     // the log's own reopen_count column counts), and their delays as they are.
-    let lines = run(Some(log), &svg, &["--reopen"]);
+    let lines = run(Some(log.clone()), &svg, &["--reopen"]);
     assert_eq!(
         lines[3],
         "reopens: p1 0.54% (1 of 185), p2 0.32% (1 of 311), p3 1.15% (272 of 23681), p4 0.13% (1 of 741); after the log's delays (median 6.0 h of 275); half the median work again, a new resolution cycle each"
+    );
+
+    // The log's reassignments: incidents whose assignment group changed.
+    let lines = run(Some(log), &svg, &["--second-line"]);
+    assert_eq!(
+        lines[3],
+        "second line: p1 58.9% (109 of 185), p2 56.3% (175 of 311), p3 38.2% (9046 of 23681), p4 33.1% (245 of 741) passed on after a triage of median 10 min (assumed), the whole work done there"
+    );
+    assert_eq!(
+        lines[4],
+        "offered load: 2.98 agents, of which the desk 1.92 and the second line 1.05 (staffed with 2)"
     );
 }
 

@@ -947,8 +947,8 @@ impl Model {
     /// The offered load in agents: the sum over classes of rate times mean work per ticket
     /// (Erlang's `a`; the desk is stable on average only with more agents than this). A
     /// class's work per ticket is its mean service time, plus the reopen probability times
-    /// the reopen's mean work, plus the reassignment probability times the mean triage
-    /// (every group's together: each group needs more agents than its own share).
+    /// the reopen's mean work, plus the reassignment probability times the mean triage:
+    /// every group's [`Model::group_loads`] together.
     ///
     /// ```
     /// use itsm_sim::chrono::Duration;
@@ -962,21 +962,69 @@ impl Model {
     /// assert!((Model::new(config).unwrap().offered_load() - 6.0).abs() < 1e-9);
     /// ```
     pub fn offered_load(&self) -> f64 {
+        self.group_loads().iter().sum()
+    }
+
+    /// The offered load of each group, in agents, in [`Model::groups`]'s order: a class's
+    /// first group does the work of the tickets it keeps (with their reopens) and the
+    /// triage of those it passes on; the group they go to does their work (with their
+    /// reopens, which come back to it). Each group is stable on average only with more
+    /// agents than its own load.
+    ///
+    /// ```
+    /// use itsm_sim::chrono::Duration;
+    /// use itsm_sim::{Config, GroupSpec, Model, Reassign, ServiceTime, Staffing};
+    ///
+    /// // 4 an hour, an hour each; a quarter passed on to `network` after 12 minutes.
+    /// let mut config = Config::mmc(4.0, 1.0, 8, Duration::days(1));
+    /// config.groups = vec![GroupSpec::new("network", Staffing::Constant { agents: 2 })];
+    /// let triage = ServiceTime::Deterministic { value: Duration::minutes(12) };
+    /// config.classes[0].reassign = Some(Reassign::new(0.25, "network", triage));
+    /// let loads = Model::new(config).unwrap().group_loads();
+    /// assert!((loads[0] - 3.2).abs() < 1e-9); // 3 an hour worked, 1 an hour triaged
+    /// assert!((loads[1] - 1.0).abs() < 1e-9);
+    /// ```
+    pub fn group_loads(&self) -> Vec<f64> {
+        let mut loads = vec![0.0; self.pools.len()];
+        for (spec, class) in self
+            .config
+            .classes
+            .iter()
+            .zip(&self.classes_in_config_order())
+        {
+            let rework = spec
+                .reopen
+                .as_ref()
+                .map_or(0.0, |r| r.probability * r.work.mean_hours());
+            let work = spec.service.mean_hours() + rework;
+            let rate = spec.arrivals.rate_per_hour();
+            match (spec.reassign.as_ref(), class.reassign.as_ref()) {
+                (Some(given), Some(r)) => {
+                    let p = given.probability;
+                    if let Some(first) = loads.get_mut(class.pool as usize) {
+                        *first += rate * ((1.0 - p) * work + p * given.triage.mean_hours());
+                    }
+                    if let Some(to) = loads.get_mut(r.to as usize) {
+                        *to += rate * p * work;
+                    }
+                }
+                _ => {
+                    if let Some(first) = loads.get_mut(class.pool as usize) {
+                        *first += rate * work;
+                    }
+                }
+            }
+        }
+        loads
+    }
+
+    /// The compiled classes in the configuration's order (they are kept by priority).
+    fn classes_in_config_order(&self) -> Vec<&Class> {
         self.config
             .classes
             .iter()
-            .map(|c| {
-                let rework = c
-                    .reopen
-                    .as_ref()
-                    .map_or(0.0, |r| r.probability * r.work.mean_hours());
-                let triage = c
-                    .reassign
-                    .as_ref()
-                    .map_or(0.0, |r| r.probability * r.triage.mean_hours());
-                c.arrivals.rate_per_hour() * (c.service.mean_hours() + rework + triage)
-            })
-            .sum()
+            .filter_map(|spec| self.classes.iter().find(|c| c.priority == spec.priority))
+            .collect()
     }
 
     /// The most agents on duty at once: with [`Config::groups`], the sum of each group's

@@ -234,6 +234,12 @@ fn a_tandem_of_groups_is_a_jackson_network() {
         "{}",
         model.offered_load()
     );
+    // The desk's: all the triage; the second line's: all the work.
+    let loads = model.group_loads();
+    assert!(
+        (loads[0] - 0.5).abs() < 1e-6 && (loads[1] - 2.0).abs() < 1e-6,
+        "{loads:?}"
+    );
     let waits = group_waits(&model, 10);
     assert_erlang("desk", &waits[0], 2.0, 4.0, 1);
     assert_erlang("second line", &waits[1], 2.0, 1.0, 3);

@@ -8,10 +8,15 @@
 //! `--reopen`, callers reopen tickets: each priority's share of reopened incidents and the
 //! delays from resolution to reopen come from the log (a resolved row followed by an open
 //! one), or a built-in assumption without one; the rework is half the priority's median
-//! work, and each reopen starts a new resolution cycle (ServiceNow's task SLA).
+//! work, and each reopen starts a new resolution cycle (ServiceNow's task SLA). With
+//! `--second-line`, the desk passes a share of each priority's tickets on to a second-line
+//! group after a triage: the share of incidents whose assignment group changed in the log
+//! (or a built-in assumption), the triage a stated assumption; the second line is staffed
+//! to be busy at most 80% of the time (or `--second-line-agents N`), and the sweep varies
+//! the desk.
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
 
@@ -25,8 +30,8 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_examples::uci::MappedState;
 use itsm_sim::{
-    Arrivals, Attainment, ClassSpec, Config, Engine, Model, Reopen, RunReport, ServiceTime,
-    Staffing, estimate_profiles, estimate_rates, simulate,
+    Arrivals, Attainment, ClassSpec, Config, Engine, GroupSpec, Model, Reassign, Reopen, RunReport,
+    ServiceTime, Staffing, estimate_profiles, estimate_rates, simulate,
 };
 
 /// The assumptions per priority: (median work time in minutes, response target, resolution
@@ -46,12 +51,24 @@ const BUILT_IN: [(u8, f64); 4] = [(1, 0.05), (2, 0.15), (3, 2.2), (4, 0.1)];
 /// mean delay from resolution to reopen (exponential).
 const BUILT_IN_REOPEN: (f64, Duration) = (0.02, Duration::days(1));
 
+/// The built-in share of each priority's tickets passed on to the second line.
+const BUILT_IN_SECOND_LINE: f64 = 0.4;
+
+/// The desk's triage before passing a ticket on: lognormal, this median, sigma [`SIGMA`].
+const TRIAGE: Duration = Duration::minutes(10);
+
+/// The second line's name.
+const SECOND_LINE: &str = "second line";
+
+const USAGE: &str = "usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]";
 struct Options {
     log: Option<PathBuf>,
     quick: bool,
     profile: bool,
     preemptive: bool,
     reopen: bool,
+    second_line: bool,
+    second_line_agents: Option<u32>,
     max_agents: Option<u32>,
     out: PathBuf,
 }
@@ -63,6 +80,8 @@ fn options() -> Result<Options, Box<dyn Error>> {
         profile: false,
         preemptive: false,
         reopen: false,
+        second_line: false,
+        second_line_agents: None,
         max_agents: None,
         out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -76,12 +95,21 @@ fn options() -> Result<Options, Box<dyn Error>> {
             "--profile" => o.profile = true,
             "--preemptive" => o.preemptive = true,
             "--reopen" => o.reopen = true,
+            "--second-line" => o.second_line = true,
+            "--second-line-agents" => {
+                o.second_line = true;
+                o.second_line_agents = Some(
+                    args.next()
+                        .ok_or("--second-line-agents needs a number")?
+                        .parse()?,
+                )
+            }
             "--max-agents" => {
                 o.max_agents = Some(args.next().ok_or("--max-agents needs a number")?.parse()?)
             }
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "-h" | "--help" => {
-                return Err("usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]".into());
+                return Err(USAGE.into());
             }
             _ => o.log = Some(PathBuf::from(a)),
         }
@@ -98,10 +126,12 @@ fn options() -> Result<Options, Box<dyn Error>> {
 type Arrival = (u8, DateTime<Utc>);
 
 /// What the staffing model takes from a log: the arrivals, and per priority the incidents
-/// and those reopened, with the delay from resolution to each incident's first reopen.
+/// and those reopened, with the delay from resolution to each incident's first reopen, and
+/// the incidents whose assignment group changed.
 struct Observed {
     arrivals: Vec<Arrival>,
     reopens: BTreeMap<u8, (u64, Vec<Duration>)>,
+    passed_on: BTreeMap<u8, u64>,
 }
 
 /// The arrivals of the UCI log (each incident's first row) and its reopens (a resolved row
@@ -114,6 +144,7 @@ fn uci_log(path: &std::path::Path) -> Result<Observed, Box<dyn Error>> {
     let mut observed = Observed {
         arrivals: Vec::with_capacity(log.incidents.len()),
         reopens: BTreeMap::new(),
+        passed_on: BTreeMap::new(),
     };
     for incident in &log.incidents {
         let Some(first) = incident.rows.first() else {
@@ -122,6 +153,17 @@ fn uci_log(path: &std::path::Path) -> Result<Observed, Box<dyn Error>> {
         observed
             .arrivals
             .push((first.priority, first.opened_at.unwrap_or(first.updated_at)));
+        // Passed on: a group recorded, then a different one (a missing group in between
+        // is no change).
+        let mut groups = incident
+            .rows
+            .iter()
+            .filter_map(|r| r.assignment_group.as_ref());
+        if let Some(first_group) = groups.next() {
+            if groups.any(|g| g != first_group) {
+                *observed.passed_on.entry(first.priority).or_default() += 1;
+            }
+        }
         let entry = observed.reopens.entry(first.priority).or_default();
         entry.0 += 1;
         let mut resolved: Option<DateTime<Utc>> = None;
@@ -163,13 +205,16 @@ fn add(a: &mut Attainment, b: Attainment) {
 fn main() -> Result<(), Box<dyn Error>> {
     let o = options()?;
     let mut reopens: BTreeMap<u8, (u64, Vec<Duration>)> = BTreeMap::new();
+    let mut passed_on: Option<BTreeMap<u8, u64>> = None;
     let rates: BTreeMap<u8, Arrivals> = match &o.log {
         Some(path) => {
             let Observed {
                 arrivals: seen,
                 reopens: counted,
+                passed_on: changed,
             } = uci_log(path)?;
             reopens = counted;
+            passed_on = Some(changed);
             let first = seen
                 .iter()
                 .map(|(_, t)| *t)
@@ -229,6 +274,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     delays.sort();
     let mut classes = Vec::new();
     let mut reopen_line: Vec<String> = Vec::new();
+    let mut second_line: Vec<String> = Vec::new();
     for (p, arrivals) in &rates {
         let Some((_, median, response, resolution)) = ASSUMED.iter().find(|a| a.0 == *p) else {
             println!("priority {p}: no assumptions, left out");
@@ -267,6 +313,27 @@ fn main() -> Result<(), Box<dyn Error>> {
                 Reopen::new(share, after, work)
             };
             class.reopen = Some(reopen);
+        }
+        if o.second_line {
+            let share = match &passed_on {
+                // From the log: the share of the priority's incidents whose group changed.
+                Some(changed) => {
+                    let incidents = reopens.get(p).map_or(0, |(n, _)| *n);
+                    let moved = changed.get(p).copied().unwrap_or(0);
+                    let share = moved as f64 / incidents.max(1) as f64;
+                    second_line.push(format!(
+                        "p{p} {:.1}% ({moved} of {incidents})",
+                        100.0 * share
+                    ));
+                    share
+                }
+                None => BUILT_IN_SECOND_LINE,
+            };
+            let triage = ServiceTime::Lognormal {
+                median: TRIAGE,
+                sigma: SIGMA,
+            };
+            class.reassign = Some(Reassign::new(share, SECOND_LINE, triage));
         }
         classes.push(class);
     }
@@ -316,6 +383,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
     }
 
+    if o.second_line {
+        let shares = if second_line.is_empty() {
+            format!(
+                "{:.0}% of each priority (assumed)",
+                100.0 * BUILT_IN_SECOND_LINE
+            )
+        } else {
+            second_line.join(", ")
+        };
+        println!(
+            "second line: {shares} passed on after a triage of median {} min (assumed), the whole work done there",
+            TRIAGE.num_minutes()
+        );
+    }
+
     let (weeks, warmup_days, seeds) = if o.quick { (2, 2, 2u64) } else { (8, 7, 5) };
     let start = Utc
         .with_ymd_and_hms(2026, 1, 5, 0, 0, 0)
@@ -332,9 +414,31 @@ fn main() -> Result<(), Box<dyn Error>> {
         config.discipline = itsm_sim::Discipline::PreemptiveResume;
     }
     config.sample_every = Duration::hours(6);
-    let load = Model::new(config.clone())?.offered_load();
-    let max = o.max_agents.unwrap_or(load.ceil() as u32 + 4).max(1);
-    println!("offered load: {load:.2} agents (the desk needs more than this on duty)");
+    if o.second_line {
+        config.groups = vec![GroupSpec::new(
+            SECOND_LINE,
+            Staffing::Constant { agents: 1 },
+        )];
+    }
+    let model = Model::new(config.clone())?;
+    let load = model.offered_load();
+    // The desk's own load (all of it without a second line).
+    let loads = model.group_loads();
+    let desk = loads.first().copied().unwrap_or(load);
+    let max = o.max_agents.unwrap_or(desk.ceil() as u32 + 4).max(1);
+    if let (true, Some(second)) = (o.second_line, loads.get(1)) {
+        // Busy at most 80% of the time, unless told.
+        let agents = o
+            .second_line_agents
+            .unwrap_or((second / 0.8).ceil() as u32)
+            .max(1);
+        config.groups = vec![GroupSpec::new(SECOND_LINE, Staffing::Constant { agents })];
+        println!(
+            "offered load: {load:.2} agents, of which the desk {desk:.2} and the second line {second:.2} (staffed with {agents})"
+        );
+    } else {
+        println!("offered load: {load:.2} agents (the desk needs more than this on duty)");
+    }
     println!(
         "runs: {weeks} weeks after {warmup_days} days of warm-up, seeds 1-{seeds}, path full (itsm-incident decide/evolve and itsm-sla clocks per ticket), agents around the clock, {}",
         if o.preemptive {
@@ -346,8 +450,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!();
     let priorities: Vec<u8> = config.classes.iter().map(|c| c.priority).collect();
     let head: Vec<String> = priorities.iter().map(|p| format!("p{p} resp")).collect();
+    let extra = if o.second_line {
+        format!("  {:>8}  {:>10}", "2nd util", "2nd wait")
+    } else {
+        String::new()
+    };
     println!(
-        "{:>6}  {:>6}  {:>10}  {:>10}  {}  {:>10}",
+        "{:>6}  {:>6}  {:>10}  {:>10}  {}  {:>10}{extra}",
         "agents",
         "util",
         "mean wait",
@@ -374,7 +483,36 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect::<Result<_, _>>()?;
         tickets += reports.iter().map(|r| r.arrivals).sum::<u64>();
         let n = reports.len() as f64;
-        let util = reports.iter().map(|r| r.utilisation).sum::<f64>() / n;
+        // The desk's (with a second line, the whole figure would mix the two).
+        let util = reports
+            .iter()
+            .map(|r| r.groups.first().map_or(r.utilisation, |g| g.utilisation))
+            .sum::<f64>()
+            / n;
+        let extra = if o.second_line {
+            let util = reports
+                .iter()
+                .map(|r| r.groups.get(1).map_or(0.0, |g| g.utilisation))
+                .sum::<f64>()
+                / n;
+            let (count, total) =
+                reports
+                    .iter()
+                    .filter_map(|r| r.groups.get(1))
+                    .fold((0u64, 0.0), |(c, t), g| {
+                        (
+                            c + g.waits.count,
+                            t + g.waits.mean_hours * g.waits.count as f64,
+                        )
+                    });
+            format!(
+                "  {:>7.1}%  {:>10}",
+                100.0 * util,
+                fmt_wait(total / count.max(1) as f64)
+            )
+        } else {
+            String::new()
+        };
         let count: u64 = reports.iter().map(|r| r.waits.count).sum();
         let mean = reports
             .iter()
@@ -398,7 +536,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         let cells: Vec<String> = response.iter().map(|a| format!("{:>8}", pct(*a))).collect();
         println!(
-            "{agents:>6}  {:>5.1}%  {:>10}  {:>10}  {}  {:>10}",
+            "{agents:>6}  {:>5.1}%  {:>10}  {:>10}  {}  {:>10}{extra}",
             100.0 * util,
             fmt_wait(mean),
             fmt_wait(p90),
