@@ -13,7 +13,10 @@
 //!   calendar), and optionally a [`Hold`] awaiting the caller part-way through the work
 //!   (the resolution clock paused meanwhile) and a [`Reopen`] by the caller after the
 //!   resolution (a new clock cycle, or the same clock continued); [`Staffing`] constant, by
-//!   hour, or as shifts on itsm-calendar business calendars; a warm-up and a horizon.
+//!   hour, or as shifts on itsm-calendar business calendars; resolver groups besides the
+//!   desk ([`GroupSpec`]), each with its own agents and queues, a class routed to the group
+//!   with its skill and a share of it passed on after triage ([`Reassign`]); a warm-up and
+//!   a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
 //!   ticket in hand even when the shift ends; with [`Discipline::PreemptiveResume`] an urgent
 //!   ticket interrupts less urgent work (resumed later, no work lost).
@@ -26,7 +29,8 @@
 //!   it). The full path costs a few microseconds per ticket, the fast one tens of
 //!   nanoseconds per event.
 //! - **Outputs** ([`RunReport`]): SLA attainment per priority, waiting-time mean and
-//!   percentiles, agent utilisation, the backlog over time.
+//!   percentiles, agent utilisation, the backlog over time; per group ([`GroupReport`]) its
+//!   waits, utilisation and the tickets passed on to it.
 //! - **Theory** ([`Mmc`], [`erlang_b`], [`Interval`]): Erlang C's mean wait and probability
 //!   of waiting for M/M/c (the recursive Erlang B form, stable for hundreds of agents), and
 //!   Student-t intervals over independent replications; the tests check the simulated mean
