@@ -311,17 +311,24 @@ pub(crate) fn run<O: Observer>(
     let mut samples: Vec<BacklogPoint> = Vec::new();
     let mut next_sample = warmup;
     let mut staff_at = 0usize;
-    // Every group's together.
+    // Every group's together: agents on duty, at work, and counted as on duty (each group's
+    // larger of the two: an agent finishing past a shift's end is on duty).
     let mut capacity = 0u32;
     let mut busy = 0u32;
+    let mut duty = 0u32;
+    let (mut busy_time, mut duty_time) = (0.0f64, 0.0f64);
+    // The groups to dispatch and rebalance after the event (each once, in order): those it
+    // touched, and those whose rebalancing waited for a departure due at the same instant.
+    let mut touched: Vec<usize> = Vec::new();
+    let mut deferred: Vec<usize> = Vec::new();
     let mut queued = 0u64;
     let mut on_hold = 0u64;
     let (mut arrivals, mut completed, mut reopened, mut reassigned) = (0u64, 0u64, 0u64, 0u64);
     let mut now = 0.0f64;
 
-    // Advances the clock to `t`: integrates each group's busy and on-duty agent time after
-    // the warm-up and takes the backlog samples due before `t` (the state is constant in
-    // between).
+    // Advances the clock to `t`: integrates busy and on-duty agent time after the warm-up
+    // (each group's is integrated when it changes, [`PoolState::set`]) and takes the backlog
+    // samples due before `t` (the state is constant in between).
     macro_rules! advance {
         ($t:expr) => {{
             let t: f64 = $t;
@@ -329,10 +336,8 @@ pub(crate) fn run<O: Observer>(
                 let from = now.max(warmup);
                 let dt = t - from;
                 if dt > 0.0 {
-                    for ps in pools.iter_mut() {
-                        ps.busy_time += f64::from(ps.busy) * dt;
-                        ps.duty_time += f64::from(ps.capacity.max(ps.busy)) * dt;
-                    }
+                    busy_time += f64::from(busy) * dt;
+                    duty_time += f64::from(duty) * dt;
                 }
             }
             while next_sample < t && next_sample < horizon {
@@ -370,7 +375,7 @@ pub(crate) fn run<O: Observer>(
                     busy += 1;
                     let counted = w.arrival >= warmup;
                     if let Some(ps) = pools.get_mut(pool) {
-                        ps.busy += 1;
+                        ps.set(ps.busy + 1, ps.capacity, now, warmup, &mut duty);
                         if counted && w.fresh {
                             ps.waits.push(now - w.entered);
                         }
@@ -490,7 +495,12 @@ pub(crate) fn run<O: Observer>(
                 let Some(&(class, _, seat)) = ps.order.last() else {
                     break;
                 };
-                if class <= urgent || departing {
+                if class <= urgent {
+                    break;
+                }
+                if departing {
+                    // Again after that departure.
+                    deferred.push(pool);
                     break;
                 }
                 let Some(slot) = agents.get_mut(seat as usize) else {
@@ -510,7 +520,7 @@ pub(crate) fn run<O: Observer>(
                 if let Some(n) = ps.serving.get_mut(class) {
                     *n = n.saturating_sub(1);
                 }
-                ps.busy -= 1;
+                ps.set(ps.busy - 1, ps.capacity, now, warmup, &mut duty);
                 busy -= 1;
                 // The work in hand left: triage still to do, or the work and what was to
                 // follow a hold.
@@ -551,7 +561,7 @@ pub(crate) fn run<O: Observer>(
             advance!(at.max(now));
             if let Some(ps) = pools.get_mut(pool as usize) {
                 capacity = capacity - ps.capacity + agents_on;
-                ps.capacity = agents_on;
+                ps.set(ps.busy, agents_on, now, warmup, &mut duty);
             }
             staff_at += 1;
             dispatch!(pool as usize);
@@ -637,6 +647,7 @@ pub(crate) fn run<O: Observer>(
                     fresh: true,
                 });
                 queued += 1;
+                touched.push(spec.pool as usize);
                 let next = next_arrival(spec, rng, now, horizon);
                 schedule(&mut heap, next, What::Arrival(class));
             }
@@ -660,9 +671,10 @@ pub(crate) fn run<O: Observer>(
                             *n = n.saturating_sub(1);
                         }
                     }
-                    ps.busy -= 1;
+                    ps.set(ps.busy - 1, ps.capacity, now, warmup, &mut duty);
                     ps.idle.push(agent);
                 }
+                touched.push(pool as usize);
                 busy -= 1;
                 let spec = model.classes.get(b.class);
                 let counted = b.t.arrival >= warmup;
@@ -676,6 +688,7 @@ pub(crate) fn run<O: Observer>(
                     t.entered = now;
                     t.fresh = true;
                     observer.reassigned(t.ticket, b.class, r.to, now)?;
+                    touched.push(r.to as usize);
                     if let Some(ps) = pools.get_mut(r.to as usize) {
                         ps.reassigned_in += 1;
                         if let Some(queue) = ps.queues.get_mut(b.class) {
@@ -742,6 +755,7 @@ pub(crate) fn run<O: Observer>(
                     t.paused = t.paused.checked_add(paused).ok_or(Error::DateOverflow)?;
                 }
                 observer.released(t.ticket, class, now)?;
+                touched.push(t.pool as usize);
                 if let Some(queue) = queue_of(&mut pools, &t, class) {
                     requeue(queue, t);
                     queued += 1;
@@ -772,6 +786,7 @@ pub(crate) fn run<O: Observer>(
                     }
                 }
                 observer.reopened(t.ticket, class, now)?;
+                touched.push(t.pool as usize);
                 // Back to the group that resolved it.
                 if let Some(queue) = queue_of(&mut pools, &t, class) {
                     requeue(queue, t);
@@ -779,10 +794,18 @@ pub(crate) fn run<O: Observer>(
                 }
             }
         }
-        for pool in 0..pools.len() {
+        // Only these can have work to start or to interrupt: the others' queues, agents and
+        // staffing are as they were after their last turn.
+        touched.append(&mut deferred);
+        touched.sort_unstable();
+        touched.dedup();
+        let mut round = std::mem::take(&mut touched);
+        for &pool in &round {
             dispatch!(pool);
             rebalance!(pool);
         }
+        round.clear();
+        touched = round;
         if stale > 64 && 2 * stale > heap.len() {
             heap.retain(|e| match e.0.what {
                 What::Departure(agent) => agents
@@ -856,9 +879,9 @@ pub(crate) fn run<O: Observer>(
         _ => waits(&mut all),
     };
     let ratio = |busy: f64, duty: f64| if duty > 0.0 { busy / duty } else { 0.0 };
-    let (busy_time, duty_time) = pools.iter().fold((0.0, 0.0), |(b, d), ps| {
-        (b + ps.busy_time, d + ps.duty_time)
-    });
+    for ps in &mut pools {
+        ps.account(horizon, warmup);
+    }
     let groups = pools
         .iter_mut()
         .zip(&model.pools)
@@ -920,14 +943,38 @@ struct PoolState {
     order: BTreeSet<(usize, u64, u32)>,
     /// How many tickets of each class are in service (kept under pre-emptive priority).
     serving: Vec<u32>,
+    /// Its busy and on-duty agent time after the warm-up, up to `last`.
     busy_time: f64,
     duty_time: f64,
+    last: f64,
     /// Its waits (from coming to the group to its first start there).
     waits: Vec<f64>,
     reassigned_in: u64,
 }
 
 impl PoolState {
+    /// Integrates its busy and on-duty time from its last change to `now` (after the
+    /// warm-up): its state is constant in between.
+    fn account(&mut self, now: f64, warmup: f64) {
+        if now > warmup {
+            let dt = now - self.last.max(warmup);
+            if dt > 0.0 {
+                self.busy_time += f64::from(self.busy) * dt;
+                self.duty_time += f64::from(self.capacity.max(self.busy)) * dt;
+            }
+        }
+        self.last = now;
+    }
+
+    /// Sets its agents at work and on duty at `now`, keeping `duty` (every group's agents
+    /// counted as on duty) in step.
+    fn set(&mut self, busy: u32, capacity: u32, now: f64, warmup: f64, duty: &mut u32) {
+        self.account(now, warmup);
+        *duty = *duty - self.capacity.max(self.busy) + capacity.max(busy);
+        self.busy = busy;
+        self.capacity = capacity;
+    }
+
     fn new(classes: usize, first: u32, seats: u32) -> Self {
         PoolState {
             queues: (0..classes).map(|_| VecDeque::new()).collect(),
@@ -938,6 +985,7 @@ impl PoolState {
             serving: vec![0; classes],
             busy_time: 0.0,
             duty_time: 0.0,
+            last: 0.0,
             waits: Vec::new(),
             reassigned_in: 0,
         }
