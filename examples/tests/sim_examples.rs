@@ -251,3 +251,30 @@ fn a_profile_needs_a_log() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn an_agent_count_that_is_not_one_is_refused_by_name() {
+    for (args, says) in [
+        (
+            &["--second-line-agents", "0"][..],
+            "--second-line-agents needs a whole number of agents from 1, not `0`",
+        ),
+        (
+            &["--max-agents", "two"][..],
+            "--max-agents needs a whole number of agents from 1, not `two`",
+        ),
+        (
+            &["--max-agents"][..],
+            "--max-agents needs a number of agents",
+        ),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_staffing"))
+            .env_remove("ITSM_DATA")
+            .args(args)
+            .output()
+            .expect("staffing runs");
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

@@ -73,6 +73,18 @@ struct Options {
     out: PathBuf,
 }
 
+/// The agents an option gives: a whole number from 1.
+fn count(option: &str, value: Option<String>) -> Result<u32, String> {
+    let value = value.ok_or_else(|| format!("{option} needs a number of agents"))?;
+    match value.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "{option} needs a whole number of agents from 1, not `{}`",
+            itsm_core::Quoted(&value)
+        )),
+    }
+}
+
 fn options() -> Result<Options, Box<dyn Error>> {
     let mut o = Options {
         log: None,
@@ -98,15 +110,9 @@ fn options() -> Result<Options, Box<dyn Error>> {
             "--second-line" => o.second_line = true,
             "--second-line-agents" => {
                 o.second_line = true;
-                o.second_line_agents = Some(
-                    args.next()
-                        .ok_or("--second-line-agents needs a number")?
-                        .parse()?,
-                )
+                o.second_line_agents = Some(count("--second-line-agents", args.next())?);
             }
-            "--max-agents" => {
-                o.max_agents = Some(args.next().ok_or("--max-agents needs a number")?.parse()?)
-            }
+            "--max-agents" => o.max_agents = Some(count("--max-agents", args.next())?),
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
             "-h" | "--help" => {
                 return Err(USAGE.into());
