@@ -283,7 +283,7 @@ pub(crate) fn run<O: Observer>(
     let mut pools: Vec<PoolState> = model
         .pools
         .iter()
-        .map(|p| PoolState::new(k, p.first, p.seats))
+        .map(|p| PoolState::new(k, p.first, p.seats, model.pools.len() > 1))
         .collect();
     // Departures of interrupted work still in the heap: swept once they are half of it, so
     // the heap stays within classes + agents + tickets on hold or to be reopened, twice over.
@@ -320,6 +320,8 @@ pub(crate) fn run<O: Observer>(
     // The groups to dispatch and rebalance after the event (each once, in order): those it
     // touched, and those whose rebalancing waited for a departure due at the same instant.
     let mut touched: Vec<usize> = Vec::new();
+    // `Some` when there is only the desk.
+    let single = (model.pools.len() == 1).then_some(());
     let mut deferred: Vec<usize> = Vec::new();
     let mut queued = 0u64;
     let mut on_hold = 0u64;
@@ -376,7 +378,8 @@ pub(crate) fn run<O: Observer>(
                     let counted = w.arrival >= warmup;
                     if let Some(ps) = pools.get_mut(pool) {
                         ps.set(ps.busy + 1, ps.capacity, now, warmup, &mut duty);
-                        if counted && w.fresh {
+                        // With one group, its waits are the desk's: taken from those.
+                        if counted && w.fresh && single.is_none() {
                             ps.waits.push(now - w.entered);
                         }
                     }
@@ -797,8 +800,10 @@ pub(crate) fn run<O: Observer>(
         // Only these can have work to start or to interrupt: the others' queues, agents and
         // staffing are as they were after their last turn.
         touched.append(&mut deferred);
-        touched.sort_unstable();
-        touched.dedup();
+        if touched.len() > 1 {
+            touched.sort_unstable();
+            touched.dedup();
+        }
         let mut round = std::mem::take(&mut touched);
         for &pool in &round {
             dispatch!(pool);
@@ -880,14 +885,18 @@ pub(crate) fn run<O: Observer>(
     };
     let ratio = |busy: f64, duty: f64| if duty > 0.0 { busy / duty } else { 0.0 };
     for ps in &mut pools {
-        ps.account(horizon, warmup);
+        if ps.apart {
+            ps.account(horizon, warmup);
+        } else {
+            (ps.busy_time, ps.duty_time) = (busy_time, duty_time);
+        }
     }
     let groups = pools
         .iter_mut()
         .zip(&model.pools)
         .map(|(ps, pool)| GroupReport {
             name: pool.name.clone(),
-            waits: waits(&mut ps.waits),
+            waits: single.map_or_else(|| waits(&mut ps.waits), |_| all_waits),
             utilisation: ratio(ps.busy_time, ps.duty_time),
             reassigned_in: ps.reassigned_in,
         })
@@ -943,6 +952,8 @@ struct PoolState {
     order: BTreeSet<(usize, u64, u32)>,
     /// How many tickets of each class are in service (kept under pre-emptive priority).
     serving: Vec<u32>,
+    /// Whether there are other groups (else its time is the desk's, not integrated apart).
+    apart: bool,
     /// Its busy and on-duty agent time after the warm-up, up to `last`.
     busy_time: f64,
     duty_time: f64,
@@ -955,6 +966,7 @@ struct PoolState {
 impl PoolState {
     /// Integrates its busy and on-duty time from its last change to `now` (after the
     /// warm-up): its state is constant in between.
+    #[inline]
     fn account(&mut self, now: f64, warmup: f64) {
         if now > warmup {
             let dt = now - self.last.max(warmup);
@@ -967,15 +979,19 @@ impl PoolState {
     }
 
     /// Sets its agents at work and on duty at `now`, keeping `duty` (every group's agents
-    /// counted as on duty) in step.
+    /// counted as on duty) in step. Its own time is integrated only when there are other
+    /// groups (`apart`): alone, its figures are the desk's.
+    #[inline]
     fn set(&mut self, busy: u32, capacity: u32, now: f64, warmup: f64, duty: &mut u32) {
-        self.account(now, warmup);
+        if self.apart {
+            self.account(now, warmup);
+        }
         *duty = *duty - self.capacity.max(self.busy) + capacity.max(busy);
         self.busy = busy;
         self.capacity = capacity;
     }
 
-    fn new(classes: usize, first: u32, seats: u32) -> Self {
+    fn new(classes: usize, first: u32, seats: u32, apart: bool) -> Self {
         PoolState {
             queues: (0..classes).map(|_| VecDeque::new()).collect(),
             idle: (first..first.saturating_add(seats)).rev().collect(),
@@ -983,6 +999,7 @@ impl PoolState {
             busy: 0,
             order: BTreeSet::new(),
             serving: vec![0; classes],
+            apart,
             busy_time: 0.0,
             duty_time: 0.0,
             last: 0.0,
