@@ -224,6 +224,30 @@ struct Tally {
     resolution: Attainment,
 }
 
+/// What a class draws, each from a random stream of its own.
+#[derive(Clone, Copy)]
+enum Stream {
+    Arrivals,
+    Service,
+    Holds,
+    Reopens,
+    Reassignments,
+}
+
+/// The number of class `class`'s stream of `kind`: all different, and those of arrivals
+/// and service times as they were before the others existed (so adding a kind of draw
+/// changes no earlier run).
+fn stream(kind: Stream, class: usize) -> u64 {
+    let class = class as u64;
+    match kind {
+        Stream::Arrivals => 2 * class,
+        Stream::Service => 2 * class + 1,
+        Stream::Holds => (1 << 32) + class,
+        Stream::Reopens => (2 << 32) + class,
+        Stream::Reassignments => (3 << 32) + class,
+    }
+}
+
 /// SplitMix64: independent seeds for each stream from the one seed.
 fn mix(seed: u64, stream: u64) -> u64 {
     let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -261,21 +285,21 @@ pub(crate) fn run<O: Observer>(
 ) -> Result<RunReport, Error> {
     let k = model.classes.len();
     let mut arrival_rng: Vec<SmallRng> = (0..k)
-        .map(|i| SmallRng::seed_from_u64(mix(seed, 2 * i as u64)))
+        .map(|i| SmallRng::seed_from_u64(mix(seed, stream(Stream::Arrivals, i))))
         .collect();
     let mut service_rng: Vec<SmallRng> = (0..k)
-        .map(|i| SmallRng::seed_from_u64(mix(seed, 2 * i as u64 + 1)))
+        .map(|i| SmallRng::seed_from_u64(mix(seed, stream(Stream::Service, i))))
         .collect();
     // Holds draw from streams of their own, so a class without one draws exactly as before.
     let mut hold_rng: Vec<SmallRng> = (0..k)
-        .map(|i| SmallRng::seed_from_u64(mix(seed, (1 << 32) + i as u64)))
+        .map(|i| SmallRng::seed_from_u64(mix(seed, stream(Stream::Holds, i))))
         .collect();
     // And reopens, and reassignments.
     let mut reopen_rng: Vec<SmallRng> = (0..k)
-        .map(|i| SmallRng::seed_from_u64(mix(seed, (2 << 32) + i as u64)))
+        .map(|i| SmallRng::seed_from_u64(mix(seed, stream(Stream::Reopens, i))))
         .collect();
     let mut reassign_rng: Vec<SmallRng> = (0..k)
-        .map(|i| SmallRng::seed_from_u64(mix(seed, (3 << 32) + i as u64)))
+        .map(|i| SmallRng::seed_from_u64(mix(seed, stream(Stream::Reassignments, i))))
         .collect();
     let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
     let seats = model.seats as usize;
@@ -1050,6 +1074,30 @@ fn waits(values: &mut [f64]) -> Waits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_class_draws_each_kind_from_a_stream_of_its_own() {
+        let kinds = [
+            Stream::Arrivals,
+            Stream::Service,
+            Stream::Holds,
+            Stream::Reopens,
+            Stream::Reassignments,
+        ];
+        // Five priorities at most.
+        let mut all: Vec<u64> = (0..5)
+            .flat_map(|class| kinds.map(|kind| stream(kind, class)))
+            .collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n);
+        // Runs from before holds, reopens and reassignments draw as they did.
+        assert_eq!(
+            (stream(Stream::Arrivals, 3), stream(Stream::Service, 3)),
+            (6, 7)
+        );
+    }
 
     #[test]
     fn selected_percentiles_are_the_sorted_nearest_ranks() {

@@ -250,6 +250,24 @@ fn a_tandem_of_groups_is_a_jackson_network() {
 }
 
 #[test]
+fn each_group_is_offered_the_work_it_does() {
+    // 3 an hour, 30 minutes each, half of them back for 15 minutes more (37.5 minutes a
+    // ticket on average); 40% passed on after 12 minutes' triage. The desk: 60% of the work
+    // and 40% of the triage, 3 x (0.6 x 0.625 + 0.4 x 0.2) = 1.365; the network:
+    // 3 x 0.4 x 0.625 = 0.75.
+    let mut config = Config::mmc(3.0, 2.0, 4, Duration::days(1));
+    config.groups = vec![GroupSpec::new("network", constant(2))];
+    let class = &mut config.classes[0];
+    class.reopen = Some(Reopen::new(0.5, minutes(60), minutes(15)));
+    class.reassign = Some(Reassign::new(0.4, "network", minutes(12)));
+    let model = Model::new(config).unwrap();
+    let loads = model.group_loads();
+    assert!((loads[0] - 1.365).abs() < 1e-9, "{loads:?}");
+    assert!((loads[1] - 0.75).abs() < 1e-9, "{loads:?}");
+    assert!((model.offered_load() - 2.115).abs() < 1e-9);
+}
+
+#[test]
 fn triage_interrupted_by_an_urgent_ticket_resumes_where_it_stopped() {
     // One desk agent triages everything (15 minutes) under pre-emptive priority, two
     // classes; the second line has room for all. However often the urgent class interrupts
