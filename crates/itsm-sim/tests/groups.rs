@@ -10,6 +10,9 @@
     clippy::print_stderr
 )]
 
+mod common;
+use common::both;
+
 use itsm_sim::chrono::Duration;
 use itsm_sim::{
     Arrivals, ClassSpec, Config, Discipline, Engine, Error, GroupSpec, Hold, Interval, Mmc, Model,
@@ -35,26 +38,6 @@ fn weekdays(rate: f64) -> Arrivals {
         rates,
         per: Duration::hours(1),
     }
-}
-
-/// Both paths: they agree, and tickets are conserved.
-fn both(model: &Model, seed: u64) -> RunReport {
-    let fast = simulate(model, seed, Engine::Fast).unwrap();
-    let full = simulate(model, seed, Engine::Full).unwrap();
-    for r in [&fast, &full] {
-        assert_eq!(
-            r.arrivals + r.reopened,
-            r.completed + r.in_service + r.queued + r.on_hold
-        );
-    }
-    assert_eq!(fast.waits, full.waits);
-    assert_eq!(fast.reassigned, full.reassigned);
-    assert_eq!(fast.groups, full.groups);
-    for (f, s) in fast.classes.iter().zip(&full.classes) {
-        assert_eq!(f.response, s.response);
-        assert_eq!(f.resolution, s.resolution);
-    }
-    fast
 }
 
 /// No waiting anywhere (200 agents in each group): every ticket is triaged at the desk for

@@ -8,6 +8,9 @@
     clippy::panic
 )]
 
+mod common;
+use common::both;
+
 use itsm_sim::chrono::Duration;
 use itsm_sim::{Arrivals, Config, Engine, Error, Model, Reopen, ReopenMode, ServiceTime, simulate};
 
@@ -35,24 +38,6 @@ fn reopened_desk(clock: ReopenMode, resolution: Duration) -> Model {
     reopen.clock = clock;
     config.classes[0].reopen = Some(reopen);
     Model::new(config).unwrap()
-}
-
-/// Runs both paths, checks that they agree and that tickets are conserved, and returns the
-/// fast path's report.
-fn both(model: &Model, seed: u64) -> itsm_sim::RunReport {
-    let fast = simulate(model, seed, Engine::Fast).unwrap();
-    let full = simulate(model, seed, Engine::Full).unwrap();
-    for r in [&fast, &full] {
-        assert_eq!(
-            r.arrivals + r.reopened,
-            r.completed + r.in_service + r.queued + r.on_hold
-        );
-    }
-    assert_eq!(fast.waits, full.waits);
-    assert_eq!(fast.reopened, full.reopened);
-    assert_eq!(fast.classes[0].response, full.classes[0].response);
-    assert_eq!(fast.classes[0].resolution, full.classes[0].resolution);
-    fast
 }
 
 #[test]
