@@ -724,7 +724,10 @@ impl Model {
                 .ok_or_else(|| Error::UnknownGroup {
                     priority: p,
                     group: name.to_string(),
-                    known: groups.keys().copied().collect::<Vec<_>>().join(", "),
+                    known: std::iter::once(DESK)
+                        .chain(config.groups.iter().map(|g| g.name.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 })
         };
         let mut used = vec![false; config.groups.len() + 1];
@@ -811,7 +814,12 @@ impl Model {
                 None => None,
                 Some(r) => Some(reassigns(r, spec, pool, group(&r.to, p)?)?),
             };
-            for ix in std::iter::once(pool).chain(reassign.as_ref().map(|r| r.to)) {
+            // A group that only a share of nought is passed to receives no ticket.
+            let passed = reassign
+                .as_ref()
+                .filter(|r| r.probability > 0.0)
+                .map(|r| r.to);
+            for ix in std::iter::once(pool).chain(passed) {
                 if let Some(u) = used.get_mut(ix as usize) {
                     *u = true;
                 }
@@ -862,7 +870,8 @@ impl Model {
             })?;
             let most = own.iter().map(|(_, a)| *a).max().unwrap_or(0);
             if most == 0 && used.get(ix).copied().unwrap_or(false) {
-                return Err(if desk {
+                // The desk alone keeps its error of before groups.
+                return Err(if desk && config.groups.is_empty() {
                     Error::NoAgents
                 } else {
                     Error::BadGroup {
@@ -883,16 +892,16 @@ impl Model {
             pools.push(Pool {
                 name: name.to_string(),
                 seats: most,
-                // invariant: below MAX_AGENTS, checked as the sum grows.
+                // invariant: below MAX_AGENTS when the model is built (checked below).
                 first: u32::try_from(seats).unwrap_or(u32::MAX),
             });
             seats += u64::from(most);
-            if seats > u64::from(MAX_AGENTS) {
-                return Err(Error::TooManyAgents {
-                    agents: seats,
-                    limit: MAX_AGENTS,
-                });
-            }
+        }
+        if seats > u64::from(MAX_AGENTS) {
+            return Err(Error::TooManyAgents {
+                agents: seats,
+                limit: MAX_AGENTS,
+            });
         }
         if seats == 0 {
             return Err(Error::NoAgents);

@@ -835,7 +835,9 @@ pub(crate) fn run<O: Observer>(
         }
         round.clear();
         touched = round;
-        if stale > 64 && 2 * stale > heap.len() {
+        // Not while a group waits for a departure due now: that departure may be stale, and
+        // sweeping it would move the group's turn to a later instant.
+        if stale > 64 && 2 * stale > heap.len() && deferred.is_empty() {
             heap.retain(|e| match e.0.what {
                 What::Departure(agent) => agents
                     .get(agent as usize)

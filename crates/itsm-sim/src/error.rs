@@ -131,7 +131,8 @@ pub enum Error {
         /// The groups there are, `desk` first.
         known: String,
     },
-    /// A resolver group with no name, a staffing that is refused, or no agent yet tickets.
+    /// A resolver group with no name, a staffing that is refused, or no agent yet tickets
+    /// (also the desk's, named `desk`, when there are other groups).
     #[error("the group `{group}` is refused: {reason}")]
     BadGroup {
         /// Its name.
@@ -158,7 +159,8 @@ pub enum Error {
     /// Nobody is ever on duty during the horizon.
     #[error("no agent is on duty at any time during the horizon; staff at least one agent")]
     NoAgents,
-    /// More agents at once than [`MAX_AGENTS`](crate::MAX_AGENTS).
+    /// More agents at once than [`MAX_AGENTS`](crate::MAX_AGENTS); with groups, the sum of
+    /// each group's most.
     #[error("{agents} agents on duty at once; at most {limit} are allowed")]
     TooManyAgents {
         /// The agents at the busiest time.

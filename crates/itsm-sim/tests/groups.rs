@@ -382,8 +382,12 @@ fn a_group_configuration_is_checked_with_one_error_per_cause() {
         }
     );
     let mut c = base();
+    c.groups.push(GroupSpec::new("apps", constant(1)));
     c.classes[0].reassign = Some(Reassign::new(0.5, "dba", minutes(5)));
-    assert!(matches!(refused(c), Error::UnknownGroup { group, .. } if group == "dba"));
+    // The groups listed as configured, the desk first.
+    assert!(
+        matches!(refused(c), Error::UnknownGroup { group, known, .. } if group == "dba" && known == "desk, network, apps")
+    );
     // A reassignment: to its own first group, a share out of range, a bad triage.
     let mut c = base();
     c.classes[0].group = Some("network".into());
@@ -430,17 +434,26 @@ fn a_group_configuration_is_checked_with_one_error_per_cause() {
     c.staffing = constant(0);
     c.classes[0].group = Some("network".into());
     assert!(Model::new(c).is_ok());
-    // But nobody at all is still refused, as is a desk without agents that tickets reach.
+    // But a desk without agents that tickets reach is refused by name, as a group is; and
+    // a share of nought reaches nobody.
     let mut c = base();
     c.staffing = constant(0);
-    assert_eq!(refused(c), Error::NoAgents);
+    assert!(
+        matches!(refused(c), Error::BadGroup { group, reason } if group == "desk" && reason.contains("no agent"))
+    );
+    let mut c = base();
+    c.groups[0].staffing = constant(0);
+    c.classes[0].reassign = Some(Reassign::new(0.0, "network", minutes(5)));
+    assert!(Model::new(c).is_ok());
     // Limits: the groups' agents add up; at most MAX_GROUPS groups.
     let mut c = base();
     c.staffing = constant(itsm_sim::MAX_AGENTS);
+    c.groups.push(GroupSpec::new("apps", constant(5)));
+    // Every group's counted, not only up to the one that crosses the limit.
     assert_eq!(
         refused(c),
         Error::TooManyAgents {
-            agents: u64::from(itsm_sim::MAX_AGENTS) + 2,
+            agents: u64::from(itsm_sim::MAX_AGENTS) + 7,
             limit: itsm_sim::MAX_AGENTS
         }
     );
