@@ -304,10 +304,12 @@ pub(crate) fn run<O: Observer>(
     let mut tallies: Vec<Tally> = (0..k).map(|_| Tally::default()).collect();
     let seats = model.seats as usize;
     let mut agents: Vec<Option<Busy>> = vec![None; seats];
+    // Only the desk: its group figures are the run's own.
+    let alone = model.pools.len() == 1;
     let mut pools: Vec<PoolState> = model
         .pools
         .iter()
-        .map(|p| PoolState::new(k, p.first, p.seats, model.pools.len() > 1))
+        .map(|p| PoolState::new(k, p.first, p.seats, !alone))
         .collect();
     // Departures of interrupted work still in the heap: swept once they are half of it, so
     // the heap stays within classes + agents + tickets on hold or to be reopened, twice over.
@@ -344,8 +346,6 @@ pub(crate) fn run<O: Observer>(
     // The groups to dispatch and rebalance after the event (each once, in order): those it
     // touched, and those whose rebalancing waited for a departure due at the same instant.
     let mut touched: Vec<usize> = Vec::new();
-    // `Some` when there is only the desk.
-    let single = (model.pools.len() == 1).then_some(());
     let mut deferred: Vec<usize> = Vec::new();
     let mut queued = 0u64;
     let mut on_hold = 0u64;
@@ -403,7 +403,7 @@ pub(crate) fn run<O: Observer>(
                     if let Some(ps) = pools.get_mut(pool) {
                         ps.set(ps.busy + 1, ps.capacity, now, warmup, &mut duty);
                         // With one group, its waits are the desk's: taken from those.
-                        if counted && w.fresh && single.is_none() {
+                        if counted && w.fresh && !alone {
                             ps.waits.push(now - w.entered);
                         }
                     }
@@ -922,7 +922,11 @@ pub(crate) fn run<O: Observer>(
         .zip(&model.pools)
         .map(|(ps, pool)| GroupReport {
             name: pool.name.clone(),
-            waits: single.map_or_else(|| waits(&mut ps.waits), |_| all_waits),
+            waits: if alone {
+                all_waits
+            } else {
+                waits(&mut ps.waits)
+            },
             utilisation: ratio(ps.busy_time, ps.duty_time),
             reassigned_in: ps.reassigned_in,
         })

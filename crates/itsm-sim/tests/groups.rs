@@ -11,7 +11,7 @@
 )]
 
 mod common;
-use common::both;
+use common::{both, weekdays};
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{
@@ -27,17 +27,6 @@ fn minutes(m: i64) -> ServiceTime {
 
 fn constant(agents: u32) -> Staffing {
     Staffing::Constant { agents }
-}
-
-/// Arrivals at `rate` an hour from Monday to Saturday and none on Sunday, so that every
-/// ticket of a week's run is done before its horizon.
-fn weekdays(rate: f64) -> Arrivals {
-    let mut rates = vec![rate; 168];
-    rates[144..].fill(0.0);
-    Arrivals::Profile {
-        rates,
-        per: Duration::hours(1),
-    }
 }
 
 /// No waiting anywhere (200 agents in each group): every ticket is triaged at the desk for

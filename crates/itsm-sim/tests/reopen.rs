@@ -9,10 +9,10 @@
 )]
 
 mod common;
-use common::both;
+use common::{both, weekdays};
 
 use itsm_sim::chrono::Duration;
-use itsm_sim::{Arrivals, Config, Engine, Error, Model, Reopen, ReopenMode, ServiceTime, simulate};
+use itsm_sim::{Config, Engine, Error, Model, Reopen, ReopenMode, ServiceTime, simulate};
 
 fn hours(h: i64) -> ServiceTime {
     ServiceTime::Deterministic {
@@ -26,12 +26,7 @@ fn hours(h: i64) -> ServiceTime {
 /// Sunday, so that every ticket has done all that before the horizon.
 fn reopened_desk(clock: ReopenMode, resolution: Duration) -> Model {
     let mut config = Config::mmc(2.0, 1.0, 200, Duration::days(7));
-    let mut rates = vec![2.0; 168];
-    rates[144..].fill(0.0);
-    config.classes[0].arrivals = Arrivals::Profile {
-        rates,
-        per: Duration::hours(1),
-    };
+    config.classes[0].arrivals = weekdays(2.0);
     config.classes[0].service = hours(1);
     config.classes[0].resolution = resolution;
     let mut reopen = Reopen::new(1.0, hours(2), hours(1));
