@@ -10,79 +10,13 @@ use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use crate::config::{Class, Model};
 use crate::dist::exponential;
 use crate::error::Error;
-use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, Waits};
-use crate::time::{duration, instant};
+use crate::model::{Class, Model};
+use crate::observer::Observer;
+use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, waits};
+use crate::time::instant;
 use itsm_sla::ReopenMode;
-
-/// What the full path hooks into. Times are hours from the start; `counted` says whether
-/// the ticket arrived after the warm-up.
-pub(crate) trait Observer {
-    fn arrived(&mut self, ticket: u64, class: usize, counted: bool, t: f64) -> Result<(), Error>;
-    fn started(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
-    /// A ticket whose work started before (pre-empted, back from hold, or reopened) is
-    /// taken up again, by `agent`.
-    fn resumed(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
-    /// The agent puts the ticket on hold awaiting its caller.
-    fn held(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
-    /// The caller answered: the ticket is off hold and back in its queue.
-    fn released(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
-    /// The agent resolves the ticket; `reopens` says whether its caller reopens it later
-    /// (before the horizon).
-    fn finished(&mut self, ticket: u64, class: usize, t: f64, reopens: bool) -> Result<(), Error>;
-    /// The caller reopens the resolved ticket: it is back in its queue.
-    fn reopened(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
-    /// After triage, the ticket is passed on to group `to` (an index in the model's
-    /// groups): it is in that group's queue.
-    fn reassigned(&mut self, ticket: u64, class: usize, to: u32, t: f64) -> Result<(), Error>;
-    /// The horizon: the attainment per class (response, resolution), or `None` to use the
-    /// core's own.
-    #[allow(clippy::type_complexity)]
-    fn end(&mut self, t: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error>;
-}
-
-/// The fast path's observer.
-pub(crate) struct Nothing;
-
-impl Observer for Nothing {
-    #[inline]
-    fn arrived(&mut self, _: u64, _: usize, _: bool, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn started(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn resumed(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn held(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn released(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn finished(&mut self, _: u64, _: usize, _: f64, _: bool) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn reopened(&mut self, _: u64, _: usize, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    #[inline]
-    fn reassigned(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
-        Ok(())
-    }
-    fn end(&mut self, _: f64) -> Result<Option<Vec<(Attainment, Attainment)>>, Error> {
-        Ok(None)
-    }
-}
 
 #[derive(Clone, Copy)]
 enum What {
@@ -1039,44 +973,6 @@ impl PoolState {
     }
 }
 
-/// Mean, nearest-rank percentiles and maximum (reorders `values`): linear-time selection of
-/// each rank in turn, each on the part above the previous one, instead of a sort.
-fn waits(values: &mut [f64]) -> Waits {
-    let n = values.len();
-    if n == 0 {
-        return Waits::default();
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let waited = values.iter().filter(|w| **w > 0.0).count() as f64 / n as f64;
-    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut ranks = [0.0f64; 4];
-    let mut from = 0usize;
-    for (slot, p) in ranks.iter_mut().zip([0.5, 0.9, 0.95, 0.99]) {
-        let i = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
-        if let Some(rest) = values.get_mut(from..) {
-            if let Some(k) = i.checked_sub(from) {
-                if k < rest.len() {
-                    rest.select_nth_unstable_by(k, f64::total_cmp);
-                }
-            }
-        }
-        *slot = values.get(i).copied().unwrap_or(0.0);
-        from = from.max(i);
-    }
-    let [p50, p90, p95, p99] = ranks;
-    Waits {
-        count: n as u64,
-        mean: duration(mean),
-        p50: duration(p50),
-        p90: duration(p90),
-        p95: duration(p95),
-        p99: duration(p99),
-        max: duration(max),
-        waited,
-        mean_hours: mean,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1103,35 +999,6 @@ mod tests {
             (stream(Stream::Arrivals, 3), stream(Stream::Service, 3)),
             (6, 7)
         );
-    }
-
-    #[test]
-    fn selected_percentiles_are_the_sorted_nearest_ranks() {
-        let mut rng = SmallRng::seed_from_u64(5);
-        for n in [1usize, 2, 3, 10, 99, 100, 101, 1000] {
-            let values: Vec<f64> = (0..n)
-                .map(|i| {
-                    if i % 3 == 0 {
-                        0.0
-                    } else {
-                        rng.random::<f64>() * 10.0
-                    }
-                })
-                .collect();
-            let mut sorted = values.clone();
-            sorted.sort_by(f64::total_cmp);
-            let rank = |p: f64| sorted[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
-            let w = waits(&mut values.clone());
-            assert_eq!(w.count, n as u64);
-            assert_eq!(w.p50, duration(rank(0.5)), "n {n}");
-            assert_eq!(w.p90, duration(rank(0.9)), "n {n}");
-            assert_eq!(w.p95, duration(rank(0.95)), "n {n}");
-            assert_eq!(w.p99, duration(rank(0.99)), "n {n}");
-            assert_eq!(w.max, duration(sorted[n - 1]));
-            let zeros = values.iter().filter(|v| **v == 0.0).count();
-            assert_eq!(w.waited, (n - zeros) as f64 / n as f64);
-        }
-        assert_eq!(waits(&mut []), Waits::default());
     }
 }
 

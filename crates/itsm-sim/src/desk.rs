@@ -8,9 +8,9 @@ use itsm_core::{Actor, GroupId, Impact, Role, Urgency, UserId};
 use itsm_incident::{Command, IncidentId, Report, State};
 use itsm_sla::{Calendars, Clocks, Input, Stage, Target, TicketView};
 
-use crate::config::Model;
-use crate::core::Observer;
 use crate::error::Error;
+use crate::model::Model;
+use crate::observer::Observer;
 use crate::report::Attainment;
 use crate::time::instant;
 

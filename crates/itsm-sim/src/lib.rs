@@ -88,17 +88,20 @@ mod desk;
 mod dist;
 mod erlang;
 mod error;
+mod model;
+mod observer;
 mod report;
 mod time;
 
 pub use arrivals::{Arrivals, estimate_profiles, estimate_rates};
 pub use config::{
     ClassSpec, Config, DESK, Discipline, GroupSpec, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_GROUPS,
-    MAX_HORIZON, MAX_SAMPLES, MAX_STAFFING_CHANGES, Model, Reassign, Reopen, Shift, Staffing,
+    MAX_HORIZON, MAX_SAMPLES, MAX_STAFFING_CHANGES, Reassign, Reopen, Shift, Staffing,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};
 pub use error::Error;
+pub use model::Model;
 pub use report::{Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, Waits};
 
 /// The date and time crate of this API, re-exported.
@@ -131,7 +134,7 @@ pub use itsm_sla::ReopenMode;
 /// deadlines could not be computed).
 pub fn simulate(model: &Model, seed: u64, engine: Engine) -> Result<RunReport, Error> {
     match engine {
-        Engine::Fast => core::run(model, seed, engine, &mut core::Nothing),
+        Engine::Fast => core::run(model, seed, engine, &mut observer::Nothing),
         Engine::Full => {
             let mut desk = desk::Desk::new(model)?;
             core::run(model, seed, engine, &mut desk)

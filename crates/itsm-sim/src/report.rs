@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::time::duration;
+
 /// Which engine drove the tickets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -203,4 +205,78 @@ pub struct RunReport {
     /// Per group, the desk first, then [`Config::groups`](crate::Config::groups) in order.
     #[cfg_attr(feature = "serde", serde(default))]
     pub groups: Vec<GroupReport>,
+}
+
+/// Mean, nearest-rank percentiles and maximum (reorders `values`): linear-time selection of
+/// each rank in turn, each on the part above the previous one, instead of a sort.
+pub(crate) fn waits(values: &mut [f64]) -> Waits {
+    let n = values.len();
+    if n == 0 {
+        return Waits::default();
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let waited = values.iter().filter(|w| **w > 0.0).count() as f64 / n as f64;
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut ranks = [0.0f64; 4];
+    let mut from = 0usize;
+    for (slot, p) in ranks.iter_mut().zip([0.5, 0.9, 0.95, 0.99]) {
+        let i = ((p * n as f64).ceil() as usize).clamp(1, n) - 1;
+        if let Some(rest) = values.get_mut(from..) {
+            if let Some(k) = i.checked_sub(from) {
+                if k < rest.len() {
+                    rest.select_nth_unstable_by(k, f64::total_cmp);
+                }
+            }
+        }
+        *slot = values.get(i).copied().unwrap_or(0.0);
+        from = from.max(i);
+    }
+    let [p50, p90, p95, p99] = ranks;
+    Waits {
+        count: n as u64,
+        mean: duration(mean),
+        p50: duration(p50),
+        p90: duration(p90),
+        p95: duration(p95),
+        p99: duration(p99),
+        max: duration(max),
+        waited,
+        mean_hours: mean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn selected_percentiles_are_the_sorted_nearest_ranks() {
+        let mut rng = SmallRng::seed_from_u64(5);
+        for n in [1usize, 2, 3, 10, 99, 100, 101, 1000] {
+            let values: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i % 3 == 0 {
+                        0.0
+                    } else {
+                        rng.random::<f64>() * 10.0
+                    }
+                })
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let rank = |p: f64| sorted[((p * n as f64).ceil() as usize).clamp(1, n) - 1];
+            let w = waits(&mut values.clone());
+            assert_eq!(w.count, n as u64);
+            assert_eq!(w.p50, duration(rank(0.5)), "n {n}");
+            assert_eq!(w.p90, duration(rank(0.9)), "n {n}");
+            assert_eq!(w.p95, duration(rank(0.95)), "n {n}");
+            assert_eq!(w.p99, duration(rank(0.99)), "n {n}");
+            assert_eq!(w.max, duration(sorted[n - 1]));
+            let zeros = values.iter().filter(|v| **v == 0.0).count();
+            assert_eq!(w.waited, (n - zeros) as f64 / n as f64);
+        }
+        assert_eq!(waits(&mut []), Waits::default());
+    }
 }
