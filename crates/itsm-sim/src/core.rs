@@ -10,9 +10,9 @@ use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
-use crate::dist::exponential;
+use crate::arrivals::next_arrival;
 use crate::error::Error;
-use crate::model::{Class, Model};
+use crate::model::Model;
 use crate::observer::Observer;
 use crate::report::{Attainment, BacklogPoint, ClassReport, Engine, GroupReport, RunReport, waits};
 use crate::time::instant;
@@ -189,23 +189,6 @@ fn mix(seed: u64, stream: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// The class's next arrival after `now`: an exponential gap, or by thinning under an hourly
-/// profile (candidates at the highest rate, each kept with probability rate / highest; at
-/// most the profile's length in candidates per arrival on average). Stops at the horizon.
-#[inline]
-fn next_arrival(class: &Class, rng: &mut SmallRng, now: f64, horizon: f64) -> f64 {
-    let Some(profile) = &class.profile else {
-        return now + exponential(rng, 1.0 / class.rate);
-    };
-    let mut t = now;
-    loop {
-        t += exponential(rng, 1.0 / profile.max);
-        if t >= horizon || rng.random::<f64>() * profile.max < profile.rate(t) {
-            return t;
-        }
-    }
 }
 
 /// Runs the model. Each class draws its arrivals and its service times from two streams of
@@ -998,53 +981,6 @@ mod tests {
         assert_eq!(
             (stream(Stream::Arrivals, 3), stream(Stream::Service, 3)),
             (6, 7)
-        );
-    }
-}
-
-#[cfg(test)]
-mod profile_tests {
-    use super::*;
-    use crate::arrivals::Arrivals;
-    use crate::config::Config;
-    use chrono::Duration;
-
-    #[test]
-    fn thinning_follows_the_hourly_profile() {
-        // 24 rates: none at night, 6 an hour from 09:00 to 17:00, 1 an hour otherwise; a
-        // start at 06:30 so that the hours are offset from the run's.
-        let mut rates = vec![1.0; 24];
-        rates[..6].fill(0.0);
-        rates[9..17].fill(6.0);
-        let mut config = Config::mmc(1.0, 1.0, 1, Duration::days(400));
-        config.start += Duration::minutes(6 * 60 + 30);
-        config.classes[0].arrivals = Arrivals::Profile {
-            rates: rates.clone(),
-            per: Duration::hours(1),
-        };
-        let model = Model::new(config).unwrap();
-        let class = &model.classes[0];
-        let mut rng = SmallRng::seed_from_u64(1);
-        let mut counts = [0u64; 24];
-        let mut t = 0.0;
-        loop {
-            t = next_arrival(class, &mut rng, t, model.horizon);
-            if t >= model.horizon {
-                break;
-            }
-            counts[((t + 6.5).floor() as usize) % 24] += 1;
-        }
-        for (hour, (count, rate)) in counts.iter().zip(&rates).enumerate() {
-            let expected = rate * 400.0;
-            // Poisson: within five standard deviations (and exactly none where the rate is 0).
-            assert!(
-                (*count as f64 - expected).abs() <= 5.0 * expected.sqrt(),
-                "hour {hour}: {count} arrivals, expected {expected}"
-            );
-        }
-        assert!(
-            (model.expected_arrivals() - 400.0 * 24.0 * rates.iter().sum::<f64>() / 24.0).abs()
-                < 1e-6
         );
     }
 }
