@@ -10,7 +10,8 @@
 //! anything else; a run is deterministic (the same seed, the same report); tickets are
 //! conserved (`arrivals + reopened = completed + in_service + queued + on_hold`); the fast and
 //! the full path give the same waits, reopens, reassignments, group figures and attainment;
-//! a ticket is reopened and reassigned at most once, into the groups the report lists;
+//! a ticket is reopened at most once and passed on at most as many times as its class's passes,
+//! into the groups the report lists;
 //! percentiles are ordered; utilisation is within [0, 1] while staffing never drops
 //! (constant staffing in every group); a configuration round-trips through JSON.
 
@@ -60,6 +61,15 @@ pub fn sim_config(data: &[u8]) {
     let constant = std::iter::once(&model.config().staffing)
         .chain(model.config().groups.iter().map(|g| &g.staffing))
         .all(|s| matches!(s, Staffing::Constant { .. }));
+    // The most times a ticket can be passed on.
+    let passes = model
+        .config()
+        .classes
+        .iter()
+        .filter_map(|c| c.reassign.as_ref())
+        .map(|r| r.then.len() as u64 + 1)
+        .max()
+        .unwrap_or(0);
     for seed in [0, 7] {
         let (Ok(fast), Ok(full)) = (
             simulate(&model, seed, Engine::Fast),
@@ -90,8 +100,8 @@ pub fn sim_config(data: &[u8]) {
                 "a ticket is reopened at most once"
             );
             assert!(
-                r.reassigned <= r.arrivals,
-                "a ticket is reassigned at most once"
+                r.reassigned <= r.arrivals * passes,
+                "a ticket is passed on at most as many times as its class's passes"
             );
             assert_eq!(r.groups.len(), model.groups().count());
             assert_eq!(

@@ -20,6 +20,8 @@ pub const MAX_SAMPLES: u64 = 1_000_000;
 pub const MAX_STAFFING_CHANGES: u64 = 1_000_000;
 /// The most resolver groups besides the desk.
 pub const MAX_GROUPS: usize = 1_000;
+/// The most times one ticket is passed on ([`Reassign`] and its [`Reassign::then`]).
+pub const MAX_PASSES: usize = 16;
 /// The name of the group [`Config::staffing`] staffs: the service desk, where every class's
 /// tickets go first unless [`ClassSpec::group`] names another.
 pub const DESK: &str = "desk";
@@ -95,15 +97,26 @@ pub struct ClassSpec {
 /// group; its resolution clock runs on. The full path assigns the incident to the new
 /// group, which the incident counts as a reassignment.
 ///
+/// A ticket may be passed on again: [`Reassign::then`] lists further passes, in order, each
+/// taken by a share of the tickets that came through the one before it, after a triage by
+/// the group they are with (a third-line group, or a misrouted ticket bounced back to a
+/// group it left). Every pass is counted in [`RunReport::reassigned`](crate::RunReport::reassigned)
+/// and in the receiving group's `reassigned_in`.
+///
 /// In JSON: `{"probability": 0.3, "to": "network", "triage": {"exponential": {"mean":
-/// "PT10M"}}}`.
+/// "PT10M"}}}`, and for a second pass `"then": [{"probability": 0.2, "to": "database",
+/// "triage": {"exponential": {"mean": "PT20M"}}}]`.
 ///
 /// ```
 /// use itsm_sim::chrono::Duration;
-/// use itsm_sim::{Reassign, ServiceTime};
+/// use itsm_sim::{Hop, Reassign, ServiceTime};
 ///
 /// let reassign = Reassign::new(0.3, "network", ServiceTime::exponential(Duration::minutes(10)));
 /// assert_eq!(reassign.to, "network");
+/// // A fifth of those go on to `database` after the network group's own triage.
+/// let onward = Hop::new(0.2, "database", ServiceTime::exponential(Duration::minutes(20)));
+/// let reassign = reassign.with_hop(onward);
+/// assert_eq!(reassign.then[0].to, "database");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -118,12 +131,70 @@ pub struct Reassign {
     pub to: String,
     /// How long the first group works on a ticket before passing it on.
     pub triage: ServiceTime,
+    /// Further passes, in order, at most [`MAX_PASSES`] in all with this one: each taken by
+    /// its share of the tickets that came through the pass before it, to a group other than
+    /// the one they are with. Empty (absent in JSON): passed on once.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub then: Vec<Hop>,
 }
 
 impl Reassign {
     /// `probability` of passing a ticket on to group `to` after `triage`.
     pub fn new(probability: f64, to: impl Into<String>, triage: ServiceTime) -> Self {
         Reassign {
+            probability,
+            to: to.into(),
+            triage,
+            then: Vec::new(),
+        }
+    }
+
+    /// The same, with `hop` added after the passes it has.
+    #[must_use]
+    pub fn with_hop(mut self, hop: Hop) -> Self {
+        self.then.push(hop);
+        self
+    }
+}
+
+/// A further pass of a ticket already passed on ([`Reassign::then`]): of the tickets that
+/// came through the pass before, the share `probability` is triaged for `triage` by the
+/// group they are with, then goes to group `to`, which does the work (or passes it on in
+/// turn).
+///
+/// In JSON: `{"probability": 0.2, "to": "database", "triage": {"exponential": {"mean":
+/// "PT20M"}}}`.
+///
+/// ```
+/// use itsm_sim::chrono::Duration;
+/// use itsm_sim::{Hop, ServiceTime};
+///
+/// let hop = Hop::new(0.2, "desk", ServiceTime::exponential(Duration::minutes(5)));
+/// assert_eq!(hop.probability, 0.2);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[non_exhaustive]
+pub struct Hop {
+    /// The share of the tickets that came through the pass before that this one takes, from
+    /// 0 to 1.
+    pub probability: f64,
+    /// The group they go to: a name in [`Config::groups`], or [`DESK`]; not the group they
+    /// are with (one they left before is allowed).
+    pub to: String,
+    /// How long the group they are with works on a ticket before passing it on.
+    pub triage: ServiceTime,
+}
+
+impl Hop {
+    /// `probability` of passing a ticket on again, to group `to`, after `triage`.
+    pub fn new(probability: f64, to: impl Into<String>, triage: ServiceTime) -> Self {
+        Hop {
             probability,
             to: to.into(),
             triage,

@@ -106,6 +106,8 @@ struct Ticket {
     entered: f64,
     /// Whether no agent of its group has started on it yet (its group wait is measured).
     fresh: bool,
+    /// How many times it was passed on.
+    passed: u8,
 }
 
 #[derive(Clone, Copy)]
@@ -166,6 +168,9 @@ enum Stream {
     Holds,
     Reopens,
     Reassignments,
+    /// The passes after the first: one generator per ticket and pass, seeded from this
+    /// stream, so that a ticket's passes do not depend on the order of events.
+    Onward,
 }
 
 /// The number of class `class`'s stream of `kind`: all different, and those of arrivals
@@ -179,6 +184,7 @@ fn stream(kind: Stream, class: usize) -> u64 {
         Stream::Holds => (1 << 32) + class,
         Stream::Reopens => (2 << 32) + class,
         Stream::Reassignments => (3 << 32) + class,
+        Stream::Onward => (4 << 32) + class,
     }
 }
 
@@ -589,6 +595,7 @@ pub(crate) fn run<O: Observer>(
                     reassign,
                     entered: now,
                     fresh: true,
+                    passed: 0,
                 });
                 queued += 1;
                 touched.push(spec.pool as usize);
@@ -631,6 +638,23 @@ pub(crate) fn run<O: Observer>(
                     t.resumed = true;
                     t.entered = now;
                     t.fresh = true;
+                    // Passed on again? Drawn from the ticket's own generator for this pass
+                    // (whether, how long the triage), whatever it decides: seeded by the
+                    // class, the ticket's arrival instant (drawn from the class's own
+                    // stream) and the pass, so that the same ticket passes on alike
+                    // whatever the staffing or the other classes.
+                    let onward = spec
+                        .and_then(|c| c.reassign.as_ref())
+                        .and_then(|r| r.then.get(usize::from(t.passed)));
+                    t.passed = t.passed.saturating_add(1);
+                    t.reassign = onward.and_then(|o| {
+                        let base = mix(seed, stream(Stream::Onward, b.class));
+                        let ticket = mix(base, t.arrival.to_bits());
+                        let mut rng = SmallRng::seed_from_u64(mix(ticket, u64::from(t.passed)));
+                        let whether = rng.random::<f64>();
+                        let triage = o.triage.sample(&mut rng);
+                        (whether < o.probability).then_some(PendingReassign { triage, to: o.to })
+                    });
                     observer.reassigned(t.ticket, b.class, r.to, now)?;
                     touched.push(r.to as usize);
                     if let Some(ps) = pools.get_mut(r.to as usize) {
@@ -968,6 +992,7 @@ mod tests {
             Stream::Holds,
             Stream::Reopens,
             Stream::Reassignments,
+            Stream::Onward,
         ];
         // Five priorities at most.
         let mut all: Vec<u64> = (0..5)

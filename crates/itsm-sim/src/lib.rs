@@ -95,8 +95,9 @@ mod time;
 
 pub use arrivals::{Arrivals, estimate_profiles, estimate_rates};
 pub use config::{
-    ClassSpec, Config, DESK, Discipline, GroupSpec, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_GROUPS,
-    MAX_HORIZON, MAX_SAMPLES, MAX_STAFFING_CHANGES, Reassign, Reopen, Shift, Staffing,
+    ClassSpec, Config, DESK, Discipline, GroupSpec, Hold, Hop, MAX_AGENTS, MAX_ARRIVALS,
+    MAX_GROUPS, MAX_HORIZON, MAX_PASSES, MAX_SAMPLES, MAX_STAFFING_CHANGES, Reassign, Reopen,
+    Shift, Staffing,
 };
 pub use dist::ServiceTime;
 pub use erlang::{Interval, Mmc, erlang_b};

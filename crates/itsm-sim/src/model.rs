@@ -9,7 +9,7 @@ use itsm_core::Category;
 use crate::arrivals::{Arrivals, Profile, hours_into};
 use crate::config::{
     ClassSpec, Config, DESK, Discipline, Hold, MAX_AGENTS, MAX_ARRIVALS, MAX_GROUPS, MAX_HORIZON,
-    MAX_SAMPLES, MAX_STAFFING_CHANGES, Reassign, Reopen, Reopens, Staffing,
+    MAX_PASSES, MAX_SAMPLES, MAX_STAFFING_CHANGES, Reassign, Reopen, Reopens, Staffing,
 };
 use crate::dist::{Sampler, ServiceTime};
 use crate::error::Error;
@@ -57,6 +57,25 @@ pub(crate) struct Reassigns {
     /// The group passed to.
     pub(crate) to: u32,
     pub(crate) triage: Sampler,
+    /// The passes after the first, in order ([`Reassign::then`]).
+    pub(crate) then: Vec<Onward>,
+}
+
+/// A further pass, checked and compiled: of the tickets that came through the pass
+/// before, the share `probability` goes on to group `to` after `triage`.
+#[derive(Debug, Clone)]
+pub(crate) struct Onward {
+    pub(crate) probability: f64,
+    pub(crate) to: u32,
+    pub(crate) triage: Sampler,
+}
+
+impl Reassigns {
+    /// Every pass in order as (probability, group passed to, triage), the first included.
+    pub(crate) fn passes(&self) -> impl Iterator<Item = (f64, u32, &Sampler)> {
+        std::iter::once((self.probability, self.to, &self.triage))
+            .chain(self.then.iter().map(|o| (o.probability, o.to, &o.triage)))
+    }
 }
 
 /// One group of agents: the desk (0) or a resolver group, its seats numbered from `first`.
@@ -315,16 +334,28 @@ impl Model {
             };
             let reassign = match &spec.reassign {
                 None => None,
-                Some(r) => Some(reassigns(r, spec, pool, group(&r.to, p)?)?),
+                Some(r) => {
+                    let mut to = Vec::with_capacity(r.then.len().saturating_add(1));
+                    to.push(group(&r.to, p)?);
+                    for hop in r.then.iter().take(MAX_PASSES) {
+                        to.push(group(&hop.to, p)?);
+                    }
+                    Some(reassigns(r, spec, pool, &to)?)
+                }
             };
             // A group that only a share of nought is passed to receives no ticket.
-            let passed = reassign
-                .as_ref()
-                .filter(|r| r.probability > 0.0)
-                .map(|r| r.to);
-            for ix in std::iter::once(pool).chain(passed) {
-                if let Some(u) = used.get_mut(ix as usize) {
-                    *u = true;
+            if let Some(u) = used.get_mut(pool as usize) {
+                *u = true;
+            }
+            if let Some(r) = &reassign {
+                let mut reached = 1.0;
+                for (probability, to, _) in r.passes() {
+                    reached *= probability;
+                    if reached > 0.0 {
+                        if let Some(u) = used.get_mut(to as usize) {
+                            *u = true;
+                        }
+                    }
                 }
             }
             classes.push(Class {
@@ -510,21 +541,23 @@ impl Model {
                 .map_or(0.0, |r| r.probability * r.work.mean_hours());
             let work = spec.service.mean_hours() + rework;
             let rate = spec.arrivals.rate_per_hour();
-            match (spec.reassign.as_ref(), class.reassign.as_ref()) {
-                (Some(given), Some(r)) => {
-                    let p = given.probability;
-                    if let Some(first) = loads.get_mut(class.pool as usize) {
-                        *first += rate * ((1.0 - p) * work + p * given.triage.mean_hours());
+            // The group a ticket is with after each pass, the chance it got there, and
+            // what it does there: triage for those it passes on, the work for the rest.
+            let mut at = class.pool;
+            let mut reached = 1.0;
+            if let (Some(given), Some(r)) = (spec.reassign.as_ref(), class.reassign.as_ref()) {
+                let triages =
+                    std::iter::once(&given.triage).chain(given.then.iter().map(|h| &h.triage));
+                for ((probability, to, _), triage) in r.passes().zip(triages) {
+                    let on = reached * probability;
+                    if let Some(load) = loads.get_mut(at as usize) {
+                        *load += rate * ((reached - on) * work + on * triage.mean_hours());
                     }
-                    if let Some(to) = loads.get_mut(r.to as usize) {
-                        *to += rate * p * work;
-                    }
+                    (at, reached) = (to, on);
                 }
-                _ => {
-                    if let Some(first) = loads.get_mut(class.pool as usize) {
-                        *first += rate * work;
-                    }
-                }
+            }
+            if let Some(load) = loads.get_mut(at as usize) {
+                *load += rate * reached * work;
             }
         }
         loads
@@ -649,29 +682,64 @@ fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens
     })
 }
 
-/// Checks and compiles a class's reassignments from group `from` to group `to`.
+/// Checks and compiles a class's reassignments from group `from`; `to` holds the groups
+/// of its passes in order (the first's, then those of [`Reassign::then`]), as far as
+/// [`MAX_PASSES`].
 fn reassigns(
     reassign: &Reassign,
     spec: &ClassSpec,
     from: u32,
-    to: u32,
+    to: &[u32],
 ) -> Result<Reassigns, Error> {
     let p = spec.priority;
     let bad = |reason: String| Error::BadReassign {
         priority: p,
         reason,
     };
+    let passes = reassign.then.len().saturating_add(1);
+    if passes > MAX_PASSES {
+        return Err(bad(format!(
+            "it passes a ticket on {passes} times (its `then` lists {}); at most {MAX_PASSES} passes are allowed",
+            reassign.then.len()
+        )));
+    }
+    let (Some(&first), rest) = (to.first(), to.get(1..).unwrap_or(&[])) else {
+        return Err(bad("it names no group to pass tickets to".into()));
+    };
     share(reassign.probability).map_err(bad)?;
-    if from == to {
+    if from == first {
         return Err(bad(format!(
             "it passes tickets to `{}`, the group that takes them first; name another group",
             reassign.to
         )));
     }
+    let triage = part(&reassign.triage, p, "triage", bad)?;
+    let mut then = Vec::with_capacity(reassign.then.len());
+    let mut at = first;
+    for (n, (hop, &to)) in reassign.then.iter().zip(rest).enumerate() {
+        // Passes are numbered from 1, the first being `reassign` itself.
+        let pass = n + 2;
+        share(hop.probability).map_err(|e| bad(format!("pass {pass} (`then`): {e}")))?;
+        if to == at {
+            return Err(bad(format!(
+                "pass {pass} (`then`) passes tickets to `{}`, the group they are with after pass {}; name another group",
+                hop.to,
+                pass - 1
+            )));
+        }
+        let what = format!("pass {pass}'s triage");
+        then.push(Onward {
+            probability: hop.probability,
+            to,
+            triage: part(&hop.triage, p, &what, bad)?,
+        });
+        at = to;
+    }
     Ok(Reassigns {
         probability: reassign.probability,
-        to,
-        triage: part(&reassign.triage, p, "triage", bad)?,
+        to: first,
+        triage,
+        then,
     })
 }
 

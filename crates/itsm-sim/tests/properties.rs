@@ -11,7 +11,7 @@
 
 use itsm_sim::chrono::{Duration, TimeZone, Utc};
 use itsm_sim::{
-    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, GroupSpec, Hold, Model,
+    Arrivals, CalendarSpec, ClassSpec, Config, Discipline, Engine, GroupSpec, Hold, Hop, Model,
     Reassign, Reopen, ReopenMode, Segment, ServiceTime, Staffing, Week, simulate,
 };
 use proptest::prelude::*;
@@ -128,12 +128,21 @@ fn staffing() -> impl Strategy<Value = Staffing> {
     ]
 }
 
-/// Where each class's tickets go: (its first group, whether some are passed on, to which
-/// group, what share, after how much triage); the groups are picked by position among the
-/// desk and the generated groups.
-fn routing() -> impl Strategy<Value = Vec<(usize, bool, usize, f64, ServiceTime)>> {
+/// A pass: to which group, what share, after how much triage.
+type Pass = (usize, f64, ServiceTime);
+
+/// Where each class's tickets go: (its first group, whether some are passed on, the first
+/// pass, the passes after it); the groups are picked by position among the desk and the
+/// generated groups.
+fn routing() -> impl Strategy<Value = Vec<(usize, bool, Pass, Vec<Pass>)>> {
+    let pass = || (0usize..4, 0.0f64..=1.0, service());
     prop::collection::vec(
-        (0usize..4, any::<bool>(), 0usize..4, 0.0f64..=1.0, service()),
+        (
+            0usize..4,
+            any::<bool>(),
+            pass(),
+            prop::collection::vec(pass(), 0..3),
+        ),
         4,
     )
 }
@@ -168,15 +177,22 @@ fn config() -> impl Strategy<Value = Config> {
                     0 => None,
                     i => Some(format!("g{}", i - 1)),
                 };
-                for (class, (first, passes, to, share, triage)) in
+                for (class, (first, passes, (to, share, triage), then)) in
                     config.classes.iter_mut().zip(routing)
                 {
                     class.group = name(first);
                     if passes && n > 1 {
                         // Never to the group it is in.
-                        let to = if to % n == first % n { to + 1 } else { to };
-                        let to = name(to).unwrap_or_else(|| "desk".into());
-                        class.reassign = Some(Reassign::new(share, to, triage));
+                        let next =
+                            |at: usize, to: usize| if to % n == at % n { to + 1 } else { to };
+                        let mut at = next(first, to);
+                        let named = |i: usize| name(i).unwrap_or_else(|| "desk".into());
+                        let mut reassign = Reassign::new(share, named(at), triage);
+                        for (to, share, triage) in then {
+                            at = next(at, to);
+                            reassign = reassign.with_hop(Hop::new(share, named(at), triage));
+                        }
+                        class.reassign = Some(reassign);
                     }
                 }
                 config.warmup = Duration::hours(warmup);
@@ -197,13 +213,21 @@ proptest! {
         };
         let fast = simulate(&model, seed, Engine::Fast).unwrap();
         let full = simulate(&model, seed, Engine::Full).unwrap();
+        let passes = config
+            .classes
+            .iter()
+            .filter_map(|c| c.reassign.as_ref())
+            .map(|r| r.then.len() as u64 + 1)
+            .max()
+            .unwrap_or(0);
         prop_assert_eq!(&simulate(&model, seed, Engine::Fast).unwrap(), &fast);
         prop_assert_eq!(&simulate(&model, seed, Engine::Full).unwrap(), &full);
         for r in [&fast, &full] {
             prop_assert_eq!(r.arrivals + r.reopened, r.completed + r.in_service + r.queued + r.on_hold);
             prop_assert!(r.reopened <= r.arrivals);
-            // Once per ticket at most, and into the groups the report lists.
-            prop_assert!(r.reassigned <= r.arrivals);
+            // As many times per ticket as its passes at most, and into the groups the
+            // report lists.
+            prop_assert!(r.reassigned <= r.arrivals * passes);
             prop_assert_eq!(r.groups.len(), config.groups.len() + 1);
             prop_assert_eq!(r.groups.iter().map(|g| g.reassigned_in).sum::<u64>(), r.reassigned);
             for g in &r.groups {
