@@ -163,6 +163,35 @@ fn a_second_line_takes_the_work_the_desk_passes_on() {
 }
 
 #[test]
+fn tickets_sent_back_from_the_second_line_load_the_desk() {
+    // 15% of the tickets passed on come back after the second line's look: the desk is
+    // offered more (1.81 agents against 1.67) and the second line less (0.85 against 0.96).
+    let svg = out("staffing-bounce-back.svg");
+    let lines = run(None, &svg, &["--bounce-back"]);
+    assert_eq!(
+        lines[3],
+        "second line: 40% of each priority (assumed) passed on after a triage of median 10 min (assumed), the work done there unless sent back"
+    );
+    assert_eq!(
+        lines[4],
+        "sent back: 15% of those passed on (assumed) back to the desk after a look of median 10 min in the second line (assumed), the work then done at the desk"
+    );
+    assert_eq!(
+        lines[5],
+        "offered load: 2.66 agents, of which the desk 1.81 and the second line 0.85 (staffed with 2)"
+    );
+    assert!(lines.contains(
+        &"     3   62.3%    13.8 min    49.8 min     86.1%    100.0%    100.0%    100.0%       99.8%     40.8%     9.4 min"
+            .to_owned()
+    ));
+    assert!(
+        lines
+            .contains(&"fewest agents meeting every response target 90% of the time: 4".to_owned())
+    );
+    check_svg(&svg, 5);
+}
+
+#[test]
 fn staffing_estimates_rates_from_the_uci_log() {
     let Some(log) = itsm_examples::real_data::locate(
         "staffing_estimates_rates_from_the_uci_log",
@@ -226,7 +255,7 @@ fn staffing_estimates_rates_from_the_uci_log() {
     );
 
     // The log's reassignments: incidents whose assignment group changed.
-    let lines = run(Some(log), &svg, &["--second-line"]);
+    let lines = run(Some(log.clone()), &svg, &["--second-line"]);
     assert_eq!(
         lines[3],
         "second line: p1 58.9% (109 of 185), p2 56.3% (175 of 311), p3 38.2% (9046 of 23681), p4 33.1% (245 of 741) passed on after a triage of median 10 min (assumed), the whole work done there"
@@ -234,6 +263,21 @@ fn staffing_estimates_rates_from_the_uci_log() {
     assert_eq!(
         lines[4],
         "offered load: 2.98 agents, of which the desk 1.92 and the second line 1.05 (staffed with 2)"
+    );
+
+    // And those sent back: passed on, then to their first group again (A, B, A).
+    let lines = run(Some(log), &svg, &["--bounce-back"]);
+    assert_eq!(
+        lines[4],
+        "sent back: p1 16.5% (18 of 109), p2 12.0% (21 of 175), p3 16.7% (1509 of 9046), p4 14.7% (36 of 245) back to the desk after a look of median 10 min in the second line (assumed), the work then done at the desk"
+    );
+    assert_eq!(
+        lines[5],
+        "offered load: 3.02 agents, of which the desk 2.10 and the second line 0.92 (staffed with 2)"
+    );
+    assert!(
+        lines
+            .contains(&"fewest agents meeting every response target 90% of the time: 5".to_owned())
     );
 }
 

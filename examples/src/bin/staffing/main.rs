@@ -13,10 +13,13 @@
 //! group after a triage: the share of incidents whose assignment group changed in the log
 //! (or a built-in assumption), the triage a stated assumption; the second line is staffed
 //! to be busy at most 80% of the time (or `--second-line-agents N`), and the sweep varies
-//! the desk.
+//! the desk. With `--bounce-back` (which implies `--second-line`), a share of the tickets
+//! passed on comes back: the second line looks at it (the same triage assumption) and sends
+//! it back to the desk, which then does the work; the share is that of the log's passed-on
+//! incidents whose next group was their first one again (or a built-in assumption).
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--bounce-back] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
 
@@ -30,8 +33,8 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_examples::uci::MappedState;
 use itsm_sim::{
-    Arrivals, Attainment, ClassSpec, Config, Engine, GroupSpec, Model, Reassign, Reopen, RunReport,
-    ServiceTime, Staffing, estimate_profiles, estimate_rates, simulate,
+    Arrivals, Attainment, ClassSpec, Config, Engine, GroupSpec, Hop, Model, Reassign, Reopen,
+    RunReport, ServiceTime, Staffing, estimate_profiles, estimate_rates, simulate,
 };
 
 /// The assumptions per priority: (median work time in minutes, response target, resolution
@@ -54,13 +57,16 @@ const BUILT_IN_REOPEN: (f64, Duration) = (0.02, Duration::days(1));
 /// The built-in share of each priority's tickets passed on to the second line.
 const BUILT_IN_SECOND_LINE: f64 = 0.4;
 
+/// The built-in share of the tickets passed on that the second line sends back.
+const BUILT_IN_BOUNCE: f64 = 0.15;
+
 /// The desk's triage before passing a ticket on: lognormal, this median, sigma [`SIGMA`].
 const TRIAGE: Duration = Duration::minutes(10);
 
 /// The second line's name.
 const SECOND_LINE: &str = "second line";
 
-const USAGE: &str = "usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]";
+const USAGE: &str = "usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--bounce-back] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]";
 struct Options {
     log: Option<PathBuf>,
     quick: bool,
@@ -69,6 +75,7 @@ struct Options {
     reopen: bool,
     second_line: bool,
     second_line_agents: Option<u32>,
+    bounce_back: bool,
     max_agents: Option<u32>,
     out: PathBuf,
 }
@@ -94,6 +101,7 @@ fn options() -> Result<Options, Box<dyn Error>> {
         reopen: false,
         second_line: false,
         second_line_agents: None,
+        bounce_back: false,
         max_agents: None,
         out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -111,6 +119,10 @@ fn options() -> Result<Options, Box<dyn Error>> {
             "--second-line-agents" => {
                 o.second_line = true;
                 o.second_line_agents = Some(count("--second-line-agents", args.next())?);
+            }
+            "--bounce-back" => {
+                o.second_line = true;
+                o.bounce_back = true;
             }
             "--max-agents" => o.max_agents = Some(count("--max-agents", args.next())?),
             "--out" => o.out = PathBuf::from(args.next().ok_or("--out needs a path")?),
@@ -133,11 +145,12 @@ type Arrival = (u8, DateTime<Utc>);
 
 /// What the staffing model takes from a log: the arrivals, and per priority the incidents
 /// and those reopened, with the delay from resolution to each incident's first reopen, and
-/// the incidents whose assignment group changed.
+/// the incidents whose assignment group changed (and of those, the ones whose next group
+/// was their first one again).
 struct Observed {
     arrivals: Vec<Arrival>,
     reopens: BTreeMap<u8, (u64, Vec<Duration>)>,
-    passed_on: BTreeMap<u8, u64>,
+    passed_on: BTreeMap<u8, (u64, u64)>,
 }
 
 /// The arrivals of the UCI log (each incident's first row) and its reopens (a resolved row
@@ -160,14 +173,19 @@ fn uci_log(path: &std::path::Path) -> Result<Observed, Box<dyn Error>> {
             .arrivals
             .push((first.priority, first.opened_at.unwrap_or(first.updated_at)));
         // Passed on: a group recorded, then a different one (a missing group in between
-        // is no change).
+        // is no change); sent back: the next different group after that is the first.
         let mut groups = incident
             .rows
             .iter()
             .filter_map(|r| r.assignment_group.as_ref());
         if let Some(first_group) = groups.next() {
-            if groups.any(|g| g != first_group) {
-                *observed.passed_on.entry(first.priority).or_default() += 1;
+            let mut groups = groups.skip_while(|g| *g == first_group);
+            if let Some(second) = groups.next() {
+                let entry = observed.passed_on.entry(first.priority).or_default();
+                entry.0 += 1;
+                if groups.find(|g| *g != second) == Some(first_group) {
+                    entry.1 += 1;
+                }
             }
         }
         let entry = observed.reopens.entry(first.priority).or_default();
@@ -211,7 +229,7 @@ fn add(a: &mut Attainment, b: Attainment) {
 fn main() -> Result<(), Box<dyn Error>> {
     let o = options()?;
     let mut reopens: BTreeMap<u8, (u64, Vec<Duration>)> = BTreeMap::new();
-    let mut passed_on: Option<BTreeMap<u8, u64>> = None;
+    let mut passed_on: Option<BTreeMap<u8, (u64, u64)>> = None;
     let rates: BTreeMap<u8, Arrivals> = match &o.log {
         Some(path) => {
             let Observed {
@@ -281,6 +299,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut classes = Vec::new();
     let mut reopen_line: Vec<String> = Vec::new();
     let mut second_line: Vec<String> = Vec::new();
+    let mut bounce_line: Vec<String> = Vec::new();
     for (p, arrivals) in &rates {
         let Some((_, median, response, resolution)) = ASSUMED.iter().find(|a| a.0 == *p) else {
             println!("priority {p}: no assumptions, left out");
@@ -321,25 +340,32 @@ fn main() -> Result<(), Box<dyn Error>> {
             class.reopen = Some(reopen);
         }
         if o.second_line {
-            let share = match &passed_on {
-                // From the log: the share of the priority's incidents whose group changed.
+            let (share, back) = match &passed_on {
+                // From the log: the share of the priority's incidents whose group changed,
+                // and of those the share whose next group was the first again.
                 Some(changed) => {
                     let incidents = reopens.get(p).map_or(0, |(n, _)| *n);
-                    let moved = changed.get(p).copied().unwrap_or(0);
+                    let (moved, bounced) = changed.get(p).copied().unwrap_or((0, 0));
                     let share = moved as f64 / incidents.max(1) as f64;
+                    let back = bounced as f64 / moved.max(1) as f64;
                     second_line.push(format!(
                         "p{p} {:.1}% ({moved} of {incidents})",
                         100.0 * share
                     ));
-                    share
+                    bounce_line.push(format!("p{p} {:.1}% ({bounced} of {moved})", 100.0 * back));
+                    (share, back)
                 }
-                None => BUILT_IN_SECOND_LINE,
+                None => (BUILT_IN_SECOND_LINE, BUILT_IN_BOUNCE),
             };
             let triage = ServiceTime::Lognormal {
                 median: TRIAGE,
                 sigma: SIGMA,
             };
-            class.reassign = Some(Reassign::new(share, SECOND_LINE, triage));
+            let mut reassign = Reassign::new(share, SECOND_LINE, triage.clone());
+            if o.bounce_back {
+                reassign = reassign.with_hop(Hop::new(back, itsm_sim::DESK, triage));
+            }
+            class.reassign = Some(reassign);
         }
         classes.push(class);
     }
@@ -398,10 +424,29 @@ fn main() -> Result<(), Box<dyn Error>> {
         } else {
             second_line.join(", ")
         };
+        let rest = if o.bounce_back {
+            "the work done there unless sent back"
+        } else {
+            "the whole work done there"
+        };
         println!(
-            "second line: {shares} passed on after a triage of median {} min (assumed), the whole work done there",
+            "second line: {shares} passed on after a triage of median {} min (assumed), {rest}",
             TRIAGE.num_minutes()
         );
+        if o.bounce_back {
+            let shares = if bounce_line.is_empty() {
+                format!(
+                    "{:.0}% of those passed on (assumed)",
+                    100.0 * BUILT_IN_BOUNCE
+                )
+            } else {
+                bounce_line.join(", ")
+            };
+            println!(
+                "sent back: {shares} back to the desk after a look of median {} min in the second line (assumed), the work then done at the desk",
+                TRIAGE.num_minutes()
+            );
+        }
     }
 
     let (weeks, warmup_days, seeds) = if o.quick { (2, 2, 2u64) } else { (8, 7, 5) };
