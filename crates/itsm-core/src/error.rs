@@ -170,6 +170,22 @@ pub enum Error {
     /// The id is empty.
     #[error("a timeline's id must not be empty")]
     EmptyTimelineId,
+    /// A timeline's `follow_up_of` is empty.
+    #[error(
+        "timeline `{}`: `follow_up_of` is empty; name the ticket it follows up, or leave it out", Quoted(.id)
+    )]
+    EmptyFollowUpOf {
+        /// The ticket.
+        id: String,
+    },
+    /// A timeline follows itself up.
+    #[error(
+        "timeline `{}` names itself in `follow_up_of`; name the earlier ticket it follows up", Quoted(.id)
+    )]
+    FollowUpOfItself {
+        /// The ticket.
+        id: String,
+    },
     /// A practice's events do not open the ticket (a converter's input).
     #[error(
         "the events do not open a ticket; the first event must report, import, log or raise it"

@@ -271,6 +271,15 @@ pub struct TimelineSpec {
         serde(default, skip_serializing_if = "BTreeMap::is_empty")
     )]
     pub sla: BTreeMap<String, bool>,
+    /// The ticket this one follows up, by id: a reopen after closure raised as a new ticket
+    /// (ServiceNow opens a new incident when a closed one is reopened by e-mail;
+    /// itsm-incident's `follow_up`). Not empty, not the ticket's own id. itsm-metrics can
+    /// count it as a reopen of that ticket.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub follow_up_of: Option<String>,
 }
 
 impl TimelineSpec {
@@ -287,6 +296,7 @@ impl TimelineSpec {
             change_type: None,
             change_outcome: None,
             sla: BTreeMap::new(),
+            follow_up_of: None,
         }
     }
 }
@@ -390,6 +400,19 @@ impl Timeline {
         if spec.id.is_empty() {
             return Err(crate::Error::EmptyTimelineId);
         }
+        match spec.follow_up_of.as_deref() {
+            Some("") => {
+                return Err(crate::Error::EmptyFollowUpOf {
+                    id: spec.id.clone(),
+                });
+            }
+            Some(of) if of == spec.id => {
+                return Err(crate::Error::FollowUpOfItself {
+                    id: spec.id.clone(),
+                });
+            }
+            _ => {}
+        }
         let mut phase = Category::New;
         let mut previous = spec.opened_at;
         for (index, mark) in spec.marks.iter().enumerate() {
@@ -445,6 +468,11 @@ impl Timeline {
     /// Its marks, in time order.
     pub fn marks(&self) -> &[Mark] {
         &self.spec.marks
+    }
+
+    /// The ticket it follows up ([`TimelineSpec::follow_up_of`]), if any.
+    pub fn follow_up_of(&self) -> Option<&str> {
+        self.spec.follow_up_of.as_deref()
     }
 
     /// The checked data, with the attributes (priority, classification, first-contact
@@ -633,6 +661,20 @@ mod tests {
             Timeline::new(empty).unwrap_err(),
             crate::Error::EmptyTimelineId
         );
+        // A follow-up names another ticket.
+        let mut follow = spec(vec![]);
+        follow.follow_up_of = Some(String::new());
+        assert_eq!(
+            Timeline::new(follow.clone()).unwrap_err().to_string(),
+            "timeline `T`: `follow_up_of` is empty; name the ticket it follows up, or leave it out"
+        );
+        follow.follow_up_of = Some("T".into());
+        assert_eq!(
+            Timeline::new(follow.clone()).unwrap_err().to_string(),
+            "timeline `T` names itself in `follow_up_of`; name the earlier ticket it follows up"
+        );
+        follow.follow_up_of = Some("S".into());
+        assert_eq!(Timeline::new(follow).unwrap().follow_up_of(), Some("S"));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use itsm_core::Category;
 use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
 
 use crate::event::Event;
-use crate::model::StatusKind;
+use crate::model::{Link, StatusKind};
 
 /// The timeline of one incident from its events, under the incident's id (in the order `evolve` folds them).
 ///
@@ -14,7 +14,9 @@ use crate::model::StatusKind;
 /// - `work_started` acknowledges it; `assigned` assigns it to the group (by id);
 ///   `put_on_hold` pauses it; `resumed` and `caller_responded` resume it; `resolved`,
 ///   `reopened`, `closed` and `canceled` are the marks of those names;
-///   `reprioritized` updates the priority (the last one is the timeline's);
+///   `reprioritized` updates the priority (the last one is the timeline's); a `linked`
+///   event with [`Link::FollowUpOf`] sets [`TimelineSpec::follow_up_of`] (the incident is a
+///   reopen after closure raised anew);
 /// - `entered` (a vendor's state, such as iTop's `assigned`, which `assign` enters) is the
 ///   mark that leads to its kind's category when it changes the category: in progress
 ///   acknowledges (or resumes from on hold), on hold pauses, and so on;
@@ -117,6 +119,17 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
             Event::Canceled { .. } => MarkKind::Canceled,
             Event::Reprioritized { priority, .. } => {
                 spec.priority = Some(priority.0);
+                continue;
+            }
+            Event::Linked {
+                link: Link::FollowUpOf(original),
+                ..
+            } => {
+                // A link to itself is not a follow-up (and not placed).
+                let original = original.to_string();
+                if original != spec.id {
+                    spec.follow_up_of = Some(original);
+                }
                 continue;
             }
             Event::Entered { kind, .. } => match entered(phase, *kind) {

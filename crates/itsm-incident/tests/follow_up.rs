@@ -179,6 +179,23 @@ fn servicenow_a_request_after_closure_opens_a_new_incident_with_the_fields_copie
     );
 }
 
+/// The follow-up's timeline names the incident it follows, so that itsm-metrics can count
+/// it as a reopen of that one (`FollowUps::AsReopens`).
+#[test]
+fn the_follow_ups_timeline_names_the_incident_it_follows() {
+    let policy = Policy::servicenow();
+    let (_, events) = run_plan(&closed(&policy), &policy);
+    let t = itsm_incident::timeline(&events).unwrap();
+    assert_eq!(t.id(), NEW.to_string());
+    assert_eq!(t.follow_up_of(), Some(ID.to_string().as_str()));
+    // An incident that follows up nothing names nothing.
+    let first = events.first().cloned().unwrap();
+    assert_eq!(
+        itsm_incident::timeline(&[first]).unwrap().follow_up_of(),
+        None
+    );
+}
+
 #[test]
 fn only_the_listed_fields_are_copied() {
     let mut policy = Policy::servicenow();

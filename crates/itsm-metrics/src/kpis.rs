@@ -1,6 +1,6 @@
 //! The KPIs over a set of timelines, each defined in `docs/metrics.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::{ChangeType, Practice, Timeline};
@@ -68,6 +68,24 @@ pub enum FirstContact {
     Derived,
 }
 
+/// Whether a follow-up (a reopen after closure raised as a new ticket, which names the
+/// ticket it follows in [`TimelineSpec::follow_up_of`](itsm_core::TimelineSpec::follow_up_of))
+/// counts as a reopen of that ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum FollowUps {
+    /// A follow-up is a ticket of its own; the ticket it follows is not reopened by it (as
+    /// ServiceNow's reopen count reads). The default.
+    #[default]
+    Separate,
+    /// A ticket that some ticket in the set follows up counts as reopened, in the reopen
+    /// rate and the derived first-contact resolution (the caller came back about it); the
+    /// follow-up stays a ticket of its own in every measure.
+    AsReopens,
+}
+
 /// The explicit choices of the measures (see `docs/metrics.md`). `Options::default()` is
 /// the documented default of each.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -85,6 +103,8 @@ pub struct Options {
     /// The practices whose timelines the ticket measures (acknowledge, resolve,
     /// first contact, reopen, reassignment, backlog) read. Default: incident, request, other.
     pub ticket_practices: Vec<Practice>,
+    /// Whether follow-ups count as reopens of the tickets they follow.
+    pub follow_ups: FollowUps,
 }
 
 impl Default for Options {
@@ -94,6 +114,7 @@ impl Default for Options {
             paused: PausedTime::Counted,
             first_contact: FirstContact::FlagElseDerived,
             ticket_practices: vec![Practice::Incident, Practice::Request, Practice::Other],
+            follow_ups: FollowUps::Separate,
         }
     }
 }
@@ -232,6 +253,15 @@ impl Kpis {
         let mut sla_by_name: BTreeMap<String, Ratio> = BTreeMap::new();
         let mut success = Ratio::default();
         let mut emergency = Ratio::default();
+        // The tickets some ticket follows up, when that counts as a reopen.
+        let followed: BTreeSet<&str> = match options.follow_ups {
+            FollowUps::Separate => BTreeSet::new(),
+            FollowUps::AsReopens => timelines
+                .iter()
+                .filter(|t| options.is_ticket(t))
+                .filter_map(Timeline::follow_up_of)
+                .collect(),
+        };
         for t in timelines {
             let spec = t.spec();
             for (name, met) in &spec.sla {
@@ -272,8 +302,9 @@ impl Kpis {
                 unmeasured += u64::from(unmeasurable);
             }
             if facts.first_resolution.is_some() {
-                reopen.add(facts.reopens > 0);
-                let derived = facts.reassignments == 0 && facts.reopens == 0 && !facts.paused;
+                let reopened = facts.reopens > 0 || followed.contains(t.id());
+                reopen.add(reopened);
+                let derived = facts.reassignments == 0 && !reopened && !facts.paused;
                 match (options.first_contact, spec.first_contact) {
                     (FirstContact::Derived, _) | (FirstContact::FlagElseDerived, None) => {
                         fcr.add(derived);

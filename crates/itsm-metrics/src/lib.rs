@@ -78,7 +78,8 @@ mod stats;
 pub use backlog::{BacklogSample, backlog};
 pub use error::Error;
 pub use kpis::{
-    Cycle, FirstContact, Kpis, Measure, Options, PausedTime, TicketTimes, Value, WorkingTime,
+    Cycle, FirstContact, FollowUps, Kpis, Measure, Options, PausedTime, TicketTimes, Value,
+    WorkingTime,
 };
 pub use register::{
     Command, Context, Event, Initiative, InitiativeId, InitiativeStatus, Measurement, Progress,

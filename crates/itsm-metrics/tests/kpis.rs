@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_core::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
 use itsm_metrics::{
-    Cycle, Error, FirstContact, Kpis, Measure, Options, PausedTime, Ratio, Value, WorkingTime,
-    backlog,
+    Cycle, Error, FirstContact, FollowUps, Kpis, Measure, Options, PausedTime, Ratio, Value,
+    WorkingTime, backlog,
 };
 
 fn at(h: i64) -> DateTime<Utc> {
@@ -106,6 +106,40 @@ fn rates_follow_their_definitions() {
     // Assigned: B and C; C went from a to b (a to a is no reassignment).
     assert_eq!(k.reassignment_rate, Ratio::new(1, 2));
     assert_eq!(k.sla_attainment.value(), None);
+}
+
+#[test]
+fn a_follow_up_counts_as_a_reopen_of_the_ticket_it_follows_when_asked() {
+    use MarkKind::*;
+    // O resolved at its first contact and closed; F raised anew after the closure (a
+    // follow-up of O), resolved; X follows up a ticket not in the set; P is a problem that
+    // names O (not a ticket practice: it reopens nothing).
+    let mut follow = timeline("F", Practice::Incident, &[(30, Resolved)]);
+    follow.follow_up_of = Some("O".into());
+    let mut stray = timeline("X", Practice::Incident, &[(2, Resolved)]);
+    stray.follow_up_of = Some("gone".into());
+    let mut problem = timeline("P", Practice::Problem, &[]);
+    problem.follow_up_of = Some("B".into());
+    let o = timeline("O", Practice::Incident, &[(1, Resolved), (2, Closed)]);
+    let b = timeline("B", Practice::Incident, &[(1, Resolved)]);
+    let t = build(vec![follow, stray, problem, o, b]);
+    assert_eq!(t[0].follow_up_of(), Some("O"));
+    let mut options = Options::default();
+    options.first_contact = FirstContact::Derived;
+    // Separate (the default): nothing reopened; all four incidents resolved at first contact.
+    let k = Kpis::compute(&t, &options, None);
+    assert_eq!(k.reopen_rate, Ratio::new(0, 4));
+    assert_eq!(k.first_contact_resolution, Ratio::new(4, 4));
+    // As reopens: O is reopened, and so not resolved at the first contact; F, X and B are
+    // not; every incident is still a ticket of its own.
+    options.follow_ups = FollowUps::AsReopens;
+    let k = Kpis::compute(&t, &options, None);
+    assert_eq!(k.reopen_rate, Ratio::new(1, 4));
+    assert_eq!(k.first_contact_resolution, Ratio::new(3, 4));
+    assert_eq!(k.tickets, 4);
+    // The order of the timelines does not matter.
+    let reversed: Vec<Timeline> = t.iter().rev().cloned().collect();
+    assert_eq!(Kpis::compute(&reversed, &options, None), k);
 }
 
 #[test]
@@ -373,7 +407,7 @@ fn results_and_options_round_trip_through_json() {
     let oj = serde_json::to_string(&o).unwrap();
     assert_eq!(
         oj,
-        r#"{"cycle":"final","paused":"counted","first_contact":"flag_else_derived","ticket_practices":["incident","request","other"]}"#
+        r#"{"cycle":"final","paused":"counted","first_contact":"flag_else_derived","ticket_practices":["incident","request","other"],"follow_ups":"separate"}"#
     );
     assert_eq!(serde_json::from_str::<Options>(&oj).unwrap(), o);
     assert_eq!(

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_core::Category;
 use itsm_core::{ChangeOutcome, ChangeType, Mark, MarkKind, Practice, Timeline, TimelineSpec};
-use itsm_metrics::{Cycle, FirstContact, Kpis, Options, PausedTime, backlog, mean, percentile};
+use itsm_metrics::{
+    Cycle, FirstContact, FollowUps, Kpis, Options, PausedTime, backlog, mean, percentile,
+};
 use proptest::prelude::*;
 
 fn t0() -> DateTime<Utc> {
@@ -41,50 +43,84 @@ fn timeline() -> impl Strategy<Value = Timeline> {
         prop::option::of(any::<bool>()),
         prop::collection::vec(any::<bool>(), 0..3),
         0u8..4,
+        prop::option::of(0i64..10_000),
     )
-        .prop_map(|(practice, opened, steps, first_contact, slas, change)| {
-            let practice = [
-                Practice::Incident,
-                Practice::Request,
-                Practice::Problem,
-                Practice::Change,
-                Practice::Other,
-            ][practice as usize];
-            let opened = t0() + Duration::minutes(opened);
-            let mut spec = TimelineSpec::new(format!("T{opened}"), practice, opened);
-            spec.first_contact = first_contact;
-            for (i, met) in slas.into_iter().enumerate() {
-                spec.sla.insert(format!("sla{i}"), met);
-            }
-            if practice == Practice::Change {
-                spec.change_type = [
-                    None,
-                    Some(ChangeType::Standard),
-                    Some(ChangeType::Normal),
-                    Some(ChangeType::Emergency),
-                ][change as usize];
-                spec.change_outcome = [
-                    None,
-                    Some(ChangeOutcome::Successful),
-                    Some(ChangeOutcome::Failed),
-                    Some(ChangeOutcome::BackedOut),
-                ][change as usize];
-            }
-            let mut at = opened;
-            for (gap, choice) in steps {
-                at += Duration::minutes(gap);
-                spec.marks.push(Mark::new(at, kind(choice)));
-                if Timeline::new(spec.clone()).is_err() {
-                    spec.marks.pop();
+        .prop_map(
+            |(practice, opened, steps, first_contact, slas, change, follows)| {
+                let practice = [
+                    Practice::Incident,
+                    Practice::Request,
+                    Practice::Problem,
+                    Practice::Change,
+                    Practice::Other,
+                ][practice as usize];
+                let opened = t0() + Duration::minutes(opened);
+                let mut spec = TimelineSpec::new(format!("T{opened}"), practice, opened);
+                spec.first_contact = first_contact;
+                // A follow-up of the ticket opened then (ids are their opening instants).
+                spec.follow_up_of = follows
+                    .map(|m| format!("T{}", t0() + Duration::minutes(m)))
+                    .filter(|of| *of != spec.id);
+                for (i, met) in slas.into_iter().enumerate() {
+                    spec.sla.insert(format!("sla{i}"), met);
                 }
-            }
-            Timeline::new(spec).unwrap()
+                if practice == Practice::Change {
+                    spec.change_type = [
+                        None,
+                        Some(ChangeType::Standard),
+                        Some(ChangeType::Normal),
+                        Some(ChangeType::Emergency),
+                    ][change as usize];
+                    spec.change_outcome = [
+                        None,
+                        Some(ChangeOutcome::Successful),
+                        Some(ChangeOutcome::Failed),
+                        Some(ChangeOutcome::BackedOut),
+                    ][change as usize];
+                }
+                let mut at = opened;
+                for (gap, choice) in steps {
+                    at += Duration::minutes(gap);
+                    spec.marks.push(Mark::new(at, kind(choice)));
+                    if Timeline::new(spec.clone()).is_err() {
+                        spec.marks.pop();
+                    }
+                }
+                Timeline::new(spec).unwrap()
+            },
+        )
+}
+
+/// Up to 12 timelines, some following up another of the set (or a ticket not in it).
+fn timelines() -> impl Strategy<Value = Vec<Timeline>> {
+    (
+        prop::collection::vec(timeline(), 0..12),
+        prop::collection::vec(prop::option::of(0usize..14), 12),
+    )
+        .prop_map(|(timelines, follows)| {
+            let ids: Vec<String> = timelines.iter().map(|t| t.id().to_owned()).collect();
+            timelines
+                .into_iter()
+                .zip(follows)
+                .map(|(t, follows)| {
+                    let mut spec = TimelineSpec::from(t);
+                    spec.follow_up_of = follows
+                        .map(|i| ids.get(i).cloned().unwrap_or_else(|| "elsewhere".into()))
+                        .filter(|of| *of != spec.id);
+                    Timeline::new(spec).unwrap()
+                })
+                .collect()
         })
 }
 
 fn options() -> impl Strategy<Value = Options> {
-    (any::<bool>(), any::<bool>(), 0u8..3).prop_map(|(c, p, f)| {
+    (any::<bool>(), any::<bool>(), 0u8..3, any::<bool>()).prop_map(|(c, p, f, u)| {
         let mut o = Options::default();
+        o.follow_ups = if u {
+            FollowUps::Separate
+        } else {
+            FollowUps::AsReopens
+        };
         o.cycle = if c { Cycle::First } else { Cycle::Final };
         o.paused = if p {
             PausedTime::Counted
@@ -125,7 +161,7 @@ proptest! {
 
     #[test]
     fn rates_stay_in_range_and_order_does_not_matter(
-        timelines in prop::collection::vec(timeline(), 0..12),
+        timelines in timelines(),
         o in options(),
     ) {
         let k = Kpis::compute(&timelines, &o, None);
@@ -142,6 +178,16 @@ proptest! {
         let mut rotated = timelines.clone();
         if !rotated.is_empty() { rotated.rotate_left(1); }
         prop_assert_eq!(&Kpis::compute(&rotated, &o, None), &k);
+        // Counting follow-ups as reopens adds reopens over the same resolved tickets, and
+        // changes nothing else.
+        let mut separate = o.clone();
+        separate.follow_ups = FollowUps::Separate;
+        let s = Kpis::compute(&timelines, &separate, None);
+        prop_assert_eq!(s.reopen_rate.of, k.reopen_rate.of);
+        prop_assert!(s.reopen_rate.count <= k.reopen_rate.count);
+        prop_assert_eq!(s.first_contact_resolution.of, k.first_contact_resolution.of);
+        prop_assert!(s.first_contact_resolution.count >= k.first_contact_resolution.count);
+        prop_assert_eq!((s.tickets, s.time_to_resolve, s.reassignment_rate), (k.tickets, k.time_to_resolve, k.reassignment_rate));
     }
 
     #[test]
@@ -188,7 +234,7 @@ proptest! {
 #[cfg(feature = "serde")]
 proptest! {
     #[test]
-    fn timelines_and_kpis_round_trip_through_json(timelines in prop::collection::vec(timeline(), 0..6)) {
+    fn timelines_and_kpis_round_trip_through_json(timelines in timelines()) {
         let json = serde_json::to_string(&timelines).unwrap();
         prop_assert_eq!(&serde_json::from_str::<Vec<Timeline>>(&json).unwrap(), &timelines);
         let k = Kpis::compute(&timelines, &Options::default(), None);
