@@ -1,5 +1,7 @@
 //! The configuration (data, serde) and the checked model a run uses.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, Utc};
 use itsm_calendar::CalendarSpec;
 
@@ -470,6 +472,22 @@ pub struct Config {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub groups: Vec<GroupSpec>,
+    /// Agents in several groups (overlapping pools): for a group (a name in
+    /// [`Config::groups`], or [`DESK`]), the other groups whose tickets its agents take when
+    /// none of its own wait, in order of preference. A ticket that finds none of its own
+    /// group's agents free goes to a free agent of a group that helps it (the first such
+    /// group in [`Model::groups`](crate::Model::groups)' order) whose own queues are empty;
+    /// an agent that finds its group's queues empty takes the most urgent, oldest ticket of
+    /// the first group it helps that has one waiting. The ticket stays its group's (its
+    /// waits, holds, reopens and passes on), the agent's time counts in the agent's group.
+    /// Not with [`Discipline::PreemptiveResume`]. Absent in JSON: nobody helps.
+    ///
+    /// In JSON: `{"desk": ["network"], "network": ["desk"]}`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "BTreeMap::is_empty")
+    )]
+    pub helps: BTreeMap<String, Vec<String>>,
     /// Whether an urgent arrival interrupts less urgent work (absent in JSON:
     /// non-pre-emptive).
     #[cfg_attr(
@@ -540,6 +558,7 @@ impl Config {
             classes,
             staffing,
             groups: Vec::new(),
+            helps: BTreeMap::new(),
             discipline: Discipline::NonPreemptive,
         }
     }

@@ -229,6 +229,8 @@ pub(crate) fn run<O: Observer>(
     let mut agents: Vec<Option<Busy>> = vec![None; seats];
     // Only the desk: its group figures are the run's own.
     let alone = model.pools.len() == 1;
+    // Whether any group's agents take another's tickets.
+    let helping = model.pools.iter().any(|p| !p.helps.is_empty());
     let mut pools: Vec<PoolState> = model
         .pools
         .iter()
@@ -304,12 +306,13 @@ pub(crate) fn run<O: Observer>(
         }};
     }
 
-    // Starts the most urgent waiting ticket of group `pool` (the oldest of its class) on
-    // `agent`, one of the group's, if any waits; says whether one did.
+    // Starts the most urgent waiting ticket of group `from` (the oldest of its class) on
+    // `agent`, one of group `pool`'s (`from` itself, or a group that helps it), if any
+    // waits; says whether one did.
     macro_rules! start {
-        ($pool:expr, $agent:expr) => {{
-            let (pool, agent): (usize, u32) = ($pool, $agent);
-            let next = pools.get_mut(pool).and_then(|ps| {
+        ($from:expr, $pool:expr, $agent:expr) => {{
+            let (from, pool, agent): (usize, usize, u32) = ($from, $pool, $agent);
+            let next = pools.get_mut(from).and_then(|ps| {
                 let (class, queue) = ps
                     .queues
                     .iter_mut()
@@ -325,8 +328,10 @@ pub(crate) fn run<O: Observer>(
                     let counted = w.arrival >= warmup;
                     if let Some(ps) = pools.get_mut(pool) {
                         ps.set(ps.busy + 1, ps.capacity, now, warmup, &mut duty);
-                        // With one group, its waits are the desk's: taken from those.
-                        if counted && w.fresh && !alone {
+                    }
+                    // With one group, its waits are the desk's: taken from those.
+                    if counted && w.fresh && !alone {
+                        if let Some(ps) = pools.get_mut(from) {
                             ps.waits.push(now - w.entered);
                         }
                     }
@@ -345,9 +350,9 @@ pub(crate) fn run<O: Observer>(
                         }
                     }
                     if w.resumed {
-                        observer.resumed(w.ticket, class, agent, now)?;
+                        observer.resumed(w.ticket, class, agent, w.pool, now)?;
                     } else {
-                        observer.started(w.ticket, class, agent, now)?;
+                        observer.started(w.ticket, class, agent, w.pool, now)?;
                     }
                     // Triage up to the reassignment when one is to come (the work is the
                     // next group's); else work up to the hold when one is to come, else to
@@ -386,23 +391,59 @@ pub(crate) fn run<O: Observer>(
         }};
     }
 
-    // Starts work on group `pool`'s waiting tickets while one of its agents on duty is free.
-    macro_rules! dispatch {
-        ($pool:expr) => {{
-            let pool: usize = $pool;
+    // Starts group `from`'s waiting tickets on group `pool`'s free agents on duty while
+    // both last; says whether `pool` still has a free agent on duty.
+    macro_rules! serve {
+        ($from:expr, $pool:expr) => {{
+            let (from, pool): (usize, usize) = ($from, $pool);
             loop {
                 let Some(agent) = pools
                     .get_mut(pool)
                     .filter(|ps| ps.busy < ps.capacity)
                     .and_then(|ps| ps.idle.pop())
                 else {
-                    break;
+                    break false;
                 };
-                if !start!(pool, agent) {
+                if !start!(from, pool, agent) {
                     if let Some(ps) = pools.get_mut(pool) {
                         ps.idle.push(agent);
                     }
-                    break;
+                    break true;
+                }
+            }
+        }};
+    }
+
+    // Starts work on group `pool`'s waiting tickets while one of its agents on duty is
+    // free; then, with help between groups, its free agents take the tickets of the groups
+    // it helps (in its order), and its tickets left go to free agents of the groups that
+    // help it whose own queues are empty (in group order).
+    macro_rules! dispatch {
+        ($pool:expr) => {{
+            let pool: usize = $pool;
+            let free = serve!(pool, pool);
+            if let Some(p) = model.pools.get(pool).filter(|_| helping) {
+                if free {
+                    for &other in &p.helps {
+                        if !serve!(other as usize, pool) {
+                            break;
+                        }
+                    }
+                } else {
+                    for &helper in &p.helpers {
+                        let idle = pools
+                            .get(helper as usize)
+                            .is_some_and(|h| h.queues.iter().all(VecDeque::is_empty));
+                        let waiting = pools
+                            .get(pool)
+                            .is_some_and(|ps| ps.queues.iter().any(|q| !q.is_empty()));
+                        if !waiting {
+                            break;
+                        }
+                        if idle {
+                            serve!(pool, helper as usize);
+                        }
+                    }
                 }
             }
         }};
@@ -489,7 +530,7 @@ pub(crate) fn run<O: Observer>(
                     queued += 1;
                 }
                 // The agent takes the urgent ticket at once.
-                if !start!(pool, seat) {
+                if !start!(pool, pool, seat) {
                     if let Some(ps) = pools.get_mut(pool) {
                         ps.idle.push(seat);
                     }

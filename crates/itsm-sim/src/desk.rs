@@ -51,16 +51,11 @@ impl<'m> Desk<'m> {
         instant(self.model.config().start, t).ok_or(Error::DateOverflow)
     }
 
-    /// Agent `agent`'s group, with the agent as the person.
-    fn assign_to(&self, agent: u32) -> Command {
-        let pool = self
-            .model
-            .seat_pool
-            .get(agent as usize)
-            .copied()
-            .unwrap_or(0);
+    /// The assignment to group `group` with agent `agent` as the person (a member of the
+    /// group, or of a group that helps it).
+    fn assign_to(&self, agent: u32, group: u32) -> Command {
         Command::Assign {
-            group: group_id(pool),
+            group: group_id(group),
             person: Some(UserId::from_u128(u128::from(agent) + 1_000)),
         }
     }
@@ -152,15 +147,31 @@ impl Observer for Desk<'_> {
         self.step(ticket, &[report.into()], t)
     }
 
-    fn started(&mut self, ticket: u64, _: usize, agent: u32, t: f64) -> Result<(), Error> {
-        let assign = self.assign_to(agent);
+    fn started(
+        &mut self,
+        ticket: u64,
+        _: usize,
+        agent: u32,
+        group: u32,
+        t: f64,
+    ) -> Result<(), Error> {
+        // The ticket's group, with the agent (who may be a member of another group that
+        // helps this one).
+        let assign = self.assign_to(agent, group);
         self.step(ticket, &[assign, Command::StartWork], t)
     }
 
-    fn resumed(&mut self, ticket: u64, _: usize, agent: u32, t: f64) -> Result<(), Error> {
+    fn resumed(
+        &mut self,
+        ticket: u64,
+        _: usize,
+        agent: u32,
+        group: u32,
+        t: f64,
+    ) -> Result<(), Error> {
         // Still in progress: only the person changes (the same group, so no reassignment
         // is counted).
-        let assign = self.assign_to(agent);
+        let assign = self.assign_to(agent, group);
         self.step(ticket, &[assign], t)
     }
 

@@ -148,6 +148,15 @@ pub enum Error {
         /// The most allowed.
         limit: usize,
     },
+    /// A group's help ([`Config::helps`](crate::Config::helps)) that cannot be used: an
+    /// unknown group, a group helping itself or another twice, or help under pre-emption.
+    #[error("the help of group `{}` is refused: {reason}", itsm_core::Quoted(.group))]
+    BadHelp {
+        /// The helping group, as named.
+        group: String,
+        /// What is wrong, and what is allowed.
+        reason: String,
+    },
     /// A reassignment whose probability, target group or triage time cannot be used.
     #[error("priority {priority}: the reassignment is refused: {reason}")]
     BadReassign {

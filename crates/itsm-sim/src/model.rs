@@ -86,6 +86,11 @@ pub(crate) struct Pool {
     pub(crate) seats: u32,
     /// Its first seat.
     pub(crate) first: u32,
+    /// The groups whose tickets its agents take when none of its own wait, in order.
+    pub(crate) helps: Vec<u32>,
+    /// The groups whose agents take its tickets when none of its own agents is free, in
+    /// group order.
+    pub(crate) helpers: Vec<u32>,
 }
 
 impl Class {
@@ -387,8 +392,12 @@ impl Model {
             });
         }
         classes.sort_by_key(|c| c.priority);
+        let (helps, helpers) = compile_helps(&config, &groups)?;
         // Each group's staffing, then all of them merged in time order.
         let mut steps: Vec<(f64, u32, u32)> = Vec::new();
+        // Groups tickets reach with no agent of their own, but helped: checked once every
+        // group's agents are known.
+        let mut helped_only: Vec<(usize, String)> = Vec::new();
         let mut pools: Vec<Pool> = Vec::with_capacity(config.groups.len() + 1);
         let mut seats = 0u64;
         let all = std::iter::once((DESK, &config.staffing))
@@ -403,7 +412,10 @@ impl Model {
                 },
             })?;
             let most = own.iter().map(|(_, a)| *a).max().unwrap_or(0);
-            if most == 0 && used.get(ix).copied().unwrap_or(false) {
+            let helped = helpers.get(ix).is_some_and(|h| !h.is_empty());
+            if most == 0 && helped && used.get(ix).copied().unwrap_or(false) {
+                helped_only.push((ix, name.to_string()));
+            } else if most == 0 && used.get(ix).copied().unwrap_or(false) {
                 // The desk alone keeps its error of before groups.
                 return Err(if desk && config.groups.is_empty() {
                     Error::NoAgents
@@ -428,8 +440,19 @@ impl Model {
                 seats: most,
                 // invariant: below MAX_AGENTS when the model is built (checked below).
                 first: u32::try_from(seats).unwrap_or(u32::MAX),
+                helps: helps.get(ix as usize).cloned().unwrap_or_default(),
+                helpers: helpers.get(ix as usize).cloned().unwrap_or_default(),
             });
             seats += u64::from(most);
+        }
+        for (ix, name) in helped_only {
+            let staffed = |g: &u32| pools.get(*g as usize).is_some_and(|p| p.seats > 0);
+            if !pools.get(ix).is_some_and(|p| p.helpers.iter().any(staffed)) {
+                return Err(Error::BadGroup {
+                    group: name,
+                    reason: "no agent is on duty in it or in a group that helps it at any time during the horizon, yet tickets go to it; staff at least one agent".into(),
+                });
+            }
         }
         if seats > u64::from(MAX_AGENTS) {
             return Err(Error::TooManyAgents {
@@ -680,6 +703,70 @@ fn reopens(reopen: &Reopen, spec: &ClassSpec, config: &Config) -> Result<Reopens
         work: part(&reopen.work, p, "work", bad)?,
         clock: reopen.clock,
     })
+}
+
+/// Checks and compiles [`Config::helps`]: for each group (by index), the groups it helps in
+/// the order given, and the groups that help it in group order.
+#[allow(clippy::type_complexity)]
+fn compile_helps(
+    config: &Config,
+    groups: &BTreeMap<&str, u32>,
+) -> Result<(Vec<Vec<u32>>, Vec<Vec<u32>>), Error> {
+    let n = config.groups.len() + 1;
+    let (mut helps, mut helpers) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+    let known = || {
+        std::iter::once(DESK)
+            .chain(config.groups.iter().map(|g| g.name.as_str()))
+            .map(|g| format!("`{}`", itsm_core::Quoted(g)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (name, list) in &config.helps {
+        let bad = |reason: String| Error::BadHelp {
+            group: name.clone(),
+            reason,
+        };
+        let Some(&from) = groups.get(name.as_str()) else {
+            return Err(bad(format!(
+                "there is no such group; the groups are: {}",
+                known()
+            )));
+        };
+        if config.discipline == Discipline::PreemptiveResume && !list.is_empty() {
+            return Err(bad("help between groups is not simulated with pre-emptive priority (an urgent ticket would interrupt another group's agents); use the non-pre-emptive discipline".into()));
+        }
+        for to in list {
+            let Some(&ix) = groups.get(to.as_str()) else {
+                return Err(bad(format!(
+                    "it names `{}`, which is not a group; the groups are: {}",
+                    itsm_core::Quoted(to),
+                    known()
+                )));
+            };
+            if ix == from {
+                return Err(bad(
+                    "it names itself; list the other groups whose tickets its agents take".into(),
+                ));
+            }
+            let Some(own) = helps.get_mut(from as usize) else {
+                continue;
+            };
+            if own.contains(&ix) {
+                return Err(bad(format!(
+                    "it names `{}` twice; name each group once, in order of preference",
+                    itsm_core::Quoted(to)
+                )));
+            }
+            own.push(ix);
+            if let Some(h) = helpers.get_mut(ix as usize) {
+                h.push(from);
+            }
+        }
+    }
+    for h in &mut helpers {
+        h.sort_unstable();
+    }
+    Ok((helps, helpers))
 }
 
 /// Checks and compiles a class's reassignments from group `from`; `to` holds the groups

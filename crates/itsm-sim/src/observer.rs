@@ -8,10 +8,24 @@ use crate::report::Attainment;
 /// the ticket arrived after the warm-up.
 pub(crate) trait Observer {
     fn arrived(&mut self, ticket: u64, class: usize, counted: bool, t: f64) -> Result<(), Error>;
-    fn started(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
+    fn started(
+        &mut self,
+        ticket: u64,
+        class: usize,
+        agent: u32,
+        group: u32,
+        t: f64,
+    ) -> Result<(), Error>;
     /// A ticket whose work started before (pre-empted, back from hold, or reopened) is
     /// taken up again, by `agent`.
-    fn resumed(&mut self, ticket: u64, class: usize, agent: u32, t: f64) -> Result<(), Error>;
+    fn resumed(
+        &mut self,
+        ticket: u64,
+        class: usize,
+        agent: u32,
+        group: u32,
+        t: f64,
+    ) -> Result<(), Error>;
     /// The agent puts the ticket on hold awaiting its caller.
     fn held(&mut self, ticket: u64, class: usize, t: f64) -> Result<(), Error>;
     /// The caller answered: the ticket is off hold and back in its queue.
@@ -39,11 +53,11 @@ impl Observer for Nothing {
         Ok(())
     }
     #[inline]
-    fn started(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
+    fn started(&mut self, _: u64, _: usize, _: u32, _: u32, _: f64) -> Result<(), Error> {
         Ok(())
     }
     #[inline]
-    fn resumed(&mut self, _: u64, _: usize, _: u32, _: f64) -> Result<(), Error> {
+    fn resumed(&mut self, _: u64, _: usize, _: u32, _: u32, _: f64) -> Result<(), Error> {
         Ok(())
     }
     #[inline]

@@ -161,9 +161,21 @@ fn config() -> impl Strategy<Value = Config> {
             Just(Discipline::NonPreemptive),
             Just(Discipline::PreemptiveResume)
         ],
+        prop::collection::vec((0usize..4, 0usize..4), 0..4),
     )
         .prop_map(
-            |(classes, staffing, groups, routing, horizon, warmup, offset, every, discipline)| {
+            |(
+                classes,
+                staffing,
+                groups,
+                routing,
+                horizon,
+                warmup,
+                offset,
+                every,
+                discipline,
+                help,
+            )| {
                 let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
                     + Duration::seconds(i64::from(offset) * 7);
                 let mut config = Config::new(start, Duration::hours(horizon), classes, staffing);
@@ -193,6 +205,20 @@ fn config() -> impl Strategy<Value = Config> {
                             reassign = reassign.with_hop(Hop::new(share, named(at), triage));
                         }
                         class.reassign = Some(reassign);
+                    }
+                }
+                // Agents in several groups: (helper, helped) by position, each pair once,
+                // never a group helping itself; not under pre-emption.
+                if discipline == Discipline::NonPreemptive {
+                    for (from, to) in help {
+                        let (from, to) = (from % n, to % n);
+                        if from != to {
+                            let named = |i: usize| name(i).unwrap_or_else(|| "desk".into());
+                            let list = config.helps.entry(named(from)).or_default();
+                            if !list.contains(&named(to)) {
+                                list.push(named(to));
+                            }
+                        }
                     }
                 }
                 config.warmup = Duration::hours(warmup);
@@ -275,6 +301,7 @@ proptest! {
         // waits and attainment they get with no other class at all.
         let mut config = config;
         config.discipline = Discipline::PreemptiveResume;
+        config.helps.clear();
         config.classes.sort_by_key(|c| c.priority);
         config.classes.dedup_by_key(|c| c.priority);
         let mut alone = config.clone();
@@ -310,6 +337,7 @@ proptest! {
             class.reassign = None;
         }
         one.groups.clear();
+        one.helps.clear();
         one.warmup = Duration::zero();
         one.staffing = Staffing::Constant { agents: 2 };
         let mut more = one.clone();
