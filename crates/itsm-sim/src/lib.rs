@@ -91,6 +91,7 @@ mod error;
 mod model;
 mod observer;
 mod report;
+mod streams;
 mod time;
 
 pub use arrivals::{Arrivals, estimate_profiles, estimate_rates};
