@@ -15,8 +15,9 @@
 //!   resolution (a new clock cycle, or the same clock continued); [`Staffing`] constant, by
 //!   hour, or as shifts on itsm-calendar business calendars; resolver groups besides the
 //!   desk ([`GroupSpec`]), each with its own agents and queues, a class routed to the group
-//!   with its skill and a share of it passed on after triage ([`Reassign`]); a warm-up and
-//!   a horizon.
+//!   with its skill, a share of it passed on after triage ([`Reassign`], again and again
+//!   through [`Reassign::then`]), and agents who also take other groups' tickets
+//!   ([`Config::helps`]); a warm-up and a horizon.
 //! - **Queue**: one FIFO queue per priority, served most urgent first; an agent finishes the
 //!   ticket in hand even when the shift ends; with [`Discipline::PreemptiveResume`] an urgent
 //!   ticket interrupts less urgent work (resumed later, no work lost).

@@ -185,7 +185,7 @@ impl Model {
     /// [`Error::BadSampleInterval`], [`Error::HourlyLength`], [`Error::NoAgents`],
     /// [`Error::TooManyAgents`], [`Error::Calendar`], [`Error::SlaCalendar`], [`Error::BadHold`],
     /// [`Error::BadReopen`], [`Error::DuplicateGroup`], [`Error::UnknownGroup`],
-    /// [`Error::BadGroup`], [`Error::TooManyGroups`], [`Error::BadReassign`],
+    /// [`Error::BadGroup`], [`Error::TooManyGroups`], [`Error::BadReassign`], [`Error::BadHelp`],
     /// [`Error::TooManyStaffingChanges`], [`Error::TooManyArrivals`], [`Error::DateOverflow`].
     pub fn new(config: Config) -> Result<Model, Error> {
         let fmt = itsm_core::duration::format;
