@@ -192,6 +192,41 @@ fn tickets_sent_back_from_the_second_line_load_the_desk() {
 }
 
 #[test]
+fn a_second_line_that_also_takes_desk_tickets_saves_a_desk_agent() {
+    // The second line's two agents (staffed for 80% of their own load) take desk tickets
+    // whenever none of their own wait: three desk agents answer every priority in time
+    // instead of four, and the second line is busier, its own tickets waiting longer.
+    let svg = out("staffing-shared.svg");
+    let lines = run(None, &svg, &["--shared"]);
+    assert_eq!(
+        lines[4],
+        "shared: the second line's agents also take the desk's tickets whenever none of their own wait"
+    );
+    assert!(lines.contains(
+        &"     3   50.4%     1.9 min     3.8 min    100.0%    100.0%    100.0%    100.0%       99.8%     57.1%    18.8 min"
+            .to_owned()
+    ));
+    assert!(
+        lines
+            .contains(&"fewest agents meeting every response target 90% of the time: 3".to_owned())
+    );
+    check_svg(&svg, 5);
+    // Not with pre-emption, refused by name.
+    let output = Command::new(env!("CARGO_BIN_EXE_staffing"))
+        .env_remove("ITSM_DATA")
+        .args(["--quick", "--shared", "--preemptive"])
+        .output()
+        .expect("staffing runs");
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("--shared is not simulated with --preemptive"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn staffing_estimates_rates_from_the_uci_log() {
     let Some(log) = itsm_examples::real_data::locate(
         "staffing_estimates_rates_from_the_uci_log",

@@ -16,10 +16,12 @@
 //! the desk. With `--bounce-back` (which implies `--second-line`), a share of the tickets
 //! passed on comes back: the second line looks at it (the same triage assumption) and sends
 //! it back to the desk, which then does the work; the share is that of the log's passed-on
-//! incidents whose next group was their first one again (or a built-in assumption).
+//! incidents whose next group was their first one again (or a built-in assumption). With
+//! `--shared` (which implies `--second-line`), the second line's agents also take the
+//! desk's tickets whenever none of their own wait (members of both groups).
 //!
 //! ```text
-//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--bounce-back] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
+//! cargo run --release -p itsm-examples --bin staffing -- [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--bounce-back] [--shared] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]
 //! ```
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::disallowed_methods)] // a host prints, times and reads its arguments
 
@@ -66,7 +68,7 @@ const TRIAGE: Duration = Duration::minutes(10);
 /// The second line's name.
 const SECOND_LINE: &str = "second line";
 
-const USAGE: &str = "usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--bounce-back] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]";
+const USAGE: &str = "usage: staffing [--quick] [--profile] [--preemptive] [--reopen] [--second-line] [--second-line-agents N] [--bounce-back] [--shared] [--max-agents N] [--out FILE.svg] [incident_event_log.csv]";
 struct Options {
     log: Option<PathBuf>,
     quick: bool,
@@ -76,6 +78,7 @@ struct Options {
     second_line: bool,
     second_line_agents: Option<u32>,
     bounce_back: bool,
+    shared: bool,
     max_agents: Option<u32>,
     out: PathBuf,
 }
@@ -102,6 +105,7 @@ fn options() -> Result<Options, Box<dyn Error>> {
         second_line: false,
         second_line_agents: None,
         bounce_back: false,
+        shared: false,
         max_agents: None,
         out: std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
@@ -120,6 +124,10 @@ fn options() -> Result<Options, Box<dyn Error>> {
                 o.second_line = true;
                 o.second_line_agents = Some(count("--second-line-agents", args.next())?);
             }
+            "--shared" => {
+                o.second_line = true;
+                o.shared = true;
+            }
             "--bounce-back" => {
                 o.second_line = true;
                 o.bounce_back = true;
@@ -131,6 +139,9 @@ fn options() -> Result<Options, Box<dyn Error>> {
             }
             _ => o.log = Some(PathBuf::from(a)),
         }
+    }
+    if o.shared && o.preemptive {
+        return Err("--shared is not simulated with --preemptive (help between groups is refused under pre-emptive priority)".into());
     }
     if o.log.is_none() {
         if let Some(root) = std::env::var_os("ITSM_DATA").filter(|r| !r.is_empty()) {
@@ -447,6 +458,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                 TRIAGE.num_minutes()
             );
         }
+        if o.shared {
+            println!(
+                "shared: the second line's agents also take the desk's tickets whenever none of their own wait"
+            );
+        }
     }
 
     let (weeks, warmup_days, seeds) = if o.quick { (2, 2, 2u64) } else { (8, 7, 5) };
@@ -470,6 +486,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             SECOND_LINE,
             Staffing::Constant { agents: 1 },
         )];
+    }
+    if o.shared {
+        // Its members are in the desk's group too: they take desk tickets when idle.
+        config.helps = [(SECOND_LINE.to_owned(), vec![itsm_sim::DESK.to_owned()])].into();
     }
     let model = Model::new(config.clone())?;
     let load = model.offered_load();
