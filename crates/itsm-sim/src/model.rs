@@ -534,8 +534,10 @@ impl Model {
     /// The offered load of each group, in agents, in [`Model::groups`]'s order: a class's
     /// first group does the work of the tickets it keeps (with their reopens) and the
     /// triage of those it passes on; the group they go to does their work (with their
-    /// reopens, which come back to it). Each group is stable on average only with more
-    /// agents than its own load.
+    /// reopens, which come back to it), or, for the share it passes on again
+    /// ([`Reassign::then`]), the triage, and so on along the passes. Each group is stable on average only with more
+    /// agents than its own load. It is the load of each group's tickets: with
+    /// [`Config::helps`], agents of other groups may carry part of it.
     ///
     /// ```
     /// use itsm_sim::chrono::Duration;
