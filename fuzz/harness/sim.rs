@@ -10,8 +10,8 @@
 //! anything else; a run is deterministic (the same seed, the same report); tickets are
 //! conserved (`arrivals + reopened = completed + in_service + queued + on_hold`); the fast and
 //! the full path give the same waits, reopens, reassignments, group figures and attainment;
-//! a ticket is reopened at most once and passed on at most as many times as its class's passes,
-//! into the groups the report lists;
+//! a ticket is reopened at most once and passed on at most as many times as the most passes
+//! of any class, into the groups the report lists;
 //! percentiles are ordered; utilisation is within [0, 1] while staffing never drops
 //! (constant staffing in every group); a configuration round-trips through JSON.
 
@@ -101,7 +101,7 @@ pub fn sim_config(data: &[u8]) {
             );
             assert!(
                 r.reassigned <= r.arrivals * passes,
-                "a ticket is passed on at most as many times as its class's passes"
+                "a ticket is passed on at most as many times as the most passes of any class"
             );
             assert_eq!(r.groups.len(), model.groups().count());
             assert_eq!(

@@ -92,10 +92,11 @@ pub struct ClassSpec {
 }
 
 /// Tickets the first group passes on to another (an escalation to a second-line group, or
-/// a misrouted ticket sent where it belongs), once each: an agent of the first group spends
+/// a misrouted ticket sent where it belongs): an agent of the first group spends
 /// `triage` on it, then it goes to the queue of group `to`, in arrival order, where its
-/// whole work is done (a hold or reopen comes there; a reopened ticket returns to the group
-/// that resolved it). Its wait and response were measured at its first start, by the first
+/// whole work is done unless [`Reassign::then`] passes it on again (a hold or reopen comes
+/// to the group that does the work; a reopened ticket returns to the group that resolved
+/// it). Its wait and response were measured at its first start, by the first
 /// group; its resolution clock runs on. The full path assigns the incident to the new
 /// group, which the incident counts as a reassignment.
 ///

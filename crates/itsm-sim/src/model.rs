@@ -340,9 +340,12 @@ impl Model {
             let reassign = match &spec.reassign {
                 None => None,
                 Some(r) => {
-                    let mut to = Vec::with_capacity(r.then.len().saturating_add(1));
+                    // The count first, so that a long list is refused as long whatever
+                    // names it holds.
+                    passes(r, p)?;
+                    let mut to = Vec::with_capacity(MAX_PASSES);
                     to.push(group(&r.to, p)?);
-                    for hop in r.then.iter().take(MAX_PASSES) {
+                    for hop in &r.then {
                         to.push(group(&hop.to, p)?);
                     }
                     Some(reassigns(r, spec, pool, &to)?)
@@ -771,6 +774,21 @@ fn compile_helps(
     Ok((helps, helpers))
 }
 
+/// Checks that a class's reassignment passes a ticket on at most [`MAX_PASSES`] times.
+fn passes(reassign: &Reassign, p: u8) -> Result<(), Error> {
+    let passes = reassign.then.len().saturating_add(1);
+    if passes > MAX_PASSES {
+        return Err(Error::BadReassign {
+            priority: p,
+            reason: format!(
+                "it passes a ticket on {passes} times (its `then` lists {}); at most {MAX_PASSES} passes are allowed",
+                reassign.then.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Checks and compiles a class's reassignments from group `from`; `to` holds the groups
 /// of its passes in order (the first's, then those of [`Reassign::then`]), as far as
 /// [`MAX_PASSES`].
@@ -785,13 +803,6 @@ fn reassigns(
         priority: p,
         reason,
     };
-    let passes = reassign.then.len().saturating_add(1);
-    if passes > MAX_PASSES {
-        return Err(bad(format!(
-            "it passes a ticket on {passes} times (its `then` lists {}); at most {MAX_PASSES} passes are allowed",
-            reassign.then.len()
-        )));
-    }
     let (Some(&first), rest) = (to.first(), to.get(1..).unwrap_or(&[])) else {
         return Err(bad("it names no group to pass tickets to".into()));
     };

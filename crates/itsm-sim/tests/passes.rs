@@ -308,13 +308,17 @@ fn further_passes_are_checked_with_one_error_per_cause() {
         long = long.with_hop(Hop::new(0.5, to, minutes(5)));
     }
     assert_eq!(
-        reason(refused(long)),
+        reason(refused(long.clone())),
         format!(
             "it passes a ticket on {} times (its `then` lists {}); at most {MAX_PASSES} passes are allowed",
             MAX_PASSES + 1,
             MAX_PASSES
         )
     );
+    // Counted before any name is looked up: an unknown group in a list too long is the
+    // length's error.
+    long.then[2].to = "dba".into();
+    assert!(reason(refused(long)).starts_with("it passes a ticket on 17 times"));
 }
 
 #[test]

@@ -141,7 +141,7 @@ fn routing() -> impl Strategy<Value = Vec<(usize, bool, Pass, Vec<Pass>)>> {
             0usize..4,
             any::<bool>(),
             pass(),
-            prop::collection::vec(pass(), 0..3),
+            prop::collection::vec(pass(), 0..itsm_sim::MAX_PASSES),
         ),
         4,
     )
@@ -256,6 +256,10 @@ proptest! {
             prop_assert!(r.reassigned <= r.arrivals * passes);
             prop_assert_eq!(r.groups.len(), config.groups.len() + 1);
             prop_assert_eq!(r.groups.iter().map(|g| g.reassigned_in).sum::<u64>(), r.reassigned);
+            // A group's wait is measured at most once per coming to it.
+            for g in &r.groups {
+                prop_assert!(g.waits.count <= r.arrivals + g.reassigned_in);
+            }
             for g in &r.groups {
                 prop_assert!(g.utilisation >= 0.0 && g.utilisation <= 1.0 + 1e-9, "{}", g.utilisation);
             }
