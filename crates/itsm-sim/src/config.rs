@@ -475,11 +475,12 @@ pub struct Config {
     pub groups: Vec<GroupSpec>,
     /// Agents in several groups (overlapping pools): for a group (a name in
     /// [`Config::groups`], or [`DESK`]), the other groups whose tickets its agents take when
-    /// none of its own wait, in order of preference. A ticket that finds none of its own
-    /// group's agents free goes to a free agent of a group that helps it (the first such
-    /// group in [`Model::groups`](crate::Model::groups)' order) whose own queues are empty;
-    /// an agent that finds its group's queues empty takes the most urgent, oldest ticket of
-    /// the first group it helps that has one waiting. The ticket stays its group's (its
+    /// none of its own wait, in order of preference. After every event each group's own
+    /// agents take its tickets first; then each group with free agents and no ticket of its
+    /// own waiting (in [`Model::groups`](crate::Model::groups)' order) takes the most
+    /// urgent, oldest tickets of the groups it helps, the first of them first. So a ticket
+    /// goes to a helper only when no agent of its own group is free, and the order in
+    /// which groups are listed changes nothing where one group helps. The ticket stays its group's (its
     /// waits, holds, reopens and passes on), the agent's time counts in the agent's group.
     /// Not with [`Discipline::PreemptiveResume`]. Absent in JSON: nobody helps.
     ///

@@ -775,9 +775,36 @@ pub(crate) fn run<O: Observer>(
             touched.dedup();
         }
         let mut round = std::mem::take(&mut touched);
-        for &pool in &round {
-            dispatch!(pool);
-            rebalance!(pool);
+        if helping {
+            // Every touched group's own agents first; then the groups that can have help to
+            // give (those touched and those that help them), in group order, each taking
+            // the tickets of the groups it helps in its order of preference.
+            for &pool in &round {
+                serve!(pool, pool);
+            }
+            let mut givers = round.clone();
+            for p in round.iter().filter_map(|&pool| model.pools.get(pool)) {
+                givers.extend(p.helpers.iter().map(|&h| h as usize));
+            }
+            givers.sort_unstable();
+            givers.dedup();
+            for &giver in &givers {
+                let own_empty = pools
+                    .get(giver)
+                    .is_some_and(|h| h.queues.iter().all(VecDeque::is_empty));
+                if let (true, Some(p)) = (own_empty, model.pools.get(giver)) {
+                    for &other in &p.helps {
+                        if !serve!(other as usize, giver) {
+                            break;
+                        }
+                    }
+                }
+            }
+        } else {
+            for &pool in &round {
+                dispatch!(pool);
+                rebalance!(pool);
+            }
         }
         round.clear();
         touched = round;
