@@ -381,7 +381,8 @@ pub(crate) fn run<O: Observer>(
     // Starts work on group `pool`'s waiting tickets while one of its agents on duty is
     // free; then, with help between groups, its free agents take the tickets of the groups
     // it helps (in its order), and its tickets left go to free agents of the groups that
-    // help it whose own queues are empty (in group order).
+    // help it whose own queues are empty (in group order). For a staffing step, which
+    // changes one group; after an event, the touched groups take two steps (below).
     macro_rules! dispatch {
         ($pool:expr) => {{
             let pool: usize = $pool;
