@@ -16,7 +16,7 @@ use crate::model::{Link, StatusKind};
 ///   `reopened`, `closed` and `canceled` are the marks of those names;
 ///   `reprioritized` updates the priority (the last one is the timeline's); a `linked`
 ///   event with [`Link::FollowUpOf`] sets [`TimelineSpec::follow_up_of`] (the incident is a
-///   reopen after closure raised anew);
+///   reopen after closure raised anew), as does an imported snapshot's `follow_up_of` link;
 /// - `entered` (a vendor's state, such as iTop's `assigned`, which `assign` enters) is the
 ///   mark that leads to its kind's category when it changes the category: in progress
 ///   acknowledges (or resumes from on hold), on hold pauses, and so on;
@@ -88,6 +88,12 @@ pub fn timeline(events: &[Event]) -> Result<Timeline, itsm_core::Error> {
                 snapshot.opened_at.min(*at),
             );
             spec.priority = Some(priority.0);
+            // A migrated follow-up keeps the incident it follows (not itself).
+            spec.follow_up_of = snapshot
+                .links
+                .follow_up_of
+                .map(|id| id.to_string())
+                .filter(|of| *of != spec.id);
             let kinds: &[MarkKind] = match snapshot.status.kind() {
                 StatusKind::InProgress => &[MarkKind::Acknowledged],
                 StatusKind::OnHold => &[MarkKind::Acknowledged, MarkKind::Paused],

@@ -10,7 +10,8 @@ use common::*;
 use itsm_core::{ConfigItemId, Impact, ServiceId, Urgency, UserId};
 use itsm_incident::{
     ChangeId, Channel, Command, CommandKind, Context, Error, Event, FollowUpField, FollowUpPolicy,
-    IncidentId, Link, Policy, ProblemId, Report, State, StatusKind, decide, follow_up,
+    IncidentId, Link, Links, Policy, ProblemId, Report, Snapshot, State, Status, StatusKind,
+    decide, follow_up,
 };
 
 const NEW: IncidentId = IncidentId::from_u128(0x1_00F0);
@@ -194,6 +195,37 @@ fn the_follow_ups_timeline_names_the_incident_it_follows() {
         itsm_incident::timeline(&[first]).unwrap().follow_up_of(),
         None
     );
+}
+
+/// A follow-up migrated from another tool keeps the link in its timeline too.
+#[test]
+fn an_imported_follow_ups_timeline_names_the_incident_it_follows() {
+    let policy = Policy::servicenow();
+    let mut report = report();
+    report.id = OTHER;
+    let mut links = Links::default();
+    links.follow_up_of = Some(ID);
+    let snapshot = Snapshot {
+        report,
+        status: Status::InProgress,
+        assignment: None,
+        reassignment_count: 0,
+        reopen_count: 0,
+        escalation: Default::default(),
+        major: false,
+        links,
+        opened_at: t0(),
+    };
+    let actor = superuser();
+    let import = Command::Import(Box::new(snapshot));
+    let events = decide(
+        &State::default(),
+        &import,
+        &Context::new(t0(), &actor, &policy),
+    )
+    .unwrap();
+    let t = itsm_incident::timeline(&events).unwrap();
+    assert_eq!(t.follow_up_of(), Some(ID.to_string().as_str()));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The KPIs over a set of timelines, each defined in `docs/metrics.md`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::{ChangeType, Practice, Timeline};
@@ -80,9 +80,10 @@ pub enum FollowUps {
     /// ServiceNow's reopen count reads). The default.
     #[default]
     Separate,
-    /// A ticket that some ticket in the set follows up counts as reopened, in the reopen
-    /// rate and the derived first-contact resolution (the caller came back about it); the
-    /// follow-up stays a ticket of its own in every measure.
+    /// A ticket that some ticket of the set and of the same practice follows up, opened at
+    /// or after the ticket's first resolution, counts as reopened, in the reopen rate and
+    /// the derived first-contact resolution (the caller came back about it); the follow-up
+    /// stays a ticket of its own in every measure.
     AsReopens,
 }
 
@@ -253,15 +254,17 @@ impl Kpis {
         let mut sla_by_name: BTreeMap<String, Ratio> = BTreeMap::new();
         let mut success = Ratio::default();
         let mut emergency = Ratio::default();
-        // The tickets some ticket follows up, when that counts as a reopen.
-        let followed: BTreeSet<&str> = match options.follow_ups {
-            FollowUps::Separate => BTreeSet::new(),
-            FollowUps::AsReopens => timelines
-                .iter()
-                .filter(|t| options.is_ticket(t))
-                .filter_map(Timeline::follow_up_of)
-                .collect(),
-        };
+        // The tickets some ticket of the same practice follows up, when that counts as a
+        // reopen, with the latest opening among their follow-ups.
+        let mut followed: BTreeMap<(Practice, &str), DateTime<Utc>> = BTreeMap::new();
+        if options.follow_ups == FollowUps::AsReopens {
+            for t in timelines.iter().filter(|t| options.is_ticket(t)) {
+                if let Some(of) = t.follow_up_of() {
+                    let latest = followed.entry((t.practice(), of)).or_insert(t.opened_at());
+                    *latest = (*latest).max(t.opened_at());
+                }
+            }
+        }
         for t in timelines {
             let spec = t.spec();
             for (name, met) in &spec.sla {
@@ -301,8 +304,13 @@ impl Kpis {
                     || (actual.resolve.is_some() && business.resolve.is_none());
                 unmeasured += u64::from(unmeasurable);
             }
-            if facts.first_resolution.is_some() {
-                let reopened = facts.reopens > 0 || followed.contains(t.id());
+            if let Some(resolved) = facts.first_resolution {
+                // Followed up after its first resolution (a follow-up opened before it is
+                // another ticket about the same thing, not a reopen).
+                let followed_up = followed
+                    .get(&(t.practice(), t.id()))
+                    .is_some_and(|opened| *opened >= resolved);
+                let reopened = facts.reopens > 0 || followed_up;
                 reopen.add(reopened);
                 let derived = facts.reassignments == 0 && !reopened && !facts.paused;
                 match (options.first_contact, spec.first_contact) {

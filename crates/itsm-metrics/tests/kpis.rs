@@ -112,31 +112,44 @@ fn rates_follow_their_definitions() {
 fn a_follow_up_counts_as_a_reopen_of_the_ticket_it_follows_when_asked() {
     use MarkKind::*;
     // O resolved at its first contact and closed; F raised anew after the closure (a
-    // follow-up of O), resolved; X follows up a ticket not in the set; P is a problem that
-    // names O (not a ticket practice: it reopens nothing).
-    let mut follow = timeline("F", Practice::Incident, &[(30, Resolved)]);
+    // follow-up of O, opened at 3), resolved; X follows up a ticket not in the set; P is a
+    // problem that names B (not a ticket practice: it reopens nothing); R, a request,
+    // names B too (another practice: B is an incident); E follows up L but was opened
+    // before L was resolved (not a reopen).
+    let at3 = |id: &str, marks: &[(i64, MarkKind)]| {
+        let mut spec = timeline(id, Practice::Incident, marks);
+        spec.opened_at = at(3);
+        spec
+    };
+    let mut follow = at3("F", &[(30, Resolved)]);
     follow.follow_up_of = Some("O".into());
     let mut stray = timeline("X", Practice::Incident, &[(2, Resolved)]);
     stray.follow_up_of = Some("gone".into());
     let mut problem = timeline("P", Practice::Problem, &[]);
     problem.follow_up_of = Some("B".into());
+    let mut request = timeline("R", Practice::Request, &[]);
+    request.follow_up_of = Some("B".into());
+    let mut early = at3("E", &[]);
+    early.follow_up_of = Some("L".into());
     let o = timeline("O", Practice::Incident, &[(1, Resolved), (2, Closed)]);
     let b = timeline("B", Practice::Incident, &[(1, Resolved)]);
-    let t = build(vec![follow, stray, problem, o, b]);
+    let late = timeline("L", Practice::Incident, &[(5, Resolved)]);
+    let t = build(vec![follow, stray, problem, request, early, o, b, late]);
     assert_eq!(t[0].follow_up_of(), Some("O"));
     let mut options = Options::default();
     options.first_contact = FirstContact::Derived;
-    // Separate (the default): nothing reopened; all four incidents resolved at first contact.
+    // Separate (the default): nothing reopened; all five resolved incidents resolved at
+    // first contact.
     let k = Kpis::compute(&t, &options, None);
-    assert_eq!(k.reopen_rate, Ratio::new(0, 4));
-    assert_eq!(k.first_contact_resolution, Ratio::new(4, 4));
-    // As reopens: O is reopened, and so not resolved at the first contact; F, X and B are
-    // not; every incident is still a ticket of its own.
+    assert_eq!(k.reopen_rate, Ratio::new(0, 5));
+    assert_eq!(k.first_contact_resolution, Ratio::new(5, 5));
+    // As reopens: O is reopened, and so not resolved at the first contact; F, X, B and L
+    // are not; every incident and the request are still tickets of their own.
     options.follow_ups = FollowUps::AsReopens;
     let k = Kpis::compute(&t, &options, None);
-    assert_eq!(k.reopen_rate, Ratio::new(1, 4));
-    assert_eq!(k.first_contact_resolution, Ratio::new(3, 4));
-    assert_eq!(k.tickets, 4);
+    assert_eq!(k.reopen_rate, Ratio::new(1, 5));
+    assert_eq!(k.first_contact_resolution, Ratio::new(4, 5));
+    assert_eq!(k.tickets, 7);
     // The order of the timelines does not matter.
     let reversed: Vec<Timeline> = t.iter().rev().cloned().collect();
     assert_eq!(Kpis::compute(&reversed, &options, None), k);
