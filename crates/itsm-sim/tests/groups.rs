@@ -11,23 +11,13 @@
 )]
 
 mod common;
-use common::{both, weekdays};
+use common::{assert_erlang, both, constant, exp, minutes, weekdays};
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{
-    Arrivals, ClassSpec, Config, Discipline, Engine, Error, GroupSpec, Hold, Interval, Mmc, Model,
+    Arrivals, ClassSpec, Config, Discipline, Engine, Error, GroupSpec, Hold, Interval, Model,
     Reassign, Reopen, RunReport, ServiceTime, Staffing, simulate,
 };
-
-fn minutes(m: i64) -> ServiceTime {
-    ServiceTime::Deterministic {
-        value: Duration::minutes(m),
-    }
-}
-
-fn constant(agents: u32) -> Staffing {
-    Staffing::Constant { agents }
-}
 
 /// No waiting anywhere (200 agents in each group): every ticket is triaged at the desk for
 /// 30 minutes, then passed to `network`, which works on it for an hour: resolved 90
@@ -145,24 +135,6 @@ fn group_waits(model: &Model, reps: u64) -> Vec<Interval> {
             Interval::of(&means).unwrap()
         })
         .collect()
-}
-
-fn assert_erlang(name: &str, interval: &Interval, lambda: f64, mu: f64, c: u32) {
-    let theory = Mmc::new(lambda, mu, c).unwrap().mean_wait;
-    eprintln!(
-        "{name}: M/M/{c} lambda {lambda} mu {mu}: Erlang C wait {theory:.4}, simulated {:.4} ± {:.4}",
-        interval.mean, interval.half_width
-    );
-    assert!(
-        interval.contains(theory),
-        "{name}: {interval:?} vs {theory}"
-    );
-    assert!(interval.half_width < 0.15 * theory, "{name}: {interval:?}");
-}
-
-/// Exponential service at `rate` an hour.
-fn exp(rate: f64) -> ServiceTime {
-    ServiceTime::exponential(Duration::microseconds((3.6e9 / rate) as i64))
 }
 
 #[test]

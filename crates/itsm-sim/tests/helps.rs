@@ -11,30 +11,21 @@
 )]
 
 mod common;
-use common::both;
+use common::{both, constant, exp, minutes};
 
 use std::collections::BTreeMap;
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{
     Arrivals, ClassSpec, Config, Discipline, Engine, Error, GroupSpec, Hold, Interval, Mmc, Model,
-    Reassign, Reopen, RunReport, ServiceTime, Staffing, simulate,
+    Reassign, Reopen, RunReport, ServiceTime, simulate,
 };
-
-fn constant(agents: u32) -> Staffing {
-    Staffing::Constant { agents }
-}
 
 fn helps(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
     pairs
         .iter()
         .map(|(g, list)| (g.to_string(), list.iter().map(|s| s.to_string()).collect()))
         .collect()
-}
-
-/// Exponential service at `rate` an hour.
-fn exp(rate: f64) -> ServiceTime {
-    ServiceTime::exponential(Duration::microseconds((3.6e9 / rate) as i64))
 }
 
 #[test]
@@ -332,12 +323,6 @@ fn the_fuzz_seed_with_help_has_agents_taking_other_groups_tickets() {
     assert_ne!(with.groups, without.groups);
 }
 
-fn fixed(m: i64) -> ServiceTime {
-    ServiceTime::Deterministic {
-        value: Duration::minutes(m),
-    }
-}
-
 #[test]
 fn a_group_serves_its_own_tickets_before_a_helper_takes_them() {
     // The desk (1 agent) triages every ticket for 6 minutes and passes it to `network` (1
@@ -346,8 +331,8 @@ fn a_group_serves_its_own_tickets_before_a_helper_takes_them() {
     // passed the ticket on, it must not take it while network's agent is free: it did
     // 96% of the work when it did).
     let mut config = Config::mmc(0.2, 1.0, 1, Duration::days(60));
-    config.classes[0].service = fixed(60);
-    config.classes[0].reassign = Some(Reassign::new(1.0, "network", fixed(6)));
+    config.classes[0].service = minutes(60);
+    config.classes[0].reassign = Some(Reassign::new(1.0, "network", minutes(6)));
     config.groups = vec![GroupSpec::new("network", constant(1))];
     let without = both(&Model::new(config.clone()).unwrap(), 1);
     config.helps = helps(&[("desk", &["network"])]);
@@ -390,7 +375,7 @@ fn the_order_groups_are_listed_in_changes_nothing() {
     let run = |order: [&str; 3]| {
         let mut config = Config::mmc(0.3, 1.0, 0, Duration::days(60));
         config.classes[0].group = Some("h".into());
-        config.classes[0].reassign = Some(Reassign::new(1.0, "x", fixed(10)));
+        config.classes[0].reassign = Some(Reassign::new(1.0, "x", minutes(10)));
         let mut y = ClassSpec::new(
             4,
             Arrivals::per_hour(0.4),

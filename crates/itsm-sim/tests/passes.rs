@@ -11,23 +11,13 @@
 )]
 
 mod common;
-use common::{both, weekdays};
+use common::{assert_erlang, both, constant, exp, minutes, weekdays};
 
 use itsm_sim::chrono::Duration;
 use itsm_sim::{
-    Config, Engine, Error, GroupSpec, Hop, Interval, MAX_PASSES, Mmc, Model, Reassign, RunReport,
-    ServiceTime, Staffing, simulate,
+    Config, Engine, Error, GroupSpec, Hop, Interval, MAX_PASSES, Model, Reassign, RunReport,
+    simulate,
 };
-
-fn minutes(m: i64) -> ServiceTime {
-    ServiceTime::Deterministic {
-        value: Duration::minutes(m),
-    }
-}
-
-fn constant(agents: u32) -> Staffing {
-    Staffing::Constant { agents }
-}
 
 /// A week from a Monday, 2 tickets an hour but on Sundays, an hour's work each, 200
 /// agents in the desk and in each of `groups` (nobody waits), every ticket passed on as
@@ -192,24 +182,6 @@ fn each_group_is_offered_its_triage_and_its_work() {
         assert!((load - expected).abs() < 1e-9, "{loads:?}");
     }
     assert!((model.offered_load() - 1.77).abs() < 1e-9);
-}
-
-fn assert_erlang(name: &str, interval: &Interval, lambda: f64, mu: f64, c: u32) {
-    let theory = Mmc::new(lambda, mu, c).unwrap().mean_wait;
-    eprintln!(
-        "{name}: M/M/{c} lambda {lambda} mu {mu}: Erlang C wait {theory:.4}, simulated {:.4} ± {:.4}",
-        interval.mean, interval.half_width
-    );
-    assert!(
-        interval.contains(theory),
-        "{name}: {interval:?} vs {theory}"
-    );
-    assert!(interval.half_width < 0.15 * theory, "{name}: {interval:?}");
-}
-
-/// Exponential service at `rate` an hour.
-fn exp(rate: f64) -> ServiceTime {
-    ServiceTime::exponential(Duration::microseconds((3.6e9 / rate) as i64))
 }
 
 #[test]
