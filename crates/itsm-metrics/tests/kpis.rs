@@ -114,8 +114,8 @@ fn a_follow_up_counts_as_a_reopen_of_the_ticket_it_follows_when_asked() {
     // O resolved at its first contact and closed; F raised anew after the closure (a
     // follow-up of O, opened at 3), resolved; X follows up a ticket not in the set; P is a
     // problem that names B (not a ticket practice: it reopens nothing); R, a request,
-    // names B too (another practice: B is an incident); E follows up L but was opened
-    // before L was resolved (not a reopen).
+    // names B too (another practice: B is an incident); G follows up B after it was
+    // resolved; E follows up L but was opened before L was resolved (not a reopen).
     let at3 = |id: &str, marks: &[(i64, MarkKind)]| {
         let mut spec = timeline(id, Practice::Incident, marks);
         spec.opened_at = at(3);
@@ -131,10 +131,16 @@ fn a_follow_up_counts_as_a_reopen_of_the_ticket_it_follows_when_asked() {
     request.follow_up_of = Some("B".into());
     let mut early = at3("E", &[]);
     early.follow_up_of = Some("L".into());
+    // (opened at the very instant B was resolved: that counts)
+    let mut again = timeline("G", Practice::Incident, &[]);
+    again.opened_at = at(1);
+    again.follow_up_of = Some("B".into());
     let o = timeline("O", Practice::Incident, &[(1, Resolved), (2, Closed)]);
     let b = timeline("B", Practice::Incident, &[(1, Resolved)]);
     let late = timeline("L", Practice::Incident, &[(5, Resolved)]);
-    let t = build(vec![follow, stray, problem, request, early, o, b, late]);
+    let t = build(vec![
+        follow, stray, problem, request, early, again, o, b, late,
+    ]);
     assert_eq!(t[0].follow_up_of(), Some("O"));
     let mut options = Options::default();
     options.first_contact = FirstContact::Derived;
@@ -143,13 +149,14 @@ fn a_follow_up_counts_as_a_reopen_of_the_ticket_it_follows_when_asked() {
     let k = Kpis::compute(&t, &options, None);
     assert_eq!(k.reopen_rate, Ratio::new(0, 5));
     assert_eq!(k.first_contact_resolution, Ratio::new(5, 5));
-    // As reopens: O is reopened, and so not resolved at the first contact; F, X, B and L
-    // are not; every incident and the request are still tickets of their own.
+    // As reopens: O and B (followed up by F and G, opened after they were resolved) are
+    // reopened, and so not resolved at the first contact; F, X and L are not; every
+    // incident and the request are still tickets of their own.
     options.follow_ups = FollowUps::AsReopens;
     let k = Kpis::compute(&t, &options, None);
-    assert_eq!(k.reopen_rate, Ratio::new(1, 5));
-    assert_eq!(k.first_contact_resolution, Ratio::new(4, 5));
-    assert_eq!(k.tickets, 7);
+    assert_eq!(k.reopen_rate, Ratio::new(2, 5));
+    assert_eq!(k.first_contact_resolution, Ratio::new(3, 5));
+    assert_eq!(k.tickets, 8);
     // The order of the timelines does not matter.
     let reversed: Vec<Timeline> = t.iter().rev().cloned().collect();
     assert_eq!(Kpis::compute(&reversed, &options, None), k);
