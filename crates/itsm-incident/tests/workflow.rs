@@ -336,6 +336,40 @@ fn itop_resolution_codes_are_itops() {
     );
 }
 
+/// iTop: resolving requires a resolution code and a solution (DOMAIN.md's summary of its
+/// data model).
+#[test]
+fn itop_resolving_needs_a_solution() {
+    let steps = |notes: &str| {
+        [
+            (cmd::report(), agent()),
+            (assign(), agent()),
+            (
+                Command::Resolve {
+                    code: "software patch".into(),
+                    notes: notes.into(),
+                },
+                agent(),
+            ),
+        ]
+    };
+    let (step, err) = run(&Policy::itop(), &steps("")).unwrap_err();
+    assert_eq!(step, 2);
+    assert!(matches!(err, Error::MissingField { .. }), "{err:?}");
+    assert!(run(&Policy::itop(), &steps("patched the VPN client")).is_ok());
+}
+
+/// Each vendor preset carries its own priority matrix (DOMAIN.md: iTop's and GLPI's
+/// differ from ServiceNow's, GLPI's even in direction).
+#[test]
+fn itop_and_glpi_presets_use_their_own_priority_matrices() {
+    use itsm_core::PriorityMatrix;
+    assert_eq!(Policy::itop().matrix, PriorityMatrix::itop());
+    assert_eq!(Policy::glpi().matrix, PriorityMatrix::glpi());
+    assert_ne!(Policy::itop().matrix, Policy::servicenow().matrix);
+    assert_ne!(Policy::glpi().matrix, Policy::servicenow().matrix);
+}
+
 #[test]
 fn itop_import_enters_the_first_state_of_the_kind() {
     let policy = Policy::itop();
