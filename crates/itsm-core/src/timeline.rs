@@ -661,6 +661,21 @@ mod tests {
             Timeline::new(empty).unwrap_err(),
             crate::Error::EmptyTimelineId
         );
+        // No pause while pending, no resolution while resolved.
+        for (first, second, allowed) in [
+            (MarkKind::Paused, MarkKind::Paused, "new or open"),
+            (
+                MarkKind::Resolved,
+                MarkKind::Resolved,
+                "new, open or pending",
+            ),
+        ] {
+            let e = Timeline::new(spec(vec![(2, first), (3, second)])).unwrap_err();
+            assert!(
+                matches!(e, crate::Error::MarkNotAllowed { index: 1, allowed: a, .. } if a == allowed),
+                "{e}"
+            );
+        }
         // A follow-up names another ticket.
         let mut follow = spec(vec![]);
         follow.follow_up_of = Some(String::new());
