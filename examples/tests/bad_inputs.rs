@@ -418,6 +418,47 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-sim
+    {
+        use itsm_sim::chrono::Duration;
+        use itsm_sim::{Config, GroupSpec, Hop, Model, Reassign, ServiceTime, Staffing};
+        let base = || {
+            let mut config = Config::mmc(2.0, 1.0, 3, Duration::days(2));
+            config.groups = vec![GroupSpec::new("network", Staffing::Constant { agents: 2 })];
+            config
+        };
+        let mut help = base();
+        help.helps = [("x".repeat(100_000), vec!["desk".to_owned()])].into();
+        row(
+            "`itsm_sim::Model::new`",
+            "help given by a group whose name is 100,000 `x`",
+            err(Model::new(help)),
+        );
+        let mut preempt = base();
+        preempt.helps = [("network".to_owned(), vec!["desk".to_owned()])].into();
+        preempt.discipline = itsm_sim::Discipline::PreemptiveResume;
+        row(
+            "`itsm_sim::Model::new`",
+            "help between groups under pre-emptive priority",
+            err(Model::new(preempt)),
+        );
+        let five = ServiceTime::Deterministic {
+            value: Duration::minutes(5),
+        };
+        let mut passes = base();
+        let mut reassign = Reassign::new(0.5, "network", five.clone());
+        for pass in 0..itsm_sim::MAX_PASSES {
+            let to = if pass % 2 == 0 { "desk" } else { "network" };
+            reassign = reassign.with_hop(Hop::new(0.5, to, five.clone()));
+        }
+        passes.classes[0].reassign = Some(reassign);
+        row(
+            "`itsm_sim::Model::new`",
+            "a ticket passed on 17 times",
+            err(Model::new(passes)),
+        );
+    }
+
     // The importer (examples/src/import)
     {
         let mut mapping = data("uci-mapping.json");
