@@ -378,35 +378,35 @@ pub(crate) fn run<O: Observer>(
         }};
     }
 
-    // Starts work on group `pool`'s waiting tickets while one of its agents on duty is
-    // free; then, with help between groups, its free agents take the tickets of the groups
-    // it helps (in its order), and its tickets left go to free agents of the groups that
-    // help it whose own queues are empty (in group order). For a staffing step, which
-    // changes one group; after an event, the touched groups take two steps (below).
+    // Starts work on group `pool`'s waiting tickets while one of its agents on duty is free.
     macro_rules! dispatch {
         ($pool:expr) => {{
             let pool: usize = $pool;
-            let free = serve!(pool, pool);
-            if let Some(p) = model.pools.get(pool).filter(|_| helping) {
-                if free {
+            serve!(pool, pool);
+        }};
+    }
+
+    // Help between groups, after the groups of `round` took their own tickets: the groups
+    // that can give help (those of `round` and those that help them, in group order), if
+    // none of their own tickets waits, take the tickets of the groups they help, in their
+    // order of preference.
+    macro_rules! help {
+        ($round:expr) => {{
+            let round: &[usize] = $round;
+            let mut givers = round.to_vec();
+            for p in round.iter().filter_map(|&pool| model.pools.get(pool)) {
+                givers.extend(p.helpers.iter().map(|&h| h as usize));
+            }
+            givers.sort_unstable();
+            givers.dedup();
+            for &giver in &givers {
+                let own_empty = pools
+                    .get(giver)
+                    .is_some_and(|h| h.queues.iter().all(VecDeque::is_empty));
+                if let (true, Some(p)) = (own_empty, model.pools.get(giver)) {
                     for &other in &p.helps {
-                        if !serve!(other as usize, pool) {
+                        if !serve!(other as usize, giver) {
                             break;
-                        }
-                    }
-                } else {
-                    for &helper in &p.helpers {
-                        let idle = pools
-                            .get(helper as usize)
-                            .is_some_and(|h| h.queues.iter().all(VecDeque::is_empty));
-                        let waiting = pools
-                            .get(pool)
-                            .is_some_and(|ps| ps.queues.iter().any(|q| !q.is_empty()));
-                        if !waiting {
-                            break;
-                        }
-                        if idle {
-                            serve!(pool, helper as usize);
                         }
                     }
                 }
@@ -522,6 +522,9 @@ pub(crate) fn run<O: Observer>(
             staff_at += 1;
             dispatch!(pool as usize);
             rebalance!(pool as usize);
+            if helping {
+                help!(&[pool as usize]);
+            }
         }
         let Some(Reverse(ev)) = heap.pop() else {
             break;
@@ -776,36 +779,14 @@ pub(crate) fn run<O: Observer>(
             touched.dedup();
         }
         let mut round = std::mem::take(&mut touched);
+        // Every touched group's own agents first (pre-emption, which help excludes, within
+        // each group); then help between groups.
+        for &pool in &round {
+            dispatch!(pool);
+            rebalance!(pool);
+        }
         if helping {
-            // Every touched group's own agents first; then the groups that can have help to
-            // give (those touched and those that help them), in group order, each taking
-            // the tickets of the groups it helps in its order of preference.
-            for &pool in &round {
-                serve!(pool, pool);
-            }
-            let mut givers = round.clone();
-            for p in round.iter().filter_map(|&pool| model.pools.get(pool)) {
-                givers.extend(p.helpers.iter().map(|&h| h as usize));
-            }
-            givers.sort_unstable();
-            givers.dedup();
-            for &giver in &givers {
-                let own_empty = pools
-                    .get(giver)
-                    .is_some_and(|h| h.queues.iter().all(VecDeque::is_empty));
-                if let (true, Some(p)) = (own_empty, model.pools.get(giver)) {
-                    for &other in &p.helps {
-                        if !serve!(other as usize, giver) {
-                            break;
-                        }
-                    }
-                }
-            }
-        } else {
-            for &pool in &round {
-                dispatch!(pool);
-                rebalance!(pool);
-            }
+            help!(&round);
         }
         round.clear();
         touched = round;

@@ -343,12 +343,13 @@ impl Model {
                     // The count first, so that a long list is refused as long whatever
                     // names it holds.
                     passes(r, p)?;
-                    let mut to = Vec::with_capacity(MAX_PASSES);
-                    to.push(group(&r.to, p)?);
-                    for hop in &r.then {
-                        to.push(group(&hop.to, p)?);
-                    }
-                    Some(reassigns(r, spec, pool, &to)?)
+                    let first = group(&r.to, p)?;
+                    let then = r
+                        .then
+                        .iter()
+                        .map(|hop| group(&hop.to, p))
+                        .collect::<Result<Vec<u32>, Error>>()?;
+                    Some(reassigns(r, spec, pool, first, &then)?)
                 }
             };
             // A group that only a share of nought is passed to receives no ticket.
@@ -789,22 +790,19 @@ fn passes(reassign: &Reassign, p: u8) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks and compiles a class's reassignments from group `from`; `to` holds the groups
-/// of its passes in order (the first's, then those of [`Reassign::then`]), as far as
-/// [`MAX_PASSES`].
+/// Checks and compiles a class's reassignments from group `from`: the first pass to group
+/// `first`, those of [`Reassign::then`] to the groups `rest` (in order).
 fn reassigns(
     reassign: &Reassign,
     spec: &ClassSpec,
     from: u32,
-    to: &[u32],
+    first: u32,
+    rest: &[u32],
 ) -> Result<Reassigns, Error> {
     let p = spec.priority;
     let bad = |reason: String| Error::BadReassign {
         priority: p,
         reason,
-    };
-    let (Some(&first), rest) = (to.first(), to.get(1..).unwrap_or(&[])) else {
-        return Err(bad("it names no group to pass tickets to".into()));
     };
     share(reassign.probability).map_err(bad)?;
     if from == first {

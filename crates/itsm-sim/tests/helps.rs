@@ -193,13 +193,7 @@ fn a_ticket_passed_on_can_be_taken_by_a_helper() {
         GroupSpec::new("network", constant(0)),
         GroupSpec::new("apps", constant(2)),
     ];
-    config.classes[0].reassign = Some(Reassign::new(
-        1.0,
-        "network",
-        ServiceTime::Deterministic {
-            value: Duration::minutes(5),
-        },
-    ));
+    config.classes[0].reassign = Some(Reassign::new(1.0, "network", minutes(5)));
     // Without help, a group that tickets reach needs agents.
     assert!(matches!(
         Model::new(config.clone()).unwrap_err(),
