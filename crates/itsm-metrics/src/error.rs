@@ -82,6 +82,50 @@ pub enum Error {
         /// The last event's instant.
         last: DateTime<Utc>,
     },
+    /// A period (or the span given to `periods`) that does not end after it starts.
+    #[error(
+        "period {index} starts at {start} and ends at {end}; a period must end after it starts"
+    )]
+    EmptyPeriod {
+        /// Its position in the list (0 for `periods`' span).
+        index: usize,
+        /// Its start.
+        start: DateTime<Utc>,
+        /// Its end.
+        end: DateTime<Utc>,
+    },
+    /// An outage whose end is before its begin.
+    #[error(
+        "outage {index} ends at {end}, before it begins at {begin}; give an end at or after the begin"
+    )]
+    OutageEndsBeforeBegin {
+        /// Its position in the list.
+        index: usize,
+        /// Its begin.
+        begin: DateTime<Utc>,
+        /// Its end.
+        end: DateTime<Utc>,
+    },
+    /// The schedule cannot measure a span (an instant outside its calendar's horizon).
+    #[error(
+        "the schedule cannot measure the time from {from} to {to}; give a schedule that covers it"
+    )]
+    Unmeasured {
+        /// The span's start.
+        from: DateTime<Utc>,
+        /// Its end.
+        to: DateTime<Utc>,
+    },
+    /// A period around a bound of `periods` would start or end outside chrono's range.
+    #[error(
+        "the periods around {from} to {to} would start or end outside the representable dates; give bounds inside them"
+    )]
+    OutOfRange {
+        /// The span's start.
+        from: DateTime<Utc>,
+        /// Its end.
+        to: DateTime<Utc>,
+    },
 }
 
 fn list(statuses: &[InitiativeStatus]) -> String {

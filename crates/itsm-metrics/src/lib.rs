@@ -68,6 +68,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod availability;
 mod backlog;
 mod error;
 mod facts;
@@ -75,6 +76,10 @@ mod kpis;
 mod register;
 mod stats;
 
+pub use availability::{
+    Availability, Commitment, CreditTier, Degradations, Interval, Ongoing, Outage, OutageKind,
+    Period, Periods, PlannedOutages, periods,
+};
 pub use backlog::{BacklogSample, backlog};
 pub use error::Error;
 pub use kpis::{
