@@ -134,23 +134,8 @@ pub struct CreditTier {
     pub credit: f64,
 }
 
-/// What a service promises about its availability, and how outages are read against it.
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use itsm_metrics::{Commitment, Outage, OutageKind, Period};
-///
-/// let at = |d, h| Utc.with_ymd_and_hms(2026, 3, d, h, 0, 0).unwrap();
-/// let commitment = Commitment::new(99.0);
-/// let outages = [Outage::new(at(2, 9), Some(at(2, 18)), OutageKind::Outage)];
-/// let march = Period::new(at(1, 0), Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap())?;
-///
-/// let [a] = commitment.measure(&outages, &[march], None)?[..] else { unreachable!() };
-/// assert_eq!(a.downtime.num_hours(), 9);
-/// assert_eq!(a.acceptable_downtime.num_minutes(), 744 * 60 / 100); // 1% of 31 days
-/// assert_eq!(a.met, Some(false));
-/// # Ok::<(), itsm_metrics::Error>(())
-/// ```
+/// What a service promises about its availability, and how outages are read against it
+/// ([`Commitment::measure`] has an example).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -358,6 +343,23 @@ impl Commitment {
     ///
     /// Time: `O(k log k + p log k)` for `k` outages and `p` periods, plus one schedule lookup
     /// per stretch of downtime or planned time inside a period.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use itsm_metrics::{Commitment, Outage, OutageKind, Period};
+    ///
+    /// let at = |d, h| Utc.with_ymd_and_hms(2026, 3, d, h, 0, 0).unwrap();
+    /// let commitment = Commitment::new(99.0);
+    /// let outages = [Outage::new(at(2, 9), Some(at(2, 18)), OutageKind::Outage)];
+    /// let march = Period::new(at(1, 0), Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap())?;
+    ///
+    /// let all = commitment.measure(&outages, &[march], None)?;
+    /// let a = &all[0];
+    /// assert_eq!(a.downtime.num_hours(), 9);
+    /// assert_eq!(a.acceptable_downtime.num_minutes(), 744 * 60 / 100); // 1% of 31 days
+    /// assert_eq!(a.met, Some(false));
+    /// # Ok::<(), itsm_metrics::Error>(())
+    /// ```
     pub fn measure(
         &self,
         outages: &[Outage],

@@ -1,4 +1,5 @@
-//! The JSON formats, pinned: the schemas of the KPI options and results and of the
+//! The JSON formats, pinned: the schemas of the KPI options and results, of availability's
+//! commitment, outages and results, and of the
 //! improvement register's commands, events and state are compared with the committed copies
 //! in `docs/schema/`. After an intended change:
 //!
@@ -7,7 +8,7 @@
 //! ```
 #![cfg(feature = "schemars")]
 
-use itsm_metrics::{Command, Event, Kpis, Options, State};
+use itsm_metrics::{Availability, Command, Commitment, Event, Kpis, Options, Outage, State};
 use itsm_testkit::pin_schema;
 
 const UPDATE: &str = "UPDATE_SCHEMAS=1 cargo test -p itsm-metrics --all-features --test schema";
@@ -35,4 +36,19 @@ fn register_event_schema_is_pinned() {
 #[test]
 fn register_state_schema_is_pinned() {
     pin_schema::<State>("metrics-register-state.json", UPDATE);
+}
+
+#[test]
+fn availability_commitment_schema_is_pinned() {
+    pin_schema::<Commitment>("metrics-availability-commitment.json", UPDATE);
+}
+
+#[test]
+fn availability_outages_schema_is_pinned() {
+    pin_schema::<Vec<Outage>>("metrics-availability-outages.json", UPDATE);
+}
+
+#[test]
+fn availability_results_schema_is_pinned() {
+    pin_schema::<Vec<Availability>>("metrics-availability-results.json", UPDATE);
 }
