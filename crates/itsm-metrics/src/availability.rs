@@ -21,7 +21,7 @@
 //!   schedule is no commitment outage, and two outages separated only by unscheduled time
 //!   are one.
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Offset, TimeZone, Utc};
 
 use crate::error::Error;
 use crate::kpis::WorkingTime;
@@ -733,12 +733,14 @@ pub fn periods<Tz: TimeZone>(
         });
     }
     let out_of_range = || Error::OutOfRange { from, to };
-    let first =
-        first_day(interval, from.with_timezone(zone).date_naive()).ok_or_else(out_of_range)?;
+    let first = local_day(zone, from)
+        .and_then(|day| first_day(interval, day))
+        .ok_or_else(out_of_range)?;
     let start = midnight(zone, first).ok_or_else(out_of_range)?;
     // The period holding the instant before `to` must end inside chrono's range.
     to.checked_sub_signed(Duration::nanoseconds(1))
-        .and_then(|last| first_day(interval, last.with_timezone(zone).date_naive()))
+        .and_then(|last| local_day(zone, last))
+        .and_then(|day| first_day(interval, day))
         .and_then(|last| next_day(interval, last))
         .and_then(|day| midnight(zone, day))
         .ok_or_else(out_of_range)?;
@@ -781,6 +783,15 @@ impl<Tz: TimeZone> Iterator for Periods<Tz> {
         self.start = end;
         Some(period)
     }
+}
+
+/// The local date of `at` in `zone`, or `None` where it falls outside chrono's dates (at
+/// the ends of its range, where `with_timezone` would panic).
+fn local_day<Tz: TimeZone>(zone: &Tz, at: DateTime<Utc>) -> Option<NaiveDate> {
+    let offset = zone.offset_from_utc_datetime(&at.naive_utc()).fix();
+    at.naive_utc()
+        .checked_add_offset(offset)
+        .map(|local| local.date())
 }
 
 fn first_day(interval: Interval, day: NaiveDate) -> Option<NaiveDate> {
