@@ -422,33 +422,30 @@ impl Commitment {
         Ok((subtract(&down, &planned), planned))
     }
 
-    fn one(
+    fn one<'s>(
         &self,
         period: &Period,
-        down: &[Span],
-        planned: &[Span],
+        down: &'s [Span],
+        planned: &'s [Span],
         clock: &Clock<'_>,
     ) -> Result<Availability, Error> {
         let excluding = self.planned == PlannedOutages::Excluded;
-        let within = |spans: &[Span]| -> Vec<Span> {
+        // The spans that overlap the period, clipped to it (no copy: a million periods over
+        // a million spans allocate nothing per period).
+        let within = |spans: &'s [Span]| {
             let first = spans.partition_point(|s| s.end <= period.start);
             spans
                 .get(first..)
                 .unwrap_or_default()
                 .iter()
-                .take_while(|s| s.start < period.end)
-                .map(|s| Span {
+                .take_while(move |s| s.start < period.end)
+                .map(move |s| Span {
                     start: s.start.max(period.start),
                     end: s.end.min(period.end),
                 })
-                .collect()
         };
         let down = within(down);
-        let excluded = if excluding {
-            within(planned)
-        } else {
-            Vec::new()
-        };
+        let excluded = within(if excluding { planned } else { &[] });
 
         // Walk the stretches in time order; each one's wall and scheduled length, and the
         // counted uptime since the last stretch of downtime (wall and scheduled), decide
@@ -457,7 +454,7 @@ impl Commitment {
         let mut sched = Tally::new(period.start);
         let mut excluded_wall = Duration::zero();
         let mut excluded_sched = Duration::zero();
-        let (mut d, mut x) = (down.iter().peekable(), excluded.iter().peekable());
+        let (mut d, mut x) = (down.peekable(), excluded.peekable());
         loop {
             let take_down = match (d.peek(), x.peek()) {
                 (Some(a), Some(b)) => a.start < b.start,
@@ -467,9 +464,9 @@ impl Commitment {
             };
             if take_down {
                 let Some(span) = d.next() else { break };
-                wall.down(span, span.end - span.start, |a, b| Ok(b - a))?;
+                wall.down(&span, span.end - span.start, |a, b| Ok(b - a))?;
                 let length = clock.measure(span.start, span.end)?;
-                sched.down(span, length, |a, b| clock.measure(a, b))?;
+                sched.down(&span, length, |a, b| clock.measure(a, b))?;
             } else {
                 let Some(span) = x.next() else { break };
                 let length = span.end - span.start;
