@@ -459,6 +459,59 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-metrics: availability
+    {
+        use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};
+        let day = Period {
+            start: t(0),
+            end: t(0) + Duration::days(1),
+        };
+        row(
+            "`itsm_metrics::Commitment::measure`",
+            "a target of 100.5%",
+            err(Commitment::new(100.5).measure(&[], &[day], None)),
+        );
+        row(
+            "`itsm_metrics::Commitment::measure`",
+            "an outage that ends an hour before it begins",
+            err(Commitment::new(99.9).measure(
+                &[Outage::new(t(10), Some(t(9)), OutageKind::Outage)],
+                &[day],
+                None,
+            )),
+        );
+        row(
+            "`itsm_metrics::Commitment::measure`",
+            "a period that ends where it starts (the second of two)",
+            err(Commitment::new(99.9).measure(
+                &[],
+                &[
+                    day,
+                    Period {
+                        start: t(5),
+                        end: t(5),
+                    },
+                ],
+                None,
+            )),
+        );
+        row(
+            "`itsm_metrics::periods`",
+            "yearly periods up to `DateTime::<Utc>::MAX_UTC`",
+            err(periods(
+                Interval::Annually,
+                &Utc,
+                DateTime::<Utc>::MAX_UTC - Duration::days(2),
+                DateTime::<Utc>::MAX_UTC,
+            )),
+        );
+        row(
+            "`itsm_metrics::Commitment` (JSON)",
+            "`{\"target\": 99.9, \"planned\": \"ignored\"}`",
+            json_err::<Commitment>(json!({"target": 99.9, "planned": "ignored"})),
+        );
+    }
+
     // The importer (examples/src/import)
     {
         let mut mapping = data("uci-mapping.json");
