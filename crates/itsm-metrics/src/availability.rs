@@ -21,7 +21,9 @@
 //!   schedule is no commitment outage, and two outages separated only by unscheduled time
 //!   are one.
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, MappedLocalTime, Months, NaiveDate, Offset, TimeZone, Utc,
+};
 
 use crate::error::Error;
 use crate::kpis::WorkingTime;
@@ -815,10 +817,21 @@ fn next_day(interval: Interval, day: NaiveDate) -> Option<NaiveDate> {
 /// midnight that daylight saving skips.
 fn midnight<Tz: TimeZone>(zone: &Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
     let midnight = day.and_hms_opt(0, 0, 0)?;
-    (0..=96).find_map(|quarter| {
-        let local = midnight.checked_add_signed(Duration::minutes(15 * quarter))?;
-        zone.from_local_datetime(&local)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-    })
+    (0..=96)
+        .find_map(|quarter| {
+            let local = midnight.checked_add_signed(Duration::minutes(15 * quarter))?;
+            match zone.offset_from_local_datetime(&local) {
+                // Skipped by daylight saving: try the next quarter hour.
+                MappedLocalTime::None => None,
+                // There, but maybe outside chrono's range in UTC: then no start at all, not
+                // a later one.
+                found => Some(
+                    found
+                        .earliest()
+                        .and_then(|offset| local.checked_sub_offset(offset.fix()))
+                        .map(|utc| utc.and_utc()),
+                ),
+            }
+        })
+        .flatten()
 }

@@ -501,6 +501,49 @@ fn every_error_names_what_was_wrong() {
 }
 
 #[test]
+fn periods_at_the_ends_of_chronos_range_are_refused_in_any_zone() {
+    // In zones either side of UTC (where `with_timezone` would panic), every interval: an
+    // error, never a panic, and never a first period that starts after `from` (the fuzzer
+    // found a later quarter hour taken for a local midnight before `MIN_UTC`).
+    let (min, max) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+    for hours in [-23, -1, 0, 1, 23] {
+        let zone = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
+        for interval in [
+            Interval::Daily,
+            Interval::Weekly,
+            Interval::Monthly,
+            Interval::Annually,
+        ] {
+            let high = periods(interval, &zone, max - Duration::days(1), max);
+            assert!(
+                matches!(high, Err(Error::OutOfRange { .. })),
+                "{hours} {interval:?}"
+            );
+            match periods(
+                interval,
+                &zone,
+                min + Duration::hours(1),
+                min + Duration::days(1),
+            ) {
+                Err(Error::OutOfRange { .. }) => {}
+                Err(e) => panic!("{hours} {interval:?}: {e}"),
+                Ok(mut p) => {
+                    // A local midnight in range starts the first period, at or before
+                    // `from`; never a later instant standing in for one out of range.
+                    let first = p.next().unwrap();
+                    assert!(
+                        first.start <= min + Duration::hours(1),
+                        "{hours} {interval:?}"
+                    );
+                    let local = first.start.naive_utc() + Duration::hours(i64::from(hours));
+                    assert_eq!(local.time(), chrono::NaiveTime::MIN, "{hours} {interval:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn a_hundred_thousand_outages_over_a_year_of_days() -> Result<(), Error> {
     // Deterministic spread: one outage of 1 to 30 minutes every 5 minutes and a bit.
     let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
