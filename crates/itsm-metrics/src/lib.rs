@@ -1,5 +1,6 @@
-//! ITSM measures computed exactly from practice-neutral ticket timelines, and a continual
-//! improvement register that tracks initiatives against them.
+//! ITSM measures computed exactly from practice-neutral ticket timelines, service
+//! availability against a commitment, and a continual improvement register that tracks
+//! initiatives against them.
 //!
 //! - **Input**: [`Timeline`](itsm_core::Timeline)s, the practice-neutral history
 //!   of a ticket defined in `itsm-core`. Each practice crate turns its events into one
@@ -14,6 +15,13 @@
 //!   whether paused time counts, what first contact means) is an [`Options`] field, and
 //!   every definition is written in `docs/metrics.md`.
 //! - **Backlog** ([`backlog`]): the open tickets at sample instants, bucketed by age.
+//! - **Availability** ([`Commitment::measure`]): a service's [`Outage`]s against what it
+//!   promises, per [`Period`] ([`periods`] cuts local days, weeks, months or years in any
+//!   zone): downtime on the wall clock and within a schedule (a [`WorkingTime`]), outages,
+//!   availability, acceptable downtime and the error budget left, met or not, MTBF, MTRS,
+//!   MTBSI, service credits. ServiceNow's rules by default (only unplanned outages count,
+//!   unplanned time inside a planned outage does not, ongoing outages wait for their end);
+//!   planned outages excluded or counted, degradations counted, on request.
 //! - **Improvement register** ([`decide`], [`evolve`], [`TRANSITIONS`]): initiatives with a
 //!   baseline, a target and a [`Measure`], proposed, approved, in progress, achieved or
 //!   abandoned; [`progress`] says how far a KPI value got, clamped and explained.
