@@ -76,6 +76,43 @@ impl Outage {
     pub fn new(begin: DateTime<Utc>, end: Option<DateTime<Utc>>, kind: OutageKind) -> Self {
         Outage { begin, end, kind }
     }
+
+    /// The unplanned outage a ticket stands for, as ServiceNow's "real availability" reads a
+    /// priority-1 case: from its opening to its first resolution (or closure, whichever
+    /// comes first), ongoing while neither has come; `None` for a ticket canceled before
+    /// either (it was no outage). Which tickets stand for outages (priority 1, a service's
+    /// classification) is the host's filter.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    /// use itsm_metrics::{Outage, OutageKind};
+    ///
+    /// let at = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
+    /// let mut spec = TimelineSpec::new("INC1", Practice::Incident, at(8));
+    /// spec.priority = Some(1);
+    /// spec.marks = vec![Mark::new(at(11), MarkKind::Resolved), Mark::new(at(12), MarkKind::Reopened)];
+    /// let incident = Timeline::new(spec)?;
+    /// assert_eq!(Outage::from_timeline(&incident), Some(Outage::new(at(8), Some(at(11)), OutageKind::Outage)));
+    /// # Ok::<(), itsm_core::Error>(())
+    /// ```
+    pub fn from_timeline(timeline: &itsm_core::Timeline) -> Option<Outage> {
+        use itsm_core::MarkKind;
+        let end = timeline.marks().iter().find_map(|mark| match mark.kind {
+            MarkKind::Resolved | MarkKind::Closed => Some(Some(mark.at)),
+            MarkKind::Canceled => Some(None),
+            _ => None,
+        });
+        match end {
+            Some(None) => None,
+            Some(Some(end)) => Some(Outage::new(
+                timeline.opened_at(),
+                Some(end),
+                OutageKind::Outage,
+            )),
+            None => Some(Outage::new(timeline.opened_at(), None, OutageKind::Outage)),
+        }
+    }
 }
 
 /// What a planned outage counts as.

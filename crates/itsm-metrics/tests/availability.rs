@@ -567,3 +567,46 @@ fn a_hundred_thousand_outages_over_a_year_of_days() -> Result<(), Error> {
     assert_eq!(total, once.downtime);
     Ok(())
 }
+
+#[test]
+fn a_ticket_stands_for_an_outage_from_opening_to_first_resolution() {
+    use itsm_core::{Mark, MarkKind, Practice, Timeline, TimelineSpec};
+    let ticket = |marks: &[(u32, MarkKind)]| {
+        let mut spec = TimelineSpec::new("INC1", Practice::Incident, at(2, 8, 0));
+        spec.marks = marks
+            .iter()
+            .map(|(h, k)| Mark::new(at(2, *h, 0), k.clone()))
+            .collect();
+        Timeline::new(spec).unwrap()
+    };
+    let outage = |end: Option<u32>| {
+        Some(Outage::new(
+            at(2, 8, 0),
+            end.map(|h| at(2, h, 0)),
+            OutageKind::Outage,
+        ))
+    };
+    // The first resolution ends it, whatever follows.
+    let reopened = ticket(&[
+        (9, MarkKind::Acknowledged),
+        (11, MarkKind::Resolved),
+        (12, MarkKind::Reopened),
+        (14, MarkKind::Resolved),
+    ]);
+    assert_eq!(Outage::from_timeline(&reopened), outage(Some(11)));
+    // Closed without a resolution: the closure ends it.
+    assert_eq!(
+        Outage::from_timeline(&ticket(&[(10, MarkKind::Closed)])),
+        outage(Some(10))
+    );
+    // Still open: ongoing.
+    assert_eq!(
+        Outage::from_timeline(&ticket(&[(9, MarkKind::Acknowledged)])),
+        outage(None)
+    );
+    // Canceled before any resolution: no outage.
+    assert_eq!(
+        Outage::from_timeline(&ticket(&[(9, MarkKind::Canceled)])),
+        None
+    );
+}
