@@ -619,11 +619,16 @@ struct Clock<'a> {
 }
 
 impl Clock<'_> {
+    /// The time from `from` to `to` (`from <= to`) on this clock. A schedule's answer is
+    /// clamped to between zero and the span, so that no sum of them can overflow whatever a
+    /// host's `WorkingTime` returns.
     fn measure(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Duration, Error> {
+        let span = to - from;
         match self.schedule {
-            None => Ok(to - from),
+            None => Ok(span),
             Some(schedule) => schedule
                 .working_time(from, to)
+                .map(|time| time.clamp(Duration::zero(), span))
                 .ok_or(Error::Unmeasured { from, to }),
         }
     }

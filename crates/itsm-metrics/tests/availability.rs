@@ -610,3 +610,28 @@ fn a_ticket_stands_for_an_outage_from_opening_to_first_resolution() {
         None
     );
 }
+
+#[test]
+fn a_schedule_that_answers_nonsense_is_clamped_to_the_span() {
+    // A host's WorkingTime that claims more working time than the span has, or less than
+    // none: each answer is clamped, so nothing overflows and the figures stay consistent.
+    struct Wild;
+    impl WorkingTime for Wild {
+        fn working_time(&self, from: DateTime<Utc>, _: DateTime<Utc>) -> Option<Duration> {
+            Some(if from.timestamp() % 2 == 0 {
+                Duration::MAX
+            } else {
+                Duration::MIN
+            })
+        }
+    }
+    let outages = [
+        outage(at(2, 10, 0), at(2, 11, 0), OutageKind::Outage),
+        outage(at(3, 10, 0), at(3, 11, 0), OutageKind::Planned),
+    ];
+    let mut c = Commitment::new(99.0);
+    c.planned = PlannedOutages::Excluded;
+    let a = one(&c, &outages, Some(&Wild));
+    assert!(a.downtime <= a.scheduled_time);
+    assert!(a.scheduled_time <= Duration::days(10));
+}
