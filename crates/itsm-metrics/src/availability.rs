@@ -60,6 +60,7 @@ pub enum OutageKind {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Outage {
     /// When it began.
     pub begin: DateTime<Utc>,
@@ -120,6 +121,7 @@ impl Outage {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum PlannedOutages {
     /// As uptime, and unplanned time inside it is no downtime either (ServiceNow: only
     /// unplanned outages count). The default.
@@ -138,6 +140,7 @@ pub enum PlannedOutages {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Degradations {
     /// As uptime (ServiceNow: a degradation does not disrupt the service). The default.
     #[default]
@@ -151,6 +154,7 @@ pub enum Degradations {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Ongoing {
     /// Left out until it has an end (ServiceNow: an outage needs an end date to count). The
     /// default.
@@ -179,6 +183,7 @@ pub struct CreditTier {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Commitment {
     /// The availability promised, in percent of the scheduled time (0 to 100; `99.9`).
     pub target: f64,
@@ -729,6 +734,7 @@ fn percent(value: f64, what: &'static str, allowed: &'static str) -> Result<(), 
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum Interval {
     /// Local days, from midnight.
     Daily,

@@ -83,22 +83,23 @@ fn commitment() -> impl Strategy<Value = Commitment> {
         prop::option::of(0..H),
         prop::collection::vec((1u32..=200, 0u32..=100), 0..3),
     )
-        .prop_map(|(target, planned, degraded, until, tiers)| Commitment {
-            target: f64::from(target) / 2.0,
-            planned,
-            degradations: if degraded {
+        .prop_map(|(target, planned, degraded, until, tiers)| {
+            let mut c = Commitment::new(f64::from(target) / 2.0);
+            c.planned = planned;
+            c.degradations = if degraded {
                 Degradations::Downtime
             } else {
                 Degradations::Uptime
-            },
-            ongoing: until.map_or(Ongoing::Ignored, |m| Ongoing::Until(t(m))),
-            credits: tiers
+            };
+            c.ongoing = until.map_or(Ongoing::Ignored, |m| Ongoing::Until(t(m)));
+            c.credits = tiers
                 .into_iter()
                 .map(|(below, credit)| CreditTier {
                     below: f64::from(below) / 2.0,
                     credit: f64::from(credit),
                 })
-                .collect(),
+                .collect();
+            c
         })
 }
 
@@ -145,8 +146,8 @@ fn brute(c: &Commitment, outages: &[Outage], period: &Period, mask: Option<&Mask
         outages.iter().any(|o| {
             let end = match (o.end, c.ongoing) {
                 (Some(end), _) => end,
-                (None, Ongoing::Ignored) => return false,
                 (None, Ongoing::Until(now)) => now,
+                (None, _) => return false,
             };
             o.kind == kind && t(m) >= o.begin && t(m) < end
         })
