@@ -22,7 +22,8 @@
 //!   are one.
 
 use chrono::{
-    DateTime, Datelike, Duration, MappedLocalTime, Months, NaiveDate, Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, MappedLocalTime, Months, NaiveDate, NaiveDateTime, Offset,
+    TimeZone, Utc,
 };
 
 use crate::error::Error;
@@ -385,8 +386,10 @@ impl Commitment {
     /// after it starts ([`Error::EmptyPeriod`]), a span the schedule cannot measure
     /// ([`Error::Unmeasured`]).
     ///
-    /// Time: `O(k log k + p log k)` for `k` outages and `p` periods, plus one schedule lookup
-    /// per stretch of downtime or planned time inside a period.
+    /// Time: `O(k log k + p log k + s)` for `k` outages, `p` periods and `s` stretches of
+    /// downtime or planned time summed over the periods (each with one schedule lookup):
+    /// `s` is about `k` for periods that do not overlap, up to `p k` for periods that each
+    /// cover everything.
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
@@ -748,7 +751,8 @@ pub enum Interval {
 
 /// The whole periods of `interval` in `zone`'s local calendar that overlap `from` to `to`
 /// (half-open): the first starts at or before `from`, the last ends at or after `to`. A
-/// local midnight that daylight saving skips starts at the first local instant after it.
+/// local midnight that daylight saving skips starts at the first instant after it; a day a
+/// zone skips entirely has no period.
 ///
 /// Lazy, so that a span of centuries cut into days costs nothing until it is walked.
 /// [`Error::EmptyPeriod`] unless `from < to`; [`Error::OutOfRange`] when a bound's period
@@ -819,16 +823,23 @@ impl<Tz: TimeZone> Iterator for Periods<Tz> {
         if self.start >= self.to {
             return None;
         }
-        // Checked in `periods`: every day up to the one after `to`'s period has a midnight.
-        let day = next_day(self.interval, self.day)?;
-        let end = midnight(&self.zone, day)?;
-        let period = Period {
-            start: self.start,
-            end,
-        };
-        self.day = day;
-        self.start = end;
-        Some(period)
+        // Checked in `periods`: every day up to the one after `to`'s period has a start. A
+        // day a zone skipped entirely (Samoa's 30 December 2011) starts where the next one
+        // does: no period of its own.
+        let mut day = self.day;
+        loop {
+            day = next_day(self.interval, day)?;
+            let end = midnight(&self.zone, day)?;
+            if end > self.start {
+                let period = Period {
+                    start: self.start,
+                    end,
+                };
+                self.day = day;
+                self.start = end;
+                return Some(period);
+            }
+        }
     }
 }
 
@@ -861,25 +872,36 @@ fn next_day(interval: Interval, day: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
-/// The first instant of `day` in `zone`: its midnight, or the first quarter hour after a
-/// midnight that daylight saving skips.
+/// The first instant of `day` in `zone`: its midnight, or, where daylight saving (or a zone
+/// moving across the date line) skips it, the first instant whose local date is `day` or
+/// later, found by bisection to the nanosecond. `None` outside chrono's range.
 fn midnight<Tz: TimeZone>(zone: &Tz, day: NaiveDate) -> Option<DateTime<Utc>> {
     let midnight = day.and_hms_opt(0, 0, 0)?;
-    (0..=96)
-        .find_map(|quarter| {
-            let local = midnight.checked_add_signed(Duration::minutes(15 * quarter))?;
-            match zone.offset_from_local_datetime(&local) {
-                // Skipped by daylight saving: try the next quarter hour.
-                MappedLocalTime::None => None,
-                // There, but maybe outside chrono's range in UTC: then no start at all, not
-                // a later one.
-                found => Some(
-                    found
-                        .earliest()
-                        .and_then(|offset| local.checked_sub_offset(offset.fix()))
-                        .map(|utc| utc.and_utc()),
-                ),
-            }
-        })
-        .flatten()
+    match zone.offset_from_local_datetime(&midnight) {
+        MappedLocalTime::None => {}
+        found => {
+            return found
+                .earliest()
+                .and_then(|offset| midnight.checked_sub_offset(offset.fix()))
+                .map(|utc| utc.and_utc());
+        }
+    }
+    // Skipped: local time jumps over midnight somewhere in the 50 hours around it (offsets
+    // are under a day either way). Bisect for the first instant at or past local midnight.
+    let reached = |utc: NaiveDateTime| {
+        utc.checked_add_offset(zone.offset_from_utc_datetime(&utc).fix())
+            .is_some_and(|local| local >= midnight)
+    };
+    let mut lo = midnight.checked_sub_signed(Duration::hours(25))?;
+    let mut hi = midnight.checked_add_signed(Duration::hours(25))?;
+    while hi.signed_duration_since(lo) > Duration::nanoseconds(1) {
+        let half = hi.signed_duration_since(lo) / 2;
+        let mid = lo.checked_add_signed(half)?;
+        if reached(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi.and_utc())
 }

@@ -635,3 +635,44 @@ fn a_schedule_that_answers_nonsense_is_clamped_to_the_span() {
     assert!(a.downtime <= a.scheduled_time);
     assert!(a.scheduled_time <= Duration::days(10));
 }
+
+#[test]
+fn a_skipped_midnight_starts_at_the_first_instant_and_a_skipped_day_has_no_period()
+-> Result<(), Error> {
+    use chrono_tz::Africa::Monrovia;
+    use chrono_tz::Pacific::Apia;
+    // Monrovia moved from -0:44:30 to UTC at midnight on 7 January 1972: that day starts
+    // at 00:44:30 local, the first instant there is (found by a review: a search by quarter
+    // hours started it at 00:45, after an instant of the day).
+    let from = Utc.with_ymd_and_hms(1972, 1, 7, 0, 44, 40).unwrap();
+    let first = periods(Interval::Daily, &Monrovia, from, from + Duration::hours(1))?
+        .next()
+        .unwrap();
+    assert_eq!(
+        first.start,
+        Utc.with_ymd_and_hms(1972, 1, 7, 0, 44, 30).unwrap()
+    );
+    assert!(first.start <= from);
+    // Samoa skipped 30 December 2011 (from UTC-10 to UTC+14): no period for it, and no
+    // empty one (a review found an empty period that `measure` then refused).
+    let from = Utc.with_ymd_and_hms(2011, 12, 29, 12, 0, 0).unwrap();
+    let days: Vec<Period> =
+        periods(Interval::Daily, &Apia, from, from + Duration::days(2))?.collect();
+    assert!(days.iter().all(|p| p.start < p.end), "{days:?}");
+    assert!(days.windows(2).all(|w| w[0].end == w[1].start));
+    let starts: Vec<String> = days
+        .iter()
+        .map(|p| {
+            p.start
+                .with_timezone(&Apia)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        ["2011-12-29 00:00", "2011-12-31 00:00", "2012-01-01 00:00"]
+    );
+    assert!(Commitment::new(99.9).measure(&[], &days, None).is_ok());
+    Ok(())
+}
