@@ -228,17 +228,24 @@ fn shop(month_path: &PathBuf, topology_path: &PathBuf) -> Res<()> {
 
     // Per week, for the first service.
     if let Some((c, outages, clock)) = report.first() {
+        // ISO weeks, cut to the month (the first and last run into the months around it).
         let weeks: Vec<Period> = periods(
             Interval::Weekly,
             &zone,
             month.period.start,
             month.period.end,
         )?
+        .filter_map(|w| {
+            Period::new(w.start.max(month.period.start), w.end.min(month.period.end)).ok()
+        })
         .collect();
-        println!("{} per ISO week ({}):", c.service, month.zone);
+        println!(
+            "{} per ISO week, within the month ({}):",
+            c.service, month.zone
+        );
         for a in c.commitment.measure(outages, &weeks, *clock)? {
             println!(
-                "  week of {}: {} down, {} outage(s), {}",
+                "  from {}: {} down, {} outage(s), {}",
                 a.period.start.with_timezone(&zone).format("%Y-%m-%d"),
                 minutes(a.downtime),
                 a.outages,
@@ -284,6 +291,14 @@ fn derive<'a>(
             )
             .into());
         }
+        if let Some(end) = o.end.filter(|end| *end > month.as_of) {
+            return Err(format!(
+                "outage record {index} of {} ends at {end}, after as_of {}; records may not end after the host's now",
+                Quoted(&o.ci),
+                month.as_of
+            )
+            .into());
+        }
         if o.end.is_none() && o.begin > month.as_of {
             return Err(format!(
                 "outage record {index} of {} begins at {}, after as_of {}; an ongoing record must have begun by then",
@@ -294,6 +309,14 @@ fn derive<'a>(
             .into());
         }
     }
+    if graph.outage() < 2
+        && month
+            .ci_outages
+            .iter()
+            .any(|o| o.kind == OutageKind::Degradation)
+    {
+        return Err("the topology's severity scale has one level, so a degradation record cannot be told from an outage; give the scale a level below the outage".into());
+    }
     let end_of = |o: &CiOutage| o.end.unwrap_or(month.as_of);
     let mut bounds: Vec<DateTime<Utc>> = month
         .ci_outages
@@ -302,52 +325,93 @@ fn derive<'a>(
         .collect();
     bounds.sort_unstable();
     bounds.dedup();
-    let degraded_level = graph.outage().saturating_sub(1).max(1);
+    let outage_level = graph.outage();
+    let failure = |o: &CiOutage| match o.kind {
+        OutageKind::Degradation => Failure::at(&o.ci, outage_level - 1),
+        _ => Failure::outage(&o.ci),
+    };
+    // What each record alone does to the services (for the causes listed).
+    let mut alone: Vec<BTreeMap<String, u8>> = Vec::new();
+    for o in &month.ci_outages {
+        alone.push(
+            graph
+                .impact(&Scenario::new(vec![failure(o)], &[]))?
+                .services(),
+        );
+    }
+    // A service's kind of outage in an interval: planned when the planned records alone do
+    // to it all that every record does; else a degradation below the top of the scale, an
+    // outage at it.
+    let classify = |records: &[&CiOutage]| -> Res<BTreeMap<String, (u8, OutageKind)>> {
+        let all = Scenario::new(records.iter().map(|o| failure(o)).collect(), &[]);
+        let planned = Scenario::new(
+            records
+                .iter()
+                .filter(|o| o.kind == OutageKind::Planned)
+                .map(|o| failure(o))
+                .collect(),
+            &[],
+        );
+        let planned_hit = graph.impact(&planned)?.services();
+        Ok(graph
+            .impact(&all)?
+            .services()
+            .into_iter()
+            .map(|(service, severity)| {
+                let kind = if planned_hit.get(&service).is_some_and(|p| *p >= severity) {
+                    OutageKind::Planned
+                } else if severity < outage_level {
+                    OutageKind::Degradation
+                } else {
+                    OutageKind::Outage
+                };
+                (service, (severity, kind))
+            })
+            .collect())
+    };
     let mut out: BTreeMap<&str, Vec<Derived>> = BTreeMap::new();
     for pair in bounds.windows(2) {
         let &[from, to] = pair else {
             continue;
         };
-        let active: Vec<&CiOutage> = month
+        let active: Vec<(usize, &CiOutage)> = month
             .ci_outages
             .iter()
-            .filter(|o| o.begin <= from && end_of(o) >= to && o.begin < end_of(o))
+            .enumerate()
+            .filter(|(_, o)| o.begin <= from && end_of(o) >= to && o.begin < end_of(o))
             .collect();
         if active.is_empty() {
             continue;
         }
-        let failure = |o: &&CiOutage| match o.kind {
-            OutageKind::Degradation => Failure::at(&o.ci, degraded_level),
-            _ => Failure::outage(&o.ci),
+        let records: Vec<&CiOutage> = active.iter().map(|(_, o)| *o).collect();
+        let hit = classify(&records)?;
+        // In the last interval, a service's outage goes on past as_of only if the records
+        // without an end alone do the same to it.
+        let unended: Vec<&CiOutage> = records
+            .iter()
+            .copied()
+            .filter(|o| o.end.is_none())
+            .collect();
+        let goes_on = if to == month.as_of && !unended.is_empty() {
+            classify(&unended)?
+        } else {
+            BTreeMap::new()
         };
-        let all = Scenario::new(active.iter().map(failure).collect(), &[]);
-        let planned_only = Scenario::new(
-            active
-                .iter()
-                .filter(|o| o.kind == OutageKind::Planned)
-                .map(failure)
-                .collect(),
-            &[],
-        );
-        let hit = graph.impact(&all)?.services();
-        let planned_hit = graph.impact(&planned_only)?.services();
-        let ongoing = active.iter().any(|o| o.end.is_none()) && to == month.as_of;
         for &service in services {
-            let Some(&severity) = hit.get(service) else {
+            let Some(&(_, kind)) = hit.get(service) else {
                 continue;
             };
-            let kind = if severity < graph.outage() {
-                OutageKind::Degradation
-            } else if planned_hit.get(service) == Some(&graph.outage()) {
-                OutageKind::Planned
-            } else {
-                OutageKind::Outage
-            };
-            let causes: Vec<String> = active.iter().map(|o| o.ci.clone()).collect();
+            let ongoing = goes_on.get(service).is_some_and(|(_, k)| *k == kind);
+            let end = (!ongoing).then_some(to);
+            let causes: Vec<String> = active
+                .iter()
+                .filter(|(i, _)| alone.get(*i).is_some_and(|hit| hit.contains_key(service)))
+                .map(|(_, o)| o.ci.clone())
+                .collect();
             let list = out.entry(service).or_default();
             match list.last_mut() {
                 Some(last) if last.outage.kind == kind && last.outage.end == Some(from) => {
-                    last.outage.end = (!ongoing).then_some(to);
+                    last.outage.end = end;
                     for c in causes {
                         if !last.causes.contains(&c) {
                             last.causes.push(c);
@@ -355,7 +419,7 @@ fn derive<'a>(
                     }
                 }
                 _ => list.push(Derived {
-                    outage: Outage::new(from, (!ongoing).then_some(to), kind),
+                    outage: Outage::new(from, end, kind),
                     causes,
                 }),
             }
