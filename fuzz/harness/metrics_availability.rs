@@ -7,7 +7,8 @@
 //! The bytes are JSON: `[commitment, outages, periods]` (an `itsm_metrics::Commitment`, a
 //! list of `Outage`s, a list of `Period`s). Whatever decodes is measured without a schedule
 //! and with a toy one (half of every span), and the daily, weekly, monthly and annual periods
-//! around the outages are cut (at most 400 walked) and measured too. Nothing may panic, and
+//! around the outages are cut (at most 400 walked; in a fixed offset and in a real zone whose
+//! history skips midnights and whole days) and measured too. Nothing may panic, and
 //! for every answer: downtime within the time measured, scheduled figures within the wall
 //! ones, commitment outages at most the total outages, the percentage in `[0, 100]`, `met`
 //! exactly when the error budget is not overdrawn, MTBSI = MTBF + MTRS to a nanosecond per
@@ -101,31 +102,49 @@ pub fn availability(data: &[u8]) {
         return;
     };
     let to = outages.iter().filter_map(|o| o.end).fold(to, DateTime::max);
-    // A zone from the data: up to a day either side of UTC.
-    let offset = (data.len() as i32 * 1_237) % 86_399;
-    let Some(zone) = FixedOffset::east_opt(offset) else {
+    // A zone from the data: a fixed offset up to a day either side of UTC, or a real zone
+    // whose history skips midnights and whole days.
+    let pick = data.len();
+    let offset = (pick as i32 * 1_237) % 86_399;
+    let Some(fixed) = FixedOffset::east_opt(offset) else {
         return;
     };
-    for interval in [
-        Interval::Daily,
-        Interval::Weekly,
-        Interval::Monthly,
-        Interval::Annually,
-    ] {
-        let Some(end) = to.checked_add_signed(Duration::nanoseconds(1)) else {
-            continue;
-        };
-        let Ok(cut) = periods(interval, &zone, from, end) else {
-            continue;
-        };
-        let cut: Vec<Period> = cut.take(400).collect();
-        assert!(
-            cut.windows(2)
-                .all(|w| w[0].end == w[1].start && w[0].start < w[0].end)
-        );
-        if let Some(first) = cut.first() {
-            assert!(first.start <= from);
+    let real = [
+        chrono_tz::America::Santiago,
+        chrono_tz::Pacific::Apia,
+        chrono_tz::Africa::Monrovia,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::Asia::Kathmandu,
+    ];
+    let Some(end) = to.checked_add_signed(Duration::nanoseconds(1)) else {
+        return;
+    };
+    for interval in [Interval::Daily, Interval::Weekly, Interval::Monthly, Interval::Annually] {
+        cut_and_measure(&c, &outages, interval, &fixed, from, end);
+        if let Some(zone) = real.get(pick % real.len()) {
+            cut_and_measure(&c, &outages, interval, zone, from, end);
         }
-        measure(&c, &outages, &cut);
     }
+}
+
+/// At most 400 periods of `interval` in `zone` around the outages: they tile time from a
+/// start at or before `from`, none empty, and measure like any other periods.
+fn cut_and_measure<Tz: chrono::TimeZone>(
+    c: &Commitment,
+    outages: &[Outage],
+    interval: Interval,
+    zone: &Tz,
+    from: DateTime<Utc>,
+    end: DateTime<Utc>,
+) {
+    let Ok(cut) = periods(interval, zone, from, end) else {
+        return;
+    };
+    let cut: Vec<Period> = cut.take(400).collect();
+    assert!(cut.iter().all(|p| p.start < p.end), "{cut:?}");
+    assert!(cut.windows(2).all(|w| w[0].end == w[1].start), "{cut:?}");
+    if let Some(first) = cut.first() {
+        assert!(first.start <= from, "{first:?} {from}");
+    }
+    measure(c, outages, &cut);
 }
