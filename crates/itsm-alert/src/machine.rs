@@ -1,0 +1,644 @@
+//! `decide`, `evolve` and `next_deadline`.
+
+use chrono::{DateTime, Utc};
+use itsm_core::Actor;
+
+use crate::command::Command;
+use crate::error::Error;
+use crate::event::{Event, IgnoreReason};
+use crate::model::{Alert, AlertId, AlertStatus, CloseReason, FlapWindow, Signal, State};
+use crate::policy::{Acknowledgement, Policy};
+
+/// What `decide` needs besides the state and the command: the time, who acts, the policy.
+/// Nothing is read from the environment.
+///
+/// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The current time, from the host's clock (for a signal: when it arrived).
+    pub now: DateTime<Utc>,
+    /// Who issues the command (for signals and ticks, the system's account).
+    pub actor: &'a Actor,
+    /// The vendor's configuration.
+    pub policy: &'a Policy,
+}
+
+impl<'a> Context<'a> {
+    /// The context of one call.
+    pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
+        Context { now, actor, policy }
+    }
+}
+
+/// A status change the rules make, and what makes it: the table `docs/alert.md` draws,
+/// checked against [`decide`] by the tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    /// The status before (`None`: no alert yet).
+    pub from: Option<AlertStatus>,
+    /// What makes the change.
+    pub trigger: &'static str,
+    /// The status after.
+    pub to: AlertStatus,
+}
+
+const fn t(from: Option<AlertStatus>, trigger: &'static str, to: AlertStatus) -> Transition {
+    Transition { from, trigger, to }
+}
+
+use AlertStatus::{Closed, Flapping, Open, Reopened};
+
+/// Every status change, written once.
+pub const TRANSITIONS: &[Transition] = &[
+    t(None, "signal", Open),
+    t(Some(Open), "clear", Closed),
+    t(Some(Reopened), "clear", Closed),
+    t(Some(Open), "close", Closed),
+    t(Some(Reopened), "close", Closed),
+    t(Some(Flapping), "close", Closed),
+    t(Some(Open), "stale", Closed),
+    t(Some(Reopened), "stale", Closed),
+    t(Some(Flapping), "stale", Closed),
+    t(Some(Closed), "signal within the active interval", Reopened),
+    t(Some(Closed), "reopen", Reopened),
+    t(Some(Reopened), "flap count reaches the frequency", Flapping),
+    t(Some(Flapping), "quiet, last signal a clear", Closed),
+    t(Some(Flapping), "quiet, last signal not a clear", Reopened),
+];
+
+/// When the host should next send [`Command::Tick`]: the earliest instant at which a
+/// flapping alert has been quiet long enough, an active alert goes stale, or an incident
+/// falls due. `None` when nothing is pending. Time: one pass over the active alerts.
+///
+/// ```
+/// use itsm_alert::{Policy, State, next_deadline};
+///
+/// assert_eq!(next_deadline(&State::new(), &Policy::servicenow()), None);
+/// ```
+pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
+    state
+        .alerts
+        .values()
+        .filter(|a| a.status.is_active())
+        .flat_map(|a| due(a, policy))
+        .flatten()
+        .min()
+}
+
+/// The instants at which a tick would change `alert`.
+fn due(alert: &Alert, policy: &Policy) -> [Option<DateTime<Utc>>; 3] {
+    let quiet = match (alert.status, policy.flapping, alert.flap) {
+        (Flapping, Some(f), Some(w)) => w.last_update.checked_add_signed(f.quiet),
+        _ => None,
+    };
+    let stale = policy
+        .close_stale_after
+        .and_then(|d| alert.last_signal_at.checked_add_signed(d));
+    let incident = policy
+        .incident
+        .filter(|rule| !alert.incident_requested && alert.severity >= rule.min_severity)
+        .and_then(|rule| alert.active_since.checked_add_signed(rule.after));
+    [quiet, stale, incident]
+}
+
+/// Decides what a command does to the board: the events, or why it is refused.
+///
+/// Checks, in order: the policy ([`Policy::check`]); `tick` never fails (before the last
+/// event it returns no events); the clock (any other command earlier than the last event
+/// is refused); for operator commands the permission, then the alert and its status.
+///
+/// A signal, by ServiceNow's rules (Alerta's as the policy's options):
+/// 1. its key is the tool's message key, or made from its fields ([`Signal::message_key`]);
+/// 2. a flapping alert quiet for the policy's time stops flapping first;
+/// 3. for an active alert: a clear closes it (a flapping alert only records it); the same
+///    severity and description within the repeat window is a repeat; anything else updates
+///    it (and, under [`Acknowledgement::UndoneByEscalation`], a more severe one takes an
+///    acknowledgement back);
+/// 4. for a closed alert: a clear is ignored (and said so); another signal reopens it if it
+///    came within the active interval of the alert's last update (counting a flap, which
+///    may start flapping), else opens a new alert;
+/// 5. without an alert: a clear is ignored, another signal opens one;
+/// 6. then the incident rule: an alert of at least its severity, active for its time,
+///    asks for an incident once per active stretch.
+///
+/// # Errors
+/// Every variant of [`Error`]; each names what was wrong and what is allowed.
+pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    ctx.policy.check()?;
+    let now = ctx.now;
+    if let Command::Tick = command {
+        return Ok(tick(state, ctx));
+    }
+    if let Some(last) = state.last_at.filter(|last| now < *last) {
+        return Err(Error::ClockWentBackwards { last, now });
+    }
+    match command {
+        Command::Ingest { signal, new_alert } => ingest(state, signal, *new_alert, ctx),
+        Command::Acknowledge { alert } => {
+            let a = operator(state, command, *alert, ctx, &[Open, Reopened, Flapping])?;
+            if a.acknowledged {
+                return Ok(Vec::new());
+            }
+            Ok(vec![Event::Acknowledged {
+                alert: a.id,
+                by: ctx.actor.user,
+                at: now,
+            }])
+        }
+        Command::Close { alert } => {
+            let a = operator(state, command, *alert, ctx, &[Open, Reopened, Flapping])?;
+            Ok(vec![Event::Closed {
+                alert: a.id,
+                reason: CloseReason::Operator,
+                by: Some(ctx.actor.user),
+                at: now,
+            }])
+        }
+        Command::Reopen { alert } => {
+            let a = operator(state, command, *alert, ctx, &[Closed])?;
+            if let Some(&latest) = state.latest.get(&a.key).filter(|l| **l != a.id) {
+                return Err(Error::Superseded {
+                    alert: a.id,
+                    latest,
+                });
+            }
+            let reopened = Event::Reopened {
+                alert: a.id,
+                by: Some(ctx.actor.user),
+                severity: a.severity,
+                description: a.description.clone(),
+                ci: None,
+                flap: None,
+                at: now,
+            };
+            let mut after = a.clone();
+            apply_to(&mut after, &reopened);
+            let mut events = vec![reopened];
+            incident(&after, &mut events, ctx);
+            Ok(events)
+        }
+        Command::Tick => Ok(tick(state, ctx)),
+    }
+}
+
+/// The alert an operator command is about, after the permission and status checks.
+fn operator<'s>(
+    state: &'s State,
+    command: &Command,
+    id: AlertId,
+    ctx: &Context<'_>,
+    allowed: &[AlertStatus],
+) -> Result<&'s Alert, Error> {
+    let name = command.name();
+    ctx.policy
+        .permissions
+        .check(name, ctx.actor)
+        .map_err(|reason| Error::Denied {
+            command: name,
+            reason,
+        })?;
+    let alert = state
+        .alerts
+        .get(&id)
+        .ok_or(Error::UnknownAlert { alert: id })?;
+    if !allowed.contains(&alert.status) {
+        return Err(Error::NotAllowed {
+            command: name,
+            alert: id,
+            status: alert.status,
+            allowed: allowed.to_vec(),
+        });
+    }
+    Ok(alert)
+}
+
+fn ingest(
+    state: &State,
+    signal: &Signal,
+    new_alert: AlertId,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    use crate::model::Severity::Clear;
+    let now = ctx.now;
+    let policy = ctx.policy;
+    let key = signal.message_key();
+    if signal.message_key.is_empty()
+        && [
+            &signal.source,
+            &signal.kind,
+            &signal.node,
+            &signal.resource,
+            &signal.metric,
+        ]
+        .iter()
+        .all(|f| f.is_empty())
+    {
+        return Err(Error::EmptyKey);
+    }
+    let mut events = Vec::new();
+    let Some(existing) = state.latest.get(&key).and_then(|id| state.alerts.get(id)) else {
+        if signal.severity == Clear {
+            return Ok(vec![Event::Ignored {
+                key,
+                reason: IgnoreReason::NothingToClear,
+                at: now,
+            }]);
+        }
+        return open(state, signal, new_alert, key, ctx);
+    };
+    // A working copy, so that each step sees the steps before it.
+    let mut alert = existing.clone();
+    let id = alert.id;
+    let mut push = |alert: &mut Alert, event: Event| {
+        apply_to(alert, &event);
+        events.push(event);
+    };
+
+    if let (Flapping, Some(f), Some(w)) = (alert.status, policy.flapping, alert.flap) {
+        if now.signed_duration_since(w.last_update) >= f.quiet {
+            let status = if alert.severity == Clear { Closed } else { Reopened };
+            push(
+                &mut alert,
+                Event::FlappingEnded {
+                    alert: id,
+                    status,
+                    at: now,
+                },
+            );
+        }
+    }
+
+    if alert.status.is_active() {
+        if signal.severity == Clear && alert.status != Flapping {
+            push(
+                &mut alert,
+                Event::Closed {
+                    alert: id,
+                    reason: CloseReason::Cleared,
+                    by: None,
+                    at: now,
+                },
+            );
+        } else if signal.severity == alert.severity
+            && signal.description == alert.description
+            && now.signed_duration_since(alert.updated_at) < policy.repeat_window
+        {
+            push(
+                &mut alert,
+                Event::Repeated {
+                    alert: id,
+                    at: now,
+                },
+            );
+        } else {
+            let escalated = signal.severity > alert.severity;
+            push(
+                &mut alert,
+                Event::Updated {
+                    alert: id,
+                    severity: signal.severity,
+                    description: signal.description.clone(),
+                    ci: signal.ci.clone(),
+                    at: now,
+                },
+            );
+            if escalated
+                && alert.acknowledged
+                && policy.acknowledgement == Acknowledgement::UndoneByEscalation
+            {
+                push(
+                    &mut alert,
+                    Event::AcknowledgementUndone {
+                        alert: id,
+                        at: now,
+                    },
+                );
+            }
+        }
+    } else if signal.severity == Clear {
+        push(
+            &mut alert,
+            Event::Ignored {
+                key,
+                reason: IgnoreReason::NothingToClear,
+                at: now,
+            },
+        );
+    } else {
+        let within = match policy.active_interval {
+            None => true,
+            Some(interval) => now.signed_duration_since(alert.updated_at) <= interval,
+        };
+        if !within {
+            return open(state, signal, new_alert, key, ctx);
+        }
+        let flap = policy.flapping.map(|f| match alert.flap {
+            Some(w) if now.signed_duration_since(w.start) <= f.interval => FlapWindow {
+                start: w.start,
+                count: w.count.saturating_add(1),
+                last_update: now,
+            },
+            _ => FlapWindow {
+                start: now,
+                count: 1,
+                last_update: now,
+            },
+        });
+        push(
+            &mut alert,
+            Event::Reopened {
+                alert: id,
+                by: None,
+                severity: signal.severity,
+                description: signal.description.clone(),
+                ci: signal.ci.clone(),
+                flap,
+                at: now,
+            },
+        );
+        if let (Some(f), Some(w)) = (policy.flapping, flap) {
+            if w.count >= f.frequency {
+                push(
+                    &mut alert,
+                    Event::FlappingStarted {
+                        alert: id,
+                        count: w.count,
+                        at: now,
+                    },
+                );
+            }
+        }
+    }
+    incident(&alert, &mut events, ctx);
+    Ok(events)
+}
+
+/// A signal opens a new alert under `new_alert`.
+fn open(
+    state: &State,
+    signal: &Signal,
+    new_alert: AlertId,
+    key: crate::model::MessageKey,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    if state.alerts.contains_key(&new_alert) {
+        return Err(Error::AlertIdInUse { alert: new_alert });
+    }
+    let opened = Event::Opened {
+        alert: new_alert,
+        key: key.clone(),
+        severity: signal.severity,
+        description: signal.description.clone(),
+        ci: signal.ci.clone(),
+        at: ctx.now,
+    };
+    let mut alert = placeholder(new_alert, key, ctx.now);
+    apply_to(&mut alert, &opened);
+    let mut events = vec![opened];
+    incident(&alert, &mut events, ctx);
+    Ok(events)
+}
+
+/// Asks for an incident if `alert`, as the events so far leave it, falls under the rule.
+fn incident(alert: &Alert, events: &mut Vec<Event>, ctx: &Context<'_>) {
+    let Some(rule) = ctx.policy.incident else {
+        return;
+    };
+    if alert.status.is_active()
+        && !alert.incident_requested
+        && alert.severity >= rule.min_severity
+        && ctx.now.signed_duration_since(alert.active_since) >= rule.after
+    {
+        events.push(Event::IncidentRequested {
+            alert: alert.id,
+            severity: alert.severity,
+            at: ctx.now,
+        });
+    }
+}
+
+/// Flapping that went quiet ends, stale alerts close, incidents fall due.
+fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
+    let now = ctx.now;
+    let policy = ctx.policy;
+    if state.last_at.is_some_and(|last| now < last) {
+        return Vec::new();
+    }
+    let mut events = Vec::new();
+    for alert in state.alerts.values().filter(|a| a.status.is_active()) {
+        let [quiet, stale, _] = due(alert, policy);
+        let mut alert = alert.clone();
+        let mut mine = Vec::new();
+        if quiet.is_some_and(|q| q <= now) {
+            let status = if alert.severity == crate::model::Severity::Clear {
+                Closed
+            } else {
+                Reopened
+            };
+            let event = Event::FlappingEnded {
+                alert: alert.id,
+                status,
+                at: now,
+            };
+            apply_to(&mut alert, &event);
+            mine.push(event);
+        }
+        if alert.status.is_active() && stale.is_some_and(|s| s <= now) {
+            let event = Event::Closed {
+                alert: alert.id,
+                reason: CloseReason::Stale,
+                by: None,
+                at: now,
+            };
+            apply_to(&mut alert, &event);
+            mine.push(event);
+        }
+        incident(&alert, &mut mine, ctx);
+        events.extend(mine);
+    }
+    events
+}
+
+/// Folds one event into the board. Total: an event about an unknown alert (other than
+/// `opened`) changes only the board's last instant.
+///
+/// ```
+/// use itsm_alert::chrono::{TimeZone, Utc};
+/// use itsm_alert::{AlertId, Event, MessageKey, Severity, State, evolve};
+///
+/// let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+/// let opened = Event::Opened {
+///     alert: AlertId::from_u128(1),
+///     key: MessageKey("db-1 disk".into()),
+///     severity: Severity::Major,
+///     description: "disk 95% full".into(),
+///     ci: None,
+///     at,
+/// };
+/// let state = evolve(State::new(), &opened);
+/// assert_eq!(state.active().count(), 1);
+/// ```
+pub fn evolve(mut state: State, event: &Event) -> State {
+    apply(&mut state, event);
+    state
+}
+
+pub(crate) fn apply(state: &mut State, event: &Event) {
+    state.last_at = Some(state.last_at.map_or(event.at(), |l| l.max(event.at())));
+    match event {
+        Event::Opened { alert, key, .. } => {
+            if let Some(mut new) = new(event) {
+                apply_to(&mut new, event);
+                state.latest.insert(key.clone(), *alert);
+                state.alerts.insert(*alert, new);
+            }
+        }
+        Event::Ignored { .. } => {}
+        _ => {
+            if let Some(a) = event.alert().and_then(|id| state.alerts.get_mut(&id)) {
+                apply_to(a, event);
+            }
+        }
+    }
+}
+
+/// The alert an `opened` event starts (before the event itself is applied to it).
+fn new(event: &Event) -> Option<Alert> {
+    match event {
+        Event::Opened { alert, key, at, .. } => Some(placeholder(*alert, key.clone(), *at)),
+        _ => None,
+    }
+}
+
+fn placeholder(id: AlertId, key: crate::model::MessageKey, at: DateTime<Utc>) -> Alert {
+    Alert {
+        id,
+        key,
+        status: Open,
+        severity: crate::model::Severity::Info,
+        acknowledged: false,
+        description: String::new(),
+        ci: None,
+        opened_at: at,
+        updated_at: at,
+        last_signal_at: at,
+        signals: 0,
+        repeats: 0,
+        reopens: 0,
+        active_since: at,
+        closed: None,
+        flap: None,
+        incident_requested: false,
+    }
+}
+
+/// One event's effect on its alert.
+fn apply_to(alert: &mut Alert, event: &Event) {
+    let flapping_signal = |alert: &mut Alert, at: DateTime<Utc>| {
+        if alert.status == Flapping {
+            if let Some(w) = alert.flap.as_mut() {
+                w.last_update = at;
+            }
+        }
+    };
+    match event {
+        Event::Opened {
+            severity,
+            description,
+            ci,
+            at,
+            ..
+        } => {
+            alert.status = Open;
+            alert.severity = *severity;
+            alert.description.clone_from(description);
+            alert.ci.clone_from(ci);
+            alert.signals = 1;
+            alert.opened_at = *at;
+            alert.updated_at = *at;
+            alert.last_signal_at = *at;
+            alert.active_since = *at;
+        }
+        Event::Updated {
+            severity,
+            description,
+            ci,
+            at,
+            ..
+        } => {
+            alert.severity = *severity;
+            alert.description.clone_from(description);
+            if ci.is_some() {
+                alert.ci.clone_from(ci);
+            }
+            alert.signals = alert.signals.saturating_add(1);
+            alert.updated_at = *at;
+            alert.last_signal_at = *at;
+            flapping_signal(alert, *at);
+        }
+        Event::Repeated { at, .. } => {
+            alert.signals = alert.signals.saturating_add(1);
+            alert.repeats = alert.repeats.saturating_add(1);
+            alert.last_signal_at = *at;
+            flapping_signal(alert, *at);
+        }
+        Event::Reopened {
+            by,
+            severity,
+            description,
+            ci,
+            flap,
+            at,
+            ..
+        } => {
+            alert.status = Reopened;
+            alert.closed = None;
+            alert.reopens = alert.reopens.saturating_add(1);
+            alert.active_since = *at;
+            alert.updated_at = *at;
+            alert.incident_requested = false;
+            alert.acknowledged = false;
+            alert.severity = *severity;
+            alert.description.clone_from(description);
+            if by.is_none() {
+                if ci.is_some() {
+                    alert.ci.clone_from(ci);
+                }
+                alert.signals = alert.signals.saturating_add(1);
+                alert.last_signal_at = *at;
+            }
+            if flap.is_some() {
+                alert.flap = *flap;
+            }
+        }
+        Event::Closed { reason, at, .. } => {
+            alert.status = Closed;
+            alert.closed = Some((*at, *reason));
+            alert.updated_at = *at;
+            alert.acknowledged = false;
+        }
+        Event::FlappingStarted { at, .. } => {
+            alert.status = Flapping;
+            alert.updated_at = *at;
+            if let Some(w) = alert.flap.as_mut() {
+                w.last_update = *at;
+            }
+        }
+        Event::FlappingEnded { status, at, .. } => {
+            alert.status = *status;
+            alert.updated_at = *at;
+            if *status == Closed {
+                alert.closed = Some((*at, CloseReason::Cleared));
+                alert.acknowledged = false;
+            }
+        }
+        Event::Acknowledged { at, .. } => {
+            alert.acknowledged = true;
+            alert.updated_at = *at;
+        }
+        Event::AcknowledgementUndone { .. } => alert.acknowledged = false,
+        Event::IncidentRequested { .. } => alert.incident_requested = true,
+        Event::Ignored { .. } => {}
+    }
+}
