@@ -119,7 +119,12 @@ pub fn availability(data: &[u8]) {
     let Some(end) = to.checked_add_signed(Duration::nanoseconds(1)) else {
         return;
     };
-    for interval in [Interval::Daily, Interval::Weekly, Interval::Monthly, Interval::Annually] {
+    for interval in [
+        Interval::Daily,
+        Interval::Weekly,
+        Interval::Monthly,
+        Interval::Annually,
+    ] {
         cut_and_measure(&c, &outages, interval, &fixed, from, end);
         if let Some(zone) = real.get(pick % real.len()) {
             cut_and_measure(&c, &outages, interval, zone, from, end);

@@ -257,7 +257,11 @@ fn ingest(
 
     if let (Flapping, Some(f), Some(w)) = (alert.status, policy.flapping, alert.flap) {
         if now.signed_duration_since(w.last_update) >= f.quiet {
-            let status = if alert.severity == Clear { Closed } else { Reopened };
+            let status = if alert.severity == Clear {
+                Closed
+            } else {
+                Reopened
+            };
             push(
                 &mut alert,
                 Event::FlappingEnded {
@@ -284,13 +288,7 @@ fn ingest(
             && signal.description == alert.description
             && now.signed_duration_since(alert.updated_at) < policy.repeat_window
         {
-            push(
-                &mut alert,
-                Event::Repeated {
-                    alert: id,
-                    at: now,
-                },
-            );
+            push(&mut alert, Event::Repeated { alert: id, at: now });
         } else {
             let escalated = signal.severity > alert.severity;
             push(
@@ -309,10 +307,7 @@ fn ingest(
             {
                 push(
                     &mut alert,
-                    Event::AcknowledgementUndone {
-                        alert: id,
-                        at: now,
-                    },
+                    Event::AcknowledgementUndone { alert: id, at: now },
                 );
             }
         }
@@ -617,6 +612,11 @@ fn apply_to(alert: &mut Alert, event: &Event) {
             alert.closed = Some((*at, *reason));
             alert.updated_at = *at;
             alert.acknowledged = false;
+            if *reason == CloseReason::Cleared {
+                // The clear is a signal the alert took.
+                alert.signals = alert.signals.saturating_add(1);
+                alert.last_signal_at = *at;
+            }
         }
         Event::FlappingStarted { at, .. } => {
             alert.status = Flapping;

@@ -158,19 +158,29 @@ impl Policy {
     /// [`Error::InvalidPolicy`] names the first bad field.
     pub fn check(&self) -> Result<(), Error> {
         let negative = |d: Duration| d < Duration::zero();
-        let bad = |field: &'static str, allowed: &'static str| Error::InvalidPolicy { field, allowed };
+        let bad =
+            |field: &'static str, allowed: &'static str| Error::InvalidPolicy { field, allowed };
         if self.active_interval.is_some_and(negative) {
-            return Err(bad("active_interval", "a duration of zero or more, or none"));
+            return Err(bad(
+                "active_interval",
+                "a duration of zero or more, or none",
+            ));
         }
         if negative(self.repeat_window) {
             return Err(bad("repeat_window", "a duration of zero or more"));
         }
-        if self.close_stale_after.is_some_and(|d| d <= Duration::zero()) {
+        if self
+            .close_stale_after
+            .is_some_and(|d| d <= Duration::zero())
+        {
             return Err(bad("close_stale_after", "a positive duration, or none"));
         }
         if let Some(f) = &self.flapping {
             if negative(f.interval) || negative(f.quiet) {
-                return Err(bad("flapping", "an interval and a quiet time of zero or more"));
+                return Err(bad(
+                    "flapping",
+                    "an interval and a quiet time of zero or more",
+                ));
             }
             if f.frequency == 0 {
                 return Err(bad("flapping.frequency", "at least 1"));
@@ -181,7 +191,10 @@ impl Policy {
                 return Err(bad("incident.after", "a duration of zero or more"));
             }
             if rule.min_severity == Severity::Clear {
-                return Err(bad("incident.min_severity", "info or above (a clear closes)"));
+                return Err(bad(
+                    "incident.min_severity",
+                    "info or above (a clear closes)",
+                ));
             }
         }
         Ok(())
@@ -192,5 +205,7 @@ fn permissions(roles: &[&str]) -> Permissions {
     let roles: Vec<Role> = roles.iter().filter_map(|r| Role::new(*r).ok()).collect();
     ["acknowledge", "close", "reopen"]
         .into_iter()
-        .fold(Permissions::new(), |p, action| p.allow(action, roles.clone()))
+        .fold(Permissions::new(), |p, action| {
+            p.allow(action, roles.clone())
+        })
 }
