@@ -11,7 +11,6 @@ use crate::model::{AlertId, Signal};
     serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
 pub enum Command {
     /// A signal from a monitoring tool, arriving at the context's `now`. `new_alert` is the
     /// id to give the alert if the signal opens one (unused otherwise, so the host may

@@ -11,6 +11,7 @@ use crate::model::{AlertId, AlertStatus, CloseReason, FlapWindow, MessageKey, Se
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum IgnoreReason {
     /// A clear for a key without an active alert: nothing to close.
     NothingToClear,
@@ -21,7 +22,6 @@ pub enum IgnoreReason {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
 pub enum Event {
     /// A signal opened a new alert.
     Opened {

@@ -90,7 +90,7 @@ mod policy;
 pub use command::Command;
 pub use error::Error;
 pub use event::{Event, IgnoreReason};
-pub use machine::{Context, TRANSITIONS, Transition, decide, evolve, next_deadline};
+pub use machine::{Context, TRANSITIONS, Transition, decide, evolve, mermaid, next_deadline};
 pub use model::{
     Alert, AlertId, AlertStatus, CloseReason, FlapWindow, MessageKey, Severity, Signal, State,
 };

@@ -67,6 +67,30 @@ pub const TRANSITIONS: &[Transition] = &[
     t(Some(Flapping), "quiet, last signal not a clear", Reopened),
 ];
 
+/// [`TRANSITIONS`] as a Mermaid state diagram (what `docs/alert.md` shows), one arrow per
+/// pair of statuses with its triggers joined by ` / `.
+///
+/// ```
+/// let diagram = itsm_alert::mermaid();
+/// assert!(diagram.starts_with("stateDiagram-v2\n    [*] --> open : signal\n"));
+/// ```
+pub fn mermaid() -> String {
+    let mut arrows: Vec<(String, String, Vec<&str>)> = Vec::new();
+    for t in TRANSITIONS {
+        let from = t.from.map_or("[*]".to_owned(), |s| s.name().to_owned());
+        let to = t.to.name().to_owned();
+        match arrows.iter_mut().find(|(f, d, _)| *f == from && *d == to) {
+            Some((_, _, triggers)) => triggers.push(t.trigger),
+            None => arrows.push((from, to, vec![t.trigger])),
+        }
+    }
+    let mut out = String::from("stateDiagram-v2\n");
+    for (from, to, triggers) in arrows {
+        out.push_str(&format!("    {from} --> {to} : {}\n", triggers.join(" / ")));
+    }
+    out
+}
+
 /// When the host should next send [`Command::Tick`]: the earliest instant at which a
 /// flapping alert has been quiet long enough, an active alert goes stale, or an incident
 /// falls due. `None` when nothing is pending. Time: one pass over the active alerts.

@@ -91,7 +91,6 @@ pub fn names(events: &[Event]) -> Vec<&'static str> {
             Event::AcknowledgementUndone { .. } => "acknowledgement_undone",
             Event::IncidentRequested { .. } => "incident_requested",
             Event::Ignored { .. } => "ignored",
-            _ => "other",
         })
         .collect()
 }
