@@ -6,7 +6,9 @@ use itsm_core::Actor;
 use crate::command::Command;
 use crate::error::Error;
 use crate::event::{Event, IgnoreReason};
-use crate::model::{Alert, AlertId, AlertStatus, CloseReason, FlapWindow, Signal, State};
+use crate::model::{
+    Alert, AlertId, AlertStatus, CloseReason, Core, FlapWindow, MessageKey, Signal, State,
+};
 use crate::policy::{Acknowledgement, Policy};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the policy.
@@ -196,8 +198,8 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 flap: None,
                 at: now,
             };
-            let mut after = a.clone();
-            apply_to(&mut after, &reopened);
+            let mut after = a.core();
+            apply_core(&mut after, &reopened);
             let mut events = vec![reopened];
             incident(&after, &mut events, ctx);
             Ok(events)
@@ -246,7 +248,15 @@ fn ingest(
     use crate::model::Severity::Clear;
     let now = ctx.now;
     let policy = ctx.policy;
-    let key = signal.message_key();
+    // The tool's key is looked up as it is; a key made from the fields is built once.
+    let made;
+    let key: &str = if signal.message_key.is_empty() {
+        made = signal.message_key();
+        made.as_str()
+    } else {
+        &signal.message_key
+    };
+    let owned = || MessageKey(key.to_owned());
     if signal.message_key.is_empty()
         && [
             &signal.source,
@@ -261,21 +271,22 @@ fn ingest(
         return Err(Error::EmptyKey);
     }
     let mut events = Vec::new();
-    let Some(existing) = state.latest.get(&key).and_then(|id| state.alerts.get(id)) else {
+    let Some(existing) = state.latest.get(key).and_then(|id| state.alerts.get(id)) else {
         if signal.severity == Clear {
             return Ok(vec![Event::Ignored {
-                key,
+                key: owned(),
                 reason: IgnoreReason::NothingToClear,
                 at: now,
             }]);
         }
-        return open(state, signal, new_alert, key, ctx);
+        return open(state, signal, new_alert, owned(), ctx);
     };
-    // A working copy, so that each step sees the steps before it.
-    let mut alert = existing.clone();
+    // A working copy of the plain values, so that each step sees the steps before it (the
+    // strings are read from the alert itself: no step before the signal's own changes them).
+    let mut alert = existing.core();
     let id = alert.id;
-    let mut push = |alert: &mut Alert, event: Event| {
-        apply_to(alert, &event);
+    let mut push = |alert: &mut Core, event: Event| {
+        apply_core(alert, &event);
         events.push(event);
     };
 
@@ -309,7 +320,7 @@ fn ingest(
                 },
             );
         } else if signal.severity == alert.severity
-            && signal.description == alert.description
+            && signal.description == existing.description
             && now.signed_duration_since(alert.updated_at) < policy.repeat_window
         {
             push(&mut alert, Event::Repeated { alert: id, at: now });
@@ -339,7 +350,7 @@ fn ingest(
         push(
             &mut alert,
             Event::Ignored {
-                key,
+                key: owned(),
                 reason: IgnoreReason::NothingToClear,
                 at: now,
             },
@@ -350,7 +361,7 @@ fn ingest(
             Some(interval) => now.signed_duration_since(alert.updated_at) <= interval,
         };
         if !within {
-            return open(state, signal, new_alert, key, ctx);
+            return open(state, signal, new_alert, owned(), ctx);
         }
         let flap = policy.flapping.map(|f| match alert.flap {
             Some(w) if now.signed_duration_since(w.start) <= f.interval => FlapWindow {
@@ -398,7 +409,7 @@ fn open(
     state: &State,
     signal: &Signal,
     new_alert: AlertId,
-    key: crate::model::MessageKey,
+    key: MessageKey,
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, Error> {
     if state.alerts.contains_key(&new_alert) {
@@ -406,21 +417,21 @@ fn open(
     }
     let opened = Event::Opened {
         alert: new_alert,
-        key: key.clone(),
+        key,
         severity: signal.severity,
         description: signal.description.clone(),
         ci: signal.ci.clone(),
         at: ctx.now,
     };
-    let mut alert = placeholder(new_alert, key, ctx.now);
-    apply_to(&mut alert, &opened);
+    let mut alert = Core::new(new_alert, ctx.now);
+    apply_core(&mut alert, &opened);
     let mut events = vec![opened];
     incident(&alert, &mut events, ctx);
     Ok(events)
 }
 
 /// Asks for an incident if `alert`, as the events so far leave it, falls under the rule.
-fn incident(alert: &Alert, events: &mut Vec<Event>, ctx: &Context<'_>) {
+fn incident(alert: &Core, events: &mut Vec<Event>, ctx: &Context<'_>) {
     let Some(rule) = ctx.policy.incident else {
         return;
     };
@@ -445,9 +456,9 @@ fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
         return Vec::new();
     }
     let mut events = Vec::new();
-    for alert in state.alerts.values().filter(|a| a.status.is_active()) {
+    for alert in state.active() {
         let [quiet, stale, _] = due(alert, policy);
-        let mut alert = alert.clone();
+        let mut alert = alert.core();
         let mut mine = Vec::new();
         if quiet.is_some_and(|q| q <= now) {
             let status = if alert.severity == crate::model::Severity::Clear {
@@ -460,7 +471,7 @@ fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
                 status,
                 at: now,
             };
-            apply_to(&mut alert, &event);
+            apply_core(&mut alert, &event);
             mine.push(event);
         }
         if alert.status.is_active() && stale.is_some_and(|s| s <= now) {
@@ -470,7 +481,7 @@ fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
                 by: None,
                 at: now,
             };
-            apply_to(&mut alert, &event);
+            apply_core(&mut alert, &event);
             mine.push(event);
         }
         incident(&alert, &mut mine, ctx);
@@ -506,12 +517,11 @@ pub fn evolve(mut state: State, event: &Event) -> State {
 pub(crate) fn apply(state: &mut State, event: &Event) {
     state.last_at = Some(state.last_at.map_or(event.at(), |l| l.max(event.at())));
     match event {
-        Event::Opened { alert, key, .. } => {
-            if let Some(mut new) = new(event) {
-                apply_to(&mut new, event);
-                state.latest.insert(key.clone(), *alert);
-                state.alerts.insert(*alert, new);
-            }
+        Event::Opened { alert, key, at, .. } => {
+            let mut new = Alert::new(Core::new(*alert, *at), key.clone());
+            apply_to(&mut new, event);
+            state.latest.insert(key.clone(), *alert);
+            state.alerts.insert(*alert, new);
         }
         Event::Ignored { .. } => {}
         _ => {
@@ -522,39 +532,45 @@ pub(crate) fn apply(state: &mut State, event: &Event) {
     }
 }
 
-/// The alert an `opened` event starts (before the event itself is applied to it).
-fn new(event: &Event) -> Option<Alert> {
-    match event {
-        Event::Opened { alert, key, at, .. } => Some(placeholder(*alert, key.clone(), *at)),
-        _ => None,
-    }
-}
-
-fn placeholder(id: AlertId, key: crate::model::MessageKey, at: DateTime<Utc>) -> Alert {
-    Alert {
-        id,
-        key,
-        status: Open,
-        severity: crate::model::Severity::Info,
-        acknowledged: false,
-        description: String::new(),
-        ci: None,
-        opened_at: at,
-        updated_at: at,
-        last_signal_at: at,
-        signals: 0,
-        repeats: 0,
-        reopens: 0,
-        active_since: at,
-        closed: None,
-        flap: None,
-        incident_requested: false,
-    }
-}
-
-/// One event's effect on its alert.
+/// One event's effect on its alert: the plain values ([`apply_core`]), then the strings.
 fn apply_to(alert: &mut Alert, event: &Event) {
-    let flapping_signal = |alert: &mut Alert, at: DateTime<Utc>| {
+    let mut core = alert.core();
+    apply_core(&mut core, event);
+    alert.set_core(core);
+    match event {
+        Event::Opened {
+            description, ci, ..
+        } => {
+            alert.description.clone_from(description);
+            alert.ci.clone_from(ci);
+        }
+        Event::Updated {
+            description, ci, ..
+        } => {
+            alert.description.clone_from(description);
+            if ci.is_some() {
+                alert.ci.clone_from(ci);
+            }
+        }
+        Event::Reopened {
+            by,
+            description,
+            ci,
+            ..
+        } => {
+            alert.description.clone_from(description);
+            if by.is_none() && ci.is_some() {
+                alert.ci.clone_from(ci);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One event's effect on an alert's plain values: the one place the rules of `evolve` live
+/// (`decide` applies it to copies, to see each step's result).
+fn apply_core(alert: &mut Core, event: &Event) {
+    let flapping_signal = |alert: &mut Core, at: DateTime<Utc>| {
         if alert.status == Flapping {
             if let Some(w) = alert.flap.as_mut() {
                 w.last_update = at;
@@ -562,35 +578,17 @@ fn apply_to(alert: &mut Alert, event: &Event) {
         }
     };
     match event {
-        Event::Opened {
-            severity,
-            description,
-            ci,
-            at,
-            ..
-        } => {
+        Event::Opened { severity, at, .. } => {
             alert.status = Open;
             alert.severity = *severity;
-            alert.description.clone_from(description);
-            alert.ci.clone_from(ci);
             alert.signals = 1;
             alert.opened_at = *at;
             alert.updated_at = *at;
             alert.last_signal_at = *at;
             alert.active_since = *at;
         }
-        Event::Updated {
-            severity,
-            description,
-            ci,
-            at,
-            ..
-        } => {
+        Event::Updated { severity, at, .. } => {
             alert.severity = *severity;
-            alert.description.clone_from(description);
-            if ci.is_some() {
-                alert.ci.clone_from(ci);
-            }
             alert.signals = alert.signals.saturating_add(1);
             alert.updated_at = *at;
             alert.last_signal_at = *at;
@@ -605,8 +603,6 @@ fn apply_to(alert: &mut Alert, event: &Event) {
         Event::Reopened {
             by,
             severity,
-            description,
-            ci,
             flap,
             at,
             ..
@@ -619,11 +615,7 @@ fn apply_to(alert: &mut Alert, event: &Event) {
             alert.incident_requested = false;
             alert.acknowledged = false;
             alert.severity = *severity;
-            alert.description.clone_from(description);
             if by.is_none() {
-                if ci.is_some() {
-                    alert.ci.clone_from(ci);
-                }
                 alert.signals = alert.signals.saturating_add(1);
                 alert.last_signal_at = *at;
             }

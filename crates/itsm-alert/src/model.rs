@@ -1,6 +1,10 @@
 //! Signals, message keys, alerts and the board that holds them.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+/// std's SipHash with its fixed keys: deterministic, unlike `RandomState`.
+pub(crate) type FixedHasher = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 use chrono::{DateTime, Utc};
 
@@ -190,6 +194,12 @@ impl Signal {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct MessageKey(pub String);
 
+impl std::borrow::Borrow<str> for MessageKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl MessageKey {
     /// The key's text.
     pub fn as_str(&self) -> &str {
@@ -294,7 +304,109 @@ pub struct Alert {
     pub(crate) incident_requested: bool,
 }
 
+/// An alert's fields that are plain values: what `decide` works on, copied rather than
+/// cloned (the alert's strings stay where they are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Core {
+    pub(crate) id: AlertId,
+    pub(crate) status: AlertStatus,
+    pub(crate) severity: Severity,
+    pub(crate) acknowledged: bool,
+    pub(crate) opened_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+    pub(crate) last_signal_at: DateTime<Utc>,
+    pub(crate) signals: u64,
+    pub(crate) repeats: u64,
+    pub(crate) reopens: u32,
+    pub(crate) active_since: DateTime<Utc>,
+    pub(crate) closed: Option<(DateTime<Utc>, CloseReason)>,
+    pub(crate) flap: Option<FlapWindow>,
+    pub(crate) incident_requested: bool,
+}
+
+impl Core {
+    /// A new alert's values before its `opened` event is applied.
+    pub(crate) fn new(id: AlertId, at: DateTime<Utc>) -> Self {
+        Core {
+            id,
+            status: AlertStatus::Open,
+            severity: Severity::Info,
+            acknowledged: false,
+            opened_at: at,
+            updated_at: at,
+            last_signal_at: at,
+            signals: 0,
+            repeats: 0,
+            reopens: 0,
+            active_since: at,
+            closed: None,
+            flap: None,
+            incident_requested: false,
+        }
+    }
+}
+
 impl Alert {
+    /// A new alert before its `opened` event is applied.
+    pub(crate) fn new(core: Core, key: MessageKey) -> Self {
+        let mut alert = Alert {
+            id: core.id,
+            key,
+            status: core.status,
+            severity: core.severity,
+            acknowledged: false,
+            description: String::new(),
+            ci: None,
+            opened_at: core.opened_at,
+            updated_at: core.updated_at,
+            last_signal_at: core.last_signal_at,
+            signals: 0,
+            repeats: 0,
+            reopens: 0,
+            active_since: core.active_since,
+            closed: None,
+            flap: None,
+            incident_requested: false,
+        };
+        alert.set_core(core);
+        alert
+    }
+
+    pub(crate) fn core(&self) -> Core {
+        Core {
+            id: self.id,
+            status: self.status,
+            severity: self.severity,
+            acknowledged: self.acknowledged,
+            opened_at: self.opened_at,
+            updated_at: self.updated_at,
+            last_signal_at: self.last_signal_at,
+            signals: self.signals,
+            repeats: self.repeats,
+            reopens: self.reopens,
+            active_since: self.active_since,
+            closed: self.closed,
+            flap: self.flap,
+            incident_requested: self.incident_requested,
+        }
+    }
+
+    pub(crate) fn set_core(&mut self, c: Core) {
+        self.status = c.status;
+        self.severity = c.severity;
+        self.acknowledged = c.acknowledged;
+        self.opened_at = c.opened_at;
+        self.updated_at = c.updated_at;
+        self.last_signal_at = c.last_signal_at;
+        self.signals = c.signals;
+        self.repeats = c.repeats;
+        self.reopens = c.reopens;
+        self.active_since = c.active_since;
+        self.closed = c.closed;
+        self.flap = c.flap;
+        self.incident_requested = c.incident_requested;
+    }
+
     /// Its id.
     pub fn id(&self) -> AlertId {
         self.id
@@ -372,9 +484,11 @@ impl Alert {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct State {
-    pub(crate) alerts: BTreeMap<AlertId, Alert>,
-    /// The latest alert of each key.
-    pub(crate) latest: BTreeMap<MessageKey, AlertId>,
+    /// Every alert, by id (hashed: looked up for every signal and event).
+    pub(crate) alerts: HashMap<AlertId, Alert, FixedHasher>,
+    /// The latest alert of each key: looked up once per signal, so a hash map, with a fixed
+    /// hasher (no random seed: the same events give the same board, and the same JSON).
+    pub(crate) latest: HashMap<MessageKey, AlertId, FixedHasher>,
     pub(crate) last_at: Option<DateTime<Utc>>,
 }
 
@@ -396,12 +510,14 @@ impl State {
 
     /// Every alert, by id.
     pub fn alerts(&self) -> impl Iterator<Item = &Alert> {
-        self.alerts.values()
+        let mut all: Vec<&Alert> = self.alerts.values().collect();
+        all.sort_unstable_by_key(|a| a.id);
+        all.into_iter()
     }
 
     /// The alerts that are not closed, by id.
     pub fn active(&self) -> impl Iterator<Item = &Alert> {
-        self.alerts.values().filter(|a| a.status.is_active())
+        self.alerts().filter(|a| a.status.is_active())
     }
 
     /// When the last event happened.
