@@ -459,6 +459,84 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-alert
+    {
+        use itsm_alert::{
+            Actor, AlertId, Command, Context, Policy, Severity, Signal, State, UserId, decide,
+        };
+        let system = Actor::new(UserId::from_u128(0), []);
+        let policy = Policy::servicenow();
+        let ingest = |state: &State, hour: u32, signal: Signal, id: u128| {
+            decide(
+                state,
+                &Command::ingest(signal, AlertId::from_u128(id)),
+                &Context::new(t(hour), &system, &policy),
+            )
+        };
+        row(
+            "`itsm_alert::decide`",
+            "a signal with no message key and every field it is made of empty",
+            err(ingest(
+                &State::new(),
+                9,
+                Signal::new("", "", Severity::Major),
+                1,
+            )),
+        );
+        let mut state = State::new();
+        state.apply(&ingest(&state, 9, Signal::new("nagios", "db-1", Severity::Major), 1).unwrap());
+        row(
+            "`itsm_alert::decide`",
+            "a signal an hour before the board's last event",
+            err(ingest(
+                &state,
+                8,
+                Signal::new("nagios", "db-2", Severity::Major),
+                2,
+            )),
+        );
+        row(
+            "`itsm_alert::decide`",
+            "a new signal given the id of an existing alert",
+            err(ingest(
+                &state,
+                10,
+                Signal::new("nagios", "db-2", Severity::Major),
+                1,
+            )),
+        );
+        row(
+            "`itsm_alert::decide`",
+            "`close` by an actor without an operator role",
+            err(decide(
+                &state,
+                &Command::Close {
+                    alert: AlertId::from_u128(1),
+                },
+                &Context::new(t(10), &system, &policy),
+            )),
+        );
+        let mut bad = Policy::servicenow();
+        bad.repeat_window = -Duration::hours(1);
+        row(
+            "`itsm_alert::decide`",
+            "a policy whose repeat window is minus an hour",
+            err(decide(
+                &state,
+                &Command::ingest(
+                    Signal::new("nagios", "db-2", Severity::Major),
+                    AlertId::from_u128(2),
+                ),
+                &Context::new(t(10), &system, &bad),
+            )),
+        );
+        row(
+            "`itsm_alert::Signal` (JSON)",
+            "`{\"source\": \"nagios\", \"severity\": \"fatal\"}`",
+            json_err::<Signal>(json!({"source": "nagios", "severity": "fatal"})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};
