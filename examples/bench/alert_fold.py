@@ -49,6 +49,8 @@ def run(signals, log=None):
         if alert[0] == "flapping" and at - alert[6] >= QUIET:
             alert[0] = "closed" if alert[1] == CLEAR else "reopened"
             alert[3] = at
+            alert[4] = None  # the flap window starts afresh
+            alert[5] = 0
             if record:
                 record(("flapping_ended", key, at, alert[0]))
         status = alert[0]

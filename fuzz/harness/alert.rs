@@ -17,8 +17,9 @@
 //!   source and node in bit 6; for an operator command: which alert).
 //!
 //! Nothing may panic; a refused command leaves the board as it was; a key has at most one
-//! active alert, its latest; folding every event from scratch gives the same board; a tick
-//! before `next_deadline` does nothing.
+//! active alert, its latest; folding every event from scratch gives the same board;
+//! `next_deadline` is never before the last event, a tick before it does nothing and one at
+//! it does something.
 
 use chrono::{Duration, TimeZone, Utc};
 use itsm_alert::{
@@ -127,10 +128,17 @@ pub fn commands(data: &[u8]) {
             assert_eq!(state.latest(a.key()).map(|l| l.id()), Some(a.id()));
         }
         if let (Some(due), Some(last)) = (next_deadline(&state, &policy), state.last_at()) {
+            assert!(
+                due >= last,
+                "a deadline before the last event: {due} < {last}"
+            );
             if due > last {
                 let early = Context::new(due - Duration::nanoseconds(1), &system, &policy);
                 assert!(decide(&state, &Command::Tick, &early).is_ok_and(|e| e.is_empty()));
             }
+            // A tick at the deadline always does something (a host ticking there moves on).
+            let at = Context::new(due, &system, &policy);
+            assert!(decide(&state, &Command::Tick, &at).is_ok_and(|e| !e.is_empty()));
         }
     }
     let replayed = events.iter().fold(State::new(), evolve);

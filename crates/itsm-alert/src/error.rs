@@ -43,7 +43,9 @@ pub enum Error {
         allowed: Vec<AlertStatus>,
     },
     /// Only the latest alert of a key can be reopened.
-    #[error("cannot reopen alert {alert}: alert {latest} took over its key since; reopen that one")]
+    #[error(
+        "cannot reopen alert {alert}: alert {latest} took over its key since; act on that one (reopen it if it is closed)"
+    )]
     Superseded {
         /// The alert given.
         alert: AlertId,

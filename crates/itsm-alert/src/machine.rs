@@ -1,13 +1,13 @@
 //! `decide`, `evolve` and `next_deadline`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use itsm_core::Actor;
 
 use crate::command::Command;
 use crate::error::Error;
 use crate::event::{Event, IgnoreReason};
 use crate::model::{
-    Alert, AlertId, AlertStatus, CloseReason, Core, FlapWindow, MessageKey, Signal, State,
+    Alert, AlertId, AlertStatus, CloseReason, Core, FlapWindow, MessageKey, Severity, Signal, State,
 };
 use crate::policy::{Acknowledgement, Policy};
 
@@ -103,28 +103,48 @@ pub fn mermaid() -> String {
 /// assert_eq!(next_deadline(&State::new(), &Policy::servicenow()), None);
 /// ```
 pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
-    state
+    let due = state
         .alerts
         .values()
         .filter(|a| a.status.is_active())
-        .flat_map(|a| due(a, policy))
+        .flat_map(|a| due(&a.core(), policy))
         .flatten()
-        .min()
+        .min()?;
+    // Never before the last event: a tick there would do nothing, and a host that ticks at
+    // the deadline would wait forever.
+    Some(state.last_at.map_or(due, |last| due.max(last)))
 }
 
-/// The instants at which a tick would change `alert`.
-fn due(alert: &Alert, policy: &Policy) -> [Option<DateTime<Utc>>; 3] {
-    let quiet = match (alert.status, policy.flapping, alert.flap) {
-        (Flapping, Some(f), Some(w)) => w.last_update.checked_add_signed(f.quiet),
+/// How long a flapping alert must be quiet (none under a policy without flapping: an alert
+/// left flapping by a policy change stops at the next signal or tick).
+fn quiet(policy: &Policy) -> Duration {
+    policy.flapping.map_or(Duration::zero(), |f| f.quiet)
+}
+
+/// The instants at which a tick would change `alert`: quiet flapping, staleness (counted
+/// from its last signal or its reopening, whichever is later), an incident.
+fn due(alert: &Core, policy: &Policy) -> [Option<DateTime<Utc>>; 3] {
+    let quiet = match (alert.status, alert.flap) {
+        (Flapping, Some(w)) => w.last_update.checked_add_signed(quiet(policy)),
         _ => None,
     };
-    let stale = policy
-        .close_stale_after
-        .and_then(|d| alert.last_signal_at.checked_add_signed(d));
+    let stale = policy.close_stale_after.and_then(|d| {
+        alert
+            .last_signal_at
+            .max(alert.active_since)
+            .checked_add_signed(d)
+    });
     let incident = policy
         .incident
-        .filter(|rule| !alert.incident_requested && alert.severity >= rule.min_severity)
-        .and_then(|rule| alert.active_since.checked_add_signed(rule.after));
+        .filter(|_| !alert.incident_requested)
+        .and_then(|rule| {
+            let since = alert
+                .at_least_since
+                .get(rule.min_severity.rank())
+                .copied()
+                .flatten()?;
+            since.checked_add_signed(rule.after)
+        });
     [quiet, stale, incident]
 }
 
@@ -290,13 +310,9 @@ fn ingest(
         events.push(event);
     };
 
-    if let (Flapping, Some(f), Some(w)) = (alert.status, policy.flapping, alert.flap) {
-        if now.signed_duration_since(w.last_update) >= f.quiet {
-            let status = if alert.severity == Clear {
-                Closed
-            } else {
-                Reopened
-            };
+    if let (Flapping, Some(w)) = (alert.status, alert.flap) {
+        if now.signed_duration_since(w.last_update) >= quiet(policy) {
+            let status = if alert.cleared { Closed } else { Reopened };
             push(
                 &mut alert,
                 Event::FlappingEnded {
@@ -319,8 +335,9 @@ fn ingest(
                     at: now,
                 },
             );
-        } else if signal.severity == alert.severity
+        } else if signal.severity == alert.last_severity()
             && signal.description == existing.description
+            && (signal.ci.is_none() || signal.ci == existing.ci)
             && now.signed_duration_since(alert.updated_at) < policy.repeat_window
         {
             push(&mut alert, Event::Repeated { alert: id, at: now });
@@ -432,14 +449,11 @@ fn open(
 
 /// Asks for an incident if `alert`, as the events so far leave it, falls under the rule.
 fn incident(alert: &Core, events: &mut Vec<Event>, ctx: &Context<'_>) {
-    let Some(rule) = ctx.policy.incident else {
+    if !alert.status.is_active() {
         return;
-    };
-    if alert.status.is_active()
-        && !alert.incident_requested
-        && alert.severity >= rule.min_severity
-        && ctx.now.signed_duration_since(alert.active_since) >= rule.after
-    {
+    }
+    let [_, _, due] = due(alert, ctx.policy);
+    if due.is_some_and(|due| due <= ctx.now) {
         events.push(Event::IncidentRequested {
             alert: alert.id,
             severity: alert.severity,
@@ -457,15 +471,11 @@ fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
     }
     let mut events = Vec::new();
     for alert in state.active() {
-        let [quiet, stale, _] = due(alert, policy);
         let mut alert = alert.core();
+        let [quiet, stale, _] = due(&alert, policy);
         let mut mine = Vec::new();
         if quiet.is_some_and(|q| q <= now) {
-            let status = if alert.severity == crate::model::Severity::Clear {
-                Closed
-            } else {
-                Reopened
-            };
+            let status = if alert.cleared { Closed } else { Reopened };
             let event = Event::FlappingEnded {
                 alert: alert.id,
                 status,
@@ -580,15 +590,16 @@ fn apply_core(alert: &mut Core, event: &Event) {
     match event {
         Event::Opened { severity, at, .. } => {
             alert.status = Open;
-            alert.severity = *severity;
             alert.signals = 1;
             alert.opened_at = *at;
             alert.updated_at = *at;
             alert.last_signal_at = *at;
             alert.active_since = *at;
+            alert.at_least_since = [None; 6];
+            set_severity(alert, *severity, *at);
         }
         Event::Updated { severity, at, .. } => {
-            alert.severity = *severity;
+            set_severity(alert, *severity, *at);
             alert.signals = alert.signals.saturating_add(1);
             alert.updated_at = *at;
             alert.last_signal_at = *at;
@@ -614,7 +625,8 @@ fn apply_core(alert: &mut Core, event: &Event) {
             alert.updated_at = *at;
             alert.incident_requested = false;
             alert.acknowledged = false;
-            alert.severity = *severity;
+            alert.at_least_since = [None; 6];
+            set_severity(alert, *severity, *at);
             if by.is_none() {
                 alert.signals = alert.signals.saturating_add(1);
                 alert.last_signal_at = *at;
@@ -628,8 +640,10 @@ fn apply_core(alert: &mut Core, event: &Event) {
             alert.closed = Some((*at, *reason));
             alert.updated_at = *at;
             alert.acknowledged = false;
+            alert.at_least_since = [None; 6];
             if *reason == CloseReason::Cleared {
                 // The clear is a signal the alert took.
+                alert.cleared = true;
                 alert.signals = alert.signals.saturating_add(1);
                 alert.last_signal_at = *at;
             }
@@ -644,9 +658,12 @@ fn apply_core(alert: &mut Core, event: &Event) {
         Event::FlappingEnded { status, at, .. } => {
             alert.status = *status;
             alert.updated_at = *at;
+            // Counting starts afresh: the reopening that follows quiet is a new issue.
+            alert.flap = None;
             if *status == Closed {
                 alert.closed = Some((*at, CloseReason::Cleared));
                 alert.acknowledged = false;
+                alert.at_least_since = [None; 6];
             }
         }
         Event::Acknowledged { at, .. } => {
@@ -656,5 +673,25 @@ fn apply_core(alert: &mut Core, event: &Event) {
         Event::AcknowledgementUndone { .. } => alert.acknowledged = false,
         Event::IncidentRequested { .. } => alert.incident_requested = true,
         Event::Ignored { .. } => {}
+    }
+}
+
+/// A signal's severity: a clear is only recorded (the alert keeps the severity before it);
+/// any other sets the severity and, per level, since when the alert has been at least that
+/// severe.
+fn set_severity(alert: &mut Core, severity: Severity, at: DateTime<Utc>) {
+    if severity == Severity::Clear {
+        alert.cleared = true;
+        alert.at_least_since = [None; 6];
+        return;
+    }
+    alert.cleared = false;
+    alert.severity = severity;
+    for (rank, since) in alert.at_least_since.iter_mut().enumerate() {
+        if rank <= severity.rank() {
+            since.get_or_insert(at);
+        } else {
+            *since = None;
+        }
     }
 }

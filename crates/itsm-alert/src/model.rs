@@ -38,6 +38,11 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Its rank, from 0 (clear) to 5 (critical).
+    pub(crate) fn rank(self) -> usize {
+        self as usize
+    }
+
     /// The severity's name as JSON writes it.
     pub fn name(self) -> &'static str {
         match self {
@@ -276,7 +281,8 @@ pub struct FlapWindow {
     pub start: DateTime<Utc>,
     /// How often the alert went from closed to open within the window.
     pub count: u32,
-    /// The last signal while the alert was flapping (the flap last update time).
+    /// The window's last reopening, or the last signal while the alert was flapping (the
+    /// flap last update time).
     pub last_update: DateTime<Utc>,
 }
 
@@ -302,6 +308,8 @@ pub struct Alert {
     pub(crate) closed: Option<(DateTime<Utc>, CloseReason)>,
     pub(crate) flap: Option<FlapWindow>,
     pub(crate) incident_requested: bool,
+    pub(crate) cleared: bool,
+    pub(crate) at_least_since: [Option<DateTime<Utc>>; 6],
 }
 
 /// An alert's fields that are plain values: what `decide` works on, copied rather than
@@ -322,6 +330,12 @@ pub(crate) struct Core {
     pub(crate) closed: Option<(DateTime<Utc>, CloseReason)>,
     pub(crate) flap: Option<FlapWindow>,
     pub(crate) incident_requested: bool,
+    /// Whether the latest signal was a clear (possible while flapping: the severity keeps
+    /// the last one before it).
+    pub(crate) cleared: bool,
+    /// For each severity, from clear up, since when the alert has been at least that severe
+    /// without a break (none while below it, or closed): when an incident falls due.
+    pub(crate) at_least_since: [Option<DateTime<Utc>>; 6],
 }
 
 impl Core {
@@ -342,6 +356,17 @@ impl Core {
             closed: None,
             flap: None,
             incident_requested: false,
+            cleared: false,
+            at_least_since: [None; 6],
+        }
+    }
+
+    /// The severity the latest signal said (a clear while flapping included).
+    pub(crate) fn last_severity(&self) -> Severity {
+        if self.cleared {
+            Severity::Clear
+        } else {
+            self.severity
         }
     }
 }
@@ -367,6 +392,8 @@ impl Alert {
             closed: None,
             flap: None,
             incident_requested: false,
+            cleared: false,
+            at_least_since: [None; 6],
         };
         alert.set_core(core);
         alert
@@ -388,6 +415,8 @@ impl Alert {
             closed: self.closed,
             flap: self.flap,
             incident_requested: self.incident_requested,
+            cleared: self.cleared,
+            at_least_since: self.at_least_since,
         }
     }
 
@@ -405,6 +434,8 @@ impl Alert {
         self.closed = c.closed;
         self.flap = c.flap;
         self.incident_requested = c.incident_requested;
+        self.cleared = c.cleared;
+        self.at_least_since = c.at_least_since;
     }
 
     /// Its id.
@@ -419,9 +450,14 @@ impl Alert {
     pub fn status(&self) -> AlertStatus {
         self.status
     }
-    /// The severity of its latest signal (the last one before a clear, once cleared).
+    /// The severity of its latest signal other than a clear (a clear closes an alert, or is
+    /// only recorded while it flaps: [`Alert::cleared`]).
     pub fn severity(&self) -> Severity {
         self.severity
+    }
+    /// Whether its latest signal was a clear.
+    pub fn cleared(&self) -> bool {
+        self.cleared
     }
     /// Whether an operator acknowledged it (and no escalation took that back).
     pub fn acknowledged(&self) -> bool {
@@ -487,7 +523,8 @@ pub struct State {
     /// Every alert, by id (hashed: looked up for every signal and event).
     pub(crate) alerts: HashMap<AlertId, Alert, FixedHasher>,
     /// The latest alert of each key: looked up once per signal, so a hash map, with a fixed
-    /// hasher (no random seed: the same events give the same board, and the same JSON).
+    /// hasher (no random seed: the same events give the same board; its JSON lists the maps
+    /// in hash order, the same for the same build).
     pub(crate) latest: HashMap<MessageKey, AlertId, FixedHasher>,
     pub(crate) last_at: Option<DateTime<Utc>>,
 }
@@ -517,7 +554,13 @@ impl State {
 
     /// The alerts that are not closed, by id.
     pub fn active(&self) -> impl Iterator<Item = &Alert> {
-        self.alerts().filter(|a| a.status.is_active())
+        let mut active: Vec<&Alert> = self
+            .alerts
+            .values()
+            .filter(|a| a.status.is_active())
+            .collect();
+        active.sort_unstable_by_key(|a| a.id);
+        active.into_iter()
     }
 
     /// When the last event happened.

@@ -47,9 +47,9 @@ pub enum Acknowledgement {
     UndoneByEscalation,
 }
 
-/// When an alert asks for an incident: a signal at least `min_severity` has kept it active
-/// for `after` (zero: at once). One request per active stretch; a reopened alert may ask
-/// again.
+/// When an alert asks for an incident: it has been at least `min_severity` without a break
+/// for `after` (zero: at once), so a short blip passes. One request per active stretch; a
+/// reopened alert may ask again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -138,7 +138,8 @@ impl Policy {
     }
 
     /// Alerta: a closed alert is reopened by any later signal of its key, every signal
-    /// updates (duplicates are counted), no flapping, an alert without a signal for a day
+    /// updates (Alerta's duplicates count in [`Alert::signals`](crate::Alert::signals), not
+    /// as repeats), no flapping, an alert without a signal for a day
     /// closed as stale (its default timeout, 86,400 seconds; Alerta calls the status
     /// expired), a more severe signal takes an acknowledgement back; `user` and `admin` act
     /// on alerts.

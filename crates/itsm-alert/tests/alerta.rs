@@ -112,3 +112,25 @@ fn alerta_operator_actions() {
     assert!(!b.only().acknowledged());
     assert!(b.run_as(4, Command::Acknowledge { alert }, true).is_err());
 }
+
+// Found by a review: an alert closed as stale and reopened by an operator went stale again
+// at once, from its old last signal, and `next_deadline` pointed before the last event (a
+// host ticking at it waited forever). Staleness now counts from the reopening.
+#[test]
+fn a_reopened_stale_alert_goes_stale_a_timeout_after_its_reopening() {
+    let mut b = Board::new(Policy::alerta());
+    b.signal(0, disk("db-1", Severity::Major));
+    assert!(matches!(
+        b.tick(25 * 60)[..],
+        [Event::Closed {
+            reason: CloseReason::Stale,
+            ..
+        }]
+    ));
+    let alert = b.only().id();
+    b.run_as(26 * 60, Command::Reopen { alert }, true).unwrap();
+    let due = itsm_alert::next_deadline(&b.state, &b.policy).unwrap();
+    assert_eq!(due, t(26 * 60) + chrono::Duration::seconds(86_400));
+    assert!(due >= b.state.last_at().unwrap());
+    assert!(!b.tick(26 * 60 + 24 * 60).is_empty());
+}

@@ -237,10 +237,11 @@ fn an_incident_is_requested_once_per_active_stretch() {
     let mut b = Board::new(policy);
     b.signal(0, disk("db-1", Severity::Minor));
     assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), None);
+    // Major from minute 3: due ten minutes later.
     b.signal(3, disk("db-1", Severity::Major));
-    assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), Some(t(10)));
-    assert!(b.tick(9).is_empty());
-    let e = b.tick(10);
+    assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), Some(t(13)));
+    assert!(b.tick(12).is_empty());
+    let e = b.tick(13);
     assert!(matches!(
         e[..],
         [Event::IncidentRequested {
@@ -249,14 +250,19 @@ fn an_incident_is_requested_once_per_active_stretch() {
         }]
     ));
     assert!(b.tick(20).is_empty());
-    // A signal past the time asks at once after a reopening, but not twice.
+    // A reopened alert may ask again; a drop below the rule's severity restarts its time.
     b.signal(30, disk("db-1", Severity::Clear));
     let e = b.signal(31, disk("db-1", Severity::Critical));
     assert_eq!(names(&e), ["reopened"]);
-    let e = b.signal(45, disk("db-1", Severity::Minor).with_description("x"));
+    let e = b.signal(38, disk("db-1", Severity::Minor).with_description("x"));
     assert_eq!(names(&e), ["updated"]);
-    let e = b.signal(46, disk("db-1", Severity::Critical));
+    let e = b.signal(39, disk("db-1", Severity::Critical));
+    assert_eq!(names(&e), ["updated"]);
+    assert!(b.tick(48).is_empty());
+    // A signal at or after the time asks at once, but not twice.
+    let e = b.signal(49, disk("db-1", Severity::Critical).with_description("y"));
     assert_eq!(names(&e), ["updated", "incident_requested"]);
+    assert!(b.tick(60).is_empty());
 }
 
 #[test]
@@ -317,4 +323,85 @@ fn every_error_names_what_was_wrong() {
         true,
     );
     assert!(matches!(e, Err(Error::Superseded { .. })));
+}
+
+// Found by a review, each pinned.
+
+#[test]
+fn a_changed_configuration_item_is_new_data_not_a_repeat() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(0, disk("db-1", Severity::Major).with_ci("db-1"));
+    let e = b.signal(5, disk("db-1", Severity::Major).with_ci("db-2"));
+    assert_eq!(names(&e), ["updated"]);
+    assert_eq!(b.only().ci(), Some("db-2"));
+    // Without a configuration item the signal matches any.
+    let e = b.signal(6, disk("db-1", Severity::Major));
+    assert_eq!(names(&e), ["repeated"]);
+}
+
+#[test]
+fn flapping_left_by_a_policy_without_flapping_ends_at_the_next_signal_or_tick() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(0, disk("db-1", Severity::Critical));
+    for minute in [2, 4, 6, 8] {
+        b.signal(minute, disk("db-1", Severity::Clear));
+        b.signal(minute + 1, disk("db-1", Severity::Critical));
+    }
+    assert_eq!(b.only().status(), AlertStatus::Flapping);
+    b.policy.flapping = None;
+    assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), Some(t(9)));
+    let e = b.signal(10, disk("db-1", Severity::Clear));
+    assert_eq!(names(&e), ["flapping_ended", "closed"]);
+}
+
+#[test]
+fn an_incident_waits_its_time_from_when_the_alert_became_severe_enough() {
+    let mut policy = Policy::servicenow();
+    policy.incident = Some(IncidentRule {
+        min_severity: Severity::Critical,
+        after: Duration::minutes(10),
+    });
+    let mut b = Board::new(policy);
+    b.signal(0, disk("db-1", Severity::Info));
+    // Informational for two hours, then critical: a blip of five minutes passes.
+    let e = b.signal(120, disk("db-1", Severity::Critical));
+    assert_eq!(names(&e), ["updated"]);
+    assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), Some(t(130)));
+    b.signal(125, disk("db-1", Severity::Major));
+    assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), None);
+    b.signal(126, disk("db-1", Severity::Critical));
+    assert!(b.tick(135).is_empty());
+    let e = b.tick(136);
+    assert_eq!(names(&e), ["incident_requested"]);
+}
+
+#[test]
+fn a_flapping_alert_keeps_its_severity_when_cleared_and_counts_afresh_after_quiet() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(0, disk("db-1", Severity::Critical));
+    for minute in [2, 4, 6, 8] {
+        b.signal(minute, disk("db-1", Severity::Clear));
+        b.signal(minute + 1, disk("db-1", Severity::Critical));
+    }
+    b.signal(10, disk("db-1", Severity::Clear));
+    let a = b.only();
+    assert_eq!(
+        (a.status(), a.severity(), a.cleared()),
+        (AlertStatus::Flapping, Severity::Critical, true)
+    );
+    // Quiet: closed (the last signal a clear), still critical as its last severity.
+    let e = b.tick(70);
+    assert!(matches!(
+        e[..],
+        [Event::FlappingEnded {
+            status: AlertStatus::Closed,
+            ..
+        }]
+    ));
+    assert_eq!(b.only().severity(), Severity::Critical);
+    assert_eq!(b.only().flap(), None);
+    // The signal after it reopens with a new window (count 1): no flapping again at once.
+    let e = b.signal(71, disk("db-1", Severity::Critical));
+    assert_eq!(names(&e), ["reopened"]);
+    assert_eq!(b.only().flap().map(|w| w.count), Some(1));
 }

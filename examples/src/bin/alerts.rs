@@ -9,8 +9,9 @@
 //!    through `itsm_alert::decide` at its arrival time, with ticks in between at
 //!    `next_deadline` (flapping that went quiet ends, incidents fall due), and every event is
 //!    printed.
-//! 2. The alerts active at the height of a burst are the alarms of `itsm-graph`'s root-cause
-//!    query on the shop topology (`examples/data/shop-topology.json`): the configuration
+//! 2. The alerts of a burst (opened within five minutes of each other; the largest burst),
+//!    as the board stood when the last of them opened, are the alarms of `itsm-graph`'s
+//!    root-cause query on the shop topology (`examples/data/shop-topology.json`): the configuration
 //!    item whose failure explains most of them is the primary alert's, the others are
 //!    secondary (ServiceNow's correlated alerts), and one incident would do where the rule
 //!    asked for several.
@@ -122,9 +123,9 @@ fn run() -> Res<()> {
     let system = Actor::new(UserId::from_u128(0), []);
     let mut state = State::new();
     let mut next_id = 1u128;
-    let mut incidents: Vec<(DateTime<Utc>, String)> = Vec::new();
-    let mut burst: Option<(DateTime<Utc>, Vec<AlertId>)> = None;
-    let mut current: Option<(DateTime<Utc>, Vec<AlertId>)> = None;
+    let mut incidents: Vec<(DateTime<Utc>, AlertId)> = Vec::new();
+    let mut burst: Option<Burst> = None;
+    let mut current: Option<Burst> = None;
     let mut key_of: BTreeMap<AlertId, String> = BTreeMap::new();
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     println!(
@@ -179,15 +180,32 @@ fn run() -> Res<()> {
         if let Some(&Event::Opened { alert, .. }) = events.first() {
             let joins = current
                 .as_ref()
-                .is_some_and(|(first, _)| now - *first <= Duration::minutes(5));
+                .is_some_and(|b| now - b.at <= Duration::minutes(5));
             if !joins {
                 if let Some(done) = current.take() {
                     keep_largest(&mut burst, done);
                 }
-                current = Some((now, Vec::new()));
+                current = Some(Burst {
+                    at: now,
+                    members: Vec::new(),
+                    alarms: Vec::new(),
+                    active_cis: std::collections::BTreeSet::new(),
+                });
             }
-            if let Some((_, members)) = current.as_mut() {
-                members.push(alert);
+            if let Some(b) = current.as_mut() {
+                b.members.push(alert);
+                // The board as it stands when the burst's latest alert opened.
+                b.alarms = b
+                    .members
+                    .iter()
+                    .filter_map(|id| state.alert(*id))
+                    .filter(|a| a.status().is_active())
+                    .filter_map(|a| Some((a.key().to_string(), a.ci()?.to_owned(), a.severity())))
+                    .collect();
+                b.active_cis = state
+                    .active()
+                    .filter_map(|a| a.ci().map(str::to_owned))
+                    .collect();
             }
         }
     }
@@ -210,23 +228,19 @@ fn run() -> Res<()> {
         incidents.len()
     );
 
-    if let Some((at, members)) = burst {
-        let alerts: Vec<&itsm_alert::Alert> =
-            members.iter().filter_map(|id| state.alert(*id)).collect();
-        let keys: Vec<String> = alerts.iter().map(|a| a.key().to_string()).collect();
-        let alarms: Vec<Alarm> = alerts
+    if let Some(b) = burst {
+        let keys: Vec<&str> = b.alarms.iter().map(|(key, _, _)| key.as_str()).collect();
+        let alarms: Vec<Alarm> = b
+            .alarms
             .iter()
-            .filter_map(|a| {
-                let ci = a.ci()?;
-                Some(match a.severity() {
-                    Severity::Critical => Alarm::outage(ci),
-                    _ => Alarm::at(ci, graph.outage().saturating_sub(1).max(1)),
-                })
+            .map(|(_, ci, severity)| match severity {
+                Severity::Critical => Alarm::outage(ci),
+                _ => Alarm::at(ci, graph.outage().saturating_sub(1).max(1)),
             })
             .collect();
         println!(
             "burst at {}: {} alerts opened within five minutes: {}",
-            at.format("%H:%M"),
+            b.at.format("%H:%M"),
             keys.len(),
             keys.join(", ")
         );
@@ -235,15 +249,16 @@ fn run() -> Res<()> {
         // would have taken down monitored nodes that stayed silent is less likely.
         let monitored: std::collections::BTreeSet<&str> =
             stream.signals.iter().map(|e| e.node.as_str()).collect();
-        let alarmed: std::collections::BTreeSet<&str> =
-            alerts.iter().filter_map(|a| a.ci()).collect();
+        // Silent: monitored, and without an active alert when the burst's last alert opened.
+        let alarmed = &b.active_cis;
         let mut ranked = Vec::new();
         for c in graph.root_causes_for(&RootCauseQuery::new(alarms.clone(), 5, 200))? {
             let radius = graph.blast_radius(&c.id)?;
             let silent = monitored
                 .iter()
                 .filter(|n| {
-                    !alarmed.contains(*n) && radius.severity(n).is_some_and(|s| s >= graph.outage())
+                    !alarmed.contains(**n)
+                        && radius.severity(n).is_some_and(|s| s >= graph.outage())
                 })
                 .count();
             ranked.push((c, silent));
@@ -269,7 +284,7 @@ fn run() -> Res<()> {
         if let Some((top, _)) = ranked.first() {
             let requested = incidents
                 .iter()
-                .filter(|(_, key)| keys.contains(key))
+                .filter(|(_, id)| b.members.contains(id))
                 .count();
             println!(
                 "primary alert: the failure of {} ({} of {} alarms explained); {requested} incidents requested for the burst's alerts, where one would do",
@@ -282,12 +297,23 @@ fn run() -> Res<()> {
     Ok(())
 }
 
+/// Alerts opened within five minutes of the first, and the board when the last of them
+/// opened.
+struct Burst {
+    at: DateTime<Utc>,
+    members: Vec<AlertId>,
+    /// Each member still active then: its key, configuration item and severity.
+    alarms: Vec<(String, String, Severity)>,
+    /// The configuration items of every alert active then.
+    active_cis: std::collections::BTreeSet<String>,
+}
+
 /// Keeps the larger of two bursts (the earlier on a tie).
-fn keep_largest(
-    best: &mut Option<(DateTime<Utc>, Vec<AlertId>)>,
-    candidate: (DateTime<Utc>, Vec<AlertId>),
-) {
-    if best.as_ref().is_none_or(|b| candidate.1.len() > b.1.len()) {
+fn keep_largest(best: &mut Option<Burst>, candidate: Burst) {
+    if best
+        .as_ref()
+        .is_none_or(|b| candidate.members.len() > b.members.len())
+    {
         *best = Some(candidate);
     }
 }
@@ -296,7 +322,7 @@ fn keep_largest(
 fn describe(
     event: &Event,
     key_of: &BTreeMap<AlertId, String>,
-    incidents: &mut Vec<(DateTime<Utc>, String)>,
+    incidents: &mut Vec<(DateTime<Utc>, AlertId)>,
 ) -> (&'static str, String) {
     let key = |id: &AlertId| key_of.get(id).cloned().unwrap_or_else(|| id.to_string());
     match event {
@@ -335,7 +361,7 @@ fn describe(
             at,
             ..
         } => {
-            incidents.push((*at, key(alert)));
+            incidents.push((*at, *alert));
             ("incident requested", format!("{} {severity}", key(alert)))
         }
         Event::Ignored { key, .. } => ("ignored", format!("{key}: a clear with nothing to close")),
