@@ -158,15 +158,18 @@ fn due(alert: &Core, policy: &Policy) -> [Option<DateTime<Utc>>; 3] {
 /// 1. its key is the tool's message key, or made from its fields ([`Signal::message_key`]);
 /// 2. a flapping alert quiet for the policy's time stops flapping first;
 /// 3. for an active alert: a clear closes it (a flapping alert only records it); the same
-///    severity and description within the repeat window is a repeat; anything else updates
-///    it (and, under [`Acknowledgement::UndoneByEscalation`], a more severe one takes an
-///    acknowledgement back);
+///    severity, description and configuration item (when the signal names one) within the
+///    repeat window is a repeat; anything else updates it (and, under
+///    [`Acknowledgement::UndoneByEscalation`], a more severe one takes an acknowledgement
+///    back);
 /// 4. for a closed alert: a clear is ignored (and said so); another signal reopens it if it
 ///    came within the active interval of the alert's last update (counting a flap, which
 ///    may start flapping), else opens a new alert;
 /// 5. without an alert: a clear is ignored, another signal opens one;
-/// 6. then the incident rule: an alert of at least its severity, active for its time,
-///    asks for an incident once per active stretch.
+/// 6. then the incident rule: an alert at least its severity without a break for its time
+///    asks for an incident, once per active stretch.
+///
+/// Acknowledging an acknowledged alert returns no events.
 ///
 /// # Errors
 /// Every variant of [`Error`]; each names what was wrong and what is allowed.
