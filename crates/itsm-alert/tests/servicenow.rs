@@ -405,3 +405,33 @@ fn a_flapping_alert_keeps_its_severity_when_cleared_and_counts_afresh_after_quie
     assert_eq!(names(&e), ["reopened"]);
     assert_eq!(b.only().flap().map(|w| w.count), Some(1));
 }
+
+#[test]
+fn signals_at_the_same_instant_are_all_taken() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(0, disk("db-1", Severity::Major));
+    b.signal(0, disk("db-2", Severity::Major));
+    b.signal(0, disk("db-1", Severity::Clear));
+    assert_eq!(b.state.alerts().count(), 2);
+    assert_eq!(b.state.active().count(), 1);
+}
+
+#[test]
+fn a_refusal_names_the_statuses_that_allow_the_command() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(0, disk("db-1", Severity::Major));
+    let alert = b.only().id();
+    let e = b.run_as(1, Command::Reopen { alert }, true).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("cannot reopen alert {alert}: it is open; allowed when closed")
+    );
+    b.run_as(2, Command::Close { alert }, true).unwrap();
+    let e = b.run_as(3, Command::Close { alert }, true).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "cannot close alert {alert}: it is closed; allowed when open or reopened or flapping"
+        )
+    );
+}
