@@ -165,6 +165,8 @@ fn servicenow_flapping_ends_after_the_quiet_interval() {
             ..
         }]
     ));
+    assert_eq!(b.only().closed(), None);
+    assert_eq!(b.only().status(), AlertStatus::Reopened);
     // By the next event: the alert leaves flapping first, then takes the event.
     let mut b = Board::new(Policy::servicenow());
     flapping(&mut b);
@@ -400,6 +402,7 @@ fn a_flapping_alert_keeps_its_severity_when_cleared_and_counts_afresh_after_quie
     ));
     assert_eq!(b.only().severity(), Severity::Critical);
     assert_eq!(b.only().flap(), None);
+    assert_eq!(b.only().closed(), Some((t(70), CloseReason::Cleared)));
     // The signal after it reopens with a new window (count 1): no flapping again at once.
     let e = b.signal(71, disk("db-1", Severity::Critical));
     assert_eq!(names(&e), ["reopened"]);
@@ -434,4 +437,99 @@ fn a_refusal_names_the_statuses_that_allow_the_command() {
             "cannot close alert {alert}: it is closed; allowed when open or reopened or flapping"
         )
     );
+}
+
+// Mutation testing found these unpinned; each now is.
+
+#[test]
+fn a_reopening_takes_the_signal_s_description_and_keeps_a_known_configuration_item() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(
+        0,
+        disk("db-1", Severity::Major)
+            .with_description("95%")
+            .with_ci("db-1"),
+    );
+    assert_eq!((b.only().repeats(), b.only().reopens()), (0, 0));
+    assert!(!b.only().cleared() && !b.only().incident_requested());
+    b.signal(1, disk("db-1", Severity::Clear));
+    assert!(b.only().cleared());
+    // No configuration item on the reopening signal: the known one stays.
+    b.signal(2, disk("db-1", Severity::Minor).with_description("91%"));
+    let a = b.only();
+    assert_eq!(
+        (a.description(), a.ci(), a.reopens()),
+        ("91%", Some("db-1"), 1)
+    );
+    b.signal(3, disk("db-1", Severity::Clear));
+    b.signal(
+        4,
+        disk("db-1", Severity::Minor)
+            .with_description("90%")
+            .with_ci("db-9"),
+    );
+    let a = b.only();
+    assert_eq!(
+        (a.description(), a.ci(), a.reopens()),
+        ("90%", Some("db-9"), 2)
+    );
+}
+
+#[test]
+fn a_signal_while_flapping_puts_the_quiet_end_back() {
+    let mut b = Board::new(Policy::servicenow());
+    b.signal(0, disk("db-1", Severity::Critical));
+    for minute in [2, 4, 6, 8] {
+        b.signal(minute, disk("db-1", Severity::Clear));
+        b.signal(minute + 1, disk("db-1", Severity::Critical));
+    }
+    b.signal(30, disk("db-1", Severity::Critical)); // a repeat while flapping
+    assert_eq!(b.only().flap().map(|w| w.last_update), Some(t(30)));
+    assert!(b.tick(80).is_empty());
+    assert_eq!(itsm_alert::next_deadline(&b.state, &b.policy), Some(t(90)));
+}
+
+#[test]
+fn names_and_keys() {
+    assert_eq!(Severity::Major.to_string(), "major");
+    assert_eq!(Severity::Clear.to_string(), "clear");
+    assert_eq!(AlertStatus::Flapping.to_string(), "flapping");
+    // A separator inside a field is escaped: a source `a|b` is not a source `a` of kind `b`.
+    let joined = Signal::new("a|b", "", Severity::Info).message_key();
+    let split = Signal::new("a", "", Severity::Info)
+        .with_kind("b")
+        .message_key();
+    assert_ne!(joined, split);
+    assert_eq!(joined.as_str(), "a\\|b||||");
+    let slash = Signal::new("a\\", "", Severity::Info).message_key();
+    assert_eq!(slash.as_str(), "a\\\\||||");
+}
+
+#[test]
+fn an_incident_request_is_remembered() {
+    let mut policy = Policy::servicenow();
+    policy.incident = Some(IncidentRule {
+        min_severity: Severity::Major,
+        after: Duration::zero(),
+    });
+    let mut b = Board::new(policy);
+    let e = b.signal(0, disk("db-1", Severity::Major));
+    assert_eq!(names(&e), ["opened", "incident_requested"]);
+    assert!(b.only().incident_requested());
+}
+
+#[test]
+fn a_negative_quiet_time_is_refused_alone() {
+    let mut p = Policy::servicenow();
+    p.flapping = p.flapping.map(|mut f| {
+        f.quiet = -Duration::minutes(1);
+        f
+    });
+    assert!(matches!(
+        p.check(),
+        Err(Error::InvalidPolicy {
+            field: "flapping",
+            ..
+        })
+    ));
 }
