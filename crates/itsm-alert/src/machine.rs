@@ -121,13 +121,18 @@ fn quiet(policy: &Policy) -> Duration {
     policy.flapping.map_or(Duration::zero(), |f| f.quiet)
 }
 
+/// When a flapping alert's quiet time ends.
+fn quiet_due(alert: &Core, policy: &Policy) -> Option<DateTime<Utc>> {
+    match (alert.status, alert.flap) {
+        (Flapping, Some(w)) => w.last_update.checked_add_signed(quiet(policy)),
+        _ => None,
+    }
+}
+
 /// The instants at which a tick would change `alert`: quiet flapping, staleness (counted
 /// from its last signal or its reopening, whichever is later), an incident.
 fn due(alert: &Core, policy: &Policy) -> [Option<DateTime<Utc>>; 3] {
-    let quiet = match (alert.status, alert.flap) {
-        (Flapping, Some(w)) => w.last_update.checked_add_signed(quiet(policy)),
-        _ => None,
-    };
+    let quiet = quiet_due(alert, policy);
     let stale = policy.close_stale_after.and_then(|d| {
         alert
             .last_signal_at
@@ -313,18 +318,8 @@ fn ingest(
         events.push(event);
     };
 
-    if let (Flapping, Some(w)) = (alert.status, alert.flap) {
-        if now.signed_duration_since(w.last_update) >= quiet(policy) {
-            let status = if alert.cleared { Closed } else { Reopened };
-            push(
-                &mut alert,
-                Event::FlappingEnded {
-                    alert: id,
-                    status,
-                    at: now,
-                },
-            );
-        }
+    if let Some(event) = quiet_end(&alert, policy, now) {
+        push(&mut alert, event);
     }
 
     if alert.status.is_active() {
@@ -475,17 +470,10 @@ fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
     let mut events = Vec::new();
     for alert in state.active() {
         let mut alert = alert.core();
-        let [quiet, stale, _] = due(&alert, policy);
-        let mut mine = Vec::new();
-        if quiet.is_some_and(|q| q <= now) {
-            let status = if alert.cleared { Closed } else { Reopened };
-            let event = Event::FlappingEnded {
-                alert: alert.id,
-                status,
-                at: now,
-            };
+        let [_, stale, _] = due(&alert, policy);
+        if let Some(event) = quiet_end(&alert, policy, now) {
             apply_core(&mut alert, &event);
-            mine.push(event);
+            events.push(event);
         }
         if alert.status.is_active() && stale.is_some_and(|s| s <= now) {
             let event = Event::Closed {
@@ -495,12 +483,22 @@ fn tick(state: &State, ctx: &Context<'_>) -> Vec<Event> {
                 at: now,
             };
             apply_core(&mut alert, &event);
-            mine.push(event);
+            events.push(event);
         }
-        incident(&alert, &mut mine, ctx);
-        events.extend(mine);
+        incident(&alert, &mut events, ctx);
     }
     events
+}
+
+/// The end of a flapping alert's quiet time, if it has come by `now`: closed if its last
+/// signal was a clear, reopened otherwise. One rule for a signal and a tick.
+fn quiet_end(alert: &Core, policy: &Policy, now: DateTime<Utc>) -> Option<Event> {
+    quiet_due(alert, policy).filter(|q| *q <= now)?;
+    Some(Event::FlappingEnded {
+        alert: alert.id,
+        status: if alert.cleared { Closed } else { Reopened },
+        at: now,
+    })
 }
 
 /// Folds one event into the board. Total: an event about an unknown alert (other than
