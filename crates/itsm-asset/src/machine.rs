@@ -1,0 +1,933 @@
+//! `decide` and `evolve`.
+
+use chrono::{DateTime, Utc};
+use itsm_core::Actor;
+
+use crate::command::{Command, NewAsset, Part};
+use crate::error::Error;
+use crate::event::Event;
+use crate::model::{
+    Asset, AssetClass, AssetId, Inventory, Placement, Status, Substate, Transfer, TransferStage,
+};
+use crate::policy::Policy;
+
+/// What `decide` needs besides the state and the command: the time, who acts, the policy.
+/// Nothing is read from the environment.
+///
+/// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The current time, from the host's clock.
+    pub now: DateTime<Utc>,
+    /// Who issues the command (for stock rule runs, the system's account).
+    pub actor: &'a Actor,
+    /// The vendor's configuration.
+    pub policy: &'a Policy,
+}
+
+impl<'a> Context<'a> {
+    /// The context of one call.
+    pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
+        Context { now, actor, policy }
+    }
+}
+
+/// A state change a workflow command makes (besides [`Command::SetState`], which makes
+/// any the policy allows, and [`Command::Register`], which starts anywhere): the table
+/// `docs/asset.md` draws, checked against [`decide`] by the tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The command's name.
+    pub command: &'static str,
+    /// The state before.
+    pub from: Status,
+    /// The state after.
+    pub to: Status,
+}
+
+const fn s(command: &'static str, from: Status, to: Status) -> Step {
+    Step { command, from, to }
+}
+
+use Status::{Consumed, InStock, InTransit, InUse, OnOrder, Retired};
+
+/// Every state change of the workflow commands, written once. [`Command::Retire`] takes
+/// any state but retired to retired (listed once per state).
+pub const STEPS: &[Step] = &[
+    s("receive", OnOrder, InStock),
+    s("reserve", InStock, InStock),
+    s("assign", InStock, InUse),
+    s("return", InUse, InStock),
+    s("return", Consumed, InStock),
+    s("consume", InStock, Consumed),
+    s("allocate", InStock, InStock),
+    s("allocate", InTransit, InTransit),
+    s("mark_for_disposal", InStock, InStock),
+    s("cancel_disposal", InStock, InStock),
+    s("transfer", InStock, InStock),
+    s("advance_transfer", InStock, InStock),
+    s("advance_transfer", InStock, InTransit),
+    s("advance_transfer", InTransit, InStock),
+    s("cancel_transfer", InStock, InStock),
+    s("retire", OnOrder, Retired),
+    s("retire", Status::Build, Retired),
+    s("retire", InStock, Retired),
+    s("retire", InTransit, Retired),
+    s("retire", InUse, Retired),
+    s("retire", Consumed, Retired),
+    s("retire", Status::InMaintenance, Retired),
+    s("retire", Status::Missing, Retired),
+];
+
+/// [`STEPS`] as a Mermaid state diagram (what `docs/asset.md` shows), one arrow per pair
+/// of states with its commands joined by ` / `; retire is drawn once, from any state.
+///
+/// ```
+/// let diagram = itsm_asset::mermaid();
+/// assert!(diagram.starts_with("stateDiagram-v2\n    on_order --> in_stock : receive\n"));
+/// ```
+pub fn mermaid() -> String {
+    let mut arrows: Vec<(Status, Status, Vec<&str>)> = Vec::new();
+    for step in STEPS.iter().filter(|s| s.command != "retire") {
+        match arrows
+            .iter_mut()
+            .find(|(f, t, _)| *f == step.from && *t == step.to)
+        {
+            Some((_, _, commands)) => {
+                if !commands.contains(&step.command) {
+                    commands.push(step.command);
+                }
+            }
+            None => arrows.push((step.from, step.to, vec![step.command])),
+        }
+    }
+    let mut out = String::from("stateDiagram-v2\n");
+    for (from, to, commands) in arrows {
+        out.push_str(&format!("    {from} --> {to} : {}\n", commands.join(" / ")));
+    }
+    out.push_str("    note right of retired : retire, from any state\n");
+    out
+}
+
+/// Decides what a command does to the inventory: the events to store, or why not.
+///
+/// Checks, in order: the policy ([`Policy::check`]); the clock (`now` not before the
+/// last event); the actor's permission for the command (not for
+/// [`Command::RunStockRules`]); then the command's own rules. Moves follow the policy's
+/// states table; a parent's move is each child's (ServiceNow: a child's state and
+/// assignment are its parent's, read only); a consumable record that becomes identical to
+/// another joins it ([`Event::Merged`]); a state the policy maps sets the linked CI's
+/// status ([`Event::CiStatusSet`]).
+///
+/// ```
+/// use itsm_asset::chrono::{TimeZone, Utc};
+/// use itsm_asset::{
+///     Actor, AssetClass, AssetId, Command, Context, Inventory, NewAsset, Policy, Role, Status,
+///     Substate, UserId, decide,
+/// };
+///
+/// let policy = Policy::servicenow();
+/// let clerk = Actor::new(UserId::from_u128(7), [Role::new("asset")?]);
+/// let ctx = Context::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(), &clerk, &policy);
+/// let laptop = AssetId::from_u128(1);
+/// let mut inventory = Inventory::new();
+/// let new = NewAsset::new(laptop, AssetClass::Hardware, "Latitude 5520").in_stock("Dublin", Substate::AVAILABLE);
+/// inventory.apply(&decide(&inventory, &Command::Register { asset: new }, &ctx)?);
+/// let assign = Command::Assign { asset: laptop, user: UserId::from_u128(42) };
+/// inventory.apply(&decide(&inventory, &assign, &ctx)?);
+/// assert_eq!(inventory.asset(laptop).map(|a| a.status()), Some(Status::InUse));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    ctx.policy.check()?;
+    if let Some(last) = inv.last_at {
+        if ctx.now < last {
+            return Err(Error::ClockWentBackwards { last, now: ctx.now });
+        }
+    }
+    let name = command.name();
+    if !matches!(command, Command::RunStockRules) {
+        ctx.policy
+            .permissions
+            .check(name, ctx.actor)
+            .map_err(|reason| Error::Denied {
+                command: name,
+                reason,
+            })?;
+    }
+    let mut out = Out {
+        inv,
+        ctx,
+        events: Vec::new(),
+    };
+    match command {
+        Command::Register { asset } => out.register(asset)?,
+        Command::SetState {
+            asset,
+            status,
+            substate,
+            stockroom,
+        } => {
+            let a = out.free(*asset)?;
+            if !ctx.policy.may_move(a.placement.status, *status) {
+                return Err(Error::MoveNotAllowed {
+                    asset: *asset,
+                    from: a.placement.status,
+                    to: *status,
+                });
+            }
+            let mut p = a.placement.clone();
+            p.status = *status;
+            p.substate.clone_from(substate);
+            if stockroom.is_some() {
+                p.stockroom.clone_from(stockroom);
+            }
+            if !matches!(status, InStock | Consumed) {
+                p.stockroom = None;
+            }
+            if !matches!(status, InUse | Consumed) {
+                p.assigned_to = None;
+            }
+            if p.substate.as_ref() != Some(&Substate::RESERVED) {
+                p.reserved_for = None;
+            }
+            if *status != Consumed {
+                p.consumed_by = None;
+            }
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::Receive { asset, stockroom } => {
+            let a = out.free(*asset)?;
+            out.expect(a, name, |p| p.status == OnOrder, "on order")?;
+            nonempty(stockroom, "stockroom")?;
+            let p = Placement::new(InStock, Some(Substate::AVAILABLE)).in_stockroom(stockroom);
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::Reserve { asset, user } => {
+            let a = out.free(*asset)?;
+            single(a, name)?;
+            out.expect(
+                a,
+                name,
+                |p| p.is(InStock, &Substate::AVAILABLE),
+                "in stock and available",
+            )?;
+            let mut p = a.placement.clone();
+            p.substate = Some(Substate::RESERVED);
+            p.reserved_for = Some(*user);
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::Assign { asset, user } => {
+            let a = out.free(*asset)?;
+            single(a, name)?;
+            let assignable = &ctx.policy.assignable;
+            out.expect(
+                a,
+                name,
+                |p| {
+                    p.status == InStock
+                        && p.substate.as_ref().is_some_and(|s| assignable.contains(s))
+                },
+                "in stock with one of the policy's assignable substates",
+            )?;
+            if let Some(other) = a.placement.reserved_for.filter(|r| r != user) {
+                return Err(Error::ReservedForAnother {
+                    asset: *asset,
+                    reserved_for: other,
+                });
+            }
+            let mut p = Placement::new(InUse, None);
+            p.assigned_to = Some(*user);
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::Return {
+            asset,
+            stockroom,
+            substate,
+            part,
+        } => {
+            let a = out.free(*asset)?;
+            let expected = if a.class == AssetClass::Consumable {
+                Consumed
+            } else {
+                InUse
+            };
+            out.expect(
+                a,
+                name,
+                |p| p.status == expected,
+                "in use (consumables: consumed)",
+            )?;
+            nonempty(stockroom, "stockroom")?;
+            let take = out.take(a, part.as_ref(), name)?;
+            let p = Placement::new(
+                InStock,
+                Some(substate.clone().unwrap_or(Substate::AVAILABLE)),
+            )
+            .in_stockroom(stockroom);
+            out.place(a, take, p)?;
+        }
+        Command::Consume {
+            asset,
+            part,
+            consumed_by,
+            user,
+        } => {
+            let a = out.free(*asset)?;
+            consumable(a, name)?;
+            out.expect(
+                a,
+                name,
+                |p| p.is(InStock, &Substate::AVAILABLE),
+                "in stock and available",
+            )?;
+            if let Some(by) = consumed_by {
+                if !inv.assets.contains_key(by) || by == asset {
+                    return Err(Error::UnknownAsset { asset: *by });
+                }
+            }
+            let take = out.take(a, Some(part), name)?;
+            let mut p = Placement::new(Consumed, None);
+            p.stockroom.clone_from(&a.placement.stockroom);
+            p.assigned_to = *user;
+            p.consumed_by = *consumed_by;
+            out.place(a, take, p)?;
+        }
+        Command::Allocate { asset, new_asset } => {
+            let a = out.free(*asset)?;
+            out.expect(
+                a,
+                name,
+                |p| {
+                    matches!(p.status, InStock | InTransit)
+                        && p.substate.as_ref() == Some(&Substate::PRE_ALLOCATED)
+                },
+                "in stock or in transit, pre-allocated",
+            )?;
+            if inv.children.contains_key(asset) {
+                return Err(Error::NotSingleItem {
+                    asset: *asset,
+                    role: "allocated from while it is a parent",
+                    class: a.class,
+                    quantity: a.quantity,
+                });
+            }
+            out.unused(*new_asset, *asset)?;
+            let mut p = a.placement.clone();
+            p.substate = Some(Substate::AVAILABLE);
+            out.place(
+                a,
+                Take::Part {
+                    quantity: 1,
+                    new_asset: *new_asset,
+                },
+                p,
+            )?;
+        }
+        Command::MarkForDisposal { asset, part } => {
+            let a = out.free(*asset)?;
+            out.expect(
+                a,
+                name,
+                |p| p.status == InStock && p.substate.as_ref() != Some(&Substate::PENDING_DISPOSAL),
+                "in stock and not pending disposal",
+            )?;
+            let take = out.take(a, part.as_ref(), name)?;
+            let mut p = a.placement.clone();
+            p.substate = Some(Substate::PENDING_DISPOSAL);
+            p.reserved_for = None;
+            out.place(a, take, p)?;
+        }
+        Command::CancelDisposal { asset, substate } => {
+            let a = out.free(*asset)?;
+            out.expect(
+                a,
+                name,
+                |p| p.is(InStock, &Substate::PENDING_DISPOSAL),
+                "in stock and pending disposal",
+            )?;
+            let mut p = a.placement.clone();
+            p.substate = Some(substate.clone().unwrap_or(Substate::AVAILABLE));
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::Transfer { asset, to, part } => {
+            let a = out.free(*asset)?;
+            out.expect(a, name, |p| p.status == InStock, "in stock")?;
+            nonempty(to, "destination stockroom")?;
+            let from = a.placement.stockroom.clone().unwrap_or_default();
+            if &from == to {
+                return Err(Error::SameStockroom {
+                    asset: *asset,
+                    stockroom: from,
+                });
+            }
+            let take = out.take(a, part.as_ref(), name)?;
+            let mut p = a.placement.clone();
+            p.substate = Some(Substate::PENDING_TRANSFER);
+            p.reserved_for = None;
+            p.transfer = Some(Transfer {
+                from,
+                to: to.clone(),
+                stage: TransferStage::Draft,
+            });
+            out.place(a, take, p)?;
+        }
+        Command::AdvanceTransfer { asset } => {
+            let a = out.parentless(*asset)?;
+            let Some(t) = &a.placement.transfer else {
+                return Err(Error::NoTransfer { asset: *asset });
+            };
+            let p = match t.stage.next() {
+                Some(stage) => {
+                    let line = Some(Transfer { stage, ..t.clone() });
+                    let mut p = match stage {
+                        TransferStage::Draft
+                        | TransferStage::Requested
+                        | TransferStage::ShipmentPreparation => a.placement.clone(),
+                        TransferStage::InTransit => {
+                            Placement::new(InTransit, Some(Substate::RESERVED))
+                        }
+                        TransferStage::Received => {
+                            Placement::new(InStock, Some(Substate::AVAILABLE)).in_stockroom(&t.to)
+                        }
+                        TransferStage::Delivered => {
+                            Placement::new(InStock, Some(Substate::RESERVED)).in_stockroom(&t.to)
+                        }
+                    };
+                    p.transfer = line;
+                    p
+                }
+                None => Placement::new(InStock, Some(Substate::RESERVED)).in_stockroom(&t.to),
+            };
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::CancelTransfer { asset } => {
+            let a = out.parentless(*asset)?;
+            let Some(t) = &a.placement.transfer else {
+                return Err(Error::NoTransfer { asset: *asset });
+            };
+            if !t.stage.cancelable() {
+                return Err(Error::TransferShipped {
+                    asset: *asset,
+                    stage: t.stage,
+                });
+            }
+            let p = Placement::new(InStock, Some(Substate::AVAILABLE)).in_stockroom(&t.from);
+            out.place(a, Take::Whole, p)?;
+        }
+        Command::Retire { asset, substate } => {
+            let a = out.free(*asset)?;
+            out.expect(a, name, |p| p.status != Retired, "not retired")?;
+            out.place(a, Take::Whole, Placement::new(Retired, substate.clone()))?;
+        }
+        Command::RunStockRules => {
+            for rule in &ctx.policy.stock_rules {
+                if inv.pending_restock.contains(&rule.name) {
+                    continue;
+                }
+                let available = inv.available(&rule.model, &rule.stockroom);
+                if available <= rule.threshold {
+                    out.events.push(Event::RestockRequested {
+                        rule: rule.name.clone(),
+                        model: rule.model.clone(),
+                        stockroom: rule.stockroom.clone(),
+                        available,
+                        order: rule.order,
+                        source: rule.source.clone(),
+                        at: ctx.now,
+                    });
+                }
+            }
+        }
+        Command::RestockDelivered { rule } => {
+            if !ctx.policy.stock_rules.iter().any(|r| &r.name == rule) {
+                return Err(Error::UnknownStockRule { rule: rule.clone() });
+            }
+            if !inv.pending_restock.contains(rule) {
+                return Err(Error::RestockNotPending { rule: rule.clone() });
+            }
+            out.events.push(Event::RestockDelivered {
+                rule: rule.clone(),
+                at: ctx.now,
+            });
+        }
+    }
+    Ok(out.events)
+}
+
+/// How much of a record a move takes.
+#[derive(Debug, Clone, Copy)]
+enum Take {
+    Whole,
+    Part { quantity: u32, new_asset: AssetId },
+}
+
+struct Out<'i, 'c> {
+    inv: &'i Inventory,
+    ctx: &'c Context<'c>,
+    events: Vec<Event>,
+}
+
+fn nonempty(name: &str, field: &'static str) -> Result<(), Error> {
+    if name.is_empty() {
+        Err(Error::EmptyName { field })
+    } else {
+        Ok(())
+    }
+}
+
+fn single(a: &Asset, command: &'static str) -> Result<(), Error> {
+    if a.class == AssetClass::Consumable {
+        return Err(Error::WrongClass {
+            command,
+            asset: a.id,
+            class: a.class,
+            expected: "it takes single items, not consumables",
+        });
+    }
+    Ok(())
+}
+
+fn consumable(a: &Asset, command: &'static str) -> Result<(), Error> {
+    if a.class != AssetClass::Consumable {
+        return Err(Error::WrongClass {
+            command,
+            asset: a.id,
+            class: a.class,
+            expected: "it takes consumables only",
+        });
+    }
+    Ok(())
+}
+
+/// Whether a record may be a parent or a child: one item, not a consumable, not
+/// pre-allocated.
+fn is_single(class: AssetClass, quantity: u32, substate: Option<&Substate>) -> bool {
+    class != AssetClass::Consumable && quantity == 1 && substate != Some(&Substate::PRE_ALLOCATED)
+}
+
+impl<'i> Out<'i, '_> {
+    fn get(&self, id: AssetId) -> Result<&'i Asset, Error> {
+        self.inv
+            .assets
+            .get(&id)
+            .ok_or(Error::UnknownAsset { asset: id })
+    }
+
+    /// The record, if it is not a child.
+    fn parentless(&self, id: AssetId) -> Result<&'i Asset, Error> {
+        let a = self.get(id)?;
+        if let Some(parent) = a.parent {
+            return Err(Error::FollowsParent { asset: id, parent });
+        }
+        Ok(a)
+    }
+
+    /// The record, if it is not a child and not being transferred.
+    fn free(&self, id: AssetId) -> Result<&'i Asset, Error> {
+        let a = self.parentless(id)?;
+        if let Some(t) = &a.placement.transfer {
+            return Err(Error::TransferUnderWay {
+                asset: id,
+                stage: t.stage,
+            });
+        }
+        Ok(a)
+    }
+
+    fn expect(
+        &self,
+        a: &Asset,
+        command: &'static str,
+        ok: impl Fn(&Placement) -> bool,
+        expected: &'static str,
+    ) -> Result<(), Error> {
+        if ok(&a.placement) {
+            Ok(())
+        } else {
+            Err(Error::WrongState {
+                command,
+                asset: a.id,
+                status: a.placement.status,
+                substate: a.placement.substate.clone(),
+                expected,
+            })
+        }
+    }
+
+    fn unused(&self, new: AssetId, own: AssetId) -> Result<(), Error> {
+        if new == own || self.inv.assets.contains_key(&new) {
+            Err(Error::AssetIdInUse { asset: new })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn take(&self, a: &Asset, part: Option<&Part>, command: &'static str) -> Result<Take, Error> {
+        let Some(part) = part else {
+            return Ok(Take::Whole);
+        };
+        consumable(a, command)?;
+        if part.quantity == 0 {
+            return Err(Error::ZeroQuantity);
+        }
+        if part.quantity > a.quantity {
+            return Err(Error::QuantityAbove {
+                asset: a.id,
+                holds: a.quantity,
+                asked: part.quantity,
+            });
+        }
+        if part.quantity == a.quantity {
+            return Ok(Take::Whole);
+        }
+        self.unused(part.new_asset, a.id)?;
+        Ok(Take::Part {
+            quantity: part.quantity,
+            new_asset: part.new_asset,
+        })
+    }
+
+    fn register(&mut self, new: &NewAsset) -> Result<(), Error> {
+        if self.inv.assets.contains_key(&new.id) {
+            return Err(Error::AssetIdInUse { asset: new.id });
+        }
+        nonempty(&new.model, "model")?;
+        if new.ci.as_deref() == Some("") {
+            return Err(Error::EmptyName { field: "ci" });
+        }
+        if new.quantity == 0 {
+            return Err(Error::ZeroQuantity);
+        }
+        if new.cost < 0 {
+            return Err(Error::NegativeCost { cost: new.cost });
+        }
+        let placement = match new.parent {
+            Some(parent_id) => {
+                let parent = self
+                    .inv
+                    .assets
+                    .get(&parent_id)
+                    .ok_or(Error::UnknownParent {
+                        asset: new.id,
+                        parent: parent_id,
+                    })?;
+                if !is_single(parent.class, parent.quantity, parent.substate()) {
+                    return Err(Error::NotSingleItem {
+                        asset: parent_id,
+                        role: "a parent",
+                        class: parent.class,
+                        quantity: parent.quantity,
+                    });
+                }
+                if !is_single(new.class, new.quantity, None) {
+                    return Err(Error::NotSingleItem {
+                        asset: new.id,
+                        role: "a child",
+                        class: new.class,
+                        quantity: new.quantity,
+                    });
+                }
+                follow(&parent.placement)
+            }
+            None => {
+                let mut p = Placement::new(new.status, new.substate.clone());
+                if matches!(new.status, InStock | Consumed) {
+                    if let Some(room) = &new.stockroom {
+                        nonempty(room, "stockroom")?;
+                    }
+                    p.stockroom.clone_from(&new.stockroom);
+                }
+                p
+            }
+        };
+        let asset = Asset {
+            id: new.id,
+            class: new.class,
+            model: new.model.clone(),
+            quantity: new.quantity,
+            cost: new.cost,
+            ci: new.ci.clone(),
+            parent: new.parent,
+            placement: Placement::new(Status::OnOrder, None),
+            in_use_since: None,
+            updated_at: self.ctx.now,
+        };
+        self.check_placement(&asset, &placement)?;
+        let mut first = asset.clone();
+        first.placement = placement.clone();
+        if placement.status == InUse {
+            first.in_use_since = Some(self.ctx.now);
+        }
+        self.events.push(Event::Registered {
+            asset: first.clone(),
+        });
+        if let (Some(ci), Some(status)) = (
+            &first.ci,
+            self.ctx
+                .policy
+                .ci_status_of(placement.status, placement.substate.as_ref()),
+        ) {
+            self.events.push(Event::CiStatusSet {
+                asset: first.id,
+                ci: ci.clone(),
+                ci_status: status.to_owned(),
+                at: self.ctx.now,
+            });
+        }
+        if let Some(into) = self.merge_target(&first, &placement, None) {
+            self.events.push(Event::Merged {
+                from: first.id,
+                into,
+                quantity: first.quantity,
+                at: self.ctx.now,
+            });
+        }
+        Ok(())
+    }
+
+    /// The rules every placement keeps: the states table, a stockroom in stock, one item
+    /// per record unless consumable or pre-allocated.
+    fn check_placement(&self, a: &Asset, p: &Placement) -> Result<(), Error> {
+        let policy = self.ctx.policy;
+        if !policy.allows(a.class, p.status, p.substate.as_ref()) {
+            return Err(Error::StateNotAllowed {
+                class: a.class,
+                status: p.status,
+                substate: p.substate.clone(),
+                allowed: policy.substates(a.class, p.status),
+            });
+        }
+        if p.status == InStock && p.stockroom.is_none() {
+            return Err(Error::StockroomRequired { asset: a.id });
+        }
+        if a.class != AssetClass::Consumable
+            && a.quantity > 1
+            && p.substate.as_ref() != Some(&Substate::PRE_ALLOCATED)
+        {
+            return Err(Error::QuantityNotOne {
+                class: a.class,
+                quantity: a.quantity,
+            });
+        }
+        Ok(())
+    }
+
+    /// An identical consumable record the moved items join, if any (the smallest id).
+    fn merge_target(&self, a: &Asset, p: &Placement, exclude: Option<AssetId>) -> Option<AssetId> {
+        if a.class != AssetClass::Consumable
+            || p.transfer.is_some()
+            || p.substate.as_ref() == Some(&Substate::PENDING_DISPOSAL)
+        {
+            return None;
+        }
+        let ids = self.inv.consumables.get(&a.model)?;
+        ids.iter().copied().find(|id| {
+            *id != a.id
+                && Some(*id) != exclude
+                && self.inv.assets.get(id).is_some_and(|o| {
+                    o.cost == a.cost && o.ci == a.ci && o.parent.is_none() && o.placement == *p
+                })
+        })
+    }
+
+    /// Moves all or part of a record to a placement: merged into an identical consumable
+    /// record, or moved (split off first for a part), with the CI status and the children
+    /// following.
+    fn place(&mut self, a: &Asset, take: Take, p: Placement) -> Result<(), Error> {
+        let now = self.ctx.now;
+        let quantity = match take {
+            Take::Whole => a.quantity,
+            Take::Part { quantity, .. } => quantity,
+        };
+        let mut moved = a.clone();
+        moved.quantity = quantity;
+        self.check_placement(&moved, &p)?;
+        if let Some(into) = self.merge_target(a, &p, None) {
+            self.events.push(Event::Merged {
+                from: a.id,
+                into,
+                quantity,
+                at: now,
+            });
+            return Ok(());
+        }
+        if let Take::Part { new_asset, .. } = take {
+            self.events.push(Event::Split {
+                from: a.id,
+                into: new_asset,
+                quantity,
+                at: now,
+            });
+            moved.id = new_asset;
+        }
+        let theirs = follow(&p);
+        self.moved(&moved, p);
+        // The children, and theirs, take the parent's placement (walked iteratively).
+        let mut stack: Vec<(AssetId, Placement)> = self
+            .inv
+            .children(a.id)
+            .map(|c| (c, theirs.clone()))
+            .collect();
+        while let Some((child, placement)) = stack.pop() {
+            let c = self.get(child)?;
+            if !self
+                .ctx
+                .policy
+                .allows(c.class, placement.status, placement.substate.as_ref())
+            {
+                return Err(Error::ChildCannotFollow {
+                    child,
+                    class: c.class,
+                    status: placement.status,
+                    substate: placement.substate.clone(),
+                });
+            }
+            stack.extend(self.inv.children(child).map(|g| (g, placement.clone())));
+            self.moved(c, placement);
+        }
+        Ok(())
+    }
+
+    fn moved(&mut self, a: &Asset, p: Placement) {
+        let now = self.ctx.now;
+        let policy = self.ctx.policy;
+        let before = policy.ci_status_of(a.placement.status, a.placement.substate.as_ref());
+        let after = policy.ci_status_of(p.status, p.substate.as_ref());
+        let ci_event = match (&a.ci, after) {
+            (Some(ci), Some(status)) if before != Some(status) => Some(Event::CiStatusSet {
+                asset: a.id,
+                ci: ci.clone(),
+                ci_status: status.to_owned(),
+                at: now,
+            }),
+            _ => None,
+        };
+        self.events.push(Event::Moved {
+            asset: a.id,
+            placement: p,
+            at: now,
+        });
+        self.events.extend(ci_event);
+    }
+}
+
+/// A child's placement under a parent's: the state, substate, stockroom, assignment and
+/// reservation; never consumed or transferred on its own.
+fn follow(parent: &Placement) -> Placement {
+    let mut p = parent.clone();
+    p.consumed_by = None;
+    p.transfer = None;
+    p
+}
+
+/// Folds one event into the inventory.
+///
+/// ```
+/// use itsm_asset::chrono::{TimeZone, Utc};
+/// use itsm_asset::{Actor, AssetClass, AssetId, Command, Context, Inventory, NewAsset, Policy, Role, UserId, decide, evolve};
+///
+/// let policy = Policy::servicenow();
+/// let clerk = Actor::new(UserId::from_u128(7), [Role::new("asset")?]);
+/// let ctx = Context::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(), &clerk, &policy);
+/// let new = NewAsset::new(AssetId::from_u128(1), AssetClass::Hardware, "Latitude 5520");
+/// let events = decide(&Inventory::new(), &Command::Register { asset: new }, &ctx)?;
+/// let inventory = events.iter().fold(Inventory::new(), evolve);
+/// assert_eq!(inventory.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn evolve(mut inventory: Inventory, event: &Event) -> Inventory {
+    apply(&mut inventory, event);
+    inventory
+}
+
+pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
+    let at = event.at();
+    inv.last_at = Some(inv.last_at.map_or(at, |l| l.max(at)));
+    match event {
+        Event::Registered { asset } => {
+            if let Some(old) = inv.assets.remove(&asset.id) {
+                inv.unindex(&old);
+            }
+            inv.index(asset);
+            inv.assets.insert(asset.id, asset.clone());
+        }
+        Event::Moved {
+            asset, placement, ..
+        } => {
+            if let Some(mut a) = inv.assets.remove(asset) {
+                inv.unindex(&a);
+                a.placement = placement.clone();
+                a.updated_at = at;
+                if placement.status == InUse && a.in_use_since.is_none() {
+                    a.in_use_since = Some(at);
+                }
+                inv.index(&a);
+                inv.assets.insert(a.id, a);
+            }
+        }
+        Event::Split {
+            from,
+            into,
+            quantity,
+            ..
+        } => {
+            let Some(mut source) = inv.assets.remove(from) else {
+                return;
+            };
+            inv.unindex(&source);
+            let moved = (*quantity).min(source.quantity);
+            let mut new = source.clone();
+            new.id = *into;
+            new.quantity = moved;
+            new.updated_at = at;
+            source.quantity -= moved;
+            if source.quantity > 0 {
+                inv.index(&source);
+                inv.assets.insert(source.id, source);
+            }
+            if moved > 0 {
+                if let Some(old) = inv.assets.remove(into) {
+                    inv.unindex(&old);
+                }
+                inv.index(&new);
+                inv.assets.insert(new.id, new);
+            }
+        }
+        Event::Merged {
+            from,
+            into,
+            quantity,
+            ..
+        } => {
+            if from == into || !inv.assets.contains_key(into) {
+                return;
+            }
+            let Some(mut source) = inv.assets.remove(from) else {
+                return;
+            };
+            inv.unindex(&source);
+            let moved = (*quantity).min(source.quantity);
+            source.quantity -= moved;
+            if source.quantity > 0 {
+                inv.index(&source);
+                inv.assets.insert(source.id, source);
+            }
+            if let Some(mut target) = inv.assets.remove(into) {
+                inv.unindex(&target);
+                target.quantity = target.quantity.saturating_add(moved);
+                target.updated_at = at;
+                inv.index(&target);
+                inv.assets.insert(target.id, target);
+            }
+        }
+        Event::CiStatusSet { .. } => {}
+        Event::RestockRequested { rule, .. } => {
+            inv.pending_restock.insert(rule.clone());
+        }
+        Event::RestockDelivered { rule, .. } => {
+            inv.pending_restock.remove(rule);
+        }
+    }
+}
