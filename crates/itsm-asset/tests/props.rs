@@ -29,10 +29,6 @@ fn substate() -> impl Strategy<Value = Option<Substate>> {
     ]
 }
 
-fn status() -> impl Strategy<Value = Status> {
-    proptest::sample::select(Status::ALL.to_vec())
-}
-
 fn class() -> impl Strategy<Value = AssetClass> {
     proptest::sample::select(AssetClass::ALL.to_vec())
 }
