@@ -7,7 +7,8 @@ use crate::command::{Command, NewAsset, Part};
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{
-    Asset, AssetClass, AssetId, Inventory, Placement, Status, Substate, Transfer, TransferStage,
+    Asset, AssetClass, AssetId, Inventory, MergeKey, Placement, Status, Substate, Transfer,
+    TransferStage,
 };
 use crate::policy::Policy;
 
@@ -676,7 +677,7 @@ impl<'i> Out<'i, '_> {
                 at: self.ctx.now,
             });
         }
-        if let Some(into) = self.merge_target(&first, &placement, None) {
+        if let Some(into) = self.merge_target(&first, &placement) {
             self.events.push(Event::Merged {
                 from: first.id,
                 into,
@@ -714,22 +715,14 @@ impl<'i> Out<'i, '_> {
         Ok(())
     }
 
-    /// An identical consumable record the moved items join, if any (the smallest id).
-    fn merge_target(&self, a: &Asset, p: &Placement, exclude: Option<AssetId>) -> Option<AssetId> {
-        if a.class != AssetClass::Consumable
-            || p.transfer.is_some()
-            || p.substate.as_ref() == Some(&Substate::PENDING_DISPOSAL)
-        {
-            return None;
-        }
-        let ids = self.inv.consumables.get(&a.model)?;
-        ids.iter().copied().find(|id| {
-            *id != a.id
-                && Some(*id) != exclude
-                && self.inv.assets.get(id).is_some_and(|o| {
-                    o.cost == a.cost && o.ci == a.ci && o.parent.is_none() && o.placement == *p
-                })
-        })
+    /// An identical consumable record the moved items join, if any.
+    fn merge_target(&self, a: &Asset, p: &Placement) -> Option<AssetId> {
+        let key = MergeKey::placed(a, p)?;
+        self.inv
+            .mergeable
+            .get(&key)
+            .copied()
+            .filter(|id| *id != a.id)
     }
 
     /// Moves all or part of a record to a placement: merged into an identical consumable
@@ -744,7 +737,7 @@ impl<'i> Out<'i, '_> {
         let mut moved = a.clone();
         moved.quantity = quantity;
         self.check_placement(&moved, &p)?;
-        if let Some(into) = self.merge_target(a, &p, None) {
+        if let Some(into) = self.merge_target(a, &p) {
             self.events.push(Event::Merged {
                 from: a.id,
                 into,

@@ -1,7 +1,8 @@
 //! Assets, their states and substates, and the inventory that holds them.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 
 use chrono::{DateTime, Utc};
 use itsm_core::UserId;
@@ -410,8 +411,9 @@ pub struct Inventory {
     pub(crate) assets: BTreeMap<AssetId, Asset>,
     /// Each parent's children (derived from the records).
     pub(crate) children: BTreeMap<AssetId, BTreeSet<AssetId>>,
-    /// Consumable records by model (derived), where merges look.
-    pub(crate) consumables: BTreeMap<String, BTreeSet<AssetId>>,
+    /// The mergeable consumable records by what makes them identical (derived): at most
+    /// one per key, where merges look (never iterated, so the hash order does not show).
+    pub(crate) mergeable: HashMap<MergeKey, AssetId, FixedHasher>,
     /// Quantity in stock and available by (model, stockroom) (derived), what stock rules
     /// count.
     pub(crate) available: BTreeMap<(String, String), u64>,
@@ -480,11 +482,10 @@ impl Inventory {
         if let Some(parent) = asset.parent {
             self.children.entry(parent).or_default().insert(asset.id);
         }
-        if asset.class == AssetClass::Consumable {
-            self.consumables
-                .entry(asset.model.clone())
-                .or_default()
-                .insert(asset.id);
+        // A record split off shares its source's key until it moves on: the key stays
+        // with the record that had it.
+        if let Some(key) = MergeKey::of(asset) {
+            self.mergeable.entry(key).or_insert(asset.id);
         }
         self.count(asset, true);
     }
@@ -498,12 +499,9 @@ impl Inventory {
                 }
             }
         }
-        if asset.class == AssetClass::Consumable {
-            if let Some(set) = self.consumables.get_mut(&asset.model) {
-                set.remove(&asset.id);
-                if set.is_empty() {
-                    self.consumables.remove(&asset.model);
-                }
+        if let Some(key) = MergeKey::of(asset) {
+            if self.mergeable.get(&key) == Some(&asset.id) {
+                self.mergeable.remove(&key);
             }
         }
         self.count(asset, false);
@@ -526,6 +524,40 @@ impl Inventory {
                 self.available.remove(&key);
             }
         }
+    }
+}
+
+/// std's SipHash with its fixed keys: deterministic, unlike `RandomState`.
+pub(crate) type FixedHasher = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
+/// What makes two consumable records one: the same model, cost, CI and placement.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct MergeKey {
+    model: String,
+    cost: i64,
+    ci: Option<String>,
+    placement: Placement,
+}
+
+impl MergeKey {
+    /// The key of a record that may merge: a consumable without a parent, not being
+    /// transferred, not pending disposal.
+    pub(crate) fn of(asset: &Asset) -> Option<MergeKey> {
+        Self::placed(asset, &asset.placement)
+    }
+
+    /// The key the record would have with this placement.
+    pub(crate) fn placed(asset: &Asset, placement: &Placement) -> Option<MergeKey> {
+        let mergeable = asset.class == AssetClass::Consumable
+            && asset.parent.is_none()
+            && placement.transfer.is_none()
+            && placement.substate.as_ref() != Some(&Substate::PENDING_DISPOSAL);
+        mergeable.then(|| MergeKey {
+            model: asset.model.clone(),
+            cost: asset.cost,
+            ci: asset.ci.clone(),
+            placement: placement.clone(),
+        })
     }
 }
 
@@ -584,6 +616,12 @@ impl TryFrom<StoredInventory> for Inventory {
                 return Err(crate::Error::InvalidInventory {
                     asset: asset.id,
                     reason: "it is listed twice",
+                });
+            }
+            if let Some(other) = MergeKey::of(&asset).and_then(|k| inventory.mergeable.get(&k)) {
+                return Err(crate::Error::InvalidInventory {
+                    asset: *other,
+                    reason: "another consumable record is identical to it (same model, cost, CI and placement); merge them",
                 });
             }
             inventory.index(&asset);
