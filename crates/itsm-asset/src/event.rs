@@ -15,8 +15,8 @@ use crate::policy::RestockSource;
 pub enum Event {
     /// A record was added.
     Registered {
-        /// The record as it starts.
-        asset: Asset,
+        /// The record as it starts (boxed: the other events are much smaller).
+        asset: Box<Asset>,
     },
     /// A record's placement changed (state, substate, stockroom, assignment, transfer).
     Moved {

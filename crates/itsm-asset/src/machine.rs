@@ -7,8 +7,7 @@ use crate::command::{Command, NewAsset, Part};
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{
-    Asset, AssetClass, AssetId, Inventory, MergeKey, Placement, Status, Substate, Transfer,
-    TransferStage,
+    Asset, AssetClass, AssetId, Inventory, Placement, Status, Substate, Transfer, TransferStage,
 };
 use crate::policy::Policy;
 
@@ -113,9 +112,11 @@ pub fn mermaid() -> String {
 
 /// Decides what a command does to the inventory: the events to store, or why not.
 ///
-/// Checks, in order: the policy ([`Policy::check`]); the clock (`now` not before the
-/// last event); the actor's permission for the command (not for
-/// [`Command::RunStockRules`]); then the command's own rules. Moves follow the policy's
+/// Checks, in order: the clock (`now` not before the last event); the actor's permission
+/// for the command (not for [`Command::RunStockRules`]); then the command's own rules. The
+/// policy's tables are not checked here (it would cost more than the command): run
+/// [`Policy::check`] once when a policy is built or read. Whatever the tables hold, every
+/// placement `decide` makes is one they allow. Moves follow the policy's
 /// states table; a parent's move is each child's (ServiceNow: a child's state and
 /// assignment are its parent's, read only); a consumable record that becomes identical to
 /// another joins it ([`Event::Merged`]); a state the policy maps sets the linked CI's
@@ -141,7 +142,6 @@ pub fn mermaid() -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
-    ctx.policy.check()?;
     if let Some(last) = inv.last_at {
         if ctx.now < last {
             return Err(Error::ClockWentBackwards { last, now: ctx.now });
@@ -306,7 +306,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
                 },
                 "in stock or in transit, pre-allocated",
             )?;
-            if inv.children.contains_key(asset) {
+            if inv.idx.has_children(*asset) {
                 return Err(Error::NotSingleItem {
                     asset: *asset,
                     role: "allocated from while it is a parent",
@@ -655,14 +655,14 @@ impl<'i> Out<'i, '_> {
             in_use_since: None,
             updated_at: self.ctx.now,
         };
-        self.check_placement(&asset, &placement)?;
+        self.check_placement(asset.id, asset.class, asset.quantity, &placement)?;
         let mut first = asset.clone();
         first.placement = placement.clone();
         if placement.status == InUse {
             first.in_use_since = Some(self.ctx.now);
         }
         self.events.push(Event::Registered {
-            asset: first.clone(),
+            asset: Box::new(first.clone()),
         });
         if let (Some(ci), Some(status)) = (
             &first.ci,
@@ -690,39 +690,37 @@ impl<'i> Out<'i, '_> {
 
     /// The rules every placement keeps: the states table, a stockroom in stock, one item
     /// per record unless consumable or pre-allocated.
-    fn check_placement(&self, a: &Asset, p: &Placement) -> Result<(), Error> {
+    fn check_placement(
+        &self,
+        id: AssetId,
+        class: AssetClass,
+        quantity: u32,
+        p: &Placement,
+    ) -> Result<(), Error> {
         let policy = self.ctx.policy;
-        if !policy.allows(a.class, p.status, p.substate.as_ref()) {
+        if !policy.allows(class, p.status, p.substate.as_ref()) {
             return Err(Error::StateNotAllowed {
-                class: a.class,
+                class,
                 status: p.status,
                 substate: p.substate.clone(),
-                allowed: policy.substates(a.class, p.status),
+                allowed: policy.substates(class, p.status),
             });
         }
         if p.status == InStock && p.stockroom.is_none() {
-            return Err(Error::StockroomRequired { asset: a.id });
+            return Err(Error::StockroomRequired { asset: id });
         }
-        if a.class != AssetClass::Consumable
-            && a.quantity > 1
+        if class != AssetClass::Consumable
+            && quantity > 1
             && p.substate.as_ref() != Some(&Substate::PRE_ALLOCATED)
         {
-            return Err(Error::QuantityNotOne {
-                class: a.class,
-                quantity: a.quantity,
-            });
+            return Err(Error::QuantityNotOne { class, quantity });
         }
         Ok(())
     }
 
     /// An identical consumable record the moved items join, if any.
     fn merge_target(&self, a: &Asset, p: &Placement) -> Option<AssetId> {
-        let key = MergeKey::placed(a, p)?;
-        self.inv
-            .mergeable
-            .get(&key)
-            .copied()
-            .filter(|id| *id != a.id)
+        self.inv.merge_target(a, p)
     }
 
     /// Moves all or part of a record to a placement: merged into an identical consumable
@@ -734,9 +732,7 @@ impl<'i> Out<'i, '_> {
             Take::Whole => a.quantity,
             Take::Part { quantity, .. } => quantity,
         };
-        let mut moved = a.clone();
-        moved.quantity = quantity;
-        self.check_placement(&moved, &p)?;
+        self.check_placement(a.id, a.class, quantity, &p)?;
         if let Some(into) = self.merge_target(a, &p) {
             self.events.push(Event::Merged {
                 from: a.id,
@@ -753,10 +749,17 @@ impl<'i> Out<'i, '_> {
                 quantity,
                 at: now,
             });
-            moved.id = new_asset;
+        }
+        let id = match take {
+            Take::Whole => a.id,
+            Take::Part { new_asset, .. } => new_asset,
+        };
+        if !self.inv.idx.has_children(a.id) {
+            self.moved(id, a.ci.as_ref(), &a.placement, p);
+            return Ok(());
         }
         let theirs = follow(&p);
-        self.moved(&moved, p);
+        self.moved(id, a.ci.as_ref(), &a.placement, p);
         // The children, and theirs, take the parent's placement (walked iteratively).
         let mut stack: Vec<(AssetId, Placement)> = self
             .inv
@@ -778,19 +781,20 @@ impl<'i> Out<'i, '_> {
                 });
             }
             stack.extend(self.inv.children(child).map(|g| (g, placement.clone())));
-            self.moved(c, placement);
+            self.moved(c.id, c.ci.as_ref(), &c.placement, placement);
         }
         Ok(())
     }
 
-    fn moved(&mut self, a: &Asset, p: Placement) {
+    /// A record's move to `p` from `old`, and its CI's new status if the policy maps one.
+    fn moved(&mut self, id: AssetId, ci: Option<&String>, old: &Placement, p: Placement) {
         let now = self.ctx.now;
         let policy = self.ctx.policy;
-        let before = policy.ci_status_of(a.placement.status, a.placement.substate.as_ref());
+        let before = policy.ci_status_of(old.status, old.substate.as_ref());
         let after = policy.ci_status_of(p.status, p.substate.as_ref());
-        let ci_event = match (&a.ci, after) {
+        let ci_event = match (ci, after) {
             (Some(ci), Some(status)) if before != Some(status) => Some(Event::CiStatusSet {
-                asset: a.id,
+                asset: id,
                 ci: ci.clone(),
                 ci_status: status.to_owned(),
                 at: now,
@@ -798,7 +802,7 @@ impl<'i> Out<'i, '_> {
             _ => None,
         };
         self.events.push(Event::Moved {
-            asset: a.id,
+            asset: id,
             placement: p,
             at: now,
         });
@@ -844,20 +848,19 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
                 inv.unindex(&old);
             }
             inv.index(asset);
-            inv.assets.insert(asset.id, asset.clone());
+            inv.assets.insert(asset.id, (**asset).clone());
         }
         Event::Moved {
             asset, placement, ..
         } => {
-            if let Some(mut a) = inv.assets.remove(asset) {
-                inv.unindex(&a);
-                a.placement = placement.clone();
+            if let Some(a) = inv.assets.get_mut(asset) {
+                inv.idx.unindex(a);
+                a.placement.clone_from(placement);
                 a.updated_at = at;
                 if placement.status == InUse && a.in_use_since.is_none() {
                     a.in_use_since = Some(at);
                 }
-                inv.index(&a);
-                inv.assets.insert(a.id, a);
+                inv.idx.index(a);
             }
         }
         Event::Split {
@@ -866,10 +869,10 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
             quantity,
             ..
         } => {
-            let Some(mut source) = inv.assets.remove(from) else {
+            let Some(source) = inv.assets.get_mut(from) else {
                 return;
             };
-            inv.unindex(&source);
+            inv.idx.unindex(source);
             let moved = (*quantity).min(source.quantity);
             let mut new = source.clone();
             new.id = *into;
@@ -877,14 +880,15 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
             new.updated_at = at;
             source.quantity -= moved;
             if source.quantity > 0 {
-                inv.index(&source);
-                inv.assets.insert(source.id, source);
+                inv.idx.index(source);
+            } else {
+                inv.assets.remove(from);
             }
             if moved > 0 {
                 if let Some(old) = inv.assets.remove(into) {
-                    inv.unindex(&old);
+                    inv.idx.unindex(&old);
                 }
-                inv.index(&new);
+                inv.idx.index(&new);
                 inv.assets.insert(new.id, new);
             }
         }
@@ -897,22 +901,22 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
             if from == into || !inv.assets.contains_key(into) {
                 return;
             }
-            let Some(mut source) = inv.assets.remove(from) else {
+            let Some(source) = inv.assets.get_mut(from) else {
                 return;
             };
-            inv.unindex(&source);
+            inv.idx.unindex(source);
             let moved = (*quantity).min(source.quantity);
             source.quantity -= moved;
             if source.quantity > 0 {
-                inv.index(&source);
-                inv.assets.insert(source.id, source);
+                inv.idx.index(source);
+            } else {
+                inv.assets.remove(from);
             }
-            if let Some(mut target) = inv.assets.remove(into) {
-                inv.unindex(&target);
+            if let Some(target) = inv.assets.get_mut(into) {
+                inv.idx.unindex(target);
                 target.quantity = target.quantity.saturating_add(moved);
                 target.updated_at = at;
-                inv.index(&target);
-                inv.assets.insert(target.id, target);
+                inv.idx.index(target);
             }
         }
         Event::CiStatusSet { .. } => {}

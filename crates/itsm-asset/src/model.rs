@@ -408,17 +408,111 @@ impl Asset {
     serde(try_from = "StoredInventory", into = "StoredInventory")
 )]
 pub struct Inventory {
-    pub(crate) assets: BTreeMap<AssetId, Asset>,
-    /// Each parent's children (derived from the records).
-    pub(crate) children: BTreeMap<AssetId, BTreeSet<AssetId>>,
-    /// The mergeable consumable records by what makes them identical (derived): at most
-    /// one per key, where merges look (never iterated, so the hash order does not show).
-    pub(crate) mergeable: HashMap<MergeKey, AssetId, FixedHasher>,
-    /// Quantity in stock and available by (model, stockroom) (derived), what stock rules
-    /// count.
-    pub(crate) available: BTreeMap<(String, String), u64>,
+    pub(crate) assets: Records,
+    /// What is derived from the records.
+    pub(crate) idx: Indexes,
     pub(crate) pending_restock: BTreeSet<String>,
     pub(crate) last_at: Option<DateTime<Utc>>,
+}
+
+/// The records by id: a hash map for lookups (a few per command, one memory access each
+/// instead of a walk down a tree) and the ids in order beside it, for iterating. Keyed by the
+/// id's 128 bits (big-endian, so the set's order is the ids' order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Records {
+    map: HashMap<u128, Asset, BuildHasherDefault<IdHasher>>,
+    order: BTreeSet<u128>,
+}
+
+/// A hasher for 128-bit ids: the two halves folded and mixed by splitmix64's finaliser
+/// (sequential and random ids alike spread over the table). Deterministic.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.write_u128(u128::from(n));
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        let halves = [(n >> 64) as u64, n as u64];
+        let mut x = self.0 ^ halves[0].rotate_left(32) ^ halves[1];
+        x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        self.0 = x ^ (x >> 31);
+    }
+}
+
+impl Records {
+    pub(crate) fn get(&self, id: &AssetId) -> Option<&Asset> {
+        self.map.get(&id.0.as_u128())
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &AssetId) -> Option<&mut Asset> {
+        self.map.get_mut(&id.0.as_u128())
+    }
+
+    pub(crate) fn contains_key(&self, id: &AssetId) -> bool {
+        self.map.contains_key(&id.0.as_u128())
+    }
+
+    pub(crate) fn insert(&mut self, id: AssetId, asset: Asset) {
+        let key = id.0.as_u128();
+        self.map.insert(key, asset);
+        self.order.insert(key);
+    }
+
+    pub(crate) fn remove(&mut self, id: &AssetId) -> Option<Asset> {
+        let key = id.0.as_u128();
+        self.order.remove(&key);
+        self.map.remove(&key)
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Asset> {
+        self.order.iter().filter_map(|k| self.map.get(k))
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = AssetId> + '_ {
+        self.values().map(|a| a.id)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    pub(crate) fn into_values(mut self) -> impl Iterator<Item = Asset> {
+        let order = std::mem::take(&mut self.order);
+        order.into_iter().filter_map(move |k| self.map.remove(&k))
+    }
+}
+
+/// What the inventory derives from its records, kept apart so a record can be changed in
+/// place while its entries are updated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Indexes {
+    /// Each parent's children.
+    pub(crate) children: BTreeSet<(AssetId, AssetId)>,
+    /// The mergeable consumable records by a hash of what makes them identical (the
+    /// model, cost, CI and placement), where merges look: no key is built or allocated, and
+    /// a bucket's records are compared in full. Never iterated, so the hash order does not
+    /// show.
+    pub(crate) mergeable: HashMap<u64, Vec<AssetId>, BuildHasherDefault<IdHasher>>,
+    /// Quantity in stock and available by model, then stockroom: what stock rules count.
+    pub(crate) available: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Inventory {
@@ -449,14 +543,16 @@ impl Inventory {
 
     /// The children of an asset, in id order.
     pub fn children(&self, parent: AssetId) -> impl Iterator<Item = AssetId> + '_ {
-        self.children.get(&parent).into_iter().flatten().copied()
+        self.idx.children_of(parent)
     }
 
     /// How many items of a model are in stock and available in a stockroom (what stock
     /// rules count).
     pub fn available(&self, model: &str, stockroom: &str) -> u64 {
-        self.available
-            .get(&(model.to_owned(), stockroom.to_owned()))
+        self.idx
+            .available
+            .get(model)
+            .and_then(|rooms| rooms.get(stockroom))
             .copied()
             .unwrap_or(0)
     }
@@ -477,31 +573,50 @@ impl Inventory {
             crate::machine::apply(self, event);
         }
     }
+    pub(crate) fn index(&mut self, asset: &Asset) {
+        self.idx.index(asset);
+    }
+
+    pub(crate) fn unindex(&mut self, asset: &Asset) {
+        self.idx.unindex(asset);
+    }
+}
+
+impl Indexes {
+    /// The children of a parent, in id order: the pairs that start with it.
+    pub(crate) fn children_of(&self, parent: AssetId) -> impl Iterator<Item = AssetId> + '_ {
+        let first = AssetId::from_u128(0);
+        self.children
+            .range((parent, first)..)
+            .take_while(move |(p, _)| *p == parent)
+            .map(|(_, child)| *child)
+    }
+
+    /// Whether an asset has children.
+    pub(crate) fn has_children(&self, parent: AssetId) -> bool {
+        self.children_of(parent).next().is_some()
+    }
 
     pub(crate) fn index(&mut self, asset: &Asset) {
         if let Some(parent) = asset.parent {
-            self.children.entry(parent).or_default().insert(asset.id);
+            self.children.insert((parent, asset.id));
         }
-        // A record split off shares its source's key until it moves on: the key stays
-        // with the record that had it.
-        if let Some(key) = MergeKey::of(asset) {
-            self.mergeable.entry(key).or_insert(asset.id);
+        if let Some(hash) = merge_hash(asset, &asset.placement) {
+            self.mergeable.entry(hash).or_default().push(asset.id);
         }
         self.count(asset, true);
     }
 
     pub(crate) fn unindex(&mut self, asset: &Asset) {
         if let Some(parent) = asset.parent {
-            if let Some(set) = self.children.get_mut(&parent) {
-                set.remove(&asset.id);
-                if set.is_empty() {
-                    self.children.remove(&parent);
-                }
-            }
+            self.children.remove(&(parent, asset.id));
         }
-        if let Some(key) = MergeKey::of(asset) {
-            if self.mergeable.get(&key) == Some(&asset.id) {
-                self.mergeable.remove(&key);
+        if let Some(hash) = merge_hash(asset, &asset.placement) {
+            if let Some(bucket) = self.mergeable.get_mut(&hash) {
+                bucket.retain(|id| *id != asset.id);
+                if bucket.is_empty() {
+                    self.mergeable.remove(&hash);
+                }
             }
         }
         self.count(asset, false);
@@ -513,15 +628,27 @@ impl Inventory {
             return;
         }
         let Some(room) = &p.stockroom else { return };
-        let key = (asset.model.clone(), room.clone());
         let n = u64::from(asset.quantity);
         if add {
-            let slot = self.available.entry(key).or_insert(0);
-            *slot = slot.saturating_add(n);
-        } else if let Some(slot) = self.available.get_mut(&key) {
-            *slot = slot.saturating_sub(n);
-            if *slot == 0 {
-                self.available.remove(&key);
+            let rooms = match self.available.get_mut(&asset.model) {
+                Some(rooms) => rooms,
+                None => self.available.entry(asset.model.clone()).or_default(),
+            };
+            match rooms.get_mut(room) {
+                Some(slot) => *slot = slot.saturating_add(n),
+                None => {
+                    rooms.insert(room.clone(), n);
+                }
+            }
+        } else if let Some(rooms) = self.available.get_mut(&asset.model) {
+            if let Some(slot) = rooms.get_mut(room) {
+                *slot = slot.saturating_sub(n);
+                if *slot == 0 {
+                    rooms.remove(room);
+                }
+            }
+            if rooms.is_empty() {
+                self.available.remove(&asset.model);
             }
         }
     }
@@ -530,33 +657,44 @@ impl Inventory {
 /// std's SipHash with its fixed keys: deterministic, unlike `RandomState`.
 pub(crate) type FixedHasher = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
-/// What makes two consumable records one: the same model, cost, CI and placement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct MergeKey {
-    model: String,
-    cost: i64,
-    ci: Option<String>,
-    placement: Placement,
+/// Whether a record with this placement may merge: a consumable without a parent, not
+/// being transferred, not pending disposal.
+fn mergeable(asset: &Asset, placement: &Placement) -> bool {
+    asset.class == AssetClass::Consumable
+        && asset.parent.is_none()
+        && placement.transfer.is_none()
+        && placement.substate.as_ref() != Some(&Substate::PENDING_DISPOSAL)
 }
 
-impl MergeKey {
-    /// The key of a record that may merge: a consumable without a parent, not being
-    /// transferred, not pending disposal.
-    pub(crate) fn of(asset: &Asset) -> Option<MergeKey> {
-        Self::placed(asset, &asset.placement)
+/// The hash of what makes two consumable records one (the model, cost, CI and placement),
+/// if the record with this placement may merge.
+fn merge_hash(asset: &Asset, placement: &Placement) -> Option<u64> {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    if !mergeable(asset, placement) {
+        return None;
     }
+    let mut h = FixedHasher::default().build_hasher();
+    asset.model.hash(&mut h);
+    asset.cost.hash(&mut h);
+    asset.ci.hash(&mut h);
+    placement.hash(&mut h);
+    Some(h.finish())
+}
 
-    /// The key the record would have with this placement.
-    pub(crate) fn placed(asset: &Asset, placement: &Placement) -> Option<MergeKey> {
-        let mergeable = asset.class == AssetClass::Consumable
-            && asset.parent.is_none()
-            && placement.transfer.is_none()
-            && placement.substate.as_ref() != Some(&Substate::PENDING_DISPOSAL);
-        mergeable.then(|| MergeKey {
-            model: asset.model.clone(),
-            cost: asset.cost,
-            ci: asset.ci.clone(),
-            placement: placement.clone(),
+impl Inventory {
+    /// The mergeable record other than `asset` that `asset` would be identical to with this
+    /// placement (at most one: no two mergeable records are ever identical).
+    pub(crate) fn merge_target(&self, asset: &Asset, placement: &Placement) -> Option<AssetId> {
+        let bucket = self.idx.mergeable.get(&merge_hash(asset, placement)?)?;
+        bucket.iter().copied().find(|id| {
+            *id != asset.id
+                && self.assets.get(id).is_some_and(|o| {
+                    o.model == asset.model
+                        && o.cost == asset.cost
+                        && o.ci == asset.ci
+                        && o.placement == *placement
+                        && mergeable(o, &o.placement)
+                })
         })
     }
 }
@@ -618,9 +756,9 @@ impl TryFrom<StoredInventory> for Inventory {
                     reason: "it is listed twice",
                 });
             }
-            if let Some(other) = MergeKey::of(&asset).and_then(|k| inventory.mergeable.get(&k)) {
+            if let Some(other) = inventory.merge_target(&asset, &asset.placement) {
                 return Err(crate::Error::InvalidInventory {
-                    asset: *other,
+                    asset: other,
                     reason: "another consumable record is identical to it (same model, cost, CI and placement); merge them",
                 });
             }
@@ -632,7 +770,7 @@ impl TryFrom<StoredInventory> for Inventory {
         let mut settled: BTreeSet<AssetId> = BTreeSet::new();
         for start in inventory.assets.keys() {
             let mut path: BTreeSet<AssetId> = BTreeSet::new();
-            let mut at = *start;
+            let mut at = start;
             while !settled.contains(&at) {
                 if !path.insert(at) {
                     return Err(crate::Error::InvalidInventory {

@@ -82,8 +82,9 @@ pub struct StockRule {
     pub source: RestockSource,
 }
 
-/// The rules of one tool. Preset: [`Policy::servicenow`]; adjust the public fields, then
-/// [`Policy::check`] (which [`decide`](crate::decide) also runs).
+/// The rules of one tool. Preset: [`Policy::servicenow`]; adjust the public fields, or read
+/// a vendor's from JSON, then run [`Policy::check`] once ([`decide`](crate::decide) does not
+/// re-check the tables on every call).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -281,13 +282,17 @@ impl Policy {
     pub fn check(&self) -> Result<(), Error> {
         let bad =
             |field: &'static str, allowed: &'static str| Error::InvalidPolicy { field, allowed };
-        for (i, r) in self.states.iter().enumerate() {
+        // `decide` runs this on every call: pairwise scans without allocation (a states
+        // table has tens of rows, and most pairs differ in their state).
+        for r in &self.states {
             if r.substate.as_ref().is_some_and(|s| s.as_str().is_empty()) {
                 return Err(bad("states.substate", "a non-empty name, or none"));
             }
             if r.classes.is_empty() {
                 return Err(bad("states.classes", "at least one class per row"));
             }
+        }
+        for (i, r) in self.states.iter().enumerate() {
             let twice = self.states.iter().take(i).any(|o| {
                 o.status == r.status
                     && o.substate == r.substate
@@ -318,7 +323,7 @@ impl Policy {
                 return Err(bad("ci_status", "non-empty CI statuses and substates"));
             }
         }
-        for (i, r) in self.stock_rules.iter().enumerate() {
+        for r in &self.stock_rules {
             if r.name.is_empty() || r.model.is_empty() || r.stockroom.is_empty() {
                 return Err(bad(
                     "stock_rules",
@@ -328,10 +333,27 @@ impl Policy {
             if r.order == 0 {
                 return Err(bad("stock_rules.order", "at least 1"));
             }
-            if self.stock_rules.iter().take(i).any(|o| o.name == r.name) {
-                return Err(bad("stock_rules.name", "names used once"));
-            }
+        }
+        if has_duplicates(self.stock_rules.iter().map(|r| r.name.as_str())) {
+            return Err(bad("stock_rules.name", "names used once"));
         }
         Ok(())
     }
+}
+
+/// Whether any item comes twice: pairwise while the list is short (no allocation, what a
+/// policy of tens of rows wants on every call), through a set beyond.
+fn has_duplicates<T: Ord + Clone>(items: impl Iterator<Item = T> + Clone) -> bool {
+    const SHORT: usize = 128;
+    if items.clone().nth(SHORT).is_none() {
+        let mut rest = items;
+        while let Some(item) = rest.next() {
+            if rest.clone().any(|other| other == item) {
+                return true;
+            }
+        }
+        return false;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    items.into_iter().any(|item| !seen.insert(item))
 }
