@@ -45,7 +45,7 @@ fn the_bundled_quarter_shows_each_rule() {
     // Three mistakes in the log, refused with why.
     has(
         &out,
-        "refused 2026-01-08 11:10 assign laptop-04: asset laptop-04 is reserved for user dan; assign it to them or reserve it anew",
+        "refused 2026-01-08 11:10 assign laptop-04: asset laptop-04 is reserved for user dan; assign it to them, or make it available (set_state) and reserve it again",
     );
     has(
         &out,

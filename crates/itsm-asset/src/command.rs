@@ -236,6 +236,16 @@ pub enum Command {
         #[cfg_attr(feature = "serde", serde(default))]
         substate: Option<Substate>,
     },
+    /// Attaches an asset to a parent, whose state and assignment it (and its own
+    /// children) then take, or detaches it (`None`: it keeps its placement). Single items
+    /// only; no parent may be its own ancestor.
+    SetParent {
+        /// Which asset.
+        asset: AssetId,
+        /// Its new parent, or none.
+        #[cfg_attr(feature = "serde", serde(default))]
+        parent: Option<AssetId>,
+    },
     /// Runs the stock rules (ServiceNow's daily Stock Rule Runner): each rule not already
     /// restocking whose count is at its threshold asks for a restock.
     RunStockRules,
@@ -248,7 +258,7 @@ pub enum Command {
 
 impl Command {
     /// Every command's name, in declaration order.
-    pub const NAMES: [&'static str; 16] = [
+    pub const NAMES: [&'static str; 17] = [
         "register",
         "set_state",
         "receive",
@@ -263,6 +273,7 @@ impl Command {
         "advance_transfer",
         "cancel_transfer",
         "retire",
+        "set_parent",
         "run_stock_rules",
         "restock_delivered",
     ];
@@ -284,6 +295,7 @@ impl Command {
             Command::AdvanceTransfer { .. } => "advance_transfer",
             Command::CancelTransfer { .. } => "cancel_transfer",
             Command::Retire { .. } => "retire",
+            Command::SetParent { .. } => "set_parent",
             Command::RunStockRules => "run_stock_rules",
             Command::RestockDelivered { .. } => "restock_delivered",
         }
@@ -305,7 +317,8 @@ impl Command {
             | Command::Transfer { asset, .. }
             | Command::AdvanceTransfer { asset }
             | Command::CancelTransfer { asset }
-            | Command::Retire { asset, .. } => Some(*asset),
+            | Command::Retire { asset, .. }
+            | Command::SetParent { asset, .. } => Some(*asset),
             Command::RunStockRules | Command::RestockDelivered { .. } => None,
         }
     }

@@ -51,8 +51,12 @@ pub struct Valuation {
 /// life, depreciated from `effective` (amounts in minor units).
 ///
 /// Years are counted from the effective date's anniversaries (a 29 February falls on 28
-/// February in other years); within a year the value falls evenly by day between the
-/// year's values, each rounded to the minor unit (half up). Before the effective date
+/// February in other years). Year `j`'s value (at its start) is, rounded to the minor unit
+/// half up: straight line, `cost - (cost - salvage) * j / life`; declining balance, the
+/// previous year's value less `percent`% of it (rounded each year), never below the salvage
+/// value; at the end of life, the salvage value. Within a year the value falls evenly by
+/// day from the year's value to the next's: `a - (a - b) * days_elapsed / days_in_year`,
+/// rounded half up. Before the effective date
 /// nothing is depreciated (ServiceNow: "if the depreciation effective date is in the
 /// future, depreciation is 0"); from the end of life on, the value is the salvage value.
 ///
@@ -132,30 +136,34 @@ pub fn value(
         let next = anniversary(k + 1).unwrap_or(end);
         let d = i128::from((on - start).num_days());
         let days = i128::from((next - start).num_days()).max(1);
-        match schedule.method {
-            Method::StraightLine => {
-                let loss = i128::from(cost) - i128::from(salvage);
-                let elapsed = i128::from(k) * days + d;
-                i128::from(cost) - round(loss * elapsed, i128::from(life) * days)
+        // Each year's value, rounded to the minor unit half up; the last is the salvage
+        // value.
+        let full = i128::from(cost);
+        let floor = i128::from(salvage);
+        let year_value = |j: u32| -> i128 {
+            if j >= life {
+                return floor;
             }
-            Method::DecliningBalance { percent } => {
-                let year_value = |j: u32| -> i128 {
-                    if j >= life {
-                        return i128::from(salvage);
-                    }
-                    let mut v = i128::from(cost);
+            match schedule.method {
+                Method::StraightLine => {
+                    let lost = (full - floor) * i128::from(j);
+                    round(full * i128::from(life) - lost, i128::from(life))
+                }
+                Method::DecliningBalance { percent } => {
+                    let mut v = full;
                     for _ in 0..j {
-                        v = round(v * i128::from(100 - percent), 100).max(i128::from(salvage));
+                        v = round(v * i128::from(100 - percent), 100).max(floor);
                     }
                     v
-                };
-                let a = year_value(k);
-                let b = year_value(k + 1);
-                a - round((a - b) * d, days)
+                }
             }
-        }
-        .try_into()
-        .unwrap_or(salvage)
+        };
+        // Within the year, evenly by day from its value to the next year's, rounded half up.
+        let a = year_value(k);
+        let b = year_value(k + 1);
+        round(a * days - (a - b) * d, days)
+            .try_into()
+            .unwrap_or(salvage)
     };
     Ok(Valuation {
         residual,

@@ -44,7 +44,7 @@ pub enum Error {
     },
     /// Only single items (not consumables, not quantities) have parents and children.
     #[error(
-        "asset {asset} cannot be {role}: it is a {class} record of {quantity}; parents and children are single items that are not consumables"
+        "asset {asset} cannot be {role}: it is a {class} record of {quantity}; parents and children are single items, not consumables and not pre-allocated"
     )]
     NotSingleItem {
         /// The record.
@@ -74,7 +74,7 @@ pub enum Error {
     },
     /// A child cannot take the state its parent is given.
     #[error(
-        "asset {child}, a child of the asset moved, is a {class} and cannot be {status}{}; move or detach the child first",
+        "asset {child}, a child of the asset moved, is a {class} and cannot be {status}{}; detach the child first (set_parent without a parent)",
         with(.substate.as_ref())
     )]
     ChildCannotFollow {
@@ -124,6 +124,34 @@ pub enum Error {
         class: AssetClass,
         /// Which classes the command takes.
         expected: &'static str,
+    },
+    /// A merge would pass the most items a record holds.
+    #[error(
+        "asset {asset} holds {holds} items and {added} more would pass the most a record holds (4,294,967,295); move fewer"
+    )]
+    QuantityOverflow {
+        /// The record the items would join.
+        asset: AssetId,
+        /// Its quantity.
+        holds: u32,
+        /// The items moved.
+        added: u32,
+    },
+    /// A consumable named as its own consumer.
+    #[error("asset {asset} cannot consume itself; name the asset that consumes it, or none")]
+    ConsumedByItself {
+        /// The record.
+        asset: AssetId,
+    },
+    /// A parent that is, or would be, its own ancestor.
+    #[error(
+        "asset {parent} cannot be the parent of asset {asset}: it is {asset} or one of its descendants"
+    )]
+    ParentCycle {
+        /// The child.
+        asset: AssetId,
+        /// The parent given.
+        parent: AssetId,
     },
     /// A quantity of zero.
     #[error("a quantity of 0 was given; give at least 1")]
@@ -176,7 +204,7 @@ pub enum Error {
     },
     /// The asset is reserved for someone else.
     #[error(
-        "asset {asset} is reserved for user {reserved_for}; assign it to them or reserve it anew"
+        "asset {asset} is reserved for user {reserved_for}; assign it to them, or make it available (set_state) and reserve it again"
     )]
     ReservedForAnother {
         /// The asset.

@@ -38,6 +38,10 @@ pub enum Event {
         into: AssetId,
         /// How many items moved.
         quantity: u32,
+        /// An item allocated from a pre-allocated record: the new record has no CI and no
+        /// use history (ServiceNow copies the model and parent).
+        #[cfg_attr(feature = "serde", serde(default))]
+        allocated: bool,
         /// When.
         at: DateTime<Utc>,
     },
@@ -50,6 +54,16 @@ pub enum Event {
         into: AssetId,
         /// How many items moved.
         quantity: u32,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A record's parent changed (`None`: detached). Its placement, and its children's,
+    /// follow in [`Moved`](Event::Moved) events.
+    ParentSet {
+        /// The record.
+        asset: AssetId,
+        /// Its parent now.
+        parent: Option<AssetId>,
         /// When.
         at: DateTime<Utc>,
     },
@@ -100,6 +114,7 @@ impl Event {
             Event::Moved { at, .. }
             | Event::Split { at, .. }
             | Event::Merged { at, .. }
+            | Event::ParentSet { at, .. }
             | Event::CiStatusSet { at, .. }
             | Event::RestockRequested { at, .. }
             | Event::RestockDelivered { at, .. } => *at,

@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::event::Event;
 use crate::model::{
     Asset, AssetClass, AssetId, Inventory, Placement, Status, Substate, Transfer, TransferStage,
+    follow, is_single,
 };
 use crate::policy::Policy;
 
@@ -170,7 +171,12 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             substate,
             stockroom,
         } => {
-            let a = out.free(*asset)?;
+            // Lost or stolen on the way: recording it missing ends the transfer line.
+            let a = if *status == Status::Missing {
+                out.parentless(*asset)?
+            } else {
+                out.free(*asset)?
+            };
             if !ctx.policy.may_move(a.placement.status, *status) {
                 return Err(Error::MoveNotAllowed {
                     asset: *asset,
@@ -196,6 +202,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             if *status != Consumed {
                 p.consumed_by = None;
             }
+            p.transfer = None;
             out.place(a, Take::Whole, p)?;
         }
         Command::Receive { asset, stockroom } => {
@@ -284,7 +291,10 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
                 "in stock and available",
             )?;
             if let Some(by) = consumed_by {
-                if !inv.assets.contains_key(by) || by == asset {
+                if by == asset {
+                    return Err(Error::ConsumedByItself { asset: *asset });
+                }
+                if !inv.assets.contains_key(by) {
                     return Err(Error::UnknownAsset { asset: *by });
                 }
             }
@@ -319,8 +329,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             p.substate = Some(Substate::AVAILABLE);
             out.place(
                 a,
-                Take::Part {
-                    quantity: 1,
+                Take::Allocated {
                     new_asset: *new_asset,
                 },
                 p,
@@ -371,6 +380,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
                 from,
                 to: to.clone(),
                 stage: TransferStage::Draft,
+                before: a.placement.substate.clone(),
             });
             out.place(a, take, p)?;
         }
@@ -414,15 +424,88 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
                     stage: t.stage,
                 });
             }
-            let p = Placement::new(InStock, Some(Substate::AVAILABLE)).in_stockroom(&t.from);
+            let substate = t.before.clone().or(Some(Substate::AVAILABLE));
+            let p = Placement::new(InStock, substate).in_stockroom(&t.from);
             out.place(a, Take::Whole, p)?;
         }
         Command::Retire { asset, substate } => {
-            let a = out.free(*asset)?;
+            // "You can retire an asset at any time": a transfer line under way ends.
+            let a = out.parentless(*asset)?;
             out.expect(a, name, |p| p.status != Retired, "not retired")?;
             out.place(a, Take::Whole, Placement::new(Retired, substate.clone()))?;
         }
+        Command::SetParent { asset, parent } => {
+            let a = out.get(*asset)?;
+            if let Some(t) = &a.placement.transfer {
+                return Err(Error::TransferUnderWay {
+                    asset: *asset,
+                    stage: t.stage,
+                });
+            }
+            match parent {
+                None => {
+                    if a.parent.is_some() {
+                        out.events.push(Event::ParentSet {
+                            asset: *asset,
+                            parent: None,
+                            at: ctx.now,
+                        });
+                    }
+                }
+                Some(parent_id) => {
+                    let p = out.inv.assets.get(parent_id).ok_or(Error::UnknownParent {
+                        asset: *asset,
+                        parent: *parent_id,
+                    })?;
+                    if !is_single(p.class, p.quantity, p.substate()) {
+                        return Err(Error::NotSingleItem {
+                            asset: *parent_id,
+                            role: "a parent",
+                            class: p.class,
+                            quantity: p.quantity,
+                        });
+                    }
+                    if !is_single(a.class, a.quantity, a.substate()) {
+                        return Err(Error::NotSingleItem {
+                            asset: *asset,
+                            role: "a child",
+                            class: a.class,
+                            quantity: a.quantity,
+                        });
+                    }
+                    // No cycle: the new parent's ancestors, walked up, never reach the asset.
+                    let mut at = Some(*parent_id);
+                    let mut steps = 0usize;
+                    while let Some(up) = at {
+                        if up == *asset || steps > inv.assets.len() {
+                            return Err(Error::ParentCycle {
+                                asset: *asset,
+                                parent: *parent_id,
+                            });
+                        }
+                        steps += 1;
+                        at = inv.assets.get(&up).and_then(|x| x.parent);
+                    }
+                    out.events.push(Event::ParentSet {
+                        asset: *asset,
+                        parent: Some(*parent_id),
+                        at: ctx.now,
+                    });
+                    let theirs = follow(&p.placement);
+                    out.check_placement(a.id, a.class, a.quantity, &theirs)
+                        .map_err(|_| Error::ChildCannotFollow {
+                            child: *asset,
+                            class: a.class,
+                            status: theirs.status,
+                            substate: theirs.substate.clone(),
+                        })?;
+                    out.moved(a.id, a.ci.as_ref(), &a.placement, theirs.clone());
+                    out.cascade(a.id, &theirs)?;
+                }
+            }
+        }
         Command::RunStockRules => {
+            ctx.policy.check_stock_rules()?;
             for rule in &ctx.policy.stock_rules {
                 if inv.pending_restock.contains(&rule.name) {
                     continue;
@@ -442,6 +525,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             }
         }
         Command::RestockDelivered { rule } => {
+            ctx.policy.check_stock_rules()?;
             if !ctx.policy.stock_rules.iter().any(|r| &r.name == rule) {
                 return Err(Error::UnknownStockRule { rule: rule.clone() });
             }
@@ -461,7 +545,23 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
 #[derive(Debug, Clone, Copy)]
 enum Take {
     Whole,
-    Part { quantity: u32, new_asset: AssetId },
+    Part {
+        quantity: u32,
+        new_asset: AssetId,
+    },
+    /// One item of a pre-allocated record: a new record without its CI or use history.
+    Allocated {
+        new_asset: AssetId,
+    },
+}
+
+impl Take {
+    fn new_asset(self) -> Option<AssetId> {
+        match self {
+            Take::Whole => None,
+            Take::Part { new_asset, .. } | Take::Allocated { new_asset } => Some(new_asset),
+        }
+    }
 }
 
 struct Out<'i, 'c> {
@@ -500,12 +600,6 @@ fn consumable(a: &Asset, command: &'static str) -> Result<(), Error> {
         });
     }
     Ok(())
-}
-
-/// Whether a record may be a parent or a child: one item, not a consumable, not
-/// pre-allocated.
-fn is_single(class: AssetClass, quantity: u32, substate: Option<&Substate>) -> bool {
-    class != AssetClass::Consumable && quantity == 1 && substate != Some(&Substate::PRE_ALLOCATED)
 }
 
 impl<'i> Out<'i, '_> {
@@ -678,6 +772,14 @@ impl<'i> Out<'i, '_> {
             });
         }
         if let Some(into) = self.merge_target(&first, &placement) {
+            let holds = self.get(into)?.quantity;
+            if holds.checked_add(first.quantity).is_none() {
+                return Err(Error::QuantityOverflow {
+                    asset: into,
+                    holds,
+                    added: first.quantity,
+                });
+            }
             self.events.push(Event::Merged {
                 from: first.id,
                 into,
@@ -731,42 +833,63 @@ impl<'i> Out<'i, '_> {
         let quantity = match take {
             Take::Whole => a.quantity,
             Take::Part { quantity, .. } => quantity,
+            Take::Allocated { .. } => 1,
         };
         self.check_placement(a.id, a.class, quantity, &p)?;
+        if p.substate.as_ref() == Some(&Substate::PRE_ALLOCATED)
+            && (a.parent.is_some() || self.inv.idx.has_children(a.id))
+        {
+            return Err(Error::NotSingleItem {
+                asset: a.id,
+                role: "pre-allocated while it is a parent or a child",
+                class: a.class,
+                quantity,
+            });
+        }
+        let allocated = matches!(take, Take::Allocated { .. });
+        let ci = if allocated { None } else { a.ci.as_ref() };
         if let Some(into) = self.merge_target(a, &p) {
+            let holds = self.get(into)?.quantity;
+            if holds.checked_add(quantity).is_none() {
+                return Err(Error::QuantityOverflow {
+                    asset: into,
+                    holds,
+                    added: quantity,
+                });
+            }
             self.events.push(Event::Merged {
                 from: a.id,
                 into,
                 quantity,
                 at: now,
             });
+            self.events
+                .extend(self.ci_event(a.id, ci, &a.placement, &p));
             return Ok(());
         }
-        if let Take::Part { new_asset, .. } = take {
+        if let Some(new_asset) = take.new_asset() {
             self.events.push(Event::Split {
                 from: a.id,
                 into: new_asset,
                 quantity,
+                allocated,
                 at: now,
             });
         }
-        let id = match take {
-            Take::Whole => a.id,
-            Take::Part { new_asset, .. } => new_asset,
-        };
+        let id = take.new_asset().unwrap_or(a.id);
         if !self.inv.idx.has_children(a.id) {
-            self.moved(id, a.ci.as_ref(), &a.placement, p);
+            self.moved(id, ci, &a.placement, p);
             return Ok(());
         }
         let theirs = follow(&p);
-        self.moved(id, a.ci.as_ref(), &a.placement, p);
-        // The children, and theirs, take the parent's placement (walked iteratively).
-        let mut stack: Vec<(AssetId, Placement)> = self
-            .inv
-            .children(a.id)
-            .map(|c| (c, theirs.clone()))
-            .collect();
-        while let Some((child, placement)) = stack.pop() {
+        self.moved(id, ci, &a.placement, p);
+        self.cascade(a.id, &theirs)
+    }
+
+    /// The children of `parent`, and theirs, take `placement` (walked iteratively).
+    fn cascade(&mut self, parent: AssetId, placement: &Placement) -> Result<(), Error> {
+        let mut stack: Vec<AssetId> = self.inv.children(parent).collect();
+        while let Some(child) = stack.pop() {
             let c = self.get(child)?;
             if !self
                 .ctx
@@ -780,43 +903,45 @@ impl<'i> Out<'i, '_> {
                     substate: placement.substate.clone(),
                 });
             }
-            stack.extend(self.inv.children(child).map(|g| (g, placement.clone())));
-            self.moved(c.id, c.ci.as_ref(), &c.placement, placement);
+            stack.extend(self.inv.children(child));
+            self.moved(c.id, c.ci.as_ref(), &c.placement, placement.clone());
         }
         Ok(())
     }
 
-    /// A record's move to `p` from `old`, and its CI's new status if the policy maps one.
-    fn moved(&mut self, id: AssetId, ci: Option<&String>, old: &Placement, p: Placement) {
-        let now = self.ctx.now;
+    /// The CI status request a move from `old` to `new` makes, if the policy maps `new` to
+    /// another status than `old`'s and the record has a CI.
+    fn ci_event(
+        &self,
+        id: AssetId,
+        ci: Option<&String>,
+        old: &Placement,
+        new: &Placement,
+    ) -> Option<Event> {
         let policy = self.ctx.policy;
         let before = policy.ci_status_of(old.status, old.substate.as_ref());
-        let after = policy.ci_status_of(p.status, p.substate.as_ref());
-        let ci_event = match (ci, after) {
+        let after = policy.ci_status_of(new.status, new.substate.as_ref());
+        match (ci, after) {
             (Some(ci), Some(status)) if before != Some(status) => Some(Event::CiStatusSet {
                 asset: id,
                 ci: ci.clone(),
                 ci_status: status.to_owned(),
-                at: now,
+                at: self.ctx.now,
             }),
             _ => None,
-        };
+        }
+    }
+
+    /// A record's move to `p` from `old`, and its CI's new status if the policy maps one.
+    fn moved(&mut self, id: AssetId, ci: Option<&String>, old: &Placement, p: Placement) {
+        let ci_event = self.ci_event(id, ci, old, &p);
         self.events.push(Event::Moved {
             asset: id,
             placement: p,
-            at: now,
+            at: self.ctx.now,
         });
         self.events.extend(ci_event);
     }
-}
-
-/// A child's placement under a parent's: the state, substate, stockroom, assignment and
-/// reservation; never consumed or transferred on its own.
-fn follow(parent: &Placement) -> Placement {
-    let mut p = parent.clone();
-    p.consumed_by = None;
-    p.transfer = None;
-    p
 }
 
 /// Folds one event into the inventory.
@@ -867,6 +992,7 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
             from,
             into,
             quantity,
+            allocated,
             ..
         } => {
             let Some(source) = inv.assets.get_mut(from) else {
@@ -878,7 +1004,12 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
             new.id = *into;
             new.quantity = moved;
             new.updated_at = at;
+            if *allocated {
+                new.ci = None;
+                new.in_use_since = None;
+            }
             source.quantity -= moved;
+            source.updated_at = at;
             if source.quantity > 0 {
                 inv.idx.index(source);
             } else {
@@ -907,6 +1038,7 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
             inv.idx.unindex(source);
             let moved = (*quantity).min(source.quantity);
             source.quantity -= moved;
+            source.updated_at = at;
             if source.quantity > 0 {
                 inv.idx.index(source);
             } else {
@@ -917,6 +1049,14 @@ pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
                 target.quantity = target.quantity.saturating_add(moved);
                 target.updated_at = at;
                 inv.idx.index(target);
+            }
+        }
+        Event::ParentSet { asset, parent, .. } => {
+            if let Some(a) = inv.assets.get_mut(asset) {
+                inv.idx.unindex(a);
+                a.parent = *parent;
+                a.updated_at = at;
+                inv.idx.index(a);
             }
         }
         Event::CiStatusSet { .. } => {}

@@ -300,6 +300,9 @@ pub struct Transfer {
     pub to: String,
     /// Where the line is.
     pub stage: TransferStage,
+    /// The substate before the line started, given back if it is canceled.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub before: Option<Substate>,
 }
 
 /// Where an asset is and who has it: everything a move changes. Each
@@ -682,6 +685,75 @@ fn merge_hash(asset: &Asset, placement: &Placement) -> Option<u64> {
 }
 
 impl Inventory {
+    /// Checks every record against a policy's states table: what a stored inventory
+    /// cannot be checked for on reading, having no policy. (Reading checks the rest: ids,
+    /// quantities, stockrooms, parents, children placed as their parents, transfer stages.)
+    /// [`decide`](crate::decide) keeps both true of every inventory it builds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInventory`](crate::Error::InvalidInventory) naming the first record
+    /// whose state and substate the table does not allow for its class.
+    pub fn check(&self, policy: &crate::Policy) -> Result<(), crate::Error> {
+        for a in self.assets.values() {
+            let p = &a.placement;
+            if !policy.allows(a.class, p.status, p.substate.as_ref()) {
+                return Err(crate::Error::InvalidInventory {
+                    asset: a.id,
+                    reason: "its state and substate are not in the policy's states table for its class",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// What is wrong with a record, policy aside, if anything.
+    fn structure_problem(&self, a: &Asset) -> Option<&'static str> {
+        let p = &a.placement;
+        if p.status == Status::InStock && p.stockroom.is_none() {
+            return Some("it is in stock without a stockroom");
+        }
+        if a.class != AssetClass::Consumable
+            && a.quantity > 1
+            && p.substate.as_ref() != Some(&Substate::PRE_ALLOCATED)
+        {
+            return Some(
+                "it stands for more than one item but is neither a consumable nor pre-allocated",
+            );
+        }
+        if let Some(parent) = a.parent.and_then(|id| self.assets.get(&id)) {
+            if !is_single(a.class, a.quantity, a.substate())
+                || !is_single(parent.class, parent.quantity, parent.substate())
+            {
+                return Some(
+                    "it or its parent is not a single item (a consumable, or pre-allocated)",
+                );
+            }
+            if *p != follow(&parent.placement) {
+                return Some("its placement is not its parent's");
+            }
+        }
+        if let Some(t) = &p.transfer {
+            let at = |status, substate: &Substate| p.is(status, substate);
+            let there = p.stockroom.as_ref() == Some(&t.to);
+            let consistent = match t.stage {
+                TransferStage::Draft
+                | TransferStage::Requested
+                | TransferStage::ShipmentPreparation => {
+                    at(Status::InStock, &Substate::PENDING_TRANSFER)
+                }
+                TransferStage::InTransit => at(Status::InTransit, &Substate::RESERVED),
+                TransferStage::Received => at(Status::InStock, &Substate::AVAILABLE) && there,
+                TransferStage::Delivered => at(Status::InStock, &Substate::RESERVED) && there,
+            };
+            if !consistent {
+                return Some(
+                    "its transfer line's stage does not match its state, substate or stockroom",
+                );
+            }
+        }
+        None
+    }
+
     /// The mergeable record other than `asset` that `asset` would be identical to with this
     /// placement (at most one: no two mergeable records are ever identical).
     pub(crate) fn merge_target(&self, asset: &Asset, placement: &Placement) -> Option<AssetId> {
@@ -765,6 +837,14 @@ impl TryFrom<StoredInventory> for Inventory {
             inventory.index(&asset);
             inventory.assets.insert(asset.id, asset);
         }
+        for a in inventory.assets.values() {
+            if let Some(reason) = inventory.structure_problem(a) {
+                return Err(crate::Error::InvalidInventory {
+                    asset: a.id,
+                    reason,
+                });
+            }
+        }
         // Every parent exists and no chain of parents comes back (walked iteratively,
         // each record at most once overall).
         let mut settled: BTreeSet<AssetId> = BTreeSet::new();
@@ -793,4 +873,19 @@ impl TryFrom<StoredInventory> for Inventory {
         }
         Ok(inventory)
     }
+}
+
+/// Whether a record may be a parent or a child: one item, not a consumable, not
+/// pre-allocated.
+pub(crate) fn is_single(class: AssetClass, quantity: u32, substate: Option<&Substate>) -> bool {
+    class != AssetClass::Consumable && quantity == 1 && substate != Some(&Substate::PRE_ALLOCATED)
+}
+
+/// A child's placement under a parent's: the state, substate, stockroom, assignment and
+/// reservation; never consumed or transferred on its own.
+pub(crate) fn follow(parent: &Placement) -> Placement {
+    let mut p = parent.clone();
+    p.consumed_by = None;
+    p.transfer = None;
+    p
 }

@@ -323,6 +323,14 @@ impl Policy {
                 return Err(bad("ci_status", "non-empty CI statuses and substates"));
             }
         }
+        self.check_stock_rules()
+    }
+
+    /// The stock rules' part of [`Policy::check`]: what the stock commands rely on, so
+    /// [`decide`](crate::decide) runs it for them (a run costs as much anyway).
+    pub(crate) fn check_stock_rules(&self) -> Result<(), Error> {
+        let bad =
+            |field: &'static str, allowed: &'static str| Error::InvalidPolicy { field, allowed };
         for r in &self.stock_rules {
             if r.name.is_empty() || r.model.is_empty() || r.stockroom.is_empty() {
                 return Err(bad(

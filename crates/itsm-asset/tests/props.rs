@@ -99,6 +99,7 @@ fn command() -> impl Strategy<Value = Command> {
         4 => asset().prop_map(|asset| Command::AdvanceTransfer { asset }),
         1 => asset().prop_map(|asset| Command::CancelTransfer { asset }),
         1 => (asset(), substate()).prop_map(|(asset, substate)| Command::Retire { asset, substate }),
+        1 => (asset(), proptest::option::of(asset())).prop_map(|(asset, parent)| Command::SetParent { asset, parent }),
         1 => Just(Command::RunStockRules),
         1 => Just(Command::RestockDelivered { rule: "keyboards".into() }),
     ]
@@ -177,6 +178,10 @@ fn retarget(command: Command, inventory: &Inventory) -> Command {
             *consumed_by = consumed_by.map(pick);
         }
         Command::Register { asset } => asset.parent = asset.parent.map(pick),
+        Command::SetParent { asset, parent } => {
+            *asset = pick(*asset);
+            *parent = parent.map(pick);
+        }
         _ => {}
     }
     command
@@ -276,7 +281,7 @@ proptest! {
                 prop_assert_eq!(consumable_totals(&inv.inventory), totals, "{:?}", command);
             }
             // Every state change of a workflow command is a row of STEPS.
-            if !matches!(name, "register" | "set_state") {
+            if !matches!(name, "register" | "set_state" | "set_parent") {
                 for e in &events {
                     if let Event::Moved { asset, placement, .. } = e {
                         let from = before.asset(*asset).map(|a| a.status());
