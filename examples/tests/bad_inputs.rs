@@ -537,6 +537,116 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-asset
+    {
+        use itsm_asset::{
+            Actor, AssetClass, AssetId, Command, Context, Inventory, Method, NewAsset, Part,
+            Policy, Role, Schedule, Substate, UserId, decide, value,
+        };
+        let clerk = Actor::new(UserId::from_u128(7), [Role::new("asset").unwrap()]);
+        let policy = Policy::servicenow();
+        let run = |inv: &Inventory, command: Command| {
+            decide(inv, &command, &Context::new(t(9), &clerk, &policy))
+        };
+        let mut inv = Inventory::new();
+        let keyboards = NewAsset::new(AssetId::from_u128(1), AssetClass::Consumable, "keyboard")
+            .in_stock("Dublin", Substate::AVAILABLE)
+            .quantity(5);
+        inv.apply(&run(&inv, Command::Register { asset: keyboards }).unwrap());
+        let laptop = NewAsset::new(AssetId::from_u128(4), AssetClass::Hardware, "laptop")
+            .in_stock("Dublin", Substate::AVAILABLE);
+        inv.apply(&run(&inv, Command::Register { asset: laptop }).unwrap());
+        row(
+            "`itsm_asset::decide`",
+            "a laptop registered in stock with no stockroom",
+            err(run(
+                &inv,
+                Command::Register {
+                    asset: NewAsset::new(AssetId::from_u128(2), AssetClass::Hardware, "laptop")
+                        .in_stock("", Substate::AVAILABLE),
+                },
+            )),
+        );
+        row(
+            "`itsm_asset::decide`",
+            "six keyboards consumed from a record of five",
+            err(run(
+                &inv,
+                Command::Consume {
+                    asset: AssetId::from_u128(1),
+                    part: Part {
+                        quantity: 6,
+                        new_asset: AssetId::from_u128(3),
+                    },
+                    consumed_by: None,
+                    user: None,
+                },
+            )),
+        );
+        row(
+            "`itsm_asset::decide`",
+            "keyboards set in use",
+            err(run(
+                &inv,
+                Command::SetState {
+                    asset: AssetId::from_u128(1),
+                    status: itsm_asset::Status::InUse,
+                    substate: None,
+                    stockroom: None,
+                },
+            )),
+        );
+        row(
+            "`itsm_asset::decide`",
+            "a laptop made its own parent",
+            err(run(
+                &inv,
+                Command::SetParent {
+                    asset: AssetId::from_u128(4),
+                    parent: Some(AssetId::from_u128(4)),
+                },
+            )),
+        );
+        let schedule = Schedule {
+            method: Method::StraightLine,
+            life_years: 4,
+        };
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        row(
+            "`itsm_asset::value`",
+            "a salvage value above the cost",
+            err(value(
+                &schedule,
+                1_000,
+                2_000,
+                day(2026, 1, 1),
+                day(2027, 1, 1),
+            )),
+        );
+        row(
+            "`itsm_asset::value`",
+            "a life of 4 years from chrono's last year",
+            err(value(
+                &schedule,
+                1_000,
+                0,
+                chrono::NaiveDate::MAX,
+                chrono::NaiveDate::MAX,
+            )),
+        );
+        row(
+            "`itsm_asset::Inventory` (JSON)",
+            "a consumable record of 0 items",
+            json_err::<Inventory>(json!({"assets": [{
+                "id": "00000000-0000-0000-0000-000000000001", "class": "consumable",
+                "model": "keyboard", "quantity": 0, "cost": 0, "ci": null, "parent": null,
+                "placement": {"status": "on_order", "substate": null, "stockroom": null,
+                    "assigned_to": null, "reserved_for": null, "consumed_by": null,
+                    "transfer": null},
+                "in_use_since": null, "updated_at": "2026-03-02T09:00:00Z"}]})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};

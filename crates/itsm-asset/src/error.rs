@@ -58,9 +58,9 @@ pub enum Error {
     },
     /// The policy's states table does not allow this state and substate for the class.
     #[error(
-        "a {class} cannot be {status}{}; with {status} it may be {}",
+        "a {class} cannot be {status}{}; {}",
         with(.substate.as_ref()),
-        choices(.allowed)
+        choices(*.class, *.status, .allowed)
     )]
     StateNotAllowed {
         /// The record's class.
@@ -324,9 +324,9 @@ fn with(substate: Option<&Substate>) -> String {
     substate.map_or(String::new(), |s| format!(" ({s})"))
 }
 
-fn choices(allowed: &[Option<Substate>]) -> String {
+fn choices(class: AssetClass, status: Status, allowed: &[Option<Substate>]) -> String {
     if allowed.is_empty() {
-        return "nothing: the class cannot take that state".into();
+        return format!("the policy gives {class} records no {status} state");
     }
     let names: Vec<String> = allowed
         .iter()
@@ -335,5 +335,5 @@ fn choices(allowed: &[Option<Substate>]) -> String {
                 .map_or("without a substate".into(), |s| s.to_string())
         })
         .collect();
-    names.join(", ")
+    format!("with {status} it may be {}", names.join(", "))
 }
