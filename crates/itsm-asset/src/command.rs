@@ -98,7 +98,9 @@ pub struct Part {
     /// How many items (1 up to the record's quantity).
     pub quantity: u32,
     /// The id of the record split off, when it is not the whole and no identical record
-    /// takes it (unused otherwise, so the host may reuse it).
+    /// takes it. It must be an unused id whenever the part is less than the whole (it is
+    /// checked before the merge is known); when the id ends up unused, the host may reuse
+    /// it.
     pub new_asset: AssetId,
 }
 
