@@ -187,8 +187,9 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             let mut p = a.placement.clone();
             p.status = *status;
             p.substate.clone_from(substate);
-            if stockroom.is_some() {
-                p.stockroom.clone_from(stockroom);
+            if let Some(room) = stockroom {
+                nonempty(room, "stockroom")?;
+                p.stockroom = Some(room.clone());
             }
             if !matches!(status, InStock | Consumed) {
                 p.stockroom = None;

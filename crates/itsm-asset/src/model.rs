@@ -712,6 +712,9 @@ impl Inventory {
         if p.status == Status::InStock && p.stockroom.is_none() {
             return Some("it is in stock without a stockroom");
         }
+        if p.stockroom.as_deref() == Some("") || a.model.is_empty() {
+            return Some("its model or stockroom is an empty name");
+        }
         if a.class != AssetClass::Consumable
             && a.quantity > 1
             && p.substate.as_ref() != Some(&Substate::PRE_ALLOCATED)
