@@ -428,7 +428,8 @@ pub(crate) struct Records {
 }
 
 /// A hasher for 128-bit ids: the two halves folded and mixed by splitmix64's finaliser
-/// (sequential and random ids alike spread over the table). Deterministic.
+/// (sequential and random ids alike spread over the table); other values word by word.
+/// Deterministic, and never iterated over (the maps it keys are only looked up).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct IdHasher(u64);
 
@@ -437,9 +438,18 @@ impl std::hash::Hasher for IdHasher {
         self.0
     }
 
+    /// Eight bytes at a time (rustc's Fx step), the tail byte by byte: what the merge
+    /// index hashes (model, CI and placement strings) on every move of a consumable.
     fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
         }
     }
 
@@ -657,8 +667,6 @@ impl Indexes {
     }
 }
 
-/// std's SipHash with its fixed keys: deterministic, unlike `RandomState`.
-pub(crate) type FixedHasher = BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
 
 /// Whether a record with this placement may merge: a consumable without a parent, not
 /// being transferred, not pending disposal.
@@ -676,7 +684,7 @@ fn merge_hash(asset: &Asset, placement: &Placement) -> Option<u64> {
     if !mergeable(asset, placement) {
         return None;
     }
-    let mut h = FixedHasher::default().build_hasher();
+    let mut h = BuildHasherDefault::<IdHasher>::default().build_hasher();
     asset.model.hash(&mut h);
     asset.cost.hash(&mut h);
     asset.ci.hash(&mut h);
