@@ -538,6 +538,54 @@ pub fn usage(program: &str, allowed: &[Opt]) -> String {
     text
 }
 
+/// Runs a Python peer of the standard library only (`python3 SCRIPT INPUT REPS`) that prints
+/// `python UNIT/s: N`, `python UNIT/s with event records: N` and `python summary: ...`;
+/// prints its lines, whether its summary equals ours, and our rate's ratio to both of its
+/// rates. A missing or failing interpreter is reported and skipped, not an error.
+#[allow(clippy::print_stdout)] // a benchmark's report is printed; that is its job
+pub fn python_peer(script: &str, input: &Path, unit: &str, ours: &str, summary: &str, rate: f64) {
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(input)
+        .arg("3")
+        .output();
+    match output {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let bare_prefix = format!("python {unit}/s: ");
+            let logged_prefix = format!("python {unit}/s with event records: ");
+            let (mut bare, mut logged) = (None, None);
+            for line in text.lines() {
+                println!("{line}");
+                if let Some(v) = line.strip_prefix(&bare_prefix) {
+                    bare = v.trim().parse::<f64>().ok();
+                }
+                if let Some(v) = line.strip_prefix(&logged_prefix) {
+                    logged = v.trim().parse::<f64>().ok();
+                }
+                if let Some(s) = line.strip_prefix("python summary: ") {
+                    let same = if s == summary { "yes" } else { "NO" };
+                    println!("python loop agrees with {ours}: {same}");
+                }
+            }
+            if let Some(logged) = logged.filter(|r| *r > 0.0) {
+                println!(
+                    "ratio {ours} / python with event records: {:.1}",
+                    rate / logged
+                );
+            }
+            if let Some(bare) = bare.filter(|r| *r > 0.0) {
+                println!("ratio {ours} / python in-place loop: {:.1}", rate / bare);
+            }
+        }
+        Ok(o) => println!(
+            "python peer: failed: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        ),
+        Err(e) => println!("python peer: skipped ({e})"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,7 @@ use itsm_alert::{
     next_deadline,
 };
 use itsm_examples::bench::{
-    Rng, cpus_visible, load_average, median_min_max, target_dir, thread_cpu_ns,
+    Rng, cpus_visible, load_average, median_min_max, python_peer, target_dir, thread_cpu_ns,
 };
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -306,50 +306,14 @@ fn main() -> Res<()> {
         }
         out.flush()?;
         drop(out);
-        let output = std::process::Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/alert_fold.py"))
-            .arg(&path)
-            .arg("3")
-            .output();
-        match output {
-            Ok(o) if o.status.success() => {
-                let text = String::from_utf8_lossy(&o.stdout);
-                let (mut rate, mut logged) = (None, None);
-                for line in text.lines() {
-                    println!("{line}");
-                    if let Some(v) = line.strip_prefix("python signals/s: ") {
-                        rate = v.trim().parse::<f64>().ok();
-                    }
-                    if let Some(v) = line.strip_prefix("python signals/s with event records: ") {
-                        logged = v.trim().parse::<f64>().ok();
-                    }
-                    if let Some(s) = line.strip_prefix("python summary: ") {
-                        let same = s == main_summary;
-                        println!(
-                            "python loop agrees with itsm-alert: {}",
-                            if same { "yes" } else { "NO" }
-                        );
-                    }
-                }
-                if let Some(logged) = logged.filter(|r| *r > 0.0) {
-                    println!(
-                        "ratio itsm-alert / python with event records: {:.1}",
-                        main_rate / logged
-                    );
-                }
-                if let Some(rate) = rate.filter(|r| *r > 0.0) {
-                    println!(
-                        "ratio itsm-alert / python in-place loop: {:.1}",
-                        main_rate / rate
-                    );
-                }
-            }
-            Ok(o) => println!(
-                "python peer: failed: {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            ),
-            Err(e) => println!("python peer: skipped ({e})"),
-        }
+        python_peer(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/bench/alert_fold.py"),
+            &path,
+            "signals",
+            "itsm-alert",
+            &main_summary,
+            main_rate,
+        );
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ use itsm_asset::{
     RestockSource, Role, Schedule, Status, StockRule, Substate, UserId, decide, value,
 };
 use itsm_examples::bench::{
-    Rng, cpus_visible, load_average, median_min_max, target_dir, thread_cpu_ns,
+    Rng, cpus_visible, load_average, median_min_max, python_peer, target_dir, thread_cpu_ns,
 };
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -470,49 +470,14 @@ fn main() -> Res<()> {
         }
         out.flush()?;
         drop(out);
-        let output = std::process::Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/asset_fold.py"))
-            .arg(&path)
-            .arg("3")
-            .output();
-        match output {
-            Ok(o) if o.status.success() => {
-                let text = String::from_utf8_lossy(&o.stdout);
-                let (mut rate, mut logged) = (None, None);
-                for l in text.lines() {
-                    println!("{l}");
-                    if let Some(v) = l.strip_prefix("python commands/s: ") {
-                        rate = v.trim().parse::<f64>().ok();
-                    }
-                    if let Some(v) = l.strip_prefix("python commands/s with event records: ") {
-                        logged = v.trim().parse::<f64>().ok();
-                    }
-                    if let Some(s) = l.strip_prefix("python summary: ") {
-                        println!(
-                            "python loop agrees with itsm-asset: {}",
-                            if s == line { "yes" } else { "NO" }
-                        );
-                    }
-                }
-                if let Some(logged) = logged.filter(|r| *r > 0.0) {
-                    println!(
-                        "ratio itsm-asset / python with event records: {:.1}",
-                        median / logged
-                    );
-                }
-                if let Some(rate) = rate.filter(|r| *r > 0.0) {
-                    println!(
-                        "ratio itsm-asset / python in-place loop: {:.1}",
-                        median / rate
-                    );
-                }
-            }
-            Ok(o) => println!(
-                "python peer: failed: {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            ),
-            Err(e) => println!("python peer: skipped ({e})"),
-        }
+        python_peer(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/bench/asset_fold.py"),
+            &path,
+            "commands",
+            "itsm-asset",
+            &line,
+            median,
+        );
     }
     Ok(())
 }
