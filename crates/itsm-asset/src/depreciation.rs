@@ -127,9 +127,10 @@ pub fn value(
     } else if on >= end {
         salvage
     } else {
-        // The year `on` falls in: anniversaries up to `end` all exist, as `end` does.
+        // The year `on` falls in: anniversaries up to `end` all exist, as `end` does, and
+        // `on` is before `end`, so the walk stops at a year of the life.
         let mut k = 0;
-        while k + 1 < life && anniversary(k + 1).is_some_and(|a| a <= on) {
+        while anniversary(k + 1).is_some_and(|a| a <= on) {
             k += 1;
         }
         let start = anniversary(k).unwrap_or(effective);

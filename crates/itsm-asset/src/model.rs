@@ -667,7 +667,6 @@ impl Indexes {
     }
 }
 
-
 /// Whether a record with this placement may merge: a consumable without a parent, not
 /// being transferred, not pending disposal.
 fn mergeable(asset: &Asset, placement: &Placement) -> bool {
