@@ -9,34 +9,18 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+
+use common::has;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_alerts"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .output()
-        .expect("the binary runs")
+    common::run(env!("CARGO_BIN_EXE_alerts"), args)
 }
 
 fn lines(out: &Output) -> Vec<String> {
-    assert!(
-        out.status.success(),
-        "alerts failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
-}
-
-fn has(lines: &[String], wanted: &str) {
-    assert!(
-        lines.iter().any(|l| l == wanted),
-        "no line {wanted:?} in:\n{}",
-        lines.join("\n")
-    );
+    common::lines("alerts", out)
 }
 
 #[test]

@@ -8,35 +8,18 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+
+use common::has;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_assets"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .output()
-        .expect("the binary runs")
+    common::run(env!("CARGO_BIN_EXE_assets"), args)
 }
 
 fn lines(out: &Output) -> Vec<String> {
-    assert!(
-        out.status.success(),
-        "assets failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
-}
-
-fn has(lines: &[String], wanted: &str) {
-    assert!(
-        lines.iter().any(|l| l == wanted),
-        "no line {wanted:?} in:\n{}",
-        lines.join("\n")
-    );
+    common::lines("assets", out)
 }
 
 #[test]

@@ -81,19 +81,23 @@ mod command;
 mod depreciation;
 mod error;
 mod event;
+mod evolve;
 mod machine;
 mod model;
 mod policy;
+mod steps;
 
 pub use command::{Command, NewAsset, Part};
 pub use depreciation::{Method, Schedule, Valuation, value};
 pub use error::Error;
 pub use event::Event;
-pub use machine::{Context, STEPS, Step, decide, evolve, mermaid};
+pub use evolve::evolve;
+pub use machine::{Context, decide};
 pub use model::{
     Asset, AssetClass, AssetId, Inventory, Placement, Status, Substate, Transfer, TransferStage,
 };
 pub use policy::{CiStatusRule, Move, Policy, RestockSource, StateRule, StockRule};
+pub use steps::{STEPS, Step, mermaid};
 
 /// The date and time crate of this API, re-exported.
 pub use chrono;

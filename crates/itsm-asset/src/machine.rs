@@ -1,4 +1,4 @@
-//! `decide` and `evolve`.
+//! `decide`: what a command does to the inventory.
 
 use chrono::{DateTime, Utc};
 use itsm_core::Actor;
@@ -11,6 +11,8 @@ use crate::model::{
     follow, is_single,
 };
 use crate::policy::Policy;
+
+use Status::{Consumed, InStock, InTransit, InUse, OnOrder, Retired};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the policy.
 /// Nothing is read from the environment.
@@ -32,83 +34,6 @@ impl<'a> Context<'a> {
     pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
         Context { now, actor, policy }
     }
-}
-
-/// A state change a workflow command makes (besides [`Command::SetState`], which makes
-/// any the policy allows, and [`Command::Register`], which starts anywhere): the table
-/// `docs/asset.md` draws, checked against [`decide`] by the tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Step {
-    /// The command's name.
-    pub command: &'static str,
-    /// The state before.
-    pub from: Status,
-    /// The state after.
-    pub to: Status,
-}
-
-const fn s(command: &'static str, from: Status, to: Status) -> Step {
-    Step { command, from, to }
-}
-
-use Status::{Consumed, InStock, InTransit, InUse, OnOrder, Retired};
-
-/// Every state change of the workflow commands, written once. [`Command::Retire`] takes
-/// any state but retired to retired (listed once per state).
-pub const STEPS: &[Step] = &[
-    s("receive", OnOrder, InStock),
-    s("reserve", InStock, InStock),
-    s("assign", InStock, InUse),
-    s("return", InUse, InStock),
-    s("return", Consumed, InStock),
-    s("consume", InStock, Consumed),
-    s("allocate", InStock, InStock),
-    s("allocate", InTransit, InTransit),
-    s("mark_for_disposal", InStock, InStock),
-    s("cancel_disposal", InStock, InStock),
-    s("transfer", InStock, InStock),
-    s("advance_transfer", InStock, InStock),
-    s("advance_transfer", InStock, InTransit),
-    s("advance_transfer", InTransit, InStock),
-    s("cancel_transfer", InStock, InStock),
-    s("retire", OnOrder, Retired),
-    s("retire", Status::Build, Retired),
-    s("retire", InStock, Retired),
-    s("retire", InTransit, Retired),
-    s("retire", InUse, Retired),
-    s("retire", Consumed, Retired),
-    s("retire", Status::InMaintenance, Retired),
-    s("retire", Status::Missing, Retired),
-];
-
-/// [`STEPS`] as a Mermaid state diagram (what `docs/asset.md` shows), one arrow per pair
-/// of states with its commands joined by ` / `; retire is drawn once, from any state.
-///
-/// ```
-/// let diagram = itsm_asset::mermaid();
-/// assert!(diagram.starts_with("stateDiagram-v2\n    on_order --> in_stock : receive\n"));
-/// ```
-pub fn mermaid() -> String {
-    let mut arrows: Vec<(Status, Status, Vec<&str>)> = Vec::new();
-    for step in STEPS.iter().filter(|s| s.command != "retire") {
-        match arrows
-            .iter_mut()
-            .find(|(f, t, _)| *f == step.from && *t == step.to)
-        {
-            Some((_, _, commands)) => {
-                if !commands.contains(&step.command) {
-                    commands.push(step.command);
-                }
-            }
-            None => arrows.push((step.from, step.to, vec![step.command])),
-        }
-    }
-    let mut out = String::from("stateDiagram-v2\n");
-    for (from, to, commands) in arrows {
-        out.push_str(&format!("    {from} --> {to} : {}\n", commands.join(" / ")));
-    }
-    out.push_str("    note right of retired : retire, from any state\n");
-    out
 }
 
 /// Decides what a command does to the inventory: the events to store, or why not.
@@ -208,7 +133,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         }
         Command::Receive { asset, stockroom } => {
             let a = out.free(*asset)?;
-            out.expect(a, name, |p| p.status == OnOrder, "on order")?;
+            out.require(a, name, |p| p.status == OnOrder, "on order")?;
             nonempty(stockroom, "stockroom")?;
             let p = Placement::new(InStock, Some(Substate::AVAILABLE)).in_stockroom(stockroom);
             out.place(a, Take::Whole, p)?;
@@ -216,7 +141,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         Command::Reserve { asset, user } => {
             let a = out.free(*asset)?;
             single(a, name)?;
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| p.is(InStock, &Substate::AVAILABLE),
@@ -231,7 +156,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             let a = out.free(*asset)?;
             single(a, name)?;
             let assignable = &ctx.policy.assignable;
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| {
@@ -262,7 +187,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
             } else {
                 InUse
             };
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| p.status == expected,
@@ -285,7 +210,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         } => {
             let a = out.free(*asset)?;
             consumable(a, name)?;
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| p.is(InStock, &Substate::AVAILABLE),
@@ -308,7 +233,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         }
         Command::Allocate { asset, new_asset } => {
             let a = out.free(*asset)?;
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| {
@@ -317,14 +242,9 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
                 },
                 "in stock or in transit, pre-allocated",
             )?;
-            if inv.idx.has_children(*asset) {
-                return Err(Error::NotSingleItem {
-                    asset: *asset,
-                    role: "allocated from while it is a parent",
-                    class: a.class,
-                    quantity: a.quantity,
-                });
-            }
+            // A pre-allocated record is never a parent (registering a child under it, setting
+            // it as a parent, and making a parent pre-allocated are all refused), so the
+            // record taken away when its last item goes leaves no child behind.
             out.unused(*new_asset, *asset)?;
             let mut p = a.placement.clone();
             p.substate = Some(Substate::AVAILABLE);
@@ -338,7 +258,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         }
         Command::MarkForDisposal { asset, part } => {
             let a = out.free(*asset)?;
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| p.status == InStock && p.substate.as_ref() != Some(&Substate::PENDING_DISPOSAL),
@@ -352,7 +272,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         }
         Command::CancelDisposal { asset, substate } => {
             let a = out.free(*asset)?;
-            out.expect(
+            out.require(
                 a,
                 name,
                 |p| p.is(InStock, &Substate::PENDING_DISPOSAL),
@@ -364,7 +284,7 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         }
         Command::Transfer { asset, to, part } => {
             let a = out.free(*asset)?;
-            out.expect(a, name, |p| p.status == InStock, "in stock")?;
+            out.require(a, name, |p| p.status == InStock, "in stock")?;
             nonempty(to, "destination stockroom")?;
             let from = a.placement.stockroom.clone().unwrap_or_default();
             if &from == to {
@@ -432,79 +352,10 @@ pub fn decide(inv: &Inventory, command: &Command, ctx: &Context<'_>) -> Result<V
         Command::Retire { asset, substate } => {
             // "You can retire an asset at any time": a transfer line under way ends.
             let a = out.parentless(*asset)?;
-            out.expect(a, name, |p| p.status != Retired, "not retired")?;
+            out.require(a, name, |p| p.status != Retired, "not retired")?;
             out.place(a, Take::Whole, Placement::new(Retired, substate.clone()))?;
         }
-        Command::SetParent { asset, parent } => {
-            let a = out.get(*asset)?;
-            if let Some(t) = &a.placement.transfer {
-                return Err(Error::TransferUnderWay {
-                    asset: *asset,
-                    stage: t.stage,
-                });
-            }
-            match parent {
-                None => {
-                    if a.parent.is_some() {
-                        out.events.push(Event::ParentSet {
-                            asset: *asset,
-                            parent: None,
-                            at: ctx.now,
-                        });
-                    }
-                }
-                Some(parent_id) => {
-                    let p = out.inv.assets.get(parent_id).ok_or(Error::UnknownParent {
-                        asset: *asset,
-                        parent: *parent_id,
-                    })?;
-                    if !is_single(p.class, p.quantity, p.substate()) {
-                        return Err(Error::NotSingleItem {
-                            asset: *parent_id,
-                            role: "a parent",
-                            class: p.class,
-                            quantity: p.quantity,
-                        });
-                    }
-                    if !is_single(a.class, a.quantity, a.substate()) {
-                        return Err(Error::NotSingleItem {
-                            asset: *asset,
-                            role: "a child",
-                            class: a.class,
-                            quantity: a.quantity,
-                        });
-                    }
-                    // No cycle: the new parent's ancestors, walked up, never reach the asset.
-                    let mut at = Some(*parent_id);
-                    let mut steps = 0usize;
-                    while let Some(up) = at {
-                        if up == *asset || steps > inv.assets.len() {
-                            return Err(Error::ParentCycle {
-                                asset: *asset,
-                                parent: *parent_id,
-                            });
-                        }
-                        steps += 1;
-                        at = inv.assets.get(&up).and_then(|x| x.parent);
-                    }
-                    out.events.push(Event::ParentSet {
-                        asset: *asset,
-                        parent: Some(*parent_id),
-                        at: ctx.now,
-                    });
-                    let theirs = follow(&p.placement);
-                    out.check_placement(a.id, a.class, a.quantity, &theirs)
-                        .map_err(|_| Error::ChildCannotFollow {
-                            child: *asset,
-                            class: a.class,
-                            status: theirs.status,
-                            substate: theirs.substate.clone(),
-                        })?;
-                    out.moved(a.id, a.ci.as_ref(), &a.placement, theirs.clone());
-                    out.cascade(a.id, &theirs)?;
-                }
-            }
-        }
+        Command::SetParent { asset, parent } => out.set_parent(*asset, *parent)?,
         Command::RunStockRules => {
             ctx.policy.check_stock_rules()?;
             for rule in &ctx.policy.stock_rules {
@@ -603,7 +454,7 @@ fn consumable(a: &Asset, command: &'static str) -> Result<(), Error> {
     Ok(())
 }
 
-impl<'i> Out<'i, '_> {
+impl<'i, 'c> Out<'i, 'c> {
     fn get(&self, id: AssetId) -> Result<&'i Asset, Error> {
         self.inv
             .assets
@@ -632,7 +483,9 @@ impl<'i> Out<'i, '_> {
         Ok(a)
     }
 
-    fn expect(
+    /// The record's placement passes `ok`, or the command is refused naming what it
+    /// takes.
+    fn require(
         &self,
         a: &Asset,
         command: &'static str,
@@ -759,36 +612,101 @@ impl<'i> Out<'i, '_> {
         self.events.push(Event::Registered {
             asset: Box::new(first.clone()),
         });
-        if let (Some(ci), Some(status)) = (
-            &first.ci,
-            self.ctx
-                .policy
-                .ci_status_of(placement.status, placement.substate.as_ref()),
-        ) {
-            self.events.push(Event::CiStatusSet {
-                asset: first.id,
-                ci: ci.clone(),
-                ci_status: status.to_owned(),
-                at: self.ctx.now,
-            });
-        }
-        if let Some(into) = self.merge_target(&first, &placement) {
-            let holds = self.get(into)?.quantity;
-            if holds.checked_add(first.quantity).is_none() {
-                return Err(Error::QuantityOverflow {
-                    asset: into,
-                    holds,
-                    added: first.quantity,
-                });
-            }
-            self.events.push(Event::Merged {
-                from: first.id,
-                into,
-                quantity: first.quantity,
-                at: self.ctx.now,
-            });
+        self.events
+            .extend(self.ci_event(first.id, first.ci.as_ref(), None, &placement));
+        if let Some(into) = self.inv.merge_target(&first, &placement) {
+            self.merge(first.id, into, first.quantity)?;
         }
         Ok(())
+    }
+
+    /// Items of `from` joining the identical record `into`, unless that would pass the
+    /// most a record holds.
+    fn merge(&mut self, from: AssetId, into: AssetId, quantity: u32) -> Result<(), Error> {
+        let holds = self.get(into)?.quantity;
+        if holds.checked_add(quantity).is_none() {
+            return Err(Error::QuantityOverflow {
+                asset: into,
+                holds,
+                added: quantity,
+            });
+        }
+        self.events.push(Event::Merged {
+            from,
+            into,
+            quantity,
+            at: self.ctx.now,
+        });
+        Ok(())
+    }
+
+    /// `SetParent`: detaches a child (it keeps its placement), or attaches an asset to a
+    /// parent whose placement it and its own children then take; no asset becomes its own
+    /// ancestor.
+    fn set_parent(&mut self, asset: AssetId, parent: Option<AssetId>) -> Result<(), Error> {
+        let a = self.get(asset)?;
+        if let Some(t) = &a.placement.transfer {
+            return Err(Error::TransferUnderWay {
+                asset,
+                stage: t.stage,
+            });
+        }
+        let Some(parent_id) = parent else {
+            if a.parent.is_some() {
+                self.events.push(Event::ParentSet {
+                    asset,
+                    parent: None,
+                    at: self.ctx.now,
+                });
+            }
+            return Ok(());
+        };
+        let p = self
+            .inv
+            .assets
+            .get(&parent_id)
+            .ok_or(Error::UnknownParent {
+                asset,
+                parent: parent_id,
+            })?;
+        for (record, role) in [(p, "a parent"), (a, "a child")] {
+            if !is_single(record.class, record.quantity, record.substate()) {
+                return Err(Error::NotSingleItem {
+                    asset: record.id,
+                    role,
+                    class: record.class,
+                    quantity: record.quantity,
+                });
+            }
+        }
+        // No cycle: the new parent's ancestors, walked up, never reach the asset.
+        let mut at = Some(parent_id);
+        let mut steps = 0usize;
+        while let Some(up) = at {
+            if up == asset || steps > self.inv.assets.len() {
+                return Err(Error::ParentCycle {
+                    asset,
+                    parent: parent_id,
+                });
+            }
+            steps += 1;
+            at = self.inv.assets.get(&up).and_then(|x| x.parent);
+        }
+        self.events.push(Event::ParentSet {
+            asset,
+            parent: Some(parent_id),
+            at: self.ctx.now,
+        });
+        let theirs = follow(&p.placement);
+        self.check_placement(a.id, a.class, a.quantity, &theirs)
+            .map_err(|_| Error::ChildCannotFollow {
+                child: asset,
+                class: a.class,
+                status: theirs.status,
+                substate: theirs.substate.clone(),
+            })?;
+        self.moved(a.id, a.ci.as_ref(), &a.placement, theirs.clone());
+        self.cascade(a.id, &theirs)
     }
 
     /// The rules every placement keeps: the states table, a stockroom in stock, one item
@@ -821,11 +739,6 @@ impl<'i> Out<'i, '_> {
         Ok(())
     }
 
-    /// An identical consumable record the moved items join, if any.
-    fn merge_target(&self, a: &Asset, p: &Placement) -> Option<AssetId> {
-        self.inv.merge_target(a, p)
-    }
-
     /// Moves all or part of a record to a placement: merged into an identical consumable
     /// record, or moved (split off first for a part), with the CI status and the children
     /// following.
@@ -837,8 +750,9 @@ impl<'i> Out<'i, '_> {
             Take::Allocated { .. } => 1,
         };
         self.check_placement(a.id, a.class, quantity, &p)?;
+        let has_children = self.inv.idx.has_children(a.id);
         if p.substate.as_ref() == Some(&Substate::PRE_ALLOCATED)
-            && (a.parent.is_some() || self.inv.idx.has_children(a.id))
+            && (a.parent.is_some() || has_children)
         {
             return Err(Error::NotSingleItem {
                 asset: a.id,
@@ -849,23 +763,10 @@ impl<'i> Out<'i, '_> {
         }
         let allocated = matches!(take, Take::Allocated { .. });
         let ci = if allocated { None } else { a.ci.as_ref() };
-        if let Some(into) = self.merge_target(a, &p) {
-            let holds = self.get(into)?.quantity;
-            if holds.checked_add(quantity).is_none() {
-                return Err(Error::QuantityOverflow {
-                    asset: into,
-                    holds,
-                    added: quantity,
-                });
-            }
-            self.events.push(Event::Merged {
-                from: a.id,
-                into,
-                quantity,
-                at: now,
-            });
+        if let Some(into) = self.inv.merge_target(a, &p) {
+            self.merge(a.id, into, quantity)?;
             self.events
-                .extend(self.ci_event(a.id, ci, &a.placement, &p));
+                .extend(self.ci_event(a.id, ci, self.ci_status(&a.placement), &p));
             return Ok(());
         }
         if let Some(new_asset) = take.new_asset() {
@@ -878,7 +779,7 @@ impl<'i> Out<'i, '_> {
             });
         }
         let id = take.new_asset().unwrap_or(a.id);
-        if !self.inv.idx.has_children(a.id) {
+        if !has_children {
             self.moved(id, ci, &a.placement, p);
             return Ok(());
         }
@@ -910,19 +811,22 @@ impl<'i> Out<'i, '_> {
         Ok(())
     }
 
-    /// The CI status request a move from `old` to `new` makes, if the policy maps `new` to
-    /// another status than `old`'s and the record has a CI.
+    /// The CI status the policy maps a placement to, if any.
+    fn ci_status(&self, p: &Placement) -> Option<&'c str> {
+        self.ctx.policy.ci_status_of(p.status, p.substate.as_ref())
+    }
+
+    /// The CI status request a move to `new` makes, if the policy maps `new` to another
+    /// status than `before` (the old placement's; none for a new record) and the record has
+    /// a CI.
     fn ci_event(
         &self,
         id: AssetId,
         ci: Option<&String>,
-        old: &Placement,
+        before: Option<&str>,
         new: &Placement,
     ) -> Option<Event> {
-        let policy = self.ctx.policy;
-        let before = policy.ci_status_of(old.status, old.substate.as_ref());
-        let after = policy.ci_status_of(new.status, new.substate.as_ref());
-        match (ci, after) {
+        match (ci, self.ci_status(new)) {
             (Some(ci), Some(status)) if before != Some(status) => Some(Event::CiStatusSet {
                 asset: id,
                 ci: ci.clone(),
@@ -935,137 +839,12 @@ impl<'i> Out<'i, '_> {
 
     /// A record's move to `p` from `old`, and its CI's new status if the policy maps one.
     fn moved(&mut self, id: AssetId, ci: Option<&String>, old: &Placement, p: Placement) {
-        let ci_event = self.ci_event(id, ci, old, &p);
+        let ci_event = self.ci_event(id, ci, self.ci_status(old), &p);
         self.events.push(Event::Moved {
             asset: id,
             placement: p,
             at: self.ctx.now,
         });
         self.events.extend(ci_event);
-    }
-}
-
-/// Folds one event into the inventory.
-///
-/// ```
-/// use itsm_asset::chrono::{TimeZone, Utc};
-/// use itsm_asset::{Actor, AssetClass, AssetId, Command, Context, Inventory, NewAsset, Policy, Role, UserId, decide, evolve};
-///
-/// let policy = Policy::servicenow();
-/// let clerk = Actor::new(UserId::from_u128(7), [Role::new("asset")?]);
-/// let ctx = Context::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(), &clerk, &policy);
-/// let new = NewAsset::new(AssetId::from_u128(1), AssetClass::Hardware, "Latitude 5520");
-/// let events = decide(&Inventory::new(), &Command::Register { asset: new }, &ctx)?;
-/// let inventory = events.iter().fold(Inventory::new(), evolve);
-/// assert_eq!(inventory.len(), 1);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn evolve(mut inventory: Inventory, event: &Event) -> Inventory {
-    apply(&mut inventory, event);
-    inventory
-}
-
-pub(crate) fn apply(inv: &mut Inventory, event: &Event) {
-    let at = event.at();
-    inv.last_at = Some(inv.last_at.map_or(at, |l| l.max(at)));
-    match event {
-        Event::Registered { asset } => {
-            if let Some(old) = inv.assets.remove(&asset.id) {
-                inv.unindex(&old);
-            }
-            inv.index(asset);
-            inv.assets.insert(asset.id, (**asset).clone());
-        }
-        Event::Moved {
-            asset, placement, ..
-        } => {
-            if let Some(a) = inv.assets.get_mut(asset) {
-                inv.idx.unindex(a);
-                a.placement.clone_from(placement);
-                a.updated_at = at;
-                if placement.status == InUse && a.in_use_since.is_none() {
-                    a.in_use_since = Some(at);
-                }
-                inv.idx.index(a);
-            }
-        }
-        Event::Split {
-            from,
-            into,
-            quantity,
-            allocated,
-            ..
-        } => {
-            let Some(source) = inv.assets.get_mut(from) else {
-                return;
-            };
-            inv.idx.unindex(source);
-            let moved = (*quantity).min(source.quantity);
-            let mut new = source.clone();
-            new.id = *into;
-            new.quantity = moved;
-            new.updated_at = at;
-            if *allocated {
-                new.ci = None;
-                new.in_use_since = None;
-            }
-            source.quantity -= moved;
-            source.updated_at = at;
-            if source.quantity > 0 {
-                inv.idx.index(source);
-            } else {
-                inv.assets.remove(from);
-            }
-            if moved > 0 {
-                if let Some(old) = inv.assets.remove(into) {
-                    inv.idx.unindex(&old);
-                }
-                inv.idx.index(&new);
-                inv.assets.insert(new.id, new);
-            }
-        }
-        Event::Merged {
-            from,
-            into,
-            quantity,
-            ..
-        } => {
-            if from == into || !inv.assets.contains_key(into) {
-                return;
-            }
-            let Some(source) = inv.assets.get_mut(from) else {
-                return;
-            };
-            inv.idx.unindex(source);
-            let moved = (*quantity).min(source.quantity);
-            source.quantity -= moved;
-            source.updated_at = at;
-            if source.quantity > 0 {
-                inv.idx.index(source);
-            } else {
-                inv.assets.remove(from);
-            }
-            if let Some(target) = inv.assets.get_mut(into) {
-                inv.idx.unindex(target);
-                target.quantity = target.quantity.saturating_add(moved);
-                target.updated_at = at;
-                inv.idx.index(target);
-            }
-        }
-        Event::ParentSet { asset, parent, .. } => {
-            if let Some(a) = inv.assets.get_mut(asset) {
-                inv.idx.unindex(a);
-                a.parent = *parent;
-                a.updated_at = at;
-                inv.idx.index(a);
-            }
-        }
-        Event::CiStatusSet { .. } => {}
-        Event::RestockRequested { rule, .. } => {
-            inv.pending_restock.insert(rule.clone());
-        }
-        Event::RestockDelivered { rule, .. } => {
-            inv.pending_restock.remove(rule);
-        }
     }
 }

@@ -583,7 +583,7 @@ impl Inventory {
     /// Folds events in, in order (what [`evolve`](crate::evolve) does one at a time).
     pub fn apply(&mut self, events: &[crate::Event]) {
         for event in events {
-            crate::machine::apply(self, event);
+            crate::evolve::apply(self, event);
         }
     }
     pub(crate) fn index(&mut self, asset: &Asset) {
