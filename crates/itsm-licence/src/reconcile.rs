@@ -1,0 +1,1063 @@
+//! Reconciliation: which entitlement's rights license which install and subscription, and
+//! the position that follows.
+//!
+//! The order, written out in `docs/licence.md`:
+//! 1. Allocations, by entitlement id then device or user id: an allocated licensee is
+//!    licensed by its allocation's entitlement first.
+//! 2. Then the rest, in groups of records with the same model, device and user (by model,
+//!    device, user id): each group takes an active unlimited entitlement if one covers it,
+//!    else the counted one that licenses its whole device or user for the least cost, the
+//!    exact model before a downgrade, then by entitlement id. Named metrics license only
+//!    allocated licensees.
+//!
+//! A decision licenses every uncovered record of the licensee that the entitlement covers,
+//! so a record is looked at once; each decision costs the length of the entitlement's
+//! model list (its model and its downgrades), so the whole is linear in the records for a
+//! bounded downgrade list.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use itsm_core::Quoted;
+
+use crate::error::Error;
+use crate::metric::{Licensee, Metric};
+use crate::model::{Agreement, Device, Rights, Snapshot};
+use crate::policy::Policy;
+use crate::position::{
+    Coverage, DowngradeUse, MetricPosition, ModelPosition, Position, PurchaseOption, Remediation,
+    Status,
+};
+
+/// Reconciles `snapshot` under `policy`: the licence position of every model.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use itsm_licence::{Device, Entitlement, Install, Metric, Policy, Rights, Snapshot, Status, reconcile};
+///
+/// let mut snapshot = Snapshot::new(NaiveDate::from_ymd_opt(2026, 6, 30).unwrap());
+/// snapshot.devices = vec![Device::new("lap-1"), Device::new("lap-2")];
+/// snapshot.installs = vec![
+///     Install::new("i1", "Visio 2021", "lap-1"),
+///     Install::new("i2", "Visio 2021", "lap-2"),
+/// ];
+/// snapshot.entitlements =
+///     vec![Entitlement::new("E1", "Visio 2021", Metric::PER_DEVICE, Rights::Count(1)).costing(300_00)];
+///
+/// let position = reconcile(&snapshot, &Policy::servicenow())?;
+/// let visio = position.model("Visio 2021").unwrap();
+/// assert_eq!((visio.status, visio.unlicensed_installs), (Status::NotCompliant, 1));
+/// assert_eq!(visio.true_up_cost, Some(300_00)); // one more right at the entitlement's price
+/// assert_eq!(position.install("i1").unwrap().entitlement.as_deref(), Some("E1"));
+/// # Ok::<(), itsm_licence::Error>(())
+/// ```
+///
+/// # Errors
+/// A snapshot that does not hold together: an empty or duplicate id, an install or device
+/// allocation naming an unknown device, a metric attribute of 0, a subscription ending
+/// before it starts, an allocation of 0 rights or two to the same licensee, allocations
+/// beyond the active rights, a model downgrading to itself or to one model twice, or a sum
+/// of rights or a cost beyond `u64::MAX` (see [`Error`]).
+pub fn reconcile(snapshot: &Snapshot, policy: &Policy) -> Result<Position, Error> {
+    let prepared = Prepared::new(snapshot, policy)?;
+    let mut run = Run::new(&prepared);
+    run.allocations();
+    run.groups();
+    run.position(snapshot, policy)
+}
+
+/// Which population a record belongs to for a licensee: installs by device, installs by
+/// user, subscriptions by user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Pool {
+    DeviceInstalls,
+    UserInstalls,
+    UserSubscriptions,
+}
+
+impl Pool {
+    fn of(metric: &Metric) -> Pool {
+        if metric.counts_subscriptions() {
+            Pool::UserSubscriptions
+        } else if metric.licensee() == Licensee::Device {
+            Pool::DeviceInstalls
+        } else {
+            Pool::UserInstalls
+        }
+    }
+}
+
+/// An install or subscription, interned.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    model: u32,
+    device: Option<u32>,
+    user: Option<u32>,
+    subscription: bool,
+    /// The bucket of its device (installs) and of its user.
+    device_bucket: Option<u32>,
+    user_bucket: Option<u32>,
+}
+
+impl Rec {
+    fn licensee(&self, pool: Pool) -> Option<u32> {
+        match pool {
+            Pool::DeviceInstalls => self.device,
+            Pool::UserInstalls | Pool::UserSubscriptions => self.user,
+        }
+    }
+
+    fn fits(&self, pool: Pool) -> bool {
+        self.subscription == (pool == Pool::UserSubscriptions)
+    }
+}
+
+/// The records of one licensee and model, with how many are not yet licensed.
+#[derive(Debug, Default)]
+struct Bucket {
+    recs: Vec<u32>,
+    uncovered: u64,
+}
+
+/// An entitlement, checked and interned.
+#[derive(Debug)]
+struct Ent {
+    model: u32,
+    metric: Metric,
+    rights: Rights,
+    unit_cost: u64,
+    active: bool,
+    pool: Pool,
+    /// Its model, then the models its downgrade rights cover.
+    covers: Vec<u32>,
+    /// Allocations by licensee index (sorted by licensee name), with quantities.
+    allocations: Vec<(u32, u64)>,
+    allocated: u64,
+}
+
+/// The snapshot, checked and interned: names sorted, so index order is name order.
+struct Prepared<'a> {
+    models: Vec<&'a str>,
+    devices: Vec<&'a Device>,
+    /// Entitlement indices into the snapshot, sorted by id.
+    ent_order: Vec<usize>,
+    ents: Vec<Ent>,
+    recs: Vec<Rec>,
+    buckets: Vec<Bucket>,
+    bucket_index: HashMap<(Pool, u32, u32), u32>,
+    /// Per model: the active entitlements covering it, with whether by a downgrade.
+    covering: Vec<Vec<(u32, bool)>>,
+    /// Per model: every entitlement covering it, active or not (for prices and options).
+    covering_all: Vec<Vec<u32>>,
+    /// Per model: its licence cost.
+    licence_cost: Vec<Option<u64>>,
+}
+
+fn empty(what: impl FnOnce() -> String, id: &str) -> Result<(), Error> {
+    if id.is_empty() {
+        Err(Error::EmptyId { what: what() })
+    } else {
+        Ok(())
+    }
+}
+
+/// Sorted, deduplicated names and a lookup from name to index.
+fn intern<'a>(mut names: Vec<&'a str>) -> (Vec<&'a str>, HashMap<&'a str, u32>) {
+    names.sort_unstable();
+    names.dedup();
+    let index = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    (names, index)
+}
+
+/// The first id two items share, if any.
+fn duplicate<'a>(ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut ids: Vec<&str> = ids.collect();
+    ids.sort_unstable();
+    ids.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+fn check_unique<'a>(kind: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<(), Error> {
+    match duplicate(ids) {
+        Some(id) => Err(Error::DuplicateId {
+            kind,
+            id: id.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn look(index: &HashMap<&str, u32>, name: &str) -> u32 {
+    // Every name looked up was interned from the same snapshot.
+    index.get(name).copied().unwrap_or(u32::MAX)
+}
+
+impl<'a> Prepared<'a> {
+    fn new(s: &'a Snapshot, policy: &Policy) -> Result<Prepared<'a>, Error> {
+        // Ids present and unique.
+        for m in &s.models {
+            empty(|| "a model".into(), &m.id)?;
+            for d in &m.downgrades_to {
+                empty(|| format!("model `{}`'s downgrades_to", Quoted(&m.id)), d)?;
+            }
+        }
+        for d in &s.devices {
+            empty(|| "a device".into(), &d.id)?;
+        }
+        for i in &s.installs {
+            empty(|| "an install".into(), &i.id)?;
+            empty(|| format!("install `{}`'s model", Quoted(&i.id)), &i.model)?;
+            empty(|| format!("install `{}`'s device", Quoted(&i.id)), &i.device)?;
+            if let Some(u) = &i.user {
+                empty(|| format!("install `{}`'s user", Quoted(&i.id)), u)?;
+            }
+        }
+        for x in &s.subscriptions {
+            empty(|| "a subscription".into(), &x.id)?;
+            empty(|| format!("subscription `{}`'s model", Quoted(&x.id)), &x.model)?;
+            empty(|| format!("subscription `{}`'s user", Quoted(&x.id)), &x.user)?;
+        }
+        for e in &s.entitlements {
+            empty(|| "an entitlement".into(), &e.id)?;
+            empty(|| format!("entitlement `{}`'s model", Quoted(&e.id)), &e.model)?;
+            for a in &e.allocations {
+                empty(|| format!("an allocation of entitlement `{}`", Quoted(&e.id)), &a.to)?;
+            }
+        }
+        check_unique("models", s.models.iter().map(|m| m.id.as_str()))?;
+        check_unique("devices", s.devices.iter().map(|d| d.id.as_str()))?;
+        check_unique("installs", s.installs.iter().map(|i| i.id.as_str()))?;
+        check_unique("subscriptions", s.subscriptions.iter().map(|x| x.id.as_str()))?;
+        check_unique("entitlements", s.entitlements.iter().map(|e| e.id.as_str()))?;
+
+        // Models and their downgrades.
+        for m in &s.models {
+            if m.downgrades_to.iter().any(|d| *d == m.id) {
+                return Err(Error::SelfDowngrade {
+                    model: m.id.clone(),
+                });
+            }
+            if let Some(d) = duplicate(m.downgrades_to.iter().map(String::as_str)) {
+                return Err(Error::DuplicateDowngrade {
+                    model: m.id.clone(),
+                    to: d.to_owned(),
+                });
+            }
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for m in &s.models {
+            names.push(&m.id);
+            names.extend(m.downgrades_to.iter().map(String::as_str));
+        }
+        names.extend(s.installs.iter().map(|i| i.model.as_str()));
+        names.extend(s.subscriptions.iter().map(|x| x.model.as_str()));
+        names.extend(s.entitlements.iter().map(|e| e.model.as_str()));
+        let (models, model_index) = intern(names);
+        let mut downgrades: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
+        let mut licence_cost: Vec<Option<u64>> = vec![None; models.len()];
+        for m in &s.models {
+            let i = look(&model_index, &m.id) as usize;
+            if let (Some(list), Some(cost)) = (downgrades.get_mut(i), licence_cost.get_mut(i)) {
+                *list = m
+                    .downgrades_to
+                    .iter()
+                    .map(|d| look(&model_index, d))
+                    .collect();
+                *cost = m.licence_cost;
+            }
+        }
+
+        // Devices (sorted by id) and users.
+        let mut devices: Vec<&Device> = s.devices.iter().collect();
+        devices.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let device_index: HashMap<&str, u32> = devices
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let mut user_names: Vec<&str> = Vec::new();
+        user_names.extend(s.installs.iter().filter_map(|i| i.user.as_deref()));
+        user_names.extend(s.subscriptions.iter().map(|x| x.user.as_str()));
+        for e in &s.entitlements {
+            if e.metric.licensee() == Licensee::User {
+                user_names.extend(e.allocations.iter().map(|a| a.to.as_str()));
+            }
+        }
+        let (users, user_index) = intern(user_names);
+
+        // Entitlements, by id.
+        let mut ent_order: Vec<usize> = (0..s.entitlements.len()).collect();
+        ent_order.sort_unstable_by(|&a, &b| {
+            let id = |i: usize| s.entitlements.get(i).map(|e| e.id.as_str());
+            id(a).cmp(&id(b))
+        });
+        let mut ents = Vec::with_capacity(ent_order.len());
+        for &k in &ent_order {
+            let Some(e) = s.entitlements.get(k) else {
+                continue;
+            };
+            if let Some(attribute) = e.metric.zero_attribute() {
+                return Err(Error::ZeroAttribute {
+                    entitlement: e.id.clone(),
+                    attribute,
+                });
+            }
+            if let (Some(start), Some(end)) = (e.start, e.end)
+                && end < start
+            {
+                return Err(Error::EndBeforeStart {
+                    entitlement: e.id.clone(),
+                    start,
+                    end,
+                });
+            }
+            let licensee = e.metric.licensee();
+            let mut allocations = Vec::with_capacity(e.allocations.len());
+            let mut total: u128 = 0;
+            for a in &e.allocations {
+                if a.quantity == 0 {
+                    return Err(Error::ZeroAllocation {
+                        entitlement: e.id.clone(),
+                        to: a.to.clone(),
+                    });
+                }
+                let to = match licensee {
+                    Licensee::Device => match device_index.get(a.to.as_str()) {
+                        Some(&d) => d,
+                        None => {
+                            return Err(Error::UnknownDevice {
+                                referrer: format!("an allocation of entitlement `{}`", Quoted(&e.id)),
+                                device: a.to.clone(),
+                            });
+                        }
+                    },
+                    Licensee::User => look(&user_index, &a.to),
+                };
+                allocations.push((to, a.quantity));
+                total += u128::from(a.quantity);
+            }
+            allocations.sort_unstable();
+            if let Some(w) = allocations.windows(2).find(|w| w[0].0 == w[1].0) {
+                let name = match licensee {
+                    Licensee::Device => devices.get(w[0].0 as usize).map(|d| d.id.as_str()),
+                    Licensee::User => users.get(w[0].0 as usize).copied(),
+                };
+                return Err(Error::DuplicateAllocation {
+                    entitlement: e.id.clone(),
+                    to: name.unwrap_or_default().to_owned(),
+                });
+            }
+            let active = e.is_active(s.as_of);
+            if let Rights::Count(rights) = e.rights
+                && active
+                && total > u128::from(rights)
+            {
+                return Err(Error::AllocationsExceedRights {
+                    entitlement: e.id.clone(),
+                    allocated: total,
+                    rights,
+                });
+            }
+            let model = look(&model_index, &e.model);
+            let mut covers = vec![model];
+            if policy.downgrade_rights && e.metric.allows_downgrade() {
+                covers.extend(downgrades.get(model as usize).into_iter().flatten());
+            }
+            ents.push(Ent {
+                model,
+                metric: e.metric,
+                rights: e.rights,
+                unit_cost: e.unit_cost,
+                active,
+                pool: Pool::of(&e.metric),
+                covers,
+                allocations,
+                allocated: u64::try_from(total).unwrap_or(u64::MAX),
+            });
+        }
+
+        // Records and their buckets.
+        let mut recs = Vec::with_capacity(s.installs.len() + s.subscriptions.len());
+        let mut buckets: Vec<Bucket> = Vec::new();
+        let mut bucket_index: HashMap<(Pool, u32, u32), u32> = HashMap::new();
+        let mut bucket = |key: (Pool, u32, u32), rec: u32| -> u32 {
+            let next = u32::try_from(buckets.len()).unwrap_or(u32::MAX);
+            let b = *bucket_index.entry(key).or_insert(next);
+            if b == next {
+                buckets.push(Bucket::default());
+            }
+            if let Some(bucket) = buckets.get_mut(b as usize) {
+                bucket.recs.push(rec);
+                bucket.uncovered += 1;
+            }
+            b
+        };
+        for i in &s.installs {
+            let Some(&device) = device_index.get(i.device.as_str()) else {
+                return Err(Error::UnknownDevice {
+                    referrer: format!("install `{}`", Quoted(&i.id)),
+                    device: i.device.clone(),
+                });
+            };
+            let n = u32::try_from(recs.len()).unwrap_or(u32::MAX);
+            let model = look(&model_index, &i.model);
+            let user = i.user.as_deref().map(|u| look(&user_index, u));
+            recs.push(Rec {
+                model,
+                device: Some(device),
+                user,
+                subscription: false,
+                device_bucket: Some(bucket((Pool::DeviceInstalls, device, model), n)),
+                user_bucket: user.map(|u| bucket((Pool::UserInstalls, u, model), n)),
+            });
+        }
+        for x in &s.subscriptions {
+            let n = u32::try_from(recs.len()).unwrap_or(u32::MAX);
+            let model = look(&model_index, &x.model);
+            let user = look(&user_index, &x.user);
+            recs.push(Rec {
+                model,
+                device: None,
+                user: Some(user),
+                subscription: true,
+                device_bucket: None,
+                user_bucket: Some(bucket((Pool::UserSubscriptions, user, model), n)),
+            });
+        }
+
+        let mut covering: Vec<Vec<(u32, bool)>> = vec![Vec::new(); models.len()];
+        let mut covering_all: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
+        for (k, e) in ents.iter().enumerate() {
+            let k = u32::try_from(k).unwrap_or(u32::MAX);
+            for (j, &m) in e.covers.iter().enumerate() {
+                if let Some(list) = covering_all.get_mut(m as usize) {
+                    list.push(k);
+                }
+                if e.active
+                    && let Some(list) = covering.get_mut(m as usize)
+                {
+                    list.push((k, j > 0));
+                }
+            }
+        }
+        Ok(Prepared {
+            models,
+            devices,
+            ent_order,
+            ents,
+            recs,
+            buckets,
+            bucket_index,
+            covering,
+            covering_all,
+            licence_cost,
+        })
+    }
+}
+
+/// Rights used from one entitlement.
+#[derive(Debug, Default, Clone, Copy)]
+struct Use {
+    used: u64,
+    allocated_in_use: u64,
+    not_allocated_in_use: u64,
+    allocated_not_in_use: u64,
+}
+
+/// Reconciliation under way.
+struct Run<'p, 'a> {
+    p: &'p Prepared<'a>,
+    /// Per record: the entitlement licensing it, and whether by allocation.
+    covered: Vec<Option<(u32, bool)>>,
+    uncovered: Vec<u64>,
+    /// Per entitlement: counted rights neither used nor allocated.
+    remaining: Vec<u64>,
+    uses: Vec<Use>,
+}
+
+impl<'p, 'a> Run<'p, 'a> {
+    fn new(p: &'p Prepared<'a>) -> Run<'p, 'a> {
+        Run {
+            p,
+            covered: vec![None; p.recs.len()],
+            uncovered: p.buckets.iter().map(|b| b.uncovered).collect(),
+            remaining: p
+                .ents
+                .iter()
+                .map(|e| match e.rights {
+                    Rights::Count(n) => n.saturating_sub(e.allocated),
+                    Rights::Unlimited => u64::MAX,
+                })
+                .collect(),
+            uses: vec![Use::default(); p.ents.len()],
+        }
+    }
+
+    fn bucket(&self, pool: Pool, licensee: u32, model: u32) -> Option<u32> {
+        self.p.bucket_index.get(&(pool, licensee, model)).copied()
+    }
+
+    /// The uncovered records of `licensee` that `e` covers.
+    fn count(&self, e: &Ent, licensee: u32) -> u64 {
+        e.covers
+            .iter()
+            .filter_map(|&m| self.bucket(e.pool, licensee, m))
+            .map(|b| self.uncovered.get(b as usize).copied().unwrap_or(0))
+            .sum()
+    }
+
+    /// The device whose hardware a device metric counts.
+    fn device(&self, e: &Ent, licensee: u32) -> Option<&'a Device> {
+        match e.pool {
+            Pool::DeviceInstalls => self.p.devices.get(licensee as usize).copied(),
+            Pool::UserInstalls | Pool::UserSubscriptions => None,
+        }
+    }
+
+    /// Licenses every uncovered record of `licensee` that entitlement `k` covers.
+    fn cover(&mut self, k: u32, licensee: u32, allocated: bool) {
+        let Some(e) = self.p.ents.get(k as usize) else {
+            return;
+        };
+        for &m in &e.covers {
+            let Some(b) = self.bucket(e.pool, licensee, m) else {
+                continue;
+            };
+            if self.uncovered.get(b as usize).copied().unwrap_or(0) == 0 {
+                continue;
+            }
+            let Some(bucket) = self.p.buckets.get(b as usize) else {
+                continue;
+            };
+            for &r in &bucket.recs {
+                let (Some(slot), Some(rec)) =
+                    (self.covered.get_mut(r as usize), self.p.recs.get(r as usize))
+                else {
+                    continue;
+                };
+                if slot.is_some() {
+                    continue;
+                }
+                *slot = Some((k, allocated));
+                for b in [rec.device_bucket, rec.user_bucket].into_iter().flatten() {
+                    if let Some(n) = self.uncovered.get_mut(b as usize) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 1: allocated licensees first.
+    fn allocations(&mut self) {
+        let p = self.p;
+        for (k, e) in p.ents.iter().enumerate() {
+            if !e.active {
+                continue;
+            }
+            let k = u32::try_from(k).unwrap_or(u32::MAX);
+            for &(licensee, quantity) in &e.allocations {
+                let n = self.count(e, licensee);
+                let required = e.metric.rights_required(self.device(e, licensee), n);
+                let fits = |remaining: u64, required: u64| match e.rights {
+                    Rights::Unlimited => true,
+                    Rights::Count(_) => remaining >= required.saturating_sub(quantity),
+                };
+                let remaining = self.remaining.get(k as usize).copied().unwrap_or(0);
+                let Some(required) = required.filter(|&r| fits(remaining, r)) else {
+                    if let Some(u) = self.uses.get_mut(k as usize) {
+                        u.allocated_not_in_use += quantity;
+                    }
+                    continue;
+                };
+                self.cover(k, licensee, true);
+                if let (Some(u), Some(left)) = (
+                    self.uses.get_mut(k as usize),
+                    self.remaining.get_mut(k as usize),
+                ) {
+                    let in_use = quantity.min(required);
+                    u.used += required;
+                    u.allocated_in_use += in_use;
+                    u.not_allocated_in_use += required - in_use;
+                    u.allocated_not_in_use += quantity - in_use;
+                    if let Rights::Count(_) = e.rights {
+                        *left -= required - in_use;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The groups of records (same model, device, user; installs then subscriptions), in
+    /// order, as (first record, size).
+    fn group_list(&self) -> Vec<(u32, u32)> {
+        let key = |r: &Rec| {
+            (
+                r.subscription,
+                r.model,
+                r.device.unwrap_or(u32::MAX),
+                r.user.map_or(0, |u| u64::from(u) + 1),
+            )
+        };
+        let mut order: Vec<u32> = (0..self.p.recs.len())
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        order.sort_unstable_by_key(|&i| self.p.recs.get(i as usize).map(key));
+        let mut groups: Vec<(u32, u32)> = Vec::new();
+        let mut last = None;
+        for i in order {
+            let k = self.p.recs.get(i as usize).map(key);
+            match groups.last_mut() {
+                Some((_, size)) if k == last => *size += 1,
+                _ => groups.push((i, 1)),
+            }
+            last = k;
+        }
+        groups
+    }
+
+    /// Step 2: every other group takes the best entitlement that licenses its licensee.
+    fn groups(&mut self) {
+        let p = self.p;
+        for (first, _) in self.group_list() {
+            let Some(rec) = p.recs.get(first as usize) else {
+                continue;
+            };
+            if self.covered.get(first as usize).copied().flatten().is_some() {
+                continue;
+            }
+            // (unlimited first, cost, downgrade, entitlement), licensee, rights.
+            let mut best: Option<((bool, u128, bool, u32), u32, u64)> = None;
+            for &(k, downgrade) in p.covering.get(rec.model as usize).into_iter().flatten() {
+                let Some(e) = p.ents.get(k as usize) else {
+                    continue;
+                };
+                if e.metric.is_named() || !rec.fits(e.pool) {
+                    continue;
+                }
+                let Some(licensee) = rec.licensee(e.pool) else {
+                    continue;
+                };
+                let n = self.count(e, licensee);
+                let Some(required) = e.metric.rights_required(self.device(e, licensee), n) else {
+                    continue;
+                };
+                let rank = match e.rights {
+                    Rights::Unlimited => (false, 0, downgrade, k),
+                    Rights::Count(_) => {
+                        if self.remaining.get(k as usize).copied().unwrap_or(0) < required {
+                            continue;
+                        }
+                        let unit = self.unit_cost(k);
+                        (true, u128::from(required) * u128::from(unit), downgrade, k)
+                    }
+                };
+                if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {
+                    best = Some((rank, licensee, required));
+                }
+            }
+            if let Some(((_, _, _, k), licensee, required)) = best {
+                self.cover(k, licensee, false);
+                if let Some(u) = self.uses.get_mut(k as usize) {
+                    u.used += required;
+                    u.not_allocated_in_use += required;
+                }
+                if let (Some(left), Some(Rights::Count(_))) = (
+                    self.remaining.get_mut(k as usize),
+                    p.ents.get(k as usize).map(|e| e.rights),
+                ) {
+                    *left -= required;
+                }
+            }
+        }
+    }
+
+    fn unit_cost(&self, k: u32) -> u64 {
+        unit_cost(self.p, k)
+    }
+
+    /// The answer.
+    fn position(self, s: &Snapshot, policy: &Policy) -> Result<Position, Error> {
+        let p = self.p;
+        let nm = p.models.len();
+        let mut installs = vec![0u64; nm];
+        let mut unlicensed = vec![0u64; nm];
+        let mut subscriptions = vec![0u64; nm];
+        let mut unlicensed_subs = vec![0u64; nm];
+        let mut needs_user = vec![0u64; nm];
+        let mut needs_hardware = vec![0u64; nm];
+        // (entitlement, earlier model) -> installs licensed by downgrade.
+        let mut downgrade_uses: BTreeMap<(u32, u32), u64> = BTreeMap::new();
+        // Per model: unlicensed records per (pool, licensee); records without one.
+        let mut gaps: Vec<HashMap<(Pool, u32), u64>> = vec![HashMap::new(); nm];
+        // (entitlement's model, metric) -> licensees a named allocation would license.
+        let mut wanted: HashMap<(u32, Metric), HashSet<u32>> = HashMap::new();
+
+        for (i, rec) in p.recs.iter().enumerate() {
+            let m = rec.model as usize;
+            let (total, gap) = if rec.subscription {
+                (&mut subscriptions, &mut unlicensed_subs)
+            } else {
+                (&mut installs, &mut unlicensed)
+            };
+            if let Some(t) = total.get_mut(m) {
+                *t += 1;
+            }
+            match self.covered.get(i).copied().flatten() {
+                Some((k, _)) => {
+                    if let Some(e) = p.ents.get(k as usize)
+                        && e.model != rec.model
+                    {
+                        *downgrade_uses.entry((k, rec.model)).or_default() += 1;
+                    }
+                }
+                None => {
+                    if let Some(g) = gap.get_mut(m) {
+                        *g += 1;
+                    }
+                    let pools: &[Pool] = if rec.subscription {
+                        &[Pool::UserSubscriptions]
+                    } else {
+                        &[Pool::DeviceInstalls, Pool::UserInstalls]
+                    };
+                    if let Some(g) = gaps.get_mut(m) {
+                        for &pool in pools {
+                            if let Some(l) = rec.licensee(pool) {
+                                *g.entry((pool, l)).or_default() += 1;
+                            }
+                        }
+                    }
+                    let (mut no_user, mut no_hardware) = (false, false);
+                    for &(k, _) in p.covering.get(m).into_iter().flatten() {
+                        let Some(e) = p.ents.get(k as usize) else {
+                            continue;
+                        };
+                        if !rec.fits(e.pool) {
+                            continue;
+                        }
+                        match rec.licensee(e.pool) {
+                            None => no_user |= !e.metric.is_named(),
+                            Some(l) => {
+                                if e.metric.is_named() {
+                                    wanted.entry((e.model, e.metric)).or_default().insert(l);
+                                } else if e.pool == Pool::DeviceInstalls
+                                    && e.metric.rights_required(self.device(e, l), 1).is_none()
+                                {
+                                    no_hardware = true;
+                                }
+                            }
+                        }
+                    }
+                    if no_user && let Some(n) = needs_user.get_mut(m) {
+                        *n += 1;
+                    }
+                    if no_hardware && let Some(n) = needs_hardware.get_mut(m) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+
+        // Metric positions: the entitlements of each model, grouped by metric.
+        let mut by_metric: BTreeMap<(u32, Metric), Vec<u32>> = BTreeMap::new();
+        for (k, e) in p.ents.iter().enumerate() {
+            by_metric
+                .entry((e.model, e.metric))
+                .or_default()
+                .push(u32::try_from(k).unwrap_or(u32::MAX));
+        }
+        let mut metrics: Vec<Vec<MetricPosition>> = vec![Vec::new(); nm];
+        let mut over: Vec<u64> = vec![0; nm];
+        for ((model, metric), list) in by_metric {
+            let name = p.models.get(model as usize).copied().unwrap_or_default();
+            let overflow = |what| Error::Overflow {
+                model: name.to_owned(),
+                what,
+            };
+            let mut mp = MetricPosition {
+                metric,
+                entitlements: Vec::new(),
+                inactive: Vec::new(),
+                unlimited: false,
+                rights_owned: 0,
+                rights_used: 0,
+                rights_available: 0,
+                allocated_in_use: 0,
+                not_allocated_in_use: 0,
+                allocated_not_in_use: 0,
+                not_allocated: 0,
+                allocations_needed: 0,
+                over_licensed_amount: 0,
+                downgrades: Vec::new(),
+                remediations: Vec::new(),
+            };
+            let mut downgrades: BTreeMap<u32, u64> = BTreeMap::new();
+            for &k in &list {
+                let (Some(e), Some(u)) = (p.ents.get(k as usize), self.uses.get(k as usize)) else {
+                    continue;
+                };
+                let id = entitlement_id(s, p, k);
+                if !e.active {
+                    mp.inactive.push(id);
+                    continue;
+                }
+                mp.entitlements.push(id);
+                let add = |a: u64, b: u64, what| a.checked_add(b).ok_or_else(|| overflow(what));
+                mp.rights_used = add(mp.rights_used, u.used, "the rights used")?;
+                mp.allocated_in_use = add(mp.allocated_in_use, u.allocated_in_use, "the rights allocated in use")?;
+                mp.not_allocated_in_use = add(mp.not_allocated_in_use, u.not_allocated_in_use, "the rights not allocated in use")?;
+                mp.allocated_not_in_use = add(mp.allocated_not_in_use, u.allocated_not_in_use, "the rights allocated not in use")?;
+                match e.rights {
+                    Rights::Unlimited => mp.unlimited = true,
+                    Rights::Count(n) => {
+                        mp.rights_owned = add(mp.rights_owned, n, "the rights owned")?;
+                        let unused = n.saturating_sub(u.used);
+                        mp.rights_available = add(mp.rights_available, unused, "the rights available")?;
+                        mp.not_allocated = add(mp.not_allocated, n.saturating_sub(e.allocated), "the rights not allocated")?;
+                        let cost = unused
+                            .checked_mul(unit_cost(p, k))
+                            .ok_or_else(|| overflow("the over-licensed amount"))?;
+                        mp.over_licensed_amount = add(mp.over_licensed_amount, cost, "the over-licensed amount")?;
+                    }
+                }
+                for (&(_, earlier), &n) in downgrade_uses.range((k, 0)..=(k, u32::MAX)) {
+                    *downgrades.entry(earlier).or_default() += n;
+                }
+            }
+            mp.downgrades = downgrades
+                .into_iter()
+                .map(|(m, installs)| DowngradeUse {
+                    model: p.models.get(m as usize).copied().unwrap_or_default().to_owned(),
+                    installs,
+                })
+                .collect();
+            mp.allocations_needed = wanted.get(&(model, metric)).map_or(0, |s| s.len() as u64);
+            if mp.not_allocated_in_use > 0 && metric.suggests_allocations() {
+                mp.remediations.push(Remediation::CreateAllocations);
+                mp.remediations.push(Remediation::RemoveUnallocatedInstalls);
+            }
+            if mp.allocated_not_in_use > 0 {
+                mp.remediations.push(Remediation::RemoveAllocations);
+            }
+            if let Some(o) = over.get_mut(model as usize) {
+                *o = o
+                    .checked_add(mp.over_licensed_amount)
+                    .ok_or_else(|| overflow("the over-licensed amount"))?;
+            }
+            if let Some(list) = metrics.get_mut(model as usize) {
+                list.push(mp);
+            }
+        }
+
+        let mut models = Vec::with_capacity(nm);
+        for (m, name) in p.models.iter().enumerate() {
+            let get = |v: &Vec<u64>| v.get(m).copied().unwrap_or(0);
+            let enterprise = p.covering.get(m).into_iter().flatten().any(|&(k, _)| {
+                s.entitlements
+                    .get(p.ent_order.get(k as usize).copied().unwrap_or(usize::MAX))
+                    .is_some_and(|e| e.agreement == Agreement::Enterprise)
+            });
+            let gap_installs = get(&unlicensed);
+            let gap_subs = get(&unlicensed_subs);
+            let status = if gap_installs == 0 && gap_subs == 0
+                || enterprise && policy.enterprise_agreement_compliant
+            {
+                Status::Compliant
+            } else {
+                Status::NotCompliant
+            };
+            let empty_gaps = HashMap::new();
+            let gaps = gaps.get(m).unwrap_or(&empty_gaps);
+            let (purchase_options, true_up_cost) =
+                self.purchase(policy, m, name, gaps, gap_installs, gap_subs)?;
+            models.push(ModelPosition {
+                model: (*name).to_owned(),
+                status,
+                enterprise_agreement: enterprise,
+                installs: get(&installs),
+                unlicensed_installs: gap_installs,
+                subscriptions: get(&subscriptions),
+                unlicensed_subscriptions: gap_subs,
+                needs_user: get(&needs_user),
+                needs_hardware: get(&needs_hardware),
+                metrics: metrics.get_mut(m).map(std::mem::take).unwrap_or_default(),
+                purchase_options,
+                true_up_cost,
+                over_licensed_amount: get(&over),
+            });
+        }
+
+        let coverage = |range: std::ops::Range<usize>, ids: Vec<&str>| -> Vec<Coverage> {
+            let mut out: Vec<Coverage> = range
+                .zip(ids)
+                .map(|(i, id)| {
+                    let rec = p.recs.get(i);
+                    let covered = self.covered.get(i).copied().flatten();
+                    let model = rec.map_or(0, |r| r.model);
+                    Coverage {
+                        id: id.to_owned(),
+                        model: p.models.get(model as usize).copied().unwrap_or_default().to_owned(),
+                        entitlement: covered.map(|(k, _)| entitlement_id(s, p, k)),
+                        downgrade: covered.is_some_and(|(k, _)| {
+                            p.ents.get(k as usize).is_some_and(|e| e.model != model)
+                        }),
+                        allocated: covered.is_some_and(|(_, a)| a),
+                    }
+                })
+                .collect();
+            out.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+            out
+        };
+        let n = s.installs.len();
+        let installs = coverage(0..n, s.installs.iter().map(|i| i.id.as_str()).collect());
+        let subscriptions = coverage(
+            n..n + s.subscriptions.len(),
+            s.subscriptions.iter().map(|x| x.id.as_str()).collect(),
+        );
+        Ok(Position {
+            as_of: s.as_of,
+            models,
+            installs,
+            subscriptions,
+        })
+    }
+
+    /// The purchase options for model `m`'s unlicensed records, and the true-up cost.
+    fn purchase(
+        &self,
+        policy: &Policy,
+        m: usize,
+        name: &str,
+        gaps: &HashMap<(Pool, u32), u64>,
+        gap_installs: u64,
+        gap_subs: u64,
+    ) -> Result<(Vec<PurchaseOption>, Option<u64>), Error> {
+        let p = self.p;
+        if gap_installs == 0 && gap_subs == 0 {
+            return Ok((Vec::new(), Some(0)));
+        }
+        let overflow = |what| Error::Overflow {
+            model: name.to_owned(),
+            what,
+        };
+        // The metrics that could license them, with the entitlements to price by.
+        let mut metrics: BTreeMap<Metric, Vec<u32>> = BTreeMap::new();
+        for &k in p.covering_all.get(m).into_iter().flatten() {
+            if let Some(e) = p.ents.get(k as usize) {
+                metrics.entry(e.metric).or_default().push(k);
+            }
+        }
+        let wants = |subscription: bool| if subscription { gap_subs } else { gap_installs };
+        // Nothing bought covers them: price in the policy's metric.
+        if gap_installs > 0 && !metrics.keys().any(|x| !x.counts_subscriptions()) {
+            metrics.insert(policy.default_metric, Vec::new());
+        }
+        if gap_subs > 0 && !metrics.keys().any(Metric::counts_subscriptions) {
+            metrics.insert(Metric::UserSubscription, Vec::new());
+        }
+        let mut options = Vec::new();
+        let (mut best_installs, mut best_subs): (Option<u64>, Option<u64>) = (None, None);
+        for (metric, ents) in metrics {
+            let subscription = metric.counts_subscriptions();
+            let gap = wants(subscription);
+            if gap == 0 {
+                continue;
+            }
+            let pool = Pool::of(&metric);
+            let mut rights_needed: u64 = 0;
+            let mut licensable: u64 = 0;
+            for (&(q, licensee), &n) in gaps {
+                if q != pool {
+                    continue;
+                }
+                let device = match pool {
+                    Pool::DeviceInstalls => p.devices.get(licensee as usize).copied(),
+                    _ => None,
+                };
+                if let Some(r) = metric.rights_required(device, n) {
+                    rights_needed = rights_needed
+                        .checked_add(r)
+                        .ok_or_else(|| overflow("the rights needed"))?;
+                    licensable += n;
+                }
+            }
+            let unit_price = p
+                .licence_cost
+                .get(m)
+                .copied()
+                .flatten()
+                .map_or_else(|| average_price(p, &ents), |c| Ok(Some(c)))
+                .map_err(|()| overflow("the average price"))?;
+            let cost = match unit_price {
+                Some(price) => Some(
+                    rights_needed
+                        .checked_mul(price)
+                        .ok_or_else(|| overflow("the true-up cost"))?,
+                ),
+                None => None,
+            };
+            let unlicensable = gap.saturating_sub(licensable);
+            if unlicensable == 0
+                && let Some(c) = cost
+            {
+                let best = if subscription { &mut best_subs } else { &mut best_installs };
+                *best = Some(best.map_or(c, |b| b.min(c)));
+            }
+            options.push(PurchaseOption {
+                metric,
+                rights_needed,
+                unlicensable,
+                unit_price,
+                cost,
+            });
+        }
+        let part = |gap: u64, best: Option<u64>| if gap == 0 { Some(0) } else { best };
+        let true_up = match (part(gap_installs, best_installs), part(gap_subs, best_subs)) {
+            (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(|| overflow("the true-up cost"))?),
+            _ => None,
+        };
+        Ok((options, true_up))
+    }
+}
+
+fn entitlement_id(s: &Snapshot, p: &Prepared<'_>, k: u32) -> String {
+    p.ent_order
+        .get(k as usize)
+        .and_then(|&i| s.entitlements.get(i))
+        .map(|e| e.id.clone())
+        .unwrap_or_default()
+}
+
+fn unit_cost(p: &Prepared<'_>, k: u32) -> u64 {
+    p.ents.get(k as usize).map_or(0, |e| e.unit_cost)
+}
+
+/// The average price of a right over `ents`, weighted by their counted rights and rounded
+/// half up; the plain mean of their unit costs when none has counted rights.
+/// `Err(())` when the sums do not fit in 128 bits.
+fn average_price(p: &Prepared<'_>, ents: &[u32]) -> Result<Option<u64>, ()> {
+    if ents.is_empty() {
+        return Ok(None);
+    }
+    let (mut cost, mut rights): (u128, u128) = (0, 0);
+    for &k in ents {
+        if let Some(Ent {
+            rights: Rights::Count(n),
+            ..
+        }) = p.ents.get(k as usize)
+        {
+            let c = u128::from(*n) * u128::from(unit_cost(p, k));
+            cost = cost.checked_add(c).ok_or(())?;
+            rights += u128::from(*n);
+        }
+    }
+    if rights == 0 {
+        cost = ents.iter().map(|&k| u128::from(unit_cost(p, k))).sum();
+        rights = ents.len() as u128;
+    }
+    // Half up: floor((cost + rights / 2) / rights), without doubling the cost.
+    let price = cost / rights + u128::from(cost % rights >= rights - rights / 2);
+    u64::try_from(price).map(Some).map_err(|_| ())
+}
