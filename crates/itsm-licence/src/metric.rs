@@ -254,13 +254,15 @@ impl fmt::Display for Metric {
                 min_cores_per_server,
             } => {
                 f.write_str("Per Core")?;
-                if min_cores_per_processor > 1 || min_cores_per_server > 0 {
-                    write!(
+                match (min_cores_per_processor > 1, min_cores_per_server > 0) {
+                    (true, true) => write!(
                         f,
                         " (at least {min_cores_per_processor} a processor, {min_cores_per_server} a server)"
-                    )?;
+                    ),
+                    (true, false) => write!(f, " (at least {min_cores_per_processor} a processor)"),
+                    (false, true) => write!(f, " (at least {min_cores_per_server} a server)"),
+                    (false, false) => Ok(()),
                 }
-                Ok(())
             }
             Metric::PerProcessor {
                 max_cores_per_processor,

@@ -988,7 +988,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 .get(m)
                 .copied()
                 .flatten()
-                .map_or_else(|| average_price(p, &ents), |c| Ok(Some(c)))
+                .map_or_else(|| average_price(p, &price_basis(p, m, &ents)), |c| Ok(Some(c)))
                 .map_err(|()| overflow("the average price"))?;
             let cost = match unit_price {
                 Some(price) => Some(
@@ -1032,6 +1032,27 @@ fn entitlement_id(s: &Snapshot, p: &Prepared<'_>, k: u32) -> String {
 
 fn unit_cost(p: &Prepared<'_>, k: u32) -> u64 {
     p.ents.get(k as usize).map_or(0, |e| e.unit_cost)
+}
+
+/// The entitlements a purchase under one metric is priced by: those for the model itself
+/// that are active, else those for the model, else the active ones covering it by
+/// downgrade, else all of them (an Enterprise right's price says little about Standard's).
+fn price_basis(p: &Prepared<'_>, model: usize, ents: &[u32]) -> Vec<u32> {
+    let tier = |own: bool, active: bool| -> Vec<u32> {
+        ents.iter()
+            .copied()
+            .filter(|&k| {
+                p.ents.get(k as usize).is_some_and(|e| {
+                    (!own || e.model as usize == model) && (!active || e.active)
+                })
+            })
+            .collect()
+    };
+    [(true, true), (true, false), (false, true)]
+        .into_iter()
+        .map(|(own, active)| tier(own, active))
+        .find(|t| !t.is_empty())
+        .unwrap_or_else(|| ents.to_vec())
 }
 
 /// The average price of a right over `ents`, weighted by their counted rights and rounded
