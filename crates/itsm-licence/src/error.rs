@@ -9,7 +9,9 @@ use itsm_core::Quoted;
 #[non_exhaustive]
 pub enum Error {
     /// An id is empty.
-    #[error("{what} has an empty id; every model, device, install, subscription and entitlement needs one")]
+    #[error(
+        "{what} has an empty id; every model, device, install, subscription and entitlement needs one"
+    )]
     EmptyId {
         /// What has it (`a device`, `install 3's model`, ...).
         what: String,

@@ -126,12 +126,26 @@ struct Ent {
     rights: Rights,
     unit_cost: u64,
     active: bool,
+    enterprise: bool,
     pool: Pool,
     /// Its model, then the models its downgrade rights cover.
     covers: Vec<u32>,
+    /// The same, sorted, to look a model up in.
+    sorted_covers: Vec<u32>,
     /// Allocations by licensee index (sorted by licensee name), with quantities.
     allocations: Vec<(u32, u64)>,
     allocated: u64,
+}
+
+/// Active entitlements of one model and metric.
+#[derive(Debug)]
+struct Class {
+    /// The first member: its model, metric, pool and covers are the class's.
+    rep: u32,
+    /// Unlimited members, by entitlement order.
+    unlimited: Vec<u32>,
+    /// Counted members, cheapest first (unit cost, then entitlement order).
+    counted: Vec<u32>,
 }
 
 /// The snapshot, checked and interned: names sorted, so index order is name order.
@@ -144,7 +158,12 @@ struct Prepared<'a> {
     recs: Vec<Rec>,
     buckets: Vec<Bucket>,
     bucket_index: HashMap<(Pool, u32, u32), u32>,
-    /// Per model: the active entitlements covering it, with whether by a downgrade.
+    /// Per licensee: its buckets, as (model, bucket).
+    licensee_buckets: HashMap<(Pool, u32), Vec<(u32, u32)>>,
+    /// The active entitlements in classes of one model and metric: the members of a class
+    /// license the same records and need the same rights for a licensee.
+    classes: Vec<Class>,
+    /// Per model: the classes covering it, with whether by a downgrade.
     covering: Vec<Vec<(u32, bool)>>,
     /// Per model: every entitlement covering it, active or not (for prices and options).
     covering_all: Vec<Vec<u32>>,
@@ -209,27 +228,45 @@ impl<'a> Prepared<'a> {
         for i in &s.installs {
             empty(|| "an install".into(), &i.id)?;
             empty(|| format!("install `{}`'s model", Quoted(&i.id)), &i.model)?;
-            empty(|| format!("install `{}`'s device", Quoted(&i.id)), &i.device)?;
+            empty(
+                || format!("install `{}`'s device", Quoted(&i.id)),
+                &i.device,
+            )?;
             if let Some(u) = &i.user {
                 empty(|| format!("install `{}`'s user", Quoted(&i.id)), u)?;
             }
         }
         for x in &s.subscriptions {
             empty(|| "a subscription".into(), &x.id)?;
-            empty(|| format!("subscription `{}`'s model", Quoted(&x.id)), &x.model)?;
-            empty(|| format!("subscription `{}`'s user", Quoted(&x.id)), &x.user)?;
+            empty(
+                || format!("subscription `{}`'s model", Quoted(&x.id)),
+                &x.model,
+            )?;
+            empty(
+                || format!("subscription `{}`'s user", Quoted(&x.id)),
+                &x.user,
+            )?;
         }
         for e in &s.entitlements {
             empty(|| "an entitlement".into(), &e.id)?;
-            empty(|| format!("entitlement `{}`'s model", Quoted(&e.id)), &e.model)?;
+            empty(
+                || format!("entitlement `{}`'s model", Quoted(&e.id)),
+                &e.model,
+            )?;
             for a in &e.allocations {
-                empty(|| format!("an allocation of entitlement `{}`", Quoted(&e.id)), &a.to)?;
+                empty(
+                    || format!("an allocation of entitlement `{}`", Quoted(&e.id)),
+                    &a.to,
+                )?;
             }
         }
         check_unique("models", s.models.iter().map(|m| m.id.as_str()))?;
         check_unique("devices", s.devices.iter().map(|d| d.id.as_str()))?;
         check_unique("installs", s.installs.iter().map(|i| i.id.as_str()))?;
-        check_unique("subscriptions", s.subscriptions.iter().map(|x| x.id.as_str()))?;
+        check_unique(
+            "subscriptions",
+            s.subscriptions.iter().map(|x| x.id.as_str()),
+        )?;
         check_unique("entitlements", s.entitlements.iter().map(|e| e.id.as_str()))?;
 
         // Models and their downgrades.
@@ -328,7 +365,10 @@ impl<'a> Prepared<'a> {
                         Some(&d) => d,
                         None => {
                             return Err(Error::UnknownDevice {
-                                referrer: format!("an allocation of entitlement `{}`", Quoted(&e.id)),
+                                referrer: format!(
+                                    "an allocation of entitlement `{}`",
+                                    Quoted(&e.id)
+                                ),
                                 device: a.to.clone(),
                             });
                         }
@@ -365,12 +405,16 @@ impl<'a> Prepared<'a> {
             if policy.downgrade_rights && e.metric.allows_downgrade() {
                 covers.extend(downgrades.get(model as usize).into_iter().flatten());
             }
+            let mut sorted_covers = covers.clone();
+            sorted_covers.sort_unstable();
             ents.push(Ent {
+                sorted_covers,
                 model,
                 metric: e.metric,
                 rights: e.rights,
                 unit_cost: e.unit_cost,
                 active,
+                enterprise: e.agreement == Agreement::Enterprise,
                 pool: Pool::of(&e.metric),
                 covers,
                 allocations,
@@ -427,18 +471,51 @@ impl<'a> Prepared<'a> {
             });
         }
 
-        let mut covering: Vec<Vec<(u32, bool)>> = vec![Vec::new(); models.len()];
+        let mut licensee_buckets: HashMap<(Pool, u32), Vec<(u32, u32)>> = HashMap::new();
+        for (&(pool, licensee, model), &b) in &bucket_index {
+            licensee_buckets
+                .entry((pool, licensee))
+                .or_default()
+                .push((model, b));
+        }
         let mut covering_all: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
+        let mut classes: Vec<Class> = Vec::new();
+        let mut class_of: HashMap<(u32, Metric), usize> = HashMap::new();
         for (k, e) in ents.iter().enumerate() {
             let k = u32::try_from(k).unwrap_or(u32::MAX);
-            for (j, &m) in e.covers.iter().enumerate() {
+            for &m in &e.covers {
                 if let Some(list) = covering_all.get_mut(m as usize) {
                     list.push(k);
                 }
-                if e.active
-                    && let Some(list) = covering.get_mut(m as usize)
-                {
-                    list.push((k, j > 0));
+            }
+            if e.active {
+                let next = classes.len();
+                let c = *class_of.entry((e.model, e.metric)).or_insert(next);
+                if c == next {
+                    classes.push(Class {
+                        rep: k,
+                        unlimited: Vec::new(),
+                        counted: Vec::new(),
+                    });
+                }
+                if let Some(class) = classes.get_mut(c) {
+                    match e.rights {
+                        Rights::Unlimited => class.unlimited.push(k),
+                        Rights::Count(_) => class.counted.push(k),
+                    }
+                }
+            }
+        }
+        let mut covering: Vec<Vec<(u32, bool)>> = vec![Vec::new(); models.len()];
+        for (c, class) in classes.iter_mut().enumerate() {
+            class
+                .counted
+                .sort_unstable_by_key(|&k| (ents.get(k as usize).map_or(0, |e| e.unit_cost), k));
+            let c = u32::try_from(c).unwrap_or(u32::MAX);
+            let covers = ents.get(class.rep as usize).map(|e| e.covers.as_slice());
+            for (j, &m) in covers.into_iter().flatten().enumerate() {
+                if let Some(list) = covering.get_mut(m as usize) {
+                    list.push((c, j > 0));
                 }
             }
         }
@@ -449,7 +526,9 @@ impl<'a> Prepared<'a> {
             ents,
             recs,
             buckets,
+            licensee_buckets,
             bucket_index,
+            classes,
             covering,
             covering_all,
             licence_cost,
@@ -475,6 +554,8 @@ struct Run<'p, 'a> {
     /// Per entitlement: counted rights neither used nor allocated.
     remaining: Vec<u64>,
     uses: Vec<Use>,
+    /// Per class: its counted members before this have no rights left.
+    cursor: Vec<usize>,
 }
 
 impl<'p, 'a> Run<'p, 'a> {
@@ -492,6 +573,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 })
                 .collect(),
             uses: vec![Use::default(); p.ents.len()],
+            cursor: vec![0; p.classes.len()],
         }
     }
 
@@ -499,11 +581,30 @@ impl<'p, 'a> Run<'p, 'a> {
         self.p.bucket_index.get(&(pool, licensee, model)).copied()
     }
 
+    /// The buckets of `licensee` that `e` covers: looked up by the entitlement's models or
+    /// found among the licensee's, whichever list is shorter (a long downgrade list meets
+    /// licensees with one model; a device with thousands of models meets short lists).
+    fn buckets(&self, e: &Ent, licensee: u32) -> Vec<u32> {
+        let own = self.p.licensee_buckets.get(&(e.pool, licensee));
+        match own {
+            Some(list) if list.len() < e.covers.len() => list
+                .iter()
+                .filter(|(m, _)| e.sorted_covers.binary_search(m).is_ok())
+                .map(|&(_, b)| b)
+                .collect(),
+            Some(_) => e
+                .covers
+                .iter()
+                .filter_map(|&m| self.bucket(e.pool, licensee, m))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// The uncovered records of `licensee` that `e` covers.
     fn count(&self, e: &Ent, licensee: u32) -> u64 {
-        e.covers
-            .iter()
-            .filter_map(|&m| self.bucket(e.pool, licensee, m))
+        self.buckets(e, licensee)
+            .into_iter()
             .map(|b| self.uncovered.get(b as usize).copied().unwrap_or(0))
             .sum()
     }
@@ -521,10 +622,7 @@ impl<'p, 'a> Run<'p, 'a> {
         let Some(e) = self.p.ents.get(k as usize) else {
             return;
         };
-        for &m in &e.covers {
-            let Some(b) = self.bucket(e.pool, licensee, m) else {
-                continue;
-            };
+        for b in self.buckets(e, licensee) {
             if self.uncovered.get(b as usize).copied().unwrap_or(0) == 0 {
                 continue;
             }
@@ -532,9 +630,10 @@ impl<'p, 'a> Run<'p, 'a> {
                 continue;
             };
             for &r in &bucket.recs {
-                let (Some(slot), Some(rec)) =
-                    (self.covered.get_mut(r as usize), self.p.recs.get(r as usize))
-                else {
+                let (Some(slot), Some(rec)) = (
+                    self.covered.get_mut(r as usize),
+                    self.p.recs.get(r as usize),
+                ) else {
                     continue;
                 };
                 if slot.is_some() {
@@ -625,13 +724,22 @@ impl<'p, 'a> Run<'p, 'a> {
             let Some(rec) = p.recs.get(first as usize) else {
                 continue;
             };
-            if self.covered.get(first as usize).copied().flatten().is_some() {
+            if self
+                .covered
+                .get(first as usize)
+                .copied()
+                .flatten()
+                .is_some()
+            {
                 continue;
             }
             // (unlimited first, cost, downgrade, entitlement), licensee, rights.
             let mut best: Option<((bool, u128, bool, u32), u32, u64)> = None;
-            for &(k, downgrade) in p.covering.get(rec.model as usize).into_iter().flatten() {
-                let Some(e) = p.ents.get(k as usize) else {
+            for &(c, downgrade) in p.covering.get(rec.model as usize).into_iter().flatten() {
+                let Some(class) = p.classes.get(c as usize) else {
+                    continue;
+                };
+                let Some(e) = p.ents.get(class.rep as usize) else {
                     continue;
                 };
                 if e.metric.is_named() || !rec.fits(e.pool) {
@@ -644,15 +752,27 @@ impl<'p, 'a> Run<'p, 'a> {
                 let Some(required) = e.metric.rights_required(self.device(e, licensee), n) else {
                     continue;
                 };
-                let rank = match e.rights {
-                    Rights::Unlimited => (false, 0, downgrade, k),
-                    Rights::Count(_) => {
-                        if self.remaining.get(k as usize).copied().unwrap_or(0) < required {
-                            continue;
-                        }
-                        let unit = self.unit_cost(k);
-                        (true, u128::from(required) * u128::from(unit), downgrade, k)
+                let rank = if let Some(&k) = class.unlimited.first() {
+                    (false, 0, downgrade, k)
+                } else {
+                    // The cheapest member with the rights; members run dry for good, so the
+                    // cursor skips them once.
+                    let left = |k: u32| self.remaining.get(k as usize).copied().unwrap_or(0);
+                    let start = self.cursor.get(c as usize).copied().unwrap_or(0);
+                    let live = class.counted.get(start..).unwrap_or_default();
+                    let dry = live.iter().take_while(|&&k| left(k) == 0).count();
+                    if let Some(cursor) = self.cursor.get_mut(c as usize) {
+                        *cursor = start + dry;
                     }
+                    let Some(&k) = live.iter().skip(dry).find(|&&k| left(k) >= required) else {
+                        continue;
+                    };
+                    (
+                        true,
+                        u128::from(required) * u128::from(self.unit_cost(k)),
+                        downgrade,
+                        k,
+                    )
                 };
                 if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {
                     best = Some((rank, licensee, required));
@@ -730,8 +850,12 @@ impl<'p, 'a> Run<'p, 'a> {
                         }
                     }
                     let (mut no_user, mut no_hardware) = (false, false);
-                    for &(k, _) in p.covering.get(m).into_iter().flatten() {
-                        let Some(e) = p.ents.get(k as usize) else {
+                    for &(c, _) in p.covering.get(m).into_iter().flatten() {
+                        let Some(e) = p
+                            .classes
+                            .get(c as usize)
+                            .and_then(|c| p.ents.get(c.rep as usize))
+                        else {
                             continue;
                         };
                         if !rec.fits(e.pool) {
@@ -806,20 +930,38 @@ impl<'p, 'a> Run<'p, 'a> {
                 mp.entitlements.push(id);
                 let add = |a: u64, b: u64, what| a.checked_add(b).ok_or_else(|| overflow(what));
                 mp.rights_used = add(mp.rights_used, u.used, "the rights used")?;
-                mp.allocated_in_use = add(mp.allocated_in_use, u.allocated_in_use, "the rights allocated in use")?;
-                mp.not_allocated_in_use = add(mp.not_allocated_in_use, u.not_allocated_in_use, "the rights not allocated in use")?;
-                mp.allocated_not_in_use = add(mp.allocated_not_in_use, u.allocated_not_in_use, "the rights allocated not in use")?;
+                mp.allocated_in_use = add(
+                    mp.allocated_in_use,
+                    u.allocated_in_use,
+                    "the rights allocated in use",
+                )?;
+                mp.not_allocated_in_use = add(
+                    mp.not_allocated_in_use,
+                    u.not_allocated_in_use,
+                    "the rights not allocated in use",
+                )?;
+                mp.allocated_not_in_use = add(
+                    mp.allocated_not_in_use,
+                    u.allocated_not_in_use,
+                    "the rights allocated not in use",
+                )?;
                 match e.rights {
                     Rights::Unlimited => mp.unlimited = true,
                     Rights::Count(n) => {
                         mp.rights_owned = add(mp.rights_owned, n, "the rights owned")?;
                         let unused = n.saturating_sub(u.used);
-                        mp.rights_available = add(mp.rights_available, unused, "the rights available")?;
-                        mp.not_allocated = add(mp.not_allocated, n.saturating_sub(e.allocated), "the rights not allocated")?;
+                        mp.rights_available =
+                            add(mp.rights_available, unused, "the rights available")?;
+                        mp.not_allocated = add(
+                            mp.not_allocated,
+                            n.saturating_sub(e.allocated),
+                            "the rights not allocated",
+                        )?;
                         let cost = unused
                             .checked_mul(unit_cost(p, k))
                             .ok_or_else(|| overflow("the over-licensed amount"))?;
-                        mp.over_licensed_amount = add(mp.over_licensed_amount, cost, "the over-licensed amount")?;
+                        mp.over_licensed_amount =
+                            add(mp.over_licensed_amount, cost, "the over-licensed amount")?;
                     }
                 }
                 for (&(_, earlier), &n) in downgrade_uses.range((k, 0)..=(k, u32::MAX)) {
@@ -829,7 +971,12 @@ impl<'p, 'a> Run<'p, 'a> {
             mp.downgrades = downgrades
                 .into_iter()
                 .map(|(m, installs)| DowngradeUse {
-                    model: p.models.get(m as usize).copied().unwrap_or_default().to_owned(),
+                    model: p
+                        .models
+                        .get(m as usize)
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
                     installs,
                 })
                 .collect();
@@ -854,10 +1001,14 @@ impl<'p, 'a> Run<'p, 'a> {
         let mut models = Vec::with_capacity(nm);
         for (m, name) in p.models.iter().enumerate() {
             let get = |v: &Vec<u64>| v.get(m).copied().unwrap_or(0);
-            let enterprise = p.covering.get(m).into_iter().flatten().any(|&(k, _)| {
-                s.entitlements
-                    .get(p.ent_order.get(k as usize).copied().unwrap_or(usize::MAX))
-                    .is_some_and(|e| e.agreement == Agreement::Enterprise)
+            let enterprise = p.covering.get(m).into_iter().flatten().any(|&(c, _)| {
+                p.classes.get(c as usize).is_some_and(|class| {
+                    class
+                        .unlimited
+                        .iter()
+                        .chain(&class.counted)
+                        .any(|&k| p.ents.get(k as usize).is_some_and(|e| e.enterprise))
+                })
             });
             let gap_installs = get(&unlicensed);
             let gap_subs = get(&unlicensed_subs);
@@ -898,7 +1049,12 @@ impl<'p, 'a> Run<'p, 'a> {
                     let model = rec.map_or(0, |r| r.model);
                     Coverage {
                         id: id.to_owned(),
-                        model: p.models.get(model as usize).copied().unwrap_or_default().to_owned(),
+                        model: p
+                            .models
+                            .get(model as usize)
+                            .copied()
+                            .unwrap_or_default()
+                            .to_owned(),
                         entitlement: covered.map(|(k, _)| entitlement_id(s, p, k)),
                         downgrade: covered.is_some_and(|(k, _)| {
                             p.ents.get(k as usize).is_some_and(|e| e.model != model)
@@ -988,7 +1144,10 @@ impl<'p, 'a> Run<'p, 'a> {
                 .get(m)
                 .copied()
                 .flatten()
-                .map_or_else(|| average_price(p, &price_basis(p, m, &ents)), |c| Ok(Some(c)))
+                .map_or_else(
+                    || average_price(p, &price_basis(p, m, &ents)),
+                    |c| Ok(Some(c)),
+                )
                 .map_err(|()| overflow("the average price"))?;
             let cost = match unit_price {
                 Some(price) => Some(
@@ -1002,7 +1161,11 @@ impl<'p, 'a> Run<'p, 'a> {
             if unlicensable == 0
                 && let Some(c) = cost
             {
-                let best = if subscription { &mut best_subs } else { &mut best_installs };
+                let best = if subscription {
+                    &mut best_subs
+                } else {
+                    &mut best_installs
+                };
                 *best = Some(best.map_or(c, |b| b.min(c)));
             }
             options.push(PurchaseOption {
@@ -1015,7 +1178,10 @@ impl<'p, 'a> Run<'p, 'a> {
         }
         let part = |gap: u64, best: Option<u64>| if gap == 0 { Some(0) } else { best };
         let true_up = match (part(gap_installs, best_installs), part(gap_subs, best_subs)) {
-            (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(|| overflow("the true-up cost"))?),
+            (Some(a), Some(b)) => Some(
+                a.checked_add(b)
+                    .ok_or_else(|| overflow("the true-up cost"))?,
+            ),
             _ => None,
         };
         Ok((options, true_up))
@@ -1042,9 +1208,9 @@ fn price_basis(p: &Prepared<'_>, model: usize, ents: &[u32]) -> Vec<u32> {
         ents.iter()
             .copied()
             .filter(|&k| {
-                p.ents.get(k as usize).is_some_and(|e| {
-                    (!own || e.model as usize == model) && (!active || e.active)
-                })
+                p.ents
+                    .get(k as usize)
+                    .is_some_and(|e| (!own || e.model as usize == model) && (!active || e.active))
             })
             .collect()
     };

@@ -16,16 +16,25 @@ const MODELS: [&str; 4] = ["A1", "A2", "A3", "B"];
 fn metric() -> impl Strategy<Value = Metric> {
     let max = prop_oneof![Just(None), (1u32..4).prop_map(Some)];
     prop_oneof![
-        max.clone().prop_map(|m| Metric::PerDevice { max_installs_per_right: m }),
-        max.clone().prop_map(|m| Metric::PerUser { max_installs_per_right: m }),
-        max.clone().prop_map(|m| Metric::PerNamedDevice { max_installs_per_right: m }),
-        max.prop_map(|m| Metric::PerNamedUser { max_installs_per_right: m }),
+        max.clone().prop_map(|m| Metric::PerDevice {
+            max_installs_per_right: m
+        }),
+        max.clone().prop_map(|m| Metric::PerUser {
+            max_installs_per_right: m
+        }),
+        max.clone().prop_map(|m| Metric::PerNamedDevice {
+            max_installs_per_right: m
+        }),
+        max.prop_map(|m| Metric::PerNamedUser {
+            max_installs_per_right: m
+        }),
         (1u32..10, 0u32..20).prop_map(|(a, b)| Metric::PerCore {
             min_cores_per_processor: a,
             min_cores_per_server: b
         }),
-        prop_oneof![Just(None), (1u32..9).prop_map(Some)]
-            .prop_map(|m| Metric::PerProcessor { max_cores_per_processor: m }),
+        prop_oneof![Just(None), (1u32..9).prop_map(Some)].prop_map(|m| Metric::PerProcessor {
+            max_cores_per_processor: m
+        }),
         Just(Metric::DeviceCal),
         Just(Metric::UserCal),
         Just(Metric::UserSubscription),
@@ -38,7 +47,8 @@ type EntSpec = (usize, Metric, Option<u64>, u64, u8, bool, Vec<(usize, u64)>);
 
 fn snapshot() -> impl Strategy<Value = (Snapshot, Policy)> {
     let devices = prop::collection::vec(prop::option::of((1u32..3, 1u32..17)), 1..6);
-    let installs = prop::collection::vec((0usize..4, 0usize..6, prop::option::of(0usize..4)), 0..25);
+    let installs =
+        prop::collection::vec((0usize..4, 0usize..6, prop::option::of(0usize..4)), 0..25);
     let subs = prop::collection::vec((0usize..4, 0usize..4), 0..8);
     let ent = (
         0usize..4,
@@ -80,7 +90,8 @@ fn snapshot() -> impl Strategy<Value = (Snapshot, Policy)> {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (m, d, u))| {
-                    let mut install = Install::new(format!("i{i:02}"), MODELS[m], format!("d{}", d % n));
+                    let mut install =
+                        Install::new(format!("i{i:02}"), MODELS[m], format!("d{}", d % n));
                     install.user = u.map(|u| format!("u{u}"));
                     install
                 })
@@ -88,7 +99,9 @@ fn snapshot() -> impl Strategy<Value = (Snapshot, Policy)> {
             s.subscriptions = subs
                 .into_iter()
                 .enumerate()
-                .map(|(i, (m, u))| Subscription::new(format!("s{i:02}"), MODELS[m], format!("u{u}")))
+                .map(|(i, (m, u))| {
+                    Subscription::new(format!("s{i:02}"), MODELS[m], format!("u{u}"))
+                })
                 .collect();
             s.entitlements = ents
                 .into_iter()
@@ -149,7 +162,8 @@ fn covers(s: &Snapshot, policy: &Policy, e: &Entitlement) -> BTreeSet<String> {
 }
 
 fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseError> {
-    let ents: BTreeMap<&str, &Entitlement> = s.entitlements.iter().map(|e| (e.id.as_str(), e)).collect();
+    let ents: BTreeMap<&str, &Entitlement> =
+        s.entitlements.iter().map(|e| (e.id.as_str(), e)).collect();
     prop_assert_eq!(p.installs.len(), s.installs.len());
     prop_assert_eq!(p.subscriptions.len(), s.subscriptions.len());
     prop_assert!(p.installs.windows(2).all(|w| w[0].id < w[1].id));
@@ -159,16 +173,30 @@ fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseErro
             match &c.entitlement {
                 None => {
                     let slot = uncovered.entry(c.model.as_str()).or_default();
-                    if subscription { slot.1 += 1 } else { slot.0 += 1 }
+                    if subscription {
+                        slot.1 += 1
+                    } else {
+                        slot.0 += 1
+                    }
                 }
                 Some(id) => {
                     let e = ents[id.as_str()];
                     prop_assert!(e.is_active(s.as_of), "{} licensed by inactive {}", c.id, id);
-                    prop_assert!(covers(s, policy, e).contains(&c.model), "{} not covered by {}", c.id, id);
+                    prop_assert!(
+                        covers(s, policy, e).contains(&c.model),
+                        "{} not covered by {}",
+                        c.id,
+                        id
+                    );
                     prop_assert_eq!(e.metric.counts_subscriptions(), subscription);
                     prop_assert_eq!(c.downgrade, e.model != c.model);
                     if e.metric.is_named() {
-                        prop_assert!(c.allocated, "{} licensed by named {} without allocation", c.id, id);
+                        prop_assert!(
+                            c.allocated,
+                            "{} licensed by named {} without allocation",
+                            c.id,
+                            id
+                        );
                     }
                 }
             }
@@ -176,7 +204,10 @@ fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseErro
     }
     for m in &p.models {
         let (ui, us) = uncovered.get(m.model.as_str()).copied().unwrap_or_default();
-        prop_assert_eq!((m.unlicensed_installs, m.unlicensed_subscriptions), (ui, us));
+        prop_assert_eq!(
+            (m.unlicensed_installs, m.unlicensed_subscriptions),
+            (ui, us)
+        );
         prop_assert!(m.needs_user + m.needs_hardware <= 2 * m.unlicensed_installs);
         if ui + us == 0 {
             prop_assert_eq!(m.status, Status::Compliant);
@@ -187,7 +218,10 @@ fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseErro
         }
         let mut over = 0;
         for mp in &m.metrics {
-            prop_assert_eq!(mp.rights_used, mp.allocated_in_use + mp.not_allocated_in_use);
+            prop_assert_eq!(
+                mp.rights_used,
+                mp.allocated_in_use + mp.not_allocated_in_use
+            );
             prop_assert!(mp.rights_available <= mp.rights_owned);
             prop_assert!(mp.not_allocated <= mp.rights_owned);
             if !mp.unlimited {

@@ -43,7 +43,8 @@ fn a_hand_written_snapshot_reads() {
 /// Unknown fields are refused, naming the field.
 #[test]
 fn unknown_fields_are_refused() {
-    let e = serde_json::from_value::<Snapshot>(json!({"as_of": "2026-06-30", "entitlments": []})).unwrap_err();
+    let e = serde_json::from_value::<Snapshot>(json!({"as_of": "2026-06-30", "entitlments": []}))
+        .unwrap_err();
     assert!(e.to_string().contains("entitlments"), "{e}");
     let e = serde_json::from_value::<Policy>(json!({"downgrade_rights": true})).unwrap_err();
     assert!(e.to_string().contains("missing field"), "{e}");
@@ -53,8 +54,14 @@ fn unknown_fields_are_refused() {
 #[test]
 fn the_preset_round_trips() {
     let json = serde_json::to_value(Policy::servicenow()).unwrap();
-    assert_eq!(json, json!({"downgrade_rights": true, "enterprise_agreement_compliant": true, "default_metric": {"kind": "per_device", "max_installs_per_right": null}}));
-    assert_eq!(serde_json::from_value::<Policy>(json).unwrap(), Policy::servicenow());
+    assert_eq!(
+        json,
+        json!({"downgrade_rights": true, "enterprise_agreement_compliant": true, "default_metric": {"kind": "per_device", "max_installs_per_right": null}})
+    );
+    assert_eq!(
+        serde_json::from_value::<Policy>(json).unwrap(),
+        Policy::servicenow()
+    );
 }
 
 /// Error messages quote ids capped and escaped, and say what is allowed.
@@ -70,5 +77,8 @@ fn errors_quote_ids_capped() {
     assert!(matches!(e, Error::UnknownDevice { .. }));
     let text = e.to_string();
     assert!(text.len() < 300, "{text}");
-    assert!(text.contains("(10001 bytes)") && text.contains("add it or correct the id"), "{text}");
+    assert!(
+        text.contains("(10001 bytes)") && text.contains("add it or correct the id"),
+        "{text}"
+    );
 }

@@ -40,7 +40,12 @@ fn per_core_is_cores_times_processors() {
     let mut s = snapshot();
     s.devices = vec![Device::new("srv").with_hardware(2, 12)];
     s.installs = vec![Install::new("i1", "DB", "srv")];
-    s.entitlements = vec![Entitlement::new("E", "DB", Metric::PER_CORE, Rights::Count(24))];
+    s.entitlements = vec![Entitlement::new(
+        "E",
+        "DB",
+        Metric::PER_CORE,
+        Rights::Count(24),
+    )];
     let p = run(&s);
     assert_eq!(metric(&p, "DB").rights_used, 24);
     assert_eq!(model(&p, "DB").status, Status::Compliant);
@@ -132,7 +137,8 @@ fn installs_per_user_against_per_named_user() {
     let named = Metric::PerNamedUser {
         max_installs_per_right: None,
     };
-    s.entitlements = vec![Entitlement::new("E", "CAD", named, Rights::Count(10)).allocate("userA", 1)];
+    s.entitlements =
+        vec![Entitlement::new("E", "CAD", named, Rights::Count(10)).allocate("userA", 1)];
     let p = run(&s);
     assert_eq!(metric(&p, "CAD").rights_used, 1);
     assert_eq!(model(&p, "CAD").status, Status::Compliant);
@@ -157,7 +163,10 @@ fn named_device_licenses_only_allocated_devices() {
     let p = run(&s);
     assert_eq!(model(&p, "Tool").unlicensed_installs, 2);
     let m = metric(&p, "Tool");
-    assert_eq!((m.rights_used, m.rights_available, m.allocations_needed), (1, 2, 2));
+    assert_eq!(
+        (m.rights_used, m.rights_available, m.allocations_needed),
+        (1, 2, 2)
+    );
     assert_eq!(p.install("i2").unwrap().entitlement, None);
     assert!(p.install("i1").unwrap().allocated);
 }
@@ -174,7 +183,8 @@ fn named_user_licenses_only_allocated_users() {
     let named = Metric::PerNamedUser {
         max_installs_per_right: None,
     };
-    s.entitlements = vec![Entitlement::new("E", "Tool", named, Rights::Count(5)).allocate("ben", 1)];
+    s.entitlements =
+        vec![Entitlement::new("E", "Tool", named, Rights::Count(5)).allocate("ben", 1)];
     let p = run(&s);
     assert_eq!(p.install("i1").unwrap().entitlement, None);
     assert_eq!(p.install("i2").unwrap().entitlement.as_deref(), Some("E"));
@@ -194,9 +204,14 @@ fn user_subscription_allocation_categories() {
         Subscription::new("s2", "Creative Cloud", "ben"),
     ];
     s.entitlements = vec![
-        Entitlement::new("E", "Creative Cloud", Metric::UserSubscription, Rights::Count(5))
-            .allocate("ana", 2)
-            .allocate("cy", 1),
+        Entitlement::new(
+            "E",
+            "Creative Cloud",
+            Metric::UserSubscription,
+            Rights::Count(5),
+        )
+        .allocate("ana", 2)
+        .allocate("cy", 1),
     ];
     let p = run(&s);
     let m = metric(&p, "Creative Cloud");
@@ -219,7 +234,12 @@ fn user_cal_counts_users_not_devices() {
         Install::new("a2", "Exchange access", "d2").by("ana"),
         Install::new("a3", "Exchange access", "d3").by("ben"),
     ];
-    s.entitlements = vec![Entitlement::new("E", "Exchange access", Metric::UserCal, Rights::Count(2))];
+    s.entitlements = vec![Entitlement::new(
+        "E",
+        "Exchange access",
+        Metric::UserCal,
+        Rights::Count(2),
+    )];
     let p = run(&s);
     assert_eq!(metric(&p, "Exchange access").rights_used, 2);
     assert_eq!(model(&p, "Exchange access").status, Status::Compliant);
@@ -237,7 +257,12 @@ fn device_cal_counts_devices_not_users() {
         Install::new("a3", "Exchange access", "kiosk").by("cy"),
         Install::new("a4", "Exchange access", "d2").by("ana"),
     ];
-    s.entitlements = vec![Entitlement::new("E", "Exchange access", Metric::DeviceCal, Rights::Count(2))];
+    s.entitlements = vec![Entitlement::new(
+        "E",
+        "Exchange access",
+        Metric::DeviceCal,
+        Rights::Count(2),
+    )];
     assert_eq!(metric(&run(&s), "Exchange access").rights_used, 2);
 }
 
@@ -254,7 +279,12 @@ fn downgrade_rights_license_earlier_versions() {
         Install::new("i1", "Visio 2021", "d1"),
         Install::new("i2", "Visio 2019", "d2"),
     ];
-    s.entitlements = vec![Entitlement::new("E", "Visio 2024", Metric::PER_DEVICE, Rights::Count(2))];
+    s.entitlements = vec![Entitlement::new(
+        "E",
+        "Visio 2024",
+        Metric::PER_DEVICE,
+        Rights::Count(2),
+    )];
     let p = run(&s);
     assert!(p.is_compliant());
     let m = metric(&p, "Visio 2024");
@@ -277,7 +307,12 @@ fn no_downgrade_for_user_subscriptions() {
     cc.downgrades_to = vec!["CC 2025".into()];
     s.models = vec![cc];
     s.subscriptions = vec![Subscription::new("s1", "CC 2025", "ana")];
-    s.entitlements = vec![Entitlement::new("E", "CC 2026", Metric::UserSubscription, Rights::Count(5))];
+    s.entitlements = vec![Entitlement::new(
+        "E",
+        "CC 2026",
+        Metric::UserSubscription,
+        Rights::Count(5),
+    )];
     let p = run(&s);
     assert_eq!(model(&p, "CC 2025").unlicensed_subscriptions, 1);
     assert_eq!(model(&p, "CC 2025").status, Status::NotCompliant);
@@ -294,19 +329,37 @@ fn unlimited_licences_come_first_and_never_fall_short() {
     s.models = vec![app];
     s.devices = (0..50).map(|i| Device::new(format!("d{i:02}"))).collect();
     s.installs = (0..50)
-        .map(|i| Install::new(format!("i{i:02}"), if i % 2 == 0 { "App 2" } else { "App 1" }, format!("d{i:02}")))
+        .map(|i| {
+            Install::new(
+                format!("i{i:02}"),
+                if i % 2 == 0 { "App 2" } else { "App 1" },
+                format!("d{i:02}"),
+            )
+        })
         .collect();
     s.entitlements = vec![
         Entitlement::new("A-fixed", "App 2", Metric::PER_DEVICE, Rights::Count(10)),
-        Entitlement::new("Z-unlimited", "App 2", Metric::PER_DEVICE, Rights::Unlimited),
+        Entitlement::new(
+            "Z-unlimited",
+            "App 2",
+            Metric::PER_DEVICE,
+            Rights::Unlimited,
+        ),
     ];
     let p = run(&s);
     assert!(p.is_compliant());
     assert_eq!(p.true_up_cost(), Some(0));
-    assert!(p.installs.iter().all(|c| c.entitlement.as_deref() == Some("Z-unlimited")));
+    assert!(
+        p.installs
+            .iter()
+            .all(|c| c.entitlement.as_deref() == Some("Z-unlimited"))
+    );
     let m = metric(&p, "App 2");
     assert!(m.unlimited);
-    assert_eq!((m.rights_used, m.rights_owned, m.rights_available), (50, 10, 10));
+    assert_eq!(
+        (m.rights_used, m.rights_owned, m.rights_available),
+        (50, 10, 10)
+    );
 }
 
 /// license-metric-results-fields.md (License metric results fields): rights owned "Sum of
@@ -318,13 +371,22 @@ fn metric_result_sums() {
     s.devices = devices(&["d1", "d2", "d3"]);
     s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "X", "d2")];
     s.entitlements = vec![
-        Entitlement::new("E1", "X", Metric::PER_DEVICE, Rights::Count(4)).allocate("d1", 1).allocate("d3", 1),
+        Entitlement::new("E1", "X", Metric::PER_DEVICE, Rights::Count(4))
+            .allocate("d1", 1)
+            .allocate("d3", 1),
         Entitlement::new("E2", "X", Metric::PER_DEVICE, Rights::Count(6)),
     ];
     let p = run(&s);
     let m = metric(&p, "X");
     assert_eq!(m.rights_owned, 10);
-    assert_eq!((m.allocated_in_use, m.not_allocated_in_use, m.allocated_not_in_use), (1, 1, 1));
+    assert_eq!(
+        (
+            m.allocated_in_use,
+            m.not_allocated_in_use,
+            m.allocated_not_in_use
+        ),
+        (1, 1, 1)
+    );
     assert_eq!(m.rights_used, m.allocated_in_use + m.not_allocated_in_use);
     assert_eq!(m.rights_available, 8);
     assert_eq!(m.not_allocated, 8);
@@ -337,7 +399,10 @@ fn metric_result_sums() {
 fn remediation_options() {
     let mut s = snapshot();
     s.devices = devices(&["d1", "d2"]);
-    s.installs = vec![Install::new("i1", "X", "d1").by("ana"), Install::new("i2", "Y", "d1").by("ana")];
+    s.installs = vec![
+        Install::new("i1", "X", "d1").by("ana"),
+        Install::new("i2", "Y", "d1").by("ana"),
+    ];
     s.entitlements = vec![
         Entitlement::new("E1", "X", Metric::PER_DEVICE, Rights::Count(2)).allocate("d2", 1),
         Entitlement::new("E2", "Y", Metric::UserCal, Rights::Count(2)),
@@ -345,7 +410,11 @@ fn remediation_options() {
     let p = run(&s);
     assert_eq!(
         metric(&p, "X").remediations,
-        [Remediation::CreateAllocations, Remediation::RemoveUnallocatedInstalls, Remediation::RemoveAllocations]
+        [
+            Remediation::CreateAllocations,
+            Remediation::RemoveUnallocatedInstalls,
+            Remediation::RemoveAllocations
+        ]
     );
     assert_eq!(metric(&p, "Y").not_allocated_in_use, 1);
     assert!(metric(&p, "Y").remediations.is_empty());
@@ -360,12 +429,31 @@ fn core_allocations_fewer_or_more_than_the_machine() {
     let mut s = snapshot();
     s.devices = vec![Device::new("vm").with_hardware(1, 8)];
     s.installs = vec![Install::new("i1", "SQL Enterprise", "vm")];
-    s.entitlements = vec![Entitlement::new("E", "SQL Enterprise", Metric::PER_CORE, Rights::Count(16)).allocate("vm", 4)];
+    s.entitlements = vec![
+        Entitlement::new("E", "SQL Enterprise", Metric::PER_CORE, Rights::Count(16))
+            .allocate("vm", 4),
+    ];
     let m = metric(&run(&s), "SQL Enterprise").clone();
-    assert_eq!((m.rights_used, m.allocated_in_use, m.not_allocated_in_use, m.allocated_not_in_use), (8, 4, 4, 0));
+    assert_eq!(
+        (
+            m.rights_used,
+            m.allocated_in_use,
+            m.not_allocated_in_use,
+            m.allocated_not_in_use
+        ),
+        (8, 4, 4, 0)
+    );
     s.entitlements[0].allocations[0].quantity = 12;
     let m = metric(&run(&s), "SQL Enterprise").clone();
-    assert_eq!((m.rights_used, m.allocated_in_use, m.not_allocated_in_use, m.allocated_not_in_use), (8, 8, 0, 4));
+    assert_eq!(
+        (
+            m.rights_used,
+            m.allocated_in_use,
+            m.not_allocated_in_use,
+            m.allocated_not_in_use
+        ),
+        (8, 8, 0, 4)
+    );
 }
 
 /// allocation-management-sam.md (Licensing entities with other licenses): an allocation to
@@ -376,16 +464,31 @@ fn allocation_overrides_the_cheaper_choice() {
     let mut ent = SoftwareModel::new("SQL Enterprise");
     ent.downgrades_to = vec!["SQL Standard".into()];
     s.models = vec![ent];
-    s.devices = vec![Device::new("vm13").with_hardware(1, 4), Device::new("vm14").with_hardware(1, 4)];
-    s.installs = vec![Install::new("i13", "SQL Standard", "vm13"), Install::new("i14", "SQL Standard", "vm14")];
+    s.devices = vec![
+        Device::new("vm13").with_hardware(1, 4),
+        Device::new("vm14").with_hardware(1, 4),
+    ];
+    s.installs = vec![
+        Install::new("i13", "SQL Standard", "vm13"),
+        Install::new("i14", "SQL Standard", "vm14"),
+    ];
     s.entitlements = vec![
-        Entitlement::new("ENT", "SQL Enterprise", Metric::PER_CORE, Rights::Count(8)).costing(7_000_00).allocate("vm13", 4),
-        Entitlement::new("STD", "SQL Standard", Metric::PER_CORE, Rights::Count(8)).costing(2_000_00),
+        Entitlement::new("ENT", "SQL Enterprise", Metric::PER_CORE, Rights::Count(8))
+            .costing(7_000_00)
+            .allocate("vm13", 4),
+        Entitlement::new("STD", "SQL Standard", Metric::PER_CORE, Rights::Count(8))
+            .costing(2_000_00),
     ];
     let p = run(&s);
-    assert_eq!(p.install("i13").unwrap().entitlement.as_deref(), Some("ENT"));
+    assert_eq!(
+        p.install("i13").unwrap().entitlement.as_deref(),
+        Some("ENT")
+    );
     assert!(p.install("i13").unwrap().allocated);
-    assert_eq!(p.install("i14").unwrap().entitlement.as_deref(), Some("STD")); // the cheaper one
+    assert_eq!(
+        p.install("i14").unwrap().entitlement.as_deref(),
+        Some("STD")
+    ); // the cheaper one
 }
 
 /// software-entitlement-fields.md (Software entitlement fields): "Allocations available =
@@ -395,10 +498,18 @@ fn allocation_overrides_the_cheaper_choice() {
 fn allocations_may_not_exceed_active_rights() {
     let mut s = snapshot();
     s.devices = devices(&["d1", "d2"]);
-    s.entitlements = vec![Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(2)).allocate("d1", 2).allocate("d2", 1)];
+    s.entitlements = vec![
+        Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(2))
+            .allocate("d1", 2)
+            .allocate("d2", 1),
+    ];
     assert_eq!(
         reconcile(&s, &Policy::servicenow()),
-        Err(Error::AllocationsExceedRights { entitlement: "E".into(), allocated: 3, rights: 2 })
+        Err(Error::AllocationsExceedRights {
+            entitlement: "E".into(),
+            allocated: 3,
+            rights: 2
+        })
     );
 }
 
@@ -411,8 +522,10 @@ fn retired_and_expired_entitlements_grant_nothing() {
     s.installs = vec![Install::new("i1", "X", "d1")];
     let mut retired = Entitlement::new("R", "X", Metric::PER_DEVICE, Rights::Count(5));
     retired.retired = true;
-    let expired = Entitlement::new("S-old", "X", Metric::PER_DEVICE, Rights::Count(5)).subscription(day(1, 1), day(6, 29));
-    let future = Entitlement::new("S-new", "X", Metric::PER_DEVICE, Rights::Count(5)).subscription(day(7, 1), day(12, 31));
+    let expired = Entitlement::new("S-old", "X", Metric::PER_DEVICE, Rights::Count(5))
+        .subscription(day(1, 1), day(6, 29));
+    let future = Entitlement::new("S-new", "X", Metric::PER_DEVICE, Rights::Count(5))
+        .subscription(day(7, 1), day(12, 31));
     s.entitlements = vec![retired, expired, future];
     let p = run(&s);
     assert_eq!(model(&p, "X").unlicensed_installs, 1);
@@ -421,7 +534,10 @@ fn retired_and_expired_entitlements_grant_nothing() {
     assert_eq!(m.inactive, ["R", "S-new", "S-old"]);
     // The last day of a subscription still counts.
     s.as_of = day(6, 29);
-    assert_eq!(run(&s).install("i1").unwrap().entitlement.as_deref(), Some("S-old"));
+    assert_eq!(
+        run(&s).install("i1").unwrap().entitlement.as_deref(),
+        Some("S-old")
+    );
 }
 
 /// t_ViewSWModelResults.md (View software model results): "If the agreement type is
@@ -440,7 +556,10 @@ fn enterprise_agreement_is_compliant() {
     assert_eq!(model(&p, "X").unlicensed_installs, 1);
     let mut policy = Policy::servicenow();
     policy.enterprise_agreement_compliant = false;
-    assert_eq!(reconcile(&s, &policy).unwrap().models[0].status, Status::NotCompliant);
+    assert_eq!(
+        reconcile(&s, &policy).unwrap().models[0].status,
+        Status::NotCompliant
+    );
 }
 
 /// t_ViewSWModelResults.md: "True-up cost: Estimated cost of remediating unlicensed
@@ -466,7 +585,11 @@ fn true_up_is_the_cheapest_purchase_option() {
     // U (250, cheaper than U2's 450), which licenses Ana's installs that are still open.
     let p = run(&s);
     assert!(p.is_compliant());
-    let by: Vec<_> = p.installs.iter().map(|c| c.entitlement.as_deref().unwrap()).collect();
+    let by: Vec<_> = p
+        .installs
+        .iter()
+        .map(|c| c.entitlement.as_deref().unwrap())
+        .collect();
     assert_eq!(by, ["D1", "D2", "U"]);
     // Now with no rights left: per device needs 3 rights at an average 150 = 450; per user
     // 1 right at (250 * 1 + 450 * 3) / 4 = 400.
@@ -475,7 +598,11 @@ fn true_up_is_the_cheapest_purchase_option() {
     }
     let p = run(&s);
     let x = model(&p, "X");
-    let costs: Vec<_> = x.purchase_options.iter().map(|o| (o.metric, o.rights_needed, o.unit_price, o.cost)).collect();
+    let costs: Vec<_> = x
+        .purchase_options
+        .iter()
+        .map(|o| (o.metric, o.rights_needed, o.unit_price, o.cost))
+        .collect();
     assert_eq!(
         costs,
         [
@@ -494,7 +621,8 @@ fn model_licence_cost_overrides_the_average() {
     let mut s = snapshot();
     s.devices = devices(&["d1", "d2"]);
     s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "X", "d2")];
-    s.entitlements = vec![Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(1)).costing(100)];
+    s.entitlements =
+        vec![Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(1)).costing(100)];
     assert_eq!(model(&run(&s), "X").true_up_cost, Some(100));
     let mut x = SoftwareModel::new("X");
     x.licence_cost = Some(130);
@@ -510,7 +638,8 @@ fn over_licensed_amount_and_rights_needed() {
     let mut s = snapshot();
     s.devices = devices(&["d1", "d2"]);
     s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "Y", "d2")];
-    s.entitlements = vec![Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(5)).costing(40)];
+    s.entitlements =
+        vec![Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(5)).costing(40)];
     let p = run(&s);
     assert_eq!(model(&p, "X").over_licensed_amount, 4 * 40);
     assert_eq!(p.over_licensed_amount(), 160);

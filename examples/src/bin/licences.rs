@@ -129,7 +129,14 @@ fn report(snapshot: &Snapshot, p: &Position, policy: &str) {
     );
     println!(
         "{:<28} {:<13} {:>8} {:>10} {:>5} {:>10} {:>10} {:>13}",
-        "model", "status", "installs", "unlicensed", "subs", "unlicensed", "true-up", "over-licensed"
+        "model",
+        "status",
+        "installs",
+        "unlicensed",
+        "subs",
+        "unlicensed",
+        "true-up",
+        "over-licensed"
     );
     for m in &p.models {
         let status = match (m.status, m.enterprise_agreement) {
@@ -255,6 +262,10 @@ fn report(snapshot: &Snapshot, p: &Position, policy: &str) {
         "total: true-up {}, over-licensed {}, {}",
         maybe_money(p.true_up_cost()),
         money(p.over_licensed_amount()),
-        if p.is_compliant() { "compliant" } else { "not compliant" }
+        if p.is_compliant() {
+            "compliant"
+        } else {
+            "not compliant"
+        }
     );
 }
