@@ -1,6 +1,8 @@
 //! What reconciliation answers: the licence position of each software model, each metric's
 //! rights, what licensed each install, and what to do about the gaps.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::metric::Metric;
@@ -90,10 +92,10 @@ fn find<'a>(list: &'a [Coverage], id: &str) -> Option<&'a Coverage> {
 pub struct Coverage {
     /// The install's or subscription's id.
     pub id: String,
-    /// Its model.
-    pub model: String,
+    /// Its model (shared by the records of the model).
+    pub model: Arc<str>,
     /// The entitlement whose rights license it (`None`: unlicensed).
-    pub entitlement: Option<String>,
+    pub entitlement: Option<Arc<str>>,
     /// Whether that entitlement is for a later model (a downgrade right).
     pub downgrade: bool,
     /// Whether the right was allocated to its device or user.

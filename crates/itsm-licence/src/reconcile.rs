@@ -16,6 +16,7 @@
 //! bounded downgrade list.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use itsm_core::Quoted;
 
@@ -111,11 +112,12 @@ impl Rec {
     }
 }
 
-/// The records of one licensee and model, with how many are not yet licensed.
-#[derive(Debug, Default)]
+/// The records of one licensee and model: a range of [`Prepared::bucket_recs`].
+#[derive(Debug, Default, Clone, Copy)]
 struct Bucket {
-    recs: Vec<u32>,
-    uncovered: u64,
+    model: u32,
+    start: u32,
+    len: u32,
 }
 
 /// An entitlement, checked and interned.
@@ -156,10 +158,17 @@ struct Prepared<'a> {
     ent_order: Vec<usize>,
     ents: Vec<Ent>,
     recs: Vec<Rec>,
+    /// Buckets sorted by licensee slot then model; a slot's buckets are
+    /// `slot_buckets[slot]..slot_buckets[slot + 1]`.
     buckets: Vec<Bucket>,
-    bucket_index: HashMap<(Pool, u32, u32), u32>,
-    /// Per licensee: its buckets, as (model, bucket).
-    licensee_buckets: HashMap<(Pool, u32), Vec<(u32, u32)>>,
+    bucket_recs: Vec<u32>,
+    slot_buckets: Vec<u32>,
+    /// Where each pool's licensee slots start: devices, users' installs, users'
+    /// subscriptions.
+    slot_base: [u32; 3],
+    /// Installs and subscriptions by id: their positions in the snapshot.
+    install_order: Vec<u32>,
+    subscription_order: Vec<u32>,
     /// The active entitlements in classes of one model and metric: the members of a class
     /// license the same records and need the same rights for a licensee.
     classes: Vec<Class>,
@@ -179,16 +188,45 @@ fn empty(what: impl FnOnce() -> String, id: &str) -> Result<(), Error> {
     }
 }
 
-/// Sorted, deduplicated names and a lookup from name to index.
-fn intern<'a>(mut names: Vec<&'a str>) -> (Vec<&'a str>, HashMap<&'a str, u32>) {
-    names.sort_unstable();
-    names.dedup();
-    let index = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (*n, u32::try_from(i).unwrap_or(u32::MAX)))
-        .collect();
-    (names, index)
+/// Names numbered as first seen (one hash each), then sorted: a million installs name a
+/// few hundred models.
+#[derive(Default)]
+struct Interner<'a> {
+    index: HashMap<&'a str, u32>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> Interner<'a> {
+    /// The name's provisional number.
+    fn id(&mut self, name: &'a str) -> u32 {
+        let names = &mut self.names;
+        *self.index.entry(name).or_insert_with(|| {
+            names.push(name);
+            u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
+        })
+    }
+
+    /// The names sorted, a lookup from name to its final number (its place among them), and
+    /// per provisional number the final one.
+    fn finish(self) -> (Vec<&'a str>, HashMap<&'a str, u32>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len())
+            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        let name = |i: u32| self.names.get(i as usize).copied().unwrap_or_default();
+        order.sort_unstable_by(|&a, &b| name(a).cmp(name(b)));
+        let mut remap = vec![0; order.len()];
+        for (fin, &prov) in order.iter().enumerate() {
+            if let Some(r) = remap.get_mut(prov as usize) {
+                *r = u32::try_from(fin).unwrap_or(u32::MAX);
+            }
+        }
+        let mut index = self.index;
+        for v in index.values_mut() {
+            *v = remap.get(*v as usize).copied().unwrap_or(u32::MAX);
+        }
+        let names = order.into_iter().map(name).collect();
+        (names, index, remap)
+    }
 }
 
 /// The first id two items share, if any.
@@ -198,15 +236,58 @@ fn duplicate<'a>(ids: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     ids.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
-fn check_unique<'a>(kind: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<(), Error> {
-    match duplicate(ids) {
-        Some(id) => Err(Error::DuplicateId {
+/// The positions of `ids` in id order, or the first id two share (`kind` names them).
+fn sorted_unique(kind: &'static str, ids: &[&str]) -> Result<Vec<u32>, Error> {
+    let mut order: Vec<u32> = (0..ids.len())
+        .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        .collect();
+    let id = |i: u32| ids.get(i as usize).copied().unwrap_or_default();
+    order.sort_unstable_by(|&a, &b| id(a).cmp(id(b)));
+    match order.windows(2).find(|w| id(w[0]) == id(w[1])) {
+        Some(w) => Err(Error::DuplicateId {
             kind,
-            id: id.to_owned(),
+            id: id(w[0]).to_owned(),
         }),
-        None => Ok(()),
+        None => Ok(order),
     }
 }
+
+/// rustc's Fx hash, for the maps keyed by this module's own dense indices (never by
+/// strings from the snapshot, which keep the standard hasher). Deterministic; the maps are
+/// summed or looked up, never iterated into the output's order.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+type FxSet<K> = HashSet<K, std::hash::BuildHasherDefault<Fx>>;
 
 fn look(index: &HashMap<&str, u32>, name: &str) -> u32 {
     // Every name looked up was interned from the same snapshot.
@@ -260,14 +341,27 @@ impl<'a> Prepared<'a> {
                 )?;
             }
         }
-        check_unique("models", s.models.iter().map(|m| m.id.as_str()))?;
-        check_unique("devices", s.devices.iter().map(|d| d.id.as_str()))?;
-        check_unique("installs", s.installs.iter().map(|i| i.id.as_str()))?;
-        check_unique(
-            "subscriptions",
-            s.subscriptions.iter().map(|x| x.id.as_str()),
+        let ids = |v: Vec<&'a str>| v;
+        sorted_unique(
+            "models",
+            &ids(s.models.iter().map(|m| m.id.as_str()).collect()),
         )?;
-        check_unique("entitlements", s.entitlements.iter().map(|e| e.id.as_str()))?;
+        sorted_unique(
+            "devices",
+            &ids(s.devices.iter().map(|d| d.id.as_str()).collect()),
+        )?;
+        let install_order = sorted_unique(
+            "installs",
+            &ids(s.installs.iter().map(|i| i.id.as_str()).collect()),
+        )?;
+        let subscription_order = sorted_unique(
+            "subscriptions",
+            &ids(s.subscriptions.iter().map(|x| x.id.as_str()).collect()),
+        )?;
+        sorted_unique(
+            "entitlements",
+            &ids(s.entitlements.iter().map(|e| e.id.as_str()).collect()),
+        )?;
 
         // Models and their downgrades.
         for m in &s.models {
@@ -283,15 +377,19 @@ impl<'a> Prepared<'a> {
                 });
             }
         }
-        let mut names: Vec<&str> = Vec::new();
+        let mut names = Interner::default();
         for m in &s.models {
-            names.push(&m.id);
-            names.extend(m.downgrades_to.iter().map(String::as_str));
+            names.id(&m.id);
+            for d in &m.downgrades_to {
+                names.id(d);
+            }
         }
-        names.extend(s.installs.iter().map(|i| i.model.as_str()));
-        names.extend(s.subscriptions.iter().map(|x| x.model.as_str()));
-        names.extend(s.entitlements.iter().map(|e| e.model.as_str()));
-        let (models, model_index) = intern(names);
+        let install_models: Vec<u32> = s.installs.iter().map(|i| names.id(&i.model)).collect();
+        let sub_models: Vec<u32> = s.subscriptions.iter().map(|x| names.id(&x.model)).collect();
+        for e in &s.entitlements {
+            names.id(&e.model);
+        }
+        let (models, model_index, model_remap) = names.finish();
         let mut downgrades: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
         let mut licence_cost: Vec<Option<u64>> = vec![None; models.len()];
         for m in &s.models {
@@ -314,15 +412,27 @@ impl<'a> Prepared<'a> {
             .enumerate()
             .map(|(i, d)| (d.id.as_str(), u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        let mut user_names: Vec<&str> = Vec::new();
-        user_names.extend(s.installs.iter().filter_map(|i| i.user.as_deref()));
-        user_names.extend(s.subscriptions.iter().map(|x| x.user.as_str()));
+        let mut names = Interner::default();
+        let install_users: Vec<Option<u32>> = s
+            .installs
+            .iter()
+            .map(|i| i.user.as_deref().map(|u| names.id(u)))
+            .collect();
+        let sub_users: Vec<u32> = s.subscriptions.iter().map(|x| names.id(&x.user)).collect();
         for e in &s.entitlements {
             if e.metric.licensee() == Licensee::User {
-                user_names.extend(e.allocations.iter().map(|a| a.to.as_str()));
+                for a in &e.allocations {
+                    names.id(&a.to);
+                }
             }
         }
-        let (users, user_index) = intern(user_names);
+        let (users, user_index, user_remap) = names.finish();
+        let model_of = |prov: Option<&u32>| {
+            prov.and_then(|&p| model_remap.get(p as usize))
+                .copied()
+                .unwrap_or(u32::MAX)
+        };
+        let user_of = |prov: u32| user_remap.get(prov as usize).copied().unwrap_or(u32::MAX);
 
         // Entitlements, by id.
         let mut ent_order: Vec<usize> = (0..s.entitlements.len()).collect();
@@ -424,63 +534,96 @@ impl<'a> Prepared<'a> {
 
         // Records and their buckets.
         let mut recs = Vec::with_capacity(s.installs.len() + s.subscriptions.len());
-        let mut buckets: Vec<Bucket> = Vec::new();
-        let mut bucket_index: HashMap<(Pool, u32, u32), u32> = HashMap::new();
-        let mut bucket = |key: (Pool, u32, u32), rec: u32| -> u32 {
-            let next = u32::try_from(buckets.len()).unwrap_or(u32::MAX);
-            let b = *bucket_index.entry(key).or_insert(next);
-            if b == next {
-                buckets.push(Bucket::default());
-            }
-            if let Some(bucket) = buckets.get_mut(b as usize) {
-                bucket.recs.push(rec);
-                bucket.uncovered += 1;
-            }
-            b
-        };
-        for i in &s.installs {
+        // Each record's memberships as (licensee slot, model, record), sorted: runs of one
+        // slot and model are the buckets (no hashing, no vector per bucket).
+        let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let slot_base = [
+            0,
+            to_u32(devices.len()),
+            to_u32(devices.len()).saturating_add(to_u32(users.len())),
+        ];
+        let slots = slot_base[2].saturating_add(to_u32(users.len())) as usize;
+        let mut members: Vec<(u64, u32)> =
+            Vec::with_capacity(2 * s.installs.len() + s.subscriptions.len());
+        let key = |slot: u32, model: u32| (u64::from(slot) << 32) | u64::from(model);
+        for (n, i) in s.installs.iter().enumerate() {
             let Some(&device) = device_index.get(i.device.as_str()) else {
                 return Err(Error::UnknownDevice {
                     referrer: format!("install `{}`", Quoted(&i.id)),
                     device: i.device.clone(),
                 });
             };
-            let n = u32::try_from(recs.len()).unwrap_or(u32::MAX);
-            let model = look(&model_index, &i.model);
-            let user = i.user.as_deref().map(|u| look(&user_index, u));
+            let model = model_of(install_models.get(n));
+            let user = install_users.get(n).copied().flatten().map(user_of);
+            let n = to_u32(recs.len());
+            members.push((key(slot_base[0] + device, model), n));
+            if let Some(u) = user {
+                members.push((key(slot_base[1] + u, model), n));
+            }
             recs.push(Rec {
                 model,
                 device: Some(device),
                 user,
                 subscription: false,
-                device_bucket: Some(bucket((Pool::DeviceInstalls, device, model), n)),
-                user_bucket: user.map(|u| bucket((Pool::UserInstalls, u, model), n)),
+                device_bucket: None,
+                user_bucket: None,
             });
         }
-        for x in &s.subscriptions {
-            let n = u32::try_from(recs.len()).unwrap_or(u32::MAX);
-            let model = look(&model_index, &x.model);
-            let user = look(&user_index, &x.user);
+        for (n, _) in s.subscriptions.iter().enumerate() {
+            let model = model_of(sub_models.get(n));
+            let user = sub_users.get(n).copied().map_or(u32::MAX, user_of);
+            let n = to_u32(recs.len());
+            members.push((key(slot_base[2] + user, model), n));
             recs.push(Rec {
                 model,
                 device: None,
                 user: Some(user),
                 subscription: true,
                 device_bucket: None,
-                user_bucket: Some(bucket((Pool::UserSubscriptions, user, model), n)),
+                user_bucket: None,
             });
         }
-
-        let mut licensee_buckets: HashMap<(Pool, u32), Vec<(u32, u32)>> = HashMap::new();
-        for (&(pool, licensee, model), &b) in &bucket_index {
-            licensee_buckets
-                .entry((pool, licensee))
-                .or_default()
-                .push((model, b));
+        members.sort_unstable();
+        let mut buckets: Vec<Bucket> = Vec::new();
+        let mut bucket_recs: Vec<u32> = Vec::with_capacity(members.len());
+        let mut slot_buckets: Vec<u32> = vec![0; slots + 1];
+        let mut last = None;
+        for &(k, r) in &members {
+            if last != Some(k) {
+                last = Some(k);
+                let slot = (k >> 32) as usize;
+                if let Some(c) = slot_buckets.get_mut(slot + 1) {
+                    *c += 1;
+                }
+                buckets.push(Bucket {
+                    model: k as u32,
+                    start: to_u32(bucket_recs.len()),
+                    len: 0,
+                });
+            }
+            let b = to_u32(buckets.len() - 1);
+            if let Some(bucket) = buckets.last_mut() {
+                bucket.len += 1;
+            }
+            bucket_recs.push(r);
+            if let Some(rec) = recs.get_mut(r as usize) {
+                if (k >> 32) < u64::from(slot_base[1]) {
+                    rec.device_bucket = Some(b);
+                } else {
+                    rec.user_bucket = Some(b);
+                }
+            }
+        }
+        drop(members);
+        for i in 1..slot_buckets.len() {
+            let before = slot_buckets.get(i - 1).copied().unwrap_or(0);
+            if let Some(c) = slot_buckets.get_mut(i) {
+                *c += before;
+            }
         }
         let mut covering_all: Vec<Vec<u32>> = vec![Vec::new(); models.len()];
         let mut classes: Vec<Class> = Vec::new();
-        let mut class_of: HashMap<(u32, Metric), usize> = HashMap::new();
+        let mut class_of: FxMap<(u32, Metric), usize> = FxMap::default();
         for (k, e) in ents.iter().enumerate() {
             let k = u32::try_from(k).unwrap_or(u32::MAX);
             for &m in &e.covers {
@@ -526,8 +669,11 @@ impl<'a> Prepared<'a> {
             ents,
             recs,
             buckets,
-            licensee_buckets,
-            bucket_index,
+            bucket_recs,
+            slot_buckets,
+            slot_base,
+            install_order,
+            subscription_order,
             classes,
             covering,
             covering_all,
@@ -563,7 +709,7 @@ impl<'p, 'a> Run<'p, 'a> {
         Run {
             p,
             covered: vec![None; p.recs.len()],
-            uncovered: p.buckets.iter().map(|b| b.uncovered).collect(),
+            uncovered: p.buckets.iter().map(|b| u64::from(b.len)).collect(),
             remaining: p
                 .ents
                 .iter()
@@ -577,36 +723,51 @@ impl<'p, 'a> Run<'p, 'a> {
         }
     }
 
-    fn bucket(&self, pool: Pool, licensee: u32, model: u32) -> Option<u32> {
-        self.p.bucket_index.get(&(pool, licensee, model)).copied()
+    /// The range of buckets of `licensee` in `pool`, sorted by model.
+    fn slot(&self, pool: Pool, licensee: u32) -> std::ops::Range<usize> {
+        let base = match pool {
+            Pool::DeviceInstalls => self.p.slot_base[0],
+            Pool::UserInstalls => self.p.slot_base[1],
+            Pool::UserSubscriptions => self.p.slot_base[2],
+        };
+        let slot = base.saturating_add(licensee) as usize;
+        let at = |i: usize| self.p.slot_buckets.get(i).copied().unwrap_or(0) as usize;
+        at(slot)..at(slot + 1)
     }
 
-    /// The buckets of `licensee` that `e` covers: looked up by the entitlement's models or
-    /// found among the licensee's, whichever list is shorter (a long downgrade list meets
-    /// licensees with one model; a device with thousands of models meets short lists).
-    fn buckets(&self, e: &Ent, licensee: u32) -> Vec<u32> {
-        let own = self.p.licensee_buckets.get(&(e.pool, licensee));
-        match own {
-            Some(list) if list.len() < e.covers.len() => list
-                .iter()
-                .filter(|(m, _)| e.sorted_covers.binary_search(m).is_ok())
-                .map(|&(_, b)| b)
-                .collect(),
-            Some(_) => e
-                .covers
-                .iter()
-                .filter_map(|&m| self.bucket(e.pool, licensee, m))
-                .collect(),
-            None => Vec::new(),
+    /// The buckets of `licensee` that `e` covers, passed to `f`: found by looking the
+    /// entitlement's models up among the licensee's, or the licensee's up among the
+    /// entitlement's, whichever list is shorter (a long downgrade list meets licensees with
+    /// one model; a device with thousands of models meets short lists).
+    fn each_bucket(&self, e: &Ent, licensee: u32, mut f: impl FnMut(u32)) {
+        let range = self.slot(e.pool, licensee);
+        let start = range.start;
+        let Some(own) = self.p.buckets.get(range) else {
+            return;
+        };
+        let index = |i: usize| u32::try_from(start + i).unwrap_or(u32::MAX);
+        if own.len() < e.covers.len() {
+            for (i, b) in own.iter().enumerate() {
+                if e.sorted_covers.binary_search(&b.model).is_ok() {
+                    f(index(i));
+                }
+            }
+        } else {
+            for m in &e.covers {
+                if let Ok(i) = own.binary_search_by_key(m, |b| b.model) {
+                    f(index(i));
+                }
+            }
         }
     }
 
     /// The uncovered records of `licensee` that `e` covers.
     fn count(&self, e: &Ent, licensee: u32) -> u64 {
-        self.buckets(e, licensee)
-            .into_iter()
-            .map(|b| self.uncovered.get(b as usize).copied().unwrap_or(0))
-            .sum()
+        let mut n = 0;
+        self.each_bucket(e, licensee, |b| {
+            n += self.uncovered.get(b as usize).copied().unwrap_or(0);
+        });
+        n
     }
 
     /// The device whose hardware a device metric counts.
@@ -622,14 +783,19 @@ impl<'p, 'a> Run<'p, 'a> {
         let Some(e) = self.p.ents.get(k as usize) else {
             return;
         };
-        for b in self.buckets(e, licensee) {
-            if self.uncovered.get(b as usize).copied().unwrap_or(0) == 0 {
-                continue;
+        let mut open = Vec::new();
+        self.each_bucket(e, licensee, |b| {
+            if self.uncovered.get(b as usize).copied().unwrap_or(0) > 0 {
+                open.push(b);
             }
-            let Some(bucket) = self.p.buckets.get(b as usize) else {
+        });
+        let p = self.p;
+        for b in open {
+            let Some(bucket) = p.buckets.get(b as usize) else {
                 continue;
             };
-            for &r in &bucket.recs {
+            let (start, len) = (bucket.start as usize, bucket.len as usize);
+            for &r in p.bucket_recs.get(start..start + len).unwrap_or_default() {
                 let (Some(slot), Some(rec)) = (
                     self.covered.get_mut(r as usize),
                     self.p.recs.get(r as usize),
@@ -692,27 +858,30 @@ impl<'p, 'a> Run<'p, 'a> {
     /// The groups of records (same model, device, user; installs then subscriptions), in
     /// order, as (first record, size).
     fn group_list(&self) -> Vec<(u32, u32)> {
+        // Subscription (1 bit), model, device (none last), user (none first) in one number:
+        // 1 + 32 + 32 + 33 bits.
         let key = |r: &Rec| {
-            (
-                r.subscription,
-                r.model,
-                r.device.unwrap_or(u32::MAX),
-                r.user.map_or(0, |u| u64::from(u) + 1),
-            )
+            (u128::from(r.subscription) << 97)
+                | (u128::from(r.model) << 65)
+                | (u128::from(r.device.unwrap_or(u32::MAX)) << 33)
+                | u128::from(r.user.map_or(0, |u| u64::from(u) + 1))
         };
-        let mut order: Vec<u32> = (0..self.p.recs.len())
-            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+        let mut order: Vec<(u128, u32)> = self
+            .p
+            .recs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (key(r), u32::try_from(i).unwrap_or(u32::MAX)))
             .collect();
-        order.sort_unstable_by_key(|&i| self.p.recs.get(i as usize).map(key));
+        order.sort_unstable();
         let mut groups: Vec<(u32, u32)> = Vec::new();
         let mut last = None;
-        for i in order {
-            let k = self.p.recs.get(i as usize).map(key);
+        for (k, i) in order {
             match groups.last_mut() {
-                Some((_, size)) if k == last => *size += 1,
+                Some((_, size)) if Some(k) == last => *size += 1,
                 _ => groups.push((i, 1)),
             }
-            last = k;
+            last = Some(k);
         }
         groups
     }
@@ -811,9 +980,9 @@ impl<'p, 'a> Run<'p, 'a> {
         // (entitlement, earlier model) -> installs licensed by downgrade.
         let mut downgrade_uses: BTreeMap<(u32, u32), u64> = BTreeMap::new();
         // Per model: unlicensed records per (pool, licensee); records without one.
-        let mut gaps: Vec<HashMap<(Pool, u32), u64>> = vec![HashMap::new(); nm];
+        let mut gaps: Vec<FxMap<(Pool, u32), u64>> = vec![FxMap::default(); nm];
         // (entitlement's model, metric) -> licensees a named allocation would license.
-        let mut wanted: HashMap<(u32, Metric), HashSet<u32>> = HashMap::new();
+        let mut wanted: FxMap<(u32, Metric), FxSet<u32>> = FxMap::default();
 
         for (i, rec) in p.recs.iter().enumerate() {
             let m = rec.model as usize;
@@ -1019,7 +1188,7 @@ impl<'p, 'a> Run<'p, 'a> {
             } else {
                 Status::NotCompliant
             };
-            let empty_gaps = HashMap::new();
+            let empty_gaps = FxMap::default();
             let gaps = gaps.get(m).unwrap_or(&empty_gaps);
             let (purchase_options, true_up_cost) =
                 self.purchase(policy, m, name, gaps, gap_installs, gap_subs)?;
@@ -1040,38 +1209,39 @@ impl<'p, 'a> Run<'p, 'a> {
             });
         }
 
-        let coverage = |range: std::ops::Range<usize>, ids: Vec<&str>| -> Vec<Coverage> {
-            let mut out: Vec<Coverage> = range
-                .zip(ids)
-                .map(|(i, id)| {
-                    let rec = p.recs.get(i);
-                    let covered = self.covered.get(i).copied().flatten();
-                    let model = rec.map_or(0, |r| r.model);
-                    Coverage {
-                        id: id.to_owned(),
-                        model: p
-                            .models
-                            .get(model as usize)
-                            .copied()
-                            .unwrap_or_default()
-                            .to_owned(),
-                        entitlement: covered.map(|(k, _)| entitlement_id(s, p, k)),
-                        downgrade: covered.is_some_and(|(k, _)| {
-                            p.ents.get(k as usize).is_some_and(|e| e.model != model)
-                        }),
-                        allocated: covered.is_some_and(|(_, a)| a),
-                    }
-                })
-                .collect();
-            out.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-            out
+        // Each model's and entitlement's name once; the records share them.
+        let model_names: Vec<Arc<str>> = p.models.iter().map(|m| Arc::from(*m)).collect();
+        let ent_names: Vec<Arc<str>> = (0..p.ents.len())
+            .map(|k| Arc::from(entitlement_id(s, p, u32::try_from(k).unwrap_or(u32::MAX))))
+            .collect();
+        let coverage = |rec: usize, id: &str| -> Coverage {
+            let covered = self.covered.get(rec).copied().flatten();
+            let model = p.recs.get(rec).map_or(0, |r| r.model);
+            Coverage {
+                id: id.to_owned(),
+                model: model_names.get(model as usize).cloned().unwrap_or_default(),
+                entitlement: covered.and_then(|(k, _)| ent_names.get(k as usize).cloned()),
+                downgrade: covered
+                    .is_some_and(|(k, _)| p.ents.get(k as usize).is_some_and(|e| e.model != model)),
+                allocated: covered.is_some_and(|(_, a)| a),
+            }
         };
         let n = s.installs.len();
-        let installs = coverage(0..n, s.installs.iter().map(|i| i.id.as_str()).collect());
-        let subscriptions = coverage(
-            n..n + s.subscriptions.len(),
-            s.subscriptions.iter().map(|x| x.id.as_str()).collect(),
-        );
+        let installs = p
+            .install_order
+            .iter()
+            .filter_map(|&i| Some(coverage(i as usize, &s.installs.get(i as usize)?.id)))
+            .collect();
+        let subscriptions = p
+            .subscription_order
+            .iter()
+            .filter_map(|&i| {
+                Some(coverage(
+                    n + i as usize,
+                    &s.subscriptions.get(i as usize)?.id,
+                ))
+            })
+            .collect();
         Ok(Position {
             as_of: s.as_of,
             models,
@@ -1086,7 +1256,7 @@ impl<'p, 'a> Run<'p, 'a> {
         policy: &Policy,
         m: usize,
         name: &str,
-        gaps: &HashMap<(Pool, u32), u64>,
+        gaps: &FxMap<(Pool, u32), u64>,
         gap_installs: u64,
         gap_subs: u64,
     ) -> Result<(Vec<PurchaseOption>, Option<u64>), Error> {

@@ -172,7 +172,7 @@ fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseErro
         for c in list {
             match &c.entitlement {
                 None => {
-                    let slot = uncovered.entry(c.model.as_str()).or_default();
+                    let slot = uncovered.entry(&*c.model).or_default();
                     if subscription {
                         slot.1 += 1
                     } else {
@@ -180,16 +180,16 @@ fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseErro
                     }
                 }
                 Some(id) => {
-                    let e = ents[id.as_str()];
+                    let e = ents[&**id];
                     prop_assert!(e.is_active(s.as_of), "{} licensed by inactive {}", c.id, id);
                     prop_assert!(
-                        covers(s, policy, e).contains(&c.model),
+                        covers(s, policy, e).contains(&*c.model),
                         "{} not covered by {}",
                         c.id,
                         id
                     );
                     prop_assert_eq!(e.metric.counts_subscriptions(), subscription);
-                    prop_assert_eq!(c.downgrade, e.model != c.model);
+                    prop_assert_eq!(c.downgrade, *e.model != *c.model);
                     if e.metric.is_named() {
                         prop_assert!(
                             c.allocated,
