@@ -1,0 +1,324 @@
+//! Our choices where ServiceNow's documentation says nothing (docs/licence.md, "The order
+//! rights are taken in" and "Our choices"), and every error, each pinned.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use chrono::NaiveDate;
+use itsm_licence::{
+    Device, Entitlement, Error, Install, Metric, Policy, Position, Rights, Snapshot, SoftwareModel,
+    Subscription, reconcile,
+};
+
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+fn run(s: &Snapshot) -> Position {
+    reconcile(s, &Policy::servicenow()).unwrap()
+}
+
+fn err(s: &Snapshot) -> Error {
+    reconcile(s, &Policy::servicenow()).unwrap_err()
+}
+
+fn base() -> Snapshot {
+    let mut s = Snapshot::new(day(6, 30));
+    s.devices = vec![
+        Device::new("d1"),
+        Device::new("d2"),
+        Device::new("srv").with_hardware(2, 8),
+    ];
+    s
+}
+
+fn licensed_by(p: &Position, install: &str) -> Option<String> {
+    p.install(install)
+        .unwrap()
+        .entitlement
+        .as_deref()
+        .map(str::to_owned)
+}
+
+/// Each group takes the cheapest right for its whole licensee; ties go to the exact model,
+/// then the entitlement id.
+#[test]
+fn cheapest_then_exact_model_then_id() {
+    let mut s = base();
+    let mut new = SoftwareModel::new("V2");
+    new.downgrades_to = vec!["V1".into()];
+    s.models = vec![new];
+    s.installs = vec![Install::new("i1", "V1", "d1")];
+    s.entitlements = vec![
+        Entitlement::new("A", "V2", Metric::PER_DEVICE, Rights::Count(1)).costing(100),
+        Entitlement::new("B", "V1", Metric::PER_DEVICE, Rights::Count(1)).costing(100),
+        Entitlement::new("C", "V1", Metric::PER_DEVICE, Rights::Count(1)).costing(100),
+    ];
+    assert_eq!(licensed_by(&run(&s), "i1").as_deref(), Some("B")); // exact before downgrade, B before C
+    s.entitlements[0].unit_cost = 99;
+    assert_eq!(licensed_by(&run(&s), "i1").as_deref(), Some("A")); // cheaper wins
+}
+
+/// A licensee is licensed by one entitlement or none: rights are not split between two.
+#[test]
+fn rights_are_not_split_between_entitlements() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "DB", "srv")]; // 16 cores
+    s.entitlements = vec![
+        Entitlement::new("A", "DB", Metric::PER_CORE, Rights::Count(8)),
+        Entitlement::new("B", "DB", Metric::PER_CORE, Rights::Count(8)),
+    ];
+    let p = run(&s);
+    assert_eq!(licensed_by(&p, "i1"), None);
+    assert_eq!(p.model("DB").unwrap().purchase_options[0].rights_needed, 16);
+}
+
+/// An allocation that needs more rights than its entitlement has left licenses nothing and
+/// counts as allocated not in use; the device can still be licensed by another entitlement.
+#[test]
+fn an_allocation_that_does_not_fit() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "DB", "srv")]; // 16 cores
+    s.entitlements = vec![
+        Entitlement::new("A", "DB", Metric::PER_CORE, Rights::Count(10)).allocate("srv", 4),
+        Entitlement::new("B", "DB", Metric::PER_CORE, Rights::Count(16)),
+    ];
+    let p = run(&s);
+    assert_eq!(licensed_by(&p, "i1").as_deref(), Some("B"));
+    let m = &p.model("DB").unwrap().metrics[0];
+    assert_eq!(
+        (
+            m.allocated_not_in_use,
+            m.not_allocated_in_use,
+            m.rights_used
+        ),
+        (4, 16, 16)
+    );
+}
+
+/// The downgrade list is taken as written: V3's rights license V2 and V1 only if both are
+/// listed, not V1 through V2's list.
+#[test]
+fn downgrade_lists_are_not_followed_further() {
+    let mut s = base();
+    let mut v3 = SoftwareModel::new("V3");
+    v3.downgrades_to = vec!["V2".into()];
+    let mut v2 = SoftwareModel::new("V2");
+    v2.downgrades_to = vec!["V1".into()];
+    s.models = vec![v3, v2];
+    s.installs = vec![Install::new("i1", "V1", "d1")];
+    s.entitlements = vec![Entitlement::new(
+        "A",
+        "V3",
+        Metric::PER_DEVICE,
+        Rights::Count(1),
+    )];
+    assert_eq!(licensed_by(&run(&s), "i1"), None);
+}
+
+/// Perpetual entitlements ignore their (maintenance) dates; inactive entitlements'
+/// allocations are ignored, even beyond their rights.
+#[test]
+fn perpetual_dates_and_inactive_allocations() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "X", "d1")];
+    let mut perpetual = Entitlement::new("P", "X", Metric::PER_DEVICE, Rights::Count(1));
+    perpetual.start = Some(day(1, 1));
+    perpetual.end = Some(day(1, 31));
+    let mut retired =
+        Entitlement::new("R", "X", Metric::PER_DEVICE, Rights::Count(1)).allocate("d1", 5);
+    retired.retired = true;
+    s.entitlements = vec![perpetual, retired];
+    let p = run(&s);
+    assert_eq!(licensed_by(&p, "i1").as_deref(), Some("P"));
+}
+
+/// Per-user and per-core rights cannot license an install without a user or a device
+/// without hardware data: counted, and the purchase option that cannot help says so.
+#[test]
+fn needs_user_and_needs_hardware() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "Y", "d2")];
+    s.entitlements = vec![
+        Entitlement::new("U", "X", Metric::PER_USER, Rights::Count(5)).costing(10),
+        Entitlement::new("C", "Y", Metric::PER_CORE, Rights::Count(5)).costing(10),
+    ];
+    let p = run(&s);
+    let x = p.model("X").unwrap();
+    assert_eq!(
+        (x.unlicensed_installs, x.needs_user, x.needs_hardware),
+        (1, 1, 0)
+    );
+    assert_eq!(x.purchase_options[0].unlicensable, 1);
+    assert_eq!(x.true_up_cost, None);
+    let y = p.model("Y").unwrap();
+    assert_eq!((y.needs_user, y.needs_hardware), (0, 1));
+}
+
+/// Subscriptions without any entitlement are priced per user subscription, installs under
+/// the policy's default metric; both halves make the true-up.
+#[test]
+fn unbought_models_are_priced_by_the_policy() {
+    let mut s = base();
+    let mut x = SoftwareModel::new("X");
+    x.licence_cost = Some(50);
+    s.models = vec![x];
+    s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "X", "d1")];
+    s.subscriptions = vec![Subscription::new("s1", "X", "ana")];
+    let p = run(&s);
+    let m = p.model("X").unwrap();
+    let options: Vec<_> = m
+        .purchase_options
+        .iter()
+        .map(|o| (o.metric, o.rights_needed))
+        .collect();
+    assert_eq!(
+        options,
+        [(Metric::PER_DEVICE, 1), (Metric::UserSubscription, 1)]
+    );
+    assert_eq!(m.true_up_cost, Some(100));
+    let mut policy = Policy::servicenow();
+    policy.default_metric = Metric::PerDevice {
+        max_installs_per_right: Some(1),
+    };
+    let p = reconcile(&s, &policy).unwrap();
+    assert_eq!(p.model("X").unwrap().true_up_cost, Some(150));
+}
+
+/// Every error, with a message that says what is allowed.
+#[test]
+fn every_error() {
+    let cases: Vec<(Snapshot, &str)> = vec![
+        (
+            {
+                let mut s = base();
+                s.devices.push(Device::new(""));
+                s
+            },
+            "a device has an empty id",
+        ),
+        (
+            {
+                let mut s = base();
+                s.devices.push(Device::new("d1"));
+                s
+            },
+            "two devices have the id `d1`",
+        ),
+        (
+            {
+                let mut s = base();
+                s.installs = vec![Install::new("i", "X", "nowhere")];
+                s
+            },
+            "install `i` names device `nowhere`",
+        ),
+        (
+            {
+                let mut s = base();
+                s.entitlements = vec![Entitlement::new(
+                    "E",
+                    "X",
+                    Metric::PerDevice {
+                        max_installs_per_right: Some(0),
+                    },
+                    Rights::Count(1),
+                )];
+                s
+            },
+            "entitlement `E`: max_installs_per_right is 0",
+        ),
+        (
+            {
+                let mut s = base();
+                s.entitlements = vec![
+                    Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(1))
+                        .subscription(day(2, 1), day(1, 1)),
+                ];
+                s
+            },
+            "entitlement `E` ends on 2026-01-01, before it starts on 2026-02-01",
+        ),
+        (
+            {
+                let mut s = base();
+                s.entitlements = vec![
+                    Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(1))
+                        .allocate("d1", 0),
+                ];
+                s
+            },
+            "entitlement `E` allocates 0 rights to `d1`",
+        ),
+        (
+            {
+                let mut s = base();
+                s.entitlements = vec![
+                    Entitlement::new("E", "X", Metric::PER_USER, Rights::Count(5))
+                        .allocate("ana", 1)
+                        .allocate("ana", 1),
+                ];
+                s
+            },
+            "entitlement `E` allocates to `ana` twice",
+        ),
+        (
+            {
+                let mut s = base();
+                s.entitlements = vec![
+                    Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(5))
+                        .allocate("ghost", 1),
+                ];
+                s
+            },
+            "an allocation of entitlement `E` names device `ghost`",
+        ),
+        (
+            {
+                let mut s = base();
+                let mut m = SoftwareModel::new("X");
+                m.downgrades_to = vec!["X".into()];
+                s.models = vec![m];
+                s
+            },
+            "model `X` lists itself in downgrades_to",
+        ),
+        (
+            {
+                let mut s = base();
+                let mut m = SoftwareModel::new("X");
+                m.downgrades_to = vec!["W".into(), "W".into()];
+                s.models = vec![m];
+                s
+            },
+            "model `X` lists `W` in downgrades_to twice",
+        ),
+        (
+            {
+                let mut s = base();
+                s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "X", "d2")];
+                s.entitlements = vec![
+                    Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(0))
+                        .costing(u64::MAX),
+                ];
+                let mut m = SoftwareModel::new("X");
+                m.licence_cost = Some(u64::MAX);
+                s.models = vec![m];
+                s
+            },
+            "model `X`: the true-up cost exceeds",
+        ),
+    ];
+    for (s, wanted) in cases {
+        let text = err(&s).to_string();
+        assert!(text.contains(wanted), "{text:?} lacks {wanted:?}");
+    }
+    let mut s = base();
+    s.entitlements =
+        vec![Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(5)).costing(u64::MAX)];
+    assert!(matches!(
+        err(&s),
+        Error::Overflow {
+            what: "the over-licensed amount",
+            ..
+        }
+    ));
+}
