@@ -647,6 +647,54 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-licence
+    {
+        use itsm_licence::{
+            Device, Entitlement, Install, Metric, Policy, Rights, Snapshot, reconcile,
+        };
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let policy = Policy::servicenow();
+        let mut s = Snapshot::new(as_of);
+        s.installs = vec![Install::new("i1", "Office", "lap-9")];
+        row(
+            "`itsm_licence::reconcile`",
+            "an install on a device the snapshot does not list",
+            err(reconcile(&s, &policy)),
+        );
+        let mut s = Snapshot::new(as_of);
+        s.devices = vec![Device::new("lap-1")];
+        s.entitlements = vec![
+            Entitlement::new("E1", "Office", Metric::PER_DEVICE, Rights::Count(1))
+                .allocate("lap-1", 2),
+        ];
+        row(
+            "`itsm_licence::reconcile`",
+            "an entitlement of 1 right allocating 2",
+            err(reconcile(&s, &policy)),
+        );
+        s.entitlements = vec![
+            Entitlement::new("E1", "Office", Metric::PER_DEVICE, Rights::Count(u64::MAX))
+                .costing(u64::MAX),
+        ];
+        row(
+            "`itsm_licence::reconcile`",
+            "`u64::MAX` unused rights at `u64::MAX` each",
+            err(reconcile(&s, &policy)),
+        );
+        row(
+            "`itsm_licence::Snapshot` (JSON)",
+            "an entitlement with `\"rights\": -1`",
+            json_err::<Snapshot>(json!({"as_of": "2026-06-30", "entitlements": [
+                {"id": "E1", "model": "Office", "metric": {"kind": "per_device"}, "rights": {"count": -1}}]})),
+        );
+        row(
+            "`itsm_licence::Snapshot` (JSON)",
+            "a metric `{\"kind\": \"per_seat\"}`",
+            json_err::<Snapshot>(json!({"as_of": "2026-06-30", "entitlements": [
+                {"id": "E1", "model": "Office", "metric": {"kind": "per_seat"}, "rights": "unlimited"}]})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};
