@@ -685,10 +685,12 @@ impl<'a> Prepared<'a> {
 /// Rights used from one entitlement.
 #[derive(Debug, Default, Clone, Copy)]
 struct Use {
-    used: u64,
-    allocated_in_use: u64,
-    not_allocated_in_use: u64,
-    allocated_not_in_use: u64,
+    // 128 bits: an unlimited entitlement's sums have no bound (a million servers of
+    // `u32::MAX` cores); the position converts them, an error past `u64::MAX`.
+    used: u128,
+    allocated_in_use: u128,
+    not_allocated_in_use: u128,
+    allocated_not_in_use: u128,
 }
 
 /// Reconciliation under way.
@@ -833,7 +835,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 let remaining = self.remaining.get(k as usize).copied().unwrap_or(0);
                 let Some(required) = required.filter(|&r| fits(remaining, r)) else {
                     if let Some(u) = self.uses.get_mut(k as usize) {
-                        u.allocated_not_in_use += quantity;
+                        u.allocated_not_in_use += u128::from(quantity);
                     }
                     continue;
                 };
@@ -843,10 +845,10 @@ impl<'p, 'a> Run<'p, 'a> {
                     self.remaining.get_mut(k as usize),
                 ) {
                     let in_use = quantity.min(required);
-                    u.used += required;
-                    u.allocated_in_use += in_use;
-                    u.not_allocated_in_use += required - in_use;
-                    u.allocated_not_in_use += quantity - in_use;
+                    u.used += u128::from(required);
+                    u.allocated_in_use += u128::from(in_use);
+                    u.not_allocated_in_use += u128::from(required - in_use);
+                    u.allocated_not_in_use += u128::from(quantity - in_use);
                     if let Rights::Count(_) = e.rights {
                         *left -= required - in_use;
                     }
@@ -950,8 +952,8 @@ impl<'p, 'a> Run<'p, 'a> {
             if let Some(((_, _, _, k), licensee, required)) = best {
                 self.cover(k, licensee, false);
                 if let Some(u) = self.uses.get_mut(k as usize) {
-                    u.used += required;
-                    u.not_allocated_in_use += required;
+                    u.used += u128::from(required);
+                    u.not_allocated_in_use += u128::from(required);
                 }
                 if let (Some(left), Some(Rights::Count(_))) = (
                     self.remaining.get_mut(k as usize),
@@ -1097,7 +1099,12 @@ impl<'p, 'a> Run<'p, 'a> {
                     continue;
                 }
                 mp.entitlements.push(id);
-                let add = |a: u64, b: u64, what| a.checked_add(b).ok_or_else(|| overflow(what));
+                let add = |a: u64, b: u128, what| {
+                    u64::try_from(b)
+                        .ok()
+                        .and_then(|b| a.checked_add(b))
+                        .ok_or_else(|| overflow(what))
+                };
                 mp.rights_used = add(mp.rights_used, u.used, "the rights used")?;
                 mp.allocated_in_use = add(
                     mp.allocated_in_use,
@@ -1117,20 +1124,27 @@ impl<'p, 'a> Run<'p, 'a> {
                 match e.rights {
                     Rights::Unlimited => mp.unlimited = true,
                     Rights::Count(n) => {
-                        mp.rights_owned = add(mp.rights_owned, n, "the rights owned")?;
-                        let unused = n.saturating_sub(u.used);
-                        mp.rights_available =
-                            add(mp.rights_available, unused, "the rights available")?;
+                        mp.rights_owned = add(mp.rights_owned, u128::from(n), "the rights owned")?;
+                        // A counted entitlement never uses more than it has.
+                        let unused = n.saturating_sub(u64::try_from(u.used).unwrap_or(u64::MAX));
+                        mp.rights_available = add(
+                            mp.rights_available,
+                            u128::from(unused),
+                            "the rights available",
+                        )?;
                         mp.not_allocated = add(
                             mp.not_allocated,
-                            n.saturating_sub(e.allocated),
+                            u128::from(n.saturating_sub(e.allocated)),
                             "the rights not allocated",
                         )?;
                         let cost = unused
                             .checked_mul(unit_cost(p, k))
                             .ok_or_else(|| overflow("the over-licensed amount"))?;
-                        mp.over_licensed_amount =
-                            add(mp.over_licensed_amount, cost, "the over-licensed amount")?;
+                        mp.over_licensed_amount = add(
+                            mp.over_licensed_amount,
+                            u128::from(cost),
+                            "the over-licensed amount",
+                        )?;
                     }
                 }
                 for (&(_, earlier), &n) in downgrade_uses.range((k, 0)..=(k, u32::MAX)) {
