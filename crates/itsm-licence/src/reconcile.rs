@@ -1036,7 +1036,21 @@ impl<'p, 'a> Run<'p, 'a> {
                             None => no_user |= !e.metric.is_named(),
                             Some(l) => {
                                 if e.metric.is_named() {
-                                    wanted.entry((e.model, e.metric)).or_default().insert(l);
+                                    // A licensee allocated already needs rights, not an
+                                    // allocation.
+                                    let allocated =
+                                        p.classes.get(c as usize).is_some_and(|class| {
+                                            class.unlimited.iter().chain(&class.counted).any(|&k| {
+                                                p.ents.get(k as usize).is_some_and(|e| {
+                                                    e.allocations
+                                                        .binary_search_by_key(&l, |&(to, _)| to)
+                                                        .is_ok()
+                                                })
+                                            })
+                                        });
+                                    if !allocated {
+                                        wanted.entry((e.model, e.metric)).or_default().insert(l);
+                                    }
                                 } else if e.pool == Pool::DeviceInstalls
                                     && e.metric.rights_required(self.device(e, l), 1).is_none()
                                 {

@@ -322,3 +322,24 @@ fn every_error() {
         }
     ));
 }
+
+/// Allocations needed counts the unlicensed licensees without an allocation: one allocated
+/// whose allocation could not be honoured needs rights, not another allocation.
+#[test]
+fn allocations_needed_skips_allocated_licensees() {
+    let mut s = base();
+    s.installs = vec![
+        Install::new("i1", "CAD", "d1").by("ana"),
+        Install::new("i2", "CAD", "d1").by("ben"),
+    ];
+    let named = Metric::PerNamedDevice {
+        max_installs_per_right: Some(1),
+    };
+    // d1 has two installs: it needs 2 rights, its allocation is 1 and no right is left.
+    s.entitlements = vec![Entitlement::new("E", "CAD", named, Rights::Count(1)).allocate("d1", 1)];
+    let p = run(&s);
+    let m = &p.model("CAD").unwrap().metrics[0];
+    assert_eq!(p.model("CAD").unwrap().unlicensed_installs, 2);
+    assert_eq!((m.allocated_not_in_use, m.allocations_needed), (1, 0));
+    assert_eq!(p.model("CAD").unwrap().purchase_options[0].rights_needed, 2);
+}
