@@ -90,6 +90,16 @@ pub enum Error {
         /// The downgrade listed twice.
         to: String,
     },
+    /// The policy's default metric cannot price installs.
+    #[error(
+        "the policy's default_metric {metric} {reason}; use an install metric with attributes of at least 1, such as per_device"
+    )]
+    DefaultMetric {
+        /// The metric, as ServiceNow names it.
+        metric: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A sum of rights or a cost does not fit in 64 bits.
     #[error("model `{}`: {what} exceeds {}; rights and costs (in minor units) must fit in 64 bits", Quoted(.model), u64::MAX)]
     Overflow {

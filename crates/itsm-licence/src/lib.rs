@@ -88,4 +88,4 @@ pub use position::{
     Coverage, DowngradeUse, MetricPosition, ModelPosition, Position, PurchaseOption, Remediation,
     Status,
 };
-pub use reconcile::reconcile;
+pub use reconcile::{MAX_PURCHASE_OPTIONS, reconcile};

@@ -132,8 +132,16 @@ pub struct ModelPosition {
     /// Ways to buy the rights the unlicensed installs and subscriptions need, one per
     /// metric that could license them.
     pub purchase_options: Vec<PurchaseOption>,
-    /// The cheapest priced purchase that licenses everything unlicensed (`None`: nothing
-    /// unlicensed can be priced; 0 when all is licensed).
+    /// Metrics left out of `purchase_options` past
+    /// [`MAX_PURCHASE_OPTIONS`](crate::MAX_PURCHASE_OPTIONS) (a model bought under that many
+    /// metric variants); the true-up is the cheapest of those listed.
+    pub purchase_options_omitted: u64,
+    /// The cheapest complete, priced purchase: for the installs, the cheapest option that
+    /// licenses them all; for the subscriptions, the same; their sum. `None` when a part
+    /// that is unlicensed has no such option (no price, or every option leaves some
+    /// unlicensable); 0 when all is licensed. The rights counted are those the unlicensed
+    /// records need, as if no right were left: rights idle because a licensee is never
+    /// licensed by two entitlements at once show in `over_licensed_amount`.
     pub true_up_cost: Option<u64>,
     /// The cost of the rights owned but not used, over every metric.
     pub over_licensed_amount: u64,
@@ -152,12 +160,14 @@ pub struct MetricPosition {
     /// The entitlements whose rights do not count today (retired, or a subscription
     /// outside its dates), by id.
     pub inactive: Vec<String>,
-    /// Whether one of the active entitlements is unlimited.
+    /// Whether this is the result of the metric's unlimited licences, kept apart from the
+    /// counted ones as ServiceNow keeps them: rights owned, available, not allocated and
+    /// the over-licensed amount are then 0, and nothing is suggested.
     pub unlimited: bool,
-    /// The sum of the active counted rights (unlimited ones excluded).
+    /// The sum of the active rights.
     pub rights_owned: u64,
     /// Rights used to license installs or subscriptions (allocated in use plus not
-    /// allocated in use), unlimited ones included.
+    /// allocated in use).
     pub rights_used: u64,
     /// Counted rights owned but not used (`rights_owned - rights used from them`).
     pub rights_available: u64,

@@ -53,12 +53,27 @@ use crate::position::{
 /// ```
 ///
 /// # Errors
-/// A snapshot that does not hold together: an empty or duplicate id, an install or device
+/// A policy whose default metric counts subscriptions or has an attribute of 0, or a
+/// snapshot that does not hold together: an empty or duplicate id, an install or device
 /// allocation naming an unknown device, a metric attribute of 0, a subscription ending
 /// before it starts, an allocation of 0 rights or two to the same licensee, allocations
 /// beyond the active rights, a model downgrading to itself or to one model twice, or a sum
 /// of rights or a cost beyond `u64::MAX` (see [`Error`]).
 pub fn reconcile(snapshot: &Snapshot, policy: &Policy) -> Result<Position, Error> {
+    let metric = policy.default_metric;
+    let reason = if metric.counts_subscriptions() {
+        Some("counts subscriptions, not installs")
+    } else if metric.zero_attribute().is_some() {
+        Some("has an attribute of 0")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        return Err(Error::DefaultMetric {
+            metric: metric.to_string(),
+            reason,
+        });
+    }
     let prepared = Prepared::new(snapshot, policy)?;
     let mut run = Run::new(&prepared);
     run.allocations();
@@ -115,6 +130,8 @@ impl Rec {
 /// The records of one licensee and model: a range of [`Prepared::bucket_recs`].
 #[derive(Debug, Default, Clone, Copy)]
 struct Bucket {
+    /// Its licensee's slot.
+    slot: u32,
     model: u32,
     start: u32,
     len: u32,
@@ -461,9 +478,13 @@ impl<'a> Prepared<'a> {
                 });
             }
             let licensee = e.metric.licensee();
+            let active = e.is_active(s.as_of);
             let mut allocations = Vec::with_capacity(e.allocations.len());
             let mut total: u128 = 0;
-            for a in &e.allocations {
+            // An inactive entitlement's allocations are ignored, not checked: a stale one to
+            // a device since retired must not stop the reconciliation.
+            let live: &[crate::model::Allocation] = if active { &e.allocations } else { &[] };
+            for a in live {
                 if a.quantity == 0 {
                     return Err(Error::ZeroAllocation {
                         entitlement: e.id.clone(),
@@ -499,7 +520,6 @@ impl<'a> Prepared<'a> {
                     to: name.unwrap_or_default().to_owned(),
                 });
             }
-            let active = e.is_active(s.as_of);
             if let Rights::Count(rights) = e.rights
                 && active
                 && total > u128::from(rights)
@@ -596,6 +616,7 @@ impl<'a> Prepared<'a> {
                     *c += 1;
                 }
                 buckets.push(Bucket {
+                    slot: (k >> 32) as u32,
                     model: k as u32,
                     start: to_u32(bucket_recs.len()),
                     len: 0,
@@ -704,6 +725,14 @@ struct Run<'p, 'a> {
     uses: Vec<Use>,
     /// Per class: its counted members before this have no rights left.
     cursor: Vec<usize>,
+    /// Per model and pool (`3 * model + pool`): the classes that may still license a group
+    /// (named classes never do; a class whose members are all dry is dropped for good).
+    live: Vec<Vec<(u32, bool)>>,
+    /// Per licensee slot: bumped whenever one of its records is licensed.
+    versions: Vec<u32>,
+    /// (class, slot) -> (the slot's version, uncovered records the class covers): a
+    /// licensee that keeps failing is counted once, not once per group.
+    counts: FxMap<(u32, u32), (u32, u64)>,
 }
 
 impl<'p, 'a> Run<'p, 'a> {
@@ -722,17 +751,25 @@ impl<'p, 'a> Run<'p, 'a> {
                 .collect(),
             uses: vec![Use::default(); p.ents.len()],
             cursor: vec![0; p.classes.len()],
+            live: live_classes(p),
+            versions: vec![0; p.slot_buckets.len()],
+            counts: FxMap::default(),
         }
     }
 
-    /// The range of buckets of `licensee` in `pool`, sorted by model.
-    fn slot(&self, pool: Pool, licensee: u32) -> std::ops::Range<usize> {
+    /// The licensee's slot.
+    fn slot_index(&self, pool: Pool, licensee: u32) -> u32 {
         let base = match pool {
             Pool::DeviceInstalls => self.p.slot_base[0],
             Pool::UserInstalls => self.p.slot_base[1],
             Pool::UserSubscriptions => self.p.slot_base[2],
         };
-        let slot = base.saturating_add(licensee) as usize;
+        base.saturating_add(licensee)
+    }
+
+    /// The range of buckets of `licensee` in `pool`, sorted by model.
+    fn slot(&self, pool: Pool, licensee: u32) -> std::ops::Range<usize> {
+        let slot = self.slot_index(pool, licensee) as usize;
         let at = |i: usize| self.p.slot_buckets.get(i).copied().unwrap_or(0) as usize;
         at(slot)..at(slot + 1)
     }
@@ -811,6 +848,13 @@ impl<'p, 'a> Run<'p, 'a> {
                 for b in [rec.device_bucket, rec.user_bucket].into_iter().flatten() {
                     if let Some(n) = self.uncovered.get_mut(b as usize) {
                         *n = n.saturating_sub(1);
+                    }
+                    let slot = p
+                        .buckets
+                        .get(b as usize)
+                        .map_or(usize::MAX, |b| b.slot as usize);
+                    if let Some(v) = self.versions.get_mut(slot) {
+                        *v = v.wrapping_add(1);
                     }
                 }
             }
@@ -906,47 +950,31 @@ impl<'p, 'a> Run<'p, 'a> {
             }
             // (unlimited first, cost, downgrade, entitlement), licensee, rights.
             let mut best: Option<((bool, u128, bool, u32), u32, u64)> = None;
-            for &(c, downgrade) in p.covering.get(rec.model as usize).into_iter().flatten() {
-                let Some(class) = p.classes.get(c as usize) else {
-                    continue;
-                };
-                let Some(e) = p.ents.get(class.rep as usize) else {
-                    continue;
-                };
-                if e.metric.is_named() || !rec.fits(e.pool) {
-                    continue;
-                }
-                let Some(licensee) = rec.licensee(e.pool) else {
-                    continue;
-                };
-                let n = self.count(e, licensee);
-                let Some(required) = e.metric.rights_required(self.device(e, licensee), n) else {
-                    continue;
-                };
-                let rank = if let Some(&k) = class.unlimited.first() {
-                    (false, 0, downgrade, k)
-                } else {
-                    // The cheapest member with the rights; members run dry for good, so the
-                    // cursor skips them once.
-                    let left = |k: u32| self.remaining.get(k as usize).copied().unwrap_or(0);
-                    let start = self.cursor.get(c as usize).copied().unwrap_or(0);
-                    let live = class.counted.get(start..).unwrap_or_default();
-                    let dry = live.iter().take_while(|&&k| left(k) == 0).count();
-                    if let Some(cursor) = self.cursor.get_mut(c as usize) {
-                        *cursor = start + dry;
+            let pools: &[Pool] = match (rec.subscription, rec.user.is_some()) {
+                (true, _) => &[Pool::UserSubscriptions],
+                (false, true) => &[Pool::DeviceInstalls, Pool::UserInstalls],
+                (false, false) => &[Pool::DeviceInstalls],
+            };
+            for &pool in pools {
+                let list = 3 * rec.model as usize + pool as usize;
+                let mut i = 0;
+                while let Some(&(c, downgrade)) = self.live.get(list).and_then(|l| l.get(i)) {
+                    match self.rank(c, downgrade, rec) {
+                        Rank::Dead => {
+                            // Order in the list does not matter: ranks end with the id.
+                            if let Some(l) = self.live.get_mut(list) {
+                                l.swap_remove(i);
+                            }
+                            continue;
+                        }
+                        Rank::Cannot => {}
+                        Rank::Can(rank, licensee, required) => {
+                            if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {
+                                best = Some((rank, licensee, required));
+                            }
+                        }
                     }
-                    let Some(&k) = live.iter().skip(dry).find(|&&k| left(k) >= required) else {
-                        continue;
-                    };
-                    (
-                        true,
-                        u128::from(required) * u128::from(self.unit_cost(k)),
-                        downgrade,
-                        k,
-                    )
-                };
-                if best.as_ref().is_none_or(|(b, _, _)| rank < *b) {
-                    best = Some((rank, licensee, required));
+                    i += 1;
                 }
             }
             if let Some(((_, _, _, k), licensee, required)) = best {
@@ -969,6 +997,62 @@ impl<'p, 'a> Run<'p, 'a> {
         unit_cost(self.p, k)
     }
 
+    /// How class `c` would license `rec`'s licensee: the best member's rank, the licensee
+    /// and the rights; or that it cannot now, or never again.
+    fn rank(&mut self, c: u32, downgrade: bool, rec: &Rec) -> Rank {
+        let p = self.p;
+        let Some(class) = p.classes.get(c as usize) else {
+            return Rank::Dead;
+        };
+        let Some(e) = p.ents.get(class.rep as usize) else {
+            return Rank::Dead;
+        };
+        let Some(licensee) = rec.licensee(e.pool) else {
+            return Rank::Cannot;
+        };
+        let left = |run: &Self, k: u32| run.remaining.get(k as usize).copied().unwrap_or(0);
+        let unlimited = class.unlimited.first().copied();
+        // Members run dry for good, so the cursor skips them once.
+        let start = self.cursor.get(c as usize).copied().unwrap_or(0);
+        let live = class.counted.get(start..).unwrap_or_default();
+        let dry = live.iter().take_while(|&&k| left(self, k) == 0).count();
+        if let Some(cursor) = self.cursor.get_mut(c as usize) {
+            *cursor = start + dry;
+        }
+        if unlimited.is_none() && dry == live.len() {
+            return Rank::Dead;
+        }
+        let slot = self.slot_index(e.pool, licensee);
+        let version = self.versions.get(slot as usize).copied().unwrap_or(0);
+        let n = match self.counts.get(&(c, slot)) {
+            Some(&(v, n)) if v == version => n,
+            _ => {
+                let n = self.count(e, licensee);
+                self.counts.insert((c, slot), (version, n));
+                n
+            }
+        };
+        let Some(required) = e.metric.rights_required(self.device(e, licensee), n) else {
+            return Rank::Cannot;
+        };
+        if let Some(k) = unlimited {
+            return Rank::Can((false, 0, downgrade, k), licensee, required);
+        }
+        match live.iter().skip(dry).find(|&&k| left(self, k) >= required) {
+            Some(&k) => Rank::Can(
+                (
+                    true,
+                    u128::from(required) * u128::from(self.unit_cost(k)),
+                    downgrade,
+                    k,
+                ),
+                licensee,
+                required,
+            ),
+            None => Rank::Cannot,
+        }
+    }
+
     /// The answer.
     fn position(self, s: &Snapshot, policy: &Policy) -> Result<Position, Error> {
         let p = self.p;
@@ -986,6 +1070,7 @@ impl<'p, 'a> Run<'p, 'a> {
         // (entitlement's model, metric) -> licensees a named allocation would license.
         let mut wanted: FxMap<(u32, Metric), FxSet<u32>> = FxMap::default();
 
+        let summaries = model_summaries(p);
         for (i, rec) in p.recs.iter().enumerate() {
             let m = rec.model as usize;
             let (total, gap) = if rec.subscription {
@@ -1020,43 +1105,34 @@ impl<'p, 'a> Run<'p, 'a> {
                             }
                         }
                     }
-                    let (mut no_user, mut no_hardware) = (false, false);
-                    for &(c, _) in p.covering.get(m).into_iter().flatten() {
-                        let Some(e) = p
-                            .classes
-                            .get(c as usize)
-                            .and_then(|c| p.ents.get(c.rep as usize))
-                        else {
+                    let summary = summaries.get(m);
+                    let no_user = !rec.subscription
+                        && rec.user.is_none()
+                        && summary.is_some_and(|x| x.user_installs);
+                    let no_hardware = summary.and_then(|x| x.hardware).is_some_and(|metric| {
+                        let device = rec.device.and_then(|d| p.devices.get(d as usize).copied());
+                        !rec.subscription && metric.rights_required(device, 1).is_none()
+                    });
+                    for &c in summary.map(|x| x.named.as_slice()).unwrap_or_default() {
+                        let Some(class) = p.classes.get(c as usize) else {
                             continue;
                         };
-                        if !rec.fits(e.pool) {
+                        let Some(e) = p.ents.get(class.rep as usize) else {
                             continue;
-                        }
-                        match rec.licensee(e.pool) {
-                            None => no_user |= !e.metric.is_named(),
-                            Some(l) => {
-                                if e.metric.is_named() {
-                                    // A licensee allocated already needs rights, not an
-                                    // allocation.
-                                    let allocated =
-                                        p.classes.get(c as usize).is_some_and(|class| {
-                                            class.unlimited.iter().chain(&class.counted).any(|&k| {
-                                                p.ents.get(k as usize).is_some_and(|e| {
-                                                    e.allocations
-                                                        .binary_search_by_key(&l, |&(to, _)| to)
-                                                        .is_ok()
-                                                })
-                                            })
-                                        });
-                                    if !allocated {
-                                        wanted.entry((e.model, e.metric)).or_default().insert(l);
-                                    }
-                                } else if e.pool == Pool::DeviceInstalls
-                                    && e.metric.rights_required(self.device(e, l), 1).is_none()
-                                {
-                                    no_hardware = true;
-                                }
-                            }
+                        };
+                        let Some(l) = rec.licensee(e.pool).filter(|_| rec.fits(e.pool)) else {
+                            continue;
+                        };
+                        // A licensee allocated already needs rights, not an allocation.
+                        let allocated = class.unlimited.iter().chain(&class.counted).any(|&k| {
+                            p.ents.get(k as usize).is_some_and(|e| {
+                                e.allocations
+                                    .binary_search_by_key(&l, |&(to, _)| to)
+                                    .is_ok()
+                            })
+                        });
+                        if !allocated {
+                            wanted.entry((e.model, e.metric)).or_default().insert(l);
                         }
                     }
                     if no_user && let Some(n) = needs_user.get_mut(m) {
@@ -1070,16 +1146,18 @@ impl<'p, 'a> Run<'p, 'a> {
         }
 
         // Metric positions: the entitlements of each model, grouped by metric.
-        let mut by_metric: BTreeMap<(u32, Metric), Vec<u32>> = BTreeMap::new();
+        // Unlimited licences have results of their own (ServiceNow generates them
+        // separately), after the counted ones of the same metric.
+        let mut by_metric: BTreeMap<(u32, Metric, bool), Vec<u32>> = BTreeMap::new();
         for (k, e) in p.ents.iter().enumerate() {
             by_metric
-                .entry((e.model, e.metric))
+                .entry((e.model, e.metric, e.rights == Rights::Unlimited))
                 .or_default()
                 .push(u32::try_from(k).unwrap_or(u32::MAX));
         }
         let mut metrics: Vec<Vec<MetricPosition>> = vec![Vec::new(); nm];
         let mut over: Vec<u64> = vec![0; nm];
-        for ((model, metric), list) in by_metric {
+        for ((model, metric, unlimited), list) in by_metric {
             let name = p.models.get(model as usize).copied().unwrap_or_default();
             let overflow = |what| Error::Overflow {
                 model: name.to_owned(),
@@ -1089,7 +1167,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 metric,
                 entitlements: Vec::new(),
                 inactive: Vec::new(),
-                unlimited: false,
+                unlimited,
                 rights_owned: 0,
                 rights_used: 0,
                 rights_available: 0,
@@ -1136,7 +1214,7 @@ impl<'p, 'a> Run<'p, 'a> {
                     "the rights allocated not in use",
                 )?;
                 match e.rights {
-                    Rights::Unlimited => mp.unlimited = true,
+                    Rights::Unlimited => {}
                     Rights::Count(n) => {
                         mp.rights_owned = add(mp.rights_owned, u128::from(n), "the rights owned")?;
                         // A counted entitlement never uses more than it has.
@@ -1178,11 +1256,12 @@ impl<'p, 'a> Run<'p, 'a> {
                 })
                 .collect();
             mp.allocations_needed = wanted.get(&(model, metric)).map_or(0, |s| s.len() as u64);
-            if mp.not_allocated_in_use > 0 && metric.suggests_allocations() {
+            // Nothing to save or buy on an unlimited licence.
+            if mp.not_allocated_in_use > 0 && metric.suggests_allocations() && !unlimited {
                 mp.remediations.push(Remediation::CreateAllocations);
                 mp.remediations.push(Remediation::RemoveUnallocatedInstalls);
             }
-            if mp.allocated_not_in_use > 0 {
+            if mp.allocated_not_in_use > 0 && !unlimited {
                 mp.remediations.push(Remediation::RemoveAllocations);
             }
             if let Some(o) = over.get_mut(model as usize) {
@@ -1218,7 +1297,7 @@ impl<'p, 'a> Run<'p, 'a> {
             };
             let empty_gaps = FxMap::default();
             let gaps = gaps.get(m).unwrap_or(&empty_gaps);
-            let (purchase_options, true_up_cost) =
+            let (purchase_options, purchase_options_omitted, true_up_cost) =
                 self.purchase(policy, m, name, gaps, gap_installs, gap_subs)?;
             models.push(ModelPosition {
                 model: (*name).to_owned(),
@@ -1232,6 +1311,7 @@ impl<'p, 'a> Run<'p, 'a> {
                 needs_hardware: get(&needs_hardware),
                 metrics: metrics.get_mut(m).map(std::mem::take).unwrap_or_default(),
                 purchase_options,
+                purchase_options_omitted,
                 true_up_cost,
                 over_licensed_amount: get(&over),
             });
@@ -1287,10 +1367,10 @@ impl<'p, 'a> Run<'p, 'a> {
         gaps: &FxMap<(Pool, u32), u64>,
         gap_installs: u64,
         gap_subs: u64,
-    ) -> Result<(Vec<PurchaseOption>, Option<u64>), Error> {
+    ) -> Result<(Vec<PurchaseOption>, u64, Option<u64>), Error> {
         let p = self.p;
         if gap_installs == 0 && gap_subs == 0 {
-            return Ok((Vec::new(), Some(0)));
+            return Ok((Vec::new(), 0, Some(0)));
         }
         let overflow = |what| Error::Overflow {
             model: name.to_owned(),
@@ -1311,9 +1391,12 @@ impl<'p, 'a> Run<'p, 'a> {
         if gap_subs > 0 && !metrics.keys().any(Metric::counts_subscriptions) {
             metrics.insert(Metric::UserSubscription, Vec::new());
         }
+        // Each option walks the model's unlicensed licensees: a bounded number of them keeps
+        // a model bought under thousands of metric variants linear.
+        let omitted = metrics.len().saturating_sub(MAX_PURCHASE_OPTIONS) as u64;
         let mut options = Vec::new();
         let (mut best_installs, mut best_subs): (Option<u64>, Option<u64>) = (None, None);
-        for (metric, ents) in metrics {
+        for (metric, ents) in metrics.into_iter().take(MAX_PURCHASE_OPTIONS) {
             let subscription = metric.counts_subscriptions();
             let gap = wants(subscription);
             if gap == 0 {
@@ -1382,8 +1465,86 @@ impl<'p, 'a> Run<'p, 'a> {
             ),
             _ => None,
         };
-        Ok((options, true_up))
+        Ok((options, omitted, true_up))
     }
+}
+
+/// The most purchase options a model lists (by metric order); the rest are counted in
+/// [`ModelPosition::purchase_options_omitted`].
+pub const MAX_PURCHASE_OPTIONS: usize = 64;
+
+/// What the active classes covering a model can do for its unlicensed records.
+#[derive(Default)]
+struct ModelSummary {
+    /// A per-user (not named) class covers it: an install without a user is counted.
+    user_installs: bool,
+    /// A per-core or per-processor (not named) class covers it, with its metric: an install
+    /// on a device without hardware data is counted.
+    hardware: Option<Metric>,
+    /// The named classes covering it (allocations needed).
+    named: Vec<u32>,
+}
+
+fn model_summaries(p: &Prepared<'_>) -> Vec<ModelSummary> {
+    p.covering
+        .iter()
+        .map(|list| {
+            let mut x = ModelSummary::default();
+            for &(c, _) in list {
+                let Some(e) = p
+                    .classes
+                    .get(c as usize)
+                    .and_then(|class| p.ents.get(class.rep as usize))
+                else {
+                    continue;
+                };
+                if e.metric.is_named() {
+                    x.named.push(c);
+                } else if e.pool == Pool::UserInstalls {
+                    x.user_installs = true;
+                } else if matches!(
+                    e.metric,
+                    Metric::PerCore { .. } | Metric::PerProcessor { .. }
+                ) {
+                    x.hardware = Some(e.metric);
+                }
+            }
+            x
+        })
+        .collect()
+}
+
+/// What a class can do for a group.
+enum Rank {
+    /// License it: (unlimited first, cost, downgrade, entitlement), licensee, rights.
+    Can((bool, u128, bool, u32), u32, u64),
+    /// Not this group (no user, no hardware, too few rights left in any member).
+    Cannot,
+    /// No group ever again (every member dry).
+    Dead,
+}
+
+/// Per model and pool, the classes that may license groups (not the named ones).
+fn live_classes(p: &Prepared<'_>) -> Vec<Vec<(u32, bool)>> {
+    let mut live = vec![Vec::new(); 3 * p.models.len()];
+    for (m, list) in p.covering.iter().enumerate() {
+        for &(c, downgrade) in list {
+            let Some(e) = p
+                .classes
+                .get(c as usize)
+                .and_then(|class| p.ents.get(class.rep as usize))
+            else {
+                continue;
+            };
+            if e.metric.is_named() {
+                continue;
+            }
+            if let Some(l) = live.get_mut(3 * m + e.pool as usize) {
+                l.push((c, downgrade));
+            }
+        }
+    }
+    live
 }
 
 fn entitlement_id(s: &Snapshot, p: &Prepared<'_>, k: u32) -> String {
@@ -1402,21 +1563,24 @@ fn unit_cost(p: &Prepared<'_>, k: u32) -> u64 {
 /// that are active, else those for the model, else the active ones covering it by
 /// downgrade, else all of them (an Enterprise right's price says little about Standard's).
 fn price_basis(p: &Prepared<'_>, model: usize, ents: &[u32]) -> Vec<u32> {
+    // Unlimited licences are left out: their unit cost is their total cost (ServiceNow).
     let tier = |own: bool, active: bool| -> Vec<u32> {
         ents.iter()
             .copied()
             .filter(|&k| {
-                p.ents
-                    .get(k as usize)
-                    .is_some_and(|e| (!own || e.model as usize == model) && (!active || e.active))
+                p.ents.get(k as usize).is_some_and(|e| {
+                    e.rights != Rights::Unlimited
+                        && (!own || e.model as usize == model)
+                        && (!active || e.active)
+                })
             })
             .collect()
     };
-    [(true, true), (true, false), (false, true)]
+    [(true, true), (true, false), (false, true), (false, false)]
         .into_iter()
         .map(|(own, active)| tier(own, active))
         .find(|t| !t.is_empty())
-        .unwrap_or_else(|| ents.to_vec())
+        .unwrap_or_default()
 }
 
 /// The average price of a right over `ents`, weighted by their counted rights and rounded

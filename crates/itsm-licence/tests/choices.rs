@@ -343,3 +343,212 @@ fn allocations_needed_skips_allocated_licensees() {
     assert_eq!((m.allocated_not_in_use, m.allocations_needed), (1, 0));
     assert_eq!(p.model("CAD").unwrap().purchase_options[0].rights_needed, 2);
 }
+
+/// An inactive entitlement's allocations are ignored, not checked (the review found a stale
+/// allocation to a retired device stopping the whole reconciliation).
+#[test]
+fn inactive_allocations_are_not_checked() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "X", "d1")];
+    let mut old = Entitlement::new("OLD", "X", Metric::PER_DEVICE, Rights::Count(1))
+        .allocate("gone", 1)
+        .allocate("d1", 0)
+        .allocate("d1", 3);
+    old.retired = true;
+    s.entitlements = vec![
+        old,
+        Entitlement::new("NEW", "X", Metric::PER_DEVICE, Rights::Count(1)),
+    ];
+    assert_eq!(licensed_by(&run(&s), "i1").as_deref(), Some("NEW"));
+}
+
+/// Unlimited licences do not set the price of a right (their unit cost is their total) and
+/// have a metric result of their own.
+#[test]
+fn unlimited_licences_do_not_price_rights() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "X", "d1").by("ana")];
+    let mut expired =
+        Entitlement::new("U", "X", Metric::PER_DEVICE, Rights::Unlimited).costing(1_000_000);
+    expired.retired = true;
+    s.entitlements = vec![expired];
+    let p = run(&s);
+    assert_eq!(p.model("X").unwrap().purchase_options[0].unit_price, None);
+    s.entitlements
+        .push(Entitlement::new("C", "X", Metric::PER_DEVICE, Rights::Count(0)).costing(300));
+    assert_eq!(run(&s).model("X").unwrap().true_up_cost, Some(300));
+}
+
+/// A default metric that cannot price installs is refused.
+#[test]
+fn default_metric_is_checked() {
+    let s = base();
+    let mut policy = Policy::servicenow();
+    policy.default_metric = Metric::UserSubscription;
+    let e = reconcile(&s, &policy).unwrap_err().to_string();
+    assert!(e.contains("User Subscription counts subscriptions"), "{e}");
+    policy.default_metric = Metric::PerUser {
+        max_installs_per_right: Some(0),
+    };
+    assert!(matches!(
+        reconcile(&s, &policy),
+        Err(Error::DefaultMetric { .. })
+    ));
+}
+
+/// A model bought under more metric variants than a position lists: the rest are counted,
+/// and reconciliation stays linear.
+#[test]
+fn purchase_options_are_bounded() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "X", "d1")];
+    s.entitlements = (1..=100)
+        .map(|k| {
+            let metric = Metric::PerDevice {
+                max_installs_per_right: Some(k),
+            };
+            Entitlement::new(format!("E{k:03}"), "X", metric, Rights::Count(0)).costing(10)
+        })
+        .collect();
+    let x = run(&s).models.remove(0);
+    assert_eq!(x.purchase_options.len(), itsm_licence::MAX_PURCHASE_OPTIONS);
+    assert_eq!(
+        x.purchase_options_omitted,
+        100 - itsm_licence::MAX_PURCHASE_OPTIONS as u64
+    );
+    assert_eq!(x.true_up_cost, Some(10));
+}
+
+/// `rights_required` at its edges: an attribute of 0 means unlimited (the public function;
+/// `reconcile` refuses such entitlements), zero processors or cores mean no hardware data.
+#[test]
+fn rights_required_edges() {
+    let zero = Device::new("z").with_hardware(0, 8);
+    let no_cores = Device::new("n").with_hardware(2, 0);
+    let ok = Device::new("o").with_hardware(2, 8);
+    for metric in [Metric::PER_CORE, Metric::PER_PROCESSOR] {
+        assert_eq!(metric.rights_required(Some(&zero), 1), None);
+        assert_eq!(metric.rights_required(Some(&no_cores), 1), None);
+        assert_eq!(metric.rights_required(None, 1), None);
+        assert!(metric.rights_required(Some(&ok), 1).is_some());
+    }
+    assert_eq!(
+        Metric::PerDevice {
+            max_installs_per_right: Some(0)
+        }
+        .rights_required(None, 5),
+        Some(1)
+    );
+    assert_eq!(
+        Metric::PerDevice {
+            max_installs_per_right: Some(1)
+        }
+        .rights_required(None, 5),
+        Some(5)
+    );
+    assert_eq!(
+        Metric::PerProcessor {
+            max_cores_per_processor: Some(0)
+        }
+        .rights_required(Some(&ok), 1),
+        Some(2)
+    );
+    assert_eq!(
+        Metric::PerProcessor {
+            max_cores_per_processor: Some(8)
+        }
+        .rights_required(Some(&ok), 1),
+        Some(2)
+    );
+    assert_eq!(
+        Metric::PerProcessor {
+            max_cores_per_processor: Some(7)
+        }
+        .rights_required(Some(&ok), 1),
+        Some(4)
+    );
+    assert_eq!(Metric::PER_DEVICE.rights_required(None, 0), None);
+}
+
+/// Each metric's name, with its attributes when set.
+#[test]
+fn metric_names() {
+    let names: Vec<String> = [
+        Metric::PER_DEVICE,
+        Metric::PerUser {
+            max_installs_per_right: Some(2),
+        },
+        Metric::PerNamedDevice {
+            max_installs_per_right: None,
+        },
+        Metric::PerNamedUser {
+            max_installs_per_right: Some(3),
+        },
+        Metric::PER_CORE,
+        Metric::PerCore {
+            min_cores_per_processor: 4,
+            min_cores_per_server: 0,
+        },
+        Metric::PerCore {
+            min_cores_per_processor: 1,
+            min_cores_per_server: 16,
+        },
+        Metric::PerCore {
+            min_cores_per_processor: 8,
+            min_cores_per_server: 16,
+        },
+        Metric::PER_PROCESSOR,
+        Metric::PerProcessor {
+            max_cores_per_processor: Some(16),
+        },
+        Metric::DeviceCal,
+        Metric::UserCal,
+        Metric::UserSubscription,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "Per Device",
+            "Per User (2 installs a right)",
+            "Per Named Device",
+            "Per Named User (3 installs a right)",
+            "Per Core",
+            "Per Core (at least 4 a processor)",
+            "Per Core (at least 16 a server)",
+            "Per Core (at least 8 a processor, 16 a server)",
+            "Per Processor",
+            "Per Processor (up to 16 cores each)",
+            "Device CAL",
+            "User CAL",
+            "User Subscription",
+        ]
+    );
+}
+
+/// The position's lookups and totals.
+#[test]
+fn position_lookups_and_totals() {
+    let mut s = base();
+    s.installs = vec![Install::new("i1", "X", "d1"), Install::new("i2", "Y", "d2")];
+    s.subscriptions = vec![Subscription::new("s1", "Z", "ana")];
+    s.entitlements = vec![
+        Entitlement::new("E", "X", Metric::PER_DEVICE, Rights::Count(1)).costing(5),
+        Entitlement::new("S", "Z", Metric::UserSubscription, Rights::Count(1)),
+        Entitlement::new("Y", "Y", Metric::PER_DEVICE, Rights::Count(0)).costing(7),
+    ];
+    let p = run(&s);
+    assert_eq!(
+        p.subscription("s1").unwrap().entitlement.as_deref(),
+        Some("S")
+    );
+    assert!(p.subscription("s2").is_none() && p.install("i9").is_none() && p.model("W").is_none());
+    assert!(!p.is_compliant());
+    assert_eq!(p.true_up_cost(), Some(7));
+    s.entitlements[2].rights = Rights::Count(1);
+    let p = run(&s);
+    assert!(p.is_compliant());
+    assert_eq!(p.true_up_cost(), Some(0));
+}

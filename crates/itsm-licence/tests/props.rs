@@ -61,7 +61,10 @@ fn snapshot() -> impl Strategy<Value = (Snapshot, Policy)> {
     );
     let ents = prop::collection::vec(ent, 0..7);
     let downgrades = prop::bool::ANY;
-    let policy = (prop::bool::weighted(0.8), prop::bool::ANY, metric());
+    let install_metric = metric().prop_filter("the default metric prices installs", |m| {
+        !m.counts_subscriptions()
+    });
+    let policy = (prop::bool::weighted(0.8), prop::bool::ANY, install_metric);
     (devices, installs, subs, ents, downgrades, policy).prop_map(
         |(devices, installs, subs, ents, downgrades, (dg, ela, default))| {
             let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
@@ -224,7 +227,10 @@ fn check(s: &Snapshot, policy: &Policy, p: &Position) -> Result<(), TestCaseErro
             );
             prop_assert!(mp.rights_available <= mp.rights_owned);
             prop_assert!(mp.not_allocated <= mp.rights_owned);
-            if !mp.unlimited {
+            if mp.unlimited {
+                prop_assert_eq!((mp.rights_owned, mp.over_licensed_amount), (0, 0));
+                prop_assert!(mp.remediations.is_empty());
+            } else {
                 prop_assert!(mp.rights_used <= mp.rights_owned);
                 prop_assert_eq!(mp.rights_available, mp.rights_owned - mp.rights_used);
             }

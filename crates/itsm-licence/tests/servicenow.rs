@@ -354,12 +354,28 @@ fn unlimited_licences_come_first_and_never_fall_short() {
             .iter()
             .all(|c| c.entitlement.as_deref() == Some("Z-unlimited"))
     );
-    let m = metric(&p, "App 2");
-    assert!(m.unlimited);
+    // "License metric results are generated separately for unlimited licenses."
+    let results = &model(&p, "App 2").metrics;
+    assert_eq!(results.len(), 2);
+    let (counted, unlimited) = (&results[0], &results[1]);
+    assert!(!counted.unlimited && unlimited.unlimited);
     assert_eq!(
-        (m.rights_used, m.rights_owned, m.rights_available),
-        (50, 10, 10)
+        (
+            counted.rights_owned,
+            counted.rights_used,
+            counted.rights_available
+        ),
+        (10, 0, 10)
     );
+    assert_eq!(
+        (
+            unlimited.rights_owned,
+            unlimited.rights_used,
+            unlimited.rights_available
+        ),
+        (0, 50, 0)
+    );
+    assert!(unlimited.remediations.is_empty());
 }
 
 /// license-metric-results-fields.md (License metric results fields): rights owned "Sum of
