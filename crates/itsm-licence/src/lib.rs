@@ -50,7 +50,7 @@
 //!     Install::new("i3", "Office 2024", "lap-3").by("ana"), // Ana's second device
 //! ];
 //! snapshot.entitlements = vec![
-//!     Entitlement::new("E1", "Office 2024", Metric::PER_USER, Rights::Count(2)).costing(250_00),
+//!     Entitlement::new("E1", "Office 2024", Metric::PER_USER, Rights::Count(2)).costing(25_000),
 //! ];
 //!
 //! let position = reconcile(&snapshot, &Policy::servicenow())?;
@@ -69,13 +69,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod answer;
 mod error;
 mod metric;
 mod model;
 mod policy;
 mod position;
+mod prepare;
 mod reconcile;
 
+pub use answer::MAX_PURCHASE_OPTIONS;
 pub use chrono;
 pub use error::Error;
 pub use metric::{Licensee, Metric};
@@ -88,4 +91,4 @@ pub use position::{
     Coverage, DowngradeUse, MetricPosition, ModelPosition, Position, PurchaseOption, Remediation,
     Status,
 };
-pub use reconcile::{MAX_PURCHASE_OPTIONS, reconcile};
+pub use reconcile::reconcile;

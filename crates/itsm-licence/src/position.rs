@@ -132,9 +132,10 @@ pub struct ModelPosition {
     /// Ways to buy the rights the unlicensed installs and subscriptions need, one per
     /// metric that could license them.
     pub purchase_options: Vec<PurchaseOption>,
-    /// Metrics left out of `purchase_options` past
+    /// Install metrics left out of `purchase_options` past
     /// [`MAX_PURCHASE_OPTIONS`](crate::MAX_PURCHASE_OPTIONS) (a model bought under that many
-    /// metric variants); the true-up is the cheapest of those listed.
+    /// metric variants; the subscription option is always listed); the true-up is the
+    /// cheapest of those listed.
     pub purchase_options_omitted: u64,
     /// The cheapest complete, priced purchase: for the installs, the cheapest option that
     /// licenses them all; for the subscriptions, the same; their sum. `None` when a part

@@ -552,3 +552,25 @@ fn position_lookups_and_totals() {
     assert!(p.is_compliant());
     assert_eq!(p.true_up_cost(), Some(0));
 }
+
+/// The bound on purchase options never cuts off the subscription option (the fuzzer found
+/// it sorting last behind a hundred install metrics).
+#[test]
+fn the_subscription_option_survives_the_bound() {
+    let mut s = base();
+    s.subscriptions = vec![Subscription::new("s1", "X", "ana")];
+    s.entitlements = (1..=100)
+        .map(|k| {
+            let metric = Metric::PerDevice {
+                max_installs_per_right: Some(k),
+            };
+            Entitlement::new(format!("E{k:03}"), "X", metric, Rights::Count(0))
+        })
+        .collect();
+    s.entitlements
+        .push(Entitlement::new("S", "X", Metric::UserSubscription, Rights::Count(0)).costing(9));
+    let x = run(&s).models.remove(0);
+    assert_eq!(x.purchase_options.len(), 1);
+    assert_eq!(x.purchase_options_omitted, 0);
+    assert_eq!(x.true_up_cost, Some(9));
+}

@@ -490,10 +490,10 @@ fn allocation_overrides_the_cheaper_choice() {
     ];
     s.entitlements = vec![
         Entitlement::new("ENT", "SQL Enterprise", Metric::PER_CORE, Rights::Count(8))
-            .costing(7_000_00)
+            .costing(700_000)
             .allocate("vm13", 4),
         Entitlement::new("STD", "SQL Standard", Metric::PER_CORE, Rights::Count(8))
-            .costing(2_000_00),
+            .costing(200_000),
     ];
     let p = run(&s);
     assert_eq!(
