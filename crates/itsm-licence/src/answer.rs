@@ -218,7 +218,11 @@ impl Run<'_, '_> {
                     installs,
                 })
                 .collect();
-            mp.allocations_needed = wanted.get(&(model, metric)).map_or(0, |s| s.len() as u64);
+            // Counted in the first result of the metric (the counted one), not again in
+            // the unlimited one: the two must add up.
+            mp.allocations_needed = wanted
+                .remove(&(model, metric))
+                .map_or(0, |s| s.len() as u64);
             // Nothing to save or buy on an unlimited licence.
             if mp.not_allocated_in_use > 0 && metric.suggests_allocations() && !unlimited {
                 mp.remediations.push(Remediation::CreateAllocations);

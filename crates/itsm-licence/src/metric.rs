@@ -64,6 +64,7 @@ pub enum Metric {
     UserSubscription,
 }
 
+#[cfg(feature = "serde")]
 const fn one() -> u32 {
     1
 }

@@ -288,7 +288,13 @@ impl<'a> Prepared<'a> {
                 || format!("entitlement `{}`'s model", Quoted(&e.id)),
                 &e.model,
             )?;
-            for a in &e.allocations {
+            // An inactive entitlement's allocations are not checked (see below).
+            let live: &[crate::model::Allocation] = if e.is_active(s.as_of) {
+                &e.allocations
+            } else {
+                &[]
+            };
+            for a in live {
                 empty(
                     || format!("an allocation of entitlement `{}`", Quoted(&e.id)),
                     &a.to,
