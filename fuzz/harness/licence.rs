@@ -1224,9 +1224,10 @@ pub fn expected(s: &Snapshot, policy: &Policy) -> Expected {
         if let Rights::Count(n) = e.rights {
             big |= n >= 1 << 32;
         }
-        // An empty id is an error anywhere; otherwise an inactive entitlement's allocations
-        // are ignored, not checked.
-        defect |= e.allocations.iter().any(|a| a.to.is_empty());
+        // An inactive entitlement's allocations are ignored, not checked (empty ids too).
+        if active(e, s.as_of) {
+            defect |= e.allocations.iter().any(|a| a.to.is_empty());
+        }
         if active(e, s.as_of) {
             let mut total: u128 = 0;
             for a in &e.allocations {
