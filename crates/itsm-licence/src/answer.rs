@@ -77,10 +77,7 @@ impl Run<'_, '_> {
                         !rec.subscription && metric.rights_required(device, 1).is_none()
                     });
                     for &c in summary.map(|x| x.named.as_slice()).unwrap_or_default() {
-                        let Some(class) = p.classes.get(c as usize) else {
-                            continue;
-                        };
-                        let Some(e) = p.ents.get(class.rep as usize) else {
+                        let Some((class, e)) = p.class(c) else {
                             continue;
                         };
                         let Some(l) = rec.licensee(e.pool).filter(|_| rec.fits(e.pool)) else {
@@ -467,11 +464,7 @@ fn model_summaries(p: &Prepared<'_>) -> Vec<ModelSummary> {
         .map(|list| {
             let mut x = ModelSummary::default();
             for &(c, _) in list {
-                let Some(e) = p
-                    .classes
-                    .get(c as usize)
-                    .and_then(|class| p.ents.get(class.rep as usize))
-                else {
+                let Some((_, e)) = p.class(c) else {
                     continue;
                 };
                 if e.metric.is_named() {

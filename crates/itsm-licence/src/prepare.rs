@@ -249,6 +249,12 @@ pub(crate) fn look(index: &HashMap<&str, u32>, name: &str) -> u32 {
 }
 
 impl<'a> Prepared<'a> {
+    /// Class `c` and the entitlement that stands for it (its metric, pool and covers).
+    pub(crate) fn class(&self, c: u32) -> Option<(&Class, &Ent)> {
+        let class = self.classes.get(c as usize)?;
+        Some((class, self.ents.get(class.rep as usize)?))
+    }
+
     pub(crate) fn new(s: &'a Snapshot, policy: &Policy) -> Result<Prepared<'a>, Error> {
         // Ids present and unique.
         for m in &s.models {

@@ -371,10 +371,7 @@ impl<'p, 'a> Run<'p, 'a> {
     /// and the rights; or that it cannot now, or never again.
     fn rank(&mut self, c: u32, downgrade: bool, rec: &Rec) -> Rank {
         let p = self.p;
-        let Some(class) = p.classes.get(c as usize) else {
-            return Rank::Dead;
-        };
-        let Some(e) = p.ents.get(class.rep as usize) else {
+        let Some((class, e)) = p.class(c) else {
             return Rank::Dead;
         };
         let Some(licensee) = rec.licensee(e.pool) else {
@@ -443,11 +440,7 @@ fn live_classes(p: &Prepared<'_>) -> Vec<Vec<(u32, bool)>> {
     let mut live = vec![Vec::new(); 3 * p.models.len()];
     for (m, list) in p.covering.iter().enumerate() {
         for &(c, downgrade) in list {
-            let Some(e) = p
-                .classes
-                .get(c as usize)
-                .and_then(|class| p.ents.get(class.rep as usize))
-            else {
+            let Some((_, e)) = p.class(c) else {
                 continue;
             };
             if e.metric.is_named() {
