@@ -45,6 +45,21 @@ impl std::fmt::Display for NodeId {
     }
 }
 
+/// One arc along which failure travels ([`Graph::arcs_from`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct FailureArc {
+    /// The node the failure reaches.
+    pub to: NodeId,
+    /// Whether the failure passes on as it is (an edge): the target is down while the
+    /// source is, whatever else holds it up.
+    pub passes: bool,
+    /// For a membership of a redundancy group: what the failing member counts against the
+    /// group's threshold (its influence in a group whose members carry one, else 1), in the
+    /// units of [`Graph::group_rule`].
+    pub counts: Option<u32>,
+}
+
 /// A compiled, read-only service dependency graph. Cycles are allowed: every query is a
 /// fixpoint, not a tree walk.
 ///
@@ -277,6 +292,16 @@ impl Graph {
         })
     }
 
+    /// A node's location (a site, a data centre), without rebuilding its record; `None` for a
+    /// node without one or not in the graph.
+    pub fn location(&self, node: NodeId) -> Option<&str> {
+        self.location
+            .get(node.0 as usize)
+            .copied()
+            .filter(|s| *s != NONE)
+            .map(|s| self.strings.names.get(s))
+    }
+
     /// The severity scale.
     pub fn severity_scale(&self) -> &SeverityScale {
         &self.severity
@@ -316,6 +341,37 @@ impl Graph {
     /// graph).
     pub fn affected_by(&self, node: NodeId) -> Vec<NodeId> {
         self.sorted_ids(self.reverse.row(self.inner_of(node)))
+    }
+
+    /// The arcs along which a failure of `node` travels, each saying how (see
+    /// [`FailureArc`]). Unsorted and without allocating, for walks over millions of nodes;
+    /// empty for a node not in the graph.
+    pub fn arcs_from(&self, node: NodeId) -> impl ExactSizeIterator<Item = FailureArc> + '_ {
+        let u = self.inner_of(node);
+        let (lo, hi) = self.forward.range(u);
+        let targets = self.forward.cols.get(lo..hi).unwrap_or(&[]);
+        let arc_bits = self.bits.get(lo..hi).unwrap_or(&[]);
+        targets.iter().enumerate().map(move |(k, &v)| {
+            let w = arc_bits.get(k).copied().unwrap_or(crate::builder::ARC_EDGE);
+            let member = w & crate::builder::ARC_MEMBER != 0 && bit(&self.groups, v as usize);
+            FailureArc {
+                to: self.outer_of(v),
+                passes: w & crate::builder::ARC_EDGE != 0 || !member,
+                counts: member.then(|| self.weight(u, v)),
+            }
+        })
+    }
+
+    /// The nodes whose failure reaches `node` directly, as [`Graph::affected_by`] gives them
+    /// but unsorted and without allocating; empty for a node not in the graph.
+    pub fn affected_by_unsorted(
+        &self,
+        node: NodeId,
+    ) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+        self.reverse
+            .row(self.inner_of(node))
+            .iter()
+            .map(|&v| self.outer_of(v))
     }
 
     /// For a group: (members, failing members that take it down), both in influence for a

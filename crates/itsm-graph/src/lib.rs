@@ -134,7 +134,7 @@ pub use answers::{
 pub use builder::{GraphBuilder, RelationId};
 pub use edit::GraphEdit;
 pub use error::{Error, NamedIn};
-pub use graph::{Graph, NodeId};
+pub use graph::{FailureArc, Graph, NodeId};
 pub use spec::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
     SeverityScale,
