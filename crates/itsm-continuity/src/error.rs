@@ -70,16 +70,138 @@ pub enum Error {
         /// The node.
         id: String,
     },
-    /// A business impact analysis template is not usable; the message says why.
-    #[error("the BIA template: {reason}")]
-    Template {
-        /// What is wrong and what is allowed.
-        reason: String,
+    /// Two timeframes, tiers or categories of a BIA template share a name.
+    #[error("the BIA template has two of kind {kind} named `{}`; names must be unique within a kind", Quoted(.name))]
+    DuplicateName {
+        /// `timeframe`, `tier` or `category`.
+        kind: &'static str,
+        /// The name.
+        name: String,
     },
-    /// An answer of a business impact analysis does not fit its template.
-    #[error("the BIA's answers: {reason}")]
-    Answer {
-        /// What is wrong and what is allowed.
-        reason: String,
+    /// Two ratings of one category share a name.
+    #[error("category `{}` has two ratings named `{}`; rating names must be unique within a category", Quoted(.category), Quoted(.rating))]
+    DuplicateRating {
+        /// The category.
+        category: String,
+        /// The rating.
+        rating: String,
+    },
+    /// A timeframe starts before zero.
+    #[error("timeframe `{}` starts at {}, negative; a timeframe is a disruption length, zero or more", Quoted(.name), iso(.starts_at))]
+    NegativeTimeframe {
+        /// The timeframe.
+        name: String,
+        /// Its start.
+        starts_at: Duration,
+    },
+    /// A timeframe is named that the template does not define.
+    #[error("{used_by} names timeframe `{}`, which the template does not define; use one of its timeframes", Quoted(.name))]
+    UnknownTimeframe {
+        /// Who names it.
+        used_by: String,
+        /// The name.
+        name: String,
+    },
+    /// A timeframe is listed by two tiers.
+    #[error("timeframe `{}` is in tier `{}` and in tier `{}`; a timeframe belongs to at most one tier", Quoted(.timeframe), Quoted(.first), Quoted(.second))]
+    TimeframeInTwoTiers {
+        /// The timeframe.
+        timeframe: String,
+        /// The first tier listing it.
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// An RTO category has no ratings.
+    #[error("RTO category `{}` has no ratings; it needs at least one (Low, Moderate, High, ...)", Quoted(.category))]
+    NoRatings {
+        /// The category.
+        category: String,
+    },
+    /// Two ratings of an RTO category share a value.
+    #[error("category `{}` has two ratings of value {value}; values must be unique within a category", Quoted(.category))]
+    DuplicateRatingValue {
+        /// The category.
+        category: String,
+        /// The value.
+        value: u32,
+    },
+    /// An RTO category has no maximum RTO.
+    #[error("RTO category `{}` has no maximum RTO; it is the tolerable downtime when every rating is tolerable, so give one", Quoted(.category))]
+    NoMaximumRto {
+        /// The category.
+        category: String,
+    },
+    /// A timeframe outside a category's allowed list.
+    #[error("category `{}`: {what} is `{}`, not among its timeframes ({}); use one of them", Quoted(.category), Quoted(.timeframe), allowed.join(", "))]
+    TimeframeNotAllowed {
+        /// The category.
+        category: String,
+        /// What gives it (`its maximum RTO`, `the answer for Low`).
+        what: String,
+        /// The timeframe.
+        timeframe: String,
+        /// The category's timeframes.
+        allowed: Vec<String>,
+    },
+    /// An RPO band whose lower bound is above its upper.
+    #[error(
+        "the RPO band {lower}..={upper} is reversed; its lower bound must be at most its upper"
+    )]
+    ReversedBand {
+        /// Its lower bound.
+        lower: u32,
+        /// Its upper bound.
+        upper: u32,
+    },
+    /// Two RPO bands share scores.
+    #[error("the RPO bands {}..={} and {}..={} overlap; a score must fall in one band only", first.0, first.1, second.0, second.1)]
+    OverlappingBands {
+        /// The first band (lower, upper).
+        first: (u32, u32),
+        /// The second.
+        second: (u32, u32),
+    },
+    /// An answer names a category the template does not have.
+    #[error("an answer names category `{}`, which the template does not have", Quoted(.name))]
+    UnknownCategory {
+        /// The name.
+        name: String,
+    },
+    /// An answer names a rating its category does not have.
+    #[error("an answer names rating `{}` of category `{}`, which the category does not have", Quoted(.rating), Quoted(.category))]
+    UnknownRating {
+        /// The category.
+        category: String,
+        /// The rating.
+        rating: String,
+    },
+    /// An answer of the wrong kind for its category.
+    #[error("category `{}` takes {expected}", Quoted(.category))]
+    WrongContribution {
+        /// The category.
+        category: String,
+        /// What it takes.
+        expected: &'static str,
+    },
+    /// Two disruption durations for one rating.
+    #[error("rating `{}` of category `{}` is answered twice; give each rating one disruption duration", Quoted(.rating), Quoted(.category))]
+    DuplicateAnswer {
+        /// The category.
+        category: String,
+        /// The rating.
+        rating: String,
+    },
+    /// The RTO's timeframe is in no tier.
+    #[error("the RTO `{}` is in no recovery tier, so the tier cannot be set; add the timeframe to a tier", Quoted(.timeframe))]
+    NoTier {
+        /// The timeframe.
+        timeframe: String,
+    },
+    /// The RPO score is in no band.
+    #[error("the RPO score {score} is in no band of the template; add a band that holds it")]
+    NoBand {
+        /// The score.
+        score: u32,
     },
 }

@@ -68,11 +68,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bia;
 mod error;
 mod plan;
 mod recovery;
 mod spec;
 
+pub use bia::{
+    Adjusted, Answers, Assessment, Category, CategoryResult, Contributes, DisruptionAnswer, Rating,
+    RatingRule, ScoreAnswer, ScoreBand, Source, Template, Tier, Timeframe, assess,
+};
 pub use error::Error;
 pub use plan::{Gap, Gaps, Plan, Required, Unknown};
 pub use recovery::{MAX_PATH, Outcome, Recovery, Status, Summary};

@@ -300,11 +300,8 @@ impl Plan<'_> {
                     continue;
                 };
                 // The node is back when `u` is (its own time adds nothing): `u` set it.
-                if back == t && t > 0 {
-                    if let Some(s) = run.via.get_mut(v) {
-                        *s = u;
-                    }
-                } else if t > 0 && matches!(sequencing, Sequencing::AfterDependencies) {
+                // `u` set the node's time unless its own recovery, side by side, ends later.
+                if t > 0 && (back == t || matches!(sequencing, Sequencing::AfterDependencies)) {
                     if let Some(s) = run.via.get_mut(v) {
                         *s = u;
                     }
