@@ -56,7 +56,8 @@ pub struct Required {
     pub set_by: String,
 }
 
-/// A node whose capability falls short of what the nodes depending on it require.
+/// A node whose capability, or own objective, falls short of what the nodes depending on
+/// it require.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -64,7 +65,7 @@ pub struct Required {
 pub struct Gap {
     /// The node.
     pub id: String,
-    /// What it achieves (its RTA, or its RPA).
+    /// What it achieves (its RTA or RPA), or its own objective (RTO or RPO).
     #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration"))]
     #[cfg_attr(
         feature = "schemars",
@@ -100,6 +101,12 @@ pub struct Gaps {
     /// Nodes whose RPA is longer than the shortest RPO depending on them: a restore loses
     /// more data than the business accepts.
     pub rpo: Vec<Gap>,
+    /// Nodes whose own RTO is longer than an RTO depending on them: the objective they were
+    /// given does not support the business's (ServiceNow colours them red in a plan's
+    /// hierarchy).
+    pub objective_rto: Vec<Gap>,
+    /// Nodes whose own RPO is longer than an RPO depending on them.
+    pub objective_rpo: Vec<Gap>,
     /// Configuration items an RTO depends on that have no RTA: nobody knows whether they
     /// make it. (Services need none: they are back when what they depend on is, unless a
     /// disruption names them.)
@@ -215,24 +222,54 @@ impl<'g> Plan<'g> {
         Ok(self.required(&self.req_rpo, node, |o| o.rpo))
     }
 
-    /// Where the capabilities fall short of the objectives, before any disruption: a node
-    /// slower on its own than an objective depending on it, or losing more data, and the
-    /// nodes objectives depend on without an RTA. O(n).
+    /// Where the capabilities and objectives fall short of the objectives depending on
+    /// them, before any disruption: a node slower on its own than an objective depending on
+    /// it, or losing more data; a node whose own objective is longer than one depending on
+    /// it; the configuration items objectives depend on without an RTA. O(n).
     pub fn gaps(&self) -> Gaps {
         let mut gaps = Gaps::default();
-        for node in self.graph.nodes() {
+        let g = self.graph;
+        let gap = |node: NodeId, achieves: Nanos, required: Required| Gap {
+            id: g.id(node).to_owned(),
+            achieves: duration(achieves).unwrap_or(Duration::MAX),
+            required,
+        };
+        for (k, o) in self.objectives.iter().enumerate() {
+            let Some(node) = g.node_at(o.node as usize) else {
+                continue;
+            };
+            let own = u32::try_from(k).ok();
+            if self.req_rto.get(node.index()).copied() != own {
+                if let Some(req) = self.required(&self.req_rto, node, |o| Some(o.rto)) {
+                    if nanos(req.value) < o.rto {
+                        gaps.objective_rto.push(gap(node, o.rto, req));
+                    }
+                }
+            }
+            if let Some(rpo) = o
+                .rpo
+                .filter(|_| self.req_rpo.get(node.index()).copied() != own)
+            {
+                if let Some(req) = self.required(&self.req_rpo, node, |o| o.rpo) {
+                    if nanos(req.value) < rpo {
+                        gaps.objective_rpo.push(gap(node, rpo, req));
+                    }
+                }
+            }
+        }
+        gaps.objective_rto
+            .sort_by_key(|x| g.node(&x.id).map(|v| v.index()).unwrap_or(0));
+        gaps.objective_rpo
+            .sort_by_key(|x| g.node(&x.id).map(|v| v.index()).unwrap_or(0));
+        for node in g.nodes() {
             let i = node.index();
-            let item = self.graph.kind(node) == Some(NodeKind::ConfigurationItem);
+            let item = g.kind(node) == Some(NodeKind::ConfigurationItem);
             let rta = self.rta.get(i).copied().flatten();
             if let Some(req) = self.required(&self.req_rto, node, |o| Some(o.rto)) {
                 match rta {
-                    Some(a) if a > nanos(req.value) => gaps.rto.push(Gap {
-                        id: self.graph.id(node).to_owned(),
-                        achieves: duration(a).unwrap_or(Duration::MAX),
-                        required: req,
-                    }),
+                    Some(a) if a > nanos(req.value) => gaps.rto.push(gap(node, a, req)),
                     None if item => gaps.no_rta.push(Unknown {
-                        id: self.graph.id(node).to_owned(),
+                        id: g.id(node).to_owned(),
                         required: req,
                     }),
                     _ => {}
@@ -241,11 +278,7 @@ impl<'g> Plan<'g> {
             if let Some(&a) = self.rpa.get(&node_u32(node)) {
                 if let Some(req) = self.required(&self.req_rpo, node, |o| o.rpo) {
                     if a > nanos(req.value) {
-                        gaps.rpo.push(Gap {
-                            id: self.graph.id(node).to_owned(),
-                            achieves: duration(a).unwrap_or(Duration::MAX),
-                            required: req,
-                        });
+                        gaps.rpo.push(gap(node, a, req));
                     }
                 }
             }
