@@ -384,6 +384,7 @@ proptest! {
     }
 
     /// A spec and a recovery survive JSON.
+    #[cfg(feature = "serde")]
     #[test]
     fn json_round_trips(c in case()) {
         let spec = c.spec();
