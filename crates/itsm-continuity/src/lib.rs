@@ -72,6 +72,7 @@ mod bia;
 mod error;
 mod plan;
 mod recovery;
+mod settle;
 mod spec;
 
 pub use bia::{

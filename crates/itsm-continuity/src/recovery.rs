@@ -1,14 +1,14 @@
 //! When each node is back after a disruption.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::HashSet;
 
 use chrono::Duration;
 use itsm_graph::{NodeId, NodeKind};
 
 use crate::Error;
 use crate::plan::{NONE, Nanos, Plan, duration, node_u32, resolve};
-use crate::spec::{Disruption, Policy, Sequencing};
+use crate::settle::{NEVER, Run, settle};
+use crate::spec::{Disruption, Policy};
 
 /// The longest critical path an [`Outcome`] lists; the rest is counted in
 /// [`Outcome::path_omitted`].
@@ -134,23 +134,24 @@ impl Recovery {
     }
 }
 
-/// A node's time: not back (yet).
-const NEVER: Nanos = Nanos::MAX;
-
 impl Plan<'_> {
     /// When each objective's node is back after `disruption`, under `policy`.
     ///
     /// A lost node comes back its RTA after what it depends on is back
-    /// ([`Sequencing::AfterDependencies`]), or when both its RTA has passed and its
-    /// dependencies are back ([`Sequencing::Parallel`]); a node not lost is back when its
-    /// dependencies are; a redundancy group is back when enough members are back for it to
-    /// hold (and every plain edge into it). Nodes are settled in order of the time they are
-    /// back (Knuth's generalisation of Dijkstra's algorithm), so a group takes the earliest
-    /// members that make it hold, and a node waiting on a cycle or on a lost node without
-    /// an RTA is reported as such, not guessed.
+    /// ([`Sequencing::AfterDependencies`](crate::Sequencing::AfterDependencies)), or when
+    /// both its RTA has passed and its dependencies are back
+    /// ([`Sequencing::Parallel`](crate::Sequencing::Parallel)); a node not lost is back when
+    /// its dependencies are; a redundancy group is back when enough members are back for it
+    /// to hold (and every plain edge into it). The answer is the least set of times that
+    /// obeys these rules: nodes on a cycle are back together once what the cycle waits for
+    /// is, except lost nodes that must each wait for the other (a deadlock, reported as
+    /// [`Status::Circular`]); a node waiting on a lost node without an RTA is reported as
+    /// [`Status::NoRecoveryTime`]. Nodes are settled in order of time (Knuth's
+    /// generalisation of Dijkstra's algorithm), cycles released by peeling when the
+    /// settling stalls (docs/continuity.md).
     ///
-    /// O((n + m) log n) for n nodes and m arcs, without recursion; the same inputs give the
-    /// same answer.
+    /// O((n + m) log n) for n nodes and m arcs when no cycle has to be released more than a
+    /// few times, without recursion; the same inputs give the same answer.
     ///
     /// # Errors
     /// [`Error::UnknownNode`], [`Error::GroupNamed`] or [`Error::UnknownLocation`] for a
@@ -158,7 +159,7 @@ impl Plan<'_> {
     /// what a duration holds.
     pub fn recover(&self, disruption: &Disruption, policy: &Policy) -> Result<Recovery, Error> {
         let lost = self.lost(disruption)?;
-        let run = self.settle(&lost, policy.sequencing);
+        let run = settle(self.graph, &lost, &self.rta, policy.sequencing);
         self.answer(&lost, &run)
     }
 
@@ -199,122 +200,6 @@ impl Plan<'_> {
                 Ok(lost)
             }
         }
-    }
-
-    /// Settles every node's time, in order of time.
-    fn settle(&self, lost: &[bool], sequencing: Sequencing) -> Run {
-        let g = self.graph;
-        let n = g.node_count();
-        // Per node: plain arcs still down, and for a group the member weight still needed.
-        let mut edges = vec![0u32; n];
-        let mut weight = vec![0u64; n];
-        for u in g.nodes() {
-            for arc in g.arcs_from(u) {
-                let v = arc.to.index();
-                if arc.passes {
-                    if let Some(e) = edges.get_mut(v) {
-                        *e = e.saturating_add(1);
-                    }
-                }
-            }
-        }
-        for v in g.nodes() {
-            if let Some((total, down_at)) = g.group_rule(v) {
-                // Up while fewer than `down_at` fail: `total - down_at + 1` must be back.
-                let need = u64::from(total) + 1;
-                if let Some(w) = weight.get_mut(v.index()) {
-                    *w = need.saturating_sub(u64::from(down_at));
-                }
-            }
-        }
-        let mut run = Run {
-            time: vec![NEVER; n],
-            via: vec![NONE; n],
-            ready: vec![false; n],
-            at: 0,
-        };
-        // Own time of a node once what it waits for is back at `t`; `None`: never (a lost
-        // node without an RTA).
-        let own = |v: usize, t: Nanos| -> Option<Nanos> {
-            if !lost.get(v).copied().unwrap_or(false) {
-                return Some(t);
-            }
-            let rta = self.rta.get(v).copied().flatten()?;
-            Some(match sequencing {
-                Sequencing::AfterDependencies => t + rta,
-                Sequencing::Parallel => t.max(rta),
-            })
-        };
-        let mut heap: BinaryHeap<Reverse<(Nanos, u32)>> = BinaryHeap::new();
-        // Nodes back at the time being settled, which need no heap.
-        let mut now: Vec<u32> = Vec::new();
-        for v in g.nodes() {
-            let i = v.index();
-            if edges.get(i) == Some(&0) && weight.get(i) == Some(&0) {
-                if let Some(t) = own(i, 0) {
-                    heap.push(Reverse((t, node_u32(v))));
-                }
-                if let Some(r) = run.ready.get_mut(i) {
-                    *r = true;
-                }
-            }
-        }
-        loop {
-            let (t, u) = match now.pop() {
-                Some(u) => (run.at, u),
-                None => match heap.pop() {
-                    Some(Reverse((t, u))) => (t, u),
-                    None => break,
-                },
-            };
-            run.at = t;
-            match run.time.get_mut(u as usize) {
-                Some(slot) if *slot == NEVER => *slot = t,
-                _ => continue,
-            }
-            let Some(node) = g.node_at(u as usize) else {
-                continue;
-            };
-            for arc in g.arcs_from(node) {
-                let v = arc.to.index();
-                if run.ready.get(v) != Some(&false) {
-                    continue;
-                }
-                if arc.passes {
-                    if let Some(e) = edges.get_mut(v) {
-                        *e = e.saturating_sub(1);
-                    }
-                }
-                if let Some(c) = arc.counts {
-                    if let Some(w) = weight.get_mut(v) {
-                        *w = w.saturating_sub(u64::from(c));
-                    }
-                }
-                if edges.get(v) != Some(&0) || weight.get(v) != Some(&0) {
-                    continue;
-                }
-                if let Some(r) = run.ready.get_mut(v) {
-                    *r = true;
-                }
-                let Some(back) = own(v, t) else {
-                    continue;
-                };
-                // The node is back when `u` is (its own time adds nothing): `u` set it.
-                // `u` set the node's time unless its own recovery, side by side, ends later.
-                if t > 0 && (back == t || matches!(sequencing, Sequencing::AfterDependencies)) {
-                    if let Some(s) = run.via.get_mut(v) {
-                        *s = u;
-                    }
-                }
-                let vi = u32::try_from(v).unwrap_or(NONE);
-                if back == t {
-                    now.push(vi);
-                } else {
-                    heap.push(Reverse((back, vi)));
-                }
-            }
-        }
-        run
     }
 
     /// The answer from the settled times.
@@ -407,7 +292,9 @@ impl Plan<'_> {
         let mut chain: Vec<u32> = Vec::new();
         let mut omitted = 0u64;
         let mut u = node;
-        while u != NONE {
+        let mut steps = 0usize;
+        while u != NONE && steps <= g.node_count() {
+            steps += 1;
             if chain.len() < MAX_PATH {
                 chain.push(u);
             } else {
@@ -478,13 +365,13 @@ impl Plan<'_> {
         };
         walk(&mut why, &mut queue);
         queue.clear();
-        for cycle in g.cycles() {
+        for cycle in &g.cycles() {
             // The cycle's first node never back: part of the cycle that blocks.
             let Some(first) = cycle.iter().find(|v| never(v.index())) else {
                 continue;
             };
             let s = (Status::Circular, node_u32(*first));
-            for v in &cycle {
+            for v in cycle {
                 if never(v.index()) {
                     mark(&mut why, &mut queue, v.index(), s);
                 }
@@ -493,16 +380,4 @@ impl Plan<'_> {
         walk(&mut why, &mut queue);
         why
     }
-}
-
-/// The settled times.
-struct Run {
-    /// Per node: when it is back, [`NEVER`] if never.
-    time: Vec<Nanos>,
-    /// Per node: the node whose return set its time, [`NONE`] when its own recovery did.
-    via: Vec<u32>,
-    /// Per node: whether everything it waits for is back (it is queued, or never back).
-    ready: Vec<bool>,
-    /// The time being settled.
-    at: Nanos,
 }

@@ -210,8 +210,10 @@ fn past_the_mtpd_is_intolerable() {
     assert_eq!(r.summary.intolerable, 1);
 }
 
-/// A chain of nodes waiting on each other is never back, named by the cycle's first node;
-/// where a missing RTA also blocks, the missing RTA is reported.
+/// Lost nodes that must each be recovered after the other (a cycle under
+/// `AfterDependencies`) are never back, named by the cycle's first node; where a missing RTA
+/// also blocks, the missing RTA is reported. Nodes not lost on a cycle are back together
+/// once what the cycle waits for is.
 #[test]
 fn a_cycle_is_never_back_and_named() {
     let g = Graph::from_spec(&GraphSpec::new(
@@ -260,14 +262,25 @@ fn a_cycle_is_never_back_and_named() {
         (o.status, o.waits_on.as_deref()),
         (Status::NoRecoveryTime, Some("c"))
     );
-    // Nothing lost in the cycle: nothing waits.
+    // Nothing lost on the cycle: a and b are back with c.
     let r = recover(
         &g,
         &caps(Some(h(1))),
         Disruption::Nodes(vec!["c".into()]),
         Sequencing::AfterDependencies,
     );
-    assert_eq!(r.outcome("svc").unwrap().status, Status::Circular);
+    let o = r.outcome("svc").unwrap();
+    assert_eq!((o.status, o.back_after), (Status::Met, Some(h(1))));
+    assert_eq!(o.critical_path, ["c", "b", "a", "svc"]);
+    // Side by side, the lost cycle is no deadlock: both rebuilt at once, back after 1 h,
+    // then c's hour does not add (c is rebuilt at the same time).
+    let r = recover(
+        &g,
+        &caps(Some(h(1))),
+        Disruption::Everything,
+        Sequencing::Parallel,
+    );
+    assert_eq!(r.outcome("svc").unwrap().back_after, Some(h(1)));
 }
 
 /// A cycle broken by redundancy is no cycle for recovery: the group holds on its other
@@ -602,4 +615,97 @@ fn an_assessment_becomes_an_objective() {
             .objective("shop")
             .is_none()
     );
+}
+
+/// Two services that call each other are back together once what they run on is: the
+/// shop topology's checkout and payments APIs.
+#[test]
+fn services_that_call_each_other_are_back_together() {
+    let g = Graph::from_spec(&GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("shop", NodeKind::BusinessService, "service"),
+            NodeSpec::new("checkout-api", NodeKind::TechnicalService, "service"),
+            NodeSpec::new("payments-api", NodeKind::TechnicalService, "service"),
+            NodeSpec::new("checkout-app", NodeKind::ConfigurationItem, "x"),
+            NodeSpec::new("payments-app", NodeKind::ConfigurationItem, "x"),
+        ],
+        vec![],
+        vec![
+            EdgeSpec::new("shop", "checkout-api", "depends_on"),
+            EdgeSpec::new("checkout-api", "payments-api", "depends_on"),
+            EdgeSpec::new("payments-api", "checkout-api", "depends_on"),
+            EdgeSpec::new("checkout-api", "checkout-app", "depends_on"),
+            EdgeSpec::new("payments-api", "payments-app", "depends_on"),
+        ],
+    ))
+    .unwrap();
+    let s = ContinuitySpec::new(
+        vec![Objective::new("shop", h(4))],
+        vec![
+            Capability::new("checkout-app", h(1)),
+            Capability::new("payments-app", h(3)),
+        ],
+    );
+    let r = recover(
+        &g,
+        &s,
+        Disruption::Everything,
+        Sequencing::AfterDependencies,
+    );
+    let o = r.outcome("shop").unwrap();
+    assert_eq!((o.status, o.back_after), (Status::Met, Some(h(3))));
+    assert_eq!(
+        o.critical_path,
+        ["payments-app", "payments-api", "checkout-api", "shop"]
+    );
+    // Named lost, a service needs an RTA of its own and then waits for the other: a
+    // deadlock.
+    let mut s2 = s.clone();
+    s2.capabilities.push(Capability::new("checkout-api", h(1)));
+    s2.capabilities.push(Capability::new("payments-api", h(1)));
+    let r = recover(
+        &g,
+        &s2,
+        Disruption::Nodes(vec!["checkout-api".into(), "payments-api".into()]),
+        Sequencing::AfterDependencies,
+    );
+    let o = r.outcome("shop").unwrap();
+    assert_eq!(
+        (o.status, o.waits_on.as_deref()),
+        (Status::Circular, Some("checkout-api"))
+    );
+}
+
+/// A member that needs its own group does not hold the group up: the group waits for a
+/// member back on its own account.
+#[test]
+fn a_member_needing_its_own_group_does_not_hold_it_up() {
+    let g = Graph::from_spec(&GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("svc", NodeKind::BusinessService, "service"),
+            NodeSpec::new("dns-1", NodeKind::ConfigurationItem, "x"),
+            NodeSpec::new("dns-2", NodeKind::ConfigurationItem, "x"),
+        ],
+        vec![GroupSpec::new("dns", &["dns-1", "dns-2"], MinUp::Count(1))],
+        vec![
+            EdgeSpec::new("svc", "dns", "depends_on"),
+            EdgeSpec::new("dns-1", "dns", "depends_on"), // dns-1 resolves through the service
+        ],
+    ))
+    .unwrap();
+    let s = ContinuitySpec::new(
+        vec![Objective::new("svc", h(4))],
+        vec![Capability::new("dns-2", h(2))],
+    );
+    let r = recover(
+        &g,
+        &s,
+        Disruption::Nodes(vec!["dns-2".into()]),
+        Sequencing::AfterDependencies,
+    );
+    let o = r.outcome("svc").unwrap();
+    assert_eq!(o.back_after, Some(h(2)));
+    assert_eq!(o.critical_path, ["dns-2", "dns", "svc"]);
 }

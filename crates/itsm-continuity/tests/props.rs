@@ -1,5 +1,6 @@
 //! Properties over random graphs, specs and disruptions, against a brute-force model written
-//! from docs/continuity.md: recovery times by fixpoint iteration from "never", required
+//! from docs/continuity.md: recovery times iterated down from "never" with nodes of a cycle of
+//! constants back together (found by a reachability matrix); required
 //! objectives by reachability, the statuses and counts; and JSON round trips.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -147,38 +148,83 @@ impl Case {
         });
         (plain, group)
     }
-    /// Recovery times by fixpoint iteration from "never" (hours; [`NEVER`]).
+    /// A node that takes the latest of what it waits for and of a constant (hours): not
+    /// lost, lost side by side with an RTA, lost with a zero RTA; never a group.
+    fn constant(&self, v: usize, lost: &[bool]) -> Option<i64> {
+        if v >= self.nodes() {
+            return None;
+        }
+        if !lost[v] {
+            return Some(0);
+        }
+        match self.rta[v] {
+            Some(r) if self.parallel => Some(r),
+            Some(0) => Some(0),
+            _ => None,
+        }
+    }
+
+    /// Recovery times (hours; [`NEVER`]) by the rules of docs/continuity.md: iterated down
+    /// from "never" until nothing changes, so that a node is back only once what it waits
+    /// for is (a cycle of waits is never back), except that nodes with a constant waiting
+    /// on each other (found by a reachability matrix) are back together at the latest of
+    /// their constants and of what they wait for from outside.
     fn times(&self) -> Vec<i64> {
         let lost = self.lost();
         let n = self.total();
+        // reach[a][b]: b waits on a along plain waits among nodes with a constant.
+        let c: Vec<Option<i64>> = (0..n).map(|v| self.constant(v, &lost)).collect();
+        let mut reach = vec![vec![false; n]; n];
+        for (a, b) in &self.edges {
+            // `a depends on b`: a waits on b.
+            if c[*a].is_some() && c[*b].is_some() {
+                reach[*b][*a] = true;
+            }
+        }
+        for k in 0..n {
+            for i in 0..n {
+                for j in 0..n {
+                    if reach[i][k] && reach[k][j] {
+                        reach[i][j] = true;
+                    }
+                }
+            }
+        }
+        let together =
+            |a: usize, b: usize| a == b && reach[a][a] || a != b && reach[a][b] && reach[b][a];
         let mut t = vec![NEVER; n];
         for _ in 0..=4 * n + 4 {
             let mut changed = false;
             for v in 0..n {
-                let (plain, group) = self.waits(v);
-                let mut w = plain.iter().map(|d| t[*d]).max().unwrap_or(0);
-                if let Some((members, k)) = group {
-                    // A group holds with `k` distinct members back (duplicates count once).
-                    let distinct: BTreeSet<usize> = members.iter().copied().collect();
-                    let mut back: Vec<i64> = distinct.iter().map(|m| t[*m]).collect();
-                    back.sort_unstable();
-                    let kth = if k == 0 {
-                        0
-                    } else {
-                        back.get(k - 1).copied().unwrap_or(NEVER)
-                    };
-                    w = w.max(kth);
-                }
-                let new = if w == NEVER {
-                    NEVER
-                } else if lost[v] {
-                    match self.rta.get(v).copied().flatten() {
-                        None => NEVER,
-                        Some(r) if self.parallel => w.max(r),
-                        Some(r) => w + r,
+                let unit: Vec<usize> = (0..n).filter(|u| *u == v || together(*u, v)).collect();
+                let new = if unit.len() > 1 || together(v, v) {
+                    // Back together: the latest constant, and of what they wait for outside.
+                    let mut w = unit.iter().map(|u| c[*u].unwrap_or(0)).max().unwrap_or(0);
+                    for (a, b) in &self.edges {
+                        if unit.contains(a) && !unit.contains(b) {
+                            w = w.max(t[*b]);
+                        }
                     }
-                } else {
                     w
+                } else {
+                    let (plain, group) = self.waits(v);
+                    let mut w = plain.iter().map(|d| t[*d]).max().unwrap_or(0);
+                    if let Some((members, k)) = group {
+                        let mut back: Vec<i64> = members.iter().map(|m| t[*m]).collect();
+                        back.sort_unstable();
+                        w = w.max(back.get(k - 1).copied().unwrap_or(NEVER));
+                    }
+                    if w == NEVER {
+                        NEVER
+                    } else if lost[v] {
+                        match self.rta.get(v).copied().flatten() {
+                            None => NEVER,
+                            Some(r) if self.parallel => w.max(r),
+                            Some(r) => w + r,
+                        }
+                    } else {
+                        w
+                    }
                 };
                 if new != t[v] {
                     t[v] = new;
@@ -191,6 +237,7 @@ impl Case {
         }
         panic!("no fixpoint")
     }
+
     /// Nodes that depend on `v`, directly or not (through groups too), `v` included.
     fn dependents(&self, v: usize) -> BTreeSet<usize> {
         let mut seen = BTreeSet::from([v]);

@@ -1,0 +1,323 @@
+//! When every node is back, by the rules of docs/continuity.md.
+//!
+//! A node's time is a monotone function of the times of what it waits for: the latest of
+//! them (a node not lost), that plus its RTA (a lost node recovered after its dependencies),
+//! the later of that and its RTA (side by side), the moment enough members are back (a
+//! group). Nodes are settled in order of time (Knuth's generalisation of Dijkstra's
+//! algorithm): a node is settled once everything it waits for is, so a cycle of waits is
+//! never settled on its own. Two kinds of cycle are meant that way (a lost node that must
+//! wait for its dependencies on a cycle with them is a deadlock; a group counts a member
+//! only once the member is back on its own account); one is not: nodes that merely take the
+//! latest of what they wait for (not lost, lost side by side, a zero RTA) and wait on each
+//! other are back together. Those are contracted first: the strongly connected components of
+//! the waits among such nodes, found by Tarjan's algorithm with an explicit stack, are
+//! settled as one unit, back at the latest of what the unit waits for from outside and its
+//! members' own RTAs.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use itsm_graph::{Graph, NodeId};
+
+use crate::plan::{NONE, Nanos, node_u32};
+use crate::spec::Sequencing;
+
+/// A node's time: not back (yet).
+pub(crate) const NEVER: Nanos = Nanos::MAX;
+
+/// The settled times.
+pub(crate) struct Run {
+    /// Per node: when it is back, [`NEVER`] if never.
+    pub(crate) time: Vec<Nanos>,
+    /// Per node: the node whose return set its time, [`NONE`] when its own recovery (or
+    /// nothing) did.
+    pub(crate) via: Vec<u32>,
+}
+
+/// Settles every node's time.
+pub(crate) fn settle(
+    g: &Graph,
+    lost: &[bool],
+    rta: &[Option<Nanos>],
+    sequencing: Sequencing,
+) -> Run {
+    let n = g.node_count();
+    let is_lost = |v: usize| lost.get(v).copied().unwrap_or(false);
+    // A node that takes the latest of what it waits for and of a constant; `None` for a
+    // group, a lost node recovered after its dependencies (with an RTA above zero) or a
+    // lost node without an RTA.
+    let loose = |v: NodeId| -> Option<Nanos> {
+        if g.group_rule(v).is_some() {
+            return None;
+        }
+        let i = v.index();
+        if !is_lost(i) {
+            return Some(0);
+        }
+        let r = rta.get(i).copied().flatten()?;
+        match sequencing {
+            Sequencing::Parallel => Some(r),
+            Sequencing::AfterDependencies => (r == 0).then_some(0),
+        }
+    };
+    let constant: Vec<Option<Nanos>> = g.nodes().map(loose).collect();
+    let unit = units(g, &constant);
+    // Per unit (its representative): plain arcs from other units not yet back, member
+    // weight still needed (groups), the latest arrival.
+    let mut edges = vec![0u32; n];
+    let mut weight = vec![0u64; n];
+    for u in g.nodes() {
+        let uu = unit.get(u.index()).copied().unwrap_or(NONE);
+        for arc in g.arcs_from(u) {
+            let vu = unit.get(arc.to.index()).copied().unwrap_or(NONE);
+            // Waits inside a unit of nodes with a constant do not count; a lost node's wait
+            // on itself does (a deadlock).
+            let inside = vu == uu && constant.get(u.index()).is_some_and(Option::is_some);
+            if arc.passes && !inside {
+                if let Some(e) = edges.get_mut(vu as usize) {
+                    *e = e.saturating_add(1);
+                }
+            }
+        }
+    }
+    for v in g.nodes() {
+        if let Some((total, down_at)) = g.group_rule(v) {
+            // Up while fewer than `down_at` fail: `total - down_at + 1` must be back.
+            if let Some(w) = weight.get_mut(v.index()) {
+                *w = (u64::from(total) + 1).saturating_sub(u64::from(down_at));
+            }
+        }
+    }
+    // Per unit: its members (for units of more than one node), and the largest constant.
+    let mut members: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+    let mut top: std::collections::HashMap<u32, (Nanos, u32)> = std::collections::HashMap::new();
+    for v in g.nodes() {
+        let i = v.index();
+        let r = unit.get(i).copied().unwrap_or(NONE);
+        if r as usize != i {
+            members.entry(r).or_default().push(node_u32(v));
+        }
+    }
+    for (r, list) in &mut members {
+        list.push(*r);
+        list.sort_unstable();
+        let best = list
+            .iter()
+            .map(|m| {
+                (
+                    constant.get(*m as usize).copied().flatten().unwrap_or(0),
+                    *m,
+                )
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .unwrap_or((0, *r));
+        top.insert(*r, best);
+    }
+    let own = |v: usize, t: Nanos| -> Option<Nanos> {
+        if let Some((c, _)) = top.get(&u32::try_from(v).unwrap_or(NONE)) {
+            return Some(t.max(*c));
+        }
+        if !is_lost(v) {
+            return Some(t);
+        }
+        let r = rta.get(v).copied().flatten()?;
+        Some(match sequencing {
+            Sequencing::AfterDependencies => t + r,
+            Sequencing::Parallel => t.max(r),
+        })
+    };
+    let mut time = vec![NEVER; n];
+    let mut via = vec![NONE; n];
+    let mut ready = vec![false; n];
+    // (time, unit, the node that set it, the member it entered by)
+    let mut heap: BinaryHeap<Reverse<(Nanos, u32, u32, u32)>> = BinaryHeap::new();
+    for v in g.nodes() {
+        let i = v.index();
+        if unit.get(i).copied() != Some(node_u32(v)) {
+            continue;
+        }
+        if edges.get(i) == Some(&0) && weight.get(i) == Some(&0) {
+            if let Some(t) = own(i, 0) {
+                let entry = top.get(&node_u32(v)).map_or(node_u32(v), |(_, m)| *m);
+                heap.push(Reverse((t, node_u32(v), NONE, entry)));
+            }
+            if let Some(r) = ready.get_mut(i) {
+                *r = true;
+            }
+        }
+    }
+    let mut settled: Vec<u32> = Vec::new();
+    while let Some(Reverse((t, r, by, entry))) = heap.pop() {
+        match time.get_mut(r as usize) {
+            Some(slot) if *slot == NEVER => *slot = t,
+            _ => continue,
+        }
+        settled.clear();
+        match members.get(&r) {
+            Some(list) => {
+                for m in list {
+                    if let Some(s) = time.get_mut(*m as usize) {
+                        *s = t;
+                    }
+                    if let Some(s) = via.get_mut(*m as usize) {
+                        // Each member is back with the one the unit entered by.
+                        *s = if *m == entry {
+                            by
+                        } else if t > 0 {
+                            entry
+                        } else {
+                            NONE
+                        };
+                    }
+                }
+                settled.extend_from_slice(list);
+            }
+            None => {
+                if let Some(s) = via.get_mut(r as usize) {
+                    *s = by;
+                }
+                settled.push(r);
+            }
+        }
+        for &u in &settled {
+            let Some(node) = g.node_at(u as usize) else {
+                continue;
+            };
+            for arc in g.arcs_from(node) {
+                let v = unit.get(arc.to.index()).copied().unwrap_or(NONE) as usize;
+                if v == r as usize || ready.get(v) != Some(&false) {
+                    continue;
+                }
+                if arc.passes {
+                    if let Some(e) = edges.get_mut(v) {
+                        *e = e.saturating_sub(1);
+                    }
+                }
+                if let Some(c) = arc.counts {
+                    if let Some(w) = weight.get_mut(v) {
+                        *w = w.saturating_sub(u64::from(c));
+                    }
+                }
+                if edges.get(v) != Some(&0) || weight.get(v) != Some(&0) {
+                    continue;
+                }
+                if let Some(x) = ready.get_mut(v) {
+                    *x = true;
+                }
+                let Some(back) = own(v, t) else {
+                    continue;
+                };
+                let vu = u32::try_from(v).unwrap_or(NONE);
+                // `u` set the time unless the unit's own recovery ends later.
+                let (by, entry) = match top.get(&vu) {
+                    Some((c, m)) if *c > t => (NONE, *m),
+                    Some(_) => (if t > 0 { u } else { NONE }, node_u32(arc.to)),
+                    None => {
+                        let set = t > 0
+                            && (back == t
+                                || (is_lost(v)
+                                    && matches!(sequencing, Sequencing::AfterDependencies)));
+                        (if set { u } else { NONE }, vu)
+                    }
+                };
+                heap.push(Reverse((back, vu, by, entry)));
+            }
+        }
+    }
+    Run { time, via }
+}
+
+/// Per node, the representative (least index) of its unit: the strongly connected
+/// component of the plain waits among nodes with a constant (`Some`), or the node itself.
+/// Tarjan's algorithm with an explicit stack: no recursion, O(n + m).
+fn units(g: &Graph, constant: &[Option<Nanos>]) -> Vec<u32> {
+    let n = g.node_count();
+    let mut unit: Vec<u32> = (0..n).map(|i| u32::try_from(i).unwrap_or(NONE)).collect();
+    let eligible = |v: usize| constant.get(v).is_some_and(Option::is_some);
+    let mut index = vec![NONE; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut next = 0u32;
+    // The walk: (node, the arcs of it still to look at).
+    let mut walk: Vec<(u32, Vec<u32>)> = Vec::new();
+    let targets = |u: u32| -> Vec<u32> {
+        g.node_at(u as usize)
+            .map(|node| {
+                g.arcs_from(node)
+                    .filter(|a| a.passes && eligible(a.to.index()))
+                    .map(|a| node_u32(a.to))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for s in 0..n {
+        if !eligible(s) || index.get(s) != Some(&NONE) {
+            continue;
+        }
+        let s = u32::try_from(s).unwrap_or(NONE);
+        let open = |v: u32, index: &mut Vec<u32>, low: &mut Vec<u32>, next: &mut u32| {
+            if let (Some(i), Some(l)) = (index.get_mut(v as usize), low.get_mut(v as usize)) {
+                (*i, *l) = (*next, *next);
+            }
+            *next += 1;
+        };
+        open(s, &mut index, &mut low, &mut next);
+        stack.push(s);
+        if let Some(o) = on_stack.get_mut(s as usize) {
+            *o = true;
+        }
+        walk.push((s, targets(s)));
+        while let Some((v, rest)) = walk.last_mut() {
+            let v = *v;
+            if let Some(w) = rest.pop() {
+                let wi = w as usize;
+                if index.get(wi) == Some(&NONE) {
+                    open(w, &mut index, &mut low, &mut next);
+                    stack.push(w);
+                    if let Some(o) = on_stack.get_mut(wi) {
+                        *o = true;
+                    }
+                    let t = targets(w);
+                    walk.push((w, t));
+                } else if on_stack.get(wi) == Some(&true) {
+                    let iw = index.get(wi).copied().unwrap_or(0);
+                    if let Some(l) = low.get_mut(v as usize) {
+                        *l = (*l).min(iw);
+                    }
+                }
+                continue;
+            }
+            walk.pop();
+            let lv = low.get(v as usize).copied().unwrap_or(0);
+            if let Some((p, _)) = walk.last() {
+                if let Some(l) = low.get_mut(*p as usize) {
+                    *l = (*l).min(lv);
+                }
+            }
+            if lv == index.get(v as usize).copied().unwrap_or(NONE) {
+                // `v` roots a component: pop it; its least index represents it.
+                let mut comp: Vec<u32> = Vec::new();
+                while let Some(w) = stack.pop() {
+                    if let Some(o) = on_stack.get_mut(w as usize) {
+                        *o = false;
+                    }
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                let self_loop = comp.len() == 1 && targets(v).contains(&v);
+                if comp.len() > 1 || self_loop {
+                    let rep = comp.iter().copied().min().unwrap_or(v);
+                    for w in comp {
+                        if let Some(u) = unit.get_mut(w as usize) {
+                            *u = rep;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    unit
+}
