@@ -14,8 +14,9 @@
 //! - **When each service is back after a disruption** ([`Plan::recover`]): a site, a set of
 //!   nodes or everything lost ([`Disruption`]); a lost node back its RTA after what it
 //!   depends on (or side by side, [`Sequencing`]); a redundancy group back once enough
-//!   members are; each objective met, missed, past its MTPD, waiting on a node nobody gave a
-//!   recovery time, or on a cycle of dependencies, with the critical path that sets its time
+//!   members are; nodes waiting on each other in a cycle recovered side by side; each
+//!   objective met, missed, past its MTPD, waiting on a node nobody gave a recovery time, or on
+//!   a cycle through a group no member breaks, with the critical path that sets its time
 //!   ([`Recovery`]).
 //!
 //! `docs/continuity.md` in the repository has every rule with its source and the choices we

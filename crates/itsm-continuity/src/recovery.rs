@@ -32,8 +32,9 @@ pub enum Status {
     /// Never back as far as the plan knows: a lost node it waits on has no RTA
     /// ([`Outcome::waits_on`] names one).
     NoRecoveryTime,
-    /// Never back: it waits on a cycle of nodes each waiting on the next
-    /// ([`Outcome::waits_on`] names the cycle's first node). A recovery plan must break it.
+    /// Never back: it waits on a cycle through a redundancy group that no member breaks (a
+    /// member needs its own group) ([`Outcome::waits_on`] names the cycle's first node never
+    /// back). A recovery plan must break it.
     Circular,
 }
 
@@ -142,16 +143,16 @@ impl Plan<'_> {
     /// both its RTA has passed and its dependencies are back
     /// ([`Sequencing::Parallel`](crate::Sequencing::Parallel)); a node not lost is back when
     /// its dependencies are; a redundancy group is back when enough members are back for it
-    /// to hold (and every plain edge into it). The answer is the least set of times that
-    /// obeys these rules: nodes on a cycle are back together once what the cycle waits for
-    /// is, except lost nodes that must each wait for the other (a deadlock, reported as
-    /// [`Status::Circular`]); a node waiting on a lost node without an RTA is reported as
-    /// [`Status::NoRecoveryTime`]. Nodes are settled in order of time (Knuth's
-    /// generalisation of Dijkstra's algorithm), cycles released by peeling when the
-    /// settling stalls (docs/continuity.md).
+    /// to hold (and every plain edge into it), counting a member only once it is back on its
+    /// own account. Nodes waiting on each other in a cycle of plain waits are recovered side
+    /// by side, each after what it waits for outside the cycle, and are back together; a
+    /// cycle through a group that no member breaks is never back ([`Status::Circular`]); a
+    /// node waiting on a lost node without an RTA is [`Status::NoRecoveryTime`]. Nodes are
+    /// settled in order of time (Knuth's generalisation of Dijkstra's algorithm), cycles
+    /// first contracted by Tarjan's algorithm (docs/continuity.md).
     ///
-    /// O((n + m) log n) for n nodes and m arcs when no cycle has to be released more than a
-    /// few times, without recursion; the same inputs give the same answer.
+    /// O((n + m) log n) for n nodes and m arcs, without recursion; the same inputs give the
+    /// same answer.
     ///
     /// # Errors
     /// [`Error::UnknownNode`], [`Error::GroupNamed`] or [`Error::UnknownLocation`] for a

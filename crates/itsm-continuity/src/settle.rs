@@ -4,20 +4,18 @@
 //! them (a node not lost), that plus its RTA (a lost node recovered after its dependencies),
 //! the later of that and its RTA (side by side), the moment enough members are back (a
 //! group). Nodes are settled in order of time (Knuth's generalisation of Dijkstra's
-//! algorithm): a node is settled once everything it waits for is, so a cycle of waits is
-//! never settled on its own. Two kinds of cycle are meant that way (a lost node that must
-//! wait for its dependencies on a cycle with them is a deadlock; a group counts a member
-//! only once the member is back on its own account); one is not: nodes that merely take the
-//! latest of what they wait for (not lost, lost side by side, a zero RTA) and wait on each
-//! other are back together. Those are contracted first: the strongly connected components of
-//! the waits among such nodes, found by Tarjan's algorithm with an explicit stack, are
-//! settled as one unit, back at the latest of what the unit waits for from outside and its
-//! members' own RTAs.
+//! algorithm): a node is settled once everything it waits for is. Waits in a cycle would
+//! never settle, so cycles of plain waits (among nodes that are not groups and not lost
+//! without an RTA) are contracted first into units, found by Tarjan's algorithm with an
+//! explicit stack: a unit is recovered side by side, each member after what it waits for
+//! outside the unit, and is back when its last member is. A group still counts a member only
+//! once the member is back on its own account, so a cycle through a group that no member
+//! breaks is never back.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use itsm_graph::{Graph, NodeId};
+use itsm_graph::Graph;
 
 use crate::plan::{NONE, Nanos, node_u32};
 use crate::spec::Sequencing;
@@ -43,36 +41,26 @@ pub(crate) fn settle(
 ) -> Run {
     let n = g.node_count();
     let is_lost = |v: usize| lost.get(v).copied().unwrap_or(false);
-    // A node that takes the latest of what it waits for and of a constant; `None` for a
-    // group, a lost node recovered after its dependencies (with an RTA above zero) or a
-    // lost node without an RTA.
-    let loose = |v: NodeId| -> Option<Nanos> {
-        if g.group_rule(v).is_some() {
-            return None;
-        }
-        let i = v.index();
-        if !is_lost(i) {
-            return Some(0);
-        }
-        let r = rta.get(i).copied().flatten()?;
-        match sequencing {
-            Sequencing::Parallel => Some(r),
-            Sequencing::AfterDependencies => (r == 0).then_some(0),
-        }
-    };
-    let constant: Vec<Option<Nanos>> = g.nodes().map(loose).collect();
-    let unit = units(g, &constant);
+    // Nodes that may share a unit: not groups, not lost without an RTA.
+    let eligible: Vec<bool> = g
+        .nodes()
+        .map(|v| {
+            let i = v.index();
+            g.group_rule(v).is_none() && (!is_lost(i) || rta.get(i).copied().flatten().is_some())
+        })
+        .collect();
+    let unit = units(g, &eligible);
     // Per unit (its representative): plain arcs from other units not yet back, member
-    // weight still needed (groups), the latest arrival.
+    // weight still needed (groups).
     let mut edges = vec![0u32; n];
     let mut weight = vec![0u64; n];
     for u in g.nodes() {
         let uu = unit.get(u.index()).copied().unwrap_or(NONE);
         for arc in g.arcs_from(u) {
             let vu = unit.get(arc.to.index()).copied().unwrap_or(NONE);
-            // Waits inside a unit of nodes with a constant do not count; a lost node's wait
-            // on itself does (a deadlock).
-            let inside = vu == uu && constant.get(u.index()).is_some_and(Option::is_some);
+            // Waits inside a unit do not count; a node's wait on itself is inside its unit
+            // only when it may share one (else a deadlock).
+            let inside = vu == uu && eligible.get(u.index()).copied().unwrap_or(false);
             if arc.passes && !inside {
                 if let Some(e) = edges.get_mut(vu as usize) {
                     *e = e.saturating_add(1);
@@ -88,9 +76,8 @@ pub(crate) fn settle(
             }
         }
     }
-    // Per unit: its members (for units of more than one node), and the largest constant.
+    // Per unit of more than one node: its members.
     let mut members: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
-    let mut top: std::collections::HashMap<u32, (Nanos, u32)> = std::collections::HashMap::new();
     for v in g.nodes() {
         let i = v.index();
         let r = unit.get(i).copied().unwrap_or(NONE);
@@ -101,22 +88,8 @@ pub(crate) fn settle(
     for (r, list) in &mut members {
         list.push(*r);
         list.sort_unstable();
-        let best = list
-            .iter()
-            .map(|m| {
-                (
-                    constant.get(*m as usize).copied().flatten().unwrap_or(0),
-                    *m,
-                )
-            })
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-            .unwrap_or((0, *r));
-        top.insert(*r, best);
     }
     let own = |v: usize, t: Nanos| -> Option<Nanos> {
-        if let Some((c, _)) = top.get(&u32::try_from(v).unwrap_or(NONE)) {
-            return Some(t.max(*c));
-        }
         if !is_lost(v) {
             return Some(t);
         }
@@ -125,6 +98,27 @@ pub(crate) fn settle(
             Sequencing::AfterDependencies => t + r,
             Sequencing::Parallel => t.max(r),
         })
+    };
+    // Per node: the latest arrival from outside its unit (time, from).
+    let mut start: Vec<(Nanos, u32)> = vec![(0, NONE); n];
+    // A unit's time, once everything it waits for from outside is back: the latest of its
+    // members' own times, and the member (entry) and arrival (by) that set it.
+    let unit_time = |r: u32, start: &[(Nanos, u32)]| -> Option<(Nanos, u32, u32)> {
+        let one = [r];
+        let list = members.get(&r).map_or(&one[..], Vec::as_slice);
+        let mut best: Option<(Nanos, u32, u32)> = None;
+        for &m in list {
+            let (t, from) = start.get(m as usize).copied().unwrap_or((0, NONE));
+            let back = own(m as usize, t)?;
+            let set = t > 0
+                && (back == t
+                    || (is_lost(m as usize)
+                        && matches!(sequencing, Sequencing::AfterDependencies)));
+            if best.is_none_or(|b| back > b.0) {
+                best = Some((back, m, if set { from } else { NONE }));
+            }
+        }
+        best
     };
     let mut time = vec![NEVER; n];
     let mut via = vec![NONE; n];
@@ -137,9 +131,8 @@ pub(crate) fn settle(
             continue;
         }
         if edges.get(i) == Some(&0) && weight.get(i) == Some(&0) {
-            if let Some(t) = own(i, 0) {
-                let entry = top.get(&node_u32(v)).map_or(node_u32(v), |(_, m)| *m);
-                heap.push(Reverse((t, node_u32(v), NONE, entry)));
+            if let Some((t, entry, by)) = unit_time(node_u32(v), &start) {
+                heap.push(Reverse((t, node_u32(v), by, entry)));
             }
             if let Some(r) = ready.get_mut(i) {
                 *r = true;
@@ -198,29 +191,20 @@ pub(crate) fn settle(
                         *w = w.saturating_sub(u64::from(c));
                     }
                 }
+                // Arrivals come in order of time: the latest is this one.
+                if let Some(s) = start.get_mut(arc.to.index()) {
+                    *s = (t, u);
+                }
                 if edges.get(v) != Some(&0) || weight.get(v) != Some(&0) {
                     continue;
                 }
                 if let Some(x) = ready.get_mut(v) {
                     *x = true;
                 }
-                let Some(back) = own(v, t) else {
-                    continue;
-                };
                 let vu = u32::try_from(v).unwrap_or(NONE);
-                // `u` set the time unless the unit's own recovery ends later.
-                let (by, entry) = match top.get(&vu) {
-                    Some((c, m)) if *c > t => (NONE, *m),
-                    Some(_) => (if t > 0 { u } else { NONE }, node_u32(arc.to)),
-                    None => {
-                        let set = t > 0
-                            && (back == t
-                                || (is_lost(v)
-                                    && matches!(sequencing, Sequencing::AfterDependencies)));
-                        (if set { u } else { NONE }, vu)
-                    }
-                };
-                heap.push(Reverse((back, vu, by, entry)));
+                if let Some((back, entry, by)) = unit_time(vu, &start) {
+                    heap.push(Reverse((back, vu, by, entry)));
+                }
             }
         }
     }
@@ -228,12 +212,12 @@ pub(crate) fn settle(
 }
 
 /// Per node, the representative (least index) of its unit: the strongly connected
-/// component of the plain waits among nodes with a constant (`Some`), or the node itself.
-/// Tarjan's algorithm with an explicit stack: no recursion, O(n + m).
-fn units(g: &Graph, constant: &[Option<Nanos>]) -> Vec<u32> {
+/// component of the plain waits among eligible nodes, or the node itself. Tarjan's
+/// algorithm with an explicit stack: no recursion, O(n + m).
+fn units(g: &Graph, eligible_nodes: &[bool]) -> Vec<u32> {
     let n = g.node_count();
     let mut unit: Vec<u32> = (0..n).map(|i| u32::try_from(i).unwrap_or(NONE)).collect();
-    let eligible = |v: usize| constant.get(v).is_some_and(Option::is_some);
+    let eligible = |v: usize| eligible_nodes.get(v).copied().unwrap_or(false);
     let mut index = vec![NONE; n];
     let mut low = vec![0u32; n];
     let mut on_stack = vec![false; n];

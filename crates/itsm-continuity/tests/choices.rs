@@ -210,12 +210,11 @@ fn past_the_mtpd_is_intolerable() {
     assert_eq!(r.summary.intolerable, 1);
 }
 
-/// Lost nodes that must each be recovered after the other (a cycle under
-/// `AfterDependencies`) are never back, named by the cycle's first node; where a missing RTA
-/// also blocks, the missing RTA is reported. Nodes not lost on a cycle are back together
-/// once what the cycle waits for is.
+/// Nodes waiting on each other in a cycle are recovered side by side, each after what it
+/// waits for outside the cycle, and are back together; a lost node without an RTA on the way
+/// blocks them; a cycle through a group that no member breaks is never back.
 #[test]
-fn a_cycle_is_never_back_and_named() {
+fn a_cycle_is_recovered_side_by_side() {
     let g = Graph::from_spec(&GraphSpec::new(
         vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
         vec![
@@ -234,12 +233,13 @@ fn a_cycle_is_never_back_and_named() {
     ))
     .unwrap();
     let caps = |c: Option<Duration>| {
-        let mut v = vec![Capability::new("a", h(1)), Capability::new("b", h(1))];
+        let mut v = vec![Capability::new("a", h(1)), Capability::new("b", h(2))];
         if let Some(c) = c {
             v.push(Capability::new("c", c));
         }
         ContinuitySpec::new(vec![Objective::new("svc", h(4))], v)
     };
+    // a at 1 h (nothing outside), b at c + 2 = 3 h: the cycle is back at 3 h.
     let r = recover(
         &g,
         &caps(Some(h(1))),
@@ -247,10 +247,8 @@ fn a_cycle_is_never_back_and_named() {
         Sequencing::AfterDependencies,
     );
     let o = r.outcome("svc").unwrap();
-    assert_eq!(
-        (o.status, o.waits_on.as_deref()),
-        (Status::Circular, Some("a"))
-    );
+    assert_eq!((o.status, o.back_after), (Status::Met, Some(h(3))));
+    assert_eq!(o.critical_path, ["c", "b", "a", "svc"]);
     let r = recover(
         &g,
         &caps(None),
@@ -272,15 +270,50 @@ fn a_cycle_is_never_back_and_named() {
     let o = r.outcome("svc").unwrap();
     assert_eq!((o.status, o.back_after), (Status::Met, Some(h(1))));
     assert_eq!(o.critical_path, ["c", "b", "a", "svc"]);
-    // Side by side, the lost cycle is no deadlock: both rebuilt at once, back after 1 h,
-    // then c's hour does not add (c is rebuilt at the same time).
+    // Side by side: at the latest RTA.
     let r = recover(
         &g,
         &caps(Some(h(1))),
         Disruption::Everything,
         Sequencing::Parallel,
     );
-    assert_eq!(r.outcome("svc").unwrap().back_after, Some(h(1)));
+    assert_eq!(r.outcome("svc").unwrap().back_after, Some(h(2)));
+}
+
+/// A cycle through a redundancy group whose only member needs the group: never back, named
+/// by the cycle's first node.
+#[test]
+fn a_cycle_through_a_group_no_member_breaks_is_never_back() {
+    let g = Graph::from_spec(&GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("svc", NodeKind::BusinessService, "service"),
+            NodeSpec::new("dns-1", NodeKind::ConfigurationItem, "x"),
+        ],
+        vec![GroupSpec::new("dns", &["dns-1"], MinUp::Count(1))],
+        vec![
+            EdgeSpec::new("svc", "dns", "depends_on"),
+            EdgeSpec::new("dns-1", "dns", "depends_on"),
+        ],
+    ))
+    .unwrap();
+    let s = ContinuitySpec::new(
+        vec![Objective::new("svc", h(4))],
+        vec![Capability::new("dns-1", h(1))],
+    );
+    let r = recover(
+        &g,
+        &s,
+        Disruption::Everything,
+        Sequencing::AfterDependencies,
+    );
+    let o = r.outcome("svc").unwrap();
+    assert_eq!(
+        (o.status, o.waits_on.as_deref()),
+        (Status::Circular, Some("dns-1"))
+    );
+    assert_eq!(r.summary.circular, 1);
+    assert_eq!(r.summary.never_back, 3);
 }
 
 /// A cycle broken by redundancy is no cycle for recovery: the group holds on its other
@@ -659,8 +692,8 @@ fn services_that_call_each_other_are_back_together() {
         o.critical_path,
         ["payments-app", "payments-api", "checkout-api", "shop"]
     );
-    // Named lost, a service needs an RTA of its own and then waits for the other: a
-    // deadlock.
+    // Named lost with RTAs of their own, the two are recovered side by side: both after 1 h
+    // (the apps are not lost).
     let mut s2 = s.clone();
     s2.capabilities.push(Capability::new("checkout-api", h(1)));
     s2.capabilities.push(Capability::new("payments-api", h(1)));
@@ -671,10 +704,7 @@ fn services_that_call_each_other_are_back_together() {
         Sequencing::AfterDependencies,
     );
     let o = r.outcome("shop").unwrap();
-    assert_eq!(
-        (o.status, o.waits_on.as_deref()),
-        (Status::Circular, Some("checkout-api"))
-    );
+    assert_eq!((o.status, o.back_after), (Status::Met, Some(h(1))));
 }
 
 /// A member that needs its own group does not hold the group up: the group waits for a

@@ -1,6 +1,6 @@
 //! Properties over random graphs, specs and disruptions, against a brute-force model written
-//! from docs/continuity.md: recovery times iterated down from "never" with nodes of a cycle of
-//! constants back together (found by a reachability matrix); required
+//! from docs/continuity.md: recovery times iterated down from "never", nodes of a cycle
+//! recovered side by side (found by a reachability matrix); required
 //! objectives by reachability, the statuses and counts; and JSON round trips.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -148,36 +148,41 @@ impl Case {
         });
         (plain, group)
     }
-    /// A node that takes the latest of what it waits for and of a constant (hours): not
-    /// lost, lost side by side with an RTA, lost with a zero RTA; never a group.
-    fn constant(&self, v: usize, lost: &[bool]) -> Option<i64> {
-        if v >= self.nodes() {
-            return None;
+    /// A node that may share a unit with the nodes it waits on in a cycle: not a group, not
+    /// lost without an RTA.
+    fn eligible(&self, v: usize, lost: &[bool]) -> bool {
+        v < self.nodes() && (!lost[v] || self.rta[v].is_some())
+    }
+
+    /// A node's own time once what it waits for is back at `w`.
+    fn own(&self, v: usize, w: i64, lost: &[bool]) -> i64 {
+        if w == NEVER {
+            return NEVER;
         }
         if !lost[v] {
-            return Some(0);
+            return w;
         }
-        match self.rta[v] {
-            Some(r) if self.parallel => Some(r),
-            Some(0) => Some(0),
-            _ => None,
+        match self.rta.get(v).copied().flatten() {
+            None => NEVER,
+            Some(r) if self.parallel => w.max(r),
+            Some(r) => w + r,
         }
     }
 
     /// Recovery times (hours; [`NEVER`]) by the rules of docs/continuity.md: iterated down
     /// from "never" until nothing changes, so that a node is back only once what it waits
-    /// for is (a cycle of waits is never back), except that nodes with a constant waiting
-    /// on each other (found by a reachability matrix) are back together at the latest of
-    /// their constants and of what they wait for from outside.
+    /// for is (a cycle through a group no member breaks is never back), except that eligible
+    /// nodes waiting on each other in a cycle (found by a reachability matrix) are recovered
+    /// side by side, each after what it waits for outside, and back together.
     fn times(&self) -> Vec<i64> {
         let lost = self.lost();
         let n = self.total();
-        // reach[a][b]: b waits on a along plain waits among nodes with a constant.
-        let c: Vec<Option<i64>> = (0..n).map(|v| self.constant(v, &lost)).collect();
+        let ok: Vec<bool> = (0..n).map(|v| self.eligible(v, &lost)).collect();
+        // reach[a][b]: b waits on a along plain waits among eligible nodes.
         let mut reach = vec![vec![false; n]; n];
         for (a, b) in &self.edges {
             // `a depends on b`: a waits on b.
-            if c[*a].is_some() && c[*b].is_some() {
+            if ok[*a] && ok[*b] {
                 reach[*b][*a] = true;
             }
         }
@@ -191,21 +196,27 @@ impl Case {
             }
         }
         let together =
-            |a: usize, b: usize| a == b && reach[a][a] || a != b && reach[a][b] && reach[b][a];
+            |a: usize, b: usize| (a == b && reach[a][a]) || (a != b && reach[a][b] && reach[b][a]);
         let mut t = vec![NEVER; n];
         for _ in 0..=4 * n + 4 {
             let mut changed = false;
             for v in 0..n {
                 let unit: Vec<usize> = (0..n).filter(|u| *u == v || together(*u, v)).collect();
                 let new = if unit.len() > 1 || together(v, v) {
-                    // Back together: the latest constant, and of what they wait for outside.
-                    let mut w = unit.iter().map(|u| c[*u].unwrap_or(0)).max().unwrap_or(0);
-                    for (a, b) in &self.edges {
-                        if unit.contains(a) && !unit.contains(b) {
-                            w = w.max(t[*b]);
-                        }
-                    }
-                    w
+                    // Side by side, each after what it waits for outside; back with the last.
+                    unit.iter()
+                        .map(|m| {
+                            let w = self
+                                .edges
+                                .iter()
+                                .filter(|(a, b)| a == m && !unit.contains(b))
+                                .map(|(_, b)| t[*b])
+                                .max()
+                                .unwrap_or(0);
+                            self.own(*m, w, &lost)
+                        })
+                        .max()
+                        .unwrap_or(NEVER)
                 } else {
                     let (plain, group) = self.waits(v);
                     let mut w = plain.iter().map(|d| t[*d]).max().unwrap_or(0);
@@ -214,17 +225,7 @@ impl Case {
                         back.sort_unstable();
                         w = w.max(back.get(k - 1).copied().unwrap_or(NEVER));
                     }
-                    if w == NEVER {
-                        NEVER
-                    } else if lost[v] {
-                        match self.rta.get(v).copied().flatten() {
-                            None => NEVER,
-                            Some(r) if self.parallel => w.max(r),
-                            Some(r) => w + r,
-                        }
-                    } else {
-                        w
-                    }
+                    self.own(v, w, &lost)
                 };
                 if new != t[v] {
                     t[v] = new;

@@ -392,3 +392,46 @@ fn an_asset_that_cannot_recover_in_time_for_its_parents_is_a_gap() {
     assert_eq!(gaps.rto[0].achieves, Duration::hours(6));
     assert_eq!(gaps.rto[0].required.value, Duration::hours(4));
 }
+
+/// `add-event-task-to-crisis-event.md`: "If the event task has a circular dependency, you
+/// have to trigger the tasks manually for this event": no order applies to nodes that wait
+/// on each other; they are recovered side by side, each after what it waits for outside.
+#[test]
+fn a_circular_dependency_is_recovered_side_by_side() {
+    let g = Graph::from_spec(&GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("claims", NodeKind::BusinessService, "business_process"),
+            NodeSpec::new("claims-app", NodeKind::ConfigurationItem, "application"),
+            NodeSpec::new("directory", NodeKind::ConfigurationItem, "directory"),
+            NodeSpec::new("claims-db", NodeKind::ConfigurationItem, "database"),
+        ],
+        vec![],
+        vec![
+            EdgeSpec::new("claims", "claims-app", "depends_on"),
+            EdgeSpec::new("claims-app", "directory", "depends_on"),
+            EdgeSpec::new("directory", "claims-app", "depends_on"), // the circle
+            EdgeSpec::new("claims-app", "claims-db", "depends_on"),
+        ],
+    ))
+    .unwrap();
+    let spec = ContinuitySpec::new(
+        vec![Objective::new("claims", Duration::hours(8))],
+        vec![
+            Capability::new("claims-app", Duration::hours(2)),
+            Capability::new("directory", Duration::hours(3)),
+            Capability::new("claims-db", Duration::hours(4)),
+        ],
+    );
+    let r = Plan::new(&g, &spec)
+        .unwrap()
+        .recover(
+            &itsm_continuity::Disruption::Everything,
+            &itsm_continuity::Policy::default(),
+        )
+        .unwrap();
+    let o = r.outcome("claims").unwrap();
+    // The application after its database (4 + 2 = 6 h), the directory at once (3 h): 6 h.
+    assert_eq!(o.back_after, Some(Duration::hours(6)));
+    assert_eq!(o.critical_path, ["claims-db", "claims-app", "claims"]);
+}
