@@ -7,7 +7,7 @@ use itsm_graph::{NodeId, NodeKind};
 
 use crate::Error;
 use crate::plan::{NONE, Nanos, Plan, duration, node_u32, resolve};
-use crate::settle::{NEVER, Run, settle};
+use crate::settle::{NEVER, Run, components, settle};
 use crate::spec::{Disruption, Policy};
 
 /// The longest critical path an [`Outcome`] lists; the rest is counted in
@@ -234,6 +234,7 @@ impl Plan<'_> {
             })
             .transpose()?;
         let mut outcomes = Vec::with_capacity(self.objectives.len());
+        let mut depth = vec![0u32; g.node_count()];
         for o in &self.objectives {
             let i = o.node as usize;
             let id = g.node_at(i).map(|v| g.id(v)).unwrap_or_default().to_owned();
@@ -269,7 +270,7 @@ impl Plan<'_> {
                     if t > o.rto {
                         outcome.late_by = duration(t - o.rto);
                     }
-                    let (path, omitted) = self.path(o.node, run);
+                    let (path, omitted) = self.path(o.node, run, &mut depth);
                     outcome.critical_path = path;
                     outcome.path_omitted = omitted;
                 }
@@ -287,22 +288,22 @@ impl Plan<'_> {
         Ok(Recovery { summary, outcomes })
     }
 
-    /// The critical path of `node`: `via` links followed back, at most [`MAX_PATH`] kept.
-    fn path(&self, node: u32, run: &Run) -> (Vec<String>, u64) {
+    /// The critical path of `node`: `via` links followed back, at most [`MAX_PATH`] kept,
+    /// the rest counted from `depth` (each node's path length, memoised: linear over all
+    /// objectives).
+    fn path(&self, node: u32, run: &Run, depth: &mut [u32]) -> (Vec<String>, u64) {
         let g = self.graph;
         let mut chain: Vec<u32> = Vec::new();
-        let mut omitted = 0u64;
         let mut u = node;
-        let mut steps = 0usize;
-        while u != NONE && steps <= g.node_count() {
-            steps += 1;
-            if chain.len() < MAX_PATH {
-                chain.push(u);
-            } else {
-                omitted += 1;
-            }
+        while u != NONE && chain.len() < MAX_PATH {
+            chain.push(u);
             u = run.via.get(u as usize).copied().unwrap_or(NONE);
         }
+        let omitted = if u == NONE {
+            0
+        } else {
+            u64::from(path_length(u, &run.via, depth))
+        };
         chain.reverse();
         let names = chain
             .iter()
@@ -311,9 +312,11 @@ impl Plan<'_> {
         (names, omitted)
     }
 
-    /// For each node never back: why (a lost node without an RTA it waits on, else a cycle)
-    /// and the node it waits on. Walks forward from the lost nodes without an RTA, then from
-    /// the cycles, over nodes never back only. O(n + m).
+    /// For each node never back: why, and the node it waits on. Walks forward from the lost
+    /// nodes without an RTA over nodes never back (`NoRecoveryTime`); the rest wait on a
+    /// cycle of nodes never back (the strongly connected components of the waits among
+    /// them, by Tarjan's algorithm), named by its first node, and are walked forward from it
+    /// (`Circular`). O(n + m).
     fn blocked(&self, lost: &[bool], run: &Run) -> Vec<(Status, u32)> {
         let g = self.graph;
         let n = g.node_count();
@@ -366,19 +369,63 @@ impl Plan<'_> {
         };
         walk(&mut why, &mut queue);
         queue.clear();
-        for cycle in &g.cycles() {
-            // The cycle's first node never back: part of the cycle that blocks.
-            let Some(first) = cycle.iter().find(|v| never(v.index())) else {
-                continue;
-            };
-            let s = (Status::Circular, node_u32(*first));
-            for v in cycle {
-                if never(v.index()) {
-                    mark(&mut why, &mut queue, v.index(), s);
+        let left: Vec<bool> = (0..n)
+            .map(|i| never(i) && why.get(i).is_some_and(|w| w.1 == NONE))
+            .collect();
+        if left.iter().any(|l| *l) {
+            let comp = components(g, &left, false);
+            let mut size = vec![0u32; n];
+            for (i, r) in comp.iter().enumerate() {
+                if left.get(i) == Some(&true) {
+                    if let Some(c) = size.get_mut(*r as usize) {
+                        *c += 1;
+                    }
                 }
             }
+            for v in g.nodes() {
+                let i = v.index();
+                if left.get(i) != Some(&true) {
+                    continue;
+                }
+                let r = comp.get(i).copied().unwrap_or(NONE);
+                let cyclic = size.get(r as usize).is_some_and(|c| *c > 1)
+                    || g.arcs_from(v).any(|a| a.to == v);
+                if cyclic {
+                    mark(&mut why, &mut queue, i, (Status::Circular, r));
+                }
+            }
+            walk(&mut why, &mut queue);
         }
-        walk(&mut why, &mut queue);
         why
     }
+}
+
+/// The length of `v`'s critical path (nodes along `via` to the first with none), memoised
+/// in `depth` (0: not known yet). Iterative; a `via` loop (none is made) stops the count.
+fn path_length(v: u32, via: &[u32], depth: &mut [u32]) -> u32 {
+    let mut chain: Vec<u32> = Vec::new();
+    let mut u = v;
+    let mut base = 0u32;
+    while u != NONE {
+        match depth.get(u as usize) {
+            Some(&d) if d > 0 => {
+                base = d;
+                break;
+            }
+            Some(_) => {}
+            None => break,
+        }
+        if chain.len() > depth.len() {
+            break;
+        }
+        chain.push(u);
+        u = via.get(u as usize).copied().unwrap_or(NONE);
+    }
+    for w in chain.iter().rev() {
+        base = base.saturating_add(1);
+        if let Some(d) = depth.get_mut(*w as usize) {
+            *d = base;
+        }
+    }
+    depth.get(v as usize).copied().unwrap_or(base)
 }

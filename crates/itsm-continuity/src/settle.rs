@@ -49,7 +49,8 @@ pub(crate) fn settle(
             g.group_rule(v).is_none() && (!is_lost(i) || rta.get(i).copied().flatten().is_some())
         })
         .collect();
-    let unit = units(g, &eligible);
+    let unit = components(g, &eligible, true);
+    let down = down(g, lost);
     // Per unit (its representative): plain arcs from other units not yet back, member
     // weight still needed (groups).
     let mut edges = vec![0u32; n];
@@ -130,7 +131,14 @@ pub(crate) fn settle(
         if unit.get(i).copied() != Some(node_u32(v)) {
             continue;
         }
-        if edges.get(i) == Some(&0) && weight.get(i) == Some(&0) {
+        // A unit never down is back at once, whatever it waits on (its waits on down nodes
+        // are only members its groups can spare); so is one waiting on nothing down.
+        if !down.get(i).copied().unwrap_or(true) {
+            heap.push(Reverse((0, node_u32(v), NONE, node_u32(v))));
+            if let Some(r) = ready.get_mut(i) {
+                *r = true;
+            }
+        } else if edges.get(i) == Some(&0) && weight.get(i) == Some(&0) {
             if let Some((t, entry, by)) = unit_time(node_u32(v), &start) {
                 heap.push(Reverse((t, node_u32(v), by, entry)));
             }
@@ -211,10 +219,56 @@ pub(crate) fn settle(
     Run { time, via }
 }
 
-/// Per node, the representative (least index) of its unit: the strongly connected
-/// component of the plain waits among eligible nodes, or the node itself. Tarjan's
+/// Which nodes `lost` takes down, by the graph's failure propagation: a lost node; a node a
+/// down node's failure passes to as it is; a group whose down members' weight reaches its
+/// threshold. The least such set (a node down only if forced), one breadth-first walk.
+pub(crate) fn down(g: &Graph, lost: &[bool]) -> Vec<bool> {
+    let n = g.node_count();
+    let mut down = vec![false; n];
+    let mut failed = vec![0u64; n];
+    let mut queue: Vec<u32> = Vec::new();
+    for v in g.nodes() {
+        if lost.get(v.index()).copied().unwrap_or(false) {
+            if let Some(d) = down.get_mut(v.index()) {
+                *d = true;
+            }
+            queue.push(node_u32(v));
+        }
+    }
+    let mut head = 0;
+    while let Some(&u) = queue.get(head) {
+        head += 1;
+        let Some(node) = g.node_at(u as usize) else {
+            continue;
+        };
+        for arc in g.arcs_from(node) {
+            let v = arc.to.index();
+            if down.get(v) != Some(&false) {
+                continue;
+            }
+            let mut hit = arc.passes;
+            if let Some(c) = arc.counts {
+                if let Some(f) = failed.get_mut(v) {
+                    *f += u64::from(c);
+                    let at = g.group_rule(arc.to).map_or(1, |(_, at)| u64::from(at));
+                    hit |= *f >= at;
+                }
+            }
+            if hit {
+                if let Some(d) = down.get_mut(v) {
+                    *d = true;
+                }
+                queue.push(node_u32(arc.to));
+            }
+        }
+    }
+    down
+}
+
+/// Per node, the representative (least index) of its strongly connected component among
+/// eligible nodes (over plain arcs only when `plain`), or the node itself. Tarjan's
 /// algorithm with an explicit stack: no recursion, O(n + m).
-fn units(g: &Graph, eligible_nodes: &[bool]) -> Vec<u32> {
+pub(crate) fn components(g: &Graph, eligible_nodes: &[bool], plain: bool) -> Vec<u32> {
     let n = g.node_count();
     let mut unit: Vec<u32> = (0..n).map(|i| u32::try_from(i).unwrap_or(NONE)).collect();
     let eligible = |v: usize| eligible_nodes.get(v).copied().unwrap_or(false);
@@ -229,7 +283,7 @@ fn units(g: &Graph, eligible_nodes: &[bool]) -> Vec<u32> {
         g.node_at(u as usize)
             .map(|node| {
                 g.arcs_from(node)
-                    .filter(|a| a.passes && eligible(a.to.index()))
+                    .filter(|a| (a.passes || !plain) && eligible(a.to.index()))
                     .map(|a| node_u32(a.to))
                     .collect()
             })

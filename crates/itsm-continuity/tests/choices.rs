@@ -707,8 +707,9 @@ fn services_that_call_each_other_are_back_together() {
     assert_eq!((o.status, o.back_after), (Status::Met, Some(h(1))));
 }
 
-/// A member that needs its own group does not hold the group up: the group waits for a
-/// member back on its own account.
+/// A member that needs its own group does not hold the group up while both are down: the
+/// group waits for a member back on its own account. A group that held (a member never
+/// down) needs no recovery: the review's DNS case.
 #[test]
 fn a_member_needing_its_own_group_does_not_hold_it_up() {
     let g = Graph::from_spec(&GraphSpec::new(
@@ -722,20 +723,79 @@ fn a_member_needing_its_own_group_does_not_hold_it_up() {
         vec![
             EdgeSpec::new("svc", "dns", "depends_on"),
             EdgeSpec::new("dns-1", "dns", "depends_on"), // dns-1 resolves through the service
+            EdgeSpec::new("dns-2", "dns", "depends_on"), // and so does dns-2
         ],
     ))
     .unwrap();
     let s = ContinuitySpec::new(
         vec![Objective::new("svc", h(4))],
-        vec![Capability::new("dns-2", h(2))],
+        vec![
+            Capability::new("dns-1", h(1)),
+            Capability::new("dns-2", h(2)),
+        ],
     );
+    let both = Disruption::Nodes(vec!["dns-1".into(), "dns-2".into()]);
+    let r = recover(&g, &s, both, Sequencing::AfterDependencies);
+    let o = r.outcome("svc").unwrap();
+    // Each needs the group, which needs one of them back first: a cycle no member breaks.
+    assert_eq!(
+        (o.status, o.waits_on.as_deref()),
+        (Status::Circular, Some("dns-1"))
+    );
+    // One lost: the other holds the group up; nothing is down but the lost server, which
+    // comes back after the group it needs (at once): 2 h.
     let r = recover(
         &g,
         &s,
         Disruption::Nodes(vec!["dns-2".into()]),
         Sequencing::AfterDependencies,
     );
-    let o = r.outcome("svc").unwrap();
-    assert_eq!(o.back_after, Some(h(2)));
-    assert_eq!(o.critical_path, ["dns-2", "dns", "svc"]);
+    assert_eq!(r.outcome("svc").unwrap().status, Status::Unaffected);
+    assert_eq!(r.summary.down, 1);
+    assert_eq!(r.summary.all_back_after, Some(h(2)));
+    // Nothing lost: nothing down, nothing never back.
+    let r = recover(
+        &g,
+        &s,
+        Disruption::Nodes(vec![]),
+        Sequencing::AfterDependencies,
+    );
+    assert_eq!(r.outcome("svc").unwrap().status, Status::Unaffected);
+    assert_eq!((r.summary.down, r.summary.never_back), (0, 0));
+}
+
+/// The review's held group: a member that needs its own group, the other member lost; the
+/// group held, so what depends on it was never down.
+#[test]
+fn a_group_that_held_needs_no_recovery() {
+    let g = Graph::from_spec(&GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("n1", NodeKind::ConfigurationItem, "x"),
+            NodeSpec::new("n2", NodeKind::ConfigurationItem, "x"),
+            NodeSpec::new("n3", NodeKind::ConfigurationItem, "x"),
+        ],
+        vec![GroupSpec::new("g", &["n2", "n3"], MinUp::Percent(34))],
+        vec![
+            EdgeSpec::new("n2", "g", "depends_on"),
+            EdgeSpec::new("n1", "n2", "depends_on"),
+        ],
+    ))
+    .unwrap();
+    let s = ContinuitySpec::new(
+        vec![Objective::new("n1", h(8))],
+        vec![
+            Capability::new("n1", h(5)),
+            Capability::new("n3", h(1)),
+            Capability::new("n2", h(1)),
+        ],
+    );
+    let r = recover(
+        &g,
+        &s,
+        Disruption::Nodes(vec!["n1".into(), "n3".into()]),
+        Sequencing::AfterDependencies,
+    );
+    assert_eq!(r.outcome("n1").unwrap().back_after, Some(h(5)));
+    assert_eq!(r.summary.down, 2);
 }

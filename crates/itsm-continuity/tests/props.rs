@@ -169,7 +169,8 @@ impl Case {
         }
     }
 
-    /// Recovery times (hours; [`NEVER`]) by the rules of docs/continuity.md: iterated down
+    /// Recovery times (hours; [`NEVER`]) by the rules of docs/continuity.md: a node never
+    /// down (by failure propagation from the lost ones) at 0; the others iterated down
     /// from "never" until nothing changes, so that a node is back only once what it waits
     /// for is (a cycle through a group no member breaks is never back), except that eligible
     /// nodes waiting on each other in a cycle (found by a reachability matrix) are recovered
@@ -177,6 +178,29 @@ impl Case {
     fn times(&self) -> Vec<i64> {
         let lost = self.lost();
         let n = self.total();
+        // Down: lost, or a plain wait down, or a group with too few members up; the least
+        // such set, iterated up from the lost nodes.
+        let mut down = lost.clone();
+        loop {
+            let mut changed = false;
+            for v in 0..n {
+                if down[v] {
+                    continue;
+                }
+                let (plain, group) = self.waits(v);
+                let mut d = plain.iter().any(|u| down[*u]);
+                if let Some((members, k)) = group {
+                    d |= members.iter().filter(|m| !down[**m]).count() < k;
+                }
+                if d {
+                    down[v] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
         let ok: Vec<bool> = (0..n).map(|v| self.eligible(v, &lost)).collect();
         // reach[a][b]: b waits on a along plain waits among eligible nodes.
         let mut reach = vec![vec![false; n]; n];
@@ -202,7 +226,9 @@ impl Case {
             let mut changed = false;
             for v in 0..n {
                 let unit: Vec<usize> = (0..n).filter(|u| *u == v || together(*u, v)).collect();
-                let new = if unit.len() > 1 || together(v, v) {
+                let new = if !down[v] {
+                    0
+                } else if unit.len() > 1 || together(v, v) {
                     // Side by side, each after what it waits for outside; back with the last.
                     unit.iter()
                         .map(|m| {

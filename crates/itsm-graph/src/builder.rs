@@ -529,6 +529,11 @@ impl GraphBuilder {
             if m == 0 && !bit(&weighted, j) {
                 return Err(Error::EmptyGroup { group: group() });
             }
+            // Influences are summed saturating: a total of `u32::MAX` is one that overflowed
+            // (and would overflow the threshold below).
+            if m == u32::MAX && bit(&weighted, j) {
+                return Err(Error::InfluenceTooLarge { group: group() });
+            }
             // Rounded up, in 64 bits (a percentage of a group of millions overflows 32); a
             // percentage over 100 needs more members than the group has, so it is refused.
             let k = match *rule {
@@ -545,7 +550,7 @@ impl GraphBuilder {
                 });
             }
             if let Some(t) = need.get_mut(j) {
-                *t = m - k + 1;
+                *t = (m - k).saturating_add(1);
             }
         }
         Ok(Graph {

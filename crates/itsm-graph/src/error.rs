@@ -121,6 +121,15 @@ pub enum Error {
         /// Influences listed.
         influences: usize,
     },
+    /// A group's members' influences add up to more than a group can count.
+    #[error(
+        "group `{}`'s influences add up to {}, past the most a group can count ({}); use smaller influences",
+        Quoted(.group), "4294967295 or more", u32::MAX - 1
+    )]
+    InfluenceTooLarge {
+        /// The group.
+        group: String,
+    },
     /// The severity scale has no levels.
     #[error("the severity scale has no levels; give 1 to 250 levels, least severe first")]
     EmptySeverityScale,

@@ -364,10 +364,7 @@ impl Graph {
 
     /// The nodes whose failure reaches `node` directly, as [`Graph::affected_by`] gives them
     /// but unsorted and without allocating; empty for a node not in the graph.
-    pub fn affected_by_unsorted(
-        &self,
-        node: NodeId,
-    ) -> impl ExactSizeIterator<Item = NodeId> + '_ {
+    pub fn affected_by_unsorted(&self, node: NodeId) -> impl ExactSizeIterator<Item = NodeId> + '_ {
         self.reverse
             .row(self.inner_of(node))
             .iter()

@@ -564,3 +564,37 @@ fn the_too_large_message_names_the_limit() {
         "the graph has 5000000000 nodes; at most 4294967295 are supported"
     );
 }
+
+/// Influences adding up to `u32::MAX` or more are refused (they overflowed the group's
+/// count and its threshold: a panic in debug builds, a group down with nothing failed in
+/// release, before).
+#[test]
+fn influences_past_what_a_group_counts_are_refused() {
+    let spec = GraphSpec::new(
+        vec![RelationSpec::new("depends_on", Propagation::ToFrom)],
+        vec![
+            NodeSpec::new("svc", NodeKind::BusinessService, "service"),
+            NodeSpec::new("a", NodeKind::ConfigurationItem, "host"),
+            NodeSpec::new("b", NodeKind::ConfigurationItem, "host"),
+        ],
+        vec![{
+            let mut g = GroupSpec::with_influence("big", &[("a", u32::MAX - 1), ("b", 1)], 1);
+            g.min_up = MinUp::Count(0);
+            g
+        }],
+        vec![EdgeSpec::new("svc", "big", "depends_on")],
+    );
+    let e = Graph::from_spec(&spec).unwrap_err();
+    assert_eq!(
+        e,
+        Error::InfluenceTooLarge {
+            group: "big".into()
+        }
+    );
+    assert!(e.to_string().contains("use smaller influences"), "{e}");
+    // One less is fine.
+    let mut ok = spec.clone();
+    ok.groups[0].influence = vec![u32::MAX - 2, 1];
+    let g = Graph::from_spec(&ok).unwrap();
+    assert_eq!(g.group_rule(g.node("big").unwrap()), Some((u32::MAX - 1, u32::MAX)));
+}
