@@ -596,5 +596,8 @@ fn influences_past_what_a_group_counts_are_refused() {
     let mut ok = spec.clone();
     ok.groups[0].influence = vec![u32::MAX - 2, 1];
     let g = Graph::from_spec(&ok).unwrap();
-    assert_eq!(g.group_rule(g.node("big").unwrap()), Some((u32::MAX - 1, u32::MAX)));
+    assert_eq!(
+        g.group_rule(g.node("big").unwrap()),
+        Some((u32::MAX - 1, u32::MAX))
+    );
 }
