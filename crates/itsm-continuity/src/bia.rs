@@ -292,14 +292,18 @@ impl Template {
     /// "nearest recovery tier maximum time" read as the strictest tier that still allows
     /// `rto`; `None` past every tier.
     pub fn tier_for(&self, rto: Duration) -> Option<&Tier> {
+        let frames: HashMap<&str, Duration> = self
+            .timeframes
+            .iter()
+            .map(|t| (t.name.as_str(), t.starts_at))
+            .collect();
         self.tiers
             .iter()
             .filter_map(|tier| {
                 let max = tier
                     .timeframes
                     .iter()
-                    .filter_map(|f| self.timeframe(f))
-                    .map(|f| f.starts_at)
+                    .filter_map(|f| frames.get(f.as_str()).copied())
                     .max()?;
                 (max >= rto).then_some((max, tier))
             })
@@ -318,6 +322,12 @@ impl Template {
     /// [`Error::DuplicateRating`], [`Error::NoRatings`], [`Error::DuplicateRatingValue`], [`Error::NoMaximumRto`],
     /// [`Error::TimeframeNotAllowed`], [`Error::ReversedBand`], [`Error::OverlappingBands`].
     pub fn check(&self) -> Result<(), Error> {
+        self.index().map(|_| ())
+    }
+
+    /// [`Template::check`], and the lookups [`assess`] needs (each a hash away: a template
+    /// of thousands of timeframes, ratings or answers is linear, not quadratic).
+    fn index(&self) -> Result<Index<'_>, Error> {
         unique("timeframe", self.timeframes.iter().map(|t| t.name.as_str()))?;
         unique("tier", self.tiers.iter().map(|t| t.name.as_str()))?;
         unique("category", self.categories.iter().map(|c| c.name.as_str()))?;
@@ -331,8 +341,13 @@ impl Template {
                 starts_at: t.starts_at,
             });
         }
+        let frames: HashMap<&str, Duration> = self
+            .timeframes
+            .iter()
+            .map(|t| (t.name.as_str(), t.starts_at))
+            .collect();
         let known = |used_by: String, name: &str| -> Result<(), Error> {
-            if self.timeframe(name).is_none() {
+            if !frames.contains_key(name) {
                 return Err(Error::UnknownTimeframe {
                     used_by,
                     name: name.to_owned(),
@@ -353,6 +368,7 @@ impl Template {
                 }
             }
         }
+        let mut categories = HashMap::with_capacity(self.categories.len());
         for c in &self.categories {
             let mut names = HashSet::new();
             if let Some(r) = c.ratings.iter().find(|r| !names.insert(r.name.as_str())) {
@@ -364,6 +380,8 @@ impl Template {
             for f in &c.timeframes {
                 known(format!("category `{}`", c.name), f)?;
             }
+            let allowed_set: HashSet<&str> = c.timeframes.iter().map(String::as_str).collect();
+            categories.insert(c.name.as_str(), (c, names, allowed_set));
             if c.contributes != Contributes::Rto {
                 continue;
             }
@@ -412,7 +430,36 @@ impl Template {
                 _ => {}
             }
         }
-        Ok(())
+        Ok(Index {
+            frames,
+            tier_of,
+            categories,
+        })
+    }
+}
+
+/// A checked template's lookups.
+struct Index<'a> {
+    /// Timeframes by name.
+    frames: HashMap<&'a str, Duration>,
+    /// The tier of each timeframe in one.
+    tier_of: HashMap<&'a str, &'a str>,
+    /// Categories by name, with their ratings' names and allowed timeframes.
+    categories: HashMap<&'a str, (&'a Category, HashSet<&'a str>, HashSet<&'a str>)>,
+}
+
+impl Index<'_> {
+    /// Whether category `c` (with allowed set `set`) allows timeframe `name` in `what`.
+    fn allowed(c: &Category, set: &HashSet<&str>, what: &str, name: &str) -> Result<(), Error> {
+        if set.is_empty() || set.contains(name) {
+            return Ok(());
+        }
+        Err(Error::TimeframeNotAllowed {
+            category: c.name.clone(),
+            what: what.to_owned(),
+            timeframe: name.to_owned(),
+            allowed: c.timeframes.clone(),
+        })
     }
 }
 
@@ -503,6 +550,10 @@ pub struct Answers {
     /// An RPO set by hand.
     #[cfg_attr(feature = "serde", serde(default))]
     pub adjusted_rpo: Option<Adjusted>,
+    /// The maximum tolerable period of disruption, a timeframe (ServiceNow's BIA field
+    /// "Maximum tolerable period of disruption"); at least the RTO.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub mtpd: Option<String>,
 }
 
 impl Answers {
@@ -534,6 +585,13 @@ impl Answers {
             timeframe: timeframe.to_owned(),
             reason: reason.to_owned(),
         });
+        self
+    }
+
+    /// With a maximum tolerable period of disruption.
+    #[must_use]
+    pub fn with_mtpd(mut self, timeframe: &str) -> Answers {
+        self.mtpd = Some(timeframe.to_owned());
         self
     }
 
@@ -605,6 +663,15 @@ pub struct Assessment {
     pub rto_duration: Option<Duration>,
     /// The recovery tier of the finalized RTO.
     pub tier: Option<String>,
+    /// The maximum tolerable period of disruption, as answered.
+    pub mtpd: Option<String>,
+    /// Its length.
+    #[cfg_attr(feature = "serde", serde(with = "itsm_core::duration::option"))]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::option::schema")
+    )]
+    pub mtpd_duration: Option<Duration>,
     /// The RPO score: the highest category score; `None` without RPO answers.
     pub rpo_score: Option<u32>,
     /// The calculated RPO: the timeframe of the score's band.
@@ -621,11 +688,12 @@ pub struct Assessment {
 }
 
 impl Assessment {
-    /// The objective this analysis sets for node `id` (its finalized RTO and RPO), for a
-    /// [`ContinuitySpec`](crate::ContinuitySpec); `None` without an RTO.
+    /// The objective this analysis sets for node `id` (its finalized RTO, RPO and MTPD),
+    /// for a [`ContinuitySpec`](crate::ContinuitySpec); `None` without an RTO.
     pub fn objective(&self, id: &str) -> Option<Objective> {
         let mut o = Objective::new(id, self.rto_duration?);
         o.rpo = self.rpo_duration;
+        o.mtpd = self.mtpd_duration;
         Some(o)
     }
 }
@@ -645,40 +713,43 @@ impl Assessment {
 /// [`Error::UnknownRating`], [`Error::WrongContribution`], [`Error::DuplicateAnswer`],
 /// [`Error::UnknownTimeframe`], [`Error::TimeframeNotAllowed`]; for the results:
 /// [`Error::NoTier`] (ServiceNow: "RTO cannot be calculated when the recovery tier doesn't
-/// exist"), [`Error::NoBand`].
+/// exist"), [`Error::NoBand`], [`Error::MtpdShorterThanRto`].
 pub fn assess(template: &Template, answers: &Answers) -> Result<Assessment, Error> {
-    template.check()?;
+    let ix = template.index()?;
     let category = |name: &str| {
-        template
-            .categories
-            .iter()
-            .find(|c| c.name == name)
+        ix.categories
+            .get(name)
             .ok_or_else(|| Error::UnknownCategory {
                 name: name.to_owned(),
             })
     };
     let mut given: HashMap<(&str, &str), &str> = HashMap::new();
     for a in &answers.disruption {
-        let c = category(&a.category)?;
+        let (c, ratings, allowed_set) = category(&a.category)?;
         if c.contributes != Contributes::Rto {
             return Err(Error::WrongContribution {
                 category: c.name.clone(),
                 expected: "a score (it feeds the RPO)",
             });
         }
-        if !c.ratings.iter().any(|r| r.name == a.rating) {
+        if !ratings.contains(a.rating.as_str()) {
             return Err(Error::UnknownRating {
                 category: c.name.clone(),
                 rating: a.rating.clone(),
             });
         }
-        if template.timeframe(&a.timeframe).is_none() {
+        if !ix.frames.contains_key(a.timeframe.as_str()) {
             return Err(Error::UnknownTimeframe {
                 used_by: format!("the answer for `{}` in `{}`", a.rating, c.name),
                 name: a.timeframe.clone(),
             });
         }
-        allowed(c, &format!("the answer for `{}`", a.rating), &a.timeframe)?;
+        Index::allowed(
+            c,
+            allowed_set,
+            &format!("the answer for `{}`", a.rating),
+            &a.timeframe,
+        )?;
         if given
             .insert((&a.category, &a.rating), &a.timeframe)
             .is_some()
@@ -691,7 +762,7 @@ pub fn assess(template: &Template, answers: &Answers) -> Result<Assessment, Erro
     }
     let mut scores: HashMap<&str, u32> = HashMap::new();
     for a in &answers.scores {
-        let c = category(&a.category)?;
+        let (c, ..) = category(&a.category)?;
         if c.contributes != Contributes::Rpo {
             return Err(Error::WrongContribution {
                 category: c.name.clone(),
@@ -705,10 +776,18 @@ pub fn assess(template: &Template, answers: &Answers) -> Result<Assessment, Erro
         .into_iter()
         .flatten()
     {
-        if template.timeframe(&adj.timeframe).is_none() {
+        if !ix.frames.contains_key(adj.timeframe.as_str()) {
             return Err(Error::UnknownTimeframe {
                 used_by: "an adjusted objective".to_owned(),
                 name: adj.timeframe.clone(),
+            });
+        }
+    }
+    if let Some(m) = &answers.mtpd {
+        if !ix.frames.contains_key(m.as_str()) {
+            return Err(Error::UnknownTimeframe {
+                used_by: "the MTPD".to_owned(),
+                name: m.clone(),
             });
         }
     }
@@ -730,9 +809,7 @@ pub fn assess(template: &Template, answers: &Answers) -> Result<Assessment, Erro
                     ),
                     None => (c.maximum_rto.as_deref(), Source::MaximumRto),
                 };
-                let length = downtime
-                    .and_then(|d| template.timeframe(d))
-                    .map(|t| t.starts_at);
+                let length = downtime.and_then(|d| ix.frames.get(d).copied());
                 match (downtime, length) {
                     (Some(d), Some(l)) => {
                         if rto.is_none_or(|(best, _)| l < best) {
@@ -775,16 +852,14 @@ pub fn assess(template: &Template, answers: &Answers) -> Result<Assessment, Erro
         .map(|a| a.timeframe.clone())
         .or_else(|| calculated_rto.clone());
     let tier = match &final_rto {
-        Some(f) => {
-            Some(
-                template
-                    .tier_of(f)
-                    .map(|t| t.name.clone())
-                    .ok_or_else(|| Error::NoTier {
-                        timeframe: f.clone(),
-                    })?,
-            )
-        }
+        Some(f) => Some(
+            ix.tier_of
+                .get(f.as_str())
+                .map(|t| (*t).to_owned())
+                .ok_or_else(|| Error::NoTier {
+                    timeframe: f.clone(),
+                })?,
+        ),
         None => None,
     };
     let calculated_rpo = match rpo_score {
@@ -803,14 +878,22 @@ pub fn assess(template: &Template, answers: &Answers) -> Result<Assessment, Erro
         .as_ref()
         .map(|a| a.timeframe.clone())
         .or_else(|| calculated_rpo.clone());
-    let length = |f: &Option<String>| {
-        f.as_deref()
-            .and_then(|f| template.timeframe(f))
-            .map(|t| t.starts_at)
-    };
+    let length = |f: &Option<String>| f.as_deref().and_then(|f| ix.frames.get(f).copied());
+    let rto_duration = length(&final_rto);
+    let mtpd_duration = length(&answers.mtpd);
+    if let (Some(r), Some(m)) = (rto_duration, mtpd_duration) {
+        if m < r {
+            return Err(Error::MtpdShorterThanRto {
+                rto: final_rto.clone().unwrap_or_default(),
+                mtpd: answers.mtpd.clone().unwrap_or_default(),
+            });
+        }
+    }
     Ok(Assessment {
         categories: results,
-        rto_duration: length(&final_rto),
+        rto_duration,
+        mtpd: answers.mtpd.clone(),
+        mtpd_duration,
         calculated_rto,
         rto: final_rto,
         tier,

@@ -198,6 +198,14 @@ pub enum Error {
         /// The timeframe.
         timeframe: String,
     },
+    /// A BIA's MTPD is shorter than its RTO.
+    #[error("the BIA's MTPD `{}` is shorter than its RTO `{}`; the RTO must be within the MTPD", Quoted(.mtpd), Quoted(.rto))]
+    MtpdShorterThanRto {
+        /// The RTO's timeframe.
+        rto: String,
+        /// The MTPD's timeframe.
+        mtpd: String,
+    },
     /// The RPO score is in no band.
     #[error("the RPO score {score} is in no band of the template; add a band that holds it")]
     NoBand {

@@ -623,6 +623,17 @@ fn template_and_answer_errors() {
         a(Answers::default().adjust_rto("Later", "why")),
         Error::UnknownTimeframe { .. }
     ));
+    assert!(matches!(
+        a(Answers::default().with_mtpd("Later")),
+        Error::UnknownTimeframe { .. }
+    ));
+    let e = a(Answers::default()
+        .at("Revenue", "High", "8 Hours")
+        .with_mtpd("4 Hours"));
+    assert_eq!(
+        e.to_string(),
+        "the BIA's MTPD `4 Hours` is shorter than its RTO `8 Hours`; the RTO must be within the MTPD"
+    );
 }
 
 /// A BIA's result becomes the node's objective in a plan.
@@ -641,7 +652,20 @@ fn an_assessment_becomes_an_objective() {
     )
     .unwrap();
     let o = a.objective("shop").unwrap();
-    assert_eq!((o.id.as_str(), o.rto, o.rpo), ("shop", h(8), None));
+    assert_eq!(
+        (o.id.as_str(), o.rto, o.rpo, o.mtpd),
+        ("shop", h(8), None, None)
+    );
+    // With an MTPD, the objective carries it.
+    let a = assess(
+        &t,
+        &Answers::default()
+            .at("Revenue", "Low", "1 Hour")
+            .at("Revenue", "High", "8 Hours")
+            .with_mtpd("72 Hours"),
+    )
+    .unwrap();
+    assert_eq!(a.objective("shop").unwrap().mtpd, Some(h(72)));
     assert!(
         assess(&t, &Answers::default())
             .unwrap()
