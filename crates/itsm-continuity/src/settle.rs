@@ -3,17 +3,24 @@
 //! A node's time is a monotone function of the times of what it waits for: the latest of
 //! them (a node not lost), that plus its RTA (a lost node recovered after its dependencies),
 //! the later of that and its RTA (side by side), the moment enough members are back (a
-//! group). Nodes are settled in order of time (Knuth's generalisation of Dijkstra's
-//! algorithm): a node is settled once everything it waits for is. Waits in a cycle would
-//! never settle, so cycles of plain waits (among nodes that are not groups and not lost
-//! without an RTA) are contracted first into units, found by Tarjan's algorithm with an
-//! explicit stack: a unit is recovered side by side, each member after what it waits for
-//! outside the unit, and is back when its last member is. A group still counts a member only
-//! once the member is back on its own account, so a cycle through a group that no member
-//! breaks is never back.
+//! group). A node never down (the graph's own failure propagation from the lost nodes) is
+//! back at once. Cycles of plain waits (among nodes that are not groups and not lost without
+//! an RTA) are contracted first into units, found by Tarjan's algorithm with an explicit
+//! stack: a unit is recovered side by side, each member after what it waits for outside the
+//! unit, and is back when its last member is.
+//!
+//! Then two passes. The first takes units in topological order (Kahn's algorithm: a unit
+//! once everything it waits on is settled), which is exact and linear wherever the waits
+//! form no cycle: a unit's time is computed from its arrivals (the latest plain one; for a
+//! group, the earliest moment its members back reach its need). What is left waits on a
+//! cycle through a group, where a group counts a member only once the member is back on its
+//! own account: the second pass settles it in order of time (Knuth's generalisation of
+//! Dijkstra's algorithm), members' arrivals from the first pass replayed at their times, so
+//! that a group takes the earliest members that make it hold; what never settles is never
+//! back.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use itsm_graph::Graph;
 
@@ -30,6 +37,42 @@ pub(crate) struct Run {
     /// Per node: the node whose return set its time, [`NONE`] when its own recovery (or
     /// nothing) did.
     pub(crate) via: Vec<u32>,
+}
+
+/// An event of the second pass, in order of time: a unit settled (by, entry), or a member
+/// settled in the first pass arriving at its group (weight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    /// A member of the first pass reaches a group of the second: (member, group, weight).
+    Arrive(u32, u32, u32),
+    /// A unit is back: (unit, the node that set its time, the member it entered by).
+    Settle(u32, u32, u32),
+}
+
+/// The state of one settling.
+struct Settler<'a> {
+    g: &'a Graph,
+    lost: &'a [bool],
+    rta: &'a [Option<Nanos>],
+    sequencing: Sequencing,
+    /// Per node, the representative (least index) of its unit.
+    unit: Vec<u32>,
+    /// Per unit of more than one node: its members, sorted.
+    members: HashMap<u32, Vec<u32>>,
+    /// Per node: whether it may share a unit.
+    eligible: Vec<bool>,
+    /// Per node: the latest plain arrival from outside its unit (time, from).
+    plain: Vec<(Nanos, u32)>,
+    /// Per group: member arrivals (time, member, weight), rows over `arr_start`.
+    arr_start: Vec<u32>,
+    arr_fill: Vec<u32>,
+    arrivals: Vec<(Nanos, u32, u32)>,
+    /// Per group: the member weight it needs back.
+    need: Vec<u64>,
+    time: Vec<Nanos>,
+    via: Vec<u32>,
+    /// Per unit: settled (or found never back) in the first pass.
+    done: Vec<bool>,
 }
 
 /// Settles every node's time.
@@ -51,34 +94,7 @@ pub(crate) fn settle(
         .collect();
     let unit = components(g, &eligible, true);
     let down = down(g, lost);
-    // Per unit (its representative): plain arcs from other units not yet back, member
-    // weight still needed (groups).
-    let mut edges = vec![0u32; n];
-    let mut weight = vec![0u64; n];
-    for u in g.nodes() {
-        let uu = unit.get(u.index()).copied().unwrap_or(NONE);
-        for arc in g.arcs_from(u) {
-            let vu = unit.get(arc.to.index()).copied().unwrap_or(NONE);
-            // Waits inside a unit do not count; a node's wait on itself is inside its unit
-            // only when it may share one (else a deadlock).
-            let inside = vu == uu && eligible.get(u.index()).copied().unwrap_or(false);
-            if arc.passes && !inside {
-                if let Some(e) = edges.get_mut(vu as usize) {
-                    *e = e.saturating_add(1);
-                }
-            }
-        }
-    }
-    for v in g.nodes() {
-        if let Some((total, down_at)) = g.group_rule(v) {
-            // Up while fewer than `down_at` fail: `total - down_at + 1` must be back.
-            if let Some(w) = weight.get_mut(v.index()) {
-                *w = (u64::from(total) + 1).saturating_sub(u64::from(down_at));
-            }
-        }
-    }
-    // Per unit of more than one node: its members.
-    let mut members: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
     for v in g.nodes() {
         let i = v.index();
         let r = unit.get(i).copied().unwrap_or(NONE);
@@ -90,133 +106,451 @@ pub(crate) fn settle(
         list.push(*r);
         list.sort_unstable();
     }
-    let own = |v: usize, t: Nanos| -> Option<Nanos> {
-        if !is_lost(v) {
-            return Some(t);
+    // Per unit: arcs from outside it still to settle (a wait of a node that may not share a
+    // unit on itself counts: a deadlock). Per group: its member arcs, for the rows.
+    let mut pending = vec![0u32; n];
+    let mut arr_count = vec![0u32; n + 1];
+    for u in g.nodes() {
+        for arc in g.arcs_from(u) {
+            if let Some(r) = outside(&unit, &eligible, node_u32(u), node_u32(arc.to)) {
+                if let Some(p) = pending.get_mut(r as usize) {
+                    *p = p.saturating_add(1);
+                }
+            }
+            if arc.counts.is_some() {
+                if let Some(c) = arr_count.get_mut(arc.to.index() + 1) {
+                    *c += 1;
+                }
+            }
         }
-        let r = rta.get(v).copied().flatten()?;
-        Some(match sequencing {
-            Sequencing::AfterDependencies => t + r,
-            Sequencing::Parallel => t.max(r),
-        })
+    }
+    for i in 1..arr_count.len() {
+        let prev = arr_count.get(i - 1).copied().unwrap_or(0);
+        if let Some(x) = arr_count.get_mut(i) {
+            *x += prev;
+        }
+    }
+    let total = arr_count.last().copied().unwrap_or(0) as usize;
+    let mut need = vec![0u64; n];
+    for v in g.nodes() {
+        if let Some((members_total, down_at)) = g.group_rule(v) {
+            // Up while fewer than `down_at` fail: `total - down_at + 1` must be back.
+            if let Some(w) = need.get_mut(v.index()) {
+                *w = (u64::from(members_total) + 1).saturating_sub(u64::from(down_at));
+            }
+        }
+    }
+    let mut s = Settler {
+        g,
+        lost,
+        rta,
+        sequencing,
+        unit,
+        members,
+        eligible,
+        plain: vec![(0, NONE); n],
+        arr_fill: arr_count.clone(),
+        arr_start: arr_count,
+        arrivals: vec![(NEVER, NONE, 0); total],
+        need,
+        time: vec![NEVER; n],
+        via: vec![NONE; n],
+        done: vec![false; n],
     };
-    // Per node: the latest arrival from outside its unit (time, from).
-    let mut start: Vec<(Nanos, u32)> = vec![(0, NONE); n];
-    // A unit's time, once everything it waits for from outside is back: the latest of its
-    // members' own times, and the member (entry) and arrival (by) that set it.
-    let unit_time = |r: u32, start: &[(Nanos, u32)]| -> Option<(Nanos, u32, u32)> {
+    // First pass: units never down at once, then Kahn's order.
+    let mut queue: Vec<u32> = Vec::new();
+    for v in g.nodes() {
+        let i = v.index();
+        if s.unit.get(i).copied() == Some(node_u32(v)) && !down.get(i).copied().unwrap_or(true) {
+            s.finish(node_u32(v), 0, NONE, node_u32(v), &mut pending, &mut queue);
+        }
+    }
+    for v in g.nodes() {
+        let i = v.index();
+        if s.unit.get(i).copied() == Some(node_u32(v))
+            && pending.get(i) == Some(&0)
+            && s.done.get(i) == Some(&false)
+        {
+            queue.push(node_u32(v));
+        }
+    }
+    let mut head = 0;
+    while let Some(&r) = queue.get(head) {
+        head += 1;
+        if s.done.get(r as usize) != Some(&false) {
+            continue;
+        }
+        let (t, by, entry) = s.evaluate(r);
+        s.finish(r, t, by, entry, &mut pending, &mut queue);
+    }
+    drop(queue);
+    s.second_pass();
+    Run {
+        time: s.time,
+        via: s.via,
+    }
+}
+
+/// The unit of `v` if the arc `u -> v` comes from outside it (a node that may not share a
+/// unit waiting on itself counts as outside).
+fn outside(unit: &[u32], eligible: &[bool], u: u32, v: u32) -> Option<u32> {
+    let (uu, vu) = (
+        unit.get(u as usize).copied().unwrap_or(NONE),
+        unit.get(v as usize).copied().unwrap_or(NONE),
+    );
+    let inside = uu == vu && eligible.get(u as usize).copied().unwrap_or(false);
+    (!inside).then_some(vu)
+}
+
+impl Settler<'_> {
+    fn is_lost(&self, v: usize) -> bool {
+        self.lost.get(v).copied().unwrap_or(false)
+    }
+
+    /// A node's time once what it waits for is back at `t`; [`NEVER`] for never.
+    fn own(&self, v: usize, t: Nanos) -> Nanos {
+        if t == NEVER {
+            return NEVER;
+        }
+        if !self.is_lost(v) {
+            return t;
+        }
+        match self.rta.get(v).copied().flatten() {
+            None => NEVER,
+            Some(r) => match self.sequencing {
+                Sequencing::AfterDependencies => t + r,
+                Sequencing::Parallel => t.max(r),
+            },
+        }
+    }
+
+    /// Whether `v`'s time `back` is set by what it waited for at `t` (else by its own RTA).
+    fn set_by_arrival(&self, v: usize, t: Nanos, back: Nanos) -> bool {
+        t > 0
+            && (back == t
+                || (self.is_lost(v) && matches!(self.sequencing, Sequencing::AfterDependencies)))
+    }
+
+    /// A group's member arrivals, as recorded.
+    fn arrivals_of(&self, v: usize) -> &[(Nanos, u32, u32)] {
+        let lo = self.arr_start.get(v).copied().unwrap_or(0) as usize;
+        let hi = self.arr_fill.get(v).copied().unwrap_or(0) as usize;
+        self.arrivals.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// The earliest moment a group's recorded members back reach its need, and the member
+    /// that made it; [`NEVER`] if they do not.
+    fn kth(&self, v: usize) -> (Nanos, u32) {
+        let need = self.need.get(v).copied().unwrap_or(0);
+        if need == 0 {
+            return (0, NONE);
+        }
+        let mut back: Vec<(Nanos, u32, u32)> = self
+            .arrivals_of(v)
+            .iter()
+            .copied()
+            .filter(|a| a.0 != NEVER)
+            .collect();
+        back.sort_unstable();
+        let mut have = 0u64;
+        for (t, m, w) in back {
+            have += u64::from(w);
+            if have >= need {
+                return (t, m);
+            }
+        }
+        (NEVER, NONE)
+    }
+
+    /// A unit's time once everything it waits on has arrived: (time, by, entry).
+    fn evaluate(&self, r: u32) -> (Nanos, u32, u32) {
+        let ri = r as usize;
+        if self
+            .g
+            .node_at(ri)
+            .and_then(|v| self.g.group_rule(v))
+            .is_some()
+        {
+            let (pt, pu) = self.plain.get(ri).copied().unwrap_or((0, NONE));
+            let (kt, ku) = self.kth(ri);
+            let (t, by) = if kt > pt { (kt, ku) } else { (pt, pu) };
+            return (t, if t > 0 && t != NEVER { by } else { NONE }, r);
+        }
         let one = [r];
-        let list = members.get(&r).map_or(&one[..], Vec::as_slice);
-        let mut best: Option<(Nanos, u32, u32)> = None;
+        let list = self.members.get(&r).map_or(&one[..], Vec::as_slice);
+        let mut best = (0, NONE, r);
+        let mut first = true;
         for &m in list {
-            let (t, from) = start.get(m as usize).copied().unwrap_or((0, NONE));
-            let back = own(m as usize, t)?;
-            let set = t > 0
-                && (back == t
-                    || (is_lost(m as usize)
-                        && matches!(sequencing, Sequencing::AfterDependencies)));
-            if best.is_none_or(|b| back > b.0) {
-                best = Some((back, m, if set { from } else { NONE }));
+            let (t, from) = self.plain.get(m as usize).copied().unwrap_or((0, NONE));
+            let back = self.own(m as usize, t);
+            if first || back > best.0 {
+                let by = if back != NEVER && self.set_by_arrival(m as usize, t, back) {
+                    from
+                } else {
+                    NONE
+                };
+                best = (back, by, m);
+                first = false;
             }
         }
         best
-    };
-    let mut time = vec![NEVER; n];
-    let mut via = vec![NONE; n];
-    let mut ready = vec![false; n];
-    // (time, unit, the node that set it, the member it entered by)
-    let mut heap: BinaryHeap<Reverse<(Nanos, u32, u32, u32)>> = BinaryHeap::new();
-    for v in g.nodes() {
-        let i = v.index();
-        if unit.get(i).copied() != Some(node_u32(v)) {
-            continue;
-        }
-        // A unit never down is back at once, whatever it waits on (its waits on down nodes
-        // are only members its groups can spare); so is one waiting on nothing down.
-        if !down.get(i).copied().unwrap_or(true) {
-            heap.push(Reverse((0, node_u32(v), NONE, node_u32(v))));
-            if let Some(r) = ready.get_mut(i) {
-                *r = true;
-            }
-        } else if edges.get(i) == Some(&0) && weight.get(i) == Some(&0) {
-            if let Some((t, entry, by)) = unit_time(node_u32(v), &start) {
-                heap.push(Reverse((t, node_u32(v), by, entry)));
-            }
-            if let Some(r) = ready.get_mut(i) {
-                *r = true;
-            }
-        }
     }
-    let mut settled: Vec<u32> = Vec::new();
-    while let Some(Reverse((t, r, by, entry))) = heap.pop() {
-        match time.get_mut(r as usize) {
-            Some(slot) if *slot == NEVER => *slot = t,
-            _ => continue,
+
+    /// Settles unit `r` at `t` and records its members' arrivals downstream; queues units
+    /// whose arcs have all arrived.
+    fn finish(
+        &mut self,
+        r: u32,
+        t: Nanos,
+        by: u32,
+        entry: u32,
+        pending: &mut [u32],
+        queue: &mut Vec<u32>,
+    ) {
+        if let Some(d) = self.done.get_mut(r as usize) {
+            *d = true;
         }
-        settled.clear();
-        match members.get(&r) {
-            Some(list) => {
-                for m in list {
-                    if let Some(s) = time.get_mut(*m as usize) {
-                        *s = t;
-                    }
-                    if let Some(s) = via.get_mut(*m as usize) {
-                        // Each member is back with the one the unit entered by.
-                        *s = if *m == entry {
-                            by
-                        } else if t > 0 {
-                            entry
-                        } else {
-                            NONE
-                        };
-                    }
-                }
-                settled.extend_from_slice(list);
+        let one = [r];
+        let list = self.members.get(&r).map_or(one.to_vec(), Clone::clone);
+        for &m in &list {
+            if let Some(x) = self.time.get_mut(m as usize) {
+                *x = t;
             }
-            None => {
-                if let Some(s) = via.get_mut(r as usize) {
-                    *s = by;
-                }
-                settled.push(r);
+            if let Some(x) = self.via.get_mut(m as usize) {
+                *x = if t == NEVER {
+                    NONE
+                } else if m == entry {
+                    by
+                } else if t > 0 {
+                    entry
+                } else {
+                    NONE
+                };
             }
         }
-        for &u in &settled {
-            let Some(node) = g.node_at(u as usize) else {
+        for &u in &list {
+            let Some(node) = self.g.node_at(u as usize) else {
                 continue;
             };
-            for arc in g.arcs_from(node) {
-                let v = unit.get(arc.to.index()).copied().unwrap_or(NONE) as usize;
-                if v == r as usize || ready.get(v) != Some(&false) {
+            for arc in self.g.arcs_from(node) {
+                let v = node_u32(arc.to);
+                let Some(vr) = outside(&self.unit, &self.eligible, u, v) else {
                     continue;
-                }
+                };
                 if arc.passes {
-                    if let Some(e) = edges.get_mut(v) {
-                        *e = e.saturating_sub(1);
+                    if let Some(p) = self.plain.get_mut(v as usize) {
+                        if p.1 == NONE || t > p.0 {
+                            *p = (t, u);
+                        }
                     }
                 }
                 if let Some(c) = arc.counts {
-                    if let Some(w) = weight.get_mut(v) {
-                        *w = w.saturating_sub(u64::from(c));
+                    let vi = v as usize;
+                    if let Some(slot) = self.arr_fill.get_mut(vi) {
+                        if let Some(a) = self.arrivals.get_mut(*slot as usize) {
+                            *a = (t, u, c);
+                        }
+                        *slot += 1;
                     }
                 }
-                // Arrivals come in order of time: the latest is this one.
-                if let Some(s) = start.get_mut(arc.to.index()) {
-                    *s = (t, u);
-                }
-                if edges.get(v) != Some(&0) || weight.get(v) != Some(&0) {
-                    continue;
-                }
-                if let Some(x) = ready.get_mut(v) {
-                    *x = true;
-                }
-                let vu = u32::try_from(v).unwrap_or(NONE);
-                if let Some((back, entry, by)) = unit_time(vu, &start) {
-                    heap.push(Reverse((back, vu, by, entry)));
+                if let Some(p) = pending.get_mut(vr as usize) {
+                    *p = p.saturating_sub(1);
+                    if *p == 0 && self.done.get(vr as usize) == Some(&false) {
+                        queue.push(vr);
+                    }
                 }
             }
         }
     }
-    Run { time, via }
+
+    /// The units the first pass could not order (they wait on a cycle through a group):
+    /// settled in order of time. Their arrivals from settled units are in already (plain
+    /// ones as the latest, member ones replayed at their times); waits on units not settled
+    /// are counted and arrive as those settle.
+    fn second_pass(&mut self) {
+        let g = self.g;
+        let n = g.node_count();
+        let left = |s: &Self, v: usize| {
+            s.done
+                .get(s.unit.get(v).copied().unwrap_or(NONE) as usize)
+                .is_some_and(|d| !*d)
+        };
+        if !(0..n).any(|v| left(self, v)) {
+            return;
+        }
+        // Per unit left: plain arcs from units left or never back; per group left: the
+        // member weight still needed.
+        let mut edges = vec![0u32; n];
+        let mut weight = vec![0u64; n];
+        let mut heap: BinaryHeap<Reverse<(Nanos, Event)>> = BinaryHeap::new();
+        for v in g.nodes() {
+            if left(self, v.index()) {
+                if let Some(w) = weight.get_mut(v.index()) {
+                    *w = self.need.get(v.index()).copied().unwrap_or(0);
+                }
+            }
+        }
+        for u in g.nodes() {
+            let ui = u.index();
+            let from_left = left(self, ui);
+            let tu = self.time.get(ui).copied().unwrap_or(NEVER);
+            for arc in g.arcs_from(u) {
+                let v = node_u32(arc.to);
+                if !left(self, v as usize) {
+                    continue;
+                }
+                let Some(vr) = outside(&self.unit, &self.eligible, node_u32(u), v) else {
+                    continue;
+                };
+                if arc.passes && (from_left || tu == NEVER) {
+                    if let Some(e) = edges.get_mut(vr as usize) {
+                        *e += 1;
+                    }
+                }
+                if let (Some(c), false) = (arc.counts, from_left) {
+                    if tu != NEVER {
+                        heap.push(Reverse((tu, Event::Arrive(node_u32(u), v, c))));
+                    }
+                }
+            }
+        }
+        // Member arrivals recorded in the first pass are replayed from the heap instead.
+        for v in g.nodes() {
+            if left(self, v.index()) {
+                if let (Some(f), Some(s0)) = (
+                    self.arr_fill.get_mut(v.index()),
+                    self.arr_start.get(v.index()),
+                ) {
+                    *f = *s0;
+                }
+            }
+        }
+        let mut ready = vec![false; n];
+        let check = |s: &Self,
+                     r: u32,
+                     t: Nanos,
+                     edges: &[u32],
+                     weight: &[u64],
+                     ready: &mut [bool],
+                     heap: &mut BinaryHeap<Reverse<(Nanos, Event)>>| {
+            let ri = r as usize;
+            if ready.get(ri) != Some(&false)
+                || edges.get(ri) != Some(&0)
+                || weight.get(ri) != Some(&0)
+            {
+                return;
+            }
+            if let Some(x) = ready.get_mut(ri) {
+                *x = true;
+            }
+            let (back, by, entry) = if g.node_at(ri).and_then(|v| g.group_rule(v)).is_some() {
+                // The need is reached by the arrival at `t` (events come in order of time).
+                let (pt, pu) = s.plain.get(ri).copied().unwrap_or((0, NONE));
+                let kt = t;
+                let (bt, bu) = if kt > pt { (kt, NONE) } else { (pt, pu) };
+                (bt, if bt > 0 { bu } else { NONE }, r)
+            } else {
+                s.evaluate(r)
+            };
+            if back != NEVER {
+                heap.push(Reverse((back, Event::Settle(r, by, entry))));
+            }
+        };
+        for v in g.nodes() {
+            let i = v.index();
+            if left(self, i) && self.unit.get(i).copied() == Some(node_u32(v)) {
+                check(self, node_u32(v), 0, &edges, &weight, &mut ready, &mut heap);
+            }
+        }
+        let mut settled = vec![false; n];
+        while let Some(Reverse((t, e))) = heap.pop() {
+            match e {
+                Event::Arrive(u, v, c) => {
+                    let vr = self.unit.get(v as usize).copied().unwrap_or(NONE);
+                    if let Some(w) = weight.get_mut(vr as usize) {
+                        let before = *w;
+                        *w = w.saturating_sub(u64::from(c));
+                        if before > 0 && *w == 0 {
+                            // The member completing the need sets the group's time.
+                            if let Some(p) = self.via.get_mut(vr as usize) {
+                                *p = u;
+                            }
+                        }
+                    }
+                    check(self, vr, t, &edges, &weight, &mut ready, &mut heap);
+                }
+                Event::Settle(r, by, entry) => {
+                    if settled.get(r as usize) != Some(&false) {
+                        continue;
+                    }
+                    if let Some(x) = settled.get_mut(r as usize) {
+                        *x = true;
+                    }
+                    let by = match g.node_at(r as usize).and_then(|v| g.group_rule(v)) {
+                        Some(_) if by == NONE && t > 0 => {
+                            self.via.get(r as usize).copied().unwrap_or(NONE)
+                        }
+                        _ => by,
+                    };
+                    let one = [r];
+                    let list = self.members.get(&r).map_or(one.to_vec(), Clone::clone);
+                    for &m in &list {
+                        if let Some(x) = self.time.get_mut(m as usize) {
+                            *x = t;
+                        }
+                        if let Some(x) = self.via.get_mut(m as usize) {
+                            *x = if m == entry {
+                                by
+                            } else if t > 0 {
+                                entry
+                            } else {
+                                NONE
+                            };
+                        }
+                    }
+                    for &u in &list {
+                        let Some(node) = g.node_at(u as usize) else {
+                            continue;
+                        };
+                        for arc in g.arcs_from(node) {
+                            let v = node_u32(arc.to);
+                            if !left(self, v as usize) {
+                                continue;
+                            }
+                            let Some(vr) = outside(&self.unit, &self.eligible, u, v) else {
+                                continue;
+                            };
+                            if ready.get(vr as usize) != Some(&false) {
+                                continue;
+                            }
+                            if arc.passes {
+                                if let Some(e) = edges.get_mut(vr as usize) {
+                                    *e = e.saturating_sub(1);
+                                }
+                                if let Some(p) = self.plain.get_mut(v as usize) {
+                                    if p.1 == NONE || t > p.0 {
+                                        *p = (t, u);
+                                    }
+                                }
+                            }
+                            if let Some(c) = arc.counts {
+                                if let Some(w) = weight.get_mut(vr as usize) {
+                                    let before = *w;
+                                    *w = w.saturating_sub(u64::from(c));
+                                    if before > 0 && *w == 0 {
+                                        if let Some(p) = self.via.get_mut(vr as usize) {
+                                            *p = u;
+                                        }
+                                    }
+                                }
+                            }
+                            check(self, vr, t, &edges, &weight, &mut ready, &mut heap);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Which nodes `lost` takes down, by the graph's failure propagation: a lost node; a node a
