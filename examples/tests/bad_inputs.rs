@@ -695,6 +695,100 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-continuity
+    {
+        use chrono::Duration;
+        use itsm_continuity::{
+            Answers, Capability, Category, ContinuitySpec, Disruption, Objective, Plan, Policy,
+            Rating, Template, assess,
+        };
+        let graph = itsm_graph::Graph::from_spec(
+            &serde_json::from_value(data("shop-topology.json")).unwrap(),
+        )
+        .unwrap();
+        let plan = |o: Vec<Objective>, c: Vec<Capability>| {
+            Plan::new(&graph, &ContinuitySpec::new(o, c)).map(|_| ())
+        };
+        row(
+            "`itsm_continuity::Plan::new`",
+            "an objective for a node the graph does not have",
+            err(plan(
+                vec![Objective::new("web-shpo", Duration::hours(4))],
+                vec![],
+            )),
+        );
+        row(
+            "`itsm_continuity::Plan::new`",
+            "a recovery time for a redundancy group",
+            err(plan(
+                vec![],
+                vec![Capability::new("web-farm", Duration::hours(1))],
+            )),
+        );
+        row(
+            "`itsm_continuity::Plan::new`",
+            "an MTPD shorter than the RTO",
+            err(plan(
+                vec![Objective::new("web-shop", Duration::hours(8)).with_mtpd(Duration::hours(4))],
+                vec![],
+            )),
+        );
+        let p = Plan::new(&graph, &ContinuitySpec::default()).unwrap();
+        row(
+            "`itsm_continuity::Plan::recover`",
+            "a site the graph does not have",
+            err(p.recover(
+                &Disruption::Locations(vec!["eu-west-9".into()]),
+                &Policy::default(),
+            )),
+        );
+        row(
+            "`itsm_continuity::Plan::recover`",
+            "RTAs of half the longest duration, three along a path",
+            err(Plan::new(
+                &graph,
+                &ContinuitySpec::new(
+                    vec![],
+                    vec![
+                        Capability::new("eu-west-1", Duration::MAX / 2),
+                        Capability::new("eu-west-1a", Duration::MAX / 2),
+                        Capability::new("lb-1", Duration::MAX / 2),
+                    ],
+                ),
+            )
+            .unwrap()
+            .recover(&Disruption::Everything, &Policy::default())),
+        );
+        let t = Template::servicenow().with_category(Category::rto(
+            "Revenue",
+            vec![Rating::new("Low", 1, true), Rating::new("High", 2, false)],
+            "1 Month",
+        ));
+        row(
+            "`itsm_continuity::assess`",
+            "an answer in a timeframe the template does not define",
+            err(assess(
+                &t,
+                &Answers::default().at("Revenue", "High", "3 Days"),
+            )),
+        );
+        let mut no_tier = t.clone();
+        no_tier.tiers.clear();
+        row(
+            "`itsm_continuity::assess`",
+            "an RTO whose timeframe is in no tier",
+            err(assess(
+                &no_tier,
+                &Answers::default().at("Revenue", "High", "8 Hours"),
+            )),
+        );
+        row(
+            "`itsm_continuity::ContinuitySpec` (JSON)",
+            "an RTO of `\"P1M\"`",
+            json_err::<ContinuitySpec>(json!({"objectives": [{"id": "web-shop", "rto": "P1M"}]})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};

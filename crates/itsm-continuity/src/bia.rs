@@ -65,7 +65,6 @@ impl Tier {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
 pub enum Contributes {
     /// The recovery time objective: each rating is given the disruption duration at which
     /// the impact reaches it.

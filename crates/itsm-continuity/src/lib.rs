@@ -84,3 +84,8 @@ pub use error::Error;
 pub use plan::{Gap, Gaps, Plan, Required, Unknown};
 pub use recovery::{MAX_PATH, Outcome, Recovery, Status, Summary};
 pub use spec::{Capability, ContinuitySpec, Disruption, Objective, Policy, Sequencing};
+
+// The crate's README example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -19,7 +19,6 @@ pub const MAX_PATH: usize = 64;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[non_exhaustive]
 pub enum Status {
     /// Never down (or back at once: nothing it needs takes any time).
     Unaffected,

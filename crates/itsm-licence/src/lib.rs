@@ -92,3 +92,8 @@ pub use position::{
     Status,
 };
 pub use reconcile::reconcile;
+
+// The crate's README example is compiled and run as a doctest, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

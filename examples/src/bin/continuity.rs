@@ -121,7 +121,6 @@ fn status(s: Status) -> &'static str {
         Status::Intolerable => "PAST ITS MTPD",
         Status::NoRecoveryTime => "NO RECOVERY TIME",
         Status::Circular => "NEVER BACK (a cycle)",
-        _ => "other",
     }
 }
 
