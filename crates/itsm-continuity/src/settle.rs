@@ -59,6 +59,8 @@ struct Settler<'a> {
     unit: Vec<u32>,
     /// Per unit of more than one node: its members, sorted.
     members: HashMap<u32, Vec<u32>>,
+    /// Per node: it represents a unit of more than one node (a key of `members`).
+    multi: Vec<bool>,
     /// Per node: whether it may share a unit.
     eligible: Vec<bool>,
     /// Per node: the latest plain arrival from outside its unit (time, from).
@@ -140,6 +142,12 @@ pub(crate) fn settle(
             }
         }
     }
+    let mut multi = vec![false; n];
+    for r in members.keys() {
+        if let Some(m) = multi.get_mut(*r as usize) {
+            *m = true;
+        }
+    }
     let mut s = Settler {
         g,
         lost,
@@ -147,6 +155,7 @@ pub(crate) fn settle(
         sequencing,
         unit,
         members,
+        multi,
         eligible,
         plain: vec![(0, NONE); n],
         arr_fill: arr_count.clone(),
@@ -277,7 +286,11 @@ impl Settler<'_> {
             return (t, if t > 0 && t != NEVER { by } else { NONE }, r);
         }
         let one = [r];
-        let list = self.members.get(&r).map_or(&one[..], Vec::as_slice);
+        let list = if self.multi.get(ri) == Some(&true) {
+            self.members.get(&r).map_or(&one[..], Vec::as_slice)
+        } else {
+            &one[..]
+        };
         let mut best = (0, NONE, r);
         let mut first = true;
         for &m in list {
@@ -311,8 +324,14 @@ impl Settler<'_> {
             *d = true;
         }
         let one = [r];
-        let list = self.members.get(&r).map_or(one.to_vec(), Clone::clone);
-        for &m in &list {
+        // A unit of one (nearly every node) needs no copy of its member list.
+        let multi = if self.multi.get(r as usize) == Some(&true) {
+            self.members.get(&r).cloned()
+        } else {
+            None
+        };
+        let list: &[u32] = multi.as_deref().unwrap_or(&one);
+        for &m in list {
             if let Some(x) = self.time.get_mut(m as usize) {
                 *x = t;
             }
@@ -328,7 +347,7 @@ impl Settler<'_> {
                 };
             }
         }
-        for &u in &list {
+        for &u in list {
             let Some(node) = self.g.node_at(u as usize) else {
                 continue;
             };
@@ -611,17 +630,24 @@ pub(crate) fn components(g: &Graph, eligible_nodes: &[bool], plain: bool) -> Vec
     let mut on_stack = vec![false; n];
     let mut stack: Vec<u32> = Vec::new();
     let mut next = 0u32;
-    // The walk: (node, the arcs of it still to look at).
-    let mut walk: Vec<(u32, Vec<u32>)> = Vec::new();
-    let targets = |u: u32| -> Vec<u32> {
-        g.node_at(u as usize)
-            .map(|node| {
+    // The walk: (node, where its targets start in `targets`); the targets of every open
+    // node, on one shared stack (no allocation per node).
+    let mut walk: Vec<(u32, usize)> = Vec::new();
+    let mut targets: Vec<u32> = Vec::new();
+    let push_targets = |u: u32, targets: &mut Vec<u32>| {
+        if let Some(node) = g.node_at(u as usize) {
+            targets.extend(
                 g.arcs_from(node)
                     .filter(|a| (a.passes || !plain) && eligible(a.to.index()))
-                    .map(|a| node_u32(a.to))
-                    .collect()
-            })
-            .unwrap_or_default()
+                    .map(|a| node_u32(a.to)),
+            );
+        }
+    };
+    let self_loop = |v: u32| {
+        g.node_at(v as usize).is_some_and(|node| {
+            g.arcs_from(node)
+                .any(|a| a.to == node && (a.passes || !plain))
+        })
     };
     for s in 0..n {
         if !eligible(s) || index.get(s) != Some(&NONE) {
@@ -639,10 +665,11 @@ pub(crate) fn components(g: &Graph, eligible_nodes: &[bool], plain: bool) -> Vec
         if let Some(o) = on_stack.get_mut(s as usize) {
             *o = true;
         }
-        walk.push((s, targets(s)));
-        while let Some((v, rest)) = walk.last_mut() {
-            let v = *v;
-            if let Some(w) = rest.pop() {
+        walk.push((s, targets.len()));
+        push_targets(s, &mut targets);
+        while let Some(&(v, base)) = walk.last() {
+            if targets.len() > base {
+                let w = targets.pop().unwrap_or(NONE);
                 let wi = w as usize;
                 if index.get(wi) == Some(&NONE) {
                     open(w, &mut index, &mut low, &mut next);
@@ -650,8 +677,8 @@ pub(crate) fn components(g: &Graph, eligible_nodes: &[bool], plain: bool) -> Vec
                     if let Some(o) = on_stack.get_mut(wi) {
                         *o = true;
                     }
-                    let t = targets(w);
-                    walk.push((w, t));
+                    walk.push((w, targets.len()));
+                    push_targets(w, &mut targets);
                 } else if on_stack.get(wi) == Some(&true) {
                     let iw = index.get(wi).copied().unwrap_or(0);
                     if let Some(l) = low.get_mut(v as usize) {
@@ -679,8 +706,7 @@ pub(crate) fn components(g: &Graph, eligible_nodes: &[bool], plain: bool) -> Vec
                         break;
                     }
                 }
-                let self_loop = comp.len() == 1 && targets(v).contains(&v);
-                if comp.len() > 1 || self_loop {
+                if comp.len() > 1 || self_loop(v) {
                     let rep = comp.iter().copied().min().unwrap_or(v);
                     for w in comp {
                         if let Some(u) = unit.get_mut(w as usize) {
