@@ -86,19 +86,29 @@ fn cmdb() -> Res<Cmdb> {
     let mut b = GraphBuilder::new(SeverityScale::outage_degraded());
     let dep = b.relation(RelationSpec::new("depends_on", Propagation::ToFrom))?;
     let mut caps = Vec::new();
-    let mut node = |b: &mut GraphBuilder, id: String, kind, site: Option<u32>| -> Res<NodeId> {
+    let node = |b: &mut GraphBuilder, id: String, kind, site: Option<u32>| -> Res<NodeId> {
         let mut spec = NodeSpec::new(&id, kind, "x");
         spec.location = site.map(|s| format!("site-{s:02}"));
         Ok(b.node(&spec)?)
     };
     let mut power = Vec::new();
     for i in 0..POWER {
-        power.push(node(&mut b, format!("pdu{i}"), NodeKind::ConfigurationItem, Some(i % SITES))?);
+        power.push(node(
+            &mut b,
+            format!("pdu{i}"),
+            NodeKind::ConfigurationItem,
+            Some(i % SITES),
+        )?);
     }
     let mut hosts = Vec::new();
     for i in 0..HOSTS {
         let site = rng.below_u32(SITES);
-        let h = node(&mut b, format!("host{i}"), NodeKind::ConfigurationItem, Some(site))?;
+        let h = node(
+            &mut b,
+            format!("host{i}"),
+            NodeKind::ConfigurationItem,
+            Some(site),
+        )?;
         // A power feed of the same site.
         let p = power
             .get((rng.below_u32(POWER / SITES) * SITES + site) as usize)
@@ -110,7 +120,12 @@ fn cmdb() -> Res<Cmdb> {
     let mut vms = Vec::new();
     for i in 0..VMS {
         let (h, site) = hosts.get(rng.index(hosts.len())).copied().ok_or("host")?;
-        let v = node(&mut b, format!("vm{i}"), NodeKind::ConfigurationItem, Some(site))?;
+        let v = node(
+            &mut b,
+            format!("vm{i}"),
+            NodeKind::ConfigurationItem,
+            Some(site),
+        )?;
         b.edge(v, h, dep)?;
         vms.push(v);
     }
@@ -120,7 +135,10 @@ fn cmdb() -> Res<Cmdb> {
         let a = node(&mut b, format!("app{i}"), NodeKind::ConfigurationItem, None)?;
         if rng.percent(50) {
             let k = rng.between_u32(2, 4);
-            let g = b.group(&format!("cluster{groups}"), MinUp::Count(rng.between_u32(1, k)))?;
+            let g = b.group(
+                &format!("cluster{groups}"),
+                MinUp::Count(rng.between_u32(1, k)),
+            )?;
             groups += 1;
             let mut seen = Vec::new();
             while seen.len() < k as usize {
@@ -147,7 +165,11 @@ fn cmdb() -> Res<Cmdb> {
         let id = format!("svc{i}");
         let s = node(&mut b, id.clone(), NodeKind::BusinessService, None)?;
         for _ in 0..rng.between(1, 3) {
-            b.edge(s, apps.get(rng.index(apps.len())).copied().ok_or("app")?, dep)?;
+            b.edge(
+                s,
+                apps.get(rng.index(apps.len())).copied().ok_or("app")?,
+                dep,
+            )?;
         }
         // One in fifty calls the one before, which calls it back.
         if i % 50 == 1 {
@@ -157,7 +179,10 @@ fn cmdb() -> Res<Cmdb> {
             }
         }
         services.push(s);
-        objectives.push(Objective::new(&id, Duration::minutes(rng.between(60, 24 * 60))));
+        objectives.push(Objective::new(
+            &id,
+            Duration::minutes(rng.between(60, 24 * 60)),
+        ));
     }
     let graph = b.build()?;
     for v in graph.nodes() {
@@ -216,9 +241,9 @@ fn write_input(c: &Cmdb, path: &std::path::Path) -> Res<()> {
         };
         let r = rta.get(v.index()).copied().flatten().unwrap_or(-1);
         let site = g.location(v).unwrap_or("-");
-        let need = g
-            .group_rule(v)
-            .map_or(0, |(total, down_at)| (i64::from(total) + 1 - i64::from(down_at)).max(0));
+        let need = g.group_rule(v).map_or(0, |(total, down_at)| {
+            (i64::from(total) + 1 - i64::from(down_at)).max(0)
+        });
         writeln!(out, "{kind} {r} {site} {need}")?;
     }
     writeln!(out, "arcs {}", g.arc_count())?;
@@ -250,7 +275,11 @@ fn chain(len: usize, cycle: bool, objectives: usize) -> Res<(Graph, ContinuitySp
     let svc = b.node(&NodeSpec::new("svc", NodeKind::BusinessService, "s"))?;
     let mut ids = Vec::with_capacity(len);
     for i in 0..len {
-        ids.push(b.node(&NodeSpec::new(&format!("n{i}"), NodeKind::ConfigurationItem, "x"))?);
+        ids.push(b.node(&NodeSpec::new(
+            &format!("n{i}"),
+            NodeKind::ConfigurationItem,
+            "x",
+        ))?);
     }
     let first = ids.first().copied().ok_or("empty chain")?;
     b.edge(svc, first, dep)?;
@@ -303,9 +332,21 @@ fn main() -> Res<()> {
         gaps.no_rta.len()
     );
     let scenarios = [
-        ("everything-after", Disruption::Everything, Sequencing::AfterDependencies),
-        ("everything-parallel", Disruption::Everything, Sequencing::Parallel),
-        ("site-03", Disruption::Locations(vec!["site-03".into()]), Sequencing::AfterDependencies),
+        (
+            "everything-after",
+            Disruption::Everything,
+            Sequencing::AfterDependencies,
+        ),
+        (
+            "everything-parallel",
+            Disruption::Everything,
+            Sequencing::Parallel,
+        ),
+        (
+            "site-03",
+            Disruption::Locations(vec!["site-03".into()]),
+            Sequencing::AfterDependencies,
+        ),
     ];
     let mut ours = Vec::new();
     let mut headline = 0.0;
@@ -325,17 +366,28 @@ fn main() -> Res<()> {
     for (name, len, cycle, objectives) in [
         ("a million-node chain", 1_000_000, false, 0),
         ("a million-node cycle", 1_000_000, true, 0),
-        ("100,000 objectives on a million-node chain", 1_000_000, false, 100_000),
+        (
+            "100,000 objectives on a million-node chain",
+            1_000_000,
+            false,
+            100_000,
+        ),
     ] {
         let (g, spec) = chain(len, cycle, objectives)?;
         let (ms, _, r) = time(|| {
             let plan = Plan::new(&g, &spec)?;
             let gaps = plan.gaps();
-            Ok((plan.recover(&Disruption::Everything, &Policy::default())?, gaps.rto.len()))
+            Ok((
+                plan.recover(&Disruption::Everything, &Policy::default())?,
+                gaps.rto.len(),
+            ))
         })?;
         println!(
             "deep: {name}: plan, gaps and recovery {ms:.0} ms (svc back after {} s)",
-            r.0.outcomes.first().and_then(|o| o.back_after).map_or(-1, |d| d.num_seconds())
+            r.0.outcomes
+                .first()
+                .and_then(|o| o.back_after)
+                .map_or(-1, |d| d.num_seconds())
         );
         worst = worst.max(ms);
     }
@@ -367,7 +419,10 @@ fn main() -> Res<()> {
         })?;
         println!(
             "wide: a group of a million members on one hub, 100,000 objectives: plan and recovery {ms:.0} ms (svc back after {} s)",
-            r.outcomes.first().and_then(|o| o.back_after).map_or(-1, |d| d.num_seconds())
+            r.outcomes
+                .first()
+                .and_then(|o| o.back_after)
+                .map_or(-1, |d| d.num_seconds())
         );
         worst = worst.max(ms);
     }
@@ -401,7 +456,11 @@ fn main() -> Res<()> {
                 })?;
                 println!(
                     "python networkx agrees with itsm-continuity: {}",
-                    if agree == scenarios.len() { "yes" } else { "NO" }
+                    if agree == scenarios.len() {
+                        "yes"
+                    } else {
+                        "NO"
+                    }
                 );
                 if let Some(t) = theirs_ms.filter(|_| headline > 0.0) {
                     println!(
