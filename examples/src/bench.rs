@@ -244,6 +244,33 @@ pub fn median(values: Vec<f64>) -> Option<f64> {
     median_min_max(values).map(|(median, _, _)| median)
 }
 
+/// `reps` runs of `f`: the median wall-clock and thread CPU milliseconds, and the last run's
+/// answer (the CPU time 0 where the thread's clock cannot be read).
+///
+/// # Errors
+/// The first error `f` returns, or `no run` for `reps == 0`.
+#[allow(clippy::disallowed_methods)] // a benchmark reads the clock; that is its job
+pub fn time_median<T>(
+    reps: usize,
+    mut f: impl FnMut() -> Result<T, Box<dyn Error>>,
+) -> Result<(f64, f64, T), Box<dyn Error>> {
+    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
+    let mut last = None;
+    for _ in 0..reps {
+        let cpu0 = thread_cpu_ns();
+        let t0 = std::time::Instant::now();
+        let out = f()?;
+        walls.push(t0.elapsed().as_secs_f64() * 1e3);
+        if let (Some(a), Some(b)) = (cpu0, thread_cpu_ns()) {
+            cpus.push((b.saturating_sub(a)) as f64 / 1e6);
+        }
+        last = Some(out);
+    }
+    let wall = median(walls).unwrap_or(0.0);
+    let cpu = median(cpus).unwrap_or(0.0);
+    Ok((wall, cpu, last.ok_or("no run")?))
+}
+
 /// An aim's verdict as the benchmarks print it: `met` or `NOT met`.
 pub fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT met" }

@@ -37,8 +37,7 @@ use itsm_continuity::{
     Capability, ContinuitySpec, Disruption, Objective, Plan, Policy, Recovery, Sequencing, Status,
 };
 use itsm_examples::bench::{
-    Rng, cpus_visible, load_average, median_min_max, python_env, python_script, run_lines,
-    target_dir, thread_cpu_ns,
+    Rng, cpus_visible, load_average, python_env, python_script, run_lines, target_dir, time_median,
 };
 use itsm_graph::{
     Graph, GraphBuilder, MinUp, NodeId, NodeKind, NodeSpec, Propagation, RelationSpec,
@@ -57,22 +56,8 @@ const APPS: u32 = 300_000;
 const SERVICES: u32 = 98_000;
 
 /// Median wall and CPU milliseconds of `f` over [`REPS`] runs, and its last answer.
-fn time<T>(mut f: impl FnMut() -> Res<T>) -> Res<(f64, f64, T)> {
-    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
-    let mut last = None;
-    for _ in 0..REPS {
-        let cpu0 = thread_cpu_ns();
-        let t0 = Instant::now();
-        let out = f()?;
-        walls.push(t0.elapsed().as_secs_f64() * 1e3);
-        if let (Some(a), Some(b)) = (cpu0, thread_cpu_ns()) {
-            cpus.push((b.saturating_sub(a)) as f64 / 1e6);
-        }
-        last = Some(out);
-    }
-    let wall = median_min_max(walls).map_or(0.0, |m| m.0);
-    let cpu = median_min_max(cpus).map_or(0.0, |m| m.0);
-    Ok((wall, cpu, last.ok_or("no run")?))
+fn time<T>(f: impl FnMut() -> Res<T>) -> Res<(f64, f64, T)> {
+    time_median(REPS, f)
 }
 
 /// The generated CMDB and its continuity spec.

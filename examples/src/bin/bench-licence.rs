@@ -29,12 +29,9 @@
 
 use std::error::Error;
 use std::io::Write;
-use std::time::Instant;
 
 use chrono::NaiveDate;
-use itsm_examples::bench::{
-    Rng, cpus_visible, load_average, median_min_max, python_peer, target_dir, thread_cpu_ns,
-};
+use itsm_examples::bench::{Rng, cpus_visible, load_average, python_peer, target_dir, time_median};
 use itsm_licence::{
     Device, Entitlement, Install, Metric, Policy, Position, Rights, Snapshot, SoftwareModel,
     Subscription, reconcile,
@@ -245,23 +242,9 @@ fn summary(p: &Position) -> String {
     )
 }
 
-/// The median wall milliseconds and thread CPU milliseconds of `REPS` runs of `f`.
-fn time<T>(mut f: impl FnMut() -> Res<T>) -> Res<(f64, f64, T)> {
-    let (mut walls, mut cpus) = (Vec::new(), Vec::new());
-    let mut last = None;
-    for _ in 0..REPS {
-        let cpu0 = thread_cpu_ns();
-        let t0 = Instant::now();
-        let out = f()?;
-        walls.push(t0.elapsed().as_secs_f64() * 1e3);
-        if let (Some(a), Some(b)) = (cpu0, thread_cpu_ns()) {
-            cpus.push((b.saturating_sub(a)) as f64 / 1e6);
-        }
-        last = Some(out);
-    }
-    let wall = median_min_max(walls).map_or(0.0, |m| m.0);
-    let cpu = median_min_max(cpus).map_or(0.0, |m| m.0);
-    Ok((wall, cpu, last.ok_or("no run")?))
+/// Median wall and CPU milliseconds of `f` over [`REPS`] runs, and its last answer.
+fn time<T>(f: impl FnMut() -> Res<T>) -> Res<(f64, f64, T)> {
+    time_median(REPS, f)
 }
 
 fn write_tsv(s: &Snapshot, codes: &[(u8, u32, u32)], path: &std::path::Path) -> Res<()> {
