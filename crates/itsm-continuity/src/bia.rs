@@ -316,7 +316,8 @@ impl Template {
     /// not reversed and not overlapping.
     ///
     /// # Errors
-    /// The first problem found, in that order: [`Error::DuplicateName`],
+    /// The first problem found, kind by kind for names, then record by record (tiers,
+    /// categories, bands): [`Error::DuplicateName`],
     /// [`Error::NegativeTimeframe`], [`Error::UnknownTimeframe`], [`Error::TimeframeInTwoTiers`],
     /// [`Error::DuplicateRating`], [`Error::NoRatings`], [`Error::DuplicateRatingValue`], [`Error::NoMaximumRto`],
     /// [`Error::TimeframeNotAllowed`], [`Error::ReversedBand`], [`Error::OverlappingBands`].
@@ -358,7 +359,8 @@ impl Template {
         for tier in &self.tiers {
             for f in &tier.timeframes {
                 known(format!("tier `{}`", tier.name), f)?;
-                if let Some(first) = tier_of.insert(f, &tier.name) {
+                // A tier listing a timeframe twice is no conflict.
+                if let Some(first) = tier_of.insert(f, &tier.name).filter(|t| *t != tier.name) {
                     return Err(Error::TimeframeInTwoTiers {
                         timeframe: f.clone(),
                         first: first.to_owned(),

@@ -550,6 +550,10 @@ fn template_and_answer_errors() {
     let mut t = base();
     t.tiers.push(Tier::new("Gold", &["1 Hour"]));
     assert!(matches!(check(t), Error::TimeframeInTwoTiers { .. }));
+    // Listed twice by one tier: no conflict.
+    let mut t = base();
+    t.tiers[0].timeframes.push("1 Hour".into());
+    assert!(t.check().is_ok());
     let mut t = base();
     t.categories[0].ratings.push(Rating::new("Low", 3, false));
     assert!(matches!(check(t), Error::DuplicateRating { .. }));
