@@ -382,29 +382,11 @@ impl Template {
                 known(format!("category `{}`", c.name), f)?;
             }
             let allowed_set: HashSet<&str> = c.timeframes.iter().map(String::as_str).collect();
+            let rto = c.contributes == Contributes::Rto;
+            if rto {
+                check_rto_category(c, &allowed_set, &known)?;
+            }
             categories.insert(c.name.as_str(), (c, names, allowed_set));
-            if c.contributes != Contributes::Rto {
-                continue;
-            }
-            if c.ratings.is_empty() {
-                return Err(Error::NoRatings {
-                    category: c.name.clone(),
-                });
-            }
-            let mut values = HashSet::new();
-            if let Some(r) = c.ratings.iter().find(|r| !values.insert(r.value)) {
-                return Err(Error::DuplicateRatingValue {
-                    category: c.name.clone(),
-                    value: r.value,
-                });
-            }
-            let Some(max) = &c.maximum_rto else {
-                return Err(Error::NoMaximumRto {
-                    category: c.name.clone(),
-                });
-            };
-            known(format!("category `{}`'s maximum RTO", c.name), max)?;
-            allowed(c, "its maximum RTO", max)?;
         }
         for b in &self.rpo_bands {
             known(
@@ -478,17 +460,32 @@ fn unique<'a>(kind: &'static str, names: impl Iterator<Item = &'a str>) -> Resul
     Ok(())
 }
 
-/// Whether category `c` allows timeframe `name` in `what`.
-fn allowed(c: &Category, what: &str, name: &str) -> Result<(), Error> {
-    if c.timeframes.is_empty() || c.timeframes.iter().any(|f| f == name) {
-        return Ok(());
+/// The checks of an RTO category: ratings there, of distinct values, and a maximum RTO
+/// defined (`known`) and among its allowed timeframes (`allowed_set`).
+fn check_rto_category(
+    c: &Category,
+    allowed_set: &HashSet<&str>,
+    known: &impl Fn(String, &str) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if c.ratings.is_empty() {
+        return Err(Error::NoRatings {
+            category: c.name.clone(),
+        });
     }
-    Err(Error::TimeframeNotAllowed {
-        category: c.name.clone(),
-        what: what.to_owned(),
-        timeframe: name.to_owned(),
-        allowed: c.timeframes.clone(),
-    })
+    let mut values = HashSet::new();
+    if let Some(r) = c.ratings.iter().find(|r| !values.insert(r.value)) {
+        return Err(Error::DuplicateRatingValue {
+            category: c.name.clone(),
+            value: r.value,
+        });
+    }
+    let Some(max) = &c.maximum_rto else {
+        return Err(Error::NoMaximumRto {
+            category: c.name.clone(),
+        });
+    };
+    known(format!("category `{}`'s maximum RTO", c.name), max)?;
+    Index::allowed(c, allowed_set, "its maximum RTO", max)
 }
 
 /// An RTO answer: at `timeframe` of disruption the impact in `category` reaches `rating`.

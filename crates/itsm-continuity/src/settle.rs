@@ -309,6 +309,27 @@ impl Settler<'_> {
         best
     }
 
+    /// Sets the time of every member of a unit, and what set it: the member it entered by
+    /// took its time from `by`; the others from that member (none at 0 or never).
+    fn stamp(&mut self, list: &[u32], t: Nanos, by: u32, entry: u32) {
+        for &m in list {
+            if let Some(x) = self.time.get_mut(m as usize) {
+                *x = t;
+            }
+            if let Some(x) = self.via.get_mut(m as usize) {
+                *x = if t == NEVER {
+                    NONE
+                } else if m == entry {
+                    by
+                } else if t > 0 {
+                    entry
+                } else {
+                    NONE
+                };
+            }
+        }
+    }
+
     /// Settles unit `r` at `t` and records its members' arrivals downstream; queues units
     /// whose arcs have all arrived.
     fn finish(
@@ -331,22 +352,7 @@ impl Settler<'_> {
             None
         };
         let list: &[u32] = multi.as_deref().unwrap_or(&one);
-        for &m in list {
-            if let Some(x) = self.time.get_mut(m as usize) {
-                *x = t;
-            }
-            if let Some(x) = self.via.get_mut(m as usize) {
-                *x = if t == NEVER {
-                    NONE
-                } else if m == entry {
-                    by
-                } else if t > 0 {
-                    entry
-                } else {
-                    NONE
-                };
-            }
-        }
+        self.stamp(list, t, by, entry);
         for &u in list {
             let Some(node) = self.g.node_at(u as usize) else {
                 continue;
@@ -513,20 +519,7 @@ impl Settler<'_> {
                     };
                     let one = [r];
                     let list = self.members.get(&r).map_or(one.to_vec(), Clone::clone);
-                    for &m in &list {
-                        if let Some(x) = self.time.get_mut(m as usize) {
-                            *x = t;
-                        }
-                        if let Some(x) = self.via.get_mut(m as usize) {
-                            *x = if m == entry {
-                                by
-                            } else if t > 0 {
-                                entry
-                            } else {
-                                NONE
-                            };
-                        }
-                    }
+                    self.stamp(&list, t, by, entry);
                     for &u in &list {
                         let Some(node) = g.node_at(u as usize) else {
                             continue;
