@@ -1,0 +1,149 @@
+//! The one error type of this crate.
+
+use chrono::NaiveDate;
+use itsm_core::Quoted;
+
+/// The most node ids a [`Error::Cycle`] message names.
+pub const CYCLE_SHOWN: usize = 8;
+
+fn cycle_text(nodes: &[String], length: usize) -> String {
+    let mut s = String::new();
+    for (k, id) in nodes.iter().enumerate() {
+        if k > 0 {
+            s.push_str(" -> ");
+        }
+        s.push_str(&Quoted(id).to_string());
+    }
+    if length > nodes.len() {
+        s.push_str(&format!(" -> ... ({length} nodes in all)"));
+    }
+    if let Some(first) = nodes.first() {
+        s.push_str(&format!(" -> {}", Quoted(first)));
+    }
+    s
+}
+
+/// Everything that makes a cost spec, a graph or a budget impossible to evaluate. Each
+/// variant says what was found and what is allowed; ids and names are quoted capped and
+/// escaped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two nodes or groups of the graph share an id.
+    #[error("the graph has two nodes or groups with id `{}`; ids must be unique", Quoted(.id))]
+    DuplicateId {
+        /// The id.
+        id: String,
+    },
+    /// Two relationship types of the graph share a name.
+    #[error("the graph declares relationship `{}` twice; relation names must be unique", Quoted(.name))]
+    DuplicateRelation {
+        /// The name.
+        name: String,
+    },
+    /// An edge or a relationship path names a relationship type the graph does not declare.
+    #[error("{list} name relationship `{}`, which the graph does not declare; use one of its relations", Quoted(.name))]
+    UnknownRelation {
+        /// Where it was named (`the graph's edges`, `the relationship paths`).
+        list: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A record names a node the graph does not have.
+    #[error("{list} name node `{}`, which the graph does not have; use one of its node ids", Quoted(.id))]
+    UnknownNode {
+        /// Where it was named (`the rate cards`, `the expenses`, `the distribution costs`,
+        /// `the allocation units`, `the graph's edges`, `the graph's groups`, `the query`).
+        list: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A cost record names a redundancy group.
+    #[error("{list} name redundancy group `{}`; a group costs nothing of its own (its members' costs reach it), so name its members", Quoted(.id))]
+    GroupNamed {
+        /// Where it was named.
+        list: &'static str,
+        /// The group's id.
+        id: String,
+    },
+    /// Two rate cards, two costs of one card or two distribution costs share a name.
+    #[error("two {kind}s are named `{}`; names must be unique, as the expense lines name them", Quoted(.name))]
+    DuplicateName {
+        /// `rate card`, `rate card cost` or `distribution cost`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A rate card or a distribution cost with neither a condition nor listed nodes.
+    #[error("{kind} `{}` selects nothing: it has no condition (classes, locations) and lists no nodes; give it one or the other", Quoted(.name))]
+    EmptySelector {
+        /// `rate card` or `distribution cost`.
+        kind: &'static str,
+        /// Its name.
+        name: String,
+    },
+    /// A service has two allocation unit records.
+    #[error("service `{}` has two allocation unit records; give each service one", Quoted(.id))]
+    DuplicateUnits {
+        /// The service.
+        id: String,
+    },
+    /// A cost centre appears twice among one service's consumers.
+    #[error("service `{}` lists cost centre `{}` twice; give each consumer one record with its units", Quoted(.service), Quoted(.cost_centre))]
+    DuplicateConsumer {
+        /// The service.
+        service: String,
+        /// The cost centre.
+        cost_centre: String,
+    },
+    /// A service providing no units.
+    #[error("service `{}` provides 0 units; its total units must be 1 or more", Quoted(.id))]
+    ZeroUnits {
+        /// The service.
+        id: String,
+    },
+    /// More units allocated to cost centres than the service provides.
+    #[error("service `{}` allocates {allocated} units of its {total}; the cost centres' units must add up to at most the total", Quoted(.id))]
+    OverAllocated {
+        /// The service.
+        id: String,
+        /// Its total units.
+        total: u64,
+        /// The units its consumers use, added up.
+        allocated: u128,
+    },
+    /// A node's cost past what 64 bits of minor units hold (about 92 million billion).
+    #[error("the cost of `{}` is past what 64-bit minor units hold (|amount| < 2^63); check its amounts", Quoted(.id))]
+    Overflow {
+        /// The node, rate card or distribution.
+        id: String,
+    },
+    /// Cost would go round a cycle of relationship paths forever.
+    #[error("cost would go round a cycle forever: {}; leave one of its relationships out of the relationship paths", cycle_text(.nodes, *.length))]
+    Cycle {
+        /// The cycle's nodes in the order cost travels (at most [`CYCLE_SHOWN`]).
+        nodes: Vec<String>,
+        /// How many nodes the cycle has.
+        length: usize,
+    },
+    /// A budget that ends before it starts.
+    #[error("budget `{}` ends on {end}, before it starts on {start}; the end is on or after the start", Quoted(.name))]
+    BudgetEndsBeforeStart {
+        /// The budget.
+        name: String,
+        /// Its start.
+        start: NaiveDate,
+        /// Its end.
+        end: NaiveDate,
+    },
+    /// A projection asked for before the budget starts.
+    #[error("budget `{}` starts on {start}, after {as_of}; project it on its first day or later", Quoted(.name))]
+    BeforeBudget {
+        /// The budget.
+        name: String,
+        /// Its start.
+        start: NaiveDate,
+        /// The day asked for.
+        as_of: NaiveDate,
+    },
+}
