@@ -335,15 +335,14 @@ impl Arcs {
                 for p in list {
                     let relation = match &p.relation {
                         None => None,
-                        Some(name) => Some(
-                            relation_index
-                                .get(name.as_str())
-                                .map(|r| r.0)
-                                .ok_or_else(|| Error::UnknownRelation {
+                        Some(name) => {
+                            Some(relation_index.get(name.as_str()).map(|r| r.0).ok_or_else(
+                                || Error::UnknownRelation {
                                     list: "the relationship paths",
                                     name: name.clone(),
-                                })?,
-                        ),
+                                },
+                            )?)
+                        }
                     };
                     rules.push(Rule {
                         child: class_of(nodes, &p.child_class),

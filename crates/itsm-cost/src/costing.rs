@@ -340,7 +340,12 @@ impl Costing {
                 });
             } else {
                 for (rank, &i) in selected.iter().enumerate() {
-                    add(&mut direct, &nodes, i, even_piece(d.amount, count, rank as u64))?;
+                    add(
+                        &mut direct,
+                        &nodes,
+                        i,
+                        even_piece(d.amount, count, rank as u64),
+                    )?;
                 }
             }
             distributions.push(Resolved {
@@ -435,7 +440,9 @@ impl Costing {
                 });
             }
             let rest = pieces.last().copied().unwrap_or(0);
-            let unused = u.total.saturating_sub(u64::try_from(used).unwrap_or(u64::MAX));
+            let unused = u
+                .total
+                .saturating_sub(u64::try_from(used).unwrap_or(u64::MAX));
             if rest != 0 || unused != 0 {
                 self.unallocated.push(Unallocated {
                     service: u.service.clone(),
@@ -470,7 +477,12 @@ impl Costing {
     }
 
     fn share(&self, arc: usize, other: u32) -> Share {
-        let relation = self.arcs.up_relation.get(arc).copied().unwrap_or(MEMBERSHIP);
+        let relation = self
+            .arcs
+            .up_relation
+            .get(arc)
+            .copied()
+            .unwrap_or(MEMBERSHIP);
         Share {
             node: self.nodes.id(other).to_owned(),
             relation: (relation != MEMBERSHIP)
@@ -487,15 +499,13 @@ impl Costing {
     /// [`Error::UnknownNode`] for an id the graph does not have.
     pub fn received(&self, id: &str) -> Result<Vec<Share>, Error> {
         let i = self.nodes.find("the query", id)?;
-        Ok(
-            row(&self.arcs.down_start, &self.arcs.down_arc, i as usize)
-                .iter()
-                .map(|&arc| {
-                    let child = self.arcs.from.get(arc as usize).copied().unwrap_or(0);
-                    self.share(arc as usize, child)
-                })
-                .collect(),
-        )
+        Ok(row(&self.arcs.down_start, &self.arcs.down_arc, i as usize)
+            .iter()
+            .map(|&arc| {
+                let child = self.arcs.from.get(arc as usize).copied().unwrap_or(0);
+                self.share(arc as usize, child)
+            })
+            .collect())
     }
 
     /// Where a node's cost went, one share per path out of it, in the order of the graph's

@@ -12,13 +12,13 @@ fn cycle_text(nodes: &[String], length: usize) -> String {
         if k > 0 {
             s.push_str(" -> ");
         }
-        s.push_str(&Quoted(id).to_string());
+        s.push_str(&format!("`{}`", Quoted(id)));
     }
     if length > nodes.len() {
         s.push_str(&format!(" -> ... ({length} nodes in all)"));
     }
     if let Some(first) = nodes.first() {
-        s.push_str(&format!(" -> {}", Quoted(first)));
+        s.push_str(&format!(" -> `{}`", Quoted(first)));
     }
     s
 }
