@@ -112,6 +112,8 @@ impl Budget {
 /// A budget's standing on a day ([`Budget::status`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct BudgetStatus {
     /// The planned amount.
     pub planned: i64,

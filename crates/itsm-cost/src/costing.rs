@@ -56,6 +56,8 @@ pub(crate) fn split(amount: i64, weights: &[u64], denominator: u128) -> Vec<i64>
 /// One node's cost for the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct NodeCost {
     /// Its own cost: rate card costs, expenses and its share of distribution costs.
     pub direct: i64,
@@ -72,6 +74,8 @@ pub struct NodeCost {
 /// One piece of cost carried along one path (ServiceNow's inherited expense line).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Share {
     /// The node at the other end: the child for [`Costing::received`], the parent for
     /// [`Costing::passed`].
@@ -85,6 +89,9 @@ pub struct Share {
 /// Where a direct cost came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub enum Source {
     /// A rate card's cost.
     RateCard {
@@ -108,6 +115,8 @@ pub enum Source {
 /// One direct expense line of a node.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Line {
     /// Where it came from.
     pub source: Source,
@@ -118,6 +127,8 @@ pub struct Line {
 /// A node that keeps its cost: no relationship path carries it further.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Holder {
     /// The node.
     pub id: String,
@@ -131,6 +142,8 @@ pub struct Holder {
 /// What a cost centre is allocated of one service's cost.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Allocation {
     /// The service.
     pub service: String,
@@ -146,6 +159,8 @@ pub struct Allocation {
 /// [`UnitMethod::AllUnits`], or no consumers at all).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Unallocated {
     /// The service.
     pub service: String,
@@ -158,6 +173,8 @@ pub struct Unallocated {
 /// A distribution cost that selected no node: its amount reached nobody.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Undistributed {
     /// The distribution cost.
     pub name: String,
@@ -170,6 +187,8 @@ pub struct Undistributed {
 /// stranded`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct Totals {
     /// Every node's direct cost, added up.
     pub direct: i128,
@@ -188,6 +207,8 @@ pub struct Totals {
 /// A cost centre's allocations, added up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct CostCentre {
     /// The cost centre.
     pub name: String,

@@ -71,6 +71,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Amounts in examples are written as units_cents (2_500_00 is 2,500.00).
+#![allow(clippy::inconsistent_digit_grouping)]
 
 mod budget;
 mod build;

@@ -1,4 +1,11 @@
 //! Our choices where the tools' documentation is silent (docs/cost.md), and every error.
+// Amounts are written as units_cents (2_500_00 is 2,500.00).
+#![allow(
+    clippy::inconsistent_digit_grouping,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use chrono::NaiveDate;
 use itsm_cost::{
