@@ -71,7 +71,8 @@ impl Budget {
     ///
     /// # Errors
     /// [`Error::BudgetEndsBeforeStart`]; [`Error::BeforeBudget`] for an `as_of` before the
-    /// start.
+    /// start; [`Error::BudgetOverflow`] for an actual so large (past 2^100 or so) that the
+    /// projection or the remaining amount leaves 128 bits.
     pub fn status(&self, actual: i128, as_of: NaiveDate) -> Result<BudgetStatus, Error> {
         if self.end < self.start {
             return Err(Error::BudgetEndsBeforeStart {
@@ -90,18 +91,24 @@ impl Budget {
         let period = (self.end - self.start).num_days() + 1;
         let elapsed = (as_of.min(self.end) - self.start).num_days() + 1;
         let (period, elapsed) = (i128::from(period), i128::from(elapsed.max(1)));
-        // |actual| < 2^127 / 2^28 is far past any real amount; saturate rather than wrap.
-        let scaled = actual.saturating_mul(period);
+        let overflow = || Error::BudgetOverflow {
+            name: self.name.clone(),
+        };
+        let scaled = actual.checked_mul(period).ok_or_else(overflow)?;
         let half = elapsed / 2;
         let projected = if scaled >= 0 {
-            scaled.saturating_add(half) / elapsed
+            scaled.checked_add(half)
         } else {
-            scaled.saturating_sub(half) / elapsed
-        };
+            scaled.checked_sub(half)
+        }
+        .ok_or_else(overflow)?
+            / elapsed;
         Ok(BudgetStatus {
             planned: self.planned,
             actual,
-            remaining: i128::from(self.planned).saturating_sub(actual),
+            remaining: i128::from(self.planned)
+                .checked_sub(actual)
+                .ok_or_else(overflow)?,
             projected,
             elapsed_days: u32::try_from(elapsed).unwrap_or(u32::MAX),
             period_days: u32::try_from(period).unwrap_or(u32::MAX),

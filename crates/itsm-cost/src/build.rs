@@ -109,13 +109,14 @@ impl Nodes {
             Ok(())
         };
         for node in &graph.nodes {
+            if node.kind == NodeKind::Group {
+                return Err(Error::GroupInNodes {
+                    id: node.id.clone(),
+                });
+            }
             add(&node.id, &mut index)?;
             kind.push(node.kind);
-            class.push(if node.kind == NodeKind::Group {
-                NONE
-            } else {
-                intern(&mut classes, &node.class)
-            });
+            class.push(intern(&mut classes, &node.class));
             location.push(match &node.location {
                 Some(l) => intern(&mut locations, l),
                 None => NONE,
@@ -389,10 +390,30 @@ impl Arcs {
                 }
             }
         }
+        let mut members = Vec::new();
         for g in &graph.groups {
             let group = nodes.find("the graph's groups", &g.id)?;
+            if g.members.is_empty() {
+                return Err(Error::EmptyGroup {
+                    group: g.id.clone(),
+                });
+            }
+            members.clear();
             for m in &g.members {
-                from.push(nodes.find("the graph's groups", m)?);
+                members.push((nodes.find("the graph's groups", m)?, m));
+            }
+            members.sort_unstable();
+            if let Some(w) = members
+                .windows(2)
+                .find(|w| w.first().map(|a| a.0) == w.get(1).map(|b| b.0))
+            {
+                return Err(Error::DuplicateMember {
+                    group: g.id.clone(),
+                    member: w.first().map_or(String::new(), |m| m.1.clone()),
+                });
+            }
+            for &(m, _) in &members {
+                from.push(m);
                 to.push(group);
                 relation.push(MEMBERSHIP);
             }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use itsm_graph::{GraphSpec, NodeKind};
 
+use crate::build::NONE;
 use crate::build::{Arcs, MEMBERSHIP, Nodes, Sel, row};
 use crate::error::{CYCLE_SHOWN, Error};
-use crate::spec::{Allocate, CostSpec, Policy, RateCard, UnitMethod};
+use crate::spec::{Allocate, CostSpec, Cycles, Policy, RateCard, UnitMethod};
 
 /// Splits `amount` into `weights.len()` pieces in proportion to `weights` (out of
 /// `denominator`, at least their sum), exactly: each piece is its share rounded towards zero,
@@ -65,10 +66,16 @@ pub struct NodeCost {
     pub inherited: i64,
     /// `direct + inherited`: what it costs, all in (ServiceNow's report at its level).
     pub total: i64,
-    /// How much of the total it passed on to its parents (all of it when it has any).
+    /// How much it passed on to its parents: all of its total when it has a path up; in a
+    /// pool, the pool's shares that left through its paths out.
     pub passed_on: i64,
-    /// How many relationship paths carry its cost up.
+    /// What it keeps: its total when no path carries it further (a pool with no path out:
+    /// each member its own total), else nothing.
+    pub kept: i64,
+    /// How many relationship paths carry its cost up (paths inside its pool included).
     pub paths: usize,
+    /// Whether it is in a pool ([`Cycles::Pool`](crate::Cycles::Pool)).
+    pub pooled: bool,
 }
 
 /// One piece of cost carried along one path (ServiceNow's inherited expense line).
@@ -182,6 +189,21 @@ pub struct Undistributed {
     pub amount: i64,
 }
 
+/// Nodes that reach each other along relationship paths, costed as one pool
+/// ([`Cycles::Pool`](crate::Cycles::Pool)).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Pool {
+    /// Its members, in the graph's order.
+    pub members: Vec<String>,
+    /// Its cost: the members' own costs and what reached them from outside.
+    pub amount: i64,
+    /// Its paths out, among which the amount was split (none: the members keep it).
+    pub exits: usize,
+}
+
 /// The period's sums, wide enough never to overflow. The money is conserved:
 /// `direct + undistributed` is what the spec entered, and `direct == kept_by_services +
 /// stranded`.
@@ -245,6 +267,9 @@ pub struct Costing {
     allocations: Vec<Allocation>,
     unallocated: Vec<Unallocated>,
     undistributed: Vec<Undistributed>,
+    /// Each node's pool (`NONE`: none); empty when there is no pool.
+    pool_of: Vec<u32>,
+    pools: Vec<Pool>,
 }
 
 impl Costing {
@@ -283,17 +308,15 @@ impl Costing {
         let nodes = Nodes::new(graph)?;
         let arcs = Arcs::new(graph, &nodes, spec.paths.as_deref())?;
         let n = nodes.len();
-        let mut direct = vec![0i64; n];
+        // Added up wide, checked once per node at the end: the order of the lines does not
+        // decide whether a node's cost fits.
+        let mut wide = vec![0i128; n];
         let mut stamp = vec![0u32; n];
         let mut mark = 0u32;
-        let add = |direct: &mut Vec<i64>, nodes: &Nodes, i: u32, amount: i64| {
-            let slot = direct.get_mut(i as usize).ok_or(Error::Overflow {
-                id: nodes.id(i).to_owned(),
-            })?;
-            *slot = slot.checked_add(amount).ok_or_else(|| Error::Overflow {
-                id: nodes.id(i).to_owned(),
-            })?;
-            Ok::<(), Error>(())
+        let add = |wide: &mut Vec<i128>, i: u32, amount: i128| {
+            if let Some(slot) = wide.get_mut(i as usize) {
+                *slot += amount;
+            }
         };
 
         let mut cards = Vec::with_capacity(spec.rate_cards.len());
@@ -306,7 +329,7 @@ impl Costing {
                 });
             }
             let mut cost_names = std::collections::HashSet::new();
-            let mut per_item: i64 = 0;
+            let mut per_item: i128 = 0;
             for c in &card.costs {
                 if !cost_names.insert(c.name.as_str()) {
                     return Err(Error::DuplicateName {
@@ -314,11 +337,7 @@ impl Costing {
                         name: c.name.clone(),
                     });
                 }
-                per_item = per_item
-                    .checked_add(c.amount)
-                    .ok_or_else(|| Error::Overflow {
-                        id: card.name.clone(),
-                    })?;
+                per_item += i128::from(c.amount);
             }
             let sel = Sel::new(
                 &nodes,
@@ -329,7 +348,7 @@ impl Costing {
             )?;
             mark += 1;
             for i in sel.select(&nodes, &mut stamp, mark) {
-                add(&mut direct, &nodes, i, per_item)?;
+                add(&mut wide, i, per_item);
             }
             cards.push((card.clone(), sel));
         }
@@ -362,11 +381,10 @@ impl Costing {
             } else {
                 for (rank, &i) in selected.iter().enumerate() {
                     add(
-                        &mut direct,
-                        &nodes,
+                        &mut wide,
                         i,
-                        even_piece(d.amount, count, rank as u64),
-                    )?;
+                        i128::from(even_piece(d.amount, count, rank as u64)),
+                    );
                 }
             }
             distributions.push(Resolved {
@@ -380,18 +398,27 @@ impl Costing {
         let mut expenses = Vec::with_capacity(spec.expenses.len());
         for e in &spec.expenses {
             let i = nodes.costed("the expenses", &e.node)?;
-            add(&mut direct, &nodes, i, e.amount)?;
+            add(&mut wide, i, i128::from(e.amount));
             expenses.push((i, e.amount, e.description.clone()));
         }
         expenses.sort_by_key(|e| e.0);
+        let mut direct = Vec::with_capacity(n);
+        for (i, &d) in wide.iter().enumerate() {
+            direct.push(i64::try_from(d).map_err(|_| Error::Overflow {
+                id: nodes.id(i as u32).to_owned(),
+            })?);
+        }
+        drop(wide);
 
-        let (inherited, amount) = roll_up(&nodes, &arcs, &direct)?;
+        let rolled = roll_up(&nodes, &arcs, &direct, policy.cycles)?;
         let mut costing = Costing {
             nodes,
             arcs,
             direct,
-            inherited,
-            amount,
+            inherited: rolled.inherited,
+            amount: rolled.amount,
+            pool_of: rolled.pool_of,
+            pools: rolled.pools,
             cards,
             distributions,
             expenses,
@@ -437,7 +464,7 @@ impl Costing {
             let cost = self.cost_at(i);
             let amount = match policy.allocate {
                 Allocate::Total => cost.total,
-                Allocate::Kept => cost.total - cost.passed_on,
+                Allocate::Kept => cost.kept,
             };
             let weights: Vec<u64> = u.consumers.iter().map(|c| c.units).collect();
             let denominator = match policy.unit_method {
@@ -464,13 +491,11 @@ impl Costing {
             let unused = u
                 .total
                 .saturating_sub(u64::try_from(used).unwrap_or(u64::MAX));
-            if rest != 0 || unused != 0 {
-                self.unallocated.push(Unallocated {
-                    service: u.service.clone(),
-                    units: unused,
-                    amount: rest,
-                });
-            }
+            self.unallocated.push(Unallocated {
+                service: u.service.clone(),
+                units: unused,
+                amount: rest,
+            });
         }
         Ok(())
     }
@@ -479,14 +504,40 @@ impl Costing {
         let direct = self.direct.get(i as usize).copied().unwrap_or(0);
         let inherited = self.inherited.get(i as usize).copied().unwrap_or(0);
         let total = direct.saturating_add(inherited);
-        let paths = self.arcs.parents(i as usize).len();
+        let range = self.arcs.parents(i as usize);
+        let paths = range.len();
+        let pool = self
+            .pool_of
+            .get(i as usize)
+            .and_then(|&p| self.pools.get(p as usize));
+        let (passed_on, kept) = match pool {
+            None if paths > 0 => (total, 0),
+            None => (0, total),
+            Some(p) => {
+                let out = self
+                    .amount
+                    .get(range)
+                    .unwrap_or(&[])
+                    .iter()
+                    .fold(0i64, |a, &b| a.saturating_add(b));
+                (out, if p.exits == 0 { total } else { 0 })
+            }
+        };
         NodeCost {
             direct,
             inherited,
             total,
-            passed_on: if paths > 0 { total } else { 0 },
+            passed_on,
+            kept,
             paths,
+            pooled: pool.is_some(),
         }
+    }
+
+    /// The pools (only under [`Cycles::Pool`](crate::Cycles::Pool)), by their first member
+    /// in the graph's order.
+    pub fn pools(&self) -> &[Pool] {
+        &self.pools
     }
 
     /// A node's cost: direct, inherited, total, passed on.
@@ -494,7 +545,7 @@ impl Costing {
     /// # Errors
     /// [`Error::UnknownNode`] for an id the graph does not have.
     pub fn cost(&self, id: &str) -> Result<NodeCost, Error> {
-        Ok(self.cost_at(self.nodes.find("the query", id)?))
+        Ok(self.cost_at(self.nodes.find("queries", id)?))
     }
 
     fn share(&self, arc: usize, other: u32) -> Share {
@@ -519,7 +570,7 @@ impl Costing {
     /// # Errors
     /// [`Error::UnknownNode`] for an id the graph does not have.
     pub fn received(&self, id: &str) -> Result<Vec<Share>, Error> {
-        let i = self.nodes.find("the query", id)?;
+        let i = self.nodes.find("queries", id)?;
         Ok(row(&self.arcs.down_start, &self.arcs.down_arc, i as usize)
             .iter()
             .map(|&arc| {
@@ -535,7 +586,7 @@ impl Costing {
     /// # Errors
     /// [`Error::UnknownNode`] for an id the graph does not have.
     pub fn passed(&self, id: &str) -> Result<Vec<Share>, Error> {
-        let i = self.nodes.find("the query", id)?;
+        let i = self.nodes.find("queries", id)?;
         Ok(self
             .arcs
             .parents(i as usize)
@@ -554,7 +605,7 @@ impl Costing {
     /// # Errors
     /// [`Error::UnknownNode`] for an id the graph does not have.
     pub fn lines(&self, id: &str) -> Result<Vec<Line>, Error> {
-        let i = self.nodes.find("the query", id)?;
+        let i = self.nodes.find("queries", id)?;
         let mut lines = Vec::new();
         for (card, sel) in &self.cards {
             if sel.matches(&self.nodes, i) {
@@ -601,10 +652,10 @@ impl Costing {
         (0..self.nodes.len() as u32)
             .filter_map(|i| {
                 let c = self.cost_at(i);
-                (c.paths == 0 && c.total != 0).then(|| Holder {
+                (c.kept != 0).then(|| Holder {
                     id: self.nodes.id(i).to_owned(),
                     service: is_service(self.nodes.kind.get(i as usize)),
-                    amount: c.total,
+                    amount: c.kept,
                 })
             })
             .collect()
@@ -615,7 +666,8 @@ impl Costing {
         &self.allocations
     }
 
-    /// What services with allocation units left unallocated, in the spec's order.
+    /// What each service with allocation units left unallocated (one record per service, zero
+    /// included), in the spec's order.
     pub fn unallocated(&self) -> &[Unallocated] {
         &self.unallocated
     }
@@ -639,7 +691,8 @@ impl Costing {
             .collect()
     }
 
-    /// What a set of cost centres was allocated, added up (a budget's actual).
+    /// What a set of cost centres was allocated, added up (a budget's actual); a name listed
+    /// twice counts once.
     pub fn allocated_to(&self, cost_centres: &[String]) -> i128 {
         self.allocations
             .iter()
@@ -654,12 +707,10 @@ impl Costing {
         for i in 0..self.nodes.len() as u32 {
             let c = self.cost_at(i);
             t.direct += i128::from(c.direct);
-            if c.paths == 0 {
-                if is_service(self.nodes.kind.get(i as usize)) {
-                    t.kept_by_services += i128::from(c.total);
-                } else {
-                    t.stranded += i128::from(c.total);
-                }
+            if is_service(self.nodes.kind.get(i as usize)) {
+                t.kept_by_services += i128::from(c.kept);
+            } else {
+                t.stranded += i128::from(c.kept);
             }
         }
         t.undistributed = self
@@ -704,11 +755,49 @@ pub(crate) fn even_piece(amount: i64, count: u64, rank: u64) -> i64 {
     base + extra
 }
 
+/// What the roll-up computes.
+struct Rolled {
+    inherited: Vec<i64>,
+    amount: Vec<i64>,
+    pool_of: Vec<u32>,
+    pools: Vec<Pool>,
+}
+
+/// Splits node or pool `u`'s `total` evenly over `exits` (arc numbers, in order): each arc's
+/// amount set, each parent's inheritance raised.
+fn pass_up(arcs: &Arcs, exits: &[usize], total: i64, amount: &mut [i64], inherited: &mut [i128]) {
+    let k = exits.len() as u64;
+    for (rank, &arc) in exits.iter().enumerate() {
+        let piece = even_piece(total, k, rank as u64);
+        if let Some(a) = amount.get_mut(arc) {
+            *a = piece;
+        }
+        let p = arcs.up_to.get(arc).copied().unwrap_or(0);
+        if let Some(slot) = inherited.get_mut(p as usize) {
+            // At most 2^32 arcs of at most 2^63 each: no i128 overflows.
+            *slot += i128::from(piece);
+        }
+    }
+}
+
+/// A node's total once its inheritance is final: it and its inheritance must fit in 64 bits.
+fn total_of(nodes: &Nodes, direct: &[i64], inherited: &[i128], u: u32) -> Result<i64, Error> {
+    let ui = u as usize;
+    let d = i128::from(direct.get(ui).copied().unwrap_or(0));
+    let h = inherited.get(ui).copied().unwrap_or(0);
+    let overflow = || Error::Overflow {
+        id: nodes.id(u).to_owned(),
+    };
+    i64::try_from(h).map_err(|_| overflow())?;
+    i64::try_from(d + h).map_err(|_| overflow())
+}
+
 /// Kahn's order over the carrying arcs: a node's total is final once every child has
-/// passed its share; it is then split evenly among its own paths.
-fn roll_up(nodes: &Nodes, arcs: &Arcs, direct: &[i64]) -> Result<(Vec<i64>, Vec<i64>), Error> {
+/// passed its share; it is then split evenly among its own paths. What Kahn's order cannot
+/// reach lies on or after a cycle: refused, or costed in pools.
+fn roll_up(nodes: &Nodes, arcs: &Arcs, direct: &[i64], cycles: Cycles) -> Result<Rolled, Error> {
     let n = nodes.len();
-    let mut inherited = vec![0i64; n];
+    let mut inherited = vec![0i128; n];
     let mut amount = vec![0i64; arcs.up_to.len()];
     let mut waiting: Vec<u32> = (0..n)
         .map(|i| row(&arcs.down_start, &arcs.down_arc, i).len() as u32)
@@ -717,30 +806,15 @@ fn roll_up(nodes: &Nodes, arcs: &Arcs, direct: &[i64]) -> Result<(Vec<i64>, Vec<
         .filter(|&i| waiting.get(i as usize) == Some(&0))
         .collect();
     let mut head = 0;
+    let mut exits: Vec<usize> = Vec::new();
     while let Some(&u) = queue.get(head) {
         head += 1;
-        let ui = u as usize;
-        let total = direct
-            .get(ui)
-            .copied()
-            .unwrap_or(0)
-            .checked_add(inherited.get(ui).copied().unwrap_or(0))
-            .ok_or_else(|| Error::Overflow {
-                id: nodes.id(u).to_owned(),
-            })?;
-        let range = arcs.parents(ui);
-        let k = range.len() as u64;
-        for (rank, arc) in range.enumerate() {
-            let piece = even_piece(total, k, rank as u64);
-            if let Some(a) = amount.get_mut(arc) {
-                *a = piece;
-            }
+        let total = total_of(nodes, direct, &inherited, u)?;
+        exits.clear();
+        exits.extend(arcs.parents(u as usize));
+        pass_up(arcs, &exits, total, &mut amount, &mut inherited);
+        for &arc in &exits {
             let p = arcs.up_to.get(arc).copied().unwrap_or(0);
-            if let Some(slot) = inherited.get_mut(p as usize) {
-                *slot = slot.checked_add(piece).ok_or_else(|| Error::Overflow {
-                    id: nodes.id(p).to_owned(),
-                })?;
-            }
             if let Some(w) = waiting.get_mut(p as usize) {
                 *w -= 1;
                 if *w == 0 {
@@ -749,10 +823,179 @@ fn roll_up(nodes: &Nodes, arcs: &Arcs, direct: &[i64]) -> Result<(Vec<i64>, Vec<
             }
         }
     }
-    if queue.len() < n {
+    let narrow = |inherited: &[i128]| -> Vec<i64> {
+        // Every node's inheritance was checked to fit when its total was taken.
+        inherited
+            .iter()
+            .map(|&h| i64::try_from(h).unwrap_or(0))
+            .collect()
+    };
+    if queue.len() == n {
+        return Ok(Rolled {
+            inherited: narrow(&inherited),
+            amount,
+            pool_of: Vec::new(),
+            pools: Vec::new(),
+        });
+    }
+    if cycles == Cycles::Refuse {
         return Err(cycle(nodes, arcs, &waiting));
     }
-    Ok((inherited, amount))
+    let mut pool_of = vec![NONE; n];
+    let mut pools: Vec<Pool> = Vec::new();
+    // The nodes left, by strongly connected component, sources first.
+    let left: Vec<bool> = waiting.iter().map(|&w| w > 0).collect();
+    let components = components(arcs, &left);
+    for comp in components.iter().rev() {
+        let first = comp.first().copied().unwrap_or(0);
+        let self_loop = arcs
+            .parents(first as usize)
+            .any(|arc| arcs.up_to.get(arc) == Some(&first));
+        if comp.len() == 1 && !self_loop {
+            let total = total_of(nodes, direct, &inherited, first)?;
+            exits.clear();
+            exits.extend(arcs.parents(first as usize));
+            pass_up(arcs, &exits, total, &mut amount, &mut inherited);
+            continue;
+        }
+        let id = pools.len() as u32;
+        for &m in comp {
+            if let Some(p) = pool_of.get_mut(m as usize) {
+                *p = id;
+            }
+        }
+        let mut wide: i128 = 0;
+        for &m in comp {
+            wide += i128::from(total_of(nodes, direct, &inherited, m)?);
+        }
+        let total = i64::try_from(wide).map_err(|_| Error::Overflow {
+            id: nodes.id(first).to_owned(),
+        })?;
+        exits.clear();
+        for &m in comp {
+            exits.extend(arcs.parents(m as usize).filter(|&arc| {
+                let p = arcs.up_to.get(arc).copied().unwrap_or(0);
+                pool_of.get(p as usize) != Some(&id)
+            }));
+        }
+        pass_up(arcs, &exits, total, &mut amount, &mut inherited);
+        pools.push(Pool {
+            members: comp.iter().map(|&m| nodes.id(m).to_owned()).collect(),
+            amount: total,
+            exits: exits.len(),
+        });
+    }
+    pools.sort_by(|a, b| {
+        let key = |p: &Pool| p.members.first().and_then(|m| nodes.index.get(m)).copied();
+        key(a).cmp(&key(b))
+    });
+    // Pool numbers follow the sorted order.
+    for (k, p) in pools.iter().enumerate() {
+        for m in &p.members {
+            if let Some(&i) = nodes.index.get(m) {
+                if let Some(slot) = pool_of.get_mut(i as usize) {
+                    *slot = k as u32;
+                }
+            }
+        }
+    }
+    Ok(Rolled {
+        inherited: narrow(&inherited),
+        amount,
+        pool_of,
+        pools,
+    })
+}
+
+/// Strongly connected components of the carrying arcs among the nodes `left` marks
+/// (Tarjan's algorithm with an explicit stack: no recursion), each sorted, in the order
+/// Tarjan's algorithm closes them: every component after those its cost flows into.
+fn components(arcs: &Arcs, left: &[bool]) -> Vec<Vec<u32>> {
+    /// The walk's state.
+    struct Walk {
+        index: Vec<u32>,
+        low: Vec<u32>,
+        on_stack: Vec<bool>,
+        stack: Vec<u32>,
+        /// (node, its next arc to look at).
+        frames: Vec<(u32, usize)>,
+        next: u32,
+    }
+    impl Walk {
+        fn open(&mut self, arcs: &Arcs, v: u32) {
+            let vi = v as usize;
+            if let (Some(i), Some(l), Some(o)) = (
+                self.index.get_mut(vi),
+                self.low.get_mut(vi),
+                self.on_stack.get_mut(vi),
+            ) {
+                (*i, *l, *o) = (self.next, self.next, true);
+            }
+            self.next += 1;
+            self.stack.push(v);
+            self.frames.push((v, arcs.parents(vi).start));
+        }
+        fn lower(&mut self, v: u32, to: u32) {
+            if let Some(l) = self.low.get_mut(v as usize) {
+                *l = (*l).min(to);
+            }
+        }
+    }
+    let n = left.len();
+    let mut w = Walk {
+        index: vec![NONE; n],
+        low: vec![0u32; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        frames: Vec::new(),
+        next: 0,
+    };
+    let mut out = Vec::new();
+    let is_left = |v: u32| left.get(v as usize).copied().unwrap_or(false);
+    for s in 0..n as u32 {
+        if !is_left(s) || w.index.get(s as usize) != Some(&NONE) {
+            continue;
+        }
+        w.open(arcs, s);
+        while let Some(&(v, pos)) = w.frames.last() {
+            if pos < arcs.parents(v as usize).end {
+                if let Some(f) = w.frames.last_mut() {
+                    f.1 += 1;
+                }
+                let t = arcs.up_to.get(pos).copied().unwrap_or(NONE);
+                if !is_left(t) {
+                    continue;
+                }
+                if w.index.get(t as usize) == Some(&NONE) {
+                    w.open(arcs, t);
+                } else if w.on_stack.get(t as usize) == Some(&true) {
+                    let it = w.index.get(t as usize).copied().unwrap_or(0);
+                    w.lower(v, it);
+                }
+                continue;
+            }
+            w.frames.pop();
+            let lv = w.low.get(v as usize).copied().unwrap_or(0);
+            if let Some(&(p, _)) = w.frames.last() {
+                w.lower(p, lv);
+            }
+            if lv == w.index.get(v as usize).copied().unwrap_or(NONE) {
+                let mut comp = Vec::new();
+                while let Some(x) = w.stack.pop() {
+                    if let Some(o) = w.on_stack.get_mut(x as usize) {
+                        *o = false;
+                    }
+                    comp.push(x);
+                    if x == v {
+                        break;
+                    }
+                }
+                comp.sort_unstable();
+                out.push(comp);
+            }
+        }
+    }
+    out
 }
 
 /// A cycle among the nodes Kahn's order never reached (each has a child among them): walk

@@ -112,16 +112,45 @@ pub enum Error {
         /// The units its consumers use, added up.
         allocated: u128,
     },
-    /// A node's cost past what 64 bits of minor units hold (about 92 million billion).
-    #[error("the cost of `{}` is past what 64-bit minor units hold (|amount| < 2^63); check its amounts", Quoted(.id))]
+    /// A node's direct, inherited or total cost, or a pool's, past what 64 bits of minor
+    /// units hold (about 92 million billion either way).
+    #[error("the cost of `{}` is past what 64-bit minor units hold (from -2^63 to 2^63 - 1); check the amounts that reach it", Quoted(.id))]
     Overflow {
-        /// The node, rate card or distribution.
+        /// The node (for a pool, its first member).
         id: String,
     },
-    /// Cost would go round a cycle of relationship paths forever.
+    /// A budget's projection or remaining amount past what 128 bits hold.
+    #[error("budget `{}`: the projection or the remaining amount is past what 128-bit minor units hold; check the actual given", Quoted(.name))]
+    BudgetOverflow {
+        /// The budget.
+        name: String,
+    },
+    /// A node of kind `group` in the graph's node list.
+    #[error("node `{}` has kind group in the node list; declare redundancy groups in the graph's groups", Quoted(.id))]
+    GroupInNodes {
+        /// The node.
+        id: String,
+    },
+    /// A group with no members.
+    #[error("group `{}` has no members; a group needs at least one", Quoted(.group))]
+    EmptyGroup {
+        /// The group.
+        group: String,
+    },
+    /// A group listing a member twice.
+    #[error("group `{}` lists member `{}` twice; list each member once", Quoted(.group), Quoted(.member))]
+    DuplicateMember {
+        /// The group.
+        group: String,
+        /// The member.
+        member: String,
+    },
+    /// Cost would go round a cycle of relationship paths forever (under
+    /// [`Cycles::Refuse`](crate::Cycles::Refuse)).
     #[error("cost would go round a cycle forever: {}; leave one of its relationships out of the relationship paths", cycle_text(.nodes, *.length))]
     Cycle {
-        /// The cycle's nodes in the order cost travels (at most [`CYCLE_SHOWN`]).
+        /// The cycle's nodes in the order cost travels, from the one first in the graph's
+        /// order (nodes, then groups); at most [`CYCLE_SHOWN`].
         nodes: Vec<String>,
         /// How many nodes the cycle has.
         length: usize,

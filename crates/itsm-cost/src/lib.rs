@@ -82,12 +82,12 @@ mod spec;
 
 pub use budget::{Budget, BudgetStatus};
 pub use costing::{
-    Allocation, CostCentre, Costing, Holder, Line, NodeCost, Share, Source, Totals, Unallocated,
-    Undistributed,
+    Allocation, CostCentre, Costing, Holder, Line, NodeCost, Pool, Share, Source, Totals,
+    Unallocated, Undistributed,
 };
 pub use error::{CYCLE_SHOWN, Error};
 pub use spec::{
-    Allocate, AllocationUnits, Consumer, CostSpec, Distribution, Expense, PathRule, Policy,
+    Allocate, AllocationUnits, Consumer, CostSpec, Cycles, Distribution, Expense, PathRule, Policy,
     RateCard, RateCardCost, Selector, UnitMethod,
 };
 

@@ -367,6 +367,23 @@ pub enum Allocate {
     Kept,
 }
 
+/// What to do when relationship paths form a cycle (services that depend on each other).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub enum Cycles {
+    /// Refuse the graph ([`Error::Cycle`](crate::Error::Cycle), naming a cycle): cost would
+    /// go round forever, and ServiceNow's walk has no rule for it.
+    #[default]
+    Refuse,
+    /// Cost the nodes that reach each other as one pool (a strongly connected component):
+    /// the pool's cost (its members' own costs and what reaches them from outside) leaves by
+    /// the pool's paths out, split evenly among them; nothing travels inside it. A pool with
+    /// no path out keeps its cost, each member what is its own.
+    Pool,
+}
+
 /// The choices the tools differ on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -378,4 +395,6 @@ pub struct Policy {
     pub unit_method: UnitMethod,
     /// The whole cost (the default) or what a service keeps.
     pub allocate: Allocate,
+    /// Refuse cycles (the default) or cost them as pools.
+    pub cycles: Cycles,
 }

@@ -9,8 +9,8 @@
 
 use chrono::NaiveDate;
 use itsm_cost::{
-    Allocate, AllocationUnits, Budget, CostSpec, Costing, Distribution, Error, Expense, PathRule,
-    Policy, RateCard, Selector, Source, UnitMethod,
+    Allocate, AllocationUnits, Budget, CostSpec, Costing, Cycles, Distribution, Error, Expense,
+    PathRule, Policy, RateCard, Selector, Source, UnitMethod,
 };
 use itsm_graph::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
@@ -330,7 +330,10 @@ fn units_split_by_largest_remainder() {
     let c = ok(&pair(), &spec);
     let got: Vec<i64> = c.allocations().iter().map(|a| a.amount).collect();
     assert_eq!(got, [34, 33, 33]);
-    assert!(c.unallocated().is_empty());
+    assert_eq!(
+        (c.unallocated()[0].units, c.unallocated()[0].amount),
+        (0, 0)
+    );
     // 10 over 2 of 3 units and 1 unused: 6.67 -> 7, unallocated 3.33 -> 3.
     spec.units = vec![AllocationUnits::new("a", 3, &[("x", 2)])];
     let c = ok(&pair(), &spec);
@@ -569,7 +572,7 @@ fn every_error_names_its_record() {
     assert!(matches!(
         c.cost("zz"),
         Err(Error::UnknownNode {
-            list: "the query",
+            list: "queries",
             ..
         })
     ));
@@ -609,19 +612,48 @@ fn overflow_is_an_error_not_a_wrap() {
         run(&g, &spec).unwrap_err(),
         Error::Overflow { id: "s".into() }
     );
+    // A card's costs past 64 bits are refused only where they land, and the order of the
+    // lines does not matter: MAX + 1 - 1 fits.
+    let card = |costs: &[(&str, i64)]| {
+        CostSpec::new(
+            vec![RateCard::new("big", Selector::nodes(&["x"]), costs)],
+            vec![Expense::new("x", -1, "")],
+            vec![],
+        )
+    };
+    let c = run(&g, &card(&[("a", i64::MAX), ("b", 1)])).unwrap();
+    assert_eq!(c.cost("x").unwrap().direct, i64::MAX);
     let spec = CostSpec::new(
         vec![RateCard::new(
-            "big",
-            Selector::nodes(&["x"]),
+            "idle",
+            Selector::classes(&["none"]),
             &[("a", i64::MAX), ("b", 1)],
         )],
         vec![],
         vec![],
     );
-    assert_eq!(
-        run(&g, &spec).unwrap_err(),
-        Error::Overflow { id: "big".into() }
+    assert!(run(&g, &spec).is_ok());
+    // A child at MAX and one at MIN + 1 under one parent, in either order: the parent fits.
+    for (x, y) in [(i64::MAX, i64::MIN + 1), (i64::MIN + 1, i64::MAX)] {
+        let spec = CostSpec::new(
+            vec![],
+            vec![Expense::new("x", x, ""), Expense::new("y", y, "")],
+            vec![],
+        );
+        assert_eq!(run(&g, &spec).unwrap().cost("s").unwrap().total, 0);
+    }
+    // A cycle is reported before an overflow on it.
+    let mut cyclic = g.clone();
+    cyclic.edges.push(EdgeSpec::new("x", "s", "depends_on"));
+    let spec = CostSpec::new(
+        vec![],
+        vec![
+            Expense::new("x", i64::MAX, ""),
+            Expense::new("y", i64::MAX, ""),
+        ],
+        vec![],
     );
+    assert!(matches!(run(&cyclic, &spec), Err(Error::Cycle { .. })));
     // The extremes themselves split exactly.
     let spec = CostSpec::new(vec![], vec![Expense::new("db", i64::MIN, "")], vec![]);
     let c = ok(&pair(), &spec);
@@ -682,8 +714,162 @@ fn budgets_project_and_refuse_bad_dates() {
         bad.status(0, d(3, 1)),
         Err(Error::BudgetEndsBeforeStart { .. })
     ));
-    // chrono's limits do not overflow.
+    // chrono's limits: any 64-bit actual projects; past 2^100 or so, an error, not a
+    // saturated answer.
     let wide = Budget::new("wide", NaiveDate::MIN, NaiveDate::MAX, 0, &[]);
-    let s = wide.status(i128::MAX, NaiveDate::MIN).unwrap();
-    assert!(s.projected > 0);
+    let s = wide.status(i128::from(i64::MAX), NaiveDate::MIN).unwrap();
+    assert_eq!(
+        s.projected,
+        i128::from(i64::MAX) * i128::from(s.period_days)
+    );
+    assert_eq!(
+        wide.status(i128::MAX, NaiveDate::MIN).unwrap_err(),
+        Error::BudgetOverflow {
+            name: "wide".into()
+        }
+    );
+    assert!(matches!(
+        b.status(i128::MIN, d(1, 3)),
+        Err(Error::BudgetOverflow { .. })
+    ));
+}
+
+fn pooled() -> Policy {
+    let mut p = Policy::default();
+    p.cycles = Cycles::Pool;
+    p
+}
+
+/// The shop's checkout and payments APIs depend on each other; two services use checkout.
+fn mutual() -> GraphSpec {
+    let tech = |id| NodeSpec::new(id, NodeKind::TechnicalService, "service");
+    GraphSpec::new(
+        vec![depends()],
+        vec![
+            service("web-shop"),
+            service("mobile-app"),
+            tech("checkout-api"),
+            tech("payments-api"),
+            ci("psp", "payment_gateway"),
+        ],
+        vec![],
+        vec![
+            EdgeSpec::new("web-shop", "checkout-api", "depends_on"),
+            EdgeSpec::new("mobile-app", "checkout-api", "depends_on"),
+            EdgeSpec::new("checkout-api", "payments-api", "depends_on"),
+            EdgeSpec::new("payments-api", "checkout-api", "depends_on"),
+            EdgeSpec::new("payments-api", "psp", "depends_on"),
+        ],
+    )
+}
+
+#[test]
+fn a_pool_costs_services_that_depend_on_each_other_as_one() {
+    let spec = CostSpec::new(
+        vec![],
+        vec![
+            Expense::new("checkout-api", 100, ""),
+            Expense::new("payments-api", 200, ""),
+            Expense::new("psp", 1_001, "fees"),
+        ],
+        vec![],
+    );
+    // Refused by default, naming the cycle.
+    assert_eq!(
+        run(&mutual(), &spec).unwrap_err(),
+        Error::Cycle {
+            nodes: vec!["checkout-api".into(), "payments-api".into()],
+            length: 2
+        }
+    );
+    let c = Costing::new(&mutual(), &spec, &pooled()).unwrap();
+    // The pool: 100 + 200 of its own and 1,001 from the provider, out by its two exits.
+    assert_eq!(c.pools().len(), 1);
+    let pool = &c.pools()[0];
+    assert_eq!(pool.members, ["checkout-api", "payments-api"]);
+    assert_eq!((pool.amount, pool.exits), (1_301, 2));
+    assert_eq!(c.cost("web-shop").unwrap().total, 651);
+    assert_eq!(c.cost("mobile-app").unwrap().total, 650);
+    // Members: their own cost and what came from outside; nothing travels inside.
+    let payments = c.cost("payments-api").unwrap();
+    assert_eq!(
+        (payments.total, payments.passed_on, payments.kept),
+        (1_201, 0, 0)
+    );
+    assert!(payments.pooled);
+    let checkout = c.cost("checkout-api").unwrap();
+    assert_eq!((checkout.total, checkout.passed_on), (100, 1_301));
+    assert!(
+        c.passed("payments-api")
+            .unwrap()
+            .iter()
+            .all(|s| s.amount == 0)
+    );
+    assert_eq!(c.totals().kept_by_services, 1_301);
+}
+
+#[test]
+fn a_pool_with_no_way_out_keeps_its_members_costs() {
+    let mut g = mutual();
+    g.edges
+        .retain(|e| !e.from.ends_with("shop") && e.from != "mobile-app");
+    let spec = CostSpec::new(
+        vec![],
+        vec![
+            Expense::new("checkout-api", 100, ""),
+            Expense::new("psp", 50, ""),
+        ],
+        vec![],
+    );
+    let c = Costing::new(&g, &spec, &pooled()).unwrap();
+    assert_eq!(c.pools()[0].exits, 0);
+    let holders: Vec<(String, i64)> = c.holders().into_iter().map(|h| (h.id, h.amount)).collect();
+    assert_eq!(
+        holders,
+        [
+            ("checkout-api".to_owned(), 100),
+            ("payments-api".to_owned(), 50)
+        ]
+    );
+}
+
+#[test]
+fn a_node_on_a_path_to_itself_is_a_pool_of_one() {
+    let mut g = pair();
+    g.edges.push(EdgeSpec::new("db", "db", "depends_on"));
+    assert!(matches!(
+        run(&g, &expense("db", 9)),
+        Err(Error::Cycle { length: 1, .. })
+    ));
+    let c = Costing::new(&g, &expense("db", 9), &pooled()).unwrap();
+    assert_eq!(c.pools()[0].members, ["db"]);
+    // Its exits are its two services; the path to itself carries nothing.
+    assert_eq!(c.pools()[0].exits, 2);
+    assert_eq!(c.cost("a").unwrap().total, 5);
+    assert_eq!(c.cost("db").unwrap().paths, 3);
+}
+
+#[test]
+fn the_graph_is_checked_where_costing_reads_it() {
+    let mut g = pair();
+    g.nodes.push(NodeSpec::new("x", NodeKind::Group, "c"));
+    assert_eq!(
+        run(&g, &CostSpec::default()).unwrap_err(),
+        Error::GroupInNodes { id: "x".into() }
+    );
+    let mut g = farm();
+    g.groups[0].members.clear();
+    assert_eq!(
+        run(&g, &CostSpec::default()).unwrap_err().to_string(),
+        "group `farm` has no members; a group needs at least one"
+    );
+    let mut g = farm();
+    g.groups[0].members.push("web-1".into());
+    assert_eq!(
+        run(&g, &CostSpec::default()).unwrap_err(),
+        Error::DuplicateMember {
+            group: "farm".into(),
+            member: "web-1".into()
+        }
+    );
 }

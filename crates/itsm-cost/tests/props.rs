@@ -12,8 +12,8 @@
 )]
 
 use itsm_cost::{
-    Allocate, AllocationUnits, CostSpec, Costing, Distribution, Error, Expense, PathRule, Policy,
-    RateCard, Selector, UnitMethod,
+    Allocate, AllocationUnits, CostSpec, Costing, Cycles, Distribution, Error, Expense, PathRule,
+    Policy, RateCard, Selector, UnitMethod,
 };
 use itsm_graph::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
@@ -78,6 +78,9 @@ fn case(entropy: &[u32]) -> Case {
             if d.roll(3) == 0 {
                 members.push(format!("n{i}"));
             }
+        }
+        if members.is_empty() {
+            members.push(format!("n{}", d.roll(n as u32)));
         }
         // Nesting: an earlier group as a member.
         if g > 0 && d.roll(2) == 0 {
@@ -205,6 +208,11 @@ fn case(entropy: &[u32]) -> Case {
     } else {
         Allocate::Kept
     };
+    policy.cycles = if d.roll(2) == 0 {
+        Cycles::Refuse
+    } else {
+        Cycles::Pool
+    };
     Case {
         graph,
         spec,
@@ -260,7 +268,7 @@ fn carrying(g: &GraphSpec, spec: &CostSpec) -> Vec<(usize, usize)> {
     arcs
 }
 
-fn has_cycle(n: usize, arcs: &[(usize, usize)]) -> bool {
+fn reach(n: usize, arcs: &[(usize, usize)]) -> Vec<Vec<bool>> {
     let mut reach = vec![vec![false; n]; n];
     for &(c, p) in arcs {
         reach[c][p] = true;
@@ -276,7 +284,12 @@ fn has_cycle(n: usize, arcs: &[(usize, usize)]) -> bool {
             }
         }
     }
-    (0..n).any(|i| reach[i][i])
+    reach
+}
+
+fn has_cycle(n: usize, arcs: &[(usize, usize)]) -> bool {
+    let r = reach(n, arcs);
+    (0..n).any(|i| r[i][i])
 }
 
 fn check(c: &Case) -> Result<(), TestCaseError> {
@@ -285,6 +298,7 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
     let result = Costing::new(&c.graph, &c.spec, &c.policy);
     let costing = match result {
         Err(Error::Cycle { nodes, length }) => {
+            prop_assert_eq!(c.policy.cycles, Cycles::Refuse);
             prop_assert!(
                 has_cycle(n, &arcs),
                 "a cycle reported where the model has none: {nodes:?}"
@@ -297,9 +311,15 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
         Ok(costing) => costing,
     };
     prop_assert!(
-        !has_cycle(n, &arcs),
+        c.policy.cycles == Cycles::Pool || !has_cycle(n, &arcs),
         "no cycle reported where the model has one"
     );
+    // The model's pools: nodes that reach each other (or themselves).
+    let r = reach(n, &arcs);
+    let comp: Vec<usize> = (0..n)
+        .map(|i| (0..n).find(|&j| j == i || (r[i][j] && r[j][i])).unwrap())
+        .collect();
+    let pooled: Vec<bool> = (0..n).map(|i| r[i][i]).collect();
     let ids: Vec<String> = c
         .graph
         .nodes
@@ -322,7 +342,12 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
         let k = arcs.iter().filter(|(ch, _)| *ch == i).count();
         prop_assert_eq!(passed.len(), k, "paths of {}", id);
         prop_assert_eq!(cost.paths, k);
-        if k > 0 {
+        prop_assert_eq!(cost.pooled, pooled[i], "pooled {}", id);
+        if !pooled[i] {
+            prop_assert_eq!(cost.kept, if k == 0 { cost.total } else { 0 });
+            prop_assert_eq!(cost.passed_on, if k == 0 { 0 } else { cost.total });
+        }
+        if k > 0 && !pooled[i] {
             let sum: i64 = passed.iter().map(|s| s.amount).sum();
             prop_assert_eq!(sum, cost.total);
             let exact = cost.total as f64 / k as f64;
@@ -383,31 +408,44 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
         prop_assert_eq!(model[i], i128::from(direct[i]), "direct cost of {}", ids[i]);
     }
     // Each total is the exact fraction of every direct cost reaching it, to within one minor
-    // unit per split on the way (at most one per arc).
+    // unit per split on the way (at most one per arc). Components in topological order; a
+    // pool's cost leaves by its paths out, split evenly.
     let mut frac_total = vec![0f64; n];
-    let mut order: Vec<usize> = Vec::new();
+    let mut comps: Vec<usize> = comp.clone();
+    comps.sort_unstable();
+    comps.dedup();
     let mut indeg = vec![0usize; n];
-    for &(_, p) in &arcs {
-        indeg[p] += 1;
-    }
-    let mut q: Vec<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
-    while let Some(u) = q.pop() {
-        order.push(u);
-        for &(ch, p) in &arcs {
-            if ch == u {
-                indeg[p] -= 1;
-                if indeg[p] == 0 {
-                    q.push(p);
-                }
-            }
+    for &(ch, p) in &arcs {
+        if comp[ch] != comp[p] {
+            indeg[comp[p]] += 1;
         }
     }
-    for &u in &order {
-        frac_total[u] += direct[u] as f64;
-        let k = arcs.iter().filter(|(ch, _)| *ch == u).count();
-        for &(ch, p) in &arcs {
-            if ch == u {
-                frac_total[p] += frac_total[u] / k as f64;
+    let mut q: Vec<usize> = comps.iter().copied().filter(|&k| indeg[k] == 0).collect();
+    let mut model_pools: Vec<(Vec<usize>, f64, usize)> = Vec::new();
+    while let Some(k) = q.pop() {
+        let members: Vec<usize> = (0..n).filter(|&i| comp[i] == k).collect();
+        let exits: Vec<(usize, usize)> = arcs
+            .iter()
+            .copied()
+            .filter(|&(ch, p)| comp[ch] == k && (comp[p] != k || !pooled[ch]))
+            .collect();
+        let mut pool_total = 0.0;
+        for &m in &members {
+            frac_total[m] += direct[m] as f64;
+            pool_total += frac_total[m];
+        }
+        for &(_, p) in &exits {
+            frac_total[p] += pool_total / exits.len() as f64;
+        }
+        if pooled[members[0]] {
+            model_pools.push((members.clone(), pool_total, exits.len()));
+        }
+        for &(_, p) in &exits {
+            if comp[p] != k {
+                indeg[comp[p]] -= 1;
+                if indeg[comp[p]] == 0 {
+                    q.push(comp[p]);
+                }
             }
         }
     }
@@ -421,6 +459,24 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
             got,
             frac_total[i]
         );
+    }
+    // Pools as the model has them.
+    model_pools.sort_by_key(|p| p.0[0]);
+    prop_assert_eq!(costing.pools().len(), model_pools.len());
+    for (got, (members, total, exits)) in costing.pools().iter().zip(&model_pools) {
+        let names: Vec<&str> = members.iter().map(|&m| ids[m].as_str()).collect();
+        prop_assert_eq!(&got.members, &names);
+        prop_assert_eq!(got.exits, *exits);
+        prop_assert!((got.amount as f64 - total).abs() <= slack);
+        for &m in members {
+            let cost = costing.cost(&ids[m]).unwrap();
+            prop_assert_eq!(cost.kept, if *exits == 0 { cost.total } else { 0 });
+        }
+        let passed: i64 = members
+            .iter()
+            .map(|&m| costing.cost(&ids[m]).unwrap().passed_on)
+            .sum();
+        prop_assert_eq!(passed, if *exits == 0 { 0 } else { got.amount });
     }
     // Conservation.
     let t = costing.totals();
@@ -439,7 +495,9 @@ fn check(c: &Case) -> Result<(), TestCaseError> {
         let amount = match c.policy.allocate {
             Allocate::Total => cost.total,
             Allocate::Kept => {
-                if cost.paths == 0 {
+                if cost.pooled {
+                    cost.kept
+                } else if cost.paths == 0 {
                     cost.total
                 } else {
                     0
