@@ -789,6 +789,78 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-cost
+    {
+        use itsm_cost::{
+            AllocationUnits, CostSpec, Costing, Expense, PathRule, Policy, RateCard, Selector,
+        };
+        let graph: itsm_graph::GraphSpec =
+            serde_json::from_value(data("shop-topology.json")).unwrap();
+        let cost = |spec: &CostSpec| Costing::new(&graph, spec, &Policy::default()).map(|_| ());
+        let mut narrow = CostSpec::default();
+        narrow.paths = Some(vec![PathRule::new("vm", "hosted_in")]);
+        row(
+            "`itsm_cost::Costing::new`",
+            "the shop's graph with every relation carrying cost (checkout and payments call each other)",
+            err(cost(&CostSpec::default())),
+        );
+        row(
+            "`itsm_cost::Costing::new`",
+            "an expense for a node the graph does not have",
+            err(cost(&CostSpec::new(
+                vec![],
+                vec![Expense::new("web-shpo", 100, "")],
+                vec![],
+            ))),
+        );
+        row(
+            "`itsm_cost::Costing::new`",
+            "a rate card for a redundancy group",
+            err(cost(&CostSpec::new(
+                vec![RateCard::new(
+                    "farm",
+                    Selector::nodes(&["web-farm"]),
+                    &[("x", 1)],
+                )],
+                vec![],
+                vec![],
+            ))),
+        );
+        let mut units = narrow.clone();
+        units.units = vec![AllocationUnits::new(
+            "web-shop",
+            10,
+            &[("Retail", 8), ("UK", 5)],
+        )];
+        row(
+            "`itsm_cost::Costing::new`",
+            "cost centres using 13 of a service's 10 units",
+            err(cost(&units)),
+        );
+        let mut big = narrow.clone();
+        big.expenses = vec![
+            Expense::new("eu-west-1a", i64::MAX, ""),
+            Expense::new("eu-west-1b", i64::MAX, ""),
+        ];
+        big.paths = Some(vec![PathRule::default()]);
+        big.units.clear();
+        row(
+            "`itsm_cost::Costing::new`",
+            "two expenses of 2^63 - 1 minor units reaching one node",
+            err(Costing::new(&graph, &big, &{
+                let mut p = Policy::default();
+                p.cycles = itsm_cost::Cycles::Pool;
+                p
+            })
+            .map(|_| ())),
+        );
+        row(
+            "`itsm_cost::CostSpec` (JSON)",
+            "an amount of `12.5`",
+            json_err::<CostSpec>(json!({"expenses": [{"node": "cdn", "amount": 12.5}]})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};
