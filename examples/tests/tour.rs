@@ -30,4 +30,21 @@ fn the_tour_ends_with_a_follow_up_of_the_closed_incident() {
         );
     }
     assert!(lines.contains(&"SLA clocks (itsm-sla), replaying each incident's timeline:"));
+    // The tour ends by pointing at the other practices' demos, each a binary that exists.
+    let more = lines
+        .iter()
+        .position(|l| l.starts_with("More of the workspace on bundled data"))
+        .expect("the closing section");
+    let bins = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/bin");
+    let listed: Vec<&str> = lines[more + 1..]
+        .iter()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(listed.len() >= 10, "{listed:?}");
+    for name in listed {
+        assert!(
+            bins.join(format!("{name}.rs")).exists() || bins.join(name).is_dir(),
+            "the tour names `{name}`, which is not an example binary"
+        );
+    }
 }

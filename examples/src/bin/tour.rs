@@ -496,5 +496,60 @@ fn main() -> Result<(), Box<dyn StdError>> {
     if let Some(config) = &script.sla {
         sla_section(&desk, config)?;
     }
+    more();
     Ok(())
+}
+
+/// Where to go next: the other practices' demos on bundled data, one command each.
+fn more() {
+    println!();
+    println!("More of the workspace on bundled data: cargo run -p itsm-examples --bin NAME");
+    for (name, what) in [
+        (
+            "impact",
+            "what a failure takes down on a shop's CMDB, and why (itsm-graph)",
+        ),
+        (
+            "alerts",
+            "a morning of monitoring signals deduplicated, correlated, escalated (itsm-alert)",
+        ),
+        (
+            "server-upgrade",
+            "a change from request to closure: impact, risk, CAB approval (itsm-change)",
+        ),
+        (
+            "knowledge-flow",
+            "a recurring cluster to a problem, a known error, a workaround offered (itsm-problem, itsm-knowledge)",
+        ),
+        (
+            "new-starter",
+            "a catalogue bundle ordered, approved and fulfilled task by task (itsm-catalogue)",
+        ),
+        (
+            "availability",
+            "configuration-item outages turned into service availability and credits (itsm-metrics)",
+        ),
+        (
+            "assets",
+            "a quarter of laptops and consumables through their lifecycle (itsm-asset)",
+        ),
+        (
+            "licences",
+            "a software estate reconciled against its entitlements (itsm-licence)",
+        ),
+        (
+            "continuity",
+            "impact analyses, recovery objectives and when each service is back after a disaster (itsm-continuity)",
+        ),
+        (
+            "costs",
+            "a month of IT costs rolled up the CMDB to services and cost centres, against budgets (itsm-cost)",
+        ),
+        (
+            "dimensions",
+            "a retailer assessed along the four dimensions of service management (itsm-dimensions)",
+        ),
+    ] {
+        println!("   {name:<15} {what}");
+    }
 }
