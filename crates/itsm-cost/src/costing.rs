@@ -694,9 +694,11 @@ impl Costing {
     /// What a set of cost centres was allocated, added up (a budget's actual); a name listed
     /// twice counts once.
     pub fn allocated_to(&self, cost_centres: &[String]) -> i128 {
+        let wanted: std::collections::HashSet<&str> =
+            cost_centres.iter().map(String::as_str).collect();
         self.allocations
             .iter()
-            .filter(|a| cost_centres.contains(&a.cost_centre))
+            .filter(|a| wanted.contains(a.cost_centre.as_str()))
             .map(|a| i128::from(a.amount))
             .sum()
     }
