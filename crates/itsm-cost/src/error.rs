@@ -53,7 +53,7 @@ pub enum Error {
     #[error("{list} name node `{}`, which the graph does not have; use one of its node ids", Quoted(.id))]
     UnknownNode {
         /// Where it was named (`the rate cards`, `the expenses`, `the distribution costs`,
-        /// `the allocation units`, `the graph's edges`, `the graph's groups`, `the query`).
+        /// `the allocation units`, `the graph's edges`, `the graph's groups`, `queries`).
         list: &'static str,
         /// The id.
         id: String,
