@@ -30,6 +30,20 @@ pub fn uci_policy() -> Result<itsm_incident::Policy, serde_json::Error> {
     })
 }
 
+/// Reads a JSON file the examples take as input, saying which file and what it should have
+/// been when it cannot be read or parsed (`cannot read PATH: ...`, `PATH: not a WHAT: ...`).
+///
+/// # Errors
+/// The file cannot be read, or is not JSON of type `T`.
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    path: &std::path::Path,
+    what: &str,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not a {what}: {e}", path.display()).into())
+}
+
 // The README's examples are compiled and run as doctests here, where every crate is a
 // dependency, so they cannot rot.
 #[cfg(doctest)]

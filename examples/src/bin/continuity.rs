@@ -107,12 +107,6 @@ fn human(d: Duration) -> String {
     }
 }
 
-fn read<T: serde::de::DeserializeOwned>(path: &PathBuf, what: &str) -> Res<T> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: not a {what}: {e}", path.display()).into())
-}
-
 fn status(s: Status) -> &'static str {
     match s {
         Status::Unaffected => "unaffected",
@@ -141,9 +135,9 @@ fn run() -> Res<()> {
             return Err("give both files, TOPOLOGY.json PLAN.json, or neither (and --json)".into());
         }
     };
-    let spec: GraphSpec = read(&topology, "graph spec")?;
+    let spec: GraphSpec = itsm_examples::read_json(&topology, "graph spec")?;
     let graph = Graph::from_spec(&spec).map_err(|e| format!("{}: {e}", topology.display()))?;
-    let file: PlanFile = read(&plan_path, "continuity plan")?;
+    let file: PlanFile = itsm_examples::read_json(&plan_path, "continuity plan")?;
 
     // The impact analyses, then the objectives they set.
     let mut assessments = Vec::with_capacity(file.bias.len());

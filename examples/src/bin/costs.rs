@@ -75,12 +75,6 @@ fn money(cents: i128) -> String {
     format!("{sign}{grouped}.{:02}", abs % 100)
 }
 
-fn read<T: serde::de::DeserializeOwned>(path: &PathBuf, what: &str) -> Res<T> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: not a {what}: {e}", path.display()).into())
-}
-
 fn run() -> Res<()> {
     let paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     let (topology, costs) = match paths.as_slice() {
@@ -91,8 +85,8 @@ fn run() -> Res<()> {
         [t, c] => (t.clone(), c.clone()),
         _ => return Err("usage: costs [TOPOLOGY.json COSTS.json]".into()),
     };
-    let graph: GraphSpec = read(&topology, "graph spec")?;
-    let file: CostFile = read(&costs, "cost file")?;
+    let graph: GraphSpec = itsm_examples::read_json(&topology, "graph spec")?;
+    let file: CostFile = itsm_examples::read_json(&costs, "cost file")?;
     let Some(last) = file.months.last() else {
         return Err(format!("{}: no months to cost", costs.display()).into());
     };
