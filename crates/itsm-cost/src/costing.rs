@@ -277,7 +277,8 @@ impl Costing {
     ///
     /// Checked in this order, the first problem reported: the graph's ids and relations, the
     /// relationship paths, the graph's edges and groups, the rate cards, the distribution
-    /// costs, the expenses, the roll-up (a cycle, an overflow), the allocation units.
+    /// costs, the expenses, the nodes' direct costs (an overflow), the roll-up (an overflow
+    /// where a total is taken, in Kahn's order; then a cycle), the allocation units.
     ///
     /// ```
     /// use itsm_cost::{CostSpec, Costing, Expense, Policy};
@@ -299,8 +300,9 @@ impl Costing {
     /// ```
     ///
     /// # Errors
-    /// [`Error::DuplicateId`], [`Error::DuplicateRelation`], [`Error::UnknownRelation`],
-    /// [`Error::UnknownNode`], [`Error::GroupNamed`], [`Error::DuplicateName`],
+    /// [`Error::DuplicateId`], [`Error::GroupInNodes`], [`Error::DuplicateRelation`],
+    /// [`Error::UnknownRelation`], [`Error::UnknownNode`], [`Error::EmptyGroup`],
+    /// [`Error::DuplicateMember`], [`Error::GroupNamed`], [`Error::DuplicateName`],
     /// [`Error::EmptySelector`], [`Error::Cycle`], [`Error::Overflow`],
     /// [`Error::DuplicateUnits`], [`Error::DuplicateConsumer`], [`Error::ZeroUnits`],
     /// [`Error::OverAllocated`].
