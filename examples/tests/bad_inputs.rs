@@ -854,6 +854,34 @@ fn rows() -> Vec<Row> {
             })
             .map(|_| ())),
         );
+        {
+            use itsm_cost::{Condition, Task, TaskRate, TaskRateCard, TaskRates, cost_tasks};
+            let rates = TaskRates::new(
+                vec![TaskRateCard::new(
+                    "Emergency change",
+                    "change_request",
+                    Condition::any(),
+                    TaskRate::TimeWorked {
+                        default_hourly: 250_00,
+                    },
+                )],
+                vec![],
+                vec![],
+            );
+            row(
+                "`itsm_cost::cost_tasks`",
+                "time worked of minus one minute",
+                err(cost_tasks(
+                    &rates,
+                    &[Task::new("CHG1", "change_request", Some("lb-1")).worked(
+                        "ann",
+                        chrono::Duration::minutes(-1),
+                        None,
+                    )],
+                )
+                .map(|_| ())),
+            );
+        }
         row(
             "`itsm_cost::CostSpec` (JSON)",
             "an amount of `12.5`",

@@ -57,18 +57,41 @@ fn the_bundled_costs_show_each_rule() {
         &out,
         "Logistics Q4: planned 30,000.00, actual 14,745.00 (2026-10, 2026-11), remaining 15,255.00, projected 22,238.36 (61 of 92 days)",
     );
-    // November's Black Friday CDN burst (2,000.00) is the only difference between the months.
+    // October: the recurring costs only.
     has(
         &out,
         "month 2026-10: entered 22,796.00; at services 22,460.00; stranded 336.00; allocated 21,125.96; unallocated 1,334.04",
     );
+    // November's tasks: two P1 incidents at the flat 150.00; the emergency change's time,
+    // Ann's two entries grouped (90 minutes at the network engineers' 90.00), Bob with no
+    // labour rate card at the card's default 250.00 for 45 minutes; the P3 incident unpriced.
     has(
         &out,
-        "month 2026-11: entered 24,796.00; at services 24,460.00; stranded 336.00; allocated 23,025.96; unallocated 1,434.04",
+        "task costs, 2026-11: 4 line(s), 622.50 (no rate card for INC0003)",
     );
     has(
         &out,
-        "conserved, 2026-11: entered 24,796.00 = at services 24,460.00 + stranded 336.00 + undistributed 0.00: yes",
+        "CHG0001 on lb-1: Change Request (emergency), 135.00: ann 90 min at 90.00 an hour",
+    );
+    has(
+        &out,
+        "CHG0001 on lb-1: Change Request (emergency), 187.50: bob 45 min at 250.00 an hour (the default)",
+    );
+    // They all reach services: November's 24,796.00 (the 2,000.00 CDN burst included) +
+    // 622.50 = 25,418.50. What services keep is allocated or left unallocated: 23,584.08 +
+    // 1,498.42 = 25,082.50.
+    has(
+        &out,
+        "month 2026-11: entered 25,418.50; at services 25,082.50; stranded 336.00; allocated 23,584.08; unallocated 1,498.42",
+    );
+    // The support portal: its 3,442.71 and INC0001's 150.00 on Zendesk.
+    has(
+        &out,
+        "customer-support-portal 3,592.71 (largest inputs: zendesk 2,550.00, orders-api 477.08, identity 311.46)",
+    );
+    has(
+        &out,
+        "conserved, 2026-11: entered 25,418.50 = at services 25,082.50 + stranded 336.00 + undistributed 0.00: yes",
     );
 }
 

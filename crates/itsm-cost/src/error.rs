@@ -69,7 +69,8 @@ pub enum Error {
     /// Two rate cards, two costs of one card or two distribution costs share a name.
     #[error("two {kind}s are named `{}`; names must be unique, as the expense lines name them", Quoted(.name))]
     DuplicateName {
-        /// `rate card`, `rate card cost` or `distribution cost`.
+        /// `rate card`, `rate card cost`, `distribution cost`, `task rate card` or
+        /// `labour rate card`.
         kind: &'static str,
         /// The name.
         name: String,
@@ -154,6 +155,26 @@ pub enum Error {
         nodes: Vec<String>,
         /// How many nodes the cycle has.
         length: usize,
+    },
+    /// Two workers share an id.
+    #[error("two workers have id `{}`; worker ids must be unique", Quoted(.id))]
+    DuplicateWorker {
+        /// The id.
+        id: String,
+    },
+    /// Negative time worked.
+    #[error("task `{}`: `{}` worked a negative time; time worked is zero or more", Quoted(.task), Quoted(.user))]
+    NegativeTime {
+        /// The task.
+        task: String,
+        /// The worker.
+        user: String,
+    },
+    /// A task's time or a line's amount past 64 bits.
+    #[error("task `{}`: its time worked or a line's amount is past what 64 bits hold; check its time entries and rates", Quoted(.task))]
+    TaskOverflow {
+        /// The task.
+        task: String,
     },
     /// A budget that ends before it starts.
     #[error("budget `{}` ends on {end}, before it starts on {start}; the end is on or after the start", Quoted(.name))]

@@ -15,6 +15,9 @@
 //! - **Allocated to cost centres** ([`AllocationUnits`]): a service's cost divided among the
 //!   cost centres by the units they use, over its total units (unused units are IT overhead)
 //!   or over the units allocated (full recovery) ([`UnitMethod`]).
+//! - **Task costs** ([`cost_tasks`]): what closed incidents, changes or any tasks cost, from
+//!   task rate cards (a flat rate, or the time worked at each worker's labour rate), as
+//!   expenses on the tasks' configuration items or services ([`TaskCosting::expenses`]).
 //! - **Budgets** ([`Budget`]): planned, actual, remaining and projected.
 //!
 //! Amounts are whole minor units (cents) of one currency. Every split is exact: the pieces
@@ -79,6 +82,7 @@ mod build;
 mod costing;
 mod error;
 mod spec;
+mod task;
 
 pub use budget::{Budget, BudgetStatus};
 pub use costing::{
@@ -89,6 +93,10 @@ pub use error::{CYCLE_SHOWN, Error};
 pub use spec::{
     Allocate, AllocationUnits, Consumer, CostSpec, Cycles, Distribution, Expense, PathRule, Policy,
     RateCard, RateCardCost, Selector, UnitMethod,
+};
+pub use task::{
+    Condition, Labour, LabourRateCard, Task, TaskCosting, TaskLine, TaskRate, TaskRateCard,
+    TaskRates, TimeLines, TimeWorked, Worker, cost_tasks,
 };
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot.

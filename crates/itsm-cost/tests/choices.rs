@@ -873,3 +873,118 @@ fn the_graph_is_checked_where_costing_reads_it() {
         }
     );
 }
+
+mod tasks {
+    use chrono::Duration;
+    use itsm_cost::{
+        Condition, Error, LabourRateCard, Task, TaskRate, TaskRateCard, TaskRates, Worker,
+        cost_tasks,
+    };
+
+    fn timed(default_hourly: i64) -> TaskRateCard {
+        TaskRateCard::new(
+            "timed",
+            "incident",
+            Condition::any(),
+            TaskRate::TimeWorked { default_hourly },
+        )
+    }
+
+    #[test]
+    fn ties_in_order_go_to_the_first_listed_and_unknown_workers_take_the_default() {
+        let first = TaskRateCard::new("first", "incident", Condition::any(), TaskRate::Flat(1));
+        let second = TaskRateCard::new("second", "incident", Condition::any(), TaskRate::Flat(2));
+        let c = cost_tasks(
+            &TaskRates::new(vec![first, second], vec![], vec![]),
+            &[Task::new("I", "incident", None)],
+        )
+        .unwrap();
+        assert_eq!(c.lines[0].card, "first");
+        // A line without a node is no expense.
+        assert!(c.expenses().is_empty());
+        let lab = LabourRateCard::new("all", 60_00, Condition::any());
+        let c = cost_tasks(
+            &TaskRates::new(vec![timed(1)], vec![lab], vec![]),
+            &[Task::new("I", "incident", Some("n")).worked("zed", Duration::minutes(1), None)],
+        )
+        .unwrap();
+        // An empty condition holds for a worker not listed too (no fields to fail).
+        assert_eq!(c.lines[0].amount, 1_00);
+        let strict =
+            LabourRateCard::new("dev", 60_00, Condition::any().with("department", &["dev"]));
+        let c = cost_tasks(
+            &TaskRates::new(vec![timed(30_00)], vec![strict], vec![]),
+            &[Task::new("I", "incident", Some("n")).worked("zed", Duration::minutes(1), None)],
+        )
+        .unwrap();
+        assert_eq!((c.lines[0].amount, c.total()), (50, 50));
+        let e = &c.expenses()[0];
+        assert_eq!(e.description, "I timed zed");
+    }
+
+    #[test]
+    fn zero_time_gives_a_zero_line_and_seconds_round_to_the_nearest_unit() {
+        let c = cost_tasks(
+            &TaskRates::new(vec![timed(1)], vec![], vec![]),
+            &[Task::new("I", "incident", None)
+                .worked("a", Duration::zero(), None)
+                .worked("b", Duration::minutes(30), None)
+                .worked("c", Duration::minutes(29), None)],
+        )
+        .unwrap();
+        let amounts: Vec<i64> = c.lines.iter().map(|l| l.amount).collect();
+        // 1 unit an hour: half an hour rounds up, 29 minutes down.
+        assert_eq!(amounts, [0, 1, 0]);
+    }
+
+    #[test]
+    fn bad_task_inputs_are_refused() {
+        let flat = |n: &str| TaskRateCard::new(n, "incident", Condition::any(), TaskRate::Flat(1));
+        let err = |rates: TaskRates, tasks: &[Task]| cost_tasks(&rates, tasks).unwrap_err();
+        assert!(matches!(
+            err(
+                TaskRates::new(vec![flat("x"), flat("x")], vec![], vec![]),
+                &[]
+            ),
+            Error::DuplicateName {
+                kind: "task rate card",
+                ..
+            }
+        ));
+        let lab = || LabourRateCard::new("l", 1, Condition::any());
+        assert!(matches!(
+            err(TaskRates::new(vec![], vec![lab(), lab()], vec![]), &[]),
+            Error::DuplicateName {
+                kind: "labour rate card",
+                ..
+            }
+        ));
+        let w = || Worker::new("ann", "d", "x");
+        assert_eq!(
+            err(TaskRates::new(vec![], vec![], vec![w(), w()]), &[]),
+            Error::DuplicateWorker { id: "ann".into() }
+        );
+        let neg = Task::new("I", "incident", None).worked("ann", Duration::seconds(-1), None);
+        assert_eq!(
+            err(TaskRates::new(vec![flat("x")], vec![], vec![]), &[neg]).to_string(),
+            "task `I`: `ann` worked a negative time; time worked is zero or more"
+        );
+        let long = Task::new("I", "incident", None).worked("ann", Duration::hours(2), None);
+        assert_eq!(
+            err(
+                TaskRates::new(vec![timed(i64::MAX)], vec![], vec![]),
+                &[long]
+            ),
+            Error::TaskOverflow { task: "I".into() }
+        );
+        // Durations hold a thousandth of 64 bits of seconds: a thousand and one of the longest.
+        let mut many = Task::new("I", "incident", None);
+        for _ in 0..1_001 {
+            many = many.worked("ann", Duration::MAX, None);
+        }
+        assert!(matches!(
+            err(TaskRates::new(vec![timed(0)], vec![], vec![]), &[many]),
+            Error::TaskOverflow { .. }
+        ));
+    }
+}

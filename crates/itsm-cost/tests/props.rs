@@ -576,3 +576,151 @@ fn the_generator_reaches_every_outcome() {
     println!("ok {ok}, cycles {cycles}, shared {shared}, allocated {allocated}");
     assert!(ok > 1_000 && cycles > 50 && shared > 300 && allocated > 200);
 }
+
+/// Task costs against a model: the card of lowest order (first on ties) that applies; per
+/// worker and rate type, the seconds added up and priced at the matching labour card of lowest
+/// order or the default, to the nearest minor unit; per entry, each entry on its own, never more
+/// than half a unit per entry from the per-worker total.
+fn check_tasks(entropy: &[u32]) -> Result<(), TestCaseError> {
+    use chrono::Duration;
+    use itsm_cost::{
+        Condition, LabourRateCard, Task, TaskRate, TaskRateCard, TaskRates, TimeLines, Worker,
+        cost_tasks,
+    };
+    let mut d = Dice(entropy, 0);
+    let tables = ["incident", "change_request"];
+    let mut cards = Vec::new();
+    for k in 0..d.roll(4) {
+        let mut cond = Condition::any();
+        if d.roll(2) == 0 {
+            cond = cond.with("priority", &[["1", "2", "3"][d.roll(3) as usize]]);
+        }
+        let rate = if d.roll(2) == 0 {
+            TaskRate::Flat(i64::from(d.roll(50_000)) - 1_000)
+        } else {
+            TaskRate::TimeWorked {
+                default_hourly: i64::from(d.roll(40_000)),
+            }
+        };
+        let mut c = TaskRateCard::new(&format!("t{k}"), tables[d.roll(2) as usize], cond, rate);
+        c.order = i64::from(d.roll(3));
+        cards.push(c);
+    }
+    let mut labour = Vec::new();
+    for k in 0..d.roll(4) {
+        let cond = if d.roll(2) == 0 {
+            Condition::any().with("dept", &[["a", "b"][d.roll(2) as usize]])
+        } else {
+            Condition::any()
+        };
+        let mut c = LabourRateCard::new(&format!("l{k}"), i64::from(d.roll(30_000)), cond);
+        c.order = i64::from(d.roll(3));
+        c.rate_type = (d.roll(2) == 0).then(|| "OT".to_owned());
+        labour.push(c);
+    }
+    let workers = vec![
+        Worker::new("u0", "dept", "a"),
+        Worker::new("u1", "dept", "b"),
+    ];
+    let mut rates = TaskRates::new(cards.clone(), labour.clone(), workers);
+    let mut tasks = Vec::new();
+    for k in 0..1 + d.roll(4) {
+        let mut t = Task::new(&format!("T{k}"), tables[d.roll(2) as usize], Some("n"))
+            .field("priority", ["1", "2", "3"][d.roll(3) as usize]);
+        for _ in 0..d.roll(5) {
+            let user = ["u0", "u1", "u2"][d.roll(3) as usize];
+            let rt = (d.roll(2) == 0).then_some("OT");
+            t = t.worked(user, Duration::seconds(i64::from(d.roll(20_000))), rt);
+        }
+        tasks.push(t);
+    }
+    let by_worker = cost_tasks(&rates, &tasks).unwrap();
+    rates.time_lines = TimeLines::PerEntry;
+    let by_entry = cost_tasks(&rates, &tasks).unwrap();
+    let dept = |u: &str| match u {
+        "u0" => Some("a"),
+        "u1" => Some("b"),
+        _ => None,
+    };
+    let mut expected_lines = 0;
+    for t in &tasks {
+        let card = cards
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.table == t.table && c.condition.holds(&t.fields))
+            .min_by_key(|(k, c)| (c.order, *k))
+            .map(|(_, c)| c);
+        let mine: Vec<_> = by_worker.lines.iter().filter(|l| l.task == t.id).collect();
+        let Some(card) = card else {
+            prop_assert!(mine.is_empty() && by_worker.unpriced.contains(&t.id));
+            continue;
+        };
+        match card.rate {
+            TaskRate::Flat(a) => {
+                prop_assert_eq!(mine.len(), 1);
+                prop_assert_eq!(mine[0].amount, a);
+                expected_lines += 1;
+            }
+            TaskRate::TimeWorked { default_hourly } => {
+                let mut groups: Vec<(String, Option<String>, i64)> = Vec::new();
+                for e in &t.worked {
+                    match groups
+                        .iter_mut()
+                        .find(|g| g.0 == e.user && g.1 == e.rate_type)
+                    {
+                        Some(g) => g.2 += e.time.num_seconds(),
+                        None => {
+                            groups.push((e.user.clone(), e.rate_type.clone(), e.time.num_seconds()))
+                        }
+                    }
+                }
+                prop_assert_eq!(mine.len(), groups.len());
+                expected_lines += groups.len();
+                for (line, (user, rt, secs)) in mine.iter().zip(&groups) {
+                    let hourly = labour
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| {
+                            c.rate_type == *rt
+                                && c.condition.0.iter().all(|(_, vals)| {
+                                    dept(user).is_some_and(|dp| vals.iter().any(|v| v == dp))
+                                })
+                        })
+                        .min_by_key(|(k, c)| (c.order, *k))
+                        .map_or(default_hourly, |(_, c)| c.hourly);
+                    let exact = hourly as f64 * *secs as f64 / 3600.0;
+                    prop_assert!(
+                        (line.amount as f64 - exact).abs() <= 0.5 + 1e-9,
+                        "{} against {}",
+                        line.amount,
+                        exact
+                    );
+                    prop_assert_eq!(line.labour.as_ref().unwrap().hourly, hourly);
+                }
+                let worker_total: i64 = mine.iter().map(|l| l.amount).sum();
+                let entries: Vec<_> = by_entry.lines.iter().filter(|l| l.task == t.id).collect();
+                prop_assert_eq!(entries.len(), t.worked.len());
+                let entry_total: i64 = entries.iter().map(|l| l.amount).sum();
+                prop_assert!(
+                    ((entry_total - worker_total) as f64).abs()
+                        <= t.worked.len() as f64 * 0.5 + 0.5,
+                    "{} against {}",
+                    entry_total,
+                    worker_total
+                );
+            }
+        }
+    }
+    prop_assert_eq!(by_worker.lines.len(), expected_lines);
+    prop_assert_eq!(by_worker.expenses().len(), expected_lines);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+    #[test]
+    fn task_costs_follow_the_model(entropy in proptest::collection::vec(any::<u32>(), 120)) {
+        check_tasks(&entropy)?;
+    }
+}

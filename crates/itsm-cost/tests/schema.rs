@@ -21,6 +21,9 @@ fn schemas_are_pinned() {
     pin_schema::<BudgetStatus>("cost-budget-status.json", UPDATE);
     pin_schema::<NodeCost>("cost-node.json", UPDATE);
     pin_schema::<Totals>("cost-totals.json", UPDATE);
+    pin_schema::<itsm_cost::TaskRates>("cost-task-rates.json", UPDATE);
+    pin_schema::<itsm_cost::Task>("cost-task.json", UPDATE);
+    pin_schema::<itsm_cost::TaskCosting>("cost-task-costing.json", UPDATE);
 }
 
 /// A graph, a spec and a policy as a user writes them, optional fields left out, costed.
@@ -80,4 +83,32 @@ fn bad_json_is_refused() {
     assert!(e.to_string().contains("12.5"), "{e}");
     let e = serde_json::from_value::<Policy>(json!({"unit_method": "some_units"})).unwrap_err();
     assert!(e.to_string().contains("some_units"), "{e}");
+}
+
+/// Task rates and tasks as a user writes them: a flat rate, time worked in ISO 8601.
+#[test]
+fn hand_written_tasks_read_and_cost() {
+    let rates: itsm_cost::TaskRates = serde_json::from_value(json!({
+        "task_cards": [
+            {"name": "P1", "table": "incident", "condition": {"priority": ["1"]}, "rate": {"flat": 15000}},
+            {"name": "Timed", "order": 5, "table": "change_request",
+             "rate": {"time_worked": {"default_hourly": 25000}}}
+        ],
+        "labour_cards": [{"name": "Dev", "hourly": 10000, "rate_type": "Standard",
+                          "condition": {"department": ["Development"]}}],
+        "workers": [{"id": "ann", "fields": {"department": "Development"}}],
+        "time_lines": "per_entry"
+    }))
+    .unwrap();
+    let tasks: Vec<itsm_cost::Task> = serde_json::from_value(json!([
+        {"id": "CHG1", "table": "change_request", "node": "db",
+         "worked": [{"user": "ann", "time": "PT1H30M", "rate_type": "Standard"}]}
+    ]))
+    .unwrap();
+    let c = itsm_cost::cost_tasks(&rates, &tasks).unwrap();
+    assert_eq!(c.lines[0].amount, 15_000);
+    let e = serde_json::from_value::<itsm_cost::TaskRates>(json!({"task_cards": [
+        {"name": "x", "table": "incident", "rate": {"hourly": 1}}]}))
+    .unwrap_err();
+    assert!(e.to_string().contains("hourly"), "{e}");
 }

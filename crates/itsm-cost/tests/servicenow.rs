@@ -384,3 +384,188 @@ fn a_cycle_of_paths_is_refused() {
         }
     );
 }
+
+mod tasks {
+    //! Task and labour rate cards: `c_CostSources.md`, `r_ProcessTaskRateCards.md`,
+    //! `t_ManageATaskRateCard.md`, `t_ManageALaborRateCard.md`, `RateType.md`.
+
+    use chrono::Duration;
+    use itsm_cost::{
+        Condition, LabourRateCard, Task, TaskRate, TaskRateCard, TaskRates, TimeLines, Worker,
+        cost_tasks,
+    };
+
+    fn p1() -> TaskRateCard {
+        TaskRateCard::new(
+            "Incident P1",
+            "incident",
+            Condition::any().with("priority", &["1"]),
+            TaskRate::Flat(150_00),
+        )
+    }
+
+    fn emergency() -> TaskRateCard {
+        TaskRateCard::new(
+            "Change Request (emergency)",
+            "change_request",
+            Condition::any().with("type", &["emergency"]),
+            TaskRate::TimeWorked {
+                default_hourly: 250_00,
+            },
+        )
+    }
+
+    fn development() -> LabourRateCard {
+        LabourRateCard::new(
+            "Development",
+            100_00,
+            Condition::any().with("department", &["Development"]),
+        )
+    }
+
+    fn rates() -> TaskRates {
+        TaskRates::new(
+            vec![p1(), emergency()],
+            vec![development()],
+            vec![
+                Worker::new("ann", "department", "Development"),
+                Worker::new("bob", "department", "Operations"),
+            ],
+        )
+    }
+
+    /// `c_CostSources.md`: "When an incident with priority 1 - Critical is closed, it
+    /// generates an expense line for $150. This is a flat rate defined for each P1 incident."
+    #[test]
+    fn a_flat_task_rate_card_prices_each_matching_task() {
+        let tasks = [
+            Task::new("INC1", "incident", Some("db")).field("priority", "1"),
+            Task::new("INC2", "incident", Some("db")).field("priority", "2"),
+            Task::new("CHG1", "change_request", None).field("priority", "1"),
+        ];
+        let c = cost_tasks(&rates(), &tasks).unwrap();
+        assert_eq!(c.lines.len(), 1);
+        assert_eq!(
+            (c.lines[0].task.as_str(), c.lines[0].amount),
+            ("INC1", 150_00)
+        );
+        // The P2 incident and the change (another table) are priced by no card.
+        assert_eq!(c.unpriced, ["INC2", "CHG1"]);
+        let e = c.expenses();
+        assert_eq!((e[0].node.as_str(), e[0].amount), ("db", 150_00));
+    }
+
+    /// `c_CostSources.md`: the emergency change rate card uses time worked, resolving "an
+    /// hourly rate for the user in the task time worked record, or use the default rate of
+    /// $250/hr defined in the rate card"; "for users in the Development department, time
+    /// worked costs will use $100 as the hourly rate".
+    #[test]
+    fn time_worked_is_priced_at_the_workers_labour_rate_or_the_default() {
+        let change = Task::new("CHG1", "change_request", Some("db"))
+            .field("type", "emergency")
+            .worked("ann", Duration::minutes(45), None)
+            .worked("bob", Duration::hours(2), None);
+        let c = cost_tasks(&rates(), &[change]).unwrap();
+        let ann = c.lines[0].labour.as_ref().unwrap();
+        assert_eq!(
+            (ann.hourly, ann.card.as_deref()),
+            (100_00, Some("Development"))
+        );
+        assert_eq!(c.lines[0].amount, 75_00);
+        let bob = c.lines[1].labour.as_ref().unwrap();
+        assert_eq!((bob.hourly, bob.card.as_deref()), (250_00, None));
+        assert_eq!(c.lines[1].amount, 500_00);
+    }
+
+    /// `r_ProcessTaskRateCards.md`: "Get task time worked entries for the task grouped by user
+    /// (worker)", one expense line per user; `c_CostSources.md` says "for each time worked
+    /// entry": a policy option.
+    #[test]
+    fn time_worked_is_grouped_by_worker_or_kept_per_entry() {
+        let change = Task::new("CHG1", "change_request", Some("db"))
+            .field("type", "emergency")
+            .worked("ann", Duration::minutes(20), None)
+            .worked("bob", Duration::minutes(10), None)
+            .worked("ann", Duration::minutes(20), None);
+        let c = cost_tasks(&rates(), std::slice::from_ref(&change)).unwrap();
+        assert_eq!(c.lines.len(), 2);
+        // 40 minutes at 100.00 an hour: 66.67.
+        assert_eq!(c.lines[0].labour.as_ref().unwrap().seconds, 2_400);
+        assert_eq!(c.lines[0].amount, 66_67);
+        let mut per_entry = rates();
+        per_entry.time_lines = TimeLines::PerEntry;
+        let c = cost_tasks(&per_entry, &[change]).unwrap();
+        let amounts: Vec<i64> = c.lines.iter().map(|l| l.amount).collect();
+        // 20 minutes: 33.33 each, rounded on their own.
+        assert_eq!(amounts, [33_33, 41_67, 33_33]);
+    }
+
+    /// `t_ManageATaskRateCard.md`: "If more than one task rate card apply to the same task, the
+    /// one with the lowest order is used."
+    #[test]
+    fn the_task_rate_card_of_lowest_order_prices_the_task() {
+        let mut any_incident = TaskRateCard::new(
+            "Any incident",
+            "incident",
+            Condition::any(),
+            TaskRate::Flat(20_00),
+        );
+        any_incident.order = 200;
+        let mut p1 = p1();
+        p1.order = 100;
+        let rates = TaskRates::new(vec![any_incident, p1], vec![], vec![]);
+        let tasks = [
+            Task::new("INC1", "incident", None).field("priority", "1"),
+            Task::new("INC2", "incident", None).field("priority", "3"),
+        ];
+        let c = cost_tasks(&rates, &tasks).unwrap();
+        assert_eq!(c.lines[0].card, "Incident P1");
+        assert_eq!(c.lines[1].card, "Any incident");
+    }
+
+    /// `RateType.md`: the line is priced by "matching the user and rate type on the time card
+    /// to a labor rate card assigned to that user, and that has the same rate type"; of several
+    /// with the same rate type, "the labor rate card that has the lowest value in the Order
+    /// field".
+    #[test]
+    fn the_labour_rate_card_matches_the_rate_type_and_the_lowest_order_wins() {
+        let mut overtime = development();
+        overtime.name = "Development overtime".into();
+        overtime.hourly = 150_00;
+        overtime.rate_type = Some("Overtime".into());
+        let mut standard = development();
+        standard.name = "Development standard".into();
+        standard.rate_type = Some("Standard".into());
+        standard.order = 20;
+        let mut senior = development();
+        senior.name = "Development standard (first)".into();
+        senior.hourly = 120_00;
+        senior.rate_type = Some("Standard".into());
+        senior.order = 10;
+        let rates = TaskRates::new(
+            vec![emergency()],
+            vec![overtime, standard, senior],
+            vec![Worker::new("ann", "department", "Development")],
+        );
+        let change = Task::new("CHG1", "change_request", Some("db"))
+            .field("type", "emergency")
+            .worked("ann", Duration::hours(1), Some("Standard"))
+            .worked("ann", Duration::hours(1), Some("Overtime"))
+            .worked("ann", Duration::hours(1), Some("Holiday"));
+        let c = cost_tasks(&rates, &[change]).unwrap();
+        let priced: Vec<(Option<&str>, i64)> = c
+            .lines
+            .iter()
+            .map(|l| (l.labour.as_ref().unwrap().card.as_deref(), l.amount))
+            .collect();
+        assert_eq!(
+            priced,
+            [
+                (Some("Development standard (first)"), 120_00),
+                (Some("Development overtime"), 150_00),
+                // No card for that rate type: the task rate card's default.
+                (None, 250_00),
+            ]
+        );
+    }
+}

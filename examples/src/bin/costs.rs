@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use itsm_cost::{Budget, CostSpec, Costing, Expense, Policy};
+use itsm_cost::{Budget, CostSpec, Costing, Expense, Policy, Task, TaskRates, cost_tasks};
 use itsm_graph::{GraphSpec, NodeKind};
 use serde::Deserialize;
 
@@ -27,12 +27,14 @@ const DEFAULT_COSTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cost/shop
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
-/// One month: the recurring spec plus these one-off expenses.
+/// One month: the recurring spec plus these one-off expenses and the tasks closed in it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Month {
     name: String,
     one_offs: Vec<Expense>,
+    #[serde(default)]
+    tasks: Vec<Task>,
 }
 
 /// The cost file.
@@ -46,6 +48,8 @@ struct CostFile {
     #[serde(default)]
     policy: Policy,
     months: Vec<Month>,
+    #[serde(default)]
+    task_rates: TaskRates,
     budgets: Vec<Budget>,
     as_of: NaiveDate,
 }
@@ -106,6 +110,44 @@ fn run() -> Res<()> {
     for month in &file.months {
         let mut spec = file.spec.clone();
         spec.expenses.extend(month.one_offs.iter().cloned());
+        if !month.tasks.is_empty() {
+            let tasks = cost_tasks(&file.task_rates, &month.tasks)
+                .map_err(|e| format!("month {}: {e}", month.name))?;
+            println!(
+                "task costs, {}: {} line(s), {}{}",
+                month.name,
+                tasks.lines.len(),
+                money(tasks.total()),
+                if tasks.unpriced.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (no rate card for {})", tasks.unpriced.join(", "))
+                }
+            );
+            for line in &tasks.lines {
+                let how = line.labour.as_ref().map_or(String::new(), |l| {
+                    format!(
+                        ": {} {} min at {} an hour{}",
+                        l.user,
+                        l.seconds / 60,
+                        money(l.hourly.into()),
+                        if l.card.is_none() {
+                            " (the default)"
+                        } else {
+                            ""
+                        }
+                    )
+                });
+                println!(
+                    "   {} on {}: {}, {}{how}",
+                    line.task,
+                    line.node.as_deref().unwrap_or("-"),
+                    line.card,
+                    money(line.amount.into())
+                );
+            }
+            spec.expenses.extend(tasks.expenses());
+        }
         let costing = Costing::new(&graph, &spec, &file.policy)
             .map_err(|e| format!("month {}: {e}", month.name))?;
         months.push((month, costing));
