@@ -862,7 +862,7 @@ fn rows() -> Vec<Row> {
                     "change_request",
                     Condition::any(),
                     TaskRate::TimeWorked {
-                        default_hourly: 250_00,
+                        default_hourly: 25_000,
                     },
                 )],
                 vec![],
