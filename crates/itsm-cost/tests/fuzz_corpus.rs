@@ -12,6 +12,15 @@
 #[path = "../../../fuzz/harness/cost.rs"]
 mod harness;
 
+#[path = "../../../fuzz/harness/cost_tasks.rs"]
+mod tasks_harness;
+
+#[test]
+fn cost_tasks_corpus_replays() {
+    let n = itsm_testkit::replay_corpus("cost_tasks", tasks_harness::tasks);
+    assert!(n >= 8, "the cost_tasks corpus has only {n} inputs");
+}
+
 #[test]
 fn cost_rollup_corpus_replays() {
     let n = itsm_testkit::replay_corpus("cost_rollup", harness::rollup);
