@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use itsm_graph::{GraphSpec, NodeKind};
 
-use crate::build::NONE;
-use crate::build::{Arcs, MEMBERSHIP, Nodes, Sel, row};
+use crate::build::{Arcs, MEMBERSHIP, NONE, Nodes, Sel, row};
 use crate::error::{CYCLE_SHOWN, Error};
 use crate::spec::{Allocate, CostSpec, Cycles, Policy, RateCard, UnitMethod};
 

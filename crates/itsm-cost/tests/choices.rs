@@ -678,18 +678,28 @@ fn a_long_cycle_is_named_in_part() {
     }
     let g = GraphSpec::new(vec![depends()], nodes, vec![], edges);
     let err = run(&g, &CostSpec::default()).unwrap_err();
-    // n01 depends on... n00 depends on n01: n01's cost goes to n00; from n00 to n19.
+    // n00 depends on n01, so n01's cost goes to n00; n19 depends on n00, so n00's goes to n19.
     let Error::Cycle { nodes, length } = &err else {
         panic!("{err}")
     };
     assert_eq!(*length, 20);
     assert_eq!(nodes.len(), itsm_cost::CYCLE_SHOWN);
     assert_eq!(&nodes[..3], ["n00", "n19", "n18"]);
-    assert!(
-        err.to_string()
-            .contains("-> ... (20 nodes in all) -> `n00`"),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        "cost would go round a cycle forever: `n00` -> `n19` -> `n18` -> `n17` -> `n16` -> `n15` \
+         -> `n14` -> `n13` -> ... (20 nodes in all) -> `n00`; leave one of its relationships out \
+         of the relationship paths"
     );
+    // A cycle of exactly as many nodes as are shown is shown whole.
+    let nodes: Vec<NodeSpec> = (0..8).map(|i| ci(&format!("m{i}"), "h")).collect();
+    let edges: Vec<EdgeSpec> = (0..8)
+        .map(|i| EdgeSpec::new(&format!("m{i}"), &format!("m{}", (i + 1) % 8), "depends_on"))
+        .collect();
+    let g = GraphSpec::new(vec![depends()], nodes, vec![], edges);
+    let text = run(&g, &CostSpec::default()).unwrap_err().to_string();
+    assert!(!text.contains("..."), "{text}");
+    assert!(text.contains("`m1` -> `m0`; leave"), "{text}");
 }
 
 #[test]
@@ -709,6 +719,10 @@ fn budgets_project_and_refuse_bad_dates() {
             .to_string(),
         "budget `b` starts on 2026-01-01, after 2025-12-31; project it on its first day or later"
     );
+    // A one-day budget: its day is the whole period.
+    let day = Budget::new("day", d(3, 1), d(3, 1), 10, &["x"]);
+    let s = day.status(7, d(3, 1)).unwrap();
+    assert_eq!((s.projected, s.elapsed_days, s.period_days), (7, 1, 1));
     let bad = Budget::new("bad", d(2, 1), d(1, 1), 0, &[]);
     assert!(matches!(
         bad.status(0, d(3, 1)),
@@ -781,6 +795,11 @@ fn a_pool_costs_services_that_depend_on_each_other_as_one() {
             nodes: vec!["checkout-api".into(), "payments-api".into()],
             length: 2
         }
+    );
+    assert_eq!(
+        run(&mutual(), &spec).unwrap_err().to_string(),
+        "cost would go round a cycle forever: `checkout-api` -> `payments-api` -> `checkout-api`; \
+         leave one of its relationships out of the relationship paths"
     );
     let c = Costing::new(&mutual(), &spec, &pooled()).unwrap();
     // The pool: 100 + 200 of its own and 1,001 from the provider, out by its two exits.
