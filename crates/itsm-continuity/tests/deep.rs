@@ -16,16 +16,7 @@ use itsm_graph::{
     GraphBuilder, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec, SeverityScale,
 };
 
-const SMALL_STACK: usize = 256 * 1024;
-
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new()
-        .stack_size(SMALL_STACK)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .expect("the query ran on a 256 kB stack");
-}
+use itsm_testkit::on_small_stack;
 
 /// `svc` on `n0` on `n1` ... on `n{len-1}`; the last one optionally on `n0` again (a cycle).
 fn chain(len: usize, cycle: bool) -> itsm_graph::Graph {

@@ -32,6 +32,8 @@ pub(crate) struct Nodes {
     pub(crate) by_location_start: Vec<u32>,
     pub(crate) by_location: Vec<u32>,
     pub(crate) relations: Vec<String>,
+    /// Each relation's number and the way failure, and so cost, travels along it.
+    pub(crate) relation_index: HashMap<String, (u32, Propagation)>,
 }
 
 /// The arcs along which cost travels, child to parent, by child (`up`) and by parent
@@ -146,9 +148,12 @@ impl Nodes {
         let (by_class_start, by_class) = keyed(&class, classes.len());
         let (by_location_start, by_location) = keyed(&location, locations.len());
         let mut relations: Vec<String> = Vec::with_capacity(graph.relations.len());
-        let mut seen = HashMap::new();
-        for r in &graph.relations {
-            if seen.insert(r.name.as_str(), ()).is_some() {
+        let mut relation_index = HashMap::with_capacity(graph.relations.len());
+        for (k, r) in graph.relations.iter().enumerate() {
+            if relation_index
+                .insert(r.name.clone(), (k as u32, r.propagation))
+                .is_some()
+            {
                 return Err(Error::DuplicateRelation {
                     name: r.name.clone(),
                 });
@@ -168,6 +173,7 @@ impl Nodes {
             by_location_start,
             by_location,
             relations,
+            relation_index,
         })
     }
 
@@ -325,10 +331,7 @@ impl Arcs {
         nodes: &Nodes,
         paths: Option<&[PathRule]>,
     ) -> Result<Arcs, Error> {
-        let mut relation_index = HashMap::with_capacity(graph.relations.len());
-        for (k, r) in graph.relations.iter().enumerate() {
-            relation_index.insert(r.name.as_str(), (k as u32, r.propagation));
-        }
+        let relation_index = &nodes.relation_index;
         let rules = match paths {
             None => None,
             Some(list) => {

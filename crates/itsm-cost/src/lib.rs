@@ -77,18 +77,22 @@
 // Amounts in examples are written as units_cents (2_500_00 is 2,500.00).
 #![allow(clippy::inconsistent_digit_grouping)]
 
+mod answers;
 mod budget;
 mod build;
 mod costing;
 mod error;
+mod money;
+mod rollup;
 mod spec;
 mod task;
 
-pub use budget::{Budget, BudgetStatus};
-pub use costing::{
-    Allocation, CostCentre, Costing, Holder, Line, NodeCost, Pool, Share, Source, Totals,
-    Unallocated, Undistributed,
+pub use answers::{
+    Allocation, CostCentre, Holder, Line, NodeCost, Pool, Share, Source, Totals, Unallocated,
+    Undistributed,
 };
+pub use budget::{Budget, BudgetStatus};
+pub use costing::Costing;
 pub use error::{CYCLE_SHOWN, Error};
 pub use spec::{
     Allocate, AllocationUnits, Consumer, CostSpec, Cycles, Distribution, Expense, PathRule, Policy,

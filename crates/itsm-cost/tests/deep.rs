@@ -14,15 +14,9 @@ use itsm_graph::{
     EdgeSpec, GraphSpec, GroupSpec, MinUp, NodeKind, NodeSpec, Propagation, RelationSpec,
 };
 
-const N: usize = 1_000_000;
+use itsm_testkit::on_small_stack;
 
-fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    let handle = std::thread::Builder::new().stack_size(256 * 1024).spawn(f);
-    match handle {
-        Ok(h) => assert!(h.join().is_ok(), "the query panicked or overflowed"),
-        Err(e) => panic!("no thread: {e}"),
-    }
-}
+const N: usize = 1_000_000;
 
 fn ci(i: usize) -> NodeSpec {
     NodeSpec::new(&format!("c{i}"), NodeKind::ConfigurationItem, "host")

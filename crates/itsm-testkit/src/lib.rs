@@ -184,6 +184,22 @@ pub fn replay_corpus(target: &str, harness: fn(&[u8])) -> usize {
     files.len()
 }
 
+/// The stack the deep tests run on: small enough that a recursion whose depth follows the
+/// input (a million-node chain) overflows it and fails loudly.
+pub const SMALL_STACK: usize = 256 * 1024;
+
+/// Runs `f` on a thread with a [`SMALL_STACK`] and waits for it; a panic inside is passed
+/// on as it was, and an overflow aborts the test process.
+pub fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    let thread = std::thread::Builder::new()
+        .stack_size(SMALL_STACK)
+        .spawn(f)
+        .unwrap_or_else(|e| panic!("cannot start a thread: {e}"));
+    if let Err(panic) = thread.join() {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
