@@ -91,6 +91,7 @@ mod zone;
 pub use calendar::{Calendar, MAX_HORIZON_YEARS};
 pub use error::Error;
 pub use spec::{CalendarSpec, Exception, Holiday, Segment, TimeOfDay, Week};
+pub use zone::Zone;
 
 // The crate's README example is compiled and run as a doctest, so it cannot rot (it reads
 // JSON and names an IANA zone: it needs the default features).

@@ -1,13 +1,32 @@
 //! The time zone a spec names.
 
-use chrono::FixedOffset;
+use chrono::{DateTime, Duration, FixedOffset, MappedLocalTime, NaiveDateTime, TimeZone, Utc};
 
-/// A zone a spec can name: UTC, a fixed offset, or (with the `tz` feature) an IANA zone.
+/// A time zone as specs name it: UTC, a fixed offset, or (with the `tz` feature) an IANA
+/// zone. Other crates of the workspace read their specs' zones through it, so every spec
+/// takes the same names (`"Europe/Berlin"`, `"UTC"`, `"+02:00"`).
+///
+/// ```
+/// use itsm_calendar::Zone;
+/// use itsm_calendar::chrono::{NaiveDate, TimeZone, Utc};
+///
+/// let zone = Zone::parse("+02:00").unwrap();
+/// let local = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
+/// let at = zone.first_at_or_after(local).unwrap();
+/// assert_eq!(at, Utc.with_ymd_and_hms(2027, 3, 1, 6, 0, 0).unwrap());
+/// assert_eq!(zone.local(at), local);
+/// assert!(Zone::parse("Mars/Olympus").is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Zone {
+#[non_exhaustive]
+pub enum Zone {
+    /// UTC (`"UTC"`).
     Utc,
+    /// A fixed offset (`"+02:00"`).
     Fixed(FixedOffset),
+    /// An IANA zone (`"Europe/Berlin"`), with daylight saving.
     #[cfg(feature = "tz")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tz")))]
     Iana(chrono_tz::Tz),
 }
 
@@ -20,8 +39,13 @@ pub(crate) const ALLOWED: &str =
     "UTC or an offset such as +02:00 (IANA names need the `tz` feature)";
 
 impl Zone {
-    /// `UTC`, `+HH:MM` / `-HH:MM`, or (with the `tz` feature) an IANA name.
-    pub(crate) fn parse(text: &str) -> Option<Zone> {
+    /// What a zone may be written as, for errors that refuse one: with the `tz` feature
+    /// "an IANA name such as Europe/Berlin, UTC, or an offset such as +02:00".
+    pub const ALLOWED: &'static str = ALLOWED;
+
+    /// `UTC`, `+HH:MM` / `-HH:MM` (less than 24 hours), or (with the `tz` feature) an IANA
+    /// name; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Zone> {
         if text == "UTC" {
             return Some(Zone::Utc);
         }
@@ -33,6 +57,65 @@ impl Zone {
             return Some(Zone::Iana(tz));
         }
         None
+    }
+}
+
+impl Zone {
+    /// The wall-clock reading of `t` in this zone.
+    pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        match self {
+            Zone::Utc => t.naive_utc(),
+            Zone::Fixed(offset) => t.with_timezone(offset).naive_local(),
+            #[cfg(feature = "tz")]
+            Zone::Iana(tz) => t.with_timezone(tz).naive_local(),
+        }
+    }
+
+    /// The first instant at which this zone's wall clock reads `local` or later: the one
+    /// instant reading it; the earlier of two when the clocks go back and the hour repeats;
+    /// the instant the clocks jump forward when `local` falls in the skipped hour (a 02:30
+    /// handover on the day Berlin skips from 02:00 to 03:00 happens at 03:00). `None` only
+    /// at the ends of chrono's range.
+    pub fn first_at_or_after(&self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self {
+            Zone::Utc => first_at_or_after(&Utc, local),
+            Zone::Fixed(offset) => first_at_or_after(offset, local),
+            #[cfg(feature = "tz")]
+            Zone::Iana(tz) => first_at_or_after(tz, local),
+        }
+    }
+}
+
+/// [`Zone::first_at_or_after`] in any chrono zone.
+fn first_at_or_after<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        MappedLocalTime::Single(t) => Some(t.with_timezone(&Utc)),
+        MappedLocalTime::Ambiguous(earlier, _) => Some(earlier.with_timezone(&Utc)),
+        MappedLocalTime::None => {
+            // In a gap the clocks jump past `local`: find the jump, the first instant whose
+            // reading is at least `local`. Offsets are under a day, so it lies within a day
+            // either side of `local` read as UTC; within two days a zone changes its offset
+            // once, so the reading only grows there and a bisection finds the jump.
+            let reads_past = |s: i64| {
+                DateTime::<Utc>::from_timestamp(s, 0)
+                    .is_some_and(|u| u.with_timezone(tz).naive_local() >= local)
+            };
+            let day = Duration::days(1);
+            let mut lo = local.checked_sub_signed(day)?.and_utc().timestamp();
+            let mut hi = local.checked_add_signed(day)?.and_utc().timestamp();
+            if reads_past(lo) || !reads_past(hi) {
+                return None;
+            }
+            while hi - lo > 1 {
+                let mid = lo + (hi - lo) / 2;
+                if reads_past(mid) {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            DateTime::<Utc>::from_timestamp(hi, 0)
+        }
     }
 }
 

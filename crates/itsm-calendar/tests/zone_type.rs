@@ -1,0 +1,72 @@
+//! `Zone`: names, wall-clock readings, and the first instant at or after a reading across
+//! daylight-saving changes.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use itsm_calendar::Zone;
+
+fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .unwrap()
+        .and_hms_opt(h, min, 0)
+        .unwrap()
+}
+
+#[test]
+fn names_parse_as_calendar_specs_take_them() {
+    assert_eq!(Zone::parse("UTC"), Some(Zone::Utc));
+    assert!(matches!(Zone::parse("-05:30"), Some(Zone::Fixed(_))));
+    for bad in ["", "utc", "+24:00", "+2:00", "Mars/Olympus"] {
+        assert_eq!(Zone::parse(bad), None, "{bad}");
+    }
+    assert!(Zone::ALLOWED.contains("UTC"));
+}
+
+#[cfg(feature = "tz")]
+#[test]
+fn a_reading_in_the_skipped_hour_is_the_jump_and_a_repeated_one_the_earlier() {
+    let berlin = Zone::parse("Europe/Berlin").unwrap();
+    // 28 March 2027: Berlin jumps from 02:00 CET (01:00 UTC) to 03:00 CEST.
+    let jump = Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap();
+    assert_eq!(
+        berlin.first_at_or_after(local(2027, 3, 28, 2, 30)),
+        Some(jump)
+    );
+    assert_eq!(
+        berlin.first_at_or_after(local(2027, 3, 28, 2, 0)),
+        Some(jump)
+    );
+    assert_eq!(
+        berlin.first_at_or_after(local(2027, 3, 28, 3, 0)),
+        Some(jump),
+        "03:00 CEST is the jump itself"
+    );
+    assert_eq!(
+        berlin.first_at_or_after(local(2027, 3, 28, 1, 59)),
+        Some(Utc.with_ymd_and_hms(2027, 3, 28, 0, 59, 0).unwrap())
+    );
+    // 31 October 2027: 02:00-03:00 happens twice; the first is 00:30 UTC.
+    assert_eq!(
+        berlin.first_at_or_after(local(2027, 10, 31, 2, 30)),
+        Some(Utc.with_ymd_and_hms(2027, 10, 31, 0, 30, 0).unwrap())
+    );
+    assert_eq!(berlin.local(jump), local(2027, 3, 28, 3, 0));
+}
+
+#[test]
+fn the_ends_of_chronos_range_answer_none() {
+    assert_eq!(
+        Zone::parse("+10:00")
+            .unwrap()
+            .first_at_or_after(NaiveDateTime::MIN),
+        None
+    );
+    assert_eq!(
+        Zone::parse("-10:00")
+            .unwrap()
+            .first_at_or_after(NaiveDateTime::MAX),
+        None
+    );
+    assert!(Zone::Utc.first_at_or_after(NaiveDateTime::MAX).is_some());
+}

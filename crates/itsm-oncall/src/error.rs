@@ -1,0 +1,277 @@
+//! Why a schedule, a policy or a command is refused.
+
+use chrono::{DateTime, Utc};
+use itsm_core::UserId;
+
+use crate::machine::Status;
+
+/// Everything this crate refuses. Each variant names what was wrong and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The schedule's zone is not one the crate reads.
+    #[error("schedule `{schedule}`: unknown time zone `{zone}`; give {allowed}")]
+    UnknownZone {
+        /// The schedule.
+        schedule: String,
+        /// The zone as written.
+        zone: String,
+        /// What may be written.
+        allowed: &'static str,
+    },
+    /// A schedule without layers.
+    #[error("schedule `{schedule}` has no layers; give at least one layer with members")]
+    NoLayers {
+        /// The schedule.
+        schedule: String,
+    },
+    /// Two layers of a schedule share a name.
+    #[error(
+        "schedule `{schedule}` has two layers named `{layer}`; layer names must be unique (policies and overrides name them)"
+    )]
+    DuplicateLayer {
+        /// The schedule.
+        schedule: String,
+        /// The name.
+        layer: String,
+    },
+    /// A layer without members.
+    #[error("schedule `{schedule}`, layer `{layer}`: no members; give at least one")]
+    NoMembers {
+        /// The schedule.
+        schedule: String,
+        /// The layer.
+        layer: String,
+    },
+    /// A turn of no time, or longer than the crate allows.
+    #[error(
+        "schedule `{schedule}`, layer `{layer}`: the turn must last at least one hour, day or week and at most {max_days} days"
+    )]
+    InvalidTurn {
+        /// The schedule.
+        schedule: String,
+        /// The layer.
+        layer: String,
+        /// The longest turn, in days.
+        max_days: u32,
+    },
+    /// A layer that ends before (or when) it starts.
+    #[error("schedule `{schedule}`, layer `{layer}`: `ends` must be after `starts`")]
+    LayerEndsBeforeStart {
+        /// The schedule.
+        schedule: String,
+        /// The layer.
+        layer: String,
+    },
+    /// A restriction the calendar crate refuses (a bad segment, or hours that never open).
+    #[error("schedule `{schedule}`, layer `{layer}`: invalid restriction: {source}")]
+    InvalidRestriction {
+        /// The schedule.
+        schedule: String,
+        /// The layer.
+        layer: String,
+        /// The calendar's reason, printed as part of this message (boxed: it is large).
+        source: Box<itsm_calendar::Error>,
+    },
+    /// A time off or override that ends before (or when) it starts.
+    #[error("schedule `{schedule}`: {what} {index} must end after it starts")]
+    EmptyPeriod {
+        /// The schedule.
+        schedule: String,
+        /// `"time off"` or `"override"`.
+        what: &'static str,
+        /// Its index in the spec's list.
+        index: usize,
+    },
+    /// A time off covered by the member away.
+    #[error(
+        "schedule `{schedule}`: time off {index} names its own member as cover; give someone else, or no cover"
+    )]
+    CoverIsMember {
+        /// The schedule.
+        schedule: String,
+        /// Its index.
+        index: usize,
+    },
+    /// An override of a layer the schedule does not have.
+    #[error(
+        "schedule `{schedule}`: override {index} names layer `{layer}`, which the schedule does not have; name one of its layers, or none for the whole schedule"
+    )]
+    UnknownLayer {
+        /// The schedule.
+        schedule: String,
+        /// The name given.
+        layer: String,
+        /// The override's index.
+        index: usize,
+    },
+    /// A turn or handover outside chrono's range of instants.
+    #[error(
+        "the turns around {at} lie outside the representable range of dates; ask within years -262,000 to 262,000"
+    )]
+    OutOfRange {
+        /// The instant asked about (for a handover: the wall-clock time read as UTC).
+        at: DateTime<Utc>,
+    },
+    /// A window whose end is before its start.
+    #[error("the window ends ({to}) before it starts ({from}); give from <= to")]
+    ReversedWindow {
+        /// Its start.
+        from: DateTime<Utc>,
+        /// Its end.
+        to: DateTime<Utc>,
+    },
+    /// A window with too many handovers to list at once.
+    #[error(
+        "the window {from} to {to} has up to {estimate} handovers and edges, more than {max}; ask for shorter windows one after another"
+    )]
+    WindowTooLong {
+        /// Its start.
+        from: DateTime<Utc>,
+        /// Its end.
+        to: DateTime<Utc>,
+        /// The estimate.
+        estimate: u64,
+        /// The most allowed.
+        max: u64,
+    },
+    /// A business calendar that could not answer for a shift.
+    #[error("the business calendar could not measure a shift: {0}")]
+    Calendar(Box<itsm_calendar::Error>),
+    /// A policy without steps.
+    #[error("policy `{policy}` has no steps; give at least one")]
+    NoSteps {
+        /// The policy.
+        policy: String,
+    },
+    /// A policy with more steps than allowed.
+    #[error("policy `{policy}` has {steps} steps; at most {max} are allowed")]
+    TooManySteps {
+        /// The policy.
+        policy: String,
+        /// How many.
+        steps: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A step without targets.
+    #[error(
+        "policy `{policy}`, step {step}: no targets; give at least one user, schedule or roster"
+    )]
+    NoTargets {
+        /// The policy.
+        policy: String,
+        /// The step.
+        step: usize,
+    },
+    /// A step with more reminders than allowed.
+    #[error("policy `{policy}`, step {step}: {reminders} reminders; at most {max} are allowed")]
+    TooManyReminders {
+        /// The policy.
+        policy: String,
+        /// The step.
+        step: usize,
+        /// How many.
+        reminders: u32,
+        /// The most allowed.
+        max: u32,
+    },
+    /// A policy that repeats more than allowed.
+    #[error("policy `{policy}` repeats {repeat} times; at most {max} are allowed")]
+    TooManyRepeats {
+        /// The policy.
+        policy: String,
+        /// How many.
+        repeat: u32,
+        /// The most allowed.
+        max: u32,
+    },
+    /// A negative duration, or an acknowledgement timeout of no time.
+    #[error("policy `{policy}`: `{field}`{} must not be negative (an acknowledgement timeout must be positive)", step.map(|s| format!(" of step {s}")).unwrap_or_default())]
+    NegativeDuration {
+        /// The policy.
+        policy: String,
+        /// The field.
+        field: &'static str,
+        /// The step, for a step's field.
+        step: Option<usize>,
+    },
+    /// A target names a schedule the context does not hold.
+    #[error(
+        "policy `{policy}`, step {step}: no schedule `{schedule}` among the context's schedules; add it, or name one of them"
+    )]
+    UnknownSchedule {
+        /// The policy.
+        policy: String,
+        /// The step.
+        step: usize,
+        /// The name given.
+        schedule: String,
+    },
+    /// A roster target names a layer its schedule does not have.
+    #[error(
+        "policy `{policy}`, step {step}: schedule `{schedule}` has no layer `{layer}`; name one of its layers"
+    )]
+    UnknownRoster {
+        /// The policy.
+        policy: String,
+        /// The step.
+        step: usize,
+        /// The schedule.
+        schedule: String,
+        /// The layer given.
+        layer: String,
+    },
+    /// The context's `now` is before the escalation's last event.
+    #[error(
+        "the clock went backwards: now is {now} but the escalation was last updated at {last}; time must not decrease (only `tick` may come earlier, and then does nothing)"
+    )]
+    ClockWentBackwards {
+        /// The last event's instant.
+        last: DateTime<Utc>,
+        /// The time given.
+        now: DateTime<Utc>,
+    },
+    /// The escalation's status does not allow the command.
+    #[error("cannot {command}: the escalation is {status}; allowed when {}", names(.allowed))]
+    NotAllowed {
+        /// The command.
+        command: &'static str,
+        /// The status.
+        status: Status,
+        /// The statuses that allow it.
+        allowed: Vec<Status>,
+    },
+    /// A step the policy does not have.
+    #[error("there is no step {step}; the policy has steps 0 to {}", steps.saturating_sub(1))]
+    UnknownStep {
+        /// The step given.
+        step: usize,
+        /// How many the policy has.
+        steps: usize,
+    },
+    /// Under [`Acknowledgers::Notified`](crate::Acknowledgers::Notified), someone not
+    /// notified tried to acknowledge.
+    #[error(
+        "user {user} was not notified by this escalation; under this policy only someone notified may acknowledge"
+    )]
+    NotNotified {
+        /// Who tried.
+        user: UserId,
+    },
+    /// A due time past chrono's range.
+    #[error(
+        "{what} after {at} falls past the representable range of dates; shorten the policy's durations"
+    )]
+    TimeOverflow {
+        /// What was being computed.
+        what: &'static str,
+        /// From when.
+        at: DateTime<Utc>,
+    },
+}
+
+fn names(statuses: &[Status]) -> String {
+    let names: Vec<&str> = statuses.iter().map(|s| s.name()).collect();
+    names.join(" or ")
+}

@@ -1,0 +1,111 @@
+//! What happened to an escalation.
+
+use chrono::{DateTime, Utc};
+use itsm_core::UserId;
+
+/// A fact [`decide`](crate::decide) produced; [`evolve`](crate::evolve) folds it into the
+/// state. Each carries the instant it happened at (for due notices: when they fell due, which
+/// a late tick may pass).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "type", rename_all = "snake_case"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub enum Event {
+    /// Escalation started at the first step.
+    Triggered {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A step starts (after the one before it ran out, or by hand).
+    Escalated {
+        /// The step.
+        step: usize,
+        /// The pass through the policy (0 the first; each repeat adds one).
+        round: u32,
+        /// Who escalated by hand; `None` when the step before ran out.
+        by: Option<UserId>,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The step's targets were notified: `reminder` 0 is the first notice, then reminders.
+    Notified {
+        /// The step.
+        step: usize,
+        /// The pass.
+        round: u32,
+        /// 0 for the first notice, n for the n-th reminder.
+        reminder: u32,
+        /// Who, each once, in the targets' order (the same for the step's reminders: those
+        /// on call when the step started).
+        recipients: Vec<UserId>,
+        /// When.
+        at: DateTime<Utc>,
+        /// When the next reminder or step falls due.
+        next: DateTime<Utc>,
+    },
+    /// The step's targets had nobody on call.
+    NobodyOnCall {
+        /// The step.
+        step: usize,
+        /// The pass.
+        round: u32,
+        /// When.
+        at: DateTime<Utc>,
+        /// When the next step falls due (now under [`Nobody::Skip`](crate::Nobody::Skip)).
+        next: DateTime<Utc>,
+    },
+    /// Someone took the task.
+    Acknowledged {
+        /// Who.
+        by: UserId,
+        /// When.
+        at: DateTime<Utc>,
+        /// When escalation starts again unless resolved (the policy's acknowledgement
+        /// timeout); `None`: it holds.
+        until: Option<DateTime<Utc>>,
+    },
+    /// An acknowledgement timed out: the step reached is notified again.
+    AcknowledgementExpired {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Every step of every pass ran out without an acknowledgement; nothing more is sent.
+    Exhausted {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The task was resolved.
+    Resolved {
+        /// Who.
+        by: UserId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The escalation was called off.
+    Canceled {
+        /// Who.
+        by: UserId,
+        /// Why.
+        reason: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+impl Event {
+    /// When it happened.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Event::Triggered { at }
+            | Event::Escalated { at, .. }
+            | Event::Notified { at, .. }
+            | Event::NobodyOnCall { at, .. }
+            | Event::Acknowledged { at, .. }
+            | Event::AcknowledgementExpired { at }
+            | Event::Exhausted { at }
+            | Event::Resolved { at, .. }
+            | Event::Canceled { at, .. } => *at,
+        }
+    }
+}
