@@ -65,7 +65,8 @@ pub enum Event {
         /// timeout); `None`: it holds.
         until: Option<DateTime<Utc>>,
     },
-    /// An acknowledgement timed out: the step reached is notified again.
+    /// An acknowledgement timed out: the step reached starts again (a [`Event::Notified`]
+    /// follows, to the one who acknowledged first).
     AcknowledgementExpired {
         /// When.
         at: DateTime<Utc>,

@@ -313,8 +313,9 @@ pub fn evolve(mut state: State, event: &Event) -> State {
 ///    next step starts `wait` after its last notice. After the last step the policy starts
 ///    over `repeat` times, then the escalation is exhausted.
 /// 3. `acknowledge` stops notifications ([`Acknowledgers::Notified`]: only from someone
-///    notified); an acknowledgement times out after `ack_timeout` and the step reached is
-///    notified again. A second acknowledgement returns no events.
+///    notified); an acknowledgement times out after `ack_timeout` and the step reached
+///    starts again, notifying the one who acknowledged and whoever its targets have on
+///    call then (PagerDuty). A second acknowledgement returns no events.
 /// 4. `escalate` starts a step now, from escalating, acknowledged or exhausted.
 /// 5. `resolve` and `cancel` end it.
 ///
@@ -346,7 +347,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         Command::Trigger => {
             allowed(&current, command, &[Idle])?;
             events.push(Event::Triggered { at: now });
-            events.extend(start_step(0, 0, now, ctx)?);
+            events.extend(start_step(0, 0, now, None, ctx)?);
         }
         Command::Acknowledge => {
             if current.status == Acknowledged {
@@ -379,7 +380,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 by: Some(by),
                 at: now,
             });
-            events.extend(start_step(*step, current.round, now, ctx)?);
+            events.extend(start_step(*step, current.round, now, None, ctx)?);
         }
         Command::Resolve => {
             allowed(&current, command, &[Escalating, Acknowledged, Exhausted])?;
@@ -440,8 +441,10 @@ fn run_due(state: &State, mut events: Vec<Event>, ctx: &Context<'_>) -> Result<V
         };
         let batch = match s.status {
             Acknowledged => {
+                // PagerDuty: the one who acknowledged is notified again, with whoever the
+                // step's targets have on call now.
                 let mut b = vec![Event::AcknowledgementExpired { at: due }];
-                b.extend(start_step(s.step, s.round, due, ctx)?);
+                b.extend(start_step(s.step, s.round, due, s.acknowledged_by, ctx)?);
                 b
             }
             _ => advance(&s, due, ctx)?,
@@ -484,7 +487,7 @@ fn advance(s: &State, at: DateTime<Utc>, ctx: &Context<'_>) -> Result<Vec<Event>
         by: None,
         at,
     }];
-    out.extend(start_step(step, round, at, ctx)?);
+    out.extend(start_step(step, round, at, None, ctx)?);
     Ok(out)
 }
 
@@ -497,18 +500,25 @@ fn after_notice(step: &Step, reminder: u32, at: DateTime<Utc>) -> Result<DateTim
     }
 }
 
-/// The first notice of step `index` at `at`, or that it found nobody.
+/// The first notice of step `index` at `at` (to `first` too, before the targets), or that
+/// it found nobody.
 fn start_step(
     index: usize,
     round: u32,
     at: DateTime<Utc>,
+    first: Option<UserId>,
     ctx: &Context<'_>,
 ) -> Result<Vec<Event>, Error> {
     let step = ctx.policy.steps.get(index).ok_or(Error::UnknownStep {
         step: index,
         steps: ctx.policy.steps.len(),
     })?;
-    let recipients = recipients(index, step, at, ctx)?;
+    let mut recipients: Vec<UserId> = first.into_iter().collect();
+    for u in self::recipients(index, step, at, ctx)? {
+        if !recipients.contains(&u) {
+            recipients.push(u);
+        }
+    }
     if recipients.is_empty() {
         let next = match ctx.policy.nobody {
             Nobody::Skip => at,

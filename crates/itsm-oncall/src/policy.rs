@@ -39,8 +39,9 @@ pub struct Policy {
     #[cfg_attr(feature = "serde", serde(default))]
     pub nobody: Nobody,
     /// After an acknowledgement, how long until the escalation starts again at the step it
-    /// reached if the task is not resolved (PagerDuty's acknowledgement timeout); `None`: an
-    /// acknowledgement holds.
+    /// reached if the task is not resolved, notifying the one who acknowledged and whoever
+    /// the step's targets have on call then (PagerDuty's acknowledgement timeout); `None`:
+    /// an acknowledgement holds.
     #[cfg_attr(
         feature = "serde",
         serde(
