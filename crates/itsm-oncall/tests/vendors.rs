@@ -52,7 +52,11 @@ fn servicenow_time_before_escalation_is_reminders_plus_one_times_the_interval() 
     let first_of_next = notices.iter().find(|n| n.1 == 1).unwrap();
     assert_eq!(first_of_next.0, plus(t0, 30));
     // The first member got the first notice and two reminders, ten minutes apart.
-    let first: Vec<_> = notices.iter().filter(|n| n.1 == 0).map(|n| (n.0, n.2)).collect();
+    let first: Vec<_> = notices
+        .iter()
+        .filter(|n| n.1 == 0)
+        .map(|n| (n.0, n.2))
+        .collect();
     assert_eq!(first, vec![(t0, 0), (plus(t0, 10), 1), (plus(t0, 20), 2)]);
 }
 
@@ -206,7 +210,12 @@ fn servicenow_a_weekly_rotation_every_two_weeks_starts_on_its_day_and_time() {
     // Wednesday 6 January 2027 at 08:00, every two weeks.
     let spec = ScheduleSpec::new(
         "dba",
-        vec![layer("dba", &[ANN, BOB], local(2027, 1, 6, 8, 0), Turn::Weeks(2))],
+        vec![layer(
+            "dba",
+            &[ANN, BOB],
+            local(2027, 1, 6, 8, 0),
+            Turn::Weeks(2),
+        )],
     );
     let s = Schedule::new(&spec).unwrap();
     assert_eq!(who(&s, utc(2027, 1, 20, 7, 59)), vec![ANN]);
@@ -336,7 +345,12 @@ fn pagerduty_no_one_on_call_before_a_layer_starts() {
 /// any time during the weekend unless a second layer is created."
 #[test]
 fn pagerduty_a_weekday_night_restriction_leaves_days_and_weekends_uncovered() {
-    let mut l = layer("nights", &[ANN, BOB], local(2027, 1, 4, 19, 0), Turn::Weeks(1));
+    let mut l = layer(
+        "nights",
+        &[ANN, BOB],
+        local(2027, 1, 4, 19, 0),
+        Turn::Weeks(1),
+    );
     l.restriction = Some(Restriction {
         week: Week::weekdays(&[Segment::parse("19:00", "07:00").unwrap()]),
         holidays: Vec::new(),
@@ -354,7 +368,12 @@ fn pagerduty_a_weekday_night_restriction_leaves_days_and_weekends_uncovered() {
 fn pagerduty_a_daily_rotation_hands_off_at_its_handoff_time() {
     let s = Schedule::new(&ScheduleSpec::new(
         "web",
-        vec![layer("a", &[ANN, BOB, CAT], local(2027, 1, 4, 8, 0), Turn::Days(1))],
+        vec![layer(
+            "a",
+            &[ANN, BOB, CAT],
+            local(2027, 1, 4, 8, 0),
+            Turn::Days(1),
+        )],
     ))
     .unwrap();
     let shifts = s
@@ -433,7 +452,12 @@ fn pagerduty_acknowledging_halts_the_escalation() {
 fn pagerduty_an_acknowledgement_timeout_renotifies_the_acknowledger_and_the_new_on_call() {
     let spec = ScheduleSpec::new(
         "primary",
-        vec![layer("a", &[ANN, BOB], local(2027, 1, 4, 9, 0), Turn::Days(1))],
+        vec![layer(
+            "a",
+            &[ANN, BOB],
+            local(2027, 1, 4, 9, 0),
+            Turn::Days(1),
+        )],
     );
     let mut policy = Policy::new(
         "default",
@@ -570,7 +594,12 @@ fn opsgenie_business_hours_and_off_hours_rotations() {
         week: Week::weekdays(&[Segment::parse("09:00", "18:00").unwrap()]),
         holidays: Vec::new(),
     });
-    let mut off = layer("off hours", &[BOB, CAT, DAN], local(2027, 1, 4, 18, 0), Turn::Days(1));
+    let mut off = layer(
+        "off hours",
+        &[BOB, CAT, DAN],
+        local(2027, 1, 4, 18, 0),
+        Turn::Days(1),
+    );
     off.restriction = Some(Restriction {
         // Weeknights from 18:00 to 09:00, and the weekend from Friday 18:00 to Monday 09:00.
         week: Week {

@@ -1,0 +1,672 @@
+//! Our choices where the tools are silent or differ (docs/oncall.md lists each), and every
+//! error, each with the case that gives it.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod common;
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use common::*;
+use itsm_calendar::{Calendar, CalendarSpec, Segment, Week};
+use itsm_oncall::{
+    Acknowledgers, Combine, Command, Error, Event, Nobody, Override, Policy, Restriction, Schedule,
+    ScheduleSpec, Status, Step, Target, TimeOff, Turn, Via,
+};
+
+fn berlin(turn: Turn, handover: NaiveDateTime) -> Schedule {
+    let mut spec = ScheduleSpec::new("eu", vec![layer("a", &[ANN, BOB], handover, turn)]);
+    spec.zone = Some("Europe/Berlin".into());
+    Schedule::new(&spec).unwrap()
+}
+
+#[test]
+fn a_daily_handover_stays_at_its_wall_clock_time_across_daylight_saving() {
+    // Berlin moves from CET (+1) to CEST (+2) on Sunday 28 March 2027.
+    let s = berlin(Turn::Days(1), local(2027, 3, 20, 9, 0));
+    let t = s.turn(0, utc(2027, 3, 28, 12, 0)).unwrap().unwrap();
+    assert_eq!(t, (utc(2027, 3, 28, 7, 0), utc(2027, 3, 29, 7, 0)));
+    let before = s.turn(0, utc(2027, 3, 27, 12, 0)).unwrap().unwrap();
+    assert_eq!(before, (utc(2027, 3, 27, 8, 0), utc(2027, 3, 28, 7, 0)));
+    assert_eq!(before.1 - before.0, Duration::hours(23));
+}
+
+#[test]
+fn an_hourly_turn_is_elapsed_time_so_its_handover_moves_on_the_wall_clock() {
+    let s = berlin(Turn::Hours(24), local(2027, 3, 20, 9, 0));
+    let t = s.turn(0, utc(2027, 3, 28, 12, 0)).unwrap().unwrap();
+    // 09:00 CET is 08:00 UTC, and stays 08:00 UTC: 10:00 CEST after the change.
+    assert_eq!(t, (utc(2027, 3, 28, 8, 0), utc(2027, 3, 29, 8, 0)));
+}
+
+#[test]
+fn a_handover_in_the_skipped_hour_happens_when_the_clocks_jump() {
+    let s = berlin(Turn::Days(1), local(2027, 3, 20, 2, 30));
+    let t = s.turn(0, utc(2027, 3, 28, 12, 0)).unwrap().unwrap();
+    // 02:30 does not exist on the 28th: the turn starts at the jump, 01:00 UTC.
+    assert_eq!(t.0, utc(2027, 3, 28, 1, 0));
+    assert_eq!(t.1, utc(2027, 3, 29, 0, 30));
+}
+
+#[test]
+fn a_handover_in_the_repeated_hour_happens_the_first_time() {
+    // 31 October 2027: 02:00-03:00 happens twice in Berlin.
+    let s = berlin(Turn::Days(1), local(2027, 10, 25, 2, 30));
+    let t = s.turn(0, utc(2027, 10, 31, 12, 0)).unwrap().unwrap();
+    assert_eq!(t.0, utc(2027, 10, 31, 0, 30));
+    assert_eq!(t.1 - t.0, Duration::hours(25));
+}
+
+#[test]
+fn turns_before_the_handover_count_backwards() {
+    let s = Schedule::new(&ScheduleSpec::new(
+        "ops",
+        vec![layer(
+            "a",
+            &[ANN, BOB, CAT],
+            local(2027, 1, 4, 9, 0),
+            Turn::Days(1),
+        )],
+    ))
+    .unwrap();
+    assert_eq!(who(&s, utc(2027, 1, 3, 12, 0)), vec![CAT]);
+    assert_eq!(who(&s, utc(2027, 1, 2, 12, 0)), vec![BOB]);
+    assert_eq!(who(&s, utc(2026, 12, 1, 12, 0)), vec![CAT]); // turn -34, -34 mod 3 = 2
+}
+
+#[test]
+fn the_last_listed_override_and_time_off_win_where_they_overlap() {
+    let mut spec = ScheduleSpec::new(
+        "ops",
+        vec![layer("a", &[ANN], local(2027, 1, 4, 9, 0), Turn::Days(1))],
+    );
+    let o = |user, d0, d1| Override {
+        user,
+        from: utc(2027, 1, d0, 0, 0),
+        to: utc(2027, 1, d1, 0, 0),
+        layer: None,
+    };
+    spec.overrides = vec![o(BOB, 5, 8), o(CAT, 6, 7)];
+    spec.time_off = vec![
+        TimeOff {
+            member: ANN,
+            from: utc(2027, 1, 10, 0, 0),
+            to: utc(2027, 1, 12, 0, 0),
+            cover: Some(DAN),
+        },
+        TimeOff {
+            member: ANN,
+            from: utc(2027, 1, 11, 0, 0),
+            to: utc(2027, 1, 12, 0, 0),
+            cover: None,
+        },
+    ];
+    let s = Schedule::new(&spec).unwrap();
+    assert_eq!(who(&s, utc(2027, 1, 5, 12, 0)), vec![BOB]);
+    assert_eq!(who(&s, utc(2027, 1, 6, 12, 0)), vec![CAT]);
+    assert_eq!(
+        s.on_call(utc(2027, 1, 6, 12, 0)).unwrap()[0].via,
+        Via::Override { index: 1 }
+    );
+    assert_eq!(who(&s, utc(2027, 1, 10, 12, 0)), vec![DAN]);
+    assert!(who(&s, utc(2027, 1, 11, 12, 0)).is_empty());
+}
+
+#[test]
+fn under_combine_all_a_person_in_two_layers_is_listed_once() {
+    let h = local(2027, 1, 4, 9, 0);
+    let mut spec = ScheduleSpec::new(
+        "ops",
+        vec![
+            layer("a", &[ANN], h, Turn::Days(1)),
+            layer("b", &[BOB], h, Turn::Days(1)),
+            layer("c", &[ANN], h, Turn::Days(1)),
+        ],
+    );
+    spec.combine = Combine::All;
+    let s = Schedule::new(&spec).unwrap();
+    let at = s.on_call(utc(2027, 1, 5, 0, 0)).unwrap();
+    assert_eq!(users(&at), vec![ANN, BOB]);
+    assert_eq!(at[0].layer, Some(0));
+    assert_eq!(s.layers_at(utc(2027, 1, 5, 0, 0)).unwrap().len(), 3);
+}
+
+#[test]
+fn a_roster_target_counts_members_on_and_skips_an_uncovered_absence() {
+    let mut spec = ScheduleSpec::new(
+        "ops",
+        vec![layer(
+            "a",
+            &[ANN, BOB, CAT],
+            local(2027, 1, 4, 9, 0),
+            Turn::Days(1),
+        )],
+    );
+    spec.time_off.push(TimeOff {
+        member: BOB,
+        from: utc(2027, 1, 1, 0, 0),
+        to: utc(2027, 2, 1, 0, 0),
+        cover: None,
+    });
+    let s = Schedule::new(&spec).unwrap();
+    let at = utc(2027, 1, 4, 12, 0);
+    let next = |n| s.layer_on_call(0, at, n).unwrap().map(|e| e.user);
+    assert_eq!(
+        (next(0), next(1), next(2), next(3)),
+        (Some(ANN), None, Some(CAT), Some(ANN))
+    );
+    assert_eq!(s.layer_on_call(7, at, 0).unwrap(), None);
+}
+
+#[test]
+fn load_counts_time_on_call_out_of_hours_and_stretches() {
+    let s = Schedule::new(&ScheduleSpec::new(
+        "ops",
+        vec![layer(
+            "a",
+            &[ANN, BOB],
+            local(2027, 1, 4, 9, 0),
+            Turn::Weeks(1),
+        )],
+    ))
+    .unwrap();
+    let office = Calendar::new(&CalendarSpec::new(
+        "office",
+        Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
+    ))
+    .unwrap();
+    let loads = s
+        .load(utc(2027, 1, 4, 9, 0), utc(2027, 1, 25, 9, 0), Some(&office))
+        .unwrap();
+    assert_eq!(loads.len(), 2);
+    let (ann, bob) = (loads[0], loads[1]);
+    assert_eq!(
+        (ann.user, ann.on_call, ann.shifts),
+        (ANN, Duration::weeks(2), 2)
+    );
+    assert_eq!(
+        (bob.user, bob.on_call, bob.shifts),
+        (BOB, Duration::weeks(1), 1)
+    );
+    // A week is 168 hours, 40 of them office hours.
+    assert_eq!(bob.outside_hours, Duration::hours(128));
+    let without = s
+        .load(utc(2027, 1, 4, 9, 0), utc(2027, 1, 11, 9, 0), None)
+        .unwrap();
+    assert_eq!(without[0].outside_hours, Duration::weeks(1));
+}
+
+fn one_user_policy(steps: usize, reminders: u32) -> Policy {
+    Policy::new(
+        "p",
+        (0..steps)
+            .map(|i| Step {
+                targets: vec![Target::User(itsm_oncall::UserId::from_u128(10 + i as u128))],
+                reminders,
+                between_reminders: Duration::minutes(5),
+                wait: Duration::minutes(10),
+            })
+            .collect(),
+    )
+}
+
+fn empty_schedule() -> ScheduleSpec {
+    let mut l = layer("a", &[ANN], local(2027, 1, 4, 9, 0), Turn::Days(1));
+    l.ends = Some(utc(2027, 1, 5, 9, 0));
+    ScheduleSpec::new("empty", vec![l])
+}
+
+#[test]
+fn a_step_with_nobody_on_call_is_skipped_at_once_or_waited() {
+    let nobody_then_dan = |nobody| {
+        let mut p = Policy::new(
+            "p",
+            vec![
+                Step {
+                    targets: vec![Target::Schedule("empty".into())],
+                    reminders: 2,
+                    between_reminders: Duration::minutes(5),
+                    wait: Duration::minutes(10),
+                },
+                Step::after(vec![Target::User(DAN)], Duration::minutes(10)),
+            ],
+        );
+        p.nobody = nobody;
+        let mut run = Run::new(p, schedules(&[empty_schedule()]));
+        let t0 = utc(2027, 2, 1, 0, 0);
+        run.at(t0, SYSTEM, Command::Trigger);
+        run.tick(plus(t0, 60));
+        run
+    };
+    let t0 = utc(2027, 2, 1, 0, 0);
+    let skip = nobody_then_dan(Nobody::Skip);
+    assert_eq!(skip.notices()[0], (t0, 1, 0, vec![DAN]));
+    assert!(
+        skip.events
+            .iter()
+            .any(|e| matches!(e, Event::NobodyOnCall { step: 0, next, .. } if *next == t0))
+    );
+    let wait = nobody_then_dan(Nobody::Wait);
+    // Two reminders five minutes apart, then ten minutes: the next step at +20.
+    assert_eq!(wait.notices()[0], (plus(t0, 20), 1, 0, vec![DAN]));
+}
+
+#[test]
+fn reminders_go_to_those_notified_first_even_across_a_handover() {
+    let spec = ScheduleSpec::new(
+        "ops",
+        vec![layer(
+            "a",
+            &[ANN, BOB],
+            local(2027, 1, 4, 9, 0),
+            Turn::Days(1),
+        )],
+    );
+    let p = Policy::new(
+        "p",
+        vec![Step {
+            targets: vec![Target::Schedule("ops".into())],
+            reminders: 2,
+            between_reminders: Duration::minutes(10),
+            wait: Duration::minutes(10),
+        }],
+    );
+    let mut run = Run::new(p, schedules(&[spec]));
+    let t0 = utc(2027, 1, 5, 8, 55); // Ann until 09:00, then Bob
+    run.at(t0, SYSTEM, Command::Trigger);
+    run.tick(plus(t0, 60));
+    let to: Vec<_> = run.notices().into_iter().map(|n| n.3).collect();
+    assert_eq!(to, vec![vec![ANN], vec![ANN], vec![ANN]]);
+}
+
+#[test]
+fn a_late_tick_sends_each_due_notice_at_the_instant_it_fell_due() {
+    let mut run = Run::new(one_user_policy(2, 1), schedules(&[]));
+    let t0 = utc(2027, 1, 5, 0, 0);
+    run.at(t0, SYSTEM, Command::Trigger);
+    let events = run.tick(plus(t0, 500));
+    let at: Vec<DateTime<Utc>> = events.iter().map(Event::at).collect();
+    assert_eq!(
+        at,
+        vec![
+            plus(t0, 5),
+            plus(t0, 15),
+            plus(t0, 15),
+            plus(t0, 20),
+            plus(t0, 30)
+        ]
+    );
+    assert!(matches!(events.last(), Some(Event::Exhausted { .. })));
+    assert_eq!(run.state.notices(), 4);
+}
+
+#[test]
+fn only_someone_notified_may_acknowledge_when_the_policy_says_so() {
+    let mut p = one_user_policy(2, 0);
+    p.acknowledgers = Acknowledgers::Notified;
+    let mut run = Run::new(p, schedules(&[]));
+    let t0 = utc(2027, 1, 5, 0, 0);
+    run.at(t0, SYSTEM, Command::Trigger);
+    let err = run
+        .try_at(plus(t0, 1), ANN, Command::Acknowledge)
+        .unwrap_err();
+    assert_eq!(err, Error::NotNotified { user: ANN });
+    let ten = itsm_oncall::UserId::from_u128(10);
+    run.at(plus(t0, 2), ten, Command::Acknowledge);
+    assert_eq!(run.state.status(), Status::Acknowledged);
+    // A second acknowledgement changes nothing.
+    assert!(run.at(plus(t0, 3), ten, Command::Acknowledge).is_empty());
+}
+
+#[test]
+fn escalating_by_hand_jumps_to_a_step_and_exhausted_escalations_still_take_acks() {
+    let mut run = Run::new(one_user_policy(3, 0), schedules(&[]));
+    let t0 = utc(2027, 1, 5, 0, 0);
+    run.at(t0, SYSTEM, Command::Trigger);
+    let events = run.at(plus(t0, 1), ANN, Command::Escalate { step: 2 });
+    assert!(matches!(
+        events[0],
+        Event::Escalated {
+            step: 2,
+            by: Some(ANN),
+            ..
+        }
+    ));
+    run.tick(plus(t0, 100));
+    assert_eq!(run.state.status(), Status::Exhausted);
+    run.at(plus(t0, 101), BOB, Command::Acknowledge);
+    assert_eq!(run.state.status(), Status::Acknowledged);
+    run.at(plus(t0, 102), BOB, Command::Escalate { step: 0 });
+    assert_eq!(
+        (run.state.status(), run.state.step()),
+        (Status::Escalating, 0)
+    );
+    let err = run
+        .try_at(plus(t0, 103), BOB, Command::Escalate { step: 3 })
+        .unwrap_err();
+    assert_eq!(err, Error::UnknownStep { step: 3, steps: 3 });
+    assert!(err.to_string().contains("steps 0 to 2"));
+}
+
+#[test]
+fn commands_refused_by_status_and_clock_name_what_is_allowed() {
+    let mut run = Run::new(one_user_policy(1, 0), schedules(&[]));
+    let t0 = utc(2027, 1, 5, 0, 0);
+    let err = run.try_at(t0, ANN, Command::Acknowledge).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot acknowledge: the escalation is idle; allowed when escalating or exhausted"
+    );
+    run.at(t0, SYSTEM, Command::Trigger);
+    let err = run.try_at(plus(t0, -1), ANN, Command::Resolve).unwrap_err();
+    assert!(matches!(err, Error::ClockWentBackwards { .. }));
+    assert!(run.tick(plus(t0, -1)).is_empty());
+    assert!(matches!(
+        run.try_at(t0, SYSTEM, Command::Trigger),
+        Err(Error::NotAllowed {
+            command: "trigger",
+            status: Status::Escalating,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn the_state_folds_from_the_events_alone() {
+    let mut run = Run::new(one_user_policy(2, 2), schedules(&[]));
+    let t0 = utc(2027, 1, 5, 0, 0);
+    run.at(t0, SYSTEM, Command::Trigger);
+    run.tick(plus(t0, 12));
+    run.at(plus(t0, 13), ANN, Command::Acknowledge);
+    let mut folded = itsm_oncall::State::new();
+    for e in &run.events {
+        folded = itsm_oncall::evolve(folded, e);
+    }
+    assert_eq!(folded, run.state);
+    assert_eq!(run.state.last_at(), Some(plus(t0, 13)));
+}
+
+#[test]
+fn transitions_table_matches_decide() {
+    // Each arrow of the table is reached by the command or tick it names.
+    let d = itsm_oncall::mermaid();
+    for t in itsm_oncall::TRANSITIONS {
+        assert!(d.contains(&format!("{} --> {}", t.from, t.to)), "{t:?}");
+    }
+    let mut run = Run::new(one_user_policy(1, 0), schedules(&[]));
+    let t0 = utc(2027, 1, 5, 0, 0);
+    run.at(t0, SYSTEM, Command::Trigger);
+    run.tick(plus(t0, 10));
+    assert_eq!(run.state.status(), Status::Exhausted);
+    run.at(plus(t0, 11), SYSTEM, Command::Cancel { reason: "x".into() });
+    assert_eq!(run.state.status(), Status::Canceled);
+}
+
+// ---------------------------------------------------------------------------------------
+// Every error of a schedule
+// ---------------------------------------------------------------------------------------
+
+fn refused(spec: &ScheduleSpec) -> Error {
+    Schedule::new(spec).unwrap_err()
+}
+
+fn one_layer() -> ScheduleSpec {
+    ScheduleSpec::new(
+        "ops",
+        vec![layer("a", &[ANN], local(2027, 1, 4, 9, 0), Turn::Days(1))],
+    )
+}
+
+#[test]
+fn schedule_errors_name_the_schedule_and_what_is_allowed() {
+    let mut s = one_layer();
+    s.zone = Some("Mars/Olympus".into());
+    let e = refused(&s);
+    assert!(matches!(e, Error::UnknownZone { .. }));
+    assert!(e.to_string().contains("`Mars/Olympus`"));
+
+    assert!(matches!(
+        refused(&ScheduleSpec::new("ops", vec![])),
+        Error::NoLayers { .. }
+    ));
+
+    let mut s = one_layer();
+    s.layers.push(s.layers[0].clone());
+    assert!(matches!(refused(&s), Error::DuplicateLayer { layer, .. } if layer == "a"));
+
+    let mut s = one_layer();
+    s.layers[0].members.clear();
+    assert!(matches!(refused(&s), Error::NoMembers { .. }));
+
+    for turn in [
+        Turn::Hours(0),
+        Turn::Days(0),
+        Turn::Weeks(0),
+        Turn::Days(36_601),
+        Turn::Weeks(u32::MAX),
+    ] {
+        let mut s = one_layer();
+        s.layers[0].rotation.turn = turn;
+        assert!(
+            matches!(
+                refused(&s),
+                Error::InvalidTurn {
+                    max_days: 36_600,
+                    ..
+                }
+            ),
+            "{turn:?}"
+        );
+    }
+    let mut s = one_layer();
+    s.layers[0].rotation.turn = Turn::Days(36_600);
+    assert!(Schedule::new(&s).is_ok());
+
+    let mut s = one_layer();
+    s.layers[0].starts = Some(utc(2027, 1, 2, 0, 0));
+    s.layers[0].ends = Some(utc(2027, 1, 2, 0, 0));
+    assert!(matches!(refused(&s), Error::LayerEndsBeforeStart { .. }));
+
+    let mut s = one_layer();
+    s.layers[0].restriction = Some(Restriction {
+        week: Week::default(),
+        holidays: Vec::new(),
+    });
+    let e = refused(&s);
+    assert!(matches!(e, Error::InvalidRestriction { .. }));
+    assert!(
+        e.to_string()
+            .starts_with("schedule `ops`, layer `a`: invalid restriction: ")
+    );
+
+    let mut s = one_layer();
+    s.time_off.push(TimeOff {
+        member: ANN,
+        from: utc(2027, 1, 2, 0, 0),
+        to: utc(2027, 1, 1, 0, 0),
+        cover: None,
+    });
+    assert!(matches!(
+        refused(&s),
+        Error::EmptyPeriod {
+            what: "time off",
+            index: 0,
+            ..
+        }
+    ));
+
+    let mut s = one_layer();
+    s.time_off.push(TimeOff {
+        member: ANN,
+        from: utc(2027, 1, 1, 0, 0),
+        to: utc(2027, 1, 2, 0, 0),
+        cover: Some(ANN),
+    });
+    assert!(matches!(refused(&s), Error::CoverIsMember { index: 0, .. }));
+
+    let mut s = one_layer();
+    s.overrides.push(Override {
+        user: BOB,
+        from: utc(2027, 1, 1, 0, 0),
+        to: utc(2027, 1, 1, 0, 0),
+        layer: None,
+    });
+    assert!(matches!(
+        refused(&s),
+        Error::EmptyPeriod {
+            what: "override",
+            ..
+        }
+    ));
+    s.overrides[0].to = utc(2027, 1, 2, 0, 0);
+    s.overrides[0].layer = Some("b".into());
+    assert!(matches!(refused(&s), Error::UnknownLayer { layer, .. } if layer == "b"));
+
+    let mut s = one_layer();
+    s.layers[0].rotation.handover = NaiveDateTime::MAX;
+    s.zone = Some("-05:00".into());
+    assert!(matches!(refused(&s), Error::OutOfRange { .. }));
+}
+
+#[test]
+fn window_errors_and_the_ends_of_the_range() {
+    let s = Schedule::new(&one_layer()).unwrap();
+    let (a, b) = (utc(2027, 1, 2, 0, 0), utc(2027, 1, 1, 0, 0));
+    assert_eq!(
+        s.shifts(a, b).unwrap_err(),
+        Error::ReversedWindow { from: a, to: b }
+    );
+    assert!(s.shifts(a, a).unwrap().is_empty());
+    let mut hourly = one_layer();
+    hourly.layers[0].rotation.turn = Turn::Hours(1);
+    let h = Schedule::new(&hourly).unwrap();
+    let e = h
+        .shifts(utc(2000, 1, 1, 0, 0), utc(2700, 1, 1, 0, 0))
+        .unwrap_err();
+    assert!(matches!(e, Error::WindowTooLong { max: 5_000_000, .. }));
+    // Chrono's first and last instants answer or refuse, never panic.
+    for at in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+        let _ = s.on_call(at);
+        let _ = h.on_call(at);
+        let _ = s.turn(0, at);
+    }
+    assert!(matches!(
+        s.turn(0, DateTime::<Utc>::MAX_UTC),
+        Err(Error::OutOfRange { .. })
+    ));
+}
+
+// ---------------------------------------------------------------------------------------
+// Every error of a policy
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn policy_errors_name_the_policy_the_step_and_the_limit() {
+    let s = schedules(&[one_layer()]);
+    let check = |p: &Policy| p.check(&s).unwrap_err();
+    assert!(matches!(
+        check(&Policy::new("p", vec![])),
+        Error::NoSteps { .. }
+    ));
+    let too_many = one_user_policy(51, 0);
+    assert!(matches!(
+        check(&too_many),
+        Error::TooManySteps {
+            steps: 51,
+            max: 50,
+            ..
+        }
+    ));
+    assert!(one_user_policy(50, 20).check(&s).is_ok());
+    let mut p = one_user_policy(1, 0);
+    p.steps[0].targets.clear();
+    assert!(matches!(check(&p), Error::NoTargets { step: 0, .. }));
+    let p = one_user_policy(2, 21);
+    assert!(matches!(
+        check(&p),
+        Error::TooManyReminders {
+            step: 0,
+            reminders: 21,
+            max: 20,
+            ..
+        }
+    ));
+    let mut p = one_user_policy(1, 0);
+    p.repeat = 21;
+    assert!(matches!(
+        check(&p),
+        Error::TooManyRepeats {
+            repeat: 21,
+            max: 20,
+            ..
+        }
+    ));
+    let mut p = one_user_policy(1, 0);
+    p.ack_timeout = Some(Duration::zero());
+    assert!(matches!(
+        check(&p),
+        Error::NegativeDuration {
+            field: "ack_timeout",
+            step: None,
+            ..
+        }
+    ));
+    let mut p = one_user_policy(2, 0);
+    p.steps[1].wait = Duration::minutes(-1);
+    let e = check(&p);
+    assert!(matches!(
+        e,
+        Error::NegativeDuration {
+            field: "wait",
+            step: Some(1),
+            ..
+        }
+    ));
+    assert!(e.to_string().contains("`wait` of step 1"));
+    let mut p = one_user_policy(1, 0);
+    p.steps[0].between_reminders = Duration::minutes(-1);
+    assert!(matches!(
+        check(&p),
+        Error::NegativeDuration {
+            field: "between_reminders",
+            ..
+        }
+    ));
+    let mut p = one_user_policy(1, 0);
+    p.steps[0].targets.push(Target::Schedule("nope".into()));
+    assert!(matches!(check(&p), Error::UnknownSchedule { schedule, .. } if schedule == "nope"));
+    let mut p = one_user_policy(1, 0);
+    p.steps[0].targets.push(Target::Roster {
+        schedule: "ops".into(),
+        layer: "z".into(),
+        next: 0,
+    });
+    assert!(matches!(check(&p), Error::UnknownRoster { layer, .. } if layer == "z"));
+    // `decide` checks the policy first.
+    let mut run = Run::new(Policy::new("p", vec![]), schedules(&[]));
+    assert!(matches!(
+        run.try_at(utc(2027, 1, 1, 0, 0), SYSTEM, Command::Trigger),
+        Err(Error::NoSteps { .. })
+    ));
+}
+
+#[test]
+fn due_times_past_the_range_are_errors_at_decide() {
+    let mut p = Policy::new(
+        "p",
+        vec![Step::after(
+            vec![Target::User(ANN)],
+            Duration::days(365 * 1000),
+        )],
+    );
+    p.ack_timeout = Some(Duration::days(365 * 1000));
+    let mut run = Run::new(p, schedules(&[]));
+    let late = DateTime::<Utc>::MAX_UTC - Duration::days(1);
+    let e = run.try_at(late, SYSTEM, Command::Trigger).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::TimeOverflow {
+            what: "the next step",
+            ..
+        }
+    ));
+    assert_eq!(run.state.status(), Status::Idle);
+}
