@@ -1,6 +1,8 @@
 //! The time zone a spec names.
 
-use chrono::{DateTime, Duration, FixedOffset, MappedLocalTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Duration, FixedOffset, MappedLocalTime, NaiveDateTime, Offset, TimeZone, Utc,
+};
 
 /// A time zone as specs name it: UTC, a fixed offset, or (with the `tz` feature) an IANA
 /// zone. Other crates of the workspace read their specs' zones through it, so every spec
@@ -14,7 +16,7 @@ use chrono::{DateTime, Duration, FixedOffset, MappedLocalTime, NaiveDateTime, Ti
 /// let local = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
 /// let at = zone.first_at_or_after(local).unwrap();
 /// assert_eq!(at, Utc.with_ymd_and_hms(2027, 3, 1, 6, 0, 0).unwrap());
-/// assert_eq!(zone.local(at), local);
+/// assert_eq!(zone.local(at), Some(local));
 /// assert!(Zone::parse("Mars/Olympus").is_none());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,13 +63,14 @@ impl Zone {
 }
 
 impl Zone {
-    /// The wall-clock reading of `t` in this zone.
-    pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+    /// The wall-clock reading of `t` in this zone; `None` when it lies past chrono's range
+    /// (near its first or last instant, in a zone ahead of or behind UTC).
+    pub fn local(&self, t: DateTime<Utc>) -> Option<NaiveDateTime> {
         match self {
-            Zone::Utc => t.naive_utc(),
-            Zone::Fixed(offset) => t.with_timezone(offset).naive_local(),
+            Zone::Utc => Some(t.naive_utc()),
+            Zone::Fixed(offset) => reading(offset, t),
             #[cfg(feature = "tz")]
-            Zone::Iana(tz) => t.with_timezone(tz).naive_local(),
+            Zone::Iana(tz) => reading(tz, t),
         }
     }
 
@@ -86,6 +89,12 @@ impl Zone {
     }
 }
 
+/// The reading of `t` in `tz`, checked (chrono's `naive_local` panics past its range).
+fn reading<Tz: TimeZone>(tz: &Tz, t: DateTime<Utc>) -> Option<NaiveDateTime> {
+    let offset = tz.offset_from_utc_datetime(&t.naive_utc()).fix();
+    t.naive_utc().checked_add_offset(offset)
+}
+
 /// [`Zone::first_at_or_after`] in any chrono zone.
 fn first_at_or_after<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&local) {
@@ -98,7 +107,8 @@ fn first_at_or_after<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> Option<Date
             // once, so the reading only grows there and a bisection finds the jump.
             let reads_past = |s: i64| {
                 DateTime::<Utc>::from_timestamp(s, 0)
-                    .is_some_and(|u| u.with_timezone(tz).naive_local() >= local)
+                    .and_then(|u| reading(tz, u))
+                    .is_some_and(|r| r >= local)
             };
             let day = Duration::days(1);
             let mut lo = local.checked_sub_signed(day)?.and_utc().timestamp();

@@ -51,7 +51,14 @@ fn a_reading_in_the_skipped_hour_is_the_jump_and_a_repeated_one_the_earlier() {
         berlin.first_at_or_after(local(2027, 10, 31, 2, 30)),
         Some(Utc.with_ymd_and_hms(2027, 10, 31, 0, 30, 0).unwrap())
     );
-    assert_eq!(berlin.local(jump), local(2027, 3, 28, 3, 0));
+    assert_eq!(berlin.local(jump), Some(local(2027, 3, 28, 3, 0)));
+    assert_eq!(
+        Zone::parse("+01:00")
+            .unwrap()
+            .local(chrono::DateTime::<Utc>::MAX_UTC),
+        None
+    );
+    assert_eq!(berlin.local(chrono::DateTime::<Utc>::MAX_UTC), None);
 }
 
 #[test]

@@ -122,8 +122,13 @@ pub struct Schedule {
     combine: Combine,
     layers: Vec<Compiled>,
     time_off: Vec<TimeOff>,
+    /// Each member's time off (indices into `time_off`, in list order).
+    time_off_of: BTreeMap<UserId, Vec<usize>>,
     /// With the layer's index resolved.
     overrides: Vec<(Override, Option<usize>)>,
+    /// The overrides of each layer (`[layers]`: the schedule-wide ones), indices in list
+    /// order.
+    overrides_of: Vec<Vec<usize>>,
 }
 
 impl Schedule {
@@ -212,13 +217,25 @@ impl Schedule {
             };
             overrides.push((o.clone(), layer));
         }
+        let mut time_off_of: BTreeMap<UserId, Vec<usize>> = BTreeMap::new();
+        for (i, off) in spec.time_off.iter().enumerate() {
+            time_off_of.entry(off.member).or_default().push(i);
+        }
+        let mut overrides_of = vec![Vec::new(); layers.len() + 1];
+        for (i, (_, layer)) in overrides.iter().enumerate() {
+            if let Some(list) = overrides_of.get_mut(layer.unwrap_or(layers.len())) {
+                list.push(i);
+            }
+        }
         Ok(Schedule {
             name: spec.name.clone(),
             zone,
             combine: spec.combine,
             layers,
             time_off: spec.time_off.clone(),
+            time_off_of,
             overrides,
+            overrides_of,
         })
     }
 
@@ -317,12 +334,13 @@ impl Schedule {
             return Ok(None);
         };
         // The last time off listed that holds `at` decides.
-        match self
-            .time_off
-            .iter()
-            .rev()
-            .find(|o| o.member == member && o.from <= at && at < o.to)
-        {
+        let away = self.time_off_of.get(&member).and_then(|list| {
+            list.iter()
+                .rev()
+                .filter_map(|&i| self.time_off.get(i))
+                .find(|o| o.from <= at && at < o.to)
+        });
+        match away {
             None => Ok(Some(OnCall {
                 user: member,
                 layer: Some(layer),
@@ -571,12 +589,11 @@ impl Schedule {
         at: DateTime<Utc>,
         layer: Option<usize>,
     ) -> Option<(usize, &Override)> {
-        self.overrides
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, (o, l))| *l == layer && o.from <= at && at < o.to)
-            .map(|(i, (o, _))| (i, o))
+        let list = self.overrides_of.get(layer.unwrap_or(self.layers.len()))?;
+        list.iter().rev().find_map(|&i| {
+            let (o, _) = self.overrides.get(i)?;
+            (o.from <= at && at < o.to).then_some((i, o))
+        })
     }
 
     /// Layers combined as the spec says.
@@ -606,7 +623,7 @@ impl Schedule {
             }
             Turn::Days(_) | Turn::Weeks(_) => {
                 let len = i64::from(turn_days(l.turn)) * 86_400;
-                let local = self.zone.local(at);
+                let local = self.zone.local(at).ok_or_else(out)?;
                 let mut k = (local - l.handover).num_seconds().div_euclid(len);
                 // The wall clock's estimate is off by at most one turn around a change of
                 // offset: step to the turn whose start is the last at or before `at`.
