@@ -256,12 +256,12 @@ prop_compose! {
     }
 }
 
+/// A notice: when, the step, the reminder.
+type Notice = (DateTime<Utc>, usize, u32);
+
 /// Every notice of `policy` triggered at `t0` and never acknowledged, in closed form, and
 /// when it is exhausted.
-fn model_timeline(
-    policy: &Policy,
-    t0: DateTime<Utc>,
-) -> (Vec<(DateTime<Utc>, usize, u32)>, DateTime<Utc>) {
+fn model_timeline(policy: &Policy, t0: DateTime<Utc>) -> (Vec<Notice>, DateTime<Utc>) {
     let mut out = Vec::new();
     let mut t = t0;
     for _ in 0..=policy.repeat {
