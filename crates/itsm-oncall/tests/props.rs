@@ -329,9 +329,19 @@ proptest! {
             let before = run.state.clone();
             match run.try_at(now, UserId::from_u128(by), command) {
                 Ok(events) => {
+                    let mut s = before.clone();
                     for e in &events {
                         prop_assert!(e.at() <= now);
                         prop_assert!(before.last_at().is_none_or(|l| e.at() >= l));
+                        let from = s.status();
+                        s = itsm_oncall::evolve(s, e);
+                        if s.status() != from {
+                            // Every status change is a row of the table docs/oncall.md draws.
+                            prop_assert!(
+                                itsm_oncall::TRANSITIONS.iter().any(|t| t.from == from && t.to == s.status()),
+                                "{} -> {} not in TRANSITIONS", from, s.status()
+                            );
+                        }
                     }
                 }
                 Err(_) => prop_assert_eq!(&run.state, &before),
