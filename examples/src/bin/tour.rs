@@ -546,6 +546,10 @@ fn more() {
             "a month of IT costs rolled up the CMDB to services and cost centres, against budgets (itsm-cost)",
         ),
         (
+            "oncall",
+            "two teams' on-call schedules, their gaps and conflicts, and incidents paged through escalation policies (itsm-oncall)",
+        ),
+        (
             "dimensions",
             "a retailer assessed along the four dimensions of service management (itsm-dimensions)",
         ),

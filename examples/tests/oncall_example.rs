@@ -1,0 +1,73 @@
+//! `oncall` on the bundled team: the lines below were worked out by hand from
+//! `examples/data/oncall/team.json` and the rules in docs/oncall.md. Bad inputs are messages,
+//! not panics.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::process::Output;
+
+mod common;
+
+use common::has;
+
+fn run(args: &[&str]) -> Output {
+    common::run(env!("CARGO_BIN_EXE_oncall"), args)
+}
+
+fn lines(out: &Output) -> Vec<String> {
+    common::lines("oncall", out)
+}
+
+#[test]
+fn the_bundled_team_shows_each_rule() {
+    let out = lines(&run(&[]));
+    // Nights rotate [cat, dan] weekly from Monday 1 March 09:00: the week of the 22nd is
+    // turn 3, Dan's. Dan is away until Wednesday 09:00 without cover: the nights are gaps,
+    // the office hours are the days layer's (the last layer wins).
+    has(&out, "Mon 22 Mar 18:00 - Tue 23 Mar 09:00 nobody");
+    has(&out, "platform: Tue 23 Mar 18:00 - Wed 24 Mar 09:00 (15h)");
+    // Days rotate [ann, bob] daily from 1 March: the 25th is turn 24, Ann's; Friday the 26th
+    // is a holiday of the days layer, so the nights run from Thursday 18:00 to Saturday.
+    has(&out, "Thu 25 Mar 09:00 - Thu 25 Mar 18:00 ann (days)");
+    has(&out, "Thu 25 Mar 18:00 - Sat 27 Mar 10:00 dan (nights)");
+    // The override (09:00-15:00 UTC) is 10:00-16:00 in Berlin, still on winter time.
+    has(&out, "Sat 27 Mar 10:00 - Sat 27 Mar 16:00 eve (override)");
+    // Berlin moves its clocks on the 28th: the weekly turn lasts 167 hours, the handover
+    // stays at 09:00.
+    has(
+        &out,
+        "platform nights: turn from Mon 22 Mar 09:00 to Mon 29 Mar 09:00 (UTC 22 Mar 08:00 to 29 Mar 07:00, 167h)",
+    );
+    // Primary [fay, gus, hal] and secondary [hal, gus, fay] meet on Gus every third week.
+    has(
+        &out,
+        "gus is primary and secondary from Mon 11 Jan 08:00 to Mon 18 Jan 08:00 (New York)",
+    );
+    // Eve's override: six hours on a Saturday, all out of hours.
+    has(&out, "eve: 6h on call, 6h out of hours, 1 stretch");
+    // Dan away and uncovered: the first step is skipped and the lead paged at once.
+    has(&out, "+ 0m step 0: nobody on call, skipped");
+    // Nobody answers Ann and Eve twice over: exhausted at 2 x (10 + 15) minutes.
+    has(&out, "+ 50m exhausted: nobody answered");
+    // ServiceNow's roster settings: two reminders five minutes apart, then the secondary.
+    has(&out, "+ 15m notified fay");
+    // PagerDuty's acknowledgement timeout: an hour after Eve's acknowledgement.
+    has(&out, "+ 80m acknowledgement timed out");
+}
+
+#[test]
+fn bad_inputs_are_messages() {
+    let out = run(&["/nonexistent/team.json"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("oncall: cannot read /nonexistent/team.json"),
+        "{err}"
+    );
+    let out = run(&["a.json", "b.json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: oncall"));
+}
