@@ -889,6 +889,74 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-oncall
+    {
+        use itsm_oncall::{
+            Actor, Command, Context, Policy, Rotation, Schedule, ScheduleSpec, Schedules, State,
+            Step, Target, Turn, UserId,
+        };
+        let layer = |turn| {
+            itsm_oncall::Layer::new(
+                "primary",
+                vec![UserId::from_u128(1)],
+                Rotation {
+                    handover: chrono::NaiveDate::from_ymd_opt(2027, 1, 4)
+                        .unwrap()
+                        .and_hms_opt(9, 0, 0)
+                        .unwrap(),
+                    turn,
+                },
+            )
+        };
+        let mut zoned = ScheduleSpec::new("ops", vec![layer(Turn::Days(1))]);
+        zoned.zone = Some("Europe/Berlim".into());
+        row(
+            "`itsm_oncall::Schedule::new`",
+            "a zone misspelt `Europe/Berlim`",
+            err(Schedule::new(&zoned).map(|_| ())),
+        );
+        row(
+            "`itsm_oncall::Schedule::new`",
+            "a daily rotation of zero days",
+            err(Schedule::new(&ScheduleSpec::new("ops", vec![layer(Turn::Days(0))])).map(|_| ())),
+        );
+        let hourly = Schedule::new(&ScheduleSpec::new("ops", vec![layer(Turn::Hours(1))])).unwrap();
+        row(
+            "`itsm_oncall::Schedule::shifts`",
+            "hourly turns over 700 years",
+            err(hourly
+                .shifts(t(0), t(0) + Duration::days(365 * 700))
+                .map(|_| ())),
+        );
+        let schedules: Schedules = [hourly].into_iter().collect();
+        let policy = Policy::new(
+            "ops",
+            vec![Step::after(
+                vec![Target::Schedule("opps".into())],
+                Duration::minutes(15),
+            )],
+        );
+        let system = Actor::new(UserId::from_u128(0), []);
+        row(
+            "`itsm_oncall::decide`",
+            "a policy paging a schedule named `opps`",
+            err(itsm_oncall::decide(
+                &State::new(),
+                &Command::Trigger,
+                &Context::new(t(0), &system, &policy, &schedules),
+            )
+            .map(|_| ())),
+        );
+        row(
+            "`itsm_oncall::ScheduleSpec` (JSON)",
+            "a turn of `{\"months\": 1}`",
+            json_err::<ScheduleSpec>(
+                json!({"name": "ops", "layers": [{"name": "a", "members": [],
+                "rotation": {"handover": "2027-01-04T09:00:00", "turn": {"months": 1}}}]}),
+            ),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};

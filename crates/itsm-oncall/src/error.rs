@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use itsm_core::UserId;
 
+use itsm_core::Quoted;
+
 use crate::machine::Status;
 
 /// Everything this crate refuses. Each variant names what was wrong and what is allowed.
@@ -10,7 +12,7 @@ use crate::machine::Status;
 #[non_exhaustive]
 pub enum Error {
     /// The schedule's zone is not one the crate reads.
-    #[error("schedule `{schedule}`: unknown time zone `{zone}`; give {allowed}")]
+    #[error("schedule `{}`: unknown time zone `{}`; give {}", Quoted(.schedule), Quoted(.zone), .allowed)]
     UnknownZone {
         /// The schedule.
         schedule: String,
@@ -20,14 +22,13 @@ pub enum Error {
         allowed: &'static str,
     },
     /// A schedule without layers.
-    #[error("schedule `{schedule}` has no layers; give at least one layer with members")]
+    #[error("schedule `{}` has no layers; give at least one layer with members", Quoted(.schedule))]
     NoLayers {
         /// The schedule.
         schedule: String,
     },
     /// Two layers of a schedule share a name.
-    #[error(
-        "schedule `{schedule}` has two layers named `{layer}`; layer names must be unique (policies and overrides name them)"
+    #[error("schedule `{}` has two layers named `{}`; layer names must be unique (policies and overrides name them)", Quoted(.schedule), Quoted(.layer)
     )]
     DuplicateLayer {
         /// The schedule.
@@ -36,7 +37,7 @@ pub enum Error {
         layer: String,
     },
     /// A layer without members.
-    #[error("schedule `{schedule}`, layer `{layer}`: no members; give at least one")]
+    #[error("schedule `{}`, layer `{}`: no members; give at least one", Quoted(.schedule), Quoted(.layer))]
     NoMembers {
         /// The schedule.
         schedule: String,
@@ -44,8 +45,7 @@ pub enum Error {
         layer: String,
     },
     /// A turn of no time, or longer than the crate allows.
-    #[error(
-        "schedule `{schedule}`, layer `{layer}`: the turn must last at least one hour, day or week and at most {max_days} days"
+    #[error("schedule `{}`, layer `{}`: the turn must last at least one hour, day or week and at most {} days", Quoted(.schedule), Quoted(.layer), .max_days
     )]
     InvalidTurn {
         /// The schedule.
@@ -56,7 +56,7 @@ pub enum Error {
         max_days: u32,
     },
     /// A layer that ends before (or when) it starts.
-    #[error("schedule `{schedule}`, layer `{layer}`: `ends` must be after `starts`")]
+    #[error("schedule `{}`, layer `{}`: `ends` must be after `starts`", Quoted(.schedule), Quoted(.layer))]
     LayerEndsBeforeStart {
         /// The schedule.
         schedule: String,
@@ -64,7 +64,7 @@ pub enum Error {
         layer: String,
     },
     /// A restriction the calendar crate refuses (a bad segment, or hours that never open).
-    #[error("schedule `{schedule}`, layer `{layer}`: invalid restriction: {source}")]
+    #[error("schedule `{}`, layer `{}`: invalid restriction: {}", Quoted(.schedule), Quoted(.layer), .source)]
     InvalidRestriction {
         /// The schedule.
         schedule: String,
@@ -74,7 +74,7 @@ pub enum Error {
         source: Box<itsm_calendar::Error>,
     },
     /// A time off or override that ends before (or when) it starts.
-    #[error("schedule `{schedule}`: {what} {index} must end after it starts")]
+    #[error("schedule `{}`: {} {} must end after it starts", Quoted(.schedule), .what, .index)]
     EmptyPeriod {
         /// The schedule.
         schedule: String,
@@ -84,8 +84,7 @@ pub enum Error {
         index: usize,
     },
     /// A time off covered by the member away.
-    #[error(
-        "schedule `{schedule}`: time off {index} names its own member as cover; give someone else, or no cover"
+    #[error("schedule `{}`: time off {} names its own member as cover; give someone else, or no cover", Quoted(.schedule), .index
     )]
     CoverIsMember {
         /// The schedule.
@@ -94,8 +93,7 @@ pub enum Error {
         index: usize,
     },
     /// An override of a layer the schedule does not have.
-    #[error(
-        "schedule `{schedule}`: override {index} names layer `{layer}`, which the schedule does not have; name one of its layers, or none for the whole schedule"
+    #[error("schedule `{}`: override {} names layer `{}`, which the schedule does not have; name one of its layers, or none for the whole schedule", Quoted(.schedule), .index, Quoted(.layer)
     )]
     UnknownLayer {
         /// The schedule.
@@ -139,13 +137,13 @@ pub enum Error {
     #[error("the business calendar could not measure a shift: {0}")]
     Calendar(Box<itsm_calendar::Error>),
     /// A policy without steps.
-    #[error("policy `{policy}` has no steps; give at least one")]
+    #[error("policy `{}` has no steps; give at least one", Quoted(.policy))]
     NoSteps {
         /// The policy.
         policy: String,
     },
     /// A policy with more steps than allowed.
-    #[error("policy `{policy}` has {steps} steps; at most {max} are allowed")]
+    #[error("policy `{}` has {} steps; at most {} are allowed", Quoted(.policy), .steps, .max)]
     TooManySteps {
         /// The policy.
         policy: String,
@@ -155,8 +153,7 @@ pub enum Error {
         max: usize,
     },
     /// A step without targets.
-    #[error(
-        "policy `{policy}`, step {step}: no targets; give at least one user, schedule or roster"
+    #[error("policy `{}`, step {}: no targets; give at least one user, schedule or roster", Quoted(.policy), .step
     )]
     NoTargets {
         /// The policy.
@@ -165,7 +162,7 @@ pub enum Error {
         step: usize,
     },
     /// A step with more reminders than allowed.
-    #[error("policy `{policy}`, step {step}: {reminders} reminders; at most {max} are allowed")]
+    #[error("policy `{}`, step {}: {} reminders; at most {} are allowed", Quoted(.policy), .step, .reminders, .max)]
     TooManyReminders {
         /// The policy.
         policy: String,
@@ -177,7 +174,7 @@ pub enum Error {
         max: u32,
     },
     /// A policy that repeats more than allowed.
-    #[error("policy `{policy}` repeats {repeat} times; at most {max} are allowed")]
+    #[error("policy `{}` repeats {} times; at most {} are allowed", Quoted(.policy), .repeat, .max)]
     TooManyRepeats {
         /// The policy.
         policy: String,
@@ -187,7 +184,7 @@ pub enum Error {
         max: u32,
     },
     /// A negative duration, or an acknowledgement timeout of no time.
-    #[error("policy `{policy}`: `{field}`{} must not be negative (an acknowledgement timeout must be positive)", step.map(|s| format!(" of step {s}")).unwrap_or_default())]
+    #[error("policy `{}`: `{}`{} must not be negative (an acknowledgement timeout must be positive)", Quoted(.policy), .field, .step.map(|s| format!(" of step {s}")).unwrap_or_default())]
     NegativeDuration {
         /// The policy.
         policy: String,
@@ -197,8 +194,7 @@ pub enum Error {
         step: Option<usize>,
     },
     /// A target names a schedule the context does not hold.
-    #[error(
-        "policy `{policy}`, step {step}: no schedule `{schedule}` among the context's schedules; add it, or name one of them"
+    #[error("policy `{}`, step {}: no schedule `{}` among the context's schedules; add it, or name one of them", Quoted(.policy), .step, Quoted(.schedule)
     )]
     UnknownSchedule {
         /// The policy.
@@ -209,8 +205,7 @@ pub enum Error {
         schedule: String,
     },
     /// A roster target names a layer its schedule does not have.
-    #[error(
-        "policy `{policy}`, step {step}: schedule `{schedule}` has no layer `{layer}`; name one of its layers"
+    #[error("policy `{}`, step {}: schedule `{}` has no layer `{}`; name one of its layers", Quoted(.policy), .step, Quoted(.schedule), Quoted(.layer)
     )]
     UnknownRoster {
         /// The policy.

@@ -670,3 +670,17 @@ fn due_times_past_the_range_are_errors_at_decide() {
     ));
     assert_eq!(run.state.status(), Status::Idle);
 }
+
+#[test]
+fn errors_quote_names_capped_and_escaped() {
+    let mut s = one_layer();
+    s.name = format!("{}\u{7}", "x".repeat(100_000));
+    s.layers.clear();
+    let text = refused(&s).to_string();
+    assert!(text.len() < 300, "{}", text.len());
+    assert!(text.contains("… (100001 bytes)"));
+    let mut s = one_layer();
+    s.layers[0].name = "bell\u{7}".into();
+    s.layers[0].members.clear();
+    assert!(refused(&s).to_string().contains("layer `bell\\u{7}`"));
+}
