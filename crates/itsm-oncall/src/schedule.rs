@@ -111,6 +111,9 @@ struct Compiled {
     starts: Option<DateTime<Utc>>,
     ends: Option<DateTime<Utc>>,
     restriction: Option<Calendar>,
+    /// At most how many restriction edges a day has (each segment opens and closes once,
+    /// plus a day the clocks change).
+    edges_per_day: u64,
 }
 
 /// A schedule ready to answer queries. Build it once with [`Schedule::new`]; every query is
@@ -575,9 +578,7 @@ impl Schedule {
                 Turn::Weeks(w) => u64::from(w) * 7 * 82_800,
             };
             n = n.saturating_add(seconds / turn.max(1) + 2);
-            // Each day's segments open and close once, twice on a day the clocks change.
-            let per_day = l.restriction.as_ref().map_or(0, |_| 8);
-            n = n.saturating_add(days.saturating_mul(per_day));
+            n = n.saturating_add(days.saturating_mul(l.edges_per_day));
         }
         n
     }
@@ -712,6 +713,16 @@ fn compile(spec: &ScheduleSpec, zone: Zone, layer: &Layer) -> Result<Compiled, E
         None => None,
         Some(r) => Some(restriction(spec, layer, r)?),
     };
+    let edges_per_day = layer.restriction.as_ref().map_or(0, |r| {
+        let w = &r.week;
+        let most = [&w.mon, &w.tue, &w.wed, &w.thu, &w.fri, &w.sat, &w.sun]
+            .iter()
+            .map(|d| d.len())
+            .max()
+            .unwrap_or(0);
+        // Today's segments and yesterday's crossing midnight, each opening and closing.
+        2 * (2 * most as u64 + 1)
+    });
     Ok(Compiled {
         name: name(),
         members: layer.members.clone(),
@@ -721,6 +732,7 @@ fn compile(spec: &ScheduleSpec, zone: Zone, layer: &Layer) -> Result<Compiled, E
         starts: layer.starts,
         ends: layer.ends,
         restriction,
+        edges_per_day,
     })
 }
 
