@@ -273,6 +273,15 @@ impl Schedule {
                 via: Via::Override { index },
             }]);
         }
+        if self.combine == Combine::LastLayer {
+            // The last layer with someone on call wins: look from the last.
+            for i in (0..self.layers.len()).rev() {
+                if let Some(entry) = self.layer_on_call(i, at, 0)? {
+                    return Ok(vec![entry]);
+                }
+            }
+            return Ok(Vec::new());
+        }
         let per_layer = self.layers_at(at)?;
         Ok(self.combined(per_layer))
     }
