@@ -45,13 +45,14 @@ pub enum Error {
         layer: String,
     },
     /// A turn of no time, or longer than the crate allows.
-    #[error("schedule `{}`, layer `{}`: the turn must last at least one hour, day or week and at most {} days", Quoted(.schedule), Quoted(.layer), .max_days
-    )]
+    #[error("schedule `{}`, layer `{}`: a turn of {} is not allowed; give at least one hour, day or week and at most {} days ({} hours, {} weeks)", Quoted(.schedule), Quoted(.layer), turn_text(.turn), .max_days, *.max_days as u64 * 24, .max_days / 7)]
     InvalidTurn {
         /// The schedule.
         schedule: String,
         /// The layer.
         layer: String,
+        /// The turn given.
+        turn: crate::spec::Turn,
         /// The longest turn, in days.
         max_days: u32,
     },
@@ -183,15 +184,21 @@ pub enum Error {
         /// The most allowed.
         max: u32,
     },
-    /// A negative duration, or an acknowledgement timeout of no time.
-    #[error("policy `{}`: `{}`{} must not be negative (an acknowledgement timeout must be positive)", Quoted(.policy), .field, .step.map(|s| format!(" of step {s}")).unwrap_or_default())]
+    /// A step's duration below zero.
+    #[error("policy `{}`, step {}: `{}` must not be negative", Quoted(.policy), .step, .field)]
     NegativeDuration {
         /// The policy.
         policy: String,
-        /// The field.
+        /// The field: `wait` or `between_reminders`.
         field: &'static str,
-        /// The step, for a step's field.
-        step: Option<usize>,
+        /// The step.
+        step: usize,
+    },
+    /// An acknowledgement timeout of no time or less.
+    #[error("policy `{}`: `ack_timeout` must be positive; leave it out for an acknowledgement that holds", Quoted(.policy))]
+    InvalidAckTimeout {
+        /// The policy.
+        policy: String,
     },
     /// A target names a schedule the context does not hold.
     #[error("policy `{}`, step {}: no schedule `{}` among the context's schedules; add it, or name one of them", Quoted(.policy), .step, Quoted(.schedule)
@@ -264,6 +271,15 @@ pub enum Error {
         /// From when.
         at: DateTime<Utc>,
     },
+}
+
+fn turn_text(turn: &crate::spec::Turn) -> String {
+    use crate::spec::Turn;
+    match turn {
+        Turn::Hours(n) => format!("{n} hours"),
+        Turn::Days(n) => format!("{n} days"),
+        Turn::Weeks(n) => format!("{n} weeks"),
+    }
 }
 
 fn names(statuses: &[Status]) -> String {

@@ -78,6 +78,7 @@ mod machine;
 mod policy;
 mod schedule;
 mod spec;
+mod winners;
 
 pub use command::Command;
 pub use error::Error;

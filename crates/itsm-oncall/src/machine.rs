@@ -353,7 +353,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             if current.status == Acknowledged {
                 return Ok(events);
             }
-            allowed(&current, command, &[Escalating, Exhausted])?;
+            allowed(&current, command, &[Escalating, Acknowledged, Exhausted])?;
             if ctx.policy.acknowledgers == Acknowledgers::Notified
                 && current.notified.binary_search(&by).is_err()
             {

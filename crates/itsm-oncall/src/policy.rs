@@ -131,7 +131,8 @@ impl Policy {
     ///
     /// # Errors
     /// [`Error::NoSteps`], [`Error::TooManySteps`], [`Error::NoTargets`],
-    /// [`Error::TooManyReminders`], [`Error::TooManyRepeats`], [`Error::NegativeDuration`],
+    /// [`Error::TooManyReminders`], [`Error::TooManyRepeats`], [`Error::InvalidAckTimeout`],
+    /// [`Error::NegativeDuration`],
     /// [`Error::UnknownSchedule`], [`Error::UnknownRoster`].
     pub fn check(&self, schedules: &Schedules) -> Result<(), Error> {
         if self.steps.is_empty() {
@@ -154,10 +155,8 @@ impl Policy {
             });
         }
         if self.ack_timeout.is_some_and(|d| d <= Duration::zero()) {
-            return Err(Error::NegativeDuration {
+            return Err(Error::InvalidAckTimeout {
                 policy: self.name.clone(),
-                field: "ack_timeout",
-                step: None,
             });
         }
         for (i, step) in self.steps.iter().enumerate() {
@@ -183,7 +182,7 @@ impl Policy {
                     return Err(Error::NegativeDuration {
                         policy: self.name.clone(),
                         field,
-                        step: Some(i),
+                        step: i,
                     });
                 }
             }

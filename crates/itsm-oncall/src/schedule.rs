@@ -9,6 +9,10 @@ use itsm_core::UserId;
 
 use crate::error::Error;
 use crate::spec::{Combine, Layer, Override, Restriction, ScheduleSpec, TimeOff, Turn};
+use crate::winners::Winners;
+
+/// A listed period: its index, from, to.
+type Period = (usize, DateTime<Utc>, DateTime<Utc>);
 
 /// The longest turn: 36,600 days (about a hundred years).
 pub const MAX_TURN_DAYS: u32 = 36_600;
@@ -125,13 +129,13 @@ pub struct Schedule {
     combine: Combine,
     layers: Vec<Compiled>,
     time_off: Vec<TimeOff>,
-    /// Each member's time off (indices into `time_off`, in list order).
-    time_off_of: BTreeMap<UserId, Vec<usize>>,
+    /// Each member's time off: which entry holds an instant.
+    time_off_of: BTreeMap<UserId, Winners>,
     /// With the layer's index resolved.
     overrides: Vec<(Override, Option<usize>)>,
-    /// The overrides of each layer (`[layers]`: the schedule-wide ones), indices in list
-    /// order.
-    overrides_of: Vec<Vec<usize>>,
+    /// The overrides of each layer (`[layers]`: the schedule-wide ones): which holds an
+    /// instant.
+    overrides_of: Vec<Winners>,
 }
 
 impl Schedule {
@@ -220,16 +224,24 @@ impl Schedule {
             };
             overrides.push((o.clone(), layer));
         }
-        let mut time_off_of: BTreeMap<UserId, Vec<usize>> = BTreeMap::new();
+        let mut periods_of: BTreeMap<UserId, Vec<Period>> = BTreeMap::new();
         for (i, off) in spec.time_off.iter().enumerate() {
-            time_off_of.entry(off.member).or_default().push(i);
+            periods_of
+                .entry(off.member)
+                .or_default()
+                .push((i, off.from, off.to));
         }
-        let mut overrides_of = vec![Vec::new(); layers.len() + 1];
-        for (i, (_, layer)) in overrides.iter().enumerate() {
-            if let Some(list) = overrides_of.get_mut(layer.unwrap_or(layers.len())) {
-                list.push(i);
+        let time_off_of = periods_of
+            .into_iter()
+            .map(|(member, periods)| (member, Winners::new(&periods)))
+            .collect();
+        let mut per_layer: Vec<Vec<Period>> = vec![Vec::new(); layers.len() + 1];
+        for (i, (o, layer)) in overrides.iter().enumerate() {
+            if let Some(list) = per_layer.get_mut(layer.unwrap_or(layers.len())) {
+                list.push((i, o.from, o.to));
             }
         }
+        let overrides_of = per_layer.iter().map(|p| Winners::new(p)).collect();
         Ok(Schedule {
             name: spec.name.clone(),
             zone,
@@ -346,24 +358,36 @@ impl Schedule {
             return Ok(None);
         };
         // The last time off listed that holds `at` decides.
-        let away = self.time_off_of.get(&member).and_then(|list| {
-            list.iter()
-                .rev()
-                .filter_map(|&i| self.time_off.get(i))
-                .find(|o| o.from <= at && at < o.to)
-        });
-        match away {
-            None => Ok(Some(OnCall {
+        let Some(first) = self.away(member, at) else {
+            return Ok(Some(OnCall {
                 user: member,
                 layer: Some(layer),
                 via: Via::Rotation,
-            })),
-            Some(off) => Ok(off.cover.map(|cover| OnCall {
-                user: cover,
-                layer: Some(layer),
-                via: Via::Cover { member },
-            })),
+            }));
+        };
+        // A cover away too hands on to their own cover, until someone is in or nobody is
+        // named (a chain that comes back to someone already asked is nobody).
+        let mut cover = first.cover;
+        let mut asked = vec![member];
+        while let Some(c) = cover {
+            if asked.contains(&c) {
+                return Ok(None);
+            }
+            match self.away(c, at) {
+                None => {
+                    return Ok(Some(OnCall {
+                        user: c,
+                        layer: Some(layer),
+                        via: Via::Cover { member },
+                    }));
+                }
+                Some(off) => {
+                    asked.push(c);
+                    cover = off.cover;
+                }
+            }
         }
+        Ok(None)
     }
 
     /// When the turn holding `at` started in layer `layer` and when the next one starts
@@ -423,7 +447,8 @@ impl Schedule {
         to: DateTime<Utc>,
     ) -> Result<Vec<Conflict>, Error> {
         let stretches = self.stretches(from, to, |at| self.layers_at(at))?;
-        let mut out = Vec::new();
+        let mut out: Vec<Conflict> = Vec::new();
+        let mut last_of: BTreeMap<UserId, usize> = BTreeMap::new();
         for s in stretches {
             let mut by_user: BTreeMap<UserId, Vec<usize>> = BTreeMap::new();
             for e in &s.on_call {
@@ -432,13 +457,22 @@ impl Schedule {
                 }
             }
             for (user, layers) in by_user {
-                if layers.len() > 1 {
-                    out.push(Conflict {
-                        from: s.from,
-                        to: s.to,
-                        user,
-                        layers,
-                    });
+                if layers.len() < 2 {
+                    continue;
+                }
+                // A conflict that goes on across a handover elsewhere is one conflict.
+                let last = last_of.get(&user).and_then(|&i| out.get_mut(i));
+                match last {
+                    Some(c) if c.to == s.from && c.layers == layers => c.to = s.to,
+                    _ => {
+                        last_of.insert(user, out.len());
+                        out.push(Conflict {
+                            from: s.from,
+                            to: s.to,
+                            user,
+                            layers,
+                        });
+                    }
                 }
             }
         }
@@ -599,11 +633,17 @@ impl Schedule {
         at: DateTime<Utc>,
         layer: Option<usize>,
     ) -> Option<(usize, &Override)> {
-        let list = self.overrides_of.get(layer.unwrap_or(self.layers.len()))?;
-        list.iter().rev().find_map(|&i| {
-            let (o, _) = self.overrides.get(i)?;
-            (o.from <= at && at < o.to).then_some((i, o))
-        })
+        let i = self
+            .overrides_of
+            .get(layer.unwrap_or(self.layers.len()))?
+            .at(at)?;
+        self.overrides.get(i).map(|(o, _)| (i, o))
+    }
+
+    /// The time off of `member` that holds `at` (the last listed).
+    fn away(&self, member: UserId, at: DateTime<Utc>) -> Option<&TimeOff> {
+        let i = self.time_off_of.get(&member)?.at(at)?;
+        self.time_off.get(i)
     }
 
     /// Layers combined as the spec says.
@@ -633,7 +673,9 @@ impl Schedule {
             }
             Turn::Days(_) | Turn::Weeks(_) => {
                 let len = i64::from(turn_days(l.turn)) * 86_400;
-                let local = self.zone.local(at).ok_or_else(out)?;
+                // Past chrono's range the reading is off by the offset at most: the steps
+                // below correct it.
+                let local = self.zone.local(at).unwrap_or(at.naive_utc());
                 let mut k = (local - l.handover).num_seconds().div_euclid(len);
                 // The wall clock's estimate is off by at most one turn around a change of
                 // offset: step to the turn whose start is the last at or before `at`.
@@ -702,6 +744,7 @@ fn compile(spec: &ScheduleSpec, zone: Zone, layer: &Layer) -> Result<Compiled, E
         return Err(Error::InvalidTurn {
             schedule: schedule(),
             layer: name(),
+            turn: layer.rotation.turn,
             max_days: MAX_TURN_DAYS,
         });
     }

@@ -184,7 +184,10 @@ pub struct TimeOff {
     /// To (exclusive).
     pub to: DateTime<Utc>,
     /// Who takes the member's turns meanwhile; `None` leaves them uncovered (a gap where no
-    /// other layer covers: ServiceNow's "time off without coverage").
+    /// other layer covers: ServiceNow's "time off without coverage"). A cover away too hands
+    /// on to their own cover, and so on; a chain that ends without one, or comes back to
+    /// someone already asked, leaves nobody. The member need not be in a layer (a cover's
+    /// own time off).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -204,8 +207,10 @@ pub struct Override {
     pub from: DateTime<Utc>,
     /// To (exclusive).
     pub to: DateTime<Utc>,
-    /// The layer it replaces (Opsgenie's override of one rotation); `None`: the whole
-    /// schedule ("takes precedence over all rotations").
+    /// The layer whose member it replaces (Opsgenie's override of one rotation): only while
+    /// that layer is on call (within its dates and restriction), as someone taking over its
+    /// turns; `None`: the whole schedule, at any time ("takes precedence over all
+    /// rotations").
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")

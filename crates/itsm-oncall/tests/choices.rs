@@ -358,7 +358,7 @@ fn commands_refused_by_status_and_clock_name_what_is_allowed() {
     let err = run.try_at(t0, ANN, Command::Acknowledge).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "cannot acknowledge: the escalation is idle; allowed when escalating or exhausted"
+        "cannot acknowledge: the escalation is idle; allowed when escalating or acknowledged or exhausted"
     );
     run.at(t0, SYSTEM, Command::Trigger);
     let err = run.try_at(plus(t0, -1), ANN, Command::Resolve).unwrap_err();
@@ -606,14 +606,9 @@ fn policy_errors_name_the_policy_the_step_and_the_limit() {
     ));
     let mut p = one_user_policy(1, 0);
     p.ack_timeout = Some(Duration::zero());
-    assert!(matches!(
-        check(&p),
-        Error::NegativeDuration {
-            field: "ack_timeout",
-            step: None,
-            ..
-        }
-    ));
+    let e = check(&p);
+    assert!(matches!(e, Error::InvalidAckTimeout { .. }));
+    assert!(e.to_string().contains("must be positive"));
     let mut p = one_user_policy(2, 0);
     p.steps[1].wait = Duration::minutes(-1);
     let e = check(&p);
@@ -621,11 +616,14 @@ fn policy_errors_name_the_policy_the_step_and_the_limit() {
         e,
         Error::NegativeDuration {
             field: "wait",
-            step: Some(1),
+            step: 1,
             ..
         }
     ));
-    assert!(e.to_string().contains("`wait` of step 1"));
+    assert_eq!(
+        e.to_string(),
+        "policy `p`, step 1: `wait` must not be negative"
+    );
     let mut p = one_user_policy(1, 0);
     p.steps[0].between_reminders = Duration::minutes(-1);
     assert!(matches!(
@@ -688,4 +686,94 @@ fn errors_quote_names_capped_and_escaped() {
     s.layers[0].name = "bell\u{7}".into();
     s.layers[0].members.clear();
     assert!(refused(&s).to_string().contains("layer `bell\\u{7}`"));
+}
+
+#[test]
+fn an_override_of_a_layer_takes_its_turns_only_while_it_is_on_call() {
+    let mut nights = layer("nights", &[ANN], local(2027, 1, 4, 19, 0), Turn::Days(1));
+    nights.restriction = Some(Restriction {
+        week: Week::every_day(&[Segment::parse("19:00", "07:00").unwrap()]),
+        holidays: Vec::new(),
+    });
+    let mut spec = ScheduleSpec::new("ops", vec![nights]);
+    spec.overrides.push(Override {
+        user: BOB,
+        from: utc(2027, 1, 5, 6, 0),
+        to: utc(2027, 1, 5, 12, 0),
+        layer: Some("nights".into()),
+    });
+    let s = Schedule::new(&spec).unwrap();
+    assert_eq!(who(&s, utc(2027, 1, 5, 6, 30)), vec![BOB]);
+    assert!(
+        who(&s, utc(2027, 1, 5, 11, 0)).is_empty(),
+        "the nights layer is off by day"
+    );
+}
+
+#[test]
+fn a_cover_away_hands_on_to_their_own_cover_and_a_loop_is_nobody() {
+    let mut spec = one_layer();
+    let off = |member, cover| TimeOff {
+        member,
+        from: utc(2027, 1, 5, 0, 0),
+        to: utc(2027, 1, 6, 0, 0),
+        cover,
+    };
+    spec.time_off = vec![off(ANN, Some(BOB)), off(BOB, Some(CAT))];
+    let s = Schedule::new(&spec).unwrap();
+    let at = s.on_call(utc(2027, 1, 5, 12, 0)).unwrap();
+    assert_eq!(users(&at), vec![CAT]);
+    assert_eq!(at[0].via, Via::Cover { member: ANN });
+    spec.time_off.push(off(CAT, Some(ANN)));
+    let s = Schedule::new(&spec).unwrap();
+    assert!(who(&s, utc(2027, 1, 5, 12, 0)).is_empty());
+    spec.time_off[2].cover = None;
+    let s = Schedule::new(&spec).unwrap();
+    assert!(who(&s, utc(2027, 1, 5, 12, 0)).is_empty());
+}
+
+#[test]
+fn a_conflict_across_another_layers_handover_is_one_conflict() {
+    let h = local(2027, 1, 4, 9, 0);
+    let spec = ScheduleSpec::new(
+        "ops",
+        vec![
+            layer("primary", &[ANN], h, Turn::Weeks(1)),
+            layer("secondary", &[ANN], h, Turn::Weeks(1)),
+            layer(
+                "other",
+                &[BOB, CAT],
+                local(2027, 1, 4, 12, 0),
+                Turn::Days(1),
+            ),
+        ],
+    );
+    let s = Schedule::new(&spec).unwrap();
+    let c = s
+        .conflicts(utc(2027, 1, 5, 0, 0), utc(2027, 1, 7, 0, 0))
+        .unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        (c[0].from, c[0].to, c[0].layers.clone()),
+        (utc(2027, 1, 5, 0, 0), utc(2027, 1, 7, 0, 0), vec![0, 1])
+    );
+}
+
+#[cfg(feature = "tz")]
+#[test]
+fn the_last_instant_answers_in_a_zone_ahead_of_utc() {
+    let s = berlin(Turn::Weeks(2), local(2027, 1, 4, 9, 0));
+    let last = DateTime::<Utc>::MAX_UTC;
+    assert_eq!(s.on_call(last).unwrap().len(), 1);
+    assert_eq!(s.gaps(last - Duration::days(1), last).unwrap(), Vec::new());
+}
+
+#[test]
+fn an_invalid_turn_is_quoted_with_the_limits() {
+    let mut s = one_layer();
+    s.layers[0].rotation.turn = Turn::Hours(0);
+    assert_eq!(
+        refused(&s).to_string(),
+        "schedule `ops`, layer `a`: a turn of 0 hours is not allowed; give at least one hour, day or week and at most 36600 days (878400 hours, 5228 weeks)"
+    );
 }

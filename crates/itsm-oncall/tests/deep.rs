@@ -144,3 +144,49 @@ fn the_ends_of_chronos_range_never_panic() {
         assert!(matches!(e, Err(itsm_oncall::Error::TimeOverflow { .. })));
     });
 }
+
+#[test]
+fn fifty_thousand_overrides_and_time_offs_cost_a_log_each() {
+    on_small_stack(|| {
+        let mut spec = ScheduleSpec::new(
+            "busy",
+            vec![layer(
+                "a",
+                &[ANN, BOB],
+                local(2027, 1, 1, 0, 0),
+                Turn::Days(1),
+            )],
+        );
+        let t0 = utc(2027, 1, 1, 0, 0);
+        for i in 0..50_000i64 {
+            let from = t0 + Duration::minutes(10 * i);
+            spec.overrides.push(itsm_oncall::Override {
+                user: UserId::from_u128(10 + u128::try_from(i % 7).unwrap()),
+                from,
+                to: from + Duration::minutes(25),
+                layer: None,
+            });
+            spec.time_off.push(TimeOff {
+                member: if i % 2 == 0 { ANN } else { BOB },
+                from: from + Duration::minutes(3),
+                to: from + Duration::minutes(40),
+                cover: Some(CAT),
+            });
+        }
+        let s = Schedule::new(&spec).unwrap();
+        let shifts = s.shifts(t0, t0 + Duration::days(365)).unwrap();
+        // Overlapping overrides every ten minutes: the last listed holding each instant wins.
+        let m = 10 * 1_000 + 12;
+        let last = (0..50_000i64)
+            .rev()
+            .find(|i| 10 * i <= m && m < 10 * i + 25)
+            .unwrap();
+        assert_eq!(last, 1_001);
+        let at = t0 + Duration::minutes(m);
+        assert_eq!(
+            who(&s, at),
+            vec![UserId::from_u128(10 + u128::try_from(last % 7).unwrap())]
+        );
+        assert!(shifts.len() > 50_000);
+    });
+}
