@@ -50,7 +50,7 @@ pub enum Via {
     Rotation,
     /// Covering for a member on time off.
     Cover {
-        /// The member away.
+        /// The member whose turn it is (the first one away, when covers hand on).
         member: UserId,
     },
     /// An override (its index in the spec).
@@ -436,8 +436,9 @@ impl Schedule {
     }
 
     /// The stretches of `[from, to)` in which someone is on call in two layers or more at
-    /// once ([`Schedule::layers_at`], before layers are combined), one per person and
-    /// stretch, in order of time then person.
+    /// once ([`Schedule::layers_at`], before layers are combined), in order of time then
+    /// person; one per person and stretch of the same layers (a conflict that goes on across
+    /// another layer's handover is one).
     ///
     /// # Errors
     /// As [`Schedule::shifts`].
@@ -668,7 +669,10 @@ impl Schedule {
         match l.turn {
             Turn::Hours(h) => {
                 let len = i64::from(h) * 3_600;
-                let since = (at - l.origin).num_seconds();
+                // Whole seconds since turn 0, rounded down (a part of a second before the
+                // origin is the second before it, not the origin's).
+                let d = at - l.origin;
+                let since = d.num_seconds() - i64::from(d.subsec_nanos() < 0);
                 Ok(since.div_euclid(len))
             }
             Turn::Days(_) | Turn::Weeks(_) => {

@@ -777,3 +777,30 @@ fn an_invalid_turn_is_quoted_with_the_limits() {
         "schedule `ops`, layer `a`: a turn of 0 hours is not allowed; give at least one hour, day or week and at most 36600 days (878400 hours, 5228 weeks)"
     );
 }
+
+/// Found by the fuzz target: the part of a second before an hourly turn starts, before the
+/// first handover, belongs to the turn before (the elapsed time was cut towards zero).
+#[test]
+fn a_fraction_of_a_second_before_an_hourly_turn_is_the_turn_before() {
+    let s = Schedule::new(&ScheduleSpec::new(
+        "ops",
+        vec![layer(
+            "l0",
+            &[ANN, BOB],
+            local(2027, 3, 26, 0, 0),
+            Turn::Hours(3),
+        )],
+    ))
+    .unwrap();
+    let at = utc(2027, 3, 26, 0, 0) - Duration::milliseconds(500);
+    assert_eq!(who(&s, at), vec![BOB]);
+    assert_eq!(
+        s.turn(0, at).unwrap(),
+        Some((utc(2027, 3, 25, 21, 0), utc(2027, 3, 26, 0, 0)))
+    );
+    assert_eq!(
+        who(&s, utc(2027, 3, 26, 0, 0) - Duration::nanoseconds(1)),
+        vec![BOB]
+    );
+    assert_eq!(who(&s, utc(2027, 3, 26, 0, 0)), vec![ANN]);
+}
