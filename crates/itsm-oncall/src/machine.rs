@@ -331,18 +331,19 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         if state.last_at.is_some_and(|last| now < last) {
             return Ok(Vec::new());
         }
-        return run_due(state, Vec::new(), ctx);
+        return run_due(state, ctx);
     }
     if let Some(last) = state.last_at.filter(|last| now < *last) {
         return Err(Error::ClockWentBackwards { last, now });
     }
     // What fell due before the command counts first.
-    let due = run_due(state, Vec::new(), ctx)?;
+    let due = run_due(state, ctx)?;
     let mut current = state.clone();
     current.apply(&due);
     let by = ctx.actor.user;
     let mut events = due;
     match command {
+        // Answered above.
         Command::Tick => {}
         Command::Trigger => {
             allowed(&current, command, &[Idle])?;
@@ -400,7 +401,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     // A step that found nobody may be over at once.
     let mut after = state.clone();
     after.apply(&events);
-    let more = run_due(&after, Vec::new(), ctx)?;
+    let more = run_due(&after, ctx)?;
     events.extend(more);
     Ok(events)
 }
@@ -424,9 +425,10 @@ fn later(at: DateTime<Utc>, d: Duration, what: &'static str) -> Result<DateTime<
         .ok_or(Error::TimeOverflow { what, at })
 }
 
-/// Everything due by `ctx.now`, in order, appended to `events`.
-fn run_due(state: &State, mut events: Vec<Event>, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+/// Everything due by `ctx.now`, in order.
+fn run_due(state: &State, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
     let policy = ctx.policy;
+    let mut events = Vec::new();
     let mut s = state.clone();
     // Each round of the loop moves a step's notice, the step or the pass on, so it ends;
     // the bound only guards against a bug.
