@@ -62,16 +62,12 @@ fn a_handover_in_the_repeated_hour_happens_the_first_time() {
 
 #[test]
 fn turns_before_the_handover_count_backwards() {
-    let s = Schedule::new(&ScheduleSpec::new(
-        "ops",
-        vec![layer(
-            "a",
-            &[ANN, BOB, CAT],
-            local(2027, 1, 4, 9, 0),
-            Turn::Days(1),
-        )],
-    ))
-    .unwrap();
+    let s = single(layer(
+        "a",
+        &[ANN, BOB, CAT],
+        local(2027, 1, 4, 9, 0),
+        Turn::Days(1),
+    ));
     assert_eq!(who(&s, utc(2027, 1, 3, 12, 0)), vec![CAT]);
     assert_eq!(who(&s, utc(2027, 1, 2, 12, 0)), vec![BOB]);
     assert_eq!(who(&s, utc(2026, 12, 1, 12, 0)), vec![CAT]); // turn -34, -34 mod 3 = 2
@@ -163,16 +159,12 @@ fn a_roster_target_counts_members_on_and_skips_an_uncovered_absence() {
 
 #[test]
 fn load_counts_time_on_call_out_of_hours_and_stretches() {
-    let s = Schedule::new(&ScheduleSpec::new(
-        "ops",
-        vec![layer(
-            "a",
-            &[ANN, BOB],
-            local(2027, 1, 4, 9, 0),
-            Turn::Weeks(1),
-        )],
-    ))
-    .unwrap();
+    let s = single(layer(
+        "a",
+        &[ANN, BOB],
+        local(2027, 1, 4, 9, 0),
+        Turn::Weeks(1),
+    ));
     let office = Calendar::new(&CalendarSpec::new(
         "office",
         Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
@@ -782,16 +774,12 @@ fn an_invalid_turn_is_quoted_with_the_limits() {
 /// first handover, belongs to the turn before (the elapsed time was cut towards zero).
 #[test]
 fn a_fraction_of_a_second_before_an_hourly_turn_is_the_turn_before() {
-    let s = Schedule::new(&ScheduleSpec::new(
-        "ops",
-        vec![layer(
-            "l0",
-            &[ANN, BOB],
-            local(2027, 3, 26, 0, 0),
-            Turn::Hours(3),
-        )],
-    ))
-    .unwrap();
+    let s = single(layer(
+        "l0",
+        &[ANN, BOB],
+        local(2027, 3, 26, 0, 0),
+        Turn::Hours(3),
+    ));
     let at = utc(2027, 3, 26, 0, 0) - Duration::milliseconds(500);
     assert_eq!(who(&s, at), vec![BOB]);
     assert_eq!(

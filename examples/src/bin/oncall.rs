@@ -117,6 +117,14 @@ fn wall(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%a %d %b %H:%M").to_string()
 }
 
+/// An instant on the hour, in UTC.
+fn utc(y: i32, m: u32, d: u32, h: u32) -> Res<DateTime<Utc>> {
+    Ok(Utc
+        .with_ymd_and_hms(y, m, d, h, 0, 0)
+        .single()
+        .ok_or("not a date")?)
+}
+
 /// A duration as `15h` or `2h30m`.
 fn hours(d: Duration) -> String {
     let m = d.num_minutes();
@@ -155,14 +163,8 @@ fn run() -> Res<()> {
     let berlin = zone_of("platform")?;
 
     // The week of 22 March 2027: Berlin moves its clocks on Sunday the 28th.
-    let from = Utc
-        .with_ymd_and_hms(2027, 3, 22, 8, 0, 0)
-        .single()
-        .ok_or("date")?;
-    let to = Utc
-        .with_ymd_and_hms(2027, 3, 29, 7, 0, 0)
-        .single()
-        .ok_or("date")?;
+    let from = utc(2027, 3, 22, 8)?;
+    let to = utc(2027, 3, 29, 7)?;
     println!(
         "== The platform team's final schedule, {} to {} (Berlin time)",
         wall(from, berlin),
@@ -206,14 +208,8 @@ fn run() -> Res<()> {
     println!();
 
     let ny = zone_of("database")?;
-    let q_from = Utc
-        .with_ymd_and_hms(2027, 1, 4, 13, 0, 0)
-        .single()
-        .ok_or("date")?;
-    let q_to = Utc
-        .with_ymd_and_hms(2027, 4, 5, 12, 0, 0)
-        .single()
-        .ok_or("date")?;
+    let q_from = utc(2027, 1, 4, 13)?;
+    let q_to = utc(2027, 4, 5, 12)?;
     println!("== Conflicts (the database rosters, first quarter)");
     for c in database.conflicts(q_from, q_to)? {
         println!(
@@ -227,14 +223,8 @@ fn run() -> Res<()> {
 
     let office = Calendar::new(&team.office)?;
     println!("== Platform load, first quarter (hours on call; out of office hours)");
-    let q_from_eu = Utc
-        .with_ymd_and_hms(2027, 1, 1, 0, 0, 0)
-        .single()
-        .ok_or("date")?;
-    let q_to_eu = Utc
-        .with_ymd_and_hms(2027, 4, 1, 0, 0, 0)
-        .single()
-        .ok_or("date")?;
+    let q_from_eu = utc(2027, 1, 1, 0)?;
+    let q_to_eu = utc(2027, 4, 1, 0)?;
     for load in platform.load(q_from_eu, q_to_eu, Some(&office))? {
         println!(
             "{}: {} on call, {} out of hours, {} stretch{}",

@@ -39,6 +39,11 @@ pub fn layer(name: &str, members: &[UserId], handover: NaiveDateTime, turn: Turn
     Layer::new(name, members.to_vec(), Rotation { handover, turn })
 }
 
+/// A schedule "ops" of one layer, compiled.
+pub fn single(l: Layer) -> Schedule {
+    Schedule::new(&ScheduleSpec::new("ops", vec![l])).unwrap()
+}
+
 /// The users of an answer.
 pub fn users(on_call: &[itsm_oncall::OnCall]) -> Vec<UserId> {
     on_call.iter().map(|e| e.user).collect()
