@@ -792,3 +792,81 @@ fn a_fraction_of_a_second_before_an_hourly_turn_is_the_turn_before() {
     );
     assert_eq!(who(&s, utc(2027, 3, 26, 0, 0)), vec![ANN]);
 }
+
+/// The window guard's estimate, worked out by hand from its documented parts: a turn of
+/// hours counts every turn, a wall-clock day at least 23 hours, a restriction two edges per
+/// segment and one crossing midnight each day, a time off or override two.
+#[test]
+fn a_windows_estimate_is_the_sum_of_its_parts() {
+    let mut hourly = layer("hourly", &[ANN], local(2027, 1, 1, 0, 0), Turn::Hours(1));
+    hourly.restriction = Some(Restriction {
+        week: Week::weekdays(&[
+            Segment::parse("08:00", "12:00").unwrap(),
+            Segment::parse("13:00", "17:00").unwrap(),
+        ]),
+        holidays: Vec::new(),
+    });
+    let daily = layer("daily", &[BOB], local(2027, 1, 1, 0, 0), Turn::Days(1));
+    let mut spec = ScheduleSpec::new("ops", vec![hourly, daily]);
+    spec.time_off.push(TimeOff {
+        member: ANN,
+        from: utc(2027, 1, 1, 0, 0),
+        to: utc(2027, 1, 2, 0, 0),
+        cover: None,
+    });
+    spec.overrides.push(Override {
+        user: CAT,
+        from: utc(2027, 1, 1, 0, 0),
+        to: utc(2027, 1, 2, 0, 0),
+        layer: None,
+    });
+    let s = Schedule::new(&spec).unwrap();
+    let from = utc(2027, 1, 1, 0, 0);
+    let to = from + Duration::days(600_000);
+    // 1 + 2 x 2 (time off, override); hourly: 51,840,000,000 s / 3,600 + 2 turns and
+    // (600,000 + 2) days x 2 x (2 x 2 + 1) edges; daily: 51,840,000,000 / 82,800 + 2 turns.
+    let expected = 5 + (14_400_000 + 2) + 600_002 * 10 + (626_086 + 2);
+    assert_eq!(
+        s.shifts(from, to).unwrap_err(),
+        Error::WindowTooLong {
+            from,
+            to,
+            estimate: expected,
+            max: 5_000_000
+        }
+    );
+}
+
+#[test]
+fn names_and_schedules_are_listed() {
+    let spec = ScheduleSpec::new(
+        "ops",
+        vec![
+            layer("primary", &[ANN], local(2027, 1, 1, 0, 0), Turn::Days(1)),
+            layer("secondary", &[BOB], local(2027, 1, 1, 0, 0), Turn::Days(1)),
+        ],
+    );
+    let s = Schedule::new(&spec).unwrap();
+    assert_eq!(
+        s.layer_names().collect::<Vec<_>>(),
+        vec!["primary", "secondary"]
+    );
+    assert_eq!(s.layer_index("secondary"), Some(1));
+    let all = schedules(&[spec, one_layer_named("b")]);
+    let names: Vec<&str> = all.iter().map(Schedule::name).collect();
+    assert_eq!(names, vec!["b", "ops"]);
+}
+
+fn one_layer_named(name: &str) -> ScheduleSpec {
+    let mut s = one_layer();
+    s.name = name.into();
+    s
+}
+
+#[test]
+fn the_policy_limits_are_inclusive() {
+    let s = schedules(&[]);
+    let mut p = one_user_policy(50, 20);
+    p.repeat = 20;
+    assert!(p.check(&s).is_ok());
+}
