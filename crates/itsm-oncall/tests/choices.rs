@@ -870,3 +870,33 @@ fn the_policy_limits_are_inclusive() {
     p.repeat = 20;
     assert!(p.check(&s).is_ok());
 }
+
+/// In the repeated hour, an instant reading earlier than the handover may still follow the
+/// turn's start (the first time the clock read it): the wall clock's estimate is one turn
+/// short there, and the turn is found from the instants.
+#[cfg(feature = "tz")]
+#[test]
+fn the_second_time_round_the_repeated_hour_is_already_the_new_turn() {
+    let s = berlin(Turn::Days(1), local(2027, 10, 25, 2, 30));
+    // 01:10 UTC reads 02:10 (CET, the second time); the turn began at 00:30 UTC.
+    let at = utc(2027, 10, 31, 1, 10);
+    let (start, end) = s.turn(0, at).unwrap().unwrap();
+    assert_eq!(start, utc(2027, 10, 31, 0, 30));
+    assert_eq!(end, utc(2027, 11, 1, 1, 30));
+    // Turn 6 from the 25th (the 30th's turn, 5, was Bob's): Ann's.
+    assert_eq!(who(&s, at), vec![ANN]);
+}
+
+#[test]
+fn the_longest_turn_is_the_same_in_every_unit() {
+    for (turn, ok) in [
+        (Turn::Weeks(5_228), true),
+        (Turn::Weeks(5_229), false),
+        (Turn::Hours(878_400), true),
+        (Turn::Hours(878_401), false),
+    ] {
+        let mut s = one_layer();
+        s.layers[0].rotation.turn = turn;
+        assert_eq!(Schedule::new(&s).is_ok(), ok, "{turn:?}");
+    }
+}
