@@ -807,7 +807,7 @@ fn a_windows_estimate_is_the_sum_of_its_parts() {
         holidays: Vec::new(),
     });
     let daily = layer("daily", &[BOB], local(2027, 1, 1, 0, 0), Turn::Days(1));
-    let weekly = layer("weekly", &[CAT], local(2027, 1, 1, 0, 0), Turn::Weeks(1));
+    let weekly = layer("weekly", &[CAT], local(2027, 1, 1, 0, 0), Turn::Weeks(2));
     let mut spec = ScheduleSpec::new("ops", vec![hourly, daily, weekly]);
     for member in [ANN, BOB] {
         spec.time_off.push(TimeOff {
@@ -828,8 +828,8 @@ fn a_windows_estimate_is_the_sum_of_its_parts() {
     let to = from + Duration::days(600_000);
     // 1 + 2 x 3 (two time offs, an override); hourly: 51,840,000,000 s / 3,600 + 2 turns
     // and (600,000 + 2) days x 2 x (2 x 2 + 1) edges; daily: 51,840,000,000 / 82,800 + 2
-    // turns; weekly: 51,840,000,000 / (7 x 82,800) + 2.
-    let expected = 7 + (14_400_000 + 2) + 600_002 * 10 + (626_086 + 2) + (89_440 + 2);
+    // turns; fortnightly: 51,840,000,000 / (2 x 7 x 82,800) + 2.
+    let expected = 7 + (14_400_000 + 2) + 600_002 * 10 + (626_086 + 2) + (44_720 + 2);
     assert_eq!(
         s.shifts(from, to).unwrap_err(),
         Error::WindowTooLong {
