@@ -272,8 +272,9 @@ impl Schedule {
     /// Who is on call at `at`: under [`Combine::LastLayer`] at most one person (a
     /// schedule-wide override, else the last layer with someone on call); under
     /// [`Combine::All`] everyone on call in any layer, in layer order, each once (a
-    /// schedule-wide override alone). Empty in a gap. Time: O(layers + time off +
-    /// overrides).
+    /// schedule-wide override alone). Empty in a gap. Time: O(layers x log(time off +
+    /// overrides)); under [`Combine::LastLayer`] from the last layer, stopping at the first
+    /// with someone.
     ///
     /// # Errors
     /// [`Error::OutOfRange`] when a turn near `at` starts outside chrono's range.
@@ -317,7 +318,8 @@ impl Schedule {
     /// Who layer `layer` has on call at `at`, counting `next` members on in its rotation
     /// (0: the turn's member, 1: the one after, as ServiceNow's "rotate through members"
     /// escalates within a roster). An override of the layer answers for `next` 0; time off
-    /// hands a member's place to the cover (nobody without one). `None` outside the layer's
+    /// hands a member's place to the cover, or the cover's cover when they are away too
+    /// (nobody without one, or when the chain comes back). `None` outside the layer's
     /// dates and restriction, for a layer index out of range, and for an uncovered absence.
     ///
     /// # Errors
@@ -411,7 +413,7 @@ impl Schedule {
 
     /// The final schedule over `[from, to)`: stretches with the same people on call, in
     /// order, covering the window without gaps or overlaps (a stretch with nobody is a gap),
-    /// neighbours always different. Time: O(b (layers + time off + overrides)) for the b
+    /// neighbours always different. Time: O(b x the cost of [`Schedule::on_call`]) for the b
     /// instants at which an answer may change (handovers, restriction edges, dates).
     ///
     /// # Errors
