@@ -3,11 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use itsm_calendar::Zone;
 
+#[cfg(feature = "tz")]
 fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d)
+    chrono::NaiveDate::from_ymd_opt(y, m, d)
         .unwrap()
         .and_hms_opt(h, min, 0)
         .unwrap()
@@ -26,6 +27,7 @@ fn names_parse_as_calendar_specs_take_them() {
 #[cfg(feature = "tz")]
 #[test]
 fn a_reading_in_the_skipped_hour_is_the_jump_and_a_repeated_one_the_earlier() {
+    use chrono::TimeZone;
     let berlin = Zone::parse("Europe/Berlin").unwrap();
     // 28 March 2027: Berlin jumps from 02:00 CET (01:00 UTC) to 03:00 CEST.
     let jump = Utc.with_ymd_and_hms(2027, 3, 28, 1, 0, 0).unwrap();
@@ -55,10 +57,10 @@ fn a_reading_in_the_skipped_hour_is_the_jump_and_a_repeated_one_the_earlier() {
     assert_eq!(
         Zone::parse("+01:00")
             .unwrap()
-            .local(chrono::DateTime::<Utc>::MAX_UTC),
+            .local(DateTime::<Utc>::MAX_UTC),
         None
     );
-    assert_eq!(berlin.local(chrono::DateTime::<Utc>::MAX_UTC), None);
+    assert_eq!(berlin.local(DateTime::<Utc>::MAX_UTC), None);
 }
 
 #[test]
@@ -76,4 +78,8 @@ fn the_ends_of_chronos_range_answer_none() {
         None
     );
     assert!(Zone::Utc.first_at_or_after(NaiveDateTime::MAX).is_some());
+    let last = DateTime::<Utc>::MAX_UTC;
+    assert_eq!(Zone::Utc.local(last), Some(last.naive_utc()));
+    assert_eq!(Zone::parse("+01:00").unwrap().local(last), None);
+    assert!(Zone::parse("-01:00").unwrap().local(last).is_some());
 }
