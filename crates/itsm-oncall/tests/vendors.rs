@@ -44,10 +44,8 @@ fn weekly_team(rosters: usize) -> ScheduleSpec {
 fn servicenow_time_before_escalation_is_reminders_plus_one_times_the_interval() {
     let spec = weekly_team(1);
     let policy = Policy::rotate_through_members("network", "primary", 3, 2, Duration::minutes(10));
-    let mut run = Run::new(policy, schedules(&[spec]));
     let t0 = utc(2027, 1, 5, 2, 0);
-    run.at(t0, SYSTEM, Command::Trigger);
-    run.tick(plus(t0, 60));
+    let run = paged(policy, &[spec], t0, 60);
     let notices = run.notices();
     let first_of_next = notices.iter().find(|n| n.1 == 1).unwrap();
     assert_eq!(first_of_next.0, plus(t0, 30));
@@ -68,11 +66,9 @@ fn servicenow_time_before_escalation_is_reminders_plus_one_times_the_interval() 
 fn servicenow_rotate_through_members_walks_the_roster_from_the_member_on_turn() {
     let spec = weekly_team(1);
     let policy = Policy::rotate_through_members("network", "primary", 3, 0, Duration::minutes(15));
-    let mut run = Run::new(policy, schedules(&[spec]));
     // Second week: Bob's turn, so Bob, then Cat, then Ann.
     let t0 = utc(2027, 1, 12, 2, 0);
-    run.at(t0, SYSTEM, Command::Trigger);
-    run.tick(plus(t0, 60));
+    let run = paged(policy, &[spec], t0, 60);
     let order: Vec<_> = run.notices().iter().map(|n| (n.0, n.3.clone())).collect();
     assert_eq!(
         order,
@@ -97,10 +93,8 @@ fn servicenow_rotate_through_rosters_notifies_each_rosters_member_on_turn() {
         0,
         Duration::minutes(15),
     );
-    let mut run = Run::new(policy, schedules(&[spec]));
-    let t0 = utc(2027, 1, 5, 2, 0); // week 0
-    run.at(t0, SYSTEM, Command::Trigger);
-    run.tick(plus(t0, 45));
+    let t0 = utc(2027, 1, 5, 2, 0);
+    let run = paged(policy, &[spec], t0, 45);
     let order: Vec<_> = run.notices().iter().map(|n| n.3.clone()).collect();
     assert_eq!(order, vec![vec![ANN], vec![DAN], vec![CAT]]);
 }
@@ -120,10 +114,8 @@ fn servicenow_time_to_next_step_counts_from_the_last_reminder() {
         "custom",
         vec![step(Target::User(DAN)), step(Target::User(EVE))],
     );
-    let mut run = Run::new(policy, schedules(&[spec]));
     let t0 = utc(2027, 1, 5, 2, 0);
-    run.at(t0, SYSTEM, Command::Trigger);
-    run.tick(plus(t0, 60));
+    let run = paged(policy, &[spec], t0, 60);
     let at: Vec<_> = run.notices().iter().map(|n| (n.0, n.1)).collect();
     assert_eq!(
         at,

@@ -118,6 +118,15 @@ impl Run {
     }
 }
 
+/// An escalation of `policy` over the schedules of `specs`, triggered at `t0` and ticked
+/// `minutes` later.
+pub fn paged(policy: Policy, specs: &[ScheduleSpec], t0: DateTime<Utc>, minutes: i64) -> Run {
+    let mut run = Run::new(policy, schedules(specs));
+    run.at(t0, SYSTEM, Command::Trigger);
+    run.tick(plus(t0, minutes));
+    run
+}
+
 /// `minutes` after `t`.
 pub fn plus(t: DateTime<Utc>, minutes: i64) -> DateTime<Utc> {
     t + Duration::minutes(minutes)
