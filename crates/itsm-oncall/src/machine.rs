@@ -340,6 +340,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     let due = run_due(state, ctx)?;
     let mut current = state.clone();
     current.apply(&due);
+    let done = due.len();
     let by = ctx.actor.user;
     let mut events = due;
     match command {
@@ -398,10 +399,10 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             return Ok(events);
         }
     }
-    // A step that found nobody may be over at once.
-    let mut after = state.clone();
-    after.apply(&events);
-    let more = run_due(&after, ctx)?;
+    // A step that found nobody may be over at once (the due events are in `current`
+    // already; fold in only the command's).
+    current.apply(events.get(done..).unwrap_or_default());
+    let more = run_due(&current, ctx)?;
     events.extend(more);
     Ok(events)
 }

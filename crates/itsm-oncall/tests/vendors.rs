@@ -382,12 +382,10 @@ fn pagerduty_a_daily_rotation_hands_off_at_its_handoff_time() {
     );
 }
 
-fn primary_then_jason(repeat: u32) -> Run {
-    let spec = ScheduleSpec::new(
-        "primary",
-        vec![layer("a", &[ANN], local(2027, 1, 4, 9, 0), Turn::Weeks(1))],
-    );
-    let mut policy = Policy::new(
+/// PagerDuty's example policy: the primary schedule, then one person (Jason, here Dan),
+/// thirty minutes each.
+fn primary_then_one_person() -> Policy {
+    Policy::new(
         "default",
         vec![
             Step::after(
@@ -396,7 +394,15 @@ fn primary_then_jason(repeat: u32) -> Run {
             ),
             Step::after(vec![Target::User(DAN)], Duration::minutes(30)),
         ],
+    )
+}
+
+fn primary_then_jason(repeat: u32) -> Run {
+    let spec = ScheduleSpec::new(
+        "primary",
+        vec![layer("a", &[ANN], local(2027, 1, 4, 9, 0), Turn::Weeks(1))],
     );
+    let mut policy = primary_then_one_person();
     policy.repeat = repeat;
     Run::new(policy, schedules(&[spec]))
 }
@@ -451,16 +457,7 @@ fn pagerduty_an_acknowledgement_timeout_renotifies_the_acknowledger_and_the_new_
             Turn::Days(1),
         )],
     );
-    let mut policy = Policy::new(
-        "default",
-        vec![
-            Step::after(
-                vec![Target::Schedule("primary".into())],
-                Duration::minutes(30),
-            ),
-            Step::after(vec![Target::User(DAN)], Duration::minutes(30)),
-        ],
-    );
+    let mut policy = primary_then_one_person();
     policy.ack_timeout = Some(Duration::hours(4));
     let mut run = Run::new(policy, schedules(&[spec]));
     let t0 = utc(2027, 1, 5, 7, 0); // Ann's turn until 09:00
