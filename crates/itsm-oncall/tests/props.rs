@@ -149,15 +149,24 @@ fn model_layer(
         k += 1;
     }
     let member = l.members[k.rem_euclid(l.members.len() as i64) as usize];
-    match spec
-        .time_off
-        .iter()
-        .rev()
-        .find(|o| o.member == member && o.from <= t && t < o.to)
-    {
-        None => Some(member),
-        Some(off) => off.cover,
+    // A cover away too hands on to their own cover; a chain back to someone asked is nobody.
+    let away = |u: UserId| {
+        spec.time_off
+            .iter()
+            .rev()
+            .find(|o| o.member == u && o.from <= t && t < o.to)
+    };
+    let mut asked = vec![member];
+    let mut who = member;
+    while let Some(off) = away(who) {
+        let next = off.cover?;
+        if asked.contains(&next) {
+            return None;
+        }
+        asked.push(next);
+        who = next;
     }
+    Some(who)
 }
 
 fn model_on_call(spec: &ScheduleSpec, t: DateTime<Utc>, open: &[bool]) -> Vec<UserId> {
