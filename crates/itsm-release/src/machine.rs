@@ -1,0 +1,1361 @@
+//! `decide`, `evolve` and `next_deadline`, and the status tables the docs draw.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Days, Utc};
+use itsm_calendar::Zone;
+use itsm_core::{Actor, Role};
+
+use crate::command::{Command, Outcome, TaskRef};
+use crate::error::Error;
+use crate::event::Event;
+use crate::model::{
+    Check, CheckException, CheckStatus, Phase, PhaseStatus, Release, State, Status, Task,
+    TaskStatus,
+};
+use crate::plan::{self, Process};
+use crate::policy::{Policy, RestartTasks};
+
+/// What `decide` needs besides the state and the command: the time, who acts, the policy,
+/// and for a release that is part of a multi-product release, where the others stand.
+/// Nothing is read from the environment.
+///
+/// It may gain fields (`#[non_exhaustive]`): build it with [`Context::new`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The current time, from the host's clock.
+    pub now: DateTime<Utc>,
+    /// Who issues the command.
+    pub actor: &'a Actor,
+    /// The vendor's configuration.
+    pub policy: &'a Policy,
+    /// For a release included in a multi-product release: the main release's
+    /// [`progress`](crate::Release::progress). It completes no phase ahead of the main
+    /// release's current phase.
+    pub main_progress: Option<usize>,
+    /// For a main release: each included release's progress. It completes phase `i` only
+    /// when every included release has reached phase `i`.
+    pub included_progress: &'a [usize],
+}
+
+impl<'a> Context<'a> {
+    /// The context of one call, for a release on its own.
+    pub const fn new(now: DateTime<Utc>, actor: &'a Actor, policy: &'a Policy) -> Self {
+        Context {
+            now,
+            actor,
+            policy,
+            main_progress: None,
+            included_progress: &[],
+        }
+    }
+
+    /// The same context for a release included in a main release at `progress`.
+    #[must_use]
+    pub const fn included_in(mut self, progress: usize) -> Self {
+        self.main_progress = Some(progress);
+        self
+    }
+
+    /// The same context for a main release whose included releases stand at `progress`.
+    #[must_use]
+    pub const fn with_included(mut self, progress: &'a [usize]) -> Self {
+        self.included_progress = progress;
+        self
+    }
+
+    /// Whether the multi-product rules let phase `phase` complete now.
+    fn sync_allows(&self, phase: usize) -> Result<(), Error> {
+        if let Some(main) = self.main_progress.filter(|m| phase > *m) {
+            return Err(Error::AheadOfMain { phase, main });
+        }
+        if let Some((index, behind)) = self
+            .included_progress
+            .iter()
+            .enumerate()
+            .find(|(_, p)| **p < phase)
+        {
+            return Err(Error::IncludedBehind {
+                phase,
+                included: index,
+                progress: *behind,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A status change the rules make, and what makes it: the tables `docs/release.md` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition<S: 'static> {
+    /// The status before.
+    pub from: S,
+    /// What makes the change.
+    pub trigger: &'static str,
+    /// The status after.
+    pub to: S,
+}
+
+const fn t<S>(from: S, trigger: &'static str, to: S) -> Transition<S> {
+    Transition { from, trigger, to }
+}
+
+/// Every change of a release's status, written once.
+pub const TRANSITIONS: &[Transition<Status>] = &[
+    t(Status::Draft, "start", Status::InProgress),
+    t(
+        Status::InProgress,
+        "last phase completed (auto_review)",
+        Status::Review,
+    ),
+    t(Status::InProgress, "begin_review", Status::Review),
+    t(Status::Review, "complete", Status::Completed),
+    t(
+        Status::Review,
+        "finish_review (auto_complete)",
+        Status::Completed,
+    ),
+    t(Status::Draft, "cancel", Status::Canceled),
+    t(Status::InProgress, "cancel", Status::Canceled),
+    t(Status::Review, "cancel", Status::Canceled),
+];
+
+/// Every change of a phase's status, written once.
+pub const PHASE_TRANSITIONS: &[Transition<PhaseStatus>] = &[
+    t(
+        PhaseStatus::Pending,
+        "first phase: start (stage) or its start date (timeline)",
+        PhaseStatus::InProgress,
+    ),
+    t(
+        PhaseStatus::Pending,
+        "the phase before completed",
+        PhaseStatus::InProgress,
+    ),
+    t(
+        PhaseStatus::InProgress,
+        "done (stage, auto_advance)",
+        PhaseStatus::Completed,
+    ),
+    t(
+        PhaseStatus::InProgress,
+        "done at its end date (timeline)",
+        PhaseStatus::Completed,
+    ),
+    t(
+        PhaseStatus::InProgress,
+        "complete_phase",
+        PhaseStatus::Completed,
+    ),
+    t(
+        PhaseStatus::Completed,
+        "restart from it",
+        PhaseStatus::InProgress,
+    ),
+    t(
+        PhaseStatus::Completed,
+        "restart from an earlier phase",
+        PhaseStatus::Pending,
+    ),
+    t(
+        PhaseStatus::InProgress,
+        "restart from an earlier phase",
+        PhaseStatus::Pending,
+    ),
+    t(PhaseStatus::Pending, "cancel", PhaseStatus::Canceled),
+    t(PhaseStatus::InProgress, "cancel", PhaseStatus::Canceled),
+];
+
+/// A table as a Mermaid state diagram, one arrow per pair of statuses with its triggers
+/// joined by ` / `; `first` is where it starts, `last` where it may end.
+fn diagram<S: Copy + PartialEq + std::fmt::Display>(
+    table: &[Transition<S>],
+    first: S,
+    last: &[S],
+) -> String {
+    let mut arrows: Vec<(S, S, Vec<&str>)> = Vec::new();
+    for t in table {
+        match arrows
+            .iter_mut()
+            .find(|(f, d, _)| *f == t.from && *d == t.to)
+        {
+            Some((_, _, triggers)) => triggers.push(t.trigger),
+            None => arrows.push((t.from, t.to, vec![t.trigger])),
+        }
+    }
+    let mut out = format!("stateDiagram-v2\n    [*] --> {first}\n");
+    for (from, to, triggers) in arrows {
+        out.push_str(&format!("    {from} --> {to} : {}\n", triggers.join(" / ")));
+    }
+    for s in last {
+        out.push_str(&format!("    {s} --> [*]\n"));
+    }
+    out
+}
+
+/// [`TRANSITIONS`] as a Mermaid state diagram (what `docs/release.md` shows).
+///
+/// ```
+/// assert!(itsm_release::mermaid().starts_with("stateDiagram-v2\n    [*] --> draft\n    draft --> in_progress : start\n"));
+/// ```
+pub fn mermaid() -> String {
+    diagram(
+        TRANSITIONS,
+        Status::Draft,
+        &[Status::Completed, Status::Canceled],
+    )
+}
+
+/// [`PHASE_TRANSITIONS`] as a Mermaid state diagram (what `docs/release.md` shows).
+///
+/// ```
+/// assert!(itsm_release::phase_mermaid().starts_with("stateDiagram-v2\n    [*] --> pending\n"));
+/// ```
+pub fn phase_mermaid() -> String {
+    diagram(
+        PHASE_TRANSITIONS,
+        PhaseStatus::Pending,
+        &[PhaseStatus::Completed, PhaseStatus::Canceled],
+    )
+}
+
+/// The commands a release in `status` accepts (`tick` always).
+pub fn allowed_commands(status: Status) -> &'static [&'static str] {
+    match status {
+        Status::Draft => &[
+            "start",
+            "add_task",
+            "map_check",
+            "unmap_check",
+            "grant_exception",
+            "retarget",
+            "cancel",
+            "tick",
+        ],
+        Status::InProgress => &[
+            "start_task",
+            "close_task",
+            "approve",
+            "reject",
+            "rerequest",
+            "add_task",
+            "map_check",
+            "unmap_check",
+            "run_checks",
+            "record_check",
+            "grant_exception",
+            "complete_phase",
+            "restart",
+            "retarget",
+            "begin_review",
+            "cancel",
+            "tick",
+        ],
+        Status::Review => &["finish_review", "complete", "cancel", "tick"],
+        Status::Completed | Status::Canceled => &["tick"],
+    }
+}
+
+/// Folds one event into the state. Never fails: events are facts `decide` produced; an
+/// event naming a phase or task the release does not have changes nothing of it.
+pub fn evolve(mut state: State, event: &Event) -> State {
+    evolve_in_place(&mut state, event);
+    state
+}
+
+pub(crate) fn evolve_in_place(state: &mut State, event: &Event) {
+    if let Event::Created {
+        release,
+        plan,
+        at,
+        by,
+    } = event
+    {
+        state.release = Some(Box::new(created(*release, plan, *at, *by)));
+        return;
+    }
+    if let Some(r) = state.release.as_deref_mut() {
+        apply(r, event);
+    }
+}
+
+fn created(
+    id: crate::ReleaseId,
+    plan: &plan::Plan,
+    at: DateTime<Utc>,
+    by: itsm_core::UserId,
+) -> Release {
+    Release {
+        id,
+        name: plan.name.clone(),
+        process: plan.process,
+        zone: plan.zone.clone(),
+        readiness: plan.readiness,
+        readiness_noticed: false,
+        holidays: plan.holidays.clone(),
+        status: Status::Draft,
+        phases: plan
+            .phases
+            .iter()
+            .map(|p| Phase {
+                name: p.name.clone(),
+                start: p.start,
+                end: p.end,
+                status: PhaseStatus::Pending,
+                started_at: None,
+                ended_at: None,
+                forced: false,
+                restarts: 0,
+                end_noticed: false,
+                tasks: p.tasks.iter().map(new_task).collect(),
+                checks: p.checks.iter().map(|c| new_check(c)).collect(),
+            })
+            .collect(),
+        exceptions: Vec::new(),
+        review: None,
+        cancel_reason: None,
+        created_by: by,
+        started_at: None,
+        last_at: at,
+    }
+}
+
+fn new_task(spec: &plan::TaskSpec) -> Task {
+    Task {
+        name: spec.name.clone(),
+        due: spec.due,
+        approver: spec.approver,
+        status: TaskStatus::Pending,
+        due_noticed: false,
+        rejection: None,
+    }
+}
+
+fn new_check(name: &str) -> Check {
+    Check {
+        name: name.to_owned(),
+        status: CheckStatus::NotRun,
+    }
+}
+
+/// An opened task: open, or requested for an approval task.
+fn opened(task: &Task) -> TaskStatus {
+    if task.approver.is_some() {
+        TaskStatus::Requested
+    } else {
+        TaskStatus::Open
+    }
+}
+
+fn task_mut(r: &mut Release, at: TaskRef) -> Option<&mut Task> {
+    r.phases.get_mut(at.phase)?.tasks.get_mut(at.task)
+}
+
+fn apply(r: &mut Release, event: &Event) {
+    r.last_at = r.last_at.max(event.at());
+    match event {
+        Event::Created { .. } => {}
+        Event::Started { at, .. } => {
+            r.status = Status::InProgress;
+            r.started_at = Some(*at);
+        }
+        Event::PhaseStarted { phase, at } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                p.status = PhaseStatus::InProgress;
+                p.started_at = Some(*at);
+                p.ended_at = None;
+            }
+        }
+        Event::TasksOpened { tasks, .. } => {
+            for at in tasks {
+                if let Some(task) = task_mut(r, *at) {
+                    task.status = opened(task);
+                }
+            }
+        }
+        Event::TaskStarted { task, .. } => {
+            if let Some(task) = task_mut(r, *task) {
+                task.status = TaskStatus::InProgress;
+            }
+        }
+        Event::TaskClosed { task, outcome, .. } => {
+            if let Some(task) = task_mut(r, *task) {
+                task.status = match outcome {
+                    Outcome::Complete => TaskStatus::ClosedComplete,
+                    Outcome::Incomplete => TaskStatus::ClosedIncomplete,
+                    Outcome::Skipped => TaskStatus::Skipped,
+                };
+            }
+        }
+        Event::TaskApproved { task, .. } => {
+            if let Some(task) = task_mut(r, *task) {
+                task.status = TaskStatus::ClosedComplete;
+                task.rejection = None;
+            }
+        }
+        Event::TaskRejected { task, reason, .. } => {
+            if let Some(task) = task_mut(r, *task) {
+                task.status = TaskStatus::Rejected;
+                task.rejection = Some(reason.clone());
+            }
+        }
+        Event::TaskRerequested { task, .. } => {
+            if let Some(task) = task_mut(r, *task) {
+                task.status = TaskStatus::Requested;
+                task.rejection = None;
+            }
+        }
+        Event::TaskAdded { phase, task, .. } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                p.tasks.push(new_task(task));
+            }
+        }
+        Event::CheckMapped { phase, check, .. } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                p.checks.push(new_check(check));
+            }
+        }
+        Event::CheckUnmapped { phase, check, .. } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                p.checks.retain(|c| c.name != *check);
+            }
+        }
+        Event::ChecksRequested { phase, checks, .. } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                for c in p.checks.iter_mut().filter(|c| checks.contains(&c.name)) {
+                    c.status = CheckStatus::Running;
+                }
+            }
+        }
+        Event::CheckRecorded {
+            phase,
+            check,
+            status,
+            ..
+        } => {
+            if let Some(c) = r
+                .phases
+                .get_mut(*phase)
+                .and_then(|p| p.checks.iter_mut().find(|c| c.name == *check))
+            {
+                c.status = *status;
+            }
+        }
+        Event::ExceptionGranted {
+            check,
+            from,
+            to,
+            justification,
+            ..
+        } => r.exceptions.push(CheckException {
+            check: check.clone(),
+            from: *from,
+            to: *to,
+            justification: justification.clone(),
+        }),
+        Event::PhaseCompleted {
+            phase, forced, at, ..
+        } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                p.status = PhaseStatus::Completed;
+                p.ended_at = Some(*at);
+                p.forced = *forced;
+            }
+        }
+        Event::Restarted {
+            from,
+            current,
+            tasks,
+            at,
+            ..
+        } => restart(r, *from, *current, *tasks, *at),
+        Event::Retargeted { to, days, .. } => retarget(r, *to, *days),
+        Event::PhaseEndReached { phase, .. } => {
+            if let Some(p) = r.phases.get_mut(*phase) {
+                p.end_noticed = true;
+            }
+        }
+        Event::TaskDueSoon { task, .. } => {
+            if let Some(task) = task_mut(r, *task) {
+                task.due_noticed = true;
+            }
+        }
+        Event::ReadinessNear { .. } => r.readiness_noticed = true,
+        Event::ReviewStarted { .. } => r.status = Status::Review,
+        Event::ReviewFinished { notes, .. } => r.review = Some(notes.clone()),
+        Event::Completed { .. } => r.status = Status::Completed,
+        Event::Canceled { reason, .. } => {
+            r.status = Status::Canceled;
+            r.cancel_reason = Some(reason.clone());
+            for p in &mut r.phases {
+                if matches!(p.status, PhaseStatus::Pending | PhaseStatus::InProgress) {
+                    p.status = PhaseStatus::Canceled;
+                }
+                for task in &mut p.tasks {
+                    if !task.status.is_closed() {
+                        task.status = TaskStatus::Canceled;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn restart(
+    r: &mut Release,
+    from: usize,
+    current: Option<usize>,
+    tasks: RestartTasks,
+    at: DateTime<Utc>,
+) {
+    let last = current.unwrap_or(r.phases.len().saturating_sub(1));
+    if let Some(p) = current.and_then(|c| r.phases.get_mut(c)) {
+        p.restarts = p.restarts.saturating_add(1);
+    }
+    for (i, p) in r.phases.iter_mut().enumerate() {
+        if i < from || i > last {
+            continue;
+        }
+        p.status = if i == from {
+            PhaseStatus::InProgress
+        } else {
+            PhaseStatus::Pending
+        };
+        if i == from {
+            p.started_at = Some(at);
+        }
+        p.ended_at = None;
+        p.forced = false;
+        p.end_noticed = false;
+        for c in &mut p.checks {
+            c.status = CheckStatus::NotRun;
+        }
+        for task in &mut p.tasks {
+            task.rejection = None;
+            task.due_noticed = false;
+            task.status = match tasks {
+                RestartTasks::AllOpen => opened(task),
+                RestartTasks::AsPhaseStart => TaskStatus::Pending,
+            };
+        }
+    }
+}
+
+/// The phases and tasks a retarget moves: phases not completed (pending or in progress),
+/// tasks not closed in them.
+fn retarget(r: &mut Release, to: chrono::NaiveDate, days: i64) {
+    r.readiness = Some(to);
+    r.readiness_noticed = false;
+    if days == 0 {
+        return;
+    }
+    let holidays = std::mem::take(&mut r.holidays);
+    let moved = |d: &mut Option<chrono::NaiveDate>| -> bool {
+        match d.and_then(|x| plan::shift(x, days, &holidays)) {
+            Some(n) if Some(n) != *d => {
+                *d = Some(n);
+                true
+            }
+            _ => false,
+        }
+    };
+    for p in r.phases.iter_mut().filter(|p| moves(p.status)) {
+        moved(&mut p.start);
+        if moved(&mut p.end) {
+            p.end_noticed = false;
+        }
+        for task in p.tasks.iter_mut().filter(|t| !t.status.is_closed()) {
+            if moved(&mut task.due) {
+                task.due_noticed = false;
+            }
+        }
+    }
+    r.holidays = holidays;
+}
+
+fn moves(status: PhaseStatus) -> bool {
+    matches!(status, PhaseStatus::Pending | PhaseStatus::InProgress)
+}
+
+/// The zone of a release (an unreadable zone, possible only in hand-written state, is an
+/// error for `decide`).
+fn zone(r: &Release) -> Result<Zone, Error> {
+    plan::zone_of(&r.name, r.zone.as_deref())
+}
+
+/// When the host should next send [`Command::Tick`]: the earliest of a timeline release's
+/// first start date, the end of the current phase's end date (a timeline phase then
+/// completes if done; an unfinished phase gets [`Event::PhaseEndReached`]), a task's or
+/// the readiness target's notice. `None` when nothing is due (or the state's zone is
+/// unreadable; `decide` says so).
+///
+/// Cost: one pass over the tasks.
+///
+/// ```
+/// use itsm_release::{Policy, State, next_deadline};
+///
+/// assert_eq!(next_deadline(&State::new(), &Policy::servicenow()), None);
+/// ```
+pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
+    let r = state.release()?;
+    let zone = zone(r).ok()?;
+    let phase = next_phase_item(r, &zone, None, policy).map(|(at, _)| at);
+    let notice = notices(r, &zone, policy, None).into_iter().next().map(|e| e.at());
+    [phase, notice].into_iter().flatten().min()
+}
+
+/// What the rules do next to the phases, without a command.
+enum Item {
+    /// Open the current phase's tasks that are due to open.
+    Open(Vec<TaskRef>),
+    /// Complete the current phase.
+    Complete(usize),
+    /// Start the next phase.
+    Start(usize),
+    /// Move to review.
+    Review,
+}
+
+/// The next item and its instant (not before the last event). `ctx` gives the multi-product
+/// rules; without it (for `next_deadline`) they are taken to allow.
+fn next_phase_item(
+    r: &Release,
+    zone: &Zone,
+    ctx: Option<&Context<'_>>,
+    policy: &Policy,
+) -> Option<(DateTime<Utc>, Item)> {
+    if r.status != Status::InProgress {
+        return None;
+    }
+    let now = r.last_at;
+    match r.current() {
+        Some((i, p)) => {
+            let open = opening(p, i, policy);
+            if !open.is_empty() {
+                return Some((now, Item::Open(open)));
+            }
+            let allowed = ctx.is_none_or(|c| c.sync_allows(i).is_ok());
+            if !p.is_done() || !allowed {
+                return None;
+            }
+            match r.process {
+                Process::Stage if policy.auto_advance => Some((now, Item::Complete(i))),
+                Process::Stage => None,
+                Process::Timeline => {
+                    let end = p.end.and_then(|e| plan::day_end(zone, e))?;
+                    Some((end.max(now), Item::Complete(i)))
+                }
+            }
+        }
+        None => {
+            let k = r.progress();
+            match r.phases.get(k) {
+                Some(p) if p.status == PhaseStatus::Pending => {
+                    if r.process == Process::Timeline && k == 0 {
+                        let start = p.start.and_then(|s| plan::day_start(zone, s))?;
+                        Some((start.max(now), Item::Start(0)))
+                    } else {
+                        Some((now, Item::Start(k)))
+                    }
+                }
+                Some(_) => None,
+                None if policy.auto_review => Some((now, Item::Review)),
+                None => None,
+            }
+        }
+    }
+}
+
+/// The tasks of phase `i` (in progress) to open now: every pending one, or under a
+/// sequential policy the first pending one once none is active.
+fn opening(p: &Phase, i: usize, policy: &Policy) -> Vec<TaskRef> {
+    let pending = p
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.status == TaskStatus::Pending)
+        .map(|(j, _)| TaskRef::new(i, j));
+    if policy.sequential_tasks {
+        if p.tasks.iter().any(|t| t.status.is_active()) {
+            return Vec::new();
+        }
+        pending.take(1).collect()
+    } else {
+        pending.collect()
+    }
+}
+
+/// How far notices are taken.
+#[derive(Clone, Copy)]
+enum Bound {
+    /// Strictly before (a phase item at that instant goes first).
+    Before(DateTime<Utc>),
+    /// At or before.
+    Upto(DateTime<Utc>),
+}
+
+/// The notices due within `bound` (all pending ones when `None`, for `next_deadline`:
+/// then only the earliest matters), in time order: tasks near their due dates, the readiness
+/// target near, the current phase at the end of its end date while not done.
+fn notices(
+    r: &Release,
+    zone: &Zone,
+    policy: &Policy,
+    bound: Option<Bound>,
+) -> Vec<Event> {
+    let mut out = Vec::new();
+    if !matches!(r.status, Status::Draft | Status::InProgress) {
+        return out;
+    }
+    let due_from = |date: chrono::NaiveDate, days: u32| {
+        date.checked_sub_days(Days::new(days.into()))
+            .and_then(|d| plan::day_start(zone, d))
+            .map(|t| t.max(r.last_at))
+    };
+    let keep = |t: DateTime<Utc>| match bound {
+        None => true,
+        Some(Bound::Before(b)) => t < b,
+        Some(Bound::Upto(b)) => t <= b,
+    };
+    if let (Some(days), Some(readiness), false) = (
+        policy.readiness_notice_days,
+        r.readiness,
+        r.readiness_noticed,
+    ) {
+        if let Some(at) = due_from(readiness, days).filter(|t| keep(*t)) {
+            out.push(Event::ReadinessNear { readiness, at });
+        }
+    }
+    if r.status == Status::InProgress {
+        if let Some(days) = policy.task_notice_days {
+            for (i, p) in r.phases.iter().enumerate() {
+                for (j, task) in p.tasks.iter().enumerate() {
+                    if task.due_noticed || task.status.is_closed() || task.status == TaskStatus::Canceled {
+                        continue;
+                    }
+                    if let Some(due) = task.due {
+                        if let Some(at) = due_from(due, days).filter(|t| keep(*t)) {
+                            out.push(Event::TaskDueSoon {
+                                task: TaskRef::new(i, j),
+                                due,
+                                at,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((i, p)) = r.current().filter(|(_, p)| !p.end_noticed) {
+            if let Some(at) = p
+                .end
+                .and_then(|e| plan::day_end(zone, e))
+                .map(|t| t.max(r.last_at))
+                .filter(|t| keep(*t))
+            {
+                out.push(Event::PhaseEndReached { phase: i, at });
+            }
+        }
+    }
+    out.sort_by_key(Event::at);
+    out
+}
+
+/// Runs the rules up to `now`: notices in time order, and the phase items (opening tasks,
+/// completing, starting, review) each at its instant; folds everything into `r`.
+fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>) {
+    let policy = ctx.policy;
+    // Each round either ends the loop or opens tasks, completes a phase, starts one, or
+    // moves to review: at most a few rounds per phase and task.
+    loop {
+        let item = next_phase_item(r, zone, Some(ctx), policy).filter(|(at, _)| *at <= ctx.now);
+        let bound = match &item {
+            Some((at, _)) => Bound::Before(*at),
+            None => Bound::Upto(ctx.now),
+        };
+        for e in notices(r, zone, policy, Some(bound)) {
+            apply(r, &e);
+            out.push(e);
+        }
+        let Some((at, item)) = item else {
+            break;
+        };
+        let events = match item {
+            Item::Open(tasks) => vec![Event::TasksOpened { tasks, at }],
+            Item::Complete(phase) => vec![Event::PhaseCompleted {
+                phase,
+                forced: false,
+                at,
+                by: None,
+            }],
+            Item::Start(phase) => vec![Event::PhaseStarted { phase, at }],
+            Item::Review => vec![Event::ReviewStarted { at, by: None }],
+        };
+        for e in events {
+            apply(r, &e);
+            out.push(e);
+        }
+    }
+}
+
+/// Decides what a command does to a release: the events, or why it is refused.
+///
+/// Every command but `create` first lets time pass to `now` (as a [`Command::Tick`] would:
+/// phases start and end on their dates, notices fall due, each at its instant); then the
+/// command's own checks run, in a fixed order: the clock (a command earlier than the last
+/// event is refused; a `tick` then returns nothing), the status table
+/// ([`allowed_commands`]), the actor's roles, then the command's rules. After the command
+/// the rules run again at `now` (a stage phase that is now done completes and the next
+/// starts; a sequential phase opens its next task; the release moves to review).
+///
+/// # Errors
+/// Every variant of [`Error`]; each names what was wrong and what is allowed.
+///
+/// ```
+/// use itsm_release::chrono::{NaiveDate, TimeZone, Utc};
+/// use itsm_release::{
+///     Actor, Command, Context, PhaseSpec, Plan, Policy, Process, ReleaseId, Role, State, UserId,
+///     decide,
+/// };
+///
+/// let policy = Policy::servicenow();
+/// let admin = Actor::new(UserId::from_u128(1), [Role::new("release_admin")?]);
+/// let ctx = Context::new(Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap(), &admin, &policy);
+/// let plan = Plan::new("2027.1", Process::Stage, vec![PhaseSpec::new("build")]);
+/// let mut state = State::new();
+/// state.apply(&decide(&state, &Command::create(ReleaseId::from_u128(7), plan), &ctx)?);
+/// let err = decide(&state, &Command::CompletePhase, &ctx).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "`complete_phase` is not allowed in status `draft`; allowed there: `start`, `add_task`, `map_check`, `unmap_check`, `grant_exception`, `retarget`, `cancel`, `tick`"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
+    ctx.policy.check()?;
+    let Some(before) = state.release() else {
+        return match command {
+            Command::Create { release, plan } => create(*release, plan, ctx),
+            Command::Tick => Ok(Vec::new()),
+            _ => Err(Error::NotCreated {
+                command: command.name(),
+            }),
+        };
+    };
+    if ctx.now < before.last_at {
+        return match command {
+            Command::Tick => Ok(Vec::new()),
+            _ => Err(Error::ClockWentBackwards {
+                last: before.last_at,
+                now: ctx.now,
+            }),
+        };
+    }
+    if let Command::Create { .. } = command {
+        return Err(Error::AlreadyCreated);
+    }
+    let zone = zone(before)?;
+    let mut r = Cow::Borrowed(before);
+    let mut events = Vec::new();
+    if has_due(before, &zone, ctx) {
+        advance(r.to_mut(), &zone, ctx, &mut events);
+    }
+    if let Command::Tick = command {
+        return Ok(events);
+    }
+    let name = command.name();
+    if !allowed_commands(r.status).contains(&name) {
+        return Err(Error::NotAllowed {
+            state: r.status.name(),
+            command: name,
+            allowed: allowed_commands(r.status),
+        });
+    }
+    let own = command_events(&r, &zone, command, ctx)?;
+    if own.is_empty() {
+        return Ok(events);
+    }
+    let r = r.to_mut();
+    for e in &own {
+        apply(r, e);
+    }
+    events.extend(own);
+    advance(r, &zone, ctx, &mut events);
+    Ok(events)
+}
+
+/// Whether anything falls due by `now` (so that a command on a quiet release does not
+/// clone it).
+fn has_due(r: &Release, zone: &Zone, ctx: &Context<'_>) -> bool {
+    next_phase_item(r, zone, Some(ctx), ctx.policy).is_some_and(|(at, _)| at <= ctx.now)
+        || notices(r, zone, ctx.policy, None)
+            .first()
+            .is_some_and(|e| e.at() <= ctx.now)
+}
+
+fn create(
+    release: crate::ReleaseId,
+    plan: &plan::Plan,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    permit("create", &ctx.policy.managers, ctx)?;
+    let zone = plan::zone_of(&plan.name, plan.zone.as_deref())?;
+    let today = plan::today(&zone, ctx.now);
+    plan::check(plan, today, ctx.policy.allow_past_dates)?;
+    if ctx.policy.require_readiness && plan.readiness.is_none() {
+        return Err(Error::ReadinessRequired {
+            release: plan.name.clone(),
+        });
+    }
+    Ok(vec![Event::Created {
+        release,
+        plan: Box::new(plan.clone()),
+        at: ctx.now,
+        by: ctx.actor.user,
+    }])
+}
+
+fn permit(command: &'static str, roles: &[Role], ctx: &Context<'_>) -> Result<(), Error> {
+    if roles.iter().any(|r| ctx.actor.roles.contains(r)) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden {
+            command,
+            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        })
+    }
+}
+
+fn phase_at(r: &Release, phase: usize) -> Result<&Phase, Error> {
+    r.phases.get(phase).ok_or(Error::UnknownPhase {
+        phase,
+        phases: r.phases.len(),
+    })
+}
+
+fn task_at(r: &Release, at: TaskRef) -> Result<&Task, Error> {
+    let p = phase_at(r, at.phase)?;
+    p.tasks.get(at.task).ok_or_else(|| Error::UnknownTask {
+        phase: p.name.clone(),
+        task: at.task,
+        tasks: p.tasks.len(),
+    })
+}
+
+fn open_phase(r: &Release, phase: usize) -> Result<&Phase, Error> {
+    let p = phase_at(r, phase)?;
+    if moves(p.status) {
+        Ok(p)
+    } else {
+        Err(Error::PhaseClosed {
+            phase: p.name.clone(),
+            status: p.status,
+        })
+    }
+}
+
+fn current(r: &Release) -> Result<(usize, &Phase), Error> {
+    r.current().ok_or(Error::NoCurrentPhase {
+        completed: r.progress(),
+        phases: r.phases.len(),
+    })
+}
+
+fn not_empty(command: &'static str, field: &'static str, text: &str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        Err(Error::MissingField { command, field })
+    } else {
+        Ok(())
+    }
+}
+
+/// A task in one of `allowed` statuses.
+fn task_in(
+    r: &Release,
+    at: TaskRef,
+    command: &'static str,
+    allowed: &'static [TaskStatus],
+) -> Result<(), Error> {
+    let task = task_at(r, at)?;
+    if allowed.contains(&task.status) {
+        Ok(())
+    } else {
+        Err(Error::TaskStatus {
+            task: task.name.clone(),
+            command,
+            status: task.status,
+            allowed,
+        })
+    }
+}
+
+/// The approval task at `at`, its approver the actor.
+fn approval_by_actor(r: &Release, at: TaskRef, ctx: &Context<'_>) -> Result<(), Error> {
+    let task = task_at(r, at)?;
+    match task.approver {
+        None => Err(Error::NotApprovalTask {
+            task: task.name.clone(),
+        }),
+        Some(a) if a != ctx.actor.user => Err(Error::NotApprover {
+            task: task.name.clone(),
+            approver: a,
+        }),
+        Some(_) => Ok(()),
+    }
+}
+
+fn command_events(
+    r: &Release,
+    zone: &Zone,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Error> {
+    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
+    let name = command.name();
+    let managers = &policy.managers;
+    Ok(match command {
+        Command::Create { .. } => return Err(Error::AlreadyCreated),
+        Command::Tick => Vec::new(),
+        Command::Start => {
+            permit(name, managers, ctx)?;
+            vec![Event::Started { at, by }]
+        }
+        Command::StartTask { task } => {
+            task_in(r, *task, name, &[TaskStatus::Open])?;
+            vec![Event::TaskStarted {
+                task: *task,
+                at,
+                by,
+            }]
+        }
+        Command::CloseTask { task, outcome } => {
+            if task_at(r, *task)?.approver.is_some() {
+                return Err(Error::ApprovalTaskCloses {
+                    task: task_at(r, *task)?.name.clone(),
+                });
+            }
+            task_in(r, *task, name, &[TaskStatus::Open, TaskStatus::InProgress])?;
+            vec![Event::TaskClosed {
+                task: *task,
+                outcome: *outcome,
+                at,
+                by,
+            }]
+        }
+        Command::Approve { task } => {
+            approval_by_actor(r, *task, ctx)?;
+            task_in(r, *task, name, &[TaskStatus::Requested])?;
+            vec![Event::TaskApproved {
+                task: *task,
+                at,
+                by,
+            }]
+        }
+        Command::Reject { task, reason } => {
+            approval_by_actor(r, *task, ctx)?;
+            task_in(r, *task, name, &[TaskStatus::Requested])?;
+            not_empty(name, "reason", reason)?;
+            vec![Event::TaskRejected {
+                task: *task,
+                reason: reason.clone(),
+                at,
+                by,
+            }]
+        }
+        Command::Rerequest { task } => {
+            permit(name, managers, ctx)?;
+            if task_at(r, *task)?.approver.is_none() {
+                return Err(Error::NotApprovalTask {
+                    task: task_at(r, *task)?.name.clone(),
+                });
+            }
+            task_in(r, *task, name, &[TaskStatus::Rejected])?;
+            vec![Event::TaskRerequested {
+                task: *task,
+                at,
+                by,
+            }]
+        }
+        Command::AddTask { phase, task } => {
+            permit(name, managers, ctx)?;
+            let p = open_phase(r, *phase)?;
+            if task.name.trim().is_empty() {
+                return Err(Error::EmptyTaskName {
+                    phase: p.name.clone(),
+                    index: p.tasks.len(),
+                });
+            }
+            if let Some(due) = task.due {
+                plan::check_date(zone, due)?;
+            }
+            vec![Event::TaskAdded {
+                phase: *phase,
+                task: task.clone(),
+                at,
+                by,
+            }]
+        }
+        Command::MapCheck { phase, check } => {
+            permit(name, managers, ctx)?;
+            let p = open_phase(r, *phase)?;
+            plan::check_name(&p.name, check)?;
+            if p.checks.iter().any(|c| c.name == *check) {
+                return Err(Error::DuplicateCheck {
+                    phase: p.name.clone(),
+                    check: check.clone(),
+                });
+            }
+            vec![Event::CheckMapped {
+                phase: *phase,
+                check: check.clone(),
+                at,
+                by,
+            }]
+        }
+        Command::UnmapCheck { phase, check } => {
+            permit(name, managers, ctx)?;
+            let p = open_phase(r, *phase)?;
+            let removed = find_check(p, check)?;
+            let mut events = vec![Event::CheckUnmapped {
+                phase: *phase,
+                check: check.clone(),
+                at,
+                by,
+            }];
+            let rest: Vec<String> = p
+                .checks
+                .iter()
+                .filter(|c| c.name != *check)
+                .map(|c| c.name.clone())
+                .collect();
+            if p.status == PhaseStatus::InProgress
+                && removed.status != CheckStatus::NotRun
+                && !rest.is_empty()
+            {
+                events.push(Event::ChecksRequested {
+                    phase: *phase,
+                    checks: rest,
+                    at,
+                });
+            }
+            events
+        }
+        Command::RunChecks => {
+            permit(name, managers, ctx)?;
+            let (i, p) = current(r)?;
+            if p.checks.is_empty() {
+                return Ok(Vec::new());
+            }
+            vec![Event::ChecksRequested {
+                phase: i,
+                checks: p.checks.iter().map(|c| c.name.clone()).collect(),
+                at,
+            }]
+        }
+        Command::RecordCheck { check, compliant } => {
+            permit(name, managers, ctx)?;
+            let (i, p) = current(r)?;
+            find_check(p, check)?;
+            let excepted = r
+                .exceptions
+                .iter()
+                .any(|e| e.check == *check && e.from <= at && at < e.to);
+            let status = match (compliant, excepted) {
+                (true, _) => CheckStatus::Compliant,
+                (false, true) => CheckStatus::CompliantWithException,
+                (false, false) => CheckStatus::NonCompliant,
+            };
+            vec![Event::CheckRecorded {
+                phase: i,
+                check: check.clone(),
+                status,
+                at,
+                by,
+            }]
+        }
+        Command::GrantException {
+            check,
+            from,
+            to,
+            justification,
+        } => {
+            permit(name, managers, ctx)?;
+            not_empty(name, "check", check)?;
+            not_empty(name, "justification", justification)?;
+            if to <= from {
+                return Err(Error::ExceptionEndsBeforeStart {
+                    check: check.clone(),
+                    from: *from,
+                    to: *to,
+                });
+            }
+            vec![Event::ExceptionGranted {
+                check: check.clone(),
+                from: *from,
+                to: *to,
+                justification: justification.clone(),
+                at,
+                by,
+            }]
+        }
+        Command::CompletePhase => {
+            permit(name, managers, ctx)?;
+            let (i, p) = current(r)?;
+            let open = p.tasks.iter().filter(|t| !t.status.is_closed());
+            if let Some(first) = open.clone().next() {
+                return Err(Error::TasksOpen {
+                    phase: p.name.clone(),
+                    open: open.count(),
+                    first: first.name.clone(),
+                    status: first.status,
+                });
+            }
+            let failing = p.checks.iter().find(|c| !c.status.passes());
+            let forced = match failing {
+                None => false,
+                Some(_) if policy.override_roles.iter().any(|o| ctx.actor.roles.contains(o)) => {
+                    true
+                }
+                Some(c) => {
+                    return Err(Error::ChecksNotPassing {
+                        phase: p.name.clone(),
+                        check: c.name.clone(),
+                        status: c.status,
+                        roles: policy
+                            .override_roles
+                            .iter()
+                            .map(|r| r.as_str().to_owned())
+                            .collect(),
+                    });
+                }
+            };
+            ctx.sync_allows(i)?;
+            vec![Event::PhaseCompleted {
+                phase: i,
+                forced,
+                at,
+                by: Some(by),
+            }]
+        }
+        Command::Restart { phase } => {
+            permit(name, &policy.restart_roles, ctx)?;
+            if r.process != Process::Stage {
+                return Err(Error::RestartNeedsStage {
+                    release: r.name.clone(),
+                });
+            }
+            let p = phase_at(r, *phase)?;
+            if p.status != PhaseStatus::Completed {
+                return Err(Error::RestartFromUncompleted {
+                    phase: p.name.clone(),
+                    status: p.status,
+                });
+            }
+            vec![Event::Restarted {
+                from: *phase,
+                current: r.current().map(|(i, _)| i),
+                tasks: policy.restart_tasks,
+                at,
+                by,
+            }]
+        }
+        Command::Retarget { readiness } => {
+            permit(name, managers, ctx)?;
+            let today = plan::today(zone, at).ok_or(Error::DateOutOfRange {
+                date: readiness.to_owned(),
+            })?;
+            if !policy.allow_past_dates && *readiness < today {
+                return Err(Error::DateInPast {
+                    what: "the readiness target",
+                    date: *readiness,
+                    today,
+                });
+            }
+            plan::check_date(zone, *readiness)?;
+            let days = match (r.process, r.readiness) {
+                (Process::Timeline, Some(old)) => readiness.signed_duration_since(old).num_days(),
+                _ => 0,
+            };
+            check_shift(r, zone, days)?;
+            vec![Event::Retargeted {
+                from: r.readiness,
+                to: *readiness,
+                days,
+                at,
+                by,
+            }]
+        }
+        Command::BeginReview => {
+            permit(name, managers, ctx)?;
+            if r.progress() < r.phases.len() {
+                return Err(Error::PhasesNotCompleted {
+                    completed: r.progress(),
+                    phases: r.phases.len(),
+                });
+            }
+            vec![Event::ReviewStarted { at, by: Some(by) }]
+        }
+        Command::FinishReview { notes } => {
+            permit(name, managers, ctx)?;
+            not_empty(name, "notes", notes)?;
+            let mut events = vec![Event::ReviewFinished {
+                notes: notes.clone(),
+                at,
+                by,
+            }];
+            if policy.auto_complete {
+                events.push(Event::Completed { at, by: None });
+            }
+            events
+        }
+        Command::Complete => {
+            permit(name, managers, ctx)?;
+            vec![Event::Completed { at, by: Some(by) }]
+        }
+        Command::Cancel { reason } => {
+            permit(name, managers, ctx)?;
+            not_empty(name, "reason", reason)?;
+            vec![Event::Canceled {
+                reason: reason.clone(),
+                at,
+                by,
+            }]
+        }
+    })
+}
+
+fn find_check<'p>(p: &'p Phase, check: &str) -> Result<&'p Check, Error> {
+    p.checks
+        .iter()
+        .find(|c| c.name == check)
+        .ok_or_else(|| Error::UnknownCheck {
+            phase: p.name.clone(),
+            check: check.to_owned(),
+            checks: p.checks.iter().map(|c| c.name.clone()).collect(),
+        })
+}
+
+/// Every date a retarget by `days` moves lands on a day that is not a holiday and that
+/// the zone can place.
+fn check_shift(r: &Release, zone: &Zone, days: i64) -> Result<(), Error> {
+    if days == 0 {
+        return Ok(());
+    }
+    let dates = r
+        .phases
+        .iter()
+        .filter(|p| moves(p.status))
+        .flat_map(|p| {
+            p.start.into_iter().chain(p.end).chain(
+                p.tasks
+                    .iter()
+                    .filter(|t| !t.status.is_closed())
+                    .filter_map(|t| t.due),
+            )
+        });
+    for d in dates {
+        let moved = plan::shift(d, days, &r.holidays).ok_or(Error::CannotMove { date: d, days })?;
+        plan::check_date(zone, moved)?;
+    }
+    Ok(())
+}
