@@ -125,7 +125,7 @@ pub const TRANSITIONS: &[Transition<Status>] = &[
 pub const PHASE_TRANSITIONS: &[Transition<PhaseStatus>] = &[
     t(
         PhaseStatus::Pending,
-        "first phase: start (stage) or its start date (timeline)",
+        "the first phase at start (stage) or on its start date (timeline)",
         PhaseStatus::InProgress,
     ),
     t(
