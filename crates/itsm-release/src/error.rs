@@ -124,13 +124,17 @@ pub enum Error {
     },
     /// A date the release's zone cannot place (at chrono's ends), or whose notices could
     /// not be.
-    #[error("date {date} is out of range; key dates must be at least a year inside chrono's range (years -262143 to 262142)")]
+    #[error(
+        "date {date} is out of range; key dates must be at least a year inside chrono's range (years -262143 to 262142)"
+    )]
     DateOutOfRange {
         /// The date.
         date: NaiveDate,
     },
     /// A date before today where the policy does not allow one.
-    #[error("{what} is {date}, before today ({today}); give today or later, or set the policy's `allow_past_dates`")]
+    #[error(
+        "{what} is {date}, before today ({today}); give today or later, or set the policy's `allow_past_dates`"
+    )]
     DateInPast {
         /// Which date.
         what: &'static str,
@@ -146,7 +150,9 @@ pub enum Error {
         release: String,
     },
     /// A retarget would move a key date out of range, or every day is a holiday.
-    #[error("date {date} cannot move by {days} days: it would leave chrono's range or the holiday schedule leaves no working day")]
+    #[error(
+        "date {date} cannot move by {days} days: it would leave chrono's range or the holiday schedule leaves no working day"
+    )]
     CannotMove {
         /// The date.
         date: NaiveDate,
@@ -183,7 +189,9 @@ pub enum Error {
     #[error("the release exists already; `create` makes a new one")]
     AlreadyCreated,
     /// A command earlier than the last event.
-    #[error("the clock went backwards: the last event was at {last}, the command at {now}; commands come in time order")]
+    #[error(
+        "the clock went backwards: the last event was at {last}, the command at {now}; commands come in time order"
+    )]
     ClockWentBackwards {
         /// The last event's instant.
         last: DateTime<Utc>,
@@ -235,7 +243,9 @@ pub enum Error {
         status: PhaseStatus,
     },
     /// No phase is in progress.
-    #[error("no phase is in progress ({completed} of {phases} completed); a timeline release's first phase starts on its start date")]
+    #[error(
+        "no phase is in progress ({completed} of {phases} completed); a timeline release's first phase starts on its start date"
+    )]
     NoCurrentPhase {
         /// Phases completed.
         completed: usize,
@@ -327,7 +337,9 @@ pub enum Error {
         roles: Vec<String>,
     },
     /// An included release would complete a phase ahead of the main release.
-    #[error("phase {phase} cannot complete: the main release is at phase {main}, and an included release completes no phase ahead of it")]
+    #[error(
+        "phase {phase} cannot complete: the main release is at phase {main}, and an included release completes no phase ahead of it"
+    )]
     AheadOfMain {
         /// The phase.
         phase: usize,
@@ -335,7 +347,9 @@ pub enum Error {
         main: usize,
     },
     /// A main release would complete a phase an included release has not reached.
-    #[error("phase {phase} cannot complete: included release {included} is at phase {progress}; every included release must reach the main release's phase first")]
+    #[error(
+        "phase {phase} cannot complete: included release {included} is at phase {progress}; every included release must reach the main release's phase first"
+    )]
     IncludedBehind {
         /// The phase.
         phase: usize,

@@ -92,6 +92,8 @@
 mod command;
 mod error;
 mod event;
+mod handle;
+mod lifecycle;
 mod machine;
 mod model;
 mod plan;
@@ -101,10 +103,10 @@ mod risk;
 pub use command::{Command, Outcome, TaskRef};
 pub use error::Error;
 pub use event::Event;
-pub use machine::{
-    Context, PHASE_TRANSITIONS, TRANSITIONS, Transition, allowed_commands, decide, evolve,
-    mermaid, next_deadline, phase_mermaid,
+pub use lifecycle::{
+    PHASE_TRANSITIONS, TRANSITIONS, Transition, allowed_commands, mermaid, phase_mermaid,
 };
+pub use machine::{Context, decide, evolve, next_deadline};
 pub use model::{
     Check, CheckException, CheckStatus, Phase, PhaseStatus, Release, ReleaseId, State, Status,
     Task, TaskStatus,

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, Days, Utc};
 use itsm_calendar::Zone;
-use itsm_core::{Actor, Role};
+use itsm_core::Actor;
 
 use crate::command::{Command, Outcome, TaskRef};
 use crate::error::Error;
@@ -15,6 +15,7 @@ use crate::model::{
 };
 use crate::plan::{self, Process};
 use crate::policy::{Policy, RestartTasks};
+use crate::{handle, lifecycle};
 
 /// What `decide` needs besides the state and the command: the time, who acts, the policy,
 /// and for a release that is part of a multi-product release, where the others stand.
@@ -66,7 +67,7 @@ impl<'a> Context<'a> {
     }
 
     /// Whether the multi-product rules let phase `phase` complete now.
-    fn sync_allows(&self, phase: usize) -> Result<(), Error> {
+    pub(crate) fn sync_allows(&self, phase: usize) -> Result<(), Error> {
         if let Some(main) = self.main_progress.filter(|m| phase > *m) {
             return Err(Error::AheadOfMain { phase, main });
         }
@@ -83,177 +84,6 @@ impl<'a> Context<'a> {
             });
         }
         Ok(())
-    }
-}
-
-/// A status change the rules make, and what makes it: the tables `docs/release.md` draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Transition<S: 'static> {
-    /// The status before.
-    pub from: S,
-    /// What makes the change.
-    pub trigger: &'static str,
-    /// The status after.
-    pub to: S,
-}
-
-const fn t<S>(from: S, trigger: &'static str, to: S) -> Transition<S> {
-    Transition { from, trigger, to }
-}
-
-/// Every change of a release's status, written once.
-pub const TRANSITIONS: &[Transition<Status>] = &[
-    t(Status::Draft, "start", Status::InProgress),
-    t(
-        Status::InProgress,
-        "last phase completed (auto_review)",
-        Status::Review,
-    ),
-    t(Status::InProgress, "begin_review", Status::Review),
-    t(Status::Review, "complete", Status::Completed),
-    t(
-        Status::Review,
-        "finish_review (auto_complete)",
-        Status::Completed,
-    ),
-    t(Status::Draft, "cancel", Status::Canceled),
-    t(Status::InProgress, "cancel", Status::Canceled),
-    t(Status::Review, "cancel", Status::Canceled),
-];
-
-/// Every change of a phase's status, written once.
-pub const PHASE_TRANSITIONS: &[Transition<PhaseStatus>] = &[
-    t(
-        PhaseStatus::Pending,
-        "the first phase at start (stage) or on its start date (timeline)",
-        PhaseStatus::InProgress,
-    ),
-    t(
-        PhaseStatus::Pending,
-        "the phase before completed",
-        PhaseStatus::InProgress,
-    ),
-    t(
-        PhaseStatus::InProgress,
-        "done (stage, auto_advance)",
-        PhaseStatus::Completed,
-    ),
-    t(
-        PhaseStatus::InProgress,
-        "done at its end date (timeline)",
-        PhaseStatus::Completed,
-    ),
-    t(
-        PhaseStatus::InProgress,
-        "complete_phase",
-        PhaseStatus::Completed,
-    ),
-    t(
-        PhaseStatus::Completed,
-        "restart from it",
-        PhaseStatus::InProgress,
-    ),
-    t(
-        PhaseStatus::Completed,
-        "restart from an earlier phase",
-        PhaseStatus::Pending,
-    ),
-    t(
-        PhaseStatus::InProgress,
-        "restart from an earlier phase",
-        PhaseStatus::Pending,
-    ),
-    t(PhaseStatus::Pending, "cancel", PhaseStatus::Canceled),
-    t(PhaseStatus::InProgress, "cancel", PhaseStatus::Canceled),
-];
-
-/// A table as a Mermaid state diagram, one arrow per pair of statuses with its triggers
-/// joined by ` / `; `first` is where it starts, `last` where it may end.
-fn diagram<S: Copy + PartialEq + std::fmt::Display>(
-    table: &[Transition<S>],
-    first: S,
-    last: &[S],
-) -> String {
-    let mut arrows: Vec<(S, S, Vec<&str>)> = Vec::new();
-    for t in table {
-        match arrows
-            .iter_mut()
-            .find(|(f, d, _)| *f == t.from && *d == t.to)
-        {
-            Some((_, _, triggers)) => triggers.push(t.trigger),
-            None => arrows.push((t.from, t.to, vec![t.trigger])),
-        }
-    }
-    let mut out = format!("stateDiagram-v2\n    [*] --> {first}\n");
-    for (from, to, triggers) in arrows {
-        out.push_str(&format!("    {from} --> {to} : {}\n", triggers.join(" / ")));
-    }
-    for s in last {
-        out.push_str(&format!("    {s} --> [*]\n"));
-    }
-    out
-}
-
-/// [`TRANSITIONS`] as a Mermaid state diagram (what `docs/release.md` shows).
-///
-/// ```
-/// assert!(itsm_release::mermaid().starts_with("stateDiagram-v2\n    [*] --> draft\n    draft --> in_progress : start\n"));
-/// ```
-pub fn mermaid() -> String {
-    diagram(
-        TRANSITIONS,
-        Status::Draft,
-        &[Status::Completed, Status::Canceled],
-    )
-}
-
-/// [`PHASE_TRANSITIONS`] as a Mermaid state diagram (what `docs/release.md` shows).
-///
-/// ```
-/// assert!(itsm_release::phase_mermaid().starts_with("stateDiagram-v2\n    [*] --> pending\n"));
-/// ```
-pub fn phase_mermaid() -> String {
-    diagram(
-        PHASE_TRANSITIONS,
-        PhaseStatus::Pending,
-        &[PhaseStatus::Completed, PhaseStatus::Canceled],
-    )
-}
-
-/// The commands a release in `status` accepts (`tick` always).
-pub fn allowed_commands(status: Status) -> &'static [&'static str] {
-    match status {
-        Status::Draft => &[
-            "start",
-            "add_task",
-            "map_check",
-            "unmap_check",
-            "grant_exception",
-            "retarget",
-            "cancel",
-            "tick",
-        ],
-        Status::InProgress => &[
-            "start_task",
-            "close_task",
-            "approve",
-            "reject",
-            "rerequest",
-            "add_task",
-            "map_check",
-            "unmap_check",
-            "run_checks",
-            "record_check",
-            "grant_exception",
-            "complete_phase",
-            "restart",
-            "retarget",
-            "begin_review",
-            "cancel",
-            "tick",
-        ],
-        Status::Review => &["finish_review", "complete", "cancel", "tick"],
-        Status::Completed | Status::Canceled => &["tick"],
     }
 }
 
@@ -423,7 +253,13 @@ fn apply(r: &mut Release, event: &Event) {
         }
         Event::ChecksRequested { phase, checks, .. } => {
             if let Some(p) = r.phases.get_mut(*phase) {
-                for c in p.checks.iter_mut().filter(|c| checks.contains(&c.name)) {
+                let checks: std::collections::BTreeSet<&str> =
+                    checks.iter().map(String::as_str).collect();
+                for c in p
+                    .checks
+                    .iter_mut()
+                    .filter(|c| checks.contains(c.name.as_str()))
+                {
                     c.status = CheckStatus::Running;
                 }
             }
@@ -550,9 +386,9 @@ fn retarget(r: &mut Release, to: chrono::NaiveDate, days: i64) {
     if days == 0 {
         return;
     }
-    let holidays = std::mem::take(&mut r.holidays);
+    let holidays = plan::Holidays::new(&r.holidays);
     let moved = |d: &mut Option<chrono::NaiveDate>| -> bool {
-        match d.and_then(|x| plan::shift(x, days, &holidays)) {
+        match d.and_then(|x| holidays.shift(x, days)) {
             Some(n) if Some(n) != *d => {
                 *d = Some(n);
                 true
@@ -571,10 +407,9 @@ fn retarget(r: &mut Release, to: chrono::NaiveDate, days: i64) {
             }
         }
     }
-    r.holidays = holidays;
 }
 
-fn moves(status: PhaseStatus) -> bool {
+pub(crate) fn moves(status: PhaseStatus) -> bool {
     matches!(status, PhaseStatus::Pending | PhaseStatus::InProgress)
 }
 
@@ -601,7 +436,10 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
     let r = state.release()?;
     let zone = zone(r).ok()?;
     let phase = next_phase_item(r, &zone, None, policy).map(|(at, _)| at);
-    let notice = notices(r, &zone, policy, None).into_iter().next().map(|e| e.at());
+    let notice = notices(r, &zone, policy, None, true)
+        .into_iter()
+        .next()
+        .map(|e| e.at());
     [phase, notice].into_iter().flatten().min()
 }
 
@@ -695,7 +533,16 @@ enum Bound {
     Upto(DateTime<Utc>),
 }
 
-/// The notices due within `bound` (all pending ones when `None`, for `next_deadline`:
+impl Bound {
+    fn keeps(self, t: DateTime<Utc>) -> bool {
+        match self {
+            Bound::Before(b) => t < b,
+            Bound::Upto(b) => t <= b,
+        }
+    }
+}
+
+/// The notices due within `bound` (the tasks' only when `tasks`) (all pending ones when `None`, for `next_deadline`:
 /// then only the earliest matters), in time order: tasks near their due dates, the readiness
 /// target near, the current phase at the end of its end date while not done.
 fn notices(
@@ -703,6 +550,7 @@ fn notices(
     zone: &Zone,
     policy: &Policy,
     bound: Option<Bound>,
+    tasks: bool,
 ) -> Vec<Event> {
     let mut out = Vec::new();
     if !matches!(r.status, Status::Draft | Status::InProgress) {
@@ -713,11 +561,7 @@ fn notices(
             .and_then(|d| plan::day_start(zone, d))
             .map(|t| t.max(r.last_at))
     };
-    let keep = |t: DateTime<Utc>| match bound {
-        None => true,
-        Some(Bound::Before(b)) => t < b,
-        Some(Bound::Upto(b)) => t <= b,
-    };
+    let keep = |t: DateTime<Utc>| bound.is_none_or(|b| b.keeps(t));
     if let (Some(days), Some(readiness), false) = (
         policy.readiness_notice_days,
         r.readiness,
@@ -728,10 +572,13 @@ fn notices(
         }
     }
     if r.status == Status::InProgress {
-        if let Some(days) = policy.task_notice_days {
+        if let Some(days) = policy.task_notice_days.filter(|_| tasks) {
             for (i, p) in r.phases.iter().enumerate() {
                 for (j, task) in p.tasks.iter().enumerate() {
-                    if task.due_noticed || task.status.is_closed() || task.status == TaskStatus::Canceled {
+                    if task.due_noticed
+                        || task.status.is_closed()
+                        || task.status == TaskStatus::Canceled
+                    {
                         continue;
                     }
                     if let Some(due) = task.due {
@@ -765,36 +612,45 @@ fn notices(
 /// completing, starting, review) each at its instant; folds everything into `r`.
 fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>) {
     let policy = ctx.policy;
+    // The tasks' notices, found once: nothing the rules do below closes a task, so each
+    // stays due (one pass over the tasks, not one per round).
+    let mut task_notices = notices(r, zone, policy, Some(Bound::Upto(ctx.now)), true)
+        .into_iter()
+        .filter(|e| matches!(e, Event::TaskDueSoon { .. }))
+        .peekable();
     // Each round either ends the loop or opens tasks, completes a phase, starts one, or
-    // moves to review: at most a few rounds per phase and task.
+    // moves to review: at most a few rounds per phase.
     loop {
         let item = next_phase_item(r, zone, Some(ctx), policy).filter(|(at, _)| *at <= ctx.now);
         let bound = match &item {
             Some((at, _)) => Bound::Before(*at),
             None => Bound::Upto(ctx.now),
         };
-        for e in notices(r, zone, policy, Some(bound)) {
+        let mut batch = notices(r, zone, policy, Some(bound), false);
+        while let Some(e) = task_notices.next_if(|e| bound.keeps(e.at())) {
+            batch.push(e);
+        }
+        batch.sort_by_key(Event::at);
+        for e in batch {
             apply(r, &e);
             out.push(e);
         }
         let Some((at, item)) = item else {
             break;
         };
-        let events = match item {
-            Item::Open(tasks) => vec![Event::TasksOpened { tasks, at }],
-            Item::Complete(phase) => vec![Event::PhaseCompleted {
+        let e = match item {
+            Item::Open(tasks) => Event::TasksOpened { tasks, at },
+            Item::Complete(phase) => Event::PhaseCompleted {
                 phase,
                 forced: false,
                 at,
                 by: None,
-            }],
-            Item::Start(phase) => vec![Event::PhaseStarted { phase, at }],
-            Item::Review => vec![Event::ReviewStarted { at, by: None }],
+            },
+            Item::Start(phase) => Event::PhaseStarted { phase, at },
+            Item::Review => Event::ReviewStarted { at, by: None },
         };
-        for e in events {
-            apply(r, &e);
-            out.push(e);
-        }
+        apply(r, &e);
+        out.push(e);
     }
 }
 
@@ -835,7 +691,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
     ctx.policy.check()?;
     let Some(before) = state.release() else {
         return match command {
-            Command::Create { release, plan } => create(*release, plan, ctx),
+            Command::Create { release, plan } => handle::create(*release, plan, ctx),
             Command::Tick => Ok(Vec::new()),
             _ => Err(Error::NotCreated {
                 command: command.name(),
@@ -864,14 +720,14 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         return Ok(events);
     }
     let name = command.name();
-    if !allowed_commands(r.status).contains(&name) {
+    if !lifecycle::allowed_commands(r.status).contains(&name) {
         return Err(Error::NotAllowed {
             state: r.status.name(),
             command: name,
-            allowed: allowed_commands(r.status),
+            allowed: lifecycle::allowed_commands(r.status),
         });
     }
-    let own = command_events(&r, &zone, command, ctx)?;
+    let own = handle::command_events(&r, &zone, command, ctx)?;
     if own.is_empty() {
         return Ok(events);
     }
@@ -888,474 +744,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
 /// clone it).
 fn has_due(r: &Release, zone: &Zone, ctx: &Context<'_>) -> bool {
     next_phase_item(r, zone, Some(ctx), ctx.policy).is_some_and(|(at, _)| at <= ctx.now)
-        || notices(r, zone, ctx.policy, None)
+        || notices(r, zone, ctx.policy, None, true)
             .first()
             .is_some_and(|e| e.at() <= ctx.now)
-}
-
-fn create(
-    release: crate::ReleaseId,
-    plan: &plan::Plan,
-    ctx: &Context<'_>,
-) -> Result<Vec<Event>, Error> {
-    permit("create", &ctx.policy.managers, ctx)?;
-    let zone = plan::zone_of(&plan.name, plan.zone.as_deref())?;
-    let today = plan::today(&zone, ctx.now);
-    plan::check(plan, today, ctx.policy.allow_past_dates)?;
-    if ctx.policy.require_readiness && plan.readiness.is_none() {
-        return Err(Error::ReadinessRequired {
-            release: plan.name.clone(),
-        });
-    }
-    Ok(vec![Event::Created {
-        release,
-        plan: Box::new(plan.clone()),
-        at: ctx.now,
-        by: ctx.actor.user,
-    }])
-}
-
-fn permit(command: &'static str, roles: &[Role], ctx: &Context<'_>) -> Result<(), Error> {
-    if roles.iter().any(|r| ctx.actor.roles.contains(r)) {
-        Ok(())
-    } else {
-        Err(Error::Forbidden {
-            command,
-            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
-        })
-    }
-}
-
-fn phase_at(r: &Release, phase: usize) -> Result<&Phase, Error> {
-    r.phases.get(phase).ok_or(Error::UnknownPhase {
-        phase,
-        phases: r.phases.len(),
-    })
-}
-
-fn task_at(r: &Release, at: TaskRef) -> Result<&Task, Error> {
-    let p = phase_at(r, at.phase)?;
-    p.tasks.get(at.task).ok_or_else(|| Error::UnknownTask {
-        phase: p.name.clone(),
-        task: at.task,
-        tasks: p.tasks.len(),
-    })
-}
-
-fn open_phase(r: &Release, phase: usize) -> Result<&Phase, Error> {
-    let p = phase_at(r, phase)?;
-    if moves(p.status) {
-        Ok(p)
-    } else {
-        Err(Error::PhaseClosed {
-            phase: p.name.clone(),
-            status: p.status,
-        })
-    }
-}
-
-fn current(r: &Release) -> Result<(usize, &Phase), Error> {
-    r.current().ok_or(Error::NoCurrentPhase {
-        completed: r.progress(),
-        phases: r.phases.len(),
-    })
-}
-
-fn not_empty(command: &'static str, field: &'static str, text: &str) -> Result<(), Error> {
-    if text.trim().is_empty() {
-        Err(Error::MissingField { command, field })
-    } else {
-        Ok(())
-    }
-}
-
-/// A task in one of `allowed` statuses.
-fn task_in(
-    r: &Release,
-    at: TaskRef,
-    command: &'static str,
-    allowed: &'static [TaskStatus],
-) -> Result<(), Error> {
-    let task = task_at(r, at)?;
-    if allowed.contains(&task.status) {
-        Ok(())
-    } else {
-        Err(Error::TaskStatus {
-            task: task.name.clone(),
-            command,
-            status: task.status,
-            allowed,
-        })
-    }
-}
-
-/// The approval task at `at`, its approver the actor.
-fn approval_by_actor(r: &Release, at: TaskRef, ctx: &Context<'_>) -> Result<(), Error> {
-    let task = task_at(r, at)?;
-    match task.approver {
-        None => Err(Error::NotApprovalTask {
-            task: task.name.clone(),
-        }),
-        Some(a) if a != ctx.actor.user => Err(Error::NotApprover {
-            task: task.name.clone(),
-            approver: a,
-        }),
-        Some(_) => Ok(()),
-    }
-}
-
-fn command_events(
-    r: &Release,
-    zone: &Zone,
-    command: &Command,
-    ctx: &Context<'_>,
-) -> Result<Vec<Event>, Error> {
-    let (at, by, policy) = (ctx.now, ctx.actor.user, ctx.policy);
-    let name = command.name();
-    let managers = &policy.managers;
-    Ok(match command {
-        Command::Create { .. } => return Err(Error::AlreadyCreated),
-        Command::Tick => Vec::new(),
-        Command::Start => {
-            permit(name, managers, ctx)?;
-            vec![Event::Started { at, by }]
-        }
-        Command::StartTask { task } => {
-            task_in(r, *task, name, &[TaskStatus::Open])?;
-            vec![Event::TaskStarted {
-                task: *task,
-                at,
-                by,
-            }]
-        }
-        Command::CloseTask { task, outcome } => {
-            if task_at(r, *task)?.approver.is_some() {
-                return Err(Error::ApprovalTaskCloses {
-                    task: task_at(r, *task)?.name.clone(),
-                });
-            }
-            task_in(r, *task, name, &[TaskStatus::Open, TaskStatus::InProgress])?;
-            vec![Event::TaskClosed {
-                task: *task,
-                outcome: *outcome,
-                at,
-                by,
-            }]
-        }
-        Command::Approve { task } => {
-            approval_by_actor(r, *task, ctx)?;
-            task_in(r, *task, name, &[TaskStatus::Requested])?;
-            vec![Event::TaskApproved {
-                task: *task,
-                at,
-                by,
-            }]
-        }
-        Command::Reject { task, reason } => {
-            approval_by_actor(r, *task, ctx)?;
-            task_in(r, *task, name, &[TaskStatus::Requested])?;
-            not_empty(name, "reason", reason)?;
-            vec![Event::TaskRejected {
-                task: *task,
-                reason: reason.clone(),
-                at,
-                by,
-            }]
-        }
-        Command::Rerequest { task } => {
-            permit(name, managers, ctx)?;
-            if task_at(r, *task)?.approver.is_none() {
-                return Err(Error::NotApprovalTask {
-                    task: task_at(r, *task)?.name.clone(),
-                });
-            }
-            task_in(r, *task, name, &[TaskStatus::Rejected])?;
-            vec![Event::TaskRerequested {
-                task: *task,
-                at,
-                by,
-            }]
-        }
-        Command::AddTask { phase, task } => {
-            permit(name, managers, ctx)?;
-            let p = open_phase(r, *phase)?;
-            if task.name.trim().is_empty() {
-                return Err(Error::EmptyTaskName {
-                    phase: p.name.clone(),
-                    index: p.tasks.len(),
-                });
-            }
-            if let Some(due) = task.due {
-                plan::check_date(zone, due)?;
-            }
-            vec![Event::TaskAdded {
-                phase: *phase,
-                task: task.clone(),
-                at,
-                by,
-            }]
-        }
-        Command::MapCheck { phase, check } => {
-            permit(name, managers, ctx)?;
-            let p = open_phase(r, *phase)?;
-            plan::check_name(&p.name, check)?;
-            if p.checks.iter().any(|c| c.name == *check) {
-                return Err(Error::DuplicateCheck {
-                    phase: p.name.clone(),
-                    check: check.clone(),
-                });
-            }
-            vec![Event::CheckMapped {
-                phase: *phase,
-                check: check.clone(),
-                at,
-                by,
-            }]
-        }
-        Command::UnmapCheck { phase, check } => {
-            permit(name, managers, ctx)?;
-            let p = open_phase(r, *phase)?;
-            let removed = find_check(p, check)?;
-            let mut events = vec![Event::CheckUnmapped {
-                phase: *phase,
-                check: check.clone(),
-                at,
-                by,
-            }];
-            let rest: Vec<String> = p
-                .checks
-                .iter()
-                .filter(|c| c.name != *check)
-                .map(|c| c.name.clone())
-                .collect();
-            if p.status == PhaseStatus::InProgress
-                && removed.status != CheckStatus::NotRun
-                && !rest.is_empty()
-            {
-                events.push(Event::ChecksRequested {
-                    phase: *phase,
-                    checks: rest,
-                    at,
-                });
-            }
-            events
-        }
-        Command::RunChecks => {
-            permit(name, managers, ctx)?;
-            let (i, p) = current(r)?;
-            if p.checks.is_empty() {
-                return Ok(Vec::new());
-            }
-            vec![Event::ChecksRequested {
-                phase: i,
-                checks: p.checks.iter().map(|c| c.name.clone()).collect(),
-                at,
-            }]
-        }
-        Command::RecordCheck { check, compliant } => {
-            permit(name, managers, ctx)?;
-            let (i, p) = current(r)?;
-            find_check(p, check)?;
-            let excepted = r
-                .exceptions
-                .iter()
-                .any(|e| e.check == *check && e.from <= at && at < e.to);
-            let status = match (compliant, excepted) {
-                (true, _) => CheckStatus::Compliant,
-                (false, true) => CheckStatus::CompliantWithException,
-                (false, false) => CheckStatus::NonCompliant,
-            };
-            vec![Event::CheckRecorded {
-                phase: i,
-                check: check.clone(),
-                status,
-                at,
-                by,
-            }]
-        }
-        Command::GrantException {
-            check,
-            from,
-            to,
-            justification,
-        } => {
-            permit(name, managers, ctx)?;
-            not_empty(name, "check", check)?;
-            not_empty(name, "justification", justification)?;
-            if to <= from {
-                return Err(Error::ExceptionEndsBeforeStart {
-                    check: check.clone(),
-                    from: *from,
-                    to: *to,
-                });
-            }
-            vec![Event::ExceptionGranted {
-                check: check.clone(),
-                from: *from,
-                to: *to,
-                justification: justification.clone(),
-                at,
-                by,
-            }]
-        }
-        Command::CompletePhase => {
-            permit(name, managers, ctx)?;
-            let (i, p) = current(r)?;
-            let open = p.tasks.iter().filter(|t| !t.status.is_closed());
-            if let Some(first) = open.clone().next() {
-                return Err(Error::TasksOpen {
-                    phase: p.name.clone(),
-                    open: open.count(),
-                    first: first.name.clone(),
-                    status: first.status,
-                });
-            }
-            let failing = p.checks.iter().find(|c| !c.status.passes());
-            let forced = match failing {
-                None => false,
-                Some(_) if policy.override_roles.iter().any(|o| ctx.actor.roles.contains(o)) => {
-                    true
-                }
-                Some(c) => {
-                    return Err(Error::ChecksNotPassing {
-                        phase: p.name.clone(),
-                        check: c.name.clone(),
-                        status: c.status,
-                        roles: policy
-                            .override_roles
-                            .iter()
-                            .map(|r| r.as_str().to_owned())
-                            .collect(),
-                    });
-                }
-            };
-            ctx.sync_allows(i)?;
-            vec![Event::PhaseCompleted {
-                phase: i,
-                forced,
-                at,
-                by: Some(by),
-            }]
-        }
-        Command::Restart { phase } => {
-            permit(name, &policy.restart_roles, ctx)?;
-            if r.process != Process::Stage {
-                return Err(Error::RestartNeedsStage {
-                    release: r.name.clone(),
-                });
-            }
-            let p = phase_at(r, *phase)?;
-            if p.status != PhaseStatus::Completed {
-                return Err(Error::RestartFromUncompleted {
-                    phase: p.name.clone(),
-                    status: p.status,
-                });
-            }
-            vec![Event::Restarted {
-                from: *phase,
-                current: r.current().map(|(i, _)| i),
-                tasks: policy.restart_tasks,
-                at,
-                by,
-            }]
-        }
-        Command::Retarget { readiness } => {
-            permit(name, managers, ctx)?;
-            let today = plan::today(zone, at).ok_or(Error::DateOutOfRange {
-                date: readiness.to_owned(),
-            })?;
-            if !policy.allow_past_dates && *readiness < today {
-                return Err(Error::DateInPast {
-                    what: "the readiness target",
-                    date: *readiness,
-                    today,
-                });
-            }
-            plan::check_date(zone, *readiness)?;
-            let days = match (r.process, r.readiness) {
-                (Process::Timeline, Some(old)) => readiness.signed_duration_since(old).num_days(),
-                _ => 0,
-            };
-            check_shift(r, zone, days)?;
-            vec![Event::Retargeted {
-                from: r.readiness,
-                to: *readiness,
-                days,
-                at,
-                by,
-            }]
-        }
-        Command::BeginReview => {
-            permit(name, managers, ctx)?;
-            if r.progress() < r.phases.len() {
-                return Err(Error::PhasesNotCompleted {
-                    completed: r.progress(),
-                    phases: r.phases.len(),
-                });
-            }
-            vec![Event::ReviewStarted { at, by: Some(by) }]
-        }
-        Command::FinishReview { notes } => {
-            permit(name, managers, ctx)?;
-            not_empty(name, "notes", notes)?;
-            let mut events = vec![Event::ReviewFinished {
-                notes: notes.clone(),
-                at,
-                by,
-            }];
-            if policy.auto_complete {
-                events.push(Event::Completed { at, by: None });
-            }
-            events
-        }
-        Command::Complete => {
-            permit(name, managers, ctx)?;
-            vec![Event::Completed { at, by: Some(by) }]
-        }
-        Command::Cancel { reason } => {
-            permit(name, managers, ctx)?;
-            not_empty(name, "reason", reason)?;
-            vec![Event::Canceled {
-                reason: reason.clone(),
-                at,
-                by,
-            }]
-        }
-    })
-}
-
-fn find_check<'p>(p: &'p Phase, check: &str) -> Result<&'p Check, Error> {
-    p.checks
-        .iter()
-        .find(|c| c.name == check)
-        .ok_or_else(|| Error::UnknownCheck {
-            phase: p.name.clone(),
-            check: check.to_owned(),
-            checks: p.checks.iter().map(|c| c.name.clone()).collect(),
-        })
-}
-
-/// Every date a retarget by `days` moves lands on a day that is not a holiday and that
-/// the zone can place.
-fn check_shift(r: &Release, zone: &Zone, days: i64) -> Result<(), Error> {
-    if days == 0 {
-        return Ok(());
-    }
-    let dates = r
-        .phases
-        .iter()
-        .filter(|p| moves(p.status))
-        .flat_map(|p| {
-            p.start.into_iter().chain(p.end).chain(
-                p.tasks
-                    .iter()
-                    .filter(|t| !t.status.is_closed())
-                    .filter_map(|t| t.due),
-            )
-        });
-    for d in dates {
-        let moved = plan::shift(d, days, &r.holidays).ok_or(Error::CannotMove { date: d, days })?;
-        plan::check_date(zone, moved)?;
-    }
-    Ok(())
 }

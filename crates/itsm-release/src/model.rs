@@ -109,7 +109,10 @@ impl TaskStatus {
     pub fn is_active(self) -> bool {
         matches!(
             self,
-            TaskStatus::Open | TaskStatus::Requested | TaskStatus::InProgress | TaskStatus::Rejected
+            TaskStatus::Open
+                | TaskStatus::Requested
+                | TaskStatus::InProgress
+                | TaskStatus::Rejected
         )
     }
 }
@@ -143,7 +146,9 @@ impl CheckStatus {
     pub fn is_result(self) -> bool {
         matches!(
             self,
-            CheckStatus::Compliant | CheckStatus::NonCompliant | CheckStatus::CompliantWithException
+            CheckStatus::Compliant
+                | CheckStatus::NonCompliant
+                | CheckStatus::CompliantWithException
         )
     }
 }
@@ -204,21 +209,24 @@ impl Release {
         &self.phases
     }
     /// The phase in progress, with its index.
+    ///
+    /// Cost: a binary search (phases complete in order, so the completed ones come first).
     pub fn current(&self) -> Option<(usize, &Phase)> {
+        let k = self.progress();
         self.phases
-            .iter()
-            .enumerate()
-            .find(|(_, p)| p.status == PhaseStatus::InProgress)
+            .get(k)
+            .filter(|p| p.status == PhaseStatus::InProgress)
+            .map(|p| (k, p))
     }
     /// How many phases completed: the index of the current phase, or of the next to start.
     /// A multi-product host passes this as the main release's or an included release's
     /// progress ([`Context::included_in`](crate::Context::included_in),
     /// [`Context::with_included`](crate::Context::with_included)).
+    ///
+    /// Cost: a binary search.
     pub fn progress(&self) -> usize {
         self.phases
-            .iter()
-            .take_while(|p| p.status == PhaseStatus::Completed)
-            .count()
+            .partition_point(|p| p.status == PhaseStatus::Completed)
     }
     /// The check exceptions granted.
     pub fn exceptions(&self) -> &[CheckException] {

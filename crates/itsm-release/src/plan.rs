@@ -1,5 +1,7 @@
 //! What a release is planned as: its process, phases, tasks, checks and key dates.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use itsm_calendar::{Holiday, Zone};
 use itsm_core::UserId;
@@ -254,39 +256,65 @@ pub(crate) fn today(zone: &Zone, at: DateTime<Utc>) -> Option<NaiveDate> {
     zone.local(at).map(|t| t.date())
 }
 
-/// Whether `date` is one of `holidays`.
-pub(crate) fn is_holiday(holidays: &[Holiday], date: NaiveDate) -> bool {
-    use chrono::Datelike;
-    holidays.iter().any(|h| match h {
-        Holiday::Date { date: d, .. } => *d == date,
-        Holiday::Yearly { month, day, .. } => *month == date.month() && *day == date.day(),
-        _ => false,
-    })
+/// A holiday schedule indexed for lookups: dates and yearly days.
+pub(crate) struct Holidays {
+    dates: BTreeSet<NaiveDate>,
+    yearly: BTreeSet<(u32, u32)>,
 }
 
-/// `date` moved by `days`, then back to the last day that is not a holiday. `None` when
-/// the date leaves chrono's range or every day is a holiday.
-pub(crate) fn shift(date: NaiveDate, days: i64, holidays: &[Holiday]) -> Option<NaiveDate> {
-    let mut d = if days >= 0 {
-        date.checked_add_days(Days::new(days.unsigned_abs()))?
-    } else {
-        date.checked_sub_days(Days::new(days.unsigned_abs()))?
-    };
-    // A run of consecutive holidays shorter than a year matches each holiday at most once,
-    // so more steps than holidays (or than a leap year's days) means every day is one.
-    let bound = holidays.len().min(366);
-    for _ in 0..=bound {
-        if !is_holiday(holidays, d) {
-            return Some(d);
+impl Holidays {
+    pub(crate) fn new(holidays: &[Holiday]) -> Self {
+        let mut dates = BTreeSet::new();
+        let mut yearly = BTreeSet::new();
+        for h in holidays {
+            match h {
+                Holiday::Date { date, .. } => {
+                    dates.insert(*date);
+                }
+                Holiday::Yearly { month, day, .. } => {
+                    yearly.insert((*month, *day));
+                }
+                _ => {}
+            }
         }
-        d = d.pred_opt()?;
+        Holidays { dates, yearly }
     }
-    None
+
+    /// Whether `date` is one of them.
+    pub(crate) fn contains(&self, date: NaiveDate) -> bool {
+        use chrono::Datelike;
+        self.dates.contains(&date) || self.yearly.contains(&(date.month(), date.day()))
+    }
+
+    /// `date` moved by `days`, then back to the last day that is not a holiday. `None`
+    /// when the date leaves chrono's range or every day is a holiday.
+    pub(crate) fn shift(&self, date: NaiveDate, days: i64) -> Option<NaiveDate> {
+        let mut d = if days >= 0 {
+            date.checked_add_days(Days::new(days.unsigned_abs()))?
+        } else {
+            date.checked_sub_days(Days::new(days.unsigned_abs()))?
+        };
+        // A run of consecutive holidays shorter than a year matches each holiday at most
+        // once, so more steps than holidays (or than a leap year's days) means every day is
+        // one.
+        let bound = (self.dates.len() + self.yearly.len()).min(366);
+        for _ in 0..=bound {
+            if !self.contains(d) {
+                return Some(d);
+            }
+            d = d.pred_opt()?;
+        }
+        None
+    }
 }
 
 /// Checks a plan; returns its zone. `today` is the creation date in that zone, checked
 /// against a timeline's first start date unless `allow_past` is set.
-pub(crate) fn check(plan: &Plan, today_: Option<NaiveDate>, allow_past: bool) -> Result<Zone, Error> {
+pub(crate) fn check(
+    plan: &Plan,
+    today_: Option<NaiveDate>,
+    allow_past: bool,
+) -> Result<Zone, Error> {
     let release = plan.name.as_str();
     if release.trim().is_empty() {
         return Err(Error::EmptyName { what: "release" });
@@ -298,11 +326,12 @@ pub(crate) fn check(plan: &Plan, today_: Option<NaiveDate>, allow_past: bool) ->
         });
     }
     let mut previous: Option<&PhaseSpec> = None;
+    let mut names = BTreeSet::new();
     for (i, phase) in plan.phases.iter().enumerate() {
         if phase.name.trim().is_empty() {
             return Err(Error::EmptyPhaseName { index: i });
         }
-        if plan.phases.iter().take(i).any(|p| p.name == phase.name) {
+        if !names.insert(phase.name.as_str()) {
             return Err(Error::DuplicatePhase {
                 phase: phase.name.clone(),
             });
@@ -339,9 +368,10 @@ pub(crate) fn check(plan: &Plan, today_: Option<NaiveDate>, allow_past: bool) ->
                 });
             }
         }
-        for (j, c) in phase.checks.iter().enumerate() {
+        let mut checks = BTreeSet::new();
+        for c in &phase.checks {
             check_name(&phase.name, c)?;
-            if phase.checks.iter().take(j).any(|o| o == c) {
+            if !checks.insert(c.as_str()) {
                 return Err(Error::DuplicateCheck {
                     phase: phase.name.clone(),
                     check: c.clone(),

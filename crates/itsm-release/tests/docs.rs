@@ -7,7 +7,10 @@ fn generated_blocks_match_the_code() {
     let phase = format!("```mermaid\n{}```\n", itsm_release::phase_mermaid());
     itsm_testkit::pin_blocks(
         "docs/release.md",
-        &[("mermaid:release", release), ("mermaid:release-phase", phase)],
+        &[
+            ("mermaid:release", release),
+            ("mermaid:release-phase", phase),
+        ],
         "UPDATE_DOCS=1 cargo test -p itsm-release --all-features --test docs",
     );
 }

@@ -30,7 +30,11 @@ fn plan_strategy() -> impl Strategy<Value = Plan> {
         prop::collection::vec(0u32..40, 0..4),
     )
         .prop_map(|(timeline, phases, readiness, holidays)| {
-            let process = if timeline { Process::Timeline } else { Process::Stage };
+            let process = if timeline {
+                Process::Timeline
+            } else {
+                Process::Stage
+            };
             let phases = phases
                 .into_iter()
                 .enumerate()
@@ -149,7 +153,10 @@ fn check_invariants(state: &State, policy: &Policy) -> Result<(), TestCaseError>
     let in_progress: Vec<usize> = (0..phases.len())
         .filter(|i| phases[*i].status() == PhaseStatus::InProgress)
         .collect();
-    prop_assert!(in_progress.len() <= 1, "two phases in progress: {in_progress:?}");
+    prop_assert!(
+        in_progress.len() <= 1,
+        "two phases in progress: {in_progress:?}"
+    );
     match r.status() {
         Status::Draft => {
             prop_assert!(phases.iter().all(|p| p.status() == PhaseStatus::Pending))
@@ -159,7 +166,9 @@ fn check_invariants(state: &State, policy: &Policy) -> Result<(), TestCaseError>
             "review with a phase not completed"
         ),
         Status::Canceled => prop_assert!(
-            phases.iter().all(|p| matches!(p.status(), PhaseStatus::Completed | PhaseStatus::Canceled))
+            phases
+                .iter()
+                .all(|p| matches!(p.status(), PhaseStatus::Completed | PhaseStatus::Canceled))
         ),
         Status::InProgress => {
             // Completed phases first, then at most one in progress, then pending.
@@ -176,10 +185,14 @@ fn check_invariants(state: &State, policy: &Policy) -> Result<(), TestCaseError>
                 // A done stage phase does not wait unless the policy says so.
                 prop_assert!(
                     !(r.process() == Process::Stage && policy.auto_advance && p.is_done()),
-                    "stage phase {} done and still in progress", i
+                    "stage phase {} done and still in progress",
+                    i
                 );
             } else {
-                prop_assert!(k == phases.len() || r.process() == Process::Timeline, "a stage release in progress between phases");
+                prop_assert!(
+                    k == phases.len() || r.process() == Process::Timeline,
+                    "a stage release in progress between phases"
+                );
                 prop_assert!(k == 0 || k == phases.len(), "between phases {}", k);
             }
         }
@@ -193,7 +206,11 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
     let mut now = at(3, 1, 9);
     let admin_ = admin();
     let ctx = Context::new(now, &admin_, &case.policy);
-    let created = decide(&state, &Command::create(ReleaseId::from_u128(1), case.plan.clone()), &ctx);
+    let created = decide(
+        &state,
+        &Command::create(ReleaseId::from_u128(1), case.plan.clone()),
+        &ctx,
+    );
     let Ok(events) = created else {
         return Ok(());
     };
@@ -203,14 +220,21 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         let actor = actor(*who);
         let ctx = Context::new(now, &actor, &case.policy);
         let result = decide(&state, command, &ctx);
-        prop_assert_eq!(&result, &decide(&state, command, &ctx), "decide is deterministic");
+        prop_assert_eq!(
+            &result,
+            &decide(&state, command, &ctx),
+            "decide is deterministic"
+        );
         let Ok(events) = result else {
             continue;
         };
         let last = state.release().unwrap().last_at();
         let mut t = last;
         for e in &events {
-            prop_assert!(e.at() >= t && e.at() <= now, "{e:?} out of order (last {last}, now {now})");
+            prop_assert!(
+                e.at() >= t && e.at() <= now,
+                "{e:?} out of order (last {last}, now {now})"
+            );
             t = e.at();
         }
         let mut folded = state.clone();
@@ -226,13 +250,27 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         if let Some(d) = next_deadline(&state, &case.policy) {
             prop_assert!(d >= r.last_at(), "deadline {d} before the last event");
             if matches!(command, Command::Tick) && now >= last {
-                prop_assert!(d > now, "after a tick at {now} the deadline {d} is not after it");
+                prop_assert!(
+                    d > now,
+                    "after a tick at {now} the deadline {d} is not after it"
+                );
             }
         }
         let score = risk(&state, now, &case.policy);
         prop_assert!(score.score <= 100);
-        if let Factors::Stage { tasks, closed, runs, non_compliant, days_remaining, .. } = score.factors {
-            prop_assert_eq!(score.score, stage_model(tasks, closed, runs, non_compliant, days_remaining));
+        if let Factors::Stage {
+            tasks,
+            closed,
+            runs,
+            non_compliant,
+            days_remaining,
+            ..
+        } = score.factors
+        {
+            prop_assert_eq!(
+                score.score,
+                stage_model(tasks, closed, runs, non_compliant, days_remaining)
+            );
         }
         #[cfg(feature = "serde")]
         {
@@ -251,10 +289,18 @@ fn stage_model(t: usize, c: usize, k: usize, nc: usize, days: Option<i64>) -> u3
     let (t, c, k, nc) = (t as f64, c as f64, k as f64, nc as f64);
     let work = if t <= 1.0 { 0.0 } else { 1.0 - c / t };
     let policy = if k == 0.0 { 0.0 } else { nc / k };
-    let progress = if t == 0.0 { 0.0 } else { (1.0 - (c / t) / 0.2).max(0.0) };
+    let progress = if t == 0.0 {
+        0.0
+    } else {
+        (1.0 - (c / t) / 0.2).max(0.0)
+    };
     let x = match days {
         Some(d) => {
-            let time = if d < 0 { 1.0 } else { (1.0 - d as f64 / 14.0).clamp(0.0, 1.0) };
+            let time = if d < 0 {
+                1.0
+            } else {
+                (1.0 - d as f64 / 14.0).clamp(0.0, 1.0)
+            };
             0.3 * work + 0.4 * policy + 0.1 * progress + 0.2 * time
         }
         None => 0.5 * work + 0.4 * policy + 0.1 * progress,
@@ -271,7 +317,9 @@ fn check_transitions(before: &State, after: &State) -> Result<(), TestCaseError>
     };
     if b.status() != a.status() {
         prop_assert!(
-            TRANSITIONS.iter().any(|t| t.from == b.status() && t.to == a.status()),
+            TRANSITIONS
+                .iter()
+                .any(|t| t.from == b.status() && t.to == a.status()),
             "release {} -> {} is not in the table",
             b.status(),
             a.status()
@@ -280,7 +328,9 @@ fn check_transitions(before: &State, after: &State) -> Result<(), TestCaseError>
     for (p, q) in b.phases().iter().zip(a.phases()) {
         if p.status() != q.status() {
             prop_assert!(
-                PHASE_TRANSITIONS.iter().any(|t| t.from == p.status() && t.to == q.status()),
+                PHASE_TRANSITIONS
+                    .iter()
+                    .any(|t| t.from == p.status() && t.to == q.status()),
                 "phase {} -> {} is not in the table",
                 p.status(),
                 q.status()

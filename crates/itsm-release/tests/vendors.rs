@@ -35,7 +35,10 @@ fn timeline(build: PhaseSpec, deploy: PhaseSpec) -> Plan {
     Plan::new(
         "payments 4.2",
         Process::Timeline,
-        vec![build.dates(day(3, 8), day(3, 12)), deploy.dates(day(3, 15), day(3, 19))],
+        vec![
+            build.dates(day(3, 8), day(3, 12)),
+            deploy.dates(day(3, 15), day(3, 19)),
+        ],
     )
 }
 
@@ -136,15 +139,24 @@ fn servicenow_dpr_parallel_tasks_all_open_at_phase_start() {
 #[test]
 fn servicenow_dpr_timeline_phase_ends_on_its_end_date() {
     let mut run = started(
-        timeline(PhaseSpec::new("build").task(task("package")), PhaseSpec::new("deploy")),
+        timeline(
+            PhaseSpec::new("build").task(task("package")),
+            PhaseSpec::new("deploy"),
+        ),
         Policy::servicenow(),
     );
     run.ok(&admin(), at(3, 8, 1), Command::Tick);
     run.ok(&engineer(), at(3, 9, 9), close(0, 0));
-    assert_eq!(run.phase(0).status(), PhaseStatus::InProgress, "done early, still in progress");
+    assert_eq!(
+        run.phase(0).status(),
+        PhaseStatus::InProgress,
+        "done early, still in progress"
+    );
     assert_eq!(next_deadline(&run.state, &run.policy), Some(at(3, 13, 0)));
     let events = run.ok(&admin(), at(3, 13, 2), Command::Tick);
-    assert!(matches!(events[0], Event::PhaseCompleted { phase: 0, by: None, at, .. } if at == at_(3, 13, 0)));
+    assert!(
+        matches!(events[0], Event::PhaseCompleted { phase: 0, by: None, at, .. } if at == at_(3, 13, 0))
+    );
     // "After the current phase is completed, the next phase moves to the In Progress state."
     assert!(matches!(events[1], Event::PhaseStarted { phase: 1, .. }));
 }
@@ -243,7 +255,11 @@ fn servicenow_dpr_stage_phase_completes_when_done() {
         Policy::servicenow(),
     );
     run.ok(&engineer(), at(3, 2, 9), close(0, 0));
-    assert_eq!(run.phase(0).status(), PhaseStatus::InProgress, "the check has not run");
+    assert_eq!(
+        run.phase(0).status(),
+        PhaseStatus::InProgress,
+        "the check has not run"
+    );
     run.ok(&admin(), at(3, 2, 10), Command::RunChecks);
     run.ok(&admin(), at(3, 2, 11), record("scan", true));
     assert_eq!(run.phase(0).status(), PhaseStatus::Completed);
@@ -257,7 +273,10 @@ fn servicenow_dpr_without_auto_transition_phases_wait() {
     let mut policy = Policy::servicenow();
     policy.auto_advance = false;
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy")]),
+        stage(vec![
+            PhaseSpec::new("build").task(task("a")),
+            PhaseSpec::new("deploy"),
+        ]),
         policy,
     );
     run.ok(&engineer(), at(3, 2, 9), close(0, 0));
@@ -290,7 +309,11 @@ fn servicenow_dpr_restart_resets_phases_tasks_and_policies() {
     run.ok(&admin(), at(3, 4, 9), Command::Restart { phase: 0 });
     assert_eq!(run.phase(0).status(), PhaseStatus::InProgress);
     assert_eq!(run.phase(1).status(), PhaseStatus::Pending);
-    assert_eq!(run.phase(1).restarts(), 1, "the current phase's run was restarted");
+    assert_eq!(
+        run.phase(1).restarts(),
+        1,
+        "the current phase's run was restarted"
+    );
     assert_eq!(run.phase(2).status(), PhaseStatus::Pending);
     for p in [0, 1] {
         for t in run.phase(p).tasks() {
@@ -307,7 +330,10 @@ fn servicenow_dpr_restart_resets_phases_tasks_and_policies() {
 #[test]
 fn servicenow_dpr_restart_needs_release_admin() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy").task(task("b"))]),
+        stage(vec![
+            PhaseSpec::new("build").task(task("a")),
+            PhaseSpec::new("deploy").task(task("b")),
+        ]),
         Policy::servicenow(),
     );
     run.ok(&engineer(), at(3, 2, 9), close(0, 0));
@@ -325,7 +351,10 @@ fn servicenow_dpr_restart_needs_release_admin() {
 #[test]
 fn servicenow_dpr_complete_phase_override_role() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").check("scan"), PhaseSpec::new("deploy")]),
+        stage(vec![
+            PhaseSpec::new("build").check("scan"),
+            PhaseSpec::new("deploy"),
+        ]),
         Policy::servicenow(),
     );
     run.ok(&admin(), at(3, 2, 9), Command::RunChecks);
@@ -345,7 +374,10 @@ fn servicenow_dpr_complete_phase_override_role() {
 #[test]
 fn servicenow_dpr_added_task_is_pending() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy")]),
+        stage(vec![
+            PhaseSpec::new("build").task(task("a")),
+            PhaseSpec::new("deploy"),
+        ]),
         Policy::servicenow(),
     );
     run.ok(
@@ -363,7 +395,10 @@ fn servicenow_dpr_added_task_is_pending() {
 #[test]
 fn servicenow_dpr_no_policy_on_completed_phase() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy").task(task("b"))]),
+        stage(vec![
+            PhaseSpec::new("build").task(task("a")),
+            PhaseSpec::new("deploy").task(task("b")),
+        ]),
         Policy::servicenow(),
     );
     run.ok(&engineer(), at(3, 2, 9), close(0, 0));
@@ -386,7 +421,9 @@ fn servicenow_dpr_no_policy_on_completed_phase() {
 #[test]
 fn servicenow_dpr_removing_a_run_policy_reruns_the_rest() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").check("scan").check("coverage")]),
+        stage(vec![
+            PhaseSpec::new("build").check("scan").check("coverage"),
+        ]),
         Policy::servicenow(),
     );
     run.ok(&admin(), at(3, 2, 9), Command::RunChecks);
@@ -416,7 +453,12 @@ fn servicenow_dpr_run_policies_runs_every_mapped_one() {
         Policy::servicenow(),
     );
     run.ok(&admin(), at(3, 2, 9), Command::RunChecks);
-    assert!(run.phase(0).checks().iter().all(|c| c.status() == CheckStatus::Running));
+    assert!(
+        run.phase(0)
+            .checks()
+            .iter()
+            .all(|c| c.status() == CheckStatus::Running)
+    );
     assert_eq!(run.phase(1).checks()[0].status(), CheckStatus::NotRun);
 }
 
@@ -426,7 +468,10 @@ fn servicenow_dpr_run_policies_runs_every_mapped_one() {
 #[test]
 fn servicenow_dpr_exception_counts_in_subsequent_runs() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").check("scan"), PhaseSpec::new("deploy")]),
+        stage(vec![
+            PhaseSpec::new("build").check("scan"),
+            PhaseSpec::new("deploy"),
+        ]),
         Policy::servicenow(),
     );
     run.ok(&admin(), at(3, 2, 9), Command::RunChecks);
@@ -463,7 +508,11 @@ fn servicenow_dpr_cancel_with_reason() {
         stage(vec![PhaseSpec::new("build").task(task("a"))]),
         Policy::servicenow(),
     );
-    let e = run.err(&admin(), at(3, 2, 9), Command::Cancel { reason: " ".into() });
+    let e = run.err(
+        &admin(),
+        at(3, 2, 9),
+        Command::Cancel { reason: " ".into() },
+    );
     assert_eq!(e, "`cancel` needs a non-empty `reason`");
     run.ok(
         &admin(),
@@ -505,7 +554,10 @@ fn servicenow_dpr_included_release_waits_for_main() {
 #[test]
 fn servicenow_dpr_main_release_waits_for_included() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy").task(task("b"))]),
+        stage(vec![
+            PhaseSpec::new("build").task(task("a")),
+            PhaseSpec::new("deploy").task(task("b")),
+        ]),
         Policy::servicenow(),
     );
     // Every included release is at phase 0: the main release may leave it.
@@ -525,7 +577,14 @@ fn servicenow_dpr_main_release_waits_for_included() {
     // included one moves).
     run.context = vec![1, 1];
     let events = run.ok(&admin(), at(3, 2, 12), Command::Tick);
-    assert!(matches!(events[0], Event::PhaseCompleted { phase: 1, by: None, .. }));
+    assert!(matches!(
+        events[0],
+        Event::PhaseCompleted {
+            phase: 1,
+            by: None,
+            ..
+        }
+    ));
     assert_eq!(run.release().status(), Status::Review);
 }
 
@@ -538,7 +597,11 @@ fn servicenow_dpr_policy_status_aggregation_table() {
         (NotRun, [NotRun, NotRun, NotRun], NotRun),
         (NotRun, [NonCompliant, NonCompliant, NonCompliant], NotRun),
         (NotRun, [Compliant, Compliant, Compliant], NotRun),
-        (NonCompliant, [Compliant, Compliant, Compliant], NonCompliant),
+        (
+            NonCompliant,
+            [Compliant, Compliant, Compliant],
+            NonCompliant,
+        ),
         (Compliant, [Compliant, Compliant, Compliant], Compliant),
         (
             Compliant,
@@ -550,7 +613,10 @@ fn servicenow_dpr_policy_status_aggregation_table() {
         assert_eq!(aggregate(*primary, included), *expected, "row {}", i + 1);
     }
     // "a non-compliant status in any product results in an overall non-compliant status".
-    assert_eq!(aggregate(Compliant, &[Compliant, NonCompliant]), NonCompliant);
+    assert_eq!(
+        aggregate(Compliant, &[Compliant, NonCompliant]),
+        NonCompliant
+    );
 }
 
 /// A timeline release in its build phase (8-12 March; deploy 15-19) with `tasks` tasks due
@@ -595,7 +661,15 @@ fn servicenow_dpr_timeline_risk_score() {
     assert_eq!(r.level, Some(RiskLevel::Medium));
     assert!(matches!(
         r.factors,
-        Factors::Timeline { overdue: 5, overdue_score: 2, failed: 1, failure_score: 1, elapsed_days: 11, total_days: 11, .. }
+        Factors::Timeline {
+            overdue: 5,
+            overdue_score: 2,
+            failed: 1,
+            failure_score: 1,
+            elapsed_days: 11,
+            total_days: 11,
+            ..
+        }
     ));
     // Halfway (the 13th: 5 of 11 days): 1.5 x 5/11 = 0.68 -> 1, low.
     let r = risk(&run.state, at(3, 13, 12), &run.policy);
@@ -619,18 +693,30 @@ fn servicenow_dpr_timeline_task_without_due_date_uses_phase_end() {
     let mut policy = Policy::servicenow();
     policy.sequential_tasks = false;
     let mut run = started(
-        timeline(PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy")),
+        timeline(
+            PhaseSpec::new("build").task(task("a")),
+            PhaseSpec::new("deploy"),
+        ),
         policy,
     );
     run.ok(&admin(), at(3, 8, 0), Command::Tick);
     let on = |d| risk(&run.state, at(3, d, 12), &run.policy).factors;
-    assert!(matches!(on(12), Factors::Timeline { overdue: 0, .. }), "due on the 12th");
+    assert!(
+        matches!(on(12), Factors::Timeline { overdue: 0, .. }),
+        "due on the 12th"
+    );
     assert!(matches!(on(13), Factors::Timeline { overdue: 1, .. }));
 }
 
 /// A stage release in its first phase with `tasks` tasks, `closed` closed, `runs` finished
 /// check runs of which `failed` failed, and a readiness target `days` ahead (if any).
-fn stage_risk_case(tasks: usize, closed: usize, runs: usize, failed: usize, days: Option<i64>) -> (Run, chrono::DateTime<chrono::Utc>) {
+fn stage_risk_case(
+    tasks: usize,
+    closed: usize,
+    runs: usize,
+    failed: usize,
+    days: Option<i64>,
+) -> (Run, chrono::DateTime<chrono::Utc>) {
     let mut build = PhaseSpec::new("build");
     for i in 0..tasks {
         build = build.task(task(&format!("t{i}")));
@@ -641,7 +727,11 @@ fn stage_risk_case(tasks: usize, closed: usize, runs: usize, failed: usize, days
     let mut plan = stage(vec![build, PhaseSpec::new("deploy")]);
     let now = at(3, 10, 12);
     if let Some(d) = days {
-        plan = plan.with_readiness((now.date_naive() + Duration::days(d)).with_year(2027).unwrap());
+        plan = plan.with_readiness(
+            (now.date_naive() + Duration::days(d))
+                .with_year(2027)
+                .unwrap(),
+        );
     }
     let mut policy = Policy::servicenow();
     policy.sequential_tasks = false;
@@ -653,7 +743,11 @@ fn stage_risk_case(tasks: usize, closed: usize, runs: usize, failed: usize, days
     if runs > 0 {
         run.ok(&admin(), at(3, 2, 10), Command::RunChecks);
         for i in 0..runs {
-            run.ok(&admin(), at(3, 2, 11), record(&format!("c{i}"), i >= failed));
+            run.ok(
+                &admin(),
+                at(3, 2, 11),
+                record(&format!("c{i}"), i >= failed),
+            );
         }
     }
     (run, now)
@@ -694,7 +788,12 @@ fn servicenow_dpr_stage_work_risk_zero_with_one_task() {
 #[test]
 fn servicenow_dpr_stage_policy_risk_counts_finished_runs() {
     let mut run = started(
-        stage(vec![PhaseSpec::new("build").task(task("x")).task(task("y")).check("c")]),
+        stage(vec![
+            PhaseSpec::new("build")
+                .task(task("x"))
+                .task(task("y"))
+                .check("c"),
+        ]),
         Policy::servicenow(),
     );
     let now = at(3, 10, 12);
@@ -703,7 +802,11 @@ fn servicenow_dpr_stage_policy_risk_counts_finished_runs() {
     // Tasks closed, check not run: no risk at all.
     assert_eq!(risk(&run.state, now, &run.policy).score, 0);
     run.ok(&admin(), at(3, 3, 11), Command::RunChecks);
-    assert_eq!(risk(&run.state, now, &run.policy).score, 0, "a running check is not counted");
+    assert_eq!(
+        risk(&run.state, now, &run.policy).score,
+        0,
+        "a running check is not counted"
+    );
     run.ok(&admin(), at(3, 3, 12), record("c", false));
     assert_eq!(risk(&run.state, now, &run.policy).score, 40);
 }
@@ -727,7 +830,11 @@ fn servicenow_dpr_stage_time_pressure() {
     // 10 tasks, 2 closed: work 0.8 x 0.3 = 24, progress 0; time x 20.
     for (days, score) in [(20, 24), (14, 24), (7, 34), (0, 44), (-3, 44)] {
         let (run, now) = stage_risk_case(10, 2, 0, 0, Some(days));
-        assert_eq!(risk(&run.state, now, &run.policy).score, score, "{days} days left");
+        assert_eq!(
+            risk(&run.state, now, &run.policy).score,
+            score,
+            "{days} days left"
+        );
     }
 }
 
@@ -737,11 +844,28 @@ fn servicenow_dpr_stage_time_pressure() {
 fn servicenow_dpr_risk_zero_cases() {
     let (mut run, now) = stage_risk_case(10, 1, 0, 0, None);
     assert!(risk(&run.state, now, &run.policy).score > 0);
-    run.ok(&admin(), at(3, 4, 9), Command::Cancel { reason: "dropped".into() });
+    run.ok(
+        &admin(),
+        at(3, 4, 9),
+        Command::Cancel {
+            reason: "dropped".into(),
+        },
+    );
     assert_eq!(risk(&run.state, now, &run.policy).score, 0);
-    let run = Run::new(stage(vec![PhaseSpec::new("a").task(task("x"))]), Policy::servicenow(), at(3, 1, 9));
-    assert_eq!(risk(&run.state, now, &run.policy).score, 0, "no phase in progress");
-    let run = started(stage(vec![PhaseSpec::new("a").check("c")]), Policy::servicenow());
+    let run = Run::new(
+        stage(vec![PhaseSpec::new("a").task(task("x"))]),
+        Policy::servicenow(),
+        at(3, 1, 9),
+    );
+    assert_eq!(
+        risk(&run.state, now, &run.policy).score,
+        0,
+        "no phase in progress"
+    );
+    let run = started(
+        stage(vec![PhaseSpec::new("a").check("c")]),
+        Policy::servicenow(),
+    );
     assert_eq!(risk(&run.state, now, &run.policy).factors, Factors::None);
 }
 
@@ -759,7 +883,13 @@ fn servicenow_dpr_retarget_moves_key_dates_off_holidays() {
     .with_readiness(day(3, 22))
     .with_holidays(vec![Holiday::date(day(3, 26))]);
     let mut run = started(plan, Policy::servicenow());
-    run.ok(&admin(), at(3, 2, 9), Command::Retarget { readiness: day(3, 29) });
+    run.ok(
+        &admin(),
+        at(3, 2, 9),
+        Command::Retarget {
+            readiness: day(3, 29),
+        },
+    );
     let r = run.release();
     assert_eq!(r.readiness(), Some(day(3, 29)));
     assert_eq!(r.phases()[0].start(), Some(day(3, 15)));
@@ -776,7 +906,13 @@ fn servicenow_dpr_retarget_moves_key_dates_off_holidays() {
 fn servicenow_dpr_no_past_dates_by_default() {
     let plan = timeline(PhaseSpec::new("build"), PhaseSpec::new("deploy"));
     let mut run = Run::new(plan.clone(), Policy::servicenow(), at(3, 1, 9));
-    let e = run.err(&admin(), at(3, 2, 9), Command::Retarget { readiness: day(3, 1) });
+    let e = run.err(
+        &admin(),
+        at(3, 2, 9),
+        Command::Retarget {
+            readiness: day(3, 1),
+        },
+    );
     assert_eq!(
         e,
         "the readiness target is 2027-03-01, before today (2027-03-02); give today or later, or set the policy's `allow_past_dates`"
@@ -787,7 +923,9 @@ fn servicenow_dpr_no_past_dates_by_default() {
     let ctx = itsm_release::Context::new(at(3, 9, 9), &admin, &policy);
     let create = Command::create(itsm_release::ReleaseId::from_u128(2), plan.clone());
     assert_eq!(
-        itsm_release::decide(&fresh, &create, &ctx).unwrap_err().to_string(),
+        itsm_release::decide(&fresh, &create, &ctx)
+            .unwrap_err()
+            .to_string(),
         "the first phase's start date is 2027-03-08, before today (2027-03-09); give today or later, or set the policy's `allow_past_dates`"
     );
     let mut allow = Policy::servicenow();
@@ -809,10 +947,15 @@ fn servicenow_dpr_mandatory_release_target() {
     let create = Command::create(itsm_release::ReleaseId::from_u128(2), plan.clone());
     let state = itsm_release::State::new();
     assert_eq!(
-        itsm_release::decide(&state, &create, &ctx).unwrap_err().to_string(),
+        itsm_release::decide(&state, &create, &ctx)
+            .unwrap_err()
+            .to_string(),
         "release `payments 4.2` has no readiness target; the policy requires one (`require_readiness`)"
     );
-    let create = Command::create(itsm_release::ReleaseId::from_u128(2), plan.with_readiness(day(4, 1)));
+    let create = Command::create(
+        itsm_release::ReleaseId::from_u128(2),
+        plan.with_readiness(day(4, 1)),
+    );
     assert!(itsm_release::decide(&state, &create, &ctx).is_ok());
 }
 
@@ -835,7 +978,9 @@ fn servicenow_dpr_notifications_fall_due() {
             Event::TasksOpened { at, .. } => format!("{} open", at.format("%d %H")),
             Event::TaskDueSoon { at, due, .. } => format!("{} due soon {due}", at.format("%d %H")),
             Event::PhaseEndReached { phase, at } => format!("{} end {phase}", at.format("%d %H")),
-            Event::ReadinessNear { at, readiness } => format!("{} readiness {readiness}", at.format("%d %H")),
+            Event::ReadinessNear { at, readiness } => {
+                format!("{} readiness {readiness}", at.format("%d %H"))
+            }
             other => format!("{other:?}"),
         })
         .collect();
@@ -858,7 +1003,10 @@ fn servicenow_dpr_notifications_fall_due() {
 fn servicenow_rm_v2_close_states_close_a_task() {
     for outcome in [Outcome::Complete, Outcome::Incomplete, Outcome::Skipped] {
         let mut run = started(
-            stage(vec![PhaseSpec::new("build").task(task("a")), PhaseSpec::new("deploy").task(task("b"))]),
+            stage(vec![
+                PhaseSpec::new("build").task(task("a")),
+                PhaseSpec::new("deploy").task(task("b")),
+            ]),
             Policy::servicenow(),
         );
         run.ok(

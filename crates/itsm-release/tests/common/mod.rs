@@ -1,5 +1,10 @@
 //! What the release tests share: actors, dates and a release driven command by command.
-#![allow(dead_code, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use itsm_release::{
@@ -24,7 +29,10 @@ pub fn admin() -> Actor {
 }
 
 pub fn manager() -> Actor {
-    Actor::new(UserId::from_u128(2), [Role::new("product_manager").unwrap()])
+    Actor::new(
+        UserId::from_u128(2),
+        [Role::new("product_manager").unwrap()],
+    )
 }
 
 pub fn engineer() -> Actor {
@@ -52,7 +60,11 @@ impl Run {
             context: Vec::new(),
             main: None,
         };
-        run.ok(&admin(), when, Command::create(ReleaseId::from_u128(1), plan));
+        run.ok(
+            &admin(),
+            when,
+            Command::create(ReleaseId::from_u128(1), plan),
+        );
         run
     }
 
