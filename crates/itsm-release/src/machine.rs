@@ -435,7 +435,12 @@ fn zone(r: &Release) -> Result<Zone, Error> {
 pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
     let r = state.release()?;
     let zone = zone(r).ok()?;
-    let phase = next_phase_item(r, &zone, None, policy).map(|(at, _)| at);
+    // Items due now were run by the last `decide`; one still due is held by the
+    // multi-product rules or a policy changed since, and waits for the host's next command.
+    let phase = match next_phase_item(r, &zone, None, policy) {
+        Some((When::At(t), _)) if t > r.last_at => Some(t),
+        _ => None,
+    };
     let notice = notices(r, &zone, policy, None, true)
         .into_iter()
         .next()
@@ -455,18 +460,28 @@ enum Item {
     Review,
 }
 
-/// The next item and its instant (not before the last event). `ctx` gives the multi-product
-/// rules; without it (for `next_deadline`) they are taken to allow.
+/// When an item is due.
+#[derive(Clone, Copy)]
+enum When {
+    /// As soon as the rules look: in the pass that made it so, or (found stale, after the
+    /// host changed the multi-product progress or the policy) at the command's instant.
+    Now,
+    /// At a date's instant (a first start date, the end of an end date).
+    At(DateTime<Utc>),
+}
+
+/// The next item and when it is due. `ctx` gives the multi-product rules; without it (for
+/// `next_deadline`) they are taken to allow.
 fn next_phase_item(
     r: &Release,
     zone: &Zone,
     ctx: Option<&Context<'_>>,
     policy: &Policy,
-) -> Option<(DateTime<Utc>, Item)> {
+) -> Option<(When, Item)> {
     if r.status != Status::InProgress {
         return None;
     }
-    let now = r.last_at;
+    let now = When::Now;
     match r.current() {
         Some((i, p)) => {
             let open = opening(p, i, policy);
@@ -482,7 +497,7 @@ fn next_phase_item(
                 Process::Stage => None,
                 Process::Timeline => {
                     let end = p.end.and_then(|e| plan::day_end(zone, e))?;
-                    Some((end.max(now), Item::Complete(i)))
+                    Some((When::At(end), Item::Complete(i)))
                 }
             }
         }
@@ -492,7 +507,7 @@ fn next_phase_item(
                 Some(p) if p.status == PhaseStatus::Pending => {
                     if r.process == Process::Timeline && k == 0 {
                         let start = p.start.and_then(|s| plan::day_start(zone, s))?;
-                        Some((start.max(now), Item::Start(0)))
+                        Some((When::At(start), Item::Start(0)))
                     } else {
                         Some((now, Item::Start(k)))
                     }
@@ -612,6 +627,8 @@ fn notices(
 /// completing, starting, review) each at its instant; folds everything into `r`.
 fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>) {
     let policy = ctx.policy;
+    // Whether a phase item ran in this pass (then an item due now follows it at once).
+    let mut moved = false;
     // The tasks' notices, found once: nothing the rules do below closes a task, so each
     // stays due (one pass over the tasks, not one per round).
     let mut task_notices = notices(r, zone, policy, Some(Bound::Upto(ctx.now)), true)
@@ -621,7 +638,16 @@ fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>
     // Each round either ends the loop or opens tasks, completes a phase, starts one, or
     // moves to review: at most a few rounds per phase.
     loop {
-        let item = next_phase_item(r, zone, Some(ctx), policy).filter(|(at, _)| *at <= ctx.now);
+        // An item due now follows the pass's last phase item at its instant; as the pass's
+        // first, it was held (or made due by the command) until now.
+        let stamp = if moved { r.last_at } else { ctx.now };
+        let item = match next_phase_item(r, zone, Some(ctx), policy) {
+            Some((When::Now, item)) => Some((stamp, item)),
+            Some((When::At(t), item)) if t.max(r.last_at) <= ctx.now => {
+                Some((t.max(r.last_at), item))
+            }
+            _ => None,
+        };
         let bound = match &item {
             Some((at, _)) => Bound::Before(*at),
             None => Bound::Upto(ctx.now),
@@ -651,6 +677,7 @@ fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>
         };
         apply(r, &e);
         out.push(e);
+        moved = true;
     }
 }
 
@@ -743,7 +770,10 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
 /// Whether anything falls due by `now` (so that a command on a quiet release does not
 /// clone it).
 fn has_due(r: &Release, zone: &Zone, ctx: &Context<'_>) -> bool {
-    next_phase_item(r, zone, Some(ctx), ctx.policy).is_some_and(|(at, _)| at <= ctx.now)
+    next_phase_item(r, zone, Some(ctx), ctx.policy).is_some_and(|(when, _)| match when {
+        When::Now => true,
+        When::At(t) => t <= ctx.now,
+    })
         || notices(r, zone, ctx.policy, None, true)
             .first()
             .is_some_and(|e| e.at() <= ctx.now)

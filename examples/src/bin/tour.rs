@@ -550,6 +550,10 @@ fn more() {
             "two teams' on-call schedules, their gaps and conflicts, and incidents paged through escalation policies (itsm-oncall)",
         ),
         (
+            "releases",
+            "four releases through their phases: checks and exceptions, a retarget around Good Friday, a restart, a main release waiting for the product it includes (itsm-release)",
+        ),
+        (
             "dimensions",
             "a retailer assessed along the four dimensions of service management (itsm-dimensions)",
         ),
