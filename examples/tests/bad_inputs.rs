@@ -957,6 +957,67 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-release
+    {
+        use itsm_release::{
+            Actor, Command, PhaseSpec, Plan, Policy, Process, ReleaseId, Role, State, UserId,
+        };
+        let admin = Actor::new(UserId::from_u128(1), [Role::new("release_admin").unwrap()]);
+        let policy = Policy::servicenow();
+        let ctx = itsm_release::Context::new(t(0), &admin, &policy);
+        let create = |plan: Plan| {
+            err(itsm_release::decide(
+                &State::new(),
+                &Command::create(ReleaseId::from_u128(1), plan),
+                &ctx,
+            )
+            .map(|_| ()))
+        };
+        row(
+            "`itsm_release::decide` (create)",
+            "a timeline phase without dates",
+            create(Plan::new(
+                "4.2",
+                Process::Timeline,
+                vec![PhaseSpec::new("build")],
+            )),
+        );
+        row(
+            "`itsm_release::decide` (create)",
+            "a task due on chrono's last date",
+            create(Plan::new(
+                "4.2",
+                Process::Stage,
+                vec![
+                    PhaseSpec::new("build")
+                        .task(itsm_release::TaskSpec::new("x").due(chrono::NaiveDate::MAX)),
+                ],
+            )),
+        );
+        let mut state = State::new();
+        state.apply(
+            &itsm_release::decide(
+                &state,
+                &Command::create(
+                    ReleaseId::from_u128(1),
+                    Plan::new("4.2", Process::Stage, vec![PhaseSpec::new("build")]),
+                ),
+                &ctx,
+            )
+            .unwrap(),
+        );
+        row(
+            "`itsm_release::decide`",
+            "a phase completed before the release started",
+            err(itsm_release::decide(&state, &Command::CompletePhase, &ctx).map(|_| ())),
+        );
+        row(
+            "`itsm_release::Plan` (JSON)",
+            "a process `waterfall`",
+            json_err::<Plan>(json!({"name": "4.2", "process": "waterfall", "phases": []})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};

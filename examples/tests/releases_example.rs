@@ -28,7 +28,10 @@ fn the_bundled_releases_show_each_rule() {
     // Timeline: the first phase starts on its start date, midnight in Berlin; the package
     // task is due on the 10th, so its notice falls two days before, at the same instant.
     has(&out, "Mon 08 Mar 00:00 phase build started");
-    has(&out, "Mon 08 Mar 00:00 build/package artefacts due Wed 10 Mar");
+    has(
+        &out,
+        "Mon 08 Mar 00:00 build/package artefacts due Wed 10 Mar",
+    );
     // A failure recorded after the exception was granted counts as compliant with it.
     has(
         &out,
@@ -61,7 +64,10 @@ fn the_bundled_releases_show_each_rule() {
         &out,
         "refused: `restart` needs one of the roles `release_admin`; the actor holds none of them",
     );
-    has(&out, "Tue 06 Apr 10:00 restarted from build (uat was in progress)");
+    has(
+        &out,
+        "Tue 06 Apr 10:00 restarted from build (uat was in progress)",
+    );
     // The main release waits for the ledger release to reach its deploy phase, and
     // completes at the tick after it has.
     has(

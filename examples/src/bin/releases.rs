@@ -90,8 +90,7 @@ fn run() -> Res<()> {
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let file: File =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file: File = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let policy = file.policy.clone().unwrap_or_default();
     policy.check()?;
     let names: BTreeMap<UserId, &str> = file
@@ -172,10 +171,7 @@ fn run() -> Res<()> {
             (Some(by), Some(c), false) => (actor(by)?, c.clone()),
             (_, None, true) => (creator.clone(), Command::Tick),
             _ => {
-                return Err(format!(
-                    "step {n}: give `by` and `command`, or `report: true`"
-                )
-                .into());
+                return Err(format!("step {n}: give `by` and `command`, or `report: true`").into());
             }
         };
         let mut ctx = Context::new(step.at, &who, &policy).with_included(&included);
@@ -223,7 +219,9 @@ fn run() -> Res<()> {
                 r.status(),
                 r.progress(),
                 r.phases().len(),
-                r.review().map(|n| format!("; review: {n}")).unwrap_or_default()
+                r.review()
+                    .map(|n| format!("; review: {n}"))
+                    .unwrap_or_default()
             );
         }
     }
@@ -242,7 +240,11 @@ fn day(d: NaiveDate) -> String {
 fn task_name(r: &Release, at: TaskRef) -> String {
     r.phases()
         .get(at.phase)
-        .and_then(|p| p.tasks().get(at.task).map(|t| format!("{}/{}", p.name(), t.name())))
+        .and_then(|p| {
+            p.tasks()
+                .get(at.task)
+                .map(|t| format!("{}/{}", p.name(), t.name()))
+        })
         .unwrap_or_else(|| format!("{}/{}", at.phase, at.task))
 }
 
@@ -334,7 +336,10 @@ fn describe(r: &Release, e: &Event, names: &BTreeMap<UserId, &str>) -> String {
             day(*to)
         ),
         Event::PhaseEndReached { phase, .. } => {
-            format!("phase {} reached its end date not done", phase_name(r, *phase))
+            format!(
+                "phase {} reached its end date not done",
+                phase_name(r, *phase)
+            )
         }
         Event::TaskDueSoon { task, due, .. } => {
             format!("{} due {}", task_name(r, *task), day(*due))
