@@ -773,8 +773,7 @@ fn has_due(r: &Release, zone: &Zone, ctx: &Context<'_>) -> bool {
     next_phase_item(r, zone, Some(ctx), ctx.policy).is_some_and(|(when, _)| match when {
         When::Now => true,
         When::At(t) => t <= ctx.now,
-    })
-        || notices(r, zone, ctx.policy, None, true)
-            .first()
-            .is_some_and(|e| e.at() <= ctx.now)
+    }) || notices(r, zone, ctx.policy, None, true)
+        .first()
+        .is_some_and(|e| e.at() <= ctx.now)
 }
