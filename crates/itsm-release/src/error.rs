@@ -137,7 +137,7 @@ pub enum Error {
     )]
     DateInPast {
         /// Which date.
-        what: &'static str,
+        what: String,
         /// The date.
         date: NaiveDate,
         /// Today, in the release's zone.

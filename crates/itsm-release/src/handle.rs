@@ -19,7 +19,7 @@ pub(crate) fn create(
     let zone = plan::zone_of(&plan.name, plan.zone.as_deref())?;
     let today = plan::today(&zone, ctx.now);
     plan::check(plan, today, ctx.policy.allow_past_dates)?;
-    if ctx.policy.require_readiness && plan.readiness.is_none() {
+    if ctx.policy.require_readiness && plan.process == Process::Stage && plan.readiness.is_none() {
         return Err(Error::ReadinessRequired {
             release: plan.name.clone(),
         });
@@ -386,7 +386,7 @@ pub(crate) fn command_events(
             let today = plan::today(zone, at).ok_or(Error::DateOutOfRange { date: *readiness })?;
             if !policy.allow_past_dates && *readiness < today {
                 return Err(Error::DateInPast {
-                    what: "the readiness target",
+                    what: "the readiness target".to_owned(),
                     date: *readiness,
                     today,
                 });

@@ -306,7 +306,7 @@ fn apply(r: &mut Release, event: &Event) {
             at,
             ..
         } => restart(r, *from, *current, *tasks, *at),
-        Event::Retargeted { to, days, .. } => retarget(r, *to, *days),
+        Event::Retargeted { to, days, at, .. } => retarget(r, *to, *days, *at),
         Event::PhaseEndReached { phase, .. } => {
             if let Some(p) = r.phases.get_mut(*phase) {
                 p.end_noticed = true;
@@ -380,9 +380,17 @@ fn restart(
 
 /// The phases and tasks a retarget moves: phases not completed (pending or in progress),
 /// tasks not closed in them.
-fn retarget(r: &mut Release, to: chrono::NaiveDate, days: i64) {
-    r.readiness = Some(to);
-    r.readiness_noticed = false;
+fn retarget(r: &mut Release, to: chrono::NaiveDate, days: i64, at: DateTime<Utc>) {
+    // A notice is sent once per date: one whose date moved, and is still ahead at the
+    // retarget, is sent again for its new date; a date moved into the past is not announced.
+    let zone = zone(r).unwrap_or(Zone::Utc);
+    let ahead = |d: chrono::NaiveDate| plan::day_end(&zone, d).is_some_and(|end| end > at);
+    if r.readiness != Some(to) {
+        r.readiness = Some(to);
+        if ahead(to) {
+            r.readiness_noticed = false;
+        }
+    }
     if days == 0 {
         return;
     }
@@ -391,7 +399,7 @@ fn retarget(r: &mut Release, to: chrono::NaiveDate, days: i64) {
         match d.and_then(|x| holidays.shift(x, days)) {
             Some(n) if Some(n) != *d => {
                 *d = Some(n);
-                true
+                ahead(n)
             }
             _ => false,
         }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use itsm_calendar::{Holiday, Zone};
-use itsm_core::UserId;
+use itsm_core::{Quoted, UserId};
 
 use crate::error::Error;
 
@@ -381,18 +381,39 @@ pub(crate) fn check(
         previous = Some(phase);
     }
     check_dates(plan, &zone)?;
-    if let (Process::Timeline, Some(today_), false) = (plan.process, today_, allow_past) {
-        if let Some(first) = plan.phases.first().and_then(|p| p.start) {
-            if first < today_ {
-                return Err(Error::DateInPast {
-                    what: "the first phase's start date",
-                    date: first,
-                    today: today_,
-                });
-            }
-        }
+    if let (Some(today), false) = (today_, allow_past) {
+        check_not_past(plan, today)?;
     }
     Ok(zone)
+}
+
+/// No key date before today: the readiness target, the phases' dates, the tasks' due
+/// dates (ServiceNow restricts "releases creation and retargeting with dates before today").
+fn check_not_past(plan: &Plan, today: NaiveDate) -> Result<(), Error> {
+    let mut dates: Vec<(String, NaiveDate)> = Vec::new();
+    if let Some(r) = plan.readiness {
+        dates.push(("the readiness target".to_owned(), r));
+    }
+    for p in &plan.phases {
+        if let Some(s) = p.start {
+            dates.push((format!("phase `{}`'s start date", Quoted(&p.name)), s));
+        }
+        if let Some(e) = p.end {
+            dates.push((format!("phase `{}`'s end date", Quoted(&p.name)), e));
+        }
+        if let Some((t, d)) = p
+            .tasks
+            .iter()
+            .filter_map(|t| t.due.map(|d| (t, d)))
+            .find(|(_, d)| *d < today)
+        {
+            dates.push((format!("task `{}`'s due date", Quoted(&t.name)), d));
+        }
+    }
+    match dates.into_iter().find(|(_, d)| *d < today) {
+        Some((what, date)) => Err(Error::DateInPast { what, date, today }),
+        None => Ok(()),
+    }
 }
 
 /// A check's name must not be empty.

@@ -76,10 +76,12 @@ pub struct Policy {
     pub restart_roles: Vec<Role>,
     /// What a restart does to tasks.
     pub restart_tasks: RestartTasks,
-    /// A release must have a readiness target (`sn_dpr.mandate_release_target`, false).
+    /// A stage release must have a readiness target (`sn_dpr.mandate_release_target`,
+    /// false).
     pub require_readiness: bool,
-    /// Allow a timeline release to start before today and a retarget to a date before
-    /// today (`sn_dpr_model.allow_any_release_dates`, false).
+    /// Allow key dates before today when a release is created (its readiness target, its
+    /// phases' dates, its tasks' due dates) and a retarget to a date before today
+    /// (`sn_dpr_model.allow_any_release_dates`, false).
     pub allow_past_dates: bool,
     /// Send [`Event::TaskDueSoon`](crate::Event::TaskDueSoon) this many days before a task's
     /// due date (ServiceNow: 2); `None` sends none.
