@@ -18,7 +18,7 @@ use proptest::prelude::*;
 struct Case {
     plan: Plan,
     policy: Policy,
-    steps: Vec<(u8, i64, Command)>,
+    steps: Vec<(u8, i64, Command, (u8, usize))>,
 }
 
 fn plan_strategy() -> impl Strategy<Value = Plan> {
@@ -126,7 +126,10 @@ fn case_strategy() -> impl Strategy<Value = Case> {
     (
         plan_strategy(),
         policy_strategy(),
-        prop::collection::vec((0u8..4, -6i64..60, command_strategy()), 1..40),
+        prop::collection::vec(
+            (0u8..4, -6i64..60, command_strategy(), (0u8..6, 0usize..5)),
+            1..40,
+        ),
     )
         .prop_map(|(plan, policy, steps)| Case {
             plan,
@@ -145,7 +148,7 @@ fn actor(i: u8) -> Actor {
 }
 
 /// The invariants docs/release.md states for any release.
-fn check_invariants(state: &State, policy: &Policy) -> Result<(), TestCaseError> {
+fn check_invariants(state: &State, policy: &Policy, held: bool) -> Result<(), TestCaseError> {
     let Some(r) = state.release() else {
         return Ok(());
     };
@@ -182,9 +185,10 @@ fn check_invariants(state: &State, policy: &Policy) -> Result<(), TestCaseError>
             }
             if let Some((i, p)) = r.current() {
                 prop_assert_eq!(i, k);
-                // A done stage phase does not wait unless the policy says so.
+                // A done stage phase does not wait unless the policy or the multi-product
+                // rules say so.
                 prop_assert!(
-                    !(r.process() == Process::Stage && policy.auto_advance && p.is_done()),
+                    held || !(r.process() == Process::Stage && policy.auto_advance && p.is_done()),
                     "stage phase {} done and still in progress",
                     i
                 );
@@ -215,10 +219,18 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         return Ok(());
     };
     state.apply(&events);
-    for (who, hours, command) in &case.steps {
+    for (who, hours, command, (multi, progress)) in &case.steps {
         now += Duration::hours(*hours);
         let actor = actor(*who);
-        let ctx = Context::new(now, &actor, &case.policy);
+        // Mostly a release on its own; sometimes included in a main release at `progress`,
+        // or a main release with one included release there.
+        let included = [*progress];
+        let ctx = match multi {
+            0 => Context::new(now, &actor, &case.policy).included_in(*progress),
+            1 => Context::new(now, &actor, &case.policy).with_included(&included),
+            _ => Context::new(now, &actor, &case.policy),
+        };
+        let held = *multi < 2;
         let result = decide(&state, command, &ctx);
         prop_assert_eq!(
             &result,
@@ -231,6 +243,14 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         let last = state.release().unwrap().last_at();
         let mut t = last;
         for e in &events {
+            // The multi-product rules: an included release completes no phase ahead of the
+            // main one; a main release none its included release has not reached.
+            if let Event::PhaseCompleted { phase, .. } = e {
+                prop_assert!(
+                    *multi >= 2 || phase <= progress,
+                    "phase {phase} completed against progress {progress} ({multi})"
+                );
+            }
             prop_assert!(
                 e.at() >= t && e.at() <= now,
                 "{e:?} out of order (last {last}, now {now})"
@@ -245,7 +265,7 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         }
         state.apply(&events);
         prop_assert_eq!(&folded, &state, "evolve folds as apply");
-        check_invariants(&state, &case.policy)?;
+        check_invariants(&state, &case.policy, held)?;
         let r = state.release().unwrap();
         if let Some(d) = next_deadline(&state, &case.policy) {
             prop_assert!(d >= r.last_at(), "deadline {d} before the last event");
