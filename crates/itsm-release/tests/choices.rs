@@ -238,25 +238,62 @@ fn a_retarget_announces_again_only_dates_still_ahead() {
     let plan = Plan::new(
         "r",
         Process::Timeline,
-        vec![PhaseSpec::new("a").dates(day(3, 5), day(3, 6)).task(task("t").due(day(3, 6)))],
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 5), day(3, 6))
+                .task(task("t").due(day(3, 6))),
+        ],
     )
     .with_readiness(day(3, 20));
     let mut run = started(plan, Policy::servicenow());
     let events = run.ok(&admin(), at(3, 10, 0), Command::Tick);
-    assert_eq!(events.iter().filter(|e| matches!(e, Event::PhaseEndReached { .. })).count(), 1);
-    assert_eq!(events.iter().filter(|e| matches!(e, Event::TaskDueSoon { .. })).count(), 1);
-    let events = run.ok(&admin(), at(3, 10, 1), Command::Retarget { readiness: day(3, 19) });
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::PhaseEndReached { .. }))
+            .count(),
+        1
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::TaskDueSoon { .. }))
+            .count(),
+        1
+    );
+    let events = run.ok(
+        &admin(),
+        at(3, 10, 1),
+        Command::Retarget {
+            readiness: day(3, 19),
+        },
+    );
     assert_eq!(events.len(), 1, "nothing announced again: {events:?}");
     // Moved a fortnight later, both dates are ahead again and announced for their new dates.
-    let events = run.ok(&admin(), at(3, 10, 2), Command::Retarget { readiness: day(4, 2) });
+    let events = run.ok(
+        &admin(),
+        at(3, 10, 2),
+        Command::Retarget {
+            readiness: day(4, 2),
+        },
+    );
     assert_eq!(events.len(), 1);
     assert_eq!(run.phase(0).end(), Some(day(3, 19)));
     let events = run.ok(&admin(), at(3, 20, 0), Command::Tick);
-    let kinds: Vec<_> = events.iter().map(|e| format!("{e:?}").split(' ').next().unwrap().to_owned()).collect();
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|e| format!("{e:?}").split(' ').next().unwrap().to_owned())
+        .collect();
     assert_eq!(kinds, ["TaskDueSoon", "PhaseEndReached"]);
     // The readiness notice: sent once; a retarget to the same date does not re-send it.
     run.ok(&admin(), at(4, 1, 0), Command::Tick);
-    let events = run.ok(&admin(), at(4, 1, 1), Command::Retarget { readiness: day(4, 2) });
+    let events = run.ok(
+        &admin(),
+        at(4, 1, 1),
+        Command::Retarget {
+            readiness: day(4, 2),
+        },
+    );
     assert_eq!(events.len(), 1);
     assert!(run.ok(&admin(), at(4, 1, 2), Command::Tick).is_empty());
 }

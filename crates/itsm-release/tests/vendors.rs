@@ -930,10 +930,13 @@ fn servicenow_dpr_no_past_dates_by_default() {
     );
     let stale = Command::create(
         itsm_release::ReleaseId::from_u128(3),
-        stage(vec![PhaseSpec::new("build").task(task("a").due(day(3, 2)))]).with_readiness(day(4, 1)),
+        stage(vec![PhaseSpec::new("build").task(task("a").due(day(3, 2)))])
+            .with_readiness(day(4, 1)),
     );
     assert_eq!(
-        itsm_release::decide(&fresh, &stale, &ctx).unwrap_err().to_string(),
+        itsm_release::decide(&fresh, &stale, &ctx)
+            .unwrap_err()
+            .to_string(),
         "task `a`'s due date is 2027-03-02, before today (2027-03-09); give today or later, or set the policy's `allow_past_dates`"
     );
     let mut allow = Policy::servicenow();
