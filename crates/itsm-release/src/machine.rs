@@ -695,7 +695,7 @@ fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>
 /// phases start and end on their dates, notices fall due, each at its instant); then the
 /// command's own checks run, in a fixed order: the clock (a command earlier than the last
 /// event is refused; a `tick` then returns nothing), the status table
-/// ([`allowed_commands`]), the actor's roles, then the command's rules. After the command
+/// ([`allowed_commands`](crate::allowed_commands)), the actor's roles, then the command's rules. After the command
 /// the rules run again at `now` (a stage phase that is now done completes and the next
 /// starts; a sequential phase opens its next task; the release moves to review).
 ///
