@@ -449,10 +449,7 @@ pub fn next_deadline(state: &State, policy: &Policy) -> Option<DateTime<Utc>> {
         Some((When::At(t), _)) if t > r.last_at => Some(t),
         _ => None,
     };
-    let notice = notices(r, &zone, policy, None, true)
-        .into_iter()
-        .next()
-        .map(|e| e.at());
+    let notice = earliest_notice(r, &zone, policy);
     [phase, notice].into_iter().flatten().min()
 }
 
@@ -576,13 +573,41 @@ fn notices(
     tasks: bool,
 ) -> Vec<Event> {
     let mut out = Vec::new();
+    each_notice(r, zone, policy, bound, tasks, |e| out.push(e));
+    out.sort_by_key(Event::at);
+    out
+}
+
+/// The instant of the earliest pending notice (no list built, no sort).
+fn earliest_notice(r: &Release, zone: &Zone, policy: &Policy) -> Option<DateTime<Utc>> {
+    let mut earliest: Option<DateTime<Utc>> = None;
+    each_notice(r, zone, policy, None, true, |e| {
+        earliest = Some(earliest.map_or(e.at(), |t| t.min(e.at())));
+    });
+    earliest
+}
+
+/// Calls `f` with each notice due within `bound`, in plan order.
+fn each_notice(
+    r: &Release,
+    zone: &Zone,
+    policy: &Policy,
+    bound: Option<Bound>,
+    tasks: bool,
+    mut f: impl FnMut(Event),
+) {
     if !matches!(r.status, Status::Draft | Status::InProgress) {
-        return out;
+        return;
     }
-    let due_from = |date: chrono::NaiveDate, days: u32| {
-        date.checked_sub_days(Days::new(days.into()))
-            .and_then(|d| plan::day_start(zone, d))
-            .map(|t| t.max(r.last_at))
+    // Many tasks share a due date: each date is placed in the zone once.
+    let mut placed: std::collections::BTreeMap<(chrono::NaiveDate, u32), Option<DateTime<Utc>>> =
+        std::collections::BTreeMap::new();
+    let mut due_from = |date: chrono::NaiveDate, days: u32| {
+        *placed.entry((date, days)).or_insert_with(|| {
+            date.checked_sub_days(Days::new(days.into()))
+                .and_then(|d| plan::day_start(zone, d))
+                .map(|t| t.max(r.last_at))
+        })
     };
     let keep = |t: DateTime<Utc>| bound.is_none_or(|b| b.keeps(t));
     if let (Some(days), Some(readiness), false) = (
@@ -591,44 +616,43 @@ fn notices(
         r.readiness_noticed,
     ) {
         if let Some(at) = due_from(readiness, days).filter(|t| keep(*t)) {
-            out.push(Event::ReadinessNear { readiness, at });
+            f(Event::ReadinessNear { readiness, at });
         }
     }
-    if r.status == Status::InProgress {
-        if let Some(days) = policy.task_notice_days.filter(|_| tasks) {
-            for (i, p) in r.phases.iter().enumerate() {
-                for (j, task) in p.tasks.iter().enumerate() {
-                    if task.due_noticed
-                        || task.status.is_closed()
-                        || task.status == TaskStatus::Canceled
-                    {
-                        continue;
-                    }
-                    if let Some(due) = task.due {
-                        if let Some(at) = due_from(due, days).filter(|t| keep(*t)) {
-                            out.push(Event::TaskDueSoon {
-                                task: TaskRef::new(i, j),
-                                due,
-                                at,
-                            });
-                        }
+    if r.status != Status::InProgress {
+        return;
+    }
+    if let Some(days) = policy.task_notice_days.filter(|_| tasks) {
+        for (i, p) in r.phases.iter().enumerate() {
+            for (j, task) in p.tasks.iter().enumerate() {
+                if task.due_noticed
+                    || task.status.is_closed()
+                    || task.status == TaskStatus::Canceled
+                {
+                    continue;
+                }
+                if let Some(due) = task.due {
+                    if let Some(at) = due_from(due, days).filter(|t| keep(*t)) {
+                        f(Event::TaskDueSoon {
+                            task: TaskRef::new(i, j),
+                            due,
+                            at,
+                        });
                     }
                 }
             }
         }
-        if let Some((i, p)) = r.current().filter(|(_, p)| !p.end_noticed) {
-            if let Some(at) = p
-                .end
-                .and_then(|e| plan::day_end(zone, e))
-                .map(|t| t.max(r.last_at))
-                .filter(|t| keep(*t))
-            {
-                out.push(Event::PhaseEndReached { phase: i, at });
-            }
+    }
+    if let Some((i, p)) = r.current().filter(|(_, p)| !p.end_noticed) {
+        if let Some(at) = p
+            .end
+            .and_then(|e| plan::day_end(zone, e))
+            .map(|t| t.max(r.last_at))
+            .filter(|t| keep(*t))
+        {
+            f(Event::PhaseEndReached { phase: i, at });
         }
     }
-    out.sort_by_key(Event::at);
-    out
 }
 
 /// Runs the rules up to `now`: notices in time order, and the phase items (opening tasks,
@@ -781,7 +805,5 @@ fn has_due(r: &Release, zone: &Zone, ctx: &Context<'_>) -> bool {
     next_phase_item(r, zone, Some(ctx), ctx.policy).is_some_and(|(when, _)| match when {
         When::Now => true,
         When::At(t) => t <= ctx.now,
-    }) || notices(r, zone, ctx.policy, None, true)
-        .first()
-        .is_some_and(|e| e.at() <= ctx.now)
+    }) || earliest_notice(r, zone, ctx.policy).is_some_and(|t| t <= ctx.now)
 }
