@@ -104,7 +104,7 @@ pub use command::{Command, Outcome, TaskRef};
 pub use error::Error;
 pub use event::Event;
 pub use lifecycle::{
-    PHASE_TRANSITIONS, TRANSITIONS, Transition, allowed_commands, mermaid, phase_mermaid,
+    PHASE_TRANSITIONS, TRANSITIONS, Transition, allowed_commands, lifecycle, mermaid, phase_mermaid,
 };
 pub use machine::{Context, decide, evolve, next_deadline};
 pub use model::{

@@ -172,3 +172,48 @@ pub fn allowed_commands(status: Status) -> &'static [&'static str] {
         Status::Completed | Status::Canceled => &["tick"],
     }
 }
+
+/// The release's lifecycle as data, for diagrams and conformance checks (`itsm_core`'s
+/// [`Lifecycle`](itsm_core::Lifecycle), as every practice crate gives one): draft initial,
+/// completed and canceled terminal; the rows of [`TRANSITIONS`], and each command a status
+/// accepts without leaving it as a row back to itself.
+///
+/// ```
+/// let l = itsm_release::lifecycle();
+/// assert_eq!(l.states().len(), 5);
+/// assert!(l.to_mermaid().contains("draft --> in_progress : start"));
+/// ```
+pub fn lifecycle() -> itsm_core::Lifecycle {
+    use itsm_core::{Category, StateSpec, TransitionSpec};
+    let all = [
+        Status::Draft,
+        Status::InProgress,
+        Status::Review,
+        Status::Completed,
+        Status::Canceled,
+    ];
+    let states = all
+        .into_iter()
+        .map(|s| match s {
+            Status::Draft => StateSpec::initial(s.name(), Category::New),
+            Status::InProgress => StateSpec::new(s.name(), Category::Open),
+            Status::Review => StateSpec::new(s.name(), Category::Resolved),
+            Status::Completed => StateSpec::new(s.name(), Category::Closed).terminal(),
+            Status::Canceled => StateSpec::new(s.name(), Category::Canceled).terminal(),
+        })
+        .collect();
+    let leaving = ["start", "begin_review", "complete", "cancel"];
+    let mut rows: Vec<TransitionSpec> = TRANSITIONS
+        .iter()
+        .map(|t| TransitionSpec::new(t.from.name(), t.trigger, t.to.name()))
+        .collect();
+    for s in all {
+        for c in allowed_commands(s).iter().filter(|c| !leaving.contains(c)) {
+            rows.push(TransitionSpec::new(s.name(), c, s.name()));
+        }
+    }
+    match itsm_core::Lifecycle::new("release", states, rows) {
+        Ok(lifecycle) => lifecycle,
+        Err(e) => unreachable!("the release table is sound: {e}"), // invariant: constant tables, tested by the doctest above
+    }
+}
