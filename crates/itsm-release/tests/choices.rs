@@ -764,3 +764,317 @@ fn every_policy_error_says_what_is_allowed() {
     let ctx = itsm_release::Context::new(at(3, 1, 9), &admin, &policy);
     assert!(decide(&State::new(), &Command::Tick, &ctx).is_err());
 }
+
+// Edges the mutation run showed untested (docs/mutants.md).
+
+#[test]
+fn mapping_a_check_refuses_only_its_own_name() {
+    let mut run = started(
+        stage(vec![PhaseSpec::new("a").task(task("x")).check("scan")]),
+        Policy::servicenow(),
+    );
+    run.ok(
+        &admin(),
+        at(3, 2, 9),
+        Command::MapCheck {
+            phase: 0,
+            check: "lint".into(),
+        },
+    );
+    assert_eq!(
+        run.err(
+            &admin(),
+            at(3, 2, 9),
+            Command::MapCheck {
+                phase: 0,
+                check: "scan".into()
+            }
+        ),
+        "phase `a` already has check `scan`; a check is mapped to a phase once"
+    );
+}
+
+#[test]
+fn unmapping_reruns_only_after_a_run_on_the_phase_in_progress_with_checks_left() {
+    let phases = || {
+        stage(vec![
+            PhaseSpec::new("a")
+                .task(task("x"))
+                .check("scan")
+                .check("lint"),
+            PhaseSpec::new("b")
+                .task(task("y"))
+                .check("smoke")
+                .check("load"),
+        ])
+    };
+    let unmap = |phase: usize, check: &str| Command::UnmapCheck {
+        phase,
+        check: check.into(),
+    };
+    // Not run: nothing reruns.
+    let mut run = started(phases(), Policy::servicenow());
+    assert_eq!(run.ok(&admin(), at(3, 2, 9), unmap(0, "scan")).len(), 1);
+    // Run, on a pending phase: nothing reruns (its checks cannot have run; none is asked).
+    let mut run = started(phases(), Policy::servicenow());
+    assert_eq!(run.ok(&admin(), at(3, 2, 9), unmap(1, "smoke")).len(), 1);
+    // Run, but the last check: nothing is left to rerun.
+    let mut run = started(phases(), Policy::servicenow());
+    run.ok(&admin(), at(3, 2, 9), Command::RunChecks);
+    run.ok(&admin(), at(3, 2, 10), unmap(0, "lint"));
+    run.ok(
+        &admin(),
+        at(3, 2, 10),
+        Command::RecordCheck {
+            check: "scan".into(),
+            compliant: false,
+        },
+    );
+    assert_eq!(run.ok(&admin(), at(3, 2, 11), unmap(0, "scan")).len(), 1);
+}
+
+#[test]
+fn an_exception_covers_its_own_check_from_its_start_until_before_its_end() {
+    let mut run = started(
+        stage(vec![
+            PhaseSpec::new("a")
+                .task(task("x"))
+                .check("scan")
+                .check("lint"),
+        ]),
+        Policy::servicenow(),
+    );
+    run.ok(
+        &admin(),
+        at(3, 2, 9),
+        Command::GrantException {
+            check: "scan".into(),
+            from: at(3, 2, 12),
+            to: at(3, 2, 14),
+            justification: "accepted".into(),
+        },
+    );
+    let record = |check: &str| Command::RecordCheck {
+        check: check.into(),
+        compliant: false,
+    };
+    let status = |run: &Run, i: usize| run.phase(0).checks()[i].status();
+    run.ok(&admin(), at(3, 2, 11), record("scan"));
+    assert_eq!(
+        status(&run, 0),
+        CheckStatus::NonCompliant,
+        "before it starts"
+    );
+    run.ok(&admin(), at(3, 2, 12), record("scan"));
+    assert_eq!(
+        status(&run, 0),
+        CheckStatus::CompliantWithException,
+        "at its start"
+    );
+    run.ok(&admin(), at(3, 2, 13), record("lint"));
+    assert_eq!(status(&run, 1), CheckStatus::NonCompliant, "another check");
+    run.ok(&admin(), at(3, 2, 14), record("scan"));
+    assert_eq!(status(&run, 0), CheckStatus::NonCompliant, "at its end");
+}
+
+#[test]
+fn a_retarget_to_today_is_allowed() {
+    let mut run = started(
+        stage(vec![PhaseSpec::new("a").task(task("x"))]),
+        Policy::servicenow(),
+    );
+    run.ok(
+        &admin(),
+        at(3, 2, 9),
+        Command::Retarget {
+            readiness: day(3, 2),
+        },
+    );
+    assert_eq!(run.release().readiness(), Some(day(3, 2)));
+}
+
+#[test]
+fn a_retarget_checks_only_the_dates_it_moves() {
+    // A closed task due a year and a fortnight before chrono's end stays where it is, so a
+    // retarget by 400 days is not refused for it.
+    let late = chrono::NaiveDate::MAX - chrono::Duration::days(380);
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 12))
+                .task(task("x").due(late))
+                .task(task("y")),
+        ],
+    )
+    .with_readiness(day(3, 20));
+    let mut policy = Policy::servicenow();
+    policy.sequential_tasks = false;
+    let mut run = started(plan, policy);
+    run.ok(&admin(), at(3, 8, 1), Command::Tick);
+    run.ok(&engineer(), at(3, 8, 2), close(0, 0));
+    run.ok(
+        &admin(),
+        at(3, 8, 3),
+        Command::Retarget {
+            readiness: day(3, 20) + chrono::Duration::days(400),
+        },
+    );
+    assert_eq!(run.phase(0).tasks()[0].due(), Some(late));
+    assert_eq!(
+        run.phase(0).end(),
+        Some(day(3, 12) + chrono::Duration::days(400))
+    );
+}
+
+#[test]
+fn cancel_keeps_closed_tasks_closed_and_restart_dates_the_phase_it_restarts() {
+    let mut run = started(
+        stage(vec![PhaseSpec::new("a").task(task("x")).task(task("y"))]),
+        Policy::servicenow(),
+    );
+    run.ok(&engineer(), at(3, 2, 9), close(0, 0));
+    run.ok(
+        &admin(),
+        at(3, 2, 10),
+        Command::Cancel {
+            reason: "dropped".into(),
+        },
+    );
+    let t = run.phase(0).tasks();
+    assert_eq!(
+        (t[0].status(), t[1].status()),
+        (TaskStatus::ClosedComplete, TaskStatus::Canceled)
+    );
+
+    let mut run = started(
+        stage(vec![
+            PhaseSpec::new("a").task(task("x")),
+            PhaseSpec::new("b").task(task("y")),
+        ]),
+        Policy::servicenow(),
+    );
+    run.ok(&engineer(), at(3, 2, 9), close(0, 0));
+    assert_eq!(run.phase(1).started_at(), Some(at(3, 2, 9)));
+    run.ok(&admin(), at(3, 3, 9), Command::Restart { phase: 0 });
+    assert_eq!(run.phase(0).started_at(), Some(at(3, 3, 9)));
+    assert_eq!(
+        run.phase(1).started_at(),
+        Some(at(3, 2, 9)),
+        "a reset phase keeps its last start"
+    );
+}
+
+#[test]
+fn a_date_a_holiday_sends_back_where_it_was_is_not_announced_again() {
+    // Due on the 10th, announced; a retarget by a day lands on the 11th, a holiday, and
+    // goes back to the 10th: not moved, not announced again.
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 12))
+                .task(task("x").due(day(3, 10))),
+        ],
+    )
+    .with_readiness(day(3, 20))
+    .with_holidays(vec![Holiday::date(day(3, 11))]);
+    let mut run = started(plan, Policy::servicenow());
+    let events = run.ok(&admin(), at(3, 8, 1), Command::Tick);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::TaskDueSoon { .. }))
+    );
+    run.ok(
+        &admin(),
+        at(3, 8, 2),
+        Command::Retarget {
+            readiness: day(3, 21),
+        },
+    );
+    assert_eq!(run.phase(0).tasks()[0].due(), Some(day(3, 10)));
+    assert!(run.ok(&admin(), at(3, 8, 3), Command::Tick).is_empty());
+}
+
+#[test]
+fn a_date_moved_to_end_exactly_at_the_retarget_is_not_ahead() {
+    // The phase ended on the 9th unfinished and was announced. Retargeted a day later at
+    // midnight after the 10th, its end moves to the 10th, which ends at that very instant:
+    // not ahead, not announced again.
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 9))
+                .task(task("x")),
+        ],
+    )
+    .with_readiness(day(3, 20));
+    let mut run = started(plan, Policy::servicenow());
+    let events = run.ok(&admin(), at(3, 10, 1), Command::Tick);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PhaseEndReached { .. }))
+    );
+    let events = run.ok(
+        &admin(),
+        at(3, 11, 0),
+        Command::Retarget {
+            readiness: day(3, 21),
+        },
+    );
+    assert_eq!(run.phase(0).end(), Some(day(3, 10)));
+    assert_eq!(events.len(), 1, "{events:?}");
+}
+
+#[test]
+fn next_deadline_skips_an_item_held_by_the_main_release() {
+    // An included timeline release whose first phase is done at its end date while the
+    // main release is still at phase 0... of a later phase: held, so no deadline in the past.
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a").dates(day(3, 8), day(3, 9)),
+            PhaseSpec::new("b").dates(day(3, 10), day(3, 11)),
+        ],
+    );
+    let mut run = started(plan, Policy::servicenow());
+    run.main = Some(0);
+    run.ok(&admin(), at(3, 12, 0), Command::Tick);
+    assert_eq!(
+        run.phase(1).status(),
+        PhaseStatus::InProgress,
+        "held by the main release"
+    );
+    // An event exactly at the held end instant (the end of the 11th).
+    run.ok(
+        &admin(),
+        at(3, 12, 0),
+        Command::GrantException {
+            check: "c".into(),
+            from: at(3, 12, 0),
+            to: at(3, 13, 0),
+            justification: "x".into(),
+        },
+    );
+    assert_eq!(next_deadline(&run.state, &run.policy), None);
+}
+
+#[test]
+fn the_lifecycle_loops_only_on_commands_that_keep_the_status() {
+    let l = itsm_release::lifecycle();
+    let loops: Vec<_> = l.transitions().iter().filter(|t| t.from == t.to).collect();
+    assert!(loops.iter().any(|t| t.from == "in_progress" && t.command == "close_task"));
+    for t in loops {
+        assert!(
+            !["start", "begin_review", "complete", "cancel"].contains(&t.command.as_str()),
+            "{t:?}"
+        );
+    }
+}
