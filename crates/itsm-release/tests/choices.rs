@@ -1070,11 +1070,58 @@ fn next_deadline_skips_an_item_held_by_the_main_release() {
 fn the_lifecycle_loops_only_on_commands_that_keep_the_status() {
     let l = itsm_release::lifecycle();
     let loops: Vec<_> = l.transitions().iter().filter(|t| t.from == t.to).collect();
-    assert!(loops.iter().any(|t| t.from == "in_progress" && t.command == "close_task"));
+    assert!(
+        loops
+            .iter()
+            .any(|t| t.from == "in_progress" && t.command == "close_task")
+    );
     for t in loops {
         assert!(
             !["start", "begin_review", "complete", "cancel"].contains(&t.command.as_str()),
             "{t:?}"
         );
     }
+}
+
+#[test]
+fn each_notice_is_sent_once_and_a_tick_before_create_does_nothing() {
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 12))
+                .task(task("x").due(day(3, 10)))
+                .task(task("y").due(day(3, 11))),
+        ],
+    );
+    let mut policy = Policy::servicenow();
+    policy.sequential_tasks = false;
+    let mut run = started(plan, policy);
+    let events = run.ok(&admin(), at(3, 9, 12), Command::Tick);
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, Event::TaskDueSoon { .. }))
+            .count(),
+        2
+    );
+    run.ok(&engineer(), at(3, 9, 13), close(0, 0));
+    assert!(
+        run.ok(&admin(), at(3, 9, 14), Command::Tick).is_empty(),
+        "nothing sent twice"
+    );
+
+    let policy = Policy::servicenow();
+    let admin = admin();
+    let ctx = itsm_release::Context::new(at(3, 1, 9), &admin, &policy);
+    assert_eq!(decide(&State::new(), &Command::Tick, &ctx), Ok(Vec::new()));
+}
+
+#[test]
+fn processes_have_names() {
+    assert_eq!(
+        (Process::Timeline.name(), Process::Stage.name()),
+        ("timeline", "stage")
+    );
 }
