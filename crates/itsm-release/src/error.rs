@@ -5,16 +5,25 @@ use itsm_core::{Quoted, UserId};
 
 use crate::model::{CheckStatus, PhaseStatus, TaskStatus};
 
-/// Names in backticks, joined by commas, each quoted (capped and escaped).
+/// The most names a message lists.
+const LISTED: usize = 5;
+
+/// Names in backticks, joined by commas, each quoted (capped and escaped); at most
+/// [`LISTED`], then how many more.
 fn list(names: &[String]) -> String {
     if names.is_empty() {
         return "none".to_owned();
     }
-    names
+    let shown = names
         .iter()
+        .take(LISTED)
         .map(|n| format!("`{}`", Quoted(n)))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    match names.len().saturating_sub(LISTED) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
 }
 
 fn commands(names: &[&str]) -> String {

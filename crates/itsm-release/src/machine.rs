@@ -684,10 +684,15 @@ fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>
             Some((at, _)) => Bound::Before(*at),
             None => Bound::Upto(ctx.now),
         };
-        let mut batch = notices(r, zone, policy, Some(bound), false);
+        // Readiness, then tasks in plan order, then the phase's end, at equal instants.
+        let (ends, mut batch): (Vec<Event>, Vec<Event>) =
+            notices(r, zone, policy, Some(bound), false)
+                .into_iter()
+                .partition(|e| matches!(e, Event::PhaseEndReached { .. }));
         while let Some(e) = task_notices.next_if(|e| bound.keeps(e.at())) {
             batch.push(e);
         }
+        batch.extend(ends);
         batch.sort_by_key(Event::at);
         for e in batch {
             apply(r, &e);

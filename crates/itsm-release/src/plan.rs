@@ -350,13 +350,15 @@ pub(crate) fn check(
                 });
             }
         }
-        if let (Some(prev), Some(s)) = (previous.and_then(|p| p.start), phase.start) {
-            if s < prev {
+        // Against the last phase with a start date (phases without dates between them
+        // do not break the order).
+        if let (Some(prev), Some(s)) = (previous, phase.start) {
+            if let Some(prev_start) = prev.start.filter(|p| s < *p) {
                 return Err(Error::PhasesOutOfOrder {
                     phase: phase.name.clone(),
                     start: s,
-                    previous: previous.map(|p| p.name.clone()).unwrap_or_default(),
-                    previous_start: prev,
+                    previous: prev.name.clone(),
+                    previous_start: prev_start,
                 });
             }
         }
@@ -378,7 +380,9 @@ pub(crate) fn check(
                 });
             }
         }
-        previous = Some(phase);
+        if phase.start.is_some() {
+            previous = Some(phase);
+        }
     }
     check_dates(plan, &zone)?;
     if let (Some(today), false) = (today_, allow_past) {
@@ -444,14 +448,19 @@ pub(crate) fn check_dates(plan: &Plan, zone: &Zone) -> Result<(), Error> {
     Ok(())
 }
 
-/// One key date: its start, its end, and a week either side (notices count days back from
-/// it) have instants.
+/// One key date: its start and its end have instants, and so do the dates a year either
+/// side (notices count days back from it; the documented margin is the same at both ends).
 pub(crate) fn check_date(zone: &Zone, date: NaiveDate) -> Result<(), Error> {
+    let year = Days::new(MAX_NOTICE_DAYS.into());
     let ok = day_start(zone, date).is_some()
         && day_end(zone, date).is_some()
         && date
-            .checked_sub_days(Days::new(MAX_NOTICE_DAYS.into()))
+            .checked_sub_days(year)
             .and_then(|d| day_start(zone, d))
+            .is_some()
+        && date
+            .checked_add_days(year)
+            .and_then(|d| day_end(zone, d))
             .is_some();
     if ok {
         Ok(())

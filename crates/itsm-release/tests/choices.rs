@@ -1125,3 +1125,77 @@ fn processes_have_names() {
         ("timeline", "stage")
     );
 }
+
+// Found by the fuzz target (its inputs are in fuzz/corpus/release/regression-*).
+
+#[test]
+fn phases_keep_their_order_across_a_phase_without_dates() {
+    let plan = stage(vec![
+        PhaseSpec::new("build").dates(day(6, 19), day(6, 20)),
+        PhaseSpec::new("test"),
+        PhaseSpec::new("deploy").dates(day(6, 14), day(6, 15)),
+    ]);
+    assert_eq!(
+        plan_err(plan),
+        "phase `deploy` starts on 2027-06-14, before phase `build` listed before it (2027-06-19); list phases in the order they run"
+    );
+}
+
+#[test]
+fn an_unknown_check_message_lists_five_checks() {
+    let mut phase = PhaseSpec::new("a").task(task("x"));
+    phase.checks = (0..40).map(|i| format!("c{i}")).collect();
+    let mut run = started(stage(vec![phase]), Policy::servicenow());
+    assert_eq!(
+        run.err(
+            &admin(),
+            at(3, 2, 9),
+            Command::RecordCheck {
+                check: "sast".into(),
+                compliant: true
+            }
+        ),
+        "phase `a` has no check `sast`; its checks: `c0`, `c1`, `c2`, `c3`, `c4` and 35 more"
+    );
+}
+
+#[test]
+fn notices_at_one_instant_come_tasks_then_the_phase_end() {
+    // Started late: the phase starts at once, and its task's notice and its end, both past,
+    // fall due at that instant.
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 9))
+                .task(task("x").due(day(3, 9))),
+        ],
+    );
+    let mut run = Run::new(plan, Policy::servicenow(), at(3, 1, 9));
+    let events = run.ok(&admin(), at(3, 20, 0), Command::Start);
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|e| format!("{e:?}").split(' ').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Started",
+            "PhaseStarted",
+            "TasksOpened",
+            "TaskDueSoon",
+            "PhaseEndReached"
+        ]
+    );
+    assert!(events.iter().all(|e| e.at() == at(3, 20, 0)));
+}
+
+#[test]
+fn key_dates_keep_a_year_from_either_end_of_chronos_range() {
+    let late = chrono::NaiveDate::MAX - chrono::Duration::days(2);
+    assert_eq!(
+        plan_err(stage(vec![PhaseSpec::new("a")]).with_readiness(late)),
+        "date +262142-12-29 is out of range; key dates must be at least a year inside chrono's range (years -262143 to 262142)"
+    );
+}
