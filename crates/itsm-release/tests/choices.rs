@@ -1199,3 +1199,78 @@ fn key_dates_keep_a_year_from_either_end_of_chronos_range() {
         "date +262142-12-29 is out of range; key dates must be at least a year inside chrono's range (years -262143 to 262142)"
     );
 }
+
+#[test]
+fn plan_dates_at_their_edges() {
+    // A timeline phase needs both dates.
+    let mut phase = PhaseSpec::new("a");
+    phase.start = Some(day(3, 8));
+    assert_eq!(
+        plan_err(Plan::new("r", Process::Timeline, vec![phase])),
+        "phase `a` has no planned start or end date; a timeline release needs both on every phase"
+    );
+    // Two phases may start on the same date, and today is not in the past.
+    let policy = Policy::servicenow();
+    let admin = admin();
+    let ctx = itsm_release::Context::new(at(3, 8, 9), &admin, &policy);
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 8))
+                .task(task("x").due(day(3, 8))),
+            PhaseSpec::new("b").dates(day(3, 8), day(3, 9)),
+        ],
+    )
+    .with_readiness(day(3, 8));
+    assert!(
+        decide(
+            &State::new(),
+            &Command::create(ReleaseId::from_u128(1), plan),
+            &ctx
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn timeline_risk_weights_multiply_their_scores() {
+    // No tasks; the one check failed (score 2); weights 20 / 80; the last day: 2 x 80 / 100
+    // = 1.6 -> 2.
+    let plan = Plan::new(
+        "r",
+        Process::Timeline,
+        vec![
+            PhaseSpec::new("a")
+                .dates(day(3, 8), day(3, 12))
+                .check("scan"),
+        ],
+    );
+    let mut policy = Policy::servicenow();
+    policy.risk_weights = itsm_release::RiskWeights {
+        overdue: 20,
+        check_failure: 80,
+    };
+    let mut run = started(plan, policy);
+    run.ok(&admin(), at(3, 8, 1), Command::RunChecks);
+    run.ok(
+        &admin(),
+        at(3, 8, 2),
+        Command::RecordCheck {
+            check: "scan".into(),
+            compliant: false,
+        },
+    );
+    let r = risk(&run.state, at(3, 12, 12), &run.policy);
+    assert!(matches!(
+        r.factors,
+        Factors::Timeline {
+            failure_score: 2,
+            elapsed_days: 4,
+            total_days: 4,
+            ..
+        }
+    ));
+    assert_eq!(r.score, 2);
+}
