@@ -1274,3 +1274,47 @@ fn timeline_risk_weights_multiply_their_scores() {
     ));
     assert_eq!(r.score, 2);
 }
+
+#[test]
+fn stage_time_pressure_once_the_date_passed_counts_every_run() {
+    // 10 tasks, 2 closed (work 0.8 x 0.3 = 0.24); two finished runs, both passing; the
+    // readiness target three days past (time 1 x 0.2): 44.
+    let mut build = PhaseSpec::new("build").check("c0").check("c1");
+    for i in 0..10 {
+        build = build.task(task(&format!("t{i}")));
+    }
+    let mut policy = Policy::servicenow();
+    policy.sequential_tasks = false;
+    policy.allow_past_dates = true;
+    let plan = stage(vec![build, PhaseSpec::new("deploy")]).with_readiness(day(3, 7));
+    let mut run = started(plan, policy);
+    run.ok(&engineer(), at(3, 2, 9), close(0, 0));
+    run.ok(&engineer(), at(3, 2, 9), close(0, 1));
+    run.ok(&admin(), at(3, 2, 10), Command::RunChecks);
+    run.ok(
+        &admin(),
+        at(3, 2, 11),
+        Command::RecordCheck {
+            check: "c0".into(),
+            compliant: true,
+        },
+    );
+    run.ok(
+        &admin(),
+        at(3, 2, 11),
+        Command::RecordCheck {
+            check: "c1".into(),
+            compliant: true,
+        },
+    );
+    let r = risk(&run.state, at(3, 10, 12), &run.policy);
+    assert!(matches!(
+        r.factors,
+        Factors::Stage {
+            runs: 2,
+            days_remaining: Some(-3),
+            ..
+        }
+    ));
+    assert_eq!(r.score, 44);
+}
