@@ -54,13 +54,17 @@ pub fn date_of(z: &Zone, t: T) -> Option<NaiveDate> {
     z.local(t).map(|x| x.date())
 }
 
-/// A key date the release can use: its start, its end and the day a year back (notices
-/// count back from it) have instants.
+/// A key date the release can use (docs: "at least a year inside chrono's range"): its
+/// start, its end, the day a year back (notices count back from it) and the day a year on
+/// have instants.
 pub fn placeable(z: &Zone, d: NaiveDate) -> bool {
     first_instant(z, d).is_some()
         && end_instant(z, d).is_some()
         && d.checked_sub_days(Days::new(366))
             .and_then(|b| first_instant(z, b))
+            .is_some()
+        && d.checked_add_days(Days::new(366))
+            .and_then(|a| end_instant(z, a))
             .is_some()
 }
 
