@@ -988,13 +988,14 @@ fn a_date_a_holiday_sends_back_where_it_was_is_not_announced_again() {
             .iter()
             .any(|e| matches!(e, Event::TaskDueSoon { .. }))
     );
-    run.ok(
+    let events = run.ok(
         &admin(),
         at(3, 8, 2),
         Command::Retarget {
             readiness: day(3, 21),
         },
     );
+    assert_eq!(events.len(), 1, "only the retarget: {events:?}");
     assert_eq!(run.phase(0).tasks()[0].due(), Some(day(3, 10)));
     assert!(run.ok(&admin(), at(3, 8, 3), Command::Tick).is_empty());
 }
@@ -1106,7 +1107,8 @@ fn each_notice_is_sent_once_and_a_tick_before_create_does_nothing() {
             .count(),
         2
     );
-    run.ok(&engineer(), at(3, 9, 13), close(0, 0));
+    let events = run.ok(&engineer(), at(3, 9, 13), close(0, 0));
+    assert_eq!(events.len(), 1, "only the closing: {events:?}");
     assert!(
         run.ok(&admin(), at(3, 9, 14), Command::Tick).is_empty(),
         "nothing sent twice"
