@@ -7,29 +7,12 @@ mod common;
 use common::*;
 use itsm_release::{
     CheckStatus, Command, Event, Factors, Holiday, Outcome, PhaseSpec, PhaseStatus, Plan, Policy,
-    Process, ReleaseId, RestartTasks, State, Status, TaskRef, TaskSpec, TaskStatus, decide,
-    next_deadline, phase_check_status, risk,
+    Process, ReleaseId, RestartTasks, State, Status, TaskRef, TaskStatus, decide, next_deadline,
+    phase_check_status, risk,
 };
-
-fn task(name: &str) -> TaskSpec {
-    TaskSpec::new(name)
-}
-
-fn close(phase: usize, t: usize) -> Command {
-    Command::CloseTask {
-        task: TaskRef::new(phase, t),
-        outcome: Outcome::Complete,
-    }
-}
 
 fn stage(phases: Vec<PhaseSpec>) -> Plan {
     Plan::new("r", Process::Stage, phases)
-}
-
-fn started(plan: Plan, policy: Policy) -> Run {
-    let mut run = Run::new(plan, policy, at(3, 1, 9));
-    run.ok(&admin(), at(3, 1, 10), Command::Start);
-    run
 }
 
 /// Three timeline phases: a 8-12 March, b 15-19, c 22-26.

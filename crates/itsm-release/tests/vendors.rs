@@ -9,26 +9,8 @@ use chrono::{Datelike, Duration};
 use common::*;
 use itsm_release::{
     CheckStatus, Command, Event, Factors, Holiday, Outcome, PhaseSpec, PhaseStatus, Plan, Policy,
-    Process, RiskLevel, Status, TaskRef, TaskSpec, TaskStatus, aggregate, next_deadline, risk,
+    Process, RiskLevel, Status, TaskRef, TaskStatus, aggregate, next_deadline, risk,
 };
-
-fn task(name: &str) -> TaskSpec {
-    TaskSpec::new(name)
-}
-
-fn close(phase: usize, t: usize) -> Command {
-    Command::CloseTask {
-        task: TaskRef::new(phase, t),
-        outcome: Outcome::Complete,
-    }
-}
-
-fn record(check: &str, compliant: bool) -> Command {
-    Command::RecordCheck {
-        check: check.into(),
-        compliant,
-    }
-}
 
 /// Two timeline phases in March 2027: build 8-12, deploy 15-19.
 fn timeline(build: PhaseSpec, deploy: PhaseSpec) -> Plan {
@@ -44,12 +26,6 @@ fn timeline(build: PhaseSpec, deploy: PhaseSpec) -> Plan {
 
 fn stage(phases: Vec<PhaseSpec>) -> Plan {
     Plan::new("payments 4.2", Process::Stage, phases)
-}
-
-fn started(plan: Plan, policy: Policy) -> Run {
-    let mut run = Run::new(plan, policy, at(3, 1, 9));
-    run.ok(&admin(), at(3, 1, 10), Command::Start);
-    run
 }
 
 // dpr-product-release.md, "Timeline-oriented release process": "The flow starts with the

@@ -8,8 +8,8 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use itsm_release::{
-    Actor, Command, Context, Error, Event, Phase, Plan, Policy, Release, ReleaseId, Role, State,
-    UserId, decide,
+    Actor, Command, Context, Error, Event, Outcome, Phase, Plan, Policy, Release, ReleaseId, Role,
+    State, TaskRef, TaskSpec, UserId, decide,
 };
 
 /// A date in 2027.
@@ -106,4 +106,32 @@ impl Run {
     pub fn phase(&self, i: usize) -> &Phase {
         &self.release().phases()[i]
     }
+}
+
+/// A task with a name.
+pub fn task(name: &str) -> TaskSpec {
+    TaskSpec::new(name)
+}
+
+/// Closes task `t` of phase `phase`, complete.
+pub fn close(phase: usize, t: usize) -> Command {
+    Command::CloseTask {
+        task: TaskRef::new(phase, t),
+        outcome: Outcome::Complete,
+    }
+}
+
+/// Records a check's result.
+pub fn record(check: &str, compliant: bool) -> Command {
+    Command::RecordCheck {
+        check: check.into(),
+        compliant,
+    }
+}
+
+/// A release created on 1 March at 09:00 and started at 10:00 by the admin.
+pub fn started(plan: Plan, policy: Policy) -> Run {
+    let mut run = Run::new(plan, policy, at(3, 1, 9));
+    run.ok(&admin(), at(3, 1, 10), Command::Start);
+    run
 }
