@@ -135,3 +135,17 @@ pub fn started(plan: Plan, policy: Policy) -> Run {
     run.ok(&admin(), at(3, 1, 10), Command::Start);
     run
 }
+
+/// The message `create` refuses `plan` with, on 1 March at 09:00, by the admin.
+pub fn plan_err(plan: Plan) -> String {
+    let policy = Policy::servicenow();
+    let admin = admin();
+    let ctx = Context::new(at(3, 1, 9), &admin, &policy);
+    decide(
+        &State::new(),
+        &Command::create(ReleaseId::from_u128(1), plan),
+        &ctx,
+    )
+    .unwrap_err()
+    .to_string()
+}
