@@ -308,8 +308,8 @@ impl Holidays {
     }
 }
 
-/// Checks a plan; returns its zone. `today` is the creation date in that zone, checked
-/// against a timeline's first start date unless `allow_past` is set.
+/// Checks a plan; returns its zone. `today` is the creation date in that zone: no key date
+/// may be before it unless `allow_past` is set.
 pub(crate) fn check(
     plan: &Plan,
     today_: Option<NaiveDate>,
@@ -394,30 +394,26 @@ pub(crate) fn check(
 /// No key date before today: the readiness target, the phases' dates, the tasks' due
 /// dates (ServiceNow restricts "releases creation and retargeting with dates before today").
 fn check_not_past(plan: &Plan, today: NaiveDate) -> Result<(), Error> {
-    let mut dates: Vec<(String, NaiveDate)> = Vec::new();
-    if let Some(r) = plan.readiness {
-        dates.push(("the readiness target".to_owned(), r));
+    let past = |what: String, date: NaiveDate| Err(Error::DateInPast { what, date, today });
+    if let Some(r) = plan.readiness.filter(|r| *r < today) {
+        return past("the readiness target".to_owned(), r);
     }
     for p in &plan.phases {
-        if let Some(s) = p.start {
-            dates.push((format!("phase `{}`'s start date", Quoted(&p.name)), s));
+        if let Some(s) = p.start.filter(|s| *s < today) {
+            return past(format!("phase `{}`'s start date", Quoted(&p.name)), s);
         }
-        if let Some(e) = p.end {
-            dates.push((format!("phase `{}`'s end date", Quoted(&p.name)), e));
+        if let Some(e) = p.end.filter(|e| *e < today) {
+            return past(format!("phase `{}`'s end date", Quoted(&p.name)), e);
         }
-        if let Some((t, d)) = p
+        let due = p
             .tasks
             .iter()
-            .filter_map(|t| t.due.map(|d| (t, d)))
-            .find(|(_, d)| *d < today)
-        {
-            dates.push((format!("task `{}`'s due date", Quoted(&t.name)), d));
+            .find_map(|t| t.due.filter(|d| *d < today).map(|d| (t, d)));
+        if let Some((t, d)) = due {
+            return past(format!("task `{}`'s due date", Quoted(&t.name)), d);
         }
     }
-    match dates.into_iter().find(|(_, d)| *d < today) {
-        Some((what, date)) => Err(Error::DateInPast { what, date, today }),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// A check's name must not be empty.
