@@ -544,6 +544,14 @@ fn opening(p: &Phase, i: usize, policy: &Policy) -> Vec<TaskRef> {
     }
 }
 
+/// Which notices: all, the tasks' only, or the release's and phase's only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kinds {
+    All,
+    Tasks,
+    Others,
+}
+
 /// How far notices are taken.
 #[derive(Clone, Copy)]
 enum Bound {
@@ -562,7 +570,7 @@ impl Bound {
     }
 }
 
-/// The notices due within `bound` (the tasks' only when `tasks`) (all pending ones when `None`, for `next_deadline`:
+/// The notices of `kinds` due within `bound` (all pending ones when `None`, for `next_deadline`:
 /// then only the earliest matters), in time order: tasks near their due dates, the readiness
 /// target near, the current phase at the end of its end date while not done.
 fn notices(
@@ -570,10 +578,10 @@ fn notices(
     zone: &Zone,
     policy: &Policy,
     bound: Option<Bound>,
-    tasks: bool,
+    kinds: Kinds,
 ) -> Vec<Event> {
     let mut out = Vec::new();
-    each_notice(r, zone, policy, bound, tasks, |e| out.push(e));
+    each_notice(r, zone, policy, bound, kinds, |e| out.push(e));
     out.sort_by_key(Event::at);
     out
 }
@@ -581,7 +589,7 @@ fn notices(
 /// The instant of the earliest pending notice (no list built, no sort).
 fn earliest_notice(r: &Release, zone: &Zone, policy: &Policy) -> Option<DateTime<Utc>> {
     let mut earliest: Option<DateTime<Utc>> = None;
-    each_notice(r, zone, policy, None, true, |e| {
+    each_notice(r, zone, policy, None, Kinds::All, |e| {
         earliest = Some(earliest.map_or(e.at(), |t| t.min(e.at())));
     });
     earliest
@@ -593,7 +601,7 @@ fn each_notice(
     zone: &Zone,
     policy: &Policy,
     bound: Option<Bound>,
-    tasks: bool,
+    kinds: Kinds,
     mut f: impl FnMut(Event),
 ) {
     if !matches!(r.status, Status::Draft | Status::InProgress) {
@@ -610,10 +618,12 @@ fn each_notice(
         })
     };
     let keep = |t: DateTime<Utc>| bound.is_none_or(|b| b.keeps(t));
-    if let (Some(days), Some(readiness), false) = (
+    let (tasks, others) = (kinds != Kinds::Others, kinds != Kinds::Tasks);
+    if let (Some(days), Some(readiness), false, true) = (
         policy.readiness_notice_days,
         r.readiness,
         r.readiness_noticed,
+        others,
     ) {
         if let Some(at) = due_from(readiness, days).filter(|t| keep(*t)) {
             f(Event::ReadinessNear { readiness, at });
@@ -643,7 +653,7 @@ fn each_notice(
             }
         }
     }
-    if let Some((i, p)) = r.current().filter(|(_, p)| !p.end_noticed) {
+    if let Some((i, p)) = r.current().filter(|(_, p)| others && !p.end_noticed) {
         if let Some(at) = p
             .end
             .and_then(|e| plan::day_end(zone, e))
@@ -663,9 +673,8 @@ fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>
     let mut moved = false;
     // The tasks' notices, found once: nothing the rules do below closes a task, so each
     // stays due (one pass over the tasks, not one per round).
-    let mut task_notices = notices(r, zone, policy, Some(Bound::Upto(ctx.now)), true)
+    let mut task_notices = notices(r, zone, policy, Some(Bound::Upto(ctx.now)), Kinds::Tasks)
         .into_iter()
-        .filter(|e| matches!(e, Event::TaskDueSoon { .. }))
         .peekable();
     // Each round either ends the loop or opens tasks, completes a phase, starts one, or
     // moves to review: at most a few rounds per phase.
@@ -686,7 +695,7 @@ fn advance(r: &mut Release, zone: &Zone, ctx: &Context<'_>, out: &mut Vec<Event>
         };
         // Readiness, then tasks in plan order, then the phase's end, at equal instants.
         let (ends, mut batch): (Vec<Event>, Vec<Event>) =
-            notices(r, zone, policy, Some(bound), false)
+            notices(r, zone, policy, Some(bound), Kinds::Others)
                 .into_iter()
                 .partition(|e| matches!(e, Event::PhaseEndReached { .. }));
         while let Some(e) = task_notices.next_if(|e| bound.keeps(e.at())) {

@@ -263,11 +263,7 @@ fn a_retarget_announces_again_only_dates_still_ahead() {
     assert_eq!(events.len(), 1);
     assert_eq!(run.phase(0).end(), Some(day(3, 19)));
     let events = run.ok(&admin(), at(3, 20, 0), Command::Tick);
-    let kinds: Vec<_> = events
-        .iter()
-        .map(|e| format!("{e:?}").split(' ').next().unwrap().to_owned())
-        .collect();
-    assert_eq!(kinds, ["TaskDueSoon", "PhaseEndReached"]);
+    assert_eq!(kinds(&events), ["TaskDueSoon", "PhaseEndReached"]);
     // The readiness notice: sent once; a retarget to the same date does not re-send it.
     run.ok(&admin(), at(4, 1, 0), Command::Tick);
     let events = run.ok(

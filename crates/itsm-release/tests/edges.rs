@@ -423,12 +423,8 @@ fn notices_at_one_instant_come_tasks_then_the_phase_end() {
     );
     let mut run = Run::new(plan, Policy::servicenow(), at(3, 1, 9));
     let events = run.ok(&admin(), at(3, 20, 0), Command::Start);
-    let kinds: Vec<_> = events
-        .iter()
-        .map(|e| format!("{e:?}").split(' ').next().unwrap().to_owned())
-        .collect();
     assert_eq!(
-        kinds,
+        kinds(&events),
         [
             "Started",
             "PhaseStarted",

@@ -149,3 +149,17 @@ pub fn plan_err(plan: Plan) -> String {
     .unwrap_err()
     .to_string()
 }
+
+/// Each event's kind (its variant's name), in order.
+pub fn kinds(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| {
+            format!("{e:?}")
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect()
+}
