@@ -397,6 +397,7 @@ fn policy(b: &mut Bytes<'_>, spec: &ScheduleSpec) -> Policy {
             reminders,
             between_reminders,
             wait,
+            channels: Vec::new(),
         });
     }
     let mut p = Policy::new("page", out);

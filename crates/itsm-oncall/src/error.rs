@@ -271,6 +271,148 @@ pub enum Error {
         /// From when.
         at: DateTime<Utc>,
     },
+    /// Two contact profiles for one person.
+    #[error("user {user} has two contact profiles; give one per person")]
+    DuplicateProfile {
+        /// Who.
+        user: UserId,
+    },
+    /// A contact profile's zone is not one the crate reads.
+    #[error("contact profile of user {user}: unknown time zone `{}`; give {}", Quoted(.zone), .allowed)]
+    UnknownProfileZone {
+        /// Whose profile.
+        user: UserId,
+        /// The zone as written.
+        zone: String,
+        /// What may be written.
+        allowed: &'static str,
+    },
+    /// More contact methods than allowed.
+    #[error("contact profile of user {user}: {methods} contact methods; at most {max} are allowed")]
+    TooManyMethods {
+        /// Whose profile.
+        user: UserId,
+        /// How many.
+        methods: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// More contact rules than allowed.
+    #[error("contact profile of user {user}: {rules} rules; at most {max} are allowed")]
+    TooManyRules {
+        /// Whose profile.
+        user: UserId,
+        /// How many.
+        rules: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A contact method or rule without a name.
+    #[error("contact profile of user {user}: a {what} has an empty name; give each a name")]
+    InvalidName {
+        /// Whose profile.
+        user: UserId,
+        /// `method` or `rule`.
+        what: &'static str,
+    },
+    /// Two contact methods, or two rules, of one person share a name.
+    #[error("contact profile of user {user}: two {what}s are named `{}`; names must be unique (rules and events name them)", Quoted(.name))]
+    DuplicateName {
+        /// Whose profile.
+        user: UserId,
+        /// `method` or `rule`.
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// A contact rule without steps.
+    #[error("contact profile of user {user}, rule `{}`: no steps; give at least one method and delay", Quoted(.rule))]
+    NoRuleSteps {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+    },
+    /// A contact rule with more steps than allowed.
+    #[error("contact profile of user {user}, rule `{}`: {steps} steps; at most {max} are allowed", Quoted(.rule))]
+    TooManyRuleSteps {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+        /// How many.
+        steps: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// A contact rule's step names a method the person does not have.
+    #[error("contact profile of user {user}, rule `{}`: no contact method `{}`; the profile has {}", Quoted(.rule), Quoted(.method), method_list(.known))]
+    UnknownMethod {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+        /// The method named.
+        method: String,
+        /// The methods the profile has.
+        known: Vec<String>,
+    },
+    /// A contact step's delay below zero or too long.
+    #[error("contact profile of user {user}, rule `{}`: a step's `after` must be from zero to {max_days} days", Quoted(.rule))]
+    InvalidDelay {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+        /// The longest delay, in days.
+        max_days: i64,
+    },
+    /// A contact rule's repeat out of bounds.
+    #[error("contact profile of user {user}, rule `{}`: `repeat` needs `every` above zero and at most {max_days} days, and `times` from 1 to {max_times}", Quoted(.rule))]
+    InvalidRepeat {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+        /// The most repeats.
+        max_times: u32,
+        /// The longest interval, in days.
+        max_days: i64,
+    },
+    /// A contact rule for attempt 0.
+    #[error("contact profile of user {user}, rule `{}`: `attempt` counts from 1 (the first notice); leave it out for every attempt", Quoted(.rule))]
+    InvalidAttempt {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+    },
+    /// A contact rule's hours the calendar crate refuses.
+    #[error("contact profile of user {user}, rule `{}`: invalid hours: {}", Quoted(.rule), .source)]
+    InvalidHours {
+        /// Whose profile.
+        user: UserId,
+        /// The rule.
+        rule: String,
+        /// The calendar's reason, printed as part of this message (boxed: it is large).
+        source: Box<itsm_calendar::Error>,
+    },
+}
+
+/// At most five method names, quoted, and how many more.
+fn method_list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".to_owned();
+    }
+    let mut out: Vec<String> = names
+        .iter()
+        .take(5)
+        .map(|n| format!("`{}`", Quoted(n)))
+        .collect();
+    if names.len() > 5 {
+        out.push(format!("and {} more", names.len() - 5));
+    }
+    out.join(", ")
 }
 
 fn turn_text(turn: &crate::spec::Turn) -> String {

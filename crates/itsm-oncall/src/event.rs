@@ -44,6 +44,37 @@ pub enum Event {
         /// When the next reminder or step falls due.
         next: DateTime<Utc>,
     },
+    /// The contacts a notice makes, planned from the recipients' contact profiles (only
+    /// when the context carries [`Profiles`](crate::Profiles)); it follows the
+    /// [`Event::Notified`] it belongs to. Each contact is sent as a [`Event::Contacted`]
+    /// when it falls due, until the next notice, an acknowledgement or the end.
+    ContactsPlanned {
+        /// The step.
+        step: usize,
+        /// The pass.
+        round: u32,
+        /// The notice's number (0 the first notice; contact attempt `reminder + 1`).
+        reminder: u32,
+        /// The contacts, by due instant, then recipient, then the rule's steps.
+        contacts: Vec<crate::contact::Contact>,
+        /// Recipients no contact reaches, and why.
+        unreachable: Vec<crate::contact::Unreachable>,
+        /// When (the notice's instant).
+        at: DateTime<Utc>,
+    },
+    /// A planned contact fell due: the host sends it.
+    Contacted {
+        /// Who.
+        user: UserId,
+        /// The method's name.
+        method: String,
+        /// Its kind.
+        channel: crate::contact::Channel,
+        /// The rule that asked for it; `None` under the step's channels.
+        rule: Option<String>,
+        /// When it fell due.
+        at: DateTime<Utc>,
+    },
     /// The step's targets had nobody on call.
     NobodyOnCall {
         /// The step.
@@ -101,6 +132,8 @@ impl Event {
             Event::Triggered { at }
             | Event::Escalated { at, .. }
             | Event::Notified { at, .. }
+            | Event::ContactsPlanned { at, .. }
+            | Event::Contacted { at, .. }
             | Event::NobodyOnCall { at, .. }
             | Event::Acknowledged { at, .. }
             | Event::AcknowledgementExpired { at }

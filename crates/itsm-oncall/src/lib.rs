@@ -72,6 +72,7 @@
 #![deny(missing_docs)]
 
 mod command;
+mod contact;
 mod error;
 mod event;
 mod machine;
@@ -81,6 +82,10 @@ mod spec;
 mod winners;
 
 pub use command::Command;
+pub use contact::{
+    Channel, Contact, ContactRule, MAX_CONTACT_DELAY_DAYS, MAX_CONTACT_REPEATS, MAX_METHODS,
+    MAX_RULE_STEPS, MAX_RULES, Method, Notify, ProfileSpec, Profiles, Repeat, Unreachable, Urgency,
+};
 pub use error::Error;
 pub use event::Event;
 pub use machine::{

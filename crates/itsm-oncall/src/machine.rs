@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use itsm_core::{Actor, UserId};
 
 use crate::command::Command;
+use crate::contact::{Contact, Profiles, Urgency};
 use crate::error::Error;
 use crate::event::Event;
 use crate::policy::{Acknowledgers, Nobody, Policy, Schedules, Step, Target};
@@ -65,6 +66,14 @@ pub struct State {
     acknowledged_by: Option<UserId>,
     last_at: Option<DateTime<Utc>>,
     notices: u64,
+    /// The current notice's planned contacts, and how many of them were sent.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    plan: Vec<Contact>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    sent: usize,
 }
 
 impl State {
@@ -119,6 +128,18 @@ impl State {
     pub fn last_at(&self) -> Option<DateTime<Utc>> {
         self.last_at
     }
+
+    /// The current notice's contacts not sent yet, earliest first (empty without contact
+    /// profiles, and once a later notice, an acknowledgement or the end dropped them).
+    pub fn pending_contacts(&self) -> &[Contact] {
+        self.plan.get(self.sent..).unwrap_or_default()
+    }
+
+    /// Drops the current notice's contacts.
+    fn drop_plan(&mut self) {
+        self.plan.clear();
+        self.sent = 0;
+    }
 }
 
 /// What `decide` needs besides the state and the command: the time, who acts, the policy
@@ -136,6 +157,10 @@ pub struct Context<'a> {
     pub policy: &'a Policy,
     /// The schedules its targets name.
     pub schedules: &'a Schedules,
+    /// Everyone's contact profiles; `None` (the default): notices only, no contacts planned.
+    pub contacts: Option<&'a Profiles>,
+    /// The task's urgency, for the contact rules that ask (default high).
+    pub urgency: Urgency,
 }
 
 impl<'a> Context<'a> {
@@ -151,7 +176,25 @@ impl<'a> Context<'a> {
             actor,
             policy,
             schedules,
+            contacts: None,
+            urgency: Urgency::High,
         }
+    }
+
+    /// The same context with contact profiles: each notice then plans its contacts
+    /// ([`Event::ContactsPlanned`]) and sends them as they fall due ([`Event::Contacted`]).
+    /// Give the same profiles on every call of one escalation, as its policy.
+    #[must_use]
+    pub const fn with_contacts(mut self, contacts: &'a Profiles) -> Self {
+        self.contacts = Some(contacts);
+        self
+    }
+
+    /// The same context for a task of `urgency`.
+    #[must_use]
+    pub const fn with_urgency(mut self, urgency: Urgency) -> Self {
+        self.urgency = urgency;
+        self
     }
 }
 
@@ -215,8 +258,9 @@ pub fn mermaid() -> String {
     out
 }
 
-/// When the host should next send [`Command::Tick`]: the next reminder or step while
-/// escalating, the end of an acknowledgement's timeout while acknowledged; `None` otherwise.
+/// When the host should next send [`Command::Tick`]: the next reminder, step or planned
+/// contact while escalating, the end of an acknowledgement's timeout while acknowledged,
+/// the next planned contact of the last notice once exhausted; `None` otherwise.
 ///
 /// ```
 /// use itsm_oncall::{State, next_deadline};
@@ -224,9 +268,26 @@ pub fn mermaid() -> String {
 /// assert_eq!(next_deadline(&State::new()), None);
 /// ```
 pub fn next_deadline(state: &State) -> Option<DateTime<Utc>> {
+    let contact = state.plan.get(state.sent).map(|c| c.due);
     match state.status {
-        Escalating | Acknowledged => state.next_at,
-        Idle | Exhausted | Resolved | Canceled => None,
+        Escalating => match (state.next_at, contact) {
+            (Some(n), Some(c)) => Some(n.min(c)),
+            (n, c) => n.or(c),
+        },
+        Acknowledged => state.next_at,
+        Exhausted => contact,
+        Idle | Resolved | Canceled => None,
+    }
+}
+
+/// The next planned contact, when it falls due before the next notice (at the same
+/// instant the notice goes first, and a new notice drops the old contacts).
+fn contact_first(state: &State) -> Option<&Contact> {
+    let c = state.plan.get(state.sent)?;
+    match state.status {
+        Escalating => state.next_at.is_none_or(|n| c.due < n).then_some(c),
+        Exhausted => Some(c),
+        Idle | Acknowledged | Resolved | Canceled => None,
     }
 }
 
@@ -240,6 +301,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             state.round = 0;
             state.reminder = 0;
             state.recipients.clear();
+            state.drop_plan();
         }
         Event::Escalated { step, round, .. } => {
             state.status = Escalating;
@@ -249,6 +311,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             state.recipients.clear();
             state.acknowledged_by = None;
             state.next_at = None;
+            state.drop_plan();
         }
         Event::Notified {
             reminder,
@@ -265,16 +328,26 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             }
             state.notices = state.notices.saturating_add(1);
             state.next_at = Some(*next);
+            state.drop_plan();
+        }
+        Event::ContactsPlanned { contacts, .. } => {
+            state.plan.clone_from(contacts);
+            state.sent = 0;
+        }
+        Event::Contacted { .. } => {
+            state.sent = state.sent.saturating_add(1).min(state.plan.len());
         }
         Event::NobodyOnCall { next, .. } => {
             state.reminder = 0;
             state.recipients.clear();
             state.next_at = Some(*next);
+            state.drop_plan();
         }
         Event::Acknowledged { by, until, .. } => {
             state.status = Acknowledged;
             state.acknowledged_by = Some(*by);
             state.next_at = *until;
+            state.drop_plan();
         }
         Event::AcknowledgementExpired { .. } => {
             state.status = Escalating;
@@ -282,6 +355,7 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             state.reminder = 0;
             state.recipients.clear();
             state.next_at = None;
+            state.drop_plan();
         }
         Event::Exhausted { .. } => {
             state.status = Exhausted;
@@ -290,10 +364,12 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         Event::Resolved { .. } => {
             state.status = Resolved;
             state.next_at = None;
+            state.drop_plan();
         }
         Event::Canceled { .. } => {
             state.status = Canceled;
             state.next_at = None;
+            state.drop_plan();
         }
     }
     state
@@ -438,10 +514,29 @@ fn run_due(state: &State, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
         .saturating_mul(u64::from(crate::policy::MAX_REMINDERS) + 2)
         .saturating_mul(u64::from(policy.repeat) + 2)
         .saturating_add(8);
-    for _ in 0..bound {
+    let mut rounds = 0u64;
+    loop {
         let Some(due) = next_deadline(&s).filter(|d| *d <= ctx.now) else {
             break;
         };
+        // A contact consumes its notice's finite plan, which only a notice replaces, so
+        // only notices count against the bound.
+        if let Some(c) = contact_first(&s) {
+            let e = Event::Contacted {
+                user: c.user,
+                method: c.method.clone(),
+                channel: c.channel,
+                rule: c.rule.clone(),
+                at: c.due,
+            };
+            s = evolve(s, &e);
+            events.push(e);
+            continue;
+        }
+        rounds += 1;
+        if rounds > bound {
+            break;
+        }
         let batch = match s.status {
             Acknowledged => {
                 // PagerDuty: the one who acknowledged is notified again, with whoever the
@@ -468,14 +563,16 @@ fn advance(s: &State, at: DateTime<Utc>, ctx: &Context<'_>) -> Result<Vec<Event>
     })?;
     if !s.recipients.is_empty() && s.reminder < step.reminders {
         let reminder = s.reminder + 1;
-        return Ok(vec![Event::Notified {
+        let mut out = vec![Event::Notified {
             step: s.step,
             round: s.round,
             reminder,
             recipients: s.recipients.clone(),
             at,
             next: after_notice(step, reminder, at)?,
-        }]);
+        }];
+        out.extend(planned(s.step, s.round, reminder, &s.recipients, at, ctx)?);
+        return Ok(out);
     }
     let (step, round) = if s.step + 1 < policy.steps.len() {
         (s.step + 1, s.round)
@@ -544,14 +641,47 @@ fn start_step(
             next,
         }]);
     }
-    Ok(vec![Event::Notified {
+    let plan = planned(index, round, 0, &recipients, at, ctx)?;
+    let mut out = vec![Event::Notified {
         step: index,
         round,
         reminder: 0,
         next: after_notice(step, 0, at)?,
         recipients,
         at,
-    }])
+    }];
+    out.extend(plan);
+    Ok(out)
+}
+
+/// The contacts notice number `reminder` of step `index` at `at` makes, when the context
+/// has contact profiles.
+fn planned(
+    index: usize,
+    round: u32,
+    reminder: u32,
+    recipients: &[UserId],
+    at: DateTime<Utc>,
+    ctx: &Context<'_>,
+) -> Result<Option<Event>, Error> {
+    let Some(profiles) = ctx.contacts else {
+        return Ok(None);
+    };
+    let step = ctx.policy.steps.get(index).ok_or(Error::UnknownStep {
+        step: index,
+        steps: ctx.policy.steps.len(),
+    })?;
+    let attempt = reminder.saturating_add(1);
+    let (contacts, unreachable) =
+        profiles.plan(recipients, &step.channels, ctx.urgency, attempt, at)?;
+    Ok(Some(Event::ContactsPlanned {
+        step: index,
+        round,
+        reminder,
+        contacts,
+        unreachable,
+        at,
+    }))
 }
 
 /// Everyone `step`'s targets have on call at `at`, each once, in order.

@@ -223,6 +223,15 @@ pub struct Step {
         schemars(schema_with = "itsm_core::duration::schema")
     )]
     pub wait: Duration,
+    /// Channels that override everyone's contact rules for this step's notices: each
+    /// recipient is contacted at the notice on every enabled method of theirs on one of
+    /// these channels (ServiceNow's forced communication channel of a roster, and its
+    /// override of a shift's contact preferences). Empty: each person's own rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub channels: Vec<crate::contact::Channel>,
 }
 
 #[cfg(feature = "serde")]
@@ -239,6 +248,7 @@ impl Step {
             reminders: 0,
             between_reminders: Duration::zero(),
             wait: timeout,
+            channels: Vec::new(),
         }
     }
 
@@ -250,6 +260,7 @@ impl Step {
             reminders,
             between_reminders: between,
             wait: between,
+            channels: Vec::new(),
         }
     }
 }

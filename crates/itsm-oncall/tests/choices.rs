@@ -200,6 +200,7 @@ fn one_user_policy(steps: usize, reminders: u32) -> Policy {
                 reminders,
                 between_reminders: Duration::minutes(5),
                 wait: Duration::minutes(10),
+                channels: Vec::new(),
             })
             .collect(),
     )
@@ -222,6 +223,7 @@ fn a_step_with_nobody_on_call_is_skipped_at_once_or_waited() {
                     reminders: 2,
                     between_reminders: Duration::minutes(5),
                     wait: Duration::minutes(10),
+                    channels: Vec::new(),
                 },
                 Step::after(vec![Target::User(DAN)], Duration::minutes(10)),
             ],
@@ -264,6 +266,7 @@ fn reminders_go_to_those_notified_first_even_across_a_handover() {
             reminders: 2,
             between_reminders: Duration::minutes(10),
             wait: Duration::minutes(10),
+            channels: Vec::new(),
         }],
     );
     let mut run = Run::new(p, schedules(&[spec]));

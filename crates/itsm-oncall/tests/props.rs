@@ -263,6 +263,7 @@ prop_compose! {
             reminders,
             between_reminders: Duration::minutes(between),
             wait: Duration::minutes(wait),
+            channels: Vec::new(),
         }).collect());
         p.repeat = repeat;
         p

@@ -109,6 +109,7 @@ fn servicenow_time_to_next_step_counts_from_the_last_reminder() {
         reminders: 1,
         between_reminders: Duration::minutes(5),
         wait: Duration::minutes(20),
+        channels: Vec::new(),
     };
     let policy = Policy::new(
         "custom",

@@ -10,8 +10,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use itsm_oncall::{
-    Actor, Command, Context, Event, Layer, Policy, Rotation, Schedule, ScheduleSpec, Schedules,
-    State, Turn, UserId,
+    Actor, Command, Context, Event, Layer, Policy, Profiles, Rotation, Schedule, ScheduleSpec,
+    Schedules, State, Turn, Urgency, UserId,
 };
 
 pub const ANN: UserId = UserId::from_u128(1);
@@ -65,6 +65,10 @@ pub struct Run {
     pub schedules: Schedules,
     pub state: State,
     pub events: Vec<Event>,
+    /// Contact profiles handed to every call, if any.
+    pub contacts: Option<Profiles>,
+    /// The task's urgency.
+    pub urgency: Urgency,
 }
 
 impl Run {
@@ -74,7 +78,15 @@ impl Run {
             schedules,
             state: State::new(),
             events: Vec::new(),
+            contacts: None,
+            urgency: Urgency::High,
         }
+    }
+
+    /// The same run with contact profiles.
+    pub fn with_contacts(mut self, contacts: Profiles) -> Self {
+        self.contacts = Some(contacts);
+        self
     }
 
     /// `command` by `by` at `now`; the events it gave.
@@ -85,7 +97,11 @@ impl Run {
         command: Command,
     ) -> Result<Vec<Event>, itsm_oncall::Error> {
         let actor = Actor::new(by, []);
-        let ctx = Context::new(now, &actor, &self.policy, &self.schedules);
+        let mut ctx =
+            Context::new(now, &actor, &self.policy, &self.schedules).with_urgency(self.urgency);
+        if let Some(c) = &self.contacts {
+            ctx = ctx.with_contacts(c);
+        }
         let events = itsm_oncall::decide(&self.state, &command, &ctx)?;
         self.state.apply(&events);
         self.events.extend(events.clone());
@@ -114,6 +130,33 @@ impl Run {
                 } => Some((*at, *step, *reminder, recipients.clone())),
                 _ => None,
             })
+            .collect()
+    }
+}
+
+impl Run {
+    /// Every contact sent so far: (instant, user, method).
+    pub fn contacted(&self) -> Vec<(DateTime<Utc>, UserId, String)> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Contacted {
+                    at, user, method, ..
+                } => Some((*at, *user, method.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Everyone found unreachable so far, with why.
+    pub fn unreachable(&self) -> Vec<itsm_oncall::Unreachable> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::ContactsPlanned { unreachable, .. } => Some(unreachable.clone()),
+                _ => None,
+            })
+            .flatten()
             .collect()
     }
 }
