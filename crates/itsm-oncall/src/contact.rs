@@ -464,12 +464,12 @@ impl Profiles {
                     None => at,
                     Some(r) => {
                         let offset = r.every.checked_mul(i32::try_from(run).unwrap_or(i32::MAX));
-                        offset
-                            .and_then(|o| at.checked_add_signed(o))
-                            .ok_or(Error::TimeOverflow {
+                        offset.and_then(|o| at.checked_add_signed(o)).ok_or(
+                            Error::TimeOverflow {
                                 what: "a contact rule's repeat",
                                 at,
-                            })?
+                            },
+                        )?
                     }
                 };
                 for step in &rule.steps {
@@ -497,7 +497,10 @@ impl Profiles {
             }
         }
         contacts.sort_by_key(|(who, order, c)| (c.due, *who, *order));
-        Ok((contacts.into_iter().map(|(_, _, c)| c).collect(), unreachable))
+        Ok((
+            contacts.into_iter().map(|(_, _, c)| c).collect(),
+            unreachable,
+        ))
     }
 }
 
@@ -528,9 +531,7 @@ impl Profile {
                 continue;
             }
             if let Some(cal) = &r.hours {
-                let open = cal
-                    .is_open(&at)
-                    .map_err(|e| Error::Calendar(Box::new(e)))?;
+                let open = cal.is_open(&at).map_err(|e| Error::Calendar(Box::new(e)))?;
                 if !open {
                     continue;
                 }

@@ -515,10 +515,7 @@ fn run_due(state: &State, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
         .saturating_mul(u64::from(policy.repeat) + 2)
         .saturating_add(8);
     let mut rounds = 0u64;
-    loop {
-        let Some(due) = next_deadline(&s).filter(|d| *d <= ctx.now) else {
-            break;
-        };
+    while let Some(due) = next_deadline(&s).filter(|d| *d <= ctx.now) {
         // A contact consumes its notice's finite plan, which only a notice replaces, so
         // only notices count against the bound.
         if let Some(c) = contact_first(&s) {

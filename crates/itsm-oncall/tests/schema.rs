@@ -21,6 +21,7 @@ fn schemas_are_pinned() {
     pin_schema::<Event>("oncall-event.json", UPDATE);
     pin_schema::<State>("oncall-state.json", UPDATE);
     pin_schema::<itsm_oncall::Shift>("oncall-shift.json", UPDATE);
+    pin_schema::<itsm_oncall::ProfileSpec>("oncall-profile.json", UPDATE);
 }
 
 const ANN: &str = "00000000-0000-0000-0000-000000000001";
@@ -92,6 +93,72 @@ fn hand_written_inputs_read_and_answer() {
     let state = State::new();
     let v = serde_json::to_value(&state).unwrap();
     assert_eq!(serde_json::from_value::<State>(v).unwrap(), state);
+}
+
+/// A contact profile as a user writes it, and an escalation's state holding its plan.
+#[test]
+fn hand_written_profiles_read_and_plan() {
+    use itsm_oncall::{Channel, ProfileSpec, Profiles, Urgency};
+    let spec: ProfileSpec = serde_json::from_value(json!({
+        "user": ANN,
+        "zone": "+01:00",
+        "methods": [
+            {"name": "app", "channel": "push"},
+            {"name": "mobile", "channel": "voice"},
+            {"name": "old pager", "channel": "sms", "enabled": false}
+        ],
+        "rules": [
+            {"name": "nights", "urgency": "high", "hours": {"week": {"daily": ["22:00-07:00"]}},
+             "steps": [{"method": "mobile"}]},
+            {"name": "default", "attempt": 1,
+             "steps": [{"method": "app"}, {"after": "PT3M", "method": "mobile"}],
+             "repeat": {"every": "PT10M", "times": 2}}
+        ]
+    }))
+    .unwrap();
+    assert!(spec.methods[0].enabled && !spec.methods[2].enabled);
+    assert_eq!(spec.rules[0].urgency, Some(Urgency::High));
+    assert_eq!(spec.rules[1].steps[0].after, Duration::zero());
+    assert_eq!(spec.rules[1].steps[1].after, Duration::minutes(3));
+    let back = serde_json::to_value(&spec).unwrap();
+    assert_eq!(serde_json::from_value::<ProfileSpec>(back).unwrap(), spec);
+    let profiles = Profiles::new(&[spec]).unwrap();
+
+    let policy = Policy::new(
+        "p",
+        vec![itsm_oncall::Step::after(
+            vec![Target::User(ANN.parse().unwrap())],
+            Duration::minutes(30),
+        )],
+    );
+    let schedules = itsm_oncall::Schedules::new();
+    let system = itsm_oncall::Actor::new(UserId::from_u128(0), []);
+    let noon = Utc.with_ymd_and_hms(2027, 1, 5, 12, 0, 0).unwrap();
+    let ctx =
+        itsm_oncall::Context::new(noon, &system, &policy, &schedules).with_contacts(&profiles);
+    let events = itsm_oncall::decide(&State::new(), &Command::Trigger, &ctx).unwrap();
+    let mut state = State::new();
+    state.apply(&events);
+    let planned = serde_json::to_value(&events[2]).unwrap();
+    assert_eq!(planned["type"], "contacts_planned");
+    assert_eq!(planned["contacts"].as_array().unwrap().len(), 6);
+    assert_eq!(planned["contacts"][1]["channel"], "voice");
+    assert_eq!(serde_json::from_value::<Event>(planned).unwrap(), events[2]);
+    assert!(matches!(
+        &events[3],
+        Event::Contacted {
+            channel: Channel::Push,
+            ..
+        }
+    ));
+    let v = serde_json::to_value(&state).unwrap();
+    assert_eq!(v["sent"], 1);
+    assert_eq!(serde_json::from_value::<State>(v).unwrap(), state);
+    assert_eq!(state.pending_contacts().len(), 5);
+    // A state stored before contact rules existed still reads.
+    let mut old = serde_json::to_value(State::new()).unwrap();
+    old.as_object_mut().unwrap().remove("sent");
+    assert_eq!(serde_json::from_value::<State>(old).unwrap(), State::new());
 }
 
 #[test]

@@ -1,0 +1,451 @@
+//! Our choices for contact rules where the tools' pages are silent, and every error a
+//! profile can give (docs/oncall.md, "Contact rules").
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::*;
+use itsm_calendar::{Segment, Week};
+use itsm_oncall::{
+    Channel, Command, ContactRule, Error, Event, MAX_CONTACT_REPEATS, MAX_METHODS, MAX_RULE_STEPS,
+    MAX_RULES, Method, Notify, Policy, ProfileSpec, Profiles, Repeat, Restriction, State, Status,
+    Step, Target, Unreachable, UserId, next_deadline,
+};
+
+fn m(minutes: i64, method: &str) -> Notify {
+    Notify::new(Duration::minutes(minutes), method)
+}
+
+fn phone_and_app() -> Vec<Method> {
+    vec![
+        Method::new("app", Channel::Push),
+        Method::new("phone", Channel::Voice),
+    ]
+}
+
+fn profile(user: UserId, steps: Vec<Notify>) -> ProfileSpec {
+    ProfileSpec::new(user, phone_and_app(), vec![ContactRule::new("rule", steps)])
+}
+
+fn one_step(users: &[UserId], reminders: u32, between: i64, wait: i64) -> Policy {
+    let mut s = Step::servicenow(
+        users.iter().map(|u| Target::User(*u)).collect(),
+        reminders,
+        Duration::minutes(between),
+    );
+    s.wait = Duration::minutes(wait);
+    Policy::new("p", vec![s])
+}
+
+fn run(policy: Policy, specs: Vec<ProfileSpec>) -> Run {
+    Run::new(policy, schedules(&[])).with_contacts(Profiles::new(&specs).unwrap())
+}
+
+fn t0() -> DateTime<Utc> {
+    utc(2027, 3, 1, 3, 0)
+}
+
+#[test]
+fn without_profiles_no_contact_is_planned() {
+    let mut r = Run::new(one_step(&[ANN], 1, 5, 5), schedules(&[]));
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.tick(plus(t0(), 60));
+    assert!(
+        r.events
+            .iter()
+            .all(|e| !matches!(e, Event::ContactsPlanned { .. } | Event::Contacted { .. }))
+    );
+    assert_eq!(r.notices().len(), 2);
+}
+
+#[test]
+fn the_plan_follows_its_notice_and_next_deadline_names_the_next_contact() {
+    let mut r = run(
+        one_step(&[ANN], 0, 0, 30),
+        vec![profile(ANN, vec![m(0, "app"), m(4, "phone")])],
+    );
+    let events = r.at(t0(), SYSTEM, Command::Trigger);
+    // Triggered, Notified, ContactsPlanned, then the contact at once.
+    assert!(matches!(events[1], Event::Notified { .. }));
+    let Event::ContactsPlanned {
+        contacts,
+        unreachable,
+        reminder,
+        ..
+    } = &events[2]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*reminder, 0);
+    assert_eq!(contacts.len(), 2);
+    assert!(unreachable.is_empty());
+    assert!(
+        matches!(&events[3], Event::Contacted { method, rule: Some(rule), channel: Channel::Push, .. } if method == "app" && rule == "rule")
+    );
+    assert_eq!(events.len(), 4);
+    assert_eq!(next_deadline(&r.state), Some(plus(t0(), 4)));
+    assert_eq!(r.state.pending_contacts().len(), 1);
+    // A tick before it sends nothing.
+    assert!(r.tick(plus(t0(), 3)).is_empty());
+    let events = r.tick(plus(t0(), 4));
+    assert!(
+        matches!(&events[..], [Event::Contacted { method, at, .. }] if method == "phone" && *at == plus(t0(), 4))
+    );
+    assert_eq!(next_deadline(&r.state), Some(plus(t0(), 30)));
+}
+
+#[test]
+fn a_reminder_drops_the_contacts_of_the_notice_before_and_plans_its_own() {
+    // Reminders every 5 minutes; the rule's phone call at 5 minutes ties with the
+    // reminder and is dropped (the notice goes first), then starts again.
+    let mut r = run(
+        one_step(&[ANN], 1, 5, 20),
+        vec![profile(ANN, vec![m(0, "app"), m(5, "phone")])],
+    );
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.tick(plus(t0(), 60));
+    assert_eq!(
+        r.contacted(),
+        vec![
+            (t0(), ANN, "app".to_owned()),
+            (plus(t0(), 5), ANN, "app".to_owned()),
+            (plus(t0(), 10), ANN, "phone".to_owned()),
+        ]
+    );
+    // The last notice's contacts run on after the escalation is exhausted at 25.
+    assert_eq!(r.state.status(), Status::Exhausted);
+}
+
+#[test]
+fn exhausted_escalations_keep_contacting_the_last_recipients_until_resolved() {
+    let mut r = run(
+        one_step(&[ANN], 0, 0, 5),
+        vec![profile(
+            ANN,
+            vec![m(0, "app"), m(10, "phone"), m(20, "phone")],
+        )],
+    );
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.tick(plus(t0(), 12));
+    assert_eq!(r.state.status(), Status::Exhausted);
+    assert_eq!(r.contacted().len(), 2);
+    assert_eq!(next_deadline(&r.state), Some(plus(t0(), 20)));
+    r.at(plus(t0(), 15), BOB, Command::Resolve);
+    assert_eq!(next_deadline(&r.state), None);
+    assert!(r.tick(plus(t0(), 60)).is_empty());
+    assert_eq!(r.contacted().len(), 2);
+}
+
+#[test]
+fn cancel_and_escalate_drop_the_contacts_still_ahead() {
+    let specs = vec![
+        profile(ANN, vec![m(0, "app"), m(10, "phone")]),
+        profile(BOB, vec![m(0, "app"), m(10, "phone")]),
+    ];
+    let policy = Policy::new(
+        "p",
+        vec![
+            Step::after(vec![Target::User(ANN)], Duration::minutes(30)),
+            Step::after(vec![Target::User(BOB)], Duration::minutes(30)),
+        ],
+    );
+    let mut r = run(policy.clone(), specs.clone());
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.at(plus(t0(), 2), CAT, Command::Escalate { step: 1 });
+    r.tick(plus(t0(), 11));
+    assert_eq!(
+        r.contacted(),
+        vec![
+            (t0(), ANN, "app".to_owned()),
+            (plus(t0(), 2), BOB, "app".to_owned())
+        ],
+        "Ann's call at 10 dropped; Bob's at 12 still ahead"
+    );
+    let mut r = run(policy, specs);
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.at(
+        plus(t0(), 2),
+        CAT,
+        Command::Cancel {
+            reason: "moved".into(),
+        },
+    );
+    assert!(r.state.pending_contacts().is_empty());
+    assert!(r.tick(plus(t0(), 60)).is_empty());
+}
+
+#[test]
+fn an_acknowledgement_timeout_notifies_again_and_plans_again() {
+    let mut policy = one_step(&[ANN], 0, 0, 60);
+    policy.ack_timeout = Some(Duration::minutes(15));
+    let mut r = run(policy, vec![profile(ANN, vec![m(0, "app"), m(3, "phone")])]);
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.at(plus(t0(), 1), ANN, Command::Acknowledge);
+    r.tick(plus(t0(), 30));
+    assert_eq!(
+        r.contacted(),
+        vec![
+            (t0(), ANN, "app".to_owned()),
+            (plus(t0(), 16), ANN, "app".to_owned()),
+            (plus(t0(), 19), ANN, "phone".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn a_late_tick_sends_everything_in_order_each_at_its_instant() {
+    let mut r = run(
+        one_step(&[ANN, BOB], 1, 10, 10),
+        vec![
+            profile(ANN, vec![m(2, "phone"), m(0, "app")]),
+            profile(BOB, vec![m(0, "app"), m(2, "app")]),
+        ],
+    );
+    r.at(t0(), SYSTEM, Command::Trigger);
+    let events = r.tick(plus(t0(), 100));
+    let at: Vec<_> = events.iter().map(Event::at).collect();
+    assert!(at.windows(2).all(|w| w[0] <= w[1]));
+    // Same instant: recipients in the notice's order, then the rule's steps in order.
+    assert_eq!(
+        r.contacted(),
+        vec![
+            (t0(), ANN, "app".to_owned()),
+            (t0(), BOB, "app".to_owned()),
+            (plus(t0(), 2), ANN, "phone".to_owned()),
+            (plus(t0(), 2), BOB, "app".to_owned()),
+            (plus(t0(), 10), ANN, "app".to_owned()),
+            (plus(t0(), 10), BOB, "app".to_owned()),
+            (plus(t0(), 12), ANN, "phone".to_owned()),
+            (plus(t0(), 12), BOB, "app".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn who_cannot_be_reached_is_said_with_why() {
+    let mut off = profile(BOB, vec![m(0, "app")]);
+    off.rules[0].enabled = false;
+    let mut dark = profile(CAT, vec![m(0, "app")]);
+    dark.methods[0].enabled = false;
+    let mut r = run(one_step(&[ANN, BOB, CAT, DAN], 0, 0, 10), vec![off, dark]);
+    r.at(t0(), SYSTEM, Command::Trigger);
+    assert_eq!(
+        r.unreachable(),
+        vec![
+            Unreachable::NoProfile { user: ANN },
+            Unreachable::NoRule { user: BOB },
+            Unreachable::NoEnabledMethod {
+                user: CAT,
+                rule: "rule".into()
+            },
+            Unreachable::NoProfile { user: DAN },
+        ]
+    );
+    assert_eq!(r.unreachable()[2].user(), CAT);
+    assert!(r.contacted().is_empty());
+    assert_eq!(
+        next_deadline(&r.state),
+        Some(plus(t0(), 10)),
+        "only the step's end"
+    );
+}
+
+#[test]
+fn hours_are_read_in_the_profiles_zone_with_its_holidays() {
+    let mut rule = ContactRule::new("office", vec![m(0, "app")]);
+    rule.hours = Some(Restriction {
+        week: Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
+        holidays: vec![itsm_calendar::Holiday::yearly(3, 2)],
+    });
+    let fallback = ContactRule::new("else", vec![m(0, "phone")]);
+    let mut p = ProfileSpec::new(ANN, phone_and_app(), vec![rule, fallback]);
+    p.zone = Some("-05:00".into());
+    // Monday 1 March 2027, 15:00 UTC = 10:00 at -05:00: office hours. Tuesday the 2nd is a
+    // holiday. Monday 13:00 UTC = 08:00: before hours.
+    for (at, expected) in [
+        (utc(2027, 3, 1, 15, 0), "app"),
+        (utc(2027, 3, 2, 15, 0), "phone"),
+        (utc(2027, 3, 1, 13, 0), "phone"),
+    ] {
+        let mut r = run(one_step(&[ANN], 0, 0, 10), vec![p.clone()]);
+        r.at(at, SYSTEM, Command::Trigger);
+        assert_eq!(r.contacted(), vec![(at, ANN, expected.to_owned())], "{at}");
+    }
+}
+
+#[test]
+fn a_contact_past_the_end_of_time_is_an_error_at_decide() {
+    let mut r = run(
+        one_step(&[ANN], 0, 0, 0),
+        vec![profile(ANN, vec![m(0, "app"), m(60, "phone")])],
+    );
+    let end = DateTime::<Utc>::MAX_UTC - Duration::minutes(30);
+    let err = r.try_at(end, SYSTEM, Command::Trigger).unwrap_err();
+    assert!(matches!(err, Error::TimeOverflow { what, .. } if what.contains("contact")));
+    assert_eq!(r.state, State::new(), "nothing applied");
+}
+
+fn refused(spec: ProfileSpec) -> Error {
+    Profiles::new(&[spec]).unwrap_err()
+}
+
+#[test]
+fn every_profile_error_names_the_person_and_what_is_allowed() {
+    let ok = || profile(ANN, vec![m(0, "app")]);
+    let err = Profiles::new(&[ok(), ok()]).unwrap_err();
+    assert!(matches!(err, Error::DuplicateProfile { user } if user == ANN));
+    assert!(err.to_string().contains("one per person"));
+
+    let mut p = ok();
+    p.zone = Some("Mars/Olympus".into());
+    let err = refused(p);
+    assert!(matches!(err, Error::UnknownProfileZone { .. }));
+    assert!(err.to_string().contains("Mars/Olympus"), "{err}");
+
+    let mut p = ok();
+    p.methods = (0..=MAX_METHODS)
+        .map(|i| Method::new(format!("m{i}"), Channel::Email))
+        .collect();
+    p.methods.push(Method::new("app", Channel::Push));
+    assert!(
+        matches!(refused(p), Error::TooManyMethods { methods, max, .. } if methods == MAX_METHODS + 2 && max == MAX_METHODS)
+    );
+
+    let mut p = ok();
+    p.rules = (0..=MAX_RULES)
+        .map(|i| ContactRule::new(format!("r{i}"), vec![m(0, "app")]))
+        .collect();
+    assert!(matches!(refused(p), Error::TooManyRules { max, .. } if max == MAX_RULES));
+
+    let mut p = ok();
+    p.methods[1].name = " ".into();
+    let err = refused(p);
+    assert!(matches!(err, Error::InvalidName { what: "method", .. }));
+    assert!(err.to_string().contains("empty name"));
+
+    let mut p = ok();
+    p.rules[0].name = String::new();
+    assert!(matches!(
+        refused(p),
+        Error::InvalidName { what: "rule", .. }
+    ));
+
+    let mut p = ok();
+    p.methods[1].name = "app".into();
+    let err = refused(p);
+    assert!(matches!(&err, Error::DuplicateName { what: "method", name, .. } if name == "app"));
+    assert!(err.to_string().contains("must be unique"));
+
+    let mut p = ok();
+    p.rules.push(p.rules[0].clone());
+    assert!(matches!(
+        refused(p),
+        Error::DuplicateName { what: "rule", .. }
+    ));
+
+    let mut p = ok();
+    p.rules[0].steps.clear();
+    assert!(matches!(refused(p), Error::NoRuleSteps { rule, .. } if rule == "rule"));
+
+    let mut p = ok();
+    p.rules[0].steps = vec![m(0, "app"); MAX_RULE_STEPS + 1];
+    assert!(
+        matches!(refused(p), Error::TooManyRuleSteps { steps, max, .. } if steps == MAX_RULE_STEPS + 1 && max == MAX_RULE_STEPS)
+    );
+
+    let mut p = ok();
+    p.rules[0].steps = vec![m(0, "pager")];
+    let err = refused(p);
+    assert!(
+        matches!(&err, Error::UnknownMethod { method, known, .. } if method == "pager" && known.len() == 2)
+    );
+    assert!(
+        err.to_string()
+            .ends_with("no contact method `pager`; the profile has `app`, `phone`"),
+        "{err}"
+    );
+
+    for after in [
+        Duration::minutes(-1),
+        Duration::days(7) + Duration::seconds(1),
+    ] {
+        let mut p = ok();
+        p.rules[0].steps = vec![Notify::new(after, "app")];
+        let err = refused(p);
+        assert!(matches!(err, Error::InvalidDelay { max_days: 7, .. }));
+        assert!(err.to_string().contains("from zero to 7 days"));
+    }
+    // The bounds themselves are allowed.
+    let mut p = ok();
+    p.rules[0].steps = vec![
+        Notify::new(Duration::zero(), "app"),
+        Notify::new(Duration::days(7), "app"),
+    ];
+    p.rules[0].repeat = Some(Repeat {
+        every: Duration::days(7),
+        times: MAX_CONTACT_REPEATS,
+    });
+    assert!(Profiles::new(&[p]).is_ok());
+
+    for (every, times) in [
+        (Duration::zero(), 1),
+        (Duration::minutes(5), 0),
+        (Duration::minutes(5), MAX_CONTACT_REPEATS + 1),
+        (Duration::days(7) + Duration::seconds(1), 1),
+    ] {
+        let mut p = ok();
+        p.rules[0].repeat = Some(Repeat { every, times });
+        let err = refused(p);
+        assert!(
+            matches!(err, Error::InvalidRepeat { .. }),
+            "{every} {times}"
+        );
+        assert!(err.to_string().contains("`times` from 1 to 100"));
+    }
+
+    let mut p = ok();
+    p.rules[0].attempt = Some(0);
+    let err = refused(p);
+    assert!(matches!(err, Error::InvalidAttempt { .. }));
+    assert!(err.to_string().contains("counts from 1"));
+
+    let mut p = ok();
+    p.rules[0].hours = Some(Restriction {
+        week: Week::default(),
+        holidays: Vec::new(),
+    });
+    let err = refused(p);
+    assert!(matches!(err, Error::InvalidHours { .. }), "{err}");
+    assert!(err.to_string().contains("invalid hours"));
+}
+
+#[test]
+fn the_list_of_known_methods_is_capped_at_five() {
+    let mut p = profile(ANN, vec![m(0, "nope")]);
+    p.methods = (0..8)
+        .map(|i| Method::new(format!("m{i}"), Channel::Sms))
+        .collect();
+    let err = refused(p);
+    assert!(
+        err.to_string()
+            .ends_with("`m0`, `m1`, `m2`, `m3`, `m4`, and 3 more"),
+        "{err}"
+    );
+    let mut p = profile(ANN, vec![m(0, "nope")]);
+    p.methods.clear();
+    assert!(refused(p).to_string().ends_with("the profile has none"));
+}
+
+#[test]
+fn profiles_answer_what_they_hold() {
+    let profiles = Profiles::new(&[profile(ANN, vec![m(0, "app")])]).unwrap();
+    assert!(profiles.contains(ANN));
+    assert!(!profiles.contains(BOB));
+    assert_eq!(profiles.len(), 1);
+    assert!(!profiles.is_empty());
+    assert!(Profiles::new(&[]).unwrap().is_empty());
+    assert_eq!(Channel::Teams.to_string(), "teams");
+    assert_eq!(itsm_oncall::Urgency::Low.name(), "low");
+    assert_eq!(itsm_oncall::Urgency::default(), itsm_oncall::Urgency::High);
+}
