@@ -57,6 +57,23 @@ fn the_bundled_team_shows_each_rule() {
     has(&out, "+ 15m notified fay");
     // PagerDuty's acknowledgement timeout: an hour after Eve's acknowledgement.
     has(&out, "+ 80m acknowledgement timed out");
+    // Contact rules. Eve is paged at 03:10 Berlin time: her "nights" rule (22:00-07:00 in
+    // her zone) calls her mobile at once.
+    has(&out, "+ 0m contact eve by mobile (voice, rule nights)");
+    // Ann's high-urgency rule: the app at once, a text two minutes later.
+    has(&out, "+ 2m contact ann by text (sms, rule paged)");
+    // Eve by day: the app, her mobile five minutes later (before the 15-minute step ends).
+    has(&out, "+ 15m contact eve by mobile (voice, rule default)");
+    // ServiceNow's contact attempts: Hal's second reminder is attempt 3, a text and a call.
+    has(&out, "+ 10m contact hal by phone (voice, rule attempt 3)");
+    // The secondary roster forces SMS; Fay has only email: logged, not contacted.
+    has(
+        &out,
+        "+ 15m cannot reach fay: no method on the step's channel sms",
+    );
+    // A low-urgency incident: Eve's low-urgency rule (email) for every notice, the
+    // re-notification after the acknowledgement timeout too.
+    has(&out, "+ 80m contact eve by mail (email, rule low urgency)");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! On-call schedules and escalations for two teams: who is on call across a week with a
 //! daylight-saving change, the gaps and conflicts a rota manager must fix, the quarter's load
-//! out of office hours, and four incidents paged through escalation policies.
+//! out of office hours, and four incidents paged through escalation policies, each person
+//! reached by their own contact rules (by urgency, hours, contact attempt; a forced channel).
 //!
 //! ```text
 //! cargo run -p itsm-examples --bin oncall [-- TEAM.json]
@@ -9,7 +10,8 @@
 //! The bundled file is `examples/data/oncall/team.json`: people, a platform schedule in
 //! Berlin (a weekly 24x7 layer under a daily office-hours layer, time off, an override) and a
 //! database schedule in New York (ServiceNow-style primary and secondary rosters), two
-//! escalation policies, the office calendar and the incidents with who answers when.
+//! escalation policies, the office calendar, the contact profiles and the incidents with their
+//! urgency and who answers when.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a demo prints; that is its job
 
@@ -21,8 +23,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use itsm_calendar::{Calendar, CalendarSpec};
 use itsm_oncall::{
-    Actor, Command, Context, Event, OnCall, Policy, Schedule, ScheduleSpec, Schedules, State,
-    UserId, Via, decide, next_deadline,
+    Actor, Command, Context, Event, OnCall, Policy, ProfileSpec, Profiles, Schedule, ScheduleSpec,
+    Schedules, State, Unreachable, Urgency, UserId, Via, decide, next_deadline,
 };
 use serde::Deserialize;
 
@@ -47,6 +49,8 @@ struct Incident {
     title: String,
     policy: String,
     at: DateTime<Utc>,
+    #[serde(default)]
+    urgency: Urgency,
     acknowledge: Option<Answer>,
     resolve: Option<Answer>,
 }
@@ -60,6 +64,8 @@ struct Team {
     policies: Vec<Policy>,
     office: CalendarSpec,
     incidents: Vec<Incident>,
+    #[serde(default)]
+    profiles: Vec<ProfileSpec>,
 }
 
 fn main() -> ExitCode {
@@ -237,7 +243,8 @@ fn run() -> Res<()> {
     }
     println!();
 
-    println!("== Escalations");
+    let profiles = Profiles::new(&team.profiles)?;
+    println!("== Escalations (and contacts by each person's rules)");
     let system = Actor::new(UserId::from_u128(0), []);
     for incident in &team.incidents {
         let policy = team
@@ -250,11 +257,12 @@ fn run() -> Res<()> {
             _ => berlin,
         };
         println!(
-            "{} {} at {} ({})",
+            "{} {} at {} ({}, {} urgency)",
             incident.number,
             incident.title,
             wall(incident.at, zone),
-            policy.name
+            policy.name,
+            incident.urgency.name()
         );
         // The host's loop: trigger, tick at each deadline, act on the answers.
         let mut state = State::new();
@@ -275,13 +283,17 @@ fn run() -> Res<()> {
         pending.extend(actions);
         for (at, by, command) in pending {
             while let Some(due) = next_deadline(&state).filter(|d| *d <= at) {
-                let ctx = Context::new(due, &system, policy, &schedules);
+                let ctx = Context::new(due, &system, policy, &schedules)
+                    .with_contacts(&profiles)
+                    .with_urgency(incident.urgency);
                 let events = decide(&state, &Command::Tick, &ctx)?;
                 print_events(&events, &show, incident.at);
                 state.apply(&events);
             }
             let actor = Actor::new(by, []);
-            let ctx = Context::new(at, &actor, policy, &schedules);
+            let ctx = Context::new(at, &actor, policy, &schedules)
+                .with_contacts(&profiles)
+                .with_urgency(incident.urgency);
             let events = decide(&state, &command, &ctx)?;
             print_events(&events, &show, incident.at);
             state.apply(&events);
@@ -301,11 +313,29 @@ fn run() -> Res<()> {
     Ok(())
 }
 
-/// One line per event, minutes after the trigger.
+/// One line per event, minutes after the trigger (a plan only for whom it cannot reach).
 fn print_events(events: &[Event], show: &Show, t0: DateTime<Utc>) {
     for e in events {
         let m = (e.at() - t0).num_minutes();
         let line = match e {
+            Event::ContactsPlanned { unreachable, .. } => {
+                for u in unreachable {
+                    println!("  +{m:>3}m cannot reach {}", why(u, show));
+                }
+                continue;
+            }
+            Event::Contacted {
+                user,
+                method,
+                channel,
+                rule,
+                ..
+            } => format!(
+                "  contact {} by {method} ({channel}{})",
+                show.name(*user),
+                rule.as_deref()
+                    .map_or_else(|| ", forced".to_owned(), |r| format!(", rule {r}"))
+            ),
             Event::Triggered { .. } => "triggered".to_owned(),
             Event::Escalated {
                 step, round, by, ..
@@ -341,5 +371,22 @@ fn print_events(events: &[Event], show: &Show, t0: DateTime<Utc>) {
             _ => format!("{e:?}"),
         };
         println!("  +{m:>3}m {line}");
+    }
+}
+
+/// Who cannot be reached, and why.
+fn why(u: &Unreachable, show: &Show) -> String {
+    let who = show.name(u.user());
+    match u {
+        Unreachable::NoProfile { .. } => format!("{who}: no contact profile"),
+        Unreachable::NoRule { .. } => format!("{who}: no rule applies"),
+        Unreachable::NoEnabledMethod { rule, .. } => {
+            format!("{who}: rule {rule} has no enabled method")
+        }
+        Unreachable::NoMethodOn { channels, .. } => {
+            let c: Vec<&str> = channels.iter().map(|c| c.name()).collect();
+            format!("{who}: no method on the step's channel {}", c.join(", "))
+        }
+        _ => format!("{who}: {u:?}"),
     }
 }

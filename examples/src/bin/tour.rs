@@ -547,7 +547,7 @@ fn more() {
         ),
         (
             "oncall",
-            "two teams' on-call schedules, their gaps and conflicts, and incidents paged through escalation policies (itsm-oncall)",
+            "two teams' on-call schedules, their gaps and conflicts, and incidents paged through escalation policies, each person reached by their own contact rules (itsm-oncall)",
         ),
         (
             "releases",
