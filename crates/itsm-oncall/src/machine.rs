@@ -321,9 +321,16 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         } => {
             state.reminder = *reminder;
             state.recipients.clone_from(recipients);
-            for r in recipients {
-                if let Err(i) = state.notified.binary_search(r) {
-                    state.notified.insert(i, *r);
+            if recipients.len() > 8 {
+                // Many at once: one sort, not an insertion each (quadratic for a big step).
+                state.notified.extend_from_slice(recipients);
+                state.notified.sort_unstable();
+                state.notified.dedup();
+            } else {
+                for r in recipients {
+                    if let Err(i) = state.notified.binary_search(r) {
+                        state.notified.insert(i, *r);
+                    }
                 }
             }
             state.notices = state.notices.saturating_add(1);
@@ -612,7 +619,7 @@ fn start_step(
     })?;
     let mut recipients: Vec<UserId> = first.into_iter().collect();
     for u in self::recipients(index, step, at, ctx)? {
-        if !recipients.contains(&u) {
+        if first != Some(u) {
             recipients.push(u);
         }
     }
@@ -694,9 +701,11 @@ fn recipients(
         step: index,
         schedule: schedule.to_owned(),
     };
+    // Each once, in order: a set beside the list keeps a step of many targets linear.
     let mut out: Vec<UserId> = Vec::new();
+    let mut seen: std::collections::HashSet<UserId> = std::collections::HashSet::new();
     let mut add = |u: UserId| {
-        if !out.contains(&u) {
+        if seen.insert(u) {
             out.push(u);
         }
     };

@@ -190,3 +190,58 @@ fn fifty_thousand_overrides_and_time_offs_cost_a_log_each() {
         assert!(shifts.len() > 50_000);
     });
 }
+
+#[test]
+fn a_step_of_a_hundred_thousand_people_each_with_contact_rules() {
+    use itsm_oncall::{Channel, ContactRule, Method, Notify, ProfileSpec, Profiles, Repeat};
+    on_small_stack(|| {
+        let n = 100_000u128;
+        // Ids in a scrambled order, so the notified set is not built in order.
+        let people: Vec<UserId> = (0..n)
+            .map(|i| UserId::from_u128((i * 7_919) % n + 1))
+            .collect();
+        let mut rule = ContactRule::new(
+            "r",
+            vec![
+                Notify::new(Duration::zero(), "app"),
+                Notify::new(Duration::minutes(2), "phone"),
+            ],
+        );
+        rule.repeat = Some(Repeat {
+            every: Duration::minutes(5),
+            times: 2,
+        });
+        let specs: Vec<ProfileSpec> = people
+            .iter()
+            .map(|u| {
+                ProfileSpec::new(
+                    *u,
+                    vec![
+                        Method::new("app", Channel::Push),
+                        Method::new("phone", Channel::Voice),
+                    ],
+                    vec![rule.clone()],
+                )
+            })
+            .collect();
+        let policy = Policy::new(
+            "all hands",
+            vec![Step::after(
+                people.iter().map(|u| Target::User(*u)).collect(),
+                Duration::minutes(30),
+            )],
+        );
+        let mut run =
+            Run::new(policy, schedules(&[])).with_contacts(Profiles::new(&specs).unwrap());
+        let t0 = utc(2027, 1, 5, 3, 0);
+        run.at(t0, SYSTEM, Command::Trigger);
+        assert_eq!(run.state.notified().len(), 100_000);
+        assert_eq!(run.state.pending_contacts().len(), 500_000);
+        run.tick(plus(t0, 29));
+        let contacted = run.contacted();
+        assert_eq!(contacted.len(), 600_000);
+        assert!(contacted.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert_eq!(contacted[0].1, people[0]);
+        assert_eq!(contacted.last().unwrap().0, plus(t0, 12));
+    });
+}

@@ -20,6 +20,10 @@
 //!   either side of each of the four changes of offset.
 //! - at scale: 1,000 layers of 10 members, hourly turns (handovers at four quarter-hours),
 //!   four in five layers restricted; `shifts` over March 2027.
+//! - contact rules (no peer: no library plans personal notifications; a scale run): one step
+//!   paging 10,000 and 100,000 people (1,000 and 10,000 with `--quick`), each with a rule of
+//!   two steps run three times, triggered and then ticked once late, so every one of the six
+//!   contacts a person gets is planned and sent; with the growth exponent between the two.
 //!
 //! Both sides print a digest of every answer (on_call: a position-weighted sum of a hash of
 //! each answer; shifts: their count, gaps and a hash folded over (from, to, who, layer,
@@ -49,8 +53,9 @@ use itsm_examples::bench::{
     python_script, python_venv, run_lines, target_dir, thread_cpu_ns, time_median, usage,
 };
 use itsm_oncall::{
-    Combine, Layer, Load, OnCall, Override, Restriction, Rotation, Schedule, ScheduleSpec, Shift,
-    Span, TimeOff, Turn, UserId, Via,
+    Actor, Channel, Combine, Command, ContactRule, Context, Event, Layer, Load, Method, Notify,
+    OnCall, Override, Policy, ProfileSpec, Profiles, Repeat, Restriction, Rotation, Schedule,
+    ScheduleSpec, Schedules, Shift, Span, State, Step, Target, TimeOff, Turn, UserId, Via, decide,
 };
 use serde_json::json;
 
@@ -65,6 +70,8 @@ const ZONE: &str = "Europe/Berlin";
 /// What one run measures: full or `--quick`.
 struct Sizes {
     reps: usize,
+    /// People paged at once in the contact-rules run, smaller then larger.
+    contact_people: [u128; 2],
     queries: usize,
     time_off: usize,
     overrides: usize,
@@ -77,6 +84,7 @@ struct Sizes {
 
 const FULL: Sizes = Sizes {
     reps: REPS,
+    contact_people: [10_000, 100_000],
     queries: 1_000_000,
     time_off: 200,
     overrides: 100,
@@ -87,6 +95,7 @@ const FULL: Sizes = Sizes {
 
 const QUICK: Sizes = Sizes {
     reps: 1,
+    contact_people: [1_000, 10_000],
     queries: 20_000,
     time_off: 200,
     overrides: 100,
@@ -416,6 +425,66 @@ struct Figure {
     digest: String,
 }
 
+/// `n` people, each with a push and a voice method and one rule (the app at once, a call
+/// two minutes later, run three times five minutes apart), and a step paging them all.
+fn contact_setup(n: u128) -> Res<(Profiles, Policy)> {
+    let mut rule = ContactRule::new(
+        "paged",
+        vec![
+            Notify::new(Duration::zero(), "app"),
+            Notify::new(Duration::minutes(2), "phone"),
+        ],
+    );
+    rule.repeat = Some(Repeat {
+        every: Duration::minutes(5),
+        times: 2,
+    });
+    let people: Vec<UserId> = (1..=n).map(UserId::from_u128).collect();
+    let specs: Vec<ProfileSpec> = people
+        .iter()
+        .map(|u| {
+            ProfileSpec::new(
+                *u,
+                vec![
+                    Method::new("app", Channel::Push),
+                    Method::new("phone", Channel::Voice),
+                ],
+                vec![rule.clone()],
+            )
+        })
+        .collect();
+    let policy = Policy::new(
+        "all hands",
+        vec![Step::after(
+            people.into_iter().map(Target::User).collect(),
+            Duration::minutes(30),
+        )],
+    );
+    Ok((Profiles::new(&specs)?, policy))
+}
+
+/// Triggers the policy and ticks once 29 minutes later; how many contacts were sent.
+fn contacts_run(profiles: &Profiles, policy: &Policy) -> Res<usize> {
+    let system = Actor::new(UserId::from_u128(0), []);
+    let schedules = Schedules::new();
+    let t0 = utc(2027, 1, 5)?;
+    let mut state = State::new();
+    let mut sent = 0;
+    for (at, command) in [
+        (t0, Command::Trigger),
+        (t0 + Duration::minutes(29), Command::Tick),
+    ] {
+        let ctx = Context::new(at, &system, policy, &schedules).with_contacts(profiles);
+        let events = decide(&state, &command, &ctx)?;
+        sent += events
+            .iter()
+            .filter(|e| matches!(e, Event::Contacted { .. }))
+            .count();
+        state.apply(&events);
+    }
+    Ok(sent)
+}
+
 fn main() -> Res<()> {
     let allowed = [
         Opt::flag(
@@ -541,6 +610,19 @@ fn main() -> Res<()> {
         time_median(sizes.reps, || Ok(big.shifts(s_from, s_to)?))?;
     let scale_digest = shifts_digest(&scale_shifts);
     println!("itsm-oncall scale shifts: {scale_ms:.1} ms (CPU {scale_cpu:.1} ms); {scale_digest}");
+    let mut contact_ms = Vec::new();
+    for n in sizes.contact_people {
+        let (profiles, policy) = contact_setup(n)?;
+        let (ms, cpu, sent) = time_median(sizes.reps, || contacts_run(&profiles, &policy))?;
+        println!(
+            "itsm-oncall contacts: {n} people paged at once, trigger and a late tick: {ms:.1} ms (CPU {cpu:.1} ms); {sent} contacts sent"
+        );
+        contact_ms.push((n, ms));
+    }
+    if let [(n1, t1), (n2, t2)] = contact_ms[..] {
+        let growth = (t2 / t1).ln() / ((n2 as f64) / (n1 as f64)).ln();
+        println!("growth contacts: {growth:.2}");
+    }
 
     if args.flag("--no-python") {
         return Ok(());
