@@ -955,6 +955,32 @@ fn rows() -> Vec<Row> {
                 "rotation": {"handover": "2027-01-04T09:00:00", "turn": {"months": 1}}}]}),
             ),
         );
+        let profile = |steps: serde_json::Value| {
+            json!({"user": "00000000-0000-0000-0000-000000000001",
+                "methods": [{"name": "app", "channel": "push"}, {"name": "mobile", "channel": "voice"}],
+                "rules": [{"name": "paged", "steps": steps}]})
+        };
+        let read = |v: serde_json::Value| {
+            err(itsm_oncall::Profiles::new(&[serde_json::from_value(v).unwrap()]).map(|_| ()))
+        };
+        row(
+            "`itsm_oncall::Profiles::new`",
+            "a contact rule step naming the method `pager` the person does not have",
+            read(profile(json!([{"method": "pager"}]))),
+        );
+        row(
+            "`itsm_oncall::Profiles::new`",
+            "a contact rule step 30 days after the notice",
+            read(profile(json!([{"after": "P30D", "method": "app"}]))),
+        );
+        row(
+            "`itsm_oncall::ProfileSpec` (JSON)",
+            "a contact method on the channel `pigeon`",
+            json_err::<itsm_oncall::ProfileSpec>(
+                json!({"user": "00000000-0000-0000-0000-000000000001",
+                "methods": [{"name": "loft", "channel": "pigeon"}], "rules": []}),
+            ),
+        );
     }
 
     // itsm-release
