@@ -20,6 +20,13 @@
 //!   notified, acknowledgement timeouts. ServiceNow's "rotate through members" and "rotate
 //!   through rosters" are [`Policy::rotate_through_members`] and
 //!   [`Policy::rotate_through_rosters`].
+//! - **Contact rules** of each person ([`ProfileSpec`] compiled into [`Profiles`], handed
+//!   over by [`Context::with_contacts`]): contact methods by [`Channel`], rules tried in
+//!   order by urgency (PagerDuty), contact attempt (ServiceNow) and hours of the week
+//!   (Opsgenie), each step a method and a delay, repeated; a step's forced channels
+//!   ([`Step::channels`]). Each notice is followed by [`Event::ContactsPlanned`], and each
+//!   contact is sent as [`Event::Contacted`] when it falls due, until the next notice or an
+//!   acknowledgement.
 //!
 //! # Purity
 //! [`decide`] and [`evolve`] never read the clock, the environment, files or the network,
