@@ -28,6 +28,7 @@ use itsm_calendar::{Calendar, CalendarSpec, Zone};
 use itsm_core::UserId;
 
 use crate::error::Error;
+use crate::handoff::{HandoffKind, HandoffRule};
 use crate::spec::Restriction;
 
 /// Most contact methods one person may have.
@@ -267,6 +268,14 @@ pub struct ProfileSpec {
     pub methods: Vec<Method>,
     /// The rules, tried in order.
     pub rules: Vec<ContactRule>,
+    /// Reminders before going on or off call (PagerDuty's "before I go on-call or
+    /// off-call" rules, Opsgenie's schedule start and end): see
+    /// [`Profiles::handoff_notices`].
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub handoffs: Vec<HandoffRule>,
 }
 
 impl ProfileSpec {
@@ -277,6 +286,7 @@ impl ProfileSpec {
             zone: None,
             methods,
             rules,
+            handoffs: Vec::new(),
         }
     }
 }
@@ -357,6 +367,7 @@ struct Rule {
 struct Profile {
     methods: Vec<Method>,
     rules: Vec<Rule>,
+    handoffs: Vec<HandoffRule>,
 }
 
 /// Everyone's contact profiles, checked and ready for the escalation.
@@ -418,6 +429,32 @@ impl Profiles {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.by_user.is_empty()
+    }
+
+    /// The longest `before` of any handoff rule; `None` without any.
+    pub(crate) fn longest_handoff_rule(&self) -> Option<Duration> {
+        self.by_user
+            .values()
+            .flat_map(|p| p.handoffs.iter().map(|h| h.before))
+            .max()
+    }
+
+    /// `user`'s handoff rules of `kind` whose method is enabled, with their index and method.
+    pub(crate) fn handoff_rules(
+        &self,
+        user: UserId,
+        kind: HandoffKind,
+    ) -> impl Iterator<Item = (usize, &HandoffRule, &Method)> {
+        self.by_user.get(&user).into_iter().flat_map(move |p| {
+            p.handoffs
+                .iter()
+                .enumerate()
+                .filter(move |(_, h)| h.kind == kind)
+                .filter_map(|(i, h)| {
+                    let m = p.methods.iter().find(|m| m.name == h.method)?;
+                    m.enabled.then_some((i, h, m))
+                })
+        })
     }
 
     /// The contacts a notice at `at` makes to `recipients` (in order), and who cannot be
@@ -637,9 +674,35 @@ fn compile(spec: &ProfileSpec) -> Result<Profile, Error> {
             hours,
         });
     }
+    if spec.handoffs.len() > MAX_RULES {
+        return Err(Error::TooManyRules {
+            user,
+            rules: spec.handoffs.len(),
+            max: MAX_RULES,
+        });
+    }
+    for (i, h) in spec.handoffs.iter().enumerate() {
+        let rule = format!("handoff reminder {}", i + 1);
+        if !spec.methods.iter().any(|m| m.name == h.method) {
+            return Err(Error::UnknownMethod {
+                user,
+                rule,
+                method: h.method.clone(),
+                known: spec.methods.iter().map(|m| m.name.clone()).collect(),
+            });
+        }
+        if h.before < Duration::zero() || h.before > limit {
+            return Err(Error::InvalidDelay {
+                user,
+                rule,
+                max_days: MAX_CONTACT_DELAY_DAYS,
+            });
+        }
+    }
     Ok(Profile {
         methods: spec.methods.clone(),
         rules,
+        handoffs: spec.handoffs.clone(),
     })
 }
 

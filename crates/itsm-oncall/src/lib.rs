@@ -82,6 +82,7 @@ mod command;
 mod contact;
 mod error;
 mod event;
+mod handoff;
 mod machine;
 mod policy;
 mod schedule;
@@ -95,6 +96,7 @@ pub use contact::{
 };
 pub use error::Error;
 pub use event::Event;
+pub use handoff::{Handoff, HandoffKind, HandoffNotice, HandoffRule};
 pub use machine::{
     Context, State, Status, TRANSITIONS, Transition, decide, evolve, mermaid, next_deadline,
 };

@@ -449,3 +449,176 @@ fn profiles_answer_what_they_hold() {
     assert_eq!(itsm_oncall::Urgency::Low.name(), "low");
     assert_eq!(itsm_oncall::Urgency::default(), itsm_oncall::Urgency::High);
 }
+
+// ---------------------------------------------------------------------------------------
+// Handoffs and the reminders before them
+// ---------------------------------------------------------------------------------------
+
+use itsm_oncall::{HandoffKind, HandoffRule, Schedule, ScheduleSpec, TimeOff, Turn};
+
+/// Ann and Bob turn daily at 09:00 UTC from 1 March 2027; Ann is away on the 3rd from
+/// 12:00 to 15:00 without cover.
+fn daily() -> Schedule {
+    let mut spec = ScheduleSpec::new(
+        "ops",
+        vec![layer(
+            "primary",
+            &[ANN, BOB],
+            local(2027, 3, 1, 9, 0),
+            Turn::Days(1),
+        )],
+    );
+    spec.time_off = vec![TimeOff {
+        member: ANN,
+        from: utc(2027, 3, 3, 12, 0),
+        to: utc(2027, 3, 3, 15, 0),
+        cover: None,
+    }];
+    Schedule::new(&spec).unwrap()
+}
+
+fn kinds(h: &[itsm_oncall::Handoff]) -> Vec<(DateTime<Utc>, UserId, HandoffKind)> {
+    h.iter().map(|h| (h.at, h.user, h.kind)).collect()
+}
+
+#[test]
+fn handoffs_count_a_change_at_the_window_start_and_gaps_as_off_and_on() {
+    use HandoffKind::{OffCall, OnCall};
+    let s = daily();
+    // From exactly 09:00 on the 2nd: Ann off, Bob on, at that instant.
+    let h = s
+        .handoffs(utc(2027, 3, 2, 9, 0), utc(2027, 3, 3, 23, 0))
+        .unwrap();
+    assert_eq!(
+        kinds(&h),
+        vec![
+            (utc(2027, 3, 2, 9, 0), ANN, OffCall),
+            (utc(2027, 3, 2, 9, 0), BOB, OnCall),
+            (utc(2027, 3, 3, 9, 0), BOB, OffCall),
+            (utc(2027, 3, 3, 9, 0), ANN, OnCall),
+            // The gap of her time off: off and on again.
+            (utc(2027, 3, 3, 12, 0), ANN, OffCall),
+            (utc(2027, 3, 3, 15, 0), ANN, OnCall),
+        ]
+    );
+    // From a minute later: someone on call throughout is no handoff.
+    let h = s
+        .handoffs(utc(2027, 3, 2, 9, 1), utc(2027, 3, 3, 8, 0))
+        .unwrap();
+    assert!(h.is_empty());
+    let err = s
+        .handoffs(DateTime::<Utc>::MIN_UTC, utc(2027, 1, 1, 0, 0))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::OutOfRange { .. } | Error::WindowTooLong { .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cover_or_a_change_of_layer_hands_nothing_over() {
+    // Two layers with Ann in both, the last winning: Ann stays on call when the second
+    // layer's restriction starts; Cat covers nobody else.
+    let mut spec = ScheduleSpec::new(
+        "ops",
+        vec![
+            layer("all day", &[ANN], local(2027, 3, 1, 0, 0), Turn::Weeks(1)),
+            layer("office", &[ANN], local(2027, 3, 1, 0, 0), Turn::Weeks(1)),
+        ],
+    );
+    spec.layers[1].restriction = Some(Restriction {
+        week: Week::every_day(&[Segment::parse("09:00", "17:00").unwrap()]),
+        holidays: Vec::new(),
+    });
+    let s = Schedule::new(&spec).unwrap();
+    let shifts = s
+        .shifts(utc(2027, 3, 2, 0, 0), utc(2027, 3, 3, 0, 0))
+        .unwrap();
+    assert_eq!(shifts.len(), 3, "the layer changes at 09:00 and 17:00");
+    assert!(
+        s.handoffs(utc(2027, 3, 2, 0, 0), utc(2027, 3, 3, 0, 0))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn handoff_reminders_fall_in_the_window_asked_each_once() {
+    let mut p = ProfileSpec::new(ANN, phone_and_app(), Vec::new());
+    p.handoffs = vec![
+        HandoffRule::new(HandoffKind::OnCall, Duration::hours(2), "app"),
+        HandoffRule::new(HandoffKind::OffCall, Duration::zero(), "phone"),
+    ];
+    p.methods[1].enabled = false; // no call at the end
+    let profiles = Profiles::new(&[p]).unwrap();
+    let s = daily();
+    let all = profiles
+        .handoff_notices(&s, utc(2027, 3, 1, 0, 0), utc(2027, 3, 6, 0, 0))
+        .unwrap();
+    let at: Vec<_> = all.iter().map(|n| (n.at, n.handoff.at)).collect();
+    assert_eq!(
+        at,
+        vec![
+            // Turns before the handover count backwards: Bob's is the day before, so Ann
+            // goes on call on the 1st at 09:00.
+            (utc(2027, 3, 1, 7, 0), utc(2027, 3, 1, 9, 0)),
+            (utc(2027, 3, 3, 7, 0), utc(2027, 3, 3, 9, 0)),
+            (utc(2027, 3, 3, 13, 0), utc(2027, 3, 3, 15, 0)),
+            (utc(2027, 3, 5, 7, 0), utc(2027, 3, 5, 9, 0)),
+        ]
+    );
+    assert!(
+        all.iter()
+            .all(|n| n.user == ANN && n.method == "app" && n.channel == Channel::Push)
+    );
+    // Window after window: the same reminders, each once.
+    let mut pieces = Vec::new();
+    let mut t = utc(2027, 3, 1, 0, 0);
+    while t < utc(2027, 3, 6, 0, 0) {
+        pieces.extend(profiles.handoff_notices(&s, t, plus(t, 7 * 60)).unwrap());
+        t = plus(t, 7 * 60);
+    }
+    pieces.retain(|n| n.at < utc(2027, 3, 6, 0, 0));
+    assert_eq!(pieces, all);
+    // Nothing for an empty window, or without handoff rules.
+    assert!(
+        profiles
+            .handoff_notices(&s, utc(2027, 3, 5, 0, 0), utc(2027, 3, 5, 0, 0))
+            .unwrap()
+            .is_empty()
+    );
+    let none = Profiles::new(&[profile(ANN, vec![m(0, "app")])]).unwrap();
+    assert!(
+        none.handoff_notices(&s, utc(2027, 3, 1, 0, 0), utc(2027, 3, 6, 0, 0))
+            .unwrap()
+            .is_empty()
+    );
+    // A window ending at the end of time cannot look past it.
+    let err = profiles
+        .handoff_notices(&s, utc(2027, 3, 1, 0, 0), DateTime::<Utc>::MAX_UTC)
+        .unwrap_err();
+    assert!(matches!(err, Error::TimeOverflow { .. }), "{err}");
+}
+
+#[test]
+fn handoff_rule_errors_name_the_reminder() {
+    let mut p = ProfileSpec::new(ANN, phone_and_app(), Vec::new());
+    p.handoffs = vec![
+        HandoffRule::new(HandoffKind::OnCall, Duration::hours(1), "app"),
+        HandoffRule::new(HandoffKind::OnCall, Duration::hours(1), "pager"),
+    ];
+    let err = refused(p.clone());
+    assert!(
+        err.to_string()
+            .contains("rule `handoff reminder 2`: no contact method `pager`"),
+        "{err}"
+    );
+    p.handoffs[1] = HandoffRule::new(HandoffKind::OffCall, Duration::days(8), "app");
+    assert!(
+        matches!(refused(p.clone()), Error::InvalidDelay { rule, .. } if rule == "handoff reminder 2")
+    );
+    p.handoffs =
+        vec![HandoffRule::new(HandoffKind::OnCall, Duration::hours(1), "app"); MAX_RULES + 1];
+    assert!(matches!(refused(p), Error::TooManyRules { .. }));
+    assert_eq!(HandoffKind::OffCall.name(), "off_call");
+}

@@ -253,6 +253,55 @@ proptest! {
     }
 }
 
+proptest! {
+    // The model answers slowly (it walks turns one by one): fewer cases, windows of at most
+    // a week, the first 60 shifts' boundaries.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Each handoff is a change `on_call` shows (the person on call at the instant and not
+    /// just before it, or the reverse), every change of the model's people is a handoff,
+    /// each person's handoffs alternate, and window after window gives the same list.
+    #[test]
+    fn handoffs_are_the_changes_of_who_is_on_call(spec in a_spec(), span in (0i64..3_000, 1i64..168), cut in 0.0f64..1.0) {
+        use itsm_oncall::HandoffKind;
+        let s = Schedule::new(&spec).unwrap();
+        let (from, to) = (base() + Duration::hours(span.0), base() + Duration::hours(span.0 + span.1));
+        let handoffs = s.handoffs(from, to).unwrap();
+        let on = |t: DateTime<Utc>, u: UserId| {
+            model_on_call(&spec, t, &open_at(&spec, t)).contains(&u)
+        };
+        let mut instants: Vec<DateTime<Utc>> = Vec::new();
+        for h in handoffs.iter().take(120) {
+            prop_assert!(from <= h.at && h.at < to);
+            let just_before = h.at - Duration::nanoseconds(1);
+            match h.kind {
+                HandoffKind::OnCall => prop_assert!(on(h.at, h.user) && !on(just_before, h.user), "{:?}", h),
+                HandoffKind::OffCall => prop_assert!(!on(h.at, h.user) && on(just_before, h.user), "{:?}", h),
+            }
+            instants.push(h.at);
+        }
+        prop_assert!(instants.windows(2).all(|w| w[0] <= w[1]));
+        prop_assert!(handoffs.windows(2).all(|w| w[0].at <= w[1].at));
+        // Every shift boundary where the set of people changes has its handoffs.
+        for x in s.shifts(from, to).unwrap().into_iter().take(60) {
+            let before: Vec<UserId> = model_on_call(&spec, x.from - Duration::nanoseconds(1), &open_at(&spec, x.from - Duration::nanoseconds(1)));
+            let now: Vec<UserId> = x.on_call.iter().map(|e| e.user).collect();
+            let changed = before.iter().filter(|u| !now.contains(u)).count() + now.iter().filter(|u| !before.contains(u)).count();
+            prop_assert_eq!(handoffs.iter().filter(|h| h.at == x.from).count(), changed);
+        }
+        let mut last: std::collections::HashMap<UserId, HandoffKind> = std::collections::HashMap::new();
+        for h in &handoffs {
+            if let Some(k) = last.insert(h.user, h.kind) {
+                prop_assert_ne!(k, h.kind);
+            }
+        }
+        let mid = from + Duration::seconds(((to - from).num_seconds() as f64 * cut) as i64);
+        let mut split = s.handoffs(from, mid).unwrap();
+        split.extend(s.handoffs(mid, to).unwrap());
+        prop_assert_eq!(split, handoffs);
+    }
+}
+
 prop_compose! {
     fn a_policy()(
         steps in proptest::collection::vec((1u128..6, 0u32..3, 0i64..20, 0i64..40), 1..4),

@@ -357,3 +357,109 @@ fn servicenow_a_shift_override_replaces_every_members_preferences() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Reminders before going on or off call
+// ---------------------------------------------------------------------------------------
+
+/// A daily rotation of Ann and Bob handing over at 09:00 UTC, from Monday 1 March 2027.
+fn daily() -> itsm_oncall::Schedule {
+    single(layer(
+        "primary",
+        &[ANN, BOB],
+        local(2027, 3, 1, 9, 0),
+        itsm_oncall::Turn::Days(1),
+    ))
+}
+
+/// PagerDuty, "Notification Rules": "Before I go on-call or off-call: Notification rules
+/// that alert you before you go on or off call"; PagerDuty Community, "Setting up
+/// notification rules": "setting reminders - what we call, on-call handoff notifications -
+/// to remind yourself up to 48 hours in advance when you are about to go on- (or off-!)
+/// call."
+#[test]
+fn pagerduty_handoff_notifications_before_going_on_and_off_call() {
+    use itsm_oncall::{HandoffKind, HandoffRule};
+    let mut p = ProfileSpec::new(BOB, methods(), Vec::new());
+    p.handoffs = vec![
+        HandoffRule::new(HandoffKind::OnCall, Duration::hours(48), "mail"),
+        HandoffRule::new(HandoffKind::OffCall, Duration::minutes(30), "app"),
+    ];
+    let profiles = Profiles::new(&[p]).unwrap();
+    // Bob's turns: the 2nd, 4th, 6th ... from 09:00 to 09:00 (and the day before the
+    // handover: turns before it count backwards, so he goes off on the 1st at 09:00, before
+    // this window).
+    let notices = profiles
+        .handoff_notices(&daily(), utc(2027, 3, 1, 9, 0), utc(2027, 3, 5, 0, 0))
+        .unwrap();
+    let got: Vec<_> = notices
+        .iter()
+        .map(|n| (n.at, n.method.as_str(), n.handoff.kind, n.handoff.at))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                utc(2027, 3, 2, 9, 0),
+                "mail",
+                HandoffKind::OnCall,
+                utc(2027, 3, 4, 9, 0)
+            ),
+            (
+                utc(2027, 3, 3, 8, 30),
+                "app",
+                HandoffKind::OffCall,
+                utc(2027, 3, 3, 9, 0)
+            ),
+            (
+                utc(2027, 3, 4, 9, 0),
+                "mail",
+                HandoffKind::OnCall,
+                utc(2027, 3, 6, 9, 0)
+            ),
+        ]
+    );
+}
+
+/// Opsgenie, "Notification Preferences" and its API (notification rule `actionType`
+/// `schedule-start` and `schedule-end`, `notificationTime` `just-before`, `15-minutes-ago`,
+/// `1-hour-ago`, `1-day-ago`): "Schedule Start: Your on-call rotation is being started ...
+/// Schedule End: Your on-call rotation is being ended."
+#[test]
+fn opsgenie_schedule_start_and_end_notifications_at_the_offered_times() {
+    use itsm_oncall::{HandoffKind, HandoffRule};
+    let mut p = ProfileSpec::new(ANN, methods(), Vec::new());
+    p.handoffs = [
+        Duration::zero(),
+        Duration::minutes(15),
+        Duration::hours(1),
+        Duration::days(1),
+    ]
+    .into_iter()
+    .map(|before| HandoffRule::new(HandoffKind::OnCall, before, "app"))
+    .chain([HandoffRule::new(
+        HandoffKind::OffCall,
+        Duration::zero(),
+        "text",
+    )])
+    .collect();
+    let profiles = Profiles::new(&[p]).unwrap();
+    // Ann goes off on the 2nd at 09:00 and on again on the 3rd at 09:00.
+    let notices = profiles
+        .handoff_notices(&daily(), utc(2027, 3, 1, 12, 0), utc(2027, 3, 3, 12, 0))
+        .unwrap();
+    let got: Vec<_> = notices.iter().map(|n| (n.at, n.method.as_str())).collect();
+    let on = utc(2027, 3, 3, 9, 0);
+    assert_eq!(
+        got,
+        vec![
+            // At one instant, in the order of the handoffs announced: the end (the 2nd)
+            // comes before the start (the 3rd) a day ahead.
+            (utc(2027, 3, 2, 9, 0), "text"),
+            (utc(2027, 3, 2, 9, 0), "app"),
+            (on - Duration::hours(1), "app"),
+            (on - Duration::minutes(15), "app"),
+            (on, "app"),
+        ]
+    );
+}
