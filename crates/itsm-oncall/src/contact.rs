@@ -39,6 +39,8 @@ pub const MAX_RULES: usize = 64;
 pub const MAX_RULE_STEPS: usize = 32;
 /// Most repeats of one contact rule (Opsgenie allows ten).
 pub const MAX_CONTACT_REPEATS: u32 = 100;
+/// The last contact attempt a rule may name: a step's first notice and its most reminders.
+pub const MAX_ATTEMPT: u32 = crate::policy::MAX_REMINDERS + 1;
 /// Longest delay of a step and longest time between repeats: seven days.
 pub const MAX_CONTACT_DELAY_DAYS: i64 = 7;
 
@@ -341,6 +343,23 @@ pub enum Unreachable {
         /// The step's channels.
         channels: Vec<Channel>,
     },
+    /// Every contact of theirs falls due at or after the next notice, which drops them
+    /// (PagerDuty: a rule at or past the escalation timeout is never received). They stay
+    /// in the plan: an acknowledgement may stop the escalation first, or the policy may
+    /// change.
+    TooLate {
+        /// Who.
+        user: UserId,
+        /// The next notice.
+        next: DateTime<Utc>,
+    },
+    /// Some of their contacts would fall due past chrono's range; the others are planned.
+    OutOfRange {
+        /// Who.
+        user: UserId,
+        /// The rule.
+        rule: String,
+    },
 }
 
 impl Unreachable {
@@ -350,7 +369,9 @@ impl Unreachable {
             Unreachable::NoProfile { user }
             | Unreachable::NoRule { user }
             | Unreachable::NoEnabledMethod { user, .. }
-            | Unreachable::NoMethodOn { user, .. } => *user,
+            | Unreachable::NoMethodOn { user, .. }
+            | Unreachable::TooLate { user, .. }
+            | Unreachable::OutOfRange { user, .. } => *user,
         }
     }
 }
@@ -458,8 +479,9 @@ impl Profiles {
     }
 
     /// The contacts a notice at `at` makes to `recipients` (in order), and who cannot be
-    /// reached: the step's `channels` if any, else each person's first rule that applies.
-    /// Sorted by due instant, then by recipient, then by the rule's steps in order.
+    /// reached: the step's `channels` if any, else each person's first rule that applies;
+    /// `cut`, the next notice (none after the last), names who gets nothing before it.
+    /// Sorted by due instant, then by recipient, then by the rule's runs and steps in order.
     pub(crate) fn plan(
         &self,
         recipients: &[UserId],
@@ -467,6 +489,7 @@ impl Profiles {
         urgency: Urgency,
         attempt: u32,
         at: DateTime<Utc>,
+        cut: Option<DateTime<Utc>>,
     ) -> Result<(Vec<Contact>, Vec<Unreachable>), Error> {
         let mut contacts: Vec<(usize, usize, Contact)> = Vec::new();
         let mut unreachable = Vec::new();
@@ -488,6 +511,8 @@ impl Profiles {
                         user,
                         channels: channels.to_vec(),
                     });
+                } else if let Some(next) = cut.filter(|next| *next <= at) {
+                    unreachable.push(Unreachable::TooLate { user, next });
                 }
                 continue;
             }
@@ -496,18 +521,14 @@ impl Profiles {
                 continue;
             };
             let runs = rule.repeat.map_or(0, |r| r.times);
+            let (mut enabled, mut past_the_end) = (false, false);
             for run in 0..=runs {
                 let start = match rule.repeat {
-                    None => at,
-                    Some(r) => {
-                        let offset = r.every.checked_mul(i32::try_from(run).unwrap_or(i32::MAX));
-                        offset.and_then(|o| at.checked_add_signed(o)).ok_or(
-                            Error::TimeOverflow {
-                                what: "a contact rule's repeat",
-                                at,
-                            },
-                        )?
-                    }
+                    None => Some(at),
+                    Some(r) => r
+                        .every
+                        .checked_mul(i32::try_from(run).unwrap_or(i32::MAX))
+                        .and_then(|o| at.checked_add_signed(o)),
                 };
                 for step in &rule.steps {
                     let Some(m) = profile.methods.iter().find(|m| m.name == step.method) else {
@@ -516,21 +537,33 @@ impl Profiles {
                     if !m.enabled {
                         continue;
                     }
-                    let due = start
-                        .checked_add_signed(step.after)
-                        .ok_or(Error::TimeOverflow {
-                            what: "a contact rule's step",
-                            at,
-                        })?;
+                    enabled = true;
+                    let Some(due) = start.and_then(|s| s.checked_add_signed(step.after)) else {
+                        past_the_end = true;
+                        continue;
+                    };
                     let order = contacts.len();
                     contacts.push((who, order, contact(user, m, Some(&rule.name), due)));
                 }
             }
-            if contacts.len() == before {
+            if !enabled {
                 unreachable.push(Unreachable::NoEnabledMethod {
                     user,
                     rule: rule.name.clone(),
                 });
+                continue;
+            }
+            if past_the_end {
+                unreachable.push(Unreachable::OutOfRange {
+                    user,
+                    rule: rule.name.clone(),
+                });
+            }
+            let mine = contacts.get(before..).unwrap_or_default();
+            if let Some(next) = cut {
+                if !mine.is_empty() && mine.iter().all(|(_, _, c)| c.due >= next) {
+                    unreachable.push(Unreachable::TooLate { user, next });
+                }
             }
         }
         contacts.sort_by_key(|(who, order, c)| (c.due, *who, *order));
@@ -635,6 +668,7 @@ fn compile(spec: &ProfileSpec) -> Result<Profile, Error> {
                 return Err(Error::InvalidDelay {
                     user,
                     rule: rule(),
+                    given: s.after,
                     max_days: MAX_CONTACT_DELAY_DAYS,
                 });
             }
@@ -653,7 +687,7 @@ fn compile(spec: &ProfileSpec) -> Result<Profile, Error> {
                 });
             }
         }
-        if r.attempt == Some(0) {
+        if r.attempt.is_some_and(|a| a == 0 || a > MAX_ATTEMPT) {
             return Err(Error::InvalidAttempt { user, rule: rule() });
         }
         let hours = match &r.hours {
@@ -695,6 +729,7 @@ fn compile(spec: &ProfileSpec) -> Result<Profile, Error> {
             return Err(Error::InvalidDelay {
                 user,
                 rule,
+                given: h.before,
                 max_days: MAX_CONTACT_DELAY_DAYS,
             });
         }

@@ -308,7 +308,9 @@ pub enum Error {
         max: usize,
     },
     /// A contact method or rule without a name.
-    #[error("contact profile of user {user}: a {what} has an empty name; give each a name")]
+    #[error(
+        "contact profile of user {user}: a {what} has an empty or blank name; give each a name"
+    )]
     InvalidName {
         /// Whose profile.
         user: UserId,
@@ -358,12 +360,14 @@ pub enum Error {
         known: Vec<String>,
     },
     /// A contact step's delay below zero or too long.
-    #[error("contact profile of user {user}, rule `{}`: a step's `after` must be from zero to {max_days} days", Quoted(.rule))]
+    #[error("contact profile of user {user}, rule `{}`: a delay of {} is not allowed; give from zero to {max_days} days", Quoted(.rule), itsm_core::duration::format(*.given))]
     InvalidDelay {
         /// Whose profile.
         user: UserId,
         /// The rule.
         rule: String,
+        /// The delay given.
+        given: chrono::Duration,
         /// The longest delay, in days.
         max_days: i64,
     },
@@ -380,7 +384,7 @@ pub enum Error {
         max_days: i64,
     },
     /// A contact rule for attempt 0.
-    #[error("contact profile of user {user}, rule `{}`: `attempt` counts from 1 (the first notice); leave it out for every attempt", Quoted(.rule))]
+    #[error("contact profile of user {user}, rule `{}`: `attempt` counts from 1 (the first notice) to {} (a step's last reminder); leave it out for every attempt", Quoted(.rule), crate::contact::MAX_ATTEMPT)]
     InvalidAttempt {
         /// Whose profile.
         user: UserId,

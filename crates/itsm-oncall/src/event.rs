@@ -64,6 +64,12 @@ pub enum Event {
     },
     /// A planned contact fell due: the host sends it.
     Contacted {
+        /// The step of the notice that planned it.
+        step: usize,
+        /// Its pass.
+        round: u32,
+        /// Its number (contact attempt `reminder + 1`).
+        reminder: u32,
         /// Who.
         user: UserId,
         /// The method's name.
@@ -102,7 +108,8 @@ pub enum Event {
         /// When.
         at: DateTime<Utc>,
     },
-    /// Every step of every pass ran out without an acknowledgement; nothing more is sent.
+    /// Every step of every pass ran out without an acknowledgement; no more notices are
+    /// sent (the last notice's planned contacts still are: its recipients hold the task).
     Exhausted {
         /// When.
         at: DateTime<Utc>,

@@ -91,8 +91,9 @@ mod winners;
 
 pub use command::Command;
 pub use contact::{
-    Channel, Contact, ContactRule, MAX_CONTACT_DELAY_DAYS, MAX_CONTACT_REPEATS, MAX_METHODS,
-    MAX_RULE_STEPS, MAX_RULES, Method, Notify, ProfileSpec, Profiles, Repeat, Unreachable, Urgency,
+    Channel, Contact, ContactRule, MAX_ATTEMPT, MAX_CONTACT_DELAY_DAYS, MAX_CONTACT_REPEATS,
+    MAX_METHODS, MAX_RULE_STEPS, MAX_RULES, Method, Notify, ProfileSpec, Profiles, Repeat,
+    Unreachable, Urgency,
 };
 pub use error::Error;
 pub use event::Event;

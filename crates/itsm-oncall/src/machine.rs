@@ -1,5 +1,7 @@
 //! The escalation of one task: its state, `decide`, `evolve` and `next_deadline`.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use itsm_core::{Actor, UserId};
 
@@ -23,7 +25,8 @@ pub enum Status {
     Escalating,
     /// Someone took the task; nothing is sent (until the acknowledgement times out).
     Acknowledged,
-    /// Every step ran out; nothing more is sent, but the task may still be acknowledged.
+    /// Every step ran out; no more notices are sent (the last notice's planned contacts
+    /// still are), but the task may still be acknowledged.
     Exhausted,
     /// The task was resolved.
     Resolved,
@@ -66,12 +69,11 @@ pub struct State {
     acknowledged_by: Option<UserId>,
     last_at: Option<DateTime<Utc>>,
     notices: u64,
-    /// The current notice's planned contacts, and how many of them were sent.
-    #[cfg_attr(
-        feature = "serde",
-        serde(default, skip_serializing_if = "Vec::is_empty")
-    )]
-    plan: Vec<Contact>,
+    /// The current notice's planned contacts, and how many of them were sent. Shared, so
+    /// the copies `decide` makes cost nothing however long the plan; dropped once all are
+    /// sent.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "no_contacts"))]
+    plan: Arc<[Contact]>,
     #[cfg_attr(feature = "serde", serde(default))]
     sent: usize,
 }
@@ -137,9 +139,14 @@ impl State {
 
     /// Drops the current notice's contacts.
     fn drop_plan(&mut self) {
-        self.plan.clear();
+        self.plan = Arc::default();
         self.sent = 0;
     }
+}
+
+#[cfg(feature = "serde")]
+fn no_contacts(plan: &Arc<[Contact]>) -> bool {
+    plan.is_empty()
 }
 
 /// What `decide` needs besides the state and the command: the time, who acts, the policy
@@ -338,11 +345,14 @@ pub fn evolve(mut state: State, event: &Event) -> State {
             state.drop_plan();
         }
         Event::ContactsPlanned { contacts, .. } => {
-            state.plan.clone_from(contacts);
+            state.plan = Arc::from(contacts.as_slice());
             state.sent = 0;
         }
         Event::Contacted { .. } => {
-            state.sent = state.sent.saturating_add(1).min(state.plan.len());
+            state.sent = state.sent.saturating_add(1);
+            if state.sent >= state.plan.len() {
+                state.drop_plan();
+            }
         }
         Event::NobodyOnCall { next, .. } => {
             state.reminder = 0;
@@ -527,6 +537,9 @@ fn run_due(state: &State, ctx: &Context<'_>) -> Result<Vec<Event>, Error> {
         // only notices count against the bound.
         if let Some(c) = contact_first(&s) {
             let e = Event::Contacted {
+                step: s.step,
+                round: s.round,
+                reminder: s.reminder,
                 user: c.user,
                 method: c.method.clone(),
                 channel: c.channel,
@@ -567,15 +580,17 @@ fn advance(s: &State, at: DateTime<Utc>, ctx: &Context<'_>) -> Result<Vec<Event>
     })?;
     if !s.recipients.is_empty() && s.reminder < step.reminders {
         let reminder = s.reminder + 1;
+        let next = after_notice(step, reminder, at)?;
         let mut out = vec![Event::Notified {
             step: s.step,
             round: s.round,
             reminder,
             recipients: s.recipients.clone(),
             at,
-            next: after_notice(step, reminder, at)?,
+            next,
         }];
-        out.extend(planned(s.step, s.round, reminder, &s.recipients, at, ctx)?);
+        let notice = (s.step, s.round, reminder);
+        out.extend(planned(notice, &s.recipients, at, next, ctx)?);
         return Ok(out);
     }
     let (step, round) = if s.step + 1 < policy.steps.len() {
@@ -645,12 +660,13 @@ fn start_step(
             next,
         }]);
     }
-    let plan = planned(index, round, 0, &recipients, at, ctx)?;
+    let next = after_notice(step, 0, at)?;
+    let plan = planned((index, round, 0), &recipients, at, next, ctx)?;
     let mut out = vec![Event::Notified {
         step: index,
         round,
         reminder: 0,
-        next: after_notice(step, 0, at)?,
+        next,
         recipients,
         at,
     }];
@@ -658,26 +674,31 @@ fn start_step(
     Ok(out)
 }
 
-/// The contacts notice number `reminder` of step `index` at `at` makes, when the context
-/// has contact profiles.
+/// The contacts notice `(step, round, reminder)` at `at` makes, when the context has
+/// contact profiles; `next` is when the step is next due (a notice, unless this is the last
+/// notice of the last step of the last pass: then exhaustion, which drops nothing).
 fn planned(
-    index: usize,
-    round: u32,
-    reminder: u32,
+    (index, round, reminder): (usize, u32, u32),
     recipients: &[UserId],
     at: DateTime<Utc>,
+    next: DateTime<Utc>,
     ctx: &Context<'_>,
 ) -> Result<Option<Event>, Error> {
     let Some(profiles) = ctx.contacts else {
         return Ok(None);
     };
-    let step = ctx.policy.steps.get(index).ok_or(Error::UnknownStep {
+    let policy = ctx.policy;
+    let step = policy.steps.get(index).ok_or(Error::UnknownStep {
         step: index,
-        steps: ctx.policy.steps.len(),
+        steps: policy.steps.len(),
     })?;
+    let last = reminder >= step.reminders
+        && index.saturating_add(1) >= policy.steps.len()
+        && round >= policy.repeat;
+    let cut = (!last).then_some(next);
     let attempt = reminder.saturating_add(1);
     let (contacts, unreachable) =
-        profiles.plan(recipients, &step.channels, ctx.urgency, attempt, at)?;
+        profiles.plan(recipients, &step.channels, ctx.urgency, attempt, at, cut)?;
     Ok(Some(Event::ContactsPlanned {
         step: index,
         round,

@@ -275,15 +275,113 @@ fn hours_are_read_in_the_profiles_zone_with_its_holidays() {
 }
 
 #[test]
-fn a_contact_past_the_end_of_time_is_an_error_at_decide() {
+fn a_contact_past_the_end_of_time_is_reported_and_the_rest_sent() {
+    // An error here would block every later command of the escalation (even `resolve`),
+    // so the contacts past the range are reported, naming the person and the rule.
     let mut r = run(
         one_step(&[ANN], 0, 0, 0),
         vec![profile(ANN, vec![m(0, "app"), m(60, "phone")])],
     );
     let end = DateTime::<Utc>::MAX_UTC - Duration::minutes(30);
-    let err = r.try_at(end, SYSTEM, Command::Trigger).unwrap_err();
-    assert!(matches!(err, Error::TimeOverflow { what, .. } if what.contains("contact")));
-    assert_eq!(r.state, State::new(), "nothing applied");
+    r.at(end, SYSTEM, Command::Trigger);
+    assert_eq!(r.contacted(), vec![(end, ANN, "app".to_owned())]);
+    assert_eq!(
+        r.unreachable(),
+        vec![Unreachable::OutOfRange {
+            user: ANN,
+            rule: "rule".into()
+        }]
+    );
+    r.at(end, BOB, Command::Resolve);
+    assert_eq!(r.state.status(), Status::Resolved);
+    assert_ne!(r.state, State::new());
+}
+
+#[test]
+fn someone_whose_contacts_all_fall_after_the_next_notice_is_named() {
+    use itsm_oncall::Event;
+    // Ann's only contact is 30 minutes after the notice, the step ends after 15: PagerDuty's
+    // pitfall. On the last step (Bob's) nothing follows, so his late contact is sent.
+    let policy = Policy::new(
+        "p",
+        vec![
+            Step::after(vec![Target::User(ANN)], Duration::minutes(15)),
+            Step::after(vec![Target::User(BOB)], Duration::minutes(15)),
+        ],
+    );
+    let mut r = run(
+        policy,
+        vec![
+            profile(ANN, vec![m(30, "phone")]),
+            profile(BOB, vec![m(30, "phone")]),
+        ],
+    );
+    r.at(t0(), SYSTEM, Command::Trigger);
+    assert_eq!(
+        r.unreachable(),
+        vec![Unreachable::TooLate {
+            user: ANN,
+            next: plus(t0(), 15)
+        }]
+    );
+    r.tick(plus(t0(), 60));
+    assert_eq!(
+        r.contacted(),
+        vec![(plus(t0(), 45), BOB, "phone".to_owned())]
+    );
+    assert_eq!(r.unreachable().len(), 1, "Bob's is not too late");
+    // Contacted names the notice it belongs to.
+    let last = r
+        .events
+        .iter()
+        .rev()
+        .find(|e| matches!(e, Event::Contacted { .. }))
+        .unwrap();
+    assert!(matches!(
+        last,
+        Event::Contacted {
+            step: 1,
+            round: 0,
+            reminder: 0,
+            ..
+        }
+    ));
+    // A forced channel on a step that ends at once is too late too.
+    let mut step = Step::after(vec![Target::User(ANN)], Duration::zero());
+    step.channels = vec![Channel::Push];
+    let mut r = run(
+        Policy::new(
+            "p",
+            vec![
+                step,
+                Step::after(vec![Target::User(BOB)], Duration::minutes(5)),
+            ],
+        ),
+        vec![profile(ANN, vec![m(0, "app")])],
+    );
+    r.at(t0(), SYSTEM, Command::Trigger);
+    assert!(r.contacted().iter().all(|c| c.1 != ANN));
+    assert_eq!(
+        r.unreachable()[0],
+        Unreachable::TooLate {
+            user: ANN,
+            next: t0()
+        }
+    );
+}
+
+#[test]
+fn contacts_still_ahead_are_sent_from_the_state_whatever_the_later_context() {
+    // The plan is kept in the state: a later call without profiles still sends it.
+    let mut r = run(
+        one_step(&[ANN], 0, 0, 30),
+        vec![profile(ANN, vec![m(0, "app"), m(5, "phone")])],
+    );
+    r.at(t0(), SYSTEM, Command::Trigger);
+    r.contacts = None;
+    r.tick(plus(t0(), 10));
+    assert_eq!(r.contacted().len(), 2);
+    assert!(r.state.pending_contacts().is_empty());
 }
 
 fn refused(spec: ProfileSpec) -> Error {
@@ -322,7 +420,7 @@ fn every_profile_error_names_the_person_and_what_is_allowed() {
     p.methods[1].name = " ".into();
     let err = refused(p);
     assert!(matches!(err, Error::InvalidName { what: "method", .. }));
-    assert!(err.to_string().contains("empty name"));
+    assert!(err.to_string().contains("empty or blank name"));
 
     let mut p = ok();
     p.rules[0].name = String::new();
@@ -373,8 +471,12 @@ fn every_profile_error_names_the_person_and_what_is_allowed() {
         let mut p = ok();
         p.rules[0].steps = vec![Notify::new(after, "app")];
         let err = refused(p);
-        assert!(matches!(err, Error::InvalidDelay { max_days: 7, .. }));
-        assert!(err.to_string().contains("from zero to 7 days"));
+        assert!(matches!(err, Error::InvalidDelay { max_days: 7, given, .. } if given == after));
+        assert!(
+            err.to_string()
+                .contains("is not allowed; give from zero to 7 days"),
+            "{err}"
+        );
     }
     // The bounds themselves are allowed.
     let mut p = ok();
@@ -404,11 +506,20 @@ fn every_profile_error_names_the_person_and_what_is_allowed() {
         assert!(err.to_string().contains("`times` from 1 to 100"));
     }
 
+    for attempt in [0, itsm_oncall::MAX_ATTEMPT + 1] {
+        let mut p = ok();
+        p.rules[0].attempt = Some(attempt);
+        let err = refused(p);
+        assert!(matches!(err, Error::InvalidAttempt { .. }));
+        assert!(
+            err.to_string()
+                .contains("counts from 1 (the first notice) to 21"),
+            "{err}"
+        );
+    }
     let mut p = ok();
-    p.rules[0].attempt = Some(0);
-    let err = refused(p);
-    assert!(matches!(err, Error::InvalidAttempt { .. }));
-    assert!(err.to_string().contains("counts from 1"));
+    p.rules[0].attempt = Some(itsm_oncall::MAX_ATTEMPT);
+    assert!(Profiles::new(&[p]).is_ok());
 
     let mut p = ok();
     p.rules[0].hours = Some(Restriction {
