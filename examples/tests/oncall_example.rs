@@ -57,6 +57,30 @@ fn the_bundled_team_shows_each_rule() {
     has(&out, "+ 15m notified fay");
     // PagerDuty's acknowledgement timeout: an hour after Eve's acknowledgement.
     has(&out, "+ 80m acknowledgement timed out");
+    // Handoff reminders: Ann asks for an email 12 hours before going on call (her Tuesday and
+    // Thursday day turns); Eve for the app an hour before and at the end of her override
+    // (09:00-15:00 UTC, 10:00-16:00 in Berlin).
+    has(
+        &out,
+        "Mon 22 Mar 21:00 ann by mail: on call at Tue 23 Mar 09:00",
+    );
+    has(
+        &out,
+        "Wed 24 Mar 21:00 ann by mail: on call at Thu 25 Mar 09:00",
+    );
+    has(
+        &out,
+        "Sat 27 Mar 09:00 eve by app: on call at Sat 27 Mar 10:00",
+    );
+    has(
+        &out,
+        "Sat 27 Mar 16:00 eve by app: off call at Sat 27 Mar 16:00",
+    );
+    // Monday the 29th is Ann's turn, but she is away and Bob covers: no reminder for her.
+    assert!(
+        !out.iter()
+            .any(|l| l.contains("ann by mail: on call at Mon 29 Mar"))
+    );
     // Contact rules. Eve is paged at 03:10 Berlin time: her "nights" rule (22:00-07:00 in
     // her zone) calls her mobile at once.
     has(&out, "+ 0m contact eve by mobile (voice, rule nights)");

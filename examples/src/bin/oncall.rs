@@ -1,5 +1,6 @@
 //! On-call schedules and escalations for two teams: who is on call across a week with a
-//! daylight-saving change, the gaps and conflicts a rota manager must fix, the quarter's load
+//! daylight-saving change, the reminders people asked for before going on or off call, the
+//! gaps and conflicts a rota manager must fix, the quarter's load
 //! out of office hours, and four incidents paged through escalation policies, each person
 //! reached by their own contact rules (by urgency, hours, contact attempt; a forced channel).
 //!
@@ -23,8 +24,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 use itsm_calendar::{Calendar, CalendarSpec};
 use itsm_oncall::{
-    Actor, Command, Context, Event, OnCall, Policy, ProfileSpec, Profiles, Schedule, ScheduleSpec,
-    Schedules, State, Unreachable, Urgency, UserId, Via, decide, next_deadline,
+    Actor, Command, Context, Event, HandoffKind, OnCall, Policy, ProfileSpec, Profiles, Schedule,
+    ScheduleSpec, Schedules, State, Unreachable, Urgency, UserId, Via, decide, next_deadline,
 };
 use serde::Deserialize;
 
@@ -186,6 +187,23 @@ fn run() -> Res<()> {
     }
     println!();
 
+    let profiles = Profiles::new(&team.profiles)?;
+    println!("== Handoff reminders, the same week (Berlin time)");
+    for n in profiles.handoff_notices(platform, from, to)? {
+        println!(
+            "{} {} by {}: {} at {}",
+            wall(n.at, berlin),
+            show.name(n.user),
+            n.method,
+            match n.handoff.kind {
+                HandoffKind::OnCall => "on call",
+                HandoffKind::OffCall => "off call",
+            },
+            wall(n.handoff.at, berlin)
+        );
+    }
+    println!();
+
     println!("== Gaps (nobody on call)");
     for (a, b) in platform.gaps(from, to)? {
         println!(
@@ -243,7 +261,6 @@ fn run() -> Res<()> {
     }
     println!();
 
-    let profiles = Profiles::new(&team.profiles)?;
     println!("== Escalations (and contacts by each person's rules)");
     let system = Actor::new(UserId::from_u128(0), []);
     for incident in &team.incidents {
