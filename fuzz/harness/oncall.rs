@@ -28,7 +28,12 @@
 //! - escalations: the model keeps status, step, pass, reminder, recipients, the notified
 //!   set and the due instant, and produces the events the rules of `decide` describe (what
 //!   fell due first, each at its instant; then the command), compared event by event;
-//! - invalid specs, policies and commands: `Err` with one of the variants the model finds
+//! - contact rules (`oncall_contact.rs`): each notice's contacts planned from the docs'
+//!   rules (the step's channels, else the first enabled rule whose urgency, attempt and hours
+//!   hold; its steps, repeated, disabled methods skipped; sorted by due instant, recipient,
+//!   step), sent in order until the next notice (not at its instant), an acknowledgement or
+//!   the end, and still after exhaustion; `next_deadline` and the pending contacts likewise;
+//! - invalid specs, policies, profiles and commands: `Err` with one of the variants the model finds
 //!   (any of them where several defects are present), never `Ok`.
 //!
 //! Bytes: see [`decode`] (every choice a byte modulo its options; zeros give a valid
@@ -69,6 +74,9 @@ pub struct Input {
     pub instants: Vec<T>,
     pub window: (T, T),
     pub commands: Vec<(UserId, T, Command)>,
+    /// Contact profiles, step channels and an urgency (`None` for most inputs: without
+    /// profiles the events are exactly as before).
+    pub contacts: Option<contact::Contacts>,
 }
 
 /// What a run saw, for the corpus test.
@@ -79,6 +87,8 @@ pub struct Outcome {
     pub events: Vec<String>,
     /// The kinds of the errors met, in order.
     pub errors: Vec<String>,
+    /// Why planned contacts could not reach someone (`Unreachable`'s variants), in order.
+    pub unreachable: Vec<String>,
 }
 
 fn user(i: usize) -> UserId {
@@ -155,7 +165,8 @@ const BASES: [(i32, u32, u32); 5] = [
 /// Byte 0: base date ([`BASES`]), byte 1: zone (>= 250 an unknown one, else none or one of
 /// the first five [`ZONES`] by byte % 6), byte 2: combine, then 1 + byte % 4 layers, time
 /// off, overrides, a defect byte (>= 208: one of 12 defects), the policy, instants, the
-/// window and commands.
+/// window, commands, then the contact rules ([`contact::decode`]: none when the input ends
+/// before them).
 pub fn decode(data: &[u8]) -> Input {
     let mut b = Bytes::new(data);
     let (y, m, d) = BASES[usize::from(b.byte()) % BASES.len()];
@@ -240,7 +251,7 @@ pub fn decode(data: &[u8]) -> Input {
     if defect >= 208 {
         inject(&mut spec, defect % 12, &mut b);
     }
-    let policy = policy(&mut b, &spec);
+    let mut policy = escalation::policy(&mut b, &spec);
     let instants = (0..8).map(|_| base + offset(&mut b)).collect();
     let from = base + offset(&mut b);
     let to = match b.pick(8) {
@@ -279,6 +290,7 @@ pub fn decode(data: &[u8]) -> Input {
         };
         commands.push((who, now, command));
     }
+    let contacts = contact::decode(&mut b, &mut policy, base_date, &mut commands);
     Input {
         spec,
         policy,
@@ -286,6 +298,7 @@ pub fn decode(data: &[u8]) -> Input {
         instants,
         window: (from, to),
         commands,
+        contacts,
     }
 }
 
@@ -347,79 +360,6 @@ fn inject(spec: &mut ScheduleSpec, k: u8, b: &mut Bytes<'_>) {
         (_, Some(l)) => l.rotation.turn = big[pick % big.len()],
         _ => {}
     }
-}
-
-fn duration(b: &mut Bytes<'_>, most: u8) -> Duration {
-    match b.pick(32) {
-        31 => Duration::MAX,
-        30 => -Duration::minutes(1),
-        29 => Duration::nanoseconds(1),
-        _ => Duration::minutes(i64::from(b.byte() % most)),
-    }
-}
-
-fn policy(b: &mut Bytes<'_>, spec: &ScheduleSpec) -> Policy {
-    let n = spec.layers.len();
-    let steps = match b.pick(32) {
-        31 => 0,
-        30 => 51,
-        _ => 1 + b.pick(4),
-    };
-    let mut out = Vec::new();
-    for _ in 0..steps {
-        let mut targets = Vec::new();
-        for _ in 0..(1 + b.pick(3)) * usize::from(b.pick(32) != 31) {
-            targets.push(match b.pick(8) {
-                0 | 1 => Target::User(user(b.pick(6))),
-                2 | 3 => Target::Schedule("ops".to_owned()),
-                4 if b.pick(4) == 0 => Target::Schedule("other".to_owned()),
-                7 if b.pick(4) == 0 => Target::Roster {
-                    schedule: "ops".into(),
-                    layer: "nope".into(),
-                    next: 0,
-                },
-                _ => Target::Roster {
-                    schedule: "ops".into(),
-                    layer: format!("L{}", b.pick(n)),
-                    next: u32::from(b.byte() % 4),
-                },
-            });
-        }
-        let reminders = if b.pick(32) == 31 {
-            21
-        } else {
-            u32::from(b.byte() % 4)
-        };
-        let between_reminders = duration(b, 30);
-        let wait = duration(b, 60);
-        out.push(Step {
-            targets,
-            reminders,
-            between_reminders,
-            wait,
-            channels: Vec::new(),
-        });
-    }
-    let mut p = Policy::new("page", out);
-    p.repeat = if b.pick(32) == 31 {
-        21
-    } else {
-        u32::from(b.byte() % 3)
-    };
-    if b.flag() {
-        p.nobody = Nobody::Wait;
-    }
-    if b.flag() {
-        p.acknowledgers = Acknowledgers::Notified;
-    }
-    p.ack_timeout = match b.pick(16) {
-        15 => Some(Duration::zero()),
-        14 => Some(-Duration::minutes(5)),
-        13 => Some(Duration::MAX),
-        8..=12 => Some(Duration::minutes(1 + i64::from(b.byte() % 120))),
-        _ => None,
-    };
-    p
 }
 
 // ---------------------------------------------------------------- the schedule model
@@ -727,13 +667,7 @@ impl Model<'_> {
                 flag(&mut out, z <= a, "LayerEndsBeforeStart");
             }
             if let Some(r) = &l.restriction {
-                let w = &r.week;
-                let never = [&w.mon, &w.tue, &w.wed, &w.thu, &w.fri, &w.sat, &w.sun]
-                    .iter()
-                    .all(|d| d.is_empty());
-                let bad = w.mon.len() == 2 && w.tue.is_empty() && w.sat.is_empty()
-                    || w.mon.iter().any(|s| s.start == s.end);
-                flag(&mut out, never || bad, "InvalidRestriction");
+                flag(&mut out, bad_restriction(r), "InvalidRestriction");
             }
             let h = l.rotation.handover;
             flag(&mut out, h.year().abs() > 200_000, "OutOfRange");
@@ -753,6 +687,18 @@ impl Model<'_> {
         }
         out
     }
+}
+
+/// Whether the calendar crate refuses `r`'s hours: never open, or (what [`restriction`]
+/// makes) overlapping or empty segments.
+fn bad_restriction(r: &Restriction) -> bool {
+    let w = &r.week;
+    let never = [&w.mon, &w.tue, &w.wed, &w.thu, &w.fri, &w.sat, &w.sun]
+        .iter()
+        .all(|d| d.is_empty());
+    let bad = w.mon.len() == 2 && w.tue.is_empty() && w.sat.is_empty()
+        || w.mon.iter().any(|s| s.start == s.end);
+    never || bad
 }
 
 fn oc(user: UserId, layer: Option<usize>, via: Via) -> OnCall {
@@ -967,6 +913,9 @@ fn check_schedule(input: &Input, errors: &mut Vec<String>) -> Option<(Schedule, 
 
 #[path = "oncall_escalation.rs"]
 mod escalation;
+
+#[path = "oncall_contact.rs"]
+mod contact;
 use escalation::check_escalation;
 
 fn kind_of(debug: &str) -> String {
@@ -987,11 +936,13 @@ pub fn run(data: &[u8]) -> Outcome {
         Some(_) => Ok(()),
         None => Err(errors.first().cloned().unwrap_or_default()),
     };
-    let events = check_escalation(&input, schedule, &mut errors);
+    let mut unreachable = Vec::new();
+    let events = check_escalation(&input, schedule, &mut errors, &mut unreachable);
     Outcome {
         input,
         schedule: compiled,
         events,
         errors,
+        unreachable,
     }
 }

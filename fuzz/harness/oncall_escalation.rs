@@ -1,8 +1,85 @@
 //! The escalation half of the `oncall` harness: its own model of the doc comments of
 //! `decide` (due notices first, reminders, waits, repeats, nobody on call, acknowledgements
-//! and their timeouts) and the checks of every event and of the state.
+//! and their timeouts, each notice's contacts planned by `oncall_contact.rs` and sent as
+//! they fall due) and the checks of every event and of the state.
 
 use super::*;
+use contact::canon;
+use itsm_oncall::{Contact, Urgency};
+
+fn duration(b: &mut Bytes<'_>, most: u8) -> Duration {
+    match b.pick(32) {
+        31 => Duration::MAX,
+        30 => -Duration::minutes(1),
+        29 => Duration::nanoseconds(1),
+        _ => Duration::minutes(i64::from(b.byte() % most)),
+    }
+}
+
+/// Bytes to an escalation policy over `spec`'s layers (defects sometimes).
+pub(super) fn policy(b: &mut Bytes<'_>, spec: &ScheduleSpec) -> Policy {
+    let n = spec.layers.len();
+    let steps = match b.pick(32) {
+        31 => 0,
+        30 => 51,
+        _ => 1 + b.pick(4),
+    };
+    let mut out = Vec::new();
+    for _ in 0..steps {
+        let mut targets = Vec::new();
+        for _ in 0..(1 + b.pick(3)) * usize::from(b.pick(32) != 31) {
+            targets.push(match b.pick(8) {
+                0 | 1 => Target::User(user(b.pick(6))),
+                2 | 3 => Target::Schedule("ops".to_owned()),
+                4 if b.pick(4) == 0 => Target::Schedule("other".to_owned()),
+                7 if b.pick(4) == 0 => Target::Roster {
+                    schedule: "ops".into(),
+                    layer: "nope".into(),
+                    next: 0,
+                },
+                _ => Target::Roster {
+                    schedule: "ops".into(),
+                    layer: format!("L{}", b.pick(n)),
+                    next: u32::from(b.byte() % 4),
+                },
+            });
+        }
+        let reminders = if b.pick(32) == 31 {
+            21
+        } else {
+            u32::from(b.byte() % 4)
+        };
+        let between_reminders = duration(b, 30);
+        let wait = duration(b, 60);
+        out.push(Step {
+            targets,
+            reminders,
+            between_reminders,
+            wait,
+            channels: Vec::new(),
+        });
+    }
+    let mut p = Policy::new("page", out);
+    p.repeat = if b.pick(32) == 31 {
+        21
+    } else {
+        u32::from(b.byte() % 3)
+    };
+    if b.flag() {
+        p.nobody = Nobody::Wait;
+    }
+    if b.flag() {
+        p.acknowledgers = Acknowledgers::Notified;
+    }
+    p.ack_timeout = match b.pick(16) {
+        15 => Some(Duration::zero()),
+        14 => Some(-Duration::minutes(5)),
+        13 => Some(Duration::MAX),
+        8..=12 => Some(Duration::minutes(1 + i64::from(b.byte() % 120))),
+        _ => None,
+    };
+    p
+}
 
 #[derive(Clone, Debug, Default)]
 struct Esc {
@@ -16,11 +93,44 @@ struct Esc {
     ack_by: Option<UserId>,
     last: Option<T>,
     notices: u64,
+    /// The last notice's contacts, how many were sent, and that notice (step, pass, number).
+    plan: Vec<Contact>,
+    sent: usize,
+    notice: (usize, u32, u32),
+}
+
+impl Esc {
+    fn drop_plan(&mut self) {
+        self.plan.clear();
+        self.sent = 0;
+    }
+    /// The next contact, when it is sent before anything else: while escalating only
+    /// before the next notice (at its instant the notice drops it), once exhausted always.
+    fn next_contact(&self) -> Option<&Contact> {
+        let c = self.plan.get(self.sent)?;
+        match self.status {
+            Some(Status::Escalating) => self.due.is_none_or(|n| c.due < n).then_some(c),
+            Some(Status::Exhausted) => Some(c),
+            _ => None,
+        }
+    }
+    /// What `next_deadline` says per its doc comment.
+    fn deadline(&self) -> Option<T> {
+        let contact = self.plan.get(self.sent).map(|c| c.due);
+        match self.status {
+            Some(Status::Escalating) => [self.due, contact].into_iter().flatten().min(),
+            Some(Status::Acknowledged) => self.due,
+            Some(Status::Exhausted) => contact,
+            _ => None,
+        }
+    }
 }
 
 struct EscModel<'a> {
     policy: &'a Policy,
     schedule: Option<&'a Model<'a>>,
+    /// With contact profiles, each notice's planner.
+    contacts: Option<contact::Planner<'a>>,
 }
 
 type Fail = &'static str;
@@ -126,6 +236,7 @@ impl EscModel<'_> {
                 _ => at,
             };
             s.due = Some(next);
+            s.drop_plan();
             out.push(Event::NobodyOnCall {
                 step: i,
                 round,
@@ -150,13 +261,62 @@ impl EscModel<'_> {
                 at,
                 next,
             });
+            self.contacts(s, step, at, out)?;
         }
         s.last = Some(at);
         Ok(())
     }
+    /// The contacts of the notice just sent (`s.reminder` its number), when the context has
+    /// profiles; the notice drops the contacts of the one before.
+    fn contacts(&self, s: &mut Esc, step: &Step, at: T, out: &mut Vec<Event>) -> Result<(), Fail> {
+        s.drop_plan();
+        let Some(planner) = &self.contacts else {
+            return Ok(());
+        };
+        let attempt = s.reminder + 1;
+        // After the last notice of the last step of the last pass the escalation is
+        // exhausted, which drops nothing.
+        let last = s.reminder >= step.reminders
+            && s.step + 1 >= self.policy.steps.len()
+            && s.round >= self.policy.repeat;
+        let cut = s.due.filter(|_| !last);
+        let (contacts, unreachable) = planner.plan(&s.recipients, &step.channels, attempt, at, cut);
+        s.plan.clone_from(&contacts);
+        s.notice = (s.step, s.round, s.reminder);
+        out.push(Event::ContactsPlanned {
+            step: s.step,
+            round: s.round,
+            reminder: s.reminder,
+            contacts,
+            unreachable,
+            at,
+        });
+        Ok(())
+    }
     /// What falls due by `now`, in order.
     fn run_due(&self, s: &mut Esc, now: T, out: &mut Vec<Event>) -> Result<(), Fail> {
-        for _ in 0..100_000 {
+        let mut notices = 0;
+        loop {
+            if let Some(c) = s.next_contact().filter(|c| c.due <= now) {
+                let (step, round, reminder) = s.notice;
+                out.push(Event::Contacted {
+                    step,
+                    round,
+                    reminder,
+                    user: c.user,
+                    method: c.method.clone(),
+                    channel: c.channel,
+                    rule: c.rule.clone(),
+                    at: c.due,
+                });
+                s.last = Some(c.due);
+                s.sent += 1;
+                continue;
+            }
+            notices += 1;
+            if notices > 100_000 {
+                return Err("runaway");
+            }
             let Some(due) = s.due.filter(|d| *d <= now) else {
                 return Ok(());
             };
@@ -188,6 +348,7 @@ impl EscModel<'_> {
                             at: due,
                             next,
                         });
+                        self.contacts(s, step, due, out)?;
                     } else if s.step + 1 < self.policy.steps.len() || s.round < self.policy.repeat {
                         let (i, r) = if s.step + 1 < self.policy.steps.len() {
                             (s.step + 1, s.round)
@@ -210,7 +371,6 @@ impl EscModel<'_> {
                 _ => s.due = None,
             }
         }
-        Err("runaway")
     }
     fn decide(
         &self,
@@ -251,6 +411,7 @@ impl EscModel<'_> {
                     None => None,
                 };
                 out.push(Event::Acknowledged { by, at: now, until });
+                s.drop_plan();
                 s.status = Some(Status::Acknowledged);
                 s.ack_by = Some(by);
                 s.due = until;
@@ -287,6 +448,7 @@ impl EscModel<'_> {
                     Status::Canceled
                 });
                 s.due = None;
+                s.drop_plan();
                 s.last = Some(now);
                 return Ok((out, s));
             }
@@ -301,6 +463,7 @@ pub(super) fn check_escalation(
     input: &Input,
     schedule: Option<(Schedule, bool)>,
     errors: &mut Vec<String>,
+    unreachable: &mut Vec<String>,
 ) -> Vec<String> {
     let zone = Mz::of(input.spec.zone.as_deref()).unwrap_or(Mz::Fixed(0));
     let model = Model {
@@ -310,10 +473,12 @@ pub(super) fn check_escalation(
     let mut exact = schedule.as_ref().is_none_or(|(_, exact)| *exact);
     let schedules: Schedules = schedule.map(|(s, _)| s).into_iter().collect();
     let ops = schedules.get("ops").map(|_| &model);
-    let esc = EscModel {
+    let mut esc = EscModel {
         policy: &input.policy,
         schedule: ops,
+        contacts: None,
     };
+    let compiled = contact::Compiled::new(input, errors);
     let layers: Vec<String> = input.spec.layers.iter().map(|l| l.name.clone()).collect();
     let defects = esc.defects(&layers);
     let cmds = input
@@ -334,11 +499,20 @@ pub(super) fn check_escalation(
         "TimeOverflow",
     ];
     let (mut state, mut ms, mut seen) = (State::new(), Esc::default(), Vec::new());
-    for (who, now, cmd) in &input.commands {
+    for (k, (who, now, cmd)) in input.commands.iter().enumerate() {
         // Near chrono's end, only the documented errors (the model does not go there).
         exact &= *now < DateTime::<Utc>::MAX_UTC - Duration::days(400);
         let actor = Actor::new(*who, []);
-        let c = Context::new(*now, &actor, &input.policy, &schedules);
+        let mut c = Context::new(*now, &actor, &input.policy, &schedules);
+        same(c.urgency, Urgency::High, "the default urgency", "");
+        esc.contacts = None;
+        if let Some((profiles, planner, urgency)) = compiled.at(k) {
+            c = c.with_contacts(profiles);
+            if let Some(u) = urgency {
+                c = c.with_urgency(u);
+            }
+            esc.contacts = Some(planner);
+        }
         let got = decide(&state, cmd, &c);
         assert!(
             got == decide(&state, cmd, &c),
@@ -377,7 +551,7 @@ pub(super) fn check_escalation(
         if let Some(want) = want {
             let (want, next) =
                 want.unwrap_or_else(|f| panic!("{what}: model refuses ({f}); {ctx}"));
-            same(&events, &want, &what, &ctx);
+            same(canon(&events), canon(&want), &what, &ctx);
             ms = next;
         }
         // (4) each event at or after the one before, none after now; evolve folds as apply.
@@ -408,9 +582,9 @@ pub(super) fn check_escalation(
         }
         if exact {
             let st = ms.status.unwrap_or(Status::Idle);
-            let d = ms
-                .due
-                .filter(|_| matches!(st, Status::Escalating | Status::Acknowledged));
+            let d = ms.deadline();
+            let pending = ms.plan.get(ms.sent..).unwrap_or_default();
+            same(state.pending_contacts(), pending, "pending contacts", &ctx);
             let got = (
                 state.status(),
                 deadline,
@@ -440,6 +614,11 @@ pub(super) fn check_escalation(
             }
         }
         seen.extend(events.iter().map(|e| kind_of(&format!("{e:?}"))));
+        for e in &events {
+            if let Event::ContactsPlanned { unreachable: u, .. } = e {
+                unreachable.extend(u.iter().map(|u| kind_of(&format!("{u:?}"))));
+            }
+        }
     }
     seen
 }

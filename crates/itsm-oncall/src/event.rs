@@ -55,9 +55,11 @@ pub enum Event {
         round: u32,
         /// The notice's number (0 the first notice; contact attempt `reminder + 1`).
         reminder: u32,
-        /// The contacts, by due instant, then recipient, then the rule's steps.
+        /// The contacts, by due instant, then recipient, then the rule's runs and steps in
+        /// order (under the step's channels, the person's methods in order).
         contacts: Vec<crate::contact::Contact>,
-        /// Recipients no contact reaches, and why.
+        /// Recipients no contact reaches, and why, in recipient order (for one person,
+        /// contacts past the range before "too late").
         unreachable: Vec<crate::contact::Unreachable>,
         /// When (the notice's instant).
         at: DateTime<Utc>,

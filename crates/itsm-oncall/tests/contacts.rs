@@ -554,6 +554,11 @@ fn profiles_answer_what_they_hold() {
     assert!(profiles.contains(ANN));
     assert!(!profiles.contains(BOB));
     assert_eq!(profiles.len(), 1);
+    let two = Profiles::new(&[
+        profile(ANN, vec![m(0, "app")]),
+        profile(BOB, vec![m(0, "app")]),
+    ]);
+    assert_eq!(two.unwrap().len(), 2);
     assert!(!profiles.is_empty());
     assert!(Profiles::new(&[]).unwrap().is_empty());
     assert_eq!(Channel::Teams.to_string(), "teams");

@@ -19,19 +19,33 @@ fn oncall_corpus_replays() {
 }
 
 /// The saved inputs compile schedules and refuse them, reach every event and refuse
-/// commands and policies for every documented reason.
+/// commands, policies and contact profiles for every documented reason, and plan contacts
+/// that cannot reach someone for every documented reason.
 #[test]
 fn the_corpus_reaches_every_event_and_error() {
     use std::collections::BTreeSet;
     let dir = itsm_testkit::workspace_root().join("fuzz/corpus/oncall");
     let (mut seen, mut compiled, mut zones) = (BTreeSet::new(), 0, BTreeSet::new());
+    let (mut with_contacts, mut without) = (0, 0);
     for entry in std::fs::read_dir(&dir).unwrap() {
         let outcome = harness::run(&std::fs::read(entry.unwrap().path()).unwrap());
         compiled += usize::from(outcome.schedule.is_ok());
         zones.insert(outcome.input.spec.zone.clone());
+        with_contacts += usize::from(outcome.input.contacts.is_some());
+        without += usize::from(outcome.input.contacts.is_none());
         seen.extend(outcome.events);
         seen.extend(outcome.errors);
+        seen.extend(
+            outcome
+                .unreachable
+                .into_iter()
+                .map(|u| format!("Unreachable::{u}")),
+        );
     }
+    assert!(
+        with_contacts > 0 && without > 0,
+        "the corpus needs inputs with and without contact profiles ({with_contacts}, {without})"
+    );
     assert!(compiled > 0, "no saved input compiles its schedule");
     assert!(
         zones.contains(&Some("Europe/Berlin".to_owned())),
@@ -47,6 +61,8 @@ fn the_corpus_reaches_every_event_and_error() {
         "Exhausted",
         "Resolved",
         "Canceled",
+        "ContactsPlanned",
+        "Contacted",
         "UnknownZone",
         "NoLayers",
         "DuplicateLayer",
@@ -71,6 +87,25 @@ fn the_corpus_reaches_every_event_and_error() {
         "UnknownStep",
         "ClockWentBackwards",
         "TimeOverflow",
+        "DuplicateProfile",
+        "UnknownProfileZone",
+        "TooManyMethods",
+        "TooManyRules",
+        "InvalidName",
+        "DuplicateName",
+        "NoRuleSteps",
+        "TooManyRuleSteps",
+        "UnknownMethod",
+        "InvalidDelay",
+        "InvalidRepeat",
+        "InvalidAttempt",
+        "InvalidHours",
+        "Unreachable::NoProfile",
+        "Unreachable::NoRule",
+        "Unreachable::NoEnabledMethod",
+        "Unreachable::NoMethodOn",
+        "Unreachable::TooLate",
+        "Unreachable::OutOfRange",
     ] {
         assert!(seen.contains(kind), "no saved input reaches {kind}");
     }
