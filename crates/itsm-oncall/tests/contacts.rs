@@ -295,6 +295,24 @@ fn a_contact_past_the_end_of_time_is_reported_and_the_rest_sent() {
     r.at(end, BOB, Command::Resolve);
     assert_eq!(r.state.status(), Status::Resolved);
     assert_ne!(r.state, State::new());
+    // All of them past the range, on a step that is not the last: out of range only (no
+    // contact is planned, so none is too late).
+    let policy = Policy::new(
+        "p",
+        vec![
+            Step::after(vec![Target::User(ANN)], Duration::minutes(10)),
+            Step::after(vec![Target::User(BOB)], Duration::minutes(10)),
+        ],
+    );
+    let mut r = run(policy, vec![profile(ANN, vec![m(60, "phone")])]);
+    r.at(end, SYSTEM, Command::Trigger);
+    assert_eq!(
+        r.unreachable(),
+        vec![Unreachable::OutOfRange {
+            user: ANN,
+            rule: "rule".into()
+        }]
+    );
 }
 
 #[test]
