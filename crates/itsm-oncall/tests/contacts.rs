@@ -498,6 +498,24 @@ fn every_profile_error_names_the_person_and_what_is_allowed() {
     }
     // The bounds themselves are allowed.
     let mut p = ok();
+    p.methods = (0..MAX_METHODS)
+        .map(|i| {
+            Method::new(
+                if i == 0 {
+                    "app".into()
+                } else {
+                    format!("m{i}")
+                },
+                Channel::Email,
+            )
+        })
+        .collect();
+    p.rules = (0..MAX_RULES)
+        .map(|i| ContactRule::new(format!("r{i}"), vec![m(0, "app"); MAX_RULE_STEPS]))
+        .collect();
+    p.handoffs = vec![HandoffRule::new(HandoffKind::OnCall, Duration::days(7), "app"); MAX_RULES];
+    assert!(Profiles::new(&[p]).is_ok());
+    let mut p = ok();
     p.rules[0].steps = vec![
         Notify::new(Duration::zero(), "app"),
         Notify::new(Duration::days(7), "app"),
