@@ -774,3 +774,25 @@ fn handoff_rule_errors_name_the_reminder() {
     assert!(matches!(refused(p), Error::TooManyRules { .. }));
     assert_eq!(HandoffKind::OffCall.name(), "off_call");
 }
+
+#[test]
+fn hours_read_at_the_ends_of_time_never_block_the_escalation() {
+    let mut rule = ContactRule::new("office", vec![m(0, "app")]);
+    rule.hours = Some(Restriction {
+        week: Week::weekdays(&[Segment::parse("09:00", "17:00").unwrap()]),
+        holidays: Vec::new(),
+    });
+    let fallback = ContactRule::new("else", vec![m(0, "phone")]);
+    let mut p = ProfileSpec::new(ANN, phone_and_app(), vec![rule, fallback]);
+    p.zone = Some("+14:00".into());
+    for at in [
+        DateTime::<Utc>::MAX_UTC - Duration::minutes(1),
+        DateTime::<Utc>::MIN_UTC + Duration::minutes(1),
+    ] {
+        let mut r = run(one_step(&[ANN], 0, 0, 0), vec![p.clone()]);
+        r.at(at, SYSTEM, Command::Trigger);
+        r.at(at, ANN, Command::Resolve);
+        assert_eq!(r.state.status(), Status::Resolved, "{at}");
+        assert_eq!(r.contacted().len(), 1, "{at}: one rule or the other applied");
+    }
+}
