@@ -33,6 +33,9 @@
 //!   hold; its steps, repeated, disabled methods skipped; sorted by due instant, recipient,
 //!   step), sent in order until the next notice (not at its instant), an acknowledgement or
 //!   the end, and still after exhaustion; `next_deadline` and the pending contacts likewise;
+//! - handoffs (`oncall_handoff.rs`): who goes off and on at each instant the model's
+//!   `on_call` changes (compared with 1ns before), over the window and a split of it, and
+//!   the reminders due before them from the profiles' handoff rules;
 //! - invalid specs, policies, profiles and commands: `Err` with one of the variants the model finds
 //!   (any of them where several defects are present), never `Ok`.
 //!
@@ -77,6 +80,8 @@ pub struct Input {
     /// Contact profiles, step channels and an urgency (`None` for most inputs: without
     /// profiles the events are exactly as before).
     pub contacts: Option<contact::Contacts>,
+    /// Where the window is split for the handoff checks ([`handoff::decode`]).
+    pub handoff_split: u8,
 }
 
 /// What a run saw, for the corpus test.
@@ -89,6 +94,8 @@ pub struct Outcome {
     pub errors: Vec<String>,
     /// Why planned contacts could not reach someone (`Unreachable`'s variants), in order.
     pub unreachable: Vec<String>,
+    /// What the handoff checks reached (`Handoff::on_call`, `HandoffRule::InvalidDelay`...).
+    pub handoffs: Vec<String>,
 }
 
 fn user(i: usize) -> UserId {
@@ -166,7 +173,7 @@ const BASES: [(i32, u32, u32); 5] = [
 /// the first five [`ZONES`] by byte % 6), byte 2: combine, then 1 + byte % 4 layers, time
 /// off, overrides, a defect byte (>= 208: one of 12 defects), the policy, instants, the
 /// window, commands, then the contact rules ([`contact::decode`]: none when the input ends
-/// before them).
+/// before them), then the window's split and the handoff rules ([`handoff::decode`]).
 pub fn decode(data: &[u8]) -> Input {
     let mut b = Bytes::new(data);
     let (y, m, d) = BASES[usize::from(b.byte()) % BASES.len()];
@@ -290,7 +297,8 @@ pub fn decode(data: &[u8]) -> Input {
         };
         commands.push((who, now, command));
     }
-    let contacts = contact::decode(&mut b, &mut policy, base_date, &mut commands);
+    let mut contacts = contact::decode(&mut b, &mut policy, base_date, &mut commands);
+    let handoff_split = handoff::decode(&mut b, contacts.as_mut());
     Input {
         spec,
         policy,
@@ -299,6 +307,7 @@ pub fn decode(data: &[u8]) -> Input {
         window: (from, to),
         commands,
         contacts,
+        handoff_split,
     }
 }
 
@@ -916,6 +925,9 @@ mod escalation;
 
 #[path = "oncall_contact.rs"]
 mod contact;
+
+#[path = "oncall_handoff.rs"]
+mod handoff;
 use escalation::check_escalation;
 
 fn kind_of(debug: &str) -> String {
@@ -937,6 +949,8 @@ pub fn run(data: &[u8]) -> Outcome {
         None => Err(errors.first().cloned().unwrap_or_default()),
     };
     let mut unreachable = Vec::new();
+    let mut handoffs = Vec::new();
+    handoff::check(&input, schedule.as_ref(), &mut handoffs);
     let events = check_escalation(&input, schedule, &mut errors, &mut unreachable);
     Outcome {
         input,
@@ -944,5 +958,6 @@ pub fn run(data: &[u8]) -> Outcome {
         events,
         errors,
         unreachable,
+        handoffs,
     }
 }

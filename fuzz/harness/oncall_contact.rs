@@ -8,7 +8,8 @@
 //!   rules apart), a rule has no steps or more than 32, names a method the person lacks, has
 //!   a delay below zero or above seven days, a repeat with `every` not in (0, 7 days] or
 //!   `times` not in 1..=100, an attempt not in 1..=21, or hours the calendar crate refuses;
-//!   the error names the person (any defect's variant where several are present);
+//!   the error names the person (any defect's variant where several are present); a handoff
+//!   rule's defects come from `oncall_handoff.rs`;
 //! - a notice to `recipients` at `at` (contact attempt = its number + 1; `next` the next
 //!   notice, none after the last notice of the last step of the last pass): someone without
 //!   a profile is `NoProfile`; under the step's channels each enabled method of theirs on
@@ -363,6 +364,9 @@ fn defects(specs: &[ProfileSpec]) -> BTreeSet<(&'static str, UserId)> {
                 .into_iter()
                 .any(|(k, n)| names.iter().take(k).any(|m| m == n));
             add(twice, "DuplicateName");
+        }
+        for d in super::handoff::defects(p) {
+            add(true, d);
         }
         for r in &p.rules {
             add(r.steps.is_empty(), "NoRuleSteps");

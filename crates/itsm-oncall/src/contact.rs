@@ -400,7 +400,9 @@ pub struct Profiles {
 impl Profiles {
     /// Checks and compiles `specs`: each person once; method and rule names unique and not
     /// empty; every step naming a method the person has; delays and repeats within bounds;
-    /// hours the calendar crate accepts in a zone it knows.
+    /// hours the calendar crate accepts in a zone it knows; handoff rules at most
+    /// [`MAX_RULES`], each naming a method the person has, `before` from zero to
+    /// [`MAX_CONTACT_DELAY_DAYS`] days (their errors name them `handoff reminder N`).
     ///
     /// ```
     /// use itsm_oncall::chrono::Duration;

@@ -167,7 +167,7 @@ impl Profiles {
     /// [`HandoffRule`] of that person's profile of the same kind, a reminder `before` it by the
     /// rule's method, if enabled. Handoffs up to the longest rule's `before` past `to` are
     /// looked at, so asking window after window gives every reminder once. Ordered by instant,
-    /// then as the handoffs, then as the rules.
+    /// then as the handoffs, then as the rules. An empty or reversed window has none.
     ///
     /// # Errors
     /// As [`Schedule::handoffs`]; [`Error::TimeOverflow`] when `to` plus the longest

@@ -793,6 +793,10 @@ fn hours_read_at_the_ends_of_time_never_block_the_escalation() {
         r.at(at, SYSTEM, Command::Trigger);
         r.at(at, ANN, Command::Resolve);
         assert_eq!(r.state.status(), Status::Resolved, "{at}");
-        assert_eq!(r.contacted().len(), 1, "{at}: one rule or the other applied");
+        assert_eq!(
+            r.contacted().len(),
+            1,
+            "{at}: one rule or the other applied"
+        );
     }
 }

@@ -19,8 +19,9 @@ fn oncall_corpus_replays() {
 }
 
 /// The saved inputs compile schedules and refuse them, reach every event and refuse
-/// commands, policies and contact profiles for every documented reason, and plan contacts
-/// that cannot reach someone for every documented reason.
+/// commands, policies and contact profiles for every documented reason, plan contacts
+/// that cannot reach someone for every documented reason, and reach handoffs of both kinds
+/// (one at the window's start) and the reminders before them.
 #[test]
 fn the_corpus_reaches_every_event_and_error() {
     use std::collections::BTreeSet;
@@ -33,6 +34,7 @@ fn the_corpus_reaches_every_event_and_error() {
         zones.insert(outcome.input.spec.zone.clone());
         with_contacts += usize::from(outcome.input.contacts.is_some());
         without += usize::from(outcome.input.contacts.is_none());
+        seen.extend(outcome.handoffs);
         seen.extend(outcome.events);
         seen.extend(outcome.errors);
         seen.extend(
@@ -106,6 +108,15 @@ fn the_corpus_reaches_every_event_and_error() {
         "Unreachable::NoMethodOn",
         "Unreachable::TooLate",
         "Unreachable::OutOfRange",
+        "Handoff::on_call",
+        "Handoff::off_call",
+        "Handoff::at_from",
+        "HandoffNotice::on_call",
+        "HandoffNotice::off_call",
+        "HandoffNotice::TimeOverflow",
+        "HandoffRule::disabled",
+        "HandoffRule::InvalidDelay",
+        "HandoffRule::UnknownMethod",
     ] {
         assert!(seen.contains(kind), "no saved input reaches {kind}");
     }
