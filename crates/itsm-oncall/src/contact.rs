@@ -149,7 +149,7 @@ pub struct Notify {
     /// From the notice (PagerDuty's start delay; zero: at once).
     #[cfg_attr(
         feature = "serde",
-        serde(default = "zero", with = "itsm_core::duration")
+        serde(default = "crate::policy::zero", with = "itsm_core::duration")
     )]
     #[cfg_attr(
         feature = "schemars",
@@ -158,11 +158,6 @@ pub struct Notify {
     pub after: Duration,
     /// The method, by name.
     pub method: String,
-}
-
-#[cfg(feature = "serde")]
-fn zero() -> Duration {
-    Duration::zero()
 }
 
 impl Notify {

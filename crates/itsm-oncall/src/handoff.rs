@@ -137,23 +137,21 @@ impl Schedule {
         for shift in shifts {
             let now: Vec<UserId> = shift.on_call.iter().map(|e| e.user).collect();
             let now_set: HashSet<UserId> = now.iter().copied().collect();
-            for u in &before {
-                if !now_set.contains(u) {
-                    out.push(Handoff {
-                        at: shift.from,
-                        user: *u,
-                        kind: HandoffKind::OffCall,
-                    });
-                }
-            }
-            for u in &now {
-                if !before_set.contains(u) {
-                    out.push(Handoff {
-                        at: shift.from,
-                        user: *u,
-                        kind: HandoffKind::OnCall,
-                    });
-                }
+            // Those listed on one side and missing on the other, off first.
+            for (users, other, kind) in [
+                (&before, &now_set, HandoffKind::OffCall),
+                (&now, &before_set, HandoffKind::OnCall),
+            ] {
+                out.extend(
+                    users
+                        .iter()
+                        .filter(|u| !other.contains(u))
+                        .map(|u| Handoff {
+                            at: shift.from,
+                            user: *u,
+                            kind,
+                        }),
+                );
             }
             before = now;
             before_set = now_set;

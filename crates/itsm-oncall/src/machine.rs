@@ -328,18 +328,10 @@ pub fn evolve(mut state: State, event: &Event) -> State {
         } => {
             state.reminder = *reminder;
             state.recipients.clone_from(recipients);
-            if recipients.len() > 8 {
-                // Many at once: one sort, not an insertion each (quadratic for a big step).
-                state.notified.extend_from_slice(recipients);
-                state.notified.sort_unstable();
-                state.notified.dedup();
-            } else {
-                for r in recipients {
-                    if let Err(i) = state.notified.binary_search(r) {
-                        state.notified.insert(i, *r);
-                    }
-                }
-            }
+            // One sort, not an insertion each (quadratic for a big step).
+            state.notified.extend_from_slice(recipients);
+            state.notified.sort_unstable();
+            state.notified.dedup();
             state.notices = state.notices.saturating_add(1);
             state.next_at = Some(*next);
             state.drop_plan();

@@ -234,8 +234,9 @@ pub struct Step {
     pub channels: Vec<crate::contact::Channel>,
 }
 
+/// The serde default of a duration left out: none (also for contact rules' steps).
 #[cfg(feature = "serde")]
-fn zero() -> Duration {
+pub(crate) fn zero() -> Duration {
     Duration::zero()
 }
 
