@@ -736,18 +736,14 @@ impl<'a> Cascade<'a> {
         let Some(task) = self.task_ref(plan, pos) else {
             return;
         };
+        // A task triggered by hand in a plan not running yet opens the plan first (its
+        // other ready tasks are queued behind this one).
+        self.open(plan);
         self.emit(Event::TaskTriggered {
             task,
             at: self.now,
             by,
         });
-        if self
-            .s
-            .plan(plan)
-            .is_some_and(|p| p.status == PlanStatus::Pending)
-        {
-            self.queue.push_back(Work::Open(plan));
-        }
         let spec = self.base().task(task);
         if spec.is_some_and(|t| t.is_automated()) {
             self.emit(Event::AutomationRequested { task, at: self.now });
@@ -758,8 +754,10 @@ impl<'a> Cascade<'a> {
         }
     }
 
-    /// Work started on one of the plan's tasks: the plan is in progress.
+    /// Work started on one of the plan's tasks: the plan is in progress (opened first if it
+    /// was not running: a task re-triggered after being skipped in a waiting plan).
     fn started(&mut self, plan: u32) {
+        self.open(plan);
         if self
             .s
             .plan(plan)
@@ -1085,6 +1083,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             }
             if automation {
                 c.started(task.plan);
+            } else {
+                // A task skipped in a plan not running yet and re-triggered: its plan opens.
+                c.open(task.plan);
             }
         }
         Command::Assign { task, user } => {

@@ -448,3 +448,32 @@ fn an_effort_past_a_duration_is_an_error() {
     assert_eq!(run.crisis().plans[0].progress().unwrap_err(), Error::EffortOverflow);
     assert_eq!(run.crisis().assets().unwrap_err(), Error::EffortOverflow);
 }
+
+/// Found by the property test: an automatic task triggered by hand in a plan still waiting
+/// opened the plan after its flow started, leaving work in progress in an open plan. The plan
+/// now opens first and is in progress with the flow; likewise a skipped task re-triggered in a
+/// waiting plan opens it.
+#[test]
+fn work_in_a_waiting_plan_opens_it_first() {
+    let plans = vec![
+        PlanSpec::new("p", vec![TaskSpec::new(1, "a")]).related("q"),
+        PlanSpec::new("q", vec![TaskSpec::new(1, "flow").automatic(None), TaskSpec::new(2, "b")]).after("p"),
+    ];
+    let mut run = Run::new(spec(plans.clone(), &["p"]));
+    run.pm(Command::Start);
+    let events = run.pm(Command::Trigger { task: TaskRef::new(1, 1) });
+    assert!(matches!(events[0], Event::PlanOpened { plan: 1, .. }));
+    assert!(matches!(events[1], Event::TaskTriggered { .. }));
+    assert!(matches!(events[2], Event::AutomationRequested { .. }));
+    assert!(matches!(events[3], Event::PlanStarted { plan: 1, .. }));
+    assert_eq!(run.crisis().plans[1].status, PlanStatus::WorkInProgress);
+    assert_eq!(run.status(1, 2), TaskStatus::Open);
+
+    let mut run = Run::new(spec(plans, &["p"]));
+    run.pm(Command::Start);
+    run.pm(Command::Skip { task: TaskRef::new(1, 2) });
+    assert_eq!(run.crisis().plans[1].status, PlanStatus::Pending);
+    let events = run.pm(Command::Retrigger { task: TaskRef::new(1, 2) });
+    assert!(events.iter().any(|e| matches!(e, Event::PlanOpened { plan: 1, .. })));
+    assert_eq!(run.status(1, 1), TaskStatus::WorkInProgress, "the plan's ready flow started");
+}
