@@ -303,7 +303,7 @@ impl ActivatedPlan {
 }
 
 /// Times and effort of a plan or an asset, from its tasks (tasks left out of time
-/// calculations left out).
+/// calculations left out); a plan with no timed task takes its own start and end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -342,8 +342,7 @@ fn progress<'a>(
 ) -> Result<Progress, Error> {
     let mut all_done = true;
     let mut effort = Duration::zero();
-    let mut first = started;
-    let mut last = ended;
+    let (mut first, mut last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = (None, None);
     for task in tasks.filter(|t| !t.exclude_from_time) {
         all_done &= task.status.is_done();
         if let Some(s) = task.started {
@@ -356,6 +355,10 @@ fn progress<'a>(
             effort = effort.checked_add(&t).ok_or(Error::EffortOverflow)?;
         }
     }
+    // The tasks' times when they have any ("the time up to step 4 only" when later steps
+    // are left out), else the record's own (a plan closed by hand, or with no timed task).
+    let first = first.or(started);
+    let last = last.or(ended);
     let done = all_done && last.is_some();
     Ok(Progress {
         started: first,

@@ -526,6 +526,9 @@ fn tasks_excluded_from_time_count_in_no_total() {
     run.complete(0, 2);
     let plan = run.crisis().plans[0].progress().unwrap();
     assert_eq!(plan.effort, Some(Duration::hours(1)));
+    // The plan closed at hour 7 with the excluded task; its time runs to step 1's end.
+    assert_eq!(run.crisis().plans[0].ended, Some(at(7)));
+    assert_eq!((plan.ended, plan.time_taken), (Some(at(1)), Some(Duration::hours(1))));
     let asset = &run.crisis().assets().unwrap()[0];
     assert_eq!(asset.progress.effort, Some(Duration::hours(1)));
     assert_eq!(asset.progress.ended, Some(at(1)));
