@@ -3,6 +3,7 @@
 //! ready task left pending, plans closed exactly when their tasks are done, the counters the
 //! cascades keep equal to a recount), `decide` changes nothing, `evolve` folds as
 //! `State::apply` does, and events and states read back from JSON.
+#![cfg(feature = "serde")]
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
