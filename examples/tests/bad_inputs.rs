@@ -1044,6 +1044,99 @@ fn rows() -> Vec<Row> {
         );
     }
 
+    // itsm-crisis
+    {
+        use itsm_crisis::{
+            Actor, Command, CrisisId, CrisisSpec, Kind, PlanSpec, Policy, Role, State, TaskRef,
+            TaskSpec, UserId,
+        };
+        let manager = Actor::new(
+            UserId::from_u128(1),
+            [Role::new("sn_bcm.program_manager").unwrap()],
+        );
+        let policy = Policy::servicenow();
+        let ctx = itsm_crisis::Context::new(t(0), &manager, &policy);
+        let create = |spec: CrisisSpec| {
+            err(itsm_crisis::decide(
+                &State::new(),
+                &Command::create(CrisisId::from_u128(1), spec),
+                &ctx,
+            )
+            .map(|_| ()))
+        };
+        let plans = || {
+            vec![PlanSpec::new(
+                "failover",
+                vec![
+                    TaskSpec::new(1, "declare"),
+                    TaskSpec::new(2, "switch").after([1]),
+                ],
+            )]
+        };
+        row(
+            "`itsm_crisis::decide` (create)",
+            "a task depending on Task ID 3 its plan does not have",
+            create(CrisisSpec::new(
+                "flood",
+                Kind::Actual,
+                vec![PlanSpec::new(
+                    "failover",
+                    vec![TaskSpec::new(1, "declare").after([3])],
+                )],
+                ["failover"],
+            )),
+        );
+        row(
+            "`itsm_crisis::decide` (create)",
+            "a task referring to a plan `db` the spec does not have",
+            create(CrisisSpec::new(
+                "flood",
+                Kind::Actual,
+                vec![PlanSpec::new(
+                    "failover",
+                    vec![TaskSpec::new(1, "x").refers("db")],
+                )],
+                ["failover"],
+            )),
+        );
+        let mut state = State::new();
+        state.apply(
+            &itsm_crisis::decide(
+                &state,
+                &Command::create(
+                    CrisisId::from_u128(1),
+                    CrisisSpec::new("flood", Kind::Actual, plans(), ["failover"]),
+                ),
+                &ctx,
+            )
+            .unwrap(),
+        );
+        state.apply(&itsm_crisis::decide(&state, &Command::Start, &ctx).unwrap());
+        row(
+            "`itsm_crisis::decide`",
+            "work on a task still waiting for the one before it",
+            err(itsm_crisis::decide(
+                &state,
+                &Command::Work {
+                    task: TaskRef::new(0, 2),
+                    started: None,
+                },
+                &ctx,
+            )
+            .map(|_| ())),
+        );
+        row(
+            "`itsm_crisis::decide`",
+            "a submission with a plan still open",
+            err(itsm_crisis::decide(&state, &Command::Submit { ended: None }, &ctx).map(|_| ())),
+        );
+        row(
+            "`itsm_crisis::Policy` (JSON)",
+            "an order `by_priority`",
+            json_err::<Policy>(json!({"order": "by_priority"})),
+        );
+    }
+
     // itsm-metrics: availability
     {
         use itsm_metrics::{Commitment, Interval, Outage, OutageKind, Period, periods};

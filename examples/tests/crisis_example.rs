@@ -39,7 +39,10 @@ fn the_bundled_crisis_shows_each_rule() {
         &out,
         "refused: `retrigger` needs one of the roles `sn_bcm.planner`, `sn_bcm.program_manager`; the actor has none of them",
     );
-    has(&out, "#0/3 \"switch DNS to DC-B\" re-triggered as a manual task");
+    has(
+        &out,
+        "#0/3 \"switch DNS to DC-B\" re-triggered as a manual task",
+    );
     // Communications: 08:10-08:40 and 08:45-09:00: 45 minutes of effort over 50.
     has(
         &out,
@@ -55,7 +58,7 @@ fn the_bundled_crisis_shows_each_rule() {
     // Submitted with plan 0 open: refused with ServiceNow's message.
     has(
         &out,
-        "refused: all activated plans must be closed before submitting the event for an approval; plans 0 are not",
+        "refused: all activated plans must be closed before submitting the event for an approval; plan 0 is not",
     );
     // An ad-hoc task in a running plan is open at once, with the next Task ID.
     has(&out, "#0/6 \"call the insurer\" triggered");
@@ -73,9 +76,18 @@ fn the_bundled_crisis_shows_each_rule() {
         "plan #0 \"DC-A failover\" closed incomplete: effort 1h20, time taken 2h35",
     );
     // From the start at 08:05: the replica promoted at 09:30, the smoke test done at 10:45.
-    has(&out, "asset pg-primary: recovered after 1h25, MISSED its RTO of 1h00");
-    has(&out, "asset web-shop: recovered after 2h40, MISSED its RTO of 2h00");
-    has(&out, "asset payments: recovered after 2h40, within its RTO of 4h00");
+    has(
+        &out,
+        "asset pg-primary: recovered after 1h25, MISSED its RTO of 1h00",
+    );
+    has(
+        &out,
+        "asset web-shop: recovered after 2h40, MISSED its RTO of 2h00",
+    );
+    has(
+        &out,
+        "asset payments: recovered after 2h40, within its RTO of 4h00",
+    );
 }
 
 #[test]

@@ -31,7 +31,10 @@ pub struct AdHocTask {
     #[cfg_attr(feature = "serde", serde(default))]
     pub phase: Phase,
     /// The assets it helps bring back.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub assets: Vec<String>,
     /// The recovery level it counts towards.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -40,7 +43,10 @@ pub struct AdHocTask {
     #[cfg_attr(feature = "serde", serde(default))]
     pub exclude_from_time: bool,
     /// Who carries it out.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub assignee: Option<UserId>,
 }
 
@@ -90,7 +96,10 @@ pub enum Command {
         /// The task.
         task: TaskRef,
         /// Its actual start, if not now.
-        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         started: Option<DateTime<Utc>>,
     },
     /// Close a task being worked on (its assignee or a manager; an automatic task's flow,
@@ -101,7 +110,10 @@ pub enum Command {
         /// How.
         closing: Closing,
         /// Its actual end, if not now.
-        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         ended: Option<DateTime<Utc>>,
     },
     /// Skip a pending, open or in-progress task (a program manager, the event in progress).
@@ -151,7 +163,10 @@ pub enum Command {
     /// Submit the event for approval once every activated plan is closed (a manager).
     Submit {
         /// The event's actual end, if not now.
-        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
         ended: Option<DateTime<Utc>>,
     },
     /// Approve a submitted event (a program manager).

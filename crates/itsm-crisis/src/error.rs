@@ -8,7 +8,7 @@ use crate::model::{Status, TaskRef, TaskStatus};
 /// The most numbers a message lists.
 const LISTED: usize = 5;
 
-/// Plan numbers joined by commas, at most [`LISTED`], then how many more.
+/// "plan 3 is" or "plans 1, 2 are", at most [`LISTED`] numbers, then how many more.
 fn numbers(plans: &[u32]) -> String {
     let shown = plans
         .iter()
@@ -16,9 +16,10 @@ fn numbers(plans: &[u32]) -> String {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    match plans.len().saturating_sub(LISTED) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
+    match (plans.len(), plans.len().saturating_sub(LISTED)) {
+        (1, _) => format!("plan {shown} is"),
+        (_, 0) => format!("plans {shown} are"),
+        (_, more) => format!("plans {shown} and {more} more are"),
     }
 }
 
@@ -98,7 +99,9 @@ pub enum Error {
     },
     /// Activating the plans (each referred plan once per task referring to it) makes more
     /// tasks than this crate takes.
-    #[error("activating the event's plans makes more than {max} tasks; activate fewer levels or plans")]
+    #[error(
+        "activating the event's plans makes more than {max} tasks; activate fewer levels or plans"
+    )]
     TooManyTasks {
         /// The limit ([`MAX_TASKS`](crate::MAX_TASKS)).
         max: usize,
@@ -128,7 +131,7 @@ pub enum Error {
         roles: String,
     },
     /// The command does not apply in the event's status.
-    #[error("`{command}` applies to an event {allowed}; this one is `{status}`")]
+    #[error("`{command}` applies to an event that is {allowed}; this one is `{status}`")]
     WrongStatus {
         /// The command.
         command: &'static str,
@@ -152,7 +155,7 @@ pub enum Error {
         task: TaskRef,
     },
     /// The command does not apply to a task in its status.
-    #[error("`{command}` applies to a task {allowed}; {task} is `{status}`")]
+    #[error("`{command}` applies to a task that is {allowed}; {task} is `{status}`")]
     WrongTaskStatus {
         /// The command.
         command: &'static str,
@@ -173,7 +176,7 @@ pub enum Error {
         what: &'static str,
     },
     /// Submitting (or closing without approval) with plans still open.
-    #[error("all activated plans must be closed before submitting the event for an approval; plans {} are not", numbers(.plans))]
+    #[error("all activated plans must be closed before submitting the event for an approval; {} not", numbers(.plans))]
     PlansOpen {
         /// The plans not closed.
         plans: Vec<u32>,
@@ -182,7 +185,9 @@ pub enum Error {
     #[error("an exercise needs its result recorded (`record_result`) before it is submitted")]
     ResultMissing,
     /// An actual end before the actual start.
-    #[error("{task} would end at {ended}, before it started at {started}; give an end at or after its start")]
+    #[error(
+        "{task} would end at {ended}, before it started at {started}; give an end at or after its start"
+    )]
     EndBeforeStart {
         /// The task.
         task: TaskRef,
@@ -192,7 +197,9 @@ pub enum Error {
         ended: DateTime<Utc>,
     },
     /// The event's actual end before its start.
-    #[error("the event would end at {ended}, before it started at {started}; give an end at or after its start")]
+    #[error(
+        "the event would end at {ended}, before it started at {started}; give an end at or after its start"
+    )]
     EventEndBeforeStart {
         /// Its actual start.
         started: DateTime<Utc>,
@@ -200,7 +207,9 @@ pub enum Error {
         ended: DateTime<Utc>,
     },
     /// Re-triggering the automation of a task that is not automated.
-    #[error("{task} is not run by an automated flow (manual, or re-triggered as manual); re-trigger it with `retrigger`")]
+    #[error(
+        "{task} is not run by an automated flow (manual, or re-triggered as manual); re-trigger it with `retrigger`"
+    )]
     NotAutomated {
         /// The task.
         task: TaskRef,
@@ -218,6 +227,8 @@ pub enum Error {
         plan: u32,
     },
     /// The tasks' times add up past what a duration holds.
-    #[error("the tasks' times add up past what a duration holds (about 292 million years); check their actual starts and ends")]
+    #[error(
+        "the tasks' times add up past what a duration holds (about 292 million years); check their actual starts and ends"
+    )]
     EffortOverflow,
 }

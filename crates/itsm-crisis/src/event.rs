@@ -43,11 +43,17 @@ pub enum Event {
         by: UserId,
         /// Tasks that will not be triggered by themselves: on a circular dependency or
         /// after one (ServiceNow: "you have to trigger the tasks manually").
-        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         circular: Vec<TaskRef>,
         /// First-level plans that will not open by themselves: waiting on each other in a
         /// cycle, or after such plans.
-        #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Vec::is_empty")
+        )]
         circular_plans: Vec<u32>,
     },
     /// An activated plan opened: its tasks may be triggered.

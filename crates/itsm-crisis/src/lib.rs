@@ -110,8 +110,8 @@ pub use model::{
 };
 pub use policy::{Order, Policy};
 pub use spec::{
-    AssetSpec, Classification, CrisisSpec, Kind, MAX_LEVELS, MAX_PLANS, MAX_TASKS, Phase,
-    PlanSpec, RecoveryLevel, TaskSpec,
+    AssetSpec, Classification, CrisisSpec, Kind, MAX_LEVELS, MAX_PLANS, MAX_TASKS, Phase, PlanSpec,
+    RecoveryLevel, TaskSpec,
 };
 
 /// The date and time crate of this API, re-exported.

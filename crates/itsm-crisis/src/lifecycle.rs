@@ -31,8 +31,16 @@ pub const TRANSITIONS: &[Transition] = &[
     t(Status::Approved, "close_event", Status::ClosedIncomplete),
     t(Status::Returned, "close_event", Status::ClosedComplete),
     t(Status::Returned, "close_event", Status::ClosedIncomplete),
-    t(Status::WorkInProgress, "close_event", Status::ClosedComplete),
-    t(Status::WorkInProgress, "close_event", Status::ClosedIncomplete),
+    t(
+        Status::WorkInProgress,
+        "close_event",
+        Status::ClosedComplete,
+    ),
+    t(
+        Status::WorkInProgress,
+        "close_event",
+        Status::ClosedIncomplete,
+    ),
     t(Status::Pending, "cancel", Status::Canceled),
     t(Status::WorkInProgress, "cancel", Status::Canceled),
 ];

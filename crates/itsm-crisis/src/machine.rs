@@ -9,8 +9,8 @@ use crate::command::{Closing, Command};
 use crate::error::Error;
 use crate::event::Event;
 use crate::model::{
-    Activation, ActivatedPlan, Crisis, Outcome, PlanKind, PlanStatus, State, Status, Task,
-    TaskRef, TaskStatus,
+    ActivatedPlan, Activation, Crisis, Outcome, PlanKind, PlanStatus, State, Status, Task, TaskRef,
+    TaskStatus,
 };
 use crate::policy::{Order, Policy};
 use crate::spec::{CrisisSpec, MAX_PLANS, MAX_TASKS};
@@ -661,7 +661,14 @@ impl<'a> Cascade<'a> {
     }
 
     /// Closes a task and queues what follows.
-    fn close(&mut self, plan: u32, pos: u32, status: TaskStatus, ended: Option<DateTime<Utc>>, by: Option<UserId>) {
+    fn close(
+        &mut self,
+        plan: u32,
+        pos: u32,
+        status: TaskStatus,
+        ended: Option<DateTime<Utc>>,
+        by: Option<UserId>,
+    ) {
         let Some(task) = self.task_ref(plan, pos) else {
             return;
         };
@@ -832,9 +839,11 @@ impl<'a> Cascade<'a> {
             let Some(pos) = position(base, parent) else {
                 return;
             };
-            if self.s.task(parent.plan, pos).is_some_and(|t| {
-                matches!(t.status, TaskStatus::Open | TaskStatus::WorkInProgress)
-            }) {
+            if self
+                .s
+                .task(parent.plan, pos)
+                .is_some_and(|t| matches!(t.status, TaskStatus::Open | TaskStatus::WorkInProgress))
+            {
                 let status = match outcome {
                     Outcome::Complete => TaskStatus::ClosedComplete,
                     Outcome::Incomplete => TaskStatus::ClosedIncomplete,
@@ -859,7 +868,11 @@ fn circular(crisis: &Crisis) -> Vec<TaskRef> {
             if let Some(p) = peeled.get_mut(i) {
                 *p = true;
             }
-            for &d in plan.tasks.get(i).map_or(&[][..], |t| t.dependents.as_slice()) {
+            for &d in plan
+                .tasks
+                .get(i)
+                .map_or(&[][..], |t| t.dependents.as_slice())
+            {
                 if let Some(w) = waiting.get_mut(d as usize) {
                     *w = w.saturating_sub(1);
                     if *w == 0 {
@@ -890,7 +903,11 @@ fn circular_plans(crisis: &Crisis) -> Vec<u32> {
         if let Some(p) = peeled.get_mut(i) {
             *p = true;
         }
-        for &d in crisis.plans.get(i).map_or(&[][..], |p| p.dependents.as_slice()) {
+        for &d in crisis
+            .plans
+            .get(i)
+            .map_or(&[][..], |p| p.dependents.as_slice())
+        {
             if let Some(w) = waiting.get_mut(d as usize) {
                 *w = w.saturating_sub(1);
                 if *w == 0 {
@@ -1049,7 +1066,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             ctx.require(command, &policy.managers)?;
             in_progress()?;
             let (_, t) = find(*task)?;
-            let plan = crisis.plan(task.plan).ok_or(Error::NoSuchTask { task: *task })?;
+            let plan = crisis
+                .plan(task.plan)
+                .ok_or(Error::NoSuchTask { task: *task })?;
             if plan.closed_by_hand {
                 return Err(Error::PlanClosed {
                     plan: task.plan,

@@ -116,7 +116,10 @@ named! {
 impl PlanStatus {
     /// Whether the plan is closed.
     pub fn is_closed(self) -> bool {
-        matches!(self, PlanStatus::ClosedComplete | PlanStatus::ClosedIncomplete)
+        matches!(
+            self,
+            PlanStatus::ClosedComplete | PlanStatus::ClosedIncomplete
+        )
     }
 }
 
@@ -194,7 +197,10 @@ pub struct Activation {
     /// 1 for primary plans, one more per plan above.
     pub level: u8,
     /// For a child plan, the task that refers to it.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub parent: Option<TaskRef>,
 }
 
@@ -464,8 +470,11 @@ impl Crisis {
                 tagged.entry(asset.as_str()).or_default().push(task);
             }
         }
-        let mut names: Vec<(&str, Option<Duration>)> =
-            self.assets.iter().map(|a| (a.name.as_str(), a.rto)).collect();
+        let mut names: Vec<(&str, Option<Duration>)> = self
+            .assets
+            .iter()
+            .map(|a| (a.name.as_str(), a.rto))
+            .collect();
         let listed: std::collections::HashSet<&str> = names.iter().map(|(n, _)| *n).collect();
         names.extend(
             tagged
@@ -482,7 +491,12 @@ impl Crisis {
             .collect()
     }
 
-    fn asset(&self, name: &str, rto: Option<Duration>, tasks: &[&Task]) -> Result<AssetProgress, Error> {
+    fn asset(
+        &self,
+        name: &str,
+        rto: Option<Duration>,
+        tasks: &[&Task],
+    ) -> Result<AssetProgress, Error> {
         let at = |level: RecoveryLevel| tasks.iter().filter(move |t| t.level == level);
         // Reached when every task of the set is done and none failed; the time is the latest end.
         let reached = |set: &mut dyn Iterator<Item = &&Task>| -> Option<Option<DateTime<Utc>>> {

@@ -139,15 +139,24 @@ pub struct TaskSpec {
     #[cfg_attr(feature = "serde", serde(default))]
     pub phase: Phase,
     /// The Task IDs of the same plan that must be done first.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub depends_on: Vec<u32>,
     /// A plan this task refers to (ServiceNow's "refer a different plan"): activated as a
     /// child plan below the task's plan, run when the task is triggered, and the task is
     /// done when it is.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub refers: Option<String>,
     /// The assets the task helps bring back.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub assets: Vec<String>,
     /// The recovery level of those assets the task counts towards.
     #[cfg_attr(feature = "serde", serde(default))]
@@ -157,10 +166,16 @@ pub struct TaskSpec {
     #[cfg_attr(feature = "serde", serde(default))]
     pub exclude_from_time: bool,
     /// Who carries it out.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub assignee: Option<UserId>,
     /// Who is told when its automation fails.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub backup: Option<UserId>,
 }
 
@@ -248,12 +263,18 @@ pub struct PlanSpec {
     pub tasks: Vec<TaskSpec>,
     /// Plans related to it but to none of its tasks: activated beside it (as related
     /// plans) when it is activated as a primary plan.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub related: Vec<String>,
     /// Plans whose activation must be closed before this one's tasks start (ServiceNow's
     /// dependencies between first-level activated plans; ignored below the first level
     /// and for plans not activated at the first level).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub depends_on: Vec<String>,
 }
 
@@ -333,10 +354,16 @@ pub struct CrisisSpec {
     pub activate: Vec<String>,
     /// Assets with their recovery time objectives (assets tasks tag but this list leaves
     /// out are tracked without one).
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
     pub assets: Vec<AssetSpec>,
     /// The event's coordinator ("assigned to").
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub coordinator: Option<UserId>,
 }
 

@@ -22,7 +22,12 @@ fn one(tasks: Vec<TaskSpec>) -> CrisisSpec {
 fn create_error(spec: CrisisSpec, policy: &Policy) -> Error {
     let pm = program_manager();
     let ctx = itsm_crisis::Context::new(at(0), &pm, policy);
-    decide(&State::new(), &Command::create(CrisisId::from_u128(1), spec), &ctx).unwrap_err()
+    decide(
+        &State::new(),
+        &Command::create(CrisisId::from_u128(1), spec),
+        &ctx,
+    )
+    .unwrap_err()
 }
 
 #[test]
@@ -37,9 +42,15 @@ fn every_spec_error_names_what_is_wrong() {
             spec(vec![PlanSpec::new("", vec![])], &[""]),
             "the plan's name is empty; give it a name",
         ),
-        (one(vec![TaskSpec::new(1, "")]), "the task's name is empty; give it a name"),
         (
-            spec(vec![PlanSpec::new("p", vec![]), PlanSpec::new("p", vec![])], &["p"]),
+            one(vec![TaskSpec::new(1, "")]),
+            "the task's name is empty; give it a name",
+        ),
+        (
+            spec(
+                vec![PlanSpec::new("p", vec![]), PlanSpec::new("p", vec![])],
+                &["p"],
+            ),
             "two plans are named `p`; give each plan its own name",
         ),
         (
@@ -79,7 +90,9 @@ fn every_spec_error_names_what_is_wrong() {
             "task 1 of plan `p` depends on itself; name other tasks",
         ),
         (
-            one(vec![]).asset(AssetSpec::new("db", None)).asset(AssetSpec::new("db", None)),
+            one(vec![])
+                .asset(AssetSpec::new("db", None))
+                .asset(AssetSpec::new("db", None)),
             "the spec lists asset `db` twice; list each asset once",
         ),
         (
@@ -99,12 +112,17 @@ fn every_spec_error_names_what_is_wrong() {
         );
     }
     let many = spec(
-        (0..=itsm_crisis::MAX_PLANS).map(|i| PlanSpec::new(format!("p{i}"), vec![])).collect(),
+        (0..=itsm_crisis::MAX_PLANS)
+            .map(|i| PlanSpec::new(format!("p{i}"), vec![]))
+            .collect(),
         &["p0"],
     );
     assert_eq!(
         create_error(many, &p),
-        Error::TooManyPlans { count: itsm_crisis::MAX_PLANS + 1, max: itsm_crisis::MAX_PLANS }
+        Error::TooManyPlans {
+            count: itsm_crisis::MAX_PLANS + 1,
+            max: itsm_crisis::MAX_PLANS
+        }
     );
 }
 
@@ -132,11 +150,17 @@ fn every_command_error_says_what_is_allowed() {
     let ctx_policy = Policy::servicenow();
     let pm = program_manager();
     let ctx = itsm_crisis::Context::new(at(0), &pm, &ctx_policy);
-    assert_eq!(decide(&State::new(), &Command::Start, &ctx).unwrap_err(), Error::NotCreated);
+    assert_eq!(
+        decide(&State::new(), &Command::Start, &ctx).unwrap_err(),
+        Error::NotCreated
+    );
     let mut run = Run::new(one(vec![TaskSpec::new(1, "a"), TaskSpec::new(2, "b")]));
     let msg = |e: Error| e.to_string();
     assert_eq!(
-        msg(run.err(&program_manager(), Command::create(CrisisId::from_u128(2), one(vec![])))),
+        msg(run.err(
+            &program_manager(),
+            Command::create(CrisisId::from_u128(2), one(vec![]))
+        )),
         "the event exists already; `create` makes a new one only"
     );
     assert_eq!(
@@ -145,38 +169,85 @@ fn every_command_error_says_what_is_allowed() {
     );
     let a = TaskRef::new(0, 1);
     assert_eq!(
-        msg(run.err(&program_manager(), Command::Work { task: a, started: None })),
-        "`work` applies to an event in progress; this one is `pending`"
+        msg(run.err(
+            &program_manager(),
+            Command::Work {
+                task: a,
+                started: None
+            }
+        )),
+        "`work` applies to an event that is in progress; this one is `pending`"
     );
     run.pm(Command::Start);
     assert_eq!(
         msg(run.err(&program_manager(), Command::Start)),
-        "`start` applies to an event pending; this one is `work_in_progress`"
+        "`start` applies to an event that is pending; this one is `work_in_progress`"
     );
     assert_eq!(
-        msg(run.err(&program_manager(), Command::Work { task: TaskRef::new(0, 9), started: None })),
+        msg(run.err(
+            &program_manager(),
+            Command::Work {
+                task: TaskRef::new(0, 9),
+                started: None
+            }
+        )),
         "the event has no task 9 of plan 0"
     );
     assert_eq!(
-        msg(run.err(&program_manager(), Command::AddTask { plan: 3, task: AdHocTask::new("x") })),
+        msg(run.err(
+            &program_manager(),
+            Command::AddTask {
+                plan: 3,
+                task: AdHocTask::new("x")
+            }
+        )),
         "the event has no activated plan 3; its plans are numbered 0 to 0"
     );
     assert_eq!(
-        msg(run.err(&program_manager(), Command::AddTask { plan: 0, task: AdHocTask::new(" ") })),
+        msg(run.err(
+            &program_manager(),
+            Command::AddTask {
+                plan: 0,
+                task: AdHocTask::new(" ")
+            }
+        )),
         "the task's name is empty; give it a name"
     );
     assert_eq!(
-        msg(run.err(&program_manager(), Command::Close { task: a, closing: Closing::Complete, ended: None })),
-        "`close` applies to a task in progress; task 1 of plan 0 is `open`"
+        msg(run.err(
+            &program_manager(),
+            Command::Close {
+                task: a,
+                closing: Closing::Complete,
+                ended: None
+            }
+        )),
+        "`close` applies to a task that is in progress; task 1 of plan 0 is `open`"
     );
     assert_eq!(
-        msg(run.err(&stranger(), Command::Work { task: a, started: None })),
+        msg(run.err(
+            &stranger(),
+            Command::Work {
+                task: a,
+                started: None
+            }
+        )),
         "`work` needs one of the roles `sn_bcm.planner`, `sn_bcm.program_manager` (or being the task's assignee or the event's coordinator); the actor has none of them"
     );
     run.hour = 2;
-    run.pm(Command::Work { task: a, started: None });
+    run.pm(Command::Work {
+        task: a,
+        started: None,
+    });
     assert_eq!(
-        msg(run.err(&program_manager(), Command::Close { task: a, closing: Closing::Complete, ended: Some(at(1)) })),
+        msg(run.err(
+            &program_manager(),
+            Command::Close {
+                task: a,
+                closing: Closing::Complete,
+                ended: Some(at(1))
+            }
+        )),
         "task 1 of plan 0 would end at 2027-05-03 09:00:00 UTC, before it started at 2027-05-03 10:00:00 UTC; give an end at or after its start"
     );
     assert_eq!(
@@ -184,16 +255,31 @@ fn every_command_error_says_what_is_allowed() {
         "task 1 of plan 0 is not run by an automated flow (manual, or re-triggered as manual); re-trigger it with `retrigger`"
     );
     assert_eq!(
-        msg(run.err(&program_manager(), Command::ClosePlan { plan: 0, outcome: Outcome::Complete })),
+        msg(run.err(
+            &program_manager(),
+            Command::ClosePlan {
+                plan: 0,
+                outcome: Outcome::Complete
+            }
+        )),
         "plan 0 has tasks neither closed complete nor skipped; close it as incomplete"
     );
     assert_eq!(
         msg(run.err(&program_manager(), Command::Submit { ended: None })),
-        "all activated plans must be closed before submitting the event for an approval; plans 0 are not"
+        "all activated plans must be closed before submitting the event for an approval; plan 0 is not"
     );
-    run.pm(Command::ClosePlan { plan: 0, outcome: Outcome::Incomplete });
+    run.pm(Command::ClosePlan {
+        plan: 0,
+        outcome: Outcome::Incomplete,
+    });
     assert_eq!(
-        msg(run.err(&program_manager(), Command::ClosePlan { plan: 0, outcome: Outcome::Incomplete })),
+        msg(run.err(
+            &program_manager(),
+            Command::ClosePlan {
+                plan: 0,
+                outcome: Outcome::Incomplete
+            }
+        )),
         "plan 0 is closed; it cannot be closed again"
     );
     assert_eq!(
@@ -207,15 +293,28 @@ fn every_command_error_says_what_is_allowed() {
     );
     assert_eq!(
         msg(run.err(&program_manager(), Command::Approve)),
-        "`approve` applies to an event pending approval; this one is `work_in_progress`"
+        "`approve` applies to an event that is pending approval; this one is `work_in_progress`"
     );
     assert_eq!(
-        msg(run.err(&program_manager(), Command::CloseEvent { outcome: Outcome::Complete })),
-        "`close_event` applies to an event approved or returned; this one is `work_in_progress`"
+        msg(run.err(
+            &program_manager(),
+            Command::CloseEvent {
+                outcome: Outcome::Complete
+            }
+        )),
+        "`close_event` applies to an event that is approved or returned; this one is `work_in_progress`"
     );
-    let mut run = Run::new(CrisisSpec::new("drill", Kind::Exercise, vec![PlanSpec::new("p", vec![])], ["p"]));
+    let mut run = Run::new(CrisisSpec::new(
+        "drill",
+        Kind::Exercise,
+        vec![PlanSpec::new("p", vec![])],
+        ["p"],
+    ));
     run.pm(Command::Start);
-    run.pm(Command::ClosePlan { plan: 0, outcome: Outcome::Complete });
+    run.pm(Command::ClosePlan {
+        plan: 0,
+        outcome: Outcome::Complete,
+    });
     assert_eq!(
         msg(run.err(&program_manager(), Command::Submit { ended: None })),
         "an exercise needs its result recorded (`record_result`) before it is submitted"
@@ -229,8 +328,12 @@ fn a_policy_without_roles_refuses_and_says_why() {
     p.managers.clear();
     let pm = program_manager();
     let ctx = itsm_crisis::Context::new(at(0), &pm, &p);
-    let e = decide(&State::new(), &Command::create(CrisisId::from_u128(1), one(vec![])), &ctx)
-        .unwrap_err();
+    let e = decide(
+        &State::new(),
+        &Command::create(CrisisId::from_u128(1), one(vec![])),
+        &ctx,
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "`create` needs one of the roles (none: the policy lists no role); the actor has none of them"
@@ -246,7 +349,10 @@ fn a_referring_task_closes_with_its_plan_or_by_hand() {
         vec![
             PlanSpec::new(
                 "main",
-                vec![TaskSpec::new(1, "branch").refers("sub"), TaskSpec::new(2, "after").after([1])],
+                vec![
+                    TaskSpec::new(1, "branch").refers("sub"),
+                    TaskSpec::new(2, "after").after([1]),
+                ],
             ),
             PlanSpec::new("sub", vec![TaskSpec::new(1, "a"), TaskSpec::new(2, "b")]),
         ]
@@ -256,15 +362,24 @@ fn a_referring_task_closes_with_its_plan_or_by_hand() {
     assert_eq!(run.status(0, 1), TaskStatus::Open);
     run.complete(1, 1);
     let task = TaskRef::new(1, 2);
-    run.pm(Command::Work { task, started: None });
-    let events = run.pm(Command::Close { task, closing: Closing::Incomplete, ended: None });
+    run.pm(Command::Work {
+        task,
+        started: None,
+    });
+    let events = run.pm(Command::Close {
+        task,
+        closing: Closing::Incomplete,
+        ended: None,
+    });
     assert_eq!(run.crisis().plans[1].status, PlanStatus::ClosedIncomplete);
     assert_eq!(run.status(0, 1), TaskStatus::ClosedIncomplete);
     assert_eq!(triggered(&events), [TaskRef::new(0, 2)]);
 
     let mut run = Run::new(spec(plans(), &["main"]));
     run.pm(Command::Start);
-    let events = run.pm(Command::Skip { task: TaskRef::new(0, 1) });
+    let events = run.pm(Command::Skip {
+        task: TaskRef::new(0, 1),
+    });
     assert_eq!(triggered(&events), [TaskRef::new(0, 2)]);
     assert_eq!(run.crisis().plans[1].status, PlanStatus::Open);
     // Its plan closing later leaves the skipped task skipped.
@@ -281,7 +396,11 @@ fn plans_closed_by_hand() {
     let plans = vec![
         PlanSpec::new(
             "p",
-            vec![TaskSpec::new(1, "a"), TaskSpec::new(2, "b"), TaskSpec::new(3, "c").after([2])],
+            vec![
+                TaskSpec::new(1, "a"),
+                TaskSpec::new(2, "b"),
+                TaskSpec::new(3, "c").after([2]),
+            ],
         )
         .related("empty"),
         PlanSpec::new("empty", vec![]),
@@ -289,13 +408,29 @@ fn plans_closed_by_hand() {
     let mut run = Run::new(spec(plans, &["p"]));
     run.pm(Command::Start);
     assert_eq!(run.crisis().plans[1].status, PlanStatus::Open);
-    run.pm(Command::ClosePlan { plan: 1, outcome: Outcome::Complete });
+    run.pm(Command::ClosePlan {
+        plan: 1,
+        outcome: Outcome::Complete,
+    });
     assert_eq!(run.crisis().plans[1].status, PlanStatus::ClosedComplete);
     let a = TaskRef::new(0, 1);
-    run.pm(Command::Work { task: a, started: None });
-    run.pm(Command::Close { task: a, closing: Closing::Failed, ended: None });
-    let events = run.pm(Command::ClosePlan { plan: 0, outcome: Outcome::Incomplete });
-    assert!(triggered(&events).is_empty(), "no task is triggered by the skips");
+    run.pm(Command::Work {
+        task: a,
+        started: None,
+    });
+    run.pm(Command::Close {
+        task: a,
+        closing: Closing::Failed,
+        ended: None,
+    });
+    let events = run.pm(Command::ClosePlan {
+        plan: 0,
+        outcome: Outcome::Incomplete,
+    });
+    assert!(
+        triggered(&events).is_empty(),
+        "no task is triggered by the skips"
+    );
     assert_eq!(run.status(0, 1), TaskStatus::ClosedFailed);
     assert_eq!(run.status(0, 2), TaskStatus::ClosedSkipped);
     assert_eq!(run.status(0, 3), TaskStatus::ClosedSkipped);
@@ -316,13 +451,21 @@ fn retriggering_reopens_a_plan_its_last_task_closed() {
     run.pm(Command::Start);
     run.complete(0, 1);
     assert_eq!(run.crisis().plans[1].status, PlanStatus::Open);
-    let events = run.pm(Command::Retrigger { task: TaskRef::new(0, 1) });
+    let events = run.pm(Command::Retrigger {
+        task: TaskRef::new(0, 1),
+    });
     assert!(matches!(events[1], Event::PlanReopened { plan: 0, .. }));
     let plan = &run.crisis().plans[0];
-    assert_eq!((plan.status, plan.ended), (PlanStatus::WorkInProgress, None));
+    assert_eq!(
+        (plan.status, plan.ended),
+        (PlanStatus::WorkInProgress, None)
+    );
     assert_eq!(run.crisis().plans[1].status, PlanStatus::Open);
     let events = run.complete(0, 1);
-    assert!(matches!(events.last(), Some(Event::PlanClosed { plan: 0, .. })));
+    assert!(matches!(
+        events.last(),
+        Some(Event::PlanClosed { plan: 0, .. })
+    ));
 }
 
 /// Our choice: `trigger` on a task of a plan not running yet opens the plan too.
@@ -330,13 +473,26 @@ fn retriggering_reopens_a_plan_its_last_task_closed() {
 fn triggering_a_task_of_a_waiting_plan_opens_the_plan() {
     let plans = vec![
         PlanSpec::new("p", vec![TaskSpec::new(1, "a")]).related("q"),
-        PlanSpec::new("q", vec![TaskSpec::new(1, "b"), TaskSpec::new(2, "c"), TaskSpec::new(3, "d").after([2])])
-            .after("p"),
+        PlanSpec::new(
+            "q",
+            vec![
+                TaskSpec::new(1, "b"),
+                TaskSpec::new(2, "c"),
+                TaskSpec::new(3, "d").after([2]),
+            ],
+        )
+        .after("p"),
     ];
     let mut run = Run::new(spec(plans, &["p"]));
     run.pm(Command::Start);
-    let events = run.pm(Command::Trigger { task: TaskRef::new(1, 3) });
-    assert!(events.iter().any(|e| matches!(e, Event::PlanOpened { plan: 1, .. })));
+    let events = run.pm(Command::Trigger {
+        task: TaskRef::new(1, 3),
+    });
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PlanOpened { plan: 1, .. }))
+    );
     assert_eq!(
         triggered(&events),
         [TaskRef::new(1, 3), TaskRef::new(1, 1), TaskRef::new(1, 2)]
@@ -347,13 +503,22 @@ fn triggering_a_task_of_a_waiting_plan_opens_the_plan() {
 #[test]
 fn plans_in_a_dependency_cycle_are_named() {
     let plans = vec![
-        PlanSpec::new("p", vec![TaskSpec::new(1, "a")]).related("q").related("r"),
+        PlanSpec::new("p", vec![TaskSpec::new(1, "a")])
+            .related("q")
+            .related("r"),
         PlanSpec::new("q", vec![TaskSpec::new(1, "b")]).after("r"),
         PlanSpec::new("r", vec![TaskSpec::new(1, "c")]).after("q"),
     ];
     let mut run = Run::new(spec(plans, &["p"]));
     let events = run.pm(Command::Start);
-    let Event::Started { circular_plans, circular, .. } = &events[0] else { panic!() };
+    let Event::Started {
+        circular_plans,
+        circular,
+        ..
+    } = &events[0]
+    else {
+        panic!()
+    };
     assert_eq!(circular_plans, &[1, 2]);
     assert!(circular.is_empty());
     assert_eq!(triggered(&events), [TaskRef::new(0, 1)]);
@@ -364,14 +529,20 @@ fn plans_in_a_dependency_cycle_are_named() {
 fn task_id_order_keeps_explicit_dependencies() {
     let plans = vec![PlanSpec::new(
         "p",
-        vec![TaskSpec::new(1, "a"), TaskSpec::new(2, "b"), TaskSpec::new(5, "c").after([1])],
+        vec![
+            TaskSpec::new(1, "a"),
+            TaskSpec::new(2, "b"),
+            TaskSpec::new(5, "c").after([1]),
+        ],
     )];
     let mut policy = Policy::servicenow();
     policy.order = Order::TaskId;
     let mut run = Run::with_policy(spec(plans, &["p"]), policy);
     run.pm(Command::Start);
     assert_eq!(run.crisis().plans[0].tasks[2].depends_on, [1, 2]);
-    run.pm(Command::Skip { task: TaskRef::new(0, 1) });
+    run.pm(Command::Skip {
+        task: TaskRef::new(0, 1),
+    });
     assert_eq!(run.status(0, 5), TaskStatus::Pending);
     assert_eq!(triggered(&run.complete(0, 2)), [TaskRef::new(0, 5)]);
 }
@@ -385,11 +556,18 @@ fn closing_without_approval_and_canceling() {
     let mut run = Run::with_policy(one(vec![TaskSpec::new(1, "a")]), policy);
     run.pm(Command::Start);
     assert!(matches!(
-        run.err(&program_manager(), Command::CloseEvent { outcome: Outcome::Complete }),
+        run.err(
+            &program_manager(),
+            Command::CloseEvent {
+                outcome: Outcome::Complete
+            }
+        ),
         Error::PlansOpen { .. }
     ));
     run.complete(0, 1);
-    run.pm(Command::CloseEvent { outcome: Outcome::Complete });
+    run.pm(Command::CloseEvent {
+        outcome: Outcome::Complete,
+    });
     assert_eq!(run.crisis().status, Status::ClosedComplete);
     assert_eq!(run.crisis().closed, Some(at(1)));
 
@@ -397,7 +575,10 @@ fn closing_without_approval_and_canceling() {
     run.pm(Command::Cancel);
     assert_eq!(run.crisis().status, Status::Canceled);
     assert!(run.crisis().status.is_final());
-    assert!(matches!(run.err(&program_manager(), Command::Start), Error::WrongStatus { .. }));
+    assert!(matches!(
+        run.err(&program_manager(), Command::Start),
+        Error::WrongStatus { .. }
+    ));
 }
 
 /// An ad-hoc task takes the plan's highest Task ID plus one; none past `u32::MAX`. Added
@@ -406,11 +587,20 @@ fn closing_without_approval_and_canceling() {
 fn ad_hoc_task_ids() {
     let mut run = Run::new(one(vec![TaskSpec::new(u32::MAX, "last")]));
     assert_eq!(
-        run.err(&program_manager(), Command::AddTask { plan: 0, task: AdHocTask::new("x") }),
+        run.err(
+            &program_manager(),
+            Command::AddTask {
+                plan: 0,
+                task: AdHocTask::new("x")
+            }
+        ),
         Error::TaskIdsExhausted { plan: 0 }
     );
     let mut run = Run::new(spec(vec![PlanSpec::new("p", vec![])], &["p"]));
-    run.pm(Command::AddTask { plan: 0, task: AdHocTask::new("x") });
+    run.pm(Command::AddTask {
+        plan: 0,
+        task: AdHocTask::new("x"),
+    });
     assert_eq!(run.status(0, 1), TaskStatus::Pending);
     assert!(run.crisis().task(TaskRef::new(0, 1)).unwrap().ad_hoc);
     assert_eq!(triggered(&run.pm(Command::Start)), [TaskRef::new(0, 1)]);
@@ -423,11 +613,38 @@ fn coordinator_and_assignment() {
     s.coordinator = Some(STRANGER);
     let mut run = Run::new(s);
     run.pm(Command::Start);
-    run.ok(&stranger(), Command::Work { task: TaskRef::new(0, 1), started: None });
+    run.ok(
+        &stranger(),
+        Command::Work {
+            task: TaskRef::new(0, 1),
+            started: None,
+        },
+    );
     let b = TaskRef::new(0, 2);
-    assert!(matches!(run.err(&member(), Command::Work { task: b, started: None }), Error::Forbidden { .. }));
-    run.ok(&planner(), Command::Assign { task: b, user: MEMBER });
-    run.ok(&member(), Command::Work { task: b, started: None });
+    assert!(matches!(
+        run.err(
+            &member(),
+            Command::Work {
+                task: b,
+                started: None
+            }
+        ),
+        Error::Forbidden { .. }
+    ));
+    run.ok(
+        &planner(),
+        Command::Assign {
+            task: b,
+            user: MEMBER,
+        },
+    );
+    run.ok(
+        &member(),
+        Command::Work {
+            task: b,
+            started: None,
+        },
+    );
     assert_eq!(run.crisis().task(b).unwrap().assignee, Some(MEMBER));
 }
 
@@ -435,17 +652,28 @@ fn coordinator_and_assignment() {
 /// across chrono's whole range) are an error, never a wrong total.
 #[test]
 fn an_effort_past_a_duration_is_an_error() {
-    let tasks = (1..=600).map(|i| TaskSpec::new(i, "a").asset("db", itsm_crisis::RecoveryLevel::None));
+    let tasks =
+        (1..=600).map(|i| TaskSpec::new(i, "a").asset("db", itsm_crisis::RecoveryLevel::None));
     let mut run = Run::new(one(tasks.collect()));
     run.pm(Command::Start);
     let min = itsm_crisis::chrono::DateTime::<itsm_crisis::chrono::Utc>::MIN_UTC;
     let max = itsm_crisis::chrono::DateTime::<itsm_crisis::chrono::Utc>::MAX_UTC;
     for task in 1..=600 {
         let task = TaskRef::new(0, task);
-        run.pm(Command::Work { task, started: Some(min) });
-        run.pm(Command::Close { task, closing: Closing::Complete, ended: Some(max) });
+        run.pm(Command::Work {
+            task,
+            started: Some(min),
+        });
+        run.pm(Command::Close {
+            task,
+            closing: Closing::Complete,
+            ended: Some(max),
+        });
     }
-    assert_eq!(run.crisis().plans[0].progress().unwrap_err(), Error::EffortOverflow);
+    assert_eq!(
+        run.crisis().plans[0].progress().unwrap_err(),
+        Error::EffortOverflow
+    );
     assert_eq!(run.crisis().assets().unwrap_err(), Error::EffortOverflow);
 }
 
@@ -457,11 +685,20 @@ fn an_effort_past_a_duration_is_an_error() {
 fn work_in_a_waiting_plan_opens_it_first() {
     let plans = vec![
         PlanSpec::new("p", vec![TaskSpec::new(1, "a")]).related("q"),
-        PlanSpec::new("q", vec![TaskSpec::new(1, "flow").automatic(None), TaskSpec::new(2, "b")]).after("p"),
+        PlanSpec::new(
+            "q",
+            vec![
+                TaskSpec::new(1, "flow").automatic(None),
+                TaskSpec::new(2, "b"),
+            ],
+        )
+        .after("p"),
     ];
     let mut run = Run::new(spec(plans.clone(), &["p"]));
     run.pm(Command::Start);
-    let events = run.pm(Command::Trigger { task: TaskRef::new(1, 1) });
+    let events = run.pm(Command::Trigger {
+        task: TaskRef::new(1, 1),
+    });
     assert!(matches!(events[0], Event::PlanOpened { plan: 1, .. }));
     assert!(matches!(events[1], Event::TaskTriggered { .. }));
     assert!(matches!(events[2], Event::AutomationRequested { .. }));
@@ -471,9 +708,21 @@ fn work_in_a_waiting_plan_opens_it_first() {
 
     let mut run = Run::new(spec(plans, &["p"]));
     run.pm(Command::Start);
-    run.pm(Command::Skip { task: TaskRef::new(1, 2) });
+    run.pm(Command::Skip {
+        task: TaskRef::new(1, 2),
+    });
     assert_eq!(run.crisis().plans[1].status, PlanStatus::Pending);
-    let events = run.pm(Command::Retrigger { task: TaskRef::new(1, 2) });
-    assert!(events.iter().any(|e| matches!(e, Event::PlanOpened { plan: 1, .. })));
-    assert_eq!(run.status(1, 1), TaskStatus::WorkInProgress, "the plan's ready flow started");
+    let events = run.pm(Command::Retrigger {
+        task: TaskRef::new(1, 2),
+    });
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PlanOpened { plan: 1, .. }))
+    );
+    assert_eq!(
+        run.status(1, 1),
+        TaskStatus::WorkInProgress,
+        "the plan's ready flow started"
+    );
 }

@@ -35,7 +35,12 @@ fn run(state: &mut State, policy: &Policy, hour: i64, command: Command) -> Vec<E
 
 fn created(spec: CrisisSpec, policy: &Policy) -> State {
     let mut state = State::new();
-    run(&mut state, policy, 0, Command::create(CrisisId::from_u128(1), spec));
+    run(
+        &mut state,
+        policy,
+        0,
+        Command::create(CrisisId::from_u128(1), spec),
+    );
     run(&mut state, policy, 0, Command::Start);
     state
 }
@@ -51,19 +56,38 @@ fn a_million_task_chain_worked_through() {
             .collect();
         let mut policy = Policy::servicenow();
         policy.order = Order::TaskId;
-        let spec = CrisisSpec::new("chain", Kind::Actual, vec![PlanSpec::new("p", tasks)], ["p"]);
+        let spec = CrisisSpec::new(
+            "chain",
+            Kind::Actual,
+            vec![PlanSpec::new("p", tasks)],
+            ["p"],
+        );
         let mut state = created(spec, &policy);
         for i in 1..=N {
             let task = TaskRef::new(0, i);
-            run(&mut state, &policy, 1, Command::Work { task, started: None });
+            run(
+                &mut state,
+                &policy,
+                1,
+                Command::Work {
+                    task,
+                    started: None,
+                },
+            );
             let events = run(
                 &mut state,
                 &policy,
                 2,
-                Command::Close { task, closing: Closing::Complete, ended: None },
+                Command::Close {
+                    task,
+                    closing: Closing::Complete,
+                    ended: None,
+                },
             );
             if i < N {
-                assert!(matches!(events[1], Event::TaskTriggered { task: t, .. } if t.task == i + 1));
+                assert!(
+                    matches!(events[1], Event::TaskTriggered { task: t, .. } if t.task == i + 1)
+                );
             }
         }
         let crisis = state.crisis().unwrap();
@@ -71,7 +95,14 @@ fn a_million_task_chain_worked_through() {
         let assets = crisis.assets().unwrap();
         assert_eq!(assets[0].progress.effort.unwrap().num_hours(), i64::from(N));
         // Re-triggering the first task reopens the plan in one step.
-        let events = run(&mut state, &policy, 3, Command::Retrigger { task: TaskRef::new(0, 1) });
+        let events = run(
+            &mut state,
+            &policy,
+            3,
+            Command::Retrigger {
+                task: TaskRef::new(0, 1),
+            },
+        );
         assert_eq!(events.len(), 2);
     });
 }
@@ -79,27 +110,48 @@ fn a_million_task_chain_worked_through() {
 #[test]
 fn a_million_tasks_waiting_on_one_start_in_one_cascade() {
     on_small_stack(|| {
-        let mut tasks: Vec<TaskSpec> = (2..=N + 1).map(|i| TaskSpec::new(i, "fan").after([1])).collect();
+        let mut tasks: Vec<TaskSpec> = (2..=N + 1)
+            .map(|i| TaskSpec::new(i, "fan").after([1]))
+            .collect();
         tasks.push(TaskSpec::new(1, "root"));
         let policy = Policy::servicenow();
         let spec = CrisisSpec::new("fan", Kind::Actual, vec![PlanSpec::new("p", tasks)], ["p"]);
         let mut state = created(spec, &policy);
-        run(&mut state, &policy, 1, Command::Work { task: TaskRef::new(0, 1), started: None });
+        run(
+            &mut state,
+            &policy,
+            1,
+            Command::Work {
+                task: TaskRef::new(0, 1),
+                started: None,
+            },
+        );
         let events = run(
             &mut state,
             &policy,
             2,
-            Command::Close { task: TaskRef::new(0, 1), closing: Closing::Complete, ended: None },
+            Command::Close {
+                task: TaskRef::new(0, 1),
+                closing: Closing::Complete,
+                ended: None,
+            },
         );
         assert_eq!(triggered(&events).len(), N as usize);
         let crisis = state.crisis().unwrap();
-        assert!(crisis.plans[0].tasks[1..].iter().all(|t| t.status == TaskStatus::Open));
+        assert!(
+            crisis.plans[0].tasks[1..]
+                .iter()
+                .all(|t| t.status == TaskStatus::Open)
+        );
         // Closing the plan by hand skips the million open tasks in one command.
         let events = run(
             &mut state,
             &policy,
             3,
-            Command::ClosePlan { plan: 0, outcome: Outcome::Incomplete },
+            Command::ClosePlan {
+                plan: 0,
+                outcome: Outcome::Incomplete,
+            },
         );
         assert_eq!(events.len(), N as usize + 1);
         run(&mut state, &policy, 4, Command::Submit { ended: None });
@@ -128,19 +180,53 @@ fn ten_levels_of_referred_plans_close_in_one_cascade() {
     on_small_stack(|| {
         let levels = u32::from(MAX_LEVELS);
         let mut plans: Vec<PlanSpec> = (0..levels - 1)
-            .map(|l| PlanSpec::new(format!("l{l}"), vec![TaskSpec::new(1, "down").refers(format!("l{}", l + 1))]))
+            .map(|l| {
+                PlanSpec::new(
+                    format!("l{l}"),
+                    vec![TaskSpec::new(1, "down").refers(format!("l{}", l + 1))],
+                )
+            })
             .collect();
-        plans.push(PlanSpec::new(format!("l{}", levels - 1), vec![TaskSpec::new(1, "work")]));
+        plans.push(PlanSpec::new(
+            format!("l{}", levels - 1),
+            vec![TaskSpec::new(1, "work")],
+        ));
         let mut policy = Policy::servicenow();
         policy.max_levels = MAX_LEVELS;
-        let mut state = created(CrisisSpec::new("deep", Kind::Actual, plans, ["l0"]), &policy);
+        let mut state = created(
+            CrisisSpec::new("deep", Kind::Actual, plans, ["l0"]),
+            &policy,
+        );
         let last = levels - 1;
         assert_eq!(state.crisis().unwrap().plans.len(), levels as usize);
         let task = TaskRef::new(last, 1);
-        assert_eq!(state.crisis().unwrap().task(task).unwrap().status, TaskStatus::Open);
-        run(&mut state, &policy, 1, Command::Work { task, started: None });
-        let events = run(&mut state, &policy, 2, Command::Close { task, closing: Closing::Complete, ended: None });
-        let closed = events.iter().filter(|e| matches!(e, Event::PlanClosed { .. })).count();
+        assert_eq!(
+            state.crisis().unwrap().task(task).unwrap().status,
+            TaskStatus::Open
+        );
+        run(
+            &mut state,
+            &policy,
+            1,
+            Command::Work {
+                task,
+                started: None,
+            },
+        );
+        let events = run(
+            &mut state,
+            &policy,
+            2,
+            Command::Close {
+                task,
+                closing: Closing::Complete,
+                ended: None,
+            },
+        );
+        let closed = events
+            .iter()
+            .filter(|e| matches!(e, Event::PlanClosed { .. }))
+            .count();
         assert_eq!(closed, levels as usize);
         assert!(state.crisis().unwrap().open_plans().is_empty());
     });
@@ -155,16 +241,32 @@ fn a_hundred_thousand_plans_in_a_chain() {
         let mut plans: Vec<PlanSpec> = (0..P)
             .map(|i| {
                 let p = PlanSpec::new(format!("p{i}"), vec![TaskSpec::new(1, "work")]);
-                if i == 0 { p } else { p.after(format!("p{}", i - 1)) }
+                if i == 0 {
+                    p
+                } else {
+                    p.after(format!("p{}", i - 1))
+                }
             })
             .collect();
         plans[0].related = (1..P).map(|i| format!("p{i}")).collect();
         let policy = Policy::servicenow();
-        let mut state = created(CrisisSpec::new("plans", Kind::Actual, plans, ["p0"]), &policy);
+        let mut state = created(
+            CrisisSpec::new("plans", Kind::Actual, plans, ["p0"]),
+            &policy,
+        );
         for i in 0..P as u32 {
-            let events = run(&mut state, &policy, 1, Command::Skip { task: TaskRef::new(i, 1) });
+            let events = run(
+                &mut state,
+                &policy,
+                1,
+                Command::Skip {
+                    task: TaskRef::new(i, 1),
+                },
+            );
             if (i as usize) < P - 1 {
-                assert!(matches!(events.last(), Some(Event::TaskTriggered { task, .. }) if task.plan == i + 1));
+                assert!(
+                    matches!(events.last(), Some(Event::TaskTriggered { task, .. }) if task.plan == i + 1)
+                );
             }
         }
         assert!(state.crisis().unwrap().open_plans().is_empty());

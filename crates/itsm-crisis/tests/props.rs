@@ -39,13 +39,22 @@ fn plan_gen() -> impl Strategy<Value = PlanGen> {
         proptest::bool::weighted(0.2),
         0u8..3,
     )
-        .prop_map(|(deps, refers, automatic, level)| TaskGen { deps, refers, automatic, level });
+        .prop_map(|(deps, refers, automatic, level)| TaskGen {
+            deps,
+            refers,
+            automatic,
+            level,
+        });
     (
         proptest::collection::vec(task, 0..6),
         proptest::collection::vec(0usize..4, 0..3),
         proptest::collection::vec(0usize..4, 0..2),
     )
-        .prop_map(|(tasks, related, after)| PlanGen { tasks, related, after })
+        .prop_map(|(tasks, related, after)| PlanGen {
+            tasks,
+            related,
+            after,
+        })
 }
 
 fn build(plans: &[PlanGen]) -> CrisisSpec {
@@ -71,7 +80,11 @@ fn build(plans: &[PlanGen]) -> CrisisSpec {
                     if t.automatic {
                         spec = spec.automatic(Some(BACKUP));
                     }
-                    let level = [RecoveryLevel::None, RecoveryLevel::PartiallyRecovered, RecoveryLevel::Recovered][t.level as usize];
+                    let level = [
+                        RecoveryLevel::None,
+                        RecoveryLevel::PartiallyRecovered,
+                        RecoveryLevel::Recovered,
+                    ][t.level as usize];
                     spec.asset(format!("a{}", (p + i) % 3), level)
                 })
                 .collect();
@@ -90,19 +103,43 @@ fn command(kind: u8, plan: u32, task: u32, back: bool) -> Command {
     match kind {
         0 => Command::Start,
         1 => Command::Trigger { task: t },
-        2 | 3 | 4 => Command::Work { task: t, started: None },
-        5 | 6 | 7 => Command::Close { task: t, closing, ended: back.then(|| at(-1)) },
+        2..=4 => Command::Work {
+            task: t,
+            started: None,
+        },
+        5..=7 => Command::Close {
+            task: t,
+            closing,
+            ended: back.then(|| at(-1)),
+        },
         8 => Command::Skip { task: t },
         9 => Command::Retrigger { task: t },
         10 => Command::RetriggerAutomation { task: t },
-        11 => Command::AddTask { plan, task: AdHocTask::new("ad hoc") },
-        12 => Command::ClosePlan { plan, outcome: if back { Outcome::Complete } else { Outcome::Incomplete } },
-        13 => Command::RecordResult { result: ExerciseResult::Successful },
+        11 => Command::AddTask {
+            plan,
+            task: AdHocTask::new("ad hoc"),
+        },
+        12 => Command::ClosePlan {
+            plan,
+            outcome: if back {
+                Outcome::Complete
+            } else {
+                Outcome::Incomplete
+            },
+        },
+        13 => Command::RecordResult {
+            result: ExerciseResult::Successful,
+        },
         14 => Command::Submit { ended: None },
         15 => Command::Approve,
         16 => Command::Reject,
-        17 => Command::CloseEvent { outcome: Outcome::Complete },
-        18 => Command::Assign { task: t, user: MEMBER },
+        17 => Command::CloseEvent {
+            outcome: Outcome::Complete,
+        },
+        18 => Command::Assign {
+            task: t,
+            user: MEMBER,
+        },
         _ => Command::Cancel,
     }
 }
@@ -115,12 +152,27 @@ fn check(crisis: &Crisis) {
         let running = plan.status != PlanStatus::Pending;
         for (i, task) in plan.tasks.iter().enumerate() {
             let waiting = task.depends_on.iter().filter(|d| !done(d)).count();
-            assert_eq!(json["plans"][n]["tasks"][i]["waiting"], waiting, "waiting count of {n}/{}", task.id);
-            if crisis.status == Status::WorkInProgress && running && task.status == TaskStatus::Pending {
-                assert!(waiting > 0, "task {} of plan {n} is ready but pending", task.id);
+            assert_eq!(
+                json["plans"][n]["tasks"][i]["waiting"], waiting,
+                "waiting count of {n}/{}",
+                task.id
+            );
+            if crisis.status == Status::WorkInProgress
+                && running
+                && task.status == TaskStatus::Pending
+            {
+                assert!(
+                    waiting > 0,
+                    "task {} of plan {n} is ready but pending",
+                    task.id
+                );
             }
             if task.status == TaskStatus::WorkInProgress {
-                assert_eq!(plan.status, PlanStatus::WorkInProgress, "plan {n} with work in progress");
+                assert_eq!(
+                    plan.status,
+                    PlanStatus::WorkInProgress,
+                    "plan {n} with work in progress"
+                );
                 assert!(task.started.is_some());
             }
             if task.status == TaskStatus::ClosedSkipped {
@@ -128,14 +180,26 @@ fn check(crisis: &Crisis) {
             }
         }
         let remaining = plan.tasks.iter().filter(|t| !t.status.is_done()).count();
-        let incomplete = plan.tasks.iter().filter(|t| t.status == TaskStatus::ClosedIncomplete).count();
+        let incomplete = plan
+            .tasks
+            .iter()
+            .filter(|t| t.status == TaskStatus::ClosedIncomplete)
+            .count();
         assert_eq!(json["plans"][n]["remaining"], remaining);
         assert_eq!(json["plans"][n]["incomplete"], incomplete);
-        let plans_waiting = plan.depends_on.iter().filter(|d| !crisis.plans[**d as usize].status.is_closed()).count();
+        let plans_waiting = plan
+            .depends_on
+            .iter()
+            .filter(|d| !crisis.plans[**d as usize].status.is_closed())
+            .count();
         assert_eq!(json["plans"][n]["waiting"], plans_waiting);
         if running && !plan.closed_by_hand && crisis.status == Status::WorkInProgress {
             let all_done = !plan.tasks.is_empty() && remaining == 0;
-            assert_eq!(plan.status.is_closed(), all_done, "plan {n}: closed exactly when every task is done");
+            assert_eq!(
+                plan.status.is_closed(),
+                all_done,
+                "plan {n}: closed exactly when every task is done"
+            );
             if all_done {
                 let complete = incomplete == 0;
                 assert_eq!(plan.status == PlanStatus::ClosedComplete, complete);

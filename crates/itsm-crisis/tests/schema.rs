@@ -50,26 +50,36 @@ fn hand_written_inputs_read() {
     assert_eq!(task.phase, Phase::RecoveryValidation);
     assert_eq!(task.level, RecoveryLevel::PartiallyRecovered);
     assert_eq!(task.refers.as_deref(), Some("db"));
-    assert_eq!(spec.plans[0].tasks[0].classification, Classification::Manual);
+    assert_eq!(
+        spec.plans[0].tasks[0].classification,
+        Classification::Manual
+    );
     assert!(spec.plans[1].tasks.is_empty());
     assert_eq!(spec.assets[0].rto, Some(Duration::hours(2)));
     assert_eq!(spec.assets[1].rto, None);
     let back = serde_json::to_value(&spec).unwrap();
     assert_eq!(serde_json::from_value::<CrisisSpec>(back).unwrap(), spec);
 
-    let policy: Policy = serde_json::from_value(json!({"order": "task_id", "max_levels": 5})).unwrap();
+    let policy: Policy =
+        serde_json::from_value(json!({"order": "task_id", "max_levels": 5})).unwrap();
     assert_eq!(policy.order, Order::TaskId);
     assert_eq!(policy.max_levels, 5);
     assert!(policy.approval_required, "left out: ServiceNow's default");
     policy.check().unwrap();
-    assert!(serde_json::from_value::<Policy>(json!({"levels": 5})).is_err(), "unknown fields are refused");
+    assert!(
+        serde_json::from_value::<Policy>(json!({"levels": 5})).is_err(),
+        "unknown fields are refused"
+    );
 
     let c: Command = serde_json::from_value(json!({
         "command": "close", "task": {"plan": 0, "task": 2}, "closing": "failed"
     }))
     .unwrap();
     assert!(matches!(c, Command::Close { task, ended: None, .. } if task == TaskRef::new(0, 2)));
-    let c: Command = serde_json::from_value(json!({"command": "add_task", "plan": 1, "task": {"name": "call the insurer"}})).unwrap();
+    let c: Command = serde_json::from_value(
+        json!({"command": "add_task", "plan": 1, "task": {"name": "call the insurer"}}),
+    )
+    .unwrap();
     assert_eq!(c.name(), "add_task");
 }
 

@@ -176,14 +176,20 @@ fn describe(crisis: &Crisis, event: &Event, names: &BTreeMap<UserId, &str>) -> O
         Event::TaskTriggered { task: t, .. } => format!("{} triggered", task(t)),
         Event::AutomationRequested { task: t, .. } => format!("{} automation requested", task(t)),
         Event::TaskStarted { task: t, .. } => format!("{} in progress", task(t)),
-        Event::TaskClosed { task: t, status, .. } => {
+        Event::TaskClosed {
+            task: t, status, ..
+        } => {
             format!("{} {}", task(t), status.name().replace('_', " "))
         }
         Event::BackupNotified { task: t, user, .. } => {
             format!("{} failed: backup {} told", task(t), who(user))
         }
-        Event::TaskRetriggered { task: t, .. } => format!("{} re-triggered as a manual task", task(t)),
-        Event::TaskAssigned { task: t, user, .. } => format!("{} assigned to {}", task(t), who(user)),
+        Event::TaskRetriggered { task: t, .. } => {
+            format!("{} re-triggered as a manual task", task(t))
+        }
+        Event::TaskAssigned { task: t, user, .. } => {
+            format!("{} assigned to {}", task(t), who(user))
+        }
         Event::TaskAdded { task: t, .. } => format!("{} added", task(t)),
         Event::ResultRecorded { result, .. } => format!("result: {result}"),
         Event::Submitted { .. } => "submitted for approval".to_owned(),

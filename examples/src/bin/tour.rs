@@ -554,6 +554,10 @@ fn more() {
             "four releases through their phases: checks and exceptions, a retarget around Good Friday, a restart, a main release waiting for the product it includes (itsm-release)",
         ),
         (
+            "crisis",
+            "a flooded data centre run through its recovery plans: referred plans, a failed automation, assets against their RTO (itsm-crisis)",
+        ),
+        (
             "dimensions",
             "a retailer assessed along the four dimensions of service management (itsm-dimensions)",
         ),

@@ -1,5 +1,10 @@
 //! A small driver shared by the tests: an event, a policy, the people, and a clock in hours.
-#![allow(dead_code, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use itsm_crisis::chrono::{DateTime, Duration, TimeZone, Utc};
 use itsm_crisis::{
@@ -22,7 +27,10 @@ pub const STRANGER: UserId = UserId::from_u128(4);
 pub const BACKUP: UserId = UserId::from_u128(5);
 
 pub fn program_manager() -> Actor {
-    Actor::new(PROGRAM_MANAGER, [Role::new("sn_bcm.program_manager").unwrap()])
+    Actor::new(
+        PROGRAM_MANAGER,
+        [Role::new("sn_bcm.program_manager").unwrap()],
+    )
 }
 
 pub fn planner() -> Actor {
@@ -57,7 +65,10 @@ impl Run {
             hour: 0,
             log: Vec::new(),
         };
-        run.ok(&program_manager(), Command::create(CrisisId::from_u128(9), spec));
+        run.ok(
+            &program_manager(),
+            Command::create(CrisisId::from_u128(9), spec),
+        );
         run
     }
 
@@ -102,7 +113,10 @@ impl Run {
     /// Works on a task and closes it complete, an hour later.
     pub fn complete(&mut self, plan: u32, task: u32) -> Vec<Event> {
         let task = TaskRef::new(plan, task);
-        self.pm(Command::Work { task, started: None });
+        self.pm(Command::Work {
+            task,
+            started: None,
+        });
         self.hour += 1;
         self.pm(Command::Close {
             task,
