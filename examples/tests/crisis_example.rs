@@ -30,6 +30,19 @@ fn the_bundled_crisis_shows_each_rule() {
         &out,
         "activated plan #0 \"DC-A failover\" (primary, level 1), plan #1 \"customer communications\" (related, level 2), plan #2 \"database recovery\" (child, level 2)",
     );
+    // Planned from the start at 08:05 (durations along the dependencies): the database plan
+    // 08:15-09:05 inside task 2; the replica promoted 08:15-08:45; the smoke test after task 2
+    // (09:05) and task 3 (08:25), 09:05-09:35; the write-up left out of the plan's end.
+    has(&out, "plan #0 \"DC-A failover\" ends 09:35");
+    has(&out, "plan #2 \"database recovery\" ends 09:05");
+    has(
+        &out,
+        "asset pg-primary back 08:45 (0h40), within its RTO of 1h00",
+    );
+    has(
+        &out,
+        "asset web-shop back 09:35 (1h30), within its RTO of 2h00",
+    );
     // Task 1 done: tasks 2 and 3 run; task 3 is automated; task 2 opens its referred plan.
     has(&out, "#0/3 \"switch DNS to DC-B\" automation requested");
     has(&out, "#2/1 \"promote the replica\" triggered");

@@ -1,6 +1,6 @@
 //! What users and the host ask of an event.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use itsm_core::UserId;
 
 use crate::model::{CrisisId, ExerciseResult, Outcome, TaskRef};
@@ -42,6 +42,20 @@ pub struct AdHocTask {
     /// Left out of time calculations.
     #[cfg_attr(feature = "serde", serde(default))]
     pub exclude_from_time: bool,
+    /// How long it is planned to take ("planned duration"; none: no time of its own).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            with = "itsm_core::duration::option",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::option::schema")
+    )]
+    pub duration: Option<Duration>,
     /// Who carries it out.
     #[cfg_attr(
         feature = "serde",
@@ -59,6 +73,7 @@ impl AdHocTask {
             assets: Vec::new(),
             level: RecoveryLevel::None,
             exclude_from_time: false,
+            duration: None,
             assignee: None,
         }
     }

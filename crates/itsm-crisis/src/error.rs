@@ -226,6 +226,22 @@ pub enum Error {
         /// The plan.
         plan: u32,
     },
+    /// A planned start or end falls past chrono's range.
+    #[error(
+        "{task} would be planned to end past the representable dates (year 262142); give a planned start or durations inside them"
+    )]
+    PlannedOutOfRange {
+        /// The task.
+        task: TaskRef,
+    },
+    /// A negative planned duration.
+    #[error("{what} is planned to take {}; give zero or more", itsm_core::duration::format(*.duration))]
+    NegativeDuration {
+        /// The task, described.
+        what: String,
+        /// The duration given.
+        duration: chrono::Duration,
+    },
     /// The tasks' times add up past what a duration holds.
     #[error(
         "the tasks' times add up past what a duration holds (about 292 million years); check their actual starts and ends"

@@ -95,6 +95,7 @@ mod event;
 mod lifecycle;
 mod machine;
 mod model;
+mod planned;
 mod policy;
 mod spec;
 mod store;
@@ -108,6 +109,7 @@ pub use model::{
     ActivatedPlan, Activation, AssetProgress, AssetStatus, Crisis, CrisisId, ExerciseResult,
     Outcome, PlanKind, PlanStatus, Progress, State, Status, Task, TaskRef, TaskStatus,
 };
+pub use planned::{Planned, PlannedAsset, Span};
 pub use policy::{Order, Policy};
 pub use spec::{
     AssetSpec, Classification, CrisisSpec, Kind, MAX_LEVELS, MAX_PLANS, MAX_TASKS, Phase, PlanSpec,

@@ -108,6 +108,7 @@ pub(crate) fn apply(state: &mut State, event: &Event) {
                     assets: spec.assets.clone(),
                     level: spec.level,
                     exclude_from_time: spec.exclude_from_time,
+                    duration: spec.duration,
                     assignee: spec.assignee,
                     backup: None,
                     started: None,
@@ -359,6 +360,7 @@ fn build(
                         assets: t.assets.clone(),
                         level: t.level,
                         exclude_from_time: t.exclude_from_time,
+                        duration: t.duration,
                         assignee: t.assignee,
                         backup: t.backup,
                         started: None,
@@ -508,6 +510,16 @@ pub(crate) fn activate(spec: &CrisisSpec, policy: &Policy) -> Result<Vec<Activat
             }
         }
         for task in &plan.tasks {
+            if let Some(duration) = task.duration.filter(|d| *d < chrono::Duration::zero()) {
+                return Err(Error::NegativeDuration {
+                    what: format!(
+                        "task {} of plan `{}`",
+                        task.id,
+                        itsm_core::Quoted(&plan.name)
+                    ),
+                    duration,
+                });
+            }
             for d in &task.depends_on {
                 if *d == task.id {
                     return Err(Error::SelfDependency {
@@ -1134,6 +1146,12 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             })?;
             if task.name.trim().is_empty() {
                 return Err(Error::EmptyName { what: "task" });
+            }
+            if let Some(duration) = task.duration.filter(|d| *d < chrono::Duration::zero()) {
+                return Err(Error::NegativeDuration {
+                    what: format!("the ad-hoc task `{}`", itsm_core::Quoted(&task.name)),
+                    duration,
+                });
             }
             if p.status.is_closed() {
                 return Err(Error::PlanClosed {

@@ -234,6 +234,16 @@ pub struct Task {
     pub level: RecoveryLevel,
     /// Left out of time calculations.
     pub exclude_from_time: bool,
+    /// How long it is planned to take.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, with = "itsm_core::duration::option")
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::option::schema")
+    )]
+    pub duration: Option<Duration>,
     /// Who carries it out.
     pub assignee: Option<UserId>,
     /// Who is told when its automation fails.
@@ -470,19 +480,7 @@ impl Crisis {
                 tagged.entry(asset.as_str()).or_default().push(task);
             }
         }
-        let mut names: Vec<(&str, Option<Duration>)> = self
-            .assets
-            .iter()
-            .map(|a| (a.name.as_str(), a.rto))
-            .collect();
-        let listed: std::collections::HashSet<&str> = names.iter().map(|(n, _)| *n).collect();
-        names.extend(
-            tagged
-                .keys()
-                .filter(|n| !listed.contains(*n))
-                .map(|n| (*n, None)),
-        );
-        names
+        self.assets_list()
             .into_iter()
             .map(|(name, rto)| {
                 let tasks = tagged.get(name).map_or(&[][..], Vec::as_slice);

@@ -165,6 +165,20 @@ pub struct TaskSpec {
     /// in time calculation").
     #[cfg_attr(feature = "serde", serde(default))]
     pub exclude_from_time: bool,
+    /// How long it is planned to take ("planned duration"; none: no time of its own).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            with = "itsm_core::duration::option",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(schema_with = "itsm_core::duration::option::schema")
+    )]
+    pub duration: Option<Duration>,
     /// Who carries it out.
     #[cfg_attr(
         feature = "serde",
@@ -192,6 +206,7 @@ impl TaskSpec {
             assets: Vec::new(),
             level: RecoveryLevel::None,
             exclude_from_time: false,
+            duration: None,
             assignee: None,
             backup: None,
         }
@@ -238,6 +253,13 @@ impl TaskSpec {
     #[must_use]
     pub fn phase(mut self, phase: Phase) -> Self {
         self.phase = phase;
+        self
+    }
+
+    /// The same task, planned to take `duration`.
+    #[must_use]
+    pub fn takes(mut self, duration: Duration) -> Self {
+        self.duration = Some(duration);
         self
     }
 

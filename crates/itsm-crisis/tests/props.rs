@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use itsm_crisis::chrono::Duration;
+use itsm_crisis::chrono::{DateTime, Duration, Utc};
 use itsm_crisis::{
     AdHocTask, Closing, Command, Context, Crisis, CrisisId, CrisisSpec, Event, ExerciseResult,
     Kind, Order, Outcome, PlanSpec, PlanStatus, Policy, RecoveryLevel, State, Status, TaskRef,
@@ -23,6 +23,8 @@ struct TaskGen {
     refers: Option<usize>,
     automatic: bool,
     level: u8,
+    hours: Option<i64>,
+    excluded: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -38,13 +40,19 @@ fn plan_gen() -> impl Strategy<Value = PlanGen> {
         proptest::option::weighted(0.3, 0usize..4),
         proptest::bool::weighted(0.2),
         0u8..3,
+        proptest::option::of(0i64..5),
+        proptest::bool::weighted(0.2),
     )
-        .prop_map(|(deps, refers, automatic, level)| TaskGen {
-            deps,
-            refers,
-            automatic,
-            level,
-        });
+        .prop_map(
+            |(deps, refers, automatic, level, hours, excluded)| TaskGen {
+                deps,
+                refers,
+                automatic,
+                level,
+                hours,
+                excluded,
+            },
+        );
     (
         proptest::collection::vec(task, 0..6),
         proptest::collection::vec(0usize..4, 0..3),
@@ -79,6 +87,12 @@ fn build(plans: &[PlanGen]) -> CrisisSpec {
                     }
                     if t.automatic {
                         spec = spec.automatic(Some(BACKUP));
+                    }
+                    if let Some(hours) = t.hours {
+                        spec = spec.takes(Duration::hours(hours));
+                    }
+                    if t.excluded {
+                        spec = spec.excluded_from_time();
                     }
                     let level = [
                         RecoveryLevel::None,
@@ -262,5 +276,139 @@ proptest! {
         }
         let text = serde_json::to_string(&state).unwrap();
         prop_assert_eq!(serde_json::from_str::<State>(&text).unwrap(), state);
+    }
+}
+
+/// The planned timeline by another method: every value computed once its inputs are known,
+/// pass after pass until nothing changes (no queue, no counters).
+fn planned_model(
+    crisis: &Crisis,
+    t0: DateTime<Utc>,
+) -> (
+    Vec<Option<(DateTime<Utc>, DateTime<Utc>)>>,
+    Vec<Vec<Option<(DateTime<Utc>, DateTime<Utc>)>>>,
+) {
+    let mut plans: Vec<Option<(DateTime<Utc>, DateTime<Utc>)>> = vec![None; crisis.plans.len()];
+    let mut plan_start: Vec<Option<DateTime<Utc>>> = vec![None; crisis.plans.len()];
+    let mut tasks: Vec<Vec<Option<(DateTime<Utc>, DateTime<Utc>)>>> = crisis
+        .plans
+        .iter()
+        .map(|p| vec![None; p.tasks.len()])
+        .collect();
+    let mut task_start: Vec<Vec<Option<DateTime<Utc>>>> = crisis
+        .plans
+        .iter()
+        .map(|p| vec![None; p.tasks.len()])
+        .collect();
+    loop {
+        let mut changed = false;
+        for (n, plan) in crisis.plans.iter().enumerate() {
+            if plan_start[n].is_none() {
+                let start = match plan.activation.parent {
+                    Some(parent) => {
+                        let pos = crisis.plans[parent.plan as usize]
+                            .tasks
+                            .iter()
+                            .position(|t| t.id == parent.task)
+                            .unwrap();
+                        task_start[parent.plan as usize][pos]
+                    }
+                    None => {
+                        let ends: Option<Vec<_>> = plan
+                            .depends_on
+                            .iter()
+                            .map(|d| plans[*d as usize].map(|s| s.1))
+                            .collect();
+                        ends.map(|e| e.into_iter().fold(t0, DateTime::max))
+                    }
+                };
+                if start.is_some() {
+                    plan_start[n] = start;
+                    changed = true;
+                }
+            }
+            for (i, task) in plan.tasks.iter().enumerate() {
+                if task_start[n][i].is_none() {
+                    if let Some(ps) = plan_start[n] {
+                        let ends: Option<Vec<_>> = task
+                            .depends_on
+                            .iter()
+                            .map(|d| {
+                                tasks[n][plan.tasks.iter().position(|t| t.id == *d).unwrap()]
+                                    .map(|s| s.1)
+                            })
+                            .collect();
+                        if let Some(e) = ends {
+                            task_start[n][i] = Some(e.into_iter().fold(ps, DateTime::max));
+                            changed = true;
+                        }
+                    }
+                }
+                if tasks[n][i].is_none() {
+                    if let Some(start) = task_start[n][i] {
+                        let own = start + task.duration.unwrap_or_default();
+                        let end = match task.child {
+                            Some(c) => plans[c as usize].map(|s| s.1.max(own)),
+                            None => Some(own),
+                        };
+                        if let Some(end) = end {
+                            tasks[n][i] = Some((start, end));
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if plans[n].is_none() {
+                if let Some(start) = plan_start[n] {
+                    let all: Option<Vec<_>> = tasks[n].iter().copied().collect();
+                    if let Some(all) = all {
+                        let timed: Vec<_> = plan
+                            .tasks
+                            .iter()
+                            .zip(&all)
+                            .filter(|(t, _)| !t.exclude_from_time)
+                            .map(|(_, s)| s.1)
+                            .collect();
+                        let last = if timed.is_empty() {
+                            all.iter().map(|s| s.1).max()
+                        } else {
+                            timed.into_iter().max()
+                        };
+                        plans[n] = Some((start, last.map_or(start, |l| l.max(start))));
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    (plans, tasks)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_planned_timeline_matches_a_fixpoint_model(
+        plans in proptest::collection::vec(plan_gen(), 1..5),
+        task_id_order in any::<bool>(),
+        levels in 1u8..4,
+    ) {
+        let mut policy = Policy::servicenow();
+        policy.order = if task_id_order { Order::TaskId } else { Order::Dependencies };
+        policy.max_levels = levels;
+        let mut state = State::new();
+        let pm = program_manager();
+        let ctx = Context::new(at(0), &pm, &policy);
+        state.apply(&decide(&state, &Command::create(CrisisId::from_u128(1), build(&plans)), &ctx).unwrap());
+        let crisis = state.crisis().unwrap();
+        let planned = crisis.planned(at(0)).unwrap();
+        let (model_plans, model_tasks) = planned_model(crisis, at(0));
+        let got_plans: Vec<_> = planned.plans.iter().map(|s| s.map(|s| (s.start, s.end))).collect();
+        prop_assert_eq!(got_plans, model_plans);
+        let got_tasks: Vec<Vec<_>> = planned.tasks.iter().map(|v| v.iter().map(|s| s.map(|s| (s.start, s.end))).collect()).collect();
+        prop_assert_eq!(got_tasks, model_tasks);
     }
 }

@@ -9,7 +9,9 @@
 //!
 //! The bundled file is `examples/data/crisis/crisis.json`: people and their roles, an
 //! optional policy, and the steps: who sends which command when (the commands' JSON, the
-//! first one a `create` with the event's spec in `itsm-crisis`'s own JSON), or a report.
+//! first one a `create` with the event's spec in `itsm-crisis`'s own JSON), a report, or
+//! the planned timeline from the step's time (each asset's planned recovery against its RTO,
+//! to compare with what happened).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a demo prints; that is its job
 
@@ -37,6 +39,9 @@ struct Step {
     command: Option<Command>,
     #[serde(default)]
     report: bool,
+    /// Print the planned timeline from this step's time.
+    #[serde(default)]
+    planned: bool,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +85,13 @@ fn run() -> Res<()> {
     let mut state = State::new();
     for (n, step) in file.steps.iter().enumerate() {
         let time = step.at.format("%H:%M");
+        if step.planned {
+            match state.crisis() {
+                Some(crisis) => planned(crisis, step.at)?,
+                None => println!("{time} planned: no event yet"),
+            }
+            continue;
+        }
         if step.report {
             match state.crisis() {
                 Some(crisis) => report(crisis, step.at)?,
@@ -88,7 +100,10 @@ fn run() -> Res<()> {
             continue;
         }
         let (Some(by), Some(command)) = (&step.by, &step.command) else {
-            return Err(format!("step {n}: give `by` and `command`, or `report: true`").into());
+            return Err(format!(
+                "step {n}: give `by` and `command`, `report: true` or `planned: true`"
+            )
+            .into());
         };
         let id = file
             .people
@@ -199,6 +214,44 @@ fn describe(crisis: &Crisis, event: &Event, names: &BTreeMap<UserId, &str>) -> O
         Event::Canceled { .. } => "event canceled".to_owned(),
         _ => return None,
     })
+}
+
+/// The planned timeline from `start`: each plan's planned end, each asset's planned
+/// recovery against its RTO.
+fn planned(crisis: &Crisis, start: DateTime<Utc>) -> Res<()> {
+    let planned = crisis.planned(start)?;
+    println!(
+        "{} planned from {}:",
+        start.format("%H:%M"),
+        start.format("%H:%M")
+    );
+    for (n, span) in (0u32..).zip(&planned.plans) {
+        let end = span.map_or("never (a circular dependency)".to_owned(), |s| {
+            s.end.format("%H:%M").to_string()
+        });
+        println!("  {} ends {end}", plan_label(crisis, n));
+    }
+    let rto: BTreeMap<&str, chrono::Duration> = crisis
+        .assets
+        .iter()
+        .filter_map(|a| Some((a.name.as_str(), a.rto?)))
+        .collect();
+    for asset in &planned.assets {
+        let back = asset.back.map_or("never".to_owned(), |b| {
+            format!(
+                "{} ({})",
+                b.format("%H:%M"),
+                hm(b.signed_duration_since(start))
+            )
+        });
+        let verdict = match (asset.within_rto, rto.get(asset.name.as_str())) {
+            (Some(true), Some(r)) => format!(", within its RTO of {}", hm(*r)),
+            (Some(false), Some(r)) => format!(", PAST its RTO of {}", hm(*r)),
+            _ => String::new(),
+        };
+        println!("  asset {} back {back}{verdict}", asset.name);
+    }
+    Ok(())
 }
 
 fn hm(d: chrono::Duration) -> String {
