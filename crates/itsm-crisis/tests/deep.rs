@@ -2,7 +2,7 @@
 //! follows the input fails loudly): a million-task chain worked through to the end, a
 //! million tasks waiting on one, a million tasks skipped by closing their plan, a million
 //! assets, ten levels of referred plans closing in one cascade, a hundred thousand plans
-//! in a chain of plan dependencies. Each command touches what it changes only: the chain's
+//! in a chain of plan dependencies; the planned timeline of each. Each command touches what it changes only: the chain's
 //! two million commands finish in seconds in the test profile, where copying the state per
 //! command would not finish.
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
@@ -52,7 +52,11 @@ fn a_million_task_chain_worked_through() {
     on_small_stack(|| {
         // By Task ID: each task waits for the one before it.
         let tasks = (1..=N)
-            .map(|i| TaskSpec::new(i, "step").asset("core", RecoveryLevel::Recovered))
+            .map(|i| {
+                TaskSpec::new(i, "step")
+                    .asset("core", RecoveryLevel::Recovered)
+                    .takes(itsm_crisis::chrono::Duration::minutes(1))
+            })
             .collect();
         let mut policy = Policy::servicenow();
         policy.order = Order::TaskId;
@@ -63,6 +67,11 @@ fn a_million_task_chain_worked_through() {
             ["p"],
         );
         let mut state = created(spec, &policy);
+        // Planned: a minute each, one after another.
+        let planned = state.crisis().unwrap().planned(at(0)).unwrap();
+        let end = planned.plans[0].unwrap().end;
+        assert_eq!(end.signed_duration_since(at(0)).num_minutes(), i64::from(N));
+        assert_eq!(planned.assets[0].back, Some(end));
         for i in 1..=N {
             let task = TaskRef::new(0, i);
             run(
@@ -199,6 +208,9 @@ fn ten_levels_of_referred_plans_close_in_one_cascade() {
         );
         let last = levels - 1;
         assert_eq!(state.crisis().unwrap().plans.len(), levels as usize);
+        // Planned: the ten plans nest inside their referring tasks, all ending together.
+        let planned = state.crisis().unwrap().planned(at(0)).unwrap();
+        assert!(planned.plans.iter().all(|p| p.is_some_and(|s| s.end == at(0))));
         let task = TaskRef::new(last, 1);
         assert_eq!(
             state.crisis().unwrap().task(task).unwrap().status,
@@ -254,6 +266,8 @@ fn a_hundred_thousand_plans_in_a_chain() {
             CrisisSpec::new("plans", Kind::Actual, plans, ["p0"]),
             &policy,
         );
+        let planned = state.crisis().unwrap().planned(at(0)).unwrap();
+        assert!(planned.plans.iter().all(Option::is_some));
         for i in 0..P as u32 {
             let events = run(
                 &mut state,
