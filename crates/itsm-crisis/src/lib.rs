@@ -24,6 +24,9 @@
 //!   task was); an asset is partially recovered or recovered as its tasks at each recovery
 //!   level are done, and is checked against its recovery time objective; times and efforts
 //!   leave out the tasks excluded from time calculations.
+//! - **The planned timeline** ([`Crisis::planned`]): planned starts and ends from each task's
+//!   planned duration along task and plan dependencies, and each asset's planned recovery
+//!   against its recovery time objective.
 //! - **The event** ([`Status`]): pending, in progress, submitted for approval once every
 //!   activated plan is closed (an exercise with its result), approved or returned, closed.
 //!
