@@ -210,7 +210,12 @@ fn ten_levels_of_referred_plans_close_in_one_cascade() {
         assert_eq!(state.crisis().unwrap().plans.len(), levels as usize);
         // Planned: the ten plans nest inside their referring tasks, all ending together.
         let planned = state.crisis().unwrap().planned(at(0)).unwrap();
-        assert!(planned.plans.iter().all(|p| p.is_some_and(|s| s.end == at(0))));
+        assert!(
+            planned
+                .plans
+                .iter()
+                .all(|p| p.is_some_and(|s| s.end == at(0)))
+        );
         let task = TaskRef::new(last, 1);
         assert_eq!(
             state.crisis().unwrap().task(task).unwrap().status,
