@@ -273,22 +273,7 @@ fn set_task_status<S: Store>(
         p.remaining.saturating_add(1)
     };
     s.set_plan(task.plan, p);
-    let dependents: Vec<u32> = s
-        .base()
-        .plan(task.plan)
-        .and_then(|p| p.tasks.get(pos as usize))
-        .map(|t| t.dependents.clone())
-        .unwrap_or_default();
-    for d in dependents {
-        if let Some(mut dt) = s.task(task.plan, d) {
-            dt.waiting = if done {
-                dt.waiting.saturating_sub(1)
-            } else {
-                dt.waiting.saturating_add(1)
-            };
-            s.set_task(task.plan, d, dt);
-        }
-    }
+    s.count_dependents(task.plan, pos, done);
 }
 
 /// A plan closed (`more` false) or reopened (`more` true): the plans after it wait one
@@ -769,7 +754,24 @@ impl<'a> Cascade<'a> {
             self.started(plan);
         }
         if let Some(child) = spec.and_then(|t| t.child) {
-            self.queue.push_back(Work::Open(child));
+            // Its plan already closed (run by hand-triggered tasks first): done at once, as
+            // the plan closed.
+            let closed = self.s.plan(child).map(|p| p.status);
+            match closed {
+                Some(PlanStatus::ClosedComplete) => {
+                    self.close(plan, pos, TaskStatus::ClosedComplete, Some(self.now), None);
+                }
+                Some(PlanStatus::ClosedIncomplete) => {
+                    self.close(
+                        plan,
+                        pos,
+                        TaskStatus::ClosedIncomplete,
+                        Some(self.now),
+                        None,
+                    );
+                }
+                _ => self.queue.push_back(Work::Open(child)),
+            }
         }
     }
 

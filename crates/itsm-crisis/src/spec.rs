@@ -291,8 +291,8 @@ pub struct PlanSpec {
     )]
     pub related: Vec<String>,
     /// Plans whose activation must be closed before this one's tasks start (ServiceNow's
-    /// dependencies between first-level activated plans; ignored below the first level
-    /// and for plans not activated at the first level).
+    /// dependencies between first-level activated plans, the primary and related ones;
+    /// ignored for child plans, on either side).
     #[cfg_attr(
         feature = "serde",
         serde(default, skip_serializing_if = "Vec::is_empty")

@@ -726,3 +726,47 @@ fn work_in_a_waiting_plan_opens_it_first() {
         "the plan's ready flow started"
     );
 }
+
+/// Found by the benchmark's author: a child plan run by hand-triggered tasks and closed
+/// before its referring task was triggered left that task open for ever. It now closes at
+/// its trigger, as its plan did.
+#[test]
+fn a_referring_task_triggered_after_its_plan_closed_closes_at_once() {
+    let plans = vec![
+        PlanSpec::new(
+            "main",
+            vec![
+                TaskSpec::new(1, "first"),
+                TaskSpec::new(2, "branch").after([1]).refers("sub"),
+                TaskSpec::new(3, "after").after([2]),
+            ],
+        ),
+        PlanSpec::new("sub", vec![TaskSpec::new(1, "a")]),
+    ];
+    let mut run = Run::new(spec(plans, &["main"]));
+    run.pm(Command::Start);
+    run.pm(Command::Trigger {
+        task: TaskRef::new(1, 1),
+    });
+    run.complete(1, 1);
+    assert_eq!(run.crisis().plans[1].status, PlanStatus::ClosedComplete);
+    assert_eq!(run.status(0, 2), TaskStatus::Pending);
+    let events = run.complete(0, 1);
+    assert_eq!(run.status(0, 2), TaskStatus::ClosedComplete);
+    assert_eq!(triggered(&events), [TaskRef::new(0, 2), TaskRef::new(0, 3)]);
+}
+
+/// A primary plan may wait for its own related plan: both are first-level plans
+/// (ServiceNow's top level), whatever `max_levels` counts.
+#[test]
+fn a_primary_plan_may_wait_for_its_related_plan() {
+    let plans = vec![
+        PlanSpec::new("main", vec![TaskSpec::new(1, "a")])
+            .related("prep")
+            .after("prep"),
+        PlanSpec::new("prep", vec![TaskSpec::new(1, "b")]),
+    ];
+    let mut run = Run::new(spec(plans, &["main"]));
+    assert_eq!(triggered(&run.pm(Command::Start)), [TaskRef::new(1, 1)]);
+    assert_eq!(triggered(&run.complete(1, 1)), [TaskRef::new(0, 1)]);
+}
