@@ -26,7 +26,8 @@
 //!   leave out the tasks excluded from time calculations.
 //! - **The planned timeline** ([`Crisis::planned`]): planned starts and ends from each task's
 //!   planned duration along task and plan dependencies, and each asset's planned recovery
-//!   against its recovery time objective.
+//!   against its recovery time objective; [`Crisis::forecast`], the same from where the
+//!   event stands.
 //! - **The event** ([`Status`]): pending, in progress, submitted for approval once every
 //!   activated plan is closed (an exercise with its result), approved or returned, closed.
 //!

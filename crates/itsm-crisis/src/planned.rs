@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::Error;
-use crate::model::{Crisis, PlanKind, TaskRef};
+use crate::model::{Crisis, PlanKind, TaskRef, TaskStatus};
 use crate::spec::RecoveryLevel;
 
 /// A planned start and end.
@@ -41,7 +41,7 @@ pub struct PlannedAsset {
     pub within_rto: Option<bool>,
 }
 
-/// The planned timeline ([`Crisis::planned`]).
+/// The planned timeline ([`Crisis::planned`]) or the forecast ([`Crisis::forecast`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -84,6 +84,25 @@ impl Crisis {
     /// # Errors
     /// [`Error::PlannedOutOfRange`] when a planned time falls past chrono's range.
     pub fn planned(&self, start: DateTime<Utc>) -> Result<Planned, Error> {
+        self.timeline(start, None)
+    }
+
+    /// The forecast at `now`, from where the event stands: done tasks at their actual times
+    /// (closed complete or incomplete; a skipped task takes no time), a task in progress from
+    /// its actual start to its planned end or now if later, and everything else planned from
+    /// now on (a failed task runs again), along the same dependencies as
+    /// [`Crisis::planned`], from the event's actual start (now, before it starts). Each
+    /// asset's forecast recovery is compared with its RTO from that start: "given where we
+    /// stand, when is payments back, and is that within its objective?"
+    ///
+    /// # Errors
+    /// [`Error::PlannedOutOfRange`] when a forecast time falls past chrono's range.
+    pub fn forecast(&self, now: DateTime<Utc>) -> Result<Planned, Error> {
+        self.timeline(self.started.unwrap_or(now), Some(now))
+    }
+
+    /// The planned timeline (`now` none) or the forecast at `now`.
+    fn timeline(&self, start: DateTime<Utc>, now: Option<DateTime<Utc>>) -> Result<Planned, Error> {
         let mut tasks: Vec<Vec<Option<Span>>> = self
             .plans
             .iter()
@@ -114,6 +133,13 @@ impl Crisis {
             .map(|p| vec![false; p.tasks.len()])
             .collect();
         let mut plan_ended: Vec<bool> = vec![false; self.plans.len()];
+        // Tasks whose span is their actual one (a forecast's done tasks): a child plan does
+        // not move their end.
+        let mut fixed: Vec<Vec<bool>> = self
+            .plans
+            .iter()
+            .map(|p| vec![false; p.tasks.len()])
+            .collect();
         let mut plans_waiting: Vec<usize> = self.plans.iter().map(|p| p.depends_on.len()).collect();
         let mut queue: VecDeque<Step> = VecDeque::new();
         for (n, p) in (0u32..).zip(&self.plans) {
@@ -135,7 +161,16 @@ impl Crisis {
                         queue.push_back(Step::PlanEnds(n));
                     }
                     for (pos, _) in (0u32..).zip(&plan.tasks) {
-                        self.release(n, pos, &mut waiting, &mut tasks, &plans, &mut queue)?;
+                        self.release(
+                            n,
+                            pos,
+                            now,
+                            &mut waiting,
+                            &mut tasks,
+                            &mut fixed,
+                            &plans,
+                            &mut queue,
+                        )?;
                     }
                 }
                 Step::TaskEnds(n, pos, end) => {
@@ -161,7 +196,16 @@ impl Crisis {
                         .get(pos as usize)
                         .map_or(&[][..], |t| t.dependents.as_slice());
                     for &d in dependents {
-                        self.release(n, d, &mut waiting, &mut tasks, &plans, &mut queue)?;
+                        self.release(
+                            n,
+                            d,
+                            now,
+                            &mut waiting,
+                            &mut tasks,
+                            &mut fixed,
+                            &plans,
+                            &mut queue,
+                        )?;
                     }
                     if let Some(l) = left.get_mut(n as usize) {
                         *l = l.saturating_sub(1);
@@ -194,6 +238,9 @@ impl Crisis {
                         timed.iter().max()
                     };
                     span.end = last.copied().map_or(span.start, |l| l.max(span.start));
+                    if now.is_some() && plan.status.is_closed() {
+                        span.end = plan.ended.unwrap_or(span.end).max(span.start);
+                    }
                     if let Some(s) = plans.get_mut(n as usize) {
                         *s = Some(span);
                     }
@@ -221,6 +268,14 @@ impl Crisis {
                     }
                     // The task that refers to it ends with it (or after its own duration).
                     if let Some(parent) = plan.activation.parent {
+                        let done = self
+                            .plan(parent.plan)
+                            .and_then(|p| p.position(parent.task))
+                            .and_then(|i| fixed.get(parent.plan as usize)?.get(i).copied())
+                            .unwrap_or(false);
+                        if done {
+                            continue;
+                        }
                         let Some(pos) =
                             self.plan(parent.plan).and_then(|p| p.position(parent.task))
                         else {
@@ -301,12 +356,17 @@ impl Crisis {
     /// One less thing task `pos` of plan `n` waits for; when none is left, it starts: its
     /// span opens, and it ends its planned duration later, or (a referring task) starts its
     /// child plan and ends with it.
+    // The walk's arrays are the pass's own locals, borrowed piecewise by the loop that
+    // calls this; a struct holding them would be borrowed whole.
+    #[allow(clippy::too_many_arguments)]
     fn release(
         &self,
         n: u32,
         pos: u32,
+        now: Option<DateTime<Utc>>,
         waiting: &mut [Vec<u32>],
         tasks: &mut [Vec<Option<Span>>],
+        fixed: &mut [Vec<bool>],
         plans: &[Option<Span>],
         queue: &mut VecDeque<Step>,
     ) -> Result<(), Error> {
@@ -337,19 +397,50 @@ impl Crisis {
             .filter_map(|i| done.get(i).copied().flatten())
             .map(|s| s.end)
             .fold(plan_start, DateTime::max);
-        let end = begin
-            .checked_add_signed(task.duration.unwrap_or_else(Duration::zero))
-            .ok_or(Error::PlannedOutOfRange {
-                task: TaskRef::new(n, task.id),
-            })?;
+        let out_of_range = || Error::PlannedOutOfRange {
+            task: TaskRef::new(n, task.id),
+        };
+        let after = |from: DateTime<Utc>| {
+            from.checked_add_signed(task.duration.unwrap_or_else(Duration::zero))
+                .ok_or_else(out_of_range)
+        };
+        let (begin, end, actual) = match now {
+            None => (begin, after(begin)?, false),
+            Some(now) => match task.status {
+                TaskStatus::ClosedComplete | TaskStatus::ClosedIncomplete => {
+                    let end = task.ended.unwrap_or(begin);
+                    (task.started.unwrap_or(end).min(end), end, true)
+                }
+                TaskStatus::ClosedSkipped => (begin, begin, true),
+                TaskStatus::WorkInProgress => {
+                    let started = task.started.unwrap_or(now);
+                    (started, after(started)?.max(now), false)
+                }
+                _ => {
+                    let begin = begin.max(now);
+                    (begin, after(begin)?, false)
+                }
+            },
+        };
         if let Some(span) = tasks
             .get_mut(n as usize)
             .and_then(|t| t.get_mut(pos as usize))
         {
             *span = Some(Span { start: begin, end });
         }
+        if let Some(f) = fixed
+            .get_mut(n as usize)
+            .and_then(|f| f.get_mut(pos as usize))
+        {
+            *f = actual;
+        }
         match task.child {
-            Some(child) => queue.push_back(Step::PlanStarts(child, begin)),
+            Some(child) => {
+                queue.push_back(Step::PlanStarts(child, begin));
+                if actual {
+                    queue.push_back(Step::TaskEnds(n, pos, end));
+                }
+            }
             None => queue.push_back(Step::TaskEnds(n, pos, end)),
         }
         Ok(())

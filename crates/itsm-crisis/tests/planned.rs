@@ -258,3 +258,112 @@ fn planned_errors() {
         "the ad-hoc task `call` is planned to take -PT2H; give zero or more"
     );
 }
+
+/// The forecast (ours): done tasks at their actual times, a task in progress to its planned
+/// end or now, the rest planned from now; before anything happens it is the plan.
+#[test]
+fn the_forecast_follows_where_the_event_stands() {
+    let plans = vec![
+        PlanSpec::new(
+            "main",
+            vec![
+                TaskSpec::new(1, "assess").takes(h(1)),
+                TaskSpec::new(2, "restore").after([1]).refers("db"),
+                TaskSpec::new(3, "verify")
+                    .after([2])
+                    .takes(h(1))
+                    .asset("shop", RecoveryLevel::Recovered),
+            ],
+        ),
+        PlanSpec::new("db", vec![TaskSpec::new(1, "promote").takes(h(2))]),
+    ];
+    let s = spec(plans, &["main"]).asset(AssetSpec::new("shop", Some(h(5))));
+    let mut run = Run::new(s);
+    // Not started: the forecast from now is the plan from now.
+    assert_eq!(
+        run.crisis().forecast(at(0)).unwrap(),
+        run.crisis().planned(at(0)).unwrap()
+    );
+    let planned = run.crisis().planned(at(0)).unwrap();
+    assert_eq!(
+        (planned.assets[0].back, planned.assets[0].within_rto),
+        (Some(at(4)), Some(true))
+    );
+    run.pm(Command::Start);
+    // Assessing takes three hours instead of one.
+    run.pm(Command::Work {
+        task: TaskRef::new(0, 1),
+        started: None,
+    });
+    run.hour = 2;
+    let forecast = run.crisis().forecast(at(2)).unwrap();
+    assert_eq!(
+        forecast.task(run.crisis(), TaskRef::new(0, 1)).unwrap().end,
+        at(2),
+        "overdue: now"
+    );
+    run.hour = 3;
+    run.pm(Command::Close {
+        task: TaskRef::new(0, 1),
+        closing: itsm_crisis::Closing::Complete,
+        ended: None,
+    });
+    let forecast = run.crisis().forecast(at(3)).unwrap();
+    assert_eq!(span_of(&run, &forecast, 0, 1), Some((at(0), at(3))));
+    assert_eq!(span_of(&run, &forecast, 1, 1), Some((at(3), at(5))));
+    assert_eq!(span_of(&run, &forecast, 0, 3), Some((at(5), at(6))));
+    assert_eq!(
+        (forecast.assets[0].back, forecast.assets[0].within_rto),
+        (Some(at(6)), Some(false))
+    );
+    // The promotion fails at hour 4: it runs again from now.
+    let promote = TaskRef::new(1, 1);
+    run.hour = 4;
+    run.pm(Command::Work {
+        task: promote,
+        started: Some(at(3)),
+    });
+    run.pm(Command::Close {
+        task: promote,
+        closing: itsm_crisis::Closing::Failed,
+        ended: None,
+    });
+    let forecast = run.crisis().forecast(at(4)).unwrap();
+    assert_eq!(span_of(&run, &forecast, 1, 1), Some((at(4), at(6))));
+    assert_eq!(span_of(&run, &forecast, 0, 3), Some((at(6), at(7))));
+    // Done: every span is what happened; the referring task ended with its plan.
+    run.pm(Command::Retrigger { task: promote });
+    run.pm(Command::Work {
+        task: promote,
+        started: None,
+    });
+    run.hour = 5;
+    run.pm(Command::Close {
+        task: promote,
+        closing: itsm_crisis::Closing::Complete,
+        ended: None,
+    });
+    run.complete(0, 3);
+    let forecast = run.crisis().forecast(at(9)).unwrap();
+    assert_eq!(
+        span_of(&run, &forecast, 0, 2),
+        Some((at(5), at(5))),
+        "closed from open at hour 5"
+    );
+    assert_eq!(span_of(&run, &forecast, 0, 3), Some((at(5), at(6))));
+    assert_eq!(forecast.plans[0].unwrap().end, at(6));
+    assert_eq!(
+        (forecast.assets[0].back, forecast.assets[0].within_rto),
+        (Some(at(6)), Some(false))
+    );
+}
+
+fn span_of(
+    run: &Run,
+    f: &itsm_crisis::Planned,
+    p: u32,
+    t: u32,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    f.task(run.crisis(), TaskRef::new(p, t))
+        .map(|s| (s.start, s.end))
+}

@@ -158,6 +158,43 @@ fn command(kind: u8, plan: u32, task: u32, back: bool) -> Command {
     }
 }
 
+/// The forecast at `now`: done tasks at their actual times, work not started from now on,
+/// every span ordered, nothing ending before the tasks it depends on.
+fn check_forecast(crisis: &Crisis, now: DateTime<Utc>) {
+    let forecast = crisis.forecast(now).unwrap();
+    for (n, plan) in crisis.plans.iter().enumerate() {
+        for (i, task) in plan.tasks.iter().enumerate() {
+            let Some(span) = forecast.tasks[n][i] else {
+                continue;
+            };
+            assert!(span.start <= span.end, "plan {n} task {}", task.id);
+            match task.status {
+                TaskStatus::ClosedComplete | TaskStatus::ClosedIncomplete => {
+                    assert_eq!(Some(span.end), task.ended);
+                }
+                TaskStatus::ClosedSkipped => assert_eq!(span.start, span.end),
+                TaskStatus::WorkInProgress => {
+                    assert_eq!(Some(span.start), task.started);
+                    assert!(span.end >= now);
+                }
+                _ => {
+                    assert!(span.start >= now);
+                    for d in &task.depends_on {
+                        let j = plan.tasks.iter().position(|t| t.id == *d).unwrap();
+                        if let Some(dep) = forecast.tasks[n][j] {
+                            assert!(
+                                span.start >= dep.end,
+                                "task {} starts before {d} ends",
+                                task.id
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The rules' invariants on a record, recounted from scratch.
 fn check(crisis: &Crisis) {
     let json = serde_json::to_value(crisis).unwrap();
@@ -273,24 +310,25 @@ proptest! {
                 }
             }
             check(state.crisis().unwrap());
+            check_forecast(state.crisis().unwrap(), ctx.now);
         }
         let text = serde_json::to_string(&state).unwrap();
         prop_assert_eq!(serde_json::from_str::<State>(&text).unwrap(), state);
     }
 }
 
+/// A start and an end.
+type Pair = (DateTime<Utc>, DateTime<Utc>);
+
 /// The planned timeline by another method: every value computed once its inputs are known,
 /// pass after pass until nothing changes (no queue, no counters).
 fn planned_model(
     crisis: &Crisis,
     t0: DateTime<Utc>,
-) -> (
-    Vec<Option<(DateTime<Utc>, DateTime<Utc>)>>,
-    Vec<Vec<Option<(DateTime<Utc>, DateTime<Utc>)>>>,
-) {
-    let mut plans: Vec<Option<(DateTime<Utc>, DateTime<Utc>)>> = vec![None; crisis.plans.len()];
+) -> (Vec<Option<Pair>>, Vec<Vec<Option<Pair>>>) {
+    let mut plans: Vec<Option<Pair>> = vec![None; crisis.plans.len()];
     let mut plan_start: Vec<Option<DateTime<Utc>>> = vec![None; crisis.plans.len()];
-    let mut tasks: Vec<Vec<Option<(DateTime<Utc>, DateTime<Utc>)>>> = crisis
+    let mut tasks: Vec<Vec<Option<Pair>>> = crisis
         .plans
         .iter()
         .map(|p| vec![None; p.tasks.len()])
@@ -405,6 +443,8 @@ proptest! {
         state.apply(&decide(&state, &Command::create(CrisisId::from_u128(1), build(&plans)), &ctx).unwrap());
         let crisis = state.crisis().unwrap();
         let planned = crisis.planned(at(0)).unwrap();
+        // Before the start, the forecast from now is the plan from now.
+        prop_assert_eq!(&crisis.forecast(at(0)).unwrap(), &planned);
         let (model_plans, model_tasks) = planned_model(crisis, at(0));
         let got_plans: Vec<_> = planned.plans.iter().map(|s| s.map(|s| (s.start, s.end))).collect();
         prop_assert_eq!(got_plans, model_plans);

@@ -231,6 +231,16 @@ fn planned(crisis: &Crisis, start: DateTime<Utc>) -> Res<()> {
         });
         println!("  {} ends {end}", plan_label(crisis, n));
     }
+    recoveries(crisis, &planned, start, "")
+}
+
+/// Each asset's planned or forecast recovery against its RTO from `start`.
+fn recoveries(
+    crisis: &Crisis,
+    planned: &itsm_crisis::Planned,
+    start: DateTime<Utc>,
+    prefix: &str,
+) -> Res<()> {
     let rto: BTreeMap<&str, chrono::Duration> = crisis
         .assets
         .iter()
@@ -249,7 +259,7 @@ fn planned(crisis: &Crisis, start: DateTime<Utc>) -> Res<()> {
             (Some(false), Some(r)) => format!(", PAST its RTO of {}", hm(*r)),
             _ => String::new(),
         };
-        println!("  asset {} back {back}{verdict}", asset.name);
+        println!("  {prefix}asset {} back {back}{verdict}", asset.name);
     }
     Ok(())
 }
@@ -290,6 +300,10 @@ fn report(crisis: &Crisis, at: DateTime<Utc>) -> Res<()> {
             asset.name,
             asset.status.name().replace('_', " ")
         );
+    }
+    // While the event runs, where it stands says when each asset will be back.
+    if let (itsm_crisis::Status::WorkInProgress, Some(start)) = (crisis.status, crisis.started) {
+        recoveries(crisis, &crisis.forecast(at)?, start, "forecast: ")?;
     }
     Ok(())
 }
