@@ -770,3 +770,68 @@ fn a_primary_plan_may_wait_for_its_related_plan() {
     assert_eq!(triggered(&run.pm(Command::Start)), [TaskRef::new(1, 1)]);
     assert_eq!(triggered(&run.complete(1, 1)), [TaskRef::new(0, 1)]);
 }
+
+/// `evolve` takes whatever a stored `Created` event holds: a hand-made one with a task
+/// depending on itself and on a Task ID its plan lacks (which `decide` refuses) builds the
+/// task without them, so it runs at the start.
+#[test]
+fn a_hand_made_created_event_drops_dependencies_decide_would_refuse() {
+    let mut bad = spec(
+        vec![PlanSpec::new(
+            "p",
+            vec![TaskSpec::new(1, "a"), TaskSpec::new(2, "b")],
+        )],
+        &["p"],
+    );
+    bad.plans[0].tasks[0].depends_on = vec![1, 9];
+    let created = Event::Created {
+        id: CrisisId::from_u128(1),
+        spec: Box::new(bad),
+        activated: vec![itsm_crisis::Activation {
+            spec: 0,
+            kind: itsm_crisis::PlanKind::Primary,
+            level: 1,
+            parent: None,
+        }],
+        order: Order::Dependencies,
+        at: at(0),
+        by: PROGRAM_MANAGER,
+    };
+    let state = itsm_crisis::evolve(State::new(), &created);
+    assert!(
+        state.crisis().unwrap().plans[0].tasks[0]
+            .depends_on
+            .is_empty()
+    );
+    let pm = program_manager();
+    let policy = Policy::servicenow();
+    let events = decide(
+        &state,
+        &Command::Start,
+        &itsm_crisis::Context::new(at(1), &pm, &policy),
+    )
+    .unwrap();
+    assert_eq!(triggered(&events), [TaskRef::new(0, 1), TaskRef::new(0, 2)]);
+}
+
+/// The limits are inclusive: a spec of exactly `MAX_PLANS` plans is taken.
+#[test]
+fn a_spec_of_exactly_the_most_plans_is_taken() {
+    let most = spec(
+        (0..itsm_crisis::MAX_PLANS)
+            .map(|i| PlanSpec::new(format!("p{i}"), vec![]))
+            .collect(),
+        &["p0"],
+    );
+    let pm = program_manager();
+    let policy = Policy::servicenow();
+    let ctx = itsm_crisis::Context::new(at(0), &pm, &policy);
+    assert!(
+        decide(
+            &State::new(),
+            &Command::create(CrisisId::from_u128(1), most),
+            &ctx
+        )
+        .is_ok()
+    );
+}
