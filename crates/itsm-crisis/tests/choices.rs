@@ -127,12 +127,13 @@ fn every_spec_error_names_what_is_wrong() {
 }
 
 /// Ten levels of a plan whose two tasks both refer to the next level: 2^10 activations of
-/// a plan with 4,000 tasks is past `MAX_TASKS`, refused at create rather than built.
+/// a plan with 4,001 tasks is past `MAX_TASKS`, refused at create rather than built.
 #[test]
 fn activation_that_multiplies_past_the_task_limit_is_refused() {
     let mut plans = Vec::new();
     for level in 0..10 {
-        let mut tasks: Vec<TaskSpec> = (1..=4_000).map(|i| TaskSpec::new(i, "work")).collect();
+        // 4,001 tasks a plan: no sum of whole plans lands on the limit exactly.
+        let mut tasks: Vec<TaskSpec> = (1..=4_001).map(|i| TaskSpec::new(i, "work")).collect();
         tasks[0] = TaskSpec::new(1, "a").refers(format!("l{}", level + 1));
         tasks[1] = TaskSpec::new(2, "b").refers(format!("l{}", level + 1));
         plans.push(PlanSpec::new(format!("l{level}"), tasks));
@@ -505,9 +506,14 @@ fn plans_in_a_dependency_cycle_are_named() {
     let plans = vec![
         PlanSpec::new("p", vec![TaskSpec::new(1, "a")])
             .related("q")
-            .related("r"),
+            .related("r")
+            .related("s")
+            .related("t"),
         PlanSpec::new("q", vec![TaskSpec::new(1, "b")]).after("r"),
         PlanSpec::new("r", vec![TaskSpec::new(1, "c")]).after("q"),
+        // A chain after p: waiting, but on no cycle.
+        PlanSpec::new("s", vec![TaskSpec::new(1, "d")]).after("p"),
+        PlanSpec::new("t", vec![TaskSpec::new(1, "e")]).after("s"),
     ];
     let mut run = Run::new(spec(plans, &["p"]));
     let events = run.pm(Command::Start);
@@ -834,4 +840,125 @@ fn a_spec_of_exactly_the_most_plans_is_taken() {
         )
         .is_ok()
     );
+}
+
+/// Exactly `MAX_TASKS` once activated is taken: a million tasks each referring to a plan of
+/// three (a million child plans).
+#[test]
+fn exactly_the_most_tasks_once_activated_is_taken() {
+    let tasks: Vec<TaskSpec> = (1..=1_000_000)
+        .map(|i| TaskSpec::new(i, "branch").refers("three"))
+        .collect();
+    let three = PlanSpec::new("three", (1..=3).map(|i| TaskSpec::new(i, "work")).collect());
+    let pm = program_manager();
+    let policy = Policy::servicenow();
+    let ctx = itsm_crisis::Context::new(at(0), &pm, &policy);
+    let events = decide(
+        &State::new(),
+        &Command::create(
+            CrisisId::from_u128(1),
+            spec(vec![PlanSpec::new("p", tasks), three], &["p"]),
+        ),
+        &ctx,
+    )
+    .unwrap();
+    let Event::Created { activated, .. } = &events[0] else {
+        panic!()
+    };
+    assert_eq!(activated.len(), 1_000_001);
+}
+
+/// A task done in a plan not running yet (skipped while its plan waits for another) triggers
+/// nothing and closes nothing; the plan runs, and closes, when it opens.
+#[test]
+fn work_done_in_a_waiting_plan_waits_for_the_plan() {
+    let plans = vec![
+        PlanSpec::new("p", vec![TaskSpec::new(1, "a")]).related("q"),
+        PlanSpec::new(
+            "q",
+            vec![TaskSpec::new(1, "b"), TaskSpec::new(2, "c").after([1])],
+        )
+        .after("p"),
+    ];
+    let mut run = Run::new(spec(plans, &["p"]));
+    run.pm(Command::Start);
+    assert!(
+        triggered(&run.pm(Command::Skip {
+            task: TaskRef::new(1, 1)
+        }))
+        .is_empty()
+    );
+    assert_eq!(run.status(1, 2), TaskStatus::Pending);
+    run.pm(Command::Skip {
+        task: TaskRef::new(1, 2),
+    });
+    assert_eq!(
+        run.crisis().plans[1].status,
+        PlanStatus::Pending,
+        "all done, not running"
+    );
+    let events = run.complete(0, 1);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PlanOpened { plan: 1, .. }))
+    );
+    assert!(matches!(
+        events.last(),
+        Some(Event::PlanClosed {
+            plan: 1,
+            outcome: Outcome::Complete,
+            ..
+        })
+    ));
+}
+
+/// A plan waiting for two plans opens when the second closes, not the first.
+#[test]
+fn a_plan_waits_for_every_plan_it_depends_on() {
+    let plans = vec![
+        PlanSpec::new("p", vec![TaskSpec::new(1, "a")])
+            .related("r")
+            .related("q"),
+        PlanSpec::new("r", vec![TaskSpec::new(1, "b")]),
+        PlanSpec::new("q", vec![TaskSpec::new(1, "c")])
+            .after("p")
+            .after("r"),
+    ];
+    let mut run = Run::new(spec(plans, &["p"]));
+    run.pm(Command::Start);
+    assert!(triggered(&run.complete(0, 1)).is_empty());
+    assert_eq!(run.crisis().plans[2].status, PlanStatus::Pending);
+    assert_eq!(triggered(&run.complete(1, 1)), [TaskRef::new(2, 1)]);
+}
+
+/// A child plan run by hand and closed incomplete: its referring task, triggered later,
+/// closes incomplete at once.
+#[test]
+fn a_referring_task_after_its_plan_closed_incomplete_closes_incomplete() {
+    let plans = vec![
+        PlanSpec::new(
+            "main",
+            vec![
+                TaskSpec::new(1, "first"),
+                TaskSpec::new(2, "branch").after([1]).refers("sub"),
+            ],
+        ),
+        PlanSpec::new("sub", vec![TaskSpec::new(1, "a")]),
+    ];
+    let mut run = Run::new(spec(plans, &["main"]));
+    run.pm(Command::Start);
+    let a = TaskRef::new(1, 1);
+    run.pm(Command::Trigger { task: a });
+    run.pm(Command::Work {
+        task: a,
+        started: None,
+    });
+    run.pm(Command::Close {
+        task: a,
+        closing: Closing::Incomplete,
+        ended: None,
+    });
+    run.complete(0, 1);
+    assert_eq!(run.status(0, 2), TaskStatus::ClosedIncomplete);
 }

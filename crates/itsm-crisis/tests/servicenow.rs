@@ -293,6 +293,8 @@ fn tasks_on_a_circular_dependency_are_named_and_triggered_by_hand() {
             TaskSpec::new(2, "b").after([1]),
             TaskSpec::new(3, "after the loop").after([2]),
             TaskSpec::new(4, "free"),
+            TaskSpec::new(5, "after the free one").after([4]),
+            TaskSpec::new(6, "after both").after([4, 5]),
         ],
     )];
     let mut run = Run::new(spec(plans, &["failover"]));
