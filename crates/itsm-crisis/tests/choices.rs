@@ -962,3 +962,47 @@ fn a_referring_task_after_its_plan_closed_incomplete_closes_incomplete() {
     run.complete(0, 1);
     assert_eq!(run.status(0, 2), TaskStatus::ClosedIncomplete);
 }
+
+/// Boundaries the mutation run found untested: a zero planned duration is taken (only a
+/// negative one is refused); an event may end the instant it started; only the closed and
+/// canceled statuses are final; a plan's time taken stays blank while a task is not done.
+#[test]
+fn boundaries_of_durations_ends_and_final_statuses() {
+    let mut run = Run::new(one(vec![
+        TaskSpec::new(1, "a").takes(itsm_crisis::chrono::Duration::zero()),
+        TaskSpec::new(2, "b"),
+    ]));
+    let mut task = AdHocTask::new("now");
+    task.duration = Some(itsm_crisis::chrono::Duration::zero());
+    run.pm(Command::AddTask { plan: 0, task });
+    for status in [
+        Status::Pending,
+        Status::WorkInProgress,
+        Status::PendingApproval,
+        Status::Returned,
+        Status::Approved,
+    ] {
+        assert!(!status.is_final(), "{status}");
+    }
+    for status in [
+        Status::ClosedComplete,
+        Status::ClosedIncomplete,
+        Status::Canceled,
+    ] {
+        assert!(status.is_final(), "{status}");
+    }
+    run.pm(Command::Start);
+    run.complete(0, 1);
+    let progress = run.crisis().plans[0].progress().unwrap();
+    assert_eq!(
+        (progress.time_taken, progress.effort, progress.ended),
+        (None, None, None)
+    );
+    run.pm(Command::ClosePlan {
+        plan: 0,
+        outcome: Outcome::Incomplete,
+    });
+    // The event started at hour 0: it may end then.
+    run.pm(Command::Submit { ended: Some(at(0)) });
+    assert_eq!(run.crisis().ended, Some(at(0)));
+}
