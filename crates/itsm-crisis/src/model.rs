@@ -512,11 +512,10 @@ impl Crisis {
             any.then_some(last)
         };
         let failed = tasks.iter().any(|t| t.status == TaskStatus::ClosedFailed);
+        // With tasks at the recovered level, those; otherwise (no level, or partial levels
+        // only) every task tagged with the asset.
         let full = if at(RecoveryLevel::Recovered).next().is_some() {
             reached(&mut at(RecoveryLevel::Recovered))
-        } else if at(RecoveryLevel::PartiallyRecovered).next().is_some() {
-            // Only partial levels given: recovered once every task is done.
-            reached(&mut tasks.iter())
         } else {
             reached(&mut tasks.iter())
         };

@@ -344,6 +344,8 @@ fn the_forecast_follows_where_the_event_stands() {
         ended: None,
     });
     run.complete(0, 3);
+    // The plan is what was planned, whatever happened.
+    assert_eq!(run.crisis().planned(at(0)).unwrap(), planned);
     let forecast = run.crisis().forecast(at(9)).unwrap();
     assert_eq!(
         span_of(&run, &forecast, 0, 2),

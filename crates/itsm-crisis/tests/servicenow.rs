@@ -784,6 +784,29 @@ fn assets_follow_their_tasks_recovery_levels() {
     run.pm(Command::Retrigger { task });
     run.complete(0, 4);
     assert_eq!(status(&run)[1], AssetStatus::Recovered);
+    // A failed task at another level holds back the recovered level too.
+    let plans = vec![PlanSpec::new(
+        "p",
+        vec![
+            TaskSpec::new(1, "full").asset("db", RecoveryLevel::Recovered),
+            TaskSpec::new(2, "tidy").asset("db", RecoveryLevel::None),
+        ],
+    )];
+    let mut run = Run::new(spec(plans, &["p"]));
+    run.pm(Command::Start);
+    run.complete(0, 1);
+    assert_eq!(status(&run)[0], AssetStatus::Recovered);
+    let task = TaskRef::new(0, 2);
+    run.pm(Command::Work {
+        task,
+        started: None,
+    });
+    run.pm(Command::Close {
+        task,
+        closing: Closing::Failed,
+        ended: None,
+    });
+    assert_eq!(status(&run)[0], AssetStatus::NotRecovered);
 }
 
 /// "Event assets", "Enhanced event asset management": the RTO from the BIA compared with the
