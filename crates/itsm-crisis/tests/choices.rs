@@ -709,6 +709,8 @@ fn work_in_a_waiting_plan_opens_it_first() {
     assert!(matches!(events[1], Event::TaskTriggered { .. }));
     assert!(matches!(events[2], Event::AutomationRequested { .. }));
     assert!(matches!(events[3], Event::PlanStarted { plan: 1, .. }));
+    // Each task triggered once, though the plan's opening queued the flow again.
+    assert_eq!(triggered(&events), [TaskRef::new(1, 1), TaskRef::new(1, 2)]);
     assert_eq!(run.crisis().plans[1].status, PlanStatus::WorkInProgress);
     assert_eq!(run.status(1, 2), TaskStatus::Open);
 

@@ -135,13 +135,17 @@ fn what_never_starts_or_ends_has_no_span() {
             "main",
             vec![
                 TaskSpec::new(1, "a").after([2]).takes(h(1)),
-                TaskSpec::new(2, "b").after([1]).takes(h(1)),
+                TaskSpec::new(2, "b")
+                    .after([1])
+                    .takes(h(1))
+                    .asset("both", RecoveryLevel::None),
                 TaskSpec::new(3, "c")
                     .after([2])
                     .asset("shop", RecoveryLevel::Recovered),
                 TaskSpec::new(4, "d")
                     .takes(h(1))
-                    .asset("mail", RecoveryLevel::None),
+                    .asset("mail", RecoveryLevel::None)
+                    .asset("both", RecoveryLevel::None),
                 TaskSpec::new(5, "e").refers("looped"),
             ],
         )
@@ -171,7 +175,11 @@ fn what_never_starts_or_ends_has_no_span() {
         .iter()
         .map(|a| (a.name.as_str(), a.back))
         .collect();
-    assert_eq!(assets, [("mail", Some(at(1))), ("shop", None)]);
+    // `both`: one of its tasks scheduled, the other on the cycle: no planned recovery.
+    assert_eq!(
+        assets,
+        [("both", None), ("mail", Some(at(1))), ("shop", None)]
+    );
 }
 
 /// Each asset's planned recovery against its RTO: the latest planned end of its tasks at
