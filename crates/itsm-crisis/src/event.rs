@@ -81,8 +81,7 @@ pub enum Event {
         /// Who closed it by hand; none when its last task did.
         by: Option<UserId>,
     },
-    /// A plan closed by its last task is running again (one of its tasks re-triggered or
-    /// added).
+    /// A plan closed by its last task is running again (one of its tasks re-triggered).
     PlanReopened {
         /// The plan's number.
         plan: u32,

@@ -152,8 +152,8 @@ named! {
         NotRecovered => "not_recovered",
         /// Every task at the partial level done.
         PartiallyRecovered => "partially_recovered",
-        /// Every task at the recovered level done (or, with no levels given, every task
-        /// tagged with it), none failed.
+        /// Every task at the recovered level done (or, with no level given to any of its
+        /// tasks, every task tagged with it), none failed.
         Recovered => "recovered",
     }
 }
@@ -512,12 +512,14 @@ impl Crisis {
             any.then_some(last)
         };
         let failed = tasks.iter().any(|t| t.status == TaskStatus::ClosedFailed);
-        // With tasks at the recovered level, those; otherwise (no level, or partial levels
-        // only) every task tagged with the asset.
+        // With tasks at the recovered level, those; with no level chosen at all, every task
+        // tagged with the asset; with partial levels only, no task brings it all the way back.
         let full = if at(RecoveryLevel::Recovered).next().is_some() {
             reached(&mut at(RecoveryLevel::Recovered))
-        } else {
+        } else if at(RecoveryLevel::PartiallyRecovered).next().is_none() {
             reached(&mut tasks.iter())
+        } else {
+            None
         };
         let (status, recovered_at) = match full {
             Some(when) if !failed => (AssetStatus::Recovered, when),

@@ -33,8 +33,9 @@ pub struct PlannedAsset {
     /// The asset.
     pub name: String,
     /// When it is planned to be back: the latest planned end of the tasks that recover it
-    /// (those at the recovered level, or every task tagged with it); none if one of them is
-    /// not scheduled or no task tags it.
+    /// (those at the recovered level, or every task tagged with it if none has a level);
+    /// none if one of them is not scheduled, no task tags it, or its tasks give partial
+    /// levels only.
     pub back: Option<DateTime<Utc>>,
     /// Whether that is within its objective of the planned start (none without an objective
     /// or a planned recovery).
@@ -328,8 +329,14 @@ impl Crisis {
                         .iter()
                         .filter(|(l, _)| *l == RecoveryLevel::Recovered)
                         .collect()
-                } else {
+                } else if tagged
+                    .iter()
+                    .all(|(l, _)| *l != RecoveryLevel::PartiallyRecovered)
+                {
                     tagged.iter().collect()
+                } else {
+                    // Partial levels only: no task brings it all the way back.
+                    Vec::new()
                 };
                 let back = if full.is_empty() || full.iter().any(|(_, s)| s.is_none()) {
                     None

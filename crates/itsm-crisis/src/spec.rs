@@ -34,7 +34,7 @@ macro_rules! named {
 }
 pub(crate) use named;
 
-/// The most plans a spec may hold, tasks a plan may hold, and assets a spec may name.
+/// The most plans a spec may hold.
 pub const MAX_PLANS: usize = 100_000;
 /// The most tasks all the plans of one event may hold once activated (a plan referred from
 /// several tasks is activated once per task, so activation can multiply the spec's tasks).

@@ -784,6 +784,16 @@ fn assets_follow_their_tasks_recovery_levels() {
     run.pm(Command::Retrigger { task });
     run.complete(0, 4);
     assert_eq!(status(&run)[1], AssetStatus::Recovered);
+    // Levels chosen, partial only: done, the asset is partially recovered, never recovered
+    // ("you can mark an asset as partially recovered after completing critical steps").
+    let plans = vec![PlanSpec::new(
+        "p",
+        vec![TaskSpec::new(1, "core").asset("mail", RecoveryLevel::PartiallyRecovered)],
+    )];
+    let mut run = Run::new(spec(plans, &["p"]));
+    run.pm(Command::Start);
+    run.complete(0, 1);
+    assert_eq!(status(&run)[0], AssetStatus::PartiallyRecovered);
     // A failed task at another level holds back the recovered level too.
     let plans = vec![PlanSpec::new(
         "p",
