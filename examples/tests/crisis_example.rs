@@ -64,8 +64,14 @@ fn the_bundled_crisis_shows_each_rule() {
     // The forecast at 09:10: the replica's promotion (started 08:30, 30 minutes) is overdue,
     // so it ends now, past the database's hour; verification 09:10-09:30 ends the database
     // plan and task 2; the smoke test 09:30-10:00 brings the shop back within its two hours.
-    has(&out, "forecast: asset pg-primary back 09:10 (1h05), PAST its RTO of 1h00");
-    has(&out, "forecast: asset web-shop back 10:00 (1h55), within its RTO of 2h00");
+    has(
+        &out,
+        "forecast: asset pg-primary back 09:10 (1h05), PAST its RTO of 1h00",
+    );
+    has(
+        &out,
+        "forecast: asset web-shop back 10:00 (1h55), within its RTO of 2h00",
+    );
     // The switch done at 09:05 (partial level): the shop is partially recovered.
     has(&out, "asset web-shop: partially recovered, RTO 2h00");
     // The referred plan closes incomplete with its last task, closing task 2 as it did;
