@@ -93,6 +93,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod activation;
+mod cascade;
 mod command;
 mod error;
 mod event;
