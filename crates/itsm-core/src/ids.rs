@@ -43,6 +43,41 @@ macro_rules! id_type {
     };
 }
 
+/// Declares a unit enum whose variants have fixed snake-case names: the derives, `name()` and
+/// `Display` every such enum of the workspace has (statuses, kinds, orders). The `serde` and
+/// `schemars` derives follow the *calling* crate's features of those names, as with
+/// [`id_type!`]. The enum is `#[non_exhaustive]`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! named_enum {
+    ($(#[$doc:meta])* $ty:ident { $($(#[$vdoc:meta])* $variant:ident => $name:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[non_exhaustive]
+        pub enum $ty {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $ty {
+            /// Its name in messages, JSON and the state diagrams.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
 id_type!(
     /// A person or system account.
     UserId

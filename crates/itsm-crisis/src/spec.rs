@@ -4,35 +4,7 @@
 use chrono::Duration;
 use itsm_core::UserId;
 
-macro_rules! named {
-    ($(#[$doc:meta])* $ty:ident { $($(#[$vdoc:meta])* $variant:ident => $name:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        #[non_exhaustive]
-        pub enum $ty {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $ty {
-            /// Its name in messages, JSON and the state diagrams.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $name),+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-    };
-}
-pub(crate) use named;
+pub(crate) use itsm_core::named_enum as named;
 
 /// The most plans a spec may hold.
 pub const MAX_PLANS: usize = 100_000;

@@ -11,34 +11,7 @@ itsm_core::id_type!(
     ReleaseId
 );
 
-macro_rules! named {
-    ($(#[$doc:meta])* $ty:ident { $($(#[$vdoc:meta])* $variant:ident => $name:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
-        #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-        #[non_exhaustive]
-        pub enum $ty {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $ty {
-            /// Its name in messages, JSON and the state diagrams.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $name),+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.name())
-            }
-        }
-    };
-}
+use itsm_core::named_enum as named;
 
 named!(
     /// Where a release stands.
