@@ -30,6 +30,38 @@ pub struct Edit {
     pub administrator: Option<UserId>,
 }
 
+impl Edit {
+    /// A new start date.
+    pub fn start(mut self, start: NaiveDate) -> Self {
+        self.start = Some(start);
+        self
+    }
+
+    /// A new end date.
+    pub fn end(mut self, end: NaiveDate) -> Self {
+        self.end = Some(end);
+        self
+    }
+
+    /// A new payment amount.
+    pub fn payment_amount(mut self, amount: i64) -> Self {
+        self.payment_amount = Some(amount);
+        self
+    }
+
+    /// A new approver.
+    pub fn approver(mut self, approver: UserId) -> Self {
+        self.approver = Some(approver);
+        self
+    }
+
+    /// A new administrator.
+    pub fn administrator(mut self, administrator: UserId) -> Self {
+        self.administrator = Some(administrator);
+        self
+    }
+}
+
 /// A renewal asked for (ServiceNow's Renew the Contract form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
