@@ -253,6 +253,16 @@ impl<'a> Run<'a> {
                 return false;
             }
         }
+        // Expired on a day before the renewal took over (as a daily job would have seen).
+        if self.terms.status == Status::Active
+            && self
+                .terms
+                .end
+                .and_then(|end| expiry_day(end, self.policy.expiry))
+                .is_some_and(|day| day < start)
+        {
+            self.push(Event::Expired { on: self.today });
+        }
         let adjust = |value: i64| match percent {
             Some(p) => money::adjust_percent(value, p),
             None => value,
