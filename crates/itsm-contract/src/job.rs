@@ -301,7 +301,11 @@ impl<'a> Run<'a> {
             base_costs,
             on: self.today,
         });
-        self.reactivate();
+        // The renewed term has started: in effect again (the expiry rule then runs on it,
+        // as it would have on a daily job).
+        if self.terms.status == Status::Expired {
+            self.push(Event::Activated { on: self.today });
+        }
         true
     }
 
