@@ -387,12 +387,14 @@ proptest! {
         let mut today = first;
         for (n, (gap, op)) in stream.iter().enumerate() {
             let next = plus(today, *gap);
-            // The daily host runs the job every day up to and including `next`.
+            // The daily host runs the job every day up to `next`, and on `next` before the
+            // command (as the late host does).
             let mut d = plus(today, 1);
-            while d <= next {
+            while d < next {
                 daily.tick(d, &policy);
                 d = plus(d, 1);
             }
+            daily.tick(next, &policy);
             // The late host only on `next`: nothing when nothing was due.
             let due = next_deadline(&late.state, &policy);
             let made = late.tick(next, &policy);
