@@ -31,7 +31,7 @@ pub enum Error {
         end: NaiveDate,
     },
     /// A purchase agreement or NDA without its vendor or a date.
-    #[error("a {model} contract needs a {field}; give one")]
+    #[error("a contract of model `{model}` needs a {field}; give one")]
     MissingForModel {
         /// The model.
         model: Model,
@@ -45,7 +45,7 @@ pub enum Error {
         discount: u8,
     },
     /// A discount on another model than a purchase agreement.
-    #[error("a {model} contract has a discount; only purchase agreements have one")]
+    #[error("a contract of model `{model}` has a discount; only purchase agreements have one")]
     DiscountNotPurchaseAgreement {
         /// The model.
         model: Model,

@@ -406,6 +406,7 @@ pub(crate) fn reached(end: NaiveDate, days: u32, today: NaiveDate) -> bool {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct State {
     /// The contract, once created.
     #[cfg_attr(

@@ -117,6 +117,14 @@ named! {
     }
 }
 
+// The enum comes from `named_enum!`, which derives no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for Distribute {
+    fn default() -> Self {
+        Distribute::Contract
+    }
+}
+
 impl Distribute {
     /// Whether the charge goes to assets.
     pub fn by_asset(self) -> bool {
@@ -215,7 +223,8 @@ pub struct RateCardSpec {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub sales_tax: Option<Rate>,
-    /// How a charge is split into lines.
+    /// How a charge is split into lines (left out: to the contract).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub distribute: Distribute,
     /// The covered assets it charges (ids of the contract's covered assets).
     #[cfg_attr(

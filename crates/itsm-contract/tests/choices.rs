@@ -544,7 +544,7 @@ fn every_refusal_says_what_was_wrong_and_what_is_allowed() {
     nda.discount = Some(5);
     push(
         fresh().err(day(1, 1), &manager(), create(nda)),
-        "a nda contract has a discount; only purchase agreements have one",
+        "a contract of model `nda` has a discount; only purchase agreements have one",
     );
     push(
         fresh().err(

@@ -554,6 +554,10 @@ fn more() {
             "four releases through their phases: checks and exceptions, a retarget around Good Friday, a restart, a main release waiting for the product it includes (itsm-release)",
         ),
         (
+            "contracts",
+            "a year of vendor contracts: review and approval, monthly charges by asset value and per seat, reminders, a renewal with a price rise, an extension, a cancellation (itsm-contract)",
+        ),
+        (
             "crisis",
             "a flooded data centre run through its recovery plans: referred plans, a failed automation, assets against their RTO (itsm-crisis)",
         ),

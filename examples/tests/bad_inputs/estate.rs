@@ -1,4 +1,4 @@
-//! Rows of `docs/bad-inputs.md`: itsm-licence, itsm-continuity and itsm-cost.
+//! Rows of `docs/bad-inputs.md`: itsm-licence, itsm-continuity, itsm-cost and itsm-contract.
 
 use super::*;
 
@@ -242,6 +242,91 @@ pub(super) fn rows(row: &mut impl FnMut(&'static str, &str, String)) {
             "`itsm_cost::CostSpec` (JSON)",
             "an amount of `12.5`",
             json_err::<CostSpec>(json!({"expenses": [{"node": "cdn", "amount": 12.5}]})),
+        );
+    }
+
+    // itsm-contract
+    {
+        use itsm_contract::{
+            Actor, Command, ContractId, ContractSpec, Interval, Model, Policy, RateCardSpec,
+            Renewal, Role, State, UserId,
+        };
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        let manager = Actor::new(
+            UserId::from_u128(1),
+            [Role::new("contract_manager").unwrap()],
+        );
+        let policy = Policy::servicenow();
+        let ctx = itsm_contract::Context::new(day(1, 1), &manager, &policy);
+        let create = |spec: ContractSpec| {
+            err(itsm_contract::decide(
+                &State::new(),
+                &Command::create(ContractId::from_u128(1), spec),
+                &ctx,
+            )
+            .map(|_| ()))
+        };
+        let year = || {
+            ContractSpec::new(
+                "MNT-1",
+                Model::Maintenance,
+                Some(day(1, 1)),
+                Some(day(12, 31)),
+            )
+        };
+        row(
+            "`itsm_contract::decide` (create)",
+            "a purchase agreement without a vendor",
+            create(ContractSpec::new(
+                "PA-1",
+                Model::PurchaseAgreement,
+                Some(day(1, 1)),
+                Some(day(12, 31)),
+            )),
+        );
+        row(
+            "`itsm_contract::decide` (create)",
+            "a rate card starting before the contract",
+            create(year().rate_card(RateCardSpec::new(
+                "support",
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                Interval::Monthly,
+                100,
+            ))),
+        );
+        let mut state = State::new();
+        state.apply(
+            &itsm_contract::decide(
+                &state,
+                &Command::create(ContractId::from_u128(1), year()),
+                &ctx,
+            )
+            .unwrap(),
+        );
+        row(
+            "`itsm_contract::decide`",
+            "a renewal of a draft",
+            err(itsm_contract::decide(
+                &state,
+                &Command::Renew {
+                    renewal: Renewal::new(day(6, 1), day(12, 31)),
+                },
+                &ctx,
+            )
+            .map(|_| ())),
+        );
+        row(
+            "`itsm_contract::decide`",
+            "a draft submitted without an approver",
+            err(
+                itsm_contract::decide(&state, &Command::Submit { approver: None }, &ctx)
+                    .map(|_| ()),
+            ),
+        );
+        row(
+            "`itsm_contract::Policy` (JSON)",
+            "an expiry `at_midnight`",
+            json_err::<Policy>(json!({"expiry": "at_midnight"})),
         );
     }
 }
