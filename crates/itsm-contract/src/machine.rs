@@ -540,6 +540,9 @@ pub(crate) fn apply(state: &mut State, event: &Event) {
     let on = event.on();
     state.last = Some(state.last.map_or(on, |last| last.max(on)));
     if let Event::Created { id, spec, on, .. } = event {
+        // The spec's assets and users are covered for the whole term, from its start when
+        // the contract is created after it.
+        let from = spec.start.map_or(*on, |start| start.min(*on));
         state.contract = Some(Contract {
             id: *id,
             number: spec.number.clone(),
@@ -562,7 +565,7 @@ pub(crate) fn apply(state: &mut State, event: &Event) {
                 .iter()
                 .map(|a| Coverage {
                     item: a.clone(),
-                    added: *on,
+                    added: from,
                     removed: None,
                 })
                 .collect(),
@@ -571,7 +574,7 @@ pub(crate) fn apply(state: &mut State, event: &Event) {
                 .iter()
                 .map(|&u| Coverage {
                     item: u,
-                    added: *on,
+                    added: from,
                     removed: None,
                 })
                 .collect(),

@@ -852,3 +852,26 @@ fn decide_checks_the_policy_before_anything_else() {
     .unwrap_err();
     assert_eq!(e, Error::NoLinesPerTick);
 }
+
+#[test]
+fn the_specs_assets_are_covered_from_the_contracts_start() {
+    // Created on 15 January for a term from 1 January: January's charge splits over the
+    // assets, not onto the contract.
+    let card = RateCardSpec::new("care", day(1, 1), Interval::Monthly, 1_000)
+        .over_assets(Distribute::PerAsset, ["a", "b"]);
+    let contract = spec()
+        .asset(CoveredAsset::new("a", 0, 0))
+        .asset(CoveredAsset::new("b", 0, 0))
+        .rate_card(card);
+    let mut desk = Desk::approved(contract, day(1, 15));
+    assert_eq!(desk.contract().assets[0].added, day(1, 1));
+    let lines: Vec<Option<String>> = desk
+        .tick(day(1, 15))
+        .iter()
+        .flat_map(|e| match e {
+            Event::Charged { lines, .. } => lines.iter().map(|l| l.asset.clone()).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(lines, [Some("a".to_owned()), Some("b".to_owned())]);
+}
