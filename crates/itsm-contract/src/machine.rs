@@ -71,11 +71,12 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The approver decides; with `approver_only` off, any manager too.
     fn approver(&self, command: &Command, approver: UserId) -> Result<(), Error> {
+        if self.actor.user == approver {
+            return Ok(());
+        }
         if self.policy.approver_only {
-            if self.actor.user == approver {
-                return Ok(());
-            }
             return Err(Error::NotApprover {
                 command: command.name(),
                 approver,
@@ -609,7 +610,7 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
             if edit.start.is_some() {
                 c.start = edit.start;
             }
-            if edit.end.is_some() {
+            if edit.end.is_some() && edit.end != c.end {
                 c.end = edit.end;
                 c.reminded = None;
             }
@@ -683,6 +684,9 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
                 start_after: Some(*start),
                 end_after: Some(*end),
             });
+            if c.end != Some(*end) {
+                c.reminded = None;
+            }
             c.start = Some(*start);
             c.end = Some(*end);
             c.payment_amount = *payment_amount;
@@ -691,7 +695,6 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
             }
             c.request = None;
             c.substate = Substate::None;
-            c.reminded = None;
         }
         Event::Extended { end, on } => {
             c.history.push(History {
@@ -702,9 +705,11 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
                 start_after: c.start,
                 end_after: Some(*end),
             });
+            if c.end != Some(*end) {
+                c.reminded = None;
+            }
             c.end = Some(*end);
             c.request = None;
-            c.reminded = None;
         }
         Event::Adjusted {
             start,
@@ -730,7 +735,13 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
             c.end = *end;
             c.payment_amount = *payment_amount;
         }
-        Event::Expired { .. } => c.status = Status::Expired,
+        Event::Expired { .. } => {
+            c.status = Status::Expired;
+            // A renewal or extension under way keeps its substate; none else stays.
+            if c.request.is_none() {
+                c.substate = Substate::None;
+            }
+        }
         Event::Canceled { .. } => {
             c.status = Status::Canceled;
             c.substate = Substate::None;
@@ -751,7 +762,7 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
                 card.last_processed = Some(*date);
             }
             let sum: i128 = lines.iter().map(|l| i128::from(l.amount)).sum();
-            c.lifetime_cost = crate::money::clamp(i128::from(c.lifetime_cost) + sum);
+            c.lifetime_cost = crate::money::saturate(i128::from(c.lifetime_cost) + sum);
             c.lines = c.lines.saturating_add(lines.len() as u64);
         }
         Event::Passed { card, .. } => {

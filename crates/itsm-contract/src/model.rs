@@ -300,7 +300,7 @@ impl Contract {
         if self.rate_cards.is_empty() {
             money::tax(self.payment_amount, self.sales_tax)
         } else {
-            money::clamp(
+            money::saturate(
                 self.rate_cards
                     .iter()
                     .map(|c| i128::from(money::tax(c.spec.base_cost, c.spec.sales_tax)))
@@ -316,7 +316,7 @@ impl Contract {
         if self.rate_cards.is_empty() {
             money::with_tax(self.payment_amount, self.sales_tax)
         } else {
-            money::clamp(
+            money::saturate(
                 self.rate_cards
                     .iter()
                     .map(|c| i128::from(c.spec.total_cost()))
@@ -330,7 +330,7 @@ impl Contract {
         if self.rate_cards.is_empty() {
             self.payment_amount
         } else {
-            money::clamp(
+            money::saturate(
                 self.rate_cards
                     .iter()
                     .map(|c| i128::from(c.spec.base_cost))
@@ -349,7 +349,7 @@ impl Contract {
         let total = i128::from(self.total_cost());
         let count = i128::from(count);
         let (q, r) = (total / count, total % count);
-        Some(money::clamp(if r.abs() * 2 >= count {
+        Some(money::saturate(if r.abs() * 2 >= count {
             q + total.signum()
         } else {
             q
@@ -373,8 +373,8 @@ impl Contract {
             }
         };
         Projection {
-            monthly: money::clamp(monthly),
-            annual: money::clamp(annual),
+            monthly: money::saturate(monthly),
+            annual: money::saturate(annual),
         }
     }
 

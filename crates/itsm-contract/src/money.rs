@@ -16,20 +16,26 @@ fn scaled(value: i64, numerator: i64, denominator: i64) -> i128 {
     }
 }
 
-/// Within ±[`MAX_AMOUNT`].
+/// Within ±[`MAX_AMOUNT`] (a renewal's adjusted prices).
 pub(crate) fn clamp(value: i128) -> i64 {
     let max = i128::from(MAX_AMOUNT);
     i64::try_from(value.clamp(-max, max)).unwrap_or(0)
 }
 
-/// The tax on `base` at `rate`, rounded half away from zero to the minor unit.
-pub(crate) fn tax(base: i64, rate: Option<Rate>) -> i64 {
-    rate.map_or(0, |r| clamp(scaled(base, i64::from(r.0), 10_000)))
+/// Within `i64`'s range (sums: totals, lifetime costs), saturating at its ends.
+pub(crate) fn saturate(value: i128) -> i64 {
+    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
 }
 
-/// `base` with its tax.
+/// The tax on `base` at `rate`, rounded half away from zero to the minor unit (exact for
+/// checked bases and rates: at most a 100 % rate on [`MAX_AMOUNT`]).
+pub(crate) fn tax(base: i64, rate: Option<Rate>) -> i64 {
+    rate.map_or(0, |r| saturate(scaled(base, i64::from(r.0), 10_000)))
+}
+
+/// `base` with its tax (exact for checked bases and rates: at most twice [`MAX_AMOUNT`]).
 pub(crate) fn with_tax(base: i64, rate: Option<Rate>) -> i64 {
-    clamp(i128::from(base) + i128::from(tax(base, rate)))
+    saturate(i128::from(base) + i128::from(tax(base, rate)))
 }
 
 /// `amount` changed by `percent` hundredths of a percent, rounded half away from zero,
@@ -79,7 +85,7 @@ pub(crate) fn split_by(total: i64, weights: &[i64]) -> Vec<i64> {
             *piece += 1;
         }
     }
-    pieces.into_iter().map(clamp).collect()
+    pieces.into_iter().map(saturate).collect()
 }
 
 #[cfg(test)]
@@ -93,6 +99,9 @@ mod tests {
         assert_eq!(tax(999, Some(Rate(825))), 82); // 82.4175
         assert_eq!(tax(999, None), 0);
         assert_eq!(with_tax(10_000, Some(Rate(2_000))), 12_000);
+        assert_eq!(with_tax(MAX_AMOUNT, Some(Rate::MAX)), 2 * MAX_AMOUNT);
+        assert_eq!(saturate(i128::from(i64::MAX) + 1), i64::MAX);
+        assert_eq!(saturate(i128::from(i64::MIN) - 1), i64::MIN);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub struct Policy {
     /// Who else may add and deactivate rate cards (`financial_mgmt_user`, `asset`).
     pub finance: Vec<Role>,
     /// Only the contract's approver approves or rejects it (ServiceNow: the approval goes
-    /// to the approver named on the contract); otherwise any manager may.
+    /// to the approver named on the contract); otherwise any manager may too.
     pub approver_only: bool,
     /// How many days before the end date the administrator is reminded (ServiceNow's
     /// `contract.expiration` event: 90, 60 and 30 days ahead and on the day).
@@ -43,8 +43,9 @@ pub struct Policy {
     pub expiry: Expiry,
     /// A draft contract may be canceled too (ServiceNow cancels active contracts only).
     pub cancel_drafts: bool,
-    /// The most expense lines one command generates; the rest come with the next tick
-    /// (which [`next_deadline`](crate::next_deadline) then asks for at once).
+    /// A tick stops charging once it has generated this many expense lines (a charge's
+    /// lines are never split, so the last charge may take it past); the rest come with the
+    /// next tick, which [`next_deadline`](crate::next_deadline) then asks for at once.
     pub max_lines_per_tick: u32,
 }
 

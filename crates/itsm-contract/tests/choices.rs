@@ -875,3 +875,107 @@ fn the_specs_assets_are_covered_from_the_contracts_start() {
         .collect();
     assert_eq!(lines, [Some("a".to_owned()), Some("b".to_owned())]);
 }
+
+#[test]
+fn expiry_clears_a_finished_requests_substate_and_keeps_one_under_way() {
+    let mut desk = Desk::approved(spec(), day(1, 1));
+    desk.ok(
+        day(3, 1),
+        &manager(),
+        Command::Extend {
+            end: ymd(2028, 6, 30),
+            approver: None,
+            submit: true,
+        },
+    );
+    desk.ok(
+        day(3, 1),
+        &approver(),
+        Command::Reject {
+            comments: "no".into(),
+        },
+    );
+    assert_eq!(desk.contract().substate, Substate::ExtensionRejected);
+    desk.tick(day(12, 31));
+    assert_eq!(
+        (desk.contract().status, desk.contract().substate),
+        (Status::Expired, Substate::None)
+    );
+}
+
+#[test]
+fn a_renewal_keeping_the_end_date_does_not_repeat_the_reminders() {
+    let mut desk = Desk::approved(spec(), day(1, 1));
+    assert!(matches!(
+        desk.tick(day(12, 1))[..],
+        [Event::Reminded { days: 30, .. }]
+    ));
+    desk.ok(
+        day(12, 2),
+        &manager(),
+        Command::Renew {
+            renewal: Renewal::new(day(12, 2), day(12, 31)),
+        },
+    );
+    desk.ok(day(12, 2), &approver(), Command::Approve);
+    assert_eq!(desk.contract().reminded, Some(30));
+    assert!(desk.tick(day(12, 3)).is_empty());
+}
+
+#[test]
+fn with_approver_only_off_the_approver_decides_without_a_managers_role() {
+    let mut policy = Policy::servicenow();
+    policy.approver_only = false;
+    let mut desk = Desk::with(policy);
+    let plain = itsm_contract::Actor::new(UserId::from_u128(7), []);
+    desk.ok(
+        day(1, 1),
+        &manager(),
+        Command::create(ContractId::from_u128(1), spec().approver(plain.user)),
+    );
+    desk.ok(day(1, 1), &manager(), Command::Submit { approver: None });
+    desk.ok(day(1, 1), &plain, Command::Approve);
+}
+
+#[test]
+fn a_charge_is_never_split_over_ticks() {
+    let mut policy = Policy::servicenow();
+    policy.max_lines_per_tick = 1;
+    let mut desk = Desk::with(policy);
+    let card = RateCardSpec::new("care", day(1, 1), Interval::Monthly, 300)
+        .over_assets(Distribute::PerAsset, ["a", "b", "c"]);
+    let contract = spec()
+        .asset(CoveredAsset::new("a", 0, 0))
+        .asset(CoveredAsset::new("b", 0, 0))
+        .asset(CoveredAsset::new("c", 0, 0))
+        .rate_card(card);
+    desk.ok(
+        day(1, 1),
+        &manager(),
+        Command::create(ContractId::from_u128(1), contract),
+    );
+    desk.ok(day(1, 1), &manager(), Command::Submit { approver: None });
+    desk.ok(day(1, 1), &approver(), Command::Approve);
+    let events = desk.tick(day(2, 1));
+    assert_eq!(charges(&events), [(0, day(1, 1), vec![100, 100, 100])]);
+    assert_eq!(desk.deadline(), Some(day(2, 1)));
+}
+
+#[test]
+fn sums_beyond_the_amount_range_are_exact_then_saturate() {
+    let contract = spec()
+        .rate_card(
+            RateCardSpec::new("big", day(1, 1), Interval::Monthly, MAX_AMOUNT).taxed(Rate::MAX),
+        )
+        .rate_card(RateCardSpec::new(
+            "credit",
+            day(1, 1),
+            Interval::Quarterly,
+            -MAX_AMOUNT,
+        ));
+    let mut desk = Desk::approved(contract, day(1, 1));
+    desk.tick(day(2, 1));
+    // Two charges of twice the bound and one credit of it.
+    assert_eq!(desk.contract().lifetime_cost, 3 * MAX_AMOUNT);
+    assert_eq!(desk.contract().total_cost(), MAX_AMOUNT);
+}
