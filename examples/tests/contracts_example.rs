@@ -99,7 +99,7 @@ fn the_bundled_contracts_show_each_rule() {
     );
     has(
         &out,
-        "M365-SUB expired substate extension_approved ends 2028-03-31 lifetime 560.00 total 40.00 per asset - projected 40.00/month 480.00/year expiration level -",
+        "M365-SUB expired substate none ends 2028-03-31 lifetime 560.00 total 40.00 per asset - projected 40.00/month 480.00/year expiration level -",
     );
 }
 
