@@ -76,8 +76,10 @@ pub(crate) fn asset(asset: &CoveredAsset) -> Result<(), Error> {
 pub(crate) struct Bounds<'a> {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
-    pub assets: &'a HashSet<&'a str>,
-    pub users: &'a HashSet<UserId>,
+    /// Whether an asset is covered.
+    pub asset: &'a dyn Fn(&str) -> bool,
+    /// Whether a user is covered.
+    pub user: &'a dyn Fn(UserId) -> bool,
 }
 
 pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error> {
@@ -94,6 +96,15 @@ pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error
                 card: card.name.clone(),
                 start: card.start,
                 contract_start,
+            });
+        }
+    }
+    if let Some(contract_end) = bounds.end {
+        if card.start > contract_end {
+            return Err(Error::CardAfterContract {
+                card: card.name.clone(),
+                end: card.start,
+                contract_end,
             });
         }
     }
@@ -146,7 +157,7 @@ pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error
     }
     let mut seen = HashSet::with_capacity(card.assets.len());
     for asset in &card.assets {
-        if !bounds.assets.contains(asset.as_str()) {
+        if !(bounds.asset)(asset) {
             return Err(Error::CardAssetNotCovered {
                 card: card.name.clone(),
                 asset: asset.clone(),
@@ -160,7 +171,7 @@ pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error
     }
     let mut seen = HashSet::with_capacity(card.users.len());
     for &user in &card.users {
-        if !bounds.users.contains(&user) {
+        if !(bounds.user)(user) {
             return Err(Error::CardUserNotCovered {
                 card: card.name.clone(),
                 user,
@@ -237,8 +248,8 @@ pub(crate) fn spec(spec: &ContractSpec) -> Result<(), Error> {
     let bounds = Bounds {
         start: spec.start,
         end: spec.end,
-        assets: &assets,
-        users: &users,
+        asset: &|id| assets.contains(id),
+        user: &|user| users.contains(&user),
     };
     let mut names = HashSet::with_capacity(spec.rate_cards.len());
     for c in &spec.rate_cards {

@@ -146,12 +146,12 @@ pub enum Error {
         /// The contract's start.
         contract_start: NaiveDate,
     },
-    /// A rate card ending after the contract.
-    #[error("rate card `{}` ends on {end}, after the contract's end on {contract_end}; end on or before it, or give no end", Quoted(.card))]
+    /// A rate card starting or ending after the contract's end.
+    #[error("rate card `{}` runs to {end}, after the contract's end on {contract_end}; keep it within the contract, or give no end", Quoted(.card))]
     CardAfterContract {
         /// The card.
         card: String,
-        /// Its end.
+        /// Its end (or its start, when that is after the contract's end).
         end: NaiveDate,
         /// The contract's end.
         contract_end: NaiveDate,

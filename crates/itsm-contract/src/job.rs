@@ -8,7 +8,7 @@ use itsm_core::UserId;
 
 use crate::event::{Event, Line};
 use crate::machine::apply_contract;
-use crate::model::{Contract, Coverage, Review, Stage, State, Status, reached};
+use crate::model::{Contract, Coverage, RateCard, Review, Stage, State, Status, reached};
 use crate::money;
 use crate::policy::{Expiry, Policy};
 use crate::spec::{CoveredAsset, Distribute, RateCardSpec};
@@ -36,12 +36,24 @@ fn terms(c: &Contract) -> Contract {
         request: c.request.clone(),
         assets: Vec::new(),
         users: Vec::new(),
-        rate_cards: c.rate_cards.clone(),
+        rate_cards: c
+            .rate_cards
+            .iter()
+            .map(|card| RateCard {
+                spec: RateCardSpec {
+                    assets: Vec::new(),
+                    users: Vec::new(),
+                    ..card.spec.clone()
+                },
+                ..card.clone()
+            })
+            .collect(),
         history: Vec::new(),
         reminded: c.reminded,
         lifetime_cost: c.lifetime_cost,
         lines: c.lines,
         created: c.created,
+        lookup: crate::model::Lookup::default(),
     }
 }
 
@@ -108,17 +120,19 @@ impl<'a> Index<'a> {
     }
 }
 
-/// The expense lines of one charge of `card` on `day`: they add up to its charge with
-/// tax. A card split over assets or users none of which is covered that day charges the
-/// contract.
-fn lines(card: &RateCardSpec, day: NaiveDate, index: &Index<'_>) -> Vec<Line> {
-    let total = card.total_cost();
+/// The expense lines of one charge of `card` on `day` (`total`: its charge with tax at
+/// the time): they add up to `total`. A card split over assets or users none of which is
+/// covered that day charges the contract.
+fn lines(card: &RateCardSpec, total: i64, day: NaiveDate, index: Option<&Index<'_>>) -> Vec<Line> {
     let on_contract = || {
         vec![Line {
             asset: None,
             user: None,
             amount: total,
         }]
+    };
+    let Some(index) = index else {
+        return on_contract();
     };
     match card.distribute {
         Distribute::Contract => on_contract(),
@@ -389,9 +403,17 @@ impl<'a> Run<'a> {
                     });
                     continue;
                 }
-                let spec = &card.spec;
-                let index = self.index.get_or_insert_with(|| Index::new(self.contract));
-                let lines = lines(spec, date, index);
+                let total = card.spec.total_cost();
+                // The card's lists are the contract's (the terms' copy leaves them out).
+                let Some(spec) = self.contract.rate_cards.get(i).map(|c| &c.spec) else {
+                    break;
+                };
+                let index = if spec.distribute == Distribute::Contract {
+                    None
+                } else {
+                    Some(&*self.index.get_or_insert_with(|| Index::new(self.contract)))
+                };
+                let lines = lines(spec, total, date, index);
                 self.budget = self.budget.saturating_sub((lines.len() as u64).max(1));
                 self.push(Event::Charged {
                     card: position,

@@ -1,7 +1,5 @@
 //! `decide` and `evolve`.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use itsm_core::{Actor, Role, UserId};
 
@@ -263,7 +261,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
             ctx.require(command, &[managers])?;
             open(contract).ok_or_else(|| wrong("on a draft, active or expired contract"))?;
             check::asset(asset)?;
-            if contract.covered_assets().any(|a| a.id == asset.id) {
+            if contract.covers_asset(&asset.id) {
                 return Err(Error::AlreadyCovered {
                     asset: asset.id.clone(),
                 });
@@ -278,7 +276,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         Command::Uncover { asset } => {
             ctx.require(command, &[managers])?;
             open(contract).ok_or_else(|| wrong("on a draft, active or expired contract"))?;
-            if !contract.covered_assets().any(|a| &a.id == asset) {
+            if !contract.covers_asset(asset) {
                 return Err(Error::NotCovered {
                     asset: asset.clone(),
                 });
@@ -292,7 +290,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         Command::AddUser { user } => {
             ctx.require(command, &[managers])?;
             open(contract).ok_or_else(|| wrong("on a draft, active or expired contract"))?;
-            if contract.covered_users().any(|u| u == *user) {
+            if contract.covers_user(*user) {
                 return Err(Error::UserAlreadyCovered { user: *user });
             }
             check::too_many("covered users", contract.users.len() + 1, MAX_COVERED)?;
@@ -305,7 +303,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         Command::RemoveUser { user } => {
             ctx.require(command, &[managers])?;
             open(contract).ok_or_else(|| wrong("on a draft, active or expired contract"))?;
-            if !contract.covered_users().any(|u| u == *user) {
+            if !contract.covers_user(*user) {
                 return Err(Error::UserNotCovered { user: *user });
             }
             Ok(vec![Event::UserRemoved {
@@ -317,15 +315,13 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         Command::AddRateCard { card } => {
             ctx.require(command, &[managers, &ctx.policy.finance])?;
             open(contract).ok_or_else(|| wrong("on a draft, active or expired contract"))?;
-            let assets: HashSet<&str> = contract.covered_assets().map(|a| a.id.as_str()).collect();
-            let users: HashSet<UserId> = contract.covered_users().collect();
             check::card(
                 card,
                 &check::Bounds {
                     start: contract.start,
                     end: contract.end,
-                    assets: &assets,
-                    users: &users,
+                    asset: &|id| contract.covers_asset(id),
+                    user: &|user| contract.covers_user(user),
                 },
             )?;
             if contract.rate_card(&card.name).is_some() {
@@ -446,7 +442,9 @@ fn renewal_request(contract: &Contract, renewal: &Renewal) -> Result<Request, Er
         Some(renewal.start),
         Some(renewal.end),
     )?;
-    if let Some(contract_start) = contract.start {
+    // A contract without a start date took effect on its approval, after its creation.
+    let contract_start = contract.start.unwrap_or(contract.created);
+    {
         if renewal.start <= contract_start {
             return Err(Error::RenewalNotAfterStart {
                 start: renewal.start,
@@ -507,6 +505,22 @@ fn edit_checks(contract: &Contract, edit: &Edit) -> Result<(), Error> {
     let start = edit.start.or(contract.start);
     let end = edit.end.or(contract.end);
     check::dates(|| "contract".to_owned(), start, end)?;
+    // A renewal under way still starts after the contract.
+    if let (Some(new_start), Some(request)) = (edit.start, &contract.request) {
+        if let Some(renewal_start) = request.start {
+            if renewal_start <= new_start {
+                return Err(Error::RenewalNotAfterStart {
+                    start: renewal_start,
+                    contract_start: new_start,
+                });
+            }
+        }
+    }
+    // A draft's rate cards stay within its dates. An active contract's adjusted term bounds
+    // its cards' charges instead (dates outside it pass; the earlier end wins).
+    if contract.status != Status::Draft || (edit.start.is_none() && edit.end.is_none()) {
+        return Ok(());
+    }
     for card in &contract.rate_cards {
         if let Some(contract_start) = start {
             if card.spec.start < contract_start {
@@ -594,6 +608,7 @@ pub(crate) fn apply(state: &mut State, event: &Event) {
             lifetime_cost: 0,
             lines: 0,
             created: *on,
+            lookup: crate::model::Lookup::default(),
         });
         return;
     }
@@ -773,32 +788,42 @@ pub(crate) fn apply_contract(c: &mut Contract, event: &Event) {
                 card.processed = card.processed.saturating_add(1);
             }
         }
-        Event::Covered { asset, on, .. } => c.assets.push(Coverage {
-            item: asset.clone(),
-            added: *on,
-            removed: None,
-        }),
-        Event::Uncovered { asset, on, .. } => {
-            if let Some(entry) = c
-                .assets
-                .iter_mut()
-                .find(|e| e.removed.is_none() && &e.item.id == asset)
-            {
-                entry.removed = Some(*on);
+        Event::Covered { asset, on, .. } => {
+            let position = c.assets.len();
+            c.assets.push(Coverage {
+                item: asset.clone(),
+                added: *on,
+                removed: None,
+            });
+            if let Some(p) = c.lookup.built() {
+                p.assets.insert(asset.id.clone(), position);
             }
         }
-        Event::UserAdded { user, on, .. } => c.users.push(Coverage {
-            item: *user,
-            added: *on,
-            removed: None,
-        }),
-        Event::UserRemoved { user, on, .. } => {
-            if let Some(entry) = c
-                .users
-                .iter_mut()
-                .find(|e| e.removed.is_none() && e.item == *user)
-            {
+        Event::Uncovered { asset, on, .. } => {
+            if let Some(entry) = c.asset_position(asset).and_then(|i| c.assets.get_mut(i)) {
                 entry.removed = Some(*on);
+            }
+            if let Some(p) = c.lookup.built() {
+                p.assets.remove(asset);
+            }
+        }
+        Event::UserAdded { user, on, .. } => {
+            let position = c.users.len();
+            c.users.push(Coverage {
+                item: *user,
+                added: *on,
+                removed: None,
+            });
+            if let Some(p) = c.lookup.built() {
+                p.users.insert(*user, position);
+            }
+        }
+        Event::UserRemoved { user, on, .. } => {
+            if let Some(entry) = c.user_position(*user).and_then(|i| c.users.get_mut(i)) {
+                entry.removed = Some(*on);
+            }
+            if let Some(p) = c.lookup.built() {
+                p.users.remove(user);
             }
         }
         Event::RateCardAdded { card, .. } => c.rate_cards.push(RateCard {

@@ -1,5 +1,7 @@
 //! The contract record as its events made it, and what it says about costs and expiry.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use itsm_core::UserId;
 
@@ -196,6 +198,57 @@ pub struct History {
     pub end_after: Option<NaiveDate>,
 }
 
+/// Where each asset and user covered now sits in the coverage lists: built on first use,
+/// kept up to date by the fold, never serialized or compared (two records with the same
+/// coverage are equal whether or not one has built it).
+#[derive(Default, Clone)]
+pub(crate) struct Lookup(std::sync::OnceLock<Positions>);
+
+#[derive(Default, Clone)]
+pub(crate) struct Positions {
+    pub(crate) assets: HashMap<String, usize>,
+    pub(crate) users: HashMap<UserId, usize>,
+}
+
+impl PartialEq for Lookup {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Lookup {}
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lookup")
+    }
+}
+
+impl Lookup {
+    /// The positions, built from `assets` and `users` on first use.
+    fn get(&self, assets: &[Coverage<CoveredAsset>], users: &[Coverage<UserId>]) -> &Positions {
+        self.0.get_or_init(|| Positions {
+            assets: assets
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.removed.is_none())
+                .map(|(i, c)| (c.item.id.clone(), i))
+                .collect(),
+            users: users
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.removed.is_none())
+                .map(|(i, c)| (c.item, i))
+                .collect(),
+        })
+    }
+
+    /// The positions if built (the fold keeps them up to date then).
+    pub(crate) fn built(&mut self) -> Option<&mut Positions> {
+        self.0.get_mut()
+    }
+}
+
 /// A contract record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -251,6 +304,10 @@ pub struct Contract {
     pub lines: u64,
     /// The day it was created.
     pub created: NaiveDate,
+    /// Where the covered assets and users sit.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub(crate) lookup: Lookup,
 }
 
 /// Projected costs from the active rate cards (ServiceNow's "Calculate projected costs").
@@ -290,19 +347,58 @@ impl Contract {
             .map(|c| c.item)
     }
 
+    /// Whether the asset is covered now (constant time after the first call).
+    pub fn covers_asset(&self, id: &str) -> bool {
+        self.lookup
+            .get(&self.assets, &self.users)
+            .assets
+            .contains_key(id)
+    }
+
+    /// Whether the user is covered now (constant time after the first call).
+    pub fn covers_user(&self, user: UserId) -> bool {
+        self.lookup
+            .get(&self.assets, &self.users)
+            .users
+            .contains_key(&user)
+    }
+
+    /// The position in `assets` of the asset covered now, if it is.
+    pub(crate) fn asset_position(&self, id: &str) -> Option<usize> {
+        self.lookup
+            .get(&self.assets, &self.users)
+            .assets
+            .get(id)
+            .copied()
+    }
+
+    /// The position in `users` of the user covered now, if they are.
+    pub(crate) fn user_position(&self, user: UserId) -> Option<usize> {
+        self.lookup
+            .get(&self.assets, &self.users)
+            .users
+            .get(&user)
+            .copied()
+    }
+
     /// The rate card of this name.
     pub fn rate_card(&self, name: &str) -> Option<&RateCard> {
         self.rate_cards.iter().find(|c| c.spec.name == name)
     }
 
-    /// The tax on the payment amount ("Calculate totals with tax").
+    /// The active rate cards (a canceled contract's and deactivated cards no longer count).
+    fn active_cards(&self) -> impl Iterator<Item = &RateCard> {
+        self.rate_cards.iter().filter(|c| c.active)
+    }
+
+    /// The tax on the payment amount, or on the active rate cards' base costs ("Calculate
+    /// totals with tax").
     pub fn tax_cost(&self) -> i64 {
         if self.rate_cards.is_empty() {
             money::tax(self.payment_amount, self.sales_tax)
         } else {
             money::saturate(
-                self.rate_cards
-                    .iter()
+                self.active_cards()
                     .map(|c| i128::from(money::tax(c.spec.base_cost, c.spec.sales_tax)))
                     .sum(),
             )
@@ -310,29 +406,27 @@ impl Contract {
     }
 
     /// The contract's cost: the payment amount with its tax or, with rate cards, every
-    /// card's charge with its tax ("if a contract has one or more rate cards, this field
-    /// shows the combined value of all rate cards").
+    /// active card's charge with its tax ("if a contract has one or more rate cards, this
+    /// field shows the combined value of all rate cards").
     pub fn total_cost(&self) -> i64 {
         if self.rate_cards.is_empty() {
             money::with_tax(self.payment_amount, self.sales_tax)
         } else {
             money::saturate(
-                self.rate_cards
-                    .iter()
+                self.active_cards()
                     .map(|c| i128::from(c.spec.total_cost()))
                     .sum(),
             )
         }
     }
 
-    /// The payment amount shown: with rate cards, their base costs' sum.
+    /// The payment amount shown: with rate cards, the active cards' base costs' sum.
     pub fn shown_payment_amount(&self) -> i64 {
         if self.rate_cards.is_empty() {
             self.payment_amount
         } else {
             money::saturate(
-                self.rate_cards
-                    .iter()
+                self.active_cards()
                     .map(|c| i128::from(c.spec.base_cost))
                     .sum(),
             )
@@ -356,12 +450,13 @@ impl Contract {
         }))
     }
 
-    /// Monthly and annual costs from the active rate cards.
+    /// Monthly and annual costs from the active rate cards of a draft or active contract
+    /// (an expired or canceled one projects nothing).
     pub fn projected(&self) -> Projection {
+        let running = matches!(self.status, Status::Draft | Status::Active);
         let annual: i128 = self
-            .rate_cards
-            .iter()
-            .filter(|c| c.active)
+            .active_cards()
+            .filter(|_| running)
             .map(|c| i128::from(c.spec.total_cost()) * i128::from(c.spec.interval.per_year()))
             .sum();
         let monthly = {

@@ -979,3 +979,184 @@ fn sums_beyond_the_amount_range_are_exact_then_saturate() {
     assert_eq!(desk.contract().lifetime_cost, 3 * MAX_AMOUNT);
     assert_eq!(desk.contract().total_cost(), MAX_AMOUNT);
 }
+
+/// Found by the benchmark's workload: after a renewal moved the start past the cards'
+/// starts, every adjustment was refused.
+#[test]
+fn a_renewed_contract_with_rate_cards_is_still_adjusted() {
+    let card = RateCardSpec::new("fee", day(1, 1), Interval::Monthly, 1_000);
+    let mut desk = Desk::approved(spec().rate_card(card), day(1, 1));
+    desk.ok(
+        day(6, 1),
+        &manager(),
+        Command::Renew {
+            renewal: Renewal::new(ymd(2028, 1, 1), ymd(2028, 12, 31)),
+        },
+    );
+    desk.ok(day(6, 1), &approver(), Command::Approve);
+    desk.run_until(ymd(2028, 1, 1));
+    desk.ok(
+        ymd(2028, 2, 1),
+        &manager(),
+        Command::Adjust {
+            start: None,
+            end: Some(ymd(2028, 6, 30)),
+            payment_amount: None,
+        },
+    );
+    desk.ok(
+        ymd(2028, 2, 1),
+        &manager(),
+        Command::Adjust {
+            start: Some(ymd(2028, 1, 15)),
+            end: None,
+            payment_amount: None,
+        },
+    );
+    // A draft's cards still bound its dates.
+    let card = RateCardSpec::new("fee", day(1, 1), Interval::Monthly, 1_000).until(day(12, 31));
+    let mut draft = Desk::created(spec().rate_card(card), day(1, 1));
+    let e = draft.err(
+        day(1, 2),
+        &manager(),
+        Command::Edit {
+            edit: Edit::default().end(day(11, 30)),
+        },
+    );
+    assert!(matches!(e, Error::CardAfterContract { .. }), "{e}");
+}
+
+#[test]
+fn an_adjusted_start_stays_before_a_renewal_under_way() {
+    let mut desk = Desk::approved(spec(), day(1, 1));
+    desk.ok(
+        day(6, 1),
+        &manager(),
+        Command::Renew {
+            renewal: Renewal::new(day(9, 1), ymd(2028, 8, 31)),
+        },
+    );
+    let e = desk.err(
+        day(6, 2),
+        &manager(),
+        Command::Adjust {
+            start: Some(day(9, 1)),
+            end: None,
+            payment_amount: None,
+        },
+    );
+    assert_eq!(
+        e,
+        Error::RenewalNotAfterStart {
+            start: day(9, 1),
+            contract_start: day(9, 1)
+        }
+    );
+}
+
+#[test]
+fn a_contract_without_a_start_is_renewed_only_after_its_creation() {
+    let mut open = spec();
+    open.start = None;
+    let mut desk = Desk::approved(open, day(3, 1));
+    let e = desk.err(
+        day(4, 1),
+        &manager(),
+        Command::Renew {
+            renewal: Renewal::new(ymd(2020, 1, 1), ymd(2020, 12, 31)),
+        },
+    );
+    assert_eq!(
+        e,
+        Error::RenewalNotAfterStart {
+            start: ymd(2020, 1, 1),
+            contract_start: day(3, 1)
+        }
+    );
+}
+
+#[test]
+fn a_rate_card_starting_after_the_contracts_end_is_refused() {
+    let mut desk = Desk::approved(spec(), day(1, 1));
+    let late = RateCardSpec::new("late", ymd(2028, 2, 1), Interval::Monthly, 1);
+    let e = desk.err(
+        day(1, 2),
+        &finance(),
+        Command::AddRateCard {
+            card: Box::new(late),
+        },
+    );
+    assert_eq!(
+        e.to_string(),
+        "rate card `late` runs to 2028-02-01, after the contract's end on 2027-12-31; keep it within the contract, or give no end"
+    );
+}
+
+#[test]
+fn inactive_cards_leave_the_costs_and_ended_contracts_project_nothing() {
+    let contract = spec()
+        .asset(CoveredAsset::new("a", 0, 0))
+        .rate_card(RateCardSpec::new("a", day(1, 1), Interval::Monthly, 1_000))
+        .rate_card(RateCardSpec::new("b", day(1, 1), Interval::Monthly, 2_000));
+    let mut desk = Desk::approved(contract, day(1, 1));
+    desk.ok(
+        day(2, 1),
+        &finance(),
+        Command::DeactivateRateCard { card: "b".into() },
+    );
+    let c = desk.contract();
+    assert_eq!(
+        (c.total_cost(), c.shown_payment_amount(), c.cost_per_asset()),
+        (1_000, 1_000, Some(1_000))
+    );
+    assert_eq!(c.projected().annual, 12_000);
+    desk.tick(day(12, 31));
+    assert_eq!(desk.contract().status, Status::Expired);
+    assert_eq!(desk.contract().projected().annual, 0);
+    let mut canceled = Desk::approved(
+        spec().rate_card(RateCardSpec::new("a", day(1, 1), Interval::Monthly, 1_000)),
+        day(1, 1),
+    );
+    canceled.ok(day(2, 1), &manager(), Command::Cancel);
+    assert_eq!(canceled.contract().total_cost(), 0);
+}
+
+#[test]
+fn coverage_lookups_agree_with_the_lists_after_a_round_trip() {
+    let mut desk = Desk::approved(spec().asset(CoveredAsset::new("a", 0, 0)), day(1, 1));
+    assert!(desk.contract().covers_asset("a"));
+    desk.ok(
+        day(2, 1),
+        &manager(),
+        Command::Uncover { asset: "a".into() },
+    );
+    desk.ok(
+        day(3, 1),
+        &manager(),
+        Command::Cover {
+            asset: CoveredAsset::new("a", 5, 5),
+        },
+    );
+    desk.ok(
+        day(3, 1),
+        &manager(),
+        Command::AddUser {
+            user: UserId::from_u128(7),
+        },
+    );
+    // A record rebuilt from its events (the lookup never built) answers the same.
+    let rebuilt = desk.events.iter().fold(State::new(), itsm_contract::evolve);
+    assert_eq!(rebuilt, desk.state);
+    let (a, b) = (rebuilt.contract().unwrap(), desk.contract());
+    for c in [a, b] {
+        assert!(c.covers_asset("a") && !c.covers_asset("b") && c.covers_user(UserId::from_u128(7)));
+        assert_eq!(c.assets.iter().filter(|e| e.removed.is_none()).count(), 1);
+    }
+    desk.ok(
+        day(4, 1),
+        &manager(),
+        Command::Uncover { asset: "a".into() },
+    );
+    assert!(!desk.contract().covers_asset("a"));
+    assert_eq!(desk.contract().assets[1].removed, Some(day(4, 1)));
+}
