@@ -521,21 +521,27 @@ fn edit_checks(contract: &Contract, edit: &Edit) -> Result<(), Error> {
     if contract.status != Status::Draft || (edit.start.is_none() && edit.end.is_none()) {
         return Ok(());
     }
+    let quoted = |card: &crate::model::RateCard| card.spec.name.clone();
     for card in &contract.rate_cards {
         if let Some(contract_start) = start {
             if card.spec.start < contract_start {
                 return Err(Error::CardBeforeContract {
-                    card: card.spec.name.clone(),
+                    card: quoted(card),
                     start: card.spec.start,
                     contract_start,
                 });
             }
         }
-        if let (Some(card_end), Some(contract_end)) = (card.spec.end, end) {
-            if card_end > contract_end {
+        if let Some(contract_end) = end {
+            // A card starting after the end, or ending after it.
+            let last = card
+                .spec
+                .end
+                .map_or(card.spec.start, |e| e.max(card.spec.start));
+            if last > contract_end {
                 return Err(Error::CardAfterContract {
-                    card: card.spec.name.clone(),
-                    end: card_end,
+                    card: quoted(card),
+                    end: last,
                     contract_end,
                 });
             }

@@ -1160,3 +1160,22 @@ fn coverage_lookups_agree_with_the_lists_after_a_round_trip() {
     assert!(!desk.contract().covers_asset("a"));
     assert_eq!(desk.contract().assets[1].removed, Some(day(4, 1)));
 }
+
+/// Found by the benchmark helper: a draft's end could be edited to before an open-ended
+/// card's start, which creating or adding that card refuses.
+#[test]
+fn a_drafts_end_is_not_edited_before_a_cards_start() {
+    let card = RateCardSpec::new("late", day(6, 1), Interval::Monthly, 1);
+    let mut draft = Desk::created(spec().rate_card(card), day(1, 1));
+    let e = draft.err(
+        day(1, 2),
+        &manager(),
+        Command::Edit {
+            edit: Edit::default().end(day(3, 1)),
+        },
+    );
+    assert_eq!(
+        e.to_string(),
+        "rate card `late` runs to 2027-06-01, after the contract's end on 2027-03-01; keep it within the contract, or give no end"
+    );
+}
