@@ -1179,3 +1179,25 @@ fn a_drafts_end_is_not_edited_before_a_cards_start() {
         "rate card `late` runs to 2027-06-01, after the contract's end on 2027-03-01; keep it within the contract, or give no end"
     );
 }
+
+/// Edges the mutation run showed untested: a one-day contract, a card starting on the
+/// contract's last day, exactly the most rate cards.
+#[test]
+fn the_edges_of_the_spec_checks_are_allowed() {
+    let one_day = ContractSpec::new("D-1", Model::Service, Some(day(3, 1)), Some(day(3, 1)))
+        .approver(approver().user)
+        .rate_card(RateCardSpec::new("last", day(3, 1), Interval::Daily, 5));
+    let mut desk = Desk::approved(one_day, day(3, 1));
+    assert_eq!(charges(&desk.tick(day(3, 1))), [(0, day(3, 1), vec![5])]);
+    assert_eq!(desk.contract().status, Status::Expired);
+    let mut most = spec();
+    for i in 0..itsm_contract::MAX_RATE_CARDS {
+        most = most.rate_card(RateCardSpec::new(
+            format!("c{i}"),
+            day(1, 1),
+            Interval::Annually,
+            1,
+        ));
+    }
+    Desk::created(most, day(1, 1));
+}
