@@ -28,6 +28,7 @@ pub const TRANSITIONS: &[Transition] = &[
     t(Status::Active, "approve", Status::Expired),
     t(Status::Expired, "approve", Status::Active),
     t(Status::Expired, "tick", Status::Active),
+    t(Status::Expired, "adjust", Status::Active),
     t(Status::Active, "cancel", Status::Canceled),
     t(Status::Draft, "cancel", Status::Canceled),
 ];
