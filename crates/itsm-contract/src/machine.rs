@@ -338,6 +338,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
         }
         Command::DeactivateRateCard { card } => {
             ctx.require(command, &[managers, &ctx.policy.finance])?;
+            open(contract).ok_or_else(|| wrong("on a draft, active or expired contract"))?;
             let position = contract
                 .rate_cards
                 .iter()

@@ -514,6 +514,21 @@ fn drafts_are_canceled_only_when_the_policy_allows() {
         ),
         "{e}"
     );
+    let e = desk.err(
+        day(1, 3),
+        &manager(),
+        Command::DeactivateRateCard { card: "x".into() },
+    );
+    assert!(
+        matches!(
+            e,
+            Error::WrongState {
+                status: Status::Canceled,
+                ..
+            }
+        ),
+        "{e}"
+    );
 }
 
 #[test]
