@@ -84,10 +84,11 @@ fn the_bundled_contracts_show_each_rule() {
         "2028-01-01 SAN-MNT-27 charged support for 2028-01-01: 1,114.98 (san-01 780.49, san-02 334.49)",
     );
     // The reports: twelve months at 1,082.50; three at 1,114.98 more; cost per asset over
-    // the three arrays covered since July; the lease's two quarters.
+    // the three arrays covered since July; the lease's two quarters, its inactive card out
+    // of the total; an expired contract projects nothing.
     has(
         &out,
-        "SAN-MNT-27 expired substate renewal_approved ends 2027-12-31 lifetime 12,990.00 total 1,082.50 per asset 360.83 projected 1,082.50/month 12,990.00/year expiration level -",
+        "SAN-MNT-27 expired substate renewal_approved ends 2027-12-31 lifetime 12,990.00 total 1,082.50 per asset 360.83 projected 0.00/month 0.00/year expiration level -",
     );
     has(
         &out,
@@ -95,11 +96,11 @@ fn the_bundled_contracts_show_each_rule() {
     );
     has(
         &out,
-        "DC-LEASE canceled substate none ends 2027-09-30 lifetime 36,000.00 total 18,000.00 per asset - projected 0.00/month 0.00/year expiration level -",
+        "DC-LEASE canceled substate none ends 2027-09-30 lifetime 36,000.00 total 0.00 per asset - projected 0.00/month 0.00/year expiration level -",
     );
     has(
         &out,
-        "M365-SUB expired substate none ends 2028-03-31 lifetime 560.00 total 40.00 per asset - projected 40.00/month 480.00/year expiration level -",
+        "M365-SUB expired substate none ends 2028-03-31 lifetime 560.00 total 40.00 per asset - projected 0.00/month 0.00/year expiration level -",
     );
 }
 
