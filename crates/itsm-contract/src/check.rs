@@ -82,15 +82,14 @@ pub(crate) struct Bounds<'a> {
     pub user: &'a dyn Fn(UserId) -> bool,
 }
 
-pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error> {
-    let quoted = || format!("rate card `{}`", itsm_core::Quoted(&card.name));
-    if card.name.trim().is_empty() {
-        return Err(Error::EmptyName {
-            what: "rate card's name",
-        });
-    }
-    dates(quoted, Some(card.start), card.end)?;
-    if let Some(contract_start) = bounds.start {
+/// A card within a contract's dates: not starting before its start, nor starting or ending
+/// after its end.
+pub(crate) fn within(
+    card: &RateCardSpec,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> Result<(), Error> {
+    if let Some(contract_start) = start {
         if card.start < contract_start {
             return Err(Error::CardBeforeContract {
                 card: card.name.clone(),
@@ -99,7 +98,7 @@ pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error
             });
         }
     }
-    if let Some(contract_end) = bounds.end {
+    if let Some(contract_end) = end {
         if card.start > contract_end {
             return Err(Error::CardAfterContract {
                 card: card.name.clone(),
@@ -107,16 +106,26 @@ pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error
                 contract_end,
             });
         }
-    }
-    if let (Some(end), Some(contract_end)) = (card.end, bounds.end) {
-        if end > contract_end {
+        if let Some(card_end) = card.end.filter(|&e| e > contract_end) {
             return Err(Error::CardAfterContract {
                 card: card.name.clone(),
-                end,
+                end: card_end,
                 contract_end,
             });
         }
     }
+    Ok(())
+}
+
+pub(crate) fn card(card: &RateCardSpec, bounds: &Bounds<'_>) -> Result<(), Error> {
+    let quoted = || format!("rate card `{}`", itsm_core::Quoted(&card.name));
+    if card.name.trim().is_empty() {
+        return Err(Error::EmptyName {
+            what: "rate card's name",
+        });
+    }
+    dates(quoted, Some(card.start), card.end)?;
+    within(card, bounds.start, bounds.end)?;
     amount(|| format!("base cost of {}", quoted()), card.base_cost)?;
     tax_rate(quoted, card.sales_tax)?;
     let needs = |whom: &'static str| Error::NothingToDistribute {

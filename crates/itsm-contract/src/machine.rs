@@ -233,16 +233,16 @@ pub fn decide(state: &State, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 ..Edit::default()
             };
             edit_checks(contract, &edit)?;
-            let events = vec![Event::Adjusted {
+            let mut events = vec![Event::Adjusted {
                 start: start.or(contract.start),
                 end: end.or(contract.end),
                 payment_amount: payment_amount.unwrap_or(contract.payment_amount),
                 on: today,
                 by,
             }];
-            let mut all = events.clone();
-            all.extend(job::follow_ups(contract, &events, today, ctx.policy));
-            Ok(all)
+            let follow_ups = job::follow_ups(contract, &events, today, ctx.policy);
+            events.extend(follow_ups);
+            Ok(events)
         }
         Command::Cancel => {
             ctx.require(command, &[managers])?;
@@ -522,31 +522,8 @@ fn edit_checks(contract: &Contract, edit: &Edit) -> Result<(), Error> {
     if contract.status != Status::Draft || (edit.start.is_none() && edit.end.is_none()) {
         return Ok(());
     }
-    let quoted = |card: &crate::model::RateCard| card.spec.name.clone();
     for card in &contract.rate_cards {
-        if let Some(contract_start) = start {
-            if card.spec.start < contract_start {
-                return Err(Error::CardBeforeContract {
-                    card: quoted(card),
-                    start: card.spec.start,
-                    contract_start,
-                });
-            }
-        }
-        if let Some(contract_end) = end {
-            // A card starting after the end, or ending after it.
-            let last = card
-                .spec
-                .end
-                .map_or(card.spec.start, |e| e.max(card.spec.start));
-            if last > contract_end {
-                return Err(Error::CardAfterContract {
-                    card: quoted(card),
-                    end: last,
-                    contract_end,
-                });
-            }
-        }
+        check::within(&card.spec, start, end)?;
     }
     Ok(())
 }
