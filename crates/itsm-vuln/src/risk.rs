@@ -279,6 +279,44 @@ pub struct Weights {
 }
 
 impl Weights {
+    /// A rule weighing the severity only; add other factors with the builders.
+    pub const fn new(severity: u8, severity_points: Levels) -> Self {
+        Weights {
+            severity,
+            severity_points,
+            criticality: 0,
+            criticality_points: Levels::new(0, 0, 0, 0, 0),
+            exploit: 0,
+            exposure: 0,
+            epss: 0,
+        }
+    }
+
+    /// Weighs the criticality too.
+    pub const fn criticality(mut self, weight: u8, points: Levels) -> Self {
+        self.criticality = weight;
+        self.criticality_points = points;
+        self
+    }
+
+    /// Weighs a known exploit too.
+    pub const fn exploit(mut self, weight: u8) -> Self {
+        self.exploit = weight;
+        self
+    }
+
+    /// Weighs internet exposure too.
+    pub const fn exposure(mut self, weight: u8) -> Self {
+        self.exposure = weight;
+        self
+    }
+
+    /// Weighs the EPSS probability too.
+    pub const fn epss(mut self, weight: u8) -> Self {
+        self.epss = weight;
+        self
+    }
+
     /// The score of these facts: the sum of points times weight over 100, rounded half up.
     pub fn score(&self, facts: &Facts) -> u8 {
         let severity = match facts.severity {
@@ -483,15 +521,13 @@ pub fn default_risk_rule() -> CalculatorRule {
     CalculatorRule::new(
         "default risk rule",
         Condition::any(),
-        Score::Weighted(Weights {
-            severity: 50,
-            severity_points: Levels::new(100, 50, 20, 10, 0),
-            criticality: 20,
-            criticality_points: Levels::new(100, 75, 50, 25, 0),
-            exploit: 15,
-            exposure: 10,
-            epss: 5,
-        }),
+        Score::Weighted(
+            Weights::new(50, Levels::new(100, 50, 20, 10, 0))
+                .criticality(20, Levels::new(100, 75, 50, 25, 0))
+                .exploit(15)
+                .exposure(10)
+                .epss(5),
+        ),
     )
 }
 
