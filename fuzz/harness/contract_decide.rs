@@ -333,6 +333,12 @@ fn change_errors(
             e.insert("RenewalNotAfterStart");
         }
     }
+    // Nor the end to or past an extension under way.
+    if let (Some(x), Some(r)) = (end, m.req.as_ref()) {
+        if r.review == Review::Extension && x >= r.end {
+            e.insert("ExtensionUnderWay");
+        }
+    }
     let start = start.or(m.start);
     let end = end.or(m.end);
     if let (Some(s), Some(x)) = (start, end) {

@@ -284,6 +284,16 @@ pub enum Error {
         /// The current end.
         current: NaiveDate,
     },
+    /// An adjustment moving the end to or past the end an extension under way asks for.
+    #[error(
+        "an extension to {extension} is under way; adjust the end to a date before it (not {end}), or let the approver decide the extension first"
+    )]
+    ExtensionUnderWay {
+        /// The end the extension asks for.
+        extension: NaiveDate,
+        /// The end the adjustment asked for.
+        end: NaiveDate,
+    },
     /// An open-ended contract extended.
     #[error("the contract is open-ended; there is no end date to extend")]
     OpenEnded,

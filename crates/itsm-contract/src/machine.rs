@@ -517,6 +517,15 @@ fn edit_checks(contract: &Contract, edit: &Edit) -> Result<(), Error> {
             }
         }
     }
+    // An extension under way still moves the end later.
+    if let (Some(new_end), Some(request)) = (edit.end, &contract.request) {
+        if request.review == Review::Extension && new_end >= request.end {
+            return Err(Error::ExtensionUnderWay {
+                extension: request.end,
+                end: new_end,
+            });
+        }
+    }
     // A draft's rate cards stay within its dates. An active contract's adjusted term bounds
     // its cards' charges instead (dates outside it pass; the earlier end wins).
     if contract.status != Status::Draft || (edit.start.is_none() && edit.end.is_none()) {

@@ -1070,6 +1070,41 @@ fn an_adjusted_start_stays_before_a_renewal_under_way() {
 }
 
 #[test]
+fn an_adjustment_cannot_move_the_end_to_or_past_an_extension_under_way() {
+    let mut desk = Desk::approved(spec(), day(1, 1));
+    desk.ok(
+        day(6, 1),
+        &manager(),
+        Command::Extend {
+            end: ymd(2028, 3, 31),
+            approver: None,
+            submit: true,
+        },
+    );
+    let adjust = |end| Command::Adjust {
+        start: None,
+        end: Some(end),
+        payment_amount: None,
+    };
+    let e = desk.err(day(6, 2), &manager(), adjust(ymd(2028, 3, 31)));
+    assert_eq!(
+        e,
+        Error::ExtensionUnderWay {
+            extension: ymd(2028, 3, 31),
+            end: ymd(2028, 3, 31)
+        }
+    );
+    assert!(e.to_string().contains("adjust the end to a date before it"), "{e}");
+    // An earlier end passes, and the extension approved later still moves the end later.
+    desk.ok(day(6, 2), &manager(), adjust(ymd(2028, 3, 30)));
+    desk.ok(day(6, 3), &approver(), Command::Approve);
+    assert_eq!(desk.contract().end, Some(ymd(2028, 3, 31)));
+    // With the extension settled, any end may be adjusted again.
+    desk.ok(day(6, 4), &manager(), adjust(ymd(2028, 6, 30)));
+    assert_eq!(desk.contract().end, Some(ymd(2028, 6, 30)));
+}
+
+#[test]
 fn a_contract_without_a_start_is_renewed_only_after_its_creation() {
     let mut open = spec();
     open.start = None;

@@ -135,6 +135,7 @@ fn the_corpus_reaches_every_event_error_and_status() {
         "EmptyComment",
         "BothAdjustments",
         "RenewalNotAfterStart",
+        "ExtensionUnderWay",
         "NotLater",
         "OpenEnded",
         "RequestInFlight",
