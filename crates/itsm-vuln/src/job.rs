@@ -158,26 +158,15 @@ fn targeted(item: &Item) -> Option<&Target> {
     item.target.as_ref()
 }
 
-/// The schedule's work at `now`: task deferrals ending (the task reopens), items' own
-/// deferrals ending (the item follows its tasks again), stale items closing, reminders and
-/// missed targets reported once each. Nothing due: no events.
+/// The schedule's work at `now`: items' own deferrals ending (the item follows its tasks
+/// again), stale items closing, reminders and missed targets reported once each, then task
+/// deferrals ending (the task reopens). Nothing due: no events.
 pub(crate) fn tick(
     board: &Board,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, Error> {
     let mut events = Vec::new();
-    for task in board.tasks.values() {
-        let due = task.status == Status::Deferred
-            && task.request.is_none()
-            && task.deferral.is_some_and(|d| d.until <= now);
-        if due {
-            events.push(Event::DeferralEnded {
-                subject: Subject::Task(task.id),
-                at: now,
-            });
-        }
-    }
     for item in board.items.values() {
         if own_until(item).is_some_and(|u| u <= now) && item.request.is_none() {
             events.push(Event::DeferralEnded {
@@ -204,6 +193,19 @@ pub(crate) fn tick(
             events.push(Event::Approaching {
                 item: item.id,
                 due: t.due,
+                at: now,
+            });
+        }
+    }
+    // Tasks after items: an item's own deferral ending at the same time as its task's
+    // then follows the task back to open in this tick, not the next.
+    for task in board.tasks.values() {
+        let due = task.status == Status::Deferred
+            && task.request.is_none()
+            && task.deferral.is_some_and(|d| d.until <= now);
+        if due {
+            events.push(Event::DeferralEnded {
+                subject: Subject::Task(task.id),
                 at: now,
             });
         }

@@ -479,12 +479,22 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 }
                 Subject::Task(id) => {
                     let t = task(board, id)?;
-                    let all_closed = t.items.iter().all(|i| {
-                        board
-                            .items
-                            .get(i)
-                            .is_none_or(|i| i.status == Status::Closed && i.own.is_some())
-                    });
+                    // Closed by something other than this task: its own state or another
+                    // closed task that counts.
+                    let closed_elsewhere = |i: &Item| {
+                        i.own.is_some_and(|o| o.status == Status::Closed)
+                            || i.tasks.iter().any(|other| {
+                                *other != id
+                                    && board
+                                        .tasks
+                                        .get(other)
+                                        .is_some_and(|o| o.status == Status::Closed && o.counts())
+                            })
+                    };
+                    let all_closed = t
+                        .items
+                        .iter()
+                        .all(|i| board.items.get(i).is_none_or(closed_elsewhere));
                     if all_closed {
                         return Err(Error::AllItemsClosed(id));
                     }

@@ -298,6 +298,9 @@ pub(crate) fn set_task(
         }
         None => return,
     };
+    // The task itself is looked at again: its items may decide otherwise (a task reopened
+    // while every item is deferred defers again).
+    work.insert(id);
     refresh(board, items, at, work);
 }
 
