@@ -91,7 +91,7 @@ fn a_board_read_back_rolls_up_as_before() {
         [Role::new("sn_vul.remediation_owner").unwrap()],
     );
     let mut board = Board::new();
-    let mut run = |board: &mut Board, actor: &Actor, command: Command| {
+    let run = |board: &mut Board, actor: &Actor, command: Command| {
         let events = decide(board, &command, &Context::new(now, actor, &policy)).unwrap();
         board.apply(&events);
     };
