@@ -1,7 +1,7 @@
 //! Why a policy or a command is refused.
 
 use chrono::{DateTime, Utc};
-use itsm_core::Quoted;
+use itsm_core::{ConfigItemId, Quoted};
 
 use crate::model::{Closure, ItemId, Status, TaskId};
 
@@ -115,7 +115,7 @@ pub enum Error {
     EmptyVulnerability,
     /// A found item's configuration item or vulnerability differs from the one on record.
     #[error(
-        "vulnerable item {item} is vulnerability `{}` on another configuration item or vulnerability than reported; one item is one vulnerability on one configuration item",
+        "vulnerable item {item} is `{}` on configuration item {ci}; one item is one vulnerability on one configuration item, so report another with a new item id",
         Quoted(vulnerability)
     )]
     ItemMismatch {
@@ -123,6 +123,8 @@ pub enum Error {
         item: ItemId,
         /// The vulnerability on record.
         vulnerability: String,
+        /// The configuration item on record.
+        ci: ConfigItemId,
     },
     /// A task given no items.
     #[error("a remediation task needs at least one vulnerable item")]

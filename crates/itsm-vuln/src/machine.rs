@@ -140,6 +140,7 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 return Err(Error::ItemMismatch {
                     item: *id,
                     vulnerability: existing.vulnerability.clone(),
+                    ci: existing.ci,
                 });
             }
             let reopen = existing.status == Status::Resolved

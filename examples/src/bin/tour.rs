@@ -558,6 +558,10 @@ fn more() {
             "a year of vendor contracts: review and approval, monthly charges by asset value and per seat, reminders, a renewal with a price rise, an extension, a cancellation (itsm-contract)",
         ),
         (
+            "vulnerabilities",
+            "a quarter of vulnerability response: the xz backdoor grouped, resolved, found again and fixed, an exception and its extension, a false positive rejected, a target missed (itsm-vuln)",
+        ),
+        (
             "crisis",
             "a flooded data centre run through its recovery plans: referred plans, a failed automation, assets against their RTO (itsm-crisis)",
         ),

@@ -1,4 +1,5 @@
-//! Rows of `docs/bad-inputs.md`: itsm-licence, itsm-continuity, itsm-cost and itsm-contract.
+//! Rows of `docs/bad-inputs.md`: itsm-licence, itsm-continuity, itsm-cost, itsm-contract and
+//! itsm-vuln.
 
 use super::*;
 
@@ -327,6 +328,109 @@ pub(super) fn rows(row: &mut impl FnMut(&'static str, &str, String)) {
             "`itsm_contract::Policy` (JSON)",
             "an expiry `at_midnight`",
             json_err::<Policy>(json!({"expiry": "at_midnight"})),
+        );
+    }
+
+    // itsm-vuln
+    {
+        use itsm_vuln::{
+            Actor, Board, Command, ConfigItemId, Facts, ItemId, Policy, Reason, Role, Severity,
+            Subject, TaskId, UserId,
+        };
+        let now = chrono::DateTime::parse_from_rfc3339("2027-03-01T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        let scanner = Actor::new(
+            UserId::from_u128(1),
+            [Role::new("sn_vul.integration").unwrap()],
+        );
+        let owner = Actor::new(
+            UserId::from_u128(2),
+            [Role::new("sn_vul.remediation_owner").unwrap()],
+        );
+        let policy = Policy::servicenow();
+        let mut board = Board::new();
+        let found = Command::Found {
+            item: ItemId::from_u128(1),
+            ci: ConfigItemId::from_u128(1),
+            vulnerability: "CVE-2024-3094".into(),
+            facts: Facts::new(Severity::High),
+        };
+        board.apply(
+            &itsm_vuln::decide(
+                &board,
+                &found,
+                &itsm_vuln::Context::new(now, &scanner, &policy),
+            )
+            .unwrap(),
+        );
+        let decide = |actor: &Actor, command: Command| {
+            err(itsm_vuln::decide(
+                &board,
+                &command,
+                &itsm_vuln::Context::new(now, actor, &policy),
+            )
+            .map(|_| ()))
+        };
+        row(
+            "`itsm_vuln::decide`",
+            "an item reported on another configuration item",
+            decide(
+                &scanner,
+                Command::Found {
+                    item: ItemId::from_u128(1),
+                    ci: ConfigItemId::from_u128(2),
+                    vulnerability: "CVE-2024-3094".into(),
+                    facts: Facts::new(Severity::High),
+                },
+            ),
+        );
+        row(
+            "`itsm_vuln::decide`",
+            "an exception until a time already past",
+            decide(
+                &owner,
+                Command::RequestException {
+                    subject: Subject::Item(ItemId::from_u128(1)),
+                    until: now,
+                    reason: Reason::RiskAccepted,
+                    information: String::new(),
+                },
+            ),
+        );
+        row(
+            "`itsm_vuln::decide`",
+            "a task with no items",
+            decide(
+                &owner,
+                Command::CreateTask {
+                    task: TaskId::from_u128(1),
+                    items: vec![],
+                    assigned_to: None,
+                    group: None,
+                },
+            ),
+        );
+        row(
+            "`itsm_vuln::Policy::check`",
+            "a risk rule whose weights add up to 120 %",
+            {
+                let mut p = Policy::servicenow();
+                p.calculators = vec![itsm_vuln::CalculatorRule::new(
+                    "heavy",
+                    itsm_vuln::Condition::any(),
+                    itsm_vuln::Score::Weighted(
+                        itsm_vuln::Weights::new(100, itsm_vuln::Levels::new(100, 75, 50, 25, 0))
+                            .exploit(20),
+                    ),
+                )];
+                err(p.check())
+            },
+        );
+        row(
+            "`itsm_vuln::Policy` (JSON)",
+            "a recalculation `sometimes`",
+            json_err::<Policy>(json!({"recalculation": "sometimes"})),
         );
     }
 }
