@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::agenda::{own_until, targeted};
 use crate::command::Subject;
 use crate::error::Error;
 use crate::event::Event;
@@ -131,31 +132,12 @@ pub(crate) fn time_of(event: &Event) -> Option<DateTime<Utc>> {
     }
 }
 
-/// An item's own deferral, if it has one.
-fn own_until(item: &Item) -> Option<DateTime<Utc>> {
-    item.own
-        .filter(|o| o.status == Status::Deferred)
-        .and_then(|o| o.deferral)
-        .map(|d| d.until)
-}
-
 fn stale_at(item: &Item, policy: &Policy) -> Option<DateTime<Utc>> {
     let d = policy.stale_days?;
     if item.status == Status::Closed {
         return None;
     }
     item.last_found.checked_add_signed(days(d))
-}
-
-/// Remediation targets count while the item is not deferred, resolved or closed.
-fn targeted(item: &Item) -> Option<&Target> {
-    if matches!(
-        item.status,
-        Status::Deferred | Status::Resolved | Status::Closed
-    ) {
-        return None;
-    }
-    item.target.as_ref()
 }
 
 /// The schedule's work at `now`: items' own deferrals ending (the item follows its tasks
@@ -167,8 +149,24 @@ pub(crate) fn tick(
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, Error> {
     let mut events = Vec::new();
-    for item in board.items.values() {
-        if own_until(item).is_some_and(|u| u <= now) && item.request.is_none() {
+    let stale = policy.stale_days.map(days);
+    // The agenda names the items and tasks that may be due; a board just read back has none
+    // yet (it is built by the next fold), so then every one is looked at.
+    let (due_items, due_tasks) = if board.index.built {
+        let agenda = &board.index.agenda;
+        (
+            Some(agenda.items_due(now, stale)),
+            Some(agenda.tasks_due(now)),
+        )
+    } else {
+        (None, None)
+    };
+    let items: Box<dyn Iterator<Item = &Item>> = match &due_items {
+        Some(ids) => Box::new(ids.iter().filter_map(|i| board.items.get(i))),
+        None => Box::new(board.items.values()),
+    };
+    for item in items {
+        if own_until(item).is_some_and(|u| u <= now) {
             events.push(Event::DeferralEnded {
                 subject: Subject::Item(item.id),
                 at: now,
@@ -199,7 +197,11 @@ pub(crate) fn tick(
     }
     // Tasks after items: an item's own deferral ending at the same time as its task's
     // then follows the task back to open in this tick, not the next.
-    for task in board.tasks.values() {
+    let tasks: Box<dyn Iterator<Item = &crate::model::Task>> = match &due_tasks {
+        Some(ids) => Box::new(ids.iter().filter_map(|t| board.tasks.get(t))),
+        None => Box::new(board.tasks.values()),
+    };
+    for task in tasks {
         let due = task.status == Status::Deferred
             && task.request.is_none()
             && task.deferral.is_some_and(|d| d.until <= now);
@@ -218,22 +220,15 @@ pub(crate) fn tick(
 /// does nothing. A deferral waiting on an extension's approval ends when the approver
 /// decides.
 pub fn next_deadline(board: &Board, policy: &Policy) -> Option<DateTime<Utc>> {
-    let tasks = board.tasks.values().filter_map(|t| {
-        (t.status == Status::Deferred && t.request.is_none())
-            .then_some(t.deferral.map(|d| d.until))
-            .flatten()
-    });
+    if board.index.built {
+        return board.index.agenda.next(policy.stale_days.map(days));
+    }
+    // A board just read back: a pass over it (the next fold builds the agenda).
+    let tasks = board.tasks.values().filter_map(crate::agenda::task_next);
     let items = board.items.values().flat_map(|i| {
-        let deferral = own_until(i).filter(|_| i.request.is_none());
-        let stale = stale_at(i, policy);
-        let (remind, miss) = match targeted(i) {
-            Some(t) => (
-                t.remind.filter(|_| !t.reminded && !t.missed),
-                (!t.missed).then_some(t.due),
-            ),
-            None => (None, None),
-        };
-        [deferral, stale, remind, miss].into_iter().flatten()
+        [crate::agenda::item_next(i), stale_at(i, policy)]
+            .into_iter()
+            .flatten()
     });
     tasks.chain(items).min()
 }

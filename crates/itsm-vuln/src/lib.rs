@@ -87,6 +87,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod agenda;
 mod command;
 mod error;
 mod event;

@@ -182,12 +182,28 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
             if !p.close_retired {
                 return Ok(vec![]);
             }
-            Ok(board
-                .items
-                .values()
-                .filter(|i| i.ci == *ci && i.status != Status::Closed)
-                .map(|i| Event::Closed {
-                    item: i.id,
+            // The CI's items from the index; a board just read back has none yet (the
+            // next fold builds it), so then every item is looked at.
+            let items: Vec<&Item> = if board.index.built {
+                board
+                    .index
+                    .by_ci
+                    .get(ci)
+                    .map(|ids| ids.iter().filter_map(|i| board.items.get(i)).collect())
+                    .unwrap_or_default()
+            } else {
+                board.items.values().filter(|i| i.ci == *ci).collect()
+            };
+            let mut closing: Vec<ItemId> = items
+                .into_iter()
+                .filter(|i| i.status != Status::Closed)
+                .map(|i| i.id)
+                .collect();
+            closing.sort_unstable();
+            Ok(closing
+                .into_iter()
+                .map(|item| Event::Closed {
+                    item,
                     closure: Closure::CiDecommissioned,
                     at: now,
                 })
@@ -219,6 +235,13 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
         } => {
             ctx.require(command, &[owners, admins])?;
             let t = task(board, *id)?;
+            allow(
+                command,
+                "remediation task",
+                t.status,
+                t.status != Status::Closed,
+                "on a task that is not closed",
+            )?;
             if board.tasks.contains_key(into) {
                 return Err(Error::TaskExists(*into));
             }
@@ -637,6 +660,9 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             target,
             at,
         } => {
+            if !board.items.contains_key(item) {
+                board.index.by_ci.entry(*ci).or_default().push(*item);
+            }
             board.items.entry(*item).or_insert_with(|| Item {
                 id: *item,
                 ci: *ci,
@@ -940,5 +966,31 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             }
         }
     }
+    // Whatever the event named may have a new deadline (roll-down and roll-up noted theirs).
+    match event {
+        Event::Created { item, .. }
+        | Event::Seen { item, .. }
+        | Event::Reopened { item, .. }
+        | Event::Closed { item, .. }
+        | Event::Approaching { item, .. }
+        | Event::Missed { item, .. } => board.index.agenda.touched_items.push(*item),
+        Event::Moved { subject, .. }
+        | Event::Deferred { subject, .. }
+        | Event::Requested { subject, .. }
+        | Event::Approved { subject, .. }
+        | Event::Rejected { subject, .. }
+        | Event::DeferralEnded { subject, .. } => match subject {
+            Subject::Item(i) => board.index.agenda.touched_items.push(*i),
+            Subject::Task(t) => board.index.agenda.touched_tasks.push(*t),
+        },
+        Event::TaskCreated { task, .. }
+        | Event::Assigned { task, .. }
+        | Event::TaskClosed { task, .. } => board.index.agenda.touched_tasks.push(*task),
+        Event::Split { task, into, .. } => {
+            board.index.agenda.touched_tasks.push(*task);
+            board.index.agenda.touched_tasks.push(*into);
+        }
+    }
     rollup::settle(board, work, at);
+    crate::agenda::update(board);
 }

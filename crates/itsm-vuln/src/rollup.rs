@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 
 use chrono::{DateTime, Utc};
+use itsm_core::ConfigItemId;
 
 use crate::model::{Board, Closure, Deferral, ItemId, Own, Reason, Status, TaskId};
 
@@ -120,6 +121,9 @@ impl Tally {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Index {
     pub(crate) built: bool,
+    pub(crate) agenda: crate::agenda::Agenda,
+    /// The items on each configuration item (an item never changes its CI).
+    pub(crate) by_ci: HashMap<ConfigItemId, Vec<ItemId>>,
 }
 
 impl PartialEq for Index {
@@ -157,6 +161,12 @@ pub(crate) fn ensure_index(board: &mut Board) {
             task.tally.built = true;
         }
     }
+    crate::agenda::build(board);
+    let mut by_ci: HashMap<ConfigItemId, Vec<ItemId>> = HashMap::new();
+    for item in board.items.values() {
+        by_ci.entry(item.ci).or_default().push(item.id);
+    }
+    board.index.by_ci = by_ci;
     board.index.built = true;
 }
 
@@ -236,6 +246,7 @@ pub(crate) fn refresh(
             }
             work.insert(*t);
         }
+        board.index.agenda.touched_items.push(id);
         if let Some(item) = board.items.get_mut(&id) {
             item.status = new.status;
             item.closure = new.closure;
@@ -263,6 +274,11 @@ pub(crate) fn settle(board: &mut Board, mut work: BTreeSet<TaskId>, at: DateTime
         let Some(up) = task.tally.rolled_up() else {
             continue;
         };
+        // A deferral already over is no deferral: the task stays as it is (its items'
+        // deferrals end on their own; one held by an extension waits for the approver).
+        if up.deferral.is_some_and(|d| d.until <= at) {
+            continue;
+        }
         let current = Own {
             status: task.status,
             closure: task.closure,
@@ -298,6 +314,7 @@ pub(crate) fn set_task(
         }
         None => return,
     };
+    board.index.agenda.touched_tasks.push(id);
     // The task itself is looked at again: its items may decide otherwise (a task reopened
     // while every item is deferred defers again).
     work.insert(id);

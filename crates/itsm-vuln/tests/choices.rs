@@ -550,3 +550,76 @@ fn a_target_past_the_dates_chrono_holds_is_refused_not_lost() {
         }
     );
 }
+
+#[test]
+fn a_roll_up_never_defers_to_a_time_already_past() {
+    // The item's deferral is held by an extension waiting for the approver; its task's
+    // rolled-up deferral ends and must not come back at once (a host ticking on deadlines
+    // would tick for ever).
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.group(day(0), 10, &[1]);
+    d.ok(
+        day(1),
+        &admin(),
+        Command::Defer {
+            subject: it(1),
+            until: day(10),
+            reason: Reason::Other,
+        },
+    );
+    assert_eq!(d.task(10).deferral.unwrap().until, day(10));
+    d.ok(
+        day(8),
+        &owner(),
+        Command::RequestExtension {
+            subject: it(1),
+            until: day(20),
+            reason: Reason::Other,
+        },
+    );
+    assert_eq!(names(&d.tick(day(12))), ["deferral_ended"]);
+    assert_eq!(d.task(10).status, Status::Open);
+    assert_eq!(d.item(1).status, Status::Deferred);
+    assert!(
+        d.deadline().is_none_or(|n| n > day(12)),
+        "{:?}",
+        d.deadline()
+    );
+    assert!(d.tick(day(12)).is_empty());
+}
+
+#[test]
+fn a_closed_task_is_not_split() {
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.high(day(0), 2);
+    d.group(day(0), 10, &[1, 2]);
+    d.ok(
+        day(1),
+        &admin(),
+        Command::CloseTask {
+            task: task(10),
+            closure: Closure::Canceled,
+        },
+    );
+    let e = d.err(
+        day(2),
+        &owner(),
+        Command::Split {
+            task: task(10),
+            into: task(11),
+            items: vec![item(1)],
+        },
+    );
+    assert!(
+        matches!(
+            e,
+            Error::WrongState {
+                status: Status::Closed,
+                ..
+            }
+        ),
+        "{e}"
+    );
+}

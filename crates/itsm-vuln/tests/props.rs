@@ -275,6 +275,14 @@ fn rolled_down(board: &Board, i: &Item) -> (Status, Option<DateTime<Utc>>) {
     (status, until.filter(|_| status == Status::Deferred))
 }
 
+fn earliest_after(items: &[&Item], last: Option<DateTime<Utc>>) -> bool {
+    let earliest = items
+        .iter()
+        .filter_map(|i| i.deferral.map(|d| d.until))
+        .min();
+    earliest.is_some_and(|e| last.is_none_or(|l| e > l))
+}
+
 fn check_settled(board: &Board) {
     for i in board.items.values() {
         let (status, until) = rolled_down(board, i);
@@ -303,7 +311,8 @@ fn check_settled(board: &Board) {
         let settled = items
             .iter()
             .all(|i| matches!(i.status, Status::Closed | Status::Deferred));
-        if settled {
+        // A roll-up never defers to a time already past (docs/vulnerability.md).
+        if settled && earliest_after(&items, board.last) {
             let earliest = items
                 .iter()
                 .filter_map(|i| i.deferral.map(|d| d.until))
