@@ -2,24 +2,36 @@
 //! a tick cost O(log n) per item due, not a pass over the board. Derived: never serialized,
 //! never compared, rebuilt after a deserialize.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
 use crate::model::{Board, Item, ItemId, Status, Task, TaskId};
+
+/// Where an item or task stands in the agenda, kept on the record so an unchanged deadline
+/// costs no lookup. Derived: never serialized, never compared.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sched {
+    next: Option<DateTime<Utc>>,
+    found: Option<DateTime<Utc>>,
+}
+
+impl PartialEq for Sched {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Sched {}
 
 /// The board's schedule, and what the current event touched.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Agenda {
     /// Each item's next own-deferral end, reminder or target.
     items: BTreeSet<(DateTime<Utc>, ItemId)>,
-    item_at: HashMap<ItemId, DateTime<Utc>>,
     /// When each item not closed was last found (stale items count from it).
     found: BTreeSet<(DateTime<Utc>, ItemId)>,
-    found_at: HashMap<ItemId, DateTime<Utc>>,
     /// Each deferred task's end.
     tasks: BTreeSet<(DateTime<Utc>, TaskId)>,
-    task_at: HashMap<TaskId, DateTime<Utc>>,
     /// Touched by the event being folded.
     pub(crate) touched_items: Vec<ItemId>,
     pub(crate) touched_tasks: Vec<TaskId>,
@@ -68,42 +80,40 @@ pub(crate) fn task_next(task: &Task) -> Option<DateTime<Utc>> {
     task.deferral.map(|d| d.until)
 }
 
-fn put<K: Copy + Ord + std::hash::Hash>(
+/// Moves `key` from `old` to `new` in the set; true when it moved.
+fn put<K: Copy + Ord>(
     set: &mut BTreeSet<(DateTime<Utc>, K)>,
-    at: &mut HashMap<K, DateTime<Utc>>,
     key: K,
-    when: Option<DateTime<Utc>>,
+    old: Option<DateTime<Utc>>,
+    new: Option<DateTime<Utc>>,
 ) {
-    if let Some(old) = at.remove(&key) {
-        set.remove(&(old, key));
+    // Most touches (a task's state rolled down) leave the deadline as it was.
+    if old == new {
+        return;
     }
-    if let Some(w) = when {
-        set.insert((w, key));
-        at.insert(key, w);
+    if let Some(o) = old {
+        set.remove(&(o, key));
+    }
+    if let Some(n) = new {
+        set.insert((n, key));
     }
 }
 
 impl Agenda {
-    fn item(&mut self, id: ItemId, item: Option<&Item>) {
-        put(
-            &mut self.items,
-            &mut self.item_at,
-            id,
-            item.and_then(item_next),
-        );
-        let found = item
-            .filter(|i| i.status != Status::Closed)
-            .map(|i| i.last_found);
-        put(&mut self.found, &mut self.found_at, id, found);
+    fn item(&mut self, id: ItemId, item: Option<&mut Item>) {
+        let Some(item) = item else { return };
+        let next = item_next(item);
+        let found = (item.status != Status::Closed).then_some(item.last_found);
+        put(&mut self.items, id, item.sched.next, next);
+        put(&mut self.found, id, item.sched.found, found);
+        item.sched = Sched { next, found };
     }
 
-    fn task(&mut self, id: TaskId, task: Option<&Task>) {
-        put(
-            &mut self.tasks,
-            &mut self.task_at,
-            id,
-            task.and_then(task_next),
-        );
+    fn task(&mut self, id: TaskId, task: Option<&mut Task>) {
+        let Some(task) = task else { return };
+        let next = task_next(task);
+        put(&mut self.tasks, id, task.sched.next, next);
+        task.sched.next = next;
     }
 
     /// The earliest time anything is due, stale items counting `stale` after they were
@@ -160,10 +170,12 @@ impl Agenda {
 /// Builds the agenda from scratch (after a deserialize).
 pub(crate) fn build(board: &mut Board) {
     let mut agenda = Agenda::default();
-    for (id, item) in &board.items {
+    for (id, item) in board.items.iter_mut() {
+        item.sched = Sched::default();
         agenda.item(*id, Some(item));
     }
-    for (id, task) in &board.tasks {
+    for (id, task) in board.tasks.iter_mut() {
+        task.sched = Sched::default();
         agenda.task(*id, Some(task));
     }
     board.index.agenda = agenda;
@@ -174,11 +186,9 @@ pub(crate) fn update(board: &mut Board) {
     let items = std::mem::take(&mut board.index.agenda.touched_items);
     let tasks = std::mem::take(&mut board.index.agenda.touched_tasks);
     for id in items {
-        let item = board.items.get(&id);
-        board.index.agenda.item(id, item);
+        board.index.agenda.item(id, board.items.get_mut(&id));
     }
     for id in tasks {
-        let task = board.tasks.get(&id);
-        board.index.agenda.task(id, task);
+        board.index.agenda.task(id, board.tasks.get_mut(&id));
     }
 }

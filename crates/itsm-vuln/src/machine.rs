@@ -682,6 +682,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                 target: target.clone(),
                 deferrals: 0,
                 reopened: 0,
+                sched: Default::default(),
             });
         }
         Event::Seen {
@@ -781,6 +782,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                     notes: None,
                     deferrals: 0,
                     tally: rollup::Tally::default(),
+                    sched: Default::default(),
                 },
             );
             for i in &members {
@@ -819,6 +821,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                 notes: None,
                 deferrals: 0,
                 tally: rollup::Tally::default(),
+                sched: Default::default(),
             };
             board.tasks.insert(*into, new);
             for i in &moved {

@@ -293,6 +293,9 @@ pub struct Item {
     /// How many times it was reopened.
     #[cfg_attr(feature = "serde", serde(default))]
     pub reopened: u32,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub(crate) sched: crate::agenda::Sched,
 }
 
 /// A state with what goes with it: set on an item itself (it counts with its tasks' states
@@ -408,6 +411,9 @@ pub struct Task {
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub(crate) tally: crate::rollup::Tally,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub(crate) sched: crate::agenda::Sched,
 }
 
 impl Task {
