@@ -93,6 +93,7 @@ mod error;
 mod event;
 mod job;
 mod lifecycle;
+mod fold;
 mod machine;
 mod model;
 mod policy;
@@ -104,7 +105,8 @@ pub use error::Error;
 pub use event::Event;
 pub use job::next_deadline;
 pub use lifecycle::{TRANSITIONS, Transition, mermaid};
-pub use machine::{Context, decide, evolve};
+pub use fold::evolve;
+pub use machine::{Context, decide};
 pub use model::{
     Ask, Board, Closure, Deferral, Item, ItemId, Own, Progress, Reason, Request, Status, Target,
     Task, TaskId,

@@ -471,7 +471,7 @@ impl Board {
     /// Folds events in order (as [`evolve`](crate::evolve) does, in place).
     pub fn apply(&mut self, events: &[crate::Event]) {
         for event in events {
-            crate::machine::apply(self, event);
+            crate::fold::apply(self, event);
         }
     }
 }
