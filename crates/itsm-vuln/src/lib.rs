@@ -91,9 +91,9 @@ mod agenda;
 mod command;
 mod error;
 mod event;
+mod fold;
 mod job;
 mod lifecycle;
-mod fold;
 mod machine;
 mod model;
 mod policy;
@@ -103,9 +103,9 @@ mod rollup;
 pub use command::{Command, Subject};
 pub use error::Error;
 pub use event::Event;
+pub use fold::evolve;
 pub use job::next_deadline;
 pub use lifecycle::{TRANSITIONS, Transition, mermaid};
-pub use fold::evolve;
 pub use machine::{Context, decide};
 pub use model::{
     Ask, Board, Closure, Deferral, Item, ItemId, Own, Progress, Reason, Request, Status, Target,

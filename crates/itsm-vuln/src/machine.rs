@@ -241,6 +241,10 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 t.status != Status::Closed,
                 "on a task that is not closed",
             )?;
+            // The new task would copy a state the request explains but not the request.
+            if t.request.is_some() {
+                return Err(Error::RequestPending);
+            }
             if board.tasks.contains_key(into) {
                 return Err(Error::TaskExists(*into));
             }

@@ -307,7 +307,13 @@ pub(crate) fn set_task(
             task.status = state.status;
             task.closure = state.closure;
             task.deferral = state.deferral;
-            if !matches!(state.status, Status::InReview | Status::Deferred) {
+            // A request lives with the state that waits for it: an exception or a false
+            // positive in review, an extension while deferred. Rolled elsewhere, it is moot.
+            let keeps = |r: &crate::model::Request| match r.ask {
+                crate::model::Ask::Extension { .. } => state.status == Status::Deferred,
+                _ => state.status == Status::InReview,
+            };
+            if !task.request.as_ref().is_some_and(keeps) {
                 task.request = None;
             }
             task.items.iter().copied().collect()

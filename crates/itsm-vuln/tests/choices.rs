@@ -623,3 +623,74 @@ fn a_closed_task_is_not_split() {
         "{e}"
     );
 }
+
+#[test]
+fn a_task_with_a_request_waiting_is_not_split() {
+    // The new task would copy "in review" without the request it waits for (the fuzz
+    // helper's finding: nothing could approve, reject or work it).
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.high(day(0), 2);
+    d.group(day(0), 10, &[1, 2]);
+    d.ok(
+        day(1),
+        &owner(),
+        Command::RequestException {
+            subject: ti(10),
+            until: day(10),
+            reason: Reason::Other,
+            information: String::new(),
+        },
+    );
+    let e = d.err(
+        day(2),
+        &owner(),
+        Command::Split {
+            task: task(10),
+            into: task(11),
+            items: vec![item(2)],
+        },
+    );
+    assert_eq!(e, Error::RequestPending);
+}
+
+#[test]
+fn a_task_rolled_up_to_deferred_drops_its_exception_request_and_ends_on_its_date() {
+    // The fuzz helper's finding: a waiting exception held the rolled-up deferral past its
+    // date for ever.
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.group(day(0), 10, &[1]);
+    d.ok(
+        day(1),
+        &owner(),
+        Command::RequestException {
+            subject: ti(10),
+            until: day(30),
+            reason: Reason::Other,
+            information: String::new(),
+        },
+    );
+    d.group(day(1), 11, &[1]);
+    d.ok(
+        day(1),
+        &admin(),
+        Command::Defer {
+            subject: ti(11),
+            until: day(3),
+            reason: Reason::Other,
+        },
+    );
+    assert_eq!(d.task(10).status, Status::Deferred);
+    assert!(
+        d.task(10).request.is_none(),
+        "moot once rolled up to deferred"
+    );
+    assert_eq!(d.deadline(), Some(day(3)));
+    let events = d.tick(day(3));
+    assert_eq!(names(&events), ["deferral_ended", "deferral_ended"]);
+    assert_eq!(
+        (d.task(10).status, d.task(11).status, d.item(1).status),
+        (Status::Open, Status::Open, Status::Open)
+    );
+}
