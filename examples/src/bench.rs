@@ -694,3 +694,95 @@ mod tests {
         );
     }
 }
+
+/// A summary's `key value` pairs, in order (`events 12 closed 3` gives two pairs).
+pub fn summary_pairs(summary: &str) -> Vec<(String, String)> {
+    let words: Vec<&str> = summary.split_whitespace().collect();
+    words
+        .chunks(2)
+        .map(|w| {
+            (
+                w.first().copied().unwrap_or("").to_owned(),
+                w.get(1).copied().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// What we measured, for [`compare_with_peer`].
+#[derive(Debug, Clone, Copy)]
+pub struct Ours<'a> {
+    /// The crate's name in the ratio line.
+    pub name: &'a str,
+    /// Its summary (`key value` pairs), to compare with the peer's.
+    pub summary: &'a str,
+    /// Its median wall-clock milliseconds.
+    pub ms: f64,
+    /// Its median on-CPU milliseconds.
+    pub cpu_ms: f64,
+}
+
+/// Runs a Python peer that prints `python run ms: <median> ... on CPU <ms>)` and
+/// `python summary: <pairs>`; echoes its other lines (and its summary when `echo_summary`),
+/// then prints `mismatches: N (...)` against our summary and `ratio (python / rust): X`.
+/// A peer that cannot run or prints no summary is said so, not an error.
+#[allow(clippy::print_stdout)] // the benchmarks' report is what they print
+pub fn compare_with_peer(
+    command: Command,
+    ours: Ours<'_>,
+    echo_summary: bool,
+) -> Result<(), Box<dyn Error>> {
+    let (mut theirs, mut theirs_cpu, mut summary) = (0.0, 0.0, None);
+    let ran = run_lines(command, |l| {
+        let is_summary = l.starts_with("python summary: ");
+        if echo_summary || !is_summary {
+            println!("{l}");
+        }
+        if let Some(rest) = l.strip_prefix("python run ms: ") {
+            theirs = rest
+                .split_whitespace()
+                .next()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0.0);
+            theirs_cpu = rest
+                .split_once("on CPU ")
+                .and_then(|(_, c)| c.trim_end_matches(')').trim().parse().ok())
+                .unwrap_or(0.0);
+        }
+        if let Some(s) = l.strip_prefix("python summary: ") {
+            summary = Some(s.to_owned());
+        }
+        Ok(())
+    });
+    match (ran, summary) {
+        (Err(e), _) => println!("python peer: failed ({e})"),
+        (Ok(()), None) => println!("mismatches: 1 (the peer printed no summary)"),
+        (Ok(()), Some(s)) => {
+            let (a, b) = (summary_pairs(ours.summary), summary_pairs(&s));
+            let differ: Vec<String> = a
+                .iter()
+                .zip(&b)
+                .filter(|(x, y)| x != y)
+                .map(|((k, x), (k2, y))| format!("{k} {x} / python {k2} {y}"))
+                .collect();
+            if differ.is_empty() && a.len() == b.len() {
+                println!("mismatches: 0");
+            } else {
+                println!(
+                    "mismatches: {} ({})",
+                    differ.len().max(1),
+                    differ.join(", ")
+                );
+            }
+            let ratio = |p: f64, r: f64| if r > 0.0 { p / r } else { 0.0 };
+            println!(
+                "ratio (python / rust): {:.1} (python {theirs:.0} ms / {} {:.0} ms, medians; on CPU {:.1})",
+                ratio(theirs, ours.ms),
+                ours.name,
+                ours.ms,
+                ratio(theirs_cpu, ours.cpu_ms)
+            );
+        }
+    }
+    Ok(())
+}

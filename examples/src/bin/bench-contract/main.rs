@@ -82,8 +82,9 @@ use itsm_contract::{
     decide, next_deadline,
 };
 use itsm_examples::bench::{
-    Args, Opt, Rng, clock_in_use, cpus_visible, load_average, median_min_max, memory_latency,
-    peak_mb, python_script, python_venv, run_lines, target_dir, thread_cpu_ns, usage,
+    Args, Opt, Ours, Rng, clock_in_use, compare_with_peer, cpus_visible, load_average,
+    median_min_max, memory_latency, peak_mb, python_script, python_venv, target_dir, thread_cpu_ns,
+    usage,
 };
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -502,20 +503,6 @@ fn write_input(
     Ok(path)
 }
 
-/// `key value` pairs of a summary.
-fn pairs(summary: &str) -> Vec<(String, String)> {
-    let words: Vec<&str> = summary.split_whitespace().collect();
-    words
-        .chunks(2)
-        .map(|w| {
-            (
-                w.first().copied().unwrap_or("").to_owned(),
-                w.get(1).copied().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
-
 /// Runs the peer; prints its lines, the mismatches and the ratio.
 fn peer(path: &Path, reps: usize, ours: &str, rust_ms: f64, rust_cpu_ms: f64) -> Res<()> {
     let python = match python_venv() {
@@ -527,54 +514,16 @@ fn peer(path: &Path, reps: usize, ours: &str, rust_ms: f64, rust_cpu_ms: f64) ->
     };
     let mut cmd = python_script(&python, "contract_run.py");
     cmd.arg(path).arg(reps.to_string());
-    let (mut theirs, mut theirs_cpu, mut summary) = (0.0, 0.0, None);
-    let ran = run_lines(cmd, |l| {
-        println!("{l}");
-        if let Some(rest) = l.strip_prefix("python run ms: ") {
-            theirs = rest
-                .split_whitespace()
-                .next()
-                .and_then(|w| w.parse().ok())
-                .unwrap_or(0.0);
-            theirs_cpu = rest
-                .split_once("on CPU ")
-                .and_then(|(_, c)| c.trim_end_matches(')').trim().parse().ok())
-                .unwrap_or(0.0);
-        }
-        if let Some(s) = l.strip_prefix("python summary: ") {
-            summary = Some(s.to_owned());
-        }
-        Ok(())
-    });
-    match (ran, summary) {
-        (Err(e), _) => println!("python peer: failed ({e})"),
-        (Ok(()), None) => println!("mismatches: 1 (the peer printed no summary)"),
-        (Ok(()), Some(s)) => {
-            let (a, b) = (pairs(ours), pairs(&s));
-            let differ: Vec<String> = a
-                .iter()
-                .zip(&b)
-                .filter(|(x, y)| x != y)
-                .map(|((k, x), (k2, y))| format!("{k} {x} / python {k2} {y}"))
-                .collect();
-            if differ.is_empty() && a.len() == b.len() {
-                println!("mismatches: 0");
-            } else {
-                println!(
-                    "mismatches: {} ({})",
-                    differ.len().max(1),
-                    differ.join(", ")
-                );
-            }
-            let ratio = |p: f64, r: f64| if r > 0.0 { p / r } else { 0.0 };
-            println!(
-                "ratio (python/rust): {:.1} (python {theirs:.0} ms / itsm-contract {rust_ms:.0} ms, medians; on CPU {:.1})",
-                ratio(theirs, rust_ms),
-                ratio(theirs_cpu, rust_cpu_ms)
-            );
-        }
-    }
-    Ok(())
+    compare_with_peer(
+        cmd,
+        Ours {
+            name: "itsm-contract",
+            summary: ours,
+            ms: rust_ms,
+            cpu_ms: rust_cpu_ms,
+        },
+        true,
+    )
 }
 
 // ---------------------------------------------------------------------------------------
