@@ -25,9 +25,9 @@ use std::collections::BTreeSet;
 
 use itsm_vuln::chrono::{DateTime, TimeDelta, Utc};
 use itsm_vuln::{
-    Actor, Board, Closure, Command, ConfigItemId, Context, Criticality, Event, Facts, GroupId,
-    Item, ItemId, Policy, Reason, Recalculation, Role, Severity, Status, Subject, Task, TaskId,
-    UserId, decide, evolve, next_deadline, severity_calculator,
+    Actor, Board, Closure, Command, Condition, ConfigItemId, Context, Criticality, Event, Facts,
+    GroupBy, GroupId, Item, ItemId, Policy, Reason, Recalculation, Role, Severity, Status, Subject,
+    Task, TaskId, TaskRule, UserId, decide, evolve, next_deadline, severity_calculator,
 };
 
 #[path = "bytes.rs"]

@@ -206,6 +206,20 @@ fn policy(b: &mut Bytes) -> Policy {
     let y = b.byte();
     p.max_exception_days = [None, Some(0), Some(1), Some(30), Some(365), None][usize::from(y % 6)];
     p.stale_days = [None, Some(0), Some(1), Some(7), Some(60), None][usize::from(y / 6 % 6)];
+    // Remediation task rules, sometimes: found items grouped into tasks by themselves.
+    p.task_rules = match y / 36 {
+        1 => vec![TaskRule::new(
+            "by cve",
+            Condition::any(),
+            [GroupBy::Vulnerability],
+        )],
+        2 => vec![TaskRule::new("by ci", Condition::any(), [GroupBy::Ci])],
+        3 => vec![
+            TaskRule::new("kev", Condition::any().exploit(true), [GroupBy::Rating]),
+            TaskRule::new("rest", Condition::any(), []),
+        ],
+        _ => vec![],
+    };
     p
 }
 
@@ -443,6 +457,7 @@ pub fn resolve(sel: &CmdSel, board: &Board, now: T) -> Command {
                 format!("CVE-2027-{}", item % 3)
             },
             facts,
+            task: Some(task_id((item + 1) % 5)),
         },
         CmdSel::Fixed(i) => Command::Fixed { item: item_id(i) },
         CmdSel::Retired(c) => Command::Retired { ci: ci_of(c) },

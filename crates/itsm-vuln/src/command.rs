@@ -41,6 +41,11 @@ pub enum Command {
         vulnerability: String,
         /// What the scanner and the CMDB say.
         facts: Facts,
+        /// The id of a new remediation task, should a task rule need one for this item (the
+        /// host gives a fresh id with each detection; unused when the item joins an open task
+        /// or no rule applies; none: a rule needing a new task leaves the item ungrouped).
+        #[cfg_attr(feature = "serde", serde(default))]
+        task: Option<TaskId>,
     },
     /// A scanner no longer finds the vulnerability: closed as fixed.
     Fixed {

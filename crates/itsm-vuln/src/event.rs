@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use itsm_core::{ConfigItemId, GroupId, UserId};
 
 use crate::command::Subject;
+use crate::grouping::Grouping;
 use crate::model::{Closure, Deferral, ItemId, Request, Status, Target, TaskId};
 use crate::risk::{Facts, Risk};
 
@@ -75,16 +76,31 @@ pub enum Event {
         /// When.
         at: DateTime<Utc>,
     },
-    /// A remediation task was created.
+    /// A remediation task was created (by hand, or by a remediation task rule).
     TaskCreated {
         /// The task.
         task: TaskId,
         /// Its items.
         items: Vec<ItemId>,
+        /// The rule that made it and for which values (none: by hand).
+        #[cfg_attr(
+            feature = "serde",
+            serde(default, skip_serializing_if = "Option::is_none")
+        )]
+        rule: Option<Grouping>,
         /// Assigned to.
         assigned_to: Option<UserId>,
         /// Assignment group.
         group: Option<GroupId>,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A found or reopened item joined the open task its remediation task rule keeps for it.
+    Joined {
+        /// The task.
+        task: TaskId,
+        /// The item.
+        item: ItemId,
         /// When.
         at: DateTime<Utc>,
     },
@@ -207,6 +223,7 @@ impl Event {
             Event::Reopened { .. } => "reopened",
             Event::Closed { .. } => "closed",
             Event::TaskCreated { .. } => "task_created",
+            Event::Joined { .. } => "joined",
             Event::Split { .. } => "split",
             Event::Assigned { .. } => "assigned",
             Event::Moved { .. } => "moved",

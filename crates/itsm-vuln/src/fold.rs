@@ -154,6 +154,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             items,
             assigned_to,
             group,
+            rule,
             ..
         } => {
             if board.tasks.contains_key(task) {
@@ -177,10 +178,14 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                     items: members.clone(),
                     notes: None,
                     deferrals: 0,
+                    rule: rule.clone(),
                     tally: rollup::Tally::default(),
                     sched: Default::default(),
                 },
             );
+            if let Some(g) = rule {
+                board.index.groups.insert(g.clone(), *task);
+            }
             for i in &members {
                 rollup::join(board, *task, *i, true);
                 if let Some(item) = board.items.get_mut(i) {
@@ -216,6 +221,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                 items: BTreeSet::new(),
                 notes: None,
                 deferrals: 0,
+                rule: None,
                 tally: rollup::Tally::default(),
                 sched: Default::default(),
             };
@@ -236,6 +242,24 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             }
             work.insert(*task);
             work.insert(*into);
+        }
+        Event::Joined { task, item, at } => {
+            let member = board
+                .tasks
+                .get(task)
+                .is_some_and(|t| t.items.contains(item));
+            if member || !board.items.contains_key(item) || !board.tasks.contains_key(task) {
+                return;
+            }
+            rollup::join(board, *task, *item, true);
+            if let Some(t) = board.tasks.get_mut(task) {
+                t.items.insert(*item);
+            }
+            if let Some(i) = board.items.get_mut(item) {
+                i.tasks.insert(*task);
+            }
+            rollup::refresh(board, [*item], *at, &mut work);
+            work.insert(*task);
         }
         Event::Assigned { task, to, group } => {
             if let Some(t) = board.tasks.get_mut(task) {
@@ -388,6 +412,10 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
         Event::Split { task, into, .. } => {
             board.index.agenda.touched_tasks.push(*task);
             board.index.agenda.touched_tasks.push(*into);
+        }
+        Event::Joined { task, item, .. } => {
+            board.index.agenda.touched_tasks.push(*task);
+            board.index.agenda.touched_items.push(*item);
         }
     }
     rollup::settle(board, work, at);

@@ -119,6 +119,7 @@ pub(crate) fn time_of(event: &Event) -> Option<DateTime<Utc>> {
         | Event::Closed { at, .. }
         | Event::TaskCreated { at, .. }
         | Event::Split { at, .. }
+        | Event::Joined { at, .. }
         | Event::Moved { at, .. }
         | Event::Deferred { at, .. }
         | Event::Approved { at, .. }

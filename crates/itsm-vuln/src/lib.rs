@@ -60,6 +60,7 @@
 //!         ci: ConfigItemId::from_u128(ci),
 //!         vulnerability: "CVE-2021-44228".into(),
 //!         facts,
+//!         task: None,
 //!     })?;
 //! }
 //! let task = TaskId::from_u128(100);
@@ -92,6 +93,7 @@ mod command;
 mod error;
 mod event;
 mod fold;
+mod grouping;
 mod job;
 mod lifecycle;
 mod machine;
@@ -104,6 +106,7 @@ pub use command::{Command, Subject};
 pub use error::Error;
 pub use event::Event;
 pub use fold::evolve;
+pub use grouping::{GroupBy, Grouping, TaskRule};
 pub use job::next_deadline;
 pub use lifecycle::{TRANSITIONS, Transition, mermaid};
 pub use machine::{Context, decide};

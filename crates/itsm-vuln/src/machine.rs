@@ -1,6 +1,6 @@
 //! `decide` and `evolve`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use itsm_core::{Actor, Role};
@@ -8,6 +8,7 @@ use itsm_core::{Actor, Role};
 use crate::command::{Command, Subject};
 use crate::error::Error;
 use crate::event::Event;
+use crate::grouping;
 use crate::job;
 use crate::model::{Ask, Board, Closure, Item, ItemId, Own, Request, Status, Task, TaskId};
 use crate::policy::Policy;
@@ -117,15 +118,23 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
             ci,
             vulnerability,
             facts,
+            task: new_task,
         } => {
             ctx.require(command, &[&p.scanners])?;
             if vulnerability.trim().is_empty() {
                 return Err(Error::EmptyVulnerability);
             }
             let risk = assess(&p.calculators, &p.scale, facts);
+            let found = grouping::Found {
+                vulnerability,
+                ci: *ci,
+                facts,
+                risk: &risk,
+            };
             let Some(existing) = board.items.get(id) else {
+                let group = group(board, p, &found, *id, &BTreeSet::new(), *new_task, now)?;
                 let target = job::target(p, facts, &risk, now)?;
-                return Ok(vec![Event::Created {
+                let mut events = vec![Event::Created {
                     item: *id,
                     ci: *ci,
                     vulnerability: vulnerability.clone(),
@@ -133,7 +142,9 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
                     risk,
                     target,
                     at: now,
-                }]);
+                }];
+                events.extend(group);
+                return Ok(events);
             };
             if existing.ci != *ci || existing.vulnerability != *vulnerability {
                 return Err(Error::ItemMismatch {
@@ -146,14 +157,29 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
                 || (existing.status == Status::Closed
                     && existing.closure.is_some_and(Closure::reopened_by_scan));
             if reopen {
+                // Its closed tasks let it go; the others keep it.
+                let kept: BTreeSet<TaskId> = existing
+                    .tasks
+                    .iter()
+                    .filter(|t| {
+                        board
+                            .tasks
+                            .get(t)
+                            .is_some_and(|t| t.status != Status::Closed)
+                    })
+                    .copied()
+                    .collect();
+                let group = group(board, p, &found, *id, &kept, *new_task, now)?;
                 let target = job::target(p, facts, &risk, now)?;
-                return Ok(vec![Event::Reopened {
+                let mut events = vec![Event::Reopened {
                     item: *id,
                     facts: *facts,
                     risk,
                     target,
                     at: now,
-                }]);
+                }];
+                events.extend(group);
+                return Ok(events);
             }
             let target = job::retarget(p, existing, facts, &risk, now)?;
             Ok(vec![Event::Seen {
@@ -222,6 +248,7 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
             Ok(vec![Event::TaskCreated {
                 task: *id,
                 items: items.clone(),
+                rule: None,
                 assigned_to: *assigned_to,
                 group: *group,
                 at: now,
@@ -599,6 +626,47 @@ fn requested(
             back_to,
         },
     }
+}
+
+/// The event that puts a found or reopened item into its remediation task rule's task: it
+/// joins the rule's open task for its values, or a new task (with the host's id) is made;
+/// nothing when no rule applies, the item is already in that task, or no id was given.
+fn group(
+    board: &Board,
+    policy: &Policy,
+    found: &grouping::Found<'_>,
+    item: ItemId,
+    member_of: &BTreeSet<TaskId>,
+    new_task: Option<TaskId>,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>, Error> {
+    let Some((grouping, group)) = grouping::place(&policy.task_rules, found) else {
+        return Ok(None);
+    };
+    if let Some(task) = grouping::open_task(board, &grouping) {
+        if member_of.contains(&task) {
+            return Ok(None);
+        }
+        return Ok(Some(Event::Joined {
+            task,
+            item,
+            at: now,
+        }));
+    }
+    let Some(task) = new_task else {
+        return Ok(None);
+    };
+    if board.tasks.contains_key(&task) {
+        return Err(Error::TaskExists(task));
+    }
+    Ok(Some(Event::TaskCreated {
+        task,
+        items: vec![item],
+        rule: Some(grouping),
+        assigned_to: None,
+        group,
+        at: now,
+    }))
 }
 
 fn distinct(board: &Board, items: &[ItemId]) -> Result<(), Error> {

@@ -408,6 +408,12 @@ pub struct Task {
     /// How many times it was deferred.
     #[cfg_attr(feature = "serde", serde(default))]
     pub deferrals: u32,
+    /// The remediation task rule that made it, and for which values (none: made by hand).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub rule: Option<crate::grouping::Grouping>,
     #[cfg_attr(feature = "serde", serde(skip))]
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub(crate) tally: crate::rollup::Tally,

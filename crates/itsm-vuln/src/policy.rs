@@ -4,6 +4,7 @@
 use itsm_core::Role;
 
 use crate::error::Error;
+use crate::grouping::TaskRule;
 use crate::risk::{
     CalculatorRule, Condition, Rating, RatingScale, Recalculation, TargetRule, check_rules,
     default_risk_rule,
@@ -39,6 +40,11 @@ pub struct Policy {
     pub scale: RatingScale,
     /// Remediation target rules; the most restrictive (earliest) applies.
     pub targets: Vec<TargetRule>,
+    /// Remediation task rules, first match wins: found and reopened items are grouped into
+    /// tasks automatically (none: the host groups them with [`Command::CreateTask`]).
+    ///
+    /// [`Command::CreateTask`]: crate::Command::CreateTask
+    pub task_rules: Vec<TaskRule>,
     /// How a target changes when the rating changes (ServiceNow's default keeps it).
     pub recalculation: Recalculation,
     /// The longest exception or extension, in days from the request (ServiceNow's
@@ -81,6 +87,7 @@ impl Policy {
                 rule(Rating::Medium, 90, 14),
                 rule(Rating::Low, 180, 30),
             ],
+            task_rules: Vec::new(),
             recalculation: Recalculation::Keep,
             max_exception_days: None,
             stale_days: None,
@@ -88,11 +95,12 @@ impl Policy {
         }
     }
 
-    /// Checks the rules: names given, points within 0 to 100, weights adding up to at most
+    /// Checks the rules: names given (task rules' too), points within 0 to 100, weights adding up to at most
     /// 100 %, a descending rating scale, target days within range, at most
     /// [`MAX_RULES`](crate::MAX_RULES) of each.
     pub fn check(&self) -> Result<(), Error> {
-        check_rules(&self.calculators, &self.scale, &self.targets)
+        check_rules(&self.calculators, &self.scale, &self.targets)?;
+        crate::grouping::check(&self.task_rules)
     }
 }
 

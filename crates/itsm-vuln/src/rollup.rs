@@ -124,6 +124,8 @@ pub(crate) struct Index {
     pub(crate) agenda: crate::agenda::Agenda,
     /// The items on each configuration item (an item never changes its CI).
     pub(crate) by_ci: HashMap<ConfigItemId, Vec<ItemId>>,
+    /// The latest task each remediation task rule made for each of its keys.
+    pub(crate) groups: HashMap<crate::grouping::Grouping, TaskId>,
 }
 
 impl PartialEq for Index {
@@ -167,6 +169,16 @@ pub(crate) fn ensure_index(board: &mut Board) {
         by_ci.entry(item.ci).or_default().push(item.id);
     }
     board.index.by_ci = by_ci;
+    let mut groups = HashMap::new();
+    for task in board.tasks.values() {
+        if let Some(g) = &task.rule {
+            // The one not closed, if any (a rule opens a new task only when its last closed).
+            if task.status != Status::Closed || !groups.contains_key(g) {
+                groups.insert(g.clone(), task.id);
+            }
+        }
+    }
+    board.index.groups = groups;
     board.index.built = true;
 }
 

@@ -31,6 +31,7 @@ fn a_detection_must_match_the_item_on_record() {
             ci: ConfigItemId::from_u128(9),
             vulnerability: "CVE-1".into(),
             facts: Facts::new(Severity::Low),
+            task: None,
         },
     );
     assert!(matches!(e, Error::ItemMismatch { .. }), "{e}");
@@ -46,6 +47,7 @@ fn a_detection_must_match_the_item_on_record() {
             ci: ConfigItemId::from_u128(2),
             vulnerability: " ".into(),
             facts: Facts::new(Severity::Low),
+            task: None,
         },
     );
     assert_eq!(e, Error::EmptyVulnerability);
@@ -540,6 +542,7 @@ fn a_target_past_the_dates_chrono_holds_is_refused_not_lost() {
                 ci: ConfigItemId::from_u128(1),
                 vulnerability: "CVE-1".into(),
                 facts: Facts::new(Severity::High),
+                task: None,
             },
         )
         .unwrap_err();
@@ -693,4 +696,53 @@ fn a_task_rolled_up_to_deferred_drops_its_exception_request_and_ends_on_its_date
         (d.task(10).status, d.task(11).status, d.item(1).status),
         (Status::Open, Status::Open, Status::Open)
     );
+}
+
+#[test]
+fn task_rules_without_an_id_leave_the_item_ungrouped_and_skip_tasks_not_taking_items() {
+    use itsm_vuln::{GroupBy, TaskRule};
+    let mut p = Policy::servicenow();
+    p.task_rules = vec![TaskRule::new(
+        "by cve",
+        Condition::any(),
+        [GroupBy::Vulnerability],
+    )];
+    let mut d = Desk::with(p);
+    let found = |n: u128, new_task: Option<u128>| Command::Found {
+        item: item(n),
+        ci: ConfigItemId::from_u128(n),
+        vulnerability: "CVE-1".into(),
+        facts: Facts::new(Severity::High),
+        task: new_task.map(task),
+    };
+    // No id given: a rule needing a new task leaves the item ungrouped.
+    assert_eq!(
+        names(&d.ok(day(0), &scanner(), found(1, None))),
+        ["created"]
+    );
+    d.ok(day(0), &scanner(), found(2, Some(10)));
+    // A task resolved takes no more items: a new one is made.
+    d.ok(
+        day(1),
+        &owner(),
+        Command::Resolve {
+            subject: ti(10),
+            notes: String::new(),
+        },
+    );
+    assert_eq!(
+        names(&d.ok(day(2), &scanner(), found(3, Some(11)))),
+        ["created", "task_created"]
+    );
+    // An id already taken is refused, naming it.
+    d.ok(
+        day(3),
+        &owner(),
+        Command::Resolve {
+            subject: ti(11),
+            notes: String::new(),
+        },
+    );
+    let e = d.err(day(4), &scanner(), found(4, Some(10)));
+    assert_eq!(e, Error::TaskExists(task(10)));
 }

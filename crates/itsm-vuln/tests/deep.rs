@@ -58,6 +58,7 @@ fn a_million_items_in_one_task() {
                     ci: ConfigItemId::from_u128(n),
                     vulnerability: "CVE-2021-44228".into(),
                     facts: Facts::new(Severity::Critical),
+                    task: None,
                 },
             );
         }

@@ -90,6 +90,7 @@ fn the_corpus_reaches_every_event_error_and_status() {
         "closed",
         "task_created",
         "split",
+        "joined",
         "assigned",
         "moved",
         "deferred",

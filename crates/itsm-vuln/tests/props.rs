@@ -43,6 +43,13 @@ fn policy(bits: u8) -> Policy {
     p.stale_days = (bits & 4 != 0).then_some(20);
     p.max_exception_days = (bits & 8 != 0).then_some(30);
     p.self_approval = bits & 16 != 0;
+    if bits & 32 != 0 {
+        p.task_rules = vec![itsm_vuln::TaskRule::new(
+            "by cve",
+            itsm_vuln::Condition::any(),
+            [itsm_vuln::GroupBy::Vulnerability],
+        )];
+    }
     p
 }
 
@@ -107,8 +114,9 @@ fn command(
                 Command::Found {
                     item: item(n),
                     ci: ConfigItemId::from_u128(n),
-                    vulnerability: format!("CVE-{n}"),
+                    vulnerability: format!("CVE-{}", n % 2),
                     facts,
+                    task: Some(task(u128::from(s.c) % TASKS)),
                 },
             )
         }

@@ -104,6 +104,7 @@ fn a_board_read_back_rolls_up_as_before() {
                 ci: ConfigItemId::from_u128(n),
                 vulnerability: "CVE-1".into(),
                 facts: Facts::new(Severity::Low),
+                task: None,
             },
         );
     }

@@ -1076,3 +1076,121 @@ fn reopen_goes_back_to_open() {
         "{e}"
     );
 }
+
+fn grouped(rules: Vec<itsm_vuln::TaskRule>) -> Desk {
+    let mut p = Policy::servicenow();
+    p.task_rules = rules;
+    Desk::with(p)
+}
+
+fn found_into(
+    d: &mut Desk,
+    now: itsm_vuln::chrono::DateTime<itsm_vuln::chrono::Utc>,
+    n: u128,
+    cve: &str,
+    ci: u128,
+    new_task: u128,
+) -> Vec<itsm_vuln::Event> {
+    d.ok(
+        now,
+        &scanner(),
+        Command::Found {
+            item: item(n),
+            ci: ConfigItemId::from_u128(ci),
+            vulnerability: cve.into(),
+            facts: Facts::new(Severity::High),
+            task: Some(task(new_task)),
+        },
+    )
+}
+
+// create-vul-group-rules.md: "These rules automatically group vulnerable items as they are
+// imported or manually created"; grouped by a field (the vulnerability here): items of the
+// same CVE go to one task, another CVE gets its own.
+#[test]
+fn task_rules_group_found_items_by_their_fields() {
+    use itsm_vuln::{GroupBy, TaskRule};
+    let mut d = grouped(vec![TaskRule::new(
+        "by cve",
+        Condition::any(),
+        [GroupBy::Vulnerability],
+    )]);
+    assert_eq!(
+        names(&found_into(&mut d, day(0), 1, "CVE-1", 1, 10)),
+        ["created", "task_created"]
+    );
+    assert_eq!(
+        names(&found_into(&mut d, day(0), 2, "CVE-1", 2, 11)),
+        ["created", "joined"]
+    );
+    assert_eq!(
+        names(&found_into(&mut d, day(0), 3, "CVE-2", 1, 12)),
+        ["created", "task_created"]
+    );
+    assert_eq!(d.task(10).items.len(), 2);
+    assert_eq!(d.task(10).rule.as_ref().unwrap().key, ["CVE-1"]);
+    assert!(d.board.task(task(11)).is_none(), "the id was not needed");
+    assert_eq!(d.task(12).items.len(), 1);
+}
+
+// create-vul-group-rules.md: the first rule whose filter condition matches groups the item
+// (a rule limited to items with exploits, then one for the rest); its tasks go to the
+// rule's assignment group.
+#[test]
+fn the_first_matching_task_rule_groups_and_assigns() {
+    use itsm_vuln::{GroupBy, GroupId, TaskRule};
+    let kev = GroupId::from_u128(77);
+    let mut d = grouped(vec![
+        TaskRule::new("exploited", Condition::any().exploit(true), [GroupBy::Ci]).assign(kev),
+        TaskRule::new("rest", Condition::any(), []),
+    ]);
+    d.ok(
+        day(0),
+        &scanner(),
+        Command::Found {
+            item: item(1),
+            ci: ConfigItemId::from_u128(1),
+            vulnerability: "CVE-1".into(),
+            facts: Facts::new(Severity::High).exploited(),
+            task: Some(task(10)),
+        },
+    );
+    found_into(&mut d, day(0), 2, "CVE-2", 1, 11);
+    assert_eq!(
+        (
+            d.task(10).group,
+            d.task(10).rule.as_ref().unwrap().rule.as_str()
+        ),
+        (Some(kev), "exploited")
+    );
+    assert_eq!(d.task(11).rule.as_ref().unwrap().rule, "rest");
+}
+
+// create-vul-group-rules.md: "New tasks are created, as needed"; vr-rt-states.md: a reopened
+// VIT "is reevaluated and put into a new or existing remediation task that is based on the
+// active Remediation Task Rules".
+#[test]
+fn a_reopened_item_is_grouped_again_into_a_new_task_when_its_old_one_closed() {
+    use itsm_vuln::{GroupBy, TaskRule};
+    let mut d = grouped(vec![TaskRule::new(
+        "by cve",
+        Condition::any(),
+        [GroupBy::Vulnerability],
+    )]);
+    found_into(&mut d, day(0), 1, "CVE-1", 1, 10);
+    d.fixed(day(1), 1);
+    assert_eq!(d.task(10).status, Status::Closed);
+    assert_eq!(
+        names(&found_into(&mut d, day(2), 1, "CVE-1", 1, 11)),
+        ["reopened", "task_created"]
+    );
+    assert_eq!(
+        d.item(1).tasks.iter().copied().collect::<Vec<_>>(),
+        [task(11)]
+    );
+    // Found again while open: already in its rule's task, nothing more.
+    assert_eq!(
+        names(&found_into(&mut d, day(3), 1, "CVE-1", 1, 12)),
+        ["seen"]
+    );
+}

@@ -355,6 +355,7 @@ pub(super) fn rows(row: &mut impl FnMut(&'static str, &str, String)) {
             ci: ConfigItemId::from_u128(1),
             vulnerability: "CVE-2024-3094".into(),
             facts: Facts::new(Severity::High),
+            task: None,
         };
         board.apply(
             &itsm_vuln::decide(
@@ -382,6 +383,7 @@ pub(super) fn rows(row: &mut impl FnMut(&'static str, &str, String)) {
                     ci: ConfigItemId::from_u128(2),
                     vulnerability: "CVE-2024-3094".into(),
                     facts: Facts::new(Severity::High),
+                    task: None,
                 },
             ),
         );

@@ -117,6 +117,7 @@ impl Desk {
                 ci: ConfigItemId::from_u128(n),
                 vulnerability: format!("CVE-{n}"),
                 facts,
+                task: None,
             },
         )
     }

@@ -103,6 +103,7 @@ impl Scale<'_> {
             })
             .criticality(Criticality::High)
             .epss(u16::try_from((item as i64 + week) % 1000).unwrap_or(0)),
+            task: None,
         }
     }
 

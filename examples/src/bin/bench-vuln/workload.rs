@@ -168,6 +168,7 @@ impl Gen<'_> {
                     ci: ConfigItemId::from_u128(ci as u128 + 1),
                     vulnerability: v.name.clone(),
                     facts: facts(v, c, w),
+                    task: None,
                 }
             } else if was {
                 Command::Fixed {
