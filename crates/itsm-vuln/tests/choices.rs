@@ -746,3 +746,37 @@ fn task_rules_without_an_id_leave_the_item_ungrouped_and_skip_tasks_not_taking_i
     let e = d.err(day(4), &scanner(), found(4, Some(10)));
     assert_eq!(e, Error::TaskExists(task(10)));
 }
+
+#[test]
+fn a_task_rolled_up_to_deferred_keeps_the_reason_and_date_its_remaining_items_share() {
+    // Mutation testing: the tally must count items sharing a reason or a date, not only
+    // note that one did.
+    let mut d = Desk::new();
+    for n in 1..=4 {
+        d.high(day(0), n);
+    }
+    d.group(day(0), 10, &[1, 2, 3, 4]);
+    for (n, until) in [(1, day(20)), (2, day(20)), (3, day(30))] {
+        d.ok(
+            day(1),
+            &admin(),
+            Command::Defer {
+                subject: it(n),
+                until,
+                reason: Reason::RiskAccepted,
+            },
+        );
+    }
+    d.fixed(day(1), 4);
+    assert_eq!(d.task(10).deferral.unwrap().until, day(20));
+    // One of the two items deferred until day 20 closes: the other still holds that date
+    // and the reason all three share.
+    d.fixed(day(2), 1);
+    let deferral = d.task(10).deferral.unwrap();
+    assert_eq!(
+        (deferral.until, deferral.reason),
+        (day(20), Some(Reason::RiskAccepted))
+    );
+    d.fixed(day(3), 2);
+    assert_eq!(d.task(10).deferral.unwrap().until, day(30));
+}
