@@ -780,3 +780,48 @@ fn a_task_rolled_up_to_deferred_keeps_the_reason_and_date_its_remaining_items_sh
     d.fixed(day(3), 2);
     assert_eq!(d.task(10).deferral.unwrap().until, day(30));
 }
+
+#[test]
+fn an_items_own_later_deferral_outlasts_an_earlier_one_of_its_task() {
+    // Mutation testing: among deferrals the latest date wins, whatever order they are met.
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.high(day(0), 2);
+    d.group(day(0), 10, &[1, 2]);
+    d.ok(
+        day(1),
+        &admin(),
+        Command::Defer {
+            subject: it(1),
+            until: day(60),
+            reason: Reason::Other,
+        },
+    );
+    d.ok(
+        day(1),
+        &admin(),
+        Command::Defer {
+            subject: ti(10),
+            until: day(40),
+            reason: Reason::Other,
+        },
+    );
+    assert_eq!(d.item(1).deferral.unwrap().until, day(60));
+    assert_eq!(d.item(2).deferral.unwrap().until, day(40));
+}
+
+#[test]
+fn only_a_closed_item_has_a_closing_time() {
+    // Mutation testing: moving between open states sets no closing time.
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.group(day(0), 10, &[1]);
+    d.ok(
+        day(1),
+        &owner(),
+        Command::StartInvestigation { task: task(10) },
+    );
+    assert_eq!((d.item(1).closed_at, d.item(1).age_closed()), (None, None));
+    d.fixed(day(2), 1);
+    assert_eq!(d.item(1).closed_at, Some(day(2)));
+}
