@@ -313,9 +313,6 @@ pub(crate) fn set_task(
 ) {
     let items: Vec<ItemId> = match board.tasks.get_mut(&id) {
         Some(task) => {
-            if state.status != Status::Closed {
-                task.closure = None;
-            }
             task.status = state.status;
             task.closure = state.closure;
             task.deferral = state.deferral;

@@ -825,3 +825,46 @@ fn only_a_closed_item_has_a_closing_time() {
     d.fixed(day(2), 1);
     assert_eq!(d.item(1).closed_at, Some(day(2)));
 }
+
+#[test]
+fn a_waiting_extension_survives_its_task_rolling_up_to_a_later_date() {
+    // Mutation testing: a task's extension request lives while it is deferred, even when a
+    // roll-up moves its date.
+    let mut d = Desk::new();
+    d.high(day(0), 1);
+    d.high(day(0), 2);
+    d.group(day(0), 10, &[1, 2]);
+    d.ok(
+        day(1),
+        &admin(),
+        Command::Defer {
+            subject: it(1),
+            until: day(50),
+            reason: Reason::Other,
+        },
+    );
+    d.ok(
+        day(1),
+        &admin(),
+        Command::Defer {
+            subject: ti(10),
+            until: day(30),
+            reason: Reason::Other,
+        },
+    );
+    d.ok(
+        day(2),
+        &owner(),
+        Command::RequestExtension {
+            subject: ti(10),
+            until: day(60),
+            reason: Reason::FixUnavailable,
+        },
+    );
+    // Item 2 (deferred through the task) is fixed: only item 1 is left deferred, until day 50.
+    d.fixed(day(3), 2);
+    assert_eq!(d.task(10).deferral.unwrap().until, day(50));
+    assert!(d.task(10).request.is_some(), "the extension still waits");
+    d.ok(day(4), &approver(), Command::Approve { subject: ti(10) });
+    assert_eq!(d.task(10).deferral.unwrap().until, day(60));
+}
