@@ -1094,7 +1094,10 @@ fn an_adjustment_cannot_move_the_end_to_or_past_an_extension_under_way() {
             end: ymd(2028, 3, 31)
         }
     );
-    assert!(e.to_string().contains("adjust the end to a date before it"), "{e}");
+    assert!(
+        e.to_string().contains("adjust the end to a date before it"),
+        "{e}"
+    );
     // An earlier end passes, and the extension approved later still moves the end later.
     desk.ok(day(6, 2), &manager(), adjust(ymd(2028, 3, 30)));
     desk.ok(day(6, 3), &approver(), Command::Approve);
