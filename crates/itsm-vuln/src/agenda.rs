@@ -23,7 +23,8 @@ impl PartialEq for Sched {
 }
 impl Eq for Sched {}
 
-/// The board's schedule, and what the current event touched.
+/// The board's schedule, and what the current event touched (inside the board's derived
+/// index, which is never compared).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Agenda {
     /// Each item's next own-deferral end, reminder or target.
@@ -36,13 +37,6 @@ pub(crate) struct Agenda {
     pub(crate) touched_items: Vec<ItemId>,
     pub(crate) touched_tasks: Vec<TaskId>,
 }
-
-impl PartialEq for Agenda {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-impl Eq for Agenda {}
 
 /// An item's own deferral end, if it has one and no request holds it.
 pub(crate) fn own_until(item: &Item) -> Option<DateTime<Utc>> {

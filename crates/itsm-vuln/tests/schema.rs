@@ -139,3 +139,76 @@ fn a_board_read_back_rolls_up_as_before() {
         Status::Closed
     );
 }
+
+/// A board read back from JSON rebuilds its agenda on the next fold: its deadlines are the
+/// original's (mutation testing: a board whose agenda was never rebuilt forgot them).
+#[test]
+fn a_board_read_back_keeps_its_deadlines() {
+    use itsm_vuln::chrono::{TimeDelta, TimeZone, Utc};
+    use itsm_vuln::{
+        Actor, Board, ConfigItemId, Context, Facts, ItemId, Reason, Role, UserId, decide,
+        next_deadline,
+    };
+    let now = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap();
+    let policy = Policy::servicenow();
+    let scanner = Actor::new(
+        UserId::from_u128(1),
+        [Role::new("sn_vul.integration").unwrap()],
+    );
+    let admin = Actor::new(
+        UserId::from_u128(3),
+        [Role::new("sn_vul.vulnerability_admin").unwrap()],
+    );
+    let run = |board: &mut Board, actor: &Actor, command: Command| {
+        let events = decide(board, &command, &Context::new(now, actor, &policy)).unwrap();
+        board.apply(&events);
+    };
+    let mut board = Board::new();
+    for n in 1..=2 {
+        run(
+            &mut board,
+            &scanner,
+            Command::Found {
+                item: ItemId::from_u128(n),
+                ci: ConfigItemId::from_u128(n),
+                vulnerability: "CVE-1".into(),
+                facts: Facts::new(Severity::Critical),
+                task: None,
+            },
+        );
+    }
+    let until = now + TimeDelta::days(2);
+    run(
+        &mut board,
+        &admin,
+        Command::Defer {
+            subject: Subject::Item(ItemId::from_u128(1)),
+            until,
+            reason: Reason::Other,
+        },
+    );
+    assert_eq!(next_deadline(&board, &policy), Some(until));
+    let mut back: Board = serde_json::from_str(&serde_json::to_string(&board).unwrap()).unwrap();
+    // Read back, before any fold: one pass over it.
+    assert_eq!(next_deadline(&back, &policy), Some(until));
+    // After a fold (the second item fixed), from the rebuilt agenda.
+    run(
+        &mut back,
+        &scanner,
+        Command::Fixed {
+            item: ItemId::from_u128(2),
+        },
+    );
+    run(
+        &mut board,
+        &scanner,
+        Command::Fixed {
+            item: ItemId::from_u128(2),
+        },
+    );
+    assert_eq!(next_deadline(&back, &policy), Some(until));
+    assert_eq!(
+        next_deadline(&back, &policy),
+        next_deadline(&board, &policy)
+    );
+}
