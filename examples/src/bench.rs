@@ -722,16 +722,27 @@ pub struct Ours<'a> {
     pub cpu_ms: f64,
 }
 
-/// Runs a Python peer that prints `python run ms: <median> ... on CPU <ms>)` and
-/// `python summary: <pairs>`; echoes its other lines (and its summary when `echo_summary`),
-/// then prints `mismatches: N (...)` against our summary and `ratio (python / rust): X`.
-/// A peer that cannot run or prints no summary is said so, not an error.
+/// Runs the Python peer `examples/bench/<script>` with `args` in the benchmarks' virtual
+/// environment. It prints `python run ms: <median> ... on CPU <ms>)` and `python summary:
+/// <pairs>`; this echoes its other lines (and its summary when `echo_summary`), then prints
+/// `mismatches: N (...)` against our summary and `ratio (python / rust): X`. A peer that
+/// cannot run or prints no summary is said so, not an error.
 #[allow(clippy::print_stdout)] // the benchmarks' report is what they print
 pub fn compare_with_peer(
-    command: Command,
+    script: &str,
+    args: &[&std::ffi::OsStr],
     ours: Ours<'_>,
     echo_summary: bool,
 ) -> Result<(), Box<dyn Error>> {
+    let python = match python_venv() {
+        Ok(p) => p,
+        Err(why) => {
+            println!("python peer: skipped ({why})");
+            return Ok(());
+        }
+    };
+    let mut command = python_script(&python, script);
+    command.args(args);
     let (mut theirs, mut theirs_cpu, mut summary) = (0.0, 0.0, None);
     let ran = run_lines(command, |l| {
         let is_summary = l.starts_with("python summary: ");

@@ -119,14 +119,8 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             // Out of its closed tasks (their tallies lose it), kept in the others.
             for t in &closed {
                 rollup::join(board, *t, *item, false);
-                if let Some(task) = board.tasks.get_mut(t) {
-                    task.items.remove(item);
-                }
             }
             if let Some(i) = board.items.get_mut(item) {
-                for t in &closed {
-                    i.tasks.remove(t);
-                }
                 i.facts = *facts;
                 i.risk = risk.clone();
                 i.target = target.clone();
@@ -175,7 +169,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                     request: None,
                     assigned_to: *assigned_to,
                     group: *group,
-                    items: members.clone(),
+                    items: BTreeSet::new(),
                     notes: None,
                     deferrals: 0,
                     rule: rule.clone(),
@@ -188,9 +182,6 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             }
             for i in &members {
                 rollup::join(board, *task, *i, true);
-                if let Some(item) = board.items.get_mut(i) {
-                    item.tasks.insert(*task);
-                }
             }
             // The new task counts for its items at once, then takes their state.
             rollup::refresh(board, members.iter().copied(), at, &mut work);
@@ -228,17 +219,7 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
             board.tasks.insert(*into, new);
             for i in &moved {
                 rollup::join(board, *task, *i, false);
-                if let Some(t) = board.tasks.get_mut(task) {
-                    t.items.remove(i);
-                }
-                if let Some(t) = board.tasks.get_mut(into) {
-                    t.items.insert(*i);
-                }
                 rollup::join(board, *into, *i, true);
-                if let Some(item) = board.items.get_mut(i) {
-                    item.tasks.remove(task);
-                    item.tasks.insert(*into);
-                }
             }
             work.insert(*task);
             work.insert(*into);
@@ -252,12 +233,6 @@ pub(crate) fn apply(board: &mut Board, event: &Event) {
                 return;
             }
             rollup::join(board, *task, *item, true);
-            if let Some(t) = board.tasks.get_mut(task) {
-                t.items.insert(*item);
-            }
-            if let Some(i) = board.items.get_mut(item) {
-                i.tasks.insert(*task);
-            }
             rollup::refresh(board, [*item], *at, &mut work);
             work.insert(*task);
         }

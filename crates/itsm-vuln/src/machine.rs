@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
-use itsm_core::{Actor, Role};
+use itsm_core::{Actor, Role, UserId};
 
 use crate::command::{Command, Subject};
 use crate::error::Error;
@@ -79,6 +79,30 @@ fn subject(board: &Board, s: Subject) -> Result<(Status, Option<Request>, &'stat
             (t.status, t.request, "remediation task")
         }
     })
+}
+
+/// A task that is not closed (split, assign and close need one).
+fn not_closed<'b>(command: &Command, board: &'b Board, id: TaskId) -> Result<&'b Task, Error> {
+    let t = task(board, id)?;
+    allow(
+        command,
+        "remediation task",
+        t.status,
+        t.status != Status::Closed,
+        "on a task that is not closed",
+    )?;
+    Ok(t)
+}
+
+/// The request waiting on a subject, which its requester may not decide unless the policy
+/// says so (approve and reject).
+fn waiting(board: &Board, s: Subject, by: UserId, policy: &Policy) -> Result<Request, Error> {
+    let (_, request, _) = subject(board, s)?;
+    let request = request.ok_or(Error::NoRequest)?;
+    if request.by == by && !policy.self_approval {
+        return Err(Error::OwnRequest);
+    }
+    Ok(request)
 }
 
 fn allow(
@@ -260,14 +284,7 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
             items,
         } => {
             ctx.require(command, &[owners, admins])?;
-            let t = task(board, *id)?;
-            allow(
-                command,
-                "remediation task",
-                t.status,
-                t.status != Status::Closed,
-                "on a task that is not closed",
-            )?;
+            let t = not_closed(command, board, *id)?;
             // The new task would copy a state the request explains but not the request.
             if t.request.is_some() {
                 return Err(Error::RequestPending);
@@ -298,14 +315,7 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
             group,
         } => {
             ctx.require(command, &[owners, admins])?;
-            let t = task(board, *id)?;
-            allow(
-                command,
-                "remediation task",
-                t.status,
-                t.status != Status::Closed,
-                "on a task that is not closed",
-            )?;
+            not_closed(command, board, *id)?;
             Ok(vec![Event::Assigned {
                 task: *id,
                 to: *to,
@@ -461,11 +471,7 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
         }
         Command::Approve { subject: s } => {
             ctx.require(command, &[&p.approvers])?;
-            let (_, request, _) = subject(board, *s)?;
-            let request = request.ok_or(Error::NoRequest)?;
-            if request.by == by && !p.self_approval {
-                return Err(Error::OwnRequest);
-            }
+            let request = waiting(board, *s, by, p)?;
             let mut events = vec![Event::Approved {
                 subject: *s,
                 by,
@@ -500,11 +506,7 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
             comments,
         } => {
             ctx.require(command, &[&p.approvers])?;
-            let (_, request, _) = subject(board, *s)?;
-            let request = request.ok_or(Error::NoRequest)?;
-            if request.by == by && !p.self_approval {
-                return Err(Error::OwnRequest);
-            }
+            waiting(board, *s, by, p)?;
             if comments.trim().is_empty() {
                 return Err(Error::EmptyComment);
             }
@@ -571,17 +573,11 @@ pub fn decide(board: &Board, command: &Command, ctx: &Context<'_>) -> Result<Vec
         }
         Command::CloseTask { task: id, closure } => {
             ctx.require(command, &[admins])?;
-            let t = task(board, *id)?;
+            task(board, *id)?;
             if !closure.leaves_items() {
                 return Err(Error::WrongClosure(*closure));
             }
-            allow(
-                command,
-                "remediation task",
-                t.status,
-                t.status != Status::Closed,
-                "on a task that is not closed",
-            )?;
+            not_closed(command, board, *id)?;
             Ok(vec![Event::TaskClosed {
                 task: *id,
                 closure: *closure,
@@ -601,13 +597,7 @@ fn moved(subject: Subject, to: Status, notes: Option<String>, at: DateTime<Utc>)
     }
 }
 
-fn requested(
-    board: &Board,
-    s: Subject,
-    ask: Ask,
-    by: itsm_core::UserId,
-    at: DateTime<Utc>,
-) -> Event {
+fn requested(board: &Board, s: Subject, ask: Ask, by: UserId, at: DateTime<Utc>) -> Event {
     let back_to = match (ask, s) {
         (Ask::Extension { .. }, _) => None,
         (_, Subject::Item(id)) => board.items.get(&id).and_then(|i| i.own),

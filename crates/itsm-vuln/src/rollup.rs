@@ -14,7 +14,6 @@ use crate::model::{Board, Closure, Deferral, ItemId, Own, Reason, Status, TaskId
 /// O(log n), not a pass over the task. Derived: never serialized, never compared.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tally {
-    built: bool,
     items: u64,
     closed: u64,
     deferred: u64,
@@ -160,7 +159,6 @@ pub(crate) fn ensure_index(board: &mut Board) {
             for v in &members {
                 task.tally.count(v, true);
             }
-            task.tally.built = true;
         }
     }
     crate::agenda::build(board);
@@ -182,11 +180,27 @@ pub(crate) fn ensure_index(board: &mut Board) {
     board.index.built = true;
 }
 
-/// Adds or removes one item's state from a task's tally (when it joins or leaves).
+/// An item joins a task (`up`) or leaves it: both sides' memberships and the task's tally.
+/// Nothing happens unless both exist and the membership changes.
 pub(crate) fn join(board: &mut Board, task: TaskId, item: ItemId, up: bool) {
-    let Some(v) = view(board, item) else { return };
-    if let Some(t) = board.tasks.get_mut(&task) {
-        t.tally.count(&v, up);
+    let (Some(v), Some(t)) = (view(board, item), board.tasks.get_mut(&task)) else {
+        return;
+    };
+    let changed = if up {
+        t.items.insert(item)
+    } else {
+        t.items.remove(&item)
+    };
+    if !changed {
+        return;
+    }
+    t.tally.count(&v, up);
+    if let Some(i) = board.items.get_mut(&item) {
+        if up {
+            i.tasks.insert(task);
+        } else {
+            i.tasks.remove(&task);
+        }
     }
 }
 

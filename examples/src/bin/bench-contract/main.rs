@@ -83,8 +83,7 @@ use itsm_contract::{
 };
 use itsm_examples::bench::{
     Args, Opt, Ours, Rng, clock_in_use, compare_with_peer, cpus_visible, load_average,
-    median_min_max, memory_latency, peak_mb, python_script, python_venv, target_dir, thread_cpu_ns,
-    usage,
+    median_min_max, memory_latency, peak_mb, target_dir, thread_cpu_ns, usage,
 };
 
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -505,17 +504,10 @@ fn write_input(
 
 /// Runs the peer; prints its lines, the mismatches and the ratio.
 fn peer(path: &Path, reps: usize, ours: &str, rust_ms: f64, rust_cpu_ms: f64) -> Res<()> {
-    let python = match python_venv() {
-        Ok(p) => p,
-        Err(why) => {
-            println!("python peer: skipped ({why})");
-            return Ok(());
-        }
-    };
-    let mut cmd = python_script(&python, "contract_run.py");
-    cmd.arg(path).arg(reps.to_string());
+    let reps = reps.to_string();
     compare_with_peer(
-        cmd,
+        "contract_run.py",
+        &[path.as_os_str(), reps.as_ref()],
         Ours {
             name: "itsm-contract",
             summary: ours,

@@ -46,7 +46,7 @@ use std::time::Instant;
 
 use itsm_examples::bench::{
     Args, Opt, Ours, Rng, clock_in_use, compare_with_peer, cpus_visible, load_average,
-    median_min_max, peak_mb, python_script, python_venv, target_dir, thread_cpu_ns, usage,
+    median_min_max, peak_mb, target_dir, thread_cpu_ns, usage,
 };
 use itsm_vuln::chrono::{DateTime, Utc};
 use itsm_vuln::{
@@ -335,6 +335,13 @@ fn simulate(ops: &[Op], end: i64, actors: &[Actor], policy: &Policy) -> Res<(Tal
     Ok((tally, board))
 }
 
+/// One more in `counts` at `at` (a slot past the end counts nowhere).
+fn add(counts: &mut [u64], at: usize) {
+    if let Some(n) = counts.get_mut(at) {
+        *n += 1;
+    }
+}
+
 fn describe(t: &Tally, board: &Board, end: i64) -> Res<String> {
     let now = time(end - 1)?;
     let refused: u64 = t.refused.values().sum();
@@ -361,30 +368,22 @@ fn describe(t: &Tally, board: &Board, end: i64) -> Res<String> {
     let mut score = 0u64;
     for i in board.items.values() {
         let k = STATUSES.iter().position(|s| *s == i.status).unwrap_or(0);
-        if let Some(n) = by_status.get_mut(k) {
-            *n += 1;
-        }
+        add(&mut by_status, k);
         let c = i
             .closure
             .and_then(|c| CLOSURES.iter().position(|x| *x == c))
             .unwrap_or(6);
-        if let Some(n) = by_closure.get_mut(c) {
-            *n += 1;
-        }
+        add(&mut by_closure, c);
         let r = RATINGS
             .iter()
             .position(|x| *x == i.risk.rating)
             .unwrap_or(0);
-        if let Some(n) = by_rating.get_mut(r) {
-            *n += 1;
-        }
+        add(&mut by_rating, r);
         let p = PROGRESS
             .iter()
             .position(|x| *x == i.progress(now))
             .unwrap_or(0);
-        if let Some(n) = by_progress.get_mut(p) {
-            *n += 1;
-        }
+        add(&mut by_progress, p);
         missed += u64::from(i.target.as_ref().is_some_and(|t| t.missed));
         reopened += u64::from(i.reopened);
         deferrals += u64::from(i.deferrals);
@@ -415,16 +414,12 @@ fn describe(t: &Tally, board: &Board, end: i64) -> Res<String> {
     let (mut t_deferrals, mut t_requests, mut t_items) = (0u64, 0u64, 0u64);
     for task in board.tasks.values() {
         let k = STATUSES.iter().position(|s| *s == task.status).unwrap_or(0);
-        if let Some(n) = task_status.get_mut(k) {
-            *n += 1;
-        }
+        add(&mut task_status, k);
         let c = task
             .closure
             .and_then(|c| CLOSURES.iter().position(|x| *x == c))
             .unwrap_or(6);
-        if let Some(n) = task_closure.get_mut(c) {
-            *n += 1;
-        }
+        add(&mut task_closure, c);
         t_deferrals += u64::from(task.deferrals);
         t_requests += u64::from(task.request.is_some());
         t_items += task.items.len() as u64;
@@ -481,17 +476,10 @@ fn write_input(
 
 /// Runs the peer; prints its lines, the mismatches and the ratio.
 fn peer(path: &Path, reps: usize, ours: &str, rust_ms: f64, rust_cpu_ms: f64) -> Res<()> {
-    let python = match python_venv() {
-        Ok(p) => p,
-        Err(why) => {
-            println!("python peer: skipped ({why})");
-            return Ok(());
-        }
-    };
-    let mut cmd = python_script(&python, "vuln_run.py");
-    cmd.arg(path).arg(reps.to_string());
+    let reps = reps.to_string();
     compare_with_peer(
-        cmd,
+        "vuln_run.py",
+        &[path.as_os_str(), reps.as_ref()],
         Ours {
             name: "itsm-vuln",
             summary: ours,
